@@ -1,0 +1,239 @@
+/*
+ * gsched.h - the public runtime API of libgsched, an M:N scheduler built the way
+ * Go's runtime is: goroutines (G) run on OS threads (M) that must hold a processor
+ * (P); each P has a 256-slot local run queue, idle Ps steal, and GOMAXPROCS Ps exist.
+ *
+ * Conventions (libuv style): every call that can fail returns 0 (or a non-negative
+ * value) on success and a negative GS_E* code on failure; gs_strerror() names it.
+ * errno is never part of the API: a goroutine may move between threads, and errno
+ * is per thread.
+ *
+ * All calls marked "goroutine only" must be made from code running as a goroutine
+ * (inside gs_run()).  The rest may be called from any thread.
+ */
+#ifndef GSCHED_H
+#define GSCHED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(GSCHED_BUILDING) && defined(__GNUC__)
+#define GS_EXTERN __attribute__((visibility("default")))
+#else
+#define GS_EXTERN
+#endif
+
+/* Error codes: always negative; 0 means success. */
+enum {
+	GS_EINVAL = -22,   /* bad argument */
+	GS_ENOMEM = -12,   /* out of memory or memory mappings */
+	GS_EAGAIN = -11,   /* resource temporarily unavailable (thread creation) */
+	GS_EBUSY = -16,    /* the runtime is already running */
+	GS_ENOTRUN = -3,   /* called outside a running runtime / not from a goroutine */
+	GS_ECLOSED = -32,  /* operation on a closed channel */
+	GS_ERANGE = -34,   /* value out of range */
+	GS_EPERM = -1      /* not allowed (e.g. unlocking an unlocked mutex) */
+};
+
+/* A short, static description of a GS_E* code (or of 0). */
+GS_EXTERN const char *gs_strerror(int err);
+
+/* ---- Runtime lifetime --------------------------------------------------- */
+
+typedef struct gs_config {
+	int procs;           /* GOMAXPROCS; 0 = default (env GOMAXPROCS, else CPUs) */
+	size_t stack_size;   /* default goroutine stack size; 0 = 64 KiB */
+	int max_threads;     /* thread limit; 0 = 10000 */
+} gs_config;
+
+/*
+ * Start the runtime, run main_fn(arg) as the first goroutine, and return when it
+ * returns (other goroutines still parked or runnable then are discarded, as Go
+ * discards them when main returns).  The calling thread only waits; goroutines run
+ * on the runtime's own threads.  cfg may be NULL.  The runtime can be started again
+ * after gs_run returns.  Returns 0, or a negative code if it could not start.
+ */
+GS_EXTERN int gs_run(void (*main_fn)(void *arg), void *arg, const gs_config *cfg);
+
+/* True while called from a goroutine of a running runtime. */
+GS_EXTERN bool gs_in_goroutine(void);
+
+/* ---- Goroutines --------------------------------------------------------- */
+
+#define GS_LABEL_MAX 16 /* label bytes kept, including the terminating NUL */
+
+typedef struct gs_attr {
+	const char *label;   /* short name shown by observers; copied; may be NULL */
+	size_t stack_size;   /* 0 = runtime default; rounded up to a power of two
+	                        between 2 KiB and 8 MiB.  Sizes of 4 KiB and less use
+	                        the small-stack class (no guard page; overflow caught
+	                        by a canary checked at every switch). */
+} gs_attr;
+
+/*
+ * Start fn(arg) as a new goroutine (Go's `go` statement).  It goes into the
+ * spawning P's runnext slot, so it tends to run soon on the same P.  Returns the
+ * new goroutine's id (> 0) or a negative code.  Goroutine only.
+ */
+GS_EXTERN int64_t gs_go(void (*fn)(void *arg), void *arg);
+GS_EXTERN int64_t gs_go_attr(void (*fn)(void *arg), void *arg, const gs_attr *attr);
+
+/* Yield the processor (Go's runtime.Gosched): the caller goes to the global run
+ * queue and runs again later.  Goroutine only. */
+GS_EXTERN void gs_yield(void);
+
+/* End the calling goroutine now (Go's runtime.Goexit).  Goroutine only. */
+GS_EXTERN void gs_exit(void) __attribute__((noreturn));
+
+/* The calling goroutine's id (> 0), or GS_ENOTRUN outside a goroutine. */
+GS_EXTERN int64_t gs_self(void);
+
+/* Number of goroutines that exist (not dead), like runtime.NumGoroutine. */
+GS_EXTERN int gs_numgoroutine(void);
+
+/* Current GOMAXPROCS (number of Ps), or GS_ENOTRUN if the runtime is not running. */
+GS_EXTERN int gs_gomaxprocs(void);
+
+/* Number of CPUs this process may run on (the affinity mask). */
+GS_EXTERN int gs_numcpu(void);
+
+/* ---- Channels (Go's chan) ----------------------------------------------- */
+
+typedef struct gs_chan gs_chan;
+
+/* A channel of elements of elem_size bytes (0 allowed) with capacity cap
+ * (0 = unbuffered).  Returns NULL if out of memory or elem_size > 64 KiB. */
+GS_EXTERN gs_chan *gs_chan_make(size_t elem_size, size_t cap);
+/* Free a channel no goroutine uses any more. */
+GS_EXTERN void gs_chan_free(gs_chan *c);
+
+/* Send *elem (copied).  Blocks until received or buffered.  Returns 0, or
+ * GS_ECLOSED if the channel is (or becomes, while blocked) closed, GS_EINVAL for
+ * a NULL channel.  Goroutine only. */
+GS_EXTERN int gs_chan_send(gs_chan *c, const void *elem);
+/* Receive into elem (may be NULL to discard).  Returns 1 with a value, 0 when the
+ * channel is closed and drained (elem zeroed), GS_EINVAL for NULL.  Goroutine only. */
+GS_EXTERN int gs_chan_recv(gs_chan *c, void *elem);
+/* Non-blocking forms: 1 done, 0 would block (recv: GS_ECLOSED when closed and
+ * drained; send: GS_ECLOSED when closed). */
+GS_EXTERN int gs_chan_trysend(gs_chan *c, const void *elem);
+GS_EXTERN int gs_chan_tryrecv(gs_chan *c, void *elem);
+/* Close: wakes every blocked receiver (they get 0) and sender (GS_ECLOSED).
+ * Returns GS_ECLOSED if already closed. */
+GS_EXTERN int gs_chan_close(gs_chan *c);
+GS_EXTERN size_t gs_chan_len(gs_chan *c);
+GS_EXTERN size_t gs_chan_cap(gs_chan *c);
+
+enum gs_select_dir { GS_SELECT_RECV = 1, GS_SELECT_SEND = 2 };
+
+typedef struct gs_select_case {
+	gs_chan *chan;            /* NULL: the case is never ready (as a nil chan in Go) */
+	enum gs_select_dir dir;
+	void *elem;               /* send: value to send; recv: where to store (or NULL) */
+	bool ok;                  /* out, recv: true if a value was received, false if closed */
+} gs_select_case;
+
+/*
+ * Go's select: wait until one of the n cases can proceed and do it, choosing
+ * uniformly at random among the ready ones.  With has_default, return -1 at once
+ * if none is ready.  Returns the index of the case done; a send case on a closed
+ * channel returns its index with GS_ECLOSED stored in *send_err if send_err is not
+ * NULL (Go would panic).  n may be 0 (blocks forever unless has_default).
+ * At most 64 cases.  Goroutine only.
+ */
+GS_EXTERN int gs_select(gs_select_case *cases, int n, bool has_default, int *send_err);
+
+/* ---- Synchronization (Go's sync) ---------------------------------------- */
+
+/*
+ * Zero-initialized gs_mutex and gs_waitgroup values are valid (unlocked, counter 0),
+ * as in Go, so they can live in static storage or inside other structs.  Their
+ * storage is opaque: only the functions below touch it.  Neither may be copied
+ * once in use.
+ */
+typedef struct gs_mutex {
+	uint64_t opaque_[4];
+} gs_mutex;
+
+#define GS_MUTEX_INIT {{0, 0, 0, 0}}
+GS_EXTERN void gs_mutex_lock(gs_mutex *mu);           /* goroutine only */
+GS_EXTERN bool gs_mutex_trylock(gs_mutex *mu);
+GS_EXTERN int gs_mutex_unlock(gs_mutex *mu);           /* GS_EPERM if not locked */
+
+typedef struct gs_waitgroup {
+	uint64_t opaque_[4];
+} gs_waitgroup;
+
+#define GS_WAITGROUP_INIT {{0, 0, 0, 0}}
+/* Add delta to the counter; at zero every waiter is released.  GS_ERANGE (and no
+ * change) if the counter would go negative. */
+GS_EXTERN int gs_wg_add(gs_waitgroup *wg, int64_t delta);
+GS_EXTERN int gs_wg_done(gs_waitgroup *wg);
+GS_EXTERN void gs_wg_wait(gs_waitgroup *wg);           /* goroutine only */
+
+/* ---- Statistics --------------------------------------------------------- */
+
+/* Goroutine states, as Go's _Gidle.._Gdead. */
+enum gs_gstatus {
+	GS_G_IDLE = 0,
+	GS_G_RUNNABLE,
+	GS_G_RUNNING,
+	GS_G_SYSCALL,
+	GS_G_WAITING,
+	GS_G_DEAD,
+	GS_G_NSTATUS
+};
+
+/* Why a goroutine waits (Go's waitReason). */
+enum gs_waitreason {
+	GS_WAIT_NONE = 0,
+	GS_WAIT_CHAN_RECV,
+	GS_WAIT_CHAN_SEND,
+	GS_WAIT_SELECT,
+	GS_WAIT_SELECT_NOCASES,
+	GS_WAIT_SLEEP,
+	GS_WAIT_IO,
+	GS_WAIT_SEMACQUIRE,
+	GS_WAIT_MUTEX,
+	GS_WAIT_WAITGROUP,
+	GS_WAIT_PREEMPTED,
+	GS_WAIT_FOREVER,
+	GS_WAIT_NREASONS
+};
+
+GS_EXTERN const char *gs_gstatus_name(int status);
+GS_EXTERN const char *gs_waitreason_name(int reason);
+
+/* Whole-runtime figures, read without stopping the world (fields may be a few
+ * microseconds apart).  Counters are cumulative since gs_run started. */
+typedef struct gs_stats {
+	int gomaxprocs;
+	int ncpu;
+	int threads;            /* Ms that exist (not counting the waiting caller) */
+	int idle_threads;       /* Ms parked on their futex, reusable */
+	int spinning_threads;   /* Ms looking for work */
+	int idle_procs;
+	int global_runq;        /* goroutines in the global run queue */
+	int goroutines;         /* not dead */
+	int by_status[GS_G_NSTATUS];
+	int by_waitreason[GS_WAIT_NREASONS];
+	uint64_t spawns, exits;
+	uint64_t steals;        /* successful steal operations */
+	uint64_t stolen;        /* goroutines moved by them */
+	uint64_t threads_created;
+	uint64_t global_puts;   /* goroutines put on the global queue (overflow, yield) */
+	uint64_t stacks_guarded, stacks_carved; /* live stack allocations by kind */
+} gs_stats;
+
+/* Fill *st.  Returns 0, or GS_ENOTRUN if the runtime is not running. */
+GS_EXTERN int gs_read_stats(gs_stats *st);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* GSCHED_H */

@@ -1,0 +1,92 @@
+/*
+ * ctx_x86_64.S - context switch for x86-64 (System V ABI).
+ *
+ * A saved context is the goroutine's stack pointer; below the return address
+ * the stack holds, from high to low: rbp rbx r12 r13 r14 r15, then one 8-byte
+ * slot with MXCSR (low 4 bytes) and the x87 control word (next 2 bytes).
+ * Floating-point control state is callee-saved by the ABI, so a goroutine that
+ * changes its rounding mode keeps it across switches and does not leak it.
+ */
+	.text
+
+/* void gs__ctx_mcall(gs_ctx *save, void *g0_lo, size_t g0_size, void (*fn)(void *), void *arg) */
+	.globl	gs__ctx_mcall
+	.hidden	gs__ctx_mcall
+	.type	gs__ctx_mcall,@function
+	.p2align 4
+gs__ctx_mcall:
+	.cfi_startproc
+	pushq	%rbp
+	pushq	%rbx
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+	subq	$8, %rsp
+	stmxcsr	(%rsp)
+	fnstcw	4(%rsp)
+	movq	%rsp, (%rdi)
+	/* Onto g0: its stack top, 16-byte aligned, so fn starts as if called. */
+	leaq	(%rsi,%rdx), %rsp
+	andq	$-16, %rsp
+	xorl	%ebp, %ebp
+	movq	%r8, %rdi
+	callq	*%rcx
+	ud2
+	.cfi_endproc
+	.size	gs__ctx_mcall, .-gs__ctx_mcall
+
+/* void gs__ctx_gogo(gs_ctx *ctx) */
+	.globl	gs__ctx_gogo
+	.hidden	gs__ctx_gogo
+	.type	gs__ctx_gogo,@function
+	.p2align 4
+gs__ctx_gogo:
+	.cfi_startproc
+	movq	(%rdi), %rsp
+	ldmxcsr	(%rsp)
+	fldcw	4(%rsp)
+	addq	$8, %rsp
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%rbx
+	popq	%rbp
+	ret
+	.cfi_endproc
+	.size	gs__ctx_gogo, .-gs__ctx_gogo
+
+/*
+ * void gs__ctx_make(gs_ctx *ctx, void *lo, size_t size, void (*entry)(void))
+ * Lays out a frame that gs__ctx_gogo pops: zeroed callee-saved registers, the
+ * default MXCSR (0x1f80) and x87 control word (0x037f), entry as the return
+ * address, and a zero return address above it so entry starts 16-byte aligned
+ * (rsp = 8 mod 16, as after a call) and backtraces stop there.
+ */
+	.globl	gs__ctx_make
+	.hidden	gs__ctx_make
+	.type	gs__ctx_make,@function
+	.p2align 4
+gs__ctx_make:
+	.cfi_startproc
+	leaq	(%rsi,%rdx), %rax
+	andq	$-16, %rax
+	movq	$0, -8(%rax)
+	movq	%rcx, -16(%rax)
+	movq	$0, -24(%rax)
+	movq	$0, -32(%rax)
+	movq	$0, -40(%rax)
+	movq	$0, -48(%rax)
+	movq	$0, -56(%rax)
+	movq	$0, -64(%rax)
+	movq	$0, -72(%rax)
+	movl	$0x1f80, -72(%rax)
+	movw	$0x037f, -68(%rax)
+	leaq	-72(%rax), %rax
+	movq	%rax, (%rdi)
+	ret
+	.cfi_endproc
+	.size	gs__ctx_make, .-gs__ctx_make
+
+	.section .note.GNU-stack,"",@progbits

@@ -1,0 +1,390 @@
+/*
+ * internal.h - libgsched's shared internal definitions: the G, M and P structures,
+ * the global scheduler state, and the functions the runtime's files call in each
+ * other.  Never included by the front end or by users of the library.
+ *
+ * The model is Go's (src/runtime/proc.go, runtime2.go):
+ *
+ *   G  a goroutine: a function, its own stack and a saved context.
+ *   M  an OS thread.  It runs goroutines only while it holds a P.
+ *   P  a processor: the right to run goroutines, with a local run queue of 256,
+ *      a runnext slot, and a free list of dead Gs with their stacks.
+ *
+ * There are exactly GOMAXPROCS Ps.  An M that finds no work in its P's queue
+ * looks in the global queue, then steals half of another P's queue; finding
+ * nothing, it gives up its P and parks on a futex.  An M "spins" while it looks
+ * for work without having found any; the spinning protocol (wakep, startm,
+ * resetspinning and the re-check in findrunnable after dropping the spinning
+ * state) is what makes sure no readied goroutine is left in a queue while every
+ * M sleeps, without waking every M on every readied goroutine.
+ *
+ * Every scheduler decision runs on an M's g0: the thread's own stack.  A
+ * goroutine that blocks or yields first switches to g0 (gs__mcall) and only
+ * there is it published to a queue or a wait list, so no other M can resume a
+ * goroutine whose stack is still in use.
+ *
+ * Locking: sched.lock guards the global run queue, the idle P and idle M lists
+ * and M creation.  Per-P run queues are lock-free (owner puts at tail, anyone
+ * takes at head by CAS).  Channels, mutexes and wait groups have their own small
+ * locks (gs__lock), never held across a switch except through gopark's unlock
+ * callback, which runs on g0 after the switch.
+ */
+#ifndef GS_INTERNAL_H
+#define GS_INTERNAL_H
+
+#include <stdalign.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <pthread.h>
+
+#include "gsched.h"
+#include "runtime/ctx.h"
+
+#define GS_HIDDEN __attribute__((visibility("hidden")))
+
+#define GS_MAX_PROCS 256       /* upper bound of GOMAXPROCS, as the issue fixes */
+#define GS_RUNQ_SIZE 256       /* local run queue slots (Go: len(p.runq)) */
+#define GS_CACHELINE 64
+#define GS_STEAL_TRIES 4       /* findrunnable's rounds over all Ps */
+#define GS_GLOBAL_EVERY 61     /* schedtick period for checking the global queue first */
+#define GS_DEFAULT_STACK (64 * 1024)
+#define GS_MIN_STACK 2048
+#define GS_MAX_STACK (8 * 1024 * 1024)
+#define GS_NSTACKCLASS 13      /* 2 KiB << 0 .. 2 KiB << 12 = 8 MiB */
+#define GS_GFREE_NOSTACK GS_NSTACKCLASS /* free-list index of Gs without a stack */
+#define GS_SMALL_STACK_MAX 4096 /* classes up to this are carved, canary-checked */
+#define GS_DEFAULT_MAX_THREADS 10000
+#define GS_GFREE_LOCAL_MAX 64  /* per-P free Gs per class before half go global */
+#define GS_STACK_CANARY 0x6773636865644b21ULL /* "gsched!" + marker */
+
+#define gs_likely(x) __builtin_expect(!!(x), 1)
+#define gs_unlikely(x) __builtin_expect(!!(x), 0)
+
+typedef struct gs_g gs_g;
+typedef struct gs_m gs_m;
+typedef struct gs_p gs_p;
+
+/* ---- low-level locks and notes (lock.c semantics live in os_linux.c) ---- */
+
+/* A futex mutex (Drepper's "mutex2"): 0 unlocked, 1 locked, 2 locked with
+ * waiters.  Short critical sections only; it spins briefly before sleeping. */
+typedef struct gs_lock {
+	_Atomic uint32_t key;
+} gs_lock;
+
+GS_HIDDEN void gs__lock_slow(gs_lock *l);
+GS_HIDDEN void gs__unlock_slow(gs_lock *l);
+
+static inline void
+gs__lockx(gs_lock *l)
+{
+	uint32_t zero = 0;
+	if (gs_likely(atomic_compare_exchange_strong_explicit(&l->key, &zero, 1,
+	    memory_order_acquire, memory_order_relaxed)))
+		return;
+	gs__lock_slow(l);
+}
+
+static inline void
+gs__unlockx(gs_lock *l)
+{
+	if (gs_unlikely(atomic_exchange_explicit(&l->key, 0, memory_order_release) == 2))
+		gs__unlock_slow(l);
+}
+
+/* A one-shot wake-up (Go's note): one sleeper, one waker, cleared for reuse. */
+typedef struct gs_note {
+	_Atomic uint32_t key;
+} gs_note;
+
+GS_HIDDEN void gs__notesleep(gs_note *n);
+GS_HIDDEN void gs__notewakeup(gs_note *n);
+static inline void gs__noteclear(gs_note *n) { atomic_store(&n->key, 0); }
+
+/* os_linux.c: platform facts. */
+GS_HIDDEN int gs__os_ncpu(void);
+GS_HIDDEN uint64_t gs__nanotime(void);
+GS_HIDDEN long gs__os_max_map_count(void);
+GS_HIDDEN void gs__osyield(void);
+GS_HIDDEN void gs__usleep(unsigned usec);
+
+/* ---- G ------------------------------------------------------------------- */
+
+/*
+ * A goroutine.  G structs are allocated in chunks and never freed while the
+ * runtime lives, so an observer may read any G it found through allgs.  A dead G
+ * waits on a free list (per P, then global) with its stack for reuse.
+ *
+ * A G gets its stack when it first runs, not when it is spawned: a runnable G
+ * that has not started needs only fn and arg.  A burst of a million spawns
+ * that run one after another thus touches a handful of stacks, each passed on
+ * from a G that just died to the next one starting (bindstack in proc.c).
+ */
+struct gs_g {
+	gs_ctx ctx;                 /* saved context while not running; owned by the M that switches */
+	uintptr_t stack_lo;         /* lowest usable byte (the canary word sits here) */
+	uintptr_t stack_hi;         /* one past the highest byte */
+	void *stack_base;           /* what to give back to the stack allocator */
+	uint8_t stack_class;        /* index into the stack classes, see stack.c; set at
+	                               spawn even before a stack is bound */
+	uint8_t stack_guarded;      /* has a PROT_NONE page below stack_lo */
+	uint8_t stack_released;     /* pages given back on a free list: rewrite the canary */
+	_Atomic uint32_t status;    /* enum gs_gstatus; changed by CAS (casgstatus) */
+	_Atomic uint8_t waitreason; /* enum gs_waitreason while GS_G_WAITING */
+	int64_t goid;               /* unique for the runtime's life; reused Gs get new ids */
+	void (*fn)(void *);         /* entry point and its argument */
+	void *arg;
+	gs_g *schedlink;            /* next on a run queue batch, free list or wait list */
+	gs_m *m;                    /* M running it, while running */
+	uint64_t runstart;          /* nanotime when it last started running */
+	char label[GS_LABEL_MAX];   /* set at spawn; read racily by observers */
+
+	/* Parking (gs__gopark): what to do on g0 after the switch. */
+	bool (*parkunlock)(gs_g *gp, void *arg);
+	void *parkarg;
+
+	/* Channel and select wake-ups (chan.c). */
+	void *param;                /* the sudog that completed the operation */
+	_Atomic uint32_t selectdone;/* a select has been won by one case */
+	void *waiting;              /* list of this G's sudogs while blocked in a select */
+
+	void *tsan_fiber;           /* ThreadSanitizer fiber (san.c), else NULL */
+	void *asan_fake_stack;      /* AddressSanitizer fake-stack handle across a switch */
+	gs_g *alllink;              /* every G ever allocated, for stats and shutdown */
+};
+
+/* ---- P ------------------------------------------------------------------- */
+
+enum gs_pstatus {
+	GS_P_IDLE = 0,   /* not used to run user code; on the idle list or about to be */
+	GS_P_RUNNING,    /* owned by an M */
+	GS_P_SYSCALL,    /* its M is in a system call (issue 3) */
+	GS_P_GCSTOP,     /* stopped for a stop-the-world */
+	GS_P_DEAD        /* no longer used (GOMAXPROCS shrank) */
+};
+
+struct gs_p {
+	int32_t id;
+	_Atomic uint32_t status;    /* enum gs_pstatus */
+	gs_p *link;                 /* next on sched.pidle; guarded by sched.lock */
+	uint32_t schedtick;         /* incremented on every scheduler call that does not inherit */
+	uint32_t syscalltick;       /* incremented on every system call */
+	gs_m *m;                    /* back-link to the M holding it (NULL when idle) */
+	int64_t goidcache;          /* next goroutine id to hand out, from a batch of 16 */
+	int64_t goidcacheend;
+
+	/* Free Gs, by stack class, each keeping its stack, and at GS_GFREE_NOSTACK
+	 * those without one.  Owned by the P's M. */
+	gs_g *gfree[GS_NSTACKCLASS + 1];
+	int32_t gfreecnt[GS_NSTACKCLASS + 1];
+
+	/* Statistics read racily by gs_read_stats (relaxed atomics, written by owner
+	 * except stolen_from, which thieves add to). */
+	_Atomic uint64_t steals;        /* successful steals by this P */
+	_Atomic uint64_t stolen;        /* goroutines this P took from others */
+	_Atomic uint64_t stolen_from;   /* goroutines others took from this P */
+	_Atomic uint64_t spawns, exits, global_puts;
+
+	/* The lock-free local run queue: the owner writes runq[tail] and advances
+	 * tail (release); consumers read runq[head..tail) and CAS head.  runnext, if
+	 * set, runs before the queue and inherits the current time slice. */
+	alignas(GS_CACHELINE) _Atomic uint32_t runqhead;
+	_Atomic uint32_t runqtail;
+	_Atomic(gs_g *) runnext;
+	_Atomic(gs_g *) runq[GS_RUNQ_SIZE];
+} __attribute__((aligned(GS_CACHELINE)));
+
+/* ---- M ------------------------------------------------------------------- */
+
+/* What an M is doing, for observers (issue 4 extends this).  Written by the M. */
+enum gs_mstate {
+	GS_M_RUNNING = 0,   /* running a G on a P */
+	GS_M_SPINNING,      /* holding a P, looking for work */
+	GS_M_IDLE,          /* parked on its note, on sched.midle */
+	GS_M_SCHED,         /* holding a P, in the scheduler, not spinning */
+	GS_M_SYSCALL,       /* in a system call without a P (issue 3) */
+	GS_M_DEAD
+};
+
+struct gs_m {
+	int64_t id;
+	gs_g *curg;                 /* G running on this M, or NULL in the scheduler */
+	gs_p *p;                    /* P held, or NULL */
+	gs_p *nextp;                /* P handed over by startm before a wake-up */
+	bool spinning;              /* counted in sched.nmspinning */
+	_Atomic uint32_t state;     /* enum gs_mstate, for observers */
+	gs_note park;               /* stopm sleeps here */
+	gs_m *schedlink;            /* next on sched.midle; guarded by sched.lock */
+	gs_m *alllink;              /* every M; guarded by sched.lock */
+	pthread_t thread;
+	uintptr_t g0_sp;            /* top of the thread's own stack for gs__mcall */
+	void *g0_tsan_fiber;        /* the thread's own TSan fiber */
+	const void *g0_stack_bottom;/* for ASan's fiber annotations */
+	size_t g0_stack_size;
+	uint64_t fastrand;
+	uint64_t created_ns;
+};
+
+/* ---- the global scheduler state ---------------------------------------- */
+
+struct gs_sched {
+	gs_lock lock;
+
+	/* Run state, set by gs_run. */
+	_Atomic bool running;
+	_Atomic bool shutdown;      /* main returned: Ms exit at their next schedule */
+	int32_t gomaxprocs;
+	int32_t ncpu;
+	size_t default_stack;
+	int32_t maxmcount;
+
+	gs_p *allp[GS_MAX_PROCS];
+	_Atomic uint64_t idlepmask[GS_MAX_PROCS / 64]; /* bit set: P is idle, skip when stealing */
+
+	/* Idle Ms (guarded by lock). */
+	gs_m *midle;
+	int32_t nmidle;
+	int32_t mnext;              /* next M id; also the count of Ms ever made */
+	int32_t mcount_live;        /* Ms that exist and have not exited */
+	gs_m *allm;
+
+	/* Idle Ps (guarded by lock; npidle also read atomically). */
+	gs_p *pidle;
+	_Atomic int32_t npidle;
+	_Atomic int32_t nmspinning;
+
+	/* Global run queue (guarded by lock). */
+	gs_g *runqhead, *runqtail;
+	_Atomic int32_t runqsize;
+
+	/* Dead Gs waiting for reuse beyond the per-P lists, by stack class. */
+	gs_lock gflock;
+	gs_g *gfree[GS_NSTACKCLASS + 1];
+	int32_t gfreecnt[GS_NSTACKCLASS + 1];
+
+	/* Steal order (Go's randomOrder): start anywhere, step by a number coprime
+	 * with gomaxprocs, and every P is visited once. */
+	int32_t ncoprimes;
+	int32_t coprimes[GS_MAX_PROCS];
+
+	/* Every G (guarded by allglock for appends; readers walk racily). */
+	gs_lock allglock;
+	_Atomic(gs_g *) allgs;
+	struct gs_gchunk *gchunks;    /* where G structs come from; guarded by allglock */
+	_Atomic int64_t goidgen;
+	_Atomic int32_t ngoroutines;  /* not dead */
+
+	_Atomic uint64_t threads_created;
+
+	/* Shutdown handshake between the main goroutine and gs_run's caller. */
+	gs_note done;
+	gs_note allmexited;
+	gs_g *maing;
+};
+
+GS_HIDDEN extern struct gs_sched gs__sched;
+
+/* ---- current M and G ----------------------------------------------------- */
+
+/*
+ * The M running on this thread.  A goroutine may resume on another thread after
+ * any switch, and compilers cache the TLS base within a function, so code that
+ * switches must call gs__getm() again afterwards, never keep the address.
+ */
+GS_HIDDEN gs_m *gs__getm(void) __attribute__((noinline));
+GS_HIDDEN void gs__setm(gs_m *mp);
+static inline gs_g *gs__getg(void) { gs_m *mp = gs__getm(); return mp ? mp->curg : NULL; }
+
+/* ---- proc.c ------------------------------------------------------------- */
+
+GS_HIDDEN void gs__throw(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+GS_HIDDEN void gs__gopark(bool (*unlockf)(gs_g *, void *), void *arg, int reason);
+GS_HIDDEN void gs__goready(gs_g *gp);
+GS_HIDDEN bool gs__casgstatus(gs_g *gp, uint32_t from, uint32_t to);
+GS_HIDDEN void gs__wakep(void);
+GS_HIDDEN uint32_t gs__fastrand(void);
+GS_HIDDEN uint32_t gs__fastrandn(uint32_t n);
+GS_HIDDEN bool gs__unlock_park(gs_g *gp, void *lockp); /* gopark callback: unlock a gs_lock */
+
+/* ---- runq.c: local and global run queues ------------------------------- */
+
+/* Put gp on pp's local queue (at runnext if next).  Overflow moves half the queue
+ * plus gp to the global queue.  Called only by pp's owner. */
+GS_HIDDEN void gs__runqput(gs_p *pp, gs_g *gp, bool next);
+/* Take from pp's local queue; *inherit is set when it came from runnext.
+ * Called only by pp's owner. */
+GS_HIDDEN gs_g *gs__runqget(gs_p *pp, bool *inherit);
+/* Steal half of p2's queue into pp's; returns one G to run, or NULL.  With
+ * stealrunnext, p2's runnext may be taken if its queue is empty. */
+GS_HIDDEN gs_g *gs__runqsteal(gs_p *pp, gs_p *p2, bool stealrunnext);
+GS_HIDDEN bool gs__runqempty(gs_p *pp);
+GS_HIDDEN uint32_t gs__runqlen(gs_p *pp);
+/* Remove everything from pp's queue (owner only, or with the world stopped)
+ * into a list linked by schedlink; returns the number taken. */
+GS_HIDDEN int gs__runqdrain(gs_p *pp, gs_g **head, gs_g **tail);
+
+/* Global queue: caller holds sched.lock. */
+GS_HIDDEN void gs__globrunqput(gs_g *gp);
+GS_HIDDEN void gs__globrunqputhead(gs_g *gp);
+GS_HIDDEN void gs__globrunqputbatch(gs_g *head, gs_g *tail, int32_t n);
+/* Take a batch of min(size/gomaxprocs+1, max (if > 0), 128, free slots) from the
+ * global queue: returns the first and puts the rest on pp's local queue. */
+GS_HIDDEN gs_g *gs__globrunqget(gs_p *pp, int32_t max);
+
+/* ---- stack.c ------------------------------------------------------------- */
+
+GS_HIDDEN int gs__stack_class(size_t size);        /* -1 if out of range */
+GS_HIDDEN size_t gs__stack_class_size(int cls);
+GS_HIDDEN int gs__stackalloc(gs_g *gp, int cls);    /* 0 or GS_ENOMEM */
+GS_HIDDEN void gs__stackfree(gs_g *gp);
+GS_HIDDEN void gs__stack_init(void);
+GS_HIDDEN void gs__stack_fini(void);                /* unmaps everything */
+GS_HIDDEN void gs__stack_counts(uint64_t *guarded, uint64_t *carved);
+GS_HIDDEN void gs__stack_release(gs_g *gp);       /* drop its pages, keep the mapping */
+/* Check gp's canary and saved stack pointer; throws naming gp on overflow. */
+static inline void gs__stackcheck(gs_g *gp);
+GS_HIDDEN void gs__stack_overflow(gs_g *gp) __attribute__((noreturn));
+/* SIGSEGV on a guard page: installed by gs_run on an alternate signal stack. */
+GS_HIDDEN int gs__sigsegv_install(void);
+GS_HIDDEN void gs__sigsegv_uninstall(void);
+GS_HIDDEN int gs__sigaltstack_setup(void);
+GS_HIDDEN void gs__sigaltstack_teardown(void);
+
+static inline void
+gs__stackcheck(gs_g *gp)
+{
+	if (gs_unlikely(*(const uint64_t *)gp->stack_lo != GS_STACK_CANARY))
+		gs__stack_overflow(gp);
+}
+
+/* ---- chan.c / sync.c: wait queues --------------------------------------- */
+
+/* A waiting goroutine on a channel or sync object (Go's sudog).  Lives on the
+ * waiting goroutine's own stack while it is parked. */
+typedef struct gs_sudog {
+	gs_g *g;
+	struct gs_sudog *next, *prev;
+	void *elem;                 /* data to copy to/from */
+	struct gs_chan *c;
+	bool isselect;
+	bool success;               /* woken by a completed operation, not a close */
+	int caseidx;
+	struct gs_sudog *waitlink;  /* this G's other sudogs (select) */
+} gs_sudog;
+
+/* ---- san.c: sanitizer fiber annotations (no-ops without sanitizers) ---- */
+
+GS_HIDDEN void gs__san_g_create(gs_g *gp);
+GS_HIDDEN void gs__san_g_destroy(gs_g *gp);
+GS_HIDDEN void gs__san_m_init(gs_m *mp);
+/* Around a switch from the current stack to gp (or to g0 when gp is NULL). */
+GS_HIDDEN void gs__san_switch_to_g(gs_m *mp, gs_g *gp, gs_g *from);
+GS_HIDDEN void gs__san_switch_to_g0(gs_m *mp, gs_g *from, bool dying);
+GS_HIDDEN void gs__san_finish_switch(gs_g *cur);
+GS_HIDDEN void gs__san_stack_reuse(gs_g *gp);
+
+
+
+#endif /* GS_INTERNAL_H */

@@ -1,0 +1,294 @@
+/*
+ * runq.c - the per-P local run queues and the global run queue (Go's runqput,
+ * runqget, runqgrab, runqsteal, globrunqput, globrunqget).
+ *
+ * A local queue is a 256-slot ring.  Only the P's owner writes slots and moves
+ * runqtail (store-release); anyone may take from runqhead by CAS (the owner in
+ * runqget, thieves in runqgrab).  Indices only grow; the slot is index % 256.
+ * runnext is a single slot in front of the ring, set by the owner and taken by
+ * CAS by the owner or, in the last steal round, by a thief.
+ */
+#include "runtime/internal.h"
+
+#define RUNQ_MASK (GS_RUNQ_SIZE - 1)
+
+static inline uint32_t
+load_acq(_Atomic uint32_t *p)
+{
+	return atomic_load_explicit(p, memory_order_acquire);
+}
+
+static inline bool
+cas_rel(_Atomic uint32_t *p, uint32_t old, uint32_t new)
+{
+	return atomic_compare_exchange_strong_explicit(p, &old, new,
+	    memory_order_acq_rel, memory_order_relaxed);
+}
+
+bool
+gs__runqempty(gs_p *pp)
+{
+	/* Read head, tail, runnext, then tail again: a G moved from runnext to
+	 * the ring between the reads would otherwise make both look empty. */
+	for (;;) {
+		uint32_t head = load_acq(&pp->runqhead);
+		uint32_t tail = load_acq(&pp->runqtail);
+		gs_g *next = atomic_load_explicit(&pp->runnext, memory_order_acquire);
+		if (tail == load_acq(&pp->runqtail))
+			return head == tail && next == NULL;
+	}
+}
+
+uint32_t
+gs__runqlen(gs_p *pp)
+{
+	uint32_t head = load_acq(&pp->runqhead);
+	uint32_t tail = load_acq(&pp->runqtail);
+	uint32_t n = tail - head;
+
+	return n > GS_RUNQ_SIZE ? 0 : n; /* torn read while racing: report nothing */
+}
+
+/* The queue is full: move half of it plus gp to the global queue in one batch.
+ * Fails (returns false) if a consumer moved head meanwhile; the caller retries. */
+static bool
+runqputslow(gs_p *pp, gs_g *gp, uint32_t head, uint32_t tail)
+{
+	gs_g *batch[GS_RUNQ_SIZE / 2 + 1];
+	uint32_t n = (tail - head) / 2;
+
+	if (n != GS_RUNQ_SIZE / 2)
+		gs__throw("runqputslow: queue is not full");
+	for (uint32_t i = 0; i < n; i++)
+		batch[i] = atomic_load_explicit(&pp->runq[(head + i) & RUNQ_MASK],
+		    memory_order_relaxed);
+	if (!cas_rel(&pp->runqhead, head, head + n))
+		return false;
+	batch[n] = gp;
+	for (uint32_t i = 0; i < n; i++)
+		batch[i]->schedlink = batch[i + 1];
+	gp->schedlink = NULL;
+
+	gs__lockx(&gs__sched.lock);
+	gs__globrunqputbatch(batch[0], batch[n], (int32_t)(n + 1));
+	gs__unlockx(&gs__sched.lock);
+	atomic_store_explicit(&pp->global_puts,
+	    atomic_load_explicit(&pp->global_puts, memory_order_relaxed) + n + 1,
+	    memory_order_relaxed);
+	return true;
+}
+
+void
+gs__runqput(gs_p *pp, gs_g *gp, bool next)
+{
+	if (next) {
+		/* The new G takes runnext; the one it displaces goes to the ring. */
+		gs_g *old = atomic_exchange_explicit(&pp->runnext, gp, memory_order_acq_rel);
+		if (old == NULL)
+			return;
+		gp = old;
+	}
+	for (;;) {
+		uint32_t head = load_acq(&pp->runqhead);
+		uint32_t tail = atomic_load_explicit(&pp->runqtail, memory_order_relaxed);
+		if (tail - head < GS_RUNQ_SIZE) {
+			atomic_store_explicit(&pp->runq[tail & RUNQ_MASK], gp, memory_order_relaxed);
+			atomic_store_explicit(&pp->runqtail, tail + 1, memory_order_release);
+			return;
+		}
+		if (runqputslow(pp, gp, head, tail))
+			return;
+	}
+}
+
+gs_g *
+gs__runqget(gs_p *pp, bool *inherit)
+{
+	gs_g *next = atomic_load_explicit(&pp->runnext, memory_order_relaxed);
+
+	/* Only the owner and last-round thieves clear runnext, so a CAS failure
+	 * means a thief took it: fall through to the ring. */
+	if (next != NULL && atomic_compare_exchange_strong_explicit(&pp->runnext, &next,
+	    NULL, memory_order_acq_rel, memory_order_relaxed)) {
+		*inherit = true;
+		return next;
+	}
+	*inherit = false;
+	for (;;) {
+		uint32_t head = load_acq(&pp->runqhead);
+		uint32_t tail = atomic_load_explicit(&pp->runqtail, memory_order_relaxed);
+		if (tail == head)
+			return NULL;
+		gs_g *gp = atomic_load_explicit(&pp->runq[head & RUNQ_MASK], memory_order_relaxed);
+		if (cas_rel(&pp->runqhead, head, head + 1))
+			return gp;
+	}
+}
+
+int
+gs__runqdrain(gs_p *pp, gs_g **headp, gs_g **tailp)
+{
+	gs_g *head = NULL, *tail = NULL;
+	int n = 0;
+	bool inherit;
+	gs_g *gp;
+
+	while ((gp = gs__runqget(pp, &inherit)) != NULL) {
+		gp->schedlink = NULL;
+		if (tail)
+			tail->schedlink = gp;
+		else
+			head = gp;
+		tail = gp;
+		n++;
+	}
+	*headp = head;
+	*tailp = tail;
+	return n;
+}
+
+/* Copy half of pp's queue (rounded up) into batch starting at batchhead, and
+ * take the copies out of pp by CAS on its head.  Returns how many. */
+static uint32_t
+runqgrab(gs_p *pp, _Atomic(gs_g *) *batch, uint32_t batchhead, bool stealrunnext)
+{
+	for (;;) {
+		uint32_t head = load_acq(&pp->runqhead);
+		uint32_t tail = load_acq(&pp->runqtail);
+		uint32_t n = tail - head;
+		n = n - n / 2;
+		if (n == 0) {
+			if (!stealrunnext)
+				return 0;
+			gs_g *next = atomic_load_explicit(&pp->runnext, memory_order_acquire);
+			if (next == NULL)
+				return 0;
+			if (atomic_load_explicit(&pp->status, memory_order_relaxed) == GS_P_RUNNING) {
+				/* pp's M is about to run runnext itself, most likely; give it a
+				 * moment rather than bouncing the G between threads (Go sleeps
+				 * 3 us here for the same reason). */
+				gs__usleep(3);
+			}
+			if (!atomic_compare_exchange_strong_explicit(&pp->runnext, &next, NULL,
+			    memory_order_acq_rel, memory_order_relaxed))
+				continue;
+			atomic_store_explicit(&batch[batchhead & RUNQ_MASK], next,
+			    memory_order_relaxed);
+			return 1;
+		}
+		if (n > GS_RUNQ_SIZE / 2)
+			continue; /* head and tail read at different times: retry */
+		for (uint32_t i = 0; i < n; i++) {
+			gs_g *gp = atomic_load_explicit(&pp->runq[(head + i) & RUNQ_MASK],
+			    memory_order_relaxed);
+			atomic_store_explicit(&batch[(batchhead + i) & RUNQ_MASK], gp,
+			    memory_order_relaxed);
+		}
+		if (cas_rel(&pp->runqhead, head, head + n))
+			return n;
+	}
+}
+
+gs_g *
+gs__runqsteal(gs_p *pp, gs_p *p2, bool stealrunnext)
+{
+	uint32_t tail = atomic_load_explicit(&pp->runqtail, memory_order_relaxed);
+	uint32_t n = runqgrab(p2, pp->runq, tail, stealrunnext);
+
+	if (n == 0)
+		return NULL;
+	atomic_fetch_add_explicit(&p2->stolen_from, n, memory_order_relaxed);
+	atomic_store_explicit(&pp->steals,
+	    atomic_load_explicit(&pp->steals, memory_order_relaxed) + 1, memory_order_relaxed);
+	atomic_store_explicit(&pp->stolen,
+	    atomic_load_explicit(&pp->stolen, memory_order_relaxed) + n, memory_order_relaxed);
+	n--;
+	gs_g *gp = atomic_load_explicit(&pp->runq[(tail + n) & RUNQ_MASK], memory_order_relaxed);
+	if (n == 0)
+		return gp;
+	uint32_t head = load_acq(&pp->runqhead);
+	if (tail - head + n >= GS_RUNQ_SIZE)
+		gs__throw("runqsteal: runq overflow");
+	atomic_store_explicit(&pp->runqtail, tail + n, memory_order_release);
+	return gp;
+}
+
+/* ---- global run queue: all callers hold sched.lock ---------------------- */
+
+void
+gs__globrunqput(gs_g *gp)
+{
+	gp->schedlink = NULL;
+	if (gs__sched.runqtail)
+		gs__sched.runqtail->schedlink = gp;
+	else
+		gs__sched.runqhead = gp;
+	gs__sched.runqtail = gp;
+	atomic_store_explicit(&gs__sched.runqsize,
+	    atomic_load_explicit(&gs__sched.runqsize, memory_order_relaxed) + 1,
+	    memory_order_relaxed);
+}
+
+void
+gs__globrunqputhead(gs_g *gp)
+{
+	gp->schedlink = gs__sched.runqhead;
+	gs__sched.runqhead = gp;
+	if (gs__sched.runqtail == NULL)
+		gs__sched.runqtail = gp;
+	atomic_store_explicit(&gs__sched.runqsize,
+	    atomic_load_explicit(&gs__sched.runqsize, memory_order_relaxed) + 1,
+	    memory_order_relaxed);
+}
+
+void
+gs__globrunqputbatch(gs_g *head, gs_g *tail, int32_t n)
+{
+	tail->schedlink = NULL;
+	if (gs__sched.runqtail)
+		gs__sched.runqtail->schedlink = head;
+	else
+		gs__sched.runqhead = head;
+	gs__sched.runqtail = tail;
+	atomic_store_explicit(&gs__sched.runqsize,
+	    atomic_load_explicit(&gs__sched.runqsize, memory_order_relaxed) + n,
+	    memory_order_relaxed);
+}
+
+static gs_g *
+globrunqpop(void)
+{
+	gs_g *gp = gs__sched.runqhead;
+
+	gs__sched.runqhead = gp->schedlink;
+	if (gs__sched.runqhead == NULL)
+		gs__sched.runqtail = NULL;
+	gp->schedlink = NULL;
+	return gp;
+}
+
+gs_g *
+gs__globrunqget(gs_p *pp, int32_t max)
+{
+	int32_t size = atomic_load_explicit(&gs__sched.runqsize, memory_order_relaxed);
+
+	if (size == 0)
+		return NULL;
+	int32_t n = size / gs__sched.gomaxprocs + 1;
+	if (n > size)
+		n = size;
+	if (max > 0 && n > max)
+		n = max;
+	if (n > GS_RUNQ_SIZE / 2)
+		n = GS_RUNQ_SIZE / 2;
+	/* The first one runs now; the rest must fit in pp's free slots, so the
+	 * local puts below can never overflow back into the queue we hold. */
+	int32_t room = (int32_t)(GS_RUNQ_SIZE - gs__runqlen(pp));
+	if (n - 1 > room)
+		n = room + 1;
+	atomic_store_explicit(&gs__sched.runqsize, size - n, memory_order_relaxed);
+	gs_g *gp = globrunqpop();
+	while (--n > 0)
+		gs__runqput(pp, globrunqpop(), false);
+	return gp;
+}

@@ -1,0 +1,117 @@
+/*
+ * san.c - tell AddressSanitizer and ThreadSanitizer about goroutine stacks.
+ *
+ * Both sanitizers assume one stack per thread.  Goroutines switch stacks under
+ * them, so every switch is announced: ASan's start/finish_switch_fiber keep its
+ * idea of the current stack bounds (and fake stacks) right, TSan's fibers keep
+ * one happens-before history per goroutine.  Without a sanitizer these are empty.
+ */
+#include "runtime/internal.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define GS_SAN_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define GS_SAN_ASAN 1
+#endif
+#endif
+
+#if defined(__SANITIZE_THREAD__)
+#define GS_SAN_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define GS_SAN_TSAN 1
+#endif
+#endif
+
+#ifdef GS_SAN_ASAN
+#include <sanitizer/asan_interface.h>
+#include <sanitizer/common_interface_defs.h>
+#endif
+#ifdef GS_SAN_TSAN
+#include <sanitizer/tsan_interface.h>
+#endif
+
+void
+gs__san_g_create(gs_g *gp)
+{
+#ifdef GS_SAN_TSAN
+	gp->tsan_fiber = __tsan_create_fiber(0);
+#else
+	(void)gp;
+#endif
+}
+
+void
+gs__san_g_destroy(gs_g *gp)
+{
+#ifdef GS_SAN_TSAN
+	if (gp->tsan_fiber)
+		__tsan_destroy_fiber(gp->tsan_fiber);
+	gp->tsan_fiber = NULL;
+#else
+	(void)gp;
+#endif
+}
+
+void
+gs__san_m_init(gs_m *mp)
+{
+#ifdef GS_SAN_TSAN
+	mp->g0_tsan_fiber = __tsan_get_current_fiber();
+#else
+	(void)mp;
+#endif
+}
+
+void
+gs__san_switch_to_g(gs_m *mp, gs_g *gp, gs_g *from)
+{
+	(void)mp;
+	(void)from;
+#ifdef GS_SAN_ASAN
+	/* Leaving g0 for good (it restarts at its top next time): no fake stack kept. */
+	__sanitizer_start_switch_fiber(NULL, (const void *)gp->stack_lo,
+	    gp->stack_hi - gp->stack_lo);
+#endif
+#ifdef GS_SAN_TSAN
+	__tsan_switch_to_fiber(gp->tsan_fiber, 0);
+#endif
+	(void)gp;
+}
+
+void
+gs__san_switch_to_g0(gs_m *mp, gs_g *from, bool dying)
+{
+#ifdef GS_SAN_ASAN
+	/* A dying goroutine's fake stack is dropped (NULL save slot). */
+	__sanitizer_start_switch_fiber(dying ? NULL : &from->asan_fake_stack,
+	    mp->g0_stack_bottom, mp->g0_stack_size);
+#endif
+#ifdef GS_SAN_TSAN
+	__tsan_switch_to_fiber(mp->g0_tsan_fiber, 0);
+#endif
+	(void)mp;
+	(void)from;
+	(void)dying;
+}
+
+void
+gs__san_finish_switch(gs_g *cur)
+{
+#ifdef GS_SAN_ASAN
+	__sanitizer_finish_switch_fiber(cur ? cur->asan_fake_stack : NULL, NULL, NULL);
+#endif
+	(void)cur;
+}
+
+void
+gs__san_stack_reuse(gs_g *gp)
+{
+#ifdef GS_SAN_ASAN
+	/* Frames of the goroutine that used this stack before never returned: clear
+	 * their redzones so the next goroutine does not trip over them. */
+	ASAN_UNPOISON_MEMORY_REGION((void *)gp->stack_lo, gp->stack_hi - gp->stack_lo);
+#endif
+	(void)gp;
+}

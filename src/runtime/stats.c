@@ -1,0 +1,79 @@
+/*
+ * stats.c - whole-runtime figures for gs_read_stats and gs_numgoroutine, read
+ * without stopping the world.  Counters live per P (single writer, no shared
+ * cache line on the hot path) and are summed here.
+ */
+#include <string.h>
+
+#include "runtime/internal.h"
+
+static int
+numgoroutine_locked(void)
+{
+	uint64_t spawns = 0, exits = 0;
+
+	for (int i = 0; i < gs__sched.gomaxprocs; i++) {
+		gs_p *pp = gs__sched.allp[i];
+		spawns += atomic_load_explicit(&pp->spawns, memory_order_relaxed);
+		exits += atomic_load_explicit(&pp->exits, memory_order_relaxed);
+	}
+	return spawns > exits ? (int)(spawns - exits) : 0;
+}
+
+int
+gs_numgoroutine(void)
+{
+	if (!atomic_load(&gs__sched.running))
+		return 0;
+	return numgoroutine_locked();
+}
+
+int
+gs_read_stats(gs_stats *st)
+{
+	if (st == NULL)
+		return GS_EINVAL;
+	memset(st, 0, sizeof *st);
+	if (!atomic_load(&gs__sched.running))
+		return GS_ENOTRUN;
+
+	st->gomaxprocs = gs__sched.gomaxprocs;
+	st->ncpu = gs__sched.ncpu;
+	st->idle_procs = atomic_load(&gs__sched.npidle);
+	st->spinning_threads = atomic_load(&gs__sched.nmspinning);
+	st->global_runq = atomic_load(&gs__sched.runqsize);
+	st->threads_created = atomic_load(&gs__sched.threads_created);
+
+	gs__lockx(&gs__sched.lock);
+	st->threads = gs__sched.mcount_live;
+	st->idle_threads = gs__sched.nmidle;
+	gs__unlockx(&gs__sched.lock);
+
+	for (int i = 0; i < gs__sched.gomaxprocs; i++) {
+		gs_p *pp = gs__sched.allp[i];
+		st->spawns += atomic_load_explicit(&pp->spawns, memory_order_relaxed);
+		st->exits += atomic_load_explicit(&pp->exits, memory_order_relaxed);
+		st->steals += atomic_load_explicit(&pp->steals, memory_order_relaxed);
+		st->stolen += atomic_load_explicit(&pp->stolen, memory_order_relaxed);
+		st->global_puts += atomic_load_explicit(&pp->global_puts, memory_order_relaxed);
+	}
+	st->goroutines = st->spawns > st->exits ? (int)(st->spawns - st->exits) : 0;
+
+	/* Walk every G under allglock (shutdown frees them under it too). */
+	gs__lockx(&gs__sched.allglock);
+	for (gs_g *gp = atomic_load_explicit(&gs__sched.allgs, memory_order_acquire); gp;
+	    gp = gp->alllink) {
+		uint32_t s = atomic_load_explicit(&gp->status, memory_order_relaxed);
+		if (s == GS_G_DEAD || s >= GS_G_NSTATUS)
+			continue;
+		st->by_status[s]++;
+		if (s == GS_G_WAITING) {
+			uint8_t r = atomic_load_explicit(&gp->waitreason, memory_order_relaxed);
+			if (r < GS_WAIT_NREASONS)
+				st->by_waitreason[r]++;
+		}
+	}
+	gs__unlockx(&gs__sched.allglock);
+	gs__stack_counts(&st->stacks_guarded, &st->stacks_carved);
+	return 0;
+}

@@ -1,0 +1,192 @@
+/*
+ * sync.c - Go's sync.Mutex and sync.WaitGroup for goroutines.
+ *
+ * Both keep their waiters as sudogs on the waiters' own stacks, in a FIFO
+ * guarded by a small runtime lock, and park through gopark so the lock is
+ * released only after the waiter has left its stack.
+ *
+ * The mutex hands ownership directly to the longest waiter on unlock (Go's
+ * starvation mode, always): no waiter can starve, and an unlocker that
+ * immediately locks again queues behind the waiters.  The uncontended lock
+ * and unlock are one CAS each.
+ */
+#include <string.h>
+
+#include "runtime/internal.h"
+
+enum {
+	MUTEX_LOCKED = 1,
+	MUTEX_WAITERS = 2,   /* the queue is non-empty: unlock takes the slow path */
+};
+
+struct mutex_impl {
+	_Atomic uint32_t state;
+	gs_lock lock;         /* guards the queue */
+	gs_sudog *head, *tail;
+};
+
+struct wg_impl {
+	_Atomic int64_t counter;
+	gs_lock lock;         /* guards the queue */
+	gs_sudog *head, *tail;
+};
+
+_Static_assert(sizeof(struct mutex_impl) <= sizeof(gs_mutex), "gs_mutex too small");
+_Static_assert(sizeof(struct wg_impl) <= sizeof(gs_waitgroup), "gs_waitgroup too small");
+
+static void
+push(gs_sudog **head, gs_sudog **tail, gs_sudog *sg)
+{
+	sg->next = NULL;
+	if (*tail)
+		(*tail)->next = sg;
+	else
+		*head = sg;
+	*tail = sg;
+}
+
+static gs_sudog *
+pop(gs_sudog **head, gs_sudog **tail)
+{
+	gs_sudog *sg = *head;
+
+	if (sg) {
+		*head = sg->next;
+		if (*head == NULL)
+			*tail = NULL;
+		sg->next = NULL;
+	}
+	return sg;
+}
+
+bool
+gs_mutex_trylock(gs_mutex *mu)
+{
+	struct mutex_impl *m = (struct mutex_impl *)mu;
+	uint32_t zero = 0;
+
+	return atomic_compare_exchange_strong_explicit(&m->state, &zero, MUTEX_LOCKED,
+	    memory_order_acquire, memory_order_relaxed);
+}
+
+void
+gs_mutex_lock(gs_mutex *mu)
+{
+	struct mutex_impl *m = (struct mutex_impl *)mu;
+
+	if (gs_mutex_trylock(mu))
+		return;
+	/* Spin briefly: a holder on another M may be about to unlock. */
+	for (int i = 0; i < 4; i++) {
+		for (int k = 0; k < 30; k++)
+			__asm__ __volatile__("" ::: "memory");
+		if (gs_mutex_trylock(mu))
+			return;
+	}
+	gs__lockx(&m->lock);
+	for (;;) {
+		uint32_t s = atomic_load_explicit(&m->state, memory_order_relaxed);
+		if (!(s & MUTEX_LOCKED)) {
+			if (atomic_compare_exchange_weak_explicit(&m->state, &s, s | MUTEX_LOCKED,
+			    memory_order_acquire, memory_order_relaxed)) {
+				gs__unlockx(&m->lock);
+				return;
+			}
+			continue;
+		}
+		if (atomic_compare_exchange_weak_explicit(&m->state, &s, s | MUTEX_WAITERS,
+		    memory_order_relaxed, memory_order_relaxed))
+			break;
+	}
+	gs_sudog sg;
+	memset(&sg, 0, sizeof sg);
+	sg.g = gs__getg();
+	push(&m->head, &m->tail, &sg);
+	gs__gopark(gs__unlock_park, &m->lock, GS_WAIT_MUTEX);
+	/* Woken by unlock, which handed the mutex to us still locked.  The
+	 * acquire pairs with the unlocker's release on the queue lock. */
+	atomic_thread_fence(memory_order_acquire);
+}
+
+int
+gs_mutex_unlock(gs_mutex *mu)
+{
+	struct mutex_impl *m = (struct mutex_impl *)mu;
+	uint32_t locked = MUTEX_LOCKED;
+
+	if (atomic_compare_exchange_strong_explicit(&m->state, &locked, 0,
+	    memory_order_release, memory_order_relaxed))
+		return 0;
+	if (!(locked & MUTEX_LOCKED))
+		return GS_EPERM;
+	gs__lockx(&m->lock);
+	gs_sudog *sg = pop(&m->head, &m->tail);
+	if (sg == NULL) {
+		/* WAITERS without waiters cannot happen: it is set and the waiter
+		 * queued under the same lock hold. */
+		gs__unlockx(&m->lock);
+		gs__throw("gs_mutex_unlock: waiter flag with an empty queue");
+	}
+	/* Hand over: stays LOCKED; WAITERS only while someone else still waits. */
+	atomic_store_explicit(&m->state, m->head ? MUTEX_LOCKED | MUTEX_WAITERS : MUTEX_LOCKED,
+	    memory_order_release);
+	gs_g *gp = sg->g;
+	gs__unlockx(&m->lock);
+	gs__goready(gp);
+	return 0;
+}
+
+int
+gs_wg_add(gs_waitgroup *wgp, int64_t delta)
+{
+	struct wg_impl *wg = (struct wg_impl *)wgp;
+	int64_t v = atomic_load_explicit(&wg->counter, memory_order_relaxed);
+
+	do {
+		if (v + delta < 0)
+			return GS_ERANGE;
+	} while (!atomic_compare_exchange_weak_explicit(&wg->counter, &v, v + delta,
+	    memory_order_acq_rel, memory_order_relaxed));
+	if (v + delta != 0 || delta == 0)
+		return 0;
+	/* The counter reached zero: release every waiter.  A waiter checks the
+	 * counter and queues under the same lock, so none slips between. */
+	gs__lockx(&wg->lock);
+	gs_sudog *list = wg->head;
+	wg->head = wg->tail = NULL;
+	gs__unlockx(&wg->lock);
+	while (list) {
+		gs_sudog *sg = list;
+		list = sg->next; /* read before readying: sg dies with the waiter's frame */
+		gs__goready(sg->g);
+	}
+	return 0;
+}
+
+int
+gs_wg_done(gs_waitgroup *wg)
+{
+	return gs_wg_add(wg, -1);
+}
+
+void
+gs_wg_wait(gs_waitgroup *wgp)
+{
+	struct wg_impl *wg = (struct wg_impl *)wgp;
+
+	if (atomic_load_explicit(&wg->counter, memory_order_acquire) == 0)
+		return;
+	if (!gs_in_goroutine())
+		return;
+	gs__lockx(&wg->lock);
+	if (atomic_load_explicit(&wg->counter, memory_order_acquire) == 0) {
+		gs__unlockx(&wg->lock);
+		return;
+	}
+	gs_sudog sg;
+	memset(&sg, 0, sizeof sg);
+	sg.g = gs__getg();
+	push(&wg->head, &wg->tail, &sg);
+	gs__gopark(gs__unlock_park, &wg->lock, GS_WAIT_WAITGROUP);
+	atomic_thread_fence(memory_order_acquire);
+}
