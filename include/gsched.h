@@ -17,6 +17,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
+#include <sys/types.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -37,8 +39,12 @@ enum {
 	GS_ENOTRUN = -3,   /* called outside a running runtime / not from a goroutine */
 	GS_ECLOSED = -32,  /* operation on a closed channel */
 	GS_ERANGE = -34,   /* value out of range */
-	GS_EPERM = -1      /* not allowed (e.g. unlocking an unlocked mutex) */
+	GS_EPERM = -1,     /* not allowed (e.g. unlocking an unlocked mutex) */
+	GS_EBADF = -9,     /* descriptor not registered with gs_fd_open, or closed */
+	GS_ETIMEDOUT = -110 /* a deadline or timeout passed */
 };
+/* Calls that wrap system calls return -errno for the system's own errors, so
+ * any negative value is an error; gs_strerror names those too. */
 
 /* A short, static description of a GS_E* code (or of 0). */
 GS_EXTERN const char *gs_strerror(int err);
@@ -99,12 +105,108 @@ GS_EXTERN int gs_numgoroutine(void);
 /* Current GOMAXPROCS (number of Ps), or GS_ENOTRUN if the runtime is not running. */
 GS_EXTERN int gs_gomaxprocs(void);
 
+/*
+ * Change GOMAXPROCS (1..256) while goroutines run, like runtime.GOMAXPROCS(n):
+ * stops the world (every running goroutine is asked to yield; Ps in system
+ * calls and idle Ps are taken at once), moves the run queues and timers of
+ * removed Ps to the global queue and P0, and restarts.  Callable from a
+ * goroutine or from any other thread while the runtime runs.  Returns the
+ * previous value, GS_ERANGE, or GS_ENOTRUN.
+ */
+GS_EXTERN int gs_set_gomaxprocs(int n);
+
 /* Number of CPUs this process may run on (the affinity mask). */
 GS_EXTERN int gs_numcpu(void);
 
-/* ---- Channels (Go's chan) ----------------------------------------------- */
-
 typedef struct gs_chan gs_chan;
+
+/* ---- Time (Go's time.Sleep, time.Timer) ---------------------------------- */
+
+/* Monotonic nanoseconds (CLOCK_MONOTONIC). */
+GS_EXTERN int64_t gs_nanotime(void);
+
+/* Park the calling goroutine for ns nanoseconds on its P's timer heap: no
+ * thread sleeps.  ns <= 0 yields.  Goroutine only (else GS_ENOTRUN). */
+GS_EXTERN int gs_sleep(int64_t ns);
+
+/* A timer whose channel (capacity 1, elements int64_t: the nanotime it fired)
+ * receives once after ns, or every period ns for a ticker; usable in
+ * gs_select.  NULL outside a goroutine or on bad arguments. */
+typedef struct gs_timer gs_timer;
+GS_EXTERN gs_timer *gs_timer_new(int64_t ns);
+GS_EXTERN gs_timer *gs_ticker_new(int64_t ns, int64_t period);
+GS_EXTERN gs_chan *gs_timer_chan(gs_timer *t);
+/* Stop it; true if it was still pending. */
+GS_EXTERN bool gs_timer_stop(gs_timer *t);
+/* Re-arm to fire ns from now; 1 if it was pending, 0 if not. */
+GS_EXTERN int gs_timer_reset(gs_timer *t, int64_t ns);
+/* Stop and free the timer and its channel (nobody may use the channel after). */
+GS_EXTERN void gs_timer_free(gs_timer *t);
+
+/* ---- Network I/O through the netpoller ---------------------------------- */
+
+/*
+ * A goroutine that waits on a registered descriptor parks in the netpoller
+ * (epoll): its thread runs other goroutines meanwhile.  Register a descriptor
+ * with gs_fd_open (it becomes non-blocking); gs_fd_close wakes its waiters with
+ * GS_EBADF and closes it.  All goroutine only.
+ */
+enum { GS_POLLIN = 1, GS_POLLOUT = 4 };
+GS_EXTERN int gs_fd_open(int fd);
+GS_EXTERN int gs_fd_close(int fd);
+/* Wait until fd is readable (GS_POLLIN) or writable (GS_POLLOUT): 0, or
+ * GS_ETIMEDOUT after timeout_ns (< 0: no timeout, 0: just look). */
+GS_EXTERN int gs_fd_wait(int fd, int events, int64_t timeout_ns);
+/* An absolute deadline (gs_nanotime() clock; 0 clears) for reads and/or writes:
+ * waits past it fail with GS_ETIMEDOUT, as Go's SetDeadline. */
+GS_EXTERN int gs_fd_set_deadline(int fd, int events, int64_t deadline);
+/* Like read/write/accept/connect, parking instead of blocking.  gs_fd_write
+ * writes everything unless an error comes first.  gs_fd_accept registers the
+ * new descriptor.  Errors: -errno, GS_EBADF, GS_ETIMEDOUT. */
+GS_EXTERN ssize_t gs_fd_read(int fd, void *buf, size_t n);
+GS_EXTERN ssize_t gs_fd_write(int fd, const void *buf, size_t n);
+GS_EXTERN int gs_fd_accept(int fd, struct sockaddr *addr, socklen_t *addrlen);
+GS_EXTERN int gs_fd_connect(int fd, const struct sockaddr *addr, socklen_t addrlen);
+
+/* ---- Blocking system calls (Go's entersyscall/exitsyscall) -------------- */
+
+/*
+ * Around a call that may block in the kernel: the P is detached while it runs,
+ * and if it takes longer than a sysmon tick (20 us or more) sysmon hands the P
+ * to another thread, so other goroutines go on.  On return the goroutine gets
+ * its P back, or another idle one, or waits in the global queue.  The
+ * goroutine keeps its thread for the whole call.  Goroutine only; outside one
+ * they do nothing.  Between the two, call no other gsched function.
+ */
+GS_EXTERN void gs_entersyscall(void);
+GS_EXTERN void gs_exitsyscall(void);
+/* For calls known to block: hand the P off at once. */
+GS_EXTERN void gs_entersyscallblock(void);
+/* fn(arg) between enter and exit; returns what fn returned. */
+GS_EXTERN long gs_syscall(long (*fn)(void *arg), void *arg);
+GS_EXTERN long gs_syscall_block(long (*fn)(void *arg), void *arg);
+/* Ready-made: the real system call, wrapped.  0 or bytes, else -errno. */
+GS_EXTERN int gs_nanosleep(int64_t ns);
+GS_EXTERN ssize_t gs_sys_read(int fd, void *buf, size_t n);
+GS_EXTERN ssize_t gs_sys_write(int fd, const void *buf, size_t n);
+GS_EXTERN ssize_t gs_sys_pread(int fd, void *buf, size_t n, off_t off);
+GS_EXTERN int gs_sys_fsync(int fd);
+
+/* ---- Preemption ------------------------------------------------------------ */
+
+/*
+ * sysmon asks a goroutine that ran 10 ms without a scheduling point to yield.
+ * It notices at any gsched call or at gs_preempt_check.  Inside a region
+ * between gs_preemptible_begin and gs_preemptible_end it is also preempted
+ * asynchronously, by a signal (SIGURG, as Go uses), even in a loop with no
+ * calls; such a region must call no library or gsched function (pure
+ * computation).  GSCHED_DEBUG=asyncpreemptoff=1 turns the signal off.
+ */
+GS_EXTERN void gs_preempt_check(void);
+GS_EXTERN void gs_preemptible_begin(void);
+GS_EXTERN void gs_preemptible_end(void);
+
+/* ---- Channels (Go's chan) ----------------------------------------------- */
 
 /* A channel of elements of elem_size bytes (0 allowed) with capacity cap
  * (0 = unbuffered).  Returns NULL if out of memory or elem_size > 64 KiB. */
@@ -228,6 +330,17 @@ typedef struct gs_stats {
 	uint64_t threads_created;
 	uint64_t global_puts;   /* goroutines put on the global queue (overflow, yield) */
 	uint64_t stacks_guarded, stacks_carved; /* live stack allocations by kind */
+	int in_syscall;         /* goroutines (and their threads) in a system call now */
+	uint64_t syscalls;      /* gs_entersyscall calls */
+	uint64_t handoffs;      /* Ps handed to another M (after a syscall retake etc.) */
+	uint64_t retakes;       /* Ps sysmon took from Ms in system calls */
+	uint64_t preempt_requests; /* sysmon or stop-the-world asked a goroutine to yield */
+	uint64_t preempt_async; /* ... and a signal switched it out */
+	uint64_t preempt_coop;  /* ... and it yielded at a scheduling point */
+	uint64_t netpoll_wakes; /* goroutines woken by the netpoller */
+	uint64_t timers_fired;
+	uint64_t procresizes;   /* GOMAXPROCS changes */
+	uint64_t last_stw_ns;   /* stop-the-world time of the last change */
 } gs_stats;
 
 /* Fill *st.  Returns 0, or GS_ENOTRUN if the runtime is not running. */

@@ -251,12 +251,20 @@ chanrecv(gs_chan *c, void *ep, bool block)
 }
 
 int
+gs__chan_send_nb(gs_chan *c, const void *ep)
+{
+	return chansend(c, ep, false);
+}
+
+int
 gs_chan_send(gs_chan *c, const void *elem)
 {
 	if (c == NULL)
 		return GS_EINVAL;
-	if (!gs_in_goroutine())
+	gs_g *gp = gs__getg();
+	if (gp == NULL)
 		return GS_ENOTRUN;
+	gs__preempt_check(gp);
 	int r = chansend(c, elem, true);
 	return r == 1 ? 0 : r;
 }
@@ -266,8 +274,10 @@ gs_chan_recv(gs_chan *c, void *elem)
 {
 	if (c == NULL)
 		return GS_EINVAL;
-	if (!gs_in_goroutine())
+	gs_g *gp = gs__getg();
+	if (gp == NULL)
 		return GS_ENOTRUN;
+	gs__preempt_check(gp);
 	return chanrecv(c, elem, true);
 }
 
@@ -427,8 +437,10 @@ gs_select(gs_select_case *cases, int n, bool has_default, int *send_err)
 
 	if (n < 0 || n > MAX_SELECT_CASES || (n > 0 && cases == NULL))
 		return GS_EINVAL;
-	if (!gs_in_goroutine())
+	gs_g *self = gs__getg();
+	if (self == NULL)
 		return GS_ENOTRUN;
+	gs__preempt_check(self);
 	if (send_err)
 		*send_err = 0;
 

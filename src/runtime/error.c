@@ -1,6 +1,8 @@
 /*
  * error.c - names for error codes, goroutine states and wait reasons.
  */
+#include <string.h>
+
 #include "runtime/internal.h"
 
 const char *
@@ -16,7 +18,9 @@ gs_strerror(int err)
 	case GS_ECLOSED: return "channel closed";
 	case GS_ERANGE: return "value out of range";
 	case GS_EPERM: return "operation not permitted";
-	default: return "unknown error";
+	case GS_EBADF: return "descriptor not registered or closed";
+	case GS_ETIMEDOUT: return "timed out";
+	default: return err < 0 ? strerror(-err) : "unknown error";
 	}
 }
 

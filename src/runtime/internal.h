@@ -38,6 +38,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <pthread.h>
+#include <setjmp.h>
 
 #include "gsched.h"
 #include "runtime/ctx.h"
@@ -103,7 +104,12 @@ GS_HIDDEN void gs__notesleep(gs_note *n);
 GS_HIDDEN void gs__notewakeup(gs_note *n);
 static inline void gs__noteclear(gs_note *n) { atomic_store(&n->key, 0); }
 
+/* Sleep until woken or ns pass (ns < 0: no limit).  True if woken. */
+GS_HIDDEN bool gs__notetsleep(gs_note *n, int64_t ns);
+
 /* os_linux.c: platform facts. */
+GS_HIDDEN int gs__os_cgroup_cpu_limit(double *limit); /* 1 and *limit if a quota is set */
+GS_HIDDEN int gs__parse_cpu_max(const char *text, double *limit);
 GS_HIDDEN int gs__os_ncpu(void);
 GS_HIDDEN uint64_t gs__nanotime(void);
 GS_HIDDEN long gs__os_max_map_count(void);
@@ -150,6 +156,13 @@ struct gs_g {
 	_Atomic uint32_t selectdone;/* a select has been won by one case */
 	void *waiting;              /* list of this G's sudogs while blocked in a select */
 
+	/* Preemption (preempt.c).  preempt is set by sysmon or a stop-the-world
+	 * and cleared by the G when it yields; asyncsafe is set only inside
+	 * gs_preemptible_begin/end, where a signal may switch the G out. */
+	_Atomic bool preempt;
+	_Atomic bool asyncsafe;
+	uint64_t syscallstart;      /* nanotime at gs_entersyscall, for observers */
+
 	void *tsan_fiber;           /* ThreadSanitizer fiber (san.c), else NULL */
 	void *asan_fake_stack;      /* AddressSanitizer fake-stack handle across a switch */
 	gs_g *alllink;              /* every G ever allocated, for stats and shutdown */
@@ -180,12 +193,28 @@ struct gs_p {
 	gs_g *gfree[GS_NSTACKCLASS + 1];
 	int32_t gfreecnt[GS_NSTACKCLASS + 1];
 
+	/* Timers (timer.c): a 4-ary min-heap by when, guarded by timerslock.
+	 * timer0when mirrors the earliest when (0: none) for lock-free peeks. */
+	gs_lock timerslock;
+	struct gs__timer **timers;
+	int32_t ntimers, captimers;
+	_Atomic int64_t timer0when;
+
+	/* Set by sysmon when one time slice has run 10 ms; findrunnable then
+	 * sends runnext to the back of the queue. */
+	_Atomic bool sliceexpired;
+
+	/* sysmon's last look at this P (Go's sysmontick); owned by sysmon. */
+	uint32_t sm_schedtick, sm_syscalltick;
+	int64_t sm_schedwhen, sm_syscallwhen;
+
 	/* Statistics read racily by gs_read_stats (relaxed atomics, written by owner
 	 * except stolen_from, which thieves add to). */
 	_Atomic uint64_t steals;        /* successful steals by this P */
 	_Atomic uint64_t stolen;        /* goroutines this P took from others */
 	_Atomic uint64_t stolen_from;   /* goroutines others took from this P */
 	_Atomic uint64_t spawns, exits, global_puts;
+	_Atomic uint64_t syscalls, preempt_coop, timers_fired;
 
 	/* The lock-free local run queue: the owner writes runq[tail] and advances
 	 * tail (release); consumers read runq[head..tail) and CAS head.  runnext, if
@@ -204,7 +233,9 @@ enum gs_mstate {
 	GS_M_SPINNING,      /* holding a P, looking for work */
 	GS_M_IDLE,          /* parked on its note, on sched.midle */
 	GS_M_SCHED,         /* holding a P, in the scheduler, not spinning */
-	GS_M_SYSCALL,       /* in a system call without a P (issue 3) */
+	GS_M_SYSCALL,       /* in a system call; its P may be taken by sysmon */
+	GS_M_NETPOLL,       /* no P; blocked in the netpoller until I/O or a timer */
+	GS_M_SYSMON,        /* the sysmon thread */
 	GS_M_DEAD
 };
 
@@ -213,6 +244,8 @@ struct gs_m {
 	gs_g *curg;                 /* G running on this M, or NULL in the scheduler */
 	gs_p *p;                    /* P held, or NULL */
 	gs_p *nextp;                /* P handed over by startm before a wake-up */
+	gs_p *oldp;                 /* P it held when it entered a system call */
+	uint32_t syscalltick;       /* oldp's syscalltick at entry */
 	bool spinning;              /* counted in sched.nmspinning */
 	_Atomic uint32_t state;     /* enum gs_mstate, for observers */
 	gs_note park;               /* stopm sleeps here */
@@ -225,6 +258,7 @@ struct gs_m {
 	size_t g0_stack_size;
 	uint64_t fastrand;
 	uint64_t created_ns;
+	sigjmp_buf exitbuf;         /* mstart's frame, where mexit ends the thread */
 };
 
 /* ---- the global scheduler state ---------------------------------------- */
@@ -278,6 +312,35 @@ struct gs_sched {
 
 	_Atomic uint64_t threads_created;
 
+	/* Stop the world (procresize.c).  gcwaiting: Ps must stop at their next
+	 * scheduling point; stopwait counts those that have not yet (lock). */
+	pthread_mutex_t stwlock;    /* one stop-the-world at a time */
+	_Atomic bool gcwaiting;
+	int32_t stopwait;
+	gs_note stopnote;
+	gs_lock sysmonlock;         /* held by sysmon while it acts on Ps, and by procresize */
+
+	/* Netpoller (netpoll.c): lastpoll is 0 while an M blocks in netpoll, else
+	 * when the last poll ended; pollUntil is when that M will wake by itself. */
+	_Atomic int64_t lastpoll;
+	_Atomic int64_t pollUntil;
+	_Atomic int32_t netpollwaiters;
+	bool netpollinited;
+
+	/* sysmon and debug settings (GSCHED_DEBUG). */
+	gs_m *sysmon;
+	gs_note sysmonwake;
+	int32_t schedtrace_ms;
+	bool scheddetail;
+	bool asyncpreemptoff;
+	uint64_t starttime;
+
+	/* Counters written outside any P (sysmon, handoffs, procresize). */
+	_Atomic uint64_t handoffs, retakes, preempt_async, preempt_requests;
+	_Atomic uint64_t netpoll_wakes, procresizes;
+	uint64_t last_stw_ns;          /* how long the last GOMAXPROCS change stopped the world */
+	_Atomic int32_t insyscall;   /* Ms in a system call right now */
+
 	/* Shutdown handshake between the main goroutine and gs_run's caller. */
 	gs_note done;
 	gs_note allmexited;
@@ -302,8 +365,40 @@ static inline gs_g *gs__getg(void) { gs_m *mp = gs__getm(); return mp ? mp->curg
 GS_HIDDEN void gs__throw(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 GS_HIDDEN void gs__gopark(bool (*unlockf)(gs_g *, void *), void *arg, int reason);
 GS_HIDDEN void gs__goready(gs_g *gp);
-GS_HIDDEN bool gs__casgstatus(gs_g *gp, uint32_t from, uint32_t to);
+GS_HIDDEN void gs__badgstatus(gs_g *gp, uint32_t from, uint32_t to) __attribute__((noreturn));
+
+/*
+ * Status changes.  Each transition has one owner (the M that dequeued the G,
+ * the G itself when it parks, the waker that took it off a wait list), so a
+ * checked store suffices; the check catches a lost or doubled wake-up.
+ */
+static inline void
+gs__casgstatus(gs_g *gp, uint32_t from, uint32_t to)
+{
+	if (gs_unlikely(atomic_load_explicit(&gp->status, memory_order_relaxed) != from))
+		gs__badgstatus(gp, from, to);
+	atomic_store_explicit(&gp->status, to, memory_order_release);
+}
 GS_HIDDEN void gs__wakep(void);
+GS_HIDDEN void gs__fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+GS_HIDDEN void gs__startm(gs_p *pp, bool spinning);
+GS_HIDDEN void gs__handoffp(gs_p *pp);
+GS_HIDDEN void gs__injectglist(gs_g *head);
+GS_HIDDEN void gs__acquirep(gs_m *mp, gs_p *pp);
+GS_HIDDEN gs_p *gs__releasep(gs_m *mp);
+GS_HIDDEN void gs__pidleput(gs_p *pp);   /* sched.lock held */
+GS_HIDDEN gs_p *gs__pidleget(void);      /* sched.lock held */
+GS_HIDDEN gs_m *gs__mget(void);          /* sched.lock held */
+GS_HIDDEN void gs__stopm(gs_m *mp);
+GS_HIDDEN void gs__mcall(void (*fn)(gs_g *));
+GS_HIDDEN void gs__execute(gs_m *mp, gs_g *gp, bool inherit) __attribute__((noreturn));
+GS_HIDDEN void gs__schedule(void) __attribute__((noreturn));
+GS_HIDDEN void gs__dropg(gs_m *mp);
+GS_HIDDEN void gs__update_coprimes(int32_t n);
+GS_HIDDEN gs_p *gs__newp(int32_t id);
+GS_HIDDEN void gs__gfmove_global(gs_p *pp);
+GS_HIDDEN void gs__newm(gs_p *pp, bool spinning, int64_t id);
+GS_HIDDEN int64_t gs__mreserve(void);    /* sched.lock held: an M id, counted live */
 GS_HIDDEN uint32_t gs__fastrand(void);
 GS_HIDDEN uint32_t gs__fastrandn(uint32_t n);
 GS_HIDDEN bool gs__unlock_park(gs_g *gp, void *lockp); /* gopark callback: unlock a gs_lock */
@@ -359,6 +454,80 @@ gs__stackcheck(gs_g *gp)
 		gs__stack_overflow(gp);
 }
 
+/* ---- timer.c --------------------------------------------------------- */
+
+/* A runtime timer.  f(arg, now) runs on an M holding a P, without any timer
+ * lock; it must not block (goready, a non-blocking channel send). */
+typedef struct gs__timer {
+	int64_t when;               /* absolute nanotime */
+	int64_t period;             /* > 0: re-arm every period */
+	void (*f)(void *arg, int64_t now);
+	void *arg;
+	_Atomic(gs_p *) pp;         /* heap it is in, NULL if none; changed under pp's lock */
+	int32_t idx;                /* position in that heap */
+	_Atomic uint32_t running;   /* f is being called right now */
+	bool ephemeral;             /* lives on a sleeper's stack: never touched after f */
+} gs__timer;
+
+GS_HIDDEN void gs__addtimer(gs__timer *t);          /* on the current M's P */
+GS_HIDDEN void gs__addtimer_p(gs_p *pp, gs__timer *t);
+GS_HIDDEN bool gs__deltimer(gs__timer *t);          /* true if it was pending */
+GS_HIDDEN int64_t gs__runtimers(gs_p *pp, int64_t now); /* next when, or 0 */
+GS_HIDDEN int64_t gs__nexttimer_all(void);          /* earliest when over all Ps, or 0 */
+GS_HIDDEN void gs__movetimers(gs_p *from, gs_p *to);
+GS_HIDDEN void gs__timers_free(gs_p *pp);
+GS_HIDDEN void gs__wakenetpoller(int64_t when);
+
+/* ---- netpoll.c and its backend (netpoll_epoll.c or netpoll_poll.c) ----- */
+
+enum { GS__POLL_READ = 1, GS__POLL_WRITE = 2 };
+
+typedef struct gs__polldesc gs__polldesc;
+GS_HIDDEN int gs__netpoll_init(void);
+GS_HIDDEN void gs__netpoll_fini(void);
+/* Poll for up to delay ns (< 0 forever, 0 not at all); returns the list of Gs
+ * made runnable (linked by schedlink), or NULL. */
+GS_HIDDEN gs_g *gs__netpoll(int64_t delay, int *count);
+GS_HIDDEN void gs__netpollbreak(void);
+GS_HIDDEN bool gs__netpoll_anywaiters(void);
+
+/* The backend's half (one of netpoll_epoll.c, netpoll_poll.c). */
+GS_HIDDEN int gs__netpoll_backend_init(void);
+GS_HIDDEN void gs__netpoll_backend_fini(void);
+GS_HIDDEN int gs__netpoll_backend_open(int fd, gs__polldesc *pd);
+GS_HIDDEN void gs__netpoll_backend_close(int fd);
+GS_HIDDEN void gs__netpoll_backend_arm(int fd, gs__polldesc *pd, int mode);
+GS_HIDDEN void gs__netpoll_backend_break(void);
+/* Wait for events; calls gs__netpoll_ready for each.  Returns events seen. */
+GS_HIDDEN int gs__netpoll_backend_wait(int64_t delay, gs_g **list, int *count);
+GS_HIDDEN void gs__netpoll_ready(gs__polldesc *pd, int mode, gs_g **list, int *count);
+
+/* ---- syscall.c / preempt.c / sysmon.c / procresize.c --------------------- */
+
+GS_HIDDEN void gs__gopreempt(void);                  /* yield because preempt was set */
+GS_HIDDEN bool gs__preemptone(gs_p *pp);
+GS_HIDDEN void gs__preemptall(void);
+GS_HIDDEN int gs__preempt_install(void);
+GS_HIDDEN void gs__preempt_uninstall(void);
+/* Arch half: redirect the interrupted context to gs__asyncpreempt. */
+GS_HIDDEN bool gs__arch_inject_preempt(void *ucontext, gs_g *gp);
+GS_HIDDEN void gs__asyncpreempt2(void);
+GS_HIDDEN int gs__sysmon_start(void);
+GS_HIDDEN void gs__schedtrace(bool detailed);
+GS_HIDDEN void gs__gcstopm(gs_m *mp);
+GS_HIDDEN void gs__entersyscall_gcwait(gs_p *pp);
+
+/* Cooperative preemption point, cheap when no request is pending. */
+static inline void
+gs__preempt_check(gs_g *gp)
+{
+	if (gs_unlikely(atomic_load_explicit(&gp->preempt, memory_order_relaxed)))
+		gs__gopreempt();
+}
+
+/* chan.c: a non-blocking send usable on g0 (timers): 1 sent, 0 full. */
+GS_HIDDEN int gs__chan_send_nb(gs_chan *c, const void *ep);
+
 /* ---- chan.c / sync.c: wait queues --------------------------------------- */
 
 /* A waiting goroutine on a channel or sync object (Go's sudog).  Lives on the
@@ -374,17 +543,36 @@ typedef struct gs_sudog {
 	struct gs_sudog *waitlink;  /* this G's other sudogs (select) */
 } gs_sudog;
 
-/* ---- san.c: sanitizer fiber annotations (no-ops without sanitizers) ---- */
+/* ---- san.c: sanitizer fiber annotations --------------------------------
+ * Empty inline functions unless the build uses ASan or TSan, so the switch
+ * path pays nothing for them in a normal build. */
 
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define GS_SANITIZE 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define GS_SANITIZE 1
+#endif
+#endif
+
+#ifdef GS_SANITIZE
 GS_HIDDEN void gs__san_g_create(gs_g *gp);
 GS_HIDDEN void gs__san_g_destroy(gs_g *gp);
 GS_HIDDEN void gs__san_m_init(gs_m *mp);
-/* Around a switch from the current stack to gp (or to g0 when gp is NULL). */
-GS_HIDDEN void gs__san_switch_to_g(gs_m *mp, gs_g *gp, gs_g *from);
+/* Around a switch from the current stack to gp's, or to g0's. */
+GS_HIDDEN void gs__san_switch_to_g(gs_m *mp, gs_g *gp);
 GS_HIDDEN void gs__san_switch_to_g0(gs_m *mp, gs_g *from, bool dying);
 GS_HIDDEN void gs__san_finish_switch(gs_g *cur);
 GS_HIDDEN void gs__san_stack_reuse(gs_g *gp);
-
-
+#else
+static inline void gs__san_g_create(gs_g *gp) { (void)gp; }
+static inline void gs__san_g_destroy(gs_g *gp) { (void)gp; }
+static inline void gs__san_m_init(gs_m *mp) { (void)mp; }
+static inline void gs__san_switch_to_g(gs_m *mp, gs_g *gp) { (void)mp; (void)gp; }
+static inline void gs__san_switch_to_g0(gs_m *mp, gs_g *from, bool dying)
+{ (void)mp; (void)from; (void)dying; }
+static inline void gs__san_finish_switch(gs_g *cur) { (void)cur; }
+static inline void gs__san_stack_reuse(gs_g *gp) { (void)gp; }
+#endif
 
 #endif /* GS_INTERNAL_H */

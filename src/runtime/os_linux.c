@@ -8,6 +8,8 @@
 #include <linux/futex.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -126,4 +128,121 @@ gs__usleep(unsigned usec)
 
 	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
 		;
+}
+
+bool
+gs__notetsleep(gs_note *n, int64_t ns)
+{
+	if (ns < 0) {
+		gs__notesleep(n);
+		return true;
+	}
+	uint64_t deadline = gs__nanotime() + (uint64_t)ns;
+	while (atomic_load_explicit(&n->key, memory_order_acquire) == 0) {
+		uint64_t now = gs__nanotime();
+		if (now >= deadline)
+			return false;
+		uint64_t left = deadline - now;
+		struct timespec ts = { (time_t)(left / 1000000000u), (long)(left % 1000000000u) };
+		syscall(SYS_futex, (uint32_t *)&n->key, FUTEX_WAIT_PRIVATE, 0, &ts, NULL, 0);
+	}
+	return true;
+}
+
+/*
+ * "QUOTA PERIOD" or "max PERIOD" (cgroup v2 cpu.max).  Returns 1 with the limit
+ * in CPUs, 0 when there is none, -1 when the text is not understood.
+ */
+int
+gs__parse_cpu_max(const char *text, double *limit)
+{
+	char quota[32];
+	long long period;
+
+	if (sscanf(text, "%31s %lld", quota, &period) != 2 || period <= 0)
+		return -1;
+	if (strcmp(quota, "max") == 0)
+		return 0;
+	char *end;
+	long long q = strtoll(quota, &end, 10);
+	if (*end || q <= 0)
+		return -1;
+	*limit = (double)q / (double)period;
+	return 1;
+}
+
+static int
+read_small(const char *path, char *buf, size_t n)
+{
+	FILE *f = fopen(path, "r");
+
+	if (f == NULL)
+		return -1;
+	size_t r = fread(buf, 1, n - 1, f);
+	fclose(f);
+	buf[r] = '\0';
+	return 0;
+}
+
+/*
+ * The CPU bandwidth limit of this process's cgroup, the lowest along the path
+ * to the root as Go 1.25 takes it (v2 cpu.max; v1 cpu.cfs_quota_us over
+ * cpu.cfs_period_us).  Returns 1 and *limit, or 0 if there is none.
+ * GSCHED_CGROUP_ROOT replaces /sys/fs/cgroup (for tests).
+ */
+int
+gs__os_cgroup_cpu_limit(double *limit)
+{
+	const char *root = getenv("GSCHED_CGROUP_ROOT");
+	char cg[4096], path[8192], buf[256];
+	int found = 0;
+
+	if (root == NULL)
+		root = "/sys/fs/cgroup";
+	if (read_small("/proc/self/cgroup", cg, sizeof cg) != 0)
+		return 0;
+	for (char *save = NULL, *line = strtok_r(cg, "\n", &save); line;
+	    line = strtok_r(NULL, "\n", &save)) {
+		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+		if (c2 == NULL)
+			continue;
+		*c2 = '\0';
+		const char *ctrl = c1 + 1;
+		char *rel = c2 + 1;
+		bool v2 = strcmp(line, "0") == 0 && *ctrl == '\0';
+		bool v1 = strstr(ctrl, "cpu") != NULL && strstr(ctrl, "cpuset") == NULL;
+		if (!v2 && !v1)
+			continue;
+		/* Walk from the process's cgroup up to the root. */
+		for (;;) {
+			double l;
+			int r;
+			if (v2) {
+				snprintf(path, sizeof path, "%s%s/cpu.max", root, rel);
+				r = read_small(path, buf, sizeof buf) == 0 ? gs__parse_cpu_max(buf, &l) : -1;
+			} else {
+				long long q = -1, p = 0;
+				snprintf(path, sizeof path, "%s/%s%s/cpu.cfs_quota_us", root, ctrl, rel);
+				if (read_small(path, buf, sizeof buf) == 0)
+					q = atoll(buf);
+				snprintf(path, sizeof path, "%s/%s%s/cpu.cfs_period_us", root, ctrl, rel);
+				if (read_small(path, buf, sizeof buf) == 0)
+					p = atoll(buf);
+				r = q > 0 && p > 0 ? 1 : 0;
+				l = r ? (double)q / (double)p : 0;
+			}
+			if (r == 1 && (!found || l < *limit)) {
+				*limit = l;
+				found = 1;
+			}
+			char *slash = strrchr(rel, '/');
+			if (slash == NULL || (slash == rel && rel[1] == '\0'))
+				break;
+			if (slash == rel)
+				rel[1] = '\0';
+			else
+				*slash = '\0';
+		}
+	}
+	return found;
 }

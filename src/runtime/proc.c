@@ -19,6 +19,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,7 +51,6 @@ gs__setm(gs_m *mp)
 	tls_m = mp;
 }
 
-static void schedule(void) __attribute__((noreturn));
 static void mexit(gs_m *mp) __attribute__((noreturn));
 
 /* ---- failures ------------------------------------------------------------ */
@@ -71,8 +71,8 @@ gs__throw(const char *fmt, ...)
 
 /* A fatal condition of the program, not of the runtime (Go's fatal): print and
  * exit with status 2, as a Go program does. */
-static void __attribute__((noreturn, format(printf, 1, 2)))
-fatal(const char *fmt, ...)
+void __attribute__((noreturn, format(printf, 1, 2)))
+gs__fatal(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -119,28 +119,20 @@ set_mstate(gs_m *mp, enum gs_mstate st)
 	atomic_store_explicit(&mp->state, st, memory_order_relaxed);
 }
 
-/*
- * Status changes.  Each transition has one owner (the M that dequeued the G,
- * the G itself when it parks, the waker that took it off a wait list), so a
- * checked store suffices; the check catches a lost or doubled wake-up.
- */
-bool
-gs__casgstatus(gs_g *gp, uint32_t from, uint32_t to)
+void
+gs__badgstatus(gs_g *gp, uint32_t from, uint32_t to)
 {
 	uint32_t old = atomic_load_explicit(&gp->status, memory_order_relaxed);
 
-	if (gs_unlikely(old != from))
-		gs__throw("casgstatus: goroutine %lld is %s, expected %s (to %s)",
-		    (long long)gp->goid, gs_gstatus_name((int)old),
-		    gs_gstatus_name((int)from), gs_gstatus_name((int)to));
-	atomic_store_explicit(&gp->status, to, memory_order_release);
-	return true;
+	gs__throw("casgstatus: goroutine %lld is %s, expected %s (to %s)",
+	    (long long)gp->goid, gs_gstatus_name((int)old),
+	    gs_gstatus_name((int)from), gs_gstatus_name((int)to));
 }
 
 /* ---- Ps and Ms: acquire, release, idle lists ---------------------------- */
 
-static void
-acquirep(gs_m *mp, gs_p *pp)
+void
+gs__acquirep(gs_m *mp, gs_p *pp)
 {
 	if (pp->m != NULL || atomic_load_explicit(&pp->status, memory_order_relaxed) != GS_P_IDLE)
 		gs__throw("acquirep: P %d is already in use", pp->id);
@@ -149,8 +141,8 @@ acquirep(gs_m *mp, gs_p *pp)
 	atomic_store_explicit(&pp->status, GS_P_RUNNING, memory_order_relaxed);
 }
 
-static gs_p *
-releasep(gs_m *mp)
+gs_p *
+gs__releasep(gs_m *mp)
 {
 	gs_p *pp = mp->p;
 
@@ -181,8 +173,8 @@ idlepmask_read(int32_t id)
 }
 
 /* sched.lock held. */
-static void
-pidleput(gs_p *pp)
+void
+gs__pidleput(gs_p *pp)
 {
 	if (!gs__runqempty(pp))
 		gs__throw("pidleput: P %d has a non-empty run queue", pp->id);
@@ -193,8 +185,8 @@ pidleput(gs_p *pp)
 }
 
 /* sched.lock held. */
-static gs_p *
-pidleget(void)
+gs_p *
+gs__pidleget(void)
 {
 	gs_p *pp = gs__sched.pidle;
 
@@ -214,8 +206,15 @@ checkdead(void)
 {
 	if (atomic_load(&gs__sched.shutdown))
 		return;
-	if (gs__sched.nmidle == gs__sched.mcount_live && gs__sched.runqsize == 0)
-		fatal("all goroutines are asleep - deadlock!");
+	/* Ms running, in a system call or blocked in the netpoller can still
+	 * make something runnable; sysmon cannot. */
+	int32_t run = gs__sched.mcount_live - gs__sched.nmidle - (gs__sched.sysmon ? 1 : 0);
+	if (run > 0 || gs__sched.runqsize != 0)
+		return;
+	/* A pending timer will wake someone (the last M to park polls for it). */
+	if (gs__nexttimer_all() != 0)
+		return;
+	gs__fatal("all goroutines are asleep - deadlock!");
 }
 
 /* sched.lock held. */
@@ -229,8 +228,8 @@ mput(gs_m *mp)
 }
 
 /* sched.lock held. */
-static gs_m *
-mget(void)
+gs_m *
+gs__mget(void)
 {
 	gs_m *mp = gs__sched.midle;
 
@@ -248,15 +247,15 @@ static void *mstart(void *arg);
 
 /* Make a new M that will start with pp (and spinning if asked).  Called with
  * the M already counted in mcount_live; sched.lock not held. */
-static void
-newm(gs_p *pp, bool spinning, int64_t id)
+void
+gs__newm(gs_p *pp, bool spinning, int64_t id)
 {
 	gs_m *mp = calloc(1, sizeof *mp);
 	pthread_attr_t attr;
 	int err;
 
 	if (mp == NULL)
-		fatal("out of memory allocating an M");
+		gs__fatal("out of memory allocating an M");
 	mp->id = id;
 	mp->nextp = pp;
 	mp->spinning = spinning;
@@ -276,14 +275,14 @@ newm(gs_p *pp, bool spinning, int64_t id)
 	err = pthread_create(&mp->thread, &attr, mstart, mp);
 	pthread_attr_destroy(&attr);
 	if (err != 0)
-		fatal("runtime: failed to create new OS thread (have %d already; %s)",
+		gs__fatal("runtime: failed to create new OS thread (have %d already; %s)",
 		    gs__sched.mcount_live - 1, strerror(err));
 	atomic_fetch_add_explicit(&gs__sched.threads_created, 1, memory_order_relaxed);
 }
 
 /* Park the current M until startm hands it a P (or shutdown). */
-static void
-stopm(gs_m *mp)
+void
+gs__stopm(gs_m *mp)
 {
 	if (mp->p)
 		gs__throw("stopm: M holds a P");
@@ -301,7 +300,7 @@ stopm(gs_m *mp)
 	gs__noteclear(&mp->park);
 	if (mp->nextp == NULL)
 		mexit(mp); /* woken for shutdown */
-	acquirep(mp, mp->nextp);
+	gs__acquirep(mp, mp->nextp);
 	mp->nextp = NULL;
 	set_mstate(mp, mp->spinning ? GS_M_SPINNING : GS_M_SCHED);
 }
@@ -311,8 +310,8 @@ stopm(gs_m *mp)
  * With spinning, the caller has already counted it in nmspinning, and the M
  * starts out spinning.
  */
-static void
-startm(gs_p *pp, bool spinning)
+void
+gs__startm(gs_p *pp, bool spinning)
 {
 	gs__lockx(&gs__sched.lock);
 	if (atomic_load(&gs__sched.shutdown)) {
@@ -322,7 +321,7 @@ startm(gs_p *pp, bool spinning)
 		return;
 	}
 	if (pp == NULL) {
-		pp = pidleget();
+		pp = gs__pidleget();
 		if (pp == NULL) {
 			gs__unlockx(&gs__sched.lock);
 			/* The caller counted a spinner that will never run: undo it. */
@@ -331,17 +330,11 @@ startm(gs_p *pp, bool spinning)
 			return;
 		}
 	}
-	gs_m *nmp = mget();
+	gs_m *nmp = gs__mget();
 	if (nmp == NULL) {
-		int64_t id = gs__sched.mnext++;
-		gs__sched.mcount_live++;
-		if (gs__sched.mcount_live > gs__sched.maxmcount) {
-			fprintf(stderr, "runtime: program exceeds %d-thread limit\n",
-			    gs__sched.maxmcount);
-			fatal("thread exhaustion");
-		}
+		int64_t id = gs__mreserve();
 		gs__unlockx(&gs__sched.lock);
-		newm(pp, spinning, id);
+		gs__newm(pp, spinning, id);
 		return;
 	}
 	gs__unlockx(&gs__sched.lock);
@@ -350,6 +343,125 @@ startm(gs_p *pp, bool spinning)
 	nmp->spinning = spinning;
 	nmp->nextp = pp;
 	gs__notewakeup(&nmp->park);
+}
+
+/* A new M's id, counted as live from now on; past the thread limit the
+ * program ends, as a Go program does.  sched.lock held. */
+int64_t
+gs__mreserve(void)
+{
+	int64_t id = gs__sched.mnext++;
+
+	if (++gs__sched.mcount_live > gs__sched.maxmcount) {
+		fprintf(stderr, "runtime: program exceeds %d-thread limit\n", gs__sched.maxmcount);
+		gs__fatal("thread exhaustion");
+	}
+	return id;
+}
+
+/*
+ * Hand off pp from an M that cannot use it (in a system call, or retaken by
+ * sysmon): start an M on it if there is anything to do, else park it idle
+ * (Go's handoffp).
+ */
+void
+gs__handoffp(gs_p *pp)
+{
+	/* Local or global work: start it straight away. */
+	if (!gs__runqempty(pp) || atomic_load(&gs__sched.runqsize) != 0) {
+		atomic_fetch_add_explicit(&gs__sched.handoffs, 1, memory_order_relaxed);
+		gs__startm(pp, false);
+		return;
+	}
+	/* No spinning or idle M to pick up future work: become the spinner. */
+	int32_t zero = 0;
+	if (atomic_load(&gs__sched.nmspinning) + atomic_load(&gs__sched.npidle) == 0 &&
+	    atomic_compare_exchange_strong(&gs__sched.nmspinning, &zero, 1)) {
+		atomic_fetch_add_explicit(&gs__sched.handoffs, 1, memory_order_relaxed);
+		gs__startm(pp, true);
+		return;
+	}
+	gs__lockx(&gs__sched.lock);
+	if (atomic_load(&gs__sched.gcwaiting)) {
+		atomic_store(&pp->status, GS_P_GCSTOP);
+		if (--gs__sched.stopwait == 0)
+			gs__notewakeup(&gs__sched.stopnote);
+		gs__unlockx(&gs__sched.lock);
+		return;
+	}
+	if (gs__sched.runqsize != 0) {
+		gs__unlockx(&gs__sched.lock);
+		atomic_fetch_add_explicit(&gs__sched.handoffs, 1, memory_order_relaxed);
+		gs__startm(pp, false);
+		return;
+	}
+	/* The last running P, and nobody polls the network: someone must. */
+	if (atomic_load(&gs__sched.npidle) == gs__sched.gomaxprocs - 1 &&
+	    atomic_load(&gs__sched.lastpoll) != 0 && gs__netpoll_anywaiters()) {
+		gs__unlockx(&gs__sched.lock);
+		atomic_fetch_add_explicit(&gs__sched.handoffs, 1, memory_order_relaxed);
+		gs__startm(pp, false);
+		return;
+	}
+	int64_t when = atomic_load(&pp->timer0when);
+	gs__pidleput(pp);
+	gs__unlockx(&gs__sched.lock);
+	if (when != 0)
+		gs__wakenetpoller(when);
+}
+
+/* Make a list of goroutines (linked by schedlink, status waiting) runnable:
+ * as many as there are idle Ps go to the global queue with an M started for
+ * each, the rest to the current P (Go's injectglist). */
+void
+gs__injectglist(gs_g *list)
+{
+	gs_g *tail = NULL;
+	int n = 0;
+
+	if (list == NULL)
+		return;
+	for (gs_g *gp = list; gp; gp = gp->schedlink) {
+		atomic_store_explicit(&gp->waitreason, GS_WAIT_NONE, memory_order_relaxed);
+		gs__casgstatus(gp, GS_G_WAITING, GS_G_RUNNABLE);
+		tail = gp;
+		n++;
+	}
+	gs_m *mp = gs__getm();
+	gs_p *pp = mp ? mp->p : NULL;
+	int idle = atomic_load(&gs__sched.npidle);
+	int k = pp == NULL ? n : (idle < n ? idle : n);
+	if (k > 0) {
+		gs_g *head = list, *last = list;
+		for (int i = 1; i < k; i++)
+			last = last->schedlink;
+		list = last->schedlink;
+		gs__lockx(&gs__sched.lock);
+		gs__globrunqputbatch(head, last, k);
+		gs__unlockx(&gs__sched.lock);
+		for (int i = 0; i < k && atomic_load(&gs__sched.npidle) > 0; i++)
+			gs__startm(NULL, false);
+	}
+	(void)tail;
+	while (list) {
+		gs_g *gp = list;
+		list = gp->schedlink;
+		gs__runqput(pp, gp, false);
+	}
+}
+
+/* A timer at when was added: make sure someone wakes for it (Go's
+ * wakeNetPoller). */
+void
+gs__wakenetpoller(int64_t when)
+{
+	if (atomic_load(&gs__sched.lastpoll) == 0) {
+		int64_t until = atomic_load(&gs__sched.pollUntil);
+		if (until == 0 || until > when)
+			gs__netpollbreak();
+	} else {
+		gs__wakep();
+	}
 }
 
 /* Try to add one more spinning M, if there is an idle P and nobody spins. */
@@ -362,7 +474,7 @@ gs__wakep(void)
 	if (atomic_load(&gs__sched.nmspinning) != 0 ||
 	    !atomic_compare_exchange_strong(&gs__sched.nmspinning, &zero, 1))
 		return;
-	startm(NULL, true);
+	gs__startm(NULL, true);
 }
 
 static void
@@ -398,10 +510,16 @@ mcall(void (*fn)(gs_g *), bool dying)
 	gs__san_finish_switch(gp);
 }
 
+void
+gs__mcall(void (*fn)(gs_g *))
+{
+	mcall(fn, false);
+}
+
 static void __attribute__((noreturn))
 gogo(gs_m *mp, gs_g *gp)
 {
-	gs__san_switch_to_g(mp, gp, NULL);
+	gs__san_switch_to_g(mp, gp);
 	gs__ctx_gogo(&gp->ctx);
 }
 
@@ -410,13 +528,15 @@ gogo(gs_m *mp, gs_g *gp)
  * keeps two goroutines ping-ponging through runnext from starving the queue). */
 static void bindstack(gs_p *pp, gs_g *gp);
 
-static void __attribute__((noreturn))
-execute(gs_m *mp, gs_g *gp, bool inherit)
+void __attribute__((noreturn))
+gs__execute(gs_m *mp, gs_g *gp, bool inherit)
 {
 	if (gs_unlikely(gp->stack_base == NULL))
 		bindstack(mp->p, gp);
 	mp->curg = gp;
 	gp->m = mp;
+	/* A request aimed at its last run is void: this is a new time slice. */
+	atomic_store_explicit(&gp->preempt, false, memory_order_relaxed);
 	gs__casgstatus(gp, GS_G_RUNNABLE, GS_G_RUNNING);
 	if (!inherit)
 		mp->p->schedtick++;
@@ -424,8 +544,8 @@ execute(gs_m *mp, gs_g *gp, bool inherit)
 	gogo(mp, gp);
 }
 
-static void
-dropg(gs_m *mp)
+void
+gs__dropg(gs_m *mp)
 {
 	if (mp->curg) {
 		mp->curg->m = NULL;
@@ -446,8 +566,8 @@ goentry(void)
 
 /* ---- finding work -------------------------------------------------------- */
 
-static void
-update_coprimes(int32_t n)
+void
+gs__update_coprimes(int32_t n)
 {
 	int32_t k = 0;
 
@@ -464,13 +584,15 @@ update_coprimes(int32_t n)
 	gs__sched.ncoprimes = k;
 }
 
-/* Steal from the other Ps, four rounds in random order, runnext only in the
- * last.  Idle Ps are skipped: their queues are empty. */
+/* Steal from the other Ps, four rounds in random order, runnext and due
+ * timers only in the last.  Idle Ps are skipped: their queues are empty.
+ * *pollUntil learns the other Ps' next timers. */
 static gs_g *
-stealwork(gs_m *mp)
+stealwork(gs_m *mp, int64_t *now, int64_t *pollUntil)
 {
 	gs_p *pp = mp->p;
 	int32_t n = gs__sched.gomaxprocs;
+	bool inherit;
 
 	for (int i = 0; i < GS_STEAL_TRIES; i++) {
 		bool last = i == GS_STEAL_TRIES - 1;
@@ -478,10 +600,30 @@ stealwork(gs_m *mp)
 		uint32_t pos = r % (uint32_t)n;
 		uint32_t inc = (uint32_t)gs__sched.coprimes[(r >> 16) % (uint32_t)gs__sched.ncoprimes];
 		for (int32_t k = 0; k < n; k++, pos = (pos + inc) % (uint32_t)n) {
-			if (atomic_load_explicit(&gs__sched.shutdown, memory_order_relaxed))
+			if (atomic_load_explicit(&gs__sched.shutdown, memory_order_relaxed) ||
+			    atomic_load_explicit(&gs__sched.gcwaiting, memory_order_relaxed))
 				return NULL;
 			gs_p *p2 = gs__sched.allp[pos];
-			if (p2 == pp || idlepmask_read((int32_t)pos))
+			if (p2 == pp)
+				continue;
+			if (last) {
+				/* Run p2's due timers for it: its M may be busy with one
+				 * goroutine for a long time. */
+				int64_t w = atomic_load_explicit(&p2->timer0when, memory_order_acquire);
+				if (w != 0) {
+					if (*now == 0)
+						*now = (int64_t)gs__nanotime();
+					if (w <= *now) {
+						w = gs__runtimers(p2, *now);
+						gs_g *gp = gs__runqget(pp, &inherit);
+						if (gp)
+							return gp;
+					}
+					if (w != 0 && (*pollUntil == 0 || w < *pollUntil))
+						*pollUntil = w;
+				}
+			}
+			if (idlepmask_read((int32_t)pos))
 				continue;
 			gs_g *gp = gs__runqsteal(pp, p2, last);
 			if (gp)
@@ -501,15 +643,39 @@ anyrunq(void)
 	return false;
 }
 
+static void
+becomespinning(gs_m *mp)
+{
+	mp->spinning = true;
+	atomic_fetch_add(&gs__sched.nmspinning, 1);
+	set_mstate(mp, GS_M_SPINNING);
+}
+
+/* Take the first of a netpoll list to run and make the rest runnable. */
+static gs_g *
+takepolled(gs_g *list)
+{
+	gs_g *gp = list;
+
+	gs__injectglist(list->schedlink);
+	gp->schedlink = NULL;
+	atomic_store_explicit(&gp->waitreason, GS_WAIT_NONE, memory_order_relaxed);
+	gs__casgstatus(gp, GS_G_WAITING, GS_G_RUNNABLE);
+	return gp;
+}
+
 /*
  * Find a runnable goroutine for mp, blocking until there is one.  On return mp
- * holds a P (maybe not the one it came with).  Go's findRunnable, without the
- * parts that belong to timers, the netpoller and GC.
+ * holds a P (maybe not the one it came with).  Go's findRunnable: own timers,
+ * global queue (1 in 61), local queue, global queue, network (no wait),
+ * stealing (with other Ps' timers in the last round); then give up the P, and
+ * either block in the netpoller until I/O or the earliest timer, or park.
  */
 static gs_g *
 findrunnable(gs_m *mp, bool *inherit)
 {
 	gs_g *gp;
+	int n;
 
 top:
 	if (atomic_load_explicit(&gs__sched.shutdown, memory_order_relaxed)) {
@@ -519,8 +685,18 @@ top:
 		}
 		mexit(mp);
 	}
+	if (atomic_load_explicit(&gs__sched.gcwaiting, memory_order_relaxed)) {
+		gs__gcstopm(mp);
+		goto top;
+	}
 	gs_p *pp = mp->p;
+	int64_t now = 0, pollUntil = 0;
 	*inherit = false;
+
+	if (atomic_load_explicit(&pp->timer0when, memory_order_relaxed) != 0) {
+		now = (int64_t)gs__nanotime();
+		pollUntil = gs__runtimers(pp, now);
+	}
 
 	/* Fairness: every 61st tick look at the global queue first, so two
 	 * goroutines re-readying each other locally cannot starve it. */
@@ -531,6 +707,16 @@ top:
 		gs__unlockx(&gs__sched.lock);
 		if (gp)
 			return gp;
+	}
+
+	/* sysmon found this P's time slice used up (the same schedtick for 10 ms):
+	 * goroutines handing the slice on through runnext must not starve the
+	 * queue, so runnext loses its place and goes to the tail. */
+	if (gs_unlikely(atomic_load_explicit(&pp->sliceexpired, memory_order_relaxed))) {
+		atomic_store_explicit(&pp->sliceexpired, false, memory_order_relaxed);
+		gs_g *next = atomic_exchange(&pp->runnext, NULL);
+		if (next)
+			gs__runqput(pp, next, false);
 	}
 
 	if ((gp = gs__runqget(pp, inherit)) != NULL)
@@ -544,31 +730,42 @@ top:
 			return gp;
 	}
 
+	/* The network, without waiting, unless an M is already blocked on it. */
+	if (gs__sched.netpollinited && gs__netpoll_anywaiters() &&
+	    atomic_load(&gs__sched.lastpoll) != 0) {
+		gs_g *list = gs__netpoll(0, &n);
+		if (list)
+			return takepolled(list);
+	}
+
 	/* Spin and steal, unless half the busy Ps already have a spinner. */
 	int32_t procs = gs__sched.gomaxprocs;
 	if (mp->spinning ||
 	    2 * atomic_load(&gs__sched.nmspinning) < procs - atomic_load(&gs__sched.npidle)) {
-		if (!mp->spinning) {
-			mp->spinning = true;
-			atomic_fetch_add(&gs__sched.nmspinning, 1);
-		}
-		set_mstate(mp, GS_M_SPINNING);
-		if ((gp = stealwork(mp)) != NULL)
+		if (!mp->spinning)
+			becomespinning(mp);
+		if ((gp = stealwork(mp, &now, &pollUntil)) != NULL)
 			return gp;
 	}
 
 	/* Nothing: give the P back.  Check the global queue once more under the
 	 * lock, since a producer that put there saw our P as busy. */
 	gs__lockx(&gs__sched.lock);
+	if (atomic_load(&gs__sched.gcwaiting)) {
+		gs__unlockx(&gs__sched.lock);
+		gs__gcstopm(mp);
+		goto top;
+	}
 	if (gs__sched.runqsize != 0) {
 		gp = gs__globrunqget(pp, 0);
 		gs__unlockx(&gs__sched.lock);
 		return gp;
 	}
-	releasep(mp);
-	pidleput(pp);
+	gs__releasep(mp);
+	gs__pidleput(pp);
 	gs__unlockx(&gs__sched.lock);
 
+	bool wasspinning = mp->spinning;
 	if (mp->spinning) {
 		/* Drop the spinning state first, then look again: see the essay at
 		 * the top.  Reversing the two would lose a wake-up. */
@@ -577,23 +774,65 @@ top:
 			gs__throw("findrunnable: negative nmspinning");
 		if (anyrunq()) {
 			gs__lockx(&gs__sched.lock);
-			pp = pidleget();
+			pp = gs__pidleget();
 			gs__unlockx(&gs__sched.lock);
 			if (pp) {
-				acquirep(mp, pp);
-				mp->spinning = true;
-				atomic_fetch_add(&gs__sched.nmspinning, 1);
+				gs__acquirep(mp, pp);
+				becomespinning(mp);
 				goto top;
 			}
 		}
 	}
-	stopm(mp);
+
+	/* Block in the netpoller until I/O or the earliest timer of any P, if
+	 * nobody else does. */
+	pollUntil = gs__nexttimer_all();
+	if (gs__sched.netpollinited && (gs__netpoll_anywaiters() || pollUntil != 0) &&
+	    atomic_exchange(&gs__sched.lastpoll, 0) != 0) {
+		atomic_store(&gs__sched.pollUntil, pollUntil);
+		int64_t delay = -1;
+		if (pollUntil != 0) {
+			delay = pollUntil - (int64_t)gs__nanotime();
+			if (delay < 0)
+				delay = 0;
+		}
+		set_mstate(mp, GS_M_NETPOLL);
+		gs_g *list = gs__netpoll(delay, &n);
+		atomic_store(&gs__sched.pollUntil, 0);
+		atomic_store(&gs__sched.lastpoll, (int64_t)gs__nanotime());
+		if (atomic_load(&gs__sched.shutdown))
+			mexit(mp);
+		gs__lockx(&gs__sched.lock);
+		pp = atomic_load(&gs__sched.gcwaiting) ? NULL : gs__pidleget();
+		gs__unlockx(&gs__sched.lock);
+		if (pp == NULL) {
+			gs__injectglist(list);
+		} else {
+			gs__acquirep(mp, pp);
+			if (list) {
+				gp = takepolled(list);
+				if (wasspinning)
+					becomespinning(mp);
+				return gp;
+			}
+			if (wasspinning)
+				becomespinning(mp);
+			goto top;
+		}
+	} else if (pollUntil != 0 && gs__sched.netpollinited) {
+		/* Someone else is in the netpoller: make sure it wakes in time
+		 * for our timer. */
+		int64_t until = atomic_load(&gs__sched.pollUntil);
+		if (until == 0 || until > pollUntil)
+			gs__netpollbreak();
+	}
+	gs__stopm(mp);
 	goto top;
 }
 
 /* One round of scheduling: find a goroutine and run it.  Never returns. */
-static void
-schedule(void)
+void
+gs__schedule(void)
 {
 	gs_m *mp = gs__getm();
 	bool inherit;
@@ -607,7 +846,7 @@ schedule(void)
 	 * next readied goroutine is picked up without waiting for us. */
 	if (mp->spinning)
 		resetspinning(mp);
-	execute(mp, gp, inherit);
+	gs__execute(mp, gp, inherit);
 }
 
 /* ---- goroutine creation and exit ---------------------------------------- */
@@ -702,6 +941,24 @@ gfget(gs_p *pp, int cls)
 	return gp;
 }
 
+/* World stopped: pp goes away; its free Gs join the global lists. */
+void
+gs__gfmove_global(gs_p *pp)
+{
+	gs__lockx(&gs__sched.gflock);
+	for (int c = 0; c <= GS_GFREE_NOSTACK; c++) {
+		while (pp->gfree[c]) {
+			gs_g *g1 = pp->gfree[c];
+			pp->gfree[c] = g1->schedlink;
+			g1->schedlink = gs__sched.gfree[c];
+			gs__sched.gfree[c] = g1;
+			gs__sched.gfreecnt[c]++;
+		}
+		pp->gfreecnt[c] = 0;
+	}
+	gs__unlockx(&gs__sched.gflock);
+}
+
 /* Make gp's stack ready for a fresh start: canary back (if its pages were
  * given away), sanitizer state cleared, initial frame laid out. */
 static void
@@ -734,7 +991,7 @@ bindstack(gs_p *pp, gs_g *gp)
 		donor->stack_released = 0;
 		gfput(pp, donor);
 	} else if (gs__stackalloc(gp, cls) != 0) {
-		fatal("out of memory allocating a %zu-byte stack for goroutine %lld",
+		gs__fatal("out of memory allocating a %zu-byte stack for goroutine %lld",
 		    gs__stack_class_size(cls), (long long)gp->goid);
 	}
 	stack_ready(gp);
@@ -811,6 +1068,7 @@ gs_go_attr(void (*fn)(void *), void *arg, const gs_attr *attr)
 	stat_inc(&pp->spawns);
 	gs__runqput(pp, gp, true);
 	gs__wakep();
+	gs__preempt_check(mp->curg);
 	return id;
 }
 
@@ -829,7 +1087,7 @@ goexit0(gs_g *gp)
 
 	gs__san_finish_switch(NULL);
 	gs__casgstatus(gp, GS_G_RUNNING, GS_G_DEAD);
-	dropg(mp);
+	gs__dropg(mp);
 	gp->fn = NULL;
 	gp->arg = NULL;
 	stat_inc(&pp->exits);
@@ -840,7 +1098,7 @@ goexit0(gs_g *gp)
 		gs__notewakeup(&gs__sched.done);
 	}
 	gfput(pp, gp);
-	schedule();
+	gs__schedule();
 }
 
 void
@@ -864,7 +1122,7 @@ park_m(gs_g *gp)
 
 	gs__san_finish_switch(NULL);
 	gs__casgstatus(gp, GS_G_RUNNING, GS_G_WAITING);
-	dropg(mp);
+	gs__dropg(mp);
 	bool (*unlockf)(gs_g *, void *) = gp->parkunlock;
 	void *arg = gp->parkarg;
 	/* Clear before unlocking: once the lock is released a waker may ready gp,
@@ -877,10 +1135,10 @@ park_m(gs_g *gp)
 			/* The wait condition no longer holds: run gp again at once. */
 			atomic_store_explicit(&gp->waitreason, GS_WAIT_NONE, memory_order_relaxed);
 			gs__casgstatus(gp, GS_G_WAITING, GS_G_RUNNABLE);
-			execute(mp, gp, true);
+			gs__execute(mp, gp, true);
 		}
 	}
-	schedule();
+	gs__schedule();
 }
 
 /*
@@ -925,15 +1183,25 @@ static void
 gosched_m(gs_g *gp)
 {
 	gs_m *mp = gs__getm();
+	gs_p *pp = mp->p;
+	gs_g *next = NULL;
 
 	gs__san_finish_switch(NULL);
 	gs__casgstatus(gp, GS_G_RUNNING, GS_G_RUNNABLE);
-	dropg(mp);
+	gs__dropg(mp);
+	stat_inc(&pp->global_puts);
 	gs__lockx(&gs__sched.lock);
 	gs__globrunqput(gp);
+	/* With an empty local queue, findrunnable's next stop is this same global
+	 * queue: take the batch now, under the lock we already hold. */
+	if (gs__runqempty(pp) && atomic_load_explicit(&pp->timer0when, memory_order_relaxed) == 0 &&
+	    !atomic_load_explicit(&gs__sched.shutdown, memory_order_relaxed) &&
+	    !atomic_load_explicit(&gs__sched.gcwaiting, memory_order_relaxed))
+		next = gs__globrunqget(pp, 0);
 	gs__unlockx(&gs__sched.lock);
-	stat_inc(&mp->p->global_puts);
-	schedule();
+	if (next)
+		gs__execute(mp, next, false);
+	gs__schedule();
 }
 
 void
@@ -995,22 +1263,26 @@ mstart(void *arg)
 	    pthread_attr_getstack(&attr, &stackaddr, &stacksize) != 0)
 		gs__throw("mstart: cannot read the thread's stack");
 	pthread_attr_destroy(&attr);
-	uintptr_t top = ((uintptr_t)__builtin_frame_address(0) - 512) & ~(uintptr_t)15;
+	uintptr_t top = ((uintptr_t)__builtin_frame_address(0) - 1024) & ~(uintptr_t)15;
 	mp->g0_stack_bottom = stackaddr;
 	mp->g0_stack_size = top - (uintptr_t)stackaddr;
 	gs__san_m_init(mp);
 	gs__sigaltstack_setup();
 
-	acquirep(mp, mp->nextp);
+	/* mexit comes back here to end the thread by returning: pthread_exit
+	 * would unwind through goroutine frames that are not on this stack. */
+	if (sigsetjmp(mp->exitbuf, 0) != 0)
+		return NULL;
+	gs__acquirep(mp, mp->nextp);
 	mp->nextp = NULL;
-	schedule();
+	gs__schedule();
 }
 
 static void
 mexit(gs_m *mp)
 {
 	if (mp->p)
-		releasep(mp);
+		gs__releasep(mp);
 	set_mstate(mp, GS_M_DEAD);
 	gs__sigaltstack_teardown();
 	gs__lockx(&gs__sched.lock);
@@ -1018,7 +1290,7 @@ mexit(gs_m *mp)
 		gs__notewakeup(&gs__sched.allmexited);
 	gs__unlockx(&gs__sched.lock);
 	gs__setm(NULL);
-	pthread_exit(NULL);
+	siglongjmp(mp->exitbuf, 1);
 }
 
 /* ---- start and shutdown -------------------------------------------------- */
@@ -1041,12 +1313,79 @@ default_procs(int ncpu, int *procs)
 		*procs = (int)v;
 		return 0;
 	}
-	*procs = ncpu > GS_MAX_PROCS ? GS_MAX_PROCS : ncpu;
+	/* The CPU quota of our cgroup lowers it, rounded up and at least 2
+	 * where there are 2 CPUs, as Go 1.25 does. */
+	int n = ncpu;
+	double limit;
+	if (gs__os_cgroup_cpu_limit(&limit) == 1) {
+		int l = (int)limit;
+		if ((double)l < limit)
+			l++;
+		if (l < 2)
+			l = 2;
+		if (l < n)
+			n = l;
+	}
+	*procs = n > GS_MAX_PROCS ? GS_MAX_PROCS : n;
 	return 0;
 }
 
-static gs_p *
-newp(int32_t id)
+/* GSCHED_DEBUG=name=value,...: Go's GODEBUG knobs for the scheduler.  A bad
+ * value is an error; an unknown name is reported and skipped. */
+static int
+parse_debug(void)
+{
+	const char *env = getenv("GSCHED_DEBUG");
+	char buf[256];
+
+	gs__sched.schedtrace_ms = 0;
+	gs__sched.scheddetail = false;
+	gs__sched.asyncpreemptoff = false;
+	if (env == NULL || *env == '\0')
+		return 0;
+	if (strlen(env) >= sizeof buf) {
+		fprintf(stderr, "gsched: GSCHED_DEBUG is too long\n");
+		return GS_EINVAL;
+	}
+	strcpy(buf, env);
+	for (char *save = NULL, *kv = strtok_r(buf, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(kv, '=');
+		if (eq == NULL) {
+			fprintf(stderr, "gsched: GSCHED_DEBUG: '%s' is not name=value\n", kv);
+			return GS_EINVAL;
+		}
+		*eq = '\0';
+		const char *val = eq + 1;
+		char *end;
+		errno = 0;
+		long v = strtol(val, &end, 10);
+		bool num = *val && !*end && !errno && v >= 0 && v <= 3600 * 1000;
+		if (strcmp(kv, "schedtrace") == 0) {
+			if (!num) {
+				fprintf(stderr, "gsched: GSCHED_DEBUG: schedtrace=%s: want milliseconds "
+				    "(0 to 3600000)\n", val);
+				return GS_EINVAL;
+			}
+			gs__sched.schedtrace_ms = (int32_t)v;
+		} else if (strcmp(kv, "scheddetail") == 0 || strcmp(kv, "asyncpreemptoff") == 0) {
+			if (!num || v > 1) {
+				fprintf(stderr, "gsched: GSCHED_DEBUG: %s=%s: want 0 or 1\n", kv, val);
+				return GS_EINVAL;
+			}
+			if (kv[0] == 's')
+				gs__sched.scheddetail = v == 1;
+			else
+				gs__sched.asyncpreemptoff = v == 1;
+		} else {
+			fprintf(stderr, "gsched: GSCHED_DEBUG: unknown setting '%s' ignored "
+			    "(known: schedtrace, scheddetail, asyncpreemptoff)\n", kv);
+		}
+	}
+	return 0;
+}
+
+gs_p *
+gs__newp(int32_t id)
 {
 	gs_p *pp = aligned_alloc(GS_CACHELINE, sizeof *pp);
 
@@ -1085,9 +1424,12 @@ free_all(void)
 		mp = next;
 	}
 	for (int i = 0; i < GS_MAX_PROCS; i++) {
+		if (gs__sched.allp[i])
+			gs__timers_free(gs__sched.allp[i]);
 		free(gs__sched.allp[i]);
 		gs__sched.allp[i] = NULL;
 	}
+	gs__sched.sysmon = NULL;
 }
 
 int
@@ -1110,6 +1452,10 @@ gs_run(void (*main_fn)(void *), void *arg, const gs_config *cfg)
 	if (c.procs)
 		procs = c.procs;
 	else if ((err = default_procs(ncpu, &procs)) != 0) {
+		atomic_store(&gs__sched.running, false);
+		return err;
+	}
+	if ((err = parse_debug()) != 0) {
 		atomic_store(&gs__sched.running, false);
 		return err;
 	}
@@ -1136,13 +1482,29 @@ gs_run(void (*main_fn)(void *), void *arg, const gs_config *cfg)
 	atomic_store(&gs__sched.allgs, NULL);
 	atomic_store(&gs__sched.goidgen, 0);
 	atomic_store(&gs__sched.threads_created, 0);
+	atomic_store(&gs__sched.gcwaiting, false);
+	gs__sched.stopwait = 0;
+	pthread_mutex_init(&gs__sched.stwlock, NULL);
+	atomic_store(&gs__sched.netpollwaiters, 0);
+	atomic_store(&gs__sched.pollUntil, 0);
+	atomic_store(&gs__sched.insyscall, 0);
+	atomic_store(&gs__sched.handoffs, 0);
+	atomic_store(&gs__sched.retakes, 0);
+	atomic_store(&gs__sched.preempt_async, 0);
+	atomic_store(&gs__sched.preempt_requests, 0);
+	atomic_store(&gs__sched.netpoll_wakes, 0);
+	atomic_store(&gs__sched.procresizes, 0);
+	gs__sched.last_stw_ns = 0;
+	gs__sched.sysmon = NULL;
+	gs__sched.starttime = gs__nanotime();
+	gs__noteclear(&gs__sched.sysmonwake);
 	gs__noteclear(&gs__sched.done);
 	gs__noteclear(&gs__sched.allmexited);
-	update_coprimes(procs);
+	gs__update_coprimes(procs);
 	gs__stack_init();
 
 	for (int32_t i = 0; i < procs; i++) {
-		if ((gs__sched.allp[i] = newp(i)) == NULL) {
+		if ((gs__sched.allp[i] = gs__newp(i)) == NULL) {
 			err = GS_ENOMEM;
 			goto fail;
 		}
@@ -1150,7 +1512,7 @@ gs_run(void (*main_fn)(void *), void *arg, const gs_config *cfg)
 	/* P0 will run main; the rest start idle. */
 	gs__lockx(&gs__sched.lock);
 	for (int32_t i = procs - 1; i >= 1; i--)
-		pidleput(gs__sched.allp[i]);
+		gs__pidleput(gs__sched.allp[i]);
 	gs__unlockx(&gs__sched.lock);
 
 	gs_attr mattr = { "main", 0 };
@@ -1161,31 +1523,42 @@ gs_run(void (*main_fn)(void *), void *arg, const gs_config *cfg)
 	stat_inc(&gs__sched.allp[0]->spawns);
 	atomic_store(&gs__sched.allp[0]->runnext, maing);
 
+	if ((err = gs__netpoll_init()) != 0)
+		goto fail;
 	if ((err = gs__sigsegv_install()) != 0)
 		goto fail;
+	if ((err = gs__preempt_install()) != 0)
+		goto fail;
 
+	/* sysmon first: it counts among the live Ms, and main may return (and
+	 * the last M leave) before a later start would have counted it. */
+	gs__sysmon_start();
 	gs__lockx(&gs__sched.lock);
-	int64_t id = gs__sched.mnext++;
-	gs__sched.mcount_live++;
+	int64_t id = gs__mreserve();
 	gs__unlockx(&gs__sched.lock);
-	newm(gs__sched.allp[0], false, id);
+	gs__newm(gs__sched.allp[0], false, id);
 
 	/* Wait for main to return, then for every M to leave. */
 	gs__notesleep(&gs__sched.done);
 	gs__lockx(&gs__sched.lock);
 	gs_m *mp;
-	while ((mp = mget()) != NULL) {
+	while ((mp = gs__mget()) != NULL) {
 		mp->nextp = NULL;
 		gs__notewakeup(&mp->park);
 	}
 	gs__unlockx(&gs__sched.lock);
+	gs__notewakeup(&gs__sched.sysmonwake);
+	gs__netpollbreak(); /* the M blocked in the netpoller, if any */
 	gs__notesleep(&gs__sched.allmexited);
 	for (mp = gs__sched.allm; mp; mp = mp->alllink)
 		pthread_join(mp->thread, NULL);
-	gs__sigsegv_uninstall();
 	err = 0;
 fail:
+	gs__preempt_uninstall();
+	gs__sigsegv_uninstall();
+	gs__netpoll_fini();
 	free_all();
+	pthread_mutex_destroy(&gs__sched.stwlock);
 	atomic_store(&gs__sched.running, false);
 	return err;
 }

@@ -8,6 +8,8 @@
  */
 #include "runtime/internal.h"
 
+#ifdef GS_SANITIZE
+
 #if defined(__SANITIZE_ADDRESS__)
 #define GS_SAN_ASAN 1
 #elif defined(__has_feature)
@@ -65,10 +67,9 @@ gs__san_m_init(gs_m *mp)
 }
 
 void
-gs__san_switch_to_g(gs_m *mp, gs_g *gp, gs_g *from)
+gs__san_switch_to_g(gs_m *mp, gs_g *gp)
 {
 	(void)mp;
-	(void)from;
 #ifdef GS_SAN_ASAN
 	/* Leaving g0 for good (it restarts at its top next time): no fake stack kept. */
 	__sanitizer_start_switch_fiber(NULL, (const void *)gp->stack_lo,
@@ -115,3 +116,5 @@ gs__san_stack_reuse(gs_g *gp)
 #endif
 	(void)gp;
 }
+
+#endif /* GS_SANITIZE */

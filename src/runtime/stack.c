@@ -87,18 +87,21 @@ carve(int cls)
 		struct chunk *c = malloc(sizeof *c);
 		if (c == NULL)
 			return NULL;
-		void *base = mmap(NULL, csize, PROT_READ | PROT_WRITE,
+		/* One guard page below the chunk: its first stack overflows into it,
+		 * not into whatever mapping lies below. */
+		void *base = mmap(NULL, csize + stk.pagesize, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 		if (base == MAP_FAILED) {
 			free(c);
 			return NULL;
 		}
+		mprotect(base, stk.pagesize, PROT_NONE);
 		c->base = base;
-		c->size = csize;
+		c->size = csize + stk.pagesize;
 		c->next = stk.chunks;
 		stk.chunks = c;
-		stk.carve_next[cls] = base;
-		stk.carve_end[cls] = (char *)base + csize;
+		stk.carve_next[cls] = (char *)base + stk.pagesize;
+		stk.carve_end[cls] = (char *)base + c->size;
 	}
 	void *s = stk.carve_next[cls];
 	stk.carve_next[cls] += size;
@@ -266,8 +269,10 @@ on_segv(int sig, siginfo_t *si, void *uctx)
 	gs_g *gp = mp ? mp->curg : NULL;
 	uintptr_t addr = (uintptr_t)si->si_addr;
 
-	if (gp && gp->stack_guarded && addr < gp->stack_lo &&
-	    addr >= gp->stack_lo - stk.pagesize - 65536) {
+	/* Below the running goroutine's stack: its guard page, a chunk's guard
+	 * page, or a neighbour's memory it ran into (carved stacks have no
+	 * guard of their own).  Either way it overflowed. */
+	if (gp && gp->stack_lo && addr < gp->stack_lo && addr >= gp->stack_lo - stk.pagesize - 65536) {
 		report_overflow(gp, "guard page hit");
 		signal(SIGABRT, SIG_DFL);
 		abort();

@@ -12,7 +12,7 @@ numgoroutine_locked(void)
 {
 	uint64_t spawns = 0, exits = 0;
 
-	for (int i = 0; i < gs__sched.gomaxprocs; i++) {
+	for (int i = 0; i < GS_MAX_PROCS && gs__sched.allp[i]; i++) {
 		gs_p *pp = gs__sched.allp[i];
 		spawns += atomic_load_explicit(&pp->spawns, memory_order_relaxed);
 		exits += atomic_load_explicit(&pp->exits, memory_order_relaxed);
@@ -43,14 +43,26 @@ gs_read_stats(gs_stats *st)
 	st->spinning_threads = atomic_load(&gs__sched.nmspinning);
 	st->global_runq = atomic_load(&gs__sched.runqsize);
 	st->threads_created = atomic_load(&gs__sched.threads_created);
+	st->in_syscall = atomic_load(&gs__sched.insyscall);
+	st->handoffs = atomic_load(&gs__sched.handoffs);
+	st->retakes = atomic_load(&gs__sched.retakes);
+	st->preempt_async = atomic_load(&gs__sched.preempt_async);
+	st->preempt_requests = atomic_load(&gs__sched.preempt_requests);
+	st->netpoll_wakes = atomic_load(&gs__sched.netpoll_wakes);
+	st->procresizes = atomic_load(&gs__sched.procresizes);
+	st->last_stw_ns = gs__sched.last_stw_ns;
 
 	gs__lockx(&gs__sched.lock);
 	st->threads = gs__sched.mcount_live;
 	st->idle_threads = gs__sched.nmidle;
 	gs__unlockx(&gs__sched.lock);
 
-	for (int i = 0; i < gs__sched.gomaxprocs; i++) {
+	/* Ps beyond GOMAXPROCS are dead but keep their counts. */
+	for (int i = 0; i < GS_MAX_PROCS && gs__sched.allp[i]; i++) {
 		gs_p *pp = gs__sched.allp[i];
+		st->syscalls += atomic_load_explicit(&pp->syscalls, memory_order_relaxed);
+		st->preempt_coop += atomic_load_explicit(&pp->preempt_coop, memory_order_relaxed);
+		st->timers_fired += atomic_load_explicit(&pp->timers_fired, memory_order_relaxed);
 		st->spawns += atomic_load_explicit(&pp->spawns, memory_order_relaxed);
 		st->exits += atomic_load_explicit(&pp->exits, memory_order_relaxed);
 		st->steals += atomic_load_explicit(&pp->steals, memory_order_relaxed);

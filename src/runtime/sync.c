@@ -73,7 +73,10 @@ void
 gs_mutex_lock(gs_mutex *mu)
 {
 	struct mutex_impl *m = (struct mutex_impl *)mu;
+	gs_g *gp = gs__getg();
 
+	if (gp)
+		gs__preempt_check(gp);
 	if (gs_mutex_trylock(mu))
 		return;
 	/* Spin briefly: a holder on another M may be about to unlock. */

@@ -1,0 +1,864 @@
+/*
+ * bench.c - the workloads behind `gsched bench`.
+ *
+ * Each workload is one entry of benchtab: a name, the unit of its headline value,
+ * a default and a largest n, and two functions.  run() executes on the main
+ * goroutine inside gs_run and only measures: it fills a struct benchround with
+ * numbers.  report() runs on the calling thread after gs_run has returned and
+ * prints the round's line.  Keeping stdio out of goroutines matters: `--stack
+ * 2048` makes goroutines 2 KiB small-stack goroutines (the main one too, as
+ * cfg.stack_size is the runtime's default), and vfprintf alone needs more than
+ * that.  For the same reason run() keeps its frames small and reads
+ * /proc/self/status into a static buffer.
+ *
+ * Adding a workload is a run function, perhaps a report function, and one entry.
+ * tests/bench/peer.go implements the same table in Go; keep the two in step.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <gsched.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bench.h"
+
+#define BENCH_N_MAX        1000000000LL /* -n, before the workload's own limit */
+#define BENCH_PROCS_MAX    256
+#define BENCH_ROUNDS_MAX   1000
+#define BENCH_STACK_MIN    2048
+#define BENCH_STACK_MAX    (8 << 20)
+#define BENCH_DURATION_MAX (24LL * 3600 * 1000000000) /* 24h in ns */
+
+/* The command line of one `gsched bench` run. */
+struct benchopts {
+	int64_t n;           /* -n: goroutines, switches or round trips */
+	int procs;           /* -p: GOMAXPROCS; 0 = the runtime's default */
+	int64_t duration_ns; /* -d: for timed workloads (none yet); 0 = default */
+	size_t stack_size;   /* --stack: goroutine stack size; 0 = runtime default */
+	int rounds;          /* --rounds: rounds run, one line each */
+};
+
+/* What one round measured.  Written on the main goroutine, read after gs_run. */
+struct benchround {
+	int err;            /* 0; a GS_E* code from `failed`; 1: `failed` says it all */
+	const char *failed; /* the call (or check) that went wrong */
+	int procs;          /* gs_gomaxprocs() seen inside the runtime */
+	double value;       /* the headline figure, in the workload's unit */
+	double start_s;     /* park: spawning until every goroutine is parked */
+	double total_s;     /* park: spawn, park, wake and exit */
+	long long threads;  /* park: OS threads while all goroutines are parked */
+};
+
+struct benchworkload {
+	const char *name;
+	const char *unit; /* of benchround.value */
+	const char *what; /* one line for the status screen and --help */
+	int64_t default_n;
+	int64_t max_n;
+	int procs; /* GOMAXPROCS forced for this workload; 0 = -p */
+	void (*run)(const struct benchopts *o, struct benchround *r);
+	void (*report)(FILE *f, const struct benchworkload *w, const struct benchopts *o,
+		       const struct benchround *r);
+};
+
+/* Shared by the main goroutine of a bench run and the thread that started it. */
+struct benchctx {
+	const struct benchworkload *w;
+	const struct benchopts *o;
+	struct benchround *rounds; /* o->rounds of them */
+	int done;                  /* rounds run, a failed one included */
+};
+
+/* ---- measuring helpers --------------------------------------------------- */
+
+/* Monotonic time in nanoseconds (Go's nanotime). */
+static int64_t
+nanotime(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static double
+seconds(int64_t ns)
+{
+	return (double)ns / 1e9;
+}
+
+/* Only the main goroutine reads it, and a small-stack goroutine has no room. */
+static char procstatus_buf[8192];
+
+/*
+ * The number after `key` (e.g. "VmRSS:", in kB, or "Threads:") in
+ * /proc/self/status, or -1 if it cannot be read.  Plain open/read, no stdio, and
+ * no look at errno, which belongs to whichever thread the goroutine is on.
+ */
+static long long
+procstatus(const char *key)
+{
+	size_t keylen = strlen(key);
+	size_t len = 0;
+	ssize_t got;
+	char *line;
+	int fd;
+
+	fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	while (len < sizeof(procstatus_buf) - 1) {
+		got = read(fd, procstatus_buf + len, sizeof(procstatus_buf) - 1 - len);
+		if (got <= 0)
+			break;
+		len += (size_t)got;
+	}
+	close(fd);
+	procstatus_buf[len] = '\0';
+
+	for (line = procstatus_buf; line != NULL; line = strchr(line, '\n')) {
+		if (*line == '\n')
+			line++;
+		if (strncmp(line, key, keylen) == 0)
+			return strtoll(line + keylen, NULL, 10);
+	}
+	return -1;
+}
+
+/* Record the first failure of a round. */
+static void
+benchfail(struct benchround *r, const char *what, int err)
+{
+	if (r->err == 0) {
+		r->err = err;
+		r->failed = what;
+	}
+}
+
+/* ---- spawn: go func() { wg.Done() }() N times, then wg.Wait() ------------ */
+
+static void
+spawn_g(void *arg)
+{
+	gs_wg_done(arg);
+}
+
+static void
+bench_spawn(const struct benchopts *o, struct benchround *r)
+{
+	gs_waitgroup wg = GS_WAITGROUP_INIT;
+	int64_t t0, i, id;
+
+	t0 = nanotime();
+	gs_wg_add(&wg, o->n);
+	for (i = 0; i < o->n; i++) {
+		id = gs_go(spawn_g, &wg);
+		if (id < 0) {
+			benchfail(r, "gs_go", (int)id);
+			gs_wg_add(&wg, -(o->n - i));
+			break;
+		}
+	}
+	gs_wg_wait(&wg);
+	r->value = (double)(nanotime() - t0) / (double)o->n;
+}
+
+/* ---- yield: two goroutines call gs_yield N times each, on one P ---------- */
+
+struct yieldarg {
+	int64_t n;
+	gs_waitgroup wg;
+};
+
+static void
+yield_g(void *arg)
+{
+	struct yieldarg *ya = arg;
+	int64_t i;
+
+	for (i = 0; i < ya->n; i++)
+		gs_yield();
+	gs_wg_done(&ya->wg);
+}
+
+static void
+bench_yield(const struct benchopts *o, struct benchround *r)
+{
+	struct yieldarg ya = {.n = o->n, .wg = GS_WAITGROUP_INIT};
+	int64_t t0, id;
+	int k;
+
+	t0 = nanotime();
+	gs_wg_add(&ya.wg, 2);
+	for (k = 0; k < 2; k++) {
+		id = gs_go(yield_g, &ya);
+		if (id < 0) {
+			benchfail(r, "gs_go", (int)id);
+			gs_wg_add(&ya.wg, -(2 - k));
+			break;
+		}
+	}
+	gs_wg_wait(&ya.wg);
+	r->value = (double)(nanotime() - t0) / (2.0 * (double)o->n);
+}
+
+/* ---- pingpong: N round trips over two unbuffered channels --------------- */
+
+struct pingpongarg {
+	int64_t n;
+	gs_chan *ping; /* pinger -> ponger; closed by the pinger at the end */
+	gs_chan *pong; /* ponger -> pinger, each value one more than sent */
+	gs_waitgroup wg;
+	int64_t sum; /* of the values that came back: checks every hand-off */
+	struct benchround *r;
+};
+
+static void
+ping_g(void *arg)
+{
+	struct pingpongarg *pp = arg;
+	int64_t i, v, sum = 0;
+	int rc;
+
+	for (i = 0; i < pp->n; i++) {
+		v = i;
+		rc = gs_chan_send(pp->ping, &v);
+		if (rc < 0) {
+			benchfail(pp->r, "gs_chan_send", rc);
+			break;
+		}
+		rc = gs_chan_recv(pp->pong, &v);
+		if (rc != 1) {
+			benchfail(pp->r, "gs_chan_recv", rc < 0 ? rc : GS_ECLOSED);
+			break;
+		}
+		sum += v;
+	}
+	pp->sum = sum;
+	gs_chan_close(pp->ping);
+	gs_wg_done(&pp->wg);
+}
+
+static void
+pong_g(void *arg)
+{
+	struct pingpongarg *pp = arg;
+	int64_t v;
+	int rc;
+
+	while (gs_chan_recv(pp->ping, &v) == 1) {
+		v++;
+		rc = gs_chan_send(pp->pong, &v);
+		if (rc < 0) {
+			benchfail(pp->r, "gs_chan_send", rc);
+			break;
+		}
+	}
+	gs_wg_done(&pp->wg);
+}
+
+static void
+bench_pingpong(const struct benchopts *o, struct benchround *r)
+{
+	struct pingpongarg pp = {.n = o->n, .wg = GS_WAITGROUP_INIT, .r = r};
+	int64_t t0, id;
+
+	pp.ping = gs_chan_make(sizeof(int64_t), 0);
+	pp.pong = gs_chan_make(sizeof(int64_t), 0);
+	if (pp.ping == NULL || pp.pong == NULL) {
+		benchfail(r, "gs_chan_make", GS_ENOMEM);
+		goto out;
+	}
+
+	t0 = nanotime();
+	gs_wg_add(&pp.wg, 2);
+	id = gs_go(pong_g, &pp);
+	if (id < 0) {
+		benchfail(r, "gs_go", (int)id);
+		gs_wg_add(&pp.wg, -2);
+		goto out;
+	}
+	id = gs_go(ping_g, &pp);
+	if (id < 0) {
+		benchfail(r, "gs_go", (int)id);
+		gs_chan_close(pp.ping); /* let the ponger go */
+		gs_wg_add(&pp.wg, -1);
+	}
+	gs_wg_wait(&pp.wg);
+	r->value = (double)(nanotime() - t0) / (double)o->n;
+
+	/* sum over i < n of i+1; n <= 1e9 keeps it inside int64. */
+	if (r->err == 0 && pp.sum != o->n * (o->n + 1) / 2)
+		benchfail(r, "pingpong: the values that came back do not add up", 1);
+out:
+	if (pp.pong != NULL)
+		gs_chan_free(pp.pong);
+	if (pp.ping != NULL)
+		gs_chan_free(pp.ping);
+}
+
+/* ---- park: N goroutines block receiving on one channel, then all wake ---- */
+
+struct parkarg {
+	gs_chan *wake; /* unbuffered, never sent on: closing it wakes all */
+	gs_waitgroup wg;
+	atomic_llong parked; /* goroutines that reached the receive */
+};
+
+static void
+park_g(void *arg)
+{
+	struct parkarg *pa = arg;
+
+	atomic_fetch_add_explicit(&pa->parked, 1, memory_order_relaxed);
+	gs_chan_recv(pa->wake, NULL);
+	gs_wg_done(&pa->wg);
+}
+
+/* Give up waiting for the runtime to count every goroutine as parked after this. */
+#define PARK_STATS_TIMEOUT_NS (30LL * 1000000000)
+
+static void
+bench_park(const struct benchopts *o, struct benchround *r)
+{
+	struct parkarg pa = {.wg = GS_WAITGROUP_INIT};
+	gs_attr attr = {.label = NULL, .stack_size = o->stack_size};
+	gs_stats st;
+	int64_t t0, tparked, tcounted, i, id, spawned;
+	long long rss0, rss1;
+	int rc;
+
+	atomic_init(&pa.parked, 0);
+	pa.wake = gs_chan_make(0, 0);
+	if (pa.wake == NULL) {
+		benchfail(r, "gs_chan_make", GS_ENOMEM);
+		return;
+	}
+
+	rss0 = procstatus("VmRSS:");
+	t0 = nanotime();
+	gs_wg_add(&pa.wg, o->n);
+	for (i = 0; i < o->n; i++) {
+		id = gs_go_attr(park_g, &pa, &attr);
+		if (id < 0) {
+			benchfail(r, "gs_go_attr", (int)id);
+			gs_wg_add(&pa.wg, -(o->n - i));
+			break;
+		}
+	}
+	spawned = i;
+
+	/*
+	 * Wait until all are parked: first the cheap counter (each goroutine bumps it
+	 * just before its receive), then the runtime's own count of goroutines
+	 * waiting on a channel receive, so none is still on its way to blocking.
+	 */
+	while (atomic_load_explicit(&pa.parked, memory_order_relaxed) < spawned)
+		gs_yield();
+	tcounted = nanotime();
+	for (;;) {
+		rc = gs_read_stats(&st);
+		if (rc < 0) {
+			benchfail(r, "gs_read_stats", rc);
+			break;
+		}
+		if (st.by_waitreason[GS_WAIT_CHAN_RECV] >= spawned)
+			break;
+		if (nanotime() - tcounted > PARK_STATS_TIMEOUT_NS) {
+			benchfail(r,
+				  "gs_read_stats: by_waitreason[GS_WAIT_CHAN_RECV] "
+				  "stayed below the number of parked goroutines for 30s",
+				  1);
+			break;
+		}
+		gs_yield();
+	}
+	tparked = nanotime();
+	rss1 = procstatus("VmRSS:");
+	r->threads = procstatus("Threads:");
+
+	gs_chan_close(pa.wake);
+	gs_wg_wait(&pa.wg);
+	r->total_s = seconds(nanotime() - t0);
+	r->start_s = seconds(tparked - t0);
+	if (rss0 < 0 || rss1 < 0)
+		benchfail(r, "park: cannot read VmRSS from /proc/self/status", 1);
+	else
+		r->value = (double)((rss1 - rss0) * 1024 / o->n);
+	gs_chan_free(pa.wake);
+}
+
+/* ---- reports (on the calling thread, after gs_run) ------------------------ */
+
+/* `<name> <ns> <unit> n=N procs=P`: spawn, yield, pingpong. */
+static void
+report_pertask(FILE *f, const struct benchworkload *w, const struct benchopts *o,
+	       const struct benchround *r)
+{
+	fprintf(f, "%s %.1f %s n=%" PRId64 " procs=%d\n", w->name, r->value, w->unit,
+		o->n, r->procs);
+}
+
+static void
+report_park(FILE *f, const struct benchworkload *w, const struct benchopts *o,
+	    const struct benchround *r)
+{
+	fprintf(f, "%s %lld %s n=%" PRId64 " start_s=%.3f total_s=%.3f threads=%lld",
+		w->name, (long long)r->value, w->unit, o->n, r->start_s, r->total_s,
+		r->threads);
+	if (o->stack_size != 0)
+		fprintf(f, " stack=%zu", o->stack_size);
+	fputc('\n', f);
+}
+
+/* ---- the table ---------------------------------------------------------- */
+
+static const struct benchworkload benchtab[] = {
+	{
+		.name = "spawn",
+		.unit = "ns/goroutine",
+		.what = "spawn N empty goroutines and wait for them",
+		.default_n = 1000000,
+		.max_n = 100000000,
+		.run = bench_spawn,
+		.report = report_pertask,
+	},
+	{
+		.name = "yield",
+		.unit = "ns/switch",
+		.what = "two goroutines gs_yield N times each, on one P",
+		.default_n = 10000000,
+		.max_n = BENCH_N_MAX,
+		.procs = 1,
+		.run = bench_yield,
+		.report = report_pertask,
+	},
+	{
+		.name = "pingpong",
+		.unit = "ns/roundtrip",
+		.what = "N round trips over two unbuffered channels",
+		.default_n = 1000000,
+		.max_n = BENCH_N_MAX,
+		.run = bench_pingpong,
+		.report = report_pertask,
+	},
+	{
+		.name = "park",
+		.unit = "bytes/goroutine",
+		.what = "N goroutines block on one channel: memory, start time",
+		.default_n = 1000000,
+		.max_n = 10000000,
+		.run = bench_park,
+		.report = report_park,
+	},
+};
+
+#define NBENCH ((int)(sizeof(benchtab) / sizeof(benchtab[0])))
+
+static const struct benchworkload *
+benchlookup(const char *name)
+{
+	int i;
+
+	for (i = 0; i < NBENCH; i++)
+		if (strcmp(benchtab[i].name, name) == 0)
+			return &benchtab[i];
+	return NULL;
+}
+
+void
+gs_bench_list(FILE *f)
+{
+	int i;
+
+	for (i = 0; i < NBENCH; i++)
+		fprintf(f, "  %-9s %-54s n=%" PRId64 "\n", benchtab[i].name,
+			benchtab[i].what, benchtab[i].default_n);
+}
+
+void
+gs_bench_options(FILE *f)
+{
+	fputs("  -n N               goroutines, switches or round trips "
+	      "(default: per workload)\n"
+	      "  -p, --procs P      GOMAXPROCS, 1..256 (default: the runtime's; "
+	      "yield always 1)\n"
+	      "  -d, --duration D   run time of timed workloads, e.g. 250us 100ms 1s 2m\n"
+	      "  --stack SIZE       goroutine stack size, 2K..8M, e.g. 2048 4k 64K 1M\n"
+	      "                     (4K and less: the small-stack class)\n"
+	      "  --rounds R         repeat R times, one line each (default 1)\n",
+	      f);
+}
+
+/* ---- the main goroutine ------------------------------------------------- */
+
+static void
+bench_main_g(void *arg)
+{
+	struct benchctx *ctx = arg;
+	struct benchround *r;
+	int i;
+
+	for (i = 0; i < ctx->o->rounds; i++) {
+		r = &ctx->rounds[i];
+		r->procs = gs_gomaxprocs();
+		ctx->w->run(ctx->o, r);
+		ctx->done = i + 1;
+		if (r->err != 0)
+			break;
+	}
+}
+
+/* ---- the command line ----------------------------------------------------- */
+
+/* One line naming the bad input, then the hint; returns exit status 2. */
+static int
+benchusage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("gsched: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'gsched --help'.\n", stderr);
+	return 2;
+}
+
+/* A decimal integer in [min, max]: the whole string, no sign games, no spaces. */
+static bool
+parse_int(const char *s, long long min, long long max, long long *out)
+{
+	const char *digits = (*s == '-') ? s + 1 : s;
+	char *end;
+	long long v;
+
+	if (*digits < '0' || *digits > '9')
+		return false;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* A size in bytes: 2048, 4k, 64K, 1M, 64KiB; within the stack limits. */
+static bool
+parse_size(const char *s, size_t *out)
+{
+	static const struct {
+		const char *suffix;
+		unsigned long long mult;
+	} units[] = {
+		{"", 1},        {"k", 1 << 10}, {"K", 1 << 10},   {"KiB", 1 << 10},
+		{"m", 1 << 20}, {"M", 1 << 20}, {"MiB", 1 << 20},
+	};
+	unsigned long long v;
+	char *end;
+	size_t i;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0)
+		return false;
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(end, units[i].suffix) != 0)
+			continue;
+		if (v > BENCH_STACK_MAX / units[i].mult)
+			return false;
+		v *= units[i].mult;
+		if (v < BENCH_STACK_MIN)
+			return false;
+		*out = (size_t)v;
+		return true;
+	}
+	return false;
+}
+
+/* A duration as Go writes one: 250us, 100ms, 1s, 1.5s, 2m, 1h; above 0, up to 24h. */
+static bool
+parse_duration(const char *s, int64_t *out)
+{
+	static const struct {
+		const char *unit;
+		double ns;
+	} units[] = {
+		{"ns", 1},  {"us", 1e3}, {"\xc2\xb5s", 1e3}, {"ms", 1e6},
+		{"s", 1e9}, {"m", 60e9}, {"h", 3600e9},
+	};
+	const char *p = s;
+	double v;
+	size_t i;
+
+	/* digits [. digits] unit: checked here, so strtod reads exactly that much. */
+	if (*p < '0' || *p > '9')
+		return false;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (*p == '.') {
+		p++;
+		if (*p < '0' || *p > '9')
+			return false;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	v = strtod(s, NULL);
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(p, units[i].unit) != 0)
+			continue;
+		v *= units[i].ns;
+		if (!(v >= 0.5 && v <= (double)BENCH_DURATION_MAX))
+			return false;
+		*out = (int64_t)(v + 0.5);
+		return true;
+	}
+	return false;
+}
+
+static void
+bench_usage(void)
+{
+	printf("Usage: gsched bench WORKLOAD [-n N] [-p PROCS] [-d DURATION] "
+	       "[--stack SIZE] [--rounds R]\n\n"
+	       "Prints one line per round: <workload> <value> <unit> key=value ...\n\n"
+	       "Workloads (default n):\n");
+	gs_bench_list(stdout);
+	printf("\nOptions:\n");
+	gs_bench_options(stdout);
+}
+
+enum benchoptid { OPT_N, OPT_PROCS, OPT_DURATION, OPT_STACK, OPT_ROUNDS, OPT_HELP };
+
+static const struct benchoption {
+	char shortname;       /* 0: long only */
+	const char *longname; /* NULL: short only */
+	bool hasarg;
+	enum benchoptid id;
+} benchoptions[] = {
+	{'n', NULL, true, OPT_N},
+	{'p', "procs", true, OPT_PROCS},
+	{'d', "duration", true, OPT_DURATION},
+	{0, "stack", true, OPT_STACK},
+	{0, "rounds", true, OPT_ROUNDS},
+	{'h', "help", false, OPT_HELP},
+};
+
+#define NBENCHOPT ((int)(sizeof(benchoptions) / sizeof(benchoptions[0])))
+
+/*
+ * Find the option argv[*ip] spells and its value (taken from "--opt=V", "-oV" or
+ * the next argument, advancing *ip).  Returns the option, or NULL after printing
+ * the usage error (*status = 2).  `spelled` receives the option as written.
+ */
+static const struct benchoption *
+benchoption(int argc, char **argv, int *ip, char *spelled, size_t spelledsz,
+	    const char **value)
+{
+	const char *arg = argv[*ip];
+	const char *eq = NULL, *inlinevalue = NULL;
+	const struct benchoption *opt = NULL;
+	size_t namelen;
+	int k;
+
+	if (arg[1] == '-') {
+		eq = strchr(arg, '=');
+		namelen = eq != NULL ? (size_t)(eq - arg) : strlen(arg);
+		for (k = 0; k < NBENCHOPT; k++) {
+			const char *ln = benchoptions[k].longname;
+
+			if (ln != NULL && strlen(ln) == namelen - 2 &&
+			    strncmp(arg + 2, ln, namelen - 2) == 0)
+				opt = &benchoptions[k];
+		}
+		if (eq != NULL)
+			inlinevalue = eq + 1;
+	} else {
+		namelen = 2;
+		for (k = 0; k < NBENCHOPT; k++)
+			if (benchoptions[k].shortname == arg[1])
+				opt = &benchoptions[k];
+		if (arg[2] != '\0')
+			inlinevalue = arg + 2;
+	}
+	snprintf(spelled, spelledsz, "%.*s", (int)namelen, arg);
+
+	if (opt == NULL) {
+		benchusage_error("unknown option '%s'", spelled);
+		return NULL;
+	}
+	if (!opt->hasarg) {
+		if (inlinevalue != NULL) {
+			benchusage_error("option '%s' takes no value", spelled);
+			return NULL;
+		}
+		*value = NULL;
+		return opt;
+	}
+	if (inlinevalue != NULL) {
+		*value = inlinevalue;
+	} else if (*ip + 1 < argc) {
+		*value = argv[++*ip];
+	} else {
+		benchusage_error("option '%s' needs a value", spelled);
+		return NULL;
+	}
+	return opt;
+}
+
+int
+gs_bench_main(int argc, char **argv)
+{
+	struct benchopts o = {.rounds = 1};
+	const struct benchworkload *w = NULL;
+	const struct benchoption *opt;
+	struct benchctx ctx;
+	gs_config cfg;
+	char spelled[64];
+	const char *value;
+	long long v;
+	bool optsdone = false;
+	int i, rc;
+
+	for (i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+
+		if (!optsdone && strcmp(arg, "--") == 0) {
+			optsdone = true;
+			continue;
+		}
+		if (optsdone || arg[0] != '-' || arg[1] == '\0') {
+			if (w != NULL)
+				return benchusage_error("unexpected argument '%s'", arg);
+			w = benchlookup(arg);
+			if (w == NULL)
+				return benchusage_error(
+					"unknown workload '%s' "
+					"(spawn, yield, pingpong or park)",
+					arg);
+			continue;
+		}
+
+		opt = benchoption(argc, argv, &i, spelled, sizeof(spelled), &value);
+		if (opt == NULL)
+			return 2;
+		switch (opt->id) {
+		case OPT_N:
+			if (!parse_int(value, 1, BENCH_N_MAX, &v))
+				return benchusage_error(
+					"invalid count '%s' for %s: "
+					"expected an integer from 1 to %lld",
+					value, spelled, BENCH_N_MAX);
+			o.n = v;
+			break;
+		case OPT_PROCS:
+			if (!parse_int(value, 1, BENCH_PROCS_MAX, &v))
+				return benchusage_error(
+					"invalid GOMAXPROCS '%s' for %s: "
+					"expected an integer from 1 to %d",
+					value, spelled, BENCH_PROCS_MAX);
+			o.procs = (int)v;
+			break;
+		case OPT_DURATION:
+			if (!parse_duration(value, &o.duration_ns))
+				return benchusage_error("invalid duration '%s' for %s: "
+							"expected e.g. 250us, 100ms, 1s "
+							"or 2m (at most 24h)",
+							value, spelled);
+			break;
+		case OPT_STACK:
+			if (!parse_size(value, &o.stack_size))
+				return benchusage_error("invalid stack size '%s' for %s: "
+							"expected 2048..8M bytes, e.g. "
+							"2048, 4k, 64K or 1M",
+							value, spelled);
+			break;
+		case OPT_ROUNDS:
+			if (!parse_int(value, 1, BENCH_ROUNDS_MAX, &v))
+				return benchusage_error(
+					"invalid round count '%s' for %s: "
+					"expected an integer from 1 to %d",
+					value, spelled, BENCH_ROUNDS_MAX);
+			o.rounds = (int)v;
+			break;
+		case OPT_HELP:
+			bench_usage();
+			return 0;
+		}
+	}
+	if (w == NULL)
+		return benchusage_error("bench needs a workload "
+					"(spawn, yield, pingpong or park)");
+	if (o.n == 0)
+		o.n = w->default_n;
+	if (o.n > w->max_n)
+		return benchusage_error("-n %" PRId64 " is too large for %s "
+					"(at most %" PRId64 ")",
+					o.n, w->name, w->max_n);
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.procs = w->procs != 0 ? w->procs : o.procs;
+	cfg.stack_size = o.stack_size;
+
+	ctx.w = w;
+	ctx.o = &o;
+	ctx.done = 0;
+	ctx.rounds = calloc((size_t)o.rounds, sizeof(*ctx.rounds));
+	if (ctx.rounds == NULL) {
+		fprintf(stderr, "gsched: bench: out of memory\n");
+		return 1;
+	}
+
+	rc = gs_run(bench_main_g, &ctx, &cfg);
+	if (rc < 0) {
+		fprintf(stderr,
+			"gsched: bench %s: cannot start the runtime: gs_run: %s\n",
+			w->name, gs_strerror(rc));
+		free(ctx.rounds);
+		return 1;
+	}
+
+	rc = 0;
+	for (i = 0; i < ctx.done; i++) {
+		const struct benchround *r = &ctx.rounds[i];
+
+		if (r->err > 0) {
+			fprintf(stderr, "gsched: bench %s: %s\n", w->name, r->failed);
+			rc = 1;
+			break;
+		}
+		if (r->err < 0) {
+			fprintf(stderr, "gsched: bench %s: %s: %s\n", w->name, r->failed,
+				gs_strerror(r->err));
+			rc = 1;
+			break;
+		}
+		w->report(stdout, w, &o, r);
+	}
+	if (rc == 0 && ctx.done < o.rounds) {
+		fprintf(stderr,
+			"gsched: bench %s: the main goroutine ended after %d of "
+			"%d rounds\n",
+			w->name, ctx.done, o.rounds);
+		rc = 1;
+	}
+	if (fflush(stdout) != 0)
+		rc = 1;
+	free(ctx.rounds);
+	return rc;
+}

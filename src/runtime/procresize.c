@@ -1,0 +1,203 @@
+/*
+ * procresize.c - stop the world and change GOMAXPROCS while goroutines run
+ * (Go's stopTheWorld, procresize, startTheWorld).
+ *
+ * Stopping: set gcwaiting, ask every running goroutine to yield, take the idle
+ * Ps and those in system calls directly, and wait for each running P to stop at
+ * its next trip through the scheduler (gs__gcstopm).  Then resize: Ps that go
+ * away give their run queues to the global queue (in order), their timers to
+ * P0 and their free goroutines to the global free lists, and become DEAD (the
+ * structs stay, so observers never read freed memory, and a later increase
+ * reuses them).  New Ps start empty.  Starting: every P with work gets an M,
+ * the rest go idle.  No goroutine is lost or duplicated: the world is stopped
+ * while queues move.
+ */
+#define _GNU_SOURCE
+#include <sched.h>
+#include <stdio.h>
+
+#include "runtime/internal.h"
+
+/* Stop at the next scheduling point because the world is stopping. */
+void
+gs__gcstopm(gs_m *mp)
+{
+	if (mp->spinning) {
+		mp->spinning = false;
+		atomic_fetch_sub(&gs__sched.nmspinning, 1);
+	}
+	gs_p *pp = gs__releasep(mp);
+	gs__lockx(&gs__sched.lock);
+	atomic_store(&pp->status, GS_P_GCSTOP);
+	if (--gs__sched.stopwait == 0)
+		gs__notewakeup(&gs__sched.stopnote);
+	gs__unlockx(&gs__sched.lock);
+	gs__stopm(mp);
+}
+
+static void
+stoptheworld(gs_m *mp)
+{
+	bool wait;
+
+	gs__noteclear(&gs__sched.stopnote);
+	gs__lockx(&gs__sched.lock);
+	gs__sched.stopwait = gs__sched.gomaxprocs;
+	atomic_store(&gs__sched.gcwaiting, true);
+	gs__preemptall();
+	if (mp && mp->p) {
+		atomic_store(&mp->p->status, GS_P_GCSTOP);
+		gs__sched.stopwait--;
+	}
+	for (int32_t i = 0; i < gs__sched.gomaxprocs; i++) {
+		gs_p *pp = gs__sched.allp[i];
+		uint32_t s = GS_P_SYSCALL;
+		if (atomic_compare_exchange_strong(&pp->status, &s, GS_P_GCSTOP)) {
+			pp->syscalltick++;
+			gs__sched.stopwait--;
+		}
+	}
+	gs_p *pp;
+	while ((pp = gs__pidleget()) != NULL) {
+		atomic_store(&pp->status, GS_P_GCSTOP);
+		gs__sched.stopwait--;
+	}
+	wait = gs__sched.stopwait > 0;
+	gs__unlockx(&gs__sched.lock);
+	/* Ask again every 100 us: a goroutine may have started after the request. */
+	while (wait && !gs__notetsleep(&gs__sched.stopnote, 100 * 1000))
+		gs__preemptall();
+	for (int32_t i = 0; i < gs__sched.gomaxprocs; i++)
+		if (atomic_load(&gs__sched.allp[i]->status) != GS_P_GCSTOP)
+			gs__throw("stoptheworld: P %d not stopped", i);
+}
+
+/* World stopped, sched.lock held: give pp's goroutines, timers and free Gs away. */
+static void
+destroyp(gs_p *pp)
+{
+	gs_g *gp = atomic_exchange(&pp->runnext, NULL);
+	uint32_t head = atomic_load(&pp->runqhead), tail = atomic_load(&pp->runqtail);
+
+	/* Tail first onto the head of the global queue keeps their order, with
+	 * runnext (which would have run first) in front. */
+	while (tail != head) {
+		tail--;
+		gs__globrunqputhead(atomic_load(&pp->runq[tail % GS_RUNQ_SIZE]));
+	}
+	atomic_store(&pp->runqtail, tail);
+	if (gp)
+		gs__globrunqputhead(gp);
+	gs__movetimers(pp, gs__sched.allp[0]);
+	gs__gfmove_global(pp);
+	atomic_store(&pp->status, GS_P_DEAD);
+}
+
+/* World stopped, sched.lock held.  Returns the Ps that have work, linked by
+ * link, each with an idle M in ->m (or NULL: make one). */
+static gs_p *
+procresize(gs_m *mp, int32_t nprocs)
+{
+	int32_t old = gs__sched.gomaxprocs;
+	gs_p *runnable = NULL;
+
+	for (int32_t i = old; i < nprocs; i++) {
+		if (gs__sched.allp[i] == NULL && (gs__sched.allp[i] = gs__newp(i)) == NULL)
+			gs__fatal("out of memory allocating P %d", i);
+		atomic_store(&gs__sched.allp[i]->status, GS_P_GCSTOP);
+	}
+	for (int32_t i = nprocs; i < old; i++)
+		destroyp(gs__sched.allp[i]);
+	gs__sched.gomaxprocs = nprocs;
+	gs__update_coprimes(nprocs);
+
+	if (mp && mp->p) {
+		if (mp->p->id < nprocs) {
+			atomic_store(&mp->p->status, GS_P_RUNNING);
+		} else {
+			/* Our own P went away: continue on P0. */
+			mp->p->m = NULL;
+			mp->p = NULL;
+			atomic_store(&gs__sched.allp[0]->status, GS_P_IDLE);
+			gs__acquirep(mp, gs__sched.allp[0]);
+		}
+	}
+	for (int32_t i = nprocs - 1; i >= 0; i--) {
+		gs_p *pp = gs__sched.allp[i];
+		if (mp && mp->p == pp)
+			continue;
+		atomic_store(&pp->status, GS_P_IDLE);
+		if (gs__runqempty(pp) && atomic_load(&pp->timer0when) == 0) {
+			gs__pidleput(pp);
+		} else {
+			pp->m = gs__mget();
+			pp->link = runnable;
+			runnable = pp;
+		}
+	}
+	return runnable;
+}
+
+static void
+starttheworld(gs_p *runnable)
+{
+	while (runnable) {
+		gs_p *pp = runnable;
+		gs_m *nmp = pp->m;
+		runnable = pp->link;
+		pp->link = NULL;
+		pp->m = NULL;
+		if (nmp) {
+			if (nmp->nextp)
+				gs__throw("starttheworld: idle M already has a P");
+			nmp->nextp = pp;
+			gs__notewakeup(&nmp->park);
+		} else {
+			gs__lockx(&gs__sched.lock);
+			int64_t id = gs__mreserve();
+			gs__unlockx(&gs__sched.lock);
+			gs__newm(pp, false, id);
+		}
+	}
+	gs__wakep();
+}
+
+int
+gs_set_gomaxprocs(int n)
+{
+	if (!atomic_load(&gs__sched.running) || atomic_load(&gs__sched.shutdown))
+		return GS_ENOTRUN;
+	if (n < 1 || n > GS_MAX_PROCS)
+		return GS_ERANGE;
+	gs_m *mp = gs__getm();
+	bool ingoroutine = mp && mp->curg;
+	/* A goroutine must not block its P on the mutex: another stop-the-world
+	 * may be waiting for that very P.  Yield instead, which lets it stop. */
+	while (pthread_mutex_trylock(&gs__sched.stwlock) != 0) {
+		if (ingoroutine)
+			gs_yield();
+		else
+			sched_yield();
+		mp = gs__getm();
+	}
+	int old = gs__sched.gomaxprocs;
+	if (n == old) {
+		pthread_mutex_unlock(&gs__sched.stwlock);
+		return old;
+	}
+	uint64_t t0 = gs__nanotime();
+	stoptheworld(mp);
+	gs__lockx(&gs__sched.sysmonlock);
+	gs__lockx(&gs__sched.lock);
+	gs_p *runnable = procresize(mp, n);
+	atomic_store(&gs__sched.gcwaiting, false);
+	gs__unlockx(&gs__sched.lock);
+	gs__unlockx(&gs__sched.sysmonlock);
+	starttheworld(runnable);
+	gs__sched.last_stw_ns = gs__nanotime() - t0;
+	atomic_fetch_add(&gs__sched.procresizes, 1);
+	pthread_mutex_unlock(&gs__sched.stwlock);
+	if (ingoroutine)
+		gs__preempt_check(gs__getg());
+	return old;
+}

@@ -1,0 +1,243 @@
+/*
+ * syscall.c - system calls without losing a processor (Go's entersyscall,
+ * exitsyscall, entersyscallblock).
+ *
+ * A goroutine about to block in the kernel calls gs_entersyscall: its M keeps
+ * running it, but the P is detached and marked GS_P_SYSCALL.  If the call is
+ * quick, gs_exitsyscall takes the same P straight back (one CAS).  If it stays
+ * in the kernel across a sysmon tick, sysmon takes the P (retake) and hands it
+ * to another M (handoffp), an idle one or a new thread, so the other goroutines
+ * keep running.  That is why a Go program has GOMAXPROCS threads plus one per
+ * goroutine blocked in a system call.  On return without a P, the goroutine
+ * goes to the global run queue and its M parks, to be reused.
+ *
+ * gs_entersyscallblock hands the P off at once, for calls known to block.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "runtime/internal.h"
+
+static inline void
+stat_inc(_Atomic uint64_t *c)
+{
+	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + 1,
+	    memory_order_relaxed);
+}
+
+void
+gs_entersyscall(void)
+{
+	gs_m *mp = gs__getm();
+	gs_g *gp = mp ? mp->curg : NULL;
+
+	if (gp == NULL || mp->p == NULL)
+		return;
+	gs_p *pp = mp->p;
+	gp->syscallstart = gs__nanotime();
+	gs__casgstatus(gp, GS_G_RUNNING, GS_G_SYSCALL);
+	stat_inc(&pp->syscalls);
+	pp->syscalltick++;
+	mp->syscalltick = pp->syscalltick;
+	mp->oldp = pp;
+	pp->m = NULL;
+	mp->p = NULL;
+	atomic_fetch_add_explicit(&gs__sched.insyscall, 1, memory_order_relaxed);
+	atomic_store_explicit(&mp->state, GS_M_SYSCALL, memory_order_relaxed);
+	/* From here on sysmon (or a stop-the-world) may take the P. */
+	atomic_store_explicit(&pp->status, GS_P_SYSCALL, memory_order_release);
+	if (atomic_load(&gs__sched.gcwaiting))
+		gs__entersyscall_gcwait(pp);
+}
+
+/* A stop-the-world is waiting for every P: ours stops here rather than make it
+ * wait for the call to return. */
+void
+gs__entersyscall_gcwait(gs_p *pp)
+{
+	gs__lockx(&gs__sched.lock);
+	uint32_t s = GS_P_SYSCALL;
+	if (gs__sched.stopwait > 0 && atomic_compare_exchange_strong(&pp->status, &s, GS_P_GCSTOP)) {
+		pp->syscalltick++;
+		if (--gs__sched.stopwait == 0)
+			gs__notewakeup(&gs__sched.stopnote);
+	}
+	gs__unlockx(&gs__sched.lock);
+}
+
+void
+gs_entersyscallblock(void)
+{
+	gs_m *mp = gs__getm();
+
+	gs_entersyscall();
+	if (mp == NULL || mp->oldp == NULL)
+		return;
+	gs_p *pp = mp->oldp;
+	uint32_t s = GS_P_SYSCALL;
+	if (atomic_compare_exchange_strong(&pp->status, &s, GS_P_IDLE)) {
+		pp->syscalltick++;
+		gs__handoffp(pp);
+	}
+}
+
+/* Reacquire the P we had, else any idle P. */
+static bool
+exitsyscallfast(gs_m *mp, gs_p *oldp)
+{
+	uint32_t s = GS_P_SYSCALL;
+
+	if (oldp && atomic_compare_exchange_strong(&oldp->status, &s, GS_P_IDLE)) {
+		gs__acquirep(mp, oldp);
+		return true;
+	}
+	if (atomic_load(&gs__sched.npidle) > 0 && !atomic_load(&gs__sched.gcwaiting)) {
+		gs__lockx(&gs__sched.lock);
+		gs_p *pp = gs__pidleget();
+		gs__unlockx(&gs__sched.lock);
+		if (pp) {
+			gs__acquirep(mp, pp);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* On g0: no P to be had.  Queue gp globally and park this M. */
+static void
+exitsyscall0(gs_g *gp)
+{
+	gs_m *mp = gs__getm();
+	gs_p *pp = NULL;
+
+	gs__san_finish_switch(NULL);
+	gs__casgstatus(gp, GS_G_SYSCALL, GS_G_RUNNABLE);
+	gs__dropg(mp);
+	gs__lockx(&gs__sched.lock);
+	if (!atomic_load(&gs__sched.gcwaiting))
+		pp = gs__pidleget();
+	if (pp == NULL)
+		gs__globrunqput(gp);
+	gs__unlockx(&gs__sched.lock);
+	if (pp) {
+		gs__acquirep(mp, pp);
+		gs__execute(mp, gp, false);
+	}
+	gs__stopm(mp);
+	gs__schedule();
+}
+
+void
+gs_exitsyscall(void)
+{
+	gs_m *mp = gs__getm();
+	gs_g *gp = mp ? mp->curg : NULL;
+
+	if (gp == NULL || atomic_load_explicit(&gp->status, memory_order_relaxed) != GS_G_SYSCALL)
+		return;
+	gs_p *oldp = mp->oldp;
+	mp->oldp = NULL;
+	atomic_fetch_sub_explicit(&gs__sched.insyscall, 1, memory_order_relaxed);
+	if (exitsyscallfast(mp, oldp)) {
+		gs__casgstatus(gp, GS_G_SYSCALL, GS_G_RUNNING);
+		atomic_store_explicit(&mp->state, GS_M_RUNNING, memory_order_relaxed);
+		gs__preempt_check(gp);
+		return;
+	}
+	gs__mcall(exitsyscall0);
+}
+
+long
+gs_syscall(long (*fn)(void *), void *arg)
+{
+	gs_entersyscall();
+	long r = fn(arg);
+	gs_exitsyscall();
+	return r;
+}
+
+long
+gs_syscall_block(long (*fn)(void *), void *arg)
+{
+	gs_entersyscallblock();
+	long r = fn(arg);
+	gs_exitsyscall();
+	return r;
+}
+
+/* ---- ready-made blocking calls: -errno on failure ------------------------- */
+
+int
+gs_nanosleep(int64_t ns)
+{
+	struct timespec ts = { ns / 1000000000, ns % 1000000000 };
+	int r, err = 0;
+
+	if (ns < 0)
+		return GS_EINVAL;
+	gs_entersyscall();
+	while ((r = nanosleep(&ts, &ts)) != 0 && errno == EINTR)
+		;
+	if (r != 0)
+		err = -errno;
+	gs_exitsyscall();
+	return err;
+}
+
+ssize_t
+gs_sys_read(int fd, void *buf, size_t n)
+{
+	ssize_t r;
+
+	gs_entersyscall();
+	do
+		r = read(fd, buf, n);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		r = -errno;
+	gs_exitsyscall();
+	return r;
+}
+
+ssize_t
+gs_sys_write(int fd, const void *buf, size_t n)
+{
+	ssize_t r;
+
+	gs_entersyscall();
+	do
+		r = write(fd, buf, n);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		r = -errno;
+	gs_exitsyscall();
+	return r;
+}
+
+ssize_t
+gs_sys_pread(int fd, void *buf, size_t n, off_t off)
+{
+	ssize_t r;
+
+	gs_entersyscall();
+	do
+		r = pread(fd, buf, n, off);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		r = -errno;
+	gs_exitsyscall();
+	return r;
+}
+
+int
+gs_sys_fsync(int fd)
+{
+	int r;
+
+	gs_entersyscallblock();
+	r = fsync(fd) == 0 ? 0 : -errno;
+	gs_exitsyscall();
+	return r;
+}

@@ -1,0 +1,246 @@
+/*
+ * sysmon.c - the system monitor (Go's sysmon): a thread of its own, with no P,
+ * that wakes every 20 us (backing off to 10 ms while nothing happens) and
+ *
+ *  - retakes Ps from Ms stuck in a system call for more than a tick and hands
+ *    them to other Ms (retake, handoffp), so blocked syscalls cost threads,
+ *    not processors;
+ *  - asks a goroutine that has run for 10 ms without a scheduling point to
+ *    yield (preemptone: a flag, and a signal for asynchronous preemption);
+ *  - polls the network when nobody has for 10 ms;
+ *  - starts an M when a timer is overdue and nobody runs it;
+ *  - prints GSCHED_DEBUG=schedtrace lines.
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime/internal.h"
+
+#define FORCE_PREEMPT_NS (10 * 1000 * 1000)   /* Go's forcePreemptNS */
+
+/* Go's retake: one pass over the Ps. */
+static uint32_t
+retake(int64_t now)
+{
+	uint32_t n = 0;
+
+	for (int32_t i = 0; i < gs__sched.gomaxprocs; i++) {
+		gs_p *pp = gs__sched.allp[i];
+		uint32_t s = atomic_load_explicit(&pp->status, memory_order_acquire);
+		bool sysretake = false;
+
+		if (s == GS_P_RUNNING || s == GS_P_SYSCALL) {
+			/* The same schedtick for 10 ms: one goroutine has the P. */
+			uint32_t t = pp->schedtick;
+			if (pp->sm_schedtick != t) {
+				pp->sm_schedtick = t;
+				pp->sm_schedwhen = now;
+			} else if (pp->sm_schedwhen + FORCE_PREEMPT_NS <= now) {
+				atomic_store_explicit(&pp->sliceexpired, true, memory_order_relaxed);
+				gs__preemptone(pp);
+				/* A P in a syscall has no G to preempt: take it instead. */
+				sysretake = true;
+			}
+		}
+		if (s != GS_P_SYSCALL)
+			continue;
+		uint32_t t = pp->syscalltick;
+		if (!sysretake && pp->sm_syscalltick != t) {
+			/* First time we see this syscall: give it one tick. */
+			pp->sm_syscalltick = t;
+			pp->sm_syscallwhen = now;
+			continue;
+		}
+		/* Nothing else to run and others idle or spinning: leave it, but not
+		 * for more than 10 ms. */
+		if (gs__runqempty(pp) &&
+		    atomic_load(&gs__sched.nmspinning) + atomic_load(&gs__sched.npidle) > 0 &&
+		    pp->sm_syscallwhen + 10 * 1000 * 1000 > now)
+			continue;
+		if (atomic_compare_exchange_strong(&pp->status, &s, GS_P_IDLE)) {
+			n++;
+			pp->syscalltick++;
+			atomic_fetch_add_explicit(&gs__sched.retakes, 1, memory_order_relaxed);
+			gs__handoffp(pp);
+		}
+	}
+	return n;
+}
+
+static void *
+sysmon_main(void *arg)
+{
+	gs_m *mp = arg;
+	int64_t delay = 20 * 1000; /* ns */
+	uint32_t idle = 0;
+	uint64_t lasttrace = 0;
+
+	gs__setm(mp);
+	atomic_store(&mp->state, GS_M_SYSMON);
+	for (;;) {
+		if (idle == 0)
+			delay = 20 * 1000;
+		else if (idle > 50)
+			delay *= 2;
+		if (delay > 10 * 1000 * 1000)
+			delay = 10 * 1000 * 1000;
+		if (gs__sched.schedtrace_ms > 0 && delay > (int64_t)gs__sched.schedtrace_ms * 1000000)
+			delay = (int64_t)gs__sched.schedtrace_ms * 1000000;
+		if (gs__notetsleep(&gs__sched.sysmonwake, delay))
+			gs__noteclear(&gs__sched.sysmonwake);
+		if (atomic_load(&gs__sched.shutdown))
+			break;
+
+		int64_t now = (int64_t)gs__nanotime();
+		gs__lockx(&gs__sched.sysmonlock);
+		if (atomic_load(&gs__sched.gcwaiting)) {
+			gs__unlockx(&gs__sched.sysmonlock);
+			continue;
+		}
+		/* Poll the network if nobody has for 10 ms. */
+		int64_t lastpoll = atomic_load(&gs__sched.lastpoll);
+		if (gs__sched.netpollinited && gs__netpoll_anywaiters() && lastpoll != 0 &&
+		    lastpoll + 10 * 1000 * 1000 < now &&
+		    atomic_compare_exchange_strong(&gs__sched.lastpoll, &lastpoll, now)) {
+			int n;
+			gs_g *list = gs__netpoll(0, &n);
+			if (list) {
+				gs__injectglist(list);
+				idle = 0;
+			}
+		}
+		/* A timer is overdue and every P is busy elsewhere or idle without
+		 * an M to notice: get one going. */
+		int64_t next = gs__nexttimer_all();
+		if (next != 0 && next + 1000 * 1000 < now && atomic_load(&gs__sched.npidle) > 0 &&
+		    atomic_load(&gs__sched.nmspinning) == 0)
+			gs__wakep();
+		if (retake(now) != 0)
+			idle = 0;
+		else
+			idle++;
+		gs__unlockx(&gs__sched.sysmonlock);
+
+		if (gs__sched.schedtrace_ms > 0 &&
+		    lasttrace + (uint64_t)gs__sched.schedtrace_ms * 1000000 <= (uint64_t)now) {
+			lasttrace = (uint64_t)now;
+			gs__schedtrace(gs__sched.scheddetail);
+		}
+	}
+	gs__lockx(&gs__sched.lock);
+	if (--gs__sched.mcount_live == 0)
+		gs__notewakeup(&gs__sched.allmexited);
+	gs__unlockx(&gs__sched.lock);
+	atomic_store(&mp->state, GS_M_DEAD);
+	return NULL;
+}
+
+int
+gs__sysmon_start(void)
+{
+	gs_m *mp = calloc(1, sizeof *mp);
+
+	if (mp == NULL)
+		return GS_ENOMEM;
+	gs__lockx(&gs__sched.lock);
+	mp->id = gs__mreserve();
+	mp->alllink = gs__sched.allm;
+	gs__sched.allm = mp;
+	gs__sched.sysmon = mp;
+	gs__unlockx(&gs__sched.lock);
+	mp->created_ns = gs__nanotime();
+	atomic_store(&mp->state, GS_M_SYSMON);
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 256 * 1024);
+	int err = pthread_create(&mp->thread, &attr, sysmon_main, mp);
+	pthread_attr_destroy(&attr);
+	if (err != 0)
+		gs__fatal("runtime: failed to create the sysmon thread: %s", strerror(err));
+	atomic_fetch_add(&gs__sched.threads_created, 1);
+	return 0;
+}
+
+/* ---- GSCHED_DEBUG=schedtrace: Go's exact format --------------------------- */
+
+void
+gs__schedtrace(bool detailed)
+{
+	int64_t now = (int64_t)gs__nanotime();
+	FILE *f = stderr;
+	char line[8192];
+	size_t n = 0;
+
+	flockfile(f);
+	gs__lockx(&gs__sched.lock);
+	n += (size_t)snprintf(line + n, sizeof line - n,
+	    "SCHED %lldms: gomaxprocs=%d idleprocs=%d threads=%d spinningthreads=%d "
+	    "needspinning=0 idlethreads=%d runqueue=%d",
+	    (long long)((now - (int64_t)gs__sched.starttime) / 1000000), gs__sched.gomaxprocs,
+	    atomic_load(&gs__sched.npidle), gs__sched.mcount_live,
+	    atomic_load(&gs__sched.nmspinning), gs__sched.nmidle,
+	    atomic_load(&gs__sched.runqsize));
+	if (detailed) {
+		fprintf(f, "%s gcwaiting=%s nmidlelocked=0 stopwait=%d sysmonwait=false\n", line,
+		    atomic_load(&gs__sched.gcwaiting) ? "true" : "false", gs__sched.stopwait);
+		for (int32_t i = 0; i < gs__sched.gomaxprocs; i++) {
+			gs_p *pp = gs__sched.allp[i];
+			gs_m *mp = pp->m;
+			int32_t gfree = 0;
+			for (int c = 0; c <= GS_GFREE_NOSTACK; c++)
+				gfree += pp->gfreecnt[c];
+			fprintf(f, "  P%d: status=%u schedtick=%u syscalltick=%u m=", i,
+			    atomic_load(&pp->status), pp->schedtick, pp->syscalltick);
+			if (mp)
+				fprintf(f, "%lld", (long long)mp->id);
+			else
+				fprintf(f, "nil");
+			fprintf(f, " runqsize=%u gfreecnt=%d timerslen=%d\n", gs__runqlen(pp), gfree,
+			    pp->ntimers);
+		}
+		for (gs_m *mp = gs__sched.allm; mp; mp = mp->alllink) {
+			gs_p *pp = mp->p;
+			gs_g *gp = mp->curg;
+			fprintf(f, "  M%lld: p=", (long long)mp->id);
+			if (pp)
+				fprintf(f, "%d", pp->id);
+			else
+				fprintf(f, "nil");
+			fprintf(f, " curg=");
+			if (gp)
+				fprintf(f, "%lld", (long long)gp->goid);
+			else
+				fprintf(f, "nil");
+			uint32_t st = atomic_load(&mp->state);
+			fprintf(f, " mallocing=0 throwing=0 preemptoff= locks=0 dying=0 spinning=%s "
+			    "blocked=%s lockedg=nil\n", mp->spinning ? "true" : "false",
+			    st == GS_M_IDLE || st == GS_M_NETPOLL ? "true" : "false");
+		}
+		gs__lockx(&gs__sched.allglock);
+		for (gs_g *gp = atomic_load(&gs__sched.allgs); gp; gp = gp->alllink) {
+			uint32_t st = atomic_load(&gp->status);
+			if (st == GS_G_DEAD)
+				continue;
+			gs_m *mp = gp->m;
+			fprintf(f, "  G%lld: status=%u(%s) m=", (long long)gp->goid, st,
+			    st == GS_G_WAITING ? gs_waitreason_name(atomic_load(&gp->waitreason)) : "");
+			if (mp)
+				fprintf(f, "%lld", (long long)mp->id);
+			else
+				fprintf(f, "nil");
+			fprintf(f, " lockedm=nil\n");
+		}
+		gs__unlockx(&gs__sched.allglock);
+	} else {
+		for (int32_t i = 0; i < gs__sched.gomaxprocs && n < sizeof line - 16; i++)
+			n += (size_t)snprintf(line + n, sizeof line - n, "%s%u%s", i == 0 ? " [" : " ",
+			    gs__runqlen(gs__sched.allp[i]), i == gs__sched.gomaxprocs - 1 ? "]" : "");
+		fprintf(f, "%s\n", line);
+	}
+	gs__unlockx(&gs__sched.lock);
+	funlockfile(f);
+	fflush(f);
+}

@@ -1,0 +1,860 @@
+/*
+ * check_sched.c - whole-scheduler tests through the public API: gs_run's life cycle
+ * and configuration, spawning (a million goroutines, trees), ids, gs_yield,
+ * GOMAXPROCS far above the CPU count, work stealing and run-queue fairness.
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <sched.h>
+#include <stdlib.h>
+
+#include "testutil.h"
+
+/* ---- main, arguments, lifecycle ----------------------------------------------------- */
+
+struct retval {
+	int in;
+	int out;
+	int64_t self;
+};
+
+static void
+main_retval(void *arg)
+{
+	struct retval *rv = arg;
+
+	rv->out = rv->in * 2 + 1;
+	rv->self = gs_self();
+}
+
+START_TEST(test_run_arg_and_result)
+{
+	struct retval rv = { .in = 20, .out = 0, .self = 0 };
+
+	ck_assert(!gs_in_goroutine());
+	/* cfg may be NULL. */
+	ck_assert_int_eq(gs_run(main_retval, &rv, NULL), 0);
+	ck_assert_int_eq(rv.out, 41);
+	ck_assert_int_gt(rv.self, 0);
+	ck_assert(!gs_in_goroutine());
+	ck_assert_int_eq(gs_gomaxprocs(), GS_ENOTRUN);
+}
+END_TEST
+
+static _Atomic int twice_count;
+
+static void
+main_twice(void *arg)
+{
+	int want = *(int *)arg;
+
+	ck_assert_int_eq(gs_gomaxprocs(), want);
+	ck_assert_int_eq(gs_numgoroutine(), 1);
+	/* The runtime is already running: a nested gs_run is refused. */
+	ck_assert_int_eq(gs_run(main_twice, arg, NULL), GS_EBUSY);
+	atomic_fetch_add(&twice_count, 1);
+}
+
+static void
+spawn_and_park_forever_child(void *arg)
+{
+	gs_chan *c = arg;
+
+	gs_chan_recv(c, NULL);   /* never sent to: discarded at shutdown */
+}
+
+static void
+yield_forever(void *arg)
+{
+	(void)arg;
+	for (;;)
+		gs_yield();
+}
+
+/* Main returns while goroutines are still parked or runnable: they are discarded,
+ * gs_run returns, and the next run starts with a clean count. */
+static void
+main_leave_behind(void *arg)
+{
+	gs_chan **cp = arg;
+
+	*cp = gs_chan_make(sizeof(int), 0);
+	ck_assert_ptr_nonnull(*cp);
+	for (int i = 0; i < 100; i++)
+		TU_GO(spawn_and_park_forever_child, *cp);
+	for (int i = 0; i < 3; i++)
+		TU_GO(yield_forever, NULL);
+	ck_assert_int_eq(tu_wait_waiting(GS_WAIT_CHAN_RECV, 100, TU_SEC(10)), 100);
+	ck_assert_int_ge(gs_numgoroutine(), 104);
+}
+
+START_TEST(test_run_twice)
+{
+	int procs[] = { 2, 3, 1, 4 };
+	gs_chan *c = NULL;
+
+	for (int i = 0; i < 4; i++) {
+		gs_config cfg = { .procs = procs[i] };
+		ck_assert_int_eq(gs_run(main_twice, &procs[i], &cfg), 0);
+		ck_assert_int_eq(atomic_load(&twice_count), i + 1);
+		ck_assert_int_eq(gs_gomaxprocs(), GS_ENOTRUN);
+	}
+	/* A run that leaves goroutines behind, then a fresh one. */
+	tu_run(main_leave_behind, &c, 2);
+	gs_chan_free(c);   /* its waiters were discarded with the runtime */
+	ck_assert_int_eq(gs_run(main_twice, &procs[0], &(gs_config){ .procs = 2 }), 0);
+	ck_assert_int_eq(atomic_load(&twice_count), 5);
+}
+END_TEST
+
+static void
+main_never(void *arg)
+{
+	*(int *)arg = 1;
+}
+
+START_TEST(test_run_bad_config)
+{
+	int ran = 0;
+	struct {
+		gs_config cfg;
+		const char *what;
+	} bad[] = {
+		{ { .procs = -1 }, "procs -1" },
+		{ { .procs = 257 }, "procs 257" },
+		{ { .procs = 100000 }, "procs 100000" },
+		{ { .stack_size = SIZE_MAX }, "stack SIZE_MAX" },
+		{ { .stack_size = (size_t)1 << 40 }, "stack 1 TiB" },
+		{ { .max_threads = -1 }, "max_threads -1" },
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int rc = gs_run(main_never, &ran, &bad[i].cfg);
+		ck_assert_msg(rc == GS_EINVAL, "%s: gs_run returned %d, want GS_EINVAL",
+		    bad[i].what, rc);
+		ck_assert_msg(ran == 0, "%s: main ran", bad[i].what);
+		ck_assert_int_eq(gs_gomaxprocs(), GS_ENOTRUN);
+	}
+	ck_assert_int_eq(gs_run(NULL, NULL, NULL), GS_EINVAL);
+
+	/* The edges are fine, and a failed start leaves nothing behind. */
+	ck_assert_int_eq(gs_run(main_never, &ran, &(gs_config){ .procs = 256 }), 0);
+	ck_assert_int_eq(ran, 1);
+	ran = 0;
+	ck_assert_int_eq(gs_run(main_never, &ran, &(gs_config){ .procs = 1,
+	    .stack_size = TU_SANITIZED ? 16384 : 2048 }), 0);
+	ck_assert_int_eq(ran, 1);
+}
+END_TEST
+
+/* ---- outside the runtime ------------------------------------------------------------- */
+
+static void
+noop(void *arg)
+{
+	(void)arg;
+}
+
+static void *
+foreign_thread(void *arg)
+{
+	int *res = arg;
+	gs_stats st;
+
+	/* A thread that is not a goroutine, while the runtime runs. */
+	res[0] = gs_in_goroutine();
+	res[1] = (int)gs_self();
+	res[2] = gs_gomaxprocs();
+	res[3] = gs_read_stats(&st);
+	res[4] = st.gomaxprocs;
+	return NULL;
+}
+
+static void
+main_foreign(void *arg)
+{
+	pthread_t th;
+	int *res = arg;
+
+	ck_assert_int_eq(pthread_create(&th, NULL, foreign_thread, res), 0);
+	/* pthread_join blocks this M; that is allowed, if impolite. */
+	ck_assert_int_eq(pthread_join(th, NULL), 0);
+}
+
+START_TEST(test_outside_runtime)
+{
+	gs_stats st;
+	int res[5] = { -100, -100, -100, -100, -100 };
+
+	ck_assert(!gs_in_goroutine());
+	ck_assert_int_eq(gs_self(), GS_ENOTRUN);
+	ck_assert_int_eq(gs_gomaxprocs(), GS_ENOTRUN);
+	ck_assert_int_eq(gs_read_stats(&st), GS_ENOTRUN);
+	ck_assert_int_lt(gs_go(noop, NULL), 0);
+	ck_assert_int_lt(gs_go_attr(noop, NULL, NULL), 0);
+	ck_assert_int_ge(gs_numcpu(), 1);
+
+	tu_run(main_foreign, res, 3);
+	ck_assert_int_eq(res[0], 0);
+	ck_assert_int_eq(res[1], GS_ENOTRUN);
+	ck_assert_int_eq(res[2], 3);
+	ck_assert_int_eq(res[3], 0);
+	ck_assert_int_eq(res[4], 3);
+}
+END_TEST
+
+START_TEST(test_strerror)
+{
+	static const int codes[] = { 0, GS_EINVAL, GS_ENOMEM, GS_EAGAIN, GS_EBUSY,
+		GS_ENOTRUN, GS_ECLOSED, GS_ERANGE, GS_EPERM };
+	enum { NC = sizeof(codes) / sizeof(codes[0]) };
+	const char *s[NC];
+
+	for (int i = 0; i < NC; i++) {
+		s[i] = gs_strerror(codes[i]);
+		ck_assert_ptr_nonnull(s[i]);
+		ck_assert_int_gt(strlen(s[i]), 0);
+		for (int j = 0; j < i; j++)
+			ck_assert_msg(strcmp(s[i], s[j]) != 0, "codes %d and %d share \"%s\"",
+			    codes[i], codes[j], s[i]);
+	}
+	ck_assert_ptr_nonnull(gs_strerror(-9999));
+	ck_assert_ptr_nonnull(gs_strerror(12345));
+	for (int i = 0; i < GS_G_NSTATUS; i++)
+		ck_assert_ptr_nonnull(gs_gstatus_name(i));
+	for (int i = 0; i < GS_WAIT_NREASONS; i++)
+		ck_assert_ptr_nonnull(gs_waitreason_name(i));
+}
+END_TEST
+
+/* ---- GOMAXPROCS and CPUs ---------------------------------------------------------- */
+
+static void
+main_report_procs(void *arg)
+{
+	int *out = arg;
+	gs_stats st;
+
+	out[0] = gs_gomaxprocs();
+	ck_assert_int_eq(gs_read_stats(&st), 0);
+	out[1] = st.gomaxprocs;
+	out[2] = st.ncpu;
+}
+
+START_TEST(test_gomaxprocs_numcpu)
+{
+	cpu_set_t set;
+	int out[3];
+	int ncpu = gs_numcpu();
+
+	ck_assert_int_eq(sched_getaffinity(0, sizeof(set), &set), 0);
+	ck_assert_int_eq(ncpu, CPU_COUNT(&set));
+
+	/* Explicit. */
+	tu_run(main_report_procs, out, 5);
+	ck_assert_int_eq(out[0], 5);
+	ck_assert_int_eq(out[1], 5);
+	ck_assert_int_eq(out[2], ncpu);
+
+	/* Default from the environment. */
+	setenv("GOMAXPROCS", "3", 1);
+	tu_run(main_report_procs, out, 0);
+	ck_assert_int_eq(out[0], 3);
+	ck_assert_int_eq(out[1], 3);
+
+	/* Default without: the CPUs we may use (possibly lowered to a CPU quota). */
+	unsetenv("GOMAXPROCS");
+	tu_run(main_report_procs, out, 0);
+	ck_assert_int_ge(out[0], 1);
+	ck_assert_int_le(out[0], ncpu);
+	ck_assert_int_eq(out[1], out[0]);
+}
+END_TEST
+
+/* ---- ids ------------------------------------------------------------------------------ */
+
+#define NIDS 2000
+
+struct ids {
+	gs_waitgroup wg;
+	int64_t seen[NIDS];
+	int64_t spawned[NIDS];
+};
+
+struct id_arg {
+	struct ids *ids;
+	int idx;
+};
+
+static void
+record_id(void *arg)
+{
+	struct id_arg *a = arg;
+
+	a->ids->seen[a->idx] = gs_self();
+	ck_assert(gs_in_goroutine());
+	TU_WG_DONE(&a->ids->wg);
+}
+
+static int
+cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+GS_MAIN_TEST(test_self_ids, 2)
+{
+	static struct ids ids;
+	static struct id_arg args[NIDS];
+	int64_t mainid = gs_self();
+
+	ck_assert_int_gt(mainid, 0);
+	ck_assert_int_eq(gs_self(), mainid);   /* stable */
+	TU_WG_ADD(&ids.wg, NIDS);
+	for (int i = 0; i < NIDS; i++) {
+		args[i] = (struct id_arg){ &ids, i };
+		ids.spawned[i] = gs_go(record_id, &args[i]);
+		ck_assert_int_gt(ids.spawned[i], 0);
+		if (i % 100 == 0)
+			gs_yield();
+	}
+	gs_wg_wait(&ids.wg);
+	ck_assert_int_eq(gs_self(), mainid);
+	for (int i = 0; i < NIDS; i++) {
+		ck_assert_int_eq(ids.seen[i], ids.spawned[i]);
+		ck_assert_int_ne(ids.seen[i], mainid);
+	}
+	qsort(ids.seen, NIDS, sizeof(int64_t), cmp_i64);
+	for (int i = 1; i < NIDS; i++)
+		ck_assert_msg(ids.seen[i] != ids.seen[i - 1], "id %" PRId64 " given twice",
+		    ids.seen[i]);
+	ck_assert_int_gt(ids.seen[0], 0);
+}
+
+/* ---- a million goroutines ------------------------------------------------------------- */
+
+#define MILLION 1000000
+#define WAVE 10000
+
+static _Atomic uint64_t million_count;
+static gs_waitgroup million_wg;
+
+static void
+million_child(void *arg)
+{
+	(void)arg;
+	atomic_fetch_add_explicit(&million_count, 1, memory_order_relaxed);
+	gs_wg_done(&million_wg);
+}
+
+static void
+check_stats_consistent(const gs_stats *st)
+{
+	int sum = 0;
+
+	for (int i = 0; i < GS_G_NSTATUS; i++) {
+		ck_assert_int_ge(st->by_status[i], 0);
+		if (i != GS_G_DEAD && i != GS_G_IDLE)
+			sum += st->by_status[i];
+	}
+	ck_assert_msg(sum == st->goroutines, "by_status sums to %d, goroutines %d", sum,
+	    st->goroutines);
+	ck_assert_int_ge(st->by_status[GS_G_RUNNING], 1);      /* the reader */
+	ck_assert_uint_ge(st->spawns, st->exits);
+	/* Main may or may not count as a spawn; nothing else may be off. */
+	uint64_t live = st->spawns - st->exits;
+	ck_assert_msg(live == (uint64_t)st->goroutines || live + 1 == (uint64_t)st->goroutines,
+	    "spawns %" PRIu64 " - exits %" PRIu64 " vs goroutines %d", st->spawns, st->exits,
+	    st->goroutines);
+}
+
+GS_MAIN_TEST(test_million_goroutines, 2)
+{
+	gs_stats st;
+	int n = TU_SCALE(MILLION);
+	int wave = n < WAVE ? n : WAVE;
+
+	/* In waves, so the live set (and its stacks) stays bounded. */
+	for (int done = 0; done < n; done += wave) {
+		TU_WG_ADD(&million_wg, wave);
+		for (int i = 0; i < wave; i++) {
+			int64_t id = gs_go(million_child, NULL);
+			if (id <= 0)
+				ck_abort_msg("gs_go failed at %d: %s", done + i,
+				    gs_strerror((int)id));
+		}
+		gs_wg_wait(&million_wg);
+		ck_assert_uint_eq(atomic_load(&million_count), (uint64_t)done + wave);
+	}
+	ck_assert_uint_eq(atomic_load(&million_count), (uint64_t)n);
+
+	/* No leak: every child exits, only main is left. */
+	ck_assert_int_eq(tu_wait_numgoroutine(1, TU_SEC(10)), 1);
+	ck_assert_int_eq(gs_read_stats(&st), 0);
+	ck_assert_int_eq(st.goroutines, 1);
+	ck_assert_uint_ge(st.spawns, (uint64_t)n);
+	ck_assert_uint_ge(st.exits, (uint64_t)n);
+	ck_assert_uint_le(st.spawns, (uint64_t)n + 1);
+	check_stats_consistent(&st);
+}
+
+/* ---- a tree of goroutines ----------------------------------------------------------------- */
+
+#define TREE_FANOUT 3
+#define TREE_DEPTH 7   /* (3^8 - 1) / 2 = 3280 nodes */
+
+static int
+tree_size(int depth)
+{
+	int n = 1, level = 1;
+
+	for (int d = 1; d <= depth; d++) {
+		level *= TREE_FANOUT;
+		n += level;
+	}
+	return n;
+}
+
+struct tnode {
+	int depth;
+	_Atomic int *count;
+	int subtree;
+	gs_waitgroup *parent_wg;
+};
+
+static void
+tnode_run(void *arg)
+{
+	struct tnode *me = arg;
+	struct tnode kids[TREE_FANOUT];
+	gs_waitgroup wg = GS_WAITGROUP_INIT;
+
+	atomic_fetch_add(me->count, 1);
+	me->subtree = 1;
+	if (me->depth < TREE_DEPTH) {
+		TU_WG_ADD(&wg, TREE_FANOUT);
+		for (int i = 0; i < TREE_FANOUT; i++) {
+			kids[i] = (struct tnode){ me->depth + 1, me->count, 0, &wg };
+			TU_GO(tnode_run, &kids[i]);
+		}
+		gs_wg_wait(&wg);   /* kids live on this stack */
+		for (int i = 0; i < TREE_FANOUT; i++)
+			me->subtree += kids[i].subtree;
+	}
+	if (me->parent_wg != NULL)
+		TU_WG_DONE(me->parent_wg);
+}
+
+GS_MAIN_TEST(test_tree, 4)
+{
+	_Atomic int count = 0;
+	gs_waitgroup wg = GS_WAITGROUP_INIT;
+	struct tnode root = { 0, &count, 0, &wg };
+
+	TU_WG_ADD(&wg, 1);
+	TU_GO(tnode_run, &root);
+	gs_wg_wait(&wg);
+	ck_assert_int_eq(atomic_load(&count), tree_size(TREE_DEPTH));
+	ck_assert_int_eq(root.subtree, tree_size(TREE_DEPTH));
+	ck_assert_int_eq(tu_wait_numgoroutine(1, TU_SEC(10)), 1);
+}
+
+/* ---- gs_exit ------------------------------------------------------------------------------ */
+
+static _Atomic int exit_after;
+
+static void
+exit_deep(int depth, gs_waitgroup *wg)
+{
+	if (depth < 0)
+		return;
+	if (depth > 0) {
+		exit_deep(depth - 1, wg);
+		atomic_fetch_add(&exit_after, 1);   /* never reached */
+		return;
+	}
+	TU_WG_DONE(wg);
+	gs_exit();
+}
+
+static void
+exit_child(void *arg)
+{
+	exit_deep(10, arg);
+	atomic_fetch_add(&exit_after, 1);
+}
+
+GS_MAIN_TEST(test_exit, 2)
+{
+	gs_waitgroup wg = GS_WAITGROUP_INIT;
+
+	TU_WG_ADD(&wg, 100);
+	for (int i = 0; i < 100; i++)
+		TU_GO(exit_child, &wg);
+	gs_wg_wait(&wg);
+	ck_assert_int_eq(tu_wait_numgoroutine(1, TU_SEC(10)), 1);
+	ck_assert_int_eq(atomic_load(&exit_after), 0);
+}
+
+/* ---- yield ---------------------------------------------------------------------------------- */
+
+#define ALT_ROUNDS 1000
+
+struct alt {
+	_Atomic int pos;
+	char log[2 * ALT_ROUNDS];
+	gs_waitgroup wg;
+};
+
+struct alt_arg {
+	struct alt *alt;
+	char who;
+};
+
+static void
+alternate(void *arg)
+{
+	struct alt_arg *a = arg;
+
+	for (int i = 0; i < ALT_ROUNDS; i++) {
+		int p = atomic_fetch_add(&a->alt->pos, 1);
+		a->alt->log[p] = a->who;
+		gs_yield();
+	}
+	TU_WG_DONE(&a->alt->wg);
+}
+
+/* GOMAXPROCS=1: two goroutines that yield after every step take turns. */
+GS_MAIN_TEST(test_yield_alternates, 1)
+{
+	static struct alt alt;
+	struct alt_arg a = { &alt, 'A' }, b = { &alt, 'B' };
+	gs_stats st0, st1;
+	int switches = 0, na = 0;
+
+	ck_assert_int_eq(gs_read_stats(&st0), 0);
+	TU_WG_ADD(&alt.wg, 2);
+	TU_GO(alternate, &a);
+	TU_GO(alternate, &b);
+	gs_wg_wait(&alt.wg);
+	ck_assert_int_eq(atomic_load(&alt.pos), 2 * ALT_ROUNDS);
+	for (int i = 0; i < 2 * ALT_ROUNDS; i++) {
+		na += alt.log[i] == 'A';
+		if (i > 0 && alt.log[i] != alt.log[i - 1])
+			switches++;
+	}
+	ck_assert_int_eq(na, ALT_ROUNDS);
+	ck_assert_msg(switches >= (2 * ALT_ROUNDS - 1) * 9 / 10,
+	    "only %d turns changed hands in %d steps: %.40s...", switches,
+	    2 * ALT_ROUNDS, alt.log);
+	/* gs_yield goes through the global queue. */
+	ck_assert_int_eq(gs_read_stats(&st1), 0);
+	ck_assert_uint_ge(st1.global_puts - st0.global_puts, 2 * ALT_ROUNDS);
+}
+
+/* ---- many Ps on few CPUs ---------------------------------------------------------------- */
+
+#define MANY_G 2000
+
+static _Atomic uint8_t many_done[MANY_G];
+static gs_waitgroup many_wg;
+
+static void
+many_worker(void *arg)
+{
+	intptr_t idx = (intptr_t)arg;
+	volatile uint64_t x = (uint64_t)idx;
+
+	for (int round = 0; round < 20; round++) {
+		for (int i = 0; i < 2000; i++)
+			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		gs_yield();
+	}
+	atomic_fetch_add(&many_done[idx], 1);
+	TU_WG_DONE(&many_wg);
+}
+
+static void
+main_many_procs(void *arg)
+{
+	int procs = *(int *)arg;
+	int n = TU_SANITIZED ? MANY_G / 4 : MANY_G;
+	gs_stats st;
+
+	ck_assert_int_eq(gs_gomaxprocs(), procs);
+	TU_WG_ADD(&many_wg, n);
+	for (intptr_t i = 0; i < n; i++)
+		TU_GO(many_worker, (void *)i);
+	gs_wg_wait(&many_wg);
+	for (int i = 0; i < n; i++)
+		ck_assert_msg(atomic_load(&many_done[i]) == 1, "worker %d completed %d times",
+		    i, atomic_load(&many_done[i]));
+	ck_assert_int_eq(tu_wait_numgoroutine(1, TU_SEC(20)), 1);
+	ck_assert_int_eq(gs_read_stats(&st), 0);
+	ck_assert_int_eq(st.gomaxprocs, procs);
+	ck_assert_int_ge(st.threads, 1);
+	ck_assert_int_le(st.threads, procs + 8);   /* no thread per goroutine */
+	check_stats_consistent(&st);
+}
+
+static const int many_procs[] = { 64, 256 };
+
+START_TEST(test_many_procs)
+{
+	int procs = many_procs[_i];
+
+	tu_run(main_many_procs, &procs, procs);
+}
+END_TEST
+
+/* ---- work stealing ------------------------------------------------------------------------ */
+
+#define STEAL_BATCH 200   /* fits a local queue: nothing overflows to the global one */
+#define STEAL_BATCHES 5
+
+static gs_waitgroup steal_wg;
+static _Atomic int steal_ran;
+
+static void
+steal_worker(void *arg)
+{
+	tu_spin_ns(200 * 1000);   /* 0.2 ms of CPU, no yield */
+	atomic_fetch_add(&steal_ran, 1);
+	TU_WG_DONE(arg);
+}
+
+static void
+steal_spawner(void *arg)
+{
+	(void)arg;
+	for (int b = 0; b < STEAL_BATCHES; b++) {
+		gs_waitgroup batch = GS_WAITGROUP_INIT;
+
+		TU_WG_ADD(&batch, STEAL_BATCH);
+		for (int i = 0; i < STEAL_BATCH; i++)
+			TU_GO(steal_worker, &batch);
+		gs_wg_wait(&batch);
+	}
+	TU_WG_DONE(&steal_wg);
+}
+
+/* One goroutine fills its P's local queue, batch after batch; the only way for the
+ * other P to help is to steal. */
+GS_MAIN_TEST(test_work_stealing, 2)
+{
+	gs_stats st;
+
+	TU_WG_ADD(&steal_wg, 1);
+	TU_GO(steal_spawner, NULL);
+	gs_wg_wait(&steal_wg);
+	ck_assert_int_eq(atomic_load(&steal_ran), STEAL_BATCH * STEAL_BATCHES);
+	ck_assert_int_eq(gs_read_stats(&st), 0);
+	ck_assert_msg(st.steals > 0 && st.stolen > 0, "steals %" PRIu64 " stolen %" PRIu64,
+	    st.steals, st.stolen);
+	ck_assert_uint_ge(st.stolen, st.steals);
+}
+
+/* ---- fairness ------------------------------------------------------------------------------ */
+
+static _Atomic bool fair_flag;
+static _Atomic bool fair_gaveup;
+static _Atomic uint64_t fair_spawns;
+static gs_waitgroup fair_wg;
+static uint64_t fair_deadline;
+
+static void
+set_flag(void *arg)
+{
+	(void)arg;
+	atomic_store(&fair_flag, true);
+	TU_WG_DONE(&fair_wg);
+}
+
+/* Yield until a goroutine spawned meanwhile has run. */
+static void
+yielder(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < 100; i++)
+		gs_yield();
+	TU_GO(set_flag, NULL);
+	while (!atomic_load(&fair_flag)) {
+		if (tu_now_ns() > fair_deadline) {
+			atomic_store(&fair_gaveup, true);
+			break;
+		}
+		gs_yield();
+	}
+	TU_WG_DONE(&fair_wg);
+}
+
+GS_MAIN_TEST(test_fair_yield, 1)
+{
+	fair_deadline = tu_now_ns() + TU_SEC(10);
+	TU_WG_ADD(&fair_wg, 2);
+	TU_GO(yielder, NULL);
+	gs_wg_wait(&fair_wg);
+	ck_assert(atomic_load(&fair_flag));
+	ck_assert(!atomic_load(&fair_gaveup));
+}
+
+/* A goroutine that spawns its successor and exits, forever: each successor lands
+ * in runnext and inherits the time slice.  Gives up after the deadline. */
+static void
+respawner(void *arg)
+{
+	(void)arg;
+	if (atomic_load(&fair_flag))
+		goto out;
+	if (tu_now_ns() > fair_deadline) {
+		atomic_store(&fair_gaveup, true);
+		goto out;
+	}
+	atomic_fetch_add_explicit(&fair_spawns, 1, memory_order_relaxed);
+	tu_spin_ns(2000);
+	if (gs_go(respawner, NULL) > 0)
+		return;
+out:
+	TU_WG_DONE(&fair_wg);
+}
+
+static void
+yield_then_flag(void *arg)
+{
+	(void)arg;
+	gs_yield();   /* to the global queue */
+	atomic_store(&fair_flag, true);
+	TU_WG_DONE(&fair_wg);
+}
+
+/*
+ * GOMAXPROCS=1 and a chain of goroutines each spawning the next into runnext: a
+ * goroutine waiting in the local queue (variant 0) or in the global queue (variant
+ * 1) must still get to run, within a time slice or so, not starve forever (Go
+ * bounds an inherited time slice: runnext inherits it, it does not renew it).
+ */
+static void
+main_fair_respawn(void *arg)
+{
+	int variant = *(int *)arg;
+
+	fair_deadline = tu_now_ns() + TU_SEC(5);
+	TU_WG_ADD(&fair_wg, 2);
+	if (variant == 0) {
+		TU_GO(set_flag, NULL);      /* runnext ... */
+		TU_GO(respawner, NULL);     /* ... kicked to the local queue by this */
+	} else {
+		TU_GO(yield_then_flag, NULL);
+		gs_yield();                 /* let it run and yield to the global queue */
+		TU_GO(respawner, NULL);
+	}
+	gs_wg_wait(&fair_wg);
+	ck_assert_msg(!atomic_load(&fair_gaveup),
+	    "variant %d: the waiting goroutine starved for 5 s behind %" PRIu64
+	    " runnext respawns", variant, atomic_load(&fair_spawns));
+	ck_assert(atomic_load(&fair_flag));
+	ck_assert_int_eq(tu_wait_numgoroutine(1, TU_SEC(5)), 1);
+}
+
+START_TEST(test_fair_respawn)
+{
+	int variant = _i;
+
+	tu_run(main_fair_respawn, &variant, 1);
+}
+END_TEST
+
+/*
+ * GOMAXPROCS=1, a local queue that never empties and one goroutine in the global
+ * queue: the 1-in-61 schedtick check must let it run.  The queue is kept busy by
+ * workers that each spawn two children and wait for them: the first child is kicked
+ * from runnext into the queue by the second, so the queue keeps cycling through
+ * non-inherited runs that advance schedtick.
+ */
+#define BUSY_WORKERS 8
+
+static void
+busy_child(void *arg)
+{
+	TU_WG_DONE(arg);
+}
+
+static void
+busy_worker(void *arg)
+{
+	(void)arg;
+	while (!atomic_load(&fair_flag)) {
+		gs_waitgroup wg = GS_WAITGROUP_INIT;
+
+		if (tu_now_ns() > fair_deadline) {
+			atomic_store(&fair_gaveup, true);
+			break;
+		}
+		atomic_fetch_add_explicit(&fair_spawns, 2, memory_order_relaxed);
+		TU_WG_ADD(&wg, 2);
+		TU_GO(busy_child, &wg);
+		TU_GO(busy_child, &wg);
+		gs_wg_wait(&wg);
+	}
+	TU_WG_DONE(&fair_wg);
+}
+
+GS_MAIN_TEST(test_fair_global_queue, 1)
+{
+	fair_deadline = tu_now_ns() + TU_SEC(5);
+	TU_WG_ADD(&fair_wg, BUSY_WORKERS + 1);
+	for (int i = 0; i < BUSY_WORKERS; i++)
+		TU_GO(busy_worker, NULL);
+	/* Runs first (runnext), then yields into the global queue. */
+	TU_GO(yield_then_flag, NULL);
+	gs_wg_wait(&fair_wg);
+	ck_assert_msg(!atomic_load(&fair_gaveup),
+	    "the global queue starved for 5 s (%" PRIu64 " spawns meanwhile)",
+	    atomic_load(&fair_spawns));
+	ck_assert(atomic_load(&fair_flag));
+	ck_assert_int_eq(tu_wait_numgoroutine(1, TU_SEC(5)), 1);
+}
+
+static Suite *
+sched_suite(void)
+{
+	Suite *s = suite_create("sched");
+	TCase *tc;
+
+	tc = tu_tcase("lifecycle", 60);
+	tcase_add_test(tc, test_run_arg_and_result);
+	tcase_add_test(tc, test_run_twice);
+	tcase_add_test(tc, test_run_bad_config);
+	tcase_add_test(tc, test_outside_runtime);
+	tcase_add_test(tc, test_strerror);
+	tcase_add_test(tc, test_gomaxprocs_numcpu);
+	suite_add_tcase(s, tc);
+
+	tc = tu_tcase("spawn", 120);
+	tcase_add_test(tc, test_self_ids);
+	tcase_add_test(tc, test_million_goroutines);
+	tcase_add_test(tc, test_tree);
+	tcase_add_test(tc, test_exit);
+	suite_add_tcase(s, tc);
+
+	tc = tu_tcase("procs", 120);
+	tcase_add_test(tc, test_yield_alternates);
+	tcase_add_loop_test(tc, test_many_procs, 0, 2);
+	tcase_add_test(tc, test_work_stealing);
+	suite_add_tcase(s, tc);
+
+	tc = tu_tcase("fairness", 60);
+	tcase_add_test(tc, test_fair_yield);
+	tcase_add_loop_test(tc, test_fair_respawn, 0, 2);
+	tcase_add_test(tc, test_fair_global_queue);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return tu_run_suite(sched_suite());
+}

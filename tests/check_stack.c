@@ -1,0 +1,688 @@
+/*
+ * check_stack.c - goroutine stacks (stack.c): every size class holds a deep call
+ * chain, small stacks are carved and large ones guarded, an overflow of either
+ * kind is reported naming the goroutine and aborts, a hundred thousand small
+ * stacks park at once, and stacks are reused instead of piling up.
+ *
+ * The overflow tests fork a child that overflows on purpose; the parent reads the
+ * child's stderr through a pipe and checks how it died.  The tests peek at the
+ * running G (internal.h) only to know where its stack ends.
+ *
+ * Under AddressSanitizer the small classes (4 KiB and less) are left out: ASan's
+ * own code on a goroutine's stack (its no-return handler at goroutine exit, its
+ * interceptors, its redzones) needs more than that, and it reports an overrun as
+ * its own error before the runtime's canary could.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "runtime/internal.h"
+#include "testutil.h"
+
+/* ---- deep calls in every class ---------------------------------------------------- */
+
+/* Recurse until the stack pointer is `target` bytes below `top`; each frame owns a
+ * written array so the compiler can neither drop nor merge the frames.  At the
+ * deepest point, call `at_bottom` (switch away and back with a deep stack). */
+static uint64_t __attribute__((noinline))
+deep(uintptr_t top, size_t target, void (*at_bottom)(void *), void *arg, int depth,
+    int *maxdepth)
+{
+	volatile unsigned char buf[128];
+	uint64_t sum = 0;
+
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = (unsigned char)(depth + i);
+	if (top - (uintptr_t)buf < target) {
+		sum = deep(top, target, at_bottom, arg, depth + 1, maxdepth);
+	} else {
+		*maxdepth = depth;
+		if (at_bottom != NULL)
+			at_bottom(arg);
+	}
+	for (size_t i = 0; i < sizeof(buf); i++)
+		sum += buf[i];
+	return sum;
+}
+
+/* What deep() returns when its deepest frame was maxdepth. */
+static uint64_t
+deep_expect(int maxdepth)
+{
+	uint64_t sum = 0;
+
+	for (int d = 0; d <= maxdepth; d++)
+		for (size_t i = 0; i < 128; i++)
+			sum += (unsigned char)(d + i);
+	return sum;
+}
+
+struct class_run {
+	size_t request;           /* gs_attr.stack_size */
+	size_t want_size;         /* the class it must land in */
+	bool want_carved;
+	gs_chan *hold;            /* park here at the bottom until closed */
+	gs_waitgroup *parked;
+	gs_waitgroup *done;
+	_Atomic int ok;
+	size_t used;
+	char why[128];
+};
+
+static void
+park_at_bottom(void *arg)
+{
+	struct class_run *r = arg;
+
+	gs_yield();
+	TU_WG_DONE(r->parked);
+	ck_assert_int_eq(gs_chan_recv(r->hold, NULL), 0);   /* closed later */
+	gs_yield();
+}
+
+static void
+class_goroutine(void *arg)
+{
+	struct class_run *r = arg;
+	gs_g *gp = gs__getg();
+	volatile int top;
+	size_t size = gp->stack_hi - gp->stack_lo;
+
+	if (size != r->want_size)
+		snprintf(r->why, sizeof(r->why), "asked %zu, got a %zu-byte stack", r->request,
+		    size);
+	else if (r->want_carved && gp->stack_guarded)
+		snprintf(r->why, sizeof(r->why), "%zu: small stack is guarded", size);
+	else if (!r->want_carved && !gp->stack_guarded)
+		snprintf(r->why, sizeof(r->why), "%zu: large stack is not guarded", size);
+	else {
+		/* Use a good part of it: half for the small classes (the runtime's own
+		 * calls at the bottom need the rest), 60% for the others. */
+		size_t target = size <= GS_SMALL_STACK_MAX ? size / 2 : size * 6 / 10;
+		uintptr_t t = (uintptr_t)&top;
+		int maxdepth = -1;
+		uint64_t sum;
+
+		sum = deep(t, target, park_at_bottom, r, 0, &maxdepth);
+		r->used = t - gp->stack_lo;
+		if (maxdepth < 2)
+			snprintf(r->why, sizeof(r->why), "%zu: recursion too shallow", size);
+		else if (sum != deep_expect(maxdepth))
+			snprintf(r->why, sizeof(r->why), "%zu: deep frames corrupted", size);
+		else
+			atomic_store(&r->ok, 1);
+	}
+	if (!atomic_load(&r->ok))
+		TU_WG_DONE(r->parked);
+	TU_WG_DONE(r->done);
+}
+
+#define PER_CLASS 16
+
+static const struct {
+	size_t request, size;
+	bool carved;
+} classes[] = {
+	{ 2048, 2048, true },
+	{ 1, 2048, true },
+	{ 3000, 4096, true },
+	{ 4096, 4096, true },
+	{ 8192, 8192, false },
+	{ 64 * 1024, 64 * 1024, false },
+	{ 40000, 64 * 1024, false },
+	{ 1024 * 1024, 1024 * 1024, false },
+};
+enum { NCLASSES = sizeof(classes) / sizeof(classes[0]) };
+
+static void
+main_classes(void *arg)
+{
+	static struct class_run runs[NCLASSES][PER_CLASS];
+	gs_waitgroup parked = GS_WAITGROUP_INIT, done = GS_WAITGROUP_INIT;
+	gs_chan *hold = gs_chan_make(0, 0);
+	gs_stats st;
+	int small = 0, large = 0;
+
+	(void)arg;
+	ck_assert_ptr_nonnull(hold);
+	TU_WG_ADD(&parked, NCLASSES * PER_CLASS);
+	TU_WG_ADD(&done, NCLASSES * PER_CLASS);
+	for (int c = 0; c < NCLASSES; c++) {
+		if (TU_SANITIZED && classes[c].carved) {
+			/* Counted as done, never spawned. */
+			for (int i = 0; i < PER_CLASS; i++) {
+				atomic_store(&runs[c][i].ok, 1);
+				TU_WG_DONE(&parked);
+				TU_WG_DONE(&done);
+			}
+			continue;
+		}
+		for (int i = 0; i < PER_CLASS; i++) {
+			struct class_run *r = &runs[c][i];
+			*r = (struct class_run){ .request = classes[c].request,
+				.want_size = classes[c].size, .want_carved = classes[c].carved,
+				.hold = hold, .parked = &parked, .done = &done };
+			TU_GO_STACK(class_goroutine, r, classes[c].request);
+		}
+		if (classes[c].carved)
+			small += PER_CLASS;
+		else
+			large += PER_CLASS;
+	}
+	/* All of them sit at their deepest point at once. */
+	gs_wg_wait(&parked);
+	ck_assert_int_eq(gs_read_stats(&st), 0);
+	ck_assert_msg(st.stacks_carved >= (uint64_t)small, "stacks_carved %" PRIu64
+	    " with %d small stacks live", st.stacks_carved, small);
+	ck_assert_msg(st.stacks_guarded >= (uint64_t)large, "stacks_guarded %" PRIu64
+	    " with %d large stacks live", st.stacks_guarded, large);
+	ck_assert_int_eq(gs_chan_close(hold), 0);
+	gs_wg_wait(&done);
+	for (int c = 0; c < NCLASSES; c++)
+		for (int i = 0; i < PER_CLASS; i++)
+			ck_assert_msg(atomic_load(&runs[c][i].ok), "class %zu #%d: %s",
+			    classes[c].request, i, runs[c][i].why);
+	gs_chan_free(hold);
+}
+
+START_TEST(test_stack_classes)
+{
+	tu_run(main_classes, NULL, 2);
+}
+END_TEST
+
+/* The configured default stack applies to gs_go. */
+static void
+report_stack(void *arg)
+{
+	gs_g *gp = gs__getg();
+	size_t *out = arg;
+
+	out[0] = gp->stack_hi - gp->stack_lo;
+	out[1] = gp->stack_guarded;
+}
+
+struct dflt {
+	size_t out[2];
+	gs_waitgroup wg;
+};
+
+static void
+dflt_child(void *arg)
+{
+	struct dflt *d = arg;
+
+	report_stack(d->out);
+	TU_WG_DONE(&d->wg);
+}
+
+static void
+main_dflt(void *arg)
+{
+	struct dflt *d = arg;
+
+	TU_WG_ADD(&d->wg, 1);
+	TU_GO(dflt_child, d);
+	gs_wg_wait(&d->wg);
+}
+
+START_TEST(test_default_stack_size)
+{
+	struct dflt d;
+	gs_config cfg = { .procs = 2 };
+
+	memset(&d, 0, sizeof(d));
+	tu_run_cfg(main_dflt, &d, &cfg);
+	ck_assert_uint_eq(d.out[0], GS_DEFAULT_STACK);
+
+	if (!TU_SANITIZED) {
+		memset(&d, 0, sizeof(d));
+		cfg.stack_size = 4096;
+		tu_run_cfg(main_dflt, &d, &cfg);
+		ck_assert_uint_eq(d.out[0], 4096);
+		ck_assert_uint_eq(d.out[1], 0);
+	}
+
+	memset(&d, 0, sizeof(d));
+	cfg.stack_size = 200 * 1024;
+	tu_run_cfg(main_dflt, &d, &cfg);
+	ck_assert_uint_eq(d.out[0], 256 * 1024);
+}
+END_TEST
+
+/* ---- overflow, in a child process ------------------------------------------------------- */
+
+struct crash {
+	int status;
+	int64_t goid;
+	char out[4096];
+};
+
+static volatile size_t overflow_limit = SIZE_MAX;   /* defeats -Winfinite-recursion */
+
+static uint64_t __attribute__((noinline))
+recurse_forever(size_t depth)
+{
+	volatile unsigned char buf[512];
+
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = (unsigned char)depth;
+	if (depth < overflow_limit)
+		return recurse_forever(depth + 1) + buf[depth % sizeof(buf)];
+	return buf[0];
+}
+
+/* Small stacks: write a local array that straddles the stack's lowest bytes (where
+ * the canary lives), then switch away: the switch must notice. */
+static uint64_t __attribute__((noinline))
+overrun_bottom(void)
+{
+	volatile unsigned char big[512];
+
+	for (size_t i = 0; i < sizeof(big); i++)
+		big[i] = 0xee;
+	gs_yield();
+	return big[7];
+}
+
+/* Recurse in small steps until about 320 bytes are left, then overrun. */
+static uint64_t __attribute__((noinline))
+overrun_small(uintptr_t lo, int depth)
+{
+	volatile unsigned char buf[64];
+	uint64_t sum;
+
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = (unsigned char)depth;
+	if ((uintptr_t)buf > lo + 320)
+		sum = overrun_small(lo, depth + 1);
+	else
+		sum = overrun_bottom();
+	return sum + buf[3];
+}
+
+struct crash_plan {
+	size_t stack;
+	bool small;
+	int holders;     /* small stacks parked before the overflower's */
+	int idfd;
+	gs_chan *gate;   /* main lets the overflower start */
+	gs_chan *back;   /* the overflower reports here if it survives */
+};
+
+static void
+crash_noop(void *arg)
+{
+	gs_wg_done(arg);
+}
+
+static void
+hold_forever(void *arg)
+{
+	gs_chan_recv(arg, NULL);
+}
+
+static void
+overflower(void *arg)
+{
+	struct crash_plan *plan = arg;
+
+	/* Start only once main has reported our id.  (No libc call here: on a 2 KiB
+	 * stack, the first call of a lazily bound function is itself an overflow;
+	 * see test_small_stack_libc_call.) */
+	gs_chan_recv(plan->gate, NULL);
+	if (plan->small)
+		(void)overrun_small(gs__getg()->stack_lo, 0);
+	else
+		(void)recurse_forever(0);
+	/* Only reached if nothing noticed: main returns, the child exits cleanly
+	 * and the parent fails the test. */
+	gs_chan_send(plan->back, NULL);
+}
+
+static void
+crash_main(void *arg)
+{
+	struct crash_plan *plan = arg;
+	gs_waitgroup wg = GS_WAITGROUP_INIT;
+	gs_chan *never = gs_chan_make(0, 0);
+	gs_attr attr = { .label = "overflower", .stack_size = plan->stack };
+	int64_t id;
+
+	/* Push the goroutine ids up so the id in the report cannot be a coincidence,
+	 * and park a few small stacks so the overflowing one has neighbours. */
+	gs_wg_add(&wg, 1000);
+	for (int i = 0; i < 1000; i++)
+		if (gs_go(crash_noop, &wg) <= 0)
+			_exit(91);
+	gs_wg_wait(&wg);
+	for (int i = 0; i < plan->holders; i++) {
+		gs_attr small = { .stack_size = 2048 };
+		if (gs_go_attr(hold_forever, never, &small) <= 0)
+			_exit(92);
+	}
+	/* Carved stacks are cut upwards from a chunk: once these are parked, the
+	 * overflower's stack lies above theirs, not at the bottom of a chunk (where
+	 * an overrun faults at once instead: see test_overflow_small_first). */
+	for (;;) {
+		gs_stats st;
+		if (gs_read_stats(&st) != 0)
+			_exit(95);
+		if (st.by_waitreason[GS_WAIT_CHAN_RECV] >= plan->holders)
+			break;
+		gs_yield();
+	}
+	plan->back = gs_chan_make(0, 0);
+	plan->gate = gs_chan_make(0, 0);
+	if ((id = gs_go_attr(overflower, plan, &attr)) <= 0)
+		_exit(93);
+	if (write(plan->idfd, &id, sizeof(id)) != sizeof(id))
+		_exit(94);
+	gs_chan_send(plan->gate, NULL);
+	gs_chan_recv(plan->back, NULL);
+}
+
+static void
+run_crash(size_t stack, bool small, int holders, struct crash *cr)
+{
+	int errp[2], idp[2];
+	pid_t pid;
+	size_t n = 0;
+	ssize_t r;
+
+	memset(cr, 0, sizeof(*cr));
+	ck_assert_int_eq(pipe(errp), 0);
+	ck_assert_int_eq(pipe(idp), 0);
+	fflush(NULL);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct crash_plan plan = { stack, small, holders, idp[1], NULL, NULL };
+		gs_config cfg = { .procs = 2 };
+
+		close(errp[0]);
+		close(idp[0]);
+		dup2(errp[1], 2);
+		close(errp[1]);
+		alarm(60);
+		signal(SIGABRT, SIG_DFL);
+		gs_run(crash_main, &plan, &cfg);
+		_exit(0);
+	}
+	close(errp[1]);
+	close(idp[1]);
+	while (n < sizeof(cr->out) - 1 &&
+	    ((r = read(errp[0], cr->out + n, sizeof(cr->out) - 1 - n)) > 0 ||
+	    (r < 0 && errno == EINTR)))
+		if (r > 0)
+			n += (size_t)r;
+	cr->out[n] = '\0';
+	if (read(idp[0], &cr->goid, sizeof(cr->goid)) != sizeof(cr->goid))
+		cr->goid = -1;
+	close(errp[0]);
+	close(idp[0]);
+	ck_assert_int_eq(waitpid(pid, &cr->status, 0), pid);
+}
+
+/* The report names the goroutine (its id as a whole number) and the stack. */
+static void
+check_report(const struct crash *cr, const char *kind)
+{
+	char id[32];
+	const char *p;
+	bool found = false;
+
+	ck_assert_msg(cr->goid > 1000, "%s: child did not report its goroutine id", kind);
+	ck_assert_msg(WIFSIGNALED(cr->status) && WTERMSIG(cr->status) == SIGABRT,
+	    "%s: child %s %d, want death by SIGABRT; stderr: %s", kind,
+	    WIFSIGNALED(cr->status) ? "died of signal" : "exited with",
+	    WIFSIGNALED(cr->status) ? WTERMSIG(cr->status) : WEXITSTATUS(cr->status),
+	    cr->out);
+	ck_assert_msg(strcasestr(cr->out, "goroutine") != NULL, "%s: stderr: %s", kind,
+	    cr->out);
+	ck_assert_msg(strcasestr(cr->out, "stack") != NULL, "%s: stderr: %s", kind, cr->out);
+	snprintf(id, sizeof(id), "%" PRId64, cr->goid);
+	for (p = cr->out; (p = strstr(p, id)) != NULL; p++) {
+		bool before = p == cr->out || !(p[-1] >= '0' && p[-1] <= '9');
+		char after = p[strlen(id)];
+		if (before && !(after >= '0' && after <= '9')) {
+			found = true;
+			break;
+		}
+	}
+	ck_assert_msg(found, "%s: goroutine id %s not in the report: %s", kind, id, cr->out);
+}
+
+START_TEST(test_overflow_guarded)
+{
+	struct crash cr;
+
+	run_crash(64 * 1024, false, 0, &cr);
+	check_report(&cr, "64 KiB guarded stack");
+}
+END_TEST
+
+START_TEST(test_overflow_small_canary)
+{
+	struct crash cr;
+
+	if (TU_SANITIZED)
+		return;   /* see the top of this file */
+
+	run_crash(2048, true, 8, &cr);
+	check_report(&cr, "2 KiB carved stack");
+}
+END_TEST
+
+/* The same overrun by the first small stack cut from a fresh chunk: what lies
+ * below it is not another stack of ours but unmapped memory or somebody else's
+ * mapping.  It must still be reported, not die of a bare SIGSEGV (or worse,
+ * scribble on another mapping unnoticed). */
+START_TEST(test_overflow_small_first)
+{
+	struct crash cr;
+
+	if (TU_SANITIZED)
+		return;   /* see the top of this file */
+
+	run_crash(2048, true, 0, &cr);
+	check_report(&cr, "first 2 KiB stack of a chunk");
+}
+END_TEST
+
+/*
+ * A goroutine on a 2 KiB stack calls a libc function for the first time in the
+ * process.  With lazy binding, that first call goes through the dynamic linker's
+ * _dl_runtime_resolve_xsave*, which saves the whole XSAVE area on the stack: 2496
+ * bytes on an AVX-512 CPU (ld.so --list-diagnostics: xsave_state_size), more than
+ * the whole stack.  Run in a child: an overrun here may fault anywhere.
+ */
+static void
+libc_child(void *arg)
+{
+	/* Neither is called anywhere else in this program. */
+	if (getsid(0) > 0 && getpgid(0) > 0)
+		atomic_store((_Atomic int *)arg, 1);
+}
+
+static void
+libc_main(void *arg)
+{
+	gs_attr attr = { .label = "libc", .stack_size = 2048 };
+
+	if (gs_go_attr(libc_child, arg, &attr) <= 0)
+		_exit(3);
+	/* Wait for it without a wait group (the child must stay minimal). */
+	while (!atomic_load((_Atomic int *)arg))
+		gs_yield();
+}
+
+START_TEST(test_small_stack_libc_call)
+{
+	pid_t pid;
+	int status;
+
+	if (TU_SANITIZED)
+		return;   /* see the top of this file */
+
+	fflush(NULL);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		static _Atomic int ok;
+		gs_config cfg = { .procs = 2 };
+
+		alarm(30);
+		if (gs_run(libc_main, (void *)&ok, &cfg) != 0)
+			_exit(2);
+		_exit(atomic_load(&ok) ? 0 : 1);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	    "a 2 KiB goroutine's first call of a libc function %s %d "
+	    "(lazy binding saves the XSAVE area on the goroutine's stack)",
+	    WIFSIGNALED(status) ? "died of signal" : "exited with",
+	    WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+}
+END_TEST
+
+/* ---- many small stacks at once ---------------------------------------------------------- */
+
+#define NPARK 100000
+
+struct park {
+	gs_chan *gate;
+	gs_waitgroup parked, done;
+	_Atomic int released;
+};
+
+static void
+parker(void *arg)
+{
+	struct park *pk = arg;
+
+	gs_wg_done(&pk->parked);
+	if (gs_chan_recv(pk->gate, NULL) == 0)
+		atomic_fetch_add_explicit(&pk->released, 1, memory_order_relaxed);
+	gs_wg_done(&pk->done);
+}
+
+GS_MAIN_TEST(test_many_small_parked, 2)
+{
+	static struct park pk;
+	int n = TU_SANITIZED ? NPARK / 5 : NPARK;
+	size_t stack = TU_SANITIZED ? 64 * 1024 : 2048;
+	gs_stats st;
+
+	pk.gate = gs_chan_make(0, 0);
+	ck_assert_ptr_nonnull(pk.gate);
+	TU_WG_ADD(&pk.parked, n);
+	TU_WG_ADD(&pk.done, n);
+	for (int i = 0; i < n; i++) {
+		gs_attr attr = { .stack_size = stack };
+		int64_t id = gs_go_attr(parker, &pk, &attr);
+		if (id <= 0)
+			ck_abort_msg("spawn %d failed: %s", i, gs_strerror((int)id));
+	}
+	gs_wg_wait(&pk.parked);
+	ck_assert_int_eq(tu_wait_waiting(GS_WAIT_CHAN_RECV, n, TU_SEC(30)), n);
+	ck_assert_int_eq(gs_read_stats(&st), 0);
+	ck_assert_int_ge(st.goroutines, n + 1);
+	if (!TU_SANITIZED)
+		ck_assert_uint_ge(st.stacks_carved, (uint64_t)n);
+	ck_assert_uint_ge(st.stacks_carved + st.stacks_guarded, (uint64_t)n);
+	ck_assert_int_eq(gs_numgoroutine(), n + 1);
+
+	ck_assert_int_eq(gs_chan_close(pk.gate), 0);
+	gs_wg_wait(&pk.done);
+	ck_assert_int_eq(atomic_load(&pk.released), n);
+	ck_assert_int_eq(tu_wait_numgoroutine(1, TU_SEC(30)), 1);
+	gs_chan_free(pk.gate);
+}
+
+/* ---- reuse --------------------------------------------------------------------------------- */
+
+#define WAVES 20
+#define WAVE_N 2000
+
+static void
+wave_child(void *arg)
+{
+	volatile char buf[256];
+
+	buf[0] = 1;
+	buf[255] = buf[0];
+	gs_wg_done(arg);
+}
+
+/* Spawn waves of goroutines with small and large stacks, each wave after the last
+ * has exited: the live stack counts stay near one wave's worth. */
+GS_MAIN_TEST(test_stack_reuse, 2)
+{
+	gs_stats st;
+	uint64_t total[WAVES];
+	int waves = TU_SANITIZED ? WAVES / 2 : WAVES;
+
+	for (int w = 0; w < waves; w++) {
+		gs_waitgroup wg = GS_WAITGROUP_INIT;
+
+		TU_WG_ADD(&wg, 2 * WAVE_N);
+		for (int i = 0; i < WAVE_N; i++) {
+			TU_GO_STACK(wave_child, &wg, TU_SANITIZED ? 16 * 1024 : 2048);
+			TU_GO_STACK(wave_child, &wg, 64 * 1024);
+		}
+		gs_wg_wait(&wg);
+		ck_assert_int_eq(tu_wait_numgoroutine(1, TU_SEC(10)), 1);
+		ck_assert_int_eq(gs_read_stats(&st), 0);
+		total[w] = st.stacks_carved + st.stacks_guarded;
+		/* One wave is 2 * WAVE_N goroutines; allow as much again in caches. */
+		ck_assert_msg(total[w] <= 4 * WAVE_N + 128, "wave %d: %" PRIu64
+		    " stacks live (%" PRIu64 " carved) after waves of %d goroutines", w,
+		    total[w], st.stacks_carved, 2 * WAVE_N);
+		if (!TU_SANITIZED) {
+			ck_assert_msg(st.stacks_carved <= 2 * WAVE_N + 64, "wave %d: %" PRIu64
+			    " carved stacks live for %d small goroutines a wave", w,
+			    st.stacks_carved, WAVE_N);
+			ck_assert_msg(st.stacks_guarded <= 2 * WAVE_N + 64, "wave %d: %" PRIu64
+			    " guarded stacks live for %d large goroutines a wave", w,
+			    st.stacks_guarded, WAVE_N);
+		}
+	}
+	/* And no slow creep either. */
+	ck_assert_uint_le(total[waves - 1], total[1] + 64);
+}
+
+static Suite *
+stack_suite(void)
+{
+	Suite *s = suite_create("stack");
+	TCase *tc;
+
+	tc = tu_tcase("classes", 60);
+	tcase_add_test(tc, test_stack_classes);
+	tcase_add_test(tc, test_default_stack_size);
+	suite_add_tcase(s, tc);
+
+	tc = tu_tcase("overflow", 90);
+	tcase_add_test(tc, test_overflow_guarded);
+	tcase_add_test(tc, test_overflow_small_canary);
+	tcase_add_test(tc, test_overflow_small_first);
+	tcase_add_test(tc, test_small_stack_libc_call);
+	suite_add_tcase(s, tc);
+
+	tc = tu_tcase("many", 120);
+	tcase_add_test(tc, test_many_small_parked);
+	tcase_add_test(tc, test_stack_reuse);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return tu_run_suite(stack_suite());
+}
