@@ -20,9 +20,12 @@
 
 #include <gsched.h>
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -30,6 +33,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -44,9 +49,10 @@
 
 /* The command line of one `gsched bench` run. */
 struct benchopts {
-	int64_t n;           /* -n: goroutines, switches or round trips */
+	int64_t n;           /* -n: goroutines, switches, round trips or iterations */
 	int procs;           /* -p: GOMAXPROCS; 0 = the runtime's default */
-	int64_t duration_ns; /* -d: for timed workloads (none yet); 0 = default */
+	int64_t duration_ns; /* -d: for timed workloads; the workload's default if
+	                        not given */
 	size_t stack_size;   /* --stack: goroutine stack size; 0 = runtime default */
 	int rounds;          /* --rounds: rounds run, one line each */
 };
@@ -59,7 +65,10 @@ struct benchround {
 	double value;       /* the headline figure, in the workload's unit */
 	double start_s;     /* park: spawning until every goroutine is parked */
 	double total_s;     /* park: spawn, park, wake and exit */
-	long long threads;  /* park: OS threads while all goroutines are parked */
+	long long threads;  /* park: OS threads while all goroutines are parked;
+	                       sleep, syscallblock, netwait, webserver: the most
+	                       threads the sampler saw during the round */
+	double overhead_ms; /* sleep: wall time past the sleep, in ms */
 };
 
 struct benchworkload {
@@ -68,6 +77,7 @@ struct benchworkload {
 	const char *what; /* one line for the status screen and --help */
 	int64_t default_n;
 	int64_t max_n;
+	int64_t default_duration_ns; /* -d when not given; 0: takes no -d */
 	int procs; /* GOMAXPROCS forced for this workload; 0 = -p */
 	void (*run)(const struct benchopts *o, struct benchround *r);
 	void (*report)(FILE *f, const struct benchworkload *w, const struct benchopts *o,
@@ -401,6 +411,487 @@ bench_park(const struct benchopts *o, struct benchround *r)
 	gs_chan_free(pa.wake);
 }
 
+/* ---- peak threads: a goroutine samples /proc/self/status every ~1 ms ------ */
+
+#define SAMPLE_EVERY_NS 1000000LL
+
+struct threadsampler {
+	atomic_int stop;
+	atomic_llong peak; /* the most Threads: seen; -1 if never read */
+	gs_waitgroup wg;
+};
+
+static void
+sample_threads(struct threadsampler *ts)
+{
+	long long n = procstatus("Threads:");
+
+	if (n > atomic_load_explicit(&ts->peak, memory_order_relaxed))
+		atomic_store_explicit(&ts->peak, n, memory_order_relaxed);
+}
+
+/* The sampler's frames are procstatus's (a few words: the buffer is static), so
+ * it fits a 2 KiB stack.  While it runs, nobody else calls procstatus. */
+static void
+sampler_g(void *arg)
+{
+	struct threadsampler *ts = arg;
+
+	while (!atomic_load_explicit(&ts->stop, memory_order_acquire)) {
+		sample_threads(ts);
+		gs_sleep(SAMPLE_EVERY_NS);
+	}
+	sample_threads(ts);
+	gs_wg_done(&ts->wg);
+}
+
+static void
+sampler_start(struct threadsampler *ts, struct benchround *r)
+{
+	int64_t id;
+
+	atomic_init(&ts->stop, 0);
+	atomic_init(&ts->peak, -1);
+	memset(&ts->wg, 0, sizeof(ts->wg));
+	sample_threads(ts);
+	gs_wg_add(&ts->wg, 1);
+	id = gs_go(sampler_g, ts);
+	if (id < 0) {
+		benchfail(r, "gs_go (thread sampler)", (int)id);
+		gs_wg_add(&ts->wg, -1);
+	}
+}
+
+/* Stop the sampler and wait for it; returns the peak thread count. */
+static long long
+sampler_stop(struct threadsampler *ts, struct benchround *r)
+{
+	long long peak;
+
+	atomic_store_explicit(&ts->stop, 1, memory_order_release);
+	gs_wg_wait(&ts->wg);
+	peak = atomic_load_explicit(&ts->peak, memory_order_relaxed);
+	if (peak < 0)
+		benchfail(r, "cannot read Threads: from /proc/self/status", 1);
+	return peak;
+}
+
+/*
+ * Start n goroutines fn(arg), each counted in wg beforehand.  On a failure the
+ * ones not started are taken off wg again and the round is marked failed.
+ * Returns how many started.
+ */
+static int64_t
+spawn_n(int64_t n, void (*fn)(void *), void *arg, gs_waitgroup *wg, struct benchround *r)
+{
+	int64_t i, id;
+
+	gs_wg_add(wg, n);
+	for (i = 0; i < n; i++) {
+		id = gs_go(fn, arg);
+		if (id < 0) {
+			benchfail(r, "gs_go", (int)id);
+			gs_wg_add(wg, -(n - i));
+			break;
+		}
+	}
+	return i;
+}
+
+/* ---- sleep: N goroutines gs_sleep(D) at once ------------------------------ */
+
+struct sleeparg {
+	int64_t ns;
+	gs_waitgroup wg;
+};
+
+static void
+sleep_g(void *arg)
+{
+	struct sleeparg *sa = arg;
+
+	gs_sleep(sa->ns);
+	gs_wg_done(&sa->wg);
+}
+
+static void
+bench_sleep(const struct benchopts *o, struct benchround *r)
+{
+	struct sleeparg sa = {.ns = o->duration_ns, .wg = GS_WAITGROUP_INIT};
+	struct threadsampler ts;
+	int64_t t0, wall;
+
+	sampler_start(&ts, r);
+	t0 = nanotime();
+	spawn_n(o->n, sleep_g, &sa, &sa.wg, r);
+	gs_wg_wait(&sa.wg);
+	wall = nanotime() - t0;
+	r->threads = sampler_stop(&ts, r);
+	r->value = seconds(wall);
+	r->overhead_ms = (double)(wall - o->duration_ns) / 1e6;
+}
+
+/* ---- syscallblock: N goroutines block in nanosleep(2) for D ---------------- */
+
+struct sysblockarg {
+	int64_t ns;
+	gs_waitgroup wg;
+	atomic_int err; /* first gs_nanosleep error */
+};
+
+static void
+sysblock_g(void *arg)
+{
+	struct sysblockarg *sb = arg;
+	int rc, zero = 0;
+
+	rc = gs_nanosleep(sb->ns);
+	if (rc < 0)
+		atomic_compare_exchange_strong(&sb->err, &zero, rc);
+	gs_wg_done(&sb->wg);
+}
+
+static void
+bench_syscallblock(const struct benchopts *o, struct benchround *r)
+{
+	struct sysblockarg sb = {.ns = o->duration_ns, .wg = GS_WAITGROUP_INIT};
+	struct threadsampler ts;
+	int64_t t0;
+	int err;
+
+	atomic_init(&sb.err, 0);
+	sampler_start(&ts, r);
+	t0 = nanotime();
+	spawn_n(o->n, sysblock_g, &sb, &sb.wg, r);
+	gs_wg_wait(&sb.wg);
+	r->value = seconds(nanotime() - t0);
+	r->threads = sampler_stop(&ts, r);
+	err = atomic_load(&sb.err);
+	if (err != 0)
+		benchfail(r, "gs_nanosleep", err);
+}
+
+/* ---- netwait: N goroutines read loopback TCP; one writer answers after D --- */
+
+struct netwait {
+	int64_t n;
+	int64_t wait_ns;
+	int *cfd; /* client sides: the readers' */
+	int *afd; /* accepted sides: the writer's */
+	gs_waitgroup readers;
+	gs_waitgroup writer;
+	atomic_int err;
+	const char *_Atomic failed;
+};
+
+struct netreader {
+	struct netwait *nw;
+	int fd;
+};
+
+static void
+netwait_fail(struct netwait *nw, const char *what, int err)
+{
+	int zero = 0;
+
+	if (atomic_compare_exchange_strong(&nw->err, &zero, err))
+		atomic_store(&nw->failed, what);
+}
+
+static void
+netreader_g(void *arg)
+{
+	struct netreader *rd = arg;
+	char b;
+	ssize_t got;
+
+	got = gs_fd_read(rd->fd, &b, 1);
+	if (got != 1)
+		netwait_fail(rd->nw, got < 0 ? "gs_fd_read" : "gs_fd_read: early EOF",
+			     got < 0 ? (int)got : 1);
+	gs_wg_done(&rd->nw->readers);
+}
+
+static void
+netwriter_g(void *arg)
+{
+	struct netwait *nw = arg;
+	int64_t i;
+	ssize_t put;
+
+	gs_sleep(nw->wait_ns);
+	for (i = 0; i < nw->n; i++) {
+		put = gs_fd_write(nw->afd[i], "x", 1);
+		if (put != 1) {
+			/* Close the rest, so that no reader waits for ever. */
+			netwait_fail(nw, "gs_fd_write", put < 0 ? (int)put : 1);
+			for (; i < nw->n; i++)
+				shutdown(nw->afd[i], SHUT_WR);
+			break;
+		}
+	}
+	gs_wg_done(&nw->writer);
+}
+
+/* Make room for `need` descriptors: raise the soft limit up to the hard one. */
+static int
+nofile_atleast(rlim_t need)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return GS_EINVAL;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need) {
+		if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need)
+			return GS_ERANGE;
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			return GS_EPERM;
+	}
+	return 0;
+}
+
+static void
+tcp_nodelay(int fd)
+{
+	int one = 1;
+
+	/* As Go sets on every TCP connection; the bytes go out at once anyway. */
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+}
+
+static void
+bench_netwait(const struct benchopts *o, struct benchround *r)
+{
+	struct netwait nw = {.n = o->n, .wait_ns = o->duration_ns};
+	struct netreader *rds = NULL;
+	struct threadsampler ts;
+	struct sockaddr_in sin;
+	socklen_t sinlen = sizeof(sin);
+	int64_t i, nc = 0, na = 0, t0;
+	int lfd = -1, fd, rc;
+
+	atomic_init(&nw.err, 0);
+	atomic_init(&nw.failed, NULL);
+	rc = nofile_atleast((rlim_t)(2 * o->n + 64));
+	if (rc < 0) {
+		benchfail(r, "netwait: RLIMIT_NOFILE is too low for 2N descriptors", rc);
+		return;
+	}
+	nw.cfd = malloc((size_t)o->n * sizeof(int));
+	nw.afd = malloc((size_t)o->n * sizeof(int));
+	rds = malloc((size_t)o->n * sizeof(*rds));
+	if (nw.cfd == NULL || nw.afd == NULL || rds == NULL) {
+		benchfail(r, "malloc", GS_ENOMEM);
+		goto out;
+	}
+
+	/* Setup, not timed: a listener on 127.0.0.1:0 and N connections to it. */
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (lfd < 0) {
+		benchfail(r, "netwait: socket() for the listener failed", 1);
+		goto out;
+	}
+	if (bind(lfd, (struct sockaddr *)&sin, sizeof(sin)) != 0 ||
+	    listen(lfd, SOMAXCONN) != 0 ||
+	    getsockname(lfd, (struct sockaddr *)&sin, &sinlen) != 0) {
+		benchfail(r, "netwait: cannot listen on 127.0.0.1:0", 1);
+		close(lfd);
+		lfd = -1;
+		goto out;
+	}
+	rc = gs_fd_open(lfd);
+	if (rc < 0) {
+		benchfail(r, "gs_fd_open", rc);
+		close(lfd);
+		lfd = -1;
+		goto out;
+	}
+	for (i = 0; i < o->n; i++) {
+		fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd < 0) {
+			benchfail(r, "netwait: socket() failed (too many open files?)", 1);
+			goto out;
+		}
+		rc = gs_fd_open(fd);
+		if (rc < 0) {
+			benchfail(r, "gs_fd_open", rc);
+			close(fd);
+			goto out;
+		}
+		nw.cfd[nc++] = fd;
+		tcp_nodelay(fd);
+		rc = gs_fd_connect(fd, (struct sockaddr *)&sin, sizeof(sin));
+		if (rc < 0) {
+			benchfail(r, "gs_fd_connect", rc);
+			goto out;
+		}
+		rc = gs_fd_accept(lfd, NULL, NULL);
+		if (rc < 0) {
+			benchfail(r, "gs_fd_accept", rc);
+			goto out;
+		}
+		nw.afd[na++] = rc;
+		tcp_nodelay(rc);
+	}
+	for (i = 0; i < o->n; i++)
+		rds[i] = (struct netreader){.nw = &nw, .fd = nw.cfd[i]};
+
+	/* Timed: from spawning the readers until every one has its byte. */
+	sampler_start(&ts, r);
+	t0 = nanotime();
+	gs_wg_add(&nw.readers, o->n);
+	for (i = 0; i < o->n; i++) {
+		int64_t id = gs_go(netreader_g, &rds[i]);
+
+		if (id < 0) {
+			benchfail(r, "gs_go", (int)id);
+			gs_wg_add(&nw.readers, -(o->n - i));
+			break;
+		}
+	}
+	spawn_n(1, netwriter_g, &nw, &nw.writer, r);
+	if (r->err != 0) {
+		/* A reader may be waiting on a byte that will not come. */
+		for (i = 0; i < na; i++)
+			shutdown(nw.afd[i], SHUT_WR);
+	}
+	gs_wg_wait(&nw.readers);
+	r->value = seconds(nanotime() - t0);
+	gs_wg_wait(&nw.writer);
+	r->threads = sampler_stop(&ts, r);
+	if (atomic_load(&nw.err) != 0)
+		benchfail(r, atomic_load(&nw.failed), atomic_load(&nw.err));
+out:
+	for (i = 0; i < na; i++)
+		gs_fd_close(nw.afd[i]);
+	for (i = 0; i < nc; i++)
+		gs_fd_close(nw.cfd[i]);
+	if (lfd >= 0)
+		gs_fd_close(lfd);
+	free(rds);
+	free(nw.afd);
+	free(nw.cfd);
+}
+
+/* ---- cpu and uneven: loops of pure arithmetic ------------------------------ */
+
+/*
+ * The sum of 0..n-1, one addition at a time: the empty asm makes the compiler
+ * keep s in a register each iteration, so it can neither fold the loop into
+ * n*(n-1)/2 nor vectorize it (Go's compiler does neither either).  The loop calls
+ * nothing, so it runs as an asynchronously preemptible region.
+ */
+static int64_t
+sum_to(int64_t n)
+{
+	int64_t i, s = 0;
+
+	gs_preemptible_begin();
+	for (i = 0; i < n; i++) {
+		s += i;
+#if defined(__GNUC__)
+		__asm__ volatile("" : "+r"(s));
+#endif
+	}
+	gs_preemptible_end();
+	return s;
+}
+
+struct cpuarg {
+	int64_t iters;
+	gs_waitgroup wg;
+	atomic_int wrong; /* sums that came out wrong */
+};
+
+static void
+cpu_g(void *arg)
+{
+	struct cpuarg *ca = arg;
+
+	if (sum_to(ca->iters) != ca->iters * (ca->iters - 1) / 2)
+		atomic_fetch_add(&ca->wrong, 1);
+	gs_wg_done(&ca->wg);
+}
+
+static void
+light_g(void *arg)
+{
+	struct cpuarg *ca = arg;
+
+	gs_sleep(1000000);
+	gs_wg_done(&ca->wg);
+}
+
+#define CPU_WORKERS   8
+#define UNEVEN_TOTAL  1000
+#define UNEVEN_HEAVY  100
+
+static void
+bench_cpu(const struct benchopts *o, struct benchround *r)
+{
+	struct cpuarg ca = {.iters = o->n, .wg = GS_WAITGROUP_INIT};
+	int64_t t0;
+
+	atomic_init(&ca.wrong, 0);
+	t0 = nanotime();
+	spawn_n(CPU_WORKERS, cpu_g, &ca, &ca.wg, r);
+	gs_wg_wait(&ca.wg);
+	r->value = seconds(nanotime() - t0);
+	if (atomic_load(&ca.wrong) != 0)
+		benchfail(r, "cpu: a worker's sum came out wrong", 1);
+}
+
+/* The main goroutine spawns all 1000: the first 100 heavy, the rest light. */
+static void
+bench_uneven(const struct benchopts *o, struct benchround *r)
+{
+	struct cpuarg ca = {.iters = o->n, .wg = GS_WAITGROUP_INIT};
+	int64_t t0;
+
+	atomic_init(&ca.wrong, 0);
+	t0 = nanotime();
+	if (spawn_n(UNEVEN_HEAVY, cpu_g, &ca, &ca.wg, r) == UNEVEN_HEAVY)
+		spawn_n(UNEVEN_TOTAL - UNEVEN_HEAVY, light_g, &ca, &ca.wg, r);
+	gs_wg_wait(&ca.wg);
+	r->value = seconds(nanotime() - t0);
+	if (atomic_load(&ca.wrong) != 0)
+		benchfail(r, "uneven: a heavy goroutine's sum came out wrong", 1);
+}
+
+/* ---- webserver: N requests, each sleeps 10, 20 and 5 ms in turn ------------ */
+
+#define WEBSERVER_IDEAL_NS 35000000LL
+
+static void
+webserver_g(void *arg)
+{
+	gs_waitgroup *wg = arg;
+
+	gs_sleep(10000000);
+	gs_sleep(20000000);
+	gs_sleep(5000000);
+	gs_wg_done(wg);
+}
+
+static void
+bench_webserver(const struct benchopts *o, struct benchround *r)
+{
+	gs_waitgroup wg = GS_WAITGROUP_INIT;
+	struct threadsampler ts;
+	int64_t t0;
+
+	sampler_start(&ts, r);
+	t0 = nanotime();
+	spawn_n(o->n, webserver_g, &wg, &wg, r);
+	gs_wg_wait(&wg);
+	r->value = seconds(nanotime() - t0);
+	r->threads = sampler_stop(&ts, r);
+}
+
 /* ---- reports (on the calling thread, after gs_run) ------------------------ */
 
 /* `<name> <ns> <unit> n=N procs=P`: spawn, yield, pingpong. */
@@ -412,6 +903,15 @@ report_pertask(FILE *f, const struct benchworkload *w, const struct benchopts *o
 		o->n, r->procs);
 }
 
+/* Lines end with " stack=SIZE" when --stack was given (Go has no such knob). */
+static void
+report_end(FILE *f, const struct benchopts *o)
+{
+	if (o->stack_size != 0)
+		fprintf(f, " stack=%zu", o->stack_size);
+	fputc('\n', f);
+}
+
 static void
 report_park(FILE *f, const struct benchworkload *w, const struct benchopts *o,
 	    const struct benchround *r)
@@ -419,9 +919,75 @@ report_park(FILE *f, const struct benchworkload *w, const struct benchopts *o,
 	fprintf(f, "%s %lld %s n=%" PRId64 " start_s=%.3f total_s=%.3f threads=%lld",
 		w->name, (long long)r->value, w->unit, o->n, r->start_s, r->total_s,
 		r->threads);
-	if (o->stack_size != 0)
-		fprintf(f, " stack=%zu", o->stack_size);
-	fputc('\n', f);
+	report_end(f, o);
+}
+
+/* A duration the way both bench programs print one: 1s, 100ms, 250us, 1500ns
+ * (the largest unit that divides it; peer.go's fmtDuration is the same). */
+static const char *
+fmt_duration(char *buf, size_t size, int64_t ns)
+{
+	if (ns % 1000000000 == 0)
+		snprintf(buf, size, "%" PRId64 "s", ns / 1000000000);
+	else if (ns % 1000000 == 0)
+		snprintf(buf, size, "%" PRId64 "ms", ns / 1000000);
+	else if (ns % 1000 == 0)
+		snprintf(buf, size, "%" PRId64 "us", ns / 1000);
+	else
+		snprintf(buf, size, "%" PRId64 "ns", ns);
+	return buf;
+}
+
+static void
+report_sleep(FILE *f, const struct benchworkload *w, const struct benchopts *o,
+	     const struct benchround *r)
+{
+	char d[32];
+
+	fprintf(f, "%s %.3f %s n=%" PRId64 " sleep=%s overhead_ms=%.1f threads=%lld",
+		w->name, r->value, w->unit, o->n,
+		fmt_duration(d, sizeof(d), o->duration_ns), r->overhead_ms, r->threads);
+	report_end(f, o);
+}
+
+/* syscallblock (block=D) and netwait (wait=D). */
+static void
+report_blocking(FILE *f, const struct benchworkload *w, const struct benchopts *o,
+		const struct benchround *r)
+{
+	char d[32];
+
+	fprintf(f, "%s %.3f %s n=%" PRId64 " %s=%s peak_threads=%lld procs=%d", w->name,
+		r->value, w->unit, o->n, strcmp(w->name, "netwait") == 0 ? "wait" : "block",
+		fmt_duration(d, sizeof(d), o->duration_ns), r->threads, r->procs);
+	report_end(f, o);
+}
+
+static void
+report_cpu(FILE *f, const struct benchworkload *w, const struct benchopts *o,
+	   const struct benchround *r)
+{
+	fprintf(f, "%s %.3f %s workers=%d iters=%" PRId64 " procs=%d", w->name, r->value,
+		w->unit, CPU_WORKERS, o->n, r->procs);
+	report_end(f, o);
+}
+
+static void
+report_uneven(FILE *f, const struct benchworkload *w, const struct benchopts *o,
+	      const struct benchround *r)
+{
+	fprintf(f, "%s %.3f %s total=%d heavy=%d iters=%" PRId64 " procs=%d", w->name,
+		r->value, w->unit, UNEVEN_TOTAL, UNEVEN_HEAVY, o->n, r->procs);
+	report_end(f, o);
+}
+
+static void
+report_webserver(FILE *f, const struct benchworkload *w, const struct benchopts *o,
+		 const struct benchround *r)
+{
+	fprintf(f, "%s %.3f %s n=%" PRId64 " ideal_s=%.3f threads=%lld", w->name, r->value,
+		w->unit, o->n, seconds(WEBSERVER_IDEAL_NS), r->threads);
+	report_end(f, o);
 }
 
 /* ---- the table ---------------------------------------------------------- */
@@ -464,6 +1030,63 @@ static const struct benchworkload benchtab[] = {
 		.run = bench_park,
 		.report = report_park,
 	},
+	{
+		.name = "sleep",
+		.unit = "s_wall",
+		.what = "N goroutines gs_sleep for D at once (default 1s)",
+		.default_n = 100000,
+		.max_n = 10000000,
+		.default_duration_ns = 1000000000,
+		.run = bench_sleep,
+		.report = report_sleep,
+	},
+	{
+		.name = "syscallblock",
+		.unit = "s_wall",
+		.what = "N goroutines block in nanosleep(2) for D (default 100ms)",
+		.default_n = 1000,
+		.max_n = 5000,
+		.default_duration_ns = 100000000,
+		.run = bench_syscallblock,
+		.report = report_blocking,
+	},
+	{
+		.name = "netwait",
+		.unit = "s_wall",
+		.what = "N goroutines read TCP, answered after D (default 100ms)",
+		.default_n = 1000,
+		.max_n = 100000,
+		.default_duration_ns = 100000000,
+		.run = bench_netwait,
+		.report = report_blocking,
+	},
+	{
+		.name = "cpu",
+		.unit = "s_wall",
+		.what = "8 goroutines each sum 0..N in a preemptible loop",
+		.default_n = 100000000,
+		.max_n = BENCH_N_MAX,
+		.run = bench_cpu,
+		.report = report_cpu,
+	},
+	{
+		.name = "uneven",
+		.unit = "s_wall",
+		.what = "1000 goroutines from one: 100 sum 0..N, 900 sleep 1ms",
+		.default_n = 10000000,
+		.max_n = BENCH_N_MAX,
+		.run = bench_uneven,
+		.report = report_uneven,
+	},
+	{
+		.name = "webserver",
+		.unit = "s_wall",
+		.what = "N goroutines each sleep 10, 20 and 5 ms in turn",
+		.default_n = 10000,
+		.max_n = 10000000,
+		.run = bench_webserver,
+		.report = report_webserver,
+	},
 };
 
 #define NBENCH ((int)(sizeof(benchtab) / sizeof(benchtab[0])))
@@ -479,24 +1102,42 @@ benchlookup(const char *name)
 	return NULL;
 }
 
+/* "spawn, yield, ... or webserver", for usage errors. */
+static const char *
+benchnames(void)
+{
+	static char buf[256];
+	size_t len = 0;
+	int i;
+
+	for (i = 0; i < NBENCH && len < sizeof(buf); i++)
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s",
+					i == 0 ? "" : i == NBENCH - 1 ? " or " : ", ",
+					benchtab[i].name);
+	return buf;
+}
+
 void
 gs_bench_list(FILE *f)
 {
 	int i;
 
 	for (i = 0; i < NBENCH; i++)
-		fprintf(f, "  %-9s %-54s n=%" PRId64 "\n", benchtab[i].name,
+		fprintf(f, "  %-12s %-56s n=%" PRId64 "\n", benchtab[i].name,
 			benchtab[i].what, benchtab[i].default_n);
 }
 
 void
 gs_bench_options(FILE *f)
 {
-	fputs("  -n N               goroutines, switches or round trips "
-	      "(default: per workload)\n"
+	fputs("  -n N               goroutines, switches, round trips or loop "
+	      "iterations\n"
+	      "                     (default: per workload)\n"
 	      "  -p, --procs P      GOMAXPROCS, 1..256 (default: the runtime's; "
 	      "yield always 1)\n"
-	      "  -d, --duration D   run time of timed workloads, e.g. 250us 100ms 1s 2m\n"
+	      "  -d, --duration D   sleep or wait of sleep, syscallblock, netwait "
+	      "(default: per\n"
+	      "                     workload), e.g. 250us 100ms 1s 2m\n"
 	      "  --stack SIZE       goroutine stack size, 2K..8M, e.g. 2048 4k 64K 1M\n"
 	      "                     (4K and less: the small-stack class)\n"
 	      "  --rounds R         repeat R times, one line each (default 1)\n",
@@ -747,10 +1388,8 @@ gs_bench_main(int argc, char **argv)
 				return benchusage_error("unexpected argument '%s'", arg);
 			w = benchlookup(arg);
 			if (w == NULL)
-				return benchusage_error(
-					"unknown workload '%s' "
-					"(spawn, yield, pingpong or park)",
-					arg);
+				return benchusage_error("unknown workload '%s' (%s)",
+							arg, benchnames());
 			continue;
 		}
 
@@ -802,10 +1441,11 @@ gs_bench_main(int argc, char **argv)
 		}
 	}
 	if (w == NULL)
-		return benchusage_error("bench needs a workload "
-					"(spawn, yield, pingpong or park)");
+		return benchusage_error("bench needs a workload (%s)", benchnames());
 	if (o.n == 0)
 		o.n = w->default_n;
+	if (o.duration_ns == 0)
+		o.duration_ns = w->default_duration_ns;
 	if (o.n > w->max_n)
 		return benchusage_error("-n %" PRId64 " is too large for %s "
 					"(at most %" PRId64 ")",

@@ -254,6 +254,7 @@ struct gs_m {
 	pthread_t thread;
 	uintptr_t g0_sp;            /* top of the thread's own stack for gs__mcall */
 	void *g0_tsan_fiber;        /* the thread's own TSan fiber */
+	void *g0_tsan_cur;          /* TSan fiber of the current g0 visit (san.c) */
 	const void *g0_stack_bottom;/* for ASan's fiber annotations */
 	size_t g0_stack_size;
 	uint64_t fastrand;
@@ -296,7 +297,7 @@ struct gs_sched {
 	/* Dead Gs waiting for reuse beyond the per-P lists, by stack class. */
 	gs_lock gflock;
 	gs_g *gfree[GS_NSTACKCLASS + 1];
-	int32_t gfreecnt[GS_NSTACKCLASS + 1];
+	_Atomic int32_t gfreecnt[GS_NSTACKCLASS + 1]; /* written under gflock, peeked without */
 
 	/* Steal order (Go's randomOrder): start anywhere, step by a number coprime
 	 * with gomaxprocs, and every P is visited once. */
@@ -564,6 +565,7 @@ GS_HIDDEN void gs__san_switch_to_g(gs_m *mp, gs_g *gp);
 GS_HIDDEN void gs__san_switch_to_g0(gs_m *mp, gs_g *from, bool dying);
 GS_HIDDEN void gs__san_finish_switch(gs_g *cur);
 GS_HIDDEN void gs__san_stack_reuse(gs_g *gp);
+GS_HIDDEN void gs__san_m_exit(gs_m *mp);
 #else
 static inline void gs__san_g_create(gs_g *gp) { (void)gp; }
 static inline void gs__san_g_destroy(gs_g *gp) { (void)gp; }
@@ -573,6 +575,7 @@ static inline void gs__san_switch_to_g0(gs_m *mp, gs_g *from, bool dying)
 { (void)mp; (void)from; (void)dying; }
 static inline void gs__san_finish_switch(gs_g *cur) { (void)cur; }
 static inline void gs__san_stack_reuse(gs_g *gp) { (void)gp; }
+static inline void gs__san_m_exit(gs_m *mp) { (void)mp; }
 #endif
 
 #endif /* GS_INTERNAL_H */

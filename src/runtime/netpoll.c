@@ -33,13 +33,21 @@ struct pollwaiter {
 	int result;     /* 0 ready, GS_ETIMEDOUT, GS_EBADF (closed) */
 };
 
+/* The timer behind a descriptor's read or write deadline. */
+struct pdtimer {
+	gs__timer t;
+	gs__polldesc *pd;
+	int mode;
+};
+
 struct gs__polldesc {
-	gs_lock lock;                   /* guards everything below */
+	gs_lock lock;                   /* guards everything below but `open`'s reads */
 	int fd;
-	bool open;
+	_Atomic bool open;
 	bool ready[3];                  /* an event came with nobody waiting (edge-triggered) */
 	struct pollwaiter *waiter[3];   /* indexed by GS__POLL_READ / GS__POLL_WRITE */
-	int64_t deadline[3];            /* absolute nanotime, 0: none */
+	int64_t deadline[3];            /* absolute nanotime, 0: none, -1: passed */
+	struct pdtimer dtimer[3];       /* armed while a future deadline is set */
 };
 
 #define FDTAB_PAGE 1024
@@ -69,6 +77,30 @@ pdlookup(int fd, bool create)
 			return NULL;
 	}
 	return &page[fd % FDTAB_PAGE];
+}
+
+/* The descriptor's pd if it is registered (gs_fd_open), else NULL. */
+static gs__polldesc *
+pdopen(int fd)
+{
+	gs__polldesc *pd = pdlookup(fd, false);
+
+	return pd && atomic_load_explicit(&pd->open, memory_order_acquire) ? pd : NULL;
+}
+
+/* Take the waiter of mode off pd, if any, with result; returns its G.
+ * pd->lock held. */
+static gs_g *
+pdunblock(gs__polldesc *pd, int mode, int result)
+{
+	struct pollwaiter *w = pd->waiter[mode];
+
+	if (w == NULL)
+		return NULL;
+	pd->waiter[mode] = NULL;
+	w->result = result;
+	atomic_fetch_sub(&gs__sched.netpollwaiters, 1);
+	return w->g;
 }
 
 int
@@ -118,17 +150,14 @@ gs__netpoll_ready(gs__polldesc *pd, int mode, gs_g **list, int *count)
 	for (int m = GS__POLL_READ; m <= GS__POLL_WRITE; m++) {
 		if (!(mode & m))
 			continue;
-		struct pollwaiter *w = pd->waiter[m];
-		if (w == NULL) {
+		gs_g *gp = pdunblock(pd, m, 0);
+		if (gp == NULL) {
 			pd->ready[m] = true;
 			continue;
 		}
-		pd->waiter[m] = NULL;
-		w->result = 0;
-		w->g->schedlink = *list;
-		*list = w->g;
+		gp->schedlink = *list;
+		*list = gp;
 		(*count)++;
-		atomic_fetch_sub(&gs__sched.netpollwaiters, 1);
 	}
 	gs__unlockx(&pd->lock);
 }
@@ -166,12 +195,24 @@ deadline_fire(void *arg, int64_t now)
 
 	(void)now;
 	gs__lockx(&pd->lock);
-	if (pd->waiter[wa->mode] == wa->w) {
-		pd->waiter[wa->mode] = NULL;
-		wa->w->result = GS_ETIMEDOUT;
-		gp = wa->w->g;
-		atomic_fetch_sub(&gs__sched.netpollwaiters, 1);
-	}
+	if (pd->waiter[wa->mode] == wa->w)
+		gp = pdunblock(pd, wa->mode, GS_ETIMEDOUT);
+	gs__unlockx(&pd->lock);
+	if (gp)
+		gs__goready(gp);
+}
+
+/* A descriptor's deadline passed: fail the waiter and every later wait. */
+static void
+pddeadline_fire(void *arg, int64_t now)
+{
+	struct pdtimer *dt = arg;
+	gs__polldesc *pd = dt->pd;
+
+	(void)now;
+	gs__lockx(&pd->lock);
+	pd->deadline[dt->mode] = -1;
+	gs_g *gp = pdunblock(pd, dt->mode, GS_ETIMEDOUT);
 	gs__unlockx(&pd->lock);
 	if (gp)
 		gs__goready(gp);
@@ -209,8 +250,12 @@ pdwait(gs__polldesc *pd, int mode, int64_t deadline)
 		gs__unlockx(&pd->lock);
 		return 0;
 	}
-	if (pd->deadline[mode] && (deadline == 0 || pd->deadline[mode] < deadline))
-		deadline = pd->deadline[mode];
+	if (pd->deadline[mode] < 0) {
+		gs__unlockx(&pd->lock);
+		return GS_ETIMEDOUT;
+	}
+	/* The descriptor's own deadline has its own timer; this one is the
+	 * caller's timeout (gs_fd_wait). */
 	if (deadline) {
 		if (deadline <= (int64_t)gs__nanotime()) {
 			gs__unlockx(&pd->lock);
@@ -242,11 +287,13 @@ gs_fd_open(int fd)
 {
 	if (!gs_in_goroutine())
 		return GS_ENOTRUN;
+	int fl = fcntl(fd, F_GETFL);
+	if (fl < 0)
+		return -errno;
 	gs__polldesc *pd = pdlookup(fd, true);
 	if (pd == NULL)
-		return fd < 0 ? GS_EBADF : GS_ENOMEM;
-	int fl = fcntl(fd, F_GETFL);
-	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+		return fd >= FDTAB_PAGE * FDTAB_PAGES ? GS_ERANGE : GS_ENOMEM;
+	if (fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
 		return -errno;
 	gs__lockx(&pd->lock);
 	if (pd->open) {
@@ -256,8 +303,15 @@ gs_fd_open(int fd)
 	memset(pd->ready, 0, sizeof pd->ready);
 	memset(pd->waiter, 0, sizeof pd->waiter);
 	memset(pd->deadline, 0, sizeof pd->deadline);
+	for (int m = GS__POLL_READ; m <= GS__POLL_WRITE; m++) {
+		memset(&pd->dtimer[m], 0, sizeof pd->dtimer[m]);
+		pd->dtimer[m].pd = pd;
+		pd->dtimer[m].mode = m;
+		pd->dtimer[m].t.f = pddeadline_fire;
+		pd->dtimer[m].t.arg = &pd->dtimer[m];
+	}
 	pd->fd = fd;
-	pd->open = true;
+	atomic_store(&pd->open, true);
 	gs__unlockx(&pd->lock);
 	int err = gs__netpoll_backend_open(fd, pd);
 	if (err) {
@@ -282,17 +336,12 @@ gs_fd_close(int fd)
 		gs__unlockx(&pd->lock);
 		return GS_EBADF;
 	}
-	pd->open = false;
-	for (int m = GS__POLL_READ; m <= GS__POLL_WRITE; m++) {
-		struct pollwaiter *w = pd->waiter[m];
-		if (w) {
-			pd->waiter[m] = NULL;
-			w->result = GS_EBADF;
-			wake[m] = w->g;
-			atomic_fetch_sub(&gs__sched.netpollwaiters, 1);
-		}
-	}
+	atomic_store(&pd->open, false);
+	for (int m = GS__POLL_READ; m <= GS__POLL_WRITE; m++)
+		wake[m] = pdunblock(pd, m, GS_EBADF);
 	gs__unlockx(&pd->lock);
+	for (int m = GS__POLL_READ; m <= GS__POLL_WRITE; m++)
+		gs__deltimer(&pd->dtimer[m].t);
 	gs__netpoll_backend_close(fd);
 	for (int m = GS__POLL_READ; m <= GS__POLL_WRITE; m++)
 		if (wake[m])
@@ -315,23 +364,42 @@ events_mode(int events)
 int
 gs_fd_set_deadline(int fd, int events, int64_t deadline)
 {
-	gs__polldesc *pd = pdlookup(fd, false);
+	gs__polldesc *pd = pdopen(fd);
 	int mode = events_mode(events);
 
+	if (!gs_in_goroutine())
+		return GS_ENOTRUN;
 	if (pd == NULL || mode == 0 || deadline < 0)
 		return pd == NULL ? GS_EBADF : GS_EINVAL;
-	gs__lockx(&pd->lock);
-	for (int m = GS__POLL_READ; m <= GS__POLL_WRITE; m++)
-		if (mode & m)
+	for (int m = GS__POLL_READ; m <= GS__POLL_WRITE; m++) {
+		if (!(mode & m))
+			continue;
+		/* Disarm first, outside pd->lock: the timer's function takes it. */
+		gs__deltimer(&pd->dtimer[m].t);
+		gs_g *gp = NULL;
+		gs__lockx(&pd->lock);
+		if (deadline == 0) {
+			pd->deadline[m] = 0;
+		} else if (deadline <= (int64_t)gs__nanotime()) {
+			/* Already past: fail a parked waiter now, as Go does. */
+			pd->deadline[m] = -1;
+			gp = pdunblock(pd, m, GS_ETIMEDOUT);
+		} else {
 			pd->deadline[m] = deadline;
-	gs__unlockx(&pd->lock);
+			pd->dtimer[m].t.when = deadline;
+			gs__addtimer(&pd->dtimer[m].t);
+		}
+		gs__unlockx(&pd->lock);
+		if (gp)
+			gs__goready(gp);
+	}
 	return 0;
 }
 
 int
 gs_fd_wait(int fd, int events, int64_t timeout_ns)
 {
-	gs__polldesc *pd = pdlookup(fd, false);
+	gs__polldesc *pd = pdopen(fd);
 	int mode = events_mode(events);
 
 	if (!gs_in_goroutine())
@@ -349,7 +417,7 @@ gs_fd_wait(int fd, int events, int64_t timeout_ns)
 ssize_t
 gs_fd_read(int fd, void *buf, size_t n)
 {
-	gs__polldesc *pd = pdlookup(fd, false);
+	gs__polldesc *pd = pdopen(fd);
 
 	if (!gs_in_goroutine())
 		return GS_ENOTRUN;
@@ -372,7 +440,7 @@ gs_fd_read(int fd, void *buf, size_t n)
 ssize_t
 gs_fd_write(int fd, const void *buf, size_t n)
 {
-	gs__polldesc *pd = pdlookup(fd, false);
+	gs__polldesc *pd = pdopen(fd);
 	size_t done = 0;
 
 	if (!gs_in_goroutine())
@@ -399,7 +467,7 @@ gs_fd_write(int fd, const void *buf, size_t n)
 int
 gs_fd_accept(int fd, struct sockaddr *addr, socklen_t *addrlen)
 {
-	gs__polldesc *pd = pdlookup(fd, false);
+	gs__polldesc *pd = pdopen(fd);
 
 	if (!gs_in_goroutine())
 		return GS_ENOTRUN;
@@ -428,7 +496,7 @@ gs_fd_accept(int fd, struct sockaddr *addr, socklen_t *addrlen)
 int
 gs_fd_connect(int fd, const struct sockaddr *addr, socklen_t addrlen)
 {
-	gs__polldesc *pd = pdlookup(fd, false);
+	gs__polldesc *pd = pdopen(fd);
 
 	if (!gs_in_goroutine())
 		return GS_ENOTRUN;

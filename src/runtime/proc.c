@@ -31,7 +31,7 @@
 struct gs_sched gs__sched;
 
 /* The M running on this thread; see gs__getm for why it is read through a call. */
-static __thread gs_m *tls_m;
+static __thread gs_m *tls_m __attribute__((tls_model("initial-exec")));
 
 gs_m *
 gs__getm(void)
@@ -920,7 +920,7 @@ static gs_g *
 gfget(gs_p *pp, int cls)
 {
 	if (pp->gfree[cls] == NULL &&
-	    atomic_load_explicit((_Atomic int32_t *)&gs__sched.gfreecnt[cls], memory_order_relaxed) > 0) {
+	    atomic_load_explicit(&gs__sched.gfreecnt[cls], memory_order_relaxed) > 0) {
 		gs__lockx(&gs__sched.gflock);
 		while (pp->gfreecnt[cls] < GS_GFREE_LOCAL_MAX / 2 && gs__sched.gfree[cls]) {
 			gs_g *g1 = gs__sched.gfree[cls];
@@ -1192,12 +1192,13 @@ gosched_m(gs_g *gp)
 	stat_inc(&pp->global_puts);
 	gs__lockx(&gs__sched.lock);
 	gs__globrunqput(gp);
-	/* With an empty local queue, findrunnable's next stop is this same global
-	 * queue: take the batch now, under the lock we already hold. */
+	/* With an empty local queue (and no timers or stop-the-world pending),
+	 * findrunnable's next stop is this same global queue: take its head now,
+	 * under the lock we already hold, instead of locking it again there. */
 	if (gs__runqempty(pp) && atomic_load_explicit(&pp->timer0when, memory_order_relaxed) == 0 &&
 	    !atomic_load_explicit(&gs__sched.shutdown, memory_order_relaxed) &&
 	    !atomic_load_explicit(&gs__sched.gcwaiting, memory_order_relaxed))
-		next = gs__globrunqget(pp, 0);
+		next = gs__globrunqget(pp, 1);
 	gs__unlockx(&gs__sched.lock);
 	if (next)
 		gs__execute(mp, next, false);
@@ -1289,6 +1290,7 @@ mexit(gs_m *mp)
 	if (--gs__sched.mcount_live == 0)
 		gs__notewakeup(&gs__sched.allmexited);
 	gs__unlockx(&gs__sched.lock);
+	gs__san_m_exit(mp);
 	gs__setm(NULL);
 	siglongjmp(mp->exitbuf, 1);
 }
@@ -1478,7 +1480,8 @@ gs_run(void (*main_fn)(void *), void *arg, const gs_config *cfg)
 	gs__sched.runqhead = gs__sched.runqtail = NULL;
 	atomic_store(&gs__sched.runqsize, 0);
 	memset(gs__sched.gfree, 0, sizeof gs__sched.gfree);
-	memset(gs__sched.gfreecnt, 0, sizeof gs__sched.gfreecnt);
+	for (int k = 0; k <= GS_GFREE_NOSTACK; k++)
+		atomic_store(&gs__sched.gfreecnt[k], 0);
 	atomic_store(&gs__sched.allgs, NULL);
 	atomic_store(&gs__sched.goidgen, 0);
 	atomic_store(&gs__sched.threads_created, 0);

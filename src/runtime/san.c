@@ -61,6 +61,22 @@ gs__san_m_init(gs_m *mp)
 {
 #ifdef GS_SAN_TSAN
 	mp->g0_tsan_fiber = __tsan_get_current_fiber();
+	mp->g0_tsan_cur = NULL;
+#else
+	(void)mp;
+#endif
+}
+
+/* Back on the thread's own fiber before mexit jumps to mstart's frame. */
+void
+gs__san_m_exit(gs_m *mp)
+{
+#ifdef GS_SAN_TSAN
+	void *cur = mp->g0_tsan_cur;
+	__tsan_switch_to_fiber(mp->g0_tsan_fiber, 0);
+	if (cur)
+		__tsan_destroy_fiber(cur);
+	mp->g0_tsan_cur = NULL;
 #else
 	(void)mp;
 #endif
@@ -76,7 +92,14 @@ gs__san_switch_to_g(gs_m *mp, gs_g *gp)
 	    gp->stack_hi - gp->stack_lo);
 #endif
 #ifdef GS_SAN_TSAN
+	/* g0 starts from its top on every visit and its frames never return, so
+	 * each visit is a fiber of its own, dropped when we leave it; one fiber
+	 * for all visits would keep every abandoned frame on TSan's shadow stack. */
+	void *cur = mp->g0_tsan_cur;
 	__tsan_switch_to_fiber(gp->tsan_fiber, 0);
+	if (cur)
+		__tsan_destroy_fiber(cur);
+	mp->g0_tsan_cur = NULL;
 #endif
 	(void)gp;
 }
@@ -90,7 +113,9 @@ gs__san_switch_to_g0(gs_m *mp, gs_g *from, bool dying)
 	    mp->g0_stack_bottom, mp->g0_stack_size);
 #endif
 #ifdef GS_SAN_TSAN
-	__tsan_switch_to_fiber(mp->g0_tsan_fiber, 0);
+	void *g0 = __tsan_create_fiber(0);
+	__tsan_switch_to_fiber(g0, 0);
+	mp->g0_tsan_cur = g0;
 #endif
 	(void)mp;
 	(void)from;
@@ -109,6 +134,13 @@ gs__san_finish_switch(gs_g *cur)
 void
 gs__san_stack_reuse(gs_g *gp)
 {
+#ifdef GS_SAN_TSAN
+	/* A new goroutine on a recycled G: a fresh fiber, for the same reason as
+	 * g0's (the last one's frames never returned). */
+	if (gp->tsan_fiber)
+		__tsan_destroy_fiber(gp->tsan_fiber);
+	gp->tsan_fiber = __tsan_create_fiber(0);
+#endif
 #ifdef GS_SAN_ASAN
 	/* Frames of the goroutine that used this stack before never returned: clear
 	 * their redzones so the next goroutine does not trip over them. */

@@ -42,8 +42,8 @@ static struct {
 	gs_lock lock;             /* guards everything below */
 	size_t pagesize;
 	long guard_budget;        /* guarded stacks allowed at once */
-	long guarded_live;
-	long carved_live;
+	_Atomic long guarded_live; /* written under lock, read by gs__stack_counts without */
+	_Atomic long carved_live;
 	struct chunk *chunks;
 	/* The chunk being carved, per class. */
 	char *carve_next[GS_NSTACKCLASS];
@@ -73,6 +73,8 @@ void
 gs__stack_init(void)
 {
 	memset(&stk, 0, sizeof stk);
+	atomic_store(&stk.guarded_live, 0);
+	atomic_store(&stk.carved_live, 0);
 	stk.pagesize = (size_t)sysconf(_SC_PAGESIZE);
 	stk.guard_budget = gs__os_max_map_count() / 4;
 }
@@ -196,10 +198,8 @@ gs__stack_fini(void)
 void
 gs__stack_counts(uint64_t *guarded, uint64_t *carved)
 {
-	*guarded = (uint64_t)atomic_load_explicit((_Atomic long *)&stk.guarded_live,
-	    memory_order_relaxed);
-	*carved = (uint64_t)atomic_load_explicit((_Atomic long *)&stk.carved_live,
-	    memory_order_relaxed);
+	*guarded = (uint64_t)atomic_load_explicit(&stk.guarded_live, memory_order_relaxed);
+	*carved = (uint64_t)atomic_load_explicit(&stk.carved_live, memory_order_relaxed);
 }
 
 /* ---- overflow reports ---------------------------------------------------- */
@@ -323,7 +323,7 @@ gs__sigsegv_uninstall(void)
 
 /* Each M handles SIGSEGV on a stack of its own: the faulting goroutine's stack
  * is the one that just ran out. */
-static __thread void *altstack;
+static __thread void *altstack __attribute__((tls_model("initial-exec")));
 
 int
 gs__sigaltstack_setup(void)

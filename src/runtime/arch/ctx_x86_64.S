@@ -44,9 +44,20 @@ gs__ctx_mcall:
 gs__ctx_gogo:
 	.cfi_startproc
 	movq	(%rdi), %rsp
+	/* Loading MXCSR and the x87 control word is slow (both serialise part
+	 * of the FPU); they almost never differ between goroutines, so compare
+	 * first, using the free slot below the saved frame as scratch. */
+	stmxcsr	-8(%rsp)
+	movl	-8(%rsp), %eax
+	cmpl	(%rsp), %eax
+	je	1f
 	ldmxcsr	(%rsp)
+1:	fnstcw	-8(%rsp)
+	movzwl	-8(%rsp), %eax
+	cmpw	4(%rsp), %ax
+	je	2f
 	fldcw	4(%rsp)
-	addq	$8, %rsp
+2:	addq	$8, %rsp
 	popq	%r15
 	popq	%r14
 	popq	%r13
