@@ -60,6 +60,12 @@
 #define GS_GFREE_LOCAL_MAX 64  /* per-P free Gs per class before half go global */
 #define GS_STACK_CANARY 0x6773636865644b21ULL /* "gsched!" + marker */
 
+/* Fields one thread writes and others peek at (sysmon, observers): relaxed
+ * atomic loads and stores, plain moves on x86-64 and aarch64. */
+#define GS_LOAD(x) atomic_load_explicit(&(x), memory_order_relaxed)
+#define GS_STORE(x, v) atomic_store_explicit(&(x), (v), memory_order_relaxed)
+#define GS_INC(x) GS_STORE(x, GS_LOAD(x) + 1)
+
 #define gs_likely(x) __builtin_expect(!!(x), 1)
 #define gs_unlikely(x) __builtin_expect(!!(x), 0)
 
@@ -182,9 +188,10 @@ struct gs_p {
 	int32_t id;
 	_Atomic uint32_t status;    /* enum gs_pstatus */
 	gs_p *link;                 /* next on sched.pidle; guarded by sched.lock */
-	uint32_t schedtick;         /* incremented on every scheduler call that does not inherit */
-	uint32_t syscalltick;       /* incremented on every system call */
-	gs_m *m;                    /* back-link to the M holding it (NULL when idle) */
+	/* Written by the P's owner, read by sysmon and observers: relaxed atomics. */
+	_Atomic uint32_t schedtick; /* incremented on every scheduler call that does not inherit */
+	_Atomic uint32_t syscalltick; /* incremented on every system call */
+	_Atomic(gs_m *) m;          /* back-link to the M holding it (NULL when idle) */
 	int64_t goidcache;          /* next goroutine id to hand out, from a batch of 16 */
 	int64_t goidcacheend;
 
@@ -241,7 +248,8 @@ enum gs_mstate {
 
 struct gs_m {
 	int64_t id;
-	gs_g *curg;                 /* G running on this M, or NULL in the scheduler */
+	_Atomic(gs_g *) curg;       /* G running on this M, or NULL in the scheduler;
+	                               written by the M, read by sysmon and signals */
 	gs_p *p;                    /* P held, or NULL */
 	gs_p *nextp;                /* P handed over by startm before a wake-up */
 	gs_p *oldp;                 /* P it held when it entered a system call */
@@ -359,7 +367,7 @@ GS_HIDDEN extern struct gs_sched gs__sched;
  */
 GS_HIDDEN gs_m *gs__getm(void) __attribute__((noinline));
 GS_HIDDEN void gs__setm(gs_m *mp);
-static inline gs_g *gs__getg(void) { gs_m *mp = gs__getm(); return mp ? mp->curg : NULL; }
+static inline gs_g *gs__getg(void) { gs_m *mp = gs__getm(); return mp ? GS_LOAD(mp->curg) : NULL; }
 
 /* ---- proc.c ------------------------------------------------------------- */
 

@@ -27,11 +27,11 @@ static bool sigurg_installed;
 bool
 gs__preemptone(gs_p *pp)
 {
-	gs_m *mp = pp->m;
+	gs_m *mp = GS_LOAD(pp->m);
 
 	if (mp == NULL)
 		return false;
-	gs_g *gp = mp->curg;
+	gs_g *gp = GS_LOAD(mp->curg);
 	if (gp == NULL)
 		return false;
 	atomic_store_explicit(&gp->preempt, true, memory_order_relaxed);
@@ -69,7 +69,7 @@ on_sigurg(int sig, siginfo_t *si, void *uctx)
 		errno = saved;
 		return;
 	}
-	gs_g *gp = mp->curg;
+	gs_g *gp = GS_LOAD(mp->curg);
 	if (gp && atomic_load_explicit(&gp->preempt, memory_order_relaxed) &&
 	    atomic_load_explicit(&gp->asyncsafe, memory_order_relaxed) &&
 	    gs__arch_inject_preempt(uctx, gp)) {

@@ -134,10 +134,10 @@ gs__badgstatus(gs_g *gp, uint32_t from, uint32_t to)
 void
 gs__acquirep(gs_m *mp, gs_p *pp)
 {
-	if (pp->m != NULL || atomic_load_explicit(&pp->status, memory_order_relaxed) != GS_P_IDLE)
+	if (GS_LOAD(pp->m) != NULL || atomic_load_explicit(&pp->status, memory_order_relaxed) != GS_P_IDLE)
 		gs__throw("acquirep: P %d is already in use", pp->id);
 	mp->p = pp;
-	pp->m = mp;
+	GS_STORE(pp->m, mp);
 	atomic_store_explicit(&pp->status, GS_P_RUNNING, memory_order_relaxed);
 }
 
@@ -146,9 +146,9 @@ gs__releasep(gs_m *mp)
 {
 	gs_p *pp = mp->p;
 
-	if (pp == NULL || pp->m != mp)
+	if (pp == NULL || GS_LOAD(pp->m) != mp)
 		gs__throw("releasep: M %lld does not hold its P", (long long)mp->id);
-	pp->m = NULL;
+	GS_STORE(pp->m, NULL);
 	atomic_store_explicit(&pp->status, GS_P_IDLE, memory_order_relaxed);
 	mp->p = NULL;
 	return pp;
@@ -500,7 +500,7 @@ static void
 mcall(void (*fn)(gs_g *), bool dying)
 {
 	gs_m *mp = gs__getm();
-	gs_g *gp = mp->curg;
+	gs_g *gp = GS_LOAD(mp->curg);
 
 	gs__stackcheck(gp);
 	gs__san_switch_to_g0(mp, gp, dying);
@@ -533,13 +533,13 @@ gs__execute(gs_m *mp, gs_g *gp, bool inherit)
 {
 	if (gs_unlikely(gp->stack_base == NULL))
 		bindstack(mp->p, gp);
-	mp->curg = gp;
+	GS_STORE(mp->curg, gp);
 	gp->m = mp;
 	/* A request aimed at its last run is void: this is a new time slice. */
 	atomic_store_explicit(&gp->preempt, false, memory_order_relaxed);
 	gs__casgstatus(gp, GS_G_RUNNABLE, GS_G_RUNNING);
 	if (!inherit)
-		mp->p->schedtick++;
+		GS_INC(mp->p->schedtick);
 	set_mstate(mp, GS_M_RUNNING);
 	gogo(mp, gp);
 }
@@ -547,9 +547,11 @@ gs__execute(gs_m *mp, gs_g *gp, bool inherit)
 void
 gs__dropg(gs_m *mp)
 {
-	if (mp->curg) {
-		mp->curg->m = NULL;
-		mp->curg = NULL;
+	gs_g *gp = GS_LOAD(mp->curg);
+
+	if (gp) {
+		gp->m = NULL;
+		GS_STORE(mp->curg, NULL);
 	}
 }
 
@@ -700,7 +702,7 @@ top:
 
 	/* Fairness: every 61st tick look at the global queue first, so two
 	 * goroutines re-readying each other locally cannot starve it. */
-	if (pp->schedtick % GS_GLOBAL_EVERY == 0 &&
+	if (GS_LOAD(pp->schedtick) % GS_GLOBAL_EVERY == 0 &&
 	    atomic_load_explicit(&gs__sched.runqsize, memory_order_relaxed) > 0) {
 		gs__lockx(&gs__sched.lock);
 		gp = gs__globrunqget(pp, 1);
@@ -1056,7 +1058,7 @@ gs_go_attr(void (*fn)(void *), void *arg, const gs_attr *attr)
 	gs_m *mp = gs__getm();
 	int err = 0;
 
-	if (mp == NULL || mp->curg == NULL)
+	if (mp == NULL || GS_LOAD(mp->curg) == NULL)
 		return GS_ENOTRUN;
 	if (fn == NULL)
 		return GS_EINVAL;
@@ -1068,7 +1070,7 @@ gs_go_attr(void (*fn)(void *), void *arg, const gs_attr *attr)
 	stat_inc(&pp->spawns);
 	gs__runqput(pp, gp, true);
 	gs__wakep();
-	gs__preempt_check(mp->curg);
+	gs__preempt_check(GS_LOAD(mp->curg));
 	return id;
 }
 
@@ -1106,7 +1108,7 @@ gs_exit(void)
 {
 	gs_m *mp = gs__getm();
 
-	if (mp == NULL || mp->curg == NULL)
+	if (mp == NULL || GS_LOAD(mp->curg) == NULL)
 		gs__throw("gs_exit called outside a goroutine");
 	mcall(goexit0, true);
 	gs__throw("gs_exit: dead goroutine resumed");
@@ -1150,7 +1152,7 @@ void
 gs__gopark(bool (*unlockf)(gs_g *, void *), void *arg, int reason)
 {
 	gs_m *mp = gs__getm();
-	gs_g *gp = mp->curg;
+	gs_g *gp = GS_LOAD(mp->curg);
 
 	gp->parkunlock = unlockf;
 	gp->parkarg = arg;
@@ -1210,7 +1212,7 @@ gs_yield(void)
 {
 	gs_m *mp = gs__getm();
 
-	if (mp == NULL || mp->curg == NULL)
+	if (mp == NULL || GS_LOAD(mp->curg) == NULL)
 		return;
 	mcall(gosched_m, false);
 }
@@ -1222,7 +1224,7 @@ gs_in_goroutine(void)
 {
 	gs_m *mp = gs__getm();
 
-	return mp != NULL && mp->curg != NULL;
+	return mp != NULL && GS_LOAD(mp->curg) != NULL;
 }
 
 int64_t

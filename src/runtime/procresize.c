@@ -53,7 +53,7 @@ stoptheworld(gs_m *mp)
 		gs_p *pp = gs__sched.allp[i];
 		uint32_t s = GS_P_SYSCALL;
 		if (atomic_compare_exchange_strong(&pp->status, &s, GS_P_GCSTOP)) {
-			pp->syscalltick++;
+			GS_INC(pp->syscalltick);
 			gs__sched.stopwait--;
 		}
 	}
@@ -116,7 +116,7 @@ procresize(gs_m *mp, int32_t nprocs)
 			atomic_store(&mp->p->status, GS_P_RUNNING);
 		} else {
 			/* Our own P went away: continue on P0. */
-			mp->p->m = NULL;
+			GS_STORE(mp->p->m, NULL);
 			mp->p = NULL;
 			atomic_store(&gs__sched.allp[0]->status, GS_P_IDLE);
 			gs__acquirep(mp, gs__sched.allp[0]);
@@ -130,7 +130,7 @@ procresize(gs_m *mp, int32_t nprocs)
 		if (gs__runqempty(pp) && atomic_load(&pp->timer0when) == 0) {
 			gs__pidleput(pp);
 		} else {
-			pp->m = gs__mget();
+			GS_STORE(pp->m, gs__mget());
 			pp->link = runnable;
 			runnable = pp;
 		}
@@ -143,10 +143,10 @@ starttheworld(gs_p *runnable)
 {
 	while (runnable) {
 		gs_p *pp = runnable;
-		gs_m *nmp = pp->m;
+		gs_m *nmp = GS_LOAD(pp->m);
 		runnable = pp->link;
 		pp->link = NULL;
-		pp->m = NULL;
+		GS_STORE(pp->m, NULL);
 		if (nmp) {
 			if (nmp->nextp)
 				gs__throw("starttheworld: idle M already has a P");
@@ -170,7 +170,7 @@ gs_set_gomaxprocs(int n)
 	if (n < 1 || n > GS_MAX_PROCS)
 		return GS_ERANGE;
 	gs_m *mp = gs__getm();
-	bool ingoroutine = mp && mp->curg;
+	bool ingoroutine = mp && GS_LOAD(mp->curg);
 	/* A goroutine must not block its P on the mutex: another stop-the-world
 	 * may be waiting for that very P.  Yield instead, which lets it stop. */
 	while (pthread_mutex_trylock(&gs__sched.stwlock) != 0) {

@@ -266,7 +266,7 @@ static void
 on_segv(int sig, siginfo_t *si, void *uctx)
 {
 	gs_m *mp = gs__getm();
-	gs_g *gp = mp ? mp->curg : NULL;
+	gs_g *gp = mp ? GS_LOAD(mp->curg) : NULL;
 	uintptr_t addr = (uintptr_t)si->si_addr;
 
 	/* Below the running goroutine's stack: its guard page, a chunk's guard

@@ -31,7 +31,7 @@ void
 gs_entersyscall(void)
 {
 	gs_m *mp = gs__getm();
-	gs_g *gp = mp ? mp->curg : NULL;
+	gs_g *gp = mp ? GS_LOAD(mp->curg) : NULL;
 
 	if (gp == NULL || mp->p == NULL)
 		return;
@@ -39,10 +39,10 @@ gs_entersyscall(void)
 	gp->syscallstart = gs__nanotime();
 	gs__casgstatus(gp, GS_G_RUNNING, GS_G_SYSCALL);
 	stat_inc(&pp->syscalls);
-	pp->syscalltick++;
-	mp->syscalltick = pp->syscalltick;
+	GS_INC(pp->syscalltick);
+	mp->syscalltick = GS_LOAD(pp->syscalltick);
 	mp->oldp = pp;
-	pp->m = NULL;
+	GS_STORE(pp->m, NULL);
 	mp->p = NULL;
 	atomic_fetch_add_explicit(&gs__sched.insyscall, 1, memory_order_relaxed);
 	atomic_store_explicit(&mp->state, GS_M_SYSCALL, memory_order_relaxed);
@@ -60,7 +60,7 @@ gs__entersyscall_gcwait(gs_p *pp)
 	gs__lockx(&gs__sched.lock);
 	uint32_t s = GS_P_SYSCALL;
 	if (gs__sched.stopwait > 0 && atomic_compare_exchange_strong(&pp->status, &s, GS_P_GCSTOP)) {
-		pp->syscalltick++;
+		GS_INC(pp->syscalltick);
 		if (--gs__sched.stopwait == 0)
 			gs__notewakeup(&gs__sched.stopnote);
 	}
@@ -78,7 +78,7 @@ gs_entersyscallblock(void)
 	gs_p *pp = mp->oldp;
 	uint32_t s = GS_P_SYSCALL;
 	if (atomic_compare_exchange_strong(&pp->status, &s, GS_P_IDLE)) {
-		pp->syscalltick++;
+		GS_INC(pp->syscalltick);
 		gs__handoffp(pp);
 	}
 }
@@ -133,7 +133,7 @@ void
 gs_exitsyscall(void)
 {
 	gs_m *mp = gs__getm();
-	gs_g *gp = mp ? mp->curg : NULL;
+	gs_g *gp = mp ? GS_LOAD(mp->curg) : NULL;
 
 	if (gp == NULL || atomic_load_explicit(&gp->status, memory_order_relaxed) != GS_G_SYSCALL)
 		return;

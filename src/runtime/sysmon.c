@@ -34,7 +34,7 @@ retake(int64_t now)
 
 		if (s == GS_P_RUNNING || s == GS_P_SYSCALL) {
 			/* The same schedtick for 10 ms: one goroutine has the P. */
-			uint32_t t = pp->schedtick;
+			uint32_t t = GS_LOAD(pp->schedtick);
 			if (pp->sm_schedtick != t) {
 				pp->sm_schedtick = t;
 				pp->sm_schedwhen = now;
@@ -47,7 +47,7 @@ retake(int64_t now)
 		}
 		if (s != GS_P_SYSCALL)
 			continue;
-		uint32_t t = pp->syscalltick;
+		uint32_t t = GS_LOAD(pp->syscalltick);
 		if (!sysretake && pp->sm_syscalltick != t) {
 			/* First time we see this syscall: give it one tick. */
 			pp->sm_syscalltick = t;
@@ -62,7 +62,7 @@ retake(int64_t now)
 			continue;
 		if (atomic_compare_exchange_strong(&pp->status, &s, GS_P_IDLE)) {
 			n++;
-			pp->syscalltick++;
+			GS_INC(pp->syscalltick);
 			atomic_fetch_add_explicit(&gs__sched.retakes, 1, memory_order_relaxed);
 			gs__handoffp(pp);
 		}
@@ -166,7 +166,9 @@ gs__sysmon_start(void)
 
 /* ---- GSCHED_DEBUG=schedtrace: Go's exact format --------------------------- */
 
-void
+/* Reads Ps, Ms and Gs while they change, as Go's schedtrace does ("most data
+ * can be changed concurrently"): a debugging printout, exempt from TSan. */
+__attribute__((no_sanitize("thread"))) void
 gs__schedtrace(bool detailed)
 {
 	int64_t now = (int64_t)gs__nanotime();
@@ -188,12 +190,12 @@ gs__schedtrace(bool detailed)
 		    atomic_load(&gs__sched.gcwaiting) ? "true" : "false", gs__sched.stopwait);
 		for (int32_t i = 0; i < gs__sched.gomaxprocs; i++) {
 			gs_p *pp = gs__sched.allp[i];
-			gs_m *mp = pp->m;
+			gs_m *mp = GS_LOAD(pp->m);
 			int32_t gfree = 0;
 			for (int c = 0; c <= GS_GFREE_NOSTACK; c++)
 				gfree += pp->gfreecnt[c];
 			fprintf(f, "  P%d: status=%u schedtick=%u syscalltick=%u m=", i,
-			    atomic_load(&pp->status), pp->schedtick, pp->syscalltick);
+			    atomic_load(&pp->status), GS_LOAD(pp->schedtick), GS_LOAD(pp->syscalltick));
 			if (mp)
 				fprintf(f, "%lld", (long long)mp->id);
 			else
@@ -203,7 +205,7 @@ gs__schedtrace(bool detailed)
 		}
 		for (gs_m *mp = gs__sched.allm; mp; mp = mp->alllink) {
 			gs_p *pp = mp->p;
-			gs_g *gp = mp->curg;
+			gs_g *gp = GS_LOAD(mp->curg);
 			fprintf(f, "  M%lld: p=", (long long)mp->id);
 			if (pp)
 				fprintf(f, "%d", pp->id);
