@@ -56,9 +56,25 @@
 #define GS_NSTACKCLASS 13      /* 2 KiB << 0 .. 2 KiB << 12 = 8 MiB */
 #define GS_GFREE_NOSTACK GS_NSTACKCLASS /* free-list index of Gs without a stack */
 #define GS_SMALL_STACK_MAX 4096 /* classes up to this are carved, canary-checked */
+#define GS_GUARDED_STACKS_MAX 1024 /* live stacks with a guard page of their own */
 #define GS_DEFAULT_MAX_THREADS 10000
 #define GS_GFREE_LOCAL_MAX 64  /* per-P free Gs per class before half go global */
+#define GS_GFREE_KEEP 1024     /* free stacks per class sysmon leaves committed */
 #define GS_STACK_CANARY 0x6773636865644b21ULL /* "gsched!" + marker */
+
+/*
+ * The canary a stack carries in its lowest word.  Small stacks (a page or
+ * less) hold GS_STACK_CANARY.  Larger ones hold 0, which they need not write:
+ * an untouched anonymous page reads as zero, so their bottom page is never
+ * committed unless the goroutine really goes that deep, and a 64 KiB stack
+ * costs one page of memory, not two.  An overflow that writes there is caught
+ * the same way, unless it happens to write zero to that one word.
+ */
+static inline uint64_t
+gs__stack_canary(size_t size)
+{
+	return size <= GS_SMALL_STACK_MAX ? GS_STACK_CANARY : 0;
+}
 
 /* Fields one thread writes and others peek at (sysmon, observers): relaxed
  * atomic loads and stores, plain moves on x86-64 and aarch64. */
@@ -406,6 +422,7 @@ GS_HIDDEN void gs__dropg(gs_m *mp);
 GS_HIDDEN void gs__update_coprimes(int32_t n);
 GS_HIDDEN gs_p *gs__newp(int32_t id);
 GS_HIDDEN void gs__gfmove_global(gs_p *pp);
+GS_HIDDEN int gs__gfree_trim(void);
 GS_HIDDEN void gs__newm(gs_p *pp, bool spinning, int64_t id);
 GS_HIDDEN int64_t gs__mreserve(void);    /* sched.lock held: an M id, counted live */
 GS_HIDDEN uint32_t gs__fastrand(void);
@@ -447,8 +464,8 @@ GS_HIDDEN void gs__stack_init(void);
 GS_HIDDEN void gs__stack_fini(void);                /* unmaps everything */
 GS_HIDDEN void gs__stack_counts(uint64_t *guarded, uint64_t *carved);
 GS_HIDDEN void gs__stack_release(gs_g *gp);       /* drop its pages, keep the mapping */
-/* Check gp's canary and saved stack pointer; throws naming gp on overflow. */
-static inline void gs__stackcheck(gs_g *gp);
+/* Check gp's canary and stack pointer; throws naming gp on overflow. */
+static inline void gs__stackcheck(gs_g *gp, uintptr_t sp);
 GS_HIDDEN void gs__stack_overflow(gs_g *gp) __attribute__((noreturn));
 /* SIGSEGV on a guard page: installed by gs_run on an alternate signal stack. */
 GS_HIDDEN int gs__sigsegv_install(void);
@@ -456,11 +473,24 @@ GS_HIDDEN void gs__sigsegv_uninstall(void);
 GS_HIDDEN int gs__sigaltstack_setup(void);
 GS_HIDDEN void gs__sigaltstack_teardown(void);
 
+/*
+ * At every switch away from gp, sp being the switch's own frame.  A small
+ * stack's canary is always checked.  A large stack's is checked once the
+ * goroutine is in the lower half of it: reading an untouched bottom page would
+ * map a page (a fault) per goroutine for nothing, and a goroutine that never
+ * went below half its stack cannot have overflowed it.
+ */
 static inline void
-gs__stackcheck(gs_g *gp)
+gs__stackcheck(gs_g *gp, uintptr_t sp)
 {
-	if (gs_unlikely(*(const uint64_t *)gp->stack_lo != GS_STACK_CANARY))
+	uintptr_t size = gp->stack_hi - gp->stack_lo;
+
+	if (gs_unlikely(sp < gp->stack_lo + 256))
 		gs__stack_overflow(gp);
+	if (size <= GS_SMALL_STACK_MAX || sp - gp->stack_lo < size / 2) {
+		if (gs_unlikely(*(const uint64_t *)gp->stack_lo != gs__stack_canary(size)))
+			gs__stack_overflow(gp);
+	}
 }
 
 /* ---- timer.c --------------------------------------------------------- */

@@ -502,7 +502,7 @@ mcall(void (*fn)(gs_g *), bool dying)
 	gs_m *mp = gs__getm();
 	gs_g *gp = GS_LOAD(mp->curg);
 
-	gs__stackcheck(gp);
+	gs__stackcheck(gp, (uintptr_t)__builtin_frame_address(0));
 	gs__san_switch_to_g0(mp, gp, dying);
 	gs__ctx_mcall(&gp->ctx, (void *)mp->g0_stack_bottom, mp->g0_stack_size,
 	    (void (*)(void *))fn, gp);
@@ -904,13 +904,6 @@ gfput(gs_p *pp, gs_g *gp)
 		gs_g *g1 = pp->gfree[cls];
 		pp->gfree[cls] = g1->schedlink;
 		pp->gfreecnt[cls]--;
-		/* Thousands of idle stacks would pin memory a burst once needed:
-		 * past 1024 on the global list, give their pages back. */
-		if (cls != GS_GFREE_NOSTACK && gs__sched.gfreecnt[cls] >= 1024 &&
-		    !g1->stack_released && gs__stack_class_size(cls) > 2 * 4096) {
-			gs__stack_release(g1);
-			g1->stack_released = 1;
-		}
 		g1->schedlink = gs__sched.gfree[cls];
 		gs__sched.gfree[cls] = g1;
 		gs__sched.gfreecnt[cls]++;
@@ -943,6 +936,54 @@ gfget(gs_p *pp, int cls)
 	return gp;
 }
 
+/*
+ * Give back the memory of stacks idling on the global free lists beyond the
+ * first GS_GFREE_KEEP per class (sysmon, about once a second): a burst of a
+ * hundred thousand goroutines would otherwise pin their stacks' pages for
+ * good.  The mappings stay, so reuse costs page faults, not system calls.
+ * The Gs are taken off the list while their pages go, so nobody starts on a
+ * stack being released.  Returns how many stacks were released.
+ */
+int
+gs__gfree_trim(void)
+{
+	int released = 0;
+
+	for (int cls = 0; cls < GS_NSTACKCLASS; cls++) {
+		if (gs__stack_class_size(cls) <= 2 * 4096)
+			continue; /* a page or two: not worth a system call each */
+		/* Detach everything past the first GS_GFREE_KEEP in one go. */
+		gs__lockx(&gs__sched.gflock);
+		gs_g **link = &gs__sched.gfree[cls];
+		for (int i = 0; *link && i < GS_GFREE_KEEP; i++)
+			link = &(*link)->schedlink;
+		gs_g *rest = *link;
+		*link = NULL;
+		int32_t n = 0;
+		for (gs_g *g1 = rest; g1; g1 = g1->schedlink)
+			n++;
+		atomic_fetch_sub(&gs__sched.gfreecnt[cls], n);
+		gs__unlockx(&gs__sched.gflock);
+		if (rest == NULL)
+			continue;
+		gs_g *tail = NULL;
+		for (gs_g *g1 = rest; g1; g1 = g1->schedlink) {
+			if (!g1->stack_released) {
+				gs__stack_release(g1);
+				g1->stack_released = 1;
+				released++;
+			}
+			tail = g1;
+		}
+		gs__lockx(&gs__sched.gflock);
+		tail->schedlink = gs__sched.gfree[cls];
+		gs__sched.gfree[cls] = rest;
+		atomic_fetch_add(&gs__sched.gfreecnt[cls], n);
+		gs__unlockx(&gs__sched.gflock);
+	}
+	return released;
+}
+
 /* World stopped: pp goes away; its free Gs join the global lists. */
 void
 gs__gfmove_global(gs_p *pp)
@@ -967,7 +1008,8 @@ static void
 stack_ready(gs_g *gp)
 {
 	if (gp->stack_released) {
-		*(uint64_t *)gp->stack_lo = GS_STACK_CANARY;
+		if (gs__stack_canary(gp->stack_hi - gp->stack_lo))
+			*(uint64_t *)gp->stack_lo = gs__stack_canary(gp->stack_hi - gp->stack_lo);
 		gp->stack_released = 0;
 	}
 	gs__san_stack_reuse(gp);

@@ -76,7 +76,13 @@ gs__stack_init(void)
 	atomic_store(&stk.guarded_live, 0);
 	atomic_store(&stk.carved_live, 0);
 	stk.pagesize = (size_t)sysconf(_SC_PAGESIZE);
+	/* Each guarded stack is two kernel mappings and two system calls (~7 us
+	 * here, more as the mapping tree grows): guard the first 1024 live stacks,
+	 * which covers most programs, and never more than a quarter of
+	 * vm.max_map_count; beyond that, stacks are carved and canary-checked. */
 	stk.guard_budget = gs__os_max_map_count() / 4;
+	if (stk.guard_budget > GS_GUARDED_STACKS_MAX)
+		stk.guard_budget = GS_GUARDED_STACKS_MAX;
 }
 
 static void *
@@ -146,7 +152,8 @@ gs__stackalloc(gs_g *gp, int cls)
 	gp->stack_hi = (uintptr_t)lo + size;
 	gp->stack_class = (uint8_t)cls;
 	gp->stack_guarded = guarded;
-	*(uint64_t *)gp->stack_lo = GS_STACK_CANARY;
+	if (gs__stack_canary(size))
+		*(uint64_t *)gp->stack_lo = gs__stack_canary(size);
 	return 0;
 }
 

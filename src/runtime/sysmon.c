@@ -77,6 +77,7 @@ sysmon_main(void *arg)
 	int64_t delay = 20 * 1000; /* ns */
 	uint32_t idle = 0;
 	uint64_t lasttrace = 0;
+	int64_t lasttrim = 0;
 
 	gs__setm(mp);
 	atomic_store(&mp->state, GS_M_SYSMON);
@@ -123,6 +124,11 @@ sysmon_main(void *arg)
 		else
 			idle++;
 		gs__unlockx(&gs__sched.sysmonlock);
+
+		if (now - lasttrim > 1000 * 1000 * 1000) {
+			lasttrim = now;
+			gs__gfree_trim();
+		}
 
 		if (gs__sched.schedtrace_ms > 0 &&
 		    lasttrace + (uint64_t)gs__sched.schedtrace_ms * 1000000 <= (uint64_t)now) {

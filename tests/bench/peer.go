@@ -17,6 +17,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"regexp"
 	"runtime"
@@ -24,6 +26,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -35,9 +38,9 @@ const (
 )
 
 type options struct {
-	n        int64         // -n: goroutines, switches or round trips
+	n        int64         // -n: goroutines, switches, round trips or iterations
 	procs    int           // -p: GOMAXPROCS; 0 = Go's default
-	duration time.Duration // -d: for timed workloads (none yet)
+	duration time.Duration // -d: sleep or wait; the workload's default if not given
 	rounds   int           // --rounds
 }
 
@@ -47,7 +50,8 @@ type workload struct {
 	what     string
 	defaultN int64
 	maxN     int64
-	procs    int // GOMAXPROCS forced for this workload; 0 = -p
+	defaultD time.Duration // -d when not given; 0: takes no -d
+	procs    int           // GOMAXPROCS forced for this workload; 0 = -p
 	// run does one round and returns its output line (without the newline).
 	run func(w *workload, o *options) (string, error)
 }
@@ -61,6 +65,18 @@ var workloads = []*workload{
 		defaultN: 1000000, maxN: maxN, run: benchPingpong},
 	{name: "park", unit: "bytes/goroutine", what: "N goroutines block on one channel: memory, start time",
 		defaultN: 1000000, maxN: 10000000, run: benchPark},
+	{name: "sleep", unit: "s_wall", what: "N goroutines time.Sleep for D at once (default 1s)",
+		defaultN: 100000, maxN: 10000000, defaultD: time.Second, run: benchSleep},
+	{name: "syscallblock", unit: "s_wall", what: "N goroutines block in nanosleep(2) for D (default 100ms)",
+		defaultN: 1000, maxN: 5000, defaultD: 100 * time.Millisecond, run: benchSyscallBlock},
+	{name: "netwait", unit: "s_wall", what: "N goroutines read TCP, answered after D (default 100ms)",
+		defaultN: 1000, maxN: 100000, defaultD: 100 * time.Millisecond, run: benchNetwait},
+	{name: "cpu", unit: "s_wall", what: "8 goroutines each sum 0..N in a loop",
+		defaultN: 100000000, maxN: maxN, run: benchCPU},
+	{name: "uneven", unit: "s_wall", what: "1000 goroutines from one: 100 sum 0..N, 900 sleep 1ms",
+		defaultN: 10000000, maxN: maxN, run: benchUneven},
+	{name: "webserver", unit: "s_wall", what: "N goroutines each sleep 10, 20 and 5 ms in turn",
+		defaultN: 10000, maxN: 10000000, run: benchWebserver},
 }
 
 // perTask formats the line of spawn, yield and pingpong.
@@ -172,6 +188,318 @@ func benchPark(w *workload, o *options) (string, error) {
 		w.name, bytesPer, w.unit, o.n, startS, totalS, threads), nil
 }
 
+// ---- peak threads: a goroutine samples /proc/self/status every ~1 ms ---------
+
+type threadSampler struct {
+	stop chan struct{}
+	done chan struct{}
+	peak int64
+	err  error
+}
+
+func (ts *threadSampler) sample() {
+	n, err := procStatus("Threads:")
+	if err != nil {
+		ts.err = err
+		return
+	}
+	if n > ts.peak {
+		ts.peak = n
+	}
+}
+
+func startSampler() *threadSampler {
+	ts := &threadSampler{stop: make(chan struct{}), done: make(chan struct{})}
+	ts.sample()
+	go func() {
+		defer close(ts.done)
+		for {
+			select {
+			case <-ts.stop:
+				ts.sample()
+				return
+			default:
+			}
+			ts.sample()
+			time.Sleep(time.Millisecond)
+		}
+	}()
+	return ts
+}
+
+// finish stops the sampler and returns the most threads it saw.
+func (ts *threadSampler) finish() (int64, error) {
+	close(ts.stop)
+	<-ts.done
+	return ts.peak, ts.err
+}
+
+// firstError keeps the first error that goroutines report.
+type firstError struct {
+	mu  sync.Mutex
+	err error
+}
+
+func (f *firstError) set(err error) {
+	f.mu.Lock()
+	if f.err == nil {
+		f.err = err
+	}
+	f.mu.Unlock()
+}
+
+func (f *firstError) get() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.err
+}
+
+// fmtDuration prints d in the largest unit that divides it (1s, 100ms, 250us,
+// 1500ns), as fmt_duration in src/bench.c does.
+func fmtDuration(d time.Duration) string {
+	switch {
+	case d%time.Second == 0:
+		return fmt.Sprintf("%ds", d/time.Second)
+	case d%time.Millisecond == 0:
+		return fmt.Sprintf("%dms", d/time.Millisecond)
+	case d%time.Microsecond == 0:
+		return fmt.Sprintf("%dus", d/time.Microsecond)
+	}
+	return fmt.Sprintf("%dns", int64(d))
+}
+
+// sleep: N goroutines time.Sleep(D) at once; overhead is the wall time past D.
+func benchSleep(w *workload, o *options) (string, error) {
+	var wg sync.WaitGroup
+	ts := startSampler()
+	start := time.Now()
+	wg.Add(int(o.n))
+	for i := int64(0); i < o.n; i++ {
+		go func() {
+			time.Sleep(o.duration)
+			wg.Done()
+		}()
+	}
+	wg.Wait()
+	wall := time.Since(start)
+	threads, err := ts.finish()
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s %.3f %s n=%d sleep=%s overhead_ms=%.1f threads=%d",
+		w.name, wall.Seconds(), w.unit, o.n, fmtDuration(o.duration),
+		float64(wall-o.duration)/float64(time.Millisecond), threads), nil
+}
+
+// syscallblock: N goroutines block in a real nanosleep system call for D (not
+// time.Sleep): each holds its thread, and sysmon hands its P to another.
+func benchSyscallBlock(w *workload, o *options) (string, error) {
+	var wg sync.WaitGroup
+	var firstErr firstError
+	ts := startSampler()
+	start := time.Now()
+	wg.Add(int(o.n))
+	for i := int64(0); i < o.n; i++ {
+		go func() {
+			defer wg.Done()
+			req := syscall.NsecToTimespec(int64(o.duration))
+			for {
+				var rem syscall.Timespec
+				err := syscall.Nanosleep(&req, &rem)
+				if err == syscall.EINTR {
+					req = rem
+					continue
+				}
+				if err != nil {
+					firstErr.set(err)
+				}
+				return
+			}
+		}()
+	}
+	wg.Wait()
+	wall := time.Since(start)
+	threads, err := ts.finish()
+	if err != nil {
+		return "", err
+	}
+	if err := firstErr.get(); err != nil {
+		return "", fmt.Errorf("nanosleep: %v", err)
+	}
+	return fmt.Sprintf("%s %.3f %s n=%d block=%s peak_threads=%d procs=%d",
+		w.name, wall.Seconds(), w.unit, o.n, fmtDuration(o.duration), threads,
+		runtime.GOMAXPROCS(0)), nil
+}
+
+// netwait: N goroutines each read one byte from a loopback TCP connection; one
+// writer sleeps D, then writes a byte to the other end of every connection.
+// The connections are set up first; the time runs from spawning the readers
+// until every one has its byte.
+func benchNetwait(w *workload, o *options) (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	clients := make([]net.Conn, 0, o.n)
+	servers := make([]net.Conn, 0, o.n)
+	defer func() {
+		for _, c := range clients {
+			c.Close()
+		}
+		for _, c := range servers {
+			c.Close()
+		}
+	}()
+	for i := int64(0); i < o.n; i++ {
+		c, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			return "", err
+		}
+		clients = append(clients, c)
+		s, err := ln.Accept()
+		if err != nil {
+			return "", err
+		}
+		servers = append(servers, s)
+	}
+
+	var readers, writer sync.WaitGroup
+	var firstErr firstError
+	ts := startSampler()
+	start := time.Now()
+	readers.Add(len(clients))
+	for _, c := range clients {
+		go func(c net.Conn) {
+			defer readers.Done()
+			var b [1]byte
+			if _, err := io.ReadFull(c, b[:]); err != nil {
+				firstErr.set(err)
+			}
+		}(c)
+	}
+	writer.Add(1)
+	go func() {
+		defer writer.Done()
+		time.Sleep(o.duration)
+		for _, s := range servers {
+			if _, err := s.Write([]byte{'x'}); err != nil {
+				firstErr.set(err)
+				s.Close() // the reader gets EOF instead of waiting for ever
+			}
+		}
+	}()
+	readers.Wait()
+	wall := time.Since(start)
+	writer.Wait()
+	threads, err := ts.finish()
+	if err != nil {
+		return "", err
+	}
+	if err := firstErr.get(); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s %.3f %s n=%d wait=%s peak_threads=%d procs=%d",
+		w.name, wall.Seconds(), w.unit, o.n, fmtDuration(o.duration), threads,
+		runtime.GOMAXPROCS(0)), nil
+}
+
+const (
+	cpuWorkers  = 8
+	unevenTotal = 1000
+	unevenHeavy = 100
+)
+
+// sumTo adds 0..n-1 one at a time; Go's compiler neither folds nor vectorizes
+// the loop, and it calls nothing, so only asynchronous preemption stops it.
+//
+//go:noinline
+func sumTo(n int64) int64 {
+	var s int64
+	for i := int64(0); i < n; i++ {
+		s += i
+	}
+	return s
+}
+
+// cpu: 8 goroutines each sum 0..N.
+func benchCPU(w *workload, o *options) (string, error) {
+	var wg sync.WaitGroup
+	var wrong int32
+	start := time.Now()
+	wg.Add(cpuWorkers)
+	for k := 0; k < cpuWorkers; k++ {
+		go func() {
+			if sumTo(o.n) != o.n*(o.n-1)/2 {
+				atomic.AddInt32(&wrong, 1)
+			}
+			wg.Done()
+		}()
+	}
+	wg.Wait()
+	wall := time.Since(start)
+	if wrong != 0 {
+		return "", errors.New("cpu: a worker's sum came out wrong")
+	}
+	return fmt.Sprintf("%s %.3f %s workers=%d iters=%d procs=%d",
+		w.name, wall.Seconds(), w.unit, cpuWorkers, o.n, runtime.GOMAXPROCS(0)), nil
+}
+
+// uneven: the main goroutine spawns 1000: the first 100 sum 0..N, the rest sleep 1 ms.
+func benchUneven(w *workload, o *options) (string, error) {
+	var wg sync.WaitGroup
+	var wrong int32
+	start := time.Now()
+	wg.Add(unevenTotal)
+	for k := 0; k < unevenTotal; k++ {
+		if k < unevenHeavy {
+			go func() {
+				if sumTo(o.n) != o.n*(o.n-1)/2 {
+					atomic.AddInt32(&wrong, 1)
+				}
+				wg.Done()
+			}()
+		} else {
+			go func() {
+				time.Sleep(time.Millisecond)
+				wg.Done()
+			}()
+		}
+	}
+	wg.Wait()
+	wall := time.Since(start)
+	if wrong != 0 {
+		return "", errors.New("uneven: a heavy goroutine's sum came out wrong")
+	}
+	return fmt.Sprintf("%s %.3f %s total=%d heavy=%d iters=%d procs=%d",
+		w.name, wall.Seconds(), w.unit, unevenTotal, unevenHeavy, o.n, runtime.GOMAXPROCS(0)), nil
+}
+
+// webserver: N requests, each sleeps 10, 20 and 5 ms in turn (35 ms ideal).
+func benchWebserver(w *workload, o *options) (string, error) {
+	const ideal = 35 * time.Millisecond
+	var wg sync.WaitGroup
+	ts := startSampler()
+	start := time.Now()
+	wg.Add(int(o.n))
+	for i := int64(0); i < o.n; i++ {
+		go func() {
+			time.Sleep(10 * time.Millisecond)
+			time.Sleep(20 * time.Millisecond)
+			time.Sleep(5 * time.Millisecond)
+			wg.Done()
+		}()
+	}
+	wg.Wait()
+	wall := time.Since(start)
+	threads, err := ts.finish()
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s %.3f %s n=%d ideal_s=%.3f threads=%d",
+		w.name, wall.Seconds(), w.unit, o.n, ideal.Seconds(), threads), nil
+}
+
 // procStatus returns the number after key ("VmRSS:" in kB, "Threads:") in
 // /proc/self/status.
 func procStatus(key string) (int64, error) {
@@ -224,12 +552,13 @@ func usage() {
 		"Prints one line per round: <workload> <value> <unit> key=value ...\n\n" +
 		"Workloads (default n):\n")
 	for _, w := range workloads {
-		fmt.Printf("  %-9s %-54s n=%d\n", w.name, w.what, w.defaultN)
+		fmt.Printf("  %-12s %-56s n=%d\n", w.name, w.what, w.defaultN)
 	}
 	fmt.Print("\nOptions:\n" +
-		"  -n N               goroutines, switches or round trips\n" +
+		"  -n N               goroutines, switches, round trips or loop iterations\n" +
 		"  -p, --procs P      GOMAXPROCS, 1..256 (yield always 1)\n" +
-		"  -d, --duration D   run time of timed workloads, e.g. 250us 100ms 1s 2m\n" +
+		"  -d, --duration D   sleep or wait of sleep, syscallblock, netwait (default: per\n" +
+		"                     workload), e.g. 250us 100ms 1s 2m\n" +
 		"  --rounds R         repeat R times, one line each (default 1)\n")
 }
 
@@ -376,6 +705,9 @@ func parseBench(args []string) (*workload, *options, error) {
 	}
 	if o.n == 0 {
 		o.n = w.defaultN
+	}
+	if o.duration == 0 {
+		o.duration = w.defaultD
 	}
 	if o.n > w.maxN {
 		return nil, nil, usagef("-n %d is too large for %s (at most %d)", o.n, w.name, w.maxN)

@@ -7,7 +7,8 @@
 #   GO         path to go; empty: gsched only; unset: go from PATH if any
 #   PEER       path to peer.go (default: beside this script)
 #   ROUNDS     rounds per configuration (default 5; 3 for park)
-#   WORKLOADS  which workloads to run (default: spawn yield pingpong park)
+#   WORKLOADS  which workloads to run (default: spawn yield pingpong park sleep
+#              syscallblock netwait webserver cpu uneven)
 #   RUN_TIMEOUT  seconds one run may take (default 300)
 #
 # Every round is a separate process, gsched and Go interleaved, so neither gets a
@@ -21,7 +22,7 @@ if [ -z "${GO+set}" ]; then
 	GO=$(command -v go 2>/dev/null || true)
 fi
 PEER=${PEER:-$(dirname "$0")/peer.go}
-WORKLOADS=${WORKLOADS:-spawn yield pingpong park}
+WORKLOADS=${WORKLOADS:-spawn yield pingpong park sleep syscallblock netwait webserver cpu uneven}
 RUN_TIMEOUT=${RUN_TIMEOUT:-300}		# seconds, per run (a hang must not stall CI)
 
 failed=0
@@ -63,7 +64,8 @@ fi
 # ---- running and collecting ---------------------------------------------------
 
 # run_once WHO WORKLOAD ID ARGS...: one round of one program.  Appends the value
-# (2nd field) to $tmp/ID.WHO.value and start_s to $tmp/ID.WHO.start_s.
+# (2nd field) to $tmp/ID.WHO.value and each key=value field to $tmp/ID.WHO.key
+# (start_s, threads, peak_threads, overhead_ms, ...).
 run_once()
 {
 	who=$1 workload=$2 id=$3
@@ -107,9 +109,16 @@ run_once()
 		;;
 	esac
 	echo "$2" >>"$tmp/$id.$who.value"
+	shift 2
 	for field; do
 		case $field in
-		start_s=*) echo "${field#start_s=}" >>"$tmp/$id.$who.start_s" ;;
+		*=*)
+			key=${field%%=*}
+			case $key in
+			''|*[!a-z_]*) ;;
+			*) echo "${field#*=}" >>"$tmp/$id.$who.$key" ;;
+			esac
+			;;
 		esac
 	done
 	return 0
@@ -131,34 +140,65 @@ median()
 		}'
 }
 
-# row WORKLOAD CONFIG GSMEDIAN GOMEDIAN TARGET: one table row into $tmp/table.
+# row WORKLOAD CONFIG GSMEDIAN GOMEDIAN TARGET [FORCE]: one table row into
+# $tmp/table.  TARGET is "-" (none), a number R (met if gsched/go <= R), or
+# gs>=X / gs<=X (met if the gsched median itself is at least / at most X).
+# FORCE "fail" marks the row not met whatever the target says.
 row()
 {
-	awk -v w="$1" -v c="$2" -v gs="$3" -v go="$4" -v t="$5" -v havego="$peerbin" '
+	awk -v w="$1" -v c="$2" -v gs="$3" -v go="$4" -v t="$5" -v force="${6-}" \
+	    -v havego="$peerbin" '
 	BEGIN {
-		ratio = "-"; met = "-"
-		if (havego == "") {
+		ratio = "-"; met = "-"; r = ""
+		if (havego == "")
 			go = "-"
-			if (t != "-") met = "n/a"
-		} else if (gs != "-" && go != "-" && go + 0 > 0) {
+		else if (gs != "-" && go != "-" && go + 0 > 0) {
 			r = gs / go
 			ratio = sprintf("%.2f", r)
-			if (t != "-") met = (r <= t + 0) ? "yes" : "no"
 		}
-		target = (t == "-") ? "-" : "<=" t
-		printf "%-9s %-28s %14s %12s %10s %7s %5s\n", w, c, gs, go, ratio, target, met
+		if (t == "-") {
+			target = "-"
+		} else if (t ~ /^gs[<>]=/) {
+			target = t
+			x = substr(t, 5) + 0
+			if (gs != "-") {
+				if (substr(t, 3, 1) == "<") met = (gs + 0 <= x) ? "yes" : "no"
+				else met = (gs + 0 >= x) ? "yes" : "no"
+			}
+		} else {
+			target = "<=" t
+			if (havego == "") met = "n/a"
+			else if (r != "") met = (r <= t + 0) ? "yes" : "no"
+		}
+		if (force == "fail" && t != "-") met = "no"
+		printf "%-12s %-32s %14s %12s %10s %8s %5s\n", w, c, gs, go, ratio, target, met
 	}' >>"$tmp/table"
 }
 
-# bench ID WORKLOAD CONFIG ROUNDS FORMAT TARGET GSCHED-ARGS -- GO-ARGS
-bench()
+# quotient A B FORMAT: A/B, or "-" if either is missing or B is 0.
+quotient()
 {
-	id=$1 workload=$2 config=$3 rounds=$4 fmt=$5 target=$6
-	shift 6
+	awk -v a="$1" -v b="$2" -v fmt="$3" 'BEGIN {
+		if (a == "-" || b == "-" || b + 0 == 0) print "-"
+		else printf fmt "\n", a / b
+	}'
+}
+
+# selected WORKLOAD: true if WORKLOADS names it.
+selected()
+{
 	case " $WORKLOADS " in
-	*" $workload "*) ;;
-	*) return 0 ;;
+	*" $1 "*) return 0 ;;
+	*) return 1 ;;
 	esac
+}
+
+# runs ID WORKLOAD CONFIG ROUNDS GSCHED-ARGS -- GO-ARGS: the rounds of one
+# configuration, gsched and Go interleaved.
+runs()
+{
+	id=$1 workload=$2 config=$3 rounds=$4
+	shift 4
 	gsargs=
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do
 		gsargs="$gsargs $1"
@@ -178,6 +218,19 @@ bench()
 		fi
 		r=$((r + 1))
 	done
+}
+
+# gsmed/gomed ID KEY FORMAT: the median of one field over the rounds.
+gsmed() { median "$tmp/$1.gsched.$2" "$3"; }
+gomed() { median "$tmp/$1.go.$2" "$3"; }
+
+# bench ID WORKLOAD CONFIG ROUNDS FORMAT TARGET GSCHED-ARGS -- GO-ARGS
+bench()
+{
+	id=$1 workload=$2 config=$3 rounds=$4 fmt=$5 target=$6
+	shift 6
+	selected "$workload" || return 0
+	runs "$id" "$workload" "$config" "$rounds" "$@"
 
 	if [ "$workload" = park ]; then
 		row "$workload" "$config bytes/goroutine" \
@@ -191,6 +244,35 @@ bench()
 		    "$(median "$tmp/$id.gsched.value" "$fmt")" \
 		    "$(median "$tmp/$id.go.value" "$fmt")" "$target"
 	fi
+}
+
+# speedup ID WORKLOAD ROUNDS TARGET ARGS...: the workload at -p 1 and -p 2, the
+# four runs of a round interleaved, and its speedup median(p1)/median(p2).
+speedup()
+{
+	# run_once sets id and workload: keep ours apart.
+	sp_id=$1 sp_workload=$2 sp_rounds=$3 sp_target=$4
+	shift 4
+	selected "$sp_workload" || return 0
+	echo "$sp_workload $*: -p 1 and -p 2, $sp_rounds rounds"
+	r=1
+	while [ "$r" -le "$sp_rounds" ]; do
+		for p in 1 2; do
+			run_once gsched "$sp_workload" "$sp_id.p$p" "$sp_workload" "$@" -p "$p"
+			if [ -n "$peerbin" ]; then
+				run_once go "$sp_workload" "$sp_id.p$p" "$sp_workload" "$@" -p "$p"
+			fi
+		done
+		r=$((r + 1))
+	done
+	for p in 1 2; do
+		row "$sp_workload" "-p $p s_wall" "$(gsmed "$sp_id.p$p" value %.3f)" \
+		    "$(gomed "$sp_id.p$p" value %.3f)" -
+	done
+	row "$sp_workload" "speedup p1/p2" \
+	    "$(quotient "$(gsmed "$sp_id.p1" value %.6f)" "$(gsmed "$sp_id.p2" value %.6f)" %.2f)" \
+	    "$(quotient "$(gomed "$sp_id.p1" value %.6f)" "$(gomed "$sp_id.p2" value %.6f)" %.2f)" \
+	    "$sp_target"
 }
 
 ROUNDS_ALL=${ROUNDS:-5}
@@ -211,8 +293,62 @@ bench park park "default stack" "$ROUNDS_PARK" %.0f - park -- park
 park_start_target=0.25
 bench parksmall park "--stack 2048" "$ROUNDS_PARK" %.0f 1.0 park --stack 2048 -- park
 
+# Timers: 100000 goroutines sleep 1s at once; what counts is the time past 1s.
+if selected sleep; then
+	runs sleep sleep "n=100000 d=1s" "$ROUNDS_ALL" sleep -n 100000 -d 1s -- \
+	    sleep -n 100000 -d 1s
+	row sleep "n=100000 d=1s overhead_ms" "$(gsmed sleep overhead_ms %.1f)" \
+	    "$(gomed sleep overhead_ms %.1f)" 0.5
+	row sleep "n=100000 d=1s threads" "$(gsmed sleep threads %.0f)" \
+	    "$(gomed sleep threads %.0f)" -
+fi
+
+# Blocking system calls: each blocked goroutine holds a thread, and its P must go
+# to another, so the others go on (Go: about one thread per blocked goroutine).
+if selected syscallblock; then
+	n=1000
+	runs sysblock syscallblock "n=$n d=100ms -p 2" "$ROUNDS_ALL" \
+	    syscallblock -n $n -d 100ms -p 2 -- syscallblock -n $n -d 100ms -p 2
+	gspeak=$(gsmed sysblock peak_threads %.0f)
+	force=
+	if [ "$gspeak" = - ] || [ "$gspeak" -lt $((n / 2)) ]; then
+		force=fail
+	fi
+	row syscallblock "n=$n d=100ms -p 2 s_wall" "$(gsmed sysblock value %.3f)" \
+	    "$(gomed sysblock value %.3f)" 1.1 $force
+	row syscallblock "n=$n d=100ms -p 2 peak_threads" "$gspeak" \
+	    "$(gomed sysblock peak_threads %.0f)" "gs>=$((n / 2))"
+fi
+
+# The netpoller: goroutines waiting on sockets hold no thread.
+if selected netwait; then
+	p=2
+	runs netwait netwait "n=1000 d=100ms -p $p" "$ROUNDS_ALL" \
+	    netwait -n 1000 -d 100ms -p $p -- netwait -n 1000 -d 100ms -p $p
+	row netwait "n=1000 d=100ms -p $p s_wall" "$(gsmed netwait value %.3f)" \
+	    "$(gomed netwait value %.3f)" -
+	row netwait "n=1000 d=100ms -p $p peak_threads" "$(gsmed netwait peak_threads %.0f)" \
+	    "$(gomed netwait peak_threads %.0f)" "gs<=$((p + 3))"
+fi
+
+# Many short sleeps in sequence, as request handlers wait on back ends.
+if selected webserver; then
+	runs webserver webserver "n=10000 (ideal 0.035s)" "$ROUNDS_ALL" \
+	    webserver -n 10000 -- webserver -n 10000
+	row webserver "n=10000 s_wall" "$(gsmed webserver value %.3f)" \
+	    "$(gomed webserver value %.3f)" 1.0
+	row webserver "n=10000 threads" "$(gsmed webserver threads %.0f)" \
+	    "$(gomed webserver threads %.0f)" -
+fi
+
+# CPU-bound loops that call nothing: preemption and stealing must spread them
+# over the Ps.  The speedup needs two real cores: a busy or throttled machine
+# shows less for Go as well.
+speedup cpu cpu "$ROUNDS_ALL" "gs>=1.8" -n 100000000
+speedup uneven uneven "$ROUNDS_ALL" "gs>=1.8" -n 10000000
+
 echo
-printf "%-9s %-28s %14s %12s %10s %7s %5s\n" \
+printf "%-12s %-32s %14s %12s %10s %8s %5s\n" \
     workload config "gsched median" "go median" "gsched/go" target "met?"
 cat "$tmp/table"
 

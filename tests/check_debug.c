@@ -1,0 +1,550 @@
+/*
+ * check_debug.c - GSCHED_DEBUG (schedtrace in Go's exact format, scheddetail,
+ * unknown keys, bad values), the GOMAXPROCS environment variable, and the
+ * cgroup CPU quota lowering the default GOMAXPROCS (GSCHED_CGROUP_ROOT).
+ *
+ * Each run whose stderr matters happens in a forked child whose stderr goes to
+ * a pipe; the child reports through its exit status and stderr only (no Check
+ * calls in the child).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <regex.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "testutil.h"
+#include "runtime/internal.h"   /* gs__parse_cpu_max */
+
+#define MS(x) ((int64_t)(x) * 1000000)
+
+/* ---- running a child with stderr captured ------------------------------------------------ */
+
+static char child_out[1 << 20];
+
+/* Fork; the child runs child_fn(arg) with stderr going to a pipe and exits with
+ * its return value; the parent collects stderr into child_out and returns the
+ * wait status (killing the child after timeout_ns). */
+static int
+run_child(int (*child_fn)(void *), void *arg, uint64_t timeout_ns)
+{
+	int pfd[2], status;
+	size_t got = 0;
+
+	ck_assert_int_eq(pipe(pfd), 0);
+	fflush(stdout);
+	fflush(stderr);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		close(pfd[0]);
+		dup2(pfd[1], 2);
+		close(pfd[1]);
+		int rc = child_fn(arg);
+		fflush(stderr);
+		_exit(rc);
+	}
+	close(pfd[1]);
+	uint64_t end = tu_now_ns() + timeout_ns;
+	bool killed = false;
+	for (;;) {
+		struct pollfd p = { pfd[0], POLLIN, 0 };
+		int left = (int)((end > tu_now_ns() ? end - tu_now_ns() : 0) / 1000000);
+		int r = poll(&p, 1, left);
+		if (r == 0) {
+			kill(pid, SIGKILL);
+			killed = true;
+			break;
+		}
+		if (r < 0 && errno == EINTR)
+			continue;
+		char tmp[4096];
+		ssize_t k = read(pfd[0], tmp, sizeof tmp);
+		if (k <= 0)
+			break;
+		size_t room = sizeof child_out - 1 - got;
+		size_t take = (size_t)k < room ? (size_t)k : room;
+		memcpy(child_out + got, tmp, take);
+		got += take;
+	}
+	child_out[got] = '\0';
+	close(pfd[0]);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(!killed, "child killed after %llu s; stderr: %.2000s",
+	    (unsigned long long)(timeout_ns / 1000000000u), child_out);
+	return status;
+}
+
+static int
+exit_code(int status)
+{
+	ck_assert_msg(WIFEXITED(status), "child died of signal %d; stderr: %.2000s",
+	    WIFSIGNALED(status) ? WTERMSIG(status) : -1, child_out);
+	return WEXITSTATUS(status);
+}
+
+/* ---- a child program ------------------------------------------------------------------- */
+
+struct child_cfg {
+	const char *gsched_debug;  /* NULL: unset */
+	const char *gomaxprocs;    /* NULL: unset */
+	const char *cgroup_root;   /* NULL: unset */
+	int procs;                 /* cfg.procs */
+	int64_t run_ns;            /* how long main keeps busy */
+};
+
+static void
+busy_child_g(void *arg)
+{
+	int64_t end = *(int64_t *)arg;
+
+	while (gs_nanotime() < end) {
+		tu_spin_ns(200 * 1000);
+		gs_yield();
+	}
+}
+
+static void
+child_main(void *arg)
+{
+	struct child_cfg *c = arg;
+	int64_t end = gs_nanotime() + c->run_ns;
+
+	fprintf(stderr, "RESULT gomaxprocs=%d\n", gs_gomaxprocs());
+	if (c->run_ns > 0) {
+		for (int i = 0; i < 3; i++)
+			gs_go(busy_child_g, &end);
+		while (gs_nanotime() < end)
+			gs_sleep(MS(5));
+	}
+}
+
+/* Exit codes: 0 ran fine, 10 + -rc when gs_run failed (GS_EINVAL -> 32). */
+static int
+child_run(void *arg)
+{
+	struct child_cfg *c = arg;
+
+	if (c->gsched_debug)
+		setenv("GSCHED_DEBUG", c->gsched_debug, 1);
+	else
+		unsetenv("GSCHED_DEBUG");
+	if (c->gomaxprocs)
+		setenv("GOMAXPROCS", c->gomaxprocs, 1);
+	else
+		unsetenv("GOMAXPROCS");
+	if (c->cgroup_root)
+		setenv("GSCHED_CGROUP_ROOT", c->cgroup_root, 1);
+	else
+		unsetenv("GSCHED_CGROUP_ROOT");
+	gs_config cfg = { .procs = c->procs };
+	int rc = gs_run(child_main, c, &cfg);
+	fprintf(stderr, "RC %d\n", rc);
+	return rc == 0 ? 0 : 10 - rc;
+}
+
+/* The GOMAXPROCS the child reported, or -1. */
+static int
+reported_procs(void)
+{
+	const char *p = strstr(child_out, "RESULT gomaxprocs=");
+
+	return p ? atoi(p + strlen("RESULT gomaxprocs=")) : -1;
+}
+
+/* ---- schedtrace -------------------------------------------------------------------------- */
+
+static void
+check_sched_lines(int procs, int *nlines)
+{
+	char pat[512];
+	regex_t re;
+	char *save = NULL;
+	long last_ms = -1;
+
+	/* Go's exact format (runtime/proc.go schedtrace, Go 1.21+). */
+	int n = snprintf(pat, sizeof pat,
+	    "^SCHED ([0-9]+)ms: gomaxprocs=%d idleprocs=[0-9]+ threads=[0-9]+ "
+	    "spinningthreads=[0-9]+ needspinning=[0-9]+ idlethreads=[0-9]+ runqueue=[0-9]+ "
+	    "\\[[0-9]+", procs);
+	for (int i = 1; i < procs; i++)
+		n += snprintf(pat + n, sizeof pat - (size_t)n, " [0-9]+");
+	snprintf(pat + n, sizeof pat - (size_t)n, "\\]$");
+	ck_assert_int_eq(regcomp(&re, pat, REG_EXTENDED), 0);
+	*nlines = 0;
+	char *copy = strdup(child_out);
+	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(line, "SCHED", 5) != 0)
+			continue;
+		regmatch_t m[2];
+		ck_assert_msg(regexec(&re, line, 2, m, 0) == 0,
+		    "schedtrace line does not match Go's format for gomaxprocs=%d:\n%s", procs, line);
+		long ms = strtol(line + m[1].rm_so, NULL, 10);
+		ck_assert_msg(ms >= last_ms, "time went backwards: %ld ms after %ld ms", ms, last_ms);
+		last_ms = ms;
+		(*nlines)++;
+	}
+	free(copy);
+	regfree(&re);
+}
+
+static const int trace_procs[] = { 2, 1, 5 };
+
+START_TEST(test_schedtrace)
+{
+	struct child_cfg c = { .gsched_debug = "schedtrace=100", .procs = trace_procs[_i],
+		.run_ns = MS(550) };
+	int lines;
+
+	ck_assert_int_eq(exit_code(run_child(child_run, &c, TU_SEC(30))), 0);
+	ck_assert_int_eq(reported_procs(), trace_procs[_i]);
+	check_sched_lines(trace_procs[_i], &lines);
+	/* 550 ms at one line per 100 ms: about 5 (the first at start or after 100 ms). */
+	ck_assert_msg(lines >= 3 && lines <= 8, "%d SCHED lines in 550 ms at schedtrace=100:\n%s",
+	    lines, child_out);
+}
+END_TEST
+
+/* Without GSCHED_DEBUG nothing is printed. */
+START_TEST(test_no_trace_by_default)
+{
+	struct child_cfg c = { .procs = 2, .run_ns = MS(250) };
+
+	ck_assert_int_eq(exit_code(run_child(child_run, &c, TU_SEC(30))), 0);
+	ck_assert_msg(strstr(child_out, "SCHED") == NULL, "trace without GSCHED_DEBUG:\n%s",
+	    child_out);
+	ck_assert_ptr_nonnull(strstr(child_out, "RC 0"));
+}
+END_TEST
+
+static int
+count_prefix(const char *pfx, const char *pattern)
+{
+	regex_t re;
+	char *save = NULL;
+	int n = 0;
+
+	ck_assert_int_eq(regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB), 0);
+	char *copy = strdup(child_out);
+	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(line, pfx, strlen(pfx)) != 0)
+			continue;
+		ck_assert_msg(regexec(&re, line, 0, NULL, 0) == 0, "line does not match /%s/:\n%s",
+		    pattern, line);
+		n++;
+	}
+	free(copy);
+	regfree(&re);
+	return n;
+}
+
+START_TEST(test_scheddetail)
+{
+	struct child_cfg c = { .gsched_debug = "schedtrace=100,scheddetail=1", .procs = 2,
+		.run_ns = MS(350) };
+
+	ck_assert_int_eq(exit_code(run_child(child_run, &c, TU_SEC(30))), 0);
+	int sched = count_prefix("SCHED ",
+	    "^SCHED [0-9]+ms: gomaxprocs=2 idleprocs=[0-9]+ threads=[0-9]+ spinningthreads=[0-9]+ "
+	    "needspinning=[0-9]+ idlethreads=[0-9]+ runqueue=[0-9]+ gcwaiting=(true|false) "
+	    "nmidlelocked=[0-9]+ stopwait=[0-9]+ sysmonwait=(true|false)$");
+	int p0 = count_prefix("  P0: ", "^  P0: status=[0-9]+ schedtick=[0-9]+ syscalltick=[0-9]+ "
+	    "m=([0-9]+|nil) runqsize=[0-9]+ gfreecnt=[0-9]+ timerslen=[0-9]+$");
+	int p1 = count_prefix("  P1: ", "^  P1: status=[0-9]+ ");
+	int p2 = count_prefix("  P2: ", "^");
+	int ms = count_prefix("  M", "^  M[0-9]+: p=([0-9]+|nil) curg=([0-9]+|nil) ");
+	int gs = count_prefix("  G", "^  G[0-9]+: status=[0-9]+\\([a-z ]*\\) m=([0-9]+|nil) "
+	    "lockedm=nil$");
+	ck_assert_msg(sched >= 2, "%d detailed SCHED lines:\n%.3000s", sched, child_out);
+	ck_assert_int_eq(p0, sched);
+	ck_assert_int_eq(p1, sched);
+	ck_assert_int_eq(p2, 0);            /* exactly gomaxprocs P lines */
+	ck_assert_int_ge(ms, sched * 2);    /* at least sysmon and one worker */
+	ck_assert_int_ge(gs, sched);        /* at least main */
+	/* No bracketed per-P queue list in the detailed form. */
+	ck_assert_ptr_null(strstr(child_out, "runqueue=0 ["));
+}
+END_TEST
+
+/* ---- bad settings ------------------------------------------------------------------------- */
+
+START_TEST(test_debug_unknown_key)
+{
+	struct child_cfg c = { .gsched_debug = "bogus=1", .procs = 2 };
+
+	ck_assert_int_eq(exit_code(run_child(child_run, &c, TU_SEC(30))), 0);
+	ck_assert_msg(strstr(child_out, "bogus") != NULL, "unknown key not named:\n%s", child_out);
+	ck_assert_int_eq(reported_procs(), 2);   /* the program ran */
+	ck_assert_ptr_nonnull(strstr(child_out, "RC 0"));
+
+	/* Mixed with a good one: the good one still applies. */
+	c = (struct child_cfg){ .gsched_debug = "bogus=1,schedtrace=50", .procs = 2,
+		.run_ns = MS(260) };
+	ck_assert_int_eq(exit_code(run_child(child_run, &c, TU_SEC(30))), 0);
+	ck_assert_ptr_nonnull(strstr(child_out, "bogus"));
+	int lines;
+	check_sched_lines(2, &lines);
+	ck_assert_int_ge(lines, 2);
+}
+END_TEST
+
+static const char *const bad_debug[] = {
+	"schedtrace=abc", "schedtrace=", "schedtrace=-5", "schedtrace=10x",
+	"scheddetail=2", "asyncpreemptoff=yes", "schedtrace",
+};
+
+START_TEST(test_debug_bad_value)
+{
+	const char *v = bad_debug[_i];
+	struct child_cfg c = { .gsched_debug = v, .procs = 2 };
+	int code = exit_code(run_child(child_run, &c, TU_SEC(30)));
+
+	ck_assert_msg(code == 10 - GS_EINVAL, "GSCHED_DEBUG=%s: child exit %d, stderr:\n%s", v,
+	    code, child_out);
+	ck_assert_msg(reported_procs() == -1, "GSCHED_DEBUG=%s: main ran", v);
+	/* A message naming the setting. */
+	char key[32];
+	snprintf(key, sizeof key, "%.*s", (int)strcspn(v, "="), v);
+	ck_assert_msg(strstr(child_out, "GSCHED_DEBUG") != NULL && strstr(child_out, key) != NULL,
+	    "GSCHED_DEBUG=%s: message does not name '%s':\n%s", v, key, child_out);
+}
+END_TEST
+
+/* In this process: a failed start because of GSCHED_DEBUG leaves nothing behind. */
+static void
+set_flag_main(void *arg)
+{
+	*(int *)arg = gs_gomaxprocs();
+}
+
+START_TEST(test_debug_bad_then_good)
+{
+	int ran = 0;
+
+	setenv("GSCHED_DEBUG", "schedtrace=abc", 1);
+	ck_assert_int_eq(gs_run(set_flag_main, &ran, &(gs_config){ .procs = 2 }), GS_EINVAL);
+	ck_assert_int_eq(ran, 0);
+	ck_assert_int_eq(gs_gomaxprocs(), GS_ENOTRUN);
+	setenv("GSCHED_DEBUG", "schedtrace=0", 1);
+	ck_assert_int_eq(gs_run(set_flag_main, &ran, &(gs_config){ .procs = 2 }), 0);
+	ck_assert_int_eq(ran, 2);
+	unsetenv("GSCHED_DEBUG");
+}
+END_TEST
+
+/* ---- GOMAXPROCS in the environment ------------------------------------------------------------ */
+
+static const char *const bad_env[] = { "0", "-1", "abc", "100000", "257", "3x", " " };
+
+START_TEST(test_gomaxprocs_env_bad)
+{
+	const char *v = bad_env[_i];
+	struct child_cfg c = { .gomaxprocs = v, .procs = 0 };
+	int code = exit_code(run_child(child_run, &c, TU_SEC(30)));
+
+	ck_assert_msg(code == 10 - GS_EINVAL, "GOMAXPROCS='%s': child exit %d, stderr:\n%s", v, code,
+	    child_out);
+	ck_assert_int_eq(reported_procs(), -1);
+	char want[64];
+	snprintf(want, sizeof want, "GOMAXPROCS=%s", v);
+	ck_assert_msg(strstr(child_out, want) != NULL, "GOMAXPROCS='%s': message does not name "
+	    "the value:\n%s", v, child_out);
+}
+END_TEST
+
+START_TEST(test_gomaxprocs_env_good)
+{
+	struct child_cfg c = { .gomaxprocs = "3", .procs = 0 };
+
+	ck_assert_int_eq(exit_code(run_child(child_run, &c, TU_SEC(30))), 0);
+	ck_assert_int_eq(reported_procs(), 3);
+	c.gomaxprocs = "256";
+	ck_assert_int_eq(exit_code(run_child(child_run, &c, TU_SEC(30))), 0);
+	ck_assert_int_eq(reported_procs(), 256);
+	c.gomaxprocs = "1";
+	ck_assert_int_eq(exit_code(run_child(child_run, &c, TU_SEC(30))), 0);
+	ck_assert_int_eq(reported_procs(), 1);
+	/* An explicit cfg.procs wins over the environment. */
+	c = (struct child_cfg){ .gomaxprocs = "3", .procs = 5 };
+	ck_assert_int_eq(exit_code(run_child(child_run, &c, TU_SEC(30))), 0);
+	ck_assert_int_eq(reported_procs(), 5);
+}
+END_TEST
+
+/* ---- the cgroup CPU quota ---------------------------------------------------------------------- */
+
+/* This process's cgroup v2 path ("0::<path>"), or false. */
+static bool
+cgroup_v2_path(char *out, size_t n)
+{
+	FILE *f = fopen("/proc/self/cgroup", "r");
+	char line[2048];
+	bool found = false;
+
+	if (f == NULL)
+		return false;
+	while (fgets(line, sizeof line, f)) {
+		if (strncmp(line, "0::", 3) == 0) {
+			line[strcspn(line, "\n")] = '\0';
+			snprintf(out, n, "%.2000s", line + 3);
+			found = true;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+static void
+mkdir_p(const char *path)
+{
+	char buf[4096];
+
+	snprintf(buf, sizeof buf, "%s", path);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p == '/') {
+			*p = '\0';
+			ck_assert_msg(mkdir(buf, 0700) == 0 || errno == EEXIST, "mkdir %s", buf);
+			*p = '/';
+		}
+	}
+	ck_assert_msg(mkdir(buf, 0700) == 0 || errno == EEXIST, "mkdir %s", buf);
+}
+
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	ck_assert_msg(f != NULL, "fopen %s", path);
+	fputs(text, f);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* Lay out root/<cgpath>/cpu.max with text; returns the root. */
+static const char *
+fake_cgroup(char *root, size_t rootsz, const char *cpu_max)
+{
+	char cg[2048], dir[4096], file[4200];
+
+	if (!cgroup_v2_path(cg, sizeof cg))
+		return NULL;
+	snprintf(root, rootsz, "/tmp/gsched-cgroup-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	snprintf(dir, sizeof dir, "%s%s", root, strcmp(cg, "/") == 0 ? "" : cg);
+	mkdir_p(dir);
+	snprintf(file, sizeof file, "%s/cpu.max", dir);
+	write_file(file, cpu_max);
+	return root;
+}
+
+static void
+rm_tree(const char *root)
+{
+	char cmd[4200];
+
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static int
+cgroup_default(const char *cpu_max)
+{
+	char root[256];
+	struct child_cfg c = { .procs = 0 };
+
+	if (fake_cgroup(root, sizeof root, cpu_max) == NULL)
+		return -100;
+	c.cgroup_root = root;
+	int code = exit_code(run_child(child_run, &c, TU_SEC(30)));
+	rm_tree(root);
+	ck_assert_msg(code == 0, "cpu.max '%s': child exit %d:\n%s", cpu_max, code, child_out);
+	return reported_procs();
+}
+
+START_TEST(test_cgroup_default)
+{
+	char cg[2048];
+	int ncpu = gs_numcpu();
+
+	if (!cgroup_v2_path(cg, sizeof cg)) {
+		fprintf(stderr, "note: no cgroup v2 line in /proc/self/cgroup: skipped\n");
+		return;
+	}
+	/* 1.5 CPUs: rounded up to 2, never above the CPUs we have. */
+	int want = ncpu < 2 ? ncpu : 2;
+	ck_assert_int_eq(cgroup_default("150000 100000\n"), want);
+	/* No quota: every CPU. */
+	ck_assert_int_eq(cgroup_default("max 100000\n"), ncpu > 256 ? 256 : ncpu);
+	/* A quota below one CPU still gives 2 where there are 2. */
+	ck_assert_int_eq(cgroup_default("20000 100000\n"), want);
+	/* Unreadable text: ignored. */
+	ck_assert_int_eq(cgroup_default("garbage\n"), ncpu > 256 ? 256 : ncpu);
+	/* GOMAXPROCS in the environment wins over the quota. */
+	char root[256];
+	ck_assert_ptr_nonnull(fake_cgroup(root, sizeof root, "150000 100000\n"));
+	struct child_cfg c = { .procs = 0, .gomaxprocs = "7", .cgroup_root = root };
+	ck_assert_int_eq(exit_code(run_child(child_run, &c, TU_SEC(30))), 0);
+	rm_tree(root);
+	ck_assert_int_eq(reported_procs(), 7);
+	if (ncpu <= 2)
+		fprintf(stderr, "note: %d CPUs: a 1.5-CPU quota cannot lower GOMAXPROCS below "
+		    "the CPU count here\n", ncpu);
+}
+END_TEST
+
+/* The parser itself, independent of the CPU count. */
+START_TEST(test_parse_cpu_max)
+{
+	double l = -1;
+
+	ck_assert_int_eq(gs__parse_cpu_max("150000 100000\n", &l), 1);
+	ck_assert(l > 1.49 && l < 1.51);
+	ck_assert_int_eq(gs__parse_cpu_max("400000 100000", &l), 1);
+	ck_assert(l > 3.99 && l < 4.01);
+	ck_assert_int_eq(gs__parse_cpu_max("50000 100000", &l), 1);
+	ck_assert(l > 0.49 && l < 0.51);
+	ck_assert_int_eq(gs__parse_cpu_max("max 100000\n", &l), 0);
+	ck_assert_int_eq(gs__parse_cpu_max("garbage", &l), -1);
+	ck_assert_int_eq(gs__parse_cpu_max("", &l), -1);
+	ck_assert_int_eq(gs__parse_cpu_max("100000 0", &l), -1);
+	ck_assert_int_eq(gs__parse_cpu_max("-5 100000", &l), -1);
+	ck_assert_int_eq(gs__parse_cpu_max("12x 100000", &l), -1);
+}
+END_TEST
+
+static Suite *
+debug_suite(void)
+{
+	Suite *s = suite_create("debug");
+	TCase *tc;
+
+	tc = tu_tcase("schedtrace", 60);
+	tcase_add_loop_test(tc, test_schedtrace, 0, 3);
+	tcase_add_test(tc, test_no_trace_by_default);
+	tcase_add_test(tc, test_scheddetail);
+	suite_add_tcase(s, tc);
+
+	tc = tu_tcase("settings", 30);
+	tcase_add_test(tc, test_debug_unknown_key);
+	tcase_add_loop_test(tc, test_debug_bad_value, 0, sizeof bad_debug / sizeof bad_debug[0]);
+	tcase_add_test(tc, test_debug_bad_then_good);
+	tcase_add_loop_test(tc, test_gomaxprocs_env_bad, 0, sizeof bad_env / sizeof bad_env[0]);
+	tcase_add_test(tc, test_gomaxprocs_env_good);
+	suite_add_tcase(s, tc);
+
+	tc = tu_tcase("cgroup", 30);
+	tcase_add_test(tc, test_cgroup_default);
+	tcase_add_test(tc, test_parse_cpu_max);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return tu_run_suite(debug_suite());
+}

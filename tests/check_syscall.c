@@ -1,0 +1,478 @@
+/*
+ * check_syscall.c - blocking system calls and sysmon's hand-off: a goroutine
+ * in a long system call loses its P so others go on (retake/handoff); fifty
+ * goroutines blocked at once cost fifty threads, which a second wave reuses;
+ * gs_syscall / gs_syscall_block / gs_sys_* results and errors; and the
+ * thread limit (cfg.max_threads) ending the program as Go's does.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+#define MS(x) ((int64_t)(x) * 1000000)
+
+/* ---- a long system call loses its P -------------------------------------------------------- */
+
+struct handoff {
+	_Atomic uint64_t counter;
+	_Atomic int sleeping_done;
+	uint64_t before, after;
+	int64_t slept;
+	int rc;
+	int mode;                 /* 0 gs_nanosleep, 1 enter/exit by hand, 2 entersyscallblock */
+	gs_waitgroup wg;
+	_Atomic int max_insyscall;
+};
+
+static void
+raw_nanosleep(int64_t ns)
+{
+	struct timespec ts = { ns / 1000000000, ns % 1000000000 };
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+static void
+handoff_sleeper(void *arg)
+{
+	struct handoff *h = arg;
+	int64_t t0 = gs_nanotime();
+
+	h->before = atomic_load(&h->counter);
+	switch (h->mode) {
+	case 0:
+		h->rc = gs_nanosleep(MS(300));
+		break;
+	case 1:
+		gs_entersyscall();
+		raw_nanosleep(MS(300));
+		gs_exitsyscall();
+		break;
+	default:
+		gs_entersyscallblock();
+		raw_nanosleep(MS(300));
+		gs_exitsyscall();
+		break;
+	}
+	h->after = atomic_load(&h->counter);
+	h->slept = gs_nanotime() - t0;
+	atomic_store(&h->sleeping_done, 1);
+	TU_WG_DONE(&h->wg);
+}
+
+static void
+handoff_counter(void *arg)
+{
+	struct handoff *h = arg;
+	uint64_t end = tu_now_ns() + TU_SEC(10);
+	gs_stats st;
+
+	while (!atomic_load(&h->sleeping_done) && tu_now_ns() < end) {
+		uint64_t c = atomic_fetch_add(&h->counter, 1);
+		if (c % 256 == 0) {
+			ck_assert_int_eq(gs_read_stats(&st), 0);
+			if (st.in_syscall > atomic_load(&h->max_insyscall))
+				atomic_store(&h->max_insyscall, st.in_syscall);
+		}
+		gs_yield();
+	}
+	TU_WG_DONE(&h->wg);
+}
+
+static void
+main_handoff(void *arg)
+{
+	struct handoff *h = arg;
+	gs_stats st0, st;
+
+	ck_assert_int_eq(gs_read_stats(&st0), 0);
+	TU_WG_ADD(&h->wg, 2);
+	TU_GO(handoff_sleeper, h);
+	TU_GO(handoff_counter, h);
+	gs_wg_wait(&h->wg);
+	ck_assert_int_eq(h->rc, 0);
+	ck_assert_int_ge(h->slept, MS(300));
+	ck_assert_msg(h->after - h->before >= 100,
+	    "mode %d: the other goroutine advanced only %" PRIu64 " steps during a 300 ms "
+	    "system call on GOMAXPROCS=1", h->mode, h->after - h->before);
+	ck_assert_int_ge(atomic_load(&h->max_insyscall), 1);
+	ck_assert_int_eq(gs_read_stats(&st), 0);
+	ck_assert_msg(st.handoffs - st0.handoffs > 0 || st.retakes - st0.retakes > 0,
+	    "mode %d: no retake or handoff (retakes %" PRIu64 ", handoffs %" PRIu64 ")", h->mode,
+	    st.retakes - st0.retakes, st.handoffs - st0.handoffs);
+	if (h->mode != 2)
+		ck_assert_msg(st.retakes - st0.retakes > 0, "mode %d: sysmon did not retake the P",
+		    h->mode);
+	ck_assert_uint_ge(st.syscalls - st0.syscalls, 1);
+	ck_assert_int_eq(st.in_syscall, 0);
+}
+
+START_TEST(test_syscall_loses_p)
+{
+	static struct handoff h;
+
+	h.mode = _i;
+	tu_run(main_handoff, &h, 1);
+}
+END_TEST
+
+/* ---- fifty blocked at once, and thread reuse ---------------------------------------------- */
+
+#define BLOCKERS 50
+/* Long enough for all fifty to be in the kernel at once (sanitizer builds
+ * start threads much more slowly). */
+#define BLOCK_NS MS(TU_SANITIZED ? 500 : 100)
+
+static gs_waitgroup blk_wg;
+static _Atomic int blk_rc;
+
+static void
+blocker(void *arg)
+{
+	(void)arg;
+	int rc = gs_nanosleep(BLOCK_NS);
+	if (rc != 0)
+		atomic_store(&blk_rc, rc);
+	TU_WG_DONE(&blk_wg);
+}
+
+/* Run a wave; returns the peak thread count sampled while it ran. */
+static int
+blocker_wave(int *peak_insyscall)
+{
+	gs_stats st;
+	int peak = 0;
+
+	*peak_insyscall = 0;
+	TU_WG_ADD(&blk_wg, BLOCKERS);
+	for (int i = 0; i < BLOCKERS; i++)
+		TU_GO(blocker, NULL);
+	uint64_t end = tu_now_ns() + TU_SEC(20);
+	while (tu_now_ns() < end) {
+		ck_assert_int_eq(gs_read_stats(&st), 0);
+		if (st.threads > peak)
+			peak = st.threads;
+		if (st.in_syscall > *peak_insyscall)
+			*peak_insyscall = st.in_syscall;
+		if (st.goroutines <= 1)
+			break;
+		gs_yield();
+	}
+	gs_wg_wait(&blk_wg);
+	ck_assert_int_eq(atomic_load(&blk_rc), 0);
+	ck_assert_int_eq(tu_wait_numgoroutine(1, TU_SEC(10)), 1);
+	return peak;
+}
+
+GS_MAIN_TEST(test_syscall_threads, 2)
+{
+	gs_stats st1, st2;
+	int peak_sys;
+
+	int peak = blocker_wave(&peak_sys);
+	ck_assert_msg(peak >= BLOCKERS, "%d goroutines in a %d ms system call: peak %d threads",
+	    BLOCKERS, (int)(BLOCK_NS / MS(1)), peak);
+	ck_assert_msg(peak_sys >= BLOCKERS * 9 / 10, "peak in_syscall %d", peak_sys);
+	ck_assert_int_eq(gs_read_stats(&st1), 0);
+	ck_assert_uint_ge(st1.threads_created, BLOCKERS);
+	/* The threads went idle, not away. */
+	ck_assert_msg(st1.idle_threads >= BLOCKERS / 2, "%d idle threads after the first wave",
+	    st1.idle_threads);
+
+	peak = blocker_wave(&peak_sys);
+	ck_assert_int_ge(peak, BLOCKERS);
+	ck_assert_int_eq(gs_read_stats(&st2), 0);
+	ck_assert_msg(st2.threads_created - st1.threads_created <= BLOCKERS / 5,
+	    "the second wave created %" PRIu64 " threads (first: %" PRIu64 ")",
+	    st2.threads_created - st1.threads_created, st1.threads_created);
+}
+
+/* Short system calls keep their P (the fast path) and make no threads. */
+GS_MAIN_TEST(test_syscall_quick, 2)
+{
+	gs_stats st0, st;
+	int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	int n = TU_SCALE(20000);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(gs_read_stats(&st0), 0);
+	for (int i = 0; i < n; i++)
+		ck_assert_int_eq(gs_sys_write(fd, "x", 1), 1);
+	ck_assert_int_eq(gs_read_stats(&st), 0);
+	ck_assert_uint_ge(st.syscalls - st0.syscalls, (uint64_t)n);
+	ck_assert_msg(st.threads <= st.gomaxprocs + 3, "%d threads after quick syscalls",
+	    st.threads);
+	close(fd);
+}
+
+/* ---- return values -------------------------------------------------------------------------- */
+
+struct fnarg {
+	long ret;
+	pthread_t thread;
+	int status_seen;
+};
+
+static long
+ret_fn(void *arg)
+{
+	struct fnarg *a = arg;
+
+	a->thread = pthread_self();
+	return a->ret;
+}
+
+static const long rets[] = { 0, 42, -7, LONG_MAX, LONG_MIN, -EBADF };
+
+GS_MAIN_TEST(test_syscall_return, 2)
+{
+	gs_stats st0, st;
+
+	ck_assert_int_eq(gs_read_stats(&st0), 0);
+	for (size_t i = 0; i < sizeof rets / sizeof rets[0]; i++) {
+		struct fnarg a = { .ret = rets[i] };
+		pthread_t me = pthread_self();
+		ck_assert(gs_syscall(ret_fn, &a) == rets[i]);
+		ck_assert(pthread_equal(a.thread, me));
+		me = pthread_self();
+		ck_assert(gs_syscall_block(ret_fn, &a) == rets[i]);
+		ck_assert(pthread_equal(a.thread, me));
+	}
+	ck_assert_int_eq(gs_read_stats(&st), 0);
+	ck_assert_uint_ge(st.syscalls - st0.syscalls, 2 * sizeof rets / sizeof rets[0]);
+	ck_assert_int_eq(st.in_syscall, 0);
+	/* Enter/exit pairs are balanced; exit without enter does nothing. */
+	gs_exitsyscall();
+	ck_assert_int_eq(gs_read_stats(&st), 0);
+	ck_assert_int_eq(st.in_syscall, 0);
+}
+
+START_TEST(test_syscall_outside)
+{
+	struct fnarg a = { .ret = 99 };
+
+	/* Outside a goroutine enter/exit do nothing; fn still runs. */
+	gs_entersyscall();
+	gs_exitsyscall();
+	gs_entersyscallblock();
+	gs_exitsyscall();
+	ck_assert(gs_syscall(ret_fn, &a) == 99);
+	ck_assert(gs_syscall_block(ret_fn, &a) == 99);
+	ck_assert_int_eq(gs_nanosleep(1000), 0);
+	ck_assert_int_eq(gs_sys_read(-1, NULL, 0), -EBADF);
+}
+END_TEST
+
+GS_MAIN_TEST(test_sys_io, 2)
+{
+	char path[] = "/tmp/gsched-check-syscall-XXXXXX";
+	char buf[64] = { 0 };
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	unlink(path);
+	ck_assert_int_eq(gs_sys_write(fd, "hello, world", 12), 12);
+	ck_assert_int_eq(gs_sys_fsync(fd), 0);
+	ck_assert_int_eq(gs_sys_pread(fd, buf, 5, 7), 5);
+	ck_assert_mem_eq(buf, "world", 5);
+	ck_assert_int_eq(gs_sys_pread(fd, buf, sizeof buf, 100), 0);   /* past the end */
+	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
+	memset(buf, 0, sizeof buf);
+	ck_assert_int_eq(gs_sys_read(fd, buf, sizeof buf), 12);
+	ck_assert_str_eq(buf, "hello, world");
+	ck_assert_int_eq(gs_sys_read(fd, buf, sizeof buf), 0);          /* EOF */
+	/* -errno on errors. */
+	ck_assert_int_eq(gs_sys_pread(fd, buf, 1, -1), -EINVAL);
+	ck_assert_int_eq(close(fd), 0);
+	ck_assert_int_eq(gs_sys_read(fd, buf, 1), -EBADF);
+	ck_assert_int_eq(gs_sys_write(fd, buf, 1), -EBADF);
+	ck_assert_int_eq(gs_sys_pread(fd, buf, 1, 0), -EBADF);
+	ck_assert_int_eq(gs_sys_fsync(fd), -EBADF);
+	ck_assert_int_eq(gs_sys_read(-1, buf, 1), -EBADF);
+	ck_assert_int_eq(gs_sys_fsync(-1), -EBADF);
+	/* Writing to a read-only descriptor. */
+	fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(gs_sys_write(fd, "x", 1), -EBADF);
+	close(fd);
+	/* gs_nanosleep. */
+	ck_assert_int_eq(gs_nanosleep(-1), GS_EINVAL);
+	int64_t t0 = gs_nanotime();
+	ck_assert_int_eq(gs_nanosleep(MS(5)), 0);
+	ck_assert_int_ge(gs_nanotime() - t0, MS(5));
+	ck_assert_int_eq(gs_nanosleep(0), 0);
+}
+
+/* ---- the thread limit --------------------------------------------------------------------- */
+
+static gs_waitgroup limit_wg;
+
+static void
+limit_blocker(void *arg)
+{
+	(void)arg;
+	gs_entersyscallblock();
+	raw_nanosleep(MS(2000));
+	gs_exitsyscall();
+	gs_wg_done(&limit_wg);
+}
+
+static void
+limit_main(void *arg)
+{
+	(void)arg;
+	gs_wg_add(&limit_wg, 30);
+	for (int i = 0; i < 30; i++)
+		gs_go(limit_blocker, NULL);
+	gs_wg_wait(&limit_wg);
+}
+
+/* Fork; the child runs child_fn with stderr going to a pipe, the parent
+ * collects it and the child's status (killing it after timeout_ns). */
+static void
+run_child(int (*child_fn)(void), char *out, size_t outsz, int *status, uint64_t timeout_ns)
+{
+	int pfd[2];
+	size_t got = 0;
+
+	ck_assert_int_eq(pipe(pfd), 0);
+	fflush(stdout);
+	fflush(stderr);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		close(pfd[0]);
+		dup2(pfd[1], 2);
+		close(pfd[1]);
+		_exit(child_fn());
+	}
+	close(pfd[1]);
+	uint64_t end = tu_now_ns() + timeout_ns;
+	bool killed = false;
+	for (;;) {
+		struct pollfd p = { pfd[0], POLLIN, 0 };
+		int left = (int)((end > tu_now_ns() ? end - tu_now_ns() : 0) / 1000000);
+		int r = poll(&p, 1, left);
+		if (r == 0) {
+			kill(pid, SIGKILL);
+			killed = true;
+			break;
+		}
+		if (r < 0 && errno == EINTR)
+			continue;
+		char tmp[4096];
+		ssize_t k = read(pfd[0], tmp, sizeof tmp);
+		if (k <= 0)
+			break;
+		size_t room = outsz - 1 - got;
+		memcpy(out + got, tmp, (size_t)k < room ? (size_t)k : room);
+		got += (size_t)k < room ? (size_t)k : room;
+	}
+	out[got] = '\0';
+	close(pfd[0]);
+	ck_assert_int_eq(waitpid(pid, status, 0), pid);
+	ck_assert_msg(!killed, "child still running after %llu s; stderr: %s",
+	    (unsigned long long)(timeout_ns / 1000000000u), out);
+}
+
+static int
+limit_child(void)
+{
+	gs_config cfg = { .procs = 2, .max_threads = 10 };
+	int rc = gs_run(limit_main, NULL, &cfg);
+
+	fprintf(stderr, "child: gs_run returned %d\n", rc);
+	return 0;   /* reaching here is the failure */
+}
+
+START_TEST(test_thread_limit)
+{
+	static char out[65536];
+	int status;
+
+	run_child(limit_child, out, sizeof out, &status, TU_SEC(30));
+	ck_assert_msg(!(WIFEXITED(status) && WEXITSTATUS(status) == 0),
+	    "the program survived 30 blocked threads with max_threads=10; stderr: %s", out);
+	ck_assert_msg(strstr(out, "program exceeds 10-thread limit") != NULL,
+	    "stderr lacks the thread-limit message: %s", out);
+}
+END_TEST
+
+static gs_waitgroup under_wg;
+
+static void
+under_blocker(void *arg)
+{
+	(void)arg;
+	gs_entersyscallblock();
+	raw_nanosleep(MS(50));
+	gs_exitsyscall();
+	gs_wg_done(&under_wg);
+}
+
+static void
+under_main(void *arg)
+{
+	int *ok = arg;
+	gs_waitgroup *wg = &under_wg;
+
+	/* 4 blocked + 2 Ps + sysmon + spares stays under 20. */
+	gs_wg_add(wg, 4);
+	for (int i = 0; i < 4; i++)
+		gs_go(under_blocker, NULL);
+	gs_wg_wait(wg);
+	*ok = 1;
+}
+
+/* Under the limit, the same kind of program runs to the end. */
+START_TEST(test_thread_limit_under)
+{
+	int ok = 0;
+	gs_config cfg = { .procs = 2, .max_threads = 20 };
+
+	ck_assert_int_eq(gs_run(under_main, &ok, &cfg), 0);
+	ck_assert_int_eq(ok, 1);
+}
+END_TEST
+
+static Suite *
+syscall_suite(void)
+{
+	Suite *s = suite_create("syscall");
+	TCase *tc;
+
+	tc = tu_tcase("handoff", 60);
+	tcase_add_loop_test(tc, test_syscall_loses_p, 0, 3);
+	tcase_add_test(tc, test_syscall_threads);
+	tcase_add_test(tc, test_syscall_quick);
+	suite_add_tcase(s, tc);
+
+	tc = tu_tcase("calls", 30);
+	tcase_add_test(tc, test_syscall_return);
+	tcase_add_test(tc, test_syscall_outside);
+	tcase_add_test(tc, test_sys_io);
+	suite_add_tcase(s, tc);
+
+	tc = tu_tcase("limit", 60);
+	tcase_add_test(tc, test_thread_limit);
+	tcase_add_test(tc, test_thread_limit_under);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return tu_run_suite(syscall_suite());
+}

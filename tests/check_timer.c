@@ -1,0 +1,459 @@
+/*
+ * check_timer.c - the runtime's timers: gs_sleep (accuracy, ten thousand
+ * sleepers, no thread per sleeper), channel timers and tickers (gs_timer_new,
+ * gs_timer_stop, gs_timer_reset, gs_ticker_new, in gs_select), and timers that
+ * live through GOMAXPROCS changes.
+ */
+#define _GNU_SOURCE
+#include <stdlib.h>
+
+#include "testutil.h"
+
+#define MS(x) ((int64_t)(x) * 1000000)
+/* Timing slack: 2 noisy cores, and sanitizer builds are slower. */
+#define SLACK MS(TU_SANITIZED ? 500 : 200)
+
+static int64_t
+max_i64(int64_t a, int64_t b)
+{
+	return a > b ? a : b;
+}
+
+/* ---- gs_sleep ------------------------------------------------------------------------- */
+
+START_TEST(test_sleep_outside)
+{
+	ck_assert_int_eq(gs_sleep(MS(1)), GS_ENOTRUN);
+	ck_assert_int_eq(gs_sleep(0), GS_ENOTRUN);
+	ck_assert_ptr_null(gs_timer_new(MS(1)));
+	ck_assert_ptr_null(gs_ticker_new(MS(1), MS(1)));
+	ck_assert(!gs_timer_stop(NULL));
+	ck_assert_ptr_null(gs_timer_chan(NULL));
+	gs_timer_free(NULL);
+	ck_assert(gs_nanotime() > 0);
+}
+END_TEST
+
+GS_MAIN_TEST(test_sleep_accuracy, 2)
+{
+	int64_t worst = 0;
+
+	for (int i = 0; i < 5; i++) {
+		int64_t t0 = gs_nanotime();
+		ck_assert_int_eq(gs_sleep(MS(20)), 0);
+		int64_t el = gs_nanotime() - t0;
+		ck_assert_msg(el >= MS(20), "gs_sleep(20 ms) returned after %lld ns",
+		    (long long)el);
+		ck_assert_msg(el < MS(20) + SLACK, "gs_sleep(20 ms) took %lld ms",
+		    (long long)(el / MS(1)));
+		worst = max_i64(worst, el);
+	}
+	/* ns <= 0 only yields. */
+	int64_t t0 = gs_nanotime();
+	ck_assert_int_eq(gs_sleep(0), 0);
+	ck_assert_int_eq(gs_sleep(-MS(1000)), 0);
+	ck_assert_msg(gs_nanotime() - t0 < SLACK, "gs_sleep(0/-1s) slept");
+	(void)worst;
+}
+
+/* Several sleepers of different lengths on procs=1 wake in order of their
+ * deadlines, each no earlier than asked. */
+#define ORDER_N 8
+static int order_log[ORDER_N];
+static _Atomic int order_pos;
+
+static void
+order_sleeper(void *arg)
+{
+	intptr_t i = (intptr_t)arg;
+	int64_t want = MS(15) * (ORDER_N - i), t0 = gs_nanotime();
+
+	gs_sleep(want);
+	ck_assert_int_ge(gs_nanotime() - t0, want);
+	order_log[atomic_fetch_add(&order_pos, 1)] = (int)i;
+}
+
+GS_MAIN_TEST(test_sleep_order, 1)
+{
+	for (intptr_t i = 0; i < ORDER_N; i++)
+		TU_GO(order_sleeper, (void *)i);
+	while (atomic_load(&order_pos) < ORDER_N)
+		gs_sleep(MS(5));
+	for (int k = 0; k < ORDER_N; k++)
+		ck_assert_msg(order_log[k] == ORDER_N - 1 - k,
+		    "wake %d was sleeper %d, want %d", k, order_log[k], ORDER_N - 1 - k);
+}
+
+/* ---- ten thousand sleepers -------------------------------------------------------------- */
+
+#define MANY_SLEEPERS 10000
+
+struct sleeper_slot {
+	_Atomic int woke;
+	int64_t asked, slept;
+};
+
+static struct sleeper_slot sleepers[MANY_SLEEPERS];
+static gs_waitgroup sleepers_wg;
+
+static int64_t
+sleeper_ns(int i)
+{
+	/* A fixed pseudo-random 1..50 ms per index. */
+	uint32_t h = (uint32_t)i * 2654435761u;
+	h ^= h >> 15;
+	return MS(1 + (int)(h % 50));
+}
+
+static void
+sleeper(void *arg)
+{
+	intptr_t i = (intptr_t)arg;
+	int64_t t0 = gs_nanotime();
+
+	sleepers[i].asked = sleeper_ns((int)i);
+	ck_assert_int_eq(gs_sleep(sleepers[i].asked), 0);
+	sleepers[i].slept = gs_nanotime() - t0;
+	atomic_fetch_add(&sleepers[i].woke, 1);
+	TU_WG_DONE(&sleepers_wg);
+}
+
+GS_MAIN_TEST(test_many_sleepers, 2)
+{
+	int n = TU_SANITIZED ? 2000 : MANY_SLEEPERS;
+	gs_stats st0, st;
+	int maxthreads = 0;
+
+	ck_assert_int_eq(gs_read_stats(&st0), 0);
+	TU_WG_ADD(&sleepers_wg, n);
+	for (intptr_t i = 0; i < n; i++)
+		TU_GO_STACK(sleeper, (void *)i, 16384);
+	/* Sample the thread count while they sleep (bounded by the test timeout). */
+	int main_sleeps = 0;
+	for (;;) {
+		ck_assert_int_eq(gs_read_stats(&st), 0);
+		if (st.threads > maxthreads)
+			maxthreads = st.threads;
+		bool all = true;
+		for (int i = 0; i < n && all; i++)
+			all = atomic_load(&sleepers[i].woke) != 0;
+		if (all)
+			break;
+		gs_sleep(MS(2));
+		main_sleeps++;
+	}
+	gs_wg_wait(&sleepers_wg);
+	ck_assert_int_eq(tu_wait_numgoroutine(1, TU_SEC(10)), 1);
+	for (int i = 0; i < n; i++) {
+		ck_assert_msg(atomic_load(&sleepers[i].woke) == 1, "sleeper %d woke %d times", i,
+		    atomic_load(&sleepers[i].woke));
+		ck_assert_msg(sleepers[i].slept >= sleepers[i].asked,
+		    "sleeper %d asked %lld ns, woke after %lld", i,
+		    (long long)sleepers[i].asked, (long long)sleepers[i].slept);
+	}
+	ck_assert_msg(maxthreads <= 2 + 3, "%d threads while sleeping on 2 Ps", maxthreads);
+	ck_assert_int_eq(gs_read_stats(&st), 0);
+	/* Every sleep is one timer firing, once. */
+	ck_assert_msg(st.timers_fired - st0.timers_fired == (uint64_t)(n + main_sleeps),
+	    "timers_fired grew by %" PRIu64 ", want %d sleepers + %d main sleeps",
+	    st.timers_fired - st0.timers_fired, n, main_sleeps);
+}
+
+/* A thousand goroutines asleep for 200 ms at once hold no thread each. */
+static gs_waitgroup nothread_wg;
+
+static void
+long_sleeper(void *arg)
+{
+	(void)arg;
+	gs_sleep(MS(200));
+	TU_WG_DONE(&nothread_wg);
+}
+
+GS_MAIN_TEST(test_sleep_no_threads, 2)
+{
+	gs_stats st0, st;
+	int n = TU_SANITIZED ? 300 : 1000;
+
+	ck_assert_int_eq(gs_read_stats(&st0), 0);
+	TU_WG_ADD(&nothread_wg, n);
+	for (int i = 0; i < n; i++)
+		TU_GO_STACK(long_sleeper, NULL, 16384);
+	ck_assert_int_eq(tu_wait_waiting(GS_WAIT_SLEEP, n, TU_SEC(5)), n);
+	for (int k = 0; k < 10; k++) {
+		ck_assert_int_eq(gs_read_stats(&st), 0);
+		ck_assert_int_ge(st.by_waitreason[GS_WAIT_SLEEP], 1);
+		ck_assert_msg(st.threads <= st.gomaxprocs + 3, "%d threads, %d Ps, %d asleep",
+		    st.threads, st.gomaxprocs, st.by_waitreason[GS_WAIT_SLEEP]);
+		gs_sleep(MS(5));
+	}
+	gs_wg_wait(&nothread_wg);
+	ck_assert_int_eq(gs_read_stats(&st), 0);
+	ck_assert_msg(st.threads_created - st0.threads_created <= 3,
+	    "%" PRIu64 " threads created for sleepers", st.threads_created - st0.threads_created);
+}
+
+/* ---- channel timers --------------------------------------------------------------------- */
+
+GS_MAIN_TEST(test_timer_select, 2)
+{
+	gs_chan *other = gs_chan_make(sizeof(int), 0);
+	int64_t t0 = gs_nanotime(), fired = 0;
+	int dummy = 0;
+	gs_timer *tm = gs_timer_new(MS(30));
+
+	ck_assert_ptr_nonnull(other);
+	ck_assert_ptr_nonnull(tm);
+	ck_assert_ptr_nonnull(gs_timer_chan(tm));
+	ck_assert_uint_eq(gs_chan_cap(gs_timer_chan(tm)), 1);
+	gs_select_case cs[2] = {
+		{ .chan = other, .dir = GS_SELECT_RECV, .elem = &dummy },
+		{ .chan = gs_timer_chan(tm), .dir = GS_SELECT_RECV, .elem = &fired },
+	};
+	/* Nothing is ready yet. */
+	ck_assert_int_eq(gs_select(cs, 2, true, NULL), -1);
+	int idx = gs_select(cs, 2, false, NULL);
+	int64_t el = gs_nanotime() - t0;
+	ck_assert_int_eq(idx, 1);
+	ck_assert(cs[1].ok);
+	ck_assert_msg(el >= MS(30) && el < MS(30) + SLACK, "timer fired after %lld ms",
+	    (long long)(el / MS(1)));
+	/* The value is the nanotime it fired at. */
+	ck_assert_msg(fired >= t0 + MS(30) && fired <= gs_nanotime(),
+	    "fire time %lld, started %lld", (long long)fired, (long long)t0);
+	/* Once only. */
+	gs_sleep(MS(60));
+	ck_assert_int_eq(gs_chan_tryrecv(gs_timer_chan(tm), NULL), 0);
+	ck_assert_uint_eq(gs_chan_len(gs_timer_chan(tm)), 0);
+	ck_assert(!gs_timer_stop(tm));   /* already fired */
+	gs_timer_free(tm);
+	gs_chan_free(other);
+}
+
+static void
+send_one(void *arg)
+{
+	int v = 7;
+
+	ck_assert_int_eq(gs_chan_send(arg, &v), 0);
+}
+
+/* The other case wins when it is ready first; the timer still fires later. */
+GS_MAIN_TEST(test_timer_select_other, 2)
+{
+	gs_chan *other = gs_chan_make(sizeof(int), 0);
+	int64_t fired = 0;
+	int v = 0;
+	gs_timer *tm = gs_timer_new(MS(100));
+
+	ck_assert_ptr_nonnull(tm);
+	TU_GO(send_one, other);
+	gs_select_case cs[2] = {
+		{ .chan = gs_timer_chan(tm), .dir = GS_SELECT_RECV, .elem = &fired },
+		{ .chan = other, .dir = GS_SELECT_RECV, .elem = &v },
+	};
+	int64_t t0 = gs_nanotime();
+	ck_assert_int_eq(gs_select(cs, 2, false, NULL), 1);
+	ck_assert_int_eq(v, 7);
+	ck_assert_int_lt(gs_nanotime() - t0, MS(100));
+	ck_assert_int_eq(gs_chan_recv(gs_timer_chan(tm), &fired), 1);
+	ck_assert_int_ge(fired, t0);
+	gs_timer_free(tm);
+	gs_chan_free(other);
+}
+
+GS_MAIN_TEST(test_timer_stop, 2)
+{
+	gs_timer *tm = gs_timer_new(MS(50));
+	gs_stats st0, st;
+
+	ck_assert_ptr_nonnull(tm);
+	ck_assert_ptr_null(gs_timer_new(-1));
+	ck_assert_ptr_null(gs_ticker_new(MS(1), -1));
+	ck_assert_int_eq(gs_read_stats(&st0), 0);
+	ck_assert(gs_timer_stop(tm));       /* pending */
+	ck_assert(!gs_timer_stop(tm));      /* no longer */
+	gs_sleep(MS(120));
+	ck_assert_int_eq(gs_chan_tryrecv(gs_timer_chan(tm), NULL), 0);
+	ck_assert_int_eq(gs_read_stats(&st), 0);
+	/* Only main's own sleep fired. */
+	ck_assert_uint_eq(st.timers_fired - st0.timers_fired, 1);
+	gs_timer_free(tm);
+
+	/* Freeing a pending timer stops it too (nothing to observe but no crash later). */
+	tm = gs_timer_new(MS(10));
+	ck_assert_ptr_nonnull(tm);
+	gs_timer_free(tm);
+	gs_sleep(MS(30));
+}
+
+GS_MAIN_TEST(test_ticker, 2)
+{
+	enum { TICKS = 10 };
+	int64_t period = MS(10), ticks[TICKS];
+	int64_t t0 = gs_nanotime();
+	gs_timer *tk = gs_ticker_new(period, period);
+
+	ck_assert_ptr_nonnull(tk);
+	for (int i = 0; i < TICKS; i++) {
+		ck_assert_int_eq(gs_chan_recv(gs_timer_chan(tk), &ticks[i]), 1);
+		ck_assert_msg(ticks[i] >= t0 + (i + 1) * period,
+		    "tick %d at +%lld ms, want >= %d ms", i, (long long)((ticks[i] - t0) / MS(1)),
+		    (i + 1) * 10);
+		if (i > 0)
+			ck_assert_int_gt(ticks[i], ticks[i - 1]);
+	}
+	int64_t el = gs_nanotime() - t0;
+	ck_assert_msg(el < TICKS * period + 2 * SLACK, "%d ticks of 10 ms took %lld ms", TICKS,
+	    (long long)(el / MS(1)));
+	ck_assert(gs_timer_stop(tk));   /* a ticker stays pending */
+	gs_sleep(3 * period);
+	/* At most one tick got buffered before the stop; then nothing more. */
+	(void)gs_chan_tryrecv(gs_timer_chan(tk), NULL);
+	gs_sleep(3 * period);
+	ck_assert_int_eq(gs_chan_tryrecv(gs_timer_chan(tk), NULL), 0);
+	gs_timer_free(tk);
+
+	/* A slow reader: the channel holds one tick, later ones are dropped, none queue up. */
+	tk = gs_ticker_new(MS(1), MS(1));
+	ck_assert_ptr_nonnull(tk);
+	gs_sleep(MS(30));
+	ck_assert_uint_eq(gs_chan_len(gs_timer_chan(tk)), 1);
+	ck_assert_int_eq(gs_chan_tryrecv(gs_timer_chan(tk), NULL), 1);
+	gs_timer_free(tk);
+}
+
+GS_MAIN_TEST(test_timer_reset, 2)
+{
+	gs_timer *tm = gs_timer_new(TU_SEC(1));
+	int64_t t0, el, v;
+
+	ck_assert_ptr_nonnull(tm);
+	ck_assert_int_eq(gs_timer_reset(tm, -1), GS_EINVAL);
+	ck_assert_int_eq(gs_timer_reset(NULL, 1), GS_EINVAL);
+	/* Pending: earlier. */
+	t0 = gs_nanotime();
+	ck_assert_int_eq(gs_timer_reset(tm, MS(20)), 1);
+	ck_assert_int_eq(gs_chan_recv(gs_timer_chan(tm), &v), 1);
+	el = gs_nanotime() - t0;
+	ck_assert_msg(el >= MS(20) && el < MS(20) + SLACK, "reset timer fired after %lld ms",
+	    (long long)(el / MS(1)));
+	/* Fired: re-armed, fires again. */
+	t0 = gs_nanotime();
+	ck_assert_int_eq(gs_timer_reset(tm, MS(20)), 0);
+	ck_assert_int_eq(gs_chan_recv(gs_timer_chan(tm), &v), 1);
+	ck_assert_int_ge(v, t0 + MS(20));
+	/* Stopped: re-armed. */
+	ck_assert_int_eq(gs_timer_reset(tm, TU_SEC(10)), 0);
+	ck_assert(gs_timer_stop(tm));
+	ck_assert_int_eq(gs_timer_reset(tm, MS(10)), 0);
+	ck_assert_int_eq(gs_chan_recv(gs_timer_chan(tm), &v), 1);
+	/* Pending: later.  It must not fire at the old time. */
+	t0 = gs_nanotime();
+	ck_assert_int_eq(gs_timer_reset(tm, MS(10)), 0);
+	ck_assert_int_eq(gs_timer_reset(tm, MS(80)), 1);
+	gs_sleep(MS(40));
+	ck_assert_int_eq(gs_chan_tryrecv(gs_timer_chan(tm), NULL), 0);
+	ck_assert_int_eq(gs_chan_recv(gs_timer_chan(tm), &v), 1);
+	ck_assert_int_ge(v, t0 + MS(80));
+	gs_timer_free(tm);
+}
+
+/* ---- timers across GOMAXPROCS changes ------------------------------------------------------ */
+
+#define RESIZE_SLEEPERS 400
+#define RESIZE_TIMERS 40
+
+static _Atomic int resize_woke[RESIZE_SLEEPERS];
+static _Atomic int resize_early;
+static _Atomic int timer_got[RESIZE_TIMERS];
+static gs_waitgroup resize_wg;
+
+static void
+resize_sleeper(void *arg)
+{
+	intptr_t i = (intptr_t)arg;
+	int64_t want = MS(40 + (i % 20) * 10), t0 = gs_nanotime();
+
+	gs_sleep(want);
+	if (gs_nanotime() - t0 < want)
+		atomic_fetch_add(&resize_early, 1);
+	atomic_fetch_add(&resize_woke[i], 1);
+	TU_WG_DONE(&resize_wg);
+}
+
+/* A channel timer made on whichever P this goroutine runs on. */
+static void
+resize_timer_waiter(void *arg)
+{
+	intptr_t i = (intptr_t)arg;
+	int64_t t0 = gs_nanotime(), v = 0;
+	gs_timer *tm = gs_timer_new(MS(50 + (i % 10) * 15));
+
+	ck_assert_ptr_nonnull(tm);
+	ck_assert_int_eq(gs_chan_recv(gs_timer_chan(tm), &v), 1);
+	if (v < t0 + MS(50 + (i % 10) * 15))
+		atomic_fetch_add(&resize_early, 1);
+	gs_timer_free(tm);
+	atomic_fetch_add(&timer_got[i], 1);
+	TU_WG_DONE(&resize_wg);
+}
+
+GS_MAIN_TEST(test_timers_survive_procresize, 8)
+{
+	TU_WG_ADD(&resize_wg, RESIZE_SLEEPERS + RESIZE_TIMERS);
+	for (intptr_t i = 0; i < RESIZE_SLEEPERS; i++) {
+		TU_GO_STACK(resize_sleeper, (void *)i, 16384);
+		if (i % 50 == 0)
+			gs_yield();   /* spread them over the Ps */
+	}
+	for (intptr_t i = 0; i < RESIZE_TIMERS; i++) {
+		TU_GO(resize_timer_waiter, (void *)i);
+		gs_yield();
+	}
+	/* While they sleep (the shortest asks 40 ms). */
+	ck_assert_int_eq(gs_set_gomaxprocs(1), 8);
+	ck_assert_int_eq(gs_gomaxprocs(), 1);
+	gs_sleep(MS(15));
+	ck_assert_int_eq(gs_set_gomaxprocs(4), 1);
+	ck_assert_int_eq(gs_gomaxprocs(), 4);
+	gs_wg_wait(&resize_wg);
+	for (int i = 0; i < RESIZE_SLEEPERS; i++)
+		ck_assert_msg(atomic_load(&resize_woke[i]) == 1, "sleeper %d woke %d times", i,
+		    atomic_load(&resize_woke[i]));
+	for (int i = 0; i < RESIZE_TIMERS; i++)
+		ck_assert_int_eq(atomic_load(&timer_got[i]), 1);
+	ck_assert_int_eq(atomic_load(&resize_early), 0);
+	ck_assert_int_eq(tu_wait_numgoroutine(1, TU_SEC(10)), 1);
+}
+
+static Suite *
+timer_suite(void)
+{
+	Suite *s = suite_create("timer");
+	TCase *tc;
+
+	tc = tu_tcase("sleep", 60);
+	tcase_add_test(tc, test_sleep_outside);
+	tcase_add_test(tc, test_sleep_accuracy);
+	tcase_add_test(tc, test_sleep_order);
+	tcase_add_test(tc, test_many_sleepers);
+	tcase_add_test(tc, test_sleep_no_threads);
+	suite_add_tcase(s, tc);
+
+	tc = tu_tcase("timers", 30);
+	tcase_add_test(tc, test_timer_select);
+	tcase_add_test(tc, test_timer_select_other);
+	tcase_add_test(tc, test_timer_stop);
+	tcase_add_test(tc, test_ticker);
+	tcase_add_test(tc, test_timer_reset);
+	tcase_add_test(tc, test_timers_survive_procresize);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return tu_run_suite(timer_suite());
+}
