@@ -78,7 +78,11 @@ typedef struct gs_attr {
 	size_t stack_size;   /* 0 = runtime default; rounded up to a power of two
 	                        between 2 KiB and 8 MiB.  Sizes of 4 KiB and less use
 	                        the small-stack class (no guard page; overflow caught
-	                        by a canary checked at every switch). */
+	                        by a canary checked at every switch).  Such goroutines
+	                        must call nothing stack-hungry (stdio), and programs
+	                        using them must link with -Wl,-z,now (gsched.pc says
+	                        so): lazy symbol binding runs on the caller's stack
+	                        and needs more than 2 KiB on CPUs with AVX-512. */
 } gs_attr;
 
 /*

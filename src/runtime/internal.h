@@ -76,10 +76,11 @@ gs__stack_canary(size_t size)
 	return size <= GS_SMALL_STACK_MAX ? GS_STACK_CANARY : 0;
 }
 
-/* Fields one thread writes and others peek at (sysmon, observers): relaxed
- * atomic loads and stores, plain moves on x86-64 and aarch64. */
-#define GS_LOAD(x) atomic_load_explicit(&(x), memory_order_relaxed)
-#define GS_STORE(x, v) atomic_store_explicit(&(x), (v), memory_order_relaxed)
+/* Fields one thread writes and others peek at (sysmon, observers).  Acquire
+ * and release, so a pointer read this way (a P's M, an M's G) comes with the
+ * writes that initialised what it points to; plain moves on x86-64. */
+#define GS_LOAD(x) atomic_load_explicit(&(x), memory_order_acquire)
+#define GS_STORE(x, v) atomic_store_explicit(&(x), (v), memory_order_release)
 #define GS_INC(x) GS_STORE(x, GS_LOAD(x) + 1)
 
 #define gs_likely(x) __builtin_expect(!!(x), 1)
