@@ -1234,15 +1234,28 @@ gosched_m(gs_g *gp)
 	gs__casgstatus(gp, GS_G_RUNNING, GS_G_RUNNABLE);
 	gs__dropg(mp);
 	stat_inc(&pp->global_puts);
+	/* Fast path: with nothing local (as the owner sees it: others only ever
+	 * take from this queue), no timers and no stop-the-world pending,
+	 * findrunnable would go straight to this same global queue, so take its
+	 * head now, under the lock the put already holds. */
+	bool local = atomic_load_explicit(&pp->runqhead, memory_order_relaxed) !=
+	    atomic_load_explicit(&pp->runqtail, memory_order_relaxed) ||
+	    atomic_load_explicit(&pp->runnext, memory_order_relaxed) != NULL;
+	bool fast = !local && atomic_load_explicit(&pp->timer0when, memory_order_relaxed) == 0 &&
+	    !atomic_load_explicit(&gs__sched.shutdown, memory_order_relaxed) &&
+	    !atomic_load_explicit(&gs__sched.gcwaiting, memory_order_relaxed);
 	gs__lockx(&gs__sched.lock);
 	gs__globrunqput(gp);
-	/* With an empty local queue (and no timers or stop-the-world pending),
-	 * findrunnable's next stop is this same global queue: take its head now,
-	 * under the lock we already hold, instead of locking it again there. */
-	if (gs__runqempty(pp) && atomic_load_explicit(&pp->timer0when, memory_order_relaxed) == 0 &&
-	    !atomic_load_explicit(&gs__sched.shutdown, memory_order_relaxed) &&
-	    !atomic_load_explicit(&gs__sched.gcwaiting, memory_order_relaxed))
-		next = gs__globrunqget(pp, 1);
+	if (fast) {
+		next = gs__sched.runqhead;
+		gs__sched.runqhead = next->schedlink;
+		if (gs__sched.runqhead == NULL)
+			gs__sched.runqtail = NULL;
+		next->schedlink = NULL;
+		atomic_store_explicit(&gs__sched.runqsize,
+		    atomic_load_explicit(&gs__sched.runqsize, memory_order_relaxed) - 1,
+		    memory_order_relaxed);
+	}
 	gs__unlockx(&gs__sched.lock);
 	if (next)
 		gs__execute(mp, next, false);

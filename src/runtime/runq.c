@@ -274,7 +274,8 @@ gs__globrunqget(gs_p *pp, int32_t max)
 
 	if (size == 0)
 		return NULL;
-	int32_t n = size / gs__sched.gomaxprocs + 1;
+	/* max 1 (the 1-in-61 check, a yield's fast path) needs no division. */
+	int32_t n = max == 1 ? 1 : size / gs__sched.gomaxprocs + 1;
 	if (n > size)
 		n = size;
 	if (max > 0 && n > max)
