@@ -82,6 +82,8 @@ gs__stack_canary(size_t size)
 #define GS_LOAD(x) atomic_load_explicit(&(x), memory_order_acquire)
 #define GS_STORE(x, v) atomic_store_explicit(&(x), (v), memory_order_release)
 #define GS_INC(x) GS_STORE(x, GS_LOAD(x) + 1)
+#define GS_PID(pp) ((pp) ? (pp)->id : -1)
+#define GS_MID(mp) ((mp) ? (mp)->id : -1)
 
 #define gs_likely(x) __builtin_expect(!!(x), 1)
 #define gs_unlikely(x) __builtin_expect(!!(x), 0)
@@ -209,6 +211,7 @@ struct gs_p {
 	_Atomic uint32_t schedtick; /* incremented on every scheduler call that does not inherit */
 	_Atomic uint32_t syscalltick; /* incremented on every system call */
 	_Atomic(gs_m *) m;          /* back-link to the M holding it (NULL when idle) */
+	_Atomic int64_t syscallm;   /* id of the M that took it into a system call */
 	int64_t goidcache;          /* next goroutine id to hand out, from a batch of 16 */
 	int64_t goidcacheend;
 
@@ -285,6 +288,7 @@ struct gs_m {
 	uint64_t fastrand;
 	uint64_t created_ns;
 	sigjmp_buf exitbuf;         /* mstart's frame, where mexit ends the thread */
+	struct gs_evring *evring;   /* events this M recorded (observe.c); NULL until one */
 };
 
 /* ---- the global scheduler state ---------------------------------------- */
@@ -407,7 +411,7 @@ gs__casgstatus(gs_g *gp, uint32_t from, uint32_t to)
 }
 GS_HIDDEN void gs__wakep(void);
 GS_HIDDEN void gs__fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
-GS_HIDDEN void gs__startm(gs_p *pp, bool spinning);
+GS_HIDDEN int64_t gs__startm(gs_p *pp, bool spinning); /* the M started, or -1 */
 GS_HIDDEN void gs__handoffp(gs_p *pp);
 GS_HIDDEN void gs__injectglist(gs_g *head);
 GS_HIDDEN void gs__acquirep(gs_m *mp, gs_p *pp);
@@ -567,6 +571,22 @@ gs__preempt_check(gs_g *gp)
 
 /* chan.c: a non-blocking send usable on g0 (timers): 1 sent, 0 full. */
 GS_HIDDEN int gs__chan_send_nb(gs_chan *c, const void *ep);
+
+/* ---- observe.c: the event stream ----------------------------------------- */
+
+#include "gsched/observe.h"
+
+GS_HIDDEN extern _Atomic bool gs__events_on;
+GS_HIDDEN void gs__event_emit(int kind, int p, int p2, int64_t m, int64_t m2, int64_t g,
+    int64_t arg);
+GS_HIDDEN void gs__events_reset(void);
+
+/* Record an event if recording is on: one predicted branch when it is off. */
+#define GS_EV(kind, p, p2, m, m2, g, arg)                                          \
+	do {                                                                       \
+		if (gs_unlikely(atomic_load_explicit(&gs__events_on, memory_order_relaxed))) \
+			gs__event_emit((kind), (p), (p2), (m), (m2), (g), (arg));   \
+	} while (0)
 
 /* ---- chan.c / sync.c: wait queues --------------------------------------- */
 

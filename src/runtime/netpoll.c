@@ -171,9 +171,12 @@ gs__netpoll(int64_t delay, int *count)
 	if (!gs__sched.netpollinited)
 		return NULL;
 	gs__netpoll_backend_wait(delay, &list, count);
-	if (*count)
+	if (*count) {
 		atomic_fetch_add_explicit(&gs__sched.netpoll_wakes, (uint64_t)*count,
 		    memory_order_relaxed);
+		gs_m *mp = gs__getm();
+		GS_EV(GS_EV_NETPOLL_WAKE, mp ? GS_PID(mp->p) : -1, -1, GS_MID(mp), -1, 0, *count);
+	}
 	return list;
 }
 

@@ -111,6 +111,7 @@ gs__gopreempt(void)
 	gs_m *mp = gs__getm();
 	gs_p *pp = mp->p;
 
+	GS_EV(GS_EV_PREEMPT, GS_PID(pp), -1, mp->id, -1, GS_LOAD(mp->curg)->goid, 0);
 	if (pp) {
 		_Atomic uint64_t *c = &pp->preempt_coop;
 		atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + 1,
@@ -126,6 +127,7 @@ gs__asyncpreempt2(void)
 	gs_g *gp = gs__getg();
 
 	atomic_fetch_add_explicit(&gs__sched.preempt_async, 1, memory_order_relaxed);
+	GS_EV(GS_EV_PREEMPT, GS_PID(gs__getm()->p), -1, gs__getm()->id, -1, gp->goid, 1);
 	gs_yield();
 	/* Back where the signal interrupted it: a preemptible region again. */
 	atomic_store_explicit(&gp->asyncsafe, true, memory_order_relaxed);

@@ -277,6 +277,7 @@ gs__newm(gs_p *pp, bool spinning, int64_t id)
 	if (err != 0)
 		gs__fatal("runtime: failed to create new OS thread (have %d already; %s)",
 		    gs__sched.mcount_live - 1, strerror(err));
+	GS_EV(GS_EV_M_CREATE, GS_PID(pp), -1, id, GS_MID(gs__getm()), 0, spinning);
 	atomic_fetch_add_explicit(&gs__sched.threads_created, 1, memory_order_relaxed);
 }
 
@@ -296,6 +297,7 @@ gs__stopm(gs_m *mp)
 	mput(mp);
 	gs__unlockx(&gs__sched.lock);
 	set_mstate(mp, GS_M_IDLE);
+	GS_EV(GS_EV_M_PARK, -1, -1, mp->id, -1, 0, 0);
 	gs__notesleep(&mp->park);
 	gs__noteclear(&mp->park);
 	if (mp->nextp == NULL)
@@ -310,7 +312,7 @@ gs__stopm(gs_m *mp)
  * With spinning, the caller has already counted it in nmspinning, and the M
  * starts out spinning.
  */
-void
+int64_t
 gs__startm(gs_p *pp, bool spinning)
 {
 	gs__lockx(&gs__sched.lock);
@@ -318,7 +320,7 @@ gs__startm(gs_p *pp, bool spinning)
 		if (spinning)
 			atomic_fetch_sub(&gs__sched.nmspinning, 1);
 		gs__unlockx(&gs__sched.lock);
-		return;
+		return -1;
 	}
 	if (pp == NULL) {
 		pp = gs__pidleget();
@@ -327,7 +329,7 @@ gs__startm(gs_p *pp, bool spinning)
 			/* The caller counted a spinner that will never run: undo it. */
 			if (spinning)
 				atomic_fetch_sub(&gs__sched.nmspinning, 1);
-			return;
+			return -1;
 		}
 	}
 	gs_m *nmp = gs__mget();
@@ -335,14 +337,17 @@ gs__startm(gs_p *pp, bool spinning)
 		int64_t id = gs__mreserve();
 		gs__unlockx(&gs__sched.lock);
 		gs__newm(pp, spinning, id);
-		return;
+		return id;
 	}
 	gs__unlockx(&gs__sched.lock);
 	if (nmp->spinning || nmp->nextp)
 		gs__throw("startm: idle M is spinning or has a P");
 	nmp->spinning = spinning;
 	nmp->nextp = pp;
+	int64_t id = nmp->id;
+	GS_EV(GS_EV_M_WAKE, pp->id, -1, id, GS_MID(gs__getm()), 0, spinning);
 	gs__notewakeup(&nmp->park);
+	return id;
 }
 
 /* A new M's id, counted as live from now on; past the thread limit the
@@ -367,10 +372,13 @@ gs__mreserve(void)
 void
 gs__handoffp(gs_p *pp)
 {
+	int64_t from = GS_LOAD(pp->syscallm);
+
 	/* Local or global work: start it straight away. */
 	if (!gs__runqempty(pp) || atomic_load(&gs__sched.runqsize) != 0) {
 		atomic_fetch_add_explicit(&gs__sched.handoffs, 1, memory_order_relaxed);
-		gs__startm(pp, false);
+		int64_t to = gs__startm(pp, false);
+		GS_EV(GS_EV_HANDOFF, pp->id, -1, from, to, 0, 0);
 		return;
 	}
 	/* No spinning or idle M to pick up future work: become the spinner. */
@@ -378,7 +386,8 @@ gs__handoffp(gs_p *pp)
 	if (atomic_load(&gs__sched.nmspinning) + atomic_load(&gs__sched.npidle) == 0 &&
 	    atomic_compare_exchange_strong(&gs__sched.nmspinning, &zero, 1)) {
 		atomic_fetch_add_explicit(&gs__sched.handoffs, 1, memory_order_relaxed);
-		gs__startm(pp, true);
+		int64_t to = gs__startm(pp, true);
+		GS_EV(GS_EV_HANDOFF, pp->id, -1, from, to, 0, 1);
 		return;
 	}
 	gs__lockx(&gs__sched.lock);
@@ -392,7 +401,8 @@ gs__handoffp(gs_p *pp)
 	if (gs__sched.runqsize != 0) {
 		gs__unlockx(&gs__sched.lock);
 		atomic_fetch_add_explicit(&gs__sched.handoffs, 1, memory_order_relaxed);
-		gs__startm(pp, false);
+		int64_t to = gs__startm(pp, false);
+		GS_EV(GS_EV_HANDOFF, pp->id, -1, from, to, 0, 0);
 		return;
 	}
 	/* The last running P, and nobody polls the network: someone must. */
@@ -400,12 +410,14 @@ gs__handoffp(gs_p *pp)
 	    atomic_load(&gs__sched.lastpoll) != 0 && gs__netpoll_anywaiters()) {
 		gs__unlockx(&gs__sched.lock);
 		atomic_fetch_add_explicit(&gs__sched.handoffs, 1, memory_order_relaxed);
-		gs__startm(pp, false);
+		int64_t to = gs__startm(pp, false);
+		GS_EV(GS_EV_HANDOFF, pp->id, -1, from, to, 0, 2);
 		return;
 	}
 	int64_t when = atomic_load(&pp->timer0when);
 	gs__pidleput(pp);
 	gs__unlockx(&gs__sched.lock);
+	GS_EV(GS_EV_HANDOFF, pp->id, -1, from, -1, 0, 3);
 	if (when != 0)
 		gs__wakenetpoller(when);
 }
@@ -439,6 +451,7 @@ gs__injectglist(gs_g *list)
 		gs__lockx(&gs__sched.lock);
 		gs__globrunqputbatch(head, last, k);
 		gs__unlockx(&gs__sched.lock);
+		GS_EV(GS_EV_GLOBAL_PUT, GS_PID(pp), -1, GS_MID(mp), -1, 0, k);
 		for (int i = 0; i < k && atomic_load(&gs__sched.npidle) > 0; i++)
 			gs__startm(NULL, false);
 	}
@@ -535,6 +548,7 @@ gs__execute(gs_m *mp, gs_g *gp, bool inherit)
 		bindstack(mp->p, gp);
 	GS_STORE(mp->curg, gp);
 	gp->m = mp;
+	GS_EV(GS_EV_RUN, mp->p->id, -1, mp->id, -1, gp->goid, inherit);
 	/* A request aimed at its last run is void: this is a new time slice. */
 	atomic_store_explicit(&gp->preempt, false, memory_order_relaxed);
 	gs__casgstatus(gp, GS_G_RUNNABLE, GS_G_RUNNING);
@@ -550,6 +564,8 @@ gs__dropg(gs_m *mp)
 	gs_g *gp = GS_LOAD(mp->curg);
 
 	if (gp) {
+		GS_EV(GS_EV_STOP, GS_PID(mp->p), -1, mp->id, -1, gp->goid,
+		    atomic_load_explicit(&gp->status, memory_order_relaxed));
 		gp->m = NULL;
 		GS_STORE(mp->curg, NULL);
 	}
@@ -1110,6 +1126,7 @@ gs_go_attr(void (*fn)(void *), void *arg, const gs_attr *attr)
 		return err;
 	int64_t id = gp->goid;
 	stat_inc(&pp->spawns);
+	GS_EV(GS_EV_SPAWN, pp->id, -1, mp->id, -1, id, GS_LOAD(mp->curg)->goid);
 	gs__runqput(pp, gp, true);
 	gs__wakep();
 	gs__preempt_check(GS_LOAD(mp->curg));
@@ -1131,6 +1148,7 @@ goexit0(gs_g *gp)
 
 	gs__san_finish_switch(NULL);
 	gs__casgstatus(gp, GS_G_RUNNING, GS_G_DEAD);
+	GS_EV(GS_EV_EXIT, pp->id, -1, mp->id, -1, gp->goid, 0);
 	gs__dropg(mp);
 	gp->fn = NULL;
 	gp->arg = NULL;
@@ -1166,6 +1184,8 @@ park_m(gs_g *gp)
 
 	gs__san_finish_switch(NULL);
 	gs__casgstatus(gp, GS_G_RUNNING, GS_G_WAITING);
+	GS_EV(GS_EV_PARK, GS_PID(mp->p), -1, mp->id, -1, gp->goid,
+	    atomic_load_explicit(&gp->waitreason, memory_order_relaxed));
 	gs__dropg(mp);
 	bool (*unlockf)(gs_g *, void *) = gp->parkunlock;
 	void *arg = gp->parkarg;
@@ -1218,6 +1238,7 @@ gs__goready(gs_g *gp)
 
 	atomic_store_explicit(&gp->waitreason, GS_WAIT_NONE, memory_order_relaxed);
 	gs__casgstatus(gp, GS_G_WAITING, GS_G_RUNNABLE);
+	GS_EV(GS_EV_READY, mp->p->id, -1, mp->id, -1, gp->goid, 0);
 	gs__runqput(mp->p, gp, true);
 	gs__wakep();
 }
@@ -1257,6 +1278,7 @@ gosched_m(gs_g *gp)
 		    memory_order_relaxed);
 	}
 	gs__unlockx(&gs__sched.lock);
+	GS_EV(GS_EV_GLOBAL_PUT, pp->id, -1, mp->id, -1, gp->goid, 1);
 	if (next)
 		gs__execute(mp, next, false);
 	gs__schedule();
@@ -1479,6 +1501,7 @@ free_all(void)
 	gs_m *mp = gs__sched.allm;
 	while (mp) {
 		gs_m *next = mp->alllink;
+		free(mp->evring);
 		free(mp);
 		mp = next;
 	}
@@ -1614,6 +1637,7 @@ gs_run(void (*main_fn)(void *), void *arg, const gs_config *cfg)
 		pthread_join(mp->thread, NULL);
 	err = 0;
 fail:
+	gs__events_reset();
 	gs__preempt_uninstall();
 	gs__sigsegv_uninstall();
 	gs__netpoll_fini();

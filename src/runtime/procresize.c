@@ -195,6 +195,7 @@ gs_set_gomaxprocs(int n)
 	gs__unlockx(&gs__sched.sysmonlock);
 	starttheworld(runnable);
 	gs__sched.last_stw_ns = gs__nanotime() - t0;
+	GS_EV(GS_EV_PROCRESIZE, n, old, GS_MID(gs__getm()), -1, 0, (int64_t)gs__sched.last_stw_ns);
 	atomic_fetch_add(&gs__sched.procresizes, 1);
 	pthread_mutex_unlock(&gs__sched.stwlock);
 	if (ingoroutine)

@@ -72,6 +72,7 @@ runqputslow(gs_p *pp, gs_g *gp, uint32_t head, uint32_t tail)
 	gs__lockx(&gs__sched.lock);
 	gs__globrunqputbatch(batch[0], batch[n], (int32_t)(n + 1));
 	gs__unlockx(&gs__sched.lock);
+	GS_EV(GS_EV_GLOBAL_PUT, pp->id, -1, GS_MID(gs__getm()), -1, 0, n + 1);
 	atomic_store_explicit(&pp->global_puts,
 	    atomic_load_explicit(&pp->global_puts, memory_order_relaxed) + n + 1,
 	    memory_order_relaxed);
@@ -198,6 +199,7 @@ gs__runqsteal(gs_p *pp, gs_p *p2, bool stealrunnext)
 	if (n == 0)
 		return NULL;
 	atomic_fetch_add_explicit(&p2->stolen_from, n, memory_order_relaxed);
+	GS_EV(GS_EV_STEAL, pp->id, p2->id, GS_MID(gs__getm()), -1, 0, n);
 	atomic_store_explicit(&pp->steals,
 	    atomic_load_explicit(&pp->steals, memory_order_relaxed) + 1, memory_order_relaxed);
 	atomic_store_explicit(&pp->stolen,
@@ -288,6 +290,7 @@ gs__globrunqget(gs_p *pp, int32_t max)
 	if (n - 1 > room)
 		n = room + 1;
 	atomic_store_explicit(&gs__sched.runqsize, size - n, memory_order_relaxed);
+	GS_EV(GS_EV_GLOBAL_GET, pp->id, -1, GS_MID(gs__getm()), -1, 0, n);
 	gs_g *gp = globrunqpop();
 	while (--n > 0)
 		gs__runqput(pp, globrunqpop(), false);

@@ -42,6 +42,8 @@ gs_entersyscall(void)
 	GS_INC(pp->syscalltick);
 	mp->syscalltick = GS_LOAD(pp->syscalltick);
 	mp->oldp = pp;
+	GS_STORE(pp->syscallm, mp->id);
+	GS_EV(GS_EV_SYSCALL_ENTER, pp->id, -1, mp->id, -1, gp->goid, 0);
 	GS_STORE(pp->m, NULL);
 	mp->p = NULL;
 	atomic_fetch_add_explicit(&gs__sched.insyscall, 1, memory_order_relaxed);
@@ -113,6 +115,7 @@ exitsyscall0(gs_g *gp)
 	gs_p *pp = NULL;
 
 	gs__san_finish_switch(NULL);
+	GS_EV(GS_EV_SYSCALL_EXIT, -1, -1, mp->id, -1, gp->goid, 0);
 	gs__casgstatus(gp, GS_G_SYSCALL, GS_G_RUNNABLE);
 	gs__dropg(mp);
 	gs__lockx(&gs__sched.lock);
@@ -141,6 +144,7 @@ gs_exitsyscall(void)
 	mp->oldp = NULL;
 	atomic_fetch_sub_explicit(&gs__sched.insyscall, 1, memory_order_relaxed);
 	if (exitsyscallfast(mp, oldp)) {
+		GS_EV(GS_EV_SYSCALL_EXIT, mp->p->id, GS_PID(oldp), mp->id, -1, gp->goid, 0);
 		gs__casgstatus(gp, GS_G_SYSCALL, GS_G_RUNNING);
 		atomic_store_explicit(&mp->state, GS_M_RUNNING, memory_order_relaxed);
 		gs__preempt_check(gp);

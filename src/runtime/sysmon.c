@@ -64,6 +64,7 @@ retake(int64_t now)
 			n++;
 			GS_INC(pp->syscalltick);
 			atomic_fetch_add_explicit(&gs__sched.retakes, 1, memory_order_relaxed);
+			GS_EV(GS_EV_RETAKE, pp->id, -1, GS_LOAD(pp->syscallm), -1, 0, 0);
 			gs__handoffp(pp);
 		}
 	}

@@ -175,6 +175,7 @@ gs__runtimers(gs_p *pp, int64_t now)
 		void (*f)(void *, int64_t) = t->f;
 		void *arg = t->arg;
 		gs__unlockx(&pp->timerslock);
+		GS_EV(GS_EV_TIMER_FIRE, pp->id, -1, GS_MID(gs__getm()), -1, 0, 0);
 		f(arg, now);
 		if (track)
 			atomic_store_explicit(&t->running, 0, memory_order_release);

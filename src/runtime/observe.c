@@ -1,0 +1,350 @@
+/*
+ * observe.c - snapshots and the event stream (include/gsched/observe.h).
+ *
+ * Snapshots read the scheduler's structures with the same relaxed/acquire
+ * loads sysmon uses, without any lock the scheduler's fast paths take: Ps are
+ * never freed while the runtime runs (GOMAXPROCS changes mark them dead), Ms
+ * and Gs neither, so every pointer read stays valid; values may be a few
+ * microseconds apart.
+ *
+ * Events: each M owns a ring (allocated the first time it records) that only
+ * its own thread writes; code running on no M (sysmon's thread is an M too,
+ * but gs_set_gomaxprocs may run on any thread) writes a shared ring under a
+ * lock.  A full ring drops the event and counts it.  The drainer copies from
+ * every ring, oldest first across rings.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "gsched/observe.h"
+#include "runtime/internal.h"
+
+_Atomic bool gs__events_on;
+
+#define RING_SIZE 4096   /* events per M: 192 KiB, only once it records */
+
+struct gs_evring {
+	_Atomic uint64_t head;     /* next slot to write; written by the owner */
+	_Atomic uint64_t tail;     /* next slot to read; written by the drainer */
+	_Atomic uint64_t dropped;
+	gs_event ev[RING_SIZE];
+};
+
+static struct gs_evring *globalring;  /* for threads that are not Ms */
+static gs_lock globalringlock;        /* serialises its writers */
+static gs_lock drainlock;             /* one drainer at a time */
+
+/* ---- names ------------------------------------------------------------------ */
+
+const char *
+gs_pstate_name(int state)
+{
+	static const char *const n[] = { "idle", "running", "syscall", "gcstop", "dead" };
+	return state >= 0 && state < 5 ? n[state] : "?";
+}
+
+const char *
+gs_mstate_name(int state)
+{
+	static const char *const n[] = { "running", "spinning", "idle", "sched", "syscall",
+		"netpoll", "sysmon", "dead" };
+	return state >= 0 && state < 8 ? n[state] : "?";
+}
+
+const char *
+gs_event_name(int kind)
+{
+	static const char *const n[GS_EV_NKINDS] = {
+		[GS_EV_NONE] = "none",
+		[GS_EV_SPAWN] = "spawn",
+		[GS_EV_RUN] = "run",
+		[GS_EV_STOP] = "stop",
+		[GS_EV_EXIT] = "exit",
+		[GS_EV_PARK] = "park",
+		[GS_EV_READY] = "ready",
+		[GS_EV_STEAL] = "steal",
+		[GS_EV_HANDOFF] = "handoff",
+		[GS_EV_RETAKE] = "retake",
+		[GS_EV_M_CREATE] = "m_create",
+		[GS_EV_M_PARK] = "m_park",
+		[GS_EV_M_WAKE] = "m_wake",
+		[GS_EV_SYSCALL_ENTER] = "syscall_enter",
+		[GS_EV_SYSCALL_EXIT] = "syscall_exit",
+		[GS_EV_PREEMPT] = "preempt",
+		[GS_EV_NETPOLL_WAKE] = "netpoll_wake",
+		[GS_EV_TIMER_FIRE] = "timer_fire",
+		[GS_EV_PROCRESIZE] = "procresize",
+		[GS_EV_GLOBAL_PUT] = "global_put",
+		[GS_EV_GLOBAL_GET] = "global_get",
+	};
+	return kind > 0 && kind < GS_EV_NKINDS ? n[kind] : "?";
+}
+
+/* ---- events ------------------------------------------------------------------- */
+
+void
+gs_events_enable(bool on)
+{
+	atomic_store(&gs__events_on, on);
+}
+
+bool
+gs_events_enabled(void)
+{
+	return atomic_load(&gs__events_on);
+}
+
+static struct gs_evring *
+ring_new(void)
+{
+	struct gs_evring *r = calloc(1, sizeof *r);
+
+	return r;
+}
+
+static void
+ring_put(struct gs_evring *r, const gs_event *ev)
+{
+	uint64_t h = atomic_load_explicit(&r->head, memory_order_relaxed);
+
+	if (h - atomic_load_explicit(&r->tail, memory_order_acquire) >= RING_SIZE) {
+		atomic_fetch_add_explicit(&r->dropped, 1, memory_order_relaxed);
+		return;
+	}
+	r->ev[h % RING_SIZE] = *ev;
+	atomic_store_explicit(&r->head, h + 1, memory_order_release);
+}
+
+void
+gs__event_emit(int kind, int p, int p2, int64_t m, int64_t m2, int64_t g, int64_t arg)
+{
+	gs_event ev = {
+		.time_ns = gs__nanotime(),
+		.kind = (uint16_t)kind,
+		.p = (int16_t)p,
+		.p2 = (int16_t)p2,
+		.m = m,
+		.m2 = m2,
+		.g = g,
+		.arg = arg,
+	};
+	gs_m *mp = gs__getm();
+
+	if (mp) {
+		if (mp->evring == NULL && (mp->evring = ring_new()) == NULL)
+			return;
+		ring_put(mp->evring, &ev);
+		return;
+	}
+	gs__lockx(&globalringlock);
+	if (globalring == NULL)
+		globalring = ring_new();
+	if (globalring)
+		ring_put(globalring, &ev);
+	gs__unlockx(&globalringlock);
+}
+
+/* Called by gs_run at start and end: no Ms run either time. */
+void
+gs__events_reset(void)
+{
+	atomic_store(&gs__events_on, false);
+	free(globalring);
+	globalring = NULL;
+}
+
+int
+gs_events_drain(gs_event *buf, int max, uint64_t *dropped)
+{
+	enum { MAXRINGS = 4096 };
+	struct gs_evring **rings;
+	uint64_t *pos, *end;
+	int nr = 0, n = 0;
+	uint64_t lost = 0;
+
+	if (dropped)
+		*dropped = 0;
+	if (buf == NULL || max <= 0 || !atomic_load(&gs__sched.running))
+		return 0;
+	rings = malloc(MAXRINGS * (sizeof *rings + 2 * sizeof(uint64_t)));
+	if (rings == NULL)
+		return 0;
+	pos = (uint64_t *)(rings + MAXRINGS);
+	end = pos + MAXRINGS;
+
+	gs__lockx(&drainlock);
+	gs__lockx(&gs__sched.lock);
+	gs_m *first = gs__sched.allm;
+	gs__unlockx(&gs__sched.lock);
+	gs__lockx(&globalringlock);
+	struct gs_evring *g = globalring;
+	gs__unlockx(&globalringlock);
+	for (gs_m *mp = first; mp && nr < MAXRINGS - 1; mp = mp->alllink) {
+		struct gs_evring *r = mp->evring;
+		if (r) {
+			rings[nr] = r;
+			pos[nr] = atomic_load_explicit(&r->tail, memory_order_relaxed);
+			end[nr] = atomic_load_explicit(&r->head, memory_order_acquire);
+			lost += atomic_exchange_explicit(&r->dropped, 0, memory_order_relaxed);
+			nr++;
+		}
+	}
+	if (g) {
+		rings[nr] = g;
+		pos[nr] = atomic_load_explicit(&g->tail, memory_order_relaxed);
+		end[nr] = atomic_load_explicit(&g->head, memory_order_acquire);
+		lost += atomic_exchange_explicit(&g->dropped, 0, memory_order_relaxed);
+		nr++;
+	}
+	/* Merge: each ring is in time order; take the oldest head each time. */
+	while (n < max) {
+		int best = -1;
+		for (int i = 0; i < nr; i++) {
+			if (pos[i] == end[i])
+				continue;
+			if (best < 0 ||
+			    rings[i]->ev[pos[i] % RING_SIZE].time_ns <
+			    rings[best]->ev[pos[best] % RING_SIZE].time_ns)
+				best = i;
+		}
+		if (best < 0)
+			break;
+		buf[n++] = rings[best]->ev[pos[best] % RING_SIZE];
+		pos[best]++;
+	}
+	for (int i = 0; i < nr; i++)
+		atomic_store_explicit(&rings[i]->tail, pos[i], memory_order_release);
+	gs__unlockx(&drainlock);
+	free(rings);
+	if (dropped)
+		*dropped = lost;
+	return n;
+}
+
+/* ---- snapshots ----------------------------------------------------------------- */
+
+gs_snapshot *
+gs_snapshot_new(int max_m, int runq_max)
+{
+	if (max_m <= 0)
+		max_m = 256;
+	if (runq_max < 0 || runq_max > GS_RUNQ_SIZE)
+		return NULL;
+	gs_snapshot *s = calloc(1, sizeof *s);
+	if (s == NULL)
+		return NULL;
+	s->max_p = GS_MAX_PROCS;
+	s->max_m = max_m;
+	s->runq_max = runq_max;
+	s->p = calloc((size_t)s->max_p, sizeof *s->p);
+	s->m = calloc((size_t)max_m, sizeof *s->m);
+	s->runq_store = runq_max ? calloc((size_t)s->max_p * (size_t)runq_max, sizeof *s->runq_store)
+	    : NULL;
+	if (s->p == NULL || s->m == NULL || (runq_max && s->runq_store == NULL)) {
+		gs_snapshot_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void
+gs_snapshot_free(gs_snapshot *s)
+{
+	if (s == NULL)
+		return;
+	free(s->p);
+	free(s->m);
+	free(s->runq_store);
+	free(s);
+}
+
+static void
+snap_g(gs_snap_g *out, gs_g *gp)
+{
+	if (gp == NULL) {
+		out->id = 0;
+		out->label[0] = '\0';
+		return;
+	}
+	out->id = gp->goid;
+	/* The label may change under us if the G is reused: copy, terminate. */
+	memcpy(out->label, gp->label, GS_LABEL_MAX);
+	out->label[GS_LABEL_MAX - 1] = '\0';
+}
+
+/* Reads Ps, Ms and Gs while they change (see the header): exempt from TSan
+ * for the plain fields it peeks at, as schedtrace is. */
+__attribute__((no_sanitize("thread"))) int
+gs_snapshot_take(gs_snapshot *s)
+{
+	if (s == NULL)
+		return GS_EINVAL;
+	uint64_t t0 = gs__nanotime();
+	int err = gs_read_stats(&s->stats);
+	if (err)
+		return err;
+	s->time_ns = t0;
+
+	int np = gs__sched.gomaxprocs;
+	if (np > s->max_p)
+		np = s->max_p;
+	for (int i = 0; i < np; i++) {
+		gs_p *pp = gs__sched.allp[i];
+		gs_snap_p *o = &s->p[i];
+		o->id = i;
+		o->status = (int)atomic_load_explicit(&pp->status, memory_order_acquire);
+		gs_m *mp = GS_LOAD(pp->m);
+		o->m = mp ? mp->id : -1;
+		gs_g *gp = mp ? GS_LOAD(mp->curg) : NULL;
+		snap_g(&o->curg, gp);
+		o->curg_status = gp ? (int)atomic_load_explicit(&gp->status, memory_order_relaxed) : 0;
+		uint32_t tick = GS_LOAD(pp->schedtick);
+		o->schedtick = tick;
+		o->syscalltick = GS_LOAD(pp->syscalltick);
+		o->slice_ns = gp && pp->sm_schedtick == tick && pp->sm_schedwhen ?
+		    t0 - (uint64_t)pp->sm_schedwhen : 0;
+		snap_g(&o->runnext, atomic_load_explicit(&pp->runnext, memory_order_acquire));
+		uint32_t head = atomic_load_explicit(&pp->runqhead, memory_order_acquire);
+		uint32_t tail = atomic_load_explicit(&pp->runqtail, memory_order_acquire);
+		uint32_t len = tail - head;
+		if (len > GS_RUNQ_SIZE)
+			len = 0; /* torn read while racing a thief */
+		o->runq_len = len;
+		o->runq = s->runq_store ? &s->runq_store[(size_t)i * (size_t)s->runq_max] : NULL;
+		uint32_t listed = len < (uint32_t)s->runq_max ? len : (uint32_t)s->runq_max;
+		for (uint32_t k = 0; k < listed; k++)
+			snap_g(&o->runq[k], atomic_load_explicit(&pp->runq[(head + k) % GS_RUNQ_SIZE],
+			    memory_order_relaxed));
+		o->runq_listed = listed;
+		o->timers = pp->ntimers;
+		o->steals = atomic_load_explicit(&pp->steals, memory_order_relaxed);
+		o->stolen = atomic_load_explicit(&pp->stolen, memory_order_relaxed);
+		o->stolen_from = atomic_load_explicit(&pp->stolen_from, memory_order_relaxed);
+		o->spawns = atomic_load_explicit(&pp->spawns, memory_order_relaxed);
+		o->syscalls = atomic_load_explicit(&pp->syscalls, memory_order_relaxed);
+	}
+	s->np = np;
+
+	gs__lockx(&gs__sched.lock);
+	gs_m *first = gs__sched.allm;
+	s->nm_total = gs__sched.mcount_live;
+	gs__unlockx(&gs__sched.lock);
+	int nm = 0;
+	for (gs_m *mp = first; mp && nm < s->max_m; mp = mp->alllink) {
+		uint32_t st = atomic_load_explicit(&mp->state, memory_order_relaxed);
+		if (st == GS_M_DEAD)
+			continue;
+		gs_snap_m *o = &s->m[nm++];
+		o->id = mp->id;
+		o->state = (int)st;
+		gs_p *pp = mp->p;
+		o->p = pp ? pp->id : -1;
+		gs_g *gp = GS_LOAD(mp->curg);
+		o->curg = gp ? gp->goid : 0;
+		o->spinning = mp->spinning;
+		o->created_ns = mp->created_ns;
+	}
+	s->nm = nm;
+	s->take_ns = gs__nanotime() - t0;
+	return 0;
+}
