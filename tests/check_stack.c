@@ -576,6 +576,8 @@ GS_MAIN_TEST(test_many_small_parked, 2)
 	static struct park pk;
 	int n = TU_SANITIZED ? NPARK / 5 : NPARK;
 	size_t stack = TU_SANITIZED ? 64 * 1024 : 2048;
+	if (n > TU_LIVE_MAX)
+		n = TU_LIVE_MAX;
 	gs_stats st;
 
 	pk.gate = gs_chan_make(0, 0);

@@ -36,6 +36,16 @@
 #define TU_SCALE(n) (n)
 #endif
 
+/* ThreadSanitizer gives every goroutine a fiber and counts fibers against its
+ * thread limit (8128): tests with more live goroutines than that scale down. */
+#if defined(__SANITIZE_THREAD__)
+#define TU_TSAN 1
+#define TU_LIVE_MAX 4000
+#else
+#define TU_TSAN 0
+#define TU_LIVE_MAX 100000000
+#endif
+
 #define TU_UNUSED __attribute__((unused))
 
 static inline uint64_t TU_UNUSED

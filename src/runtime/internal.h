@@ -319,9 +319,13 @@ struct gs_sched {
 	_Atomic int32_t npidle;
 	_Atomic int32_t nmspinning;
 
-	/* Global run queue (guarded by lock). */
-	gs_g *runqhead, *runqtail;
-	_Atomic int32_t runqsize;
+	/* Global run queue (guarded by lock): a ring of G pointers that doubles
+	 * when full, so moving a batch copies pointers instead of walking a
+	 * linked list through Gs whose cache lines live on other CPUs. */
+	gs_g **gq;
+	uint32_t gqcap;             /* a power of two, or 0 before the first put */
+	uint32_t gqhead;            /* index of the oldest */
+	_Atomic int32_t runqsize;   /* its length; peeked at without the lock */
 
 	/* Dead Gs waiting for reuse beyond the per-P lists, by stack class. */
 	gs_lock gflock;
@@ -454,7 +458,11 @@ GS_HIDDEN int gs__runqdrain(gs_p *pp, gs_g **head, gs_g **tail);
 /* Global queue: caller holds sched.lock. */
 GS_HIDDEN void gs__globrunqput(gs_g *gp);
 GS_HIDDEN void gs__globrunqputhead(gs_g *gp);
-GS_HIDDEN void gs__globrunqputbatch(gs_g *head, gs_g *tail, int32_t n);
+GS_HIDDEN void gs__globrunqputbatch(gs_g *head, gs_g *tail, int32_t n); /* a schedlink list */
+GS_HIDDEN void gs__globrunqputarray(gs_g *const *gs, int32_t n);
+GS_HIDDEN gs_g *gs__globrunqpop(void);      /* oldest, or NULL */
+GS_HIDDEN gs_g *gs__globrunqat(int32_t i);  /* i-th oldest (tests, observers) */
+GS_HIDDEN void gs__globrunq_free(void);
 /* Take a batch of min(size/gomaxprocs+1, max (if > 0), 128, free slots) from the
  * global queue: returns the first and puts the rest on pp's local queue. */
 GS_HIDDEN gs_g *gs__globrunqget(gs_p *pp, int32_t max);

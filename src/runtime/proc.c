@@ -1267,16 +1267,8 @@ gosched_m(gs_g *gp)
 	    !atomic_load_explicit(&gs__sched.gcwaiting, memory_order_relaxed);
 	gs__lockx(&gs__sched.lock);
 	gs__globrunqput(gp);
-	if (fast) {
-		next = gs__sched.runqhead;
-		gs__sched.runqhead = next->schedlink;
-		if (gs__sched.runqhead == NULL)
-			gs__sched.runqtail = NULL;
-		next->schedlink = NULL;
-		atomic_store_explicit(&gs__sched.runqsize,
-		    atomic_load_explicit(&gs__sched.runqsize, memory_order_relaxed) - 1,
-		    memory_order_relaxed);
-	}
+	if (fast)
+		next = gs__globrunqpop();
 	gs__unlockx(&gs__sched.lock);
 	GS_EV(GS_EV_GLOBAL_PUT, pp->id, -1, mp->id, -1, gp->goid, 1);
 	if (next)
@@ -1557,8 +1549,7 @@ gs_run(void (*main_fn)(void *), void *arg, const gs_config *cfg)
 	gs__sched.pidle = NULL;
 	atomic_store(&gs__sched.npidle, 0);
 	atomic_store(&gs__sched.nmspinning, 0);
-	gs__sched.runqhead = gs__sched.runqtail = NULL;
-	atomic_store(&gs__sched.runqsize, 0);
+	gs__globrunq_free();
 	memset(gs__sched.gfree, 0, sizeof gs__sched.gfree);
 	for (int k = 0; k <= GS_GFREE_NOSTACK; k++)
 		atomic_store(&gs__sched.gfreecnt[k], 0);
@@ -1638,6 +1629,7 @@ gs_run(void (*main_fn)(void *), void *arg, const gs_config *cfg)
 	err = 0;
 fail:
 	gs__events_reset();
+	gs__globrunq_free();
 	gs__preempt_uninstall();
 	gs__sigsegv_uninstall();
 	gs__netpoll_fini();

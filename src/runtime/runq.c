@@ -8,6 +8,8 @@
  * runnext is a single slot in front of the ring, set by the owner and taken by
  * CAS by the owner or, in the last steal round, by a thief.
  */
+#include <stdlib.h>
+
 #include "runtime/internal.h"
 
 #define RUNQ_MASK (GS_RUNQ_SIZE - 1)
@@ -65,12 +67,9 @@ runqputslow(gs_p *pp, gs_g *gp, uint32_t head, uint32_t tail)
 	if (!cas_rel(&pp->runqhead, head, head + n))
 		return false;
 	batch[n] = gp;
-	for (uint32_t i = 0; i < n; i++)
-		batch[i]->schedlink = batch[i + 1];
-	gp->schedlink = NULL;
 
 	gs__lockx(&gs__sched.lock);
-	gs__globrunqputbatch(batch[0], batch[n], (int32_t)(n + 1));
+	gs__globrunqputarray(batch, (int32_t)(n + 1));
 	gs__unlockx(&gs__sched.lock);
 	GS_EV(GS_EV_GLOBAL_PUT, pp->id, -1, GS_MID(gs__getm()), -1, 0, n + 1);
 	atomic_store_explicit(&pp->global_puts,
@@ -217,56 +216,110 @@ gs__runqsteal(gs_p *pp, gs_p *p2, bool stealrunnext)
 
 /* ---- global run queue: all callers hold sched.lock ---------------------- */
 
+static inline int32_t
+gqlen(void)
+{
+	return atomic_load_explicit(&gs__sched.runqsize, memory_order_relaxed);
+}
+
+static inline void
+gqsetlen(int32_t n)
+{
+	atomic_store_explicit(&gs__sched.runqsize, n, memory_order_relaxed);
+}
+
+/* Room for n more. */
+static void
+gqreserve(int32_t n)
+{
+	uint32_t len = (uint32_t)gqlen(), cap = gs__sched.gqcap;
+
+	if (len + (uint32_t)n <= cap)
+		return;
+	uint32_t ncap = cap ? cap : 1024;
+	while (ncap < len + (uint32_t)n)
+		ncap *= 2;
+	gs_g **nq = malloc(ncap * sizeof *nq);
+	if (nq == NULL)
+		gs__fatal("out of memory growing the global run queue to %u", ncap);
+	for (uint32_t i = 0; i < len; i++)
+		nq[i] = gs__sched.gq[(gs__sched.gqhead + i) & (cap - 1)];
+	free(gs__sched.gq);
+	gs__sched.gq = nq;
+	gs__sched.gqcap = ncap;
+	gs__sched.gqhead = 0;
+}
+
 void
 gs__globrunqput(gs_g *gp)
 {
-	gp->schedlink = NULL;
-	if (gs__sched.runqtail)
-		gs__sched.runqtail->schedlink = gp;
-	else
-		gs__sched.runqhead = gp;
-	gs__sched.runqtail = gp;
-	atomic_store_explicit(&gs__sched.runqsize,
-	    atomic_load_explicit(&gs__sched.runqsize, memory_order_relaxed) + 1,
-	    memory_order_relaxed);
+	gqreserve(1);
+	uint32_t len = (uint32_t)gqlen();
+	gs__sched.gq[(gs__sched.gqhead + len) & (gs__sched.gqcap - 1)] = gp;
+	gqsetlen((int32_t)len + 1);
 }
 
 void
 gs__globrunqputhead(gs_g *gp)
 {
-	gp->schedlink = gs__sched.runqhead;
-	gs__sched.runqhead = gp;
-	if (gs__sched.runqtail == NULL)
-		gs__sched.runqtail = gp;
-	atomic_store_explicit(&gs__sched.runqsize,
-	    atomic_load_explicit(&gs__sched.runqsize, memory_order_relaxed) + 1,
-	    memory_order_relaxed);
+	gqreserve(1);
+	gs__sched.gqhead = (gs__sched.gqhead - 1) & (gs__sched.gqcap - 1);
+	gs__sched.gq[gs__sched.gqhead] = gp;
+	gqsetlen(gqlen() + 1);
+}
+
+void
+gs__globrunqputarray(gs_g *const *gs, int32_t n)
+{
+	gqreserve(n);
+	uint32_t len = (uint32_t)gqlen(), mask = gs__sched.gqcap - 1;
+	for (int32_t i = 0; i < n; i++)
+		gs__sched.gq[(gs__sched.gqhead + len + (uint32_t)i) & mask] = gs[i];
+	gqsetlen((int32_t)len + n);
 }
 
 void
 gs__globrunqputbatch(gs_g *head, gs_g *tail, int32_t n)
 {
-	tail->schedlink = NULL;
-	if (gs__sched.runqtail)
-		gs__sched.runqtail->schedlink = head;
-	else
-		gs__sched.runqhead = head;
-	gs__sched.runqtail = tail;
-	atomic_store_explicit(&gs__sched.runqsize,
-	    atomic_load_explicit(&gs__sched.runqsize, memory_order_relaxed) + n,
-	    memory_order_relaxed);
+	gqreserve(n);
+	for (gs_g *gp = head; n > 0; n--) {
+		gs_g *next = gp->schedlink;
+		gs__globrunqput(gp);
+		if (gp == tail)
+			break;
+		gp = next;
+	}
 }
 
-static gs_g *
-globrunqpop(void)
+gs_g *
+gs__globrunqpop(void)
 {
-	gs_g *gp = gs__sched.runqhead;
+	int32_t len = gqlen();
 
-	gs__sched.runqhead = gp->schedlink;
-	if (gs__sched.runqhead == NULL)
-		gs__sched.runqtail = NULL;
-	gp->schedlink = NULL;
+	if (len == 0)
+		return NULL;
+	gs_g *gp = gs__sched.gq[gs__sched.gqhead];
+	gs__sched.gqhead = (gs__sched.gqhead + 1) & (gs__sched.gqcap - 1);
+	gqsetlen(len - 1);
 	return gp;
+}
+
+gs_g *
+gs__globrunqat(int32_t i)
+{
+	if (i < 0 || i >= gqlen())
+		return NULL;
+	return gs__sched.gq[(gs__sched.gqhead + (uint32_t)i) & (gs__sched.gqcap - 1)];
+}
+
+void
+gs__globrunq_free(void)
+{
+	free(gs__sched.gq);
+	gs__sched.gq = NULL;
+	gs__sched.gqcap = 0;
+	gs__sched.gqhead = 0;
+	gqsetlen(0);
 }
 
 gs_g *
@@ -289,10 +342,9 @@ gs__globrunqget(gs_p *pp, int32_t max)
 	int32_t room = (int32_t)(GS_RUNQ_SIZE - gs__runqlen(pp));
 	if (n - 1 > room)
 		n = room + 1;
-	atomic_store_explicit(&gs__sched.runqsize, size - n, memory_order_relaxed);
 	GS_EV(GS_EV_GLOBAL_GET, pp->id, -1, GS_MID(gs__getm()), -1, 0, n);
-	gs_g *gp = globrunqpop();
+	gs_g *gp = gs__globrunqpop();
 	while (--n > 0)
-		gs__runqput(pp, globrunqpop(), false);
+		gs__runqput(pp, gs__globrunqpop(), false);
 	return gp;
 }

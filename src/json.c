@@ -1,0 +1,468 @@
+/*
+ * json.c - the strict, bounded JSON reader of json.h.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+
+struct parser {
+	gsj_doc *d;
+	const char *s;
+	size_t len, pos;
+	int depth;
+};
+
+void
+gsj_init(gsj_doc *d)
+{
+	memset(d, 0, sizeof *d);
+}
+
+void
+gsj_free(gsj_doc *d)
+{
+	free(d->n);
+	free(d->strbuf);
+	memset(d, 0, sizeof *d);
+}
+
+static int
+fail(struct parser *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(p->d->err, sizeof p->d->err, fmt, ap);
+	va_end(ap);
+	p->d->errpos = p->pos;
+	return -1;
+}
+
+static int
+newnode(struct parser *p, enum gsj_type t)
+{
+	gsj_doc *d = p->d;
+
+	if (d->count == d->cap) {
+		int nc = d->cap ? d->cap * 2 : 64;
+		gsj_node *nn = realloc(d->n, (size_t)nc * sizeof *nn);
+		if (nn == NULL)
+			return fail(p, "out of memory");
+		d->n = nn;
+		d->cap = nc;
+	}
+	gsj_node *n = &d->n[d->count];
+	memset(n, 0, sizeof *n);
+	n->type = t;
+	n->first = n->next = -1;
+	return d->count++;
+}
+
+static void
+skipws(struct parser *p)
+{
+	while (p->pos < p->len && (p->s[p->pos] == ' ' || p->s[p->pos] == '\t' ||
+				   p->s[p->pos] == '\n' || p->s[p->pos] == '\r'))
+		p->pos++;
+}
+
+static int
+hex4(struct parser *p, unsigned *out)
+{
+	unsigned v = 0;
+
+	if (p->len - p->pos < 4)
+		return fail(p, "truncated \\u escape");
+	for (int i = 0; i < 4; i++) {
+		char c = p->s[p->pos++];
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v |= (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			v |= (unsigned)(c - 'A' + 10);
+		else
+			return fail(p, "bad \\u escape");
+	}
+	*out = v;
+	return 0;
+}
+
+/* Parse a string at p->pos (the opening quote); its decoded text is appended to
+ * strbuf and its offset stored in *off. */
+static int
+parse_string(struct parser *p, size_t *off, size_t *outlen)
+{
+	gsj_doc *d = p->d;
+	/* decoded text is never longer than the raw text */
+	size_t need = d->strused + (p->len - p->pos) + 1;
+
+	if (need > d->strcap) {
+		size_t nc = d->strcap ? d->strcap : 256;
+		while (nc < need)
+			nc *= 2;
+		char *nb = realloc(d->strbuf, nc);
+		if (nb == NULL)
+			return fail(p, "out of memory");
+		d->strbuf = nb;
+		d->strcap = nc;
+	}
+	char *o = d->strbuf + d->strused;
+	size_t k = 0;
+
+	p->pos++; /* the quote */
+	for (;;) {
+		if (p->pos >= p->len)
+			return fail(p, "unterminated string");
+		unsigned char c = (unsigned char)p->s[p->pos++];
+		if (c == '"')
+			break;
+		if (c < 0x20)
+			return fail(p, "control character in string");
+		if (c != '\\') {
+			o[k++] = (char)c;
+			continue;
+		}
+		if (p->pos >= p->len)
+			return fail(p, "unterminated string");
+		c = (unsigned char)p->s[p->pos++];
+		switch (c) {
+		case '"': o[k++] = '"'; break;
+		case '\\': o[k++] = '\\'; break;
+		case '/': o[k++] = '/'; break;
+		case 'b': o[k++] = '\b'; break;
+		case 'f': o[k++] = '\f'; break;
+		case 'n': o[k++] = '\n'; break;
+		case 'r': o[k++] = '\r'; break;
+		case 't': o[k++] = '\t'; break;
+		case 'u': {
+			unsigned u;
+			if (hex4(p, &u))
+				return -1;
+			if (u == 0)
+				return fail(p, "\\u0000 in string");
+			if (u >= 0xD800 && u <= 0xDBFF) {
+				unsigned lo;
+				if (p->len - p->pos < 2 || p->s[p->pos] != '\\' ||
+				    p->s[p->pos + 1] != 'u')
+					return fail(p, "unpaired surrogate");
+				p->pos += 2;
+				if (hex4(p, &lo))
+					return -1;
+				if (lo < 0xDC00 || lo > 0xDFFF)
+					return fail(p, "unpaired surrogate");
+				u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+			} else if (u >= 0xDC00 && u <= 0xDFFF) {
+				return fail(p, "unpaired surrogate");
+			}
+			/* U+0001..U+00FF: one byte (gsched writes label bytes so);
+			 * above: UTF-8 (at most 4 bytes for the 6 or 12 read). */
+			if (u <= 0xFF) {
+				o[k++] = (char)u;
+			} else if (u <= 0x7FF) {
+				o[k++] = (char)(0xC0 | (u >> 6));
+				o[k++] = (char)(0x80 | (u & 0x3F));
+			} else if (u <= 0xFFFF) {
+				o[k++] = (char)(0xE0 | (u >> 12));
+				o[k++] = (char)(0x80 | ((u >> 6) & 0x3F));
+				o[k++] = (char)(0x80 | (u & 0x3F));
+			} else {
+				o[k++] = (char)(0xF0 | (u >> 18));
+				o[k++] = (char)(0x80 | ((u >> 12) & 0x3F));
+				o[k++] = (char)(0x80 | ((u >> 6) & 0x3F));
+				o[k++] = (char)(0x80 | (u & 0x3F));
+			}
+			break;
+		}
+		default:
+			p->pos--;
+			return fail(p, "bad escape '\\%c'", c);
+		}
+	}
+	o[k] = '\0';
+	*off = d->strused;
+	*outlen = k;
+	d->strused += k + 1;
+	return 0;
+}
+
+static int
+parse_number(struct parser *p, int idx)
+{
+	size_t start = p->pos;
+	bool neg = false, isint = true;
+	uint64_t mag = 0;
+	bool overflow = false;
+
+	if (p->s[p->pos] == '-') {
+		neg = true;
+		p->pos++;
+	}
+	if (p->pos >= p->len || p->s[p->pos] < '0' || p->s[p->pos] > '9')
+		return fail(p, "bad number");
+	if (p->s[p->pos] == '0') {
+		p->pos++;
+		if (p->pos < p->len && p->s[p->pos] >= '0' && p->s[p->pos] <= '9')
+			return fail(p, "leading zero in number");
+	} else {
+		while (p->pos < p->len && p->s[p->pos] >= '0' && p->s[p->pos] <= '9') {
+			unsigned dgt = (unsigned)(p->s[p->pos++] - '0');
+			if (mag > (UINT64_MAX - dgt) / 10)
+				overflow = true;
+			else
+				mag = mag * 10 + dgt;
+		}
+	}
+	if (p->pos < p->len && p->s[p->pos] == '.') {
+		isint = false;
+		p->pos++;
+		if (p->pos >= p->len || p->s[p->pos] < '0' || p->s[p->pos] > '9')
+			return fail(p, "bad number: digit expected after '.'");
+		while (p->pos < p->len && p->s[p->pos] >= '0' && p->s[p->pos] <= '9')
+			p->pos++;
+	}
+	if (p->pos < p->len && (p->s[p->pos] == 'e' || p->s[p->pos] == 'E')) {
+		isint = false;
+		p->pos++;
+		if (p->pos < p->len && (p->s[p->pos] == '+' || p->s[p->pos] == '-'))
+			p->pos++;
+		if (p->pos >= p->len || p->s[p->pos] < '0' || p->s[p->pos] > '9')
+			return fail(p, "bad number: digit expected in exponent");
+		while (p->pos < p->len && p->s[p->pos] >= '0' && p->s[p->pos] <= '9')
+			p->pos++;
+	}
+	char tmp[64];
+	size_t n = p->pos - start;
+	if (n >= sizeof tmp)
+		n = sizeof tmp - 1; /* a double from the first 63 characters */
+	memcpy(tmp, p->s + start, n);
+	tmp[n] = '\0';
+	gsj_node *node = &p->d->n[idx];
+	node->d = strtod(tmp, NULL);
+	node->isint = isint && !overflow && (!neg || mag <= (uint64_t)INT64_MAX + 1);
+	node->neg = neg && mag != 0;
+	node->mag = mag;
+	return 0;
+}
+
+static int parse_value(struct parser *p, int *out);
+
+static int
+parse_container(struct parser *p, int idx, bool obj)
+{
+	int last = -1;
+	char close = obj ? '}' : ']';
+
+	if (++p->depth > GSJ_MAX_DEPTH)
+		return fail(p, "nested more than %d deep", GSJ_MAX_DEPTH);
+	p->pos++;
+	skipws(p);
+	if (p->pos < p->len && p->s[p->pos] == close) {
+		p->pos++;
+		p->depth--;
+		return 0;
+	}
+	for (;;) {
+		size_t keyoff = 0, keylen;
+		int child;
+
+		skipws(p);
+		if (obj) {
+			if (p->pos >= p->len || p->s[p->pos] != '"')
+				return fail(p, p->pos >= p->len ? "unexpected end of input"
+								 : "object key expected");
+			if (parse_string(p, &keyoff, &keylen))
+				return -1;
+			skipws(p);
+			if (p->pos >= p->len || p->s[p->pos] != ':')
+				return fail(p, "':' expected");
+			p->pos++;
+		}
+		if (parse_value(p, &child))
+			return -1;
+		if (obj) {
+			const char *key = p->d->strbuf + keyoff;
+			/* keys are offsets until the end: strbuf may move */
+			p->d->n[child].key = (const char *)(uintptr_t)(keyoff + 1);
+			for (int c = p->d->n[idx].first; c >= 0; c = p->d->n[c].next)
+				if (strcmp(p->d->strbuf + ((uintptr_t)p->d->n[c].key - 1), key) ==
+				    0)
+					return fail(p, "duplicate key \"%.40s\"", key);
+		}
+		if (p->d->n[idx].nkids >= (obj ? GSJ_MAX_KEYS : GSJ_MAX_MEMBERS))
+			return fail(p, "more than %d members",
+				    obj ? GSJ_MAX_KEYS : GSJ_MAX_MEMBERS);
+		if (last < 0)
+			p->d->n[idx].first = child;
+		else
+			p->d->n[last].next = child;
+		last = child;
+		p->d->n[idx].nkids++;
+		skipws(p);
+		if (p->pos >= p->len)
+			return fail(p, "unexpected end of input");
+		if (p->s[p->pos] == ',') {
+			p->pos++;
+			continue;
+		}
+		if (p->s[p->pos] == close) {
+			p->pos++;
+			break;
+		}
+		return fail(p, obj ? "',' or '}' expected" : "',' or ']' expected");
+	}
+	p->depth--;
+	return 0;
+}
+
+static int
+literal(struct parser *p, const char *word)
+{
+	size_t n = strlen(word);
+
+	if (p->len - p->pos < n || memcmp(p->s + p->pos, word, n) != 0)
+		return fail(p, "unexpected character '%c'", p->s[p->pos]);
+	p->pos += n;
+	return 0;
+}
+
+static int
+parse_value(struct parser *p, int *out)
+{
+	int idx;
+
+	skipws(p);
+	if (p->pos >= p->len)
+		return fail(p, "unexpected end of input");
+	char c = p->s[p->pos];
+	switch (c) {
+	case '{':
+	case '[':
+		if ((idx = newnode(p, c == '{' ? GSJ_OBJ : GSJ_ARR)) < 0)
+			return -1;
+		*out = idx;
+		return parse_container(p, idx, c == '{');
+	case '"': {
+		size_t off, len;
+		if ((idx = newnode(p, GSJ_STR)) < 0)
+			return -1;
+		if (parse_string(p, &off, &len))
+			return -1;
+		p->d->n[idx].str = (const char *)(uintptr_t)(off + 1);
+		p->d->n[idx].len = len;
+		*out = idx;
+		return 0;
+	}
+	case 't':
+	case 'f':
+		if ((idx = newnode(p, GSJ_BOOL)) < 0)
+			return -1;
+		p->d->n[idx].b = c == 't';
+		*out = idx;
+		return literal(p, c == 't' ? "true" : "false");
+	case 'n':
+		if ((idx = newnode(p, GSJ_NULL)) < 0)
+			return -1;
+		*out = idx;
+		return literal(p, "null");
+	default:
+		if (c == '-' || (c >= '0' && c <= '9')) {
+			if ((idx = newnode(p, GSJ_NUM)) < 0)
+				return -1;
+			*out = idx;
+			return parse_number(p, idx);
+		}
+		if ((unsigned char)c < 0x20 || (unsigned char)c >= 0x7f)
+			return fail(p, "unexpected byte 0x%02x", (unsigned char)c);
+		return fail(p, "unexpected character '%c'", c);
+	}
+}
+
+int
+gsj_parse(gsj_doc *d, const char *text, size_t len)
+{
+	struct parser p = { d, text, len, 0, 0 };
+	int root;
+
+	d->count = 0;
+	d->strused = 0;
+	d->err[0] = '\0';
+	d->errpos = 0;
+	if (parse_value(&p, &root))
+		return -1;
+	skipws(&p);
+	if (p.pos != len)
+		return fail(&p, "unexpected text after the value");
+	/* turn string offsets into pointers now that strbuf is final */
+	for (int i = 0; i < d->count; i++) {
+		if (d->n[i].key)
+			d->n[i].key = d->strbuf + ((uintptr_t)d->n[i].key - 1);
+		if (d->n[i].type == GSJ_STR)
+			d->n[i].str = d->strbuf + ((uintptr_t)d->n[i].str - 1);
+	}
+	return 0;
+}
+
+int
+gsj_get(const gsj_doc *d, int obj, const char *key)
+{
+	if (obj < 0 || obj >= d->count || d->n[obj].type != GSJ_OBJ)
+		return -1;
+	for (int c = d->n[obj].first; c >= 0; c = d->n[c].next)
+		if (strcmp(d->n[c].key, key) == 0)
+			return c;
+	return -1;
+}
+
+bool
+gsj_i64(const gsj_doc *d, int i, int64_t *out)
+{
+	if (i < 0 || i >= d->count || d->n[i].type != GSJ_NUM || !d->n[i].isint)
+		return false;
+	const gsj_node *n = &d->n[i];
+	if (n->neg) {
+		if (n->mag > (uint64_t)INT64_MAX + 1)
+			return false;
+		*out = n->mag == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)n->mag;
+	} else {
+		if (n->mag > (uint64_t)INT64_MAX)
+			return false;
+		*out = (int64_t)n->mag;
+	}
+	return true;
+}
+
+bool
+gsj_u64(const gsj_doc *d, int i, uint64_t *out)
+{
+	if (i < 0 || i >= d->count || d->n[i].type != GSJ_NUM || !d->n[i].isint ||
+	    d->n[i].neg)
+		return false;
+	*out = d->n[i].mag;
+	return true;
+}
+
+bool
+gsj_bool(const gsj_doc *d, int i, bool *out)
+{
+	if (i < 0 || i >= d->count || d->n[i].type != GSJ_BOOL)
+		return false;
+	*out = d->n[i].b;
+	return true;
+}
+
+const char *
+gsj_str(const gsj_doc *d, int i)
+{
+	if (i < 0 || i >= d->count || d->n[i].type != GSJ_STR)
+		return NULL;
+	return d->n[i].str;
+}
