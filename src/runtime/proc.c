@@ -55,33 +55,37 @@ static void mexit(gs_m *mp) __attribute__((noreturn));
 
 /* ---- failures ------------------------------------------------------------ */
 
+static void
+print_fatal(const char *fmt, va_list ap)
+{
+	fprintf(stderr, "fatal error: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n");
+	fflush(stderr);
+}
+
 /* An impossible state: print what broke and abort (Go's throw). */
 void
 gs__throw(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "fatal error: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	print_fatal(fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n");
 	abort();
 }
 
 /* A fatal condition of the program, not of the runtime (Go's fatal): print and
  * exit with status 2, as a Go program does. */
-void __attribute__((noreturn, format(printf, 1, 2)))
+void
 gs__fatal(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "fatal error: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	print_fatal(fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n");
-	fflush(stderr);
 	_exit(2);
 }
 
