@@ -63,6 +63,11 @@ typedef struct gs_config {
  * discards them when main returns).  The calling thread only waits; goroutines run
  * on the runtime's own threads.  cfg may be NULL.  The runtime can be started again
  * after gs_run returns.  Returns 0, or a negative code if it could not start.
+ * Before returning it waits for every thread to reach the scheduler, so a
+ * goroutine still inside a system call that never returns, or spinning outside
+ * any preemptible region, delays it.  If every goroutine is blocked with no
+ * timer, I/O or system call pending, the program ends as Go's does: "fatal
+ * error: all goroutines are asleep - deadlock!" and exit status 2.
  */
 GS_EXTERN int gs_run(void (*main_fn)(void *arg), void *arg, const gs_config *cfg);
 
