@@ -19,6 +19,7 @@
 #endif
 
 #include <gsched.h>
+#include <gsched/observe.h>
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -26,6 +27,7 @@
 #include <inttypes.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -55,6 +57,8 @@ struct benchopts {
 	                        not given */
 	size_t stack_size;   /* --stack: goroutine stack size; 0 = runtime default */
 	int rounds;          /* --rounds: rounds run, one line each */
+	int observe_hz;      /* --observe: snapshots (and event drains) per second
+	                        from a plain thread while the rounds run; 0: off */
 };
 
 /* What one round measured.  Written on the main goroutine, read after gs_run. */
@@ -69,6 +73,9 @@ struct benchround {
 	                       sleep, syscallblock, netwait, webserver: the most
 	                       threads the sampler saw during the round */
 	double overhead_ms; /* sleep: wall time past the sleep, in ms */
+	double mean_us;     /* snapshot: mean cost, besides the median in value */
+	double p99_us;      /* snapshot: 99th percentile (tail_us=) */
+	long long nm;       /* snapshot: Ms the snapshot listed */
 };
 
 struct benchworkload {
@@ -892,6 +899,253 @@ bench_webserver(const struct benchopts *o, struct benchround *r)
 	r->threads = sampler_stop(&ts, r);
 }
 
+/* ---- snapshot: the cost of gs_snapshot_take with 64 Ps and N threads ------- */
+
+/*
+ * N goroutines block in read(2) on a pipe through gs_syscall_block, so each
+ * holds its own thread (N Ms); GOMAXPROCS is 64.  Then the main goroutine
+ * times SNAP_ITERS snapshots of up to 4096 Ms listing up to 64 queued
+ * goroutines per P, and reports the median.  Writing N bytes releases them.
+ */
+#define SNAP_ITERS   1000
+#define SNAP_MAX_M   4096
+#define SNAP_RUNQ    64
+
+struct snapblock {
+	int rfd;
+	gs_waitgroup wg;
+	atomic_int err;
+};
+
+static long
+snap_read1(void *arg)
+{
+	struct snapblock *sb = arg;
+	char c;
+
+	return read(sb->rfd, &c, 1);
+}
+
+static void
+snapblock_g(void *arg)
+{
+	struct snapblock *sb = arg;
+	long got = gs_syscall_block(snap_read1, sb);
+	int zero = 0;
+
+	if (got != 1)
+		atomic_compare_exchange_strong(&sb->err, &zero, 1);
+	gs_wg_done(&sb->wg);
+}
+
+static int64_t snap_samples[SNAP_ITERS];
+static char snap_bytes[5000];
+
+static void
+bench_snapshot(const struct benchopts *o, struct benchround *r)
+{
+	struct snapblock sb = {.wg = GS_WAITGROUP_INIT};
+	gs_snapshot *s = NULL;
+	gs_stats st;
+	int fds[2] = {-1, -1};
+	int64_t t0, started, sum = 0;
+	int i, j, rc;
+
+	atomic_init(&sb.err, 0);
+	if (pipe(fds) != 0) {
+		benchfail(r, "snapshot: pipe() failed", 1);
+		return;
+	}
+	sb.rfd = fds[0];
+	s = gs_snapshot_new(SNAP_MAX_M, SNAP_RUNQ);
+	if (s == NULL) {
+		benchfail(r, "gs_snapshot_new", GS_ENOMEM);
+		goto out;
+	}
+	started = spawn_n(o->n, snapblock_g, &sb, &sb.wg, r);
+	/* Until every one is in its read(2), each on a thread of its own. */
+	t0 = nanotime();
+	for (;;) {
+		rc = gs_read_stats(&st);
+		if (rc < 0) {
+			benchfail(r, "gs_read_stats", rc);
+			break;
+		}
+		if (st.in_syscall >= started)
+			break;
+		if (nanotime() - t0 > 60LL * 1000000000) {
+			benchfail(r, "snapshot: the goroutines did not all block within 60s", 1);
+			break;
+		}
+		gs_sleep(1000000);
+	}
+	if (r->err == 0) {
+		for (i = 0; i < SNAP_ITERS; i++) {
+			t0 = nanotime();
+			rc = gs_snapshot_take(s);
+			snap_samples[i] = nanotime() - t0;
+			if (rc < 0) {
+				benchfail(r, "gs_snapshot_take", rc);
+				break;
+			}
+			sum += snap_samples[i];
+		}
+		r->threads = s->nm_total;
+		r->nm = s->nm;
+	}
+	/* Release them: one byte each. */
+	for (int64_t left = started; left > 0;) {
+		ssize_t put = gs_sys_write(fds[1], snap_bytes,
+					   (size_t)(left < (int64_t)sizeof(snap_bytes) ?
+						    left : (int64_t)sizeof(snap_bytes)));
+		if (put <= 0) {
+			benchfail(r, "snapshot: write to the pipe failed", 1);
+			close(fds[1]); /* EOF releases the rest */
+			fds[1] = -1;
+			break;
+		}
+		left -= put;
+	}
+	gs_wg_wait(&sb.wg);
+	if (r->err == 0 && atomic_load(&sb.err) != 0)
+		benchfail(r, "snapshot: a blocked read(2) failed", 1);
+	if (r->err == 0) {
+		/* Insertion sort: small frames, no qsort on a goroutine stack. */
+		for (i = 1; i < SNAP_ITERS; i++) {
+			int64_t v = snap_samples[i];
+			for (j = i; j > 0 && snap_samples[j - 1] > v; j--)
+				snap_samples[j] = snap_samples[j - 1];
+			snap_samples[j] = v;
+		}
+		r->value = (double)(snap_samples[SNAP_ITERS / 2 - 1] +
+				    snap_samples[SNAP_ITERS / 2]) / 2e3;
+		r->mean_us = (double)sum / SNAP_ITERS / 1e3;
+		r->p99_us = (double)snap_samples[SNAP_ITERS * 99 / 100] / 1e3;
+	}
+out:
+	gs_snapshot_free(s);
+	close(fds[0]);
+	if (fds[1] >= 0)
+		close(fds[1]);
+}
+
+/* ---- --observe: a plain thread snapshots and drains events HZ times a second -- */
+
+/*
+ * Not a goroutine, so it takes no P and changes nothing in how the workload's
+ * goroutines are scheduled: it only reads, as the visualizer or --record
+ * would.  It starts before gs_run, waits for the main goroutine to say the
+ * runtime is up, switches events on, and stops (events off, a last drain)
+ * when the main goroutine asks, before gs_run returns.
+ */
+#define OBSERVE_EVBUF 16384
+
+struct observer {
+	int hz;
+	pthread_t thread;
+	atomic_int up;      /* set by the main goroutine: the runtime runs */
+	atomic_int stop;    /* set by the main goroutine: rounds are over */
+	atomic_int stopped; /* set by the observer: it touches the runtime no more */
+	gs_snapshot *snap;
+	gs_event *ev;
+	uint64_t snaps, events, dropped, snap_ns;
+	int err; /* first failed gs_snapshot_take */
+};
+
+static struct observer observer;
+
+static void
+observer_sleep_until(int64_t when)
+{
+	struct timespec ts = {(time_t)(when / 1000000000), (long)(when % 1000000000)};
+
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+		;
+}
+
+static void
+observer_drain(struct observer *ob)
+{
+	uint64_t dropped;
+	int n;
+
+	do {
+		n = gs_events_drain(ob->ev, OBSERVE_EVBUF, &dropped);
+		ob->events += (uint64_t)n;
+		ob->dropped += dropped;
+	} while (n == OBSERVE_EVBUF);
+}
+
+static void *
+observer_main(void *arg)
+{
+	struct observer *ob = arg;
+	int64_t period = 1000000000LL / ob->hz, next, now;
+
+	while (!atomic_load(&ob->up) && !atomic_load(&ob->stop))
+		observer_sleep_until(nanotime() + 100000);
+	if (atomic_load(&ob->stop))
+		goto out;
+	gs_events_enable(true);
+	next = nanotime();
+	while (!atomic_load_explicit(&ob->stop, memory_order_acquire)) {
+		int rc = gs_snapshot_take(ob->snap);
+
+		if (rc < 0 && ob->err == 0)
+			ob->err = rc;
+		if (rc == 0) {
+			ob->snaps++;
+			ob->snap_ns += ob->snap->take_ns;
+		}
+		observer_drain(ob);
+		/* Sleep to the next tick in steps of at most 10 ms, to stop soon. */
+		next += period;
+		while ((now = nanotime()) < next &&
+		       !atomic_load_explicit(&ob->stop, memory_order_acquire))
+			observer_sleep_until(next - now > 10000000 ? now + 10000000 : next);
+	}
+	gs_events_enable(false);
+	observer_drain(ob);
+out:
+	atomic_store_explicit(&ob->stopped, 1, memory_order_release);
+	return NULL;
+}
+
+static int
+observer_start(struct observer *ob, int hz)
+{
+	memset(ob, 0, sizeof(*ob));
+	ob->hz = hz;
+	ob->snap = gs_snapshot_new(4096, 256);
+	ob->ev = malloc(OBSERVE_EVBUF * sizeof(*ob->ev));
+	if (ob->snap == NULL || ob->ev == NULL ||
+	    pthread_create(&ob->thread, NULL, observer_main, ob) != 0) {
+		gs_snapshot_free(ob->snap);
+		free(ob->ev);
+		return -1;
+	}
+	return 0;
+}
+
+/* On the main goroutine, after the rounds: wait until the observer is done
+ * with the runtime (it sleeps at most 10 ms at a time). */
+static void
+observer_stop_g(struct observer *ob)
+{
+	atomic_store_explicit(&ob->stop, 1, memory_order_release);
+	while (!atomic_load_explicit(&ob->stopped, memory_order_acquire))
+		gs_sleep(1000000);
+}
+
+static void
+observer_join(struct observer *ob)
+{
+	atomic_store(&ob->stop, 1);
+	pthread_join(ob->thread, NULL);
+	gs_snapshot_free(ob->snap);
+	free(ob->ev);
+}
+
 /* ---- reports (on the calling thread, after gs_run) ------------------------ */
 
 /* `<name> <ns> <unit> n=N procs=P`: spawn, yield, pingpong. */
@@ -909,6 +1163,13 @@ report_end(FILE *f, const struct benchopts *o)
 {
 	if (o->stack_size != 0)
 		fprintf(f, " stack=%zu", o->stack_size);
+	/* --observe: what the observer did over all the rounds. */
+	if (o->observe_hz != 0)
+		fprintf(f, " observe=%d snaps=%" PRIu64 " events=%" PRIu64 " dropped=%" PRIu64
+			" snap_us=%.1f",
+			o->observe_hz, observer.snaps, observer.events, observer.dropped,
+			observer.snaps ? (double)observer.snap_ns / (double)observer.snaps / 1e3
+				       : 0.0);
 	fputc('\n', f);
 }
 
@@ -988,6 +1249,16 @@ report_webserver(FILE *f, const struct benchworkload *w, const struct benchopts 
 	fprintf(f, "%s %.3f %s n=%" PRId64 " ideal_s=%.3f threads=%lld", w->name, r->value,
 		w->unit, o->n, seconds(WEBSERVER_IDEAL_NS), r->threads);
 	report_end(f, o);
+}
+
+static void
+report_snapshot(FILE *f, const struct benchworkload *w, const struct benchopts *o,
+		const struct benchround *r)
+{
+	fprintf(f, "%s %.1f %s procs=%d threads=%lld listed_m=%lld blocked=%" PRId64
+		" mean_us=%.1f tail_us=%.1f iters=%d max_m=%d runq_max=%d\n",
+		w->name, r->value, w->unit, r->procs, r->threads, r->nm, o->n, r->mean_us,
+		r->p99_us, SNAP_ITERS, SNAP_MAX_M, SNAP_RUNQ);
 }
 
 /* ---- the table ---------------------------------------------------------- */
@@ -1087,6 +1358,16 @@ static const struct benchworkload benchtab[] = {
 		.run = bench_webserver,
 		.report = report_webserver,
 	},
+	{
+		.name = "snapshot",
+		.unit = "us/snapshot",
+		.what = "cost of gs_snapshot_take: 64 Ps, N threads blocked in read(2)",
+		.default_n = 2000,
+		.max_n = 5000,
+		.procs = 64,
+		.run = bench_snapshot,
+		.report = report_snapshot,
+	},
 };
 
 #define NBENCH ((int)(sizeof(benchtab) / sizeof(benchtab[0])))
@@ -1140,7 +1421,9 @@ gs_bench_options(FILE *f)
 	      "                     workload), e.g. 250us 100ms 1s 2m\n"
 	      "  --stack SIZE       goroutine stack size, 2K..8M, e.g. 2048 4k 64K 1M\n"
 	      "                     (4K and less: the small-stack class)\n"
-	      "  --rounds R         repeat R times, one line each (default 1)\n",
+	      "  --rounds R         repeat R times, one line each (default 1)\n"
+	      "  --observe HZ       meanwhile, a plain thread takes HZ snapshots a second\n"
+	      "                     and drains the event stream (events on), 1..10000\n",
 	      f);
 }
 
@@ -1153,6 +1436,8 @@ bench_main_g(void *arg)
 	struct benchround *r;
 	int i;
 
+	if (ctx->o->observe_hz != 0)
+		atomic_store_explicit(&observer.up, 1, memory_order_release);
 	for (i = 0; i < ctx->o->rounds; i++) {
 		r = &ctx->rounds[i];
 		r->procs = gs_gomaxprocs();
@@ -1161,6 +1446,8 @@ bench_main_g(void *arg)
 		if (r->err != 0)
 			break;
 	}
+	if (ctx->o->observe_hz != 0)
+		observer_stop_g(&observer);
 }
 
 /* ---- the command line ----------------------------------------------------- */
@@ -1276,7 +1563,7 @@ static void
 bench_usage(void)
 {
 	printf("Usage: gsched bench WORKLOAD [-n N] [-p PROCS] [-d DURATION] "
-	       "[--stack SIZE] [--rounds R]\n\n"
+	       "[--stack SIZE] [--rounds R] [--observe HZ]\n\n"
 	       "Prints one line per round: <workload> <value> <unit> key=value ...\n\n"
 	       "Workloads (default n):\n");
 	gs_bench_list(stdout);
@@ -1284,7 +1571,7 @@ bench_usage(void)
 	gs_bench_options(stdout);
 }
 
-enum benchoptid { OPT_N, OPT_PROCS, OPT_DURATION, OPT_STACK, OPT_ROUNDS, OPT_HELP };
+enum benchoptid { OPT_N, OPT_PROCS, OPT_DURATION, OPT_STACK, OPT_ROUNDS, OPT_OBSERVE, OPT_HELP };
 
 static const struct benchoption {
 	char shortname;       /* 0: long only */
@@ -1297,6 +1584,7 @@ static const struct benchoption {
 	{'d', "duration", true, OPT_DURATION},
 	{0, "stack", true, OPT_STACK},
 	{0, "rounds", true, OPT_ROUNDS},
+	{0, "observe", true, OPT_OBSERVE},
 	{'h', "help", false, OPT_HELP},
 };
 
@@ -1435,6 +1723,14 @@ gs_bench_main(int argc, char **argv)
 					value, spelled, BENCH_ROUNDS_MAX);
 			o.rounds = (int)v;
 			break;
+		case OPT_OBSERVE:
+			if (!parse_int(value, 1, 10000, &v))
+				return benchusage_error(
+					"invalid rate '%s' for %s: "
+					"expected snapshots per second from 1 to 10000",
+					value, spelled);
+			o.observe_hz = (int)v;
+			break;
 		case OPT_HELP:
 			bench_usage();
 			return 0;
@@ -1464,7 +1760,19 @@ gs_bench_main(int argc, char **argv)
 		return 1;
 	}
 
+	if (o.observe_hz != 0 && observer_start(&observer, o.observe_hz) != 0) {
+		fprintf(stderr, "gsched: bench: cannot start the observer thread\n");
+		free(ctx.rounds);
+		return 1;
+	}
 	rc = gs_run(bench_main_g, &ctx, &cfg);
+	if (o.observe_hz != 0)
+		observer_join(&observer);
+	if (rc == 0 && o.observe_hz != 0 && observer.err != 0) {
+		fprintf(stderr, "gsched: bench %s: observer: gs_snapshot_take: %s\n", w->name,
+			gs_strerror(observer.err));
+		rc = 1;
+	}
 	if (rc < 0) {
 		fprintf(stderr,
 			"gsched: bench %s: cannot start the runtime: gs_run: %s\n",

@@ -1,6 +1,7 @@
 /*
  * main.c - the gsched command line: the status screen, --help, --version, and
- * dispatch to `gsched bench` (bench.c).  The live visualizer comes later.
+ * dispatch to `gsched bench` (bench.c) and to the observation options --batch,
+ * --record, --replay and --trace (cli.c).  The live visualizer comes later.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include "bench.h"
+#include "cli.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "0.1.0"
@@ -39,6 +41,8 @@ static void
 usage(FILE *f)
 {
 	fputs("Usage: gsched [--help | --version]\n"
+	      "       gsched --batch | --record FILE | --trace FILE | --replay FILE "
+	      "[options]\n"
 	      "       gsched bench WORKLOAD [-n N] [-p PROCS] [-d DURATION] "
 	      "[--stack SIZE] [--rounds R]\n"
 	      "\n"
@@ -56,6 +60,8 @@ usage(FILE *f)
 	gs_bench_list(f);
 	fputs("\nbench options:\n", f);
 	gs_bench_options(f);
+	fputc('\n', f);
+	gsf_cli_usage(f);
 	fputs("\nEnvironment: GOMAXPROCS sets the default number of Ps, as in Go.\n", f);
 }
 
@@ -131,6 +137,8 @@ main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "bench") == 0)
 		return gs_bench_main(argc - 1, argv + 1);
+	if (gsf_cli_handles(cmd))
+		return gsf_cli_main(argc, argv);
 	if (cmd[0] == '-' && cmd[1] != '\0')
 		return usage_error("unknown option", cmd);
 	return usage_error("unknown command", cmd);

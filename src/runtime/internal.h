@@ -186,6 +186,7 @@ struct gs_g {
 	 * gs_preemptible_begin/end, where a signal may switch the G out. */
 	_Atomic bool preempt;
 	_Atomic bool asyncsafe;
+	void *asyncrestore;         /* a context to restore by signal (preempt_aarch64.c) */
 	uint64_t syscallstart;      /* nanotime at gs_entersyscall, for observers */
 
 	void *tsan_fiber;           /* ThreadSanitizer fiber (san.c), else NULL */
@@ -563,6 +564,9 @@ GS_HIDDEN int gs__preempt_install(void);
 GS_HIDDEN void gs__preempt_uninstall(void);
 /* Arch half: redirect the interrupted context to gs__asyncpreempt. */
 GS_HIDDEN bool gs__arch_inject_preempt(void *ucontext, gs_g *gp);
+/* Arch half, for backends that come back through a second signal: put the
+ * saved context back.  False if gp has none pending. */
+GS_HIDDEN bool gs__arch_preempt_restore(void *ucontext, gs_g *gp);
 GS_HIDDEN void gs__asyncpreempt2(void);
 GS_HIDDEN int gs__sysmon_start(void);
 GS_HIDDEN void gs__schedtrace(bool detailed);

@@ -70,6 +70,10 @@ on_sigurg(int sig, siginfo_t *si, void *uctx)
 		return;
 	}
 	gs_g *gp = GS_LOAD(mp->curg);
+	if (gp && gs__arch_preempt_restore(uctx, gp)) {
+		errno = saved;
+		return;
+	}
 	if (gp && atomic_load_explicit(&gp->preempt, memory_order_relaxed) &&
 	    atomic_load_explicit(&gp->asyncsafe, memory_order_relaxed) &&
 	    gs__arch_inject_preempt(uctx, gp)) {

@@ -6,9 +6,11 @@
 #   GSCHED     path to the gsched program (required)
 #   GO         path to go; empty: gsched only; unset: go from PATH if any
 #   PEER       path to peer.go (default: beside this script)
-#   ROUNDS     rounds per configuration (default 5; 3 for park)
+#   ROUNDS     rounds per configuration (default 5; 3 for park, 9 for observe)
 #   WORKLOADS  which workloads to run (default: spawn yield pingpong park sleep
-#              syscallblock netwait webserver cpu uneven)
+#              syscallblock netwait webserver cpu uneven snapshot observe;
+#              snapshot and observe are gsched only: observe runs cpu and
+#              uneven with and without --observe 10)
 #   RUN_TIMEOUT  seconds one run may take (default 300)
 #
 # Every round is a separate process, gsched and Go interleaved, so neither gets a
@@ -22,7 +24,7 @@ if [ -z "${GO+set}" ]; then
 	GO=$(command -v go 2>/dev/null || true)
 fi
 PEER=${PEER:-$(dirname "$0")/peer.go}
-WORKLOADS=${WORKLOADS:-spawn yield pingpong park sleep syscallblock netwait webserver cpu uneven}
+WORKLOADS=${WORKLOADS:-spawn yield pingpong park sleep syscallblock netwait webserver cpu uneven snapshot observe}
 RUN_TIMEOUT=${RUN_TIMEOUT:-300}		# seconds, per run (a hang must not stall CI)
 
 failed=0
@@ -277,6 +279,8 @@ speedup()
 
 ROUNDS_ALL=${ROUNDS:-5}
 ROUNDS_PARK=${ROUNDS:-3}
+# A ratio near 1 needs more rounds than a comparison with Go.
+ROUNDS_OBSERVE=${ROUNDS:-9}
 : >"$tmp/table"
 
 unit=ns/goroutine
@@ -346,6 +350,49 @@ fi
 # shows less for Go as well.
 speedup cpu cpu "$ROUNDS_ALL" "gs>=1.8" -n 100000000
 speedup uneven uneven "$ROUNDS_ALL" "gs>=1.8" -n 10000000
+
+# The cost of one full snapshot (gsched only: Go has no such call): 64 Ps and
+# about 2000 threads, each goroutine blocked in read(2) on a thread of its own.
+if selected snapshot; then
+	echo "snapshot procs=64 n=2000: $ROUNDS_ALL rounds (gsched only)"
+	r=1
+	while [ "$r" -le "$ROUNDS_ALL" ]; do
+		run_once gsched snapshot snapshot snapshot -n 2000
+		r=$((r + 1))
+	done
+	row snapshot "procs=64 n=2000 us/snapshot" "$(gsmed snapshot value %.1f)" - "gs<=200"
+	row snapshot "procs=64 n=2000 99th pct us" "$(gsmed snapshot tail_us %.1f)" - -
+	row snapshot "procs=64 n=2000 threads" "$(gsmed snapshot threads %.0f)" - -
+fi
+
+# Observation while a workload runs: a plain thread takes 10 snapshots a second
+# and drains the event stream (events on).  Plain and observed runs alternate;
+# the target is median(observed)/median(plain) <= 1.03.  With observation
+# compiled in but off (every plain run), each event site costs one predicted
+# branch; there is no build without it to measure that against.
+# observe_rows ID WORKLOAD ARGS...
+observe_rows()
+{
+	ob_id=$1 ob_workload=$2
+	shift 2
+	echo "$ob_workload $* -p 2: plain and --observe 10, $ROUNDS_OBSERVE rounds (gsched only)"
+	r=1
+	while [ "$r" -le "$ROUNDS_OBSERVE" ]; do
+		run_once gsched "$ob_workload" "$ob_id.plain" "$ob_workload" "$@" -p 2
+		run_once gsched "$ob_workload" "$ob_id.obs" "$ob_workload" "$@" -p 2 --observe 10
+		r=$((r + 1))
+	done
+	row "$ob_workload" "-p 2 events off s_wall" "$(gsmed "$ob_id.plain" value %.3f)" - -
+	row "$ob_workload" "-p 2 --observe 10 s_wall" "$(gsmed "$ob_id.obs" value %.3f)" - -
+	row "$ob_workload" "observed/plain" \
+	    "$(quotient "$(gsmed "$ob_id.obs" value %.6f)" "$(gsmed "$ob_id.plain" value %.6f)" %.3f)" \
+	    - "gs<=1.03"
+	row "$ob_workload" "--observe 10 events dropped" "$(gsmed "$ob_id.obs" dropped %.0f)" - -
+}
+if selected observe; then
+	observe_rows obscpu cpu -n 100000000
+	observe_rows obsuneven uneven -n 10000000
+fi
 
 echo
 printf "%-12s %-32s %14s %12s %10s %8s %5s\n" \

@@ -12,3 +12,11 @@ gs__arch_inject_preempt(void *ucontext, gs_g *gp)
 	(void)gp;
 	return false;
 }
+
+bool
+gs__arch_preempt_restore(void *ucontext, gs_g *gp)
+{
+	(void)ucontext;
+	(void)gp;
+	return false;
+}

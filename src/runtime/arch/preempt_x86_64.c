@@ -126,3 +126,11 @@ gs__arch_inject_preempt(void *ucontext, gs_g *gp)
 	uc->uc_mcontext.gregs[REG_RIP] = (greg_t)(uintptr_t)gs__asyncpreempt;
 	return true;
 }
+
+bool
+gs__arch_preempt_restore(void *ucontext, gs_g *gp)
+{
+	(void)ucontext;
+	(void)gp;
+	return false;
+}

@@ -1,0 +1,20 @@
+/*
+ * cli.h - the observation options of the gsched program: --batch, --record,
+ * --replay, --trace and their settings.  main.c hands over any command line
+ * that starts with one of them.
+ */
+#ifndef GSCHED_CLI_H
+#define GSCHED_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/* True if arg is an option gsf_cli_main handles. */
+bool gsf_cli_handles(const char *arg);
+/* Run argv[1..] as observation options.  Exit status: 0; 1 if the runtime
+ * failed; 2 for a usage error or a bad recording (reported on stderr). */
+int gsf_cli_main(int argc, char **argv);
+/* The options, for --help. */
+void gsf_cli_usage(FILE *f);
+
+#endif /* GSCHED_CLI_H */

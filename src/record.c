@@ -1,0 +1,852 @@
+/*
+ * record.c - the JSON Lines recording writer and its strict reader (record.h,
+ * docs/recording.md).  The fields of gs_stats, gs_snap_p and gs_snap_m are
+ * listed once, in tables, which both the writer and the reader walk, so the two
+ * cannot drift apart.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "batch.h"
+#include "json.h"
+#include "record.h"
+
+enum ftype { FT_INT, FT_U32, FT_U64, FT_I64, FT_BOOL };
+
+struct field {
+	const char *name;
+	enum ftype type;
+	size_t off;
+};
+
+#define F(s, name, t) { #name, t, offsetof(s, name) }
+
+static const struct field stats_fields[] = {
+	F(gs_stats, gomaxprocs, FT_INT),
+	F(gs_stats, ncpu, FT_INT),
+	F(gs_stats, threads, FT_INT),
+	F(gs_stats, idle_threads, FT_INT),
+	F(gs_stats, spinning_threads, FT_INT),
+	F(gs_stats, idle_procs, FT_INT),
+	F(gs_stats, global_runq, FT_INT),
+	F(gs_stats, goroutines, FT_INT),
+	F(gs_stats, spawns, FT_U64),
+	F(gs_stats, exits, FT_U64),
+	F(gs_stats, steals, FT_U64),
+	F(gs_stats, stolen, FT_U64),
+	F(gs_stats, threads_created, FT_U64),
+	F(gs_stats, global_puts, FT_U64),
+	F(gs_stats, stacks_guarded, FT_U64),
+	F(gs_stats, stacks_carved, FT_U64),
+	F(gs_stats, in_syscall, FT_INT),
+	F(gs_stats, syscalls, FT_U64),
+	F(gs_stats, handoffs, FT_U64),
+	F(gs_stats, retakes, FT_U64),
+	F(gs_stats, preempt_requests, FT_U64),
+	F(gs_stats, preempt_async, FT_U64),
+	F(gs_stats, preempt_coop, FT_U64),
+	F(gs_stats, netpoll_wakes, FT_U64),
+	F(gs_stats, timers_fired, FT_U64),
+	F(gs_stats, procresizes, FT_U64),
+	F(gs_stats, last_stw_ns, FT_U64),
+};
+
+static const struct field p_fields[] = {
+	F(gs_snap_p, id, FT_INT),
+	F(gs_snap_p, status, FT_INT),
+	F(gs_snap_p, m, FT_I64),
+	F(gs_snap_p, curg_status, FT_INT),
+	F(gs_snap_p, slice_ns, FT_U64),
+	F(gs_snap_p, runq_len, FT_U32),
+	F(gs_snap_p, schedtick, FT_U32),
+	F(gs_snap_p, syscalltick, FT_U32),
+	F(gs_snap_p, timers, FT_INT),
+	F(gs_snap_p, steals, FT_U64),
+	F(gs_snap_p, stolen, FT_U64),
+	F(gs_snap_p, stolen_from, FT_U64),
+	F(gs_snap_p, spawns, FT_U64),
+	F(gs_snap_p, syscalls, FT_U64),
+};
+
+static const struct field m_fields[] = {
+	F(gs_snap_m, id, FT_I64),
+	F(gs_snap_m, state, FT_INT),
+	F(gs_snap_m, p, FT_INT),
+	F(gs_snap_m, curg, FT_I64),
+	F(gs_snap_m, spinning, FT_BOOL),
+	F(gs_snap_m, created_ns, FT_U64),
+};
+
+#define NF(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+int
+gsr_event_kind(const char *name)
+{
+	for (int k = 1; k < GS_EV_NKINDS; k++)
+		if (strcmp(gs_event_name(k), name) == 0)
+			return k;
+	return -1;
+}
+
+/* ---- writing ------------------------------------------------------------------- */
+
+static void
+put_fields(FILE *f, const void *base, const struct field *fl, int n)
+{
+	for (int i = 0; i < n; i++) {
+		const char *p = (const char *)base + fl[i].off;
+		fprintf(f, "%s\"%s\":", i ? "," : "", fl[i].name);
+		switch (fl[i].type) {
+		case FT_INT: fprintf(f, "%d", *(const int *)p); break;
+		case FT_U32: fprintf(f, "%" PRIu32, *(const uint32_t *)p); break;
+		case FT_U64: fprintf(f, "%" PRIu64, *(const uint64_t *)p); break;
+		case FT_I64: fprintf(f, "%" PRId64, *(const int64_t *)p); break;
+		case FT_BOOL: fputs(*(const bool *)p ? "true" : "false", f); break;
+		}
+	}
+}
+
+static void
+put_g(FILE *f, const gs_snap_g *g)
+{
+	if (g->id == 0 && g->label[0] == '\0') {
+		fputs("null", f);
+		return;
+	}
+	fprintf(f, "{\"id\":%" PRId64 ",\"label\":", g->id);
+	gsb_json_string(f, g->label);
+	fputc('}', f);
+}
+
+int
+gsr_writer_open(gsr_writer *w, const char *path, char *err, size_t errsize)
+{
+	memset(w, 0, sizeof *w);
+	w->path = path;
+	w->f = fopen(path, "w");
+	if (w->f == NULL) {
+		snprintf(err, errsize, "cannot write '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+void
+gsr_writer_abort(gsr_writer *w)
+{
+	if (w->f)
+		fclose(w->f);
+	w->f = NULL;
+}
+
+static int
+write_failed(gsr_writer *w)
+{
+	fprintf(stderr, "gsched: writing '%s': %s\n", w->path, strerror(errno));
+	return 1;
+}
+
+static int
+rec_begin(void *ctx, const gsf_info *info)
+{
+	gsr_writer *w = ctx;
+	FILE *f = w->f;
+
+	fprintf(f, "{\"format\":\"%s\",\"version\":%d,\"created_by\":", GSR_FORMAT,
+		GSR_VERSION);
+	gsb_json_string(f, info->created_by);
+	fprintf(f,
+		",\"start_ns\":%" PRIu64 ",\"interval_ns\":%" PRIu64
+		",\"ticks\":%d,\"gomaxprocs\":%d,\"ncpu\":%d,\"max_m\":%d,\"runq_max\":%d,"
+		"\"scenario\":",
+		info->start_ns, info->interval_ns, info->ticks, info->procs, info->ncpu,
+		info->max_m, info->runq_max);
+	gsb_json_string(f, info->scenario);
+	fputs("}\n", f);
+	return ferror(f) ? write_failed(w) : 0;
+}
+
+static int
+rec_tick(void *ctx, const gsf_info *info, const gsf_tick *t)
+{
+	gsr_writer *w = ctx;
+	FILE *f = w->f;
+	const gs_snapshot *s = t->snap;
+
+	(void)info;
+	fprintf(f,
+		"{\"type\":\"snapshot\",\"tick\":%d,\"time_ns\":%" PRIu64 ",\"take_ns\":%" PRIu64
+		",\"events\":%d,\"dropped\":%" PRIu64 ",\"stats\":{",
+		t->index, s->time_ns, s->take_ns, t->nev, t->dropped);
+	put_fields(f, &s->stats, stats_fields, NF(stats_fields));
+	fputs(",\"by_status\":[", f);
+	for (int i = 0; i < GS_G_NSTATUS; i++)
+		fprintf(f, "%s%d", i ? "," : "", s->stats.by_status[i]);
+	fputs("],\"by_waitreason\":[", f);
+	for (int i = 0; i < GS_WAIT_NREASONS; i++)
+		fprintf(f, "%s%d", i ? "," : "", s->stats.by_waitreason[i]);
+	fprintf(f, "]},\"nm_total\":%d,\"p\":[", s->nm_total);
+	for (int i = 0; i < s->np; i++) {
+		const gs_snap_p *p = &s->p[i];
+		fputs(i ? ",{" : "{", f);
+		put_fields(f, p, p_fields, NF(p_fields));
+		fputs(",\"curg\":", f);
+		put_g(f, &p->curg);
+		fputs(",\"runnext\":", f);
+		put_g(f, &p->runnext);
+		fputs(",\"runq\":[", f);
+		for (uint32_t k = 0; k < p->runq_listed && p->runq; k++) {
+			if (k)
+				fputc(',', f);
+			put_g(f, &p->runq[k]);
+		}
+		fputs("]}", f);
+	}
+	fputs("],\"m\":[", f);
+	for (int i = 0; i < s->nm; i++) {
+		fputs(i ? ",{" : "{", f);
+		put_fields(f, &s->m[i], m_fields, NF(m_fields));
+		fputc('}', f);
+	}
+	fputs("]}\n", f);
+	for (int i = 0; i < t->nev; i++) {
+		const gs_event *e = &t->ev[i];
+		fprintf(f,
+			"{\"type\":\"event\",\"tick\":%d,\"kind\":\"%s\",\"time_ns\":%" PRIu64
+			",\"p\":%d,\"p2\":%d,\"m\":%" PRId64 ",\"m2\":%" PRId64 ",\"g\":%" PRId64
+			",\"arg\":%" PRId64 "}\n",
+			t->index, gs_event_name(e->kind), e->time_ns, e->p, e->p2, e->m, e->m2,
+			e->g, e->arg);
+	}
+	w->ticks++;
+	w->events += (uint64_t)t->nev;
+	w->dropped += t->dropped;
+	return ferror(f) ? write_failed(w) : 0;
+}
+
+static int
+rec_end(void *ctx, const gsf_info *info, const gsf_end *e)
+{
+	gsr_writer *w = ctx;
+
+	(void)info;
+	(void)e;
+	fprintf(w->f, "{\"type\":\"end\",\"ticks\":%d,\"events\":%" PRIu64
+		      ",\"dropped\":%" PRIu64 "}\n",
+		w->ticks, w->events, w->dropped);
+	int bad = ferror(w->f) || fflush(w->f) != 0;
+	int saved = errno;
+	if (fclose(w->f) != 0)
+		bad = 1;
+	else
+		errno = saved;
+	w->f = NULL;
+	return bad ? write_failed(w) : 0;
+}
+
+gsf_sink
+gsr_sink(gsr_writer *w)
+{
+	gsf_sink s = { rec_begin, rec_tick, rec_end, w };
+	return s;
+}
+
+/* ---- reading ------------------------------------------------------------------- */
+
+struct gsr_reader {
+	FILE *f;
+	char *path;
+	long line;            /* number of the line last read */
+	char *buf;            /* the line */
+	size_t cap;
+	gsj_doc doc;
+	gsf_info info;
+	gsf_end end;          /* counts seen so far, checked against the end line */
+	gs_snapshot *snap;
+	gs_event *ev;
+	int evcap;
+	bool at_end;
+	char err[512];
+};
+
+static int
+rerr(gsr_reader *r, const char *fmt, ...)
+{
+	char msg[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	snprintf(r->err, sizeof r->err, "%s:%ld: %s", r->path, r->line, msg);
+	return -1;
+}
+
+/* Read one line into r->buf: 1, 0 at EOF (nothing read), -1 on an error. */
+static int
+read_line(gsr_reader *r, size_t *len)
+{
+	size_t n = 0;
+	int c;
+
+	r->line++;
+	while ((c = getc(r->f)) != EOF && c != '\n') {
+		if (n >= GSR_LINE_MAX)
+			return rerr(r, "line longer than %d bytes", GSR_LINE_MAX);
+		if (n + 1 >= r->cap) {
+			size_t nc = r->cap ? r->cap * 2 : 4096;
+			char *nb = realloc(r->buf, nc);
+			if (nb == NULL)
+				return rerr(r, "out of memory");
+			r->buf = nb;
+			r->cap = nc;
+		}
+		r->buf[n++] = (char)c;
+	}
+	if (ferror(r->f))
+		return rerr(r, "read error: %s", strerror(errno));
+	if (c == EOF && n == 0)
+		return 0;
+	if (c == EOF)
+		return rerr(r, "the last line has no newline (truncated recording?)");
+	if (n == 0)
+		return rerr(r, "empty line");
+	*len = n;
+	return 1;
+}
+
+static int
+parse_line(gsr_reader *r, size_t len)
+{
+	if (gsj_parse(&r->doc, r->buf, len) != 0)
+		return rerr(r, "bad JSON at column %zu: %s", r->doc.errpos + 1, r->doc.err);
+	if (r->doc.n[0].type != GSJ_OBJ)
+		return rerr(r, "not a JSON object");
+	return 0;
+}
+
+/* Read member name of obj as the field's type into base. */
+static int
+get_field(gsr_reader *r, int obj, const char *where, const struct field *fl, void *base)
+{
+	int i = gsj_get(&r->doc, obj, fl->name);
+	char *p = (char *)base + fl->off;
+	int64_t v;
+	uint64_t u;
+
+	if (i < 0)
+		return rerr(r, "%s: missing field \"%s\"", where, fl->name);
+	switch (fl->type) {
+	case FT_INT:
+		if (!gsj_i64(&r->doc, i, &v) || v < INT32_MIN || v > INT32_MAX)
+			break;
+		*(int *)p = (int)v;
+		return 0;
+	case FT_U32:
+		if (!gsj_u64(&r->doc, i, &u) || u > UINT32_MAX)
+			break;
+		*(uint32_t *)p = (uint32_t)u;
+		return 0;
+	case FT_U64:
+		if (!gsj_u64(&r->doc, i, &u))
+			break;
+		*(uint64_t *)p = u;
+		return 0;
+	case FT_I64:
+		if (!gsj_i64(&r->doc, i, &v))
+			break;
+		*(int64_t *)p = v;
+		return 0;
+	case FT_BOOL:
+		if (!gsj_bool(&r->doc, i, (bool *)p))
+			break;
+		return 0;
+	}
+	return rerr(r, "%s: field \"%s\" is not %s", where, fl->name,
+		    fl->type == FT_BOOL ? "true or false"
+		    : fl->type == FT_U32 || fl->type == FT_U64 ? "a non-negative integer"
+							      : "an integer in range");
+}
+
+static int
+get_fields(gsr_reader *r, int obj, const char *where, const struct field *fl, int n,
+	   void *base)
+{
+	for (int i = 0; i < n; i++)
+		if (get_field(r, obj, where, &fl[i], base))
+			return -1;
+	return 0;
+}
+
+static int
+get_int(gsr_reader *r, int obj, const char *where, const char *name, int64_t lo,
+	int64_t hi, int64_t *out)
+{
+	int i = gsj_get(&r->doc, obj, name);
+
+	if (i < 0)
+		return rerr(r, "%s: missing field \"%s\"", where, name);
+	if (!gsj_i64(&r->doc, i, out) || *out < lo || *out > hi)
+		return rerr(r, "%s: field \"%s\" is not an integer in %" PRId64 "..%" PRId64,
+			    where, name, lo, hi);
+	return 0;
+}
+
+static int
+get_u64(gsr_reader *r, int obj, const char *where, const char *name, uint64_t *out)
+{
+	int i = gsj_get(&r->doc, obj, name);
+
+	if (i < 0)
+		return rerr(r, "%s: missing field \"%s\"", where, name);
+	if (!gsj_u64(&r->doc, i, out))
+		return rerr(r, "%s: field \"%s\" is not a non-negative integer", where, name);
+	return 0;
+}
+
+static int
+get_string(gsr_reader *r, int obj, const char *where, const char *name, char *out,
+	   size_t size)
+{
+	int i = gsj_get(&r->doc, obj, name);
+	const char *s = gsj_str(&r->doc, i);
+
+	if (i < 0)
+		return rerr(r, "%s: missing field \"%s\"", where, name);
+	if (s == NULL)
+		return rerr(r, "%s: field \"%s\" is not a string", where, name);
+	if (strlen(s) >= size)
+		return rerr(r, "%s: field \"%s\" is longer than %zu bytes", where, name,
+			    size - 1);
+	memcpy(out, s, strlen(s) + 1);
+	return 0;
+}
+
+static int
+get_array(gsr_reader *r, int obj, const char *where, const char *name, int *out)
+{
+	int i = gsj_get(&r->doc, obj, name);
+
+	if (i < 0)
+		return rerr(r, "%s: missing field \"%s\"", where, name);
+	if (r->doc.n[i].type != GSJ_ARR)
+		return rerr(r, "%s: field \"%s\" is not an array", where, name);
+	*out = i;
+	return 0;
+}
+
+/* A goroutine: null or {"id":N,"label":"..."}. */
+static int
+get_g(gsr_reader *r, int node, const char *where, gs_snap_g *g)
+{
+	int64_t id;
+
+	memset(g, 0, sizeof *g);
+	if (r->doc.n[node].type == GSJ_NULL)
+		return 0;
+	if (r->doc.n[node].type != GSJ_OBJ)
+		return rerr(r, "%s: a goroutine is null or an object", where);
+	if (get_int(r, node, where, "id", 0, INT64_MAX, &id) ||
+	    get_string(r, node, where, "label", g->label, sizeof g->label))
+		return -1;
+	g->id = id;
+	return 0;
+}
+
+static int
+get_g_member(gsr_reader *r, int obj, const char *where, const char *name, gs_snap_g *g)
+{
+	int i = gsj_get(&r->doc, obj, name);
+
+	if (i < 0)
+		return rerr(r, "%s: missing field \"%s\"", where, name);
+	return get_g(r, i, where, g);
+}
+
+static int
+read_header(gsr_reader *r)
+{
+	size_t len;
+	int rc = read_line(r, &len);
+	char fmt[64];
+	int64_t v;
+	const char *w = "header";
+
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return rerr(r, "empty file: no recording header");
+	if (parse_line(r, len))
+		return -1;
+	if (gsj_get(&r->doc, 0, "format") < 0)
+		return rerr(r, "not a gsched recording: the header has no \"format\"");
+	if (get_string(r, 0, w, "format", fmt, sizeof fmt))
+		return -1;
+	if (strcmp(fmt, GSR_FORMAT) != 0)
+		return rerr(r, "not a gsched recording: format \"%s\"", fmt);
+	if (get_int(r, 0, w, "version", 0, INT32_MAX, &v))
+		return -1;
+	if (v != GSR_VERSION)
+		return rerr(r, "unsupported recording version %" PRId64
+			       " (this gsched reads version %d)",
+			    v, GSR_VERSION);
+	gsf_info *in = &r->info;
+	if (get_string(r, 0, w, "created_by", in->created_by, sizeof in->created_by) ||
+	    get_u64(r, 0, w, "start_ns", &in->start_ns) ||
+	    get_u64(r, 0, w, "interval_ns", &in->interval_ns) ||
+	    get_string(r, 0, w, "scenario", in->scenario, sizeof in->scenario))
+		return -1;
+	if (get_int(r, 0, w, "ticks", 0, INT32_MAX, &v))
+		return -1;
+	in->ticks = (int)v;
+	if (get_int(r, 0, w, "gomaxprocs", 1, 256, &v))
+		return -1;
+	in->procs = (int)v;
+	if (get_int(r, 0, w, "ncpu", 0, INT32_MAX, &v))
+		return -1;
+	in->ncpu = (int)v;
+	if (get_int(r, 0, w, "max_m", 1, GSR_MAX_M, &v))
+		return -1;
+	in->max_m = (int)v;
+	if (get_int(r, 0, w, "runq_max", 0, 256, &v))
+		return -1;
+	in->runq_max = (int)v;
+	r->snap = gs_snapshot_new(in->max_m, in->runq_max);
+	if (r->snap == NULL)
+		return rerr(r, "out of memory for snapshots");
+	return 0;
+}
+
+gsr_reader *
+gsr_open(const char *path, char *err, size_t errsize)
+{
+	gsr_reader *r = calloc(1, sizeof *r);
+
+	if (r == NULL || (r->path = strdup(path)) == NULL) {
+		snprintf(err, errsize, "out of memory");
+		free(r);
+		return NULL;
+	}
+	gsj_init(&r->doc);
+	r->f = fopen(path, "r");
+	if (r->f == NULL) {
+		snprintf(err, errsize, "cannot open '%s': %s", path, strerror(errno));
+		gsr_close(r);
+		return NULL;
+	}
+	if (read_header(r)) {
+		snprintf(err, errsize, "%s", r->err);
+		gsr_close(r);
+		return NULL;
+	}
+	return r;
+}
+
+const gsf_info *
+gsr_info(const gsr_reader *r)
+{
+	return &r->info;
+}
+
+const gsf_end *
+gsr_end(const gsr_reader *r)
+{
+	return &r->end;
+}
+
+const char *
+gsr_error(const gsr_reader *r)
+{
+	return r->err;
+}
+
+void
+gsr_close(gsr_reader *r)
+{
+	if (r == NULL)
+		return;
+	if (r->f)
+		fclose(r->f);
+	gsj_free(&r->doc);
+	gs_snapshot_free(r->snap);
+	free(r->ev);
+	free(r->buf);
+	free(r->path);
+	free(r);
+}
+
+/* The type of the parsed line, checked against the known ones. */
+static int
+line_type(gsr_reader *r, const char **type)
+{
+	int i = gsj_get(&r->doc, 0, "type");
+
+	if (i < 0)
+		return rerr(r, "missing field \"type\"");
+	*type = gsj_str(&r->doc, i);
+	if (*type == NULL)
+		return rerr(r, "field \"type\" is not a string");
+	if (strcmp(*type, "snapshot") && strcmp(*type, "event") && strcmp(*type, "end"))
+		return rerr(r, "unknown line type \"%.40s\"", *type);
+	return 0;
+}
+
+static int
+read_snapshot(gsr_reader *r, int64_t *nev, uint64_t *dropped)
+{
+	gs_snapshot *s = r->snap;
+	const char *w = "snapshot";
+	int64_t v;
+	int arr;
+
+	if (get_int(r, 0, w, "tick", 0, INT32_MAX, &v))
+		return -1;
+	if (v != r->end.ticks)
+		return rerr(r, "snapshot: tick %" PRId64 " where tick %d was expected", v,
+			    r->end.ticks);
+	if (get_u64(r, 0, w, "time_ns", &s->time_ns) ||
+	    get_u64(r, 0, w, "take_ns", &s->take_ns) ||
+	    get_int(r, 0, w, "events", 0, 1 << 24, nev) ||
+	    get_u64(r, 0, w, "dropped", dropped))
+		return -1;
+	int st = gsj_get(&r->doc, 0, "stats");
+	if (st < 0)
+		return rerr(r, "snapshot: missing field \"stats\"");
+	if (r->doc.n[st].type != GSJ_OBJ)
+		return rerr(r, "snapshot: field \"stats\" is not an object");
+	memset(&s->stats, 0, sizeof s->stats);
+	if (get_fields(r, st, "stats", stats_fields, NF(stats_fields), &s->stats))
+		return -1;
+	struct {
+		const char *name;
+		int *out;
+		int n;
+	} arrays[] = { { "by_status", s->stats.by_status, GS_G_NSTATUS },
+		       { "by_waitreason", s->stats.by_waitreason, GS_WAIT_NREASONS } };
+	for (int a = 0; a < 2; a++) {
+		if (get_array(r, st, "stats", arrays[a].name, &arr))
+			return -1;
+		if (r->doc.n[arr].nkids != arrays[a].n)
+			return rerr(r, "stats: \"%s\" has %d entries, not %d", arrays[a].name,
+				    r->doc.n[arr].nkids, arrays[a].n);
+		int k = 0;
+		for (int c = r->doc.n[arr].first; c >= 0; c = r->doc.n[c].next, k++) {
+			if (!gsj_i64(&r->doc, c, &v) || v < 0 || v > INT32_MAX)
+				return rerr(r, "stats: \"%s\"[%d] is not a count",
+					    arrays[a].name, k);
+			arrays[a].out[k] = (int)v;
+		}
+	}
+	if (get_int(r, 0, w, "nm_total", 0, INT32_MAX, &v))
+		return -1;
+	s->nm_total = (int)v;
+
+	if (get_array(r, 0, w, "p", &arr))
+		return -1;
+	if (r->doc.n[arr].nkids > s->max_p)
+		return rerr(r, "snapshot: %d Ps, more than %d", r->doc.n[arr].nkids, s->max_p);
+	int i = 0;
+	for (int c = r->doc.n[arr].first; c >= 0; c = r->doc.n[c].next, i++) {
+		gs_snap_p *p = &s->p[i];
+		char where[32];
+		snprintf(where, sizeof where, "p[%d]", i);
+		if (r->doc.n[c].type != GSJ_OBJ)
+			return rerr(r, "%s is not an object", where);
+		memset(p, 0, sizeof *p);
+		if (get_fields(r, c, where, p_fields, NF(p_fields), p) ||
+		    get_g_member(r, c, where, "curg", &p->curg) ||
+		    get_g_member(r, c, where, "runnext", &p->runnext))
+			return -1;
+		if (p->id != i)
+			return rerr(r, "%s: id %d where %d was expected", where, p->id, i);
+		int q;
+		if (get_array(r, c, where, "runq", &q))
+			return -1;
+		if (r->doc.n[q].nkids > s->runq_max)
+			return rerr(r, "%s: %d queued goroutines listed, more than runq_max %d",
+				    where, r->doc.n[q].nkids, s->runq_max);
+		p->runq = s->runq_store ? &s->runq_store[(size_t)i * (size_t)s->runq_max]
+					: NULL;
+		uint32_t k = 0;
+		for (int e = r->doc.n[q].first; e >= 0; e = r->doc.n[e].next, k++)
+			if (get_g(r, e, where, &p->runq[k]))
+				return -1;
+		p->runq_listed = k;
+	}
+	s->np = i;
+	if (get_array(r, 0, w, "m", &arr))
+		return -1;
+	if (r->doc.n[arr].nkids > s->max_m)
+		return rerr(r, "snapshot: %d Ms, more than max_m %d", r->doc.n[arr].nkids,
+			    s->max_m);
+	i = 0;
+	for (int c = r->doc.n[arr].first; c >= 0; c = r->doc.n[c].next, i++) {
+		char where[32];
+		snprintf(where, sizeof where, "m[%d]", i);
+		if (r->doc.n[c].type != GSJ_OBJ)
+			return rerr(r, "%s is not an object", where);
+		memset(&s->m[i], 0, sizeof s->m[i]);
+		if (get_fields(r, c, where, m_fields, NF(m_fields), &s->m[i]))
+			return -1;
+	}
+	s->nm = i;
+	return 0;
+}
+
+static int
+read_event(gsr_reader *r, int tick, gs_event *e)
+{
+	const char *w = "event";
+	int64_t v;
+	char kind[32];
+
+	if (get_int(r, 0, w, "tick", 0, INT32_MAX, &v))
+		return -1;
+	if (v != tick)
+		return rerr(r, "event: tick %" PRId64 " in the events of tick %d", v, tick);
+	if (get_string(r, 0, w, "kind", kind, sizeof kind))
+		return -1;
+	int k = gsr_event_kind(kind);
+	if (k < 0)
+		return rerr(r, "event: unknown kind \"%s\"", kind);
+	memset(e, 0, sizeof *e);
+	e->kind = (uint16_t)k;
+	if (get_u64(r, 0, w, "time_ns", &e->time_ns))
+		return -1;
+	if (get_int(r, 0, w, "p", INT16_MIN, INT16_MAX, &v))
+		return -1;
+	e->p = (int16_t)v;
+	if (get_int(r, 0, w, "p2", INT16_MIN, INT16_MAX, &v))
+		return -1;
+	e->p2 = (int16_t)v;
+	if (get_int(r, 0, w, "m", INT64_MIN, INT64_MAX, &e->m) ||
+	    get_int(r, 0, w, "m2", INT64_MIN, INT64_MAX, &e->m2) ||
+	    get_int(r, 0, w, "g", INT64_MIN, INT64_MAX, &e->g) ||
+	    get_int(r, 0, w, "arg", INT64_MIN, INT64_MAX, &e->arg))
+		return -1;
+	return 0;
+}
+
+static int
+read_end(gsr_reader *r)
+{
+	const char *w = "end";
+	int64_t ticks;
+	uint64_t events, dropped;
+	size_t len;
+
+	if (get_int(r, 0, w, "ticks", 0, INT32_MAX, &ticks) ||
+	    get_u64(r, 0, w, "events", &events) || get_u64(r, 0, w, "dropped", &dropped))
+		return -1;
+	if (ticks != r->end.ticks || events != r->end.events || dropped != r->end.dropped)
+		return rerr(r,
+			    "end: counts (ticks %" PRId64 ", events %" PRIu64
+			    ", dropped %" PRIu64 ") disagree with the recording (%d, %" PRIu64
+			    ", %" PRIu64 ")",
+			    ticks, events, dropped, r->end.ticks, r->end.events,
+			    r->end.dropped);
+	int rc = read_line(r, &len);
+	if (rc < 0)
+		return -1;
+	if (rc > 0)
+		return rerr(r, "text after the end line");
+	r->at_end = true;
+	return 0;
+}
+
+int
+gsr_next(gsr_reader *r, gsf_tick *t)
+{
+	size_t len;
+	const char *type;
+	int64_t nev;
+	uint64_t dropped;
+
+	if (r->at_end)
+		return 0;
+	int rc = read_line(r, &len);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return rerr(r, "the recording ends without an end line (truncated?)");
+	if (parse_line(r, len) || line_type(r, &type))
+		return -1;
+	if (strcmp(type, "end") == 0)
+		return read_end(r) ? -1 : 0;
+	if (strcmp(type, "snapshot") != 0)
+		return rerr(r, "an event line where a snapshot or the end was expected");
+	if (read_snapshot(r, &nev, &dropped))
+		return -1;
+	if (nev > r->evcap) {
+		gs_event *ne = realloc(r->ev, (size_t)nev * sizeof *ne);
+		if (ne == NULL)
+			return rerr(r, "out of memory for %" PRId64 " events", nev);
+		r->ev = ne;
+		r->evcap = (int)nev;
+	}
+	int tick = r->end.ticks;
+	long snapline = r->line;
+	for (int i = 0; i < (int)nev; i++) {
+		rc = read_line(r, &len);
+		if (rc < 0)
+			return -1;
+		if (rc == 0)
+			return rerr(r, "the recording ends inside the events of the snapshot on "
+				       "line %ld (truncated?)",
+				    snapline);
+		if (parse_line(r, len) || line_type(r, &type))
+			return -1;
+		if (strcmp(type, "event") != 0)
+			return rerr(r, "a %s line where event %d of %" PRId64
+				       " of the snapshot on line %ld was expected",
+				    type, i + 1, nev, snapline);
+		if (read_event(r, tick, &r->ev[i]))
+			return -1;
+	}
+	t->index = tick;
+	t->snap = r->snap;
+	t->ev = r->ev;
+	t->nev = (int)nev;
+	t->dropped = dropped;
+	r->end.ticks++;
+	r->end.events += (uint64_t)nev;
+	r->end.dropped += dropped;
+	return 1;
+}
+
+int
+gsr_replay(const char *path, const gsf_sink *sinks, int nsinks)
+{
+	char err[600];
+	gsr_reader *r = gsr_open(path, err, sizeof err);
+	gsf_tick t;
+	int rc;
+
+	if (r == NULL) {
+		fprintf(stderr, "gsched: %s\n", err);
+		return 2;
+	}
+	if ((rc = gsf_sinks_begin(sinks, nsinks, &r->info)) != 0)
+		goto out;
+	while ((rc = gsr_next(r, &t)) > 0)
+		if ((rc = gsf_sinks_tick(sinks, nsinks, &r->info, &t)) != 0)
+			goto out;
+	if (rc < 0) {
+		fprintf(stderr, "gsched: %s\n", r->err);
+		rc = 2;
+		goto out;
+	}
+	rc = gsf_sinks_end(sinks, nsinks, &r->info, &r->end);
+out:
+	gsr_close(r);
+	return rc;
+}

@@ -1,0 +1,526 @@
+/*
+ * trace.c - the Chrome/Perfetto trace writer of trace.h.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "batch.h"
+#include "trace.h"
+
+#define PID_P 1
+#define PID_M 2
+#define MAX_P 256
+#define MAX_M_TRACKED (1 << 20)  /* M ids above this get no syscall slices */
+#define LABELS 4096              /* goroutine labels remembered (direct-mapped) */
+
+struct open_slice {
+	bool open;
+	int64_t g;
+	int64_t m;      /* run: the M; syscall: the P it left */
+	uint64_t t;
+};
+
+/* A finished slice, written at the end when every snapshot has been seen, so
+ * that it is named with its goroutine's label even if the label turned up only
+ * in a later snapshot. */
+struct slice {
+	bool sys;        /* a syscall slice on an M track (else a run slice on a P) */
+	int64_t tid;     /* P or M id */
+	int64_t g;
+	int64_t aux;     /* run: the M; syscall: the P it left */
+	uint64_t t0, t1;
+	int then;        /* run: the goroutine's new status (-1 unknown);
+	                    syscall: the P it got back (-1 none) */
+};
+
+#define SLICES_KEPT (1 << 21) /* beyond that, slices are written at once */
+
+struct mtrack {
+	bool named;
+	struct open_slice sys;
+};
+
+struct gst_writer {
+	FILE *f;
+	char *path;
+	bool first;
+	bool ended;
+	uint64_t start_ns;
+	uint64_t last_ns;
+	uint64_t flow_id;
+	bool pnamed[MAX_P];
+	struct open_slice run[MAX_P];
+	struct mtrack *m;
+	size_t mcap;
+	struct slice *sl;
+	size_t nsl, slcap;
+	struct {
+		int64_t id;
+		char label[GS_LABEL_MAX];
+	} labels[LABELS];
+};
+
+gst_writer *
+gst_open(const char *path, char *err, size_t errsize)
+{
+	gst_writer *w = calloc(1, sizeof *w);
+
+	if (w == NULL || (w->path = strdup(path)) == NULL) {
+		free(w);
+		snprintf(err, errsize, "out of memory");
+		return NULL;
+	}
+	w->f = fopen(path, "w");
+	if (w->f == NULL) {
+		snprintf(err, errsize, "cannot write '%s': %s", path, strerror(errno));
+		free(w->path);
+		free(w);
+		return NULL;
+	}
+	w->first = true;
+	return w;
+}
+
+void
+gst_free(gst_writer *w)
+{
+	if (w == NULL)
+		return;
+	if (w->f)
+		fclose(w->f);
+	free(w->m);
+	free(w->sl);
+	free(w->path);
+	free(w);
+}
+
+/* Start one trace event: the separator, then the caller's text. */
+static FILE *
+ev(gst_writer *w)
+{
+	if (!w->first)
+		fputs(",\n", w->f);
+	w->first = false;
+	return w->f;
+}
+
+static void
+ts(gst_writer *w, uint64_t t)
+{
+	int64_t d = (int64_t)(t - w->start_ns);
+	if (t < w->start_ns)
+		d = 0;
+	fprintf(w->f, "%" PRId64 ".%03" PRId64, d / 1000, d % 1000);
+}
+
+static void
+dur(gst_writer *w, uint64_t a, uint64_t b)
+{
+	uint64_t d = b > a ? b - a : 0;
+	fprintf(w->f, "%" PRIu64 ".%03" PRIu64, d / 1000, d % 1000);
+}
+
+static const char *
+label_of(gst_writer *w, int64_t g)
+{
+	unsigned h = (unsigned)((uint64_t)g % LABELS);
+	return w->labels[h].id == g ? w->labels[h].label : "";
+}
+
+static void
+learn_label(gst_writer *w, const gs_snap_g *g)
+{
+	if (g->id <= 0 || g->label[0] == '\0')
+		return;
+	unsigned h = (unsigned)((uint64_t)g->id % LABELS);
+	w->labels[h].id = g->id;
+	memcpy(w->labels[h].label, g->label, GS_LABEL_MAX);
+}
+
+static void
+name_p(gst_writer *w, int p)
+{
+	if (p < 0 || p >= MAX_P || w->pnamed[p])
+		return;
+	w->pnamed[p] = true;
+	fprintf(ev(w),
+		"{\"ph\":\"M\",\"pid\":%d,\"tid\":%d,\"name\":\"thread_name\","
+		"\"args\":{\"name\":\"P%d\"}},\n"
+		"{\"ph\":\"M\",\"pid\":%d,\"tid\":%d,\"name\":\"thread_sort_index\","
+		"\"args\":{\"sort_index\":%d}}",
+		PID_P, p, p, PID_P, p, p);
+}
+
+static struct mtrack *
+mtrack(gst_writer *w, int64_t m)
+{
+	if (m < 0 || m >= MAX_M_TRACKED)
+		return NULL;
+	if ((size_t)m >= w->mcap) {
+		size_t nc = w->mcap ? w->mcap : 64;
+		while (nc <= (size_t)m)
+			nc *= 2;
+		struct mtrack *nm = realloc(w->m, nc * sizeof *nm);
+		if (nm == NULL)
+			return NULL;
+		memset(nm + w->mcap, 0, (nc - w->mcap) * sizeof *nm);
+		w->m = nm;
+		w->mcap = nc;
+	}
+	struct mtrack *t = &w->m[m];
+	if (!t->named) {
+		t->named = true;
+		fprintf(ev(w),
+			"{\"ph\":\"M\",\"pid\":%d,\"tid\":%" PRId64 ",\"name\":\"thread_name\","
+			"\"args\":{\"name\":\"M%" PRId64 "\"}},\n"
+			"{\"ph\":\"M\",\"pid\":%d,\"tid\":%" PRId64
+			",\"name\":\"thread_sort_index\",\"args\":{\"sort_index\":%" PRId64 "}}",
+			PID_M, m, m, PID_M, m, m);
+	}
+	return t;
+}
+
+static int
+trace_begin(void *ctx, const gsf_info *info)
+{
+	gst_writer *w = ctx;
+
+	w->start_ns = info->start_ns;
+	w->last_ns = info->start_ns;
+	fputs("{\"traceEvents\":[\n", w->f);
+	fprintf(ev(w),
+		"{\"ph\":\"M\",\"pid\":%d,\"name\":\"process_name\",\"args\":{\"name\":\"Ps\"}},\n"
+		"{\"ph\":\"M\",\"pid\":%d,\"name\":\"process_sort_index\","
+		"\"args\":{\"sort_index\":1}},\n"
+		"{\"ph\":\"M\",\"pid\":%d,\"name\":\"process_name\",\"args\":{\"name\":\"Ms\"}},\n"
+		"{\"ph\":\"M\",\"pid\":%d,\"name\":\"process_sort_index\","
+		"\"args\":{\"sort_index\":2}}",
+		PID_P, PID_P, PID_M, PID_M);
+	for (int p = 0; p < info->procs && p < MAX_P; p++)
+		name_p(w, p);
+	return 0;
+}
+
+static void
+write_slice(gst_writer *w, const struct slice *sl)
+{
+	FILE *f = ev(w);
+	const char *label = label_of(w, sl->g);
+
+	fprintf(f, "{\"ph\":\"X\",\"pid\":%d,\"tid\":%" PRId64 ",\"cat\":\"%s\",\"name\":\"%sG%" PRId64,
+		sl->sys ? PID_M : PID_P, sl->tid, sl->sys ? "syscall" : "run",
+		sl->sys ? "syscall " : "", sl->g);
+	if (label[0]) {
+		fputc(' ', f);
+		/* the label inside the quoted name: escape it, without the quotes */
+		for (const unsigned char *c = (const unsigned char *)label; *c; c++)
+			if (*c == '"' || *c == '\\')
+				fprintf(f, "\\%c", *c);
+			else if (*c < 0x20 || *c >= 0x7f)
+				fprintf(f, "\\u%04x", *c);
+			else
+				fputc(*c, f);
+	}
+	fputs("\",\"ts\":", f);
+	ts(w, sl->t0);
+	fputs(",\"dur\":", f);
+	dur(w, sl->t0, sl->t1);
+	fprintf(f, ",\"args\":{\"g\":%" PRId64 ",\"label\":", sl->g);
+	gsb_json_string(f, label);
+	if (sl->sys)
+		fprintf(f, ",\"p_before\":%" PRId64 ",\"p_after\":%d}}", sl->aux, sl->then);
+	else if (sl->then >= 0)
+		fprintf(f, ",\"m\":%" PRId64 ",\"then\":\"%s\"}}", sl->aux,
+			gs_gstatus_name(sl->then));
+	else
+		fprintf(f, ",\"m\":%" PRId64 "}}", sl->aux);
+}
+
+static void
+add_slice(gst_writer *w, const struct slice *sl)
+{
+	if (w->nsl == w->slcap && w->slcap < SLICES_KEPT) {
+		size_t nc = w->slcap ? w->slcap * 2 : 1024;
+		struct slice *ns = realloc(w->sl, nc * sizeof *ns);
+		if (ns) {
+			w->sl = ns;
+			w->slcap = nc;
+		}
+	}
+	if (w->nsl < w->slcap)
+		w->sl[w->nsl++] = *sl;
+	else
+		write_slice(w, sl);
+}
+
+static void
+close_run(gst_writer *w, int p, uint64_t t, int status)
+{
+	struct open_slice *s = &w->run[p];
+
+	if (!s->open)
+		return;
+	s->open = false;
+	struct slice sl = { false, p, s->g, s->m, s->t, t, status };
+	add_slice(w, &sl);
+}
+
+static void
+close_sys(gst_writer *w, int64_t m, struct mtrack *mt, uint64_t t, int p_after)
+{
+	struct open_slice *s = &mt->sys;
+
+	if (!s->open)
+		return;
+	s->open = false;
+	struct slice sl = { true, m, s->g, s->m, s->t, t, p_after };
+	add_slice(w, &sl);
+}
+
+/* An instant on P p's track (p < 0: a global instant). */
+static FILE *
+instant_p(gst_writer *w, int p, const char *name, uint64_t t)
+{
+	bool track = p >= 0 && p < MAX_P;
+	FILE *f;
+
+	if (track)
+		name_p(w, p);
+	f = ev(w);
+	if (track)
+		fprintf(f, "{\"ph\":\"i\",\"s\":\"t\",\"pid\":%d,\"tid\":%d", PID_P, p);
+	else
+		fprintf(f, "{\"ph\":\"i\",\"s\":\"g\",\"pid\":%d,\"tid\":0", PID_P);
+	fprintf(f, ",\"cat\":\"sched\",\"name\":\"%s\",\"ts\":", name);
+	ts(w, t);
+	return f;
+}
+
+static FILE *
+instant_m(gst_writer *w, int64_t m, const char *name, uint64_t t)
+{
+	FILE *f = ev(w);
+
+	fprintf(f, "{\"ph\":\"i\",\"s\":\"t\",\"pid\":%d,\"tid\":%" PRId64
+		   ",\"cat\":\"thread\",\"name\":\"%s\",\"ts\":",
+		PID_M, m, name);
+	ts(w, t);
+	return f;
+}
+
+static void
+flow(gst_writer *w, int pid1, int64_t tid1, int pid2, int64_t tid2, const char *name,
+     uint64_t t)
+{
+	uint64_t id = ++w->flow_id;
+	FILE *f = ev(w);
+
+	fprintf(f, "{\"ph\":\"s\",\"pid\":%d,\"tid\":%" PRId64
+		   ",\"cat\":\"flow\",\"name\":\"%s\",\"id\":%" PRIu64 ",\"ts\":",
+		pid1, tid1, name, id);
+	ts(w, t);
+	fputc('}', f);
+	f = ev(w);
+	fprintf(f, "{\"ph\":\"f\",\"bp\":\"e\",\"pid\":%d,\"tid\":%" PRId64
+		   ",\"cat\":\"flow\",\"name\":\"%s\",\"id\":%" PRIu64 ",\"ts\":",
+		pid2, tid2, name, id);
+	ts(w, t);
+	fputc('}', f);
+}
+
+static void
+one_event(gst_writer *w, const gs_event *e)
+{
+	FILE *f;
+	struct mtrack *mt;
+	int p = e->p;
+	bool pok = p >= 0 && p < MAX_P;
+
+	if (e->time_ns > w->last_ns)
+		w->last_ns = e->time_ns;
+	switch (e->kind) {
+	case GS_EV_RUN:
+		if (!pok)
+			break;
+		name_p(w, p);
+		close_run(w, p, e->time_ns, -1);
+		w->run[p] = (struct open_slice){ true, e->g, e->m, e->time_ns };
+		break;
+	case GS_EV_STOP:
+		if (pok)
+			close_run(w, p, e->time_ns, (int)e->arg);
+		break;
+	case GS_EV_SYSCALL_ENTER:
+		if ((mt = mtrack(w, e->m)) != NULL) {
+			close_sys(w, e->m, mt, e->time_ns, -1);
+			mt->sys = (struct open_slice){ true, e->g, e->p, e->time_ns };
+		}
+		break;
+	case GS_EV_SYSCALL_EXIT:
+		if ((mt = mtrack(w, e->m)) != NULL)
+			close_sys(w, e->m, mt, e->time_ns, e->p);
+		break;
+	case GS_EV_STEAL:
+		f = instant_p(w, p, "steal", e->time_ns);
+		fprintf(f, ",\"args\":{\"victim\":%d,\"count\":%" PRId64 ",\"runnext\":%s}}",
+			e->p2, e->arg, e->m2 == 1 ? "true" : "false");
+		if (pok && e->p2 >= 0 && e->p2 < MAX_P) {
+			name_p(w, e->p2);
+			flow(w, PID_P, e->p2, PID_P, p, "steal", e->time_ns);
+		}
+		break;
+	case GS_EV_HANDOFF:
+		f = instant_p(w, p, "handoff", e->time_ns);
+		fprintf(f, ",\"args\":{\"from_m\":%" PRId64 ",\"to_m\":%" PRId64 "}}", e->m,
+			e->m2);
+		if (e->m >= 0 && mtrack(w, e->m)) {
+			f = instant_m(w, e->m, "handoff", e->time_ns);
+			fprintf(f, ",\"args\":{\"p\":%d,\"to_m\":%" PRId64 "}}", p, e->m2);
+			if (e->m2 >= 0 && mtrack(w, e->m2))
+				flow(w, PID_M, e->m, PID_M, e->m2, "handoff", e->time_ns);
+		}
+		break;
+	case GS_EV_RETAKE:
+		f = instant_p(w, p, "retake", e->time_ns);
+		fprintf(f, ",\"args\":{\"m\":%" PRId64 "}}", e->m);
+		break;
+	case GS_EV_PREEMPT:
+		f = instant_p(w, p, "preempt", e->time_ns);
+		fprintf(f, ",\"args\":{\"g\":%" PRId64 ",\"kind\":\"%s\"}}", e->g,
+			e->arg ? "async" : "cooperative");
+		break;
+	case GS_EV_PROCRESIZE:
+		f = instant_p(w, -1, "procresize", e->time_ns);
+		fprintf(f, ",\"args\":{\"old\":%d,\"new\":%d,\"stw_ns\":%" PRId64 "}}", e->p2,
+			e->p, e->arg);
+		for (int i = 0; i < e->p && i < MAX_P; i++)
+			name_p(w, i);
+		break;
+	case GS_EV_TIMER_FIRE:
+		if (!pok)
+			break;
+		f = instant_p(w, p, "timer_fire", e->time_ns);
+		fprintf(f, ",\"args\":{\"g\":%" PRId64 "}}", e->g);
+		break;
+	case GS_EV_NETPOLL_WAKE:
+		if (!pok && e->m >= 0 && mtrack(w, e->m))
+			f = instant_m(w, e->m, "netpoll_wake", e->time_ns);
+		else
+			f = instant_p(w, p, "netpoll_wake", e->time_ns);
+		fprintf(f, ",\"args\":{\"woken\":%" PRId64 "}}", e->arg);
+		break;
+	case GS_EV_M_CREATE:
+	case GS_EV_M_PARK:
+	case GS_EV_M_WAKE:
+		if (e->m >= 0 && mtrack(w, e->m)) {
+			f = instant_m(w, e->m, gs_event_name(e->kind), e->time_ns);
+			fprintf(f, ",\"args\":{\"p\":%d}}", p);
+		}
+		break;
+	default:
+		break; /* spawn, exit, park, ready, global put/get: not drawn */
+	}
+}
+
+static void
+counter(gst_writer *w, const char *name, uint64_t t)
+{
+	FILE *f = ev(w);
+
+	fprintf(f, "{\"ph\":\"C\",\"pid\":%d,\"name\":\"%s\",\"ts\":", PID_P, name);
+	ts(w, t);
+	fputs(",\"args\":{", f);
+}
+
+static int
+trace_tick(void *ctx, const gsf_info *info, const gsf_tick *t)
+{
+	gst_writer *w = ctx;
+	const gs_snapshot *s = t->snap;
+	const gs_stats *st = &s->stats;
+	FILE *f = w->f;
+
+	(void)info;
+	/* labels first, so the slices closed by these events are named */
+	for (int i = 0; i < s->np; i++) {
+		learn_label(w, &s->p[i].curg);
+		learn_label(w, &s->p[i].runnext);
+		for (uint32_t k = 0; k < s->p[i].runq_listed && s->p[i].runq; k++)
+			learn_label(w, &s->p[i].runq[k]);
+	}
+	for (int i = 0; i < t->nev; i++)
+		one_event(w, &t->ev[i]);
+	if (s->time_ns > w->last_ns)
+		w->last_ns = s->time_ns;
+	for (int i = 0; i < s->np; i++)
+		name_p(w, i);
+	for (int i = 0; i < s->nm; i++)
+		mtrack(w, s->m[i].id);
+	counter(w, "threads", s->time_ns);
+	fprintf(f, "\"threads\":%d,\"idle\":%d,\"spinning\":%d,\"in_syscall\":%d}}",
+		st->threads, st->idle_threads, st->spinning_threads, st->in_syscall);
+	counter(w, "runqueue", s->time_ns);
+	fprintf(f, "\"global\":%d}}", st->global_runq);
+	counter(w, "runq", s->time_ns);
+	for (int i = 0; i < s->np; i++)
+		fprintf(f, "%s\"P%d\":%" PRIu32, i ? "," : "", i, s->p[i].runq_len);
+	fputs("}}", f);
+	counter(w, "goroutines", s->time_ns);
+	fprintf(f, "\"running\":%d,\"runnable\":%d,\"syscall\":%d,\"waiting\":%d}}",
+		st->by_status[GS_G_RUNNING], st->by_status[GS_G_RUNNABLE],
+		st->by_status[GS_G_SYSCALL], st->by_status[GS_G_WAITING]);
+	if (ferror(f)) {
+		fprintf(stderr, "gsched: writing '%s': %s\n", w->path, strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+static int
+trace_end(void *ctx, const gsf_info *info, const gsf_end *e)
+{
+	gst_writer *w = ctx;
+
+	for (int p = 0; p < MAX_P; p++)
+		close_run(w, p, w->last_ns, -1);
+	for (size_t m = 0; m < w->mcap; m++)
+		if (w->m[m].sys.open)
+			close_sys(w, (int64_t)m, &w->m[m], w->last_ns, -1);
+	for (size_t i = 0; i < w->nsl; i++)
+		write_slice(w, &w->sl[i]);
+	w->nsl = 0;
+	fputs("\n],\"displayTimeUnit\":\"ns\",\"otherData\":{\"generator\":", w->f);
+	gsb_json_string(w->f, info->created_by);
+	fputs(",\"scenario\":", w->f);
+	gsb_json_string(w->f, info->scenario);
+	fprintf(w->f, ",\"ticks\":%d,\"events\":%" PRIu64 ",\"dropped\":%" PRIu64 "}}\n",
+		e->ticks, e->events, e->dropped);
+	int bad = ferror(w->f) || fflush(w->f) != 0;
+	int saved = errno;
+	if (fclose(w->f) != 0)
+		bad = 1;
+	else
+		errno = saved;
+	w->f = NULL;
+	w->ended = true;
+	if (bad) {
+		fprintf(stderr, "gsched: writing '%s': %s\n", w->path, strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+gsf_sink
+gst_sink(gst_writer *w)
+{
+	gsf_sink s = { trace_begin, trace_tick, trace_end, w };
+	return s;
+}

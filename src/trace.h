@@ -1,0 +1,34 @@
+/*
+ * trace.h - the Chrome trace event format (JSON object form) from the event
+ * stream and snapshots, for chrome://tracing, Perfetto (ui.perfetto.dev) and
+ * trace_processor:
+ *
+ *   process 1 "Ps": one track (thread) per P, named "P<n>": goroutine run
+ *     slices ("X", from GS_EV_RUN to the matching GS_EV_STOP, named
+ *     "G<id> <label>"), instants ("i") for steal, handoff, retake, preempt,
+ *     timer_fire, netpoll_wake; procresize as a global instant; flows ("s"/"f")
+ *     from victim to thief for steals; counters ("C") threads, runqueue, runq
+ *     (one series per P) and goroutines, from the snapshots.
+ *   process 2 "Ms": one track per M, named "M<id>": system call slices ("X",
+ *     syscall_enter to syscall_exit), instants m_create, m_park, m_wake and
+ *     handoff (on the M giving the P up), flows from that M to the next.
+ *
+ * Timestamps are microseconds since the runtime started, with nanosecond
+ * decimals; displayTimeUnit is "ns".
+ */
+#ifndef GSCHED_TRACE_H
+#define GSCHED_TRACE_H
+
+#include "observer.h"
+
+typedef struct gst_writer gst_writer;
+
+/* Open path for writing.  NULL with a message in err. */
+gst_writer *gst_open(const char *path, char *err, size_t errsize);
+/* The sink writing the trace; its end callback finishes and closes the file
+ * (gst_free still has to be called). */
+gsf_sink gst_sink(gst_writer *w);
+/* Free (closing the file if the end never came: it is then incomplete). */
+void gst_free(gst_writer *w);
+
+#endif /* GSCHED_TRACE_H */
