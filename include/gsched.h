@@ -282,7 +282,7 @@ typedef struct gs_waitgroup {
 
 #define GS_WAITGROUP_INIT {{0, 0, 0, 0}}
 /* Add delta to the counter; at zero every waiter is released.  GS_ERANGE (and no
- * change) if the counter would go negative. */
+ * change) if the counter would go negative or past INT32_MAX, as Go panics. */
 GS_EXTERN int gs_wg_add(gs_waitgroup *wg, int64_t delta);
 GS_EXTERN int gs_wg_done(gs_waitgroup *wg);
 GS_EXTERN void gs_wg_wait(gs_waitgroup *wg);           /* goroutine only */

@@ -25,9 +25,13 @@ struct mutex_impl {
 	gs_sudog *head, *tail;
 };
 
+/* Go's WaitGroup: the counter (high 32 bits) and the number of registered
+ * waiters (low 32 bits) in one word, so the Add that brings the counter to
+ * zero knows from that same word whether anyone waits. */
 struct wg_impl {
-	_Atomic int64_t counter;
-	gs_lock lock;         /* guards the queue */
+	_Atomic uint64_t state;
+	gs_lock lock;         /* guards pending and the queue */
+	uint32_t pending;     /* wake-ups owed to waiters not yet queued */
 	gs_sudog *head, *tail;
 };
 
@@ -143,20 +147,36 @@ int
 gs_wg_add(gs_waitgroup *wgp, int64_t delta)
 {
 	struct wg_impl *wg = (struct wg_impl *)wgp;
-	int64_t v = atomic_load_explicit(&wg->counter, memory_order_relaxed);
+	uint64_t st = atomic_load_explicit(&wg->state, memory_order_relaxed), nst;
+	int64_t v;
 
 	do {
-		if (v + delta < 0)
+		v = (int64_t)(int32_t)(st >> 32) + delta;
+		if (v < 0 || v > INT32_MAX)
 			return GS_ERANGE;
-	} while (!atomic_compare_exchange_weak_explicit(&wg->counter, &v, v + delta,
+		nst = ((uint64_t)(uint32_t)v << 32) | (st & 0xffffffffu);
+	} while (!atomic_compare_exchange_weak_explicit(&wg->state, &st, nst,
 	    memory_order_acq_rel, memory_order_relaxed));
-	if (v + delta != 0 || delta == 0)
+	uint32_t waiters = (uint32_t)nst;
+	/* Not zero, or zero with nobody registered to wait: touch nothing more.
+	 * A waiter that saw the counter at zero has already returned and may
+	 * have freed the wait group. */
+	if (v > 0 || waiters == 0 || delta == 0)
 		return 0;
-	/* The counter reached zero: release every waiter.  A waiter checks the
-	 * counter and queues under the same lock, so none slips between. */
+	/* Zero with waiters: they were counted in the same word, so none of them
+	 * can return before we serve it.  Reset for reuse, then wake each one
+	 * queued and leave a pending wake-up for each still on its way to the
+	 * queue. */
+	atomic_store_explicit(&wg->state, 0, memory_order_relaxed);
 	gs__lockx(&wg->lock);
-	gs_sudog *list = wg->head;
-	wg->head = wg->tail = NULL;
+	gs_sudog *list = NULL;
+	while (waiters > 0 && wg->head) {
+		gs_sudog *sg = pop(&wg->head, &wg->tail);
+		sg->next = list;
+		list = sg;
+		waiters--;
+	}
+	wg->pending += waiters;
 	gs__unlockx(&wg->lock);
 	while (list) {
 		gs_sudog *sg = list;
@@ -176,13 +196,20 @@ void
 gs_wg_wait(gs_waitgroup *wgp)
 {
 	struct wg_impl *wg = (struct wg_impl *)wgp;
+	uint64_t st = atomic_load_explicit(&wg->state, memory_order_acquire);
 
-	if (atomic_load_explicit(&wg->counter, memory_order_acquire) == 0)
-		return;
 	if (!gs_in_goroutine())
 		return;
+	/* Register as a waiter in the same word as the counter, or see it zero. */
+	do {
+		if ((st >> 32) == 0)
+			return;
+	} while (!atomic_compare_exchange_weak_explicit(&wg->state, &st, st + 1,
+	    memory_order_acq_rel, memory_order_acquire));
 	gs__lockx(&wg->lock);
-	if (atomic_load_explicit(&wg->counter, memory_order_acquire) == 0) {
+	if (wg->pending > 0) {
+		/* The counter reached zero before we got here. */
+		wg->pending--;
 		gs__unlockx(&wg->lock);
 		return;
 	}
