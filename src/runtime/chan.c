@@ -77,8 +77,15 @@ chanbuf(gs_chan *c, size_t i)
 static inline void
 copyelem(gs_chan *c, void *dst, const void *src)
 {
-	if (c->elemsize && dst)
-		memcpy(dst, src, c->elemsize);
+	if (dst == NULL)
+		return;
+	/* Word-sized elements are the common case: no library call for them. */
+	switch (c->elemsize) {
+	case 0: return;
+	case 4: memcpy(dst, src, 4); return;
+	case 8: memcpy(dst, src, 8); return;
+	default: memcpy(dst, src, c->elemsize); return;
+	}
 }
 
 static inline void
@@ -177,7 +184,7 @@ recv_direct(gs_chan *c, gs_sudog *sg, void *ep)
 
 /* Returns 1 sent, 0 would block (only when !block), GS_ECLOSED. */
 static int
-chansend(gs_chan *c, const void *ep, bool block)
+chansend(gs_chan *c, const void *ep, bool block, gs_g *gp)
 {
 	gs_sudog *sg;
 
@@ -202,7 +209,6 @@ chansend(gs_chan *c, const void *ep, bool block)
 		gs__unlockx(&c->lock);
 		return 0;
 	}
-	gs_g *gp = gs__getg();
 	gs_sudog mysg = { .g = gp, .elem = (void *)ep, .c = c };
 	gp->param = NULL;
 	enqueue(&c->sendq, &mysg);
@@ -214,7 +220,7 @@ chansend(gs_chan *c, const void *ep, bool block)
 /* Returns 1 received, 0 closed and drained (elem zeroed), GS_EAGAIN would block
  * (only when !block). */
 static int
-chanrecv(gs_chan *c, void *ep, bool block)
+chanrecv(gs_chan *c, void *ep, bool block, gs_g *gp)
 {
 	gs_sudog *sg;
 
@@ -242,7 +248,6 @@ chanrecv(gs_chan *c, void *ep, bool block)
 		gs__unlockx(&c->lock);
 		return GS_EAGAIN;
 	}
-	gs_g *gp = gs__getg();
 	gs_sudog mysg = { .g = gp, .elem = ep, .c = c };
 	gp->param = NULL;
 	enqueue(&c->recvq, &mysg);
@@ -253,7 +258,7 @@ chanrecv(gs_chan *c, void *ep, bool block)
 int
 gs__chan_send_nb(gs_chan *c, const void *ep)
 {
-	return chansend(c, ep, false);
+	return chansend(c, ep, false, NULL);
 }
 
 int
@@ -265,7 +270,7 @@ gs_chan_send(gs_chan *c, const void *elem)
 	if (gp == NULL)
 		return GS_ENOTRUN;
 	gs__preempt_check(gp);
-	int r = chansend(c, elem, true);
+	int r = chansend(c, elem, true, gp);
 	return r == 1 ? 0 : r;
 }
 
@@ -278,7 +283,7 @@ gs_chan_recv(gs_chan *c, void *elem)
 	if (gp == NULL)
 		return GS_ENOTRUN;
 	gs__preempt_check(gp);
-	return chanrecv(c, elem, true);
+	return chanrecv(c, elem, true, gp);
 }
 
 int
@@ -288,7 +293,7 @@ gs_chan_trysend(gs_chan *c, const void *elem)
 		return GS_EINVAL;
 	if (!gs_in_goroutine())
 		return GS_ENOTRUN;
-	return chansend(c, elem, false);
+	return chansend(c, elem, false, NULL);
 }
 
 int
@@ -298,7 +303,7 @@ gs_chan_tryrecv(gs_chan *c, void *elem)
 		return GS_EINVAL;
 	if (!gs_in_goroutine())
 		return GS_ENOTRUN;
-	int r = chanrecv(c, elem, false);
+	int r = chanrecv(c, elem, false, NULL);
 	if (r == GS_EAGAIN)
 		return 0;
 	return r == 0 ? GS_ECLOSED : r;

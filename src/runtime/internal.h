@@ -370,6 +370,12 @@ struct gs_sched {
 	bool asyncpreemptoff;
 	uint64_t starttime;
 
+	/* Observers from other threads (gs_read_stats, snapshots, event drains)
+	 * enter only while obsstate is GS_OBS_ON, and gs_run waits for the ones
+	 * inside before freeing what they read (gs__obs_enter/exit). */
+	_Atomic int obsstate;
+	_Atomic int observers;
+
 	/* Counters written outside any P (sysmon, handoffs, procresize). */
 	_Atomic uint64_t handoffs, retakes, preempt_async, preempt_requests;
 	_Atomic uint64_t netpoll_wakes, procresizes;
@@ -383,6 +389,28 @@ struct gs_sched {
 };
 
 GS_HIDDEN extern struct gs_sched gs__sched;
+
+enum { GS_OBS_OFF = 0, GS_OBS_ON = 1 };
+
+/* Enter an observer section: false (and nothing to undo) if the runtime is
+ * not up.  The increment comes first so gs_run's shutdown either sees it or
+ * has already turned obsstate off, which the check then sees. */
+static inline bool
+gs__obs_enter(void)
+{
+	atomic_fetch_add(&gs__sched.observers, 1);
+	if (atomic_load(&gs__sched.obsstate) != GS_OBS_ON) {
+		atomic_fetch_sub(&gs__sched.observers, 1);
+		return false;
+	}
+	return true;
+}
+
+static inline void
+gs__obs_exit(void)
+{
+	atomic_fetch_sub(&gs__sched.observers, 1);
+}
 
 /* ---- current M and G ----------------------------------------------------- */
 

@@ -21,7 +21,7 @@
 
 _Atomic bool gs__events_on;
 
-#define RING_SIZE 4096   /* events per M: 192 KiB, only once it records */
+#define RING_SIZE 16384  /* events per M (768 KiB, committed as it fills), once it records */
 
 struct gs_evring {
 	_Atomic uint64_t head;     /* next slot to write; written by the owner */
@@ -77,7 +77,7 @@ gs_event_name(int kind)
 		[GS_EV_GLOBAL_PUT] = "global_put",
 		[GS_EV_GLOBAL_GET] = "global_get",
 	};
-	return kind > 0 && kind < GS_EV_NKINDS ? n[kind] : "?";
+	return kind >= 0 && kind < GS_EV_NKINDS ? n[kind] : "?";
 }
 
 /* ---- events ------------------------------------------------------------------- */
@@ -164,11 +164,13 @@ gs_events_drain(gs_event *buf, int max, uint64_t *dropped)
 
 	if (dropped)
 		*dropped = 0;
-	if (buf == NULL || max <= 0 || !atomic_load(&gs__sched.running))
+	if (buf == NULL || max <= 0 || !gs__obs_enter())
 		return 0;
 	rings = malloc(MAXRINGS * (sizeof *rings + 2 * sizeof(uint64_t)));
-	if (rings == NULL)
+	if (rings == NULL) {
+		gs__obs_exit();
 		return 0;
+	}
 	pos = (uint64_t *)(rings + MAXRINGS);
 	end = pos + MAXRINGS;
 
@@ -215,6 +217,7 @@ gs_events_drain(gs_event *buf, int max, uint64_t *dropped)
 	for (int i = 0; i < nr; i++)
 		atomic_store_explicit(&rings[i]->tail, pos[i], memory_order_release);
 	gs__unlockx(&drainlock);
+	gs__obs_exit();
 	free(rings);
 	if (dropped)
 		*dropped = lost;
@@ -280,9 +283,13 @@ gs_snapshot_take(gs_snapshot *s)
 	if (s == NULL)
 		return GS_EINVAL;
 	uint64_t t0 = gs__nanotime();
+	if (!gs__obs_enter())
+		return GS_ENOTRUN;
 	int err = gs_read_stats(&s->stats);
-	if (err)
+	if (err) {
+		gs__obs_exit();
 		return err;
+	}
 	s->time_ns = t0;
 
 	int np = gs__sched.gomaxprocs;
@@ -346,5 +353,6 @@ gs_snapshot_take(gs_snapshot *s)
 	}
 	s->nm = nm;
 	s->take_ns = gs__nanotime() - t0;
+	gs__obs_exit();
 	return 0;
 }

@@ -899,11 +899,16 @@ malg(void)
 		gs__sched.gchunks = c;
 	}
 	gp = &c->g[c->used++];
-	/* Publish on allgs only once the G is in a consistent (dead) state. */
-	atomic_store_explicit(&gp->status, GS_G_DEAD, memory_order_relaxed);
-	gp->alllink = atomic_load_explicit(&gs__sched.allgs, memory_order_relaxed);
-	atomic_store_explicit(&gs__sched.allgs, gp, memory_order_release);
 	gs__unlockx(&gs__sched.allglock);
+	/* Publish on allgs only once the G is in a consistent (dead) state; a
+	 * CAS push, so observers walk the list without any lock and never hold
+	 * up goroutine creation. */
+	atomic_store_explicit(&gp->status, GS_G_DEAD, memory_order_relaxed);
+	gs_g *head = atomic_load_explicit(&gs__sched.allgs, memory_order_relaxed);
+	do
+		gp->alllink = head;
+	while (!atomic_compare_exchange_weak_explicit(&gs__sched.allgs, &head, gp,
+	    memory_order_release, memory_order_relaxed));
 	gs__san_g_create(gp);
 	return gp;
 }
@@ -1538,6 +1543,7 @@ gs_run(void (*main_fn)(void *), void *arg, const gs_config *cfg)
 		return err;
 	}
 
+	atomic_store(&gs__sched.obsstate, GS_OBS_OFF);
 	/* Start from a clean state: the runtime may have run before. */
 	atomic_store(&gs__sched.shutdown, false);
 	gs__sched.gomaxprocs = procs;
@@ -1608,6 +1614,8 @@ gs_run(void (*main_fn)(void *), void *arg, const gs_config *cfg)
 	if ((err = gs__preempt_install()) != 0)
 		goto fail;
 
+	/* Observers may look from now on: every P exists. */
+	atomic_store(&gs__sched.obsstate, GS_OBS_ON);
 	/* sysmon first: it counts among the live Ms, and main may return (and
 	 * the last M leave) before a later start would have counted it. */
 	gs__sysmon_start();
@@ -1632,6 +1640,11 @@ gs_run(void (*main_fn)(void *), void *arg, const gs_config *cfg)
 		pthread_join(mp->thread, NULL);
 	err = 0;
 fail:
+	/* Let observers in flight finish, and keep new ones out, before the Ps,
+	 * Ms and Gs they read are freed. */
+	atomic_store(&gs__sched.obsstate, GS_OBS_OFF);
+	while (atomic_load(&gs__sched.observers) > 0)
+		gs__osyield();
 	gs__events_reset();
 	gs__globrunq_free();
 	gs__preempt_uninstall();

@@ -78,12 +78,31 @@ runqputslow(gs_p *pp, gs_g *gp, uint32_t head, uint32_t tail)
 	return true;
 }
 
+/*
+ * With GOMAXPROCS 1 there is no thief: stealing needs a second P, and a
+ * GOMAXPROCS change stops the world first.  The owner may then update
+ * runnext and the ring head with plain (release) stores instead of locked
+ * read-modify-writes, which halves the atomics of a channel round trip.
+ * Observers only load these fields.
+ */
+static inline bool
+nothieves(void)
+{
+	return gs__sched.gomaxprocs == 1;
+}
+
 void
 gs__runqput(gs_p *pp, gs_g *gp, bool next)
 {
 	if (next) {
 		/* The new G takes runnext; the one it displaces goes to the ring. */
-		gs_g *old = atomic_exchange_explicit(&pp->runnext, gp, memory_order_acq_rel);
+		gs_g *old;
+		if (nothieves()) {
+			old = atomic_load_explicit(&pp->runnext, memory_order_relaxed);
+			atomic_store_explicit(&pp->runnext, gp, memory_order_release);
+		} else {
+			old = atomic_exchange_explicit(&pp->runnext, gp, memory_order_acq_rel);
+		}
 		if (old == NULL)
 			return;
 		gp = old;
@@ -106,6 +125,20 @@ gs__runqget(gs_p *pp, bool *inherit)
 {
 	gs_g *next = atomic_load_explicit(&pp->runnext, memory_order_relaxed);
 
+	if (nothieves()) {
+		if (next != NULL) {
+			atomic_store_explicit(&pp->runnext, NULL, memory_order_relaxed);
+			*inherit = true;
+			return next;
+		}
+		*inherit = false;
+		uint32_t head = atomic_load_explicit(&pp->runqhead, memory_order_relaxed);
+		if (atomic_load_explicit(&pp->runqtail, memory_order_relaxed) == head)
+			return NULL;
+		gs_g *gp = atomic_load_explicit(&pp->runq[head & RUNQ_MASK], memory_order_relaxed);
+		atomic_store_explicit(&pp->runqhead, head + 1, memory_order_release);
+		return gp;
+	}
 	/* Only the owner and last-round thieves clear runnext, so a CAS failure
 	 * means a thief took it: fall through to the ring. */
 	if (next != NULL && atomic_compare_exchange_strong_explicit(&pp->runnext, &next,

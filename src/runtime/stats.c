@@ -23,9 +23,11 @@ numgoroutine_locked(void)
 int
 gs_numgoroutine(void)
 {
-	if (!atomic_load(&gs__sched.running))
+	if (!gs__obs_enter())
 		return 0;
-	return numgoroutine_locked();
+	int n = numgoroutine_locked();
+	gs__obs_exit();
+	return n;
 }
 
 int
@@ -34,7 +36,7 @@ gs_read_stats(gs_stats *st)
 	if (st == NULL)
 		return GS_EINVAL;
 	memset(st, 0, sizeof *st);
-	if (!atomic_load(&gs__sched.running))
+	if (!gs__obs_enter())
 		return GS_ENOTRUN;
 
 	st->gomaxprocs = gs__sched.gomaxprocs;
@@ -71,8 +73,8 @@ gs_read_stats(gs_stats *st)
 	}
 	st->goroutines = st->spawns > st->exits ? (int)(st->spawns - st->exits) : 0;
 
-	/* Walk every G under allglock (shutdown frees them under it too). */
-	gs__lockx(&gs__sched.allglock);
+	/* Walk every G without a lock: Gs are pushed on allgs with a CAS and
+	 * never freed while observers may be inside (gs__obs_enter). */
 	for (gs_g *gp = atomic_load_explicit(&gs__sched.allgs, memory_order_acquire); gp;
 	    gp = gp->alllink) {
 		uint32_t s = atomic_load_explicit(&gp->status, memory_order_relaxed);
@@ -85,7 +87,7 @@ gs_read_stats(gs_stats *st)
 				st->by_waitreason[r]++;
 		}
 	}
-	gs__unlockx(&gs__sched.allglock);
 	gs__stack_counts(&st->stacks_guarded, &st->stacks_carved);
+	gs__obs_exit();
 	return 0;
 }
