@@ -621,12 +621,17 @@ GS_HIDDEN void gs__event_emit(int kind, int p, int p2, int64_t m, int64_t m2, in
     int64_t arg);
 GS_HIDDEN void gs__events_reset(void);
 
-/* Record an event if recording is on: one predicted branch when it is off. */
+/* Record an event if recording is on: one predicted branch when it is off.
+ * -DGS_NO_EVENTS compiles the sites out, to measure what that branch costs. */
+#ifdef GS_NO_EVENTS
+#define GS_EV(kind, p, p2, m, m2, g, arg) do { } while (0)
+#else
 #define GS_EV(kind, p, p2, m, m2, g, arg)                                          \
 	do {                                                                       \
 		if (gs_unlikely(atomic_load_explicit(&gs__events_on, memory_order_relaxed))) \
 			gs__event_emit((kind), (p), (p2), (m), (m2), (g), (arg));   \
 	} while (0)
+#endif
 
 /* ---- chan.c / sync.c: wait queues --------------------------------------- */
 
