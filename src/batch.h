@@ -15,10 +15,10 @@
 
 typedef struct gsb_opts {
 	FILE *out;
-	bool detail;     /* -v: scheddetail */
-	bool json;       /* --json */
-	bool step;       /* --replay-step: wait for Enter between ticks */
-	FILE *stepin;    /* where Enter is read (a terminal), NULL: no pausing */
+	bool detail;              /* -v: scheddetail */
+	bool json;                /* --json */
+	bool step;                /* --replay-step: wait for Enter between ticks */
+	FILE *stepin;             /* where Enter is read (a terminal), NULL: no pausing */
 	uint64_t replay_delay_ns; /* replay: sleep between ticks (0: none) */
 } gsb_opts;
 

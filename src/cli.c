@@ -24,7 +24,7 @@
 #define PROCS_MAX   256
 #define SPAWNS_MAX  32
 #define COUNT_MAX   10000
-#define RUNQ_LISTED 32   /* queued goroutines listed per P in snapshots */
+#define RUNQ_LISTED 32 /* queued goroutines listed per P in snapshots */
 
 struct cliopts {
 	bool batch, verbose, json, step;
@@ -40,45 +40,59 @@ void
 gsf_cli_usage(FILE *f)
 {
 	fputs("Observation (no terminal needed):\n"
-	      "  gsched --batch [-n TICKS] [-d TENTHS] [-p PROCS] [-w WORKLOAD[:COUNT]]...\n"
+	      "  gsched --batch [-n TICKS] [-d TENTHS] [-p PROCS] [-w "
+	      "WORKLOAD[:COUNT]]...\n"
 	      "                 [-v] [--json] [--record FILE] [--trace FILE]\n"
-	      "  gsched --replay FILE [--replay-step] [-d TENTHS] [-v] [--json] [--batch]\n"
+	      "  gsched --replay FILE [--replay-step] [-d TENTHS] [-v] [--json] "
+	      "[--batch]\n"
 	      "                 [--trace FILE]\n"
 	      "\n"
-	      "      --batch        run workloads live and print one line per tick in Go's\n"
-	      "                     schedtrace format (SCHED <ms>ms: gomaxprocs=... [queues])\n"
+	      "      --batch        run workloads live and print one line per tick in "
+	      "Go's\n"
+	      "                     schedtrace format (SCHED <ms>ms: gomaxprocs=... "
+	      "[queues])\n"
 	      "  -n TICKS           ticks to run (1..1000000, default 50)\n"
-	      "  -d TENTHS          tenths of a second between ticks (1..600, default 1);\n"
-	      "                     with --replay: pause that long between ticks (default none)\n"
-	      "  -p PROCS           GOMAXPROCS for the live run (1..256, default: the runtime's)\n"
+	      "  -d TENTHS          tenths of a second between ticks (1..600, default "
+	      "1);\n"
+	      "                     with --replay: pause that long between ticks "
+	      "(default none)\n"
+	      "  -p PROCS           GOMAXPROCS for the live run (1..256, default: the "
+	      "runtime's)\n"
 	      "  -w, --workload W[:COUNT]\n"
-	      "                     run workload W (COUNT goroutines; repeatable) instead of\n"
+	      "                     run workload W (COUNT goroutines; repeatable) "
+	      "instead of\n"
 	      "                     the default scenario (a few of every kind)\n"
-	      "  -v                 scheddetail: a P line per P and an M line per M as well\n"
-	      "      --json         one JSON object per tick instead (docs/recording.md)\n"
+	      "  -v                 scheddetail: a P line per P and an M line per M as "
+	      "well\n"
+	      "      --json         one JSON object per tick instead "
+	      "(docs/recording.md)\n"
 	      "      --record FILE  write snapshots and events as JSON Lines (schema:\n"
-	      "                     docs/recording.md); runs the live scenario (printing only\n"
+	      "                     docs/recording.md); runs the live scenario (printing "
+	      "only\n"
 	      "                     with --batch)\n"
-	      "      --trace FILE   write a Chrome/Perfetto trace (load it in ui.perfetto.dev\n"
+	      "      --trace FILE   write a Chrome/Perfetto trace (load it in "
+	      "ui.perfetto.dev\n"
 	      "                     or chrome://tracing): a track per P and per M\n"
 	      "      --replay FILE  play a recording through the batch output (or, with\n"
 	      "                     --trace and no --batch, only convert it)\n"
-	      "      --replay-step  with --replay: wait for Enter between ticks (when stdin is\n"
+	      "      --replay-step  with --replay: wait for Enter between ticks (when "
+	      "stdin is\n"
 	      "                     a terminal)\n"
 	      "\n"
 	      "Workloads (default count):\n",
 	      f);
 	gsw_list(f);
-	fputs("\nExit status: 0 ok, 1 the runtime failed, 2 a usage error or a bad "
-	      "recording.\n",
+	fputs("\nExit status: 0 ok, 1 the runtime or writing failed, 2 a usage error or "
+	      "a bad\nrecording.\n",
 	      f);
 }
 
 bool
 gsf_cli_handles(const char *a)
 {
-	static const char *const opts[] = { "--batch", "--record", "--replay", "--trace",
-					    "--json", "--replay-step", "--workload" };
+	static const char *const opts[] = {"--batch",   "--record", "--replay",
+	                                   "--trace",   "--json",   "--replay-step",
+	                                   "--workload"};
 	for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) {
 		size_t n = strlen(opts[i]);
 		if (strncmp(a, opts[i], n) == 0 && (a[n] == '\0' || a[n] == '='))
@@ -139,7 +153,7 @@ parse(int argc, char **argv, struct cliopts *o)
 		char name[32];
 		snprintf(name, sizeof name, "%.*s", (int)(ln < 31 ? ln : 31), a);
 
-#define IS(s) (strcmp(name, s) == 0)
+#define IS(s)   (strcmp(name, s) == 0)
 #define FLAG(s) (strcmp(a, s) == 0)
 		if (FLAG("--batch")) {
 			o->batch = true;
@@ -150,36 +164,41 @@ parse(int argc, char **argv, struct cliopts *o)
 		} else if (FLAG("--replay-step")) {
 			o->step = true;
 		} else if (a[0] == '-' && a[1] != '-' && strchr("ndpw", a[1]) && a[1]) {
-			char opt[3] = { '-', a[1], '\0' };
+			char opt[3] = {'-', a[1], '\0'};
 			if ((v = optval(argc, argv, &i, 2)) == NULL)
 				return uerr("option '%s' needs a value%s", opt, "");
 			if (a[1] == 'n') {
 				if (!parse_int(v, 1, TICKS_MAX, &o->ticks))
-					return uerr("-n: '%s' is not a number of ticks from 1 "
-						    "to 1000000%s",
-						    v, "");
+					return uerr("-n: '%s' is not a number of ticks "
+					            "from 1 "
+					            "to 1000000%s",
+					            v, "");
 				o->have_n = true;
 			} else if (a[1] == 'd') {
 				if (!parse_int(v, 1, TENTHS_MAX, &o->tenths))
-					return uerr("-d: '%s' is not a number of tenths of a "
-						    "second from 1 to 600%s",
-						    v, "");
+					return uerr(
+					        "-d: '%s' is not a number of tenths of a "
+					        "second from 1 to 600%s",
+					        v, "");
 				o->have_d = true;
 			} else if (a[1] == 'p') {
 				if (!parse_int(v, 1, PROCS_MAX, &o->procs))
-					return uerr("-p: '%s' is not a number of Ps from 1 to "
-						    "256%s",
-						    v, "");
+					return uerr("-p: '%s' is not a number of Ps from "
+					            "1 to "
+					            "256%s",
+					            v, "");
 				o->have_p = true;
 			} else {
 				goto workload;
 			}
 		} else if (IS("--workload")) {
 			if ((v = optval(argc, argv, &i, ln)) == NULL)
-				return uerr("option '%s' needs a value%s", "--workload", "");
+				return uerr("option '%s' needs a value%s", "--workload",
+				            "");
 		workload:
 			if (o->nspawns == SPAWNS_MAX)
-				return uerr("too many workloads (at most 32)%s%s", "", "");
+				return uerr("too many workloads (at most 32)%s%s", "",
+				            "");
 			{
 				char *dst = o->spawnnames[o->nspawns];
 				const char *colon = strchr(v, ':');
@@ -190,20 +209,20 @@ parse(int argc, char **argv, struct cliopts *o)
 				memcpy(dst, v, nl);
 				dst[nl] = '\0';
 				if (gsw_find(dst) == NULL)
-					return uerr("unknown workload '%s'%s",
-						    dst, "");
+					return uerr("unknown workload '%s'%s", dst, "");
 				if (colon && !parse_int(colon + 1, 1, COUNT_MAX, &count))
-					return uerr("workload count '%s' is not a number from 1 "
-						    "to 10000%s",
-						    colon + 1, "");
+					return uerr("workload count '%s' is not a number "
+					            "from 1 "
+					            "to 10000%s",
+					            colon + 1, "");
 				o->spawns[o->nspawns].name = dst;
 				o->spawns[o->nspawns].count = count;
 				o->nspawns++;
 			}
 		} else if (IS("--record") || IS("--replay") || IS("--trace")) {
-			const char **dst = IS("--record") ? &o->record
-					   : IS("--replay") ? &o->replay
-							    : &o->trace;
+			const char **dst = IS("--record")   ? &o->record
+			                   : IS("--replay") ? &o->replay
+			                                    : &o->trace;
 			char opt[32];
 			snprintf(opt, sizeof opt, "%s", name);
 			if ((v = optval(argc, argv, &i, ln)) == NULL || *v == '\0')
@@ -224,7 +243,10 @@ parse(int argc, char **argv, struct cliopts *o)
 	if (o->replay) {
 		if (o->have_p || o->nspawns || o->have_n)
 			return uerr("%s cannot be used with --replay%s",
-				    o->have_p ? "-p" : o->nspawns ? "-w" : "-n", "");
+			            o->have_p    ? "-p"
+			            : o->nspawns ? "-w"
+			                         : "-n",
+			            "");
 		if (o->record)
 			return uerr("--record cannot be used with --replay%s%s", "", "");
 	} else {
@@ -232,15 +254,15 @@ parse(int argc, char **argv, struct cliopts *o)
 			return uerr("--replay-step needs --replay%s%s", "", "");
 		if (!o->batch && !o->record && !o->trace)
 			return uerr("nothing to do: give --batch, --record, --trace or "
-				    "--replay%s%s",
-				    "", "");
+			            "--replay%s%s",
+			            "", "");
 	}
-	const char *files[3] = { o->record, o->replay, o->trace };
+	const char *files[3] = {o->record, o->replay, o->trace};
 	for (int x = 0; x < 3; x++)
 		for (int y = x + 1; y < 3; y++)
 			if (files[x] && files[y] && strcmp(files[x], files[y]) == 0)
-				return uerr("'%s' is given as two files at once%s", files[x],
-					    "");
+				return uerr("'%s' is given as two files at once%s",
+				            files[x], "");
 	return 0;
 }
 
@@ -297,14 +319,14 @@ gsf_cli_main(int argc, char **argv)
 		rc = gsr_replay(o.replay, sinks, ns);
 	} else {
 		gsf_live live = {
-			.ticks = o.ticks,
-			.interval_ns = (uint64_t)o.tenths * 100000000,
-			.procs = o.procs,
-			.spawns = o.nspawns ? o.spawns : NULL,
-			.nspawns = o.nspawns,
-			.runq_max = RUNQ_LISTED,
-			.max_m = 0,
-			.events = o.record || o.trace || o.json,
+		        .ticks = o.ticks,
+		        .interval_ns = (uint64_t)o.tenths * 100000000,
+		        .procs = o.procs,
+		        .spawns = o.nspawns ? o.spawns : NULL,
+		        .nspawns = o.nspawns,
+		        .runq_max = RUNQ_LISTED,
+		        .max_m = 0,
+		        .events = o.record || o.trace || o.json,
 		};
 		rc = gsf_run_live(&live, sinks, ns);
 		if (o.record && rec.f) /* the end never came */

@@ -19,34 +19,34 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define GSJ_MAX_DEPTH 32
+#define GSJ_MAX_DEPTH   32
 #define GSJ_MAX_MEMBERS 65536 /* per array */
-#define GSJ_MAX_KEYS 1024     /* per object */
+#define GSJ_MAX_KEYS    1024  /* per object */
 
 enum gsj_type { GSJ_NULL, GSJ_BOOL, GSJ_NUM, GSJ_STR, GSJ_ARR, GSJ_OBJ };
 
 typedef struct gsj_node {
 	enum gsj_type type;
-	int first;          /* first child (arrays, objects), -1 none */
-	int next;           /* next sibling, -1 none */
+	int first; /* first child (arrays, objects), -1 none */
+	int next;  /* next sibling, -1 none */
 	int nkids;
-	const char *key;    /* member name when the parent is an object */
-	const char *str;    /* GSJ_STR: decoded, NUL-terminated */
-	size_t len;         /* its length */
+	const char *key; /* member name when the parent is an object */
+	const char *str; /* GSJ_STR: decoded, NUL-terminated */
+	size_t len;      /* its length */
 	bool b;
-	bool isint;         /* GSJ_NUM: an integer literal that fits int64 or uint64 */
-	bool neg;           /* ... negative */
-	uint64_t mag;       /* ... its magnitude */
-	double d;           /* GSJ_NUM: the value as a double */
+	bool isint;   /* GSJ_NUM: an integer literal that fits int64 or uint64 */
+	bool neg;     /* ... negative */
+	uint64_t mag; /* ... its magnitude */
+	double d;     /* GSJ_NUM: the value as a double */
 } gsj_node;
 
 typedef struct gsj_doc {
-	gsj_node *n;        /* n[0] is the root */
+	gsj_node *n; /* n[0] is the root */
 	int count, cap;
-	char *strbuf;       /* decoded strings and keys */
+	char *strbuf; /* decoded strings and keys */
 	size_t strused, strcap;
-	char err[128];      /* after a failed parse */
-	size_t errpos;      /* byte offset of the error */
+	char err[128]; /* after a failed parse */
+	size_t errpos; /* byte offset of the error */
 } gsj_doc;
 
 void gsj_init(gsj_doc *d);

@@ -18,31 +18,31 @@
 
 /* What a run (or a recording) is about: the recording's header. */
 typedef struct gsf_info {
-	uint64_t start_ns;     /* gs_nanotime() when the runtime started */
-	uint64_t interval_ns;  /* between ticks */
-	int ticks;             /* ticks asked for */
-	int procs;             /* GOMAXPROCS at start */
+	uint64_t start_ns;    /* gs_nanotime() when the runtime started */
+	uint64_t interval_ns; /* between ticks */
+	int ticks;            /* ticks asked for */
+	int procs;            /* GOMAXPROCS at start */
 	int ncpu;
-	int max_m;             /* snapshot capacities */
+	int max_m; /* snapshot capacities */
 	int runq_max;
-	char scenario[128];    /* "default" or the workloads, e.g. "cpu:4,sleep" */
-	char created_by[64];   /* "gsched 0.1.0" */
+	char scenario[128];  /* "default" or the workloads, e.g. "cpu:4,sleep" */
+	char created_by[64]; /* "gsched 0.1.0" */
 } gsf_info;
 
 /* One tick: a snapshot and the events drained with it (those recorded since
  * the previous tick, oldest first). */
 typedef struct gsf_tick {
-	int index;             /* 0, 1, ... */
+	int index; /* 0, 1, ... */
 	const gs_snapshot *snap;
 	const gs_event *ev;
 	int nev;
-	uint64_t dropped;      /* events lost to full rings since the previous tick */
+	uint64_t dropped; /* events lost to full rings since the previous tick */
 } gsf_tick;
 
 typedef struct gsf_end {
-	int ticks;             /* snapshots delivered */
-	uint64_t events;       /* events delivered */
-	uint64_t dropped;      /* events lost */
+	int ticks;        /* snapshots delivered */
+	uint64_t events;  /* events delivered */
+	uint64_t dropped; /* events lost */
 } gsf_end;
 
 /* A consumer.  Each callback returns 0, or non-zero to stop the run (an error
@@ -56,19 +56,19 @@ typedef struct gsf_sink {
 
 /* One workload of a scenario. */
 typedef struct gsf_spawn {
-	const char *name;      /* a workload.h name */
-	int count;             /* 0: its default */
+	const char *name; /* a workload.h name */
+	int count;        /* 0: its default */
 } gsf_spawn;
 
 typedef struct gsf_live {
-	int ticks;             /* > 0 */
-	uint64_t interval_ns;  /* > 0 */
-	int procs;             /* 0: the runtime's default */
+	int ticks;               /* > 0 */
+	uint64_t interval_ns;    /* > 0 */
+	int procs;               /* 0: the runtime's default */
 	const gsf_spawn *spawns; /* NULL: the default scenario */
 	int nspawns;
-	int runq_max;          /* queued ids listed per P (0..256) */
-	int max_m;             /* Ms listed (0: 256) */
-	bool events;           /* turn the event stream on */
+	int runq_max; /* queued ids listed per P (0..256) */
+	int max_m;    /* Ms listed (0: 256) */
+	bool events;  /* turn the event stream on */
 } gsf_live;
 
 /*

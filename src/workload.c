@@ -19,7 +19,7 @@
 
 #include "workload.h"
 
-#define MS(x) ((int64_t)(x) * 1000000)
+#define MS(x) ((int64_t)(x)*1000000)
 
 /* A small per-goroutine PRNG seeded from the run. */
 static uint32_t
@@ -47,7 +47,7 @@ stopped(gsw_run *run)
 static int
 go(gsw_run *run, void (*fn)(void *), void *arg, const char *label)
 {
-	gs_attr a = { .label = label, .stack_size = 0 };
+	gs_attr a = {.label = label, .stack_size = 0};
 
 	gs_wg_add(&run->wg, 1);
 	int64_t id = gs_go_attr(fn, arg, &a);
@@ -132,7 +132,7 @@ syscall_g(void *arg)
 
 	while (!stopped(run)) {
 		gs_nanosleep(MS(5) + (int64_t)(rnd(&s) % 25000) * 1000); /* 5-30 ms */
-		gs_sleep(MS(1) + (int64_t)(rnd(&s) % 10000) * 1000);    /* 1-11 ms */
+		gs_sleep(MS(1) + (int64_t)(rnd(&s) % 10000) * 1000);     /* 1-11 ms */
 	}
 	gs_wg_done(&run->wg);
 }
@@ -218,8 +218,8 @@ netwait_spawn(gsw_run *run, int count)
 		}
 		/* both or neither: the writer's close is what ends the reader */
 		gs_wg_add(&run->wg, 2);
-		gs_attr ra = { .label = "netwait", .stack_size = 0 };
-		gs_attr wa = { .label = "netwrite", .stack_size = 0 };
+		gs_attr ra = {.label = "netwait", .stack_size = 0};
+		gs_attr wa = {.label = "netwrite", .stack_size = 0};
 		if (gs_go_attr(netread_g, np, &ra) < 0) {
 			gs_wg_add(&run->wg, -2);
 			gs_fd_close(sv[0]);
@@ -254,16 +254,16 @@ mixed_spawn(gsw_run *run, int count)
 }
 
 static const gsw_workload table[] = {
-	{ "cpu", "cpu", "CPU-bound loops, preempted asynchronously by sysmon", 4,
-	  cpu_spawn },
-	{ "sleep", "sleep", "gs_sleep loops of 1-20 ms (timers)", 8, sleep_spawn },
-	{ "syscall", "syscall", "gs_nanosleep of 5-30 ms: a blocking system call", 4,
-	  syscall_spawn },
-	{ "netwait", "netwait",
-	  "a reader blocked in gs_fd_read, fed by a writer every 20-100 ms", 2,
-	  netwait_spawn },
-	{ "mixed", "", "per count: 1 cpu, 3 sleep, 2 syscall, 1 netwait pair", 2,
-	  mixed_spawn },
+        {"cpu", "cpu", "CPU-bound loops, preempted asynchronously by sysmon", 4,
+         cpu_spawn},
+        {"sleep", "sleep", "gs_sleep loops of 1-20 ms (timers)", 8, sleep_spawn},
+        {"syscall", "syscall", "gs_nanosleep of 5-30 ms: a blocking system call", 4,
+         syscall_spawn},
+        {"netwait", "netwait",
+         "a reader blocked in gs_fd_read, fed by a writer every 20-100 ms", 2,
+         netwait_spawn},
+        {"mixed", "", "per count: 1 cpu, 3 sleep, 2 syscall, 1 netwait pair", 2,
+         mixed_spawn},
 };
 
 const gsw_workload *
@@ -287,7 +287,7 @@ gsw_list(FILE *f)
 {
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
 		fprintf(f, "  %-9s %s (default %d)\n", table[i].name, table[i].what,
-			table[i].default_count);
+		        table[i].default_count);
 }
 
 void
@@ -304,6 +304,39 @@ gsw_spawn(gsw_run *run, const gsw_workload *w, int count)
 	return w->spawn(run, count > 0 ? count : w->default_count);
 }
 
+/* The default scenario ramps up, one kind every RAMP_STEP, so that the first
+ * lines of `gsched --batch` show each kind arrive: the CPU hogs at once (idle
+ * Ps steal from the spawning one), sleepers (timers on every P), then the
+ * system calls (threads climb, Ps hand off), then the netpoller. */
+#define RAMP_STEP MS(100)
+
+struct ramp {
+	gsw_run *run;
+	int procs;
+	int err; /* the first spawn error, reported by nobody: the run goes on */
+};
+
+static struct ramp ramp_state;
+
+static void
+ramp_g(void *arg)
+{
+	struct ramp *r = arg;
+	gsw_run *run = r->run;
+	int rc = 0;
+
+	for (int phase = 1; phase <= 3 && rc == 0; phase++) {
+		gs_sleep(RAMP_STEP);
+		if (stopped(run))
+			break;
+		rc = phase == 1   ? sleep_spawn(run, 6)
+		     : phase == 2 ? syscall_spawn(run, 3)
+				  : netwait_spawn(run, 2);
+	}
+	r->err = rc;
+	gs_wg_done(&run->wg);
+}
+
 int
 gsw_spawn_default(gsw_run *run, int procs)
 {
@@ -311,13 +344,11 @@ gsw_spawn_default(gsw_run *run, int procs)
 
 	if (procs < 1)
 		procs = 1;
-	/* fewer CPU hogs than Ps so some Ps go idle and steal; sleepers wake on
-	 * timers of every P; syscalls make threads climb and Ps hand off */
-	if ((rc = cpu_spawn(run, procs > 1 ? procs - 1 : 1)) ||
-	    (rc = sleep_spawn(run, 6)) || (rc = syscall_spawn(run, 3)) ||
-	    (rc = netwait_spawn(run, 2)))
+	/* fewer CPU hogs than Ps, so some Ps go idle and steal */
+	if ((rc = cpu_spawn(run, procs > 1 ? procs - 1 : 1)) != 0)
 		return rc;
-	return 0;
+	ramp_state = (struct ramp){ run, procs, 0 };
+	return go(run, ramp_g, &ramp_state, "ramp");
 }
 
 void

@@ -30,9 +30,9 @@ typedef struct gsw_run {
 
 typedef struct gsw_workload {
 	const char *name;
-	const char *label;       /* the goroutines' label (mixed: "") */
-	const char *what;        /* one line for --help */
-	int default_count;       /* goroutines (netwait: reader/writer pairs) */
+	const char *label; /* the goroutines' label (mixed: "") */
+	const char *what;  /* one line for --help */
+	int default_count; /* goroutines (netwait: reader/writer pairs) */
 	/* Spawn count of them.  Goroutine only.  0 or a negative GS_E* code. */
 	int (*spawn)(gsw_run *run, int count);
 } gsw_workload;
@@ -48,7 +48,9 @@ void gsw_run_init(gsw_run *run);
 /* Spawn count goroutines of w (count <= 0: its default).  Goroutine only. */
 int gsw_spawn(gsw_run *run, const gsw_workload *w, int count);
 /* The default scenario of `gsched --batch`: a few goroutines of every kind
- * for procs Ps.  Goroutine only. */
+ * for procs Ps, arriving one kind every 100 ms (procs-1 cpu at once, then 6
+ * sleep, 3 syscall, 2 netwait pairs, spawned by a goroutine labelled "ramp").
+ * One default scenario at a time.  Goroutine only. */
 int gsw_spawn_default(gsw_run *run, int procs);
 /* Ask every goroutine of the run to stop and wait for them (each notices
  * within about 100 ms).  Goroutine only. */

@@ -1,2 +1,1174 @@
+/*
+ * check_record.c - the observation front end (src/libgsfront): record -> replay
+ * round trip, the trace export, bad and truncated recordings, the batch format
+ * against Go's schedtrace, the JSON reader and the option checks.
+ *
+ * Public headers only (plus the front end's own), like the gsched program.
+ * Every test runs in its own process (CK_FORK=yes), so live runs and stderr
+ * redirections do not leak between tests.
+ */
+#define _GNU_SOURCE
 #include <check.h>
-int main(void){return 0;}
+#include <fcntl.h>
+#include <inttypes.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gsched.h>
+#include <gsched/observe.h>
+
+#include "batch.h"
+#include "cli.h"
+#include "json.h"
+#include "observer.h"
+#include "record.h"
+#include "trace.h"
+#include "workload.h"
+
+#define MS(x) ((uint64_t)(x)*1000000)
+
+/* ---- helpers ------------------------------------------------------------------------ */
+
+static char tmpdir[256];
+
+static void
+setup(void)
+{
+	snprintf(tmpdir, sizeof tmpdir, "/tmp/check_record.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static void
+teardown(void)
+{
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", tmpdir);
+}
+
+static char *
+tmppath(const char *name)
+{
+	static char buf[4][300];
+	static int k;
+	char *p = buf[k++ % 4];
+	snprintf(p, 300, "%s/%s", tmpdir, name);
+	return p;
+}
+
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	ck_assert_ptr_nonnull(f);
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	char *b = malloc((size_t)n + 1);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_uint_eq(fread(b, 1, (size_t)n, f), (size_t)n);
+	b[n] = '\0';
+	fclose(f);
+	if (len)
+		*len = (size_t)n;
+	return b;
+}
+
+static void
+spew(const char *path, const char *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(data, 1, len, f), len);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* A sink keeping deep copies of every tick, and the batch lines printed. */
+struct capture {
+	gsf_info info;
+	gs_snapshot *snap[64];
+	gs_event *ev[64];
+	int nev[64];
+	uint64_t dropped[64];
+	int n;
+	char *text; /* every tick as text, -v text and JSON, concatenated */
+	size_t textlen;
+	FILE *textf;
+	gsf_end end;
+	bool ended;
+};
+
+static void
+snap_copy(gs_snapshot *d, const gs_snapshot *s)
+{
+	d->time_ns = s->time_ns;
+	d->take_ns = s->take_ns;
+	d->stats = s->stats;
+	d->np = s->np;
+	d->nm = s->nm;
+	d->nm_total = s->nm_total;
+	for (int i = 0; i < s->np; i++) {
+		d->p[i] = s->p[i];
+		d->p[i].runq = d->runq_store
+		                       ? &d->runq_store[(size_t)i * (size_t)d->runq_max]
+		                       : NULL;
+		for (uint32_t k = 0; k < s->p[i].runq_listed; k++)
+			d->p[i].runq[k] = s->p[i].runq[k];
+	}
+	for (int i = 0; i < s->nm; i++)
+		d->m[i] = s->m[i];
+}
+
+static int
+cap_begin(void *ctx, const gsf_info *info)
+{
+	struct capture *c = ctx;
+	c->info = *info;
+	c->textf = open_memstream(&c->text, &c->textlen);
+	ck_assert_ptr_nonnull(c->textf);
+	return 0;
+}
+
+static int
+cap_tick(void *ctx, const gsf_info *info, const gsf_tick *t)
+{
+	struct capture *c = ctx;
+	ck_assert_int_lt(c->n, 64);
+	ck_assert_int_eq(t->index, c->n);
+	gs_snapshot *s = gs_snapshot_new(t->snap->max_m, t->snap->runq_max);
+	ck_assert_ptr_nonnull(s);
+	snap_copy(s, t->snap);
+	c->snap[c->n] = s;
+	c->ev[c->n] = malloc(sizeof(gs_event) * (size_t)(t->nev + 1));
+	ck_assert_ptr_nonnull(c->ev[c->n]);
+	memcpy(c->ev[c->n], t->ev, sizeof(gs_event) * (size_t)t->nev);
+	c->nev[c->n] = t->nev;
+	c->dropped[c->n] = t->dropped;
+	c->n++;
+	gsb_print_text(c->textf, info, t, false);
+	gsb_print_text(c->textf, info, t, true);
+	gsb_print_json(c->textf, info, t, true);
+	return 0;
+}
+
+static int
+cap_end(void *ctx, const gsf_info *info, const gsf_end *e)
+{
+	struct capture *c = ctx;
+	(void)info;
+	c->end = *e;
+	c->ended = true;
+	fclose(c->textf);
+	c->textf = NULL;
+	return 0;
+}
+
+static gsf_sink
+cap_sink(struct capture *c)
+{
+	memset(c, 0, sizeof *c);
+	gsf_sink s = {cap_begin, cap_tick, cap_end, c};
+	return s;
+}
+
+static void
+cap_free(struct capture *c)
+{
+	for (int i = 0; i < c->n; i++) {
+		gs_snapshot_free(c->snap[i]);
+		free(c->ev[i]);
+	}
+	free(c->text);
+}
+
+/* A live run of the default scenario (or the given workloads) into sinks. */
+static void
+live(int ticks, uint64_t interval, int procs, bool events, const gsf_spawn *sp, int nsp,
+     const gsf_sink *sinks, int ns)
+{
+	gsf_live o = {
+	        .ticks = ticks,
+	        .interval_ns = interval,
+	        .procs = procs,
+	        .spawns = sp,
+	        .nspawns = nsp,
+	        .runq_max = 16,
+	        .max_m = 0,
+	        .events = events,
+	};
+	ck_assert_int_eq(gsf_run_live(&o, sinks, ns), 0);
+}
+
+static void
+g_eq(const gs_snap_g *a, const gs_snap_g *b)
+{
+	ck_assert_int_eq(a->id, b->id);
+	ck_assert_str_eq(a->label, b->label);
+}
+
+static void
+snap_eq(const gs_snapshot *a, const gs_snapshot *b)
+{
+	ck_assert_uint_eq(a->time_ns, b->time_ns);
+	ck_assert_uint_eq(a->take_ns, b->take_ns);
+	const gs_stats *x = &a->stats, *y = &b->stats;
+#define SI(f) ck_assert_int_eq(x->f, y->f)
+#define SU(f) ck_assert_uint_eq(x->f, y->f)
+	SI(gomaxprocs);
+	SI(ncpu);
+	SI(threads);
+	SI(idle_threads);
+	SI(spinning_threads);
+	SI(idle_procs);
+	SI(global_runq);
+	SI(goroutines);
+	SI(in_syscall);
+	SU(spawns);
+	SU(exits);
+	SU(steals);
+	SU(stolen);
+	SU(threads_created);
+	SU(global_puts);
+	SU(stacks_guarded);
+	SU(stacks_carved);
+	SU(syscalls);
+	SU(handoffs);
+	SU(retakes);
+	SU(preempt_requests);
+	SU(preempt_async);
+	SU(preempt_coop);
+	SU(netpoll_wakes);
+	SU(timers_fired);
+	SU(procresizes);
+	SU(last_stw_ns);
+	for (int i = 0; i < GS_G_NSTATUS; i++)
+		SI(by_status[i]);
+	for (int i = 0; i < GS_WAIT_NREASONS; i++)
+		SI(by_waitreason[i]);
+#undef SI
+#undef SU
+	ck_assert_int_eq(a->np, b->np);
+	ck_assert_int_eq(a->nm, b->nm);
+	ck_assert_int_eq(a->nm_total, b->nm_total);
+	for (int i = 0; i < a->np; i++) {
+		const gs_snap_p *p = &a->p[i], *q = &b->p[i];
+		ck_assert_int_eq(p->id, q->id);
+		ck_assert_int_eq(p->status, q->status);
+		ck_assert_int_eq(p->m, q->m);
+		g_eq(&p->curg, &q->curg);
+		ck_assert_int_eq(p->curg_status, q->curg_status);
+		ck_assert_uint_eq(p->slice_ns, q->slice_ns);
+		g_eq(&p->runnext, &q->runnext);
+		ck_assert_uint_eq(p->runq_len, q->runq_len);
+		ck_assert_uint_eq(p->runq_listed, q->runq_listed);
+		for (uint32_t k = 0; k < p->runq_listed; k++)
+			g_eq(&p->runq[k], &q->runq[k]);
+		ck_assert_uint_eq(p->schedtick, q->schedtick);
+		ck_assert_uint_eq(p->syscalltick, q->syscalltick);
+		ck_assert_int_eq(p->timers, q->timers);
+		ck_assert_uint_eq(p->steals, q->steals);
+		ck_assert_uint_eq(p->stolen, q->stolen);
+		ck_assert_uint_eq(p->stolen_from, q->stolen_from);
+		ck_assert_uint_eq(p->spawns, q->spawns);
+		ck_assert_uint_eq(p->syscalls, q->syscalls);
+	}
+	for (int i = 0; i < a->nm; i++) {
+		const gs_snap_m *m = &a->m[i], *n = &b->m[i];
+		ck_assert_int_eq(m->id, n->id);
+		ck_assert_int_eq(m->state, n->state);
+		ck_assert_int_eq(m->p, n->p);
+		ck_assert_int_eq(m->curg, n->curg);
+		ck_assert_int_eq(m->spinning, n->spinning);
+		ck_assert_uint_eq(m->created_ns, n->created_ns);
+	}
+}
+
+static void
+ev_eq(const gs_event *a, const gs_event *b)
+{
+	ck_assert_uint_eq(a->time_ns, b->time_ns);
+	ck_assert_uint_eq(a->kind, b->kind);
+	ck_assert_int_eq(a->p, b->p);
+	ck_assert_int_eq(a->p2, b->p2);
+	ck_assert_int_eq(a->m, b->m);
+	ck_assert_int_eq(a->m2, b->m2);
+	ck_assert_int_eq(a->g, b->g);
+	ck_assert_int_eq(a->arg, b->arg);
+}
+
+/* Record a live run to path, capturing it too. */
+static void
+record_live(const char *path, struct capture *c, int ticks, bool events)
+{
+	gsr_writer w;
+	char err[300];
+	gsf_sink s[2];
+
+	s[0] = cap_sink(c);
+	ck_assert_int_eq(gsr_writer_open(&w, path, err, sizeof err), 0);
+	s[1] = gsr_sink(&w);
+	live(ticks, MS(20), 2, events, NULL, 0, s, 2);
+	ck_assert(c->ended);
+	ck_assert_int_eq(c->n, ticks);
+}
+
+/* ---- round trip ----------------------------------------------------------------------- */
+
+START_TEST(test_roundtrip)
+{
+	struct capture orig, back;
+	const char *path = tmppath("rt.jsonl");
+	gsf_sink s;
+
+	record_live(path, &orig, 10, true);
+	uint64_t total = 0;
+	for (int i = 0; i < orig.n; i++)
+		total += (uint64_t)orig.nev[i];
+	ck_assert_uint_gt(total, 0); /* the default scenario does things */
+
+	s = cap_sink(&back);
+	ck_assert_int_eq(gsr_replay(path, &s, 1), 0);
+	ck_assert_int_eq(back.n, orig.n);
+	ck_assert_uint_eq(back.info.start_ns, orig.info.start_ns);
+	ck_assert_uint_eq(back.info.interval_ns, orig.info.interval_ns);
+	ck_assert_int_eq(back.info.ticks, orig.info.ticks);
+	ck_assert_int_eq(back.info.procs, orig.info.procs);
+	ck_assert_int_eq(back.info.max_m, orig.info.max_m);
+	ck_assert_int_eq(back.info.runq_max, orig.info.runq_max);
+	ck_assert_str_eq(back.info.scenario, orig.info.scenario);
+	ck_assert_str_eq(back.info.created_by, orig.info.created_by);
+	for (int i = 0; i < orig.n; i++) {
+		snap_eq(orig.snap[i], back.snap[i]);
+		ck_assert_int_eq(orig.nev[i], back.nev[i]);
+		ck_assert_uint_eq(orig.dropped[i], back.dropped[i]);
+		for (int k = 0; k < orig.nev[i]; k++)
+			ev_eq(&orig.ev[i][k], &back.ev[i][k]);
+	}
+	ck_assert_int_eq(back.end.ticks, orig.end.ticks);
+	ck_assert_uint_eq(back.end.events, orig.end.events);
+	ck_assert_uint_eq(back.end.dropped, orig.end.dropped);
+	/* the batch output of the replay is the live one, byte for byte */
+	ck_assert_uint_eq(back.textlen, orig.textlen);
+	ck_assert(memcmp(back.text, orig.text, orig.textlen) == 0);
+	cap_free(&orig);
+	cap_free(&back);
+}
+END_TEST
+
+/* Labels with quotes, backslashes, control and high bytes survive. */
+START_TEST(test_roundtrip_labels)
+{
+	const char *path = tmppath("labels.jsonl");
+	gs_snapshot *s = gs_snapshot_new(4, 4);
+	gsr_writer w;
+	char err[300];
+	struct capture back;
+
+	ck_assert_ptr_nonnull(s);
+	s->np = 1;
+	s->p[0].id = 0;
+	s->p[0].m = -1;
+	s->p[0].curg.id = 7;
+	strcpy(s->p[0].curg.label, "a\"b\\c\t\x01\xff");
+	s->p[0].runq = s->runq_store;
+	s->p[0].runq_len = 5;
+	s->p[0].runq_listed = 2;
+	s->runq_store[0].id = 8;
+	strcpy(s->runq_store[0].label, "\xc3\xa9t\xc3\xa9");
+	s->runq_store[1].id = 9;
+	s->nm = 1;
+	s->m[0].id = 3;
+	s->m[0].p = -1;
+	s->m[0].spinning = true;
+	s->stats.gomaxprocs = 1;
+	gs_event ev = {123, GS_EV_STEAL, 0, -1, INT64_MIN, INT64_MAX, 5, -7};
+	gsf_info info = {.start_ns = 1,
+	                 .interval_ns = 2,
+	                 .ticks = 1,
+	                 .procs = 1,
+	                 .max_m = 4,
+	                 .runq_max = 4};
+	strcpy(info.scenario, "x\"y");
+	ck_assert_int_eq(gsr_writer_open(&w, path, err, sizeof err), 0);
+	gsf_sink ws = gsr_sink(&w);
+	gsf_tick t = {0, s, &ev, 1, 3};
+	ck_assert_int_eq(ws.begin(ws.ctx, &info), 0);
+	ck_assert_int_eq(ws.tick(ws.ctx, &info, &t), 0);
+	gsf_end e = {1, 1, 3};
+	ck_assert_int_eq(ws.end(ws.ctx, &info, &e), 0);
+
+	gsf_sink rs = cap_sink(&back);
+	ck_assert_int_eq(gsr_replay(path, &rs, 1), 0);
+	ck_assert_int_eq(back.n, 1);
+	ck_assert_str_eq(back.info.scenario, "x\"y");
+	snap_eq(s, back.snap[0]);
+	ev_eq(&ev, &back.ev[0][0]);
+	ck_assert_uint_eq(back.dropped[0], 3);
+	cap_free(&back);
+	gs_snapshot_free(s);
+}
+END_TEST
+
+/* ---- trace export ------------------------------------------------------------------- */
+
+/* Parse a trace file with our reader and check its tracks. */
+static void
+check_trace(const char *path, int procs)
+{
+	size_t len;
+	char *text = slurp(path, &len);
+	gsj_doc d;
+	bool pnamed[256] = {false};
+	int mtracks = 0, runslices = 0, counters = 0, procsnamed = 0;
+
+	gsj_init(&d);
+	if (gsj_parse(&d, text, len) != 0)
+		ck_abort_msg("%s: bad JSON at %zu: %s", path, d.errpos, d.err);
+	ck_assert_str_eq(gsj_str(&d, gsj_get(&d, 0, "displayTimeUnit")), "ns");
+	int evs = gsj_get(&d, 0, "traceEvents");
+	ck_assert_int_ge(evs, 0);
+	ck_assert_int_eq(d.n[evs].type, GSJ_ARR);
+	for (int e = d.n[evs].first; e >= 0; e = d.n[e].next) {
+		const char *ph = gsj_str(&d, gsj_get(&d, e, "ph"));
+		const char *name = gsj_str(&d, gsj_get(&d, e, "name"));
+		int64_t pid = -1, tid = -1;
+		ck_assert_ptr_nonnull(ph);
+		ck_assert_ptr_nonnull(name);
+		ck_assert(gsj_i64(&d, gsj_get(&d, e, "pid"), &pid));
+		ck_assert(pid == 1 || pid == 2);
+		gsj_i64(&d, gsj_get(&d, e, "tid"), &tid);
+		int args = gsj_get(&d, e, "args");
+		if (strcmp(ph, "M") == 0) {
+			const char *v = gsj_str(&d, gsj_get(&d, args, "name"));
+			if (strcmp(name, "process_name") == 0) {
+				ck_assert_str_eq(v, pid == 1 ? "Ps" : "Ms");
+				procsnamed++;
+			} else if (strcmp(name, "thread_name") == 0) {
+				char want[32];
+				snprintf(want, sizeof want, "%c%" PRId64,
+				         pid == 1 ? 'P' : 'M', tid);
+				ck_assert_str_eq(v, want);
+				if (pid == 1 && tid >= 0 && tid < 256)
+					pnamed[tid] = true;
+				else
+					mtracks++;
+			}
+			continue;
+		}
+		/* every other event has a numeric ts */
+		int ts = gsj_get(&d, e, "ts");
+		ck_assert_int_ge(ts, 0);
+		ck_assert_int_eq(d.n[ts].type, GSJ_NUM);
+		ck_assert(d.n[ts].d >= 0);
+		if (strcmp(ph, "X") == 0) {
+			int dur = gsj_get(&d, e, "dur");
+			ck_assert_int_ge(dur, 0);
+			ck_assert(d.n[dur].d >= 0);
+			if (pid == 1) {
+				ck_assert(pnamed[tid]);
+				runslices++;
+			}
+		} else if (strcmp(ph, "C") == 0) {
+			counters++;
+		} else {
+			ck_assert(strchr("isf", ph[0]) != NULL && ph[1] == '\0');
+		}
+	}
+	ck_assert_int_eq(procsnamed, 2);
+	for (int p = 0; p < procs; p++)
+		ck_assert_msg(pnamed[p], "no track for P%d", p);
+	ck_assert_int_gt(mtracks, 0);
+	ck_assert_int_gt(runslices, 0);
+	ck_assert_int_gt(counters, 0);
+	gsj_free(&d);
+	free(text);
+
+	/* and a real parser, where there is one */
+	if (system("command -v python3 >/dev/null 2>&1") == 0) {
+		char cmd[600];
+		snprintf(cmd, sizeof cmd, "python3 -m json.tool '%s' >/dev/null", path);
+		ck_assert_int_eq(system(cmd), 0);
+	}
+}
+
+START_TEST(test_trace_live)
+{
+	const char *path = tmppath("live.json");
+	char err[300];
+	gst_writer *w = gst_open(path, err, sizeof err);
+	ck_assert_ptr_nonnull(w);
+	gsf_sink s = gst_sink(w);
+	live(8, MS(20), 2, true, NULL, 0, &s, 1);
+	gst_free(w);
+	check_trace(path, 2);
+}
+END_TEST
+
+START_TEST(test_trace_from_recording)
+{
+	struct capture c;
+	const char *rec = tmppath("tr.jsonl"), *path = tmppath("tr.json");
+	char err[300];
+
+	record_live(rec, &c, 6, true);
+	cap_free(&c);
+	gst_writer *w = gst_open(path, err, sizeof err);
+	ck_assert_ptr_nonnull(w);
+	gsf_sink s = gst_sink(w);
+	ck_assert_int_eq(gsr_replay(rec, &s, 1), 0);
+	gst_free(w);
+	check_trace(path, 2);
+}
+END_TEST
+
+/* ---- bad recordings ------------------------------------------------------------------ */
+
+struct lines {
+	char *buf;
+	char *l[20000];
+	int n;
+};
+
+/* Split a recording into lines (without their newlines). */
+static void
+split(const char *path, struct lines *ls)
+{
+	size_t len;
+	ls->buf = slurp(path, &len);
+	ls->n = 0;
+	for (char *p = ls->buf; *p;) {
+		char *nl = strchr(p, '\n');
+		ck_assert_ptr_nonnull(nl);
+		*nl = '\0';
+		ck_assert_int_lt(ls->n, 20000);
+		ls->l[ls->n++] = p;
+		p = nl + 1;
+	}
+}
+
+/* Write lines[0..n) with line `which` (0-based) replaced by repl (NULL: kept;
+ * "" with drop: removed), then an optional raw tail. */
+static void
+write_variant(const char *path, const struct lines *ls, int n, int which,
+              const char *repl, const char *tail)
+{
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	for (int i = 0; i < n; i++) {
+		if (i == which && repl == NULL)
+			continue; /* dropped */
+		fprintf(f, "%s\n", i == which ? repl : ls->l[i]);
+	}
+	if (tail)
+		fputs(tail, f);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* Reading path must fail with "path:line:" and want in the message. */
+static void
+expect_bad(const char *path, long line, const char *want)
+{
+	char err[700], prefix[400];
+	gsr_reader *r = gsr_open(path, err, sizeof err);
+	const char *msg = err;
+	gsf_tick t;
+	int rc = -1;
+
+	if (r) {
+		while ((rc = gsr_next(r, &t)) > 0)
+			;
+		msg = gsr_error(r);
+	}
+	ck_assert_msg(rc < 0, "%s was accepted (expected line %ld: %s)", path, line,
+	              want);
+	snprintf(prefix, sizeof prefix, "%s:%ld: ", path, line);
+	ck_assert_msg(strncmp(msg, prefix, strlen(prefix)) == 0,
+	              "'%s' does not start '%s'", msg, prefix);
+	ck_assert_msg(strstr(msg, want) != NULL, "'%s' does not say '%s'", msg, want);
+	gsr_close(r);
+}
+
+/* Replace the first occurrence of from in s by to (into a static buffer). */
+static const char *
+subst(const char *s, const char *from, const char *to)
+{
+	static char buf[1 << 20];
+	const char *p = strstr(s, from);
+	ck_assert_msg(p != NULL, "'%s' not in the line", from);
+	snprintf(buf, sizeof buf, "%.*s%s%s", (int)(p - s), s, to, p + strlen(from));
+	return buf;
+}
+
+START_TEST(test_bad_recordings)
+{
+	struct capture c;
+	struct lines ls;
+	const char *good = tmppath("good.jsonl"), *bad = tmppath("bad.jsonl");
+
+	record_live(good, &c, 4, true);
+	cap_free(&c);
+	split(good, &ls);
+	ck_assert_int_ge(ls.n, 6);
+	int n = ls.n;
+	int ev1 = 2; /* the first event line, if tick 0 has events */
+	bool tick0_events = strstr(ls.l[2], "\"type\":\"event\"") != NULL;
+
+	/* the good one reads, and gsr_replay says 0 */
+	ck_assert_int_eq(gsr_replay(good, NULL, 0), 0);
+
+	/* empty file */
+	spew(bad, "", 0);
+	expect_bad(bad, 1, "empty file");
+	/* no header: starts at the first snapshot */
+	write_variant(bad, &ls, n, 0, NULL, NULL);
+	expect_bad(bad, 1, "not a gsched recording");
+	/* wrong format and version */
+	write_variant(bad, &ls, n, 0, subst(ls.l[0], "gsched-recording", "other"), NULL);
+	expect_bad(bad, 1, "not a gsched recording");
+	write_variant(bad, &ls, n, 0, subst(ls.l[0], "\"version\":1", "\"version\":2"),
+	              NULL);
+	expect_bad(bad, 1, "unsupported recording version 2");
+	/* header member missing, or of the wrong type */
+	write_variant(bad, &ls, n, 0, subst(ls.l[0], "\"runq_max\"", "\"runq_mux\""),
+	              NULL);
+	expect_bad(bad, 1, "missing field \"runq_max\"");
+	write_variant(bad, &ls, n, 0,
+	              subst(ls.l[0], "\"max_m\":256", "\"max_m\":\"256\""), NULL);
+	expect_bad(bad, 1, "\"max_m\" is not an integer");
+	/* bad JSON in the first snapshot */
+	write_variant(bad, &ls, n, 1, subst(ls.l[1], "\"stats\":{", "\"stats\":{,"),
+	              NULL);
+	expect_bad(bad, 2, "bad JSON");
+	write_variant(bad, &ls, n, 1, subst(ls.l[1], "\"tick\":0", "\"tick\":00"), NULL);
+	expect_bad(bad, 2, "leading zero");
+	write_variant(bad, &ls, n, 1,
+	              subst(ls.l[1], "\"tick\":0", "\"tick\":0,\"tick\":0"), NULL);
+	expect_bad(bad, 2, "duplicate key");
+	/* a snapshot member missing, a nested one missing, a wrong type */
+	write_variant(bad, &ls, n, 1, subst(ls.l[1], "\"take_ns\"", "\"tak_ns\""), NULL);
+	expect_bad(bad, 2, "missing field \"take_ns\"");
+	write_variant(bad, &ls, n, 1, subst(ls.l[1], "\"schedtick\"", "\"schedtik\""),
+	              NULL);
+	expect_bad(bad, 2, "p[0]: missing field \"schedtick\"");
+	write_variant(bad, &ls, n, 1,
+	              subst(ls.l[1], "\"spinning\":", "\"spinning\":1,\"x\":"), NULL);
+	expect_bad(bad, 2, "\"spinning\" is not true or false");
+	write_variant(bad, &ls, n, 1, subst(ls.l[1], "\"tick\":0", "\"tick\":1"), NULL);
+	expect_bad(bad, 2, "tick 1 where tick 0 was expected");
+	/* unknown line type */
+	write_variant(bad, &ls, n, 1, subst(ls.l[1], "\"snapshot\"", "\"snapshop\""),
+	              NULL);
+	expect_bad(bad, 2, "unknown line type \"snapshop\"");
+	/* not an object */
+	write_variant(bad, &ls, n, 1, "[1,2,3]", NULL);
+	expect_bad(bad, 2, "not a JSON object");
+	if (tick0_events) {
+		/* an unknown event kind; a missing event field */
+		const char *l = ls.l[ev1];
+		const char *kind = strstr(l, "\"kind\":\"");
+		ck_assert_ptr_nonnull(kind);
+		char from[40];
+		snprintf(from, sizeof from, "%.*s",
+		         (int)(strchr(kind + 8, '"') - kind + 1), kind);
+		write_variant(bad, &ls, n, ev1, subst(l, from, "\"kind\":\"teleport\""),
+		              NULL);
+		expect_bad(bad, ev1 + 1, "unknown kind \"teleport\"");
+		write_variant(bad, &ls, n, ev1, subst(l, "\"m2\"", "\"m3\""), NULL);
+		expect_bad(bad, ev1 + 1, "missing field \"m2\"");
+		write_variant(bad, &ls, n, ev1, subst(l, "\"p\":", "\"p\":99999,\"q\":"),
+		              NULL);
+		expect_bad(bad, ev1 + 1, "\"p\" is not an integer in");
+		/* an event line dropped: the next snapshot comes too early (it moves up
+		 * one line in the shorter file) */
+		int k = 2;
+		while (k < n && strstr(ls.l[k], "\"type\":\"snapshot\"") == NULL)
+			k++;
+		if (k < n) {
+			write_variant(bad, &ls, n, ev1, NULL, NULL);
+			expect_bad(bad, k, "a snapshot line where event");
+		}
+	}
+	/* cut at a line boundary in the middle: line n+1 of the short file is EOF */
+	write_variant(bad, &ls, 3, -1, NULL, NULL);
+	expect_bad(bad, 4, "truncated?");
+	/* no end line */
+	write_variant(bad, &ls, n - 1, -1, NULL, NULL);
+	expect_bad(bad, n, "without an end line");
+	/* cut inside the last line */
+	write_variant(bad, &ls, n - 1, -1, NULL, "{\"type\":\"end\",\"tic");
+	expect_bad(bad, n, "no newline");
+	/* end counts that disagree */
+	write_variant(bad, &ls, n, n - 1,
+	              subst(ls.l[n - 1], "\"ticks\":4", "\"ticks\":5"), NULL);
+	expect_bad(bad, n, "disagree");
+	/* text after the end line */
+	write_variant(bad, &ls, n, -1, NULL, "{}\n");
+	expect_bad(bad, n + 1, "after the end line");
+	/* an empty line */
+	write_variant(bad, &ls, n, -1, NULL, "\n");
+	expect_bad(bad, n + 1, "empty line");
+	/* a line too long (on line 2) */
+	{
+		size_t big = (size_t)GSR_LINE_MAX + 10;
+		char *huge = malloc(big + 1);
+		ck_assert_ptr_nonnull(huge);
+		memset(huge, ' ', big);
+		huge[big] = '\0';
+		write_variant(bad, &ls, n, 1, huge, NULL);
+		free(huge);
+		expect_bad(bad, 2, "longer than");
+	}
+	/* nesting too deep */
+	{
+		char deep[200];
+		memset(deep, '[', 100);
+		deep[100] = '\0';
+		write_variant(bad, &ls, n, 1, deep, NULL);
+		expect_bad(bad, 2, "deep");
+	}
+	/* a binary file */
+	spew(bad,
+	     "\x7f"
+	     "ELF\x02\x01\x01\n",
+	     8);
+	expect_bad(bad, 1, "bad JSON");
+
+	/* gsr_replay says 2 and names the line on stderr */
+	write_variant(bad, &ls, n, 1, subst(ls.l[1], "\"p\":[", "\"p\":{"), NULL);
+	fflush(stderr);
+	int saved = dup(2);
+	int fd = open(tmppath("stderr"), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	dup2(fd, 2);
+	int rc = gsr_replay(bad, NULL, 0);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(fd);
+	close(saved);
+	ck_assert_int_eq(rc, 2);
+	char *msg = slurp(tmppath("stderr"), NULL);
+	char want[400];
+	snprintf(want, sizeof want, "gsched: %s:2: ", bad);
+	ck_assert_msg(strncmp(msg, want, strlen(want)) == 0, "stderr: %s", msg);
+	free(msg);
+	free(ls.buf);
+}
+END_TEST
+
+/* Every truncation of a small recording is rejected (never a crash), and only
+ * the whole file is accepted. */
+START_TEST(test_truncated_everywhere)
+{
+	struct capture c;
+	const char *good = tmppath("small.jsonl"), *bad = tmppath("cut.jsonl");
+	size_t len;
+
+	record_live(good, &c, 3, false);
+	cap_free(&c);
+	char *text = slurp(good, &len);
+	ck_assert_uint_lt(len, 200000);
+	size_t step = len / 1500 + 1;
+	for (size_t cut = 0; cut < len; cut += step) {
+		spew(bad, text, cut);
+		char err[700];
+		gsf_tick t;
+		gsr_reader *r = gsr_open(bad, err, sizeof err);
+		int rc = -1;
+		if (r) {
+			while ((rc = gsr_next(r, &t)) > 0)
+				;
+			gsr_close(r);
+		}
+		ck_assert_msg(rc < 0, "a recording cut at %zu of %zu bytes was accepted",
+		              cut, len);
+	}
+	/* flipping bytes never crashes either (some flips are harmless) */
+	for (size_t at = 0; at < len; at += step) {
+		char keep = text[at];
+		text[at] = (char)(keep ^ 0x5a);
+		spew(bad, text, len);
+		text[at] = keep;
+		char err[700];
+		gsf_tick t;
+		gsr_reader *r = gsr_open(bad, err, sizeof err);
+		if (r) {
+			while (gsr_next(r, &t) > 0)
+				;
+			gsr_close(r);
+		}
+	}
+	free(text);
+}
+END_TEST
+
+/* ---- batch format -------------------------------------------------------------------- */
+
+static regex_t re_sched, re_detail, re_p, re_m;
+
+static void
+compile_res(void)
+{
+	/* Go's schedtrace and scheddetail lines (runtime/proc.go, schedtrace) */
+	ck_assert_int_eq(
+	        regcomp(&re_sched,
+	                "^SCHED [0-9]+ms: gomaxprocs=[0-9]+ idleprocs=[0-9]+ "
+	                "threads=[0-9]+ "
+	                "spinningthreads=[0-9]+ needspinning=[0-9]+ idlethreads=[0-9]+ "
+	                "runqueue=[0-9]+ \\[[0-9]+( [0-9]+)*\\]$",
+	                REG_EXTENDED | REG_NOSUB),
+	        0);
+	ck_assert_int_eq(
+	        regcomp(&re_detail,
+	                "^SCHED [0-9]+ms: gomaxprocs=[0-9]+ idleprocs=[0-9]+ "
+	                "threads=[0-9]+ "
+	                "spinningthreads=[0-9]+ needspinning=[0-9]+ idlethreads=[0-9]+ "
+	                "runqueue=[0-9]+ gcwaiting=(true|false) nmidlelocked=[0-9]+ "
+	                "stopwait=[0-9]+ sysmonwait=(true|false)$",
+	                REG_EXTENDED | REG_NOSUB),
+	        0);
+	ck_assert_int_eq(
+	        regcomp(&re_p,
+	                "^  P[0-9]+: status=[0-9]+ schedtick=[0-9]+ syscalltick=[0-9]+ "
+	                "m=([0-9]+|nil) runqsize=[0-9]+ gfreecnt=[0-9]+ "
+	                "timerslen=[0-9]+$",
+	                REG_EXTENDED | REG_NOSUB),
+	        0);
+	ck_assert_int_eq(
+	        regcomp(&re_m,
+	                "^  M[0-9]+: p=([0-9]+|nil) curg=([0-9]+|nil) mallocing=[0-9]+ "
+	                "throwing=[0-9]+ preemptoff=[^ ]* locks=[0-9]+ dying=[0-9]+ "
+	                "spinning=(true|false) blocked=(true|false) lockedg=nil$",
+	                REG_EXTENDED | REG_NOSUB),
+	        0);
+}
+
+START_TEST(test_batch_format)
+{
+	struct capture c;
+	gsf_sink s = cap_sink(&c);
+	gsf_spawn sp[] = {{"cpu", 2}, {"syscall", 2}, {"netwait", 1}};
+
+	compile_res();
+	live(6, MS(20), 3, true, sp, 3, &s, 1);
+	ck_assert_int_eq(c.n, 6);
+	ck_assert_str_eq(c.info.scenario, "cpu:2,syscall:2,netwait:1");
+	/* per tick: one plain line, the detailed block, one JSON line */
+	char *save = NULL;
+	int plain = 0, detail = 0, plines = 0, mlines = 0, json = 0;
+	long lastms = -1;
+	for (char *l = strtok_r(c.text, "\n", &save); l;
+	     l = strtok_r(NULL, "\n", &save)) {
+		if (regexec(&re_sched, l, 0, NULL, 0) == 0) {
+			long ms = strtol(l + 6, NULL, 10);
+			ck_assert_int_ge(ms, lastms);
+			lastms = ms;
+			/* as many queue lengths as Ps */
+			const char *b = strchr(l, '[');
+			int k = 1;
+			for (; *b; b++)
+				k += *b == ' ';
+			ck_assert_int_eq(k, 3);
+			ck_assert_ptr_nonnull(strstr(l, "gomaxprocs=3 "));
+			plain++;
+		} else if (regexec(&re_detail, l, 0, NULL, 0) == 0) {
+			detail++;
+		} else if (regexec(&re_p, l, 0, NULL, 0) == 0) {
+			plines++;
+		} else if (regexec(&re_m, l, 0, NULL, 0) == 0) {
+			mlines++;
+		} else if (l[0] == '{') {
+			gsj_doc d;
+			int64_t v;
+			gsj_init(&d);
+			ck_assert_int_eq(gsj_parse(&d, l, strlen(l)), 0);
+			ck_assert(gsj_i64(&d, gsj_get(&d, 0, "tick"), &v));
+			ck_assert_int_eq(v, json);
+			ck_assert(gsj_i64(&d, gsj_get(&d, 0, "gomaxprocs"), &v));
+			ck_assert_int_eq(v, 3);
+			int rq = gsj_get(&d, 0, "runqsize");
+			ck_assert_int_ge(rq, 0);
+			ck_assert_int_eq(d.n[rq].nkids, 3);
+			ck_assert_int_ge(gsj_get(&d, 0, "p"), 0);
+			ck_assert_int_ge(gsj_get(&d, 0, "m"), 0);
+			ck_assert_int_ge(
+			        gsj_get(&d, gsj_get(&d, 0, "by_status"), "waiting"), 0);
+			gsj_free(&d);
+			json++;
+		} else {
+			ck_abort_msg("line does not match Go's format: '%s'", l);
+		}
+	}
+	ck_assert_int_eq(plain, 6);
+	ck_assert_int_eq(detail, 6);
+	ck_assert_int_eq(plines, 18);
+	ck_assert_int_ge(mlines, 6 * 3);
+	ck_assert_int_eq(json, 6);
+	cap_free(&c);
+}
+END_TEST
+
+/* ---- workloads ---------------------------------------------------------------------- */
+
+/* Each workload runs, labels its goroutines and does what it says. */
+START_TEST(test_workloads)
+{
+	int n;
+	const gsw_workload *tab = gsw_table(&n);
+
+	ck_assert_int_ge(n, 5);
+	for (int i = 0; i < n; i++) {
+		struct capture c;
+		gsf_sink s = cap_sink(&c);
+		gsf_spawn sp = {tab[i].name, 2};
+		ck_assert_ptr_eq(gsw_find(tab[i].name), &tab[i]);
+		/* netwait's writer writes every 20-100 ms: give it time under load */
+		bool net = strcmp(tab[i].name, "netwait") == 0;
+		int ticks = net ? 10 : 5;
+		live(ticks, MS(net ? 50 : 30), 2, true, &sp, 1, &s, 1);
+		ck_assert_int_eq(c.n, ticks);
+		const gs_snapshot *last = c.snap[c.n - 1];
+		const gs_stats *st = &last->stats;
+		bool labelled = false;
+		for (int t = 0; t < c.n; t++)
+			for (int p = 0; p < c.snap[t]->np; p++)
+				if (strcmp(c.snap[t]->p[p].curg.label, tab[i].label) ==
+				            0 ||
+				    strcmp(c.snap[t]->p[p].runnext.label, tab[i].label) ==
+				            0)
+					labelled = true;
+		if (strcmp(tab[i].name, "cpu") == 0) {
+			ck_assert_int_ge(st->goroutines, 3); /* main + 2 */
+			ck_assert_msg(labelled, "no P ran a goroutine labelled cpu");
+			ck_assert_uint_gt(st->preempt_async + st->preempt_coop, 0);
+		} else if (strcmp(tab[i].name, "sleep") == 0) {
+			ck_assert_uint_gt(st->timers_fired, 0);
+			ck_assert_int_ge(st->by_waitreason[GS_WAIT_SLEEP], 1);
+		} else if (strcmp(tab[i].name, "syscall") == 0) {
+			ck_assert_uint_gt(st->syscalls, 0);
+		} else if (strcmp(tab[i].name, "netwait") == 0) {
+			ck_assert_int_ge(st->by_waitreason[GS_WAIT_IO], 2);
+			ck_assert_uint_gt(st->netpoll_wakes, 0);
+		} else if (strcmp(tab[i].name, "mixed") == 0) {
+			ck_assert_uint_gt(st->syscalls, 0);
+			ck_assert_uint_gt(st->timers_fired, 0);
+			ck_assert_int_ge(st->goroutines, 1 + 2 * 7);
+		}
+		cap_free(&c);
+	}
+}
+END_TEST
+
+/* ---- the JSON reader ----------------------------------------------------------------- */
+
+START_TEST(test_json_reader)
+{
+	static const char *const good[] = {
+	        "{}",
+	        "[]",
+	        " {\"a\" : [1, -2, 3.5e2, true, false, null, \"x\"]} ",
+	        "\"\\u00e9\\ud83d\\ude00\\n\"",
+	        "0",
+	        "-0",
+	        "9223372036854775807",
+	        "18446744073709551615",
+	        "1.5E-3",
+	        "[[[[]]]]",
+	};
+	static const char *const bad[] = {
+	        "",
+	        "{",
+	        "[1,]",
+	        "{\"a\":1,}",
+	        "01",
+	        "1.",
+	        ".5",
+	        "-",
+	        "+1",
+	        "1e",
+	        "[1 2]",
+	        "{\"a\" 1}",
+	        "{a:1}",
+	        "\"abc",
+	        "\"\\x\"",
+	        "\"\\u12\"",
+	        "\"\\ud800\"",
+	        "\"\\u0000\"",
+	        "\"a\tb\"",
+	        "tru",
+	        "nul",
+	        "{} {}",
+	        "{\"a\":1,\"a\":2}",
+	        "'a'",
+	        "[1]x",
+	};
+	gsj_doc d;
+	int64_t i;
+	uint64_t u;
+
+	gsj_init(&d);
+	for (size_t k = 0; k < sizeof good / sizeof good[0]; k++)
+		ck_assert_msg(gsj_parse(&d, good[k], strlen(good[k])) == 0,
+		              "rejected %s: %s", good[k], d.err);
+	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++)
+		ck_assert_msg(gsj_parse(&d, bad[k], strlen(bad[k])) != 0, "accepted %s",
+		              bad[k]);
+	ck_assert_int_eq(gsj_parse(&d, "\"\\u00e9\\ud83d\\ude00\"", 20), 0);
+	ck_assert_str_eq(gsj_str(&d, 0), "\xe9\xf0\x9f\x98\x80");
+	const char *nums =
+	        "[9223372036854775807,-9223372036854775808,18446744073709551615,"
+	        "18446744073709551616,-1,1.0]";
+	ck_assert_int_eq(gsj_parse(&d, nums, strlen(nums)), 0);
+	int c = d.n[0].first;
+	ck_assert(gsj_i64(&d, c, &i) && i == INT64_MAX);
+	c = d.n[c].next;
+	ck_assert(gsj_i64(&d, c, &i) && i == INT64_MIN);
+	ck_assert(!gsj_u64(&d, c, &u));
+	c = d.n[c].next;
+	ck_assert(gsj_u64(&d, c, &u) && u == UINT64_MAX);
+	ck_assert(!gsj_i64(&d, c, &i));
+	c = d.n[c].next;
+	ck_assert(!gsj_u64(&d, c, &u)); /* too big: a double only */
+	c = d.n[c].next;
+	ck_assert(gsj_i64(&d, c, &i) && i == -1);
+	ck_assert(!gsj_u64(&d, c, &u));
+	c = d.n[c].next;
+	ck_assert(!gsj_i64(&d, c, &i)); /* 1.0 is not an integer literal */
+	/* depth limit */
+	char deep[GSJ_MAX_DEPTH + 3];
+	memset(deep, '[', sizeof deep - 1);
+	deep[sizeof deep - 1] = '\0';
+	ck_assert_int_ne(gsj_parse(&d, deep, strlen(deep)), 0);
+	ck_assert_ptr_nonnull(strstr(d.err, "deep"));
+	gsj_free(&d);
+}
+END_TEST
+
+/* ---- the options ---------------------------------------------------------------------- */
+
+/* Run gsf_cli_main with stderr captured; returns its status, *msg what it said. */
+static int
+cli(char **msg, const char *a1, const char *a2, const char *a3, const char *a4)
+{
+	char *argv[6] = {(char *)"gsched", (char *)a1, (char *)a2,
+	                 (char *)a3,       (char *)a4, NULL};
+	int argc = 1;
+	while (argc < 5 && argv[argc])
+		argc++;
+	fflush(stderr);
+	fflush(stdout);
+	int saved = dup(2), savedout = dup(1);
+	int fd = open(tmppath("cli.err"), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	int nul = open("/dev/null", O_WRONLY);
+	dup2(fd, 2);
+	dup2(nul, 1);
+	int rc = gsf_cli_main(argc, argv);
+	fflush(stderr);
+	fflush(stdout);
+	dup2(saved, 2);
+	dup2(savedout, 1);
+	close(fd);
+	close(nul);
+	close(saved);
+	close(savedout);
+	*msg = slurp(tmppath("cli.err"), NULL);
+	return rc;
+}
+
+static void
+cli_bad(const char *want, const char *a1, const char *a2, const char *a3, const char *a4)
+{
+	char *msg;
+	int rc = cli(&msg, a1, a2, a3, a4);
+	ck_assert_msg(rc == 2, "%s %s: status %d", a1, a2 ? a2 : "", rc);
+	ck_assert_msg(strstr(msg, want) != NULL, "'%s' does not say '%s'", msg, want);
+	ck_assert_msg(strstr(msg, "Try 'gsched --help'.\n") != NULL, "no hint in '%s'",
+	              msg);
+	/* one line of message, one of hint */
+	int lines = 0;
+	for (char *p = msg; *p; p++)
+		lines += *p == '\n';
+	ck_assert_int_eq(lines, 2);
+	free(msg);
+}
+
+START_TEST(test_options)
+{
+	char *msg;
+
+	cli_bad("-n: 'abc'", "--batch", "-n", "abc", NULL);
+	cli_bad("-n: '0'", "--batch", "-n", "0", NULL);
+	cli_bad("-n: '5x'", "--batch", "-n5x", NULL, NULL);
+	cli_bad("-d: '601'", "--batch", "-d", "601", NULL);
+	cli_bad("-p: '257'", "--batch", "-p", "257", NULL);
+	cli_bad("-p: '-1'", "--batch", "-p", "-1", NULL);
+	cli_bad("needs a value", "--batch", "-n", NULL, NULL);
+	cli_bad("unknown option '--frob'", "--batch", "--frob", NULL, NULL);
+	cli_bad("unknown workload 'nope'", "--batch", "-w", "nope", NULL);
+	cli_bad("nothing to do", "-n", "5", NULL, NULL);
+	cli_bad("cannot open", "--replay", tmppath("missing.jsonl"), NULL, NULL);
+	cli_bad("cannot write", "--batch", "--record", "/nonexistent/dir/x.jsonl", NULL);
+	cli_bad("cannot write", "--batch", "--trace", "/nonexistent/dir/x.json", NULL);
+	cli_bad("needs --replay", "--batch", "--replay-step", NULL, NULL);
+	cli_bad("given as two files", "--record", "a", "--trace", "a");
+
+	/* a run that works: record with -n 2, then replay it */
+	char rec[300];
+	snprintf(rec, sizeof rec, "%s", tmppath("cli.jsonl"));
+	ck_assert_int_eq(cli(&msg, "--record", rec, "-n2", "-d1"), 0);
+	ck_assert_str_eq(msg, "");
+	free(msg);
+	cli_bad("-p cannot be used with --replay", "--replay", rec, "-p", "2");
+	ck_assert_int_eq(cli(&msg, "--replay", rec, "--json", NULL), 0);
+	ck_assert_str_eq(msg, "");
+	free(msg);
+	/* a bad recording: status 2, the line named */
+	char badrec[300], out[300];
+	snprintf(badrec, sizeof badrec, "%s", tmppath("bad.jsonl"));
+	snprintf(out, sizeof out, "%s", tmppath("out.json"));
+	spew(badrec, "{\"format\":\"gsched-recording\",\"version\":1}\n", 42);
+	ck_assert_int_eq(cli(&msg, "--replay", badrec, NULL, NULL), 2);
+	ck_assert_ptr_nonnull(strstr(msg, "bad.jsonl:1: header: missing field"));
+	free(msg);
+	/* a failed conversion leaves no half-written trace */
+	ck_assert_int_eq(cli(&msg, "--replay", badrec, "--trace", out), 2);
+	free(msg);
+	ck_assert_int_ne(access(out, F_OK), 0);
+}
+END_TEST
+
+static Suite *
+record_suite(void)
+{
+	Suite *s = suite_create("record");
+	TCase *tc = tcase_create("front");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_json_reader);
+	tcase_add_test(tc, test_roundtrip);
+	tcase_add_test(tc, test_roundtrip_labels);
+	tcase_add_test(tc, test_trace_live);
+	tcase_add_test(tc, test_trace_from_recording);
+	tcase_add_test(tc, test_bad_recordings);
+	tcase_add_test(tc, test_truncated_everywhere);
+	tcase_add_test(tc, test_batch_format);
+	tcase_add_test(tc, test_workloads);
+	tcase_add_test(tc, test_options);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(record_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -686,6 +686,16 @@ takepolled(gs_g *list)
 	return gp;
 }
 
+/* runnext loses its place: to the tail of the local queue. */
+static void
+runnext_to_tail(gs_p *pp)
+{
+	gs_g *next = atomic_exchange(&pp->runnext, NULL);
+
+	if (next)
+		gs__runqput(pp, next, false);
+}
+
 /*
  * Find a runnable goroutine for mp, blocking until there is one.  On return mp
  * holds a P (maybe not the one it came with).  Go's findRunnable: own timers,
@@ -720,26 +730,32 @@ top:
 		pollUntil = gs__runtimers(pp, now);
 	}
 
-	/* Fairness: every 61st tick look at the global queue first, so two
-	 * goroutines re-readying each other locally cannot starve it. */
-	if (GS_LOAD(pp->schedtick) % GS_GLOBAL_EVERY == 0 &&
-	    atomic_load_explicit(&gs__sched.runqsize, memory_order_relaxed) > 0) {
+	/* sysmon found this P's time slice used up (the same schedtick for 10 ms):
+	 * goroutines handing the slice on through runnext must not starve the
+	 * rest, so this round looks at the global queue first and runnext loses
+	 * its place, going to the tail of the local queue. */
+	bool expired = gs_unlikely(atomic_load_explicit(&pp->sliceexpired, memory_order_relaxed));
+	if (expired)
+		atomic_store_explicit(&pp->sliceexpired, false, memory_order_relaxed);
+
+	/* Fairness: every 61st tick look at the global queue first, so goroutines
+	 * re-readying each other locally cannot starve it.  After an expired
+	 * slice too, if more than one goroutine waits there: the one preempted
+	 * a moment ago was put at its tail and must not be picked right back. */
+	int32_t gsize = atomic_load_explicit(&gs__sched.runqsize, memory_order_relaxed);
+	if ((GS_LOAD(pp->schedtick) % GS_GLOBAL_EVERY == 0 && gsize > 0) ||
+	    (expired && gsize > 1)) {
 		gs__lockx(&gs__sched.lock);
 		gp = gs__globrunqget(pp, 1);
 		gs__unlockx(&gs__sched.lock);
-		if (gp)
+		if (gp) {
+			if (expired)
+				runnext_to_tail(pp);
 			return gp;
+		}
 	}
-
-	/* sysmon found this P's time slice used up (the same schedtick for 10 ms):
-	 * goroutines handing the slice on through runnext must not starve the
-	 * queue, so runnext loses its place and goes to the tail. */
-	if (gs_unlikely(atomic_load_explicit(&pp->sliceexpired, memory_order_relaxed))) {
-		atomic_store_explicit(&pp->sliceexpired, false, memory_order_relaxed);
-		gs_g *next = atomic_exchange(&pp->runnext, NULL);
-		if (next)
-			gs__runqput(pp, next, false);
-	}
+	if (expired)
+		runnext_to_tail(pp);
 
 	if ((gp = gs__runqget(pp, inherit)) != NULL)
 		return gp;
