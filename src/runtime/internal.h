@@ -224,7 +224,7 @@ struct gs_p {
 	/* Timers (timer.c): a 4-ary min-heap by when, guarded by timerslock.
 	 * timer0when mirrors the earliest when (0: none) for lock-free peeks. */
 	gs_lock timerslock;
-	struct gs__timer **timers;
+	struct gs__theap *timers;   /* {when, timer}: compares never leave the array */
 	int32_t ntimers, captimers;
 	_Atomic int64_t timer0when;
 

@@ -18,40 +18,48 @@
 
 #include "runtime/internal.h"
 
+/* A heap slot keeps its timer's when next to the pointer, as Go's timerWhen
+ * does: sifting compares only the array, not timers scattered over the
+ * sleepers' stacks. */
+struct gs__theap {
+	int64_t when;
+	gs__timer *t;
+};
+
 static inline void
-heap_set(gs_p *pp, int32_t i, gs__timer *t)
+heap_set(gs_p *pp, int32_t i, struct gs__theap e)
 {
-	pp->timers[i] = t;
-	t->idx = i;
+	pp->timers[i] = e;
+	e.t->idx = i;
 }
 
 static void
 siftup(gs_p *pp, int32_t i)
 {
-	gs__timer *t = pp->timers[i];
+	struct gs__theap e = pp->timers[i];
 
 	while (i > 0) {
 		int32_t parent = (i - 1) / 4;
-		if (pp->timers[parent]->when <= t->when)
+		if (pp->timers[parent].when <= e.when)
 			break;
 		heap_set(pp, i, pp->timers[parent]);
 		i = parent;
 	}
-	heap_set(pp, i, t);
+	heap_set(pp, i, e);
 }
 
 static void
 siftdown(gs_p *pp, int32_t i)
 {
-	gs__timer *t = pp->timers[i];
+	struct gs__theap e = pp->timers[i];
 	int32_t n = pp->ntimers;
 
 	for (;;) {
 		int32_t c = 4 * i + 1, best = -1;
-		int64_t bestwhen = t->when;
+		int64_t bestwhen = e.when;
 		for (int32_t k = c; k < c + 4 && k < n; k++) {
-			if (pp->timers[k]->when < bestwhen) {
-				bestwhen = pp->timers[k]->when;
+			if (pp->timers[k].when < bestwhen) {
+				bestwhen = pp->timers[k].when;
 				best = k;
 			}
 		}
@@ -60,13 +68,13 @@ siftdown(gs_p *pp, int32_t i)
 		heap_set(pp, i, pp->timers[best]);
 		i = best;
 	}
-	heap_set(pp, i, t);
+	heap_set(pp, i, e);
 }
 
 static void
 update_timer0(gs_p *pp)
 {
-	atomic_store_explicit(&pp->timer0when, pp->ntimers ? pp->timers[0]->when : 0,
+	atomic_store_explicit(&pp->timer0when, pp->ntimers ? pp->timers[0].when : 0,
 	    memory_order_release);
 }
 
@@ -76,14 +84,15 @@ heap_add(gs_p *pp, gs__timer *t)
 {
 	if (pp->ntimers == pp->captimers) {
 		int32_t cap = pp->captimers ? pp->captimers * 2 : 64;
-		gs__timer **nt = realloc(pp->timers, (size_t)cap * sizeof *nt);
+		struct gs__theap *nt = realloc(pp->timers, (size_t)cap * sizeof *nt);
 		if (nt == NULL)
 			return false;
 		pp->timers = nt;
 		pp->captimers = cap;
 	}
-	heap_set(pp, pp->ntimers++, t);
-	siftup(pp, t->idx);
+	int32_t i = pp->ntimers++;
+	heap_set(pp, i, (struct gs__theap){ t->when, t });
+	siftup(pp, i);
 	atomic_store_explicit(&t->pp, pp, memory_order_release);
 	update_timer0(pp);
 	return true;
@@ -97,8 +106,10 @@ heap_del(gs_p *pp, gs__timer *t)
 
 	if (i != last) {
 		heap_set(pp, i, pp->timers[last]);
-		siftdown(pp, i);
-		siftup(pp, pp->timers[i]->idx);
+		if (i > 0 && pp->timers[(i - 1) / 4].when > pp->timers[i].when)
+			siftup(pp, i);
+		else
+			siftdown(pp, i);
 	}
 	atomic_store_explicit(&t->pp, NULL, memory_order_release);
 	update_timer0(pp);
@@ -156,8 +167,8 @@ gs__runtimers(gs_p *pp, int64_t now)
 	if (next == 0 || next > now)
 		return next;
 	gs__lockx(&pp->timerslock);
-	while (pp->ntimers > 0 && pp->timers[0]->when <= now) {
-		gs__timer *t = pp->timers[0];
+	while (pp->ntimers > 0 && pp->timers[0].when <= now) {
+		gs__timer *t = pp->timers[0].t;
 		heap_del(pp, t);
 		/* A sleeper's timer lives on its stack and nobody deletes it: once
 		 * f readies the sleeper, t may be gone, so it is not touched after
@@ -187,7 +198,7 @@ gs__runtimers(gs_p *pp, int64_t now)
 		}
 		gs__lockx(&pp->timerslock);
 	}
-	next = pp->ntimers ? pp->timers[0]->when : 0;
+	next = pp->ntimers ? pp->timers[0].when : 0;
 	gs__unlockx(&pp->timerslock);
 	return next;
 }
@@ -215,7 +226,7 @@ gs__movetimers(gs_p *from, gs_p *to)
 	gs__lockx(&from->timerslock);
 	gs__lockx(&to->timerslock);
 	while (from->ntimers > 0) {
-		gs__timer *t = from->timers[from->ntimers - 1];
+		gs__timer *t = from->timers[from->ntimers - 1].t;
 		heap_del(from, t);
 		if (!heap_add(to, t))
 			gs__fatal("out of memory growing a timer heap");
