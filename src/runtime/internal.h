@@ -218,7 +218,7 @@ struct gs_p {
 
 	/* Free Gs, by stack class, each keeping its stack, and at GS_GFREE_NOSTACK
 	 * those without one.  Owned by the P's M. */
-	gs_g *gfree[GS_NSTACKCLASS + 1];
+	gs_g *gfree[GS_NSTACKCLASS + 1][GS_GFREE_LOCAL_MAX];
 	int32_t gfreecnt[GS_NSTACKCLASS + 1];
 
 	/* Timers (timer.c): a 4-ary min-heap by when, guarded by timerslock.
@@ -330,7 +330,11 @@ struct gs_sched {
 
 	/* Dead Gs waiting for reuse beyond the per-P lists, by stack class. */
 	gs_lock gflock;
-	gs_g *gfree[GS_NSTACKCLASS + 1];
+	/* Growable stacks of G pointers: moving a batch between a P and here
+	 * copies pointers, never touching the Gs (whose cache lines are usually
+	 * on the CPU where they died). */
+	gs_g **gfree[GS_NSTACKCLASS + 1];
+	int32_t gfreecap[GS_NSTACKCLASS + 1];
 	_Atomic int32_t gfreecnt[GS_NSTACKCLASS + 1]; /* written under gflock, peeked without */
 
 	/* Steal order (Go's randomOrder): start anywhere, step by a number coprime

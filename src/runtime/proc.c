@@ -929,52 +929,66 @@ malg(void)
 	return gp;
 }
 
+/* Room for n more Gs on the global free list of class cls.  gflock held. */
+static void
+gfreserve(int cls, int32_t n)
+{
+	int32_t cnt = atomic_load_explicit(&gs__sched.gfreecnt[cls], memory_order_relaxed);
+
+	if (cnt + n <= gs__sched.gfreecap[cls])
+		return;
+	int32_t cap = gs__sched.gfreecap[cls] ? gs__sched.gfreecap[cls] : 1024;
+	while (cap < cnt + n)
+		cap *= 2;
+	gs_g **v = realloc(gs__sched.gfree[cls], (size_t)cap * sizeof *v);
+	if (v == NULL)
+		gs__fatal("out of memory growing a free goroutine list to %d", cap);
+	gs__sched.gfree[cls] = v;
+	gs__sched.gfreecap[cls] = cap;
+}
+
+/* Move n Gs from pp's list of class cls to the global one.  gflock held. */
+static void
+gfspill(gs_p *pp, int cls, int32_t n)
+{
+	gfreserve(cls, n);
+	int32_t cnt = atomic_load_explicit(&gs__sched.gfreecnt[cls], memory_order_relaxed);
+	pp->gfreecnt[cls] -= n;
+	memcpy(&gs__sched.gfree[cls][cnt], &pp->gfree[cls][pp->gfreecnt[cls]], (size_t)n * sizeof(gs_g *));
+	atomic_store_explicit(&gs__sched.gfreecnt[cls], cnt + n, memory_order_relaxed);
+}
+
 /* Give a dead G to pp's free list (by its stack's class, or the stackless
- * list); spill half to the global list past 64. */
+ * list); when it is full, half of it goes to the global list. */
 static void
 gfput(gs_p *pp, gs_g *gp)
 {
 	int cls = gp->stack_base ? gp->stack_class : GS_GFREE_NOSTACK;
 
-	gp->schedlink = pp->gfree[cls];
-	pp->gfree[cls] = gp;
-	if (++pp->gfreecnt[cls] < GS_GFREE_LOCAL_MAX)
-		return;
-	gs__lockx(&gs__sched.gflock);
-	while (pp->gfreecnt[cls] > GS_GFREE_LOCAL_MAX / 2) {
-		gs_g *g1 = pp->gfree[cls];
-		pp->gfree[cls] = g1->schedlink;
-		pp->gfreecnt[cls]--;
-		g1->schedlink = gs__sched.gfree[cls];
-		gs__sched.gfree[cls] = g1;
-		gs__sched.gfreecnt[cls]++;
+	if (pp->gfreecnt[cls] == GS_GFREE_LOCAL_MAX) {
+		gs__lockx(&gs__sched.gflock);
+		gfspill(pp, cls, GS_GFREE_LOCAL_MAX / 2);
+		gs__unlockx(&gs__sched.gflock);
 	}
-	gs__unlockx(&gs__sched.gflock);
+	pp->gfree[cls][pp->gfreecnt[cls]++] = gp;
 }
 
 static gs_g *
 gfget(gs_p *pp, int cls)
 {
-	if (pp->gfree[cls] == NULL &&
+	if (pp->gfreecnt[cls] == 0 &&
 	    atomic_load_explicit(&gs__sched.gfreecnt[cls], memory_order_relaxed) > 0) {
 		gs__lockx(&gs__sched.gflock);
-		while (pp->gfreecnt[cls] < GS_GFREE_LOCAL_MAX / 2 && gs__sched.gfree[cls]) {
-			gs_g *g1 = gs__sched.gfree[cls];
-			gs__sched.gfree[cls] = g1->schedlink;
-			gs__sched.gfreecnt[cls]--;
-			g1->schedlink = pp->gfree[cls];
-			pp->gfree[cls] = g1;
-			pp->gfreecnt[cls]++;
-		}
+		int32_t cnt = atomic_load_explicit(&gs__sched.gfreecnt[cls], memory_order_relaxed);
+		int32_t n = cnt < GS_GFREE_LOCAL_MAX / 2 ? cnt : GS_GFREE_LOCAL_MAX / 2;
+		memcpy(pp->gfree[cls], &gs__sched.gfree[cls][cnt - n], (size_t)n * sizeof(gs_g *));
+		pp->gfreecnt[cls] = n;
+		atomic_store_explicit(&gs__sched.gfreecnt[cls], cnt - n, memory_order_relaxed);
 		gs__unlockx(&gs__sched.gflock);
 	}
-	gs_g *gp = pp->gfree[cls];
-	if (gp) {
-		pp->gfree[cls] = gp->schedlink;
-		pp->gfreecnt[cls]--;
-		gp->schedlink = NULL;
-	}
-	return gp;
+	if (pp->gfreecnt[cls] == 0)
+		return NULL;
+	return pp->gfree[cls][--pp->gfreecnt[cls]];
 }
 
 /*
@@ -993,34 +1007,38 @@ gs__gfree_trim(void)
 	for (int cls = 0; cls < GS_NSTACKCLASS; cls++) {
 		if (gs__stack_class_size(cls) <= 2 * 4096)
 			continue; /* a page or two: not worth a system call each */
-		/* Detach everything past the first GS_GFREE_KEEP in one go. */
+		/* Take everything past the first GS_GFREE_KEEP (the bottom of the
+		 * stack, the least recently freed) in one go. */
 		gs__lockx(&gs__sched.gflock);
-		gs_g **link = &gs__sched.gfree[cls];
-		for (int i = 0; *link && i < GS_GFREE_KEEP; i++)
-			link = &(*link)->schedlink;
-		gs_g *rest = *link;
-		*link = NULL;
-		int32_t n = 0;
-		for (gs_g *g1 = rest; g1; g1 = g1->schedlink)
-			n++;
-		atomic_fetch_sub(&gs__sched.gfreecnt[cls], n);
+		int32_t cnt = atomic_load_explicit(&gs__sched.gfreecnt[cls], memory_order_relaxed);
+		int32_t n = cnt - GS_GFREE_KEEP;
+		gs_g **batch = NULL;
+		if (n > 0 && (batch = malloc((size_t)n * sizeof *batch)) != NULL) {
+			memcpy(batch, gs__sched.gfree[cls], (size_t)n * sizeof *batch);
+			memmove(gs__sched.gfree[cls], &gs__sched.gfree[cls][n],
+			    (size_t)GS_GFREE_KEEP * sizeof *batch);
+			atomic_store_explicit(&gs__sched.gfreecnt[cls], GS_GFREE_KEEP,
+			    memory_order_relaxed);
+		}
 		gs__unlockx(&gs__sched.gflock);
-		if (rest == NULL)
+		if (batch == NULL)
 			continue;
-		gs_g *tail = NULL;
-		for (gs_g *g1 = rest; g1; g1 = g1->schedlink) {
-			if (!g1->stack_released) {
-				gs__stack_release(g1);
-				g1->stack_released = 1;
+		for (int32_t i = 0; i < n; i++) {
+			if (!batch[i]->stack_released) {
+				gs__stack_release(batch[i]);
+				batch[i]->stack_released = 1;
 				released++;
 			}
-			tail = g1;
 		}
 		gs__lockx(&gs__sched.gflock);
-		tail->schedlink = gs__sched.gfree[cls];
-		gs__sched.gfree[cls] = rest;
-		atomic_fetch_add(&gs__sched.gfreecnt[cls], n);
+		gfreserve(cls, n);
+		cnt = atomic_load_explicit(&gs__sched.gfreecnt[cls], memory_order_relaxed);
+		/* Back underneath: the committed ones stay on top, used first. */
+		memmove(&gs__sched.gfree[cls][n], gs__sched.gfree[cls], (size_t)cnt * sizeof *batch);
+		memcpy(gs__sched.gfree[cls], batch, (size_t)n * sizeof *batch);
+		atomic_store_explicit(&gs__sched.gfreecnt[cls], cnt + n, memory_order_relaxed);
 		gs__unlockx(&gs__sched.gflock);
+		free(batch);
 	}
 	return released;
 }
@@ -1030,17 +1048,21 @@ void
 gs__gfmove_global(gs_p *pp)
 {
 	gs__lockx(&gs__sched.gflock);
-	for (int c = 0; c <= GS_GFREE_NOSTACK; c++) {
-		while (pp->gfree[c]) {
-			gs_g *g1 = pp->gfree[c];
-			pp->gfree[c] = g1->schedlink;
-			g1->schedlink = gs__sched.gfree[c];
-			gs__sched.gfree[c] = g1;
-			gs__sched.gfreecnt[c]++;
-		}
-		pp->gfreecnt[c] = 0;
-	}
+	for (int c = 0; c <= GS_GFREE_NOSTACK; c++)
+		if (pp->gfreecnt[c] > 0)
+			gfspill(pp, c, pp->gfreecnt[c]);
 	gs__unlockx(&gs__sched.gflock);
+}
+
+static void
+gfree_fini(void)
+{
+	for (int c = 0; c <= GS_GFREE_NOSTACK; c++) {
+		free(gs__sched.gfree[c]);
+		gs__sched.gfree[c] = NULL;
+		gs__sched.gfreecap[c] = 0;
+		atomic_store(&gs__sched.gfreecnt[c], 0);
+	}
 }
 
 /* Make gp's stack ready for a fresh start: canary back (if its pages were
@@ -1576,9 +1598,7 @@ gs_run(void (*main_fn)(void *), void *arg, const gs_config *cfg)
 	atomic_store(&gs__sched.npidle, 0);
 	atomic_store(&gs__sched.nmspinning, 0);
 	gs__globrunq_free();
-	memset(gs__sched.gfree, 0, sizeof gs__sched.gfree);
-	for (int k = 0; k <= GS_GFREE_NOSTACK; k++)
-		atomic_store(&gs__sched.gfreecnt[k], 0);
+	gfree_fini();
 	atomic_store(&gs__sched.allgs, NULL);
 	atomic_store(&gs__sched.goidgen, 0);
 	atomic_store(&gs__sched.threads_created, 0);
@@ -1663,6 +1683,7 @@ fail:
 		gs__osyield();
 	gs__events_reset();
 	gs__globrunq_free();
+	gfree_fini();
 	gs__preempt_uninstall();
 	gs__sigsegv_uninstall();
 	gs__netpoll_fini();
