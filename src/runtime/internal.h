@@ -56,7 +56,7 @@
 #define GS_NSTACKCLASS 13      /* 2 KiB << 0 .. 2 KiB << 12 = 8 MiB */
 #define GS_GFREE_NOSTACK GS_NSTACKCLASS /* free-list index of Gs without a stack */
 #define GS_SMALL_STACK_MAX 4096 /* classes up to this are carved, canary-checked */
-#define GS_GUARDED_STACKS_MAX 1024 /* live stacks with a guard page of their own */
+#define GS_GUARDED_STACKS_MAX 256 /* live stacks with a guard page of their own */
 #define GS_DEFAULT_MAX_THREADS 10000
 #define GS_GFREE_LOCAL_MAX 64  /* per-P free Gs per class before half go global */
 #define GS_GFREE_KEEP 1024     /* free stacks per class sysmon leaves committed */

@@ -78,7 +78,7 @@ gs__stack_init(void)
 	atomic_store(&stk.carved_live, 0);
 	stk.pagesize = (size_t)sysconf(_SC_PAGESIZE);
 	/* Each guarded stack is two kernel mappings and two system calls (~7 us
-	 * here, more as the mapping tree grows): guard the first 1024 live stacks,
+	 * here, more as the mapping tree grows): guard the first 256 live stacks,
 	 * which covers most programs, and never more than a quarter of
 	 * vm.max_map_count; beyond that, stacks are carved and canary-checked. */
 	stk.guard_budget = gs__os_max_map_count() / 4;
