@@ -120,12 +120,15 @@ gs__addtimer_p(gs_p *pp, gs__timer *t)
 {
 	gs__lockx(&pp->timerslock);
 	bool ok = heap_add(pp, t);
+	bool earliest = ok && pp->timers[0].t == t;
 	gs__unlockx(&pp->timerslock);
 	if (!ok)
 		gs__fatal("out of memory growing a timer heap");
 	/* A new earliest timer must not wait behind a netpoller that sleeps until
-	 * a later one. */
-	gs__wakenetpoller(t->when);
+	 * a later one (Go's wakeNetPoller).  A later one changes nothing: whoever
+	 * waits for the earliest will look again when it fires. */
+	if (earliest)
+		gs__wakenetpoller(t->when);
 }
 
 void
