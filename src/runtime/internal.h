@@ -154,22 +154,30 @@ GS_HIDDEN void gs__usleep(unsigned usec);
  * from a G that just died to the next one starting (bindstack in proc.c).
  */
 struct gs_g {
+	/* First cache line: what spawning, running and exiting touch.  A G is
+	 * usually made on one CPU and run on another, so every line it spans is
+	 * a transfer; the hot fields share one line (asm context-switch builds). */
 	gs_ctx ctx;                 /* saved context while not running; owned by the M that switches */
+	void *stack_base;           /* what to give back to the stack allocator */
 	uintptr_t stack_lo;         /* lowest usable byte (the canary word sits here) */
 	uintptr_t stack_hi;         /* one past the highest byte */
-	void *stack_base;           /* what to give back to the stack allocator */
+	void (*fn)(void *);         /* entry point and its argument */
+	void *arg;
+	int64_t goid;               /* unique for the runtime's life; reused Gs get new ids */
+	gs_m *m;                    /* M running it, while running */
+
+	_Atomic uint32_t status;    /* enum gs_gstatus; changed by CAS (casgstatus) */
+	_Atomic uint8_t waitreason; /* enum gs_waitreason while GS_G_WAITING */
 	uint8_t stack_class;        /* index into the stack classes, see stack.c; set at
 	                               spawn even before a stack is bound */
 	uint8_t stack_guarded;      /* has a PROT_NONE page below stack_lo */
 	uint8_t stack_released;     /* pages given back on a free list: rewrite the canary */
-	_Atomic uint32_t status;    /* enum gs_gstatus; changed by CAS (casgstatus) */
-	_Atomic uint8_t waitreason; /* enum gs_waitreason while GS_G_WAITING */
-	int64_t goid;               /* unique for the runtime's life; reused Gs get new ids */
-	void (*fn)(void *);         /* entry point and its argument */
-	void *arg;
-	gs_g *schedlink;            /* next on a run queue batch, free list or wait list */
-	gs_m *m;                    /* M running it, while running */
-	uint64_t runstart;          /* nanotime when it last started running */
+	/* Preemption (preempt.c).  preempt is set by sysmon or a stop-the-world
+	 * and cleared when the G runs again; asyncsafe is set only inside
+	 * gs_preemptible_begin/end, where a signal may switch the G out. */
+	_Atomic bool preempt;
+	_Atomic bool asyncsafe;
+	gs_g *schedlink;            /* next on a wait list or netpoll list */
 	char label[GS_LABEL_MAX];   /* set at spawn; read racily by observers */
 
 	/* Parking (gs__gopark): what to do on g0 after the switch. */
@@ -177,22 +185,17 @@ struct gs_g {
 	void *parkarg;
 
 	/* Channel and select wake-ups (chan.c). */
-	void *param;                /* the sudog that completed the operation */
+	void *param;                /* the sudog that completed the operation; cleared
+	                               by each channel operation before it parks */
 	_Atomic uint32_t selectdone;/* a select has been won by one case */
-	void *waiting;              /* list of this G's sudogs while blocked in a select */
 
-	/* Preemption (preempt.c).  preempt is set by sysmon or a stop-the-world
-	 * and cleared by the G when it yields; asyncsafe is set only inside
-	 * gs_preemptible_begin/end, where a signal may switch the G out. */
-	_Atomic bool preempt;
-	_Atomic bool asyncsafe;
 	void *asyncrestore;         /* a context to restore by signal (preempt_aarch64.c) */
 	uint64_t syscallstart;      /* nanotime at gs_entersyscall, for observers */
 
 	void *tsan_fiber;           /* ThreadSanitizer fiber (san.c), else NULL */
 	void *asan_fake_stack;      /* AddressSanitizer fake-stack handle across a switch */
 	gs_g *alllink;              /* every G ever allocated, for stats and shutdown */
-};
+} __attribute__((aligned(GS_CACHELINE)));
 
 /* ---- P ------------------------------------------------------------------- */
 

@@ -906,7 +906,10 @@ malg(void)
 	gs__lockx(&gs__sched.allglock);
 	c = gs__sched.gchunks;
 	if (c == NULL || c->used == (int)(sizeof c->g / sizeof c->g[0])) {
-		c = calloc(1, sizeof *c);
+		/* Cache-line aligned, so each G's hot fields are one line. */
+		c = aligned_alloc(GS_CACHELINE, sizeof *c);
+		if (c != NULL)
+			memset(c, 0, sizeof *c);
 		if (c == NULL) {
 			gs__unlockx(&gs__sched.allglock);
 			return NULL;
@@ -1145,8 +1148,6 @@ newproc1(gs_p *pp, void (*fn)(void *), void *arg, const gs_attr *attr, int *err)
 	gp->arg = arg;
 	gp->goid = newgoid(pp);
 	gp->m = NULL;
-	gp->param = NULL;
-	gp->waiting = NULL;
 	atomic_store_explicit(&gp->waitreason, GS_WAIT_NONE, memory_order_relaxed);
 	if (attr && attr->label)
 		strncpy(gp->label, attr->label, GS_LABEL_MAX - 1);
