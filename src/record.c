@@ -215,9 +215,14 @@ rec_tick(void *ctx, const gsf_info *info, const gsf_tick *t)
 		fprintf(f,
 		        "{\"type\":\"event\",\"tick\":%d,\"kind\":\"%s\",\"time_ns\":"
 		        "%" PRIu64 ",\"p\":%d,\"p2\":%d,\"m\":%" PRId64 ",\"m2\":%" PRId64
-		        ",\"g\":%" PRId64 ",\"arg\":%" PRId64 "}\n",
+		        ",\"g\":%" PRId64 ",\"arg\":%" PRId64,
 		        t->index, gs_event_name(e->kind), e->time_ns, e->p, e->p2, e->m,
 		        e->m2, e->g, e->arg);
+		if (e->label[0]) {
+			fputs(",\"label\":", f);
+			gsb_json_string(f, e->label);
+		}
+		fputs("}\n", f);
 	}
 	w->ticks++;
 	w->events += (uint64_t)t->nev;
@@ -734,6 +739,10 @@ read_event(gsr_reader *r, int tick, gs_event *e)
 	    get_int(r, 0, w, "m2", INT64_MIN, INT64_MAX, &e->m2) ||
 	    get_int(r, 0, w, "g", INT64_MIN, INT64_MAX, &e->g) ||
 	    get_int(r, 0, w, "arg", INT64_MIN, INT64_MAX, &e->arg))
+		return -1;
+	/* Optional (spawn events): the new goroutine's label. */
+	if (gsj_get(&r->doc, 0, "label") >= 0 &&
+	    get_string(r, 0, w, "label", e->label, sizeof e->label))
 		return -1;
 	return 0;
 }

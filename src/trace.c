@@ -357,6 +357,13 @@ one_event(gst_writer *w, const gs_event *e)
 	if (e->time_ns > w->last_ns)
 		w->last_ns = e->time_ns;
 	switch (e->kind) {
+	case GS_EV_SPAWN:
+		if (e->label[0]) {
+			gs_snap_g sg = { .id = e->g };
+			memcpy(sg.label, e->label, GS_LABEL_MAX);
+			learn_label(w, &sg);
+		}
+		break;
 	case GS_EV_RUN:
 		if (!pok)
 			break;

@@ -143,6 +143,7 @@ typedef struct gs_event {
 	int64_t m2;
 	int64_t g;            /* goroutine id or 0 */
 	int64_t arg;
+	char label[GS_LABEL_MAX]; /* GS_EV_SPAWN: the new goroutine's label; else empty */
 } gs_event;
 
 GS_EXTERN const char *gs_event_name(int kind);

@@ -627,6 +627,7 @@ GS_HIDDEN extern _Atomic bool gs__events_on;
 GS_HIDDEN void gs__event_emit(int kind, int p, int p2, int64_t m, int64_t m2, int64_t g,
     int64_t arg);
 GS_HIDDEN void gs__events_reset(void);
+GS_HIDDEN void gs__event_emit_spawn(int p, int64_t m, int64_t g, int64_t parent, const char *label);
 
 /* Record an event if recording is on: one predicted branch when it is off.
  * -DGS_NO_EVENTS compiles the sites out, to measure what that branch costs. */

@@ -115,6 +115,8 @@ ring_put(struct gs_evring *r, const gs_event *ev)
 	atomic_store_explicit(&r->head, h + 1, memory_order_release);
 }
 
+static void emit(gs_event *ev);
+
 void
 gs__event_emit(int kind, int p, int p2, int64_t m, int64_t m2, int64_t g, int64_t arg)
 {
@@ -128,19 +130,45 @@ gs__event_emit(int kind, int p, int p2, int64_t m, int64_t m2, int64_t g, int64_
 		.g = g,
 		.arg = arg,
 	};
+	emit(&ev);
+}
+
+/* A spawn carries the new goroutine's label, so a trace can name goroutines
+ * that no snapshot ever catches on a P. */
+void
+gs__event_emit_spawn(int p, int64_t m, int64_t g, int64_t parent, const char *label)
+{
+	gs_event ev = {
+		.time_ns = gs__nanotime(),
+		.kind = GS_EV_SPAWN,
+		.p = (int16_t)p,
+		.p2 = -1,
+		.m = m,
+		.m2 = -1,
+		.g = g,
+		.arg = parent,
+	};
+	memcpy(ev.label, label, GS_LABEL_MAX);
+	ev.label[GS_LABEL_MAX - 1] = '\0';
+	emit(&ev);
+}
+
+static void
+emit(gs_event *ev)
+{
 	gs_m *mp = gs__getm();
 
 	if (mp) {
 		if (mp->evring == NULL && (mp->evring = ring_new()) == NULL)
 			return;
-		ring_put(mp->evring, &ev);
+		ring_put(mp->evring, ev);
 		return;
 	}
 	gs__lockx(&globalringlock);
 	if (globalring == NULL)
 		globalring = ring_new();
 	if (globalring)
-		ring_put(globalring, &ev);
+		ring_put(globalring, ev);
 	gs__unlockx(&globalringlock);
 }
 

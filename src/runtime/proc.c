@@ -1174,7 +1174,8 @@ gs_go_attr(void (*fn)(void *), void *arg, const gs_attr *attr)
 		return err;
 	int64_t id = gp->goid;
 	stat_inc(&pp->spawns);
-	GS_EV(GS_EV_SPAWN, pp->id, -1, mp->id, -1, id, GS_LOAD(mp->curg)->goid);
+	if (gs_unlikely(atomic_load_explicit(&gs__events_on, memory_order_relaxed)))
+		gs__event_emit_spawn(pp->id, mp->id, id, GS_LOAD(mp->curg)->goid, gp->label);
 	gs__runqput(pp, gp, true);
 	gs__wakep();
 	gs__preempt_check(GS_LOAD(mp->curg));
