@@ -210,3 +210,17 @@ gsb_sink(gsb_opts *opts)
 	gsf_sink s = {NULL, batch_tick, NULL, opts};
 	return s;
 }
+
+int
+gsb_fclose(FILE **f)
+{
+	int bad = ferror(*f) || fflush(*f) != 0;
+	int saved = errno;
+
+	if (fclose(*f) != 0)
+		bad = 1;
+	else
+		errno = saved;
+	*f = NULL;
+	return bad ? -1 : 0;
+}

@@ -34,4 +34,8 @@ void gsb_print_json(FILE *f, const gsf_info *info, const gsf_tick *t, bool detai
  * characters as \u00XX, so a label round-trips byte for byte. */
 void gsb_json_string(FILE *f, const char *s);
 
+/* Flush and close *f (set to NULL); 0, or -1 with errno telling why the data
+ * may not have reached the file. */
+int gsb_fclose(FILE **f);
+
 #endif /* GSCHED_BATCH_H */

@@ -241,14 +241,7 @@ rec_end(void *ctx, const gsf_info *info, const gsf_end *e)
 	        "{\"type\":\"end\",\"ticks\":%d,\"events\":%" PRIu64
 	        ",\"dropped\":%" PRIu64 "}\n",
 	        w->ticks, w->events, w->dropped);
-	int bad = ferror(w->f) || fflush(w->f) != 0;
-	int saved = errno;
-	if (fclose(w->f) != 0)
-		bad = 1;
-	else
-		errno = saved;
-	w->f = NULL;
-	return bad ? write_failed(w) : 0;
+	return gsb_fclose(&w->f) != 0 ? write_failed(w) : 0;
 }
 
 gsf_sink

@@ -522,13 +522,7 @@ trace_end(void *ctx, const gsf_info *info, const gsf_end *e)
 	gsb_json_string(w->f, info->scenario);
 	fprintf(w->f, ",\"ticks\":%d,\"events\":%" PRIu64 ",\"dropped\":%" PRIu64 "}}\n",
 	        e->ticks, e->events, e->dropped);
-	int bad = ferror(w->f) || fflush(w->f) != 0;
-	int saved = errno;
-	if (fclose(w->f) != 0)
-		bad = 1;
-	else
-		errno = saved;
-	w->f = NULL;
+	int bad = gsb_fclose(&w->f) != 0;
 	w->ended = true;
 	if (bad) {
 		fprintf(stderr, "gsched: writing '%s': %s\n", w->path, strerror(errno));

@@ -82,6 +82,16 @@ gs__stack_canary(size_t size)
 #define GS_LOAD(x) atomic_load_explicit(&(x), memory_order_acquire)
 #define GS_STORE(x, v) atomic_store_explicit(&(x), (v), memory_order_release)
 #define GS_INC(x) GS_STORE(x, GS_LOAD(x) + 1)
+/* Per-P statistics: one writer (the P's owner), peeked at by observers; a
+ * plain load and store, no locked instruction. */
+static inline void
+gs__stat_add(_Atomic uint64_t *c, uint64_t n)
+{
+	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + n,
+	    memory_order_relaxed);
+}
+#define gs__stat_inc(c) gs__stat_add((c), 1)
+
 #define GS_PID(pp) ((pp) ? (pp)->id : -1)
 #define GS_MID(mp) ((mp) ? (mp)->id : -1)
 
@@ -284,7 +294,6 @@ struct gs_m {
 	gs_m *schedlink;            /* next on sched.midle; guarded by sched.lock */
 	gs_m *alllink;              /* every M; guarded by sched.lock */
 	pthread_t thread;
-	uintptr_t g0_sp;            /* top of the thread's own stack for gs__mcall */
 	void *g0_tsan_fiber;        /* the thread's own TSan fiber */
 	void *g0_tsan_cur;          /* TSan fiber of the current g0 visit (san.c) */
 	const void *g0_stack_bottom;/* for ASan's fiber annotations */

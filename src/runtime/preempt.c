@@ -116,11 +116,8 @@ gs__gopreempt(void)
 	gs_p *pp = mp->p;
 
 	GS_EV(GS_EV_PREEMPT, GS_PID(pp), -1, mp->id, -1, GS_LOAD(mp->curg)->goid, 0);
-	if (pp) {
-		_Atomic uint64_t *c = &pp->preempt_coop;
-		atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + 1,
-		    memory_order_relaxed);
-	}
+	if (pp)
+		gs__stat_inc(&pp->preempt_coop);
 	gs_yield();
 }
 

@@ -110,14 +110,6 @@ gs__fastrandn(uint32_t n)
 }
 
 static inline void
-stat_inc(_Atomic uint64_t *c)
-{
-	/* Single writer (the P's owner): a plain load and store, no locked op. */
-	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + 1,
-	    memory_order_relaxed);
-}
-
-static inline void
 set_mstate(gs_m *mp, enum gs_mstate st)
 {
 	atomic_store_explicit(&mp->state, st, memory_order_relaxed);
@@ -1173,7 +1165,7 @@ gs_go_attr(void (*fn)(void *), void *arg, const gs_attr *attr)
 	if (gp == NULL)
 		return err;
 	int64_t id = gp->goid;
-	stat_inc(&pp->spawns);
+	gs__stat_inc(&pp->spawns);
 	if (gs_unlikely(atomic_load_explicit(&gs__events_on, memory_order_relaxed)))
 		gs__event_emit_spawn(pp->id, mp->id, id, GS_LOAD(mp->curg)->goid, gp->label);
 	gs__runqput(pp, gp, true);
@@ -1201,7 +1193,7 @@ goexit0(gs_g *gp)
 	gs__dropg(mp);
 	gp->fn = NULL;
 	gp->arg = NULL;
-	stat_inc(&pp->exits);
+	gs__stat_inc(&pp->exits);
 	if (gp == gs__sched.maing) {
 		/* main returned: the program is over, as in Go.  Ms leave at their
 		 * next trip through the scheduler; gs_run's caller collects them. */
@@ -1303,7 +1295,7 @@ gosched_m(gs_g *gp)
 	gs__san_finish_switch(NULL);
 	gs__casgstatus(gp, GS_G_RUNNING, GS_G_RUNNABLE);
 	gs__dropg(mp);
-	stat_inc(&pp->global_puts);
+	gs__stat_inc(&pp->global_puts);
 	/* Fast path: with nothing local (as the owner sees it: others only ever
 	 * take from this queue), no timers and no stop-the-world pending,
 	 * findrunnable would go straight to this same global queue, so take its
@@ -1642,7 +1634,7 @@ gs_run(void (*main_fn)(void *), void *arg, const gs_config *cfg)
 	if (maing == NULL)
 		goto fail;
 	gs__sched.maing = maing;
-	stat_inc(&gs__sched.allp[0]->spawns);
+	gs__stat_inc(&gs__sched.allp[0]->spawns);
 	atomic_store(&gs__sched.allp[0]->runnext, maing);
 
 	if ((err = gs__netpoll_init()) != 0)

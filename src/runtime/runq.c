@@ -72,9 +72,7 @@ runqputslow(gs_p *pp, gs_g *gp, uint32_t head, uint32_t tail)
 	gs__globrunqputarray(batch, (int32_t)(n + 1));
 	gs__unlockx(&gs__sched.lock);
 	GS_EV(GS_EV_GLOBAL_PUT, pp->id, -1, GS_MID(gs__getm()), -1, 0, n + 1);
-	atomic_store_explicit(&pp->global_puts,
-	    atomic_load_explicit(&pp->global_puts, memory_order_relaxed) + n + 1,
-	    memory_order_relaxed);
+	gs__stat_add(&pp->global_puts, n + 1);
 	return true;
 }
 
@@ -232,10 +230,8 @@ gs__runqsteal(gs_p *pp, gs_p *p2, bool stealrunnext)
 		return NULL;
 	atomic_fetch_add_explicit(&p2->stolen_from, n, memory_order_relaxed);
 	GS_EV(GS_EV_STEAL, pp->id, p2->id, GS_MID(gs__getm()), -1, 0, n);
-	atomic_store_explicit(&pp->steals,
-	    atomic_load_explicit(&pp->steals, memory_order_relaxed) + 1, memory_order_relaxed);
-	atomic_store_explicit(&pp->stolen,
-	    atomic_load_explicit(&pp->stolen, memory_order_relaxed) + n, memory_order_relaxed);
+	gs__stat_inc(&pp->steals);
+	gs__stat_add(&pp->stolen, n);
 	n--;
 	gs_g *gp = atomic_load_explicit(&pp->runq[(tail + n) & RUNQ_MASK], memory_order_relaxed);
 	if (n == 0)

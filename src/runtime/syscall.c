@@ -20,13 +20,6 @@
 
 #include "runtime/internal.h"
 
-static inline void
-stat_inc(_Atomic uint64_t *c)
-{
-	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + 1,
-	    memory_order_relaxed);
-}
-
 void
 gs_entersyscall(void)
 {
@@ -38,7 +31,7 @@ gs_entersyscall(void)
 	gs_p *pp = mp->p;
 	gp->syscallstart = gs__nanotime();
 	gs__casgstatus(gp, GS_G_RUNNING, GS_G_SYSCALL);
-	stat_inc(&pp->syscalls);
+	gs__stat_inc(&pp->syscalls);
 	GS_INC(pp->syscalltick);
 	mp->syscalltick = GS_LOAD(pp->syscalltick);
 	mp->oldp = pp;
@@ -173,6 +166,21 @@ gs_syscall_block(long (*fn)(void *), void *arg)
 
 /* ---- ready-made blocking calls: -errno on failure ------------------------- */
 
+/* Run call between enter and exit, again on EINTR; errno is read before
+ * gs_exitsyscall, which may move the goroutine to another thread. */
+#define SYSCALL_RETRY(call)                    \
+	do {                                   \
+		ssize_t r_;                    \
+		gs_entersyscall();             \
+		do                             \
+			r_ = (call);           \
+		while (r_ < 0 && errno == EINTR); \
+		if (r_ < 0)                    \
+			r_ = -errno;           \
+		gs_exitsyscall();              \
+		return r_;                     \
+	} while (0)
+
 int
 gs_nanosleep(int64_t ns)
 {
@@ -193,46 +201,19 @@ gs_nanosleep(int64_t ns)
 ssize_t
 gs_sys_read(int fd, void *buf, size_t n)
 {
-	ssize_t r;
-
-	gs_entersyscall();
-	do
-		r = read(fd, buf, n);
-	while (r < 0 && errno == EINTR);
-	if (r < 0)
-		r = -errno;
-	gs_exitsyscall();
-	return r;
+	SYSCALL_RETRY(read(fd, buf, n));
 }
 
 ssize_t
 gs_sys_write(int fd, const void *buf, size_t n)
 {
-	ssize_t r;
-
-	gs_entersyscall();
-	do
-		r = write(fd, buf, n);
-	while (r < 0 && errno == EINTR);
-	if (r < 0)
-		r = -errno;
-	gs_exitsyscall();
-	return r;
+	SYSCALL_RETRY(write(fd, buf, n));
 }
 
 ssize_t
 gs_sys_pread(int fd, void *buf, size_t n, off_t off)
 {
-	ssize_t r;
-
-	gs_entersyscall();
-	do
-		r = pread(fd, buf, n, off);
-	while (r < 0 && errno == EINTR);
-	if (r < 0)
-		r = -errno;
-	gs_exitsyscall();
-	return r;
+	SYSCALL_RETRY(pread(fd, buf, n, off));
 }
 
 int

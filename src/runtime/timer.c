@@ -194,11 +194,8 @@ gs__runtimers(gs_p *pp, int64_t now)
 		if (track)
 			atomic_store_explicit(&t->running, 0, memory_order_release);
 		gs_m *mp = gs__getm();
-		if (mp->p) {
-			_Atomic uint64_t *c = &mp->p->timers_fired;
-			atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + 1,
-			    memory_order_relaxed);
-		}
+		if (mp->p)
+			gs__stat_inc(&mp->p->timers_fired);
 		gs__lockx(&pp->timerslock);
 	}
 	next = pp->ntimers ? pp->timers[0].when : 0;
