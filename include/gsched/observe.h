@@ -107,6 +107,39 @@ GS_EXTERN void gs_snapshot_free(gs_snapshot *s);
 /* Fill s.  0, or GS_ENOTRUN if the runtime is not running.  Any thread. */
 GS_EXTERN int gs_snapshot_take(gs_snapshot *s);
 
+/* ---- goroutines ------------------------------------------------------------ */
+
+/* One live goroutine, as gs_goroutines lists it. */
+typedef struct gs_snap_ginfo {
+	int64_t id;
+	int status;              /* enum gs_gstatus */
+	int waitreason;          /* enum gs_waitreason while GS_G_WAITING, else 0 */
+	int64_t m;               /* M running it (or in its system call), -1 for none */
+	char label[GS_LABEL_MAX];
+} gs_snap_ginfo;
+
+/*
+ * List the live (not dead) goroutines, newest first, into buf (up to max).
+ * Returns how many live goroutines there are (which may exceed max: only the
+ * first max are written), or GS_ENOTRUN / GS_EINVAL.  Read without stopping
+ * the world, so a goroutine's fields are each a moment's value.  Any thread.
+ */
+GS_EXTERN int gs_goroutines(gs_snap_ginfo *buf, int max);
+
+/*
+ * Stop the world for an observer: every P stops at its next scheduling point
+ * (goroutines in call-free loops are preempted as for a GOMAXPROCS change),
+ * no goroutine runs until gs_start_world.  Goroutines already in system calls
+ * finish them and then wait.  Snapshots and event drains keep working.  Call
+ * from a thread that is not running a goroutine (GS_EINVAL otherwise); one
+ * stop at a time (GS_EBUSY if already stopped).  0 on success.
+ */
+GS_EXTERN int gs_stop_world(void);
+/* Restart a world gs_stop_world stopped.  0, or GS_EINVAL if it is not stopped. */
+GS_EXTERN int gs_start_world(void);
+/* Whether an observer has the world stopped. */
+GS_EXTERN bool gs_world_stopped(void);
+
 /* ---- events ---------------------------------------------------------------- */
 
 enum gs_event_kind {

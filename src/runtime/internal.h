@@ -367,6 +367,7 @@ struct gs_sched {
 	 * scheduling point; stopwait counts those that have not yet (lock). */
 	pthread_mutex_t stwlock;    /* one stop-the-world at a time */
 	_Atomic bool gcwaiting;
+	_Atomic bool obs_stopped;   /* an observer holds the world stopped (gs_stop_world) */
 	int32_t stopwait;
 	gs_note stopnote;
 	gs_lock sysmonlock;         /* held by sysmon while it acts on Ps, and by procresize */

@@ -387,3 +387,37 @@ gs_snapshot_take(gs_snapshot *s)
 	gs__obs_exit();
 	return 0;
 }
+
+/* Racy reads of G fields, as snap_g (see there). */
+__attribute__((no_sanitize("thread"))) int
+gs_goroutines(gs_snap_ginfo *buf, int max)
+{
+	int n = 0;
+
+	if (max < 0 || (buf == NULL && max > 0))
+		return GS_EINVAL;
+	if (!gs__obs_enter())
+		return GS_ENOTRUN;
+	/* allgs is pushed at its head, so this walks newest first; Gs are never
+	 * freed while an observer is inside. */
+	for (gs_g *gp = atomic_load_explicit(&gs__sched.allgs, memory_order_acquire); gp;
+	    gp = gp->alllink) {
+		uint32_t s = atomic_load_explicit(&gp->status, memory_order_relaxed);
+		if (s == GS_G_DEAD || s >= GS_G_NSTATUS)
+			continue;
+		if (n < max) {
+			gs_snap_ginfo *gi = &buf[n];
+			gs_m *mp = gp->m;
+			gi->id = gp->goid;
+			gi->status = (int)s;
+			gi->waitreason = s == GS_G_WAITING
+			    ? atomic_load_explicit(&gp->waitreason, memory_order_relaxed) : 0;
+			gi->m = (mp && (s == GS_G_RUNNING || s == GS_G_SYSCALL)) ? mp->id : -1;
+			memcpy(gi->label, gp->label, GS_LABEL_MAX);
+			gi->label[GS_LABEL_MAX - 1] = '\0';
+		}
+		n++;
+	}
+	gs__obs_exit();
+	return n;
+}

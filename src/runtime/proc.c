@@ -200,7 +200,8 @@ gs__pidleget(void)
 static void
 checkdead(void)
 {
-	if (atomic_load(&gs__sched.shutdown))
+	/* An observer's stopped world parks every M on purpose. */
+	if (atomic_load(&gs__sched.shutdown) || atomic_load(&gs__sched.obs_stopped))
 		return;
 	/* Ms running, in a system call or blocked in the netpoller can still
 	 * make something runnable; sysmon cannot. */
@@ -1597,6 +1598,7 @@ gs_run(void (*main_fn)(void *), void *arg, const gs_config *cfg)
 	atomic_store(&gs__sched.goidgen, 0);
 	atomic_store(&gs__sched.threads_created, 0);
 	atomic_store(&gs__sched.gcwaiting, false);
+	atomic_store(&gs__sched.obs_stopped, false);
 	gs__sched.stopwait = 0;
 	pthread_mutex_init(&gs__sched.stwlock, NULL);
 	atomic_store(&gs__sched.netpollwaiters, 0);

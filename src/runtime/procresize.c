@@ -174,11 +174,19 @@ gs_set_gomaxprocs(int n)
 	/* A goroutine must not block its P on the mutex: another stop-the-world
 	 * may be waiting for that very P.  Yield instead, which lets it stop. */
 	while (pthread_mutex_trylock(&gs__sched.stwlock) != 0) {
+		if (!ingoroutine && atomic_load(&gs__sched.obs_stopped))
+			return GS_EBUSY;
 		if (ingoroutine)
 			gs_yield();
 		else
 			sched_yield();
 		mp = gs__getm();
+	}
+	if (atomic_load(&gs__sched.obs_stopped)) {
+		/* An observer holds the world stopped (and stwlock, which a
+		 * goroutine could not get anyway: none runs). */
+		pthread_mutex_unlock(&gs__sched.stwlock);
+		return GS_EBUSY;
 	}
 	int old = gs__sched.gomaxprocs;
 	if (n == old) {
@@ -201,4 +209,52 @@ gs_set_gomaxprocs(int n)
 	if (ingoroutine)
 		gs__preempt_check(gs__getg());
 	return old;
+}
+
+/*
+ * The observer's stop-the-world (gs_stop_world): the same stop as a GOMAXPROCS
+ * change, held until gs_start_world.  The stopping thread keeps stwlock, so no
+ * GOMAXPROCS change or second stop can start meanwhile; it must be a thread
+ * outside the runtime, which is why it may block on the lock.
+ */
+int
+gs_stop_world(void)
+{
+	if (!atomic_load(&gs__sched.running) || atomic_load(&gs__sched.shutdown))
+		return GS_ENOTRUN;
+	if (gs__getm() != NULL)
+		return GS_EINVAL;
+	if (atomic_load(&gs__sched.obs_stopped))
+		return GS_EBUSY;
+	pthread_mutex_lock(&gs__sched.stwlock);
+	if (atomic_load(&gs__sched.obs_stopped)) {
+		pthread_mutex_unlock(&gs__sched.stwlock);
+		return GS_EBUSY;
+	}
+	atomic_store(&gs__sched.obs_stopped, true);
+	stoptheworld(NULL);
+	return 0;
+}
+
+int
+gs_start_world(void)
+{
+	if (gs__getm() != NULL || !atomic_load(&gs__sched.obs_stopped))
+		return GS_EINVAL;
+	gs__lockx(&gs__sched.sysmonlock);
+	gs__lockx(&gs__sched.lock);
+	gs_p *runnable = procresize(NULL, gs__sched.gomaxprocs);
+	atomic_store(&gs__sched.gcwaiting, false);
+	gs__unlockx(&gs__sched.lock);
+	gs__unlockx(&gs__sched.sysmonlock);
+	starttheworld(runnable);
+	atomic_store(&gs__sched.obs_stopped, false);
+	pthread_mutex_unlock(&gs__sched.stwlock);
+	return 0;
+}
+
+bool
+gs_world_stopped(void)
+{
+	return atomic_load(&gs__sched.obs_stopped);
 }

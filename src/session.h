@@ -1,0 +1,69 @@
+/*
+ * session.h - a live, steerable run of the runtime for the visualizer and the
+ * lessons: gs_run in a thread of its own, a controller goroutine that spawns
+ * batches of workloads on request, and GOMAXPROCS changes and world stops from
+ * the caller's thread.  The caller (the UI thread) takes snapshots and drains
+ * events itself through <gsched/observe.h>; nothing here calls back.
+ *
+ * Uses the public headers only.  One session at a time (one runtime).
+ */
+#ifndef GSCHED_SESSION_H
+#define GSCHED_SESSION_H
+
+#include <gsched.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct gsf_session gsf_session;
+
+typedef struct gsf_session_opts {
+	int procs;        /* GOMAXPROCS at start, 0: the runtime's default */
+	bool scenario;    /* start gsw_spawn_default's mixed workload */
+	bool events;      /* turn the event stream on */
+} gsf_session_opts;
+
+/* A batch of goroutines of one workload kind (workload.h names). */
+typedef struct gsf_batch {
+	const char *kind;   /* "cpu", "sleep", "syscall", "netwait", "mixed" */
+	int count;          /* > 0 */
+	int64_t life_ns;    /* they stop after this long; 0: at session end */
+	const char *label;  /* NULL: the kind's own label */
+} gsf_batch;
+
+/*
+ * Start: gs_run in a new thread, then the scenario.  Waits until the runtime
+ * runs (snapshots work when this returns).  NULL on failure, with a message
+ * (no "gsched: " prefix) in err.
+ */
+gsf_session *gsf_session_start(const gsf_session_opts *o, char *err, size_t errsz);
+
+/*
+ * Ask the controller goroutine to spawn a batch.  Returns at once: 0 if the
+ * request was queued, GS_EINVAL for an unknown kind or bad count, GS_EAGAIN if
+ * too many requests are pending.  A spawn that fails later (out of threads or
+ * memory) is reported by gsf_session_error.
+ */
+int gsf_session_spawn(gsf_session *s, const gsf_batch *b);
+
+/* GOMAXPROCS now: gs_set_gomaxprocs from this thread.  The old value or GS_E*. */
+int gsf_session_set_procs(gsf_session *s, int n);
+
+/* Stop or restart the world (gs_stop_world / gs_start_world). 0 or GS_E*. */
+int gsf_session_stop_world(gsf_session *s);
+int gsf_session_start_world(gsf_session *s);
+
+/* Batches spawned and not yet finished. */
+int gsf_session_batches(gsf_session *s);
+
+/* The oldest unread asynchronous error (copied into buf), and true; or false. */
+bool gsf_session_error(gsf_session *s, char *buf, size_t size);
+
+/*
+ * Stop every workload, end the runtime and free s (restarting a stopped world
+ * first).  Returns 0, or 1 if the runtime failed (message in err).
+ */
+int gsf_session_end(gsf_session *s, char *err, size_t errsz);
+
+#endif /* GSCHED_SESSION_H */

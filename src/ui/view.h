@@ -1,0 +1,158 @@
+/*
+ * view.h - the visualizer's view model: a pure function from what the observer
+ * saw (snapshots, events, the goroutine list) and the view's settings to a
+ * screen of cells, each a character and a semantic attribute.  No curses, no
+ * clock, no I/O: the same inputs give the same screen, which is what the Check
+ * suite (tests/check_view.c) tests.  The ncurses renderer (tui.c) maps the
+ * attributes to colours or, in monochrome, to bold/reverse/underline; meaning
+ * never rests on colour alone (every attribute that matters also comes with a
+ * letter or symbol in the text).
+ *
+ * Ownership: vm_model belongs to the UI thread; it copies what it keeps from
+ * each tick, so the caller may reuse its snapshot and event buffers.
+ */
+#ifndef GSCHED_VIEW_H
+#define GSCHED_VIEW_H
+
+#include <gsched.h>
+#include <gsched/observe.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Semantic attributes of a cell. */
+typedef enum vm_attr {
+	VA_NORMAL = 0,
+	VA_DIM,           /* secondary text, empty queue slots, idle things */
+	VA_BOLD,          /* emphasis: numbers that changed, focused row */
+	VA_TITLE,         /* the header bar */
+	VA_PAUSED,        /* "PAUSED" / "WORLD STOPPED": reverse video */
+	VA_KIND_CPU,      /* goroutine kinds, by label: letter C */
+	VA_KIND_SLEEP,    /* S */
+	VA_KIND_SYSCALL,  /* B (blocking) */
+	VA_KIND_NET,      /* N */
+	VA_KIND_OTHER,    /* o: any other label */
+	VA_P_RUNNING,     /* P and M states */
+	VA_P_IDLE,
+	VA_P_SYSCALL,
+	VA_M_RUNNING,
+	VA_M_SPINNING,
+	VA_M_IDLE,
+	VA_M_SYSCALL,
+	VA_M_NETPOLL,
+	VA_M_SYSMON,
+	VA_STEAL,         /* steal marks (with an arrow and a count) */
+	VA_HANDOFF,       /* hand-off / retake marks */
+	VA_PREEMPT,
+	VA_GRAPH,         /* history graphs */
+	VA_CAPTION,       /* the lesson caption line */
+	VA_WARN,          /* failed expectations, errors, the size notice */
+	VA_OK,            /* met expectations */
+	VA_SELECTED,      /* the selected row of a list */
+	VA_KEY,           /* key names in the help overlay and the footer */
+	VA_NATTRS
+} vm_attr;
+
+/* One cell: a Unicode code point (ASCII only in ascii mode) and an attribute. */
+typedef struct vm_cell {
+	uint32_t ch;
+	uint8_t attr;     /* vm_attr */
+} vm_cell;
+
+/* A screen of width x height cells, row-major; the caller owns cells. */
+typedef struct vm_screen {
+	int width, height;
+	vm_cell *cells;
+} vm_screen;
+
+/* Allocate / resize (cells reallocated) / free.  0 or GS_ENOMEM. */
+int vm_screen_init(vm_screen *s, int width, int height);
+void vm_screen_free(vm_screen *s);
+/* Row y as UTF-8 text (trailing blanks kept), NUL-terminated, for tests and
+ * for --batch style dumps.  Returns the bytes written (without the NUL). */
+size_t vm_screen_row(const vm_screen *s, int y, char *buf, size_t size);
+
+/* What the screen shows. */
+typedef enum vm_mode {
+	VM_MAIN = 0,     /* header, Ps, Ms, caption, event log, graphs */
+	VM_HELP,         /* every key and every symbol */
+	VM_PDETAIL,      /* one P: all of its fields, its whole queue */
+	VM_MDETAIL,      /* one M */
+	VM_GLIST,        /* goroutine list */
+	VM_LOG           /* the event log, full screen, scrollable */
+} vm_mode;
+
+typedef enum vm_gsort {
+	VM_GSORT_ID = 0,
+	VM_GSORT_STATE,
+	VM_GSORT_LABEL
+} vm_gsort;
+
+/* The view's settings and state, owned by the UI thread (tui.c). */
+typedef struct vm_view {
+	int width, height;      /* the terminal */
+	bool ascii;             /* ASCII only (no box drawing, no block elements) */
+	bool mono;              /* no colours: the renderer uses bold/reverse/underline */
+	bool projector;         /* fewer panels, larger queue blocks, high contrast */
+	bool paused;            /* the view is frozen (the scheduler runs on) */
+	bool world_stopped;     /* the world is stopped (gs_stop_world) */
+	vm_mode mode;
+	int focus_p;            /* VM_PDETAIL: P id */
+	int64_t focus_m;        /* VM_MDETAIL: M id */
+	vm_gsort gsort;         /* VM_GLIST */
+	int scroll;             /* VM_GLIST / VM_LOG / VM_HELP: first line shown */
+	double tick_hz;         /* ticks per second (shown in the header) */
+	double time_scale;      /* lesson slow motion (1: none; shown when != 1) */
+	const char *lesson;     /* lesson title, or NULL */
+	const char *caption;    /* caption line (lesson say, or a hint), or NULL */
+	const char *prompt;     /* an input prompt ("GOMAXPROCS: 12_"), or NULL */
+	const char *status;     /* a transient message (e.g. an error), or NULL */
+	bool status_is_error;
+} vm_view;
+
+/* The smallest terminal the main view needs; below it vm_render draws the
+ * size notice (which fits any terminal, down to 1x1). */
+#define VM_MIN_WIDTH  60
+#define VM_MIN_HEIGHT 16
+
+typedef struct vm_model vm_model;
+
+/* A model keeping history_ticks ticks of graphs (e.g. 600: a minute at 10 Hz)
+ * and log_lines lines of event log.  NULL if out of memory. */
+vm_model *vm_model_new(int history_ticks, int log_lines);
+void vm_model_free(vm_model *m);
+
+/*
+ * Feed one tick: the snapshot taken after the drain, the events drained since
+ * the previous tick (oldest first) and how many were dropped, and optionally
+ * the goroutine list (gs_goroutines; gl NULL or ng 0: keep the previous one;
+ * ng_total the count it returned).  Copies what it keeps.  0 or GS_ENOMEM.
+ */
+int vm_model_tick(vm_model *m, const gs_snapshot *s, const gs_event *ev, int nev,
+                  uint64_t dropped, const gs_snap_ginfo *gl, int ng, int ng_total);
+
+/* Add a line of the front end's own to the event log (a lesson step, an
+ * expectation met or failed, a key's effect).  time_ns: gs_nanotime(). */
+void vm_model_note(vm_model *m, uint64_t time_ns, vm_attr attr, const char *text);
+
+/* Ticks fed so far. */
+int vm_model_ticks(const vm_model *m);
+/* The latest snapshot (NULL before the first tick). */
+const gs_snapshot *vm_model_snapshot(const vm_model *m);
+
+/* Paint the screen for the model and the view (out resized to v's size). */
+int vm_render(const vm_model *m, const vm_view *v, vm_screen *out);
+
+/*
+ * One event as a plain sentence ("P1 stole 64 goroutines from P0", "sysmon
+ * took P0 from M3 (in a system call)").  Returns false for events too frequent
+ * to list one by one (run, stop, park, ready...), which the model summarises
+ * per tick instead.
+ */
+bool vm_event_sentence(const gs_event *e, char *buf, size_t size);
+
+/* The kind letter ('C', 'S', 'B', 'N', 'o') and attribute for a label. */
+char vm_label_kind(const char *label, vm_attr *attr);
+
+#endif /* GSCHED_VIEW_H */
