@@ -91,6 +91,25 @@ vm_label_kind(const char *label, vm_attr *attr)
 
 /* ---- sentences ---------------------------------------------------------------------- */
 
+/* Whether an event is listed one by one (vm_event_sentence's answer, cheaply). */
+static bool
+listable(const gs_event *e)
+{
+	switch (e->kind) {
+	case GS_EV_STEAL:
+	case GS_EV_HANDOFF:
+	case GS_EV_RETAKE:
+	case GS_EV_M_CREATE:
+	case GS_EV_PREEMPT:
+	case GS_EV_PROCRESIZE:
+		return true;
+	case GS_EV_GLOBAL_PUT:
+		return e->arg > 1;
+	default:
+		return false;
+	}
+}
+
 bool
 vm_event_sentence(const gs_event *e, char *buf, size_t size)
 {
@@ -98,10 +117,8 @@ vm_event_sentence(const gs_event *e, char *buf, size_t size)
 	long long g = (long long)e->g, m = (long long)e->m, m2 = (long long)e->m2;
 	long long arg = (long long)e->arg;
 	int p = e->p, p2 = e->p2;
-	bool listed = false;
-
 	if (buf == NULL || size == 0)
-		return false;
+		return listable(e);
 	switch (e->kind) {
 	case GS_EV_NONE:
 		snprintf(buf, size, "(no event)");
@@ -133,7 +150,6 @@ vm_event_sentence(const gs_event *e, char *buf, size_t size)
 	case GS_EV_STEAL:
 		snprintf(buf, size, "P%d stole %lld %s from P%d", p, arg,
 		    plural(arg, "goroutine", "goroutines"), p2);
-		listed = true;
 		break;
 	case GS_EV_HANDOFF:
 		if (m2 >= 0)
@@ -143,18 +159,15 @@ vm_event_sentence(const gs_event *e, char *buf, size_t size)
 		else
 			snprintf(buf, size, "M%lld gave up P%d; nothing to run, so P%d went idle",
 			    m, p, p);
-		listed = true;
 		break;
 	case GS_EV_RETAKE:
 		snprintf(buf, size, "sysmon took P%d from M%lld (in a system call)", p, m);
-		listed = true;
 		break;
 	case GS_EV_M_CREATE:
 		if (p >= 0)
 			snprintf(buf, size, "M%lld created (a new thread) for P%d", m, p);
 		else
 			snprintf(buf, size, "M%lld created (a new thread)", m);
-		listed = true;
 		break;
 	case GS_EV_M_PARK:
 		snprintf(buf, size, "M%lld parked (idle thread)", m);
@@ -177,7 +190,6 @@ vm_event_sentence(const gs_event *e, char *buf, size_t size)
 	case GS_EV_PREEMPT:
 		snprintf(buf, size, "G%lld on P%d preempted %s", g, p,
 		    arg ? "by a signal (asynchronous)" : "at a yield point (cooperative)");
-		listed = true;
 		break;
 	case GS_EV_NETPOLL_WAKE:
 		snprintf(buf, size, "the netpoller woke %lld %s", arg,
@@ -189,15 +201,13 @@ vm_event_sentence(const gs_event *e, char *buf, size_t size)
 	case GS_EV_PROCRESIZE:
 		vm__fmt_dur((uint64_t)(arg > 0 ? arg : 0), d, sizeof d);
 		snprintf(buf, size, "GOMAXPROCS %d -> %d (world stopped %s)", p2, p, d);
-		listed = true;
 		break;
 	case GS_EV_GLOBAL_PUT:
 		if (arg > 1) {
 			snprintf(buf, size,
 			    "P%d's local queue was full: %lld goroutines moved to the global queue",
 			    p, arg);
-			listed = true;
-		} else {
+			} else {
 			snprintf(buf, size, "P%d put G%lld on the global queue", p, g);
 		}
 		break;
@@ -209,7 +219,7 @@ vm_event_sentence(const gs_event *e, char *buf, size_t size)
 		snprintf(buf, size, "unknown event %d", (int)e->kind);
 		break;
 	}
-	return listed;
+	return listable(e);
 }
 
 /* ---- model lifetime ------------------------------------------------------------------ */
@@ -729,8 +739,7 @@ log_events(vm_model *m, const gs_event *ev, int nev, uint64_t now)
 			exit_t = e->time_ns;
 			continue;
 		}
-		bool want = vm_event_sentence(e, buf, sizeof buf);
-		if (!want)
+		if (!listable(e))
 			continue;
 		if (listed[k] >= VM_LOG_PER_KIND) {
 			extra[k]++;
@@ -738,6 +747,7 @@ log_events(vm_model *m, const gs_event *ev, int nev, uint64_t now)
 			continue;
 		}
 		listed[k]++;
+		vm_event_sentence(e, buf, sizeof buf);
 		if (k == GS_EV_RETAKE)
 			retake_sentence(m, ev, nev, i, buf, sizeof buf);
 		else if (k == GS_EV_PREEMPT)

@@ -455,8 +455,9 @@ header(rc *r, int y, int maxl)
 		f[nf++].attr = VA_BOLD;
 	}
 	snprintf(f[nf].text, sizeof f[nf].text,
-	    "goroutines %d: %d runnable, %d running, %d waiting, %d syscall", st->goroutines,
-	    st->by_status[GS_G_RUNNABLE], st->by_status[GS_G_RUNNING],
+	    r->w >= 70 ? "goroutines %d: %d runnable, %d running, %d waiting, %d syscall" :
+	                 "goroutines %d: %d runnable %d running %d waiting %d sys",
+	    st->goroutines, st->by_status[GS_G_RUNNABLE], st->by_status[GS_G_RUNNING],
 	    st->by_status[GS_G_WAITING], st->by_status[GS_G_SYSCALL]);
 	f[nf++].attr = VA_NORMAL;
 	snprintf(f[nf].text, sizeof f[nf].text, "global queue %d", st->global_runq);
@@ -752,8 +753,8 @@ p_row_big(rc *r, int y, const gs_snap_p *p, const vm_pmark *pm, int idw)
 	int x = textf(r, 0, y, r->w, VA_BOLD, "P%d", p->id);
 	x = idw + 1;
 	put(r, x, y, (uint32_t)letter, attr);
-	x = text(r, x + 2, y, r->w, attr, word) + 1;
-	x = p_curg(r, x, y, p, 8);
+	text(r, x + 2, y, r->w, attr, word);
+	x = p_curg(r, x + 7, y, p, 8);
 	if (p->runnext.id)
 		x = textf(r, x, y, r->w, VA_NORMAL, "next G%" PRId64, p->runnext.id) + 2;
 	x = textf(r, x, y, r->w, VA_BOLD, "%u/%d", p->runq_len, VM_RUNQ_SLOTS) + 1;
@@ -894,6 +895,12 @@ m_summary(rc *r, int y, int shown)
 	if (s->nm_total > s->nm && n < sizeof b)
 		snprintf(b + n, sizeof b - n, "%s%d Ms not in the snapshot", n ? "; " : "+ ",
 		    s->nm_total - s->nm);
+	if (text_len(b) > r->w - 1) {
+		/* Narrow: the counts only. */
+		n = (size_t)snprintf(b, sizeof b, "+ %d busy, %d idle Ms", busy, idle);
+		if (s->nm_total > s->nm && n < sizeof b)
+			snprintf(b + n, sizeof b - n, ", %d unlisted", s->nm_total - s->nm);
+	}
 	text(r, 1, y, r->w, VA_DIM, b);
 }
 
@@ -1109,9 +1116,10 @@ render_main(rc *r)
 	int mcols = w / m_cell_width(midw) > 0 ? w / m_cell_width(midw) : 1;
 	int busy = s->nm - m->mcat_count[VM_MCAT_IDLE];
 	int m_busy_rows = (busy + mcols - 1) / mcols + (busy < s->nm_total ? 1 : 0);
-	int m_max = avail * 2 / 5;
-	if (m_busy_rows > m_max)
-		m_max = m_busy_rows < avail - 4 ? m_busy_rows : avail - 4;
+	int log_need = clampi(m->log_len, min_log, 4);
+	int m_max = avail * 2 / 5 > avail - log_need ? avail * 2 / 5 : avail - log_need;
+	if (m->log_len >= 4 && m_busy_rows < m_max && avail * 2 / 5 < m_max)
+		m_max = m_busy_rows > avail * 2 / 5 ? m_busy_rows : avail * 2 / 5;
 	if (v->projector)
 		m_max = 3;
 	int m_rows = clampi(m_need, min_m, m_max > min_m ? m_max : min_m);
@@ -1165,7 +1173,7 @@ static const struct key help_lines[] = {
 	{"+ -", "GOMAXPROCS one more / one fewer"},
 	{"1-9 0", "set GOMAXPROCS to 1..9, 0 for 10"},
 	{"=", "type any GOMAXPROCS value"},
-	{"c s b n", "spawn CPU-bound / sleeping / syscall-blocking / network-waiting goroutines"},
+	{"c s b n", "spawn goroutines: CPU-bound, sleeping, syscall-blocking, network"},
 	{"C S B N", "the same, ten times as many"},
 	{"[ ]", "slower / faster ticks"},
 	{"p m", "detail of one P / one M (Tab and arrows move the focus)"},
@@ -1212,6 +1220,10 @@ static const struct key help_lines[] = {
 
 static const struct key overlay_keys[] = {
 	{"Esc", "close"}, {"PgUp/PgDn", "scroll"}, {"q", "quit"},
+};
+static const struct key detail_keys[] = {
+	{"Tab/arrows", "next / previous"}, {"Esc", "close"}, {"PgUp/PgDn", "scroll"},
+	{"q", "quit"},
 };
 
 static void
@@ -1267,7 +1279,7 @@ render_pdetail(rc *r)
 
 	snprintf(t, sizeof t, "P%d", fp);
 	title_bar(r, t);
-	footer(r, overlay_keys, 3);
+	footer(r, detail_keys, 4);
 	if (!m->have_snap || fp < 0 || fp >= s->np) {
 		textf(r, 1, 2, r->w, VA_WARN, "P%d does not exist (GOMAXPROCS %d)", fp,
 		    m->have_snap ? s->np : 0);
@@ -1291,14 +1303,14 @@ render_pdetail(rc *r)
 	text(r, kx, y, vx, VA_BOLD, "running");
 	if (p->curg.id) {
 		vm__fmt_dur(p->slice_ns, d, sizeof d);
-		textf(r, vx, y++, r->w, VA_NORMAL, "G%" PRId64 " \"%s\" (%s), slice %s", p->curg.id,
+		textf(r, vx, y++, r->w, VA_NORMAL, "G%" PRId64 " %s (%s), slice %s", p->curg.id,
 		    p->curg.label, gs_gstatus_name(p->curg_status), p->slice_ns ? d : "unknown");
 	} else {
 		text(r, vx, y++, r->w, VA_DIM, "nothing");
 	}
 	text(r, kx, y, vx, VA_BOLD, "runnext");
 	if (p->runnext.id)
-		textf(r, vx, y++, r->w, VA_NORMAL, "G%" PRId64 " \"%s\"", p->runnext.id,
+		textf(r, vx, y++, r->w, VA_NORMAL, "G%" PRId64 " %s", p->runnext.id,
 		    p->runnext.label);
 	else
 		text(r, vx, y++, r->w, VA_DIM, "empty");
@@ -1380,7 +1392,7 @@ render_mdetail(rc *r)
 
 	snprintf(t, sizeof t, "M%" PRId64, id);
 	title_bar(r, t);
-	footer(r, overlay_keys, 3);
+	footer(r, detail_keys, 4);
 	for (int i = 0; m->have_snap && i < s->nm; i++)
 		if (s->m[i].id == id) {
 			mm = &s->m[i];
@@ -1414,7 +1426,7 @@ render_mdetail(rc *r)
 				break;
 			}
 		if (gi)
-			textf(r, vx, y++, r->w, VA_NORMAL, "G%" PRId64 " \"%s\" (%s)", mm->curg,
+			textf(r, vx, y++, r->w, VA_NORMAL, "G%" PRId64 " %s (%s)", mm->curg,
 			    gi->label, gs_gstatus_name(gi->status));
 		else
 			textf(r, vx, y++, r->w, VA_NORMAL, "G%" PRId64, mm->curg);
