@@ -1153,6 +1153,8 @@ render_main(rc *r)
 		y++;
 	}
 	int n = m->log_len < log_rows ? m->log_len : log_rows;
+	if (v->projector && n > 5)
+		n = 5; /* a few lines, large type on a wall */
 	for (int i = 0; i < n; i++)
 		log_row(r, y + log_rows - n + i, 0, gx - 1, vm__log_line(m, m->log_len - n + i));
 	if (m->log_len == 0)
@@ -1210,6 +1212,16 @@ static const struct key help_lines[] = {
 	{"M sysmon", "the sysmon thread (retakes Ps, preempts long runners)"},
 	{"I idle", "parked, reusable; new: made in the last 2 s"},
 	{"+ 1930 idle Ms", "Ms that did not fit, by state"},
+	{"+5 more Ps", "Ps that did not fit in the small grid"},
+	{"", ""},
+	{"", "Event log"},
+	{"12.3", "seconds since the view started, then what happened"},
+	{"one by one", "steals, hand-offs, retakes, preemptions, new threads, GOMAXPROCS"},
+	{"", "changes and full local queues; at most 4 of a kind per tick (2 preemptions),"},
+	{"", "then + N more"},
+	{"per tick", "spawns and exits are summed per tick; runs, parks, readies, timers,"},
+	{"", "system calls and netpoller wake-ups only in the header's per-tick line"},
+	{"events lost", "the event rings overflowed; the counters in the header stay exact"},
 	{"", ""},
 	{"", "Graphs"},
 	{"threads", "history of the thread count, busy threads, runnable goroutines"},
