@@ -356,6 +356,7 @@ START_TEST(test_lesson_header)
 	ck_assert_int_eq(find_row(&o, "lesson: Syscalls and threads"), 0);
 	ck_assert_int_eq(find_row(&o, "time x0.25"), 0);
 	ck_assert_int_eq(find_row(&o, "2.5 Hz"), 0);
+	ck_assert_int_eq(find_row(&o, "n N next/prev step"), 29);
 	int y = find_row(&o, "Watch the threads");
 	ck_assert_int_gt(y, 0);
 	ck_assert_int_eq(cell(&o, find_col(&o, y, "Watch"), y)->attr, VA_CAPTION);

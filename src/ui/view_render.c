@@ -1030,6 +1030,13 @@ static const struct key main_keys[] = {
 	{"l", "log"}, {"p m", "detail"},
 };
 
+/* In a lesson, n/N step the lesson (so they do not spawn network waiters). */
+static const struct key lesson_keys[] = {
+	{"?", "help"}, {"q", "quit"}, {"n N", "next/prev step"}, {"space", "pause"},
+	{"w", "world"}, {"+/-", "procs"}, {"c s b", "spawn"}, {"[ ]", "speed"},
+	{"g", "goroutines"}, {"l", "log"}, {"p m", "detail"},
+};
+
 static void
 render_main(rc *r)
 {
@@ -1039,7 +1046,10 @@ render_main(rc *r)
 	int w = r->w, h = r->h;
 
 	title_bar(r, NULL);
-	footer(r, main_keys, (int)(sizeof main_keys / sizeof main_keys[0]));
+	if (v->lesson)
+		footer(r, lesson_keys, (int)(sizeof lesson_keys / sizeof lesson_keys[0]));
+	else
+		footer(r, main_keys, (int)(sizeof main_keys / sizeof main_keys[0]));
 	if (!m->have_snap) {
 		text(r, 1, 2, w, VA_DIM, "waiting for the first snapshot...");
 		return;
