@@ -88,6 +88,7 @@ struct sideresult {
 	double wall_s;      /* first creation to last task done */
 	double create_ns;   /* creation calls only, per task */
 	long peak_threads;  /* most threads seen, the sampler excluded */
+	long peak_inflight; /* most tasks inside their wait at one time */
 	long base_kb;       /* VmRSS when the child started */
 	long hwm_kb;        /* VmHWM at the end of the workload */
 	double switch_ns;   /* one switch (half a ping-pong round trip); <0: n/a */
@@ -168,6 +169,31 @@ sampler_stop(struct sampler *s)
 	return atomic_load(&s->peak);
 }
 
+/*
+ * Tasks waiting at once: counted around the wait itself (the sleep, the
+ * read(2), the netpoll wait; for syscall just the kernel call, inside
+ * entersyscall/exitsyscall).  With threads every task waits at once; with
+ * goroutines in read(2) only as many as there are Ms to block, so a runtime
+ * slow to start Ms shows it here.  Not counted for cpu.
+ */
+static atomic_long inflight, inflight_peak;
+
+static void
+inflight_enter(void)
+{
+	long now = atomic_fetch_add(&inflight, 1) + 1;
+	long peak = atomic_load(&inflight_peak);
+
+	while (now > peak && !atomic_compare_exchange_weak(&inflight_peak, &peak, now))
+		;
+}
+
+static void
+inflight_leave(void)
+{
+	atomic_fetch_sub(&inflight, 1);
+}
+
 /* The loop every cpu task runs; each step depends on the last, so it stays. */
 static volatile uint64_t cpu_sink;
 
@@ -181,10 +207,15 @@ cpu_loop(uint64_t seed)
 	cpu_sink = sum;
 }
 
-/* The socketpairs of the blocking kinds: task i reads rd[i]; wr[i] answers it. */
+/*
+ * The socketpairs of the blocking kinds.  Both ends of a socketpair are
+ * readers: task 2j reads fd[2j], task 2j+1 reads fd[2j+1], and a byte written to
+ * one end answers the task on the other, so N tasks need N descriptors (N+1 when
+ * N is odd), not 2N.
+ */
 struct pairs {
-	int *rd, *wr;
-	long n;
+	int *fd;
+	long n; /* descriptors open */
 };
 
 static int
@@ -194,21 +225,20 @@ pairs_make(struct pairs *p, long n)
 	long i;
 
 	p->n = 0;
-	p->rd = calloc((size_t)n, sizeof(int));
-	p->wr = calloc((size_t)n, sizeof(int));
-	if (p->rd == NULL || p->wr == NULL)
+	p->fd = calloc((size_t)(n + 1), sizeof(int));
+	if (p->fd == NULL)
 		return -ENOMEM;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i += 2) {
 		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
 			return -errno;
-		p->rd[i] = sv[0];
-		p->wr[i] = sv[1];
-		p->n = i + 1;
+		p->fd[i] = sv[0];
+		p->fd[i + 1] = sv[1];
+		p->n = i + 2;
 	}
 	return 0;
 }
 
-/* Answer the first n readers: one byte each. */
+/* Answer the first n readers: one byte each, written on the other end. */
 static int
 pairs_answer(const struct pairs *p, long n)
 {
@@ -216,7 +246,7 @@ pairs_answer(const struct pairs *p, long n)
 	long i;
 
 	for (i = 0; i < n; i++)
-		if (write(p->wr[i], &b, 1) != 1)
+		if (write(p->fd[i ^ 1], &b, 1) != 1)
 			return -errno;
 	return 0;
 }
@@ -248,14 +278,25 @@ gtask(void *arg)
 
 	switch (gside.o->kind) {
 	case CMP_SLEEP:
+		inflight_enter();
 		gs_sleep(gside.o->d_ns);
+		inflight_leave();
 		break;
 	case CMP_SYSCALL:
-		got = gs_sys_read(gside.pairs.rd[i], &b, 1);
+		/* What gs_sys_read does, opened up to count just the kernel call. */
+		gs_entersyscall();
+		inflight_enter();
+		got = read(gside.pairs.fd[i], &b, 1);
+		if (got < 0)
+			got = -errno;
+		inflight_leave();
+		gs_exitsyscall();
 		break;
 	case CMP_NETWAIT:
-		rc = gs_fd_open(gside.pairs.rd[i]);
-		got = rc < 0 ? rc : gs_fd_read(gside.pairs.rd[i], &b, 1);
+		rc = gs_fd_open(gside.pairs.fd[i]);
+		inflight_enter();
+		got = rc < 0 ? rc : gs_fd_read(gside.pairs.fd[i], &b, 1);
+		inflight_leave();
 		break;
 	case CMP_CPU:
 	case CMP_NKIND:
@@ -301,6 +342,7 @@ gmain(void *arg)
 	r->wall_s = (double)(nanotime() - t0) / 1e9;
 	r->create_ns = r->started > 0 ? (double)(t1 - t0) / (double)r->started : 0;
 	r->finished = atomic_load(&gside.finished);
+	r->peak_inflight = atomic_load(&inflight_peak);
 	if (r->fail[0] == '\0' && atomic_load(&gside.err) != 0)
 		snprintf(r->fail, sizeof(r->fail), "a task failed: %s",
 			 gs_strerror(atomic_load(&gside.err)));
@@ -396,12 +438,16 @@ ttask(void *arg)
 	case CMP_SLEEP:
 		ts.tv_sec = tside.o->d_ns / 1000000000;
 		ts.tv_nsec = tside.o->d_ns % 1000000000;
+		inflight_enter();
 		while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
 			;
+		inflight_leave();
 		break;
 	case CMP_SYSCALL:
 	case CMP_NETWAIT:
-		got = read(tside.pairs.rd[i], &b, 1);
+		inflight_enter();
+		got = read(tside.pairs.fd[i], &b, 1);
+		inflight_leave();
 		break;
 	case CMP_CPU:
 	case CMP_NKIND:
@@ -520,6 +566,7 @@ run_threads(const struct cmpopts *o, struct sideresult *r)
 	r->wall_s = (double)(nanotime() - t0) / 1e9;
 	r->create_ns = r->started > 0 ? (double)tcreate / (double)r->started : 0;
 	r->finished = atomic_load(&tside.finished);
+	r->peak_inflight = atomic_load(&inflight_peak);
 	r->peak_threads = sampler_stop(&s);
 	r->hwm_kb = status_field("VmHWM:");
 	r->switch_ns = thread_switch_ns();
@@ -686,6 +733,10 @@ print_table(const struct cmpopts *o, const struct sideresult *g, bool gok,
 	snprintf(a, sizeof(a), "%ld/%ld", gok ? g->finished : 0, o->n);
 	snprintf(b, sizeof(b), "%ld/%ld", tok ? t->finished : 0, o->n);
 	row("tasks done", a, b, "");
+	snprintf(a, sizeof(a), "%ld", g->peak_inflight);
+	snprintf(b, sizeof(b), "%ld", t->peak_inflight);
+	if (o->kind != CMP_CPU)
+		row("peak tasks waiting", gok ? a : "n/a", tok ? b : "n/a", "");
 	snprintf(a, sizeof(a), "%.3f s", g->wall_s);
 	snprintf(b, sizeof(b), "%.3f s", t->wall_s);
 	row("wall time", gok ? a : "n/a", tok ? b : "n/a",
@@ -783,12 +834,12 @@ parse_cmp_duration(const char *s, int64_t *out)
 	return false;
 }
 
-/* Room for every socketpair of both sides' child (one side at a time). */
+/* Room for the socketpairs of one side's child (the sides run one at a time). */
 static int
 raise_nofile(long n)
 {
 	struct rlimit rl;
-	rlim_t need = (rlim_t)(2 * n + 64);
+	rlim_t need = (rlim_t)(n + 64);
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
 		return -1;
@@ -860,9 +911,9 @@ gs_compare_main(int argc, char **argv)
 		o.d_ns = CMP_D_DEFAULT;
 	if (kind_blocks_on_fd(o.kind) && raise_nofile(o.n) != 0) {
 		fprintf(stderr,
-			"gsched compare: %s needs %ld descriptors (two per task) and "
+			"gsched compare: %s needs %ld descriptors (one per task) and "
 			"RLIMIT_NOFILE does not allow it; try a smaller -n\n",
-			kindname[o.kind], 2 * o.n + 64);
+			kindname[o.kind], o.n + 64);
 		return 1;
 	}
 
