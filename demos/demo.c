@@ -5,6 +5,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -242,6 +245,96 @@ demo_spin(uint64_t seed, int64_t iters)
 	for (j = 0; j < iters; j++)
 		sum += (uint64_t)j ^ (sum >> 7);
 	return sum;
+}
+
+int
+demo_listen(int *port)
+{
+	struct sockaddr_in sin = {.sin_family = AF_INET};
+	socklen_t len = sizeof(sin);
+	int fd, rc;
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0 ||
+	    listen(fd, SOMAXCONN) != 0 ||
+	    getsockname(fd, (struct sockaddr *)&sin, &len) != 0) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
+	rc = gs_fd_open(fd);
+	if (rc < 0) {
+		close(fd);
+		return rc;
+	}
+	*port = ntohs(sin.sin_port);
+	return fd;
+}
+
+ssize_t
+demo_http_get(int port, const char *req, char *resp, size_t size)
+{
+	struct sockaddr_in sin = {.sin_family = AF_INET};
+	size_t len = 0;
+	ssize_t got;
+	int fd, rc;
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = htons((uint16_t)port);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	rc = gs_fd_open(fd);
+	if (rc < 0) {
+		close(fd);
+		return rc;
+	}
+	rc = gs_fd_connect(fd, (struct sockaddr *)&sin, sizeof(sin));
+	if (rc == 0)
+		rc = (int)gs_fd_write(fd, req, strlen(req));
+	while (rc >= 0 && len + 1 < size) {
+		got = gs_fd_read(fd, resp + len, size - 1 - len);
+		if (got <= 0) {
+			rc = (int)got;
+			break;
+		}
+		len += (size_t)got;
+	}
+	resp[len] = '\0';
+	gs_fd_close(fd);
+	return rc < 0 ? rc : (ssize_t)len;
+}
+
+ssize_t
+demo_read_request(int fd, char *buf, size_t size)
+{
+	size_t len = 0;
+	ssize_t got;
+
+	while (len + 1 < size) {
+		got = gs_fd_read(fd, buf + len, size - 1 - len);
+		if (got < 0)
+			return got;
+		if (got == 0)
+			return GS_EINVAL;
+		len += (size_t)got;
+		buf[len] = '\0';
+		if (strstr(buf, "\r\n\r\n") != NULL)
+			return (ssize_t)len;
+	}
+	return GS_EINVAL;
+}
+
+int
+demo_reply(int fd, const char *reply)
+{
+	ssize_t n = gs_fd_write(fd, reply, strlen(reply));
+
+	gs_fd_close(fd);
+	return n < 0 ? (int)n : 0;
 }
 
 void

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* One flag, "-c VALUE": an integer or (duration) a Go duration such as 100ms. */
 struct demo_flag {
@@ -49,6 +50,24 @@ uint64_t demo_spin(uint64_t seed, int64_t iters);
 
 /* Anything that should make the demo exit 1: prints "demo: FAILED: ..." now. */
 void demo_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ---- loopback HTTP-ish helpers for the server demos (goroutine only) ---- */
+
+/* A TCP listener on 127.0.0.1 (any port), registered with the netpoller.
+ * Returns the descriptor and *port, or a negative code. */
+int demo_listen(int *port);
+
+/* Connect to 127.0.0.1:port, send req, read the answer until the server closes
+ * (at most size-1 bytes, NUL-terminated).  Returns the bytes read or a
+ * negative code. */
+ssize_t demo_http_get(int port, const char *req, char *resp, size_t size);
+
+/* Read a request up to its blank line ("\r\n\r\n").  Returns the bytes read or
+ * a negative code (GS_EINVAL when the peer closed first). */
+ssize_t demo_read_request(int fd, char *buf, size_t size);
+
+/* Write the whole reply and close the connection: 0 or a negative code. */
+int demo_reply(int fd, const char *reply);
 
 /*
  * gs_run(main_fn, arg) with GOMAXPROCS procs (0: the default).  Returns the
