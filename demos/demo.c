@@ -247,7 +247,17 @@ demo_spin(uint64_t seed, int64_t iters)
 	return sum;
 }
 
-int
+void
+demo_note_peak(atomic_long *peak, long v)
+{
+	long p = atomic_load(peak);
+
+	while (v > p && !atomic_compare_exchange_weak(peak, &p, v))
+		;
+}
+
+/* A TCP listener on 127.0.0.1 (any port), registered with the netpoller. */
+static int
 demo_listen(int *port)
 {
 	struct sockaddr_in sin = {.sin_family = AF_INET};
@@ -274,7 +284,9 @@ demo_listen(int *port)
 	return fd;
 }
 
-ssize_t
+/* Connect, send req, read the answer until the server closes (NUL-terminated).
+ * Returns the bytes read or a negative code. */
+static ssize_t
 demo_http_get(int port, const char *req, char *resp, size_t size)
 {
 	struct sockaddr_in sin = {.sin_family = AF_INET};
@@ -308,7 +320,8 @@ demo_http_get(int port, const char *req, char *resp, size_t size)
 	return rc < 0 ? rc : (ssize_t)len;
 }
 
-ssize_t
+/* Read a request up to its blank line: bytes read, or a negative code. */
+static ssize_t
 demo_read_request(int fd, char *buf, size_t size)
 {
 	size_t len = 0;
@@ -335,6 +348,101 @@ demo_reply(int fd, const char *reply)
 
 	gs_fd_close(fd);
 	return n < 0 ? (int)n : 0;
+}
+
+static struct demo_server *server; /* one per demo */
+
+static void
+server_conn_g(void *arg)
+{
+	int fd = (int)(intptr_t)arg;
+	char req[512];
+
+	if (demo_read_request(fd, req, sizeof(req)) < 0) {
+		gs_fd_close(fd);
+		atomic_fetch_add(&server->failed, 1);
+	} else {
+		server->handle(fd);
+	}
+	gs_wg_done(&server->conns);
+}
+
+static void
+server_accept_g(void *arg)
+{
+	struct demo_server *s = arg;
+	int64_t i;
+	int fd;
+
+	for (i = 0; i < s->n; i++) {
+		fd = gs_fd_accept(s->listen_fd, NULL, NULL);
+		if (fd < 0) {
+			demo_fail("accept: %s", gs_strerror(fd));
+			break;
+		}
+		gs_wg_add(&s->conns, 1);
+		if (gs_go(server_conn_g, (void *)(intptr_t)fd) < 0) {
+			demo_fail("gs_go");
+			gs_fd_close(fd);
+			gs_wg_done(&s->conns);
+		}
+		demo_note_peak(&s->goroutines_peak, gs_numgoroutine());
+	}
+	gs_wg_done(&s->conns);
+}
+
+int
+demo_server_start(struct demo_server *s)
+{
+	s->listen_fd = demo_listen(&s->port);
+	if (s->listen_fd < 0)
+		return s->listen_fd;
+	server = s;
+	gs_wg_add(&s->conns, 1);
+	if (gs_go(server_accept_g, s) < 0) {
+		gs_wg_done(&s->conns);
+		return GS_ENOMEM;
+	}
+	return 0;
+}
+
+static void
+server_client_g(void *arg)
+{
+	struct demo_server *s = arg;
+	char resp[512];
+	ssize_t n;
+
+	n = demo_http_get(s->port, s->request, resp, sizeof(resp));
+	/* "HTTP/1.1 NNN ": count the answer by the status code's class */
+	if (n > 13 && strncmp(resp, "HTTP/1.1 ", 9) == 0 && resp[9] >= '1' && resp[9] <= '5')
+		atomic_fetch_add(&s->answers[resp[9] - '0'], 1);
+	else
+		atomic_fetch_add(&s->failed, 1);
+	gs_wg_done(&s->clients);
+}
+
+void
+demo_server_run(struct demo_server *s)
+{
+	int64_t i;
+
+	for (i = 0; i < s->n; i++) {
+		gs_wg_add(&s->clients, 1);
+		if (gs_go(server_client_g, s) < 0) {
+			demo_fail("gs_go");
+			gs_wg_done(&s->clients);
+		}
+	}
+	gs_wg_wait(&s->clients);
+	gs_wg_wait(&s->conns);
+}
+
+void
+demo_server_stop(struct demo_server *s)
+{
+	gs_fd_close(s->listen_fd);
+	server = NULL;
 }
 
 void

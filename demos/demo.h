@@ -8,6 +8,7 @@
 
 #include <gsched.h>
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -51,23 +52,39 @@ uint64_t demo_spin(uint64_t seed, int64_t iters);
 /* Anything that should make the demo exit 1: prints "demo: FAILED: ..." now. */
 void demo_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* ---- loopback HTTP-ish helpers for the server demos (goroutine only) ---- */
+/* ---- a loopback HTTP-ish server and its client (ratelimit, workerpool) ---- */
 
-/* A TCP listener on 127.0.0.1 (any port), registered with the netpoller.
- * Returns the descriptor and *port, or a negative code. */
-int demo_listen(int *port);
-
-/* Connect to 127.0.0.1:port, send req, read the answer until the server closes
- * (at most size-1 bytes, NUL-terminated).  Returns the bytes read or a
- * negative code. */
-ssize_t demo_http_get(int port, const char *req, char *resp, size_t size);
-
-/* Read a request up to its blank line ("\r\n\r\n").  Returns the bytes read or
- * a negative code (GS_EINVAL when the peer closed first). */
-ssize_t demo_read_request(int fd, char *buf, size_t size);
+/* Raise *peak to v if v is larger. */
+void demo_note_peak(atomic_long *peak, long v);
 
 /* Write the whole reply and close the connection: 0 or a negative code. */
 int demo_reply(int fd, const char *reply);
+
+/*
+ * One server per demo.  demo_server_start listens on 127.0.0.1 (any port) and
+ * starts the accept loop, which serves n connections, each on its own
+ * goroutine: it reads the request up to its blank line, then calls handle(fd),
+ * which must answer (demo_reply) or hand fd on to someone who will.
+ * demo_server_run then starts n client goroutines at once, each sending request
+ * and reading the answer, and returns when the clients and the connection
+ * goroutines are done; answers are counted by status class.  Goroutine only.
+ */
+struct demo_server {
+	int64_t n;
+	void (*handle)(int fd);
+	const char *request;
+	/* filled in: */
+	int listen_fd, port;
+	gs_waitgroup conns;          /* the accept loop and the connection goroutines */
+	gs_waitgroup clients;
+	atomic_long goroutines_peak; /* the most goroutines seen while accepting */
+	atomic_long answers[6];      /* [code / 100] of the answers the clients got */
+	atomic_long failed;          /* requests with no well-formed answer */
+};
+
+int demo_server_start(struct demo_server *s); /* 0 or a negative code */
+void demo_server_run(struct demo_server *s);
+void demo_server_stop(struct demo_server *s);
 
 /*
  * gs_run(main_fn, arg) with GOMAXPROCS procs (0: the default).  Returns the
