@@ -622,7 +622,7 @@ run_side(const struct cmpopts *o, bool threads, struct sideresult *r)
 		snprintf(r->fail, sizeof(r->fail), "the child died of signal %d (%s)",
 			 WTERMSIG(status), strsignal(WTERMSIG(status)));
 	else
-		snprintf(r->fail, sizeof(r->fail), "the child exited with status %d, no result",
+		snprintf(r->fail, sizeof(r->fail), "the child exited with status %d and no result (its message, if any, is above)",
 			 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 	return -1;
 }
