@@ -46,6 +46,7 @@ usage(FILE *f)
 	      "[options]\n"
 	      "       gsched bench WORKLOAD [-n N] [-p PROCS] [-d DURATION] "
 	      "[--stack SIZE] [--rounds R]\n"
+	      "       gsched compare sleep|syscall|netwait|cpu [-n N] [-d DURATION]\n"
 	      "\n"
 	      "With no arguments, print what this runtime would use on this machine.\n"
 	      "\n"
