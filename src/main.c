@@ -15,6 +15,7 @@
 
 #include "bench.h"
 #include "cli.h"
+#include "compare.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "0.1.0"
@@ -45,6 +46,7 @@ usage(FILE *f)
 	      "[options]\n"
 	      "       gsched bench WORKLOAD [-n N] [-p PROCS] [-d DURATION] "
 	      "[--stack SIZE] [--rounds R]\n"
+	      "       gsched compare sleep|syscall|netwait|cpu [-n N] [-d DURATION]\n"
 	      "\n"
 	      "With no arguments, print what this runtime would use on this machine.\n"
 	      "\n"
@@ -137,6 +139,8 @@ main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "bench") == 0)
 		return gs_bench_main(argc - 1, argv + 1);
+	if (strcmp(cmd, "compare") == 0) /* goroutines vs threads: compare.c */
+		return gs_compare_main(argc - 1, argv + 1);
 	if (gsf_cli_handles(cmd))
 		return gsf_cli_main(argc, argv);
 	if (cmd[0] == '-' && cmd[1] != '\0')
