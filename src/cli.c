@@ -342,3 +342,16 @@ gsf_cli_main(int argc, char **argv)
 	}
 	return rc;
 }
+
+/* The same checks and message shape for the visualizer's options (ui/tui.c). */
+bool
+gsf_parse_int(const char *s, long lo, long hi, int *out)
+{
+	return parse_int(s, lo, hi, out);
+}
+
+int
+gsf_usage_error(const char *msg)
+{
+	return uerr("%s%s", msg, "");
+}
