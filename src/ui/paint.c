@@ -3,14 +3,20 @@
  *
  * A row is painted as runs of cells that share an attribute, one
  * wattr_set + mvwaddnwstr per run: about as few curses calls as the frame
- * allows.  Curses itself compares the result with what the terminal shows
- * and sends only the difference, so an unchanged frame costs no output.
+ * allows.  Rows equal to what the last frame painted are left alone (stdscr
+ * still holds them), which spares curses comparing them again in doupdate;
+ * curses compares the rest with what the terminal shows and sends only the
+ * difference.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* wcwidth */
+#endif
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
 #include <stddef.h>
+#include <stdlib.h>
 #include <wchar.h>
 
 #include "ui/paint.h"
@@ -64,6 +70,52 @@ static const struct look looks[VA_NATTRS] = {
 static attr_t painted_attrs[VA_NATTRS];
 static short painted_pair[VA_NATTRS];
 
+/* The last frame painted, row by row, to skip unchanged rows; invalid after
+ * tui_paint_invalidate or a size change. */
+static vm_cell *last;
+static int last_w, last_h;
+static bool last_valid;
+
+void
+tui_paint_invalidate(void)
+{
+	last_valid = false;
+}
+
+static bool
+row_unchanged(const vm_cell *row, int y, int w)
+{
+	const vm_cell *old = last + (size_t)y * (size_t)last_w;
+
+	for (int x = 0; x < w; x++)
+		if (row[x].ch != old[x].ch || row[x].attr != old[x].attr)
+			return false;
+	return true;
+}
+
+/* Keep s as the last frame (or forget it if there is no memory). */
+static void
+remember(const vm_screen *s)
+{
+	size_t n = (size_t)s->width * (size_t)s->height;
+
+	if (s->width != last_w || s->height != last_h) {
+		vm_cell *c = realloc(last, (n ? n : 1) * sizeof *c);
+		if (c == NULL) {
+			last_valid = false;
+			return;
+		}
+		last = c;
+		last_w = s->width;
+		last_h = s->height;
+	}
+	for (size_t i = 0; i < n; i++) {
+		last[i].ch = s->cells[i].ch;
+		last[i].attr = s->cells[i].attr;
+	}
+	last_valid = true;
+}
+
 bool
 tui_paint_setup(bool mono, bool projector)
 {
@@ -92,6 +144,7 @@ tui_paint_setup(bool mono, bool projector)
 		}
 		painted_attrs[a] = at;
 	}
+	last_valid = false;
 	return color;
 }
 
@@ -117,11 +170,14 @@ tui_paint(const vm_screen *s)
 	wchar_t run[512];
 
 	getmaxyx(stdscr, rows, cols);
+	bool same_size = last_valid && s->width == last_w && s->height == last_h;
 	for (int y = 0; y < s->height && y < rows; y++) {
 		const vm_cell *row = s->cells + (size_t)y * (size_t)s->width;
 		int w = s->width < cols ? s->width : cols;
 		int x = 0;
 
+		if (same_size && row_unchanged(row, y, w))
+			continue;
 		while (x < w) {
 			int a = row[x].attr < VA_NATTRS ? row[x].attr : VA_NORMAL;
 			int n = 0;
@@ -141,4 +197,5 @@ tui_paint(const vm_screen *s)
 	}
 	wattr_set(stdscr, A_NORMAL, 0, NULL);
 	wnoutrefresh(stdscr);
+	remember(s);
 }

@@ -27,4 +27,8 @@ bool tui_paint_setup(bool mono, bool projector);
  * calls doupdate.  Cells outside the window are left out. */
 void tui_paint(const vm_screen *s);
 
+/* Forget the last frame: the next tui_paint draws every row.  After a
+ * resize, Ctrl-L, or anything else that may have changed stdscr. */
+void tui_paint_invalidate(void);
+
 #endif /* GSCHED_PAINT_H */

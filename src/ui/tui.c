@@ -105,7 +105,6 @@ tui_usage(FILE *f)
 }
 
 /* A usage error: fmt has one %s for a. */
-
 static int
 tui_uerr(const char *fmt, const char *a)
 {
@@ -682,8 +681,10 @@ tui_key(struct tui *t, int key, bool fkey)
 	int page = t->v.height > 6 ? t->v.height - 4 : 1;
 
 	t->dirty = true;
-	if (fkey && key == KEY_RESIZE)
-		return; /* tui_draw reads the new size */
+	if (fkey && key == KEY_RESIZE) {
+		tui_paint_invalidate(); /* tui_draw reads the new size */
+		return;
+	}
 	/* a message lasts until it expires or the next key, which may bring
 	 * its own */
 	t->v.status = NULL;
@@ -796,6 +797,7 @@ tui_key(struct tui *t, int key, bool fkey)
 		break;
 	case 12: /* Ctrl-L */
 		clearok(curscr, TRUE);
+		tui_paint_invalidate();
 		break;
 	case 27: /* Esc */
 		if (t->v.mode != VM_MAIN)
@@ -827,6 +829,7 @@ tui_suspend(struct tui *t)
 	if (ioctl(tty_out_fd, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
 		resizeterm(ws.ws_row, ws.ws_col);
 	clearok(curscr, TRUE);
+	tui_paint_invalidate();
 	t->dirty = true;
 }
 
@@ -846,6 +849,7 @@ tui_loop(struct tui *t)
 		if (sig_cont) {
 			sig_cont = 0;
 			clearok(curscr, TRUE);
+			tui_paint_invalidate();
 			t->dirty = true;
 		}
 		if (now >= t->next_tick_ns) {
