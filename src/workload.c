@@ -47,7 +47,7 @@ stopped(gsw_run *run)
 static int
 go(gsw_run *run, void (*fn)(void *), void *arg, const char *label)
 {
-	gs_attr a = {.label = label, .stack_size = 0};
+	gs_attr a = {.label = run->label ? run->label : label, .stack_size = 0};
 
 	gs_wg_add(&run->wg, 1);
 	int64_t id = gs_go_attr(fn, arg, &a);
@@ -218,8 +218,8 @@ netwait_spawn(gsw_run *run, int count)
 		}
 		/* both or neither: the writer's close is what ends the reader */
 		gs_wg_add(&run->wg, 2);
-		gs_attr ra = {.label = "netwait", .stack_size = 0};
-		gs_attr wa = {.label = "netwrite", .stack_size = 0};
+		gs_attr ra = {.label = run->label ? run->label : "netwait", .stack_size = 0};
+		gs_attr wa = {.label = run->label ? run->label : "netwrite", .stack_size = 0};
 		if (gs_go_attr(netread_g, np, &ra) < 0) {
 			gs_wg_add(&run->wg, -2);
 			gs_fd_close(sv[0]);

@@ -26,6 +26,8 @@ typedef struct gsw_run {
 	atomic_bool stop;
 	gs_waitgroup wg;
 	atomic_uint seed;
+	const char *label; /* NULL: each kind labels its goroutines; else this
+	                      label for all of them (not copied: must outlive the run) */
 } gsw_run;
 
 typedef struct gsw_workload {
