@@ -300,6 +300,8 @@ no_terminal(const char *why)
 
 /* ---- the UI state -------------------------------------------------------------- */
 
+enum { QUIT_KEY = 1, QUIT_RUNTIME = 2 };
+
 struct tui {
 	tui_opts o;
 	const tui_term *term;
@@ -319,7 +321,7 @@ struct tui {
 	bool step;              /* '.': feed one tick although paused */
 	bool dirty;             /* the screen needs rendering */
 	int procs;              /* GOMAXPROCS as last seen or set */
-	int quit;               /* 0 running; 1 quit by key */
+	int quit;               /* 0 running, QUIT_KEY, QUIT_RUNTIME */
 	int npbuf;              /* the '=' prompt's digits */
 	char pbuf[4];
 	char prompt[96];
@@ -446,6 +448,9 @@ tui_tick(struct tui *t, uint64_t now)
 		return;
 	t->step = false;
 	if ((err = gs_snapshot_take(t->snap)) != 0) {
+		/* the runtime is gone (gsf_session_end says why): nothing to show */
+		if (err == GS_ENOTRUN)
+			t->quit = QUIT_RUNTIME;
 		tui_status(t, true, "snapshot: %s", gs_strerror(err));
 		return;
 	}
@@ -698,7 +703,7 @@ tui_key(struct tui *t, int key, bool fkey)
 			open_mode(t, VM_HELP);
 			return;
 		case KEY_F(10):
-			t->quit = 1;
+			t->quit = QUIT_KEY;
 			return;
 		case KEY_BTAB:
 		case KEY_LEFT:
@@ -743,7 +748,7 @@ tui_key(struct tui *t, int key, bool fkey)
 	switch (key) {
 	case 'q':
 	case 3: /* Ctrl-C, should the terminal send it as a key */
-		t->quit = 1;
+		t->quit = QUIT_KEY;
 		break;
 	case '?':
 		open_mode(t, VM_HELP);
@@ -982,6 +987,9 @@ tui_run(const tui_opts *o, const tui_term *term)
 	delscreen(t.scr);
 	if (gsf_session_end(t.sess, err, sizeof err) != 0) {
 		fprintf(stderr, "gsched: %s\n", err);
+		status = 1;
+	} else if (t.quit == QUIT_RUNTIME) {
+		fprintf(stderr, "gsched: the runtime stopped under the visualizer\n");
 		status = 1;
 	}
 	tui_free(&t);
