@@ -29,6 +29,7 @@
 
 #include <errno.h>
 #include <langinfo.h>
+#include <limits.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -632,20 +633,22 @@ open_mode(struct tui *t, vm_mode mode)
 	}
 	if (mode == VM_GLIST)
 		t->gl_last_ns = 0; /* list them at the next tick */
+	if (mode == VM_LOG)
+		t->v.scroll = INT_MAX; /* the newest lines */
 }
 
-/* Scrolling in the list views; the view clamps what it shows. */
+/* Scrolling the help, the lists and the log, within what the view can show.
+ * The log follows its tail (a scroll past the end) until scrolled up. */
 static void
 scroll_by(struct tui *t, int d)
 {
-	int max = t->v.mode == VM_GLIST ? t->gl_total : t->v.mode == VM_LOG ? LOG_LINES
-	                                                                     : 500;
-	long s = (long)t->v.scroll + d;
+	int max = vm_scroll_max(t->model, &t->v);
+	long s = (long)(t->v.scroll < max ? t->v.scroll : max) + d;
 
-	if (s > max - 1)
-		s = max - 1;
 	if (s < 0)
 		s = 0;
+	if (s >= max)
+		s = t->v.mode == VM_LOG ? INT_MAX : max;
 	t->v.scroll = (int)s;
 }
 
