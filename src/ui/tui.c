@@ -289,7 +289,7 @@ no_terminal_reason(void)
 	if (!isatty(STDOUT_FILENO))
 		return "stdout is not a terminal";
 	if (term == NULL || *term == '\0')
-		return "TERM is not set";
+		return "TERM is not set or empty";
 	return NULL;
 }
 
