@@ -356,6 +356,7 @@ START_TEST(test_lesson_header)
 	ck_assert_int_eq(find_row(&o, "lesson: Syscalls and threads"), 0);
 	ck_assert_int_eq(find_row(&o, "time x0.25"), 0);
 	ck_assert_int_eq(find_row(&o, "2.5 Hz"), 0);
+	ck_assert_int_eq(find_row(&o, "n N next/prev step"), 29);
 	int y = find_row(&o, "Watch the threads");
 	ck_assert_int_gt(y, 0);
 	ck_assert_int_eq(cell(&o, find_col(&o, y, "Watch"), y)->attr, VA_CAPTION);
@@ -765,12 +766,12 @@ START_TEST(test_steal_marks)
 	ck_assert_int_gt(l, y2);
 	ck_assert_int_eq(cell(&o, find_col(&o, l, "P1 stole"), l)->attr, VA_STEAL);
 	/* The previous snapshot saw G102 run for 3.2 ms on P2. */
-	ck_assert_int_gt(find_row(&o, "G102 on P2 preempted by a signal"), 0);
+	ck_assert_int_gt(find_row(&o, "G102 on P2 preempted (signal)"), 0);
 	view_init(&v, 200, 60);
 	v.mode = VM_LOG;
 	draw(&o, m, &v);
-	ck_assert_int_gt(find_row(&o, "G102 on P2 preempted by a signal (asynchronous) (running "
-	    "for at least 3.2 ms)"), 0);
+	ck_assert_int_gt(find_row(&o, "G102 on P2 preempted (signal) after running at least 3.2 ms"),
+	    0);
 	view_init(&v, 120, 40);
 	ck_assert_int_gt(find_row(&o, "M2 handed P2 to M4"), 0);
 
@@ -823,7 +824,7 @@ START_TEST(test_sentences)
 	ck_assert_str_eq(b, "M9 created (a new thread) for P0");
 	e = ev(GS_EV_PREEMPT, 1, -1, 3, -1, 812, 0);
 	ck_assert(vm_event_sentence(&e, b, sizeof b));
-	ck_assert_str_eq(b, "G812 on P1 preempted at a yield point (cooperative)");
+	ck_assert_str_eq(b, "G812 on P1 preempted (yielded at a check)");
 	e = ev(GS_EV_GLOBAL_PUT, 0, -1, 3, -1, 0, 129);
 	ck_assert(vm_event_sentence(&e, b, sizeof b));
 	ck_assert_ptr_nonnull(strstr(b, "129 goroutines moved to the global queue"));
@@ -908,6 +909,8 @@ START_TEST(test_log_lines)
 		many[n++] = ev(GS_EV_STEAL, 1 + i % 3, 0, 1, -1, 0, 8);
 	for (int i = 0; i < 20; i++)
 		many[n++] = ev(GS_EV_EXIT, i % 2, -1, 0, -1, 3000 + i, 0);
+	for (int i = 0; i < 10; i++)
+		many[n++] = ev(GS_EV_PREEMPT, i % 4, -1, i % 4, -1, 4000 + i, 1);
 	ck_assert_int_eq(vm_model_tick(m, &f->s, many, n, 0, NULL, 0, 0), 0);
 	log_text(m, txt, sizeof txt);
 	ck_assert_ptr_nonnull(strstr(txt, "P0 spawned 512 goroutines (cpu)"));
@@ -925,6 +928,10 @@ START_TEST(test_log_lines)
 	view_init(&v, 200, 60);
 	draw(&o, m, &v);
 	ck_assert_int_gt(find_row(&o, "per tick: 300 runs, 100 parks"), 0);
+	ck_assert_ptr_nonnull(strstr(txt, "G4000 on P0 preempted (signal)"));
+	ck_assert_ptr_nonnull(strstr(txt, "G4001 on P1 preempted (signal)"));
+	ck_assert_ptr_null(strstr(txt, "G4002"));
+	ck_assert_ptr_nonnull(strstr(txt, "+ 8 more preemptions this tick"));
 
 	/* Mixed labels on several Ps. */
 	n = 0;

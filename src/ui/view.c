@@ -188,8 +188,8 @@ vm_event_sentence(const gs_event *e, char *buf, size_t size)
 			    "queued globally, M%lld parked", g, m, m);
 		break;
 	case GS_EV_PREEMPT:
-		snprintf(buf, size, "G%lld on P%d preempted %s", g, p,
-		    arg ? "by a signal (asynchronous)" : "at a yield point (cooperative)");
+		snprintf(buf, size, "G%lld on P%d preempted (%s)", g, p,
+		    arg ? "signal" : "yielded at a check");
 		break;
 	case GS_EV_NETPOLL_WAKE:
 		snprintf(buf, size, "the netpoller woke %lld %s", arg,
@@ -618,7 +618,7 @@ preempt_detail(const vm_model *m, const gs_event *e, char *buf, size_t size)
 	char d[32];
 	size_t n = strlen(buf);
 	vm__fmt_dur(m->prev_slice[e->p], d, sizeof d);
-	snprintf(buf + n, size - n, " (running for at least %s)", d);
+	snprintf(buf + n, size - n, " after running at least %s", d);
 }
 
 static const char *
@@ -741,7 +741,8 @@ log_events(vm_model *m, const gs_event *ev, int nev, uint64_t now)
 		}
 		if (!listable(e))
 			continue;
-		if (listed[k] >= VM_LOG_PER_KIND) {
+		/* Preemptions are routine with CPU-bound goroutines: fewer lines. */
+		if (listed[k] >= (k == GS_EV_PREEMPT ? VM_LOG_PREEMPTS : VM_LOG_PER_KIND)) {
 			extra[k]++;
 			extra_arg[k] += e->arg;
 			continue;

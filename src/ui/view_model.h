@@ -18,6 +18,8 @@
 /* Listable events of one kind written out one by one per tick; the rest of
  * that kind are summarised in one line ("+ 57 more steals this tick"). */
 #define VM_LOG_PER_KIND 4
+/* ... but only this many preemptions (CPU-bound goroutines make them every 10 ms). */
+#define VM_LOG_PREEMPTS 2
 /* An M made less than this long before the snapshot counts as "new". */
 #define VM_NEW_M_NS 2000000000ull
 /* The model logs lost events at most once per this many ticks. */

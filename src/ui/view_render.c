@@ -1030,6 +1030,13 @@ static const struct key main_keys[] = {
 	{"l", "log"}, {"p m", "detail"},
 };
 
+/* In a lesson, n/N step the lesson (so they do not spawn network waiters). */
+static const struct key lesson_keys[] = {
+	{"?", "help"}, {"q", "quit"}, {"n N", "next/prev step"}, {"space", "pause"},
+	{"w", "world"}, {"+/-", "procs"}, {"c s b", "spawn"}, {"[ ]", "speed"},
+	{"g", "goroutines"}, {"l", "log"}, {"p m", "detail"},
+};
+
 static void
 render_main(rc *r)
 {
@@ -1039,7 +1046,10 @@ render_main(rc *r)
 	int w = r->w, h = r->h;
 
 	title_bar(r, NULL);
-	footer(r, main_keys, (int)(sizeof main_keys / sizeof main_keys[0]));
+	if (v->lesson)
+		footer(r, lesson_keys, (int)(sizeof lesson_keys / sizeof lesson_keys[0]));
+	else
+		footer(r, main_keys, (int)(sizeof main_keys / sizeof main_keys[0]));
 	if (!m->have_snap) {
 		text(r, 1, 2, w, VA_DIM, "waiting for the first snapshot...");
 		return;
@@ -1153,6 +1163,8 @@ render_main(rc *r)
 		y++;
 	}
 	int n = m->log_len < log_rows ? m->log_len : log_rows;
+	if (v->projector && n > 5)
+		n = 5; /* a few lines, large type on a wall */
 	for (int i = 0; i < n; i++)
 		log_row(r, y + log_rows - n + i, 0, gx - 1, vm__log_line(m, m->log_len - n + i));
 	if (m->log_len == 0)
@@ -1210,6 +1222,16 @@ static const struct key help_lines[] = {
 	{"M sysmon", "the sysmon thread (retakes Ps, preempts long runners)"},
 	{"I idle", "parked, reusable; new: made in the last 2 s"},
 	{"+ 1930 idle Ms", "Ms that did not fit, by state"},
+	{"+5 more Ps", "Ps that did not fit in the small grid"},
+	{"", ""},
+	{"", "Event log"},
+	{"12.3", "seconds since the view started, then what happened"},
+	{"one by one", "steals, hand-offs, retakes, preemptions, new threads, GOMAXPROCS"},
+	{"", "changes and full local queues; at most 4 of a kind per tick (2 preemptions),"},
+	{"", "then + N more"},
+	{"per tick", "spawns and exits are summed per tick; runs, parks, readies, timers,"},
+	{"", "system calls and netpoller wake-ups only in the header's per-tick line"},
+	{"events lost", "the event rings overflowed; the counters in the header stay exact"},
 	{"", ""},
 	{"", "Graphs"},
 	{"threads", "history of the thread count, busy threads, runnable goroutines"},
