@@ -64,8 +64,10 @@ count_label(const char *label)
 START_TEST(test_batch_lifecycle)
 {
 	gsf_session *s = start(2, false);
-	gsf_batch b = {.kind = "sleep", .count = 30, .life_ns = 300 * 1000000LL,
-	               .label = "mybatch"};
+	/* Long enough that the batch is surely still alive when all 30 are seen
+	 * (sanitizer builds start goroutines slowly). */
+	gsf_batch b = {.kind = "sleep", .count = 30,
+	               .life_ns = (TU_SANITIZED ? 3000 : 500) * 1000000LL, .label = "mybatch"};
 	int waited = 0;
 
 	ck_assert_int_eq(gsf_session_spawn(s, &b), 0);
