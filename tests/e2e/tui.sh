@@ -88,8 +88,8 @@ t_main_view() {
 		e2e_wait_row 2 '^GOMAXPROCS [0-9]+  CPUs [0-9]+  threads [0-9]+ \(busy [0-9]+: run'
 	e2e_check "main: the Ps section and a row per P" \
 		e2e_wait_re '^(─|-) Ps (─|-)+ running'
-	e2e_check "main: P rows 'P0 R run' / 'P0 I idle' / 'P0 S sys'" \
-		e2e_wait_re '^P0 (R run|I idle|S sys|G gc) '
+	e2e_check "main: P rows ('P0 R run', 'P0 I idle', 'P0 S sys')" \
+		e2e_wait_re '^P0 (R run|I idle|S sys|T stop) '
 	e2e_check "main: the Ms (threads) section" \
 		e2e_wait_re '^(─|-) Ms \(threads\): [0-9]+ '
 	e2e_check "main: M rows ('M0 M sysmon', running, idle, ...)" \
@@ -113,11 +113,35 @@ t_plus() {
 	e2e_keys +
 	e2e_check "plus: + makes the header say GOMAXPROCS 3" \
 		e2e_wait_row 2 '^GOMAXPROCS 3  '
-	e2e_check "plus: + adds a P2 row" e2e_wait_re '^P2 [RSIG] '
+	e2e_check "plus: + adds a P2 row" e2e_wait_re '^P2 (R run|I idle|S sys) '
 	e2e_check "plus: the event log says 'GOMAXPROCS 2 -> 3'" \
 		e2e_log_has 'GOMAXPROCS 2 -> 3'
+	e2e_keys = 4
+	e2e_check "plus: = opens the prompt 'GOMAXPROCS (1-256, Enter sets, Esc cancels): 4_'" \
+		e2e_wait_row 40 '^GOMAXPROCS \(1-256, Enter sets, Esc cancels\): 4_'
+	e2e_keys Enter
+	e2e_check "plus: Enter sets it: GOMAXPROCS 4 and a P3 row" p4
+	e2e_keys -
+	e2e_check "plus: - lowers it: GOMAXPROCS 3, the P3 row gone" p3
+	e2e_keys = Escape
+	e2e_check "plus: = then Esc: the prompt closes, GOMAXPROCS stays 3" p3_no_prompt
+	e2e_keys = 0 Enter
+	e2e_check "plus: = 0 Enter: 'GOMAXPROCS: '0' is not a number from 1 to 256'" \
+		e2e_wait_re "GOMAXPROCS: '0' is not a number from 1 to 256"
 	e2e_keys q
 	e2e_check "plus: q exits 0" exit_is 0
+}
+
+p4() {
+	e2e_wait_row 2 '^GOMAXPROCS 4  ' && e2e_wait_re '^P3 (R run|I idle|S sys) '
+}
+
+p3() {
+	e2e_wait_row 2 '^GOMAXPROCS 3  ' && e2e_wait_gone '^P3 '
+}
+
+p3_no_prompt() {
+	e2e_wait_gone 'Enter sets, Esc cancels' && e2e_row_re 2 '^GOMAXPROCS 3  '
 }
 
 p2_start() {
@@ -143,6 +167,7 @@ t_syscall_threads() {
 		sleep 0.1
 	done
 	total0=$(threads_total)
+	g0=$(goroutines)
 	hi=$((base + 16))
 	lo=$((base + 4))
 	e2e_keys B
@@ -153,10 +178,20 @@ t_syscall_threads() {
 		e2e_poll 20 sys_at_least "$hi" || return
 	e2e_check "threads: the total rises with them (from $total0)" \
 		total_above "$total0"
-	e2e_check "threads: 'sys' threads fall back to <= $lo when the batch ends" \
-		e2e_poll 30 sys_at_most "$lo"
+	e2e_check "threads: 'sys' threads fall back to <= $lo when the batch ends (goroutines back to <= $((g0 + 10)))" \
+		e2e_poll 30 batch_over "$lo" $((g0 + 10))
 	e2e_keys q
 	e2e_check "threads: q exits 0" exit_is 0
+}
+
+# batch_over SYS G: at most SYS threads in a system call, at most G goroutines.
+batch_over() {
+	sys_at_most "$1" && g=$(goroutines) && [ -n "$g" ] && [ "$g" -le "$2" ]
+}
+
+# goroutines: the header's goroutine count ("goroutines N: ...").
+goroutines() {
+	sed -n 's/^goroutines \([0-9]*\): .*/\1/p' "$D/screen" | head -n 1
 }
 
 total_above() {
@@ -269,7 +304,7 @@ t_tstp() {
 	e2e_check "SIGTSTP: main view up" e2e_wait_main || return
 	kill -TSTP "$e2e_pid"
 	e2e_check "SIGTSTP: the job stops and the shell's prompt is back" \
-		e2e_wait_re 'Stopped' || return
+		e2e_poll "$E2E_WAIT" job_stopped 1 || return
 	e2e_check "SIGTSTP: while stopped, the window's modes are the shell's" \
 		e2e_modes_same
 	stty_now stopped
@@ -283,12 +318,21 @@ t_tstp() {
 	e2e_check "SIGTSTP: and the ticks run on" \
 		e2e_poll "$E2E_WAIT" tick_above "${t0:-999999999}"
 	e2e_keys C-z
-	e2e_check "Ctrl-Z: the job stops" e2e_wait_re 'Stopped' || return
+	e2e_check "Ctrl-Z: the job stops" e2e_poll "$E2E_WAIT" job_stopped 2 || return
 	e2e_type fg
 	e2e_check "Ctrl-Z: fg redraws the screen" e2e_wait_main || return
 	e2e_keys q
 	e2e_finish
 	ends_clean "SIGTSTP, fg, q" 0
+}
+
+# job_stopped N: gsched is stopped (state T) and the shell has said so for
+# the Nth time and shows its prompt, so what is typed next goes to the shell.
+job_stopped() {
+	[ "$(sed 's/^.*) \([A-Za-z]\).*/\1/' "/proc/$e2e_pid/stat" 2>/dev/null)" = T ] &&
+		e2e_screen &&
+		[ "$(grep -c 'Stopped' "$D/screen")" -ge "$1" ] &&
+		[ "$(grep -v '^ *$' "$D/screen" | tail -n 1)" = '$' ]
 }
 
 # stty_now NAME: type, at the shell's prompt, stty -g >$D/NAME.
@@ -390,6 +434,7 @@ t_world() {
 	e2e_keys w
 	e2e_check "world: w shows WORLD STOPPED in the title" \
 		e2e_wait_row 1 ' WORLD STOPPED ' || return
+	e2e_check "world: the P rows say 'T stop'" world_ps_stopped
 	e2e_keys +
 	e2e_check "world: + is refused: 'GOMAXPROCS cannot change while the world is stopped (w starts it)'" \
 		e2e_wait_re 'GOMAXPROCS cannot change while the world is stopped \(w starts it\)'
@@ -404,6 +449,10 @@ t_world() {
 		'world started again'
 	e2e_keys q
 	e2e_check "world: q exits 0" exit_is 0
+}
+
+world_ps_stopped() {
+	e2e_wait_re '^P0 T stop ' && e2e_wait_re '^P1 T stop '
 }
 
 # ---- 12. --ascii, NO_COLOR, --no-color -------------------------------------------------
