@@ -80,6 +80,8 @@ e2e_begin() {
 	tm new-session -d -s e2e -x "${1:-120}" -y "${2:-40}" \
 		"env PS1='\$ ' HISTFILE= ${E2E_LOCALE:+LC_ALL=$E2E_LOCALE} bash --norc --noprofile -i" ||
 		return 1
+	# tmux leaves its socket behind when the server is killed
+	E2E_SOCKPATH=$(tm display-message -p '#{socket_path}')
 	e2e_wait_re '^\$' || return 1
 }
 
@@ -88,6 +90,8 @@ e2e_begin() {
 e2e_end() {
 	[ -n "${E2E_SOCK:-}" ] || return 0
 	tm kill-server 2>/dev/null
+	[ -S "${E2E_SOCKPATH:-}" ] && rm -f "$E2E_SOCKPATH"
+	E2E_SOCKPATH=
 	if [ -n "${e2e_pid:-}" ] && kill -0 "$e2e_pid" 2>/dev/null; then
 		e2e_poll 5 e2e_pid_gone || kill -KILL "$e2e_pid" 2>/dev/null
 	fi

@@ -212,8 +212,10 @@ t_help() {
 	e2e_wait_row 2 '^(─|-) Keys (─|-)'
 	e2e_keys ?
 	e2e_check "help: ? closes it too" e2e_wait_main
-	e2e_keys q
-	e2e_check "help: q exits 0" exit_is 0
+	e2e_keys F1
+	e2e_check "help: F1 opens it" e2e_wait_row 2 '^(─|-) Keys (─|-)'
+	e2e_keys F10
+	ends_clean "help: F10 quits from the help" 0
 }
 
 help_lists_keys() {
@@ -319,8 +321,11 @@ t_tstp() {
 		e2e_poll "$E2E_WAIT" tick_above "${t0:-999999999}"
 	e2e_keys C-z
 	e2e_check "Ctrl-Z: the job stops" e2e_poll "$E2E_WAIT" job_stopped 2 || return
+	# resized while stopped: fg must lay out for the new size
+	tm resize-window -t e2e -x 100 -y 30
 	e2e_type fg
-	e2e_check "Ctrl-Z: fg redraws the screen" e2e_wait_main || return
+	e2e_check "Ctrl-Z, resize to 100x30, fg: redrawn at the new size (footer on row 30)" \
+		e2e_poll "$E2E_WAIT" main_at 30 || return
 	e2e_keys q
 	e2e_finish
 	ends_clean "SIGTSTP, fg, q" 0
@@ -333,6 +338,11 @@ job_stopped() {
 		e2e_screen &&
 		[ "$(grep -c 'Stopped' "$D/screen")" -ge "$1" ] &&
 		[ "$(grep -v '^ *$' "$D/screen" | tail -n 1)" = '$' ]
+}
+
+# main_at ROWS: the main view with its footer on row ROWS.
+main_at() {
+	e2e_is_main && e2e_row "$1" | grep -q '^? help  q quit'
 }
 
 # stty_now NAME: type, at the shell's prompt, stty -g >$D/NAME.
