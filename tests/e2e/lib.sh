@@ -50,10 +50,14 @@ e2e_init() {
 		exit 99
 	fi
 	# A UTF-8 locale, so the line-drawing path is the one tested (and
-	# --ascii has something to turn off); glibc always has C.UTF-8.
-	E2E_LOCALE=
+	# --ascii has something to turn off); glibc always has C.UTF-8.  Without
+	# one, C (gsched then draws in ASCII).  Either way the shell's messages
+	# ("Stopped") are not translated.
+	E2E_LOCALE=C
+	E2E_UTF8=
 	if locale -a 2>/dev/null | grep -Eqi '^c\.utf-?8$'; then
 		E2E_LOCALE=C.UTF-8
+		E2E_UTF8=yes
 	fi
 	E2E_DIR=$(mktemp -d "${TMPDIR:-/tmp}/gsched-e2e.XXXXXX") || exit 99
 	trap 'e2e_end; rm -rf "$E2E_DIR"' EXIT
@@ -78,7 +82,7 @@ e2e_begin() {
 	# Neither the user's rc files nor history; the locale is exported into
 	# the window's environment.
 	tm new-session -d -s e2e -x "${1:-120}" -y "${2:-40}" \
-		"env PS1='\$ ' HISTFILE= ${E2E_LOCALE:+LC_ALL=$E2E_LOCALE} bash --norc --noprofile -i" ||
+		"env PS1='\$ ' HISTFILE= LC_ALL=$E2E_LOCALE bash --norc --noprofile -i" ||
 		return 1
 	# tmux leaves its socket behind when the server is killed
 	E2E_SOCKPATH=$(tm display-message -p '#{socket_path}')
@@ -347,7 +351,8 @@ e2e_log_first_is_not() {
 # The log gains dozens of lines a second and keeps the last thousand, so it is
 # read frozen: pause (space), open it (l), and page up from its end (PgUp)
 # until each RE is found or its first line is reached; then back to the main
-# view, running.  The lines read are left in $D/log.
+# view, running (the view must be running when it is called).  The lines read
+# are left in $D/log.
 e2e_log_has() {
 	: >"$D/log"
 	e2e_keys Space

@@ -298,6 +298,14 @@ t_signal() {
 	ends_clean "SIG$1" "$2"
 }
 
+# The Ctrl-C key: the terminal sends SIGINT (gsched leaves ISIG on), and gsched
+# exits 0 as for q.
+t_ctrl_c() {
+	start Ctrl-C || return
+	e2e_keys C-c
+	ends_clean "Ctrl-C key" 0
+}
+
 # Ctrl-Z (SIGTSTP by kill, then the key): the terminal is the shell's while
 # stopped, fg brings the screen back, q still exits 0.
 t_tstp() {
@@ -492,7 +500,7 @@ has_colour() {
 }
 
 t_ascii_colour() {
-	if [ -n "$E2E_LOCALE" ]; then
+	if [ -n "$E2E_UTF8" ]; then
 		start utf8 || return
 		e2e_check "utf8: in a UTF-8 locale the screen has line drawing (bytes >= 0x80)" \
 			e2e_wait_re '─'
@@ -562,7 +570,7 @@ t_views() {
 # ---- run them ------------------------------------------------------------------------
 
 for t in t_main_view t_plus t_syscall_threads t_help t_pause t_small t_quit \
-	"t_signal TERM 143" "t_signal HUP 129" "t_signal INT 0" t_tstp \
+	"t_signal TERM 143" "t_signal HUP 129" "t_signal INT 0" t_ctrl_c t_tstp \
 	t_no_terminal t_winch_storm t_world t_ascii_colour t_views; do
 	# E2E_ONLY="t_help t_world": run only those (by function name)
 	case " ${E2E_ONLY:-${t%% *}} " in
