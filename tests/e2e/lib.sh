@@ -14,7 +14,7 @@
 # be loaded): E2E_WAIT seconds, default 15.
 #
 # Results are TAP-like lines: "ok N - what" or "not ok N - what" followed by
-# the last captured screen, each line prefixed with "# ".
+# what was wrong and the last captured screen, each line prefixed with "# |".
 
 E2E_WAIT=${E2E_WAIT:-15}
 e2e_n=0      # checks so far
@@ -112,6 +112,7 @@ e2e_q() {
 
 # e2e_run [VAR=value...] [--] ARGS...: type the line that runs gsched with ARGS
 # (and the environment VARs) in the window's shell, and wait for its pid.  The
+# window's modes as tmux sees them go to $D/modes first (e2e_modes_same); the
 # line sources $D/start, which saves the terminal modes in $D/before and
 # gsched's pid in $D/pid (sh execs env execs the libtool wrapper execs the
 # program: one pid, a direct child of the shell, so job control sees it), then
