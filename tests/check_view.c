@@ -825,9 +825,17 @@ START_TEST(test_sentences)
 	e = ev(GS_EV_PREEMPT, 1, -1, 3, -1, 812, 0);
 	ck_assert(vm_event_sentence(&e, b, sizeof b));
 	ck_assert_str_eq(b, "G812 on P1 preempted (yielded at a check)");
-	e = ev(GS_EV_GLOBAL_PUT, 0, -1, 3, -1, 0, 129);
+	e = ev(GS_EV_GLOBAL_PUT, 0, -1, 3, GS_GPUT_OVERFLOW, 0, 129);
 	ck_assert(vm_event_sentence(&e, b, sizeof b));
 	ck_assert_ptr_nonnull(strstr(b, "129 goroutines moved to the global queue"));
+	/* Only an overflow is listed: yields and injections are routine. */
+	e = ev(GS_EV_GLOBAL_PUT, 0, -1, 3, GS_GPUT_YIELD, 77, 1);
+	ck_assert(!vm_event_sentence(&e, b, sizeof b));
+	ck_assert_str_eq(b, "G77 yielded on P0: put on the global queue");
+	e = ev(GS_EV_GLOBAL_PUT, -1, -1, 3, GS_GPUT_INJECT, 0, 2);
+	ck_assert(!vm_event_sentence(&e, b, sizeof b));
+	ck_assert_ptr_null(strstr(b, "P-1"));
+	ck_assert_ptr_null(strstr(b, "full"));
 	e = ev(GS_EV_PARK, 0, -1, 3, -1, 812, GS_WAIT_SLEEP);
 	ck_assert(!vm_event_sentence(&e, b, sizeof b));
 	ck_assert_ptr_nonnull(strstr(b, "G812 parked on P0 ("));

@@ -47,7 +47,7 @@
 
 #define NP        64
 #define NM        2000
-#define RUNQ      64
+#define RUNQ      256
 #define FRAMES    300
 #define ROWS      60
 #define COLS      200

@@ -63,7 +63,7 @@
 #define LOG_LINES       1000
 #define BATCH_LIFE_NS   10000000000LL /* spawned batches come and go */
 #define SNAP_MAX_M      0          /* gs_snapshot_new: its default (256) */
-#define SNAP_RUNQ       64
+#define SNAP_RUNQ       256        /* the whole queue: its kinds are counted exactly */
 
 /* ---- options --------------------------------------------------------------- */
 

@@ -104,7 +104,7 @@ listable(const gs_event *e)
 	case GS_EV_PROCRESIZE:
 		return true;
 	case GS_EV_GLOBAL_PUT:
-		return e->arg > 1;
+		return e->m2 == GS_GPUT_OVERFLOW;
 	default:
 		return false;
 	}
@@ -203,13 +203,18 @@ vm_event_sentence(const gs_event *e, char *buf, size_t size)
 		snprintf(buf, size, "GOMAXPROCS %d -> %d (world stopped %s)", p2, p, d);
 		break;
 	case GS_EV_GLOBAL_PUT:
-		if (arg > 1) {
+		if (e->m2 == GS_GPUT_OVERFLOW)
 			snprintf(buf, size,
 			    "P%d's local queue was full: %lld goroutines moved to the global queue",
 			    p, arg);
-			} else {
-			snprintf(buf, size, "P%d put G%lld on the global queue", p, g);
-		}
+		else if (e->m2 == GS_GPUT_YIELD)
+			snprintf(buf, size, "G%lld yielded on P%d: put on the global queue", g, p);
+		else if (p < 0)
+			snprintf(buf, size, "%lld %s woken with no P at hand: put on the global "
+			    "queue", arg, plural(arg, "goroutine", "goroutines"));
+		else
+			snprintf(buf, size, "%lld woken %s put on the global queue for idle Ps",
+			    arg, plural(arg, "goroutine", "goroutines"));
 		break;
 	case GS_EV_GLOBAL_GET:
 		snprintf(buf, size, "P%d took %lld %s from the global queue", p, arg,

@@ -1176,7 +1176,7 @@ render_main(rc *r)
 /* ---- help ---------------------------------------------------------------------------- */
 
 static const struct key help_lines[] = {
-	{"", "Keys"},
+	{NULL, "Keys"}, /* a section */
 	{"? F1", "this help (Esc or ? closes it)"},
 	{"q F10 Ctrl-C", "quit"},
 	{"space", "pause the view (the scheduler keeps running)"},
@@ -1196,12 +1196,12 @@ static const struct key help_lines[] = {
 	{"Esc", "close an overlay"},
 	{"n N", "in a lesson: next / previous step (also PgDn / PgUp)"},
 	{"", ""},
-	{"", "Header"},
+	{NULL, "Header"}, /* a section */
 	{"threads", "Ms that exist; Go never ends idle threads, so watch busy"},
 	{"busy", "run: running Go code, spin: looking for work, sys: in a system call"},
 	{"+3 (120)", "this tick (and in total)"},
 	{"", ""},
-	{"", "Ps (processors)"},
+	{NULL, "Ps (processors)"}, /* a section */
 	{"R run", "running a goroutine; I idle; S sys (its M is in a system call);"},
 	{"", "T stopped (world stopped); D dead"},
 	{"G812 cpu 3.2 ms", "the running goroutine, its label, how long its slice has run"},
@@ -1214,7 +1214,7 @@ static const struct key help_lines[] = {
 	{"preempt", "a goroutine on it was preempted this tick"},
 	{"< > H !", "the same marks in the small grid (steal, stolen, hand-off, preempt)"},
 	{"", ""},
-	{"", "Ms (threads)"},
+	{NULL, "Ms (threads)"}, /* a section */
 	{"R running", "running a goroutine on its P; K sched: in the scheduler with a P"},
 	{"S spinning", "holding a P, looking for work to steal"},
 	{"B syscall", "in a system call; noP: its P was taken (retake) or left"},
@@ -1224,7 +1224,7 @@ static const struct key help_lines[] = {
 	{"+ 1930 idle Ms", "Ms that did not fit, by state"},
 	{"+5 more Ps", "Ps that did not fit in the small grid"},
 	{"", ""},
-	{"", "Event log"},
+	{NULL, "Event log"}, /* a section */
 	{"12.3", "seconds since the view started, then what happened"},
 	{"one by one", "steals, hand-offs, retakes, preemptions, new threads, GOMAXPROCS"},
 	{"", "changes and full local queues; at most 4 of a kind per tick (2 preemptions),"},
@@ -1233,7 +1233,7 @@ static const struct key help_lines[] = {
 	{"", "system calls and netpoller wake-ups only in the header's per-tick line"},
 	{"events lost", "the event rings overflowed; the counters in the header stay exact"},
 	{"", ""},
-	{"", "Graphs"},
+	{NULL, "Graphs"}, /* a section */
 	{"threads", "history of the thread count, busy threads, runnable goroutines"},
 	{"steals/tick", "and steals per tick; each column is the maximum of its time span"},
 };
@@ -1260,7 +1260,7 @@ render_help(rc *r)
 	for (int i = 0; i < rows && scroll + i < NHELP; i++) {
 		const struct key *k = &help_lines[scroll + i];
 		int y = 1 + i;
-		if (k->key[0] == '\0' && k->what[0] != '\0') {
+		if (k->key == NULL) { /* a section; an empty key continues a line */
 			section(r, y, 0, r->w, k->what);
 			continue;
 		}
