@@ -30,6 +30,10 @@ typedef struct gsf_batch {
 	int count;          /* > 0 */
 	int64_t life_ns;    /* they stop after this long; 0: at session end */
 	const char *label;  /* NULL: the kind's own label */
+	int64_t iters;      /* per goroutine, in the kind's unit (workload.h's
+	                       gsw_run.iters); 0: no limit.  A batch whose
+	                       goroutines all end on their own is finished.
+	                       (Added by the lesson player.) */
 } gsf_batch;
 
 /*
