@@ -29,6 +29,28 @@
 
 #define MS(x) ((int64_t)(x)*1000000)
 
+/* Every goroutine (or thread) of a run is counted in its wait group and in
+ * live, which gsw_live reads without blocking. */
+static void
+run_add(gsw_run *run, int n)
+{
+	atomic_fetch_add(&run->live, n);
+	gs_wg_add(&run->wg, n);
+}
+
+static void
+run_done(gsw_run *run)
+{
+	gs_wg_done(&run->wg);
+	atomic_fetch_sub(&run->live, 1);
+}
+
+int
+gsw_live(gsw_run *run)
+{
+	return atomic_load(&run->live);
+}
+
 /* A small per-goroutine PRNG seeded from the run. */
 static uint32_t
 rnd_seed(gsw_run *run)
@@ -65,12 +87,12 @@ iter_done(gsw_run *run, int64_t *n)
 static int
 go(gsw_run *run, void (*fn)(void *), void *arg, const char *label)
 {
-	gs_attr a = {.label = label, .stack_size = 0};
+	gs_attr a = {.label = run->label ? run->label : label, .stack_size = 0};
 
-	gs_wg_add(&run->wg, 1);
+	run_add(run, 1);
 	int64_t id = gs_go_attr(fn, arg, &a);
 	if (id < 0) {
-		gs_wg_done(&run->wg);
+		run_done(run);
 		return (int)id;
 	}
 	return 0;
@@ -103,7 +125,7 @@ cpu_g(void *arg)
 			break;
 		gs_preempt_check();
 	}
-	gs_wg_done(&run->wg);
+	run_done(run);
 }
 
 /* ---- loop: a call-free loop with no preemption point --------------------------- */
@@ -128,7 +150,7 @@ loop_g(void *arg)
 	}
 	volatile uint64_t sink = x;
 	(void)sink;
-	gs_wg_done(&run->wg);
+	run_done(run);
 }
 
 static int
@@ -172,7 +194,7 @@ sleep_g(void *arg)
 		if (iter_done(run, &n))
 			break;
 	}
-	gs_wg_done(&run->wg);
+	run_done(run);
 }
 
 static int
@@ -202,7 +224,7 @@ syscall_g(void *arg)
 			break;
 		gs_sleep(MS(1) + (int64_t)(rnd(&s) % 10000) * 1000);     /* 1-11 ms */
 	}
-	gs_wg_done(&run->wg);
+	run_done(run);
 }
 
 static int
@@ -235,7 +257,7 @@ netread_g(void *arg)
 			break; /* EOF: the writer stopped */
 	}
 	gs_fd_close(np->rfd);
-	gs_wg_done(&np->run->wg);
+	run_done(np->run);
 	free(np);
 }
 
@@ -257,7 +279,7 @@ netwrite_g(void *arg)
 	}
 	/* closing our end gives the reader EOF; it frees np */
 	gs_fd_close(np->wfd);
-	gs_wg_done(&run->wg);
+	run_done(run);
 }
 
 static int
@@ -286,11 +308,11 @@ netwait_spawn(gsw_run *run, int count)
 			return rc;
 		}
 		/* both or neither: the writer's close is what ends the reader */
-		gs_wg_add(&run->wg, 2);
-		gs_attr ra = {.label = "netwait", .stack_size = 0};
-		gs_attr wa = {.label = "netwrite", .stack_size = 0};
+		run_add(run, 2);
+		gs_attr ra = {.label = run->label ? run->label : "netwait", .stack_size = 0};
+		gs_attr wa = {.label = run->label ? run->label : "netwrite", .stack_size = 0};
 		if (gs_go_attr(netread_g, np, &ra) < 0) {
-			gs_wg_add(&run->wg, -2);
+			run_add(run, -2);
 			gs_fd_close(sv[0]);
 			gs_fd_close(sv[1]);
 			free(np);
@@ -298,7 +320,7 @@ netwait_spawn(gsw_run *run, int count)
 		}
 		if (gs_go_attr(netwrite_g, np, &wa) < 0) {
 			/* the reader ends (and frees np) when we close the writing end */
-			gs_wg_add(&run->wg, -1);
+			run_add(run, -1);
 			gs_fd_close(sv[1]);
 			return GS_ENOMEM;
 		}
@@ -422,7 +444,7 @@ http_handler_g(void *arg)
 
 	http_serve(h, c->fd);
 	free(c);
-	gs_wg_done(&h->run->wg);
+	run_done(h->run);
 	httpsrv_unref(h);
 }
 
@@ -434,7 +456,7 @@ http_worker_g(void *arg)
 
 	while (gs_chan_recv(h->ch, &fd) == 1)
 		http_serve(h, fd);
-	gs_wg_done(&h->run->wg);
+	run_done(h->run);
 	httpsrv_unref(h);
 }
 
@@ -465,9 +487,9 @@ httpd_g(void *arg)
 		c->h = h;
 		c->fd = fd;
 		atomic_fetch_add(&h->refs, 1);
-		gs_wg_add(&run->wg, 1);
+		run_add(run, 1);
 		if (gs_go_attr(http_handler_g, c, &a) < 0) {
-			gs_wg_done(&run->wg);
+			run_done(run);
 			atomic_fetch_sub(&h->refs, 1);
 			gs_fd_close(fd);
 			free(c);
@@ -475,7 +497,7 @@ httpd_g(void *arg)
 	}
 	if (h->mode == HTTP_POOLED)
 		gs_chan_close(h->ch);
-	gs_wg_done(&run->wg);
+	run_done(run);
 	httpsrv_unref(h);
 }
 
@@ -521,7 +543,7 @@ http_client_g(void *arg)
 	}
 	if (atomic_fetch_sub(&h->clients, 1) == 1)
 		gs_fd_close(h->lfd); /* the last client: the accept loop ends */
-	gs_wg_done(&run->wg);
+	run_done(run);
 	httpsrv_unref(h);
 }
 
@@ -671,7 +693,7 @@ reaper_g(void *arg)
 			break;
 	gs_fd_close(ts->rfd);
 	close(ts->wfd);
-	gs_wg_done(&ts->run->wg);
+	run_done(ts->run);
 	free(ts);
 }
 
@@ -867,7 +889,7 @@ ramp_g(void *arg)
 				  : netwait_spawn(run, 2);
 	}
 	r->err = rc;
-	gs_wg_done(&run->wg);
+	run_done(run);
 }
 
 int

@@ -45,6 +45,9 @@ typedef struct gsw_run {
 	 * client; thread, 20 ms sleeps. */
 	int64_t iters;
 	int64_t deadline;     /* gs_nanotime() at which every goroutine ends */
+	atomic_int live;      /* goroutines (and threads) not yet ended */
+	const char *label; /* NULL: each kind labels its goroutines; else this
+	                      label for all of them (not copied: must outlive the run) */
 } gsw_run;
 
 /* Counters every workload of the process adds to (any thread reads them). */
@@ -77,6 +80,9 @@ void gsw_list(FILE *f);
 void gsw_run_init(gsw_run *run);
 /* Set run's limits: iters per goroutine, and a lifetime from now (0: none). */
 void gsw_run_limit(gsw_run *run, int64_t iters, int64_t life_ns);
+/* Goroutines (and threads) of the run that have not ended: 0 once a limited
+ * run has finished on its own.  Any thread. */
+int gsw_live(gsw_run *run);
 /* True if w needs a limit (iterations or a lifetime) to end on its own. */
 bool gsw_needs_limit(const gsw_workload *w);
 /* Raise the soft RLIMIT_NOFILE to at least need (up to the hard limit):

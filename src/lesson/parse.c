@@ -520,7 +520,6 @@ cmd_spawn(parser *p, const tok *kw)
 	const gsw_workload *w = gsw_find(s->kind);
 	if (w == NULL)
 		goto badkind;
-	snprintf(s->label, sizeof s->label, "%s", w->label);
 
 	tok *t = peek(p);
 	if (t->kind == T_WORD && !tok_is(t, "as")) {

@@ -422,7 +422,7 @@ step(ls_player *p, const gs_snapshot *snap, uint64_t now)
 		        .count = s->count,
 		        .life_ns = s->life_ns ? ls_scale(s->life_ns, p->o.time_scale) : 0,
 		        .iters = s->iters,
-		        .label = s->label,
+		        .label = s->label[0] ? s->label : NULL,
 		};
 		rc = p->s ? gsf_session_spawn(p->s, &b) : GS_ENOTRUN;
 		if (rc == GS_EAGAIN)
@@ -434,10 +434,13 @@ step(ls_player *p, const gs_snapshot *snap, uint64_t now)
 		} else {
 			if (s->life_ns)
 				fmt_secs(tbuf, sizeof tbuf, b.life_ns);
-			emit(p, LL_INFO, "spawn %d %s%s%s%s%.0f%s as %s", s->count, s->kind,
-			     s->life_ns ? " for " : "", s->life_ns ? tbuf : "",
-			     s->iters ? " x " : "", s->iters ? (double)s->iters : 0.0,
-			     s->iters ? " iterations" : "", s->label);
+			char iters[48] = "";
+			if (s->iters)
+				snprintf(iters, sizeof iters, ", %" PRId64 " iterations each",
+				         s->iters);
+			emit(p, LL_INFO, "spawn %d %s%s%s%s%s%s", s->count, s->kind,
+			     s->life_ns ? " for " : "", s->life_ns ? tbuf : "", iters,
+			     s->label[0] ? " as " : "", s->label);
 			if (!p->measuring) {
 				p->measuring = true;
 				p->measure_ns = now;

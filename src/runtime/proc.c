@@ -731,24 +731,22 @@ top:
 	if (expired)
 		atomic_store_explicit(&pp->sliceexpired, false, memory_order_relaxed);
 
+	if (expired)
+		runnext_to_tail(pp);
+
 	/* Fairness: every 61st tick look at the global queue first, so goroutines
-	 * re-readying each other locally cannot starve it.  After an expired
-	 * slice too, if more than one goroutine waits there: the one preempted
-	 * a moment ago was put at its tail and must not be picked right back. */
+	 * re-readying each other locally cannot starve it.  (Only then, as in Go:
+	 * preempted goroutines go to the global queue, so preferring it after
+	 * every expired slice would starve this P's local queue for as long as
+	 * CPU-bound goroutines keep using up their slices.) */
 	int32_t gsize = atomic_load_explicit(&gs__sched.runqsize, memory_order_relaxed);
-	if ((GS_LOAD(pp->schedtick) % GS_GLOBAL_EVERY == 0 && gsize > 0) ||
-	    (expired && gsize > 1)) {
+	if (GS_LOAD(pp->schedtick) % GS_GLOBAL_EVERY == 0 && gsize > 0) {
 		gs__lockx(&gs__sched.lock);
 		gp = gs__globrunqget(pp, 1);
 		gs__unlockx(&gs__sched.lock);
-		if (gp) {
-			if (expired)
-				runnext_to_tail(pp);
+		if (gp)
 			return gp;
-		}
 	}
-	if (expired)
-		runnext_to_tail(pp);
 
 	if ((gp = gs__runqget(pp, inherit)) != NULL)
 		return gp;
