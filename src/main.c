@@ -15,6 +15,7 @@
 
 #include "bench.h"
 #include "cli.h"
+#include "lesson/lesson.h" /* lessons: gsched LESSON, --batch LESSON, --list */
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "0.1.0"
@@ -137,6 +138,8 @@ main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "bench") == 0)
 		return gs_bench_main(argc - 1, argv + 1);
+	if (ls_main_handles(argc, argv)) /* lessons (src/lesson/run.c) */
+		return ls_main(argc, argv);
 	if (gsf_cli_handles(cmd))
 		return gsf_cli_main(argc, argv);
 	if (cmd[0] == '-' && cmd[1] != '\0')

@@ -98,6 +98,18 @@ go(gsw_run *run, void (*fn)(void *), void *arg, const char *label)
 	return 0;
 }
 
+/* count goroutines fn(run) labelled label. */
+static int
+spawn_n(gsw_run *run, int count, void (*fn)(void *), const char *label)
+{
+	for (int i = 0; i < count; i++) {
+		int rc = go(run, fn, run, label);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 /* ---- cpu: pure computation, preemptible asynchronously -------------------------- */
 
 #define CPU_CHUNK 4000000
@@ -156,23 +168,13 @@ loop_g(void *arg)
 static int
 loop_spawn(gsw_run *run, int count)
 {
-	for (int i = 0; i < count; i++) {
-		int rc = go(run, loop_g, run, "loop");
-		if (rc)
-			return rc;
-	}
-	return 0;
+	return spawn_n(run, count, loop_g, "loop");
 }
 
 static int
 cpu_spawn(gsw_run *run, int count)
 {
-	for (int i = 0; i < count; i++) {
-		int rc = go(run, cpu_g, run, "cpu");
-		if (rc)
-			return rc;
-	}
-	return 0;
+	return spawn_n(run, count, cpu_g, "cpu");
 }
 
 /* ---- sleep: timers ------------------------------------------------------------- */
@@ -200,12 +202,32 @@ sleep_g(void *arg)
 static int
 sleep_spawn(gsw_run *run, int count)
 {
-	for (int i = 0; i < count; i++) {
-		int rc = go(run, sleep_g, run, "sleep");
-		if (rc)
-			return rc;
+	return spawn_n(run, count, sleep_g, "sleep");
+}
+
+/* ---- nap: the seed's time.Sleep(1 * time.Second), nothing else ------------------- */
+
+static void
+nap_g(void *arg)
+{
+	gsw_run *run = arg;
+	int64_t n = 0;
+
+	while (!stopped(run)) {
+		int64_t ns = MS(1000);
+		if (run->deadline != 0 && run->deadline - gs_nanotime() < ns)
+			ns = run->deadline - gs_nanotime(); /* end on time */
+		gs_sleep(ns);
+		if (iter_done(run, &n))
+			break;
 	}
-	return 0;
+	run_done(run);
+}
+
+static int
+nap_spawn(gsw_run *run, int count)
+{
+	return spawn_n(run, count, nap_g, "nap");
 }
 
 /* ---- syscall: a real blocking system call ------------------------------------------ */
@@ -230,12 +252,7 @@ syscall_g(void *arg)
 static int
 syscall_spawn(gsw_run *run, int count)
 {
-	for (int i = 0; i < count; i++) {
-		int rc = go(run, syscall_g, run, "syscall");
-		if (rc)
-			return rc;
-	}
-	return 0;
+	return spawn_n(run, count, syscall_g, "syscall");
 }
 
 /* ---- netwait: a reader parked in the netpoller, a writer feeding it ---------------- */
@@ -776,6 +793,8 @@ static const gsw_workload table[] = {
          netwait_spawn},
         {"mixed", "", "per count: 1 cpu, 3 sleep, 2 syscall, 1 netwait pair", 2,
          mixed_spawn},
+        {"nap", "nap", "gs_sleep of 1 s at a time and nothing else (cheap: 10k+)",
+         1000, nap_spawn},
         {"loop", "loop",
          "a call-free loop outside preemptible regions (needs a limit)", 1,
          loop_spawn},

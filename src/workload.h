@@ -9,6 +9,8 @@
  *   netwait  a goroutine blocked in gs_fd_read on a socketpair that a writer
  *            goroutine feeds after a delay (the netpoller)
  *   mixed    some of each
+ *   nap      gs_sleep(1 s) and nothing else, the seed's time.Sleep(time.Second):
+ *            cheap enough for tens of thousands
  *   loop     a call-free loop outside any preemptible region: only its end
  *            gives the P back (Go before 1.14, or asyncpreemptoff=1); needs
  *            a limit (gsw_run.iters or .deadline)
@@ -41,7 +43,7 @@ typedef struct gsw_run {
 	/* Limits, set before spawning (gsw_run_limit); 0: none.  iters counts
 	 * each kind's own unit of work per goroutine: cpu and loop, multiply-add
 	 * steps (as the seed's `for j := 0; j < 1e8; j++ { sum += j }`); sleep,
-	 * sleeps; syscall, blocking calls; netwait, messages; http*, requests per
+	 * sleeps; nap, 1 s naps; syscall, blocking calls; netwait, messages; http*, requests per
 	 * client; thread, 20 ms sleeps. */
 	int64_t iters;
 	int64_t deadline;     /* gs_nanotime() at which every goroutine ends */

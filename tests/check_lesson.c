@@ -96,7 +96,7 @@ START_TEST(err_bad_duration)
 	fails_with("wait 5h\n",
 	           "t.lesson:1:7: unknown duration unit 'h' (use us, ms, s or min)");
 	fails_with("wait 2min30s\n",
-	           "t.lesson:1:10: unknown duration unit 'min30s' (use us, ms, s or min)");
+	           "t.lesson:1:7: unknown duration unit 'min30s' (use us, ms, s or min)");
 	fails_with("wait 61min\n",
 	           "t.lesson:1:6: duration '61min' is out of range (1ms to 1 hour)");
 	fails_with("wait 10us\n",
@@ -168,7 +168,7 @@ START_TEST(err_kinds_and_labels)
 {
 	fails_with("spawn 4 gpu\n",
 	           "t.lesson:1:9: unknown workload kind 'gpu' (expected one of: cpu, "
-	           "sleep, syscall, netwait, mixed, loop, http, httplimit, httppool, "
+	           "sleep, syscall, netwait, mixed, nap, loop, http, httplimit, httppool, "
 	           "thread)");
 	fails_with("spawn 4\n", "t.lesson:1:8: expected a workload kind after the count, "
 	                        "got the end of the line");

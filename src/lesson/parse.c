@@ -65,6 +65,7 @@ static const char *const qty_names[LQ_NQTY] = {
         [LQ_STARTPROCS] = "startprocs",
         [LQ_ENVPROCS] = "envprocs",
         [LQ_CGROUPCPUS] = "cgroupcpus",
+        [LQ_EXPECTEDPROCS] = "expectedprocs",
         [LQ_ELAPSED_MS] = "elapsedms",
 };
 
@@ -267,6 +268,13 @@ tok_is(const tok *t, const char *w)
 
 /* ---- numbers and durations ---------------------------------------------------------- */
 
+/* "a number" -> "number", for messages that start with it. */
+static const char *
+bare(const char *what)
+{
+	return strncmp(what, "a ", 2) == 0 ? what + 2 : what;
+}
+
 /* A decimal integer in [lo, hi] with an optional k/M/G multiplier when
  * allow_suffix.  after names the command for the message. */
 static int
@@ -283,7 +291,8 @@ parse_int(parser *p, const tok *t, const char *what, const char *after, int64_t 
 	for (; k < t->len && t->s[k] >= '0' && t->s[k] <= '9'; k++) {
 		if (v > (INT64_MAX - 9) / 10)
 			return perr(p, t->col, "%s '%.*s' is out of range (%" PRId64
-			            " to %" PRId64 ")", what, (int)t->len, t->s, lo, hi);
+			            " to %" PRId64 ")", bare(what), (int)t->len, t->s, lo,
+			            hi);
 		v = v * 10 + (t->s[k] - '0');
 	}
 	if (k < t->len) {
@@ -297,8 +306,8 @@ parse_int(parser *p, const tok *t, const char *what, const char *after, int64_t 
 	}
 	if (v > INT64_MAX / mul || v * mul < lo || v * mul > hi)
 		return perr(p, t->col,
-		            "%s '%.*s' is out of range (%" PRId64 " to %" PRId64 ")", what,
-		            (int)t->len, t->s, lo, hi);
+		            "%s '%.*s' is out of range (%" PRId64 " to %" PRId64 ")",
+		            bare(what), (int)t->len, t->s, lo, hi);
 	*out = v * mul;
 	return 0;
 }
@@ -793,8 +802,11 @@ parse_line(parser *p, const char *line, size_t len)
 		return cmd_expect(p, kw);
 	if (tok_is(kw, "mark"))
 		return cmd_text(p, kw, LS_MARK, "mark", "a chapter name");
-	if (tok_is(kw, "measure"))
-		return cmd_text(p, kw, LS_MEASURE, "measure", "a label");
+	if (tok_is(kw, "measure")) {
+		if (cmd_text(p, kw, LS_MEASURE, "measure", "a label"))
+			return -1;
+		return check_caption(p, kw, p->prog->steps[p->prog->nsteps - 1].text);
+	}
 	if (tok_is(kw, "reset"))
 		return cmd_bare(p, kw, LS_RESET, "reset");
 	return perr(p, kw->col, "unknown command '%.*s' (expected title, procs, spawn, "

@@ -54,29 +54,61 @@ struct ls_player {
 
 	char caption[LS_TEXT_MAX * 4];
 	bool have_caption;
-	char waiting[256];
+	char waiting[640];
 };
 
 /* ---- the machine's and the process's figures ------------------------------------------ */
 
-/* The cgroup v2 CPU limit rounded up (cpu.max "QUOTA PERIOD"), 0 if none. */
+static ssize_t
+read_file(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, size - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return n;
+}
+
+/*
+ * The cgroup v2 CPU limit rounded up, 0 if none: the lowest cpu.max
+ * ("QUOTA PERIOD"; "max" is no limit) from this process's cgroup up to the
+ * root, as the runtime reads it (GSCHED_CGROUP_ROOT replaces /sys/fs/cgroup
+ * there and here).  cgroup v1 is not read: there this says 0.
+ */
 static int
 cgroup_cpus(void)
 {
-	char buf[128];
-	int fd = open("/sys/fs/cgroup/cpu.max", O_RDONLY | O_CLOEXEC);
-	long long quota, period;
+	const char *root = getenv("GSCHED_CGROUP_ROOT");
+	char cg[4096], path[8192], buf[128];
+	double best = 0;
 
-	if (fd < 0)
+	if (root == NULL)
+		root = "/sys/fs/cgroup";
+	if (read_file("/proc/self/cgroup", cg, sizeof cg) <= 0)
 		return 0;
-	ssize_t n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
+	char *rel = strstr(cg, "0::");
+	if (rel == NULL || (rel != cg && rel[-1] != '\n'))
 		return 0;
-	buf[n] = '\0';
-	if (sscanf(buf, "%lld %lld", &quota, &period) != 2 || quota <= 0 || period <= 0)
-		return 0; /* "max": no limit */
-	return (int)((quota + period - 1) / period);
+	rel += 3;
+	rel[strcspn(rel, "\n")] = '\0';
+	for (;;) {
+		long long quota, period;
+		snprintf(path, sizeof path, "%s%s/cpu.max", root,
+		         strcmp(rel, "/") == 0 ? "" : rel);
+		if (read_file(path, buf, sizeof buf) > 0 &&
+		    sscanf(buf, "%lld %lld", &quota, &period) == 2 && quota > 0 &&
+		    period > 0 && (best == 0 || (double)quota / (double)period < best))
+			best = (double)quota / (double)period;
+		char *slash = strrchr(rel, '/');
+		if (slash == NULL || slash[1] == '\0')
+			break;
+		slash[slash == rel ? 1 : 0] = '\0';
+	}
+	int l = (int)best;
+	return (double)l < best ? l + 1 : l;
 }
 
 static int
@@ -97,15 +129,9 @@ static int
 os_threads(void)
 {
 	char buf[4096];
-	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0)
+	if (read_file("/proc/self/status", buf, sizeof buf) <= 0)
 		return 0;
-	ssize_t n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
 	const char *t = strstr(buf, "\nThreads:");
 	return t ? atoi(t + 9) : 0;
 }
@@ -179,6 +205,14 @@ ls_player_value(ls_player *p, const gs_snapshot *snap, int q)
 	case LQ_STARTPROCS: return p->startprocs;
 	case LQ_ENVPROCS: return p->envprocs;
 	case LQ_CGROUPCPUS: return p->cgroupcpus;
+	case LQ_EXPECTEDPROCS: {
+		int n = st->ncpu > 0 ? st->ncpu : gs_numcpu();
+		if (p->envprocs > 0)
+			return p->envprocs;
+		if (p->cgroupcpus > 0 && (p->cgroupcpus < 2 ? 2 : p->cgroupcpus) < n)
+			n = p->cgroupcpus < 2 ? 2 : p->cgroupcpus;
+		return n > 256 ? 256 : n;
+	}
 	case LQ_ELAPSED_MS:
 		return snap->time_ns > p->start_ns
 		               ? (int64_t)((snap->time_ns - p->start_ns) / 1000000)
@@ -258,8 +292,6 @@ substitute(ls_player *p, const gs_snapshot *snap, const char *text, char *buf,
 	}
 	buf[n] = '\0';
 }
-
-static const char *const opname[] = {"<", "<=", "==", "!=", ">=", ">"};
 
 /* Evaluate c; the values it read go into why ("threads = 5, procs = 2"). */
 static bool
@@ -521,8 +553,10 @@ step(ls_player *p, const gs_snapshot *snap, uint64_t now)
 		} else {
 			int64_t ns = p->measuring ? (int64_t)(now - p->measure_ns) : 0;
 			/* slow motion stretches nothing measured: say the real time */
+			char label[LS_TEXT_MAX * 2];
 			fmt_secs(tbuf, sizeof tbuf, ns);
-			snprintf(p->caption, sizeof p->caption, "%s: %s", s->text, tbuf);
+			substitute(p, snap, s->text, label, sizeof label);
+			snprintf(p->caption, sizeof p->caption, "%s: %s", label, tbuf);
 			p->have_caption = true;
 			emit(p, LL_MEASURE, "%s", p->caption);
 		}
