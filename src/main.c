@@ -63,6 +63,8 @@ usage(FILE *f)
 	gs_bench_options(f);
 	fputc('\n', f);
 	gsf_cli_usage(f);
+	fputc('\n', f);
+	ls_usage(f); /* lessons (src/lesson/run.c) */
 	fputs("\nEnvironment: GOMAXPROCS sets the default number of Ps, as in Go.\n", f);
 }
 

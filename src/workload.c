@@ -142,23 +142,35 @@ cpu_g(void *arg)
 
 /* ---- loop: a call-free loop with no preemption point --------------------------- */
 
-/* The whole loop runs without a gsched call and outside any preemptible
+/* A limited loop runs without a gsched call and outside any preemptible
  * region, so sysmon's requests go unanswered until it ends: the P is held
  * throughout, as a `for {}` loop held it in Go before 1.14.  It reads the
- * clock (vDSO, not a scheduling point) every 2^16 steps for its deadline. */
+ * clock (vDSO, not a scheduling point) every 2^16 steps for its deadline.
+ * Without a limit it runs in call-free bursts of LOOP_BURST with a
+ * cooperative check between them, so that an unlimited one (gsched --batch
+ * -w loop) still lets gsw_stop's caller run on the Ps it holds. */
+#define LOOP_BURST MS(100)
+
 static void
 loop_g(void *arg)
 {
 	gsw_run *run = arg;
 	uint64_t x = 1;
+	bool limited = run->iters != 0 || run->deadline != 0;
 	int64_t n = run->iters ? run->iters : INT64_MAX;
 
-	for (int64_t i = 0; i < n; i++) {
-		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-		if ((i & 0xffff) == 0 &&
-		    (atomic_load_explicit(&run->stop, memory_order_relaxed) ||
-		     (run->deadline != 0 && gs_nanotime() >= run->deadline)))
+	while (!stopped(run)) {
+		int64_t end = limited ? run->deadline : gs_nanotime() + LOOP_BURST;
+		for (int64_t i = 0; i < n; i++) {
+			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+			if ((i & 0xffff) == 0 &&
+			    (atomic_load_explicit(&run->stop, memory_order_relaxed) ||
+			     (end != 0 && gs_nanotime() >= end)))
+				break;
+		}
+		if (limited)
 			break;
+		gs_preempt_check();
 	}
 	volatile uint64_t sink = x;
 	(void)sink;
@@ -796,7 +808,8 @@ static const gsw_workload table[] = {
         {"nap", "nap", "gs_sleep of 1 s at a time and nothing else (cheap: 10k+)",
          1000, nap_spawn},
         {"loop", "loop",
-         "a call-free loop outside preemptible regions (needs a limit)", 1,
+         "a call-free loop outside preemptible regions (unlimited: 100 ms bursts)",
+         1,
          loop_spawn},
         {"http", "client",
          "a loopback web server, a goroutine per connection, COUNT clients", 16,
@@ -847,12 +860,6 @@ gsw_run_limit(gsw_run *run, int64_t iters, int64_t life_ns)
 {
 	run->iters = iters > 0 ? iters : 0;
 	run->deadline = life_ns > 0 ? gs_nanotime() + life_ns : 0;
-}
-
-bool
-gsw_needs_limit(const gsw_workload *w)
-{
-	return w->spawn == loop_spawn;
 }
 
 int

@@ -12,8 +12,8 @@
  *   nap      gs_sleep(1 s) and nothing else, the seed's time.Sleep(time.Second):
  *            cheap enough for tens of thousands
  *   loop     a call-free loop outside any preemptible region: only its end
- *            gives the P back (Go before 1.14, or asyncpreemptoff=1); needs
- *            a limit (gsw_run.iters or .deadline)
+ *            gives the P back (Go before 1.14, or asyncpreemptoff=1); without
+ *            a limit (gsw_run.iters or .deadline) it runs in 100 ms bursts
  *   http     a web server on a loopback TCP socket, one goroutine per
  *            connection, and COUNT clients sending requests (gs_fd_*)
  *   httplimit  the same behind a semaphore of HTTP_LIMIT handlers: a request
@@ -85,8 +85,6 @@ void gsw_run_limit(gsw_run *run, int64_t iters, int64_t life_ns);
 /* Goroutines (and threads) of the run that have not ended: 0 once a limited
  * run has finished on its own.  Any thread. */
 int gsw_live(gsw_run *run);
-/* True if w needs a limit (iterations or a lifetime) to end on its own. */
-bool gsw_needs_limit(const gsw_workload *w);
 /* Raise the soft RLIMIT_NOFILE to at least need (up to the hard limit):
  * 0, GS_ERANGE if the hard limit is lower, GS_EPERM/GS_EINVAL on failure. */
 int gsw_nofile_atleast(long need);

@@ -172,9 +172,6 @@ START_TEST(err_kinds_and_labels)
 	           "thread)");
 	fails_with("spawn 4\n", "t.lesson:1:8: expected a workload kind after the count, "
 	                        "got the end of the line");
-	fails_with("spawn 1 loop\n",
-	           "t.lesson:1:9: 'loop' needs a lifetime (like 2s) or an iteration count "
-	           "(like 500M): a call-free loop never yields");
 	fails_with("spawn 1 cpu as\n",
 	           "t.lesson:1:15: expected a label after 'as', got the end of the line");
 	fails_with("spawn 1 cpu as abcdefghijklmnop\n",

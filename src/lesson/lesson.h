@@ -284,6 +284,8 @@ int ls_run_batch(const ls_program *prog, const ls_run_opts *o);
  * status.
  */
 int ls_main(int argc, char **argv);
+/* The lesson part of `gsched --help`. */
+void ls_usage(FILE *f);
 /* True if argv[1] names a lesson (a file or a lesson found by name) or is
  * --list, so main.c should hand the command line to ls_main. */
 bool ls_main_handles(int argc, char **argv);

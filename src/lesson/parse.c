@@ -562,9 +562,6 @@ cmd_spawn(parser *p, const tok *kw)
 	}
 	if (end_of_line(p, "spawn"))
 		return -1;
-	if (gsw_needs_limit(w) && s->life_ns == 0 && s->iters == 0)
-		return perr(p, kt->col, "'%s' needs a lifetime (like 2s) or an iteration "
-		            "count (like 500M): a call-free loop never yields", s->kind);
 
 	long g, th;
 	kind_cost(s->kind, s->count, &g, &th);

@@ -331,6 +331,23 @@ gsf_ui_play_lesson(const ls_program *prog, double time_scale)
 	return 2;
 }
 
+void
+ls_usage(FILE *f)
+{
+	fputs("Lessons (scripts in demos/*.lesson; the format is in demos/README):\n"
+	      "  gsched --list                    one line per lesson: name, title\n"
+	      "  gsched LESSON [--time-scale X]   show a lesson in the visualizer (without\n"
+	      "                                   a terminal on stdout: as --batch)\n"
+	      "  gsched --batch LESSON [--time-scale X] [-q] [-v]\n"
+	      "                                   run it headless: captions, a schedtrace\n"
+	      "                                   line every 100 ms (-q: none, -v: detail)\n"
+	      "                                   and each expectation's result\n"
+	      "  LESSON is a name (from --list) or a path.  --time-scale X (0.1 to 100)\n"
+	      "  stretches waits and lifetimes: 2 is half speed.  Exit status: 0 every\n"
+	      "  expectation met, 1 one failed, 2 a bad lesson (FILE:LINE:COL: why).\n",
+	      f);
+}
+
 /* Options that take a value in the next word (cli.c's and ours). */
 static bool
 takes_value(const char *a)
