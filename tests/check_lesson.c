@@ -124,7 +124,11 @@ START_TEST(err_strings)
 	fails_with("say \"{thread}s\"\n",
 	           "t.lesson:1:1: unknown quantity '{thread}' in a caption");
 	fails_with("say \"{threads\"\n",
-	           "t.lesson:1:1: '{' in a caption without its '}' (write {{ for a brace)");
+	           "t.lesson:1:1: '{' in a caption must start a quantity like {threads} "
+	           "(write {{ for a brace)");
+	fails_with("say \"{a\\nb}\"\n",
+	           "t.lesson:1:1: '{' in a caption must start a quantity like {threads} "
+	           "(write {{ for a brace)");
 	fails_with("title \"a\"\ntitle \"b\"\n",
 	           "t.lesson:2:1: a second 'title' (a lesson has one)");
 	/* one byte past the limit */

@@ -533,8 +533,8 @@ cmd_spawn(parser *p, const tok *kw)
 	tok *t = peek(p);
 	if (t->kind == T_WORD && !tok_is(t, "as")) {
 		next(p);
-		if (looks_like_duration(t) || (t->len > 0 && strchr(t->s, '.') &&
-		                               (size_t)(strchr(t->s, '.') - t->s) < t->len)) {
+		/* tokens point into the line: no NUL ends them */
+		if (looks_like_duration(t) || memchr(t->s, '.', t->len) != NULL) {
 			if (parse_duration(p, t, s->kind, false, &s->life_ns))
 				return -1;
 		} else if (parse_int(p, t, "a lifetime (like 2s) or an iteration count",
@@ -754,10 +754,12 @@ check_caption(parser *p, const tok *kw, const char *text)
 		}
 		if (*c != '{')
 			continue;
-		const char *end = strchr(c, '}');
-		if (end == NULL)
-			return perr(p, kw->col, "'{' in a caption without its '}' (write {{ "
-			            "for a brace)");
+		const char *end = c + 1;
+		while (is_word_char((unsigned char)*end))
+			end++;
+		if (*end != '}')
+			return perr(p, kw->col, "'{' in a caption must start a quantity like "
+			            "{threads} (write {{ for a brace)");
 		if (ls_qty_find(c + 1, (size_t)(end - c - 1)) < 0)
 			return perr(p, kw->col, "unknown quantity '{%.*s}' in a caption",
 			            (int)(end - c - 1 > 40 ? 40 : end - c - 1), c + 1);
