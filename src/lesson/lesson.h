@@ -242,10 +242,16 @@ ls_player *ls_player_new(const ls_program *prog, gsf_session *s,
 void ls_player_free(ls_player *p);
 
 /*
- * Run the steps due at now_ns (gs_nanotime clock) with snap as the live state
- * (taken by the caller just before).  Runs steps until one has to wait (a
- * wait, a wait until that does not hold yet, a measure still running, a
- * pause) and fills *out.  Returns out->state.
+ * Run the steps due at now_ns with snap as the live state (taken by the
+ * caller just before).  Runs steps until one has to wait (a wait, a wait
+ * until that does not hold yet, a measure still running, a pause) and fills
+ * *out.  Returns out->state.
+ *
+ * now_ns is any monotonic nanosecond clock (gs_nanotime in --batch); a UI
+ * that pauses may pass one that stands still meanwhile, so waits do not run
+ * out behind a paused screen.  A procs step finding the world stopped
+ * (GS_EBUSY) and a spawn finding the session busy (GS_EAGAIN) are retried at
+ * the next tick.  Measured times use now_ns too.
  */
 int ls_player_tick(ls_player *p, const gs_snapshot *snap, uint64_t now_ns,
                    ls_output *out);

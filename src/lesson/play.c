@@ -439,6 +439,8 @@ step(ls_player *p, const gs_snapshot *snap, uint64_t now)
 	case LS_PROCS: {
 		int n = procs_of(s, snap);
 		rc = p->s ? gsf_session_set_procs(p->s, n) : GS_ENOTRUN;
+		if (rc == GS_EBUSY)
+			return 0; /* the world is stopped (the UI paused): next tick */
 		if (rc < 0) {
 			emit(p, LL_ERROR, "procs %d: %s", n, gs_strerror(rc));
 			p->failed++;
