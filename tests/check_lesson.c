@@ -19,6 +19,7 @@
 
 #include "lesson/lesson.h"
 #include "session.h"
+#include "testutil.h"
 
 #ifndef DEMOS_DIR
 #define DEMOS_DIR "demos"
@@ -553,8 +554,7 @@ static Suite *
 lesson_suite(void)
 {
 	Suite *s = suite_create("lesson");
-	TCase *tc = tcase_create("parse");
-	tcase_set_timeout(tc, 30);
+	TCase *tc = tu_tcase("parse", 30);
 	tcase_add_test(tc, err_unknown_command);
 	tcase_add_test(tc, err_bad_number);
 	tcase_add_test(tc, err_bad_duration);
@@ -568,8 +568,7 @@ lesson_suite(void)
 	tcase_add_test(tc, shipped_lessons_parse);
 	suite_add_tcase(s, tc);
 
-	tc = tcase_create("play");
-	tcase_set_timeout(tc, 60);
+	tc = tu_tcase("play", 60);
 	tcase_add_test(tc, play_expect_pass_and_fail);
 	tcase_add_test(tc, play_measure_and_trace);
 	tcase_add_test(tc, play_wait_until_timeout);
@@ -582,9 +581,5 @@ lesson_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(lesson_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run_suite(lesson_suite());
 }

@@ -42,37 +42,40 @@ else
 	echo "PASS: --list"
 fi
 
+# check WHAT RC PATTERN CMD...: CMD must exit RC with a line matching PATTERN
+check() {
+	what=$1 want=$2 pattern=$3
+	shift 3
+	"$@" >"$tmp/check.out" 2>&1
+	rc=$?
+	bad=0
+	[ $rc -ne "$want" ] && bad=1
+	grep -q "$pattern" "$tmp/check.out" || bad=1
+	# a bad lesson is refused before anything runs
+	[ "$want" -eq 2 ] && grep -q '^SCHED' "$tmp/check.out" && bad=1
+	if [ $bad -ne 0 ]; then
+		echo "FAIL: $what (exit $rc, want $want):"; sed 's/^/    /' "$tmp/check.out"
+		fail=$((fail + 1))
+	else
+		echo "PASS: $what exits $want"
+	fi
+}
+
 # a bad lesson: exit 2 and FILE:LINE:COL before anything runs
 printf 'title "bad"\nprocs abc\n' >"$tmp/bad.lesson"
-"$GSCHED" --batch "$tmp/bad.lesson" >"$tmp/bad.out" 2>&1
-rc=$?
-if [ $rc -ne 2 ] || ! grep -q "^gsched: $tmp/bad.lesson:2:7: expected a number after 'procs', got 'abc'\$" "$tmp/bad.out" ||
-   grep -q SCHED "$tmp/bad.out"; then
-	echo "FAIL: bad lesson (exit $rc):"; sed 's/^/    /' "$tmp/bad.out"
-	fail=$((fail + 1))
-else
-	echo "PASS: bad lesson exits 2"
-fi
-
+check "bad lesson" 2 \
+	"^gsched: $tmp/bad.lesson:2:7: expected a number after 'procs', got 'abc'\$" \
+	"$GSCHED" --batch "$tmp/bad.lesson"
 # an unknown name: exit 2
-GSCHED_LESSONS=$LESSONDIR "$GSCHED" --batch no-such-lesson >"$tmp/none.out" 2>&1
-rc=$?
-if [ $rc -ne 2 ] || ! grep -q "no lesson named 'no-such-lesson'" "$tmp/none.out"; then
-	echo "FAIL: unknown lesson (exit $rc):"; sed 's/^/    /' "$tmp/none.out"
-	fail=$((fail + 1))
-else
-	echo "PASS: unknown lesson exits 2"
-fi
-
+check "unknown lesson" 2 "no lesson named 'no-such-lesson'" \
+	env GSCHED_LESSONS="$LESSONDIR" "$GSCHED" --batch no-such-lesson
 # a failing expectation: exit 1; by name, without --batch (stdout is a file)
 printf 'title "fails"\nprocs 1\nexpect procs == 2\n' >"$tmp/fails.lesson"
-GSCHED_LESSONS=$tmp "$GSCHED" fails >"$tmp/fails.out" 2>&1
-rc=$?
-if [ $rc -ne 1 ] || ! grep -q "^FAIL: .*fails.lesson:3: expect procs == 2: FAILED (procs = 1)" "$tmp/fails.out"; then
-	echo "FAIL: failing expectation (exit $rc):"; sed 's/^/    /' "$tmp/fails.out"
-	fail=$((fail + 1))
-else
-	echo "PASS: failing expectation exits 1"
-fi
+check "failing expectation" 1 \
+	"^FAIL: .*fails.lesson:3: expect procs == 2: FAILED (procs = 1)" \
+	env GSCHED_LESSONS="$tmp" "$GSCHED" fails
+# lesson 11 again with the GOMAXPROCS variable set: the runtime must follow it
+check "11-containers with GOMAXPROCS=1" 0 "expect startprocs == expectedprocs: ok (startprocs = 1, expectedprocs = 1)" \
+	env GOMAXPROCS=1 "$GSCHED" --batch -q "$LESSONDIR/11-containers.lesson"
 
 [ $fail -eq 0 ]
