@@ -72,6 +72,8 @@ struct gsf_session {
 	atomic_bool ending;     /* set by the controller on REQ_QUIT */
 	atomic_int pending;     /* requests written and not yet read */
 	atomic_int batches;     /* batches spawned and not yet finished */
+	atomic_int spawning;    /* spawn requests not yet spawned (for
+	                           gsf_session_unfinished) */
 	bool world_stopped;     /* caller's thread only */
 
 	pthread_mutex_t errmu;  /* guards the ring below */
@@ -207,8 +209,10 @@ controller_g(void *arg)
 		atomic_fetch_sub(&s->pending, 1);
 		if (r.op == REQ_QUIT)
 			break;
-		if (r.op == REQ_SPAWN)
+		if (r.op == REQ_SPAWN) {
 			spawn_batch(s, &r);
+			atomic_fetch_sub(&s->spawning, 1);
+		}
 	}
 	atomic_store(&s->ending, true);
 	gs_wg_wait(&s->keepers);
@@ -314,7 +318,9 @@ gsf_session_spawn(gsf_session *s, const gsf_batch *b)
 	snprintf(r.kind, sizeof r.kind, "%s", b->kind);
 	if (b->label)
 		snprintf(r.label, sizeof r.label, "%s", b->label);
+	atomic_fetch_add(&s->spawning, 1);
 	if (send_req(s, &r) != 0) {
+		atomic_fetch_sub(&s->spawning, 1);
 		atomic_fetch_sub(&s->pending, 1);
 		return GS_EAGAIN;
 	}
@@ -352,6 +358,15 @@ int
 gsf_session_batches(gsf_session *s)
 {
 	return atomic_load(&s->batches);
+}
+
+int
+gsf_session_unfinished(gsf_session *s)
+{
+	/* spawning first: a request moves from it to batches, never the
+	 * other way, so reading in this order cannot miss one in flight */
+	int spawning = atomic_load(&s->spawning);
+	return atomic_load(&s->batches) + spawning;
 }
 
 bool

@@ -61,7 +61,8 @@ typedef enum ls_qty {
 	LQ_INSYSCALL,
 	LQ_NETWAITING,    /* waiting in the netpoller (IO wait) */
 	LQ_SLEEPING,      /* waiting on a timer */
-	LQ_BATCHES,       /* spawned batches not yet finished */
+	LQ_BATCHES,       /* spawned batches not yet finished (requests the
+	                     session has not started yet included) */
 	LQ_OSTHREADS,     /* threads of the whole process (/proc/self/status):
 	                     Ms, sysmon, the observer, plain pthreads */
 	/* peaks since the lesson started (or the last reset) */

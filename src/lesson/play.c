@@ -172,7 +172,7 @@ ls_player_value(ls_player *p, const gs_snapshot *snap, int q)
 	case LQ_INSYSCALL: return st->in_syscall;
 	case LQ_NETWAITING: return st->by_waitreason[GS_WAIT_IO];
 	case LQ_SLEEPING: return st->by_waitreason[GS_WAIT_SLEEP];
-	case LQ_BATCHES: return p->s ? gsf_session_batches(p->s) : 0;
+	case LQ_BATCHES: return p->s ? gsf_session_unfinished(p->s) : 0;
 	case LQ_OSTHREADS: return os_threads();
 	case LQ_MAXTHREADS: return p->peak[0];
 	case LQ_MAXRUNQUEUE: return p->peak[1];
@@ -540,7 +540,7 @@ step(ls_player *p, const gs_snapshot *snap, uint64_t now)
 		p->pc++;
 		return 1;
 	case LS_MEASURE: {
-		int64_t left = p->s ? gsf_session_batches(p->s) : 0;
+		int64_t left = p->s ? gsf_session_unfinished(p->s) : 0;
 		bool timeout = waited(p, now, s->ns);
 		if (left > 0 && !timeout) {
 			snprintf(p->waiting, sizeof p->waiting,

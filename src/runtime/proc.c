@@ -448,7 +448,7 @@ gs__injectglist(gs_g *list)
 		gs__lockx(&gs__sched.lock);
 		gs__globrunqputbatch(head, last, k);
 		gs__unlockx(&gs__sched.lock);
-		GS_EV(GS_EV_GLOBAL_PUT, GS_PID(pp), -1, GS_MID(mp), -1, 0, k);
+		GS_EV(GS_EV_GLOBAL_PUT, GS_PID(pp), -1, GS_MID(mp), GS_GPUT_INJECT, 0, k);
 		for (int i = 0; i < k && atomic_load(&gs__sched.npidle) > 0; i++)
 			gs__startm(NULL, false);
 	}
@@ -1310,7 +1310,7 @@ gosched_m(gs_g *gp)
 	if (fast)
 		next = gs__globrunqpop();
 	gs__unlockx(&gs__sched.lock);
-	GS_EV(GS_EV_GLOBAL_PUT, pp->id, -1, mp->id, -1, gp->goid, 1);
+	GS_EV(GS_EV_GLOBAL_PUT, pp->id, -1, mp->id, GS_GPUT_YIELD, gp->goid, 1);
 	if (next)
 		gs__execute(mp, next, false);
 	gs__schedule();
