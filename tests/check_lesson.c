@@ -233,6 +233,13 @@ START_TEST(err_bytes)
 	line[LS_LINE_MAX + 1] = '\n';
 	line[LS_LINE_MAX + 2] = '\0';
 	fails_with(line, "t.lesson:1:1025: line is longer than 1024 bytes");
+	/* a binary file: its NUL is named even past the line limit */
+	char bin[LS_LINE_MAX * 2];
+	memset(bin, 'x', sizeof bin);
+	bin[0] = 0x7f;
+	bin[1500] = '\0';
+	ck_assert_ptr_null(parse_len(bin, sizeof bin));
+	ck_assert_str_eq(errbuf, "t.lesson:1:1501: NUL byte (is this a binary file?)");
 	/* exactly the limit is fine */
 	line[LS_LINE_MAX] = '\n';
 	line[LS_LINE_MAX + 1] = '\0';

@@ -853,7 +853,11 @@ static int
 check_bytes(parser *p, const char *line, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)line;
+	const unsigned char *nul = memchr(s, 0, len);
 
+	/* a NUL first: it names a binary file better than its line lengths do */
+	if (nul != NULL)
+		return perr(p, (int)(nul - s) + 1, "NUL byte (is this a binary file?)");
 	if (len > LS_LINE_MAX)
 		return perr(p, LS_LINE_MAX + 1, "line is longer than %d bytes",
 		            LS_LINE_MAX);
