@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "compare.h"
 #include "ui/tui.h"
+#include "lesson/lesson.h" /* lessons: gsched LESSON, --batch LESSON, --list */
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "0.1.0"
@@ -73,6 +74,8 @@ usage(FILE *f)
 	tui_usage(f);
 	fputc('\n', f);
 	gsf_cli_usage(f);
+	fputc('\n', f);
+	ls_usage(f); /* lessons (src/lesson/run.c) */
 	fputs("\nEnvironment: GOMAXPROCS sets the default number of Ps, as in Go;\n"
 	      "GSCHED_DEBUG the runtime's debug output; NO_COLOR (not empty) turns "
 	      "colours\noff; TERM names the terminal.  The visualizer exits 0 on q "
@@ -160,6 +163,8 @@ main(int argc, char **argv)
 			return usage_error("unexpected argument", argv[2]);
 		return status();
 	}
+	if (ls_main_handles(argc, argv)) /* lessons (src/lesson/run.c) */
+		return ls_main(argc, argv);
 	/* -d and -p belong to both: any option only the observation modes know
 	 * (--batch, -n, ...) makes it theirs, else it is the visualizer's */
 	for (int i = 1; i < argc; i++)

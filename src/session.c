@@ -34,6 +34,9 @@
 #define PENDING_MAX   64               /* requests queued and not yet read */
 #define COUNT_MAX     100000           /* goroutines per batch */
 #define KEEPER_STEP   (100 * 1000000LL) /* a keeper checks for the end this often */
+#define KEEPER_STEP_LIMITED (5 * 1000000LL) /* ... and for a batch with an iteration
+                                               limit, which may end on its own (the
+                                               lessons' measure times it) */
 
 enum { REQ_SPAWN = 1, REQ_QUIT };
 
@@ -42,6 +45,7 @@ struct req {
 	int op;
 	int count;
 	int64_t life_ns;
+	int64_t iters;
 	char kind[16];
 	char label[GS_LABEL_MAX];
 };
@@ -68,6 +72,8 @@ struct gsf_session {
 	atomic_bool ending;     /* set by the controller on REQ_QUIT */
 	atomic_int pending;     /* requests written and not yet read */
 	atomic_int batches;     /* batches spawned and not yet finished */
+	atomic_int spawning;    /* spawn requests not yet spawned (for
+	                           gsf_session_unfinished) */
 	bool world_stopped;     /* caller's thread only */
 
 	pthread_mutex_t errmu;  /* guards the ring below */
@@ -98,11 +104,14 @@ keeper_g(void *arg)
 	gsf_session *s = b->s;
 	int64_t end = b->life_ns > 0 ? gs_nanotime() + b->life_ns : INT64_MAX;
 
+	int64_t step = b->run.iters ? KEEPER_STEP_LIMITED : KEEPER_STEP;
+
 	for (;;) {
 		int64_t now = gs_nanotime();
-		if (atomic_load(&s->ending) || now >= end)
+		if (atomic_load(&s->ending) || now >= end ||
+		    (b->run.iters && gsw_live(&b->run) == 0))
 			break;
-		gs_sleep(end - now < KEEPER_STEP ? end - now : KEEPER_STEP);
+		gs_sleep(end - now < step ? end - now : step);
 	}
 	gsw_stop(&b->run);
 	atomic_fetch_sub(&s->batches, 1);
@@ -134,6 +143,9 @@ spawn_batch(gsf_session *s, const struct req *r)
 	b->label[sizeof b->label - 1] = '\0';
 	if (b->label[0] != '\0')
 		b->run.label = b->label;
+	/* The goroutines see the limits themselves too: a call-free loop on
+	 * the only P leaves its keeper no chance to run. */
+	gsw_run_limit(&b->run, r->iters, r->life_ns);
 	rc = gsw_spawn(&b->run, w, r->count);
 	if (rc != 0)
 		/* Some may have started: the keeper stops those as usual. */
@@ -197,8 +209,10 @@ controller_g(void *arg)
 		atomic_fetch_sub(&s->pending, 1);
 		if (r.op == REQ_QUIT)
 			break;
-		if (r.op == REQ_SPAWN)
+		if (r.op == REQ_SPAWN) {
 			spawn_batch(s, &r);
+			atomic_fetch_sub(&s->spawning, 1);
+		}
 	}
 	atomic_store(&s->ending, true);
 	gs_wg_wait(&s->keepers);
@@ -289,7 +303,7 @@ gsf_session_spawn(gsf_session *s, const gsf_batch *b)
 	struct req r;
 
 	if (b == NULL || b->kind == NULL || gsw_find(b->kind) == NULL || b->count <= 0 ||
-	    b->count > COUNT_MAX || b->life_ns < 0 ||
+	    b->count > COUNT_MAX || b->life_ns < 0 || b->iters < 0 ||
 	    strlen(b->kind) >= sizeof r.kind)
 		return GS_EINVAL;
 	if (atomic_fetch_add(&s->pending, 1) >= PENDING_MAX) {
@@ -300,10 +314,13 @@ gsf_session_spawn(gsf_session *s, const gsf_batch *b)
 	r.op = REQ_SPAWN;
 	r.count = b->count;
 	r.life_ns = b->life_ns;
+	r.iters = b->iters;
 	snprintf(r.kind, sizeof r.kind, "%s", b->kind);
 	if (b->label)
 		snprintf(r.label, sizeof r.label, "%s", b->label);
+	atomic_fetch_add(&s->spawning, 1);
 	if (send_req(s, &r) != 0) {
+		atomic_fetch_sub(&s->spawning, 1);
 		atomic_fetch_sub(&s->pending, 1);
 		return GS_EAGAIN;
 	}
@@ -341,6 +358,15 @@ int
 gsf_session_batches(gsf_session *s)
 {
 	return atomic_load(&s->batches);
+}
+
+int
+gsf_session_unfinished(gsf_session *s)
+{
+	/* spawning first: a request moves from it to batches, never the
+	 * other way, so reading in this order cannot miss one in flight */
+	int spawning = atomic_load(&s->spawning);
+	return atomic_load(&s->batches) + spawning;
 }
 
 bool

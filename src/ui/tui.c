@@ -529,7 +529,7 @@ spawn_key(struct tui *t, int key)
 		if (mult == 0)
 			continue;
 		gsf_batch b = {spawn_keys[i].kind, spawn_keys[i].count * mult,
-		               BATCH_LIFE_NS, NULL};
+		               BATCH_LIFE_NS, NULL, 0};
 		int rc = gsf_session_spawn(t->sess, &b);
 		if (rc == GS_EAGAIN)
 			tui_status(t, true, "too many batches waiting to start; try "
