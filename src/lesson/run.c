@@ -319,14 +319,20 @@ ls_run_batch(const ls_program *g, const ls_run_opts *o)
 
 /* ---- the command line ---------------------------------------------------------------------- */
 
-/* Until src/ui/ provides it: the visualizer is not in this build. */
+/*
+ * The visualizer's gsf_ui_play_lesson lives in src/ui/tui.c and is what the
+ * gsched program links.  This weak one only serves programs linked without
+ * src/ui/ (the lesson suite and the fuzz driver, which never reach it with a
+ * terminal): it says so and fails rather than leave the symbol undefined.
+ */
 __attribute__((weak)) int
 gsf_ui_play_lesson(const ls_program *prog, double time_scale)
 {
 	(void)time_scale;
 	fprintf(stderr,
-	        "gsched: this build has no visualizer yet, so lesson '%s' cannot be shown "
-	        "on the terminal;\nrun 'gsched --batch %s' for the text version.\n",
+	        "gsched: this program is linked without the visualizer, so lesson '%s' "
+	        "cannot be shown on the terminal;\nrun 'gsched --batch %s' for the text "
+	        "version.\n",
 	        prog->name, prog->name);
 	return 2;
 }

@@ -43,6 +43,7 @@
 #include <wchar.h>
 
 #include "cli.h"
+#include "lesson/lesson.h"
 #include "session.h"
 #include "ui/paint.h"
 #include "ui/tui.h"
@@ -328,6 +329,20 @@ struct tui {
 	char prompt[96];
 	char status[192];
 	uint64_t status_until;
+
+	/* The lesson (tui_opts.lesson), or all NULL/0.  Its player is ticked
+	 * with the snapshot the model got, on a clock that stands still while
+	 * the view is paused. */
+	ls_player *player;
+	ls_output *lout;
+	int lstate;             /* ls_state of the last lesson tick, -1 before */
+	int lpassed, lfailed;   /* expectations so far */
+	uint64_t lclock;        /* the lesson's clock (ns) */
+	uint64_t llast;         /* snapshot time of the last lesson tick, 0 none */
+	bool lgap;              /* ticks skipped (paused) since that one */
+	char lcaption[1024];    /* the caption, copied out of the player */
+	char lbar[320];         /* chapter, step, count, what it waits for */
+	char lstatus[160];      /* the standing footer message (press n, done) */
 };
 
 /* Monotonic nanoseconds for the loop's own timing. */
@@ -432,6 +447,127 @@ list_goroutines(struct tui *t)
 	}
 }
 
+/* ---- the lesson ------------------------------------------------------------------ */
+
+/* One line of the player's into the event log (a caption's further lines
+ * indented under its first); a failed expectation or step also into the
+ * status line. */
+static void
+lesson_line(struct tui *t, const ls_line *l)
+{
+	static const struct {
+		vm_attr attr;
+		const char *prefix;
+	} k[] = {
+	        [LL_SAY] = {VA_CAPTION, "say: "},  [LL_MARK] = {VA_CAPTION, "== "},
+	        [LL_EXPECT_OK] = {VA_OK, "ok: "},  [LL_EXPECT_FAIL] = {VA_WARN, "FAIL: "},
+	        [LL_MEASURE] = {VA_OK, "measure: "}, [LL_INFO] = {VA_NORMAL, "lesson: "},
+	        [LL_ERROR] = {VA_WARN, "error: "},
+	};
+	int kind = l->kind >= 0 && l->kind <= LL_ERROR ? l->kind : LL_INFO;
+	const char *c = l->text;
+
+	for (bool first = true; first || *c; first = false) {
+		size_t n = strcspn(c, "\n");
+		if (first && (kind == LL_EXPECT_FAIL || kind == LL_ERROR))
+			tui_note(t, k[kind].attr, "%sline %d: %.*s", k[kind].prefix, l->line,
+			         (int)n, c);
+		else
+			tui_note(t, k[kind].attr, "%s%.*s%s", first ? k[kind].prefix : "     ",
+			         (int)n, c, first && kind == LL_MARK ? " ==" : "");
+		c += n + (c[n] == '\n');
+	}
+	if (kind == LL_EXPECT_FAIL)
+		tui_status(t, true, "expectation failed (line %d): %s", l->line, l->text);
+	else if (kind == LL_ERROR)
+		tui_status(t, true, "lesson step failed (line %d): %s", l->line, l->text);
+}
+
+/* The bar above the caption and the standing footer message, from the
+ * player's last output. */
+static void
+lesson_texts(struct tui *t, const ls_output *out)
+{
+	int n;
+
+	if (out->state == LS_DONE) {
+		snprintf(t->lstatus, sizeof t->lstatus,
+		         "lesson finished: %d expectations met, %d failed", out->passed,
+		         out->failed);
+		snprintf(t->lbar, sizeof t->lbar, "%s  (N or PgUp goes back a chapter, q quits)",
+		         t->lstatus);
+		return;
+	}
+	n = snprintf(t->lbar, sizeof t->lbar, "%s%s%sstep %d/%d  %d met, %d failed",
+	             out->chapter ? "chapter: " : "", out->chapter ? out->chapter : "",
+	             out->chapter ? "  " : "", out->step, out->nsteps, out->passed,
+	             out->failed);
+	t->lstatus[0] = '\0';
+	if (out->state == LS_WAITING_KEY)
+		snprintf(t->lstatus, sizeof t->lstatus, "press n or PgDn to continue");
+	if (n > 0 && (size_t)n < sizeof t->lbar) {
+		const char *w = out->state == LS_WAITING_KEY ? t->lstatus : out->waiting_for;
+		if (t->v.paused)
+			snprintf(t->lbar + n, sizeof t->lbar - (size_t)n,
+			         "  | paused: the lesson waits too (space resumes)");
+		else if (w != NULL)
+			snprintf(t->lbar + n, sizeof t->lbar - (size_t)n, "  | %s", w);
+	}
+}
+
+/* Run the lesson's steps due now, with the snapshot the model just got.  The
+ * lesson's clock follows the snapshots' but skips the time the view stood
+ * paused (a '.' step while paused moves it one tick). */
+static void
+lesson_tick(struct tui *t)
+{
+	ls_output *out = t->lout;
+	uint64_t now = t->snap->time_ns, d = t->llast && now > t->llast ? now - t->llast : 0;
+
+	if (t->lgap && d > tick_period_ns(t))
+		d = tick_period_ns(t);
+	t->lgap = false;
+	t->lclock = t->llast ? t->lclock + d : now;
+	t->llast = now;
+	int state = ls_player_tick(t->player, t->snap, t->lclock, out);
+	for (int i = 0; i < out->nlines; i++)
+		lesson_line(t, &out->lines[i]);
+	snprintf(t->lcaption, sizeof t->lcaption, "%s", out->caption ? out->caption : "");
+	t->v.caption = out->caption ? t->lcaption : NULL;
+	t->lpassed = out->passed;
+	t->lfailed = out->failed;
+	lesson_texts(t, out);
+	t->v.lesson_bar = t->lbar;
+	/* done: once, and again after N went back and the steps ran anew */
+	if (state == LS_DONE && (t->lstate != LS_DONE || out->nlines > 0))
+		tui_note(t, out->failed ? VA_WARN : VA_OK, "%s", t->lstatus);
+	t->lstate = state;
+}
+
+/* n / PgDn and N / PgUp while a lesson plays.  True if the key was the
+ * lesson's.  PgDn and PgUp scroll the views that scroll, as always. */
+static bool
+lesson_key(struct tui *t, int key, bool fkey)
+{
+	bool scrolls = t->v.mode == VM_HELP || t->v.mode == VM_GLIST || t->v.mode == VM_LOG;
+	bool next = fkey ? key == KEY_NPAGE && !scrolls : key == 'n';
+	bool prev = fkey ? key == KEY_PPAGE && !scrolls : key == 'N';
+
+	if (!next && !prev)
+		return false;
+	if (next && t->lstate == LS_DONE) {
+		tui_status(t, false, "the lesson has finished: N or PgUp goes back a "
+		                     "chapter, q quits");
+		return true;
+	}
+	/* n leaves a pause, or skips the wait that runs now: the next step */
+	ls_player_key(t->player, next ? LS_KEY_CONTINUE : LS_KEY_PREV);
+	if (t->v.paused)
+		tui_status(t, false, "the lesson is paused with the view: space resumes "
+		                     "it (. steps a tick)");
+	return true;
+}
+
 /* One tick: drain; unless paused, snapshot and feed the model. */
 static void
 tui_tick(struct tui *t, uint64_t now)
@@ -445,8 +581,10 @@ tui_tick(struct tui *t, uint64_t now)
 		tui_status(t, true, "%s", msg);
 		tui_note(t, VA_WARN, "%s", msg);
 	}
-	if (t->v.paused && !t->step)
+	if (t->v.paused && !t->step) {
+		t->lgap = true; /* the lesson's clock stands still meanwhile */
 		return;
+	}
 	t->step = false;
 	if ((err = gs_snapshot_take(t->snap)) != 0) {
 		/* the runtime is gone (gsf_session_end says why): nothing to show */
@@ -463,6 +601,8 @@ tui_tick(struct tui *t, uint64_t now)
 	if (vm_model_tick(t->model, t->snap, t->ev, nev, dropped, ng ? t->gl : NULL, ng,
 	                  t->gl_total) != 0)
 		tui_status(t, true, "out of memory for the view's history");
+	if (t->player != NULL)
+		lesson_tick(t);
 	t->dirty = true;
 }
 
@@ -472,6 +612,12 @@ tui_draw(struct tui *t)
 	getmaxyx(stdscr, t->v.height, t->v.width);
 	if (t->v.status != NULL && tui_now() >= t->status_until)
 		t->v.status = NULL;
+	if (t->v.status == NULL && t->player != NULL && t->lstatus[0]) {
+		/* the lesson's standing message: until a transient one replaces it */
+		t->v.status = t->lstatus;
+		t->v.status_is_error = t->lstate == LS_DONE && t->lfailed > 0;
+		t->status_until = UINT64_MAX;
+	}
 	t->v.prompt = t->npbuf >= 0 && t->prompt[0] ? t->prompt : NULL;
 	if (vm_render(t->model, &t->v, &t->screen) == 0)
 		tui_paint(&t->screen);
@@ -700,6 +846,8 @@ tui_key(struct tui *t, int key, bool fkey)
 		prompt_key(t, key);
 		return;
 	}
+	if (t->player != NULL && lesson_key(t, key, fkey))
+		return;
 	if (fkey) {
 		switch (key) {
 		case KEY_F(1):
@@ -758,6 +906,8 @@ tui_key(struct tui *t, int key, bool fkey)
 		break;
 	case ' ':
 		t->v.paused = !t->v.paused;
+		if (t->player != NULL && t->lstate >= 0)
+			lesson_texts(t, t->lout); /* says the lesson is paused too */
 		break;
 	case '.':
 		if (!t->v.paused) {
@@ -893,6 +1043,7 @@ tui_free(struct tui *t)
 	gs_snapshot_free(t->snap);
 	free(t->ev);
 	free(t->gl);
+	free(t->lout);
 }
 
 int
@@ -910,15 +1061,18 @@ tui_run(const tui_opts *o, const tui_term *term)
 	t.v.mono = o->no_color;
 	t.v.projector = o->projector;
 	t.v.tick_hz = 10.0 / o->tenths;
-	t.v.time_scale = 1;
+	t.v.time_scale = o->lesson && o->time_scale > 0 ? o->time_scale : 1;
+	t.lstate = -1;
 	t.evcap = 4096;
 	t.glcap = 1024;
 	t.model = vm_model_new(HISTORY_TICKS, LOG_LINES);
 	t.snap = gs_snapshot_new(SNAP_MAX_M, SNAP_RUNQ);
 	t.ev = malloc((size_t)t.evcap * sizeof *t.ev);
 	t.gl = malloc((size_t)t.glcap * sizeof *t.gl);
+	if (o->lesson != NULL)
+		t.lout = malloc(sizeof *t.lout);
 	if (t.model == NULL || t.snap == NULL || t.ev == NULL || t.gl == NULL ||
-	    vm_screen_init(&t.screen, 80, 24) != 0) {
+	    (o->lesson != NULL && t.lout == NULL) || vm_screen_init(&t.screen, 80, 24) != 0) {
 		fputs("gsched: out of memory\n", stderr);
 		tui_free(&t);
 		return 1;
@@ -968,9 +1122,18 @@ tui_run(const tui_opts *o, const tui_term *term)
 	curs_set(0);
 	t.v.mono = !tui_paint_setup(o->no_color, o->projector);
 
-	/* the runtime, after the terminal checks */
-	gsf_session_opts so = {o->procs, true, true};
+	/* the runtime, after the terminal checks; a lesson brings its own
+	 * workloads instead of the default mix */
+	gsf_session_opts so = {o->procs, o->lesson == NULL, true};
 	t.sess = gsf_session_start(&so, err, sizeof err);
+	if (t.sess != NULL && o->lesson != NULL) {
+		ls_player_opts po = {t.v.time_scale, false};
+		if ((t.player = ls_player_new(o->lesson, t.sess, &po)) == NULL) {
+			gsf_session_end(t.sess, err, sizeof err);
+			t.sess = NULL;
+			snprintf(err, sizeof err, "out of memory");
+		}
+	}
 	if (t.sess == NULL) {
 		endwin();
 		delscreen(t.scr);
@@ -982,6 +1145,11 @@ tui_run(const tui_opts *o, const tui_term *term)
 	t.procs = gs_gomaxprocs();
 	tui_note(&t, VA_NORMAL, "gsched: GOMAXPROCS %d on %d CPUs; press ? for help",
 	         t.procs, gs_numcpu());
+	if (o->lesson != NULL) {
+		const ls_program *g = o->lesson;
+		t.v.lesson = g->title ? g->title : g->name;
+		tui_note(&t, VA_CAPTION, "lesson: n or PgDn goes on, N or PgUp back");
+	}
 
 	tui_loop(&t);
 
@@ -994,6 +1162,16 @@ tui_run(const tui_opts *o, const tui_term *term)
 	} else if (t.quit == QUIT_RUNTIME) {
 		fprintf(stderr, "gsched: the runtime stopped under the visualizer\n");
 		status = 1;
+	}
+	if (t.player != NULL) {
+		/* the lesson's account, on the restored terminal (as --batch ends) */
+		ls_player_free(t.player);
+		printf("lesson %s: %d expectations, %d passed, %d failed%s\n",
+		       o->lesson->name, t.lpassed + t.lfailed, t.lpassed, t.lfailed,
+		       t.lstate == LS_DONE ? "" : " (quit before its end)");
+		fflush(stdout);
+		if (status == 0 && t.lfailed > 0)
+			status = 1;
 	}
 	tui_free(&t);
 	/* SIGINT is how a terminal says quit: exit 0 as q does */
@@ -1011,6 +1189,36 @@ tui_main(int argc, char **argv)
 
 	if ((rc = tui_parse(argc, argv, &o)) != 0)
 		return rc;
+	if ((why = no_terminal_reason()) != NULL) {
+		no_terminal(why);
+		return 2;
+	}
+	tui_term t = {stdin, stdout, NULL, 0, 0, 0, true};
+	ls_program *intro = NULL;
+	if (argc < 2) {
+		/* no arguments at all: the introductory lesson, when this install
+		 * has it; otherwise (or with any option) the default mixed workload */
+		char path[PATH_MAX + 32], err[1024];
+		if (ls_resolve(TUI_INTRO_LESSON, path, sizeof path, err, sizeof err) == 0 &&
+		    ls_load(path, &intro, err, sizeof err) == 0)
+			o.lesson = intro;
+	}
+	rc = tui_run(&o, &t);
+	ls_program_free(intro);
+	return rc;
+}
+
+/* `gsched LESSON` on a terminal (lesson.h; ls_main checked stdout). */
+int
+gsf_ui_play_lesson(const ls_program *prog, double time_scale)
+{
+	char *argv[] = {"gsched", NULL};
+	tui_opts o;
+	const char *why;
+
+	tui_parse(1, argv, &o); /* no options: NO_COLOR and the locale only */
+	o.lesson = prog;
+	o.time_scale = time_scale;
 	if ((why = no_terminal_reason()) != NULL) {
 		no_terminal(why);
 		return 2;

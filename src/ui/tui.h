@@ -1,6 +1,9 @@
 /*
- * tui.h - the live visualizer: `gsched` with no arguments (or with only the
- * options below) opens it on the default mixed workload.
+ * tui.h - the live visualizer: `gsched` with only the options below opens it
+ * on the default mixed workload; `gsched` with no arguments at all opens it
+ * on the introductory lesson (TUI_INTRO_LESSON) when that lesson is found,
+ * and `gsched LESSON` on any lesson (lesson.h's gsf_ui_play_lesson, defined
+ * in tui.c).
  *
  * Architecture: the calling thread is the UI thread.  It starts a live
  * session (session.h: gs_run in a thread of its own), and every tick drains
@@ -11,7 +14,7 @@
  * thread; the UI never runs on, or waits for, a scheduler thread.
  *
  * Exit statuses: 0 after q, F10 or Ctrl-C (SIGINT counts as quitting); 1 if
- * the runtime failed; 2 for a usage error or no usable terminal (reported on
+ * the runtime failed or, in a lesson, an expectation failed (so far); 2 for a usage error or no usable terminal (reported on
  * stderr before the runtime starts); 128+N after signal N (SIGTERM: 143,
  * SIGHUP: 129).  The terminal is restored on every one of these paths, after
  * Ctrl-Z/fg, and (best effort, from a signal handler) when the program dies
@@ -29,7 +32,15 @@ typedef struct tui_opts {
 	bool no_color;  /* --no-color, or NO_COLOR set to anything non-empty */
 	bool ascii;     /* --ascii, or the locale's codeset is not UTF-8 */
 	bool projector; /* --projector: fewer panels, big blocks, high contrast */
+	/* A lesson to play instead of the default mixed workload (not an
+	 * option: gsf_ui_play_lesson and the no-argument intro set them). */
+	const struct ls_program *lesson;
+	double time_scale; /* the lesson's slow motion (0 counts as 1) */
 } tui_opts;
+
+/* The lesson `gsched` with no arguments opens (looked up as lessons are by
+ * name, lesson.h's ls_resolve); without it, the default mixed workload. */
+#define TUI_INTRO_LESSON "02-gmp"
 
 /* Where tui_run draws.  tui_main uses the real terminal; the render
  * benchmark an off-screen one. */

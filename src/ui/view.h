@@ -105,7 +105,10 @@ typedef struct vm_view {
 	double tick_hz;         /* ticks per second (shown in the header) */
 	double time_scale;      /* lesson slow motion (1: none; shown when != 1) */
 	const char *lesson;     /* lesson title, or NULL */
-	const char *caption;    /* caption line (lesson say, or a hint), or NULL */
+	const char *caption;    /* caption (lesson say, or a hint), or NULL; a '\n'
+	                           starts a new row (up to VM_CAPTION_ROWS shown) */
+	const char *lesson_bar; /* above the caption in a lesson: chapter, step,
+	                           what the lesson waits for, or NULL (tui.c) */
 	const char *prompt;     /* an input prompt ("GOMAXPROCS: 12_"), or NULL */
 	const char *status;     /* a transient message (e.g. an error), or NULL */
 	bool status_is_error;
@@ -115,6 +118,9 @@ typedef struct vm_view {
  * size notice (which fits any terminal, down to 1x1). */
 #define VM_MIN_WIDTH  60
 #define VM_MIN_HEIGHT 16
+/* Caption rows shown at the most (a lesson's say is pre-wrapped with '\n');
+ * fewer on short terminals, so Ps, Ms and the log keep a row each. */
+#define VM_CAPTION_ROWS 6
 
 typedef struct vm_model vm_model;
 

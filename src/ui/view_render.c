@@ -1037,6 +1037,46 @@ static const struct key lesson_keys[] = {
 	{"g", "goroutines"}, {"l", "log"}, {"p m", "detail"},
 };
 
+/* The caption (one row per '\n'-separated line, as many as fit) and, in a
+ * lesson, its bar above it, painted up to the row before `bottom`.  Leaves
+ * the rows from `top` on at least 8 for Ps, Ms and the log.  Returns the rows
+ * it took. */
+static int
+caption_block(rc *r, int top, int bottom)
+{
+	const vm_view *v = r->v;
+	int lines = 0, room = bottom - top - 8, rows;
+
+	if (v->caption) {
+		lines = 1;
+		for (const char *c = v->caption; *c; c++)
+			lines += *c == '\n';
+	}
+	if (lines > VM_CAPTION_ROWS)
+		lines = VM_CAPTION_ROWS;
+	if (lines > room - (v->lesson_bar != NULL))
+		lines = room - (v->lesson_bar != NULL);
+	if (lines < 1 && v->caption)
+		lines = 1; /* a tiny terminal still shows the first line */
+	bool bar = v->lesson_bar != NULL && lines + 1 <= (room > 1 ? room : 1);
+	rows = lines + bar;
+	int y = bottom - rows;
+	if (bar) {
+		fill(r, 0, y, r->w, ' ', VA_BOLD);
+		text(r, 1, y++, r->w, VA_BOLD, v->lesson_bar);
+	}
+	const char *c = v->caption;
+	for (int i = 0; i < lines; i++, y++) {
+		char row[VM_LOG_TEXT * 4];
+		size_t n = strcspn(c, "\n");
+		snprintf(row, sizeof row, "%.*s", (int)(n < sizeof row ? n : sizeof row - 1), c);
+		fill(r, 0, y, r->w, ' ', VA_CAPTION);
+		text(r, 1, y, r->w, VA_CAPTION, row);
+		c += n + (c[n] == '\n');
+	}
+	return rows;
+}
+
 static void
 render_main(rc *r)
 {
@@ -1058,11 +1098,7 @@ render_main(rc *r)
 	int maxhdr = h >= 40 && !v->projector ? 4 : 3;
 	y += header(r, y, maxhdr);
 	int bottom = h - 1; /* the footer's row */
-	if (v->caption) {
-		bottom--;
-		fill(r, 0, bottom, w, ' ', VA_CAPTION);
-		text(r, 1, bottom, w, VA_CAPTION, v->caption);
-	}
+	bottom -= caption_block(r, y, bottom);
 	int avail = bottom - y;
 	int min_log = v->projector ? 3 : 2, min_m = 1;
 
