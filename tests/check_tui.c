@@ -14,6 +14,7 @@
 
 #include <check.h>
 #include <locale.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 #include <gsched.h>
 
 #include "testutil.h"
+#include "lesson/lesson.h"
 #include "ui/paint.h"
 #include "ui/tui.h"
 #include "ui/tui_curses.h"
@@ -290,7 +292,7 @@ run_offscreen(const char *type, const char *keys, double seconds)
 	ck_assert_ptr_nonnull(setlocale(LC_ALL, "C.UTF-8"));
 	devnull = fopen("/dev/null", "w");
 	ck_assert_int_eq(pipe(pfd), 0);
-	tui_term t = {fdopen(pfd[0], "r"), devnull, type, 40, 120, seconds, false};
+	tui_term t = {fdopen(pfd[0], "r"), devnull, type, 40, 120, seconds, false, NULL};
 	if (keys != NULL)
 		ck_assert_int_eq(write(pfd[1], keys, strlen(keys)), (ssize_t)strlen(keys));
 	int rc = tui_run(&o, &t);
@@ -332,6 +334,193 @@ START_TEST(test_loop_no_terminal)
 }
 END_TEST
 
+/* ---- a lesson in the loop, off screen ------------------------------------------------ */
+
+/* Keys typed by a presenter, from a script: each character is a key, but
+ * '~' waits 100 ms. */
+struct presenter {
+	int fd;
+	char script[256];
+};
+
+static void *
+presenter(void *arg)
+{
+	struct presenter *pr = arg;
+
+	for (const char *c = pr->script; *c; c++) {
+		if (*c == '~')
+			usleep(100000);
+		else if (write(pr->fd, c, 1) != 1)
+			break;
+	}
+	return NULL;
+}
+
+/* Run a lesson (text) in the real loop on a 120x40 off-screen terminal, keys
+ * from a presenter thread following script (or NULL: none), for at most
+ * seconds; the last screen drawn into *last.  The exit status. */
+static int
+run_lesson(const char *text, const char *script, double seconds, vm_screen *last)
+{
+	struct presenter pr;
+	ls_program *g;
+	char err[256];
+	tui_opts o;
+	int pfd[2];
+	pthread_t th;
+
+	ck_assert_msg(ls_parse("test.lesson", text, strlen(text), &g, err, sizeof err) == 0,
+	              "%s", err);
+	memset(&o, 0, sizeof o);
+	o.tenths = 1;
+	o.lesson = g;
+	o.time_scale = 1;
+	ck_assert_ptr_nonnull(setlocale(LC_ALL, "C.UTF-8"));
+	devnull = fopen("/dev/null", "w");
+	ck_assert_int_eq(pipe(pfd), 0);
+	memset(last, 0, sizeof *last);
+	tui_term t = {fdopen(pfd[0], "r"), devnull, "xterm-256color", 40, 120, seconds,
+	              false, last};
+	if (script != NULL) {
+		pr.fd = pfd[1];
+		snprintf(pr.script, sizeof pr.script, "%s", script);
+		ck_assert_int_eq(pthread_create(&th, NULL, presenter, &pr), 0);
+	}
+	int rc = tui_run(&o, &t);
+	if (script != NULL)
+		pthread_join(th, NULL);
+	close(pfd[1]);
+	fclose(t.in);
+	ls_program_free(g);
+	return rc;
+}
+
+/* The row of s holding needle, or -1. */
+static int
+screen_find(const vm_screen *s, const char *needle)
+{
+	char row[2048];
+
+	for (int y = 0; y < s->height; y++) {
+		vm_screen_row(s, y, row, sizeof row);
+		if (strstr(row, needle) != NULL)
+			return y;
+	}
+	return -1;
+}
+
+/* The row of s that starts with prefix (a caption row: " TEXT"), or -1. */
+static int
+screen_starts(const vm_screen *s, const char *prefix)
+{
+	char row[2048];
+
+	for (int y = 0; y < s->height; y++) {
+		vm_screen_row(s, y, row, sizeof row);
+		if (strncmp(row, prefix, strlen(prefix)) == 0)
+			return y;
+	}
+	return -1;
+}
+
+/* Whether row y of s holds needle. */
+static bool
+row_has(const vm_screen *s, int y, const char *needle)
+{
+	char row[2048];
+
+	vm_screen_row(s, y, row, sizeof row);
+	return strstr(row, needle) != NULL;
+}
+
+static const char tiny_lesson[] =
+        "title \"Tiny lesson\"\n"
+        "mark \"First\"\n"
+        "procs 2\n"
+        "say \"KIWI caption: {procs} Ps\"\n"
+        "expect procs == 2\n"
+        "pause\n"
+        "mark \"Second\"\n"
+        "say \"PLUM caption\\nits second row\"\n"
+        "expect goroutines >= 1\n"
+        "pause\n"
+        "say \"LIME caption, the last\"\n";
+
+/* n goes past both pauses; the end stays on screen until q; exit 0.  An n
+ * before the lesson reaches a pause (or after its end) does nothing, so the
+ * presenter just presses n every 200 ms: the lesson has no waits. */
+START_TEST(test_lesson_plays_to_the_end)
+{
+	char script[256] = "";
+	vm_screen last;
+
+	for (int i = 0; i < 30; i++)
+		strcat(script, "~~n");
+	strcat(script, "q");
+	ck_assert_int_eq(run_lesson(tiny_lesson, script, 50, &last), 0);
+	ck_assert_int_eq(gs_gomaxprocs(), GS_ENOTRUN);
+	ck_assert_int_eq(last.height, 40);
+	/* the title bar names the lesson; the caption is the last say */
+	ck_assert_int_eq(screen_find(&last, "lesson: Tiny lesson"), 0);
+	int cap = screen_starts(&last, " LIME caption, the last");
+	ck_assert_int_eq(cap, 38); /* just above the footer */
+	/* every caption and expectation went into the event log */
+	ck_assert_int_gt(screen_find(&last, "say: KIWI caption: 2 Ps"), 0);
+	ck_assert_int_gt(screen_find(&last, "say: PLUM caption"), 0);
+	ck_assert_int_gt(screen_find(&last, "     its second row"), 0);
+	ck_assert_int_gt(screen_find(&last, "ok: expect procs == 2"), 0);
+	ck_assert_int_gt(screen_find(&last, "== Second =="), 0);
+	/* the bar above the caption and the footer say it has finished */
+	ck_assert(row_has(&last, cap - 1, "lesson finished: 2 expectations met, 0 failed"));
+	/* the footer: the lesson's keys, and what the n after the end did */
+	ck_assert(row_has(&last, 39, "n N next/prev step"));
+	ck_assert(row_has(&last, 39, "the lesson has finished"));
+	vm_screen_free(&last);
+}
+END_TEST
+
+/* An expectation that fails: the status line says so, exit 1. */
+START_TEST(test_lesson_failure_exits_1)
+{
+	static const char text[] = "say \"before\"\nexpect procs == 300\n"
+	                           "say \"after\"\n";
+	vm_screen last;
+
+	ck_assert_int_eq(run_lesson(text, NULL, 1.5, &last), 1);
+	ck_assert_int_gt(screen_find(&last, "FAIL: line 2: expect procs == 300"), 0);
+	ck_assert(row_has(&last, 39, "expectation failed (line 2)"));
+	ck_assert_int_gt(screen_find(&last, "lesson finished: 0 expectations met, 1 failed"),
+	                 0);
+	vm_screen_free(&last);
+}
+END_TEST
+
+/* While the view is paused the lesson's clock stands still: a 3 s wait
+ * paused for its first 2 s has not run out 3.5 s after the start (it would
+ * have on the wall clock), and no step runs while paused. */
+START_TEST(test_lesson_pauses_with_the_view)
+{
+	static const char text[] = "say \"before the wait\"\nwait 3s\n"
+	                           "say \"after the wait\"\n";
+	vm_screen last;
+
+	ck_assert_int_eq(run_lesson(text, " ~~~~~~~~~~", 1.5, &last), 0);
+	ck_assert_int_gt(screen_starts(&last, " before the wait"), 0);
+	ck_assert_int_gt(screen_find(&last, "paused: the lesson waits too"), 0);
+	ck_assert_int_eq(screen_find(&last, " PAUSED "), 0);
+	vm_screen_free(&last);
+	ck_assert_int_eq(run_lesson(text, " ~~~~~~~~~~~~~~~~~~~~ ", 3.5, &last), 0);
+	ck_assert_int_gt(screen_starts(&last, " before the wait"), 0);
+	ck_assert_int_lt(screen_find(&last, "after the wait"), 0);
+	vm_screen_free(&last);
+	/* never paused, the same wait runs out by itself */
+	ck_assert_int_eq(run_lesson(text, NULL, 4.5, &last), 0);
+	ck_assert_int_gt(screen_starts(&last, " after the wait"), 0);
+	vm_screen_free(&last);
+}
+END_TEST
+
 static Suite *
 tui_suite(void)
 {
@@ -353,6 +542,11 @@ tui_suite(void)
 	tcase_add_test(tc, test_loop_keys_then_quit);
 	tcase_add_test(tc, test_loop_runs_for_seconds);
 	tcase_add_test(tc, test_loop_no_terminal);
+	suite_add_tcase(s, tc);
+	tc = tu_tcase("lesson", 60);
+	tcase_add_test(tc, test_lesson_plays_to_the_end);
+	tcase_add_test(tc, test_lesson_failure_exits_1);
+	tcase_add_test(tc, test_lesson_pauses_with_the_view);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -273,7 +273,7 @@ bench_cpu(void)
 	o.procs = 2;
 	o.ascii = setlocale(LC_ALL, "C.UTF-8") == NULL;
 	tui_term t = {fdopen(pfd[0], "r"), out, "xterm-256color", 40, 120, CPU_SECS,
-	              false};
+	              false, NULL};
 	if (t.in == NULL) {
 		fprintf(stderr, "bench-render: setting up failed\n");
 		return 1;

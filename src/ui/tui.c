@@ -1163,6 +1163,10 @@ tui_run(const tui_opts *o, const tui_term *term)
 		fprintf(stderr, "gsched: the runtime stopped under the visualizer\n");
 		status = 1;
 	}
+	if (term->last != NULL && t.screen.cells != NULL &&
+	    vm_screen_init(term->last, t.screen.width, t.screen.height) == 0)
+		memcpy(term->last->cells, t.screen.cells,
+		       (size_t)t.screen.width * (size_t)t.screen.height * sizeof *t.screen.cells);
 	if (t.player != NULL) {
 		/* the lesson's account, on the restored terminal (as --batch ends) */
 		ls_player_free(t.player);
@@ -1193,7 +1197,7 @@ tui_main(int argc, char **argv)
 		no_terminal(why);
 		return 2;
 	}
-	tui_term t = {stdin, stdout, NULL, 0, 0, 0, true};
+	tui_term t = {stdin, stdout, NULL, 0, 0, 0, true, NULL};
 	ls_program *intro = NULL;
 	if (argc < 2) {
 		/* no arguments at all: the introductory lesson, when this install
@@ -1223,6 +1227,6 @@ gsf_ui_play_lesson(const ls_program *prog, double time_scale)
 		no_terminal(why);
 		return 2;
 	}
-	tui_term t = {stdin, stdout, NULL, 0, 0, 0, true};
+	tui_term t = {stdin, stdout, NULL, 0, 0, 0, true, NULL};
 	return tui_run(&o, &t);
 }

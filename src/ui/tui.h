@@ -50,6 +50,9 @@ typedef struct tui_term {
 	int rows, cols;    /* > 0: resize curses' screen to this (off-screen) */
 	double seconds;    /* > 0: quit after this long (benchmarks) */
 	bool interactive;  /* install the signal handlers, save/restore termios */
+	struct vm_screen *last; /* not NULL: a zeroed (or allocated) vm_screen
+	                           that gets a copy of the last screen drawn
+	                           (tests read it; the caller frees it) */
 } tui_term;
 
 /* True if arg is one of the visualizer's own options (main.c dispatch). */

@@ -1030,9 +1030,10 @@ static const struct key main_keys[] = {
 	{"l", "log"}, {"p m", "detail"},
 };
 
-/* In a lesson, n/N step the lesson (so they do not spawn network waiters). */
+/* In a lesson, n/N step the lesson (so they do not spawn network waiters).
+ * The first three as in main_keys, so the footer starts the same way. */
 static const struct key lesson_keys[] = {
-	{"?", "help"}, {"q", "quit"}, {"n N", "next/prev step"}, {"space", "pause"},
+	{"?", "help"}, {"q", "quit"}, {"space", "pause"}, {"n N", "next/prev step"},
 	{"w", "world"}, {"+/-", "procs"}, {"c s b", "spawn"}, {"[ ]", "speed"},
 	{"g", "goroutines"}, {"l", "log"}, {"p m", "detail"},
 };

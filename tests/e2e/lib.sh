@@ -291,7 +291,7 @@ e2e_is_main() {
 	e2e_row 1 | grep -Eq '^ gsched  .*Hz  tick [0-9]+' &&
 		e2e_row 2 | grep -Eq '^GOMAXPROCS [0-9]+  CPUs [0-9]+  threads [0-9]+ \(busy ' &&
 		grep -Eq '^P0 [RSIG] ' "$D/screen" &&
-		grep -Eq '^\? help  q quit  space pause' "$D/screen"
+		grep -Eq '^(press n or PgDn to continue  )?\? help  q quit  space pause' "$D/screen"
 }
 
 # e2e_tick: the tick number in the title of the last capture.
