@@ -484,7 +484,8 @@ lesson_line(struct tui *t, const ls_line *l)
 }
 
 /* The bar above the caption and the standing footer message, from the
- * player's last output. */
+ * player's last output.  The step shown counts from 1: the one running (or
+ * waiting) now. */
 static void
 lesson_texts(struct tui *t, const ls_output *out)
 {
@@ -500,7 +501,9 @@ lesson_texts(struct tui *t, const ls_output *out)
 	}
 	n = snprintf(t->lbar, sizeof t->lbar, "%s%s%sstep %d/%d  %d met, %d failed",
 	             out->chapter ? "chapter: " : "", out->chapter ? out->chapter : "",
-	             out->chapter ? "  " : "", out->step, out->nsteps, out->passed,
+	             out->chapter ? "  " : "",
+	             out->step < out->nsteps ? out->step + 1 : out->nsteps, out->nsteps,
+	             out->passed,
 	             out->failed);
 	t->lstatus[0] = '\0';
 	if (out->state == LS_WAITING_KEY)

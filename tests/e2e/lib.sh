@@ -281,7 +281,9 @@ e2e_wait_row() {
 	e2e_poll "${3:-$E2E_WAIT}" e2e_row_re "$1" "$2"
 }
 
-# e2e_wait_main: the main view is up: title, header, a P row and the footer.
+# e2e_wait_main: the main view is up: title, header, a P row and the footer
+# (which a status message may precede: a lesson's "press n or PgDn to
+# continue" stands there while it waits for a key).
 e2e_wait_main() {
 	e2e_poll "${1:-$E2E_WAIT}" e2e_is_main
 }
@@ -291,7 +293,14 @@ e2e_is_main() {
 	e2e_row 1 | grep -Eq '^ gsched  .*Hz  tick [0-9]+' &&
 		e2e_row 2 | grep -Eq '^GOMAXPROCS [0-9]+  CPUs [0-9]+  threads [0-9]+ \(busy ' &&
 		grep -Eq '^P0 [RSIG] ' "$D/screen" &&
-		grep -Eq '^(press n or PgDn to continue  )?\? help  q quit  space pause' "$D/screen"
+		grep -Eq '^(.*  )?\? help  q quit  space pause' "$D/screen"
+}
+
+# e2e_lesson_file NAME LINE...: a lesson script $D/NAME, one LINE a line.
+e2e_lesson_file() {
+	f=$D/$1
+	shift
+	printf '%s\n' "$@" >"$f"
 }
 
 # e2e_tick: the tick number in the title of the last capture.

@@ -80,10 +80,14 @@ sys_at_most() {
 
 # ---- 1. the main view --------------------------------------------------------------
 
+# gsched with no arguments: the introductory lesson (02-gmp), which starts by
+# waiting for a key, over the same main view.
 t_main_view() {
 	start main || return
 	e2e_check "main: title ' gsched ', tick rate and tick number" \
 		e2e_wait_row 1 '^ gsched   10 Hz  tick [0-9]+'
+	e2e_check "main: no arguments: the intro lesson ('lesson: The GMP model')" \
+		e2e_wait_row 1 '  lesson: The GMP model'
 	e2e_check "main: header 'GOMAXPROCS N  CPUs N  threads N (busy ...'" \
 		e2e_wait_row 2 '^GOMAXPROCS [0-9]+  CPUs [0-9]+  threads [0-9]+ \(busy [0-9]+: run'
 	e2e_check "main: the Ps section and a row per P" \
@@ -94,8 +98,8 @@ t_main_view() {
 		e2e_wait_re '^(─|-) Ms \(threads\): [0-9]+ '
 	e2e_check "main: M rows ('M0 M sysmon', running, idle, ...)" \
 		e2e_wait_re '^M[0-9]+ [A-Z] (running|spinning|idle|syscall|netpoll|sysmon) '
-	e2e_check "main: footer '? help  q quit  space pause' on the last row" \
-		e2e_wait_row 40 '^\? help  q quit  space pause'
+	e2e_check "main: footer 'press n or PgDn to continue  ? help  q quit  space pause'" \
+		e2e_wait_row 40 '^press n or PgDn to continue  \? help  q quit  space pause'
 	e2e_screen
 	t0=$(e2e_tick)
 	e2e_check "main: the tick number advances (from ${t0:-?})" \
@@ -567,11 +571,55 @@ t_views() {
 	e2e_check "views: q exits 0" exit_is 0
 }
 
+# ---- 14. lessons in the visualizer ----------------------------------------------------
+
+t_lesson() {
+	e2e_begin || { e2e_not_ok "lesson: a tmux window with a shell"; return; }
+	e2e_lesson_file tiny.lesson 'title "Tiny e2e lesson"' 'mark "First"' 'procs 2' \
+		'say "KIWI caption on {procs} Ps"' 'expect procs == 2' 'pause' \
+		'mark "Second"' 'say "PLUM caption"' 'expect procs == 2' 'pause'
+	e2e_run -- "$D/tiny.lesson" || { e2e_not_ok "lesson: gsched starts"; return; }
+	e2e_check "lesson: main view up" e2e_wait_main
+	e2e_check "lesson: the title names it ('lesson: Tiny e2e lesson')" \
+		e2e_wait_row 1 '  lesson: Tiny e2e lesson'
+	e2e_check "lesson: the caption ' KIWI caption on 2 Ps'" \
+		e2e_wait_re '^ KIWI caption on 2 Ps'
+	e2e_check "lesson: the bar 'chapter: First  step 5/9 ... press n or PgDn'" \
+		e2e_wait_re '^ chapter: First  step 5/9  1 met, 0 failed  \| press n or PgDn'
+	e2e_keys n
+	e2e_check "lesson: n: the next caption ' PLUM caption'" e2e_wait_re '^ PLUM caption'
+	e2e_check "lesson: n: the event log has both captions" lesson_log_both
+	e2e_keys NPage
+	e2e_check "lesson: PgDn: 'lesson finished: 2 expectations met, 0 failed'" \
+		e2e_wait_row 40 '^lesson finished: 2 expectations met, 0 failed  \? help'
+	e2e_check "lesson: the visualizer goes on after the end (main view)" e2e_is_main
+	e2e_keys q
+	ends_clean "lesson: q" 0
+	e2e_check "lesson: its account on the terminal ('2 expectations, 2 passed, 0 failed')" \
+		e2e_wait_re 'tiny.lesson: 2 expectations, 2 passed, 0 failed$'
+}
+
+lesson_log_both() {
+	e2e_has_re 'say: KIWI caption on 2 Ps' && e2e_has_re 'say: PLUM caption'
+}
+
+t_lesson_fail() {
+	e2e_begin || { e2e_not_ok "lesson fail: a tmux window with a shell"; return; }
+	e2e_lesson_file fail.lesson 'say "before"' 'expect procs == 300' 'say "after"'
+	e2e_run -- "$D/fail.lesson" || { e2e_not_ok "lesson fail: gsched starts"; return; }
+	e2e_check "lesson fail: the log says 'FAIL: line 2: expect procs == 300'" \
+		e2e_wait_re 'FAIL: line 2: expect procs == 300'
+	e2e_check "lesson fail: 'lesson finished: 0 expectations met, 1 failed'" \
+		e2e_wait_re '^ lesson finished: 0 expectations met, 1 failed'
+	e2e_keys q
+	ends_clean "lesson fail: q" 1
+}
+
 # ---- run them ------------------------------------------------------------------------
 
 for t in t_main_view t_plus t_syscall_threads t_help t_pause t_small t_quit \
 	"t_signal TERM 143" "t_signal HUP 129" "t_signal INT 0" t_ctrl_c t_tstp \
-	t_no_terminal t_winch_storm t_world t_ascii_colour t_views; do
+	t_no_terminal t_winch_storm t_world t_ascii_colour t_views t_lesson t_lesson_fail; do
 	# E2E_ONLY="t_help t_world": run only those (by function name)
 	case " ${E2E_ONLY:-${t%% *}} " in
 	*" ${t%% *} "*) ;;
