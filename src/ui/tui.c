@@ -87,6 +87,9 @@ tui_usage(FILE *f)
 {
 	fputs("The live visualizer (the default: needs a terminal):\n"
 	      "  gsched [-d TENTHS] [-p PROCS] [--no-color] [--ascii] [--projector]\n"
+	      "  With no arguments at all it opens the introductory lesson (" TUI_INTRO_LESSON
+	      "),\n"
+	      "  with options the default mixed workload.\n"
 	      "\n"
 	      "  -d, --delay TENTHS tenths of a second between ticks (1..600, "
 	      "default 1)\n"
@@ -102,6 +105,8 @@ tui_usage(FILE *f)
 	      "= type it, c s b n spawn cpu/sleep/syscall/netwait goroutines (C S B N:\n"
 	      "ten times as many), [ ] slower/faster ticks, p m P and M details (Tab\n"
 	      "cycles), g goroutines (s sorts), l event log, Ctrl-L redraw, Esc back.\n"
+	      "In a lesson: n or PgDn next step, N or PgUp back a chapter (space pauses\n"
+	      "the lesson with the view).\n"
 	      "Without a terminal, use --batch.  See gsched(1).\n",
 	      f);
 }

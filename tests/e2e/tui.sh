@@ -354,7 +354,7 @@ job_stopped() {
 
 # main_at ROWS: the main view with its footer on row ROWS.
 main_at() {
-	e2e_is_main && e2e_row "$1" | grep -q '^? help  q quit'
+	e2e_is_main && e2e_row "$1" | grep -Eq '^(.*  )?\? help  q quit'
 }
 
 # stty_now NAME: type, at the shell's prompt, stty -g >$D/NAME.
@@ -445,7 +445,7 @@ t_winch_storm() {
 }
 
 storm_screen() {
-	e2e_wait_row 40 '^\? help  q quit  space pause' &&
+	e2e_wait_row 40 '^(.*  )?\? help  q quit  space pause' &&
 		e2e_wait_gone 'needs at least|have [0-9]+x[0-9]+'
 }
 
