@@ -41,8 +41,9 @@ run_add(gsw_run *run, int n)
 static void
 run_done(gsw_run *run)
 {
-	gs_wg_done(&run->wg);
+	/* live first: once the wait group is done, the waiter may free run */
 	atomic_fetch_sub(&run->live, 1);
+	gs_wg_done(&run->wg);
 }
 
 int
@@ -269,10 +270,21 @@ syscall_spawn(gsw_run *run, int count)
 
 /* ---- netwait: a reader parked in the netpoller, a writer feeding it ---------------- */
 
+/* Shared by a reader and its writer; the last of the two to finish frees it
+ * (the reader's EOF comes through the kernel, which orders nothing for the
+ * writer's reads of the pair). */
 struct netpair {
 	gsw_run *run;
 	int rfd, wfd;
+	atomic_int refs;
 };
+
+static void
+netpair_release(struct netpair *np)
+{
+	if (atomic_fetch_sub(&np->refs, 1) == 1)
+		free(np);
+}
 
 static void
 netread_g(void *arg)
@@ -287,7 +299,7 @@ netread_g(void *arg)
 	}
 	gs_fd_close(np->rfd);
 	run_done(np->run);
-	free(np);
+	netpair_release(np);
 }
 
 static void
@@ -306,9 +318,10 @@ netwrite_g(void *arg)
 		if (gs_fd_write(np->wfd, &c, 1) < 0 || iter_done(run, &n))
 			break;
 	}
-	/* closing our end gives the reader EOF; it frees np */
+	/* closing our end gives the reader EOF */
 	gs_fd_close(np->wfd);
 	run_done(run);
+	netpair_release(np);
 }
 
 static int
@@ -327,6 +340,7 @@ netwait_spawn(gsw_run *run, int count)
 		np->run = run;
 		np->rfd = sv[0];
 		np->wfd = sv[1];
+		atomic_init(&np->refs, 2);
 		int rc = gs_fd_open(sv[0]);
 		if (rc == 0 && (rc = gs_fd_open(sv[1])) != 0)
 			gs_fd_close(sv[0]);
@@ -348,9 +362,10 @@ netwait_spawn(gsw_run *run, int count)
 			return GS_ENOMEM;
 		}
 		if (gs_go_attr(netwrite_g, np, &wa) < 0) {
-			/* the reader ends (and frees np) when we close the writing end */
+			/* the reader ends when we close the writing end */
 			run_add(run, -1);
 			gs_fd_close(sv[1]);
+			netpair_release(np);
 			return GS_ENOMEM;
 		}
 	}

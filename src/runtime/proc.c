@@ -200,8 +200,11 @@ gs__pidleget(void)
 static void
 checkdead(void)
 {
-	/* An observer's stopped world parks every M on purpose. */
-	if (atomic_load(&gs__sched.shutdown) || atomic_load(&gs__sched.obs_stopped))
+	/* A stop-the-world parks every M on purpose: one started by a thread
+	 * outside the runtime (a GOMAXPROCS change from the UI, an observer's
+	 * gs_stop_world) leaves no M running, and the stopper restarts them. */
+	if (atomic_load(&gs__sched.shutdown) || atomic_load(&gs__sched.obs_stopped) ||
+	    atomic_load(&gs__sched.gcwaiting))
 		return;
 	/* Ms running, in a system call or blocked in the netpoller can still
 	 * make something runnable; sysmon cannot. */
