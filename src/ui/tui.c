@@ -1164,6 +1164,8 @@ tui_run(const tui_opts *o, const tui_term *term)
 	endwin();
 	in_curses = 0;
 	delscreen(t.scr);
+	ls_player_free(t.player); /* before its session ends (lesson.h) */
+	t.player = NULL;
 	if (gsf_session_end(t.sess, err, sizeof err) != 0) {
 		fprintf(stderr, "gsched: %s\n", err);
 		status = 1;
@@ -1175,9 +1177,8 @@ tui_run(const tui_opts *o, const tui_term *term)
 	    vm_screen_init(term->last, t.screen.width, t.screen.height) == 0)
 		memcpy(term->last->cells, t.screen.cells,
 		       (size_t)t.screen.width * (size_t)t.screen.height * sizeof *t.screen.cells);
-	if (t.player != NULL) {
+	if (o->lesson != NULL) {
 		/* the lesson's account, on the restored terminal (as --batch ends) */
-		ls_player_free(t.player);
 		printf("lesson %s: %d expectations, %d passed, %d failed%s\n",
 		       o->lesson->name, t.lpassed + t.lfailed, t.lpassed, t.lfailed,
 		       t.lstate == LS_DONE ? "" : " (quit before its end)");
