@@ -21,7 +21,7 @@ for f in "$LESSONDIR"/*.lesson; do
 	took=$(( $(date +%s) - start ))
 	if [ $rc -ne 0 ]; then
 		echo "FAIL: $name (exit $rc, ${took}s):"
-		grep -E '^(FAIL|error)|^gsched:|expectations' "$tmp/$name.out" | sed 's/^/    /'
+		grep -v '^SCHED' "$tmp/$name.out" | tail -n 15 | sed 's/^/    /'
 		fail=$((fail + 1))
 	else
 		echo "PASS: $name (${took}s) $(tail -n 1 "$tmp/$name.out")"
