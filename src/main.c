@@ -46,6 +46,7 @@ usage(FILE *f)
 {
 	fputs("Usage: gsched [-d TENTHS] [-p PROCS] [--no-color] [--ascii] "
 	      "[--projector]\n"
+	      "       gsched LESSON [--time-scale X] | --list\n"
 	      "       gsched --help | --version | status\n"
 	      "       gsched --batch | --record FILE | --trace FILE | --replay FILE "
 	      "[options]\n"
