@@ -111,7 +111,9 @@ status(void)
 	       "\n"
 	       "The live visualizer (Ps, Ms, run queues, steals) comes in a later "
 	       "release.\n");
-	return rc < 0 ? 1 : 0;
+	/* gs_run(NULL config) fails with GS_EINVAL only for a bad GOMAXPROCS or
+	 * GSCHED_DEBUG (reported on stderr): a usage error. */
+	return rc == GS_EINVAL ? 2 : rc < 0 ? 1 : 0;
 }
 
 int

@@ -1446,7 +1446,8 @@ default_procs(int ncpu, int *procs)
 		char *end;
 		errno = 0;
 		long v = strtol(env, &end, 10);
-		if (errno || *end || v < 1 || v > GS_MAX_PROCS) {
+		/* Digits only, as Go reads it: strtol alone would take " 4" and "+4". */
+		if (errno || *end || v < 1 || v > GS_MAX_PROCS || *env < '0' || *env > '9') {
 			fprintf(stderr, "gsched: GOMAXPROCS=%s: want a whole number from 1 to %d\n",
 			    env, GS_MAX_PROCS);
 			return GS_EINVAL;
