@@ -108,12 +108,17 @@ spawn_nomem_main(void *arg)
 
 	hold = gs_chan_make(0, 0);
 	ck_assert_ptr_nonnull(hold);
-	/* Keep every goroutine alive so no dead G can be reused; with G
-	 * allocation failing, some spawn must fail with GS_ENOMEM. */
-	fi_arm(FI_MALLOC, 0, -1);
-	for (int i = 0; i < 100000 && (id = gs_go(holder, NULL)) > 0; i++)
+	/* Keep every goroutine alive so no dead G can be reused; with the
+	 * chunks Gs come from failing, some spawn must fail with GS_ENOMEM.
+	 * Yielding lets the holders park, so the run queue never overflows
+	 * into the global queue (whose growth would also need memory). */
+	fi_arm(FI_ALIGNED_ALLOC, 0, -1);
+	for (int i = 0; i < 100000 && (id = gs_go(holder, NULL)) > 0; i++) {
 		spawned++;
-	fi_disarm(FI_MALLOC);
+		if (i % 32 == 31)
+			gs_yield();
+	}
+	fi_disarm(FI_ALIGNED_ALLOC);
 	printf("fault: G allocation fails: gs_go returned %" PRId64 " (%s) after %d "
 	       "spawns\n",
 	    id, gs_strerror((int)id), spawned);

@@ -174,7 +174,7 @@ __wrap_realloc(void *p, size_t n)
 void *
 __wrap_aligned_alloc(size_t align, size_t n)
 {
-	if (fi_fail(FI_MALLOC)) {
+	if (fi_fail(FI_MALLOC) || fi_fail(FI_ALIGNED_ALLOC)) {
 		errno = ENOMEM;
 		return NULL;
 	}

@@ -6,9 +6,10 @@
  * fault_inject.c: no runtime code changes and no LD_PRELOAD.  A wrapper passes the
  * call through unless its fault is armed.
  *
- * mmap, pthread_create, epoll_create1 and eventfd are armed process-wide; the
- * allocation functions (malloc, calloc, realloc, aligned_alloc) only for the thread that armed
- * them, so other Ms and the test harness keep allocating.
+ * mmap, pthread_create, epoll_create1, eventfd and aligned_alloc alone (only
+ * the runtime's chunks of Gs use it) are armed process-wide; all the allocation
+ * functions together (FI_MALLOC) only for the thread that armed them, so other
+ * Ms and the test harness keep allocating.
  */
 #ifndef GS_FAULT_INJECT_H
 #define GS_FAULT_INJECT_H
@@ -19,6 +20,7 @@ enum fi_fn {
 	FI_EPOLL_CREATE1,
 	FI_EVENTFD,
 	FI_MALLOC, /* malloc, calloc, realloc and aligned_alloc together */
+	FI_ALIGNED_ALLOC, /* aligned_alloc alone (chunks of Gs) */
 	FI_NFN
 };
 
