@@ -66,7 +66,9 @@ static void
 order_sleeper(void *arg)
 {
 	intptr_t i = (intptr_t)arg;
-	int64_t want = MS(15) * (ORDER_N - i), t0 = gs_nanotime();
+	/* Under TSan on a loaded machine the sleepers may start more than 15 ms
+	 * apart: wider gaps keep the order a property of the timers. */
+	int64_t want = (TU_TSAN ? MS(100) : MS(15)) * (ORDER_N - i), t0 = gs_nanotime();
 
 	gs_sleep(want);
 	ck_assert_int_ge(gs_nanotime() - t0, want);
@@ -167,8 +169,8 @@ long_sleeper(void *arg)
 {
 	(void)arg;
 	/* Long enough that a main goroutine held up by a loaded machine still
-	 * finds them all asleep. */
-	gs_sleep(MS(1000));
+	 * finds them all asleep (under TSan, spawning 300 can take a second). */
+	gs_sleep(TU_TSAN ? MS(5000) : MS(1000));
 	TU_WG_DONE(&nothread_wg);
 }
 
@@ -181,7 +183,7 @@ GS_MAIN_TEST(test_sleep_no_threads, 2)
 	TU_WG_ADD(&nothread_wg, n);
 	for (int i = 0; i < n; i++)
 		TU_GO_STACK(long_sleeper, NULL, 16384);
-	ck_assert_int_eq(tu_wait_waiting(GS_WAIT_SLEEP, n, TU_SEC(5)), n);
+	ck_assert_int_eq(tu_wait_waiting(GS_WAIT_SLEEP, n, TU_SEC(TU_TSAN ? 10 : 5)), n);
 	for (int k = 0; k < 10; k++) {
 		ck_assert_int_eq(gs_read_stats(&st), 0);
 		ck_assert_int_ge(st.by_waitreason[GS_WAIT_SLEEP], 1);
