@@ -59,7 +59,11 @@ struct benchopts {
 	int rounds;          /* --rounds: rounds run, one line each */
 	int observe_hz;      /* --observe: snapshots (and event drains) per second
 	                        from a plain thread while the rounds run; 0: off */
+	bool sweep;          /* -p 1,2,4,8: one run per value; every line then
+	                        says procs= (Go's BenchmarkWithDifferentGOMAXPROCS) */
 };
+
+#define BENCH_SWEEP_MAX 16 /* values in a -p list */
 
 /* What one round measured.  Written on the main goroutine, read after gs_run. */
 struct benchround {
@@ -1173,6 +1177,14 @@ report_end(FILE *f, const struct benchopts *o)
 	fputc('\n', f);
 }
 
+/* In a -p sweep, lines that would not say procs= say it (the others always do). */
+static void
+report_sweep_procs(FILE *f, const struct benchopts *o, const struct benchround *r)
+{
+	if (o->sweep)
+		fprintf(f, " procs=%d", r->procs);
+}
+
 static void
 report_park(FILE *f, const struct benchworkload *w, const struct benchopts *o,
 	    const struct benchround *r)
@@ -1180,6 +1192,7 @@ report_park(FILE *f, const struct benchworkload *w, const struct benchopts *o,
 	fprintf(f, "%s %lld %s n=%" PRId64 " start_s=%.3f total_s=%.3f threads=%lld",
 		w->name, (long long)r->value, w->unit, o->n, r->start_s, r->total_s,
 		r->threads);
+	report_sweep_procs(f, o, r);
 	report_end(f, o);
 }
 
@@ -1208,6 +1221,7 @@ report_sleep(FILE *f, const struct benchworkload *w, const struct benchopts *o,
 	fprintf(f, "%s %.3f %s n=%" PRId64 " sleep=%s overhead_ms=%.1f threads=%lld",
 		w->name, r->value, w->unit, o->n,
 		fmt_duration(d, sizeof(d), o->duration_ns), r->overhead_ms, r->threads);
+	report_sweep_procs(f, o, r);
 	report_end(f, o);
 }
 
@@ -1248,6 +1262,7 @@ report_webserver(FILE *f, const struct benchworkload *w, const struct benchopts 
 {
 	fprintf(f, "%s %.3f %s n=%" PRId64 " ideal_s=%.3f threads=%lld", w->name, r->value,
 		w->unit, o->n, seconds(WEBSERVER_IDEAL_NS), r->threads);
+	report_sweep_procs(f, o, r);
 	report_end(f, o);
 }
 
@@ -1415,7 +1430,8 @@ gs_bench_options(FILE *f)
 	      "iterations\n"
 	      "                     (default: per workload)\n"
 	      "  -p, --procs P      GOMAXPROCS, 1..256 (default: the runtime's; "
-	      "yield always 1)\n"
+	      "yield always 1);\n"
+	      "                     a list such as 1,2,4,8 runs once per value\n"
 	      "  -d, --duration D   sleep or wait of sleep, syscallblock, netwait "
 	      "(default: per\n"
 	      "                     workload), e.g. 250us 100ms 1s 2m\n"
@@ -1650,19 +1666,50 @@ benchoption(int argc, char **argv, int *ip, char *spelled, size_t spelledsz,
 	return opt;
 }
 
+/*
+ * -p's value: one GOMAXPROCS or a comma-separated list of up to
+ * BENCH_SWEEP_MAX of them, each 1..BENCH_PROCS_MAX, into out[].  Returns how
+ * many, or -1 if malformed.
+ */
+static int
+parse_procs_list(const char *s, int *out)
+{
+	char item[16];
+	const char *comma;
+	long long v;
+	size_t len;
+	int n = 0;
+
+	for (;;) {
+		comma = strchr(s, ',');
+		len = comma != NULL ? (size_t)(comma - s) : strlen(s);
+		if (n == BENCH_SWEEP_MAX || len == 0 || len >= sizeof(item))
+			return -1;
+		memcpy(item, s, len);
+		item[len] = '\0';
+		if (!parse_int(item, 1, BENCH_PROCS_MAX, &v))
+			return -1;
+		out[n++] = (int)v;
+		if (comma == NULL)
+			return n;
+		s = comma + 1;
+	}
+}
+
+static int bench_run(const struct benchworkload *w, const struct benchopts *o);
+
 int
 gs_bench_main(int argc, char **argv)
 {
 	struct benchopts o = {.rounds = 1};
 	const struct benchworkload *w = NULL;
 	const struct benchoption *opt;
-	struct benchctx ctx;
-	gs_config cfg;
+	int sweep[BENCH_SWEEP_MAX];
 	char spelled[64];
 	const char *value;
 	long long v;
 	bool optsdone = false;
-	int i, rc;
+	int i, rc, nsweep = 0;
 
 	for (i = 1; i < argc; i++) {
 		const char *arg = argv[i];
@@ -1694,12 +1741,15 @@ gs_bench_main(int argc, char **argv)
 			o.n = v;
 			break;
 		case OPT_PROCS:
-			if (!parse_int(value, 1, BENCH_PROCS_MAX, &v))
+			nsweep = parse_procs_list(value, sweep);
+			if (nsweep < 0)
 				return benchusage_error(
 					"invalid GOMAXPROCS '%s' for %s: "
-					"expected an integer from 1 to %d",
-					value, spelled, BENCH_PROCS_MAX);
-			o.procs = (int)v;
+					"expected an integer from 1 to %d, or a list "
+					"of up to %d such as 1,2,4,8",
+					value, spelled, BENCH_PROCS_MAX, BENCH_SWEEP_MAX);
+			o.procs = sweep[0];
+			o.sweep = nsweep > 1;
 			break;
 		case OPT_DURATION:
 			if (!parse_duration(value, &o.duration_ns))
@@ -1746,6 +1796,28 @@ gs_bench_main(int argc, char **argv)
 		return benchusage_error("-n %" PRId64 " is too large for %s "
 					"(at most %" PRId64 ")",
 					o.n, w->name, w->max_n);
+	if (o.sweep && w->procs != 0)
+		return benchusage_error("%s always runs with GOMAXPROCS=%d: "
+					"a -p list does not apply",
+					w->name, w->procs);
+
+	/* A -p list: one run per value, as Go's b.Run per GOMAXPROCS. */
+	for (i = 0, rc = 0; i < (nsweep > 1 ? nsweep : 1) && rc == 0; i++) {
+		if (nsweep > 1)
+			o.procs = sweep[i];
+		rc = bench_run(w, &o);
+	}
+	return rc;
+}
+
+/* One gs_run of o->rounds rounds of w, a line each; the exit status. */
+static int
+bench_run(const struct benchworkload *w, const struct benchopts *op)
+{
+	struct benchopts o = *op;
+	struct benchctx ctx;
+	gs_config cfg;
+	int i, rc;
 
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.procs = w->procs != 0 ? w->procs : o.procs;

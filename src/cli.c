@@ -52,11 +52,11 @@ gsf_cli_usage(FILE *f)
 	      "                     schedtrace format (SCHED <ms>ms: gomaxprocs=... "
 	      "[queues])\n"
 	      "  -n TICKS           ticks to run (1..1000000, default 50)\n"
-	      "  -d TENTHS          tenths of a second between ticks (1..600, default "
+	      "  -d, --delay TENTHS tenths of a second between ticks (1..600, default "
 	      "1);\n"
 	      "                     with --replay: pause that long between ticks "
 	      "(default none)\n"
-	      "  -p PROCS           GOMAXPROCS for the live run (1..256, default: the "
+	      "  -p, --procs PROCS  GOMAXPROCS for the live run (1..256, default: the "
 	      "runtime's)\n"
 	      "  -w, --workload W[:COUNT]\n"
 	      "                     run workload W (COUNT goroutines; repeatable) "
@@ -163,25 +163,28 @@ parse(int argc, char **argv, struct cliopts *o)
 			o->json = true;
 		} else if (FLAG("--replay-step")) {
 			o->step = true;
-		} else if (a[0] == '-' && a[1] != '-' && strchr("ndpw", a[1]) && a[1]) {
-			char opt[3] = {'-', a[1], '\0'};
-			if ((v = optval(argc, argv, &i, 2)) == NULL)
+		} else if (IS("--delay") || IS("--procs") ||
+		           (a[0] == '-' && a[1] != '-' && strchr("ndpw", a[1]) && a[1])) {
+			/* --delay and --procs: the visualizer's spellings of -d, -p */
+			char sh = a[1] == '-' ? a[2] : a[1];
+			char opt[3] = {'-', sh, '\0'};
+			if ((v = optval(argc, argv, &i, a[1] == '-' ? ln : 2)) == NULL)
 				return uerr("option '%s' needs a value%s", opt, "");
-			if (a[1] == 'n') {
+			if (sh == 'n') {
 				if (!parse_int(v, 1, TICKS_MAX, &o->ticks))
 					return uerr("-n: '%s' is not a number of ticks "
 					            "from 1 "
 					            "to 1000000%s",
 					            v, "");
 				o->have_n = true;
-			} else if (a[1] == 'd') {
+			} else if (sh == 'd') {
 				if (!parse_int(v, 1, TENTHS_MAX, &o->tenths))
 					return uerr(
 					        "-d: '%s' is not a number of tenths of a "
 					        "second from 1 to 600%s",
 					        v, "");
 				o->have_d = true;
-			} else if (a[1] == 'p') {
+			} else if (sh == 'p') {
 				if (!parse_int(v, 1, PROCS_MAX, &o->procs))
 					return uerr("-p: '%s' is not a number of Ps from "
 					            "1 to "
@@ -341,4 +344,17 @@ gsf_cli_main(int argc, char **argv)
 			unlink(o.trace); /* never leave half a JSON document */
 	}
 	return rc;
+}
+
+/* The same checks and message shape for the visualizer's options (ui/tui.c). */
+bool
+gsf_parse_int(const char *s, long lo, long hi, int *out)
+{
+	return parse_int(s, lo, hi, out);
+}
+
+int
+gsf_usage_error(const char *msg)
+{
+	return uerr("%s%s", msg, "");
 }

@@ -17,4 +17,9 @@ int gsf_cli_main(int argc, char **argv);
 /* The options, for --help. */
 void gsf_cli_usage(FILE *f);
 
+/* For other option parsers (ui/tui.c): s as an int in lo..hi, all of it a
+ * number; and a usage error ("gsched: MSG", a hint) on stderr, returning 2. */
+bool gsf_parse_int(const char *s, long lo, long hi, int *out);
+int gsf_usage_error(const char *msg);
+
 #endif /* GSCHED_CLI_H */

@@ -1,7 +1,8 @@
 /*
- * main.c - the gsched command line: the status screen, --help, --version, and
- * dispatch to `gsched bench` (bench.c) and to the observation options --batch,
- * --record, --replay and --trace (cli.c).  The live visualizer comes later.
+ * main.c - the gsched command line: --help, --version, and dispatch to the
+ * live visualizer (no arguments, or only its options: ui/tui.c), to `gsched
+ * bench` (bench.c), `gsched status` (below) and the observation options
+ * --batch, --record, --replay and --trace (cli.c).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -15,6 +16,9 @@
 
 #include "bench.h"
 #include "cli.h"
+#include "compare.h"
+#include "ui/tui.h"
+#include "lesson/lesson.h" /* lessons: gsched LESSON, --batch LESSON, --list */
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "0.1.0"
@@ -40,13 +44,19 @@ statusprobe_g(void *arg)
 static void
 usage(FILE *f)
 {
-	fputs("Usage: gsched [--help | --version]\n"
+	fputs("Usage: gsched [-d TENTHS] [-p PROCS] [--no-color] [--ascii] "
+	      "[--projector]\n"
+	      "       gsched --help | --version | status\n"
 	      "       gsched --batch | --record FILE | --trace FILE | --replay FILE "
 	      "[options]\n"
 	      "       gsched bench WORKLOAD [-n N] [-p PROCS] [-d DURATION] "
 	      "[--stack SIZE] [--rounds R]\n"
+	      "       gsched compare sleep|syscall|netwait|cpu [-n N] [-d DURATION]\n"
 	      "\n"
-	      "With no arguments, print what this runtime would use on this machine.\n"
+	      "With no arguments (or only the options below), open the live "
+	      "visualizer on\n"
+	      "a mixed workload.  `gsched status` prints what this runtime would use "
+	      "on\nthis machine.\n"
 	      "\n"
 	      "  -h, --help         show this help and exit\n"
 	      "      --version      show the version and exit\n"
@@ -61,8 +71,17 @@ usage(FILE *f)
 	fputs("\nbench options:\n", f);
 	gs_bench_options(f);
 	fputc('\n', f);
+	tui_usage(f);
+	fputc('\n', f);
 	gsf_cli_usage(f);
-	fputs("\nEnvironment: GOMAXPROCS sets the default number of Ps, as in Go.\n", f);
+	fputc('\n', f);
+	ls_usage(f); /* lessons (src/lesson/run.c) */
+	fputs("\nEnvironment: GOMAXPROCS sets the default number of Ps, as in Go;\n"
+	      "GSCHED_DEBUG the runtime's debug output; NO_COLOR (not empty) turns "
+	      "colours\noff; TERM names the terminal.  The visualizer exits 0 on q "
+	      "or Ctrl-C, 1 if\nthe runtime failed, 2 for a usage error or no "
+	      "terminal, 128+N on signal N.\n",
+	      f);
 }
 
 static int
@@ -72,7 +91,7 @@ usage_error(const char *what, const char *arg)
 	return 2;
 }
 
-/* `gsched` with no arguments: one screen on what gsched is and would do here. */
+/* `gsched status`: one screen on what gsched is and would do here. */
 static int
 status(void)
 {
@@ -109,8 +128,8 @@ status(void)
 	       "[--stack SIZE] [--rounds R]\n"
 	       "       gsched --help | --version\n"
 	       "\n"
-	       "The live visualizer (Ps, Ms, run queues, steals) comes in a later "
-	       "release.\n");
+	       "`gsched` alone opens the live visualizer (Ps, Ms, run queues, "
+	       "steals).\n");
 	/* gs_run(NULL config) fails with GS_EINVAL only for a bad GOMAXPROCS or
 	 * GSCHED_DEBUG (reported on stderr): a usage error. */
 	return rc == GS_EINVAL ? 2 : rc < 0 ? 1 : 0;
@@ -122,7 +141,7 @@ main(int argc, char **argv)
 	const char *cmd;
 
 	if (argc < 2)
-		return status();
+		return tui_main(argc, argv);
 
 	cmd = argv[1];
 	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
@@ -139,8 +158,22 @@ main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "bench") == 0)
 		return gs_bench_main(argc - 1, argv + 1);
-	if (gsf_cli_handles(cmd))
-		return gsf_cli_main(argc, argv);
+	if (strcmp(cmd, "compare") == 0) /* goroutines vs threads: compare.c */
+		return gs_compare_main(argc - 1, argv + 1);
+	if (strcmp(cmd, "status") == 0) {
+		if (argc > 2)
+			return usage_error("unexpected argument", argv[2]);
+		return status();
+	}
+	if (ls_main_handles(argc, argv)) /* lessons (src/lesson/run.c) */
+		return ls_main(argc, argv);
+	/* -d and -p belong to both: any option only the observation modes know
+	 * (--batch, -n, ...) makes it theirs, else it is the visualizer's */
+	for (int i = 1; i < argc; i++)
+		if (gsf_cli_handles(argv[i]) && !tui_handles(argv[i]))
+			return gsf_cli_main(argc, argv);
+	if (tui_handles(cmd))
+		return tui_main(argc, argv);
 	if (cmd[0] == '-' && cmd[1] != '\0')
 		return usage_error("unknown option", cmd);
 	return usage_error("unknown command", cmd);

@@ -30,6 +30,10 @@ typedef struct gsf_batch {
 	int count;          /* > 0 */
 	int64_t life_ns;    /* they stop after this long; 0: at session end */
 	const char *label;  /* NULL: the kind's own label */
+	int64_t iters;      /* per goroutine, in the kind's unit (workload.h's
+	                       gsw_run.iters); 0: no limit.  A batch whose
+	                       goroutines all end on their own is finished.
+	                       (Added by the lesson player.) */
 } gsf_batch;
 
 /*
@@ -56,6 +60,10 @@ int gsf_session_start_world(gsf_session *s);
 
 /* Batches spawned and not yet finished. */
 int gsf_session_batches(gsf_session *s);
+/* The same, counting also the requests the controller has not yet spawned:
+ * 0 means everything asked for so far has ended (a lesson's measure waits
+ * for that; added by the lesson player). */
+int gsf_session_unfinished(gsf_session *s);
 
 /* The oldest unread asynchronous error (copied into buf), and true; or false. */
 bool gsf_session_error(gsf_session *s, char *buf, size_t size);

@@ -5,21 +5,52 @@
  * and check run->stop between blocking calls, so gsw_stop returns within the
  * longest wait below (netwait's writer: 100 ms).
  */
+#define _GNU_SOURCE /* pipe2 */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
 #include <gsched.h>
 
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "workload.h"
 
 #define MS(x) ((int64_t)(x)*1000000)
+
+/* Every goroutine (or thread) of a run is counted in its wait group and in
+ * live, which gsw_live reads without blocking. */
+static void
+run_add(gsw_run *run, int n)
+{
+	atomic_fetch_add(&run->live, n);
+	gs_wg_add(&run->wg, n);
+}
+
+static void
+run_done(gsw_run *run)
+{
+	/* live first: once the wait group is done, the waiter may free run */
+	atomic_fetch_sub(&run->live, 1);
+	gs_wg_done(&run->wg);
+}
+
+int
+gsw_live(gsw_run *run)
+{
+	return atomic_load(&run->live);
+}
 
 /* A small per-goroutine PRNG seeded from the run. */
 static uint32_t
@@ -38,38 +69,64 @@ rnd(uint32_t *s)
 	return *s = x;
 }
 
+/* Asked to stop, or past the run's deadline. */
 static bool
 stopped(gsw_run *run)
 {
-	return atomic_load_explicit(&run->stop, memory_order_relaxed);
+	return atomic_load_explicit(&run->stop, memory_order_relaxed) ||
+	       (run->deadline != 0 && gs_nanotime() >= run->deadline);
+}
+
+/* One more unit of work done by a goroutine that has done *n: true when its
+ * iteration limit is reached. */
+static bool
+iter_done(gsw_run *run, int64_t *n)
+{
+	return run->iters != 0 && ++*n >= run->iters;
 }
 
 static int
 go(gsw_run *run, void (*fn)(void *), void *arg, const char *label)
 {
-	gs_attr a = {.label = label, .stack_size = 0};
+	gs_attr a = {.label = run->label ? run->label : label, .stack_size = 0};
 
-	gs_wg_add(&run->wg, 1);
+	run_add(run, 1);
 	int64_t id = gs_go_attr(fn, arg, &a);
 	if (id < 0) {
-		gs_wg_done(&run->wg);
+		run_done(run);
 		return (int)id;
+	}
+	return 0;
+}
+
+/* count goroutines fn(run) labelled label. */
+static int
+spawn_n(gsw_run *run, int count, void (*fn)(void *), const char *label)
+{
+	for (int i = 0; i < count; i++) {
+		int rc = go(run, fn, run, label);
+		if (rc)
+			return rc;
 	}
 	return 0;
 }
 
 /* ---- cpu: pure computation, preemptible asynchronously -------------------------- */
 
+#define CPU_CHUNK 4000000
+
 static void
 cpu_g(void *arg)
 {
 	gsw_run *run = arg;
 	volatile uint64_t sink = 0;
+	int64_t left = run->iters; /* steps to go, when limited */
 
 	while (!stopped(run)) {
 		uint64_t x = sink + 1;
+		int n = run->iters != 0 && left < CPU_CHUNK ? (int)left : CPU_CHUNK;
 		gs_preemptible_begin();
-		for (int i = 0; i < 4000000; i++) {
+		for (int i = 0; i < n; i++) {
 			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
 			if ((i & 0xffff) == 0 &&
 			    atomic_load_explicit(&run->stop, memory_order_relaxed))
@@ -77,20 +134,60 @@ cpu_g(void *arg)
 		}
 		gs_preemptible_end();
 		sink = x;
+		if (run->iters != 0 && (left -= n) <= 0)
+			break;
 		gs_preempt_check();
 	}
-	gs_wg_done(&run->wg);
+	run_done(run);
+}
+
+/* ---- loop: a call-free loop with no preemption point --------------------------- */
+
+/* A limited loop runs without a gsched call and outside any preemptible
+ * region, so sysmon's requests go unanswered until it ends: the P is held
+ * throughout, as a `for {}` loop held it in Go before 1.14.  It reads the
+ * clock (vDSO, not a scheduling point) every 2^16 steps for its deadline.
+ * Without a limit it runs in call-free bursts of LOOP_BURST with a
+ * cooperative check between them, so that an unlimited one (gsched --batch
+ * -w loop) still lets gsw_stop's caller run on the Ps it holds. */
+#define LOOP_BURST MS(100)
+
+static void
+loop_g(void *arg)
+{
+	gsw_run *run = arg;
+	uint64_t x = 1;
+	bool limited = run->iters != 0 || run->deadline != 0;
+	int64_t n = run->iters ? run->iters : INT64_MAX;
+
+	while (!stopped(run)) {
+		int64_t end = limited ? run->deadline : gs_nanotime() + LOOP_BURST;
+		for (int64_t i = 0; i < n; i++) {
+			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+			if ((i & 0xffff) == 0 &&
+			    (atomic_load_explicit(&run->stop, memory_order_relaxed) ||
+			     (end != 0 && gs_nanotime() >= end)))
+				break;
+		}
+		if (limited)
+			break;
+		gs_preempt_check();
+	}
+	volatile uint64_t sink = x;
+	(void)sink;
+	run_done(run);
+}
+
+static int
+loop_spawn(gsw_run *run, int count)
+{
+	return spawn_n(run, count, loop_g, "loop");
 }
 
 static int
 cpu_spawn(gsw_run *run, int count)
 {
-	for (int i = 0; i < count; i++) {
-		int rc = go(run, cpu_g, run, "cpu");
-		if (rc)
-			return rc;
-	}
-	return 0;
+	return spawn_n(run, count, cpu_g, "cpu");
 }
 
 /* ---- sleep: timers ------------------------------------------------------------- */
@@ -101,25 +198,49 @@ sleep_g(void *arg)
 	gsw_run *run = arg;
 	uint32_t s = rnd_seed(run);
 
+	int64_t n = 0;
+
 	while (!stopped(run)) {
 		/* 1-20 ms, then a little work */
 		gs_sleep(MS(1) + (int64_t)(rnd(&s) % 19000) * 1000);
 		volatile uint32_t w = 0;
 		for (uint32_t i = 0; i < 20000 + rnd(&s) % 200000; i++)
 			w += i;
+		if (iter_done(run, &n))
+			break;
 	}
-	gs_wg_done(&run->wg);
+	run_done(run);
 }
 
 static int
 sleep_spawn(gsw_run *run, int count)
 {
-	for (int i = 0; i < count; i++) {
-		int rc = go(run, sleep_g, run, "sleep");
-		if (rc)
-			return rc;
+	return spawn_n(run, count, sleep_g, "sleep");
+}
+
+/* ---- nap: the seed's time.Sleep(1 * time.Second), nothing else ------------------- */
+
+static void
+nap_g(void *arg)
+{
+	gsw_run *run = arg;
+	int64_t n = 0;
+
+	while (!stopped(run)) {
+		int64_t ns = MS(1000);
+		if (run->deadline != 0 && run->deadline - gs_nanotime() < ns)
+			ns = run->deadline - gs_nanotime(); /* end on time */
+		gs_sleep(ns);
+		if (iter_done(run, &n))
+			break;
 	}
-	return 0;
+	run_done(run);
+}
+
+static int
+nap_spawn(gsw_run *run, int count)
+{
+	return spawn_n(run, count, nap_g, "nap");
 }
 
 /* ---- syscall: a real blocking system call ------------------------------------------ */
@@ -130,30 +251,40 @@ syscall_g(void *arg)
 	gsw_run *run = arg;
 	uint32_t s = rnd_seed(run);
 
+	int64_t n = 0;
+
 	while (!stopped(run)) {
 		gs_nanosleep(MS(5) + (int64_t)(rnd(&s) % 25000) * 1000); /* 5-30 ms */
+		if (iter_done(run, &n))
+			break;
 		gs_sleep(MS(1) + (int64_t)(rnd(&s) % 10000) * 1000);     /* 1-11 ms */
 	}
-	gs_wg_done(&run->wg);
+	run_done(run);
 }
 
 static int
 syscall_spawn(gsw_run *run, int count)
 {
-	for (int i = 0; i < count; i++) {
-		int rc = go(run, syscall_g, run, "syscall");
-		if (rc)
-			return rc;
-	}
-	return 0;
+	return spawn_n(run, count, syscall_g, "syscall");
 }
 
 /* ---- netwait: a reader parked in the netpoller, a writer feeding it ---------------- */
 
+/* Shared by a reader and its writer; the last of the two to finish frees it
+ * (the reader's EOF comes through the kernel, which orders nothing for the
+ * writer's reads of the pair). */
 struct netpair {
 	gsw_run *run;
 	int rfd, wfd;
+	atomic_int refs;
 };
+
+static void
+netpair_release(struct netpair *np)
+{
+	if (atomic_fetch_sub(&np->refs, 1) == 1)
+		free(np);
+}
 
 static void
 netread_g(void *arg)
@@ -167,8 +298,8 @@ netread_g(void *arg)
 			break; /* EOF: the writer stopped */
 	}
 	gs_fd_close(np->rfd);
-	gs_wg_done(&np->run->wg);
-	free(np);
+	run_done(np->run);
+	netpair_release(np);
 }
 
 static void
@@ -177,18 +308,20 @@ netwrite_g(void *arg)
 	struct netpair *np = arg;
 	gsw_run *run = np->run;
 	uint32_t s = rnd_seed(run);
+	int64_t n = 0;
 
 	while (!stopped(run)) {
 		gs_sleep(MS(20) + (int64_t)(rnd(&s) % 80000) * 1000); /* 20-100 ms */
 		if (stopped(run))
 			break;
 		char c = 'x';
-		if (gs_fd_write(np->wfd, &c, 1) < 0)
+		if (gs_fd_write(np->wfd, &c, 1) < 0 || iter_done(run, &n))
 			break;
 	}
-	/* closing our end gives the reader EOF; it frees np */
+	/* closing our end gives the reader EOF */
 	gs_fd_close(np->wfd);
-	gs_wg_done(&run->wg);
+	run_done(run);
+	netpair_release(np);
 }
 
 static int
@@ -207,6 +340,7 @@ netwait_spawn(gsw_run *run, int count)
 		np->run = run;
 		np->rfd = sv[0];
 		np->wfd = sv[1];
+		atomic_init(&np->refs, 2);
 		int rc = gs_fd_open(sv[0]);
 		if (rc == 0 && (rc = gs_fd_open(sv[1])) != 0)
 			gs_fd_close(sv[0]);
@@ -217,24 +351,446 @@ netwait_spawn(gsw_run *run, int count)
 			return rc;
 		}
 		/* both or neither: the writer's close is what ends the reader */
-		gs_wg_add(&run->wg, 2);
-		gs_attr ra = {.label = "netwait", .stack_size = 0};
-		gs_attr wa = {.label = "netwrite", .stack_size = 0};
+		run_add(run, 2);
+		gs_attr ra = {.label = run->label ? run->label : "netwait", .stack_size = 0};
+		gs_attr wa = {.label = run->label ? run->label : "netwrite", .stack_size = 0};
 		if (gs_go_attr(netread_g, np, &ra) < 0) {
-			gs_wg_add(&run->wg, -2);
+			run_add(run, -2);
 			gs_fd_close(sv[0]);
 			gs_fd_close(sv[1]);
 			free(np);
 			return GS_ENOMEM;
 		}
 		if (gs_go_attr(netwrite_g, np, &wa) < 0) {
-			/* the reader ends (and frees np) when we close the writing end */
-			gs_wg_add(&run->wg, -1);
+			/* the reader ends when we close the writing end */
+			run_add(run, -1);
 			gs_fd_close(sv[1]);
+			netpair_release(np);
 			return GS_ENOMEM;
 		}
 	}
 	return 0;
+}
+
+/* ---- http: a web server on loopback TCP and its clients ------------------------------ */
+
+/*
+ * One server per spawn: a listener on 127.0.0.1:0, an accept loop ("httpd"),
+ * and COUNT clients ("client") each sending requests one at a time, a new
+ * connection per request (HTTP/1.0).  A handler reads the request, waits
+ * HTTP_WORK_NS on a timer (a database call: no thread is held), answers and
+ * closes.  The three kinds differ only in who handles a connection:
+ *   http       a new goroutine per connection ("handler"), without limit;
+ *   httplimit  the same, but a handler that finds HTTP_LIMIT others busy
+ *              (a buffered channel used as a semaphore, as in Go) answers
+ *              503 Service Unavailable at once;
+ *   httppool   HTTP_POOL "worker" goroutines take connections from a channel;
+ *              the accept loop waits while all are busy (backpressure).
+ * The last client to finish closes the listener, which ends the accept loop
+ * (and, for the pool, the workers); whoever drops the last reference frees
+ * the server.
+ */
+
+enum { HTTP_UNLIMITED, HTTP_SEMAPHORE, HTTP_POOLED };
+
+struct httpsrv {
+	gsw_run *run;
+	int mode;
+	int lfd;
+	struct sockaddr_in addr;
+	gs_chan *ch;        /* semaphore (cap HTTP_LIMIT) or the pool's queue */
+	atomic_int clients; /* still running */
+	atomic_int refs;
+};
+
+static atomic_uint_fast64_t http_ok, http_rejected;
+
+void
+gsw_counters_read(gsw_counters *c)
+{
+	c->http_ok = atomic_load(&http_ok);
+	c->http_rejected = atomic_load(&http_rejected);
+}
+
+static void
+httpsrv_unref(struct httpsrv *h)
+{
+	if (atomic_fetch_sub(&h->refs, 1) == 1) {
+		gs_chan_free(h->ch);
+		free(h);
+	}
+}
+
+/* Read a request up to its blank line (or EOF, or 1 KiB). */
+static void
+http_read_request(int fd)
+{
+	char buf[1024];
+	size_t have = 0;
+
+	while (have < sizeof buf - 1) {
+		ssize_t n = gs_fd_read(fd, buf + have, sizeof buf - 1 - have);
+		if (n <= 0)
+			return;
+		have += (size_t)n;
+		buf[have] = '\0';
+		if (strstr(buf, "\r\n\r\n") != NULL)
+			return;
+	}
+}
+
+static void
+http_answer(int fd, bool ok)
+{
+	static const char r200[] = "HTTP/1.0 200 OK\r\nContent-Length: 3\r\n\r\nok\n";
+	static const char r503[] =
+	        "HTTP/1.0 503 Service Unavailable\r\nContent-Length: 5\r\n\r\nbusy\n";
+
+	if (ok)
+		gs_fd_write(fd, r200, sizeof r200 - 1);
+	else
+		gs_fd_write(fd, r503, sizeof r503 - 1);
+	atomic_fetch_add(ok ? &http_ok : &http_rejected, 1);
+}
+
+/* Serve one connection and close it. */
+static void
+http_serve(struct httpsrv *h, int fd)
+{
+	http_read_request(fd);
+	if (h->mode == HTTP_SEMAPHORE) {
+		char token = 1;
+		if (gs_chan_trysend(h->ch, &token) != 1) {
+			http_answer(fd, false);
+			gs_fd_close(fd);
+			return;
+		}
+		gs_sleep(HTTP_WORK_NS);
+		http_answer(fd, true);
+		gs_chan_recv(h->ch, NULL);
+	} else {
+		gs_sleep(HTTP_WORK_NS);
+		http_answer(fd, true);
+	}
+	gs_fd_close(fd);
+}
+
+struct httpconn {
+	struct httpsrv *h;
+	int fd;
+};
+
+static void
+http_handler_g(void *arg)
+{
+	struct httpconn *c = arg;
+	struct httpsrv *h = c->h;
+
+	http_serve(h, c->fd);
+	free(c);
+	run_done(h->run);
+	httpsrv_unref(h);
+}
+
+static void
+http_worker_g(void *arg)
+{
+	struct httpsrv *h = arg;
+	int fd;
+
+	while (gs_chan_recv(h->ch, &fd) == 1)
+		http_serve(h, fd);
+	run_done(h->run);
+	httpsrv_unref(h);
+}
+
+static void
+httpd_g(void *arg)
+{
+	struct httpsrv *h = arg;
+	gsw_run *run = h->run;
+
+	for (;;) {
+		int fd = gs_fd_accept(h->lfd, NULL, NULL);
+		if (fd < 0) {
+			if (fd == GS_EBADF)
+				break; /* the listener was closed: every client is done */
+			gs_sleep(MS(1)); /* EMFILE and the like: try again later */
+			continue;
+		}
+		if (h->mode == HTTP_POOLED) {
+			gs_chan_send(h->ch, &fd);
+			continue;
+		}
+		struct httpconn *c = malloc(sizeof *c);
+		gs_attr a = {.label = "handler", .stack_size = 0};
+		if (c == NULL) {
+			gs_fd_close(fd);
+			continue;
+		}
+		c->h = h;
+		c->fd = fd;
+		atomic_fetch_add(&h->refs, 1);
+		run_add(run, 1);
+		if (gs_go_attr(http_handler_g, c, &a) < 0) {
+			run_done(run);
+			atomic_fetch_sub(&h->refs, 1);
+			gs_fd_close(fd);
+			free(c);
+		}
+	}
+	if (h->mode == HTTP_POOLED)
+		gs_chan_close(h->ch);
+	run_done(run);
+	httpsrv_unref(h);
+}
+
+/* One request on a new connection: true if it got an answer. */
+static bool
+http_request(struct httpsrv *h)
+{
+	static const char req[] = "GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+	char buf[256];
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	bool ok = false;
+
+	if (fd < 0)
+		return false;
+	if (gs_fd_open(fd) != 0) {
+		close(fd);
+		return false;
+	}
+	int one = 1;
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	if (gs_fd_connect(fd, (struct sockaddr *)&h->addr, sizeof h->addr) == 0 &&
+	    gs_fd_write(fd, req, sizeof req - 1) == (ssize_t)(sizeof req - 1)) {
+		while (gs_fd_read(fd, buf, sizeof buf) > 0)
+			ok = true;
+	}
+	gs_fd_close(fd);
+	return ok;
+}
+
+static void
+http_client_g(void *arg)
+{
+	struct httpsrv *h = arg;
+	gsw_run *run = h->run;
+	int64_t n = 0;
+
+	while (!stopped(run)) {
+		if (!http_request(h))
+			gs_sleep(MS(10)); /* refused or reset: back off */
+		if (iter_done(run, &n))
+			break;
+		gs_sleep(MS(1)); /* think time */
+	}
+	if (atomic_fetch_sub(&h->clients, 1) == 1)
+		gs_fd_close(h->lfd); /* the last client: the accept loop ends */
+	run_done(run);
+	httpsrv_unref(h);
+}
+
+static int
+http_listen(struct httpsrv *h)
+{
+	socklen_t len = sizeof h->addr;
+
+	memset(&h->addr, 0, sizeof h->addr);
+	h->addr.sin_family = AF_INET;
+	h->addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	h->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (h->lfd < 0)
+		return GS_EAGAIN;
+	if (bind(h->lfd, (struct sockaddr *)&h->addr, sizeof h->addr) != 0 ||
+	    listen(h->lfd, SOMAXCONN) != 0 ||
+	    getsockname(h->lfd, (struct sockaddr *)&h->addr, &len) != 0) {
+		close(h->lfd);
+		return GS_EAGAIN;
+	}
+	int rc = gs_fd_open(h->lfd);
+	if (rc != 0)
+		close(h->lfd);
+	return rc;
+}
+
+static int
+http_spawn_mode(gsw_run *run, int count, int mode)
+{
+	struct httpsrv *h = calloc(1, sizeof *h);
+	int rc;
+
+	if (h == NULL)
+		return GS_ENOMEM;
+	if ((rc = gsw_nofile_atleast(2L * count + 64)) != 0) {
+		free(h);
+		return rc;
+	}
+	h->run = run;
+	h->mode = mode;
+	if (mode == HTTP_SEMAPHORE)
+		h->ch = gs_chan_make(1, HTTP_LIMIT);
+	else if (mode == HTTP_POOLED)
+		h->ch = gs_chan_make(sizeof(int), 64);
+	if (mode != HTTP_UNLIMITED && h->ch == NULL) {
+		free(h);
+		return GS_ENOMEM;
+	}
+	if ((rc = http_listen(h)) != 0) {
+		gs_chan_free(h->ch);
+		free(h);
+		return rc;
+	}
+	/* one reference for each goroutine below, one for this function */
+	int nworkers = mode == HTTP_POOLED ? HTTP_POOL : 0;
+	atomic_init(&h->refs, 1);
+	atomic_init(&h->clients, count);
+	rc = 0;
+	atomic_fetch_add(&h->refs, 1);
+	if ((rc = go(run, httpd_g, h, "httpd")) != 0) {
+		atomic_fetch_sub(&h->refs, 1);
+		gs_fd_close(h->lfd);
+		goto out;
+	}
+	for (int i = 0; i < nworkers && rc == 0; i++) {
+		atomic_fetch_add(&h->refs, 1);
+		if ((rc = go(run, http_worker_g, h, "worker")) != 0)
+			atomic_fetch_sub(&h->refs, 1);
+	}
+	for (int i = 0; i < count; i++) {
+		if (rc == 0) {
+			atomic_fetch_add(&h->refs, 1);
+			if ((rc = go(run, http_client_g, h, "client")) == 0)
+				continue;
+			atomic_fetch_sub(&h->refs, 1);
+		}
+		/* a client that never started is done already */
+		if (atomic_fetch_sub(&h->clients, 1) == 1)
+			gs_fd_close(h->lfd);
+	}
+out:
+	httpsrv_unref(h);
+	return rc;
+}
+
+static int
+http_spawn(gsw_run *run, int count)
+{
+	return http_spawn_mode(run, count, HTTP_UNLIMITED);
+}
+
+static int
+httplimit_spawn(gsw_run *run, int count)
+{
+	return http_spawn_mode(run, count, HTTP_SEMAPHORE);
+}
+
+static int
+httppool_spawn(gsw_run *run, int count)
+{
+	return http_spawn_mode(run, count, HTTP_POOLED);
+}
+
+/* ---- thread: a thread per task, no goroutine ---------------------------------------- */
+
+/* A plain pthread sleeping 20 ms at a time in nanosleep: what a design
+ * without goroutines pays for each waiting task.  It is no M: the runtime
+ * does not count it, the process does (osthreads).  A pthread cannot ready a
+ * goroutine, so the last one to end writes a byte to a pipe on which a
+ * "reaper" goroutine waits in the netpoller; the reaper is what the run's
+ * wait group counts. */
+struct threadset {
+	gsw_run *run;
+	atomic_int left;
+	int rfd, wfd;
+};
+
+static void *
+thread_main(void *arg)
+{
+	struct threadset *ts = arg;
+	gsw_run *run = ts->run;
+	int64_t n = 0;
+
+	while (!stopped(run)) {
+		struct timespec t = {0, 20000000};
+		nanosleep(&t, NULL);
+		if (iter_done(run, &n))
+			break;
+	}
+	if (atomic_fetch_sub(&ts->left, 1) == 1) {
+		char c = 1;
+		while (write(ts->wfd, &c, 1) < 0 && errno == EINTR)
+			;
+	}
+	return NULL;
+}
+
+static void
+reaper_g(void *arg)
+{
+	struct threadset *ts = arg;
+	char c;
+
+	while (gs_fd_read(ts->rfd, &c, 1) < 0)
+		if (gs_fd_wait(ts->rfd, GS_POLLIN, -1) < 0)
+			break;
+	gs_fd_close(ts->rfd);
+	close(ts->wfd);
+	run_done(ts->run);
+	free(ts);
+}
+
+static int
+thread_spawn(gsw_run *run, int count)
+{
+	struct threadset *ts = malloc(sizeof *ts);
+	pthread_attr_t a;
+	int sv[2], started = 0, rc = 0;
+
+	if (ts == NULL)
+		return GS_ENOMEM;
+	if (pipe2(sv, O_CLOEXEC) != 0) {
+		free(ts);
+		return GS_EAGAIN;
+	}
+	ts->run = run;
+	ts->rfd = sv[0];
+	ts->wfd = sv[1];
+	atomic_init(&ts->left, count + 1); /* + 1: this function's own share */
+	if ((rc = gs_fd_open(ts->rfd)) != 0) {
+		close(sv[0]);
+		close(sv[1]);
+		free(ts);
+		return rc;
+	}
+	if ((rc = go(run, reaper_g, ts, "reaper")) != 0) {
+		gs_fd_close(sv[0]);
+		close(sv[1]);
+		free(ts);
+		return rc;
+	}
+	if (pthread_attr_init(&a) == 0) {
+		pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+		pthread_attr_setstacksize(&a, 64 * 1024);
+		for (; started < count; started++) {
+			pthread_t t;
+			if (pthread_create(&t, &a, thread_main, ts) != 0) {
+				rc = GS_EAGAIN;
+				break;
+			}
+		}
+		pthread_attr_destroy(&a);
+	} else {
+		rc = GS_ENOMEM;
+	}
+	/* our share and that of every thread that did not start */
+	if (atomic_fetch_sub(&ts->left, 1 + count - started) == 1 + count - started) {
+		char c = 1;
+		while (write(ts->wfd, &c, 1) < 0 && errno == EINTR)
+			;
+	}
+	return rc;
 }
 
 /* ---- mixed -------------------------------------------------------------------- */
@@ -264,6 +820,22 @@ static const gsw_workload table[] = {
          netwait_spawn},
         {"mixed", "", "per count: 1 cpu, 3 sleep, 2 syscall, 1 netwait pair", 2,
          mixed_spawn},
+        {"nap", "nap", "gs_sleep of 1 s at a time and nothing else (cheap: 10k+)",
+         1000, nap_spawn},
+        {"loop", "loop",
+         "a call-free loop outside preemptible regions (unlimited: 100 ms bursts)",
+         1,
+         loop_spawn},
+        {"http", "client",
+         "a loopback web server, a goroutine per connection, COUNT clients", 16,
+         http_spawn},
+        {"httplimit", "client",
+         "the same behind a semaphore of 8 handlers (503 when full)", 16,
+         httplimit_spawn},
+        {"httppool", "client", "the same served by a pool of 8 worker goroutines",
+         16, httppool_spawn},
+        {"thread", "thread", "a plain pthread per task (no goroutine), sleeping",
+         8, thread_spawn},
 };
 
 const gsw_workload *
@@ -296,6 +868,30 @@ gsw_run_init(gsw_run *run)
 	memset(run, 0, sizeof *run);
 	atomic_init(&run->stop, false);
 	atomic_init(&run->seed, 0x2545F491u);
+}
+
+void
+gsw_run_limit(gsw_run *run, int64_t iters, int64_t life_ns)
+{
+	run->iters = iters > 0 ? iters : 0;
+	run->deadline = life_ns > 0 ? gs_nanotime() + life_ns : 0;
+}
+
+int
+gsw_nofile_atleast(long need)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return GS_EINVAL;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < (rlim_t)need) {
+		if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < (rlim_t)need)
+			return GS_ERANGE;
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			return GS_EPERM;
+	}
+	return 0;
 }
 
 int
@@ -334,7 +930,7 @@ ramp_g(void *arg)
 				  : netwait_spawn(run, 2);
 	}
 	r->err = rc;
-	gs_wg_done(&run->wg);
+	run_done(run);
 }
 
 int

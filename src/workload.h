@@ -9,8 +9,22 @@
  *   netwait  a goroutine blocked in gs_fd_read on a socketpair that a writer
  *            goroutine feeds after a delay (the netpoller)
  *   mixed    some of each
+ *   nap      gs_sleep(1 s) and nothing else, the seed's time.Sleep(time.Second):
+ *            cheap enough for tens of thousands
+ *   loop     a call-free loop outside any preemptible region: only its end
+ *            gives the P back (Go before 1.14, or asyncpreemptoff=1); without
+ *            a limit (gsw_run.iters or .deadline) it runs in 100 ms bursts
+ *   http     a web server on a loopback TCP socket, one goroutine per
+ *            connection, and COUNT clients sending requests (gs_fd_*)
+ *   httplimit  the same behind a semaphore of HTTP_LIMIT handlers: a request
+ *            that finds it full is answered 503 at once
+ *   httppool the same served by a pool of HTTP_POOL worker goroutines fed
+ *            through a channel (the accept loop waits when they are busy)
+ *   thread   thread per task, no goroutines: COUNT plain pthreads, each
+ *            sleeping in nanosleep (what a goroutine-less design pays)
  *
- * Uses the public <gsched.h> only.  Every goroutine runs until gsw_stop().
+ * Uses the public <gsched.h> only.  Every goroutine runs until gsw_stop(), or
+ * until the run's limits (iterations, deadline) end it on its own.
  */
 #ifndef GSCHED_WORKLOAD_H
 #define GSCHED_WORKLOAD_H
@@ -26,7 +40,28 @@ typedef struct gsw_run {
 	atomic_bool stop;
 	gs_waitgroup wg;
 	atomic_uint seed;
+	/* Limits, set before spawning (gsw_run_limit); 0: none.  iters counts
+	 * each kind's own unit of work per goroutine: cpu and loop, multiply-add
+	 * steps (as the seed's `for j := 0; j < 1e8; j++ { sum += j }`); sleep,
+	 * sleeps; nap, 1 s naps; syscall, blocking calls; netwait, messages; http*, requests per
+	 * client; thread, 20 ms sleeps. */
+	int64_t iters;
+	int64_t deadline;     /* gs_nanotime() at which every goroutine ends */
+	atomic_int live;      /* goroutines (and threads) not yet ended */
+	const char *label; /* NULL: each kind labels its goroutines; else this
+	                      label for all of them (not copied: must outlive the run) */
 } gsw_run;
+
+/* Counters every workload of the process adds to (any thread reads them). */
+typedef struct gsw_counters {
+	uint64_t http_ok;       /* requests answered 200 */
+	uint64_t http_rejected; /* requests answered 503 */
+} gsw_counters;
+void gsw_counters_read(gsw_counters *c);
+
+#define HTTP_LIMIT 8  /* httplimit: handlers at once */
+#define HTTP_POOL  8  /* httppool: workers */
+#define HTTP_WORK_NS 5000000 /* each request waits 5 ms (a database call) */
 
 typedef struct gsw_workload {
 	const char *name;
@@ -45,6 +80,14 @@ const gsw_workload *gsw_find(const char *name);
 void gsw_list(FILE *f);
 
 void gsw_run_init(gsw_run *run);
+/* Set run's limits: iters per goroutine, and a lifetime from now (0: none). */
+void gsw_run_limit(gsw_run *run, int64_t iters, int64_t life_ns);
+/* Goroutines (and threads) of the run that have not ended: 0 once a limited
+ * run has finished on its own.  Any thread. */
+int gsw_live(gsw_run *run);
+/* Raise the soft RLIMIT_NOFILE to at least need (up to the hard limit):
+ * 0, GS_ERANGE if the hard limit is lower, GS_EPERM/GS_EINVAL on failure. */
+int gsw_nofile_atleast(long need);
 /* Spawn count goroutines of w (count <= 0: its default).  Goroutine only. */
 int gsw_spawn(gsw_run *run, const gsw_workload *w, int count);
 /* The default scenario of `gsched --batch`: a few goroutines of every kind

@@ -353,6 +353,81 @@ GS_MAIN_TEST(test_async_round_robin, 1)
 	ck_assert_int_eq(tu_wait_numgoroutine(1, TU_SEC(10)), 1);
 }
 
+
+/*
+ * Regression: with every P busy with goroutines that use up their 10 ms
+ * slices, a goroutine readied into a P's local queue (here by its timer) must
+ * still run.  Preempted goroutines go to the global queue; a scheduler that
+ * looked there first after every expired slice never reached the local queue.
+ * The hogs yield cooperatively (no async needed) and stop once the sleeper has
+ * woken ROUNDS times, or by themselves after about 8 s (then the test fails).
+ */
+#define STARVE_HOGS   4
+#define STARVE_ROUNDS 10
+
+struct starve {
+	_Atomic int done;
+	_Atomic int woken;
+	_Atomic int hog_gave_up;
+	gs_waitgroup wg;
+};
+
+static void
+starve_hog(void *arg)
+{
+	struct starve *st = arg;
+	int64_t end = gs_nanotime() + MS(8000);
+	volatile uint64_t x = 0;
+
+	while (!atomic_load(&st->done) && gs_nanotime() < end) {
+		for (int i = 0; i < 200000; i++)
+			x += (uint64_t)i;
+		gs_preempt_check();
+	}
+	if (!atomic_load(&st->done))
+		atomic_store(&st->hog_gave_up, 1 + atomic_load(&st->woken));
+	TU_WG_DONE(&st->wg);
+}
+
+static void
+starve_sleeper(void *arg)
+{
+	struct starve *st = arg;
+
+	for (int i = 0; i < STARVE_ROUNDS; i++) {
+		gs_sleep(MS(20));
+		atomic_fetch_add(&st->woken, 1);
+	}
+	atomic_store(&st->done, 1);
+	TU_WG_DONE(&st->wg);
+}
+
+static void
+starve_main(void *arg)
+{
+	struct starve *st = arg;
+
+	gs_wg_add(&st->wg, STARVE_HOGS + 1);
+	for (int i = 0; i < STARVE_HOGS; i++)
+		ck_assert_int_gt(gs_go(starve_hog, st), 0);
+	ck_assert_int_gt(gs_go(starve_sleeper, st), 0);
+	gs_wg_wait(&st->wg);
+	ck_assert_msg(!atomic_load(&st->hog_gave_up),
+	    "the sleeper woke only %d of %d times in 8 s while CPU hogs ran: its P's "
+	    "local queue starved", atomic_load(&st->hog_gave_up) - 1, STARVE_ROUNDS);
+	ck_assert_int_eq(atomic_load(&st->woken), STARVE_ROUNDS);
+}
+
+START_TEST(test_local_queue_not_starved)
+{
+	static struct starve st;
+	gs_config cfg = { .procs = 2 };
+
+	st.wg = (gs_waitgroup)GS_WAITGROUP_INIT;
+	tu_run_cfg(starve_main, &st, &cfg);
+}
+END_TEST
+
 static Suite *
 preempt_suite(void)
 {
@@ -368,6 +443,7 @@ preempt_suite(void)
 
 	tc = tu_tcase("coop", 60);
 	tcase_add_test(tc, test_coop_preempt);
+	tcase_add_test(tc, test_local_queue_not_starved);
 	tcase_add_test(tc, test_asyncpreemptoff);
 	suite_add_tcase(s, tc);
 	return s;

@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <unistd.h>
 #include <stdlib.h>
 
 #include "testutil.h"
@@ -323,6 +324,141 @@ START_TEST(test_resize_from_pthread)
 }
 END_TEST
 
+/*
+ * Regression: a stop-the-world started by a plain pthread leaves no M running
+ * (every M parks at gcstopm) and, with every goroutine in a local run queue and
+ * no timer pending, the last M to park used to take that for a deadlock and end
+ * the program ("all goroutines are asleep").  Here nothing sleeps and nothing
+ * waits on the network: only goroutines that yield, and the changes.
+ */
+#define NOTIMER_PAIRS 3
+
+static _Atomic int notimer_stop;
+
+struct pp_pair {
+	gs_chan *ping, *pong;
+	gs_waitgroup *wg;
+};
+
+/* Answers every ping: each hand-over readies the other side into runnext,
+ * so the goroutines live in local queues, never the global one. */
+static void
+notimer_ponger(void *arg)
+{
+	struct pp_pair *pr = arg;
+	int v = 0, rc;
+
+	for (;;) {
+		v = -7;
+		rc = gs_chan_recv(pr->ping, &v);
+		ck_assert_msg(rc == 1 && v >= -1, "ponger: recv returned %d, value %d", rc, v);
+		if (v < 0)
+			break;
+		ck_assert_int_eq(gs_chan_send(pr->pong, &v), 0);
+	}
+	TU_WG_DONE(pr->wg);
+}
+
+static void
+notimer_pinger(void *arg)
+{
+	struct pp_pair *pr = arg;
+	int v = 0;
+
+	while (!atomic_load(&notimer_stop)) {
+		gs_chan_send(pr->ping, &v);
+		gs_chan_recv(pr->pong, &v);
+		v++;
+	}
+	v = -1;
+	gs_chan_send(pr->ping, &v);
+	TU_WG_DONE(pr->wg);
+}
+
+static void
+main_notimer(void *arg)
+{
+	struct changer c = { .n = TU_SANITIZED ? 100 : 400, .seed = 4242, .maxp = 8,
+		.check_chain = true, .first = 2 };
+	gs_waitgroup wg = GS_WAITGROUP_INIT;
+	struct pp_pair pairs[NOTIMER_PAIRS + 1];
+	pthread_t th;
+	int v = 0;
+
+	(void)arg;
+	for (int i = 0; i <= NOTIMER_PAIRS; i++) {
+		pairs[i].ping = gs_chan_make(sizeof(int), 0);
+		pairs[i].pong = gs_chan_make(sizeof(int), 0);
+		pairs[i].wg = &wg;
+	}
+	gs_wg_add(&wg, 2 * NOTIMER_PAIRS + 1);
+	for (int i = 0; i < NOTIMER_PAIRS; i++) {
+		ck_assert_int_gt(gs_go(notimer_ponger, &pairs[i]), 0);
+		ck_assert_int_gt(gs_go(notimer_pinger, &pairs[i]), 0);
+	}
+	/* main plays ping-pong too while it waits (no sleep, no timer) */
+	ck_assert_int_gt(gs_go(notimer_ponger, &pairs[NOTIMER_PAIRS]), 0);
+	ck_assert_int_eq(pthread_create(&th, NULL, changer_thread, &c), 0);
+	while (!atomic_load(&c.done)) {
+		gs_chan_send(pairs[NOTIMER_PAIRS].ping, &v);
+		gs_chan_recv(pairs[NOTIMER_PAIRS].pong, &v);
+	}
+	v = -1;
+	gs_chan_send(pairs[NOTIMER_PAIRS].ping, &v);
+	ck_assert_int_eq(pthread_join(th, NULL), 0);
+	atomic_store(&notimer_stop, 1);
+	gs_wg_wait(&wg);
+	ck_assert_int_eq(c.errors, 0);
+	ck_assert_int_eq(c.bad_return, 0);
+}
+
+/* The changer wakes main through a pipe when it is done. */
+struct wakechanger {
+	struct changer c;
+	int wfd;
+};
+
+static void *
+wake_changer_thread(void *arg)
+{
+	struct wakechanger *wc = arg;
+	char b = 'x';
+
+	changer_thread(&wc->c);
+	ck_assert_int_eq(write(wc->wfd, &b, 1), 1);
+	return NULL;
+}
+
+/* Nothing runnable at all: main waits in the netpoller, no timer is set, and
+ * every stop-the-world the pthread makes parks the only M. */
+static void
+main_netpoll_only(void *arg)
+{
+	struct wakechanger wc = { .c = { .n = TU_SANITIZED ? 50 : 200, .seed = 99,
+		.maxp = 8, .check_chain = true, .first = 2 } };
+	int fds[2];
+	pthread_t th;
+	char b;
+
+	(void)arg;
+	ck_assert_int_eq(pipe(fds), 0);
+	ck_assert_int_eq(gs_fd_open(fds[0]), 0);
+	wc.wfd = fds[1];
+	ck_assert_int_eq(pthread_create(&th, NULL, wake_changer_thread, &wc), 0);
+	ck_assert_int_eq(gs_fd_read(fds[0], &b, 1), 1);
+	ck_assert_int_eq(pthread_join(th, NULL), 0);
+	ck_assert_int_eq(wc.c.errors, 0);
+	ck_assert_int_eq(wc.c.bad_return, 0);
+	gs_fd_close(fds[0]);
+	close(fds[1]);
+}
+
+START_TEST(test_resize_from_pthread_no_timers)
+{
+	tu_run(_i == 0 ? main_notimer : main_netpoll_only, NULL, 2);
+}
+END_TEST
+
 /* Several changers at once, goroutines and a pthread: every call returns a valid
  * previous value and the runtime ends up consistent. */
 static gs_waitgroup cc_wg;
@@ -426,6 +562,7 @@ procresize_suite(void)
 
 	tc = tu_tcase("api", 30);
 	tcase_add_test(tc, test_set_outside);
+	tcase_add_loop_test(tc, test_resize_from_pthread_no_timers, 0, 2);
 	tcase_add_test(tc, test_set_returns_previous);
 	tcase_add_test(tc, test_gomaxprocs_takes_effect);
 	suite_add_tcase(s, tc);

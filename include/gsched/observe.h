@@ -162,9 +162,18 @@ enum gs_event_kind {
 	GS_EV_NETPOLL_WAKE,   /* arg goroutines woken by the netpoller */
 	GS_EV_TIMER_FIRE,     /* a timer fired on p */
 	GS_EV_PROCRESIZE,     /* GOMAXPROCS from p2 to p (arg: stop-the-world ns) */
-	GS_EV_GLOBAL_PUT,     /* arg goroutines put on the global queue by p */
+	GS_EV_GLOBAL_PUT,     /* arg goroutines put on the global queue by p (m2: why,
+	                         enum gs_global_put_reason) */
 	GS_EV_GLOBAL_GET,     /* p took arg goroutines from the global queue */
 	GS_EV_NKINDS
+};
+
+/* Why goroutines went to the global queue (GS_EV_GLOBAL_PUT's m2). */
+enum gs_global_put_reason {
+	GS_GPUT_OVERFLOW = 0, /* the P's local queue was full: half of it moved */
+	GS_GPUT_YIELD = 1,    /* gs_yield or a preemption (as Go's Gosched) */
+	GS_GPUT_INJECT = 2    /* woken by the netpoller or a timer with idle Ps or
+	                         no P at hand (Go's injectglist) */
 };
 
 typedef struct gs_event {

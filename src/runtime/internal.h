@@ -678,6 +678,14 @@ typedef struct gs_sudog {
 #endif
 #endif
 
+#if defined(__SANITIZE_THREAD__)
+#define GS_TSAN_BUILD 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define GS_TSAN_BUILD 1
+#endif
+#endif
+
 #ifdef GS_SANITIZE
 GS_HIDDEN void gs__san_g_create(gs_g *gp);
 GS_HIDDEN void gs__san_g_destroy(gs_g *gp);

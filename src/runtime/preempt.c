@@ -74,6 +74,15 @@ on_sigurg(int sig, siginfo_t *si, void *uctx)
 		errno = saved;
 		return;
 	}
+#ifdef GS_TSAN_BUILD
+	/* ThreadSanitizer runs a handler late, at the thread's next intercepted
+	 * call, with a copy of the context the signal interrupted: redirecting
+	 * that copy changes nothing, and pushing a return address below its
+	 * stack pointer would scribble on the frames that run now.  Under TSan
+	 * preemption is cooperative only (the preempt flag stays set). */
+	errno = saved;
+	return;
+#endif
 	if (gp && atomic_load_explicit(&gp->preempt, memory_order_relaxed) &&
 	    atomic_load_explicit(&gp->asyncsafe, memory_order_relaxed) &&
 	    gs__arch_inject_preempt(uctx, gp)) {

@@ -200,8 +200,11 @@ gs__pidleget(void)
 static void
 checkdead(void)
 {
-	/* An observer's stopped world parks every M on purpose. */
-	if (atomic_load(&gs__sched.shutdown) || atomic_load(&gs__sched.obs_stopped))
+	/* A stop-the-world parks every M on purpose: one started by a thread
+	 * outside the runtime (a GOMAXPROCS change from the UI, an observer's
+	 * gs_stop_world) leaves no M running, and the stopper restarts them. */
+	if (atomic_load(&gs__sched.shutdown) || atomic_load(&gs__sched.obs_stopped) ||
+	    atomic_load(&gs__sched.gcwaiting))
 		return;
 	/* Ms running, in a system call or blocked in the netpoller can still
 	 * make something runnable; sysmon cannot. */
@@ -474,7 +477,7 @@ gs__injectglist(gs_g *list)
 		gs__lockx(&gs__sched.lock);
 		gs__globrunqputbatch(head, last, k);
 		gs__unlockx(&gs__sched.lock);
-		GS_EV(GS_EV_GLOBAL_PUT, GS_PID(pp), -1, GS_MID(mp), -1, 0, k);
+		GS_EV(GS_EV_GLOBAL_PUT, GS_PID(pp), -1, GS_MID(mp), GS_GPUT_INJECT, 0, k);
 		for (int i = 0; i < k && atomic_load(&gs__sched.npidle) > 0; i++)
 			gs__startm(NULL, false);
 	}
@@ -757,24 +760,22 @@ top:
 	if (expired)
 		atomic_store_explicit(&pp->sliceexpired, false, memory_order_relaxed);
 
+	if (expired)
+		runnext_to_tail(pp);
+
 	/* Fairness: every 61st tick look at the global queue first, so goroutines
-	 * re-readying each other locally cannot starve it.  After an expired
-	 * slice too, if more than one goroutine waits there: the one preempted
-	 * a moment ago was put at its tail and must not be picked right back. */
+	 * re-readying each other locally cannot starve it.  (Only then, as in Go:
+	 * preempted goroutines go to the global queue, so preferring it after
+	 * every expired slice would starve this P's local queue for as long as
+	 * CPU-bound goroutines keep using up their slices.) */
 	int32_t gsize = atomic_load_explicit(&gs__sched.runqsize, memory_order_relaxed);
-	if ((GS_LOAD(pp->schedtick) % GS_GLOBAL_EVERY == 0 && gsize > 0) ||
-	    (expired && gsize > 1)) {
+	if (GS_LOAD(pp->schedtick) % GS_GLOBAL_EVERY == 0 && gsize > 0) {
 		gs__lockx(&gs__sched.lock);
 		gp = gs__globrunqget(pp, 1);
 		gs__unlockx(&gs__sched.lock);
-		if (gp) {
-			if (expired)
-				runnext_to_tail(pp);
+		if (gp)
 			return gp;
-		}
 	}
-	if (expired)
-		runnext_to_tail(pp);
 
 	if ((gp = gs__runqget(pp, inherit)) != NULL)
 		return gp;
@@ -1338,7 +1339,7 @@ gosched_m(gs_g *gp)
 	if (fast)
 		next = gs__globrunqpop();
 	gs__unlockx(&gs__sched.lock);
-	GS_EV(GS_EV_GLOBAL_PUT, pp->id, -1, mp->id, -1, gp->goid, 1);
+	GS_EV(GS_EV_GLOBAL_PUT, pp->id, -1, mp->id, GS_GPUT_YIELD, gp->goid, 1);
 	if (next)
 		gs__execute(mp, next, false);
 	gs__schedule();

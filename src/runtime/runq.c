@@ -71,7 +71,7 @@ runqputslow(gs_p *pp, gs_g *gp, uint32_t head, uint32_t tail)
 	gs__lockx(&gs__sched.lock);
 	gs__globrunqputarray(batch, (int32_t)(n + 1));
 	gs__unlockx(&gs__sched.lock);
-	GS_EV(GS_EV_GLOBAL_PUT, pp->id, -1, GS_MID(gs__getm()), -1, 0, n + 1);
+	GS_EV(GS_EV_GLOBAL_PUT, pp->id, -1, GS_MID(gs__getm()), GS_GPUT_OVERFLOW, 0, n + 1);
 	gs__stat_add(&pp->global_puts, n + 1);
 	return true;
 }

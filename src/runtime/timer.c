@@ -118,6 +118,9 @@ heap_del(gs_p *pp, gs__timer *t)
 void
 gs__addtimer_p(gs_p *pp, gs__timer *t)
 {
+	/* Read when now: once the lock is dropped the timer may fire on another
+	 * P and (a sleep's timer lives on its goroutine's stack) be gone. */
+	int64_t when = t->when;
 	gs__lockx(&pp->timerslock);
 	bool ok = heap_add(pp, t);
 	bool earliest = ok && pp->timers[0].t == t;
@@ -128,7 +131,7 @@ gs__addtimer_p(gs_p *pp, gs__timer *t)
 	 * a later one (Go's wakeNetPoller).  A later one changes nothing: whoever
 	 * waits for the earliest will look again when it fires. */
 	if (earliest)
-		gs__wakenetpoller(t->when);
+		gs__wakenetpoller(when);
 }
 
 void

@@ -144,6 +144,12 @@ const gs_snapshot *vm_model_snapshot(const vm_model *m);
 /* Paint the screen for the model and the view (out resized to v's size). */
 int vm_render(const vm_model *m, const vm_view *v, vm_screen *out);
 
+/* (Added by the view model.)  The largest useful v->scroll for v's mode and
+ * size: vm_render clamps v->scroll to [0, vm_scroll_max], so a UI can keep the
+ * tail of the log in view with a large scroll and page up from what this
+ * returns.  0 for modes that do not scroll (VM_MAIN, VM_MDETAIL). */
+int vm_scroll_max(const vm_model *m, const vm_view *v);
+
 /*
  * One event as a plain sentence ("P1 stole 64 goroutines from P0", "sysmon
  * took P0 from M3 (in a system call)").  Returns false for events too frequent

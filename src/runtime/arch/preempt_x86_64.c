@@ -103,17 +103,25 @@ xsave_usable(void)
 	return true;
 }
 
+/* Decided once, when the library loads (before any thread or signal), so the
+ * signal handlers only read it. */
+static int xsave_ok;
+
+__attribute__((constructor)) static void
+xsave_init(void)
+{
+	xsave_ok = xsave_usable();
+}
+
 bool
 gs__arch_inject_preempt(void *ucontext, gs_g *gp)
 {
-	static int usable = -1;
 	ucontext_t *uc = ucontext;
 	uint64_t rsp = (uint64_t)uc->uc_mcontext.gregs[REG_RSP];
 	uint64_t rip = (uint64_t)uc->uc_mcontext.gregs[REG_RIP];
+	int u = xsave_ok;
 
-	if (usable < 0)
-		usable = xsave_usable();
-	if (!usable)
+	if (!u)
 		return false;
 	/* Only on the goroutine's own stack, and only with room for the red-zone
 	 * gap, 16 registers, the XSAVE area and gs__asyncpreempt2's frames. */

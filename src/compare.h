@@ -1,0 +1,24 @@
+/*
+ * compare.h - `gsched compare KIND`: the same workload as N goroutines on gsched
+ * and as one OS thread per task (pthreads), each side in its own forked child, and
+ * a table of what each cost: wall time, peak threads, peak resident memory,
+ * creation cost per task, switch cost, and the ratios.  The program side uses only
+ * the public <gsched.h>.
+ */
+#ifndef GSCHED_COMPARE_H
+#define GSCHED_COMPARE_H
+
+#include <stdio.h>
+
+/*
+ * Run `gsched compare KIND [-n N] [-d DURATION]`.  argv[0] is "compare".
+ * Returns the exit status: 0 when the table was printed (also when the
+ * thread-per-task side ran out of threads: that is a finding), 1 if the
+ * goroutine side failed or a child died, 2 for a usage error.
+ */
+int gs_compare_main(int argc, char **argv);
+
+/* The usage lines, for `gsched --help`. */
+void gs_compare_usage(FILE *f);
+
+#endif /* GSCHED_COMPARE_H */

@@ -1,0 +1,648 @@
+/*
+ * play.c - the lesson player (lesson.h): a step machine driven by its
+ * caller's ticks.  No stdio, no threads, no clock of its own: the caller
+ * passes the snapshot and the time, and shows the lines that come back.
+ *
+ * Steps that change the runtime (procs, spawn, reset) end the tick, so the
+ * steps after them see a snapshot taken after the change.  Counters (steals,
+ * handoffs, ...) and peaks (maxthreads, ...) count from the first tick or the
+ * last reset.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lesson.h"
+#include "workload.h"
+
+#define PREV_GRACE_NS 2000000000LL /* PREV within 2 s of a chapter's start goes
+                                      back one more chapter */
+
+struct ls_player {
+	const ls_program *prog;
+	gsf_session *s;
+	ls_player_opts o;
+	ls_output *out;         /* the tick being filled */
+
+	int pc;                 /* next step */
+	int state;
+	bool started;           /* the first tick has run */
+	uint64_t start_ns;
+	bool step_started;      /* the waiting step at pc has begun */
+	uint64_t step_ns;       /* ... when */
+	int key;                /* pending key, or -1 */
+	int mark;               /* index of the current chapter's mark, -1 none */
+	uint64_t mark_ns;
+
+	bool measuring;         /* a spawn since the last measure */
+	uint64_t measure_ns;    /* ... when the first of them was asked for */
+
+	gs_stats base;          /* counters at the first tick or the last reset */
+	gsw_counters cbase;
+	int64_t peak[4];        /* maxthreads, maxrunqueue, maxlocalrunq, maxgoroutines */
+	int startprocs, envprocs, cgroupcpus;
+	int passed, failed;
+
+	char caption[LS_TEXT_MAX * 4];
+	bool have_caption;
+	char waiting[640];
+};
+
+/* ---- the machine's and the process's figures ------------------------------------------ */
+
+static ssize_t
+read_file(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, size - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return n;
+}
+
+/*
+ * The cgroup v2 CPU limit rounded up, 0 if none: the lowest cpu.max
+ * ("QUOTA PERIOD"; "max" is no limit) from this process's cgroup up to the
+ * root, as the runtime reads it (GSCHED_CGROUP_ROOT replaces /sys/fs/cgroup
+ * there and here).  cgroup v1 is not read: there this says 0.
+ */
+static int
+cgroup_cpus(void)
+{
+	const char *root = getenv("GSCHED_CGROUP_ROOT");
+	char cg[4096], path[8192], buf[128];
+	double best = 0;
+
+	if (root == NULL)
+		root = "/sys/fs/cgroup";
+	if (read_file("/proc/self/cgroup", cg, sizeof cg) <= 0)
+		return 0;
+	char *rel = strstr(cg, "0::");
+	if (rel == NULL || (rel != cg && rel[-1] != '\n'))
+		return 0;
+	rel += 3;
+	rel[strcspn(rel, "\n")] = '\0';
+	for (;;) {
+		long long quota, period;
+		snprintf(path, sizeof path, "%s%s/cpu.max", root,
+		         strcmp(rel, "/") == 0 ? "" : rel);
+		if (read_file(path, buf, sizeof buf) > 0 &&
+		    sscanf(buf, "%lld %lld", &quota, &period) == 2 && quota > 0 &&
+		    period > 0 && (best == 0 || (double)quota / (double)period < best))
+			best = (double)quota / (double)period;
+		char *slash = strrchr(rel, '/');
+		if (slash == NULL || slash[1] == '\0')
+			break;
+		slash[slash == rel ? 1 : 0] = '\0';
+	}
+	int l = (int)best;
+	return (double)l < best ? l + 1 : l;
+}
+
+static int
+env_procs(void)
+{
+	const char *e = getenv("GOMAXPROCS");
+	char *end;
+
+	if (e == NULL || *e == '\0')
+		return 0;
+	errno = 0;
+	long v = strtol(e, &end, 10);
+	return errno == 0 && *end == '\0' && v > 0 && v <= 256 ? (int)v : 0;
+}
+
+/* Threads of this process, from /proc/self/status; 0 if unknown. */
+static int
+os_threads(void)
+{
+	char buf[4096];
+
+	if (read_file("/proc/self/status", buf, sizeof buf) <= 0)
+		return 0;
+	const char *t = strstr(buf, "\nThreads:");
+	return t ? atoi(t + 9) : 0;
+}
+
+static int64_t
+localrunq(const gs_snapshot *snap, bool longest)
+{
+	int64_t sum = 0, max = 0;
+
+	for (int i = 0; i < snap->np; i++) {
+		sum += snap->p[i].runq_len;
+		if (snap->p[i].runq_len > max)
+			max = snap->p[i].runq_len;
+	}
+	return longest ? max : sum;
+}
+
+int64_t
+ls_player_value(ls_player *p, const gs_snapshot *snap, int q)
+{
+	const gs_stats *st = &snap->stats;
+	const gs_stats *b = &p->base;
+	gsw_counters c;
+
+	switch (q) {
+	case LQ_THREADS: return st->threads;
+	case LQ_BUSYTHREADS: return st->threads - st->idle_threads;
+	case LQ_IDLETHREADS: return st->idle_threads;
+	case LQ_SPINNING: return st->spinning_threads;
+	case LQ_PROCS: return st->gomaxprocs;
+	case LQ_IDLEPROCS: return st->idle_procs;
+	case LQ_RUNQUEUE: return st->global_runq;
+	case LQ_LOCALRUNQ: return localrunq(snap, false);
+	case LQ_GOROUTINES: return st->goroutines;
+	case LQ_RUNNABLE: return st->by_status[GS_G_RUNNABLE];
+	case LQ_RUNNING: return st->by_status[GS_G_RUNNING];
+	case LQ_WAITING: return st->by_status[GS_G_WAITING];
+	case LQ_INSYSCALL: return st->in_syscall;
+	case LQ_NETWAITING: return st->by_waitreason[GS_WAIT_IO];
+	case LQ_SLEEPING: return st->by_waitreason[GS_WAIT_SLEEP];
+	case LQ_BATCHES: return p->s ? gsf_session_unfinished(p->s) : 0;
+	case LQ_OSTHREADS: return os_threads();
+	case LQ_MAXTHREADS: return p->peak[0];
+	case LQ_MAXRUNQUEUE: return p->peak[1];
+	case LQ_MAXLOCALRUNQ: return p->peak[2];
+	case LQ_MAXGOROUTINES: return p->peak[3];
+	case LQ_STEALS: return (int64_t)(st->steals - b->steals);
+	case LQ_STOLEN: return (int64_t)(st->stolen - b->stolen);
+	case LQ_HANDOFFS: return (int64_t)(st->handoffs - b->handoffs);
+	case LQ_RETAKES: return (int64_t)(st->retakes - b->retakes);
+	case LQ_PREEMPTIONS:
+		return (int64_t)(st->preempt_async + st->preempt_coop - b->preempt_async -
+		                 b->preempt_coop);
+	case LQ_ASYNCPREEMPTIONS: return (int64_t)(st->preempt_async - b->preempt_async);
+	case LQ_PREEMPTREQUESTS:
+		return (int64_t)(st->preempt_requests - b->preempt_requests);
+	case LQ_SPAWNS: return (int64_t)(st->spawns - b->spawns);
+	case LQ_EXITS: return (int64_t)(st->exits - b->exits);
+	case LQ_GLOBALPUTS: return (int64_t)(st->global_puts - b->global_puts);
+	case LQ_THREADSCREATED:
+		return (int64_t)(st->threads_created - b->threads_created);
+	case LQ_SYSCALLS: return (int64_t)(st->syscalls - b->syscalls);
+	case LQ_NETPOLLWAKES: return (int64_t)(st->netpoll_wakes - b->netpoll_wakes);
+	case LQ_SERVED:
+		gsw_counters_read(&c);
+		return (int64_t)(c.http_ok - p->cbase.http_ok);
+	case LQ_REJECTED:
+		gsw_counters_read(&c);
+		return (int64_t)(c.http_rejected - p->cbase.http_rejected);
+	case LQ_NCPU: return st->ncpu > 0 ? st->ncpu : gs_numcpu();
+	case LQ_STARTPROCS: return p->startprocs;
+	case LQ_ENVPROCS: return p->envprocs;
+	case LQ_CGROUPCPUS: return p->cgroupcpus;
+	case LQ_EXPECTEDPROCS: {
+		int n = st->ncpu > 0 ? st->ncpu : gs_numcpu();
+		if (p->envprocs > 0)
+			return p->envprocs;
+		if (p->cgroupcpus > 0 && (p->cgroupcpus < 2 ? 2 : p->cgroupcpus) < n)
+			n = p->cgroupcpus < 2 ? 2 : p->cgroupcpus;
+		return n > 256 ? 256 : n;
+	}
+	case LQ_ELAPSED_MS:
+		return snap->time_ns > p->start_ns
+		               ? (int64_t)((snap->time_ns - p->start_ns) / 1000000)
+		               : 0;
+	default: return 0;
+	}
+}
+
+static void
+update_peaks(ls_player *p, const gs_snapshot *snap)
+{
+	int64_t now[4] = {snap->stats.threads, snap->stats.global_runq,
+	                  localrunq(snap, true), snap->stats.goroutines};
+
+	for (int i = 0; i < 4; i++)
+		if (now[i] > p->peak[i])
+			p->peak[i] = now[i];
+}
+
+static void
+reset_counters(ls_player *p, const gs_snapshot *snap)
+{
+	p->base = snap->stats;
+	gsw_counters_read(&p->cbase);
+	memset(p->peak, 0, sizeof p->peak);
+	update_peaks(p, snap);
+}
+
+/* ---- output ---------------------------------------------------------------------- */
+
+static ls_line *
+emit(ls_player *p, int kind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static ls_line *
+emit(ls_player *p, int kind, const char *fmt, ...)
+{
+	ls_output *o = p->out;
+	va_list ap;
+
+	if (o->nlines == LS_LINES_MAX)
+		return NULL; /* the tick ends before this can happen: see tick() */
+	ls_line *l = &o->lines[o->nlines++];
+	l->kind = kind;
+	l->step = p->pc;
+	l->line = p->pc < p->prog->nsteps ? p->prog->steps[p->pc].line : 0;
+	va_start(ap, fmt);
+	vsnprintf(l->text, sizeof l->text, fmt, ap);
+	va_end(ap);
+	return l;
+}
+
+/* text with each {quantity} replaced by its value now ("{{" is a brace). */
+static void
+substitute(ls_player *p, const gs_snapshot *snap, const char *text, char *buf,
+           size_t size)
+{
+	size_t n = 0;
+
+	for (const char *c = text; *c && n + 1 < size; c++) {
+		const char *end;
+		int q;
+		if (c[0] == '{' && c[1] == '{') {
+			buf[n++] = '{';
+			c++;
+		} else if (c[0] == '}' && c[1] == '}') {
+			buf[n++] = '}';
+			c++;
+		} else if (*c == '{' && (end = strchr(c, '}')) != NULL &&
+		           (q = ls_qty_find(c + 1, (size_t)(end - c - 1))) >= 0) {
+			int w = snprintf(buf + n, size - n, "%" PRId64,
+			                 ls_player_value(p, snap, q));
+			n = w > 0 && (size_t)w < size - n ? n + (size_t)w : size - 1;
+			c = end;
+		} else {
+			buf[n++] = *c;
+		}
+	}
+	buf[n] = '\0';
+}
+
+/* Evaluate c; the values it read go into why ("threads = 5, procs = 2"). */
+static bool
+cond_eval(ls_player *p, const gs_snapshot *snap, const ls_cond *c, char *why,
+          size_t size)
+{
+	int64_t lhs = ls_player_value(p, snap, c->qty), rhs = 0;
+	size_t n = (size_t)snprintf(why, size, "%s = %" PRId64, ls_qty_name(c->qty), lhs);
+
+	for (int k = 0; k < c->nterms; k++) {
+		int64_t v = c->term[k].num;
+		if (c->term[k].qty >= 0) {
+			v = ls_player_value(p, snap, c->term[k].qty);
+			if (n < size)
+				n += (size_t)snprintf(why + n, size - n, ", %s = %" PRId64,
+				                      ls_qty_name(c->term[k].qty), v);
+		}
+		rhs += c->term[k].sign * v;
+	}
+	switch (c->op) {
+	case LS_LT: return lhs < rhs;
+	case LS_LE: return lhs <= rhs;
+	case LS_EQ: return lhs == rhs;
+	case LS_NE: return lhs != rhs;
+	case LS_GE: return lhs >= rhs;
+	default: return lhs > rhs;
+	}
+}
+
+static void
+fmt_secs(char *buf, size_t size, int64_t ns)
+{
+	snprintf(buf, size, "%.2f s", (double)ns / 1e9);
+}
+
+/* ---- keys ------------------------------------------------------------------------- */
+
+void
+ls_player_key(ls_player *p, int key)
+{
+	p->key = key;
+}
+
+static int
+find_mark(const ls_program *g, int from, int dir)
+{
+	for (int i = from; i >= 0 && i < g->nsteps; i += dir)
+		if (g->steps[i].cmd == LS_MARK)
+			return i;
+	return -1;
+}
+
+static void
+jump(ls_player *p, int to, const char *why)
+{
+	p->pc = to;
+	p->step_started = false;
+	p->measuring = false;
+	p->state = LS_RUNNING;
+	emit(p, LL_INFO, "%s", why);
+}
+
+static void
+do_key(ls_player *p, uint64_t now)
+{
+	int key = p->key;
+	const ls_program *g = p->prog;
+
+	p->key = -1;
+	if (key == LS_KEY_CONTINUE) {
+		if (p->state == LS_WAITING_KEY) {
+			p->state = LS_RUNNING;
+			p->pc++;
+		} else if (p->pc < g->nsteps && p->step_started) {
+			/* skip the running wait without judging it */
+			emit(p, LL_INFO, "skipped: %s", p->waiting);
+			p->pc++;
+			p->step_started = false;
+		}
+	} else if (key == LS_KEY_NEXT) {
+		int j = find_mark(g, p->mark + 1, 1);
+		if (j >= 0 && j >= p->pc - 1 && j != p->mark)
+			jump(p, j, "jump to the next chapter");
+		else if (j < 0)
+			jump(p, g->nsteps, "jump to the end");
+	} else if (key == LS_KEY_PREV) {
+		int j = p->mark;
+		if (j >= 0 && now - p->mark_ns < PREV_GRACE_NS) {
+			int k = find_mark(g, j - 1, -1);
+			j = k >= 0 ? k : 0;
+		}
+		jump(p, j >= 0 ? j : 0, "back to the chapter's start");
+	}
+}
+
+/* ---- steps ------------------------------------------------------------------------- */
+
+static int
+procs_of(const ls_step *s, const gs_snapshot *snap)
+{
+	int ncpu = snap->stats.ncpu > 0 ? snap->stats.ncpu : gs_numcpu();
+	long n = s->procs_rel == '*' ? (long)ncpu * s->procs
+	         : s->procs_rel == '/' ? ncpu / s->procs
+	                               : s->procs;
+	return n < 1 ? 1 : n > 256 ? 256 : (int)n;
+}
+
+/* A timed step: true once it has waited ns since it began. */
+static bool
+waited(ls_player *p, uint64_t now, int64_t ns)
+{
+	if (!p->step_started) {
+		p->step_started = true;
+		p->step_ns = now;
+	}
+	return (int64_t)(now - p->step_ns) >= ls_scale(ns, p->o.time_scale);
+}
+
+static void
+fail(ls_player *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+fail(ls_player *p, const char *fmt, ...)
+{
+	char buf[600];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	p->failed++;
+	emit(p, LL_EXPECT_FAIL, "%s", buf);
+}
+
+/* Run the step at pc.  Returns 1 to go on with the next step in this tick,
+ * 0 to end the tick (waiting, or the runtime just changed). */
+static int
+step(ls_player *p, const gs_snapshot *snap, uint64_t now)
+{
+	const ls_step *s = &p->prog->steps[p->pc];
+	char why[300], tbuf[32];
+	int rc;
+
+	switch (s->cmd) {
+	case LS_PROCS: {
+		int n = procs_of(s, snap);
+		rc = p->s ? gsf_session_set_procs(p->s, n) : GS_ENOTRUN;
+		if (rc == GS_EBUSY)
+			return 0; /* the world is stopped (the UI paused): next tick */
+		if (rc < 0) {
+			emit(p, LL_ERROR, "procs %d: %s", n, gs_strerror(rc));
+			p->failed++;
+		} else {
+			emit(p, LL_INFO, "GOMAXPROCS = %d (was %d)", n, rc);
+		}
+		p->pc++;
+		return 0;
+	}
+	case LS_SPAWN: {
+		gsf_batch b = {
+		        .kind = s->kind,
+		        .count = s->count,
+		        .life_ns = s->life_ns ? ls_scale(s->life_ns, p->o.time_scale) : 0,
+		        .iters = s->iters,
+		        .label = s->label[0] ? s->label : NULL,
+		};
+		rc = p->s ? gsf_session_spawn(p->s, &b) : GS_ENOTRUN;
+		if (rc == GS_EAGAIN)
+			return 0; /* the controller is busy: again next tick */
+		if (rc < 0) {
+			emit(p, LL_ERROR, "spawn %d %s: %s", s->count, s->kind,
+			     gs_strerror(rc));
+			p->failed++;
+		} else {
+			if (s->life_ns)
+				fmt_secs(tbuf, sizeof tbuf, b.life_ns);
+			char iters[48] = "";
+			if (s->iters)
+				snprintf(iters, sizeof iters, ", %" PRId64 " iterations each",
+				         s->iters);
+			emit(p, LL_INFO, "spawn %d %s%s%s%s%s%s", s->count, s->kind,
+			     s->life_ns ? " for " : "", s->life_ns ? tbuf : "", iters,
+			     s->label[0] ? " as " : "", s->label);
+			if (!p->measuring) {
+				p->measuring = true;
+				p->measure_ns = now;
+			}
+		}
+		p->pc++;
+		return 0;
+	}
+	case LS_SAY:
+		substitute(p, snap, s->text, p->caption, sizeof p->caption);
+		p->have_caption = true;
+		emit(p, LL_SAY, "%s", p->caption);
+		p->pc++;
+		return 1;
+	case LS_WAIT:
+		if (!waited(p, now, s->ns)) {
+			fmt_secs(tbuf, sizeof tbuf,
+			         ls_scale(s->ns, p->o.time_scale) - (int64_t)(now - p->step_ns));
+			snprintf(p->waiting, sizeof p->waiting, "wait (%s left)", tbuf);
+			return 0;
+		}
+		p->step_started = false;
+		p->pc++;
+		return 1;
+	case LS_WAIT_UNTIL: {
+		bool ok = cond_eval(p, snap, &s->cond, why, sizeof why);
+		bool timeout = waited(p, now, s->ns);
+		if (!ok && !timeout) {
+			snprintf(p->waiting, sizeof p->waiting, "wait until %s (now %s)",
+			         s->cond.text, why);
+			return 0;
+		}
+		if (!ok) {
+			fmt_secs(tbuf, sizeof tbuf, ls_scale(s->ns, p->o.time_scale));
+			fail(p, "wait until %s: timed out after %s (%s)", s->cond.text, tbuf,
+			     why);
+		}
+		p->step_started = false;
+		p->pc++;
+		return 1;
+	}
+	case LS_PAUSE:
+		if (p->o.batch) {
+			p->pc++;
+			return 1;
+		}
+		p->state = LS_WAITING_KEY;
+		snprintf(p->waiting, sizeof p->waiting, "press a key to go on");
+		return 0;
+	case LS_EXPECT:
+		if (cond_eval(p, snap, &s->cond, why, sizeof why)) {
+			p->passed++;
+			emit(p, LL_EXPECT_OK, "expect %s: ok (%s)", s->cond.text, why);
+		} else {
+			fail(p, "expect %s: FAILED (%s)", s->cond.text, why);
+		}
+		p->pc++;
+		return 1;
+	case LS_MARK:
+		p->mark = p->pc;
+		p->mark_ns = now;
+		emit(p, LL_MARK, "%s", s->text);
+		p->pc++;
+		return 1;
+	case LS_MEASURE: {
+		int64_t left = p->s ? gsf_session_unfinished(p->s) : 0;
+		bool timeout = waited(p, now, s->ns);
+		if (left > 0 && !timeout) {
+			snprintf(p->waiting, sizeof p->waiting,
+			         "measure \"%s\": %" PRId64 " batches still running", s->text,
+			         left);
+			return 0;
+		}
+		if (left > 0) {
+			fmt_secs(tbuf, sizeof tbuf, ls_scale(s->ns, p->o.time_scale));
+			fail(p, "measure \"%s\": batches still running after %s", s->text,
+			     tbuf);
+		} else {
+			int64_t ns = p->measuring ? (int64_t)(now - p->measure_ns) : 0;
+			/* slow motion stretches nothing measured: say the real time */
+			char label[LS_TEXT_MAX * 2];
+			fmt_secs(tbuf, sizeof tbuf, ns);
+			substitute(p, snap, s->text, label, sizeof label);
+			snprintf(p->caption, sizeof p->caption, "%s: %s", label, tbuf);
+			p->have_caption = true;
+			emit(p, LL_MEASURE, "%s", p->caption);
+		}
+		p->measuring = false;
+		p->step_started = false;
+		p->pc++;
+		return 1;
+	}
+	case LS_RESET:
+		reset_counters(p, snap);
+		emit(p, LL_INFO, "counters and peaks reset");
+		p->pc++;
+		return 1;
+	default:
+		p->pc++;
+		return 1;
+	}
+}
+
+int
+ls_player_tick(ls_player *p, const gs_snapshot *snap, uint64_t now, ls_output *out)
+{
+	out->nlines = 0;
+	p->out = out;
+	p->waiting[0] = '\0';
+	if (!p->started) {
+		p->started = true;
+		p->start_ns = now;
+		p->startprocs = snap->stats.gomaxprocs;
+		reset_counters(p, snap);
+	}
+	update_peaks(p, snap);
+	if (p->key >= 0)
+		do_key(p, now);
+	if (p->state != LS_WAITING_KEY) {
+		/* at most LS_LINES_MAX - 2 steps per tick, so every line fits (a
+		 * step emits one line, a key one more) */
+		for (int n = 0; n < LS_LINES_MAX - 2; n++) {
+			if (p->pc >= p->prog->nsteps) {
+				p->state = LS_DONE;
+				break;
+			}
+			if (!step(p, snap, now))
+				break;
+		}
+	}
+	if (p->state == LS_RUNNING && p->pc >= p->prog->nsteps)
+		p->state = LS_DONE;
+	out->state = p->state;
+	out->caption = p->have_caption ? p->caption : NULL;
+	out->chapter = p->mark >= 0 ? p->prog->steps[p->mark].text : NULL;
+	out->step = p->pc;
+	out->nsteps = p->prog->nsteps;
+	out->passed = p->passed;
+	out->failed = p->failed;
+	out->waiting_for = p->waiting[0] ? p->waiting : NULL;
+	p->out = NULL;
+	return out->state;
+}
+
+ls_player *
+ls_player_new(const ls_program *prog, gsf_session *s, const ls_player_opts *o)
+{
+	ls_player *p = calloc(1, sizeof *p);
+
+	if (p == NULL)
+		return NULL;
+	p->prog = prog;
+	p->s = s;
+	p->o.time_scale = 1;
+	if (o) {
+		p->o = *o;
+		if (!(p->o.time_scale >= 0.01))
+			p->o.time_scale = 1;
+	}
+	p->key = -1;
+	p->mark = -1;
+	p->envprocs = env_procs();
+	p->cgroupcpus = cgroup_cpus();
+	return p;
+}
+
+void
+ls_player_free(ls_player *p)
+{
+	free(p);
+}

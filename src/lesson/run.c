@@ -1,0 +1,456 @@
+/*
+ * run.c - lessons from the command line (lesson.h): finding them by name,
+ * `gsched --list`, `gsched LESSON` and the headless runner behind
+ * `gsched --batch LESSON`, a thin loop around the player.
+ */
+#define _GNU_SOURCE /* realpath, readlink */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "batch.h"
+#include "lesson.h"
+
+#ifndef GSCHED_LESSONDIR
+#define GSCHED_LESSONDIR "/usr/local/share/gsched/lessons"
+#endif
+
+#define TICK_NS        10000000ULL  /* the player looks every 10 ms */
+#define TRACE_NS       100000000ULL /* a schedtrace line every 100 ms */
+#define RUNQ_LISTED    0
+
+/* ---- finding lessons ----------------------------------------------------------------- */
+
+/* True if this program runs from the build tree (src/gsched, or libtool's
+ * src/.libs/ copy of it), so the source tree's demos/ are the lessons. */
+static bool
+uninstalled(void)
+{
+#ifdef GSCHED_BUILDDIR_SRC
+	char exe[PATH_MAX], dir[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n <= 0)
+		return false;
+	exe[n] = '\0';
+	char *slash = strrchr(exe, '/');
+	if (slash == NULL)
+		return false;
+	*slash = '\0';
+	if (realpath(GSCHED_BUILDDIR_SRC, dir) == NULL)
+		return false;
+	size_t dl = strlen(dir);
+	return strcmp(exe, dir) == 0 ||
+	       (strncmp(exe, dir, dl) == 0 && strcmp(exe + dl, "/.libs") == 0);
+#else
+	return false;
+#endif
+}
+
+int
+ls_dirs(const char **dirs, int max)
+{
+	int n = 0;
+	const char *env = getenv("GSCHED_LESSONS");
+
+	if (env != NULL && *env != '\0') {
+		if (n < max)
+			dirs[n++] = env;
+		return n;
+	}
+#ifdef GSCHED_LESSONDIR_SRC
+	if (n < max && uninstalled())
+		dirs[n++] = GSCHED_LESSONDIR_SRC;
+#endif
+	if (n < max)
+		dirs[n++] = GSCHED_LESSONDIR;
+	return n;
+}
+
+static bool
+is_file(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static bool
+ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+	return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+int
+ls_resolve(const char *arg, char *buf, size_t size, char *err, size_t errsz)
+{
+	const char *dirs[4];
+	int nd = ls_dirs(dirs, 4);
+
+	if (strchr(arg, '/') != NULL) {
+		snprintf(buf, size, "%s", arg);
+		return 0; /* a path: ls_load reports what is wrong with it */
+	}
+	for (int i = 0; i < nd; i++) {
+		snprintf(buf, size, "%s/%s%s", dirs[i], arg,
+		         ends_with(arg, ".lesson") ? "" : ".lesson");
+		if (is_file(buf))
+			return 0;
+	}
+	if (is_file(arg)) { /* a file in the current directory */
+		snprintf(buf, size, "%s", arg);
+		return 0;
+	}
+	int n = snprintf(err, errsz, "no lesson named '%s' (looked in", arg);
+	for (int i = 0; i < nd && n > 0 && (size_t)n < errsz; i++)
+		n += snprintf(err + n, errsz - (size_t)n, "%s %s", i ? "," : "", dirs[i]);
+	if (n > 0 && (size_t)n < errsz)
+		snprintf(err + n, errsz - (size_t)n, "; 'gsched --list' lists them)");
+	return -1;
+}
+
+static int
+cmpstr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+ls_list(FILE *out)
+{
+	const char *dirs[4];
+	int nd = ls_dirs(dirs, 4), nnames = 0, cap = 0, rc = 0;
+	char **names = NULL;
+
+	/* every *.lesson of every directory, the first of a name winning */
+	for (int i = 0; i < nd; i++) {
+		DIR *d = opendir(dirs[i]);
+		struct dirent *e;
+		if (d == NULL)
+			continue;
+		while ((e = readdir(d)) != NULL) {
+			if (!ends_with(e->d_name, ".lesson") || e->d_name[0] == '.')
+				continue;
+			size_t nl = strlen(e->d_name) - strlen(".lesson");
+			bool dup = false;
+			for (int k = 0; k < nnames && !dup; k++)
+				dup = strncmp(names[k], e->d_name, nl) == 0 &&
+				      names[k][nl] == '\t';
+			if (dup)
+				continue;
+			if (nnames == cap) {
+				cap = cap ? cap * 2 : 32;
+				char **nn = realloc(names, (size_t)cap * sizeof *nn);
+				if (nn == NULL)
+					break;
+				names = nn;
+			}
+			/* "name\tdir/file" */
+			size_t len = nl + strlen(dirs[i]) + strlen(e->d_name) + 3;
+			if ((names[nnames] = malloc(len)) == NULL)
+				break;
+			snprintf(names[nnames], len, "%.*s\t%s/%s", (int)nl, e->d_name,
+			         dirs[i], e->d_name);
+			nnames++;
+		}
+		closedir(d);
+	}
+	if (nnames == 0) {
+		fprintf(stderr, "gsched: no lessons found (looked in");
+		for (int i = 0; i < nd; i++)
+			fprintf(stderr, "%s %s", i ? "," : "", dirs[i]);
+		fprintf(stderr, ")\n");
+		free(names);
+		return 2;
+	}
+	qsort(names, (size_t)nnames, sizeof *names, cmpstr);
+	for (int k = 0; k < nnames; k++) {
+		char *tab = strchr(names[k], '\t');
+		ls_program *g;
+		char err[700];
+		*tab = '\0';
+		if (ls_load(tab + 1, &g, err, sizeof err) == 0) {
+			fprintf(out, "%-16s %s\n", names[k], g->title ? g->title : "(no title)");
+			ls_program_free(g);
+		} else {
+			fprintf(out, "%-16s (broken: %s)\n", names[k], err);
+			rc = 2;
+		}
+		free(names[k]);
+	}
+	free(names);
+	return fflush(out) == 0 ? rc : 1;
+}
+
+/* ---- the headless runner ---------------------------------------------------------------- */
+
+static void
+sleep_until(uint64_t t)
+{
+	struct timespec ts = {(time_t)(t / 1000000000), (long)(t % 1000000000)};
+
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+		;
+}
+
+static void
+print_line(FILE *f, const ls_program *g, const ls_line *l)
+{
+	static const char *const prefix[] = {
+	        [LL_SAY] = "say: ", [LL_MARK] = "== ", [LL_EXPECT_OK] = "ok: ",
+	        [LL_EXPECT_FAIL] = "FAIL: ", [LL_MEASURE] = "measure: ",
+	        [LL_INFO] = "info: ", [LL_ERROR] = "error: "};
+
+	if (l->kind == LL_EXPECT_FAIL || l->kind == LL_ERROR)
+		fprintf(f, "%s%s:%d: ", prefix[l->kind], g->name, l->line);
+	else
+		fputs(prefix[l->kind], f);
+	/* a caption's further lines are indented under its first */
+	for (const char *c = l->text; *c; c++) {
+		fputc(*c, f);
+		if (*c == '\n')
+			fputs("     ", f);
+	}
+	fputs(l->kind == LL_MARK ? " ==\n" : "\n", f);
+}
+
+int
+ls_run_batch(const ls_program *g, const ls_run_opts *o)
+{
+	gsf_session_opts so = {.procs = 0, .scenario = false, .events = false};
+	ls_player_opts po = {.time_scale = o->time_scale, .batch = true};
+	FILE *f = o->out;
+	char err[512];
+	int rc = 0;
+	uint64_t trace_ns = o->tick_ns ? o->tick_ns : TRACE_NS;
+
+	gs_snapshot *snap = gs_snapshot_new(0, RUNQ_LISTED);
+	ls_output *out = malloc(sizeof *out);
+	if (snap == NULL || out == NULL) {
+		fprintf(stderr, "gsched: out of memory\n");
+		gs_snapshot_free(snap);
+		free(out);
+		return 1;
+	}
+	gsf_session *s = gsf_session_start(&so, err, sizeof err);
+	if (s == NULL) {
+		fprintf(stderr, "gsched: %s\n", err);
+		gs_snapshot_free(snap);
+		free(out);
+		return 1;
+	}
+	ls_player *pl = ls_player_new(g, s, &po);
+	if (pl == NULL) {
+		fprintf(stderr, "gsched: out of memory\n");
+		gsf_session_end(s, err, sizeof err);
+		gs_snapshot_free(snap);
+		free(out);
+		return 1;
+	}
+
+	fprintf(f, "lesson %s: %s\n", g->name, g->title ? g->title : "(no title)");
+	if (o->time_scale != 1)
+		fprintf(f, "time scale %.2fx (slow motion: waits and lifetimes stretched)\n",
+		        o->time_scale);
+	gsf_info info;
+	memset(&info, 0, sizeof info);
+	uint64_t now = (uint64_t)gs_nanotime(), next_trace = now;
+	info.start_ns = now;
+	info.interval_ns = trace_ns;
+	int ntrace = 0, errors = 0;
+	for (;;) {
+		if (gs_snapshot_take(snap) != 0) {
+			fprintf(stderr, "gsched: the runtime stopped under the lesson\n");
+			rc = 1;
+			break;
+		}
+		now = snap->time_ns;
+		int state = ls_player_tick(pl, snap, now, out);
+		if (!o->quiet && now >= next_trace) {
+			gsf_tick t = {.index = ntrace++, .snap = snap};
+			gsb_print_text(f, &info, &t, o->detail);
+			next_trace += trace_ns;
+			if (next_trace < now)
+				next_trace = now + trace_ns;
+		}
+		for (int i = 0; i < out->nlines; i++)
+			print_line(f, g, &out->lines[i]);
+		while (gsf_session_error(s, err, sizeof err)) {
+			fprintf(f, "error: %s\n", err);
+			errors++;
+		}
+		if (fflush(f) != 0 || ferror(f)) {
+			fprintf(stderr, "gsched: writing the lesson's output: %s\n",
+			        strerror(errno));
+			rc = 1;
+			break;
+		}
+		if (state == LS_DONE)
+			break;
+		sleep_until(now + TICK_NS);
+	}
+	uint64_t took = (uint64_t)gs_nanotime() - info.start_ns;
+	int passed = out->passed, failed = out->failed;
+	ls_player_free(pl);
+	if (gsf_session_end(s, err, sizeof err) != 0) {
+		fprintf(stderr, "gsched: %s\n", err);
+		rc = 1;
+	}
+	fprintf(f, "lesson %s: %d expectations, %d passed, %d failed%s (%.1f s)\n",
+	        g->name, passed + failed, passed, failed,
+	        errors ? ", runtime errors" : "", (double)took / 1e9);
+	fflush(f);
+	gs_snapshot_free(snap);
+	free(out);
+	if (rc == 0 && (failed > 0 || errors > 0))
+		rc = 1;
+	return rc;
+}
+
+/* ---- the command line ---------------------------------------------------------------------- */
+
+/* Until src/ui/ provides it: the visualizer is not in this build. */
+__attribute__((weak)) int
+gsf_ui_play_lesson(const ls_program *prog, double time_scale)
+{
+	(void)time_scale;
+	fprintf(stderr,
+	        "gsched: this build has no visualizer yet, so lesson '%s' cannot be shown "
+	        "on the terminal;\nrun 'gsched --batch %s' for the text version.\n",
+	        prog->name, prog->name);
+	return 2;
+}
+
+void
+ls_usage(FILE *f)
+{
+	fputs("Lessons (scripts in demos/*.lesson; the format is in demos/README):\n"
+	      "  gsched --list                    one line per lesson: name, title\n"
+	      "  gsched LESSON [--time-scale X]   show a lesson in the visualizer (without\n"
+	      "                                   a terminal on stdout: as --batch)\n"
+	      "  gsched --batch LESSON [--time-scale X] [-q] [-v]\n"
+	      "                                   run it headless: captions, a schedtrace\n"
+	      "                                   line every 100 ms (-q: none, -v: detail)\n"
+	      "                                   and each expectation's result\n"
+	      "  LESSON is a name (from --list) or a path.  --time-scale X (0.1 to 100)\n"
+	      "  stretches waits and lifetimes: 2 is half speed.  Exit status: 0 every\n"
+	      "  expectation met, 1 one failed, 2 a bad lesson (FILE:LINE:COL: why).\n",
+	      f);
+}
+
+/* Options that take a value in the next word (cli.c's and ours). */
+static bool
+takes_value(const char *a)
+{
+	static const char *const v[] = {"-n", "-d", "-p", "-w", "--workload", "--record",
+	                                "--trace", "--replay", "--time-scale"};
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+		if (strcmp(a, v[i]) == 0)
+			return true;
+	return false;
+}
+
+bool
+ls_main_handles(int argc, char **argv)
+{
+	if (argc < 2)
+		return false;
+	if (strcmp(argv[1], "--list") == 0 || strcmp(argv[1], "--time-scale") == 0 ||
+	    strncmp(argv[1], "--time-scale=", 13) == 0)
+		return true;
+	if (argv[1][0] != '-')
+		return strcmp(argv[1], "bench") != 0;
+	/* --batch ... LESSON: a word that is no option's value */
+	bool batch = false, word = false;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--batch") == 0)
+			batch = true;
+		else if (argv[i][0] != '-' && !(i > 1 && takes_value(argv[i - 1])))
+			word = true;
+	}
+	return batch && word;
+}
+
+static int
+usage_err(const char *fmt, const char *arg)
+{
+	fputs("gsched: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs("\nTry 'gsched --help'.\n", stderr);
+	return 2;
+}
+
+int
+ls_main(int argc, char **argv)
+{
+	ls_run_opts o = {.time_scale = 1, .out = stdout};
+	const char *name = NULL;
+	bool batch = false;
+	char path[PATH_MAX + 32], err[1024];
+
+	if (strcmp(argv[1], "--list") == 0) {
+		if (argc > 2)
+			return usage_err("--list takes no arguments, got '%s'", argv[2]);
+		return ls_list(stdout);
+	}
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--batch") == 0) {
+			batch = true;
+		} else if (strcmp(a, "-v") == 0) {
+			o.detail = true;
+		} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+			o.quiet = true;
+		} else if (strcmp(a, "--time-scale") == 0 ||
+		           strncmp(a, "--time-scale=", 13) == 0) {
+			const char *v = a[12] == '=' ? a + 13 : (i + 1 < argc ? argv[++i] : NULL);
+			char *end;
+			if (v == NULL)
+				return usage_err("%s needs a value (like 2 or 0.5)", a);
+			errno = 0;
+			o.time_scale = strtod(v, &end);
+			if (errno || end == v || *end || !(o.time_scale >= 0.1) ||
+			    !(o.time_scale <= 100))
+				return usage_err("--time-scale: '%s' is not a number from 0.1 to "
+				                 "100",
+				                 v);
+		} else if (a[0] == '-' && a[1] != '\0') {
+			return usage_err("option '%s' cannot be used with a lesson "
+			                 "(lessons take --batch, --time-scale X, -v, -q)",
+			                 a);
+		} else if (name != NULL) {
+			return usage_err("one lesson at a time (also got '%s')", a);
+		} else {
+			name = a;
+		}
+	}
+	if (name == NULL)
+		return usage_err("%s: which lesson? ('gsched --list' lists them)",
+		                 "--time-scale");
+	if (ls_resolve(name, path, sizeof path, err, sizeof err) != 0) {
+		fprintf(stderr, "gsched: %s\n", err);
+		return 2;
+	}
+	ls_program *g;
+	if (ls_load(path, &g, err, sizeof err) != 0) {
+		fprintf(stderr, "gsched: %s\n", err);
+		return 2;
+	}
+	int rc;
+	if (batch || !isatty(STDOUT_FILENO))
+		rc = ls_run_batch(g, &o);
+	else
+		rc = gsf_ui_play_lesson(g, o.time_scale);
+	ls_program_free(g);
+	return rc;
+}

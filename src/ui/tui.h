@@ -1,0 +1,58 @@
+/*
+ * tui.h - the live visualizer: `gsched` with no arguments (or with only the
+ * options below) opens it on the default mixed workload.
+ *
+ * Architecture: the calling thread is the UI thread.  It starts a live
+ * session (session.h: gs_run in a thread of its own), and every tick drains
+ * the event stream, takes a snapshot (and, when it is shown or once a second,
+ * the goroutine list), feeds the view model (view.h), renders it into a
+ * vm_screen and paints that with ncursesw (paint.h).  Keys become session
+ * calls (spawn a batch, change GOMAXPROCS, stop the world) from the same
+ * thread; the UI never runs on, or waits for, a scheduler thread.
+ *
+ * Exit statuses: 0 after q, F10 or Ctrl-C (SIGINT counts as quitting); 1 if
+ * the runtime failed; 2 for a usage error or no usable terminal (reported on
+ * stderr before the runtime starts); 128+N after signal N (SIGTERM: 143,
+ * SIGHUP: 129).  The terminal is restored on every one of these paths, after
+ * Ctrl-Z/fg, and (best effort, from a signal handler) when the program dies
+ * of SIGSEGV, SIGBUS, SIGFPE or SIGABRT.
+ */
+#ifndef GSCHED_TUI_H
+#define GSCHED_TUI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+typedef struct tui_opts {
+	int tenths;     /* -d/--delay: tenths of a second between ticks (1..600) */
+	int procs;      /* -p/--procs: GOMAXPROCS at start (1..256; 0: default) */
+	bool no_color;  /* --no-color, or NO_COLOR set to anything non-empty */
+	bool ascii;     /* --ascii, or the locale's codeset is not UTF-8 */
+	bool projector; /* --projector: fewer panels, big blocks, high contrast */
+} tui_opts;
+
+/* Where tui_run draws.  tui_main uses the real terminal; the render
+ * benchmark an off-screen one. */
+typedef struct tui_term {
+	FILE *in, *out;    /* newterm's */
+	const char *type;  /* terminal type, NULL: $TERM */
+	int rows, cols;    /* > 0: resize curses' screen to this (off-screen) */
+	double seconds;    /* > 0: quit after this long (benchmarks) */
+	bool interactive;  /* install the signal handlers, save/restore termios */
+} tui_term;
+
+/* True if arg is one of the visualizer's own options (main.c dispatch). */
+bool tui_handles(const char *arg);
+/* The options and keys, for gsched --help. */
+void tui_usage(FILE *f);
+/* Parse argv[1..] (visualizer options only).  0, or 2 after reporting a
+ * usage error on stderr.  Reads NO_COLOR and the locale as well. */
+int tui_parse(int argc, char **argv, tui_opts *o);
+
+/* `gsched [options]`: parse, check for a terminal, run.  The exit status. */
+int tui_main(int argc, char **argv);
+
+/* Run the visualizer on t until quit (or t->seconds).  The exit status. */
+int tui_run(const tui_opts *o, const tui_term *t);
+
+#endif /* GSCHED_TUI_H */

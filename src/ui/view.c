@@ -1,0 +1,894 @@
+/*
+ * view.c - the visualizer's view model, first half: what it keeps from each
+ * tick (a deep copy of the snapshot, the per-tick deltas, the per-P marks from
+ * the tick's events, the Ms in display order, the history rings, the event log
+ * and the goroutine list) and the plain sentences the log is written in.
+ * view_render.c paints all of it into a vm_screen.
+ *
+ * The event log is for people: it lists the events a class should notice one
+ * by one (steals, hand-offs, sysmon retakes, preemptions, new threads,
+ * GOMAXPROCS changes, local-queue overflows), at most VM_LOG_PER_KIND of a
+ * kind per tick with a "+ N more" line for the rest, and folds a retake with
+ * the hand-off and thread start it causes into one sentence.  The churn of a
+ * busy scheduler (run, stop, park, ready, timer fires, system calls, M park
+ * and wake, global-queue batches) would scroll any log past reading at 10 Hz,
+ * so it is counted per tick (ev_count) and shown as the main view's activity
+ * line; only spawns and exits, which follow what the user did, get one
+ * summary line per kind per tick ("P0 spawned 512 goroutines (cpu)").
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "view_model.h"
+
+/* ---- small helpers ----------------------------------------------------------------- */
+
+/* Grow *pp to hold at least n elements of size sz (doubling).  0 or GS_ENOMEM. */
+static int
+grow(void *pp, int *cap, int n, size_t sz)
+{
+	if (n <= *cap)
+		return 0;
+	int nc = *cap ? *cap : 16;
+	while (nc < n)
+		nc *= 2;
+	void *np = realloc(*(void **)pp, (size_t)nc * sz);
+	if (np == NULL)
+		return GS_ENOMEM;
+	*(void **)pp = np;
+	*cap = nc;
+	return 0;
+}
+
+void
+vm__fmt_dur(uint64_t ns, char *buf, size_t size)
+{
+	if (ns < 1000)
+		snprintf(buf, size, "%" PRIu64 " ns", ns);
+	else if (ns < 1000000)
+		snprintf(buf, size, "%" PRIu64 " us", ns / 1000);
+	else if (ns < 10000000)
+		snprintf(buf, size, "%.1f ms", (double)ns / 1e6);
+	else if (ns < 1000000000)
+		snprintf(buf, size, "%" PRIu64 " ms", ns / 1000000);
+	else
+		snprintf(buf, size, "%.2f s", (double)ns / 1e9);
+}
+
+static const char *
+plural(int64_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+char
+vm_label_kind(const char *label, vm_attr *attr)
+{
+	vm_attr a = VA_KIND_OTHER;
+	char c = 'o';
+
+	if (label != NULL) {
+		if (strcmp(label, "cpu") == 0) {
+			a = VA_KIND_CPU;
+			c = 'C';
+		} else if (strcmp(label, "sleep") == 0) {
+			a = VA_KIND_SLEEP;
+			c = 'S';
+		} else if (strcmp(label, "syscall") == 0) {
+			a = VA_KIND_SYSCALL;
+			c = 'B';
+		} else if (strcmp(label, "netwait") == 0 || strcmp(label, "netwrite") == 0) {
+			a = VA_KIND_NET;
+			c = 'N';
+		}
+	}
+	if (attr != NULL)
+		*attr = a;
+	return c;
+}
+
+/* ---- sentences ---------------------------------------------------------------------- */
+
+/* Whether an event is listed one by one (vm_event_sentence's answer, cheaply). */
+static bool
+listable(const gs_event *e)
+{
+	switch (e->kind) {
+	case GS_EV_STEAL:
+	case GS_EV_HANDOFF:
+	case GS_EV_RETAKE:
+	case GS_EV_M_CREATE:
+	case GS_EV_PREEMPT:
+	case GS_EV_PROCRESIZE:
+		return true;
+	case GS_EV_GLOBAL_PUT:
+		return e->m2 == GS_GPUT_OVERFLOW;
+	default:
+		return false;
+	}
+}
+
+bool
+vm_event_sentence(const gs_event *e, char *buf, size_t size)
+{
+	char d[32];
+	long long g = (long long)e->g, m = (long long)e->m, m2 = (long long)e->m2;
+	long long arg = (long long)e->arg;
+	int p = e->p, p2 = e->p2;
+	if (buf == NULL || size == 0)
+		return listable(e);
+	switch (e->kind) {
+	case GS_EV_NONE:
+		snprintf(buf, size, "(no event)");
+		break;
+	case GS_EV_SPAWN:
+		if (e->label[0])
+			snprintf(buf, size, "P%d spawned G%lld (%.*s)", p, g, GS_LABEL_MAX,
+			    e->label);
+		else
+			snprintf(buf, size, "P%d spawned G%lld", p, g);
+		break;
+	case GS_EV_RUN:
+		snprintf(buf, size, "G%lld started running on P%d (M%lld)", g, p, m);
+		break;
+	case GS_EV_STOP:
+		snprintf(buf, size, "G%lld stopped running on P%d (now %s)", g, p,
+		    gs_gstatus_name((int)arg));
+		break;
+	case GS_EV_EXIT:
+		snprintf(buf, size, "G%lld finished on P%d", g, p);
+		break;
+	case GS_EV_PARK:
+		snprintf(buf, size, "G%lld parked on P%d (%s)", g, p,
+		    arg ? gs_waitreason_name((int)arg) : "waiting");
+		break;
+	case GS_EV_READY:
+		snprintf(buf, size, "G%lld made runnable on P%d", g, p);
+		break;
+	case GS_EV_STEAL:
+		snprintf(buf, size, "P%d stole %lld %s from P%d", p, arg,
+		    plural(arg, "goroutine", "goroutines"), p2);
+		break;
+	case GS_EV_HANDOFF:
+		if (m2 >= 0)
+			snprintf(buf, size, "M%lld handed P%d to M%lld%s", m, p, m2,
+			    arg == 1 ? " (to look for work)" :
+			    arg == 2 ? " (to poll the network)" : " (work was waiting)");
+		else
+			snprintf(buf, size, "M%lld gave up P%d; nothing to run, so P%d went idle",
+			    m, p, p);
+		break;
+	case GS_EV_RETAKE:
+		snprintf(buf, size, "sysmon took P%d from M%lld (in a system call)", p, m);
+		break;
+	case GS_EV_M_CREATE:
+		if (p >= 0)
+			snprintf(buf, size, "M%lld created (a new thread) for P%d", m, p);
+		else
+			snprintf(buf, size, "M%lld created (a new thread)", m);
+		break;
+	case GS_EV_M_PARK:
+		snprintf(buf, size, "M%lld parked (idle thread)", m);
+		break;
+	case GS_EV_M_WAKE:
+		snprintf(buf, size, "idle M%lld woken for P%d%s", m, p, arg ? ", spinning" : "");
+		break;
+	case GS_EV_SYSCALL_ENTER:
+		snprintf(buf, size, "M%lld entered a system call (G%lld), leaving P%d", m, g, p);
+		break;
+	case GS_EV_SYSCALL_EXIT:
+		if (p >= 0)
+			snprintf(buf, size, "G%lld on M%lld returned from a system call and got P%d",
+			    g, m, p);
+		else
+			snprintf(buf, size,
+			    "G%lld on M%lld returned from a system call, found no idle P: "
+			    "queued globally, M%lld parked", g, m, m);
+		break;
+	case GS_EV_PREEMPT:
+		snprintf(buf, size, "G%lld on P%d preempted (%s)", g, p,
+		    arg ? "signal" : "yielded at a check");
+		break;
+	case GS_EV_NETPOLL_WAKE:
+		snprintf(buf, size, "the netpoller woke %lld %s", arg,
+		    plural(arg, "goroutine", "goroutines"));
+		break;
+	case GS_EV_TIMER_FIRE:
+		snprintf(buf, size, "a timer fired on P%d", p);
+		break;
+	case GS_EV_PROCRESIZE:
+		vm__fmt_dur((uint64_t)(arg > 0 ? arg : 0), d, sizeof d);
+		snprintf(buf, size, "GOMAXPROCS %d -> %d (world stopped %s)", p2, p, d);
+		break;
+	case GS_EV_GLOBAL_PUT:
+		if (e->m2 == GS_GPUT_OVERFLOW)
+			snprintf(buf, size,
+			    "P%d's local queue was full: %lld goroutines moved to the global queue",
+			    p, arg);
+		else if (e->m2 == GS_GPUT_YIELD)
+			snprintf(buf, size, "G%lld yielded on P%d: put on the global queue", g, p);
+		else if (p < 0)
+			snprintf(buf, size, "%lld %s woken with no P at hand: put on the global "
+			    "queue", arg, plural(arg, "goroutine", "goroutines"));
+		else
+			snprintf(buf, size, "%lld woken %s put on the global queue for idle Ps",
+			    arg, plural(arg, "goroutine", "goroutines"));
+		break;
+	case GS_EV_GLOBAL_GET:
+		snprintf(buf, size, "P%d took %lld %s from the global queue", p, arg,
+		    plural(arg, "goroutine", "goroutines"));
+		break;
+	default:
+		snprintf(buf, size, "unknown event %d", (int)e->kind);
+		break;
+	}
+	return listable(e);
+}
+
+/* ---- model lifetime ------------------------------------------------------------------ */
+
+vm_model *
+vm_model_new(int history_ticks, int log_lines)
+{
+	if (history_ticks < 1 || log_lines < 1)
+		return NULL;
+	vm_model *m = calloc(1, sizeof *m);
+	if (m == NULL)
+		return NULL;
+	m->hist_cap = history_ticks;
+	m->log_cap = log_lines;
+	m->drop_logged_tick = -VM_DROP_LOG_TICKS;
+	m->h_threads = calloc((size_t)history_ticks, sizeof(int32_t));
+	m->h_busy = calloc((size_t)history_ticks, sizeof(int32_t));
+	m->h_runnable = calloc((size_t)history_ticks, sizeof(int32_t));
+	m->h_steals = calloc((size_t)history_ticks, sizeof(int32_t));
+	m->log = calloc((size_t)log_lines, sizeof(vm_logline));
+	m->scratch = calloc(1, sizeof *m->scratch);
+	if (!m->h_threads || !m->h_busy || !m->h_runnable || !m->h_steals || !m->log ||
+	    !m->scratch) {
+		vm_model_free(m);
+		return NULL;
+	}
+	m->scratch->gsorted_key = -1;
+	return m;
+}
+
+void
+vm_model_free(vm_model *m)
+{
+	if (m == NULL)
+		return;
+	free(m->p);
+	free(m->m);
+	free(m->runq);
+	free(m->prev_curg);
+	free(m->prev_slice);
+	free(m->pmark);
+	free(m->consumed);
+	free(m->morder);
+	free(m->mcat);
+	free(m->mnew);
+	free(m->h_threads);
+	free(m->h_busy);
+	free(m->h_runnable);
+	free(m->h_steals);
+	free(m->log);
+	free(m->g);
+	if (m->scratch)
+		free(m->scratch->gkeys);
+	free(m->scratch);
+	free(m);
+}
+
+int
+vm_model_ticks(const vm_model *m)
+{
+	return m ? m->ticks : 0;
+}
+
+const gs_snapshot *
+vm_model_snapshot(const vm_model *m)
+{
+	return m && m->have_snap ? &m->snap : NULL;
+}
+
+/* ---- the log ---------------------------------------------------------------------------- */
+
+const vm_logline *
+vm__log_line(const vm_model *m, int i)
+{
+	int first = (m->log_head - m->log_len + m->log_cap) % m->log_cap;
+	return &m->log[(first + i) % m->log_cap];
+}
+
+static void
+log_add(vm_model *m, uint64_t time_ns, vm_attr attr, const char *text)
+{
+	vm_logline *l = &m->log[m->log_head];
+	l->time_ns = time_ns;
+	l->attr = (uint8_t)attr;
+	snprintf(l->text, sizeof l->text, "%s", text ? text : "");
+	m->log_head = (m->log_head + 1) % m->log_cap;
+	if (m->log_len < m->log_cap)
+		m->log_len++;
+}
+
+void
+vm_model_note(vm_model *m, uint64_t time_ns, vm_attr attr, const char *text)
+{
+	if (m == NULL)
+		return;
+	if ((unsigned)attr >= VA_NATTRS)
+		attr = VA_NORMAL;
+	log_add(m, time_ns, attr, text);
+}
+
+/* ---- history ---------------------------------------------------------------------------- */
+
+int32_t
+vm__hist(const vm_model *m, const int32_t *ring, int i)
+{
+	int first = (m->hist_head - m->hist_len + m->hist_cap) % m->hist_cap;
+	return ring[(first + i) % m->hist_cap];
+}
+
+static int32_t
+clamp32(int64_t v)
+{
+	return v > INT32_MAX ? INT32_MAX : v < 0 ? 0 : (int32_t)v;
+}
+
+/* ---- threads and Ms --------------------------------------------------------------------- */
+
+int
+vm__mcat_of(const gs_snap_m *m, bool is_new)
+{
+	switch (m->state) {
+	case GS_MSTATE_RUNNING:
+	case GS_MSTATE_SCHED:
+		return VM_MCAT_RUNNING;
+	case GS_MSTATE_SPINNING:
+		return VM_MCAT_SPINNING;
+	case GS_MSTATE_SYSCALL:
+		return VM_MCAT_SYSCALL;
+	case GS_MSTATE_NETPOLL:
+		return VM_MCAT_NETPOLL;
+	case GS_MSTATE_SYSMON:
+		return VM_MCAT_SYSMON;
+	default:
+		return is_new ? VM_MCAT_NEW_IDLE : VM_MCAT_IDLE;
+	}
+}
+
+/*
+ * Threads by what they do.  When the snapshot lists every M, the Ms' own states
+ * say it (so the parts add up to the total); when it lists only some, the
+ * runtime's counters do, and "run" is what is left after the others.
+ */
+void
+vm__threads(const vm_model *m, vm_threads *t)
+{
+	const gs_snapshot *s = &m->snap;
+
+	memset(t, 0, sizeof *t);
+	t->total = s->stats.threads;
+	if (s->nm > 0 && s->nm >= s->nm_total) {
+		for (int i = 0; i < s->nm; i++) {
+			switch (s->m[i].state) {
+			case GS_MSTATE_RUNNING:
+			case GS_MSTATE_SCHED:
+				t->run++;
+				break;
+			case GS_MSTATE_SPINNING:
+				t->spin++;
+				break;
+			case GS_MSTATE_SYSCALL:
+				t->sys++;
+				break;
+			case GS_MSTATE_NETPOLL:
+				t->net++;
+				break;
+			case GS_MSTATE_SYSMON:
+				t->mon++;
+				break;
+			case GS_MSTATE_IDLE:
+				t->idle++;
+				break;
+			default:
+				break;
+			}
+		}
+		t->total = t->run + t->spin + t->sys + t->net + t->mon + t->idle;
+	} else {
+		t->idle = s->stats.idle_threads;
+		t->spin = s->stats.spinning_threads;
+		t->sys = s->stats.in_syscall;
+		for (int i = 0; i < s->nm; i++) {
+			if (s->m[i].state == GS_MSTATE_NETPOLL)
+				t->net++;
+			else if (s->m[i].state == GS_MSTATE_SYSMON)
+				t->mon++;
+		}
+		t->run = t->total - t->idle - t->spin - t->sys - t->net - t->mon;
+		if (t->run < 0)
+			t->run = 0;
+	}
+	t->busy = t->total - t->idle;
+	if (t->busy < 0)
+		t->busy = 0;
+}
+
+/* Order the listed Ms for display: by category (enum vm_mcat), stable within one. */
+static int
+order_ms(vm_model *m)
+{
+	const gs_snapshot *s = &m->snap;
+	int cap;
+
+	if (grow(&m->morder, &m->morder_cap, s->nm, sizeof(int)) != 0)
+		return GS_ENOMEM;
+	cap = m->morder_cap;
+	/* mcat and mnew follow morder's capacity (at least 1: realloc(p, 0) may
+	 * answer NULL). */
+	if (cap < 1)
+		cap = 1;
+	uint8_t *c = realloc(m->mcat, (size_t)cap);
+	if (c == NULL)
+		return GS_ENOMEM;
+	m->mcat = c;
+	bool *nw = realloc(m->mnew, (size_t)cap * sizeof(bool));
+	if (nw == NULL)
+		return GS_ENOMEM;
+	m->mnew = nw;
+
+	int start[VM_MCAT_N];
+	memset(m->mcat_count, 0, sizeof m->mcat_count);
+	for (int i = 0; i < s->nm; i++) {
+		const gs_snap_m *mm = &s->m[i];
+		m->mnew[i] = mm->created_ns != 0 && mm->created_ns <= s->time_ns &&
+		    s->time_ns - mm->created_ns < VM_NEW_M_NS;
+		m->mcat[i] = (uint8_t)vm__mcat_of(mm, m->mnew[i]);
+		m->mcat_count[m->mcat[i]]++;
+	}
+	int at = 0;
+	for (int k = 0; k < VM_MCAT_N; k++) {
+		start[k] = at;
+		at += m->mcat_count[k];
+	}
+	for (int i = 0; i < s->nm; i++)
+		m->morder[start[m->mcat[i]]++] = i;
+	return 0;
+}
+
+/* ---- one tick ------------------------------------------------------------------------------ */
+
+/* Deep-copy s into the model (arrays reused from tick to tick). */
+static int
+copy_snapshot(vm_model *m, const gs_snapshot *s)
+{
+	int np = s->np > 0 && s->p ? s->np : 0;
+	int nm = s->nm > 0 && s->m ? s->nm : 0;
+	size_t nq = 0;
+
+	for (int i = 0; i < np; i++)
+		if (s->p[i].runq != NULL)
+			nq += s->p[i].runq_listed;
+	if (grow(&m->p, &m->p_cap, np, sizeof *m->p) != 0 ||
+	    grow(&m->m, &m->m_cap, nm, sizeof *m->m) != 0)
+		return GS_ENOMEM;
+	if (nq > m->runq_cap) {
+		size_t nc = m->runq_cap ? m->runq_cap : 256;
+		while (nc < nq)
+			nc *= 2;
+		gs_snap_g *r = realloc(m->runq, nc * sizeof *r);
+		if (r == NULL)
+			return GS_ENOMEM;
+		m->runq = r;
+		m->runq_cap = nc;
+	}
+	m->snap = *s;
+	m->snap.np = np;
+	m->snap.nm = nm;
+	m->snap.p = m->p;
+	m->snap.m = m->m;
+	m->snap.runq_store = m->runq;
+	m->snap.max_p = m->p_cap;
+	m->snap.max_m = m->m_cap;
+	size_t at = 0;
+	for (int i = 0; i < np; i++) {
+		m->p[i] = s->p[i];
+		uint32_t listed = s->p[i].runq ? s->p[i].runq_listed : 0;
+		m->p[i].runq_listed = listed;
+		m->p[i].runq = m->runq + at;
+		if (listed)
+			memcpy(m->runq + at, s->p[i].runq, listed * sizeof *m->runq);
+		for (uint32_t k = 0; k < listed; k++)
+			m->runq[at + k].label[GS_LABEL_MAX - 1] = '\0';
+		m->p[i].curg.label[GS_LABEL_MAX - 1] = '\0';
+		m->p[i].runnext.label[GS_LABEL_MAX - 1] = '\0';
+		at += listed;
+	}
+	if (nm)
+		memcpy(m->m, s->m, (size_t)nm * sizeof *m->m);
+	return 0;
+}
+
+static void
+note_steal(vm_pmark *pm, int np, const gs_event *e)
+{
+	if (e->p >= 0 && e->p < np) {
+		vm_pmark *a = &pm[e->p];
+		if (a->stole_from < 0)
+			a->stole_from = e->p2;
+		else if (a->stole_from != e->p2)
+			a->stole_multi = true;
+		a->stole_n += e->arg;
+	}
+	if (e->p2 >= 0 && e->p2 < np) {
+		vm_pmark *b = &pm[e->p2];
+		if (b->stolen_by < 0)
+			b->stolen_by = e->p;
+		else if (b->stolen_by != e->p)
+			b->stolen_multi = true;
+		b->stolen_n += e->arg;
+	}
+}
+
+/* The P marks of this tick's events. */
+static void
+mark_ps(vm_model *m, const gs_event *ev, int nev)
+{
+	int np = m->snap.np;
+
+	for (int i = 0; i < np; i++) {
+		memset(&m->pmark[i], 0, sizeof m->pmark[i]);
+		m->pmark[i].stole_from = m->pmark[i].stolen_by = -1;
+	}
+	for (int i = 0; i < nev; i++) {
+		const gs_event *e = &ev[i];
+		switch (e->kind) {
+		case GS_EV_STEAL:
+			note_steal(m->pmark, np, e);
+			break;
+		case GS_EV_HANDOFF:
+			if (e->p >= 0 && e->p < np)
+				m->pmark[e->p].handoffs++;
+			break;
+		case GS_EV_RETAKE:
+			if (e->p >= 0 && e->p < np)
+				m->pmark[e->p].retakes++;
+			break;
+		case GS_EV_PREEMPT:
+			if (e->p >= 0 && e->p < np)
+				m->pmark[e->p].preempts++;
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/*
+ * A retake and what follows from it in the same tick, in one sentence:
+ * "M7 entered a system call; sysmon took P0 and handed it to M9 (new thread)".
+ * Marks the hand-off and the M's creation or wake-up as consumed.
+ */
+static void
+retake_sentence(vm_model *m, const gs_event *ev, int nev, int i, char *buf, size_t size)
+{
+	const gs_event *r = &ev[i];
+	int h = -1, c = -1;
+
+	for (int k = i + 1; k < nev; k++) {
+		if (ev[k].kind == GS_EV_HANDOFF && ev[k].p == r->p && ev[k].m == r->m &&
+		    !m->consumed[k]) {
+			h = k;
+			break;
+		}
+	}
+	if (h < 0) {
+		vm_event_sentence(r, buf, size);
+		return;
+	}
+	m->consumed[h] = 1;
+	if (ev[h].m2 < 0) {
+		snprintf(buf, size,
+		    "M%lld entered a system call; sysmon took P%d and parked it (nothing to run)",
+		    (long long)r->m, r->p);
+		return;
+	}
+	for (int k = i + 1; k < h; k++) {
+		if ((ev[k].kind == GS_EV_M_CREATE || ev[k].kind == GS_EV_M_WAKE) &&
+		    ev[k].m == ev[h].m2 && !m->consumed[k]) {
+			c = k;
+			break;
+		}
+	}
+	if (c >= 0)
+		m->consumed[c] = 1;
+	snprintf(buf, size, "M%lld entered a system call; sysmon took P%d and handed it to M%lld%s",
+	    (long long)r->m, r->p, (long long)ev[h].m2,
+	    c < 0 ? "" : ev[c].kind == GS_EV_M_CREATE ? " (new thread)" : " (idle thread woken)");
+}
+
+/* Append " (running for at least 8.2 ms)" when the last snapshot saw g run on p. */
+static void
+preempt_detail(const vm_model *m, const gs_event *e, char *buf, size_t size)
+{
+	if (e->p < 0 || e->p >= m->prev_np || m->prev_curg[e->p] != e->g ||
+	    m->prev_slice[e->p] == 0)
+		return;
+	char d[32];
+	size_t n = strlen(buf);
+	vm__fmt_dur(m->prev_slice[e->p], d, sizeof d);
+	snprintf(buf + n, size - n, " after running at least %s", d);
+}
+
+static const char *
+kind_plural(int kind)
+{
+	switch (kind) {
+	case GS_EV_STEAL:
+		return "steals";
+	case GS_EV_HANDOFF:
+		return "hand-offs";
+	case GS_EV_RETAKE:
+		return "retakes";
+	case GS_EV_M_CREATE:
+		return "new threads";
+	case GS_EV_PREEMPT:
+		return "preemptions";
+	case GS_EV_PROCRESIZE:
+		return "GOMAXPROCS changes";
+	case GS_EV_GLOBAL_PUT:
+		return "local-queue overflows";
+	default:
+		return "events";
+	}
+}
+
+static vm_attr
+kind_attr(int kind)
+{
+	switch (kind) {
+	case GS_EV_STEAL:
+		return VA_STEAL;
+	case GS_EV_HANDOFF:
+	case GS_EV_RETAKE:
+		return VA_HANDOFF;
+	case GS_EV_PREEMPT:
+		return VA_PREEMPT;
+	case GS_EV_PROCRESIZE:
+		return VA_BOLD;
+	default:
+		return VA_NORMAL;
+	}
+}
+
+/* Up to three labels and their counts, for a spawn summary. */
+struct labelcount {
+	char label[3][GS_LABEL_MAX];
+	int64_t n[3];
+	int k;
+	bool more;
+};
+
+static void
+labelcount_add(struct labelcount *lc, const char *label)
+{
+	for (int i = 0; i < lc->k; i++) {
+		if (strncmp(lc->label[i], label, GS_LABEL_MAX) == 0) {
+			lc->n[i]++;
+			return;
+		}
+	}
+	if (lc->k == 3) {
+		lc->more = true;
+		return;
+	}
+	snprintf(lc->label[lc->k], GS_LABEL_MAX, "%.*s", GS_LABEL_MAX - 1, label);
+	lc->n[lc->k++] = 1;
+}
+
+static void
+labelcount_fmt(const struct labelcount *lc, char *buf, size_t size)
+{
+	size_t at = 0;
+
+	buf[0] = '\0';
+	if (lc->k == 0 || (lc->k == 1 && lc->label[0][0] == '\0'))
+		return;
+	if (lc->k == 1 && !lc->more) {
+		snprintf(buf, size, " (%s)", lc->label[0]);
+		return;
+	}
+	for (int i = 0; i < lc->k && at < size; i++)
+		at += (size_t)snprintf(buf + at, size - at, "%s%s %" PRId64, i ? ", " : " (",
+		    lc->label[i][0] ? lc->label[i] : "unlabelled", lc->n[i]);
+	if (at < size)
+		snprintf(buf + at, size - at, "%s)", lc->more ? ", ..." : "");
+}
+
+/* The log lines of one tick's events. */
+static void
+log_events(vm_model *m, const gs_event *ev, int nev, uint64_t now)
+{
+	int listed[GS_EV_NKINDS] = {0};
+	int64_t extra[GS_EV_NKINDS] = {0}, extra_arg[GS_EV_NKINDS] = {0};
+	char buf[VM_LOG_TEXT];
+	struct labelcount lc;
+	int spawn_p = -2, exit_p = -2;   /* -2 none yet, -1 several Ps */
+	int64_t spawns = 0, exits = 0;
+	uint64_t spawn_t = now, exit_t = now;
+
+	memset(&lc, 0, sizeof lc);
+	for (int i = 0; i < nev; i++) {
+		const gs_event *e = &ev[i];
+		int k = e->kind < GS_EV_NKINDS ? e->kind : GS_EV_NONE;
+		if (m->consumed[i])
+			continue;
+		if (k == GS_EV_SPAWN) {
+			spawns++;
+			spawn_p = spawn_p == -2 || spawn_p == e->p ? e->p : -1;
+			spawn_t = e->time_ns;
+			char l[GS_LABEL_MAX];
+			snprintf(l, sizeof l, "%.*s", GS_LABEL_MAX - 1, e->label);
+			labelcount_add(&lc, l);
+			continue;
+		}
+		if (k == GS_EV_EXIT) {
+			exits++;
+			exit_p = exit_p == -2 || exit_p == e->p ? e->p : -1;
+			exit_t = e->time_ns;
+			continue;
+		}
+		if (!listable(e))
+			continue;
+		/* Preemptions are routine with CPU-bound goroutines: fewer lines. */
+		if (listed[k] >= (k == GS_EV_PREEMPT ? VM_LOG_PREEMPTS : VM_LOG_PER_KIND)) {
+			extra[k]++;
+			extra_arg[k] += e->arg;
+			continue;
+		}
+		listed[k]++;
+		vm_event_sentence(e, buf, sizeof buf);
+		if (k == GS_EV_RETAKE)
+			retake_sentence(m, ev, nev, i, buf, sizeof buf);
+		else if (k == GS_EV_PREEMPT)
+			preempt_detail(m, e, buf, sizeof buf);
+		log_add(m, e->time_ns, kind_attr(k), buf);
+	}
+	for (int k = 0; k < GS_EV_NKINDS; k++) {
+		if (extra[k] == 0)
+			continue;
+		if (k == GS_EV_STEAL || k == GS_EV_GLOBAL_PUT)
+			snprintf(buf, sizeof buf, "+ %" PRId64 " more %s this tick (%" PRId64
+			    " goroutines)", extra[k], kind_plural(k), extra_arg[k]);
+		else
+			snprintf(buf, sizeof buf, "+ %" PRId64 " more %s this tick", extra[k],
+			    kind_plural(k));
+		log_add(m, now, kind_attr(k), buf);
+	}
+	if (spawns) {
+		char l[96];
+		labelcount_fmt(&lc, l, sizeof l);
+		if (spawn_p >= 0)
+			snprintf(buf, sizeof buf, "P%d spawned %" PRId64 " %s%s", spawn_p, spawns,
+			    plural(spawns, "goroutine", "goroutines"), l);
+		else
+			snprintf(buf, sizeof buf, "%" PRId64 " %s spawned on several Ps%s", spawns,
+			    plural(spawns, "goroutine", "goroutines"), l);
+		log_add(m, spawn_t, VA_NORMAL, buf);
+	}
+	if (exits) {
+		if (exit_p >= 0)
+			snprintf(buf, sizeof buf, "%" PRId64 " %s finished on P%d", exits,
+			    plural(exits, "goroutine", "goroutines"), exit_p);
+		else
+			snprintf(buf, sizeof buf, "%" PRId64 " %s finished", exits,
+			    plural(exits, "goroutine", "goroutines"));
+		log_add(m, exit_t, VA_DIM, buf);
+	}
+}
+
+int
+vm_model_tick(vm_model *m, const gs_snapshot *s, const gs_event *ev, int nev,
+              uint64_t dropped, const gs_snap_ginfo *gl, int ng, int ng_total)
+{
+	if (m == NULL || s == NULL || nev < 0 || (nev > 0 && ev == NULL))
+		return GS_EINVAL;
+
+	/* Remember what the previous snapshot saw running, for preemption lines. */
+	if (m->have_snap) {
+		if (grow(&m->prev_curg, &m->prev_cap, m->snap.np, sizeof(int64_t)) != 0)
+			return GS_ENOMEM;
+		int cap = m->prev_cap > 0 ? m->prev_cap : 1;
+		uint64_t *ps = realloc(m->prev_slice, (size_t)cap * sizeof *ps);
+		if (ps == NULL)
+			return GS_ENOMEM;
+		m->prev_slice = ps;
+		for (int i = 0; i < m->snap.np; i++) {
+			m->prev_curg[i] = m->p[i].curg.id;
+			m->prev_slice[i] = m->p[i].slice_ns;
+		}
+		m->prev_np = m->snap.np;
+		m->prev = m->snap.stats;
+		m->have_prev = true;
+	}
+	int err = copy_snapshot(m, s);
+	if (err)
+		return err;
+	if (!m->have_snap)
+		m->t0 = s->time_ns;
+	m->have_snap = true;
+	if (grow(&m->pmark, &m->pmark_cap, m->snap.np, sizeof *m->pmark) != 0 ||
+	    grow(&m->consumed, &m->consumed_cap, nev, 1) != 0)
+		return GS_ENOMEM;
+	if (order_ms(m) != 0)
+		return GS_ENOMEM;
+
+	/* Deltas against the previous tick (none on the first). */
+	const gs_stats *st = &m->snap.stats, *pv = m->have_prev ? &m->prev : st;
+#define DELTA(f) (st->f >= pv->f ? st->f - pv->f : 0)
+	m->d_steals = DELTA(steals);
+	m->d_stolen = DELTA(stolen);
+	m->d_handoffs = DELTA(handoffs);
+	m->d_retakes = DELTA(retakes);
+	m->d_preempts = DELTA(preempt_async) + DELTA(preempt_coop);
+	m->d_spawns = DELTA(spawns);
+	m->d_exits = DELTA(exits);
+	m->d_threads_created = DELTA(threads_created);
+#undef DELTA
+
+	memset(m->ev_count, 0, sizeof m->ev_count);
+	memset(m->ev_argsum, 0, sizeof m->ev_argsum);
+	for (int i = 0; i < nev; i++) {
+		int k = ev[i].kind < GS_EV_NKINDS ? ev[i].kind : GS_EV_NONE;
+		m->ev_count[k]++;
+		m->ev_argsum[k] += ev[i].arg;
+	}
+	if (nev)
+		memset(m->consumed, 0, (size_t)nev);
+	mark_ps(m, ev, nev);
+	log_events(m, ev, nev, s->time_ns);
+
+	m->dropped_total += dropped;
+	m->dropped_unlogged += dropped;
+	if (m->dropped_unlogged && m->ticks - m->drop_logged_tick >= VM_DROP_LOG_TICKS) {
+		char buf[VM_LOG_TEXT];
+		snprintf(buf, sizeof buf,
+		    "%" PRIu64 " events lost (event rings full); the counts above are exact",
+		    m->dropped_unlogged);
+		log_add(m, s->time_ns, VA_WARN, buf);
+		m->dropped_unlogged = 0;
+		m->drop_logged_tick = m->ticks;
+	}
+
+	/* History. */
+	vm_threads t;
+	vm__threads(m, &t);
+	int h = m->hist_head;
+	m->h_threads[h] = clamp32(t.total);
+	m->h_busy[h] = clamp32(t.busy);
+	m->h_runnable[h] = clamp32(st->by_status[GS_G_RUNNABLE]);
+	m->h_steals[h] = clamp32((int64_t)m->d_steals);
+	m->hist_head = (h + 1) % m->hist_cap;
+	if (m->hist_len < m->hist_cap)
+		m->hist_len++;
+
+	/* The goroutine list, when given. */
+	if (gl != NULL && ng > 0) {
+		if (grow(&m->g, &m->g_cap, ng, sizeof *m->g) != 0)
+			return GS_ENOMEM;
+		memcpy(m->g, gl, (size_t)ng * sizeof *m->g);
+		for (int i = 0; i < ng; i++)
+			m->g[i].label[GS_LABEL_MAX - 1] = '\0';
+		m->ng = ng;
+		m->ng_total = ng_total > ng ? ng_total : ng;
+		m->g_gen++;
+	}
+	m->ticks++;
+	return 0;
+}

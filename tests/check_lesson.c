@@ -1,0 +1,592 @@
+/*
+ * check_lesson.c - the lesson parser (every error class with its exact
+ * message, and what a good lesson parses into), the shipped lessons, and the
+ * player on a live session (captions, expectations, measures, pauses, keys).
+ *
+ * Public headers and the front end's own only, like the gsched program.
+ */
+#define _GNU_SOURCE
+#include <check.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gsched.h>
+#include <gsched/observe.h>
+
+#include "lesson/lesson.h"
+#include "session.h"
+#include "testutil.h"
+
+#ifndef DEMOS_DIR
+#define DEMOS_DIR "demos"
+#endif
+
+/* ---- helpers ------------------------------------------------------------------------ */
+
+static char errbuf[2048];
+
+/* Parse text as "t.lesson"; the program (caller frees) or NULL with errbuf set. */
+static ls_program *
+parse_len(const char *text, size_t len)
+{
+	ls_program *g = NULL;
+	errbuf[0] = '\0';
+	int rc = ls_parse("t.lesson", text, len, &g, errbuf, sizeof errbuf);
+	ck_assert_int_eq(rc == 0, g != NULL);
+	return g;
+}
+
+static ls_program *
+parse(const char *text)
+{
+	return parse_len(text, strlen(text));
+}
+
+/* The parse must fail with exactly msg. */
+static void
+fails_with(const char *text, const char *msg)
+{
+	ls_program *g = parse(text);
+	ck_assert_msg(g == NULL, "parsed, but expected: %s", msg);
+	ck_assert_str_eq(errbuf, msg);
+}
+
+/* ---- errors, one test per class --------------------------------------------------------- */
+
+START_TEST(err_unknown_command)
+{
+	fails_with("say \"hi\"\n  jump 3\n",
+	           "t.lesson:2:3: unknown command 'jump' (expected title, procs, spawn, "
+	           "say, wait, pause, expect, mark, measure or reset)");
+	fails_with("= 3\n", "t.lesson:1:1: expected a command (title, procs, spawn, say, "
+	                    "wait, pause, expect, mark, measure, reset), got '='");
+}
+END_TEST
+
+START_TEST(err_bad_number)
+{
+	/* the issue's own example */
+	fails_with("# demo\ntitle \"x\"\nprocs abc\n",
+	           "t.lesson:3:7: expected a number after 'procs', got 'abc'");
+	fails_with("procs 0\n", "t.lesson:1:7: number '0' is out of range (1 to 256)");
+	fails_with("procs 12x\n", "t.lesson:1:7: expected a number after 'procs', got "
+	                          "'12x'");
+	fails_with("procs\n", "t.lesson:1:6: expected a number after 'procs', got the "
+	                      "end of the line");
+	fails_with("procs 99999999999999999999999\n",
+	           "t.lesson:1:7: number '99999999999999999999999' is out of range (1 "
+	           "to 256)");
+	fails_with("procs cpus * 0\n",
+	           "t.lesson:1:14: number '0' is out of range (1 to 256)");
+	fails_with("spawn x cpu\n",
+	           "t.lesson:1:7: expected a goroutine count after 'spawn', got 'x'");
+	fails_with("spawn 2 cpu 5Q\n",
+	           "t.lesson:1:13: expected a lifetime (like 2s) or an iteration count "
+	           "after 'cpu', got '5Q'");
+}
+END_TEST
+
+START_TEST(err_bad_duration)
+{
+	fails_with("wait 5\n",
+	           "t.lesson:1:6: duration '5' needs a unit: us, ms, s or min (like 500ms)");
+	fails_with("wait 5h\n",
+	           "t.lesson:1:7: unknown duration unit 'h' (use us, ms, s or min)");
+	fails_with("wait 2min30s\n",
+	           "t.lesson:1:7: unknown duration unit 'min30s' (use us, ms, s or min)");
+	fails_with("wait 61min\n",
+	           "t.lesson:1:6: duration '61min' is out of range (1ms to 1 hour)");
+	fails_with("wait 10us\n",
+	           "t.lesson:1:6: duration '10us' is out of range (1ms to 1 hour)");
+	fails_with("wait 1.s\n",
+	           "t.lesson:1:6: expected digits after the '.' in duration '1.s'");
+	fails_with("wait\n", "t.lesson:1:5: expected a duration (like 500ms or 2s) after "
+	                     "'wait', got the end of the line");
+	fails_with("wait until threads > 1 timeout\n",
+	           "t.lesson:1:31: expected a duration (like 500ms or 2s) after "
+	           "'timeout', got the end of the line");
+}
+END_TEST
+
+START_TEST(err_strings)
+{
+	fails_with("say \"hello\n",
+	           "t.lesson:1:5: unterminated string: expected a closing '\"'");
+	fails_with("say \"a\\qb\"\n",
+	           "t.lesson:1:7: unknown escape '\\q' in a string (use \\\" \\\\ or \\n)");
+	fails_with("say hello\n", "t.lesson:1:5: expected a caption in double quotes "
+	                          "after 'say', got 'hello'");
+	fails_with("mark\n", "t.lesson:1:5: expected a chapter name in double quotes "
+	                     "after 'mark', got the end of the line");
+	fails_with("say \"{thread}s\"\n",
+	           "t.lesson:1:1: unknown quantity '{thread}' in a caption");
+	fails_with("say \"{threads\"\n",
+	           "t.lesson:1:1: '{' in a caption must start a quantity like {threads} "
+	           "(write {{ for a brace)");
+	fails_with("say \"{a\\nb}\"\n",
+	           "t.lesson:1:1: '{' in a caption must start a quantity like {threads} "
+	           "(write {{ for a brace)");
+	fails_with("title \"a\"\ntitle \"b\"\n",
+	           "t.lesson:2:1: a second 'title' (a lesson has one)");
+	/* one byte past the limit */
+	char big[LS_TEXT_MAX + 32];
+	memset(big, 'a', sizeof big);
+	memcpy(big, "say \"", 5);
+	big[5 + LS_TEXT_MAX + 1] = '"';
+	big[5 + LS_TEXT_MAX + 2] = '\0';
+	fails_with(big, "t.lesson:1:5: string of 513 bytes is too long (at most 512)");
+}
+END_TEST
+
+START_TEST(err_counts)
+{
+	fails_with("spawn 100001 sleep\n",
+	           "t.lesson:1:7: goroutine count '100001' is out of range (1 to 100000)");
+	fails_with("spawn 2001 syscall\n",
+	           "t.lesson:1:7: 2001 syscall goroutines would need 2001 threads blocked "
+	           "in system calls (at most 2000: each takes a thread of its own)");
+	fails_with("spawn 1500 syscall 1s\nspawn 600 syscall 1s\n",
+	           "t.lesson:2:7: the lesson would block 2100 goroutines in system calls "
+	           "in all, a thread each (at most 2000)");
+	fails_with("spawn 60000 sleep 1s\nspawn 40001 sleep 1s\n",
+	           "t.lesson:2:7: the lesson would spawn 100001 goroutines in all (at most "
+	           "100000)");
+	fails_with("spawn 60000 netwait\n",
+	           "t.lesson:1:7: 60000 netwait would start 120000 goroutines (at most "
+	           "100000)");
+	fails_with("spawn 1001 mixed\n",
+	           "t.lesson:1:7: 1001 mixed goroutines would need 2002 threads blocked "
+	           "in system calls (at most 2000: each takes a thread of its own)");
+	fails_with("spawn 2001 thread\n",
+	           "t.lesson:1:7: 2001 thread goroutines would need 2001 threads blocked "
+	           "in system calls (at most 2000: each takes a thread of its own)");
+	fails_with("spawn 0 cpu\n",
+	           "t.lesson:1:7: goroutine count '0' is out of range (1 to 100000)");
+}
+END_TEST
+
+START_TEST(err_kinds_and_labels)
+{
+	fails_with("spawn 4 gpu\n",
+	           "t.lesson:1:9: unknown workload kind 'gpu' (expected one of: cpu, "
+	           "sleep, syscall, netwait, mixed, nap, loop, http, httplimit, httppool, "
+	           "thread)");
+	fails_with("spawn 4\n", "t.lesson:1:8: expected a workload kind after the count, "
+	                        "got the end of the line");
+	fails_with("spawn 1 cpu as\n",
+	           "t.lesson:1:15: expected a label after 'as', got the end of the line");
+	fails_with("spawn 1 cpu as abcdefghijklmnop\n",
+	           "t.lesson:1:16: a label has 1 to 15 characters, got 16");
+	fails_with("spawn 1 cpu as \"a b\"\n",
+	           "t.lesson:1:16: a label is printable ASCII without spaces");
+	fails_with("spawn 1 cpu 2s 3\n",
+	           "t.lesson:1:16: unexpected '3' after 'spawn' (expected the end of the "
+	           "line)");
+}
+END_TEST
+
+START_TEST(err_conditions)
+{
+	fails_with("expect threads => 3\n",
+	           "t.lesson:1:16: expected a comparison (<, <=, ==, !=, >=, >) after "
+	           "'threads', got '=>'");
+	fails_with("expect thread > 3\n",
+	           "t.lesson:1:8: unknown quantity 'thread' (try threads, procs, "
+	           "goroutines, steals, ...; demos/README lists them)");
+	fails_with("expect threads > \n", "t.lesson:1:18: expected a number or a "
+	                                  "quantity after '>', got the end of the line");
+	fails_with("expect threads > procs + x1\n",
+	           "t.lesson:1:26: unknown quantity 'x1' (try threads, procs, goroutines, "
+	           "steals, ...; demos/README lists them)");
+	fails_with("expect threads > 1 + 2 + 3 + 4 + 5\n",
+	           "t.lesson:1:34: too many terms (at most 4)");
+	fails_with("wait until\n", "t.lesson:1:11: expected a condition (like threads >= "
+	                           "4) after 'until', got the end of the line");
+	fails_with("pause now\n", "t.lesson:1:7: unexpected 'now' after 'pause' "
+	                          "(expected the end of the line)");
+	fails_with("expect threads > 3 ;\n",
+	           "t.lesson:1:20: unexpected character ';'");
+}
+END_TEST
+
+START_TEST(err_bytes)
+{
+	static const char nul[] = "say \"a\0b\"\n";
+	ck_assert_ptr_null(parse_len(nul, sizeof nul - 1));
+	ck_assert_str_eq(errbuf, "t.lesson:1:7: NUL byte (is this a binary file?)");
+
+	fails_with("pause\nsay \"\xff\"\n", "t.lesson:2:6: invalid UTF-8 byte 0xff");
+	fails_with("say \"\xc0\xaf\"\n", "t.lesson:1:6: invalid UTF-8 byte 0xc0");
+	fails_with("say \"\xed\xa0\x80\"\n", "t.lesson:1:6: invalid UTF-8 byte 0xed");
+	fails_with("say \"\xe2\x82\"\n", "t.lesson:1:6: invalid UTF-8 byte 0xe2");
+	fails_with("pause\x01\n", "t.lesson:1:6: control character 0x01");
+	fails_with("pause \xc3\xa9\n",
+	           "t.lesson:1:7: unexpected non-ASCII character outside a string");
+
+	char line[LS_LINE_MAX + 10];
+	memset(line, ' ', sizeof line);
+	memcpy(line, "pause", 5);
+	line[LS_LINE_MAX + 1] = '\n';
+	line[LS_LINE_MAX + 2] = '\0';
+	fails_with(line, "t.lesson:1:1025: line is longer than 1024 bytes");
+	/* a binary file: its NUL is named even past the line limit */
+	char bin[LS_LINE_MAX * 2];
+	memset(bin, 'x', sizeof bin);
+	bin[0] = 0x7f;
+	bin[1500] = '\0';
+	ck_assert_ptr_null(parse_len(bin, sizeof bin));
+	ck_assert_str_eq(errbuf, "t.lesson:1:1501: NUL byte (is this a binary file?)");
+	/* exactly the limit is fine */
+	line[LS_LINE_MAX] = '\n';
+	line[LS_LINE_MAX + 1] = '\0';
+	ls_program *g = parse(line);
+	ck_assert_msg(g != NULL, "%s", errbuf);
+	ls_program_free(g);
+
+	fails_with("", "t.lesson:1:1: the lesson has no steps (expected procs, spawn, "
+	               "say, ...)");
+	fails_with("# only\n\ntitle \"t\"\n",
+	           "t.lesson:3:1: the lesson has no steps (expected procs, spawn, say, "
+	           "...)");
+}
+END_TEST
+
+START_TEST(err_files)
+{
+	ls_program *g = NULL;
+
+	ck_assert_int_eq(ls_load("/nonexistent/x.lesson", &g, errbuf, sizeof errbuf), -1);
+	ck_assert_ptr_null(g);
+	ck_assert_str_eq(errbuf,
+	                 "/nonexistent/x.lesson: cannot open: No such file or directory");
+	ck_assert_int_eq(ls_load("/", &g, errbuf, sizeof errbuf), -1);
+	ck_assert_str_eq(errbuf, "/: not a regular file");
+
+	char path[] = "/tmp/check_lesson.XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "procs 2\nspawn 1 gpu\n", 21), 21);
+	close(fd);
+	ck_assert_int_eq(ls_load(path, &g, errbuf, sizeof errbuf), -1);
+	char want[200];
+	snprintf(want, sizeof want, "%s:2:9: unknown workload kind 'gpu'", path);
+	ck_assert_msg(strncmp(errbuf, want, strlen(want)) == 0, "%s", errbuf);
+
+	/* too large */
+	fd = open(path, O_WRONLY | O_TRUNC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ftruncate(fd, LS_FILE_MAX + 1), 0);
+	close(fd);
+	ck_assert_int_eq(ls_load(path, &g, errbuf, sizeof errbuf), -1);
+	snprintf(want, sizeof want,
+	         "%s: file of %d bytes is too large for a lesson (at most %d)", path,
+	         LS_FILE_MAX + 1, LS_FILE_MAX);
+	ck_assert_str_eq(errbuf, want);
+
+	/* unreadable */
+	if (geteuid() != 0) {
+		ck_assert_int_eq(chmod(path, 0), 0);
+		ck_assert_int_eq(ls_load(path, &g, errbuf, sizeof errbuf), -1);
+		snprintf(want, sizeof want, "%s: cannot open: Permission denied", path);
+		ck_assert_str_eq(errbuf, want);
+	}
+	unlink(path);
+}
+END_TEST
+
+/* ---- what a good lesson parses into ------------------------------------------------- */
+
+START_TEST(good_lesson)
+{
+	const char *text =
+	        "\xef\xbb\xbf# a comment\r\n"
+	        "title \"All the commands \\\"quoted\\\"\"  # trailing comment\n"
+	        "\n"
+	        "procs 2\n"
+	        "procs cpus\n"
+	        "procs cpus/2\n"
+	        "procs cpus * 2\n"
+	        "spawn 8 cpu 100M as hog\n"
+	        "spawn 3 sleep 1.5s\n"
+	        "spawn 1 loop 250ms\n"
+	        "spawn 2 http 40 as \"web\"\n"
+	        "say \"line one\\nline two {threads} {{x}}\"\n"
+	        "wait 500ms\n"
+	        "wait until threads>=procs+2-1 timeout 3s\n"
+	        "\tpause\n"
+	        "expect steals > 0\n"
+	        "mark \"chapter one\"\n"
+	        "measure \"took\" timeout 90s\n"
+	        "reset\n"
+	        "wait 2min\n";
+	ls_program *g = parse(text);
+	ck_assert_msg(g != NULL, "%s", errbuf);
+	ck_assert_str_eq(g->title, "All the commands \"quoted\"");
+	ck_assert_str_eq(g->name, "t.lesson");
+	ck_assert_int_eq(g->nsteps, 17);
+	ls_step *s = g->steps;
+	ck_assert_int_eq(s[0].cmd, LS_PROCS);
+	ck_assert_int_eq(s[0].procs, 2);
+	ck_assert_int_eq(s[0].procs_rel, 0);
+	ck_assert_int_eq(s[0].line, 4);
+	ck_assert_int_eq(s[1].procs_rel, '*');
+	ck_assert_int_eq(s[1].procs, 1);
+	ck_assert_int_eq(s[2].procs_rel, '/');
+	ck_assert_int_eq(s[2].procs, 2);
+	ck_assert_int_eq(s[3].procs_rel, '*');
+	ck_assert_int_eq(s[3].procs, 2);
+	ck_assert_int_eq(s[4].cmd, LS_SPAWN);
+	ck_assert_int_eq(s[4].count, 8);
+	ck_assert_str_eq(s[4].kind, "cpu");
+	ck_assert_int_eq(s[4].iters, 100000000);
+	ck_assert_int_eq(s[4].life_ns, 0);
+	ck_assert_str_eq(s[4].label, "hog");
+	ck_assert_int_eq(s[5].life_ns, 1500000000);
+	ck_assert_str_eq(s[5].label, "");
+	ck_assert_int_eq(s[6].life_ns, 250000000);
+	ck_assert_int_eq(s[7].iters, 40);
+	ck_assert_str_eq(s[7].label, "web");
+	ck_assert_int_eq(s[8].cmd, LS_SAY);
+	ck_assert_str_eq(s[8].text, "line one\nline two {threads} {{x}}");
+	ck_assert_int_eq(s[9].cmd, LS_WAIT);
+	ck_assert_int_eq(s[9].ns, 500000000);
+	ck_assert_int_eq(s[10].cmd, LS_WAIT_UNTIL);
+	ck_assert_int_eq(s[10].ns, 3000000000LL);
+	ck_assert_int_eq(s[10].cond.qty, LQ_THREADS);
+	ck_assert_int_eq(s[10].cond.op, LS_GE);
+	ck_assert_int_eq(s[10].cond.nterms, 3);
+	ck_assert_int_eq(s[10].cond.term[0].qty, LQ_PROCS);
+	ck_assert_int_eq(s[10].cond.term[1].num, 2);
+	ck_assert_int_eq(s[10].cond.term[2].sign, -1);
+	ck_assert_str_eq(s[10].cond.text, "threads >= procs + 2 - 1");
+	ck_assert_int_eq(s[11].cmd, LS_PAUSE);
+	ck_assert_int_eq(s[12].cmd, LS_EXPECT);
+	ck_assert_int_eq(s[12].cond.qty, LQ_STEALS);
+	ck_assert_int_eq(s[12].cond.op, LS_GT);
+	ck_assert_int_eq(s[13].cmd, LS_MARK);
+	ck_assert_str_eq(s[13].text, "chapter one");
+	ck_assert_int_eq(s[14].cmd, LS_MEASURE);
+	ck_assert_int_eq(s[14].ns, 90000000000LL);
+	ck_assert_int_eq(s[15].cmd, LS_RESET);
+	ck_assert_int_eq(s[16].ns, 120000000000LL);
+	ls_program_free(g);
+
+	/* defaults: wait until times out after 10 s, measure after 60 s */
+	g = parse("wait until goroutines == 0\nmeasure \"m\"");
+	ck_assert_msg(g != NULL, "%s", errbuf);
+	ck_assert_int_eq(g->steps[0].ns, 10000000000LL);
+	ck_assert_int_eq(g->steps[1].ns, 60000000000LL);
+	ck_assert_ptr_null(g->title);
+	ls_program_free(g);
+
+	ck_assert_int_eq(ls_qty_find("netwaiting", 10), LQ_NETWAITING);
+	ck_assert_int_eq(ls_qty_find("nope", 4), -1);
+	for (int q = 0; q < LQ_NQTY; q++)
+		ck_assert_int_eq(ls_qty_find(ls_qty_name(q), strlen(ls_qty_name(q))), q);
+	ck_assert_int_eq(ls_scale(1000, 2.5), 2500);
+}
+END_TEST
+
+/* Every shipped lesson parses, has a title and at least one expectation. */
+START_TEST(shipped_lessons_parse)
+{
+	static const char *const names[] = {
+	        "01-concurrency", "02-gmp",     "03-gomaxprocs",  "04-cpu-pool",
+	        "05-io-bound",    "06-stealing", "07-queues",     "08-syscalls",
+	        "09-threads",     "10-preemption", "11-containers", "12-webserver"};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		char path[512];
+		ls_program *g;
+		snprintf(path, sizeof path, "%s/%s.lesson", DEMOS_DIR, names[i]);
+		ck_assert_msg(ls_load(path, &g, errbuf, sizeof errbuf) == 0, "%s", errbuf);
+		ck_assert_msg(g->title != NULL, "%s has no title", path);
+		int expects = 0;
+		for (int k = 0; k < g->nsteps; k++)
+			expects += g->steps[k].cmd == LS_EXPECT;
+		ck_assert_msg(expects > 0, "%s has no expect", path);
+		ls_program_free(g);
+	}
+}
+END_TEST
+
+/* ---- the player on a live session --------------------------------------------------------- */
+
+/* Run text in batch and return the exit status; the output goes to outbuf. */
+static char outbuf[65536];
+
+static int
+run_text(const char *text, bool quiet)
+{
+	ls_program *g = parse(text);
+	ck_assert_msg(g != NULL, "%s", errbuf);
+	FILE *f = fmemopen(outbuf, sizeof outbuf - 1, "w");
+	ck_assert_ptr_nonnull(f);
+	ls_run_opts o = {.time_scale = 1, .out = f, .quiet = quiet};
+	int rc = ls_run_batch(g, &o);
+	fclose(f);
+	ls_program_free(g);
+	return rc;
+}
+
+START_TEST(play_expect_pass_and_fail)
+{
+	int rc = run_text("title \"t\"\nprocs 1\nexpect procs == 1\n"
+	                  "say \"now {procs} P\"\nexpect procs > 1\n",
+	                  true);
+	ck_assert_int_eq(rc, 1);
+	ck_assert_msg(strstr(outbuf, "info: GOMAXPROCS = 1 (was ") != NULL, "%s", outbuf);
+	ck_assert_msg(strstr(outbuf, "ok: expect procs == 1: ok (procs = 1)\n") != NULL,
+	              "%s", outbuf);
+	ck_assert_msg(strstr(outbuf, "say: now 1 P\n") != NULL, "%s", outbuf);
+	ck_assert_msg(strstr(outbuf, "FAIL: t.lesson:5: expect procs > 1: FAILED (procs "
+	                             "= 1)\n") != NULL,
+	              "%s", outbuf);
+	ck_assert_msg(strstr(outbuf, "lesson t.lesson: 2 expectations, 1 passed, 1 "
+	                             "failed") != NULL,
+	              "%s", outbuf);
+	ck_assert_msg(strstr(outbuf, "SCHED ") == NULL, "quiet printed schedtrace");
+}
+END_TEST
+
+START_TEST(play_measure_and_trace)
+{
+	int rc = run_text("procs 2\nspawn 2 cpu 20M\nmeasure \"two jobs\" timeout 20s\n"
+	                  "expect batches == 0\nexpect exits >= 2\n"
+	                  "spawn 1 sleep 300ms\nwait until sleeping >= 1 timeout 5s\n"
+	                  "wait 400ms\nexpect maxgoroutines >= 2\n",
+	                  false);
+	ck_assert_msg(rc == 0, "%s", outbuf);
+	ck_assert_msg(strstr(outbuf, "measure: two jobs: ") != NULL, "%s", outbuf);
+	ck_assert_msg(strstr(outbuf, "SCHED 0ms: gomaxprocs=") != NULL, "%s", outbuf);
+	ck_assert_msg(strstr(outbuf, "3 passed, 0 failed") != NULL, "%s", outbuf);
+}
+END_TEST
+
+START_TEST(play_wait_until_timeout)
+{
+	int rc = run_text("wait until goroutines > 100000 timeout 50ms\nsay \"after\"\n",
+	                  true);
+	ck_assert_int_eq(rc, 1);
+	ck_assert_msg(strstr(outbuf, "FAIL: t.lesson:1: wait until goroutines > 100000: "
+	                             "timed out after 0.05 s (goroutines = ") != NULL,
+	              "%s", outbuf);
+	ck_assert_msg(strstr(outbuf, "say: after\n") != NULL, "%s", outbuf);
+}
+END_TEST
+
+/* Pauses wait for a key unless in batch; NEXT jumps to the next mark; jumps
+ * skip steps without running them. */
+START_TEST(play_keys)
+{
+	ls_program *g = parse("say \"a\"\npause\nsay \"b\"\nwait 1min\nsay \"skipped\"\n"
+	                      "mark \"two\"\nsay \"c\"\nexpect procs >= 1\n");
+	ck_assert_msg(g != NULL, "%s", errbuf);
+	gsf_session_opts so = {0};
+	char err[256];
+	gsf_session *s = gsf_session_start(&so, err, sizeof err);
+	ck_assert_msg(s != NULL, "%s", err);
+	gs_snapshot *snap = gs_snapshot_new(0, 0);
+	ls_output *out = malloc(sizeof *out);
+	ls_player_opts po = {.time_scale = 1, .batch = false};
+	ls_player *p = ls_player_new(g, s, &po);
+	ck_assert_ptr_nonnull(p);
+
+	ck_assert_int_eq(gs_snapshot_take(snap), 0);
+	uint64_t t = snap->time_ns;
+	ck_assert_int_eq(ls_player_tick(p, snap, t, out), LS_WAITING_KEY);
+	ck_assert_int_eq(out->nlines, 1);
+	ck_assert_str_eq(out->lines[0].text, "a");
+	ck_assert_str_eq(out->caption, "a");
+	ck_assert_str_eq(out->waiting_for, "press a key to go on");
+	/* without a key nothing moves */
+	ck_assert_int_eq(ls_player_tick(p, snap, t + 1000000000ULL, out), LS_WAITING_KEY);
+	ck_assert_int_eq(out->nlines, 0);
+	ls_player_key(p, LS_KEY_CONTINUE);
+	ck_assert_int_eq(ls_player_tick(p, snap, t + 2000000000ULL, out), LS_RUNNING);
+	ck_assert_int_eq(out->nlines, 1);
+	ck_assert_str_eq(out->lines[0].text, "b");
+	ck_assert_int_eq(out->lines[0].line, 3);
+	ck_assert_ptr_nonnull(out->waiting_for);
+	/* jump over the minute's wait and the skipped caption */
+	ls_player_key(p, LS_KEY_NEXT);
+	ck_assert_int_eq(ls_player_tick(p, snap, t + 3000000000ULL, out), LS_DONE);
+	ck_assert_int_eq(out->nlines, 4);
+	ck_assert_int_eq(out->lines[0].kind, LL_INFO);
+	ck_assert_int_eq(out->lines[1].kind, LL_MARK);
+	ck_assert_str_eq(out->lines[1].text, "two");
+	ck_assert_str_eq(out->lines[2].text, "c");
+	ck_assert_int_eq(out->lines[3].kind, LL_EXPECT_OK);
+	ck_assert_str_eq(out->chapter, "two");
+	ck_assert_int_eq(out->passed, 1);
+	ck_assert_int_eq(out->failed, 0);
+	/* back to the chapter's start (after the grace period) runs it again */
+	ls_player_key(p, LS_KEY_PREV);
+	ck_assert_int_eq(ls_player_tick(p, snap, t + 9000000000ULL, out), LS_DONE);
+	ck_assert_int_eq(out->passed, 2);
+
+	ls_player_free(p);
+	free(out);
+	gs_snapshot_free(snap);
+	ck_assert_int_eq(gsf_session_end(s, err, sizeof err), 0);
+	ls_program_free(g);
+}
+END_TEST
+
+/* Time scale stretches waits. */
+START_TEST(play_time_scale)
+{
+	ls_program *g = parse("wait 100ms\nsay \"done\"\n");
+	ck_assert_msg(g != NULL, "%s", errbuf);
+	gs_snapshot snap;
+	memset(&snap, 0, sizeof snap);
+	ls_output *out = malloc(sizeof *out);
+	ls_player_opts po = {.time_scale = 3, .batch = true};
+	ls_player *p = ls_player_new(g, NULL, &po);
+	ck_assert_int_eq(ls_player_tick(p, &snap, 1000, out), LS_RUNNING);
+	ck_assert_int_eq(ls_player_tick(p, &snap, 1000 + 250000000, out), LS_RUNNING);
+	ck_assert_int_eq(out->nlines, 0);
+	ck_assert_int_eq(ls_player_tick(p, &snap, 1000 + 300000000, out), LS_DONE);
+	ck_assert_str_eq(out->lines[0].text, "done");
+	ls_player_free(p);
+	free(out);
+	ls_program_free(g);
+}
+END_TEST
+
+static Suite *
+lesson_suite(void)
+{
+	Suite *s = suite_create("lesson");
+	TCase *tc = tu_tcase("parse", 30);
+	tcase_add_test(tc, err_unknown_command);
+	tcase_add_test(tc, err_bad_number);
+	tcase_add_test(tc, err_bad_duration);
+	tcase_add_test(tc, err_strings);
+	tcase_add_test(tc, err_counts);
+	tcase_add_test(tc, err_kinds_and_labels);
+	tcase_add_test(tc, err_conditions);
+	tcase_add_test(tc, err_bytes);
+	tcase_add_test(tc, err_files);
+	tcase_add_test(tc, good_lesson);
+	tcase_add_test(tc, shipped_lessons_parse);
+	suite_add_tcase(s, tc);
+
+	tc = tu_tcase("play", 60);
+	tcase_add_test(tc, play_expect_pass_and_fail);
+	tcase_add_test(tc, play_measure_and_trace);
+	tcase_add_test(tc, play_wait_until_timeout);
+	tcase_add_test(tc, play_keys);
+	tcase_add_test(tc, play_time_scale);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return tu_run_suite(lesson_suite());
+}

@@ -1,0 +1,269 @@
+/*
+ * check_session.c - the live session behind the visualizer and the lessons
+ * (src/session.h), and the observation calls it relies on: the goroutine list
+ * (gs_goroutines) and the observer's stop-the-world (gs_stop_world).
+ *
+ * These tests drive the runtime from outside, as the UI thread does: the test
+ * body is a plain thread, never a goroutine.
+ */
+#include <check.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <gsched.h>
+#include <gsched/observe.h>
+
+#include "session.h"
+#include "testutil.h"
+
+#define WAIT_S 20 /* every wait below gives up (and fails) after this */
+
+static void
+nap_ms(int ms)
+{
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
+static gsf_session *
+start(int procs, bool scenario)
+{
+	gsf_session_opts o = {.procs = procs, .scenario = scenario, .events = true};
+	char err[200] = "";
+	gsf_session *s = gsf_session_start(&o, err, sizeof err);
+
+	ck_assert_msg(s != NULL, "gsf_session_start: %s", err);
+	return s;
+}
+
+static void
+end(gsf_session *s)
+{
+	char err[200] = "";
+	ck_assert_msg(gsf_session_end(s, err, sizeof err) == 0, "gsf_session_end: %s", err);
+	ck_assert_int_eq(gs_gomaxprocs(), GS_ENOTRUN);
+}
+
+/* Live goroutines with this label, by the goroutine list. */
+static int
+count_label(const char *label)
+{
+	static gs_snap_ginfo gl[4096];
+	int n = gs_goroutines(gl, 4096), k = 0;
+
+	ck_assert_int_ge(n, 0);
+	for (int i = 0; i < n && i < 4096; i++)
+		if (strcmp(gl[i].label, label) == 0)
+			k++;
+	return k;
+}
+
+/* A batch arrives, carries its label, and leaves when its life is over. */
+START_TEST(test_batch_lifecycle)
+{
+	gsf_session *s = start(2, false);
+	/* Long enough that the batch is surely still alive when all 30 are seen
+	 * (sanitizer builds start goroutines slowly). */
+	gsf_batch b = {.kind = "sleep", .count = 30,
+	               .life_ns = (TU_SANITIZED ? 3000 : 500) * 1000000LL, .label = "mybatch"};
+	int waited = 0;
+
+	ck_assert_int_eq(gsf_session_spawn(s, &b), 0);
+	while (count_label("mybatch") < 30 && waited++ < WAIT_S * 100)
+		nap_ms(10);
+	ck_assert_int_eq(count_label("mybatch"), 30);
+	ck_assert_int_eq(gsf_session_batches(s), 1);
+	waited = 0;
+	while ((count_label("mybatch") > 0 || gsf_session_batches(s) > 0) &&
+	    waited++ < WAIT_S * 100)
+		nap_ms(10);
+	ck_assert_int_eq(count_label("mybatch"), 0);
+	ck_assert_int_eq(gsf_session_batches(s), 0);
+	char buf[200];
+	ck_assert_msg(!gsf_session_error(s, buf, sizeof buf), "unexpected error: %s", buf);
+	end(s);
+}
+END_TEST
+
+/* Requests are checked before they are queued. */
+START_TEST(test_bad_requests)
+{
+	gsf_session *s = start(1, false);
+	gsf_batch bad[] = {
+		{.kind = "nosuchkind", .count = 1},
+		{.kind = "cpu", .count = 0},
+		{.kind = "cpu", .count = -5},
+		{.kind = "cpu", .count = 100001},
+		{.kind = "cpu", .count = 1, .life_ns = -1},
+		{.kind = NULL, .count = 1},
+	};
+
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		ck_assert_msg(gsf_session_spawn(s, &bad[i]) == GS_EINVAL, "request %zu", i);
+	ck_assert_int_eq(gsf_session_spawn(s, NULL), GS_EINVAL);
+	ck_assert_int_eq(gsf_session_set_procs(s, 0), GS_ERANGE);
+	ck_assert_int_eq(gsf_session_start_world(s), GS_EINVAL); /* not stopped */
+	end(s);
+}
+END_TEST
+
+/* Batches that live until the end are stopped by it; the default scenario too. */
+START_TEST(test_end_stops_everything)
+{
+	gsf_session *s = start(2, true);
+	gsf_batch kinds[] = {
+		{.kind = "cpu", .count = 2},
+		{.kind = "syscall", .count = 4},
+		{.kind = "netwait", .count = 3},
+		{.kind = "mixed", .count = 1},
+	};
+	int waited = 0;
+
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		ck_assert_int_eq(gsf_session_spawn(s, &kinds[i]), 0);
+	while (gsf_session_batches(s) < 4 && waited++ < WAIT_S * 100)
+		nap_ms(10);
+	ck_assert_int_eq(gsf_session_batches(s), 4);
+	ck_assert_int_ge(count_label("syscall"), 4);
+	ck_assert_int_ge(count_label("netwait"), 3);
+	end(s); /* returns only once every goroutine is gone */
+}
+END_TEST
+
+static bool
+all_ps(const gs_snapshot *snap, int status)
+{
+	for (int i = 0; i < snap->np; i++)
+		if (snap->p[i].status != status)
+			return false;
+	return true;
+}
+
+/* A stopped world runs nothing: no P runs, no goroutine's schedtick moves,
+ * GOMAXPROCS changes are refused; after the restart the work goes on. */
+START_TEST(test_stop_world)
+{
+	gsf_session *s = start(2, false);
+	gsf_batch b = {.kind = "cpu", .count = 4};
+	gs_snapshot *snap = gs_snapshot_new(0, 8);
+	uint32_t ticks[2];
+	int waited = 0;
+
+	ck_assert_ptr_nonnull(snap);
+	ck_assert_int_eq(gsf_session_spawn(s, &b), 0);
+	while (count_label("cpu") < 4 && waited++ < WAIT_S * 100)
+		nap_ms(10);
+	ck_assert_int_eq(gsf_session_stop_world(s), 0);
+	ck_assert(gs_world_stopped());
+	ck_assert_int_eq(gsf_session_stop_world(s), GS_EBUSY);
+	ck_assert_int_eq(gs_snapshot_take(snap), 0);
+	ck_assert_msg(all_ps(snap, GS_PSTATE_GCSTOP), "a P runs in a stopped world");
+	for (int i = 0; i < 2; i++)
+		ticks[i] = snap->p[i].schedtick;
+	ck_assert_int_eq(gsf_session_set_procs(s, 3), GS_EBUSY);
+	nap_ms(200); /* long enough for sysmon's checks, and checkdead's */
+	ck_assert_int_eq(gs_snapshot_take(snap), 0);
+	for (int i = 0; i < 2; i++)
+		ck_assert_uint_eq(snap->p[i].schedtick, ticks[i]);
+	ck_assert_int_eq(snap->stats.by_status[GS_G_RUNNING], 0);
+	ck_assert_int_eq(gsf_session_start_world(s), 0);
+	ck_assert(!gs_world_stopped());
+	ck_assert_int_eq(gsf_session_set_procs(s, 3), 2);
+	waited = 0;
+	do {
+		nap_ms(10);
+		ck_assert_int_eq(gs_snapshot_take(snap), 0);
+	} while (snap->p[0].schedtick == ticks[0] && snap->p[1].schedtick == ticks[1] &&
+	    waited++ < WAIT_S * 100);
+	ck_assert_msg(snap->p[0].schedtick != ticks[0] || snap->p[1].schedtick != ticks[1],
+	    "nothing ran after the world restarted");
+	/* Ending with the world stopped restarts it first. */
+	ck_assert_int_eq(gsf_session_stop_world(s), 0);
+	gs_snapshot_free(snap);
+	end(s);
+}
+END_TEST
+
+static void
+stop_from_goroutine(void *arg)
+{
+	*(int *)arg = gs_stop_world();
+}
+
+/* Only a thread outside the runtime may stop the world; and not before it runs. */
+START_TEST(test_stop_world_misuse)
+{
+	int rc = 0;
+
+	ck_assert_int_eq(gs_stop_world(), GS_ENOTRUN);
+	ck_assert_int_eq(gs_start_world(), GS_EINVAL);
+	ck_assert_int_eq(gs_run(stop_from_goroutine, &rc, NULL), 0);
+	ck_assert_int_eq(rc, GS_EINVAL);
+}
+END_TEST
+
+/* The goroutine list: every live goroutine once, with status and label. */
+START_TEST(test_goroutine_list)
+{
+	gsf_session *s = start(2, false);
+	gsf_batch b = {.kind = "sleep", .count = 500, .label = "listed"};
+	gs_snap_ginfo small[10];
+	static gs_snap_ginfo gl[2000];
+	int waited = 0, n;
+
+	ck_assert_int_eq(gs_goroutines(NULL, -1), GS_EINVAL);
+	ck_assert_int_eq(gs_goroutines(NULL, 1), GS_EINVAL);
+	ck_assert_int_eq(gsf_session_spawn(s, &b), 0);
+	while (count_label("listed") < 500 && waited++ < WAIT_S * 100)
+		nap_ms(10);
+	n = gs_goroutines(gl, 2000);
+	ck_assert_int_ge(n, 501); /* the batch, its keeper, the controller */
+	ck_assert_int_lt(n, 2000);
+	ck_assert_int_eq(gs_goroutines(NULL, 0), n);
+	ck_assert_int_eq(gs_goroutines(small, 10), n);
+	for (int i = 0; i < n; i++) {
+		ck_assert_int_gt(gl[i].id, 0);
+		ck_assert_int_ne(gl[i].status, GS_G_DEAD);
+		ck_assert_int_lt(gl[i].status, GS_G_NSTATUS);
+		if (gl[i].status == GS_G_WAITING)
+			ck_assert_int_lt(gl[i].waitreason, GS_WAIT_NREASONS);
+		else
+			ck_assert_int_eq(gl[i].waitreason, 0);
+		if (gl[i].status == GS_G_RUNNING)
+			ck_assert_int_ge(gl[i].m, 0);
+		for (int j = 0; j < i; j++)
+			ck_assert_msg(gl[i].id != gl[j].id, "goroutine %lld listed twice",
+			    (long long)gl[i].id);
+	}
+	end(s);
+	ck_assert_int_eq(gs_goroutines(gl, 10), GS_ENOTRUN);
+}
+END_TEST
+
+static Suite *
+session_suite(void)
+{
+	Suite *s = suite_create("session");
+	TCase *tc = tu_tcase("session", 60);
+
+	tcase_add_test(tc, test_batch_lifecycle);
+	tcase_add_test(tc, test_bad_requests);
+	tcase_add_test(tc, test_end_stops_everything);
+	tcase_add_test(tc, test_stop_world);
+	tcase_add_test(tc, test_stop_world_misuse);
+	tcase_add_test(tc, test_goroutine_list);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(session_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

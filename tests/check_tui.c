@@ -1,0 +1,364 @@
+/*
+ * check_tui.c - the visualizer's terminal side (src/ui/tui.c, src/ui/paint.c):
+ * option parsing, the painter (cells to curses characters and attributes, the
+ * unchanged-row cache), and the UI loop run off screen (an xterm-256color
+ * terminal writing to /dev/null, keys from a pipe).  The view model itself is
+ * tests/check_view.c's; what the real terminal shows is the tmux e2e suite's.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <check.h>
+#include <locale.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gsched.h>
+
+#include "testutil.h"
+#include "ui/paint.h"
+#include "ui/tui.h"
+#include "ui/tui_curses.h"
+#include "ui/view.h"
+
+/* ---- options ------------------------------------------------------------------- */
+
+static int
+parse(tui_opts *o, const char *a1, const char *a2, const char *a3)
+{
+	char *argv[5] = {"gsched", (char *)a1, (char *)a2, (char *)a3, NULL};
+	int argc = 1 + (a1 != NULL) + (a1 && a2 != NULL) + (a1 && a2 && a3 != NULL);
+
+	return tui_parse(argc, argv, o);
+}
+
+START_TEST(test_parse_defaults)
+{
+	tui_opts o;
+
+	unsetenv("NO_COLOR");
+	setenv("LC_ALL", "C.UTF-8", 1);
+	ck_assert_int_eq(parse(&o, NULL, NULL, NULL), 0);
+	ck_assert_int_eq(o.tenths, 1);
+	ck_assert_int_eq(o.procs, 0);
+	ck_assert(!o.no_color);
+	ck_assert(!o.projector);
+	/* C.UTF-8 may be missing; then ascii is right */
+	if (setlocale(LC_ALL, "C.UTF-8") != NULL)
+		ck_assert(!o.ascii);
+}
+END_TEST
+
+START_TEST(test_parse_values)
+{
+	tui_opts o;
+
+	ck_assert_int_eq(parse(&o, "-d", "5", "--projector"), 0);
+	ck_assert_int_eq(o.tenths, 5);
+	ck_assert(o.projector);
+	ck_assert_int_eq(parse(&o, "--delay=600", "-p3", NULL), 0);
+	ck_assert_int_eq(o.tenths, 600);
+	ck_assert_int_eq(o.procs, 3);
+	ck_assert_int_eq(parse(&o, "--procs", "256", "--ascii"), 0);
+	ck_assert_int_eq(o.procs, 256);
+	ck_assert(o.ascii);
+	ck_assert_int_eq(parse(&o, "-d7", "--no-color", NULL), 0);
+	ck_assert_int_eq(o.tenths, 7);
+	ck_assert(o.no_color);
+}
+END_TEST
+
+START_TEST(test_parse_errors)
+{
+	tui_opts o;
+
+	ck_assert_int_eq(parse(&o, "-d", "0", NULL), 2);
+	ck_assert_int_eq(parse(&o, "-d", "601", NULL), 2);
+	ck_assert_int_eq(parse(&o, "-p", "0", NULL), 2);
+	ck_assert_int_eq(parse(&o, "-p", "257", NULL), 2);
+	ck_assert_int_eq(parse(&o, "-p", "2x", NULL), 2);
+	ck_assert_int_eq(parse(&o, "--procs=", NULL, NULL), 2);
+	ck_assert_int_eq(parse(&o, "-p", NULL, NULL), 2);
+	ck_assert_int_eq(parse(&o, "--delays=3", NULL, NULL), 2);
+	ck_assert_int_eq(parse(&o, "--bogus", NULL, NULL), 2);
+	ck_assert_int_eq(parse(&o, "extra", NULL, NULL), 2);
+}
+END_TEST
+
+START_TEST(test_parse_environment)
+{
+	tui_opts o;
+
+	setenv("NO_COLOR", "1", 1);
+	ck_assert_int_eq(parse(&o, NULL, NULL, NULL), 0);
+	ck_assert(o.no_color);
+	setenv("NO_COLOR", "", 1);
+	ck_assert_int_eq(parse(&o, NULL, NULL, NULL), 0);
+	ck_assert(!o.no_color);
+	/* a locale that is not UTF-8 means ASCII */
+	setenv("LC_ALL", "C", 1);
+	ck_assert_int_eq(parse(&o, NULL, NULL, NULL), 0);
+	ck_assert(o.ascii);
+}
+END_TEST
+
+START_TEST(test_handles)
+{
+	ck_assert(tui_handles("-d"));
+	ck_assert(tui_handles("-p4"));
+	ck_assert(tui_handles("--delay=3"));
+	ck_assert(tui_handles("--procs"));
+	ck_assert(tui_handles("--no-color"));
+	ck_assert(tui_handles("--ascii"));
+	ck_assert(tui_handles("--projector"));
+	ck_assert(!tui_handles("--batch"));
+	ck_assert(!tui_handles("-n"));
+	ck_assert(!tui_handles("--delayed"));
+}
+END_TEST
+
+/* ---- the painter ---------------------------------------------------------------- */
+
+static FILE *devnull, *keys_in;
+static int keys_fd = -1;
+
+/* An off-screen terminal of rows x cols; keys come from a pipe (keys_fd). */
+static SCREEN *
+offscreen(int rows, int cols)
+{
+	int pfd[2];
+	SCREEN *sc;
+
+	ck_assert_ptr_nonnull(setlocale(LC_ALL, "C.UTF-8"));
+	devnull = fopen("/dev/null", "w");
+	ck_assert_ptr_nonnull(devnull);
+	ck_assert_int_eq(pipe(pfd), 0);
+	keys_in = fdopen(pfd[0], "r");
+	keys_fd = pfd[1];
+	sc = newterm("xterm-256color", devnull, keys_in);
+	ck_assert_ptr_nonnull(sc);
+	resizeterm(rows, cols);
+	return sc;
+}
+
+static void
+put(vm_screen *s, int y, int x, const char *text, vm_attr a)
+{
+	for (; *text && x < s->width; text++, x++) {
+		s->cells[y * s->width + x].ch = (unsigned char)*text;
+		s->cells[y * s->width + x].attr = (uint8_t)a;
+	}
+}
+
+/* A blank screen (spaces, VA_NORMAL), allocated by hand: the painter does not
+ * need the view model. */
+static void
+blank(vm_screen *s, int w, int h)
+{
+	s->width = w;
+	s->height = h;
+	s->cells = calloc((size_t)w * (size_t)h, sizeof *s->cells);
+	ck_assert_ptr_nonnull(s->cells);
+	for (int i = 0; i < w * h; i++)
+		s->cells[i].ch = ' ';
+}
+
+/* What stdscr holds at y, x: the character and its attributes. */
+static wchar_t
+cell_at(int y, int x, attr_t *attrs)
+{
+	cchar_t cc;
+	wchar_t wch[CCHARW_MAX + 1];
+	short pair;
+
+	ck_assert_int_eq(mvwin_wch(stdscr, y, x, &cc), OK);
+	ck_assert_int_eq(getcchar(&cc, wch, attrs, &pair, NULL), OK);
+	return wch[0];
+}
+
+START_TEST(test_paint_mono)
+{
+	SCREEN *sc = offscreen(16, 60);
+	vm_screen s;
+	attr_t at;
+
+	ck_assert(!tui_paint_setup(true, false));
+	blank(&s, 60, 16);
+	put(&s, 0, 0, "GOMAXPROCS 2", VA_TITLE);
+	put(&s, 1, 0, "P0 R", VA_P_RUNNING);
+	put(&s, 2, 0, "dim", VA_DIM);
+	put(&s, 3, 0, "B", VA_KIND_SYSCALL);
+	s.cells[4 * 60 + 0].ch = 0x2500;  /* box drawing: one column, kept */
+	s.cells[4 * 60 + 1].ch = 0x4e00;  /* two columns wide: replaced */
+	s.cells[4 * 60 + 2].ch = 0x07;    /* a control character: blank */
+	s.cells[15 * 60 + 59].ch = 'Z';   /* the bottom right corner */
+	tui_paint(&s);
+	doupdate();
+
+	ck_assert_int_eq(cell_at(0, 0, &at), L'G');
+	ck_assert(at & A_REVERSE);
+	ck_assert_int_eq(cell_at(0, 11, &at), L'2');
+	ck_assert_int_eq(cell_at(1, 0, &at), L'P');
+	ck_assert(at & A_BOLD);
+	ck_assert_int_eq(cell_at(2, 0, &at), L'd');
+	ck_assert(at & A_DIM);
+	ck_assert_int_eq(cell_at(3, 0, &at), L'B');
+	ck_assert(at & A_UNDERLINE);
+	ck_assert_int_eq(cell_at(4, 0, &at), 0x2500);
+	ck_assert_int_eq(cell_at(4, 1, &at), L'?');
+	ck_assert_int_eq(cell_at(4, 2, &at), L' ');
+	ck_assert_int_eq(cell_at(15, 59, &at), L'Z');
+	ck_assert_int_eq(cell_at(5, 5, &at), L' ');
+	free(s.cells);
+	endwin();
+	delscreen(sc);
+}
+END_TEST
+
+START_TEST(test_paint_projector)
+{
+	SCREEN *sc = offscreen(16, 60);
+	vm_screen s;
+	attr_t at;
+
+	tui_paint_setup(true, true);
+	blank(&s, 60, 16);
+	put(&s, 2, 0, "idle", VA_P_IDLE);
+	tui_paint(&s);
+	/* a projector washes dim text out: none */
+	ck_assert_int_eq(cell_at(2, 0, &at), L'i');
+	ck_assert(!(at & A_DIM));
+	free(s.cells);
+	endwin();
+	delscreen(sc);
+}
+END_TEST
+
+START_TEST(test_paint_skips_unchanged_rows)
+{
+	SCREEN *sc = offscreen(16, 60);
+	vm_screen s;
+	attr_t at;
+
+	tui_paint_setup(false, false);
+	blank(&s, 60, 16);
+	put(&s, 1, 0, "P0", VA_BOLD);
+	tui_paint(&s);
+	/* someone else writes on stdscr: an unchanged row is not repainted... */
+	mvwaddstr(stdscr, 1, 0, "XX");
+	tui_paint(&s);
+	ck_assert_int_eq(cell_at(1, 0, &at), L'X');
+	/* ...a changed one is, and after an invalidation every row is */
+	put(&s, 2, 0, "P1", VA_BOLD);
+	tui_paint(&s);
+	ck_assert_int_eq(cell_at(2, 1, &at), L'1');
+	ck_assert_int_eq(cell_at(1, 0, &at), L'X');
+	tui_paint_invalidate();
+	tui_paint(&s);
+	ck_assert_int_eq(cell_at(1, 0, &at), L'P');
+	/* a different size repaints everything too */
+	mvwaddstr(stdscr, 1, 0, "YY");
+	free(s.cells);
+	blank(&s, 59, 16);
+	put(&s, 1, 0, "P0", VA_BOLD);
+	tui_paint(&s);
+	ck_assert_int_eq(cell_at(1, 0, &at), L'P');
+	free(s.cells);
+	endwin();
+	delscreen(sc);
+}
+END_TEST
+
+/* ---- the loop, off screen ---------------------------------------------------------- */
+
+static int
+run_offscreen(const char *type, const char *keys, double seconds)
+{
+	tui_opts o;
+	int pfd[2];
+
+	memset(&o, 0, sizeof o);
+	o.tenths = 1;
+	o.procs = 2;
+	ck_assert_ptr_nonnull(setlocale(LC_ALL, "C.UTF-8"));
+	devnull = fopen("/dev/null", "w");
+	ck_assert_int_eq(pipe(pfd), 0);
+	tui_term t = {fdopen(pfd[0], "r"), devnull, type, 40, 120, seconds, false};
+	if (keys != NULL)
+		ck_assert_int_eq(write(pfd[1], keys, strlen(keys)), (ssize_t)strlen(keys));
+	int rc = tui_run(&o, &t);
+	close(pfd[1]);
+	fclose(t.in);
+	return rc;
+}
+
+/* Every key of the visualizer once (the '=' prompt with a bad and a good
+ * value, the views, the spawns), then q: the loop must survive them all, end
+ * the session cleanly, and return 0 long before its 50 s limit. */
+START_TEST(test_loop_keys_then_quit)
+{
+	const char *keys = "?\033p\tm\tg s\033l\033"
+	                   "+-3=999\r=4\r[]][ . w+w csbnCSBN\014 q";
+	uint64_t t0 = tu_now_ns();
+
+	ck_assert_int_eq(run_offscreen("xterm-256color", keys, 50), 0);
+	ck_assert_uint_lt(tu_now_ns() - t0, TU_SEC(40));
+	ck_assert_int_eq(gs_gomaxprocs(), GS_ENOTRUN);
+}
+END_TEST
+
+/* With no keys it runs for the time given and ends the session. */
+START_TEST(test_loop_runs_for_seconds)
+{
+	ck_assert_int_eq(run_offscreen("xterm-256color", NULL, 0.5), 0);
+	ck_assert_int_eq(gs_gomaxprocs(), GS_ENOTRUN);
+}
+END_TEST
+
+/* A terminal curses does not know, or one that cannot address the cursor:
+ * status 2, before the runtime starts. */
+START_TEST(test_loop_no_terminal)
+{
+	ck_assert_int_eq(run_offscreen("unknownterm-gsched", "q", 5), 2);
+	ck_assert_int_eq(run_offscreen("dumb", "q", 5), 2);
+	ck_assert_int_eq(gs_gomaxprocs(), GS_ENOTRUN);
+}
+END_TEST
+
+static Suite *
+tui_suite(void)
+{
+	Suite *s = suite_create("tui");
+	TCase *tc = tu_tcase("options", 10);
+
+	tcase_add_test(tc, test_parse_defaults);
+	tcase_add_test(tc, test_parse_values);
+	tcase_add_test(tc, test_parse_errors);
+	tcase_add_test(tc, test_parse_environment);
+	tcase_add_test(tc, test_handles);
+	suite_add_tcase(s, tc);
+	tc = tu_tcase("paint", 10);
+	tcase_add_test(tc, test_paint_mono);
+	tcase_add_test(tc, test_paint_projector);
+	tcase_add_test(tc, test_paint_skips_unchanged_rows);
+	suite_add_tcase(s, tc);
+	tc = tu_tcase("loop", 60);
+	tcase_add_test(tc, test_loop_keys_then_quit);
+	tcase_add_test(tc, test_loop_runs_for_seconds);
+	tcase_add_test(tc, test_loop_no_terminal);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return tu_run_suite(tui_suite());
+}

@@ -1,0 +1,1450 @@
+/*
+ * check_view.c - the view model (src/ui/view*.c): snapshots and events made by
+ * hand, rendered into screens of cells, and the screens read back as text.
+ * No runtime and no terminal: the view model is a pure function.
+ *
+ * Every render goes into a screen with guard cells before and after it, so a
+ * layout that writes outside the screen fails the test that drew it.
+ */
+#include <check.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsched.h>
+#include <gsched/observe.h>
+
+#include "ui/view.h"
+
+/* ---- snapshots made by hand ------------------------------------------------------------ */
+
+typedef struct fix {
+	gs_snapshot s;
+	gs_snap_p *p;
+	gs_snap_m *m;
+	gs_snap_g *runq; /* 256 per P */
+} fix;
+
+static void
+set_label(char *dst, const char *label)
+{
+	snprintf(dst, GS_LABEL_MAX, "%s", label);
+}
+
+/* np running Ps (G100+i "cpu" on M i), nm Ms: the first np running, then one
+ * sysmon, the rest idle. */
+static fix *
+fix_new(int np, int nm)
+{
+	fix *f = calloc(1, sizeof *f);
+	ck_assert_ptr_nonnull(f);
+	f->p = calloc((size_t)np + 1, sizeof *f->p);
+	f->m = calloc((size_t)nm + 1, sizeof *f->m);
+	f->runq = calloc((size_t)np * 256 + 1, sizeof *f->runq);
+	ck_assert(f->p && f->m && f->runq);
+	gs_snapshot *s = &f->s;
+	s->time_ns = 5000000000ull;
+	s->np = s->max_p = np;
+	s->nm = s->nm_total = s->max_m = nm;
+	s->runq_max = 256;
+	s->p = f->p;
+	s->m = f->m;
+	s->runq_store = f->runq;
+	for (int i = 0; i < np; i++) {
+		gs_snap_p *p = &f->p[i];
+		p->id = i;
+		p->status = GS_PSTATE_RUNNING;
+		p->m = i;
+		p->curg.id = 100 + i;
+		set_label(p->curg.label, "cpu");
+		p->curg_status = GS_G_RUNNING;
+		p->slice_ns = 3200000;
+		p->runq = &f->runq[(size_t)i * 256];
+	}
+	int idle = 0, running = 0, mon = 0;
+	for (int i = 0; i < nm; i++) {
+		gs_snap_m *m = &f->m[i];
+		m->id = i;
+		m->p = -1;
+		m->created_ns = 1000;
+		if (i < np) {
+			m->state = GS_MSTATE_RUNNING;
+			m->p = i;
+			m->curg = 100 + i;
+			running++;
+		} else if (i == np) {
+			m->state = GS_MSTATE_SYSMON;
+			mon++;
+		} else {
+			m->state = GS_MSTATE_IDLE;
+			idle++;
+		}
+	}
+	s->stats.gomaxprocs = np;
+	s->stats.ncpu = 8;
+	s->stats.threads = nm;
+	s->stats.idle_threads = idle;
+	s->stats.goroutines = np;
+	s->stats.by_status[GS_G_RUNNING] = np;
+	return f;
+}
+
+static void
+fix_free(fix *f)
+{
+	free(f->p);
+	free(f->m);
+	free(f->runq);
+	free(f);
+}
+
+/* P i's local queue: n goroutines labelled label (all listed). */
+static void
+fix_queue(fix *f, int i, uint32_t n, const char *label)
+{
+	gs_snap_p *p = &f->p[i];
+	p->runq_len = n;
+	p->runq_listed = n > 256 ? 256 : n;
+	for (uint32_t k = 0; k < p->runq_listed; k++) {
+		p->runq[k].id = 1000 * (i + 1) + k;
+		set_label(p->runq[k].label, label);
+	}
+}
+
+static gs_event
+ev(int kind, int p, int p2, int64_t m, int64_t m2, int64_t g, int64_t arg)
+{
+	gs_event e;
+	memset(&e, 0, sizeof e);
+	e.time_ns = 5000000000ull;
+	e.kind = (uint16_t)kind;
+	e.p = (int16_t)p;
+	e.p2 = (int16_t)p2;
+	e.m = m;
+	e.m2 = m2;
+	e.g = g;
+	e.arg = arg;
+	return e;
+}
+
+/* ---- screens with guards ----------------------------------------------------------------- */
+
+#define GUARD 4096
+#define SENTINEL 0xdeadbeefu
+
+typedef struct scr {
+	vm_screen s;
+	vm_cell *buf;
+} scr;
+
+static void
+view_init(vm_view *v, int w, int h)
+{
+	memset(v, 0, sizeof *v);
+	v->width = w;
+	v->height = h;
+	v->tick_hz = 10;
+	v->time_scale = 1;
+}
+
+/* Render m with v into a screen of exactly v's size between guard cells,
+ * and check the guards. */
+static void
+draw(scr *o, const vm_model *m, const vm_view *v)
+{
+	size_t n = (size_t)v->width * (size_t)v->height;
+	free(o->buf);
+	o->buf = malloc((n + 2 * GUARD) * sizeof *o->buf);
+	ck_assert_ptr_nonnull(o->buf);
+	for (size_t i = 0; i < n + 2 * GUARD; i++)
+		o->buf[i] = (vm_cell){SENTINEL, 0xee};
+	o->s.cells = o->buf + GUARD;
+	o->s.width = v->width;
+	o->s.height = v->height;
+	ck_assert_int_eq(vm_render(m, v, &o->s), 0);
+	ck_assert_ptr_eq(o->s.cells, o->buf + GUARD);
+	for (size_t i = 0; i < GUARD; i++) {
+		ck_assert_uint_eq(o->buf[i].ch, SENTINEL);
+		ck_assert_uint_eq(o->buf[GUARD + n + i].ch, SENTINEL);
+	}
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_uint_ne(o->s.cells[i].ch, SENTINEL);
+		ck_assert_uint_lt(o->s.cells[i].attr, VA_NATTRS);
+	}
+}
+
+static void
+scr_free(scr *o)
+{
+	free(o->buf);
+	o->buf = NULL;
+}
+
+/* The end of most tests: free the screen, the model and the fixture. */
+static void
+done(scr *o, vm_model *m, fix *f)
+{
+	scr_free(o);
+	vm_model_free(m);
+	fix_free(f);
+}
+
+static char rowbuf[8192];
+
+static const char *
+row(const scr *o, int y)
+{
+	vm_screen_row(&o->s, y, rowbuf, sizeof rowbuf);
+	return rowbuf;
+}
+
+/* The first row containing str, from row from; -1 if none. */
+static int
+find_row_from(const scr *o, const char *str, int from)
+{
+	for (int y = from; y < o->s.height; y++)
+		if (strstr(row(o, y), str))
+			return y;
+	return -1;
+}
+
+static int
+find_row(const scr *o, const char *str)
+{
+	return find_row_from(o, str, 0);
+}
+
+/* The first row starting with str. */
+static int
+row_starting(const scr *o, const char *str)
+{
+	for (int y = 0; y < o->s.height; y++)
+		if (strncmp(row(o, y), str, strlen(str)) == 0)
+			return y;
+	return -1;
+}
+
+/* Column of the first cell of str in row y (code points), -1 if none. */
+static int
+find_col(const scr *o, int y, const char *str)
+{
+	int n = (int)strlen(str);
+	for (int x = 0; x + n <= o->s.width; x++) {
+		int k = 0;
+		while (k < n && o->s.cells[y * o->s.width + x + k].ch == (unsigned char)str[k])
+			k++;
+		if (k == n)
+			return x;
+	}
+	return -1;
+}
+
+static const vm_cell *
+cell(const scr *o, int x, int y)
+{
+	return &o->s.cells[y * o->s.width + x];
+}
+
+static bool
+all_ascii(const scr *o)
+{
+	for (int i = 0; i < o->s.width * o->s.height; i++)
+		if (o->s.cells[i].ch >= 128)
+			return false;
+	return true;
+}
+
+static vm_model *
+model_with(fix *f, const gs_event *e, int ne)
+{
+	vm_model *m = vm_model_new(600, 200);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_int_eq(vm_model_tick(m, &f->s, e, ne, 0, NULL, 0, 0), 0);
+	return m;
+}
+
+/* ---- layouts ------------------------------------------------------------------------------ */
+
+static void
+check_main(const vm_model *m, int w, int h, int np)
+{
+	vm_view v;
+	scr o = {0};
+	char b[16];
+
+	view_init(&v, w, h);
+	draw(&o, m, &v);
+	for (int i = 0; i < np; i++) {
+		snprintf(b, sizeof b, "P%d ", i);
+		ck_assert_msg(row_starting(&o, b) > 0, "%dx%d: no row for P%d", w, h, i);
+	}
+	ck_assert_int_gt(find_row(&o, "GOMAXPROCS 4"), 0);
+	ck_assert_int_gt(find_row(&o, "CPUs 8"), 0);
+	ck_assert_int_gt(find_row(&o, "threads 12 (busy 5: run 4 spin 0 sys 0 sysmon 1, idle 7)"), 0);
+	ck_assert_int_gt(find_row(&o, "goroutines 4: 0 runnable"), 0);
+	ck_assert_int_gt(find_row(&o, "4 running"), 0);
+	if (w >= 80) {
+		ck_assert_int_gt(find_row(&o, "global queue 0"), 0);
+		ck_assert_int_gt(find_row(&o, "steals +0 (0)"), 0);
+		ck_assert_int_gt(find_row(&o, "hand-offs +0 (0)"), 0);
+		ck_assert_int_gt(find_row(&o, "preemptions +0 (0)"), 0);
+	}
+	ck_assert_int_gt(find_row(&o, "10 Hz"), -1);
+	ck_assert_int_gt(find_row(&o, "M0 "), 0);
+	ck_assert_int_gt(find_row(&o, "sysmon"), 0);
+	ck_assert_int_gt(find_row(&o, "? help"), 0);
+	ck_assert_int_eq(find_row(&o, "PAUSED"), -1);
+	ck_assert_int_eq(find_row(&o, "time x"), -1);
+	scr_free(&o);
+}
+
+START_TEST(test_layouts)
+{
+	fix *f = fix_new(4, 12);
+	fix_queue(f, 0, 10, "cpu");
+	fix_queue(f, 2, 3, "sleep");
+	vm_model *m = model_with(f, NULL, 0);
+	vm_model_note(m, 5000000000ull, VA_NORMAL, "hello from the front end");
+	check_main(m, 80, 24, 4);
+	check_main(m, 120, 40, 4);
+	check_main(m, 200, 60, 4);
+	check_main(m, 60, 16, 4);
+
+	/* Wider terminals draw longer queue bars. */
+	vm_view v;
+	scr o = {0};
+	int bar[3], sizes[3][2] = {{80, 24}, {120, 40}, {200, 60}};
+	for (int k = 0; k < 3; k++) {
+		view_init(&v, sizes[k][0], sizes[k][1]);
+		v.ascii = true;
+		draw(&o, m, &v);
+		int y = row_starting(&o, "P1 ");
+		ck_assert_int_gt(y, 0);
+		bar[k] = 0;
+		for (int x = 0; x < o.s.width; x++)
+			bar[k] += cell(&o, x, y)->ch == '.';
+		/* The log line is there at every size. */
+		ck_assert_int_gt(find_row(&o, "hello from the front end"), 0);
+	}
+	ck_assert_int_lt(bar[0], bar[1]);
+	ck_assert_int_lt(bar[1], bar[2]);
+	/* Graphs beside the log when wide (o holds 200x60), none at 80x24. */
+	int gy = find_row(&o, "busy threads");
+	ck_assert_int_gt(gy, 0);
+	ck_assert_int_gt(find_col(&o, gy, "busy threads"), 100);
+	view_init(&v, 80, 24);
+	draw(&o, m, &v);
+	ck_assert_int_eq(find_row(&o, "busy threads"), -1);
+	done(&o, m, f);
+}
+END_TEST
+
+START_TEST(test_lesson_header)
+{
+	fix *f = fix_new(2, 4);
+	vm_model *m = model_with(f, NULL, 0);
+	vm_view v;
+	scr o = {0};
+
+	view_init(&v, 100, 30);
+	v.lesson = "Syscalls and threads";
+	v.caption = "Watch the threads column when the syscalls start";
+	v.time_scale = 0.25;
+	v.tick_hz = 2.5;
+	draw(&o, m, &v);
+	ck_assert_int_eq(find_row(&o, "lesson: Syscalls and threads"), 0);
+	ck_assert_int_eq(find_row(&o, "time x0.25"), 0);
+	ck_assert_int_eq(find_row(&o, "2.5 Hz"), 0);
+	ck_assert_int_eq(find_row(&o, "n N next/prev step"), 29);
+	int y = find_row(&o, "Watch the threads");
+	ck_assert_int_gt(y, 0);
+	ck_assert_int_eq(cell(&o, find_col(&o, y, "Watch"), y)->attr, VA_CAPTION);
+	/* Prompt and status in the footer. */
+	v.prompt = "GOMAXPROCS: 12_";
+	draw(&o, m, &v);
+	ck_assert_int_eq(find_row(&o, "GOMAXPROCS: 12_"), 29);
+	v.prompt = NULL;
+	v.status = "GOMAXPROCS must be 1..256";
+	v.status_is_error = true;
+	draw(&o, m, &v);
+	y = find_row(&o, "must be 1..256");
+	ck_assert_int_eq(y, 29);
+	ck_assert_int_eq(cell(&o, 0, y)->attr, VA_WARN);
+	done(&o, m, f);
+}
+END_TEST
+
+START_TEST(test_many_ms)
+{
+	/* 2000 Ms: 4 running, sysmon, one in a system call, two netpoll, the rest idle. */
+	fix *f = fix_new(4, 2000);
+	f->m[10].state = GS_MSTATE_SYSCALL;
+	f->m[10].curg = 777;
+	f->m[11].state = GS_MSTATE_NETPOLL;
+	f->m[12].state = GS_MSTATE_NETPOLL;
+	f->m[13].state = GS_MSTATE_SPINNING;
+	f->m[13].p = 3;
+	f->m[1999].created_ns = f->s.time_ns - 1000; /* a new idle M */
+	f->s.stats.idle_threads = 2000 - 4 - 1 - 4;
+	vm_model *m = model_with(f, NULL, 0);
+	vm_view v;
+	scr o = {0};
+	int sizes[3][2] = {{80, 24}, {120, 40}, {200, 60}};
+
+	for (int k = 0; k < 3; k++) {
+		view_init(&v, sizes[k][0], sizes[k][1]);
+		draw(&o, m, &v);
+		int y = find_row(&o, " idle Ms");
+		ck_assert_msg(y > 0, "%dx%d: no idle summary", sizes[k][0], sizes[k][1]);
+		/* Every interesting M is shown before any idle one. */
+		ck_assert_int_gt(find_row(&o, "M10 "), 0);
+		ck_assert_int_gt(find_row(&o, "noP"), 0);
+		ck_assert_int_gt(find_row(&o, "M11 "), 0);
+		ck_assert_int_gt(find_row(&o, "M13 "), 0);
+		ck_assert_int_gt(find_row(&o, "sysmon"), 0);
+		ck_assert_int_gt(find_row(&o, "M1999 "), 0);
+		ck_assert_int_gt(find_row(&o, "new"), 0);
+		/* The summary counts exactly the idle Ms not shown. */
+		int shown_idle = 0;
+		for (int yy = 0; yy < o.s.height; yy++) {
+			const char *r = row(&o, yy);
+			for (const char *p = strstr(r, "I idle"); p; p = strstr(p + 1, "I idle"))
+				shown_idle++;
+		}
+		const char *r = row(&o, y);
+		const char *plus = strstr(r, "+ ");
+		ck_assert_ptr_nonnull(plus);
+		int hidden = atoi(plus + 2);
+		ck_assert_int_eq(hidden + shown_idle, 2000 - 4 - 1 - 1 - 2 - 1);
+		/* Busy threads: run 4 + spin 1 + sys 1 + net 2 + sysmon 1. */
+		ck_assert_int_gt(find_row(&o, "threads 2000 (busy 9: run 4 spin 1 sys 1 net 2"), 0);
+	}
+	scr_free(&o);
+	vm_model_free(m);
+
+	/* A snapshot listing fewer Ms than exist says so. */
+	f->s.nm = 300;
+	f->s.nm_total = 2000;
+	m = model_with(f, NULL, 0);
+	view_init(&v, 80, 24);
+	draw(&o, m, &v);
+	ck_assert_int_gt(find_row(&o, "1700 Ms not in the snapshot"), 0);
+	done(&o, m, f);
+}
+END_TEST
+
+START_TEST(test_many_ps)
+{
+	fix *f = fix_new(64, 2000);
+	for (int i = 0; i < 64; i++)
+		fix_queue(f, i, (uint32_t)(i * 4), i % 2 ? "sleep" : "cpu");
+	gs_event e = ev(GS_EV_STEAL, 5, 6, 5, -1, 0, 32);
+	vm_model *m = model_with(f, &e, 1);
+	vm_view v;
+	scr o = {0};
+	char b[16];
+
+	/* 200x60 has room for every P in the grid. */
+	view_init(&v, 200, 60);
+	draw(&o, m, &v);
+	for (int i = 0; i < 64; i++) {
+		snprintf(b, sizeof b, "P%d ", i);
+		ck_assert_msg(find_row(&o, b) > 0, "no P%d", i);
+	}
+	ck_assert_int_gt(find_row(&o, "idle Ms"), 0);
+	/* 80x24 shows what fits and says how many more there are. */
+	view_init(&v, 80, 24);
+	v.caption = "a caption takes a row";
+	draw(&o, m, &v);
+	ck_assert_int_gt(find_row(&o, "P0 "), 0);
+	ck_assert_int_gt(find_row(&o, "more Ps"), 0);
+	/* The grid marks the steal: P5 took from P6. */
+	int y5 = find_row(&o, "P5 "), y6 = find_row(&o, "P6 ");
+	ck_assert_int_gt(y5, 0);
+	ck_assert_int_gt(y6, 0);
+	const char *r5 = strstr(row(&o, y5), "P5 ");
+	ck_assert_ptr_nonnull(strchr(r5, '<'));
+	int x5 = find_col(&o, y5, "P5 ");
+	int x6 = find_col(&o, y6, "P6 ");
+	int lt = -1, gt = -1;
+	for (int x = x5; x < x5 + 20 && x < o.s.width; x++)
+		if (cell(&o, x, y5)->ch == '<')
+			lt = x;
+	for (int x = x6; x < x6 + 20 && x < o.s.width; x++)
+		if (cell(&o, x, y6)->ch == '>')
+			gt = x;
+	ck_assert_int_gt(lt, 0);
+	ck_assert_int_gt(gt, 0);
+	ck_assert_int_eq(cell(&o, lt, y5)->attr, VA_STEAL);
+	/* Every size from tiny to large stays on the screen (draw checks the guards). */
+	for (int w = 1; w <= 130; w += 7)
+		for (int h = 1; h <= 50; h += 3) {
+			view_init(&v, w, h);
+			draw(&o, m, &v);
+			v.projector = true;
+			draw(&o, m, &v);
+		}
+	done(&o, m, f);
+}
+END_TEST
+
+/* ---- queue bars ------------------------------------------------------------------------- */
+
+START_TEST(test_queue_bars)
+{
+	static const uint32_t lens[4] = {0, 1, 128, 256};
+	fix *f = fix_new(4, 6);
+	for (int i = 0; i < 4; i++)
+		fix_queue(f, i, lens[i], "cpu");
+	vm_model *m = model_with(f, NULL, 0);
+	vm_view v;
+	scr o = {0};
+	int sizes[3][2] = {{80, 24}, {120, 40}, {200, 60}};
+
+	for (int k = 0; k < 3; k++) {
+		view_init(&v, sizes[k][0], sizes[k][1]);
+		v.ascii = true;
+		draw(&o, m, &v);
+		int barw = -1, filled[4];
+		for (int i = 0; i < 4; i++) {
+			char b[16];
+			snprintf(b, sizeof b, "P%d ", i);
+			int y = row_starting(&o, b);
+			ck_assert_int_gt(y, 0);
+			/* The bar: the longest run of '#' and '.' cells. */
+			int hash = 0, dots = 0, best = 0;
+			for (int x = 0; x < o.s.width; x++) {
+				int hh = 0, dd = 0, k2 = x;
+				for (; k2 < o.s.width; k2++) {
+					uint32_t ch = cell(&o, k2, y)->ch;
+					if (ch == '#')
+						hh++;
+					else if (ch == '.')
+						dd++;
+					else
+						break;
+				}
+				if (k2 - x > best) {
+					best = k2 - x;
+					hash = hh;
+					dots = dd;
+				}
+			}
+			if (barw < 0)
+				barw = hash + dots;
+			ck_assert_int_eq(hash + dots, barw);
+			filled[i] = hash;
+			snprintf(b, sizeof b, " %u ", lens[i]);
+			ck_assert_msg(strstr(row(&o, y), b), "count %u not in '%s'", lens[i], row(&o, y));
+		}
+		ck_assert_int_ge(barw, 8);
+		ck_assert_int_eq(filled[0], 0);
+		ck_assert_int_eq(filled[1], 1);
+		ck_assert_int_eq(filled[2], (barw + 1) / 2);
+		ck_assert_int_eq(filled[3], barw);
+		ck_assert(all_ascii(&o));
+
+		/* UTF-8: full blocks and eighths, the same proportions. */
+		v.ascii = false;
+		draw(&o, m, &v);
+		for (int i = 0; i < 4; i++) {
+			char b[16];
+			snprintf(b, sizeof b, "P%d ", i);
+			int y = row_starting(&o, b);
+			int eighths = 0;
+			for (int x = 0; x < o.s.width; x++) {
+				uint32_t c = cell(&o, x, y)->ch;
+				if (c == 0x2588)
+					eighths += 8;
+				else if (c >= 0x2589 && c <= 0x258f)
+					eighths += (int)(0x2590 - c);
+				if (c >= 0x2588 && c <= 0x258f)
+					ck_assert_int_eq(cell(&o, x, y)->attr, VA_KIND_CPU);
+			}
+			int want = (int)(((uint64_t)lens[i] * (uint64_t)barw * 8 + 255) / 256);
+			ck_assert_int_eq(eighths, want);
+		}
+	}
+	done(&o, m, f);
+}
+END_TEST
+
+START_TEST(test_queue_kinds)
+{
+	fix *f = fix_new(2, 4);
+	fix_queue(f, 0, 6, "cpu");
+	set_label(f->p[0].runq[4].label, "sleep");
+	set_label(f->p[0].runq[5].label, "netwait");
+	fix_queue(f, 1, 3, "syscall");
+	set_label(f->p[1].runq[2].label, "ramp");
+	vm_model *m = model_with(f, NULL, 0);
+	vm_view v;
+	scr o = {0};
+
+	view_init(&v, 120, 40);
+	draw(&o, m, &v);
+	int y0 = row_starting(&o, "P0 "), y1 = row_starting(&o, "P1 ");
+	ck_assert_ptr_nonnull(strstr(row(&o, y0), "C4 S1 N1"));
+	int x = find_col(&o, y0, "C4");
+	ck_assert_int_eq(cell(&o, x, y0)->attr, VA_KIND_CPU);
+	x = find_col(&o, y0, "S1");
+	ck_assert_int_eq(cell(&o, x, y0)->attr, VA_KIND_SLEEP);
+	x = find_col(&o, y0, "N1");
+	ck_assert_int_eq(cell(&o, x, y0)->attr, VA_KIND_NET);
+	ck_assert_ptr_nonnull(strstr(row(&o, y1), "B2 o1"));
+	x = find_col(&o, y1, "B2");
+	ck_assert_int_eq(cell(&o, x, y1)->attr, VA_KIND_SYSCALL);
+	x = find_col(&o, y1, "o1");
+	ck_assert_int_eq(cell(&o, x, y1)->attr, VA_KIND_OTHER);
+
+	/* vm_label_kind */
+	vm_attr a;
+	ck_assert_int_eq(vm_label_kind("cpu", &a), 'C');
+	ck_assert_int_eq(a, VA_KIND_CPU);
+	ck_assert_int_eq(vm_label_kind("sleep", &a), 'S');
+	ck_assert_int_eq(vm_label_kind("syscall", &a), 'B');
+	ck_assert_int_eq(a, VA_KIND_SYSCALL);
+	ck_assert_int_eq(vm_label_kind("netwrite", &a), 'N');
+	ck_assert_int_eq(vm_label_kind("netwait", NULL), 'N');
+	ck_assert_int_eq(vm_label_kind("main", &a), 'o');
+	ck_assert_int_eq(a, VA_KIND_OTHER);
+	ck_assert_int_eq(vm_label_kind(NULL, &a), 'o');
+	done(&o, m, f);
+}
+END_TEST
+
+/* ---- ASCII and monochrome ------------------------------------------------------------------ */
+
+START_TEST(test_ascii_mode)
+{
+	fix *f = fix_new(4, 40);
+	fix_queue(f, 0, 200, "cpu");
+	fix_queue(f, 1, 7, "sleep");
+	set_label(f->p[1].runq[0].label, "caf\xc3\xa9");
+	gs_snap_ginfo gl[3] = {
+		{.id = 5, .status = GS_G_RUNNABLE, .m = -1, .label = "na\xc3\xafve"},
+		{.id = 6, .status = GS_G_WAITING, .waitreason = GS_WAIT_SLEEP, .m = -1, .label = "sleep"},
+		{.id = 7, .status = GS_G_RUNNING, .m = 2, .label = "cpu"},
+	};
+	vm_model *m = vm_model_new(600, 100);
+	for (int t = 0; t < 30; t++) {
+		f->s.stats.threads = 40 + t;
+		gs_event e = ev(GS_EV_STEAL, 1, 0, 1, -1, 0, t + 1);
+		ck_assert_int_eq(vm_model_tick(m, &f->s, &e, 1, 0, gl, 3, 3), 0);
+	}
+	vm_model_note(m, 5000000000ull, VA_OK, "expectation met \xe2\x9c\x93");
+	vm_view v;
+	scr o = {0};
+	int sizes[4][2] = {{80, 24}, {120, 40}, {200, 60}, {40, 10}};
+	vm_mode modes[6] = {VM_MAIN, VM_HELP, VM_PDETAIL, VM_MDETAIL, VM_GLIST, VM_LOG};
+
+	for (int k = 0; k < 4; k++)
+		for (int md = 0; md < 6; md++) {
+			view_init(&v, sizes[k][0], sizes[k][1]);
+			v.ascii = true;
+			v.mode = modes[md];
+			v.focus_p = 1;
+			v.focus_m = 2;
+			v.caption = "\xe2\x86\x92 caption with an arrow";
+			v.paused = true;
+			draw(&o, m, &v);
+			ck_assert_msg(all_ascii(&o), "mode %d at %dx%d has non-ASCII", md,
+			    sizes[k][0], sizes[k][1]);
+			v.mono = true;
+			draw(&o, m, &v);
+			ck_assert(all_ascii(&o));
+		}
+	/* Without ascii, the same screen does use block elements and sparklines. */
+	view_init(&v, 120, 40);
+	draw(&o, m, &v);
+	ck_assert(!all_ascii(&o));
+	done(&o, m, f);
+}
+END_TEST
+
+START_TEST(test_mono_mode)
+{
+	fix *f = fix_new(2, 4);
+	fix_queue(f, 0, 128, "cpu");
+	for (int k = 64; k < 128; k++)
+		set_label(f->p[0].runq[k].label, "sleep");
+	vm_model *m = model_with(f, NULL, 0);
+	vm_view v;
+	scr o = {0};
+
+	view_init(&v, 120, 40);
+	v.mono = true;
+	draw(&o, m, &v);
+	int y = row_starting(&o, "P0 ");
+	ck_assert_int_gt(y, 0);
+	/* The bar spells the kinds: C cells first (head of the queue), then S. */
+	const char *r = row(&o, y);
+	const char *c = strstr(r, "CCCC");
+	ck_assert_ptr_nonnull(c);
+	ck_assert_ptr_nonnull(strstr(c, "SSSS"));
+	ck_assert_ptr_nonnull(strstr(r, "C64 S64"));
+	/* State letters are there without colour. */
+	ck_assert_ptr_nonnull(strstr(r, "R run"));
+	ck_assert_int_gt(find_row(&o, "R running"), 0);
+	ck_assert_int_gt(find_row(&o, "M sysmon"), 0);
+	done(&o, m, f);
+}
+END_TEST
+
+/* ---- marks ---------------------------------------------------------------------------- */
+
+START_TEST(test_paused)
+{
+	fix *f = fix_new(2, 4);
+	vm_model *m = model_with(f, NULL, 0);
+	vm_view v;
+	scr o = {0};
+
+	view_init(&v, 80, 24);
+	v.paused = true;
+	draw(&o, m, &v);
+	ck_assert_int_eq(find_row(&o, "PAUSED"), 0);
+	int x = find_col(&o, 0, "PAUSED");
+	for (int i = 0; i < 6; i++)
+		ck_assert_int_eq(cell(&o, x + i, 0)->attr, VA_PAUSED);
+	ck_assert_int_eq(find_row(&o, "WORLD STOPPED"), -1);
+	v.world_stopped = true;
+	draw(&o, m, &v);
+	x = find_col(&o, 0, "WORLD STOPPED");
+	ck_assert_int_ge(x, 0);
+	ck_assert_int_eq(cell(&o, x, 0)->attr, VA_PAUSED);
+	ck_assert_int_ge(find_col(&o, 0, "PAUSED"), 0);
+	v.paused = false;
+	draw(&o, m, &v);
+	ck_assert_int_eq(find_col(&o, 0, "PAUSED"), -1);
+	/* The title bar is the title attribute elsewhere. */
+	ck_assert_int_eq(cell(&o, 1, 0)->attr, VA_TITLE);
+	done(&o, m, f);
+}
+END_TEST
+
+START_TEST(test_steal_marks)
+{
+	fix *f = fix_new(3, 6);
+	fix_queue(f, 0, 64, "cpu");
+	fix_queue(f, 1, 64, "cpu");
+	vm_model *m = vm_model_new(600, 100);
+	ck_assert_int_eq(vm_model_tick(m, &f->s, NULL, 0, 0, NULL, 0, 0), 0);
+	gs_event e[3] = {
+		ev(GS_EV_STEAL, 1, 0, 1, -1, 0, 64),
+		ev(GS_EV_PREEMPT, 2, -1, 2, -1, 102, 1),
+		ev(GS_EV_HANDOFF, 2, -1, 2, 4, 0, 0),
+	};
+	f->s.stats.steals = 1;
+	f->s.stats.stolen = 64;
+	f->s.stats.handoffs = 1;
+	f->s.stats.preempt_async = 1;
+	ck_assert_int_eq(vm_model_tick(m, &f->s, e, 3, 0, NULL, 0, 0), 0);
+	vm_view v;
+	scr o = {0};
+
+	view_init(&v, 120, 40);
+	draw(&o, m, &v);
+	int y1 = row_starting(&o, "P1 "), y0 = row_starting(&o, "P0 "), y2 = row_starting(&o, "P2 ");
+	int x = find_col(&o, y1, "<-P0 x64");
+	ck_assert_int_gt(x, 0);
+	ck_assert_int_eq(cell(&o, x, y1)->attr, VA_STEAL);
+	x = find_col(&o, y0, "->P1 x64");
+	ck_assert_int_gt(x, 0);
+	ck_assert_int_eq(cell(&o, x, y0)->attr, VA_STEAL);
+	x = find_col(&o, y2, "preempt");
+	ck_assert_int_gt(x, 0);
+	ck_assert_int_eq(cell(&o, x, y2)->attr, VA_PREEMPT);
+	x = find_col(&o, y2, "handoff");
+	ck_assert_int_gt(x, 0);
+	ck_assert_int_eq(cell(&o, x, y2)->attr, VA_HANDOFF);
+	ck_assert_int_gt(find_row(&o, "steals +1 (1)"), 0);
+	ck_assert_int_gt(find_row(&o, "hand-offs +1 (1)"), 0);
+	ck_assert_int_gt(find_row(&o, "preemptions +1 (1)"), 0);
+	int l = find_row(&o, "P1 stole 64 goroutines from P0");
+	ck_assert_int_gt(l, y2);
+	ck_assert_int_eq(cell(&o, find_col(&o, l, "P1 stole"), l)->attr, VA_STEAL);
+	/* The previous snapshot saw G102 run for 3.2 ms on P2. */
+	ck_assert_int_gt(find_row(&o, "G102 on P2 preempted (signal)"), 0);
+	view_init(&v, 200, 60);
+	v.mode = VM_LOG;
+	draw(&o, m, &v);
+	ck_assert_int_gt(find_row(&o, "G102 on P2 preempted (signal) after running at least 3.2 ms"),
+	    0);
+	view_init(&v, 120, 40);
+	ck_assert_int_gt(find_row(&o, "M2 handed P2 to M4"), 0);
+
+	/* Marks last one tick. */
+	ck_assert_int_eq(vm_model_tick(m, &f->s, NULL, 0, 0, NULL, 0, 0), 0);
+	draw(&o, m, &v);
+	ck_assert_int_eq(find_col(&o, row_starting(&o, "P1 "), "<-P0"), -1);
+	ck_assert_int_eq(find_col(&o, row_starting(&o, "P0 "), "->P1"), -1);
+	ck_assert_int_gt(find_row(&o, "steals +0 (1)"), 0);
+	/* The log keeps the sentence. */
+	ck_assert_int_gt(find_row(&o, "P1 stole 64 goroutines from P0"), 0);
+	done(&o, m, f);
+}
+END_TEST
+
+/* ---- the log ------------------------------------------------------------------------------- */
+
+START_TEST(test_sentences)
+{
+	char b[256];
+
+	for (int k = 0; k < GS_EV_NKINDS + 2; k++) {
+		gs_event e = ev(k, 1, 0, 7, 9, 812, 64);
+		set_label(e.label, "cpu");
+		b[0] = '\0';
+		vm_event_sentence(&e, b, sizeof b);
+		ck_assert_msg(strlen(b) > 5, "kind %d: '%s'", k, b);
+		ck_assert_ptr_null(strstr(b, "(null)"));
+	}
+	gs_event e = ev(GS_EV_STEAL, 1, 0, 7, -1, 0, 64);
+	ck_assert(vm_event_sentence(&e, b, sizeof b));
+	ck_assert_str_eq(b, "P1 stole 64 goroutines from P0");
+	e = ev(GS_EV_STEAL, 1, 0, 7, -1, 0, 1);
+	vm_event_sentence(&e, b, sizeof b);
+	ck_assert_str_eq(b, "P1 stole 1 goroutine from P0");
+	e = ev(GS_EV_PROCRESIZE, 4, 2, 0, -1, 0, 85000);
+	ck_assert(vm_event_sentence(&e, b, sizeof b));
+	ck_assert_str_eq(b, "GOMAXPROCS 2 -> 4 (world stopped 85 us)");
+	e = ev(GS_EV_RETAKE, 0, -1, 7, -1, 0, 0);
+	ck_assert(vm_event_sentence(&e, b, sizeof b));
+	ck_assert_str_eq(b, "sysmon took P0 from M7 (in a system call)");
+	e = ev(GS_EV_HANDOFF, 0, -1, 7, 9, 0, 0);
+	ck_assert(vm_event_sentence(&e, b, sizeof b));
+	ck_assert_str_eq(b, "M7 handed P0 to M9 (work was waiting)");
+	e = ev(GS_EV_HANDOFF, 0, -1, 7, -1, 0, 3);
+	vm_event_sentence(&e, b, sizeof b);
+	ck_assert_ptr_nonnull(strstr(b, "went idle"));
+	e = ev(GS_EV_M_CREATE, 0, -1, 9, 3, 0, 0);
+	ck_assert(vm_event_sentence(&e, b, sizeof b));
+	ck_assert_str_eq(b, "M9 created (a new thread) for P0");
+	e = ev(GS_EV_PREEMPT, 1, -1, 3, -1, 812, 0);
+	ck_assert(vm_event_sentence(&e, b, sizeof b));
+	ck_assert_str_eq(b, "G812 on P1 preempted (yielded at a check)");
+	e = ev(GS_EV_GLOBAL_PUT, 0, -1, 3, GS_GPUT_OVERFLOW, 0, 129);
+	ck_assert(vm_event_sentence(&e, b, sizeof b));
+	ck_assert_ptr_nonnull(strstr(b, "129 goroutines moved to the global queue"));
+	/* Only an overflow is listed: yields and injections are routine. */
+	e = ev(GS_EV_GLOBAL_PUT, 0, -1, 3, GS_GPUT_YIELD, 77, 1);
+	ck_assert(!vm_event_sentence(&e, b, sizeof b));
+	ck_assert_str_eq(b, "G77 yielded on P0: put on the global queue");
+	e = ev(GS_EV_GLOBAL_PUT, -1, -1, 3, GS_GPUT_INJECT, 0, 2);
+	ck_assert(!vm_event_sentence(&e, b, sizeof b));
+	ck_assert_ptr_null(strstr(b, "P-1"));
+	ck_assert_ptr_null(strstr(b, "full"));
+	e = ev(GS_EV_PARK, 0, -1, 3, -1, 812, GS_WAIT_SLEEP);
+	ck_assert(!vm_event_sentence(&e, b, sizeof b));
+	ck_assert_ptr_nonnull(strstr(b, "G812 parked on P0 ("));
+	ck_assert_ptr_nonnull(strstr(b, gs_waitreason_name(GS_WAIT_SLEEP)));
+	/* The frequent ones are summarised, not listed. */
+	static const int frequent[] = {GS_EV_NONE, GS_EV_SPAWN, GS_EV_RUN, GS_EV_STOP,
+		GS_EV_EXIT, GS_EV_PARK, GS_EV_READY, GS_EV_M_PARK, GS_EV_M_WAKE,
+		GS_EV_SYSCALL_ENTER, GS_EV_SYSCALL_EXIT, GS_EV_NETPOLL_WAKE, GS_EV_TIMER_FIRE,
+		GS_EV_GLOBAL_GET};
+	for (size_t i = 0; i < sizeof frequent / sizeof frequent[0]; i++) {
+		e = ev(frequent[i], 0, -1, 3, -1, 812, 1);
+		ck_assert_msg(!vm_event_sentence(&e, b, sizeof b), "kind %d listed", frequent[i]);
+	}
+	/* A short buffer is cut and terminated. */
+	e = ev(GS_EV_STEAL, 1, 0, 7, -1, 0, 64);
+	memset(b, 'x', sizeof b);
+	vm_event_sentence(&e, b, 8);
+	ck_assert_str_eq(b, "P1 stol");
+}
+END_TEST
+
+/* The kept log lines, oldest first, joined by '\n'. */
+static void
+log_text(const vm_model *m, char *out, size_t size)
+{
+	vm_view v;
+	scr o = {0};
+
+	view_init(&v, 200, 60);
+	v.mode = VM_LOG;
+	v.scroll = 0;
+	size_t at = 0;
+	out[0] = '\0';
+	for (int top = 0;; top += 58) {
+		v.scroll = top;
+		draw(&o, m, &v);
+		for (int y = 1; y < 59 && at < size; y++) {
+			const char *r = row(&o, y);
+			at += (size_t)snprintf(out + at, size - at, "%s\n", r);
+		}
+		if (top >= vm_scroll_max(m, &v))
+			break;
+	}
+	scr_free(&o);
+}
+
+START_TEST(test_log_lines)
+{
+	static char txt[1 << 18];
+	fix *f = fix_new(4, 12);
+	vm_model *m = vm_model_new(600, 500);
+	ck_assert_int_eq(vm_model_tick(m, &f->s, NULL, 0, 0, NULL, 0, 0), 0);
+
+	/* A retake with the hand-off and the new thread it caused: one sentence. */
+	gs_event r[3] = {
+		ev(GS_EV_RETAKE, 0, -1, 7, -1, 0, 0),
+		ev(GS_EV_M_CREATE, 0, -1, 9, -1, 0, 0),
+		ev(GS_EV_HANDOFF, 0, -1, 7, 9, 0, 0),
+	};
+	ck_assert_int_eq(vm_model_tick(m, &f->s, r, 3, 0, NULL, 0, 0), 0);
+	log_text(m, txt, sizeof txt);
+	ck_assert_ptr_nonnull(strstr(txt,
+	    "M7 entered a system call; sysmon took P0 and handed it to M9 (new thread)"));
+	ck_assert_ptr_null(strstr(txt, "M9 created"));
+	ck_assert_ptr_null(strstr(txt, "M7 handed P0"));
+
+	/* 512 spawns on P0 and churn: one spawn line, no churn lines. */
+	static gs_event many[2000];
+	int n = 0;
+	for (int i = 0; i < 512; i++) {
+		many[n] = ev(GS_EV_SPAWN, 0, -1, 0, -1, 2000 + i, 1);
+		set_label(many[n++].label, "cpu");
+	}
+	for (int i = 0; i < 300; i++)
+		many[n++] = ev(GS_EV_RUN, i % 4, -1, i % 4, -1, 2000 + i, 0);
+	for (int i = 0; i < 100; i++)
+		many[n++] = ev(GS_EV_PARK, i % 4, -1, i % 4, -1, 2000 + i, GS_WAIT_SLEEP);
+	for (int i = 0; i < 10; i++)
+		many[n++] = ev(GS_EV_STEAL, 1 + i % 3, 0, 1, -1, 0, 8);
+	for (int i = 0; i < 20; i++)
+		many[n++] = ev(GS_EV_EXIT, i % 2, -1, 0, -1, 3000 + i, 0);
+	for (int i = 0; i < 10; i++)
+		many[n++] = ev(GS_EV_PREEMPT, i % 4, -1, i % 4, -1, 4000 + i, 1);
+	ck_assert_int_eq(vm_model_tick(m, &f->s, many, n, 0, NULL, 0, 0), 0);
+	log_text(m, txt, sizeof txt);
+	ck_assert_ptr_nonnull(strstr(txt, "P0 spawned 512 goroutines (cpu)"));
+	ck_assert_ptr_null(strstr(txt, "started running"));
+	ck_assert_ptr_null(strstr(txt, "parked on"));
+	ck_assert_ptr_nonnull(strstr(txt, "+ 6 more steals this tick (48 goroutines)"));
+	ck_assert_ptr_nonnull(strstr(txt, "20 goroutines finished"));
+	int steals = 0;
+	for (const char *p = strstr(txt, "stole 8 goroutines"); p; p = strstr(p + 1, "stole 8 goroutines"))
+		steals++;
+	ck_assert_int_eq(steals, 4);
+	/* The churn shows as the per-tick activity in the header. */
+	vm_view v;
+	scr o = {0};
+	view_init(&v, 200, 60);
+	draw(&o, m, &v);
+	ck_assert_int_gt(find_row(&o, "per tick: 300 runs, 100 parks"), 0);
+	ck_assert_ptr_nonnull(strstr(txt, "G4000 on P0 preempted (signal)"));
+	ck_assert_ptr_nonnull(strstr(txt, "G4001 on P1 preempted (signal)"));
+	ck_assert_ptr_null(strstr(txt, "G4002"));
+	ck_assert_ptr_nonnull(strstr(txt, "+ 8 more preemptions this tick"));
+
+	/* Mixed labels on several Ps. */
+	n = 0;
+	for (int i = 0; i < 6; i++) {
+		many[n] = ev(GS_EV_SPAWN, i % 2, -1, 0, -1, 5000 + i, 1);
+		set_label(many[n++].label, i < 4 ? "sleep" : "netwait");
+	}
+	ck_assert_int_eq(vm_model_tick(m, &f->s, many, n, 7, NULL, 0, 0), 0);
+	log_text(m, txt, sizeof txt);
+	ck_assert_ptr_nonnull(strstr(txt, "6 goroutines spawned on several Ps (sleep 4, netwait 2)"));
+	ck_assert_ptr_nonnull(strstr(txt, "7 events lost"));
+
+	/* Notes, oldest first, newest at the bottom of the main view. */
+	vm_model_note(m, 6000000000ull, VA_OK, "step 2: add Ps");
+	vm_model_note(m, 6100000000ull, VA_WARN, "expected more threads");
+	view_init(&v, 80, 24);
+	draw(&o, m, &v);
+	int a = find_row(&o, "step 2: add Ps"), b = find_row(&o, "expected more threads");
+	ck_assert_int_gt(a, 0);
+	ck_assert_int_eq(b, a + 1);
+	ck_assert_int_eq(b, 22); /* just above the footer (no caption) */
+	ck_assert_int_eq(cell(&o, find_col(&o, b, "expected"), b)->attr, VA_WARN);
+	ck_assert_ptr_nonnull(strstr(row(&o, b), "1.1 expected"));
+	done(&o, m, f);
+}
+END_TEST
+
+START_TEST(test_log_ring)
+{
+	fix *f = fix_new(2, 4);
+	vm_model *m = vm_model_new(10, 50);
+	vm_view v;
+	scr o = {0};
+	char b[64];
+
+	ck_assert_int_eq(vm_model_tick(m, &f->s, NULL, 0, 0, NULL, 0, 0), 0);
+	for (int i = 0; i < 120; i++) {
+		snprintf(b, sizeof b, "note %03d", i);
+		vm_model_note(m, 5000000000ull, VA_NORMAL, b);
+	}
+	view_init(&v, 80, 24);
+	v.mode = VM_LOG;
+	ck_assert_int_eq(vm_scroll_max(m, &v), 50 - 22);
+	v.scroll = 1000000; /* clamped: the last page */
+	draw(&o, m, &v);
+	ck_assert_int_eq(find_row(&o, "note 119"), 22);
+	ck_assert_int_eq(find_row(&o, "note 098"), 1);
+	ck_assert_int_gt(find_row(&o, "50 lines, showing 29-50"), -1);
+	v.scroll = -5; /* clamped: the top */
+	draw(&o, m, &v);
+	ck_assert_int_eq(find_row(&o, "note 070"), 1); /* the oldest kept */
+	ck_assert_int_eq(find_row(&o, "note 069"), -1);
+	v.mode = VM_MAIN;
+	ck_assert_int_eq(vm_scroll_max(m, &v), 0);
+	done(&o, m, f);
+}
+END_TEST
+
+/* ---- sizes ---------------------------------------------------------------------------------- */
+
+START_TEST(test_size_notice)
+{
+	fix *f = fix_new(2, 4);
+	vm_model *m = model_with(f, NULL, 0);
+	vm_view v;
+	scr o = {0};
+	static char all[8192];
+
+	view_init(&v, 40, 10);
+	draw(&o, m, &v);
+	all[0] = '\0';
+	for (int y = 0; y < 10; y++) {
+		strcat(all, row(&o, y));
+		strcat(all, " ");
+	}
+	ck_assert_ptr_nonnull(strstr(all, "60x16"));
+	ck_assert_ptr_nonnull(strstr(all, "40x10"));
+	ck_assert_ptr_nonnull(strstr(all, "gsched needs at least"));
+	int y = find_row(&o, "60x16");
+	int x = find_col(&o, y, "60x16");
+	ck_assert_int_eq(cell(&o, x, y)->attr, VA_WARN);
+	/* Centred: about as many blank rows above as below. */
+	int first = -1, last = -1;
+	for (int yy = 0; yy < 10; yy++) {
+		const char *r = row(&o, yy);
+		if (strspn(r, " ") != strlen(r)) {
+			if (first < 0)
+				first = yy;
+			last = yy;
+		}
+	}
+	ck_assert_int_le(abs(first - (9 - last)), 1);
+
+	view_init(&v, 1, 1);
+	draw(&o, m, &v);
+	ck_assert_uint_ne(cell(&o, 0, 0)->ch, ' ');
+	ck_assert_int_eq(cell(&o, 0, 0)->attr, VA_WARN);
+
+	view_init(&v, 59, 30);
+	draw(&o, m, &v);
+	ck_assert_int_ge(find_row(&o, "59x30"), 0);
+	view_init(&v, 0, 0);
+	draw(&o, m, &v);
+	/* vm_render resizes a screen of another size. */
+	vm_screen s = {0};
+	view_init(&v, 70, 20);
+	ck_assert_int_eq(vm_render(m, &v, &s), 0);
+	ck_assert_int_eq(s.width, 70);
+	ck_assert_int_eq(s.height, 20);
+	view_init(&v, 30, 5);
+	ck_assert_int_eq(vm_render(m, &v, &s), 0);
+	ck_assert_int_eq(s.width, 30);
+	vm_screen_free(&s);
+	done(&o, m, f);
+}
+END_TEST
+
+/* ---- modes ---------------------------------------------------------------------------------- */
+
+START_TEST(test_help)
+{
+	fix *f = fix_new(2, 4);
+	vm_model *m = model_with(f, NULL, 0);
+	vm_view v;
+	scr o = {0};
+	static char all[1 << 16];
+	static const char *const keys[] = {"? F1", "q F10 Ctrl-C", "space", "w", ".", "+ -",
+		"1-9 0", "=", "c s b n", "C S B N", "[ ]", "p m", "g", "l", "PgUp PgDn", "Ctrl-L",
+		"Esc", "n N", "<-P0 x64", "C S B N o", "R running", "B syscall", "+ 1930 idle Ms"};
+
+	view_init(&v, 80, 24);
+	v.mode = VM_HELP;
+	int max = vm_scroll_max(m, &v);
+	ck_assert_int_gt(max, 0);
+	all[0] = '\0';
+	for (int s = 0; s <= max; s += 22) {
+		v.scroll = s;
+		draw(&o, m, &v);
+		for (int y = 1; y < 23; y++) {
+			strcat(all, row(&o, y));
+			strcat(all, "\n");
+		}
+	}
+	v.scroll = max;
+	draw(&o, m, &v);
+	for (int y = 1; y < 23; y++) {
+		strcat(all, row(&o, y));
+		strcat(all, "\n");
+	}
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		ck_assert_msg(strstr(all, keys[i]), "help lacks '%s'", keys[i]);
+	ck_assert_ptr_nonnull(strstr(all, "pause the view (the scheduler keeps running)"));
+	/* Keys in the key attribute. */
+	v.scroll = 0;
+	draw(&o, m, &v);
+	int y = find_row(&o, "quit");
+	ck_assert_int_gt(y, 0);
+	ck_assert_int_eq(cell(&o, 1, y)->attr, VA_KEY);
+	ck_assert_int_gt(find_row(&o, "help"), -1);
+	/* Taller: no scrolling needed. */
+	view_init(&v, 120, 80);
+	v.mode = VM_HELP;
+	ck_assert_int_eq(vm_scroll_max(m, &v), 0);
+	done(&o, m, f);
+}
+END_TEST
+
+START_TEST(test_glist)
+{
+	fix *f = fix_new(2, 4);
+	gs_snap_ginfo gl[5] = {
+		{.id = 50, .status = GS_G_WAITING, .waitreason = GS_WAIT_SLEEP, .m = -1, .label = "sleep"},
+		{.id = 40, .status = GS_G_RUNNING, .m = 1, .label = "cpu"},
+		{.id = 30, .status = GS_G_RUNNABLE, .m = -1, .label = "netwait"},
+		{.id = 20, .status = GS_G_SYSCALL, .m = 3, .label = "syscall"},
+		{.id = 10, .status = GS_G_RUNNABLE, .m = -1, .label = "cpu"},
+	};
+	vm_model *m = vm_model_new(60, 20);
+	ck_assert_int_eq(vm_model_tick(m, &f->s, NULL, 0, 0, gl, 5, 5), 0);
+	memset(gl, 0, sizeof gl); /* the model keeps its own copy */
+	vm_view v;
+	scr o = {0};
+
+	view_init(&v, 80, 24);
+	v.mode = VM_GLIST;
+	v.gsort = VM_GSORT_ID;
+	draw(&o, m, &v);
+	ck_assert_int_gt(find_row(&o, "5 goroutines, showing 1-5"), 0);
+	ck_assert_int_lt(find_row(&o, "        10  runnable"), find_row(&o, "        20  syscall"));
+	ck_assert_int_lt(find_row(&o, "        20  "), find_row(&o, "        50  "));
+	int y = find_row(&o, "        50  waiting");
+	ck_assert_ptr_nonnull(strstr(row(&o, y), gs_waitreason_name(GS_WAIT_SLEEP)));
+	ck_assert_ptr_nonnull(strstr(row(&o, find_row(&o, "        20  ")), "M3"));
+
+	v.gsort = VM_GSORT_LABEL;
+	draw(&o, m, &v);
+	/* cpu (10, 40), netwait, sleep, syscall */
+	int a = find_row(&o, "        10  "), b = find_row(&o, "        40  "),
+	    c = find_row(&o, "        30  "), d = find_row(&o, "        50  "),
+	    e = find_row(&o, "        20  ");
+	ck_assert(a < b && b < c && c < d && d < e);
+
+	v.gsort = VM_GSORT_STATE;
+	draw(&o, m, &v);
+	/* runnable (10, 30), running 40, syscall 20, waiting 50 */
+	a = find_row(&o, "        10  ");
+	b = find_row(&o, "        30  ");
+	c = find_row(&o, "        40  ");
+	d = find_row(&o, "        20  ");
+	e = find_row(&o, "        50  ");
+	ck_assert(a < b && b < c && c < d && d < e);
+	ck_assert_int_gt(find_row(&o, "sort (by state)"), 0);
+
+	/* A long list scrolls; a later tick without a list keeps this one. */
+	static gs_snap_ginfo big[2003];
+	for (int i = 0; i < 2003; i++) {
+		big[i].id = 2003 - i;
+		big[i].status = GS_G_RUNNABLE;
+		big[i].m = -1;
+		set_label(big[i].label, "cpu");
+	}
+	ck_assert_int_eq(vm_model_tick(m, &f->s, NULL, 0, 0, big, 2003, 2003), 0);
+	ck_assert_int_eq(vm_model_tick(m, &f->s, NULL, 0, 0, NULL, 0, 0), 0);
+	v.gsort = VM_GSORT_ID;
+	v.scroll = 0;
+	draw(&o, m, &v);
+	ck_assert_int_gt(find_row(&o, "2003 goroutines, showing 1-20"), 0);
+	ck_assert_int_eq(vm_scroll_max(m, &v), 2003 - 20);
+	v.scroll = 5000;
+	draw(&o, m, &v);
+	ck_assert_int_gt(find_row(&o, "showing 1984-2003"), 0);
+	ck_assert_int_eq(find_row(&o, "      2003  runnable"), 22);
+	/* More goroutines than listed. */
+	ck_assert_int_eq(vm_model_tick(m, &f->s, NULL, 0, 0, big, 1000, 2003), 0);
+	v.scroll = 0;
+	draw(&o, m, &v);
+	ck_assert_int_gt(find_row(&o, "2003 goroutines (1000 listed)"), 0);
+	done(&o, m, f);
+}
+END_TEST
+
+START_TEST(test_details)
+{
+	fix *f = fix_new(3, 8);
+	fix_queue(f, 1, 100, "sleep");
+	f->p[1].runnext.id = 77;
+	set_label(f->p[1].runnext.label, "cpu");
+	f->p[1].timers = 5;
+	f->p[1].steals = 3;
+	f->p[1].stolen = 90;
+	f->p[1].stolen_from = 12;
+	f->p[1].schedtick = 4242;
+	f->m[6].state = GS_MSTATE_SYSCALL;
+	f->m[6].curg = 900;
+	gs_snap_ginfo gl[1] = {{.id = 900, .status = GS_G_SYSCALL, .m = 6, .label = "syscall"}};
+	vm_model *m = vm_model_new(60, 50);
+	gs_event e = ev(GS_EV_RETAKE, 2, -1, 6, -1, 0, 0);
+	ck_assert_int_eq(vm_model_tick(m, &f->s, &e, 1, 0, gl, 1, 1), 0);
+	vm_view v;
+	scr o = {0};
+
+	view_init(&v, 80, 24);
+	v.mode = VM_PDETAIL;
+	v.focus_p = 1;
+	draw(&o, m, &v);
+	ck_assert_int_gt(find_row(&o, "100 of 256 slots"), 0);
+	ck_assert_int_gt(find_row(&o, "G77 cpu"), 0);
+	ck_assert_int_gt(find_row(&o, "G101 cpu (running), slice 3.2 ms"), 0);
+	ck_assert_int_gt(find_row(&o, "4242"), 0);
+	ck_assert_int_gt(find_row(&o, "took 90 goroutines; others took 12"), 0);
+	ck_assert_int_gt(find_row(&o, "S100"), 0);
+	ck_assert_int_gt(find_row(&o, "G2000 sleep"), 0); /* the head of the queue */
+	int max = vm_scroll_max(m, &v);
+	ck_assert_int_gt(max, 0);
+	v.scroll = max;
+	draw(&o, m, &v);
+	ck_assert_int_gt(find_row(&o, "G2099 sleep"), 0); /* its tail */
+	v.focus_p = 9;
+	draw(&o, m, &v);
+	ck_assert_int_gt(find_row(&o, "P9 does not exist (GOMAXPROCS 3)"), 0);
+
+	v.mode = VM_MDETAIL;
+	v.focus_m = 6;
+	draw(&o, m, &v);
+	ck_assert_int_gt(find_row(&o, "B syscall"), 0);
+	ck_assert_int_gt(find_row(&o, "G900 syscall (syscall)"), 0);
+	ck_assert_int_gt(find_row(&o, "sysmon took P2 from M6"), 0);
+	v.focus_m = 60;
+	draw(&o, m, &v);
+	ck_assert_int_gt(find_row(&o, "M60 is not in the snapshot"), 0);
+	done(&o, m, f);
+}
+END_TEST
+
+START_TEST(test_projector)
+{
+	fix *f = fix_new(4, 30);
+	fix_queue(f, 2, 128, "cpu");
+	vm_model *m = vm_model_new(600, 100);
+	for (int t = 0; t < 20; t++)
+		ck_assert_int_eq(vm_model_tick(m, &f->s, NULL, 0, 0, NULL, 0, 0), 0);
+	vm_view v;
+	scr o = {0};
+
+	view_init(&v, 120, 40);
+	v.projector = true;
+	draw(&o, m, &v);
+	int y = row_starting(&o, "P2 ");
+	ck_assert_int_gt(y, 0);
+	ck_assert_ptr_nonnull(strstr(row(&o, y), "128/256"));
+	/* The bar has a row of its own, half full, most of the width. */
+	int blocks = 0, slots = 0;
+	for (int x = 0; x < o.s.width; x++) {
+		blocks += cell(&o, x, y + 1)->ch == 0x2588;
+		slots += cell(&o, x, y + 1)->ch == 0x00b7;
+	}
+	ck_assert_int_ge(blocks + slots, 100);
+	ck_assert_int_le(abs(blocks - slots), 1);
+	ck_assert_int_eq(row_starting(&o, "P3 "), y + 2);
+	ck_assert_int_eq(find_row(&o, "busy threads"), -1);
+	ck_assert_int_gt(find_row(&o, "idle Ms"), 0);
+	done(&o, m, f);
+}
+END_TEST
+
+/* ---- history ---------------------------------------------------------------------------- */
+
+START_TEST(test_history)
+{
+	fix *f = fix_new(2, 4);
+	vm_model *m = vm_model_new(600, 100);
+	for (int t = 0; t < 1000; t++) {
+		f->s.stats.threads = 4 + t / 10;
+		f->s.nm_total = f->s.stats.threads; /* the snapshot lists only 4 */
+		f->s.stats.steals = (uint64_t)t * 2;
+		f->s.stats.by_status[GS_G_RUNNABLE] = t % 50;
+		ck_assert_int_eq(vm_model_tick(m, &f->s, NULL, 0, 0, NULL, 0, 0), 0);
+	}
+	ck_assert_int_eq(vm_model_ticks(m), 1000);
+	vm_view v;
+	scr o = {0};
+
+	view_init(&v, 120, 40);
+	draw(&o, m, &v);
+	/* Threads grew to 103 (the snapshot lists 4 Ms, so the counters say so). */
+	int y = find_row(&o, "threads 103");
+	ck_assert_int_gt(y, 0);
+	int gy = find_row(&o, "threads 103 (max 103, last 60 s)");
+	ck_assert_int_gt(gy, 0);
+	/* The graph under it (one or more rows of eighths) rises to its full
+	 * height at the newest (rightmost) column. */
+	int rows = 0;
+	while (gy + 1 + rows < o.s.height && cell(&o, o.s.width - 1, gy + 1 + rows)->attr == VA_GRAPH)
+		rows++;
+	ck_assert_int_ge(rows, 1);
+	int cols = 0, prev = 0, lastx = -1;
+	for (int x = 0; x < o.s.width; x++) {
+		int eighths = 0;
+		bool graph = false;
+		for (int k = 0; k < rows; k++) {
+			const vm_cell *c = cell(&o, x, gy + 1 + k);
+			if (c->attr != VA_GRAPH)
+				continue;
+			graph = true;
+			if (c->ch >= 0x2581 && c->ch <= 0x2588)
+				eighths += (int)(c->ch - 0x2580);
+			else
+				ck_assert_uint_eq(c->ch, ' ');
+		}
+		if (!graph || eighths == 0)
+			continue;
+		ck_assert_int_ge(eighths, prev); /* a growing series */
+		prev = eighths;
+		lastx = x;
+		cols++;
+	}
+	ck_assert_int_ge(cols, 30);
+	ck_assert_int_eq(prev, 8 * rows);
+	ck_assert_int_eq(lastx, o.s.width - 1);
+	ck_assert_int_gt(find_row(&o, "steals/tick 2"), 0);
+	/* ASCII: the same graph in _.-=# */
+	v.ascii = true;
+	draw(&o, m, &v);
+	gy = find_row(&o, "threads 103 (max 103");
+	ck_assert_int_gt(find_col(&o, gy + 1, "#"), 0);
+	ck_assert_int_gt(find_col(&o, gy + 1, "."), 0);
+	ck_assert(all_ascii(&o));
+	done(&o, m, f);
+}
+END_TEST
+
+/* ---- model basics --------------------------------------------------------------------- */
+
+START_TEST(test_screen_row)
+{
+	vm_screen s = {0};
+	char b[64];
+
+	ck_assert_int_eq(vm_screen_init(&s, 5, 2), 0);
+	s.cells[0].ch = 'a';
+	s.cells[1].ch = 0x2588;   /* 3 bytes */
+	s.cells[2].ch = 0x00b7;   /* 2 bytes */
+	s.cells[3].ch = 0x1f600;  /* 4 bytes */
+	ck_assert_uint_eq(vm_screen_row(&s, 0, b, sizeof b), 1 + 3 + 2 + 4 + 1);
+	ck_assert_str_eq(b, "a\xe2\x96\x88\xc2\xb7\xf0\x9f\x98\x80 ");
+	ck_assert_uint_eq(vm_screen_row(&s, 1, b, sizeof b), 5);
+	ck_assert_str_eq(b, "     ");
+	/* Whole code points only. */
+	ck_assert_uint_eq(vm_screen_row(&s, 0, b, 4), 1);
+	ck_assert_str_eq(b, "a");
+	ck_assert_uint_eq(vm_screen_row(&s, 5, b, sizeof b), 0);
+	ck_assert_str_eq(b, "");
+	vm_screen_free(&s);
+	ck_assert_ptr_null(s.cells);
+}
+END_TEST
+
+START_TEST(test_deep_copy)
+{
+	fix *f = fix_new(2, 4);
+	fix_queue(f, 0, 5, "sleep");
+	vm_model *m = vm_model_new(60, 20);
+	ck_assert_ptr_null(vm_model_snapshot(m));
+	ck_assert_int_eq(vm_model_ticks(m), 0);
+	ck_assert_int_eq(vm_model_tick(m, &f->s, NULL, 0, 0, NULL, 0, 0), 0);
+	/* The caller reuses its buffers. */
+	f->p[0].runq_len = 0;
+	memset(f->runq, 0, 256 * sizeof *f->runq);
+	f->m[0].state = GS_MSTATE_IDLE;
+	f->s.stats.gomaxprocs = 99;
+	const gs_snapshot *s = vm_model_snapshot(m);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_ptr_ne(s->p, f->p);
+	ck_assert_ptr_ne(s->m, f->m);
+	ck_assert_int_eq(s->p[0].runq_len, 5);
+	ck_assert_int_eq(s->p[0].runq_listed, 5);
+	ck_assert_ptr_ne(s->p[0].runq, f->p[0].runq);
+	ck_assert_str_eq(s->p[0].runq[4].label, "sleep");
+	ck_assert_int_eq(s->m[0].state, GS_MSTATE_RUNNING);
+	ck_assert_int_eq(s->stats.gomaxprocs, 2);
+	vm_view v;
+	scr o = {0};
+	view_init(&v, 80, 24);
+	draw(&o, m, &v);
+	ck_assert_int_gt(find_row(&o, "GOMAXPROCS 2"), 0);
+	ck_assert_ptr_nonnull(strstr(row(&o, row_starting(&o, "P0 ")), "S5"));
+	/* Bad arguments. */
+	ck_assert_int_eq(vm_model_tick(m, NULL, NULL, 0, 0, NULL, 0, 0), GS_EINVAL);
+	ck_assert_int_eq(vm_model_tick(m, &f->s, NULL, 3, 0, NULL, 0, 0), GS_EINVAL);
+	ck_assert_int_eq(vm_render(m, NULL, &o.s), GS_EINVAL);
+	ck_assert_ptr_null(vm_model_new(0, 10));
+	ck_assert_ptr_null(vm_model_new(10, 0));
+	/* Before any tick the main view waits. */
+	vm_model *e = vm_model_new(10, 10);
+	draw(&o, e, &v);
+	ck_assert_int_gt(find_row(&o, "waiting for the first snapshot"), 0);
+	v.mode = VM_PDETAIL;
+	draw(&o, e, &v);
+	v.mode = VM_MDETAIL;
+	draw(&o, e, &v);
+	v.mode = VM_GLIST;
+	draw(&o, e, &v);
+	ck_assert_int_gt(find_row(&o, "no goroutine list yet"), 0);
+	vm_model_free(e);
+	done(&o, m, f);
+}
+END_TEST
+
+static Suite *
+view_suite(void)
+{
+	Suite *s = suite_create("view");
+	TCase *tc = tcase_create("view");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_layouts);
+	tcase_add_test(tc, test_lesson_header);
+	tcase_add_test(tc, test_many_ms);
+	tcase_add_test(tc, test_many_ps);
+	tcase_add_test(tc, test_queue_bars);
+	tcase_add_test(tc, test_queue_kinds);
+	tcase_add_test(tc, test_ascii_mode);
+	tcase_add_test(tc, test_mono_mode);
+	tcase_add_test(tc, test_paused);
+	tcase_add_test(tc, test_steal_marks);
+	tcase_add_test(tc, test_sentences);
+	tcase_add_test(tc, test_log_lines);
+	tcase_add_test(tc, test_log_ring);
+	tcase_add_test(tc, test_size_notice);
+	tcase_add_test(tc, test_help);
+	tcase_add_test(tc, test_glist);
+	tcase_add_test(tc, test_details);
+	tcase_add_test(tc, test_projector);
+	tcase_add_test(tc, test_history);
+	tcase_add_test(tc, test_screen_row);
+	tcase_add_test(tc, test_deep_copy);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(view_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

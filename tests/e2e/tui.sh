@@ -1,0 +1,584 @@
+#!/bin/sh
+# tui.sh - end-to-end tests of the live visualizer in a real terminal: tmux
+# runs gsched in a fixed-size window, the test types keys, sends signals and
+# resizes the window, and reads the screen back (capture-pane).  Issue 5's
+# end-to-end list and issue 7's terminal cases; lib.sh has the machinery.
+#
+# make check runs it from the build directory (GSCHED=path overrides the
+# program).  Skipped (77) without tmux.  One line per check; exit 1 if any
+# failed.  Only what the screen says and how the program exits are checked,
+# never timings: every wait polls up to a generous deadline.  Each test has
+# its own tmux server and its own gsched.  E2E_ONLY="t_help t_world" runs only
+# those tests; E2E_WAIT=SECONDS sets the deadline of a wait (default 15).
+
+lib=${srcdir:-.}/tests/e2e/lib.sh
+[ -f "$lib" ] || lib=$(dirname "$0")/lib.sh
+. "$lib"
+
+e2e_init
+
+# ---- helpers ---------------------------------------------------------------------------
+
+# exit_is N: gsched exited with status N.
+exit_is() {
+	e2e_wait_exit || { echo "# gsched did not exit"; return 1; }
+	[ "$e2e_status" = "$1" ] && return 0
+	echo "# exit status $e2e_status, expected $1"
+	return 1
+}
+
+# ends_clean WHAT STATUS: gsched exits with STATUS and leaves the terminal as
+# it found it: stty modes, and tmux's view of the screen modes (alternate
+# screen left, cursor shown, keypad and mouse modes off).
+ends_clean() {
+	e2e_check "$1: exit status $2" exit_is "$2" || return 1
+	e2e_check "$1: terminal modes (stty -g) as before" e2e_tty_same
+	e2e_check "$1: normal screen, cursor shown, keypad and mouse modes as before" \
+		e2e_modes_same
+}
+
+# start TEST-NAME [VAR=value...] [--] ARGS...: a window, gsched in it, its
+# main view up.
+start() {
+	name=$1
+	shift
+	e2e_begin || { e2e_not_ok "$name: a tmux window with a shell"; return 1; }
+	e2e_run "$@" || { e2e_not_ok "$name: gsched starts (pid written)"; return 1; }
+	e2e_check "$name: main view up" e2e_wait_main
+}
+
+# tick_above N: the title's tick number is above N.
+tick_above() {
+	e2e_screen || return 1
+	t=$(e2e_tick)
+	[ -n "$t" ] && [ "$t" -gt "$1" ]
+}
+
+# tick_is N: the title's tick number is N.
+tick_is() {
+	e2e_screen || return 1
+	[ "$(e2e_tick)" = "$1" ]
+}
+
+# The header's figures, "threads T (busy B: run R spin S sys Y ...".
+threads_total() {
+	e2e_row 2 | sed -n 's/.*  threads \([0-9]*\) (busy .*/\1/p'
+}
+
+threads_sys() {
+	e2e_row 2 | sed -n 's/.*(busy [0-9]*: run [0-9]* spin [0-9]* sys \([0-9]*\).*/\1/p'
+}
+
+# sys_at_least N / sys_at_most N: the header's sys thread count, read anew.
+sys_at_least() {
+	e2e_screen && y=$(threads_sys) && [ -n "$y" ] && [ "$y" -ge "$1" ]
+}
+
+sys_at_most() {
+	e2e_screen && y=$(threads_sys) && [ -n "$y" ] && [ "$y" -le "$1" ]
+}
+
+# ---- 1. the main view --------------------------------------------------------------
+
+t_main_view() {
+	start main || return
+	e2e_check "main: title ' gsched ', tick rate and tick number" \
+		e2e_wait_row 1 '^ gsched   10 Hz  tick [0-9]+'
+	e2e_check "main: header 'GOMAXPROCS N  CPUs N  threads N (busy ...'" \
+		e2e_wait_row 2 '^GOMAXPROCS [0-9]+  CPUs [0-9]+  threads [0-9]+ \(busy [0-9]+: run'
+	e2e_check "main: the Ps section and a row per P" \
+		e2e_wait_re '^(─|-) Ps (─|-)+ running'
+	e2e_check "main: P rows ('P0 R run', 'P0 I idle', 'P0 S sys')" \
+		e2e_wait_re '^P0 (R run|I idle|S sys|T stop) '
+	e2e_check "main: the Ms (threads) section" \
+		e2e_wait_re '^(─|-) Ms \(threads\): [0-9]+ '
+	e2e_check "main: M rows ('M0 M sysmon', running, idle, ...)" \
+		e2e_wait_re '^M[0-9]+ [A-Z] (running|spinning|idle|syscall|netpoll|sysmon) '
+	e2e_check "main: footer '? help  q quit  space pause' on the last row" \
+		e2e_wait_row 40 '^\? help  q quit  space pause'
+	e2e_screen
+	t0=$(e2e_tick)
+	e2e_check "main: the tick number advances (from ${t0:-?})" \
+		e2e_poll "$E2E_WAIT" tick_above "${t0:-999999999}"
+	e2e_keys q
+	ends_clean "main: q" 0
+}
+
+# ---- 2. + raises GOMAXPROCS --------------------------------------------------------
+
+t_plus() {
+	start plus -- -p 2 || return
+	e2e_check "plus: -p 2: header 'GOMAXPROCS 2', rows P0 and P1 and no P2" \
+		p2_start || return
+	e2e_keys +
+	e2e_check "plus: + makes the header say GOMAXPROCS 3" \
+		e2e_wait_row 2 '^GOMAXPROCS 3  '
+	e2e_check "plus: + adds a P2 row" e2e_wait_re '^P2 (R run|I idle|S sys) '
+	e2e_check "plus: the event log says 'GOMAXPROCS 2 -> 3'" \
+		e2e_log_has 'GOMAXPROCS 2 -> 3'
+	e2e_keys = 4
+	e2e_check "plus: = opens the prompt 'GOMAXPROCS (1-256, Enter sets, Esc cancels): 4_'" \
+		e2e_wait_row 40 '^GOMAXPROCS \(1-256, Enter sets, Esc cancels\): 4_'
+	e2e_keys Enter
+	e2e_check "plus: Enter sets it: GOMAXPROCS 4 and a P3 row" p4
+	e2e_keys -
+	e2e_check "plus: - lowers it: GOMAXPROCS 3, the P3 row gone" p3
+	e2e_keys = Escape
+	e2e_check "plus: = then Esc: the prompt closes, GOMAXPROCS stays 3" p3_no_prompt
+	e2e_keys = 0 Enter
+	e2e_check "plus: = 0 Enter: 'GOMAXPROCS: '0' is not a number from 1 to 256'" \
+		e2e_wait_re "GOMAXPROCS: '0' is not a number from 1 to 256"
+	e2e_keys q
+	e2e_check "plus: q exits 0" exit_is 0
+}
+
+p4() {
+	e2e_wait_row 2 '^GOMAXPROCS 4  ' && e2e_wait_re '^P3 (R run|I idle|S sys) '
+}
+
+p3() {
+	e2e_wait_row 2 '^GOMAXPROCS 3  ' && e2e_wait_gone '^P3 '
+}
+
+p3_no_prompt() {
+	e2e_wait_gone 'Enter sets, Esc cancels' && e2e_row_re 2 '^GOMAXPROCS 3  '
+}
+
+p2_start() {
+	e2e_row 2 | grep -q '^GOMAXPROCS 2  ' && grep -q '^P1 ' "$D/screen" &&
+		! grep -q '^P2 ' "$D/screen"
+}
+
+# ---- 3. B: busy threads rise and fall ------------------------------------------------
+
+# Go keeps idle threads parked rather than ending them, and so does gsched: the
+# header's total never falls.  What rises when 80 goroutines block in
+# nanosleep(2) and falls when their batch ends (10 s later) is the count of
+# threads in a system call, "sys N" in the busy figures.
+t_syscall_threads() {
+	start threads || return
+	# the default workload's own syscall goroutines: a few threads
+	base=0 i=0
+	while [ $i -lt 10 ]; do
+		e2e_screen
+		y=$(threads_sys)
+		[ -n "$y" ] && [ "$y" -gt "$base" ] && base=$y
+		i=$((i + 1))
+		sleep 0.1
+	done
+	total0=$(threads_total)
+	g0=$(goroutines)
+	hi=$((base + 16))
+	lo=$((base + 4))
+	e2e_keys B
+	# the note first: the log keeps only its last thousand lines
+	e2e_check "threads: the event log says 'spawned 80 syscall goroutines (for 10 s)'" \
+		e2e_log_has 'spawned 80 syscall goroutines \(for 10 s\)'
+	e2e_check "threads: B (80 syscall goroutines): 'sys' threads rise from <= $base to >= $hi" \
+		e2e_poll 20 sys_at_least "$hi" || return
+	e2e_check "threads: the total rises with them (from $total0)" \
+		total_above "$total0"
+	e2e_check "threads: 'sys' threads fall back to <= $lo when the batch ends (goroutines back to <= $((g0 + 10)))" \
+		e2e_poll 30 batch_over "$lo" $((g0 + 10))
+	e2e_keys q
+	e2e_check "threads: q exits 0" exit_is 0
+}
+
+# batch_over SYS G: at most SYS threads in a system call, at most G goroutines.
+batch_over() {
+	sys_at_most "$1" && g=$(goroutines) && [ -n "$g" ] && [ "$g" -le "$2" ]
+}
+
+# goroutines: the header's goroutine count ("goroutines N: ...").
+goroutines() {
+	sed -n 's/^goroutines \([0-9]*\): .*/\1/p' "$D/screen" | head -n 1
+}
+
+total_above() {
+	e2e_screen && t=$(threads_total) && [ -n "$t" ] && [ "$t" -gt "$1" ]
+}
+
+# ---- 4. help -------------------------------------------------------------------------
+
+t_help() {
+	start help || return
+	e2e_keys ?
+	e2e_check "help: ? opens it: title ' gsched help'" e2e_wait_row 1 '^ gsched help '
+	e2e_check "help: row 2 is the Keys heading" e2e_wait_row 2 '^(─|-) Keys (─|-)'
+	e2e_check "help: the keys are listed ('q F10', 'space')" help_lists_keys
+	e2e_keys Escape
+	e2e_check "help: Esc closes it (the main view is back)" e2e_wait_main
+	e2e_keys ?
+	e2e_wait_row 2 '^(─|-) Keys (─|-)'
+	e2e_keys ?
+	e2e_check "help: ? closes it too" e2e_wait_main
+	e2e_keys F1
+	e2e_check "help: F1 opens it" e2e_wait_row 2 '^(─|-) Keys (─|-)'
+	e2e_keys F10
+	ends_clean "help: F10 quits from the help" 0
+}
+
+help_lists_keys() {
+	grep -Eq '(^| )q F10 ' "$D/screen" && grep -Eq '(^| )space ' "$D/screen"
+}
+
+# ---- 5. pause and step ---------------------------------------------------------------
+
+t_pause() {
+	start pause || return
+	e2e_keys Space
+	e2e_check "pause: space shows PAUSED in the title" \
+		e2e_wait_row 1 '^ gsched   PAUSED  ' || return
+	n=$(e2e_tick)
+	e2e_check "pause: the tick number ($n) stays while paused" \
+		tick_stays "$n" || return
+	e2e_keys .
+	e2e_check "pause: . steps to tick $((n + 1))" \
+		e2e_poll "$E2E_WAIT" tick_is $((n + 1)) || return
+	e2e_keys .
+	e2e_check "pause: . again steps to tick $((n + 2)), and it stays there" \
+		step_stays $((n + 2))
+	e2e_keys Space
+	e2e_check "pause: space again removes PAUSED" e2e_wait_gone 'PAUSED'
+	e2e_check "pause: and the ticks run on" \
+		e2e_poll "$E2E_WAIT" tick_above $((n + 2))
+	e2e_keys .
+	e2e_check "pause: . while running says it steps only while paused" \
+		e2e_wait_re "'\\.' steps one tick while paused \\(space pauses\\)"
+	e2e_keys q
+	e2e_check "pause: q exits 0" exit_is 0
+}
+
+# tick_stays N: still N a second later (at 10 Hz it would be 10 more).  A
+# check that nothing happens needs a wait; it asserts nothing about timing.
+tick_stays() {
+	tick_is "$1" || return 1
+	sleep 1
+	tick_is "$1"
+}
+
+step_stays() {
+	e2e_poll "$E2E_WAIT" tick_is "$1" && tick_stays "$1"
+}
+
+# ---- 6. too small --------------------------------------------------------------------
+
+t_small() {
+	start small || return
+	tm resize-window -t e2e -x 40 -y 10
+	e2e_check "small: 40x10 shows 'gsched needs at least 60x16; this' / 'terminal is 40x10'" \
+		small_notice || return
+	tm resize-window -t e2e -x 120 -y 40
+	e2e_check "small: back at 120x40 the main view is restored" e2e_wait_main
+	e2e_check "small: and the notice is gone" e2e_wait_gone 'needs at least'
+	e2e_keys q
+	e2e_check "small: q exits 0" exit_is 0
+}
+
+small_notice() {
+	e2e_wait_re 'gsched needs at least 60x16; this' &&
+		e2e_wait_re 'terminal is 40x10'
+}
+
+# ---- 7. q leaves the terminal as it was ----------------------------------------------
+
+t_quit() {
+	start quit || return
+	e2e_keys q
+	ends_clean "quit: q" 0
+	e2e_check "quit: the shell's prompt is back" e2e_wait_re '^\$ ?$'
+}
+
+# ---- 8. signals ------------------------------------------------------------------------
+
+# t_signal SIG STATUS: SIG to the process: exit STATUS, terminal restored.
+t_signal() {
+	start "SIG$1" || return
+	kill -"$1" "$e2e_pid"
+	ends_clean "SIG$1" "$2"
+}
+
+# The Ctrl-C key: the terminal sends SIGINT (gsched leaves ISIG on), and gsched
+# exits 0 as for q.
+t_ctrl_c() {
+	start Ctrl-C || return
+	e2e_keys C-c
+	ends_clean "Ctrl-C key" 0
+}
+
+# Ctrl-Z (SIGTSTP by kill, then the key): the terminal is the shell's while
+# stopped, fg brings the screen back, q still exits 0.
+t_tstp() {
+	e2e_begin || { e2e_not_ok "SIGTSTP: a tmux window with a shell"; return; }
+	e2e_run_job || { e2e_not_ok "SIGTSTP: gsched starts"; return; }
+	e2e_check "SIGTSTP: main view up" e2e_wait_main || return
+	kill -TSTP "$e2e_pid"
+	e2e_check "SIGTSTP: the job stops and the shell's prompt is back" \
+		e2e_poll "$E2E_WAIT" job_stopped 1 || return
+	e2e_check "SIGTSTP: while stopped, the window's modes are the shell's" \
+		e2e_modes_same
+	stty_now stopped
+	e2e_check "SIGTSTP: while stopped, the terminal modes (stty -g) are the shell's" \
+		same_file stopped || return
+	e2e_type fg
+	e2e_check "SIGTSTP: fg redraws the screen (main view with its header)" \
+		e2e_wait_main || return
+	e2e_screen
+	t0=$(e2e_tick)
+	e2e_check "SIGTSTP: and the ticks run on" \
+		e2e_poll "$E2E_WAIT" tick_above "${t0:-999999999}"
+	e2e_keys C-z
+	e2e_check "Ctrl-Z: the job stops" e2e_poll "$E2E_WAIT" job_stopped 2 || return
+	# resized while stopped: fg must lay out for the new size
+	tm resize-window -t e2e -x 100 -y 30
+	e2e_type fg
+	e2e_check "Ctrl-Z, resize to 100x30, fg: redrawn at the new size (footer on row 30)" \
+		e2e_poll "$E2E_WAIT" main_at 30 || return
+	e2e_keys q
+	e2e_finish
+	ends_clean "SIGTSTP, fg, q" 0
+}
+
+# job_stopped N: gsched is stopped (state T) and the shell has said so for
+# the Nth time and shows its prompt, so what is typed next goes to the shell.
+job_stopped() {
+	[ "$(sed 's/^.*) \([A-Za-z]\).*/\1/' "/proc/$e2e_pid/stat" 2>/dev/null)" = T ] &&
+		e2e_screen &&
+		[ "$(grep -c 'Stopped' "$D/screen")" -ge "$1" ] &&
+		[ "$(grep -v '^ *$' "$D/screen" | tail -n 1)" = '$' ]
+}
+
+# main_at ROWS: the main view with its footer on row ROWS.
+main_at() {
+	e2e_is_main && e2e_row "$1" | grep -q '^? help  q quit'
+}
+
+# stty_now NAME: type, at the shell's prompt, stty -g >$D/NAME.
+stty_now() {
+	rm -f "$D/$1"
+	e2e_type "stty -g >$(e2e_q "$D")/$1"
+	e2e_poll "$E2E_WAIT" test -s "$D/$1"
+}
+
+same_file() {
+	[ -s "$D/$1" ] && cmp -s "$D/before" "$D/$1" && return 0
+	echo "# stty -g before:  $(cat "$D/before")"
+	echo "# stty -g $1: $(cat "$D/$1" 2>/dev/null)"
+	return 1
+}
+
+# ---- 9. no terminal, dumb terminals, a tiny window -----------------------------------
+
+NOTERM_RE="^gsched: no terminal \\((stdin|stdout) is not a terminal\\); try 'gsched --batch'\$"
+
+t_no_terminal() {
+	d=$E2E_DIR/noterm
+	mkdir -p "$d"
+	{
+		"$E2E_G" </dev/null 2>"$d/err"
+		echo $? >"$d/rc"
+	} | cat >"$d/out"
+	D=$d
+	: >"$D/screen"
+	e2e_check "no terminal: gsched </dev/null | cat exits 2" \
+		test "$(cat "$d/rc")" = 2
+	e2e_check "no terminal: says why on stderr and suggests --batch" \
+		grep -Eq "$NOTERM_RE" "$d/err" || sed 's/^/# stderr: /' "$d/err"
+
+	e2e_begin || { e2e_not_ok "no terminal: a tmux window"; return; }
+	dq=$(e2e_q "$D")
+	e2e_type "$(e2e_q "$E2E_G") 2>$dq/err | cat; echo \${PIPESTATUS[0]} >$dq/rc"
+	e2e_poll "$E2E_WAIT" test -s "$D/rc"
+	e2e_check "no terminal: gsched | cat (stdin a terminal) exits 2" \
+		test "$(cat "$D/rc")" = 2
+	e2e_check "no terminal: 'gsched: no terminal (stdout is not a terminal); try ...'" \
+		grep -q "^gsched: no terminal (stdout is not a terminal); try 'gsched --batch'\$" \
+		"$D/err"
+	e2e_end
+
+	for term in dumb unknownterm; do
+		e2e_begin || { e2e_not_ok "TERM=$term: a tmux window"; return; }
+		e2e_run "TERM=$term" || { e2e_not_ok "TERM=$term: gsched starts"; continue; }
+		ends_clean "TERM=$term" 2
+		e2e_check "TERM=$term: 'gsched: no terminal (TERM=$term ...); try 'gsched --batch''" \
+			e2e_wait_re "^gsched: no terminal \\(TERM=$term [a-z ]+\\); try 'gsched --batch'"
+		e2e_end
+	done
+
+	e2e_begin 10 5 || { e2e_not_ok "10x5: a tmux window"; return; }
+	e2e_run || { e2e_not_ok "10x5: gsched starts"; return; }
+	e2e_check "10x5: shows what fits of the size notice ('need' / '60x16,' / 'have 10x5')" \
+		tiny_notice
+	e2e_keys q
+	ends_clean "10x5: q" 0
+}
+
+tiny_notice() {
+	e2e_wait_re '^ *have 10x5 *$' && grep -q '^ *need *$' "$D/screen" &&
+		grep -q '^ *60x16, *$' "$D/screen"
+}
+
+# ---- 10. a storm of SIGWINCH -----------------------------------------------------------
+
+t_winch_storm() {
+	start storm || return
+	i=0
+	for size in 80x24 40x10 200x60 61x16 10x5 132x43 100x30 59x15 120x40 30x8 \
+		90x20 150x50 60x16 70x25 20x6 110x35 45x12 160x48 80x24 64x18 \
+		33x9 140x45 75x22 58x14 125x38 50x13 95x28 180x55 66x19 100x33; do
+		tm resize-window -t e2e -x "${size%x*}" -y "${size#*x}"
+		i=$((i + 1))
+	done
+	tm resize-window -t e2e -x 120 -y 40
+	e2e_check "storm: $i resizes and back to 120x40: gsched is still running" \
+		kill -0 "$e2e_pid" || return
+	e2e_check "storm: the main view at 120x40 (title, header, P rows, footer)" \
+		e2e_wait_main || return
+	e2e_check "storm: the footer is on row 40 and nothing of the notice is left" \
+		storm_screen
+	e2e_keys q
+	ends_clean "storm: q" 0
+}
+
+storm_screen() {
+	e2e_wait_row 40 '^\? help  q quit  space pause' &&
+		e2e_wait_gone 'needs at least|have [0-9]+x[0-9]+'
+}
+
+# ---- 11. stopping the world ---------------------------------------------------------
+
+t_world() {
+	start world -- -p 2 || return
+	e2e_keys w
+	e2e_check "world: w shows WORLD STOPPED in the title" \
+		e2e_wait_row 1 ' WORLD STOPPED ' || return
+	e2e_check "world: the P rows say 'T stop'" world_ps_stopped
+	e2e_keys +
+	e2e_check "world: + is refused: 'GOMAXPROCS cannot change while the world is stopped (w starts it)'" \
+		e2e_wait_re 'GOMAXPROCS cannot change while the world is stopped \(w starts it\)'
+	e2e_check "world: the header still says GOMAXPROCS 2" e2e_row_re 2 '^GOMAXPROCS 2  '
+	e2e_keys w
+	e2e_check "world: w again starts it (WORLD STOPPED gone)" \
+		e2e_wait_gone 'WORLD STOPPED' || return
+	e2e_keys +
+	e2e_check "world: now + works (GOMAXPROCS 3)" e2e_wait_row 2 '^GOMAXPROCS 3  '
+	e2e_check "world: the event log has 'world stopped: no goroutine runs (w starts it)' and 'world started again'" \
+		e2e_log_has 'world stopped: no goroutine runs \(w starts it\)' \
+		'world started again'
+	e2e_keys q
+	e2e_check "world: q exits 0" exit_is 0
+}
+
+world_ps_stopped() {
+	e2e_wait_re '^P0 T stop ' && e2e_wait_re '^P1 T stop '
+}
+
+# ---- 12. --ascii, NO_COLOR, --no-color -------------------------------------------------
+
+# ascii_only: no byte >= 0x80 in the last capture.
+ascii_only() {
+	n=$(LC_ALL=C tr -d '\000-\177' <"$D/screen" | wc -c)
+	[ "$n" -eq 0 ] && return 0
+	echo "# $n bytes >= 0x80 on the screen"
+	return 1
+}
+
+# no_colour: the window's cells carry no colour (capture-pane -e: no SGR
+# colour parameter 30-38, 40-48, 90-97, 100-107; 39 and 49 are the defaults).
+no_colour() {
+	esc=$(printf '\033')
+	tm capture-pane -e -p -t e2e >"$D/screen.e" || return 1
+	bad=$(grep -o "$esc\\[[0-9;]*m" "$D/screen.e" | tr -d "$esc[m" | tr ';' '\n' |
+		grep -Ec '^(3[0-8]|4[0-8]|9[0-7]|10[0-7])$')
+	[ "$bad" -eq 0 ] && return 0
+	echo "# $bad colour parameters in the window's SGR sequences"
+	return 1
+}
+
+has_colour() {
+	! no_colour >/dev/null
+}
+
+t_ascii_colour() {
+	if [ -n "$E2E_UTF8" ]; then
+		start utf8 || return
+		e2e_check "utf8: in a UTF-8 locale the screen has line drawing (bytes >= 0x80)" \
+			e2e_wait_re '─'
+		e2e_check "utf8: and colours" has_colour
+		e2e_keys q
+		e2e_check "utf8: q exits 0" exit_is 0
+		e2e_end
+	fi
+
+	start ascii -- --ascii || return
+	e2e_check "ascii: --ascii: the Ps heading in ASCII ('- Ps -')" \
+		e2e_wait_re '^- Ps -+ running'
+	e2e_check "ascii: no byte >= 0x80 on the main view" ascii_only
+	e2e_keys ?
+	e2e_check "ascii: help's row 2 is '- Keys -'" e2e_wait_row 2 '^- Keys -'
+	e2e_check "ascii: no byte >= 0x80 in the help" ascii_only
+	e2e_keys Escape l
+	e2e_check "ascii: event log open" e2e_wait_row 1 'gsched event log'
+	e2e_check "ascii: no byte >= 0x80 in the event log" ascii_only
+	e2e_keys q
+	e2e_check "ascii: q exits 0" exit_is 0
+	e2e_end
+
+	start NO_COLOR NO_COLOR=1 || return
+	e2e_check "NO_COLOR=1: no colour in the window" no_colour
+	e2e_keys q
+	e2e_check "NO_COLOR=1: q exits 0" exit_is 0
+	e2e_end
+
+	start no-color -- --no-color || return
+	e2e_check "--no-color: no colour in the window" no_colour
+	e2e_keys q
+	e2e_check "--no-color: q exits 0" exit_is 0
+}
+
+# ---- 13. goroutines, event log, P and M details --------------------------------------
+
+t_views() {
+	start views -- -p 2 || return
+	e2e_check "views: the event log starts with 'gsched: GOMAXPROCS 2 on N CPUs; press ? for help'" \
+		e2e_log_has '^ +[0-9.]+ gsched: GOMAXPROCS 2 on [0-9]+ CPUs; press \? for help'
+	e2e_keys g
+	e2e_check "views: g opens the goroutine list (' gsched goroutines')" \
+		e2e_wait_row 1 '^ gsched goroutines ' || return
+	e2e_check "views: it counts and lists them ('N goroutines ..., showing a-b, by ...')" \
+		e2e_wait_row 2 '[0-9]+ goroutines.*showing [0-9]+-[0-9]+, by '
+	e2e_keys g
+	e2e_check "views: g again closes it" e2e_wait_main
+	e2e_keys l
+	e2e_check "views: l opens the event log ('gsched event log: N lines, showing a-b')" \
+		e2e_wait_row 1 '^ gsched event log: [0-9]+ lines, showing [0-9]+-[0-9]+'
+	e2e_keys Escape
+	e2e_check "views: Esc closes it" e2e_wait_main
+	e2e_keys p
+	e2e_check "views: p shows P0's detail ('gsched P0')" e2e_wait_row 1 '^ gsched P0 '
+	e2e_keys Tab
+	e2e_check "views: Tab goes to P1" e2e_wait_row 1 '^ gsched P1 '
+	e2e_keys Escape m
+	e2e_check "views: m shows an M's detail ('gsched M<n>')" \
+		e2e_wait_row 1 '^ gsched M[0-9]+ '
+	e2e_keys Escape
+	e2e_check "views: Esc is back at the main view" e2e_wait_main
+	e2e_keys q
+	e2e_check "views: q exits 0" exit_is 0
+}
+
+# ---- run them ------------------------------------------------------------------------
+
+for t in t_main_view t_plus t_syscall_threads t_help t_pause t_small t_quit \
+	"t_signal TERM 143" "t_signal HUP 129" "t_signal INT 0" t_ctrl_c t_tstp \
+	t_no_terminal t_winch_storm t_world t_ascii_colour t_views; do
+	# E2E_ONLY="t_help t_world": run only those (by function name)
+	case " ${E2E_ONLY:-${t%% *}} " in
+	*" ${t%% *} "*) ;;
+	*) continue ;;
+	esac
+	$t
+	e2e_end
+done
+
+e2e_summary

@@ -1,0 +1,81 @@
+#!/bin/sh
+# lessons.sh - run every shipped lesson headless (gsched --batch) and require
+# exit 0 (every expectation met), then check the command-line entry points:
+# --list names every lesson, a bad lesson exits 2 with FILE:LINE:COL, a
+# failing expectation exits 1.  Run by make check from the build directory.
+set -u
+srcdir=${srcdir:-.}
+GSCHED=${GSCHED:-./src/gsched}
+LESSONDIR=$srcdir/demos
+fail=0
+n=0
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/lessons.XXXXXX") || exit 99
+trap 'rm -rf "$tmp"' EXIT
+
+for f in "$LESSONDIR"/*.lesson; do
+	n=$((n + 1))
+	name=$(basename "$f" .lesson)
+	start=$(date +%s)
+	"$GSCHED" --batch -q "$f" >"$tmp/$name.out" 2>&1
+	rc=$?
+	took=$(( $(date +%s) - start ))
+	if [ $rc -ne 0 ]; then
+		echo "FAIL: $name (exit $rc, ${took}s):"
+		grep -E '^(FAIL|error)|^gsched:|expectations' "$tmp/$name.out" | sed 's/^/    /'
+		fail=$((fail + 1))
+	else
+		echo "PASS: $name (${took}s) $(tail -n 1 "$tmp/$name.out")"
+	fi
+done
+if [ $n -ne 12 ]; then
+	echo "FAIL: expected 12 lessons in $LESSONDIR, found $n"
+	fail=$((fail + 1))
+fi
+
+# --list: one line per lesson, name then title
+GSCHED_LESSONS=$LESSONDIR "$GSCHED" --list >"$tmp/list" 2>&1
+if [ $? -ne 0 ] || [ "$(wc -l <"$tmp/list")" -ne 12 ] ||
+   ! grep -q '^02-gmp  *The GMP model' "$tmp/list"; then
+	echo "FAIL: gsched --list:"; sed 's/^/    /' "$tmp/list"
+	fail=$((fail + 1))
+else
+	echo "PASS: --list"
+fi
+
+# check WHAT RC PATTERN CMD...: CMD must exit RC with a line matching PATTERN
+check() {
+	what=$1 want=$2 pattern=$3
+	shift 3
+	"$@" >"$tmp/check.out" 2>&1
+	rc=$?
+	bad=0
+	[ $rc -ne "$want" ] && bad=1
+	grep -q "$pattern" "$tmp/check.out" || bad=1
+	# a bad lesson is refused before anything runs
+	[ "$want" -eq 2 ] && grep -q '^SCHED' "$tmp/check.out" && bad=1
+	if [ $bad -ne 0 ]; then
+		echo "FAIL: $what (exit $rc, want $want):"; sed 's/^/    /' "$tmp/check.out"
+		fail=$((fail + 1))
+	else
+		echo "PASS: $what exits $want"
+	fi
+}
+
+# a bad lesson: exit 2 and FILE:LINE:COL before anything runs
+printf 'title "bad"\nprocs abc\n' >"$tmp/bad.lesson"
+check "bad lesson" 2 \
+	"^gsched: $tmp/bad.lesson:2:7: expected a number after 'procs', got 'abc'\$" \
+	"$GSCHED" --batch "$tmp/bad.lesson"
+# an unknown name: exit 2
+check "unknown lesson" 2 "no lesson named 'no-such-lesson'" \
+	env GSCHED_LESSONS="$LESSONDIR" "$GSCHED" --batch no-such-lesson
+# a failing expectation: exit 1; by name, without --batch (stdout is a file)
+printf 'title "fails"\nprocs 1\nexpect procs == 2\n' >"$tmp/fails.lesson"
+check "failing expectation" 1 \
+	"^FAIL: .*fails.lesson:3: expect procs == 2: FAILED (procs = 1)" \
+	env GSCHED_LESSONS="$tmp" "$GSCHED" fails
+# lesson 11 again with the GOMAXPROCS variable set: the runtime must follow it
+check "11-containers with GOMAXPROCS=1" 0 "expect startprocs == expectedprocs: ok (startprocs = 1, expectedprocs = 1)" \
+	env GOMAXPROCS=1 "$GSCHED" --batch -q "$LESSONDIR/11-containers.lesson"
+
+[ $fail -eq 0 ]
