@@ -9,6 +9,11 @@
 # The terminal cases (no terminal, TERM=dumb, tiny terminals, signals) belong to
 # the visualizer's tests.
 
+# make check may start this with sh: the cases need bash's arrays.
+if [ -z "${BASH_VERSION:-}" ]; then
+	exec bash "$0" "$@"
+fi
+
 gsched=${GSCHED:-./src/gsched}
 if [ ! -x "$gsched" ]; then
 	echo "badinput: $gsched is not built" >&2
@@ -49,10 +54,12 @@ check() {
 
 # ---- the command line ----
 check 2 "unknown option '--bogus'" -- --bogus
-check 2 "unknown command 'bogus'" -- bogus
+# A word that is no command names a lesson (src/lesson).
+check 2 "no lesson named 'bogus'" -- bogus
 check 2 "unknown option '-x'" -- -x
 check 2 "unexpected argument 'x'" -- --help x
 check 2 "unexpected argument 'x'" -- --version x
+check 2 "unexpected argument 'x'" -- status x
 
 # ---- gsched bench ----
 check 2 "bench needs a workload" -- bench
@@ -124,15 +131,15 @@ fi
 
 # ---- the environment ----
 for v in 0 -1 abc 100000 257 4x ' 4' +4; do
-	check 2 "GOMAXPROCS=$v: want a whole number from 1 to 256" "GOMAXPROCS=$v" --
+	check 2 "GOMAXPROCS=$v: want a whole number from 1 to 256" "GOMAXPROCS=$v" -- status
 	check 2 "GOMAXPROCS=$v: want a whole number from 1 to 256" "GOMAXPROCS=$v" -- bench spawn -n 10 --rounds 1
 	check 2 "GOMAXPROCS=$v: want a whole number from 1 to 256" "GOMAXPROCS=$v" -- --batch -n 1
 done
-check 2 "GSCHED_DEBUG: schedtrace=abc: want milliseconds" GSCHED_DEBUG=schedtrace=abc --
-check 2 "GSCHED_DEBUG: 'schedtrace' is not name=value" GSCHED_DEBUG=schedtrace --
+check 2 "GSCHED_DEBUG: schedtrace=abc: want milliseconds" GSCHED_DEBUG=schedtrace=abc -- status
+check 2 "GSCHED_DEBUG: 'schedtrace' is not name=value" GSCHED_DEBUG=schedtrace -- --batch -n 1
 check 2 "GSCHED_DEBUG: scheddetail=2: want 0 or 1" GSCHED_DEBUG=scheddetail=2 -- bench spawn -n 10 --rounds 1
 # An unknown name is reported and ignored, as Go's GODEBUG ignores it: exit 0.
-check 0 "GSCHED_DEBUG: unknown setting 'bogus' ignored" GSCHED_DEBUG=bogus=1 --
+check 0 "GSCHED_DEBUG: unknown setting 'bogus' ignored" GSCHED_DEBUG=bogus=1 -- status
 
 echo "badinput: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
