@@ -1850,7 +1850,9 @@ bench_run(const struct benchworkload *w, const struct benchopts *op)
 			"gsched: bench %s: cannot start the runtime: gs_run: %s\n",
 			w->name, gs_strerror(rc));
 		free(ctx.rounds);
-		return 1;
+		/* The options were checked: GS_EINVAL means a bad GOMAXPROCS or
+		 * GSCHED_DEBUG (already reported), a usage error. */
+		return rc == GS_EINVAL ? 2 : 1;
 	}
 
 	rc = 0;

@@ -131,7 +131,9 @@ status(void)
 	       "\n"
 	       "`gsched` alone opens the live visualizer (Ps, Ms, run queues, "
 	       "steals).\n");
-	return rc < 0 ? 1 : 0;
+	/* gs_run(NULL config) fails with GS_EINVAL only for a bad GOMAXPROCS or
+	 * GSCHED_DEBUG (reported on stderr): a usage error. */
+	return rc == GS_EINVAL ? 2 : rc < 0 ? 1 : 0;
 }
 
 int

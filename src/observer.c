@@ -287,7 +287,9 @@ gsf_run_live(const gsf_live *o, const gsf_sink *sinks, int nsinks)
 	if (rc < 0) {
 		fprintf(stderr, "gsched: the runtime did not start: %s\n",
 		        gs_strerror(rc));
-		result = 1;
+		/* The options were checked: GS_EINVAL means a bad GOMAXPROCS or
+		 * GSCHED_DEBUG (already reported), a usage error. */
+		result = rc == GS_EINVAL ? 2 : 1;
 	} else if (lv->spawn_err) {
 		fprintf(stderr, "gsched: starting %s failed: %s\n", lv->spawn_name,
 		        gs_strerror(lv->spawn_err));

@@ -187,8 +187,8 @@ long_sleeper(void *arg)
 {
 	(void)arg;
 	/* Long enough that a main goroutine held up by a loaded machine still
-	 * finds them all asleep. */
-	gs_sleep(MS(1000));
+	 * finds them all asleep (under TSan, spawning 300 can take a second). */
+	gs_sleep(TU_TSAN ? MS(5000) : MS(1000));
 	TU_WG_DONE(&nothread_wg);
 }
 
@@ -201,7 +201,7 @@ GS_MAIN_TEST(test_sleep_no_threads, 2)
 	TU_WG_ADD(&nothread_wg, n);
 	for (int i = 0; i < n; i++)
 		TU_GO_STACK(long_sleeper, NULL, 16384);
-	ck_assert_int_eq(tu_wait_waiting(GS_WAIT_SLEEP, n, TU_SEC(5)), n);
+	ck_assert_int_eq(tu_wait_waiting(GS_WAIT_SLEEP, n, TU_SEC(TU_TSAN ? 10 : 5)), n);
 	for (int k = 0; k < 10; k++) {
 		ck_assert_int_eq(gs_read_stats(&st), 0);
 		ck_assert_int_ge(st.by_waitreason[GS_WAIT_SLEEP], 1);

@@ -245,17 +245,19 @@ gs__mget(void)
 
 static void *mstart(void *arg);
 
-/* Make a new M that will start with pp (and spinning if asked).  Called with
- * the M already counted in mcount_live; sched.lock not held. */
-void
-gs__newm(gs_p *pp, bool spinning, int64_t id)
+/* Start the thread of a new M that will begin with pp.  Called with the M
+ * already counted in mcount_live; sched.lock not held.  Returns 0, GS_ENOMEM,
+ * or the pthread_create error (the M then unlinked from allm and freed: nobody
+ * else saw it). */
+static int
+newm_start(gs_p *pp, bool spinning, int64_t id)
 {
 	gs_m *mp = calloc(1, sizeof *mp);
 	pthread_attr_t attr;
 	int err;
 
 	if (mp == NULL)
-		gs__fatal("out of memory allocating an M");
+		return GS_ENOMEM;
 	mp->id = id;
 	mp->nextp = pp;
 	mp->spinning = spinning;
@@ -274,11 +276,35 @@ gs__newm(gs_p *pp, bool spinning, int64_t id)
 	pthread_attr_setstacksize(&attr, 256 * 1024);
 	err = pthread_create(&mp->thread, &attr, mstart, mp);
 	pthread_attr_destroy(&attr);
+	if (err != 0) {
+		gs__lockx(&gs__sched.lock);
+		for (gs_m **pm = &gs__sched.allm; *pm; pm = &(*pm)->alllink)
+			if (*pm == mp) {
+				*pm = mp->alllink;
+				break;
+			}
+		gs__unlockx(&gs__sched.lock);
+		free(mp);
+		return err;
+	}
+	GS_EV(GS_EV_M_CREATE, GS_PID(pp), -1, id, GS_MID(gs__getm()), 0, spinning);
+	atomic_fetch_add_explicit(&gs__sched.threads_created, 1, memory_order_relaxed);
+	return 0;
+}
+
+/* Make a new M that will start with pp (and spinning if asked); a failure
+ * ends the program, as in Go (Ps need the thread).  Called with the M already
+ * counted in mcount_live; sched.lock not held. */
+void
+gs__newm(gs_p *pp, bool spinning, int64_t id)
+{
+	int err = newm_start(pp, spinning, id);
+
+	if (err == GS_ENOMEM)
+		gs__fatal("out of memory allocating an M");
 	if (err != 0)
 		gs__fatal("runtime: failed to create new OS thread (have %d already; %s)",
 		    gs__sched.mcount_live - 1, strerror(err));
-	GS_EV(GS_EV_M_CREATE, GS_PID(pp), -1, id, GS_MID(gs__getm()), 0, spinning);
-	atomic_fetch_add_explicit(&gs__sched.threads_created, 1, memory_order_relaxed);
 }
 
 /* Park the current M until startm hands it a P (or shutdown). */
@@ -1421,7 +1447,8 @@ default_procs(int ncpu, int *procs)
 		char *end;
 		errno = 0;
 		long v = strtol(env, &end, 10);
-		if (errno || *end || v < 1 || v > GS_MAX_PROCS) {
+		/* Digits only, as Go reads it: strtol alone would take " 4" and "+4". */
+		if (errno || *end || v < 1 || v > GS_MAX_PROCS || *env < '0' || *env > '9') {
 			fprintf(stderr, "gsched: GOMAXPROCS=%s: want a whole number from 1 to %d\n",
 			    env, GS_MAX_PROCS);
 			return GS_EINVAL;
@@ -1554,6 +1581,7 @@ gs_run(void (*main_fn)(void *), void *arg, const gs_config *cfg)
 {
 	gs_config c = cfg ? *cfg : (gs_config){ 0, 0, 0 };
 	int procs, err;
+	gs_m *mp;
 
 	if (main_fn == NULL || c.procs < 0 || c.procs > GS_MAX_PROCS || c.max_threads < 0)
 		return GS_EINVAL;
@@ -1651,16 +1679,29 @@ gs_run(void (*main_fn)(void *), void *arg, const gs_config *cfg)
 	atomic_store(&gs__sched.obsstate, GS_OBS_ON);
 	/* sysmon first: it counts among the live Ms, and main may return (and
 	 * the last M leave) before a later start would have counted it. */
-	gs__sysmon_start();
+	if ((err = gs__sysmon_start()) != 0)
+		goto fail;
 	gs__lockx(&gs__sched.lock);
 	int64_t id = gs__mreserve();
 	gs__unlockx(&gs__sched.lock);
-	gs__newm(gs__sched.allp[0], false, id);
+	if ((err = newm_start(gs__sched.allp[0], false, id)) != 0) {
+		/* No goroutine has run: gs_run fails instead of the program.
+		 * Stop sysmon, the only thread, as a shutdown does. */
+		gs__lockx(&gs__sched.lock);
+		gs__sched.mcount_live--;
+		atomic_store(&gs__sched.shutdown, true);
+		gs__unlockx(&gs__sched.lock);
+		gs__notewakeup(&gs__sched.sysmonwake);
+		gs__notesleep(&gs__sched.allmexited);
+		for (mp = gs__sched.allm; mp; mp = mp->alllink)
+			pthread_join(mp->thread, NULL);
+		err = err == GS_ENOMEM ? GS_ENOMEM : GS_EAGAIN;
+		goto fail;
+	}
 
 	/* Wait for main to return, then for every M to leave. */
 	gs__notesleep(&gs__sched.done);
 	gs__lockx(&gs__sched.lock);
-	gs_m *mp;
 	while ((mp = gs__mget()) != NULL) {
 		mp->nextp = NULL;
 		gs__notewakeup(&mp->park);

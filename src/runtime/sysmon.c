@@ -165,8 +165,17 @@ gs__sysmon_start(void)
 	pthread_attr_setstacksize(&attr, 256 * 1024);
 	int err = pthread_create(&mp->thread, &attr, sysmon_main, mp);
 	pthread_attr_destroy(&attr);
-	if (err != 0)
-		gs__fatal("runtime: failed to create the sysmon thread: %s", strerror(err));
+	if (err != 0) {
+		/* The first thread of gs_run: nothing runs yet, so gs_run fails
+		 * (GS_EAGAIN) instead of the program. */
+		gs__lockx(&gs__sched.lock);
+		gs__sched.allm = mp->alllink;
+		gs__sched.sysmon = NULL;
+		gs__sched.mcount_live--;
+		gs__unlockx(&gs__sched.lock);
+		free(mp);
+		return GS_EAGAIN;
+	}
 	atomic_fetch_add(&gs__sched.threads_created, 1);
 	return 0;
 }
