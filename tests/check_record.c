@@ -387,7 +387,8 @@ START_TEST(test_roundtrip_labels)
 	s->m[0].p = -1;
 	s->m[0].spinning = true;
 	s->stats.gomaxprocs = 1;
-	gs_event ev = {123, GS_EV_STEAL, 0, -1, INT64_MIN, INT64_MAX, 5, -7};
+	gs_event ev = {.time_ns = 123, .kind = GS_EV_STEAL, .p = 0, .p2 = -1, .m = INT64_MIN,
+	               .m2 = INT64_MAX, .g = 5, .arg = -7};
 	gsf_info info = {.start_ns = 1,
 	                 .interval_ns = 2,
 	                 .ticks = 1,
