@@ -32,6 +32,12 @@
 #ifndef GS_INTERNAL_H
 #define GS_INTERNAL_H
 
+/* First: configure's choices (GS_VALGRIND) change struct layouts below, so
+ * every file that sees them must see the same configuration. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
 #include <stdalign.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -181,6 +187,9 @@ struct gs_g {
 	uint8_t stack_class;        /* index into the stack classes, see stack.c; set at
 	                               spawn even before a stack is bound */
 	uint8_t stack_guarded;      /* has a PROT_NONE page below stack_lo */
+#ifdef GS_VALGRIND
+	unsigned vg_stack;          /* Valgrind's id for this stack (--enable-valgrind) */
+#endif
 	uint8_t stack_released;     /* pages given back on a free list: rewrite the canary */
 	/* Preemption (preempt.c).  preempt is set by sysmon or a stop-the-world
 	 * and cleared when the G runs again; asyncsafe is set only inside

@@ -30,6 +30,12 @@
 
 #include "runtime/internal.h"
 
+#ifdef GS_VALGRIND
+/* Tell Valgrind which memory is a stack, so a switch between goroutines is not
+ * taken for a huge stack-pointer move (and its memcheck follows each stack). */
+#include <valgrind/valgrind.h>
+#endif
+
 #define CHUNK_SIZE (16u << 20)
 #define HUGE_SIZE (2u << 20)
 
@@ -164,6 +170,9 @@ gs__stackalloc(gs_g *gp, int cls)
 	gp->stack_hi = (uintptr_t)lo + size;
 	gp->stack_class = (uint8_t)cls;
 	gp->stack_guarded = guarded;
+#ifdef GS_VALGRIND
+	gp->vg_stack = VALGRIND_STACK_REGISTER(lo, (char *)lo + size);
+#endif
 	if (gs__stack_canary(size))
 		*(uint64_t *)gp->stack_lo = gs__stack_canary(size);
 	return 0;
@@ -175,6 +184,9 @@ gs__stackfree(gs_g *gp)
 {
 	if (gp->stack_base == NULL)
 		return;
+#ifdef GS_VALGRIND
+	VALGRIND_STACK_DEREGISTER(gp->vg_stack);
+#endif
 	gs__lockx(&stk.lock);
 	if (gp->stack_guarded) {
 		munmap(gp->stack_base, (gp->stack_hi - gp->stack_lo) + stk.pagesize);
