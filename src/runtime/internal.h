@@ -377,6 +377,8 @@ struct gs_sched {
 	pthread_mutex_t stwlock;    /* one stop-the-world at a time */
 	_Atomic bool gcwaiting;
 	_Atomic bool obs_stopped;   /* an observer holds the world stopped (gs_stop_world) */
+	_Atomic int stwactive;      /* a stop-the-world is between its stop and the end of
+	                               its restart (the restart may still make Ms) */
 	int32_t stopwait;
 	gs_note stopnote;
 	gs_lock sysmonlock;         /* held by sysmon while it acts on Ps, and by procresize */

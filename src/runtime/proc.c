@@ -204,7 +204,7 @@ checkdead(void)
 	 * outside the runtime (a GOMAXPROCS change from the UI, an observer's
 	 * gs_stop_world) leaves no M running, and the stopper restarts them. */
 	if (atomic_load(&gs__sched.shutdown) || atomic_load(&gs__sched.obs_stopped) ||
-	    atomic_load(&gs__sched.gcwaiting))
+	    atomic_load(&gs__sched.gcwaiting) || atomic_load(&gs__sched.stwactive))
 		return;
 	/* Ms running, in a system call or blocked in the netpoller can still
 	 * make something runnable; sysmon cannot. */
@@ -1628,6 +1628,7 @@ gs_run(void (*main_fn)(void *), void *arg, const gs_config *cfg)
 	atomic_store(&gs__sched.threads_created, 0);
 	atomic_store(&gs__sched.gcwaiting, false);
 	atomic_store(&gs__sched.obs_stopped, false);
+	atomic_store(&gs__sched.stwactive, 0);
 	gs__sched.stopwait = 0;
 	pthread_mutex_init(&gs__sched.stwlock, NULL);
 	atomic_store(&gs__sched.netpollwaiters, 0);

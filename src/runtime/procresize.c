@@ -194,6 +194,10 @@ gs_set_gomaxprocs(int n)
 		return old;
 	}
 	uint64_t t0 = gs__nanotime();
+	/* From here until the restart has woken or made every M it needs, Ms may
+	 * all be parked (a plain thread asked: no M of its own runs), and the
+	 * goroutines sit in local queues the deadlock check cannot see. */
+	atomic_fetch_add(&gs__sched.stwactive, 1);
 	stoptheworld(mp);
 	gs__lockx(&gs__sched.sysmonlock);
 	gs__lockx(&gs__sched.lock);
@@ -202,6 +206,7 @@ gs_set_gomaxprocs(int n)
 	gs__unlockx(&gs__sched.lock);
 	gs__unlockx(&gs__sched.sysmonlock);
 	starttheworld(runnable);
+	atomic_fetch_sub(&gs__sched.stwactive, 1);
 	gs__sched.last_stw_ns = gs__nanotime() - t0;
 	GS_EV(GS_EV_PROCRESIZE, n, old, GS_MID(gs__getm()), -1, 0, (int64_t)gs__sched.last_stw_ns);
 	atomic_fetch_add(&gs__sched.procresizes, 1);
@@ -232,6 +237,7 @@ gs_stop_world(void)
 		return GS_EBUSY;
 	}
 	atomic_store(&gs__sched.obs_stopped, true);
+	atomic_fetch_add(&gs__sched.stwactive, 1);
 	stoptheworld(NULL);
 	return 0;
 }
@@ -248,6 +254,7 @@ gs_start_world(void)
 	gs__unlockx(&gs__sched.lock);
 	gs__unlockx(&gs__sched.sysmonlock);
 	starttheworld(runnable);
+	atomic_fetch_sub(&gs__sched.stwactive, 1);
 	atomic_store(&gs__sched.obs_stopped, false);
 	pthread_mutex_unlock(&gs__sched.stwlock);
 	return 0;
