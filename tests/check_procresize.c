@@ -408,6 +408,10 @@ main_notimer(void *arg)
 	ck_assert_int_eq(pthread_join(th, NULL), 0);
 	atomic_store(&notimer_stop, 1);
 	gs_wg_wait(&wg);
+	for (int i = 0; i <= NOTIMER_PAIRS; i++) {
+		gs_chan_free(pairs[i].ping);
+		gs_chan_free(pairs[i].pong);
+	}
 	ck_assert_int_eq(c.errors, 0);
 	ck_assert_int_eq(c.bad_return, 0);
 }

@@ -19,7 +19,15 @@ for f in "$LESSONDIR"/*.lesson; do
 	"$GSCHED" --batch -q "$f" >"$tmp/$name.out" 2>&1
 	rc=$?
 	took=$(( $(date +%s) - start ))
-	if [ $rc -ne 0 ]; then
+	if [ $rc -eq 1 ] && [ "${GS_SANITIZED:-no}" = yes ]; then
+		# A sanitizer build runs goroutines 3-50x slower, and some lessons
+		# show what happens at full speed (lesson 7: one goroutine spawns
+		# 1000 faster than one P runs them).  A missed expectation is shown,
+		# not failed; a crash, a sanitizer report (exit 66 or a signal) or a
+		# bad lesson (2) still fails.
+		echo "NOTE: $name: expectation missed at sanitizer speed (${took}s):"
+		grep -E '^(FAIL|error)' "$tmp/$name.out" | sed 's/^/    /'
+	elif [ $rc -ne 0 ]; then
 		echo "FAIL: $name (exit $rc, ${took}s):"
 		grep -v '^SCHED' "$tmp/$name.out" | tail -n 15 | sed 's/^/    /'
 		fail=$((fail + 1))
