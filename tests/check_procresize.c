@@ -512,9 +512,13 @@ GS_MAIN_TEST(test_concurrent_changers, 3)
 
 /* ---- the new value takes effect --------------------------------------------------------------- */
 
-static _Atomic int running_now, running_max;
+static _Atomic int running_now, running_max, conc_want;
 static gs_waitgroup conc_wg;
 
+/* Holds its P (no scheduling point) for 60 ms, and longer (up to 10 s) until
+ * conc_want goroutines have run at once: on a loaded machine the other Ps'
+ * threads may take a while to be scheduled by the kernel, which says nothing
+ * about GOMAXPROCS. */
 static void
 conc_spinner(void *arg)
 {
@@ -523,15 +527,19 @@ conc_spinner(void *arg)
 	int m = atomic_load(&running_max);
 	while (n > m && !atomic_compare_exchange_weak(&running_max, &m, n))
 		;
-	tu_spin_ns(60 * 1000 * 1000);   /* no scheduling point: holds its P */
+	uint64_t end = tu_now_ns() + TU_SEC(10);
+	tu_spin_ns(60 * 1000 * 1000);
+	while (atomic_load(&running_max) < atomic_load(&conc_want) && tu_now_ns() < end)
+		tu_spin_ns(1000 * 1000);
 	atomic_fetch_sub(&running_now, 1);
 	TU_WG_DONE(&conc_wg);
 }
 
 static int
-max_concurrency(int g)
+max_concurrency(int g, int want)
 {
 	atomic_store(&running_max, 0);
+	atomic_store(&conc_want, want);
 	TU_WG_ADD(&conc_wg, g);
 	for (int i = 0; i < g; i++)
 		TU_GO(conc_spinner, NULL);
@@ -546,15 +554,15 @@ GS_MAIN_TEST(test_gomaxprocs_takes_effect, 4)
 	ck_assert_int_eq(gs_set_gomaxprocs(1), 4);
 	ck_assert_int_eq(gs_gomaxprocs(), 1);
 	/* main parks in gs_wg_wait, so up to 1 spinner runs at a time. */
-	m = max_concurrency(4);
+	m = max_concurrency(4, 1);
 	ck_assert_msg(m == 1, "GOMAXPROCS=1 but %d goroutines ran at once", m);
 
 	ck_assert_int_eq(gs_set_gomaxprocs(3), 1);
-	m = max_concurrency(6);
+	m = max_concurrency(6, 2);
 	ck_assert_msg(m >= 2 && m <= 3, "GOMAXPROCS=3: %d goroutines ran at once", m);
 
 	ck_assert_int_eq(gs_set_gomaxprocs(2), 3);
-	m = max_concurrency(6);
+	m = max_concurrency(6, 2);
 	ck_assert_msg(m >= 1 && m <= 2, "GOMAXPROCS=2: %d goroutines ran at once", m);
 }
 
