@@ -681,9 +681,15 @@ stealwork(gs_m *mp, int64_t *now, int64_t *pollUntil)
 static bool
 anyrunq(void)
 {
-	for (int32_t i = 0; i < gs__sched.gomaxprocs; i++)
-		if (!gs__runqempty(gs__sched.allp[i]))
+	int32_t n = __atomic_load_n(&gs__sched.gomaxprocs, __ATOMIC_RELAXED);
+
+	/* Without a P and without sched.lock: a resize may be under way, so read
+	 * as procresize stores (Ps are never freed, slots never cleared). */
+	for (int32_t i = 0; i < n; i++) {
+		gs_p *pp = __atomic_load_n(&gs__sched.allp[i], __ATOMIC_ACQUIRE);
+		if (pp != NULL && !gs__runqempty(pp))
 			return true;
+	}
 	return false;
 }
 
@@ -1378,7 +1384,7 @@ gs_gomaxprocs(void)
 {
 	if (!atomic_load(&gs__sched.running))
 		return GS_ENOTRUN;
-	return gs__sched.gomaxprocs;
+	return __atomic_load_n(&gs__sched.gomaxprocs, __ATOMIC_RELAXED);
 }
 
 int

@@ -101,14 +101,21 @@ procresize(gs_m *mp, int32_t nprocs)
 	int32_t old = gs__sched.gomaxprocs;
 	gs_p *runnable = NULL;
 
+	/* allp slots and gomaxprocs are stored atomically: Ms that have just
+	 * given up their P (anyrunq, gs__nexttimer_all) and gs_gomaxprocs read
+	 * them without sched.lock, as Go reads allp through allpSnapshot. */
 	for (int32_t i = old; i < nprocs; i++) {
-		if (gs__sched.allp[i] == NULL && (gs__sched.allp[i] = gs__newp(i)) == NULL)
-			gs__fatal("out of memory allocating P %d", i);
+		if (gs__sched.allp[i] == NULL) {
+			gs_p *np = gs__newp(i);
+			if (np == NULL)
+				gs__fatal("out of memory allocating P %d", i);
+			__atomic_store_n(&gs__sched.allp[i], np, __ATOMIC_RELEASE);
+		}
 		atomic_store(&gs__sched.allp[i]->status, GS_P_GCSTOP);
 	}
 	for (int32_t i = nprocs; i < old; i++)
 		destroyp(gs__sched.allp[i]);
-	gs__sched.gomaxprocs = nprocs;
+	__atomic_store_n(&gs__sched.gomaxprocs, nprocs, __ATOMIC_RELAXED);
 	gs__update_coprimes(nprocs);
 
 	if (mp && mp->p) {

@@ -212,7 +212,8 @@ gs__nexttimer_all(void)
 	int64_t next = 0;
 
 	for (int i = 0; i < GS_MAX_PROCS; i++) {
-		gs_p *pp = gs__sched.allp[i];
+		/* no lock held by every caller: read as procresize stores */
+		gs_p *pp = __atomic_load_n(&gs__sched.allp[i], __ATOMIC_ACQUIRE);
 		if (pp == NULL)
 			break;
 		int64_t w = atomic_load_explicit(&pp->timer0when, memory_order_acquire);
