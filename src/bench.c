@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "procstat.h"
 
 #define BENCH_N_MAX        1000000000LL /* -n, before the workload's own limit */
 #define BENCH_PROCS_MAX    256
@@ -105,14 +106,10 @@ struct benchctx {
 
 /* ---- measuring helpers --------------------------------------------------- */
 
-/* Monotonic time in nanoseconds (Go's nanotime). */
 static int64_t
 nanotime(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	return gsf_nanotime();
 }
 
 static double
@@ -124,39 +121,11 @@ seconds(int64_t ns)
 /* Only the main goroutine reads it, and a small-stack goroutine has no room. */
 static char procstatus_buf[8192];
 
-/*
- * The number after `key` (e.g. "VmRSS:", in kB, or "Threads:") in
- * /proc/self/status, or -1 if it cannot be read.  Plain open/read, no stdio, and
- * no look at errno, which belongs to whichever thread the goroutine is on.
- */
+/* /proc/self/status's `key` field (procstat.h), or -1. */
 static long long
 procstatus(const char *key)
 {
-	size_t keylen = strlen(key);
-	size_t len = 0;
-	ssize_t got;
-	char *line;
-	int fd;
-
-	fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	while (len < sizeof(procstatus_buf) - 1) {
-		got = read(fd, procstatus_buf + len, sizeof(procstatus_buf) - 1 - len);
-		if (got <= 0)
-			break;
-		len += (size_t)got;
-	}
-	close(fd);
-	procstatus_buf[len] = '\0';
-
-	for (line = procstatus_buf; line != NULL; line = strchr(line, '\n')) {
-		if (*line == '\n')
-			line++;
-		if (strncmp(line, key, keylen) == 0)
-			return strtoll(line + keylen, NULL, 10);
-	}
-	return -1;
+	return gsf_procstatus(key, procstatus_buf, sizeof procstatus_buf);
 }
 
 /* Record the first failure of a round. */

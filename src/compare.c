@@ -52,6 +52,7 @@
 #include <unistd.h>
 
 #include "compare.h"
+#include "procstat.h"
 
 #define CMP_N_DEFAULT   1000
 #define CMP_N_MAX       1000000
@@ -100,34 +101,16 @@ struct sideresult {
 static int64_t
 nanotime(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	return gsf_nanotime();
 }
 
 /* The number after `key` in /proc/self/status (kB for Vm*), or -1. */
 static long
 status_field(const char *key)
 {
-	char buf[4096], *p;
-	size_t len = 0, keylen = strlen(key);
-	ssize_t got;
-	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	char buf[4096];
 
-	if (fd < 0)
-		return -1;
-	while (len < sizeof(buf) - 1 && (got = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
-		len += (size_t)got;
-	close(fd);
-	buf[len] = '\0';
-	for (p = buf; p != NULL; p = strchr(p + 1, '\n')) {
-		if (*p == '\n')
-			p++;
-		if (strncmp(p, key, keylen) == 0)
-			return strtol(p + keylen, NULL, 10);
-	}
-	return -1;
+	return (long)gsf_procstatus(key, buf, sizeof buf);
 }
 
 /* The sampler: a plain thread keeping the peak of Threads: until told to stop. */

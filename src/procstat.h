@@ -1,0 +1,23 @@
+/*
+ * procstat.h - small measuring helpers shared by `gsched bench` and
+ * `gsched compare`: the monotonic clock and one field of /proc/self/status.
+ */
+#ifndef GSCHED_PROCSTAT_H
+#define GSCHED_PROCSTAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Monotonic time in nanoseconds (Go's nanotime). */
+int64_t gsf_nanotime(void);
+
+/*
+ * The number after `key` (e.g. "VmRSS:" in kB, "Threads:") in
+ * /proc/self/status, or -1 if it cannot be read.  buf (size bytes) holds the
+ * file while it is searched: callers on small goroutine stacks pass a static
+ * one.  Plain open/read, no stdio, no errno (a goroutine's errno belongs to
+ * whichever thread it is on).
+ */
+long long gsf_procstatus(const char *key, char *buf, size_t size);
+
+#endif /* GSCHED_PROCSTAT_H */
