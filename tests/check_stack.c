@@ -386,6 +386,44 @@ crash_main(void *arg)
 	gs_chan_recv(plan->back, NULL);
 }
 
+/*
+ * A watchdog for the children that run the runtime.  One still running at its
+ * deadline has hung: it says so on its stderr with the scheduler's state (the
+ * GSCHED_DEBUG=scheddetail printout), then dies of SIGALRM, which the parent
+ * reports.  The printout takes sched.lock; should that be what hangs, the
+ * second alarm (SA_NODEFER: not blocked in the handler) ends the child 5 s
+ * later.  On the M's alternate stack: the signal may land on a thread running
+ * a 2 KiB goroutine.
+ */
+static void
+child_watchdog_fire(int sig)
+{
+	static const char msg[] = "check_stack: the child is still running at its deadline "
+	                          "(a hang); the scheduler's state:\n";
+
+	signal(sig, SIG_DFL);
+	alarm(5);
+	if (write(2, msg, sizeof msg - 1) < 0) {
+		/* nothing more to do */
+	}
+	gs__schedtrace(true);
+	raise(sig);
+}
+
+static void
+child_watchdog(unsigned sec)
+{
+	struct sigaction sa;
+
+	tu_forked();
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = child_watchdog_fire;
+	sa.sa_flags = SA_NODEFER | SA_ONSTACK;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(sec);
+}
+
 static void
 run_crash(size_t stack, bool small, int holders, struct crash *cr)
 {
@@ -410,7 +448,7 @@ run_crash(size_t stack, bool small, int holders, struct crash *cr)
 		close(errp[1]);
 		/* Own process group: whatever the crash does reaches only this child. */
 		setpgid(0, 0);
-		alarm(60);
+		child_watchdog(60);
 		signal(SIGABRT, SIG_DFL);
 		gs_run(crash_main, &plan, &cfg);
 		_exit(0);
@@ -542,12 +580,14 @@ START_TEST(test_small_stack_libc_call)
 		gs_config cfg = { .procs = 2 };
 
 		setpgid(0, 0);
-		alarm(30);
+		child_watchdog(30);
 		if (gs_run(libc_main, (void *)&ok, &cfg) != 0)
 			_exit(2);
 		_exit(atomic_load(&ok) ? 0 : 1);
 	}
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(!WIFSIGNALED(status) || WTERMSIG(status) != SIGALRM,
+	    "the child hung (its watchdog fired after 30 s; its report, with the scheduler's state, is in the log)");
 	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	    "a 2 KiB goroutine's first call of a libc function %s %d "
 	    "(lazy binding saves the XSAVE area on the goroutine's stack)",

@@ -358,6 +358,7 @@ run_child(int (*child_fn)(void), char *out, size_t outsz, int *status, uint64_t 
 	pid_t pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
+		tu_forked();
 		close(pfd[0]);
 		dup2(pfd[1], 2);
 		close(pfd[1]);

@@ -17,6 +17,7 @@
 #include <check.h>
 #include <inttypes.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -204,6 +205,22 @@ tu_run_suite(Suite *s)
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+/*
+ * First thing in a process forked from a test.  Check's handlers for SIGALRM,
+ * SIGINT and SIGTERM are inherited across fork, and its SIGALRM handler (its
+ * test timeout) kills the *test's* process group with SIGKILL.  An alarm(2) set
+ * in the child would therefore kill the test, which Check reports as
+ * "Received signal 9 (Killed)", while the child, in a process group of its own,
+ * ran on.  Put the defaults back so the child's own alarm ends the child.
+ */
+static inline void TU_UNUSED
+tu_forked(void)
+{
+	signal(SIGALRM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
 }
 
 /* A test case with an explicit timeout (scaled up under sanitizers). */

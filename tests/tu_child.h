@@ -37,6 +37,7 @@ tu_child_run(struct tu_child *c, int (*fn)(void *), void *arg, uint64_t timeout_
 	pid_t pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
+		tu_forked();
 		setpgid(0, 0);
 		close(pfd[0]);
 		dup2(pfd[1], 2);
