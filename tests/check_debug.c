@@ -18,13 +18,15 @@
 #include <unistd.h>
 
 #include "testutil.h"
+#include "tu_child.h"
 #include "runtime/internal.h"   /* gs__parse_cpu_max */
 
 #define MS(x) ((int64_t)(x) * 1000000)
 
 /* ---- running a child with stderr captured ------------------------------------------------ */
 
-static char child_out[1 << 20];
+static struct tu_child child;
+#define child_out (child.out)
 
 /* Fork; the child runs child_fn(arg) with stderr going to a pipe and exits with
  * its return value; the parent collects stderr into child_out and returns the
@@ -32,52 +34,8 @@ static char child_out[1 << 20];
 static int
 run_child(int (*child_fn)(void *), void *arg, uint64_t timeout_ns)
 {
-	int pfd[2], status;
-	size_t got = 0;
-
-	ck_assert_int_eq(pipe(pfd), 0);
-	fflush(stdout);
-	fflush(stderr);
-	pid_t pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		tu_forked();
-		close(pfd[0]);
-		dup2(pfd[1], 2);
-		close(pfd[1]);
-		int rc = child_fn(arg);
-		fflush(stderr);
-		_exit(rc);
-	}
-	close(pfd[1]);
-	uint64_t end = tu_now_ns() + timeout_ns;
-	bool killed = false;
-	for (;;) {
-		struct pollfd p = { pfd[0], POLLIN, 0 };
-		int left = (int)((end > tu_now_ns() ? end - tu_now_ns() : 0) / 1000000);
-		int r = poll(&p, 1, left);
-		if (r == 0) {
-			kill(pid, SIGKILL);
-			killed = true;
-			break;
-		}
-		if (r < 0 && errno == EINTR)
-			continue;
-		char tmp[4096];
-		ssize_t k = read(pfd[0], tmp, sizeof tmp);
-		if (k <= 0)
-			break;
-		size_t room = sizeof child_out - 1 - got;
-		size_t take = (size_t)k < room ? (size_t)k : room;
-		memcpy(child_out + got, tmp, take);
-		got += take;
-	}
-	child_out[got] = '\0';
-	close(pfd[0]);
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	ck_assert_msg(!killed, "child killed after %llu s; stderr: %.2000s",
-	    (unsigned long long)(timeout_ns / 1000000000u), child_out);
-	return status;
+	tu_child_run(&child, child_fn, arg, timeout_ns);
+	return child.status;
 }
 
 static int

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "testutil.h"
+#include "tu_child.h"
 
 #define MS(x) ((int64_t)(x) * 1000000)
 
@@ -344,58 +345,10 @@ limit_main(void *arg)
 	gs_wg_wait(&limit_wg);
 }
 
-/* Fork; the child runs child_fn with stderr going to a pipe, the parent
- * collects it and the child's status (killing it after timeout_ns). */
-static void
-run_child(int (*child_fn)(void), char *out, size_t outsz, int *status, uint64_t timeout_ns)
-{
-	int pfd[2];
-	size_t got = 0;
-
-	ck_assert_int_eq(pipe(pfd), 0);
-	fflush(stdout);
-	fflush(stderr);
-	pid_t pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		tu_forked();
-		close(pfd[0]);
-		dup2(pfd[1], 2);
-		close(pfd[1]);
-		_exit(child_fn());
-	}
-	close(pfd[1]);
-	uint64_t end = tu_now_ns() + timeout_ns;
-	bool killed = false;
-	for (;;) {
-		struct pollfd p = { pfd[0], POLLIN, 0 };
-		int left = (int)((end > tu_now_ns() ? end - tu_now_ns() : 0) / 1000000);
-		int r = poll(&p, 1, left);
-		if (r == 0) {
-			kill(pid, SIGKILL);
-			killed = true;
-			break;
-		}
-		if (r < 0 && errno == EINTR)
-			continue;
-		char tmp[4096];
-		ssize_t k = read(pfd[0], tmp, sizeof tmp);
-		if (k <= 0)
-			break;
-		size_t room = outsz - 1 - got;
-		memcpy(out + got, tmp, (size_t)k < room ? (size_t)k : room);
-		got += (size_t)k < room ? (size_t)k : room;
-	}
-	out[got] = '\0';
-	close(pfd[0]);
-	ck_assert_int_eq(waitpid(pid, status, 0), pid);
-	ck_assert_msg(!killed, "child still running after %llu s; stderr: %s",
-	    (unsigned long long)(timeout_ns / 1000000000u), out);
-}
-
 static int
-limit_child(void)
+limit_child(void *arg)
 {
+	(void)arg;
 	gs_config cfg = { .procs = 2, .max_threads = 10 };
 	int rc = gs_run(limit_main, NULL, &cfg);
 
@@ -405,14 +358,13 @@ limit_child(void)
 
 START_TEST(test_thread_limit)
 {
-	static char out[65536];
-	int status;
+	static struct tu_child c;
 
-	run_child(limit_child, out, sizeof out, &status, TU_SEC(30));
-	ck_assert_msg(!(WIFEXITED(status) && WEXITSTATUS(status) == 0),
-	    "the program survived 30 blocked threads with max_threads=10; stderr: %s", out);
-	ck_assert_msg(strstr(out, "program exceeds 10-thread limit") != NULL,
-	    "stderr lacks the thread-limit message: %s", out);
+	tu_child_run(&c, limit_child, NULL, TU_SEC(30));
+	ck_assert_msg(!(WIFEXITED(c.status) && WEXITSTATUS(c.status) == 0),
+	    "the program survived 30 blocked threads with max_threads=10; stderr: %s", c.out);
+	ck_assert_msg(strstr(c.out, "program exceeds 10-thread limit") != NULL,
+	    "stderr lacks the thread-limit message: %s", c.out);
 }
 END_TEST
 

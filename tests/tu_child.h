@@ -19,7 +19,7 @@
 struct tu_child {
 	int status;     /* waitpid status */
 	bool killed;    /* still running at the timeout: SIGKILLed */
-	char out[65536]; /* its stderr (truncated) */
+	char out[1 << 20]; /* its stderr (truncated); keep the struct static */
 };
 
 /* Fork; the child runs fn(arg) with stderr into a pipe and exits with its
