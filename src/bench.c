@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "parse.h"
 #include "procstat.h"
 
 #define BENCH_N_MAX        1000000000LL /* -n, before the workload's own limit */
@@ -1451,24 +1452,6 @@ benchusage_error(const char *fmt, ...)
 	return 2;
 }
 
-/* A decimal integer in [min, max]: the whole string, no sign games, no spaces. */
-static bool
-parse_int(const char *s, long long min, long long max, long long *out)
-{
-	const char *digits = (*s == '-') ? s + 1 : s;
-	char *end;
-	long long v;
-
-	if (*digits < '0' || *digits > '9')
-		return false;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < min || v > max)
-		return false;
-	*out = v;
-	return true;
-}
-
 /* A size in bytes: 2048, 4k, 64K, 1M, 64KiB; within the stack limits. */
 static bool
 parse_size(const char *s, size_t *out)
@@ -1499,46 +1482,6 @@ parse_size(const char *s, size_t *out)
 		if (v < BENCH_STACK_MIN)
 			return false;
 		*out = (size_t)v;
-		return true;
-	}
-	return false;
-}
-
-/* A duration as Go writes one: 250us, 100ms, 1s, 1.5s, 2m, 1h; above 0, up to 24h. */
-static bool
-parse_duration(const char *s, int64_t *out)
-{
-	static const struct {
-		const char *unit;
-		double ns;
-	} units[] = {
-		{"ns", 1},  {"us", 1e3}, {"\xc2\xb5s", 1e3}, {"ms", 1e6},
-		{"s", 1e9}, {"m", 60e9}, {"h", 3600e9},
-	};
-	const char *p = s;
-	double v;
-	size_t i;
-
-	/* digits [. digits] unit: checked here, so strtod reads exactly that much. */
-	if (*p < '0' || *p > '9')
-		return false;
-	while (*p >= '0' && *p <= '9')
-		p++;
-	if (*p == '.') {
-		p++;
-		if (*p < '0' || *p > '9')
-			return false;
-		while (*p >= '0' && *p <= '9')
-			p++;
-	}
-	v = strtod(s, NULL);
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (strcmp(p, units[i].unit) != 0)
-			continue;
-		v *= units[i].ns;
-		if (!(v >= 0.5 && v <= (double)BENCH_DURATION_MAX))
-			return false;
-		*out = (int64_t)(v + 0.5);
 		return true;
 	}
 	return false;
@@ -1656,7 +1599,7 @@ parse_procs_list(const char *s, int *out)
 			return -1;
 		memcpy(item, s, len);
 		item[len] = '\0';
-		if (!parse_int(item, 1, BENCH_PROCS_MAX, &v))
+		if (!gsf_parse_ll(item, 1, BENCH_PROCS_MAX, &v))
 			return -1;
 		out[n++] = (int)v;
 		if (comma == NULL)
@@ -1702,7 +1645,7 @@ gs_bench_main(int argc, char **argv)
 			return 2;
 		switch (opt->id) {
 		case OPT_N:
-			if (!parse_int(value, 1, BENCH_N_MAX, &v))
+			if (!gsf_parse_ll(value, 1, BENCH_N_MAX, &v))
 				return benchusage_error(
 					"invalid count '%s' for %s: "
 					"expected an integer from 1 to %lld",
@@ -1721,7 +1664,7 @@ gs_bench_main(int argc, char **argv)
 			o.sweep = nsweep > 1;
 			break;
 		case OPT_DURATION:
-			if (!parse_duration(value, &o.duration_ns))
+			if (!gsf_parse_duration(value, 1, BENCH_DURATION_MAX, &o.duration_ns))
 				return benchusage_error("invalid duration '%s' for %s: "
 							"expected e.g. 250us, 100ms, 1s "
 							"or 2m (at most 24h)",
@@ -1735,7 +1678,7 @@ gs_bench_main(int argc, char **argv)
 							value, spelled);
 			break;
 		case OPT_ROUNDS:
-			if (!parse_int(value, 1, BENCH_ROUNDS_MAX, &v))
+			if (!gsf_parse_ll(value, 1, BENCH_ROUNDS_MAX, &v))
 				return benchusage_error(
 					"invalid round count '%s' for %s: "
 					"expected an integer from 1 to %d",
@@ -1743,7 +1686,7 @@ gs_bench_main(int argc, char **argv)
 			o.rounds = (int)v;
 			break;
 		case OPT_OBSERVE:
-			if (!parse_int(value, 1, 10000, &v))
+			if (!gsf_parse_ll(value, 1, 10000, &v))
 				return benchusage_error(
 					"invalid rate '%s' for %s: "
 					"expected snapshots per second from 1 to 10000",

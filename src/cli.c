@@ -110,22 +110,6 @@ uerr(const char *fmt, const char *a, const char *b)
 	return 2;
 }
 
-static bool
-parse_int(const char *s, long lo, long hi, int *out)
-{
-	char *end;
-	long v;
-
-	if (s == NULL || *s == '\0' || *s == ' ' || *s == '+')
-		return false;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *end != '\0' || v < lo || v > hi)
-		return false;
-	*out = (int)v;
-	return true;
-}
-
 /* The value of option argv[*i] (attached "-n5"/"--x=v" or the next word). */
 static const char *
 optval(int argc, char **argv, int *i, size_t namelen)
@@ -171,21 +155,21 @@ parse(int argc, char **argv, struct cliopts *o)
 			if ((v = optval(argc, argv, &i, a[1] == '-' ? ln : 2)) == NULL)
 				return uerr("option '%s' needs a value%s", opt, "");
 			if (sh == 'n') {
-				if (!parse_int(v, 1, TICKS_MAX, &o->ticks))
+				if (!gsf_parse_int(v, 1, TICKS_MAX, &o->ticks))
 					return uerr("-n: '%s' is not a number of ticks "
 					            "from 1 "
 					            "to 1000000%s",
 					            v, "");
 				o->have_n = true;
 			} else if (sh == 'd') {
-				if (!parse_int(v, 1, TENTHS_MAX, &o->tenths))
+				if (!gsf_parse_int(v, 1, TENTHS_MAX, &o->tenths))
 					return uerr(
 					        "-d: '%s' is not a number of tenths of a "
 					        "second from 1 to 600%s",
 					        v, "");
 				o->have_d = true;
 			} else if (sh == 'p') {
-				if (!parse_int(v, 1, PROCS_MAX, &o->procs))
+				if (!gsf_parse_int(v, 1, PROCS_MAX, &o->procs))
 					return uerr("-p: '%s' is not a number of Ps from "
 					            "1 to "
 					            "256%s",
@@ -213,7 +197,7 @@ parse(int argc, char **argv, struct cliopts *o)
 				dst[nl] = '\0';
 				if (gsw_find(dst) == NULL)
 					return uerr("unknown workload '%s'%s", dst, "");
-				if (colon && !parse_int(colon + 1, 1, COUNT_MAX, &count))
+				if (colon && !gsf_parse_int(colon + 1, 1, COUNT_MAX, &count))
 					return uerr("workload count '%s' is not a number "
 					            "from 1 "
 					            "to 10000%s",
@@ -346,13 +330,7 @@ gsf_cli_main(int argc, char **argv)
 	return rc;
 }
 
-/* The same checks and message shape for the visualizer's options (ui/tui.c). */
-bool
-gsf_parse_int(const char *s, long lo, long hi, int *out)
-{
-	return parse_int(s, lo, hi, out);
-}
-
+/* A usage error in the same shape for the visualizer's options (ui/tui.c). */
 int
 gsf_usage_error(const char *msg)
 {

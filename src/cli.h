@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "parse.h"
+
 /* True if arg is an option gsf_cli_main handles. */
 bool gsf_cli_handles(const char *arg);
 /* Run argv[1..] as observation options.  Exit status: 0; 1 if the runtime
@@ -17,9 +19,8 @@ int gsf_cli_main(int argc, char **argv);
 /* The options, for --help. */
 void gsf_cli_usage(FILE *f);
 
-/* For other option parsers (ui/tui.c): s as an int in lo..hi, all of it a
- * number; and a usage error ("gsched: MSG", a hint) on stderr, returning 2. */
-bool gsf_parse_int(const char *s, long lo, long hi, int *out);
+/* For other option parsers (ui/tui.c): a usage error ("gsched: MSG", a
+ * hint) on stderr, returning 2.  Numbers are read with parse.h. */
 int gsf_usage_error(const char *msg);
 
 #endif /* GSCHED_CLI_H */

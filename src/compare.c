@@ -52,6 +52,7 @@
 #include <unistd.h>
 
 #include "compare.h"
+#include "parse.h"
 #include "procstat.h"
 
 #define CMP_N_DEFAULT   1000
@@ -778,7 +779,7 @@ gs_compare_usage(FILE *f)
 	      "        netwait (netpoller vs blocking read), cpu (a CPU loop in both)\n"
 	      "  -n N          tasks, 1..1000000 (default 1000)\n"
 	      "  -d DURATION   the sleep, or the wait before each read is answered:\n"
-	      "                e.g. 500us 100ms 2s (default 100ms; not for cpu)\n",
+	      "                e.g. 500us 100ms 1.5s, at most 1m (default 100ms; not for cpu)\n",
 	      f);
 }
 
@@ -787,34 +788,6 @@ compare_usage_error(const char *what, const char *arg)
 {
 	fprintf(stderr, "gsched compare: %s '%s'\nTry 'gsched compare --help'.\n", what, arg);
 	return 2;
-}
-
-/* A duration: digits and ns, us, ms or s; above 0, at most CMP_D_MAX. */
-static bool
-parse_cmp_duration(const char *s, int64_t *out)
-{
-	static const struct {
-		const char *unit;
-		int64_t ns;
-	} units[] = {{"ns", 1}, {"us", 1000}, {"ms", 1000000}, {"s", 1000000000}};
-	char *end;
-	unsigned long long v;
-	size_t i;
-
-	if (*s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0)
-		return false;
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		if (strcmp(end, units[i].unit) == 0) {
-			if (v == 0 || v > (unsigned long long)(CMP_D_MAX / units[i].ns))
-				return false;
-			*out = (int64_t)v * units[i].ns;
-			return true;
-		}
-	return false;
 }
 
 /* Room for the socketpairs of one side's child (the sides run one at a time). */
@@ -840,7 +813,6 @@ gs_compare_main(int argc, char **argv)
 	struct cmpopts o = {.kind = CMP_NKIND, .n = CMP_N_DEFAULT, .d_ns = 0};
 	struct sideresult g, t;
 	bool gok, tok;
-	char *end;
 	int i, k;
 
 	for (i = 1; i < argc; i++) {
@@ -854,14 +826,13 @@ gs_compare_main(int argc, char **argv)
 			if (i + 1 >= argc)
 				return compare_usage_error("option needs a value:", arg);
 			if (arg[1] == 'n') {
-				errno = 0;
-				o.n = strtol(argv[++i], &end, 10);
-				if (errno != 0 || end == argv[i] || *end != '\0' || o.n < 1 ||
-				    o.n > CMP_N_MAX)
+				long long n;
+				if (!gsf_parse_ll(argv[++i], 1, CMP_N_MAX, &n))
 					return compare_usage_error(
 						"invalid task count (expected 1..1000000) for -n:",
 						argv[i]);
-			} else if (!parse_cmp_duration(argv[++i], &o.d_ns)) {
+				o.n = (long)n;
+			} else if (!gsf_parse_duration(argv[++i], 1, CMP_D_MAX, &o.d_ns)) {
 				return compare_usage_error(
 					"invalid duration (expected e.g. 500us, 100ms, 2s; "
 					"at most 60s) for -d:",

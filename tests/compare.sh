@@ -73,11 +73,15 @@ fi
 
 # Bad arguments.
 for args in "" "bogus" "sleep -n 0" "sleep -n 2000000" "sleep -n x" "sleep -d 0ms" \
-	"sleep -d 10parsecs" "sleep -d 2m" "cpu -d 1s" "sleep -q" "sleep cpu" "sleep -n"; do
+	"sleep -d 10parsecs" "sleep -d 2m" "sleep -d 61s" "sleep -d 1.ms" "sleep -d -1ms" \
+	"sleep -n +5" "sleep -n 5x" "cpu -d 1s" "sleep -q" "sleep cpu" "sleep -n"; do
 	# shellcheck disable=SC2086
 	$gsched compare $args >"$out" 2>&1
 	status "compare $args (usage error)" 2 $?
 done
+# The same duration syntax as gsched bench: a fraction is fine.
+$gsched compare sleep -n 20 -d 1.5ms >"$out" 2>&1
+status "compare sleep -n 20 -d 1.5ms" 0 $?
 
 # bench -p with a list: one line per value, procs= on each.
 $gsched bench sleep -n 100 -d 1ms -p 1,2,3 >"$out" 2>&1
