@@ -14,6 +14,7 @@
 
 #include "batch.h"
 #include "cli.h"
+#include "parse.h"
 #include "observer.h"
 #include "record.h"
 #include "trace.h"

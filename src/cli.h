@@ -9,8 +9,6 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "parse.h"
-
 /* True if arg is an option gsf_cli_main handles. */
 bool gsf_cli_handles(const char *arg);
 /* Run argv[1..] as observation options.  Exit status: 0; 1 if the runtime

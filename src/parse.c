@@ -66,12 +66,13 @@ gsf_parse_duration(const char *s, int64_t lo_ns, int64_t hi_ns, int64_t *out)
 	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
 		if (strcmp(p, units[i].unit) != 0)
 			continue;
+		/* Rounded, and compared as a double: a huge value must not
+		 * overflow int64 before the range check. */
 		double v = strtod(s, NULL) * units[i].ns + 0.5;
-		/* Compared as doubles first: a huge value must not overflow int64. */
 		if (!(v >= (double)lo_ns && v < (double)hi_ns + 1.0))
 			return false;
 		*out = (int64_t)v;
-		return *out >= lo_ns && *out <= hi_ns;
+		return true;
 	}
 	return false;
 }

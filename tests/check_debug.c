@@ -26,10 +26,9 @@
 /* ---- running a child with stderr captured ------------------------------------------------ */
 
 static struct tu_child child;
-#define child_out (child.out)
 
 /* Fork; the child runs child_fn(arg) with stderr going to a pipe and exits with
- * its return value; the parent collects stderr into child_out and returns the
+ * its return value; the parent collects stderr into child.out and returns the
  * wait status (killing the child after timeout_ns). */
 static int
 run_child(int (*child_fn)(void *), void *arg, uint64_t timeout_ns)
@@ -42,7 +41,7 @@ static int
 exit_code(int status)
 {
 	ck_assert_msg(WIFEXITED(status), "child died of signal %d; stderr: %.2000s",
-	    WIFSIGNALED(status) ? WTERMSIG(status) : -1, child_out);
+	    WIFSIGNALED(status) ? WTERMSIG(status) : -1, child.out);
 	return WEXITSTATUS(status);
 }
 
@@ -110,7 +109,7 @@ child_run(void *arg)
 static int
 reported_procs(void)
 {
-	const char *p = strstr(child_out, "RESULT gomaxprocs=");
+	const char *p = strstr(child.out, "RESULT gomaxprocs=");
 
 	return p ? atoi(p + strlen("RESULT gomaxprocs=")) : -1;
 }
@@ -135,7 +134,7 @@ check_sched_lines(int procs, int *nlines)
 	snprintf(pat + n, sizeof pat - (size_t)n, "\\]$");
 	ck_assert_int_eq(regcomp(&re, pat, REG_EXTENDED), 0);
 	*nlines = 0;
-	char *copy = strdup(child_out);
+	char *copy = strdup(child.out);
 	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		if (strncmp(line, "SCHED", 5) != 0)
 			continue;
@@ -165,7 +164,7 @@ START_TEST(test_schedtrace)
 	/* 550 ms at one line per 100 ms: about 6 (the first at the start); a loaded
 	 * machine may delay sysmon, hence the wide range. */
 	ck_assert_msg(lines >= 2 && lines <= 8, "%d SCHED lines in 550 ms at schedtrace=100:\n%s",
-	    lines, child_out);
+	    lines, child.out);
 }
 END_TEST
 
@@ -175,9 +174,9 @@ START_TEST(test_no_trace_by_default)
 	struct child_cfg c = { .procs = 2, .run_ns = MS(250) };
 
 	ck_assert_int_eq(exit_code(run_child(child_run, &c, TU_SEC(30))), 0);
-	ck_assert_msg(strstr(child_out, "SCHED") == NULL, "trace without GSCHED_DEBUG:\n%s",
-	    child_out);
-	ck_assert_ptr_nonnull(strstr(child_out, "RC 0"));
+	ck_assert_msg(strstr(child.out, "SCHED") == NULL, "trace without GSCHED_DEBUG:\n%s",
+	    child.out);
+	ck_assert_ptr_nonnull(strstr(child.out, "RC 0"));
 }
 END_TEST
 
@@ -189,7 +188,7 @@ count_prefix(const char *pfx, const char *pattern)
 	int n = 0;
 
 	ck_assert_int_eq(regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB), 0);
-	char *copy = strdup(child_out);
+	char *copy = strdup(child.out);
 	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		if (strncmp(line, pfx, strlen(pfx)) != 0)
 			continue;
@@ -219,14 +218,14 @@ START_TEST(test_scheddetail)
 	int ms = count_prefix("  M", "^  M[0-9]+: p=([0-9]+|nil) curg=([0-9]+|nil) ");
 	int gs = count_prefix("  G", "^  G[0-9]+: status=[0-9]+\\([a-z ]*\\) m=([0-9]+|nil) "
 	    "lockedm=nil$");
-	ck_assert_msg(sched >= 2, "%d detailed SCHED lines:\n%.3000s", sched, child_out);
+	ck_assert_msg(sched >= 2, "%d detailed SCHED lines:\n%.3000s", sched, child.out);
 	ck_assert_int_eq(p0, sched);
 	ck_assert_int_eq(p1, sched);
 	ck_assert_int_eq(p2, 0);            /* exactly gomaxprocs P lines */
 	ck_assert_int_ge(ms, sched * 2);    /* at least sysmon and one worker */
 	ck_assert_int_ge(gs, sched);        /* at least main */
 	/* No bracketed per-P queue list in the detailed form. */
-	ck_assert_ptr_null(strstr(child_out, "runqueue=0 ["));
+	ck_assert_ptr_null(strstr(child.out, "runqueue=0 ["));
 }
 END_TEST
 
@@ -237,19 +236,19 @@ START_TEST(test_debug_unknown_key)
 	struct child_cfg c = { .gsched_debug = "bogus=1", .procs = 2 };
 
 	ck_assert_int_eq(exit_code(run_child(child_run, &c, TU_SEC(30))), 0);
-	ck_assert_msg(strstr(child_out, "bogus") != NULL, "unknown key not named:\n%s", child_out);
+	ck_assert_msg(strstr(child.out, "bogus") != NULL, "unknown key not named:\n%s", child.out);
 	ck_assert_int_eq(reported_procs(), 2);   /* the program ran */
-	ck_assert_ptr_nonnull(strstr(child_out, "RC 0"));
+	ck_assert_ptr_nonnull(strstr(child.out, "RC 0"));
 
 	/* Mixed with a good one: the good one still applies. */
 	c = (struct child_cfg){ .gsched_debug = "bogus=1,schedtrace=50", .procs = 2,
 		.run_ns = MS(260) };
 	ck_assert_int_eq(exit_code(run_child(child_run, &c, TU_SEC(30))), 0);
-	ck_assert_ptr_nonnull(strstr(child_out, "bogus"));
+	ck_assert_ptr_nonnull(strstr(child.out, "bogus"));
 	int lines;
 	check_sched_lines(2, &lines);
 	ck_assert_msg(lines >= 1, "schedtrace=50 after an unknown key printed nothing:\n%s",
-	    child_out);
+	    child.out);
 }
 END_TEST
 
@@ -265,13 +264,13 @@ START_TEST(test_debug_bad_value)
 	int code = exit_code(run_child(child_run, &c, TU_SEC(30)));
 
 	ck_assert_msg(code == 10 - GS_EINVAL, "GSCHED_DEBUG=%s: child exit %d, stderr:\n%s", v,
-	    code, child_out);
+	    code, child.out);
 	ck_assert_msg(reported_procs() == -1, "GSCHED_DEBUG=%s: main ran", v);
 	/* A message naming the setting. */
 	char key[32];
 	snprintf(key, sizeof key, "%.*s", (int)strcspn(v, "="), v);
-	ck_assert_msg(strstr(child_out, "GSCHED_DEBUG") != NULL && strstr(child_out, key) != NULL,
-	    "GSCHED_DEBUG=%s: message does not name '%s':\n%s", v, key, child_out);
+	ck_assert_msg(strstr(child.out, "GSCHED_DEBUG") != NULL && strstr(child.out, key) != NULL,
+	    "GSCHED_DEBUG=%s: message does not name '%s':\n%s", v, key, child.out);
 }
 END_TEST
 
@@ -308,12 +307,12 @@ START_TEST(test_gomaxprocs_env_bad)
 	int code = exit_code(run_child(child_run, &c, TU_SEC(30)));
 
 	ck_assert_msg(code == 10 - GS_EINVAL, "GOMAXPROCS='%s': child exit %d, stderr:\n%s", v, code,
-	    child_out);
+	    child.out);
 	ck_assert_int_eq(reported_procs(), -1);
 	char want[64];
 	snprintf(want, sizeof want, "GOMAXPROCS=%s", v);
-	ck_assert_msg(strstr(child_out, want) != NULL, "GOMAXPROCS='%s': message does not name "
-	    "the value:\n%s", v, child_out);
+	ck_assert_msg(strstr(child.out, want) != NULL, "GOMAXPROCS='%s': message does not name "
+	    "the value:\n%s", v, child.out);
 }
 END_TEST
 
@@ -422,7 +421,7 @@ cgroup_default(const char *cpu_max)
 	c.cgroup_root = root;
 	int code = exit_code(run_child(child_run, &c, TU_SEC(30)));
 	rm_tree(root);
-	ck_assert_msg(code == 0, "cpu.max '%s': child exit %d:\n%s", cpu_max, code, child_out);
+	ck_assert_msg(code == 0, "cpu.max '%s': child exit %d:\n%s", cpu_max, code, child.out);
 	return reported_procs();
 }
 

@@ -22,6 +22,7 @@
 
 #include "runtime/internal.h"
 #include "testutil.h"
+#include "tu_child.h"
 
 /* ---- deep calls in every class ---------------------------------------------------- */
 
@@ -259,8 +260,11 @@ END_TEST
 struct crash {
 	int status;
 	int64_t goid;
-	char out[4096];
+	const char *out; /* the child's stderr, in child.out */
 };
+
+/* The forked child of the current test (1 MiB of captured stderr: static). */
+static struct tu_child child;
 
 static volatile size_t overflow_limit = SIZE_MAX;   /* defeats -Winfinite-recursion */
 
@@ -424,48 +428,35 @@ child_watchdog(unsigned sec)
 	alarm(sec);
 }
 
+static int
+crash_child(void *arg)
+{
+	gs_config cfg = { .procs = 2 };
+
+	child_watchdog(60);
+	signal(SIGABRT, SIG_DFL);
+	gs_run(crash_main, arg, &cfg);
+	return 0;
+}
+
+/* Run crash_main in a child of its own process group (whatever the crash does
+ * reaches only the child); its main reports the overflower's id on a pipe. */
 static void
 run_crash(size_t stack, bool small, int holders, struct crash *cr)
 {
-	int errp[2], idp[2];
-	pid_t pid;
-	size_t n = 0;
-	ssize_t r;
+	int idp[2];
+	struct crash_plan plan = { stack, small, holders, -1, NULL, NULL };
 
 	memset(cr, 0, sizeof(*cr));
-	ck_assert_int_eq(pipe(errp), 0);
 	ck_assert_int_eq(pipe(idp), 0);
-	fflush(NULL);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		struct crash_plan plan = { stack, small, holders, idp[1], NULL, NULL };
-		gs_config cfg = { .procs = 2 };
-
-		close(errp[0]);
-		close(idp[0]);
-		dup2(errp[1], 2);
-		close(errp[1]);
-		/* Own process group: whatever the crash does reaches only this child. */
-		setpgid(0, 0);
-		child_watchdog(60);
-		signal(SIGABRT, SIG_DFL);
-		gs_run(crash_main, &plan, &cfg);
-		_exit(0);
-	}
-	close(errp[1]);
-	close(idp[1]);
-	while (n < sizeof(cr->out) - 1 &&
-	    ((r = read(errp[0], cr->out + n, sizeof(cr->out) - 1 - n)) > 0 ||
-	    (r < 0 && errno == EINTR)))
-		if (r > 0)
-			n += (size_t)r;
-	cr->out[n] = '\0';
+	plan.idfd = idp[1];
+	tu_child_run(&child, crash_child, &plan, TU_SEC(90));
+	close(idp[1]);   /* so the read sees EOF if the child never wrote */
 	if (read(idp[0], &cr->goid, sizeof(cr->goid)) != sizeof(cr->goid))
 		cr->goid = -1;
-	close(errp[0]);
 	close(idp[0]);
-	ck_assert_int_eq(waitpid(pid, &cr->status, 0), pid);
+	cr->status = child.status;
+	cr->out = child.out;
 }
 
 /* The report names the goroutine (its id as a whole number) and the stack. */
@@ -564,30 +555,31 @@ libc_main(void *arg)
 		gs_yield();
 }
 
+static int
+libc_process(void *arg)
+{
+	static _Atomic int ok;
+	gs_config cfg = { .procs = 2 };
+
+	(void)arg;
+	child_watchdog(30);
+	if (gs_run(libc_main, (void *)&ok, &cfg) != 0)
+		return 2;
+	return atomic_load(&ok) ? 0 : 1;
+}
+
 START_TEST(test_small_stack_libc_call)
 {
-	pid_t pid;
 	int status;
 
 	if (TU_SANITIZED)
 		return;   /* see the top of this file */
 
-	fflush(NULL);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		static _Atomic int ok;
-		gs_config cfg = { .procs = 2 };
-
-		setpgid(0, 0);
-		child_watchdog(30);
-		if (gs_run(libc_main, (void *)&ok, &cfg) != 0)
-			_exit(2);
-		_exit(atomic_load(&ok) ? 0 : 1);
-	}
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	tu_child_run(&child, libc_process, NULL, TU_SEC(60));
+	status = child.status;
 	ck_assert_msg(!WIFSIGNALED(status) || WTERMSIG(status) != SIGALRM,
-	    "the child hung (its watchdog fired after 30 s; its report, with the scheduler's state, is in the log)");
+	    "the child hung (its watchdog fired after 30 s); its report, with the "
+	    "scheduler's state:\n%s", child.out);
 	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	    "a 2 KiB goroutine's first call of a libc function %s %d "
 	    "(lazy binding saves the XSAVE area on the goroutine's stack)",

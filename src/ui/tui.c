@@ -44,6 +44,7 @@
 
 #include "cli.h"
 #include "lesson/lesson.h"
+#include "parse.h"
 #include "session.h"
 #include "ui/paint.h"
 #include "ui/tui.h"
