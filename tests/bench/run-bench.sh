@@ -305,6 +305,14 @@ if selected sleep; then
 	    "$(gomed sleep overhead_ms %.1f)" 0.5
 	row sleep "n=100000 d=1s threads" "$(gsmed sleep threads %.0f)" \
 	    "$(gomed sleep threads %.0f)" -
+	# The overhead is the time until the last goroutine has started sleeping, and
+	# most of that is one page fault per goroutine, on the first touch of its
+	# stack (1.5-1.8 us each in a VM).  Go's 2 KiB stacks fault half a page per
+	# goroutine; the small-stack class does the same.
+	runs sleepsmall sleep "n=100000 d=1s --stack 2048" "$ROUNDS_ALL" \
+	    sleep -n 100000 -d 1s --stack 2048 -- sleep -n 100000 -d 1s
+	row sleep "--stack 2048 overhead_ms" "$(gsmed sleepsmall overhead_ms %.1f)" \
+	    "$(gomed sleepsmall overhead_ms %.1f)" 0.5
 fi
 
 # Blocking system calls: each blocked goroutine holds a thread, and its P must go
