@@ -131,10 +131,7 @@ demo_flags(int argc, char **argv, const char *about, struct demo_flag *flags, in
 int64_t
 demo_now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	return gs_nanotime();
 }
 
 /* whole.frac with the fraction's trailing zeros dropped (Go's fmtFrac). */

@@ -107,12 +107,6 @@ struct benchctx {
 
 /* ---- measuring helpers --------------------------------------------------- */
 
-static int64_t
-nanotime(void)
-{
-	return gsf_nanotime();
-}
-
 static double
 seconds(int64_t ns)
 {
@@ -153,7 +147,7 @@ bench_spawn(const struct benchopts *o, struct benchround *r)
 	gs_waitgroup wg = GS_WAITGROUP_INIT;
 	int64_t t0, i, id;
 
-	t0 = nanotime();
+	t0 = gs_nanotime();
 	gs_wg_add(&wg, o->n);
 	for (i = 0; i < o->n; i++) {
 		id = gs_go(spawn_g, &wg);
@@ -164,7 +158,7 @@ bench_spawn(const struct benchopts *o, struct benchround *r)
 		}
 	}
 	gs_wg_wait(&wg);
-	r->value = (double)(nanotime() - t0) / (double)o->n;
+	r->value = (double)(gs_nanotime() - t0) / (double)o->n;
 }
 
 /* ---- yield: two goroutines call gs_yield N times each, on one P ---------- */
@@ -192,7 +186,7 @@ bench_yield(const struct benchopts *o, struct benchround *r)
 	int64_t t0, id;
 	int k;
 
-	t0 = nanotime();
+	t0 = gs_nanotime();
 	gs_wg_add(&ya.wg, 2);
 	for (k = 0; k < 2; k++) {
 		id = gs_go(yield_g, &ya);
@@ -203,7 +197,7 @@ bench_yield(const struct benchopts *o, struct benchround *r)
 		}
 	}
 	gs_wg_wait(&ya.wg);
-	r->value = (double)(nanotime() - t0) / (2.0 * (double)o->n);
+	r->value = (double)(gs_nanotime() - t0) / (2.0 * (double)o->n);
 }
 
 /* ---- pingpong: N round trips over two unbuffered channels --------------- */
@@ -274,7 +268,7 @@ bench_pingpong(const struct benchopts *o, struct benchround *r)
 		goto out;
 	}
 
-	t0 = nanotime();
+	t0 = gs_nanotime();
 	gs_wg_add(&pp.wg, 2);
 	id = gs_go(pong_g, &pp);
 	if (id < 0) {
@@ -289,7 +283,7 @@ bench_pingpong(const struct benchopts *o, struct benchround *r)
 		gs_wg_add(&pp.wg, -1);
 	}
 	gs_wg_wait(&pp.wg);
-	r->value = (double)(nanotime() - t0) / (double)o->n;
+	r->value = (double)(gs_nanotime() - t0) / (double)o->n;
 
 	/* sum over i < n of i+1; n <= 1e9 keeps it inside int64. */
 	if (r->err == 0 && pp.sum != o->n * (o->n + 1) / 2)
@@ -340,7 +334,7 @@ bench_park(const struct benchopts *o, struct benchround *r)
 	}
 
 	rss0 = procstatus("VmRSS:");
-	t0 = nanotime();
+	t0 = gs_nanotime();
 	gs_wg_add(&pa.wg, o->n);
 	for (i = 0; i < o->n; i++) {
 		id = gs_go_attr(park_g, &pa, &attr);
@@ -359,7 +353,7 @@ bench_park(const struct benchopts *o, struct benchround *r)
 	 */
 	while (atomic_load_explicit(&pa.parked, memory_order_relaxed) < spawned)
 		gs_yield();
-	tcounted = nanotime();
+	tcounted = gs_nanotime();
 	for (;;) {
 		rc = gs_read_stats(&st);
 		if (rc < 0) {
@@ -368,7 +362,7 @@ bench_park(const struct benchopts *o, struct benchround *r)
 		}
 		if (st.by_waitreason[GS_WAIT_CHAN_RECV] >= spawned)
 			break;
-		if (nanotime() - tcounted > PARK_STATS_TIMEOUT_NS) {
+		if (gs_nanotime() - tcounted > PARK_STATS_TIMEOUT_NS) {
 			benchfail(r,
 				  "gs_read_stats: by_waitreason[GS_WAIT_CHAN_RECV] "
 				  "stayed below the number of parked goroutines for 30s",
@@ -377,13 +371,13 @@ bench_park(const struct benchopts *o, struct benchround *r)
 		}
 		gs_yield();
 	}
-	tparked = nanotime();
+	tparked = gs_nanotime();
 	rss1 = procstatus("VmRSS:");
 	r->threads = procstatus("Threads:");
 
 	gs_chan_close(pa.wake);
 	gs_wg_wait(&pa.wg);
-	r->total_s = seconds(nanotime() - t0);
+	r->total_s = seconds(gs_nanotime() - t0);
 	r->start_s = seconds(tparked - t0);
 	if (rss0 < 0 || rss1 < 0)
 		benchfail(r, "park: cannot read VmRSS from /proc/self/status", 1);
@@ -503,10 +497,10 @@ bench_sleep(const struct benchopts *o, struct benchround *r)
 	int64_t t0, wall;
 
 	sampler_start(&ts, r);
-	t0 = nanotime();
+	t0 = gs_nanotime();
 	spawn_n(o->n, sleep_g, &sa, &sa.wg, r);
 	gs_wg_wait(&sa.wg);
-	wall = nanotime() - t0;
+	wall = gs_nanotime() - t0;
 	r->threads = sampler_stop(&ts, r);
 	r->value = seconds(wall);
 	r->overhead_ms = (double)(wall - o->duration_ns) / 1e6;
@@ -542,10 +536,10 @@ bench_syscallblock(const struct benchopts *o, struct benchround *r)
 
 	atomic_init(&sb.err, 0);
 	sampler_start(&ts, r);
-	t0 = nanotime();
+	t0 = gs_nanotime();
 	spawn_n(o->n, sysblock_g, &sb, &sb.wg, r);
 	gs_wg_wait(&sb.wg);
-	r->value = seconds(nanotime() - t0);
+	r->value = seconds(gs_nanotime() - t0);
 	r->threads = sampler_stop(&ts, r);
 	err = atomic_load(&sb.err);
 	if (err != 0)
@@ -723,7 +717,7 @@ bench_netwait(const struct benchopts *o, struct benchround *r)
 
 	/* Timed: from spawning the readers until every one has its byte. */
 	sampler_start(&ts, r);
-	t0 = nanotime();
+	t0 = gs_nanotime();
 	gs_wg_add(&nw.readers, o->n);
 	for (i = 0; i < o->n; i++) {
 		int64_t id = gs_go(netreader_g, &rds[i]);
@@ -741,7 +735,7 @@ bench_netwait(const struct benchopts *o, struct benchround *r)
 			shutdown(nw.afd[i], SHUT_WR);
 	}
 	gs_wg_wait(&nw.readers);
-	r->value = seconds(nanotime() - t0);
+	r->value = seconds(gs_nanotime() - t0);
 	gs_wg_wait(&nw.writer);
 	r->threads = sampler_stop(&ts, r);
 	if (atomic_load(&nw.err) != 0)
@@ -818,10 +812,10 @@ bench_cpu(const struct benchopts *o, struct benchround *r)
 	int64_t t0;
 
 	atomic_init(&ca.wrong, 0);
-	t0 = nanotime();
+	t0 = gs_nanotime();
 	spawn_n(CPU_WORKERS, cpu_g, &ca, &ca.wg, r);
 	gs_wg_wait(&ca.wg);
-	r->value = seconds(nanotime() - t0);
+	r->value = seconds(gs_nanotime() - t0);
 	if (atomic_load(&ca.wrong) != 0)
 		benchfail(r, "cpu: a worker's sum came out wrong", 1);
 }
@@ -834,11 +828,11 @@ bench_uneven(const struct benchopts *o, struct benchround *r)
 	int64_t t0;
 
 	atomic_init(&ca.wrong, 0);
-	t0 = nanotime();
+	t0 = gs_nanotime();
 	if (spawn_n(UNEVEN_HEAVY, cpu_g, &ca, &ca.wg, r) == UNEVEN_HEAVY)
 		spawn_n(UNEVEN_TOTAL - UNEVEN_HEAVY, light_g, &ca, &ca.wg, r);
 	gs_wg_wait(&ca.wg);
-	r->value = seconds(nanotime() - t0);
+	r->value = seconds(gs_nanotime() - t0);
 	if (atomic_load(&ca.wrong) != 0)
 		benchfail(r, "uneven: a heavy goroutine's sum came out wrong", 1);
 }
@@ -866,10 +860,10 @@ bench_webserver(const struct benchopts *o, struct benchround *r)
 	int64_t t0;
 
 	sampler_start(&ts, r);
-	t0 = nanotime();
+	t0 = gs_nanotime();
 	spawn_n(o->n, webserver_g, &wg, &wg, r);
 	gs_wg_wait(&wg);
-	r->value = seconds(nanotime() - t0);
+	r->value = seconds(gs_nanotime() - t0);
 	r->threads = sampler_stop(&ts, r);
 }
 
@@ -938,7 +932,7 @@ bench_snapshot(const struct benchopts *o, struct benchround *r)
 	}
 	started = spawn_n(o->n, snapblock_g, &sb, &sb.wg, r);
 	/* Until every one is in its read(2), each on a thread of its own. */
-	t0 = nanotime();
+	t0 = gs_nanotime();
 	for (;;) {
 		rc = gs_read_stats(&st);
 		if (rc < 0) {
@@ -947,7 +941,7 @@ bench_snapshot(const struct benchopts *o, struct benchround *r)
 		}
 		if (st.in_syscall >= started)
 			break;
-		if (nanotime() - t0 > 60LL * 1000000000) {
+		if (gs_nanotime() - t0 > 60LL * 1000000000) {
 			benchfail(r, "snapshot: the goroutines did not all block within 60s", 1);
 			break;
 		}
@@ -955,9 +949,9 @@ bench_snapshot(const struct benchopts *o, struct benchround *r)
 	}
 	if (r->err == 0) {
 		for (i = 0; i < SNAP_ITERS; i++) {
-			t0 = nanotime();
+			t0 = gs_nanotime();
 			rc = gs_snapshot_take(s);
-			snap_samples[i] = nanotime() - t0;
+			snap_samples[i] = gs_nanotime() - t0;
 			if (rc < 0) {
 				benchfail(r, "gs_snapshot_take", rc);
 				break;
@@ -1057,11 +1051,11 @@ observer_main(void *arg)
 	int64_t period = 1000000000LL / ob->hz, next, now;
 
 	while (!atomic_load(&ob->up) && !atomic_load(&ob->stop))
-		observer_sleep_until(nanotime() + 100000);
+		observer_sleep_until(gs_nanotime() + 100000);
 	if (atomic_load(&ob->stop))
 		goto out;
 	gs_events_enable(true);
-	next = nanotime();
+	next = gs_nanotime();
 	while (!atomic_load_explicit(&ob->stop, memory_order_acquire)) {
 		int rc = gs_snapshot_take(ob->snap);
 
@@ -1074,7 +1068,7 @@ observer_main(void *arg)
 		observer_drain(ob);
 		/* Sleep to the next tick in steps of at most 10 ms, to stop soon. */
 		next += period;
-		while ((now = nanotime()) < next &&
+		while ((now = gs_nanotime()) < next &&
 		       !atomic_load_explicit(&ob->stop, memory_order_acquire))
 			observer_sleep_until(next - now > 10000000 ? now + 10000000 : next);
 	}

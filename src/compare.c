@@ -99,12 +99,6 @@ struct sideresult {
 
 /* ---- shared measuring ------------------------------------------------------ */
 
-static int64_t
-nanotime(void)
-{
-	return gsf_nanotime();
-}
-
 /* The number after `key` in /proc/self/status (kB for Vm*), or -1. */
 static long
 status_field(const char *key)
@@ -306,7 +300,7 @@ gmain(void *arg)
 	int rc;
 
 	gs_wg_add(&gside.wg, gside.o->n);
-	t0 = nanotime();
+	t0 = gs_nanotime();
 	for (i = 0; i < gside.o->n; i++) {
 		if (gs_go(gtask, (void *)(intptr_t)i) < 0) {
 			snprintf(r->fail, sizeof(r->fail), "gs_go failed after %ld goroutines", i);
@@ -315,7 +309,7 @@ gmain(void *arg)
 		}
 		r->started = i + 1;
 	}
-	t1 = nanotime();
+	t1 = gs_nanotime();
 	if (kind_blocks_on_fd(gside.o->kind)) {
 		gs_sleep(gside.o->d_ns);
 		rc = pairs_answer(&gside.pairs, r->started);
@@ -323,7 +317,7 @@ gmain(void *arg)
 			snprintf(r->fail, sizeof(r->fail), "write: %s", strerror(-rc));
 	}
 	gs_wg_wait(&gside.wg);
-	r->wall_s = (double)(nanotime() - t0) / 1e9;
+	r->wall_s = (double)(gs_nanotime() - t0) / 1e9;
 	r->create_ns = r->started > 0 ? (double)(t1 - t0) / (double)r->started : 0;
 	r->finished = atomic_load(&gside.finished);
 	r->peak_inflight = atomic_load(&inflight_peak);
@@ -360,12 +354,12 @@ gping(void *arg)
 	pp->pong = gs_chan_make(sizeof(int), 0);
 	if (pp->ping == NULL || pp->pong == NULL || gs_go(gpong, pp) < 0)
 		return;
-	t0 = nanotime();
+	t0 = gs_nanotime();
 	for (i = 0; i < CMP_SWITCH_RTTS; i++) {
 		gs_chan_send(pp->ping, &i);
 		gs_chan_recv(pp->pong, &v);
 	}
-	pp->switch_ns = (double)(nanotime() - t0) / (2.0 * CMP_SWITCH_RTTS);
+	pp->switch_ns = (double)(gs_nanotime() - t0) / (2.0 * CMP_SWITCH_RTTS);
 	gs_chan_close(pp->ping);
 }
 
@@ -483,12 +477,12 @@ thread_switch_ns(void)
 	sched_setaffinity(0, sizeof(cpus), &cpus);
 	if (pthread_create(&tid, &attr, tpong, &pp) != 0)
 		goto out2;
-	t0 = nanotime();
+	t0 = gs_nanotime();
 	for (i = 0; i < CMP_SWITCH_RTTS; i++)
 		if (write(pp.ping[1], &b, 1) != 1 || read(pp.pong[0], &b, 1) != 1)
 			break;
 	if (i == CMP_SWITCH_RTTS)
-		ns = (double)(nanotime() - t0) / (2.0 * CMP_SWITCH_RTTS);
+		ns = (double)(gs_nanotime() - t0) / (2.0 * CMP_SWITCH_RTTS);
 	close(pp.ping[1]);
 	pthread_join(tid, NULL);
 	pp.ping[1] = -1;
@@ -527,11 +521,11 @@ run_threads(const struct cmpopts *o, struct sideresult *r)
 		snprintf(r->fail, sizeof(r->fail), "cannot start the sampler thread");
 		return;
 	}
-	t0 = nanotime();
+	t0 = gs_nanotime();
 	for (i = 0; i < o->n; i++) {
-		t = nanotime();
+		t = gs_nanotime();
 		rc = pthread_create(&tids[i], NULL, ttask, (void *)(intptr_t)i);
-		tcreate += nanotime() - t;
+		tcreate += gs_nanotime() - t;
 		if (rc != 0) {
 			r->create_err = rc;
 			break;
@@ -547,7 +541,7 @@ run_threads(const struct cmpopts *o, struct sideresult *r)
 	}
 	for (i = 0; i < r->started; i++)
 		pthread_join(tids[i], NULL);
-	r->wall_s = (double)(nanotime() - t0) / 1e9;
+	r->wall_s = (double)(gs_nanotime() - t0) / 1e9;
 	r->create_ns = r->started > 0 ? (double)tcreate / (double)r->started : 0;
 	r->finished = atomic_load(&tside.finished);
 	r->peak_inflight = atomic_load(&inflight_peak);

@@ -1,15 +1,11 @@
 /*
- * procstat.h - small measuring helpers shared by `gsched bench` and
- * `gsched compare`: the monotonic clock and one field of /proc/self/status.
+ * procstat.h - a measuring helper shared by `gsched bench` and `gsched
+ * compare`: one field of /proc/self/status.  (Their clock is gs_nanotime.)
  */
 #ifndef GSCHED_PROCSTAT_H
 #define GSCHED_PROCSTAT_H
 
 #include <stddef.h>
-#include <stdint.h>
-
-/* Monotonic time in nanoseconds (Go's nanotime). */
-int64_t gsf_nanotime(void);
 
 /*
  * The number after `key` (e.g. "VmRSS:" in kB, "Threads:") in

@@ -414,12 +414,12 @@ child_watchdog_fire(int sig)
 	raise(sig);
 }
 
+/* In a tu_child_run child (which has already put back the default handlers). */
 static void
 child_watchdog(unsigned sec)
 {
 	struct sigaction sa;
 
-	tu_forked();
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = child_watchdog_fire;
 	sa.sa_flags = SA_NODEFER | SA_ONSTACK;
