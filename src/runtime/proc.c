@@ -555,7 +555,7 @@ gs__mcall(void (*fn)(gs_g *))
 	mcall(fn, false);
 }
 
-static void __attribute__((noreturn))
+static _Noreturn void
 gogo(gs_m *mp, gs_g *gp)
 {
 	gs__san_switch_to_g(mp, gp);
@@ -567,7 +567,7 @@ gogo(gs_m *mp, gs_g *gp)
  * keeps two goroutines ping-ponging through runnext from starving the queue). */
 static void bindstack(gs_p *pp, gs_g *gp);
 
-void __attribute__((noreturn))
+_Noreturn void
 gs__execute(gs_m *mp, gs_g *gp, bool inherit)
 {
 	if (gs_unlikely(gp->stack_base == NULL))
@@ -598,7 +598,7 @@ gs__dropg(gs_m *mp)
 }
 
 /* First code a new goroutine runs, on its own stack. */
-static void __attribute__((noreturn))
+static _Noreturn void
 goentry(void)
 {
 	gs_g *gp = gs__getg();
