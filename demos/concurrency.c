@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#define NTASKS     4
+#define NTASKS 4
 #define ITERATIONS 300000000ULL /* about a third of a second per task */
 
 struct task {
@@ -65,12 +65,10 @@ task_g(void *arg)
 	double begin;
 
 	begin = since_start();
-	printf("task %d  goroutine %-3" PRId64 " start  +%.3fs\n", t->id, gs_self(),
-	       begin);
+	printf("task %d  goroutine %-3" PRId64 " start  +%.3fs\n", t->id, gs_self(), begin);
 	sink = cpu_intensive_task((uint64_t)t->id);
-	printf("task %d  goroutine %-3" PRId64
-	       " end    +%.3fs  (%.3fs after its start)\n",
-	       t->id, gs_self(), since_start(), since_start() - begin);
+	printf("task %d  goroutine %-3" PRId64 " end    +%.3fs  (%.3fs after its start)\n", t->id,
+	    gs_self(), since_start(), since_start() - begin);
 	gs_wg_done(t->wg);
 }
 
@@ -83,8 +81,8 @@ main_g(void *arg)
 	int i;
 
 	(void)arg;
-	printf("GOMAXPROCS=%d, CPUs=%d: %d CPU-bound tasks as %d goroutines\n",
-	       gs_gomaxprocs(), gs_numcpu(), NTASKS, NTASKS);
+	printf("GOMAXPROCS=%d, CPUs=%d: %d CPU-bound tasks as %d goroutines\n", gs_gomaxprocs(),
+	    gs_numcpu(), NTASKS, NTASKS);
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	start_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
@@ -99,14 +97,14 @@ main_g(void *arg)
 	}
 	gs_wg_wait(&wg);
 
-	printf("all %d tasks done in %.3fs wall time with GOMAXPROCS=%d\n", NTASKS,
-	       since_start(), gs_gomaxprocs());
+	printf("all %d tasks done in %.3fs wall time with GOMAXPROCS=%d\n", NTASKS, since_start(),
+	    gs_gomaxprocs());
 }
 
 int
 main(int argc, char **argv)
 {
-	gs_config cfg = {0};
+	gs_config cfg = { 0 };
 	char *end;
 	long procs;
 	int rc;
@@ -118,11 +116,9 @@ main(int argc, char **argv)
 	if (argc == 2) {
 		errno = 0;
 		procs = strtol(argv[1], &end, 10);
-		if (errno != 0 || end == argv[1] || *end != '\0' || procs < 1 ||
-		    procs > 256) {
-			fprintf(stderr,
-			        "concurrency: invalid PROCS '%s': expected 1..256\n",
-			        argv[1]);
+		if (errno != 0 || end == argv[1] || *end != '\0' || procs < 1 || procs > 256) {
+			fprintf(stderr, "concurrency: invalid PROCS '%s': expected 1..256\n",
+			    argv[1]);
 			return 2;
 		}
 		cfg.procs = (int)procs;

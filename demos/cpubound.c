@@ -41,13 +41,12 @@ physical_cores(void)
 		if (!CPU_ISSET(cpu, &set))
 			continue;
 		snprintf(path, sizeof(path),
-			 "/sys/devices/system/cpu/cpu%d/topology/physical_package_id", cpu);
+		    "/sys/devices/system/cpu/cpu%d/topology/physical_package_id", cpu);
 		if ((f = fopen(path, "r")) == NULL)
 			return -1;
 		k = fscanf(f, "%d", &pkg);
 		fclose(f);
-		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/topology/core_id",
-			 cpu);
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/topology/core_id", cpu);
 		if (k != 1 || (f = fopen(path, "r")) == NULL)
 			return -1;
 		k = fscanf(f, "%d", &core);
@@ -97,7 +96,7 @@ pool_worker_g(void *arg)
 static void
 cpu_pool(int procs, const char *why)
 {
-	struct pool p = {.wg = GS_WAITGROUP_INIT, .mu = GS_MUTEX_INIT};
+	struct pool p = { .wg = GS_WAITGROUP_INIT, .mu = GS_MUTEX_INIT };
 	int64_t start;
 	char d[32];
 	int i, workers;
@@ -124,8 +123,8 @@ cpu_pool(int procs, const char *why)
 		gs_chan_send(p.jobs, &i);
 	gs_chan_close(p.jobs);
 	gs_wg_wait(&p.wg);
-	printf("CPU-bound pool, GOMAXPROCS=%d (%s): %d workers did %lld jobs in %s\n",
-	       workers, why, workers, (long long)p.done, demo_dur(d, sizeof(d), demo_now() - start));
+	printf("CPU-bound pool, GOMAXPROCS=%d (%s): %d workers did %lld jobs in %s\n", workers, why,
+	    workers, (long long)p.done, demo_dur(d, sizeof(d), demo_now() - start));
 	if (p.done != njobs)
 		demo_fail("%lld of %lld jobs done", (long long)p.done, (long long)njobs);
 	gs_chan_free(p.jobs);
@@ -166,8 +165,8 @@ io_pool(void)
 	elapsed = demo_now() - start;
 	printf("I/O-bound: %lld goroutines on GOMAXPROCS=%d, each waiting %s: all done in %s "
 	       "(%d were waiting at once; %ld OS threads)\n",
-	       (long long)io_workers, gs_gomaxprocs(), demo_dur(w, sizeof(w), io_wait),
-	       demo_dur(d, sizeof(d), elapsed), waiting, demo_status("Threads:"));
+	    (long long)io_workers, gs_gomaxprocs(), demo_dur(w, sizeof(w), io_wait),
+	    demo_dur(d, sizeof(d), elapsed), waiting, demo_status("Threads:"));
 }
 
 static void
@@ -178,7 +177,7 @@ main_g(void *arg)
 	(void)arg;
 	printf("NumCPU: %d; the seed's physicalCores = NumCPU()/2 = %d; physical cores "
 	       "measured from /sys topology: %d\n",
-	       ncpu, ncpu / 2, phys);
+	    ncpu, ncpu / 2, phys);
 	cpu_pool(ncpu / 2, "the seed's NumCPU()/2");
 	if (phys >= 1 && phys != ncpu / 2)
 		cpu_pool(phys, "physical cores, measured");
@@ -190,13 +189,13 @@ int
 main(int argc, char **argv)
 {
 	struct demo_flag flags[] = {
-		{'n', "jobs for the CPU-bound pool", false, 1, 10000000, &njobs},
-		{'i', "loop iterations per job", false, 1, 10000000000LL, &iterations},
-		{'w', "goroutines of the I/O-bound part", false, 1, 1000000, &io_workers},
-		{'d', "what each I/O goroutine waits", true, 1, 60000000000LL, &io_wait},
+		{ 'n', "jobs for the CPU-bound pool", false, 1, 10000000, &njobs },
+		{ 'i', "loop iterations per job", false, 1, 10000000000LL, &iterations },
+		{ 'w', "goroutines of the I/O-bound part", false, 1, 1000000, &io_workers },
+		{ 'd', "what each I/O goroutine waits", true, 1, 60000000000LL, &io_wait },
 	};
 
-	demo_flags(argc, argv, "The seed's optimizeCPUBound and optimizeIOBound, measured.",
-		   flags, 4);
+	demo_flags(argc, argv, "The seed's optimizeCPUBound and optimizeIOBound, measured.", flags,
+	    4);
 	return demo_run(main_g, NULL, 0);
 }

@@ -34,11 +34,11 @@ demo_usage(FILE *f, const char *about, const struct demo_flag *flags, int nflags
 	for (i = 0; i < nflags; i++) {
 		if (flags[i].duration)
 			fprintf(f, "  -%c DURATION  %s (default %s)\n", flags[i].name,
-				flags[i].what, demo_dur(d, sizeof(d), *flags[i].value));
+			    flags[i].what, demo_dur(d, sizeof(d), *flags[i].value));
 		else
 			fprintf(f, "  -%c N  %s, %" PRId64 "..%" PRId64 " (default %" PRId64 ")\n",
-				flags[i].name, flags[i].what, flags[i].min, flags[i].max,
-				*flags[i].value);
+			    flags[i].name, flags[i].what, flags[i].min, flags[i].max,
+			    *flags[i].value);
 	}
 }
 
@@ -49,8 +49,8 @@ parse_dur(const char *s, int64_t *out)
 	static const struct {
 		const char *unit;
 		int64_t ns;
-	} units[] = {{"ns", 1}, {"us", 1000}, {"ms", 1000000}, {"s", 1000000000},
-		     {"m", 60000000000LL}};
+	} units[] = { { "ns", 1 }, { "us", 1000 }, { "ms", 1000000 }, { "s", 1000000000 },
+		{ "m", 60000000000LL } };
 	unsigned long long v;
 	char *end;
 	size_t i;
@@ -112,16 +112,16 @@ demo_flags(int argc, char **argv, const char *about, struct demo_flag *flags, in
 
 			if (fl->duration)
 				fprintf(stderr,
-					"%s: invalid duration '%s' for -%c (%s): expected "
-					"%s..%s, written like 250us, 100ms, 2s\n",
-					progname, argv[i], fl->name, fl->what,
-					demo_dur(lo, sizeof(lo), fl->min),
-					demo_dur(hi, sizeof(hi), fl->max));
+				    "%s: invalid duration '%s' for -%c (%s): expected "
+				    "%s..%s, written like 250us, 100ms, 2s\n",
+				    progname, argv[i], fl->name, fl->what,
+				    demo_dur(lo, sizeof(lo), fl->min),
+				    demo_dur(hi, sizeof(hi), fl->max));
 			else
 				fprintf(stderr,
-					"%s: invalid value '%s' for -%c (%s): expected an "
-					"integer %" PRId64 "..%" PRId64 "\n",
-					progname, argv[i], fl->name, fl->what, fl->min, fl->max);
+				    "%s: invalid value '%s' for -%c (%s): expected an "
+				    "integer %" PRId64 "..%" PRId64 "\n",
+				    progname, argv[i], fl->name, fl->what, fl->min, fl->max);
 			exit(2);
 		}
 		*fl->value = v;
@@ -147,8 +147,7 @@ put_frac(char *buf, size_t size, int64_t v, int64_t unit, const char *suffix)
 	len = snprintf(frac, sizeof(frac), "%0*" PRId64, digits, v % unit);
 	while (len > 0 && frac[len - 1] == '0')
 		frac[--len] = '\0';
-	return snprintf(buf, size, "%" PRId64 "%s%s%s", v / unit, len > 0 ? "." : "", frac,
-			suffix);
+	return snprintf(buf, size, "%" PRId64 "%s%s%s", v / unit, len > 0 ? "." : "", frac, suffix);
 }
 
 const char *
@@ -171,7 +170,8 @@ demo_dur(char *buf, size_t size, int64_t ns)
 	else if (ns < 60000000000LL)
 		put_frac(buf + n, size - (size_t)n, ns, 1000000000, "s");
 	else {
-		n += snprintf(buf + n, size - (size_t)n, "%" PRId64 "m", (int64_t)(ns / 60000000000LL));
+		n += snprintf(buf + n, size - (size_t)n, "%" PRId64 "m",
+		    (int64_t)(ns / 60000000000LL));
 		put_frac(buf + n, size - (size_t)n, (int64_t)(ns % 60000000000LL), 1000000000, "s");
 	}
 	return buf;
@@ -257,7 +257,7 @@ demo_note_peak(atomic_long *peak, long v)
 static int
 demo_listen(int *port)
 {
-	struct sockaddr_in sin = {.sin_family = AF_INET};
+	struct sockaddr_in sin = { .sin_family = AF_INET };
 	socklen_t len = sizeof(sin);
 	int fd, rc;
 
@@ -265,8 +265,7 @@ demo_listen(int *port)
 	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0 ||
-	    listen(fd, SOMAXCONN) != 0 ||
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0 || listen(fd, SOMAXCONN) != 0 ||
 	    getsockname(fd, (struct sockaddr *)&sin, &len) != 0) {
 		rc = -errno;
 		close(fd);
@@ -286,7 +285,7 @@ demo_listen(int *port)
 static ssize_t
 demo_http_get(int port, const char *req, char *resp, size_t size)
 {
-	struct sockaddr_in sin = {.sin_family = AF_INET};
+	struct sockaddr_in sin = { .sin_family = AF_INET };
 	size_t len = 0;
 	ssize_t got;
 	int fd, rc;
@@ -459,7 +458,7 @@ demo_fail(const char *fmt, ...)
 int
 demo_run(void (*main_fn)(void *arg), void *arg, int procs)
 {
-	gs_config cfg = {.procs = procs};
+	gs_config cfg = { .procs = procs };
 	int rc = gs_run(main_fn, arg, &cfg);
 
 	if (rc < 0) {

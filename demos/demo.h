@@ -20,7 +20,7 @@ struct demo_flag {
 	const char *what; /* for the usage line */
 	bool duration;    /* value in ns, written 250us, 100ms, 1s ... */
 	int64_t min, max;
-	int64_t *value;   /* holds the default; the flag overwrites it */
+	int64_t *value; /* holds the default; the flag overwrites it */
 };
 
 /*
@@ -28,8 +28,7 @@ struct demo_flag {
  * flag or value prints what is wrong and exits 2.  about: one line on what the
  * demo does.
  */
-void demo_flags(int argc, char **argv, const char *about, struct demo_flag *flags,
-		int nflags);
+void demo_flags(int argc, char **argv, const char *about, struct demo_flag *flags, int nflags);
 
 /* Monotonic nanoseconds. */
 int64_t demo_now(void);
@@ -75,7 +74,7 @@ struct demo_server {
 	const char *request;
 	/* filled in: */
 	int listen_fd, port;
-	gs_waitgroup conns;          /* the accept loop and the connection goroutines */
+	gs_waitgroup conns; /* the accept loop and the connection goroutines */
 	gs_waitgroup clients;
 	atomic_long goroutines_peak; /* the most goroutines seen while accepting */
 	atomic_long answers[6];      /* [code / 100] of the answers the clients got */

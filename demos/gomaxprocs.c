@@ -59,7 +59,7 @@ test_parallelism(int maxprocs, const char *label)
 
 		if (rc < 0 || gs_gomaxprocs() != maxprocs) {
 			demo_fail("gs_set_gomaxprocs(%d): %s", maxprocs,
-				  rc < 0 ? gs_strerror(rc) : "did not take effect");
+			    rc < 0 ? gs_strerror(rc) : "did not take effect");
 			return;
 		}
 	}
@@ -75,7 +75,7 @@ test_parallelism(int maxprocs, const char *label)
 	}
 	gs_wg_wait(&wg);
 	printf("%s (GOMAXPROCS=%d): %s\n", label, maxprocs,
-	       demo_dur(d, sizeof(d), demo_now() - start));
+	    demo_dur(d, sizeof(d), demo_now() - start));
 }
 
 static void
@@ -97,11 +97,12 @@ int
 main(int argc, char **argv)
 {
 	struct demo_flag flags[] = {
-		{'n', "loop iterations per goroutine", false, 1, 10000000000LL, &iterations},
+		{ 'n', "loop iterations per goroutine", false, 1, 10000000000LL, &iterations },
 	};
 
-	demo_flags(argc, argv, "The seed's demonstrateGOMAXPROCS: 8 CPU-bound goroutines "
-			       "at GOMAXPROCS 1, CPUs/2, CPUs and 2xCPUs.",
-		   flags, 1);
+	demo_flags(argc, argv,
+	    "The seed's demonstrateGOMAXPROCS: 8 CPU-bound goroutines "
+	    "at GOMAXPROCS 1, CPUs/2, CPUs and 2xCPUs.",
+	    flags, 1);
 	return demo_run(main_g, NULL, 0);
 }

@@ -20,8 +20,8 @@
 
 static int64_t procs = 4;
 static int64_t ngoroutines = 100000;
-static int64_t sleep_ns = 100000000;  /* 100ms */
-static int64_t wait_ns = 1000000000;  /* the seed's time.Sleep(1 * time.Second) */
+static int64_t sleep_ns = 100000000; /* 100ms */
+static int64_t wait_ns = 1000000000; /* the seed's time.Sleep(1 * time.Second) */
 
 static void
 sleeper_g(void *arg)
@@ -62,7 +62,7 @@ main_g(void *arg)
 
 	gs_sleep(wait_ns - spawn_ns);
 	printf("%s goroutines running on %d threads\n", demo_commas(n, sizeof(n), ngoroutines),
-	       gs_gomaxprocs());
+	    gs_gomaxprocs());
 	if (rc < 0) {
 		demo_fail("gs_read_stats: %s", gs_strerror(rc));
 		return;
@@ -70,9 +70,8 @@ main_g(void *arg)
 	printf("  measured when the spawn loop ended (it took %s): %d goroutines, %d asleep "
 	       "on timers; GOMAXPROCS=%d; OS threads: %d Ms (%d idle), %ld in "
 	       "/proc/self/status\n",
-	       demo_dur(d, sizeof(d), spawn_ns), st.goroutines,
-	       st.by_waitreason[GS_WAIT_SLEEP], st.gomaxprocs, st.threads, st.idle_threads,
-	       proc_threads);
+	    demo_dur(d, sizeof(d), spawn_ns), st.goroutines, st.by_waitreason[GS_WAIT_SLEEP],
+	    st.gomaxprocs, st.threads, st.idle_threads, proc_threads);
 	printf("  after the wait: %d goroutine(s) left\n", gs_numgoroutine());
 	if (st.threads >= ngoroutines && ngoroutines > procs + 8)
 		demo_fail("one thread per goroutine: this is not M:N");
@@ -82,16 +81,17 @@ int
 main(int argc, char **argv)
 {
 	struct demo_flag flags[] = {
-		{'p', "GOMAXPROCS", false, 1, 256, &procs},
-		{'n', "goroutines", false, 1, 10000000, &ngoroutines},
-		{'d', "how long each sleeps", true, 2, 600000000000LL, &sleep_ns},
-		{'w', "how long main waits (at least the sleep)", true, 2, 600000000000LL,
-		 &wait_ns},
+		{ 'p', "GOMAXPROCS", false, 1, 256, &procs },
+		{ 'n', "goroutines", false, 1, 10000000, &ngoroutines },
+		{ 'd', "how long each sleeps", true, 2, 600000000000LL, &sleep_ns },
+		{ 'w', "how long main waits (at least the sleep)", true, 2, 600000000000LL,
+		    &wait_ns },
 	};
 
-	demo_flags(argc, argv, "The seed's demonstrateMNScheduling: many goroutines on "
-			       "GOMAXPROCS Ps and a few threads.",
-		   flags, 4);
+	demo_flags(argc, argv,
+	    "The seed's demonstrateMNScheduling: many goroutines on "
+	    "GOMAXPROCS Ps and a few threads.",
+	    flags, 4);
 	if (wait_ns < sleep_ns) {
 		fprintf(stderr, "mn: -w must be at least -d\n");
 		return 2;

@@ -42,9 +42,10 @@ handle(int fd)
 		atomic_fetch_sub(&busy, 1);
 		demo_reply(fd, "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nDone");
 		gs_chan_recv(limiter, NULL); /* release the slot */
-	} else { /* no slot: reject at once */
-		demo_reply(fd, "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 12\r\n\r\n"
-			       "Server busy\n");
+	} else {                             /* no slot: reject at once */
+		demo_reply(fd,
+		    "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 12\r\n\r\n"
+		    "Server busy\n");
 	}
 }
 
@@ -70,7 +71,7 @@ main_g(void *arg)
 	}
 	printf("rate-limited server on 127.0.0.1:%d: at most %lld requests at once, each "
 	       "takes %s\n",
-	       srv.port, (long long)limit, demo_dur(a, sizeof(a), handle_ns));
+	    srv.port, (long long)limit, demo_dur(a, sizeof(a), handle_ns));
 	start = demo_now();
 	demo_server_run(&srv);
 	served = atomic_load(&srv.answers[2]);
@@ -78,12 +79,12 @@ main_g(void *arg)
 	failed = (long)nrequests - served - rejected;
 	printf("%lld requests: %ld served (200 Done), %ld rejected at once (503 Server busy), "
 	       "%ld failed, in %s\n",
-	       (long long)nrequests, served, rejected, failed,
-	       demo_dur(b, sizeof(b), demo_now() - start));
+	    (long long)nrequests, served, rejected, failed,
+	    demo_dur(b, sizeof(b), demo_now() - start));
 	printf("most handlers busy at once: %ld (limit %lld); goroutines at most %ld; OS "
 	       "threads %ld\n",
-	       atomic_load(&busy_peak), (long long)limit, atomic_load(&srv.goroutines_peak),
-	       demo_status("Threads:"));
+	    atomic_load(&busy_peak), (long long)limit, atomic_load(&srv.goroutines_peak),
+	    demo_status("Threads:"));
 	if (failed != 0)
 		demo_fail("%ld requests failed", failed);
 	if (atomic_load(&busy_peak) > limit)
@@ -96,19 +97,21 @@ int
 main(int argc, char **argv)
 {
 	struct demo_flag flags[] = {
-		{'n', "requests the client sends at once", false, 1, 100000, &nrequests},
-		{'c', "requests handled at once (the limiter's capacity)", false, 1, 100000,
-		 &limit},
-		{'d', "how long handling a request takes", true, 1, 60000000000LL, &handle_ns},
+		{ 'n', "requests the client sends at once", false, 1, 100000, &nrequests },
+		{ 'c', "requests handled at once (the limiter's capacity)", false, 1, 100000,
+		    &limit },
+		{ 'd', "how long handling a request takes", true, 1, 60000000000LL, &handle_ns },
 	};
 
-	demo_flags(argc, argv, "The seed's rateLimitedServer over loopback TCP, with its "
-			       "own client.",
-		   flags, 3);
+	demo_flags(argc, argv,
+	    "The seed's rateLimitedServer over loopback TCP, with its "
+	    "own client.",
+	    flags, 3);
 	if (demo_nofile(2 * nrequests + 64) != 0) {
-		fprintf(stderr, "ratelimit: %lld requests need %lld descriptors, more than "
-				"RLIMIT_NOFILE allows\n",
-			(long long)nrequests, (long long)(2 * nrequests + 64));
+		fprintf(stderr,
+		    "ratelimit: %lld requests need %lld descriptors, more than "
+		    "RLIMIT_NOFILE allows\n",
+		    (long long)nrequests, (long long)(2 * nrequests + 64));
 		return 1;
 	}
 	return demo_run(main_g, NULL, 0);

@@ -57,42 +57,42 @@ main_g(void *arg)
 	threads = demo_status("Threads:");
 
 	printf("Created %s goroutines in %s\n", demo_commas(n, sizeof(n), ngoroutines),
-	       demo_dur(d, sizeof(d), created));
+	    demo_dur(d, sizeof(d), created));
 	printf("Memory used: ~%ld MB\n", (rss1 - rss0) / 1024);
 	printf("  (measured: VmRSS grew %ld kB for %d goroutines, %.0f bytes each, on %ld "
 	       "OS threads; the seed's estimate NumGoroutine()*2/1024 says ~%d MB)\n",
-	       rss1 - rss0, ng, (double)(rss1 - rss0) * 1024 / (double)ngoroutines, threads,
-	       ng * 2 / 1024);
+	    rss1 - rss0, ng, (double)(rss1 - rss0) * 1024 / (double)ngoroutines, threads,
+	    ng * 2 / 1024);
 
 	/* Once every goroutine has run up to its sleep, its stack is touched. */
 	if (created < sleep_ns / 2) {
 		gs_sleep(sleep_ns / 2 - created);
 		printf("  (%s later, with every goroutine asleep: VmRSS %ld kB above the start, "
 		       "%.0f bytes per goroutine)\n",
-		       demo_dur(d, sizeof(d), sleep_ns / 2 - created),
-		       demo_status("VmRSS:") - rss0,
-		       (double)(demo_status("VmRSS:") - rss0) * 1024 / (double)ngoroutines);
+		    demo_dur(d, sizeof(d), sleep_ns / 2 - created), demo_status("VmRSS:") - rss0,
+		    (double)(demo_status("VmRSS:") - rss0) * 1024 / (double)ngoroutines);
 	}
 
 	gs_wg_wait(&wg);
 	printf("All %s goroutines finished %s after the first started\n",
-	       demo_commas(n, sizeof(n), atomic_load(&finished)),
-	       demo_dur(d, sizeof(d), demo_now() - start));
+	    demo_commas(n, sizeof(n), atomic_load(&finished)),
+	    demo_dur(d, sizeof(d), demo_now() - start));
 	if (atomic_load(&finished) != ngoroutines)
 		demo_fail("%ld of %lld goroutines finished", atomic_load(&finished),
-			  (long long)ngoroutines);
+		    (long long)ngoroutines);
 }
 
 int
 main(int argc, char **argv)
 {
 	struct demo_flag flags[] = {
-		{'n', "goroutines", false, 1, 10000000, &ngoroutines},
-		{'d', "how long each sleeps", true, 1, 600000000000LL, &sleep_ns},
+		{ 'n', "goroutines", false, 1, 10000000, &ngoroutines },
+		{ 'd', "how long each sleeps", true, 1, 600000000000LL, &sleep_ns },
 	};
 
-	demo_flags(argc, argv, "The seed's demonstrateScalability: N sleeping goroutines, "
-			       "creation time and measured memory.",
-		   flags, 2);
+	demo_flags(argc, argv,
+	    "The seed's demonstrateScalability: N sleeping goroutines, "
+	    "creation time and measured memory.",
+	    flags, 2);
 	return demo_run(main_g, NULL, 0);
 }

@@ -82,13 +82,14 @@ main_g(void *arg)
 		ntids += k == i;
 	}
 	printf("GOMAXPROCS=%d: %d goroutines started from one goroutine (%d heavy, %d light)\n",
-	       gs_gomaxprocs(), TOTAL, HEAVY, TOTAL - HEAVY);
-	printf("all %d done in %s\n", atomic_load(&done), demo_dur(d, sizeof(d), demo_now() - start));
+	    gs_gomaxprocs(), TOTAL, HEAVY, TOTAL - HEAVY);
+	printf("all %d done in %s\n", atomic_load(&done),
+	    demo_dur(d, sizeof(d), demo_now() - start));
 	printf("work stealing: %llu steals moved %llu goroutines between Ps; %llu went "
 	       "through the global queue\n",
-	       (unsigned long long)(st1.steals - st0.steals),
-	       (unsigned long long)(st1.stolen - st0.stolen),
-	       (unsigned long long)(st1.global_puts - st0.global_puts));
+	    (unsigned long long)(st1.steals - st0.steals),
+	    (unsigned long long)(st1.stolen - st0.stolen),
+	    (unsigned long long)(st1.global_puts - st0.global_puts));
 	printf("the %d heavy goroutines started on %d different OS threads\n", HEAVY, ntids);
 	if (atomic_load(&done) != TOTAL)
 		demo_fail("%d of %d goroutines finished", atomic_load(&done), TOTAL);
@@ -98,14 +99,15 @@ int
 main(int argc, char **argv)
 {
 	struct demo_flag flags[] = {
-		{'p', "GOMAXPROCS", false, 1, 256, &procs},
-		{'n', "loop iterations of each heavy goroutine", false, 1, 10000000000LL,
-		 &iterations},
-		{'d', "sleep of each light goroutine", true, 1, 60000000000LL, &light_sleep},
+		{ 'p', "GOMAXPROCS", false, 1, 256, &procs },
+		{ 'n', "loop iterations of each heavy goroutine", false, 1, 10000000000LL,
+		    &iterations },
+		{ 'd', "sleep of each light goroutine", true, 1, 60000000000LL, &light_sleep },
 	};
 
-	demo_flags(argc, argv, "The seed's demonstrateWorkStealing: uneven work from one "
-			       "goroutine, balanced by stealing.",
-		   flags, 3);
+	demo_flags(argc, argv,
+	    "The seed's demonstrateWorkStealing: uneven work from one "
+	    "goroutine, balanced by stealing.",
+	    flags, 3);
 	return demo_run(main_g, NULL, 0);
 }

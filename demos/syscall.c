@@ -87,7 +87,7 @@ main_g(void *arg)
 	}
 	gs_read_stats(&st0);
 	printf("GOMAXPROCS: %d; one goroutine blocks in read(2) on an empty pipe\n",
-	       gs_gomaxprocs());
+	    gs_gomaxprocs());
 	gs_wg_add(&reader_wg, 1);
 	if (gs_go(reader_g, NULL) < 0) {
 		demo_fail("gs_go");
@@ -113,12 +113,11 @@ main_g(void *arg)
 	else
 		demo_fail("the CPU goroutines did not all finish while the reader was blocked");
 	printf("  %ld/%lld CPU goroutines finished in %s while the reader was still in read(2)\n",
-	       atomic_load(&cpu_done), (long long)ncpu_g,
-	       demo_dur(d, sizeof(d), demo_now() - start));
+	    atomic_load(&cpu_done), (long long)ncpu_g, demo_dur(d, sizeof(d), demo_now() - start));
 	printf("  meanwhile: %d goroutine(s) in a system call, %llu P hand-off(s), %d OS "
 	       "threads (Ms), %ld in /proc/self/status\n",
-	       st1.in_syscall, (unsigned long long)(st1.handoffs - st0.handoffs), st1.threads,
-	       demo_status("Threads:"));
+	    st1.in_syscall, (unsigned long long)(st1.handoffs - st0.handoffs), st1.threads,
+	    demo_status("Threads:"));
 
 	if (write(pipefd[1], "x", 1) != 1)
 		demo_fail("write to the pipe");
@@ -130,15 +129,16 @@ int
 main(int argc, char **argv)
 {
 	struct demo_flag flags[] = {
-		{'p', "GOMAXPROCS", false, 1, 256, &procs},
-		{'n', "CPU-bound goroutines", false, 1, 1000000, &ncpu_g},
-		{'i', "loop iterations of each", false, 1, 10000000000LL, &iterations},
+		{ 'p', "GOMAXPROCS", false, 1, 256, &procs },
+		{ 'n', "CPU-bound goroutines", false, 1, 1000000, &ncpu_g },
+		{ 'i', "loop iterations of each", false, 1, 10000000000LL, &iterations },
 	};
 	int rc;
 
-	demo_flags(argc, argv, "The seed's blockingSystemCall: a goroutine blocked in "
-			       "read(2) does not stop the others.",
-		   flags, 3);
+	demo_flags(argc, argv,
+	    "The seed's blockingSystemCall: a goroutine blocked in "
+	    "read(2) does not stop the others.",
+	    flags, 3);
 	if (pipe(pipefd) != 0) {
 		perror("syscall: pipe");
 		return 1;

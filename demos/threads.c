@@ -67,8 +67,8 @@ monitor_line(const gs_stats *st)
 {
 	printf("GOMAXPROCS: %d  NumGoroutine: %d  threads: %d Ms, %ld in /proc/self/status  "
 	       "(in syscall: %d, waiting on I/O: %d)\n",
-	       st->gomaxprocs, st->goroutines, st->threads, demo_status("Threads:"),
-	       st->in_syscall, st->by_waitreason[GS_WAIT_IO]);
+	    st->gomaxprocs, st->goroutines, st->threads, demo_status("Threads:"), st->in_syscall,
+	    st->by_waitreason[GS_WAIT_IO]);
 }
 
 /* Start nblock goroutines running fn, tick until all wait as they should, answer
@@ -78,7 +78,7 @@ phase(const char *title, void (*fn)(void *), bool in_syscall, int (*pairs)[2])
 {
 	gs_timer *ticker = gs_ticker_new(tick_ns, tick_ns);
 	int64_t start = demo_now(), when;
-	gs_stats st = {0};
+	gs_stats st = { 0 };
 	long i;
 	int waiting;
 
@@ -99,7 +99,7 @@ phase(const char *title, void (*fn)(void *), bool in_syscall, int (*pairs)[2])
 			break;
 		if (demo_now() - start > PHASE_LIMIT_NS) {
 			demo_fail("only %d of %lld goroutines waiting after 20s", waiting,
-				  (long long)nblock);
+			    (long long)nblock);
 			break;
 		}
 	}
@@ -127,21 +127,21 @@ main_g(void *arg)
 	printf("NumGoroutine: %d\n", gs_numgoroutine());
 	printf("Initial threads: %d Ms, %ld in /proc/self/status (the seed prints "
 	       "NumGoroutine here)\n",
-	       st.threads, demo_status("Threads:"));
+	    st.threads, demo_status("Threads:"));
 
 	net = phase("wait on sockets (netpoller; the seed's http.Get)", netwait_g, false, fds);
 	sys = phase("block in read(2) (system calls)", sysread_g, true, fds + nblock);
 	gs_read_stats(&st);
 
 	printf("While %lld goroutines waited on the network: %d threads (GOMAXPROCS %d)\n",
-	       (long long)nblock, net.threads, net.gomaxprocs);
+	    (long long)nblock, net.threads, net.gomaxprocs);
 	printf("After I/O operations, threads in use: %d Ms = %d blocked in system calls + "
 	       "%d others (Ms with Ps, idle Ms, sysmon); the seed's formula GOMAXPROCS + "
 	       "blocked says %d\n",
-	       sys.threads, sys.in_syscall, sys.threads - sys.in_syscall,
-	       sys.gomaxprocs + sys.in_syscall);
+	    sys.threads, sys.in_syscall, sys.threads - sys.in_syscall,
+	    sys.gomaxprocs + sys.in_syscall);
 	printf("After they all returned: %d threads, %d of them idle and kept for reuse\n",
-	       st.threads, st.idle_threads);
+	    st.threads, st.idle_threads);
 	if (net.threads >= nblock && nblock > procs + 8)
 		demo_fail("network waits took a thread each");
 }
@@ -150,19 +150,19 @@ int
 main(int argc, char **argv)
 {
 	struct demo_flag flags[] = {
-		{'p', "GOMAXPROCS", false, 1, 256, &procs},
-		{'n', "goroutines that wait", false, 1, 5000, &nblock},
-		{'i', "the monitor's tick", true, 1000000, 10000000000LL, &tick_ns},
+		{ 'p', "GOMAXPROCS", false, 1, 256, &procs },
+		{ 'n', "goroutines that wait", false, 1, 5000, &nblock },
+		{ 'i', "the monitor's tick", true, 1000000, 10000000000LL, &tick_ns },
 	};
 	long i;
 	int rc;
 
-	demo_flags(argc, argv, "The seed's demonstrateThreadCreation and monitorThreads: "
-			       "threads under network waits vs blocking system calls.",
-		   flags, 3);
+	demo_flags(argc, argv,
+	    "The seed's demonstrateThreadCreation and monitorThreads: "
+	    "threads under network waits vs blocking system calls.",
+	    flags, 3);
 	if (demo_nofile(4 * nblock + 64) != 0) {
-		fprintf(stderr, "threads: not enough descriptors for -n %lld\n",
-			(long long)nblock);
+		fprintf(stderr, "threads: not enough descriptors for -n %lld\n", (long long)nblock);
 		return 1;
 	}
 	fds = calloc(2 * (size_t)nblock, sizeof(*fds));

@@ -37,7 +37,7 @@ static int64_t requests = 10000;
 static int64_t roundtrips = 20000;
 
 /* The seed's handler: a database query, an API call, a response write. */
-static const int64_t phases_ns[3] = {10000000, 20000000, 5000000};
+static const int64_t phases_ns[3] = { 10000000, 20000000, 5000000 };
 
 static atomic_long handled;
 
@@ -73,7 +73,7 @@ static struct {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	int turn; /* 0: the pinger's, 1: the ponger's, 2: stop */
-} pp = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0};
+} pp = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0 };
 
 static void *
 ponger(void *arg)
@@ -170,24 +170,22 @@ threads_half(void)
 	printf("=== If we used OS Threads ===\n");
 	printf("Memory: %lld threads × %zu MB stack = %.1f GB of address space reserved; "
 	       "resident, measured: %.1f kB per thread (%ld MB for %ld threads)\n",
-	       (long long)requests, stack >> 20,
-	       (double)stack * (double)requests / (1 << 30),
-	       created > 0 ? (double)(rss1 - rss0) / (double)created : 0.0,
-	       (rss1 - rss0) / 1024, created);
+	    (long long)requests, stack >> 20, (double)stack * (double)requests / (1 << 30),
+	    created > 0 ? (double)(rss1 - rss0) / (double)created : 0.0, (rss1 - rss0) / 1024,
+	    created);
 	printf("Context switches: Kernel-level, %s each (measured: condvar ping-pong, "
 	       "2 threads on 1 CPU)\n",
-	       sw < 0 ? "n/a" : demo_dur(a, sizeof(a), (int64_t)(sw + 0.5)));
+	    sw < 0 ? "n/a" : demo_dur(a, sizeof(a), (int64_t)(sw + 0.5)));
 	if (err != 0)
 		printf("Result: pthread_create failed after %ld of %lld threads: %s; those "
 		       "handled their requests in %s\n",
-		       created, (long long)requests, strerror(err),
-		       demo_dur(a, sizeof(a), tdone));
+		    created, (long long)requests, strerror(err), demo_dur(a, sizeof(a), tdone));
 	else
 		printf("Result: no crash: %ld threads, all alive at once, handled %ld requests "
 		       "in %s; creating them took %s (%s per thread)\n",
-		       created, atomic_load(&handled), demo_dur(a, sizeof(a), tdone),
-		       demo_dur(b, sizeof(b), tcreate),
-		       demo_dur(c, sizeof(c), created ? tcreate / created : 0));
+		    created, atomic_load(&handled), demo_dur(a, sizeof(a), tdone),
+		    demo_dur(b, sizeof(b), tcreate),
+		    demo_dur(c, sizeof(c), created ? tcreate / created : 0));
 	printf("(the seed's figures: 2 MB per thread, ~1-2 µs per switch, \"System would "
 	       "likely crash or thrash\")\n");
 }
@@ -229,8 +227,8 @@ pong_g(void *arg)
 static double
 goroutine_switch_ns(void)
 {
-	struct chanpp c = {gs_chan_make(sizeof(int), 0), gs_chan_make(sizeof(int), 0),
-			   GS_WAITGROUP_INIT};
+	struct chanpp c = { gs_chan_make(sizeof(int), 0), gs_chan_make(sizeof(int), 0),
+		GS_WAITGROUP_INIT };
 	int64_t start;
 	int prev, v = 0;
 	long i;
@@ -303,20 +301,19 @@ goroutines_g(void *arg)
 	printf("Memory: %lld goroutines × 64 KB stack = %lld MB of address space reserved "
 	       "(gsched's default; Go's start at 2 KB); resident, measured: %.1f kB per "
 	       "goroutine (%ld MB)\n",
-	       (long long)requests, (long long)requests * 64 / 1024,
-	       (double)(rss1 - rss0) / (double)requests, (rss1 - rss0) / 1024);
+	    (long long)requests, (long long)requests * 64 / 1024,
+	    (double)(rss1 - rss0) / (double)requests, (rss1 - rss0) / 1024);
 	printf("Context switches: User-level, %s (measured: channel ping-pong, "
 	       "GOMAXPROCS=1)\n",
-	       sw < 0 ? "n/a" : demo_dur(a, sizeof(a), (int64_t)(sw + 0.5)));
+	    sw < 0 ? "n/a" : demo_dur(a, sizeof(a), (int64_t)(sw + 0.5)));
 	printf("Handled %ld requests in %s (creating the goroutines took %s)\n",
-	       atomic_load(&handled), demo_dur(a, sizeof(a), tdone),
-	       demo_dur(b, sizeof(b), tcreate));
+	    atomic_load(&handled), demo_dur(a, sizeof(a), tdone), demo_dur(b, sizeof(b), tcreate));
 	printf("Running on only %d OS threads! (the most Ms seen while handling; "
 	       "GOMAXPROCS=%d)\n",
-	       peak_threads, gs_gomaxprocs());
+	    peak_threads, gs_gomaxprocs());
 	if (atomic_load(&handled) != requests)
 		demo_fail("%ld of %lld requests handled", atomic_load(&handled),
-			  (long long)requests);
+		    (long long)requests);
 	gs_chan_free(gate);
 }
 
@@ -324,16 +321,17 @@ int
 main(int argc, char **argv)
 {
 	struct demo_flag flags[] = {
-		{'n', "requests", false, 1, 1000000, &requests},
-		{'r', "ping-pong round trips per switch measurement", false, 1, 100000000,
-		 &roundtrips},
+		{ 'n', "requests", false, 1, 1000000, &requests },
+		{ 'r', "ping-pong round trips per switch measurement", false, 1, 100000000,
+		    &roundtrips },
 	};
 	cpu_set_t all;
 	int rc;
 
-	demo_flags(argc, argv, "The seed's compareThreadsVsGoroutines, with both halves "
-			       "run and measured.",
-		   flags, 2);
+	demo_flags(argc, argv,
+	    "The seed's compareThreadsVsGoroutines, with both halves "
+	    "run and measured.",
+	    flags, 2);
 	/* The thread half pins itself to one CPU for the switch; the runtime must
 	 * have them all, so keep the mask and give it back. */
 	sched_getaffinity(0, sizeof(all), &all);

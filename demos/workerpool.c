@@ -64,14 +64,15 @@ handle(int fd)
 		gs_fd_close(fd);
 		return;
 	}
-	cases[0] = (gs_select_case){.chan = jobs, .dir = GS_SELECT_SEND, .elem = &fd};
-	cases[1] = (gs_select_case){.chan = gs_timer_chan(t), .dir = GS_SELECT_RECV,
-				    .elem = &fired};
+	cases[0] = (gs_select_case){ .chan = jobs, .dir = GS_SELECT_SEND, .elem = &fd };
+	cases[1] =
+	    (gs_select_case){ .chan = gs_timer_chan(t), .dir = GS_SELECT_RECV, .elem = &fired };
 	if (gs_select(cases, 2, false, NULL) == 0)
 		demo_note_peak(&queued_peak, (long)gs_chan_len(jobs)); /* a worker owns fd */
 	else
-		demo_reply(fd, "HTTP/1.1 408 Request Timeout\r\nContent-Length: 8\r\n\r\n"
-			       "Timeout\n");
+		demo_reply(fd,
+		    "HTTP/1.1 408 Request Timeout\r\nContent-Length: 8\r\n\r\n"
+		    "Timeout\n");
 	gs_timer_free(t);
 }
 
@@ -97,8 +98,8 @@ main_g(void *arg)
 	}
 	printf("worker-pool server on 127.0.0.1:%d: %lld workers, a queue of %lld, %s "
 	       "timeout\n",
-	       srv.port, (long long)nworkers, (long long)queue_cap,
-	       demo_dur(a, sizeof(a), timeout_ns));
+	    srv.port, (long long)nworkers, (long long)queue_cap,
+	    demo_dur(a, sizeof(a), timeout_ns));
 	for (i = 0; i < nworkers; i++) {
 		gs_wg_add(&workers, 1);
 		if (gs_go(worker_g, NULL) < 0) {
@@ -115,12 +116,12 @@ main_g(void *arg)
 	failed = (long)nrequests - answered - timedout;
 	printf("%lld requests: %ld answered by a worker (200 Done), %ld timed out in the "
 	       "queue (408), %ld failed, in %s\n",
-	       (long long)nrequests, answered, timedout, failed,
-	       demo_dur(b, sizeof(b), demo_now() - start));
+	    (long long)nrequests, answered, timedout, failed,
+	    demo_dur(b, sizeof(b), demo_now() - start));
 	printf("most requests waiting in the queue: %ld; %lld worker goroutines out of at "
 	       "most %ld; OS threads %ld\n",
-	       atomic_load(&queued_peak), (long long)nworkers,
-	       atomic_load(&srv.goroutines_peak), demo_status("Threads:"));
+	    atomic_load(&queued_peak), (long long)nworkers, atomic_load(&srv.goroutines_peak),
+	    demo_status("Threads:"));
 	if (failed != 0)
 		demo_fail("%ld requests failed", failed);
 	demo_server_stop(&srv);
@@ -131,22 +132,24 @@ int
 main(int argc, char **argv)
 {
 	struct demo_flag flags[] = {
-		{'n', "requests the client sends at once", false, 1, 100000, &nrequests},
-		{'w', "worker goroutines", false, 1, 100000, &nworkers},
-		{'q', "capacity of the jobs queue", false, 1, 10000000, &queue_cap},
-		{'i', "loop iterations per job (processJob)", false, 0, 10000000000LL,
-		 &iterations},
-		{'t', "how long a request may wait to be queued", true, 1, 600000000000LL,
-		 &timeout_ns},
+		{ 'n', "requests the client sends at once", false, 1, 100000, &nrequests },
+		{ 'w', "worker goroutines", false, 1, 100000, &nworkers },
+		{ 'q', "capacity of the jobs queue", false, 1, 10000000, &queue_cap },
+		{ 'i', "loop iterations per job (processJob)", false, 0, 10000000000LL,
+		    &iterations },
+		{ 't', "how long a request may wait to be queued", true, 1, 600000000000LL,
+		    &timeout_ns },
 	};
 
-	demo_flags(argc, argv, "The seed's workerPoolServer over loopback TCP, with its "
-			       "own client.",
-		   flags, 5);
+	demo_flags(argc, argv,
+	    "The seed's workerPoolServer over loopback TCP, with its "
+	    "own client.",
+	    flags, 5);
 	if (demo_nofile(2 * nrequests + 64) != 0) {
-		fprintf(stderr, "workerpool: %lld requests need %lld descriptors, more than "
-				"RLIMIT_NOFILE allows\n",
-			(long long)nrequests, (long long)(2 * nrequests + 64));
+		fprintf(stderr,
+		    "workerpool: %lld requests need %lld descriptors, more than "
+		    "RLIMIT_NOFILE allows\n",
+		    (long long)nrequests, (long long)(2 * nrequests + 64));
 		return 1;
 	}
 	return demo_run(main_g, NULL, 0);

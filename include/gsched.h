@@ -32,15 +32,15 @@ extern "C" {
 
 /* Error codes: always negative; 0 means success. */
 enum {
-	GS_EINVAL = -22,   /* bad argument */
-	GS_ENOMEM = -12,   /* out of memory or memory mappings */
-	GS_EAGAIN = -11,   /* resource temporarily unavailable (thread creation) */
-	GS_EBUSY = -16,    /* the runtime is already running */
-	GS_ENOTRUN = -3,   /* called outside a running runtime / not from a goroutine */
-	GS_ECLOSED = -32,  /* operation on a closed channel */
-	GS_ERANGE = -34,   /* value out of range */
-	GS_EPERM = -1,     /* not allowed (e.g. unlocking an unlocked mutex) */
-	GS_EBADF = -9,     /* descriptor not registered with gs_fd_open, or closed */
+	GS_EINVAL = -22,    /* bad argument */
+	GS_ENOMEM = -12,    /* out of memory or memory mappings */
+	GS_EAGAIN = -11,    /* resource temporarily unavailable (thread creation) */
+	GS_EBUSY = -16,     /* the runtime is already running */
+	GS_ENOTRUN = -3,    /* called outside a running runtime / not from a goroutine */
+	GS_ECLOSED = -32,   /* operation on a closed channel */
+	GS_ERANGE = -34,    /* value out of range */
+	GS_EPERM = -1,      /* not allowed (e.g. unlocking an unlocked mutex) */
+	GS_EBADF = -9,      /* descriptor not registered with gs_fd_open, or closed */
 	GS_ETIMEDOUT = -110 /* a deadline or timeout passed */
 };
 /* Calls that wrap system calls return -errno for the system's own errors, so
@@ -52,9 +52,9 @@ GS_EXTERN const char *gs_strerror(int err);
 /* ---- Runtime lifetime --------------------------------------------------- */
 
 typedef struct gs_config {
-	int procs;           /* GOMAXPROCS; 0 = default (env GOMAXPROCS, else CPUs) */
-	size_t stack_size;   /* default goroutine stack size; 0 = 64 KiB */
-	int max_threads;     /* thread limit; 0 = 10000 */
+	int procs;         /* GOMAXPROCS; 0 = default (env GOMAXPROCS, else CPUs) */
+	size_t stack_size; /* default goroutine stack size; 0 = 64 KiB */
+	int max_threads;   /* thread limit; 0 = 10000 */
 } gs_config;
 
 /*
@@ -79,8 +79,8 @@ GS_EXTERN bool gs_in_goroutine(void);
 #define GS_LABEL_MAX 16 /* label bytes kept, including the terminating NUL */
 
 typedef struct gs_attr {
-	const char *label;   /* short name shown by observers; copied; may be NULL */
-	size_t stack_size;   /* 0 = runtime default; rounded up to a power of two
+	const char *label; /* short name shown by observers; copied; may be NULL */
+	size_t stack_size; /* 0 = runtime default; rounded up to a power of two
 	                        between 2 KiB and 8 MiB.  Sizes of 4 KiB and less use
 	                        the small-stack class (no guard page; overflow caught
 	                        by a canary checked at every switch).  Such goroutines
@@ -243,10 +243,10 @@ GS_EXTERN size_t gs_chan_cap(gs_chan *c);
 enum gs_select_dir { GS_SELECT_RECV = 1, GS_SELECT_SEND = 2 };
 
 typedef struct gs_select_case {
-	gs_chan *chan;            /* NULL: the case is never ready (as a nil chan in Go) */
+	gs_chan *chan; /* NULL: the case is never ready (as a nil chan in Go) */
 	enum gs_select_dir dir;
-	void *elem;               /* send: value to send; recv: where to store (or NULL) */
-	bool ok;                  /* out, recv: true if a value was received, false if closed */
+	void *elem; /* send: value to send; recv: where to store (or NULL) */
+	bool ok;    /* out, recv: true if a value was received, false if closed */
 } gs_select_case;
 
 /*
@@ -271,21 +271,31 @@ typedef struct gs_mutex {
 	uint64_t opaque_[4];
 } gs_mutex;
 
-#define GS_MUTEX_INIT {{0, 0, 0, 0}}
-GS_EXTERN void gs_mutex_lock(gs_mutex *mu);           /* goroutine only */
+#define GS_MUTEX_INIT                                                                              \
+	{                                                                                          \
+		{                                                                                  \
+			0, 0, 0, 0                                                                 \
+		}                                                                                  \
+	}
+GS_EXTERN void gs_mutex_lock(gs_mutex *mu); /* goroutine only */
 GS_EXTERN bool gs_mutex_trylock(gs_mutex *mu);
-GS_EXTERN int gs_mutex_unlock(gs_mutex *mu);           /* GS_EPERM if not locked */
+GS_EXTERN int gs_mutex_unlock(gs_mutex *mu); /* GS_EPERM if not locked */
 
 typedef struct gs_waitgroup {
 	uint64_t opaque_[4];
 } gs_waitgroup;
 
-#define GS_WAITGROUP_INIT {{0, 0, 0, 0}}
+#define GS_WAITGROUP_INIT                                                                          \
+	{                                                                                          \
+		{                                                                                  \
+			0, 0, 0, 0                                                                 \
+		}                                                                                  \
+	}
 /* Add delta to the counter; at zero every waiter is released.  GS_ERANGE (and no
  * change) if the counter would go negative or past INT32_MAX, as Go panics. */
 GS_EXTERN int gs_wg_add(gs_waitgroup *wg, int64_t delta);
 GS_EXTERN int gs_wg_done(gs_waitgroup *wg);
-GS_EXTERN void gs_wg_wait(gs_waitgroup *wg);           /* goroutine only */
+GS_EXTERN void gs_wg_wait(gs_waitgroup *wg); /* goroutine only */
 
 /* ---- Statistics --------------------------------------------------------- */
 
@@ -325,31 +335,31 @@ GS_EXTERN const char *gs_waitreason_name(int reason);
 typedef struct gs_stats {
 	int gomaxprocs;
 	int ncpu;
-	int threads;            /* Ms that exist (not counting the waiting caller) */
-	int idle_threads;       /* Ms parked on their futex, reusable */
-	int spinning_threads;   /* Ms looking for work */
+	int threads;          /* Ms that exist (not counting the waiting caller) */
+	int idle_threads;     /* Ms parked on their futex, reusable */
+	int spinning_threads; /* Ms looking for work */
 	int idle_procs;
-	int global_runq;        /* goroutines in the global run queue */
-	int goroutines;         /* not dead */
+	int global_runq; /* goroutines in the global run queue */
+	int goroutines;  /* not dead */
 	int by_status[GS_G_NSTATUS];
 	int by_waitreason[GS_WAIT_NREASONS];
 	uint64_t spawns, exits;
-	uint64_t steals;        /* successful steal operations */
-	uint64_t stolen;        /* goroutines moved by them */
+	uint64_t steals; /* successful steal operations */
+	uint64_t stolen; /* goroutines moved by them */
 	uint64_t threads_created;
-	uint64_t global_puts;   /* goroutines put on the global queue (overflow, yield) */
+	uint64_t global_puts; /* goroutines put on the global queue (overflow, yield) */
 	uint64_t stacks_guarded, stacks_carved; /* live stack allocations by kind */
-	int in_syscall;         /* goroutines (and their threads) in a system call now */
-	uint64_t syscalls;      /* gs_entersyscall calls */
-	uint64_t handoffs;      /* Ps handed to another M (after a syscall retake etc.) */
-	uint64_t retakes;       /* Ps sysmon took from Ms in system calls */
+	int in_syscall;            /* goroutines (and their threads) in a system call now */
+	uint64_t syscalls;         /* gs_entersyscall calls */
+	uint64_t handoffs;         /* Ps handed to another M (after a syscall retake etc.) */
+	uint64_t retakes;          /* Ps sysmon took from Ms in system calls */
 	uint64_t preempt_requests; /* sysmon or stop-the-world asked a goroutine to yield */
-	uint64_t preempt_async; /* ... and a signal switched it out */
-	uint64_t preempt_coop;  /* ... and it yielded at a scheduling point */
-	uint64_t netpoll_wakes; /* goroutines woken by the netpoller */
+	uint64_t preempt_async;    /* ... and a signal switched it out */
+	uint64_t preempt_coop;     /* ... and it yielded at a scheduling point */
+	uint64_t netpoll_wakes;    /* goroutines woken by the netpoller */
 	uint64_t timers_fired;
-	uint64_t procresizes;   /* GOMAXPROCS changes */
-	uint64_t last_stw_ns;   /* stop-the-world time of the last change */
+	uint64_t procresizes; /* GOMAXPROCS changes */
+	uint64_t last_stw_ns; /* stop-the-world time of the last change */
 } gs_stats;
 
 /* Fill *st.  Returns 0, or GS_ENOTRUN if the runtime is not running. */

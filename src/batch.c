@@ -16,9 +16,8 @@
 static long long
 ms_since_start(const gsf_info *info, const gs_snapshot *s)
 {
-	return s->time_ns >= info->start_ns
-	               ? (long long)((s->time_ns - info->start_ns) / 1000000)
-	               : 0;
+	return s->time_ns >= info->start_ns ? (long long)((s->time_ns - info->start_ns) / 1000000)
+					    : 0;
 }
 
 void
@@ -28,14 +27,14 @@ gsb_print_text(FILE *f, const gsf_info *info, const gsf_tick *t, bool detail)
 	const gs_stats *st = &s->stats;
 
 	fprintf(f,
-	        "SCHED %lldms: gomaxprocs=%d idleprocs=%d threads=%d spinningthreads=%d "
-	        "needspinning=0 idlethreads=%d runqueue=%d",
-	        ms_since_start(info, s), st->gomaxprocs, st->idle_procs, st->threads,
-	        st->spinning_threads, st->idle_threads, st->global_runq);
+	    "SCHED %lldms: gomaxprocs=%d idleprocs=%d threads=%d spinningthreads=%d "
+	    "needspinning=0 idlethreads=%d runqueue=%d",
+	    ms_since_start(info, s), st->gomaxprocs, st->idle_procs, st->threads,
+	    st->spinning_threads, st->idle_threads, st->global_runq);
 	if (!detail) {
 		for (int i = 0; i < s->np; i++)
-			fprintf(f, "%s%" PRIu32 "%s", i == 0 ? " [" : " ",
-			        s->p[i].runq_len, i == s->np - 1 ? "]" : "");
+			fprintf(f, "%s%" PRIu32 "%s", i == 0 ? " [" : " ", s->p[i].runq_len,
+			    i == s->np - 1 ? "]" : "");
 		fputc('\n', f);
 		return;
 	}
@@ -44,15 +43,14 @@ gsb_print_text(FILE *f, const gsf_info *info, const gsf_tick *t, bool detail)
 	for (int i = 0; i < s->np; i++) {
 		const gs_snap_p *p = &s->p[i];
 		fprintf(f,
-		        "  P%d: status=%d schedtick=%" PRIu32 " syscalltick=%" PRIu32
-		        " m=",
-		        p->id, p->status, p->schedtick, p->syscalltick);
+		    "  P%d: status=%d schedtick=%" PRIu32 " syscalltick=%" PRIu32 " m=", p->id,
+		    p->status, p->schedtick, p->syscalltick);
 		if (p->m >= 0)
 			fprintf(f, "%" PRId64, p->m);
 		else
 			fputs("nil", f);
 		fprintf(f, " runqsize=%" PRIu32 " gfreecnt=0 timerslen=%d\n", p->runq_len,
-		        p->timers);
+		    p->timers);
 	}
 	for (int i = 0; i < s->nm; i++) {
 		const gs_snap_m *m = &s->m[i];
@@ -67,12 +65,10 @@ gsb_print_text(FILE *f, const gsf_info *info, const gsf_tick *t, bool detail)
 		else
 			fputs("nil", f);
 		fprintf(f,
-		        " mallocing=0 throwing=0 preemptoff= locks=0 dying=0 spinning=%s "
-		        "blocked=%s lockedg=nil\n",
-		        m->spinning ? "true" : "false",
-		        m->state == GS_MSTATE_IDLE || m->state == GS_MSTATE_NETPOLL
-		                ? "true"
-		                : "false");
+		    " mallocing=0 throwing=0 preemptoff= locks=0 dying=0 spinning=%s "
+		    "blocked=%s lockedg=nil\n",
+		    m->spinning ? "true" : "false",
+		    m->state == GS_MSTATE_IDLE || m->state == GS_MSTATE_NETPOLL ? "true" : "false");
 	}
 }
 
@@ -110,45 +106,40 @@ gsb_print_json(FILE *f, const gsf_info *info, const gsf_tick *t, bool detail)
 	const gs_stats *st = &s->stats;
 
 	fprintf(f,
-	        "{\"tick\":%d,\"ms\":%lld,\"time_ns\":%" PRIu64 ",\"gomaxprocs\":%d,"
-	        "\"idleprocs\":%d,\"threads\":%d,\"spinningthreads\":%d,\"idlethreads\":%"
-	        "d,"
-	        "\"runqueue\":%d,\"runqsize\":[",
-	        t->index, ms_since_start(info, s), s->time_ns, st->gomaxprocs,
-	        st->idle_procs, st->threads, st->spinning_threads, st->idle_threads,
-	        st->global_runq);
+	    "{\"tick\":%d,\"ms\":%lld,\"time_ns\":%" PRIu64 ",\"gomaxprocs\":%d,"
+	    "\"idleprocs\":%d,\"threads\":%d,\"spinningthreads\":%d,\"idlethreads\":%"
+	    "d,"
+	    "\"runqueue\":%d,\"runqsize\":[",
+	    t->index, ms_since_start(info, s), s->time_ns, st->gomaxprocs, st->idle_procs,
+	    st->threads, st->spinning_threads, st->idle_threads, st->global_runq);
 	for (int i = 0; i < s->np; i++)
 		fprintf(f, "%s%" PRIu32, i ? "," : "", s->p[i].runq_len);
 	fprintf(f, "],\"goroutines\":%d,\"by_status\":{", st->goroutines);
 	for (int i = 0; i < GS_G_NSTATUS; i++)
-		fprintf(f, "%s\"%s\":%d", i ? "," : "", gs_gstatus_name(i),
-		        st->by_status[i]);
+		fprintf(f, "%s\"%s\":%d", i ? "," : "", gs_gstatus_name(i), st->by_status[i]);
 	fputs("},\"by_waitreason\":{", f);
 	for (int i = 0; i < GS_WAIT_NREASONS; i++)
 		fprintf(f, "%s\"%s\":%d", i ? "," : "",
-		        i == GS_WAIT_NONE ? "none" : gs_waitreason_name(i),
-		        st->by_waitreason[i]);
+		    i == GS_WAIT_NONE ? "none" : gs_waitreason_name(i), st->by_waitreason[i]);
 	fprintf(f,
-	        "},\"in_syscall\":%d,\"spawns\":%" PRIu64 ",\"exits\":%" PRIu64
-	        ",\"steals\":%" PRIu64 ",\"stolen\":%" PRIu64 ",\"handoffs\":%" PRIu64
-	        ",\"retakes\":%" PRIu64 ",\"preempt_async\":%" PRIu64
-	        ",\"preempt_coop\":%" PRIu64 ",\"syscalls\":%" PRIu64
-	        ",\"netpoll_wakes\":%" PRIu64 ",\"timers_fired\":%" PRIu64
-	        ",\"threads_created\":%" PRIu64 ",\"events\":%d,\"dropped\":%" PRIu64,
-	        st->in_syscall, st->spawns, st->exits, st->steals, st->stolen,
-	        st->handoffs, st->retakes, st->preempt_async, st->preempt_coop,
-	        st->syscalls, st->netpoll_wakes, st->timers_fired, st->threads_created,
-	        t->nev, t->dropped);
+	    "},\"in_syscall\":%d,\"spawns\":%" PRIu64 ",\"exits\":%" PRIu64 ",\"steals\":%" PRIu64
+	    ",\"stolen\":%" PRIu64 ",\"handoffs\":%" PRIu64 ",\"retakes\":%" PRIu64
+	    ",\"preempt_async\":%" PRIu64 ",\"preempt_coop\":%" PRIu64 ",\"syscalls\":%" PRIu64
+	    ",\"netpoll_wakes\":%" PRIu64 ",\"timers_fired\":%" PRIu64
+	    ",\"threads_created\":%" PRIu64 ",\"events\":%d,\"dropped\":%" PRIu64,
+	    st->in_syscall, st->spawns, st->exits, st->steals, st->stolen, st->handoffs,
+	    st->retakes, st->preempt_async, st->preempt_coop, st->syscalls, st->netpoll_wakes,
+	    st->timers_fired, st->threads_created, t->nev, t->dropped);
 	if (detail) {
 		fputs(",\"p\":[", f);
 		for (int i = 0; i < s->np; i++) {
 			const gs_snap_p *p = &s->p[i];
 			fprintf(f,
-			        "%s{\"id\":%d,\"status\":\"%s\",\"m\":%" PRId64
-			        ",\"schedtick\":%" PRIu32 ",\"syscalltick\":%" PRIu32
-			        ",\"runqsize\":%" PRIu32 ",\"timers\":%d,\"curg\":",
-			        i ? "," : "", p->id, gs_pstate_name(p->status), p->m,
-			        p->schedtick, p->syscalltick, p->runq_len, p->timers);
+			    "%s{\"id\":%d,\"status\":\"%s\",\"m\":%" PRId64
+			    ",\"schedtick\":%" PRIu32 ",\"syscalltick\":%" PRIu32
+			    ",\"runqsize\":%" PRIu32 ",\"timers\":%d,\"curg\":",
+			    i ? "," : "", p->id, gs_pstate_name(p->status), p->m, p->schedtick,
+			    p->syscalltick, p->runq_len, p->timers);
 			json_g(f, &p->curg);
 			fputs(",\"runnext\":", f);
 			json_g(f, &p->runnext);
@@ -158,11 +149,10 @@ gsb_print_json(FILE *f, const gsf_info *info, const gsf_tick *t, bool detail)
 		for (int i = 0; i < s->nm; i++) {
 			const gs_snap_m *m = &s->m[i];
 			fprintf(f,
-			        "%s{\"id\":%" PRId64
-			        ",\"state\":\"%s\",\"p\":%d,\"curg\":%" PRId64
-			        ",\"spinning\":%s}",
-			        i ? "," : "", m->id, gs_mstate_name(m->state), m->p,
-			        m->curg, m->spinning ? "true" : "false");
+			    "%s{\"id\":%" PRId64 ",\"state\":\"%s\",\"p\":%d,\"curg\":%" PRId64
+			    ",\"spinning\":%s}",
+			    i ? "," : "", m->id, gs_mstate_name(m->state), m->p, m->curg,
+			    m->spinning ? "true" : "false");
 		}
 		fputc(']', f);
 	}
@@ -187,8 +177,8 @@ batch_tick(void *ctx, const gsf_info *info, const gsf_tick *t)
 			return 3; /* end of input: stop quietly */
 		}
 	} else if (t->index > 0 && o->replay_delay_ns) {
-		struct timespec ts = {(time_t)(o->replay_delay_ns / 1000000000),
-		                      (long)(o->replay_delay_ns % 1000000000)};
+		struct timespec ts = { (time_t)(o->replay_delay_ns / 1000000000),
+			(long)(o->replay_delay_ns % 1000000000) };
 		while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
 			;
 	}
@@ -197,8 +187,7 @@ batch_tick(void *ctx, const gsf_info *info, const gsf_tick *t)
 	else
 		gsb_print_text(o->out, info, t, o->detail);
 	if (fflush(o->out) != 0 || ferror(o->out)) {
-		fprintf(stderr, "gsched: writing the batch output: %s\n",
-		        strerror(errno));
+		fprintf(stderr, "gsched: writing the batch output: %s\n", strerror(errno));
 		return 1;
 	}
 	return 0;
@@ -207,7 +196,7 @@ batch_tick(void *ctx, const gsf_info *info, const gsf_tick *t)
 gsf_sink
 gsb_sink(gsb_opts *opts)
 {
-	gsf_sink s = {NULL, batch_tick, NULL, opts};
+	gsf_sink s = { NULL, batch_tick, NULL, opts };
 	return s;
 }
 

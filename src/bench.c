@@ -44,11 +44,11 @@
 #include "parse.h"
 #include "procstat.h"
 
-#define BENCH_N_MAX        1000000000LL /* -n, before the workload's own limit */
-#define BENCH_PROCS_MAX    256
-#define BENCH_ROUNDS_MAX   1000
-#define BENCH_STACK_MIN    2048
-#define BENCH_STACK_MAX    (8 << 20)
+#define BENCH_N_MAX 1000000000LL /* -n, before the workload's own limit */
+#define BENCH_PROCS_MAX 256
+#define BENCH_ROUNDS_MAX 1000
+#define BENCH_STACK_MIN 2048
+#define BENCH_STACK_MAX (8 << 20)
 #define BENCH_DURATION_MAX (24LL * 3600 * 1000000000) /* 24h in ns */
 
 /* The command line of one `gsched bench` run. */
@@ -91,10 +91,10 @@ struct benchworkload {
 	int64_t default_n;
 	int64_t max_n;
 	int64_t default_duration_ns; /* -d when not given; 0: takes no -d */
-	int procs; /* GOMAXPROCS forced for this workload; 0 = -p */
+	int procs;                   /* GOMAXPROCS forced for this workload; 0 = -p */
 	void (*run)(const struct benchopts *o, struct benchround *r);
 	void (*report)(FILE *f, const struct benchworkload *w, const struct benchopts *o,
-		       const struct benchround *r);
+	    const struct benchround *r);
 };
 
 /* Shared by the main goroutine of a bench run and the thread that started it. */
@@ -182,7 +182,7 @@ yield_g(void *arg)
 static void
 bench_yield(const struct benchopts *o, struct benchround *r)
 {
-	struct yieldarg ya = {.n = o->n, .wg = GS_WAITGROUP_INIT};
+	struct yieldarg ya = { .n = o->n, .wg = GS_WAITGROUP_INIT };
 	int64_t t0, id;
 	int k;
 
@@ -258,7 +258,7 @@ pong_g(void *arg)
 static void
 bench_pingpong(const struct benchopts *o, struct benchround *r)
 {
-	struct pingpongarg pp = {.n = o->n, .wg = GS_WAITGROUP_INIT, .r = r};
+	struct pingpongarg pp = { .n = o->n, .wg = GS_WAITGROUP_INIT, .r = r };
 	int64_t t0, id;
 
 	pp.ping = gs_chan_make(sizeof(int64_t), 0);
@@ -319,8 +319,8 @@ park_g(void *arg)
 static void
 bench_park(const struct benchopts *o, struct benchround *r)
 {
-	struct parkarg pa = {.wg = GS_WAITGROUP_INIT};
-	gs_attr attr = {.label = NULL, .stack_size = o->stack_size};
+	struct parkarg pa = { .wg = GS_WAITGROUP_INIT };
+	gs_attr attr = { .label = NULL, .stack_size = o->stack_size };
 	gs_stats st;
 	int64_t t0, tparked, tcounted, i, id, spawned;
 	long long rss0, rss1;
@@ -364,9 +364,9 @@ bench_park(const struct benchopts *o, struct benchround *r)
 			break;
 		if (gs_nanotime() - tcounted > PARK_STATS_TIMEOUT_NS) {
 			benchfail(r,
-				  "gs_read_stats: by_waitreason[GS_WAIT_CHAN_RECV] "
-				  "stayed below the number of parked goroutines for 30s",
-				  1);
+			    "gs_read_stats: by_waitreason[GS_WAIT_CHAN_RECV] "
+			    "stayed below the number of parked goroutines for 30s",
+			    1);
 			break;
 		}
 		gs_yield();
@@ -492,7 +492,7 @@ sleep_g(void *arg)
 static void
 bench_sleep(const struct benchopts *o, struct benchround *r)
 {
-	struct sleeparg sa = {.ns = o->duration_ns, .wg = GS_WAITGROUP_INIT};
+	struct sleeparg sa = { .ns = o->duration_ns, .wg = GS_WAITGROUP_INIT };
 	struct threadsampler ts;
 	int64_t t0, wall;
 
@@ -529,7 +529,7 @@ sysblock_g(void *arg)
 static void
 bench_syscallblock(const struct benchopts *o, struct benchround *r)
 {
-	struct sysblockarg sb = {.ns = o->duration_ns, .wg = GS_WAITGROUP_INIT};
+	struct sysblockarg sb = { .ns = o->duration_ns, .wg = GS_WAITGROUP_INIT };
 	struct threadsampler ts;
 	int64_t t0;
 	int err;
@@ -583,7 +583,7 @@ netreader_g(void *arg)
 	got = gs_fd_read(rd->fd, &b, 1);
 	if (got != 1)
 		netwait_fail(rd->nw, got < 0 ? "gs_fd_read" : "gs_fd_read: early EOF",
-			     got < 0 ? (int)got : 1);
+		    got < 0 ? (int)got : 1);
 	gs_wg_done(&rd->nw->readers);
 }
 
@@ -638,7 +638,7 @@ tcp_nodelay(int fd)
 static void
 bench_netwait(const struct benchopts *o, struct benchround *r)
 {
-	struct netwait nw = {.n = o->n, .wait_ns = o->duration_ns};
+	struct netwait nw = { .n = o->n, .wait_ns = o->duration_ns };
 	struct netreader *rds = NULL;
 	struct threadsampler ts;
 	struct sockaddr_in sin;
@@ -670,8 +670,7 @@ bench_netwait(const struct benchopts *o, struct benchround *r)
 		benchfail(r, "netwait: socket() for the listener failed", 1);
 		goto out;
 	}
-	if (bind(lfd, (struct sockaddr *)&sin, sizeof(sin)) != 0 ||
-	    listen(lfd, SOMAXCONN) != 0 ||
+	if (bind(lfd, (struct sockaddr *)&sin, sizeof(sin)) != 0 || listen(lfd, SOMAXCONN) != 0 ||
 	    getsockname(lfd, (struct sockaddr *)&sin, &sinlen) != 0) {
 		benchfail(r, "netwait: cannot listen on 127.0.0.1:0", 1);
 		close(lfd);
@@ -713,7 +712,7 @@ bench_netwait(const struct benchopts *o, struct benchround *r)
 		tcp_nodelay(rc);
 	}
 	for (i = 0; i < o->n; i++)
-		rds[i] = (struct netreader){.nw = &nw, .fd = nw.cfd[i]};
+		rds[i] = (struct netreader){ .nw = &nw, .fd = nw.cfd[i] };
 
 	/* Timed: from spawning the readers until every one has its byte. */
 	sampler_start(&ts, r);
@@ -801,14 +800,14 @@ light_g(void *arg)
 	gs_wg_done(&ca->wg);
 }
 
-#define CPU_WORKERS   8
-#define UNEVEN_TOTAL  1000
-#define UNEVEN_HEAVY  100
+#define CPU_WORKERS 8
+#define UNEVEN_TOTAL 1000
+#define UNEVEN_HEAVY 100
 
 static void
 bench_cpu(const struct benchopts *o, struct benchround *r)
 {
-	struct cpuarg ca = {.iters = o->n, .wg = GS_WAITGROUP_INIT};
+	struct cpuarg ca = { .iters = o->n, .wg = GS_WAITGROUP_INIT };
 	int64_t t0;
 
 	atomic_init(&ca.wrong, 0);
@@ -824,7 +823,7 @@ bench_cpu(const struct benchopts *o, struct benchround *r)
 static void
 bench_uneven(const struct benchopts *o, struct benchround *r)
 {
-	struct cpuarg ca = {.iters = o->n, .wg = GS_WAITGROUP_INIT};
+	struct cpuarg ca = { .iters = o->n, .wg = GS_WAITGROUP_INIT };
 	int64_t t0;
 
 	atomic_init(&ca.wrong, 0);
@@ -875,9 +874,9 @@ bench_webserver(const struct benchopts *o, struct benchround *r)
  * times SNAP_ITERS snapshots of up to 4096 Ms listing up to 64 queued
  * goroutines per P, and reports the median.  Writing N bytes releases them.
  */
-#define SNAP_ITERS   1000
-#define SNAP_MAX_M   4096
-#define SNAP_RUNQ    64
+#define SNAP_ITERS 1000
+#define SNAP_MAX_M 4096
+#define SNAP_RUNQ 64
 
 struct snapblock {
 	int rfd;
@@ -912,10 +911,10 @@ static char snap_bytes[5000];
 static void
 bench_snapshot(const struct benchopts *o, struct benchround *r)
 {
-	struct snapblock sb = {.wg = GS_WAITGROUP_INIT};
+	struct snapblock sb = { .wg = GS_WAITGROUP_INIT };
 	gs_snapshot *s = NULL;
 	gs_stats st;
-	int fds[2] = {-1, -1};
+	int fds[2] = { -1, -1 };
 	int64_t t0, started, sum = 0;
 	int i, j, rc;
 
@@ -964,8 +963,8 @@ bench_snapshot(const struct benchopts *o, struct benchround *r)
 	/* Release them: one byte each. */
 	for (int64_t left = started; left > 0;) {
 		ssize_t put = gs_sys_write(fds[1], snap_bytes,
-					   (size_t)(left < (int64_t)sizeof(snap_bytes) ?
-						    left : (int64_t)sizeof(snap_bytes)));
+		    (size_t)(left < (int64_t)sizeof(snap_bytes) ? left
+								: (int64_t)sizeof(snap_bytes)));
 		if (put <= 0) {
 			benchfail(r, "snapshot: write to the pipe failed", 1);
 			close(fds[1]); /* EOF releases the rest */
@@ -985,8 +984,8 @@ bench_snapshot(const struct benchopts *o, struct benchround *r)
 				snap_samples[j] = snap_samples[j - 1];
 			snap_samples[j] = v;
 		}
-		r->value = (double)(snap_samples[SNAP_ITERS / 2 - 1] +
-				    snap_samples[SNAP_ITERS / 2]) / 2e3;
+		r->value =
+		    (double)(snap_samples[SNAP_ITERS / 2 - 1] + snap_samples[SNAP_ITERS / 2]) / 2e3;
 		r->mean_us = (double)sum / SNAP_ITERS / 1e3;
 		r->p99_us = (double)snap_samples[SNAP_ITERS * 99 / 100] / 1e3;
 	}
@@ -1025,7 +1024,7 @@ static struct observer observer;
 static void
 observer_sleep_until(int64_t when)
 {
-	struct timespec ts = {(time_t)(when / 1000000000), (long)(when % 1000000000)};
+	struct timespec ts = { (time_t)(when / 1000000000), (long)(when % 1000000000) };
 
 	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
 		;
@@ -1069,7 +1068,7 @@ observer_main(void *arg)
 		/* Sleep to the next tick in steps of at most 10 ms, to stop soon. */
 		next += period;
 		while ((now = gs_nanotime()) < next &&
-		       !atomic_load_explicit(&ob->stop, memory_order_acquire))
+		    !atomic_load_explicit(&ob->stop, memory_order_acquire))
 			observer_sleep_until(next - now > 10000000 ? now + 10000000 : next);
 	}
 	gs_events_enable(false);
@@ -1119,10 +1118,10 @@ observer_join(struct observer *ob)
 /* `<name> <ns> <unit> n=N procs=P`: spawn, yield, pingpong. */
 static void
 report_pertask(FILE *f, const struct benchworkload *w, const struct benchopts *o,
-	       const struct benchround *r)
+    const struct benchround *r)
 {
-	fprintf(f, "%s %.1f %s n=%" PRId64 " procs=%d\n", w->name, r->value, w->unit,
-		o->n, r->procs);
+	fprintf(f, "%s %.1f %s n=%" PRId64 " procs=%d\n", w->name, r->value, w->unit, o->n,
+	    r->procs);
 }
 
 /* Lines end with " stack=SIZE" when --stack was given (Go has no such knob). */
@@ -1133,11 +1132,11 @@ report_end(FILE *f, const struct benchopts *o)
 		fprintf(f, " stack=%zu", o->stack_size);
 	/* --observe: what the observer did over all the rounds. */
 	if (o->observe_hz != 0)
-		fprintf(f, " observe=%d snaps=%" PRIu64 " events=%" PRIu64 " dropped=%" PRIu64
-			" snap_us=%.1f",
-			o->observe_hz, observer.snaps, observer.events, observer.dropped,
-			observer.snaps ? (double)observer.snap_ns / (double)observer.snaps / 1e3
-				       : 0.0);
+		fprintf(f,
+		    " observe=%d snaps=%" PRIu64 " events=%" PRIu64 " dropped=%" PRIu64
+		    " snap_us=%.1f",
+		    o->observe_hz, observer.snaps, observer.events, observer.dropped,
+		    observer.snaps ? (double)observer.snap_ns / (double)observer.snaps / 1e3 : 0.0);
 	fputc('\n', f);
 }
 
@@ -1151,11 +1150,10 @@ report_sweep_procs(FILE *f, const struct benchopts *o, const struct benchround *
 
 static void
 report_park(FILE *f, const struct benchworkload *w, const struct benchopts *o,
-	    const struct benchround *r)
+    const struct benchround *r)
 {
-	fprintf(f, "%s %lld %s n=%" PRId64 " start_s=%.3f total_s=%.3f threads=%lld",
-		w->name, (long long)r->value, w->unit, o->n, r->start_s, r->total_s,
-		r->threads);
+	fprintf(f, "%s %lld %s n=%" PRId64 " start_s=%.3f total_s=%.3f threads=%lld", w->name,
+	    (long long)r->value, w->unit, o->n, r->start_s, r->total_s, r->threads);
 	report_sweep_procs(f, o, r);
 	report_end(f, o);
 }
@@ -1178,13 +1176,13 @@ fmt_duration(char *buf, size_t size, int64_t ns)
 
 static void
 report_sleep(FILE *f, const struct benchworkload *w, const struct benchopts *o,
-	     const struct benchround *r)
+    const struct benchround *r)
 {
 	char d[32];
 
-	fprintf(f, "%s %.3f %s n=%" PRId64 " sleep=%s overhead_ms=%.1f threads=%lld",
-		w->name, r->value, w->unit, o->n,
-		fmt_duration(d, sizeof(d), o->duration_ns), r->overhead_ms, r->threads);
+	fprintf(f, "%s %.3f %s n=%" PRId64 " sleep=%s overhead_ms=%.1f threads=%lld", w->name,
+	    r->value, w->unit, o->n, fmt_duration(d, sizeof(d), o->duration_ns), r->overhead_ms,
+	    r->threads);
 	report_sweep_procs(f, o, r);
 	report_end(f, o);
 }
@@ -1192,160 +1190,161 @@ report_sleep(FILE *f, const struct benchworkload *w, const struct benchopts *o,
 /* syscallblock (block=D) and netwait (wait=D). */
 static void
 report_blocking(FILE *f, const struct benchworkload *w, const struct benchopts *o,
-		const struct benchround *r)
+    const struct benchround *r)
 {
 	char d[32];
 
-	fprintf(f, "%s %.3f %s n=%" PRId64 " %s=%s peak_threads=%lld procs=%d", w->name,
-		r->value, w->unit, o->n, strcmp(w->name, "netwait") == 0 ? "wait" : "block",
-		fmt_duration(d, sizeof(d), o->duration_ns), r->threads, r->procs);
+	fprintf(f, "%s %.3f %s n=%" PRId64 " %s=%s peak_threads=%lld procs=%d", w->name, r->value,
+	    w->unit, o->n, strcmp(w->name, "netwait") == 0 ? "wait" : "block",
+	    fmt_duration(d, sizeof(d), o->duration_ns), r->threads, r->procs);
 	report_end(f, o);
 }
 
 static void
 report_cpu(FILE *f, const struct benchworkload *w, const struct benchopts *o,
-	   const struct benchround *r)
+    const struct benchround *r)
 {
-	fprintf(f, "%s %.3f %s workers=%d iters=%" PRId64 " procs=%d", w->name, r->value,
-		w->unit, CPU_WORKERS, o->n, r->procs);
+	fprintf(f, "%s %.3f %s workers=%d iters=%" PRId64 " procs=%d", w->name, r->value, w->unit,
+	    CPU_WORKERS, o->n, r->procs);
 	report_end(f, o);
 }
 
 static void
 report_uneven(FILE *f, const struct benchworkload *w, const struct benchopts *o,
-	      const struct benchround *r)
+    const struct benchround *r)
 {
-	fprintf(f, "%s %.3f %s total=%d heavy=%d iters=%" PRId64 " procs=%d", w->name,
-		r->value, w->unit, UNEVEN_TOTAL, UNEVEN_HEAVY, o->n, r->procs);
+	fprintf(f, "%s %.3f %s total=%d heavy=%d iters=%" PRId64 " procs=%d", w->name, r->value,
+	    w->unit, UNEVEN_TOTAL, UNEVEN_HEAVY, o->n, r->procs);
 	report_end(f, o);
 }
 
 static void
 report_webserver(FILE *f, const struct benchworkload *w, const struct benchopts *o,
-		 const struct benchround *r)
+    const struct benchround *r)
 {
-	fprintf(f, "%s %.3f %s n=%" PRId64 " ideal_s=%.3f threads=%lld", w->name, r->value,
-		w->unit, o->n, seconds(WEBSERVER_IDEAL_NS), r->threads);
+	fprintf(f, "%s %.3f %s n=%" PRId64 " ideal_s=%.3f threads=%lld", w->name, r->value, w->unit,
+	    o->n, seconds(WEBSERVER_IDEAL_NS), r->threads);
 	report_sweep_procs(f, o, r);
 	report_end(f, o);
 }
 
 static void
 report_snapshot(FILE *f, const struct benchworkload *w, const struct benchopts *o,
-		const struct benchround *r)
+    const struct benchround *r)
 {
-	fprintf(f, "%s %.1f %s procs=%d threads=%lld listed_m=%lld blocked=%" PRId64
-		" mean_us=%.1f tail_us=%.1f iters=%d max_m=%d runq_max=%d\n",
-		w->name, r->value, w->unit, r->procs, r->threads, r->nm, o->n, r->mean_us,
-		r->p99_us, SNAP_ITERS, SNAP_MAX_M, SNAP_RUNQ);
+	fprintf(f,
+	    "%s %.1f %s procs=%d threads=%lld listed_m=%lld blocked=%" PRId64
+	    " mean_us=%.1f tail_us=%.1f iters=%d max_m=%d runq_max=%d\n",
+	    w->name, r->value, w->unit, r->procs, r->threads, r->nm, o->n, r->mean_us, r->p99_us,
+	    SNAP_ITERS, SNAP_MAX_M, SNAP_RUNQ);
 }
 
 /* ---- the table ---------------------------------------------------------- */
 
 static const struct benchworkload benchtab[] = {
 	{
-		.name = "spawn",
-		.unit = "ns/goroutine",
-		.what = "spawn N empty goroutines and wait for them",
-		.default_n = 1000000,
-		.max_n = 100000000,
-		.run = bench_spawn,
-		.report = report_pertask,
+	    .name = "spawn",
+	    .unit = "ns/goroutine",
+	    .what = "spawn N empty goroutines and wait for them",
+	    .default_n = 1000000,
+	    .max_n = 100000000,
+	    .run = bench_spawn,
+	    .report = report_pertask,
 	},
 	{
-		.name = "yield",
-		.unit = "ns/switch",
-		.what = "two goroutines gs_yield N times each, on one P",
-		.default_n = 10000000,
-		.max_n = BENCH_N_MAX,
-		.procs = 1,
-		.run = bench_yield,
-		.report = report_pertask,
+	    .name = "yield",
+	    .unit = "ns/switch",
+	    .what = "two goroutines gs_yield N times each, on one P",
+	    .default_n = 10000000,
+	    .max_n = BENCH_N_MAX,
+	    .procs = 1,
+	    .run = bench_yield,
+	    .report = report_pertask,
 	},
 	{
-		.name = "pingpong",
-		.unit = "ns/roundtrip",
-		.what = "N round trips over two unbuffered channels",
-		.default_n = 1000000,
-		.max_n = BENCH_N_MAX,
-		.run = bench_pingpong,
-		.report = report_pertask,
+	    .name = "pingpong",
+	    .unit = "ns/roundtrip",
+	    .what = "N round trips over two unbuffered channels",
+	    .default_n = 1000000,
+	    .max_n = BENCH_N_MAX,
+	    .run = bench_pingpong,
+	    .report = report_pertask,
 	},
 	{
-		.name = "park",
-		.unit = "bytes/goroutine",
-		.what = "N goroutines block on one channel: memory, start time",
-		.default_n = 1000000,
-		.max_n = 10000000,
-		.run = bench_park,
-		.report = report_park,
+	    .name = "park",
+	    .unit = "bytes/goroutine",
+	    .what = "N goroutines block on one channel: memory, start time",
+	    .default_n = 1000000,
+	    .max_n = 10000000,
+	    .run = bench_park,
+	    .report = report_park,
 	},
 	{
-		.name = "sleep",
-		.unit = "s_wall",
-		.what = "N goroutines gs_sleep for D at once (default 1s)",
-		.default_n = 100000,
-		.max_n = 10000000,
-		.default_duration_ns = 1000000000,
-		.run = bench_sleep,
-		.report = report_sleep,
+	    .name = "sleep",
+	    .unit = "s_wall",
+	    .what = "N goroutines gs_sleep for D at once (default 1s)",
+	    .default_n = 100000,
+	    .max_n = 10000000,
+	    .default_duration_ns = 1000000000,
+	    .run = bench_sleep,
+	    .report = report_sleep,
 	},
 	{
-		.name = "syscallblock",
-		.unit = "s_wall",
-		.what = "N goroutines block in nanosleep(2) for D (default 100ms)",
-		.default_n = 1000,
-		.max_n = 5000,
-		.default_duration_ns = 100000000,
-		.run = bench_syscallblock,
-		.report = report_blocking,
+	    .name = "syscallblock",
+	    .unit = "s_wall",
+	    .what = "N goroutines block in nanosleep(2) for D (default 100ms)",
+	    .default_n = 1000,
+	    .max_n = 5000,
+	    .default_duration_ns = 100000000,
+	    .run = bench_syscallblock,
+	    .report = report_blocking,
 	},
 	{
-		.name = "netwait",
-		.unit = "s_wall",
-		.what = "N goroutines read TCP, answered after D (default 100ms)",
-		.default_n = 1000,
-		.max_n = 100000,
-		.default_duration_ns = 100000000,
-		.run = bench_netwait,
-		.report = report_blocking,
+	    .name = "netwait",
+	    .unit = "s_wall",
+	    .what = "N goroutines read TCP, answered after D (default 100ms)",
+	    .default_n = 1000,
+	    .max_n = 100000,
+	    .default_duration_ns = 100000000,
+	    .run = bench_netwait,
+	    .report = report_blocking,
 	},
 	{
-		.name = "cpu",
-		.unit = "s_wall",
-		.what = "8 goroutines each sum 0..N in a preemptible loop",
-		.default_n = 100000000,
-		.max_n = BENCH_N_MAX,
-		.run = bench_cpu,
-		.report = report_cpu,
+	    .name = "cpu",
+	    .unit = "s_wall",
+	    .what = "8 goroutines each sum 0..N in a preemptible loop",
+	    .default_n = 100000000,
+	    .max_n = BENCH_N_MAX,
+	    .run = bench_cpu,
+	    .report = report_cpu,
 	},
 	{
-		.name = "uneven",
-		.unit = "s_wall",
-		.what = "1000 goroutines from one: 100 sum 0..N, 900 sleep 1ms",
-		.default_n = 10000000,
-		.max_n = BENCH_N_MAX,
-		.run = bench_uneven,
-		.report = report_uneven,
+	    .name = "uneven",
+	    .unit = "s_wall",
+	    .what = "1000 goroutines from one: 100 sum 0..N, 900 sleep 1ms",
+	    .default_n = 10000000,
+	    .max_n = BENCH_N_MAX,
+	    .run = bench_uneven,
+	    .report = report_uneven,
 	},
 	{
-		.name = "webserver",
-		.unit = "s_wall",
-		.what = "N goroutines each sleep 10, 20 and 5 ms in turn",
-		.default_n = 10000,
-		.max_n = 10000000,
-		.run = bench_webserver,
-		.report = report_webserver,
+	    .name = "webserver",
+	    .unit = "s_wall",
+	    .what = "N goroutines each sleep 10, 20 and 5 ms in turn",
+	    .default_n = 10000,
+	    .max_n = 10000000,
+	    .run = bench_webserver,
+	    .report = report_webserver,
 	},
 	{
-		.name = "snapshot",
-		.unit = "us/snapshot",
-		.what = "cost of gs_snapshot_take: 64 Ps, N threads blocked in read(2)",
-		.default_n = 2000,
-		.max_n = 5000,
-		.procs = 64,
-		.run = bench_snapshot,
-		.report = report_snapshot,
+	    .name = "snapshot",
+	    .unit = "us/snapshot",
+	    .what = "cost of gs_snapshot_take: 64 Ps, N threads blocked in read(2)",
+	    .default_n = 2000,
+	    .max_n = 5000,
+	    .procs = 64,
+	    .run = bench_snapshot,
+	    .report = report_snapshot,
 	},
 };
 
@@ -1372,8 +1371,10 @@ benchnames(void)
 
 	for (i = 0; i < NBENCH && len < sizeof(buf); i++)
 		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s",
-					i == 0 ? "" : i == NBENCH - 1 ? " or " : ", ",
-					benchtab[i].name);
+		    i == 0                ? ""
+			: i == NBENCH - 1 ? " or "
+					  : ", ",
+		    benchtab[i].name);
 	return buf;
 }
 
@@ -1383,8 +1384,8 @@ gs_bench_list(FILE *f)
 	int i;
 
 	for (i = 0; i < NBENCH; i++)
-		fprintf(f, "  %-12s %-56s n=%" PRId64 "\n", benchtab[i].name,
-			benchtab[i].what, benchtab[i].default_n);
+		fprintf(f, "  %-12s %-56s n=%" PRId64 "\n", benchtab[i].name, benchtab[i].what,
+		    benchtab[i].default_n);
 }
 
 void
@@ -1404,7 +1405,7 @@ gs_bench_options(FILE *f)
 	      "  --rounds R         repeat R times, one line each (default 1)\n"
 	      "  --observe HZ       meanwhile, a plain thread takes HZ snapshots a second\n"
 	      "                     and drains the event stream (events on), 1..10000\n",
-	      f);
+	    f);
 }
 
 /* ---- the main goroutine ------------------------------------------------- */
@@ -1454,8 +1455,13 @@ parse_size(const char *s, size_t *out)
 		const char *suffix;
 		unsigned long long mult;
 	} units[] = {
-		{"", 1},        {"k", 1 << 10}, {"K", 1 << 10},   {"KiB", 1 << 10},
-		{"m", 1 << 20}, {"M", 1 << 20}, {"MiB", 1 << 20},
+		{ "", 1 },
+		{ "k", 1 << 10 },
+		{ "K", 1 << 10 },
+		{ "KiB", 1 << 10 },
+		{ "m", 1 << 20 },
+		{ "M", 1 << 20 },
+		{ "MiB", 1 << 20 },
 	};
 	unsigned long long v;
 	char *end;
@@ -1501,13 +1507,13 @@ static const struct benchoption {
 	bool hasarg;
 	enum benchoptid id;
 } benchoptions[] = {
-	{'n', NULL, true, OPT_N},
-	{'p', "procs", true, OPT_PROCS},
-	{'d', "duration", true, OPT_DURATION},
-	{0, "stack", true, OPT_STACK},
-	{0, "rounds", true, OPT_ROUNDS},
-	{0, "observe", true, OPT_OBSERVE},
-	{'h', "help", false, OPT_HELP},
+	{ 'n', NULL, true, OPT_N },
+	{ 'p', "procs", true, OPT_PROCS },
+	{ 'd', "duration", true, OPT_DURATION },
+	{ 0, "stack", true, OPT_STACK },
+	{ 0, "rounds", true, OPT_ROUNDS },
+	{ 0, "observe", true, OPT_OBSERVE },
+	{ 'h', "help", false, OPT_HELP },
 };
 
 #define NBENCHOPT ((int)(sizeof(benchoptions) / sizeof(benchoptions[0])))
@@ -1518,8 +1524,7 @@ static const struct benchoption {
  * the usage error (*status = 2).  `spelled` receives the option as written.
  */
 static const struct benchoption *
-benchoption(int argc, char **argv, int *ip, char *spelled, size_t spelledsz,
-	    const char **value)
+benchoption(int argc, char **argv, int *ip, char *spelled, size_t spelledsz, const char **value)
 {
 	const char *arg = argv[*ip];
 	const char *eq = NULL, *inlinevalue = NULL;
@@ -1607,7 +1612,7 @@ static int bench_run(const struct benchworkload *w, const struct benchopts *o);
 int
 gs_bench_main(int argc, char **argv)
 {
-	struct benchopts o = {.rounds = 1};
+	struct benchopts o = { .rounds = 1 };
 	const struct benchworkload *w = NULL;
 	const struct benchoption *opt;
 	int sweep[BENCH_SWEEP_MAX];
@@ -1629,8 +1634,8 @@ gs_bench_main(int argc, char **argv)
 				return benchusage_error("unexpected argument '%s'", arg);
 			w = benchlookup(arg);
 			if (w == NULL)
-				return benchusage_error("unknown workload '%s' (%s)",
-							arg, benchnames());
+				return benchusage_error("unknown workload '%s' (%s)", arg,
+				    benchnames());
 			continue;
 		}
 
@@ -1640,20 +1645,19 @@ gs_bench_main(int argc, char **argv)
 		switch (opt->id) {
 		case OPT_N:
 			if (!gsf_parse_ll(value, 1, BENCH_N_MAX, &v))
-				return benchusage_error(
-					"invalid count '%s' for %s: "
-					"expected an integer from 1 to %lld",
-					value, spelled, BENCH_N_MAX);
+				return benchusage_error("invalid count '%s' for %s: "
+							"expected an integer from 1 to %lld",
+				    value, spelled, BENCH_N_MAX);
 			o.n = v;
 			break;
 		case OPT_PROCS:
 			nsweep = parse_procs_list(value, sweep);
 			if (nsweep < 0)
 				return benchusage_error(
-					"invalid GOMAXPROCS '%s' for %s: "
-					"expected an integer from 1 to %d, or a list "
-					"of up to %d such as 1,2,4,8",
-					value, spelled, BENCH_PROCS_MAX, BENCH_SWEEP_MAX);
+				    "invalid GOMAXPROCS '%s' for %s: "
+				    "expected an integer from 1 to %d, or a list "
+				    "of up to %d such as 1,2,4,8",
+				    value, spelled, BENCH_PROCS_MAX, BENCH_SWEEP_MAX);
 			o.procs = sweep[0];
 			o.sweep = nsweep > 1;
 			break;
@@ -1662,29 +1666,28 @@ gs_bench_main(int argc, char **argv)
 				return benchusage_error("invalid duration '%s' for %s: "
 							"expected e.g. 250us, 100ms, 1s "
 							"or 2m (at most 24h)",
-							value, spelled);
+				    value, spelled);
 			break;
 		case OPT_STACK:
 			if (!parse_size(value, &o.stack_size))
 				return benchusage_error("invalid stack size '%s' for %s: "
 							"expected 2048..8M bytes, e.g. "
 							"2048, 4k, 64K or 1M",
-							value, spelled);
+				    value, spelled);
 			break;
 		case OPT_ROUNDS:
 			if (!gsf_parse_ll(value, 1, BENCH_ROUNDS_MAX, &v))
-				return benchusage_error(
-					"invalid round count '%s' for %s: "
-					"expected an integer from 1 to %d",
-					value, spelled, BENCH_ROUNDS_MAX);
+				return benchusage_error("invalid round count '%s' for %s: "
+							"expected an integer from 1 to %d",
+				    value, spelled, BENCH_ROUNDS_MAX);
 			o.rounds = (int)v;
 			break;
 		case OPT_OBSERVE:
 			if (!gsf_parse_ll(value, 1, 10000, &v))
 				return benchusage_error(
-					"invalid rate '%s' for %s: "
-					"expected snapshots per second from 1 to 10000",
-					value, spelled);
+				    "invalid rate '%s' for %s: "
+				    "expected snapshots per second from 1 to 10000",
+				    value, spelled);
 			o.observe_hz = (int)v;
 			break;
 		case OPT_HELP:
@@ -1701,11 +1704,11 @@ gs_bench_main(int argc, char **argv)
 	if (o.n > w->max_n)
 		return benchusage_error("-n %" PRId64 " is too large for %s "
 					"(at most %" PRId64 ")",
-					o.n, w->name, w->max_n);
+		    o.n, w->name, w->max_n);
 	if (o.sweep && w->procs != 0)
 		return benchusage_error("%s always runs with GOMAXPROCS=%d: "
 					"a -p list does not apply",
-					w->name, w->procs);
+		    w->name, w->procs);
 
 	/* A -p list: one run per value, as Go's b.Run per GOMAXPROCS. */
 	for (i = 0, rc = 0; i < (nsweep > 1 ? nsweep : 1) && rc == 0; i++) {
@@ -1748,13 +1751,12 @@ bench_run(const struct benchworkload *w, const struct benchopts *op)
 		observer_join(&observer);
 	if (rc == 0 && o.observe_hz != 0 && observer.err != 0) {
 		fprintf(stderr, "gsched: bench %s: observer: gs_snapshot_take: %s\n", w->name,
-			gs_strerror(observer.err));
+		    gs_strerror(observer.err));
 		rc = 1;
 	}
 	if (rc < 0) {
-		fprintf(stderr,
-			"gsched: bench %s: cannot start the runtime: gs_run: %s\n",
-			w->name, gs_strerror(rc));
+		fprintf(stderr, "gsched: bench %s: cannot start the runtime: gs_run: %s\n", w->name,
+		    gs_strerror(rc));
 		free(ctx.rounds);
 		/* The options were checked: GS_EINVAL means a bad GOMAXPROCS or
 		 * GSCHED_DEBUG (already reported), a usage error. */
@@ -1772,7 +1774,7 @@ bench_run(const struct benchworkload *w, const struct benchopts *op)
 		}
 		if (r->err < 0) {
 			fprintf(stderr, "gsched: bench %s: %s: %s\n", w->name, r->failed,
-				gs_strerror(r->err));
+			    gs_strerror(r->err));
 			rc = 1;
 			break;
 		}
@@ -1780,9 +1782,9 @@ bench_run(const struct benchworkload *w, const struct benchopts *op)
 	}
 	if (rc == 0 && ctx.done < o.rounds) {
 		fprintf(stderr,
-			"gsched: bench %s: the main goroutine ended after %d of "
-			"%d rounds\n",
-			w->name, ctx.done, o.rounds);
+		    "gsched: bench %s: the main goroutine ended after %d of "
+		    "%d rounds\n",
+		    w->name, ctx.done, o.rounds);
 		rc = 1;
 	}
 	if (fflush(stdout) != 0)

@@ -20,11 +20,11 @@
 #include "trace.h"
 #include "workload.h"
 
-#define TICKS_MAX   1000000
-#define TENTHS_MAX  600
-#define PROCS_MAX   256
-#define SPAWNS_MAX  32
-#define COUNT_MAX   10000
+#define TICKS_MAX 1000000
+#define TENTHS_MAX 600
+#define PROCS_MAX 256
+#define SPAWNS_MAX 32
+#define COUNT_MAX 10000
 #define RUNQ_LISTED 32 /* queued goroutines listed per P in snapshots */
 
 struct cliopts {
@@ -81,19 +81,18 @@ gsf_cli_usage(FILE *f)
 	      "                     a terminal)\n"
 	      "\n"
 	      "Workloads (default count):\n",
-	      f);
+	    f);
 	gsw_list(f);
 	fputs("\nExit status: 0 ok, 1 the runtime or writing failed, 2 a usage error or "
 	      "a bad\nrecording.\n",
-	      f);
+	    f);
 }
 
 bool
 gsf_cli_handles(const char *a)
 {
-	static const char *const opts[] = {"--batch",   "--record", "--replay",
-	                                   "--trace",   "--json",   "--replay-step",
-	                                   "--workload"};
+	static const char *const opts[] = { "--batch", "--record", "--replay", "--trace", "--json",
+		"--replay-step", "--workload" };
 	for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) {
 		size_t n = strlen(opts[i]);
 		if (strncmp(a, opts[i], n) == 0 && (a[n] == '\0' || a[n] == '='))
@@ -138,7 +137,7 @@ parse(int argc, char **argv, struct cliopts *o)
 		char name[32];
 		snprintf(name, sizeof name, "%.*s", (int)(ln < 31 ? ln : 31), a);
 
-#define IS(s)   (strcmp(name, s) == 0)
+#define IS(s) (strcmp(name, s) == 0)
 #define FLAG(s) (strcmp(a, s) == 0)
 		if (FLAG("--batch")) {
 			o->batch = true;
@@ -149,44 +148,41 @@ parse(int argc, char **argv, struct cliopts *o)
 		} else if (FLAG("--replay-step")) {
 			o->step = true;
 		} else if (IS("--delay") || IS("--procs") ||
-		           (a[0] == '-' && a[1] != '-' && strchr("ndpw", a[1]) && a[1])) {
+		    (a[0] == '-' && a[1] != '-' && strchr("ndpw", a[1]) && a[1])) {
 			/* --delay and --procs: the visualizer's spellings of -d, -p */
 			char sh = a[1] == '-' ? a[2] : a[1];
-			char opt[3] = {'-', sh, '\0'};
+			char opt[3] = { '-', sh, '\0' };
 			if ((v = optval(argc, argv, &i, a[1] == '-' ? ln : 2)) == NULL)
 				return uerr("option '%s' needs a value%s", opt, "");
 			if (sh == 'n') {
 				if (!gsf_parse_int(v, 1, TICKS_MAX, &o->ticks))
 					return uerr("-n: '%s' is not a number of ticks "
-					            "from 1 "
-					            "to 1000000%s",
-					            v, "");
+						    "from 1 "
+						    "to 1000000%s",
+					    v, "");
 				o->have_n = true;
 			} else if (sh == 'd') {
 				if (!gsf_parse_int(v, 1, TENTHS_MAX, &o->tenths))
-					return uerr(
-					        "-d: '%s' is not a number of tenths of a "
-					        "second from 1 to 600%s",
-					        v, "");
+					return uerr("-d: '%s' is not a number of tenths of a "
+						    "second from 1 to 600%s",
+					    v, "");
 				o->have_d = true;
 			} else if (sh == 'p') {
 				if (!gsf_parse_int(v, 1, PROCS_MAX, &o->procs))
 					return uerr("-p: '%s' is not a number of Ps from "
-					            "1 to "
-					            "256%s",
-					            v, "");
+						    "1 to "
+						    "256%s",
+					    v, "");
 				o->have_p = true;
 			} else {
 				goto workload;
 			}
 		} else if (IS("--workload")) {
 			if ((v = optval(argc, argv, &i, ln)) == NULL)
-				return uerr("option '%s' needs a value%s", "--workload",
-				            "");
+				return uerr("option '%s' needs a value%s", "--workload", "");
 		workload:
 			if (o->nspawns == SPAWNS_MAX)
-				return uerr("too many workloads (at most 32)%s%s", "",
-				            "");
+				return uerr("too many workloads (at most 32)%s%s", "", "");
 			{
 				char *dst = o->spawnnames[o->nspawns];
 				const char *colon = strchr(v, ':');
@@ -200,17 +196,17 @@ parse(int argc, char **argv, struct cliopts *o)
 					return uerr("unknown workload '%s'%s", dst, "");
 				if (colon && !gsf_parse_int(colon + 1, 1, COUNT_MAX, &count))
 					return uerr("workload count '%s' is not a number "
-					            "from 1 "
-					            "to 10000%s",
-					            colon + 1, "");
+						    "from 1 "
+						    "to 10000%s",
+					    colon + 1, "");
 				o->spawns[o->nspawns].name = dst;
 				o->spawns[o->nspawns].count = count;
 				o->nspawns++;
 			}
 		} else if (IS("--record") || IS("--replay") || IS("--trace")) {
-			const char **dst = IS("--record")   ? &o->record
-			                   : IS("--replay") ? &o->replay
-			                                    : &o->trace;
+			const char **dst = IS("--record") ? &o->record
+			    : IS("--replay")              ? &o->replay
+							  : &o->trace;
 			char opt[32];
 			snprintf(opt, sizeof opt, "%s", name);
 			if ((v = optval(argc, argv, &i, ln)) == NULL || *v == '\0')
@@ -231,10 +227,10 @@ parse(int argc, char **argv, struct cliopts *o)
 	if (o->replay) {
 		if (o->have_p || o->nspawns || o->have_n)
 			return uerr("%s cannot be used with --replay%s",
-			            o->have_p    ? "-p"
-			            : o->nspawns ? "-w"
-			                         : "-n",
-			            "");
+			    o->have_p        ? "-p"
+				: o->nspawns ? "-w"
+					     : "-n",
+			    "");
 		if (o->record)
 			return uerr("--record cannot be used with --replay%s%s", "", "");
 	} else {
@@ -242,15 +238,14 @@ parse(int argc, char **argv, struct cliopts *o)
 			return uerr("--replay-step needs --replay%s%s", "", "");
 		if (!o->batch && !o->record && !o->trace)
 			return uerr("nothing to do: give --batch, --record, --trace or "
-			            "--replay%s%s",
-			            "", "");
+				    "--replay%s%s",
+			    "", "");
 	}
-	const char *files[3] = {o->record, o->replay, o->trace};
+	const char *files[3] = { o->record, o->replay, o->trace };
 	for (int x = 0; x < 3; x++)
 		for (int y = x + 1; y < 3; y++)
 			if (files[x] && files[y] && strcmp(files[x], files[y]) == 0)
-				return uerr("'%s' is given as two files at once%s",
-				            files[x], "");
+				return uerr("'%s' is given as two files at once%s", files[x], "");
 	return 0;
 }
 
@@ -307,14 +302,14 @@ gsf_cli_main(int argc, char **argv)
 		rc = gsr_replay(o.replay, sinks, ns);
 	} else {
 		gsf_live live = {
-		        .ticks = o.ticks,
-		        .interval_ns = (uint64_t)o.tenths * 100000000,
-		        .procs = o.procs,
-		        .spawns = o.nspawns ? o.spawns : NULL,
-		        .nspawns = o.nspawns,
-		        .runq_max = RUNQ_LISTED,
-		        .max_m = 0,
-		        .events = o.record || o.trace || o.json,
+			.ticks = o.ticks,
+			.interval_ns = (uint64_t)o.tenths * 100000000,
+			.procs = o.procs,
+			.spawns = o.nspawns ? o.spawns : NULL,
+			.nspawns = o.nspawns,
+			.runq_max = RUNQ_LISTED,
+			.max_m = 0,
+			.events = o.record || o.trace || o.json,
 		};
 		rc = gsf_run_live(&live, sinks, ns);
 		if (o.record && rec.f) /* the end never came */

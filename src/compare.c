@@ -55,24 +55,24 @@
 #include "parse.h"
 #include "procstat.h"
 
-#define CMP_N_DEFAULT   1000
-#define CMP_N_MAX       1000000
-#define CMP_D_DEFAULT   100000000LL          /* 100ms */
-#define CMP_D_MAX       (60LL * 1000000000)  /* 1 minute */
-#define CMP_CPU_ITERS   1000000              /* per task: about a millisecond */
-#define CMP_SWITCH_RTTS 20000                /* ping-pong round trips */
-#define CMP_SAMPLE_NS   1000000              /* thread sampler period */
+#define CMP_N_DEFAULT 1000
+#define CMP_N_MAX 1000000
+#define CMP_D_DEFAULT 100000000LL     /* 100ms */
+#define CMP_D_MAX (60LL * 1000000000) /* 1 minute */
+#define CMP_CPU_ITERS 1000000         /* per task: about a millisecond */
+#define CMP_SWITCH_RTTS 20000         /* ping-pong round trips */
+#define CMP_SAMPLE_NS 1000000         /* thread sampler period */
 
 enum cmpkind { CMP_SLEEP, CMP_SYSCALL, CMP_NETWAIT, CMP_CPU, CMP_NKIND };
 
-static const char *const kindname[CMP_NKIND] = {"sleep", "syscall", "netwait", "cpu"};
+static const char *const kindname[CMP_NKIND] = { "sleep", "syscall", "netwait", "cpu" };
 
 /* What each task does, per side, for the table's title. */
 static const char *const kindwhat[CMP_NKIND][2] = {
-	{"gs_sleep(D)", "nanosleep(D)"},
-	{"gs_sys_read: read(2) blocks, P handed off", "read(2) on a socketpair"},
-	{"gs_fd_read: parks in the netpoller", "read(2) on a socketpair"},
-	{"a CPU loop", "the same CPU loop"},
+	{ "gs_sleep(D)", "nanosleep(D)" },
+	{ "gs_sys_read: read(2) blocks, P handed off", "read(2) on a socketpair" },
+	{ "gs_fd_read: parks in the netpoller", "read(2) on a socketpair" },
+	{ "a CPU loop", "the same CPU loop" },
 };
 
 struct cmpopts {
@@ -119,7 +119,7 @@ static void *
 sampler_main(void *arg)
 {
 	struct sampler *s = arg;
-	struct timespec ts = {0, CMP_SAMPLE_NS};
+	struct timespec ts = { 0, CMP_SAMPLE_NS };
 	long n;
 
 	while (!atomic_load(&s->stop)) {
@@ -323,7 +323,7 @@ gmain(void *arg)
 	r->peak_inflight = atomic_load(&inflight_peak);
 	if (r->fail[0] == '\0' && atomic_load(&gside.err) != 0)
 		snprintf(r->fail, sizeof(r->fail), "a task failed: %s",
-			 gs_strerror(atomic_load(&gside.err)));
+		    gs_strerror(atomic_load(&gside.err)));
 }
 
 /* The goroutine ping-pong: two goroutines, two unbuffered channels, one P. */
@@ -368,8 +368,8 @@ run_goroutines(const struct cmpopts *o, struct sideresult *r)
 {
 	struct gpingpong pp;
 	struct sampler s;
-	gs_config cfg = {0};
-	gs_config one = {.procs = 1};
+	gs_config cfg = { 0 };
+	gs_config one = { .procs = 1 };
 	int rc;
 
 	gside.o = o;
@@ -500,7 +500,7 @@ out1:
 static void
 run_threads(const struct cmpopts *o, struct sideresult *r)
 {
-	struct timespec ts = {o->d_ns / 1000000000, o->d_ns % 1000000000};
+	struct timespec ts = { o->d_ns / 1000000000, o->d_ns % 1000000000 };
 	struct sampler s;
 	pthread_t *tids;
 	int64_t t0, tcreate = 0, t;
@@ -598,10 +598,11 @@ run_side(const struct cmpopts *o, bool threads, struct sideresult *r)
 	memset(r, 0, sizeof(*r));
 	if (WIFSIGNALED(status))
 		snprintf(r->fail, sizeof(r->fail), "the child died of signal %d (%s)",
-			 WTERMSIG(status), strsignal(WTERMSIG(status)));
+		    WTERMSIG(status), strsignal(WTERMSIG(status)));
 	else
-		snprintf(r->fail, sizeof(r->fail), "the child exited with status %d and no result (its message, if any, is above)",
-			 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		snprintf(r->fail, sizeof(r->fail),
+		    "the child exited with status %d and no result (its message, if any, is above)",
+		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 	return -1;
 }
 
@@ -684,7 +685,7 @@ threads_max(void)
 
 static void
 print_table(const struct cmpopts *o, const struct sideresult *g, bool gok,
-	    const struct sideresult *t, bool tok)
+    const struct sideresult *t, bool tok)
 {
 	char a[48], b[48], c[48], d[48];
 	size_t stack = 0;
@@ -698,14 +699,14 @@ print_table(const struct cmpopts *o, const struct sideresult *g, bool gok,
 	}
 	if (o->kind == CMP_CPU)
 		printf("gsched compare cpu: %ld tasks, each a %d-iteration CPU loop\n", o->n,
-		       CMP_CPU_ITERS);
+		    CMP_CPU_ITERS);
 	else
 		printf("gsched compare %s: %ld tasks, each waits %s\n", kindname[o->kind], o->n,
-		       fmt_time(a, sizeof(a), (double)o->d_ns));
+		    fmt_time(a, sizeof(a), (double)o->d_ns));
 	printf("  goroutines: %s; GOMAXPROCS default (%d CPUs)\n", kindwhat[o->kind][0],
-	       gs_numcpu());
+	    gs_numcpu());
 	printf("  threads:    %s; one pthread per task, default stack %s (virtual)\n\n",
-	       kindwhat[o->kind][1], fmt_bytes(a, sizeof(a), (double)stack));
+	    kindwhat[o->kind][1], fmt_bytes(a, sizeof(a), (double)stack));
 	row("", "goroutines", "threads", "threads/goroutines");
 
 	snprintf(a, sizeof(a), "%ld/%ld", gok ? g->finished : 0, o->n);
@@ -722,8 +723,7 @@ print_table(const struct cmpopts *o, const struct sideresult *g, bool gok,
 	snprintf(a, sizeof(a), "%ld", g->peak_threads);
 	snprintf(b, sizeof(b), "%ld", t->peak_threads);
 	row("peak OS threads", gok ? a : "n/a", tok ? b : "n/a",
-	    fmt_ratio(c, sizeof(c), (double)t->peak_threads, (double)g->peak_threads,
-		      gok && full));
+	    fmt_ratio(c, sizeof(c), (double)t->peak_threads, (double)g->peak_threads, gok && full));
 	fmt_bytes(a, sizeof(a), (double)g->hwm_kb * 1024);
 	fmt_bytes(b, sizeof(b), (double)t->hwm_kb * 1024);
 	row("peak resident (VmHWM)", gok ? a : "n/a", tok ? b : "n/a",
@@ -746,13 +746,13 @@ print_table(const struct cmpopts *o, const struct sideresult *g, bool gok,
 		printf("\nthreads: FAILED: %s\n", t->fail);
 	} else if (t->create_err != 0) {
 		printf("\nthreads: stopped after %ld of %ld threads: pthread_create: %s (%s)\n",
-		       t->started, o->n, strerror(t->create_err),
-		       t->create_err == EAGAIN ? "EAGAIN" : "error");
+		    t->started, o->n, strerror(t->create_err),
+		    t->create_err == EAGAIN ? "EAGAIN" : "error");
 		printf("  limits: RLIMIT_NPROC %s, RLIMIT_AS %s, threads-max %ld, "
 		       "stack %s per thread\n",
-		       fmt_limit(a, sizeof(a), RLIMIT_NPROC, false),
-		       fmt_limit(b, sizeof(b), RLIMIT_AS, true), threads_max(),
-		       fmt_bytes(d, sizeof(d), (double)stack));
+		    fmt_limit(a, sizeof(a), RLIMIT_NPROC, false),
+		    fmt_limit(b, sizeof(b), RLIMIT_AS, true), threads_max(),
+		    fmt_bytes(d, sizeof(d), (double)stack));
 		printf("  (the thread columns measure the %ld threads that ran)\n", t->started);
 	} else if (t->fail[0] != '\0') {
 		printf("\nthreads: FAILED: %s\n", t->fail);
@@ -774,7 +774,7 @@ gs_compare_usage(FILE *f)
 	      "  -n N          tasks, 1..1000000 (default 1000)\n"
 	      "  -d DURATION   the sleep, or the wait before each read is answered:\n"
 	      "                e.g. 500us 100ms 1.5s, at most 1m (default 100ms; not for cpu)\n",
-	      f);
+	    f);
 }
 
 static int
@@ -804,7 +804,7 @@ raise_nofile(long n)
 int
 gs_compare_main(int argc, char **argv)
 {
-	struct cmpopts o = {.kind = CMP_NKIND, .n = CMP_N_DEFAULT, .d_ns = 0};
+	struct cmpopts o = { .kind = CMP_NKIND, .n = CMP_N_DEFAULT, .d_ns = 0 };
 	struct sideresult g, t;
 	bool gok, tok;
 	int i, k;
@@ -823,14 +823,14 @@ gs_compare_main(int argc, char **argv)
 				long long n;
 				if (!gsf_parse_ll(argv[++i], 1, CMP_N_MAX, &n))
 					return compare_usage_error(
-						"invalid task count (expected 1..1000000) for -n:",
-						argv[i]);
+					    "invalid task count (expected 1..1000000) for -n:",
+					    argv[i]);
 				o.n = (long)n;
 			} else if (!gsf_parse_duration(argv[++i], 1, CMP_D_MAX, &o.d_ns)) {
 				return compare_usage_error(
-					"invalid duration (expected e.g. 500us, 100ms, 2s; "
-					"at most 60s) for -d:",
-					argv[i]);
+				    "invalid duration (expected e.g. 500us, 100ms, 2s; "
+				    "at most 60s) for -d:",
+				    argv[i]);
 			}
 			continue;
 		}
@@ -843,25 +843,28 @@ gs_compare_main(int argc, char **argv)
 				o.kind = (enum cmpkind)k;
 		if (o.kind == CMP_NKIND)
 			return compare_usage_error(
-				"unknown kind (expected sleep, syscall, netwait or cpu)", arg);
+			    "unknown kind (expected sleep, syscall, netwait or cpu)", arg);
 	}
 	if (o.kind == CMP_NKIND) {
-		fprintf(stderr, "gsched compare: which KIND? sleep, syscall, netwait or cpu\n"
-				"Try 'gsched compare --help'.\n");
+		fprintf(stderr,
+		    "gsched compare: which KIND? sleep, syscall, netwait or cpu\n"
+		    "Try 'gsched compare --help'.\n");
 		return 2;
 	}
 	if (o.kind == CMP_CPU && o.d_ns != 0) {
-		fprintf(stderr, "gsched compare: cpu takes no -d (each task is a fixed "
-				"%d-iteration loop)\n", CMP_CPU_ITERS);
+		fprintf(stderr,
+		    "gsched compare: cpu takes no -d (each task is a fixed "
+		    "%d-iteration loop)\n",
+		    CMP_CPU_ITERS);
 		return 2;
 	}
 	if (o.d_ns == 0)
 		o.d_ns = CMP_D_DEFAULT;
 	if (kind_blocks_on_fd(o.kind) && raise_nofile(o.n) != 0) {
 		fprintf(stderr,
-			"gsched compare: %s needs %ld descriptors (one per task) and "
-			"RLIMIT_NOFILE does not allow it; try a smaller -n\n",
-			kindname[o.kind], o.n + 64);
+		    "gsched compare: %s needs %ld descriptors (one per task) and "
+		    "RLIMIT_NOFILE does not allow it; try a smaller -n\n",
+		    kindname[o.kind], o.n + 64);
 		return 1;
 	}
 

@@ -68,8 +68,9 @@ newnode(struct parser *p, enum gsj_type t)
 static void
 skipws(struct parser *p)
 {
-	while (p->pos < p->len && (p->s[p->pos] == ' ' || p->s[p->pos] == '\t' ||
-	                           p->s[p->pos] == '\n' || p->s[p->pos] == '\r'))
+	while (p->pos < p->len &&
+	    (p->s[p->pos] == ' ' || p->s[p->pos] == '\t' || p->s[p->pos] == '\n' ||
+		p->s[p->pos] == '\r'))
 		p->pos++;
 }
 
@@ -293,9 +294,9 @@ parse_container(struct parser *p, int idx, bool obj)
 		skipws(p);
 		if (obj) {
 			if (p->pos >= p->len || p->s[p->pos] != '"')
-				return fail(p, p->pos >= p->len
-				                       ? "unexpected end of input"
-				                       : "object key expected");
+				return fail(p,
+				    p->pos >= p->len ? "unexpected end of input"
+						     : "object key expected");
 			if (parse_string(p, &keyoff, &keylen))
 				return -1;
 			skipws(p);
@@ -310,13 +311,13 @@ parse_container(struct parser *p, int idx, bool obj)
 			/* keys are offsets until the end: strbuf may move */
 			p->d->n[child].key = (const char *)(uintptr_t)(keyoff + 1);
 			for (int c = p->d->n[idx].first; c >= 0; c = p->d->n[c].next)
-				if (strcmp(p->d->strbuf + ((uintptr_t)p->d->n[c].key - 1),
-				           key) == 0)
+				if (strcmp(p->d->strbuf + ((uintptr_t)p->d->n[c].key - 1), key) ==
+				    0)
 					return fail(p, "duplicate key \"%.40s\"", key);
 		}
 		if (p->d->n[idx].nkids >= (obj ? GSJ_MAX_KEYS : GSJ_MAX_MEMBERS))
 			return fail(p, "more than %d members",
-			            obj ? GSJ_MAX_KEYS : GSJ_MAX_MEMBERS);
+			    obj ? GSJ_MAX_KEYS : GSJ_MAX_MEMBERS);
 		if (last < 0)
 			p->d->n[idx].first = child;
 		else
@@ -406,7 +407,7 @@ parse_value(struct parser *p, int *out)
 int
 gsj_parse(gsj_doc *d, const char *text, size_t len)
 {
-	struct parser p = {d, text, len, 0, 0};
+	struct parser p = { d, text, len, 0, 0 };
 	int root;
 
 	d->count = 0;
@@ -460,8 +461,7 @@ gsj_i64(const gsj_doc *d, int i, int64_t *out)
 bool
 gsj_u64(const gsj_doc *d, int i, uint64_t *out)
 {
-	if (i < 0 || i >= d->count || d->n[i].type != GSJ_NUM || !d->n[i].isint ||
-	    d->n[i].neg)
+	if (i < 0 || i >= d->count || d->n[i].type != GSJ_NUM || !d->n[i].isint || d->n[i].neg)
 		return false;
 	*out = d->n[i].mag;
 	return true;

@@ -19,9 +19,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define GSJ_MAX_DEPTH   32
+#define GSJ_MAX_DEPTH 32
 #define GSJ_MAX_MEMBERS 65536 /* per array */
-#define GSJ_MAX_KEYS    1024  /* per object */
+#define GSJ_MAX_KEYS 1024     /* per object */
 
 enum gsj_type { GSJ_NULL, GSJ_BOOL, GSJ_NUM, GSJ_STR, GSJ_ARR, GSJ_OBJ };
 

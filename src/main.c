@@ -67,7 +67,7 @@ usage(FILE *f)
 	      "(the same lines as tests/bench/peer.go prints for Go).\n"
 	      "\n"
 	      "Workloads (default n):\n",
-	      f);
+	    f);
 	gs_bench_list(f);
 	fputs("\nbench options:\n", f);
 	gs_bench_options(f);
@@ -82,7 +82,7 @@ usage(FILE *f)
 	      "colours\noff; TERM names the terminal.  The visualizer exits 0 on q "
 	      "or Ctrl-C, 1 if\nthe runtime failed, 2 for a usage error or no "
 	      "terminal, 128+N on signal N.\n",
-	      f);
+	    f);
 }
 
 static int
@@ -108,20 +108,20 @@ status(void)
 	       "has\n"
 	       "a 256-slot local run queue, idle Ps steal, and GOMAXPROCS Ps exist.\n"
 	       "\n",
-	       PACKAGE_VERSION);
+	    PACKAGE_VERSION);
 	printf("  CPUs (affinity mask)   %d\n", gs_numcpu());
 	if (rc < 0) {
 		printf("  default GOMAXPROCS     unknown: the runtime did not start "
 		       "(gs_run: %s)\n",
-		       gs_strerror(rc));
+		    gs_strerror(rc));
 	} else {
 		printf("  default GOMAXPROCS     %d   (%s)\n", sp.gomaxprocs,
-		       envprocs != NULL && *envprocs != '\0'
-		               ? "from the GOMAXPROCS environment variable"
-		               : "the CPUs, lowered to any cgroup CPU quota");
+		    envprocs != NULL && *envprocs != '\0'
+			? "from the GOMAXPROCS environment variable"
+			: "the CPUs, lowered to any cgroup CPU quota");
 		if (sp.statsrc == 0)
 			printf("  threads at start       %d   (Ms, %d of them idle)\n",
-			       sp.st.threads, sp.st.idle_threads);
+			    sp.st.threads, sp.st.idle_threads);
 	}
 	printf("\nBench workloads (default n):\n");
 	gs_bench_list(stdout);

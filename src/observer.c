@@ -130,7 +130,7 @@ live_main(void *arg)
 static void
 sleep_until(uint64_t t)
 {
-	struct timespec ts = {(time_t)(t / 1000000000), (long)(t % 1000000000)};
+	struct timespec ts = { (time_t)(t / 1000000000), (long)(t % 1000000000) };
 
 	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
 		;
@@ -144,7 +144,7 @@ observer_thread(void *arg)
 	gs_snapshot *snap = NULL;
 	gs_event *ev = NULL;
 	int evcap = 0;
-	gsf_end end = {0, 0, 0};
+	gsf_end end = { 0, 0, 0 };
 
 	for (;;) {
 		int st = atomic_load(&lv->started);
@@ -189,16 +189,15 @@ observer_thread(void *arg)
 		int err = gs_snapshot_take(snap);
 		if (err) {
 			snprintf(lv->errmsg, sizeof lv->errmsg, "gs_snapshot_take: %s",
-			         gs_strerror(err));
+			    gs_strerror(err));
 			lv->rc = 1;
 			break;
 		}
-		gsf_tick t = {k, snap, ev, nev, dropped};
+		gsf_tick t = { k, snap, ev, nev, dropped };
 		end.ticks++;
 		end.events += (uint64_t)nev;
 		end.dropped += dropped;
-		if ((lv->sinkrc = gsf_sinks_tick(lv->sinks, lv->nsinks, &lv->info, &t)) !=
-		    0)
+		if ((lv->sinkrc = gsf_sinks_tick(lv->sinks, lv->nsinks, &lv->info, &t)) != 0)
 			break;
 	}
 	if (lv->sinkrc == 0)
@@ -228,11 +227,10 @@ scenario_name(const gsf_live *o, char *buf, size_t size)
 	for (int i = 0; i < o->nspawns && n < size; i++) {
 		int w;
 		if (o->spawns[i].count > 0)
-			w = snprintf(buf + n, size - n, "%s%s:%d", i ? "," : "",
-			             o->spawns[i].name, o->spawns[i].count);
+			w = snprintf(buf + n, size - n, "%s%s:%d", i ? "," : "", o->spawns[i].name,
+			    o->spawns[i].count);
 		else
-			w = snprintf(buf + n, size - n, "%s%s", i ? "," : "",
-			             o->spawns[i].name);
+			w = snprintf(buf + n, size - n, "%s%s", i ? "," : "", o->spawns[i].name);
 		if (w < 0)
 			break;
 		n += (size_t)w;
@@ -267,10 +265,9 @@ gsf_run_live(const gsf_live *o, const gsf_sink *sinks, int nsinks)
 	lv->info.runq_max = o->runq_max;
 	lv->info.max_m = o->max_m;
 	scenario_name(o, lv->info.scenario, sizeof lv->info.scenario);
-	snprintf(lv->info.created_by, sizeof lv->info.created_by, "gsched %s",
-	         PACKAGE_VERSION);
+	snprintf(lv->info.created_by, sizeof lv->info.created_by, "gsched %s", PACKAGE_VERSION);
 
-	gs_config cfg = {.procs = o->procs, .stack_size = 0, .max_threads = 0};
+	gs_config cfg = { .procs = o->procs, .stack_size = 0, .max_threads = 0 };
 	lv->info.start_ns = (uint64_t)gs_nanotime();
 	if ((rc = pthread_create(&th, NULL, observer_thread, lv)) != 0) {
 		fprintf(stderr, "gsched: pthread_create: %s\n", strerror(rc));
@@ -285,14 +282,13 @@ gsf_run_live(const gsf_live *o, const gsf_sink *sinks, int nsinks)
 
 	int result = 0;
 	if (rc < 0) {
-		fprintf(stderr, "gsched: the runtime did not start: %s\n",
-		        gs_strerror(rc));
+		fprintf(stderr, "gsched: the runtime did not start: %s\n", gs_strerror(rc));
 		/* The options were checked: GS_EINVAL means a bad GOMAXPROCS or
 		 * GSCHED_DEBUG (already reported), a usage error. */
 		result = rc == GS_EINVAL ? 2 : 1;
 	} else if (lv->spawn_err) {
 		fprintf(stderr, "gsched: starting %s failed: %s\n", lv->spawn_name,
-		        gs_strerror(lv->spawn_err));
+		    gs_strerror(lv->spawn_err));
 		result = 1;
 	} else if (lv->rc) {
 		fprintf(stderr, "gsched: %s\n", lv->errmsg);

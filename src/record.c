@@ -28,42 +28,65 @@ struct field {
 	size_t off;
 };
 
-#define F(s, name, t)                                                                    \
-	{                                                                                \
-#name, t, offsetof(s, name)                                              \
+#define F(s, name, t)                                                                              \
+	{                                                                                          \
+#name, t, offsetof(s, name)                                                        \
 	}
 
 static const struct field stats_fields[] = {
-        F(gs_stats, gomaxprocs, FT_INT),       F(gs_stats, ncpu, FT_INT),
-        F(gs_stats, threads, FT_INT),          F(gs_stats, idle_threads, FT_INT),
-        F(gs_stats, spinning_threads, FT_INT), F(gs_stats, idle_procs, FT_INT),
-        F(gs_stats, global_runq, FT_INT),      F(gs_stats, goroutines, FT_INT),
-        F(gs_stats, spawns, FT_U64),           F(gs_stats, exits, FT_U64),
-        F(gs_stats, steals, FT_U64),           F(gs_stats, stolen, FT_U64),
-        F(gs_stats, threads_created, FT_U64),  F(gs_stats, global_puts, FT_U64),
-        F(gs_stats, stacks_guarded, FT_U64),   F(gs_stats, stacks_carved, FT_U64),
-        F(gs_stats, in_syscall, FT_INT),       F(gs_stats, syscalls, FT_U64),
-        F(gs_stats, handoffs, FT_U64),         F(gs_stats, retakes, FT_U64),
-        F(gs_stats, preempt_requests, FT_U64), F(gs_stats, preempt_async, FT_U64),
-        F(gs_stats, preempt_coop, FT_U64),     F(gs_stats, netpoll_wakes, FT_U64),
-        F(gs_stats, timers_fired, FT_U64),     F(gs_stats, procresizes, FT_U64),
-        F(gs_stats, last_stw_ns, FT_U64),
+	F(gs_stats, gomaxprocs, FT_INT),
+	F(gs_stats, ncpu, FT_INT),
+	F(gs_stats, threads, FT_INT),
+	F(gs_stats, idle_threads, FT_INT),
+	F(gs_stats, spinning_threads, FT_INT),
+	F(gs_stats, idle_procs, FT_INT),
+	F(gs_stats, global_runq, FT_INT),
+	F(gs_stats, goroutines, FT_INT),
+	F(gs_stats, spawns, FT_U64),
+	F(gs_stats, exits, FT_U64),
+	F(gs_stats, steals, FT_U64),
+	F(gs_stats, stolen, FT_U64),
+	F(gs_stats, threads_created, FT_U64),
+	F(gs_stats, global_puts, FT_U64),
+	F(gs_stats, stacks_guarded, FT_U64),
+	F(gs_stats, stacks_carved, FT_U64),
+	F(gs_stats, in_syscall, FT_INT),
+	F(gs_stats, syscalls, FT_U64),
+	F(gs_stats, handoffs, FT_U64),
+	F(gs_stats, retakes, FT_U64),
+	F(gs_stats, preempt_requests, FT_U64),
+	F(gs_stats, preempt_async, FT_U64),
+	F(gs_stats, preempt_coop, FT_U64),
+	F(gs_stats, netpoll_wakes, FT_U64),
+	F(gs_stats, timers_fired, FT_U64),
+	F(gs_stats, procresizes, FT_U64),
+	F(gs_stats, last_stw_ns, FT_U64),
 };
 
 static const struct field p_fields[] = {
-        F(gs_snap_p, id, FT_INT),        F(gs_snap_p, status, FT_INT),
-        F(gs_snap_p, m, FT_I64),         F(gs_snap_p, curg_status, FT_INT),
-        F(gs_snap_p, slice_ns, FT_U64),  F(gs_snap_p, runq_len, FT_U32),
-        F(gs_snap_p, schedtick, FT_U32), F(gs_snap_p, syscalltick, FT_U32),
-        F(gs_snap_p, timers, FT_INT),    F(gs_snap_p, steals, FT_U64),
-        F(gs_snap_p, stolen, FT_U64),    F(gs_snap_p, stolen_from, FT_U64),
-        F(gs_snap_p, spawns, FT_U64),    F(gs_snap_p, syscalls, FT_U64),
+	F(gs_snap_p, id, FT_INT),
+	F(gs_snap_p, status, FT_INT),
+	F(gs_snap_p, m, FT_I64),
+	F(gs_snap_p, curg_status, FT_INT),
+	F(gs_snap_p, slice_ns, FT_U64),
+	F(gs_snap_p, runq_len, FT_U32),
+	F(gs_snap_p, schedtick, FT_U32),
+	F(gs_snap_p, syscalltick, FT_U32),
+	F(gs_snap_p, timers, FT_INT),
+	F(gs_snap_p, steals, FT_U64),
+	F(gs_snap_p, stolen, FT_U64),
+	F(gs_snap_p, stolen_from, FT_U64),
+	F(gs_snap_p, spawns, FT_U64),
+	F(gs_snap_p, syscalls, FT_U64),
 };
 
 static const struct field m_fields[] = {
-        F(gs_snap_m, id, FT_I64),        F(gs_snap_m, state, FT_INT),
-        F(gs_snap_m, p, FT_INT),         F(gs_snap_m, curg, FT_I64),
-        F(gs_snap_m, spinning, FT_BOOL), F(gs_snap_m, created_ns, FT_U64),
+	F(gs_snap_m, id, FT_I64),
+	F(gs_snap_m, state, FT_INT),
+	F(gs_snap_m, p, FT_INT),
+	F(gs_snap_m, curg, FT_I64),
+	F(gs_snap_m, spinning, FT_BOOL),
+	F(gs_snap_m, created_ns, FT_U64),
 };
 
 #define NF(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -151,16 +174,15 @@ rec_begin(void *ctx, const gsf_info *info)
 	gsr_writer *w = ctx;
 	FILE *f = w->f;
 
-	fprintf(f, "{\"format\":\"%s\",\"version\":%d,\"created_by\":", GSR_FORMAT,
-	        GSR_VERSION);
+	fprintf(f, "{\"format\":\"%s\",\"version\":%d,\"created_by\":", GSR_FORMAT, GSR_VERSION);
 	gsb_json_string(f, info->created_by);
 	fprintf(f,
-	        ",\"start_ns\":%" PRIu64 ",\"interval_ns\":%" PRIu64
-	        ",\"ticks\":%d,\"gomaxprocs\":%d,\"ncpu\":%d,\"max_m\":%d,\"runq_max\":%"
-	        "d,"
-	        "\"scenario\":",
-	        info->start_ns, info->interval_ns, info->ticks, info->procs, info->ncpu,
-	        info->max_m, info->runq_max);
+	    ",\"start_ns\":%" PRIu64 ",\"interval_ns\":%" PRIu64
+	    ",\"ticks\":%d,\"gomaxprocs\":%d,\"ncpu\":%d,\"max_m\":%d,\"runq_max\":%"
+	    "d,"
+	    "\"scenario\":",
+	    info->start_ns, info->interval_ns, info->ticks, info->procs, info->ncpu, info->max_m,
+	    info->runq_max);
 	gsb_json_string(f, info->scenario);
 	fputs("}\n", f);
 	return ferror(f) ? write_failed(w) : 0;
@@ -175,10 +197,9 @@ rec_tick(void *ctx, const gsf_info *info, const gsf_tick *t)
 
 	(void)info;
 	fprintf(f,
-	        "{\"type\":\"snapshot\",\"tick\":%d,\"time_ns\":%" PRIu64
-	        ",\"take_ns\":%" PRIu64 ",\"events\":%d,\"dropped\":%" PRIu64
-	        ",\"stats\":{",
-	        t->index, s->time_ns, s->take_ns, t->nev, t->dropped);
+	    "{\"type\":\"snapshot\",\"tick\":%d,\"time_ns\":%" PRIu64 ",\"take_ns\":%" PRIu64
+	    ",\"events\":%d,\"dropped\":%" PRIu64 ",\"stats\":{",
+	    t->index, s->time_ns, s->take_ns, t->nev, t->dropped);
 	put_fields(f, &s->stats, stats_fields, NF(stats_fields));
 	fputs(",\"by_status\":[", f);
 	for (int i = 0; i < GS_G_NSTATUS; i++)
@@ -213,11 +234,11 @@ rec_tick(void *ctx, const gsf_info *info, const gsf_tick *t)
 	for (int i = 0; i < t->nev; i++) {
 		const gs_event *e = &t->ev[i];
 		fprintf(f,
-		        "{\"type\":\"event\",\"tick\":%d,\"kind\":\"%s\",\"time_ns\":"
-		        "%" PRIu64 ",\"p\":%d,\"p2\":%d,\"m\":%" PRId64 ",\"m2\":%" PRId64
-		        ",\"g\":%" PRId64 ",\"arg\":%" PRId64,
-		        t->index, gs_event_name(e->kind), e->time_ns, e->p, e->p2, e->m,
-		        e->m2, e->g, e->arg);
+		    "{\"type\":\"event\",\"tick\":%d,\"kind\":\"%s\",\"time_ns\":"
+		    "%" PRIu64 ",\"p\":%d,\"p2\":%d,\"m\":%" PRId64 ",\"m2\":%" PRId64
+		    ",\"g\":%" PRId64 ",\"arg\":%" PRId64,
+		    t->index, gs_event_name(e->kind), e->time_ns, e->p, e->p2, e->m, e->m2, e->g,
+		    e->arg);
 		if (e->label[0]) {
 			fputs(",\"label\":", f);
 			gsb_json_string(f, e->label);
@@ -238,16 +259,15 @@ rec_end(void *ctx, const gsf_info *info, const gsf_end *e)
 	(void)info;
 	(void)e;
 	fprintf(w->f,
-	        "{\"type\":\"end\",\"ticks\":%d,\"events\":%" PRIu64
-	        ",\"dropped\":%" PRIu64 "}\n",
-	        w->ticks, w->events, w->dropped);
+	    "{\"type\":\"end\",\"ticks\":%d,\"events\":%" PRIu64 ",\"dropped\":%" PRIu64 "}\n",
+	    w->ticks, w->events, w->dropped);
 	return gsb_fclose(&w->f) != 0 ? write_failed(w) : 0;
 }
 
 gsf_sink
 gsr_sink(gsr_writer *w)
 {
-	gsf_sink s = {rec_begin, rec_tick, rec_end, w};
+	gsf_sink s = { rec_begin, rec_tick, rec_end, w };
 	return s;
 }
 
@@ -319,8 +339,7 @@ static int
 parse_line(gsr_reader *r, size_t len)
 {
 	if (gsj_parse(&r->doc, r->buf, len) != 0)
-		return rerr(r, "bad JSON at column %zu: %s", r->doc.errpos + 1,
-		            r->doc.err);
+		return rerr(r, "bad JSON at column %zu: %s", r->doc.errpos + 1, r->doc.err);
 	if (r->doc.n[0].type != GSJ_OBJ)
 		return rerr(r, "not a JSON object");
 	return 0;
@@ -364,14 +383,13 @@ get_field(gsr_reader *r, int obj, const char *where, const struct field *fl, voi
 		return 0;
 	}
 	return rerr(r, "%s: field \"%s\" is not %s", where, fl->name,
-	            fl->type == FT_BOOL                        ? "true or false"
-	            : fl->type == FT_U32 || fl->type == FT_U64 ? "a non-negative integer"
-	                                                       : "an integer in range");
+	    fl->type == FT_BOOL                            ? "true or false"
+		: fl->type == FT_U32 || fl->type == FT_U64 ? "a non-negative integer"
+							   : "an integer in range");
 }
 
 static int
-get_fields(gsr_reader *r, int obj, const char *where, const struct field *fl, int n,
-           void *base)
+get_fields(gsr_reader *r, int obj, const char *where, const struct field *fl, int n, void *base)
 {
 	for (int i = 0; i < n; i++)
 		if (get_field(r, obj, where, &fl[i], base))
@@ -380,17 +398,16 @@ get_fields(gsr_reader *r, int obj, const char *where, const struct field *fl, in
 }
 
 static int
-get_int(gsr_reader *r, int obj, const char *where, const char *name, int64_t lo,
-        int64_t hi, int64_t *out)
+get_int(gsr_reader *r, int obj, const char *where, const char *name, int64_t lo, int64_t hi,
+    int64_t *out)
 {
 	int i = gsj_get(&r->doc, obj, name);
 
 	if (i < 0)
 		return rerr(r, "%s: missing field \"%s\"", where, name);
 	if (!gsj_i64(&r->doc, i, out) || *out < lo || *out > hi)
-		return rerr(r,
-		            "%s: field \"%s\" is not an integer in %" PRId64 "..%" PRId64,
-		            where, name, lo, hi);
+		return rerr(r, "%s: field \"%s\" is not an integer in %" PRId64 "..%" PRId64, where,
+		    name, lo, hi);
 	return 0;
 }
 
@@ -402,14 +419,12 @@ get_u64(gsr_reader *r, int obj, const char *where, const char *name, uint64_t *o
 	if (i < 0)
 		return rerr(r, "%s: missing field \"%s\"", where, name);
 	if (!gsj_u64(&r->doc, i, out))
-		return rerr(r, "%s: field \"%s\" is not a non-negative integer", where,
-		            name);
+		return rerr(r, "%s: field \"%s\" is not a non-negative integer", where, name);
 	return 0;
 }
 
 static int
-get_string(gsr_reader *r, int obj, const char *where, const char *name, char *out,
-           size_t size)
+get_string(gsr_reader *r, int obj, const char *where, const char *name, char *out, size_t size)
 {
 	int i = gsj_get(&r->doc, obj, name);
 	const char *s = gsj_str(&r->doc, i);
@@ -419,8 +434,7 @@ get_string(gsr_reader *r, int obj, const char *where, const char *name, char *ou
 	if (s == NULL)
 		return rerr(r, "%s: field \"%s\" is not a string", where, name);
 	if (strlen(s) >= size)
-		return rerr(r, "%s: field \"%s\" is longer than %zu bytes", where, name,
-		            size - 1);
+		return rerr(r, "%s: field \"%s\" is longer than %zu bytes", where, name, size - 1);
 	memcpy(out, s, strlen(s) + 1);
 	return 0;
 }
@@ -491,9 +505,8 @@ read_header(gsr_reader *r)
 		return -1;
 	if (v != GSR_VERSION)
 		return rerr(r,
-		            "unsupported recording version %" PRId64
-		            " (this gsched reads version %d)",
-		            v, GSR_VERSION);
+		    "unsupported recording version %" PRId64 " (this gsched reads version %d)", v,
+		    GSR_VERSION);
 	gsf_info *in = &r->info;
 	if (get_string(r, 0, w, "created_by", in->created_by, sizeof in->created_by) ||
 	    get_u64(r, 0, w, "start_ns", &in->start_ns) ||
@@ -607,11 +620,9 @@ read_snapshot(gsr_reader *r, int64_t *nev, uint64_t *dropped)
 		return -1;
 	if (v != r->end.ticks)
 		return rerr(r, "snapshot: tick %" PRId64 " where tick %d was expected", v,
-		            r->end.ticks);
-	if (get_u64(r, 0, w, "time_ns", &s->time_ns) ||
-	    get_u64(r, 0, w, "take_ns", &s->take_ns) ||
-	    get_int(r, 0, w, "events", 0, 1 << 24, nev) ||
-	    get_u64(r, 0, w, "dropped", dropped))
+		    r->end.ticks);
+	if (get_u64(r, 0, w, "time_ns", &s->time_ns) || get_u64(r, 0, w, "take_ns", &s->take_ns) ||
+	    get_int(r, 0, w, "events", 0, 1 << 24, nev) || get_u64(r, 0, w, "dropped", dropped))
 		return -1;
 	int st = gsj_get(&r->doc, 0, "stats");
 	if (st < 0)
@@ -625,19 +636,19 @@ read_snapshot(gsr_reader *r, int64_t *nev, uint64_t *dropped)
 		const char *name;
 		int *out;
 		int n;
-	} arrays[] = {{"by_status", s->stats.by_status, GS_G_NSTATUS},
-	              {"by_waitreason", s->stats.by_waitreason, GS_WAIT_NREASONS}};
+	} arrays[] = { { "by_status", s->stats.by_status, GS_G_NSTATUS },
+		{ "by_waitreason", s->stats.by_waitreason, GS_WAIT_NREASONS } };
 	for (int a = 0; a < 2; a++) {
 		if (get_array(r, st, "stats", arrays[a].name, &arr))
 			return -1;
 		if (r->doc.n[arr].nkids != arrays[a].n)
-			return rerr(r, "stats: \"%s\" has %d entries, not %d",
-			            arrays[a].name, r->doc.n[arr].nkids, arrays[a].n);
+			return rerr(r, "stats: \"%s\" has %d entries, not %d", arrays[a].name,
+			    r->doc.n[arr].nkids, arrays[a].n);
 		int k = 0;
 		for (int c = r->doc.n[arr].first; c >= 0; c = r->doc.n[c].next, k++) {
 			if (!gsj_i64(&r->doc, c, &v) || v < 0 || v > INT32_MAX)
-				return rerr(r, "stats: \"%s\"[%d] is not a count",
-				            arrays[a].name, k);
+				return rerr(r, "stats: \"%s\"[%d] is not a count", arrays[a].name,
+				    k);
 			arrays[a].out[k] = (int)v;
 		}
 	}
@@ -648,8 +659,7 @@ read_snapshot(gsr_reader *r, int64_t *nev, uint64_t *dropped)
 	if (get_array(r, 0, w, "p", &arr))
 		return -1;
 	if (r->doc.n[arr].nkids > s->max_p)
-		return rerr(r, "snapshot: %d Ps, more than %d", r->doc.n[arr].nkids,
-		            s->max_p);
+		return rerr(r, "snapshot: %d Ps, more than %d", r->doc.n[arr].nkids, s->max_p);
 	int i = 0;
 	for (int c = r->doc.n[arr].first; c >= 0; c = r->doc.n[c].next, i++) {
 		gs_snap_p *p = &s->p[i];
@@ -663,18 +673,14 @@ read_snapshot(gsr_reader *r, int64_t *nev, uint64_t *dropped)
 		    get_g_member(r, c, where, "runnext", &p->runnext))
 			return -1;
 		if (p->id != i)
-			return rerr(r, "%s: id %d where %d was expected", where, p->id,
-			            i);
+			return rerr(r, "%s: id %d where %d was expected", where, p->id, i);
 		int q;
 		if (get_array(r, c, where, "runq", &q))
 			return -1;
 		if (r->doc.n[q].nkids > s->runq_max)
-			return rerr(
-			        r,
-			        "%s: %d queued goroutines listed, more than runq_max %d",
-			        where, r->doc.n[q].nkids, s->runq_max);
-		p->runq = s->runq_store ? &s->runq_store[(size_t)i * (size_t)s->runq_max]
-		                        : NULL;
+			return rerr(r, "%s: %d queued goroutines listed, more than runq_max %d",
+			    where, r->doc.n[q].nkids, s->runq_max);
+		p->runq = s->runq_store ? &s->runq_store[(size_t)i * (size_t)s->runq_max] : NULL;
 		uint32_t k = 0;
 		for (int e = r->doc.n[q].first; e >= 0; e = r->doc.n[e].next, k++)
 			if (get_g(r, e, where, &p->runq[k]))
@@ -686,7 +692,7 @@ read_snapshot(gsr_reader *r, int64_t *nev, uint64_t *dropped)
 		return -1;
 	if (r->doc.n[arr].nkids > s->max_m)
 		return rerr(r, "snapshot: %d Ms, more than max_m %d", r->doc.n[arr].nkids,
-		            s->max_m);
+		    s->max_m);
 	i = 0;
 	for (int c = r->doc.n[arr].first; c >= 0; c = r->doc.n[c].next, i++) {
 		char where[32];
@@ -711,8 +717,7 @@ read_event(gsr_reader *r, int tick, gs_event *e)
 	if (get_int(r, 0, w, "tick", 0, INT32_MAX, &v))
 		return -1;
 	if (v != tick)
-		return rerr(r, "event: tick %" PRId64 " in the events of tick %d", v,
-		            tick);
+		return rerr(r, "event: tick %" PRId64 " in the events of tick %d", v, tick);
 	if (get_string(r, 0, w, "kind", kind, sizeof kind))
 		return -1;
 	int k = gsr_event_kind(kind);
@@ -753,12 +758,9 @@ read_end(gsr_reader *r)
 		return -1;
 	if (ticks != r->end.ticks || events != r->end.events || dropped != r->end.dropped)
 		return rerr(r,
-		            "end: counts (ticks %" PRId64 ", events %" PRIu64
-		            ", dropped %" PRIu64
-		            ") disagree with the recording (%d, %" PRIu64 ", %" PRIu64
-		            ")",
-		            ticks, events, dropped, r->end.ticks, r->end.events,
-		            r->end.dropped);
+		    "end: counts (ticks %" PRId64 ", events %" PRIu64 ", dropped %" PRIu64
+		    ") disagree with the recording (%d, %" PRIu64 ", %" PRIu64 ")",
+		    ticks, events, dropped, r->end.ticks, r->end.events, r->end.dropped);
 	int rc = read_line(r, &len);
 	if (rc < 0)
 		return -1;
@@ -805,18 +807,17 @@ gsr_next(gsr_reader *r, gsf_tick *t)
 		if (rc < 0)
 			return -1;
 		if (rc == 0)
-			return rerr(
-			        r,
-			        "the recording ends inside the events of the snapshot on "
-			        "line %ld (truncated?)",
-			        snapline);
+			return rerr(r,
+			    "the recording ends inside the events of the snapshot on "
+			    "line %ld (truncated?)",
+			    snapline);
 		if (parse_line(r, len) || line_type(r, &type))
 			return -1;
 		if (strcmp(type, "event") != 0)
 			return rerr(r,
-			            "a %s line where event %d of %" PRId64
-			            " of the snapshot on line %ld was expected",
-			            type, i + 1, nev, snapline);
+			    "a %s line where event %d of %" PRId64
+			    " of the snapshot on line %ld was expected",
+			    type, i + 1, nev, snapline);
 		if (read_event(r, tick, &r->ev[i]))
 			return -1;
 	}

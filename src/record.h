@@ -13,10 +13,10 @@
 
 #include "observer.h"
 
-#define GSR_FORMAT   "gsched-recording"
-#define GSR_VERSION  1
+#define GSR_FORMAT "gsched-recording"
+#define GSR_VERSION 1
 #define GSR_LINE_MAX (8 << 20) /* bytes in one line, newline excluded */
-#define GSR_MAX_M    100000    /* largest max_m a recording may declare */
+#define GSR_MAX_M 100000       /* largest max_m a recording may declare */
 
 /* ---- writing ---- */
 

@@ -29,12 +29,13 @@
 #include "session.h"
 #include "workload.h"
 
-#define ERR_RING      8
-#define ERR_LEN       160
-#define PENDING_MAX   64               /* requests queued and not yet read */
-#define COUNT_MAX     100000           /* goroutines per batch */
-#define KEEPER_STEP   (100 * 1000000LL) /* a keeper checks for the end this often */
-#define KEEPER_STEP_LIMITED (5 * 1000000LL) /* ... and for a batch with an iteration
+#define ERR_RING 8
+#define ERR_LEN 160
+#define PENDING_MAX 64                /* requests queued and not yet read */
+#define COUNT_MAX 100000              /* goroutines per batch */
+#define KEEPER_STEP (100 * 1000000LL) /* a keeper checks for the end this often */
+#define KEEPER_STEP_LIMITED                                                                        \
+	(5 * 1000000LL) /* ... and for a batch with an iteration
                                                limit, which may end on its own (the
                                                lessons' measure times it) */
 
@@ -62,21 +63,21 @@ struct batch {
 struct gsf_session {
 	gsf_session_opts o;
 	pthread_t th;
-	int pipefd[2];          /* [0]: the controller's, [1]: the caller's */
-	atomic_int started;     /* 0 not yet, 1 running, -1 failed */
-	int run_rc;             /* gs_run's result (session thread) */
+	int pipefd[2];      /* [0]: the controller's, [1]: the caller's */
+	atomic_int started; /* 0 not yet, 1 running, -1 failed */
+	int run_rc;         /* gs_run's result (session thread) */
 	char start_err[ERR_LEN];
 
-	gsw_run scenario;       /* the controller's */
-	gs_waitgroup keepers;   /* one per live batch */
-	atomic_bool ending;     /* set by the controller on REQ_QUIT */
-	atomic_int pending;     /* requests written and not yet read */
-	atomic_int batches;     /* batches spawned and not yet finished */
-	atomic_int spawning;    /* spawn requests not yet spawned (for
+	gsw_run scenario;     /* the controller's */
+	gs_waitgroup keepers; /* one per live batch */
+	atomic_bool ending;   /* set by the controller on REQ_QUIT */
+	atomic_int pending;   /* requests written and not yet read */
+	atomic_int batches;   /* batches spawned and not yet finished */
+	atomic_int spawning;  /* spawn requests not yet spawned (for
 	                           gsf_session_unfinished) */
-	bool world_stopped;     /* caller's thread only */
+	bool world_stopped;   /* caller's thread only */
 
-	pthread_mutex_t errmu;  /* guards the ring below */
+	pthread_mutex_t errmu; /* guards the ring below */
 	char errs[ERR_RING][ERR_LEN];
 	int ehead, ecount;
 };
@@ -152,7 +153,7 @@ spawn_batch(gsf_session *s, const struct req *r)
 		report(s, "spawn %s: %s", r->kind, gs_strerror(rc));
 	atomic_fetch_add(&s->batches, 1);
 	gs_wg_add(&s->keepers, 1);
-	gs_attr ka = {.label = "keeper", .stack_size = 0};
+	gs_attr ka = { .label = "keeper", .stack_size = 0 };
 	if (gs_go_attr(keeper_g, b, &ka) < 0) {
 		/* No keeper: stop the batch here and now. */
 		report(s, "spawn %s: %s", r->kind, "no memory for its keeper; stopped");
@@ -191,10 +192,10 @@ controller_g(void *arg)
 	gs_events_enable(s->o.events);
 	if (s->o.scenario && (rc = gsw_spawn_default(&s->scenario, gs_gomaxprocs())) != 0)
 		snprintf(s->start_err, sizeof s->start_err, "starting the default workload: %s",
-		         gs_strerror(rc));
+		    gs_strerror(rc));
 	else if ((rc = gs_fd_open(s->pipefd[0])) != 0)
 		snprintf(s->start_err, sizeof s->start_err, "the session's pipe: %s",
-		         gs_strerror(rc));
+		    gs_strerror(rc));
 	if (rc != 0) {
 		atomic_store(&s->started, -1);
 		gsw_stop(&s->scenario);
@@ -228,12 +229,12 @@ static void *
 session_thread(void *arg)
 {
 	gsf_session *s = arg;
-	gs_config cfg = {.procs = s->o.procs, .stack_size = 0, .max_threads = 0};
+	gs_config cfg = { .procs = s->o.procs, .stack_size = 0, .max_threads = 0 };
 
 	s->run_rc = gs_run(controller_g, s, &cfg);
 	if (s->run_rc < 0) {
 		snprintf(s->start_err, sizeof s->start_err, "the runtime did not start: %s",
-		         gs_strerror(s->run_rc));
+		    gs_strerror(s->run_rc));
 		atomic_store(&s->started, -1);
 	}
 	return NULL;
@@ -281,7 +282,7 @@ gsf_session_start(const gsf_session_opts *o, char *err, size_t errsz)
 	/* Wait (briefly: the runtime starts in about a millisecond) until the
 	 * controller runs or the start failed. */
 	while (atomic_load(&s->started) == 0) {
-		struct timespec ts = {0, 500000};
+		struct timespec ts = { 0, 500000 };
 		nanosleep(&ts, NULL);
 	}
 	if (atomic_load(&s->started) < 0) {

@@ -19,18 +19,18 @@
 typedef struct gsf_session gsf_session;
 
 typedef struct gsf_session_opts {
-	int procs;        /* GOMAXPROCS at start, 0: the runtime's default */
-	bool scenario;    /* start gsw_spawn_default's mixed workload */
-	bool events;      /* turn the event stream on */
+	int procs;     /* GOMAXPROCS at start, 0: the runtime's default */
+	bool scenario; /* start gsw_spawn_default's mixed workload */
+	bool events;   /* turn the event stream on */
 } gsf_session_opts;
 
 /* A batch of goroutines of one workload kind (workload.h names). */
 typedef struct gsf_batch {
-	const char *kind;   /* "cpu", "sleep", "syscall", "netwait", "mixed" */
-	int count;          /* > 0 */
-	int64_t life_ns;    /* they stop after this long; 0: at session end */
-	const char *label;  /* NULL: the kind's own label */
-	int64_t iters;      /* per goroutine, in the kind's unit (workload.h's
+	const char *kind;  /* "cpu", "sleep", "syscall", "netwait", "mixed" */
+	int count;         /* > 0 */
+	int64_t life_ns;   /* they stop after this long; 0: at session end */
+	const char *label; /* NULL: the kind's own label */
+	int64_t iters;     /* per goroutine, in the kind's unit (workload.h's
 	                       gsw_run.iters); 0: no limit.  A batch whose
 	                       goroutines all end on their own is finished.
 	                       (Added by the lesson player.) */

@@ -15,11 +15,11 @@
 #include "batch.h"
 #include "trace.h"
 
-#define PID_P         1
-#define PID_M         2
-#define MAX_P         256
+#define PID_P 1
+#define PID_M 2
+#define MAX_P 256
 #define MAX_M_TRACKED (1 << 20) /* M ids above this get no syscall slices */
-#define LABELS        4096      /* goroutine labels remembered (direct-mapped) */
+#define LABELS 4096             /* goroutine labels remembered (direct-mapped) */
 
 struct open_slice {
 	bool open;
@@ -152,11 +152,11 @@ name_p(gst_writer *w, int p)
 		return;
 	w->pnamed[p] = true;
 	fprintf(ev(w),
-	        "{\"ph\":\"M\",\"pid\":%d,\"tid\":%d,\"name\":\"thread_name\","
-	        "\"args\":{\"name\":\"P%d\"}},\n"
-	        "{\"ph\":\"M\",\"pid\":%d,\"tid\":%d,\"name\":\"thread_sort_index\","
-	        "\"args\":{\"sort_index\":%d}}",
-	        PID_P, p, p, PID_P, p, p);
+	    "{\"ph\":\"M\",\"pid\":%d,\"tid\":%d,\"name\":\"thread_name\","
+	    "\"args\":{\"name\":\"P%d\"}},\n"
+	    "{\"ph\":\"M\",\"pid\":%d,\"tid\":%d,\"name\":\"thread_sort_index\","
+	    "\"args\":{\"sort_index\":%d}}",
+	    PID_P, p, p, PID_P, p, p);
 }
 
 static struct mtrack *
@@ -179,13 +179,12 @@ mtrack(gst_writer *w, int64_t m)
 	if (!t->named) {
 		t->named = true;
 		fprintf(ev(w),
-		        "{\"ph\":\"M\",\"pid\":%d,\"tid\":%" PRId64
-		        ",\"name\":\"thread_name\","
-		        "\"args\":{\"name\":\"M%" PRId64 "\"}},\n"
-		        "{\"ph\":\"M\",\"pid\":%d,\"tid\":%" PRId64
-		        ",\"name\":\"thread_sort_index\",\"args\":{\"sort_index\":"
-		        "%" PRId64 "}}",
-		        PID_M, m, m, PID_M, m, m);
+		    "{\"ph\":\"M\",\"pid\":%d,\"tid\":%" PRId64 ",\"name\":\"thread_name\","
+		    "\"args\":{\"name\":\"M%" PRId64 "\"}},\n"
+		    "{\"ph\":\"M\",\"pid\":%d,\"tid\":%" PRId64
+		    ",\"name\":\"thread_sort_index\",\"args\":{\"sort_index\":"
+		    "%" PRId64 "}}",
+		    PID_M, m, m, PID_M, m, m);
 	}
 	return t;
 }
@@ -199,15 +198,15 @@ trace_begin(void *ctx, const gsf_info *info)
 	w->last_ns = info->start_ns;
 	fputs("{\"traceEvents\":[\n", w->f);
 	fprintf(ev(w),
-	        "{\"ph\":\"M\",\"pid\":%d,\"name\":\"process_name\",\"args\":{\"name\":"
-	        "\"Ps\"}},\n"
-	        "{\"ph\":\"M\",\"pid\":%d,\"name\":\"process_sort_index\","
-	        "\"args\":{\"sort_index\":1}},\n"
-	        "{\"ph\":\"M\",\"pid\":%d,\"name\":\"process_name\",\"args\":{\"name\":"
-	        "\"Ms\"}},\n"
-	        "{\"ph\":\"M\",\"pid\":%d,\"name\":\"process_sort_index\","
-	        "\"args\":{\"sort_index\":2}}",
-	        PID_P, PID_P, PID_M, PID_M);
+	    "{\"ph\":\"M\",\"pid\":%d,\"name\":\"process_name\",\"args\":{\"name\":"
+	    "\"Ps\"}},\n"
+	    "{\"ph\":\"M\",\"pid\":%d,\"name\":\"process_sort_index\","
+	    "\"args\":{\"sort_index\":1}},\n"
+	    "{\"ph\":\"M\",\"pid\":%d,\"name\":\"process_name\",\"args\":{\"name\":"
+	    "\"Ms\"}},\n"
+	    "{\"ph\":\"M\",\"pid\":%d,\"name\":\"process_sort_index\","
+	    "\"args\":{\"sort_index\":2}}",
+	    PID_P, PID_P, PID_M, PID_M);
 	for (int p = 0; p < info->procs && p < MAX_P; p++)
 		name_p(w, p);
 	return 0;
@@ -220,10 +219,9 @@ write_slice(gst_writer *w, const struct slice *sl)
 	const char *label = label_of(w, sl->g);
 
 	fprintf(f,
-	        "{\"ph\":\"X\",\"pid\":%d,\"tid\":%" PRId64
-	        ",\"cat\":\"%s\",\"name\":\"%sG%" PRId64,
-	        sl->sys ? PID_M : PID_P, sl->tid, sl->sys ? "syscall" : "run",
-	        sl->sys ? "syscall " : "", sl->g);
+	    "{\"ph\":\"X\",\"pid\":%d,\"tid\":%" PRId64 ",\"cat\":\"%s\",\"name\":\"%sG%" PRId64,
+	    sl->sys ? PID_M : PID_P, sl->tid, sl->sys ? "syscall" : "run",
+	    sl->sys ? "syscall " : "", sl->g);
 	if (label[0]) {
 		fputc(' ', f);
 		/* the label inside the quoted name: escape it, without the quotes */
@@ -242,11 +240,10 @@ write_slice(gst_writer *w, const struct slice *sl)
 	fprintf(f, ",\"args\":{\"g\":%" PRId64 ",\"label\":", sl->g);
 	gsb_json_string(f, label);
 	if (sl->sys)
-		fprintf(f, ",\"p_before\":%" PRId64 ",\"p_after\":%d}}", sl->aux,
-		        sl->then);
+		fprintf(f, ",\"p_before\":%" PRId64 ",\"p_after\":%d}}", sl->aux, sl->then);
 	else if (sl->then >= 0)
 		fprintf(f, ",\"m\":%" PRId64 ",\"then\":\"%s\"}}", sl->aux,
-		        gs_gstatus_name(sl->then));
+		    gs_gstatus_name(sl->then));
 	else
 		fprintf(f, ",\"m\":%" PRId64 "}}", sl->aux);
 }
@@ -276,7 +273,7 @@ close_run(gst_writer *w, int p, uint64_t t, int status)
 	if (!s->open)
 		return;
 	s->open = false;
-	struct slice sl = {false, p, s->g, s->m, s->t, t, status};
+	struct slice sl = { false, p, s->g, s->m, s->t, t, status };
 	add_slice(w, &sl);
 }
 
@@ -288,7 +285,7 @@ close_sys(gst_writer *w, int64_t m, struct mtrack *mt, uint64_t t, int p_after)
 	if (!s->open)
 		return;
 	s->open = false;
-	struct slice sl = {true, m, s->g, s->m, s->t, t, p_after};
+	struct slice sl = { true, m, s->g, s->m, s->t, t, p_after };
 	add_slice(w, &sl);
 }
 
@@ -317,31 +314,30 @@ instant_m(gst_writer *w, int64_t m, const char *name, uint64_t t)
 	FILE *f = ev(w);
 
 	fprintf(f,
-	        "{\"ph\":\"i\",\"s\":\"t\",\"pid\":%d,\"tid\":%" PRId64
-	        ",\"cat\":\"thread\",\"name\":\"%s\",\"ts\":",
-	        PID_M, m, name);
+	    "{\"ph\":\"i\",\"s\":\"t\",\"pid\":%d,\"tid\":%" PRId64
+	    ",\"cat\":\"thread\",\"name\":\"%s\",\"ts\":",
+	    PID_M, m, name);
 	ts(w, t);
 	return f;
 }
 
 static void
-flow(gst_writer *w, int pid1, int64_t tid1, int pid2, int64_t tid2, const char *name,
-     uint64_t t)
+flow(gst_writer *w, int pid1, int64_t tid1, int pid2, int64_t tid2, const char *name, uint64_t t)
 {
 	uint64_t id = ++w->flow_id;
 	FILE *f = ev(w);
 
 	fprintf(f,
-	        "{\"ph\":\"s\",\"pid\":%d,\"tid\":%" PRId64
-	        ",\"cat\":\"flow\",\"name\":\"%s\",\"id\":%" PRIu64 ",\"ts\":",
-	        pid1, tid1, name, id);
+	    "{\"ph\":\"s\",\"pid\":%d,\"tid\":%" PRId64
+	    ",\"cat\":\"flow\",\"name\":\"%s\",\"id\":%" PRIu64 ",\"ts\":",
+	    pid1, tid1, name, id);
 	ts(w, t);
 	fputc('}', f);
 	f = ev(w);
 	fprintf(f,
-	        "{\"ph\":\"f\",\"bp\":\"e\",\"pid\":%d,\"tid\":%" PRId64
-	        ",\"cat\":\"flow\",\"name\":\"%s\",\"id\":%" PRIu64 ",\"ts\":",
-	        pid2, tid2, name, id);
+	    "{\"ph\":\"f\",\"bp\":\"e\",\"pid\":%d,\"tid\":%" PRId64
+	    ",\"cat\":\"flow\",\"name\":\"%s\",\"id\":%" PRIu64 ",\"ts\":",
+	    pid2, tid2, name, id);
 	ts(w, t);
 	fputc('}', f);
 }
@@ -369,7 +365,7 @@ one_event(gst_writer *w, const gs_event *e)
 			break;
 		name_p(w, p);
 		close_run(w, p, e->time_ns, -1);
-		w->run[p] = (struct open_slice){true, e->g, e->m, e->time_ns};
+		w->run[p] = (struct open_slice){ true, e->g, e->m, e->time_ns };
 		break;
 	case GS_EV_STOP:
 		if (pok)
@@ -378,7 +374,7 @@ one_event(gst_writer *w, const gs_event *e)
 	case GS_EV_SYSCALL_ENTER:
 		if ((mt = mtrack(w, e->m)) != NULL) {
 			close_sys(w, e->m, mt, e->time_ns, -1);
-			mt->sys = (struct open_slice){true, e->g, e->p, e->time_ns};
+			mt->sys = (struct open_slice){ true, e->g, e->p, e->time_ns };
 		}
 		break;
 	case GS_EV_SYSCALL_EXIT:
@@ -387,9 +383,8 @@ one_event(gst_writer *w, const gs_event *e)
 		break;
 	case GS_EV_STEAL:
 		f = instant_p(w, p, "steal", e->time_ns);
-		fprintf(f,
-		        ",\"args\":{\"victim\":%d,\"count\":%" PRId64 ",\"runnext\":%s}}",
-		        e->p2, e->arg, e->m2 == 1 ? "true" : "false");
+		fprintf(f, ",\"args\":{\"victim\":%d,\"count\":%" PRId64 ",\"runnext\":%s}}", e->p2,
+		    e->arg, e->m2 == 1 ? "true" : "false");
 		if (pok && e->p2 >= 0 && e->p2 < MAX_P) {
 			name_p(w, e->p2);
 			flow(w, PID_P, e->p2, PID_P, p, "steal", e->time_ns);
@@ -397,12 +392,10 @@ one_event(gst_writer *w, const gs_event *e)
 		break;
 	case GS_EV_HANDOFF:
 		f = instant_p(w, p, "handoff", e->time_ns);
-		fprintf(f, ",\"args\":{\"from_m\":%" PRId64 ",\"to_m\":%" PRId64 "}}",
-		        e->m, e->m2);
+		fprintf(f, ",\"args\":{\"from_m\":%" PRId64 ",\"to_m\":%" PRId64 "}}", e->m, e->m2);
 		if (e->m >= 0 && mtrack(w, e->m)) {
 			f = instant_m(w, e->m, "handoff", e->time_ns);
-			fprintf(f, ",\"args\":{\"p\":%d,\"to_m\":%" PRId64 "}}", p,
-			        e->m2);
+			fprintf(f, ",\"args\":{\"p\":%d,\"to_m\":%" PRId64 "}}", p, e->m2);
 			if (e->m2 >= 0 && mtrack(w, e->m2))
 				flow(w, PID_M, e->m, PID_M, e->m2, "handoff", e->time_ns);
 		}
@@ -414,12 +407,12 @@ one_event(gst_writer *w, const gs_event *e)
 	case GS_EV_PREEMPT:
 		f = instant_p(w, p, "preempt", e->time_ns);
 		fprintf(f, ",\"args\":{\"g\":%" PRId64 ",\"kind\":\"%s\"}}", e->g,
-		        e->arg ? "async" : "cooperative");
+		    e->arg ? "async" : "cooperative");
 		break;
 	case GS_EV_PROCRESIZE:
 		f = instant_p(w, -1, "procresize", e->time_ns);
-		fprintf(f, ",\"args\":{\"old\":%d,\"new\":%d,\"stw_ns\":%" PRId64 "}}",
-		        e->p2, e->p, e->arg);
+		fprintf(f, ",\"args\":{\"old\":%d,\"new\":%d,\"stw_ns\":%" PRId64 "}}", e->p2, e->p,
+		    e->arg);
 		for (int i = 0; i < e->p && i < MAX_P; i++)
 			name_p(w, i);
 		break;
@@ -484,8 +477,8 @@ trace_tick(void *ctx, const gsf_info *info, const gsf_tick *t)
 	for (int i = 0; i < s->nm; i++)
 		mtrack(w, s->m[i].id);
 	counter(w, "threads", s->time_ns);
-	fprintf(f, "\"threads\":%d,\"idle\":%d,\"spinning\":%d,\"in_syscall\":%d}}",
-	        st->threads, st->idle_threads, st->spinning_threads, st->in_syscall);
+	fprintf(f, "\"threads\":%d,\"idle\":%d,\"spinning\":%d,\"in_syscall\":%d}}", st->threads,
+	    st->idle_threads, st->spinning_threads, st->in_syscall);
 	counter(w, "runqueue", s->time_ns);
 	fprintf(f, "\"global\":%d}}", st->global_runq);
 	counter(w, "runq", s->time_ns);
@@ -494,8 +487,8 @@ trace_tick(void *ctx, const gsf_info *info, const gsf_tick *t)
 	fputs("}}", f);
 	counter(w, "goroutines", s->time_ns);
 	fprintf(f, "\"running\":%d,\"runnable\":%d,\"syscall\":%d,\"waiting\":%d}}",
-	        st->by_status[GS_G_RUNNING], st->by_status[GS_G_RUNNABLE],
-	        st->by_status[GS_G_SYSCALL], st->by_status[GS_G_WAITING]);
+	    st->by_status[GS_G_RUNNING], st->by_status[GS_G_RUNNABLE], st->by_status[GS_G_SYSCALL],
+	    st->by_status[GS_G_WAITING]);
 	if (ferror(f)) {
 		fprintf(stderr, "gsched: writing '%s': %s\n", w->path, strerror(errno));
 		return 1;
@@ -520,8 +513,8 @@ trace_end(void *ctx, const gsf_info *info, const gsf_end *e)
 	gsb_json_string(w->f, info->created_by);
 	fputs(",\"scenario\":", w->f);
 	gsb_json_string(w->f, info->scenario);
-	fprintf(w->f, ",\"ticks\":%d,\"events\":%" PRIu64 ",\"dropped\":%" PRIu64 "}}\n",
-	        e->ticks, e->events, e->dropped);
+	fprintf(w->f, ",\"ticks\":%d,\"events\":%" PRIu64 ",\"dropped\":%" PRIu64 "}}\n", e->ticks,
+	    e->events, e->dropped);
 	int bad = gsb_fclose(&w->f) != 0;
 	w->ended = true;
 	if (bad) {
@@ -534,6 +527,6 @@ trace_end(void *ctx, const gsf_info *info, const gsf_end *e)
 gsf_sink
 gst_sink(gst_writer *w)
 {
-	gsf_sink s = {trace_begin, trace_tick, trace_end, w};
+	gsf_sink s = { trace_begin, trace_tick, trace_end, w };
 	return s;
 }

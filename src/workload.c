@@ -74,7 +74,7 @@ static bool
 stopped(gsw_run *run)
 {
 	return atomic_load_explicit(&run->stop, memory_order_relaxed) ||
-	       (run->deadline != 0 && gs_nanotime() >= run->deadline);
+	    (run->deadline != 0 && gs_nanotime() >= run->deadline);
 }
 
 /* One more unit of work done by a goroutine that has done *n: true when its
@@ -88,7 +88,7 @@ iter_done(gsw_run *run, int64_t *n)
 static int
 go(gsw_run *run, void (*fn)(void *), void *arg, const char *label)
 {
-	gs_attr a = {.label = run->label ? run->label : label, .stack_size = 0};
+	gs_attr a = { .label = run->label ? run->label : label, .stack_size = 0 };
 
 	run_add(run, 1);
 	int64_t id = gs_go_attr(fn, arg, &a);
@@ -166,7 +166,7 @@ loop_g(void *arg)
 			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
 			if ((i & 0xffff) == 0 &&
 			    (atomic_load_explicit(&run->stop, memory_order_relaxed) ||
-			     (end != 0 && gs_nanotime() >= end)))
+				(end != 0 && gs_nanotime() >= end)))
 				break;
 		}
 		if (limited)
@@ -257,7 +257,7 @@ syscall_g(void *arg)
 		gs_nanosleep(MS(5) + (int64_t)(rnd(&s) % 25000) * 1000); /* 5-30 ms */
 		if (iter_done(run, &n))
 			break;
-		gs_sleep(MS(1) + (int64_t)(rnd(&s) % 10000) * 1000);     /* 1-11 ms */
+		gs_sleep(MS(1) + (int64_t)(rnd(&s) % 10000) * 1000); /* 1-11 ms */
 	}
 	run_done(run);
 }
@@ -352,8 +352,8 @@ netwait_spawn(gsw_run *run, int count)
 		}
 		/* both or neither: the writer's close is what ends the reader */
 		run_add(run, 2);
-		gs_attr ra = {.label = run->label ? run->label : "netwait", .stack_size = 0};
-		gs_attr wa = {.label = run->label ? run->label : "netwrite", .stack_size = 0};
+		gs_attr ra = { .label = run->label ? run->label : "netwait", .stack_size = 0 };
+		gs_attr wa = { .label = run->label ? run->label : "netwrite", .stack_size = 0 };
 		if (gs_go_attr(netread_g, np, &ra) < 0) {
 			run_add(run, -2);
 			gs_fd_close(sv[0]);
@@ -444,7 +444,7 @@ http_answer(int fd, bool ok)
 {
 	static const char r200[] = "HTTP/1.0 200 OK\r\nContent-Length: 3\r\n\r\nok\n";
 	static const char r503[] =
-	        "HTTP/1.0 503 Service Unavailable\r\nContent-Length: 5\r\n\r\nbusy\n";
+	    "HTTP/1.0 503 Service Unavailable\r\nContent-Length: 5\r\n\r\nbusy\n";
 
 	if (ok)
 		gs_fd_write(fd, r200, sizeof r200 - 1);
@@ -514,7 +514,7 @@ httpd_g(void *arg)
 		int fd = gs_fd_accept(h->lfd, NULL, NULL);
 		if (fd < 0) {
 			if (fd == GS_EBADF)
-				break; /* the listener was closed: every client is done */
+				break;   /* the listener was closed: every client is done */
 			gs_sleep(MS(1)); /* EMFILE and the like: try again later */
 			continue;
 		}
@@ -523,7 +523,7 @@ httpd_g(void *arg)
 			continue;
 		}
 		struct httpconn *c = malloc(sizeof *c);
-		gs_attr a = {.label = "handler", .stack_size = 0};
+		gs_attr a = { .label = "handler", .stack_size = 0 };
 		if (c == NULL) {
 			gs_fd_close(fd);
 			continue;
@@ -713,7 +713,7 @@ thread_main(void *arg)
 	int64_t n = 0;
 
 	while (!stopped(run)) {
-		struct timespec t = {0, 20000000};
+		struct timespec t = { 0, 20000000 };
 		nanosleep(&t, NULL);
 		if (iter_done(run, &n))
 			break;
@@ -810,32 +810,25 @@ mixed_spawn(gsw_run *run, int count)
 }
 
 static const gsw_workload table[] = {
-        {"cpu", "cpu", "CPU-bound loops, preempted asynchronously by sysmon", 4,
-         cpu_spawn},
-        {"sleep", "sleep", "gs_sleep loops of 1-20 ms (timers)", 8, sleep_spawn},
-        {"syscall", "syscall", "gs_nanosleep of 5-30 ms: a blocking system call", 4,
-         syscall_spawn},
-        {"netwait", "netwait",
-         "a reader blocked in gs_fd_read, fed by a writer every 20-100 ms", 2,
-         netwait_spawn},
-        {"mixed", "", "per count: 1 cpu, 3 sleep, 2 syscall, 1 netwait pair", 2,
-         mixed_spawn},
-        {"nap", "nap", "gs_sleep of 1 s at a time and nothing else (cheap: 10k+)",
-         1000, nap_spawn},
-        {"loop", "loop",
-         "a call-free loop outside preemptible regions (unlimited: 100 ms bursts)",
-         1,
-         loop_spawn},
-        {"http", "client",
-         "a loopback web server, a goroutine per connection, COUNT clients", 16,
-         http_spawn},
-        {"httplimit", "client",
-         "the same behind a semaphore of 8 handlers (503 when full)", 16,
-         httplimit_spawn},
-        {"httppool", "client", "the same served by a pool of 8 worker goroutines",
-         16, httppool_spawn},
-        {"thread", "thread", "a plain pthread per task (no goroutine), sleeping",
-         8, thread_spawn},
+	{ "cpu", "cpu", "CPU-bound loops, preempted asynchronously by sysmon", 4, cpu_spawn },
+	{ "sleep", "sleep", "gs_sleep loops of 1-20 ms (timers)", 8, sleep_spawn },
+	{ "syscall", "syscall", "gs_nanosleep of 5-30 ms: a blocking system call", 4,
+	    syscall_spawn },
+	{ "netwait", "netwait", "a reader blocked in gs_fd_read, fed by a writer every 20-100 ms",
+	    2, netwait_spawn },
+	{ "mixed", "", "per count: 1 cpu, 3 sleep, 2 syscall, 1 netwait pair", 2, mixed_spawn },
+	{ "nap", "nap", "gs_sleep of 1 s at a time and nothing else (cheap: 10k+)", 1000,
+	    nap_spawn },
+	{ "loop", "loop", "a call-free loop outside preemptible regions (unlimited: 100 ms bursts)",
+	    1, loop_spawn },
+	{ "http", "client", "a loopback web server, a goroutine per connection, COUNT clients", 16,
+	    http_spawn },
+	{ "httplimit", "client", "the same behind a semaphore of 8 handlers (503 when full)", 16,
+	    httplimit_spawn },
+	{ "httppool", "client", "the same served by a pool of 8 worker goroutines", 16,
+	    httppool_spawn },
+	{ "thread", "thread", "a plain pthread per task (no goroutine), sleeping", 8,
+	    thread_spawn },
 };
 
 const gsw_workload *
@@ -859,7 +852,7 @@ gsw_list(FILE *f)
 {
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
 		fprintf(f, "  %-9s %s (default %d)\n", table[i].name, table[i].what,
-		        table[i].default_count);
+		    table[i].default_count);
 }
 
 void
@@ -925,9 +918,9 @@ ramp_g(void *arg)
 		gs_sleep(RAMP_STEP);
 		if (stopped(run))
 			break;
-		rc = phase == 1   ? sleep_spawn(run, 6)
-		     : phase == 2 ? syscall_spawn(run, 3)
-				  : netwait_spawn(run, 2);
+		rc = phase == 1  ? sleep_spawn(run, 6)
+		    : phase == 2 ? syscall_spawn(run, 3)
+				 : netwait_spawn(run, 2);
 	}
 	r->err = rc;
 	run_done(run);

@@ -46,8 +46,8 @@ typedef struct gsw_run {
 	 * sleeps; nap, 1 s naps; syscall, blocking calls; netwait, messages; http*, requests per
 	 * client; thread, 20 ms sleeps. */
 	int64_t iters;
-	int64_t deadline;     /* gs_nanotime() at which every goroutine ends */
-	atomic_int live;      /* goroutines (and threads) not yet ended */
+	int64_t deadline;  /* gs_nanotime() at which every goroutine ends */
+	atomic_int live;   /* goroutines (and threads) not yet ended */
 	const char *label; /* NULL: each kind labels its goroutines; else this
 	                      label for all of them (not copied: must outlive the run) */
 } gsw_run;
@@ -59,8 +59,8 @@ typedef struct gsw_counters {
 } gsw_counters;
 void gsw_counters_read(gsw_counters *c);
 
-#define HTTP_LIMIT 8  /* httplimit: handlers at once */
-#define HTTP_POOL  8  /* httppool: workers */
+#define HTTP_LIMIT 8         /* httplimit: handlers at once */
+#define HTTP_POOL 8          /* httppool: workers */
 #define HTTP_WORK_NS 5000000 /* each request waits 5 ms (a database call) */
 
 typedef struct gsw_workload {

@@ -90,8 +90,8 @@ GS_MAIN_TEST(test_unbuffered_rendezvous, 2)
 	/* The other way round: a blocked receiver gets a later send. */
 	struct pc pc2 = { .c = pc.c };
 	TU_WG_ADD(&pc2.wg, 1);
-	TU_GO(send_one_then_flag, &pc2);   /* sends 42 ... */
-	ck_assert_int_eq(gs_chan_recv(pc.c, &v), 1);   /* ... maybe after we block */
+	TU_GO(send_one_then_flag, &pc2);             /* sends 42 ... */
+	ck_assert_int_eq(gs_chan_recv(pc.c, &v), 1); /* ... maybe after we block */
 	ck_assert_int_eq(v, 42);
 	gs_wg_wait(&pc2.wg);
 	gs_chan_free(pc.c);
@@ -120,14 +120,14 @@ GS_MAIN_TEST(test_buffered_fifo, 2)
 		}
 		ck_assert_uint_eq(gs_chan_cap(c), 8);
 		v = -1;
-		ck_assert_int_eq(gs_chan_trysend(c, &v), 0);   /* full */
+		ck_assert_int_eq(gs_chan_trysend(c, &v), 0); /* full */
 		ck_assert_uint_eq(gs_chan_len(c), 8);
 		for (int i = 0; i < 8; i++) {
 			ck_assert_int_eq(gs_chan_recv(c, &v), 1);
 			ck_assert_int_eq(v, round * 100 + i);
 		}
 		ck_assert_uint_eq(gs_chan_len(c), 0);
-		ck_assert_int_eq(gs_chan_tryrecv(c, &v), 0);   /* empty */
+		ck_assert_int_eq(gs_chan_tryrecv(c, &v), 0); /* empty */
 	}
 
 	/* Large elements are copied whole; recv into NULL discards. */
@@ -136,7 +136,7 @@ GS_MAIN_TEST(test_buffered_fifo, 2)
 		b.n = (uint64_t)i * 0x0101010101010101ULL;
 		ck_assert_int_eq(gs_chan_send(cb, &b), 0);
 	}
-	memset(&b, 0, sizeof(b));   /* the channel holds copies */
+	memset(&b, 0, sizeof(b)); /* the channel holds copies */
 	ck_assert_int_eq(gs_chan_recv(cb, NULL), 1);
 	for (int i = 1; i < 3; i++) {
 		ck_assert_int_eq(gs_chan_recv(cb, &out), 1);
@@ -456,8 +456,7 @@ GS_MAIN_TEST(test_select_fairness, 1)
 		/* Refill the one taken. */
 		ck_assert_int_eq(gs_chan_send(k == 0 ? a : b, &one), 0);
 	}
-	ck_assert_msg(count[0] >= 4000 && count[0] <= 6000, "case 0 chosen %d of 10000",
-	    count[0]);
+	ck_assert_msg(count[0] >= 4000 && count[0] <= 6000, "case 0 chosen %d of 10000", count[0]);
 
 	/* Mixed: a ready send and a ready receive, also about even. */
 	gs_chan *s = mkchan(sizeof(int), 1);
@@ -525,7 +524,7 @@ GS_MAIN_TEST(test_select_closed, 2)
 	};
 	ck_assert_int_eq(gs_select(s, 2, false, &err), 1);
 	ck_assert_int_eq(err, GS_ECLOSED);
-	ck_assert_int_eq(gs_select(s, 2, false, NULL), 1);   /* send_err may be NULL */
+	ck_assert_int_eq(gs_select(s, 2, false, NULL), 1); /* send_err may be NULL */
 
 	/* A blocked select is woken by a close. */
 	gs_chan *c2 = mkchan(sizeof(int), 0);

@@ -19,9 +19,9 @@
 
 #include "testutil.h"
 #include "tu_child.h"
-#include "runtime/internal.h"   /* gs__parse_cpu_max */
+#include "runtime/internal.h" /* gs__parse_cpu_max */
 
-#define MS(x) ((int64_t)(x) * 1000000)
+#define MS(x) ((int64_t)(x)*1000000)
 
 /* ---- running a child with stderr captured ------------------------------------------------ */
 
@@ -48,11 +48,11 @@ exit_code(int status)
 /* ---- a child program ------------------------------------------------------------------- */
 
 struct child_cfg {
-	const char *gsched_debug;  /* NULL: unset */
-	const char *gomaxprocs;    /* NULL: unset */
-	const char *cgroup_root;   /* NULL: unset */
-	int procs;                 /* cfg.procs */
-	int64_t run_ns;            /* how long main keeps busy */
+	const char *gsched_debug; /* NULL: unset */
+	const char *gomaxprocs;   /* NULL: unset */
+	const char *cgroup_root;  /* NULL: unset */
+	int procs;                /* cfg.procs */
+	int64_t run_ns;           /* how long main keeps busy */
 };
 
 static void
@@ -128,7 +128,8 @@ check_sched_lines(int procs, int *nlines, long *lastms)
 	int n = snprintf(pat, sizeof pat,
 	    "^SCHED ([0-9]+)ms: gomaxprocs=%d idleprocs=[0-9]+ threads=[0-9]+ "
 	    "spinningthreads=[0-9]+ needspinning=[0-9]+ idlethreads=[0-9]+ runqueue=[0-9]+ "
-	    "\\[[0-9]+", procs);
+	    "\\[[0-9]+",
+	    procs);
 	for (int i = 1; i < procs; i++)
 		n += snprintf(pat + n, sizeof pat - (size_t)n, " [0-9]+");
 	snprintf(pat + n, sizeof pat - (size_t)n, "\\]$");
@@ -140,9 +141,11 @@ check_sched_lines(int procs, int *nlines, long *lastms)
 			continue;
 		regmatch_t m[2];
 		ck_assert_msg(regexec(&re, line, 2, m, 0) == 0,
-		    "schedtrace line does not match Go's format for gomaxprocs=%d:\n%s", procs, line);
+		    "schedtrace line does not match Go's format for gomaxprocs=%d:\n%s", procs,
+		    line);
 		long ms = strtol(line + m[1].rm_so, NULL, 10);
-		ck_assert_msg(ms >= last_ms, "time went backwards: %ld ms after %ld ms", ms, last_ms);
+		ck_assert_msg(ms >= last_ms, "time went backwards: %ld ms after %ld ms", ms,
+		    last_ms);
 		last_ms = ms;
 		(*nlines)++;
 	}
@@ -156,7 +159,8 @@ static const int trace_procs[] = { 2, 1, 5 };
 
 START_TEST(test_schedtrace)
 {
-	struct child_cfg c = { .gsched_debug = "schedtrace=100", .procs = trace_procs[_i],
+	struct child_cfg c = { .gsched_debug = "schedtrace=100",
+		.procs = trace_procs[_i],
 		.run_ns = MS(550) };
 	int lines;
 	long last_ms;
@@ -207,7 +211,8 @@ count_prefix(const char *pfx, const char *pattern)
 
 START_TEST(test_scheddetail)
 {
-	struct child_cfg c = { .gsched_debug = "schedtrace=100,scheddetail=1", .procs = 2,
+	struct child_cfg c = { .gsched_debug = "schedtrace=100,scheddetail=1",
+		.procs = 2,
 		.run_ns = MS(350) };
 
 	ck_assert_int_eq(exit_code(run_child(child_run, &c, TU_SEC(30))), 0);
@@ -215,19 +220,21 @@ START_TEST(test_scheddetail)
 	    "^SCHED [0-9]+ms: gomaxprocs=2 idleprocs=[0-9]+ threads=[0-9]+ spinningthreads=[0-9]+ "
 	    "needspinning=[0-9]+ idlethreads=[0-9]+ runqueue=[0-9]+ gcwaiting=(true|false) "
 	    "nmidlelocked=[0-9]+ stopwait=[0-9]+ sysmonwait=(true|false)$");
-	int p0 = count_prefix("  P0: ", "^  P0: status=[0-9]+ schedtick=[0-9]+ syscalltick=[0-9]+ "
+	int p0 = count_prefix("  P0: ",
+	    "^  P0: status=[0-9]+ schedtick=[0-9]+ syscalltick=[0-9]+ "
 	    "m=([0-9]+|nil) runqsize=[0-9]+ gfreecnt=[0-9]+ timerslen=[0-9]+$");
 	int p1 = count_prefix("  P1: ", "^  P1: status=[0-9]+ ");
 	int p2 = count_prefix("  P2: ", "^");
 	int ms = count_prefix("  M", "^  M[0-9]+: p=([0-9]+|nil) curg=([0-9]+|nil) ");
-	int gs = count_prefix("  G", "^  G[0-9]+: status=[0-9]+\\([a-z ]*\\) m=([0-9]+|nil) "
+	int gs = count_prefix("  G",
+	    "^  G[0-9]+: status=[0-9]+\\([a-z ]*\\) m=([0-9]+|nil) "
 	    "lockedm=nil$");
 	ck_assert_msg(sched >= 2, "%d detailed SCHED lines:\n%.3000s", sched, child.out);
 	ck_assert_int_eq(p0, sched);
 	ck_assert_int_eq(p1, sched);
-	ck_assert_int_eq(p2, 0);            /* exactly gomaxprocs P lines */
-	ck_assert_int_ge(ms, sched * 2);    /* at least sysmon and one worker */
-	ck_assert_int_ge(gs, sched);        /* at least main */
+	ck_assert_int_eq(p2, 0);         /* exactly gomaxprocs P lines */
+	ck_assert_int_ge(ms, sched * 2); /* at least sysmon and one worker */
+	ck_assert_int_ge(gs, sched);     /* at least main */
 	/* No bracketed per-P queue list in the detailed form. */
 	ck_assert_ptr_null(strstr(child.out, "runqueue=0 ["));
 }
@@ -241,11 +248,12 @@ START_TEST(test_debug_unknown_key)
 
 	ck_assert_int_eq(exit_code(run_child(child_run, &c, TU_SEC(30))), 0);
 	ck_assert_msg(strstr(child.out, "bogus") != NULL, "unknown key not named:\n%s", child.out);
-	ck_assert_int_eq(reported_procs(), 2);   /* the program ran */
+	ck_assert_int_eq(reported_procs(), 2); /* the program ran */
 	ck_assert_ptr_nonnull(strstr(child.out, "RC 0"));
 
 	/* Mixed with a good one: the good one still applies. */
-	c = (struct child_cfg){ .gsched_debug = "bogus=1,schedtrace=50", .procs = 2,
+	c = (struct child_cfg){ .gsched_debug = "bogus=1,schedtrace=50",
+		.procs = 2,
 		.run_ns = MS(260) };
 	ck_assert_int_eq(exit_code(run_child(child_run, &c, TU_SEC(30))), 0);
 	ck_assert_ptr_nonnull(strstr(child.out, "bogus"));
@@ -257,8 +265,13 @@ START_TEST(test_debug_unknown_key)
 END_TEST
 
 static const char *const bad_debug[] = {
-	"schedtrace=abc", "schedtrace=", "schedtrace=-5", "schedtrace=10x",
-	"scheddetail=2", "asyncpreemptoff=yes", "schedtrace",
+	"schedtrace=abc",
+	"schedtrace=",
+	"schedtrace=-5",
+	"schedtrace=10x",
+	"scheddetail=2",
+	"asyncpreemptoff=yes",
+	"schedtrace",
 };
 
 START_TEST(test_debug_bad_value)
@@ -310,13 +323,15 @@ START_TEST(test_gomaxprocs_env_bad)
 	struct child_cfg c = { .gomaxprocs = v, .procs = 0 };
 	int code = exit_code(run_child(child_run, &c, TU_SEC(30)));
 
-	ck_assert_msg(code == 10 - GS_EINVAL, "GOMAXPROCS='%s': child exit %d, stderr:\n%s", v, code,
-	    child.out);
+	ck_assert_msg(code == 10 - GS_EINVAL, "GOMAXPROCS='%s': child exit %d, stderr:\n%s", v,
+	    code, child.out);
 	ck_assert_int_eq(reported_procs(), -1);
 	char want[64];
 	snprintf(want, sizeof want, "GOMAXPROCS=%s", v);
-	ck_assert_msg(strstr(child.out, want) != NULL, "GOMAXPROCS='%s': message does not name "
-	    "the value:\n%s", v, child.out);
+	ck_assert_msg(strstr(child.out, want) != NULL,
+	    "GOMAXPROCS='%s': message does not name "
+	    "the value:\n%s",
+	    v, child.out);
 }
 END_TEST
 
@@ -455,8 +470,10 @@ START_TEST(test_cgroup_default)
 	rm_tree(root);
 	ck_assert_int_eq(reported_procs(), 7);
 	if (ncpu <= 2)
-		fprintf(stderr, "note: %d CPUs: a 1.5-CPU quota cannot lower GOMAXPROCS below "
-		    "the CPU count here\n", ncpu);
+		fprintf(stderr,
+		    "note: %d CPUs: a 1.5-CPU quota cannot lower GOMAXPROCS below "
+		    "the CPU count here\n",
+		    ncpu);
 }
 END_TEST
 

@@ -59,8 +59,8 @@ START_TEST(test_start_fails)
 	fi_arm(f->fn, f->skip, 1);
 	int rc = gs_run(nothing_main, &ran, &(gs_config){ .procs = 2 });
 	fi_disarm(f->fn);
-	printf("fault: %s: gs_run returned %d (%s), main ran: %s\n", f->what, rc,
-	    gs_strerror(rc), ran ? "yes" : "no");
+	printf("fault: %s: gs_run returned %d (%s), main ran: %s\n", f->what, rc, gs_strerror(rc),
+	    ran ? "yes" : "no");
 	ck_assert_msg(fi_failed(f->fn) == 1, "%s: the fault was not reached", f->what);
 	ck_assert_msg(rc == f->want, "%s: gs_run returned %d (%s), want %d", f->what, rc,
 	    gs_strerror(rc), f->want);

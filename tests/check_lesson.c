@@ -60,10 +60,11 @@ fails_with(const char *text, const char *msg)
 START_TEST(err_unknown_command)
 {
 	fails_with("say \"hi\"\n  jump 3\n",
-	           "t.lesson:2:3: unknown command 'jump' (expected title, procs, spawn, "
-	           "say, wait, pause, expect, mark, measure or reset)");
-	fails_with("= 3\n", "t.lesson:1:1: expected a command (title, procs, spawn, say, "
-	                    "wait, pause, expect, mark, measure, reset), got '='");
+	    "t.lesson:2:3: unknown command 'jump' (expected title, procs, spawn, "
+	    "say, wait, pause, expect, mark, measure or reset)");
+	fails_with("= 3\n",
+	    "t.lesson:1:1: expected a command (title, procs, spawn, say, "
+	    "wait, pause, expect, mark, measure, reset), got '='");
 }
 END_TEST
 
@@ -71,67 +72,66 @@ START_TEST(err_bad_number)
 {
 	/* the issue's own example */
 	fails_with("# demo\ntitle \"x\"\nprocs abc\n",
-	           "t.lesson:3:7: expected a number after 'procs', got 'abc'");
+	    "t.lesson:3:7: expected a number after 'procs', got 'abc'");
 	fails_with("procs 0\n", "t.lesson:1:7: number '0' is out of range (1 to 256)");
-	fails_with("procs 12x\n", "t.lesson:1:7: expected a number after 'procs', got "
-	                          "'12x'");
-	fails_with("procs\n", "t.lesson:1:6: expected a number after 'procs', got the "
-	                      "end of the line");
+	fails_with("procs 12x\n",
+	    "t.lesson:1:7: expected a number after 'procs', got "
+	    "'12x'");
+	fails_with("procs\n",
+	    "t.lesson:1:6: expected a number after 'procs', got the "
+	    "end of the line");
 	fails_with("procs 99999999999999999999999\n",
-	           "t.lesson:1:7: number '99999999999999999999999' is out of range (1 "
-	           "to 256)");
-	fails_with("procs cpus * 0\n",
-	           "t.lesson:1:14: number '0' is out of range (1 to 256)");
+	    "t.lesson:1:7: number '99999999999999999999999' is out of range (1 "
+	    "to 256)");
+	fails_with("procs cpus * 0\n", "t.lesson:1:14: number '0' is out of range (1 to 256)");
 	fails_with("spawn x cpu\n",
-	           "t.lesson:1:7: expected a goroutine count after 'spawn', got 'x'");
+	    "t.lesson:1:7: expected a goroutine count after 'spawn', got 'x'");
 	fails_with("spawn 2 cpu 5Q\n",
-	           "t.lesson:1:13: expected a lifetime (like 2s) or an iteration count "
-	           "after 'cpu', got '5Q'");
+	    "t.lesson:1:13: expected a lifetime (like 2s) or an iteration count "
+	    "after 'cpu', got '5Q'");
 }
 END_TEST
 
 START_TEST(err_bad_duration)
 {
 	fails_with("wait 5\n",
-	           "t.lesson:1:6: duration '5' needs a unit: us, ms, s or min (like 500ms)");
-	fails_with("wait 5h\n",
-	           "t.lesson:1:7: unknown duration unit 'h' (use us, ms, s or min)");
+	    "t.lesson:1:6: duration '5' needs a unit: us, ms, s or min (like 500ms)");
+	fails_with("wait 5h\n", "t.lesson:1:7: unknown duration unit 'h' (use us, ms, s or min)");
 	fails_with("wait 2min30s\n",
-	           "t.lesson:1:7: unknown duration unit 'min30s' (use us, ms, s or min)");
+	    "t.lesson:1:7: unknown duration unit 'min30s' (use us, ms, s or min)");
 	fails_with("wait 61min\n",
-	           "t.lesson:1:6: duration '61min' is out of range (1ms to 1 hour)");
-	fails_with("wait 10us\n",
-	           "t.lesson:1:6: duration '10us' is out of range (1ms to 1 hour)");
-	fails_with("wait 1.s\n",
-	           "t.lesson:1:6: expected digits after the '.' in duration '1.s'");
-	fails_with("wait\n", "t.lesson:1:5: expected a duration (like 500ms or 2s) after "
-	                     "'wait', got the end of the line");
+	    "t.lesson:1:6: duration '61min' is out of range (1ms to 1 hour)");
+	fails_with("wait 10us\n", "t.lesson:1:6: duration '10us' is out of range (1ms to 1 hour)");
+	fails_with("wait 1.s\n", "t.lesson:1:6: expected digits after the '.' in duration '1.s'");
+	fails_with("wait\n",
+	    "t.lesson:1:5: expected a duration (like 500ms or 2s) after "
+	    "'wait', got the end of the line");
 	fails_with("wait until threads > 1 timeout\n",
-	           "t.lesson:1:31: expected a duration (like 500ms or 2s) after "
-	           "'timeout', got the end of the line");
+	    "t.lesson:1:31: expected a duration (like 500ms or 2s) after "
+	    "'timeout', got the end of the line");
 }
 END_TEST
 
 START_TEST(err_strings)
 {
-	fails_with("say \"hello\n",
-	           "t.lesson:1:5: unterminated string: expected a closing '\"'");
+	fails_with("say \"hello\n", "t.lesson:1:5: unterminated string: expected a closing '\"'");
 	fails_with("say \"a\\qb\"\n",
-	           "t.lesson:1:7: unknown escape '\\q' in a string (use \\\" \\\\ or \\n)");
-	fails_with("say hello\n", "t.lesson:1:5: expected a caption in double quotes "
-	                          "after 'say', got 'hello'");
-	fails_with("mark\n", "t.lesson:1:5: expected a chapter name in double quotes "
-	                     "after 'mark', got the end of the line");
-	fails_with("say \"{thread}s\"\n",
-	           "t.lesson:1:1: unknown quantity '{thread}' in a caption");
+	    "t.lesson:1:7: unknown escape '\\q' in a string (use \\\" \\\\ or \\n)");
+	fails_with("say hello\n",
+	    "t.lesson:1:5: expected a caption in double quotes "
+	    "after 'say', got 'hello'");
+	fails_with("mark\n",
+	    "t.lesson:1:5: expected a chapter name in double quotes "
+	    "after 'mark', got the end of the line");
+	fails_with("say \"{thread}s\"\n", "t.lesson:1:1: unknown quantity '{thread}' in a caption");
 	fails_with("say \"{threads\"\n",
-	           "t.lesson:1:1: '{' in a caption must start a quantity like {threads} "
-	           "(write {{ for a brace)");
+	    "t.lesson:1:1: '{' in a caption must start a quantity like {threads} "
+	    "(write {{ for a brace)");
 	fails_with("say \"{a\\nb}\"\n",
-	           "t.lesson:1:1: '{' in a caption must start a quantity like {threads} "
-	           "(write {{ for a brace)");
+	    "t.lesson:1:1: '{' in a caption must start a quantity like {threads} "
+	    "(write {{ for a brace)");
 	fails_with("title \"a\"\ntitle \"b\"\n",
-	           "t.lesson:2:1: a second 'title' (a lesson has one)");
+	    "t.lesson:2:1: a second 'title' (a lesson has one)");
 	/* one byte past the limit */
 	char big[LS_TEXT_MAX + 32];
 	memset(big, 'a', sizeof big);
@@ -145,71 +145,74 @@ END_TEST
 START_TEST(err_counts)
 {
 	fails_with("spawn 100001 sleep\n",
-	           "t.lesson:1:7: goroutine count '100001' is out of range (1 to 100000)");
+	    "t.lesson:1:7: goroutine count '100001' is out of range (1 to 100000)");
 	fails_with("spawn 2001 syscall\n",
-	           "t.lesson:1:7: 2001 syscall goroutines would need 2001 threads blocked "
-	           "in system calls (at most 2000: each takes a thread of its own)");
+	    "t.lesson:1:7: 2001 syscall goroutines would need 2001 threads blocked "
+	    "in system calls (at most 2000: each takes a thread of its own)");
 	fails_with("spawn 1500 syscall 1s\nspawn 600 syscall 1s\n",
-	           "t.lesson:2:7: the lesson would block 2100 goroutines in system calls "
-	           "in all, a thread each (at most 2000)");
+	    "t.lesson:2:7: the lesson would block 2100 goroutines in system calls "
+	    "in all, a thread each (at most 2000)");
 	fails_with("spawn 60000 sleep 1s\nspawn 40001 sleep 1s\n",
-	           "t.lesson:2:7: the lesson would spawn 100001 goroutines in all (at most "
-	           "100000)");
+	    "t.lesson:2:7: the lesson would spawn 100001 goroutines in all (at most "
+	    "100000)");
 	fails_with("spawn 60000 netwait\n",
-	           "t.lesson:1:7: 60000 netwait would start 120000 goroutines (at most "
-	           "100000)");
+	    "t.lesson:1:7: 60000 netwait would start 120000 goroutines (at most "
+	    "100000)");
 	fails_with("spawn 1001 mixed\n",
-	           "t.lesson:1:7: 1001 mixed goroutines would need 2002 threads blocked "
-	           "in system calls (at most 2000: each takes a thread of its own)");
+	    "t.lesson:1:7: 1001 mixed goroutines would need 2002 threads blocked "
+	    "in system calls (at most 2000: each takes a thread of its own)");
 	fails_with("spawn 2001 thread\n",
-	           "t.lesson:1:7: 2001 thread goroutines would need 2001 threads blocked "
-	           "in system calls (at most 2000: each takes a thread of its own)");
+	    "t.lesson:1:7: 2001 thread goroutines would need 2001 threads blocked "
+	    "in system calls (at most 2000: each takes a thread of its own)");
 	fails_with("spawn 0 cpu\n",
-	           "t.lesson:1:7: goroutine count '0' is out of range (1 to 100000)");
+	    "t.lesson:1:7: goroutine count '0' is out of range (1 to 100000)");
 }
 END_TEST
 
 START_TEST(err_kinds_and_labels)
 {
 	fails_with("spawn 4 gpu\n",
-	           "t.lesson:1:9: unknown workload kind 'gpu' (expected one of: cpu, "
-	           "sleep, syscall, netwait, mixed, nap, loop, http, httplimit, httppool, "
-	           "thread)");
-	fails_with("spawn 4\n", "t.lesson:1:8: expected a workload kind after the count, "
-	                        "got the end of the line");
+	    "t.lesson:1:9: unknown workload kind 'gpu' (expected one of: cpu, "
+	    "sleep, syscall, netwait, mixed, nap, loop, http, httplimit, httppool, "
+	    "thread)");
+	fails_with("spawn 4\n",
+	    "t.lesson:1:8: expected a workload kind after the count, "
+	    "got the end of the line");
 	fails_with("spawn 1 cpu as\n",
-	           "t.lesson:1:15: expected a label after 'as', got the end of the line");
+	    "t.lesson:1:15: expected a label after 'as', got the end of the line");
 	fails_with("spawn 1 cpu as abcdefghijklmnop\n",
-	           "t.lesson:1:16: a label has 1 to 15 characters, got 16");
+	    "t.lesson:1:16: a label has 1 to 15 characters, got 16");
 	fails_with("spawn 1 cpu as \"a b\"\n",
-	           "t.lesson:1:16: a label is printable ASCII without spaces");
+	    "t.lesson:1:16: a label is printable ASCII without spaces");
 	fails_with("spawn 1 cpu 2s 3\n",
-	           "t.lesson:1:16: unexpected '3' after 'spawn' (expected the end of the "
-	           "line)");
+	    "t.lesson:1:16: unexpected '3' after 'spawn' (expected the end of the "
+	    "line)");
 }
 END_TEST
 
 START_TEST(err_conditions)
 {
 	fails_with("expect threads => 3\n",
-	           "t.lesson:1:16: expected a comparison (<, <=, ==, !=, >=, >) after "
-	           "'threads', got '=>'");
+	    "t.lesson:1:16: expected a comparison (<, <=, ==, !=, >=, >) after "
+	    "'threads', got '=>'");
 	fails_with("expect thread > 3\n",
-	           "t.lesson:1:8: unknown quantity 'thread' (try threads, procs, "
-	           "goroutines, steals, ...; demos/README lists them)");
-	fails_with("expect threads > \n", "t.lesson:1:18: expected a number or a "
-	                                  "quantity after '>', got the end of the line");
+	    "t.lesson:1:8: unknown quantity 'thread' (try threads, procs, "
+	    "goroutines, steals, ...; demos/README lists them)");
+	fails_with("expect threads > \n",
+	    "t.lesson:1:18: expected a number or a "
+	    "quantity after '>', got the end of the line");
 	fails_with("expect threads > procs + x1\n",
-	           "t.lesson:1:26: unknown quantity 'x1' (try threads, procs, goroutines, "
-	           "steals, ...; demos/README lists them)");
+	    "t.lesson:1:26: unknown quantity 'x1' (try threads, procs, goroutines, "
+	    "steals, ...; demos/README lists them)");
 	fails_with("expect threads > 1 + 2 + 3 + 4 + 5\n",
-	           "t.lesson:1:34: too many terms (at most 4)");
-	fails_with("wait until\n", "t.lesson:1:11: expected a condition (like threads >= "
-	                           "4) after 'until', got the end of the line");
-	fails_with("pause now\n", "t.lesson:1:7: unexpected 'now' after 'pause' "
-	                          "(expected the end of the line)");
-	fails_with("expect threads > 3 ;\n",
-	           "t.lesson:1:20: unexpected character ';'");
+	    "t.lesson:1:34: too many terms (at most 4)");
+	fails_with("wait until\n",
+	    "t.lesson:1:11: expected a condition (like threads >= "
+	    "4) after 'until', got the end of the line");
+	fails_with("pause now\n",
+	    "t.lesson:1:7: unexpected 'now' after 'pause' "
+	    "(expected the end of the line)");
+	fails_with("expect threads > 3 ;\n", "t.lesson:1:20: unexpected character ';'");
 }
 END_TEST
 
@@ -225,7 +228,7 @@ START_TEST(err_bytes)
 	fails_with("say \"\xe2\x82\"\n", "t.lesson:1:6: invalid UTF-8 byte 0xe2");
 	fails_with("pause\x01\n", "t.lesson:1:6: control character 0x01");
 	fails_with("pause \xc3\xa9\n",
-	           "t.lesson:1:7: unexpected non-ASCII character outside a string");
+	    "t.lesson:1:7: unexpected non-ASCII character outside a string");
 
 	char line[LS_LINE_MAX + 10];
 	memset(line, ' ', sizeof line);
@@ -247,11 +250,12 @@ START_TEST(err_bytes)
 	ck_assert_msg(g != NULL, "%s", errbuf);
 	ls_program_free(g);
 
-	fails_with("", "t.lesson:1:1: the lesson has no steps (expected procs, spawn, "
-	               "say, ...)");
+	fails_with("",
+	    "t.lesson:1:1: the lesson has no steps (expected procs, spawn, "
+	    "say, ...)");
 	fails_with("# only\n\ntitle \"t\"\n",
-	           "t.lesson:3:1: the lesson has no steps (expected procs, spawn, say, "
-	           "...)");
+	    "t.lesson:3:1: the lesson has no steps (expected procs, spawn, say, "
+	    "...)");
 }
 END_TEST
 
@@ -261,8 +265,7 @@ START_TEST(err_files)
 
 	ck_assert_int_eq(ls_load("/nonexistent/x.lesson", &g, errbuf, sizeof errbuf), -1);
 	ck_assert_ptr_null(g);
-	ck_assert_str_eq(errbuf,
-	                 "/nonexistent/x.lesson: cannot open: No such file or directory");
+	ck_assert_str_eq(errbuf, "/nonexistent/x.lesson: cannot open: No such file or directory");
 	ck_assert_int_eq(ls_load("/", &g, errbuf, sizeof errbuf), -1);
 	ck_assert_str_eq(errbuf, "/: not a regular file");
 
@@ -282,9 +285,8 @@ START_TEST(err_files)
 	ck_assert_int_eq(ftruncate(fd, LS_FILE_MAX + 1), 0);
 	close(fd);
 	ck_assert_int_eq(ls_load(path, &g, errbuf, sizeof errbuf), -1);
-	snprintf(want, sizeof want,
-	         "%s: file of %d bytes is too large for a lesson (at most %d)", path,
-	         LS_FILE_MAX + 1, LS_FILE_MAX);
+	snprintf(want, sizeof want, "%s: file of %d bytes is too large for a lesson (at most %d)",
+	    path, LS_FILE_MAX + 1, LS_FILE_MAX);
 	ck_assert_str_eq(errbuf, want);
 
 	/* unreadable */
@@ -302,27 +304,26 @@ END_TEST
 
 START_TEST(good_lesson)
 {
-	const char *text =
-	        "\xef\xbb\xbf# a comment\r\n"
-	        "title \"All the commands \\\"quoted\\\"\"  # trailing comment\n"
-	        "\n"
-	        "procs 2\n"
-	        "procs cpus\n"
-	        "procs cpus/2\n"
-	        "procs cpus * 2\n"
-	        "spawn 8 cpu 100M as hog\n"
-	        "spawn 3 sleep 1.5s\n"
-	        "spawn 1 loop 250ms\n"
-	        "spawn 2 http 40 as \"web\"\n"
-	        "say \"line one\\nline two {threads} {{x}}\"\n"
-	        "wait 500ms\n"
-	        "wait until threads>=procs+2-1 timeout 3s\n"
-	        "\tpause\n"
-	        "expect steals > 0\n"
-	        "mark \"chapter one\"\n"
-	        "measure \"took\" timeout 90s\n"
-	        "reset\n"
-	        "wait 2min\n";
+	const char *text = "\xef\xbb\xbf# a comment\r\n"
+			   "title \"All the commands \\\"quoted\\\"\"  # trailing comment\n"
+			   "\n"
+			   "procs 2\n"
+			   "procs cpus\n"
+			   "procs cpus/2\n"
+			   "procs cpus * 2\n"
+			   "spawn 8 cpu 100M as hog\n"
+			   "spawn 3 sleep 1.5s\n"
+			   "spawn 1 loop 250ms\n"
+			   "spawn 2 http 40 as \"web\"\n"
+			   "say \"line one\\nline two {threads} {{x}}\"\n"
+			   "wait 500ms\n"
+			   "wait until threads>=procs+2-1 timeout 3s\n"
+			   "\tpause\n"
+			   "expect steals > 0\n"
+			   "mark \"chapter one\"\n"
+			   "measure \"took\" timeout 90s\n"
+			   "reset\n"
+			   "wait 2min\n";
 	ls_program *g = parse(text);
 	ck_assert_msg(g != NULL, "%s", errbuf);
 	ck_assert_str_eq(g->title, "All the commands \"quoted\"");
@@ -394,10 +395,9 @@ END_TEST
 /* Every shipped lesson parses, has a title and at least one expectation. */
 START_TEST(shipped_lessons_parse)
 {
-	static const char *const names[] = {
-	        "01-concurrency", "02-gmp",     "03-gomaxprocs",  "04-cpu-pool",
-	        "05-io-bound",    "06-stealing", "07-queues",     "08-syscalls",
-	        "09-threads",     "10-preemption", "11-containers", "12-webserver"};
+	static const char *const names[] = { "01-concurrency", "02-gmp", "03-gomaxprocs",
+		"04-cpu-pool", "05-io-bound", "06-stealing", "07-queues", "08-syscalls",
+		"09-threads", "10-preemption", "11-containers", "12-webserver" };
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 		char path[512];
 		ls_program *g;
@@ -425,7 +425,7 @@ run_text(const char *text, bool quiet)
 	ck_assert_msg(g != NULL, "%s", errbuf);
 	FILE *f = fmemopen(outbuf, sizeof outbuf - 1, "w");
 	ck_assert_ptr_nonnull(f);
-	ls_run_opts o = {.time_scale = 1, .out = f, .quiet = quiet};
+	ls_run_opts o = { .time_scale = 1, .out = f, .quiet = quiet };
 	int rc = ls_run_batch(g, &o);
 	fclose(f);
 	ls_program_free(g);
@@ -435,19 +435,21 @@ run_text(const char *text, bool quiet)
 START_TEST(play_expect_pass_and_fail)
 {
 	int rc = run_text("title \"t\"\nprocs 1\nexpect procs == 1\n"
-	                  "say \"now {procs} P\"\nexpect procs > 1\n",
-	                  true);
+			  "say \"now {procs} P\"\nexpect procs > 1\n",
+	    true);
 	ck_assert_int_eq(rc, 1);
 	ck_assert_msg(strstr(outbuf, "info: GOMAXPROCS = 1 (was ") != NULL, "%s", outbuf);
-	ck_assert_msg(strstr(outbuf, "ok: expect procs == 1: ok (procs = 1)\n") != NULL,
-	              "%s", outbuf);
+	ck_assert_msg(strstr(outbuf, "ok: expect procs == 1: ok (procs = 1)\n") != NULL, "%s",
+	    outbuf);
 	ck_assert_msg(strstr(outbuf, "say: now 1 P\n") != NULL, "%s", outbuf);
-	ck_assert_msg(strstr(outbuf, "FAIL: t.lesson:5: expect procs > 1: FAILED (procs "
-	                             "= 1)\n") != NULL,
-	              "%s", outbuf);
-	ck_assert_msg(strstr(outbuf, "lesson t.lesson: 2 expectations, 1 passed, 1 "
-	                             "failed") != NULL,
-	              "%s", outbuf);
+	ck_assert_msg(strstr(outbuf,
+			  "FAIL: t.lesson:5: expect procs > 1: FAILED (procs "
+			  "= 1)\n") != NULL,
+	    "%s", outbuf);
+	ck_assert_msg(strstr(outbuf,
+			  "lesson t.lesson: 2 expectations, 1 passed, 1 "
+			  "failed") != NULL,
+	    "%s", outbuf);
 	ck_assert_msg(strstr(outbuf, "SCHED ") == NULL, "quiet printed schedtrace");
 }
 END_TEST
@@ -455,10 +457,10 @@ END_TEST
 START_TEST(play_measure_and_trace)
 {
 	int rc = run_text("procs 2\nspawn 2 cpu 20M\nmeasure \"two jobs\" timeout 20s\n"
-	                  "expect batches == 0\nexpect exits >= 2\n"
-	                  "spawn 1 sleep 300ms\nwait until sleeping >= 1 timeout 5s\n"
-	                  "wait 400ms\nexpect maxgoroutines >= 2\n",
-	                  false);
+			  "expect batches == 0\nexpect exits >= 2\n"
+			  "spawn 1 sleep 300ms\nwait until sleeping >= 1 timeout 5s\n"
+			  "wait 400ms\nexpect maxgoroutines >= 2\n",
+	    false);
 	ck_assert_msg(rc == 0, "%s", outbuf);
 	ck_assert_msg(strstr(outbuf, "measure: two jobs: ") != NULL, "%s", outbuf);
 	ck_assert_msg(strstr(outbuf, "SCHED 0ms: gomaxprocs=") != NULL, "%s", outbuf);
@@ -468,12 +470,12 @@ END_TEST
 
 START_TEST(play_wait_until_timeout)
 {
-	int rc = run_text("wait until goroutines > 100000 timeout 50ms\nsay \"after\"\n",
-	                  true);
+	int rc = run_text("wait until goroutines > 100000 timeout 50ms\nsay \"after\"\n", true);
 	ck_assert_int_eq(rc, 1);
-	ck_assert_msg(strstr(outbuf, "FAIL: t.lesson:1: wait until goroutines > 100000: "
-	                             "timed out after 0.05 s (goroutines = ") != NULL,
-	              "%s", outbuf);
+	ck_assert_msg(strstr(outbuf,
+			  "FAIL: t.lesson:1: wait until goroutines > 100000: "
+			  "timed out after 0.05 s (goroutines = ") != NULL,
+	    "%s", outbuf);
 	ck_assert_msg(strstr(outbuf, "say: after\n") != NULL, "%s", outbuf);
 }
 END_TEST
@@ -483,15 +485,15 @@ END_TEST
 START_TEST(play_keys)
 {
 	ls_program *g = parse("say \"a\"\npause\nsay \"b\"\nwait 1min\nsay \"skipped\"\n"
-	                      "mark \"two\"\nsay \"c\"\nexpect procs >= 1\n");
+			      "mark \"two\"\nsay \"c\"\nexpect procs >= 1\n");
 	ck_assert_msg(g != NULL, "%s", errbuf);
-	gsf_session_opts so = {0};
+	gsf_session_opts so = { 0 };
 	char err[256];
 	gsf_session *s = gsf_session_start(&so, err, sizeof err);
 	ck_assert_msg(s != NULL, "%s", err);
 	gs_snapshot *snap = gs_snapshot_new(0, 0);
 	ls_output *out = malloc(sizeof *out);
-	ls_player_opts po = {.time_scale = 1, .batch = false};
+	ls_player_opts po = { .time_scale = 1, .batch = false };
 	ls_player *p = ls_player_new(g, s, &po);
 	ck_assert_ptr_nonnull(p);
 
@@ -544,7 +546,7 @@ START_TEST(play_time_scale)
 	gs_snapshot snap;
 	memset(&snap, 0, sizeof snap);
 	ls_output *out = malloc(sizeof *out);
-	ls_player_opts po = {.time_scale = 3, .batch = true};
+	ls_player_opts po = { .time_scale = 3, .batch = true };
 	ls_player *p = ls_player_new(g, NULL, &po);
 	ck_assert_int_eq(ls_player_tick(p, &snap, 1000, out), LS_RUNNING);
 	ck_assert_int_eq(ls_player_tick(p, &snap, 1000 + 250000000, out), LS_RUNNING);

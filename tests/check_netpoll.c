@@ -16,7 +16,7 @@
 
 #include "testutil.h"
 
-#define MS(x) ((int64_t)(x) * 1000000)
+#define MS(x) ((int64_t)(x)*1000000)
 #define SLACK MS(TU_SANITIZED ? 500 : 200)
 
 static void
@@ -77,7 +77,8 @@ GS_MAIN_TEST(test_many_fd_waiters, 2)
 		n = 500;
 	ck_assert_msg(n >= 100, "RLIMIT_NOFILE allows only %d waiters", n);
 	if (n < MAX_WAITERS)
-		fprintf(stderr, "note: descriptor limit: %d waiters instead of %d\n", n, MAX_WAITERS);
+		fprintf(stderr, "note: descriptor limit: %d waiters instead of %d\n", n,
+		    MAX_WAITERS);
 	for (int i = 0; i < n; i++) {
 		mkpair(wfds[i]);
 		ck_assert_int_eq(gs_fd_open(wfds[i][0]), 0);
@@ -90,8 +91,9 @@ GS_MAIN_TEST(test_many_fd_waiters, 2)
 	/* All parked in the netpoller: no thread each.  Look a few times. */
 	for (int k = 0; k < 5; k++) {
 		ck_assert_int_eq(gs_read_stats(&st), 0);
-		ck_assert_msg(st.threads <= st.gomaxprocs + 3, "%d threads with %d Ps, %d in I/O wait",
-		    st.threads, st.gomaxprocs, st.by_waitreason[GS_WAIT_IO]);
+		ck_assert_msg(st.threads <= st.gomaxprocs + 3,
+		    "%d threads with %d Ps, %d in I/O wait", st.threads, st.gomaxprocs,
+		    st.by_waitreason[GS_WAIT_IO]);
 		ck_assert_int_eq(st.by_waitreason[GS_WAIT_IO], n);
 		gs_sleep(MS(5));
 	}
@@ -111,7 +113,8 @@ GS_MAIN_TEST(test_many_fd_waiters, 2)
 	}
 	ck_assert_int_eq(gs_read_stats(&st), 0);
 	ck_assert_msg(st.netpoll_wakes - st0.netpoll_wakes == (uint64_t)n,
-	    "netpoll woke %" PRIu64 " goroutines for %d waiters", st.netpoll_wakes - st0.netpoll_wakes, n);
+	    "netpoll woke %" PRIu64 " goroutines for %d waiters",
+	    st.netpoll_wakes - st0.netpoll_wakes, n);
 	ck_assert_int_eq(tu_wait_numgoroutine(1, TU_SEC(10)), 1);
 	for (int i = 0; i < n; i++) {
 		ck_assert_int_eq(gs_fd_close(wfds[i][0]), 0);
@@ -265,8 +268,10 @@ GS_MAIN_TEST(test_fd_deadline_pending, 2)
 		ck_assert_int_eq(write(sv[1], "z", 1), 1);
 		tu_yield_until(pending_done, &pr, TU_SEC(5));
 	}
-	ck_assert_msg(woke, "a read parked before gs_fd_set_deadline was not woken by the "
-	    "deadline within 2 s (returned %zd once data came)", atomic_load(&pr.r));
+	ck_assert_msg(woke,
+	    "a read parked before gs_fd_set_deadline was not woken by the "
+	    "deadline within 2 s (returned %zd once data came)",
+	    atomic_load(&pr.r));
 	ck_assert_int_eq(atomic_load(&pr.r), GS_ETIMEDOUT);
 	ck_assert_int_eq(gs_fd_close(sv[0]), 0);
 	close(sv[1]);
@@ -461,8 +466,11 @@ GS_MAIN_TEST(test_tcp_echo, 2)
 	TU_WG_ADD(&wg, 1 + nclients);
 	TU_GO_STACK(echo_server, &sv, 65536);
 	for (int i = 0; i < nclients; i++) {
-		clients[i] = (struct echo_client){ .id = i, .fd = -1,
-		    .nbytes = TU_SANITIZED ? ECHO_BYTES / 8 : ECHO_BYTES, .addr = addr, .wg = &wg };
+		clients[i] = (struct echo_client){ .id = i,
+			.fd = -1,
+			.nbytes = TU_SANITIZED ? ECHO_BYTES / 8 : ECHO_BYTES,
+			.addr = addr,
+			.wg = &wg };
 		TU_GO_STACK(echo_client, &clients[i], 65536);
 	}
 	gs_wg_wait(&wg);
@@ -543,7 +551,7 @@ GS_MAIN_TEST(test_fd_reused_number, 2)
 	ck_assert_int_eq(gs_fd_open(a[0]), 0);
 	int num = a[0];
 	ck_assert_int_eq(gs_fd_close(a[0]), 0);
-	mkpair(b);   /* the lowest free numbers: b[0] takes a[0]'s */
+	mkpair(b); /* the lowest free numbers: b[0] takes a[0]'s */
 	if (b[0] != num && b[1] != num) {
 		fprintf(stderr, "note: fd %d not reused (got %d, %d); nothing to check\n", num,
 		    b[0], b[1]);
@@ -555,7 +563,8 @@ GS_MAIN_TEST(test_fd_reused_number, 2)
 	ssize_t r = gs_fd_read(fd, &c, 1);
 	ck_assert_msg(r == GS_EBADF,
 	    "gs_fd_read on fd %d (closed by gs_fd_close, number reused, not registered) "
-	    "returned %zd, want GS_EBADF", fd, r);
+	    "returned %zd, want GS_EBADF",
+	    fd, r);
 	r = gs_fd_write(fd, "w", 1);
 	ck_assert_msg(r == GS_EBADF, "gs_fd_write on the reused fd returned %zd", r);
 	ck_assert_int_eq(gs_fd_set_deadline(fd, GS_POLLIN, gs_nanotime()), GS_EBADF);
@@ -572,7 +581,7 @@ GS_MAIN_TEST(test_fd_open_huge, 1)
 
 	ck_assert_msg(r == GS_EBADF, "gs_fd_open(1 << 30) returned %d (%s), want GS_EBADF", r,
 	    gs_strerror(r));
-	ck_assert_int_eq(gs_fd_open(1000000), GS_EBADF);   /* in the table, not open */
+	ck_assert_int_eq(gs_fd_open(1000000), GS_EBADF); /* in the table, not open */
 }
 
 /* An unregistered descriptor whose neighbour (same table page) is registered. */
@@ -586,8 +595,10 @@ GS_MAIN_TEST(test_fd_unregistered_neighbor, 2)
 	ck_assert_int_eq(gs_fd_open(a[0]), 0);
 	ck_assert_int_eq(write(b[1], "d", 1), 1);
 	ssize_t r = gs_fd_read(b[0], &c, 1);
-	ck_assert_msg(r == GS_EBADF, "gs_fd_read on unregistered fd %d (fd %d registered) "
-	    "returned %zd, want GS_EBADF", b[0], a[0], r);
+	ck_assert_msg(r == GS_EBADF,
+	    "gs_fd_read on unregistered fd %d (fd %d registered) "
+	    "returned %zd, want GS_EBADF",
+	    b[0], a[0], r);
 	ck_assert_int_eq(gs_fd_close(a[0]), 0);
 	close(a[1]);
 	close(b[0]);

@@ -15,7 +15,7 @@
 #include "testutil.h"
 #include "gsched/observe.h"
 
-#define MS(x) ((int64_t)(x) * 1000000)
+#define MS(x) ((int64_t)(x)*1000000)
 
 /* Asynchronous preemption needs the x86-64 backend, and TSan defers the
  * SIGURG handler until the call-free loop ends (see check_preempt.c). */
@@ -63,8 +63,8 @@ drain_ordered(uint64_t *dropped)
 	for (int i = 1; i < n; i++)
 		ck_assert_msg(ev[i].time_ns >= ev[i - 1].time_ns,
 		    "event %d (%s at %" PRIu64 ") before event %d (%s at %" PRIu64 ")", i,
-		    gs_event_name(ev[i].kind), ev[i].time_ns, i - 1,
-		    gs_event_name(ev[i - 1].kind), ev[i - 1].time_ns);
+		    gs_event_name(ev[i].kind), ev[i].time_ns, i - 1, gs_event_name(ev[i - 1].kind),
+		    ev[i - 1].time_ns);
 	for (int i = 0; i < n; i++)
 		ck_assert_msg(ev[i].kind > GS_EV_NONE && ev[i].kind < GS_EV_NKINDS,
 		    "event %d has kind %u", i, ev[i].kind);
@@ -111,7 +111,11 @@ snap_check(const gs_snapshot *s, int64_t maxid, bool fixed_pop, char *msg, size_
 	const gs_stats *st = &s->stats;
 	int sum = 0, wsum = 0;
 
-#define BAD(...) do { snprintf(msg, msgsz, __VA_ARGS__); return msg; } while (0)
+#define BAD(...)                                                                                   \
+	do {                                                                                       \
+		snprintf(msg, msgsz, __VA_ARGS__);                                                 \
+		return msg;                                                                        \
+	} while (0)
 	for (int k = 0; k < GS_G_NSTATUS; k++) {
 		if (st->by_status[k] < 0)
 			BAD("by_status[%d] = %d", k, st->by_status[k]);
@@ -151,8 +155,8 @@ snap_check(const gs_snapshot *s, int64_t maxid, bool fixed_pop, char *msg, size_
 			BAD("P%d runq_listed %u > runq_len %u", i, p->runq_listed, p->runq_len);
 		if (p->runq_listed > (uint32_t)s->runq_max)
 			BAD("P%d runq_listed %u > runq_max %d", i, p->runq_listed, s->runq_max);
-		if (p->runq_listed != (p->runq_len < (uint32_t)s->runq_max ? p->runq_len :
-		    (uint32_t)s->runq_max))
+		if (p->runq_listed !=
+		    (p->runq_len < (uint32_t)s->runq_max ? p->runq_len : (uint32_t)s->runq_max))
 			BAD("P%d lists %u of %u (runq_max %d)", i, p->runq_listed, p->runq_len,
 			    s->runq_max);
 		for (uint32_t k = 0; k < p->runq_listed; k++)
@@ -186,8 +190,8 @@ snap_check(const gs_snapshot *s, int64_t maxid, bool fixed_pop, char *msg, size_
 		if (m->curg < 0 || m->curg > maxid)
 			BAD("M%" PRId64 " curg %" PRId64, m->id, m->curg);
 		if (m->created_ns == 0 || m->created_ns > s->time_ns + (uint64_t)MS(1000))
-			BAD("M%" PRId64 " created_ns %" PRIu64 " (snapshot at %" PRIu64 ")",
-			    m->id, m->created_ns, s->time_ns);
+			BAD("M%" PRId64 " created_ns %" PRIu64 " (snapshot at %" PRIu64 ")", m->id,
+			    m->created_ns, s->time_ns);
 		for (int j = 0; j < i; j++)
 			if (s->m[j].id == m->id)
 				BAD("M%" PRId64 " listed twice", m->id);
@@ -199,11 +203,11 @@ snap_check(const gs_snapshot *s, int64_t maxid, bool fixed_pop, char *msg, size_
 	return NULL;
 }
 
-#define SNAP_OK(s, maxid, fixed)                                                          \
-	do {                                                                              \
-		char msg_[256];                                                           \
-		const char *e_ = snap_check((s), (maxid), (fixed), msg_, sizeof msg_);     \
-		ck_assert_msg(e_ == NULL, "snapshot: %s", e_);                            \
+#define SNAP_OK(s, maxid, fixed)                                                                   \
+	do {                                                                                       \
+		char msg_[256];                                                                    \
+		const char *e_ = snap_check((s), (maxid), (fixed), msg_, sizeof msg_);             \
+		ck_assert_msg(e_ == NULL, "snapshot: %s", e_);                                     \
 	} while (0)
 
 /* ---- names and arguments ------------------------------------------------------------- */
@@ -236,7 +240,8 @@ START_TEST(test_names)
 	for (int k = GS_EV_NONE + 1; k < GS_EV_NKINDS; k++) {
 		const char *n = gs_event_name(k);
 		ck_assert_ptr_nonnull(n);
-		ck_assert_msg(strcmp(n, "?") != 0 && n[0] != '\0', "gs_event_name(%d) = '%s'", k, n);
+		ck_assert_msg(strcmp(n, "?") != 0 && n[0] != '\0', "gs_event_name(%d) = '%s'", k,
+		    n);
 		for (int j = 0; j < nseen; j++)
 			ck_assert_msg(strcmp(seen[j], n) != 0, "two event kinds named '%s'", n);
 		seen[nseen++] = n;
@@ -731,8 +736,8 @@ GS_MAIN_TEST(test_snapshot_from_pthread, 3)
 	/* Keep scheduling (and spawning nothing) while the thread looks. */
 	ck_assert(tu_yield_until(snapper_done, &sn, TU_SEC(60)));
 	ck_assert_int_eq(pthread_join(th, NULL), 0);
-	ck_assert_msg(sn.errors == 0, "%d bad snapshots from a pthread, the first: %s",
-	    sn.errors, sn.first);
+	ck_assert_msg(sn.errors == 0, "%d bad snapshots from a pthread, the first: %s", sn.errors,
+	    sn.first);
 	ck_assert_int_eq(sn.notrun, 0);
 	ck_assert_int_eq(sn.taken, LOAD_SNAPS);
 	load_stop(&l);
@@ -845,9 +850,9 @@ main_events_off(void *arg)
 	ck_assert_int_eq(gs_set_gomaxprocs(3), 2);
 	ck_assert_int_eq(gs_set_gomaxprocs(2), 3);
 	n = drain_ordered(&dropped);
-	ck_assert_msg(n == 0, "%d events recorded while off, the first: %s p%d m%" PRId64
-	    " g%" PRId64, n, gs_event_name(evbuf()[0].kind), evbuf()[0].p, evbuf()[0].m,
-	    evbuf()[0].g);
+	ck_assert_msg(n == 0,
+	    "%d events recorded while off, the first: %s p%d m%" PRId64 " g%" PRId64, n,
+	    gs_event_name(evbuf()[0].kind), evbuf()[0].p, evbuf()[0].m, evbuf()[0].g);
 	ck_assert_uint_eq(dropped, 0);
 
 	if (round == 0)
@@ -1208,9 +1213,10 @@ preempt_events(void (*spinner)(void *), int want_arg)
 			other++;
 		}
 	}
-	ck_assert_msg(mine >= 1, "no preempt event (arg %d) for the spinner g%" PRId64
-	    " among %d events (%d other preempt events, %" PRIu64 " iterations)", want_arg,
-	    gid, n, other, s.iters);
+	ck_assert_msg(mine >= 1,
+	    "no preempt event (arg %d) for the spinner g%" PRId64
+	    " among %d events (%d other preempt events, %" PRIu64 " iterations)",
+	    want_arg, gid, n, other, s.iters);
 }
 
 GS_MAIN_TEST(test_event_preempt_async, 1)
@@ -1275,8 +1281,8 @@ GS_MAIN_TEST(test_event_procresize, 2)
 			continue;
 		ck_assert_int_lt(k, 4);
 		ck_assert_msg(ev[i].p == want[k][0] && ev[i].p2 == want[k][1],
-		    "procresize %d: p %d p2 %d, want p %d p2 %d", k, ev[i].p, ev[i].p2,
-		    want[k][0], want[k][1]);
+		    "procresize %d: p %d p2 %d, want p %d p2 %d", k, ev[i].p, ev[i].p2, want[k][0],
+		    want[k][1]);
 		ck_assert_int_ge(ev[i].arg, 0);
 		if (k == 1)
 			ck_assert_int_eq(ev[i].arg, (int64_t)st.last_stw_ns);

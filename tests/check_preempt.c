@@ -13,7 +13,7 @@
 
 #include "testutil.h"
 
-#define MS(x) ((int64_t)(x) * 1000000)
+#define MS(x) ((int64_t)(x)*1000000)
 
 /*
  * Asynchronous preemption needs the x86-64 backend, and cannot work under
@@ -46,12 +46,12 @@
 #define SHORT_CAP (TU_SANITIZED ? 100000000ULL : 400000000ULL)
 
 struct spin {
-	_Atomic int flag;          /* set by the other goroutine */
+	_Atomic int flag; /* set by the other goroutine */
 	_Atomic int started;
 	uint64_t cap;
 	uint64_t iters;
-	bool saw_flag;             /* the spinner left its loop because of the flag */
-	int64_t t_start, t_flag;   /* gs_nanotime when the spinner started, flag set */
+	bool saw_flag;           /* the spinner left its loop because of the flag */
+	int64_t t_start, t_flag; /* gs_nanotime when the spinner started, flag set */
 	gs_waitgroup wg;
 };
 
@@ -154,11 +154,14 @@ GS_MAIN_TEST(test_async_preempt, 1)
 		return;
 	s.cap = SPIN_CAP;
 	run_pair(&s, spinner_async, &d);
-	ck_assert_msg(s.saw_flag, "a call-free preemptible loop starved the other goroutine "
-	    "(%" PRIu64 " iterations, flag set %lld ms after the start)", s.iters,
+	ck_assert_msg(s.saw_flag,
+	    "a call-free preemptible loop starved the other goroutine "
+	    "(%" PRIu64 " iterations, flag set %lld ms after the start)",
+	    s.iters, (long long)((s.t_flag - s.t_start) / MS(1)));
+	ck_assert_msg(s.t_flag - s.t_start < (int64_t)TU_SEC(2),
+	    "the flag was set %lld ms after the spin "
+	    "started",
 	    (long long)((s.t_flag - s.t_start) / MS(1)));
-	ck_assert_msg(s.t_flag - s.t_start < (int64_t)TU_SEC(2), "the flag was set %lld ms after the spin "
-	    "started", (long long)((s.t_flag - s.t_start) / MS(1)));
 	ck_assert_msg(d.preempt_async > 0, "preempt_async %" PRIu64 " (requests %" PRIu64 ")",
 	    d.preempt_async, d.preempt_requests);
 	ck_assert_uint_gt(d.preempt_requests, 0);
@@ -175,7 +178,7 @@ GS_MAIN_TEST(test_no_async_outside_region, 1)
 	run_pair(&s, spinner_plain, &d);
 	ck_assert_msg(!s.saw_flag, "a loop outside gs_preemptible_begin/end was preempted");
 	ck_assert_uint_eq(d.preempt_async, 0);
-	ck_assert_uint_gt(d.preempt_requests, 0);   /* sysmon did ask */
+	ck_assert_uint_gt(d.preempt_requests, 0); /* sysmon did ask */
 }
 
 /* GSCHED_DEBUG=asyncpreemptoff=1: the preemptible loop is not preempted by a
@@ -189,8 +192,8 @@ main_asyncoff(void *arg)
 	(void)arg;
 	s1.cap = SHORT_CAP;
 	run_pair(&s1, spinner_async, &d);
-	ck_assert_msg(!s1.saw_flag, "asyncpreemptoff=1 but the loop was preempted after %" PRIu64
-	    " iterations", s1.iters);
+	ck_assert_msg(!s1.saw_flag,
+	    "asyncpreemptoff=1 but the loop was preempted after %" PRIu64 " iterations", s1.iters);
 	ck_assert_uint_eq(d.preempt_async, 0);
 	ck_assert_uint_gt(d.preempt_requests, 0);
 
@@ -298,8 +301,8 @@ GS_MAIN_TEST(test_async_preserves_registers, 1)
 		uint64_t ir;
 		double fr;
 		regloop(work[i].seed, REG_ITERS, &ir, &fr);
-		ck_assert_msg(ir == work[i].ires, "worker %d: integer result %" PRIx64 ", want %" PRIx64,
-		    i, work[i].ires, ir);
+		ck_assert_msg(ir == work[i].ires,
+		    "worker %d: integer result %" PRIx64 ", want %" PRIx64, i, work[i].ires, ir);
 		ck_assert_msg(fr == work[i].fres, "worker %d: float result %.17g, want %.17g", i,
 		    work[i].fres, fr);
 	}
@@ -353,7 +356,6 @@ GS_MAIN_TEST(test_async_round_robin, 1)
 	ck_assert_int_eq(tu_wait_numgoroutine(1, TU_SEC(10)), 1);
 }
 
-
 /*
  * Regression: with every P busy with goroutines that use up their 10 ms
  * slices, a goroutine readied into a P's local queue (here by its timer) must
@@ -362,7 +364,7 @@ GS_MAIN_TEST(test_async_round_robin, 1)
  * The hogs yield cooperatively (no async needed) and stop once the sleeper has
  * woken ROUNDS times, or by themselves after about 8 s (then the test fails).
  */
-#define STARVE_HOGS   4
+#define STARVE_HOGS 4
 #define STARVE_ROUNDS 10
 
 struct starve {
@@ -414,7 +416,8 @@ starve_main(void *arg)
 	gs_wg_wait(&st->wg);
 	ck_assert_msg(!atomic_load(&st->hog_gave_up),
 	    "the sleeper woke only %d of %d times in 8 s while CPU hogs ran: its P's "
-	    "local queue starved", atomic_load(&st->hog_gave_up) - 1, STARVE_ROUNDS);
+	    "local queue starved",
+	    atomic_load(&st->hog_gave_up) - 1, STARVE_ROUNDS);
 	ck_assert_int_eq(atomic_load(&st->woken), STARVE_ROUNDS);
 }
 

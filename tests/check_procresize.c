@@ -12,7 +12,7 @@
 
 #include "testutil.h"
 
-#define MS(x) ((int64_t)(x) * 1000000)
+#define MS(x) ((int64_t)(x)*1000000)
 
 /* A small xorshift generator: tests are repeatable for a given seed. */
 static uint32_t
@@ -223,7 +223,8 @@ GS_MAIN_TEST(test_resize_under_load, 4)
 	start_load();
 	for (int i = 0; i < n; i++) {
 		int r = gs_set_gomaxprocs(values[i]);
-		ck_assert_msg(r == prev, "change %d to %d returned %d, want %d", i, values[i], r, prev);
+		ck_assert_msg(r == prev, "change %d to %d returned %d, want %d", i, values[i], r,
+		    prev);
 		ck_assert_int_eq(gs_gomaxprocs(), values[i]);
 		ck_assert_int_eq(gs_read_stats(&st), 0);
 		if (st.last_stw_ns > maxstw)
@@ -254,7 +255,7 @@ struct changer {
 	int errors;
 	int bad_return;
 	_Atomic int done;
-	bool check_chain;          /* the only changer: each return is the last value */
+	bool check_chain; /* the only changer: each return is the last value */
 	int first;
 };
 
@@ -295,8 +296,11 @@ static void
 main_from_pthread(void *arg)
 {
 	int variant = *(int *)arg;
-	struct changer c = { .n = TU_SANITIZED ? 40 : 150, .seed = 777, .maxp = 16,
-		.check_chain = true, .first = 2 };
+	struct changer c = { .n = TU_SANITIZED ? 40 : 150,
+		.seed = 777,
+		.maxp = 16,
+		.check_chain = true,
+		.first = 2 };
 	pthread_t th;
 
 	start_load();
@@ -378,8 +382,11 @@ notimer_pinger(void *arg)
 static void
 main_notimer(void *arg)
 {
-	struct changer c = { .n = TU_SANITIZED ? 100 : 400, .seed = 4242, .maxp = 8,
-		.check_chain = true, .first = 2 };
+	struct changer c = { .n = TU_SANITIZED ? 100 : 400,
+		.seed = 4242,
+		.maxp = 8,
+		.check_chain = true,
+		.first = 2 };
 	gs_waitgroup wg = GS_WAITGROUP_INIT;
 	struct pp_pair pairs[NOTIMER_PAIRS + 1];
 	pthread_t th;
@@ -438,8 +445,11 @@ wake_changer_thread(void *arg)
 static void
 main_netpoll_only(void *arg)
 {
-	struct wakechanger wc = { .c = { .n = TU_SANITIZED ? 50 : 200, .seed = 99,
-		.maxp = 8, .check_chain = true, .first = 2 } };
+	struct wakechanger wc = { .c = { .n = TU_SANITIZED ? 50 : 200,
+				      .seed = 99,
+				      .maxp = 8,
+				      .check_chain = true,
+				      .first = 2 } };
 	int fds[2];
 	pthread_t th;
 	char b;
@@ -493,7 +503,8 @@ GS_MAIN_TEST(test_concurrent_changers, 3)
 	ck_assert_int_eq(pthread_create(&th, NULL, changer_thread, &tc), 0);
 	TU_WG_ADD(&cc_wg, 4);
 	for (int i = 0; i < 4; i++) {
-		gc[i] = (struct changer){ .n = TU_SANITIZED ? 20 : 100, .seed = 1000 + (uint64_t)i,
+		gc[i] = (struct changer){ .n = TU_SANITIZED ? 20 : 100,
+			.seed = 1000 + (uint64_t)i,
 			.maxp = 8 };
 		TU_GO(changer_goroutine, &gc[i]);
 	}

@@ -115,9 +115,8 @@ snap_copy(gs_snapshot *d, const gs_snapshot *s)
 	d->nm_total = s->nm_total;
 	for (int i = 0; i < s->np; i++) {
 		d->p[i] = s->p[i];
-		d->p[i].runq = d->runq_store
-		                       ? &d->runq_store[(size_t)i * (size_t)d->runq_max]
-		                       : NULL;
+		d->p[i].runq =
+		    d->runq_store ? &d->runq_store[(size_t)i * (size_t)d->runq_max] : NULL;
 		for (uint32_t k = 0; k < s->p[i].runq_listed; k++)
 			d->p[i].runq[k] = s->p[i].runq[k];
 	}
@@ -173,7 +172,7 @@ static gsf_sink
 cap_sink(struct capture *c)
 {
 	memset(c, 0, sizeof *c);
-	gsf_sink s = {cap_begin, cap_tick, cap_end, c};
+	gsf_sink s = { cap_begin, cap_tick, cap_end, c };
 	return s;
 }
 
@@ -190,17 +189,17 @@ cap_free(struct capture *c)
 /* A live run of the default scenario (or the given workloads) into sinks. */
 static void
 live(int ticks, uint64_t interval, int procs, bool events, const gsf_spawn *sp, int nsp,
-     const gsf_sink *sinks, int ns)
+    const gsf_sink *sinks, int ns)
 {
 	gsf_live o = {
-	        .ticks = ticks,
-	        .interval_ns = interval,
-	        .procs = procs,
-	        .spawns = sp,
-	        .nspawns = nsp,
-	        .runq_max = 16,
-	        .max_m = 0,
-	        .events = events,
+		.ticks = ticks,
+		.interval_ns = interval,
+		.procs = procs,
+		.spawns = sp,
+		.nspawns = nsp,
+		.runq_max = 16,
+		.max_m = 0,
+		.events = events,
 	};
 	ck_assert_int_eq(gsf_run_live(&o, sinks, ns), 0);
 }
@@ -387,21 +386,27 @@ START_TEST(test_roundtrip_labels)
 	s->m[0].p = -1;
 	s->m[0].spinning = true;
 	s->stats.gomaxprocs = 1;
-	gs_event ev = {.time_ns = 123, .kind = GS_EV_STEAL, .p = 0, .p2 = -1, .m = INT64_MIN,
-	               .m2 = INT64_MAX, .g = 5, .arg = -7};
-	gsf_info info = {.start_ns = 1,
-	                 .interval_ns = 2,
-	                 .ticks = 1,
-	                 .procs = 1,
-	                 .max_m = 4,
-	                 .runq_max = 4};
+	gs_event ev = { .time_ns = 123,
+		.kind = GS_EV_STEAL,
+		.p = 0,
+		.p2 = -1,
+		.m = INT64_MIN,
+		.m2 = INT64_MAX,
+		.g = 5,
+		.arg = -7 };
+	gsf_info info = { .start_ns = 1,
+		.interval_ns = 2,
+		.ticks = 1,
+		.procs = 1,
+		.max_m = 4,
+		.runq_max = 4 };
 	strcpy(info.scenario, "x\"y");
 	ck_assert_int_eq(gsr_writer_open(&w, path, err, sizeof err), 0);
 	gsf_sink ws = gsr_sink(&w);
-	gsf_tick t = {0, s, &ev, 1, 3};
+	gsf_tick t = { 0, s, &ev, 1, 3 };
 	ck_assert_int_eq(ws.begin(ws.ctx, &info), 0);
 	ck_assert_int_eq(ws.tick(ws.ctx, &info, &t), 0);
-	gsf_end e = {1, 1, 3};
+	gsf_end e = { 1, 1, 3 };
 	ck_assert_int_eq(ws.end(ws.ctx, &info, &e), 0);
 
 	gsf_sink rs = cap_sink(&back);
@@ -425,7 +430,7 @@ check_trace(const char *path, int procs)
 	size_t len;
 	char *text = slurp(path, &len);
 	gsj_doc d;
-	bool pnamed[256] = {false};
+	bool pnamed[256] = { false };
 	int mtracks = 0, runslices = 0, counters = 0, procsnamed = 0;
 
 	gsj_init(&d);
@@ -452,8 +457,8 @@ check_trace(const char *path, int procs)
 				procsnamed++;
 			} else if (strcmp(name, "thread_name") == 0) {
 				char want[32];
-				snprintf(want, sizeof want, "%c%" PRId64,
-				         pid == 1 ? 'P' : 'M', tid);
+				snprintf(want, sizeof want, "%c%" PRId64, pid == 1 ? 'P' : 'M',
+				    tid);
 				ck_assert_str_eq(v, want);
 				if (pid == 1 && tid >= 0 && tid < 256)
 					pnamed[tid] = true;
@@ -556,8 +561,8 @@ split(const char *path, struct lines *ls)
 /* Write lines[0..n) with line `which` (0-based) replaced by repl (NULL: kept;
  * "" with drop: removed), then an optional raw tail. */
 static void
-write_variant(const char *path, const struct lines *ls, int n, int which,
-              const char *repl, const char *tail)
+write_variant(const char *path, const struct lines *ls, int n, int which, const char *repl,
+    const char *tail)
 {
 	FILE *f = fopen(path, "w");
 	ck_assert_ptr_nonnull(f);
@@ -586,11 +591,10 @@ expect_bad(const char *path, long line, const char *want)
 			;
 		msg = gsr_error(r);
 	}
-	ck_assert_msg(rc < 0, "%s was accepted (expected line %ld: %s)", path, line,
-	              want);
+	ck_assert_msg(rc < 0, "%s was accepted (expected line %ld: %s)", path, line, want);
 	snprintf(prefix, sizeof prefix, "%s:%ld: ", path, line);
-	ck_assert_msg(strncmp(msg, prefix, strlen(prefix)) == 0,
-	              "'%s' does not start '%s'", msg, prefix);
+	ck_assert_msg(strncmp(msg, prefix, strlen(prefix)) == 0, "'%s' does not start '%s'", msg,
+	    prefix);
 	ck_assert_msg(strstr(msg, want) != NULL, "'%s' does not say '%s'", msg, want);
 	gsr_close(r);
 }
@@ -632,39 +636,32 @@ START_TEST(test_bad_recordings)
 	/* wrong format and version */
 	write_variant(bad, &ls, n, 0, subst(ls.l[0], "gsched-recording", "other"), NULL);
 	expect_bad(bad, 1, "not a gsched recording");
-	write_variant(bad, &ls, n, 0, subst(ls.l[0], "\"version\":1", "\"version\":2"),
-	              NULL);
+	write_variant(bad, &ls, n, 0, subst(ls.l[0], "\"version\":1", "\"version\":2"), NULL);
 	expect_bad(bad, 1, "unsupported recording version 2");
 	/* header member missing, or of the wrong type */
-	write_variant(bad, &ls, n, 0, subst(ls.l[0], "\"runq_max\"", "\"runq_mux\""),
-	              NULL);
+	write_variant(bad, &ls, n, 0, subst(ls.l[0], "\"runq_max\"", "\"runq_mux\""), NULL);
 	expect_bad(bad, 1, "missing field \"runq_max\"");
-	write_variant(bad, &ls, n, 0,
-	              subst(ls.l[0], "\"max_m\":256", "\"max_m\":\"256\""), NULL);
+	write_variant(bad, &ls, n, 0, subst(ls.l[0], "\"max_m\":256", "\"max_m\":\"256\""), NULL);
 	expect_bad(bad, 1, "\"max_m\" is not an integer");
 	/* bad JSON in the first snapshot */
-	write_variant(bad, &ls, n, 1, subst(ls.l[1], "\"stats\":{", "\"stats\":{,"),
-	              NULL);
+	write_variant(bad, &ls, n, 1, subst(ls.l[1], "\"stats\":{", "\"stats\":{,"), NULL);
 	expect_bad(bad, 2, "bad JSON");
 	write_variant(bad, &ls, n, 1, subst(ls.l[1], "\"tick\":0", "\"tick\":00"), NULL);
 	expect_bad(bad, 2, "leading zero");
-	write_variant(bad, &ls, n, 1,
-	              subst(ls.l[1], "\"tick\":0", "\"tick\":0,\"tick\":0"), NULL);
+	write_variant(bad, &ls, n, 1, subst(ls.l[1], "\"tick\":0", "\"tick\":0,\"tick\":0"), NULL);
 	expect_bad(bad, 2, "duplicate key");
 	/* a snapshot member missing, a nested one missing, a wrong type */
 	write_variant(bad, &ls, n, 1, subst(ls.l[1], "\"take_ns\"", "\"tak_ns\""), NULL);
 	expect_bad(bad, 2, "missing field \"take_ns\"");
-	write_variant(bad, &ls, n, 1, subst(ls.l[1], "\"schedtick\"", "\"schedtik\""),
-	              NULL);
+	write_variant(bad, &ls, n, 1, subst(ls.l[1], "\"schedtick\"", "\"schedtik\""), NULL);
 	expect_bad(bad, 2, "p[0]: missing field \"schedtick\"");
-	write_variant(bad, &ls, n, 1,
-	              subst(ls.l[1], "\"spinning\":", "\"spinning\":1,\"x\":"), NULL);
+	write_variant(bad, &ls, n, 1, subst(ls.l[1], "\"spinning\":", "\"spinning\":1,\"x\":"),
+	    NULL);
 	expect_bad(bad, 2, "\"spinning\" is not true or false");
 	write_variant(bad, &ls, n, 1, subst(ls.l[1], "\"tick\":0", "\"tick\":1"), NULL);
 	expect_bad(bad, 2, "tick 1 where tick 0 was expected");
 	/* unknown line type */
-	write_variant(bad, &ls, n, 1, subst(ls.l[1], "\"snapshot\"", "\"snapshop\""),
-	              NULL);
+	write_variant(bad, &ls, n, 1, subst(ls.l[1], "\"snapshot\"", "\"snapshop\""), NULL);
 	expect_bad(bad, 2, "unknown line type \"snapshop\"");
 	/* not an object */
 	write_variant(bad, &ls, n, 1, "[1,2,3]", NULL);
@@ -675,15 +672,12 @@ START_TEST(test_bad_recordings)
 		const char *kind = strstr(l, "\"kind\":\"");
 		ck_assert_ptr_nonnull(kind);
 		char from[40];
-		snprintf(from, sizeof from, "%.*s",
-		         (int)(strchr(kind + 8, '"') - kind + 1), kind);
-		write_variant(bad, &ls, n, ev1, subst(l, from, "\"kind\":\"teleport\""),
-		              NULL);
+		snprintf(from, sizeof from, "%.*s", (int)(strchr(kind + 8, '"') - kind + 1), kind);
+		write_variant(bad, &ls, n, ev1, subst(l, from, "\"kind\":\"teleport\""), NULL);
 		expect_bad(bad, ev1 + 1, "unknown kind \"teleport\"");
 		write_variant(bad, &ls, n, ev1, subst(l, "\"m2\"", "\"m3\""), NULL);
 		expect_bad(bad, ev1 + 1, "missing field \"m2\"");
-		write_variant(bad, &ls, n, ev1, subst(l, "\"p\":", "\"p\":99999,\"q\":"),
-		              NULL);
+		write_variant(bad, &ls, n, ev1, subst(l, "\"p\":", "\"p\":99999,\"q\":"), NULL);
 		expect_bad(bad, ev1 + 1, "\"p\" is not an integer in");
 		/* an event line dropped: the next snapshot comes too early (it moves up
 		 * one line in the shorter file) */
@@ -705,8 +699,7 @@ START_TEST(test_bad_recordings)
 	write_variant(bad, &ls, n - 1, -1, NULL, "{\"type\":\"end\",\"tic");
 	expect_bad(bad, n, "no newline");
 	/* end counts that disagree */
-	write_variant(bad, &ls, n, n - 1,
-	              subst(ls.l[n - 1], "\"ticks\":4", "\"ticks\":5"), NULL);
+	write_variant(bad, &ls, n, n - 1, subst(ls.l[n - 1], "\"ticks\":4", "\"ticks\":5"), NULL);
 	expect_bad(bad, n, "disagree");
 	/* text after the end line */
 	write_variant(bad, &ls, n, -1, NULL, "{}\n");
@@ -735,9 +728,9 @@ START_TEST(test_bad_recordings)
 	}
 	/* a binary file */
 	spew(bad,
-	     "\x7f"
-	     "ELF\x02\x01\x01\n",
-	     8);
+	    "\x7f"
+	    "ELF\x02\x01\x01\n",
+	    8);
 	expect_bad(bad, 1, "bad JSON");
 
 	/* gsr_replay says 2 and names the line on stderr */
@@ -785,8 +778,7 @@ START_TEST(test_truncated_everywhere)
 				;
 			gsr_close(r);
 		}
-		ck_assert_msg(rc < 0, "a recording cut at %zu of %zu bytes was accepted",
-		              cut, len);
+		ck_assert_msg(rc < 0, "a recording cut at %zu of %zu bytes was accepted", cut, len);
 	}
 	/* flipping bytes never crashes either (some flips are harmless) */
 	for (size_t at = 0; at < len; at += step) {
@@ -815,44 +807,40 @@ static void
 compile_res(void)
 {
 	/* Go's schedtrace and scheddetail lines (runtime/proc.go, schedtrace) */
-	ck_assert_int_eq(
-	        regcomp(&re_sched,
-	                "^SCHED [0-9]+ms: gomaxprocs=[0-9]+ idleprocs=[0-9]+ "
-	                "threads=[0-9]+ "
-	                "spinningthreads=[0-9]+ needspinning=[0-9]+ idlethreads=[0-9]+ "
-	                "runqueue=[0-9]+ \\[[0-9]+( [0-9]+)*\\]$",
-	                REG_EXTENDED | REG_NOSUB),
-	        0);
-	ck_assert_int_eq(
-	        regcomp(&re_detail,
-	                "^SCHED [0-9]+ms: gomaxprocs=[0-9]+ idleprocs=[0-9]+ "
-	                "threads=[0-9]+ "
-	                "spinningthreads=[0-9]+ needspinning=[0-9]+ idlethreads=[0-9]+ "
-	                "runqueue=[0-9]+ gcwaiting=(true|false) nmidlelocked=[0-9]+ "
-	                "stopwait=[0-9]+ sysmonwait=(true|false)$",
-	                REG_EXTENDED | REG_NOSUB),
-	        0);
-	ck_assert_int_eq(
-	        regcomp(&re_p,
-	                "^  P[0-9]+: status=[0-9]+ schedtick=[0-9]+ syscalltick=[0-9]+ "
-	                "m=([0-9]+|nil) runqsize=[0-9]+ gfreecnt=[0-9]+ "
-	                "timerslen=[0-9]+$",
-	                REG_EXTENDED | REG_NOSUB),
-	        0);
-	ck_assert_int_eq(
-	        regcomp(&re_m,
-	                "^  M[0-9]+: p=([0-9]+|nil) curg=([0-9]+|nil) mallocing=[0-9]+ "
-	                "throwing=[0-9]+ preemptoff=[^ ]* locks=[0-9]+ dying=[0-9]+ "
-	                "spinning=(true|false) blocked=(true|false) lockedg=nil$",
-	                REG_EXTENDED | REG_NOSUB),
-	        0);
+	ck_assert_int_eq(regcomp(&re_sched,
+			     "^SCHED [0-9]+ms: gomaxprocs=[0-9]+ idleprocs=[0-9]+ "
+			     "threads=[0-9]+ "
+			     "spinningthreads=[0-9]+ needspinning=[0-9]+ idlethreads=[0-9]+ "
+			     "runqueue=[0-9]+ \\[[0-9]+( [0-9]+)*\\]$",
+			     REG_EXTENDED | REG_NOSUB),
+	    0);
+	ck_assert_int_eq(regcomp(&re_detail,
+			     "^SCHED [0-9]+ms: gomaxprocs=[0-9]+ idleprocs=[0-9]+ "
+			     "threads=[0-9]+ "
+			     "spinningthreads=[0-9]+ needspinning=[0-9]+ idlethreads=[0-9]+ "
+			     "runqueue=[0-9]+ gcwaiting=(true|false) nmidlelocked=[0-9]+ "
+			     "stopwait=[0-9]+ sysmonwait=(true|false)$",
+			     REG_EXTENDED | REG_NOSUB),
+	    0);
+	ck_assert_int_eq(regcomp(&re_p,
+			     "^  P[0-9]+: status=[0-9]+ schedtick=[0-9]+ syscalltick=[0-9]+ "
+			     "m=([0-9]+|nil) runqsize=[0-9]+ gfreecnt=[0-9]+ "
+			     "timerslen=[0-9]+$",
+			     REG_EXTENDED | REG_NOSUB),
+	    0);
+	ck_assert_int_eq(regcomp(&re_m,
+			     "^  M[0-9]+: p=([0-9]+|nil) curg=([0-9]+|nil) mallocing=[0-9]+ "
+			     "throwing=[0-9]+ preemptoff=[^ ]* locks=[0-9]+ dying=[0-9]+ "
+			     "spinning=(true|false) blocked=(true|false) lockedg=nil$",
+			     REG_EXTENDED | REG_NOSUB),
+	    0);
 }
 
 START_TEST(test_batch_format)
 {
 	struct capture c;
 	gsf_sink s = cap_sink(&c);
-	gsf_spawn sp[] = {{"cpu", 2}, {"syscall", 2}, {"netwait", 1}};
+	gsf_spawn sp[] = { { "cpu", 2 }, { "syscall", 2 }, { "netwait", 1 } };
 
 	compile_res();
 	live(6, MS(20), 3, true, sp, 3, &s, 1);
@@ -862,8 +850,7 @@ START_TEST(test_batch_format)
 	char *save = NULL;
 	int plain = 0, detail = 0, plines = 0, mlines = 0, json = 0;
 	long lastms = -1;
-	for (char *l = strtok_r(c.text, "\n", &save); l;
-	     l = strtok_r(NULL, "\n", &save)) {
+	for (char *l = strtok_r(c.text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
 		if (regexec(&re_sched, l, 0, NULL, 0) == 0) {
 			long ms = strtol(l + 6, NULL, 10);
 			ck_assert_int_ge(ms, lastms);
@@ -896,8 +883,7 @@ START_TEST(test_batch_format)
 			ck_assert_int_eq(d.n[rq].nkids, 3);
 			ck_assert_int_ge(gsj_get(&d, 0, "p"), 0);
 			ck_assert_int_ge(gsj_get(&d, 0, "m"), 0);
-			ck_assert_int_ge(
-			        gsj_get(&d, gsj_get(&d, 0, "by_status"), "waiting"), 0);
+			ck_assert_int_ge(gsj_get(&d, gsj_get(&d, 0, "by_status"), "waiting"), 0);
 			gsj_free(&d);
 			json++;
 		} else {
@@ -925,7 +911,7 @@ START_TEST(test_workloads)
 	for (int i = 0; i < n; i++) {
 		struct capture c;
 		gsf_sink s = cap_sink(&c);
-		gsf_spawn sp = {tab[i].name, 2};
+		gsf_spawn sp = { tab[i].name, 2 };
 		ck_assert_ptr_eq(gsw_find(tab[i].name), &tab[i]);
 		/* Half a second each: netwait's writer writes every 20-100 ms, and
 		 * on a loaded machine (make -j2 check) a 150 ms window sometimes
@@ -938,10 +924,8 @@ START_TEST(test_workloads)
 		bool labelled = false;
 		for (int t = 0; t < c.n; t++)
 			for (int p = 0; p < c.snap[t]->np; p++)
-				if (strcmp(c.snap[t]->p[p].curg.label, tab[i].label) ==
-				            0 ||
-				    strcmp(c.snap[t]->p[p].runnext.label, tab[i].label) ==
-				            0)
+				if (strcmp(c.snap[t]->p[p].curg.label, tab[i].label) == 0 ||
+				    strcmp(c.snap[t]->p[p].runnext.label, tab[i].label) == 0)
 					labelled = true;
 		if (strcmp(tab[i].name, "cpu") == 0) {
 			ck_assert_int_ge(st->goroutines, 3); /* main + 2 */
@@ -970,43 +954,43 @@ END_TEST
 START_TEST(test_json_reader)
 {
 	static const char *const good[] = {
-	        "{}",
-	        "[]",
-	        " {\"a\" : [1, -2, 3.5e2, true, false, null, \"x\"]} ",
-	        "\"\\u00e9\\ud83d\\ude00\\n\"",
-	        "0",
-	        "-0",
-	        "9223372036854775807",
-	        "18446744073709551615",
-	        "1.5E-3",
-	        "[[[[]]]]",
+		"{}",
+		"[]",
+		" {\"a\" : [1, -2, 3.5e2, true, false, null, \"x\"]} ",
+		"\"\\u00e9\\ud83d\\ude00\\n\"",
+		"0",
+		"-0",
+		"9223372036854775807",
+		"18446744073709551615",
+		"1.5E-3",
+		"[[[[]]]]",
 	};
 	static const char *const bad[] = {
-	        "",
-	        "{",
-	        "[1,]",
-	        "{\"a\":1,}",
-	        "01",
-	        "1.",
-	        ".5",
-	        "-",
-	        "+1",
-	        "1e",
-	        "[1 2]",
-	        "{\"a\" 1}",
-	        "{a:1}",
-	        "\"abc",
-	        "\"\\x\"",
-	        "\"\\u12\"",
-	        "\"\\ud800\"",
-	        "\"\\u0000\"",
-	        "\"a\tb\"",
-	        "tru",
-	        "nul",
-	        "{} {}",
-	        "{\"a\":1,\"a\":2}",
-	        "'a'",
-	        "[1]x",
+		"",
+		"{",
+		"[1,]",
+		"{\"a\":1,}",
+		"01",
+		"1.",
+		".5",
+		"-",
+		"+1",
+		"1e",
+		"[1 2]",
+		"{\"a\" 1}",
+		"{a:1}",
+		"\"abc",
+		"\"\\x\"",
+		"\"\\u12\"",
+		"\"\\ud800\"",
+		"\"\\u0000\"",
+		"\"a\tb\"",
+		"tru",
+		"nul",
+		"{} {}",
+		"{\"a\":1,\"a\":2}",
+		"'a'",
+		"[1]x",
 	};
 	gsj_doc d;
 	int64_t i;
@@ -1014,16 +998,14 @@ START_TEST(test_json_reader)
 
 	gsj_init(&d);
 	for (size_t k = 0; k < sizeof good / sizeof good[0]; k++)
-		ck_assert_msg(gsj_parse(&d, good[k], strlen(good[k])) == 0,
-		              "rejected %s: %s", good[k], d.err);
+		ck_assert_msg(gsj_parse(&d, good[k], strlen(good[k])) == 0, "rejected %s: %s",
+		    good[k], d.err);
 	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++)
-		ck_assert_msg(gsj_parse(&d, bad[k], strlen(bad[k])) != 0, "accepted %s",
-		              bad[k]);
+		ck_assert_msg(gsj_parse(&d, bad[k], strlen(bad[k])) != 0, "accepted %s", bad[k]);
 	ck_assert_int_eq(gsj_parse(&d, "\"\\u00e9\\ud83d\\ude00\"", 20), 0);
 	ck_assert_str_eq(gsj_str(&d, 0), "\xe9\xf0\x9f\x98\x80");
-	const char *nums =
-	        "[9223372036854775807,-9223372036854775808,18446744073709551615,"
-	        "18446744073709551616,-1,1.0]";
+	const char *nums = "[9223372036854775807,-9223372036854775808,18446744073709551615,"
+			   "18446744073709551616,-1,1.0]";
 	ck_assert_int_eq(gsj_parse(&d, nums, strlen(nums)), 0);
 	int c = d.n[0].first;
 	ck_assert(gsj_i64(&d, c, &i) && i == INT64_MAX);
@@ -1056,8 +1038,7 @@ END_TEST
 static int
 cli(char **msg, const char *a1, const char *a2, const char *a3, const char *a4)
 {
-	char *argv[6] = {(char *)"gsched", (char *)a1, (char *)a2,
-	                 (char *)a3,       (char *)a4, NULL};
+	char *argv[6] = { (char *)"gsched", (char *)a1, (char *)a2, (char *)a3, (char *)a4, NULL };
 	int argc = 1;
 	while (argc < 5 && argv[argc])
 		argc++;
@@ -1088,8 +1069,7 @@ cli_bad(const char *want, const char *a1, const char *a2, const char *a3, const 
 	int rc = cli(&msg, a1, a2, a3, a4);
 	ck_assert_msg(rc == 2, "%s %s: status %d", a1, a2 ? a2 : "", rc);
 	ck_assert_msg(strstr(msg, want) != NULL, "'%s' does not say '%s'", msg, want);
-	ck_assert_msg(strstr(msg, "Try 'gsched --help'.\n") != NULL, "no hint in '%s'",
-	              msg);
+	ck_assert_msg(strstr(msg, "Try 'gsched --help'.\n") != NULL, "no hint in '%s'", msg);
 	/* one line of message, one of hint */
 	int lines = 0;
 	for (char *p = msg; *p; p++)

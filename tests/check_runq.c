@@ -111,8 +111,8 @@ START_TEST(test_runq_fifo)
 		for (int i = 0; i < n; i++) {
 			inherit = true;
 			gs_g *gp = gs__runqget(pp, &inherit);
-			ck_assert_msg(gp == &gs[i], "round %d: got goid %" PRId64 " want %d",
-			    round, gp ? gp->goid : -1, i + 1);
+			ck_assert_msg(gp == &gs[i], "round %d: got goid %" PRId64 " want %d", round,
+			    gp ? gp->goid : -1, i + 1);
 			ck_assert(!inherit);
 		}
 		ck_assert(gs__runqempty(pp));
@@ -239,7 +239,7 @@ START_TEST(test_runq_overflow_runnext)
 	memset(seen, 0, sizeof(seen));
 	int nglob = glob_walk(seen, gs, N);
 	ck_assert_int_eq(nglob, GS_RUNQ_SIZE / 2 + 1);
-	ck_assert_int_eq(seen[GS_RUNQ_SIZE], 1);   /* the kicked runnext went global */
+	ck_assert_int_eq(seen[GS_RUNQ_SIZE], 1); /* the kicked runnext went global */
 	gp = gs__runqget(pp, &inherit);
 	ck_assert_ptr_eq(gp, &gs[GS_RUNQ_SIZE + 1]);
 	ck_assert(inherit);
@@ -372,8 +372,8 @@ START_TEST(test_globrunq_batch_free_slots)
 	ck_assert_uint_le(len, GS_RUNQ_SIZE);
 	ck_assert_int_ge(taken, 1);
 	ck_assert_msg(taken <= GS_RUNQ_SIZE - 250 + 1,
-	    "took %d from the global queue into a queue with %d free slots",
-	    taken, GS_RUNQ_SIZE - 250);
+	    "took %d from the global queue into a queue with %d free slots", taken,
+	    GS_RUNQ_SIZE - 250);
 	ck_assert_uint_eq(len, 250 + (uint32_t)taken - 1);
 
 	/* Everything is still somewhere exactly once. */
@@ -420,7 +420,7 @@ START_TEST(test_globrunq_head_batch)
 
 	/* Order: 1 (head), 0, 3, 4, 5, 2. */
 	static const int want[] = { 1, 0, 3, 4, 5, 2 };
-	gs_g *gp = glob_get(pp, 0);     /* 6/1+1: all of them */
+	gs_g *gp = glob_get(pp, 0); /* 6/1+1: all of them */
 	ck_assert_ptr_eq(gp, &gs[want[0]]);
 	for (int i = 1; i < 6; i++)
 		ck_assert_ptr_eq(gs__runqget(pp, &inherit), &gs[want[i]]);
@@ -595,7 +595,7 @@ static struct {
 	_Atomic bool done;
 
 	pthread_mutex_t poollock;
-	gs_g *pool;                 /* free Gs, linked by schedlink */
+	gs_g *pool; /* free Gs, linked by schedlink */
 	gs_g *gs;
 } conc;
 
@@ -730,8 +730,9 @@ START_TEST(test_runq_concurrent_steal)
 				first_bad = i;
 		}
 	}
-	ck_assert_msg(bad == 0, "%" PRIu64 " Gs not taken exactly once (first: #%" PRIu64
-	    " taken %d times)", bad, first_bad, (int)atomic_load(&conc.counts[first_bad]));
+	ck_assert_msg(bad == 0,
+	    "%" PRIu64 " Gs not taken exactly once (first: #%" PRIu64 " taken %d times)", bad,
+	    first_bad, (int)atomic_load(&conc.counts[first_bad]));
 	ck_assert_uint_eq(atomic_load(&conc.taken), CONC_N);
 	/* The thieves did work, or this tested nothing concurrent. */
 	ck_assert_uint_gt(atomic_load(&conc.stolen_ops), 0);

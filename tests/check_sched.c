@@ -60,7 +60,7 @@ spawn_and_park_forever_child(void *arg)
 {
 	gs_chan *c = arg;
 
-	gs_chan_recv(c, NULL);   /* never sent to: discarded at shutdown */
+	gs_chan_recv(c, NULL); /* never sent to: discarded at shutdown */
 }
 
 static void
@@ -101,7 +101,7 @@ START_TEST(test_run_twice)
 	}
 	/* A run that leaves goroutines behind, then a fresh one. */
 	tu_run(main_leave_behind, &c, 2);
-	gs_chan_free(c);   /* its waiters were discarded with the runtime */
+	gs_chan_free(c); /* its waiters were discarded with the runtime */
 	ck_assert_int_eq(gs_run(main_twice, &procs[0], &(gs_config){ .procs = 2 }), 0);
 	ck_assert_int_eq(atomic_load(&twice_count), 5);
 }
@@ -141,8 +141,9 @@ START_TEST(test_run_bad_config)
 	ck_assert_int_eq(gs_run(main_never, &ran, &(gs_config){ .procs = 256 }), 0);
 	ck_assert_int_eq(ran, 1);
 	ran = 0;
-	ck_assert_int_eq(gs_run(main_never, &ran, &(gs_config){ .procs = 1,
-	    .stack_size = TU_SANITIZED ? 16384 : 2048 }), 0);
+	ck_assert_int_eq(gs_run(main_never, &ran,
+			     &(gs_config){ .procs = 1, .stack_size = TU_SANITIZED ? 16384 : 2048 }),
+	    0);
 	ck_assert_int_eq(ran, 1);
 }
 END_TEST
@@ -205,8 +206,8 @@ END_TEST
 
 START_TEST(test_strerror)
 {
-	static const int codes[] = { 0, GS_EINVAL, GS_ENOMEM, GS_EAGAIN, GS_EBUSY,
-		GS_ENOTRUN, GS_ECLOSED, GS_ERANGE, GS_EPERM };
+	static const int codes[] = { 0, GS_EINVAL, GS_ENOMEM, GS_EAGAIN, GS_EBUSY, GS_ENOTRUN,
+		GS_ECLOSED, GS_ERANGE, GS_EPERM };
 	enum { NC = sizeof(codes) / sizeof(codes[0]) };
 	const char *s[NC];
 
@@ -311,7 +312,7 @@ GS_MAIN_TEST(test_self_ids, 2)
 	int64_t mainid = gs_self();
 
 	ck_assert_int_gt(mainid, 0);
-	ck_assert_int_eq(gs_self(), mainid);   /* stable */
+	ck_assert_int_eq(gs_self(), mainid); /* stable */
 	TU_WG_ADD(&ids.wg, NIDS);
 	for (int i = 0; i < NIDS; i++) {
 		args[i] = (struct id_arg){ &ids, i };
@@ -361,7 +362,7 @@ check_stats_consistent(const gs_stats *st)
 	}
 	ck_assert_msg(sum == st->goroutines, "by_status sums to %d, goroutines %d", sum,
 	    st->goroutines);
-	ck_assert_int_ge(st->by_status[GS_G_RUNNING], 1);      /* the reader */
+	ck_assert_int_ge(st->by_status[GS_G_RUNNING], 1); /* the reader */
 	ck_assert_uint_ge(st->spawns, st->exits);
 	/* Main may or may not count as a spawn; nothing else may be off. */
 	uint64_t live = st->spawns - st->exits;
@@ -403,7 +404,7 @@ GS_MAIN_TEST(test_million_goroutines, 2)
 /* ---- a tree of goroutines ----------------------------------------------------------------- */
 
 #define TREE_FANOUT 3
-#define TREE_DEPTH 7   /* (3^8 - 1) / 2 = 3280 nodes */
+#define TREE_DEPTH 7 /* (3^8 - 1) / 2 = 3280 nodes */
 
 static int
 tree_size(int depth)
@@ -439,7 +440,7 @@ tnode_run(void *arg)
 			kids[i] = (struct tnode){ me->depth + 1, me->count, 0, &wg };
 			TU_GO(tnode_run, &kids[i]);
 		}
-		gs_wg_wait(&wg);   /* kids live on this stack */
+		gs_wg_wait(&wg); /* kids live on this stack */
 		for (int i = 0; i < TREE_FANOUT; i++)
 			me->subtree += kids[i].subtree;
 	}
@@ -476,7 +477,7 @@ exit_deep(int depth, gs_waitgroup *wg)
 		return;
 	if (depth > 0) {
 		exit_deep(depth - 1, wg);
-		atomic_fetch_add(&exit_after, 1);   /* never reached */
+		atomic_fetch_add(&exit_after, 1); /* never reached */
 		return;
 	}
 	TU_WG_DONE(wg);
@@ -552,8 +553,7 @@ GS_MAIN_TEST(test_yield_alternates, 1)
 	}
 	ck_assert_int_eq(na, ALT_ROUNDS);
 	ck_assert_msg(switches >= (2 * ALT_ROUNDS - 1) * 9 / 10,
-	    "only %d turns changed hands in %d steps: %.40s...", switches,
-	    2 * ALT_ROUNDS, alt.log);
+	    "only %d turns changed hands in %d steps: %.40s...", switches, 2 * ALT_ROUNDS, alt.log);
 	/* gs_yield goes through the global queue. */
 	ck_assert_int_eq(gs_read_stats(&st1), 0);
 	ck_assert_uint_ge(st1.global_puts - st0.global_puts, 2 * ALT_ROUNDS);
@@ -594,13 +594,13 @@ main_many_procs(void *arg)
 		TU_GO(many_worker, (void *)i);
 	gs_wg_wait(&many_wg);
 	for (int i = 0; i < n; i++)
-		ck_assert_msg(atomic_load(&many_done[i]) == 1, "worker %d completed %d times",
-		    i, atomic_load(&many_done[i]));
+		ck_assert_msg(atomic_load(&many_done[i]) == 1, "worker %d completed %d times", i,
+		    atomic_load(&many_done[i]));
 	ck_assert_int_eq(tu_wait_numgoroutine(1, TU_SEC(20)), 1);
 	ck_assert_int_eq(gs_read_stats(&st), 0);
 	ck_assert_int_eq(st.gomaxprocs, procs);
 	ck_assert_int_ge(st.threads, 1);
-	ck_assert_int_le(st.threads, procs + 8);   /* no thread per goroutine */
+	ck_assert_int_le(st.threads, procs + 8); /* no thread per goroutine */
 	check_stats_consistent(&st);
 }
 
@@ -616,7 +616,7 @@ END_TEST
 
 /* ---- work stealing ------------------------------------------------------------------------ */
 
-#define STEAL_BATCH 200   /* fits a local queue: nothing overflows to the global one */
+#define STEAL_BATCH 200 /* fits a local queue: nothing overflows to the global one */
 #define STEAL_BATCHES 5
 
 static gs_waitgroup steal_wg;
@@ -625,7 +625,7 @@ static _Atomic int steal_ran;
 static void
 steal_worker(void *arg)
 {
-	tu_spin_ns(200 * 1000);   /* 0.2 ms of CPU, no yield */
+	tu_spin_ns(200 * 1000); /* 0.2 ms of CPU, no yield */
 	atomic_fetch_add(&steal_ran, 1);
 	TU_WG_DONE(arg);
 }
@@ -729,7 +729,7 @@ static void
 yield_then_flag(void *arg)
 {
 	(void)arg;
-	gs_yield();   /* to the global queue */
+	gs_yield(); /* to the global queue */
 	atomic_store(&fair_flag, true);
 	TU_WG_DONE(&fair_wg);
 }
@@ -748,17 +748,17 @@ main_fair_respawn(void *arg)
 	fair_deadline = tu_now_ns() + TU_SEC(5);
 	TU_WG_ADD(&fair_wg, 2);
 	if (variant == 0) {
-		TU_GO(set_flag, NULL);      /* runnext ... */
-		TU_GO(respawner, NULL);     /* ... kicked to the local queue by this */
+		TU_GO(set_flag, NULL);  /* runnext ... */
+		TU_GO(respawner, NULL); /* ... kicked to the local queue by this */
 	} else {
 		TU_GO(yield_then_flag, NULL);
-		gs_yield();                 /* let it run and yield to the global queue */
+		gs_yield(); /* let it run and yield to the global queue */
 		TU_GO(respawner, NULL);
 	}
 	gs_wg_wait(&fair_wg);
 	ck_assert_msg(!atomic_load(&fair_gaveup),
-	    "variant %d: the waiting goroutine starved for 5 s behind %" PRIu64
-	    " runnext respawns", variant, atomic_load(&fair_spawns));
+	    "variant %d: the waiting goroutine starved for 5 s behind %" PRIu64 " runnext respawns",
+	    variant, atomic_load(&fair_spawns));
 	ck_assert(atomic_load(&fair_flag));
 	ck_assert_int_eq(tu_wait_numgoroutine(1, TU_SEC(5)), 1);
 }

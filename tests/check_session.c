@@ -23,14 +23,14 @@
 static void
 nap_ms(int ms)
 {
-	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
 	nanosleep(&ts, NULL);
 }
 
 static gsf_session *
 start(int procs, bool scenario)
 {
-	gsf_session_opts o = {.procs = procs, .scenario = scenario, .events = true};
+	gsf_session_opts o = { .procs = procs, .scenario = scenario, .events = true };
 	char err[200] = "";
 	gsf_session *s = gsf_session_start(&o, err, sizeof err);
 
@@ -66,8 +66,10 @@ START_TEST(test_batch_lifecycle)
 	gsf_session *s = start(2, false);
 	/* Long enough that the batch is surely still alive when all 30 are seen
 	 * (sanitizer builds start goroutines slowly). */
-	gsf_batch b = {.kind = "sleep", .count = 30,
-	               .life_ns = (TU_SANITIZED ? 3000 : 500) * 1000000LL, .label = "mybatch"};
+	gsf_batch b = { .kind = "sleep",
+		.count = 30,
+		.life_ns = (TU_SANITIZED ? 3000 : 500) * 1000000LL,
+		.label = "mybatch" };
 	int waited = 0;
 
 	ck_assert_int_eq(gsf_session_spawn(s, &b), 0);
@@ -76,8 +78,8 @@ START_TEST(test_batch_lifecycle)
 	ck_assert_int_eq(count_label("mybatch"), 30);
 	ck_assert_int_eq(gsf_session_batches(s), 1);
 	waited = 0;
-	while ((count_label("mybatch") > 0 || gsf_session_batches(s) > 0) &&
-	    waited++ < WAIT_S * 100)
+	while (
+	    (count_label("mybatch") > 0 || gsf_session_batches(s) > 0) && waited++ < WAIT_S * 100)
 		nap_ms(10);
 	ck_assert_int_eq(count_label("mybatch"), 0);
 	ck_assert_int_eq(gsf_session_batches(s), 0);
@@ -92,12 +94,12 @@ START_TEST(test_bad_requests)
 {
 	gsf_session *s = start(1, false);
 	gsf_batch bad[] = {
-		{.kind = "nosuchkind", .count = 1},
-		{.kind = "cpu", .count = 0},
-		{.kind = "cpu", .count = -5},
-		{.kind = "cpu", .count = 100001},
-		{.kind = "cpu", .count = 1, .life_ns = -1},
-		{.kind = NULL, .count = 1},
+		{ .kind = "nosuchkind", .count = 1 },
+		{ .kind = "cpu", .count = 0 },
+		{ .kind = "cpu", .count = -5 },
+		{ .kind = "cpu", .count = 100001 },
+		{ .kind = "cpu", .count = 1, .life_ns = -1 },
+		{ .kind = NULL, .count = 1 },
 	};
 
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
@@ -114,10 +116,10 @@ START_TEST(test_end_stops_everything)
 {
 	gsf_session *s = start(2, true);
 	gsf_batch kinds[] = {
-		{.kind = "cpu", .count = 2},
-		{.kind = "syscall", .count = 4},
-		{.kind = "netwait", .count = 3},
-		{.kind = "mixed", .count = 1},
+		{ .kind = "cpu", .count = 2 },
+		{ .kind = "syscall", .count = 4 },
+		{ .kind = "netwait", .count = 3 },
+		{ .kind = "mixed", .count = 1 },
 	};
 	int waited = 0;
 
@@ -146,7 +148,7 @@ all_ps(const gs_snapshot *snap, int status)
 START_TEST(test_stop_world)
 {
 	gsf_session *s = start(2, false);
-	gsf_batch b = {.kind = "cpu", .count = 4};
+	gsf_batch b = { .kind = "cpu", .count = 4 };
 	gs_snapshot *snap = gs_snapshot_new(0, 8);
 	uint32_t ticks[2];
 	int waited = 0;
@@ -208,7 +210,7 @@ END_TEST
 START_TEST(test_goroutine_list)
 {
 	gsf_session *s = start(2, false);
-	gsf_batch b = {.kind = "sleep", .count = 500, .label = "listed"};
+	gsf_batch b = { .kind = "sleep", .count = 500, .label = "listed" };
 	gs_snap_ginfo small[10];
 	static gs_snap_ginfo gl[2000];
 	int waited = 0, n;

@@ -30,8 +30,7 @@
  * written array so the compiler can neither drop nor merge the frames.  At the
  * deepest point, call `at_bottom` (switch away and back with a deep stack). */
 static uint64_t __attribute__((noinline))
-deep(uintptr_t top, size_t target, void (*at_bottom)(void *), void *arg, int depth,
-    int *maxdepth)
+deep(uintptr_t top, size_t target, void (*at_bottom)(void *), void *arg, int depth, int *maxdepth)
 {
 	volatile unsigned char buf[128];
 	uint64_t sum = 0;
@@ -63,10 +62,10 @@ deep_expect(int maxdepth)
 }
 
 struct class_run {
-	size_t request;           /* gs_attr.stack_size */
-	size_t want_size;         /* the class it must land in */
+	size_t request;   /* gs_attr.stack_size */
+	size_t want_size; /* the class it must land in */
 	bool want_carved;
-	gs_chan *hold;            /* park here at the bottom until closed */
+	gs_chan *hold; /* park here at the bottom until closed */
 	gs_waitgroup *parked;
 	gs_waitgroup *done;
 	_Atomic int ok;
@@ -81,7 +80,7 @@ park_at_bottom(void *arg)
 
 	gs_yield();
 	TU_WG_DONE(r->parked);
-	ck_assert_int_eq(gs_chan_recv(r->hold, NULL), 0);   /* closed later */
+	ck_assert_int_eq(gs_chan_recv(r->hold, NULL), 0); /* closed later */
 	gs_yield();
 }
 
@@ -165,8 +164,11 @@ main_classes(void *arg)
 		for (int i = 0; i < PER_CLASS; i++) {
 			struct class_run *r = &runs[c][i];
 			*r = (struct class_run){ .request = classes[c].request,
-				.want_size = classes[c].size, .want_carved = classes[c].carved,
-				.hold = hold, .parked = &parked, .done = &done };
+				.want_size = classes[c].size,
+				.want_carved = classes[c].carved,
+				.hold = hold,
+				.parked = &parked,
+				.done = &done };
 			TU_GO_STACK(class_goroutine, r, classes[c].request);
 		}
 		if (classes[c].carved)
@@ -177,10 +179,10 @@ main_classes(void *arg)
 	/* All of them sit at their deepest point at once. */
 	gs_wg_wait(&parked);
 	ck_assert_int_eq(gs_read_stats(&st), 0);
-	ck_assert_msg(st.stacks_carved >= (uint64_t)small, "stacks_carved %" PRIu64
-	    " with %d small stacks live", st.stacks_carved, small);
-	ck_assert_msg(st.stacks_guarded >= (uint64_t)large, "stacks_guarded %" PRIu64
-	    " with %d large stacks live", st.stacks_guarded, large);
+	ck_assert_msg(st.stacks_carved >= (uint64_t)small,
+	    "stacks_carved %" PRIu64 " with %d small stacks live", st.stacks_carved, small);
+	ck_assert_msg(st.stacks_guarded >= (uint64_t)large,
+	    "stacks_guarded %" PRIu64 " with %d large stacks live", st.stacks_guarded, large);
 	ck_assert_int_eq(gs_chan_close(hold), 0);
 	gs_wg_wait(&done);
 	for (int c = 0; c < NCLASSES; c++)
@@ -266,10 +268,9 @@ struct crash {
 /* The forked child of the current test (1 MiB of captured stderr: static). */
 static struct tu_child child;
 
-static volatile size_t overflow_limit = SIZE_MAX;   /* defeats -Winfinite-recursion */
+static volatile size_t overflow_limit = SIZE_MAX; /* defeats -Winfinite-recursion */
 
-static uint64_t __attribute__((noinline))
-recurse_forever(size_t depth)
+static uint64_t __attribute__((noinline)) recurse_forever(size_t depth)
 {
 	volatile unsigned char buf[512];
 
@@ -282,8 +283,7 @@ recurse_forever(size_t depth)
 
 /* Small stacks: write a local array that straddles the stack's lowest bytes (where
  * the canary lives), then switch away: the switch must notice. */
-static uint64_t __attribute__((noinline))
-overrun_bottom(void)
+static uint64_t __attribute__((noinline)) overrun_bottom(void)
 {
 	volatile unsigned char big[512];
 
@@ -294,8 +294,7 @@ overrun_bottom(void)
 }
 
 /* Recurse in small steps until about 320 bytes are left, then overrun. */
-static uint64_t __attribute__((noinline))
-overrun_small(uintptr_t lo, int depth)
+static uint64_t __attribute__((noinline)) overrun_small(uintptr_t lo, int depth)
 {
 	volatile unsigned char buf[64];
 	uint64_t sum;
@@ -312,10 +311,10 @@ overrun_small(uintptr_t lo, int depth)
 struct crash_plan {
 	size_t stack;
 	bool small;
-	int holders;     /* small stacks parked before the overflower's */
+	int holders; /* small stacks parked before the overflower's */
 	int idfd;
-	gs_chan *gate;   /* main lets the overflower start */
-	gs_chan *back;   /* the overflower reports here if it survives */
+	gs_chan *gate; /* main lets the overflower start */
+	gs_chan *back; /* the overflower reports here if it survives */
 };
 
 static void
@@ -403,7 +402,7 @@ static void
 child_watchdog_fire(int sig)
 {
 	static const char msg[] = "check_stack: the child is still running at its deadline "
-	                          "(a hang); the scheduler's state:\n";
+				  "(a hang); the scheduler's state:\n";
 
 	signal(sig, SIG_DFL);
 	alarm(5);
@@ -451,7 +450,7 @@ run_crash(size_t stack, bool small, int holders, struct crash *cr)
 	ck_assert_int_eq(pipe(idp), 0);
 	plan.idfd = idp[1];
 	tu_child_run(&child, crash_child, &plan, TU_SEC(90));
-	close(idp[1]);   /* so the read sees EOF if the child never wrote */
+	close(idp[1]); /* so the read sees EOF if the child never wrote */
 	if (read(idp[0], &cr->goid, sizeof(cr->goid)) != sizeof(cr->goid))
 		cr->goid = -1;
 	close(idp[0]);
@@ -474,10 +473,8 @@ check_report(const struct crash *cr, const char *kind)
 	ck_assert_msg(WIFSIGNALED(cr->status) && WTERMSIG(cr->status) == SIGABRT,
 	    "%s: child %s %d, want death by SIGABRT; stderr: %s", kind,
 	    WIFSIGNALED(cr->status) ? "died of signal" : "exited with",
-	    WIFSIGNALED(cr->status) ? WTERMSIG(cr->status) : WEXITSTATUS(cr->status),
-	    cr->out);
-	ck_assert_msg(strcasestr(cr->out, "goroutine") != NULL, "%s: stderr: %s", kind,
-	    cr->out);
+	    WIFSIGNALED(cr->status) ? WTERMSIG(cr->status) : WEXITSTATUS(cr->status), cr->out);
+	ck_assert_msg(strcasestr(cr->out, "goroutine") != NULL, "%s: stderr: %s", kind, cr->out);
 	ck_assert_msg(strcasestr(cr->out, "stack") != NULL, "%s: stderr: %s", kind, cr->out);
 	snprintf(id, sizeof(id), "%" PRId64, cr->goid);
 	for (p = cr->out; (p = strstr(p, id)) != NULL; p++) {
@@ -505,7 +502,7 @@ START_TEST(test_overflow_small_canary)
 	struct crash cr;
 
 	if (TU_SANITIZED)
-		return;   /* see the top of this file */
+		return; /* see the top of this file */
 
 	run_crash(2048, true, 8, &cr);
 	check_report(&cr, "2 KiB carved stack");
@@ -521,7 +518,7 @@ START_TEST(test_overflow_small_first)
 	struct crash cr;
 
 	if (TU_SANITIZED)
-		return;   /* see the top of this file */
+		return; /* see the top of this file */
 
 	run_crash(2048, true, 0, &cr);
 	check_report(&cr, "first 2 KiB stack of a chunk");
@@ -579,13 +576,14 @@ START_TEST(test_small_stack_libc_call)
 	int status;
 
 	if (TU_SANITIZED)
-		return;   /* see the top of this file */
+		return; /* see the top of this file */
 
 	tu_child_run(&child, libc_process, NULL, TU_SEC(60));
 	status = child.status;
 	ck_assert_msg(!WIFSIGNALED(status) || WTERMSIG(status) != SIGALRM,
 	    "the child hung (its watchdog fired after 30 s); its report, with the "
-	    "scheduler's state:\n%s", child.out);
+	    "scheduler's state:\n%s",
+	    child.out);
 	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	    "a 2 KiB goroutine's first call of a libc function %s %d "
 	    "(lazy binding saves the XSAVE area on the goroutine's stack)",
@@ -686,16 +684,19 @@ GS_MAIN_TEST(test_stack_reuse, 2)
 		ck_assert_int_eq(gs_read_stats(&st), 0);
 		total[w] = st.stacks_carved + st.stacks_guarded;
 		/* One wave is 2 * WAVE_N goroutines; allow as much again in caches. */
-		ck_assert_msg(total[w] <= 4 * WAVE_N + 128, "wave %d: %" PRIu64
-		    " stacks live (%" PRIu64 " carved) after waves of %d goroutines", w,
-		    total[w], st.stacks_carved, 2 * WAVE_N);
+		ck_assert_msg(total[w] <= 4 * WAVE_N + 128,
+		    "wave %d: %" PRIu64 " stacks live (%" PRIu64
+		    " carved) after waves of %d goroutines",
+		    w, total[w], st.stacks_carved, 2 * WAVE_N);
 		if (!TU_SANITIZED) {
-			ck_assert_msg(st.stacks_carved <= 2 * WAVE_N + 64, "wave %d: %" PRIu64
-			    " carved stacks live for %d small goroutines a wave", w,
-			    st.stacks_carved, WAVE_N);
-			ck_assert_msg(st.stacks_guarded <= 2 * WAVE_N + 64, "wave %d: %" PRIu64
-			    " guarded stacks live for %d large goroutines a wave", w,
-			    st.stacks_guarded, WAVE_N);
+			ck_assert_msg(st.stacks_carved <= 2 * WAVE_N + 64,
+			    "wave %d: %" PRIu64
+			    " carved stacks live for %d small goroutines a wave",
+			    w, st.stacks_carved, WAVE_N);
+			ck_assert_msg(st.stacks_guarded <= 2 * WAVE_N + 64,
+			    "wave %d: %" PRIu64
+			    " guarded stacks live for %d large goroutines a wave",
+			    w, st.stacks_guarded, WAVE_N);
 		}
 	}
 	/* And no slow creep either (caches per P and a free list's worth of slack). */

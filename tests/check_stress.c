@@ -40,7 +40,7 @@ static void
 wd_fire(int sig)
 {
 	static const char msg[] = "check_stress: watchdog: no progress before the "
-	                          "deadline (deadlock or lost wake-up)\n";
+				  "deadline (deadlock or lost wake-up)\n";
 	(void)sig;
 	if (write(2, msg, sizeof msg - 1) < 0) {
 		/* nothing more to do */
@@ -108,7 +108,7 @@ idmap_check(struct idmap *m, const char *what)
 /* ---- a million goroutines parked and released (100k under make check) ---------------- */
 
 struct parked {
-	gs_chan *gate;     /* closed to release everyone */
+	gs_chan *gate; /* closed to release everyone */
 	struct idmap ids;
 	gs_waitgroup done;
 	int n;
@@ -150,10 +150,9 @@ parked_main(void *arg)
 	gs_stats st;
 	ck_assert_int_eq(gs_read_stats(&st), 0);
 	printf("stress parked: %d goroutines on %zu KiB stacks parked (%.2f s) and "
-	       "released (%.2f s); %d threads, stacks carved %" PRIu64 ", guarded %" PRIu64
-	       "\n",
-	    ps->n, attr.stack_size / 1024, (double)(t1 - t0) / 1e9, (double)(t2 - t1) / 1e9, st.threads,
-	    st.stacks_carved, st.stacks_guarded);
+	       "released (%.2f s); %d threads, stacks carved %" PRIu64 ", guarded %" PRIu64 "\n",
+	    ps->n, attr.stack_size / 1024, (double)(t1 - t0) / 1e9, (double)(t2 - t1) / 1e9,
+	    st.threads, st.stacks_carved, st.stacks_guarded);
 }
 
 START_TEST(test_parked)
@@ -243,8 +242,8 @@ storm_main(void *arg)
 	ck_assert_int_eq(atomic_load(&storm.spawn_errors), 0);
 	printf("stress spawn storm: %d spawners at GOMAXPROCS %d made %d goroutines in "
 	       "%.2f s; steals %" PRIu64 " (moved %" PRIu64 "), global puts %" PRIu64 "\n",
-	    STORM_SPAWNERS, gs_gomaxprocs(), total, (double)(tu_now_ns() - t0) / 1e9,
-	    st.steals, st.stolen, st.global_puts);
+	    STORM_SPAWNERS, gs_gomaxprocs(), total, (double)(tu_now_ns() - t0) / 1e9, st.steals,
+	    st.stolen, st.global_puts);
 }
 
 START_TEST(test_spawn_storm)
@@ -418,15 +417,14 @@ chaos_main(void *arg)
 	printf("stress GOMAXPROCS chaos: %d jobs (cpu %ld, sleep %ld, syscall %ld, netwait "
 	       "%ld, chan %ld) in %.2f s; %ld GOMAXPROCS changes (1..256; %ld refused "
 	       "busy), procresizes %" PRIu64 "; syscalls %" PRIu64 ", handoffs %" PRIu64
-	       ", retakes %" PRIu64 ", netpoll wakes %" PRIu64 ", threads created %" PRIu64
-	       "\n",
+	       ", retakes %" PRIu64 ", netpoll wakes %" PRIu64 ", threads created %" PRIu64 "\n",
 	    total, atomic_load(&chaos.kinds[JOB_CPU]), atomic_load(&chaos.kinds[JOB_SLEEP]),
 	    atomic_load(&chaos.kinds[JOB_SYSCALL]), atomic_load(&chaos.kinds[JOB_NET]),
 	    atomic_load(&chaos.kinds[JOB_CHAN]), (double)(tu_now_ns() - t0) / 1e9,
-	    atomic_load(&chaos.changes), atomic_load(&chaos.busy), st.procresizes,
-	    st.syscalls, st.handoffs, st.retakes, st.netpoll_wakes, st.threads_created);
-	ck_assert_msg(atomic_load(&chaos.changes) >= 10,
-	    "only %ld GOMAXPROCS changes happened", atomic_load(&chaos.changes));
+	    atomic_load(&chaos.changes), atomic_load(&chaos.busy), st.procresizes, st.syscalls,
+	    st.handoffs, st.retakes, st.netpoll_wakes, st.threads_created);
+	ck_assert_msg(atomic_load(&chaos.changes) >= 10, "only %ld GOMAXPROCS changes happened",
+	    atomic_load(&chaos.changes));
 }
 
 START_TEST(test_procresize_chaos)
@@ -473,8 +471,8 @@ sys_job(void *arg)
 	 * would be quadratic in the number of goroutines. */
 	if ((uintptr_t)arg % 256 == 0 && gs_read_stats(&st) == 0) {
 		int cur = atomic_load(&sys.peak_insys);
-		while (st.threads > cur && !atomic_compare_exchange_weak(&sys.peak_insys, &cur,
-		                               st.threads))
+		while (st.threads > cur &&
+		    !atomic_compare_exchange_weak(&sys.peak_insys, &cur, st.threads))
 			;
 	}
 	ck_assert_int_eq(gs_chan_send(sys.tokens, &t), 0);
@@ -699,16 +697,14 @@ tort_main(void *arg)
 	printf("stress channels (%s): %d producers, %d consumers, %lld values sent (sum "
 	       "%lld), %lld received (sum %lld), %lld sends refused by close, %lld selects, "
 	       "%.2f s\n",
-	    close_early ? "closed under load" : "closed after", tort.producers,
-	    tort.consumers, atomic_load(&tort.sent_n), atomic_load(&tort.sent_sum),
-	    atomic_load(&tort.recv_n), atomic_load(&tort.recv_sum),
-	    atomic_load(&tort.closed_sends), atomic_load(&tort.selects),
-	    (double)(tu_now_ns() - t0) / 1e9);
+	    close_early ? "closed under load" : "closed after", tort.producers, tort.consumers,
+	    atomic_load(&tort.sent_n), atomic_load(&tort.sent_sum), atomic_load(&tort.recv_n),
+	    atomic_load(&tort.recv_sum), atomic_load(&tort.closed_sends),
+	    atomic_load(&tort.selects), (double)(tu_now_ns() - t0) / 1e9);
 	ck_assert_int_eq(atomic_load(&tort.recv_n), atomic_load(&tort.sent_n));
 	ck_assert_int_eq(atomic_load(&tort.recv_sum), atomic_load(&tort.sent_sum));
 	if (!close_early)
-		ck_assert_int_eq(atomic_load(&tort.sent_n),
-		    (long long)tort.producers * tort.per);
+		ck_assert_int_eq(atomic_load(&tort.sent_n), (long long)tort.producers * tort.per);
 	for (int j = 0; j < NCH; j++)
 		gs_chan_free(tort.ch[j]);
 }

@@ -12,9 +12,9 @@
 
 struct mu_test {
 	gs_mutex mu;
-	uint64_t counter;          /* guarded by mu; deliberately not atomic */
-	_Atomic int inside;        /* goroutines inside the critical section */
-	_Atomic int overlap;       /* times two were inside at once */
+	uint64_t counter;    /* guarded by mu; deliberately not atomic */
+	_Atomic int inside;  /* goroutines inside the critical section */
+	_Atomic int overlap; /* times two were inside at once */
 	gs_waitgroup wg;
 	int iters;
 };
@@ -60,7 +60,7 @@ static const int mu_procs[] = { 2, 8 };
 
 START_TEST(test_mutex_contention)
 {
-	static struct mu_test t;   /* zero-initialized: a valid unlocked mutex */
+	static struct mu_test t; /* zero-initialized: a valid unlocked mutex */
 
 	t.iters = TU_SANITIZED ? MU_ITERS / 4 : MU_ITERS;
 	tu_run(main_mutex_contention, &t, mu_procs[_i]);
@@ -185,7 +185,7 @@ GS_MAIN_TEST(test_wg_zero_and_range, 1)
 	ck_assert_int_eq(gs_wg_add(&wg, -3), GS_ERANGE);
 	ck_assert_int_eq(gs_wg_add(&wg, 0), 0);
 	ck_assert_int_eq(gs_wg_done(&wg), 0);
-	ck_assert_int_eq(gs_wg_done(&wg), 0);   /* still 2 before: now 0 */
+	ck_assert_int_eq(gs_wg_done(&wg), 0); /* still 2 before: now 0 */
 	gs_wg_wait(&wg);
 	ck_assert_int_eq(gs_wg_done(&wg), GS_ERANGE);
 	ck_assert_int_eq(gs_wg_add(&wg, 5), 0);
@@ -196,7 +196,7 @@ GS_MAIN_TEST(test_wg_zero_and_range, 1)
 #define NWAITERS 20
 
 struct waiters {
-	gs_waitgroup gate;       /* the one everybody waits on */
+	gs_waitgroup gate; /* the one everybody waits on */
 	gs_waitgroup done;
 	_Atomic int released;
 };
@@ -224,7 +224,7 @@ GS_MAIN_TEST(test_wg_many_waiters, 2)
 	TU_WG_DONE(&w.gate);
 	for (int i = 0; i < 50; i++)
 		gs_yield();
-	ck_assert_int_eq(atomic_load(&w.released), 0);   /* counter is 1: nobody out */
+	ck_assert_int_eq(atomic_load(&w.released), 0); /* counter is 1: nobody out */
 	TU_WG_DONE(&w.gate);
 	gs_wg_wait(&w.done);
 	ck_assert_int_eq(atomic_load(&w.released), NWAITERS);

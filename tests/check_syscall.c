@@ -20,7 +20,7 @@
 #include "testutil.h"
 #include "tu_child.h"
 
-#define MS(x) ((int64_t)(x) * 1000000)
+#define MS(x) ((int64_t)(x)*1000000)
 
 /* ---- a long system call loses its P -------------------------------------------------------- */
 
@@ -30,7 +30,7 @@ struct handoff {
 	uint64_t before, after;
 	int64_t slept;
 	int rc;
-	int mode;                 /* 0 gs_nanosleep, 1 enter/exit by hand, 2 entersyscallblock */
+	int mode; /* 0 gs_nanosleep, 1 enter/exit by hand, 2 entersyscallblock */
 	gs_waitgroup wg;
 	_Atomic int max_insyscall;
 };
@@ -109,7 +109,8 @@ main_handoff(void *arg)
 	ck_assert_int_ge(h->slept, MS(300));
 	ck_assert_msg(h->after - h->before >= 100,
 	    "mode %d: the other goroutine advanced only %" PRIu64 " steps during a 300 ms "
-	    "system call on GOMAXPROCS=1", h->mode, h->after - h->before);
+	    "system call on GOMAXPROCS=1",
+	    h->mode, h->after - h->before);
 	ck_assert_int_ge(atomic_load(&h->max_insyscall), 1);
 	ck_assert_int_eq(gs_read_stats(&st), 0);
 	ck_assert_msg(st.handoffs - st0.handoffs > 0 || st.retakes - st0.retakes > 0,
@@ -293,12 +294,12 @@ GS_MAIN_TEST(test_sys_io, 2)
 	ck_assert_int_eq(gs_sys_fsync(fd), 0);
 	ck_assert_int_eq(gs_sys_pread(fd, buf, 5, 7), 5);
 	ck_assert_mem_eq(buf, "world", 5);
-	ck_assert_int_eq(gs_sys_pread(fd, buf, sizeof buf, 100), 0);   /* past the end */
+	ck_assert_int_eq(gs_sys_pread(fd, buf, sizeof buf, 100), 0); /* past the end */
 	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
 	memset(buf, 0, sizeof buf);
 	ck_assert_int_eq(gs_sys_read(fd, buf, sizeof buf), 12);
 	ck_assert_str_eq(buf, "hello, world");
-	ck_assert_int_eq(gs_sys_read(fd, buf, sizeof buf), 0);          /* EOF */
+	ck_assert_int_eq(gs_sys_read(fd, buf, sizeof buf), 0); /* EOF */
 	/* -errno on errors. */
 	ck_assert_int_eq(gs_sys_pread(fd, buf, 1, -1), -EINVAL);
 	ck_assert_int_eq(close(fd), 0);
@@ -353,7 +354,7 @@ limit_child(void *arg)
 	int rc = gs_run(limit_main, NULL, &cfg);
 
 	fprintf(stderr, "child: gs_run returned %d\n", rc);
-	return 0;   /* reaching here is the failure */
+	return 0; /* reaching here is the failure */
 }
 
 START_TEST(test_thread_limit)

@@ -9,7 +9,7 @@
 
 #include "testutil.h"
 
-#define MS(x) ((int64_t)(x) * 1000000)
+#define MS(x) ((int64_t)(x)*1000000)
 /* Timing slack: 2 noisy cores, and sanitizer builds are slower. */
 #define SLACK MS(TU_SANITIZED ? 500 : 200)
 
@@ -96,9 +96,10 @@ GS_MAIN_TEST(test_sleep_order, 1)
 		if (order_deadline(b) <= order_deadline(a))
 			continue;
 		ck_assert_msg(order_wake[a] - order_wake[b] < MS(5) &&
-		    order_wake[b] >= order_deadline(a),
+			order_wake[b] >= order_deadline(a),
 		    "sleeper %d (due at +%lld ms) woke %lld ms after sleeper %d (due at "
-		    "+%lld ms)", a, (long long)((order_deadline(a) - order_base) / MS(1)),
+		    "+%lld ms)",
+		    a, (long long)((order_deadline(a) - order_base) / MS(1)),
 		    (long long)((order_wake[a] - order_wake[b]) / MS(1)), b,
 		    (long long)((order_deadline(b) - order_base) / MS(1)));
 	}
@@ -168,8 +169,8 @@ GS_MAIN_TEST(test_many_sleepers, 2)
 		ck_assert_msg(atomic_load(&sleepers[i].woke) == 1, "sleeper %d woke %d times", i,
 		    atomic_load(&sleepers[i].woke));
 		ck_assert_msg(sleepers[i].slept >= sleepers[i].asked,
-		    "sleeper %d asked %lld ns, woke after %lld", i,
-		    (long long)sleepers[i].asked, (long long)sleepers[i].slept);
+		    "sleeper %d asked %lld ns, woke after %lld", i, (long long)sleepers[i].asked,
+		    (long long)sleepers[i].slept);
 	}
 	ck_assert_msg(maxthreads <= 2 + 3, "%d threads while sleeping on 2 Ps", maxthreads);
 	ck_assert_int_eq(gs_read_stats(&st), 0);
@@ -252,7 +253,7 @@ GS_MAIN_TEST(test_timer_select, 2)
 	gs_sleep(MS(60));
 	ck_assert_int_eq(gs_chan_tryrecv(gs_timer_chan(tm), NULL), 0);
 	ck_assert_uint_eq(gs_chan_len(gs_timer_chan(tm)), 0);
-	ck_assert(!gs_timer_stop(tm));   /* already fired */
+	ck_assert(!gs_timer_stop(tm)); /* already fired */
 	gs_timer_free(tm);
 	gs_chan_free(other);
 }
@@ -306,8 +307,8 @@ GS_MAIN_TEST(test_timer_stop, 2)
 	ck_assert_ptr_null(gs_timer_new(-1));
 	ck_assert_ptr_null(gs_ticker_new(MS(1), -1));
 	ck_assert_int_eq(gs_read_stats(&st0), 0);
-	ck_assert(gs_timer_stop(tm));       /* pending */
-	ck_assert(!gs_timer_stop(tm));      /* no longer */
+	ck_assert(gs_timer_stop(tm));  /* pending */
+	ck_assert(!gs_timer_stop(tm)); /* no longer */
 	gs_sleep(MS(120));
 	ck_assert_int_eq(gs_chan_tryrecv(gs_timer_chan(tm), NULL), 0);
 	ck_assert_int_eq(gs_read_stats(&st), 0);
@@ -341,7 +342,7 @@ GS_MAIN_TEST(test_ticker, 2)
 	int64_t el = gs_nanotime() - t0;
 	ck_assert_msg(el < TICKS * period + 2 * SLACK, "%d ticks of 10 ms took %lld ms", TICKS,
 	    (long long)(el / MS(1)));
-	ck_assert(gs_timer_stop(tk));   /* a ticker stays pending */
+	ck_assert(gs_timer_stop(tk)); /* a ticker stays pending */
 	gs_sleep(3 * period);
 	/* At most one tick got buffered before the stop; then nothing more. */
 	(void)gs_chan_tryrecv(gs_timer_chan(tk), NULL);
@@ -441,7 +442,7 @@ GS_MAIN_TEST(test_timers_survive_procresize, 8)
 	for (intptr_t i = 0; i < RESIZE_SLEEPERS; i++) {
 		TU_GO_STACK(resize_sleeper, (void *)i, 16384);
 		if (i % 50 == 0)
-			gs_yield();   /* spread them over the Ps */
+			gs_yield(); /* spread them over the Ps */
 	}
 	for (intptr_t i = 0; i < RESIZE_TIMERS; i++) {
 		TU_GO(resize_timer_waiter, (void *)i);

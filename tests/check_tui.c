@@ -35,7 +35,7 @@
 static int
 parse(tui_opts *o, const char *a1, const char *a2, const char *a3)
 {
-	char *argv[5] = {"gsched", (char *)a1, (char *)a2, (char *)a3, NULL};
+	char *argv[5] = { "gsched", (char *)a1, (char *)a2, (char *)a3, NULL };
 	int argc = 1 + (a1 != NULL) + (a1 && a2 != NULL) + (a1 && a2 && a3 != NULL);
 
 	return tui_parse(argc, argv, o);
@@ -197,10 +197,10 @@ START_TEST(test_paint_mono)
 	put(&s, 1, 0, "P0 R", VA_P_RUNNING);
 	put(&s, 2, 0, "dim", VA_DIM);
 	put(&s, 3, 0, "B", VA_KIND_SYSCALL);
-	s.cells[4 * 60 + 0].ch = 0x2500;  /* box drawing: one column, kept */
-	s.cells[4 * 60 + 1].ch = 0x4e00;  /* two columns wide: replaced */
-	s.cells[4 * 60 + 2].ch = 0x07;    /* a control character: blank */
-	s.cells[15 * 60 + 59].ch = 'Z';   /* the bottom right corner */
+	s.cells[4 * 60 + 0].ch = 0x2500; /* box drawing: one column, kept */
+	s.cells[4 * 60 + 1].ch = 0x4e00; /* two columns wide: replaced */
+	s.cells[4 * 60 + 2].ch = 0x07;   /* a control character: blank */
+	s.cells[15 * 60 + 59].ch = 'Z';  /* the bottom right corner */
 	tui_paint(&s);
 	doupdate();
 
@@ -292,7 +292,7 @@ run_offscreen(const char *type, const char *keys, double seconds)
 	ck_assert_ptr_nonnull(setlocale(LC_ALL, "C.UTF-8"));
 	devnull = fopen("/dev/null", "w");
 	ck_assert_int_eq(pipe(pfd), 0);
-	tui_term t = {fdopen(pfd[0], "r"), devnull, type, 40, 120, seconds, false, NULL};
+	tui_term t = { fdopen(pfd[0], "r"), devnull, type, 40, 120, seconds, false, NULL };
 	if (keys != NULL)
 		ck_assert_int_eq(write(pfd[1], keys, strlen(keys)), (ssize_t)strlen(keys));
 	int rc = tui_run(&o, &t);
@@ -307,7 +307,7 @@ run_offscreen(const char *type, const char *keys, double seconds)
 START_TEST(test_loop_keys_then_quit)
 {
 	const char *keys = "?\033p\tm\tg s\033l\033"
-	                   "+-3=999\r=4\r[]][ . w+w csbnCSBN\014 q";
+			   "+-3=999\r=4\r[]][ . w+w csbnCSBN\014 q";
 	uint64_t t0 = tu_now_ns();
 
 	ck_assert_int_eq(run_offscreen("xterm-256color", keys, 50), 0);
@@ -370,8 +370,8 @@ run_lesson(const char *text, const char *script, double seconds, vm_screen *last
 	int pfd[2];
 	pthread_t th;
 
-	ck_assert_msg(ls_parse("test.lesson", text, strlen(text), &g, err, sizeof err) == 0,
-	              "%s", err);
+	ck_assert_msg(ls_parse("test.lesson", text, strlen(text), &g, err, sizeof err) == 0, "%s",
+	    err);
 	memset(&o, 0, sizeof o);
 	o.tenths = 1;
 	o.lesson = g;
@@ -380,8 +380,8 @@ run_lesson(const char *text, const char *script, double seconds, vm_screen *last
 	devnull = fopen("/dev/null", "w");
 	ck_assert_int_eq(pipe(pfd), 0);
 	memset(last, 0, sizeof *last);
-	tui_term t = {fdopen(pfd[0], "r"), devnull, "xterm-256color", 40, 120, seconds,
-	              false, last};
+	tui_term t = { fdopen(pfd[0], "r"), devnull, "xterm-256color", 40, 120, seconds, false,
+		last };
 	if (script != NULL) {
 		pr.fd = pfd[1];
 		snprintf(pr.script, sizeof pr.script, "%s", script);
@@ -434,18 +434,17 @@ row_has(const vm_screen *s, int y, const char *needle)
 	return strstr(row, needle) != NULL;
 }
 
-static const char tiny_lesson[] =
-        "title \"Tiny lesson\"\n"
-        "mark \"First\"\n"
-        "procs 2\n"
-        "say \"KIWI caption: {procs} Ps\"\n"
-        "expect procs == 2\n"
-        "pause\n"
-        "mark \"Second\"\n"
-        "say \"PLUM caption\\nits second row\"\n"
-        "expect goroutines >= 1\n"
-        "pause\n"
-        "say \"LIME caption, the last\"\n";
+static const char tiny_lesson[] = "title \"Tiny lesson\"\n"
+				  "mark \"First\"\n"
+				  "procs 2\n"
+				  "say \"KIWI caption: {procs} Ps\"\n"
+				  "expect procs == 2\n"
+				  "pause\n"
+				  "mark \"Second\"\n"
+				  "say \"PLUM caption\\nits second row\"\n"
+				  "expect goroutines >= 1\n"
+				  "pause\n"
+				  "say \"LIME caption, the last\"\n";
 
 /* n goes past both pauses; the end stays on screen until q; exit 0.  An n
  * before the lesson reaches a pause (or after its end) does nothing, so the
@@ -484,14 +483,13 @@ END_TEST
 START_TEST(test_lesson_failure_exits_1)
 {
 	static const char text[] = "say \"before\"\nexpect procs == 300\n"
-	                           "say \"after\"\n";
+				   "say \"after\"\n";
 	vm_screen last;
 
 	ck_assert_int_eq(run_lesson(text, NULL, 1.5, &last), 1);
 	ck_assert_int_gt(screen_find(&last, "FAIL: line 2: expect procs == 300"), 0);
 	ck_assert(row_has(&last, 39, "expectation failed (line 2)"));
-	ck_assert_int_gt(screen_find(&last, "lesson finished: 0 expectations met, 1 failed"),
-	                 0);
+	ck_assert_int_gt(screen_find(&last, "lesson finished: 0 expectations met, 1 failed"), 0);
 	vm_screen_free(&last);
 }
 END_TEST
@@ -502,7 +500,7 @@ END_TEST
 START_TEST(test_lesson_pauses_with_the_view)
 {
 	static const char text[] = "say \"before the wait\"\nwait 3s\n"
-	                           "say \"after the wait\"\n";
+				   "say \"after the wait\"\n";
 	vm_screen last;
 
 	ck_assert_int_eq(run_lesson(text, " ~~~~~~~~~~", 1.5, &last), 0);

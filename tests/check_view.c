@@ -158,7 +158,7 @@ draw(scr *o, const vm_model *m, const vm_view *v)
 	o->buf = malloc((n + 2 * GUARD) * sizeof *o->buf);
 	ck_assert_ptr_nonnull(o->buf);
 	for (size_t i = 0; i < n + 2 * GUARD; i++)
-		o->buf[i] = (vm_cell){SENTINEL, 0xee};
+		o->buf[i] = (vm_cell){ SENTINEL, 0xee };
 	o->s.cells = o->buf + GUARD;
 	o->s.width = v->width;
 	o->s.height = v->height;
@@ -270,7 +270,7 @@ static void
 check_main(const vm_model *m, int w, int h, int np)
 {
 	vm_view v;
-	scr o = {0};
+	scr o = { 0 };
 	char b[16];
 
 	view_init(&v, w, h);
@@ -281,7 +281,8 @@ check_main(const vm_model *m, int w, int h, int np)
 	}
 	ck_assert_int_gt(find_row(&o, "GOMAXPROCS 4"), 0);
 	ck_assert_int_gt(find_row(&o, "CPUs 8"), 0);
-	ck_assert_int_gt(find_row(&o, "threads 12 (busy 5: run 4 spin 0 sys 0 sysmon 1, idle 7)"), 0);
+	ck_assert_int_gt(find_row(&o, "threads 12 (busy 5: run 4 spin 0 sys 0 sysmon 1, idle 7)"),
+	    0);
 	ck_assert_int_gt(find_row(&o, "goroutines 4: 0 runnable"), 0);
 	ck_assert_int_gt(find_row(&o, "4 running"), 0);
 	if (w >= 80) {
@@ -313,8 +314,8 @@ START_TEST(test_layouts)
 
 	/* Wider terminals draw longer queue bars. */
 	vm_view v;
-	scr o = {0};
-	int bar[3], sizes[3][2] = {{80, 24}, {120, 40}, {200, 60}};
+	scr o = { 0 };
+	int bar[3], sizes[3][2] = { { 80, 24 }, { 120, 40 }, { 200, 60 } };
 	for (int k = 0; k < 3; k++) {
 		view_init(&v, sizes[k][0], sizes[k][1]);
 		v.ascii = true;
@@ -345,7 +346,7 @@ START_TEST(test_lesson_header)
 	fix *f = fix_new(2, 4);
 	vm_model *m = model_with(f, NULL, 0);
 	vm_view v;
-	scr o = {0};
+	scr o = { 0 };
 
 	view_init(&v, 100, 30);
 	v.lesson = "Syscalls and threads";
@@ -389,8 +390,8 @@ START_TEST(test_many_ms)
 	f->s.stats.idle_threads = 2000 - 4 - 1 - 4;
 	vm_model *m = model_with(f, NULL, 0);
 	vm_view v;
-	scr o = {0};
-	int sizes[3][2] = {{80, 24}, {120, 40}, {200, 60}};
+	scr o = { 0 };
+	int sizes[3][2] = { { 80, 24 }, { 120, 40 }, { 200, 60 } };
 
 	for (int k = 0; k < 3; k++) {
 		view_init(&v, sizes[k][0], sizes[k][1]);
@@ -442,7 +443,7 @@ START_TEST(test_many_ps)
 	gs_event e = ev(GS_EV_STEAL, 5, 6, 5, -1, 0, 32);
 	vm_model *m = model_with(f, &e, 1);
 	vm_view v;
-	scr o = {0};
+	scr o = { 0 };
 	char b[16];
 
 	/* 200x60 has room for every P in the grid. */
@@ -493,14 +494,14 @@ END_TEST
 
 START_TEST(test_queue_bars)
 {
-	static const uint32_t lens[4] = {0, 1, 128, 256};
+	static const uint32_t lens[4] = { 0, 1, 128, 256 };
 	fix *f = fix_new(4, 6);
 	for (int i = 0; i < 4; i++)
 		fix_queue(f, i, lens[i], "cpu");
 	vm_model *m = model_with(f, NULL, 0);
 	vm_view v;
-	scr o = {0};
-	int sizes[3][2] = {{80, 24}, {120, 40}, {200, 60}};
+	scr o = { 0 };
+	int sizes[3][2] = { { 80, 24 }, { 120, 40 }, { 200, 60 } };
 
 	for (int k = 0; k < 3; k++) {
 		view_init(&v, sizes[k][0], sizes[k][1]);
@@ -536,7 +537,8 @@ START_TEST(test_queue_bars)
 			ck_assert_int_eq(hash + dots, barw);
 			filled[i] = hash;
 			snprintf(b, sizeof b, " %u ", lens[i]);
-			ck_assert_msg(strstr(row(&o, y), b), "count %u not in '%s'", lens[i], row(&o, y));
+			ck_assert_msg(strstr(row(&o, y), b), "count %u not in '%s'", lens[i],
+			    row(&o, y));
 		}
 		ck_assert_int_ge(barw, 8);
 		ck_assert_int_eq(filled[0], 0);
@@ -580,7 +582,7 @@ START_TEST(test_queue_kinds)
 	set_label(f->p[1].runq[2].label, "ramp");
 	vm_model *m = model_with(f, NULL, 0);
 	vm_view v;
-	scr o = {0};
+	scr o = { 0 };
 
 	view_init(&v, 120, 40);
 	draw(&o, m, &v);
@@ -623,9 +625,13 @@ START_TEST(test_ascii_mode)
 	fix_queue(f, 1, 7, "sleep");
 	set_label(f->p[1].runq[0].label, "caf\xc3\xa9");
 	gs_snap_ginfo gl[3] = {
-		{.id = 5, .status = GS_G_RUNNABLE, .m = -1, .label = "na\xc3\xafve"},
-		{.id = 6, .status = GS_G_WAITING, .waitreason = GS_WAIT_SLEEP, .m = -1, .label = "sleep"},
-		{.id = 7, .status = GS_G_RUNNING, .m = 2, .label = "cpu"},
+		{ .id = 5, .status = GS_G_RUNNABLE, .m = -1, .label = "na\xc3\xafve" },
+		{ .id = 6,
+		    .status = GS_G_WAITING,
+		    .waitreason = GS_WAIT_SLEEP,
+		    .m = -1,
+		    .label = "sleep" },
+		{ .id = 7, .status = GS_G_RUNNING, .m = 2, .label = "cpu" },
 	};
 	vm_model *m = vm_model_new(600, 100);
 	for (int t = 0; t < 30; t++) {
@@ -635,9 +641,9 @@ START_TEST(test_ascii_mode)
 	}
 	vm_model_note(m, 5000000000ull, VA_OK, "expectation met \xe2\x9c\x93");
 	vm_view v;
-	scr o = {0};
-	int sizes[4][2] = {{80, 24}, {120, 40}, {200, 60}, {40, 10}};
-	vm_mode modes[6] = {VM_MAIN, VM_HELP, VM_PDETAIL, VM_MDETAIL, VM_GLIST, VM_LOG};
+	scr o = { 0 };
+	int sizes[4][2] = { { 80, 24 }, { 120, 40 }, { 200, 60 }, { 40, 10 } };
+	vm_mode modes[6] = { VM_MAIN, VM_HELP, VM_PDETAIL, VM_MDETAIL, VM_GLIST, VM_LOG };
 
 	for (int k = 0; k < 4; k++)
 		for (int md = 0; md < 6; md++) {
@@ -671,7 +677,7 @@ START_TEST(test_mono_mode)
 		set_label(f->p[0].runq[k].label, "sleep");
 	vm_model *m = model_with(f, NULL, 0);
 	vm_view v;
-	scr o = {0};
+	scr o = { 0 };
 
 	view_init(&v, 120, 40);
 	v.mono = true;
@@ -699,7 +705,7 @@ START_TEST(test_paused)
 	fix *f = fix_new(2, 4);
 	vm_model *m = model_with(f, NULL, 0);
 	vm_view v;
-	scr o = {0};
+	scr o = { 0 };
 
 	view_init(&v, 80, 24);
 	v.paused = true;
@@ -742,11 +748,12 @@ START_TEST(test_steal_marks)
 	f->s.stats.preempt_async = 1;
 	ck_assert_int_eq(vm_model_tick(m, &f->s, e, 3, 0, NULL, 0, 0), 0);
 	vm_view v;
-	scr o = {0};
+	scr o = { 0 };
 
 	view_init(&v, 120, 40);
 	draw(&o, m, &v);
-	int y1 = row_starting(&o, "P1 "), y0 = row_starting(&o, "P0 "), y2 = row_starting(&o, "P2 ");
+	int y1 = row_starting(&o, "P1 "), y0 = row_starting(&o, "P0 "),
+	    y2 = row_starting(&o, "P2 ");
 	int x = find_col(&o, y1, "<-P0 x64");
 	ck_assert_int_gt(x, 0);
 	ck_assert_int_eq(cell(&o, x, y1)->attr, VA_STEAL);
@@ -770,7 +777,8 @@ START_TEST(test_steal_marks)
 	view_init(&v, 200, 60);
 	v.mode = VM_LOG;
 	draw(&o, m, &v);
-	ck_assert_int_gt(find_row(&o, "G102 on P2 preempted (signal) after running at least 3.2 ms"),
+	ck_assert_int_gt(find_row(&o,
+			     "G102 on P2 preempted (signal) after running at least 3.2 ms"),
 	    0);
 	view_init(&v, 120, 40);
 	ck_assert_int_gt(find_row(&o, "M2 handed P2 to M4"), 0);
@@ -841,10 +849,9 @@ START_TEST(test_sentences)
 	ck_assert_ptr_nonnull(strstr(b, "G812 parked on P0 ("));
 	ck_assert_ptr_nonnull(strstr(b, gs_waitreason_name(GS_WAIT_SLEEP)));
 	/* The frequent ones are summarised, not listed. */
-	static const int frequent[] = {GS_EV_NONE, GS_EV_SPAWN, GS_EV_RUN, GS_EV_STOP,
-		GS_EV_EXIT, GS_EV_PARK, GS_EV_READY, GS_EV_M_PARK, GS_EV_M_WAKE,
-		GS_EV_SYSCALL_ENTER, GS_EV_SYSCALL_EXIT, GS_EV_NETPOLL_WAKE, GS_EV_TIMER_FIRE,
-		GS_EV_GLOBAL_GET};
+	static const int frequent[] = { GS_EV_NONE, GS_EV_SPAWN, GS_EV_RUN, GS_EV_STOP, GS_EV_EXIT,
+		GS_EV_PARK, GS_EV_READY, GS_EV_M_PARK, GS_EV_M_WAKE, GS_EV_SYSCALL_ENTER,
+		GS_EV_SYSCALL_EXIT, GS_EV_NETPOLL_WAKE, GS_EV_TIMER_FIRE, GS_EV_GLOBAL_GET };
 	for (size_t i = 0; i < sizeof frequent / sizeof frequent[0]; i++) {
 		e = ev(frequent[i], 0, -1, 3, -1, 812, 1);
 		ck_assert_msg(!vm_event_sentence(&e, b, sizeof b), "kind %d listed", frequent[i]);
@@ -862,7 +869,7 @@ static void
 log_text(const vm_model *m, char *out, size_t size)
 {
 	vm_view v;
-	scr o = {0};
+	scr o = { 0 };
 
 	view_init(&v, 200, 60);
 	v.mode = VM_LOG;
@@ -927,12 +934,13 @@ START_TEST(test_log_lines)
 	ck_assert_ptr_nonnull(strstr(txt, "+ 6 more steals this tick (48 goroutines)"));
 	ck_assert_ptr_nonnull(strstr(txt, "20 goroutines finished"));
 	int steals = 0;
-	for (const char *p = strstr(txt, "stole 8 goroutines"); p; p = strstr(p + 1, "stole 8 goroutines"))
+	for (const char *p = strstr(txt, "stole 8 goroutines"); p;
+	     p = strstr(p + 1, "stole 8 goroutines"))
 		steals++;
 	ck_assert_int_eq(steals, 4);
 	/* The churn shows as the per-tick activity in the header. */
 	vm_view v;
-	scr o = {0};
+	scr o = { 0 };
 	view_init(&v, 200, 60);
 	draw(&o, m, &v);
 	ck_assert_int_gt(find_row(&o, "per tick: 300 runs, 100 parks"), 0);
@@ -949,7 +957,8 @@ START_TEST(test_log_lines)
 	}
 	ck_assert_int_eq(vm_model_tick(m, &f->s, many, n, 7, NULL, 0, 0), 0);
 	log_text(m, txt, sizeof txt);
-	ck_assert_ptr_nonnull(strstr(txt, "6 goroutines spawned on several Ps (sleep 4, netwait 2)"));
+	ck_assert_ptr_nonnull(
+	    strstr(txt, "6 goroutines spawned on several Ps (sleep 4, netwait 2)"));
 	ck_assert_ptr_nonnull(strstr(txt, "7 events lost"));
 
 	/* Notes, oldest first, newest at the bottom of the main view. */
@@ -972,7 +981,7 @@ START_TEST(test_log_ring)
 	fix *f = fix_new(2, 4);
 	vm_model *m = vm_model_new(10, 50);
 	vm_view v;
-	scr o = {0};
+	scr o = { 0 };
 	char b[64];
 
 	ck_assert_int_eq(vm_model_tick(m, &f->s, NULL, 0, 0, NULL, 0, 0), 0);
@@ -1005,7 +1014,7 @@ START_TEST(test_size_notice)
 	fix *f = fix_new(2, 4);
 	vm_model *m = model_with(f, NULL, 0);
 	vm_view v;
-	scr o = {0};
+	scr o = { 0 };
 	static char all[8192];
 
 	view_init(&v, 40, 10);
@@ -1044,7 +1053,7 @@ START_TEST(test_size_notice)
 	view_init(&v, 0, 0);
 	draw(&o, m, &v);
 	/* vm_render resizes a screen of another size. */
-	vm_screen s = {0};
+	vm_screen s = { 0 };
 	view_init(&v, 70, 20);
 	ck_assert_int_eq(vm_render(m, &v, &s), 0);
 	ck_assert_int_eq(s.width, 70);
@@ -1064,11 +1073,11 @@ START_TEST(test_help)
 	fix *f = fix_new(2, 4);
 	vm_model *m = model_with(f, NULL, 0);
 	vm_view v;
-	scr o = {0};
+	scr o = { 0 };
 	static char all[1 << 16];
-	static const char *const keys[] = {"? F1", "q F10 Ctrl-C", "space", "w", ".", "+ -",
+	static const char *const keys[] = { "? F1", "q F10 Ctrl-C", "space", "w", ".", "+ -",
 		"1-9 0", "=", "c s b n", "C S B N", "[ ]", "p m", "g", "l", "PgUp PgDn", "Ctrl-L",
-		"Esc", "n N", "<-P0 x64", "C S B N o", "R running", "B syscall", "+ 1930 idle Ms"};
+		"Esc", "n N", "<-P0 x64", "C S B N o", "R running", "B syscall", "+ 1930 idle Ms" };
 
 	view_init(&v, 80, 24);
 	v.mode = VM_HELP;
@@ -1111,17 +1120,21 @@ START_TEST(test_glist)
 {
 	fix *f = fix_new(2, 4);
 	gs_snap_ginfo gl[5] = {
-		{.id = 50, .status = GS_G_WAITING, .waitreason = GS_WAIT_SLEEP, .m = -1, .label = "sleep"},
-		{.id = 40, .status = GS_G_RUNNING, .m = 1, .label = "cpu"},
-		{.id = 30, .status = GS_G_RUNNABLE, .m = -1, .label = "netwait"},
-		{.id = 20, .status = GS_G_SYSCALL, .m = 3, .label = "syscall"},
-		{.id = 10, .status = GS_G_RUNNABLE, .m = -1, .label = "cpu"},
+		{ .id = 50,
+		    .status = GS_G_WAITING,
+		    .waitreason = GS_WAIT_SLEEP,
+		    .m = -1,
+		    .label = "sleep" },
+		{ .id = 40, .status = GS_G_RUNNING, .m = 1, .label = "cpu" },
+		{ .id = 30, .status = GS_G_RUNNABLE, .m = -1, .label = "netwait" },
+		{ .id = 20, .status = GS_G_SYSCALL, .m = 3, .label = "syscall" },
+		{ .id = 10, .status = GS_G_RUNNABLE, .m = -1, .label = "cpu" },
 	};
 	vm_model *m = vm_model_new(60, 20);
 	ck_assert_int_eq(vm_model_tick(m, &f->s, NULL, 0, 0, gl, 5, 5), 0);
 	memset(gl, 0, sizeof gl); /* the model keeps its own copy */
 	vm_view v;
-	scr o = {0};
+	scr o = { 0 };
 
 	view_init(&v, 80, 24);
 	v.mode = VM_GLIST;
@@ -1194,12 +1207,12 @@ START_TEST(test_details)
 	f->p[1].schedtick = 4242;
 	f->m[6].state = GS_MSTATE_SYSCALL;
 	f->m[6].curg = 900;
-	gs_snap_ginfo gl[1] = {{.id = 900, .status = GS_G_SYSCALL, .m = 6, .label = "syscall"}};
+	gs_snap_ginfo gl[1] = { { .id = 900, .status = GS_G_SYSCALL, .m = 6, .label = "syscall" } };
 	vm_model *m = vm_model_new(60, 50);
 	gs_event e = ev(GS_EV_RETAKE, 2, -1, 6, -1, 0, 0);
 	ck_assert_int_eq(vm_model_tick(m, &f->s, &e, 1, 0, gl, 1, 1), 0);
 	vm_view v;
-	scr o = {0};
+	scr o = { 0 };
 
 	view_init(&v, 80, 24);
 	v.mode = VM_PDETAIL;
@@ -1242,7 +1255,7 @@ START_TEST(test_projector)
 	for (int t = 0; t < 20; t++)
 		ck_assert_int_eq(vm_model_tick(m, &f->s, NULL, 0, 0, NULL, 0, 0), 0);
 	vm_view v;
-	scr o = {0};
+	scr o = { 0 };
 
 	view_init(&v, 120, 40);
 	v.projector = true;
@@ -1280,7 +1293,7 @@ START_TEST(test_history)
 	}
 	ck_assert_int_eq(vm_model_ticks(m), 1000);
 	vm_view v;
-	scr o = {0};
+	scr o = { 0 };
 
 	view_init(&v, 120, 40);
 	draw(&o, m, &v);
@@ -1292,7 +1305,8 @@ START_TEST(test_history)
 	/* The graph under it (one or more rows of eighths) rises to its full
 	 * height at the newest (rightmost) column. */
 	int rows = 0;
-	while (gy + 1 + rows < o.s.height && cell(&o, o.s.width - 1, gy + 1 + rows)->attr == VA_GRAPH)
+	while (
+	    gy + 1 + rows < o.s.height && cell(&o, o.s.width - 1, gy + 1 + rows)->attr == VA_GRAPH)
 		rows++;
 	ck_assert_int_ge(rows, 1);
 	int cols = 0, prev = 0, lastx = -1;
@@ -1335,14 +1349,14 @@ END_TEST
 
 START_TEST(test_screen_row)
 {
-	vm_screen s = {0};
+	vm_screen s = { 0 };
 	char b[64];
 
 	ck_assert_int_eq(vm_screen_init(&s, 5, 2), 0);
 	s.cells[0].ch = 'a';
-	s.cells[1].ch = 0x2588;   /* 3 bytes */
-	s.cells[2].ch = 0x00b7;   /* 2 bytes */
-	s.cells[3].ch = 0x1f600;  /* 4 bytes */
+	s.cells[1].ch = 0x2588;  /* 3 bytes */
+	s.cells[2].ch = 0x00b7;  /* 2 bytes */
+	s.cells[3].ch = 0x1f600; /* 4 bytes */
 	ck_assert_uint_eq(vm_screen_row(&s, 0, b, sizeof b), 1 + 3 + 2 + 4 + 1);
 	ck_assert_str_eq(b, "a\xe2\x96\x88\xc2\xb7\xf0\x9f\x98\x80 ");
 	ck_assert_uint_eq(vm_screen_row(&s, 1, b, sizeof b), 5);
@@ -1381,7 +1395,7 @@ START_TEST(test_deep_copy)
 	ck_assert_int_eq(s->m[0].state, GS_MSTATE_RUNNING);
 	ck_assert_int_eq(s->stats.gomaxprocs, 2);
 	vm_view v;
-	scr o = {0};
+	scr o = { 0 };
 	view_init(&v, 80, 24);
 	draw(&o, m, &v);
 	ck_assert_int_gt(find_row(&o, "GOMAXPROCS 2"), 0);

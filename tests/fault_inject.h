@@ -19,7 +19,7 @@ enum fi_fn {
 	FI_PTHREAD_CREATE,
 	FI_EPOLL_CREATE1,
 	FI_EVENTFD,
-	FI_MALLOC, /* malloc, calloc, realloc and aligned_alloc together */
+	FI_MALLOC,        /* malloc, calloc, realloc and aligned_alloc together */
 	FI_ALIGNED_ALLOC, /* aligned_alloc alone (chunks of Gs) */
 	FI_NFN
 };

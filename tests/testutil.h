@@ -71,8 +71,8 @@ tu_spin_ns(uint64_t ns)
 struct tu_main {
 	void (*fn)(void *);
 	void *arg;
-	int ran;            /* the body returned normally */
-	int in_goroutine;   /* gs_in_goroutine() was true inside */
+	int ran;          /* the body returned normally */
+	int in_goroutine; /* gs_in_goroutine() was true inside */
 };
 
 static void TU_UNUSED
@@ -117,31 +117,31 @@ tu_run(void (*fn)(void *), void *arg, int procs)
  * GS_MAIN_TEST(name, procs) { body } defines a Check test `name` whose body runs as
  * the main goroutine with GOMAXPROCS = procs; `arg_` is NULL in the body.
  */
-#define GS_MAIN_TEST(name, procs)                                              \
-	static void name##_gmain(void *arg_);                                  \
-	START_TEST(name)                                                       \
-	{                                                                      \
-		tu_run(name##_gmain, NULL, (procs));                           \
-	}                                                                      \
-	END_TEST                                                               \
+#define GS_MAIN_TEST(name, procs)                                                                  \
+	static void name##_gmain(void *arg_);                                                      \
+	START_TEST(name)                                                                           \
+	{                                                                                          \
+		tu_run(name##_gmain, NULL, (procs));                                               \
+	}                                                                                          \
+	END_TEST                                                                                   \
 	static void name##_gmain(void *arg_ TU_UNUSED)
 
 /* ---- goroutine helpers --------------------------------------------------------- */
 
 /* Spawn and assert the id is valid. */
-#define TU_GO(fn, arg)                                                         \
-	do {                                                                   \
-		int64_t tu_id_ = gs_go((fn), (arg));                           \
-		ck_assert_msg(tu_id_ > 0, "gs_go returned %" PRId64 " (%s)",    \
-		    tu_id_, gs_strerror((int)tu_id_));                         \
+#define TU_GO(fn, arg)                                                                             \
+	do {                                                                                       \
+		int64_t tu_id_ = gs_go((fn), (arg));                                               \
+		ck_assert_msg(tu_id_ > 0, "gs_go returned %" PRId64 " (%s)", tu_id_,               \
+		    gs_strerror((int)tu_id_));                                                     \
 	} while (0)
 
-#define TU_GO_STACK(fn, arg, size)                                             \
-	do {                                                                   \
-		gs_attr tu_attr_ = { .label = "test", .stack_size = (size) };  \
-		int64_t tu_id_ = gs_go_attr((fn), (arg), &tu_attr_);           \
-		ck_assert_msg(tu_id_ > 0, "gs_go_attr returned %" PRId64 " (%s)", \
-		    tu_id_, gs_strerror((int)tu_id_));                         \
+#define TU_GO_STACK(fn, arg, size)                                                                 \
+	do {                                                                                       \
+		gs_attr tu_attr_ = { .label = "test", .stack_size = (size) };                      \
+		int64_t tu_id_ = gs_go_attr((fn), (arg), &tu_attr_);                               \
+		ck_assert_msg(tu_id_ > 0, "gs_go_attr returned %" PRId64 " (%s)", tu_id_,          \
+		    gs_strerror((int)tu_id_));                                                     \
 	} while (0)
 
 #define TU_WG_ADD(wg, n) ck_assert_int_eq(gs_wg_add((wg), (n)), 0)
@@ -190,7 +190,7 @@ tu_wait_waiting(int reason, int n, uint64_t timeout_ns)
 	}
 }
 
-#define TU_SEC(s) ((uint64_t)(s) * 1000000000u)
+#define TU_SEC(s) ((uint64_t)(s)*1000000000u)
 
 /* ---- suite plumbing -------------------------------------------------------------- */
 
@@ -224,7 +224,7 @@ tu_forked(void)
 }
 
 /* A test case with an explicit timeout (scaled up under sanitizers). */
-static inline TCase * TU_UNUSED
+static inline TCase *TU_UNUSED
 tu_tcase(const char *name, double timeout_s)
 {
 	TCase *tc = tcase_create(name);

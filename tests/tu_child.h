@@ -17,8 +17,8 @@
 #include "testutil.h"
 
 struct tu_child {
-	int status;     /* waitpid status */
-	bool killed;    /* still running at the timeout: SIGKILLed */
+	int status;        /* waitpid status */
+	bool killed;       /* still running at the timeout: SIGKILLed */
 	char out[1 << 20]; /* its stderr (truncated); keep the struct static */
 };
 
@@ -86,8 +86,7 @@ tu_child_expect(const struct tu_child *c, int want, const char *const *needles)
 	ck_assert_msg(WIFEXITED(c->status), "child died of signal %d; stderr: %.2000s",
 	    WIFSIGNALED(c->status) ? WTERMSIG(c->status) : -1, c->out);
 	ck_assert_msg(WEXITSTATUS(c->status) == want,
-	    "child exit status %d, want %d; stderr: %.2000s", WEXITSTATUS(c->status), want,
-	    c->out);
+	    "child exit status %d, want %d; stderr: %.2000s", WEXITSTATUS(c->status), want, c->out);
 	for (; *needles; needles++)
 		ck_assert_msg(strstr(c->out, *needles) != NULL,
 		    "child's stderr lacks \"%s\": %.2000s", *needles, c->out);

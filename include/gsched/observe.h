@@ -38,13 +38,13 @@ enum gs_pstate {
 
 /* M states. */
 enum gs_mstate_pub {
-	GS_MSTATE_RUNNING = 0,  /* running a goroutine on a P */
-	GS_MSTATE_SPINNING,     /* holding a P, looking for work */
-	GS_MSTATE_IDLE,         /* parked, reusable */
-	GS_MSTATE_SCHED,        /* holding a P, in the scheduler */
-	GS_MSTATE_SYSCALL,      /* in a system call (its P may be gone) */
-	GS_MSTATE_NETPOLL,      /* no P; blocked in the netpoller */
-	GS_MSTATE_SYSMON,       /* the sysmon thread */
+	GS_MSTATE_RUNNING = 0, /* running a goroutine on a P */
+	GS_MSTATE_SPINNING,    /* holding a P, looking for work */
+	GS_MSTATE_IDLE,        /* parked, reusable */
+	GS_MSTATE_SCHED,       /* holding a P, in the scheduler */
+	GS_MSTATE_SYSCALL,     /* in a system call (its P may be gone) */
+	GS_MSTATE_NETPOLL,     /* no P; blocked in the netpoller */
+	GS_MSTATE_SYSMON,      /* the sysmon thread */
 	GS_MSTATE_DEAD
 };
 
@@ -53,47 +53,47 @@ GS_EXTERN const char *gs_mstate_name(int state);
 
 /* A goroutine as a snapshot lists it. */
 typedef struct gs_snap_g {
-	int64_t id;              /* 0: none */
+	int64_t id; /* 0: none */
 	char label[GS_LABEL_MAX];
 } gs_snap_g;
 
 typedef struct gs_snap_p {
 	int id;
-	int status;              /* enum gs_pstate */
-	int64_t m;               /* id of the M holding it, -1 for none */
-	gs_snap_g curg;          /* running goroutine (id 0: none) */
-	int curg_status;         /* enum gs_gstatus of curg */
-	uint64_t slice_ns;       /* how long its current time slice has run (sysmon's
+	int status;        /* enum gs_pstate */
+	int64_t m;         /* id of the M holding it, -1 for none */
+	gs_snap_g curg;    /* running goroutine (id 0: none) */
+	int curg_status;   /* enum gs_gstatus of curg */
+	uint64_t slice_ns; /* how long its current time slice has run (sysmon's
 	                            view: 20 us to 10 ms resolution; 0 if unknown) */
 	gs_snap_g runnext;
-	uint32_t runq_len;       /* goroutines in the local queue (runnext not counted) */
-	uint32_t runq_listed;    /* how many of them are in runq[] (at most runq_max) */
-	gs_snap_g *runq;         /* the first runq_listed, head first; points into the snapshot */
+	uint32_t runq_len;    /* goroutines in the local queue (runnext not counted) */
+	uint32_t runq_listed; /* how many of them are in runq[] (at most runq_max) */
+	gs_snap_g *runq;      /* the first runq_listed, head first; points into the snapshot */
 	uint32_t schedtick, syscalltick;
 	int timers;
-	uint64_t steals;         /* successful steals by this P */
-	uint64_t stolen;         /* goroutines it took from others */
-	uint64_t stolen_from;    /* goroutines others took from it */
+	uint64_t steals;      /* successful steals by this P */
+	uint64_t stolen;      /* goroutines it took from others */
+	uint64_t stolen_from; /* goroutines others took from it */
 	uint64_t spawns, syscalls;
 } gs_snap_p;
 
 typedef struct gs_snap_m {
 	int64_t id;
-	int state;               /* enum gs_mstate_pub */
-	int p;                   /* P id, -1 for none */
-	int64_t curg;            /* goroutine id, 0 for none */
+	int state;    /* enum gs_mstate_pub */
+	int p;        /* P id, -1 for none */
+	int64_t curg; /* goroutine id, 0 for none */
 	bool spinning;
-	uint64_t created_ns;     /* gs_nanotime() when it was made */
+	uint64_t created_ns; /* gs_nanotime() when it was made */
 } gs_snap_m;
 
 typedef struct gs_snapshot {
-	uint64_t time_ns;        /* gs_nanotime() when the snapshot began */
-	uint64_t take_ns;        /* how long taking it took */
-	gs_stats stats;          /* the whole-runtime figures (gsched.h) */
-	int np;                  /* Ps listed: GOMAXPROCS, at most max_p */
+	uint64_t time_ns; /* gs_nanotime() when the snapshot began */
+	uint64_t take_ns; /* how long taking it took */
+	gs_stats stats;   /* the whole-runtime figures (gsched.h) */
+	int np;           /* Ps listed: GOMAXPROCS, at most max_p */
 	gs_snap_p *p;
-	int nm;                  /* Ms listed, at most max_m */
-	int nm_total;            /* Ms that exist (nm may be smaller) */
+	int nm;       /* Ms listed, at most max_m */
+	int nm_total; /* Ms that exist (nm may be smaller) */
 	gs_snap_m *m;
 	/* capacities, fixed by gs_snapshot_new */
 	int max_p, max_m, runq_max;
@@ -112,9 +112,9 @@ GS_EXTERN int gs_snapshot_take(gs_snapshot *s);
 /* One live goroutine, as gs_goroutines lists it. */
 typedef struct gs_snap_ginfo {
 	int64_t id;
-	int status;              /* enum gs_gstatus */
-	int waitreason;          /* enum gs_waitreason while GS_G_WAITING, else 0 */
-	int64_t m;               /* M running it (or in its system call), -1 for none */
+	int status;     /* enum gs_gstatus */
+	int waitreason; /* enum gs_waitreason while GS_G_WAITING, else 0 */
+	int64_t m;      /* M running it (or in its system call), -1 for none */
 	char label[GS_LABEL_MAX];
 } gs_snap_ginfo;
 
@@ -144,27 +144,27 @@ GS_EXTERN bool gs_world_stopped(void);
 
 enum gs_event_kind {
 	GS_EV_NONE = 0,
-	GS_EV_SPAWN,          /* g spawned on p (arg: parent goroutine) */
-	GS_EV_RUN,            /* g starts running on p, m */
-	GS_EV_STOP,           /* g stops running on p, m (arg: its new gs_gstatus) */
-	GS_EV_EXIT,           /* g finished */
-	GS_EV_PARK,           /* g parked (arg: gs_waitreason) */
-	GS_EV_READY,          /* g made runnable on p (by the running goroutine) */
-	GS_EV_STEAL,          /* p stole arg goroutines from p2 (on m) */
-	GS_EV_HANDOFF,        /* p handed from m to m2 (m2 -1: to the idle list) */
-	GS_EV_RETAKE,         /* sysmon took p from m (in a syscall) */
-	GS_EV_M_CREATE,       /* m created (for p) */
-	GS_EV_M_PARK,         /* m parked */
-	GS_EV_M_WAKE,         /* m woken (with p) */
-	GS_EV_SYSCALL_ENTER,  /* g on m entered a system call, leaving p */
-	GS_EV_SYSCALL_EXIT,   /* g on m returned (p: the P it got, -1 none) */
-	GS_EV_PREEMPT,        /* g on p preempted (arg: 1 async, 0 cooperative) */
-	GS_EV_NETPOLL_WAKE,   /* arg goroutines woken by the netpoller */
-	GS_EV_TIMER_FIRE,     /* a timer fired on p */
-	GS_EV_PROCRESIZE,     /* GOMAXPROCS from p2 to p (arg: stop-the-world ns) */
-	GS_EV_GLOBAL_PUT,     /* arg goroutines put on the global queue by p (m2: why,
+	GS_EV_SPAWN,         /* g spawned on p (arg: parent goroutine) */
+	GS_EV_RUN,           /* g starts running on p, m */
+	GS_EV_STOP,          /* g stops running on p, m (arg: its new gs_gstatus) */
+	GS_EV_EXIT,          /* g finished */
+	GS_EV_PARK,          /* g parked (arg: gs_waitreason) */
+	GS_EV_READY,         /* g made runnable on p (by the running goroutine) */
+	GS_EV_STEAL,         /* p stole arg goroutines from p2 (on m) */
+	GS_EV_HANDOFF,       /* p handed from m to m2 (m2 -1: to the idle list) */
+	GS_EV_RETAKE,        /* sysmon took p from m (in a syscall) */
+	GS_EV_M_CREATE,      /* m created (for p) */
+	GS_EV_M_PARK,        /* m parked */
+	GS_EV_M_WAKE,        /* m woken (with p) */
+	GS_EV_SYSCALL_ENTER, /* g on m entered a system call, leaving p */
+	GS_EV_SYSCALL_EXIT,  /* g on m returned (p: the P it got, -1 none) */
+	GS_EV_PREEMPT,       /* g on p preempted (arg: 1 async, 0 cooperative) */
+	GS_EV_NETPOLL_WAKE,  /* arg goroutines woken by the netpoller */
+	GS_EV_TIMER_FIRE,    /* a timer fired on p */
+	GS_EV_PROCRESIZE,    /* GOMAXPROCS from p2 to p (arg: stop-the-world ns) */
+	GS_EV_GLOBAL_PUT,    /* arg goroutines put on the global queue by p (m2: why,
 	                         enum gs_global_put_reason) */
-	GS_EV_GLOBAL_GET,     /* p took arg goroutines from the global queue */
+	GS_EV_GLOBAL_GET,    /* p took arg goroutines from the global queue */
 	GS_EV_NKINDS
 };
 
@@ -177,13 +177,13 @@ enum gs_global_put_reason {
 };
 
 typedef struct gs_event {
-	uint64_t time_ns;     /* gs_nanotime() */
-	uint16_t kind;        /* enum gs_event_kind */
-	int16_t p;            /* P id or -1 */
-	int16_t p2;           /* second P id or -1 */
-	int64_t m;            /* M id or -1 */
+	uint64_t time_ns; /* gs_nanotime() */
+	uint16_t kind;    /* enum gs_event_kind */
+	int16_t p;        /* P id or -1 */
+	int16_t p2;       /* second P id or -1 */
+	int64_t m;        /* M id or -1 */
 	int64_t m2;
-	int64_t g;            /* goroutine id or 0 */
+	int64_t g; /* goroutine id or 0 */
 	int64_t arg;
 	char label[GS_LABEL_MAX]; /* GS_EV_SPAWN: the new goroutine's label; else empty */
 } gs_event;

@@ -31,61 +31,62 @@
 
 /* ---- limits (checked by the parser) ------------------------------------------ */
 
-#define LS_FILE_MAX      (256 * 1024) /* bytes in a lesson file */
-#define LS_LINE_MAX      1024         /* bytes in a line, without its newline */
-#define LS_STEPS_MAX     4096
-#define LS_TEXT_MAX      512          /* bytes in a caption, title or mark */
-#define LS_GOROUTINES_MAX 100000      /* goroutines over all spawns of a lesson */
-#define LS_THREADS_MAX   2000         /* goroutines in blocking system calls: each
+#define LS_FILE_MAX (256 * 1024) /* bytes in a lesson file */
+#define LS_LINE_MAX 1024         /* bytes in a line, without its newline */
+#define LS_STEPS_MAX 4096
+#define LS_TEXT_MAX 512          /* bytes in a caption, title or mark */
+#define LS_GOROUTINES_MAX 100000 /* goroutines over all spawns of a lesson */
+#define LS_THREADS_MAX                                                                             \
+	2000                                  /* goroutines in blocking system calls: each
                                          takes a thread of its own */
-#define LS_DURATION_MAX  (3600LL * 1000000000) /* 1 hour */
-#define LS_ITERS_MAX     (1000LL * 1000000000) /* 1e12 */
-#define LS_TERMS_MAX     4            /* terms on a condition's right side */
+#define LS_DURATION_MAX (3600LL * 1000000000) /* 1 hour */
+#define LS_ITERS_MAX (1000LL * 1000000000)    /* 1e12 */
+#define LS_TERMS_MAX 4                        /* terms on a condition's right side */
 
 /* ---- quantities a condition or a caption can name ------------------------------- */
 
 typedef enum ls_qty {
 	/* the snapshot, now */
-	LQ_THREADS = 0,   /* Ms that exist (gs_stats.threads) */
-	LQ_BUSYTHREADS,   /* threads - idle threads */
+	LQ_THREADS = 0, /* Ms that exist (gs_stats.threads) */
+	LQ_BUSYTHREADS, /* threads - idle threads */
 	LQ_IDLETHREADS,
-	LQ_SPINNING,      /* spinning Ms */
-	LQ_PROCS,         /* GOMAXPROCS */
+	LQ_SPINNING, /* spinning Ms */
+	LQ_PROCS,    /* GOMAXPROCS */
 	LQ_IDLEPROCS,
-	LQ_RUNQUEUE,      /* the global run queue */
-	LQ_LOCALRUNQ,     /* sum of the local run queues (runnext not counted) */
+	LQ_RUNQUEUE,  /* the global run queue */
+	LQ_LOCALRUNQ, /* sum of the local run queues (runnext not counted) */
 	LQ_GOROUTINES,
 	LQ_RUNNABLE,
 	LQ_RUNNING,
 	LQ_WAITING,
 	LQ_INSYSCALL,
-	LQ_NETWAITING,    /* waiting in the netpoller (IO wait) */
-	LQ_SLEEPING,      /* waiting on a timer */
-	LQ_BATCHES,       /* spawned batches not yet finished (requests the
+	LQ_NETWAITING, /* waiting in the netpoller (IO wait) */
+	LQ_SLEEPING,   /* waiting on a timer */
+	LQ_BATCHES,    /* spawned batches not yet finished (requests the
 	                     session has not started yet included) */
-	LQ_OSTHREADS,     /* threads of the whole process (/proc/self/status):
+	LQ_OSTHREADS,  /* threads of the whole process (/proc/self/status):
 	                     Ms, sysmon, the observer, plain pthreads */
 	/* peaks since the lesson started (or the last reset) */
 	LQ_MAXTHREADS,
 	LQ_MAXRUNQUEUE,
-	LQ_MAXLOCALRUNQ,  /* the longest single local queue seen */
+	LQ_MAXLOCALRUNQ, /* the longest single local queue seen */
 	LQ_MAXGOROUTINES,
 	/* counters since the lesson started (or the last reset) */
 	LQ_STEALS,
 	LQ_STOLEN,
 	LQ_HANDOFFS,
 	LQ_RETAKES,
-	LQ_PREEMPTIONS,   /* async + cooperative */
+	LQ_PREEMPTIONS, /* async + cooperative */
 	LQ_ASYNCPREEMPTIONS,
 	LQ_PREEMPTREQUESTS,
 	LQ_SPAWNS,
 	LQ_EXITS,
-	LQ_GLOBALPUTS,    /* goroutines put on the global queue (overflow, yield) */
+	LQ_GLOBALPUTS, /* goroutines put on the global queue (overflow, yield) */
 	LQ_THREADSCREATED,
 	LQ_SYSCALLS,
 	LQ_NETPOLLWAKES,
-	LQ_SERVED,        /* http requests answered 200 (workload.h counters) */
-	LQ_REJECTED,      /* http requests answered 503 */
+	LQ_SERVED,   /* http requests answered 200 (workload.h counters) */
+	LQ_REJECTED, /* http requests answered 503 */
 	/* the machine and the runtime's choice */
 	LQ_NCPU,          /* CPUs in the affinity mask (gs_numcpu) */
 	LQ_STARTPROCS,    /* GOMAXPROCS the runtime chose when the lesson began */
@@ -109,8 +110,8 @@ typedef struct ls_cond {
 	int op;
 	int nterms;
 	struct {
-		int sign;    /* +1 or -1 */
-		int qty;     /* a quantity, or -1 for the number */
+		int sign; /* +1 or -1 */
+		int qty;  /* a quantity, or -1 for the number */
 		int64_t num;
 	} term[LS_TERMS_MAX];
 	char text[128]; /* as written, normalised ("threads >= procs + 4") */
@@ -134,24 +135,24 @@ typedef enum ls_cmd {
 
 typedef struct ls_step {
 	int cmd;
-	int line;             /* 1-based source line */
-	char *text;           /* say, mark, measure: owned */
-	int64_t ns;           /* wait: duration; wait until, measure: timeout */
+	int line;   /* 1-based source line */
+	char *text; /* say, mark, measure: owned */
+	int64_t ns; /* wait: duration; wait until, measure: timeout */
 	/* procs */
-	int procs;            /* a number, or the multiplier/divisor of cpus */
-	int procs_rel;        /* 0: absolute; '*' or '/': relative to the CPUs */
+	int procs;     /* a number, or the multiplier/divisor of cpus */
+	int procs_rel; /* 0: absolute; '*' or '/': relative to the CPUs */
 	/* spawn */
 	int count;
 	char kind[16];
-	int64_t life_ns;      /* 0: none */
-	int64_t iters;        /* 0: none */
+	int64_t life_ns; /* 0: none */
+	int64_t iters;   /* 0: none */
 	char label[GS_LABEL_MAX];
-	ls_cond cond;         /* wait until, expect */
+	ls_cond cond; /* wait until, expect */
 } ls_step;
 
 typedef struct ls_program {
-	char *name;           /* as given on the command line or the file's name */
-	char *title;          /* from `title`, or NULL */
+	char *name;  /* as given on the command line or the file's name */
+	char *title; /* from `title`, or NULL */
 	ls_step *steps;
 	int nsteps;
 } ls_program;
@@ -161,8 +162,8 @@ typedef struct ls_program {
  * success returns 0 and *out; otherwise -1 and one message in err,
  * "NAME:LINE:COL: what was expected, got what" (no trailing newline).
  */
-int ls_parse(const char *name, const char *buf, size_t len, ls_program **out,
-             char *err, size_t errsz);
+int ls_parse(const char *name, const char *buf, size_t len, ls_program **out, char *err,
+    size_t errsz);
 /* Read and parse the file at path (messages name it as given). */
 int ls_load(const char *path, ls_program **out, char *err, size_t errsz);
 void ls_program_free(ls_program *p);
@@ -191,55 +192,54 @@ int ls_list(FILE *out);
 /* ---- the player --------------------------------------------------------------- */
 
 typedef enum ls_line_kind {
-	LL_SAY = 0,      /* a caption */
-	LL_MARK,         /* a chapter begins */
-	LL_EXPECT_OK,    /* an expectation met (text: the condition and the values) */
-	LL_EXPECT_FAIL,  /* an expectation failed, or a wait until / measure timed out */
-	LL_MEASURE,      /* a measured time */
-	LL_INFO,         /* procs and spawns, as they happen */
-	LL_ERROR         /* the session failed to do something (spawn failed, ...) */
+	LL_SAY = 0,     /* a caption */
+	LL_MARK,        /* a chapter begins */
+	LL_EXPECT_OK,   /* an expectation met (text: the condition and the values) */
+	LL_EXPECT_FAIL, /* an expectation failed, or a wait until / measure timed out */
+	LL_MEASURE,     /* a measured time */
+	LL_INFO,        /* procs and spawns, as they happen */
+	LL_ERROR        /* the session failed to do something (spawn failed, ...) */
 } ls_line_kind;
 
 typedef struct ls_line {
-	int kind;         /* ls_line_kind */
-	int step;         /* index of the step that made it */
-	int line;         /* its source line */
+	int kind; /* ls_line_kind */
+	int step; /* index of the step that made it */
+	int line; /* its source line */
 	char text[640];
 } ls_line;
 
 typedef enum ls_state {
-	LS_RUNNING = 0,   /* steps are running (or a wait is counting down) */
-	LS_WAITING_KEY,   /* at a pause: ls_player_key(LS_KEY_CONTINUE) goes on */
-	LS_DONE           /* every step has run */
+	LS_RUNNING = 0, /* steps are running (or a wait is counting down) */
+	LS_WAITING_KEY, /* at a pause: ls_player_key(LS_KEY_CONTINUE) goes on */
+	LS_DONE         /* every step has run */
 } ls_state;
 
 #define LS_LINES_MAX 64
 
 /* What one tick produced.  Valid until the next call on the player. */
 typedef struct ls_output {
-	int state;                /* ls_state */
-	const char *caption;      /* the current caption (the last say/measure), or NULL */
-	const char *chapter;      /* the current mark, or NULL */
-	int step, nsteps;         /* the next step to run, of all */
-	int nlines;               /* lines made since the previous tick, in order */
+	int state;           /* ls_state */
+	const char *caption; /* the current caption (the last say/measure), or NULL */
+	const char *chapter; /* the current mark, or NULL */
+	int step, nsteps;    /* the next step to run, of all */
+	int nlines;          /* lines made since the previous tick, in order */
 	ls_line lines[LS_LINES_MAX];
-	int passed, failed;       /* expectations so far (waits and measures that
+	int passed, failed;      /* expectations so far (waits and measures that
 	                             time out count as failed) */
-	const char *waiting_for;  /* "wait until threads >= 4 (now 3)", "wait 1.5 s",
+	const char *waiting_for; /* "wait until threads >= 4 (now 3)", "wait 1.5 s",
 	                             "press a key", or NULL */
 } ls_output;
 
 typedef struct ls_player_opts {
-	double time_scale;   /* >= 0.01; 1: real time; 4: four times slower */
-	bool batch;          /* pause continues at once */
+	double time_scale; /* >= 0.01; 1: real time; 4: four times slower */
+	bool batch;        /* pause continues at once */
 } ls_player_opts;
 
 typedef struct ls_player ls_player;
 
 /* A player for prog on session s (both outlive the player).  NULL if out of
  * memory. */
-ls_player *ls_player_new(const ls_program *prog, gsf_session *s,
-                         const ls_player_opts *o);
+ls_player *ls_player_new(const ls_program *prog, gsf_session *s, const ls_player_opts *o);
 void ls_player_free(ls_player *p);
 
 /*
@@ -254,8 +254,7 @@ void ls_player_free(ls_player *p);
  * (GS_EBUSY) and a spawn finding the session busy (GS_EAGAIN) are retried at
  * the next tick.  Measured times use now_ns too.
  */
-int ls_player_tick(ls_player *p, const gs_snapshot *snap, uint64_t now_ns,
-                   ls_output *out);
+int ls_player_tick(ls_player *p, const gs_snapshot *snap, uint64_t now_ns, ls_output *out);
 
 typedef enum ls_key {
 	LS_KEY_CONTINUE = 0, /* leave a pause (or skip the wait running now) */
@@ -275,10 +274,10 @@ int64_t ls_player_value(ls_player *p, const gs_snapshot *snap, int q);
 
 typedef struct ls_run_opts {
 	double time_scale;
-	FILE *out;            /* captions, expects, schedtrace lines */
-	uint64_t tick_ns;     /* between schedtrace lines (0: 100 ms) */
-	bool detail;          /* -v: scheddetail lines */
-	bool quiet;           /* no schedtrace lines, only the lesson's lines */
+	FILE *out;        /* captions, expects, schedtrace lines */
+	uint64_t tick_ns; /* between schedtrace lines (0: 100 ms) */
+	bool detail;      /* -v: scheddetail lines */
+	bool quiet;       /* no schedtrace lines, only the lesson's lines */
 } ls_run_opts;
 
 /* Run prog to its end without a terminal.  Exit status: 0 every expectation

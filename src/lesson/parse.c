@@ -25,48 +25,48 @@
 /* ---- quantities ----------------------------------------------------------------- */
 
 static const char *const qty_names[LQ_NQTY] = {
-        [LQ_THREADS] = "threads",
-        [LQ_BUSYTHREADS] = "busythreads",
-        [LQ_IDLETHREADS] = "idlethreads",
-        [LQ_SPINNING] = "spinning",
-        [LQ_PROCS] = "procs",
-        [LQ_IDLEPROCS] = "idleprocs",
-        [LQ_RUNQUEUE] = "runqueue",
-        [LQ_LOCALRUNQ] = "localrunq",
-        [LQ_GOROUTINES] = "goroutines",
-        [LQ_RUNNABLE] = "runnable",
-        [LQ_RUNNING] = "running",
-        [LQ_WAITING] = "waiting",
-        [LQ_INSYSCALL] = "insyscall",
-        [LQ_NETWAITING] = "netwaiting",
-        [LQ_SLEEPING] = "sleeping",
-        [LQ_BATCHES] = "batches",
-        [LQ_OSTHREADS] = "osthreads",
-        [LQ_MAXTHREADS] = "maxthreads",
-        [LQ_MAXRUNQUEUE] = "maxrunqueue",
-        [LQ_MAXLOCALRUNQ] = "maxlocalrunq",
-        [LQ_MAXGOROUTINES] = "maxgoroutines",
-        [LQ_STEALS] = "steals",
-        [LQ_STOLEN] = "stolen",
-        [LQ_HANDOFFS] = "handoffs",
-        [LQ_RETAKES] = "retakes",
-        [LQ_PREEMPTIONS] = "preemptions",
-        [LQ_ASYNCPREEMPTIONS] = "asyncpreemptions",
-        [LQ_PREEMPTREQUESTS] = "preemptrequests",
-        [LQ_SPAWNS] = "spawns",
-        [LQ_EXITS] = "exits",
-        [LQ_GLOBALPUTS] = "globalputs",
-        [LQ_THREADSCREATED] = "threadscreated",
-        [LQ_SYSCALLS] = "syscalls",
-        [LQ_NETPOLLWAKES] = "netpollwakes",
-        [LQ_SERVED] = "served",
-        [LQ_REJECTED] = "rejected",
-        [LQ_NCPU] = "ncpu",
-        [LQ_STARTPROCS] = "startprocs",
-        [LQ_ENVPROCS] = "envprocs",
-        [LQ_CGROUPCPUS] = "cgroupcpus",
-        [LQ_EXPECTEDPROCS] = "expectedprocs",
-        [LQ_ELAPSED_MS] = "elapsedms",
+	[LQ_THREADS] = "threads",
+	[LQ_BUSYTHREADS] = "busythreads",
+	[LQ_IDLETHREADS] = "idlethreads",
+	[LQ_SPINNING] = "spinning",
+	[LQ_PROCS] = "procs",
+	[LQ_IDLEPROCS] = "idleprocs",
+	[LQ_RUNQUEUE] = "runqueue",
+	[LQ_LOCALRUNQ] = "localrunq",
+	[LQ_GOROUTINES] = "goroutines",
+	[LQ_RUNNABLE] = "runnable",
+	[LQ_RUNNING] = "running",
+	[LQ_WAITING] = "waiting",
+	[LQ_INSYSCALL] = "insyscall",
+	[LQ_NETWAITING] = "netwaiting",
+	[LQ_SLEEPING] = "sleeping",
+	[LQ_BATCHES] = "batches",
+	[LQ_OSTHREADS] = "osthreads",
+	[LQ_MAXTHREADS] = "maxthreads",
+	[LQ_MAXRUNQUEUE] = "maxrunqueue",
+	[LQ_MAXLOCALRUNQ] = "maxlocalrunq",
+	[LQ_MAXGOROUTINES] = "maxgoroutines",
+	[LQ_STEALS] = "steals",
+	[LQ_STOLEN] = "stolen",
+	[LQ_HANDOFFS] = "handoffs",
+	[LQ_RETAKES] = "retakes",
+	[LQ_PREEMPTIONS] = "preemptions",
+	[LQ_ASYNCPREEMPTIONS] = "asyncpreemptions",
+	[LQ_PREEMPTREQUESTS] = "preemptrequests",
+	[LQ_SPAWNS] = "spawns",
+	[LQ_EXITS] = "exits",
+	[LQ_GLOBALPUTS] = "globalputs",
+	[LQ_THREADSCREATED] = "threadscreated",
+	[LQ_SYSCALLS] = "syscalls",
+	[LQ_NETPOLLWAKES] = "netpollwakes",
+	[LQ_SERVED] = "served",
+	[LQ_REJECTED] = "rejected",
+	[LQ_NCPU] = "ncpu",
+	[LQ_STARTPROCS] = "startprocs",
+	[LQ_ENVPROCS] = "envprocs",
+	[LQ_CGROUPCPUS] = "cgroupcpus",
+	[LQ_EXPECTEDPROCS] = "expectedprocs",
+	[LQ_ELAPSED_MS] = "elapsedms",
 };
 
 const char *
@@ -84,7 +84,7 @@ ls_qty_find(const char *name, size_t len)
 	return -1;
 }
 
-static const char *const op_names[] = {"<", "<=", "==", "!=", ">=", ">"};
+static const char *const op_names[] = { "<", "<=", "==", "!=", ">=", ">" };
 
 int64_t
 ls_scale(int64_t ns, double time_scale)
@@ -99,10 +99,10 @@ enum tok_kind { T_END = 0, T_WORD, T_STRING, T_OP, T_PUNCT };
 
 typedef struct tok {
 	int kind;
-	int col;           /* 1-based byte column */
-	const char *s;     /* T_WORD, T_OP, T_PUNCT: into the line */
+	int col;       /* 1-based byte column */
+	const char *s; /* T_WORD, T_OP, T_PUNCT: into the line */
 	size_t len;
-	char *str;         /* T_STRING: the unescaped text (owned by the parser) */
+	char *str; /* T_STRING: the unescaped text (owned by the parser) */
 } tok;
 
 #define TOKS_MAX 32
@@ -121,8 +121,7 @@ typedef struct parser {
 	bool have_title;
 } parser;
 
-static int
-perr(parser *p, int col, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int perr(parser *p, int col, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static int
 perr(parser *p, int col, const char *fmt, ...)
@@ -157,8 +156,8 @@ tokdesc(const tok *t, char *buf, size_t size)
 static bool
 is_word_char(unsigned char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '_' || c == '.';
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	    c == '_' || c == '.';
 }
 
 /* Split one line (no newline) into tokens.  Strings: "..." with \" \\ \n. */
@@ -176,7 +175,7 @@ tokenize(parser *p, const char *line, size_t len)
 			break;
 		if (p->nt == TOKS_MAX - 1)
 			return perr(p, (int)k + 1, "too many words on one line (at most %d)",
-			            TOKS_MAX - 1);
+			    TOKS_MAX - 1);
 		tok *t = &p->t[p->nt];
 		unsigned char c = (unsigned char)line[k];
 		t->col = (int)k + 1;
@@ -189,8 +188,8 @@ tokenize(parser *p, const char *line, size_t len)
 			for (;;) {
 				if (k >= len)
 					return perr(p, t->col,
-					            "unterminated string: expected a closing "
-					            "'\"'");
+					    "unterminated string: expected a closing "
+					    "'\"'");
 				char ch = line[k];
 				if (ch == '"')
 					break;
@@ -202,9 +201,9 @@ tokenize(parser *p, const char *line, size_t len)
 						ch = '\n';
 					else
 						return perr(p, (int)k + 1,
-						            "unknown escape '\\%c' in a string "
-						            "(use \\\" \\\\ or \\n)",
-						            e ? e : ' ');
+						    "unknown escape '\\%c' in a string "
+						    "(use \\\" \\\\ or \\n)",
+						    e ? e : ' ');
 					k++;
 				}
 				dst[n++] = ch;
@@ -214,8 +213,7 @@ tokenize(parser *p, const char *line, size_t len)
 			dst[n] = '\0';
 			if (n > LS_TEXT_MAX)
 				return perr(p, t->col,
-				            "string of %zu bytes is too long (at most %d)", n,
-				            LS_TEXT_MAX);
+				    "string of %zu bytes is too long (at most %d)", n, LS_TEXT_MAX);
 			t->kind = T_STRING;
 			t->str = dst;
 			t->len = n;
@@ -236,12 +234,12 @@ tokenize(parser *p, const char *line, size_t len)
 		} else {
 			if (c >= 0x80)
 				return perr(p, t->col,
-				            "unexpected non-ASCII character outside a string");
+				    "unexpected non-ASCII character outside a string");
 			return perr(p, t->col, "unexpected character '%c'", c);
 		}
 		p->nt++;
 	}
-	p->t[p->nt] = (tok){.kind = T_END, .col = (int)len + 1, .s = line + len};
+	p->t[p->nt] = (tok){ .kind = T_END, .col = (int)len + 1, .s = line + len };
 	return 0;
 }
 
@@ -278,8 +276,8 @@ bare(const char *what)
 /* A decimal integer in [lo, hi] with an optional k/M/G multiplier when
  * allow_suffix.  after names the command for the message. */
 static int
-parse_int(parser *p, const tok *t, const char *what, const char *after, int64_t lo,
-          int64_t hi, bool allow_suffix, int64_t *out)
+parse_int(parser *p, const tok *t, const char *what, const char *after, int64_t lo, int64_t hi,
+    bool allow_suffix, int64_t *out)
 {
 	char d[64];
 	int64_t v = 0, mul = 1;
@@ -287,12 +285,12 @@ parse_int(parser *p, const tok *t, const char *what, const char *after, int64_t 
 
 	if (t->kind != T_WORD || t->s[0] < '0' || t->s[0] > '9')
 		return perr(p, t->col, "expected %s after '%s', got %s", what, after,
-		            tokdesc(t, d, sizeof d));
+		    tokdesc(t, d, sizeof d));
 	for (; k < t->len && t->s[k] >= '0' && t->s[k] <= '9'; k++) {
 		if (v > (INT64_MAX - 9) / 10)
-			return perr(p, t->col, "%s '%.*s' is out of range (%" PRId64
-			            " to %" PRId64 ")", bare(what), (int)t->len, t->s, lo,
-			            hi);
+			return perr(p, t->col,
+			    "%s '%.*s' is out of range (%" PRId64 " to %" PRId64 ")", bare(what),
+			    (int)t->len, t->s, lo, hi);
 		v = v * 10 + (t->s[k] - '0');
 	}
 	if (k < t->len) {
@@ -301,13 +299,12 @@ parse_int(parser *p, const tok *t, const char *what, const char *after, int64_t 
 		if (allow_suffix && rest == 1 && (c == 'k' || c == 'M' || c == 'G'))
 			mul = c == 'k' ? 1000 : c == 'M' ? 1000000 : 1000000000;
 		else
-			return perr(p, t->col, "expected %s after '%s', got %s", what,
-			            after, tokdesc(t, d, sizeof d));
+			return perr(p, t->col, "expected %s after '%s', got %s", what, after,
+			    tokdesc(t, d, sizeof d));
 	}
 	if (v > INT64_MAX / mul || v * mul < lo || v * mul > hi)
-		return perr(p, t->col,
-		            "%s '%.*s' is out of range (%" PRId64 " to %" PRId64 ")",
-		            bare(what), (int)t->len, t->s, lo, hi);
+		return perr(p, t->col, "%s '%.*s' is out of range (%" PRId64 " to %" PRId64 ")",
+		    bare(what), (int)t->len, t->s, lo, hi);
 	*out = v * mul;
 	return 0;
 }
@@ -324,8 +321,7 @@ looks_like_duration(const tok *t)
 	size_t rest = t->len - k;
 	const char *u = t->s + k;
 	return (rest == 1 && u[0] == 's') || (rest == 2 && memcmp(u, "ms", 2) == 0) ||
-	       (rest == 2 && memcmp(u, "us", 2) == 0) ||
-	       (rest == 3 && memcmp(u, "min", 3) == 0);
+	    (rest == 2 && memcmp(u, "us", 2) == 0) || (rest == 3 && memcmp(u, "min", 3) == 0);
 }
 
 /* A duration: a decimal number (fraction allowed) and a unit us, ms, s or min;
@@ -338,9 +334,8 @@ parse_duration(parser *p, const tok *t, const char *after, bool zero_ok, int64_t
 	size_t k = 0;
 
 	if (t->kind != T_WORD || t->s[0] < '0' || t->s[0] > '9')
-		return perr(p, t->col,
-		            "expected a duration (like 500ms or 2s) after '%s', got %s",
-		            after, tokdesc(t, d, sizeof d));
+		return perr(p, t->col, "expected a duration (like 500ms or 2s) after '%s', got %s",
+		    after, tokdesc(t, d, sizeof d));
 	for (; k < t->len && t->s[k] >= '0' && t->s[k] <= '9'; k++) {
 		if (whole > 100000000)
 			goto range;
@@ -355,9 +350,8 @@ parse_duration(parser *p, const tok *t, const char *after, bool zero_ok, int64_t
 				fracdiv *= 10;
 			}
 		if (k == start)
-			return perr(p, t->col,
-			            "expected digits after the '.' in duration '%.*s'",
-			            (int)t->len, t->s);
+			return perr(p, t->col, "expected digits after the '.' in duration '%.*s'",
+			    (int)t->len, t->s);
 	}
 	size_t rest = t->len - k;
 	const char *u = t->s + k;
@@ -372,12 +366,11 @@ parse_duration(parser *p, const tok *t, const char *after, bool zero_ok, int64_t
 		unit = 60LL * 1000000000;
 	else if (rest == 0)
 		return perr(p, t->col,
-		            "duration '%.*s' needs a unit: us, ms, s or min (like 500ms)",
-		            (int)t->len, t->s);
+		    "duration '%.*s' needs a unit: us, ms, s or min (like 500ms)", (int)t->len,
+		    t->s);
 	else
 		return perr(p, t->col + (int)k,
-		            "unknown duration unit '%.*s' (use us, ms, s or min)", (int)rest,
-		            u);
+		    "unknown duration unit '%.*s' (use us, ms, s or min)", (int)rest, u);
 	if (whole > LS_DURATION_MAX / unit)
 		goto range;
 	int64_t ns = whole * unit + (int64_t)((double)frac / (double)fracdiv * (double)unit);
@@ -386,8 +379,8 @@ parse_duration(parser *p, const tok *t, const char *after, bool zero_ok, int64_t
 	*out = ns;
 	return 0;
 range:
-	return perr(p, t->col, "duration '%.*s' is out of range (%s to 1 hour)",
-	            (int)t->len, t->s, zero_ok ? "0" : "1ms");
+	return perr(p, t->col, "duration '%.*s' is out of range (%s to 1 hour)", (int)t->len, t->s,
+	    zero_ok ? "0" : "1ms");
 }
 
 /* ---- the commands ------------------------------------------------------------------ */
@@ -399,8 +392,10 @@ end_of_line(parser *p, const char *cmd)
 	tok *t = peek(p);
 
 	if (t->kind != T_END)
-		return perr(p, t->col, "unexpected %s after '%s' (expected the end of the "
-		            "line)", tokdesc(t, d, sizeof d), cmd);
+		return perr(p, t->col,
+		    "unexpected %s after '%s' (expected the end of the "
+		    "line)",
+		    tokdesc(t, d, sizeof d), cmd);
 	return 0;
 }
 
@@ -411,8 +406,8 @@ take_string(parser *p, const char *cmd, const char *what, char **out)
 	tok *t = next(p);
 
 	if (t->kind != T_STRING)
-		return perr(p, t->col, "expected %s in double quotes after '%s', got %s",
-		            what, cmd, tokdesc(t, d, sizeof d));
+		return perr(p, t->col, "expected %s in double quotes after '%s', got %s", what, cmd,
+		    tokdesc(t, d, sizeof d));
 	*out = strdup(t->str);
 	return *out ? 0 : perr(p, t->col, "out of memory");
 }
@@ -472,7 +467,7 @@ cmd_procs(parser *p, const tok *kw)
 		tok *op = peek(p);
 		if (op->kind == T_PUNCT && (op->s[0] == '*' || op->s[0] == '/')) {
 			next(p);
-			char after[8] = {'c', 'p', 'u', 's', op->s[0], '\0'};
+			char after[8] = { 'c', 'p', 'u', 's', op->s[0], '\0' };
 			if (parse_int(p, next(p), "a number", after, 1, 256, false, &v))
 				return -1;
 			s->procs_rel = op->s[0];
@@ -514,14 +509,13 @@ cmd_spawn(parser *p, const tok *kw)
 	if (s == NULL)
 		return -1;
 	tok *ct = next(p);
-	if (parse_int(p, ct, "a goroutine count", "spawn", 1, LS_GOROUTINES_MAX, false,
-	              &v))
+	if (parse_int(p, ct, "a goroutine count", "spawn", 1, LS_GOROUTINES_MAX, false, &v))
 		return -1;
 	s->count = (int)v;
 	tok *kt = next(p);
 	if (kt->kind != T_WORD)
 		return perr(p, kt->col, "expected a workload kind after the count, got %s",
-		            tokdesc(kt, d, sizeof d));
+		    tokdesc(kt, d, sizeof d));
 	if (kt->len >= sizeof s->kind)
 		goto badkind;
 	memcpy(s->kind, kt->s, kt->len);
@@ -537,8 +531,8 @@ cmd_spawn(parser *p, const tok *kw)
 		if (looks_like_duration(t) || memchr(t->s, '.', t->len) != NULL) {
 			if (parse_duration(p, t, s->kind, false, &s->life_ns))
 				return -1;
-		} else if (parse_int(p, t, "a lifetime (like 2s) or an iteration count",
-		                     s->kind, 1, LS_ITERS_MAX, true, &s->iters)) {
+		} else if (parse_int(p, t, "a lifetime (like 2s) or an iteration count", s->kind, 1,
+			       LS_ITERS_MAX, true, &s->iters)) {
 			return -1;
 		}
 	}
@@ -549,14 +543,14 @@ cmd_spawn(parser *p, const tok *kw)
 		const char *ls = lt->kind == T_STRING ? lt->str : lt->s;
 		if (lt->kind != T_WORD && lt->kind != T_STRING)
 			return perr(p, lt->col, "expected a label after 'as', got %s",
-			            tokdesc(lt, d, sizeof d));
+			    tokdesc(lt, d, sizeof d));
 		if (lt->len == 0 || lt->len >= GS_LABEL_MAX)
 			return perr(p, lt->col, "a label has 1 to %d characters, got %zu",
-			            GS_LABEL_MAX - 1, lt->len);
+			    GS_LABEL_MAX - 1, lt->len);
 		for (size_t k = 0; k < lt->len; k++)
 			if ((unsigned char)ls[k] < 0x21 || (unsigned char)ls[k] > 0x7e)
 				return perr(p, lt->col,
-				            "a label is printable ASCII without spaces");
+				    "a label is printable ASCII without spaces");
 		memcpy(s->label, ls, lt->len);
 		s->label[lt->len] = '\0';
 	}
@@ -567,23 +561,22 @@ cmd_spawn(parser *p, const tok *kw)
 	kind_cost(s->kind, s->count, &g, &th);
 	if (th > LS_THREADS_MAX)
 		return perr(p, ct->col,
-		            "%d %s goroutines would need %ld threads blocked in system calls "
-		            "(at most %d: each takes a thread of its own)",
-		            s->count, s->kind, th, LS_THREADS_MAX);
+		    "%d %s goroutines would need %ld threads blocked in system calls "
+		    "(at most %d: each takes a thread of its own)",
+		    s->count, s->kind, th, LS_THREADS_MAX);
 	if (g > LS_GOROUTINES_MAX)
-		return perr(p, ct->col, "%d %s would start %ld goroutines (at most %d)",
-		            s->count, s->kind, g, LS_GOROUTINES_MAX);
+		return perr(p, ct->col, "%d %s would start %ld goroutines (at most %d)", s->count,
+		    s->kind, g, LS_GOROUTINES_MAX);
 	p->goroutines += g;
 	p->threads += th;
 	if (p->goroutines > LS_GOROUTINES_MAX)
-		return perr(p, ct->col,
-		            "the lesson would spawn %ld goroutines in all (at most %d)",
-		            p->goroutines, LS_GOROUTINES_MAX);
+		return perr(p, ct->col, "the lesson would spawn %ld goroutines in all (at most %d)",
+		    p->goroutines, LS_GOROUTINES_MAX);
 	if (p->threads > LS_THREADS_MAX)
 		return perr(p, ct->col,
-		            "the lesson would block %ld goroutines in system calls in all, "
-		            "a thread each (at most %d)",
-		            p->threads, LS_THREADS_MAX);
+		    "the lesson would block %ld goroutines in system calls in all, "
+		    "a thread each (at most %d)",
+		    p->threads, LS_THREADS_MAX);
 	return 0;
 
 badkind:;
@@ -592,11 +585,10 @@ badkind:;
 	char names[200] = "";
 	for (int k = 0; k < n; k++) {
 		size_t used = strlen(names);
-		snprintf(names + used, sizeof names - used, "%s%s", k ? ", " : "",
-		         tab[k].name);
+		snprintf(names + used, sizeof names - used, "%s%s", k ? ", " : "", tab[k].name);
 	}
 	return perr(p, kt->col, "unknown workload kind '%.*s' (expected one of: %s)",
-	            (int)(kt->len > 40 ? 40 : kt->len), kt->s, names);
+	    (int)(kt->len > 40 ? 40 : kt->len), kt->s, names);
 }
 
 static int
@@ -633,19 +625,19 @@ parse_term(parser *p, ls_cond *c, int sign, const char *after)
 	c->term[k].sign = sign;
 	c->term[k].qty = -1;
 	if (t->kind == T_WORD && t->s[0] >= '0' && t->s[0] <= '9') {
-		if (parse_int(p, t, "a number", after, 0, 1000000000000LL, true,
-		              &c->term[k].num))
+		if (parse_int(p, t, "a number", after, 0, 1000000000000LL, true, &c->term[k].num))
 			return -1;
 	} else if (t->kind == T_WORD) {
 		int q = ls_qty_find(t->s, t->len);
 		if (q < 0)
-			return perr(p, t->col, "unknown quantity '%.*s' (try threads, procs, "
-			            "goroutines, steals, ...; demos/README lists them)",
-			            (int)(t->len > 40 ? 40 : t->len), t->s);
+			return perr(p, t->col,
+			    "unknown quantity '%.*s' (try threads, procs, "
+			    "goroutines, steals, ...; demos/README lists them)",
+			    (int)(t->len > 40 ? 40 : t->len), t->s);
 		c->term[k].qty = q;
 	} else {
-		return perr(p, t->col, "expected a number or a quantity after '%s', got %s",
-		            after, tokdesc(t, d, sizeof d));
+		return perr(p, t->col, "expected a number or a quantity after '%s', got %s", after,
+		    tokdesc(t, d, sizeof d));
 	}
 	c->nterms++;
 	return 0;
@@ -660,41 +652,45 @@ parse_cond(parser *p, ls_cond *c, const char *after)
 
 	memset(c, 0, sizeof *c);
 	if (t->kind != T_WORD)
-		return perr(p, t->col, "expected a condition (like threads >= 4) after "
-		            "'%s', got %s", after, tokdesc(t, d, sizeof d));
+		return perr(p, t->col,
+		    "expected a condition (like threads >= 4) after "
+		    "'%s', got %s",
+		    after, tokdesc(t, d, sizeof d));
 	c->qty = ls_qty_find(t->s, t->len);
 	if (c->qty < 0)
-		return perr(p, t->col, "unknown quantity '%.*s' (try threads, procs, "
-		            "goroutines, steals, ...; demos/README lists them)",
-		            (int)(t->len > 40 ? 40 : t->len), t->s);
+		return perr(p, t->col,
+		    "unknown quantity '%.*s' (try threads, procs, "
+		    "goroutines, steals, ...; demos/README lists them)",
+		    (int)(t->len > 40 ? 40 : t->len), t->s);
 	tok *o = next(p);
 	c->op = -1;
 	for (int k = 0; k < 6 && o->kind == T_OP; k++)
 		if (strlen(op_names[k]) == o->len && memcmp(op_names[k], o->s, o->len) == 0)
 			c->op = k;
 	if (c->op < 0)
-		return perr(p, o->col, "expected a comparison (<, <=, ==, !=, >=, >) after "
-		            "'%s', got %s", ls_qty_name(c->qty), tokdesc(o, d, sizeof d));
+		return perr(p, o->col,
+		    "expected a comparison (<, <=, ==, !=, >=, >) after "
+		    "'%s', got %s",
+		    ls_qty_name(c->qty), tokdesc(o, d, sizeof d));
 	if (parse_term(p, c, 1, op_names[c->op]))
 		return -1;
-	while (peek(p)->kind == T_PUNCT &&
-	       (peek(p)->s[0] == '+' || peek(p)->s[0] == '-')) {
+	while (peek(p)->kind == T_PUNCT && (peek(p)->s[0] == '+' || peek(p)->s[0] == '-')) {
 		tok *pt = next(p);
-		char after2[2] = {pt->s[0], '\0'};
+		char after2[2] = { pt->s[0], '\0' };
 		if (parse_term(p, c, pt->s[0] == '+' ? 1 : -1, after2))
 			return -1;
 	}
 	n = (size_t)snprintf(c->text, sizeof c->text, "%s %s", ls_qty_name(c->qty),
-	                     op_names[c->op]);
+	    op_names[c->op]);
 	for (int k = 0; k < c->nterms && n < sizeof c->text; k++) {
-		const char *sg = k == 0 ? (c->term[k].sign < 0 ? "-" : "")
-		                        : (c->term[k].sign < 0 ? " -" : " +");
+		const char *sg =
+		    k == 0 ? (c->term[k].sign < 0 ? "-" : "") : (c->term[k].sign < 0 ? " -" : " +");
 		if (c->term[k].qty >= 0)
 			n += (size_t)snprintf(c->text + n, sizeof c->text - n, "%s %s", sg,
-			                      ls_qty_name(c->term[k].qty));
+			    ls_qty_name(c->term[k].qty));
 		else
-			n += (size_t)snprintf(c->text + n, sizeof c->text - n, "%s %" PRId64,
-			                      sg, c->term[k].num);
+			n += (size_t)snprintf(c->text + n, sizeof c->text - n, "%s %" PRId64, sg,
+			    c->term[k].num);
 	}
 	return 0;
 }
@@ -758,11 +754,12 @@ check_caption(parser *p, const tok *kw, const char *text)
 		while (is_word_char((unsigned char)*end))
 			end++;
 		if (*end != '}')
-			return perr(p, kw->col, "'{' in a caption must start a quantity like "
-			            "{threads} (write {{ for a brace)");
+			return perr(p, kw->col,
+			    "'{' in a caption must start a quantity like "
+			    "{threads} (write {{ for a brace)");
 		if (ls_qty_find(c + 1, (size_t)(end - c - 1)) < 0)
 			return perr(p, kw->col, "unknown quantity '{%.*s}' in a caption",
-			            (int)(end - c - 1 > 40 ? 40 : end - c - 1), c + 1);
+			    (int)(end - c - 1 > 40 ? 40 : end - c - 1), c + 1);
 		c = end;
 	}
 	return 0;
@@ -779,9 +776,10 @@ parse_line(parser *p, const char *line, size_t len)
 	if (kw->kind == T_END)
 		return 0;
 	if (kw->kind != T_WORD)
-		return perr(p, kw->col, "expected a command (title, procs, spawn, say, wait, "
-		            "pause, expect, mark, measure, reset), got %s",
-		            tokdesc(kw, d, sizeof d));
+		return perr(p, kw->col,
+		    "expected a command (title, procs, spawn, say, wait, "
+		    "pause, expect, mark, measure, reset), got %s",
+		    tokdesc(kw, d, sizeof d));
 	if (tok_is(kw, "title"))
 		return cmd_title(p, kw);
 	if (tok_is(kw, "procs"))
@@ -808,9 +806,10 @@ parse_line(parser *p, const char *line, size_t len)
 	}
 	if (tok_is(kw, "reset"))
 		return cmd_bare(p, kw, LS_RESET, "reset");
-	return perr(p, kw->col, "unknown command '%.*s' (expected title, procs, spawn, "
-	            "say, wait, pause, expect, mark, measure or reset)",
-	            (int)(kw->len > 40 ? 40 : kw->len), kw->s);
+	return perr(p, kw->col,
+	    "unknown command '%.*s' (expected title, procs, spawn, "
+	    "say, wait, pause, expect, mark, measure or reset)",
+	    (int)(kw->len > 40 ? 40 : kw->len), kw->s);
 }
 
 /* ---- bytes ------------------------------------------------------------------------- */
@@ -859,8 +858,7 @@ check_bytes(parser *p, const char *line, size_t len)
 	if (nul != NULL)
 		return perr(p, (int)(nul - s) + 1, "NUL byte (is this a binary file?)");
 	if (len > LS_LINE_MAX)
-		return perr(p, LS_LINE_MAX + 1, "line is longer than %d bytes",
-		            LS_LINE_MAX);
+		return perr(p, LS_LINE_MAX + 1, "line is longer than %d bytes", LS_LINE_MAX);
 	for (size_t k = 0; k < len;) {
 		if (s[k] == 0)
 			return perr(p, (int)k + 1, "NUL byte (is this a binary file?)");
@@ -892,8 +890,7 @@ ls_program_free(ls_program *g)
 }
 
 int
-ls_parse(const char *name, const char *buf, size_t len, ls_program **out, char *err,
-         size_t errsz)
+ls_parse(const char *name, const char *buf, size_t len, ls_program **out, char *err, size_t errsz)
 {
 	parser *p = calloc(1, sizeof *p);
 	int rc = -1;
@@ -912,8 +909,10 @@ ls_parse(const char *name, const char *buf, size_t len, ls_program **out, char *
 		goto out;
 	}
 	if (len > LS_FILE_MAX) {
-		snprintf(err, errsz, "%s: file of %zu bytes is too large for a lesson (at "
-		         "most %d)", name, len, LS_FILE_MAX);
+		snprintf(err, errsz,
+		    "%s: file of %zu bytes is too large for a lesson (at "
+		    "most %d)",
+		    name, len, LS_FILE_MAX);
 		goto out;
 	}
 	size_t k = 0;
@@ -966,8 +965,10 @@ ls_load(const char *path, ls_program **out, char *err, size_t errsz)
 		goto out;
 	}
 	if (st.st_size > LS_FILE_MAX) {
-		snprintf(err, errsz, "%s: file of %lld bytes is too large for a lesson (at "
-		         "most %d)", path, (long long)st.st_size, LS_FILE_MAX);
+		snprintf(err, errsz,
+		    "%s: file of %lld bytes is too large for a lesson (at "
+		    "most %d)",
+		    path, (long long)st.st_size, LS_FILE_MAX);
 		goto out;
 	}
 	buf = malloc(LS_FILE_MAX + 1);
@@ -987,8 +988,10 @@ ls_load(const char *path, ls_program **out, char *err, size_t errsz)
 			break;
 		len += (size_t)n;
 		if (len > LS_FILE_MAX) {
-			snprintf(err, errsz, "%s: file is too large for a lesson (at most %d "
-			         "bytes)", path, LS_FILE_MAX);
+			snprintf(err, errsz,
+			    "%s: file is too large for a lesson (at most %d "
+			    "bytes)",
+			    path, LS_FILE_MAX);
 			goto out;
 		}
 	}

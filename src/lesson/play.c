@@ -24,31 +24,32 @@
 #include "lesson.h"
 #include "workload.h"
 
-#define PREV_GRACE_NS 2000000000LL /* PREV within 2 s of a chapter's start goes
+#define PREV_GRACE_NS                                                                              \
+	2000000000LL /* PREV within 2 s of a chapter's start goes
                                       back one more chapter */
 
 struct ls_player {
 	const ls_program *prog;
 	gsf_session *s;
 	ls_player_opts o;
-	ls_output *out;         /* the tick being filled */
+	ls_output *out; /* the tick being filled */
 
-	int pc;                 /* next step */
+	int pc; /* next step */
 	int state;
-	bool started;           /* the first tick has run */
+	bool started; /* the first tick has run */
 	uint64_t start_ns;
-	bool step_started;      /* the waiting step at pc has begun */
-	uint64_t step_ns;       /* ... when */
-	int key;                /* pending key, or -1 */
-	int mark;               /* index of the current chapter's mark, -1 none */
+	bool step_started; /* the waiting step at pc has begun */
+	uint64_t step_ns;  /* ... when */
+	int key;           /* pending key, or -1 */
+	int mark;          /* index of the current chapter's mark, -1 none */
 	uint64_t mark_ns;
 
-	bool measuring;         /* a spawn since the last measure */
-	uint64_t measure_ns;    /* ... when the first of them was asked for */
+	bool measuring;      /* a spawn since the last measure */
+	uint64_t measure_ns; /* ... when the first of them was asked for */
 
-	gs_stats base;          /* counters at the first tick or the last reset */
+	gs_stats base; /* counters at the first tick or the last reset */
 	gsw_counters cbase;
-	int64_t peak[4];        /* maxthreads, maxrunqueue, maxlocalrunq, maxgoroutines */
+	int64_t peak[4]; /* maxthreads, maxrunqueue, maxlocalrunq, maxgoroutines */
 	int startprocs, envprocs, cgroupcpus;
 	int passed, failed;
 
@@ -96,11 +97,10 @@ cgroup_cpus(void)
 	rel[strcspn(rel, "\n")] = '\0';
 	for (;;) {
 		long long quota, period;
-		snprintf(path, sizeof path, "%s%s/cpu.max", root,
-		         strcmp(rel, "/") == 0 ? "" : rel);
+		snprintf(path, sizeof path, "%s%s/cpu.max", root, strcmp(rel, "/") == 0 ? "" : rel);
 		if (read_file(path, buf, sizeof buf) > 0 &&
-		    sscanf(buf, "%lld %lld", &quota, &period) == 2 && quota > 0 &&
-		    period > 0 && (best == 0 || (double)quota / (double)period < best))
+		    sscanf(buf, "%lld %lld", &quota, &period) == 2 && quota > 0 && period > 0 &&
+		    (best == 0 || (double)quota / (double)period < best))
 			best = (double)quota / (double)period;
 		char *slash = strrchr(rel, '/');
 		if (slash == NULL || slash[1] == '\0')
@@ -157,54 +157,89 @@ ls_player_value(ls_player *p, const gs_snapshot *snap, int q)
 	gsw_counters c;
 
 	switch (q) {
-	case LQ_THREADS: return st->threads;
-	case LQ_BUSYTHREADS: return st->threads - st->idle_threads;
-	case LQ_IDLETHREADS: return st->idle_threads;
-	case LQ_SPINNING: return st->spinning_threads;
-	case LQ_PROCS: return st->gomaxprocs;
-	case LQ_IDLEPROCS: return st->idle_procs;
-	case LQ_RUNQUEUE: return st->global_runq;
-	case LQ_LOCALRUNQ: return localrunq(snap, false);
-	case LQ_GOROUTINES: return st->goroutines;
-	case LQ_RUNNABLE: return st->by_status[GS_G_RUNNABLE];
-	case LQ_RUNNING: return st->by_status[GS_G_RUNNING];
-	case LQ_WAITING: return st->by_status[GS_G_WAITING];
-	case LQ_INSYSCALL: return st->in_syscall;
-	case LQ_NETWAITING: return st->by_waitreason[GS_WAIT_IO];
-	case LQ_SLEEPING: return st->by_waitreason[GS_WAIT_SLEEP];
-	case LQ_BATCHES: return p->s ? gsf_session_unfinished(p->s) : 0;
-	case LQ_OSTHREADS: return os_threads();
-	case LQ_MAXTHREADS: return p->peak[0];
-	case LQ_MAXRUNQUEUE: return p->peak[1];
-	case LQ_MAXLOCALRUNQ: return p->peak[2];
-	case LQ_MAXGOROUTINES: return p->peak[3];
-	case LQ_STEALS: return (int64_t)(st->steals - b->steals);
-	case LQ_STOLEN: return (int64_t)(st->stolen - b->stolen);
-	case LQ_HANDOFFS: return (int64_t)(st->handoffs - b->handoffs);
-	case LQ_RETAKES: return (int64_t)(st->retakes - b->retakes);
+	case LQ_THREADS:
+		return st->threads;
+	case LQ_BUSYTHREADS:
+		return st->threads - st->idle_threads;
+	case LQ_IDLETHREADS:
+		return st->idle_threads;
+	case LQ_SPINNING:
+		return st->spinning_threads;
+	case LQ_PROCS:
+		return st->gomaxprocs;
+	case LQ_IDLEPROCS:
+		return st->idle_procs;
+	case LQ_RUNQUEUE:
+		return st->global_runq;
+	case LQ_LOCALRUNQ:
+		return localrunq(snap, false);
+	case LQ_GOROUTINES:
+		return st->goroutines;
+	case LQ_RUNNABLE:
+		return st->by_status[GS_G_RUNNABLE];
+	case LQ_RUNNING:
+		return st->by_status[GS_G_RUNNING];
+	case LQ_WAITING:
+		return st->by_status[GS_G_WAITING];
+	case LQ_INSYSCALL:
+		return st->in_syscall;
+	case LQ_NETWAITING:
+		return st->by_waitreason[GS_WAIT_IO];
+	case LQ_SLEEPING:
+		return st->by_waitreason[GS_WAIT_SLEEP];
+	case LQ_BATCHES:
+		return p->s ? gsf_session_unfinished(p->s) : 0;
+	case LQ_OSTHREADS:
+		return os_threads();
+	case LQ_MAXTHREADS:
+		return p->peak[0];
+	case LQ_MAXRUNQUEUE:
+		return p->peak[1];
+	case LQ_MAXLOCALRUNQ:
+		return p->peak[2];
+	case LQ_MAXGOROUTINES:
+		return p->peak[3];
+	case LQ_STEALS:
+		return (int64_t)(st->steals - b->steals);
+	case LQ_STOLEN:
+		return (int64_t)(st->stolen - b->stolen);
+	case LQ_HANDOFFS:
+		return (int64_t)(st->handoffs - b->handoffs);
+	case LQ_RETAKES:
+		return (int64_t)(st->retakes - b->retakes);
 	case LQ_PREEMPTIONS:
 		return (int64_t)(st->preempt_async + st->preempt_coop - b->preempt_async -
-		                 b->preempt_coop);
-	case LQ_ASYNCPREEMPTIONS: return (int64_t)(st->preempt_async - b->preempt_async);
+		    b->preempt_coop);
+	case LQ_ASYNCPREEMPTIONS:
+		return (int64_t)(st->preempt_async - b->preempt_async);
 	case LQ_PREEMPTREQUESTS:
 		return (int64_t)(st->preempt_requests - b->preempt_requests);
-	case LQ_SPAWNS: return (int64_t)(st->spawns - b->spawns);
-	case LQ_EXITS: return (int64_t)(st->exits - b->exits);
-	case LQ_GLOBALPUTS: return (int64_t)(st->global_puts - b->global_puts);
+	case LQ_SPAWNS:
+		return (int64_t)(st->spawns - b->spawns);
+	case LQ_EXITS:
+		return (int64_t)(st->exits - b->exits);
+	case LQ_GLOBALPUTS:
+		return (int64_t)(st->global_puts - b->global_puts);
 	case LQ_THREADSCREATED:
 		return (int64_t)(st->threads_created - b->threads_created);
-	case LQ_SYSCALLS: return (int64_t)(st->syscalls - b->syscalls);
-	case LQ_NETPOLLWAKES: return (int64_t)(st->netpoll_wakes - b->netpoll_wakes);
+	case LQ_SYSCALLS:
+		return (int64_t)(st->syscalls - b->syscalls);
+	case LQ_NETPOLLWAKES:
+		return (int64_t)(st->netpoll_wakes - b->netpoll_wakes);
 	case LQ_SERVED:
 		gsw_counters_read(&c);
 		return (int64_t)(c.http_ok - p->cbase.http_ok);
 	case LQ_REJECTED:
 		gsw_counters_read(&c);
 		return (int64_t)(c.http_rejected - p->cbase.http_rejected);
-	case LQ_NCPU: return st->ncpu > 0 ? st->ncpu : gs_numcpu();
-	case LQ_STARTPROCS: return p->startprocs;
-	case LQ_ENVPROCS: return p->envprocs;
-	case LQ_CGROUPCPUS: return p->cgroupcpus;
+	case LQ_NCPU:
+		return st->ncpu > 0 ? st->ncpu : gs_numcpu();
+	case LQ_STARTPROCS:
+		return p->startprocs;
+	case LQ_ENVPROCS:
+		return p->envprocs;
+	case LQ_CGROUPCPUS:
+		return p->cgroupcpus;
 	case LQ_EXPECTEDPROCS: {
 		int n = st->ncpu > 0 ? st->ncpu : gs_numcpu();
 		if (p->envprocs > 0)
@@ -215,17 +250,18 @@ ls_player_value(ls_player *p, const gs_snapshot *snap, int q)
 	}
 	case LQ_ELAPSED_MS:
 		return snap->time_ns > p->start_ns
-		               ? (int64_t)((snap->time_ns - p->start_ns) / 1000000)
-		               : 0;
-	default: return 0;
+		    ? (int64_t)((snap->time_ns - p->start_ns) / 1000000)
+		    : 0;
+	default:
+		return 0;
 	}
 }
 
 static void
 update_peaks(ls_player *p, const gs_snapshot *snap)
 {
-	int64_t now[4] = {snap->stats.threads, snap->stats.global_runq,
-	                  localrunq(snap, true), snap->stats.goroutines};
+	int64_t now[4] = { snap->stats.threads, snap->stats.global_runq, localrunq(snap, true),
+		snap->stats.goroutines };
 
 	for (int i = 0; i < 4; i++)
 		if (now[i] > p->peak[i])
@@ -243,8 +279,8 @@ reset_counters(ls_player *p, const gs_snapshot *snap)
 
 /* ---- output ---------------------------------------------------------------------- */
 
-static ls_line *
-emit(ls_player *p, int kind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static ls_line *emit(ls_player *p, int kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static ls_line *
 emit(ls_player *p, int kind, const char *fmt, ...)
@@ -266,8 +302,7 @@ emit(ls_player *p, int kind, const char *fmt, ...)
 
 /* text with each {quantity} replaced by its value now ("{{" is a brace). */
 static void
-substitute(ls_player *p, const gs_snapshot *snap, const char *text, char *buf,
-           size_t size)
+substitute(ls_player *p, const gs_snapshot *snap, const char *text, char *buf, size_t size)
 {
 	size_t n = 0;
 
@@ -281,9 +316,9 @@ substitute(ls_player *p, const gs_snapshot *snap, const char *text, char *buf,
 			buf[n++] = '}';
 			c++;
 		} else if (*c == '{' && (end = strchr(c, '}')) != NULL &&
-		           (q = ls_qty_find(c + 1, (size_t)(end - c - 1))) >= 0) {
-			int w = snprintf(buf + n, size - n, "%" PRId64,
-			                 ls_player_value(p, snap, q));
+		    (q = ls_qty_find(c + 1, (size_t)(end - c - 1))) >= 0) {
+			int w =
+			    snprintf(buf + n, size - n, "%" PRId64, ls_player_value(p, snap, q));
 			n = w > 0 && (size_t)w < size - n ? n + (size_t)w : size - 1;
 			c = end;
 		} else {
@@ -295,8 +330,7 @@ substitute(ls_player *p, const gs_snapshot *snap, const char *text, char *buf,
 
 /* Evaluate c; the values it read go into why ("threads = 5, procs = 2"). */
 static bool
-cond_eval(ls_player *p, const gs_snapshot *snap, const ls_cond *c, char *why,
-          size_t size)
+cond_eval(ls_player *p, const gs_snapshot *snap, const ls_cond *c, char *why, size_t size)
 {
 	int64_t lhs = ls_player_value(p, snap, c->qty), rhs = 0;
 	size_t n = (size_t)snprintf(why, size, "%s = %" PRId64, ls_qty_name(c->qty), lhs);
@@ -307,17 +341,23 @@ cond_eval(ls_player *p, const gs_snapshot *snap, const ls_cond *c, char *why,
 			v = ls_player_value(p, snap, c->term[k].qty);
 			if (n < size)
 				n += (size_t)snprintf(why + n, size - n, ", %s = %" PRId64,
-				                      ls_qty_name(c->term[k].qty), v);
+				    ls_qty_name(c->term[k].qty), v);
 		}
 		rhs += c->term[k].sign * v;
 	}
 	switch (c->op) {
-	case LS_LT: return lhs < rhs;
-	case LS_LE: return lhs <= rhs;
-	case LS_EQ: return lhs == rhs;
-	case LS_NE: return lhs != rhs;
-	case LS_GE: return lhs >= rhs;
-	default: return lhs > rhs;
+	case LS_LT:
+		return lhs < rhs;
+	case LS_LE:
+		return lhs <= rhs;
+	case LS_EQ:
+		return lhs == rhs;
+	case LS_NE:
+		return lhs != rhs;
+	case LS_GE:
+		return lhs >= rhs;
+	default:
+		return lhs > rhs;
 	}
 }
 
@@ -394,8 +434,8 @@ procs_of(const ls_step *s, const gs_snapshot *snap)
 {
 	int ncpu = snap->stats.ncpu > 0 ? snap->stats.ncpu : gs_numcpu();
 	long n = s->procs_rel == '*' ? (long)ncpu * s->procs
-	         : s->procs_rel == '/' ? ncpu / s->procs
-	                               : s->procs;
+	    : s->procs_rel == '/'    ? ncpu / s->procs
+				     : s->procs;
 	return n < 1 ? 1 : n > 256 ? 256 : (int)n;
 }
 
@@ -410,8 +450,7 @@ waited(ls_player *p, uint64_t now, int64_t ns)
 	return (int64_t)(now - p->step_ns) >= ls_scale(ns, p->o.time_scale);
 }
 
-static void
-fail(ls_player *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fail(ls_player *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void
 fail(ls_player *p, const char *fmt, ...)
@@ -452,18 +491,17 @@ step(ls_player *p, const gs_snapshot *snap, uint64_t now)
 	}
 	case LS_SPAWN: {
 		gsf_batch b = {
-		        .kind = s->kind,
-		        .count = s->count,
-		        .life_ns = s->life_ns ? ls_scale(s->life_ns, p->o.time_scale) : 0,
-		        .iters = s->iters,
-		        .label = s->label[0] ? s->label : NULL,
+			.kind = s->kind,
+			.count = s->count,
+			.life_ns = s->life_ns ? ls_scale(s->life_ns, p->o.time_scale) : 0,
+			.iters = s->iters,
+			.label = s->label[0] ? s->label : NULL,
 		};
 		rc = p->s ? gsf_session_spawn(p->s, &b) : GS_ENOTRUN;
 		if (rc == GS_EAGAIN)
 			return 0; /* the controller is busy: again next tick */
 		if (rc < 0) {
-			emit(p, LL_ERROR, "spawn %d %s: %s", s->count, s->kind,
-			     gs_strerror(rc));
+			emit(p, LL_ERROR, "spawn %d %s: %s", s->count, s->kind, gs_strerror(rc));
 			p->failed++;
 		} else {
 			if (s->life_ns)
@@ -471,10 +509,10 @@ step(ls_player *p, const gs_snapshot *snap, uint64_t now)
 			char iters[48] = "";
 			if (s->iters)
 				snprintf(iters, sizeof iters, ", %" PRId64 " iterations each",
-				         s->iters);
+				    s->iters);
 			emit(p, LL_INFO, "spawn %d %s%s%s%s%s%s", s->count, s->kind,
-			     s->life_ns ? " for " : "", s->life_ns ? tbuf : "", iters,
-			     s->label[0] ? " as " : "", s->label);
+			    s->life_ns ? " for " : "", s->life_ns ? tbuf : "", iters,
+			    s->label[0] ? " as " : "", s->label);
 			if (!p->measuring) {
 				p->measuring = true;
 				p->measure_ns = now;
@@ -492,7 +530,7 @@ step(ls_player *p, const gs_snapshot *snap, uint64_t now)
 	case LS_WAIT:
 		if (!waited(p, now, s->ns)) {
 			fmt_secs(tbuf, sizeof tbuf,
-			         ls_scale(s->ns, p->o.time_scale) - (int64_t)(now - p->step_ns));
+			    ls_scale(s->ns, p->o.time_scale) - (int64_t)(now - p->step_ns));
 			snprintf(p->waiting, sizeof p->waiting, "wait (%s left)", tbuf);
 			return 0;
 		}
@@ -504,13 +542,12 @@ step(ls_player *p, const gs_snapshot *snap, uint64_t now)
 		bool timeout = waited(p, now, s->ns);
 		if (!ok && !timeout) {
 			snprintf(p->waiting, sizeof p->waiting, "wait until %s (now %s)",
-			         s->cond.text, why);
+			    s->cond.text, why);
 			return 0;
 		}
 		if (!ok) {
 			fmt_secs(tbuf, sizeof tbuf, ls_scale(s->ns, p->o.time_scale));
-			fail(p, "wait until %s: timed out after %s (%s)", s->cond.text, tbuf,
-			     why);
+			fail(p, "wait until %s: timed out after %s (%s)", s->cond.text, tbuf, why);
 		}
 		p->step_started = false;
 		p->pc++;
@@ -544,14 +581,12 @@ step(ls_player *p, const gs_snapshot *snap, uint64_t now)
 		bool timeout = waited(p, now, s->ns);
 		if (left > 0 && !timeout) {
 			snprintf(p->waiting, sizeof p->waiting,
-			         "measure \"%s\": %" PRId64 " batches still running", s->text,
-			         left);
+			    "measure \"%s\": %" PRId64 " batches still running", s->text, left);
 			return 0;
 		}
 		if (left > 0) {
 			fmt_secs(tbuf, sizeof tbuf, ls_scale(s->ns, p->o.time_scale));
-			fail(p, "measure \"%s\": batches still running after %s", s->text,
-			     tbuf);
+			fail(p, "measure \"%s\": batches still running after %s", s->text, tbuf);
 		} else {
 			int64_t ns = p->measuring ? (int64_t)(now - p->measure_ns) : 0;
 			/* slow motion stretches nothing measured: say the real time */

@@ -26,9 +26,9 @@
 #define GSCHED_LESSONDIR "/usr/local/share/gsched/lessons"
 #endif
 
-#define TICK_NS        10000000ULL  /* the player looks every 10 ms */
-#define TRACE_NS       100000000ULL /* a schedtrace line every 100 ms */
-#define RUNQ_LISTED    0
+#define TICK_NS 10000000ULL   /* the player looks every 10 ms */
+#define TRACE_NS 100000000ULL /* a schedtrace line every 100 ms */
+#define RUNQ_LISTED 0
 
 /* ---- finding lessons ----------------------------------------------------------------- */
 
@@ -51,7 +51,7 @@ uninstalled(void)
 		return false;
 	size_t dl = strlen(dir);
 	return strcmp(exe, dir) == 0 ||
-	       (strncmp(exe, dir, dl) == 0 && strcmp(exe + dl, "/.libs") == 0);
+	    (strncmp(exe, dir, dl) == 0 && strcmp(exe + dl, "/.libs") == 0);
 #else
 	return false;
 #endif
@@ -103,7 +103,7 @@ ls_resolve(const char *arg, char *buf, size_t size, char *err, size_t errsz)
 	}
 	for (int i = 0; i < nd; i++) {
 		snprintf(buf, size, "%s/%s%s", dirs[i], arg,
-		         ends_with(arg, ".lesson") ? "" : ".lesson");
+		    ends_with(arg, ".lesson") ? "" : ".lesson");
 		if (is_file(buf))
 			return 0;
 	}
@@ -144,8 +144,7 @@ ls_list(FILE *out)
 			size_t nl = strlen(e->d_name) - strlen(".lesson");
 			bool dup = false;
 			for (int k = 0; k < nnames && !dup; k++)
-				dup = strncmp(names[k], e->d_name, nl) == 0 &&
-				      names[k][nl] == '\t';
+				dup = strncmp(names[k], e->d_name, nl) == 0 && names[k][nl] == '\t';
 			if (dup)
 				continue;
 			if (nnames == cap) {
@@ -159,8 +158,8 @@ ls_list(FILE *out)
 			size_t len = nl + strlen(dirs[i]) + strlen(e->d_name) + 3;
 			if ((names[nnames] = malloc(len)) == NULL)
 				break;
-			snprintf(names[nnames], len, "%.*s\t%s/%s", (int)nl, e->d_name,
-			         dirs[i], e->d_name);
+			snprintf(names[nnames], len, "%.*s\t%s/%s", (int)nl, e->d_name, dirs[i],
+			    e->d_name);
 			nnames++;
 		}
 		closedir(d);
@@ -197,7 +196,7 @@ ls_list(FILE *out)
 static void
 sleep_until(uint64_t t)
 {
-	struct timespec ts = {(time_t)(t / 1000000000), (long)(t % 1000000000)};
+	struct timespec ts = { (time_t)(t / 1000000000), (long)(t % 1000000000) };
 
 	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
 		;
@@ -206,10 +205,13 @@ sleep_until(uint64_t t)
 static void
 print_line(FILE *f, const ls_program *g, const ls_line *l)
 {
-	static const char *const prefix[] = {
-	        [LL_SAY] = "say: ", [LL_MARK] = "== ", [LL_EXPECT_OK] = "ok: ",
-	        [LL_EXPECT_FAIL] = "FAIL: ", [LL_MEASURE] = "measure: ",
-	        [LL_INFO] = "info: ", [LL_ERROR] = "error: "};
+	static const char *const prefix[] = { [LL_SAY] = "say: ",
+		[LL_MARK] = "== ",
+		[LL_EXPECT_OK] = "ok: ",
+		[LL_EXPECT_FAIL] = "FAIL: ",
+		[LL_MEASURE] = "measure: ",
+		[LL_INFO] = "info: ",
+		[LL_ERROR] = "error: " };
 
 	if (l->kind == LL_EXPECT_FAIL || l->kind == LL_ERROR)
 		fprintf(f, "%s%s:%d: ", prefix[l->kind], g->name, l->line);
@@ -227,8 +229,8 @@ print_line(FILE *f, const ls_program *g, const ls_line *l)
 int
 ls_run_batch(const ls_program *g, const ls_run_opts *o)
 {
-	gsf_session_opts so = {.procs = 0, .scenario = false, .events = false};
-	ls_player_opts po = {.time_scale = o->time_scale, .batch = true};
+	gsf_session_opts so = { .procs = 0, .scenario = false, .events = false };
+	ls_player_opts po = { .time_scale = o->time_scale, .batch = true };
 	FILE *f = o->out;
 	char err[512];
 	int rc = 0;
@@ -261,7 +263,7 @@ ls_run_batch(const ls_program *g, const ls_run_opts *o)
 	fprintf(f, "lesson %s: %s\n", g->name, g->title ? g->title : "(no title)");
 	if (o->time_scale != 1)
 		fprintf(f, "time scale %.2fx (slow motion: waits and lifetimes stretched)\n",
-		        o->time_scale);
+		    o->time_scale);
 	gsf_info info;
 	memset(&info, 0, sizeof info);
 	uint64_t now = (uint64_t)gs_nanotime(), next_trace = now;
@@ -277,7 +279,7 @@ ls_run_batch(const ls_program *g, const ls_run_opts *o)
 		now = snap->time_ns;
 		int state = ls_player_tick(pl, snap, now, out);
 		if (!o->quiet && now >= next_trace) {
-			gsf_tick t = {.index = ntrace++, .snap = snap};
+			gsf_tick t = { .index = ntrace++, .snap = snap };
 			gsb_print_text(f, &info, &t, o->detail);
 			next_trace += trace_ns;
 			if (next_trace < now)
@@ -291,7 +293,7 @@ ls_run_batch(const ls_program *g, const ls_run_opts *o)
 		}
 		if (fflush(f) != 0 || ferror(f)) {
 			fprintf(stderr, "gsched: writing the lesson's output: %s\n",
-			        strerror(errno));
+			    strerror(errno));
 			rc = 1;
 			break;
 		}
@@ -306,9 +308,8 @@ ls_run_batch(const ls_program *g, const ls_run_opts *o)
 		fprintf(stderr, "gsched: %s\n", err);
 		rc = 1;
 	}
-	fprintf(f, "lesson %s: %d expectations, %d passed, %d failed%s (%.1f s)\n",
-	        g->name, passed + failed, passed, failed,
-	        errors ? ", runtime errors" : "", (double)took / 1e9);
+	fprintf(f, "lesson %s: %d expectations, %d passed, %d failed%s (%.1f s)\n", g->name,
+	    passed + failed, passed, failed, errors ? ", runtime errors" : "", (double)took / 1e9);
 	fflush(f);
 	gs_snapshot_free(snap);
 	free(out);
@@ -330,10 +331,10 @@ gsf_ui_play_lesson(const ls_program *prog, double time_scale)
 {
 	(void)time_scale;
 	fprintf(stderr,
-	        "gsched: this program is linked without the visualizer, so lesson '%s' "
-	        "cannot be shown on the terminal;\nrun 'gsched --batch %s' for the text "
-	        "version.\n",
-	        prog->name, prog->name);
+	    "gsched: this program is linked without the visualizer, so lesson '%s' "
+	    "cannot be shown on the terminal;\nrun 'gsched --batch %s' for the text "
+	    "version.\n",
+	    prog->name, prog->name);
 	return 2;
 }
 
@@ -351,15 +352,15 @@ ls_usage(FILE *f)
 	      "  LESSON is a name (from --list) or a path.  --time-scale X (0.1 to 100)\n"
 	      "  stretches waits and lifetimes: 2 is half speed.  Exit status: 0 every\n"
 	      "  expectation met, 1 one failed, 2 a bad lesson (FILE:LINE:COL: why).\n",
-	      f);
+	    f);
 }
 
 /* Options that take a value in the next word (cli.c's and ours). */
 static bool
 takes_value(const char *a)
 {
-	static const char *const v[] = {"-n", "-d", "-p", "-w", "--workload", "--record",
-	                                "--trace", "--replay", "--time-scale"};
+	static const char *const v[] = { "-n", "-d", "-p", "-w", "--workload", "--record",
+		"--trace", "--replay", "--time-scale" };
 	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
 		if (strcmp(a, v[i]) == 0)
 			return true;
@@ -399,7 +400,7 @@ usage_err(const char *fmt, const char *arg)
 int
 ls_main(int argc, char **argv)
 {
-	ls_run_opts o = {.time_scale = 1, .out = stdout};
+	ls_run_opts o = { .time_scale = 1, .out = stdout };
 	const char *name = NULL;
 	bool batch = false;
 	char path[PATH_MAX + 32], err[1024];
@@ -417,8 +418,7 @@ ls_main(int argc, char **argv)
 			o.detail = true;
 		} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
 			o.quiet = true;
-		} else if (strcmp(a, "--time-scale") == 0 ||
-		           strncmp(a, "--time-scale=", 13) == 0) {
+		} else if (strcmp(a, "--time-scale") == 0 || strncmp(a, "--time-scale=", 13) == 0) {
 			const char *v = a[12] == '=' ? a + 13 : (i + 1 < argc ? argv[++i] : NULL);
 			char *end;
 			if (v == NULL)
@@ -428,12 +428,12 @@ ls_main(int argc, char **argv)
 			if (errno || end == v || *end || !(o.time_scale >= 0.1) ||
 			    !(o.time_scale <= 100))
 				return usage_err("--time-scale: '%s' is not a number from 0.1 to "
-				                 "100",
-				                 v);
+						 "100",
+				    v);
 		} else if (a[0] == '-' && a[1] != '\0') {
 			return usage_err("option '%s' cannot be used with a lesson "
-			                 "(lessons take --batch, --time-scale X, -v, -q)",
-			                 a);
+					 "(lessons take --batch, --time-scale X, -v, -q)",
+			    a);
 		} else if (name != NULL) {
 			return usage_err("one lesson at a time (also got '%s')", a);
 		} else {
@@ -441,8 +441,7 @@ ls_main(int argc, char **argv)
 		}
 	}
 	if (name == NULL)
-		return usage_err("%s: which lesson? ('gsched --list' lists them)",
-		                 "--time-scale");
+		return usage_err("%s: which lesson? ('gsched --list' lists them)", "--time-scale");
 	if (ls_resolve(name, path, sizeof path, err, sizeof err) != 0) {
 		fprintf(stderr, "gsched: %s\n", err);
 		return 2;

@@ -29,12 +29,12 @@ typedef struct waitq {
 } waitq;
 
 struct gs_chan {
-	gs_lock lock;          /* guards everything below */
+	gs_lock lock; /* guards everything below */
 	bool closed;
 	size_t elemsize;
-	size_t dataqsiz;       /* buffer capacity */
-	size_t qcount;         /* elements in the buffer */
-	size_t sendx, recvx;   /* ring indices */
+	size_t dataqsiz;     /* buffer capacity */
+	size_t qcount;       /* elements in the buffer */
+	size_t sendx, recvx; /* ring indices */
 	waitq recvq, sendq;
 	char *buf;
 };
@@ -81,10 +81,17 @@ copyelem(gs_chan *c, void *dst, const void *src)
 		return;
 	/* Word-sized elements are the common case: no library call for them. */
 	switch (c->elemsize) {
-	case 0: return;
-	case 4: memcpy(dst, src, 4); return;
-	case 8: memcpy(dst, src, 8); return;
-	default: memcpy(dst, src, c->elemsize); return;
+	case 0:
+		return;
+	case 4:
+		memcpy(dst, src, 4);
+		return;
+	case 8:
+		memcpy(dst, src, 8);
+		return;
+	default:
+		memcpy(dst, src, c->elemsize);
+		return;
 	}
 }
 
@@ -469,7 +476,8 @@ gs_select(gs_select_case *cases, int n, bool has_default, int *send_err)
 	/* Lock order: by channel address (insertion sort: n is small). */
 	for (int i = 0; i < npoll; i++) {
 		int k = pollorder[i], j = i;
-		while (j > 0 && (uintptr_t)cases[lockorder[j - 1]].chan > (uintptr_t)cases[k].chan) {
+		while (
+		    j > 0 && (uintptr_t)cases[lockorder[j - 1]].chan > (uintptr_t)cases[k].chan) {
 			lockorder[j] = lockorder[j - 1];
 			j--;
 		}

@@ -24,14 +24,14 @@ typedef struct gs_ctx {
 } gs_ctx;
 #else
 typedef struct gs_ctx {
-	void *sp;   /* saved stack pointer; the registers sit on the stack below it */
+	void *sp; /* saved stack pointer; the registers sit on the stack below it */
 } gs_ctx;
 #endif
 
 /* Prepare ctx to start running entry() on the stack [lo, lo+size).  entry must
  * never return. */
 void gs__ctx_make(gs_ctx *ctx, void *lo, size_t size, void (*entry)(void))
-	__attribute__((visibility("hidden")));
+    __attribute__((visibility("hidden")));
 
 /*
  * Save the current context into *save, switch to the stack whose top is
@@ -40,7 +40,7 @@ void gs__ctx_make(gs_ctx *ctx, void *lo, size_t size, void (*entry)(void))
  * returns, possibly on another thread.
  */
 void gs__ctx_mcall(gs_ctx *save, void *g0_lo, size_t g0_size, void (*fn)(void *), void *arg)
-	__attribute__((visibility("hidden")));
+    __attribute__((visibility("hidden")));
 
 /* Resume a context saved by gs__ctx_mcall or made by gs__ctx_make. */
 void gs__ctx_gogo(gs_ctx *ctx) __attribute__((noreturn, visibility("hidden")));

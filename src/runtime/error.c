@@ -9,18 +9,30 @@ const char *
 gs_strerror(int err)
 {
 	switch (err) {
-	case 0: return "success";
-	case GS_EINVAL: return "invalid argument";
-	case GS_ENOMEM: return "out of memory or memory mappings";
-	case GS_EAGAIN: return "resource temporarily unavailable";
-	case GS_EBUSY: return "the runtime is already running";
-	case GS_ENOTRUN: return "not running in a goroutine of a started runtime";
-	case GS_ECLOSED: return "channel closed";
-	case GS_ERANGE: return "value out of range";
-	case GS_EPERM: return "operation not permitted";
-	case GS_EBADF: return "descriptor not registered or closed";
-	case GS_ETIMEDOUT: return "timed out";
-	default: return err < 0 ? strerror(-err) : "unknown error";
+	case 0:
+		return "success";
+	case GS_EINVAL:
+		return "invalid argument";
+	case GS_ENOMEM:
+		return "out of memory or memory mappings";
+	case GS_EAGAIN:
+		return "resource temporarily unavailable";
+	case GS_EBUSY:
+		return "the runtime is already running";
+	case GS_ENOTRUN:
+		return "not running in a goroutine of a started runtime";
+	case GS_ECLOSED:
+		return "channel closed";
+	case GS_ERANGE:
+		return "value out of range";
+	case GS_EPERM:
+		return "operation not permitted";
+	case GS_EBADF:
+		return "descriptor not registered or closed";
+	case GS_ETIMEDOUT:
+		return "timed out";
+	default:
+		return err < 0 ? strerror(-err) : "unknown error";
 	}
 }
 

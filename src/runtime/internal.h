@@ -51,21 +51,21 @@
 
 #define GS_HIDDEN __attribute__((visibility("hidden")))
 
-#define GS_MAX_PROCS 256       /* upper bound of GOMAXPROCS, as the issue fixes */
-#define GS_RUNQ_SIZE 256       /* local run queue slots (Go: len(p.runq)) */
+#define GS_MAX_PROCS 256 /* upper bound of GOMAXPROCS, as the issue fixes */
+#define GS_RUNQ_SIZE 256 /* local run queue slots (Go: len(p.runq)) */
 #define GS_CACHELINE 64
-#define GS_STEAL_TRIES 4       /* findrunnable's rounds over all Ps */
-#define GS_GLOBAL_EVERY 61     /* schedtick period for checking the global queue first */
+#define GS_STEAL_TRIES 4   /* findrunnable's rounds over all Ps */
+#define GS_GLOBAL_EVERY 61 /* schedtick period for checking the global queue first */
 #define GS_DEFAULT_STACK (64 * 1024)
 #define GS_MIN_STACK 2048
 #define GS_MAX_STACK (8 * 1024 * 1024)
-#define GS_NSTACKCLASS 13      /* 2 KiB << 0 .. 2 KiB << 12 = 8 MiB */
+#define GS_NSTACKCLASS 13               /* 2 KiB << 0 .. 2 KiB << 12 = 8 MiB */
 #define GS_GFREE_NOSTACK GS_NSTACKCLASS /* free-list index of Gs without a stack */
-#define GS_SMALL_STACK_MAX 4096 /* classes up to this are carved, canary-checked */
-#define GS_GUARDED_STACKS_MAX 256 /* live stacks with a guard page of their own */
+#define GS_SMALL_STACK_MAX 4096         /* classes up to this are carved, canary-checked */
+#define GS_GUARDED_STACKS_MAX 256       /* live stacks with a guard page of their own */
 #define GS_DEFAULT_MAX_THREADS 10000
-#define GS_GFREE_LOCAL_MAX 64  /* per-P free Gs per class before half go global */
-#define GS_GFREE_KEEP 1024     /* free stacks per class sysmon leaves committed */
+#define GS_GFREE_LOCAL_MAX 64                 /* per-P free Gs per class before half go global */
+#define GS_GFREE_KEEP 1024                    /* free stacks per class sysmon leaves committed */
 #define GS_STACK_CANARY 0x6773636865644b21ULL /* "gsched!" + marker */
 
 /*
@@ -124,7 +124,7 @@ gs__lockx(gs_lock *l)
 {
 	uint32_t zero = 0;
 	if (gs_likely(atomic_compare_exchange_strong_explicit(&l->key, &zero, 1,
-	    memory_order_acquire, memory_order_relaxed)))
+		memory_order_acquire, memory_order_relaxed)))
 		return;
 	gs__lock_slow(l);
 }
@@ -143,7 +143,11 @@ typedef struct gs_note {
 
 GS_HIDDEN void gs__notesleep(gs_note *n);
 GS_HIDDEN void gs__notewakeup(gs_note *n);
-static inline void gs__noteclear(gs_note *n) { atomic_store(&n->key, 0); }
+static inline void
+gs__noteclear(gs_note *n)
+{
+	atomic_store(&n->key, 0);
+}
 
 /* Sleep until woken or ns pass (ns < 0: no limit).  True if woken. */
 GS_HIDDEN bool gs__notetsleep(gs_note *n, int64_t ns);
@@ -173,14 +177,14 @@ struct gs_g {
 	/* First cache line: what spawning, running and exiting touch.  A G is
 	 * usually made on one CPU and run on another, so every line it spans is
 	 * a transfer; the hot fields share one line (asm context-switch builds). */
-	gs_ctx ctx;                 /* saved context while not running; owned by the M that switches */
-	void *stack_base;           /* what to give back to the stack allocator */
-	uintptr_t stack_lo;         /* lowest usable byte (the canary word sits here) */
-	uintptr_t stack_hi;         /* one past the highest byte */
-	void (*fn)(void *);         /* entry point and its argument */
+	gs_ctx ctx;         /* saved context while not running; owned by the M that switches */
+	void *stack_base;   /* what to give back to the stack allocator */
+	uintptr_t stack_lo; /* lowest usable byte (the canary word sits here) */
+	uintptr_t stack_hi; /* one past the highest byte */
+	void (*fn)(void *); /* entry point and its argument */
 	void *arg;
-	int64_t goid;               /* unique for the runtime's life; reused Gs get new ids */
-	gs_m *m;                    /* M running it, while running */
+	int64_t goid; /* unique for the runtime's life; reused Gs get new ids */
+	gs_m *m;      /* M running it, while running */
 
 	_Atomic uint32_t status;    /* enum gs_gstatus; changed by CAS (casgstatus) */
 	_Atomic uint8_t waitreason; /* enum gs_waitreason while GS_G_WAITING */
@@ -188,54 +192,54 @@ struct gs_g {
 	                               spawn even before a stack is bound */
 	uint8_t stack_guarded;      /* has a PROT_NONE page below stack_lo */
 #ifdef GS_VALGRIND
-	unsigned vg_stack;          /* Valgrind's id for this stack (--enable-valgrind) */
+	unsigned vg_stack; /* Valgrind's id for this stack (--enable-valgrind) */
 #endif
-	uint8_t stack_released;     /* pages given back on a free list: rewrite the canary */
+	uint8_t stack_released; /* pages given back on a free list: rewrite the canary */
 	/* Preemption (preempt.c).  preempt is set by sysmon or a stop-the-world
 	 * and cleared when the G runs again; asyncsafe is set only inside
 	 * gs_preemptible_begin/end, where a signal may switch the G out. */
 	_Atomic bool preempt;
 	_Atomic bool asyncsafe;
-	gs_g *schedlink;            /* next on a wait list or netpoll list */
-	char label[GS_LABEL_MAX];   /* set at spawn; read racily by observers */
+	gs_g *schedlink;          /* next on a wait list or netpoll list */
+	char label[GS_LABEL_MAX]; /* set at spawn; read racily by observers */
 
 	/* Parking (gs__gopark): what to do on g0 after the switch. */
 	bool (*parkunlock)(gs_g *gp, void *arg);
 	void *parkarg;
 
 	/* Channel and select wake-ups (chan.c). */
-	void *param;                /* the sudog that completed the operation; cleared
+	void *param;                 /* the sudog that completed the operation; cleared
 	                               by each channel operation before it parks */
-	_Atomic uint32_t selectdone;/* a select has been won by one case */
+	_Atomic uint32_t selectdone; /* a select has been won by one case */
 
-	void *asyncrestore;         /* a context to restore by signal (preempt_aarch64.c) */
-	uint64_t syscallstart;      /* nanotime at gs_entersyscall, for observers */
+	void *asyncrestore;    /* a context to restore by signal (preempt_aarch64.c) */
+	uint64_t syscallstart; /* nanotime at gs_entersyscall, for observers */
 
-	void *tsan_fiber;           /* ThreadSanitizer fiber (san.c), else NULL */
-	void *asan_fake_stack;      /* AddressSanitizer fake-stack handle across a switch */
-	gs_g *alllink;              /* every G ever allocated, for stats and shutdown */
+	void *tsan_fiber;      /* ThreadSanitizer fiber (san.c), else NULL */
+	void *asan_fake_stack; /* AddressSanitizer fake-stack handle across a switch */
+	gs_g *alllink;         /* every G ever allocated, for stats and shutdown */
 } __attribute__((aligned(GS_CACHELINE)));
 
 /* ---- P ------------------------------------------------------------------- */
 
 enum gs_pstatus {
-	GS_P_IDLE = 0,   /* not used to run user code; on the idle list or about to be */
-	GS_P_RUNNING,    /* owned by an M */
-	GS_P_SYSCALL,    /* its M is in a system call (issue 3) */
-	GS_P_GCSTOP,     /* stopped for a stop-the-world */
-	GS_P_DEAD        /* no longer used (GOMAXPROCS shrank) */
+	GS_P_IDLE = 0, /* not used to run user code; on the idle list or about to be */
+	GS_P_RUNNING,  /* owned by an M */
+	GS_P_SYSCALL,  /* its M is in a system call (issue 3) */
+	GS_P_GCSTOP,   /* stopped for a stop-the-world */
+	GS_P_DEAD      /* no longer used (GOMAXPROCS shrank) */
 };
 
 struct gs_p {
 	int32_t id;
-	_Atomic uint32_t status;    /* enum gs_pstatus */
-	gs_p *link;                 /* next on sched.pidle; guarded by sched.lock */
+	_Atomic uint32_t status; /* enum gs_pstatus */
+	gs_p *link;              /* next on sched.pidle; guarded by sched.lock */
 	/* Written by the P's owner, read by sysmon and observers: relaxed atomics. */
 	_Atomic uint32_t schedtick; /* incremented on every scheduler call that does not inherit */
 	_Atomic uint32_t syscalltick; /* incremented on every system call */
-	_Atomic(gs_m *) m;          /* back-link to the M holding it (NULL when idle) */
-	_Atomic int64_t syscallm;   /* id of the M that took it into a system call */
-	int64_t goidcache;          /* next goroutine id to hand out, from a batch of 16 */
+	_Atomic(gs_m *) m;            /* back-link to the M holding it (NULL when idle) */
+	_Atomic int64_t syscallm;     /* id of the M that took it into a system call */
+	int64_t goidcache;            /* next goroutine id to hand out, from a batch of 16 */
 	int64_t goidcacheend;
 
 	/* Free Gs, by stack class, each keeping its stack, and at GS_GFREE_NOSTACK
@@ -246,7 +250,7 @@ struct gs_p {
 	/* Timers (timer.c): a 4-ary min-heap by when, guarded by timerslock.
 	 * timer0when mirrors the earliest when (0: none) for lock-free peeks. */
 	gs_lock timerslock;
-	struct gs__theap *timers;   /* {when, timer}: compares never leave the array */
+	struct gs__theap *timers; /* {when, timer}: compares never leave the array */
 	int32_t ntimers, captimers;
 	_Atomic int64_t timer0when;
 
@@ -260,9 +264,9 @@ struct gs_p {
 
 	/* Statistics read racily by gs_read_stats (relaxed atomics, written by owner
 	 * except stolen_from, which thieves add to). */
-	_Atomic uint64_t steals;        /* successful steals by this P */
-	_Atomic uint64_t stolen;        /* goroutines this P took from others */
-	_Atomic uint64_t stolen_from;   /* goroutines others took from this P */
+	_Atomic uint64_t steals;      /* successful steals by this P */
+	_Atomic uint64_t stolen;      /* goroutines this P took from others */
+	_Atomic uint64_t stolen_from; /* goroutines others took from this P */
 	_Atomic uint64_t spawns, exits, global_puts;
 	_Atomic uint64_t syscalls, preempt_coop, timers_fired;
 
@@ -279,38 +283,38 @@ struct gs_p {
 
 /* What an M is doing, for observers (issue 4 extends this).  Written by the M. */
 enum gs_mstate {
-	GS_M_RUNNING = 0,   /* running a G on a P */
-	GS_M_SPINNING,      /* holding a P, looking for work */
-	GS_M_IDLE,          /* parked on its note, on sched.midle */
-	GS_M_SCHED,         /* holding a P, in the scheduler, not spinning */
-	GS_M_SYSCALL,       /* in a system call; its P may be taken by sysmon */
-	GS_M_NETPOLL,       /* no P; blocked in the netpoller until I/O or a timer */
-	GS_M_SYSMON,        /* the sysmon thread */
+	GS_M_RUNNING = 0, /* running a G on a P */
+	GS_M_SPINNING,    /* holding a P, looking for work */
+	GS_M_IDLE,        /* parked on its note, on sched.midle */
+	GS_M_SCHED,       /* holding a P, in the scheduler, not spinning */
+	GS_M_SYSCALL,     /* in a system call; its P may be taken by sysmon */
+	GS_M_NETPOLL,     /* no P; blocked in the netpoller until I/O or a timer */
+	GS_M_SYSMON,      /* the sysmon thread */
 	GS_M_DEAD
 };
 
 struct gs_m {
 	int64_t id;
-	_Atomic(gs_g *) curg;       /* G running on this M, or NULL in the scheduler;
+	_Atomic(gs_g *) curg;   /* G running on this M, or NULL in the scheduler;
 	                               written by the M, read by sysmon and signals */
-	gs_p *p;                    /* P held, or NULL */
-	gs_p *nextp;                /* P handed over by startm before a wake-up */
-	gs_p *oldp;                 /* P it held when it entered a system call */
-	uint32_t syscalltick;       /* oldp's syscalltick at entry */
-	bool spinning;              /* counted in sched.nmspinning */
-	_Atomic uint32_t state;     /* enum gs_mstate, for observers */
-	gs_note park;               /* stopm sleeps here */
-	gs_m *schedlink;            /* next on sched.midle; guarded by sched.lock */
-	gs_m *alllink;              /* every M; guarded by sched.lock */
+	gs_p *p;                /* P held, or NULL */
+	gs_p *nextp;            /* P handed over by startm before a wake-up */
+	gs_p *oldp;             /* P it held when it entered a system call */
+	uint32_t syscalltick;   /* oldp's syscalltick at entry */
+	bool spinning;          /* counted in sched.nmspinning */
+	_Atomic uint32_t state; /* enum gs_mstate, for observers */
+	gs_note park;           /* stopm sleeps here */
+	gs_m *schedlink;        /* next on sched.midle; guarded by sched.lock */
+	gs_m *alllink;          /* every M; guarded by sched.lock */
 	pthread_t thread;
-	void *g0_tsan_fiber;        /* the thread's own TSan fiber */
-	void *g0_tsan_cur;          /* TSan fiber of the current g0 visit (san.c) */
-	const void *g0_stack_bottom;/* for ASan's fiber annotations */
+	void *g0_tsan_fiber;         /* the thread's own TSan fiber */
+	void *g0_tsan_cur;           /* TSan fiber of the current g0 visit (san.c) */
+	const void *g0_stack_bottom; /* for ASan's fiber annotations */
 	size_t g0_stack_size;
 	uint64_t fastrand;
 	uint64_t created_ns;
-	sigjmp_buf exitbuf;         /* mstart's frame, where mexit ends the thread */
-	struct gs_evring *evring;   /* events this M recorded (observe.c); NULL until one */
+	sigjmp_buf exitbuf;       /* mstart's frame, where mexit ends the thread */
+	struct gs_evring *evring; /* events this M recorded (observe.c); NULL until one */
 };
 
 /* ---- the global scheduler state ---------------------------------------- */
@@ -320,7 +324,7 @@ struct gs_sched {
 
 	/* Run state, set by gs_run. */
 	_Atomic bool running;
-	_Atomic bool shutdown;      /* main returned: Ms exit at their next schedule */
+	_Atomic bool shutdown; /* main returned: Ms exit at their next schedule */
 	int32_t gomaxprocs;
 	int32_t ncpu;
 	size_t default_stack;
@@ -332,8 +336,8 @@ struct gs_sched {
 	/* Idle Ms (guarded by lock). */
 	gs_m *midle;
 	int32_t nmidle;
-	int32_t mnext;              /* next M id; also the count of Ms ever made */
-	int32_t mcount_live;        /* Ms that exist and have not exited */
+	int32_t mnext;       /* next M id; also the count of Ms ever made */
+	int32_t mcount_live; /* Ms that exist and have not exited */
 	gs_m *allm;
 
 	/* Idle Ps (guarded by lock; npidle also read atomically). */
@@ -345,9 +349,9 @@ struct gs_sched {
 	 * when full, so moving a batch copies pointers instead of walking a
 	 * linked list through Gs whose cache lines live on other CPUs. */
 	gs_g **gq;
-	uint32_t gqcap;             /* a power of two, or 0 before the first put */
-	uint32_t gqhead;            /* index of the oldest */
-	_Atomic int32_t runqsize;   /* its length; peeked at without the lock */
+	uint32_t gqcap;           /* a power of two, or 0 before the first put */
+	uint32_t gqhead;          /* index of the oldest */
+	_Atomic int32_t runqsize; /* its length; peeked at without the lock */
 
 	/* Dead Gs waiting for reuse beyond the per-P lists, by stack class. */
 	gs_lock gflock;
@@ -366,22 +370,22 @@ struct gs_sched {
 	/* Every G (guarded by allglock for appends; readers walk racily). */
 	gs_lock allglock;
 	_Atomic(gs_g *) allgs;
-	struct gs_gchunk *gchunks;    /* where G structs come from; guarded by allglock */
+	struct gs_gchunk *gchunks; /* where G structs come from; guarded by allglock */
 	_Atomic int64_t goidgen;
-	_Atomic int32_t ngoroutines;  /* not dead */
+	_Atomic int32_t ngoroutines; /* not dead */
 
 	_Atomic uint64_t threads_created;
 
 	/* Stop the world (procresize.c).  gcwaiting: Ps must stop at their next
 	 * scheduling point; stopwait counts those that have not yet (lock). */
-	pthread_mutex_t stwlock;    /* one stop-the-world at a time */
+	pthread_mutex_t stwlock; /* one stop-the-world at a time */
 	_Atomic bool gcwaiting;
-	_Atomic bool obs_stopped;   /* an observer holds the world stopped (gs_stop_world) */
-	_Atomic int stwactive;      /* a stop-the-world is between its stop and the end of
+	_Atomic bool obs_stopped; /* an observer holds the world stopped (gs_stop_world) */
+	_Atomic int stwactive;    /* a stop-the-world is between its stop and the end of
 	                               its restart (the restart may still make Ms) */
 	int32_t stopwait;
 	gs_note stopnote;
-	gs_lock sysmonlock;         /* held by sysmon while it acts on Ps, and by procresize */
+	gs_lock sysmonlock; /* held by sysmon while it acts on Ps, and by procresize */
 
 	/* Netpoller (netpoll.c): lastpoll is 0 while an M blocks in netpoll, else
 	 * when the last poll ended; pollUntil is when that M will wake by itself. */
@@ -407,8 +411,8 @@ struct gs_sched {
 	/* Counters written outside any P (sysmon, handoffs, procresize). */
 	_Atomic uint64_t handoffs, retakes, preempt_async, preempt_requests;
 	_Atomic uint64_t netpoll_wakes, procresizes;
-	uint64_t last_stw_ns;          /* how long the last GOMAXPROCS change stopped the world */
-	_Atomic int32_t insyscall;   /* Ms in a system call right now */
+	uint64_t last_stw_ns;      /* how long the last GOMAXPROCS change stopped the world */
+	_Atomic int32_t insyscall; /* Ms in a system call right now */
 
 	/* Shutdown handshake between the main goroutine and gs_run's caller. */
 	gs_note done;
@@ -449,7 +453,12 @@ gs__obs_exit(void)
  */
 GS_HIDDEN gs_m *gs__getm(void) __attribute__((noinline));
 GS_HIDDEN void gs__setm(gs_m *mp);
-static inline gs_g *gs__getg(void) { gs_m *mp = gs__getm(); return mp ? GS_LOAD(mp->curg) : NULL; }
+static inline gs_g *
+gs__getg(void)
+{
+	gs_m *mp = gs__getm();
+	return mp ? GS_LOAD(mp->curg) : NULL;
+}
 
 /* ---- proc.c ------------------------------------------------------------- */
 
@@ -477,9 +486,9 @@ GS_HIDDEN void gs__handoffp(gs_p *pp);
 GS_HIDDEN void gs__injectglist(gs_g *head);
 GS_HIDDEN void gs__acquirep(gs_m *mp, gs_p *pp);
 GS_HIDDEN gs_p *gs__releasep(gs_m *mp);
-GS_HIDDEN void gs__pidleput(gs_p *pp);   /* sched.lock held */
-GS_HIDDEN gs_p *gs__pidleget(void);      /* sched.lock held */
-GS_HIDDEN gs_m *gs__mget(void);          /* sched.lock held */
+GS_HIDDEN void gs__pidleput(gs_p *pp); /* sched.lock held */
+GS_HIDDEN gs_p *gs__pidleget(void);    /* sched.lock held */
+GS_HIDDEN gs_m *gs__mget(void);        /* sched.lock held */
 GS_HIDDEN void gs__stopm(gs_m *mp);
 GS_HIDDEN void gs__mcall(void (*fn)(gs_g *));
 GS_HIDDEN void gs__execute(gs_m *mp, gs_g *gp, bool inherit) __attribute__((noreturn));
@@ -490,7 +499,7 @@ GS_HIDDEN gs_p *gs__newp(int32_t id);
 GS_HIDDEN void gs__gfmove_global(gs_p *pp);
 GS_HIDDEN int gs__gfree_trim(void);
 GS_HIDDEN void gs__newm(gs_p *pp, bool spinning, int64_t id);
-GS_HIDDEN int64_t gs__mreserve(void);    /* sched.lock held: an M id, counted live */
+GS_HIDDEN int64_t gs__mreserve(void); /* sched.lock held: an M id, counted live */
 GS_HIDDEN uint32_t gs__fastrand(void);
 GS_HIDDEN uint32_t gs__fastrandn(uint32_t n);
 GS_HIDDEN bool gs__unlock_park(gs_g *gp, void *lockp); /* gopark callback: unlock a gs_lock */
@@ -517,8 +526,8 @@ GS_HIDDEN void gs__globrunqput(gs_g *gp);
 GS_HIDDEN void gs__globrunqputhead(gs_g *gp);
 GS_HIDDEN void gs__globrunqputbatch(gs_g *head, gs_g *tail, int32_t n); /* a schedlink list */
 GS_HIDDEN void gs__globrunqputarray(gs_g *const *gs, int32_t n);
-GS_HIDDEN gs_g *gs__globrunqpop(void);      /* oldest, or NULL */
-GS_HIDDEN gs_g *gs__globrunqat(int32_t i);  /* i-th oldest (tests, observers) */
+GS_HIDDEN gs_g *gs__globrunqpop(void);     /* oldest, or NULL */
+GS_HIDDEN gs_g *gs__globrunqat(int32_t i); /* i-th oldest (tests, observers) */
 GS_HIDDEN void gs__globrunq_free(void);
 /* Take a batch of min(size/gomaxprocs+1, max (if > 0), 128, free slots) from the
  * global queue: returns the first and puts the rest on pp's local queue. */
@@ -526,14 +535,14 @@ GS_HIDDEN gs_g *gs__globrunqget(gs_p *pp, int32_t max);
 
 /* ---- stack.c ------------------------------------------------------------- */
 
-GS_HIDDEN int gs__stack_class(size_t size);        /* -1 if out of range */
+GS_HIDDEN int gs__stack_class(size_t size); /* -1 if out of range */
 GS_HIDDEN size_t gs__stack_class_size(int cls);
-GS_HIDDEN int gs__stackalloc(gs_g *gp, int cls);    /* 0 or GS_ENOMEM */
+GS_HIDDEN int gs__stackalloc(gs_g *gp, int cls); /* 0 or GS_ENOMEM */
 GS_HIDDEN void gs__stackfree(gs_g *gp);
 GS_HIDDEN void gs__stack_init(void);
-GS_HIDDEN void gs__stack_fini(void);                /* unmaps everything */
+GS_HIDDEN void gs__stack_fini(void); /* unmaps everything */
 GS_HIDDEN void gs__stack_counts(uint64_t *guarded, uint64_t *carved);
-GS_HIDDEN void gs__stack_release(gs_g *gp);       /* drop its pages, keep the mapping */
+GS_HIDDEN void gs__stack_release(gs_g *gp); /* drop its pages, keep the mapping */
 /* Check gp's canary and stack pointer; throws naming gp on overflow. */
 static inline void gs__stackcheck(gs_g *gp, uintptr_t sp);
 GS_HIDDEN void gs__stack_overflow(gs_g *gp) __attribute__((noreturn));
@@ -568,21 +577,21 @@ gs__stackcheck(gs_g *gp, uintptr_t sp)
 /* A runtime timer.  f(arg, now) runs on an M holding a P, without any timer
  * lock; it must not block (goready, a non-blocking channel send). */
 typedef struct gs__timer {
-	int64_t when;               /* absolute nanotime */
-	int64_t period;             /* > 0: re-arm every period */
+	int64_t when;   /* absolute nanotime */
+	int64_t period; /* > 0: re-arm every period */
 	void (*f)(void *arg, int64_t now);
 	void *arg;
-	_Atomic(gs_p *) pp;         /* heap it is in, NULL if none; changed under pp's lock */
-	int32_t idx;                /* position in that heap */
-	_Atomic uint32_t running;   /* f is being called right now */
-	bool ephemeral;             /* lives on a sleeper's stack: never touched after f */
+	_Atomic(gs_p *) pp;       /* heap it is in, NULL if none; changed under pp's lock */
+	int32_t idx;              /* position in that heap */
+	_Atomic uint32_t running; /* f is being called right now */
+	bool ephemeral;           /* lives on a sleeper's stack: never touched after f */
 } gs__timer;
 
-GS_HIDDEN void gs__addtimer(gs__timer *t);          /* on the current M's P */
+GS_HIDDEN void gs__addtimer(gs__timer *t); /* on the current M's P */
 GS_HIDDEN void gs__addtimer_p(gs_p *pp, gs__timer *t);
-GS_HIDDEN bool gs__deltimer(gs__timer *t);          /* true if it was pending */
+GS_HIDDEN bool gs__deltimer(gs__timer *t);              /* true if it was pending */
 GS_HIDDEN int64_t gs__runtimers(gs_p *pp, int64_t now); /* next when, or 0 */
-GS_HIDDEN int64_t gs__nexttimer_all(void);          /* earliest when over all Ps, or 0 */
+GS_HIDDEN int64_t gs__nexttimer_all(void);              /* earliest when over all Ps, or 0 */
 GS_HIDDEN void gs__movetimers(gs_p *from, gs_p *to);
 GS_HIDDEN void gs__timers_free(gs_p *pp);
 GS_HIDDEN void gs__wakenetpoller(int64_t when);
@@ -613,7 +622,7 @@ GS_HIDDEN void gs__netpoll_ready(gs__polldesc *pd, int mode, gs_g **list, int *c
 
 /* ---- syscall.c / preempt.c / sysmon.c / procresize.c --------------------- */
 
-GS_HIDDEN void gs__gopreempt(void);                  /* yield because preempt was set */
+GS_HIDDEN void gs__gopreempt(void); /* yield because preempt was set */
 GS_HIDDEN bool gs__preemptone(gs_p *pp);
 GS_HIDDEN void gs__preemptall(void);
 GS_HIDDEN int gs__preempt_install(void);
@@ -653,12 +662,14 @@ GS_HIDDEN void gs__event_emit_spawn(int p, int64_t m, int64_t g, int64_t parent,
 /* Record an event if recording is on: one predicted branch when it is off.
  * -DGS_NO_EVENTS compiles the sites out, to measure what that branch costs. */
 #ifdef GS_NO_EVENTS
-#define GS_EV(kind, p, p2, m, m2, g, arg) do { } while (0)
+#define GS_EV(kind, p, p2, m, m2, g, arg)                                                          \
+	do {                                                                                       \
+	} while (0)
 #else
-#define GS_EV(kind, p, p2, m, m2, g, arg)                                          \
-	do {                                                                       \
-		if (gs_unlikely(atomic_load_explicit(&gs__events_on, memory_order_relaxed))) \
-			gs__event_emit((kind), (p), (p2), (m), (m2), (g), (arg));   \
+#define GS_EV(kind, p, p2, m, m2, g, arg)                                                          \
+	do {                                                                                       \
+		if (gs_unlikely(atomic_load_explicit(&gs__events_on, memory_order_relaxed)))       \
+			gs__event_emit((kind), (p), (p2), (m), (m2), (g), (arg));                  \
 	} while (0)
 #endif
 
@@ -669,12 +680,12 @@ GS_HIDDEN void gs__event_emit_spawn(int p, int64_t m, int64_t g, int64_t parent,
 typedef struct gs_sudog {
 	gs_g *g;
 	struct gs_sudog *next, *prev;
-	void *elem;                 /* data to copy to/from */
+	void *elem; /* data to copy to/from */
 	struct gs_chan *c;
 	bool isselect;
-	bool success;               /* woken by a completed operation, not a close */
+	bool success; /* woken by a completed operation, not a close */
 	int caseidx;
-	struct gs_sudog *waitlink;  /* this G's other sudogs (select) */
+	struct gs_sudog *waitlink; /* this G's other sudogs (select) */
 } gs_sudog;
 
 /* ---- san.c: sanitizer fiber annotations --------------------------------
@@ -708,15 +719,49 @@ GS_HIDDEN void gs__san_finish_switch(gs_g *cur);
 GS_HIDDEN void gs__san_stack_reuse(gs_g *gp);
 GS_HIDDEN void gs__san_m_exit(gs_m *mp);
 #else
-static inline void gs__san_g_create(gs_g *gp) { (void)gp; }
-static inline void gs__san_g_destroy(gs_g *gp) { (void)gp; }
-static inline void gs__san_m_init(gs_m *mp) { (void)mp; }
-static inline void gs__san_switch_to_g(gs_m *mp, gs_g *gp) { (void)mp; (void)gp; }
-static inline void gs__san_switch_to_g0(gs_m *mp, gs_g *from, bool dying)
-{ (void)mp; (void)from; (void)dying; }
-static inline void gs__san_finish_switch(gs_g *cur) { (void)cur; }
-static inline void gs__san_stack_reuse(gs_g *gp) { (void)gp; }
-static inline void gs__san_m_exit(gs_m *mp) { (void)mp; }
+static inline void
+gs__san_g_create(gs_g *gp)
+{
+	(void)gp;
+}
+static inline void
+gs__san_g_destroy(gs_g *gp)
+{
+	(void)gp;
+}
+static inline void
+gs__san_m_init(gs_m *mp)
+{
+	(void)mp;
+}
+static inline void
+gs__san_switch_to_g(gs_m *mp, gs_g *gp)
+{
+	(void)mp;
+	(void)gp;
+}
+static inline void
+gs__san_switch_to_g0(gs_m *mp, gs_g *from, bool dying)
+{
+	(void)mp;
+	(void)from;
+	(void)dying;
+}
+static inline void
+gs__san_finish_switch(gs_g *cur)
+{
+	(void)cur;
+}
+static inline void
+gs__san_stack_reuse(gs_g *gp)
+{
+	(void)gp;
+}
+static inline void
+gs__san_m_exit(gs_m *mp)
+{
+	(void)mp;
+}
 #endif
 
 #endif /* GS_INTERNAL_H */

@@ -30,7 +30,7 @@
 
 struct pollwaiter {
 	gs_g *g;
-	int result;     /* 0 ready, GS_ETIMEDOUT, GS_EBADF (closed) */
+	int result; /* 0 ready, GS_ETIMEDOUT, GS_EBADF (closed) */
 };
 
 /* The timer behind a descriptor's read or write deadline. */
@@ -41,20 +41,20 @@ struct pdtimer {
 };
 
 struct gs__polldesc {
-	gs_lock lock;                   /* guards everything below but `open`'s reads */
+	gs_lock lock; /* guards everything below but `open`'s reads */
 	int fd;
 	_Atomic bool open;
-	bool ready[3];                  /* an event came with nobody waiting (edge-triggered) */
-	struct pollwaiter *waiter[3];   /* indexed by GS__POLL_READ / GS__POLL_WRITE */
-	int64_t deadline[3];            /* absolute nanotime, 0: none, -1: passed */
-	struct pdtimer dtimer[3];       /* armed while a future deadline is set */
+	bool ready[3];                /* an event came with nobody waiting (edge-triggered) */
+	struct pollwaiter *waiter[3]; /* indexed by GS__POLL_READ / GS__POLL_WRITE */
+	int64_t deadline[3];          /* absolute nanotime, 0: none, -1: passed */
+	struct pdtimer dtimer[3];     /* armed while a future deadline is set */
 };
 
 #define FDTAB_PAGE 1024
-#define FDTAB_PAGES 1024           /* up to 1M descriptors */
+#define FDTAB_PAGES 1024 /* up to 1M descriptors */
 
 static _Atomic(gs__polldesc *) fdtab[FDTAB_PAGES];
-static gs_lock fdtablock;           /* guards page allocation */
+static gs_lock fdtablock; /* guards page allocation */
 
 static gs__polldesc *
 pdlookup(int fd, bool create)
@@ -70,7 +70,8 @@ pdlookup(int fd, bool create)
 		if (page == NULL) {
 			page = calloc(FDTAB_PAGE, sizeof *page);
 			if (page != NULL)
-				atomic_store_explicit(&fdtab[fd / FDTAB_PAGE], page, memory_order_release);
+				atomic_store_explicit(&fdtab[fd / FDTAB_PAGE], page,
+				    memory_order_release);
 		}
 		gs__unlockx(&fdtablock);
 		if (page == NULL)

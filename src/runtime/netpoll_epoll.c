@@ -19,7 +19,7 @@
 static int epfd = -1;
 static int breakfd = -1;
 static _Atomic uint32_t breakpending; /* a break is written and not yet drained */
-static char breakmark;                 /* its epoll data.ptr */
+static char breakmark;                /* its epoll data.ptr */
 
 int
 gs__netpoll_backend_init(void)

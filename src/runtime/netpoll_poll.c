@@ -17,10 +17,10 @@
 struct reg {
 	int fd;
 	gs__polldesc *pd;
-	int interest;   /* GS__POLL_READ | GS__POLL_WRITE armed by waiters */
+	int interest; /* GS__POLL_READ | GS__POLL_WRITE armed by waiters */
 };
 
-static gs_lock reglock;   /* guards regs, nregs */
+static gs_lock reglock; /* guards regs, nregs */
 static struct reg *regs;
 static int nregs, capregs;
 static int wakepipe[2] = { -1, -1 };

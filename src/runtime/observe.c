@@ -21,18 +21,18 @@
 
 _Atomic bool gs__events_on;
 
-#define RING_SIZE 16384  /* events per M (768 KiB, committed as it fills), once it records */
+#define RING_SIZE 16384 /* events per M (768 KiB, committed as it fills), once it records */
 
 struct gs_evring {
-	_Atomic uint64_t head;     /* next slot to write; written by the owner */
-	_Atomic uint64_t tail;     /* next slot to read; written by the drainer */
+	_Atomic uint64_t head; /* next slot to write; written by the owner */
+	_Atomic uint64_t tail; /* next slot to read; written by the drainer */
 	_Atomic uint64_t dropped;
 	gs_event ev[RING_SIZE];
 };
 
-static struct gs_evring *globalring;  /* for threads that are not Ms */
-static gs_lock globalringlock;        /* serialises its writers */
-static gs_lock drainlock;             /* one drainer at a time */
+static struct gs_evring *globalring; /* for threads that are not Ms */
+static gs_lock globalringlock;       /* serialises its writers */
+static gs_lock drainlock;            /* one drainer at a time */
 
 /* ---- names ------------------------------------------------------------------ */
 
@@ -234,7 +234,7 @@ gs_events_drain(gs_event *buf, int max, uint64_t *dropped)
 				continue;
 			if (best < 0 ||
 			    rings[i]->ev[pos[i] % RING_SIZE].time_ns <
-			    rings[best]->ev[pos[best] % RING_SIZE].time_ns)
+				rings[best]->ev[pos[best] % RING_SIZE].time_ns)
 				best = i;
 		}
 		if (best < 0)
@@ -269,8 +269,8 @@ gs_snapshot_new(int max_m, int runq_max)
 	s->runq_max = runq_max;
 	s->p = calloc((size_t)s->max_p, sizeof *s->p);
 	s->m = calloc((size_t)max_m, sizeof *s->m);
-	s->runq_store = runq_max ? calloc((size_t)s->max_p * (size_t)runq_max, sizeof *s->runq_store)
-	    : NULL;
+	s->runq_store =
+	    runq_max ? calloc((size_t)s->max_p * (size_t)runq_max, sizeof *s->runq_store) : NULL;
 	if (s->p == NULL || s->m == NULL || (runq_max && s->runq_store == NULL)) {
 		gs_snapshot_free(s);
 		return NULL;
@@ -335,12 +335,14 @@ gs_snapshot_take(gs_snapshot *s)
 		o->m = mp ? mp->id : -1;
 		gs_g *gp = mp ? GS_LOAD(mp->curg) : NULL;
 		snap_g(&o->curg, gp);
-		o->curg_status = gp ? (int)atomic_load_explicit(&gp->status, memory_order_relaxed) : 0;
+		o->curg_status =
+		    gp ? (int)atomic_load_explicit(&gp->status, memory_order_relaxed) : 0;
 		uint32_t tick = GS_LOAD(pp->schedtick);
 		o->schedtick = tick;
 		o->syscalltick = GS_LOAD(pp->syscalltick);
-		o->slice_ns = gp && pp->sm_schedtick == tick && pp->sm_schedwhen ?
-		    t0 - (uint64_t)pp->sm_schedwhen : 0;
+		o->slice_ns = gp && pp->sm_schedtick == tick && pp->sm_schedwhen
+		    ? t0 - (uint64_t)pp->sm_schedwhen
+		    : 0;
 		snap_g(&o->runnext, atomic_load_explicit(&pp->runnext, memory_order_acquire));
 		uint32_t head = atomic_load_explicit(&pp->runqhead, memory_order_acquire);
 		uint32_t tail = atomic_load_explicit(&pp->runqtail, memory_order_acquire);
@@ -351,8 +353,9 @@ gs_snapshot_take(gs_snapshot *s)
 		o->runq = s->runq_store ? &s->runq_store[(size_t)i * (size_t)s->runq_max] : NULL;
 		uint32_t listed = len < (uint32_t)s->runq_max ? len : (uint32_t)s->runq_max;
 		for (uint32_t k = 0; k < listed; k++)
-			snap_g(&o->runq[k], atomic_load_explicit(&pp->runq[(head + k) % GS_RUNQ_SIZE],
-			    memory_order_relaxed));
+			snap_g(&o->runq[k],
+			    atomic_load_explicit(&pp->runq[(head + k) % GS_RUNQ_SIZE],
+				memory_order_relaxed));
 		o->runq_listed = listed;
 		o->timers = pp->ntimers;
 		o->steals = atomic_load_explicit(&pp->steals, memory_order_relaxed);
@@ -401,7 +404,7 @@ gs_goroutines(gs_snap_ginfo *buf, int max)
 	/* allgs is pushed at its head, so this walks newest first; Gs are never
 	 * freed while an observer is inside. */
 	for (gs_g *gp = atomic_load_explicit(&gs__sched.allgs, memory_order_acquire); gp;
-	    gp = gp->alllink) {
+	     gp = gp->alllink) {
 		uint32_t s = atomic_load_explicit(&gp->status, memory_order_relaxed);
 		if (s == GS_G_DEAD || s >= GS_G_NSTATUS)
 			continue;
@@ -411,7 +414,8 @@ gs_goroutines(gs_snap_ginfo *buf, int max)
 			gi->id = gp->goid;
 			gi->status = (int)s;
 			gi->waitreason = s == GS_G_WAITING
-			    ? atomic_load_explicit(&gp->waitreason, memory_order_relaxed) : 0;
+			    ? atomic_load_explicit(&gp->waitreason, memory_order_relaxed)
+			    : 0;
 			gi->m = (mp && (s == GS_G_RUNNING || s == GS_G_SYSCALL)) ? mp->id : -1;
 			memcpy(gi->label, gp->label, GS_LABEL_MAX);
 			gi->label[GS_LABEL_MAX - 1] = '\0';

@@ -48,8 +48,8 @@ gs__lock_slow(gs_lock *l)
 		uint32_t zero = 0;
 		cpu_relax();
 		if (atomic_load_explicit(&l->key, memory_order_relaxed) == 0 &&
-		    atomic_compare_exchange_weak_explicit(&l->key, &zero, 1,
-		    memory_order_acquire, memory_order_relaxed))
+		    atomic_compare_exchange_weak_explicit(&l->key, &zero, 1, memory_order_acquire,
+			memory_order_relaxed))
 			return;
 	}
 	/* 2 = locked with (possible) sleepers: the unlocker must wake one. */
@@ -202,7 +202,7 @@ gs__os_cgroup_cpu_limit(double *limit)
 	if (read_small("/proc/self/cgroup", cg, sizeof cg) != 0)
 		return 0;
 	for (char *save = NULL, *line = strtok_r(cg, "\n", &save); line;
-	    line = strtok_r(NULL, "\n", &save)) {
+	     line = strtok_r(NULL, "\n", &save)) {
 		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
 		if (c2 == NULL)
 			continue;
@@ -219,13 +219,17 @@ gs__os_cgroup_cpu_limit(double *limit)
 			int r;
 			if (v2) {
 				snprintf(path, sizeof path, "%s%s/cpu.max", root, rel);
-				r = read_small(path, buf, sizeof buf) == 0 ? gs__parse_cpu_max(buf, &l) : -1;
+				r = read_small(path, buf, sizeof buf) == 0
+				    ? gs__parse_cpu_max(buf, &l)
+				    : -1;
 			} else {
 				long long q = -1, p = 0;
-				snprintf(path, sizeof path, "%s/%s%s/cpu.cfs_quota_us", root, ctrl, rel);
+				snprintf(path, sizeof path, "%s/%s%s/cpu.cfs_quota_us", root, ctrl,
+				    rel);
 				if (read_small(path, buf, sizeof buf) == 0)
 					q = atoll(buf);
-				snprintf(path, sizeof path, "%s/%s%s/cpu.cfs_period_us", root, ctrl, rel);
+				snprintf(path, sizeof path, "%s/%s%s/cpu.cfs_period_us", root, ctrl,
+				    rel);
 				if (read_small(path, buf, sizeof buf) == 0)
 					p = atoll(buf);
 				r = q > 0 && p > 0 ? 1 : 0;

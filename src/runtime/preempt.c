@@ -36,7 +36,8 @@ gs__preemptone(gs_p *pp)
 		return false;
 	atomic_store_explicit(&gp->preempt, true, memory_order_relaxed);
 	atomic_fetch_add_explicit(&gs__sched.preempt_requests, 1, memory_order_relaxed);
-	if (!gs__sched.asyncpreemptoff && atomic_load_explicit(&gp->asyncsafe, memory_order_relaxed))
+	if (!gs__sched.asyncpreemptoff &&
+	    atomic_load_explicit(&gp->asyncsafe, memory_order_relaxed))
 		pthread_kill(mp->thread, SIGURG);
 	return true;
 }

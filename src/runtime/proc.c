@@ -120,9 +120,8 @@ gs__badgstatus(gs_g *gp, uint32_t from, uint32_t to)
 {
 	uint32_t old = atomic_load_explicit(&gp->status, memory_order_relaxed);
 
-	gs__throw("casgstatus: goroutine %lld is %s, expected %s (to %s)",
-	    (long long)gp->goid, gs_gstatus_name((int)old),
-	    gs_gstatus_name((int)from), gs_gstatus_name((int)to));
+	gs__throw("casgstatus: goroutine %lld is %s, expected %s (to %s)", (long long)gp->goid,
+	    gs_gstatus_name((int)old), gs_gstatus_name((int)from), gs_gstatus_name((int)to));
 }
 
 /* ---- Ps and Ms: acquire, release, idle lists ---------------------------- */
@@ -130,7 +129,8 @@ gs__badgstatus(gs_g *gp, uint32_t from, uint32_t to)
 void
 gs__acquirep(gs_m *mp, gs_p *pp)
 {
-	if (GS_LOAD(pp->m) != NULL || atomic_load_explicit(&pp->status, memory_order_relaxed) != GS_P_IDLE)
+	if (GS_LOAD(pp->m) != NULL ||
+	    atomic_load_explicit(&pp->status, memory_order_relaxed) != GS_P_IDLE)
 		gs__throw("acquirep: P %d is already in use", pp->id);
 	mp->p = pp;
 	GS_STORE(pp->m, mp);
@@ -165,7 +165,8 @@ static bool
 idlepmask_read(int32_t id)
 {
 	return (atomic_load_explicit(&gs__sched.idlepmask[id / 64], memory_order_relaxed) >>
-	    (id % 64)) & 1;
+		   (id % 64)) &
+	    1;
 }
 
 /* sched.lock held. */
@@ -642,7 +643,8 @@ stealwork(gs_m *mp, int64_t *now, int64_t *pollUntil)
 		bool last = i == GS_STEAL_TRIES - 1;
 		uint32_t r = gs__fastrand();
 		uint32_t pos = r % (uint32_t)n;
-		uint32_t inc = (uint32_t)gs__sched.coprimes[(r >> 16) % (uint32_t)gs__sched.ncoprimes];
+		uint32_t inc =
+		    (uint32_t)gs__sched.coprimes[(r >> 16) % (uint32_t)gs__sched.ncoprimes];
 		for (int32_t k = 0; k < n; k++, pos = (pos + inc) % (uint32_t)n) {
 			if (atomic_load_explicit(&gs__sched.shutdown, memory_order_relaxed) ||
 			    atomic_load_explicit(&gs__sched.gcwaiting, memory_order_relaxed))
@@ -653,7 +655,8 @@ stealwork(gs_m *mp, int64_t *now, int64_t *pollUntil)
 			if (last) {
 				/* Run p2's due timers for it: its M may be busy with one
 				 * goroutine for a long time. */
-				int64_t w = atomic_load_explicit(&p2->timer0when, memory_order_acquire);
+				int64_t w =
+				    atomic_load_explicit(&p2->timer0when, memory_order_acquire);
 				if (w != 0) {
 					if (*now == 0)
 						*now = (int64_t)gs__nanotime();
@@ -983,7 +986,8 @@ gfspill(gs_p *pp, int cls, int32_t n)
 	gfreserve(cls, n);
 	int32_t cnt = atomic_load_explicit(&gs__sched.gfreecnt[cls], memory_order_relaxed);
 	pp->gfreecnt[cls] -= n;
-	memcpy(&gs__sched.gfree[cls][cnt], &pp->gfree[cls][pp->gfreecnt[cls]], (size_t)n * sizeof(gs_g *));
+	memcpy(&gs__sched.gfree[cls][cnt], &pp->gfree[cls][pp->gfreecnt[cls]],
+	    (size_t)n * sizeof(gs_g *));
 	atomic_store_explicit(&gs__sched.gfreecnt[cls], cnt + n, memory_order_relaxed);
 }
 
@@ -1063,7 +1067,8 @@ gs__gfree_trim(void)
 		gfreserve(cls, n);
 		cnt = atomic_load_explicit(&gs__sched.gfreecnt[cls], memory_order_relaxed);
 		/* Back underneath: the committed ones stay on top, used first. */
-		memmove(&gs__sched.gfree[cls][n], gs__sched.gfree[cls], (size_t)cnt * sizeof *batch);
+		memmove(&gs__sched.gfree[cls][n], gs__sched.gfree[cls],
+		    (size_t)cnt * sizeof *batch);
 		memcpy(gs__sched.gfree[cls], batch, (size_t)n * sizeof *batch);
 		atomic_store_explicit(&gs__sched.gfreecnt[cls], cnt + n, memory_order_relaxed);
 		gs__unlockx(&gs__sched.gflock);
@@ -1335,7 +1340,7 @@ gosched_m(gs_g *gp)
 	 * findrunnable would go straight to this same global queue, so take its
 	 * head now, under the lock the put already holds. */
 	bool local = atomic_load_explicit(&pp->runqhead, memory_order_relaxed) !=
-	    atomic_load_explicit(&pp->runqtail, memory_order_relaxed) ||
+		atomic_load_explicit(&pp->runqtail, memory_order_relaxed) ||
 	    atomic_load_explicit(&pp->runnext, memory_order_relaxed) != NULL;
 	bool fast = !local && atomic_load_explicit(&pp->timer0when, memory_order_relaxed) == 0 &&
 	    !atomic_load_explicit(&gs__sched.shutdown, memory_order_relaxed) &&
@@ -1497,7 +1502,8 @@ parse_debug(void)
 		return GS_EINVAL;
 	}
 	strcpy(buf, env);
-	for (char *save = NULL, *kv = strtok_r(buf, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+	for (char *save = NULL, *kv = strtok_r(buf, ",", &save); kv;
+	     kv = strtok_r(NULL, ",", &save)) {
 		char *eq = strchr(kv, '=');
 		if (eq == NULL) {
 			fprintf(stderr, "gsched: GSCHED_DEBUG: '%s' is not name=value\n", kv);
@@ -1511,14 +1517,17 @@ parse_debug(void)
 		bool num = *val && !*end && !errno && v >= 0 && v <= 3600 * 1000;
 		if (strcmp(kv, "schedtrace") == 0) {
 			if (!num) {
-				fprintf(stderr, "gsched: GSCHED_DEBUG: schedtrace=%s: want milliseconds "
-				    "(0 to 3600000)\n", val);
+				fprintf(stderr,
+				    "gsched: GSCHED_DEBUG: schedtrace=%s: want milliseconds "
+				    "(0 to 3600000)\n",
+				    val);
 				return GS_EINVAL;
 			}
 			gs__sched.schedtrace_ms = (int32_t)v;
 		} else if (strcmp(kv, "scheddetail") == 0 || strcmp(kv, "asyncpreemptoff") == 0) {
 			if (!num || v > 1) {
-				fprintf(stderr, "gsched: GSCHED_DEBUG: %s=%s: want 0 or 1\n", kv, val);
+				fprintf(stderr, "gsched: GSCHED_DEBUG: %s=%s: want 0 or 1\n", kv,
+				    val);
 				return GS_EINVAL;
 			}
 			if (kv[0] == 's')
@@ -1526,8 +1535,10 @@ parse_debug(void)
 			else
 				gs__sched.asyncpreemptoff = v == 1;
 		} else {
-			fprintf(stderr, "gsched: GSCHED_DEBUG: unknown setting '%s' ignored "
-			    "(known: schedtrace, scheddetail, asyncpreemptoff)\n", kv);
+			fprintf(stderr,
+			    "gsched: GSCHED_DEBUG: unknown setting '%s' ignored "
+			    "(known: schedtrace, scheddetail, asyncpreemptoff)\n",
+			    kv);
 		}
 	}
 	return 0;

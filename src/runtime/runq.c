@@ -23,8 +23,8 @@ load_acq(_Atomic uint32_t *p)
 static inline bool
 cas_rel(_Atomic uint32_t *p, uint32_t old, uint32_t new)
 {
-	return atomic_compare_exchange_strong_explicit(p, &old, new,
-	    memory_order_acq_rel, memory_order_relaxed);
+	return atomic_compare_exchange_strong_explicit(p, &old, new, memory_order_acq_rel,
+	    memory_order_relaxed);
 }
 
 bool
@@ -62,8 +62,8 @@ runqputslow(gs_p *pp, gs_g *gp, uint32_t head, uint32_t tail)
 	if (n != GS_RUNQ_SIZE / 2)
 		gs__throw("runqputslow: queue is not full");
 	for (uint32_t i = 0; i < n; i++)
-		batch[i] = atomic_load_explicit(&pp->runq[(head + i) & RUNQ_MASK],
-		    memory_order_relaxed);
+		batch[i] =
+		    atomic_load_explicit(&pp->runq[(head + i) & RUNQ_MASK], memory_order_relaxed);
 	if (!cas_rel(&pp->runqhead, head, head + n))
 		return false;
 	batch[n] = gp;
@@ -109,7 +109,8 @@ gs__runqput(gs_p *pp, gs_g *gp, bool next)
 		uint32_t head = load_acq(&pp->runqhead);
 		uint32_t tail = atomic_load_explicit(&pp->runqtail, memory_order_relaxed);
 		if (tail - head < GS_RUNQ_SIZE) {
-			atomic_store_explicit(&pp->runq[tail & RUNQ_MASK], gp, memory_order_relaxed);
+			atomic_store_explicit(&pp->runq[tail & RUNQ_MASK], gp,
+			    memory_order_relaxed);
 			atomic_store_explicit(&pp->runqtail, tail + 1, memory_order_release);
 			return;
 		}
@@ -139,8 +140,9 @@ gs__runqget(gs_p *pp, bool *inherit)
 	}
 	/* Only the owner and last-round thieves clear runnext, so a CAS failure
 	 * means a thief took it: fall through to the ring. */
-	if (next != NULL && atomic_compare_exchange_strong_explicit(&pp->runnext, &next,
-	    NULL, memory_order_acq_rel, memory_order_relaxed)) {
+	if (next != NULL &&
+	    atomic_compare_exchange_strong_explicit(&pp->runnext, &next, NULL, memory_order_acq_rel,
+		memory_order_relaxed)) {
 		*inherit = true;
 		return next;
 	}
@@ -194,14 +196,15 @@ runqgrab(gs_p *pp, _Atomic(gs_g *) *batch, uint32_t batchhead, bool stealrunnext
 			gs_g *next = atomic_load_explicit(&pp->runnext, memory_order_acquire);
 			if (next == NULL)
 				return 0;
-			if (atomic_load_explicit(&pp->status, memory_order_relaxed) == GS_P_RUNNING) {
+			if (atomic_load_explicit(&pp->status, memory_order_relaxed) ==
+			    GS_P_RUNNING) {
 				/* pp's M is about to run runnext itself, most likely; give it a
 				 * moment rather than bouncing the G between threads (Go sleeps
 				 * 3 us here for the same reason). */
 				gs__usleep(3);
 			}
 			if (!atomic_compare_exchange_strong_explicit(&pp->runnext, &next, NULL,
-			    memory_order_acq_rel, memory_order_relaxed))
+				memory_order_acq_rel, memory_order_relaxed))
 				continue;
 			atomic_store_explicit(&batch[batchhead & RUNQ_MASK], next,
 			    memory_order_relaxed);

@@ -109,8 +109,8 @@ gs__san_switch_to_g0(gs_m *mp, gs_g *from, bool dying)
 {
 #ifdef GS_SAN_ASAN
 	/* A dying goroutine's fake stack is dropped (NULL save slot). */
-	__sanitizer_start_switch_fiber(dying ? NULL : &from->asan_fake_stack,
-	    mp->g0_stack_bottom, mp->g0_stack_size);
+	__sanitizer_start_switch_fiber(dying ? NULL : &from->asan_fake_stack, mp->g0_stack_bottom,
+	    mp->g0_stack_size);
 #endif
 #ifdef GS_SAN_TSAN
 	void *g0 = __tsan_create_fiber(0);

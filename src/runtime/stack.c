@@ -40,15 +40,15 @@
 #define HUGE_SIZE (2u << 20)
 
 struct chunk {
-	struct chunk *next;   /* kept in a separate malloc'd node, not in the mapping */
+	struct chunk *next; /* kept in a separate malloc'd node, not in the mapping */
 	void *base;
 	size_t size;
 };
 
 static struct {
-	gs_lock lock;             /* guards everything below */
+	gs_lock lock; /* guards everything below */
 	size_t pagesize;
-	long guard_budget;        /* guarded stacks allowed at once */
+	long guard_budget;         /* guarded stacks allowed at once */
 	_Atomic long guarded_live; /* written under lock, read by gs__stack_counts without */
 	_Atomic long carved_live;
 	struct chunk *chunks;
@@ -116,7 +116,8 @@ carve(int cls)
 			free(c);
 			return NULL;
 		}
-		uintptr_t start = ((uintptr_t)base + stk.pagesize + align - 1) & ~(uintptr_t)(align - 1);
+		uintptr_t start =
+		    ((uintptr_t)base + stk.pagesize + align - 1) & ~(uintptr_t)(align - 1);
 		mprotect((void *)(start - stk.pagesize), stk.pagesize, PROT_NONE);
 #ifdef MADV_HUGEPAGE
 		if (huge)
@@ -303,7 +304,8 @@ on_segv(int sig, siginfo_t *si, void *uctx)
 	/* Below the running goroutine's stack: its guard page, a chunk's guard
 	 * page, or a neighbour's memory it ran into (carved stacks have no
 	 * guard of their own).  Either way it overflowed. */
-	if (gp && gp->stack_lo && addr < gp->stack_lo && addr >= gp->stack_lo - stk.pagesize - 65536) {
+	if (gp && gp->stack_lo && addr < gp->stack_lo &&
+	    addr >= gp->stack_lo - stk.pagesize - 65536) {
 		report_overflow(gp, "guard page hit");
 		signal(SIGABRT, SIG_DFL);
 		abort();

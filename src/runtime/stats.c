@@ -76,7 +76,7 @@ gs_read_stats(gs_stats *st)
 	/* Walk every G without a lock: Gs are pushed on allgs with a CAS and
 	 * never freed while observers may be inside (gs__obs_enter). */
 	for (gs_g *gp = atomic_load_explicit(&gs__sched.allgs, memory_order_acquire); gp;
-	    gp = gp->alllink) {
+	     gp = gp->alllink) {
 		uint32_t s = atomic_load_explicit(&gp->status, memory_order_relaxed);
 		if (s == GS_G_DEAD || s >= GS_G_NSTATUS)
 			continue;

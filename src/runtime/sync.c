@@ -16,12 +16,12 @@
 
 enum {
 	MUTEX_LOCKED = 1,
-	MUTEX_WAITERS = 2,   /* the queue is non-empty: unlock takes the slow path */
+	MUTEX_WAITERS = 2, /* the queue is non-empty: unlock takes the slow path */
 };
 
 struct mutex_impl {
 	_Atomic uint32_t state;
-	gs_lock lock;         /* guards the queue */
+	gs_lock lock; /* guards the queue */
 	gs_sudog *head, *tail;
 };
 
@@ -30,8 +30,8 @@ struct mutex_impl {
  * zero knows from that same word whether anyone waits. */
 struct wg_impl {
 	_Atomic uint64_t state;
-	gs_lock lock;         /* guards pending and the queue */
-	uint32_t pending;     /* wake-ups owed to waiters not yet queued */
+	gs_lock lock;     /* guards pending and the queue */
+	uint32_t pending; /* wake-ups owed to waiters not yet queued */
 	gs_sudog *head, *tail;
 };
 
@@ -95,14 +95,14 @@ gs_mutex_lock(gs_mutex *mu)
 		uint32_t s = atomic_load_explicit(&m->state, memory_order_relaxed);
 		if (!(s & MUTEX_LOCKED)) {
 			if (atomic_compare_exchange_weak_explicit(&m->state, &s, s | MUTEX_LOCKED,
-			    memory_order_acquire, memory_order_relaxed)) {
+				memory_order_acquire, memory_order_relaxed)) {
 				gs__unlockx(&m->lock);
 				return;
 			}
 			continue;
 		}
 		if (atomic_compare_exchange_weak_explicit(&m->state, &s, s | MUTEX_WAITERS,
-		    memory_order_relaxed, memory_order_relaxed))
+			memory_order_relaxed, memory_order_relaxed))
 			break;
 	}
 	gs_sudog sg;
@@ -121,8 +121,8 @@ gs_mutex_unlock(gs_mutex *mu)
 	struct mutex_impl *m = (struct mutex_impl *)mu;
 	uint32_t locked = MUTEX_LOCKED;
 
-	if (atomic_compare_exchange_strong_explicit(&m->state, &locked, 0,
-	    memory_order_release, memory_order_relaxed))
+	if (atomic_compare_exchange_strong_explicit(&m->state, &locked, 0, memory_order_release,
+		memory_order_relaxed))
 		return 0;
 	if (!(locked & MUTEX_LOCKED))
 		return GS_EPERM;
@@ -155,8 +155,8 @@ gs_wg_add(gs_waitgroup *wgp, int64_t delta)
 		if (v < 0 || v > INT32_MAX)
 			return GS_ERANGE;
 		nst = ((uint64_t)(uint32_t)v << 32) | (st & 0xffffffffu);
-	} while (!atomic_compare_exchange_weak_explicit(&wg->state, &st, nst,
-	    memory_order_acq_rel, memory_order_relaxed));
+	} while (!atomic_compare_exchange_weak_explicit(&wg->state, &st, nst, memory_order_acq_rel,
+	    memory_order_relaxed));
 	uint32_t waiters = (uint32_t)nst;
 	/* Not zero, or zero with nobody registered to wait: touch nothing more.
 	 * A waiter that saw the counter at zero has already returned and may

@@ -54,7 +54,8 @@ gs__entersyscall_gcwait(gs_p *pp)
 {
 	gs__lockx(&gs__sched.lock);
 	uint32_t s = GS_P_SYSCALL;
-	if (gs__sched.stopwait > 0 && atomic_compare_exchange_strong(&pp->status, &s, GS_P_GCSTOP)) {
+	if (gs__sched.stopwait > 0 &&
+	    atomic_compare_exchange_strong(&pp->status, &s, GS_P_GCSTOP)) {
 		GS_INC(pp->syscalltick);
 		if (--gs__sched.stopwait == 0)
 			gs__notewakeup(&gs__sched.stopnote);
@@ -168,17 +169,17 @@ gs_syscall_block(long (*fn)(void *), void *arg)
 
 /* Run call between enter and exit, again on EINTR; errno is read before
  * gs_exitsyscall, which may move the goroutine to another thread. */
-#define SYSCALL_RETRY(call)                    \
-	do {                                   \
-		ssize_t r_;                    \
-		gs_entersyscall();             \
-		do                             \
-			r_ = (call);           \
-		while (r_ < 0 && errno == EINTR); \
-		if (r_ < 0)                    \
-			r_ = -errno;           \
-		gs_exitsyscall();              \
-		return r_;                     \
+#define SYSCALL_RETRY(call)                                                                        \
+	do {                                                                                       \
+		ssize_t r_;                                                                        \
+		gs_entersyscall();                                                                 \
+		do                                                                                 \
+			r_ = (call);                                                               \
+		while (r_ < 0 && errno == EINTR);                                                  \
+		if (r_ < 0)                                                                        \
+			r_ = -errno;                                                               \
+		gs_exitsyscall();                                                                  \
+		return r_;                                                                         \
 	} while (0)
 
 int

@@ -19,7 +19,7 @@
 
 #include "runtime/internal.h"
 
-#define FORCE_PREEMPT_NS (10 * 1000 * 1000)   /* Go's forcePreemptNS */
+#define FORCE_PREEMPT_NS (10 * 1000 * 1000) /* Go's forcePreemptNS */
 
 /* Go's retake: one pass over the Ps. */
 static uint32_t
@@ -39,7 +39,8 @@ retake(int64_t now)
 				pp->sm_schedtick = t;
 				pp->sm_schedwhen = now;
 			} else if (pp->sm_schedwhen + FORCE_PREEMPT_NS <= now) {
-				atomic_store_explicit(&pp->sliceexpired, true, memory_order_relaxed);
+				atomic_store_explicit(&pp->sliceexpired, true,
+				    memory_order_relaxed);
 				gs__preemptone(pp);
 				/* A P in a syscall has no G to preempt: take it instead. */
 				sysretake = true;
@@ -89,7 +90,8 @@ sysmon_main(void *arg)
 			delay *= 2;
 		if (delay > 10 * 1000 * 1000)
 			delay = 10 * 1000 * 1000;
-		if (gs__sched.schedtrace_ms > 0 && delay > (int64_t)gs__sched.schedtrace_ms * 1000000)
+		if (gs__sched.schedtrace_ms > 0 &&
+		    delay > (int64_t)gs__sched.schedtrace_ms * 1000000)
 			delay = (int64_t)gs__sched.schedtrace_ms * 1000000;
 		if (gs__notetsleep(&gs__sched.sysmonwake, delay))
 			gs__noteclear(&gs__sched.sysmonwake);
@@ -199,8 +201,7 @@ gs__schedtrace(bool detailed)
 	    "needspinning=0 idlethreads=%d runqueue=%d",
 	    (long long)((now - (int64_t)gs__sched.starttime) / 1000000), gs__sched.gomaxprocs,
 	    atomic_load(&gs__sched.npidle), gs__sched.mcount_live,
-	    atomic_load(&gs__sched.nmspinning), gs__sched.nmidle,
-	    atomic_load(&gs__sched.runqsize));
+	    atomic_load(&gs__sched.nmspinning), gs__sched.nmidle, atomic_load(&gs__sched.runqsize));
 	if (detailed) {
 		fprintf(f, "%s gcwaiting=%s nmidlelocked=0 stopwait=%d sysmonwait=false\n", line,
 		    atomic_load(&gs__sched.gcwaiting) ? "true" : "false", gs__sched.stopwait);
@@ -211,13 +212,14 @@ gs__schedtrace(bool detailed)
 			for (int c = 0; c <= GS_GFREE_NOSTACK; c++)
 				gfree += pp->gfreecnt[c];
 			fprintf(f, "  P%d: status=%u schedtick=%u syscalltick=%u m=", i,
-			    atomic_load(&pp->status), GS_LOAD(pp->schedtick), GS_LOAD(pp->syscalltick));
+			    atomic_load(&pp->status), GS_LOAD(pp->schedtick),
+			    GS_LOAD(pp->syscalltick));
 			if (mp)
 				fprintf(f, "%lld", (long long)mp->id);
 			else
 				fprintf(f, "nil");
-			fprintf(f, " runqsize=%u gfreecnt=%d timerslen=%d\n", gs__runqlen(pp), gfree,
-			    pp->ntimers);
+			fprintf(f, " runqsize=%u gfreecnt=%d timerslen=%d\n", gs__runqlen(pp),
+			    gfree, pp->ntimers);
 		}
 		for (gs_m *mp = gs__sched.allm; mp; mp = mp->alllink) {
 			gs_p *pp = mp->p;
@@ -233,8 +235,10 @@ gs__schedtrace(bool detailed)
 			else
 				fprintf(f, "nil");
 			uint32_t st = atomic_load(&mp->state);
-			fprintf(f, " mallocing=0 throwing=0 preemptoff= locks=0 dying=0 spinning=%s "
-			    "blocked=%s lockedg=nil\n", mp->spinning ? "true" : "false",
+			fprintf(f,
+			    " mallocing=0 throwing=0 preemptoff= locks=0 dying=0 spinning=%s "
+			    "blocked=%s lockedg=nil\n",
+			    mp->spinning ? "true" : "false",
 			    st == GS_M_IDLE || st == GS_M_NETPOLL ? "true" : "false");
 		}
 		gs__lockx(&gs__sched.allglock);
@@ -244,7 +248,8 @@ gs__schedtrace(bool detailed)
 				continue;
 			gs_m *mp = gp->m;
 			fprintf(f, "  G%lld: status=%u(%s) m=", (long long)gp->goid, st,
-			    st == GS_G_WAITING ? gs_waitreason_name(atomic_load(&gp->waitreason)) : "");
+			    st == GS_G_WAITING ? gs_waitreason_name(atomic_load(&gp->waitreason))
+					       : "");
 			if (mp)
 				fprintf(f, "%lld", (long long)mp->id);
 			else
@@ -254,8 +259,9 @@ gs__schedtrace(bool detailed)
 		gs__unlockx(&gs__sched.allglock);
 	} else {
 		for (int32_t i = 0; i < gs__sched.gomaxprocs && n < sizeof line - 16; i++)
-			n += (size_t)snprintf(line + n, sizeof line - n, "%s%u%s", i == 0 ? " [" : " ",
-			    gs__runqlen(gs__sched.allp[i]), i == gs__sched.gomaxprocs - 1 ? "]" : "");
+			n += (size_t)snprintf(line + n, sizeof line - n, "%s%u%s",
+			    i == 0 ? " [" : " ", gs__runqlen(gs__sched.allp[i]),
+			    i == gs__sched.gomaxprocs - 1 ? "]" : "");
 		fprintf(f, "%s\n", line);
 	}
 	gs__unlockx(&gs__sched.lock);

@@ -296,7 +296,7 @@ gs_sleep(int64_t ns)
 
 struct gs_timer {
 	gs__timer t;
-	gs_chan *c;     /* capacity 1: a fire never blocks the timer's runner */
+	gs_chan *c; /* capacity 1: a fire never blocks the timer's runner */
 };
 
 /* Runs on an M with a P: a non-blocking send of the fire time.  A full

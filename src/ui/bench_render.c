@@ -45,18 +45,18 @@
 #include "ui/tui_curses.h"
 #include "ui/view.h"
 
-#define NP        64
-#define NM        2000
-#define RUNQ      256
-#define FRAMES    300
-#define ROWS      60
-#define COLS      200
-#define CPU_SECS  5.0
-#define EV_TICK   64
+#define NP 64
+#define NM 2000
+#define RUNQ 256
+#define FRAMES 300
+#define ROWS 60
+#define COLS 200
+#define CPU_SECS 5.0
+#define EV_TICK 64
 #define BUDGET_US 2000.0
 #define BUDGET_PCT 5.0
 
-static const char *const labels[] = {"cpu", "sleep", "syscall", "netwait", "ramp"};
+static const char *const labels[] = { "cpu", "sleep", "syscall", "netwait", "ramp" };
 
 static double
 now_us(void)
@@ -84,7 +84,7 @@ cpu_us(int who)
 
 	getrusage(who, &ru);
 	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 +
-	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+	    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
 }
 
 static int
@@ -128,7 +128,7 @@ synth(gs_snapshot *s, gs_event *ev, int k)
 		for (int j = 0; j < RUNQ; j++) {
 			p->runq[j].id = 10000 + i * 256 + j;
 			snprintf(p->runq[j].label, sizeof p->runq[j].label, "%s",
-			         labels[(i + j + k) % 5]);
+			    labels[(i + j + k) % 5]);
 		}
 		p->schedtick = (uint32_t)(k * 10 + i);
 		p->steals = (uint64_t)(k + i);
@@ -138,18 +138,17 @@ synth(gs_snapshot *s, gs_event *ev, int k)
 		gs_snap_m *m = &s->m[i];
 		m->id = i + 1;
 		m->p = i < NP ? i : -1;
-		m->state = i < NP ? GS_MSTATE_RUNNING
-		           : i == NP ? GS_MSTATE_SYSMON
-		           : i < NP + 40 ? GS_MSTATE_IDLE
-		           : i < NP + 100 ? GS_MSTATE_SPINNING
-		                          : GS_MSTATE_SYSCALL;
+		m->state = i < NP  ? GS_MSTATE_RUNNING
+		    : i == NP      ? GS_MSTATE_SYSMON
+		    : i < NP + 40  ? GS_MSTATE_IDLE
+		    : i < NP + 100 ? GS_MSTATE_SPINNING
+				   : GS_MSTATE_SYSCALL;
 		m->curg = i < NP ? 1000 + i : 0;
 		m->spinning = m->state == GS_MSTATE_SPINNING;
 	}
 	for (int e = 0; e < EV_TICK; e++) {
-		static const int kinds[] = {GS_EV_STEAL, GS_EV_HANDOFF, GS_EV_RETAKE,
-		                            GS_EV_SPAWN, GS_EV_PREEMPT, GS_EV_M_CREATE,
-		                            GS_EV_SYSCALL_ENTER, GS_EV_RUN};
+		static const int kinds[] = { GS_EV_STEAL, GS_EV_HANDOFF, GS_EV_RETAKE, GS_EV_SPAWN,
+			GS_EV_PREEMPT, GS_EV_M_CREATE, GS_EV_SYSCALL_ENTER, GS_EV_RUN };
 		memset(&ev[e], 0, sizeof ev[e]);
 		ev[e].time_ns = s->time_ns - 100000000ULL + (uint64_t)e * 1000000;
 		ev[e].kind = (uint16_t)kinds[e % 8];
@@ -173,7 +172,7 @@ bench_frames(void)
 	gs_snapshot *s = gs_snapshot_new(NM, RUNQ);
 	gs_event *ev = calloc(EV_TICK, sizeof *ev);
 	vm_model *m = vm_model_new(600, 1000);
-	vm_screen scr = {0, 0, NULL};
+	vm_screen scr = { 0, 0, NULL };
 	vm_view v;
 
 	if (out == NULL || pipe(pfd) != 0 || s == NULL || ev == NULL || m == NULL) {
@@ -220,8 +219,8 @@ bench_frames(void)
 	double cmed = c[FRAMES / 2], cp99 = c[FRAMES * 99 / 100];
 	printf("render %.1f us/frame p99_us=%.1f cpu_us=%.1f cpu_p99_us=%.1f ps=%d ms=%d "
 	       "cols=%d rows=%d frames=%d budget_us=%.0f within=%s\n",
-	       med, p99, cmed, cp99, NP, NM, COLS, ROWS, FRAMES, BUDGET_US,
-	       cp99 < BUDGET_US ? "yes" : "no");
+	    med, p99, cmed, cp99, NP, NM, COLS, ROWS, FRAMES, BUDGET_US,
+	    cp99 < BUDGET_US ? "yes" : "no");
 	vm_screen_free(&scr);
 	vm_model_free(m);
 	gs_snapshot_free(s);
@@ -237,10 +236,10 @@ static int
 baseline_cpu(double *pct)
 {
 	char err[256];
-	gsf_session_opts so = {2, true, true};
+	gsf_session_opts so = { 2, true, true };
 	double c0 = cpu_us(RUSAGE_SELF), w0 = now_us();
 	gsf_session *ss = gsf_session_start(&so, err, sizeof err);
-	struct timespec d = {(time_t)CPU_SECS, 0};
+	struct timespec d = { (time_t)CPU_SECS, 0 };
 
 	if (ss == NULL) {
 		fprintf(stderr, "bench-render: %s\n", err);
@@ -272,8 +271,7 @@ bench_cpu(void)
 	o.tenths = 1;
 	o.procs = 2;
 	o.ascii = setlocale(LC_ALL, "C.UTF-8") == NULL;
-	tui_term t = {fdopen(pfd[0], "r"), out, "xterm-256color", 40, 120, CPU_SECS,
-	              false, NULL};
+	tui_term t = { fdopen(pfd[0], "r"), out, "xterm-256color", 40, 120, CPU_SECS, false, NULL };
 	if (t.in == NULL) {
 		fprintf(stderr, "bench-render: setting up failed\n");
 		return 1;
@@ -291,8 +289,7 @@ bench_cpu(void)
 	}
 	printf("tui-cpu %.2f %%core process_pct=%.1f no_ui_pct=%.1f added_pct=%.1f "
 	       "hz=10 procs=2 seconds=%.0f budget_pct=%.0f within=%s\n",
-	       ui, all, base, all - base, CPU_SECS, BUDGET_PCT,
-	       ui < BUDGET_PCT ? "yes" : "no");
+	    ui, all, base, all - base, CPU_SECS, BUDGET_PCT, ui < BUDGET_PCT ? "yes" : "no");
 	fclose(t.in);
 	close(pfd[1]);
 	fclose(out);

@@ -51,26 +51,26 @@
 #include "ui/tui_curses.h"
 #include "ui/view.h"
 
-#define TENTHS_MAX      600
-#define PROCS_MAX       256
-#define HZ_MIN          0.5
-#define HZ_MAX          50.0
-#define HZ_STEP         1.5
-#define WAIT_MAX_MS     100        /* longest wait for a key: signal latency */
-#define STATUS_NS       5000000000ULL /* a status message shows this long */
-#define GLIST_EVERY_NS  1000000000ULL /* goroutine list when not shown */
-#define GLIST_MAX       (1 << 20)
-#define EVENTS_MAX      (1 << 20)  /* events drained per tick at the most */
-#define HISTORY_TICKS   600
-#define LOG_LINES       1000
-#define BATCH_LIFE_NS   10000000000LL /* spawned batches come and go */
-#define SNAP_MAX_M      0          /* gs_snapshot_new: its default (256) */
-#define SNAP_RUNQ       256        /* the whole queue: its kinds are counted exactly */
+#define TENTHS_MAX 600
+#define PROCS_MAX 256
+#define HZ_MIN 0.5
+#define HZ_MAX 50.0
+#define HZ_STEP 1.5
+#define WAIT_MAX_MS 100              /* longest wait for a key: signal latency */
+#define STATUS_NS 5000000000ULL      /* a status message shows this long */
+#define GLIST_EVERY_NS 1000000000ULL /* goroutine list when not shown */
+#define GLIST_MAX (1 << 20)
+#define EVENTS_MAX (1 << 20) /* events drained per tick at the most */
+#define HISTORY_TICKS 600
+#define LOG_LINES 1000
+#define BATCH_LIFE_NS 10000000000LL /* spawned batches come and go */
+#define SNAP_MAX_M 0                /* gs_snapshot_new: its default (256) */
+#define SNAP_RUNQ 256               /* the whole queue: its kinds are counted exactly */
 
 /* ---- options --------------------------------------------------------------- */
 
-static const char *const tui_longopts[] = {"--delay", "--procs", "--no-color",
-                                           "--ascii", "--projector"};
+static const char *const tui_longopts[] = { "--delay", "--procs", "--no-color", "--ascii",
+	"--projector" };
 
 bool
 tui_handles(const char *a)
@@ -109,7 +109,7 @@ tui_usage(FILE *f)
 	      "In a lesson: n or PgDn next step, N or PgUp back a chapter (space pauses\n"
 	      "the lesson with the view).\n"
 	      "Without a terminal, use --batch.  See gsched(1).\n",
-	      f);
+	    f);
 }
 
 /* A usage error: fmt has one %s for a. */
@@ -159,15 +159,15 @@ tui_parse(int argc, char **argv, tui_opts *o)
 			continue;
 		}
 		bool d = strcmp(name, "-d") == 0 || strcmp(name, "--delay") == 0 ||
-		         (strncmp(a, "-d", 2) == 0 && a[2] != '-');
+		    (strncmp(a, "-d", 2) == 0 && a[2] != '-');
 		bool p = strcmp(name, "-p") == 0 || strcmp(name, "--procs") == 0 ||
-		         (strncmp(a, "-p", 2) == 0 && a[2] != '-');
+		    (strncmp(a, "-p", 2) == 0 && a[2] != '-');
 		if (!d && !p) {
 			if (a[0] == '-')
 				return tui_uerr("unknown option '%s' (the visualizer "
-				                "takes -d, -p, --no-color, --ascii, "
-				                "--projector)",
-				                a);
+						"takes -d, -p, --no-color, --ascii, "
+						"--projector)",
+				    a);
 			return tui_uerr("unexpected argument '%s'", a);
 		}
 		/* the value: "--delay=5", "-d5", or the next word */
@@ -183,12 +183,12 @@ tui_parse(int argc, char **argv, tui_opts *o)
 			return tui_uerr("option '%s' needs a value", a);
 		if (d && !gsf_parse_int(v, 1, TENTHS_MAX, &o->tenths))
 			return tui_uerr("-d/--delay: '%s' is not a number of tenths of a "
-			                "second from 1 to 600",
-			                v);
+					"second from 1 to 600",
+			    v);
 		if (p && !gsf_parse_int(v, 1, PROCS_MAX, &o->procs))
 			return tui_uerr("-p/--procs: '%s' is not a number of Ps from 1 "
-			                "to 256",
-			                v);
+					"to 256",
+			    v);
 	}
 	if (nc != NULL && *nc != '\0')
 		o->no_color = true;
@@ -199,9 +199,9 @@ tui_parse(int argc, char **argv, tui_opts *o)
 
 /* ---- signals and the terminal ------------------------------------------------ */
 
-static volatile sig_atomic_t sig_quit;  /* SIGINT/SIGTERM/SIGHUP number, or 0 */
-static volatile sig_atomic_t sig_tstp;  /* Ctrl-Z */
-static volatile sig_atomic_t sig_cont;  /* continued (after any stop) */
+static volatile sig_atomic_t sig_quit; /* SIGINT/SIGTERM/SIGHUP number, or 0 */
+static volatile sig_atomic_t sig_tstp; /* Ctrl-Z */
+static volatile sig_atomic_t sig_cont; /* continued (after any stop) */
 /* the terminal as it was before curses, for the fatal-signal handler */
 static struct termios saved_tio;
 static volatile sig_atomic_t tio_saved;
@@ -264,8 +264,8 @@ tui_atexit(void)
 static void
 install_signals(void)
 {
-	static const int quit[] = {SIGINT, SIGTERM, SIGHUP};
-	static const int fatal[] = {SIGSEGV, SIGBUS, SIGFPE, SIGABRT};
+	static const int quit[] = { SIGINT, SIGTERM, SIGHUP };
+	static const int fatal[] = { SIGSEGV, SIGBUS, SIGFPE, SIGABRT };
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof sa);
@@ -323,14 +323,14 @@ struct tui {
 	int evcap;
 	gs_snap_ginfo *gl;
 	int glcap;
-	int gl_total;           /* goroutines at the last listing */
-	uint64_t gl_last_ns;    /* when the list was last taken */
-	uint64_t next_tick_ns;  /* tui_now() of the next tick */
-	bool step;              /* '.': feed one tick although paused */
-	bool dirty;             /* the screen needs rendering */
-	int procs;              /* GOMAXPROCS as last seen or set */
-	int quit;               /* 0 running, QUIT_KEY, QUIT_RUNTIME */
-	int npbuf;              /* the '=' prompt's digits */
+	int gl_total;          /* goroutines at the last listing */
+	uint64_t gl_last_ns;   /* when the list was last taken */
+	uint64_t next_tick_ns; /* tui_now() of the next tick */
+	bool step;             /* '.': feed one tick although paused */
+	bool dirty;            /* the screen needs rendering */
+	int procs;             /* GOMAXPROCS as last seen or set */
+	int quit;              /* 0 running, QUIT_KEY, QUIT_RUNTIME */
+	int npbuf;             /* the '=' prompt's digits */
 	char pbuf[4];
 	char prompt[96];
 	char status[192];
@@ -341,14 +341,14 @@ struct tui {
 	 * the view is paused. */
 	ls_player *player;
 	ls_output *lout;
-	int lstate;             /* ls_state of the last lesson tick, -1 before */
-	int lpassed, lfailed;   /* expectations so far */
-	uint64_t lclock;        /* the lesson's clock (ns) */
-	uint64_t llast;         /* snapshot time of the last lesson tick, 0 none */
-	bool lgap;              /* ticks skipped (paused) since that one */
-	char lcaption[1024];    /* the caption, copied out of the player */
-	char lbar[320];         /* chapter, step, count, what it waits for */
-	char lstatus[160];      /* the standing footer message (press n, done) */
+	int lstate;           /* ls_state of the last lesson tick, -1 before */
+	int lpassed, lfailed; /* expectations so far */
+	uint64_t lclock;      /* the lesson's clock (ns) */
+	uint64_t llast;       /* snapshot time of the last lesson tick, 0 none */
+	bool lgap;            /* ticks skipped (paused) since that one */
+	char lcaption[1024];  /* the caption, copied out of the player */
+	char lbar[320];       /* chapter, step, count, what it waits for */
+	char lstatus[160];    /* the standing footer message (press n, done) */
 };
 
 /* Monotonic nanoseconds for the loop's own timing. */
@@ -362,9 +362,8 @@ tui_now(void)
 }
 
 /* A transient message in the status line: an error, or a hint. */
-static void
-tui_status(struct tui *t, bool error, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
+static void tui_status(struct tui *t, bool error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static void
 tui_status(struct tui *t, bool error, const char *fmt, ...)
@@ -381,9 +380,8 @@ tui_status(struct tui *t, bool error, const char *fmt, ...)
 }
 
 /* A key's effect, into the event log. */
-static void
-tui_note(struct tui *t, vm_attr attr, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
+static void tui_note(struct tui *t, vm_attr attr, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static void
 tui_note(struct tui *t, vm_attr attr, const char *fmt, ...)
@@ -465,10 +463,13 @@ lesson_line(struct tui *t, const ls_line *l)
 		vm_attr attr;
 		const char *prefix;
 	} k[] = {
-	        [LL_SAY] = {VA_CAPTION, "say: "},  [LL_MARK] = {VA_CAPTION, "== "},
-	        [LL_EXPECT_OK] = {VA_OK, "ok: "},  [LL_EXPECT_FAIL] = {VA_WARN, "FAIL: "},
-	        [LL_MEASURE] = {VA_OK, "measure: "}, [LL_INFO] = {VA_NORMAL, "lesson: "},
-	        [LL_ERROR] = {VA_WARN, "error: "},
+		[LL_SAY] = { VA_CAPTION, "say: " },
+		[LL_MARK] = { VA_CAPTION, "== " },
+		[LL_EXPECT_OK] = { VA_OK, "ok: " },
+		[LL_EXPECT_FAIL] = { VA_WARN, "FAIL: " },
+		[LL_MEASURE] = { VA_OK, "measure: " },
+		[LL_INFO] = { VA_NORMAL, "lesson: " },
+		[LL_ERROR] = { VA_WARN, "error: " },
 	};
 	int kind = l->kind >= 0 && l->kind <= LL_ERROR ? l->kind : LL_INFO;
 	const char *c = l->text;
@@ -477,10 +478,10 @@ lesson_line(struct tui *t, const ls_line *l)
 		size_t n = strcspn(c, "\n");
 		if (first && (kind == LL_EXPECT_FAIL || kind == LL_ERROR))
 			tui_note(t, k[kind].attr, "%sline %d: %.*s", k[kind].prefix, l->line,
-			         (int)n, c);
+			    (int)n, c);
 		else
 			tui_note(t, k[kind].attr, "%s%.*s%s", first ? k[kind].prefix : "     ",
-			         (int)n, c, first && kind == LL_MARK ? " ==" : "");
+			    (int)n, c, first && kind == LL_MARK ? " ==" : "");
 		c += n + (c[n] == '\n');
 	}
 	if (kind == LL_EXPECT_FAIL)
@@ -499,18 +500,15 @@ lesson_texts(struct tui *t, const ls_output *out)
 
 	if (out->state == LS_DONE) {
 		snprintf(t->lstatus, sizeof t->lstatus,
-		         "lesson finished: %d expectations met, %d failed", out->passed,
-		         out->failed);
+		    "lesson finished: %d expectations met, %d failed", out->passed, out->failed);
 		snprintf(t->lbar, sizeof t->lbar, "%s  (N or PgUp goes back a chapter, q quits)",
-		         t->lstatus);
+		    t->lstatus);
 		return;
 	}
 	n = snprintf(t->lbar, sizeof t->lbar, "%s%s%sstep %d/%d  %d met, %d failed",
-	             out->chapter ? "chapter: " : "", out->chapter ? out->chapter : "",
-	             out->chapter ? "  " : "",
-	             out->step < out->nsteps ? out->step + 1 : out->nsteps, out->nsteps,
-	             out->passed,
-	             out->failed);
+	    out->chapter ? "chapter: " : "", out->chapter ? out->chapter : "",
+	    out->chapter ? "  " : "", out->step < out->nsteps ? out->step + 1 : out->nsteps,
+	    out->nsteps, out->passed, out->failed);
 	t->lstatus[0] = '\0';
 	if (out->state == LS_WAITING_KEY)
 		snprintf(t->lstatus, sizeof t->lstatus, "press n or PgDn to continue");
@@ -518,7 +516,7 @@ lesson_texts(struct tui *t, const ls_output *out)
 		const char *w = out->state == LS_WAITING_KEY ? t->lstatus : out->waiting_for;
 		if (t->v.paused)
 			snprintf(t->lbar + n, sizeof t->lbar - (size_t)n,
-			         "  | paused: the lesson waits too (space resumes)");
+			    "  | paused: the lesson waits too (space resumes)");
 		else if (w != NULL)
 			snprintf(t->lbar + n, sizeof t->lbar - (size_t)n, "  | %s", w);
 	}
@@ -565,15 +563,17 @@ lesson_key(struct tui *t, int key, bool fkey)
 	if (!next && !prev)
 		return false;
 	if (next && t->lstate == LS_DONE) {
-		tui_status(t, false, "the lesson has finished: N or PgUp goes back a "
-		                     "chapter, q quits");
+		tui_status(t, false,
+		    "the lesson has finished: N or PgUp goes back a "
+		    "chapter, q quits");
 		return true;
 	}
 	/* n leaves a pause, or skips the wait that runs now: the next step */
 	ls_player_key(t->player, next ? LS_KEY_CONTINUE : LS_KEY_PREV);
 	if (t->v.paused)
-		tui_status(t, false, "the lesson is paused with the view: space resumes "
-		                     "it (. steps a tick)");
+		tui_status(t, false,
+		    "the lesson is paused with the view: space resumes "
+		    "it (. steps a tick)");
 	return true;
 }
 
@@ -608,7 +608,7 @@ tui_tick(struct tui *t, uint64_t now)
 		t->gl_last_ns = now;
 	}
 	if (vm_model_tick(t->model, t->snap, t->ev, nev, dropped, ng ? t->gl : NULL, ng,
-	                  t->gl_total) != 0)
+		t->gl_total) != 0)
 		tui_status(t, true, "out of memory for the view's history");
 	if (t->player != NULL)
 		lesson_tick(t);
@@ -648,8 +648,8 @@ set_procs(struct tui *t, int n)
 	old = gsf_session_set_procs(t->sess, n);
 	if (old == GS_EBUSY) {
 		tui_status(t, true,
-		           "GOMAXPROCS cannot change while the world is stopped (w "
-		           "starts it)");
+		    "GOMAXPROCS cannot change while the world is stopped (w "
+		    "starts it)");
 	} else if (old < 0) {
 		tui_status(t, true, "GOMAXPROCS %d: %s", n, gs_strerror(old));
 	} else {
@@ -665,10 +665,10 @@ static const struct {
 	int count;
 	const char *unit;
 } spawn_keys[] = {
-	{'c', "cpu", 4, "goroutines"},
-	{'s', "sleep", 50, "goroutines"},
-	{'b', "syscall", 8, "goroutines"},
-	{'n', "netwait", 20, "reader/writer pairs"},
+	{ 'c', "cpu", 4, "goroutines" },
+	{ 's', "sleep", 50, "goroutines" },
+	{ 'b', "syscall", 8, "goroutines" },
+	{ 'n', "netwait", 20, "reader/writer pairs" },
 };
 
 static bool
@@ -683,18 +683,18 @@ spawn_key(struct tui *t, int key)
 			mult = 10;
 		if (mult == 0)
 			continue;
-		gsf_batch b = {spawn_keys[i].kind, spawn_keys[i].count * mult,
-		               BATCH_LIFE_NS, NULL, 0};
+		gsf_batch b = { spawn_keys[i].kind, spawn_keys[i].count * mult, BATCH_LIFE_NS, NULL,
+			0 };
 		int rc = gsf_session_spawn(t->sess, &b);
 		if (rc == GS_EAGAIN)
-			tui_status(t, true, "too many batches waiting to start; try "
-			                    "again in a moment");
+			tui_status(t, true,
+			    "too many batches waiting to start; try "
+			    "again in a moment");
 		else if (rc < 0)
 			tui_status(t, true, "spawn %s: %s", b.kind, gs_strerror(rc));
 		else
-			tui_note(t, VA_BOLD, "spawned %d %s %s (for %d s)", b.count,
-			         b.kind, spawn_keys[i].unit,
-			         (int)(BATCH_LIFE_NS / 1000000000));
+			tui_note(t, VA_BOLD, "spawned %d %s %s (for %d s)", b.count, b.kind,
+			    spawn_keys[i].unit, (int)(BATCH_LIFE_NS / 1000000000));
 		return true;
 	}
 	return false;
@@ -709,8 +709,9 @@ toggle_world(struct tui *t)
 		rc = gsf_session_stop_world(t->sess);
 		if (rc == 0) {
 			t->v.world_stopped = true;
-			tui_note(t, VA_BOLD, "world stopped: no goroutine runs (w "
-			                     "starts it)");
+			tui_note(t, VA_BOLD,
+			    "world stopped: no goroutine runs (w "
+			    "starts it)");
 		} else {
 			tui_status(t, true, "stop the world: %s", gs_strerror(rc));
 		}
@@ -735,9 +736,10 @@ change_rate(struct tui *t, bool faster)
 	if (hz < HZ_MIN)
 		hz = old < HZ_MIN ? old : HZ_MIN;
 	if (hz == old) {
-		tui_status(t, false, "the tick rate is already at its %s (%.3g a "
-		                     "second)",
-		           faster ? "fastest" : "slowest", old);
+		tui_status(t, false,
+		    "the tick rate is already at its %s (%.3g a "
+		    "second)",
+		    faster ? "fastest" : "slowest", old);
 		return;
 	}
 	t->v.tick_hz = hz;
@@ -823,7 +825,7 @@ prompt_key(struct tui *t, int key)
 		t->prompt[0] = '\0';
 		if (t->npbuf == 0 || !gsf_parse_int(t->pbuf, 1, PROCS_MAX, &n))
 			tui_status(t, true, "GOMAXPROCS: '%s' is not a number from 1 to %d",
-			           t->pbuf, PROCS_MAX);
+			    t->pbuf, PROCS_MAX);
 		else
 			set_procs(t, n);
 		t->npbuf = -1;
@@ -834,8 +836,8 @@ prompt_key(struct tui *t, int key)
 		return;
 	}
 	t->pbuf[t->npbuf] = '\0';
-	snprintf(t->prompt, sizeof t->prompt,
-	         "GOMAXPROCS (1-%d, Enter sets, Esc cancels): %s_", PROCS_MAX, t->pbuf);
+	snprintf(t->prompt, sizeof t->prompt, "GOMAXPROCS (1-%d, Enter sets, Esc cancels): %s_",
+	    PROCS_MAX, t->pbuf);
 }
 
 static void
@@ -920,8 +922,9 @@ tui_key(struct tui *t, int key, bool fkey)
 		break;
 	case '.':
 		if (!t->v.paused) {
-			tui_status(t, false, "'.' steps one tick while paused (space "
-			                     "pauses)");
+			tui_status(t, false,
+			    "'.' steps one tick while paused (space "
+			    "pauses)");
 		} else {
 			t->step = true;
 			t->next_tick_ns = tui_now();
@@ -1097,8 +1100,7 @@ tui_run(const tui_opts *o, const tui_term *term)
 	t.scr = newterm(term->type, term->out, term->in);
 	if (t.scr == NULL) {
 		const char *ty = term->type ? term->type : getenv("TERM");
-		snprintf(err, sizeof err, "TERM=%s is not a terminal curses knows",
-		         ty ? ty : "");
+		snprintf(err, sizeof err, "TERM=%s is not a terminal curses knows", ty ? ty : "");
 		no_terminal(err);
 		tui_free(&t);
 		return 2;
@@ -1113,8 +1115,7 @@ tui_run(const tui_opts *o, const tui_term *term)
 			endwin();
 			delscreen(t.scr);
 			in_curses = 0;
-			snprintf(err, sizeof err, "TERM=%s cannot move the cursor",
-			         ty ? ty : "");
+			snprintf(err, sizeof err, "TERM=%s cannot move the cursor", ty ? ty : "");
 			no_terminal(err);
 			tui_free(&t);
 			return 2;
@@ -1133,10 +1134,10 @@ tui_run(const tui_opts *o, const tui_term *term)
 
 	/* the runtime, after the terminal checks; a lesson brings its own
 	 * workloads instead of the default mix */
-	gsf_session_opts so = {o->procs, o->lesson == NULL, true};
+	gsf_session_opts so = { o->procs, o->lesson == NULL, true };
 	t.sess = gsf_session_start(&so, err, sizeof err);
 	if (t.sess != NULL && o->lesson != NULL) {
-		ls_player_opts po = {t.v.time_scale, false};
+		ls_player_opts po = { t.v.time_scale, false };
 		if ((t.player = ls_player_new(o->lesson, t.sess, &po)) == NULL) {
 			gsf_session_end(t.sess, err, sizeof err);
 			t.sess = NULL;
@@ -1152,8 +1153,8 @@ tui_run(const tui_opts *o, const tui_term *term)
 		return 1;
 	}
 	t.procs = gs_gomaxprocs();
-	tui_note(&t, VA_NORMAL, "gsched: GOMAXPROCS %d on %d CPUs; press ? for help",
-	         t.procs, gs_numcpu());
+	tui_note(&t, VA_NORMAL, "gsched: GOMAXPROCS %d on %d CPUs; press ? for help", t.procs,
+	    gs_numcpu());
 	if (o->lesson != NULL) {
 		const ls_program *g = o->lesson;
 		t.v.lesson = g->title ? g->title : g->name;
@@ -1177,12 +1178,12 @@ tui_run(const tui_opts *o, const tui_term *term)
 	if (term->last != NULL && t.screen.cells != NULL &&
 	    vm_screen_init(term->last, t.screen.width, t.screen.height) == 0)
 		memcpy(term->last->cells, t.screen.cells,
-		       (size_t)t.screen.width * (size_t)t.screen.height * sizeof *t.screen.cells);
+		    (size_t)t.screen.width * (size_t)t.screen.height * sizeof *t.screen.cells);
 	if (o->lesson != NULL) {
 		/* the lesson's account, on the restored terminal (as --batch ends) */
-		printf("lesson %s: %d expectations, %d passed, %d failed%s\n",
-		       o->lesson->name, t.lpassed + t.lfailed, t.lpassed, t.lfailed,
-		       t.lstate == LS_DONE ? "" : " (quit before its end)");
+		printf("lesson %s: %d expectations, %d passed, %d failed%s\n", o->lesson->name,
+		    t.lpassed + t.lfailed, t.lpassed, t.lfailed,
+		    t.lstate == LS_DONE ? "" : " (quit before its end)");
 		fflush(stdout);
 		if (status == 0 && t.lfailed > 0)
 			status = 1;
@@ -1207,7 +1208,7 @@ tui_main(int argc, char **argv)
 		no_terminal(why);
 		return 2;
 	}
-	tui_term t = {stdin, stdout, NULL, 0, 0, 0, true, NULL};
+	tui_term t = { stdin, stdout, NULL, 0, 0, 0, true, NULL };
 	ls_program *intro = NULL;
 	if (argc < 2) {
 		/* no arguments at all: the introductory lesson, when this install
@@ -1226,7 +1227,7 @@ tui_main(int argc, char **argv)
 int
 gsf_ui_play_lesson(const ls_program *prog, double time_scale)
 {
-	char *argv[] = {"gsched", NULL};
+	char *argv[] = { "gsched", NULL };
 	tui_opts o;
 	const char *why;
 
@@ -1237,6 +1238,6 @@ gsf_ui_play_lesson(const ls_program *prog, double time_scale)
 		no_terminal(why);
 		return 2;
 	}
-	tui_term t = {stdin, stdout, NULL, 0, 0, 0, true, NULL};
+	tui_term t = { stdin, stdout, NULL, 0, 0, 0, true, NULL };
 	return tui_run(&o, &t);
 }

@@ -45,11 +45,11 @@ typedef struct tui_opts {
 /* Where tui_run draws.  tui_main uses the real terminal; the render
  * benchmark an off-screen one. */
 typedef struct tui_term {
-	FILE *in, *out;    /* newterm's */
-	const char *type;  /* terminal type, NULL: $TERM */
-	int rows, cols;    /* > 0: resize curses' screen to this (off-screen) */
-	double seconds;    /* > 0: quit after this long (benchmarks) */
-	bool interactive;  /* install the signal handlers, save/restore termios */
+	FILE *in, *out;         /* newterm's */
+	const char *type;       /* terminal type, NULL: $TERM */
+	int rows, cols;         /* > 0: resize curses' screen to this (off-screen) */
+	double seconds;         /* > 0: quit after this long (benchmarks) */
+	bool interactive;       /* install the signal handlers, save/restore termios */
 	struct vm_screen *last; /* not NULL: a zeroed (or allocated) vm_screen
 	                           that gets a copy of the last screen drawn
 	                           (tests read it; the caller frees it) */

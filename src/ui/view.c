@@ -154,8 +154,9 @@ vm_event_sentence(const gs_event *e, char *buf, size_t size)
 	case GS_EV_HANDOFF:
 		if (m2 >= 0)
 			snprintf(buf, size, "M%lld handed P%d to M%lld%s", m, p, m2,
-			    arg == 1 ? " (to look for work)" :
-			    arg == 2 ? " (to poll the network)" : " (work was waiting)");
+			    arg == 1       ? " (to look for work)"
+				: arg == 2 ? " (to poll the network)"
+					   : " (work was waiting)");
 		else
 			snprintf(buf, size, "M%lld gave up P%d; nothing to run, so P%d went idle",
 			    m, p, p);
@@ -180,12 +181,13 @@ vm_event_sentence(const gs_event *e, char *buf, size_t size)
 		break;
 	case GS_EV_SYSCALL_EXIT:
 		if (p >= 0)
-			snprintf(buf, size, "G%lld on M%lld returned from a system call and got P%d",
-			    g, m, p);
+			snprintf(buf, size,
+			    "G%lld on M%lld returned from a system call and got P%d", g, m, p);
 		else
 			snprintf(buf, size,
 			    "G%lld on M%lld returned from a system call, found no idle P: "
-			    "queued globally, M%lld parked", g, m, m);
+			    "queued globally, M%lld parked",
+			    g, m, m);
 		break;
 	case GS_EV_PREEMPT:
 		snprintf(buf, size, "G%lld on P%d preempted (%s)", g, p,
@@ -210,8 +212,10 @@ vm_event_sentence(const gs_event *e, char *buf, size_t size)
 		else if (e->m2 == GS_GPUT_YIELD)
 			snprintf(buf, size, "G%lld yielded on P%d: put on the global queue", g, p);
 		else if (p < 0)
-			snprintf(buf, size, "%lld %s woken with no P at hand: put on the global "
-			    "queue", arg, plural(arg, "goroutine", "goroutines"));
+			snprintf(buf, size,
+			    "%lld %s woken with no P at hand: put on the global "
+			    "queue",
+			    arg, plural(arg, "goroutine", "goroutines"));
 		else
 			snprintf(buf, size, "%lld woken %s put on the global queue for idle Ps",
 			    arg, plural(arg, "goroutine", "goroutines"));
@@ -610,7 +614,9 @@ retake_sentence(vm_model *m, const gs_event *ev, int nev, int i, char *buf, size
 		m->consumed[c] = 1;
 	snprintf(buf, size, "M%lld entered a system call; sysmon took P%d and handed it to M%lld%s",
 	    (long long)r->m, r->p, (long long)ev[h].m2,
-	    c < 0 ? "" : ev[c].kind == GS_EV_M_CREATE ? " (new thread)" : " (idle thread woken)");
+	    c < 0                              ? ""
+		: ev[c].kind == GS_EV_M_CREATE ? " (new thread)"
+					       : " (idle thread woken)");
 }
 
 /* Append " (running for at least 8.2 ms)" when the last snapshot saw g run on p. */
@@ -715,11 +721,11 @@ labelcount_fmt(const struct labelcount *lc, char *buf, size_t size)
 static void
 log_events(vm_model *m, const gs_event *ev, int nev, uint64_t now)
 {
-	int listed[GS_EV_NKINDS] = {0};
-	int64_t extra[GS_EV_NKINDS] = {0}, extra_arg[GS_EV_NKINDS] = {0};
+	int listed[GS_EV_NKINDS] = { 0 };
+	int64_t extra[GS_EV_NKINDS] = { 0 }, extra_arg[GS_EV_NKINDS] = { 0 };
 	char buf[VM_LOG_TEXT];
 	struct labelcount lc;
-	int spawn_p = -2, exit_p = -2;   /* -2 none yet, -1 several Ps */
+	int spawn_p = -2, exit_p = -2; /* -2 none yet, -1 several Ps */
 	int64_t spawns = 0, exits = 0;
 	uint64_t spawn_t = now, exit_t = now;
 
@@ -764,8 +770,9 @@ log_events(vm_model *m, const gs_event *ev, int nev, uint64_t now)
 		if (extra[k] == 0)
 			continue;
 		if (k == GS_EV_STEAL || k == GS_EV_GLOBAL_PUT)
-			snprintf(buf, sizeof buf, "+ %" PRId64 " more %s this tick (%" PRId64
-			    " goroutines)", extra[k], kind_plural(k), extra_arg[k]);
+			snprintf(buf, sizeof buf,
+			    "+ %" PRId64 " more %s this tick (%" PRId64 " goroutines)", extra[k],
+			    kind_plural(k), extra_arg[k]);
 		else
 			snprintf(buf, sizeof buf, "+ %" PRId64 " more %s this tick", extra[k],
 			    kind_plural(k));
@@ -794,8 +801,8 @@ log_events(vm_model *m, const gs_event *ev, int nev, uint64_t now)
 }
 
 int
-vm_model_tick(vm_model *m, const gs_snapshot *s, const gs_event *ev, int nev,
-              uint64_t dropped, const gs_snap_ginfo *gl, int ng, int ng_total)
+vm_model_tick(vm_model *m, const gs_snapshot *s, const gs_event *ev, int nev, uint64_t dropped,
+    const gs_snap_ginfo *gl, int ng, int ng_total)
 {
 	if (m == NULL || s == NULL || nev < 0 || (nev > 0 && ev == NULL))
 		return GS_EINVAL;

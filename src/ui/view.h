@@ -24,16 +24,16 @@
 /* Semantic attributes of a cell. */
 typedef enum vm_attr {
 	VA_NORMAL = 0,
-	VA_DIM,           /* secondary text, empty queue slots, idle things */
-	VA_BOLD,          /* emphasis: numbers that changed, focused row */
-	VA_TITLE,         /* the header bar */
-	VA_PAUSED,        /* "PAUSED" / "WORLD STOPPED": reverse video */
-	VA_KIND_CPU,      /* goroutine kinds, by label: letter C */
-	VA_KIND_SLEEP,    /* S */
-	VA_KIND_SYSCALL,  /* B (blocking) */
-	VA_KIND_NET,      /* N */
-	VA_KIND_OTHER,    /* o: any other label */
-	VA_P_RUNNING,     /* P and M states */
+	VA_DIM,          /* secondary text, empty queue slots, idle things */
+	VA_BOLD,         /* emphasis: numbers that changed, focused row */
+	VA_TITLE,        /* the header bar */
+	VA_PAUSED,       /* "PAUSED" / "WORLD STOPPED": reverse video */
+	VA_KIND_CPU,     /* goroutine kinds, by label: letter C */
+	VA_KIND_SLEEP,   /* S */
+	VA_KIND_SYSCALL, /* B (blocking) */
+	VA_KIND_NET,     /* N */
+	VA_KIND_OTHER,   /* o: any other label */
+	VA_P_RUNNING,    /* P and M states */
 	VA_P_IDLE,
 	VA_P_SYSCALL,
 	VA_M_RUNNING,
@@ -42,22 +42,22 @@ typedef enum vm_attr {
 	VA_M_SYSCALL,
 	VA_M_NETPOLL,
 	VA_M_SYSMON,
-	VA_STEAL,         /* steal marks (with an arrow and a count) */
-	VA_HANDOFF,       /* hand-off / retake marks */
+	VA_STEAL,   /* steal marks (with an arrow and a count) */
+	VA_HANDOFF, /* hand-off / retake marks */
 	VA_PREEMPT,
-	VA_GRAPH,         /* history graphs */
-	VA_CAPTION,       /* the lesson caption line */
-	VA_WARN,          /* failed expectations, errors, the size notice */
-	VA_OK,            /* met expectations */
-	VA_SELECTED,      /* the selected row of a list */
-	VA_KEY,           /* key names in the help overlay and the footer */
+	VA_GRAPH,    /* history graphs */
+	VA_CAPTION,  /* the lesson caption line */
+	VA_WARN,     /* failed expectations, errors, the size notice */
+	VA_OK,       /* met expectations */
+	VA_SELECTED, /* the selected row of a list */
+	VA_KEY,      /* key names in the help overlay and the footer */
 	VA_NATTRS
 } vm_attr;
 
 /* One cell: a Unicode code point (ASCII only in ascii mode) and an attribute. */
 typedef struct vm_cell {
 	uint32_t ch;
-	uint8_t attr;     /* vm_attr */
+	uint8_t attr; /* vm_attr */
 } vm_cell;
 
 /* A screen of width x height cells, row-major; the caller owns cells. */
@@ -75,28 +75,24 @@ size_t vm_screen_row(const vm_screen *s, int y, char *buf, size_t size);
 
 /* What the screen shows. */
 typedef enum vm_mode {
-	VM_MAIN = 0,     /* header, Ps, Ms, caption, event log, graphs */
-	VM_HELP,         /* every key and every symbol */
-	VM_PDETAIL,      /* one P: all of its fields, its whole queue */
-	VM_MDETAIL,      /* one M */
-	VM_GLIST,        /* goroutine list */
-	VM_LOG           /* the event log, full screen, scrollable */
+	VM_MAIN = 0, /* header, Ps, Ms, caption, event log, graphs */
+	VM_HELP,     /* every key and every symbol */
+	VM_PDETAIL,  /* one P: all of its fields, its whole queue */
+	VM_MDETAIL,  /* one M */
+	VM_GLIST,    /* goroutine list */
+	VM_LOG       /* the event log, full screen, scrollable */
 } vm_mode;
 
-typedef enum vm_gsort {
-	VM_GSORT_ID = 0,
-	VM_GSORT_STATE,
-	VM_GSORT_LABEL
-} vm_gsort;
+typedef enum vm_gsort { VM_GSORT_ID = 0, VM_GSORT_STATE, VM_GSORT_LABEL } vm_gsort;
 
 /* The view's settings and state, owned by the UI thread (tui.c). */
 typedef struct vm_view {
-	int width, height;      /* the terminal */
-	bool ascii;             /* ASCII only (no box drawing, no block elements) */
-	bool mono;              /* no colours: the renderer uses bold/reverse/underline */
-	bool projector;         /* fewer panels, larger queue blocks, high contrast */
-	bool paused;            /* the view is frozen (the scheduler runs on) */
-	bool world_stopped;     /* the world is stopped (gs_stop_world) */
+	int width, height;  /* the terminal */
+	bool ascii;         /* ASCII only (no box drawing, no block elements) */
+	bool mono;          /* no colours: the renderer uses bold/reverse/underline */
+	bool projector;     /* fewer panels, larger queue blocks, high contrast */
+	bool paused;        /* the view is frozen (the scheduler runs on) */
+	bool world_stopped; /* the world is stopped (gs_stop_world) */
 	vm_mode mode;
 	int focus_p;            /* VM_PDETAIL: P id */
 	int64_t focus_m;        /* VM_MDETAIL: M id */
@@ -116,7 +112,7 @@ typedef struct vm_view {
 
 /* The smallest terminal the main view needs; below it vm_render draws the
  * size notice (which fits any terminal, down to 1x1). */
-#define VM_MIN_WIDTH  60
+#define VM_MIN_WIDTH 60
 #define VM_MIN_HEIGHT 16
 /* Caption rows shown at the most (a lesson's say is pre-wrapped with '\n');
  * fewer on short terminals, so Ps, Ms and the log keep a row each. */
@@ -135,8 +131,8 @@ void vm_model_free(vm_model *m);
  * the goroutine list (gs_goroutines; gl NULL or ng 0: keep the previous one;
  * ng_total the count it returned).  Copies what it keeps.  0 or GS_ENOMEM.
  */
-int vm_model_tick(vm_model *m, const gs_snapshot *s, const gs_event *ev, int nev,
-                  uint64_t dropped, const gs_snap_ginfo *gl, int ng, int ng_total);
+int vm_model_tick(vm_model *m, const gs_snapshot *s, const gs_event *ev, int nev, uint64_t dropped,
+    const gs_snap_ginfo *gl, int ng, int ng_total);
 
 /* Add a line of the front end's own to the event log (a lesson step, an
  * expectation met or failed, a key's effect).  time_ns: gs_nanotime(). */

@@ -26,32 +26,32 @@
 #define VM_DROP_LOG_TICKS 50
 
 typedef struct vm_logline {
-	uint64_t time_ns;          /* gs_nanotime() of the event or note */
-	uint8_t attr;              /* vm_attr */
-	char text[VM_LOG_TEXT];    /* UTF-8, NUL-terminated */
+	uint64_t time_ns;       /* gs_nanotime() of the event or note */
+	uint8_t attr;           /* vm_attr */
+	char text[VM_LOG_TEXT]; /* UTF-8, NUL-terminated */
 } vm_logline;
 
 /* What happened to one P during the last tick (from its events). */
 typedef struct vm_pmark {
-	int stole_from;            /* victim of its first steal, -1 none */
-	bool stole_multi;          /* it stole from more than one P */
-	int64_t stole_n;           /* goroutines it stole */
-	int stolen_by;             /* first thief, -1 none */
+	int stole_from;   /* victim of its first steal, -1 none */
+	bool stole_multi; /* it stole from more than one P */
+	int64_t stole_n;  /* goroutines it stole */
+	int stolen_by;    /* first thief, -1 none */
 	bool stolen_multi;
-	int64_t stolen_n;          /* goroutines taken from it */
-	int handoffs;              /* GS_EV_HANDOFF of this P */
-	int retakes;               /* GS_EV_RETAKE of this P */
-	int preempts;              /* GS_EV_PREEMPT on this P */
+	int64_t stolen_n; /* goroutines taken from it */
+	int handoffs;     /* GS_EV_HANDOFF of this P */
+	int retakes;      /* GS_EV_RETAKE of this P */
+	int preempts;     /* GS_EV_PREEMPT on this P */
 } vm_pmark;
 
 /* M display categories, in the order the main view lists them. */
 enum vm_mcat {
-	VM_MCAT_RUNNING = 0,       /* running a goroutine, or in the scheduler with a P */
+	VM_MCAT_RUNNING = 0, /* running a goroutine, or in the scheduler with a P */
 	VM_MCAT_SPINNING,
 	VM_MCAT_SYSCALL,
 	VM_MCAT_NETPOLL,
 	VM_MCAT_SYSMON,
-	VM_MCAT_NEW_IDLE,          /* idle, but made within VM_NEW_M_NS */
+	VM_MCAT_NEW_IDLE, /* idle, but made within VM_NEW_M_NS */
 	VM_MCAT_IDLE,
 	VM_MCAT_N
 };
@@ -61,21 +61,21 @@ typedef struct vm_gkey {
 	int64_t id;
 	int status;
 	const char *label;
-	int idx;                   /* into vm_model.g */
+	int idx; /* into vm_model.g */
 } vm_gkey;
 
 /* Caches vm_render fills; reached through a pointer so a const model can. */
 typedef struct vm_scratch {
-	vm_gkey *gkeys;            /* the goroutine list in v->gsort order */
+	vm_gkey *gkeys; /* the goroutine list in v->gsort order */
 	int gkeys_cap;
-	int gsorted_key;           /* vm_gsort the keys are in, -1 none */
-	uint64_t gsorted_gen;      /* vm_model.g_gen they were sorted for */
+	int gsorted_key;      /* vm_gsort the keys are in, -1 none */
+	uint64_t gsorted_gen; /* vm_model.g_gen they were sorted for */
 } vm_scratch;
 
 struct vm_model {
-	int hist_cap;              /* history_ticks */
-	int log_cap;               /* log_lines */
-	int ticks;                 /* vm_model_tick calls that succeeded */
+	int hist_cap; /* history_ticks */
+	int log_cap;  /* log_lines */
+	int ticks;    /* vm_model_tick calls that succeeded */
 
 	/* The latest snapshot, deep-copied: snap.p/.m/.runq_store point below. */
 	gs_snapshot snap;
@@ -86,35 +86,35 @@ struct vm_model {
 	int m_cap;
 	gs_snap_g *runq;
 	size_t runq_cap;
-	uint64_t t0;               /* time_ns of the first snapshot (log times count from it) */
+	uint64_t t0; /* time_ns of the first snapshot (log times count from it) */
 
 	/* The previous tick, for deltas and for preemption durations. */
 	gs_stats prev;
 	bool have_prev;
-	int64_t *prev_curg;        /* per P: goroutine running at the previous snapshot */
-	uint64_t *prev_slice;      /* ... and how long its slice had run then */
+	int64_t *prev_curg;   /* per P: goroutine running at the previous snapshot */
+	uint64_t *prev_slice; /* ... and how long its slice had run then */
 	int prev_np;
 	int prev_cap;
 
 	/* The last tick's activity. */
 	uint64_t d_steals, d_stolen, d_handoffs, d_retakes, d_preempts, d_spawns, d_exits;
 	uint64_t d_threads_created;
-	int64_t ev_count[GS_EV_NKINDS];    /* events of each kind in the last tick */
-	int64_t ev_argsum[GS_EV_NKINDS];   /* sum of their arg */
-	uint64_t dropped_total;            /* events lost to full rings, all ticks */
-	uint64_t dropped_unlogged;         /* lost since the last log line saying so */
-	int drop_logged_tick;              /* tick of that line, -VM_DROP_LOG_TICKS none */
-	vm_pmark *pmark;                   /* per P of snap (snap.np of them) */
+	int64_t ev_count[GS_EV_NKINDS];  /* events of each kind in the last tick */
+	int64_t ev_argsum[GS_EV_NKINDS]; /* sum of their arg */
+	uint64_t dropped_total;          /* events lost to full rings, all ticks */
+	uint64_t dropped_unlogged;       /* lost since the last log line saying so */
+	int drop_logged_tick;            /* tick of that line, -VM_DROP_LOG_TICKS none */
+	vm_pmark *pmark;                 /* per P of snap (snap.np of them) */
 	int pmark_cap;
-	uint8_t *consumed;                 /* per event of the tick: folded into another line */
+	uint8_t *consumed; /* per event of the tick: folded into another line */
 	int consumed_cap;
 
 	/* Ms in display order (see enum vm_mcat), counted per category. */
 	int *morder;
 	int morder_cap;
 	int mcat_count[VM_MCAT_N];
-	uint8_t *mcat;                     /* per listed M: its category */
-	bool *mnew;                        /* per listed M: made within VM_NEW_M_NS */
+	uint8_t *mcat; /* per listed M: its category */
+	bool *mnew;    /* per listed M: made within VM_NEW_M_NS */
 
 	/* History rings: hist_len samples, the newest at hist_head - 1. */
 	int32_t *h_threads, *h_busy, *h_runnable, *h_steals;
@@ -122,12 +122,12 @@ struct vm_model {
 
 	/* The event log: a ring of log_cap lines. */
 	vm_logline *log;
-	int log_head, log_len;             /* next slot to write; lines kept */
+	int log_head, log_len; /* next slot to write; lines kept */
 
 	/* The goroutine list (gs_goroutines order: newest first). */
 	gs_snap_ginfo *g;
 	int g_cap, ng, ng_total;
-	uint64_t g_gen;                    /* bumped whenever g changes */
+	uint64_t g_gen; /* bumped whenever g changes */
 
 	vm_scratch *scratch;
 };

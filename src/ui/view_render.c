@@ -41,7 +41,7 @@ vm_screen_init(vm_screen *s, int width, int height)
 	s->width = width;
 	s->height = height;
 	for (size_t i = 0; i < n; i++)
-		c[i] = (vm_cell){' ', VA_NORMAL};
+		c[i] = (vm_cell){ ' ', VA_NORMAL };
 	return 0;
 }
 
@@ -90,7 +90,8 @@ vm_screen_row(const vm_screen *s, int y, char *buf, size_t size)
 	if (s != NULL && s->cells != NULL && y >= 0 && y < s->height) {
 		for (int x = 0; x < s->width; x++) {
 			char u[4];
-			size_t n = utf8_put(s->cells[(size_t)y * (size_t)s->width + (size_t)x].ch, u);
+			size_t n =
+			    utf8_put(s->cells[(size_t)y * (size_t)s->width + (size_t)x].ch, u);
 			if (at + n + 1 > size)
 				break;
 			memcpy(buf + at, u, n);
@@ -119,7 +120,7 @@ put(rc *r, int x, int y, uint32_t ch, int attr)
 		ch = '?';
 	if (ch < 0x20 || ch == 0x7f)
 		ch = '?';
-	r->s->cells[(size_t)y * (size_t)r->w + (size_t)x] = (vm_cell){ch, (uint8_t)attr};
+	r->s->cells[(size_t)y * (size_t)r->w + (size_t)x] = (vm_cell){ ch, (uint8_t)attr };
 }
 
 static void
@@ -455,8 +456,8 @@ header(rc *r, int y, int maxl)
 		f[nf++].attr = VA_BOLD;
 	}
 	snprintf(f[nf].text, sizeof f[nf].text,
-	    r->w >= 70 ? "goroutines %d: %d runnable, %d running, %d waiting, %d syscall" :
-	                 "goroutines %d: %d runnable %d running %d waiting %d sys",
+	    r->w >= 70 ? "goroutines %d: %d runnable, %d running, %d waiting, %d syscall"
+		       : "goroutines %d: %d runnable %d running %d waiting %d sys",
 	    st->goroutines, st->by_status[GS_G_RUNNABLE], st->by_status[GS_G_RUNNING],
 	    st->by_status[GS_G_WAITING], st->by_status[GS_G_SYSCALL]);
 	f[nf++].attr = VA_NORMAL;
@@ -478,7 +479,8 @@ header(rc *r, int y, int maxl)
 	/* The churn the log leaves out (view.c), per tick. */
 	const int64_t *c = m->ev_count;
 	if (c[GS_EV_RUN] + c[GS_EV_PARK] + c[GS_EV_READY] + c[GS_EV_TIMER_FIRE] +
-	        c[GS_EV_SYSCALL_ENTER] + c[GS_EV_NETPOLL_WAKE] > 0) {
+		c[GS_EV_SYSCALL_ENTER] + c[GS_EV_NETPOLL_WAKE] >
+	    0) {
 		snprintf(f[nf].text, sizeof f[nf].text,
 		    "per tick: %" PRId64 " runs, %" PRId64 " parks, %" PRId64 " readies, %" PRId64
 		    " timers, %" PRId64 " syscalls, %" PRId64 " net wakes",
@@ -582,10 +584,10 @@ queue_bar(rc *r, int x, int y, int w, const gs_snap_p *p)
 static int
 queue_kinds(rc *r, int x, int y, int xend, const gs_snap_p *p)
 {
-	static const char letters[5] = {'C', 'S', 'B', 'N', 'o'};
-	static const int attrs[5] = {VA_KIND_CPU, VA_KIND_SLEEP, VA_KIND_SYSCALL, VA_KIND_NET,
-		VA_KIND_OTHER};
-	int n[5] = {0};
+	static const char letters[5] = { 'C', 'S', 'B', 'N', 'o' };
+	static const int attrs[5] = { VA_KIND_CPU, VA_KIND_SLEEP, VA_KIND_SYSCALL, VA_KIND_NET,
+		VA_KIND_OTHER };
+	int n[5] = { 0 };
 
 	for (uint32_t i = 0; i < p->runq_listed; i++) {
 		switch (vm_label_kind(p->runq[i].label, NULL)) {
@@ -642,8 +644,8 @@ p_marks(rc *r, int x, int y, int xend, const vm_pmark *pm)
 	char b[48];
 
 	if (pm->stole_n > 0) {
-		snprintf(b, sizeof b, "<-P%d%s x%" PRId64, pm->stole_from, pm->stole_multi ? "+" : "",
-		    pm->stole_n);
+		snprintf(b, sizeof b, "<-P%d%s x%" PRId64, pm->stole_from,
+		    pm->stole_multi ? "+" : "", pm->stole_n);
 		if (x + text_len(b) <= xend)
 			x = text(r, x, y, xend, VA_STEAL, b) + 1;
 	}
@@ -726,8 +728,8 @@ p_row(rc *r, int y, const gs_snap_p *p, const vm_pmark *pm, const struct pcols *
 	text(r, c->x_st + 2, y, c->x_g, attr, word);
 	p_curg(r, c->x_g, y, p, c->lw);
 	if (p->runnext.id)
-		textf(r, c->x_next, y, c->x_cnt, VA_NORMAL, c->longnext ? "next G%" PRId64 : "+G%" PRId64,
-		    p->runnext.id);
+		textf(r, c->x_next, y, c->x_cnt, VA_NORMAL,
+		    c->longnext ? "next G%" PRId64 : "+G%" PRId64, p->runnext.id);
 	textf(r, c->x_cnt, y, c->x_bar, p->runq_len ? VA_BOLD : VA_DIM, "%3u", p->runq_len);
 	queue_bar(r, c->x_bar, y, c->barw, p);
 	/* This tick's marks matter more than the kinds: when both do not fit,
@@ -863,7 +865,7 @@ m_summary(rc *r, int y, int shown)
 {
 	const vm_model *m = r->m;
 	const gs_snapshot *s = &m->snap;
-	int hidden[VM_MCAT_N] = {0}, busy = 0;
+	int hidden[VM_MCAT_N] = { 0 }, busy = 0;
 	char b[256];
 	size_t n = 0;
 
@@ -874,8 +876,8 @@ m_summary(rc *r, int y, int shown)
 	int idle = hidden[VM_MCAT_NEW_IDLE] + hidden[VM_MCAT_IDLE];
 	b[0] = '\0';
 	if (busy) {
-		static const char *const names[] = {"running", "spinning", "syscall", "netpoll",
-			"sysmon"};
+		static const char *const names[] = { "running", "spinning", "syscall", "netpoll",
+			"sysmon" };
 		n += (size_t)snprintf(b + n, sizeof b - n, "+ %d more busy Ms (", busy);
 		bool first = true;
 		for (int k = 0; k < VM_MCAT_NEW_IDLE && n < sizeof b; k++) {
@@ -990,10 +992,10 @@ graphs(rc *r, int x, int y, int w, int h)
 		const char *name;
 		const int32_t *ring;
 	} g[4] = {
-		{"threads", m->h_threads},
-		{"busy threads", m->h_busy},
-		{"runnable Gs", m->h_runnable},
-		{"steals/tick", m->h_steals},
+		{ "threads", m->h_threads },
+		{ "busy threads", m->h_busy },
+		{ "runnable Gs", m->h_runnable },
+		{ "steals/tick", m->h_steals },
 	};
 	int per = h / 4;
 
@@ -1009,7 +1011,8 @@ graphs(rc *r, int x, int y, int w, int h)
 			int yy = y + i * per;
 			int xx = textf(r, x, yy, x + w, VA_BOLD, "%s %d", g[i].name, now);
 			if (secs > 0)
-				textf(r, xx, yy, x + w, VA_DIM, " (max %d, last %.0f s)", max, secs);
+				textf(r, xx, yy, x + w, VA_DIM, " (max %d, last %.0f s)", max,
+				    secs);
 			else
 				textf(r, xx, yy, x + w, VA_DIM, " (max %d)", max);
 			sparkline(r, x, yy + 1, w, per - 1 < 4 ? per - 1 : 4, g[i].ring);
@@ -1025,17 +1028,33 @@ graphs(rc *r, int x, int y, int w, int h)
 /* ---- the main view ---------------------------------------------------------------------- */
 
 static const struct key main_keys[] = {
-	{"?", "help"}, {"q", "quit"}, {"space", "pause"}, {"w", "world"}, {".", "step"},
-	{"+/-", "procs"}, {"c s b n", "spawn"}, {"[ ]", "speed"}, {"g", "goroutines"},
-	{"l", "log"}, {"p m", "detail"},
+	{ "?", "help" },
+	{ "q", "quit" },
+	{ "space", "pause" },
+	{ "w", "world" },
+	{ ".", "step" },
+	{ "+/-", "procs" },
+	{ "c s b n", "spawn" },
+	{ "[ ]", "speed" },
+	{ "g", "goroutines" },
+	{ "l", "log" },
+	{ "p m", "detail" },
 };
 
 /* In a lesson, n/N step the lesson (so they do not spawn network waiters).
  * The first three as in main_keys, so the footer starts the same way. */
 static const struct key lesson_keys[] = {
-	{"?", "help"}, {"q", "quit"}, {"space", "pause"}, {"n N", "next/prev step"},
-	{"w", "world"}, {"+/-", "procs"}, {"c s b", "spawn"}, {"[ ]", "speed"},
-	{"g", "goroutines"}, {"l", "log"}, {"p m", "detail"},
+	{ "?", "help" },
+	{ "q", "quit" },
+	{ "space", "pause" },
+	{ "n N", "next/prev step" },
+	{ "w", "world" },
+	{ "+/-", "procs" },
+	{ "c s b", "spawn" },
+	{ "[ ]", "speed" },
+	{ "g", "goroutines" },
+	{ "l", "log" },
+	{ "p m", "detail" },
 };
 
 /* The caption (one row per '\n'-separated line, as many as fit) and, in a
@@ -1129,7 +1148,8 @@ render_main(rc *r)
 			section(r, y, 0, w, "Ps");
 			textf(r, pc.x_g, y, w, VA_DIM, " running ");
 			text(r, pc.x_next, y, w, VA_DIM, " next ");
-			textf(r, pc.x_bar, y, w, VA_DIM, " local run queue (%d slots) ", VM_RUNQ_SLOTS);
+			textf(r, pc.x_bar, y, w, VA_DIM, " local run queue (%d slots) ",
+			    VM_RUNQ_SLOTS);
 		} else {
 			section(r, y, 0, w, "Ps (P state, queue, count, mark)");
 		}
@@ -1213,76 +1233,80 @@ render_main(rc *r)
 /* ---- help ---------------------------------------------------------------------------- */
 
 static const struct key help_lines[] = {
-	{NULL, "Keys"}, /* a section */
-	{"? F1", "this help (Esc or ? closes it)"},
-	{"q F10 Ctrl-C", "quit"},
-	{"space", "pause the view (the scheduler keeps running)"},
-	{"w", "stop / start the world (no goroutine runs while stopped)"},
-	{".", "step one tick while paused"},
-	{"+ -", "GOMAXPROCS one more / one fewer"},
-	{"1-9 0", "set GOMAXPROCS to 1..9, 0 for 10"},
-	{"=", "type any GOMAXPROCS value"},
-	{"c s b n", "spawn goroutines: CPU-bound, sleeping, syscall-blocking, network"},
-	{"C S B N", "the same, ten times as many"},
-	{"[ ]", "slower / faster ticks"},
-	{"p m", "detail of one P / one M (Tab and arrows move the focus)"},
-	{"g", "goroutine list (s cycles its sort: id, state, label)"},
-	{"l", "the whole event log"},
-	{"PgUp PgDn", "scroll lists, the log and this help"},
-	{"Ctrl-L", "redraw the screen"},
-	{"Esc", "close an overlay"},
-	{"n N", "in a lesson: next / previous step (also PgDn / PgUp)"},
-	{"", ""},
-	{NULL, "Header"}, /* a section */
-	{"threads", "Ms that exist; Go never ends idle threads, so watch busy"},
-	{"busy", "run: running Go code, spin: looking for work, sys: in a system call"},
-	{"+3 (120)", "this tick (and in total)"},
-	{"", ""},
-	{NULL, "Ps (processors)"}, /* a section */
-	{"R run", "running a goroutine; I idle; S sys (its M is in a system call);"},
-	{"", "T stopped (world stopped); D dead"},
-	{"G812 cpu 3.2 ms", "the running goroutine, its label, how long its slice has run"},
-	{"next G9 / +G9", "runnext: the goroutine that runs next on this P"},
-	{"128 ####....", "the local run queue, drawn to scale against its 256 slots"},
-	{"C S B N o", "kinds queued: C cpu, S sleep, B syscall (blocking), N network, o other"},
-	{"<-P0 x64", "this P stole 64 goroutines from P0 this tick"},
-	{"->P1 x64", "P1 stole 64 goroutines from this P this tick"},
-	{"handoff", "the P was handed to another M; retaken: sysmon took it from a syscall"},
-	{"preempt", "a goroutine on it was preempted this tick"},
-	{"< > H !", "the same marks in the small grid (steal, stolen, hand-off, preempt)"},
-	{"", ""},
-	{NULL, "Ms (threads)"}, /* a section */
-	{"R running", "running a goroutine on its P; K sched: in the scheduler with a P"},
-	{"S spinning", "holding a P, looking for work to steal"},
-	{"B syscall", "in a system call; noP: its P was taken (retake) or left"},
-	{"N netpoll", "blocked in the netpoller, holding no P"},
-	{"M sysmon", "the sysmon thread (retakes Ps, preempts long runners)"},
-	{"I idle", "parked, reusable; new: made in the last 2 s"},
-	{"+ 1930 idle Ms", "Ms that did not fit, by state"},
-	{"+5 more Ps", "Ps that did not fit in the small grid"},
-	{"", ""},
-	{NULL, "Event log"}, /* a section */
-	{"12.3", "seconds since the view started, then what happened"},
-	{"one by one", "steals, hand-offs, retakes, preemptions, new threads, GOMAXPROCS"},
-	{"", "changes and full local queues; at most 4 of a kind per tick (2 preemptions),"},
-	{"", "then + N more"},
-	{"per tick", "spawns and exits are summed per tick; runs, parks, readies, timers,"},
-	{"", "system calls and netpoller wake-ups only in the header's per-tick line"},
-	{"events lost", "the event rings overflowed; the counters in the header stay exact"},
-	{"", ""},
-	{NULL, "Graphs"}, /* a section */
-	{"threads", "history of the thread count, busy threads, runnable goroutines"},
-	{"steals/tick", "and steals per tick; each column is the maximum of its time span"},
+	{ NULL, "Keys" }, /* a section */
+	{ "? F1", "this help (Esc or ? closes it)" },
+	{ "q F10 Ctrl-C", "quit" },
+	{ "space", "pause the view (the scheduler keeps running)" },
+	{ "w", "stop / start the world (no goroutine runs while stopped)" },
+	{ ".", "step one tick while paused" },
+	{ "+ -", "GOMAXPROCS one more / one fewer" },
+	{ "1-9 0", "set GOMAXPROCS to 1..9, 0 for 10" },
+	{ "=", "type any GOMAXPROCS value" },
+	{ "c s b n", "spawn goroutines: CPU-bound, sleeping, syscall-blocking, network" },
+	{ "C S B N", "the same, ten times as many" },
+	{ "[ ]", "slower / faster ticks" },
+	{ "p m", "detail of one P / one M (Tab and arrows move the focus)" },
+	{ "g", "goroutine list (s cycles its sort: id, state, label)" },
+	{ "l", "the whole event log" },
+	{ "PgUp PgDn", "scroll lists, the log and this help" },
+	{ "Ctrl-L", "redraw the screen" },
+	{ "Esc", "close an overlay" },
+	{ "n N", "in a lesson: next / previous step (also PgDn / PgUp)" },
+	{ "", "" },
+	{ NULL, "Header" }, /* a section */
+	{ "threads", "Ms that exist; Go never ends idle threads, so watch busy" },
+	{ "busy", "run: running Go code, spin: looking for work, sys: in a system call" },
+	{ "+3 (120)", "this tick (and in total)" },
+	{ "", "" },
+	{ NULL, "Ps (processors)" }, /* a section */
+	{ "R run", "running a goroutine; I idle; S sys (its M is in a system call);" },
+	{ "", "T stopped (world stopped); D dead" },
+	{ "G812 cpu 3.2 ms", "the running goroutine, its label, how long its slice has run" },
+	{ "next G9 / +G9", "runnext: the goroutine that runs next on this P" },
+	{ "128 ####....", "the local run queue, drawn to scale against its 256 slots" },
+	{ "C S B N o", "kinds queued: C cpu, S sleep, B syscall (blocking), N network, o other" },
+	{ "<-P0 x64", "this P stole 64 goroutines from P0 this tick" },
+	{ "->P1 x64", "P1 stole 64 goroutines from this P this tick" },
+	{ "handoff", "the P was handed to another M; retaken: sysmon took it from a syscall" },
+	{ "preempt", "a goroutine on it was preempted this tick" },
+	{ "< > H !", "the same marks in the small grid (steal, stolen, hand-off, preempt)" },
+	{ "", "" },
+	{ NULL, "Ms (threads)" }, /* a section */
+	{ "R running", "running a goroutine on its P; K sched: in the scheduler with a P" },
+	{ "S spinning", "holding a P, looking for work to steal" },
+	{ "B syscall", "in a system call; noP: its P was taken (retake) or left" },
+	{ "N netpoll", "blocked in the netpoller, holding no P" },
+	{ "M sysmon", "the sysmon thread (retakes Ps, preempts long runners)" },
+	{ "I idle", "parked, reusable; new: made in the last 2 s" },
+	{ "+ 1930 idle Ms", "Ms that did not fit, by state" },
+	{ "+5 more Ps", "Ps that did not fit in the small grid" },
+	{ "", "" },
+	{ NULL, "Event log" }, /* a section */
+	{ "12.3", "seconds since the view started, then what happened" },
+	{ "one by one", "steals, hand-offs, retakes, preemptions, new threads, GOMAXPROCS" },
+	{ "", "changes and full local queues; at most 4 of a kind per tick (2 preemptions)," },
+	{ "", "then + N more" },
+	{ "per tick", "spawns and exits are summed per tick; runs, parks, readies, timers," },
+	{ "", "system calls and netpoller wake-ups only in the header's per-tick line" },
+	{ "events lost", "the event rings overflowed; the counters in the header stay exact" },
+	{ "", "" },
+	{ NULL, "Graphs" }, /* a section */
+	{ "threads", "history of the thread count, busy threads, runnable goroutines" },
+	{ "steals/tick", "and steals per tick; each column is the maximum of its time span" },
 };
 
 #define NHELP ((int)(sizeof help_lines / sizeof help_lines[0]))
 
 static const struct key overlay_keys[] = {
-	{"Esc", "close"}, {"PgUp/PgDn", "scroll"}, {"q", "quit"},
+	{ "Esc", "close" },
+	{ "PgUp/PgDn", "scroll" },
+	{ "q", "quit" },
 };
 static const struct key detail_keys[] = {
-	{"Tab/arrows", "next / previous"}, {"Esc", "close"}, {"PgUp/PgDn", "scroll"},
-	{"q", "quit"},
+	{ "Tab/arrows", "next / previous" },
+	{ "Esc", "close" },
+	{ "PgUp/PgDn", "scroll" },
+	{ "q", "quit" },
 };
 
 static void
@@ -1429,8 +1453,9 @@ mentions_m(const char *t, int64_t id)
 	char pat[24];
 	int n = snprintf(pat, sizeof pat, "M%" PRId64, id);
 	for (const char *p = strstr(t, pat); p; p = strstr(p + 1, pat)) {
-		bool before = p == t || !((p[-1] >= 'A' && p[-1] <= 'Z') ||
-		    (p[-1] >= 'a' && p[-1] <= 'z') || (p[-1] >= '0' && p[-1] <= '9'));
+		bool before = p == t ||
+		    !((p[-1] >= 'A' && p[-1] <= 'Z') || (p[-1] >= 'a' && p[-1] <= 'z') ||
+			(p[-1] >= '0' && p[-1] <= '9'));
 		bool after = !(p[n] >= '0' && p[n] <= '9');
 		if (before && after)
 			return true;
@@ -1461,7 +1486,8 @@ render_mdetail(rc *r)
 	if (mm == NULL) {
 		textf(r, 1, 2, r->w, VA_WARN,
 		    "M%" PRId64 " is not in the snapshot (it may have exited, or the snapshot "
-		    "lists fewer Ms than exist)", id);
+		    "lists fewer Ms than exist)",
+		    id);
 		return;
 	}
 	char letter;
@@ -1565,10 +1591,11 @@ gsorted(const vm_model *m, vm_gsort how)
 	if (sc->gkeys == NULL)
 		return NULL;
 	for (int i = 0; i < m->ng; i++)
-		sc->gkeys[i] = (vm_gkey){m->g[i].id, m->g[i].status, m->g[i].label, i};
+		sc->gkeys[i] = (vm_gkey){ m->g[i].id, m->g[i].status, m->g[i].label, i };
 	qsort(sc->gkeys, (size_t)m->ng, sizeof *sc->gkeys,
-	    how == VM_GSORT_STATE ? gkey_cmp_state :
-	    how == VM_GSORT_LABEL ? gkey_cmp_label : gkey_cmp_id);
+	    how == VM_GSORT_STATE       ? gkey_cmp_state
+		: how == VM_GSORT_LABEL ? gkey_cmp_label
+					: gkey_cmp_id);
 	sc->gsorted_key = (int)how;
 	sc->gsorted_gen = m->g_gen;
 	return sc->gkeys;
@@ -1591,7 +1618,7 @@ gstatus_attr(int status)
 	}
 }
 
-static const char *const gsort_names[] = {"id", "state", "label"};
+static const char *const gsort_names[] = { "id", "state", "label" };
 
 static void
 render_glist(rc *r)
@@ -1601,8 +1628,8 @@ render_glist(rc *r)
 	int scroll = scroll_clamp(r->v->scroll, m->ng, vis);
 	vm_gsort how = (unsigned)r->v->gsort <= VM_GSORT_LABEL ? r->v->gsort : VM_GSORT_ID;
 	char sortkey[32];
-	struct key keys[4] = {{"s", sortkey}, {"Esc", "close"}, {"PgUp/PgDn", "scroll"},
-		{"q", "quit"}};
+	struct key keys[4] = { { "s", sortkey }, { "Esc", "close" }, { "PgUp/PgDn", "scroll" },
+		{ "q", "quit" } };
 
 	snprintf(sortkey, sizeof sortkey, "sort (by %s)", gsort_names[how]);
 	title_bar(r, "goroutines");
@@ -1671,7 +1698,7 @@ too_small(const vm_view *v)
 int
 vm_scroll_max(const vm_model *m, const vm_view *v)
 {
-	rc r = {.v = v, .m = m, .w = v->width, .h = v->height};
+	rc r = { .v = v, .m = m, .w = v->width, .h = v->height };
 	int total = 0, vis = 0;
 
 	if (m == NULL || v == NULL || too_small(v))
@@ -1712,11 +1739,16 @@ vm_render(const vm_model *m, const vm_view *v, vm_screen *out)
 		if (err)
 			return err;
 	}
-	rc r = {.s = out, .v = v, .m = m, .ascii = v->ascii, .mono = v->mono,
-		.w = v->width, .h = v->height};
+	rc r = { .s = out,
+		.v = v,
+		.m = m,
+		.ascii = v->ascii,
+		.mono = v->mono,
+		.w = v->width,
+		.h = v->height };
 	size_t n = (size_t)r.w * (size_t)r.h;
 	for (size_t i = 0; i < n; i++)
-		out->cells[i] = (vm_cell){' ', VA_NORMAL};
+		out->cells[i] = (vm_cell){ ' ', VA_NORMAL };
 	if (too_small(v)) {
 		size_notice(&r);
 		return 0;

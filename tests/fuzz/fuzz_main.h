@@ -77,15 +77,14 @@ main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		int n = fuzz_replay_dir(argv[i]);
 		if (n < 0) {
-			fprintf(stderr, "fuzz_%s: no corpus directory %s\n", FUZZ_NAME,
-			    argv[i]);
+			fprintf(stderr, "fuzz_%s: no corpus directory %s\n", FUZZ_NAME, argv[i]);
 			return 99; /* a hard error for automake */
 		}
 		total += n;
 		dirs++;
 	}
-	printf("fuzz_%s: %d inputs from %d corpus directories ran without a crash\n",
-	    FUZZ_NAME, total, dirs);
+	printf("fuzz_%s: %d inputs from %d corpus directories ran without a crash\n", FUZZ_NAME,
+	    total, dirs);
 	return total > 0 ? 0 : 99;
 }
 #endif

@@ -49,7 +49,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
 
-	gsb_opts bo = { .out = devnull, .detail = size > 0 && (data[0] & 1),
+	gsb_opts bo = { .out = devnull,
+		.detail = size > 0 && (data[0] & 1),
 		.json = size > 0 && (data[0] & 2) };
 	gsf_sink sinks[2];
 	int ns = 0;

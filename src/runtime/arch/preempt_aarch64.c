@@ -33,8 +33,7 @@
 #define EXTRA_MAGIC 0x45585401
 #endif
 
-static void __attribute__((noreturn, used))
-preempt_trampoline(ucontext_t *saved)
+static void __attribute__((noreturn, used)) preempt_trampoline(ucontext_t *saved)
 {
 	gs_g *gp = gs__getg();
 

@@ -23,8 +23,7 @@ void gs__asyncpreempt(void) __attribute__((visibility("hidden")));
  * once; the asm reserves this much plus alignment. */
 uint64_t gs__xsave_size __attribute__((visibility("hidden"))) = 4096;
 
-__asm__(
-	".text\n"
+__asm__(".text\n"
 	".globl gs__asyncpreempt\n"
 	".hidden gs__asyncpreempt\n"
 	".type gs__asyncpreempt,@function\n"
