@@ -18,7 +18,7 @@
 #include <gsched/observe.h>
 
 #include "lesson/lesson.h"
-#include "session.h"
+#include "live/session.h"
 #include "testutil.h"
 
 #ifndef DEMOS_DIR
@@ -30,17 +30,17 @@
 static char errbuf[2048];
 
 /* Parse text as "t.lesson"; the program (caller frees) or NULL with errbuf set. */
-static ls_program *
+static lesson_program *
 parse_len(const char *text, size_t len)
 {
-	ls_program *g = NULL;
+	lesson_program *g = NULL;
 	errbuf[0] = '\0';
-	int rc = ls_parse("t.lesson", text, len, &g, errbuf, sizeof errbuf);
+	int rc = lesson_parse("t.lesson", text, len, &g, errbuf, sizeof errbuf);
 	ck_assert_int_eq(rc == 0, g != NULL);
 	return g;
 }
 
-static ls_program *
+static lesson_program *
 parse(const char *text)
 {
 	return parse_len(text, strlen(text));
@@ -50,7 +50,7 @@ parse(const char *text)
 static void
 fails_with(const char *text, const char *msg)
 {
-	ls_program *g = parse(text);
+	lesson_program *g = parse(text);
 	ck_assert_msg(g == NULL, "parsed, but expected: %s", msg);
 	ck_assert_str_eq(errbuf, msg);
 }
@@ -133,11 +133,11 @@ START_TEST(err_strings)
 	fails_with("title \"a\"\ntitle \"b\"\n",
 	    "t.lesson:2:1: a second 'title' (a lesson has one)");
 	/* one byte past the limit */
-	char big[LS_TEXT_MAX + 32];
+	char big[LESSON_TEXT_MAX + 32];
 	memset(big, 'a', sizeof big);
 	memcpy(big, "say \"", 5);
-	big[5 + LS_TEXT_MAX + 1] = '"';
-	big[5 + LS_TEXT_MAX + 2] = '\0';
+	big[5 + LESSON_TEXT_MAX + 1] = '"';
+	big[5 + LESSON_TEXT_MAX + 2] = '\0';
 	fails_with(big, "t.lesson:1:5: string of 513 bytes is too long (at most 512)");
 }
 END_TEST
@@ -230,25 +230,25 @@ START_TEST(err_bytes)
 	fails_with("pause \xc3\xa9\n",
 	    "t.lesson:1:7: unexpected non-ASCII character outside a string");
 
-	char line[LS_LINE_MAX + 10];
+	char line[LESSON_LINE_MAX + 10];
 	memset(line, ' ', sizeof line);
 	memcpy(line, "pause", 5);
-	line[LS_LINE_MAX + 1] = '\n';
-	line[LS_LINE_MAX + 2] = '\0';
+	line[LESSON_LINE_MAX + 1] = '\n';
+	line[LESSON_LINE_MAX + 2] = '\0';
 	fails_with(line, "t.lesson:1:1025: line is longer than 1024 bytes");
 	/* a binary file: its NUL is named even past the line limit */
-	char bin[LS_LINE_MAX * 2];
+	char bin[LESSON_LINE_MAX * 2];
 	memset(bin, 'x', sizeof bin);
 	bin[0] = 0x7f;
 	bin[1500] = '\0';
 	ck_assert_ptr_null(parse_len(bin, sizeof bin));
 	ck_assert_str_eq(errbuf, "t.lesson:1:1501: NUL byte (is this a binary file?)");
 	/* exactly the limit is fine */
-	line[LS_LINE_MAX] = '\n';
-	line[LS_LINE_MAX + 1] = '\0';
-	ls_program *g = parse(line);
+	line[LESSON_LINE_MAX] = '\n';
+	line[LESSON_LINE_MAX + 1] = '\0';
+	lesson_program *g = parse(line);
 	ck_assert_msg(g != NULL, "%s", errbuf);
-	ls_program_free(g);
+	lesson_program_free(g);
 
 	fails_with("",
 	    "t.lesson:1:1: the lesson has no steps (expected procs, spawn, "
@@ -261,12 +261,12 @@ END_TEST
 
 START_TEST(err_files)
 {
-	ls_program *g = NULL;
+	lesson_program *g = NULL;
 
-	ck_assert_int_eq(ls_load("/nonexistent/x.lesson", &g, errbuf, sizeof errbuf), -1);
+	ck_assert_int_eq(lesson_load("/nonexistent/x.lesson", &g, errbuf, sizeof errbuf), -1);
 	ck_assert_ptr_null(g);
 	ck_assert_str_eq(errbuf, "/nonexistent/x.lesson: cannot open: No such file or directory");
-	ck_assert_int_eq(ls_load("/", &g, errbuf, sizeof errbuf), -1);
+	ck_assert_int_eq(lesson_load("/", &g, errbuf, sizeof errbuf), -1);
 	ck_assert_str_eq(errbuf, "/: not a regular file");
 
 	char path[] = "/tmp/check_lesson.XXXXXX";
@@ -274,7 +274,7 @@ START_TEST(err_files)
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(write(fd, "procs 2\nspawn 1 gpu\n", 21), 21);
 	close(fd);
-	ck_assert_int_eq(ls_load(path, &g, errbuf, sizeof errbuf), -1);
+	ck_assert_int_eq(lesson_load(path, &g, errbuf, sizeof errbuf), -1);
 	char want[200];
 	snprintf(want, sizeof want, "%s:2:9: unknown workload kind 'gpu'", path);
 	ck_assert_msg(strncmp(errbuf, want, strlen(want)) == 0, "%s", errbuf);
@@ -282,17 +282,17 @@ START_TEST(err_files)
 	/* too large */
 	fd = open(path, O_WRONLY | O_TRUNC);
 	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(ftruncate(fd, LS_FILE_MAX + 1), 0);
+	ck_assert_int_eq(ftruncate(fd, LESSON_FILE_MAX + 1), 0);
 	close(fd);
-	ck_assert_int_eq(ls_load(path, &g, errbuf, sizeof errbuf), -1);
+	ck_assert_int_eq(lesson_load(path, &g, errbuf, sizeof errbuf), -1);
 	snprintf(want, sizeof want, "%s: file of %d bytes is too large for a lesson (at most %d)",
-	    path, LS_FILE_MAX + 1, LS_FILE_MAX);
+	    path, LESSON_FILE_MAX + 1, LESSON_FILE_MAX);
 	ck_assert_str_eq(errbuf, want);
 
 	/* unreadable */
 	if (geteuid() != 0) {
 		ck_assert_int_eq(chmod(path, 0), 0);
-		ck_assert_int_eq(ls_load(path, &g, errbuf, sizeof errbuf), -1);
+		ck_assert_int_eq(lesson_load(path, &g, errbuf, sizeof errbuf), -1);
 		snprintf(want, sizeof want, "%s: cannot open: Permission denied", path);
 		ck_assert_str_eq(errbuf, want);
 	}
@@ -324,13 +324,13 @@ START_TEST(good_lesson)
 			   "measure \"took\" timeout 90s\n"
 			   "reset\n"
 			   "wait 2min\n";
-	ls_program *g = parse(text);
+	lesson_program *g = parse(text);
 	ck_assert_msg(g != NULL, "%s", errbuf);
 	ck_assert_str_eq(g->title, "All the commands \"quoted\"");
 	ck_assert_str_eq(g->name, "t.lesson");
 	ck_assert_int_eq(g->nsteps, 17);
-	ls_step *s = g->steps;
-	ck_assert_int_eq(s[0].cmd, LS_PROCS);
+	lesson_step *s = g->steps;
+	ck_assert_int_eq(s[0].cmd, LESSON_PROCS);
 	ck_assert_int_eq(s[0].procs, 2);
 	ck_assert_int_eq(s[0].procs_rel, 0);
 	ck_assert_int_eq(s[0].line, 4);
@@ -340,7 +340,7 @@ START_TEST(good_lesson)
 	ck_assert_int_eq(s[2].procs, 2);
 	ck_assert_int_eq(s[3].procs_rel, '*');
 	ck_assert_int_eq(s[3].procs, 2);
-	ck_assert_int_eq(s[4].cmd, LS_SPAWN);
+	ck_assert_int_eq(s[4].cmd, LESSON_SPAWN);
 	ck_assert_int_eq(s[4].count, 8);
 	ck_assert_str_eq(s[4].kind, "cpu");
 	ck_assert_int_eq(s[4].iters, 100000000);
@@ -351,30 +351,30 @@ START_TEST(good_lesson)
 	ck_assert_int_eq(s[6].life_ns, 250000000);
 	ck_assert_int_eq(s[7].iters, 40);
 	ck_assert_str_eq(s[7].label, "web");
-	ck_assert_int_eq(s[8].cmd, LS_SAY);
+	ck_assert_int_eq(s[8].cmd, LESSON_SAY);
 	ck_assert_str_eq(s[8].text, "line one\nline two {threads} {{x}}");
-	ck_assert_int_eq(s[9].cmd, LS_WAIT);
+	ck_assert_int_eq(s[9].cmd, LESSON_WAIT);
 	ck_assert_int_eq(s[9].ns, 500000000);
-	ck_assert_int_eq(s[10].cmd, LS_WAIT_UNTIL);
+	ck_assert_int_eq(s[10].cmd, LESSON_WAIT_UNTIL);
 	ck_assert_int_eq(s[10].ns, 3000000000LL);
 	ck_assert_int_eq(s[10].cond.qty, LQ_THREADS);
-	ck_assert_int_eq(s[10].cond.op, LS_GE);
+	ck_assert_int_eq(s[10].cond.op, LESSON_GE);
 	ck_assert_int_eq(s[10].cond.nterms, 3);
 	ck_assert_int_eq(s[10].cond.term[0].qty, LQ_PROCS);
 	ck_assert_int_eq(s[10].cond.term[1].num, 2);
 	ck_assert_int_eq(s[10].cond.term[2].sign, -1);
 	ck_assert_str_eq(s[10].cond.text, "threads >= procs + 2 - 1");
-	ck_assert_int_eq(s[11].cmd, LS_PAUSE);
-	ck_assert_int_eq(s[12].cmd, LS_EXPECT);
+	ck_assert_int_eq(s[11].cmd, LESSON_PAUSE);
+	ck_assert_int_eq(s[12].cmd, LESSON_EXPECT);
 	ck_assert_int_eq(s[12].cond.qty, LQ_STEALS);
-	ck_assert_int_eq(s[12].cond.op, LS_GT);
-	ck_assert_int_eq(s[13].cmd, LS_MARK);
+	ck_assert_int_eq(s[12].cond.op, LESSON_GT);
+	ck_assert_int_eq(s[13].cmd, LESSON_MARK);
 	ck_assert_str_eq(s[13].text, "chapter one");
-	ck_assert_int_eq(s[14].cmd, LS_MEASURE);
+	ck_assert_int_eq(s[14].cmd, LESSON_MEASURE);
 	ck_assert_int_eq(s[14].ns, 90000000000LL);
-	ck_assert_int_eq(s[15].cmd, LS_RESET);
+	ck_assert_int_eq(s[15].cmd, LESSON_RESET);
 	ck_assert_int_eq(s[16].ns, 120000000000LL);
-	ls_program_free(g);
+	lesson_program_free(g);
 
 	/* defaults: wait until times out after 10 s, measure after 60 s */
 	g = parse("wait until goroutines == 0\nmeasure \"m\"");
@@ -382,13 +382,14 @@ START_TEST(good_lesson)
 	ck_assert_int_eq(g->steps[0].ns, 10000000000LL);
 	ck_assert_int_eq(g->steps[1].ns, 60000000000LL);
 	ck_assert_ptr_null(g->title);
-	ls_program_free(g);
+	lesson_program_free(g);
 
-	ck_assert_int_eq(ls_qty_find("netwaiting", 10), LQ_NETWAITING);
-	ck_assert_int_eq(ls_qty_find("nope", 4), -1);
+	ck_assert_int_eq(lesson_qty_find("netwaiting", 10), LQ_NETWAITING);
+	ck_assert_int_eq(lesson_qty_find("nope", 4), -1);
 	for (int q = 0; q < LQ_NQTY; q++)
-		ck_assert_int_eq(ls_qty_find(ls_qty_name(q), strlen(ls_qty_name(q))), q);
-	ck_assert_int_eq(ls_scale(1000, 2.5), 2500);
+		ck_assert_int_eq(lesson_qty_find(lesson_qty_name(q), strlen(lesson_qty_name(q))),
+		    q);
+	ck_assert_int_eq(lesson_scale(1000, 2.5), 2500);
 }
 END_TEST
 
@@ -400,15 +401,15 @@ START_TEST(shipped_lessons_parse)
 		"09-threads", "10-preemption", "11-containers", "12-webserver" };
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 		char path[512];
-		ls_program *g;
+		lesson_program *g;
 		snprintf(path, sizeof path, "%s/%s.lesson", DEMOS_DIR, names[i]);
-		ck_assert_msg(ls_load(path, &g, errbuf, sizeof errbuf) == 0, "%s", errbuf);
+		ck_assert_msg(lesson_load(path, &g, errbuf, sizeof errbuf) == 0, "%s", errbuf);
 		ck_assert_msg(g->title != NULL, "%s has no title", path);
 		int expects = 0;
 		for (int k = 0; k < g->nsteps; k++)
-			expects += g->steps[k].cmd == LS_EXPECT;
+			expects += g->steps[k].cmd == LESSON_EXPECT;
 		ck_assert_msg(expects > 0, "%s has no expect", path);
-		ls_program_free(g);
+		lesson_program_free(g);
 	}
 }
 END_TEST
@@ -421,14 +422,14 @@ static char outbuf[65536];
 static int
 run_text(const char *text, bool quiet)
 {
-	ls_program *g = parse(text);
+	lesson_program *g = parse(text);
 	ck_assert_msg(g != NULL, "%s", errbuf);
 	FILE *f = fmemopen(outbuf, sizeof outbuf - 1, "w");
 	ck_assert_ptr_nonnull(f);
-	ls_run_opts o = { .time_scale = 1, .out = f, .quiet = quiet };
-	int rc = ls_run_batch(g, &o);
+	lesson_run_opts o = { .time_scale = 1, .out = f, .quiet = quiet };
+	int rc = lesson_run_batch(g, &o);
 	fclose(f);
-	ls_program_free(g);
+	lesson_program_free(g);
 	return rc;
 }
 
@@ -484,38 +485,38 @@ END_TEST
  * skip steps without running them. */
 START_TEST(play_keys)
 {
-	ls_program *g = parse("say \"a\"\npause\nsay \"b\"\nwait 1min\nsay \"skipped\"\n"
-			      "mark \"two\"\nsay \"c\"\nexpect procs >= 1\n");
+	lesson_program *g = parse("say \"a\"\npause\nsay \"b\"\nwait 1min\nsay \"skipped\"\n"
+				  "mark \"two\"\nsay \"c\"\nexpect procs >= 1\n");
 	ck_assert_msg(g != NULL, "%s", errbuf);
-	gsf_session_opts so = { 0 };
+	session_opts so = { 0 };
 	char err[256];
-	gsf_session *s = gsf_session_start(&so, err, sizeof err);
+	session *s = session_start(&so, err, sizeof err);
 	ck_assert_msg(s != NULL, "%s", err);
 	gs_snapshot *snap = gs_snapshot_new(0, 0);
-	ls_output *out = malloc(sizeof *out);
-	ls_player_opts po = { .time_scale = 1, .batch = false };
-	ls_player *p = ls_player_new(g, s, &po);
+	lesson_output *out = malloc(sizeof *out);
+	lesson_player_opts po = { .time_scale = 1, .batch = false };
+	lesson_player *p = lesson_player_new(g, s, &po);
 	ck_assert_ptr_nonnull(p);
 
 	ck_assert_int_eq(gs_snapshot_take(snap), 0);
 	uint64_t t = snap->time_ns;
-	ck_assert_int_eq(ls_player_tick(p, snap, t, out), LS_WAITING_KEY);
+	ck_assert_int_eq(lesson_player_tick(p, snap, t, out), LESSON_WAITING_KEY);
 	ck_assert_int_eq(out->nlines, 1);
 	ck_assert_str_eq(out->lines[0].text, "a");
 	ck_assert_str_eq(out->caption, "a");
 	ck_assert_str_eq(out->waiting_for, "press a key to go on");
 	/* without a key nothing moves */
-	ck_assert_int_eq(ls_player_tick(p, snap, t + 1000000000ULL, out), LS_WAITING_KEY);
+	ck_assert_int_eq(lesson_player_tick(p, snap, t + 1000000000ULL, out), LESSON_WAITING_KEY);
 	ck_assert_int_eq(out->nlines, 0);
-	ls_player_key(p, LS_KEY_CONTINUE);
-	ck_assert_int_eq(ls_player_tick(p, snap, t + 2000000000ULL, out), LS_RUNNING);
+	lesson_player_key(p, LESSON_KEY_CONTINUE);
+	ck_assert_int_eq(lesson_player_tick(p, snap, t + 2000000000ULL, out), LESSON_RUNNING);
 	ck_assert_int_eq(out->nlines, 1);
 	ck_assert_str_eq(out->lines[0].text, "b");
 	ck_assert_int_eq(out->lines[0].line, 3);
 	ck_assert_ptr_nonnull(out->waiting_for);
 	/* jump over the minute's wait and the skipped caption */
-	ls_player_key(p, LS_KEY_NEXT);
-	ck_assert_int_eq(ls_player_tick(p, snap, t + 3000000000ULL, out), LS_DONE);
+	lesson_player_key(p, LESSON_KEY_NEXT);
+	ck_assert_int_eq(lesson_player_tick(p, snap, t + 3000000000ULL, out), LESSON_DONE);
 	ck_assert_int_eq(out->nlines, 4);
 	ck_assert_int_eq(out->lines[0].kind, LL_INFO);
 	ck_assert_int_eq(out->lines[1].kind, LL_MARK);
@@ -526,36 +527,36 @@ START_TEST(play_keys)
 	ck_assert_int_eq(out->passed, 1);
 	ck_assert_int_eq(out->failed, 0);
 	/* back to the chapter's start (after the grace period) runs it again */
-	ls_player_key(p, LS_KEY_PREV);
-	ck_assert_int_eq(ls_player_tick(p, snap, t + 9000000000ULL, out), LS_DONE);
+	lesson_player_key(p, LESSON_KEY_PREV);
+	ck_assert_int_eq(lesson_player_tick(p, snap, t + 9000000000ULL, out), LESSON_DONE);
 	ck_assert_int_eq(out->passed, 2);
 
-	ls_player_free(p);
+	lesson_player_free(p);
 	free(out);
 	gs_snapshot_free(snap);
-	ck_assert_int_eq(gsf_session_end(s, err, sizeof err), 0);
-	ls_program_free(g);
+	ck_assert_int_eq(session_end(s, err, sizeof err), 0);
+	lesson_program_free(g);
 }
 END_TEST
 
 /* Time scale stretches waits. */
 START_TEST(play_time_scale)
 {
-	ls_program *g = parse("wait 100ms\nsay \"done\"\n");
+	lesson_program *g = parse("wait 100ms\nsay \"done\"\n");
 	ck_assert_msg(g != NULL, "%s", errbuf);
 	gs_snapshot snap;
 	memset(&snap, 0, sizeof snap);
-	ls_output *out = malloc(sizeof *out);
-	ls_player_opts po = { .time_scale = 3, .batch = true };
-	ls_player *p = ls_player_new(g, NULL, &po);
-	ck_assert_int_eq(ls_player_tick(p, &snap, 1000, out), LS_RUNNING);
-	ck_assert_int_eq(ls_player_tick(p, &snap, 1000 + 250000000, out), LS_RUNNING);
+	lesson_output *out = malloc(sizeof *out);
+	lesson_player_opts po = { .time_scale = 3, .batch = true };
+	lesson_player *p = lesson_player_new(g, NULL, &po);
+	ck_assert_int_eq(lesson_player_tick(p, &snap, 1000, out), LESSON_RUNNING);
+	ck_assert_int_eq(lesson_player_tick(p, &snap, 1000 + 250000000, out), LESSON_RUNNING);
 	ck_assert_int_eq(out->nlines, 0);
-	ck_assert_int_eq(ls_player_tick(p, &snap, 1000 + 300000000, out), LS_DONE);
+	ck_assert_int_eq(lesson_player_tick(p, &snap, 1000 + 300000000, out), LESSON_DONE);
 	ck_assert_str_eq(out->lines[0].text, "done");
-	ls_player_free(p);
+	lesson_player_free(p);
 	free(out);
-	ls_program_free(g);
+	lesson_program_free(g);
 }
 END_TEST
 

@@ -22,13 +22,13 @@
 #include <gsched.h>
 #include <gsched/observe.h>
 
-#include "batch.h"
-#include "cli.h"
-#include "json.h"
-#include "observer.h"
-#include "record.h"
-#include "trace.h"
-#include "workload.h"
+#include "format/schedtrace.h"
+#include "cmd/batch.h"
+#include "format/json.h"
+#include "live/ticker.h"
+#include "format/record.h"
+#include "format/chrometrace.h"
+#include "live/workload.h"
 
 #define MS(x) ((uint64_t)(x)*1000000)
 
@@ -91,7 +91,7 @@ spew(const char *path, const char *data, size_t len)
 
 /* A sink keeping deep copies of every tick, and the batch lines printed. */
 struct capture {
-	gsf_info info;
+	tick_info info;
 	gs_snapshot *snap[64];
 	gs_event *ev[64];
 	int nev[64];
@@ -100,7 +100,7 @@ struct capture {
 	char *text; /* every tick as text, -v text and JSON, concatenated */
 	size_t textlen;
 	FILE *textf;
-	gsf_end end;
+	tick_end end;
 	bool ended;
 };
 
@@ -125,7 +125,7 @@ snap_copy(gs_snapshot *d, const gs_snapshot *s)
 }
 
 static int
-cap_begin(void *ctx, const gsf_info *info)
+cap_begin(void *ctx, const tick_info *info)
 {
 	struct capture *c = ctx;
 	c->info = *info;
@@ -135,7 +135,7 @@ cap_begin(void *ctx, const gsf_info *info)
 }
 
 static int
-cap_tick(void *ctx, const gsf_info *info, const gsf_tick *t)
+cap_tick(void *ctx, const tick_info *info, const tick_data *t)
 {
 	struct capture *c = ctx;
 	ck_assert_int_lt(c->n, 64);
@@ -150,14 +150,14 @@ cap_tick(void *ctx, const gsf_info *info, const gsf_tick *t)
 	c->nev[c->n] = t->nev;
 	c->dropped[c->n] = t->dropped;
 	c->n++;
-	gsb_print_text(c->textf, info, t, false);
-	gsb_print_text(c->textf, info, t, true);
-	gsb_print_json(c->textf, info, t, true);
+	schedtrace_print(c->textf, info, t, false);
+	schedtrace_print(c->textf, info, t, true);
+	schedtrace_print_json(c->textf, info, t, true);
 	return 0;
 }
 
 static int
-cap_end(void *ctx, const gsf_info *info, const gsf_end *e)
+cap_end(void *ctx, const tick_info *info, const tick_end *e)
 {
 	struct capture *c = ctx;
 	(void)info;
@@ -168,11 +168,11 @@ cap_end(void *ctx, const gsf_info *info, const gsf_end *e)
 	return 0;
 }
 
-static gsf_sink
+static tick_sink
 cap_sink(struct capture *c)
 {
 	memset(c, 0, sizeof *c);
-	gsf_sink s = { cap_begin, cap_tick, cap_end, c };
+	tick_sink s = { cap_begin, cap_tick, cap_end, c };
 	return s;
 }
 
@@ -188,10 +188,10 @@ cap_free(struct capture *c)
 
 /* A live run of the default scenario (or the given workloads) into sinks. */
 static void
-live(int ticks, uint64_t interval, int procs, bool events, const gsf_spawn *sp, int nsp,
-    const gsf_sink *sinks, int ns)
+live(int ticks, uint64_t interval, int procs, bool events, const ticker_spawn *sp, int nsp,
+    const tick_sink *sinks, int ns)
 {
-	gsf_live o = {
+	ticker_live o = {
 		.ticks = ticks,
 		.interval_ns = interval,
 		.procs = procs,
@@ -201,7 +201,7 @@ live(int ticks, uint64_t interval, int procs, bool events, const gsf_spawn *sp, 
 		.max_m = 0,
 		.events = events,
 	};
-	ck_assert_int_eq(gsf_run_live(&o, sinks, ns), 0);
+	ck_assert_int_eq(ticker_run_live(&o, sinks, ns), 0);
 }
 
 static void
@@ -305,13 +305,13 @@ ev_eq(const gs_event *a, const gs_event *b)
 static void
 record_live(const char *path, struct capture *c, int ticks, bool events)
 {
-	gsr_writer w;
+	record_writer w;
 	char err[300];
-	gsf_sink s[2];
+	tick_sink s[2];
 
 	s[0] = cap_sink(c);
-	ck_assert_int_eq(gsr_writer_open(&w, path, err, sizeof err), 0);
-	s[1] = gsr_sink(&w);
+	ck_assert_int_eq(record_writer_open(&w, path, err, sizeof err), 0);
+	s[1] = record_sink(&w);
 	live(ticks, MS(20), 2, events, NULL, 0, s, 2);
 	ck_assert(c->ended);
 	ck_assert_int_eq(c->n, ticks);
@@ -323,7 +323,7 @@ START_TEST(test_roundtrip)
 {
 	struct capture orig, back;
 	const char *path = tmppath("rt.jsonl");
-	gsf_sink s;
+	tick_sink s;
 
 	record_live(path, &orig, 10, true);
 	uint64_t total = 0;
@@ -332,7 +332,7 @@ START_TEST(test_roundtrip)
 	ck_assert_uint_gt(total, 0); /* the default scenario does things */
 
 	s = cap_sink(&back);
-	ck_assert_int_eq(gsr_replay(path, &s, 1), 0);
+	ck_assert_int_eq(record_replay(path, &s, 1), 0);
 	ck_assert_int_eq(back.n, orig.n);
 	ck_assert_uint_eq(back.info.start_ns, orig.info.start_ns);
 	ck_assert_uint_eq(back.info.interval_ns, orig.info.interval_ns);
@@ -365,7 +365,7 @@ START_TEST(test_roundtrip_labels)
 {
 	const char *path = tmppath("labels.jsonl");
 	gs_snapshot *s = gs_snapshot_new(4, 4);
-	gsr_writer w;
+	record_writer w;
 	char err[300];
 	struct capture back;
 
@@ -394,23 +394,23 @@ START_TEST(test_roundtrip_labels)
 		.m2 = INT64_MAX,
 		.g = 5,
 		.arg = -7 };
-	gsf_info info = { .start_ns = 1,
+	tick_info info = { .start_ns = 1,
 		.interval_ns = 2,
 		.ticks = 1,
 		.procs = 1,
 		.max_m = 4,
 		.runq_max = 4 };
 	strcpy(info.scenario, "x\"y");
-	ck_assert_int_eq(gsr_writer_open(&w, path, err, sizeof err), 0);
-	gsf_sink ws = gsr_sink(&w);
-	gsf_tick t = { 0, s, &ev, 1, 3 };
+	ck_assert_int_eq(record_writer_open(&w, path, err, sizeof err), 0);
+	tick_sink ws = record_sink(&w);
+	tick_data t = { 0, s, &ev, 1, 3 };
 	ck_assert_int_eq(ws.begin(ws.ctx, &info), 0);
 	ck_assert_int_eq(ws.tick(ws.ctx, &info, &t), 0);
-	gsf_end e = { 1, 1, 3 };
+	tick_end e = { 1, 1, 3 };
 	ck_assert_int_eq(ws.end(ws.ctx, &info, &e), 0);
 
-	gsf_sink rs = cap_sink(&back);
-	ck_assert_int_eq(gsr_replay(path, &rs, 1), 0);
+	tick_sink rs = cap_sink(&back);
+	ck_assert_int_eq(record_replay(path, &rs, 1), 0);
 	ck_assert_int_eq(back.n, 1);
 	ck_assert_str_eq(back.info.scenario, "x\"y");
 	snap_eq(s, back.snap[0]);
@@ -429,29 +429,29 @@ check_trace(const char *path, int procs)
 {
 	size_t len;
 	char *text = slurp(path, &len);
-	gsj_doc d;
+	json_doc d;
 	bool pnamed[256] = { false };
 	int mtracks = 0, runslices = 0, counters = 0, procsnamed = 0;
 
-	gsj_init(&d);
-	if (gsj_parse(&d, text, len) != 0)
+	json_init(&d);
+	if (json_parse(&d, text, len) != 0)
 		ck_abort_msg("%s: bad JSON at %zu: %s", path, d.errpos, d.err);
-	ck_assert_str_eq(gsj_str(&d, gsj_get(&d, 0, "displayTimeUnit")), "ns");
-	int evs = gsj_get(&d, 0, "traceEvents");
+	ck_assert_str_eq(json_str(&d, json_get(&d, 0, "displayTimeUnit")), "ns");
+	int evs = json_get(&d, 0, "traceEvents");
 	ck_assert_int_ge(evs, 0);
-	ck_assert_int_eq(d.n[evs].type, GSJ_ARR);
+	ck_assert_int_eq(d.n[evs].type, JSON_ARR);
 	for (int e = d.n[evs].first; e >= 0; e = d.n[e].next) {
-		const char *ph = gsj_str(&d, gsj_get(&d, e, "ph"));
-		const char *name = gsj_str(&d, gsj_get(&d, e, "name"));
+		const char *ph = json_str(&d, json_get(&d, e, "ph"));
+		const char *name = json_str(&d, json_get(&d, e, "name"));
 		int64_t pid = -1, tid = -1;
 		ck_assert_ptr_nonnull(ph);
 		ck_assert_ptr_nonnull(name);
-		ck_assert(gsj_i64(&d, gsj_get(&d, e, "pid"), &pid));
+		ck_assert(json_i64(&d, json_get(&d, e, "pid"), &pid));
 		ck_assert(pid == 1 || pid == 2);
-		gsj_i64(&d, gsj_get(&d, e, "tid"), &tid);
-		int args = gsj_get(&d, e, "args");
+		json_i64(&d, json_get(&d, e, "tid"), &tid);
+		int args = json_get(&d, e, "args");
 		if (strcmp(ph, "M") == 0) {
-			const char *v = gsj_str(&d, gsj_get(&d, args, "name"));
+			const char *v = json_str(&d, json_get(&d, args, "name"));
 			if (strcmp(name, "process_name") == 0) {
 				ck_assert_str_eq(v, pid == 1 ? "Ps" : "Ms");
 				procsnamed++;
@@ -468,12 +468,12 @@ check_trace(const char *path, int procs)
 			continue;
 		}
 		/* every other event has a numeric ts */
-		int ts = gsj_get(&d, e, "ts");
+		int ts = json_get(&d, e, "ts");
 		ck_assert_int_ge(ts, 0);
-		ck_assert_int_eq(d.n[ts].type, GSJ_NUM);
+		ck_assert_int_eq(d.n[ts].type, JSON_NUM);
 		ck_assert(d.n[ts].d >= 0);
 		if (strcmp(ph, "X") == 0) {
-			int dur = gsj_get(&d, e, "dur");
+			int dur = json_get(&d, e, "dur");
 			ck_assert_int_ge(dur, 0);
 			ck_assert(d.n[dur].d >= 0);
 			if (pid == 1) {
@@ -492,7 +492,7 @@ check_trace(const char *path, int procs)
 	ck_assert_int_gt(mtracks, 0);
 	ck_assert_int_gt(runslices, 0);
 	ck_assert_int_gt(counters, 0);
-	gsj_free(&d);
+	json_free(&d);
 	free(text);
 
 	/* and a real parser, where there is one */
@@ -507,11 +507,11 @@ START_TEST(test_trace_live)
 {
 	const char *path = tmppath("live.json");
 	char err[300];
-	gst_writer *w = gst_open(path, err, sizeof err);
+	chrometrace_writer *w = chrometrace_open(path, err, sizeof err);
 	ck_assert_ptr_nonnull(w);
-	gsf_sink s = gst_sink(w);
+	tick_sink s = chrometrace_sink(w);
 	live(8, MS(20), 2, true, NULL, 0, &s, 1);
-	gst_free(w);
+	chrometrace_free(w);
 	check_trace(path, 2);
 }
 END_TEST
@@ -524,11 +524,11 @@ START_TEST(test_trace_from_recording)
 
 	record_live(rec, &c, 6, true);
 	cap_free(&c);
-	gst_writer *w = gst_open(path, err, sizeof err);
+	chrometrace_writer *w = chrometrace_open(path, err, sizeof err);
 	ck_assert_ptr_nonnull(w);
-	gsf_sink s = gst_sink(w);
-	ck_assert_int_eq(gsr_replay(rec, &s, 1), 0);
-	gst_free(w);
+	tick_sink s = chrometrace_sink(w);
+	ck_assert_int_eq(record_replay(rec, &s, 1), 0);
+	chrometrace_free(w);
 	check_trace(path, 2);
 }
 END_TEST
@@ -581,22 +581,22 @@ static void
 expect_bad(const char *path, long line, const char *want)
 {
 	char err[700], prefix[400];
-	gsr_reader *r = gsr_open(path, err, sizeof err);
+	record_reader *r = record_open(path, err, sizeof err);
 	const char *msg = err;
-	gsf_tick t;
+	tick_data t;
 	int rc = -1;
 
 	if (r) {
-		while ((rc = gsr_next(r, &t)) > 0)
+		while ((rc = record_next(r, &t)) > 0)
 			;
-		msg = gsr_error(r);
+		msg = record_error(r);
 	}
 	ck_assert_msg(rc < 0, "%s was accepted (expected line %ld: %s)", path, line, want);
 	snprintf(prefix, sizeof prefix, "%s:%ld: ", path, line);
 	ck_assert_msg(strncmp(msg, prefix, strlen(prefix)) == 0, "'%s' does not start '%s'", msg,
 	    prefix);
 	ck_assert_msg(strstr(msg, want) != NULL, "'%s' does not say '%s'", msg, want);
-	gsr_close(r);
+	record_close(r);
 }
 
 /* Replace the first occurrence of from in s by to (into a static buffer). */
@@ -624,8 +624,8 @@ START_TEST(test_bad_recordings)
 	int ev1 = 2; /* the first event line, if tick 0 has events */
 	bool tick0_events = strstr(ls.l[2], "\"type\":\"event\"") != NULL;
 
-	/* the good one reads, and gsr_replay says 0 */
-	ck_assert_int_eq(gsr_replay(good, NULL, 0), 0);
+	/* the good one reads, and record_replay says 0 */
+	ck_assert_int_eq(record_replay(good, NULL, 0), 0);
 
 	/* empty file */
 	spew(bad, "", 0);
@@ -709,7 +709,7 @@ START_TEST(test_bad_recordings)
 	expect_bad(bad, n + 1, "empty line");
 	/* a line too long (on line 2) */
 	{
-		size_t big = (size_t)GSR_LINE_MAX + 10;
+		size_t big = (size_t)RECORD_LINE_MAX + 10;
 		char *huge = malloc(big + 1);
 		ck_assert_ptr_nonnull(huge);
 		memset(huge, ' ', big);
@@ -733,13 +733,13 @@ START_TEST(test_bad_recordings)
 	    8);
 	expect_bad(bad, 1, "bad JSON");
 
-	/* gsr_replay says 2 and names the line on stderr */
+	/* record_replay says 2 and names the line on stderr */
 	write_variant(bad, &ls, n, 1, subst(ls.l[1], "\"p\":[", "\"p\":{"), NULL);
 	fflush(stderr);
 	int saved = dup(2);
 	int fd = open(tmppath("stderr"), O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	dup2(fd, 2);
-	int rc = gsr_replay(bad, NULL, 0);
+	int rc = record_replay(bad, NULL, 0);
 	fflush(stderr);
 	dup2(saved, 2);
 	close(fd);
@@ -770,13 +770,13 @@ START_TEST(test_truncated_everywhere)
 	for (size_t cut = 0; cut < len; cut += step) {
 		spew(bad, text, cut);
 		char err[700];
-		gsf_tick t;
-		gsr_reader *r = gsr_open(bad, err, sizeof err);
+		tick_data t;
+		record_reader *r = record_open(bad, err, sizeof err);
 		int rc = -1;
 		if (r) {
-			while ((rc = gsr_next(r, &t)) > 0)
+			while ((rc = record_next(r, &t)) > 0)
 				;
-			gsr_close(r);
+			record_close(r);
 		}
 		ck_assert_msg(rc < 0, "a recording cut at %zu of %zu bytes was accepted", cut, len);
 	}
@@ -787,12 +787,12 @@ START_TEST(test_truncated_everywhere)
 		spew(bad, text, len);
 		text[at] = keep;
 		char err[700];
-		gsf_tick t;
-		gsr_reader *r = gsr_open(bad, err, sizeof err);
+		tick_data t;
+		record_reader *r = record_open(bad, err, sizeof err);
 		if (r) {
-			while (gsr_next(r, &t) > 0)
+			while (record_next(r, &t) > 0)
 				;
-			gsr_close(r);
+			record_close(r);
 		}
 	}
 	free(text);
@@ -839,8 +839,8 @@ compile_res(void)
 START_TEST(test_batch_format)
 {
 	struct capture c;
-	gsf_sink s = cap_sink(&c);
-	gsf_spawn sp[] = { { "cpu", 2 }, { "syscall", 2 }, { "netwait", 1 } };
+	tick_sink s = cap_sink(&c);
+	ticker_spawn sp[] = { { "cpu", 2 }, { "syscall", 2 }, { "netwait", 1 } };
 
 	compile_res();
 	live(6, MS(20), 3, true, sp, 3, &s, 1);
@@ -870,21 +870,21 @@ START_TEST(test_batch_format)
 		} else if (regexec(&re_m, l, 0, NULL, 0) == 0) {
 			mlines++;
 		} else if (l[0] == '{') {
-			gsj_doc d;
+			json_doc d;
 			int64_t v;
-			gsj_init(&d);
-			ck_assert_int_eq(gsj_parse(&d, l, strlen(l)), 0);
-			ck_assert(gsj_i64(&d, gsj_get(&d, 0, "tick"), &v));
+			json_init(&d);
+			ck_assert_int_eq(json_parse(&d, l, strlen(l)), 0);
+			ck_assert(json_i64(&d, json_get(&d, 0, "tick"), &v));
 			ck_assert_int_eq(v, json);
-			ck_assert(gsj_i64(&d, gsj_get(&d, 0, "gomaxprocs"), &v));
+			ck_assert(json_i64(&d, json_get(&d, 0, "gomaxprocs"), &v));
 			ck_assert_int_eq(v, 3);
-			int rq = gsj_get(&d, 0, "runqsize");
+			int rq = json_get(&d, 0, "runqsize");
 			ck_assert_int_ge(rq, 0);
 			ck_assert_int_eq(d.n[rq].nkids, 3);
-			ck_assert_int_ge(gsj_get(&d, 0, "p"), 0);
-			ck_assert_int_ge(gsj_get(&d, 0, "m"), 0);
-			ck_assert_int_ge(gsj_get(&d, gsj_get(&d, 0, "by_status"), "waiting"), 0);
-			gsj_free(&d);
+			ck_assert_int_ge(json_get(&d, 0, "p"), 0);
+			ck_assert_int_ge(json_get(&d, 0, "m"), 0);
+			ck_assert_int_ge(json_get(&d, json_get(&d, 0, "by_status"), "waiting"), 0);
+			json_free(&d);
 			json++;
 		} else {
 			ck_abort_msg("line does not match Go's format: '%s'", l);
@@ -905,14 +905,14 @@ END_TEST
 START_TEST(test_workloads)
 {
 	int n;
-	const gsw_workload *tab = gsw_table(&n);
+	const workload *tab = workload_table(&n);
 
 	ck_assert_int_ge(n, 5);
 	for (int i = 0; i < n; i++) {
 		struct capture c;
-		gsf_sink s = cap_sink(&c);
-		gsf_spawn sp = { tab[i].name, 2 };
-		ck_assert_ptr_eq(gsw_find(tab[i].name), &tab[i]);
+		tick_sink s = cap_sink(&c);
+		ticker_spawn sp = { tab[i].name, 2 };
+		ck_assert_ptr_eq(workload_find(tab[i].name), &tab[i]);
 		/* Half a second each: netwait's writer writes every 20-100 ms, and
 		 * on a loaded machine (make -j2 check) a 150 ms window sometimes
 		 * closed before the first sleeper's timer came due. */
@@ -992,49 +992,49 @@ START_TEST(test_json_reader)
 		"'a'",
 		"[1]x",
 	};
-	gsj_doc d;
+	json_doc d;
 	int64_t i;
 	uint64_t u;
 
-	gsj_init(&d);
+	json_init(&d);
 	for (size_t k = 0; k < sizeof good / sizeof good[0]; k++)
-		ck_assert_msg(gsj_parse(&d, good[k], strlen(good[k])) == 0, "rejected %s: %s",
+		ck_assert_msg(json_parse(&d, good[k], strlen(good[k])) == 0, "rejected %s: %s",
 		    good[k], d.err);
 	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++)
-		ck_assert_msg(gsj_parse(&d, bad[k], strlen(bad[k])) != 0, "accepted %s", bad[k]);
-	ck_assert_int_eq(gsj_parse(&d, "\"\\u00e9\\ud83d\\ude00\"", 20), 0);
-	ck_assert_str_eq(gsj_str(&d, 0), "\xe9\xf0\x9f\x98\x80");
+		ck_assert_msg(json_parse(&d, bad[k], strlen(bad[k])) != 0, "accepted %s", bad[k]);
+	ck_assert_int_eq(json_parse(&d, "\"\\u00e9\\ud83d\\ude00\"", 20), 0);
+	ck_assert_str_eq(json_str(&d, 0), "\xe9\xf0\x9f\x98\x80");
 	const char *nums = "[9223372036854775807,-9223372036854775808,18446744073709551615,"
 			   "18446744073709551616,-1,1.0]";
-	ck_assert_int_eq(gsj_parse(&d, nums, strlen(nums)), 0);
+	ck_assert_int_eq(json_parse(&d, nums, strlen(nums)), 0);
 	int c = d.n[0].first;
-	ck_assert(gsj_i64(&d, c, &i) && i == INT64_MAX);
+	ck_assert(json_i64(&d, c, &i) && i == INT64_MAX);
 	c = d.n[c].next;
-	ck_assert(gsj_i64(&d, c, &i) && i == INT64_MIN);
-	ck_assert(!gsj_u64(&d, c, &u));
+	ck_assert(json_i64(&d, c, &i) && i == INT64_MIN);
+	ck_assert(!json_u64(&d, c, &u));
 	c = d.n[c].next;
-	ck_assert(gsj_u64(&d, c, &u) && u == UINT64_MAX);
-	ck_assert(!gsj_i64(&d, c, &i));
+	ck_assert(json_u64(&d, c, &u) && u == UINT64_MAX);
+	ck_assert(!json_i64(&d, c, &i));
 	c = d.n[c].next;
-	ck_assert(!gsj_u64(&d, c, &u)); /* too big: a double only */
+	ck_assert(!json_u64(&d, c, &u)); /* too big: a double only */
 	c = d.n[c].next;
-	ck_assert(gsj_i64(&d, c, &i) && i == -1);
-	ck_assert(!gsj_u64(&d, c, &u));
+	ck_assert(json_i64(&d, c, &i) && i == -1);
+	ck_assert(!json_u64(&d, c, &u));
 	c = d.n[c].next;
-	ck_assert(!gsj_i64(&d, c, &i)); /* 1.0 is not an integer literal */
+	ck_assert(!json_i64(&d, c, &i)); /* 1.0 is not an integer literal */
 	/* depth limit */
-	char deep[GSJ_MAX_DEPTH + 3];
+	char deep[JSON_MAX_DEPTH + 3];
 	memset(deep, '[', sizeof deep - 1);
 	deep[sizeof deep - 1] = '\0';
-	ck_assert_int_ne(gsj_parse(&d, deep, strlen(deep)), 0);
+	ck_assert_int_ne(json_parse(&d, deep, strlen(deep)), 0);
 	ck_assert_ptr_nonnull(strstr(d.err, "deep"));
-	gsj_free(&d);
+	json_free(&d);
 }
 END_TEST
 
 /* ---- the options ---------------------------------------------------------------------- */
 
-/* Run gsf_cli_main with stderr captured; returns its status, *msg what it said. */
+/* Run batch_main with stderr captured; returns its status, *msg what it said. */
 static int
 cli(char **msg, const char *a1, const char *a2, const char *a3, const char *a4)
 {
@@ -1049,7 +1049,7 @@ cli(char **msg, const char *a1, const char *a2, const char *a3, const char *a4)
 	int nul = open("/dev/null", O_WRONLY);
 	dup2(fd, 2);
 	dup2(nul, 1);
-	int rc = gsf_cli_main(argc, argv);
+	int rc = batch_main(argc, argv);
 	fflush(stderr);
 	fflush(stdout);
 	dup2(saved, 2);

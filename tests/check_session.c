@@ -1,6 +1,6 @@
 /*
  * check_session.c - the live session behind the visualizer and the lessons
- * (src/session.h), and the observation calls it relies on: the goroutine list
+ * (src/live/session.h), and the observation calls it relies on: the goroutine list
  * (gs_goroutines) and the observer's stop-the-world (gs_stop_world).
  *
  * These tests drive the runtime from outside, as the UI thread does: the test
@@ -15,7 +15,7 @@
 #include <gsched.h>
 #include <gsched/observe.h>
 
-#include "session.h"
+#include "live/session.h"
 #include "testutil.h"
 
 #define WAIT_S 20 /* every wait below gives up (and fails) after this */
@@ -27,22 +27,22 @@ nap_ms(int ms)
 	nanosleep(&ts, NULL);
 }
 
-static gsf_session *
+static session *
 start(int procs, bool scenario)
 {
-	gsf_session_opts o = { .procs = procs, .scenario = scenario, .events = true };
+	session_opts o = { .procs = procs, .scenario = scenario, .events = true };
 	char err[200] = "";
-	gsf_session *s = gsf_session_start(&o, err, sizeof err);
+	session *s = session_start(&o, err, sizeof err);
 
-	ck_assert_msg(s != NULL, "gsf_session_start: %s", err);
+	ck_assert_msg(s != NULL, "session_start: %s", err);
 	return s;
 }
 
 static void
-end(gsf_session *s)
+end(session *s)
 {
 	char err[200] = "";
-	ck_assert_msg(gsf_session_end(s, err, sizeof err) == 0, "gsf_session_end: %s", err);
+	ck_assert_msg(session_end(s, err, sizeof err) == 0, "session_end: %s", err);
 	ck_assert_int_eq(gs_gomaxprocs(), GS_ENOTRUN);
 }
 
@@ -63,28 +63,27 @@ count_label(const char *label)
 /* A batch arrives, carries its label, and leaves when its life is over. */
 START_TEST(test_batch_lifecycle)
 {
-	gsf_session *s = start(2, false);
+	session *s = start(2, false);
 	/* Long enough that the batch is surely still alive when all 30 are seen
 	 * (sanitizer builds start goroutines slowly). */
-	gsf_batch b = { .kind = "sleep",
+	session_batch b = { .kind = "sleep",
 		.count = 30,
 		.life_ns = (TU_SANITIZED ? 3000 : 500) * 1000000LL,
 		.label = "mybatch" };
 	int waited = 0;
 
-	ck_assert_int_eq(gsf_session_spawn(s, &b), 0);
+	ck_assert_int_eq(session_spawn(s, &b), 0);
 	while (count_label("mybatch") < 30 && waited++ < WAIT_S * 100)
 		nap_ms(10);
 	ck_assert_int_eq(count_label("mybatch"), 30);
-	ck_assert_int_eq(gsf_session_batches(s), 1);
+	ck_assert_int_eq(session_batches(s), 1);
 	waited = 0;
-	while (
-	    (count_label("mybatch") > 0 || gsf_session_batches(s) > 0) && waited++ < WAIT_S * 100)
+	while ((count_label("mybatch") > 0 || session_batches(s) > 0) && waited++ < WAIT_S * 100)
 		nap_ms(10);
 	ck_assert_int_eq(count_label("mybatch"), 0);
-	ck_assert_int_eq(gsf_session_batches(s), 0);
+	ck_assert_int_eq(session_batches(s), 0);
 	char buf[200];
-	ck_assert_msg(!gsf_session_error(s, buf, sizeof buf), "unexpected error: %s", buf);
+	ck_assert_msg(!session_error(s, buf, sizeof buf), "unexpected error: %s", buf);
 	end(s);
 }
 END_TEST
@@ -92,8 +91,8 @@ END_TEST
 /* Requests are checked before they are queued. */
 START_TEST(test_bad_requests)
 {
-	gsf_session *s = start(1, false);
-	gsf_batch bad[] = {
+	session *s = start(1, false);
+	session_batch bad[] = {
 		{ .kind = "nosuchkind", .count = 1 },
 		{ .kind = "cpu", .count = 0 },
 		{ .kind = "cpu", .count = -5 },
@@ -103,10 +102,10 @@ START_TEST(test_bad_requests)
 	};
 
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-		ck_assert_msg(gsf_session_spawn(s, &bad[i]) == GS_EINVAL, "request %zu", i);
-	ck_assert_int_eq(gsf_session_spawn(s, NULL), GS_EINVAL);
-	ck_assert_int_eq(gsf_session_set_procs(s, 0), GS_ERANGE);
-	ck_assert_int_eq(gsf_session_start_world(s), GS_EINVAL); /* not stopped */
+		ck_assert_msg(session_spawn(s, &bad[i]) == GS_EINVAL, "request %zu", i);
+	ck_assert_int_eq(session_spawn(s, NULL), GS_EINVAL);
+	ck_assert_int_eq(session_set_procs(s, 0), GS_ERANGE);
+	ck_assert_int_eq(session_start_world(s), GS_EINVAL); /* not stopped */
 	end(s);
 }
 END_TEST
@@ -114,8 +113,8 @@ END_TEST
 /* Batches that live until the end are stopped by it; the default scenario too. */
 START_TEST(test_end_stops_everything)
 {
-	gsf_session *s = start(2, true);
-	gsf_batch kinds[] = {
+	session *s = start(2, true);
+	session_batch kinds[] = {
 		{ .kind = "cpu", .count = 2 },
 		{ .kind = "syscall", .count = 4 },
 		{ .kind = "netwait", .count = 3 },
@@ -124,10 +123,10 @@ START_TEST(test_end_stops_everything)
 	int waited = 0;
 
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-		ck_assert_int_eq(gsf_session_spawn(s, &kinds[i]), 0);
-	while (gsf_session_batches(s) < 4 && waited++ < WAIT_S * 100)
+		ck_assert_int_eq(session_spawn(s, &kinds[i]), 0);
+	while (session_batches(s) < 4 && waited++ < WAIT_S * 100)
 		nap_ms(10);
-	ck_assert_int_eq(gsf_session_batches(s), 4);
+	ck_assert_int_eq(session_batches(s), 4);
 	ck_assert_int_ge(count_label("syscall"), 4);
 	ck_assert_int_ge(count_label("netwait"), 3);
 	end(s); /* returns only once every goroutine is gone */
@@ -147,32 +146,32 @@ all_ps(const gs_snapshot *snap, int status)
  * GOMAXPROCS changes are refused; after the restart the work goes on. */
 START_TEST(test_stop_world)
 {
-	gsf_session *s = start(2, false);
-	gsf_batch b = { .kind = "cpu", .count = 4 };
+	session *s = start(2, false);
+	session_batch b = { .kind = "cpu", .count = 4 };
 	gs_snapshot *snap = gs_snapshot_new(0, 8);
 	uint32_t ticks[2];
 	int waited = 0;
 
 	ck_assert_ptr_nonnull(snap);
-	ck_assert_int_eq(gsf_session_spawn(s, &b), 0);
+	ck_assert_int_eq(session_spawn(s, &b), 0);
 	while (count_label("cpu") < 4 && waited++ < WAIT_S * 100)
 		nap_ms(10);
-	ck_assert_int_eq(gsf_session_stop_world(s), 0);
+	ck_assert_int_eq(session_stop_world(s), 0);
 	ck_assert(gs_world_stopped());
-	ck_assert_int_eq(gsf_session_stop_world(s), GS_EBUSY);
+	ck_assert_int_eq(session_stop_world(s), GS_EBUSY);
 	ck_assert_int_eq(gs_snapshot_take(snap), 0);
 	ck_assert_msg(all_ps(snap, GS_PSTATE_GCSTOP), "a P runs in a stopped world");
 	for (int i = 0; i < 2; i++)
 		ticks[i] = snap->p[i].schedtick;
-	ck_assert_int_eq(gsf_session_set_procs(s, 3), GS_EBUSY);
+	ck_assert_int_eq(session_set_procs(s, 3), GS_EBUSY);
 	nap_ms(200); /* long enough for sysmon's checks, and checkdead's */
 	ck_assert_int_eq(gs_snapshot_take(snap), 0);
 	for (int i = 0; i < 2; i++)
 		ck_assert_uint_eq(snap->p[i].schedtick, ticks[i]);
 	ck_assert_int_eq(snap->stats.by_status[GS_G_RUNNING], 0);
-	ck_assert_int_eq(gsf_session_start_world(s), 0);
+	ck_assert_int_eq(session_start_world(s), 0);
 	ck_assert(!gs_world_stopped());
-	ck_assert_int_eq(gsf_session_set_procs(s, 3), 2);
+	ck_assert_int_eq(session_set_procs(s, 3), 2);
 	waited = 0;
 	do {
 		nap_ms(10);
@@ -182,7 +181,7 @@ START_TEST(test_stop_world)
 	ck_assert_msg(snap->p[0].schedtick != ticks[0] || snap->p[1].schedtick != ticks[1],
 	    "nothing ran after the world restarted");
 	/* Ending with the world stopped restarts it first. */
-	ck_assert_int_eq(gsf_session_stop_world(s), 0);
+	ck_assert_int_eq(session_stop_world(s), 0);
 	gs_snapshot_free(snap);
 	end(s);
 }
@@ -209,15 +208,15 @@ END_TEST
 /* The goroutine list: every live goroutine once, with status and label. */
 START_TEST(test_goroutine_list)
 {
-	gsf_session *s = start(2, false);
-	gsf_batch b = { .kind = "sleep", .count = 500, .label = "listed" };
+	session *s = start(2, false);
+	session_batch b = { .kind = "sleep", .count = 500, .label = "listed" };
 	gs_snap_ginfo small[10];
 	static gs_snap_ginfo gl[2000];
 	int waited = 0, n;
 
 	ck_assert_int_eq(gs_goroutines(NULL, -1), GS_EINVAL);
 	ck_assert_int_eq(gs_goroutines(NULL, 1), GS_EINVAL);
-	ck_assert_int_eq(gsf_session_spawn(s, &b), 0);
+	ck_assert_int_eq(session_spawn(s, &b), 0);
 	while (count_label("listed") < 500 && waited++ < WAIT_S * 100)
 		nap_ms(10);
 	n = gs_goroutines(gl, 2000);

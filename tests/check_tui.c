@@ -151,7 +151,7 @@ offscreen(int rows, int cols)
 }
 
 static void
-put(vm_screen *s, int y, int x, const char *text, vm_attr a)
+put(view_screen *s, int y, int x, const char *text, view_attr a)
 {
 	for (; *text && x < s->width; text++, x++) {
 		s->cells[y * s->width + x].ch = (unsigned char)*text;
@@ -162,7 +162,7 @@ put(vm_screen *s, int y, int x, const char *text, vm_attr a)
 /* A blank screen (spaces, VA_NORMAL), allocated by hand: the painter does not
  * need the view model. */
 static void
-blank(vm_screen *s, int w, int h)
+blank(view_screen *s, int w, int h)
 {
 	s->width = w;
 	s->height = h;
@@ -188,10 +188,10 @@ cell_at(int y, int x, attr_t *attrs)
 START_TEST(test_paint_mono)
 {
 	SCREEN *sc = offscreen(16, 60);
-	vm_screen s;
+	view_screen s;
 	attr_t at;
 
-	ck_assert(!tui_paint_setup(true, false));
+	ck_assert(!paint_setup(true, false));
 	blank(&s, 60, 16);
 	put(&s, 0, 0, "GOMAXPROCS 2", VA_TITLE);
 	put(&s, 1, 0, "P0 R", VA_P_RUNNING);
@@ -201,7 +201,7 @@ START_TEST(test_paint_mono)
 	s.cells[4 * 60 + 1].ch = 0x4e00; /* two columns wide: replaced */
 	s.cells[4 * 60 + 2].ch = 0x07;   /* a control character: blank */
 	s.cells[15 * 60 + 59].ch = 'Z';  /* the bottom right corner */
-	tui_paint(&s);
+	paint(&s);
 	doupdate();
 
 	ck_assert_int_eq(cell_at(0, 0, &at), L'G');
@@ -227,13 +227,13 @@ END_TEST
 START_TEST(test_paint_projector)
 {
 	SCREEN *sc = offscreen(16, 60);
-	vm_screen s;
+	view_screen s;
 	attr_t at;
 
-	tui_paint_setup(true, true);
+	paint_setup(true, true);
 	blank(&s, 60, 16);
 	put(&s, 2, 0, "idle", VA_P_IDLE);
-	tui_paint(&s);
+	paint(&s);
 	/* a projector washes dim text out: none */
 	ck_assert_int_eq(cell_at(2, 0, &at), L'i');
 	ck_assert(!(at & A_DIM));
@@ -246,31 +246,31 @@ END_TEST
 START_TEST(test_paint_skips_unchanged_rows)
 {
 	SCREEN *sc = offscreen(16, 60);
-	vm_screen s;
+	view_screen s;
 	attr_t at;
 
-	tui_paint_setup(false, false);
+	paint_setup(false, false);
 	blank(&s, 60, 16);
 	put(&s, 1, 0, "P0", VA_BOLD);
-	tui_paint(&s);
+	paint(&s);
 	/* someone else writes on stdscr: an unchanged row is not repainted... */
 	mvwaddstr(stdscr, 1, 0, "XX");
-	tui_paint(&s);
+	paint(&s);
 	ck_assert_int_eq(cell_at(1, 0, &at), L'X');
 	/* ...a changed one is, and after an invalidation every row is */
 	put(&s, 2, 0, "P1", VA_BOLD);
-	tui_paint(&s);
+	paint(&s);
 	ck_assert_int_eq(cell_at(2, 1, &at), L'1');
 	ck_assert_int_eq(cell_at(1, 0, &at), L'X');
-	tui_paint_invalidate();
-	tui_paint(&s);
+	paint_invalidate();
+	paint(&s);
 	ck_assert_int_eq(cell_at(1, 0, &at), L'P');
 	/* a different size repaints everything too */
 	mvwaddstr(stdscr, 1, 0, "YY");
 	free(s.cells);
 	blank(&s, 59, 16);
 	put(&s, 1, 0, "P0", VA_BOLD);
-	tui_paint(&s);
+	paint(&s);
 	ck_assert_int_eq(cell_at(1, 0, &at), L'P');
 	free(s.cells);
 	endwin();
@@ -361,17 +361,17 @@ presenter(void *arg)
  * from a presenter thread following script (or NULL: none), for at most
  * seconds; the last screen drawn into *last.  The exit status. */
 static int
-run_lesson(const char *text, const char *script, double seconds, vm_screen *last)
+run_lesson(const char *text, const char *script, double seconds, view_screen *last)
 {
 	struct presenter pr;
-	ls_program *g;
+	lesson_program *g;
 	char err[256];
 	tui_opts o;
 	int pfd[2];
 	pthread_t th;
 
-	ck_assert_msg(ls_parse("test.lesson", text, strlen(text), &g, err, sizeof err) == 0, "%s",
-	    err);
+	ck_assert_msg(lesson_parse("test.lesson", text, strlen(text), &g, err, sizeof err) == 0,
+	    "%s", err);
 	memset(&o, 0, sizeof o);
 	o.tenths = 1;
 	o.lesson = g;
@@ -392,18 +392,18 @@ run_lesson(const char *text, const char *script, double seconds, vm_screen *last
 		pthread_join(th, NULL);
 	close(pfd[1]);
 	fclose(t.in);
-	ls_program_free(g);
+	lesson_program_free(g);
 	return rc;
 }
 
 /* The row of s holding needle, or -1. */
 static int
-screen_find(const vm_screen *s, const char *needle)
+screen_find(const view_screen *s, const char *needle)
 {
 	char row[2048];
 
 	for (int y = 0; y < s->height; y++) {
-		vm_screen_row(s, y, row, sizeof row);
+		view_screen_row(s, y, row, sizeof row);
 		if (strstr(row, needle) != NULL)
 			return y;
 	}
@@ -412,12 +412,12 @@ screen_find(const vm_screen *s, const char *needle)
 
 /* The row of s that starts with prefix (a caption row: " TEXT"), or -1. */
 static int
-screen_starts(const vm_screen *s, const char *prefix)
+screen_starts(const view_screen *s, const char *prefix)
 {
 	char row[2048];
 
 	for (int y = 0; y < s->height; y++) {
-		vm_screen_row(s, y, row, sizeof row);
+		view_screen_row(s, y, row, sizeof row);
 		if (strncmp(row, prefix, strlen(prefix)) == 0)
 			return y;
 	}
@@ -426,11 +426,11 @@ screen_starts(const vm_screen *s, const char *prefix)
 
 /* Whether row y of s holds needle. */
 static bool
-row_has(const vm_screen *s, int y, const char *needle)
+row_has(const view_screen *s, int y, const char *needle)
 {
 	char row[2048];
 
-	vm_screen_row(s, y, row, sizeof row);
+	view_screen_row(s, y, row, sizeof row);
 	return strstr(row, needle) != NULL;
 }
 
@@ -452,7 +452,7 @@ static const char tiny_lesson[] = "title \"Tiny lesson\"\n"
 START_TEST(test_lesson_plays_to_the_end)
 {
 	char script[256] = "";
-	vm_screen last;
+	view_screen last;
 
 	for (int i = 0; i < 30; i++)
 		strcat(script, "~~n");
@@ -475,7 +475,7 @@ START_TEST(test_lesson_plays_to_the_end)
 	/* the footer: the lesson's keys, and what the n after the end did */
 	ck_assert(row_has(&last, 39, "n N next/prev step"));
 	ck_assert(row_has(&last, 39, "the lesson has finished"));
-	vm_screen_free(&last);
+	view_screen_free(&last);
 }
 END_TEST
 
@@ -484,13 +484,13 @@ START_TEST(test_lesson_failure_exits_1)
 {
 	static const char text[] = "say \"before\"\nexpect procs == 300\n"
 				   "say \"after\"\n";
-	vm_screen last;
+	view_screen last;
 
 	ck_assert_int_eq(run_lesson(text, NULL, 1.5, &last), 1);
 	ck_assert_int_gt(screen_find(&last, "FAIL: line 2: expect procs == 300"), 0);
 	ck_assert(row_has(&last, 39, "expectation failed (line 2)"));
 	ck_assert_int_gt(screen_find(&last, "lesson finished: 0 expectations met, 1 failed"), 0);
-	vm_screen_free(&last);
+	view_screen_free(&last);
 }
 END_TEST
 
@@ -501,21 +501,21 @@ START_TEST(test_lesson_pauses_with_the_view)
 {
 	static const char text[] = "say \"before the wait\"\nwait 3s\n"
 				   "say \"after the wait\"\n";
-	vm_screen last;
+	view_screen last;
 
 	ck_assert_int_eq(run_lesson(text, " ~~~~~~~~~~", 1.5, &last), 0);
 	ck_assert_int_gt(screen_starts(&last, " before the wait"), 0);
 	ck_assert_int_gt(screen_find(&last, "paused: the lesson waits too"), 0);
 	ck_assert_int_eq(screen_find(&last, " PAUSED "), 0);
-	vm_screen_free(&last);
+	view_screen_free(&last);
 	ck_assert_int_eq(run_lesson(text, " ~~~~~~~~~~~~~~~~~~~~ ", 3.5, &last), 0);
 	ck_assert_int_gt(screen_starts(&last, " before the wait"), 0);
 	ck_assert_int_lt(screen_find(&last, "after the wait"), 0);
-	vm_screen_free(&last);
+	view_screen_free(&last);
 	/* never paused, the same wait runs out by itself */
 	ck_assert_int_eq(run_lesson(text, NULL, 4.5, &last), 0);
 	ck_assert_int_gt(screen_starts(&last, " after the wait"), 0);
-	vm_screen_free(&last);
+	view_screen_free(&last);
 }
 END_TEST
 

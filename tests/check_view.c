@@ -134,12 +134,12 @@ ev(int kind, int p, int p2, int64_t m, int64_t m2, int64_t g, int64_t arg)
 #define SENTINEL 0xdeadbeefu
 
 typedef struct scr {
-	vm_screen s;
-	vm_cell *buf;
+	view_screen s;
+	view_cell *buf;
 } scr;
 
 static void
-view_init(vm_view *v, int w, int h)
+view_init(view_state *v, int w, int h)
 {
 	memset(v, 0, sizeof *v);
 	v->width = w;
@@ -151,18 +151,18 @@ view_init(vm_view *v, int w, int h)
 /* Render m with v into a screen of exactly v's size between guard cells,
  * and check the guards. */
 static void
-draw(scr *o, const vm_model *m, const vm_view *v)
+draw(scr *o, const view_model *m, const view_state *v)
 {
 	size_t n = (size_t)v->width * (size_t)v->height;
 	free(o->buf);
 	o->buf = malloc((n + 2 * GUARD) * sizeof *o->buf);
 	ck_assert_ptr_nonnull(o->buf);
 	for (size_t i = 0; i < n + 2 * GUARD; i++)
-		o->buf[i] = (vm_cell){ SENTINEL, 0xee };
+		o->buf[i] = (view_cell){ SENTINEL, 0xee };
 	o->s.cells = o->buf + GUARD;
 	o->s.width = v->width;
 	o->s.height = v->height;
-	ck_assert_int_eq(vm_render(m, v, &o->s), 0);
+	ck_assert_int_eq(view_render(m, v, &o->s), 0);
 	ck_assert_ptr_eq(o->s.cells, o->buf + GUARD);
 	for (size_t i = 0; i < GUARD; i++) {
 		ck_assert_uint_eq(o->buf[i].ch, SENTINEL);
@@ -183,10 +183,10 @@ scr_free(scr *o)
 
 /* The end of most tests: free the screen, the model and the fixture. */
 static void
-done(scr *o, vm_model *m, fix *f)
+done(scr *o, view_model *m, fix *f)
 {
 	scr_free(o);
-	vm_model_free(m);
+	view_model_free(m);
 	fix_free(f);
 }
 
@@ -195,7 +195,7 @@ static char rowbuf[8192];
 static const char *
 row(const scr *o, int y)
 {
-	vm_screen_row(&o->s, y, rowbuf, sizeof rowbuf);
+	view_screen_row(&o->s, y, rowbuf, sizeof rowbuf);
 	return rowbuf;
 }
 
@@ -240,7 +240,7 @@ find_col(const scr *o, int y, const char *str)
 	return -1;
 }
 
-static const vm_cell *
+static const view_cell *
 cell(const scr *o, int x, int y)
 {
 	return &o->s.cells[y * o->s.width + x];
@@ -255,21 +255,21 @@ all_ascii(const scr *o)
 	return true;
 }
 
-static vm_model *
+static view_model *
 model_with(fix *f, const gs_event *e, int ne)
 {
-	vm_model *m = vm_model_new(600, 200);
+	view_model *m = view_model_new(600, 200);
 	ck_assert_ptr_nonnull(m);
-	ck_assert_int_eq(vm_model_tick(m, &f->s, e, ne, 0, NULL, 0, 0), 0);
+	ck_assert_int_eq(view_model_tick(m, &f->s, e, ne, 0, NULL, 0, 0), 0);
 	return m;
 }
 
 /* ---- layouts ------------------------------------------------------------------------------ */
 
 static void
-check_main(const vm_model *m, int w, int h, int np)
+check_main(const view_model *m, int w, int h, int np)
 {
-	vm_view v;
+	view_state v;
 	scr o = { 0 };
 	char b[16];
 
@@ -305,15 +305,15 @@ START_TEST(test_layouts)
 	fix *f = fix_new(4, 12);
 	fix_queue(f, 0, 10, "cpu");
 	fix_queue(f, 2, 3, "sleep");
-	vm_model *m = model_with(f, NULL, 0);
-	vm_model_note(m, 5000000000ull, VA_NORMAL, "hello from the front end");
+	view_model *m = model_with(f, NULL, 0);
+	view_model_note(m, 5000000000ull, VA_NORMAL, "hello from the front end");
 	check_main(m, 80, 24, 4);
 	check_main(m, 120, 40, 4);
 	check_main(m, 200, 60, 4);
 	check_main(m, 60, 16, 4);
 
 	/* Wider terminals draw longer queue bars. */
-	vm_view v;
+	view_state v;
 	scr o = { 0 };
 	int bar[3], sizes[3][2] = { { 80, 24 }, { 120, 40 }, { 200, 60 } };
 	for (int k = 0; k < 3; k++) {
@@ -344,8 +344,8 @@ END_TEST
 START_TEST(test_lesson_header)
 {
 	fix *f = fix_new(2, 4);
-	vm_model *m = model_with(f, NULL, 0);
-	vm_view v;
+	view_model *m = model_with(f, NULL, 0);
+	view_state v;
 	scr o = { 0 };
 
 	view_init(&v, 100, 30);
@@ -388,8 +388,8 @@ START_TEST(test_many_ms)
 	f->m[13].p = 3;
 	f->m[1999].created_ns = f->s.time_ns - 1000; /* a new idle M */
 	f->s.stats.idle_threads = 2000 - 4 - 1 - 4;
-	vm_model *m = model_with(f, NULL, 0);
-	vm_view v;
+	view_model *m = model_with(f, NULL, 0);
+	view_state v;
 	scr o = { 0 };
 	int sizes[3][2] = { { 80, 24 }, { 120, 40 }, { 200, 60 } };
 
@@ -422,7 +422,7 @@ START_TEST(test_many_ms)
 		ck_assert_int_gt(find_row(&o, "threads 2000 (busy 9: run 4 spin 1 sys 1 net 2"), 0);
 	}
 	scr_free(&o);
-	vm_model_free(m);
+	view_model_free(m);
 
 	/* A snapshot listing fewer Ms than exist says so. */
 	f->s.nm = 300;
@@ -441,8 +441,8 @@ START_TEST(test_many_ps)
 	for (int i = 0; i < 64; i++)
 		fix_queue(f, i, (uint32_t)(i * 4), i % 2 ? "sleep" : "cpu");
 	gs_event e = ev(GS_EV_STEAL, 5, 6, 5, -1, 0, 32);
-	vm_model *m = model_with(f, &e, 1);
-	vm_view v;
+	view_model *m = model_with(f, &e, 1);
+	view_state v;
 	scr o = { 0 };
 	char b[16];
 
@@ -498,8 +498,8 @@ START_TEST(test_queue_bars)
 	fix *f = fix_new(4, 6);
 	for (int i = 0; i < 4; i++)
 		fix_queue(f, i, lens[i], "cpu");
-	vm_model *m = model_with(f, NULL, 0);
-	vm_view v;
+	view_model *m = model_with(f, NULL, 0);
+	view_state v;
 	scr o = { 0 };
 	int sizes[3][2] = { { 80, 24 }, { 120, 40 }, { 200, 60 } };
 
@@ -580,8 +580,8 @@ START_TEST(test_queue_kinds)
 	set_label(f->p[0].runq[5].label, "netwait");
 	fix_queue(f, 1, 3, "syscall");
 	set_label(f->p[1].runq[2].label, "ramp");
-	vm_model *m = model_with(f, NULL, 0);
-	vm_view v;
+	view_model *m = model_with(f, NULL, 0);
+	view_state v;
 	scr o = { 0 };
 
 	view_init(&v, 120, 40);
@@ -600,18 +600,18 @@ START_TEST(test_queue_kinds)
 	x = find_col(&o, y1, "o1");
 	ck_assert_int_eq(cell(&o, x, y1)->attr, VA_KIND_OTHER);
 
-	/* vm_label_kind */
-	vm_attr a;
-	ck_assert_int_eq(vm_label_kind("cpu", &a), 'C');
+	/* view_label_kind */
+	view_attr a;
+	ck_assert_int_eq(view_label_kind("cpu", &a), 'C');
 	ck_assert_int_eq(a, VA_KIND_CPU);
-	ck_assert_int_eq(vm_label_kind("sleep", &a), 'S');
-	ck_assert_int_eq(vm_label_kind("syscall", &a), 'B');
+	ck_assert_int_eq(view_label_kind("sleep", &a), 'S');
+	ck_assert_int_eq(view_label_kind("syscall", &a), 'B');
 	ck_assert_int_eq(a, VA_KIND_SYSCALL);
-	ck_assert_int_eq(vm_label_kind("netwrite", &a), 'N');
-	ck_assert_int_eq(vm_label_kind("netwait", NULL), 'N');
-	ck_assert_int_eq(vm_label_kind("main", &a), 'o');
+	ck_assert_int_eq(view_label_kind("netwrite", &a), 'N');
+	ck_assert_int_eq(view_label_kind("netwait", NULL), 'N');
+	ck_assert_int_eq(view_label_kind("main", &a), 'o');
 	ck_assert_int_eq(a, VA_KIND_OTHER);
-	ck_assert_int_eq(vm_label_kind(NULL, &a), 'o');
+	ck_assert_int_eq(view_label_kind(NULL, &a), 'o');
 	done(&o, m, f);
 }
 END_TEST
@@ -633,17 +633,18 @@ START_TEST(test_ascii_mode)
 		    .label = "sleep" },
 		{ .id = 7, .status = GS_G_RUNNING, .m = 2, .label = "cpu" },
 	};
-	vm_model *m = vm_model_new(600, 100);
+	view_model *m = view_model_new(600, 100);
 	for (int t = 0; t < 30; t++) {
 		f->s.stats.threads = 40 + t;
 		gs_event e = ev(GS_EV_STEAL, 1, 0, 1, -1, 0, t + 1);
-		ck_assert_int_eq(vm_model_tick(m, &f->s, &e, 1, 0, gl, 3, 3), 0);
+		ck_assert_int_eq(view_model_tick(m, &f->s, &e, 1, 0, gl, 3, 3), 0);
 	}
-	vm_model_note(m, 5000000000ull, VA_OK, "expectation met \xe2\x9c\x93");
-	vm_view v;
+	view_model_note(m, 5000000000ull, VA_OK, "expectation met \xe2\x9c\x93");
+	view_state v;
 	scr o = { 0 };
 	int sizes[4][2] = { { 80, 24 }, { 120, 40 }, { 200, 60 }, { 40, 10 } };
-	vm_mode modes[6] = { VM_MAIN, VM_HELP, VM_PDETAIL, VM_MDETAIL, VM_GLIST, VM_LOG };
+	view_mode modes[6] = { VIEW_MAIN, VIEW_HELP, VIEW_PDETAIL, VIEW_MDETAIL, VIEW_GLIST,
+		VIEW_LOG };
 
 	for (int k = 0; k < 4; k++)
 		for (int md = 0; md < 6; md++) {
@@ -675,8 +676,8 @@ START_TEST(test_mono_mode)
 	fix_queue(f, 0, 128, "cpu");
 	for (int k = 64; k < 128; k++)
 		set_label(f->p[0].runq[k].label, "sleep");
-	vm_model *m = model_with(f, NULL, 0);
-	vm_view v;
+	view_model *m = model_with(f, NULL, 0);
+	view_state v;
 	scr o = { 0 };
 
 	view_init(&v, 120, 40);
@@ -703,8 +704,8 @@ END_TEST
 START_TEST(test_paused)
 {
 	fix *f = fix_new(2, 4);
-	vm_model *m = model_with(f, NULL, 0);
-	vm_view v;
+	view_model *m = model_with(f, NULL, 0);
+	view_state v;
 	scr o = { 0 };
 
 	view_init(&v, 80, 24);
@@ -735,8 +736,8 @@ START_TEST(test_steal_marks)
 	fix *f = fix_new(3, 6);
 	fix_queue(f, 0, 64, "cpu");
 	fix_queue(f, 1, 64, "cpu");
-	vm_model *m = vm_model_new(600, 100);
-	ck_assert_int_eq(vm_model_tick(m, &f->s, NULL, 0, 0, NULL, 0, 0), 0);
+	view_model *m = view_model_new(600, 100);
+	ck_assert_int_eq(view_model_tick(m, &f->s, NULL, 0, 0, NULL, 0, 0), 0);
 	gs_event e[3] = {
 		ev(GS_EV_STEAL, 1, 0, 1, -1, 0, 64),
 		ev(GS_EV_PREEMPT, 2, -1, 2, -1, 102, 1),
@@ -746,8 +747,8 @@ START_TEST(test_steal_marks)
 	f->s.stats.stolen = 64;
 	f->s.stats.handoffs = 1;
 	f->s.stats.preempt_async = 1;
-	ck_assert_int_eq(vm_model_tick(m, &f->s, e, 3, 0, NULL, 0, 0), 0);
-	vm_view v;
+	ck_assert_int_eq(view_model_tick(m, &f->s, e, 3, 0, NULL, 0, 0), 0);
+	view_state v;
 	scr o = { 0 };
 
 	view_init(&v, 120, 40);
@@ -775,7 +776,7 @@ START_TEST(test_steal_marks)
 	/* The previous snapshot saw G102 run for 3.2 ms on P2. */
 	ck_assert_int_gt(find_row(&o, "G102 on P2 preempted (signal)"), 0);
 	view_init(&v, 200, 60);
-	v.mode = VM_LOG;
+	v.mode = VIEW_LOG;
 	draw(&o, m, &v);
 	ck_assert_int_gt(find_row(&o,
 			     "G102 on P2 preempted (signal) after running at least 3.2 ms"),
@@ -784,7 +785,7 @@ START_TEST(test_steal_marks)
 	ck_assert_int_gt(find_row(&o, "M2 handed P2 to M4"), 0);
 
 	/* Marks last one tick. */
-	ck_assert_int_eq(vm_model_tick(m, &f->s, NULL, 0, 0, NULL, 0, 0), 0);
+	ck_assert_int_eq(view_model_tick(m, &f->s, NULL, 0, 0, NULL, 0, 0), 0);
 	draw(&o, m, &v);
 	ck_assert_int_eq(find_col(&o, row_starting(&o, "P1 "), "<-P0"), -1);
 	ck_assert_int_eq(find_col(&o, row_starting(&o, "P0 "), "->P1"), -1);
@@ -805,47 +806,47 @@ START_TEST(test_sentences)
 		gs_event e = ev(k, 1, 0, 7, 9, 812, 64);
 		set_label(e.label, "cpu");
 		b[0] = '\0';
-		vm_event_sentence(&e, b, sizeof b);
+		view_event_sentence(&e, b, sizeof b);
 		ck_assert_msg(strlen(b) > 5, "kind %d: '%s'", k, b);
 		ck_assert_ptr_null(strstr(b, "(null)"));
 	}
 	gs_event e = ev(GS_EV_STEAL, 1, 0, 7, -1, 0, 64);
-	ck_assert(vm_event_sentence(&e, b, sizeof b));
+	ck_assert(view_event_sentence(&e, b, sizeof b));
 	ck_assert_str_eq(b, "P1 stole 64 goroutines from P0");
 	e = ev(GS_EV_STEAL, 1, 0, 7, -1, 0, 1);
-	vm_event_sentence(&e, b, sizeof b);
+	view_event_sentence(&e, b, sizeof b);
 	ck_assert_str_eq(b, "P1 stole 1 goroutine from P0");
 	e = ev(GS_EV_PROCRESIZE, 4, 2, 0, -1, 0, 85000);
-	ck_assert(vm_event_sentence(&e, b, sizeof b));
+	ck_assert(view_event_sentence(&e, b, sizeof b));
 	ck_assert_str_eq(b, "GOMAXPROCS 2 -> 4 (world stopped 85 us)");
 	e = ev(GS_EV_RETAKE, 0, -1, 7, -1, 0, 0);
-	ck_assert(vm_event_sentence(&e, b, sizeof b));
+	ck_assert(view_event_sentence(&e, b, sizeof b));
 	ck_assert_str_eq(b, "sysmon took P0 from M7 (in a system call)");
 	e = ev(GS_EV_HANDOFF, 0, -1, 7, 9, 0, 0);
-	ck_assert(vm_event_sentence(&e, b, sizeof b));
+	ck_assert(view_event_sentence(&e, b, sizeof b));
 	ck_assert_str_eq(b, "M7 handed P0 to M9 (work was waiting)");
 	e = ev(GS_EV_HANDOFF, 0, -1, 7, -1, 0, 3);
-	vm_event_sentence(&e, b, sizeof b);
+	view_event_sentence(&e, b, sizeof b);
 	ck_assert_ptr_nonnull(strstr(b, "went idle"));
 	e = ev(GS_EV_M_CREATE, 0, -1, 9, 3, 0, 0);
-	ck_assert(vm_event_sentence(&e, b, sizeof b));
+	ck_assert(view_event_sentence(&e, b, sizeof b));
 	ck_assert_str_eq(b, "M9 created (a new thread) for P0");
 	e = ev(GS_EV_PREEMPT, 1, -1, 3, -1, 812, 0);
-	ck_assert(vm_event_sentence(&e, b, sizeof b));
+	ck_assert(view_event_sentence(&e, b, sizeof b));
 	ck_assert_str_eq(b, "G812 on P1 preempted (yielded at a check)");
 	e = ev(GS_EV_GLOBAL_PUT, 0, -1, 3, GS_GPUT_OVERFLOW, 0, 129);
-	ck_assert(vm_event_sentence(&e, b, sizeof b));
+	ck_assert(view_event_sentence(&e, b, sizeof b));
 	ck_assert_ptr_nonnull(strstr(b, "129 goroutines moved to the global queue"));
 	/* Only an overflow is listed: yields and injections are routine. */
 	e = ev(GS_EV_GLOBAL_PUT, 0, -1, 3, GS_GPUT_YIELD, 77, 1);
-	ck_assert(!vm_event_sentence(&e, b, sizeof b));
+	ck_assert(!view_event_sentence(&e, b, sizeof b));
 	ck_assert_str_eq(b, "G77 yielded on P0: put on the global queue");
 	e = ev(GS_EV_GLOBAL_PUT, -1, -1, 3, GS_GPUT_INJECT, 0, 2);
-	ck_assert(!vm_event_sentence(&e, b, sizeof b));
+	ck_assert(!view_event_sentence(&e, b, sizeof b));
 	ck_assert_ptr_null(strstr(b, "P-1"));
 	ck_assert_ptr_null(strstr(b, "full"));
 	e = ev(GS_EV_PARK, 0, -1, 3, -1, 812, GS_WAIT_SLEEP);
-	ck_assert(!vm_event_sentence(&e, b, sizeof b));
+	ck_assert(!view_event_sentence(&e, b, sizeof b));
 	ck_assert_ptr_nonnull(strstr(b, "G812 parked on P0 ("));
 	ck_assert_ptr_nonnull(strstr(b, gs_waitreason_name(GS_WAIT_SLEEP)));
 	/* The frequent ones are summarised, not listed. */
@@ -854,25 +855,25 @@ START_TEST(test_sentences)
 		GS_EV_SYSCALL_EXIT, GS_EV_NETPOLL_WAKE, GS_EV_TIMER_FIRE, GS_EV_GLOBAL_GET };
 	for (size_t i = 0; i < sizeof frequent / sizeof frequent[0]; i++) {
 		e = ev(frequent[i], 0, -1, 3, -1, 812, 1);
-		ck_assert_msg(!vm_event_sentence(&e, b, sizeof b), "kind %d listed", frequent[i]);
+		ck_assert_msg(!view_event_sentence(&e, b, sizeof b), "kind %d listed", frequent[i]);
 	}
 	/* A short buffer is cut and terminated. */
 	e = ev(GS_EV_STEAL, 1, 0, 7, -1, 0, 64);
 	memset(b, 'x', sizeof b);
-	vm_event_sentence(&e, b, 8);
+	view_event_sentence(&e, b, 8);
 	ck_assert_str_eq(b, "P1 stol");
 }
 END_TEST
 
 /* The kept log lines, oldest first, joined by '\n'. */
 static void
-log_text(const vm_model *m, char *out, size_t size)
+log_text(const view_model *m, char *out, size_t size)
 {
-	vm_view v;
+	view_state v;
 	scr o = { 0 };
 
 	view_init(&v, 200, 60);
-	v.mode = VM_LOG;
+	v.mode = VIEW_LOG;
 	v.scroll = 0;
 	size_t at = 0;
 	out[0] = '\0';
@@ -883,7 +884,7 @@ log_text(const vm_model *m, char *out, size_t size)
 			const char *r = row(&o, y);
 			at += (size_t)snprintf(out + at, size - at, "%s\n", r);
 		}
-		if (top >= vm_scroll_max(m, &v))
+		if (top >= view_scroll_max(m, &v))
 			break;
 	}
 	scr_free(&o);
@@ -893,8 +894,8 @@ START_TEST(test_log_lines)
 {
 	static char txt[1 << 18];
 	fix *f = fix_new(4, 12);
-	vm_model *m = vm_model_new(600, 500);
-	ck_assert_int_eq(vm_model_tick(m, &f->s, NULL, 0, 0, NULL, 0, 0), 0);
+	view_model *m = view_model_new(600, 500);
+	ck_assert_int_eq(view_model_tick(m, &f->s, NULL, 0, 0, NULL, 0, 0), 0);
 
 	/* A retake with the hand-off and the new thread it caused: one sentence. */
 	gs_event r[3] = {
@@ -902,7 +903,7 @@ START_TEST(test_log_lines)
 		ev(GS_EV_M_CREATE, 0, -1, 9, -1, 0, 0),
 		ev(GS_EV_HANDOFF, 0, -1, 7, 9, 0, 0),
 	};
-	ck_assert_int_eq(vm_model_tick(m, &f->s, r, 3, 0, NULL, 0, 0), 0);
+	ck_assert_int_eq(view_model_tick(m, &f->s, r, 3, 0, NULL, 0, 0), 0);
 	log_text(m, txt, sizeof txt);
 	ck_assert_ptr_nonnull(strstr(txt,
 	    "M7 entered a system call; sysmon took P0 and handed it to M9 (new thread)"));
@@ -926,7 +927,7 @@ START_TEST(test_log_lines)
 		many[n++] = ev(GS_EV_EXIT, i % 2, -1, 0, -1, 3000 + i, 0);
 	for (int i = 0; i < 10; i++)
 		many[n++] = ev(GS_EV_PREEMPT, i % 4, -1, i % 4, -1, 4000 + i, 1);
-	ck_assert_int_eq(vm_model_tick(m, &f->s, many, n, 0, NULL, 0, 0), 0);
+	ck_assert_int_eq(view_model_tick(m, &f->s, many, n, 0, NULL, 0, 0), 0);
 	log_text(m, txt, sizeof txt);
 	ck_assert_ptr_nonnull(strstr(txt, "P0 spawned 512 goroutines (cpu)"));
 	ck_assert_ptr_null(strstr(txt, "started running"));
@@ -939,7 +940,7 @@ START_TEST(test_log_lines)
 		steals++;
 	ck_assert_int_eq(steals, 4);
 	/* The churn shows as the per-tick activity in the header. */
-	vm_view v;
+	view_state v;
 	scr o = { 0 };
 	view_init(&v, 200, 60);
 	draw(&o, m, &v);
@@ -955,15 +956,15 @@ START_TEST(test_log_lines)
 		many[n] = ev(GS_EV_SPAWN, i % 2, -1, 0, -1, 5000 + i, 1);
 		set_label(many[n++].label, i < 4 ? "sleep" : "netwait");
 	}
-	ck_assert_int_eq(vm_model_tick(m, &f->s, many, n, 7, NULL, 0, 0), 0);
+	ck_assert_int_eq(view_model_tick(m, &f->s, many, n, 7, NULL, 0, 0), 0);
 	log_text(m, txt, sizeof txt);
 	ck_assert_ptr_nonnull(
 	    strstr(txt, "6 goroutines spawned on several Ps (sleep 4, netwait 2)"));
 	ck_assert_ptr_nonnull(strstr(txt, "7 events lost"));
 
 	/* Notes, oldest first, newest at the bottom of the main view. */
-	vm_model_note(m, 6000000000ull, VA_OK, "step 2: add Ps");
-	vm_model_note(m, 6100000000ull, VA_WARN, "expected more threads");
+	view_model_note(m, 6000000000ull, VA_OK, "step 2: add Ps");
+	view_model_note(m, 6100000000ull, VA_WARN, "expected more threads");
 	view_init(&v, 80, 24);
 	draw(&o, m, &v);
 	int a = find_row(&o, "step 2: add Ps"), b = find_row(&o, "expected more threads");
@@ -979,19 +980,19 @@ END_TEST
 START_TEST(test_log_ring)
 {
 	fix *f = fix_new(2, 4);
-	vm_model *m = vm_model_new(10, 50);
-	vm_view v;
+	view_model *m = view_model_new(10, 50);
+	view_state v;
 	scr o = { 0 };
 	char b[64];
 
-	ck_assert_int_eq(vm_model_tick(m, &f->s, NULL, 0, 0, NULL, 0, 0), 0);
+	ck_assert_int_eq(view_model_tick(m, &f->s, NULL, 0, 0, NULL, 0, 0), 0);
 	for (int i = 0; i < 120; i++) {
 		snprintf(b, sizeof b, "note %03d", i);
-		vm_model_note(m, 5000000000ull, VA_NORMAL, b);
+		view_model_note(m, 5000000000ull, VA_NORMAL, b);
 	}
 	view_init(&v, 80, 24);
-	v.mode = VM_LOG;
-	ck_assert_int_eq(vm_scroll_max(m, &v), 50 - 22);
+	v.mode = VIEW_LOG;
+	ck_assert_int_eq(view_scroll_max(m, &v), 50 - 22);
 	v.scroll = 1000000; /* clamped: the last page */
 	draw(&o, m, &v);
 	ck_assert_int_eq(find_row(&o, "note 119"), 22);
@@ -1001,8 +1002,8 @@ START_TEST(test_log_ring)
 	draw(&o, m, &v);
 	ck_assert_int_eq(find_row(&o, "note 070"), 1); /* the oldest kept */
 	ck_assert_int_eq(find_row(&o, "note 069"), -1);
-	v.mode = VM_MAIN;
-	ck_assert_int_eq(vm_scroll_max(m, &v), 0);
+	v.mode = VIEW_MAIN;
+	ck_assert_int_eq(view_scroll_max(m, &v), 0);
 	done(&o, m, f);
 }
 END_TEST
@@ -1012,8 +1013,8 @@ END_TEST
 START_TEST(test_size_notice)
 {
 	fix *f = fix_new(2, 4);
-	vm_model *m = model_with(f, NULL, 0);
-	vm_view v;
+	view_model *m = model_with(f, NULL, 0);
+	view_state v;
 	scr o = { 0 };
 	static char all[8192];
 
@@ -1052,16 +1053,16 @@ START_TEST(test_size_notice)
 	ck_assert_int_ge(find_row(&o, "59x30"), 0);
 	view_init(&v, 0, 0);
 	draw(&o, m, &v);
-	/* vm_render resizes a screen of another size. */
-	vm_screen s = { 0 };
+	/* view_render resizes a screen of another size. */
+	view_screen s = { 0 };
 	view_init(&v, 70, 20);
-	ck_assert_int_eq(vm_render(m, &v, &s), 0);
+	ck_assert_int_eq(view_render(m, &v, &s), 0);
 	ck_assert_int_eq(s.width, 70);
 	ck_assert_int_eq(s.height, 20);
 	view_init(&v, 30, 5);
-	ck_assert_int_eq(vm_render(m, &v, &s), 0);
+	ck_assert_int_eq(view_render(m, &v, &s), 0);
 	ck_assert_int_eq(s.width, 30);
-	vm_screen_free(&s);
+	view_screen_free(&s);
 	done(&o, m, f);
 }
 END_TEST
@@ -1071,8 +1072,8 @@ END_TEST
 START_TEST(test_help)
 {
 	fix *f = fix_new(2, 4);
-	vm_model *m = model_with(f, NULL, 0);
-	vm_view v;
+	view_model *m = model_with(f, NULL, 0);
+	view_state v;
 	scr o = { 0 };
 	static char all[1 << 16];
 	static const char *const keys[] = { "? F1", "q F10 Ctrl-C", "space", "w", ".", "+ -",
@@ -1080,8 +1081,8 @@ START_TEST(test_help)
 		"Esc", "n N", "<-P0 x64", "C S B N o", "R running", "B syscall", "+ 1930 idle Ms" };
 
 	view_init(&v, 80, 24);
-	v.mode = VM_HELP;
-	int max = vm_scroll_max(m, &v);
+	v.mode = VIEW_HELP;
+	int max = view_scroll_max(m, &v);
 	ck_assert_int_gt(max, 0);
 	all[0] = '\0';
 	for (int s = 0; s <= max; s += 22) {
@@ -1110,8 +1111,8 @@ START_TEST(test_help)
 	ck_assert_int_gt(find_row(&o, "help"), -1);
 	/* Taller: no scrolling needed. */
 	view_init(&v, 120, 80);
-	v.mode = VM_HELP;
-	ck_assert_int_eq(vm_scroll_max(m, &v), 0);
+	v.mode = VIEW_HELP;
+	ck_assert_int_eq(view_scroll_max(m, &v), 0);
 	done(&o, m, f);
 }
 END_TEST
@@ -1130,15 +1131,15 @@ START_TEST(test_glist)
 		{ .id = 20, .status = GS_G_SYSCALL, .m = 3, .label = "syscall" },
 		{ .id = 10, .status = GS_G_RUNNABLE, .m = -1, .label = "cpu" },
 	};
-	vm_model *m = vm_model_new(60, 20);
-	ck_assert_int_eq(vm_model_tick(m, &f->s, NULL, 0, 0, gl, 5, 5), 0);
+	view_model *m = view_model_new(60, 20);
+	ck_assert_int_eq(view_model_tick(m, &f->s, NULL, 0, 0, gl, 5, 5), 0);
 	memset(gl, 0, sizeof gl); /* the model keeps its own copy */
-	vm_view v;
+	view_state v;
 	scr o = { 0 };
 
 	view_init(&v, 80, 24);
-	v.mode = VM_GLIST;
-	v.gsort = VM_GSORT_ID;
+	v.mode = VIEW_GLIST;
+	v.gsort = VIEW_GSORT_ID;
 	draw(&o, m, &v);
 	ck_assert_int_gt(find_row(&o, "5 goroutines, showing 1-5"), 0);
 	ck_assert_int_lt(find_row(&o, "        10  runnable"), find_row(&o, "        20  syscall"));
@@ -1147,7 +1148,7 @@ START_TEST(test_glist)
 	ck_assert_ptr_nonnull(strstr(row(&o, y), gs_waitreason_name(GS_WAIT_SLEEP)));
 	ck_assert_ptr_nonnull(strstr(row(&o, find_row(&o, "        20  ")), "M3"));
 
-	v.gsort = VM_GSORT_LABEL;
+	v.gsort = VIEW_GSORT_LABEL;
 	draw(&o, m, &v);
 	/* cpu (10, 40), netwait, sleep, syscall */
 	int a = find_row(&o, "        10  "), b = find_row(&o, "        40  "),
@@ -1155,7 +1156,7 @@ START_TEST(test_glist)
 	    e = find_row(&o, "        20  ");
 	ck_assert(a < b && b < c && c < d && d < e);
 
-	v.gsort = VM_GSORT_STATE;
+	v.gsort = VIEW_GSORT_STATE;
 	draw(&o, m, &v);
 	/* runnable (10, 30), running 40, syscall 20, waiting 50 */
 	a = find_row(&o, "        10  ");
@@ -1174,19 +1175,19 @@ START_TEST(test_glist)
 		big[i].m = -1;
 		set_label(big[i].label, "cpu");
 	}
-	ck_assert_int_eq(vm_model_tick(m, &f->s, NULL, 0, 0, big, 2003, 2003), 0);
-	ck_assert_int_eq(vm_model_tick(m, &f->s, NULL, 0, 0, NULL, 0, 0), 0);
-	v.gsort = VM_GSORT_ID;
+	ck_assert_int_eq(view_model_tick(m, &f->s, NULL, 0, 0, big, 2003, 2003), 0);
+	ck_assert_int_eq(view_model_tick(m, &f->s, NULL, 0, 0, NULL, 0, 0), 0);
+	v.gsort = VIEW_GSORT_ID;
 	v.scroll = 0;
 	draw(&o, m, &v);
 	ck_assert_int_gt(find_row(&o, "2003 goroutines, showing 1-20"), 0);
-	ck_assert_int_eq(vm_scroll_max(m, &v), 2003 - 20);
+	ck_assert_int_eq(view_scroll_max(m, &v), 2003 - 20);
 	v.scroll = 5000;
 	draw(&o, m, &v);
 	ck_assert_int_gt(find_row(&o, "showing 1984-2003"), 0);
 	ck_assert_int_eq(find_row(&o, "      2003  runnable"), 22);
 	/* More goroutines than listed. */
-	ck_assert_int_eq(vm_model_tick(m, &f->s, NULL, 0, 0, big, 1000, 2003), 0);
+	ck_assert_int_eq(view_model_tick(m, &f->s, NULL, 0, 0, big, 1000, 2003), 0);
 	v.scroll = 0;
 	draw(&o, m, &v);
 	ck_assert_int_gt(find_row(&o, "2003 goroutines (1000 listed)"), 0);
@@ -1208,14 +1209,14 @@ START_TEST(test_details)
 	f->m[6].state = GS_MSTATE_SYSCALL;
 	f->m[6].curg = 900;
 	gs_snap_ginfo gl[1] = { { .id = 900, .status = GS_G_SYSCALL, .m = 6, .label = "syscall" } };
-	vm_model *m = vm_model_new(60, 50);
+	view_model *m = view_model_new(60, 50);
 	gs_event e = ev(GS_EV_RETAKE, 2, -1, 6, -1, 0, 0);
-	ck_assert_int_eq(vm_model_tick(m, &f->s, &e, 1, 0, gl, 1, 1), 0);
-	vm_view v;
+	ck_assert_int_eq(view_model_tick(m, &f->s, &e, 1, 0, gl, 1, 1), 0);
+	view_state v;
 	scr o = { 0 };
 
 	view_init(&v, 80, 24);
-	v.mode = VM_PDETAIL;
+	v.mode = VIEW_PDETAIL;
 	v.focus_p = 1;
 	draw(&o, m, &v);
 	ck_assert_int_gt(find_row(&o, "100 of 256 slots"), 0);
@@ -1225,7 +1226,7 @@ START_TEST(test_details)
 	ck_assert_int_gt(find_row(&o, "took 90 goroutines; others took 12"), 0);
 	ck_assert_int_gt(find_row(&o, "S100"), 0);
 	ck_assert_int_gt(find_row(&o, "G2000 sleep"), 0); /* the head of the queue */
-	int max = vm_scroll_max(m, &v);
+	int max = view_scroll_max(m, &v);
 	ck_assert_int_gt(max, 0);
 	v.scroll = max;
 	draw(&o, m, &v);
@@ -1234,7 +1235,7 @@ START_TEST(test_details)
 	draw(&o, m, &v);
 	ck_assert_int_gt(find_row(&o, "P9 does not exist (GOMAXPROCS 3)"), 0);
 
-	v.mode = VM_MDETAIL;
+	v.mode = VIEW_MDETAIL;
 	v.focus_m = 6;
 	draw(&o, m, &v);
 	ck_assert_int_gt(find_row(&o, "B syscall"), 0);
@@ -1251,10 +1252,10 @@ START_TEST(test_projector)
 {
 	fix *f = fix_new(4, 30);
 	fix_queue(f, 2, 128, "cpu");
-	vm_model *m = vm_model_new(600, 100);
+	view_model *m = view_model_new(600, 100);
 	for (int t = 0; t < 20; t++)
-		ck_assert_int_eq(vm_model_tick(m, &f->s, NULL, 0, 0, NULL, 0, 0), 0);
-	vm_view v;
+		ck_assert_int_eq(view_model_tick(m, &f->s, NULL, 0, 0, NULL, 0, 0), 0);
+	view_state v;
 	scr o = { 0 };
 
 	view_init(&v, 120, 40);
@@ -1283,16 +1284,16 @@ END_TEST
 START_TEST(test_history)
 {
 	fix *f = fix_new(2, 4);
-	vm_model *m = vm_model_new(600, 100);
+	view_model *m = view_model_new(600, 100);
 	for (int t = 0; t < 1000; t++) {
 		f->s.stats.threads = 4 + t / 10;
 		f->s.nm_total = f->s.stats.threads; /* the snapshot lists only 4 */
 		f->s.stats.steals = (uint64_t)t * 2;
 		f->s.stats.by_status[GS_G_RUNNABLE] = t % 50;
-		ck_assert_int_eq(vm_model_tick(m, &f->s, NULL, 0, 0, NULL, 0, 0), 0);
+		ck_assert_int_eq(view_model_tick(m, &f->s, NULL, 0, 0, NULL, 0, 0), 0);
 	}
-	ck_assert_int_eq(vm_model_ticks(m), 1000);
-	vm_view v;
+	ck_assert_int_eq(view_model_ticks(m), 1000);
+	view_state v;
 	scr o = { 0 };
 
 	view_init(&v, 120, 40);
@@ -1314,7 +1315,7 @@ START_TEST(test_history)
 		int eighths = 0;
 		bool graph = false;
 		for (int k = 0; k < rows; k++) {
-			const vm_cell *c = cell(&o, x, gy + 1 + k);
+			const view_cell *c = cell(&o, x, gy + 1 + k);
 			if (c->attr != VA_GRAPH)
 				continue;
 			graph = true;
@@ -1349,24 +1350,24 @@ END_TEST
 
 START_TEST(test_screen_row)
 {
-	vm_screen s = { 0 };
+	view_screen s = { 0 };
 	char b[64];
 
-	ck_assert_int_eq(vm_screen_init(&s, 5, 2), 0);
+	ck_assert_int_eq(view_screen_init(&s, 5, 2), 0);
 	s.cells[0].ch = 'a';
 	s.cells[1].ch = 0x2588;  /* 3 bytes */
 	s.cells[2].ch = 0x00b7;  /* 2 bytes */
 	s.cells[3].ch = 0x1f600; /* 4 bytes */
-	ck_assert_uint_eq(vm_screen_row(&s, 0, b, sizeof b), 1 + 3 + 2 + 4 + 1);
+	ck_assert_uint_eq(view_screen_row(&s, 0, b, sizeof b), 1 + 3 + 2 + 4 + 1);
 	ck_assert_str_eq(b, "a\xe2\x96\x88\xc2\xb7\xf0\x9f\x98\x80 ");
-	ck_assert_uint_eq(vm_screen_row(&s, 1, b, sizeof b), 5);
+	ck_assert_uint_eq(view_screen_row(&s, 1, b, sizeof b), 5);
 	ck_assert_str_eq(b, "     ");
 	/* Whole code points only. */
-	ck_assert_uint_eq(vm_screen_row(&s, 0, b, 4), 1);
+	ck_assert_uint_eq(view_screen_row(&s, 0, b, 4), 1);
 	ck_assert_str_eq(b, "a");
-	ck_assert_uint_eq(vm_screen_row(&s, 5, b, sizeof b), 0);
+	ck_assert_uint_eq(view_screen_row(&s, 5, b, sizeof b), 0);
 	ck_assert_str_eq(b, "");
-	vm_screen_free(&s);
+	view_screen_free(&s);
 	ck_assert_ptr_null(s.cells);
 }
 END_TEST
@@ -1375,16 +1376,16 @@ START_TEST(test_deep_copy)
 {
 	fix *f = fix_new(2, 4);
 	fix_queue(f, 0, 5, "sleep");
-	vm_model *m = vm_model_new(60, 20);
-	ck_assert_ptr_null(vm_model_snapshot(m));
-	ck_assert_int_eq(vm_model_ticks(m), 0);
-	ck_assert_int_eq(vm_model_tick(m, &f->s, NULL, 0, 0, NULL, 0, 0), 0);
+	view_model *m = view_model_new(60, 20);
+	ck_assert_ptr_null(view_model_snapshot(m));
+	ck_assert_int_eq(view_model_ticks(m), 0);
+	ck_assert_int_eq(view_model_tick(m, &f->s, NULL, 0, 0, NULL, 0, 0), 0);
 	/* The caller reuses its buffers. */
 	f->p[0].runq_len = 0;
 	memset(f->runq, 0, 256 * sizeof *f->runq);
 	f->m[0].state = GS_MSTATE_IDLE;
 	f->s.stats.gomaxprocs = 99;
-	const gs_snapshot *s = vm_model_snapshot(m);
+	const gs_snapshot *s = view_model_snapshot(m);
 	ck_assert_ptr_nonnull(s);
 	ck_assert_ptr_ne(s->p, f->p);
 	ck_assert_ptr_ne(s->m, f->m);
@@ -1394,30 +1395,30 @@ START_TEST(test_deep_copy)
 	ck_assert_str_eq(s->p[0].runq[4].label, "sleep");
 	ck_assert_int_eq(s->m[0].state, GS_MSTATE_RUNNING);
 	ck_assert_int_eq(s->stats.gomaxprocs, 2);
-	vm_view v;
+	view_state v;
 	scr o = { 0 };
 	view_init(&v, 80, 24);
 	draw(&o, m, &v);
 	ck_assert_int_gt(find_row(&o, "GOMAXPROCS 2"), 0);
 	ck_assert_ptr_nonnull(strstr(row(&o, row_starting(&o, "P0 ")), "S5"));
 	/* Bad arguments. */
-	ck_assert_int_eq(vm_model_tick(m, NULL, NULL, 0, 0, NULL, 0, 0), GS_EINVAL);
-	ck_assert_int_eq(vm_model_tick(m, &f->s, NULL, 3, 0, NULL, 0, 0), GS_EINVAL);
-	ck_assert_int_eq(vm_render(m, NULL, &o.s), GS_EINVAL);
-	ck_assert_ptr_null(vm_model_new(0, 10));
-	ck_assert_ptr_null(vm_model_new(10, 0));
+	ck_assert_int_eq(view_model_tick(m, NULL, NULL, 0, 0, NULL, 0, 0), GS_EINVAL);
+	ck_assert_int_eq(view_model_tick(m, &f->s, NULL, 3, 0, NULL, 0, 0), GS_EINVAL);
+	ck_assert_int_eq(view_render(m, NULL, &o.s), GS_EINVAL);
+	ck_assert_ptr_null(view_model_new(0, 10));
+	ck_assert_ptr_null(view_model_new(10, 0));
 	/* Before any tick the main view waits. */
-	vm_model *e = vm_model_new(10, 10);
+	view_model *e = view_model_new(10, 10);
 	draw(&o, e, &v);
 	ck_assert_int_gt(find_row(&o, "waiting for the first snapshot"), 0);
-	v.mode = VM_PDETAIL;
+	v.mode = VIEW_PDETAIL;
 	draw(&o, e, &v);
-	v.mode = VM_MDETAIL;
+	v.mode = VIEW_MDETAIL;
 	draw(&o, e, &v);
-	v.mode = VM_GLIST;
+	v.mode = VIEW_GLIST;
 	draw(&o, e, &v);
 	ck_assert_int_gt(find_row(&o, "no goroutine list yet"), 0);
-	vm_model_free(e);
+	view_model_free(e);
 	done(&o, m, f);
 }
 END_TEST

@@ -3,7 +3,7 @@
  * the headless runner behind `gsched --batch LESSON` (run.c).
  *
  * A lesson is a line-based text script (the format is described in
- * demos/README) that drives a live session (session.h) the way the keys of
+ * demos/README) that drives a live session (live/session.h) the way the keys of
  * the visualizer do: set GOMAXPROCS, spawn workloads, say captions, wait, wait
  * for a condition, pause for a key, and check expectations against the live
  * snapshot.  Everything is parsed and checked before anything runs, so a bad
@@ -11,8 +11,8 @@
  *
  * The player is a step machine with no I/O of its own: the caller (the
  * visualizer's UI thread, or the batch runner) takes a snapshot every tick,
- * hands it to ls_player_tick and shows what comes back.  Keys go in through
- * ls_player_key.  One player per session; the caller owns both.
+ * hands it to lesson_player_tick and shows what comes back.  Keys go in through
+ * lesson_player_key.  One player per session; the caller owns both.
  *
  * Uses the public headers and the front end's session only.
  */
@@ -27,25 +27,25 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "session.h"
+#include "live/session.h"
 
 /* ---- limits (checked by the parser) ------------------------------------------ */
 
-#define LS_FILE_MAX (256 * 1024) /* bytes in a lesson file */
-#define LS_LINE_MAX 1024         /* bytes in a line, without its newline */
-#define LS_STEPS_MAX 4096
-#define LS_TEXT_MAX 512          /* bytes in a caption, title or mark */
-#define LS_GOROUTINES_MAX 100000 /* goroutines over all spawns of a lesson */
-#define LS_THREADS_MAX                                                                             \
-	2000                                  /* goroutines in blocking system calls: each
+#define LESSON_FILE_MAX (256 * 1024) /* bytes in a lesson file */
+#define LESSON_LINE_MAX 1024         /* bytes in a line, without its newline */
+#define LESSON_STEPS_MAX 4096
+#define LESSON_TEXT_MAX 512          /* bytes in a caption, title or mark */
+#define LESSON_GOROUTINES_MAX 100000 /* goroutines over all spawns of a lesson */
+#define LESSON_THREADS_MAX                                                                         \
+	2000                                      /* goroutines in blocking system calls: each
                                          takes a thread of its own */
-#define LS_DURATION_MAX (3600LL * 1000000000) /* 1 hour */
-#define LS_ITERS_MAX (1000LL * 1000000000)    /* 1e12 */
-#define LS_TERMS_MAX 4                        /* terms on a condition's right side */
+#define LESSON_DURATION_MAX (3600LL * 1000000000) /* 1 hour */
+#define LESSON_ITERS_MAX (1000LL * 1000000000)    /* 1e12 */
+#define LESSON_TERMS_MAX 4                        /* terms on a condition's right side */
 
 /* ---- quantities a condition or a caption can name ------------------------------- */
 
-typedef enum ls_qty {
+typedef enum lesson_qty {
 	/* the snapshot, now */
 	LQ_THREADS = 0, /* Ms that exist (gs_stats.threads) */
 	LQ_BUSYTHREADS, /* threads - idle threads */
@@ -85,7 +85,7 @@ typedef enum ls_qty {
 	LQ_THREADSCREATED,
 	LQ_SYSCALLS,
 	LQ_NETPOLLWAKES,
-	LQ_SERVED,   /* http requests answered 200 (workload.h counters) */
+	LQ_SERVED,   /* http requests answered 200 (live/workload.h counters) */
 	LQ_REJECTED, /* http requests answered 503 */
 	/* the machine and the runtime's choice */
 	LQ_NCPU,          /* CPUs in the affinity mask (gs_numcpu) */
@@ -96,16 +96,23 @@ typedef enum ls_qty {
 	                     if set, else ncpu lowered to max(cgroupcpus, 2) */
 	LQ_ELAPSED_MS,    /* milliseconds since the lesson started */
 	LQ_NQTY
-} ls_qty;
+} lesson_qty;
 
 /* The quantity's name in scripts ("threads"), and back (-1 if unknown). */
-const char *ls_qty_name(int q);
-int ls_qty_find(const char *name, size_t len);
+const char *lesson_qty_name(int q);
+int lesson_qty_find(const char *name, size_t len);
 
-typedef enum ls_op { LS_LT, LS_LE, LS_EQ, LS_NE, LS_GE, LS_GT } ls_op;
+typedef enum lesson_op {
+	LESSON_LT,
+	LESSON_LE,
+	LESSON_EQ,
+	LESSON_NE,
+	LESSON_GE,
+	LESSON_GT
+} lesson_op;
 
 /* QTY OP TERM [+|- TERM]...; a TERM is a number or a quantity. */
-typedef struct ls_cond {
+typedef struct lesson_cond {
 	int qty;
 	int op;
 	int nterms;
@@ -113,27 +120,27 @@ typedef struct ls_cond {
 		int sign; /* +1 or -1 */
 		int qty;  /* a quantity, or -1 for the number */
 		int64_t num;
-	} term[LS_TERMS_MAX];
+	} term[LESSON_TERMS_MAX];
 	char text[128]; /* as written, normalised ("threads >= procs + 4") */
-} ls_cond;
+} lesson_cond;
 
 /* ---- a parsed lesson ---------------------------------------------------------- */
 
-typedef enum ls_cmd {
-	LS_PROCS = 0,  /* procs N | procs cpus[*N|/N] */
-	LS_SPAWN,      /* spawn COUNT KIND [DURATION|ITERS] [as LABEL] */
-	LS_SAY,        /* say "caption" */
-	LS_WAIT,       /* wait DURATION */
-	LS_WAIT_UNTIL, /* wait until COND [timeout DURATION] */
-	LS_PAUSE,      /* pause */
-	LS_EXPECT,     /* expect COND */
-	LS_MARK,       /* mark "chapter" */
-	LS_MEASURE,    /* measure "label" [timeout DURATION] */
-	LS_RESET,      /* reset: counters and peaks count from here */
-	LS_NCMDS
-} ls_cmd;
+typedef enum lesson_cmd {
+	LESSON_PROCS = 0,  /* procs N | procs cpus[*N|/N] */
+	LESSON_SPAWN,      /* spawn COUNT KIND [DURATION|ITERS] [as LABEL] */
+	LESSON_SAY,        /* say "caption" */
+	LESSON_WAIT,       /* wait DURATION */
+	LESSON_WAIT_UNTIL, /* wait until COND [timeout DURATION] */
+	LESSON_PAUSE,      /* pause */
+	LESSON_EXPECT,     /* expect COND */
+	LESSON_MARK,       /* mark "chapter" */
+	LESSON_MEASURE,    /* measure "label" [timeout DURATION] */
+	LESSON_RESET,      /* reset: counters and peaks count from here */
+	LESSON_NCMDS
+} lesson_cmd;
 
-typedef struct ls_step {
+typedef struct lesson_step {
 	int cmd;
 	int line;   /* 1-based source line */
 	char *text; /* say, mark, measure: owned */
@@ -147,29 +154,29 @@ typedef struct ls_step {
 	int64_t life_ns; /* 0: none */
 	int64_t iters;   /* 0: none */
 	char label[GS_LABEL_MAX];
-	ls_cond cond; /* wait until, expect */
-} ls_step;
+	lesson_cond cond; /* wait until, expect */
+} lesson_step;
 
-typedef struct ls_program {
+typedef struct lesson_program {
 	char *name;  /* as given on the command line or the file's name */
 	char *title; /* from `title`, or NULL */
-	ls_step *steps;
+	lesson_step *steps;
 	int nsteps;
-} ls_program;
+} lesson_program;
 
 /*
  * Parse len bytes of buf as a lesson called name (used in messages).  On
  * success returns 0 and *out; otherwise -1 and one message in err,
  * "NAME:LINE:COL: what was expected, got what" (no trailing newline).
  */
-int ls_parse(const char *name, const char *buf, size_t len, ls_program **out, char *err,
+int lesson_parse(const char *name, const char *buf, size_t len, lesson_program **out, char *err,
     size_t errsz);
 /* Read and parse the file at path (messages name it as given). */
-int ls_load(const char *path, ls_program **out, char *err, size_t errsz);
-void ls_program_free(ls_program *p);
+int lesson_load(const char *path, lesson_program **out, char *err, size_t errsz);
+void lesson_program_free(lesson_program *p);
 
 /* The scaled value of a duration (time_scale >= 1 is slow motion). */
-int64_t ls_scale(int64_t ns, double time_scale);
+int64_t lesson_scale(int64_t ns, double time_scale);
 
 /* ---- finding lessons ------------------------------------------------------------ */
 
@@ -179,19 +186,19 @@ int64_t ls_scale(int64_t ns, double time_scale);
  * $(pkgdatadir)/lessons (GSCHED_LESSONDIR); GSCHED_LESSONS in the environment
  * overrides both.  Fills dirs (up to max), returns how many.
  */
-int ls_dirs(const char **dirs, int max);
+int lesson_dirs(const char **dirs, int max);
 /*
  * Resolve a name ("gmp", "gmp.lesson") or a path (anything with a '/') to a
  * file path in buf.  0, or -1 with a message in err.
  */
-int ls_resolve(const char *arg, char *buf, size_t size, char *err, size_t errsz);
+int lesson_resolve(const char *arg, char *buf, size_t size, char *err, size_t errsz);
 /* Print one line per lesson found, "name  title", sorted by name.  Returns 0,
  * or 2 if none was found (message on stderr). */
-int ls_list(FILE *out);
+int lesson_list(FILE *out);
 
 /* ---- the player --------------------------------------------------------------- */
 
-typedef enum ls_line_kind {
+typedef enum lesson_line_kind {
 	LL_SAY = 0,     /* a caption */
 	LL_MARK,        /* a chapter begins */
 	LL_EXPECT_OK,   /* an expectation met (text: the condition and the values) */
@@ -199,48 +206,49 @@ typedef enum ls_line_kind {
 	LL_MEASURE,     /* a measured time */
 	LL_INFO,        /* procs and spawns, as they happen */
 	LL_ERROR        /* the session failed to do something (spawn failed, ...) */
-} ls_line_kind;
+} lesson_line_kind;
 
-typedef struct ls_line {
-	int kind; /* ls_line_kind */
+typedef struct lesson_line {
+	int kind; /* lesson_line_kind */
 	int step; /* index of the step that made it */
 	int line; /* its source line */
 	char text[640];
-} ls_line;
+} lesson_line;
 
-typedef enum ls_state {
-	LS_RUNNING = 0, /* steps are running (or a wait is counting down) */
-	LS_WAITING_KEY, /* at a pause: ls_player_key(LS_KEY_CONTINUE) goes on */
-	LS_DONE         /* every step has run */
-} ls_state;
+typedef enum lesson_state {
+	LESSON_RUNNING = 0, /* steps are running (or a wait is counting down) */
+	LESSON_WAITING_KEY, /* at a pause: lesson_player_key(LESSON_KEY_CONTINUE) goes on */
+	LESSON_DONE         /* every step has run */
+} lesson_state;
 
-#define LS_LINES_MAX 64
+#define LESSON_LINES_MAX 64
 
 /* What one tick produced.  Valid until the next call on the player. */
-typedef struct ls_output {
-	int state;           /* ls_state */
+typedef struct lesson_output {
+	int state;           /* lesson_state */
 	const char *caption; /* the current caption (the last say/measure), or NULL */
 	const char *chapter; /* the current mark, or NULL */
 	int step, nsteps;    /* the next step to run, of all */
 	int nlines;          /* lines made since the previous tick, in order */
-	ls_line lines[LS_LINES_MAX];
+	lesson_line lines[LESSON_LINES_MAX];
 	int passed, failed;      /* expectations so far (waits and measures that
 	                             time out count as failed) */
 	const char *waiting_for; /* "wait until threads >= 4 (now 3)", "wait 1.5 s",
 	                             "press a key", or NULL */
-} ls_output;
+} lesson_output;
 
-typedef struct ls_player_opts {
+typedef struct lesson_player_opts {
 	double time_scale; /* >= 0.01; 1: real time; 4: four times slower */
 	bool batch;        /* pause continues at once */
-} ls_player_opts;
+} lesson_player_opts;
 
-typedef struct ls_player ls_player;
+typedef struct lesson_player lesson_player;
 
 /* A player for prog on session s (both outlive the player).  NULL if out of
  * memory. */
-ls_player *ls_player_new(const ls_program *prog, gsf_session *s, const ls_player_opts *o);
-void ls_player_free(ls_player *p);
+lesson_player *lesson_player_new(const lesson_program *prog, session *s,
+    const lesson_player_opts *o);
+void lesson_player_free(lesson_player *p);
 
 /*
  * Run the steps due at now_ns with snap as the live state (taken by the
@@ -254,53 +262,54 @@ void ls_player_free(ls_player *p);
  * (GS_EBUSY) and a spawn finding the session busy (GS_EAGAIN) are retried at
  * the next tick.  Measured times use now_ns too.
  */
-int ls_player_tick(ls_player *p, const gs_snapshot *snap, uint64_t now_ns, ls_output *out);
+int lesson_player_tick(lesson_player *p, const gs_snapshot *snap, uint64_t now_ns,
+    lesson_output *out);
 
-typedef enum ls_key {
-	LS_KEY_CONTINUE = 0, /* leave a pause (or skip the wait running now) */
-	LS_KEY_NEXT,         /* jump to the next mark */
-	LS_KEY_PREV          /* jump back to the start of this chapter, or to the
+typedef enum lesson_key {
+	LESSON_KEY_CONTINUE = 0, /* leave a pause (or skip the wait running now) */
+	LESSON_KEY_NEXT,         /* jump to the next mark */
+	LESSON_KEY_PREV          /* jump back to the start of this chapter, or to the
 	                        previous one when it has just begun */
-} ls_key;
+} lesson_key;
 
 /* A key from the presenter; it acts at the next tick.  Jumps skip steps
  * without running them; what already runs keeps running. */
-void ls_player_key(ls_player *p, int key);
+void lesson_player_key(lesson_player *p, int key);
 
 /* Quantity q's value now (after the tick that took snap). */
-int64_t ls_player_value(ls_player *p, const gs_snapshot *snap, int q);
+int64_t lesson_player_value(lesson_player *p, const gs_snapshot *snap, int q);
 
 /* ---- the headless runner ---------------------------------------------------------- */
 
-typedef struct ls_run_opts {
+typedef struct lesson_run_opts {
 	double time_scale;
 	FILE *out;        /* captions, expects, schedtrace lines */
 	uint64_t tick_ns; /* between schedtrace lines (0: 100 ms) */
 	bool detail;      /* -v: scheddetail lines */
 	bool quiet;       /* no schedtrace lines, only the lesson's lines */
-} ls_run_opts;
+} lesson_run_opts;
 
 /* Run prog to its end without a terminal.  Exit status: 0 every expectation
  * met, 1 one failed (or the runtime failed). */
-int ls_run_batch(const ls_program *prog, const ls_run_opts *o);
+int lesson_run_batch(const lesson_program *prog, const lesson_run_opts *o);
 
 /*
  * The `gsched LESSON`, `gsched --batch LESSON` and `gsched --list` entry
- * points (main.c hands over).  argv[0] is the program; returns the exit
+ * points (cmd/main.c hands over).  argv[0] is the program; returns the exit
  * status.
  */
-int ls_main(int argc, char **argv);
+int lesson_main(int argc, char **argv);
 /* The lesson part of `gsched --help`. */
-void ls_usage(FILE *f);
+void lesson_usage(FILE *f);
 /* True if argv[1] names a lesson (a file or a lesson found by name) or is
- * --list, so main.c should hand the command line to ls_main. */
-bool ls_main_handles(int argc, char **argv);
+ * --list, so cmd/main.c should hand the command line to lesson_main. */
+bool lesson_main_handles(int argc, char **argv);
 
 /*
  * The visualizer's lesson entry point, provided by src/ui/ when it lands:
- * show prog on a terminal.  Returns the exit status (as ls_run_batch).
+ * show prog on a terminal.  Returns the exit status (as lesson_run_batch).
  * Until then the weak default in run.c says so and returns 2.
  */
-int gsf_ui_play_lesson(const ls_program *prog, double time_scale);
+int tui_play_lesson(const lesson_program *prog, double time_scale);
 
 #endif /* GSCHED_LESSON_H */

@@ -19,8 +19,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "lesson.h"
-#include "workload.h"
+#include "lesson/lesson.h"
+#include "live/workload.h"
 
 /* ---- quantities ----------------------------------------------------------------- */
 
@@ -70,13 +70,13 @@ static const char *const qty_names[LQ_NQTY] = {
 };
 
 const char *
-ls_qty_name(int q)
+lesson_qty_name(int q)
 {
 	return q >= 0 && q < LQ_NQTY ? qty_names[q] : "?";
 }
 
 int
-ls_qty_find(const char *name, size_t len)
+lesson_qty_find(const char *name, size_t len)
 {
 	for (int q = 0; q < LQ_NQTY; q++)
 		if (strlen(qty_names[q]) == len && memcmp(qty_names[q], name, len) == 0)
@@ -87,7 +87,7 @@ ls_qty_find(const char *name, size_t len)
 static const char *const op_names[] = { "<", "<=", "==", "!=", ">=", ">" };
 
 int64_t
-ls_scale(int64_t ns, double time_scale)
+lesson_scale(int64_t ns, double time_scale)
 {
 	double v = (double)ns * (time_scale > 0 ? time_scale : 1);
 	return v > 9e18 ? INT64_MAX : (int64_t)v;
@@ -114,8 +114,8 @@ typedef struct parser {
 	size_t errsz;
 	tok t[TOKS_MAX];
 	int nt, i;
-	char strbuf[TOKS_MAX][LS_LINE_MAX + 1];
-	ls_program *prog;
+	char strbuf[TOKS_MAX][LESSON_LINE_MAX + 1];
+	lesson_program *prog;
 	int cap;
 	long goroutines, threads; /* totals over every spawn */
 	bool have_title;
@@ -211,9 +211,10 @@ tokenize(parser *p, const char *line, size_t len)
 			}
 			k++; /* the closing quote */
 			dst[n] = '\0';
-			if (n > LS_TEXT_MAX)
+			if (n > LESSON_TEXT_MAX)
 				return perr(p, t->col,
-				    "string of %zu bytes is too long (at most %d)", n, LS_TEXT_MAX);
+				    "string of %zu bytes is too long (at most %d)", n,
+				    LESSON_TEXT_MAX);
 			t->kind = T_STRING;
 			t->str = dst;
 			t->len = n;
@@ -276,7 +277,7 @@ bare(const char *what)
 /* A decimal integer in [lo, hi] with an optional k/M/G multiplier when
  * allow_suffix.  after names the command for the message. */
 static int
-parse_int(parser *p, const tok *t, const char *what, const char *after, int64_t lo, int64_t hi,
+arg_int(parser *p, const tok *t, const char *what, const char *after, int64_t lo, int64_t hi,
     bool allow_suffix, int64_t *out)
 {
 	char d[64];
@@ -327,7 +328,7 @@ looks_like_duration(const tok *t)
 /* A duration: a decimal number (fraction allowed) and a unit us, ms, s or min;
  * from 1 ms (or 0 when zero_ok) to an hour. */
 static int
-parse_duration(parser *p, const tok *t, const char *after, bool zero_ok, int64_t *out)
+arg_duration(parser *p, const tok *t, const char *after, bool zero_ok, int64_t *out)
 {
 	char d[64];
 	int64_t whole = 0, frac = 0, fracdiv = 1;
@@ -371,10 +372,10 @@ parse_duration(parser *p, const tok *t, const char *after, bool zero_ok, int64_t
 	else
 		return perr(p, t->col + (int)k,
 		    "unknown duration unit '%.*s' (use us, ms, s or min)", (int)rest, u);
-	if (whole > LS_DURATION_MAX / unit)
+	if (whole > LESSON_DURATION_MAX / unit)
 		goto range;
 	int64_t ns = whole * unit + (int64_t)((double)frac / (double)fracdiv * (double)unit);
-	if (ns > LS_DURATION_MAX || (ns < 1000000 && !(zero_ok && ns == 0)))
+	if (ns > LESSON_DURATION_MAX || (ns < 1000000 && !(zero_ok && ns == 0)))
 		goto range;
 	*out = ns;
 	return 0;
@@ -412,18 +413,18 @@ take_string(parser *p, const char *cmd, const char *what, char **out)
 	return *out ? 0 : perr(p, t->col, "out of memory");
 }
 
-static ls_step *
+static lesson_step *
 add_step(parser *p, int cmd, int col)
 {
-	ls_program *g = p->prog;
+	lesson_program *g = p->prog;
 
-	if (g->nsteps == LS_STEPS_MAX) {
-		perr(p, col, "too many steps (at most %d)", LS_STEPS_MAX);
+	if (g->nsteps == LESSON_STEPS_MAX) {
+		perr(p, col, "too many steps (at most %d)", LESSON_STEPS_MAX);
 		return NULL;
 	}
 	if (g->nsteps == p->cap) {
 		int ncap = p->cap ? p->cap * 2 : 32;
-		ls_step *ns = realloc(g->steps, (size_t)ncap * sizeof *ns);
+		lesson_step *ns = realloc(g->steps, (size_t)ncap * sizeof *ns);
 		if (ns == NULL) {
 			perr(p, col, "out of memory");
 			return NULL;
@@ -431,7 +432,7 @@ add_step(parser *p, int cmd, int col)
 		g->steps = ns;
 		p->cap = ncap;
 	}
-	ls_step *s = &g->steps[g->nsteps++];
+	lesson_step *s = &g->steps[g->nsteps++];
 	memset(s, 0, sizeof *s);
 	s->cmd = cmd;
 	s->line = p->line;
@@ -454,7 +455,7 @@ cmd_title(parser *p, const tok *kw)
 static int
 cmd_procs(parser *p, const tok *kw)
 {
-	ls_step *s = add_step(p, LS_PROCS, kw->col);
+	lesson_step *s = add_step(p, LESSON_PROCS, kw->col);
 	tok *t = peek(p);
 	int64_t v;
 
@@ -468,13 +469,13 @@ cmd_procs(parser *p, const tok *kw)
 		if (op->kind == T_PUNCT && (op->s[0] == '*' || op->s[0] == '/')) {
 			next(p);
 			char after[8] = { 'c', 'p', 'u', 's', op->s[0], '\0' };
-			if (parse_int(p, next(p), "a number", after, 1, 256, false, &v))
+			if (arg_int(p, next(p), "a number", after, 1, 256, false, &v))
 				return -1;
 			s->procs_rel = op->s[0];
 			s->procs = (int)v;
 		}
 	} else {
-		if (parse_int(p, next(p), "a number", "procs", 1, 256, false, &v))
+		if (arg_int(p, next(p), "a number", "procs", 1, 256, false, &v))
 			return -1;
 		s->procs = (int)v;
 	}
@@ -503,13 +504,13 @@ static int
 cmd_spawn(parser *p, const tok *kw)
 {
 	char d[64];
-	ls_step *s = add_step(p, LS_SPAWN, kw->col);
+	lesson_step *s = add_step(p, LESSON_SPAWN, kw->col);
 	int64_t v;
 
 	if (s == NULL)
 		return -1;
 	tok *ct = next(p);
-	if (parse_int(p, ct, "a goroutine count", "spawn", 1, LS_GOROUTINES_MAX, false, &v))
+	if (arg_int(p, ct, "a goroutine count", "spawn", 1, LESSON_GOROUTINES_MAX, false, &v))
 		return -1;
 	s->count = (int)v;
 	tok *kt = next(p);
@@ -520,7 +521,7 @@ cmd_spawn(parser *p, const tok *kw)
 		goto badkind;
 	memcpy(s->kind, kt->s, kt->len);
 	s->kind[kt->len] = '\0';
-	const gsw_workload *w = gsw_find(s->kind);
+	const workload *w = workload_find(s->kind);
 	if (w == NULL)
 		goto badkind;
 
@@ -529,10 +530,10 @@ cmd_spawn(parser *p, const tok *kw)
 		next(p);
 		/* tokens point into the line: no NUL ends them */
 		if (looks_like_duration(t) || memchr(t->s, '.', t->len) != NULL) {
-			if (parse_duration(p, t, s->kind, false, &s->life_ns))
+			if (arg_duration(p, t, s->kind, false, &s->life_ns))
 				return -1;
-		} else if (parse_int(p, t, "a lifetime (like 2s) or an iteration count", s->kind, 1,
-			       LS_ITERS_MAX, true, &s->iters)) {
+		} else if (arg_int(p, t, "a lifetime (like 2s) or an iteration count", s->kind, 1,
+			       LESSON_ITERS_MAX, true, &s->iters)) {
 			return -1;
 		}
 	}
@@ -559,29 +560,29 @@ cmd_spawn(parser *p, const tok *kw)
 
 	long g, th;
 	kind_cost(s->kind, s->count, &g, &th);
-	if (th > LS_THREADS_MAX)
+	if (th > LESSON_THREADS_MAX)
 		return perr(p, ct->col,
 		    "%d %s goroutines would need %ld threads blocked in system calls "
 		    "(at most %d: each takes a thread of its own)",
-		    s->count, s->kind, th, LS_THREADS_MAX);
-	if (g > LS_GOROUTINES_MAX)
+		    s->count, s->kind, th, LESSON_THREADS_MAX);
+	if (g > LESSON_GOROUTINES_MAX)
 		return perr(p, ct->col, "%d %s would start %ld goroutines (at most %d)", s->count,
-		    s->kind, g, LS_GOROUTINES_MAX);
+		    s->kind, g, LESSON_GOROUTINES_MAX);
 	p->goroutines += g;
 	p->threads += th;
-	if (p->goroutines > LS_GOROUTINES_MAX)
+	if (p->goroutines > LESSON_GOROUTINES_MAX)
 		return perr(p, ct->col, "the lesson would spawn %ld goroutines in all (at most %d)",
-		    p->goroutines, LS_GOROUTINES_MAX);
-	if (p->threads > LS_THREADS_MAX)
+		    p->goroutines, LESSON_GOROUTINES_MAX);
+	if (p->threads > LESSON_THREADS_MAX)
 		return perr(p, ct->col,
 		    "the lesson would block %ld goroutines in system calls in all, "
 		    "a thread each (at most %d)",
-		    p->threads, LS_THREADS_MAX);
+		    p->threads, LESSON_THREADS_MAX);
 	return 0;
 
 badkind:;
 	int n;
-	const gsw_workload *tab = gsw_table(&n);
+	const workload *tab = workload_table(&n);
 	char names[200] = "";
 	for (int k = 0; k < n; k++) {
 		size_t used = strlen(names);
@@ -594,18 +595,18 @@ badkind:;
 static int
 cmd_text(parser *p, const tok *kw, int cmd, const char *name, const char *what)
 {
-	ls_step *s = add_step(p, cmd, kw->col);
+	lesson_step *s = add_step(p, cmd, kw->col);
 
 	if (s == NULL || take_string(p, name, what, &s->text))
 		return -1;
-	if (cmd == LS_MARK && strchr(s->text, '\n') != NULL)
+	if (cmd == LESSON_MARK && strchr(s->text, '\n') != NULL)
 		return perr(p, kw->col, "a mark's name is one line (no \\n)");
-	if (cmd == LS_MEASURE) {
+	if (cmd == LESSON_MEASURE) {
 		tok *t = peek(p);
 		s->ns = 60LL * 1000000000;
 		if (tok_is(t, "timeout")) {
 			next(p);
-			if (parse_duration(p, next(p), "timeout", false, &s->ns))
+			if (arg_duration(p, next(p), "timeout", false, &s->ns))
 				return -1;
 		}
 	}
@@ -614,21 +615,21 @@ cmd_text(parser *p, const tok *kw, int cmd, const char *name, const char *what)
 
 /* The right side of a condition: TERM [(+|-) TERM]... */
 static int
-parse_term(parser *p, ls_cond *c, int sign, const char *after)
+parse_term(parser *p, lesson_cond *c, int sign, const char *after)
 {
 	char d[64];
 	tok *t = next(p);
 	int k = c->nterms;
 
-	if (k == LS_TERMS_MAX)
-		return perr(p, t->col, "too many terms (at most %d)", LS_TERMS_MAX);
+	if (k == LESSON_TERMS_MAX)
+		return perr(p, t->col, "too many terms (at most %d)", LESSON_TERMS_MAX);
 	c->term[k].sign = sign;
 	c->term[k].qty = -1;
 	if (t->kind == T_WORD && t->s[0] >= '0' && t->s[0] <= '9') {
-		if (parse_int(p, t, "a number", after, 0, 1000000000000LL, true, &c->term[k].num))
+		if (arg_int(p, t, "a number", after, 0, 1000000000000LL, true, &c->term[k].num))
 			return -1;
 	} else if (t->kind == T_WORD) {
-		int q = ls_qty_find(t->s, t->len);
+		int q = lesson_qty_find(t->s, t->len);
 		if (q < 0)
 			return perr(p, t->col,
 			    "unknown quantity '%.*s' (try threads, procs, "
@@ -644,7 +645,7 @@ parse_term(parser *p, ls_cond *c, int sign, const char *after)
 }
 
 static int
-parse_cond(parser *p, ls_cond *c, const char *after)
+parse_cond(parser *p, lesson_cond *c, const char *after)
 {
 	char d[64];
 	tok *t = next(p);
@@ -656,7 +657,7 @@ parse_cond(parser *p, ls_cond *c, const char *after)
 		    "expected a condition (like threads >= 4) after "
 		    "'%s', got %s",
 		    after, tokdesc(t, d, sizeof d));
-	c->qty = ls_qty_find(t->s, t->len);
+	c->qty = lesson_qty_find(t->s, t->len);
 	if (c->qty < 0)
 		return perr(p, t->col,
 		    "unknown quantity '%.*s' (try threads, procs, "
@@ -671,7 +672,7 @@ parse_cond(parser *p, ls_cond *c, const char *after)
 		return perr(p, o->col,
 		    "expected a comparison (<, <=, ==, !=, >=, >) after "
 		    "'%s', got %s",
-		    ls_qty_name(c->qty), tokdesc(o, d, sizeof d));
+		    lesson_qty_name(c->qty), tokdesc(o, d, sizeof d));
 	if (parse_term(p, c, 1, op_names[c->op]))
 		return -1;
 	while (peek(p)->kind == T_PUNCT && (peek(p)->s[0] == '+' || peek(p)->s[0] == '-')) {
@@ -680,14 +681,14 @@ parse_cond(parser *p, ls_cond *c, const char *after)
 		if (parse_term(p, c, pt->s[0] == '+' ? 1 : -1, after2))
 			return -1;
 	}
-	n = (size_t)snprintf(c->text, sizeof c->text, "%s %s", ls_qty_name(c->qty),
+	n = (size_t)snprintf(c->text, sizeof c->text, "%s %s", lesson_qty_name(c->qty),
 	    op_names[c->op]);
 	for (int k = 0; k < c->nterms && n < sizeof c->text; k++) {
 		const char *sg =
 		    k == 0 ? (c->term[k].sign < 0 ? "-" : "") : (c->term[k].sign < 0 ? " -" : " +");
 		if (c->term[k].qty >= 0)
 			n += (size_t)snprintf(c->text + n, sizeof c->text - n, "%s %s", sg,
-			    ls_qty_name(c->term[k].qty));
+			    lesson_qty_name(c->term[k].qty));
 		else
 			n += (size_t)snprintf(c->text + n, sizeof c->text - n, "%s %" PRId64, sg,
 			    c->term[k].num);
@@ -698,24 +699,24 @@ parse_cond(parser *p, ls_cond *c, const char *after)
 static int
 cmd_wait(parser *p, const tok *kw)
 {
-	ls_step *s = add_step(p, LS_WAIT, kw->col);
+	lesson_step *s = add_step(p, LESSON_WAIT, kw->col);
 
 	if (s == NULL)
 		return -1;
 	if (tok_is(peek(p), "until")) {
 		next(p);
-		s->cmd = LS_WAIT_UNTIL;
+		s->cmd = LESSON_WAIT_UNTIL;
 		if (parse_cond(p, &s->cond, "until"))
 			return -1;
 		s->ns = 10LL * 1000000000;
 		if (tok_is(peek(p), "timeout")) {
 			next(p);
-			if (parse_duration(p, next(p), "timeout", false, &s->ns))
+			if (arg_duration(p, next(p), "timeout", false, &s->ns))
 				return -1;
 		}
 		return end_of_line(p, "wait until");
 	}
-	if (parse_duration(p, next(p), "wait", false, &s->ns))
+	if (arg_duration(p, next(p), "wait", false, &s->ns))
 		return -1;
 	return end_of_line(p, "wait");
 }
@@ -723,7 +724,7 @@ cmd_wait(parser *p, const tok *kw)
 static int
 cmd_expect(parser *p, const tok *kw)
 {
-	ls_step *s = add_step(p, LS_EXPECT, kw->col);
+	lesson_step *s = add_step(p, LESSON_EXPECT, kw->col);
 
 	if (s == NULL || parse_cond(p, &s->cond, "expect"))
 		return -1;
@@ -757,7 +758,7 @@ check_caption(parser *p, const tok *kw, const char *text)
 			return perr(p, kw->col,
 			    "'{' in a caption must start a quantity like "
 			    "{threads} (write {{ for a brace)");
-		if (ls_qty_find(c + 1, (size_t)(end - c - 1)) < 0)
+		if (lesson_qty_find(c + 1, (size_t)(end - c - 1)) < 0)
 			return perr(p, kw->col, "unknown quantity '{%.*s}' in a caption",
 			    (int)(end - c - 1 > 40 ? 40 : end - c - 1), c + 1);
 		c = end;
@@ -787,25 +788,25 @@ parse_line(parser *p, const char *line, size_t len)
 	if (tok_is(kw, "spawn"))
 		return cmd_spawn(p, kw);
 	if (tok_is(kw, "say")) {
-		if (cmd_text(p, kw, LS_SAY, "say", "a caption"))
+		if (cmd_text(p, kw, LESSON_SAY, "say", "a caption"))
 			return -1;
 		return check_caption(p, kw, p->prog->steps[p->prog->nsteps - 1].text);
 	}
 	if (tok_is(kw, "wait"))
 		return cmd_wait(p, kw);
 	if (tok_is(kw, "pause"))
-		return cmd_bare(p, kw, LS_PAUSE, "pause");
+		return cmd_bare(p, kw, LESSON_PAUSE, "pause");
 	if (tok_is(kw, "expect"))
 		return cmd_expect(p, kw);
 	if (tok_is(kw, "mark"))
-		return cmd_text(p, kw, LS_MARK, "mark", "a chapter name");
+		return cmd_text(p, kw, LESSON_MARK, "mark", "a chapter name");
 	if (tok_is(kw, "measure")) {
-		if (cmd_text(p, kw, LS_MEASURE, "measure", "a label"))
+		if (cmd_text(p, kw, LESSON_MEASURE, "measure", "a label"))
 			return -1;
 		return check_caption(p, kw, p->prog->steps[p->prog->nsteps - 1].text);
 	}
 	if (tok_is(kw, "reset"))
-		return cmd_bare(p, kw, LS_RESET, "reset");
+		return cmd_bare(p, kw, LESSON_RESET, "reset");
 	return perr(p, kw->col,
 	    "unknown command '%.*s' (expected title, procs, spawn, "
 	    "say, wait, pause, expect, mark, measure or reset)",
@@ -857,8 +858,9 @@ check_bytes(parser *p, const char *line, size_t len)
 	/* a NUL first: it names a binary file better than its line lengths do */
 	if (nul != NULL)
 		return perr(p, (int)(nul - s) + 1, "NUL byte (is this a binary file?)");
-	if (len > LS_LINE_MAX)
-		return perr(p, LS_LINE_MAX + 1, "line is longer than %d bytes", LS_LINE_MAX);
+	if (len > LESSON_LINE_MAX)
+		return perr(p, LESSON_LINE_MAX + 1, "line is longer than %d bytes",
+		    LESSON_LINE_MAX);
 	for (size_t k = 0; k < len;) {
 		if (s[k] == 0)
 			return perr(p, (int)k + 1, "NUL byte (is this a binary file?)");
@@ -877,7 +879,7 @@ check_bytes(parser *p, const char *line, size_t len)
 /* ---- entry points --------------------------------------------------------------------- */
 
 void
-ls_program_free(ls_program *g)
+lesson_program_free(lesson_program *g)
 {
 	if (g == NULL)
 		return;
@@ -890,7 +892,8 @@ ls_program_free(ls_program *g)
 }
 
 int
-ls_parse(const char *name, const char *buf, size_t len, ls_program **out, char *err, size_t errsz)
+lesson_parse(const char *name, const char *buf, size_t len, lesson_program **out, char *err,
+    size_t errsz)
 {
 	parser *p = calloc(1, sizeof *p);
 	int rc = -1;
@@ -908,11 +911,11 @@ ls_parse(const char *name, const char *buf, size_t len, ls_program **out, char *
 		snprintf(err, errsz, "%s: out of memory", name);
 		goto out;
 	}
-	if (len > LS_FILE_MAX) {
+	if (len > LESSON_FILE_MAX) {
 		snprintf(err, errsz,
 		    "%s: file of %zu bytes is too large for a lesson (at "
 		    "most %d)",
-		    name, len, LS_FILE_MAX);
+		    name, len, LESSON_FILE_MAX);
 		goto out;
 	}
 	size_t k = 0;
@@ -941,13 +944,13 @@ ls_parse(const char *name, const char *buf, size_t len, ls_program **out, char *
 	p->prog = NULL;
 	rc = 0;
 out:
-	ls_program_free(p->prog);
+	lesson_program_free(p->prog);
 	free(p);
 	return rc;
 }
 
 int
-ls_load(const char *path, ls_program **out, char *err, size_t errsz)
+lesson_load(const char *path, lesson_program **out, char *err, size_t errsz)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
@@ -964,20 +967,20 @@ ls_load(const char *path, ls_program **out, char *err, size_t errsz)
 		snprintf(err, errsz, "%s: not a regular file", path);
 		goto out;
 	}
-	if (st.st_size > LS_FILE_MAX) {
+	if (st.st_size > LESSON_FILE_MAX) {
 		snprintf(err, errsz,
 		    "%s: file of %lld bytes is too large for a lesson (at "
 		    "most %d)",
-		    path, (long long)st.st_size, LS_FILE_MAX);
+		    path, (long long)st.st_size, LESSON_FILE_MAX);
 		goto out;
 	}
-	buf = malloc(LS_FILE_MAX + 1);
+	buf = malloc(LESSON_FILE_MAX + 1);
 	if (buf == NULL) {
 		snprintf(err, errsz, "%s: out of memory", path);
 		goto out;
 	}
 	for (;;) {
-		ssize_t n = read(fd, buf + len, LS_FILE_MAX + 1 - len);
+		ssize_t n = read(fd, buf + len, LESSON_FILE_MAX + 1 - len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -987,15 +990,15 @@ ls_load(const char *path, ls_program **out, char *err, size_t errsz)
 		if (n == 0)
 			break;
 		len += (size_t)n;
-		if (len > LS_FILE_MAX) {
+		if (len > LESSON_FILE_MAX) {
 			snprintf(err, errsz,
 			    "%s: file is too large for a lesson (at most %d "
 			    "bytes)",
-			    path, LS_FILE_MAX);
+			    path, LESSON_FILE_MAX);
 			goto out;
 		}
 	}
-	rc = ls_parse(path, buf, len, out, err, errsz);
+	rc = lesson_parse(path, buf, len, out, err, errsz);
 out:
 	free(buf);
 	close(fd);

@@ -21,18 +21,18 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lesson.h"
-#include "workload.h"
+#include "lesson/lesson.h"
+#include "live/workload.h"
 
 #define PREV_GRACE_NS                                                                              \
 	2000000000LL /* PREV within 2 s of a chapter's start goes
                                       back one more chapter */
 
-struct ls_player {
-	const ls_program *prog;
-	gsf_session *s;
-	ls_player_opts o;
-	ls_output *out; /* the tick being filled */
+struct lesson_player {
+	const lesson_program *prog;
+	session *s;
+	lesson_player_opts o;
+	lesson_output *out; /* the tick being filled */
 
 	int pc; /* next step */
 	int state;
@@ -48,12 +48,12 @@ struct ls_player {
 	uint64_t measure_ns; /* ... when the first of them was asked for */
 
 	gs_stats base; /* counters at the first tick or the last reset */
-	gsw_counters cbase;
+	workload_counters cbase;
 	int64_t peak[4]; /* maxthreads, maxrunqueue, maxlocalrunq, maxgoroutines */
 	int startprocs, envprocs, cgroupcpus;
 	int passed, failed;
 
-	char caption[LS_TEXT_MAX * 4];
+	char caption[LESSON_TEXT_MAX * 4];
 	bool have_caption;
 	char waiting[640];
 };
@@ -150,11 +150,11 @@ localrunq(const gs_snapshot *snap, bool longest)
 }
 
 int64_t
-ls_player_value(ls_player *p, const gs_snapshot *snap, int q)
+lesson_player_value(lesson_player *p, const gs_snapshot *snap, int q)
 {
 	const gs_stats *st = &snap->stats;
 	const gs_stats *b = &p->base;
-	gsw_counters c;
+	workload_counters c;
 
 	switch (q) {
 	case LQ_THREADS:
@@ -188,7 +188,7 @@ ls_player_value(ls_player *p, const gs_snapshot *snap, int q)
 	case LQ_SLEEPING:
 		return st->by_waitreason[GS_WAIT_SLEEP];
 	case LQ_BATCHES:
-		return p->s ? gsf_session_unfinished(p->s) : 0;
+		return p->s ? session_unfinished(p->s) : 0;
 	case LQ_OSTHREADS:
 		return os_threads();
 	case LQ_MAXTHREADS:
@@ -227,10 +227,10 @@ ls_player_value(ls_player *p, const gs_snapshot *snap, int q)
 	case LQ_NETPOLLWAKES:
 		return (int64_t)(st->netpoll_wakes - b->netpoll_wakes);
 	case LQ_SERVED:
-		gsw_counters_read(&c);
+		workload_counters_read(&c);
 		return (int64_t)(c.http_ok - p->cbase.http_ok);
 	case LQ_REJECTED:
-		gsw_counters_read(&c);
+		workload_counters_read(&c);
 		return (int64_t)(c.http_rejected - p->cbase.http_rejected);
 	case LQ_NCPU:
 		return st->ncpu > 0 ? st->ncpu : gs_numcpu();
@@ -258,7 +258,7 @@ ls_player_value(ls_player *p, const gs_snapshot *snap, int q)
 }
 
 static void
-update_peaks(ls_player *p, const gs_snapshot *snap)
+update_peaks(lesson_player *p, const gs_snapshot *snap)
 {
 	int64_t now[4] = { snap->stats.threads, snap->stats.global_runq, localrunq(snap, true),
 		snap->stats.goroutines };
@@ -269,28 +269,28 @@ update_peaks(ls_player *p, const gs_snapshot *snap)
 }
 
 static void
-reset_counters(ls_player *p, const gs_snapshot *snap)
+reset_counters(lesson_player *p, const gs_snapshot *snap)
 {
 	p->base = snap->stats;
-	gsw_counters_read(&p->cbase);
+	workload_counters_read(&p->cbase);
 	memset(p->peak, 0, sizeof p->peak);
 	update_peaks(p, snap);
 }
 
 /* ---- output ---------------------------------------------------------------------- */
 
-static ls_line *emit(ls_player *p, int kind, const char *fmt, ...)
+static lesson_line *emit(lesson_player *p, int kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-static ls_line *
-emit(ls_player *p, int kind, const char *fmt, ...)
+static lesson_line *
+emit(lesson_player *p, int kind, const char *fmt, ...)
 {
-	ls_output *o = p->out;
+	lesson_output *o = p->out;
 	va_list ap;
 
-	if (o->nlines == LS_LINES_MAX)
+	if (o->nlines == LESSON_LINES_MAX)
 		return NULL; /* the tick ends before this can happen: see tick() */
-	ls_line *l = &o->lines[o->nlines++];
+	lesson_line *l = &o->lines[o->nlines++];
 	l->kind = kind;
 	l->step = p->pc;
 	l->line = p->pc < p->prog->nsteps ? p->prog->steps[p->pc].line : 0;
@@ -302,7 +302,7 @@ emit(ls_player *p, int kind, const char *fmt, ...)
 
 /* text with each {quantity} replaced by its value now ("{{" is a brace). */
 static void
-substitute(ls_player *p, const gs_snapshot *snap, const char *text, char *buf, size_t size)
+substitute(lesson_player *p, const gs_snapshot *snap, const char *text, char *buf, size_t size)
 {
 	size_t n = 0;
 
@@ -316,9 +316,9 @@ substitute(ls_player *p, const gs_snapshot *snap, const char *text, char *buf, s
 			buf[n++] = '}';
 			c++;
 		} else if (*c == '{' && (end = strchr(c, '}')) != NULL &&
-		    (q = ls_qty_find(c + 1, (size_t)(end - c - 1))) >= 0) {
-			int w =
-			    snprintf(buf + n, size - n, "%" PRId64, ls_player_value(p, snap, q));
+		    (q = lesson_qty_find(c + 1, (size_t)(end - c - 1))) >= 0) {
+			int w = snprintf(buf + n, size - n, "%" PRId64,
+			    lesson_player_value(p, snap, q));
 			n = w > 0 && (size_t)w < size - n ? n + (size_t)w : size - 1;
 			c = end;
 		} else {
@@ -330,31 +330,31 @@ substitute(ls_player *p, const gs_snapshot *snap, const char *text, char *buf, s
 
 /* Evaluate c; the values it read go into why ("threads = 5, procs = 2"). */
 static bool
-cond_eval(ls_player *p, const gs_snapshot *snap, const ls_cond *c, char *why, size_t size)
+cond_eval(lesson_player *p, const gs_snapshot *snap, const lesson_cond *c, char *why, size_t size)
 {
-	int64_t lhs = ls_player_value(p, snap, c->qty), rhs = 0;
-	size_t n = (size_t)snprintf(why, size, "%s = %" PRId64, ls_qty_name(c->qty), lhs);
+	int64_t lhs = lesson_player_value(p, snap, c->qty), rhs = 0;
+	size_t n = (size_t)snprintf(why, size, "%s = %" PRId64, lesson_qty_name(c->qty), lhs);
 
 	for (int k = 0; k < c->nterms; k++) {
 		int64_t v = c->term[k].num;
 		if (c->term[k].qty >= 0) {
-			v = ls_player_value(p, snap, c->term[k].qty);
+			v = lesson_player_value(p, snap, c->term[k].qty);
 			if (n < size)
 				n += (size_t)snprintf(why + n, size - n, ", %s = %" PRId64,
-				    ls_qty_name(c->term[k].qty), v);
+				    lesson_qty_name(c->term[k].qty), v);
 		}
 		rhs += c->term[k].sign * v;
 	}
 	switch (c->op) {
-	case LS_LT:
+	case LESSON_LT:
 		return lhs < rhs;
-	case LS_LE:
+	case LESSON_LE:
 		return lhs <= rhs;
-	case LS_EQ:
+	case LESSON_EQ:
 		return lhs == rhs;
-	case LS_NE:
+	case LESSON_NE:
 		return lhs != rhs;
-	case LS_GE:
+	case LESSON_GE:
 		return lhs >= rhs;
 	default:
 		return lhs > rhs;
@@ -370,40 +370,40 @@ fmt_secs(char *buf, size_t size, int64_t ns)
 /* ---- keys ------------------------------------------------------------------------- */
 
 void
-ls_player_key(ls_player *p, int key)
+lesson_player_key(lesson_player *p, int key)
 {
 	p->key = key;
 }
 
 static int
-find_mark(const ls_program *g, int from, int dir)
+find_mark(const lesson_program *g, int from, int dir)
 {
 	for (int i = from; i >= 0 && i < g->nsteps; i += dir)
-		if (g->steps[i].cmd == LS_MARK)
+		if (g->steps[i].cmd == LESSON_MARK)
 			return i;
 	return -1;
 }
 
 static void
-jump(ls_player *p, int to, const char *why)
+jump(lesson_player *p, int to, const char *why)
 {
 	p->pc = to;
 	p->step_started = false;
 	p->measuring = false;
-	p->state = LS_RUNNING;
+	p->state = LESSON_RUNNING;
 	emit(p, LL_INFO, "%s", why);
 }
 
 static void
-do_key(ls_player *p, uint64_t now)
+do_key(lesson_player *p, uint64_t now)
 {
 	int key = p->key;
-	const ls_program *g = p->prog;
+	const lesson_program *g = p->prog;
 
 	p->key = -1;
-	if (key == LS_KEY_CONTINUE) {
-		if (p->state == LS_WAITING_KEY) {
-			p->state = LS_RUNNING;
+	if (key == LESSON_KEY_CONTINUE) {
+		if (p->state == LESSON_WAITING_KEY) {
+			p->state = LESSON_RUNNING;
 			p->pc++;
 		} else if (p->pc < g->nsteps && p->step_started) {
 			/* skip the running wait without judging it */
@@ -411,13 +411,13 @@ do_key(ls_player *p, uint64_t now)
 			p->pc++;
 			p->step_started = false;
 		}
-	} else if (key == LS_KEY_NEXT) {
+	} else if (key == LESSON_KEY_NEXT) {
 		int j = find_mark(g, p->mark + 1, 1);
 		if (j >= 0 && j >= p->pc - 1 && j != p->mark)
 			jump(p, j, "jump to the next chapter");
 		else if (j < 0)
 			jump(p, g->nsteps, "jump to the end");
-	} else if (key == LS_KEY_PREV) {
+	} else if (key == LESSON_KEY_PREV) {
 		int j = p->mark;
 		if (j >= 0 && now - p->mark_ns < PREV_GRACE_NS) {
 			int k = find_mark(g, j - 1, -1);
@@ -430,7 +430,7 @@ do_key(ls_player *p, uint64_t now)
 /* ---- steps ------------------------------------------------------------------------- */
 
 static int
-procs_of(const ls_step *s, const gs_snapshot *snap)
+procs_of(const lesson_step *s, const gs_snapshot *snap)
 {
 	int ncpu = snap->stats.ncpu > 0 ? snap->stats.ncpu : gs_numcpu();
 	long n = s->procs_rel == '*' ? (long)ncpu * s->procs
@@ -441,19 +441,19 @@ procs_of(const ls_step *s, const gs_snapshot *snap)
 
 /* A timed step: true once it has waited ns since it began. */
 static bool
-waited(ls_player *p, uint64_t now, int64_t ns)
+waited(lesson_player *p, uint64_t now, int64_t ns)
 {
 	if (!p->step_started) {
 		p->step_started = true;
 		p->step_ns = now;
 	}
-	return (int64_t)(now - p->step_ns) >= ls_scale(ns, p->o.time_scale);
+	return (int64_t)(now - p->step_ns) >= lesson_scale(ns, p->o.time_scale);
 }
 
-static void fail(ls_player *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fail(lesson_player *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void
-fail(ls_player *p, const char *fmt, ...)
+fail(lesson_player *p, const char *fmt, ...)
 {
 	char buf[600];
 	va_list ap;
@@ -468,16 +468,16 @@ fail(ls_player *p, const char *fmt, ...)
 /* Run the step at pc.  Returns 1 to go on with the next step in this tick,
  * 0 to end the tick (waiting, or the runtime just changed). */
 static int
-step(ls_player *p, const gs_snapshot *snap, uint64_t now)
+step(lesson_player *p, const gs_snapshot *snap, uint64_t now)
 {
-	const ls_step *s = &p->prog->steps[p->pc];
+	const lesson_step *s = &p->prog->steps[p->pc];
 	char why[300], tbuf[32];
 	int rc;
 
 	switch (s->cmd) {
-	case LS_PROCS: {
+	case LESSON_PROCS: {
 		int n = procs_of(s, snap);
-		rc = p->s ? gsf_session_set_procs(p->s, n) : GS_ENOTRUN;
+		rc = p->s ? session_set_procs(p->s, n) : GS_ENOTRUN;
 		if (rc == GS_EBUSY)
 			return 0; /* the world is stopped (the UI paused): next tick */
 		if (rc < 0) {
@@ -489,15 +489,15 @@ step(ls_player *p, const gs_snapshot *snap, uint64_t now)
 		p->pc++;
 		return 0;
 	}
-	case LS_SPAWN: {
-		gsf_batch b = {
+	case LESSON_SPAWN: {
+		session_batch b = {
 			.kind = s->kind,
 			.count = s->count,
-			.life_ns = s->life_ns ? ls_scale(s->life_ns, p->o.time_scale) : 0,
+			.life_ns = s->life_ns ? lesson_scale(s->life_ns, p->o.time_scale) : 0,
 			.iters = s->iters,
 			.label = s->label[0] ? s->label : NULL,
 		};
-		rc = p->s ? gsf_session_spawn(p->s, &b) : GS_ENOTRUN;
+		rc = p->s ? session_spawn(p->s, &b) : GS_ENOTRUN;
 		if (rc == GS_EAGAIN)
 			return 0; /* the controller is busy: again next tick */
 		if (rc < 0) {
@@ -521,23 +521,23 @@ step(ls_player *p, const gs_snapshot *snap, uint64_t now)
 		p->pc++;
 		return 0;
 	}
-	case LS_SAY:
+	case LESSON_SAY:
 		substitute(p, snap, s->text, p->caption, sizeof p->caption);
 		p->have_caption = true;
 		emit(p, LL_SAY, "%s", p->caption);
 		p->pc++;
 		return 1;
-	case LS_WAIT:
+	case LESSON_WAIT:
 		if (!waited(p, now, s->ns)) {
 			fmt_secs(tbuf, sizeof tbuf,
-			    ls_scale(s->ns, p->o.time_scale) - (int64_t)(now - p->step_ns));
+			    lesson_scale(s->ns, p->o.time_scale) - (int64_t)(now - p->step_ns));
 			snprintf(p->waiting, sizeof p->waiting, "wait (%s left)", tbuf);
 			return 0;
 		}
 		p->step_started = false;
 		p->pc++;
 		return 1;
-	case LS_WAIT_UNTIL: {
+	case LESSON_WAIT_UNTIL: {
 		bool ok = cond_eval(p, snap, &s->cond, why, sizeof why);
 		bool timeout = waited(p, now, s->ns);
 		if (!ok && !timeout) {
@@ -546,22 +546,22 @@ step(ls_player *p, const gs_snapshot *snap, uint64_t now)
 			return 0;
 		}
 		if (!ok) {
-			fmt_secs(tbuf, sizeof tbuf, ls_scale(s->ns, p->o.time_scale));
+			fmt_secs(tbuf, sizeof tbuf, lesson_scale(s->ns, p->o.time_scale));
 			fail(p, "wait until %s: timed out after %s (%s)", s->cond.text, tbuf, why);
 		}
 		p->step_started = false;
 		p->pc++;
 		return 1;
 	}
-	case LS_PAUSE:
+	case LESSON_PAUSE:
 		if (p->o.batch) {
 			p->pc++;
 			return 1;
 		}
-		p->state = LS_WAITING_KEY;
+		p->state = LESSON_WAITING_KEY;
 		snprintf(p->waiting, sizeof p->waiting, "press a key to go on");
 		return 0;
-	case LS_EXPECT:
+	case LESSON_EXPECT:
 		if (cond_eval(p, snap, &s->cond, why, sizeof why)) {
 			p->passed++;
 			emit(p, LL_EXPECT_OK, "expect %s: ok (%s)", s->cond.text, why);
@@ -570,14 +570,14 @@ step(ls_player *p, const gs_snapshot *snap, uint64_t now)
 		}
 		p->pc++;
 		return 1;
-	case LS_MARK:
+	case LESSON_MARK:
 		p->mark = p->pc;
 		p->mark_ns = now;
 		emit(p, LL_MARK, "%s", s->text);
 		p->pc++;
 		return 1;
-	case LS_MEASURE: {
-		int64_t left = p->s ? gsf_session_unfinished(p->s) : 0;
+	case LESSON_MEASURE: {
+		int64_t left = p->s ? session_unfinished(p->s) : 0;
 		bool timeout = waited(p, now, s->ns);
 		if (left > 0 && !timeout) {
 			snprintf(p->waiting, sizeof p->waiting,
@@ -585,12 +585,12 @@ step(ls_player *p, const gs_snapshot *snap, uint64_t now)
 			return 0;
 		}
 		if (left > 0) {
-			fmt_secs(tbuf, sizeof tbuf, ls_scale(s->ns, p->o.time_scale));
+			fmt_secs(tbuf, sizeof tbuf, lesson_scale(s->ns, p->o.time_scale));
 			fail(p, "measure \"%s\": batches still running after %s", s->text, tbuf);
 		} else {
 			int64_t ns = p->measuring ? (int64_t)(now - p->measure_ns) : 0;
 			/* slow motion stretches nothing measured: say the real time */
-			char label[LS_TEXT_MAX * 2];
+			char label[LESSON_TEXT_MAX * 2];
 			fmt_secs(tbuf, sizeof tbuf, ns);
 			substitute(p, snap, s->text, label, sizeof label);
 			snprintf(p->caption, sizeof p->caption, "%s: %s", label, tbuf);
@@ -602,7 +602,7 @@ step(ls_player *p, const gs_snapshot *snap, uint64_t now)
 		p->pc++;
 		return 1;
 	}
-	case LS_RESET:
+	case LESSON_RESET:
 		reset_counters(p, snap);
 		emit(p, LL_INFO, "counters and peaks reset");
 		p->pc++;
@@ -614,7 +614,7 @@ step(ls_player *p, const gs_snapshot *snap, uint64_t now)
 }
 
 int
-ls_player_tick(ls_player *p, const gs_snapshot *snap, uint64_t now, ls_output *out)
+lesson_player_tick(lesson_player *p, const gs_snapshot *snap, uint64_t now, lesson_output *out)
 {
 	out->nlines = 0;
 	p->out = out;
@@ -628,20 +628,20 @@ ls_player_tick(ls_player *p, const gs_snapshot *snap, uint64_t now, ls_output *o
 	update_peaks(p, snap);
 	if (p->key >= 0)
 		do_key(p, now);
-	if (p->state != LS_WAITING_KEY) {
-		/* at most LS_LINES_MAX - 2 steps per tick, so every line fits (a
+	if (p->state != LESSON_WAITING_KEY) {
+		/* at most LESSON_LINES_MAX - 2 steps per tick, so every line fits (a
 		 * step emits one line, a key one more) */
-		for (int n = 0; n < LS_LINES_MAX - 2; n++) {
+		for (int n = 0; n < LESSON_LINES_MAX - 2; n++) {
 			if (p->pc >= p->prog->nsteps) {
-				p->state = LS_DONE;
+				p->state = LESSON_DONE;
 				break;
 			}
 			if (!step(p, snap, now))
 				break;
 		}
 	}
-	if (p->state == LS_RUNNING && p->pc >= p->prog->nsteps)
-		p->state = LS_DONE;
+	if (p->state == LESSON_RUNNING && p->pc >= p->prog->nsteps)
+		p->state = LESSON_DONE;
 	out->state = p->state;
 	out->caption = p->have_caption ? p->caption : NULL;
 	out->chapter = p->mark >= 0 ? p->prog->steps[p->mark].text : NULL;
@@ -654,10 +654,10 @@ ls_player_tick(ls_player *p, const gs_snapshot *snap, uint64_t now, ls_output *o
 	return out->state;
 }
 
-ls_player *
-ls_player_new(const ls_program *prog, gsf_session *s, const ls_player_opts *o)
+lesson_player *
+lesson_player_new(const lesson_program *prog, session *s, const lesson_player_opts *o)
 {
-	ls_player *p = calloc(1, sizeof *p);
+	lesson_player *p = calloc(1, sizeof *p);
 
 	if (p == NULL)
 		return NULL;
@@ -677,7 +677,7 @@ ls_player_new(const ls_program *prog, gsf_session *s, const ls_player_opts *o)
 }
 
 void
-ls_player_free(ls_player *p)
+lesson_player_free(lesson_player *p)
 {
 	free(p);
 }

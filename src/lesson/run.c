@@ -19,8 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "batch.h"
-#include "lesson.h"
+#include "format/schedtrace.h"
+#include "lesson/lesson.h"
 
 #ifndef GSCHED_LESSONDIR
 #define GSCHED_LESSONDIR "/usr/local/share/gsched/lessons"
@@ -58,7 +58,7 @@ uninstalled(void)
 }
 
 int
-ls_dirs(const char **dirs, int max)
+lesson_dirs(const char **dirs, int max)
 {
 	int n = 0;
 	const char *env = getenv("GSCHED_LESSONS");
@@ -92,14 +92,14 @@ ends_with(const char *s, const char *suffix)
 }
 
 int
-ls_resolve(const char *arg, char *buf, size_t size, char *err, size_t errsz)
+lesson_resolve(const char *arg, char *buf, size_t size, char *err, size_t errsz)
 {
 	const char *dirs[4];
-	int nd = ls_dirs(dirs, 4);
+	int nd = lesson_dirs(dirs, 4);
 
 	if (strchr(arg, '/') != NULL) {
 		snprintf(buf, size, "%s", arg);
-		return 0; /* a path: ls_load reports what is wrong with it */
+		return 0; /* a path: lesson_load reports what is wrong with it */
 	}
 	for (int i = 0; i < nd; i++) {
 		snprintf(buf, size, "%s/%s%s", dirs[i], arg,
@@ -126,10 +126,10 @@ cmpstr(const void *a, const void *b)
 }
 
 int
-ls_list(FILE *out)
+lesson_list(FILE *out)
 {
 	const char *dirs[4];
-	int nd = ls_dirs(dirs, 4), nnames = 0, cap = 0, rc = 0;
+	int nd = lesson_dirs(dirs, 4), nnames = 0, cap = 0, rc = 0;
 	char **names = NULL;
 
 	/* every *.lesson of every directory, the first of a name winning */
@@ -175,12 +175,12 @@ ls_list(FILE *out)
 	qsort(names, (size_t)nnames, sizeof *names, cmpstr);
 	for (int k = 0; k < nnames; k++) {
 		char *tab = strchr(names[k], '\t');
-		ls_program *g;
+		lesson_program *g;
 		char err[700];
 		*tab = '\0';
-		if (ls_load(tab + 1, &g, err, sizeof err) == 0) {
+		if (lesson_load(tab + 1, &g, err, sizeof err) == 0) {
 			fprintf(out, "%-16s %s\n", names[k], g->title ? g->title : "(no title)");
-			ls_program_free(g);
+			lesson_program_free(g);
 		} else {
 			fprintf(out, "%-16s (broken: %s)\n", names[k], err);
 			rc = 2;
@@ -203,7 +203,7 @@ sleep_until(uint64_t t)
 }
 
 static void
-print_line(FILE *f, const ls_program *g, const ls_line *l)
+print_line(FILE *f, const lesson_program *g, const lesson_line *l)
 {
 	static const char *const prefix[] = { [LL_SAY] = "say: ",
 		[LL_MARK] = "== ",
@@ -227,34 +227,34 @@ print_line(FILE *f, const ls_program *g, const ls_line *l)
 }
 
 int
-ls_run_batch(const ls_program *g, const ls_run_opts *o)
+lesson_run_batch(const lesson_program *g, const lesson_run_opts *o)
 {
-	gsf_session_opts so = { .procs = 0, .scenario = false, .events = false };
-	ls_player_opts po = { .time_scale = o->time_scale, .batch = true };
+	session_opts so = { .procs = 0, .scenario = false, .events = false };
+	lesson_player_opts po = { .time_scale = o->time_scale, .batch = true };
 	FILE *f = o->out;
 	char err[512];
 	int rc = 0;
 	uint64_t trace_ns = o->tick_ns ? o->tick_ns : TRACE_NS;
 
 	gs_snapshot *snap = gs_snapshot_new(0, RUNQ_LISTED);
-	ls_output *out = malloc(sizeof *out);
+	lesson_output *out = malloc(sizeof *out);
 	if (snap == NULL || out == NULL) {
 		fprintf(stderr, "gsched: out of memory\n");
 		gs_snapshot_free(snap);
 		free(out);
 		return 1;
 	}
-	gsf_session *s = gsf_session_start(&so, err, sizeof err);
+	session *s = session_start(&so, err, sizeof err);
 	if (s == NULL) {
 		fprintf(stderr, "gsched: %s\n", err);
 		gs_snapshot_free(snap);
 		free(out);
 		return 1;
 	}
-	ls_player *pl = ls_player_new(g, s, &po);
+	lesson_player *pl = lesson_player_new(g, s, &po);
 	if (pl == NULL) {
 		fprintf(stderr, "gsched: out of memory\n");
-		gsf_session_end(s, err, sizeof err);
+		session_end(s, err, sizeof err);
 		gs_snapshot_free(snap);
 		free(out);
 		return 1;
@@ -264,7 +264,7 @@ ls_run_batch(const ls_program *g, const ls_run_opts *o)
 	if (o->time_scale != 1)
 		fprintf(f, "time scale %.2fx (slow motion: waits and lifetimes stretched)\n",
 		    o->time_scale);
-	gsf_info info;
+	tick_info info;
 	memset(&info, 0, sizeof info);
 	uint64_t now = (uint64_t)gs_nanotime(), next_trace = now;
 	info.start_ns = now;
@@ -277,17 +277,17 @@ ls_run_batch(const ls_program *g, const ls_run_opts *o)
 			break;
 		}
 		now = snap->time_ns;
-		int state = ls_player_tick(pl, snap, now, out);
+		int state = lesson_player_tick(pl, snap, now, out);
 		if (!o->quiet && now >= next_trace) {
-			gsf_tick t = { .index = ntrace++, .snap = snap };
-			gsb_print_text(f, &info, &t, o->detail);
+			tick_data t = { .index = ntrace++, .snap = snap };
+			schedtrace_print(f, &info, &t, o->detail);
 			next_trace += trace_ns;
 			if (next_trace < now)
 				next_trace = now + trace_ns;
 		}
 		for (int i = 0; i < out->nlines; i++)
 			print_line(f, g, &out->lines[i]);
-		while (gsf_session_error(s, err, sizeof err)) {
+		while (session_error(s, err, sizeof err)) {
 			fprintf(f, "error: %s\n", err);
 			errors++;
 		}
@@ -297,14 +297,14 @@ ls_run_batch(const ls_program *g, const ls_run_opts *o)
 			rc = 1;
 			break;
 		}
-		if (state == LS_DONE)
+		if (state == LESSON_DONE)
 			break;
 		sleep_until(now + TICK_NS);
 	}
 	uint64_t took = (uint64_t)gs_nanotime() - info.start_ns;
 	int passed = out->passed, failed = out->failed;
-	ls_player_free(pl);
-	if (gsf_session_end(s, err, sizeof err) != 0) {
+	lesson_player_free(pl);
+	if (session_end(s, err, sizeof err) != 0) {
 		fprintf(stderr, "gsched: %s\n", err);
 		rc = 1;
 	}
@@ -321,13 +321,13 @@ ls_run_batch(const ls_program *g, const ls_run_opts *o)
 /* ---- the command line ---------------------------------------------------------------------- */
 
 /*
- * The visualizer's gsf_ui_play_lesson lives in src/ui/tui.c and is what the
+ * The visualizer's tui_play_lesson lives in src/ui/tui.c and is what the
  * gsched program links.  This weak one only serves programs linked without
  * src/ui/ (the lesson suite and the fuzz driver, which never reach it with a
  * terminal): it says so and fails rather than leave the symbol undefined.
  */
 __attribute__((weak)) int
-gsf_ui_play_lesson(const ls_program *prog, double time_scale)
+tui_play_lesson(const lesson_program *prog, double time_scale)
 {
 	(void)time_scale;
 	fprintf(stderr,
@@ -339,7 +339,7 @@ gsf_ui_play_lesson(const ls_program *prog, double time_scale)
 }
 
 void
-ls_usage(FILE *f)
+lesson_usage(FILE *f)
 {
 	fputs("Lessons (scripts in demos/*.lesson; the format is in demos/README):\n"
 	      "  gsched --list                    one line per lesson: name, title\n"
@@ -355,7 +355,7 @@ ls_usage(FILE *f)
 	    f);
 }
 
-/* Options that take a value in the next word (cli.c's and ours). */
+/* Options that take a value in the next word (cmd/batch.c's and ours). */
 static bool
 takes_value(const char *a)
 {
@@ -368,7 +368,7 @@ takes_value(const char *a)
 }
 
 bool
-ls_main_handles(int argc, char **argv)
+lesson_main_handles(int argc, char **argv)
 {
 	if (argc < 2)
 		return false;
@@ -398,9 +398,9 @@ usage_err(const char *fmt, const char *arg)
 }
 
 int
-ls_main(int argc, char **argv)
+lesson_main(int argc, char **argv)
 {
-	ls_run_opts o = { .time_scale = 1, .out = stdout };
+	lesson_run_opts o = { .time_scale = 1, .out = stdout };
 	const char *name = NULL;
 	bool batch = false;
 	char path[PATH_MAX + 32], err[1024];
@@ -408,7 +408,7 @@ ls_main(int argc, char **argv)
 	if (strcmp(argv[1], "--list") == 0) {
 		if (argc > 2)
 			return usage_err("--list takes no arguments, got '%s'", argv[2]);
-		return ls_list(stdout);
+		return lesson_list(stdout);
 	}
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -442,20 +442,20 @@ ls_main(int argc, char **argv)
 	}
 	if (name == NULL)
 		return usage_err("%s: which lesson? ('gsched --list' lists them)", "--time-scale");
-	if (ls_resolve(name, path, sizeof path, err, sizeof err) != 0) {
+	if (lesson_resolve(name, path, sizeof path, err, sizeof err) != 0) {
 		fprintf(stderr, "gsched: %s\n", err);
 		return 2;
 	}
-	ls_program *g;
-	if (ls_load(path, &g, err, sizeof err) != 0) {
+	lesson_program *g;
+	if (lesson_load(path, &g, err, sizeof err) != 0) {
 		fprintf(stderr, "gsched: %s\n", err);
 		return 2;
 	}
 	int rc;
 	if (batch || !isatty(STDOUT_FILENO))
-		rc = ls_run_batch(g, &o);
+		rc = lesson_run_batch(g, &o);
 	else
-		rc = gsf_ui_play_lesson(g, o.time_scale);
-	ls_program_free(g);
+		rc = tui_play_lesson(g, o.time_scale);
+	lesson_program_free(g);
 	return rc;
 }

@@ -1,5 +1,5 @@
 /*
- * paint.c - vm_screen cells to curses (paint.h).
+ * paint.c - view_screen cells to curses (paint.h).
  *
  * A row is painted as runs of cells that share an attribute, one
  * wattr_set + mvwaddnwstr per run: about as few curses calls as the frame
@@ -66,26 +66,26 @@ static const struct look looks[VA_NATTRS] = {
 	[VA_KEY] = { COLOR_CYAN, -1, A_BOLD, A_BOLD },
 };
 
-/* What stdscr gets for each attribute, fixed by tui_paint_setup. */
+/* What stdscr gets for each attribute, fixed by paint_setup. */
 static attr_t painted_attrs[VA_NATTRS];
 static short painted_pair[VA_NATTRS];
 
 /* The last frame painted, row by row, to skip unchanged rows; invalid after
- * tui_paint_invalidate or a size change. */
-static vm_cell *last;
+ * paint_invalidate or a size change. */
+static view_cell *last;
 static int last_w, last_h;
 static bool last_valid;
 
 void
-tui_paint_invalidate(void)
+paint_invalidate(void)
 {
 	last_valid = false;
 }
 
 static bool
-row_unchanged(const vm_cell *row, int y, int w)
+row_unchanged(const view_cell *row, int y, int w)
 {
-	const vm_cell *old = last + (size_t)y * (size_t)last_w;
+	const view_cell *old = last + (size_t)y * (size_t)last_w;
 
 	for (int x = 0; x < w; x++)
 		if (row[x].ch != old[x].ch || row[x].attr != old[x].attr)
@@ -95,12 +95,12 @@ row_unchanged(const vm_cell *row, int y, int w)
 
 /* Keep s as the last frame (or forget it if there is no memory). */
 static void
-remember(const vm_screen *s)
+remember(const view_screen *s)
 {
 	size_t n = (size_t)s->width * (size_t)s->height;
 
 	if (s->width != last_w || s->height != last_h) {
-		vm_cell *c = realloc(last, (n ? n : 1) * sizeof *c);
+		view_cell *c = realloc(last, (n ? n : 1) * sizeof *c);
 		if (c == NULL) {
 			last_valid = false;
 			return;
@@ -117,7 +117,7 @@ remember(const vm_screen *s)
 }
 
 bool
-tui_paint_setup(bool mono, bool projector)
+paint_setup(bool mono, bool projector)
 {
 	bool color = !mono && has_colors() && start_color() == OK;
 
@@ -164,7 +164,7 @@ cell_char(uint32_t ch)
 }
 
 void
-tui_paint(const vm_screen *s)
+paint(const view_screen *s)
 {
 	int rows, cols;
 	wchar_t run[512];
@@ -172,7 +172,7 @@ tui_paint(const vm_screen *s)
 	getmaxyx(stdscr, rows, cols);
 	bool same_size = last_valid && s->width == last_w && s->height == last_h;
 	for (int y = 0; y < s->height && y < rows; y++) {
-		const vm_cell *row = s->cells + (size_t)y * (size_t)s->width;
+		const view_cell *row = s->cells + (size_t)y * (size_t)s->width;
 		int w = s->width < cols ? s->width : cols;
 		int x = 0;
 

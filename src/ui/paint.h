@@ -1,7 +1,7 @@
 /*
- * paint.h - the visualizer's painter: a vm_screen of cells (view.h) onto the
+ * paint.h - the visualizer's painter: a view_screen of cells (view.h) onto the
  * curses standard screen.  The view model decides what each cell says and
- * means (its vm_attr); this file only decides how a meaning looks: a colour
+ * means (its view_attr); this file only decides how a meaning looks: a colour
  * pair per attribute, or in monochrome bold/reverse/underline/dim.  Colour
  * never carries meaning alone: every attribute that matters also comes with a
  * letter or symbol in the text (view.h).
@@ -21,14 +21,14 @@
  * start_color/use_default_colors when colours are used.  Returns true if
  * colours are in use (false: monochrome, asked for or forced by the terminal).
  */
-bool tui_paint_setup(bool mono, bool projector);
+bool paint_setup(bool mono, bool projector);
 
 /* Draw s onto stdscr from its top left corner and wnoutrefresh it; the caller
  * calls doupdate.  Cells outside the window are left out. */
-void tui_paint(const vm_screen *s);
+void paint(const view_screen *s);
 
-/* Forget the last frame: the next tui_paint draws every row.  After a
+/* Forget the last frame: the next paint draws every row.  After a
  * resize, Ctrl-L, or anything else that may have changed stdscr. */
-void tui_paint_invalidate(void);
+void paint_invalidate(void);
 
 #endif /* GSCHED_PAINT_H */

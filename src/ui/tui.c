@@ -5,7 +5,7 @@
  * One thread does everything here.  A tick drains the event rings (always,
  * even paused, so they never overflow), and unless the view is paused feeds
  * the view model a snapshot, the events and sometimes the goroutine list.
- * After every tick and every key the model is rendered into a vm_screen and
+ * After every tick and every key the model is rendered into a view_screen and
  * painted (paint.c); curses sends only what changed.  Between ticks the
  * thread waits in wget_wch with a timeout of the time left (at most 100 ms,
  * so a signal's flag is seen soon), which makes keys take effect at once.
@@ -42,10 +42,10 @@
 #include <unistd.h>
 #include <wchar.h>
 
-#include "cli.h"
+#include "cmd/batch.h"
 #include "lesson/lesson.h"
-#include "parse.h"
-#include "session.h"
+#include "format/parse.h"
+#include "live/session.h"
 #include "ui/paint.h"
 #include "ui/tui.h"
 #include "ui/tui_curses.h"
@@ -119,7 +119,7 @@ tui_uerr(const char *fmt, const char *a)
 	char msg[256];
 
 	snprintf(msg, sizeof msg, fmt, a);
-	return gsf_usage_error(msg);
+	return batch_usage_error(msg);
 }
 
 /* Whether the locale (set from the environment) writes UTF-8. */
@@ -181,11 +181,11 @@ tui_parse(int argc, char **argv, tui_opts *o)
 			v = argv[++i];
 		if (v == NULL)
 			return tui_uerr("option '%s' needs a value", a);
-		if (d && !gsf_parse_int(v, 1, TENTHS_MAX, &o->tenths))
+		if (d && !parse_int(v, 1, TENTHS_MAX, &o->tenths))
 			return tui_uerr("-d/--delay: '%s' is not a number of tenths of a "
 					"second from 1 to 600",
 			    v);
-		if (p && !gsf_parse_int(v, 1, PROCS_MAX, &o->procs))
+		if (p && !parse_int(v, 1, PROCS_MAX, &o->procs))
 			return tui_uerr("-p/--procs: '%s' is not a number of Ps from 1 "
 					"to 256",
 			    v);
@@ -314,10 +314,10 @@ struct tui {
 	tui_opts o;
 	const tui_term *term;
 	SCREEN *scr;
-	gsf_session *sess;
-	vm_model *model;
-	vm_view v;
-	vm_screen screen;
+	session *sess;
+	view_model *model;
+	view_state v;
+	view_screen screen;
 	gs_snapshot *snap;
 	gs_event *ev;
 	int evcap;
@@ -339,9 +339,9 @@ struct tui {
 	/* The lesson (tui_opts.lesson), or all NULL/0.  Its player is ticked
 	 * with the snapshot the model got, on a clock that stands still while
 	 * the view is paused. */
-	ls_player *player;
-	ls_output *lout;
-	int lstate;           /* ls_state of the last lesson tick, -1 before */
+	lesson_player *player;
+	lesson_output *lout;
+	int lstate;           /* lesson_state of the last lesson tick, -1 before */
 	int lpassed, lfailed; /* expectations so far */
 	uint64_t lclock;      /* the lesson's clock (ns) */
 	uint64_t llast;       /* snapshot time of the last lesson tick, 0 none */
@@ -380,11 +380,11 @@ tui_status(struct tui *t, bool error, const char *fmt, ...)
 }
 
 /* A key's effect, into the event log. */
-static void tui_note(struct tui *t, vm_attr attr, const char *fmt, ...)
+static void tui_note(struct tui *t, view_attr attr, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 static void
-tui_note(struct tui *t, vm_attr attr, const char *fmt, ...)
+tui_note(struct tui *t, view_attr attr, const char *fmt, ...)
 {
 	char buf[192];
 	va_list ap;
@@ -392,7 +392,7 @@ tui_note(struct tui *t, vm_attr attr, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	vm_model_note(t->model, (uint64_t)gs_nanotime(), attr, buf);
+	view_model_note(t->model, (uint64_t)gs_nanotime(), attr, buf);
 	t->dirty = true;
 }
 
@@ -403,7 +403,7 @@ tick_period_ns(const struct tui *t)
 }
 
 /* Drain every event recorded since the last call into t->ev, growing it as
- * observer.c does.  Returns how many; *dropped gets the ring losses. */
+ * live/ticker.c does.  Returns how many; *dropped gets the ring losses. */
 static int
 drain_events(struct tui *t, uint64_t *dropped)
 {
@@ -457,10 +457,10 @@ list_goroutines(struct tui *t)
  * indented under its first); a failed expectation or step also into the
  * status line. */
 static void
-lesson_line(struct tui *t, const ls_line *l)
+tui_lesson_line(struct tui *t, const lesson_line *l)
 {
 	static const struct {
-		vm_attr attr;
+		view_attr attr;
 		const char *prefix;
 	} k[] = {
 		[LL_SAY] = { VA_CAPTION, "say: " },
@@ -494,11 +494,11 @@ lesson_line(struct tui *t, const ls_line *l)
  * player's last output.  The step shown counts from 1: the one running (or
  * waiting) now. */
 static void
-lesson_texts(struct tui *t, const ls_output *out)
+lesson_texts(struct tui *t, const lesson_output *out)
 {
 	int n;
 
-	if (out->state == LS_DONE) {
+	if (out->state == LESSON_DONE) {
 		snprintf(t->lstatus, sizeof t->lstatus,
 		    "lesson finished: %d expectations met, %d failed", out->passed, out->failed);
 		snprintf(t->lbar, sizeof t->lbar, "%s  (N or PgUp goes back a chapter, q quits)",
@@ -510,10 +510,10 @@ lesson_texts(struct tui *t, const ls_output *out)
 	    out->chapter ? "  " : "", out->step < out->nsteps ? out->step + 1 : out->nsteps,
 	    out->nsteps, out->passed, out->failed);
 	t->lstatus[0] = '\0';
-	if (out->state == LS_WAITING_KEY)
+	if (out->state == LESSON_WAITING_KEY)
 		snprintf(t->lstatus, sizeof t->lstatus, "press n or PgDn to continue");
 	if (n > 0 && (size_t)n < sizeof t->lbar) {
-		const char *w = out->state == LS_WAITING_KEY ? t->lstatus : out->waiting_for;
+		const char *w = out->state == LESSON_WAITING_KEY ? t->lstatus : out->waiting_for;
 		if (t->v.paused)
 			snprintf(t->lbar + n, sizeof t->lbar - (size_t)n,
 			    "  | paused: the lesson waits too (space resumes)");
@@ -528,7 +528,7 @@ lesson_texts(struct tui *t, const ls_output *out)
 static void
 lesson_tick(struct tui *t)
 {
-	ls_output *out = t->lout;
+	lesson_output *out = t->lout;
 	uint64_t now = t->snap->time_ns, d = t->llast && now > t->llast ? now - t->llast : 0;
 
 	if (t->lgap && d > tick_period_ns(t))
@@ -536,9 +536,9 @@ lesson_tick(struct tui *t)
 	t->lgap = false;
 	t->lclock = t->llast ? t->lclock + d : now;
 	t->llast = now;
-	int state = ls_player_tick(t->player, t->snap, t->lclock, out);
+	int state = lesson_player_tick(t->player, t->snap, t->lclock, out);
 	for (int i = 0; i < out->nlines; i++)
-		lesson_line(t, &out->lines[i]);
+		tui_lesson_line(t, &out->lines[i]);
 	snprintf(t->lcaption, sizeof t->lcaption, "%s", out->caption ? out->caption : "");
 	t->v.caption = out->caption ? t->lcaption : NULL;
 	t->lpassed = out->passed;
@@ -546,7 +546,7 @@ lesson_tick(struct tui *t)
 	lesson_texts(t, out);
 	t->v.lesson_bar = t->lbar;
 	/* done: once, and again after N went back and the steps ran anew */
-	if (state == LS_DONE && (t->lstate != LS_DONE || out->nlines > 0))
+	if (state == LESSON_DONE && (t->lstate != LESSON_DONE || out->nlines > 0))
 		tui_note(t, out->failed ? VA_WARN : VA_OK, "%s", t->lstatus);
 	t->lstate = state;
 }
@@ -554,22 +554,22 @@ lesson_tick(struct tui *t)
 /* n / PgDn and N / PgUp while a lesson plays.  True if the key was the
  * lesson's.  PgDn and PgUp scroll the views that scroll, as always. */
 static bool
-lesson_key(struct tui *t, int key, bool fkey)
+tui_lesson_key(struct tui *t, int key, bool fkey)
 {
-	bool scrolls = t->v.mode == VM_HELP || t->v.mode == VM_GLIST || t->v.mode == VM_LOG;
+	bool scrolls = t->v.mode == VIEW_HELP || t->v.mode == VIEW_GLIST || t->v.mode == VIEW_LOG;
 	bool next = fkey ? key == KEY_NPAGE && !scrolls : key == 'n';
 	bool prev = fkey ? key == KEY_PPAGE && !scrolls : key == 'N';
 
 	if (!next && !prev)
 		return false;
-	if (next && t->lstate == LS_DONE) {
+	if (next && t->lstate == LESSON_DONE) {
 		tui_status(t, false,
 		    "the lesson has finished: N or PgUp goes back a "
 		    "chapter, q quits");
 		return true;
 	}
 	/* n leaves a pause, or skips the wait that runs now: the next step */
-	ls_player_key(t->player, next ? LS_KEY_CONTINUE : LS_KEY_PREV);
+	lesson_player_key(t->player, next ? LESSON_KEY_CONTINUE : LESSON_KEY_PREV);
 	if (t->v.paused)
 		tui_status(t, false,
 		    "the lesson is paused with the view: space resumes "
@@ -586,7 +586,7 @@ tui_tick(struct tui *t, uint64_t now)
 	int ng = 0, err;
 	char msg[160];
 
-	while (gsf_session_error(t->sess, msg, sizeof msg)) {
+	while (session_error(t->sess, msg, sizeof msg)) {
 		tui_status(t, true, "%s", msg);
 		tui_note(t, VA_WARN, "%s", msg);
 	}
@@ -596,18 +596,18 @@ tui_tick(struct tui *t, uint64_t now)
 	}
 	t->step = false;
 	if ((err = gs_snapshot_take(t->snap)) != 0) {
-		/* the runtime is gone (gsf_session_end says why): nothing to show */
+		/* the runtime is gone (session_end says why): nothing to show */
 		if (err == GS_ENOTRUN)
 			t->quit = QUIT_RUNTIME;
 		tui_status(t, true, "snapshot: %s", gs_strerror(err));
 		return;
 	}
 	t->procs = t->snap->np;
-	if (t->v.mode == VM_GLIST || now - t->gl_last_ns >= GLIST_EVERY_NS) {
+	if (t->v.mode == VIEW_GLIST || now - t->gl_last_ns >= GLIST_EVERY_NS) {
 		ng = list_goroutines(t);
 		t->gl_last_ns = now;
 	}
-	if (vm_model_tick(t->model, t->snap, t->ev, nev, dropped, ng ? t->gl : NULL, ng,
+	if (view_model_tick(t->model, t->snap, t->ev, nev, dropped, ng ? t->gl : NULL, ng,
 		t->gl_total) != 0)
 		tui_status(t, true, "out of memory for the view's history");
 	if (t->player != NULL)
@@ -624,12 +624,12 @@ tui_draw(struct tui *t)
 	if (t->v.status == NULL && t->player != NULL && t->lstatus[0]) {
 		/* the lesson's standing message: until a transient one replaces it */
 		t->v.status = t->lstatus;
-		t->v.status_is_error = t->lstate == LS_DONE && t->lfailed > 0;
+		t->v.status_is_error = t->lstate == LESSON_DONE && t->lfailed > 0;
 		t->status_until = UINT64_MAX;
 	}
 	t->v.prompt = t->npbuf >= 0 && t->prompt[0] ? t->prompt : NULL;
-	if (vm_render(t->model, &t->v, &t->screen) == 0)
-		tui_paint(&t->screen);
+	if (view_render(t->model, &t->v, &t->screen) == 0)
+		paint(&t->screen);
 	doupdate();
 	t->dirty = false;
 }
@@ -645,7 +645,7 @@ set_procs(struct tui *t, int n)
 		tui_status(t, true, "GOMAXPROCS must be from 1 to %d", PROCS_MAX);
 		return;
 	}
-	old = gsf_session_set_procs(t->sess, n);
+	old = session_set_procs(t->sess, n);
 	if (old == GS_EBUSY) {
 		tui_status(t, true,
 		    "GOMAXPROCS cannot change while the world is stopped (w "
@@ -683,9 +683,9 @@ spawn_key(struct tui *t, int key)
 			mult = 10;
 		if (mult == 0)
 			continue;
-		gsf_batch b = { spawn_keys[i].kind, spawn_keys[i].count * mult, BATCH_LIFE_NS, NULL,
-			0 };
-		int rc = gsf_session_spawn(t->sess, &b);
+		session_batch b = { spawn_keys[i].kind, spawn_keys[i].count * mult, BATCH_LIFE_NS,
+			NULL, 0 };
+		int rc = session_spawn(t->sess, &b);
 		if (rc == GS_EAGAIN)
 			tui_status(t, true,
 			    "too many batches waiting to start; try "
@@ -706,7 +706,7 @@ toggle_world(struct tui *t)
 	int rc;
 
 	if (!t->v.world_stopped) {
-		rc = gsf_session_stop_world(t->sess);
+		rc = session_stop_world(t->sess);
 		if (rc == 0) {
 			t->v.world_stopped = true;
 			tui_note(t, VA_BOLD,
@@ -716,7 +716,7 @@ toggle_world(struct tui *t)
 			tui_status(t, true, "stop the world: %s", gs_strerror(rc));
 		}
 	} else {
-		rc = gsf_session_start_world(t->sess);
+		rc = session_start_world(t->sess);
 		if (rc == 0) {
 			t->v.world_stopped = false;
 			tui_note(t, VA_BOLD, "world started again");
@@ -751,13 +751,13 @@ change_rate(struct tui *t, bool faster)
 static void
 cycle_focus(struct tui *t, int dir)
 {
-	const gs_snapshot *s = vm_model_snapshot(t->model);
+	const gs_snapshot *s = view_model_snapshot(t->model);
 
 	if (s == NULL)
 		return;
-	if (t->v.mode == VM_PDETAIL && s->np > 0) {
+	if (t->v.mode == VIEW_PDETAIL && s->np > 0) {
 		t->v.focus_p = ((t->v.focus_p + dir) % s->np + s->np) % s->np;
-	} else if (t->v.mode == VM_MDETAIL && s->nm > 0) {
+	} else if (t->v.mode == VIEW_MDETAIL && s->nm > 0) {
 		int i = 0;
 		while (i < s->nm && s->m[i].id != t->v.focus_m)
 			i++;
@@ -769,28 +769,28 @@ cycle_focus(struct tui *t, int dir)
 }
 
 static void
-open_mode(struct tui *t, vm_mode mode)
+open_mode(struct tui *t, view_mode mode)
 {
-	const gs_snapshot *s = vm_model_snapshot(t->model);
+	const gs_snapshot *s = view_model_snapshot(t->model);
 
 	if (t->v.mode == mode) {
-		t->v.mode = VM_MAIN;
+		t->v.mode = VIEW_MAIN;
 		return;
 	}
 	t->v.mode = mode;
 	t->v.scroll = 0;
-	if (mode == VM_PDETAIL && s != NULL && (t->v.focus_p >= s->np || t->v.focus_p < 0))
+	if (mode == VIEW_PDETAIL && s != NULL && (t->v.focus_p >= s->np || t->v.focus_p < 0))
 		t->v.focus_p = 0;
-	if (mode == VM_MDETAIL && s != NULL && s->nm > 0) {
+	if (mode == VIEW_MDETAIL && s != NULL && s->nm > 0) {
 		int i = 0;
 		while (i < s->nm && s->m[i].id != t->v.focus_m)
 			i++;
 		if (i == s->nm)
 			t->v.focus_m = s->m[0].id;
 	}
-	if (mode == VM_GLIST)
+	if (mode == VIEW_GLIST)
 		t->gl_last_ns = 0; /* list them at the next tick */
-	if (mode == VM_LOG)
+	if (mode == VIEW_LOG)
 		t->v.scroll = INT_MAX; /* the newest lines */
 }
 
@@ -799,13 +799,13 @@ open_mode(struct tui *t, vm_mode mode)
 static void
 scroll_by(struct tui *t, int d)
 {
-	int max = vm_scroll_max(t->model, &t->v);
+	int max = view_scroll_max(t->model, &t->v);
 	long s = (long)(t->v.scroll < max ? t->v.scroll : max) + d;
 
 	if (s < 0)
 		s = 0;
 	if (s >= max)
-		s = t->v.mode == VM_LOG ? INT_MAX : max;
+		s = t->v.mode == VIEW_LOG ? INT_MAX : max;
 	t->v.scroll = (int)s;
 }
 
@@ -823,7 +823,7 @@ prompt_key(struct tui *t, int key)
 		int n = 0;
 		t->pbuf[t->npbuf] = '\0';
 		t->prompt[0] = '\0';
-		if (t->npbuf == 0 || !gsf_parse_int(t->pbuf, 1, PROCS_MAX, &n))
+		if (t->npbuf == 0 || !parse_int(t->pbuf, 1, PROCS_MAX, &n))
 			tui_status(t, true, "GOMAXPROCS: '%s' is not a number from 1 to %d",
 			    t->pbuf, PROCS_MAX);
 		else
@@ -847,7 +847,7 @@ tui_key(struct tui *t, int key, bool fkey)
 
 	t->dirty = true;
 	if (fkey && key == KEY_RESIZE) {
-		tui_paint_invalidate(); /* tui_draw reads the new size */
+		paint_invalidate(); /* tui_draw reads the new size */
 		return;
 	}
 	/* a message lasts until it expires or the next key, which may bring
@@ -857,12 +857,12 @@ tui_key(struct tui *t, int key, bool fkey)
 		prompt_key(t, key);
 		return;
 	}
-	if (t->player != NULL && lesson_key(t, key, fkey))
+	if (t->player != NULL && tui_lesson_key(t, key, fkey))
 		return;
 	if (fkey) {
 		switch (key) {
 		case KEY_F(1):
-			open_mode(t, VM_HELP);
+			open_mode(t, VIEW_HELP);
 			return;
 		case KEY_F(10):
 			t->quit = QUIT_KEY;
@@ -876,7 +876,7 @@ tui_key(struct tui *t, int key, bool fkey)
 			return;
 		case KEY_UP:
 		case KEY_DOWN:
-			if (t->v.mode == VM_PDETAIL || t->v.mode == VM_MDETAIL)
+			if (t->v.mode == VIEW_PDETAIL || t->v.mode == VIEW_MDETAIL)
 				cycle_focus(t, key == KEY_UP ? -1 : 1);
 			else
 				scroll_by(t, key == KEY_UP ? -1 : 1);
@@ -897,8 +897,8 @@ tui_key(struct tui *t, int key, bool fkey)
 			return;
 		}
 	}
-	if (t->v.mode == VM_GLIST && key == 's') {
-		t->v.gsort = (vm_gsort)((t->v.gsort + 1) % 3);
+	if (t->v.mode == VIEW_GLIST && key == 's') {
+		t->v.gsort = (view_gsort)((t->v.gsort + 1) % 3);
 		return;
 	}
 	if (spawn_key(t, key))
@@ -913,7 +913,7 @@ tui_key(struct tui *t, int key, bool fkey)
 		t->quit = QUIT_KEY;
 		break;
 	case '?':
-		open_mode(t, VM_HELP);
+		open_mode(t, VIEW_HELP);
 		break;
 	case ' ':
 		t->v.paused = !t->v.paused;
@@ -951,27 +951,27 @@ tui_key(struct tui *t, int key, bool fkey)
 		change_rate(t, key == ']');
 		break;
 	case 'p':
-		open_mode(t, VM_PDETAIL);
+		open_mode(t, VIEW_PDETAIL);
 		break;
 	case 'm':
-		open_mode(t, VM_MDETAIL);
+		open_mode(t, VIEW_MDETAIL);
 		break;
 	case 'g':
-		open_mode(t, VM_GLIST);
+		open_mode(t, VIEW_GLIST);
 		break;
 	case 'l':
-		open_mode(t, VM_LOG);
+		open_mode(t, VIEW_LOG);
 		break;
 	case '\t':
 		cycle_focus(t, 1);
 		break;
 	case 12: /* Ctrl-L */
 		clearok(curscr, TRUE);
-		tui_paint_invalidate();
+		paint_invalidate();
 		break;
 	case 27: /* Esc */
-		if (t->v.mode != VM_MAIN)
-			t->v.mode = VM_MAIN;
+		if (t->v.mode != VIEW_MAIN)
+			t->v.mode = VIEW_MAIN;
 		else
 			t->v.status = NULL;
 		break;
@@ -999,7 +999,7 @@ tui_suspend(struct tui *t)
 	if (ioctl(tty_out_fd, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
 		resizeterm(ws.ws_row, ws.ws_col);
 	clearok(curscr, TRUE);
-	tui_paint_invalidate();
+	paint_invalidate();
 	t->dirty = true;
 }
 
@@ -1019,7 +1019,7 @@ tui_loop(struct tui *t)
 		if (sig_cont) {
 			sig_cont = 0;
 			clearok(curscr, TRUE);
-			tui_paint_invalidate();
+			paint_invalidate();
 			t->dirty = true;
 		}
 		if (now >= t->next_tick_ns) {
@@ -1050,8 +1050,8 @@ tui_loop(struct tui *t)
 static void
 tui_free(struct tui *t)
 {
-	vm_screen_free(&t->screen);
-	vm_model_free(t->model);
+	view_screen_free(&t->screen);
+	view_model_free(t->model);
 	gs_snapshot_free(t->snap);
 	free(t->ev);
 	free(t->gl);
@@ -1077,14 +1077,14 @@ tui_run(const tui_opts *o, const tui_term *term)
 	t.lstate = -1;
 	t.evcap = 4096;
 	t.glcap = 1024;
-	t.model = vm_model_new(HISTORY_TICKS, LOG_LINES);
+	t.model = view_model_new(HISTORY_TICKS, LOG_LINES);
 	t.snap = gs_snapshot_new(SNAP_MAX_M, SNAP_RUNQ);
 	t.ev = malloc((size_t)t.evcap * sizeof *t.ev);
 	t.gl = malloc((size_t)t.glcap * sizeof *t.gl);
 	if (o->lesson != NULL)
 		t.lout = malloc(sizeof *t.lout);
 	if (t.model == NULL || t.snap == NULL || t.ev == NULL || t.gl == NULL ||
-	    (o->lesson != NULL && t.lout == NULL) || vm_screen_init(&t.screen, 80, 24) != 0) {
+	    (o->lesson != NULL && t.lout == NULL) || view_screen_init(&t.screen, 80, 24) != 0) {
 		fputs("gsched: out of memory\n", stderr);
 		tui_free(&t);
 		return 1;
@@ -1130,16 +1130,16 @@ tui_run(const tui_opts *o, const tui_term *term)
 	intrflush(stdscr, FALSE);
 	set_escdelay(25);
 	curs_set(0);
-	t.v.mono = !tui_paint_setup(o->no_color, o->projector);
+	t.v.mono = !paint_setup(o->no_color, o->projector);
 
 	/* the runtime, after the terminal checks; a lesson brings its own
 	 * workloads instead of the default mix */
-	gsf_session_opts so = { o->procs, o->lesson == NULL, true };
-	t.sess = gsf_session_start(&so, err, sizeof err);
+	session_opts so = { o->procs, o->lesson == NULL, true };
+	t.sess = session_start(&so, err, sizeof err);
 	if (t.sess != NULL && o->lesson != NULL) {
-		ls_player_opts po = { t.v.time_scale, false };
-		if ((t.player = ls_player_new(o->lesson, t.sess, &po)) == NULL) {
-			gsf_session_end(t.sess, err, sizeof err);
+		lesson_player_opts po = { t.v.time_scale, false };
+		if ((t.player = lesson_player_new(o->lesson, t.sess, &po)) == NULL) {
+			session_end(t.sess, err, sizeof err);
 			t.sess = NULL;
 			snprintf(err, sizeof err, "out of memory");
 		}
@@ -1156,7 +1156,7 @@ tui_run(const tui_opts *o, const tui_term *term)
 	tui_note(&t, VA_NORMAL, "gsched: GOMAXPROCS %d on %d CPUs; press ? for help", t.procs,
 	    gs_numcpu());
 	if (o->lesson != NULL) {
-		const ls_program *g = o->lesson;
+		const lesson_program *g = o->lesson;
 		t.v.lesson = g->title ? g->title : g->name;
 		tui_note(&t, VA_CAPTION, "lesson: n or PgDn goes on, N or PgUp back");
 	}
@@ -1166,9 +1166,9 @@ tui_run(const tui_opts *o, const tui_term *term)
 	endwin();
 	in_curses = 0;
 	delscreen(t.scr);
-	ls_player_free(t.player); /* before its session ends (lesson.h) */
+	lesson_player_free(t.player); /* before its session ends (lesson.h) */
 	t.player = NULL;
-	if (gsf_session_end(t.sess, err, sizeof err) != 0) {
+	if (session_end(t.sess, err, sizeof err) != 0) {
 		fprintf(stderr, "gsched: %s\n", err);
 		status = 1;
 	} else if (t.quit == QUIT_RUNTIME) {
@@ -1176,14 +1176,14 @@ tui_run(const tui_opts *o, const tui_term *term)
 		status = 1;
 	}
 	if (term->last != NULL && t.screen.cells != NULL &&
-	    vm_screen_init(term->last, t.screen.width, t.screen.height) == 0)
+	    view_screen_init(term->last, t.screen.width, t.screen.height) == 0)
 		memcpy(term->last->cells, t.screen.cells,
 		    (size_t)t.screen.width * (size_t)t.screen.height * sizeof *t.screen.cells);
 	if (o->lesson != NULL) {
 		/* the lesson's account, on the restored terminal (as --batch ends) */
 		printf("lesson %s: %d expectations, %d passed, %d failed%s\n", o->lesson->name,
 		    t.lpassed + t.lfailed, t.lpassed, t.lfailed,
-		    t.lstate == LS_DONE ? "" : " (quit before its end)");
+		    t.lstate == LESSON_DONE ? "" : " (quit before its end)");
 		fflush(stdout);
 		if (status == 0 && t.lfailed > 0)
 			status = 1;
@@ -1209,23 +1209,23 @@ tui_main(int argc, char **argv)
 		return 2;
 	}
 	tui_term t = { stdin, stdout, NULL, 0, 0, 0, true, NULL };
-	ls_program *intro = NULL;
+	lesson_program *intro = NULL;
 	if (argc < 2) {
 		/* no arguments at all: the introductory lesson, when this install
 		 * has it; otherwise (or with any option) the default mixed workload */
 		char path[PATH_MAX + 32], err[1024];
-		if (ls_resolve(TUI_INTRO_LESSON, path, sizeof path, err, sizeof err) == 0 &&
-		    ls_load(path, &intro, err, sizeof err) == 0)
+		if (lesson_resolve(TUI_INTRO_LESSON, path, sizeof path, err, sizeof err) == 0 &&
+		    lesson_load(path, &intro, err, sizeof err) == 0)
 			o.lesson = intro;
 	}
 	rc = tui_run(&o, &t);
-	ls_program_free(intro);
+	lesson_program_free(intro);
 	return rc;
 }
 
-/* `gsched LESSON` on a terminal (lesson.h; ls_main checked stdout). */
+/* `gsched LESSON` on a terminal (lesson.h; lesson_main checked stdout). */
 int
-gsf_ui_play_lesson(const ls_program *prog, double time_scale)
+tui_play_lesson(const lesson_program *prog, double time_scale)
 {
 	char *argv[] = { "gsched", NULL };
 	tui_opts o;

@@ -2,14 +2,14 @@
  * tui.h - the live visualizer: `gsched` with only the options below opens it
  * on the default mixed workload; `gsched` with no arguments at all opens it
  * on the introductory lesson (TUI_INTRO_LESSON) when that lesson is found,
- * and `gsched LESSON` on any lesson (lesson.h's gsf_ui_play_lesson, defined
+ * and `gsched LESSON` on any lesson (lesson.h's tui_play_lesson, defined
  * in tui.c).
  *
  * Architecture: the calling thread is the UI thread.  It starts a live
- * session (session.h: gs_run in a thread of its own), and every tick drains
+ * session (live/session.h: gs_run in a thread of its own), and every tick drains
  * the event stream, takes a snapshot (and, when it is shown or once a second,
  * the goroutine list), feeds the view model (view.h), renders it into a
- * vm_screen and paints that with ncursesw (paint.h).  Keys become session
+ * view_screen and paints that with ncursesw (paint.h).  Keys become session
  * calls (spawn a batch, change GOMAXPROCS, stop the world) from the same
  * thread; the UI never runs on, or waits for, a scheduler thread.
  *
@@ -33,29 +33,29 @@ typedef struct tui_opts {
 	bool ascii;     /* --ascii, or the locale's codeset is not UTF-8 */
 	bool projector; /* --projector: fewer panels, big blocks, high contrast */
 	/* A lesson to play instead of the default mixed workload (not an
-	 * option: gsf_ui_play_lesson and the no-argument intro set them). */
-	const struct ls_program *lesson;
+	 * option: tui_play_lesson and the no-argument intro set them). */
+	const struct lesson_program *lesson;
 	double time_scale; /* the lesson's slow motion (0 counts as 1) */
 } tui_opts;
 
 /* The lesson `gsched` with no arguments opens (looked up as lessons are by
- * name, lesson.h's ls_resolve); without it, the default mixed workload. */
+ * name, lesson.h's lesson_resolve); without it, the default mixed workload. */
 #define TUI_INTRO_LESSON "02-gmp"
 
 /* Where tui_run draws.  tui_main uses the real terminal; the render
  * benchmark an off-screen one. */
 typedef struct tui_term {
-	FILE *in, *out;         /* newterm's */
-	const char *type;       /* terminal type, NULL: $TERM */
-	int rows, cols;         /* > 0: resize curses' screen to this (off-screen) */
-	double seconds;         /* > 0: quit after this long (benchmarks) */
-	bool interactive;       /* install the signal handlers, save/restore termios */
-	struct vm_screen *last; /* not NULL: a zeroed (or allocated) vm_screen
+	FILE *in, *out;           /* newterm's */
+	const char *type;         /* terminal type, NULL: $TERM */
+	int rows, cols;           /* > 0: resize curses' screen to this (off-screen) */
+	double seconds;           /* > 0: quit after this long (benchmarks) */
+	bool interactive;         /* install the signal handlers, save/restore termios */
+	struct view_screen *last; /* not NULL: a zeroed (or allocated) view_screen
 	                           that gets a copy of the last screen drawn
 	                           (tests read it; the caller frees it) */
 } tui_term;
 
-/* True if arg is one of the visualizer's own options (main.c dispatch). */
+/* True if arg is one of the visualizer's own options (cmd/main.c dispatch). */
 bool tui_handles(const char *arg);
 /* The options and keys, for gsched --help. */
 void tui_usage(FILE *f);

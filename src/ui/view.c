@@ -3,11 +3,11 @@
  * tick (a deep copy of the snapshot, the per-tick deltas, the per-P marks from
  * the tick's events, the Ms in display order, the history rings, the event log
  * and the goroutine list) and the plain sentences the log is written in.
- * view_render.c paints all of it into a vm_screen.
+ * view_render.c paints all of it into a view_screen.
  *
  * The event log is for people: it lists the events a class should notice one
  * by one (steals, hand-offs, sysmon retakes, preemptions, new threads,
- * GOMAXPROCS changes, local-queue overflows), at most VM_LOG_PER_KIND of a
+ * GOMAXPROCS changes, local-queue overflows), at most VIEW_LOG_PER_KIND of a
  * kind per tick with a "+ N more" line for the rest, and folds a retake with
  * the hand-off and thread start it causes into one sentence.  The churn of a
  * busy scheduler (run, stop, park, ready, timer fires, system calls, M park
@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "view_model.h"
+#include "ui/view_model.h"
 
 /* ---- small helpers ----------------------------------------------------------------- */
 
@@ -43,7 +43,7 @@ grow(void *pp, int *cap, int n, size_t sz)
 }
 
 void
-vm__fmt_dur(uint64_t ns, char *buf, size_t size)
+view__fmt_dur(uint64_t ns, char *buf, size_t size)
 {
 	if (ns < 1000)
 		snprintf(buf, size, "%" PRIu64 " ns", ns);
@@ -64,9 +64,9 @@ plural(int64_t n, const char *one, const char *many)
 }
 
 char
-vm_label_kind(const char *label, vm_attr *attr)
+view_label_kind(const char *label, view_attr *attr)
 {
-	vm_attr a = VA_KIND_OTHER;
+	view_attr a = VA_KIND_OTHER;
 	char c = 'o';
 
 	if (label != NULL) {
@@ -91,7 +91,7 @@ vm_label_kind(const char *label, vm_attr *attr)
 
 /* ---- sentences ---------------------------------------------------------------------- */
 
-/* Whether an event is listed one by one (vm_event_sentence's answer, cheaply). */
+/* Whether an event is listed one by one (view_event_sentence's answer, cheaply). */
 static bool
 listable(const gs_event *e)
 {
@@ -111,7 +111,7 @@ listable(const gs_event *e)
 }
 
 bool
-vm_event_sentence(const gs_event *e, char *buf, size_t size)
+view_event_sentence(const gs_event *e, char *buf, size_t size)
 {
 	char d[32];
 	long long g = (long long)e->g, m = (long long)e->m, m2 = (long long)e->m2;
@@ -201,7 +201,7 @@ vm_event_sentence(const gs_event *e, char *buf, size_t size)
 		snprintf(buf, size, "a timer fired on P%d", p);
 		break;
 	case GS_EV_PROCRESIZE:
-		vm__fmt_dur((uint64_t)(arg > 0 ? arg : 0), d, sizeof d);
+		view__fmt_dur((uint64_t)(arg > 0 ? arg : 0), d, sizeof d);
 		snprintf(buf, size, "GOMAXPROCS %d -> %d (world stopped %s)", p2, p, d);
 		break;
 	case GS_EV_GLOBAL_PUT:
@@ -233,26 +233,26 @@ vm_event_sentence(const gs_event *e, char *buf, size_t size)
 
 /* ---- model lifetime ------------------------------------------------------------------ */
 
-vm_model *
-vm_model_new(int history_ticks, int log_lines)
+view_model *
+view_model_new(int history_ticks, int log_lines)
 {
 	if (history_ticks < 1 || log_lines < 1)
 		return NULL;
-	vm_model *m = calloc(1, sizeof *m);
+	view_model *m = calloc(1, sizeof *m);
 	if (m == NULL)
 		return NULL;
 	m->hist_cap = history_ticks;
 	m->log_cap = log_lines;
-	m->drop_logged_tick = -VM_DROP_LOG_TICKS;
+	m->drop_logged_tick = -VIEW_DROP_LOG_TICKS;
 	m->h_threads = calloc((size_t)history_ticks, sizeof(int32_t));
 	m->h_busy = calloc((size_t)history_ticks, sizeof(int32_t));
 	m->h_runnable = calloc((size_t)history_ticks, sizeof(int32_t));
 	m->h_steals = calloc((size_t)history_ticks, sizeof(int32_t));
-	m->log = calloc((size_t)log_lines, sizeof(vm_logline));
+	m->log = calloc((size_t)log_lines, sizeof(view_logline));
 	m->scratch = calloc(1, sizeof *m->scratch);
 	if (!m->h_threads || !m->h_busy || !m->h_runnable || !m->h_steals || !m->log ||
 	    !m->scratch) {
-		vm_model_free(m);
+		view_model_free(m);
 		return NULL;
 	}
 	m->scratch->gsorted_key = -1;
@@ -260,7 +260,7 @@ vm_model_new(int history_ticks, int log_lines)
 }
 
 void
-vm_model_free(vm_model *m)
+view_model_free(view_model *m)
 {
 	if (m == NULL)
 		return;
@@ -287,30 +287,30 @@ vm_model_free(vm_model *m)
 }
 
 int
-vm_model_ticks(const vm_model *m)
+view_model_ticks(const view_model *m)
 {
 	return m ? m->ticks : 0;
 }
 
 const gs_snapshot *
-vm_model_snapshot(const vm_model *m)
+view_model_snapshot(const view_model *m)
 {
 	return m && m->have_snap ? &m->snap : NULL;
 }
 
 /* ---- the log ---------------------------------------------------------------------------- */
 
-const vm_logline *
-vm__log_line(const vm_model *m, int i)
+const view_logline *
+view__log_line(const view_model *m, int i)
 {
 	int first = (m->log_head - m->log_len + m->log_cap) % m->log_cap;
 	return &m->log[(first + i) % m->log_cap];
 }
 
 static void
-log_add(vm_model *m, uint64_t time_ns, vm_attr attr, const char *text)
+log_add(view_model *m, uint64_t time_ns, view_attr attr, const char *text)
 {
-	vm_logline *l = &m->log[m->log_head];
+	view_logline *l = &m->log[m->log_head];
 	l->time_ns = time_ns;
 	l->attr = (uint8_t)attr;
 	snprintf(l->text, sizeof l->text, "%s", text ? text : "");
@@ -320,7 +320,7 @@ log_add(vm_model *m, uint64_t time_ns, vm_attr attr, const char *text)
 }
 
 void
-vm_model_note(vm_model *m, uint64_t time_ns, vm_attr attr, const char *text)
+view_model_note(view_model *m, uint64_t time_ns, view_attr attr, const char *text)
 {
 	if (m == NULL)
 		return;
@@ -332,7 +332,7 @@ vm_model_note(vm_model *m, uint64_t time_ns, vm_attr attr, const char *text)
 /* ---- history ---------------------------------------------------------------------------- */
 
 int32_t
-vm__hist(const vm_model *m, const int32_t *ring, int i)
+view__hist(const view_model *m, const int32_t *ring, int i)
 {
 	int first = (m->hist_head - m->hist_len + m->hist_cap) % m->hist_cap;
 	return ring[(first + i) % m->hist_cap];
@@ -347,22 +347,22 @@ clamp32(int64_t v)
 /* ---- threads and Ms --------------------------------------------------------------------- */
 
 int
-vm__mcat_of(const gs_snap_m *m, bool is_new)
+view__mcat_of(const gs_snap_m *m, bool is_new)
 {
 	switch (m->state) {
 	case GS_MSTATE_RUNNING:
 	case GS_MSTATE_SCHED:
-		return VM_MCAT_RUNNING;
+		return VIEW_MCAT_RUNNING;
 	case GS_MSTATE_SPINNING:
-		return VM_MCAT_SPINNING;
+		return VIEW_MCAT_SPINNING;
 	case GS_MSTATE_SYSCALL:
-		return VM_MCAT_SYSCALL;
+		return VIEW_MCAT_SYSCALL;
 	case GS_MSTATE_NETPOLL:
-		return VM_MCAT_NETPOLL;
+		return VIEW_MCAT_NETPOLL;
 	case GS_MSTATE_SYSMON:
-		return VM_MCAT_SYSMON;
+		return VIEW_MCAT_SYSMON;
 	default:
-		return is_new ? VM_MCAT_NEW_IDLE : VM_MCAT_IDLE;
+		return is_new ? VIEW_MCAT_NEW_IDLE : VIEW_MCAT_IDLE;
 	}
 }
 
@@ -372,7 +372,7 @@ vm__mcat_of(const gs_snap_m *m, bool is_new)
  * runtime's counters do, and "run" is what is left after the others.
  */
 void
-vm__threads(const vm_model *m, vm_threads *t)
+view__threads(const view_model *m, view_threads *t)
 {
 	const gs_snapshot *s = &m->snap;
 
@@ -424,9 +424,9 @@ vm__threads(const vm_model *m, vm_threads *t)
 		t->busy = 0;
 }
 
-/* Order the listed Ms for display: by category (enum vm_mcat), stable within one. */
+/* Order the listed Ms for display: by category (enum view_mcat), stable within one. */
 static int
-order_ms(vm_model *m)
+order_ms(view_model *m)
 {
 	const gs_snapshot *s = &m->snap;
 	int cap;
@@ -447,17 +447,17 @@ order_ms(vm_model *m)
 		return GS_ENOMEM;
 	m->mnew = nw;
 
-	int start[VM_MCAT_N];
+	int start[VIEW_MCAT_N];
 	memset(m->mcat_count, 0, sizeof m->mcat_count);
 	for (int i = 0; i < s->nm; i++) {
 		const gs_snap_m *mm = &s->m[i];
 		m->mnew[i] = mm->created_ns != 0 && mm->created_ns <= s->time_ns &&
-		    s->time_ns - mm->created_ns < VM_NEW_M_NS;
-		m->mcat[i] = (uint8_t)vm__mcat_of(mm, m->mnew[i]);
+		    s->time_ns - mm->created_ns < VIEW_NEW_M_NS;
+		m->mcat[i] = (uint8_t)view__mcat_of(mm, m->mnew[i]);
 		m->mcat_count[m->mcat[i]]++;
 	}
 	int at = 0;
-	for (int k = 0; k < VM_MCAT_N; k++) {
+	for (int k = 0; k < VIEW_MCAT_N; k++) {
 		start[k] = at;
 		at += m->mcat_count[k];
 	}
@@ -470,7 +470,7 @@ order_ms(vm_model *m)
 
 /* Deep-copy s into the model (arrays reused from tick to tick). */
 static int
-copy_snapshot(vm_model *m, const gs_snapshot *s)
+copy_snapshot(view_model *m, const gs_snapshot *s)
 {
 	int np = s->np > 0 && s->p ? s->np : 0;
 	int nm = s->nm > 0 && s->m ? s->nm : 0;
@@ -520,10 +520,10 @@ copy_snapshot(vm_model *m, const gs_snapshot *s)
 }
 
 static void
-note_steal(vm_pmark *pm, int np, const gs_event *e)
+note_steal(view_pmark *pm, int np, const gs_event *e)
 {
 	if (e->p >= 0 && e->p < np) {
-		vm_pmark *a = &pm[e->p];
+		view_pmark *a = &pm[e->p];
 		if (a->stole_from < 0)
 			a->stole_from = e->p2;
 		else if (a->stole_from != e->p2)
@@ -531,7 +531,7 @@ note_steal(vm_pmark *pm, int np, const gs_event *e)
 		a->stole_n += e->arg;
 	}
 	if (e->p2 >= 0 && e->p2 < np) {
-		vm_pmark *b = &pm[e->p2];
+		view_pmark *b = &pm[e->p2];
 		if (b->stolen_by < 0)
 			b->stolen_by = e->p;
 		else if (b->stolen_by != e->p)
@@ -542,7 +542,7 @@ note_steal(vm_pmark *pm, int np, const gs_event *e)
 
 /* The P marks of this tick's events. */
 static void
-mark_ps(vm_model *m, const gs_event *ev, int nev)
+mark_ps(view_model *m, const gs_event *ev, int nev)
 {
 	int np = m->snap.np;
 
@@ -580,7 +580,7 @@ mark_ps(vm_model *m, const gs_event *ev, int nev)
  * Marks the hand-off and the M's creation or wake-up as consumed.
  */
 static void
-retake_sentence(vm_model *m, const gs_event *ev, int nev, int i, char *buf, size_t size)
+retake_sentence(view_model *m, const gs_event *ev, int nev, int i, char *buf, size_t size)
 {
 	const gs_event *r = &ev[i];
 	int h = -1, c = -1;
@@ -593,7 +593,7 @@ retake_sentence(vm_model *m, const gs_event *ev, int nev, int i, char *buf, size
 		}
 	}
 	if (h < 0) {
-		vm_event_sentence(r, buf, size);
+		view_event_sentence(r, buf, size);
 		return;
 	}
 	m->consumed[h] = 1;
@@ -621,14 +621,14 @@ retake_sentence(vm_model *m, const gs_event *ev, int nev, int i, char *buf, size
 
 /* Append " (running for at least 8.2 ms)" when the last snapshot saw g run on p. */
 static void
-preempt_detail(const vm_model *m, const gs_event *e, char *buf, size_t size)
+preempt_detail(const view_model *m, const gs_event *e, char *buf, size_t size)
 {
 	if (e->p < 0 || e->p >= m->prev_np || m->prev_curg[e->p] != e->g ||
 	    m->prev_slice[e->p] == 0)
 		return;
 	char d[32];
 	size_t n = strlen(buf);
-	vm__fmt_dur(m->prev_slice[e->p], d, sizeof d);
+	view__fmt_dur(m->prev_slice[e->p], d, sizeof d);
 	snprintf(buf + n, size - n, " after running at least %s", d);
 }
 
@@ -655,7 +655,7 @@ kind_plural(int kind)
 	}
 }
 
-static vm_attr
+static view_attr
 kind_attr(int kind)
 {
 	switch (kind) {
@@ -719,11 +719,11 @@ labelcount_fmt(const struct labelcount *lc, char *buf, size_t size)
 
 /* The log lines of one tick's events. */
 static void
-log_events(vm_model *m, const gs_event *ev, int nev, uint64_t now)
+log_events(view_model *m, const gs_event *ev, int nev, uint64_t now)
 {
 	int listed[GS_EV_NKINDS] = { 0 };
 	int64_t extra[GS_EV_NKINDS] = { 0 }, extra_arg[GS_EV_NKINDS] = { 0 };
-	char buf[VM_LOG_TEXT];
+	char buf[VIEW_LOG_TEXT];
 	struct labelcount lc;
 	int spawn_p = -2, exit_p = -2; /* -2 none yet, -1 several Ps */
 	int64_t spawns = 0, exits = 0;
@@ -753,13 +753,13 @@ log_events(vm_model *m, const gs_event *ev, int nev, uint64_t now)
 		if (!listable(e))
 			continue;
 		/* Preemptions are routine with CPU-bound goroutines: fewer lines. */
-		if (listed[k] >= (k == GS_EV_PREEMPT ? VM_LOG_PREEMPTS : VM_LOG_PER_KIND)) {
+		if (listed[k] >= (k == GS_EV_PREEMPT ? VIEW_LOG_PREEMPTS : VIEW_LOG_PER_KIND)) {
 			extra[k]++;
 			extra_arg[k] += e->arg;
 			continue;
 		}
 		listed[k]++;
-		vm_event_sentence(e, buf, sizeof buf);
+		view_event_sentence(e, buf, sizeof buf);
 		if (k == GS_EV_RETAKE)
 			retake_sentence(m, ev, nev, i, buf, sizeof buf);
 		else if (k == GS_EV_PREEMPT)
@@ -801,7 +801,7 @@ log_events(vm_model *m, const gs_event *ev, int nev, uint64_t now)
 }
 
 int
-vm_model_tick(vm_model *m, const gs_snapshot *s, const gs_event *ev, int nev, uint64_t dropped,
+view_model_tick(view_model *m, const gs_snapshot *s, const gs_event *ev, int nev, uint64_t dropped,
     const gs_snap_ginfo *gl, int ng, int ng_total)
 {
 	if (m == NULL || s == NULL || nev < 0 || (nev > 0 && ev == NULL))
@@ -863,8 +863,8 @@ vm_model_tick(vm_model *m, const gs_snapshot *s, const gs_event *ev, int nev, ui
 
 	m->dropped_total += dropped;
 	m->dropped_unlogged += dropped;
-	if (m->dropped_unlogged && m->ticks - m->drop_logged_tick >= VM_DROP_LOG_TICKS) {
-		char buf[VM_LOG_TEXT];
+	if (m->dropped_unlogged && m->ticks - m->drop_logged_tick >= VIEW_DROP_LOG_TICKS) {
+		char buf[VIEW_LOG_TEXT];
 		snprintf(buf, sizeof buf,
 		    "%" PRIu64 " events lost (event rings full); the counts above are exact",
 		    m->dropped_unlogged);
@@ -874,8 +874,8 @@ vm_model_tick(vm_model *m, const gs_snapshot *s, const gs_event *ev, int nev, ui
 	}
 
 	/* History. */
-	vm_threads t;
-	vm__threads(m, &t);
+	view_threads t;
+	view__threads(m, &t);
 	int h = m->hist_head;
 	m->h_threads[h] = clamp32(t.total);
 	m->h_busy[h] = clamp32(t.busy);

@@ -8,7 +8,7 @@
  * never rests on colour alone (every attribute that matters also comes with a
  * letter or symbol in the text).
  *
- * Ownership: vm_model belongs to the UI thread; it copies what it keeps from
+ * Ownership: view_model belongs to the UI thread; it copies what it keeps from
  * each tick, so the caller may reuse its snapshot and event buffers.
  */
 #ifndef GSCHED_VIEW_H
@@ -22,7 +22,7 @@
 #include <stdint.h>
 
 /* Semantic attributes of a cell. */
-typedef enum vm_attr {
+typedef enum view_attr {
 	VA_NORMAL = 0,
 	VA_DIM,          /* secondary text, empty queue slots, idle things */
 	VA_BOLD,         /* emphasis: numbers that changed, focused row */
@@ -52,78 +52,78 @@ typedef enum vm_attr {
 	VA_SELECTED, /* the selected row of a list */
 	VA_KEY,      /* key names in the help overlay and the footer */
 	VA_NATTRS
-} vm_attr;
+} view_attr;
 
 /* One cell: a Unicode code point (ASCII only in ascii mode) and an attribute. */
-typedef struct vm_cell {
+typedef struct view_cell {
 	uint32_t ch;
-	uint8_t attr; /* vm_attr */
-} vm_cell;
+	uint8_t attr; /* view_attr */
+} view_cell;
 
 /* A screen of width x height cells, row-major; the caller owns cells. */
-typedef struct vm_screen {
+typedef struct view_screen {
 	int width, height;
-	vm_cell *cells;
-} vm_screen;
+	view_cell *cells;
+} view_screen;
 
 /* Allocate / resize (cells reallocated) / free.  0 or GS_ENOMEM. */
-int vm_screen_init(vm_screen *s, int width, int height);
-void vm_screen_free(vm_screen *s);
+int view_screen_init(view_screen *s, int width, int height);
+void view_screen_free(view_screen *s);
 /* Row y as UTF-8 text (trailing blanks kept), NUL-terminated, for tests and
  * for --batch style dumps.  Returns the bytes written (without the NUL). */
-size_t vm_screen_row(const vm_screen *s, int y, char *buf, size_t size);
+size_t view_screen_row(const view_screen *s, int y, char *buf, size_t size);
 
 /* What the screen shows. */
-typedef enum vm_mode {
-	VM_MAIN = 0, /* header, Ps, Ms, caption, event log, graphs */
-	VM_HELP,     /* every key and every symbol */
-	VM_PDETAIL,  /* one P: all of its fields, its whole queue */
-	VM_MDETAIL,  /* one M */
-	VM_GLIST,    /* goroutine list */
-	VM_LOG       /* the event log, full screen, scrollable */
-} vm_mode;
+typedef enum view_mode {
+	VIEW_MAIN = 0, /* header, Ps, Ms, caption, event log, graphs */
+	VIEW_HELP,     /* every key and every symbol */
+	VIEW_PDETAIL,  /* one P: all of its fields, its whole queue */
+	VIEW_MDETAIL,  /* one M */
+	VIEW_GLIST,    /* goroutine list */
+	VIEW_LOG       /* the event log, full screen, scrollable */
+} view_mode;
 
-typedef enum vm_gsort { VM_GSORT_ID = 0, VM_GSORT_STATE, VM_GSORT_LABEL } vm_gsort;
+typedef enum view_gsort { VIEW_GSORT_ID = 0, VIEW_GSORT_STATE, VIEW_GSORT_LABEL } view_gsort;
 
 /* The view's settings and state, owned by the UI thread (tui.c). */
-typedef struct vm_view {
+typedef struct view_state {
 	int width, height;  /* the terminal */
 	bool ascii;         /* ASCII only (no box drawing, no block elements) */
 	bool mono;          /* no colours: the renderer uses bold/reverse/underline */
 	bool projector;     /* fewer panels, larger queue blocks, high contrast */
 	bool paused;        /* the view is frozen (the scheduler runs on) */
 	bool world_stopped; /* the world is stopped (gs_stop_world) */
-	vm_mode mode;
-	int focus_p;            /* VM_PDETAIL: P id */
-	int64_t focus_m;        /* VM_MDETAIL: M id */
-	vm_gsort gsort;         /* VM_GLIST */
-	int scroll;             /* VM_GLIST / VM_LOG / VM_HELP: first line shown */
+	view_mode mode;
+	int focus_p;            /* VIEW_PDETAIL: P id */
+	int64_t focus_m;        /* VIEW_MDETAIL: M id */
+	view_gsort gsort;       /* VIEW_GLIST */
+	int scroll;             /* VIEW_GLIST / VIEW_LOG / VIEW_HELP: first line shown */
 	double tick_hz;         /* ticks per second (shown in the header) */
 	double time_scale;      /* lesson slow motion (1: none; shown when != 1) */
 	const char *lesson;     /* lesson title, or NULL */
 	const char *caption;    /* caption (lesson say, or a hint), or NULL; a '\n'
-	                           starts a new row (up to VM_CAPTION_ROWS shown) */
+	                           starts a new row (up to VIEW_CAPTION_ROWS shown) */
 	const char *lesson_bar; /* above the caption in a lesson: chapter, step,
 	                           what the lesson waits for, or NULL (tui.c) */
 	const char *prompt;     /* an input prompt ("GOMAXPROCS: 12_"), or NULL */
 	const char *status;     /* a transient message (e.g. an error), or NULL */
 	bool status_is_error;
-} vm_view;
+} view_state;
 
-/* The smallest terminal the main view needs; below it vm_render draws the
+/* The smallest terminal the main view needs; below it view_render draws the
  * size notice (which fits any terminal, down to 1x1). */
-#define VM_MIN_WIDTH 60
-#define VM_MIN_HEIGHT 16
+#define VIEW_MIN_WIDTH 60
+#define VIEW_MIN_HEIGHT 16
 /* Caption rows shown at the most (a lesson's say is pre-wrapped with '\n');
  * fewer on short terminals, so Ps, Ms and the log keep a row each. */
-#define VM_CAPTION_ROWS 6
+#define VIEW_CAPTION_ROWS 6
 
-typedef struct vm_model vm_model;
+typedef struct view_model view_model;
 
 /* A model keeping history_ticks ticks of graphs (e.g. 600: a minute at 10 Hz)
  * and log_lines lines of event log.  NULL if out of memory. */
-vm_model *vm_model_new(int history_ticks, int log_lines);
-void vm_model_free(vm_model *m);
+view_model *view_model_new(int history_ticks, int log_lines);
+void view_model_free(view_model *m);
 
 /*
  * Feed one tick: the snapshot taken after the drain, the events drained since
@@ -131,26 +131,26 @@ void vm_model_free(vm_model *m);
  * the goroutine list (gs_goroutines; gl NULL or ng 0: keep the previous one;
  * ng_total the count it returned).  Copies what it keeps.  0 or GS_ENOMEM.
  */
-int vm_model_tick(vm_model *m, const gs_snapshot *s, const gs_event *ev, int nev, uint64_t dropped,
-    const gs_snap_ginfo *gl, int ng, int ng_total);
+int view_model_tick(view_model *m, const gs_snapshot *s, const gs_event *ev, int nev,
+    uint64_t dropped, const gs_snap_ginfo *gl, int ng, int ng_total);
 
 /* Add a line of the front end's own to the event log (a lesson step, an
  * expectation met or failed, a key's effect).  time_ns: gs_nanotime(). */
-void vm_model_note(vm_model *m, uint64_t time_ns, vm_attr attr, const char *text);
+void view_model_note(view_model *m, uint64_t time_ns, view_attr attr, const char *text);
 
 /* Ticks fed so far. */
-int vm_model_ticks(const vm_model *m);
+int view_model_ticks(const view_model *m);
 /* The latest snapshot (NULL before the first tick). */
-const gs_snapshot *vm_model_snapshot(const vm_model *m);
+const gs_snapshot *view_model_snapshot(const view_model *m);
 
 /* Paint the screen for the model and the view (out resized to v's size). */
-int vm_render(const vm_model *m, const vm_view *v, vm_screen *out);
+int view_render(const view_model *m, const view_state *v, view_screen *out);
 
 /* (Added by the view model.)  The largest useful v->scroll for v's mode and
- * size: vm_render clamps v->scroll to [0, vm_scroll_max], so a UI can keep the
+ * size: view_render clamps v->scroll to [0, view_scroll_max], so a UI can keep the
  * tail of the log in view with a large scroll and page up from what this
- * returns.  0 for modes that do not scroll (VM_MAIN, VM_MDETAIL). */
-int vm_scroll_max(const vm_model *m, const vm_view *v);
+ * returns.  0 for modes that do not scroll (VIEW_MAIN, VIEW_MDETAIL). */
+int view_scroll_max(const view_model *m, const view_state *v);
 
 /*
  * One event as a plain sentence ("P1 stole 64 goroutines from P0", "sysmon
@@ -158,9 +158,9 @@ int vm_scroll_max(const vm_model *m, const vm_view *v);
  * to list one by one (run, stop, park, ready...), which the model summarises
  * per tick instead.
  */
-bool vm_event_sentence(const gs_event *e, char *buf, size_t size);
+bool view_event_sentence(const gs_event *e, char *buf, size_t size);
 
 /* The kind letter ('C', 'S', 'B', 'N', 'o') and attribute for a label. */
-char vm_label_kind(const char *label, vm_attr *attr);
+char view_label_kind(const char *label, view_attr *attr);
 
 #endif /* GSCHED_VIEW_H */

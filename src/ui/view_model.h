@@ -1,38 +1,38 @@
 /*
- * view_model.h - the inside of vm_model, shared by view.c (the model: ticks,
- * history, the event log, sentences) and view_render.c (painting a vm_screen).
+ * view_model.h - the inside of view_model, shared by view.c (the model: ticks,
+ * history, the event log, sentences) and view_render.c (painting a view_screen).
  * Private to src/ui/view*.c; the rest of the front end sees only view.h.
  *
  * Ownership: everything here belongs to the UI thread that feeds the model.
- * vm_render takes the model const; the few caches it fills while painting
+ * view_render takes the model const; the few caches it fills while painting
  * (the goroutine list's sort order) live behind the scratch pointer, so a
  * const model still paints without allocating after the first frame.
  */
 #ifndef GSCHED_VIEW_MODEL_H
 #define GSCHED_VIEW_MODEL_H
 
-#include "view.h"
+#include "ui/view.h"
 
 /* Bytes of one event log line (longer sentences are cut). */
-#define VM_LOG_TEXT 160
+#define VIEW_LOG_TEXT 160
 /* Listable events of one kind written out one by one per tick; the rest of
  * that kind are summarised in one line ("+ 57 more steals this tick"). */
-#define VM_LOG_PER_KIND 4
+#define VIEW_LOG_PER_KIND 4
 /* ... but only this many preemptions (CPU-bound goroutines make them every 10 ms). */
-#define VM_LOG_PREEMPTS 2
+#define VIEW_LOG_PREEMPTS 2
 /* An M made less than this long before the snapshot counts as "new". */
-#define VM_NEW_M_NS 2000000000ull
+#define VIEW_NEW_M_NS 2000000000ull
 /* The model logs lost events at most once per this many ticks. */
-#define VM_DROP_LOG_TICKS 50
+#define VIEW_DROP_LOG_TICKS 50
 
-typedef struct vm_logline {
-	uint64_t time_ns;       /* gs_nanotime() of the event or note */
-	uint8_t attr;           /* vm_attr */
-	char text[VM_LOG_TEXT]; /* UTF-8, NUL-terminated */
-} vm_logline;
+typedef struct view_logline {
+	uint64_t time_ns;         /* gs_nanotime() of the event or note */
+	uint8_t attr;             /* view_attr */
+	char text[VIEW_LOG_TEXT]; /* UTF-8, NUL-terminated */
+} view_logline;
 
 /* What happened to one P during the last tick (from its events). */
-typedef struct vm_pmark {
+typedef struct view_pmark {
 	int stole_from;   /* victim of its first steal, -1 none */
 	bool stole_multi; /* it stole from more than one P */
 	int64_t stole_n;  /* goroutines it stole */
@@ -42,40 +42,40 @@ typedef struct vm_pmark {
 	int handoffs;     /* GS_EV_HANDOFF of this P */
 	int retakes;      /* GS_EV_RETAKE of this P */
 	int preempts;     /* GS_EV_PREEMPT on this P */
-} vm_pmark;
+} view_pmark;
 
 /* M display categories, in the order the main view lists them. */
-enum vm_mcat {
-	VM_MCAT_RUNNING = 0, /* running a goroutine, or in the scheduler with a P */
-	VM_MCAT_SPINNING,
-	VM_MCAT_SYSCALL,
-	VM_MCAT_NETPOLL,
-	VM_MCAT_SYSMON,
-	VM_MCAT_NEW_IDLE, /* idle, but made within VM_NEW_M_NS */
-	VM_MCAT_IDLE,
-	VM_MCAT_N
+enum view_mcat {
+	VIEW_MCAT_RUNNING = 0, /* running a goroutine, or in the scheduler with a P */
+	VIEW_MCAT_SPINNING,
+	VIEW_MCAT_SYSCALL,
+	VIEW_MCAT_NETPOLL,
+	VIEW_MCAT_SYSMON,
+	VIEW_MCAT_NEW_IDLE, /* idle, but made within VIEW_NEW_M_NS */
+	VIEW_MCAT_IDLE,
+	VIEW_MCAT_N
 };
 
 /* One goroutine list entry's sort key (view_render.c sorts these). */
-typedef struct vm_gkey {
+typedef struct view_gkey {
 	int64_t id;
 	int status;
 	const char *label;
-	int idx; /* into vm_model.g */
-} vm_gkey;
+	int idx; /* into view_model.g */
+} view_gkey;
 
-/* Caches vm_render fills; reached through a pointer so a const model can. */
-typedef struct vm_scratch {
-	vm_gkey *gkeys; /* the goroutine list in v->gsort order */
+/* Caches view_render fills; reached through a pointer so a const model can. */
+typedef struct view_scratch {
+	view_gkey *gkeys; /* the goroutine list in v->gsort order */
 	int gkeys_cap;
-	int gsorted_key;      /* vm_gsort the keys are in, -1 none */
-	uint64_t gsorted_gen; /* vm_model.g_gen they were sorted for */
-} vm_scratch;
+	int gsorted_key;      /* view_gsort the keys are in, -1 none */
+	uint64_t gsorted_gen; /* view_model.g_gen they were sorted for */
+} view_scratch;
 
-struct vm_model {
+struct view_model {
 	int hist_cap; /* history_ticks */
 	int log_cap;  /* log_lines */
-	int ticks;    /* vm_model_tick calls that succeeded */
+	int ticks;    /* view_model_tick calls that succeeded */
 
 	/* The latest snapshot, deep-copied: snap.p/.m/.runq_store point below. */
 	gs_snapshot snap;
@@ -103,25 +103,25 @@ struct vm_model {
 	int64_t ev_argsum[GS_EV_NKINDS]; /* sum of their arg */
 	uint64_t dropped_total;          /* events lost to full rings, all ticks */
 	uint64_t dropped_unlogged;       /* lost since the last log line saying so */
-	int drop_logged_tick;            /* tick of that line, -VM_DROP_LOG_TICKS none */
-	vm_pmark *pmark;                 /* per P of snap (snap.np of them) */
+	int drop_logged_tick;            /* tick of that line, -VIEW_DROP_LOG_TICKS none */
+	view_pmark *pmark;               /* per P of snap (snap.np of them) */
 	int pmark_cap;
 	uint8_t *consumed; /* per event of the tick: folded into another line */
 	int consumed_cap;
 
-	/* Ms in display order (see enum vm_mcat), counted per category. */
+	/* Ms in display order (see enum view_mcat), counted per category. */
 	int *morder;
 	int morder_cap;
-	int mcat_count[VM_MCAT_N];
+	int mcat_count[VIEW_MCAT_N];
 	uint8_t *mcat; /* per listed M: its category */
-	bool *mnew;    /* per listed M: made within VM_NEW_M_NS */
+	bool *mnew;    /* per listed M: made within VIEW_NEW_M_NS */
 
 	/* History rings: hist_len samples, the newest at hist_head - 1. */
 	int32_t *h_threads, *h_busy, *h_runnable, *h_steals;
 	int hist_head, hist_len;
 
 	/* The event log: a ring of log_cap lines. */
-	vm_logline *log;
+	view_logline *log;
 	int log_head, log_len; /* next slot to write; lines kept */
 
 	/* The goroutine list (gs_goroutines order: newest first). */
@@ -129,23 +129,23 @@ struct vm_model {
 	int g_cap, ng, ng_total;
 	uint64_t g_gen; /* bumped whenever g changes */
 
-	vm_scratch *scratch;
+	view_scratch *scratch;
 };
 
 /* Shared helpers (view.c). */
 
 /* The i-th oldest kept log line (0 <= i < m->log_len). */
-const vm_logline *vm__log_line(const vm_model *m, int i);
+const view_logline *view__log_line(const view_model *m, int i);
 /* The i-th oldest kept history sample of a ring (0 <= i < m->hist_len). */
-int32_t vm__hist(const vm_model *m, const int32_t *ring, int i);
+int32_t view__hist(const view_model *m, const int32_t *ring, int i);
 /* Threads by what they do, from the snapshot (see view.c). */
-typedef struct vm_threads {
+typedef struct view_threads {
 	int total, idle, busy, run, spin, sys, net, mon;
-} vm_threads;
-void vm__threads(const vm_model *m, vm_threads *t);
+} view_threads;
+void view__threads(const view_model *m, view_threads *t);
 /* A duration as "85 us", "3.2 ms", "1.50 s" into buf. */
-void vm__fmt_dur(uint64_t ns, char *buf, size_t size);
+void view__fmt_dur(uint64_t ns, char *buf, size_t size);
 /* The display category of an M's state. */
-int vm__mcat_of(const gs_snap_m *m, bool is_new);
+int view__mcat_of(const gs_snap_m *m, bool is_new);
 
 #endif /* GSCHED_VIEW_MODEL_H */

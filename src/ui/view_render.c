@@ -1,6 +1,6 @@
 /*
- * view_render.c - the visualizer's view model, second half: vm_render paints
- * a vm_screen from the model (view.c) and the view's settings.  Pure: no
+ * view_render.c - the visualizer's view model, second half: view_render paints
+ * a view_screen from the model (view.c) and the view's settings.  Pure: no
  * curses, no clock, no I/O; every cell goes through put(), which drops what
  * falls outside the screen, so no layout arithmetic can write past it.
  *
@@ -21,32 +21,32 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "view_model.h"
+#include "ui/view_model.h"
 
 /* A P's local run queue has 256 slots (Go's and gsched's). */
-#define VM_RUNQ_SLOTS 256
+#define VIEW_RUNQ_SLOTS 256
 
 /* ---- cells ------------------------------------------------------------------------------ */
 
 int
-vm_screen_init(vm_screen *s, int width, int height)
+view_screen_init(view_screen *s, int width, int height)
 {
 	if (s == NULL || width < 0 || height < 0)
 		return GS_EINVAL;
 	size_t n = (size_t)width * (size_t)height;
-	vm_cell *c = realloc(s->cells, n ? n * sizeof *c : sizeof *c);
+	view_cell *c = realloc(s->cells, n ? n * sizeof *c : sizeof *c);
 	if (c == NULL)
 		return GS_ENOMEM;
 	s->cells = c;
 	s->width = width;
 	s->height = height;
 	for (size_t i = 0; i < n; i++)
-		c[i] = (vm_cell){ ' ', VA_NORMAL };
+		c[i] = (view_cell){ ' ', VA_NORMAL };
 	return 0;
 }
 
 void
-vm_screen_free(vm_screen *s)
+view_screen_free(view_screen *s)
 {
 	if (s == NULL)
 		return;
@@ -81,7 +81,7 @@ utf8_put(uint32_t cp, char *out)
 }
 
 size_t
-vm_screen_row(const vm_screen *s, int y, char *buf, size_t size)
+view_screen_row(const view_screen *s, int y, char *buf, size_t size)
 {
 	size_t at = 0;
 
@@ -104,9 +104,9 @@ vm_screen_row(const vm_screen *s, int y, char *buf, size_t size)
 
 /* One frame's painting context. */
 typedef struct rc {
-	vm_screen *s;
-	const vm_view *v;
-	const vm_model *m;
+	view_screen *s;
+	const view_state *v;
+	const view_model *m;
 	bool ascii, mono;
 	int w, h;
 } rc;
@@ -120,7 +120,7 @@ put(rc *r, int x, int y, uint32_t ch, int attr)
 		ch = '?';
 	if (ch < 0x20 || ch == 0x7f)
 		ch = '?';
-	r->s->cells[(size_t)y * (size_t)r->w + (size_t)x] = (vm_cell){ ch, (uint8_t)attr };
+	r->s->cells[(size_t)y * (size_t)r->w + (size_t)x] = (view_cell){ ch, (uint8_t)attr };
 }
 
 static void
@@ -265,7 +265,7 @@ section(rc *r, int y, int x0, int x1, const char *title)
 static void
 title_bar(rc *r, const char *what)
 {
-	const vm_view *v = r->v;
+	const view_state *v = r->v;
 	int x;
 
 	fill(r, 0, 0, r->w, ' ', VA_TITLE);
@@ -294,7 +294,7 @@ struct key {
 static void
 footer(rc *r, const struct key *keys, int nkeys)
 {
-	const vm_view *v = r->v;
+	const view_state *v = r->v;
 	int y = r->h - 1, x = 0;
 
 	fill(r, 0, y, r->w, ' ', VA_NORMAL);
@@ -325,7 +325,7 @@ scroll_clamp(int scroll, int total, int visible)
 
 /* One log line at row y: "  12.3 text". */
 static void
-log_row(rc *r, int y, int x0, int x1, const vm_logline *l)
+log_row(rc *r, int y, int x0, int x1, const view_logline *l)
 {
 	double t = l->time_ns > r->m->t0 ? (double)(l->time_ns - r->m->t0) / 1e9 : 0;
 	int x = textf(r, x0, y, x1, VA_DIM, "%7.1f ", t);
@@ -376,10 +376,10 @@ size_notice(rc *r)
 	int st[64], len[64];
 
 	snprintf(v[0], sizeof v[0], "gsched needs at least %dx%d; this terminal is %dx%d",
-	    VM_MIN_WIDTH, VM_MIN_HEIGHT, r->w, r->h);
-	snprintf(v[1], sizeof v[1], "need %dx%d, have %dx%d", VM_MIN_WIDTH, VM_MIN_HEIGHT, r->w,
+	    VIEW_MIN_WIDTH, VIEW_MIN_HEIGHT, r->w, r->h);
+	snprintf(v[1], sizeof v[1], "need %dx%d, have %dx%d", VIEW_MIN_WIDTH, VIEW_MIN_HEIGHT, r->w,
 	    r->h);
-	snprintf(v[2], sizeof v[2], "%dx%d?", VM_MIN_WIDTH, VM_MIN_HEIGHT);
+	snprintf(v[2], sizeof v[2], "%dx%d?", VIEW_MIN_WIDTH, VIEW_MIN_HEIGHT);
 	snprintf(v[3], sizeof v[3], "!");
 	for (int k = 0; k < 4; k++) {
 		int n = wrap(v[k], r->w, r->h < 64 ? r->h : 64, st, len);
@@ -432,13 +432,13 @@ flow(rc *r, int y, int maxl, const struct field *f, int nf)
 static int
 header(rc *r, int y, int maxl)
 {
-	const vm_model *m = r->m;
+	const view_model *m = r->m;
 	const gs_stats *st = &m->snap.stats;
 	struct field f[12];
 	int nf = 0;
-	vm_threads t;
+	view_threads t;
 
-	vm__threads(m, &t);
+	view__threads(m, &t);
 	snprintf(f[nf].text, sizeof f[nf].text, "GOMAXPROCS %d", st->gomaxprocs);
 	f[nf++].attr = VA_BOLD;
 	snprintf(f[nf].text, sizeof f[nf].text, "CPUs %d", st->ncpu);
@@ -528,13 +528,13 @@ p_state(int status, char *letter, const char **word, int *attr)
 static int
 queue_kind_attr(const gs_snap_p *p, uint32_t pos, char *letter)
 {
-	vm_attr a = VA_BOLD;
+	view_attr a = VA_BOLD;
 	char c = '#';
 
 	if (p->runq_listed > 0) {
 		if (pos >= p->runq_listed)
 			pos = p->runq_listed - 1;
-		c = vm_label_kind(p->runq[pos].label, &a);
+		c = view_label_kind(p->runq[pos].label, &a);
 	}
 	if (letter)
 		*letter = c;
@@ -545,14 +545,15 @@ queue_kind_attr(const gs_snap_p *p, uint32_t pos, char *letter)
 static void
 queue_bar(rc *r, int x, int y, int w, const gs_snap_p *p)
 {
-	uint32_t len = p->runq_len > VM_RUNQ_SLOTS ? VM_RUNQ_SLOTS : p->runq_len;
+	uint32_t len = p->runq_len > VIEW_RUNQ_SLOTS ? VIEW_RUNQ_SLOTS : p->runq_len;
 
 	if (w <= 0)
 		return;
 	if (r->ascii || r->mono) {
 		/* Whole cells, rounded up so one goroutine still shows.  Mono: the
 		 * kind letters themselves, so the mix reads without colour. */
-		int full = (int)(((uint64_t)len * (uint64_t)w + VM_RUNQ_SLOTS - 1) / VM_RUNQ_SLOTS);
+		int full =
+		    (int)(((uint64_t)len * (uint64_t)w + VIEW_RUNQ_SLOTS - 1) / VIEW_RUNQ_SLOTS);
 		for (int i = 0; i < w; i++) {
 			if (i < full) {
 				char letter;
@@ -566,7 +567,7 @@ queue_bar(rc *r, int x, int y, int w, const gs_snap_p *p)
 		return;
 	}
 	/* Eighths of a cell, rounded up. */
-	uint64_t e = ((uint64_t)len * (uint64_t)w * 8 + VM_RUNQ_SLOTS - 1) / VM_RUNQ_SLOTS;
+	uint64_t e = ((uint64_t)len * (uint64_t)w * 8 + VIEW_RUNQ_SLOTS - 1) / VIEW_RUNQ_SLOTS;
 	int full = (int)(e / 8), part = (int)(e % 8);
 	int used = full + (part ? 1 : 0);
 	for (int i = 0; i < w; i++) {
@@ -590,7 +591,7 @@ queue_kinds(rc *r, int x, int y, int xend, const gs_snap_p *p)
 	int n[5] = { 0 };
 
 	for (uint32_t i = 0; i < p->runq_listed; i++) {
-		switch (vm_label_kind(p->runq[i].label, NULL)) {
+		switch (view_label_kind(p->runq[i].label, NULL)) {
 		case 'C':
 			n[0]++;
 			break;
@@ -621,7 +622,7 @@ queue_kinds(rc *r, int x, int y, int xend, const gs_snap_p *p)
 
 /* The cells p_marks needs for all of a P's marks (0: none). */
 static int
-p_marks_width(const vm_pmark *pm)
+p_marks_width(const view_pmark *pm)
 {
 	int n = 0;
 	if (pm->stole_n > 0)
@@ -639,7 +640,7 @@ p_marks_width(const vm_pmark *pm)
 
 /* This tick's marks of a P; returns the x after them. */
 static int
-p_marks(rc *r, int x, int y, int xend, const vm_pmark *pm)
+p_marks(rc *r, int x, int y, int xend, const view_pmark *pm)
 {
 	char b[48];
 
@@ -703,20 +704,20 @@ p_curg(rc *r, int x, int y, const gs_snap_p *p, int lw)
 		text(r, x, y, r->w, VA_DIM, "-");
 		return x + 8 + lw + 1 + 7;
 	}
-	vm_attr a;
-	vm_label_kind(p->curg.label, &a);
+	view_attr a;
+	view_label_kind(p->curg.label, &a);
 	textf(r, x, y, x + 8, VA_BOLD, "G%" PRId64, p->curg.id);
 	textf(r, x + 8, y, x + 8 + lw, a, "%s", p->curg.label);
 	if (p->slice_ns) {
 		char d[32];
-		vm__fmt_dur(p->slice_ns, d, sizeof d);
+		view__fmt_dur(p->slice_ns, d, sizeof d);
 		textf(r, x + 8 + lw + 1, y, x + 8 + lw + 1 + 7, VA_NORMAL, "%s", d);
 	}
 	return x + 8 + lw + 1 + 7;
 }
 
 static void
-p_row(rc *r, int y, const gs_snap_p *p, const vm_pmark *pm, const struct pcols *c)
+p_row(rc *r, int y, const gs_snap_p *p, const view_pmark *pm, const struct pcols *c)
 {
 	char letter;
 	const char *word;
@@ -745,7 +746,7 @@ p_row(rc *r, int y, const gs_snap_p *p, const vm_pmark *pm, const struct pcols *
 
 /* Projector: a text row and a bar row the width of the screen. */
 static void
-p_row_big(rc *r, int y, const gs_snap_p *p, const vm_pmark *pm, int idw)
+p_row_big(rc *r, int y, const gs_snap_p *p, const view_pmark *pm, int idw)
 {
 	char letter;
 	const char *word;
@@ -759,7 +760,7 @@ p_row_big(rc *r, int y, const gs_snap_p *p, const vm_pmark *pm, int idw)
 	x = p_curg(r, x + 7, y, p, 8);
 	if (p->runnext.id)
 		x = textf(r, x, y, r->w, VA_NORMAL, "next G%" PRId64, p->runnext.id) + 2;
-	x = textf(r, x, y, r->w, VA_BOLD, "%u/%d", p->runq_len, VM_RUNQ_SLOTS) + 1;
+	x = textf(r, x, y, r->w, VA_BOLD, "%u/%d", p->runq_len, VIEW_RUNQ_SLOTS) + 1;
 	x = queue_kinds(r, x, y, r->w, p);
 	p_marks(r, x + 1, y, r->w, pm);
 	queue_bar(r, idw + 1, y + 1, r->w - idw - 2, p);
@@ -773,7 +774,7 @@ p_cell_width(int idw)
 }
 
 static void
-p_cell(rc *r, int x, int y, const gs_snap_p *p, const vm_pmark *pm, int idw)
+p_cell(rc *r, int x, int y, const gs_snap_p *p, const view_pmark *pm, int idw)
 {
 	char letter;
 	const char *word;
@@ -863,24 +864,24 @@ m_cell(rc *r, int x, int y, const gs_snap_m *mm, bool is_new, int midw)
 static void
 m_summary(rc *r, int y, int shown)
 {
-	const vm_model *m = r->m;
+	const view_model *m = r->m;
 	const gs_snapshot *s = &m->snap;
-	int hidden[VM_MCAT_N] = { 0 }, busy = 0;
+	int hidden[VIEW_MCAT_N] = { 0 }, busy = 0;
 	char b[256];
 	size_t n = 0;
 
 	for (int i = shown; i < s->nm; i++)
 		hidden[m->mcat[m->morder[i]]]++;
-	for (int k = 0; k < VM_MCAT_NEW_IDLE; k++)
+	for (int k = 0; k < VIEW_MCAT_NEW_IDLE; k++)
 		busy += hidden[k];
-	int idle = hidden[VM_MCAT_NEW_IDLE] + hidden[VM_MCAT_IDLE];
+	int idle = hidden[VIEW_MCAT_NEW_IDLE] + hidden[VIEW_MCAT_IDLE];
 	b[0] = '\0';
 	if (busy) {
 		static const char *const names[] = { "running", "spinning", "syscall", "netpoll",
 			"sysmon" };
 		n += (size_t)snprintf(b + n, sizeof b - n, "+ %d more busy Ms (", busy);
 		bool first = true;
-		for (int k = 0; k < VM_MCAT_NEW_IDLE && n < sizeof b; k++) {
+		for (int k = 0; k < VIEW_MCAT_NEW_IDLE && n < sizeof b; k++) {
 			if (!hidden[k])
 				continue;
 			n += (size_t)snprintf(b + n, sizeof b - n, "%s%d %s", first ? "" : ", ",
@@ -910,7 +911,7 @@ m_summary(rc *r, int y, int shown)
 static void
 m_block(rc *r, int y, int rows, int midw)
 {
-	const vm_model *m = r->m;
+	const view_model *m = r->m;
 	const gs_snapshot *s = &m->snap;
 	int cw = m_cell_width(midw);
 	int cols = r->w / cw > 0 ? r->w / cw : 1;
@@ -954,7 +955,7 @@ m_rows_needed(rc *r, int midw)
 static void
 sparkline(rc *r, int x, int y, int w, int rows, const int32_t *ring)
 {
-	const vm_model *m = r->m;
+	const view_model *m = r->m;
 	int n = m->hist_len;
 
 	if (w <= 0 || rows <= 0 || n == 0)
@@ -963,7 +964,7 @@ sparkline(rc *r, int x, int y, int w, int rows, const int32_t *ring)
 	int cells = (n + bucket - 1) / bucket;
 	int32_t max = 1;
 	for (int i = 0; i < n; i++) {
-		int32_t v = vm__hist(m, ring, i);
+		int32_t v = view__hist(m, ring, i);
 		if (v > max)
 			max = v;
 	}
@@ -972,7 +973,7 @@ sparkline(rc *r, int x, int y, int w, int rows, const int32_t *ring)
 		int lo = hi - bucket < 0 ? 0 : hi - bucket;
 		int32_t v = 0;
 		for (int i = lo; i < hi; i++) {
-			int32_t s = vm__hist(m, ring, i);
+			int32_t s = view__hist(m, ring, i);
 			if (s > v)
 				v = s;
 		}
@@ -987,7 +988,7 @@ sparkline(rc *r, int x, int y, int w, int rows, const int32_t *ring)
 static void
 graphs(rc *r, int x, int y, int w, int h)
 {
-	const vm_model *m = r->m;
+	const view_model *m = r->m;
 	const struct {
 		const char *name;
 		const int32_t *ring;
@@ -1003,10 +1004,10 @@ graphs(rc *r, int x, int y, int w, int h)
 		return;
 	double secs = r->v->tick_hz > 0 ? m->hist_len / r->v->tick_hz : 0;
 	for (int i = 0; i < 4 && i < h; i++) {
-		int32_t now = vm__hist(m, g[i].ring, m->hist_len - 1), max = 0;
+		int32_t now = view__hist(m, g[i].ring, m->hist_len - 1), max = 0;
 		for (int k = 0; k < m->hist_len; k++)
-			if (vm__hist(m, g[i].ring, k) > max)
-				max = vm__hist(m, g[i].ring, k);
+			if (view__hist(m, g[i].ring, k) > max)
+				max = view__hist(m, g[i].ring, k);
 		if (per >= 2) {
 			int yy = y + i * per;
 			int xx = textf(r, x, yy, x + w, VA_BOLD, "%s %d", g[i].name, now);
@@ -1064,7 +1065,7 @@ static const struct key lesson_keys[] = {
 static int
 caption_block(rc *r, int top, int bottom)
 {
-	const vm_view *v = r->v;
+	const view_state *v = r->v;
 	int lines = 0, room = bottom - top - 8, rows;
 
 	if (v->caption) {
@@ -1072,8 +1073,8 @@ caption_block(rc *r, int top, int bottom)
 		for (const char *c = v->caption; *c; c++)
 			lines += *c == '\n';
 	}
-	if (lines > VM_CAPTION_ROWS)
-		lines = VM_CAPTION_ROWS;
+	if (lines > VIEW_CAPTION_ROWS)
+		lines = VIEW_CAPTION_ROWS;
 	if (lines > room - (v->lesson_bar != NULL))
 		lines = room - (v->lesson_bar != NULL);
 	if (lines < 1 && v->caption)
@@ -1087,7 +1088,7 @@ caption_block(rc *r, int top, int bottom)
 	}
 	const char *c = v->caption;
 	for (int i = 0; i < lines; i++, y++) {
-		char row[VM_LOG_TEXT * 4];
+		char row[VIEW_LOG_TEXT * 4];
 		size_t n = strcspn(c, "\n");
 		snprintf(row, sizeof row, "%.*s", (int)(n < sizeof row ? n : sizeof row - 1), c);
 		fill(r, 0, y, r->w, ' ', VA_CAPTION);
@@ -1100,8 +1101,8 @@ caption_block(rc *r, int top, int bottom)
 static void
 render_main(rc *r)
 {
-	const vm_model *m = r->m;
-	const vm_view *v = r->v;
+	const view_model *m = r->m;
+	const view_state *v = r->v;
 	const gs_snapshot *s = &m->snap;
 	int w = r->w, h = r->h;
 
@@ -1149,7 +1150,7 @@ render_main(rc *r)
 			textf(r, pc.x_g, y, w, VA_DIM, " running ");
 			text(r, pc.x_next, y, w, VA_DIM, " next ");
 			textf(r, pc.x_bar, y, w, VA_DIM, " local run queue (%d slots) ",
-			    VM_RUNQ_SLOTS);
+			    VIEW_RUNQ_SLOTS);
 		} else {
 			section(r, y, 0, w, "Ps (P state, queue, count, mark)");
 		}
@@ -1181,7 +1182,7 @@ render_main(rc *r)
 	/* The busy Ms (and the new ones) may take all but four log lines; idle
 	 * ones only fill up to 2/5 of the room. */
 	int mcols = w / m_cell_width(midw) > 0 ? w / m_cell_width(midw) : 1;
-	int busy = s->nm - m->mcat_count[VM_MCAT_IDLE];
+	int busy = s->nm - m->mcat_count[VIEW_MCAT_IDLE];
 	int m_busy_rows = (busy + mcols - 1) / mcols + (busy < s->nm_total ? 1 : 0);
 	int log_need = clampi(m->log_len, min_log, 4);
 	int m_max = avail * 2 / 5 > avail - log_need ? avail * 2 / 5 : avail - log_need;
@@ -1223,7 +1224,7 @@ render_main(rc *r)
 	if (v->projector && n > 5)
 		n = 5; /* a few lines, large type on a wall */
 	for (int i = 0; i < n; i++)
-		log_row(r, y + log_rows - n + i, 0, gx - 1, vm__log_line(m, m->log_len - n + i));
+		log_row(r, y + log_rows - n + i, 0, gx - 1, view__log_line(m, m->log_len - n + i));
 	if (m->log_len == 0)
 		text(r, 1, y, gx - 1, VA_DIM, "(no events yet)");
 	if (gw)
@@ -1354,7 +1355,7 @@ pdetail_visible(rc *r)
 static void
 render_pdetail(rc *r)
 {
-	const vm_model *m = r->m;
+	const view_model *m = r->m;
 	const gs_snapshot *s = &m->snap;
 	int fp = r->v->focus_p;
 	char t[32], d[32];
@@ -1369,7 +1370,7 @@ render_pdetail(rc *r)
 		return;
 	}
 	const gs_snap_p *p = &s->p[fp];
-	const vm_pmark *pm = &m->pmark[fp];
+	const view_pmark *pm = &m->pmark[fp];
 	char letter;
 	const char *word;
 	int attr;
@@ -1385,7 +1386,7 @@ render_pdetail(rc *r)
 		text(r, vx, y++, r->w, VA_DIM, "none");
 	text(r, kx, y, vx, VA_BOLD, "running");
 	if (p->curg.id) {
-		vm__fmt_dur(p->slice_ns, d, sizeof d);
+		view__fmt_dur(p->slice_ns, d, sizeof d);
 		textf(r, vx, y++, r->w, VA_NORMAL, "G%" PRId64 " %s (%s), slice %s", p->curg.id,
 		    p->curg.label, gs_gstatus_name(p->curg_status), p->slice_ns ? d : "unknown");
 	} else {
@@ -1399,7 +1400,7 @@ render_pdetail(rc *r)
 		text(r, vx, y++, r->w, VA_DIM, "empty");
 	text(r, kx, y, vx, VA_BOLD, "local queue");
 	textf(r, vx, y++, r->w, VA_NORMAL, "%u of %d slots (%u listed below)", p->runq_len,
-	    VM_RUNQ_SLOTS, p->runq_listed);
+	    VIEW_RUNQ_SLOTS, p->runq_listed);
 	text(r, kx, y, vx, VA_BOLD, "kinds");
 	if (queue_kinds(r, vx, y, r->w, p) == vx)
 		text(r, vx, y, r->w, VA_DIM, "-");
@@ -1431,8 +1432,8 @@ render_pdetail(rc *r)
 			int i = (scroll + row) * cols + c;
 			if (i >= (int)p->runq_listed)
 				break;
-			vm_attr a;
-			char k = vm_label_kind(p->runq[i].label, &a);
+			view_attr a;
+			char k = view_label_kind(p->runq[i].label, &a);
 			int x = c * PD_CELL;
 			textf(r, x, y + row, x + 4, VA_DIM, "%3d", i + 1);
 			put(r, x + 4, y + row, (uint32_t)k, a);
@@ -1466,7 +1467,7 @@ mentions_m(const char *t, int64_t id)
 static void
 render_mdetail(rc *r)
 {
-	const vm_model *m = r->m;
+	const view_model *m = r->m;
 	const gs_snapshot *s = &m->snap;
 	int64_t id = r->v->focus_m;
 	char t[40], d[32];
@@ -1520,7 +1521,7 @@ render_mdetail(rc *r)
 	}
 	text(r, kx, y, vx, VA_BOLD, "created");
 	if (mm->created_ns && mm->created_ns <= s->time_ns) {
-		vm__fmt_dur(s->time_ns - mm->created_ns, d, sizeof d);
+		view__fmt_dur(s->time_ns - mm->created_ns, d, sizeof d);
 		textf(r, vx, y++, r->w, VA_NORMAL, "%s before this snapshot%s", d,
 		    m->mnew[k] ? " (new)" : "");
 	} else {
@@ -1535,11 +1536,11 @@ render_mdetail(rc *r)
 	int first = m->log_len, found = 0;
 	while (first > 0 && found < rows) {
 		first--;
-		if (mentions_m(vm__log_line(m, first)->text, id))
+		if (mentions_m(view__log_line(m, first)->text, id))
 			found++;
 	}
 	for (int i = first; i < m->log_len && y < r->h - 1; i++) {
-		const vm_logline *l = vm__log_line(m, i);
+		const view_logline *l = view__log_line(m, i);
 		if (mentions_m(l->text, id))
 			log_row(r, y++, 0, r->w, l);
 	}
@@ -1552,14 +1553,14 @@ render_mdetail(rc *r)
 static int
 gkey_cmp_id(const void *a, const void *b)
 {
-	const vm_gkey *x = a, *y = b;
+	const view_gkey *x = a, *y = b;
 	return (x->id > y->id) - (x->id < y->id);
 }
 
 static int
 gkey_cmp_state(const void *a, const void *b)
 {
-	const vm_gkey *x = a, *y = b;
+	const view_gkey *x = a, *y = b;
 	if (x->status != y->status)
 		return x->status - y->status;
 	return gkey_cmp_id(a, b);
@@ -1568,21 +1569,21 @@ gkey_cmp_state(const void *a, const void *b)
 static int
 gkey_cmp_label(const void *a, const void *b)
 {
-	const vm_gkey *x = a, *y = b;
+	const view_gkey *x = a, *y = b;
 	int c = strcmp(x->label, y->label);
 	return c ? c : gkey_cmp_id(a, b);
 }
 
 /* The goroutine list in v->gsort order, sorted again only when it changed. */
-static const vm_gkey *
-gsorted(const vm_model *m, vm_gsort how)
+static const view_gkey *
+gsorted(const view_model *m, view_gsort how)
 {
-	vm_scratch *sc = m->scratch;
+	view_scratch *sc = m->scratch;
 
 	if (sc->gsorted_key == (int)how && sc->gsorted_gen == m->g_gen && sc->gkeys)
 		return sc->gkeys;
 	if (m->ng > sc->gkeys_cap) {
-		vm_gkey *k = realloc(sc->gkeys, (size_t)m->ng * sizeof *k);
+		view_gkey *k = realloc(sc->gkeys, (size_t)m->ng * sizeof *k);
 		if (k == NULL)
 			return NULL;
 		sc->gkeys = k;
@@ -1591,11 +1592,11 @@ gsorted(const vm_model *m, vm_gsort how)
 	if (sc->gkeys == NULL)
 		return NULL;
 	for (int i = 0; i < m->ng; i++)
-		sc->gkeys[i] = (vm_gkey){ m->g[i].id, m->g[i].status, m->g[i].label, i };
+		sc->gkeys[i] = (view_gkey){ m->g[i].id, m->g[i].status, m->g[i].label, i };
 	qsort(sc->gkeys, (size_t)m->ng, sizeof *sc->gkeys,
-	    how == VM_GSORT_STATE       ? gkey_cmp_state
-		: how == VM_GSORT_LABEL ? gkey_cmp_label
-					: gkey_cmp_id);
+	    how == VIEW_GSORT_STATE       ? gkey_cmp_state
+		: how == VIEW_GSORT_LABEL ? gkey_cmp_label
+					  : gkey_cmp_id);
 	sc->gsorted_key = (int)how;
 	sc->gsorted_gen = m->g_gen;
 	return sc->gkeys;
@@ -1623,10 +1624,10 @@ static const char *const gsort_names[] = { "id", "state", "label" };
 static void
 render_glist(rc *r)
 {
-	const vm_model *m = r->m;
+	const view_model *m = r->m;
 	int vis = r->h - 4 > 0 ? r->h - 4 : 0;
 	int scroll = scroll_clamp(r->v->scroll, m->ng, vis);
-	vm_gsort how = (unsigned)r->v->gsort <= VM_GSORT_LABEL ? r->v->gsort : VM_GSORT_ID;
+	view_gsort how = (unsigned)r->v->gsort <= VIEW_GSORT_LABEL ? r->v->gsort : VIEW_GSORT_ID;
 	char sortkey[32];
 	struct key keys[4] = { { "s", sortkey }, { "Esc", "close" }, { "PgUp/PgDn", "scroll" },
 		{ "q", "quit" } };
@@ -1646,7 +1647,7 @@ render_glist(rc *r)
 		textf(r, 1, 1, r->w, VA_NORMAL, "%d goroutines, showing %d-%d, by %s", m->ng,
 		    vis ? scroll + 1 : 0, last, gsort_names[how]);
 	text(r, 0, 2, r->w, VA_BOLD, "        ID  STATE     WAIT REASON          M       K LABEL");
-	const vm_gkey *k = gsorted(m, how);
+	const view_gkey *k = gsorted(m, how);
 	if (k == NULL) {
 		text(r, 1, 3, r->w, VA_WARN, "out of memory sorting the list");
 		return;
@@ -1660,8 +1661,8 @@ render_glist(rc *r)
 			text(r, 22, y, 42, VA_NORMAL, gs_waitreason_name(g->waitreason));
 		if (g->m >= 0)
 			textf(r, 42, y, 50, VA_NORMAL, "M%" PRId64, g->m);
-		vm_attr a;
-		char kl = vm_label_kind(g->label, &a);
+		view_attr a;
+		char kl = view_label_kind(g->label, &a);
 		put(r, 50, y, (uint32_t)kl, a);
 		text(r, 52, y, r->w, VA_NORMAL, g->label);
 	}
@@ -1672,7 +1673,7 @@ render_glist(rc *r)
 static void
 render_log(rc *r)
 {
-	const vm_model *m = r->m;
+	const view_model *m = r->m;
 	int vis = r->h - 2 > 0 ? r->h - 2 : 0;
 	int scroll = scroll_clamp(r->v->scroll, m->log_len, vis);
 	char t[64];
@@ -1682,7 +1683,7 @@ render_log(rc *r)
 	title_bar(r, t);
 	footer(r, overlay_keys, 3);
 	for (int i = 0; i < vis && scroll + i < m->log_len; i++)
-		log_row(r, 1 + i, 0, r->w, vm__log_line(m, scroll + i));
+		log_row(r, 1 + i, 0, r->w, view__log_line(m, scroll + i));
 	if (m->log_len == 0)
 		text(r, 1, 1, r->w, VA_DIM, "(no events yet)");
 }
@@ -1690,13 +1691,13 @@ render_log(rc *r)
 /* ---- entry points -------------------------------------------------------------------- */
 
 static bool
-too_small(const vm_view *v)
+too_small(const view_state *v)
 {
-	return v->width < VM_MIN_WIDTH || v->height < VM_MIN_HEIGHT;
+	return v->width < VIEW_MIN_WIDTH || v->height < VIEW_MIN_HEIGHT;
 }
 
 int
-vm_scroll_max(const vm_model *m, const vm_view *v)
+view_scroll_max(const view_model *m, const view_state *v)
 {
 	rc r = { .v = v, .m = m, .w = v->width, .h = v->height };
 	int total = 0, vis = 0;
@@ -1704,19 +1705,19 @@ vm_scroll_max(const vm_model *m, const vm_view *v)
 	if (m == NULL || v == NULL || too_small(v))
 		return 0;
 	switch (v->mode) {
-	case VM_HELP:
+	case VIEW_HELP:
 		total = NHELP;
 		vis = v->height - 2;
 		break;
-	case VM_LOG:
+	case VIEW_LOG:
 		total = m->log_len;
 		vis = v->height - 2;
 		break;
-	case VM_GLIST:
+	case VIEW_GLIST:
 		total = m->ng;
 		vis = v->height - 4;
 		break;
-	case VM_PDETAIL:
+	case VIEW_PDETAIL:
 		if (m->have_snap && v->focus_p >= 0 && v->focus_p < m->snap.np) {
 			int cols;
 			total = pdetail_rows(&r, (int)m->snap.p[v->focus_p].runq_listed, &cols);
@@ -1730,12 +1731,12 @@ vm_scroll_max(const vm_model *m, const vm_view *v)
 }
 
 int
-vm_render(const vm_model *m, const vm_view *v, vm_screen *out)
+view_render(const view_model *m, const view_state *v, view_screen *out)
 {
 	if (m == NULL || v == NULL || out == NULL || v->width < 0 || v->height < 0)
 		return GS_EINVAL;
 	if (out->cells == NULL || out->width != v->width || out->height != v->height) {
-		int err = vm_screen_init(out, v->width, v->height);
+		int err = view_screen_init(out, v->width, v->height);
 		if (err)
 			return err;
 	}
@@ -1748,25 +1749,25 @@ vm_render(const vm_model *m, const vm_view *v, vm_screen *out)
 		.h = v->height };
 	size_t n = (size_t)r.w * (size_t)r.h;
 	for (size_t i = 0; i < n; i++)
-		out->cells[i] = (vm_cell){ ' ', VA_NORMAL };
+		out->cells[i] = (view_cell){ ' ', VA_NORMAL };
 	if (too_small(v)) {
 		size_notice(&r);
 		return 0;
 	}
 	switch (v->mode) {
-	case VM_HELP:
+	case VIEW_HELP:
 		render_help(&r);
 		break;
-	case VM_PDETAIL:
+	case VIEW_PDETAIL:
 		render_pdetail(&r);
 		break;
-	case VM_MDETAIL:
+	case VIEW_MDETAIL:
 		render_mdetail(&r);
 		break;
-	case VM_GLIST:
+	case VIEW_GLIST:
 		render_glist(&r);
 		break;
-	case VM_LOG:
+	case VIEW_LOG:
 		render_log(&r);
 		break;
 	default:

@@ -8,7 +8,7 @@
 // Each round prints one line: <workload> <value> <unit> key=value ...
 //
 // Standard library only; builds with Go 1.19.  The workloads are one table
-// (workloads below), in step with benchtab in src/bench.c: a new workload is one
+// (workloads below), in step with benchtab in src/cmd/bench.c: a new workload is one
 // function and one entry in both.
 package main
 
@@ -255,7 +255,7 @@ func (f *firstError) get() error {
 }
 
 // fmtDuration prints d in the largest unit that divides it (1s, 100ms, 250us,
-// 1500ns), as fmt_duration in src/bench.c does.
+// 1500ns), as fmt_duration in src/cmd/bench.c does.
 func fmtDuration(d time.Duration) string {
 	switch {
 	case d%time.Second == 0:

@@ -1,8 +1,8 @@
 /*
  * fuzz_cli.c - fuzz the command line of the observation options: the input is
- * split at NUL bytes into argv words (at most 32) and given to cli.c's option
- * parser, which is static, so this file includes cli.c itself (no refactor of the
- * program for the fuzzer).  Also gsf_cli_handles, which main() asks first.
+ * split at NUL bytes into argv words (at most 32) and given to cmd/batch.c's option
+ * parser, which is static, so this file includes cmd/batch.c itself (no refactor of the
+ * program for the fuzzer).  Also batch_handles, which main() asks first.
  * Parsing never runs the runtime; usage errors are expected.
  */
 #ifdef HAVE_CONFIG_H
@@ -12,7 +12,7 @@
 #define FUZZ_NAME "cli"
 #include "fuzz_main.h"
 
-#include "../../src/cli.c"
+#include "../../src/cmd/batch.c"
 
 enum { ARGS_MAX = 32 };
 
@@ -34,7 +34,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		i += strlen(buf + i) + 1;
 	}
 	argv[argc] = NULL;
-	(void)gsf_cli_handles(argv[1]);
+	(void)batch_handles(argv[1]);
 	int rc = parse(argc, argv, &o);
 	if (rc != 0 && rc != 2)
 		abort(); /* parse answers 0 or 2 (a usage error) */

@@ -22,25 +22,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	ls_program *g = NULL;
+	lesson_program *g = NULL;
 	char err[1024];
 
 	err[0] = '\0';
-	int rc = ls_parse("fuzz", (const char *)data, size, &g, err, sizeof err);
+	int rc = lesson_parse("fuzz", (const char *)data, size, &g, err, sizeof err);
 	if (rc == 0) {
-		if (g == NULL || g->nsteps <= 0 || g->nsteps > LS_STEPS_MAX)
+		if (g == NULL || g->nsteps <= 0 || g->nsteps > LESSON_STEPS_MAX)
 			abort();
 		for (int i = 0; i < g->nsteps; i++) {
-			const ls_step *s = &g->steps[i];
-			if (s->cmd < 0 || s->cmd >= LS_NCMDS || s->line < 1)
+			const lesson_step *s = &g->steps[i];
+			if (s->cmd < 0 || s->cmd >= LESSON_NCMDS || s->line < 1)
 				abort();
-			if (s->cmd == LS_SPAWN && (s->count < 1 || s->count > LS_GOROUTINES_MAX))
+			if (s->cmd == LESSON_SPAWN &&
+			    (s->count < 1 || s->count > LESSON_GOROUTINES_MAX))
 				abort();
-			if ((s->cmd == LS_SAY || s->cmd == LS_MARK || s->cmd == LS_MEASURE) &&
-			    (s->text == NULL || strlen(s->text) > LS_TEXT_MAX))
+			if ((s->cmd == LESSON_SAY || s->cmd == LESSON_MARK ||
+				s->cmd == LESSON_MEASURE) &&
+			    (s->text == NULL || strlen(s->text) > LESSON_TEXT_MAX))
 				abort();
 		}
-		ls_program_free(g);
+		lesson_program_free(g);
 	} else {
 		/* one message naming the input, a line and a column (or the file) */
 		if (g != NULL || strncmp(err, "fuzz:", 5) != 0 || strchr(err, '\n') != NULL)
@@ -77,7 +79,7 @@ main(int argc, char **argv)
 			closedir(d);
 			return 1;
 		}
-		static uint8_t buf[LS_FILE_MAX + 2];
+		static uint8_t buf[LESSON_FILE_MAX + 2];
 		size_t len = fread(buf, 1, sizeof buf, f);
 		fclose(f);
 		LLVMFuzzerTestOneInput(buf, len);

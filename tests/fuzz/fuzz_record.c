@@ -1,6 +1,6 @@
 /*
  * fuzz_record.c - fuzz the recording reader (the --replay path): the strict JSON
- * reader (src/json.c) on the raw input, then the whole input as a recording file
+ * reader (src/format/json.c) on the raw input, then the whole input as a recording file
  * played through the batch printer (text or JSON, with or without scheddetail)
  * and the trace exporter, as `gsched --replay FILE [--json] [-v] --trace T` does.
  * Any crash, sanitizer report, leak or hang is a bug; error messages are expected.
@@ -15,17 +15,17 @@
 #define FUZZ_NAME "record"
 #include "fuzz_main.h"
 
-#include "batch.h"
-#include "json.h"
-#include "record.h"
-#include "trace.h"
+#include "format/schedtrace.h"
+#include "format/json.h"
+#include "format/record.h"
+#include "format/chrometrace.h"
 
 static FILE *devnull;
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	gsj_doc doc;
+	json_doc doc;
 	char path[64], err[600];
 
 	if (devnull == NULL) {
@@ -34,9 +34,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 
-	gsj_init(&doc);
-	(void)gsj_parse(&doc, (const char *)data, size);
-	gsj_free(&doc);
+	json_init(&doc);
+	(void)json_parse(&doc, (const char *)data, size);
+	json_free(&doc);
 
 	int fd = memfd_create("fuzz-recording", MFD_CLOEXEC);
 	if (fd < 0)
@@ -49,18 +49,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
 
-	gsb_opts bo = { .out = devnull,
+	schedtrace_opts bo = { .out = devnull,
 		.detail = size > 0 && (data[0] & 1),
 		.json = size > 0 && (data[0] & 2) };
-	gsf_sink sinks[2];
+	tick_sink sinks[2];
 	int ns = 0;
-	sinks[ns++] = gsb_sink(&bo);
-	gst_writer *tr = gst_open("/dev/null", err, sizeof err);
+	sinks[ns++] = schedtrace_sink(&bo);
+	chrometrace_writer *tr = chrometrace_open("/dev/null", err, sizeof err);
 	if (tr)
-		sinks[ns++] = gst_sink(tr);
-	(void)gsr_replay(path, sinks, ns);
+		sinks[ns++] = chrometrace_sink(tr);
+	(void)record_replay(path, sinks, ns);
 	if (tr)
-		gst_free(tr);
+		chrometrace_free(tr);
 	close(fd);
 	return 0;
 }

@@ -1,5 +1,5 @@
 /*
- * cli.h - the observation options of the gsched program: --batch, --record,
+ * batch.h - the observation options of the gsched program: --batch, --record,
  * --replay, --trace and their settings.  main.c hands over any command line
  * that starts with one of them.
  */
@@ -9,16 +9,16 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-/* True if arg is an option gsf_cli_main handles. */
-bool gsf_cli_handles(const char *arg);
+/* True if arg is an option batch_main handles. */
+bool batch_handles(const char *arg);
 /* Run argv[1..] as observation options.  Exit status: 0; 1 if the runtime
  * failed; 2 for a usage error or a bad recording (reported on stderr). */
-int gsf_cli_main(int argc, char **argv);
+int batch_main(int argc, char **argv);
 /* The options, for --help. */
-void gsf_cli_usage(FILE *f);
+void batch_usage(FILE *f);
 
 /* For other option parsers (ui/tui.c): a usage error ("gsched: MSG", a
  * hint) on stderr, returning 2.  Numbers are read with parse.h. */
-int gsf_usage_error(const char *msg);
+int batch_usage_error(const char *msg);
 
 #endif /* GSCHED_CLI_H */

@@ -10,23 +10,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
+#include "format/json.h"
 
 struct parser {
-	gsj_doc *d;
+	json_doc *d;
 	const char *s;
 	size_t len, pos;
 	int depth;
 };
 
 void
-gsj_init(gsj_doc *d)
+json_init(json_doc *d)
 {
 	memset(d, 0, sizeof *d);
 }
 
 void
-gsj_free(gsj_doc *d)
+json_free(json_doc *d)
 {
 	free(d->n);
 	free(d->strbuf);
@@ -46,19 +46,19 @@ fail(struct parser *p, const char *fmt, ...)
 }
 
 static int
-newnode(struct parser *p, enum gsj_type t)
+newnode(struct parser *p, enum json_type t)
 {
-	gsj_doc *d = p->d;
+	json_doc *d = p->d;
 
 	if (d->count == d->cap) {
 		int nc = d->cap ? d->cap * 2 : 64;
-		gsj_node *nn = realloc(d->n, (size_t)nc * sizeof *nn);
+		json_node *nn = realloc(d->n, (size_t)nc * sizeof *nn);
 		if (nn == NULL)
 			return fail(p, "out of memory");
 		d->n = nn;
 		d->cap = nc;
 	}
-	gsj_node *n = &d->n[d->count];
+	json_node *n = &d->n[d->count];
 	memset(n, 0, sizeof *n);
 	n->type = t;
 	n->first = n->next = -1;
@@ -102,7 +102,7 @@ hex4(struct parser *p, unsigned *out)
 static int
 parse_string(struct parser *p, size_t *off, size_t *outlen)
 {
-	gsj_doc *d = p->d;
+	json_doc *d = p->d;
 	/* decoded text is never longer than the raw text */
 	size_t need = d->strused + (p->len - p->pos) + 1;
 
@@ -262,7 +262,7 @@ parse_number(struct parser *p, int idx)
 		n = sizeof tmp - 1; /* a double from the first 63 characters */
 	memcpy(tmp, p->s + start, n);
 	tmp[n] = '\0';
-	gsj_node *node = &p->d->n[idx];
+	json_node *node = &p->d->n[idx];
 	node->d = strtod(tmp, NULL);
 	node->isint = isint && !overflow && (!neg || mag <= (uint64_t)INT64_MAX + 1);
 	node->neg = neg && mag != 0;
@@ -278,8 +278,8 @@ parse_container(struct parser *p, int idx, bool obj)
 	int last = -1;
 	char close = obj ? '}' : ']';
 
-	if (++p->depth > GSJ_MAX_DEPTH)
-		return fail(p, "nested more than %d deep", GSJ_MAX_DEPTH);
+	if (++p->depth > JSON_MAX_DEPTH)
+		return fail(p, "nested more than %d deep", JSON_MAX_DEPTH);
 	p->pos++;
 	skipws(p);
 	if (p->pos < p->len && p->s[p->pos] == close) {
@@ -315,9 +315,9 @@ parse_container(struct parser *p, int idx, bool obj)
 				    0)
 					return fail(p, "duplicate key \"%.40s\"", key);
 		}
-		if (p->d->n[idx].nkids >= (obj ? GSJ_MAX_KEYS : GSJ_MAX_MEMBERS))
+		if (p->d->n[idx].nkids >= (obj ? JSON_MAX_KEYS : JSON_MAX_MEMBERS))
 			return fail(p, "more than %d members",
-			    obj ? GSJ_MAX_KEYS : GSJ_MAX_MEMBERS);
+			    obj ? JSON_MAX_KEYS : JSON_MAX_MEMBERS);
 		if (last < 0)
 			p->d->n[idx].first = child;
 		else
@@ -364,13 +364,13 @@ parse_value(struct parser *p, int *out)
 	switch (c) {
 	case '{':
 	case '[':
-		if ((idx = newnode(p, c == '{' ? GSJ_OBJ : GSJ_ARR)) < 0)
+		if ((idx = newnode(p, c == '{' ? JSON_OBJ : JSON_ARR)) < 0)
 			return -1;
 		*out = idx;
 		return parse_container(p, idx, c == '{');
 	case '"': {
 		size_t off, len;
-		if ((idx = newnode(p, GSJ_STR)) < 0)
+		if ((idx = newnode(p, JSON_STR)) < 0)
 			return -1;
 		if (parse_string(p, &off, &len))
 			return -1;
@@ -381,19 +381,19 @@ parse_value(struct parser *p, int *out)
 	}
 	case 't':
 	case 'f':
-		if ((idx = newnode(p, GSJ_BOOL)) < 0)
+		if ((idx = newnode(p, JSON_BOOL)) < 0)
 			return -1;
 		p->d->n[idx].b = c == 't';
 		*out = idx;
 		return literal(p, c == 't' ? "true" : "false");
 	case 'n':
-		if ((idx = newnode(p, GSJ_NULL)) < 0)
+		if ((idx = newnode(p, JSON_NULL)) < 0)
 			return -1;
 		*out = idx;
 		return literal(p, "null");
 	default:
 		if (c == '-' || (c >= '0' && c <= '9')) {
-			if ((idx = newnode(p, GSJ_NUM)) < 0)
+			if ((idx = newnode(p, JSON_NUM)) < 0)
 				return -1;
 			*out = idx;
 			return parse_number(p, idx);
@@ -405,7 +405,7 @@ parse_value(struct parser *p, int *out)
 }
 
 int
-gsj_parse(gsj_doc *d, const char *text, size_t len)
+json_parse(json_doc *d, const char *text, size_t len)
 {
 	struct parser p = { d, text, len, 0, 0 };
 	int root;
@@ -423,16 +423,16 @@ gsj_parse(gsj_doc *d, const char *text, size_t len)
 	for (int i = 0; i < d->count; i++) {
 		if (d->n[i].key)
 			d->n[i].key = d->strbuf + ((uintptr_t)d->n[i].key - 1);
-		if (d->n[i].type == GSJ_STR)
+		if (d->n[i].type == JSON_STR)
 			d->n[i].str = d->strbuf + ((uintptr_t)d->n[i].str - 1);
 	}
 	return 0;
 }
 
 int
-gsj_get(const gsj_doc *d, int obj, const char *key)
+json_get(const json_doc *d, int obj, const char *key)
 {
-	if (obj < 0 || obj >= d->count || d->n[obj].type != GSJ_OBJ)
+	if (obj < 0 || obj >= d->count || d->n[obj].type != JSON_OBJ)
 		return -1;
 	for (int c = d->n[obj].first; c >= 0; c = d->n[c].next)
 		if (strcmp(d->n[c].key, key) == 0)
@@ -441,11 +441,11 @@ gsj_get(const gsj_doc *d, int obj, const char *key)
 }
 
 bool
-gsj_i64(const gsj_doc *d, int i, int64_t *out)
+json_i64(const json_doc *d, int i, int64_t *out)
 {
-	if (i < 0 || i >= d->count || d->n[i].type != GSJ_NUM || !d->n[i].isint)
+	if (i < 0 || i >= d->count || d->n[i].type != JSON_NUM || !d->n[i].isint)
 		return false;
-	const gsj_node *n = &d->n[i];
+	const json_node *n = &d->n[i];
 	if (n->neg) {
 		if (n->mag > (uint64_t)INT64_MAX + 1)
 			return false;
@@ -459,27 +459,44 @@ gsj_i64(const gsj_doc *d, int i, int64_t *out)
 }
 
 bool
-gsj_u64(const gsj_doc *d, int i, uint64_t *out)
+json_u64(const json_doc *d, int i, uint64_t *out)
 {
-	if (i < 0 || i >= d->count || d->n[i].type != GSJ_NUM || !d->n[i].isint || d->n[i].neg)
+	if (i < 0 || i >= d->count || d->n[i].type != JSON_NUM || !d->n[i].isint || d->n[i].neg)
 		return false;
 	*out = d->n[i].mag;
 	return true;
 }
 
 bool
-gsj_bool(const gsj_doc *d, int i, bool *out)
+json_bool(const json_doc *d, int i, bool *out)
 {
-	if (i < 0 || i >= d->count || d->n[i].type != GSJ_BOOL)
+	if (i < 0 || i >= d->count || d->n[i].type != JSON_BOOL)
 		return false;
 	*out = d->n[i].b;
 	return true;
 }
 
 const char *
-gsj_str(const gsj_doc *d, int i)
+json_str(const json_doc *d, int i)
 {
-	if (i < 0 || i >= d->count || d->n[i].type != GSJ_STR)
+	if (i < 0 || i >= d->count || d->n[i].type != JSON_STR)
 		return NULL;
 	return d->n[i].str;
+}
+
+/* ---- writing ---------------------------------------------------------------------- */
+
+void
+json_put_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+		if (*c == '"' || *c == '\\')
+			fprintf(f, "\\%c", *c);
+		else if (*c < 0x20 || *c >= 0x7f)
+			fprintf(f, "\\u%04x", *c);
+		else
+			fputc(*c, f);
+	}
+	fputc('"', f);
 }

@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "parse.h"
+#include "format/parse.h"
 
 bool
-gsf_parse_ll(const char *s, long long lo, long long hi, long long *out)
+parse_ll(const char *s, long long lo, long long hi, long long *out)
 {
 	const char *digits = (s != NULL && *s == '-') ? s + 1 : s;
 	char *end;
@@ -28,18 +28,18 @@ gsf_parse_ll(const char *s, long long lo, long long hi, long long *out)
 }
 
 bool
-gsf_parse_int(const char *s, long lo, long hi, int *out)
+parse_int(const char *s, long lo, long hi, int *out)
 {
 	long long v;
 
-	if (!gsf_parse_ll(s, lo, hi, &v))
+	if (!parse_ll(s, lo, hi, &v))
 		return false;
 	*out = (int)v;
 	return true;
 }
 
 bool
-gsf_parse_duration(const char *s, int64_t lo_ns, int64_t hi_ns, int64_t *out)
+parse_duration(const char *s, int64_t lo_ns, int64_t hi_ns, int64_t *out)
 {
 	static const struct {
 		const char *unit;

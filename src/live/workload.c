@@ -2,7 +2,7 @@
  * workload.c - the live workloads of workload.h.
  *
  * The goroutines call no stdio (a label-sized stack is all they may assume)
- * and check run->stop between blocking calls, so gsw_stop returns within the
+ * and check run->stop between blocking calls, so workload_stop returns within the
  * longest wait below (netwait's writer: 100 ms).
  */
 #define _GNU_SOURCE /* pipe2 */
@@ -25,21 +25,21 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "workload.h"
+#include "live/workload.h"
 
 #define MS(x) ((int64_t)(x)*1000000)
 
 /* Every goroutine (or thread) of a run is counted in its wait group and in
- * live, which gsw_live reads without blocking. */
+ * live, which workload_live reads without blocking. */
 static void
-run_add(gsw_run *run, int n)
+run_add(workload_run *run, int n)
 {
 	atomic_fetch_add(&run->live, n);
 	gs_wg_add(&run->wg, n);
 }
 
 static void
-run_done(gsw_run *run)
+run_done(workload_run *run)
 {
 	/* live first: once the wait group is done, the waiter may free run */
 	atomic_fetch_sub(&run->live, 1);
@@ -47,14 +47,14 @@ run_done(gsw_run *run)
 }
 
 int
-gsw_live(gsw_run *run)
+workload_live(workload_run *run)
 {
 	return atomic_load(&run->live);
 }
 
 /* A small per-goroutine PRNG seeded from the run. */
 static uint32_t
-rnd_seed(gsw_run *run)
+rnd_seed(workload_run *run)
 {
 	return atomic_fetch_add(&run->seed, 0x9E3779B9u) | 1;
 }
@@ -71,7 +71,7 @@ rnd(uint32_t *s)
 
 /* Asked to stop, or past the run's deadline. */
 static bool
-stopped(gsw_run *run)
+stopped(workload_run *run)
 {
 	return atomic_load_explicit(&run->stop, memory_order_relaxed) ||
 	    (run->deadline != 0 && gs_nanotime() >= run->deadline);
@@ -80,13 +80,13 @@ stopped(gsw_run *run)
 /* One more unit of work done by a goroutine that has done *n: true when its
  * iteration limit is reached. */
 static bool
-iter_done(gsw_run *run, int64_t *n)
+iter_done(workload_run *run, int64_t *n)
 {
 	return run->iters != 0 && ++*n >= run->iters;
 }
 
 static int
-go(gsw_run *run, void (*fn)(void *), void *arg, const char *label)
+go(workload_run *run, void (*fn)(void *), void *arg, const char *label)
 {
 	gs_attr a = { .label = run->label ? run->label : label, .stack_size = 0 };
 
@@ -101,7 +101,7 @@ go(gsw_run *run, void (*fn)(void *), void *arg, const char *label)
 
 /* count goroutines fn(run) labelled label. */
 static int
-spawn_n(gsw_run *run, int count, void (*fn)(void *), const char *label)
+spawn_n(workload_run *run, int count, void (*fn)(void *), const char *label)
 {
 	for (int i = 0; i < count; i++) {
 		int rc = go(run, fn, run, label);
@@ -118,7 +118,7 @@ spawn_n(gsw_run *run, int count, void (*fn)(void *), const char *label)
 static void
 cpu_g(void *arg)
 {
-	gsw_run *run = arg;
+	workload_run *run = arg;
 	volatile uint64_t sink = 0;
 	int64_t left = run->iters; /* steps to go, when limited */
 
@@ -149,13 +149,13 @@ cpu_g(void *arg)
  * clock (vDSO, not a scheduling point) every 2^16 steps for its deadline.
  * Without a limit it runs in call-free bursts of LOOP_BURST with a
  * cooperative check between them, so that an unlimited one (gsched --batch
- * -w loop) still lets gsw_stop's caller run on the Ps it holds. */
+ * -w loop) still lets workload_stop's caller run on the Ps it holds. */
 #define LOOP_BURST MS(100)
 
 static void
 loop_g(void *arg)
 {
-	gsw_run *run = arg;
+	workload_run *run = arg;
 	uint64_t x = 1;
 	bool limited = run->iters != 0 || run->deadline != 0;
 	int64_t n = run->iters ? run->iters : INT64_MAX;
@@ -179,13 +179,13 @@ loop_g(void *arg)
 }
 
 static int
-loop_spawn(gsw_run *run, int count)
+loop_spawn(workload_run *run, int count)
 {
 	return spawn_n(run, count, loop_g, "loop");
 }
 
 static int
-cpu_spawn(gsw_run *run, int count)
+cpu_spawn(workload_run *run, int count)
 {
 	return spawn_n(run, count, cpu_g, "cpu");
 }
@@ -195,7 +195,7 @@ cpu_spawn(gsw_run *run, int count)
 static void
 sleep_g(void *arg)
 {
-	gsw_run *run = arg;
+	workload_run *run = arg;
 	uint32_t s = rnd_seed(run);
 
 	int64_t n = 0;
@@ -213,7 +213,7 @@ sleep_g(void *arg)
 }
 
 static int
-sleep_spawn(gsw_run *run, int count)
+sleep_spawn(workload_run *run, int count)
 {
 	return spawn_n(run, count, sleep_g, "sleep");
 }
@@ -223,7 +223,7 @@ sleep_spawn(gsw_run *run, int count)
 static void
 nap_g(void *arg)
 {
-	gsw_run *run = arg;
+	workload_run *run = arg;
 	int64_t n = 0;
 
 	while (!stopped(run)) {
@@ -238,7 +238,7 @@ nap_g(void *arg)
 }
 
 static int
-nap_spawn(gsw_run *run, int count)
+nap_spawn(workload_run *run, int count)
 {
 	return spawn_n(run, count, nap_g, "nap");
 }
@@ -248,7 +248,7 @@ nap_spawn(gsw_run *run, int count)
 static void
 syscall_g(void *arg)
 {
-	gsw_run *run = arg;
+	workload_run *run = arg;
 	uint32_t s = rnd_seed(run);
 
 	int64_t n = 0;
@@ -263,7 +263,7 @@ syscall_g(void *arg)
 }
 
 static int
-syscall_spawn(gsw_run *run, int count)
+syscall_spawn(workload_run *run, int count)
 {
 	return spawn_n(run, count, syscall_g, "syscall");
 }
@@ -274,7 +274,7 @@ syscall_spawn(gsw_run *run, int count)
  * (the reader's EOF comes through the kernel, which orders nothing for the
  * writer's reads of the pair). */
 struct netpair {
-	gsw_run *run;
+	workload_run *run;
 	int rfd, wfd;
 	atomic_int refs;
 };
@@ -306,7 +306,7 @@ static void
 netwrite_g(void *arg)
 {
 	struct netpair *np = arg;
-	gsw_run *run = np->run;
+	workload_run *run = np->run;
 	uint32_t s = rnd_seed(run);
 	int64_t n = 0;
 
@@ -325,7 +325,7 @@ netwrite_g(void *arg)
 }
 
 static int
-netwait_spawn(gsw_run *run, int count)
+netwait_spawn(workload_run *run, int count)
 {
 	for (int i = 0; i < count; i++) {
 		int sv[2];
@@ -394,7 +394,7 @@ netwait_spawn(gsw_run *run, int count)
 enum { HTTP_UNLIMITED, HTTP_SEMAPHORE, HTTP_POOLED };
 
 struct httpsrv {
-	gsw_run *run;
+	workload_run *run;
 	int mode;
 	int lfd;
 	struct sockaddr_in addr;
@@ -406,7 +406,7 @@ struct httpsrv {
 static atomic_uint_fast64_t http_ok, http_rejected;
 
 void
-gsw_counters_read(gsw_counters *c)
+workload_counters_read(workload_counters *c)
 {
 	c->http_ok = atomic_load(&http_ok);
 	c->http_rejected = atomic_load(&http_rejected);
@@ -508,7 +508,7 @@ static void
 httpd_g(void *arg)
 {
 	struct httpsrv *h = arg;
-	gsw_run *run = h->run;
+	workload_run *run = h->run;
 
 	for (;;) {
 		int fd = gs_fd_accept(h->lfd, NULL, NULL);
@@ -575,7 +575,7 @@ static void
 http_client_g(void *arg)
 {
 	struct httpsrv *h = arg;
-	gsw_run *run = h->run;
+	workload_run *run = h->run;
 	int64_t n = 0;
 
 	while (!stopped(run)) {
@@ -615,14 +615,14 @@ http_listen(struct httpsrv *h)
 }
 
 static int
-http_spawn_mode(gsw_run *run, int count, int mode)
+http_spawn_mode(workload_run *run, int count, int mode)
 {
 	struct httpsrv *h = calloc(1, sizeof *h);
 	int rc;
 
 	if (h == NULL)
 		return GS_ENOMEM;
-	if ((rc = gsw_nofile_atleast(2L * count + 64)) != 0) {
+	if ((rc = workload_nofile_atleast(2L * count + 64)) != 0) {
 		free(h);
 		return rc;
 	}
@@ -674,19 +674,19 @@ out:
 }
 
 static int
-http_spawn(gsw_run *run, int count)
+http_spawn(workload_run *run, int count)
 {
 	return http_spawn_mode(run, count, HTTP_UNLIMITED);
 }
 
 static int
-httplimit_spawn(gsw_run *run, int count)
+httplimit_spawn(workload_run *run, int count)
 {
 	return http_spawn_mode(run, count, HTTP_SEMAPHORE);
 }
 
 static int
-httppool_spawn(gsw_run *run, int count)
+httppool_spawn(workload_run *run, int count)
 {
 	return http_spawn_mode(run, count, HTTP_POOLED);
 }
@@ -700,7 +700,7 @@ httppool_spawn(gsw_run *run, int count)
  * "reaper" goroutine waits in the netpoller; the reaper is what the run's
  * wait group counts. */
 struct threadset {
-	gsw_run *run;
+	workload_run *run;
 	atomic_int left;
 	int rfd, wfd;
 };
@@ -709,7 +709,7 @@ static void *
 thread_main(void *arg)
 {
 	struct threadset *ts = arg;
-	gsw_run *run = ts->run;
+	workload_run *run = ts->run;
 	int64_t n = 0;
 
 	while (!stopped(run)) {
@@ -742,7 +742,7 @@ reaper_g(void *arg)
 }
 
 static int
-thread_spawn(gsw_run *run, int count)
+thread_spawn(workload_run *run, int count)
 {
 	struct threadset *ts = malloc(sizeof *ts);
 	pthread_attr_t a;
@@ -796,7 +796,7 @@ thread_spawn(gsw_run *run, int count)
 /* ---- mixed -------------------------------------------------------------------- */
 
 static int
-mixed_spawn(gsw_run *run, int count)
+mixed_spawn(workload_run *run, int count)
 {
 	int rc;
 
@@ -809,7 +809,7 @@ mixed_spawn(gsw_run *run, int count)
 	return 0;
 }
 
-static const gsw_workload table[] = {
+static const workload table[] = {
 	{ "cpu", "cpu", "CPU-bound loops, preempted asynchronously by sysmon", 4, cpu_spawn },
 	{ "sleep", "sleep", "gs_sleep loops of 1-20 ms (timers)", 8, sleep_spawn },
 	{ "syscall", "syscall", "gs_nanosleep of 5-30 ms: a blocking system call", 4,
@@ -831,15 +831,15 @@ static const gsw_workload table[] = {
 	    thread_spawn },
 };
 
-const gsw_workload *
-gsw_table(int *n)
+const workload *
+workload_table(int *n)
 {
 	*n = (int)(sizeof table / sizeof table[0]);
 	return table;
 }
 
-const gsw_workload *
-gsw_find(const char *name)
+const workload *
+workload_find(const char *name)
 {
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
 		if (strcmp(table[i].name, name) == 0)
@@ -848,7 +848,7 @@ gsw_find(const char *name)
 }
 
 void
-gsw_list(FILE *f)
+workload_list(FILE *f)
 {
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
 		fprintf(f, "  %-9s %s (default %d)\n", table[i].name, table[i].what,
@@ -856,7 +856,7 @@ gsw_list(FILE *f)
 }
 
 void
-gsw_run_init(gsw_run *run)
+workload_run_init(workload_run *run)
 {
 	memset(run, 0, sizeof *run);
 	atomic_init(&run->stop, false);
@@ -864,14 +864,14 @@ gsw_run_init(gsw_run *run)
 }
 
 void
-gsw_run_limit(gsw_run *run, int64_t iters, int64_t life_ns)
+workload_run_limit(workload_run *run, int64_t iters, int64_t life_ns)
 {
 	run->iters = iters > 0 ? iters : 0;
 	run->deadline = life_ns > 0 ? gs_nanotime() + life_ns : 0;
 }
 
 int
-gsw_nofile_atleast(long need)
+workload_nofile_atleast(long need)
 {
 	struct rlimit rl;
 
@@ -888,7 +888,7 @@ gsw_nofile_atleast(long need)
 }
 
 int
-gsw_spawn(gsw_run *run, const gsw_workload *w, int count)
+workload_spawn(workload_run *run, const workload *w, int count)
 {
 	return w->spawn(run, count > 0 ? count : w->default_count);
 }
@@ -900,7 +900,7 @@ gsw_spawn(gsw_run *run, const gsw_workload *w, int count)
 #define RAMP_STEP MS(100)
 
 struct ramp {
-	gsw_run *run;
+	workload_run *run;
 	int procs;
 	int err; /* the first spawn error, reported by nobody: the run goes on */
 };
@@ -911,7 +911,7 @@ static void
 ramp_g(void *arg)
 {
 	struct ramp *r = arg;
-	gsw_run *run = r->run;
+	workload_run *run = r->run;
 	int rc = 0;
 
 	for (int phase = 1; phase <= 3 && rc == 0; phase++) {
@@ -927,7 +927,7 @@ ramp_g(void *arg)
 }
 
 int
-gsw_spawn_default(gsw_run *run, int procs)
+workload_spawn_default(workload_run *run, int procs)
 {
 	int rc;
 
@@ -941,7 +941,7 @@ gsw_spawn_default(gsw_run *run, int procs)
 }
 
 void
-gsw_stop(gsw_run *run)
+workload_stop(workload_run *run)
 {
 	atomic_store(&run->stop, true);
 	gs_wg_wait(&run->wg);

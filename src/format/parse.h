@@ -12,14 +12,14 @@
 
 /* s, all of it, as a decimal integer in lo..hi.  An optional '-' and then a
  * digit: no spaces, no '+', no hex, nothing after the number. */
-bool gsf_parse_ll(const char *s, long long lo, long long hi, long long *out);
+bool parse_ll(const char *s, long long lo, long long hi, long long *out);
 
 /* The same into an int (lo and hi within int's range). */
-bool gsf_parse_int(const char *s, long lo, long hi, int *out);
+bool parse_int(const char *s, long lo, long hi, int *out);
 
 /* A duration as Go writes one: digits, an optional fraction, and one of the
  * units ns, us (or µs), ms, s, m, h; for example 250us, 100ms, 1.5s, 2m.  The
  * result is rounded to whole nanoseconds and must lie in lo_ns..hi_ns. */
-bool gsf_parse_duration(const char *s, int64_t lo_ns, int64_t hi_ns, int64_t *out);
+bool parse_duration(const char *s, int64_t lo_ns, int64_t hi_ns, int64_t *out);
 
 #endif /* GSCHED_PARSE_H */

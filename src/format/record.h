@@ -2,7 +2,7 @@
  * record.h - recordings: snapshots and events as JSON Lines (--record), read
  * back strictly (--replay).  The schema, version 1, is in docs/recording.md.
  *
- * Reading is bounded (GSR_LINE_MAX bytes a line, json.h's limits) and never
+ * Reading is bounded (RECORD_LINE_MAX bytes a line, json.h's limits) and never
  * trusts the file: a truncated or corrupt recording gives one message naming
  * the file and the line, "FILE:LINE: what is wrong".
  */
@@ -11,53 +11,53 @@
 
 #include <stdio.h>
 
-#include "observer.h"
+#include "format/tick.h"
 
-#define GSR_FORMAT "gsched-recording"
-#define GSR_VERSION 1
-#define GSR_LINE_MAX (8 << 20) /* bytes in one line, newline excluded */
-#define GSR_MAX_M 100000       /* largest max_m a recording may declare */
+#define RECORD_FORMAT "gsched-recording"
+#define RECORD_VERSION 1
+#define RECORD_LINE_MAX (8 << 20) /* bytes in one line, newline excluded */
+#define RECORD_MAX_M 100000       /* largest max_m a recording may declare */
 
 /* ---- writing ---- */
 
-typedef struct gsr_writer {
+typedef struct record_writer {
 	FILE *f;
 	const char *path; /* for messages */
 	uint64_t events;
 	uint64_t dropped;
 	int ticks;
-} gsr_writer;
+} record_writer;
 
 /* Open path for writing (truncating).  0, or -1 with a message in err. */
-int gsr_writer_open(gsr_writer *w, const char *path, char *err, size_t errsize);
+int record_writer_open(record_writer *w, const char *path, char *err, size_t errsize);
 /* The sink writing the recording; its end callback closes the file. */
-gsf_sink gsr_sink(gsr_writer *w);
+tick_sink record_sink(record_writer *w);
 /* Close without an end line (a run that failed); the file stays truncated. */
-void gsr_writer_abort(gsr_writer *w);
+void record_writer_abort(record_writer *w);
 
 /* ---- reading ---- */
 
-typedef struct gsr_reader gsr_reader;
+typedef struct record_reader record_reader;
 
 /* Open a recording and read its header.  NULL with a message in err
  * ("FILE:LINE: ..." or "cannot open FILE: ..."). */
-gsr_reader *gsr_open(const char *path, char *err, size_t errsize);
-const gsf_info *gsr_info(const gsr_reader *r);
+record_reader *record_open(const char *path, char *err, size_t errsize);
+const tick_info *record_info(const record_reader *r);
 /* The next tick: 1 and *t filled (valid until the next call), 0 at the end
- * line (its counts checked, nothing after it), -1 on an error (gsr_error). */
-int gsr_next(gsr_reader *r, gsf_tick *t);
-const gsf_end *gsr_end(const gsr_reader *r);
-const char *gsr_error(const gsr_reader *r);
-void gsr_close(gsr_reader *r);
+ * line (its counts checked, nothing after it), -1 on an error (record_error). */
+int record_next(record_reader *r, tick_data *t);
+const tick_end *record_end(const record_reader *r);
+const char *record_error(const record_reader *r);
+void record_close(record_reader *r);
 
 /*
  * Play the recording at path through the sinks.  Returns 0; 2 if the file
  * cannot be read or is bad (the message, prefixed "gsched: ", on stderr); or
  * the first non-zero value a sink returned.
  */
-int gsr_replay(const char *path, const gsf_sink *sinks, int nsinks);
+int record_replay(const char *path, const tick_sink *sinks, int nsinks);
 
 /* The event kind named name (gs_event_name), or -1. */
-int gsr_event_kind(const char *name);
+int record_event_kind(const char *name);
 
 #endif /* GSCHED_RECORD_H */

@@ -17,12 +17,12 @@
  * exit status: 0 on success, 1 if a round failed, 2 for a usage error (already
  * reported on stderr).
  */
-int gs_bench_main(int argc, char **argv);
+int bench_main(int argc, char **argv);
 
 /* Print the workload table, one indented line each (name, what, default n), to f. */
-void gs_bench_list(FILE *f);
+void bench_list(FILE *f);
 
 /* Print the options `gsched bench` takes, one indented line each, to f. */
-void gs_bench_options(FILE *f);
+void bench_options(FILE *f);
 
 #endif /* GSCHED_BENCH_H */

@@ -14,6 +14,6 @@
  * one.  Plain open/read, no stdio, no errno (a goroutine's errno belongs to
  * whichever thread it is on).
  */
-long long gsf_procstatus(const char *key, char *buf, size_t size);
+long long procstat_read(const char *key, char *buf, size_t size);
 
 #endif /* GSCHED_PROCSTAT_H */

@@ -1,7 +1,7 @@
 /*
  * session.c - a live, steerable run of the runtime (session.h).
  *
- * Threads: the caller's thread (the UI) owns the gsf_session and makes every
+ * Threads: the caller's thread (the UI) owns the session and makes every
  * call here; a session thread runs gs_run and nothing else.  The runtime's
  * main goroutine is the controller: it starts the scenario, then reads
  * fixed-size requests from a pipe (parked in the netpoller, so it holds no
@@ -26,8 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "session.h"
-#include "workload.h"
+#include "live/session.h"
+#include "live/workload.h"
 
 #define ERR_RING 8
 #define ERR_LEN 160
@@ -52,30 +52,30 @@ struct req {
 };
 
 struct batch {
-	gsw_run run;
-	gsf_session *s;
-	const gsw_workload *w;
+	workload_run run;
+	session *s;
+	const workload *w;
 	int count;
 	int64_t life_ns;
 	char label[GS_LABEL_MAX];
 };
 
-struct gsf_session {
-	gsf_session_opts o;
+struct session {
+	session_opts o;
 	pthread_t th;
 	int pipefd[2];      /* [0]: the controller's, [1]: the caller's */
 	atomic_int started; /* 0 not yet, 1 running, -1 failed */
 	int run_rc;         /* gs_run's result (session thread) */
 	char start_err[ERR_LEN];
 
-	gsw_run scenario;     /* the controller's */
-	gs_waitgroup keepers; /* one per live batch */
-	atomic_bool ending;   /* set by the controller on REQ_QUIT */
-	atomic_int pending;   /* requests written and not yet read */
-	atomic_int batches;   /* batches spawned and not yet finished */
-	atomic_int spawning;  /* spawn requests not yet spawned (for
-	                           gsf_session_unfinished) */
-	bool world_stopped;   /* caller's thread only */
+	workload_run scenario; /* the controller's */
+	gs_waitgroup keepers;  /* one per live batch */
+	atomic_bool ending;    /* set by the controller on REQ_QUIT */
+	atomic_int pending;    /* requests written and not yet read */
+	atomic_int batches;    /* batches spawned and not yet finished */
+	atomic_int spawning;   /* spawn requests not yet spawned (for
+	                           session_unfinished) */
+	bool world_stopped;    /* caller's thread only */
 
 	pthread_mutex_t errmu; /* guards the ring below */
 	char errs[ERR_RING][ERR_LEN];
@@ -83,7 +83,7 @@ struct gsf_session {
 };
 
 static void
-report(gsf_session *s, const char *fmt, const char *a, const char *b)
+report(session *s, const char *fmt, const char *a, const char *b)
 {
 	pthread_mutex_lock(&s->errmu);
 	int slot = (s->ehead + s->ecount) % ERR_RING;
@@ -102,7 +102,7 @@ static void
 keeper_g(void *arg)
 {
 	struct batch *b = arg;
-	gsf_session *s = b->s;
+	session *s = b->s;
 	int64_t end = b->life_ns > 0 ? gs_nanotime() + b->life_ns : INT64_MAX;
 
 	int64_t step = b->run.iters ? KEEPER_STEP_LIMITED : KEEPER_STEP;
@@ -110,24 +110,24 @@ keeper_g(void *arg)
 	for (;;) {
 		int64_t now = gs_nanotime();
 		if (atomic_load(&s->ending) || now >= end ||
-		    (b->run.iters && gsw_live(&b->run) == 0))
+		    (b->run.iters && workload_live(&b->run) == 0))
 			break;
 		gs_sleep(end - now < step ? end - now : step);
 	}
-	gsw_stop(&b->run);
+	workload_stop(&b->run);
 	atomic_fetch_sub(&s->batches, 1);
 	free(b);
 	gs_wg_done(&s->keepers);
 }
 
 static void
-spawn_batch(gsf_session *s, const struct req *r)
+spawn_batch(session *s, const struct req *r)
 {
-	const gsw_workload *w = gsw_find(r->kind);
+	const workload *w = workload_find(r->kind);
 	struct batch *b;
 	int rc;
 
-	if (w == NULL) { /* gsf_session_spawn checked; a torn request is a bug */
+	if (w == NULL) { /* session_spawn checked; a torn request is a bug */
 		report(s, "spawn: unknown workload '%s'%s", r->kind, "");
 		return;
 	}
@@ -135,7 +135,7 @@ spawn_batch(gsf_session *s, const struct req *r)
 		report(s, "spawn %s: %s", r->kind, "out of memory");
 		return;
 	}
-	gsw_run_init(&b->run);
+	workload_run_init(&b->run);
 	b->s = s;
 	b->w = w;
 	b->count = r->count;
@@ -146,8 +146,8 @@ spawn_batch(gsf_session *s, const struct req *r)
 		b->run.label = b->label;
 	/* The goroutines see the limits themselves too: a call-free loop on
 	 * the only P leaves its keeper no chance to run. */
-	gsw_run_limit(&b->run, r->iters, r->life_ns);
-	rc = gsw_spawn(&b->run, w, r->count);
+	workload_run_limit(&b->run, r->iters, r->life_ns);
+	rc = workload_spawn(&b->run, w, r->count);
 	if (rc != 0)
 		/* Some may have started: the keeper stops those as usual. */
 		report(s, "spawn %s: %s", r->kind, gs_strerror(rc));
@@ -157,7 +157,7 @@ spawn_batch(gsf_session *s, const struct req *r)
 	if (gs_go_attr(keeper_g, b, &ka) < 0) {
 		/* No keeper: stop the batch here and now. */
 		report(s, "spawn %s: %s", r->kind, "no memory for its keeper; stopped");
-		gsw_stop(&b->run);
+		workload_stop(&b->run);
 		atomic_fetch_sub(&s->batches, 1);
 		free(b);
 		gs_wg_done(&s->keepers);
@@ -185,12 +185,12 @@ read_req(int fd, struct req *r)
 static void
 controller_g(void *arg)
 {
-	gsf_session *s = arg;
+	session *s = arg;
 	int rc = 0;
 	struct req r;
 
 	gs_events_enable(s->o.events);
-	if (s->o.scenario && (rc = gsw_spawn_default(&s->scenario, gs_gomaxprocs())) != 0)
+	if (s->o.scenario && (rc = workload_spawn_default(&s->scenario, gs_gomaxprocs())) != 0)
 		snprintf(s->start_err, sizeof s->start_err, "starting the default workload: %s",
 		    gs_strerror(rc));
 	else if ((rc = gs_fd_open(s->pipefd[0])) != 0)
@@ -198,7 +198,7 @@ controller_g(void *arg)
 		    gs_strerror(rc));
 	if (rc != 0) {
 		atomic_store(&s->started, -1);
-		gsw_stop(&s->scenario);
+		workload_stop(&s->scenario);
 		return;
 	}
 	atomic_store(&s->started, 1);
@@ -217,7 +217,7 @@ controller_g(void *arg)
 	}
 	atomic_store(&s->ending, true);
 	gs_wg_wait(&s->keepers);
-	gsw_stop(&s->scenario);
+	workload_stop(&s->scenario);
 	gs_events_enable(false);
 	gs_fd_close(s->pipefd[0]);
 	s->pipefd[0] = -1;
@@ -228,7 +228,7 @@ controller_g(void *arg)
 static void *
 session_thread(void *arg)
 {
-	gsf_session *s = arg;
+	session *s = arg;
 	gs_config cfg = { .procs = s->o.procs, .stack_size = 0, .max_threads = 0 };
 
 	s->run_rc = gs_run(controller_g, s, &cfg);
@@ -243,7 +243,7 @@ session_thread(void *arg)
 /* ---- the caller's side ------------------------------------------------------------- */
 
 static int
-send_req(gsf_session *s, const struct req *r)
+send_req(session *s, const struct req *r)
 {
 	ssize_t n;
 
@@ -252,10 +252,10 @@ send_req(gsf_session *s, const struct req *r)
 	return n == (ssize_t)sizeof *r ? 0 : GS_EAGAIN;
 }
 
-gsf_session *
-gsf_session_start(const gsf_session_opts *o, char *err, size_t errsz)
+session *
+session_start(const session_opts *o, char *err, size_t errsz)
 {
-	gsf_session *s = calloc(1, sizeof *s);
+	session *s = calloc(1, sizeof *s);
 	int rc;
 
 	if (s == NULL) {
@@ -263,7 +263,7 @@ gsf_session_start(const gsf_session_opts *o, char *err, size_t errsz)
 		return NULL;
 	}
 	s->o = *o;
-	gsw_run_init(&s->scenario);
+	workload_run_init(&s->scenario);
 	gs_waitgroup wg0 = GS_WAITGROUP_INIT;
 	s->keepers = wg0;
 	pthread_mutex_init(&s->errmu, NULL);
@@ -299,11 +299,11 @@ gsf_session_start(const gsf_session_opts *o, char *err, size_t errsz)
 }
 
 int
-gsf_session_spawn(gsf_session *s, const gsf_batch *b)
+session_spawn(session *s, const session_batch *b)
 {
 	struct req r;
 
-	if (b == NULL || b->kind == NULL || gsw_find(b->kind) == NULL || b->count <= 0 ||
+	if (b == NULL || b->kind == NULL || workload_find(b->kind) == NULL || b->count <= 0 ||
 	    b->count > COUNT_MAX || b->life_ns < 0 || b->iters < 0 ||
 	    strlen(b->kind) >= sizeof r.kind)
 		return GS_EINVAL;
@@ -329,14 +329,14 @@ gsf_session_spawn(gsf_session *s, const gsf_batch *b)
 }
 
 int
-gsf_session_set_procs(gsf_session *s, int n)
+session_set_procs(session *s, int n)
 {
 	(void)s;
 	return gs_set_gomaxprocs(n);
 }
 
 int
-gsf_session_stop_world(gsf_session *s)
+session_stop_world(session *s)
 {
 	int rc = gs_stop_world();
 
@@ -346,7 +346,7 @@ gsf_session_stop_world(gsf_session *s)
 }
 
 int
-gsf_session_start_world(gsf_session *s)
+session_start_world(session *s)
 {
 	int rc = gs_start_world();
 
@@ -356,13 +356,13 @@ gsf_session_start_world(gsf_session *s)
 }
 
 int
-gsf_session_batches(gsf_session *s)
+session_batches(session *s)
 {
 	return atomic_load(&s->batches);
 }
 
 int
-gsf_session_unfinished(gsf_session *s)
+session_unfinished(session *s)
 {
 	/* spawning first: a request moves from it to batches, never the
 	 * other way, so reading in this order cannot miss one in flight */
@@ -371,7 +371,7 @@ gsf_session_unfinished(gsf_session *s)
 }
 
 bool
-gsf_session_error(gsf_session *s, char *buf, size_t size)
+session_error(session *s, char *buf, size_t size)
 {
 	bool any;
 
@@ -387,7 +387,7 @@ gsf_session_error(gsf_session *s, char *buf, size_t size)
 }
 
 int
-gsf_session_end(gsf_session *s, char *err, size_t errsz)
+session_end(session *s, char *err, size_t errsz)
 {
 	struct req r;
 	int result = 0;
@@ -395,7 +395,7 @@ gsf_session_end(gsf_session *s, char *err, size_t errsz)
 	if (s == NULL)
 		return 0;
 	if (s->world_stopped)
-		gsf_session_start_world(s);
+		session_start_world(s);
 	memset(&r, 0, sizeof r);
 	r.op = REQ_QUIT;
 	atomic_fetch_add(&s->pending, 1);

@@ -1,5 +1,5 @@
 /*
- * cli.c - parsing and running the observation options (cli.h).
+ * batch.c - parsing and running the observation options (batch.h).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -12,13 +12,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "batch.h"
-#include "cli.h"
-#include "parse.h"
-#include "observer.h"
-#include "record.h"
-#include "trace.h"
-#include "workload.h"
+#include "format/schedtrace.h"
+#include "cmd/batch.h"
+#include "format/parse.h"
+#include "live/ticker.h"
+#include "format/record.h"
+#include "format/chrometrace.h"
+#include "live/workload.h"
 
 #define TICKS_MAX 1000000
 #define TENTHS_MAX 600
@@ -32,13 +32,13 @@ struct cliopts {
 	bool have_n, have_d, have_p;
 	int ticks, tenths, procs;
 	const char *record, *replay, *trace;
-	gsf_spawn spawns[SPAWNS_MAX];
+	ticker_spawn spawns[SPAWNS_MAX];
 	char spawnnames[SPAWNS_MAX][32];
 	int nspawns;
 };
 
 void
-gsf_cli_usage(FILE *f)
+batch_usage(FILE *f)
 {
 	fputs("Observation (no terminal needed):\n"
 	      "  gsched --batch [-n TICKS] [-d TENTHS] [-p PROCS] [-w "
@@ -82,14 +82,14 @@ gsf_cli_usage(FILE *f)
 	      "\n"
 	      "Workloads (default count):\n",
 	    f);
-	gsw_list(f);
+	workload_list(f);
 	fputs("\nExit status: 0 ok, 1 the runtime or writing failed, 2 a usage error or "
 	      "a bad\nrecording.\n",
 	    f);
 }
 
 bool
-gsf_cli_handles(const char *a)
+batch_handles(const char *a)
 {
 	static const char *const opts[] = { "--batch", "--record", "--replay", "--trace", "--json",
 		"--replay-step", "--workload" };
@@ -155,20 +155,20 @@ parse(int argc, char **argv, struct cliopts *o)
 			if ((v = optval(argc, argv, &i, a[1] == '-' ? ln : 2)) == NULL)
 				return uerr("option '%s' needs a value%s", opt, "");
 			if (sh == 'n') {
-				if (!gsf_parse_int(v, 1, TICKS_MAX, &o->ticks))
+				if (!parse_int(v, 1, TICKS_MAX, &o->ticks))
 					return uerr("-n: '%s' is not a number of ticks "
 						    "from 1 "
 						    "to 1000000%s",
 					    v, "");
 				o->have_n = true;
 			} else if (sh == 'd') {
-				if (!gsf_parse_int(v, 1, TENTHS_MAX, &o->tenths))
+				if (!parse_int(v, 1, TENTHS_MAX, &o->tenths))
 					return uerr("-d: '%s' is not a number of tenths of a "
 						    "second from 1 to 600%s",
 					    v, "");
 				o->have_d = true;
 			} else if (sh == 'p') {
-				if (!gsf_parse_int(v, 1, PROCS_MAX, &o->procs))
+				if (!parse_int(v, 1, PROCS_MAX, &o->procs))
 					return uerr("-p: '%s' is not a number of Ps from "
 						    "1 to "
 						    "256%s",
@@ -192,9 +192,9 @@ parse(int argc, char **argv, struct cliopts *o)
 					return uerr("unknown workload '%s'%s", v, "");
 				memcpy(dst, v, nl);
 				dst[nl] = '\0';
-				if (gsw_find(dst) == NULL)
+				if (workload_find(dst) == NULL)
 					return uerr("unknown workload '%s'%s", dst, "");
-				if (colon && !gsf_parse_int(colon + 1, 1, COUNT_MAX, &count))
+				if (colon && !parse_int(colon + 1, 1, COUNT_MAX, &count))
 					return uerr("workload count '%s' is not a number "
 						    "from 1 "
 						    "to 10000%s",
@@ -250,15 +250,15 @@ parse(int argc, char **argv, struct cliopts *o)
 }
 
 int
-gsf_cli_main(int argc, char **argv)
+batch_main(int argc, char **argv)
 {
 	struct cliopts o;
-	gsr_writer rec;
-	gst_writer *tr = NULL;
-	gsf_sink sinks[3];
+	record_writer rec;
+	chrometrace_writer *tr = NULL;
+	tick_sink sinks[3];
 	int ns = 0, rc;
 	char err[600];
-	gsb_opts bo;
+	schedtrace_opts bo;
 
 	if ((rc = parse(argc, argv, &o)) != 0)
 		return rc;
@@ -271,11 +271,11 @@ gsf_cli_main(int argc, char **argv)
 		}
 		fclose(f);
 	}
-	if (o.record && gsr_writer_open(&rec, o.record, err, sizeof err) != 0)
+	if (o.record && record_writer_open(&rec, o.record, err, sizeof err) != 0)
 		return uerr("%s%s", err, "");
-	if (o.trace && (tr = gst_open(o.trace, err, sizeof err)) == NULL) {
+	if (o.trace && (tr = chrometrace_open(o.trace, err, sizeof err)) == NULL) {
 		if (o.record) {
-			gsr_writer_abort(&rec);
+			record_writer_abort(&rec);
 			unlink(o.record);
 		}
 		return uerr("%s%s", err, "");
@@ -292,16 +292,16 @@ gsf_cli_main(int argc, char **argv)
 	}
 	bool print = o.batch || (o.replay && !o.trace);
 	if (print)
-		sinks[ns++] = gsb_sink(&bo);
+		sinks[ns++] = schedtrace_sink(&bo);
 	if (o.record)
-		sinks[ns++] = gsr_sink(&rec);
+		sinks[ns++] = record_sink(&rec);
 	if (tr)
-		sinks[ns++] = gst_sink(tr);
+		sinks[ns++] = chrometrace_sink(tr);
 
 	if (o.replay) {
-		rc = gsr_replay(o.replay, sinks, ns);
+		rc = record_replay(o.replay, sinks, ns);
 	} else {
-		gsf_live live = {
+		ticker_live live = {
 			.ticks = o.ticks,
 			.interval_ns = (uint64_t)o.tenths * 100000000,
 			.procs = o.procs,
@@ -311,15 +311,15 @@ gsf_cli_main(int argc, char **argv)
 			.max_m = 0,
 			.events = o.record || o.trace || o.json,
 		};
-		rc = gsf_run_live(&live, sinks, ns);
+		rc = ticker_run_live(&live, sinks, ns);
 		if (o.record && rec.f) /* the end never came */
-			gsr_writer_abort(&rec);
+			record_writer_abort(&rec);
 	}
 	bool incomplete = rc != 0;
 	if (rc == 3) /* --replay-step: end of input */
 		rc = 0;
 	if (tr) {
-		gst_free(tr);
+		chrometrace_free(tr);
 		if (incomplete)
 			unlink(o.trace); /* never leave half a JSON document */
 	}
@@ -328,7 +328,7 @@ gsf_cli_main(int argc, char **argv)
 
 /* A usage error in the same shape for the visualizer's options (ui/tui.c). */
 int
-gsf_usage_error(const char *msg)
+batch_usage_error(const char *msg)
 {
 	return uerr("%s%s", msg, "");
 }

@@ -1,10 +1,10 @@
 /*
  * bench_render.c - `make bench-render` (part of `make bench`): what the
- * visualizer costs, printed in the bench line format of src/bench.c,
+ * visualizer costs, printed in the bench line format of src/cmd/bench.c,
  *
  *	<workload> <value> <unit> key=value ...
  *
- *  render   one frame (vm_render + tui_paint + doupdate) for a synthetic
+ *  render   one frame (view_render + paint + doupdate) for a synthetic
  *           snapshot of 64 Ps with full, mixed queues and 2000 Ms, painted
  *           into an off-screen xterm-256color terminal (output to
  *           /dev/null) of 200x60; median and 99th percentile over the
@@ -39,7 +39,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "session.h"
+#include "live/session.h"
 #include "ui/paint.h"
 #include "ui/tui.h"
 #include "ui/tui_curses.h"
@@ -171,9 +171,9 @@ bench_frames(void)
 	int pfd[2];
 	gs_snapshot *s = gs_snapshot_new(NM, RUNQ);
 	gs_event *ev = calloc(EV_TICK, sizeof *ev);
-	vm_model *m = vm_model_new(600, 1000);
-	vm_screen scr = { 0, 0, NULL };
-	vm_view v;
+	view_model *m = view_model_new(600, 1000);
+	view_screen scr = { 0, 0, NULL };
+	view_state v;
 
 	if (out == NULL || pipe(pfd) != 0 || s == NULL || ev == NULL || m == NULL) {
 		fprintf(stderr, "bench-render: setting up failed\n");
@@ -190,23 +190,23 @@ bench_frames(void)
 	v.width = COLS;
 	v.height = ROWS;
 	v.ascii = !utf8;
-	v.mono = !tui_paint_setup(false, false);
+	v.mono = !paint_setup(false, false);
 	v.tick_hz = 10;
 	v.time_scale = 1;
 	for (int k = 0; k < FRAMES; k++) {
 		synth(s, ev, k + 1);
-		if (vm_model_tick(m, s, ev, EV_TICK, 0, NULL, 0, 0) != 0) {
+		if (view_model_tick(m, s, ev, EV_TICK, 0, NULL, 0, 0) != 0) {
 			endwin();
-			fprintf(stderr, "bench-render: vm_model_tick failed\n");
+			fprintf(stderr, "bench-render: view_model_tick failed\n");
 			return 1;
 		}
 		double t0 = now_us(), c0 = thread_us();
-		if (vm_render(m, &v, &scr) != 0) {
+		if (view_render(m, &v, &scr) != 0) {
 			endwin();
-			fprintf(stderr, "bench-render: vm_render failed\n");
+			fprintf(stderr, "bench-render: view_render failed\n");
 			return 1;
 		}
-		tui_paint(&scr);
+		paint(&scr);
 		doupdate();
 		t[k] = now_us() - t0;
 		c[k] = thread_us() - c0;
@@ -221,8 +221,8 @@ bench_frames(void)
 	       "cols=%d rows=%d frames=%d budget_us=%.0f within=%s\n",
 	    med, p99, cmed, cp99, NP, NM, COLS, ROWS, FRAMES, BUDGET_US,
 	    cp99 < BUDGET_US ? "yes" : "no");
-	vm_screen_free(&scr);
-	vm_model_free(m);
+	view_screen_free(&scr);
+	view_model_free(m);
 	gs_snapshot_free(s);
 	free(ev);
 	fclose(in);
@@ -236,9 +236,9 @@ static int
 baseline_cpu(double *pct)
 {
 	char err[256];
-	gsf_session_opts so = { 2, true, true };
+	session_opts so = { 2, true, true };
 	double c0 = cpu_us(RUSAGE_SELF), w0 = now_us();
-	gsf_session *ss = gsf_session_start(&so, err, sizeof err);
+	session *ss = session_start(&so, err, sizeof err);
 	struct timespec d = { (time_t)CPU_SECS, 0 };
 
 	if (ss == NULL) {
@@ -247,7 +247,7 @@ baseline_cpu(double *pct)
 	}
 	while (nanosleep(&d, &d) != 0)
 		;
-	if (gsf_session_end(ss, err, sizeof err) != 0) {
+	if (session_end(ss, err, sizeof err) != 0) {
 		fprintf(stderr, "bench-render: %s\n", err);
 		return 1;
 	}

@@ -1,5 +1,5 @@
 /*
- * trace.h - the Chrome trace event format (JSON object form) from the event
+ * chrometrace.h - the Chrome trace event format (JSON object form) from the event
  * stream and snapshots, for chrome://tracing, Perfetto (ui.perfetto.dev) and
  * trace_processor:
  *
@@ -19,16 +19,16 @@
 #ifndef GSCHED_TRACE_H
 #define GSCHED_TRACE_H
 
-#include "observer.h"
+#include "format/tick.h"
 
-typedef struct gst_writer gst_writer;
+typedef struct chrometrace_writer chrometrace_writer;
 
 /* Open path for writing.  NULL with a message in err. */
-gst_writer *gst_open(const char *path, char *err, size_t errsize);
+chrometrace_writer *chrometrace_open(const char *path, char *err, size_t errsize);
 /* The sink writing the trace; its end callback finishes and closes the file
- * (gst_free still has to be called). */
-gsf_sink gst_sink(gst_writer *w);
+ * (chrometrace_free still has to be called). */
+tick_sink chrometrace_sink(chrometrace_writer *w);
 /* Free (closing the file if the end never came: it is then incomplete). */
-void gst_free(gst_writer *w);
+void chrometrace_free(chrometrace_writer *w);
 
 #endif /* GSCHED_TRACE_H */

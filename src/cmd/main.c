@@ -14,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bench.h"
-#include "cli.h"
-#include "compare.h"
+#include "cmd/bench.h"
+#include "cmd/batch.h"
+#include "cmd/compare.h"
 #include "ui/tui.h"
 #include "lesson/lesson.h" /* lessons: gsched LESSON, --batch LESSON, --list */
 
@@ -68,15 +68,15 @@ usage(FILE *f)
 	      "\n"
 	      "Workloads (default n):\n",
 	    f);
-	gs_bench_list(f);
+	bench_list(f);
 	fputs("\nbench options:\n", f);
-	gs_bench_options(f);
+	bench_options(f);
 	fputc('\n', f);
 	tui_usage(f);
 	fputc('\n', f);
-	gsf_cli_usage(f);
+	batch_usage(f);
 	fputc('\n', f);
-	ls_usage(f); /* lessons (src/lesson/run.c) */
+	lesson_usage(f); /* lessons (src/lesson/run.c) */
 	fputs("\nEnvironment: GOMAXPROCS sets the default number of Ps, as in Go;\n"
 	      "GSCHED_DEBUG the runtime's debug output; NO_COLOR (not empty) turns "
 	      "colours\noff; TERM names the terminal.  The visualizer exits 0 on q "
@@ -124,7 +124,7 @@ status(void)
 			    sp.st.threads, sp.st.idle_threads);
 	}
 	printf("\nBench workloads (default n):\n");
-	gs_bench_list(stdout);
+	bench_list(stdout);
 	printf("\nUsage: gsched bench WORKLOAD [-n N] [-p PROCS] [-d DURATION] "
 	       "[--stack SIZE] [--rounds R]\n"
 	       "       gsched --help | --version\n"
@@ -158,21 +158,21 @@ main(int argc, char **argv)
 		return fflush(stdout) == 0 ? 0 : 1;
 	}
 	if (strcmp(cmd, "bench") == 0)
-		return gs_bench_main(argc - 1, argv + 1);
+		return bench_main(argc - 1, argv + 1);
 	if (strcmp(cmd, "compare") == 0) /* goroutines vs threads: compare.c */
-		return gs_compare_main(argc - 1, argv + 1);
+		return compare_main(argc - 1, argv + 1);
 	if (strcmp(cmd, "status") == 0) {
 		if (argc > 2)
 			return usage_error("unexpected argument", argv[2]);
 		return status();
 	}
-	if (ls_main_handles(argc, argv)) /* lessons (src/lesson/run.c) */
-		return ls_main(argc, argv);
+	if (lesson_main_handles(argc, argv)) /* lessons (src/lesson/run.c) */
+		return lesson_main(argc, argv);
 	/* -d and -p belong to both: any option only the observation modes know
 	 * (--batch, -n, ...) makes it theirs, else it is the visualizer's */
 	for (int i = 1; i < argc; i++)
-		if (gsf_cli_handles(argv[i]) && !tui_handles(argv[i]))
-			return gsf_cli_main(argc, argv);
+		if (batch_handles(argv[i]) && !tui_handles(argv[i]))
+			return batch_main(argc, argv);
 	if (tui_handles(cmd))
 		return tui_main(argc, argv);
 	if (cmd[0] == '-' && cmd[1] != '\0')

@@ -1,5 +1,5 @@
 /*
- * batch.c - schedtrace-format text and JSON lines per tick (batch.h).
+ * schedtrace.c - schedtrace-format text and JSON lines per tick (schedtrace.h).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -11,17 +11,18 @@
 #include <string.h>
 #include <time.h>
 
-#include "batch.h"
+#include "format/json.h"
+#include "format/schedtrace.h"
 
 static long long
-ms_since_start(const gsf_info *info, const gs_snapshot *s)
+ms_since_start(const tick_info *info, const gs_snapshot *s)
 {
 	return s->time_ns >= info->start_ns ? (long long)((s->time_ns - info->start_ns) / 1000000)
 					    : 0;
 }
 
 void
-gsb_print_text(FILE *f, const gsf_info *info, const gsf_tick *t, bool detail)
+schedtrace_print(FILE *f, const tick_info *info, const tick_data *t, bool detail)
 {
 	const gs_snapshot *s = t->snap;
 	const gs_stats *st = &s->stats;
@@ -72,21 +73,6 @@ gsb_print_text(FILE *f, const gsf_info *info, const gsf_tick *t, bool detail)
 	}
 }
 
-void
-gsb_json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-		if (*c == '"' || *c == '\\')
-			fprintf(f, "\\%c", *c);
-		else if (*c < 0x20 || *c >= 0x7f)
-			fprintf(f, "\\u%04x", *c);
-		else
-			fputc(*c, f);
-	}
-	fputc('"', f);
-}
-
 static void
 json_g(FILE *f, const gs_snap_g *g)
 {
@@ -95,12 +81,12 @@ json_g(FILE *f, const gs_snap_g *g)
 		return;
 	}
 	fprintf(f, "{\"id\":%" PRId64 ",\"label\":", g->id);
-	gsb_json_string(f, g->label);
+	json_put_string(f, g->label);
 	fputc('}', f);
 }
 
 void
-gsb_print_json(FILE *f, const gsf_info *info, const gsf_tick *t, bool detail)
+schedtrace_print_json(FILE *f, const tick_info *info, const tick_data *t, bool detail)
 {
 	const gs_snapshot *s = t->snap;
 	const gs_stats *st = &s->stats;
@@ -160,9 +146,9 @@ gsb_print_json(FILE *f, const gsf_info *info, const gsf_tick *t, bool detail)
 }
 
 static int
-batch_tick(void *ctx, const gsf_info *info, const gsf_tick *t)
+batch_tick(void *ctx, const tick_info *info, const tick_data *t)
 {
-	gsb_opts *o = ctx;
+	schedtrace_opts *o = ctx;
 
 	if (t->index > 0 && o->step && o->stepin) {
 		fflush(o->out);
@@ -183,9 +169,9 @@ batch_tick(void *ctx, const gsf_info *info, const gsf_tick *t)
 			;
 	}
 	if (o->json)
-		gsb_print_json(o->out, info, t, o->detail);
+		schedtrace_print_json(o->out, info, t, o->detail);
 	else
-		gsb_print_text(o->out, info, t, o->detail);
+		schedtrace_print(o->out, info, t, o->detail);
 	if (fflush(o->out) != 0 || ferror(o->out)) {
 		fprintf(stderr, "gsched: writing the batch output: %s\n", strerror(errno));
 		return 1;
@@ -193,23 +179,9 @@ batch_tick(void *ctx, const gsf_info *info, const gsf_tick *t)
 	return 0;
 }
 
-gsf_sink
-gsb_sink(gsb_opts *opts)
+tick_sink
+schedtrace_sink(schedtrace_opts *opts)
 {
-	gsf_sink s = { NULL, batch_tick, NULL, opts };
+	tick_sink s = { NULL, batch_tick, NULL, opts };
 	return s;
-}
-
-int
-gsb_fclose(FILE **f)
-{
-	int bad = ferror(*f) || fflush(*f) != 0;
-	int saved = errno;
-
-	if (fclose(*f) != 0)
-		bad = 1;
-	else
-		errno = saved;
-	*f = NULL;
-	return bad ? -1 : 0;
 }

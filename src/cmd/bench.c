@@ -40,9 +40,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bench.h"
-#include "parse.h"
-#include "procstat.h"
+#include "cmd/bench.h"
+#include "format/parse.h"
+#include "cmd/procstat.h"
 
 #define BENCH_N_MAX 1000000000LL /* -n, before the workload's own limit */
 #define BENCH_PROCS_MAX 256
@@ -120,7 +120,7 @@ static char procstatus_buf[8192];
 static long long
 procstatus(const char *key)
 {
-	return gsf_procstatus(key, procstatus_buf, sizeof procstatus_buf);
+	return procstat_read(key, procstatus_buf, sizeof procstatus_buf);
 }
 
 /* Record the first failure of a round. */
@@ -1379,7 +1379,7 @@ benchnames(void)
 }
 
 void
-gs_bench_list(FILE *f)
+bench_list(FILE *f)
 {
 	int i;
 
@@ -1389,7 +1389,7 @@ gs_bench_list(FILE *f)
 }
 
 void
-gs_bench_options(FILE *f)
+bench_options(FILE *f)
 {
 	fputs("  -n N               goroutines, switches, round trips or loop "
 	      "iterations\n"
@@ -1494,9 +1494,9 @@ bench_usage(void)
 	       "[--stack SIZE] [--rounds R] [--observe HZ]\n\n"
 	       "Prints one line per round: <workload> <value> <unit> key=value ...\n\n"
 	       "Workloads (default n):\n");
-	gs_bench_list(stdout);
+	bench_list(stdout);
 	printf("\nOptions:\n");
-	gs_bench_options(stdout);
+	bench_options(stdout);
 }
 
 enum benchoptid { OPT_N, OPT_PROCS, OPT_DURATION, OPT_STACK, OPT_ROUNDS, OPT_OBSERVE, OPT_HELP };
@@ -1598,7 +1598,7 @@ parse_procs_list(const char *s, int *out)
 			return -1;
 		memcpy(item, s, len);
 		item[len] = '\0';
-		if (!gsf_parse_ll(item, 1, BENCH_PROCS_MAX, &v))
+		if (!parse_ll(item, 1, BENCH_PROCS_MAX, &v))
 			return -1;
 		out[n++] = (int)v;
 		if (comma == NULL)
@@ -1610,7 +1610,7 @@ parse_procs_list(const char *s, int *out)
 static int bench_run(const struct benchworkload *w, const struct benchopts *o);
 
 int
-gs_bench_main(int argc, char **argv)
+bench_main(int argc, char **argv)
 {
 	struct benchopts o = { .rounds = 1 };
 	const struct benchworkload *w = NULL;
@@ -1644,7 +1644,7 @@ gs_bench_main(int argc, char **argv)
 			return 2;
 		switch (opt->id) {
 		case OPT_N:
-			if (!gsf_parse_ll(value, 1, BENCH_N_MAX, &v))
+			if (!parse_ll(value, 1, BENCH_N_MAX, &v))
 				return benchusage_error("invalid count '%s' for %s: "
 							"expected an integer from 1 to %lld",
 				    value, spelled, BENCH_N_MAX);
@@ -1662,7 +1662,7 @@ gs_bench_main(int argc, char **argv)
 			o.sweep = nsweep > 1;
 			break;
 		case OPT_DURATION:
-			if (!gsf_parse_duration(value, 1, BENCH_DURATION_MAX, &o.duration_ns))
+			if (!parse_duration(value, 1, BENCH_DURATION_MAX, &o.duration_ns))
 				return benchusage_error("invalid duration '%s' for %s: "
 							"expected e.g. 250us, 100ms, 1s "
 							"or 2m (at most 24h)",
@@ -1676,14 +1676,14 @@ gs_bench_main(int argc, char **argv)
 				    value, spelled);
 			break;
 		case OPT_ROUNDS:
-			if (!gsf_parse_ll(value, 1, BENCH_ROUNDS_MAX, &v))
+			if (!parse_ll(value, 1, BENCH_ROUNDS_MAX, &v))
 				return benchusage_error("invalid round count '%s' for %s: "
 							"expected an integer from 1 to %d",
 				    value, spelled, BENCH_ROUNDS_MAX);
 			o.rounds = (int)v;
 			break;
 		case OPT_OBSERVE:
-			if (!gsf_parse_ll(value, 1, 10000, &v))
+			if (!parse_ll(value, 1, 10000, &v))
 				return benchusage_error(
 				    "invalid rate '%s' for %s: "
 				    "expected snapshots per second from 1 to 10000",

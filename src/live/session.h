@@ -16,62 +16,62 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef struct gsf_session gsf_session;
+typedef struct session session;
 
-typedef struct gsf_session_opts {
+typedef struct session_opts {
 	int procs;     /* GOMAXPROCS at start, 0: the runtime's default */
-	bool scenario; /* start gsw_spawn_default's mixed workload */
+	bool scenario; /* start workload_spawn_default's mixed workload */
 	bool events;   /* turn the event stream on */
-} gsf_session_opts;
+} session_opts;
 
 /* A batch of goroutines of one workload kind (workload.h names). */
-typedef struct gsf_batch {
+typedef struct session_batch {
 	const char *kind;  /* "cpu", "sleep", "syscall", "netwait", "mixed" */
 	int count;         /* > 0 */
 	int64_t life_ns;   /* they stop after this long; 0: at session end */
 	const char *label; /* NULL: the kind's own label */
 	int64_t iters;     /* per goroutine, in the kind's unit (workload.h's
-	                       gsw_run.iters); 0: no limit.  A batch whose
+	                       workload_run.iters); 0: no limit.  A batch whose
 	                       goroutines all end on their own is finished.
 	                       (Added by the lesson player.) */
-} gsf_batch;
+} session_batch;
 
 /*
  * Start: gs_run in a new thread, then the scenario.  Waits until the runtime
  * runs (snapshots work when this returns).  NULL on failure, with a message
  * (no "gsched: " prefix) in err.
  */
-gsf_session *gsf_session_start(const gsf_session_opts *o, char *err, size_t errsz);
+session *session_start(const session_opts *o, char *err, size_t errsz);
 
 /*
  * Ask the controller goroutine to spawn a batch.  Returns at once: 0 if the
  * request was queued, GS_EINVAL for an unknown kind or bad count, GS_EAGAIN if
  * too many requests are pending.  A spawn that fails later (out of threads or
- * memory) is reported by gsf_session_error.
+ * memory) is reported by session_error.
  */
-int gsf_session_spawn(gsf_session *s, const gsf_batch *b);
+int session_spawn(session *s, const session_batch *b);
 
 /* GOMAXPROCS now: gs_set_gomaxprocs from this thread.  The old value or GS_E*. */
-int gsf_session_set_procs(gsf_session *s, int n);
+int session_set_procs(session *s, int n);
 
 /* Stop or restart the world (gs_stop_world / gs_start_world). 0 or GS_E*. */
-int gsf_session_stop_world(gsf_session *s);
-int gsf_session_start_world(gsf_session *s);
+int session_stop_world(session *s);
+int session_start_world(session *s);
 
 /* Batches spawned and not yet finished. */
-int gsf_session_batches(gsf_session *s);
+int session_batches(session *s);
 /* The same, counting also the requests the controller has not yet spawned:
  * 0 means everything asked for so far has ended (a lesson's measure waits
  * for that; added by the lesson player). */
-int gsf_session_unfinished(gsf_session *s);
+int session_unfinished(session *s);
 
 /* The oldest unread asynchronous error (copied into buf), and true; or false. */
-bool gsf_session_error(gsf_session *s, char *buf, size_t size);
+bool session_error(session *s, char *buf, size_t size);
 
 /*
  * Stop every workload, end the runtime and free s (restarting a stopped world
  * first).  Returns 0, or 1 if the runtime failed (message in err).
  */
-int gsf_session_end(gsf_session *s, char *err, size_t errsz);
+int session_end(session *s, char *err, size_t errsz);
 
 #endif /* GSCHED_SESSION_H */

@@ -13,7 +13,7 @@
  *            cheap enough for tens of thousands
  *   loop     a call-free loop outside any preemptible region: only its end
  *            gives the P back (Go before 1.14, or asyncpreemptoff=1); without
- *            a limit (gsw_run.iters or .deadline) it runs in 100 ms bursts
+ *            a limit (workload_run.iters or .deadline) it runs in 100 ms bursts
  *   http     a web server on a loopback TCP socket, one goroutine per
  *            connection, and COUNT clients sending requests (gs_fd_*)
  *   httplimit  the same behind a semaphore of HTTP_LIMIT handlers: a request
@@ -23,7 +23,7 @@
  *   thread   thread per task, no goroutines: COUNT plain pthreads, each
  *            sleeping in nanosleep (what a goroutine-less design pays)
  *
- * Uses the public <gsched.h> only.  Every goroutine runs until gsw_stop(), or
+ * Uses the public <gsched.h> only.  Every goroutine runs until workload_stop(), or
  * until the run's limits (iterations, deadline) end it on its own.
  */
 #ifndef GSCHED_WORKLOAD_H
@@ -36,11 +36,11 @@
 #include <stdio.h>
 
 /* One run of workloads: they all stop together. */
-typedef struct gsw_run {
+typedef struct workload_run {
 	atomic_bool stop;
 	gs_waitgroup wg;
 	atomic_uint seed;
-	/* Limits, set before spawning (gsw_run_limit); 0: none.  iters counts
+	/* Limits, set before spawning (workload_run_limit); 0: none.  iters counts
 	 * each kind's own unit of work per goroutine: cpu and loop, multiply-add
 	 * steps (as the seed's `for j := 0; j < 1e8; j++ { sum += j }`); sleep,
 	 * sleeps; nap, 1 s naps; syscall, blocking calls; netwait, messages; http*, requests per
@@ -50,53 +50,53 @@ typedef struct gsw_run {
 	atomic_int live;   /* goroutines (and threads) not yet ended */
 	const char *label; /* NULL: each kind labels its goroutines; else this
 	                      label for all of them (not copied: must outlive the run) */
-} gsw_run;
+} workload_run;
 
 /* Counters every workload of the process adds to (any thread reads them). */
-typedef struct gsw_counters {
+typedef struct workload_counters {
 	uint64_t http_ok;       /* requests answered 200 */
 	uint64_t http_rejected; /* requests answered 503 */
-} gsw_counters;
-void gsw_counters_read(gsw_counters *c);
+} workload_counters;
+void workload_counters_read(workload_counters *c);
 
 #define HTTP_LIMIT 8         /* httplimit: handlers at once */
 #define HTTP_POOL 8          /* httppool: workers */
 #define HTTP_WORK_NS 5000000 /* each request waits 5 ms (a database call) */
 
-typedef struct gsw_workload {
+typedef struct workload {
 	const char *name;
 	const char *label; /* the goroutines' label (mixed: "") */
 	const char *what;  /* one line for --help */
 	int default_count; /* goroutines (netwait: reader/writer pairs) */
 	/* Spawn count of them.  Goroutine only.  0 or a negative GS_E* code. */
-	int (*spawn)(gsw_run *run, int count);
-} gsw_workload;
+	int (*spawn)(workload_run *run, int count);
+} workload;
 
 /* The table and its size. */
-const gsw_workload *gsw_table(int *n);
+const workload *workload_table(int *n);
 /* By name, or NULL. */
-const gsw_workload *gsw_find(const char *name);
+const workload *workload_find(const char *name);
 /* Print one indented line per workload to f. */
-void gsw_list(FILE *f);
+void workload_list(FILE *f);
 
-void gsw_run_init(gsw_run *run);
+void workload_run_init(workload_run *run);
 /* Set run's limits: iters per goroutine, and a lifetime from now (0: none). */
-void gsw_run_limit(gsw_run *run, int64_t iters, int64_t life_ns);
+void workload_run_limit(workload_run *run, int64_t iters, int64_t life_ns);
 /* Goroutines (and threads) of the run that have not ended: 0 once a limited
  * run has finished on its own.  Any thread. */
-int gsw_live(gsw_run *run);
+int workload_live(workload_run *run);
 /* Raise the soft RLIMIT_NOFILE to at least need (up to the hard limit):
  * 0, GS_ERANGE if the hard limit is lower, GS_EPERM/GS_EINVAL on failure. */
-int gsw_nofile_atleast(long need);
+int workload_nofile_atleast(long need);
 /* Spawn count goroutines of w (count <= 0: its default).  Goroutine only. */
-int gsw_spawn(gsw_run *run, const gsw_workload *w, int count);
+int workload_spawn(workload_run *run, const workload *w, int count);
 /* The default scenario of `gsched --batch`: a few goroutines of every kind
  * for procs Ps, arriving one kind every 100 ms (procs-1 cpu at once, then 6
  * sleep, 3 syscall, 2 netwait pairs, spawned by a goroutine labelled "ramp").
  * One default scenario at a time.  Goroutine only. */
-int gsw_spawn_default(gsw_run *run, int procs);
+int workload_spawn_default(workload_run *run, int procs);
 /* Ask every goroutine of the run to stop and wait for them (each notices
  * within about 100 ms).  Goroutine only. */
-void gsw_stop(gsw_run *run);
+void workload_stop(workload_run *run);
 
 #endif /* GSCHED_WORKLOAD_H */

@@ -1,5 +1,5 @@
 /*
- * trace.c - the Chrome/Perfetto trace writer of trace.h.
+ * chrometrace.c - the Chrome/Perfetto trace writer of chrometrace.h.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "batch.h"
-#include "trace.h"
+#include "format/json.h"
+#include "format/chrometrace.h"
 
 #define PID_P 1
 #define PID_M 2
@@ -48,7 +48,7 @@ struct mtrack {
 	struct open_slice sys;
 };
 
-struct gst_writer {
+struct chrometrace_writer {
 	FILE *f;
 	char *path;
 	bool first;
@@ -68,10 +68,10 @@ struct gst_writer {
 	} labels[LABELS];
 };
 
-gst_writer *
-gst_open(const char *path, char *err, size_t errsize)
+chrometrace_writer *
+chrometrace_open(const char *path, char *err, size_t errsize)
 {
-	gst_writer *w = calloc(1, sizeof *w);
+	chrometrace_writer *w = calloc(1, sizeof *w);
 
 	if (w == NULL || (w->path = strdup(path)) == NULL) {
 		free(w);
@@ -90,7 +90,7 @@ gst_open(const char *path, char *err, size_t errsize)
 }
 
 void
-gst_free(gst_writer *w)
+chrometrace_free(chrometrace_writer *w)
 {
 	if (w == NULL)
 		return;
@@ -104,7 +104,7 @@ gst_free(gst_writer *w)
 
 /* Start one trace event: the separator, then the caller's text. */
 static FILE *
-ev(gst_writer *w)
+ev(chrometrace_writer *w)
 {
 	if (!w->first)
 		fputs(",\n", w->f);
@@ -113,7 +113,7 @@ ev(gst_writer *w)
 }
 
 static void
-ts(gst_writer *w, uint64_t t)
+ts(chrometrace_writer *w, uint64_t t)
 {
 	int64_t d = (int64_t)(t - w->start_ns);
 	if (t < w->start_ns)
@@ -122,21 +122,21 @@ ts(gst_writer *w, uint64_t t)
 }
 
 static void
-dur(gst_writer *w, uint64_t a, uint64_t b)
+dur(chrometrace_writer *w, uint64_t a, uint64_t b)
 {
 	uint64_t d = b > a ? b - a : 0;
 	fprintf(w->f, "%" PRIu64 ".%03" PRIu64, d / 1000, d % 1000);
 }
 
 static const char *
-label_of(gst_writer *w, int64_t g)
+label_of(chrometrace_writer *w, int64_t g)
 {
 	unsigned h = (unsigned)((uint64_t)g % LABELS);
 	return w->labels[h].id == g ? w->labels[h].label : "";
 }
 
 static void
-learn_label(gst_writer *w, const gs_snap_g *g)
+learn_label(chrometrace_writer *w, const gs_snap_g *g)
 {
 	if (g->id <= 0 || g->label[0] == '\0')
 		return;
@@ -146,7 +146,7 @@ learn_label(gst_writer *w, const gs_snap_g *g)
 }
 
 static void
-name_p(gst_writer *w, int p)
+name_p(chrometrace_writer *w, int p)
 {
 	if (p < 0 || p >= MAX_P || w->pnamed[p])
 		return;
@@ -160,7 +160,7 @@ name_p(gst_writer *w, int p)
 }
 
 static struct mtrack *
-mtrack(gst_writer *w, int64_t m)
+mtrack(chrometrace_writer *w, int64_t m)
 {
 	if (m < 0 || m >= MAX_M_TRACKED)
 		return NULL;
@@ -190,9 +190,9 @@ mtrack(gst_writer *w, int64_t m)
 }
 
 static int
-trace_begin(void *ctx, const gsf_info *info)
+trace_begin(void *ctx, const tick_info *info)
 {
-	gst_writer *w = ctx;
+	chrometrace_writer *w = ctx;
 
 	w->start_ns = info->start_ns;
 	w->last_ns = info->start_ns;
@@ -213,7 +213,7 @@ trace_begin(void *ctx, const gsf_info *info)
 }
 
 static void
-write_slice(gst_writer *w, const struct slice *sl)
+write_slice(chrometrace_writer *w, const struct slice *sl)
 {
 	FILE *f = ev(w);
 	const char *label = label_of(w, sl->g);
@@ -238,7 +238,7 @@ write_slice(gst_writer *w, const struct slice *sl)
 	fputs(",\"dur\":", f);
 	dur(w, sl->t0, sl->t1);
 	fprintf(f, ",\"args\":{\"g\":%" PRId64 ",\"label\":", sl->g);
-	gsb_json_string(f, label);
+	json_put_string(f, label);
 	if (sl->sys)
 		fprintf(f, ",\"p_before\":%" PRId64 ",\"p_after\":%d}}", sl->aux, sl->then);
 	else if (sl->then >= 0)
@@ -249,7 +249,7 @@ write_slice(gst_writer *w, const struct slice *sl)
 }
 
 static void
-add_slice(gst_writer *w, const struct slice *sl)
+add_slice(chrometrace_writer *w, const struct slice *sl)
 {
 	if (w->nsl == w->slcap && w->slcap < SLICES_KEPT) {
 		size_t nc = w->slcap ? w->slcap * 2 : 1024;
@@ -266,7 +266,7 @@ add_slice(gst_writer *w, const struct slice *sl)
 }
 
 static void
-close_run(gst_writer *w, int p, uint64_t t, int status)
+close_run(chrometrace_writer *w, int p, uint64_t t, int status)
 {
 	struct open_slice *s = &w->run[p];
 
@@ -278,7 +278,7 @@ close_run(gst_writer *w, int p, uint64_t t, int status)
 }
 
 static void
-close_sys(gst_writer *w, int64_t m, struct mtrack *mt, uint64_t t, int p_after)
+close_sys(chrometrace_writer *w, int64_t m, struct mtrack *mt, uint64_t t, int p_after)
 {
 	struct open_slice *s = &mt->sys;
 
@@ -291,7 +291,7 @@ close_sys(gst_writer *w, int64_t m, struct mtrack *mt, uint64_t t, int p_after)
 
 /* An instant on P p's track (p < 0: a global instant). */
 static FILE *
-instant_p(gst_writer *w, int p, const char *name, uint64_t t)
+instant_p(chrometrace_writer *w, int p, const char *name, uint64_t t)
 {
 	bool track = p >= 0 && p < MAX_P;
 	FILE *f;
@@ -309,7 +309,7 @@ instant_p(gst_writer *w, int p, const char *name, uint64_t t)
 }
 
 static FILE *
-instant_m(gst_writer *w, int64_t m, const char *name, uint64_t t)
+instant_m(chrometrace_writer *w, int64_t m, const char *name, uint64_t t)
 {
 	FILE *f = ev(w);
 
@@ -322,7 +322,8 @@ instant_m(gst_writer *w, int64_t m, const char *name, uint64_t t)
 }
 
 static void
-flow(gst_writer *w, int pid1, int64_t tid1, int pid2, int64_t tid2, const char *name, uint64_t t)
+flow(chrometrace_writer *w, int pid1, int64_t tid1, int pid2, int64_t tid2, const char *name,
+    uint64_t t)
 {
 	uint64_t id = ++w->flow_id;
 	FILE *f = ev(w);
@@ -343,7 +344,7 @@ flow(gst_writer *w, int pid1, int64_t tid1, int pid2, int64_t tid2, const char *
 }
 
 static void
-one_event(gst_writer *w, const gs_event *e)
+one_event(chrometrace_writer *w, const gs_event *e)
 {
 	FILE *f;
 	struct mtrack *mt;
@@ -443,7 +444,7 @@ one_event(gst_writer *w, const gs_event *e)
 }
 
 static void
-counter(gst_writer *w, const char *name, uint64_t t)
+counter(chrometrace_writer *w, const char *name, uint64_t t)
 {
 	FILE *f = ev(w);
 
@@ -453,9 +454,9 @@ counter(gst_writer *w, const char *name, uint64_t t)
 }
 
 static int
-trace_tick(void *ctx, const gsf_info *info, const gsf_tick *t)
+trace_tick(void *ctx, const tick_info *info, const tick_data *t)
 {
-	gst_writer *w = ctx;
+	chrometrace_writer *w = ctx;
 	const gs_snapshot *s = t->snap;
 	const gs_stats *st = &s->stats;
 	FILE *f = w->f;
@@ -497,9 +498,9 @@ trace_tick(void *ctx, const gsf_info *info, const gsf_tick *t)
 }
 
 static int
-trace_end(void *ctx, const gsf_info *info, const gsf_end *e)
+trace_end(void *ctx, const tick_info *info, const tick_end *e)
 {
-	gst_writer *w = ctx;
+	chrometrace_writer *w = ctx;
 
 	for (int p = 0; p < MAX_P; p++)
 		close_run(w, p, w->last_ns, -1);
@@ -510,12 +511,12 @@ trace_end(void *ctx, const gsf_info *info, const gsf_end *e)
 		write_slice(w, &w->sl[i]);
 	w->nsl = 0;
 	fputs("\n],\"displayTimeUnit\":\"ns\",\"otherData\":{\"generator\":", w->f);
-	gsb_json_string(w->f, info->created_by);
+	json_put_string(w->f, info->created_by);
 	fputs(",\"scenario\":", w->f);
-	gsb_json_string(w->f, info->scenario);
+	json_put_string(w->f, info->scenario);
 	fprintf(w->f, ",\"ticks\":%d,\"events\":%" PRIu64 ",\"dropped\":%" PRIu64 "}}\n", e->ticks,
 	    e->events, e->dropped);
-	int bad = gsb_fclose(&w->f) != 0;
+	int bad = tick_fclose(&w->f) != 0;
 	w->ended = true;
 	if (bad) {
 		fprintf(stderr, "gsched: writing '%s': %s\n", w->path, strerror(errno));
@@ -524,9 +525,9 @@ trace_end(void *ctx, const gsf_info *info, const gsf_end *e)
 	return 0;
 }
 
-gsf_sink
-gst_sink(gst_writer *w)
+tick_sink
+chrometrace_sink(chrometrace_writer *w)
 {
-	gsf_sink s = { trace_begin, trace_tick, trace_end, w };
+	tick_sink s = { trace_begin, trace_tick, trace_end, w };
 	return s;
 }

@@ -1,5 +1,5 @@
 /*
- * observer.c - the live tick loop of observer.h.
+ * ticker.c - the live tick loop of ticker.h.
  *
  * Three threads take part.  The calling thread runs gs_run; the runtime's main
  * goroutine spawns the scenario and then parks in the netpoller on a pipe; a
@@ -23,8 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "observer.h"
-#include "workload.h"
+#include "live/ticker.h"
+#include "live/workload.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "0.1.0"
@@ -33,11 +33,11 @@
 #define EVENTS_PER_TICK_MAX (1 << 20)
 
 struct live {
-	const gsf_live *o;
-	const gsf_sink *sinks;
+	const ticker_live *o;
+	const tick_sink *sinks;
 	int nsinks;
-	gsf_info info;
-	gsw_run run;
+	tick_info info;
+	workload_run run;
 	int pipefd[2];
 	atomic_int started; /* 0 not yet, 1 running, -1 failed */
 	atomic_bool done;   /* gs_run returned */
@@ -48,60 +48,24 @@ struct live {
 	char errmsg[160];
 };
 
-int
-gsf_sinks_begin(const gsf_sink *s, int n, const gsf_info *info)
-{
-	for (int i = 0; i < n; i++)
-		if (s[i].begin) {
-			int rc = s[i].begin(s[i].ctx, info);
-			if (rc)
-				return rc;
-		}
-	return 0;
-}
-
-int
-gsf_sinks_tick(const gsf_sink *s, int n, const gsf_info *info, const gsf_tick *t)
-{
-	for (int i = 0; i < n; i++)
-		if (s[i].tick) {
-			int rc = s[i].tick(s[i].ctx, info, t);
-			if (rc)
-				return rc;
-		}
-	return 0;
-}
-
-int
-gsf_sinks_end(const gsf_sink *s, int n, const gsf_info *info, const gsf_end *e)
-{
-	for (int i = 0; i < n; i++)
-		if (s[i].end) {
-			int rc = s[i].end(s[i].ctx, info, e);
-			if (rc)
-				return rc;
-		}
-	return 0;
-}
-
 /* ---- the runtime's main goroutine ------------------------------------------------ */
 
 static void
 live_main(void *arg)
 {
 	struct live *lv = arg;
-	const gsf_live *o = lv->o;
+	const ticker_live *o = lv->o;
 	int rc = 0;
 
 	gs_events_enable(o->events);
 	if (o->spawns == NULL) {
 		lv->spawn_name = "default";
-		rc = gsw_spawn_default(&lv->run, gs_gomaxprocs());
+		rc = workload_spawn_default(&lv->run, gs_gomaxprocs());
 	} else {
 		for (int i = 0; i < o->nspawns && rc == 0; i++) {
-			const gsw_workload *w = gsw_find(o->spawns[i].name);
+			const workload *w = workload_find(o->spawns[i].name);
 			lv->spawn_name = o->spawns[i].name;
-			rc = w ? gsw_spawn(&lv->run, w, o->spawns[i].count) : GS_EINVAL;
+			rc = w ? workload_spawn(&lv->run, w, o->spawns[i].count) : GS_EINVAL;
 		}
 	}
 	if (rc == 0 && (rc = gs_fd_open(lv->pipefd[0])) != 0)
@@ -109,7 +73,7 @@ live_main(void *arg)
 	if (rc != 0) {
 		lv->spawn_err = rc;
 		atomic_store(&lv->started, -1);
-		gsw_stop(&lv->run);
+		workload_stop(&lv->run);
 		return;
 	}
 	atomic_store(&lv->started, 1);
@@ -119,7 +83,7 @@ live_main(void *arg)
 		if (gs_fd_wait(lv->pipefd[0], GS_POLLIN, -1) < 0)
 			break;
 	}
-	gsw_stop(&lv->run);
+	workload_stop(&lv->run);
 	gs_events_enable(false);
 	gs_fd_close(lv->pipefd[0]);
 	lv->pipefd[0] = -1;
@@ -140,11 +104,11 @@ static void *
 observer_thread(void *arg)
 {
 	struct live *lv = arg;
-	const gsf_live *o = lv->o;
+	const ticker_live *o = lv->o;
 	gs_snapshot *snap = NULL;
 	gs_event *ev = NULL;
 	int evcap = 0;
-	gsf_end end = { 0, 0, 0 };
+	tick_end end = { 0, 0, 0 };
 
 	for (;;) {
 		int st = atomic_load(&lv->started);
@@ -165,7 +129,7 @@ observer_thread(void *arg)
 	}
 	lv->info.max_m = snap->max_m;
 	lv->info.runq_max = snap->runq_max;
-	if ((lv->sinkrc = gsf_sinks_begin(lv->sinks, lv->nsinks, &lv->info)) != 0)
+	if ((lv->sinkrc = tick_sinks_begin(lv->sinks, lv->nsinks, &lv->info)) != 0)
 		goto out;
 	for (int k = 0; k < o->ticks; k++) {
 		sleep_until(lv->info.start_ns + (uint64_t)(k + 1) * o->interval_ns);
@@ -193,15 +157,15 @@ observer_thread(void *arg)
 			lv->rc = 1;
 			break;
 		}
-		gsf_tick t = { k, snap, ev, nev, dropped };
+		tick_data t = { k, snap, ev, nev, dropped };
 		end.ticks++;
 		end.events += (uint64_t)nev;
 		end.dropped += dropped;
-		if ((lv->sinkrc = gsf_sinks_tick(lv->sinks, lv->nsinks, &lv->info, &t)) != 0)
+		if ((lv->sinkrc = tick_sinks_tick(lv->sinks, lv->nsinks, &lv->info, &t)) != 0)
 			break;
 	}
 	if (lv->sinkrc == 0)
-		lv->sinkrc = gsf_sinks_end(lv->sinks, lv->nsinks, &lv->info, &end);
+		lv->sinkrc = tick_sinks_end(lv->sinks, lv->nsinks, &lv->info, &end);
 out:
 	/* wake the main goroutine (if it is waiting) */
 	if (lv->pipefd[1] >= 0) {
@@ -215,7 +179,7 @@ out:
 }
 
 static void
-scenario_name(const gsf_live *o, char *buf, size_t size)
+scenario_name(const ticker_live *o, char *buf, size_t size)
 {
 	size_t n = 0;
 
@@ -238,7 +202,7 @@ scenario_name(const gsf_live *o, char *buf, size_t size)
 }
 
 int
-gsf_run_live(const gsf_live *o, const gsf_sink *sinks, int nsinks)
+ticker_run_live(const ticker_live *o, const tick_sink *sinks, int nsinks)
 {
 	struct live *lv = calloc(1, sizeof *lv);
 	pthread_t th;
@@ -251,7 +215,7 @@ gsf_run_live(const gsf_live *o, const gsf_sink *sinks, int nsinks)
 	lv->o = o;
 	lv->sinks = sinks;
 	lv->nsinks = nsinks;
-	gsw_run_init(&lv->run);
+	workload_run_init(&lv->run);
 	atomic_init(&lv->started, 0);
 	atomic_init(&lv->done, false);
 	if (pipe2(lv->pipefd, O_CLOEXEC) != 0) {

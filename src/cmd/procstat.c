@@ -10,10 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "procstat.h"
+#include "cmd/procstat.h"
 
 long long
-gsf_procstatus(const char *key, char *buf, size_t size)
+procstat_read(const char *key, char *buf, size_t size)
 {
 	size_t keylen = strlen(key), len = 0;
 	ssize_t got;

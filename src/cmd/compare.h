@@ -16,9 +16,9 @@
  * thread-per-task side ran out of threads: that is a finding), 1 if the
  * goroutine side failed or a child died, 2 for a usage error.
  */
-int gs_compare_main(int argc, char **argv);
+int compare_main(int argc, char **argv);
 
 /* The usage lines, for `gsched --help`. */
-void gs_compare_usage(FILE *f);
+void compare_usage(FILE *f);
 
 #endif /* GSCHED_COMPARE_H */

@@ -16,9 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "batch.h"
-#include "json.h"
-#include "record.h"
+#include "format/json.h"
+#include "format/record.h"
 
 enum ftype { FT_INT, FT_U32, FT_U64, FT_I64, FT_BOOL };
 
@@ -92,7 +91,7 @@ static const struct field m_fields[] = {
 #define NF(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 int
-gsr_event_kind(const char *name)
+record_event_kind(const char *name)
 {
 	for (int k = 1; k < GS_EV_NKINDS; k++)
 		if (strcmp(gs_event_name(k), name) == 0)
@@ -136,12 +135,12 @@ put_g(FILE *f, const gs_snap_g *g)
 		return;
 	}
 	fprintf(f, "{\"id\":%" PRId64 ",\"label\":", g->id);
-	gsb_json_string(f, g->label);
+	json_put_string(f, g->label);
 	fputc('}', f);
 }
 
 int
-gsr_writer_open(gsr_writer *w, const char *path, char *err, size_t errsize)
+record_writer_open(record_writer *w, const char *path, char *err, size_t errsize)
 {
 	memset(w, 0, sizeof *w);
 	w->path = path;
@@ -154,7 +153,7 @@ gsr_writer_open(gsr_writer *w, const char *path, char *err, size_t errsize)
 }
 
 void
-gsr_writer_abort(gsr_writer *w)
+record_writer_abort(record_writer *w)
 {
 	if (w->f)
 		fclose(w->f);
@@ -162,20 +161,21 @@ gsr_writer_abort(gsr_writer *w)
 }
 
 static int
-write_failed(gsr_writer *w)
+write_failed(record_writer *w)
 {
 	fprintf(stderr, "gsched: writing '%s': %s\n", w->path, strerror(errno));
 	return 1;
 }
 
 static int
-rec_begin(void *ctx, const gsf_info *info)
+rec_begin(void *ctx, const tick_info *info)
 {
-	gsr_writer *w = ctx;
+	record_writer *w = ctx;
 	FILE *f = w->f;
 
-	fprintf(f, "{\"format\":\"%s\",\"version\":%d,\"created_by\":", GSR_FORMAT, GSR_VERSION);
-	gsb_json_string(f, info->created_by);
+	fprintf(f, "{\"format\":\"%s\",\"version\":%d,\"created_by\":", RECORD_FORMAT,
+	    RECORD_VERSION);
+	json_put_string(f, info->created_by);
 	fprintf(f,
 	    ",\"start_ns\":%" PRIu64 ",\"interval_ns\":%" PRIu64
 	    ",\"ticks\":%d,\"gomaxprocs\":%d,\"ncpu\":%d,\"max_m\":%d,\"runq_max\":%"
@@ -183,15 +183,15 @@ rec_begin(void *ctx, const gsf_info *info)
 	    "\"scenario\":",
 	    info->start_ns, info->interval_ns, info->ticks, info->procs, info->ncpu, info->max_m,
 	    info->runq_max);
-	gsb_json_string(f, info->scenario);
+	json_put_string(f, info->scenario);
 	fputs("}\n", f);
 	return ferror(f) ? write_failed(w) : 0;
 }
 
 static int
-rec_tick(void *ctx, const gsf_info *info, const gsf_tick *t)
+rec_tick(void *ctx, const tick_info *info, const tick_data *t)
 {
-	gsr_writer *w = ctx;
+	record_writer *w = ctx;
 	FILE *f = w->f;
 	const gs_snapshot *s = t->snap;
 
@@ -241,7 +241,7 @@ rec_tick(void *ctx, const gsf_info *info, const gsf_tick *t)
 		    e->arg);
 		if (e->label[0]) {
 			fputs(",\"label\":", f);
-			gsb_json_string(f, e->label);
+			json_put_string(f, e->label);
 		}
 		fputs("}\n", f);
 	}
@@ -252,36 +252,36 @@ rec_tick(void *ctx, const gsf_info *info, const gsf_tick *t)
 }
 
 static int
-rec_end(void *ctx, const gsf_info *info, const gsf_end *e)
+rec_end(void *ctx, const tick_info *info, const tick_end *e)
 {
-	gsr_writer *w = ctx;
+	record_writer *w = ctx;
 
 	(void)info;
 	(void)e;
 	fprintf(w->f,
 	    "{\"type\":\"end\",\"ticks\":%d,\"events\":%" PRIu64 ",\"dropped\":%" PRIu64 "}\n",
 	    w->ticks, w->events, w->dropped);
-	return gsb_fclose(&w->f) != 0 ? write_failed(w) : 0;
+	return tick_fclose(&w->f) != 0 ? write_failed(w) : 0;
 }
 
-gsf_sink
-gsr_sink(gsr_writer *w)
+tick_sink
+record_sink(record_writer *w)
 {
-	gsf_sink s = { rec_begin, rec_tick, rec_end, w };
+	tick_sink s = { rec_begin, rec_tick, rec_end, w };
 	return s;
 }
 
 /* ---- reading ------------------------------------------------------------------- */
 
-struct gsr_reader {
+struct record_reader {
 	FILE *f;
 	char *path;
 	long line; /* number of the line last read */
 	char *buf; /* the line */
 	size_t cap;
-	gsj_doc doc;
-	gsf_info info;
-	gsf_end end; /* counts seen so far, checked against the end line */
+	json_doc doc;
+	tick_info info;
+	tick_end end; /* counts seen so far, checked against the end line */
 	gs_snapshot *snap;
 	gs_event *ev;
 	int evcap;
@@ -290,7 +290,7 @@ struct gsr_reader {
 };
 
 static int
-rerr(gsr_reader *r, const char *fmt, ...)
+rerr(record_reader *r, const char *fmt, ...)
 {
 	char msg[400];
 	va_list ap;
@@ -304,15 +304,15 @@ rerr(gsr_reader *r, const char *fmt, ...)
 
 /* Read one line into r->buf: 1, 0 at EOF (nothing read), -1 on an error. */
 static int
-read_line(gsr_reader *r, size_t *len)
+read_line(record_reader *r, size_t *len)
 {
 	size_t n = 0;
 	int c;
 
 	r->line++;
 	while ((c = getc(r->f)) != EOF && c != '\n') {
-		if (n >= GSR_LINE_MAX)
-			return rerr(r, "line longer than %d bytes", GSR_LINE_MAX);
+		if (n >= RECORD_LINE_MAX)
+			return rerr(r, "line longer than %d bytes", RECORD_LINE_MAX);
 		if (n + 1 >= r->cap) {
 			size_t nc = r->cap ? r->cap * 2 : 4096;
 			char *nb = realloc(r->buf, nc);
@@ -336,20 +336,20 @@ read_line(gsr_reader *r, size_t *len)
 }
 
 static int
-parse_line(gsr_reader *r, size_t len)
+parse_line(record_reader *r, size_t len)
 {
-	if (gsj_parse(&r->doc, r->buf, len) != 0)
+	if (json_parse(&r->doc, r->buf, len) != 0)
 		return rerr(r, "bad JSON at column %zu: %s", r->doc.errpos + 1, r->doc.err);
-	if (r->doc.n[0].type != GSJ_OBJ)
+	if (r->doc.n[0].type != JSON_OBJ)
 		return rerr(r, "not a JSON object");
 	return 0;
 }
 
 /* Read member name of obj as the field's type into base. */
 static int
-get_field(gsr_reader *r, int obj, const char *where, const struct field *fl, void *base)
+get_field(record_reader *r, int obj, const char *where, const struct field *fl, void *base)
 {
-	int i = gsj_get(&r->doc, obj, fl->name);
+	int i = json_get(&r->doc, obj, fl->name);
 	char *p = (char *)base + fl->off;
 	int64_t v;
 	uint64_t u;
@@ -358,27 +358,27 @@ get_field(gsr_reader *r, int obj, const char *where, const struct field *fl, voi
 		return rerr(r, "%s: missing field \"%s\"", where, fl->name);
 	switch (fl->type) {
 	case FT_INT:
-		if (!gsj_i64(&r->doc, i, &v) || v < INT32_MIN || v > INT32_MAX)
+		if (!json_i64(&r->doc, i, &v) || v < INT32_MIN || v > INT32_MAX)
 			break;
 		*(int *)p = (int)v;
 		return 0;
 	case FT_U32:
-		if (!gsj_u64(&r->doc, i, &u) || u > UINT32_MAX)
+		if (!json_u64(&r->doc, i, &u) || u > UINT32_MAX)
 			break;
 		*(uint32_t *)p = (uint32_t)u;
 		return 0;
 	case FT_U64:
-		if (!gsj_u64(&r->doc, i, &u))
+		if (!json_u64(&r->doc, i, &u))
 			break;
 		*(uint64_t *)p = u;
 		return 0;
 	case FT_I64:
-		if (!gsj_i64(&r->doc, i, &v))
+		if (!json_i64(&r->doc, i, &v))
 			break;
 		*(int64_t *)p = v;
 		return 0;
 	case FT_BOOL:
-		if (!gsj_bool(&r->doc, i, (bool *)p))
+		if (!json_bool(&r->doc, i, (bool *)p))
 			break;
 		return 0;
 	}
@@ -389,7 +389,7 @@ get_field(gsr_reader *r, int obj, const char *where, const struct field *fl, voi
 }
 
 static int
-get_fields(gsr_reader *r, int obj, const char *where, const struct field *fl, int n, void *base)
+get_fields(record_reader *r, int obj, const char *where, const struct field *fl, int n, void *base)
 {
 	for (int i = 0; i < n; i++)
 		if (get_field(r, obj, where, &fl[i], base))
@@ -398,36 +398,36 @@ get_fields(gsr_reader *r, int obj, const char *where, const struct field *fl, in
 }
 
 static int
-get_int(gsr_reader *r, int obj, const char *where, const char *name, int64_t lo, int64_t hi,
+get_int(record_reader *r, int obj, const char *where, const char *name, int64_t lo, int64_t hi,
     int64_t *out)
 {
-	int i = gsj_get(&r->doc, obj, name);
+	int i = json_get(&r->doc, obj, name);
 
 	if (i < 0)
 		return rerr(r, "%s: missing field \"%s\"", where, name);
-	if (!gsj_i64(&r->doc, i, out) || *out < lo || *out > hi)
+	if (!json_i64(&r->doc, i, out) || *out < lo || *out > hi)
 		return rerr(r, "%s: field \"%s\" is not an integer in %" PRId64 "..%" PRId64, where,
 		    name, lo, hi);
 	return 0;
 }
 
 static int
-get_u64(gsr_reader *r, int obj, const char *where, const char *name, uint64_t *out)
+get_u64(record_reader *r, int obj, const char *where, const char *name, uint64_t *out)
 {
-	int i = gsj_get(&r->doc, obj, name);
+	int i = json_get(&r->doc, obj, name);
 
 	if (i < 0)
 		return rerr(r, "%s: missing field \"%s\"", where, name);
-	if (!gsj_u64(&r->doc, i, out))
+	if (!json_u64(&r->doc, i, out))
 		return rerr(r, "%s: field \"%s\" is not a non-negative integer", where, name);
 	return 0;
 }
 
 static int
-get_string(gsr_reader *r, int obj, const char *where, const char *name, char *out, size_t size)
+get_string(record_reader *r, int obj, const char *where, const char *name, char *out, size_t size)
 {
-	int i = gsj_get(&r->doc, obj, name);
-	const char *s = gsj_str(&r->doc, i);
+	int i = json_get(&r->doc, obj, name);
+	const char *s = json_str(&r->doc, i);
 
 	if (i < 0)
 		return rerr(r, "%s: missing field \"%s\"", where, name);
@@ -440,13 +440,13 @@ get_string(gsr_reader *r, int obj, const char *where, const char *name, char *ou
 }
 
 static int
-get_array(gsr_reader *r, int obj, const char *where, const char *name, int *out)
+get_array(record_reader *r, int obj, const char *where, const char *name, int *out)
 {
-	int i = gsj_get(&r->doc, obj, name);
+	int i = json_get(&r->doc, obj, name);
 
 	if (i < 0)
 		return rerr(r, "%s: missing field \"%s\"", where, name);
-	if (r->doc.n[i].type != GSJ_ARR)
+	if (r->doc.n[i].type != JSON_ARR)
 		return rerr(r, "%s: field \"%s\" is not an array", where, name);
 	*out = i;
 	return 0;
@@ -454,14 +454,14 @@ get_array(gsr_reader *r, int obj, const char *where, const char *name, int *out)
 
 /* A goroutine: null or {"id":N,"label":"..."}. */
 static int
-get_g(gsr_reader *r, int node, const char *where, gs_snap_g *g)
+get_g(record_reader *r, int node, const char *where, gs_snap_g *g)
 {
 	int64_t id;
 
 	memset(g, 0, sizeof *g);
-	if (r->doc.n[node].type == GSJ_NULL)
+	if (r->doc.n[node].type == JSON_NULL)
 		return 0;
-	if (r->doc.n[node].type != GSJ_OBJ)
+	if (r->doc.n[node].type != JSON_OBJ)
 		return rerr(r, "%s: a goroutine is null or an object", where);
 	if (get_int(r, node, where, "id", 0, INT64_MAX, &id) ||
 	    get_string(r, node, where, "label", g->label, sizeof g->label))
@@ -471,9 +471,9 @@ get_g(gsr_reader *r, int node, const char *where, gs_snap_g *g)
 }
 
 static int
-get_g_member(gsr_reader *r, int obj, const char *where, const char *name, gs_snap_g *g)
+get_g_member(record_reader *r, int obj, const char *where, const char *name, gs_snap_g *g)
 {
-	int i = gsj_get(&r->doc, obj, name);
+	int i = json_get(&r->doc, obj, name);
 
 	if (i < 0)
 		return rerr(r, "%s: missing field \"%s\"", where, name);
@@ -481,7 +481,7 @@ get_g_member(gsr_reader *r, int obj, const char *where, const char *name, gs_sna
 }
 
 static int
-read_header(gsr_reader *r)
+read_header(record_reader *r)
 {
 	size_t len;
 	int rc = read_line(r, &len);
@@ -495,19 +495,19 @@ read_header(gsr_reader *r)
 		return rerr(r, "empty file: no recording header");
 	if (parse_line(r, len))
 		return -1;
-	if (gsj_get(&r->doc, 0, "format") < 0)
+	if (json_get(&r->doc, 0, "format") < 0)
 		return rerr(r, "not a gsched recording: the header has no \"format\"");
 	if (get_string(r, 0, w, "format", fmt, sizeof fmt))
 		return -1;
-	if (strcmp(fmt, GSR_FORMAT) != 0)
+	if (strcmp(fmt, RECORD_FORMAT) != 0)
 		return rerr(r, "not a gsched recording: format \"%s\"", fmt);
 	if (get_int(r, 0, w, "version", 0, INT32_MAX, &v))
 		return -1;
-	if (v != GSR_VERSION)
+	if (v != RECORD_VERSION)
 		return rerr(r,
 		    "unsupported recording version %" PRId64 " (this gsched reads version %d)", v,
-		    GSR_VERSION);
-	gsf_info *in = &r->info;
+		    RECORD_VERSION);
+	tick_info *in = &r->info;
 	if (get_string(r, 0, w, "created_by", in->created_by, sizeof in->created_by) ||
 	    get_u64(r, 0, w, "start_ns", &in->start_ns) ||
 	    get_u64(r, 0, w, "interval_ns", &in->interval_ns) ||
@@ -522,7 +522,7 @@ read_header(gsr_reader *r)
 	if (get_int(r, 0, w, "ncpu", 0, INT32_MAX, &v))
 		return -1;
 	in->ncpu = (int)v;
-	if (get_int(r, 0, w, "max_m", 1, GSR_MAX_M, &v))
+	if (get_int(r, 0, w, "max_m", 1, RECORD_MAX_M, &v))
 		return -1;
 	in->max_m = (int)v;
 	if (get_int(r, 0, w, "runq_max", 0, 256, &v))
@@ -534,57 +534,57 @@ read_header(gsr_reader *r)
 	return 0;
 }
 
-gsr_reader *
-gsr_open(const char *path, char *err, size_t errsize)
+record_reader *
+record_open(const char *path, char *err, size_t errsize)
 {
-	gsr_reader *r = calloc(1, sizeof *r);
+	record_reader *r = calloc(1, sizeof *r);
 
 	if (r == NULL || (r->path = strdup(path)) == NULL) {
 		snprintf(err, errsize, "out of memory");
 		free(r);
 		return NULL;
 	}
-	gsj_init(&r->doc);
+	json_init(&r->doc);
 	r->f = fopen(path, "r");
 	if (r->f == NULL) {
 		snprintf(err, errsize, "cannot open '%s': %s", path, strerror(errno));
-		gsr_close(r);
+		record_close(r);
 		return NULL;
 	}
 	if (read_header(r)) {
 		snprintf(err, errsize, "%s", r->err);
-		gsr_close(r);
+		record_close(r);
 		return NULL;
 	}
 	return r;
 }
 
-const gsf_info *
-gsr_info(const gsr_reader *r)
+const tick_info *
+record_info(const record_reader *r)
 {
 	return &r->info;
 }
 
-const gsf_end *
-gsr_end(const gsr_reader *r)
+const tick_end *
+record_end(const record_reader *r)
 {
 	return &r->end;
 }
 
 const char *
-gsr_error(const gsr_reader *r)
+record_error(const record_reader *r)
 {
 	return r->err;
 }
 
 void
-gsr_close(gsr_reader *r)
+record_close(record_reader *r)
 {
 	if (r == NULL)
 		return;
 	if (r->f)
 		fclose(r->f);
-	gsj_free(&r->doc);
+	json_free(&r->doc);
 	gs_snapshot_free(r->snap);
 	free(r->ev);
 	free(r->buf);
@@ -594,13 +594,13 @@ gsr_close(gsr_reader *r)
 
 /* The type of the parsed line, checked against the known ones. */
 static int
-line_type(gsr_reader *r, const char **type)
+line_type(record_reader *r, const char **type)
 {
-	int i = gsj_get(&r->doc, 0, "type");
+	int i = json_get(&r->doc, 0, "type");
 
 	if (i < 0)
 		return rerr(r, "missing field \"type\"");
-	*type = gsj_str(&r->doc, i);
+	*type = json_str(&r->doc, i);
 	if (*type == NULL)
 		return rerr(r, "field \"type\" is not a string");
 	if (strcmp(*type, "snapshot") && strcmp(*type, "event") && strcmp(*type, "end"))
@@ -609,7 +609,7 @@ line_type(gsr_reader *r, const char **type)
 }
 
 static int
-read_snapshot(gsr_reader *r, int64_t *nev, uint64_t *dropped)
+read_snapshot(record_reader *r, int64_t *nev, uint64_t *dropped)
 {
 	gs_snapshot *s = r->snap;
 	const char *w = "snapshot";
@@ -624,10 +624,10 @@ read_snapshot(gsr_reader *r, int64_t *nev, uint64_t *dropped)
 	if (get_u64(r, 0, w, "time_ns", &s->time_ns) || get_u64(r, 0, w, "take_ns", &s->take_ns) ||
 	    get_int(r, 0, w, "events", 0, 1 << 24, nev) || get_u64(r, 0, w, "dropped", dropped))
 		return -1;
-	int st = gsj_get(&r->doc, 0, "stats");
+	int st = json_get(&r->doc, 0, "stats");
 	if (st < 0)
 		return rerr(r, "snapshot: missing field \"stats\"");
-	if (r->doc.n[st].type != GSJ_OBJ)
+	if (r->doc.n[st].type != JSON_OBJ)
 		return rerr(r, "snapshot: field \"stats\" is not an object");
 	memset(&s->stats, 0, sizeof s->stats);
 	if (get_fields(r, st, "stats", stats_fields, NF(stats_fields), &s->stats))
@@ -646,7 +646,7 @@ read_snapshot(gsr_reader *r, int64_t *nev, uint64_t *dropped)
 			    r->doc.n[arr].nkids, arrays[a].n);
 		int k = 0;
 		for (int c = r->doc.n[arr].first; c >= 0; c = r->doc.n[c].next, k++) {
-			if (!gsj_i64(&r->doc, c, &v) || v < 0 || v > INT32_MAX)
+			if (!json_i64(&r->doc, c, &v) || v < 0 || v > INT32_MAX)
 				return rerr(r, "stats: \"%s\"[%d] is not a count", arrays[a].name,
 				    k);
 			arrays[a].out[k] = (int)v;
@@ -665,7 +665,7 @@ read_snapshot(gsr_reader *r, int64_t *nev, uint64_t *dropped)
 		gs_snap_p *p = &s->p[i];
 		char where[32];
 		snprintf(where, sizeof where, "p[%d]", i);
-		if (r->doc.n[c].type != GSJ_OBJ)
+		if (r->doc.n[c].type != JSON_OBJ)
 			return rerr(r, "%s is not an object", where);
 		memset(p, 0, sizeof *p);
 		if (get_fields(r, c, where, p_fields, NF(p_fields), p) ||
@@ -697,7 +697,7 @@ read_snapshot(gsr_reader *r, int64_t *nev, uint64_t *dropped)
 	for (int c = r->doc.n[arr].first; c >= 0; c = r->doc.n[c].next, i++) {
 		char where[32];
 		snprintf(where, sizeof where, "m[%d]", i);
-		if (r->doc.n[c].type != GSJ_OBJ)
+		if (r->doc.n[c].type != JSON_OBJ)
 			return rerr(r, "%s is not an object", where);
 		memset(&s->m[i], 0, sizeof s->m[i]);
 		if (get_fields(r, c, where, m_fields, NF(m_fields), &s->m[i]))
@@ -708,7 +708,7 @@ read_snapshot(gsr_reader *r, int64_t *nev, uint64_t *dropped)
 }
 
 static int
-read_event(gsr_reader *r, int tick, gs_event *e)
+read_event(record_reader *r, int tick, gs_event *e)
 {
 	const char *w = "event";
 	int64_t v;
@@ -720,7 +720,7 @@ read_event(gsr_reader *r, int tick, gs_event *e)
 		return rerr(r, "event: tick %" PRId64 " in the events of tick %d", v, tick);
 	if (get_string(r, 0, w, "kind", kind, sizeof kind))
 		return -1;
-	int k = gsr_event_kind(kind);
+	int k = record_event_kind(kind);
 	if (k < 0)
 		return rerr(r, "event: unknown kind \"%s\"", kind);
 	memset(e, 0, sizeof *e);
@@ -739,14 +739,14 @@ read_event(gsr_reader *r, int tick, gs_event *e)
 	    get_int(r, 0, w, "arg", INT64_MIN, INT64_MAX, &e->arg))
 		return -1;
 	/* Optional (spawn events): the new goroutine's label. */
-	if (gsj_get(&r->doc, 0, "label") >= 0 &&
+	if (json_get(&r->doc, 0, "label") >= 0 &&
 	    get_string(r, 0, w, "label", e->label, sizeof e->label))
 		return -1;
 	return 0;
 }
 
 static int
-read_end(gsr_reader *r)
+read_end(record_reader *r)
 {
 	const char *w = "end";
 	int64_t ticks;
@@ -771,7 +771,7 @@ read_end(gsr_reader *r)
 }
 
 int
-gsr_next(gsr_reader *r, gsf_tick *t)
+record_next(record_reader *r, tick_data *t)
 {
 	size_t len;
 	const char *type;
@@ -833,29 +833,29 @@ gsr_next(gsr_reader *r, gsf_tick *t)
 }
 
 int
-gsr_replay(const char *path, const gsf_sink *sinks, int nsinks)
+record_replay(const char *path, const tick_sink *sinks, int nsinks)
 {
 	char err[600];
-	gsr_reader *r = gsr_open(path, err, sizeof err);
-	gsf_tick t;
+	record_reader *r = record_open(path, err, sizeof err);
+	tick_data t;
 	int rc;
 
 	if (r == NULL) {
 		fprintf(stderr, "gsched: %s\n", err);
 		return 2;
 	}
-	if ((rc = gsf_sinks_begin(sinks, nsinks, &r->info)) != 0)
+	if ((rc = tick_sinks_begin(sinks, nsinks, &r->info)) != 0)
 		goto out;
-	while ((rc = gsr_next(r, &t)) > 0)
-		if ((rc = gsf_sinks_tick(sinks, nsinks, &r->info, &t)) != 0)
+	while ((rc = record_next(r, &t)) > 0)
+		if ((rc = tick_sinks_tick(sinks, nsinks, &r->info, &t)) != 0)
 			goto out;
 	if (rc < 0) {
 		fprintf(stderr, "gsched: %s\n", r->err);
 		rc = 2;
 		goto out;
 	}
-	rc = gsf_sinks_end(sinks, nsinks, &r->info, &r->end);
+	rc = tick_sinks_end(sinks, nsinks, &r->info, &r->end);
 out:
-	gsr_close(r);
+	record_close(r);
 	return rc;
 }

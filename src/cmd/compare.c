@@ -51,9 +51,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "compare.h"
-#include "parse.h"
-#include "procstat.h"
+#include "cmd/compare.h"
+#include "format/parse.h"
+#include "cmd/procstat.h"
 
 #define CMP_N_DEFAULT 1000
 #define CMP_N_MAX 1000000
@@ -105,7 +105,7 @@ status_field(const char *key)
 {
 	char buf[4096];
 
-	return (long)gsf_procstatus(key, buf, sizeof buf);
+	return (long)procstat_read(key, buf, sizeof buf);
 }
 
 /* The sampler: a plain thread keeping the peak of Threads: until told to stop. */
@@ -763,7 +763,7 @@ print_table(const struct cmpopts *o, const struct sideresult *g, bool gok,
 /* ---- the command line ------------------------------------------------------------- */
 
 void
-gs_compare_usage(FILE *f)
+compare_usage(FILE *f)
 {
 	fputs("Usage: gsched compare KIND [-n N] [-d DURATION]\n"
 	      "  Run N tasks as goroutines and as one pthread per task, each side in its\n"
@@ -802,7 +802,7 @@ raise_nofile(long n)
 }
 
 int
-gs_compare_main(int argc, char **argv)
+compare_main(int argc, char **argv)
 {
 	struct cmpopts o = { .kind = CMP_NKIND, .n = CMP_N_DEFAULT, .d_ns = 0 };
 	struct sideresult g, t;
@@ -813,7 +813,7 @@ gs_compare_main(int argc, char **argv)
 		const char *arg = argv[i];
 
 		if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
-			gs_compare_usage(stdout);
+			compare_usage(stdout);
 			return 0;
 		}
 		if (strcmp(arg, "-n") == 0 || strcmp(arg, "-d") == 0) {
@@ -821,12 +821,12 @@ gs_compare_main(int argc, char **argv)
 				return compare_usage_error("option needs a value:", arg);
 			if (arg[1] == 'n') {
 				long long n;
-				if (!gsf_parse_ll(argv[++i], 1, CMP_N_MAX, &n))
+				if (!parse_ll(argv[++i], 1, CMP_N_MAX, &n))
 					return compare_usage_error(
 					    "invalid task count (expected 1..1000000) for -n:",
 					    argv[i]);
 				o.n = (long)n;
-			} else if (!gsf_parse_duration(argv[++i], 1, CMP_D_MAX, &o.d_ns)) {
+			} else if (!parse_duration(argv[++i], 1, CMP_D_MAX, &o.d_ns)) {
 				return compare_usage_error(
 				    "invalid duration (expected e.g. 500us, 100ms, 2s; "
 				    "at most 60s) for -d:",

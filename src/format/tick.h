@@ -1,0 +1,67 @@
+/*
+ * tick.h - the tick record every output format reads and writes: what a run is
+ * about (tick_info), one tick's snapshot and events (tick_data), the totals at
+ * the end (tick_end), and the sink interface through which a live run or a
+ * replayed recording hands them to the schedtrace printer, the recorder and the
+ * trace writer.  Live and replayed output are therefore made by the same code.
+ *
+ * Uses the public headers only.
+ */
+#ifndef GSCHED_FORMAT_TICK_H
+#define GSCHED_FORMAT_TICK_H
+
+#include <gsched.h>
+#include <gsched/observe.h>
+
+#include <stdint.h>
+#include <stdio.h>
+
+/* What a run (or a recording) is about: the recording's header. */
+typedef struct tick_info {
+	uint64_t start_ns;    /* gs_nanotime() when the runtime started */
+	uint64_t interval_ns; /* between ticks */
+	int ticks;            /* ticks asked for */
+	int procs;            /* GOMAXPROCS at start */
+	int ncpu;
+	int max_m; /* snapshot capacities */
+	int runq_max;
+	char scenario[128];  /* "default" or the workloads, e.g. "cpu:4,sleep" */
+	char created_by[64]; /* "gsched 0.1.0" */
+} tick_info;
+
+/* One tick: a snapshot and the events drained with it (those recorded since
+ * the previous tick, oldest first). */
+typedef struct tick_data {
+	int index; /* 0, 1, ... */
+	const gs_snapshot *snap;
+	const gs_event *ev;
+	int nev;
+	uint64_t dropped; /* events lost to full rings since the previous tick */
+} tick_data;
+
+typedef struct tick_end {
+	int ticks;        /* snapshots delivered */
+	uint64_t events;  /* events delivered */
+	uint64_t dropped; /* events lost */
+} tick_end;
+
+/* A consumer.  Each callback returns 0, or non-zero to stop the run (an error
+ * it has reported itself).  Any of them may be NULL. */
+typedef struct tick_sink {
+	int (*begin)(void *ctx, const tick_info *info);
+	int (*tick)(void *ctx, const tick_info *info, const tick_data *t);
+	int (*end)(void *ctx, const tick_info *info, const tick_end *e);
+	void *ctx;
+} tick_sink;
+
+/* Helpers for sinks: call every sink's begin/tick/end in order; stop at the
+ * first non-zero result and return it. */
+int tick_sinks_begin(const tick_sink *s, int n, const tick_info *info);
+int tick_sinks_tick(const tick_sink *s, int n, const tick_info *info, const tick_data *t);
+int tick_sinks_end(const tick_sink *s, int n, const tick_info *info, const tick_end *e);
+
+/* Flush and close *f (set to NULL); 0, or -1 with errno telling why the data
+ * may not have reached the file. */
+int tick_fclose(FILE **f);
+
+#endif /* GSCHED_FORMAT_TICK_H */
