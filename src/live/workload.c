@@ -1,5 +1,6 @@
 /*
- * workload.c - the live workloads of workload.h.
+ * workload.c - the live workloads of workload.h (the web server and its clients
+ * are in workload_http.c).
  *
  * The goroutines call no stdio (a label-sized stack is all they may assume)
  * and check run->stop between blocking calls, so workload_stop returns within the
@@ -26,20 +27,19 @@
 #include <unistd.h>
 
 #include "live/workload.h"
-
-#define MS(x) ((int64_t)(x)*1000000)
+#include "live/workload_priv.h"
 
 /* Every goroutine (or thread) of a run is counted in its wait group and in
  * live, which workload_live reads without blocking. */
-static void
-run_add(workload_run *run, int n)
+void
+workload__run_add(workload_run *run, int n)
 {
 	atomic_fetch_add(&run->live, n);
 	gs_wg_add(&run->wg, n);
 }
 
-static void
-run_done(workload_run *run)
+void
+workload__run_done(workload_run *run)
 {
 	/* live first: once the wait group is done, the waiter may free run */
 	atomic_fetch_sub(&run->live, 1);
@@ -70,8 +70,8 @@ rnd(uint32_t *s)
 }
 
 /* Asked to stop, or past the run's deadline. */
-static bool
-stopped(workload_run *run)
+bool
+workload__stopped(workload_run *run)
 {
 	return atomic_load_explicit(&run->stop, memory_order_relaxed) ||
 	    (run->deadline != 0 && gs_nanotime() >= run->deadline);
@@ -79,21 +79,21 @@ stopped(workload_run *run)
 
 /* One more unit of work done by a goroutine that has done *n: true when its
  * iteration limit is reached. */
-static bool
-iter_done(workload_run *run, int64_t *n)
+bool
+workload__iter_done(workload_run *run, int64_t *n)
 {
 	return run->iters != 0 && ++*n >= run->iters;
 }
 
-static int
-go(workload_run *run, void (*fn)(void *), void *arg, const char *label)
+int
+workload__go(workload_run *run, void (*fn)(void *), void *arg, const char *label)
 {
 	gs_attr a = { .label = run->label ? run->label : label, .stack_size = 0 };
 
-	run_add(run, 1);
+	workload__run_add(run, 1);
 	int64_t id = gs_go_attr(fn, arg, &a);
 	if (id < 0) {
-		run_done(run);
+		workload__run_done(run);
 		return (int)id;
 	}
 	return 0;
@@ -104,7 +104,7 @@ static int
 spawn_n(workload_run *run, int count, void (*fn)(void *), const char *label)
 {
 	for (int i = 0; i < count; i++) {
-		int rc = go(run, fn, run, label);
+		int rc = workload__go(run, fn, run, label);
 		if (rc)
 			return rc;
 	}
@@ -122,7 +122,7 @@ cpu_g(void *arg)
 	volatile uint64_t sink = 0;
 	int64_t left = run->iters; /* steps to go, when limited */
 
-	while (!stopped(run)) {
+	while (!workload__stopped(run)) {
 		uint64_t x = sink + 1;
 		int n = run->iters != 0 && left < CPU_CHUNK ? (int)left : CPU_CHUNK;
 		gs_preemptible_begin();
@@ -138,7 +138,7 @@ cpu_g(void *arg)
 			break;
 		gs_preempt_check();
 	}
-	run_done(run);
+	workload__run_done(run);
 }
 
 /* ---- loop: a call-free loop with no preemption point --------------------------- */
@@ -160,7 +160,7 @@ loop_g(void *arg)
 	bool limited = run->iters != 0 || run->deadline != 0;
 	int64_t n = run->iters ? run->iters : INT64_MAX;
 
-	while (!stopped(run)) {
+	while (!workload__stopped(run)) {
 		int64_t end = limited ? run->deadline : gs_nanotime() + LOOP_BURST;
 		for (int64_t i = 0; i < n; i++) {
 			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -175,7 +175,7 @@ loop_g(void *arg)
 	}
 	volatile uint64_t sink = x;
 	(void)sink;
-	run_done(run);
+	workload__run_done(run);
 }
 
 static int
@@ -200,16 +200,16 @@ sleep_g(void *arg)
 
 	int64_t n = 0;
 
-	while (!stopped(run)) {
+	while (!workload__stopped(run)) {
 		/* 1-20 ms, then a little work */
 		gs_sleep(MS(1) + (int64_t)(rnd(&s) % 19000) * 1000);
 		volatile uint32_t w = 0;
 		for (uint32_t i = 0; i < 20000 + rnd(&s) % 200000; i++)
 			w += i;
-		if (iter_done(run, &n))
+		if (workload__iter_done(run, &n))
 			break;
 	}
-	run_done(run);
+	workload__run_done(run);
 }
 
 static int
@@ -226,15 +226,15 @@ nap_g(void *arg)
 	workload_run *run = arg;
 	int64_t n = 0;
 
-	while (!stopped(run)) {
+	while (!workload__stopped(run)) {
 		int64_t ns = MS(1000);
 		if (run->deadline != 0 && run->deadline - gs_nanotime() < ns)
 			ns = run->deadline - gs_nanotime(); /* end on time */
 		gs_sleep(ns);
-		if (iter_done(run, &n))
+		if (workload__iter_done(run, &n))
 			break;
 	}
-	run_done(run);
+	workload__run_done(run);
 }
 
 static int
@@ -253,13 +253,13 @@ syscall_g(void *arg)
 
 	int64_t n = 0;
 
-	while (!stopped(run)) {
+	while (!workload__stopped(run)) {
 		gs_nanosleep(MS(5) + (int64_t)(rnd(&s) % 25000) * 1000); /* 5-30 ms */
-		if (iter_done(run, &n))
+		if (workload__iter_done(run, &n))
 			break;
 		gs_sleep(MS(1) + (int64_t)(rnd(&s) % 10000) * 1000); /* 1-11 ms */
 	}
-	run_done(run);
+	workload__run_done(run);
 }
 
 static int
@@ -298,7 +298,7 @@ netread_g(void *arg)
 			break; /* EOF: the writer stopped */
 	}
 	gs_fd_close(np->rfd);
-	run_done(np->run);
+	workload__run_done(np->run);
 	netpair_release(np);
 }
 
@@ -310,17 +310,17 @@ netwrite_g(void *arg)
 	uint32_t s = rnd_seed(run);
 	int64_t n = 0;
 
-	while (!stopped(run)) {
+	while (!workload__stopped(run)) {
 		gs_sleep(MS(20) + (int64_t)(rnd(&s) % 80000) * 1000); /* 20-100 ms */
-		if (stopped(run))
+		if (workload__stopped(run))
 			break;
 		char c = 'x';
-		if (gs_fd_write(np->wfd, &c, 1) < 0 || iter_done(run, &n))
+		if (gs_fd_write(np->wfd, &c, 1) < 0 || workload__iter_done(run, &n))
 			break;
 	}
 	/* closing our end gives the reader EOF */
 	gs_fd_close(np->wfd);
-	run_done(run);
+	workload__run_done(run);
 	netpair_release(np);
 }
 
@@ -351,11 +351,11 @@ netwait_spawn(workload_run *run, int count)
 			return rc;
 		}
 		/* both or neither: the writer's close is what ends the reader */
-		run_add(run, 2);
+		workload__run_add(run, 2);
 		gs_attr ra = { .label = run->label ? run->label : "netwait", .stack_size = 0 };
 		gs_attr wa = { .label = run->label ? run->label : "netwrite", .stack_size = 0 };
 		if (gs_go_attr(netread_g, np, &ra) < 0) {
-			run_add(run, -2);
+			workload__run_add(run, -2);
 			gs_fd_close(sv[0]);
 			gs_fd_close(sv[1]);
 			free(np);
@@ -363,332 +363,13 @@ netwait_spawn(workload_run *run, int count)
 		}
 		if (gs_go_attr(netwrite_g, np, &wa) < 0) {
 			/* the reader ends when we close the writing end */
-			run_add(run, -1);
+			workload__run_add(run, -1);
 			gs_fd_close(sv[1]);
 			netpair_release(np);
 			return GS_ENOMEM;
 		}
 	}
 	return 0;
-}
-
-/* ---- http: a web server on loopback TCP and its clients ------------------------------ */
-
-/*
- * One server per spawn: a listener on 127.0.0.1:0, an accept loop ("httpd"),
- * and COUNT clients ("client") each sending requests one at a time, a new
- * connection per request (HTTP/1.0).  A handler reads the request, waits
- * HTTP_WORK_NS on a timer (a database call: no thread is held), answers and
- * closes.  The three kinds differ only in who handles a connection:
- *   http       a new goroutine per connection ("handler"), without limit;
- *   httplimit  the same, but a handler that finds HTTP_LIMIT others busy
- *              (a buffered channel used as a semaphore, as in Go) answers
- *              503 Service Unavailable at once;
- *   httppool   HTTP_POOL "worker" goroutines take connections from a channel;
- *              the accept loop waits while all are busy (backpressure).
- * The last client to finish closes the listener, which ends the accept loop
- * (and, for the pool, the workers); whoever drops the last reference frees
- * the server.
- */
-
-enum { HTTP_UNLIMITED, HTTP_SEMAPHORE, HTTP_POOLED };
-
-struct httpsrv {
-	workload_run *run;
-	int mode;
-	int lfd;
-	struct sockaddr_in addr;
-	gs_chan *ch;        /* semaphore (cap HTTP_LIMIT) or the pool's queue */
-	atomic_int clients; /* still running */
-	atomic_int refs;
-};
-
-static atomic_uint_fast64_t http_ok, http_rejected;
-
-void
-workload_counters_read(workload_counters *c)
-{
-	c->http_ok = atomic_load(&http_ok);
-	c->http_rejected = atomic_load(&http_rejected);
-}
-
-static void
-httpsrv_unref(struct httpsrv *h)
-{
-	if (atomic_fetch_sub(&h->refs, 1) == 1) {
-		gs_chan_free(h->ch);
-		free(h);
-	}
-}
-
-/* Read a request up to its blank line (or EOF, or 1 KiB). */
-static void
-http_read_request(int fd)
-{
-	char buf[1024];
-	size_t have = 0;
-
-	while (have < sizeof buf - 1) {
-		ssize_t n = gs_fd_read(fd, buf + have, sizeof buf - 1 - have);
-		if (n <= 0)
-			return;
-		have += (size_t)n;
-		buf[have] = '\0';
-		if (strstr(buf, "\r\n\r\n") != NULL)
-			return;
-	}
-}
-
-static void
-http_answer(int fd, bool ok)
-{
-	static const char r200[] = "HTTP/1.0 200 OK\r\nContent-Length: 3\r\n\r\nok\n";
-	static const char r503[] =
-	    "HTTP/1.0 503 Service Unavailable\r\nContent-Length: 5\r\n\r\nbusy\n";
-
-	if (ok)
-		gs_fd_write(fd, r200, sizeof r200 - 1);
-	else
-		gs_fd_write(fd, r503, sizeof r503 - 1);
-	atomic_fetch_add(ok ? &http_ok : &http_rejected, 1);
-}
-
-/* Serve one connection and close it. */
-static void
-http_serve(struct httpsrv *h, int fd)
-{
-	http_read_request(fd);
-	if (h->mode == HTTP_SEMAPHORE) {
-		char token = 1;
-		if (gs_chan_trysend(h->ch, &token) != 1) {
-			http_answer(fd, false);
-			gs_fd_close(fd);
-			return;
-		}
-		gs_sleep(HTTP_WORK_NS);
-		http_answer(fd, true);
-		gs_chan_recv(h->ch, NULL);
-	} else {
-		gs_sleep(HTTP_WORK_NS);
-		http_answer(fd, true);
-	}
-	gs_fd_close(fd);
-}
-
-struct httpconn {
-	struct httpsrv *h;
-	int fd;
-};
-
-static void
-http_handler_g(void *arg)
-{
-	struct httpconn *c = arg;
-	struct httpsrv *h = c->h;
-
-	http_serve(h, c->fd);
-	free(c);
-	run_done(h->run);
-	httpsrv_unref(h);
-}
-
-static void
-http_worker_g(void *arg)
-{
-	struct httpsrv *h = arg;
-	int fd;
-
-	while (gs_chan_recv(h->ch, &fd) == 1)
-		http_serve(h, fd);
-	run_done(h->run);
-	httpsrv_unref(h);
-}
-
-static void
-httpd_g(void *arg)
-{
-	struct httpsrv *h = arg;
-	workload_run *run = h->run;
-
-	for (;;) {
-		int fd = gs_fd_accept(h->lfd, NULL, NULL);
-		if (fd < 0) {
-			if (fd == GS_EBADF)
-				break;   /* the listener was closed: every client is done */
-			gs_sleep(MS(1)); /* EMFILE and the like: try again later */
-			continue;
-		}
-		if (h->mode == HTTP_POOLED) {
-			gs_chan_send(h->ch, &fd);
-			continue;
-		}
-		struct httpconn *c = malloc(sizeof *c);
-		gs_attr a = { .label = "handler", .stack_size = 0 };
-		if (c == NULL) {
-			gs_fd_close(fd);
-			continue;
-		}
-		c->h = h;
-		c->fd = fd;
-		atomic_fetch_add(&h->refs, 1);
-		run_add(run, 1);
-		if (gs_go_attr(http_handler_g, c, &a) < 0) {
-			run_done(run);
-			atomic_fetch_sub(&h->refs, 1);
-			gs_fd_close(fd);
-			free(c);
-		}
-	}
-	if (h->mode == HTTP_POOLED)
-		gs_chan_close(h->ch);
-	run_done(run);
-	httpsrv_unref(h);
-}
-
-/* One request on a new connection: true if it got an answer. */
-static bool
-http_request(struct httpsrv *h)
-{
-	static const char req[] = "GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
-	char buf[256];
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	bool ok = false;
-
-	if (fd < 0)
-		return false;
-	if (gs_fd_open(fd) != 0) {
-		close(fd);
-		return false;
-	}
-	int one = 1;
-	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	if (gs_fd_connect(fd, (struct sockaddr *)&h->addr, sizeof h->addr) == 0 &&
-	    gs_fd_write(fd, req, sizeof req - 1) == (ssize_t)(sizeof req - 1)) {
-		while (gs_fd_read(fd, buf, sizeof buf) > 0)
-			ok = true;
-	}
-	gs_fd_close(fd);
-	return ok;
-}
-
-static void
-http_client_g(void *arg)
-{
-	struct httpsrv *h = arg;
-	workload_run *run = h->run;
-	int64_t n = 0;
-
-	while (!stopped(run)) {
-		if (!http_request(h))
-			gs_sleep(MS(10)); /* refused or reset: back off */
-		if (iter_done(run, &n))
-			break;
-		gs_sleep(MS(1)); /* think time */
-	}
-	if (atomic_fetch_sub(&h->clients, 1) == 1)
-		gs_fd_close(h->lfd); /* the last client: the accept loop ends */
-	run_done(run);
-	httpsrv_unref(h);
-}
-
-static int
-http_listen(struct httpsrv *h)
-{
-	socklen_t len = sizeof h->addr;
-
-	memset(&h->addr, 0, sizeof h->addr);
-	h->addr.sin_family = AF_INET;
-	h->addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	h->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (h->lfd < 0)
-		return GS_EAGAIN;
-	if (bind(h->lfd, (struct sockaddr *)&h->addr, sizeof h->addr) != 0 ||
-	    listen(h->lfd, SOMAXCONN) != 0 ||
-	    getsockname(h->lfd, (struct sockaddr *)&h->addr, &len) != 0) {
-		close(h->lfd);
-		return GS_EAGAIN;
-	}
-	int rc = gs_fd_open(h->lfd);
-	if (rc != 0)
-		close(h->lfd);
-	return rc;
-}
-
-static int
-http_spawn_mode(workload_run *run, int count, int mode)
-{
-	struct httpsrv *h = calloc(1, sizeof *h);
-	int rc;
-
-	if (h == NULL)
-		return GS_ENOMEM;
-	if ((rc = workload_nofile_atleast(2L * count + 64)) != 0) {
-		free(h);
-		return rc;
-	}
-	h->run = run;
-	h->mode = mode;
-	if (mode == HTTP_SEMAPHORE)
-		h->ch = gs_chan_make(1, HTTP_LIMIT);
-	else if (mode == HTTP_POOLED)
-		h->ch = gs_chan_make(sizeof(int), 64);
-	if (mode != HTTP_UNLIMITED && h->ch == NULL) {
-		free(h);
-		return GS_ENOMEM;
-	}
-	if ((rc = http_listen(h)) != 0) {
-		gs_chan_free(h->ch);
-		free(h);
-		return rc;
-	}
-	/* one reference for each goroutine below, one for this function */
-	int nworkers = mode == HTTP_POOLED ? HTTP_POOL : 0;
-	atomic_init(&h->refs, 1);
-	atomic_init(&h->clients, count);
-	rc = 0;
-	atomic_fetch_add(&h->refs, 1);
-	if ((rc = go(run, httpd_g, h, "httpd")) != 0) {
-		atomic_fetch_sub(&h->refs, 1);
-		gs_fd_close(h->lfd);
-		goto out;
-	}
-	for (int i = 0; i < nworkers && rc == 0; i++) {
-		atomic_fetch_add(&h->refs, 1);
-		if ((rc = go(run, http_worker_g, h, "worker")) != 0)
-			atomic_fetch_sub(&h->refs, 1);
-	}
-	for (int i = 0; i < count; i++) {
-		if (rc == 0) {
-			atomic_fetch_add(&h->refs, 1);
-			if ((rc = go(run, http_client_g, h, "client")) == 0)
-				continue;
-			atomic_fetch_sub(&h->refs, 1);
-		}
-		/* a client that never started is done already */
-		if (atomic_fetch_sub(&h->clients, 1) == 1)
-			gs_fd_close(h->lfd);
-	}
-out:
-	httpsrv_unref(h);
-	return rc;
-}
-
-static int
-http_spawn(workload_run *run, int count)
-{
-	return http_spawn_mode(run, count, HTTP_UNLIMITED);
-}
-
-static int
-httplimit_spawn(workload_run *run, int count)
-{
-	return http_spawn_mode(run, count, HTTP_SEMAPHORE);
-}
-
-static int
-httppool_spawn(workload_run *run, int count)
-{
-	return http_spawn_mode(run, count, HTTP_POOLED);
 }
 
 /* ---- thread: a thread per task, no goroutine ---------------------------------------- */
@@ -712,10 +393,10 @@ thread_main(void *arg)
 	workload_run *run = ts->run;
 	int64_t n = 0;
 
-	while (!stopped(run)) {
+	while (!workload__stopped(run)) {
 		struct timespec t = { 0, 20000000 };
 		nanosleep(&t, NULL);
-		if (iter_done(run, &n))
+		if (workload__iter_done(run, &n))
 			break;
 	}
 	if (atomic_fetch_sub(&ts->left, 1) == 1) {
@@ -737,7 +418,7 @@ reaper_g(void *arg)
 			break;
 	gs_fd_close(ts->rfd);
 	close(ts->wfd);
-	run_done(ts->run);
+	workload__run_done(ts->run);
 	free(ts);
 }
 
@@ -764,7 +445,7 @@ thread_spawn(workload_run *run, int count)
 		free(ts);
 		return rc;
 	}
-	if ((rc = go(run, reaper_g, ts, "reaper")) != 0) {
+	if ((rc = workload__go(run, reaper_g, ts, "reaper")) != 0) {
 		gs_fd_close(sv[0]);
 		close(sv[1]);
 		free(ts);
@@ -822,11 +503,11 @@ static const workload table[] = {
 	{ "loop", "loop", "a call-free loop outside preemptible regions (unlimited: 100 ms bursts)",
 	    1, loop_spawn },
 	{ "http", "client", "a loopback web server, a goroutine per connection, COUNT clients", 16,
-	    http_spawn },
+	    workload__http_spawn },
 	{ "httplimit", "client", "the same behind a semaphore of 8 handlers (503 when full)", 16,
-	    httplimit_spawn },
+	    workload__httplimit_spawn },
 	{ "httppool", "client", "the same served by a pool of 8 worker goroutines", 16,
-	    httppool_spawn },
+	    workload__httppool_spawn },
 	{ "thread", "thread", "a plain pthread per task (no goroutine), sleeping", 8,
 	    thread_spawn },
 };
@@ -916,14 +597,14 @@ ramp_g(void *arg)
 
 	for (int phase = 1; phase <= 3 && rc == 0; phase++) {
 		gs_sleep(RAMP_STEP);
-		if (stopped(run))
+		if (workload__stopped(run))
 			break;
 		rc = phase == 1  ? sleep_spawn(run, 6)
 		    : phase == 2 ? syscall_spawn(run, 3)
 				 : netwait_spawn(run, 2);
 	}
 	r->err = rc;
-	run_done(run);
+	workload__run_done(run);
 }
 
 int
@@ -937,7 +618,7 @@ workload_spawn_default(workload_run *run, int procs)
 	if ((rc = cpu_spawn(run, procs > 1 ? procs - 1 : 1)) != 0)
 		return rc;
 	ramp_state = (struct ramp){ run, procs, 0 };
-	return go(run, ramp_g, &ramp_state, "ramp");
+	return workload__go(run, ramp_g, &ramp_state, "ramp");
 }
 
 void

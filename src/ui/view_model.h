@@ -1,6 +1,7 @@
 /*
  * view_model.h - the inside of view_model, shared by view.c (the model: ticks,
- * history, the event log, sentences) and view_render.c (painting a view_screen).
+ * history, the event log, sentences) and the painting files: view_screen.c
+ * (cells and primitives), view_main.c, view_detail.c and view_render.c.
  * Private to src/ui/view*.c; the rest of the front end sees only view.h.
  *
  * Ownership: everything here belongs to the UI thread that feeds the model.
@@ -147,5 +148,56 @@ void view__threads(const view_model *m, view_threads *t);
 void view__fmt_dur(uint64_t ns, char *buf, size_t size);
 /* The display category of an M's state. */
 int view__mcat_of(const gs_snap_m *m, bool is_new);
+
+/* ---- painting, shared by view_screen.c, view_main.c, view_detail.c and view_render.c ---- */
+
+/* A P's local run queue has 256 slots (Go's and gsched's). */
+#define VIEW_RUNQ_SLOTS 256
+
+/* One frame's painting context. */
+typedef struct rc {
+	view_screen *s;
+	const view_state *v;
+	const view_model *m;
+	bool ascii, mono;
+	int w, h;
+} rc;
+
+struct key {
+	const char *key, *what;
+};
+
+int view__clampi(int v, int lo, int hi);
+int view__digits(int64_t v);
+void view__fill(rc *r, int x, int y, int xend, uint32_t ch, int attr);
+void view__footer(rc *r, const struct key *keys, int nkeys);
+uint32_t view__g_empty_slot(const rc *r);
+uint32_t view__g_spark(const rc *r, int level);
+int view__header(rc *r, int y, int maxl);
+int view__help_count(void);
+void view__log_row(rc *r, int y, int x0, int x1, const view_logline *l);
+void view__m_state(const gs_snap_m *mm, char *letter, const char **word, int *attr);
+int view__p_marks(rc *r, int x, int y, int xend, const view_pmark *pm);
+void view__p_state(int status, char *letter, const char **word, int *attr);
+int view__pdetail_rows(rc *r, int listed, int *cols);
+int view__pdetail_visible(rc *r);
+void view__put(rc *r, int x, int y, uint32_t ch, int attr);
+void view__queue_bar(rc *r, int x, int y, int w, const gs_snap_p *p);
+int view__queue_kinds(rc *r, int x, int y, int xend, const gs_snap_p *p);
+void view__render_glist(rc *r);
+void view__render_help(rc *r);
+void view__render_log(rc *r);
+void view__render_main(rc *r);
+void view__render_mdetail(rc *r);
+void view__render_pdetail(rc *r);
+int view__scroll_clamp(int scroll, int total, int visible);
+void view__section(rc *r, int y, int x0, int x1, const char *title);
+void view__size_notice(rc *r);
+void view__sparkline(rc *r, int x, int y, int w, int rows, const int32_t *ring);
+int view__text(rc *r, int x, int y, int xend, int attr, const char *str);
+int view__text_len(const char *str);
+int __attribute__((format(printf, 6, 7)))
+view__textf(rc *r, int x, int y, int xend, int attr, const char *fmt, ...);
+void view__title_bar(rc *r, const char *what);
 
 #endif /* GSCHED_VIEW_MODEL_H */

@@ -1,0 +1,377 @@
+/*
+ * bench_load.c - the workloads of `gsched bench` that load the scheduler: cpu
+ * and uneven (pure arithmetic), webserver, the cost of a snapshot, and the cost
+ * of observing a run (--observe).
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <gsched.h>
+#include <gsched/observe.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd/bench.h"
+#include "cmd/bench_work.h"
+#include "format/parse.h"
+#include "cmd/procstat.h"
+
+/* ---- cpu and uneven: loops of pure arithmetic ------------------------------ */
+
+/*
+ * The sum of 0..n-1, one addition at a time: the empty asm makes the compiler
+ * keep s in a register each iteration, so it can neither fold the loop into
+ * n*(n-1)/2 nor vectorize it (Go's compiler does neither either).  The loop calls
+ * nothing, so it runs as an asynchronously preemptible region.
+ */
+static int64_t
+sum_to(int64_t n)
+{
+	int64_t i, s = 0;
+
+	gs_preemptible_begin();
+	for (i = 0; i < n; i++) {
+		s += i;
+#if defined(__GNUC__)
+		__asm__ volatile("" : "+r"(s));
+#endif
+	}
+	gs_preemptible_end();
+	return s;
+}
+
+struct cpuarg {
+	int64_t iters;
+	gs_waitgroup wg;
+	atomic_int wrong; /* sums that came out wrong */
+};
+
+static void
+cpu_g(void *arg)
+{
+	struct cpuarg *ca = arg;
+
+	if (sum_to(ca->iters) != ca->iters * (ca->iters - 1) / 2)
+		atomic_fetch_add(&ca->wrong, 1);
+	gs_wg_done(&ca->wg);
+}
+
+static void
+light_g(void *arg)
+{
+	struct cpuarg *ca = arg;
+
+	gs_sleep(1000000);
+	gs_wg_done(&ca->wg);
+}
+
+void
+bench__cpu(const struct benchopts *o, struct benchround *r)
+{
+	struct cpuarg ca = { .iters = o->n, .wg = GS_WAITGROUP_INIT };
+	int64_t t0;
+
+	atomic_init(&ca.wrong, 0);
+	t0 = gs_nanotime();
+	bench__spawn_n(CPU_WORKERS, cpu_g, &ca, &ca.wg, r);
+	gs_wg_wait(&ca.wg);
+	r->value = bench__seconds(gs_nanotime() - t0);
+	if (atomic_load(&ca.wrong) != 0)
+		bench__benchfail(r, "cpu: a worker's sum came out wrong", 1);
+}
+
+/* The main goroutine spawns all 1000: the first 100 heavy, the rest light. */
+void
+bench__uneven(const struct benchopts *o, struct benchround *r)
+{
+	struct cpuarg ca = { .iters = o->n, .wg = GS_WAITGROUP_INIT };
+	int64_t t0;
+
+	atomic_init(&ca.wrong, 0);
+	t0 = gs_nanotime();
+	if (bench__spawn_n(UNEVEN_HEAVY, cpu_g, &ca, &ca.wg, r) == UNEVEN_HEAVY)
+		bench__spawn_n(UNEVEN_TOTAL - UNEVEN_HEAVY, light_g, &ca, &ca.wg, r);
+	gs_wg_wait(&ca.wg);
+	r->value = bench__seconds(gs_nanotime() - t0);
+	if (atomic_load(&ca.wrong) != 0)
+		bench__benchfail(r, "uneven: a heavy goroutine's sum came out wrong", 1);
+}
+
+/* ---- webserver: N requests, each sleeps 10, 20 and 5 ms in turn ------------ */
+
+static void
+webserver_g(void *arg)
+{
+	gs_waitgroup *wg = arg;
+
+	gs_sleep(10000000);
+	gs_sleep(20000000);
+	gs_sleep(5000000);
+	gs_wg_done(wg);
+}
+
+void
+bench__webserver(const struct benchopts *o, struct benchround *r)
+{
+	gs_waitgroup wg = GS_WAITGROUP_INIT;
+	struct threadsampler ts;
+	int64_t t0;
+
+	bench__sampler_start(&ts, r);
+	t0 = gs_nanotime();
+	bench__spawn_n(o->n, webserver_g, &wg, &wg, r);
+	gs_wg_wait(&wg);
+	r->value = bench__seconds(gs_nanotime() - t0);
+	r->threads = bench__sampler_stop(&ts, r);
+}
+
+/* ---- snapshot: the cost of gs_snapshot_take with 64 Ps and N threads ------- */
+
+/*
+ * N goroutines block in read(2) on a pipe through gs_syscall_block, so each
+ * holds its own thread (N Ms); GOMAXPROCS is 64.  Then the main goroutine
+ * times SNAP_ITERS snapshots of up to 4096 Ms listing up to 64 queued
+ * goroutines per P, and reports the median.  Writing N bytes releases them.
+ */
+
+struct snapblock {
+	int rfd;
+	gs_waitgroup wg;
+	atomic_int err;
+};
+
+static long
+snap_read1(void *arg)
+{
+	struct snapblock *sb = arg;
+	char c;
+
+	return read(sb->rfd, &c, 1);
+}
+
+static void
+snapblock_g(void *arg)
+{
+	struct snapblock *sb = arg;
+	long got = gs_syscall_block(snap_read1, sb);
+	int zero = 0;
+
+	if (got != 1)
+		atomic_compare_exchange_strong(&sb->err, &zero, 1);
+	gs_wg_done(&sb->wg);
+}
+
+static int64_t snap_samples[SNAP_ITERS];
+static char snap_bytes[5000];
+
+void
+bench__snapshot(const struct benchopts *o, struct benchround *r)
+{
+	struct snapblock sb = { .wg = GS_WAITGROUP_INIT };
+	gs_snapshot *s = NULL;
+	gs_stats st;
+	int fds[2] = { -1, -1 };
+	int64_t t0, started, sum = 0;
+	int i, j, rc;
+
+	atomic_init(&sb.err, 0);
+	if (pipe(fds) != 0) {
+		bench__benchfail(r, "snapshot: pipe() failed", 1);
+		return;
+	}
+	sb.rfd = fds[0];
+	s = gs_snapshot_new(SNAP_MAX_M, SNAP_RUNQ);
+	if (s == NULL) {
+		bench__benchfail(r, "gs_snapshot_new", GS_ENOMEM);
+		goto out;
+	}
+	started = bench__spawn_n(o->n, snapblock_g, &sb, &sb.wg, r);
+	/* Until every one is in its read(2), each on a thread of its own. */
+	t0 = gs_nanotime();
+	for (;;) {
+		rc = gs_read_stats(&st);
+		if (rc < 0) {
+			bench__benchfail(r, "gs_read_stats", rc);
+			break;
+		}
+		if (st.in_syscall >= started)
+			break;
+		if (gs_nanotime() - t0 > 60LL * 1000000000) {
+			bench__benchfail(r, "snapshot: the goroutines did not all block within 60s",
+			    1);
+			break;
+		}
+		gs_sleep(1000000);
+	}
+	if (r->err == 0) {
+		for (i = 0; i < SNAP_ITERS; i++) {
+			t0 = gs_nanotime();
+			rc = gs_snapshot_take(s);
+			snap_samples[i] = gs_nanotime() - t0;
+			if (rc < 0) {
+				bench__benchfail(r, "gs_snapshot_take", rc);
+				break;
+			}
+			sum += snap_samples[i];
+		}
+		r->threads = s->nm_total;
+		r->nm = s->nm;
+	}
+	/* Release them: one byte each. */
+	for (int64_t left = started; left > 0;) {
+		ssize_t put = gs_sys_write(fds[1], snap_bytes,
+		    (size_t)(left < (int64_t)sizeof(snap_bytes) ? left
+								: (int64_t)sizeof(snap_bytes)));
+		if (put <= 0) {
+			bench__benchfail(r, "snapshot: write to the pipe failed", 1);
+			close(fds[1]); /* EOF releases the rest */
+			fds[1] = -1;
+			break;
+		}
+		left -= put;
+	}
+	gs_wg_wait(&sb.wg);
+	if (r->err == 0 && atomic_load(&sb.err) != 0)
+		bench__benchfail(r, "snapshot: a blocked read(2) failed", 1);
+	if (r->err == 0) {
+		/* Insertion sort: small frames, no qsort on a goroutine stack. */
+		for (i = 1; i < SNAP_ITERS; i++) {
+			int64_t v = snap_samples[i];
+			for (j = i; j > 0 && snap_samples[j - 1] > v; j--)
+				snap_samples[j] = snap_samples[j - 1];
+			snap_samples[j] = v;
+		}
+		r->value =
+		    (double)(snap_samples[SNAP_ITERS / 2 - 1] + snap_samples[SNAP_ITERS / 2]) / 2e3;
+		r->mean_us = (double)sum / SNAP_ITERS / 1e3;
+		r->p99_us = (double)snap_samples[SNAP_ITERS * 99 / 100] / 1e3;
+	}
+out:
+	gs_snapshot_free(s);
+	close(fds[0]);
+	if (fds[1] >= 0)
+		close(fds[1]);
+}
+
+/* ---- --observe: a plain thread snapshots and drains events HZ times a second -- */
+
+/*
+ * Not a goroutine, so it takes no P and changes nothing in how the workload's
+ * goroutines are scheduled: it only reads, as the visualizer or --record
+ * would.  It starts before gs_run, waits for the main goroutine to say the
+ * runtime is up, switches events on, and stops (events off, a last drain)
+ * when the main goroutine asks, before gs_run returns.
+ */
+#define OBSERVE_EVBUF 16384
+
+struct observer bench__observer;
+
+static void
+observer_sleep_until(int64_t when)
+{
+	struct timespec ts = { (time_t)(when / 1000000000), (long)(when % 1000000000) };
+
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+		;
+}
+
+static void
+observer_drain(struct observer *ob)
+{
+	uint64_t dropped;
+	int n;
+
+	do {
+		n = gs_events_drain(ob->ev, OBSERVE_EVBUF, &dropped);
+		ob->events += (uint64_t)n;
+		ob->dropped += dropped;
+	} while (n == OBSERVE_EVBUF);
+}
+
+static void *
+observer_main(void *arg)
+{
+	struct observer *ob = arg;
+	int64_t period = 1000000000LL / ob->hz, next, now;
+
+	while (!atomic_load(&ob->up) && !atomic_load(&ob->stop))
+		observer_sleep_until(gs_nanotime() + 100000);
+	if (atomic_load(&ob->stop))
+		goto out;
+	gs_events_enable(true);
+	next = gs_nanotime();
+	while (!atomic_load_explicit(&ob->stop, memory_order_acquire)) {
+		int rc = gs_snapshot_take(ob->snap);
+
+		if (rc < 0 && ob->err == 0)
+			ob->err = rc;
+		if (rc == 0) {
+			ob->snaps++;
+			ob->snap_ns += ob->snap->take_ns;
+		}
+		observer_drain(ob);
+		/* Sleep to the next tick in steps of at most 10 ms, to stop soon. */
+		next += period;
+		while ((now = gs_nanotime()) < next &&
+		    !atomic_load_explicit(&ob->stop, memory_order_acquire))
+			observer_sleep_until(next - now > 10000000 ? now + 10000000 : next);
+	}
+	gs_events_enable(false);
+	observer_drain(ob);
+out:
+	atomic_store_explicit(&ob->stopped, 1, memory_order_release);
+	return NULL;
+}
+
+int
+bench__observer_start(struct observer *ob, int hz)
+{
+	memset(ob, 0, sizeof(*ob));
+	ob->hz = hz;
+	ob->snap = gs_snapshot_new(4096, 256);
+	ob->ev = malloc(OBSERVE_EVBUF * sizeof(*ob->ev));
+	if (ob->snap == NULL || ob->ev == NULL ||
+	    pthread_create(&ob->thread, NULL, observer_main, ob) != 0) {
+		gs_snapshot_free(ob->snap);
+		free(ob->ev);
+		return -1;
+	}
+	return 0;
+}
+
+/* On the main goroutine, after the rounds: wait until the observer is done
+ * with the runtime (it sleeps at most 10 ms at a time). */
+void
+bench__observer_stop_g(struct observer *ob)
+{
+	atomic_store_explicit(&ob->stop, 1, memory_order_release);
+	while (!atomic_load_explicit(&ob->stopped, memory_order_acquire))
+		gs_sleep(1000000);
+}
+
+void
+bench__observer_join(struct observer *ob)
+{
+	atomic_store(&ob->stop, 1);
+	pthread_join(ob->thread, NULL);
+	gs_snapshot_free(ob->snap);
+	free(ob->ev);
+}

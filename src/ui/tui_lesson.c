@@ -1,0 +1,218 @@
+/*
+ * tui_lesson.c - a lesson in the visualizer: its captions, its bar, its keys
+ * (n, N, space) and its results, from the player's output each tick.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <gsched.h>
+#include <gsched/observe.h>
+
+#include <errno.h>
+#include <langinfo.h>
+#include <limits.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include "cmd/batch.h"
+#include "lesson/lesson.h"
+#include "format/parse.h"
+#include "live/session.h"
+#include "ui/paint.h"
+#include "ui/tui.h"
+#include "ui/tui_state.h"
+#include "ui/tui_curses.h"
+#include "ui/view.h"
+
+/* ---- the lesson ------------------------------------------------------------------ */
+
+/* One line of the player's into the event log (a caption's further lines
+ * indented under its first); a failed expectation or step also into the
+ * status line. */
+static void
+tui_lesson_line(struct tui *t, const lesson_line *l)
+{
+	static const struct {
+		view_attr attr;
+		const char *prefix;
+	} k[] = {
+		[LL_SAY] = { VA_CAPTION, "say: " },
+		[LL_MARK] = { VA_CAPTION, "== " },
+		[LL_EXPECT_OK] = { VA_OK, "ok: " },
+		[LL_EXPECT_FAIL] = { VA_WARN, "FAIL: " },
+		[LL_MEASURE] = { VA_OK, "measure: " },
+		[LL_INFO] = { VA_NORMAL, "lesson: " },
+		[LL_ERROR] = { VA_WARN, "error: " },
+	};
+	int kind = l->kind >= 0 && l->kind <= LL_ERROR ? l->kind : LL_INFO;
+	const char *c = l->text;
+
+	for (bool first = true; first || *c; first = false) {
+		size_t n = strcspn(c, "\n");
+		if (first && (kind == LL_EXPECT_FAIL || kind == LL_ERROR))
+			tui__note(t, k[kind].attr, "%sline %d: %.*s", k[kind].prefix, l->line,
+			    (int)n, c);
+		else
+			tui__note(t, k[kind].attr, "%s%.*s%s", first ? k[kind].prefix : "     ",
+			    (int)n, c, first && kind == LL_MARK ? " ==" : "");
+		c += n + (c[n] == '\n');
+	}
+	if (kind == LL_EXPECT_FAIL)
+		tui__status(t, true, "expectation failed (line %d): %s", l->line, l->text);
+	else if (kind == LL_ERROR)
+		tui__status(t, true, "lesson step failed (line %d): %s", l->line, l->text);
+}
+
+/* The bar above the caption and the standing footer message, from the
+ * player's last output.  The step shown counts from 1: the one running (or
+ * waiting) now. */
+void
+tui__lesson_texts(struct tui *t, const lesson_output *out)
+{
+	int n;
+
+	if (out->state == LESSON_DONE) {
+		snprintf(t->lstatus, sizeof t->lstatus,
+		    "lesson finished: %d expectations met, %d failed", out->passed, out->failed);
+		snprintf(t->lbar, sizeof t->lbar, "%s  (N or PgUp goes back a chapter, q quits)",
+		    t->lstatus);
+		return;
+	}
+	n = snprintf(t->lbar, sizeof t->lbar, "%s%s%sstep %d/%d  %d met, %d failed",
+	    out->chapter ? "chapter: " : "", out->chapter ? out->chapter : "",
+	    out->chapter ? "  " : "", out->step < out->nsteps ? out->step + 1 : out->nsteps,
+	    out->nsteps, out->passed, out->failed);
+	t->lstatus[0] = '\0';
+	if (out->state == LESSON_WAITING_KEY)
+		snprintf(t->lstatus, sizeof t->lstatus, "press n or PgDn to continue");
+	if (n > 0 && (size_t)n < sizeof t->lbar) {
+		const char *w = out->state == LESSON_WAITING_KEY ? t->lstatus : out->waiting_for;
+		if (t->v.paused)
+			snprintf(t->lbar + n, sizeof t->lbar - (size_t)n,
+			    "  | paused: the lesson waits too (space resumes)");
+		else if (w != NULL)
+			snprintf(t->lbar + n, sizeof t->lbar - (size_t)n, "  | %s", w);
+	}
+}
+
+/* Run the lesson's steps due now, with the snapshot the model just got.  The
+ * lesson's clock follows the snapshots' but skips the time the view stood
+ * paused (a '.' step while paused moves it one tick). */
+static void
+lesson_tick(struct tui *t)
+{
+	lesson_output *out = t->lout;
+	uint64_t now = t->snap->time_ns, d = t->llast && now > t->llast ? now - t->llast : 0;
+
+	if (t->lgap && d > tui__tick_period_ns(t))
+		d = tui__tick_period_ns(t);
+	t->lgap = false;
+	t->lclock = t->llast ? t->lclock + d : now;
+	t->llast = now;
+	int state = lesson_player_tick(t->player, t->snap, t->lclock, out);
+	for (int i = 0; i < out->nlines; i++)
+		tui_lesson_line(t, &out->lines[i]);
+	snprintf(t->lcaption, sizeof t->lcaption, "%s", out->caption ? out->caption : "");
+	t->v.caption = out->caption ? t->lcaption : NULL;
+	t->lpassed = out->passed;
+	t->lfailed = out->failed;
+	tui__lesson_texts(t, out);
+	t->v.lesson_bar = t->lbar;
+	/* done: once, and again after N went back and the steps ran anew */
+	if (state == LESSON_DONE && (t->lstate != LESSON_DONE || out->nlines > 0))
+		tui__note(t, out->failed ? VA_WARN : VA_OK, "%s", t->lstatus);
+	t->lstate = state;
+}
+
+/* n / PgDn and N / PgUp while a lesson plays.  True if the key was the
+ * lesson's.  PgDn and PgUp scroll the views that scroll, as always. */
+bool
+tui__lesson_key(struct tui *t, int key, bool fkey)
+{
+	bool scrolls = t->v.mode == VIEW_HELP || t->v.mode == VIEW_GLIST || t->v.mode == VIEW_LOG;
+	bool next = fkey ? key == KEY_NPAGE && !scrolls : key == 'n';
+	bool prev = fkey ? key == KEY_PPAGE && !scrolls : key == 'N';
+
+	if (!next && !prev)
+		return false;
+	if (next && t->lstate == LESSON_DONE) {
+		tui__status(t, false,
+		    "the lesson has finished: N or PgUp goes back a "
+		    "chapter, q quits");
+		return true;
+	}
+	/* n leaves a pause, or skips the wait that runs now: the next step */
+	lesson_player_key(t->player, next ? LESSON_KEY_CONTINUE : LESSON_KEY_PREV);
+	if (t->v.paused)
+		tui__status(t, false,
+		    "the lesson is paused with the view: space resumes "
+		    "it (. steps a tick)");
+	return true;
+}
+
+/* One tick: drain; unless paused, snapshot and feed the model. */
+void
+tui__tick(struct tui *t, uint64_t now)
+{
+	uint64_t dropped;
+	int nev = tui__drain_events(t, &dropped);
+	int ng = 0, err;
+	char msg[160];
+
+	while (session_error(t->sess, msg, sizeof msg)) {
+		tui__status(t, true, "%s", msg);
+		tui__note(t, VA_WARN, "%s", msg);
+	}
+	if (t->v.paused && !t->step) {
+		t->lgap = true; /* the lesson's clock stands still meanwhile */
+		return;
+	}
+	t->step = false;
+	if ((err = gs_snapshot_take(t->snap)) != 0) {
+		/* the runtime is gone (session_end says why): nothing to show */
+		if (err == GS_ENOTRUN)
+			t->quit = QUIT_RUNTIME;
+		tui__status(t, true, "snapshot: %s", gs_strerror(err));
+		return;
+	}
+	t->procs = t->snap->np;
+	if (t->v.mode == VIEW_GLIST || now - t->gl_last_ns >= GLIST_EVERY_NS) {
+		ng = tui__list_goroutines(t);
+		t->gl_last_ns = now;
+	}
+	if (view_model_tick(t->model, t->snap, t->ev, nev, dropped, ng ? t->gl : NULL, ng,
+		t->gl_total) != 0)
+		tui__status(t, true, "out of memory for the view's history");
+	if (t->player != NULL)
+		lesson_tick(t);
+	t->dirty = true;
+}
+
+void
+tui__draw(struct tui *t)
+{
+	getmaxyx(stdscr, t->v.height, t->v.width);
+	if (t->v.status != NULL && tui__now() >= t->status_until)
+		t->v.status = NULL;
+	if (t->v.status == NULL && t->player != NULL && t->lstatus[0]) {
+		/* the lesson's standing message: until a transient one replaces it */
+		t->v.status = t->lstatus;
+		t->v.status_is_error = t->lstate == LESSON_DONE && t->lfailed > 0;
+		t->status_until = UINT64_MAX;
+	}
+	t->v.prompt = t->npbuf >= 0 && t->prompt[0] ? t->prompt : NULL;
+	if (view_render(t->model, &t->v, &t->screen) == 0)
+		paint(&t->screen);
+	doupdate();
+	t->dirty = false;
+}

@@ -1,0 +1,116 @@
+/*
+ * tui_state.h - the inside of the visualizer's UI thread, shared by tui.c (the
+ * loop), tui_options.c, tui_term.c (signals and the terminal), tui_lesson.c
+ * and tui_keys.c.  Private to src/ui/tui*.c; the rest of the program sees only
+ * tui.h.
+ *
+ * Ownership: struct tui and everything it points to belong to the UI thread.
+ */
+#ifndef GSCHED_TUI_STATE_H
+#define GSCHED_TUI_STATE_H
+
+#include <gsched.h>
+#include <gsched/observe.h>
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <termios.h>
+
+#include "lesson/lesson.h"
+#include "live/session.h"
+#include "ui/tui.h"
+#include "ui/tui_curses.h"
+#include "ui/view.h"
+
+/* ---- shared between tui.c and the tui_*.c files ---- */
+
+#define TENTHS_MAX 600
+#define PROCS_MAX 256
+#define HZ_MIN 0.5
+#define HZ_MAX 50.0
+#define HZ_STEP 1.5
+#define WAIT_MAX_MS 100              /* longest wait for a key: signal latency */
+#define STATUS_NS 5000000000ULL      /* a status message shows this long */
+#define GLIST_EVERY_NS 1000000000ULL /* goroutine list when not shown */
+#define GLIST_MAX (1 << 20)
+#define EVENTS_MAX (1 << 20) /* events drained per tick at the most */
+#define HISTORY_TICKS 600
+#define LOG_LINES 1000
+#define BATCH_LIFE_NS 10000000000LL /* spawned batches come and go */
+#define SNAP_MAX_M 0                /* gs_snapshot_new: its default (256) */
+#define SNAP_RUNQ 256               /* the whole queue: its kinds are counted exactly */
+
+enum { QUIT_KEY = 1, QUIT_RUNTIME = 2 };
+
+struct tui {
+	tui_opts o;
+	const tui_term *term;
+	SCREEN *scr;
+	session *sess;
+	view_model *model;
+	view_state v;
+	view_screen screen;
+	gs_snapshot *snap;
+	gs_event *ev;
+	int evcap;
+	gs_snap_ginfo *gl;
+	int glcap;
+	int gl_total;          /* goroutines at the last listing */
+	uint64_t gl_last_ns;   /* when the list was last taken */
+	uint64_t next_tick_ns; /* tui__now() of the next tick */
+	bool step;             /* '.': feed one tick although paused */
+	bool dirty;            /* the screen needs rendering */
+	int procs;             /* GOMAXPROCS as last seen or set */
+	int quit;              /* 0 running, QUIT_KEY, QUIT_RUNTIME */
+	int npbuf;             /* the '=' prompt's digits */
+	char pbuf[4];
+	char prompt[96];
+	char status[192];
+	uint64_t status_until;
+
+	/* The lesson (tui_opts.lesson), or all NULL/0.  Its player is ticked
+	 * with the snapshot the model got, on a clock that stands still while
+	 * the view is paused. */
+	lesson_player *player;
+	lesson_output *lout;
+	int lstate;           /* lesson_state of the last lesson tick, -1 before */
+	int lpassed, lfailed; /* expectations so far */
+	uint64_t lclock;      /* the lesson's clock (ns) */
+	uint64_t llast;       /* snapshot time of the last lesson tick, 0 none */
+	bool lgap;            /* ticks skipped (paused) since that one */
+	char lcaption[1024];  /* the caption, copied out of the player */
+	char lbar[320];       /* chapter, step, count, what it waits for */
+	char lstatus[160];    /* the standing footer message (press n, done) */
+};
+
+int tui__drain_events(struct tui *t, uint64_t *dropped);
+void tui__install_signals(void);
+void tui__lesson_texts(struct tui *t, const lesson_output *out);
+int tui__list_goroutines(struct tui *t);
+void tui__no_terminal(const char *why);
+const char *tui__no_terminal_reason(void);
+/* A key's effect, into the event log. */
+void tui__note(struct tui *t, view_attr attr, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+uint64_t tui__now(void);
+/* A transient message in the status line: an error, or a hint. */
+void tui__status(struct tui *t, bool error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+uint64_t tui__tick_period_ns(const struct tui *t);
+void tui__draw(struct tui *t);
+void tui__key(struct tui *t, int key, bool fkey);
+bool tui__lesson_key(struct tui *t, int key, bool fkey);
+void tui__tick(struct tui *t, uint64_t now);
+
+/* The signal flags and the terminal state, owned by tui_term.c: the handlers
+ * write them, the loop reads them. */
+extern volatile sig_atomic_t tui__sig_quit; /* SIGINT/SIGTERM/SIGHUP number, or 0 */
+extern volatile sig_atomic_t tui__sig_tstp; /* Ctrl-Z */
+extern volatile sig_atomic_t tui__sig_cont; /* continued (after any stop) */
+extern struct termios tui__saved_tio;       /* before curses started */
+extern volatile sig_atomic_t tui__tio_saved;
+extern int tui__tty_in_fd, tui__tty_out_fd;
+extern volatile sig_atomic_t tui__in_curses;
+
+#endif /* GSCHED_TUI_STATE_H */

@@ -1,0 +1,482 @@
+/*
+ * view_detail.c - the pages that replace the main view: help, the detail of
+ * one P and of one M, the goroutine list and the whole event log.
+ *
+ * Allocation: none, except the goroutine list's sort keys, which grow (in the
+ * model's scratch) only when the list grows.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui/view_model.h"
+
+/* ---- help ---------------------------------------------------------------------------- */
+
+static const struct key help_lines[] = {
+	{ NULL, "Keys" }, /* a section */
+	{ "? F1", "this help (Esc or ? closes it)" },
+	{ "q F10 Ctrl-C", "quit" },
+	{ "space", "pause the view (the scheduler keeps running)" },
+	{ "w", "stop / start the world (no goroutine runs while stopped)" },
+	{ ".", "step one tick while paused" },
+	{ "+ -", "GOMAXPROCS one more / one fewer" },
+	{ "1-9 0", "set GOMAXPROCS to 1..9, 0 for 10" },
+	{ "=", "type any GOMAXPROCS value" },
+	{ "c s b n", "spawn goroutines: CPU-bound, sleeping, syscall-blocking, network" },
+	{ "C S B N", "the same, ten times as many" },
+	{ "[ ]", "slower / faster ticks" },
+	{ "p m", "detail of one P / one M (Tab and arrows move the focus)" },
+	{ "g", "goroutine list (s cycles its sort: id, state, label)" },
+	{ "l", "the whole event log" },
+	{ "PgUp PgDn", "scroll lists, the log and this help" },
+	{ "Ctrl-L", "redraw the screen" },
+	{ "Esc", "close an overlay" },
+	{ "n N", "in a lesson: next / previous step (also PgDn / PgUp)" },
+	{ "", "" },
+	{ NULL, "Header" }, /* a section */
+	{ "threads", "Ms that exist; Go never ends idle threads, so watch busy" },
+	{ "busy", "run: running Go code, spin: looking for work, sys: in a system call" },
+	{ "+3 (120)", "this tick (and in total)" },
+	{ "", "" },
+	{ NULL, "Ps (processors)" }, /* a section */
+	{ "R run", "running a goroutine; I idle; S sys (its M is in a system call);" },
+	{ "", "T stopped (world stopped); D dead" },
+	{ "G812 cpu 3.2 ms", "the running goroutine, its label, how long its slice has run" },
+	{ "next G9 / +G9", "runnext: the goroutine that runs next on this P" },
+	{ "128 ####....", "the local run queue, drawn to scale against its 256 slots" },
+	{ "C S B N o", "kinds queued: C cpu, S sleep, B syscall (blocking), N network, o other" },
+	{ "<-P0 x64", "this P stole 64 goroutines from P0 this tick" },
+	{ "->P1 x64", "P1 stole 64 goroutines from this P this tick" },
+	{ "handoff", "the P was handed to another M; retaken: sysmon took it from a syscall" },
+	{ "preempt", "a goroutine on it was preempted this tick" },
+	{ "< > H !", "the same marks in the small grid (steal, stolen, hand-off, preempt)" },
+	{ "", "" },
+	{ NULL, "Ms (threads)" }, /* a section */
+	{ "R running", "running a goroutine on its P; K sched: in the scheduler with a P" },
+	{ "S spinning", "holding a P, looking for work to steal" },
+	{ "B syscall", "in a system call; noP: its P was taken (retake) or left" },
+	{ "N netpoll", "blocked in the netpoller, holding no P" },
+	{ "M sysmon", "the sysmon thread (retakes Ps, preempts long runners)" },
+	{ "I idle", "parked, reusable; new: made in the last 2 s" },
+	{ "+ 1930 idle Ms", "Ms that did not fit, by state" },
+	{ "+5 more Ps", "Ps that did not fit in the small grid" },
+	{ "", "" },
+	{ NULL, "Event log" }, /* a section */
+	{ "12.3", "seconds since the view started, then what happened" },
+	{ "one by one", "steals, hand-offs, retakes, preemptions, new threads, GOMAXPROCS" },
+	{ "", "changes and full local queues; at most 4 of a kind per tick (2 preemptions)," },
+	{ "", "then + N more" },
+	{ "per tick", "spawns and exits are summed per tick; runs, parks, readies, timers," },
+	{ "", "system calls and netpoller wake-ups only in the header's per-tick line" },
+	{ "events lost", "the event rings overflowed; the counters in the header stay exact" },
+	{ "", "" },
+	{ NULL, "Graphs" }, /* a section */
+	{ "threads", "history of the thread count, busy threads, runnable goroutines" },
+	{ "steals/tick", "and steals per tick; each column is the maximum of its time span" },
+};
+
+#define NHELP ((int)(sizeof help_lines / sizeof help_lines[0]))
+
+int
+view__help_count(void)
+{
+	return NHELP;
+}
+
+static const struct key overlay_keys[] = {
+	{ "Esc", "close" },
+	{ "PgUp/PgDn", "scroll" },
+	{ "q", "quit" },
+};
+static const struct key detail_keys[] = {
+	{ "Tab/arrows", "next / previous" },
+	{ "Esc", "close" },
+	{ "PgUp/PgDn", "scroll" },
+	{ "q", "quit" },
+};
+
+void
+view__render_help(rc *r)
+{
+	int rows = r->h - 2;
+	int scroll = view__scroll_clamp(r->v->scroll, NHELP, rows);
+
+	view__title_bar(r, "help");
+	view__footer(r, overlay_keys, 3);
+	int kw = r->w >= 100 ? 18 : 16;
+	for (int i = 0; i < rows && scroll + i < NHELP; i++) {
+		const struct key *k = &help_lines[scroll + i];
+		int y = 1 + i;
+		if (k->key == NULL) { /* a section; an empty key continues a line */
+			view__section(r, y, 0, r->w, k->what);
+			continue;
+		}
+		view__text(r, 1, y, kw, VA_KEY, k->key);
+		view__text(r, kw + 1, y, r->w, VA_NORMAL, k->what);
+	}
+}
+
+/* ---- P detail ------------------------------------------------------------------------ */
+
+#define PD_FIELDS 12
+#define PD_CELL 26
+
+int
+view__pdetail_rows(rc *r, int listed, int *cols)
+{
+	*cols = r->w / PD_CELL > 0 ? r->w / PD_CELL : 1;
+	(void)r;
+	return (listed + *cols - 1) / *cols;
+}
+
+int
+view__pdetail_visible(rc *r)
+{
+	/* title, fields, bar, section, footer */
+	int v = r->h - 1 - PD_FIELDS - 1 - 1 - 1;
+	return v > 0 ? v : 0;
+}
+
+void
+view__render_pdetail(rc *r)
+{
+	const view_model *m = r->m;
+	const gs_snapshot *s = &m->snap;
+	int fp = r->v->focus_p;
+	char t[32], d[32];
+	int y = 1;
+
+	snprintf(t, sizeof t, "P%d", fp);
+	view__title_bar(r, t);
+	view__footer(r, detail_keys, 4);
+	if (!m->have_snap || fp < 0 || fp >= s->np) {
+		view__textf(r, 1, 2, r->w, VA_WARN, "P%d does not exist (GOMAXPROCS %d)", fp,
+		    m->have_snap ? s->np : 0);
+		return;
+	}
+	const gs_snap_p *p = &s->p[fp];
+	const view_pmark *pm = &m->pmark[fp];
+	char letter;
+	const char *word;
+	int attr;
+	int kx = 1, vx = 16;
+
+	view__p_state(p->status, &letter, &word, &attr);
+	view__text(r, kx, y, vx, VA_BOLD, "status");
+	view__textf(r, vx, y++, r->w, attr, "%c %s (%s)", letter, word, gs_pstate_name(p->status));
+	view__text(r, kx, y, vx, VA_BOLD, "M");
+	if (p->m >= 0)
+		view__textf(r, vx, y++, r->w, VA_NORMAL, "M%" PRId64, p->m);
+	else
+		view__text(r, vx, y++, r->w, VA_DIM, "none");
+	view__text(r, kx, y, vx, VA_BOLD, "running");
+	if (p->curg.id) {
+		view__fmt_dur(p->slice_ns, d, sizeof d);
+		view__textf(r, vx, y++, r->w, VA_NORMAL, "G%" PRId64 " %s (%s), slice %s",
+		    p->curg.id, p->curg.label, gs_gstatus_name(p->curg_status),
+		    p->slice_ns ? d : "unknown");
+	} else {
+		view__text(r, vx, y++, r->w, VA_DIM, "nothing");
+	}
+	view__text(r, kx, y, vx, VA_BOLD, "runnext");
+	if (p->runnext.id)
+		view__textf(r, vx, y++, r->w, VA_NORMAL, "G%" PRId64 " %s", p->runnext.id,
+		    p->runnext.label);
+	else
+		view__text(r, vx, y++, r->w, VA_DIM, "empty");
+	view__text(r, kx, y, vx, VA_BOLD, "local queue");
+	view__textf(r, vx, y++, r->w, VA_NORMAL, "%u of %d slots (%u listed below)", p->runq_len,
+	    VIEW_RUNQ_SLOTS, p->runq_listed);
+	view__text(r, kx, y, vx, VA_BOLD, "kinds");
+	if (view__queue_kinds(r, vx, y, r->w, p) == vx)
+		view__text(r, vx, y, r->w, VA_DIM, "-");
+	y++;
+	view__text(r, kx, y, vx, VA_BOLD, "schedtick");
+	view__textf(r, vx, y++, r->w, VA_NORMAL, "%u   syscalltick %u", p->schedtick,
+	    p->syscalltick);
+	view__text(r, kx, y, vx, VA_BOLD, "timers");
+	view__textf(r, vx, y++, r->w, VA_NORMAL, "%d", p->timers);
+	view__text(r, kx, y, vx, VA_BOLD, "steals");
+	view__textf(r, vx, y++, r->w, VA_NORMAL,
+	    "%" PRIu64 " (took %" PRIu64 " goroutines; others took %" PRIu64 " from it)", p->steals,
+	    p->stolen, p->stolen_from);
+	view__text(r, kx, y, vx, VA_BOLD, "spawns");
+	view__textf(r, vx, y++, r->w, VA_NORMAL, "%" PRIu64 "   system calls %" PRIu64, p->spawns,
+	    p->syscalls);
+	view__text(r, kx, y, vx, VA_BOLD, "this tick");
+	if (view__p_marks(r, vx, y, r->w, pm) == vx)
+		view__text(r, vx, y, r->w, VA_DIM, "nothing notable");
+	y++;
+	y = 1 + PD_FIELDS; /* one spare line */
+	view__queue_bar(r, 1, y++, r->w - 2, p);
+	int cols, rows = view__pdetail_rows(r, (int)p->runq_listed, &cols);
+	int vis = view__pdetail_visible(r);
+	int scroll = view__scroll_clamp(r->v->scroll, rows, vis);
+	snprintf(t, sizeof t, "queue, head first");
+	view__section(r, y++, 0, r->w, t);
+	for (int row = 0; row < vis && scroll + row < rows; row++) {
+		for (int c = 0; c < cols; c++) {
+			int i = (scroll + row) * cols + c;
+			if (i >= (int)p->runq_listed)
+				break;
+			view_attr a;
+			char k = view_label_kind(p->runq[i].label, &a);
+			int x = c * PD_CELL;
+			view__textf(r, x, y + row, x + 4, VA_DIM, "%3d", i + 1);
+			view__put(r, x + 4, y + row, (uint32_t)k, a);
+			view__textf(r, x + 6, y + row, x + PD_CELL - 1, VA_NORMAL,
+			    "G%" PRId64 " %s", p->runq[i].id, p->runq[i].label);
+		}
+	}
+	if (p->runq_listed == 0)
+		view__text(r, 1, y, r->w, VA_DIM,
+		    p->runq_len ? "(the snapshot lists none)" : "(empty)");
+}
+
+/* ---- M detail ------------------------------------------------------------------------ */
+
+/* Whether text mentions "M<id>" as a word. */
+static bool
+mentions_m(const char *t, int64_t id)
+{
+	char pat[24];
+	int n = snprintf(pat, sizeof pat, "M%" PRId64, id);
+	for (const char *p = strstr(t, pat); p; p = strstr(p + 1, pat)) {
+		bool before = p == t ||
+		    !((p[-1] >= 'A' && p[-1] <= 'Z') || (p[-1] >= 'a' && p[-1] <= 'z') ||
+			(p[-1] >= '0' && p[-1] <= '9'));
+		bool after = !(p[n] >= '0' && p[n] <= '9');
+		if (before && after)
+			return true;
+	}
+	return false;
+}
+
+void
+view__render_mdetail(rc *r)
+{
+	const view_model *m = r->m;
+	const gs_snapshot *s = &m->snap;
+	int64_t id = r->v->focus_m;
+	char t[40], d[32];
+	int y = 1, kx = 1, vx = 16;
+	const gs_snap_m *mm = NULL;
+	int k = -1;
+
+	snprintf(t, sizeof t, "M%" PRId64, id);
+	view__title_bar(r, t);
+	view__footer(r, detail_keys, 4);
+	for (int i = 0; m->have_snap && i < s->nm; i++)
+		if (s->m[i].id == id) {
+			mm = &s->m[i];
+			k = i;
+			break;
+		}
+	if (mm == NULL) {
+		view__textf(r, 1, 2, r->w, VA_WARN,
+		    "M%" PRId64 " is not in the snapshot (it may have exited, or the snapshot "
+		    "lists fewer Ms than exist)",
+		    id);
+		return;
+	}
+	char letter;
+	const char *word;
+	int attr;
+	view__m_state(mm, &letter, &word, &attr);
+	view__text(r, kx, y, vx, VA_BOLD, "state");
+	view__textf(r, vx, y++, r->w, attr, "%c %s (%s)%s", letter, word, gs_mstate_name(mm->state),
+	    mm->spinning ? ", spinning" : "");
+	view__text(r, kx, y, vx, VA_BOLD, "P");
+	if (mm->p >= 0)
+		view__textf(r, vx, y++, r->w, VA_NORMAL, "P%d", mm->p);
+	else
+		view__text(r, vx, y++, r->w, VA_DIM, "none");
+	view__text(r, kx, y, vx, VA_BOLD, "goroutine");
+	if (mm->curg) {
+		const gs_snap_ginfo *gi = NULL;
+		for (int i = 0; i < m->ng; i++)
+			if (m->g[i].id == mm->curg) {
+				gi = &m->g[i];
+				break;
+			}
+		if (gi)
+			view__textf(r, vx, y++, r->w, VA_NORMAL, "G%" PRId64 " %s (%s)", mm->curg,
+			    gi->label, gs_gstatus_name(gi->status));
+		else
+			view__textf(r, vx, y++, r->w, VA_NORMAL, "G%" PRId64, mm->curg);
+	} else {
+		view__text(r, vx, y++, r->w, VA_DIM, "none");
+	}
+	view__text(r, kx, y, vx, VA_BOLD, "created");
+	if (mm->created_ns && mm->created_ns <= s->time_ns) {
+		view__fmt_dur(s->time_ns - mm->created_ns, d, sizeof d);
+		view__textf(r, vx, y++, r->w, VA_NORMAL, "%s before this snapshot%s", d,
+		    m->mnew[k] ? " (new)" : "");
+	} else {
+		view__text(r, vx, y++, r->w, VA_DIM, "unknown");
+	}
+	y++;
+	view__textf(r, 0, y, r->w, VA_NORMAL, " ");
+	snprintf(t, sizeof t, "log lines about M%" PRId64, id);
+	view__section(r, y++, 0, r->w, t);
+	int rows = r->h - 1 - y;
+	/* The newest that fit, oldest first: count back, then paint forward. */
+	int first = m->log_len, found = 0;
+	while (first > 0 && found < rows) {
+		first--;
+		if (mentions_m(view__log_line(m, first)->text, id))
+			found++;
+	}
+	for (int i = first; i < m->log_len && y < r->h - 1; i++) {
+		const view_logline *l = view__log_line(m, i);
+		if (mentions_m(l->text, id))
+			view__log_row(r, y++, 0, r->w, l);
+	}
+	if (found == 0)
+		view__text(r, 1, y, r->w, VA_DIM, "(none in the log)");
+}
+
+/* ---- goroutine list ------------------------------------------------------------------ */
+
+static int
+gkey_cmp_id(const void *a, const void *b)
+{
+	const view_gkey *x = a, *y = b;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+static int
+gkey_cmp_state(const void *a, const void *b)
+{
+	const view_gkey *x = a, *y = b;
+	if (x->status != y->status)
+		return x->status - y->status;
+	return gkey_cmp_id(a, b);
+}
+
+static int
+gkey_cmp_label(const void *a, const void *b)
+{
+	const view_gkey *x = a, *y = b;
+	int c = strcmp(x->label, y->label);
+	return c ? c : gkey_cmp_id(a, b);
+}
+
+/* The goroutine list in v->gsort order, sorted again only when it changed. */
+static const view_gkey *
+gsorted(const view_model *m, view_gsort how)
+{
+	view_scratch *sc = m->scratch;
+
+	if (sc->gsorted_key == (int)how && sc->gsorted_gen == m->g_gen && sc->gkeys)
+		return sc->gkeys;
+	if (m->ng > sc->gkeys_cap) {
+		view_gkey *k = realloc(sc->gkeys, (size_t)m->ng * sizeof *k);
+		if (k == NULL)
+			return NULL;
+		sc->gkeys = k;
+		sc->gkeys_cap = m->ng;
+	}
+	if (sc->gkeys == NULL)
+		return NULL;
+	for (int i = 0; i < m->ng; i++)
+		sc->gkeys[i] = (view_gkey){ m->g[i].id, m->g[i].status, m->g[i].label, i };
+	qsort(sc->gkeys, (size_t)m->ng, sizeof *sc->gkeys,
+	    how == VIEW_GSORT_STATE       ? gkey_cmp_state
+		: how == VIEW_GSORT_LABEL ? gkey_cmp_label
+					  : gkey_cmp_id);
+	sc->gsorted_key = (int)how;
+	sc->gsorted_gen = m->g_gen;
+	return sc->gkeys;
+}
+
+static int
+gstatus_attr(int status)
+{
+	switch (status) {
+	case GS_G_RUNNING:
+		return VA_M_RUNNING;
+	case GS_G_RUNNABLE:
+		return VA_BOLD;
+	case GS_G_SYSCALL:
+		return VA_M_SYSCALL;
+	case GS_G_WAITING:
+		return VA_DIM;
+	default:
+		return VA_NORMAL;
+	}
+}
+
+static const char *const gsort_names[] = { "id", "state", "label" };
+
+void
+view__render_glist(rc *r)
+{
+	const view_model *m = r->m;
+	int vis = r->h - 4 > 0 ? r->h - 4 : 0;
+	int scroll = view__scroll_clamp(r->v->scroll, m->ng, vis);
+	view_gsort how = (unsigned)r->v->gsort <= VIEW_GSORT_LABEL ? r->v->gsort : VIEW_GSORT_ID;
+	char sortkey[32];
+	struct key keys[4] = { { "s", sortkey }, { "Esc", "close" }, { "PgUp/PgDn", "scroll" },
+		{ "q", "quit" } };
+
+	snprintf(sortkey, sizeof sortkey, "sort (by %s)", gsort_names[how]);
+	view__title_bar(r, "goroutines");
+	view__footer(r, keys, 4);
+	if (m->ng == 0) {
+		view__text(r, 1, 1, r->w, VA_DIM, "no goroutine list yet");
+		return;
+	}
+	int last = scroll + vis < m->ng ? scroll + vis : m->ng;
+	if (m->ng_total > m->ng)
+		view__textf(r, 1, 1, r->w, VA_NORMAL,
+		    "%d goroutines (%d listed), showing %d-%d, by %s", m->ng_total, m->ng,
+		    vis ? scroll + 1 : 0, last, gsort_names[how]);
+	else
+		view__textf(r, 1, 1, r->w, VA_NORMAL, "%d goroutines, showing %d-%d, by %s", m->ng,
+		    vis ? scroll + 1 : 0, last, gsort_names[how]);
+	view__text(r, 0, 2, r->w, VA_BOLD,
+	    "        ID  STATE     WAIT REASON          M       K LABEL");
+	const view_gkey *k = gsorted(m, how);
+	if (k == NULL) {
+		view__text(r, 1, 3, r->w, VA_WARN, "out of memory sorting the list");
+		return;
+	}
+	for (int i = 0; i < vis && scroll + i < m->ng; i++) {
+		const gs_snap_ginfo *g = &m->g[k[scroll + i].idx];
+		int y = 3 + i;
+		view__textf(r, 0, y, 10, VA_BOLD, "%10" PRId64, g->id);
+		view__text(r, 12, y, 21, gstatus_attr(g->status), gs_gstatus_name(g->status));
+		if (g->status == GS_G_WAITING && g->waitreason)
+			view__text(r, 22, y, 42, VA_NORMAL, gs_waitreason_name(g->waitreason));
+		if (g->m >= 0)
+			view__textf(r, 42, y, 50, VA_NORMAL, "M%" PRId64, g->m);
+		view_attr a;
+		char kl = view_label_kind(g->label, &a);
+		view__put(r, 50, y, (uint32_t)kl, a);
+		view__text(r, 52, y, r->w, VA_NORMAL, g->label);
+	}
+}
+
+/* ---- the whole log ------------------------------------------------------------------- */
+
+void
+view__render_log(rc *r)
+{
+	const view_model *m = r->m;
+	int vis = r->h - 2 > 0 ? r->h - 2 : 0;
+	int scroll = view__scroll_clamp(r->v->scroll, m->log_len, vis);
+	char t[64];
+
+	snprintf(t, sizeof t, "event log: %d lines, showing %d-%d", m->log_len,
+	    m->log_len ? scroll + 1 : 0, scroll + vis < m->log_len ? scroll + vis : m->log_len);
+	view__title_bar(r, t);
+	view__footer(r, overlay_keys, 3);
+	for (int i = 0; i < vis && scroll + i < m->log_len; i++)
+		view__log_row(r, 1 + i, 0, r->w, view__log_line(m, scroll + i));
+	if (m->log_len == 0)
+		view__text(r, 1, 1, r->w, VA_DIM, "(no events yet)");
+}

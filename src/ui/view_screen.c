@@ -1,0 +1,370 @@
+/*
+ * view_screen.c - the screen the view model paints: cells and their rows as UTF-8
+ * (view_screen_*), and the painting primitives every panel uses: put(), which
+ * drops what falls outside the screen so no layout arithmetic can write past it,
+ * text, glyphs, the title bar, the footer, wrapping and the size notice.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui/view_model.h"
+
+/* ---- cells ------------------------------------------------------------------------------ */
+
+int
+view_screen_init(view_screen *s, int width, int height)
+{
+	if (s == NULL || width < 0 || height < 0)
+		return GS_EINVAL;
+	size_t n = (size_t)width * (size_t)height;
+	view_cell *c = realloc(s->cells, n ? n * sizeof *c : sizeof *c);
+	if (c == NULL)
+		return GS_ENOMEM;
+	s->cells = c;
+	s->width = width;
+	s->height = height;
+	for (size_t i = 0; i < n; i++)
+		c[i] = (view_cell){ ' ', VA_NORMAL };
+	return 0;
+}
+
+void
+view_screen_free(view_screen *s)
+{
+	if (s == NULL)
+		return;
+	free(s->cells);
+	s->cells = NULL;
+	s->width = s->height = 0;
+}
+
+static size_t
+utf8_put(uint32_t cp, char *out)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xc0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xe0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		out[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | (cp >> 18));
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+	out[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+size_t
+view_screen_row(const view_screen *s, int y, char *buf, size_t size)
+{
+	size_t at = 0;
+
+	if (buf == NULL || size == 0)
+		return 0;
+	if (s != NULL && s->cells != NULL && y >= 0 && y < s->height) {
+		for (int x = 0; x < s->width; x++) {
+			char u[4];
+			size_t n =
+			    utf8_put(s->cells[(size_t)y * (size_t)s->width + (size_t)x].ch, u);
+			if (at + n + 1 > size)
+				break;
+			memcpy(buf + at, u, n);
+			at += n;
+		}
+	}
+	buf[at] = '\0';
+	return at;
+}
+
+void
+view__put(rc *r, int x, int y, uint32_t ch, int attr)
+{
+	if (x < 0 || y < 0 || x >= r->w || y >= r->h)
+		return;
+	if (r->ascii && ch >= 0x80)
+		ch = '?';
+	if (ch < 0x20 || ch == 0x7f)
+		ch = '?';
+	r->s->cells[(size_t)y * (size_t)r->w + (size_t)x] = (view_cell){ ch, (uint8_t)attr };
+}
+
+void
+view__fill(rc *r, int x, int y, int xend, uint32_t ch, int attr)
+{
+	for (; x < xend; x++)
+		view__put(r, x, y, ch, attr);
+}
+
+/* Decode one UTF-8 sequence from *p (invalid bytes give U+FFFD, one byte each). */
+static uint32_t
+utf8_next(const char **p)
+{
+	const unsigned char *s = (const unsigned char *)*p;
+	uint32_t cp;
+	int n;
+
+	if (s[0] < 0x80) {
+		*p += 1;
+		return s[0];
+	} else if ((s[0] & 0xe0) == 0xc0) {
+		cp = s[0] & 0x1f;
+		n = 1;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		cp = s[0] & 0x0f;
+		n = 2;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		cp = s[0] & 0x07;
+		n = 3;
+	} else {
+		*p += 1;
+		return 0xfffd;
+	}
+	for (int i = 1; i <= n; i++) {
+		if ((s[i] & 0xc0) != 0x80) {
+			*p += 1;
+			return 0xfffd;
+		}
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	*p += n + 1;
+	return cp;
+}
+
+/* Text from x up to (not including) xend; returns the x after it. */
+int
+view__text(rc *r, int x, int y, int xend, int attr, const char *str)
+{
+	if (str == NULL)
+		return x;
+	if (xend > r->w)
+		xend = r->w;
+	while (*str && x < xend) {
+		uint32_t cp = utf8_next(&str);
+		view__put(r, x++, y, cp, attr);
+	}
+	return x;
+}
+
+int __attribute__((format(printf, 6, 7)))
+view__textf(rc *r, int x, int y, int xend, int attr, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	return view__text(r, x, y, xend, attr, buf);
+}
+
+/* Code points of a UTF-8 string. */
+int
+view__text_len(const char *str)
+{
+	int n = 0;
+	while (str && *str) {
+		utf8_next(&str);
+		n++;
+	}
+	return n;
+}
+
+int
+view__digits(int64_t v)
+{
+	int n = 1;
+	if (v < 0) {
+		n++;
+		v = -v;
+	}
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
+}
+
+int
+view__clampi(int v, int lo, int hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* ---- glyphs ---------------------------------------------------------------------------- */
+
+static uint32_t
+g_hline(const rc *r)
+{
+	return r->ascii ? '-' : 0x2500;
+}
+
+uint32_t
+view__g_empty_slot(const rc *r)
+{
+	return r->ascii ? '.' : 0x00b7;
+}
+
+/* A sparkline level 0..8 (0: nothing). */
+uint32_t
+view__g_spark(const rc *r, int level)
+{
+	static const char ascii[] = " __..--=#";
+	if (level <= 0)
+		return ' ';
+	if (level > 8)
+		level = 8;
+	return r->ascii ? (uint32_t)ascii[level] : 0x2580 + (uint32_t)level;
+}
+
+/* ---- shared pieces ------------------------------------------------------------------- */
+
+void
+view__section(rc *r, int y, int x0, int x1, const char *title)
+{
+	view__fill(r, x0, y, x1, g_hline(r), VA_DIM);
+	int x = view__text(r, x0 + 1, y, x1, VA_DIM, " ");
+	x = view__text(r, x, y, x1, VA_BOLD, title);
+	view__text(r, x, y, x1, VA_DIM, " ");
+}
+
+void
+view__title_bar(rc *r, const char *what)
+{
+	const view_state *v = r->v;
+	int x;
+
+	view__fill(r, 0, 0, r->w, ' ', VA_TITLE);
+	x = view__text(r, 1, 0, r->w, VA_TITLE, "gsched");
+	if (what)
+		x = view__textf(r, x, 0, r->w, VA_TITLE, " %s", what);
+	x += 2;
+	if (v->paused)
+		x = view__text(r, x, 0, r->w, VA_PAUSED, " PAUSED ") + 1;
+	if (v->world_stopped)
+		x = view__text(r, x, 0, r->w, VA_PAUSED, " WORLD STOPPED ") + 1;
+	if (v->tick_hz > 0)
+		x = view__textf(r, x, 0, r->w, VA_TITLE, " %.3g Hz", v->tick_hz);
+	if (r->m->ticks > 0)
+		x = view__textf(r, x, 0, r->w, VA_TITLE, "  tick %d", r->m->ticks);
+	if (v->time_scale != 1.0 && v->time_scale > 0)
+		x = view__textf(r, x, 0, r->w, VA_TITLE, "  time x%.3g", v->time_scale);
+	if (v->lesson)
+		view__textf(r, x, 0, r->w, VA_TITLE, "  lesson: %s", v->lesson);
+}
+
+void
+view__footer(rc *r, const struct key *keys, int nkeys)
+{
+	const view_state *v = r->v;
+	int y = r->h - 1, x = 0;
+
+	view__fill(r, 0, y, r->w, ' ', VA_NORMAL);
+	if (v->prompt) {
+		view__text(r, 0, y, r->w, VA_BOLD, v->prompt);
+		return;
+	}
+	if (v->status) {
+		x = view__text(r, 0, y, r->w, v->status_is_error ? VA_WARN : VA_OK, v->status) + 2;
+	}
+	for (int i = 0; i < nkeys; i++) {
+		int need = view__text_len(keys[i].key) + 1 + view__text_len(keys[i].what);
+		if (x + need > r->w)
+			break;
+		x = view__text(r, x, y, r->w, VA_KEY, keys[i].key);
+		x = view__text(r, x + 1, y, r->w, VA_NORMAL, keys[i].what) + 2;
+	}
+}
+
+int
+view__scroll_clamp(int scroll, int total, int visible)
+{
+	int max = total - visible;
+	if (max < 0)
+		max = 0;
+	return view__clampi(scroll, 0, max);
+}
+
+/* One log line at row y: "  12.3 text". */
+void
+view__log_row(rc *r, int y, int x0, int x1, const view_logline *l)
+{
+	double t = l->time_ns > r->m->t0 ? (double)(l->time_ns - r->m->t0) / 1e9 : 0;
+	int x = view__textf(r, x0, y, x1, VA_DIM, "%7.1f ", t);
+	view__text(r, x, y, x1, l->attr, l->text);
+}
+
+/* ---- the size notice ------------------------------------------------------------------- */
+
+/* Word-wrap str into at most maxl lines of width w; the lines' starts and
+ * lengths (in bytes, ASCII only) go into st/len.  Returns the lines, or -1 if
+ * it does not fit. */
+static int
+wrap(const char *str, int w, int maxl, int *st, int *len)
+{
+	int n = 0, i = 0, slen = (int)strlen(str);
+
+	while (i < slen) {
+		while (str[i] == ' ')
+			i++;
+		if (i >= slen)
+			break;
+		if (n == maxl)
+			return -1;
+		int end = i, last_sp = -1;
+		while (end < slen && end - i < w) {
+			if (str[end] == ' ')
+				last_sp = end;
+			end++;
+		}
+		if (end < slen && str[end] != ' ' && last_sp > i)
+			end = last_sp; /* break at the last space */
+		else if (end < slen && str[end] != ' ' && last_sp < 0)
+			return -1; /* a word longer than the line */
+		st[n] = i;
+		len[n] = end - i;
+		while (len[n] > 0 && str[i + len[n] - 1] == ' ')
+			len[n]--;
+		n++;
+		i = end;
+	}
+	return n;
+}
+
+void
+view__size_notice(rc *r)
+{
+	char v[4][96];
+	int st[64], len[64];
+
+	snprintf(v[0], sizeof v[0], "gsched needs at least %dx%d; this terminal is %dx%d",
+	    VIEW_MIN_WIDTH, VIEW_MIN_HEIGHT, r->w, r->h);
+	snprintf(v[1], sizeof v[1], "need %dx%d, have %dx%d", VIEW_MIN_WIDTH, VIEW_MIN_HEIGHT, r->w,
+	    r->h);
+	snprintf(v[2], sizeof v[2], "%dx%d?", VIEW_MIN_WIDTH, VIEW_MIN_HEIGHT);
+	snprintf(v[3], sizeof v[3], "!");
+	for (int k = 0; k < 4; k++) {
+		int n = wrap(v[k], r->w, r->h < 64 ? r->h : 64, st, len);
+		if (n <= 0)
+			continue;
+		int y0 = (r->h - n) / 2;
+		for (int i = 0; i < n; i++) {
+			int x0 = (r->w - len[i]) / 2;
+			for (int j = 0; j < len[i]; j++)
+				view__put(r, x0 + j, y0 + i, (unsigned char)v[k][st[i] + j],
+				    VA_WARN);
+		}
+		return;
+	}
+}
