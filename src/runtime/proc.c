@@ -504,10 +504,15 @@ gs__wakenetpoller(int64_t when)
 	}
 }
 
-/* Try to add one more spinning M, if there is an idle P and nobody spins. */
+/* Try to add one more spinning M, if there is an idle P and nobody spins.
+ * Called after publishing work: a runnable G, an earlier timer. */
 void
 gs__wakep(void)
 {
+	/* StoreLoad: the caller's run queue or timer store must be visible
+	 * before npidle and nmspinning are read.  Pairs with the fence after the
+	 * nmspinning decrement in findrunnable (see the essay at the top). */
+	atomic_thread_fence(memory_order_seq_cst);
 	if (atomic_load(&gs__sched.npidle) == 0)
 		return;
 	int32_t zero = 0;
@@ -839,6 +844,9 @@ top:
 		mp->spinning = false;
 		if (atomic_fetch_sub(&gs__sched.nmspinning, 1) < 1)
 			gs__throw("findrunnable: negative nmspinning");
+		/* StoreLoad: the decrement must be visible before the run queues
+		 * are read.  Pairs with the fence at the top of gs__wakep. */
+		atomic_thread_fence(memory_order_seq_cst);
 		if (anyrunq()) {
 			gs__lockx(&gs__sched.lock);
 			pp = gs__pidleget();
@@ -1208,7 +1216,9 @@ gs_go_attr(void (*fn)(void *), void *arg, const gs_attr *attr)
 	if (gs_unlikely(atomic_load_explicit(&gs__events_on, memory_order_relaxed)))
 		gs__event_emit_spawn(pp->id, mp->id, id, GS_LOAD(mp->curg)->goid, gp->label);
 	gs__runqput(pp, gp, true);
-	gs__wakep();
+	/* With one P we hold it: no idle P to start an M for. */
+	if (gs__sched.gomaxprocs > 1)
+		gs__wakep();
 	gs__preempt_check(GS_LOAD(mp->curg));
 	return id;
 }
@@ -1320,7 +1330,9 @@ gs__goready(gs_g *gp)
 	gs__casgstatus(gp, GS_G_WAITING, GS_G_RUNNABLE);
 	GS_EV(GS_EV_READY, mp->p->id, -1, mp->id, -1, gp->goid, 0);
 	gs__runqput(mp->p, gp, true);
-	gs__wakep();
+	/* With one P we hold it: no idle P to start an M for. */
+	if (gs__sched.gomaxprocs > 1)
+		gs__wakep();
 }
 
 /* On g0: put gp on the global queue and schedule (Go's gosched_m). */
