@@ -299,13 +299,45 @@ GS_EXTERN void gs_wg_wait(gs_waitgroup *wg); /* goroutine only */
 
 /* ---- Statistics --------------------------------------------------------- */
 
-/* Goroutine states, as Go's _Gidle.._Gdead. */
+/*
+ * Goroutine states, as Go's _Gidle.._Gdead.  Each says where the goroutine is
+ * and who owns its stack.  Only the goroutine's current owner changes its
+ * state; an observer reads it without a lock and may see it a moment late.
+ */
 enum gs_gstatus {
+	/* GS_G_IDLE means this goroutine was just allocated and is not yet
+	 * initialised.  It has no stack.  Observers never see it: a goroutine
+	 * becomes visible only once it is dead. */
 	GS_G_IDLE = 0,
+	/* GS_G_RUNNABLE means this goroutine is on a run queue (a P's local
+	 * queue, its runnext slot, or the global queue), or was just taken off
+	 * one by the M about to run it.  It is not executing user code.  The
+	 * stack is not owned: it holds the goroutine's saved context, or there
+	 * is none yet if the goroutine has never run (it gets one when it first
+	 * runs). */
 	GS_G_RUNNABLE,
+	/* GS_G_RUNNING means this goroutine is executing user code on an M that
+	 * holds a P.  It is not on a run queue.  The stack is owned by this
+	 * goroutine. */
 	GS_G_RUNNING,
+	/* GS_G_SYSCALL means this goroutine is in a blocking call, between
+	 * gs_entersyscall and gs_exitsyscall.  Its M runs it but has let go of
+	 * the P, which another M may take meanwhile.  It is not on a run queue.
+	 * The stack is owned by this goroutine. */
 	GS_G_SYSCALL,
+	/* GS_G_WAITING means this goroutine is blocked in the runtime (the wait
+	 * reason says on what).  It is not executing user code and is not on a
+	 * run queue, but is recorded somewhere (a channel's or a lock's wait
+	 * queue, a timer, the netpoller) so that it can be made runnable.  The
+	 * stack is not owned, except that the waker may read and write the
+	 * records of the wait that live on it (a channel operation's value and
+	 * wait entry, a sleep's timer) under the rules of what it waits on. */
 	GS_G_WAITING,
+	/* GS_G_DEAD means this goroutine is unused: it has exited, or it waits
+	 * on a free list for reuse, or gs_go is setting it up.  It is not
+	 * executing user code.  It may keep a stack for the next goroutine; that
+	 * stack belongs to whoever holds the dead goroutine (the free list it is
+	 * on), and may be handed to another goroutine. */
 	GS_G_DEAD,
 	GS_G_NSTATUS
 };

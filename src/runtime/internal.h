@@ -51,7 +51,7 @@
 
 #define GS_HIDDEN __attribute__((visibility("hidden")))
 
-#define GS_MAX_PROCS 256 /* upper bound of GOMAXPROCS, as the issue fixes */
+#define GS_MAX_PROCS 256 /* upper bound of GOMAXPROCS: sizes allp and idlepmask */
 #define GS_RUNQ_SIZE 256 /* local run queue slots (Go: len(p.runq)) */
 #define GS_CACHELINE 64
 #define GS_STEAL_TRIES 4   /* findrunnable's rounds over all Ps */
@@ -186,7 +186,8 @@ struct gs_g {
 	int64_t goid; /* unique for the runtime's life; reused Gs get new ids */
 	gs_m *m;      /* M running it, while running */
 
-	_Atomic uint32_t status;    /* enum gs_gstatus; changed by CAS (casgstatus) */
+	_Atomic uint32_t status;    /* enum gs_gstatus; changed only by its owner, through
+	                               gs__casgstatus (a checked store, not a CAS) */
 	_Atomic uint8_t waitreason; /* enum gs_waitreason while GS_G_WAITING */
 	uint8_t stack_class;        /* index into the stack classes, see stack.c; set at
 	                               spawn even before a stack is bound */
@@ -225,7 +226,7 @@ struct gs_g {
 enum gs_pstatus {
 	GS_P_IDLE = 0, /* not used to run user code; on the idle list or about to be */
 	GS_P_RUNNING,  /* owned by an M */
-	GS_P_SYSCALL,  /* its M is in a system call (issue 3) */
+	GS_P_SYSCALL,  /* its M is in a system call; whoever CASes it away first owns it */
 	GS_P_GCSTOP,   /* stopped for a stop-the-world */
 	GS_P_DEAD      /* no longer used (GOMAXPROCS shrank) */
 };
@@ -281,7 +282,7 @@ struct gs_p {
 
 /* ---- M ------------------------------------------------------------------- */
 
-/* What an M is doing, for observers (issue 4 extends this).  Written by the M. */
+/* What an M is doing, for observers.  Written by the M. */
 enum gs_mstate {
 	GS_M_RUNNING = 0, /* running a G on a P */
 	GS_M_SPINNING,    /* holding a P, looking for work */
@@ -468,9 +469,18 @@ GS_HIDDEN void gs__goready(gs_g *gp);
 GS_HIDDEN void gs__badgstatus(gs_g *gp, uint32_t from, uint32_t to) __attribute__((noreturn));
 
 /*
- * Status changes.  Each transition has one owner (the M that dequeued the G,
- * the G itself when it parks, the waker that took it off a wait list), so a
- * checked store suffices; the check catches a lost or doubled wake-up.
+ * Status changes: Go's casgstatus, but a checked store, not a compare-and-swap.
+ * Each transition is made by the one thread that owns the G at that moment:
+ * the spawner, the M that took it off a run queue, the G itself when it
+ * parks, yields, exits or enters a system call, the waker that took it off
+ * whatever it waited on.  Nobody else can change the status between the
+ * check and the store.  The check catches a lost or doubled wake-up that
+ * comes after the first one; it may miss two racing each other, which the
+ * ownership rules exclude and a CAS would catch only at the price of a
+ * locked instruction per transition.  The store is a release, so a thread
+ * that reads the status with acquire also sees what the owner wrote before.
+ * The only other write is malg's first GS_G_DEAD, before the G is published
+ * on allgs.
  */
 static inline void
 gs__casgstatus(gs_g *gp, uint32_t from, uint32_t to)

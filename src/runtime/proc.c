@@ -3,18 +3,174 @@
  * schedule/findrunnable/execute, the spinning-M protocol (wakep, startm, stopm,
  * resetspinning), M creation, and the runtime's start and shutdown.
  *
- * Names follow Go's src/runtime/proc.go so a reader who knows it finds the same
- * function under the same name.  See internal.h for the G/M/P model.
+ * Names follow Go's src/runtime/proc.go, so a reader who knows it finds the
+ * same function under the same name.
  *
- * The spinning protocol, in short (proc.go's essay says it at length): a
- * goroutine readied while there is an idle P and no spinning M wakes one M
- * (wakep), which spins looking for work.  A spinning M that finds work stops
- * spinning and, if it was the last spinner, wakes another (resetspinning), so
- * a burst of readied goroutines fans out one M at a time.  A spinning M that
- * finds nothing must first drop its spinning state (decrement nmspinning) and
- * only then look at every run queue once more: a readier that saw
- * nmspinning > 0 did not wake anybody, and this re-check is what catches its
- * goroutine.  At most half of the busy Ps' worth of Ms spin at once.
+ * Goroutine scheduler
+ *
+ * The scheduler's job is to run ready goroutines on a few OS threads.  The
+ * main concepts are Go's:
+ *
+ *   G  a goroutine (struct gs_g): a function, its own stack and a saved
+ *      context.  G structs come in chunks that are never freed while the
+ *      runtime lives, so an observer that found a G on allgs may always read
+ *      it.  A dead G waits on a free list with its stack for the next spawn.
+ *   M  an OS thread (struct gs_m).  Its own thread stack is its g0: every
+ *      scheduler decision runs there, never on a goroutine's stack.
+ *   P  a processor (struct gs_p): the right to run goroutines.  There are
+ *      exactly GOMAXPROCS of them.  Each has a local run queue (a 256-slot
+ *      ring plus the runnext slot), a free list of dead Gs, a timer heap and a
+ *      batch of goroutine ids.  An M runs goroutines only while it holds a P;
+ *      it may be blocked in a system call, parked or polling without one.
+ *
+ * Who owns what
+ *
+ * internal.h says for every field who writes it and which lock guards it;
+ * in short:
+ *
+ *  - A G belongs to whoever holds it: the M running it (m->curg), the run
+ *    queue it sits on and then whoever takes it off (the CAS on runqhead or
+ *    runnext, or sched.lock for the global queue), the wait queue it is
+ *    parked on (that object's lock), or the free list it is on.  Only the
+ *    holder changes its status (gs__casgstatus), and the states in gsched.h
+ *    say who owns its stack in each.  A G is published to a queue or a wait
+ *    list only after its M has switched off its stack to g0 (mcall, and the
+ *    gopark callback that runs there), so no other M resumes a goroutine
+ *    whose stack is still in use.
+ *  - A P belongs to the M whose p points to it (and pp->m points back).  Only
+ *    that M puts on its run queue, uses its free Gs and its goid batch.  Other
+ *    Ms take from its queue (runqsteal), run its due timers under timerslock,
+ *    and read its counters.  An idle P is on sched.pidle under sched.lock.  A
+ *    P in GS_P_SYSCALL belongs to nobody: the first to CAS its status away
+ *    (its M coming back in exitsyscallfast, sysmon's retake, a stop-the-world)
+ *    takes it.
+ *  - An M writes its own fields, except that startm sets nextp and spinning
+ *    on a parked M before waking it; the note (futex) between them orders
+ *    those writes before the M reads them.  sysmon, signal handlers and
+ *    observers only read an M's curg and state.
+ *  - sched.lock guards the global run queue, the idle P and idle M lists and
+ *    the M count.  npidle and nmspinning are atomics, read without the lock
+ *    on the fast paths below.
+ *
+ * One round of scheduling is schedule -> findrunnable -> execute, on g0.
+ * findrunnable looks at its own timers, the global queue (first on every 61st
+ * schedtick), its local queue, the global queue, the network without waiting,
+ * and then steals from other Ps; finding nothing it gives up its P and either
+ * blocks in the netpoller until I/O or the earliest timer, or parks on its
+ * note until startm hands it a P.
+ *
+ * Worker thread parking and unparking
+ *
+ * Enough Ms must run to use every P, and no more, or they burn CPU looking
+ * for work that is not there.  Run queues are per P, so no fast path can see
+ * the whole picture; a thread woken now may find nothing, and a thread parked
+ * now may be needed a microsecond later.
+ *
+ * An M is "spinning" while it holds a P and looks for work without having
+ * found any: mp->spinning, counted in sched.nmspinning.  An M woken to look
+ * for work starts out spinning (wakep counts it before startm wakes it); an M
+ * out of local and global work becomes spinning before it steals
+ * (becomespinning), but only while fewer than half of the busy Ps have a
+ * spinner (2 * nmspinning < GOMAXPROCS - npidle), so a burst of idle Ms does
+ * not hammer every queue at once.
+ *
+ * The rule for submitting work (wakep): after making a goroutine runnable on
+ * a run queue (gs__goready, gs_go, a new earliest timer), start one more M
+ * if there is an idle P and nobody spins; the CAS of nmspinning from 0 to 1
+ * makes sure that only one of many concurrent readiers does it.  If an M
+ * already spins, nobody else is woken.  To make up for that, a spinning M
+ * that finds work and was the last spinner wakes another (resetspinning), so
+ * a burst of readied goroutines fans out one M at a time, and parallelism is
+ * reached in the end without a thundering herd.
+ *
+ * The hard part is the transition from spinning to not spinning, which races
+ * with submission: either the submitter or the M that stops spinning must see
+ * the work, or it sits in a queue while Ms sleep.  The two sides are:
+ *
+ *   submitting (gs__goready, gs_go_attr, ...)  dropping the spin (findrunnable)
+ *   1. put the G on a run queue (runqput)      1. decrement nmspinning
+ *   2. StoreLoad barrier                       2. StoreLoad barrier
+ *   3. read npidle and nmspinning (wakep)      3. read every P's run queue
+ *                                                 (anyrunq), and if one has
+ *                                                 work take an idle P back and
+ *                                                 spin again
+ *
+ * This is Dekker's pattern: each side stores one variable and then loads the
+ * other, and at least one of them must see the other's store.  Store-release
+ * followed by load-acquire does not give that in C11, and x86-64 really does
+ * let a load pass an earlier store still in the store buffer: runqput
+ * publishes with a store-release of runqtail (a plain mov), and wakep's
+ * seq_cst loads are plain movs too.  So both sides have an explicit
+ * atomic_thread_fence(memory_order_seq_cst): at the top of gs__wakep, and in
+ * findrunnable right after the nmspinning decrement.  All seq_cst fences sit
+ * in one total order; if the submitter's fence comes first, the spinning M's
+ * reads of the run queues see the G, and if the spinning M's fence comes
+ * first, wakep sees the decremented nmspinning (or a later value, which means
+ * another spinner who will look again) and the idle P, and starts an M.  The
+ * same holds for a timer: gs__addtimer_p publishes timer0when before wakep,
+ * and the M that stops spinning reads timer0when (gs__nexttimer_all) after
+ * its fence, to block in the netpoller until it is due.
+ *
+ * Neither side may lean on the atomics that happen to be next to it.
+ * runqput's exchange on runnext and the decrement's lock xadd are full
+ * barriers on x86-64, but C11 promises nothing for an acq_rel exchange or a
+ * seq_cst read-modify-write followed by loads of other variables, and AArch64
+ * lets an RCpc load-acquire (LDAPR) pass an earlier store-release, such as
+ * the store-exclusive that ends a read-modify-write loop.  Each fence costs a
+ * lock-prefixed or on x86-64 (GCC) and a dmb ish on AArch64.  With
+ * GOMAXPROCS 1, gs__goready and gs_go_attr skip wakep, fence and all: their
+ * caller holds the only P, so there is no idle P to start an M for.
+ *
+ * The global run queue needs none of this.  Goroutines are put there under
+ * sched.lock, and an M about to give up its P looks at the global queue and
+ * puts the P on the idle list in one critical section of the same lock:
+ * either it sees the goroutine, or the submitter, reading npidle after its
+ * put (injectglist), sees the idle P.
+ *
+ * An M that was not spinning gives up its P without looking at other Ps'
+ * queues, and an M that stopped spinning, saw work, but found no idle P
+ * parks as well (every P had an M at that moment).  A goroutine on a busy
+ * P's queue then waits for that P's M, at the latest until its current
+ * goroutine yields or is preempted: parallelism is lost for a while, never
+ * the goroutine.  Go closes part of this window with sched.needspinning;
+ * this runtime does not.
+ *
+ * Rejected designs
+ *
+ *  - One locked run queue for all Ps: every spawn and wake-up would contend
+ *    on one lock.  Per-P lock-free rings (the owner puts, anyone takes by
+ *    CAS on head) with the global queue for overflow and fairness instead.
+ *  - Handing the readied goroutine to the M that wakep wakes: the readier
+ *    may be out of work a moment later and park, and dependent goroutines
+ *    lose their cache.  The readied G goes to runnext on the readier's P and
+ *    inherits its time slice; the woken M must find work for itself.
+ *  - Waking an M for every readied goroutine while there is an idle P: most
+ *    would find nothing and park again at once.  At most one M is woken
+ *    while nobody spins.
+ *  - glibc's swapcontext for the switch: it makes a sigprocmask system call
+ *    on every switch.  arch/ctx_x86_64.S and arch/ctx_aarch64.S save only the
+ *    callee-saved registers and the floating-point control words; the
+ *    ucontext backend is there for CPUs without one (or --with-ctx=ucontext).
+ *  - A guard page below every stack: each costs two kernel mappings, and
+ *    vm.max_map_count (65530 by default) would cap goroutines near 32 000.
+ *    Only a budget of larger stacks is guarded (at most 256, and at most a
+ *    quarter of vm.max_map_count); the rest are carved
+ *    from large mappings and a canary word at the bottom is checked at every
+ *    switch away from the goroutine (stack.c).
+ *  - A stack allocated at spawn: a runnable goroutine that has not started
+ *    needs only fn and arg, so it gets a stack when it first runs, usually
+ *    the one a goroutine that just died left on the free list (bindstack).
+ *  - Asynchronous preemption at any instruction: C has no stack maps or
+ *    safe-point tables, and the interrupted code may hold a libc or runtime
+ *    lock (malloc's, say).  The SIGURG handler switches a goroutine out only
+ *    inside a gs_preemptible_begin/end region; elsewhere the goroutine yields
+ *    at its next scheduling point, when it sees gp->preempt (preempt.c).
+ *  - Freeing G structs: observers walk allgs without a lock, and a freed G
+ *    would be a use-after-free.  Gs are recycled instead.
+ *  - Caching the current M in a thread-local pointer across a switch: a
+ *    goroutine may resume on another thread, and compilers reuse the TLS
+ *    base within a function.  gs__getm is a non-inlined call with a compiler
+ *    barrier.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -504,10 +660,15 @@ gs__wakenetpoller(int64_t when)
 	}
 }
 
-/* Try to add one more spinning M, if there is an idle P and nobody spins. */
+/* Try to add one more spinning M, if there is an idle P and nobody spins.
+ * Called after publishing work: a runnable G, an earlier timer. */
 void
 gs__wakep(void)
 {
+	/* StoreLoad: the caller's run queue or timer store must be visible
+	 * before npidle and nmspinning are read.  Pairs with the fence after the
+	 * nmspinning decrement in findrunnable (see the essay at the top). */
+	atomic_thread_fence(memory_order_seq_cst);
 	if (atomic_load(&gs__sched.npidle) == 0)
 		return;
 	int32_t zero = 0;
@@ -839,6 +1000,9 @@ top:
 		mp->spinning = false;
 		if (atomic_fetch_sub(&gs__sched.nmspinning, 1) < 1)
 			gs__throw("findrunnable: negative nmspinning");
+		/* StoreLoad: the decrement must be visible before the run queues
+		 * are read.  Pairs with the fence at the top of gs__wakep. */
+		atomic_thread_fence(memory_order_seq_cst);
 		if (anyrunq()) {
 			gs__lockx(&gs__sched.lock);
 			pp = gs__pidleget();
@@ -1208,7 +1372,9 @@ gs_go_attr(void (*fn)(void *), void *arg, const gs_attr *attr)
 	if (gs_unlikely(atomic_load_explicit(&gs__events_on, memory_order_relaxed)))
 		gs__event_emit_spawn(pp->id, mp->id, id, GS_LOAD(mp->curg)->goid, gp->label);
 	gs__runqput(pp, gp, true);
-	gs__wakep();
+	/* With one P we hold it: no idle P to start an M for. */
+	if (gs__sched.gomaxprocs > 1)
+		gs__wakep();
 	gs__preempt_check(GS_LOAD(mp->curg));
 	return id;
 }
@@ -1320,7 +1486,9 @@ gs__goready(gs_g *gp)
 	gs__casgstatus(gp, GS_G_WAITING, GS_G_RUNNABLE);
 	GS_EV(GS_EV_READY, mp->p->id, -1, mp->id, -1, gp->goid, 0);
 	gs__runqput(mp->p, gp, true);
-	gs__wakep();
+	/* With one P we hold it: no idle P to start an M for. */
+	if (gs__sched.gomaxprocs > 1)
+		gs__wakep();
 }
 
 /* On g0: put gp on the global queue and schedule (Go's gosched_m). */
