@@ -671,11 +671,12 @@ static _Atomic uint64_t fair_spawns;
 static gs_waitgroup fair_wg;
 /* Starvation is judged by how much the others did meanwhile, not by the
  * clock: a loaded machine slows them as much as the one that waits.  Each
- * limit is far beyond what fairness allows (a goroutine waits one time slice,
- * 10 ms, or 61 schedticks) and ends the test in seconds if it starves. */
+ * limit is about ten times what a fair scheduler needs here (the respawn
+ * test's global-queue variant takes about 1M respawns of 2 us, as slices
+ * expire) and still ends the test within its timeout if it starves. */
 #define FAIR_YIELDS 1000000
-#define FAIR_RESPAWNS 1000000 /* 2 us of CPU each: 2 s at least */
-#define FAIR_BUSY_SPAWNS 200000
+#define FAIR_RESPAWNS 10000000
+#define FAIR_BUSY_SPAWNS 2000000
 
 static void
 set_flag(void *arg)
