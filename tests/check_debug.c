@@ -450,7 +450,7 @@ START_TEST(test_cgroup_default)
 	int ncpu = gs_numcpu();
 
 	if (!cgroup_v2_path(cg, sizeof cg)) {
-		fprintf(stderr, "note: no cgroup v2 line in /proc/self/cgroup: skipped\n");
+		TU_SKIP("no cgroup v2 line in /proc/self/cgroup");
 		return;
 	}
 	/* 1.5 CPUs: rounded up to 2, never above the CPUs we have. */

@@ -442,53 +442,76 @@ nop_done(void *arg)
 	gs_wg_done(arg);
 }
 
+struct runqgate {
+	gs_chan *gate;
+	gs_waitgroup wg;
+};
+
+static void
+gated_done(void *arg)
+{
+	struct runqgate *rg = arg;
+
+	ck_assert_int_eq(gs_chan_recv(rg->gate, NULL), 0); /* closed */
+	gs_wg_done(&rg->wg);
+}
+
+/*
+ * One P.  RUNQ_K goroutines park on a gate; closing it readies them all into
+ * the P (each readied one takes runnext and pushes the one before it to the
+ * tail of the local queue) without a scheduling point, so main keeps the P and
+ * the queue stays as it was made while the snapshots are taken.  The order
+ * they were readied in is read from the READY events.
+ */
 GS_MAIN_TEST(test_snapshot_runq_order, 1)
 {
-	static int64_t ids[RUNQ_K];
-	gs_waitgroup wg = GS_WAITGROUP_INIT;
+	static int64_t ids[RUNQ_K], ready[RUNQ_K];
+	static struct runqgate rg;
 	gs_snapshot *s = gs_snapshot_new(64, 256), *s10 = gs_snapshot_new(64, 10);
 	gs_snapshot *s0 = gs_snapshot_new(64, 0);
 	char label[GS_LABEL_MAX];
 	int64_t self = gs_self();
+	uint64_t dropped;
+	int nready = 0;
 
 	ck_assert_ptr_nonnull(s);
 	ck_assert_ptr_nonnull(s10);
 	ck_assert_ptr_nonnull(s0);
-	/* One P and no yield: each spawn goes to runnext and pushes the one
-	 * before it to the tail of the local queue.  If sysmon preempts main
-	 * midway (10 ms: slow sanitizer builds on a loaded machine), the queue
-	 * runs; then try again, a few times. */
-	for (int attempt = 0;; attempt++) {
-		gs_stats st0, st1;
-		ck_assert_int_eq(gs_read_stats(&st0), 0);
-		TU_WG_ADD(&wg, RUNQ_K);
-		for (int i = 0; i < RUNQ_K; i++) {
-			snprintf(label, sizeof label, "q%d", i);
-			gs_attr a = { .label = label };
-			ids[i] = gs_go_attr(nop_done, &wg, &a);
-			ck_assert_int_gt(ids[i], 0);
-		}
-		ck_assert_int_eq(gs_snapshot_take(s), 0);
-		ck_assert_int_eq(gs_snapshot_take(s10), 0);
-		ck_assert_int_eq(gs_snapshot_take(s0), 0);
-		ck_assert_int_eq(gs_read_stats(&st1), 0);
-		if (st1.preempt_requests == st0.preempt_requests || attempt == 4)
-			break;
-		gs_wg_wait(&wg);
-		ck_assert_int_eq(tu_wait_numgoroutine(1, TU_SEC(10)), 1);
+	rg.gate = gs_chan_make(0, 0);
+	ck_assert_ptr_nonnull(rg.gate);
+	TU_WG_ADD(&rg.wg, RUNQ_K);
+	for (int i = 0; i < RUNQ_K; i++) {
+		snprintf(label, sizeof label, "q%d", i);
+		gs_attr a = { .label = label };
+		ids[i] = gs_go_attr(gated_done, &rg, &a);
+		ck_assert_int_gt(ids[i], 0);
 	}
-	if (TU_TSAN && s->p[0].runq_len != RUNQ_K - 1) {
-		/* Five preempted attempts: under TSan on a loaded machine 120
-		 * spawns can take more than a time slice every time.  The
-		 * snapshots above still ran under TSan; the order is checked in
-		 * the other builds. */
-		printf("test_snapshot_runq_order: preempted 5 times under TSan; order "
-		       "not checked\n");
-		gs_wg_wait(&wg);
-		gs_snapshot_free(s);
-		gs_snapshot_free(s10);
-		gs_snapshot_free(s0);
-		return;
+	ck_assert_int_eq(tu_wait_waiting(GS_WAIT_CHAN_RECV, RUNQ_K, TU_SEC(30)), RUNQ_K);
+	gs_events_enable(true);
+	ck_assert_int_eq(gs_chan_close(rg.gate), 0);
+	ck_assert_int_eq(gs_snapshot_take(s), 0);
+	ck_assert_int_eq(gs_snapshot_take(s10), 0);
+	ck_assert_int_eq(gs_snapshot_take(s0), 0);
+	gs_events_enable(false);
+
+	int n = drain_ordered(&dropped);
+	const gs_event *ev = evbuf();
+	ck_assert_uint_eq(dropped, 0);
+	for (int i = 0; i < n; i++)
+		if (ev[i].kind == GS_EV_READY) {
+			ck_assert_int_lt(nready, RUNQ_K);
+			ready[nready++] = ev[i].g;
+		}
+	ck_assert_int_eq(nready, RUNQ_K);
+	/* The spawn index of each readied goroutine, for its label. */
+	int readyidx[RUNQ_K];
+	for (int i = 0; i < RUNQ_K; i++) {
+		readyidx[i] = -1;
+		for (int j = 0; j < RUNQ_K; j++)
+			if (ids[j] == ready[i])
+				readyidx[i] = j;
+		ck_assert_msg(readyidx[i] >= 0, "readied g%" PRId64 " was not spawned here",
+		    ready[i]);
 	}
 	SNAP_OK(s, ids[RUNQ_K - 1], true);
 	SNAP_OK(s10, ids[RUNQ_K - 1], true);
@@ -498,15 +521,16 @@ GS_MAIN_TEST(test_snapshot_runq_order, 1)
 	ck_assert_int_eq(s->np, 1);
 	ck_assert_int_eq(p->curg.id, self);
 	ck_assert_int_eq(p->status, GS_PSTATE_RUNNING);
-	ck_assert_int_eq(p->runnext.id, ids[RUNQ_K - 1]);
-	snprintf(label, sizeof label, "q%d", RUNQ_K - 1);
+	/* The last readied in runnext, the others in the queue as readied. */
+	ck_assert_int_eq(p->runnext.id, ready[RUNQ_K - 1]);
+	snprintf(label, sizeof label, "q%d", readyidx[RUNQ_K - 1]);
 	ck_assert_str_eq(p->runnext.label, label);
 	ck_assert_uint_eq(p->runq_len, RUNQ_K - 1);
 	ck_assert_uint_eq(p->runq_listed, RUNQ_K - 1);
 	for (int i = 0; i < RUNQ_K - 1; i++) {
-		ck_assert_msg(p->runq[i].id == ids[i], "runq[%d] = %" PRId64 ", spawned %" PRId64,
-		    i, p->runq[i].id, ids[i]);
-		snprintf(label, sizeof label, "q%d", i);
+		ck_assert_msg(p->runq[i].id == ready[i], "runq[%d] = %" PRId64 ", readied %" PRId64,
+		    i, p->runq[i].id, ready[i]);
+		snprintf(label, sizeof label, "q%d", readyidx[i]);
 		ck_assert_str_eq(p->runq[i].label, label);
 	}
 	ck_assert_int_eq(s->stats.by_status[GS_G_RUNNABLE], RUNQ_K);
@@ -516,15 +540,16 @@ GS_MAIN_TEST(test_snapshot_runq_order, 1)
 	ck_assert_uint_eq(s10->p[0].runq_len, RUNQ_K - 1);
 	ck_assert_uint_eq(s10->p[0].runq_listed, 10);
 	for (int i = 0; i < 10; i++)
-		ck_assert_int_eq(s10->p[0].runq[i].id, ids[i]);
+		ck_assert_int_eq(s10->p[0].runq[i].id, ready[i]);
 	ck_assert_uint_eq(s0->p[0].runq_len, RUNQ_K - 1);
 	ck_assert_uint_eq(s0->p[0].runq_listed, 0);
 
-	gs_wg_wait(&wg);
+	gs_wg_wait(&rg.wg);
 	ck_assert_int_eq(tu_wait_numgoroutine(1, TU_SEC(10)), 1);
 	ck_assert_int_eq(gs_snapshot_take(s), 0);
 	ck_assert_uint_eq(s->p[0].runq_len, 0);
 	ck_assert_int_eq(s->p[0].runnext.id, 0);
+	gs_chan_free(rg.gate);
 	gs_snapshot_free(s);
 	gs_snapshot_free(s10);
 	gs_snapshot_free(s0);
@@ -967,60 +992,78 @@ GS_MAIN_TEST(test_events_spawn_exit, 2)
 
 /* ---- events: a forced steal ------------------------------------------------------------------ */
 
-static void
-cpu_done(void *arg)
-{
-	tu_spin_ns(100000);
-	gs_wg_done(arg);
-}
-
+/*
+ * STEAL_N goroutines park on a gate; main closes it, which readies them all
+ * into main's own P (runnext and the local queue) without a scheduling point,
+ * and then spins without calling into the runtime until all of them have run.
+ * Main's P never schedules meanwhile, so each of them can only run on the
+ * other P, and only by being stolen: the steal events must account for all
+ * STEAL_N, and the counters for exactly the same steals.
+ */
 #define STEAL_N 200
-/* A steal needs P1's thread to be scheduled by the OS while P0 still has work
- * (20 ms of it): on a loaded machine one round may see none, so repeat. */
-#define STEAL_ROUNDS 20
+
+struct stealgate {
+	gs_chan *gate;
+	_Atomic int ran;
+};
+
+static void
+gated_cpu(void *arg)
+{
+	struct stealgate *sg = arg;
+
+	ck_assert_int_eq(gs_chan_recv(sg->gate, NULL), 0); /* closed */
+	tu_spin_ns(100000);
+	atomic_fetch_add(&sg->ran, 1);
+}
 
 GS_MAIN_TEST(test_event_steal, 2)
 {
-	gs_waitgroup wg = GS_WAITGROUP_INIT;
+	static struct stealgate sg;
 	gs_stats st0, st1;
 	uint64_t dropped;
-	int steals = 0, n = 0, round;
+	int steals = 0, n;
+	int64_t stolen = 0;
 
+	sg.gate = gs_chan_make(0, 0);
+	ck_assert_ptr_nonnull(sg.gate);
+	for (int i = 0; i < STEAL_N; i++)
+		TU_GO(gated_cpu, &sg);
+	ck_assert_int_eq(tu_wait_waiting(GS_WAIT_CHAN_RECV, STEAL_N, TU_SEC(30)), STEAL_N);
+
+	/* Quiet now: the events and counters from here on cover the same steals. */
 	gs_events_enable(true);
-	for (round = 0; round < STEAL_ROUNDS && steals == 0; round++) {
-		/* Quiet before and after, so the counters and the events of a round
-		 * cover the same steals. */
-		ck_assert_int_eq(gs_read_stats(&st0), 0);
-		TU_WG_ADD(&wg, STEAL_N);
-		for (int i = 0; i < STEAL_N; i++)
-			TU_GO(cpu_done, &wg);
-		gs_wg_wait(&wg);
-		ck_assert_int_eq(obs_wait_numgoroutine(1), 1);
-		ck_assert_int_eq(gs_read_stats(&st1), 0);
-
-		n = drain_ordered(&dropped);
-		const gs_event *ev = evbuf();
-		int64_t stolen = 0;
-		ck_assert_uint_eq(dropped, 0);
-		for (int i = 0; i < n; i++) {
-			if (ev[i].kind != GS_EV_STEAL)
-				continue;
-			ck_assert_msg(ev[i].p != ev[i].p2, "steal from itself: p%d p2%d", ev[i].p,
-			    ev[i].p2);
-			ck_assert(ev[i].p >= 0 && ev[i].p < 2);
-			ck_assert(ev[i].p2 >= 0 && ev[i].p2 < 2);
-			ck_assert_int_ge(ev[i].arg, 1);
-			ck_assert_int_le(ev[i].arg, 129);
-			ck_assert_int_ge(ev[i].m, 0);
-			steals++;
-			stolen += ev[i].arg;
-		}
-		/* Every counted steal has its event and vice versa. */
-		ck_assert_uint_eq((uint64_t)steals, st1.steals - st0.steals);
-		ck_assert_uint_eq((uint64_t)stolen, st1.stolen - st0.stolen);
-	}
+	ck_assert_int_eq(gs_read_stats(&st0), 0);
+	ck_assert_int_eq(gs_chan_close(sg.gate), 0);
+	while (atomic_load(&sg.ran) < STEAL_N)
+		tu_spin_ns(10000);
+	ck_assert_int_eq(obs_wait_numgoroutine(1), 1);
+	ck_assert_int_eq(gs_read_stats(&st1), 0);
 	gs_events_enable(false);
-	ck_assert_msg(steals > 0, "no steal event in %d rounds (the last had %d events)", round, n);
+
+	n = drain_ordered(&dropped);
+	const gs_event *ev = evbuf();
+	ck_assert_uint_eq(dropped, 0);
+	for (int i = 0; i < n; i++) {
+		if (ev[i].kind != GS_EV_STEAL)
+			continue;
+		ck_assert_msg(ev[i].p != ev[i].p2, "steal from itself: p%d p2%d", ev[i].p,
+		    ev[i].p2);
+		ck_assert(ev[i].p >= 0 && ev[i].p < 2);
+		ck_assert(ev[i].p2 >= 0 && ev[i].p2 < 2);
+		ck_assert_int_ge(ev[i].arg, 1);
+		ck_assert_int_le(ev[i].arg, 129);
+		ck_assert_int_ge(ev[i].m, 0);
+		steals++;
+		stolen += ev[i].arg;
+	}
+	ck_assert_msg(steals > 0, "no steal event among %d events", n);
+	ck_assert_msg(stolen == STEAL_N, "steal events moved %" PRId64 " goroutines, want %d",
+	    stolen, STEAL_N);
+	/* Every counted steal has its event and vice versa. */
+	ck_assert_uint_eq((uint64_t)steals, st1.steals - st0.steals);
+	ck_assert_uint_eq((uint64_t)stolen, st1.stolen - st0.stolen);
+	gs_chan_free(sg.gate);
 }
 
 /* ---- events: a forced hand-off -------------------------------------------------------------- */
@@ -1221,8 +1264,10 @@ preempt_events(void (*spinner)(void *), int want_arg)
 
 GS_MAIN_TEST(test_event_preempt_async, 1)
 {
-	if (!ASYNC_WORKS)
+	if (!ASYNC_WORKS) {
+		TU_SKIP("asynchronous preemption needs x86-64 and no TSan");
 		return;
+	}
 	preempt_events(spinner_async, 1);
 }
 

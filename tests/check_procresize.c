@@ -214,9 +214,8 @@ finish_load(void)
 GS_MAIN_TEST(test_resize_under_load, 4)
 {
 	static int values[CHANGES];
-	int prev = 4, n = TU_SANITIZED ? CHANGES / 3 : CHANGES;
+	int prev = 4, n = TU_SANITIZED ? CHANGES / 3 : CHANGES, changes = 0;
 	gs_stats st0, st;
-	uint64_t maxstw = 0;
 
 	shuffled_values(values, n, 12345);
 	ck_assert_int_eq(gs_read_stats(&st0), 0);
@@ -226,9 +225,7 @@ GS_MAIN_TEST(test_resize_under_load, 4)
 		ck_assert_msg(r == prev, "change %d to %d returned %d, want %d", i, values[i], r,
 		    prev);
 		ck_assert_int_eq(gs_gomaxprocs(), values[i]);
-		ck_assert_int_eq(gs_read_stats(&st), 0);
-		if (st.last_stw_ns > maxstw)
-			maxstw = st.last_stw_ns;
+		changes += values[i] != prev;
 		prev = values[i];
 		gs_yield();
 	}
@@ -236,10 +233,12 @@ GS_MAIN_TEST(test_resize_under_load, 4)
 	ck_assert_int_eq(gs_read_stats(&st), 0);
 	ck_assert_int_eq(st.gomaxprocs, prev);
 	ck_assert_int_eq(st.goroutines, 1);
-	ck_assert_uint_ge(st.procresizes - st0.procresizes, (uint64_t)n - 1);
+	/* Every call that changed the value stopped the world once; one that
+	 * asked for the current value did not.  How long the stops take is a
+	 * performance figure: make bench measures it (the procresize rows). */
+	ck_assert_uint_eq(st.procresizes - st0.procresizes, (uint64_t)changes);
+	ck_assert_uint_gt(st.last_stw_ns, 0);
 	ck_assert_int_le(st.idle_procs, st.gomaxprocs);
-	ck_assert_msg(maxstw < (uint64_t)TU_SEC(2), "a stop-the-world took %" PRIu64 " ms",
-	    maxstw / 1000000);
 	/* And the runtime still works at the final size. */
 	ck_assert_int_eq(gs_set_gomaxprocs(2), prev);
 	start_load();

@@ -9,15 +9,13 @@
 
 #include "testutil.h"
 
+/*
+ * A loaded machine can hold any goroutine up for any time, so these tests
+ * bound times from below only (a timer never fires before its deadline) and
+ * check order and counts otherwise.  How late timers fire is a performance
+ * figure: make bench measures it (the sleep rows).
+ */
 #define MS(x) ((int64_t)(x)*1000000)
-/* Timing slack: 2 noisy cores, and sanitizer builds are slower. */
-#define SLACK MS(TU_SANITIZED ? 500 : 200)
-
-static int64_t
-max_i64(int64_t a, int64_t b)
-{
-	return a > b ? a : b;
-}
 
 /* ---- gs_sleep ------------------------------------------------------------------------- */
 
@@ -36,24 +34,26 @@ END_TEST
 
 GS_MAIN_TEST(test_sleep_accuracy, 2)
 {
-	int64_t worst = 0;
+	gs_stats st0, st;
 
+	ck_assert_int_eq(gs_read_stats(&st0), 0);
 	for (int i = 0; i < 5; i++) {
 		int64_t t0 = gs_nanotime();
 		ck_assert_int_eq(gs_sleep(MS(20)), 0);
 		int64_t el = gs_nanotime() - t0;
 		ck_assert_msg(el >= MS(20), "gs_sleep(20 ms) returned after %lld ns",
 		    (long long)el);
-		ck_assert_msg(el < MS(20) + SLACK, "gs_sleep(20 ms) took %lld ms",
-		    (long long)(el / MS(1)));
-		worst = max_i64(worst, el);
 	}
-	/* ns <= 0 only yields. */
-	int64_t t0 = gs_nanotime();
+	/* Each sleep is one timer that fired once. */
+	ck_assert_int_eq(gs_read_stats(&st), 0);
+	ck_assert_uint_eq(st.timers_fired - st0.timers_fired, 5);
+	/* ns <= 0 only yields: no timer is armed, so none fires. */
 	ck_assert_int_eq(gs_sleep(0), 0);
 	ck_assert_int_eq(gs_sleep(-MS(1000)), 0);
-	ck_assert_msg(gs_nanotime() - t0 < SLACK, "gs_sleep(0/-1s) slept");
-	(void)worst;
+	ck_assert_int_eq(gs_read_stats(&st0), 0);
+	ck_assert_msg(st0.timers_fired == st.timers_fired,
+	    "gs_sleep(0) and gs_sleep(-1 s) fired %" PRIu64 " timers",
+	    st0.timers_fired - st.timers_fired);
 }
 
 /* Several sleepers of different lengths on procs=1 wake in order of their
@@ -61,7 +61,7 @@ GS_MAIN_TEST(test_sleep_accuracy, 2)
  * base time), so a start delayed by a loaded machine does not reorder them.
  * Timers that come due together (the thread was descheduled past both) fire
  * in one batch, and the one readied last runs first (runnext, as in Go): that
- * is the only reordering allowed, and such wake-ups are a moment apart. */
+ * is the only reordering allowed. */
 #define ORDER_N 8
 static int order_log[ORDER_N];
 static int64_t order_wake[ORDER_N], order_base;
@@ -95,13 +95,14 @@ GS_MAIN_TEST(test_sleep_order, 1)
 		int a = order_log[k], b = order_log[k - 1]; /* b woke before a */
 		if (order_deadline(b) <= order_deadline(a))
 			continue;
-		ck_assert_msg(order_wake[a] - order_wake[b] < MS(5) &&
-			order_wake[b] >= order_deadline(a),
-		    "sleeper %d (due at +%lld ms) woke %lld ms after sleeper %d (due at "
-		    "+%lld ms)",
-		    a, (long long)((order_deadline(a) - order_base) / MS(1)),
-		    (long long)((order_wake[a] - order_wake[b]) / MS(1)), b,
-		    (long long)((order_deadline(b) - order_base) / MS(1)));
+		/* b went first though due later: only if a was already due when b
+		 * woke, so that both came due together. */
+		ck_assert_msg(order_wake[b] >= order_deadline(a),
+		    "sleeper %d (due at +%lld ms) woke at +%lld ms, before sleeper %d "
+		    "(due at +%lld ms) was due",
+		    b, (long long)((order_deadline(b) - order_base) / MS(1)),
+		    (long long)((order_wake[b] - order_base) / MS(1)), a,
+		    (long long)((order_deadline(a) - order_base) / MS(1)));
 	}
 }
 
@@ -244,8 +245,7 @@ GS_MAIN_TEST(test_timer_select, 2)
 	int64_t el = gs_nanotime() - t0;
 	ck_assert_int_eq(idx, 1);
 	ck_assert(cs[1].ok);
-	ck_assert_msg(el >= MS(30) && el < MS(30) + SLACK, "timer fired after %lld ms",
-	    (long long)(el / MS(1)));
+	ck_assert_msg(el >= MS(30), "timer fired after %lld ms", (long long)(el / MS(1)));
 	/* The value is the nanotime it fired at. */
 	ck_assert_msg(fired >= t0 + MS(30) && fired <= gs_nanotime(),
 	    "fire time %lld, started %lld", (long long)fired, (long long)t0);
@@ -339,9 +339,6 @@ GS_MAIN_TEST(test_ticker, 2)
 		if (i > 0)
 			ck_assert_int_gt(ticks[i], ticks[i - 1]);
 	}
-	int64_t el = gs_nanotime() - t0;
-	ck_assert_msg(el < TICKS * period + 2 * SLACK, "%d ticks of 10 ms took %lld ms", TICKS,
-	    (long long)(el / MS(1)));
 	ck_assert(gs_timer_stop(tk)); /* a ticker stays pending */
 	gs_sleep(3 * period);
 	/* At most one tick got buffered before the stop; then nothing more. */
@@ -372,7 +369,7 @@ GS_MAIN_TEST(test_timer_reset, 2)
 	ck_assert_int_eq(gs_timer_reset(tm, MS(20)), 1);
 	ck_assert_int_eq(gs_chan_recv(gs_timer_chan(tm), &v), 1);
 	el = gs_nanotime() - t0;
-	ck_assert_msg(el >= MS(20) && el < MS(20) + SLACK, "reset timer fired after %lld ms",
+	ck_assert_msg(el >= MS(20) && v >= t0 + MS(20), "reset timer fired after %lld ms",
 	    (long long)(el / MS(1)));
 	/* Fired: re-armed, fires again. */
 	t0 = gs_nanotime();

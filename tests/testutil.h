@@ -18,6 +18,7 @@
 #include <inttypes.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -191,6 +192,38 @@ tu_wait_waiting(int reason, int n, uint64_t timeout_ns)
 }
 
 #define TU_SEC(s) ((uint64_t)(s)*1000000000u)
+
+/* ---- skipping ------------------------------------------------------------------- */
+
+/*
+ * Check has no "skipped" result: a test that returns early passes.  So a test
+ * that cannot check anything here (unprivileged, no IPv6, no cgroup...) says
+ * so before it returns, as "SKIP: <test>: <reason>" on stderr, where make
+ * check's log keeps it:
+ *
+ *	if (!have_ipv6()) {
+ *		TU_SKIP("no IPv6 loopback (%s)", strerror(errno));
+ *		return;
+ *	}
+ */
+#define TU_SKIP(...) tu_skip(__func__, __VA_ARGS__)
+
+static inline void TU_UNUSED __attribute__((format(printf, 2, 3)))
+tu_skip(const char *func, const char *fmt, ...)
+{
+	static const char suffix[] = "_gmain"; /* GS_MAIN_TEST's body */
+	size_t len = strlen(func), sl = sizeof suffix - 1;
+	va_list ap;
+
+	if (len > sl && strcmp(func + len - sl, suffix) == 0)
+		len -= sl;
+	fprintf(stderr, "SKIP: %.*s: ", (int)len, func);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	fflush(stderr);
+}
 
 /* ---- suite plumbing -------------------------------------------------------------- */
 

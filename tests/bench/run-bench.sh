@@ -7,10 +7,12 @@
 #   GO         path to go; empty: gsched only; unset: go from PATH if any
 #   PEER       path to peer.go (default: beside this script)
 #   ROUNDS     rounds per configuration (default 5; 3 for park, 9 for observe)
+#   BENCH_STW  path to tests/bench/bench-stw (for the procresize rows; unset:
+#              those rows are left out)
 #   WORKLOADS  which workloads to run (default: spawn yield pingpong park sleep
-#              syscallblock netwait webserver cpu uneven snapshot observe;
-#              snapshot and observe are gsched only: observe runs cpu and
-#              uneven with and without --observe 10)
+#              syscallblock netwait webserver cpu uneven snapshot observe
+#              procresize; snapshot, observe and procresize are gsched only:
+#              observe runs cpu and uneven with and without --observe 10)
 #   RUN_TIMEOUT  seconds one run may take (default 300)
 #
 # Every round is a separate process, gsched and Go interleaved, so neither gets a
@@ -24,7 +26,7 @@ if [ -z "${GO+set}" ]; then
 	GO=$(command -v go 2>/dev/null || true)
 fi
 PEER=${PEER:-$(dirname "$0")/peer.go}
-WORKLOADS=${WORKLOADS:-spawn yield pingpong park sleep syscallblock netwait webserver cpu uneven snapshot observe}
+WORKLOADS=${WORKLOADS:-spawn yield pingpong park sleep syscallblock netwait webserver cpu uneven snapshot observe procresize}
 RUN_TIMEOUT=${RUN_TIMEOUT:-300}		# seconds, per run (a hang must not stall CI)
 
 failed=0
@@ -72,11 +74,11 @@ run_once()
 {
 	who=$1 workload=$2 id=$3
 	shift 3
-	if [ "$who" = gsched ]; then
-		prog=$GSCHED
-	else
-		prog=$peerbin
-	fi
+	case $who in
+	gsched) prog=$GSCHED ;;
+	stw) prog=$BENCH_STW ;;
+	*) prog=$peerbin ;;
+	esac
 	line=$($timeout "$prog" bench "$@" --rounds 1 </dev/null 2>"$tmp/stderr")
 	status=$?
 	if [ "$status" -ne 0 ]; then
@@ -400,6 +402,25 @@ observe_rows()
 if selected observe; then
 	observe_rows obscpu cpu -n 100000000
 	observe_rows obsuneven uneven -n 10000000
+fi
+
+# The stop-the-world of a GOMAXPROCS change while goroutines run (gsched only;
+# check_procresize checks that every change happens, this how long each took):
+# 300 changes over 1..256 with CPU, sleeping and ping-pong goroutines on -p 4.
+if selected procresize; then
+	if [ -n "${BENCH_STW-}" ] && [ -x "$BENCH_STW" ]; then
+		echo "procresize n=300 under load: $ROUNDS_ALL rounds (gsched only)"
+		r=1
+		while [ "$r" -le "$ROUNDS_ALL" ]; do
+			run_once stw procresize stw procresize -n 300
+			r=$((r + 1))
+		done
+		row procresize "n=300 under load us/stw" "$(median "$tmp/stw.stw.value" %.1f)" - -
+		row procresize "n=300 under load 99th pct us" "$(median "$tmp/stw.stw.tail_us" %.1f)" - -
+		row procresize "n=300 under load max_us" "$(median "$tmp/stw.stw.max_us" %.1f)" - -
+	else
+		echo "BENCH_STW not set: no procresize rows (make bench sets it)"
+	fi
 fi
 
 echo
