@@ -1,5 +1,5 @@
 /*
- * check_fault.c - fault injection (issue 7): the runtime's mmap (stacks),
+ * check_fault.c - fault injection: the runtime's mmap (stacks),
  * pthread_create (sysmon, new Ms), epoll_create1/eventfd (netpoller) and
  * allocations (Gs, timers, timer heaps) fail on a chosen call, through the
  * linker's --wrap (fault_inject.h).  Each failure must give a clear error and

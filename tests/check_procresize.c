@@ -328,9 +328,9 @@ START_TEST(test_resize_from_pthread)
 END_TEST
 
 /*
- * Regression: a stop-the-world started by a plain pthread leaves no M running
+ * A stop-the-world started by a plain pthread leaves no M running
  * (every M parks at gcstopm) and, with every goroutine in a local run queue and
- * no timer pending, the last M to park used to take that for a deadlock and end
+ * no timer pending, the last M to park must not take that for a deadlock and end
  * the program ("all goroutines are asleep").  Here nothing sleeps and nothing
  * waits on the network: only goroutines that yield, and the changes.
  */

@@ -1,5 +1,5 @@
 /*
- * check_stress.c - stress tests of the whole scheduler (issue 7).
+ * check_stress.c - stress tests of the whole scheduler.
  *
  * Every test counts exactly: each goroutine (or job) has an id and records it in
  * a bitmap with an atomic test-and-set, so a goroutine lost or run twice fails the

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# install.sh - release check (issue 7): `make install DESTDIR=STAGE` from a
+# install.sh - release check: `make install DESTDIR=STAGE` from a
 # configured build tree gives a working gsched, the headers, the library and a
 # gsched.pc that a small program builds against (pkg-config with
 # PKG_CONFIG_SYSROOT_DIR, as for a staged or cross install); `make uninstall`

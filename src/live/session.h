@@ -33,7 +33,7 @@ typedef struct session_batch {
 	int64_t iters;     /* per goroutine, in the kind's unit (workload.h's
 	                       workload_run.iters); 0: no limit.  A batch whose
 	                       goroutines all end on their own is finished.
-	                       (Added by the lesson player.) */
+	                       (The lesson player ends batches this way.) */
 } session_batch;
 
 /*
@@ -62,7 +62,7 @@ int session_start_world(session *s);
 int session_batches(session *s);
 /* The same, counting also the requests the controller has not yet spawned:
  * 0 means everything asked for so far has ended (a lesson's measure waits
- * for that; added by the lesson player). */
+ * for that). */
 int session_unfinished(session *s);
 
 /* The oldest unread asynchronous error (copied into buf), and true; or false. */
