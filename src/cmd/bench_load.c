@@ -33,6 +33,7 @@
 #include "cmd/bench_work.h"
 #include "format/parse.h"
 #include "cmd/procstat.h"
+#include "live/ticker.h"
 
 /* ---- cpu and uneven: loops of pure arithmetic ------------------------------ */
 
@@ -276,66 +277,61 @@ out:
 /*
  * Not a goroutine, so it takes no P and changes nothing in how the workload's
  * goroutines are scheduled: it only reads, as the visualizer or --record
- * would.  It starts before gs_run, waits for the main goroutine to say the
- * runtime is up, switches events on, and stops (events off, a last drain)
- * when the main goroutine asks, before gs_run returns.
+ * would, through the same ticker.  It starts before gs_run, waits for the
+ * main goroutine to say the runtime is up, switches events on, and stops
+ * (events off, a last drain) when the main goroutine asks, before gs_run
+ * returns.
  */
-#define OBSERVE_EVBUF 16384
+#define OBSERVE_STEP_NS 10000000 /* the longest sleep: how soon a stop is seen */
 
 struct observer bench__observer;
 
-static void
-observer_sleep_until(int64_t when)
+/* The ticker's sink: the totals bench.c reports. */
+static int
+observer_tick(void *ctx, const tick_info *info, const tick_data *t)
 {
-	struct timespec ts = { (time_t)(when / 1000000000), (long)(when % 1000000000) };
+	struct observer *ob = ctx;
 
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
-		;
+	(void)info;
+	ob->snaps++;
+	ob->snap_ns += t->snap->take_ns;
+	ob->events += (uint64_t)t->nev;
+	ob->dropped += t->dropped;
+	return 0;
 }
 
-static void
-observer_drain(struct observer *ob)
+/* Sleep to the deadline in steps, to stop soon when asked. */
+static int
+observer_wait(void *ctx, uint64_t deadline)
 {
-	uint64_t dropped;
-	int n;
+	struct observer *ob = ctx;
+	uint64_t now;
 
-	do {
-		n = gs_events_drain(ob->ev, OBSERVE_EVBUF, &dropped);
-		ob->events += (uint64_t)n;
-		ob->dropped += dropped;
-	} while (n == OBSERVE_EVBUF);
+	while ((now = (uint64_t)gs_nanotime()) < deadline &&
+	    !atomic_load_explicit(&ob->stop, memory_order_acquire))
+		ticker_sleep_until(
+		    deadline - now > OBSERVE_STEP_NS ? now + OBSERVE_STEP_NS : deadline);
+	return atomic_load_explicit(&ob->stop, memory_order_acquire) ? TICKER_STOP : TICKER_TICK;
 }
 
 static void *
 observer_main(void *arg)
 {
 	struct observer *ob = arg;
-	int64_t period = 1000000000LL / ob->hz, next, now;
+	uint64_t dropped;
+	int rc;
 
 	while (!atomic_load(&ob->up) && !atomic_load(&ob->stop))
-		observer_sleep_until(gs_nanotime() + 100000);
+		ticker_sleep_until((uint64_t)gs_nanotime() + 100000);
 	if (atomic_load(&ob->stop))
 		goto out;
 	gs_events_enable(true);
-	next = gs_nanotime();
-	while (!atomic_load_explicit(&ob->stop, memory_order_acquire)) {
-		int rc = gs_snapshot_take(ob->snap);
-
-		if (rc < 0 && ob->err == 0)
-			ob->err = rc;
-		if (rc == 0) {
-			ob->snaps++;
-			ob->snap_ns += ob->snap->take_ns;
-		}
-		observer_drain(ob);
-		/* Sleep to the next tick in steps of at most 10 ms, to stop soon. */
-		next += period;
-		while ((now = gs_nanotime()) < next &&
-		    !atomic_load_explicit(&ob->stop, memory_order_acquire))
-			observer_sleep_until(next - now > 10000000 ? now + 10000000 : next);
-	}
+	ticker_reschedule(ob->tk, (uint64_t)gs_nanotime(), 1000000000ULL / (uint64_t)ob->hz);
+	if ((rc = ticker_run(ob->tk, 0, observer_wait, ob)) < 0)
+		ob->err = rc;
 	gs_events_enable(false);
-	observer_drain(ob);
+	ob->events += ticker_drain(ob->tk, &dropped);
+	ob->dropped += dropped;
 out:
 	atomic_store_explicit(&ob->stopped, 1, memory_order_release);
 	return NULL;
@@ -346,19 +342,26 @@ bench__observer_start(struct observer *ob, int hz)
 {
 	memset(ob, 0, sizeof(*ob));
 	ob->hz = hz;
-	ob->snap = gs_snapshot_new(4096, 256);
-	ob->ev = malloc(OBSERVE_EVBUF * sizeof(*ob->ev));
-	if (ob->snap == NULL || ob->ev == NULL ||
-	    pthread_create(&ob->thread, NULL, observer_main, ob) != 0) {
-		gs_snapshot_free(ob->snap);
-		free(ob->ev);
+	tick_sink sink = { NULL, observer_tick, NULL, ob };
+	/* the schedule is set when the runtime is up */
+	ticker_opts to = { .interval_ns = 1000000000ULL / (uint64_t)hz,
+		.late = TICKER_CATCH_UP,
+		.max_m = 4096,
+		.runq_max = 256,
+		.sinks = &sink,
+		.nsinks = 1 };
+	if ((ob->tk = ticker_new(&to)) == NULL)
+		return -1;
+	if (pthread_create(&ob->thread, NULL, observer_main, ob) != 0) {
+		ticker_free(ob->tk);
+		ob->tk = NULL;
 		return -1;
 	}
 	return 0;
 }
 
 /* On the main goroutine, after the rounds: wait until the observer is done
- * with the runtime (it sleeps at most 10 ms at a time). */
+ * with the runtime (it sleeps at most OBSERVE_STEP_NS at a time). */
 void
 bench__observer_stop_g(struct observer *ob)
 {
@@ -372,6 +375,6 @@ bench__observer_join(struct observer *ob)
 {
 	atomic_store(&ob->stop, 1);
 	pthread_join(ob->thread, NULL);
-	gs_snapshot_free(ob->snap);
-	free(ob->ev);
+	ticker_free(ob->tk);
+	ob->tk = NULL;
 }

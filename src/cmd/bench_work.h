@@ -17,6 +17,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "live/ticker.h"
+
 /* Sizes of the load workloads (bench_load.c), which bench.c's reports print. */
 #define CPU_WORKERS 8
 #define UNEVEN_TOTAL 1000
@@ -40,10 +42,9 @@ struct observer {
 	atomic_int up;      /* set by the main goroutine: the runtime runs */
 	atomic_int stop;    /* set by the main goroutine: rounds are over */
 	atomic_int stopped; /* set by the observer: it touches the runtime no more */
-	gs_snapshot *snap;
-	gs_event *ev;
-	uint64_t snaps, events, dropped, snap_ns;
-	int err; /* first failed gs_snapshot_take */
+	ticker *tk;         /* live/ticker.h: its schedule and buffers */
+	uint64_t snaps, events, dropped, snap_ns; /* written by the observer only */
+	int err;                                  /* first failed gs_snapshot_take */
 };
 
 extern struct observer bench__observer;

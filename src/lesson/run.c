@@ -21,6 +21,7 @@
 
 #include "format/schedtrace.h"
 #include "lesson/lesson.h"
+#include "live/ticker.h"
 
 #ifndef GSCHED_LESSONDIR
 #define GSCHED_LESSONDIR "/usr/local/share/gsched/lessons"
@@ -194,15 +195,6 @@ lesson_list(FILE *out)
 /* ---- the headless runner ---------------------------------------------------------------- */
 
 static void
-sleep_until(uint64_t t)
-{
-	struct timespec ts = { (time_t)(t / 1000000000), (long)(t % 1000000000) };
-
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
-		;
-}
-
-static void
 print_line(FILE *f, const lesson_program *g, const lesson_line *l)
 {
 	static const char *const prefix[] = { [LL_SAY] = "say: ",
@@ -226,37 +218,93 @@ print_line(FILE *f, const lesson_program *g, const lesson_line *l)
 	fputs(l->kind == LL_MARK ? " ==\n" : "\n", f);
 }
 
+/* What the runner's sink needs from one tick to the next. */
+struct batch_run {
+	const lesson_program *g;
+	const lesson_run_opts *o;
+	FILE *f;
+	session *s;
+	lesson_player *pl;
+	lesson_output *out;
+	uint64_t trace_ns, next_trace;
+	int ntrace, errors;
+	int rc; /* 1: the output could not be written */
+};
+
+/* A tick: the player's steps due now, a schedtrace line when one is due,
+ * what the player said, the session's errors.  Stops the run (1) when the
+ * lesson is done or the output fails. */
+static int
+batch_run_tick(void *ctx, const tick_info *info, const tick_data *t)
+{
+	struct batch_run *b = ctx;
+	lesson_output *out = b->out;
+	uint64_t now = t->snap->time_ns;
+	char err[512];
+
+	int state = lesson_player_tick(b->pl, t->snap, now, out);
+	if (!b->o->quiet && now >= b->next_trace) {
+		tick_data tr = { .index = b->ntrace++, .snap = t->snap };
+		schedtrace_print(b->f, info, &tr, b->o->detail);
+		b->next_trace += b->trace_ns;
+		if (b->next_trace < now)
+			b->next_trace = now + b->trace_ns;
+	}
+	for (int i = 0; i < out->nlines; i++)
+		print_line(b->f, b->g, &out->lines[i]);
+	while (session_error(b->s, err, sizeof err)) {
+		fprintf(b->f, "error: %s\n", err);
+		b->errors++;
+	}
+	if (fflush(b->f) != 0 || ferror(b->f)) {
+		fprintf(stderr, "gsched: writing the lesson's output: %s\n", strerror(errno));
+		b->rc = 1;
+		return 1;
+	}
+	return state == LESSON_DONE ? 1 : 0;
+}
+
 int
 lesson_run_batch(const lesson_program *g, const lesson_run_opts *o)
 {
 	session_opts so = { .procs = 0, .scenario = false, .events = false };
 	lesson_player_opts po = { .time_scale = o->time_scale, .batch = true };
+	struct batch_run b = { .g = g, .o = o, .f = o->out };
 	FILE *f = o->out;
 	char err[512];
 	int rc = 0;
-	uint64_t trace_ns = o->tick_ns ? o->tick_ns : TRACE_NS;
 
-	gs_snapshot *snap = gs_snapshot_new(0, RUNQ_LISTED);
-	lesson_output *out = malloc(sizeof *out);
-	if (snap == NULL || out == NULL) {
+	b.trace_ns = o->tick_ns ? o->tick_ns : TRACE_NS;
+	b.out = malloc(sizeof *b.out);
+	if (b.out == NULL) {
 		fprintf(stderr, "gsched: out of memory\n");
-		gs_snapshot_free(snap);
-		free(out);
 		return 1;
 	}
-	session *s = session_start(&so, err, sizeof err);
-	if (s == NULL) {
+	b.s = session_start(&so, err, sizeof err);
+	if (b.s == NULL) {
 		fprintf(stderr, "gsched: %s\n", err);
-		gs_snapshot_free(snap);
-		free(out);
+		free(b.out);
 		return 1;
 	}
-	lesson_player *pl = lesson_player_new(g, s, &po);
-	if (pl == NULL) {
+	/* The player looks every TICK_NS, on a grid from now; a tick that comes
+	 * late skips to the next grid point (the player goes by the snapshot's
+	 * time, so a burst would only repeat it). */
+	tick_info info = { .start_ns = (uint64_t)gs_nanotime() };
+	tick_sink sink = { NULL, batch_run_tick, NULL, &b };
+	ticker_opts to = { .origin_ns = info.start_ns,
+		.interval_ns = TICK_NS,
+		.late = TICKER_SKIP,
+		.runq_max = RUNQ_LISTED,
+		.info = &info,
+		.sinks = &sink,
+		.nsinks = 1 };
+	ticker *tk = ticker_new(&to);
+	b.pl = tk ? lesson_player_new(g, b.s, &po) : NULL;
+	if (b.pl == NULL) {
 		fprintf(stderr, "gsched: out of memory\n");
-		session_end(s, err, sizeof err);
-		gs_snapshot_free(snap);
-		free(out);
+		ticker_free(tk);
+		session_end(b.s, err, sizeof err);
+		free(b.out);
 		return 1;
 	}
 
@@ -264,56 +312,27 @@ lesson_run_batch(const lesson_program *g, const lesson_run_opts *o)
 	if (o->time_scale != 1)
 		fprintf(f, "time scale %.2fx (slow motion: waits and lifetimes stretched)\n",
 		    o->time_scale);
-	tick_info info;
-	memset(&info, 0, sizeof info);
-	uint64_t now = (uint64_t)gs_nanotime(), next_trace = now;
-	info.start_ns = now;
-	info.interval_ns = trace_ns;
-	int ntrace = 0, errors = 0;
-	for (;;) {
-		if (gs_snapshot_take(snap) != 0) {
-			fprintf(stderr, "gsched: the runtime stopped under the lesson\n");
-			rc = 1;
-			break;
-		}
-		now = snap->time_ns;
-		int state = lesson_player_tick(pl, snap, now, out);
-		if (!o->quiet && now >= next_trace) {
-			tick_data t = { .index = ntrace++, .snap = snap };
-			schedtrace_print(f, &info, &t, o->detail);
-			next_trace += trace_ns;
-			if (next_trace < now)
-				next_trace = now + trace_ns;
-		}
-		for (int i = 0; i < out->nlines; i++)
-			print_line(f, g, &out->lines[i]);
-		while (session_error(s, err, sizeof err)) {
-			fprintf(f, "error: %s\n", err);
-			errors++;
-		}
-		if (fflush(f) != 0 || ferror(f)) {
-			fprintf(stderr, "gsched: writing the lesson's output: %s\n",
-			    strerror(errno));
-			rc = 1;
-			break;
-		}
-		if (state == LESSON_DONE)
-			break;
-		sleep_until(now + TICK_NS);
+	b.next_trace = info.start_ns;
+	if (ticker_run(tk, 0, NULL, NULL) < 0) {
+		fprintf(stderr, "gsched: the runtime stopped under the lesson\n");
+		rc = 1;
 	}
+	if (b.rc != 0)
+		rc = b.rc;
 	uint64_t took = (uint64_t)gs_nanotime() - info.start_ns;
-	int passed = out->passed, failed = out->failed;
-	lesson_player_free(pl);
-	if (session_end(s, err, sizeof err) != 0) {
+	int passed = b.out->passed, failed = b.out->failed;
+	lesson_player_free(b.pl);
+	if (session_end(b.s, err, sizeof err) != 0) {
 		fprintf(stderr, "gsched: %s\n", err);
 		rc = 1;
 	}
 	fprintf(f, "lesson %s: %d expectations, %d passed, %d failed%s (%.1f s)\n", g->name,
-	    passed + failed, passed, failed, errors ? ", runtime errors" : "", (double)took / 1e9);
+	    passed + failed, passed, failed, b.errors ? ", runtime errors" : "",
+	    (double)took / 1e9);
 	fflush(f);
-	gs_snapshot_free(snap);
-	free(out);
-	if (rc == 0 && (failed > 0 || errors > 0))
+	ticker_free(tk);
+	free(b.out);
+	if (rc == 0 && (failed > 0 || b.errors > 0))
 		rc = 1;
 	return rc;
 }

@@ -1,12 +1,13 @@
 /*
- * ticker.c - the live tick loop of ticker.h.
+ * ticker.c - the tick loop (ticker.h), and the live run of --batch, --record
+ * and --trace built on it.
  *
- * Three threads take part.  The calling thread runs gs_run; the runtime's main
- * goroutine spawns the scenario and then parks in the netpoller on a pipe; a
- * plain pthread (not an M, so it disturbs no P) sleeps until each tick's
- * deadline, takes the snapshot, drains the events and calls the sinks, which
- * may do stdio and file writes freely.  After the last tick it writes a byte
- * into the pipe; the main goroutine wakes, stops the workloads and returns.
+ * The live run has three threads.  The calling thread runs gs_run; the
+ * runtime's main goroutine spawns the scenario and then parks in the
+ * netpoller on a pipe; a plain pthread (not an M, so it disturbs no P) runs
+ * the ticker, whose sinks may do stdio and file writes freely.  After the
+ * last tick it writes a byte into the pipe; the main goroutine wakes, stops
+ * the workloads and returns.
  */
 #define _GNU_SOURCE /* pipe2 */
 #ifdef HAVE_CONFIG_H
@@ -30,7 +31,235 @@
 #define PACKAGE_VERSION "0.1.0"
 #endif
 
-#define EVENTS_PER_TICK_MAX (1 << 20)
+/* ---- the tick loop ---------------------------------------------------------------- */
+
+/* Owned by the thread that ticks; nothing here is shared with the runtime
+ * but through the public calls. */
+struct ticker {
+	uint64_t next;     /* the next deadline */
+	uint64_t interval; /* of the grid next lies on */
+	ticker_late late;
+	uint64_t skipped;        /* grid points TICKER_SKIP dropped */
+	uint64_t (*clock)(void); /* NULL: gs_nanotime */
+	tick_info info;
+	tick_sink *sinks;
+	int nsinks;
+	gs_snapshot *snap; /* the last tick's, refilled by each */
+	gs_event *ev;      /* the last tick's events, ev[0..nev) */
+	int evcap;         /* grows by doubling up to evmax */
+	int evmax;
+	int index; /* the next tick's tick_data.index */
+	tick_end end;
+};
+
+static uint64_t
+ticker_now(const ticker *tk)
+{
+	return tk->clock ? tk->clock() : (uint64_t)gs_nanotime();
+}
+
+ticker *
+ticker_new(const ticker_opts *o)
+{
+	ticker *tk = calloc(1, sizeof *tk);
+
+	if (tk == NULL)
+		return NULL;
+	tk->next = o->origin_ns;
+	tk->interval = o->interval_ns > 0 ? o->interval_ns : 1;
+	tk->late = o->late;
+	tk->clock = o->clock;
+	tk->evmax = o->events_max > 0 ? o->events_max : TICKER_EVENTS_MAX;
+	tk->evcap = tk->evmax < TICKER_EVENTS_FIRST ? tk->evmax : TICKER_EVENTS_FIRST;
+	tk->ev = malloc((size_t)tk->evcap * sizeof *tk->ev);
+	tk->snap = gs_snapshot_new(o->max_m, o->runq_max);
+	if (o->nsinks > 0 && (tk->sinks = malloc((size_t)o->nsinks * sizeof *tk->sinks)) != NULL) {
+		memcpy(tk->sinks, o->sinks, (size_t)o->nsinks * sizeof *tk->sinks);
+		tk->nsinks = o->nsinks;
+	}
+	if (tk->ev == NULL || tk->snap == NULL || tk->nsinks != (o->nsinks > 0 ? o->nsinks : 0)) {
+		ticker_free(tk);
+		return NULL;
+	}
+	if (o->info != NULL)
+		tk->info = *o->info;
+	tk->info.interval_ns = o->interval_ns;
+	tk->info.max_m = tk->snap->max_m;
+	tk->info.runq_max = tk->snap->runq_max;
+	return tk;
+}
+
+void
+ticker_free(ticker *tk)
+{
+	if (tk == NULL)
+		return;
+	gs_snapshot_free(tk->snap);
+	free(tk->ev);
+	free(tk->sinks);
+	free(tk);
+}
+
+const tick_info *
+ticker_info(const ticker *tk)
+{
+	return &tk->info;
+}
+
+const tick_end *
+ticker_totals(const ticker *tk)
+{
+	return &tk->end;
+}
+
+uint64_t
+ticker_skipped(const ticker *tk)
+{
+	return tk->skipped;
+}
+
+uint64_t
+ticker_deadline(const ticker *tk)
+{
+	return tk->next;
+}
+
+void
+ticker_reschedule(ticker *tk, uint64_t origin_ns, uint64_t interval_ns)
+{
+	tk->next = origin_ns;
+	tk->interval = interval_ns > 0 ? interval_ns : 1;
+	tk->info.interval_ns = interval_ns;
+}
+
+/* The deadline after the one just ticked, at `now`.  The grid never moves:
+ * a late tick either leaves the next deadline in the past (catch up) or
+ * jumps over the grid points already gone (skip). */
+static void
+ticker_advance(ticker *tk, uint64_t now)
+{
+	tk->next += tk->interval;
+	if (tk->late == TICKER_SKIP && tk->next <= now) {
+		uint64_t missed = (now - tk->next) / tk->interval + 1;
+		tk->next += missed * tk->interval;
+		tk->skipped += missed;
+	}
+}
+
+/* Everything the rings hold, up to evmax, into ev[0..); the count.  The
+ * buffer doubles while a drain fills it. */
+static int
+ticker_fill(ticker *tk, uint64_t *dropped)
+{
+	int nev = 0;
+
+	*dropped = 0;
+	for (;;) {
+		uint64_t d = 0;
+		int n = gs_events_drain(tk->ev + nev, tk->evcap - nev, &d);
+
+		*dropped += d;
+		nev += n > 0 ? n : 0;
+		if (nev < tk->evcap || tk->evcap >= tk->evmax)
+			return nev;
+		int cap = tk->evcap > tk->evmax / 2 ? tk->evmax : tk->evcap * 2;
+		gs_event *ne = realloc(tk->ev, (size_t)cap * sizeof *ne);
+		if (ne == NULL)
+			return nev; /* the rest waits in the rings for the next tick */
+		tk->ev = ne;
+		tk->evcap = cap;
+	}
+}
+
+int
+ticker_take(ticker *tk, tick_data *t)
+{
+	uint64_t dropped;
+	int nev = ticker_fill(tk, &dropped);
+	/* the snapshot after the drain: every event listed happened before it
+	 * was taken (give or take the few microseconds of the drain) */
+	int err = gs_snapshot_take(tk->snap);
+
+	ticker_advance(tk, ticker_now(tk));
+	if (err != 0)
+		return err;
+	*t = (tick_data){ tk->index++, tk->snap, tk->ev, nev, dropped };
+	tk->end.ticks++;
+	tk->end.events += (uint64_t)nev;
+	tk->end.dropped += dropped;
+	return 0;
+}
+
+int
+ticker_tick(ticker *tk)
+{
+	tick_data t;
+	int rc = ticker_take(tk, &t);
+
+	return rc != 0 ? rc : tick_sinks_tick(tk->sinks, tk->nsinks, &tk->info, &t);
+}
+
+uint64_t
+ticker_drain(ticker *tk, uint64_t *dropped)
+{
+	uint64_t n = 0, lost = 0;
+	int got;
+
+	/* into the buffer as it is, overwriting: nothing is kept */
+	do {
+		uint64_t d = 0;
+		got = gs_events_drain(tk->ev, tk->evcap, &d);
+		n += got > 0 ? (uint64_t)got : 0;
+		lost += d;
+	} while (got == tk->evcap);
+	if (dropped != NULL)
+		*dropped = lost;
+	return n;
+}
+
+int
+ticker_run(ticker *tk, int ticks, ticker_wait_fn wait, void *ctx)
+{
+	int rc = tick_sinks_begin(tk->sinks, tk->nsinks, &tk->info);
+
+	if (rc != 0)
+		return rc; /* a sink could not start and has said why */
+	while (ticks <= 0 || tk->end.ticks < ticks) {
+		int w = TICKER_TICK;
+
+		if (wait != NULL)
+			w = wait(ctx, tk->next);
+		else
+			ticker_sleep_until(tk->next);
+		if (w == TICKER_STOP)
+			break;
+		if (w == TICKER_DRAIN) {
+			ticker_drain(tk, NULL);
+			ticker_advance(tk, ticker_now(tk));
+			continue;
+		}
+		if (w != TICKER_TICK)
+			return w;
+		if ((rc = ticker_tick(tk)) > 0)
+			return rc; /* a sink stopped the run and has said why */
+		if (rc < 0)
+			break; /* the runtime is gone: end the sinks' files */
+	}
+	int end = tick_sinks_end(tk->sinks, tk->nsinks, &tk->info, &tk->end);
+	return rc != 0 ? rc : end;
+}
+
+void
+ticker_sleep_until(uint64_t t)
+{
+	struct timespec ts = { (time_t)(t / 1000000000), (long)(t % 1000000000) };
+
+	/* gs_nanotime is CLOCK_MONOTONIC */
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+		;
+}
+
+/* ---- the live run ------------------------------------------------------------------ */
 
 struct live {
 	const ticker_live *o;
@@ -48,8 +277,7 @@ struct live {
 	char errmsg[160];
 };
 
-/* ---- the runtime's main goroutine ------------------------------------------------ */
-
+/* the runtime's main goroutine */
 static void
 live_main(void *arg)
 {
@@ -89,26 +317,13 @@ live_main(void *arg)
 	lv->pipefd[0] = -1;
 }
 
-/* ---- the observer thread --------------------------------------------------------- */
-
-static void
-sleep_until(uint64_t t)
-{
-	struct timespec ts = { (time_t)(t / 1000000000), (long)(t % 1000000000) };
-
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
-		;
-}
-
+/* the observer thread: the ticker, once the scenario runs */
 static void *
-observer_thread(void *arg)
+live_observer(void *arg)
 {
 	struct live *lv = arg;
 	const ticker_live *o = lv->o;
-	gs_snapshot *snap = NULL;
-	gs_event *ev = NULL;
-	int evcap = 0;
-	tick_end end = { 0, 0, 0 };
+	ticker *tk = NULL;
 
 	for (;;) {
 		int st = atomic_load(&lv->started);
@@ -116,56 +331,29 @@ observer_thread(void *arg)
 			goto out;
 		if (st > 0)
 			break;
-		sleep_until((uint64_t)gs_nanotime() + 1000000);
+		ticker_sleep_until((uint64_t)gs_nanotime() + 1000000);
 	}
 	lv->info.procs = gs_gomaxprocs();
-	snap = gs_snapshot_new(o->max_m, o->runq_max);
-	evcap = 4096;
-	ev = malloc((size_t)evcap * sizeof *ev);
-	if (snap == NULL || ev == NULL) {
+	ticker_opts to = { .origin_ns = lv->info.start_ns + o->interval_ns,
+		.interval_ns = o->interval_ns,
+		.late = TICKER_CATCH_UP,
+		.max_m = o->max_m,
+		.runq_max = o->runq_max,
+		.info = &lv->info,
+		.sinks = lv->sinks,
+		.nsinks = lv->nsinks };
+	if ((tk = ticker_new(&to)) == NULL) {
 		snprintf(lv->errmsg, sizeof lv->errmsg, "out of memory for snapshots");
 		lv->rc = 1;
 		goto out;
 	}
-	lv->info.max_m = snap->max_m;
-	lv->info.runq_max = snap->runq_max;
-	if ((lv->sinkrc = tick_sinks_begin(lv->sinks, lv->nsinks, &lv->info)) != 0)
-		goto out;
-	for (int k = 0; k < o->ticks; k++) {
-		sleep_until(lv->info.start_ns + (uint64_t)(k + 1) * o->interval_ns);
-		int nev = 0;
-		uint64_t dropped = 0;
-		for (;;) {
-			uint64_t d = 0;
-			int n = gs_events_drain(ev + nev, evcap - nev, &d);
-			dropped += d;
-			nev += n;
-			if (nev < evcap || evcap >= EVENTS_PER_TICK_MAX)
-				break;
-			gs_event *ne = realloc(ev, (size_t)evcap * 2 * sizeof *ev);
-			if (ne == NULL)
-				break;
-			ev = ne;
-			evcap *= 2;
-		}
-		/* the snapshot after the drain: every event listed happened before it
-		 * was taken (give or take the few microseconds of the drain) */
-		int err = gs_snapshot_take(snap);
-		if (err) {
-			snprintf(lv->errmsg, sizeof lv->errmsg, "gs_snapshot_take: %s",
-			    gs_strerror(err));
-			lv->rc = 1;
-			break;
-		}
-		tick_data t = { k, snap, ev, nev, dropped };
-		end.ticks++;
-		end.events += (uint64_t)nev;
-		end.dropped += dropped;
-		if ((lv->sinkrc = tick_sinks_tick(lv->sinks, lv->nsinks, &lv->info, &t)) != 0)
-			break;
+	int rc = ticker_run(tk, o->ticks, NULL, NULL);
+	if (rc < 0) {
+		snprintf(lv->errmsg, sizeof lv->errmsg, "gs_snapshot_take: %s", gs_strerror(rc));
+		lv->rc = 1;
+	} else {
+		lv->sinkrc = rc;
 	}
-	if (lv->sinkrc == 0)
-		lv->sinkrc = tick_sinks_end(lv->sinks, lv->nsinks, &lv->info, &end);
 out:
 	/* wake the main goroutine (if it is waiting) */
 	if (lv->pipefd[1] >= 0) {
@@ -173,8 +361,7 @@ out:
 		while (write(lv->pipefd[1], &c, 1) < 0 && errno == EINTR)
 			;
 	}
-	gs_snapshot_free(snap);
-	free(ev);
+	ticker_free(tk);
 	return NULL;
 }
 
@@ -233,7 +420,7 @@ ticker_run_live(const ticker_live *o, const tick_sink *sinks, int nsinks)
 
 	gs_config cfg = { .procs = o->procs, .stack_size = 0, .max_threads = 0 };
 	lv->info.start_ns = (uint64_t)gs_nanotime();
-	if ((rc = pthread_create(&th, NULL, observer_thread, lv)) != 0) {
+	if ((rc = pthread_create(&th, NULL, live_observer, lv)) != 0) {
 		fprintf(stderr, "gsched: pthread_create: %s\n", strerror(rc));
 		close(lv->pipefd[0]);
 		close(lv->pipefd[1]);

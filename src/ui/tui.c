@@ -1,13 +1,15 @@
 /*
  * tui.c - the live visualizer's UI thread (tui.h): its state and its loop.
  *
- * One thread does everything here.  A tick drains the event rings (always,
- * even paused, so they never overflow), and unless the view is paused feeds
- * the view model a snapshot, the events and sometimes the goroutine list.
- * After every tick and every key the model is rendered into a view_screen and
- * painted (paint.c); curses sends only what changed.  Between ticks the
- * thread waits in wget_wch with a timeout of the time left (at most 100 ms,
- * so a signal's flag is seen soon), which makes keys take effect at once.
+ * One thread does everything here, inside the ticker's loop (live/ticker.h):
+ * the ticker owns the schedule, the snapshot and the event buffer; this file
+ * is its wait and its sink.  Between ticks the wait renders the model into a
+ * view_screen, paints it (paint.c; curses sends only what changed) and waits
+ * in wget_wch with a timeout of the time left (at most 100 ms, so a signal's
+ * flag is seen soon), which makes keys take effect at once.  At a deadline it
+ * asks for a tick, or while the view is paused only for a drain of the event
+ * rings, so they never overflow.  The sink feeds the view model the
+ * snapshot, the events and sometimes the goroutine list.
  * The options are in tui_options.c, the terminal and signals in tui_term.c,
  * the lesson in tui_lesson.c and the keys in tui_keys.c.
  */
@@ -88,31 +90,6 @@ tui__tick_period_ns(const struct tui *t)
 	return (uint64_t)(1e9 / t->v.tick_hz);
 }
 
-/* Drain every event recorded since the last call into t->ev, growing it as
- * live/ticker.c does.  Returns how many; *dropped gets the ring losses. */
-int
-tui__drain_events(struct tui *t, uint64_t *dropped)
-{
-	int nev = 0;
-
-	*dropped = 0;
-	for (;;) {
-		uint64_t d = 0;
-		int n = gs_events_drain(t->ev + nev, t->evcap - nev, &d);
-
-		*dropped += d;
-		nev += n > 0 ? n : 0;
-		if (nev < t->evcap || t->evcap >= EVENTS_MAX)
-			break;
-		gs_event *ne = realloc(t->ev, (size_t)t->evcap * 2 * sizeof *ne);
-		if (ne == NULL)
-			break;
-		t->ev = ne;
-		t->evcap *= 2;
-	}
-	return nev;
-}
-
 /* The goroutine list, grown to hold them all (up to GLIST_MAX).  The count
  * listed, 0 if it could not be read. */
 int
@@ -160,17 +137,23 @@ tui_suspend(struct tui *t)
 	t->dirty = true;
 }
 
+/* The ticker's wait: draw, read keys and signals until the deadline, then
+ * tick, or only drain while paused.  A key moves t->next_tick_ns to ask for
+ * a tick now or a new rate; that becomes the ticker's new grid. */
 static int
-tui_loop(struct tui *t)
+tui_wait(void *arg, uint64_t deadline)
 {
-	uint64_t start = tui__now();
+	struct tui *t = arg;
+	char msg[160];
 
-	t->next_tick_ns = start;
-	while (!t->quit && !tui__sig_quit) {
+	t->next_tick_ns = deadline;
+	for (;;) {
 		uint64_t now = tui__now();
 
-		if (t->term->seconds > 0 && (double)(now - start) >= t->term->seconds * 1e9)
-			break;
+		if (t->quit || tui__sig_quit)
+			return TICKER_STOP;
+		if (t->term->seconds > 0 && (double)(now - t->started_ns) >= t->term->seconds * 1e9)
+			return TICKER_STOP;
 		if (tui__sig_tstp)
 			tui_suspend(t);
 		if (tui__sig_cont) {
@@ -179,18 +162,28 @@ tui_loop(struct tui *t)
 			paint_invalidate();
 			t->dirty = true;
 		}
-		if (now >= t->next_tick_ns) {
-			tui__tick(t, now);
-			t->next_tick_ns += tui__tick_period_ns(t);
-			if (t->next_tick_ns <= now)
-				t->next_tick_ns = now + tui__tick_period_ns(t);
+		if (t->next_tick_ns != deadline) {
+			deadline = t->next_tick_ns;
+			ticker_reschedule(t->tk, deadline, tui__tick_period_ns(t));
+		}
+		if (now >= deadline) {
+			while (session_error(t->sess, msg, sizeof msg)) {
+				tui__status(t, true, "%s", msg);
+				tui__note(t, VA_WARN, "%s", msg);
+			}
+			if (t->v.paused && !t->step) {
+				t->lgap = true; /* the lesson's clock stands still meanwhile */
+				return TICKER_DRAIN;
+			}
+			t->step = false;
+			return TICKER_TICK;
 		}
 		if (t->v.status != NULL && now >= t->status_until)
 			t->dirty = true;
 		if (t->dirty)
 			tui__draw(t);
 
-		uint64_t left = t->next_tick_ns > now ? t->next_tick_ns - now : 0;
+		uint64_t left = deadline - now;
 		int ms = (int)((left + 999999) / 1000000);
 		wint_t wc;
 
@@ -201,7 +194,48 @@ tui_loop(struct tui *t)
 		else if (r == KEY_CODE_YES)
 			tui__key(t, (int)wc, true);
 	}
+}
+
+/* The ticker's sink: a tick into the view model, and the lesson. */
+static int
+tui_feed(void *ctx, const tick_info *info, const tick_data *d)
+{
+	struct tui *t = ctx;
+	uint64_t now = tui__now();
+	int ng = 0;
+
+	(void)info;
+	t->snap = d->snap;
+	t->procs = d->snap->np;
+	if (t->v.mode == VIEW_GLIST || now - t->gl_last_ns >= GLIST_EVERY_NS) {
+		ng = tui__list_goroutines(t);
+		t->gl_last_ns = now;
+	}
+	if (view_model_tick(t->model, d->snap, d->ev, d->nev, d->dropped, ng ? t->gl : NULL, ng,
+		t->gl_total) != 0)
+		tui__status(t, true, "out of memory for the view's history");
+	if (t->player != NULL)
+		tui__lesson_tick(t);
+	t->dirty = true;
 	return 0;
+}
+
+/* Tick at once, then on the rate's grid, until quit. */
+static void
+tui_loop(struct tui *t)
+{
+	int rc;
+
+	t->started_ns = tui__now();
+	ticker_reschedule(t->tk, t->started_ns, tui__tick_period_ns(t));
+	while ((rc = ticker_run(t->tk, 0, tui_wait, t)) < 0) {
+		/* the runtime is gone (session_end says why): nothing to show */
+		tui__status(t, true, "snapshot: %s", gs_strerror(rc));
+		if (rc == GS_ENOTRUN) {
+			t->quit = QUIT_RUNTIME;
+			break;
+		}
+	}
 }
 
 static void
@@ -209,8 +243,7 @@ tui_free(struct tui *t)
 {
 	view_screen_free(&t->screen);
 	view_model_free(t->model);
-	gs_snapshot_free(t->snap);
-	free(t->ev);
+	ticker_free(t->tk);
 	free(t->gl);
 	free(t->lout);
 }
@@ -232,15 +265,23 @@ tui_run(const tui_opts *o, const tui_term *term)
 	t.v.tick_hz = 10.0 / o->tenths;
 	t.v.time_scale = o->lesson && o->time_scale > 0 ? o->time_scale : 1;
 	t.lstate = -1;
-	t.evcap = 4096;
 	t.glcap = 1024;
 	t.model = view_model_new(HISTORY_TICKS, LOG_LINES);
-	t.snap = gs_snapshot_new(SNAP_MAX_M, SNAP_RUNQ);
-	t.ev = malloc((size_t)t.evcap * sizeof *t.ev);
+	/* the schedule is set when the loop starts */
+	tick_info info = { .ncpu = gs_numcpu() };
+	tick_sink feed = { NULL, tui_feed, NULL, &t };
+	ticker_opts to = { .interval_ns = tui__tick_period_ns(&t),
+		.late = TICKER_SKIP,
+		.max_m = SNAP_MAX_M,
+		.runq_max = SNAP_RUNQ,
+		.info = &info,
+		.sinks = &feed,
+		.nsinks = 1 };
+	t.tk = ticker_new(&to);
 	t.gl = malloc((size_t)t.glcap * sizeof *t.gl);
 	if (o->lesson != NULL)
 		t.lout = malloc(sizeof *t.lout);
-	if (t.model == NULL || t.snap == NULL || t.ev == NULL || t.gl == NULL ||
+	if (t.model == NULL || t.tk == NULL || t.gl == NULL ||
 	    (o->lesson != NULL && t.lout == NULL) || view_screen_init(&t.screen, 80, 24) != 0) {
 		fputs("gsched: out of memory\n", stderr);
 		tui_free(&t);

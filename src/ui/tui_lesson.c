@@ -105,11 +105,12 @@ tui__lesson_texts(struct tui *t, const lesson_output *out)
 	}
 }
 
-/* Run the lesson's steps due now, with the snapshot the model just got.  The
+/* Run the lesson's steps due now, with the snapshot the model just got
+ * (tui.c's tick calls it).  The
  * lesson's clock follows the snapshots' but skips the time the view stood
  * paused (a '.' step while paused moves it one tick). */
-static void
-lesson_tick(struct tui *t)
+void
+tui__lesson_tick(struct tui *t)
 {
 	lesson_output *out = t->lout;
 	uint64_t now = t->snap->time_ns, d = t->llast && now > t->llast ? now - t->llast : 0;
@@ -158,44 +159,6 @@ tui__lesson_key(struct tui *t, int key, bool fkey)
 		    "the lesson is paused with the view: space resumes "
 		    "it (. steps a tick)");
 	return true;
-}
-
-/* One tick: drain; unless paused, snapshot and feed the model. */
-void
-tui__tick(struct tui *t, uint64_t now)
-{
-	uint64_t dropped;
-	int nev = tui__drain_events(t, &dropped);
-	int ng = 0, err;
-	char msg[160];
-
-	while (session_error(t->sess, msg, sizeof msg)) {
-		tui__status(t, true, "%s", msg);
-		tui__note(t, VA_WARN, "%s", msg);
-	}
-	if (t->v.paused && !t->step) {
-		t->lgap = true; /* the lesson's clock stands still meanwhile */
-		return;
-	}
-	t->step = false;
-	if ((err = gs_snapshot_take(t->snap)) != 0) {
-		/* the runtime is gone (session_end says why): nothing to show */
-		if (err == GS_ENOTRUN)
-			t->quit = QUIT_RUNTIME;
-		tui__status(t, true, "snapshot: %s", gs_strerror(err));
-		return;
-	}
-	t->procs = t->snap->np;
-	if (t->v.mode == VIEW_GLIST || now - t->gl_last_ns >= GLIST_EVERY_NS) {
-		ng = tui__list_goroutines(t);
-		t->gl_last_ns = now;
-	}
-	if (view_model_tick(t->model, t->snap, t->ev, nev, dropped, ng ? t->gl : NULL, ng,
-		t->gl_total) != 0)
-		tui__status(t, true, "out of memory for the view's history");
-	if (t->player != NULL)
-		lesson_tick(t);
-	t->dirty = true;
 }
 
 void

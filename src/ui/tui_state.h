@@ -19,6 +19,7 @@
 
 #include "lesson/lesson.h"
 #include "live/session.h"
+#include "live/ticker.h"
 #include "ui/tui.h"
 #include "ui/tui_curses.h"
 #include "ui/view.h"
@@ -34,7 +35,6 @@
 #define STATUS_NS 5000000000ULL      /* a status message shows this long */
 #define GLIST_EVERY_NS 1000000000ULL /* goroutine list when not shown */
 #define GLIST_MAX (1 << 20)
-#define EVENTS_MAX (1 << 20) /* events drained per tick at the most */
 #define HISTORY_TICKS 600
 #define LOG_LINES 1000
 #define BATCH_LIFE_NS 10000000000LL /* spawned batches come and go */
@@ -51,14 +51,17 @@ struct tui {
 	view_model *model;
 	view_state v;
 	view_screen screen;
-	gs_snapshot *snap;
-	gs_event *ev;
-	int evcap;
+	ticker *tk;              /* the tick loop: schedule, snapshot, events */
+	const gs_snapshot *snap; /* the last tick's (the ticker's own) */
+	uint64_t started_ns;     /* tui__now() when the loop began */
 	gs_snap_ginfo *gl;
 	int glcap;
 	int gl_total;          /* goroutines at the last listing */
 	uint64_t gl_last_ns;   /* when the list was last taken */
-	uint64_t next_tick_ns; /* tui__now() of the next tick */
+	uint64_t next_tick_ns; /* the next tick's deadline (tui__now()): the
+	                          ticker's, which a key moves to ask for a tick
+	                          now ('.') or a new rate; the loop hands the
+	                          move on to the ticker */
 	bool step;             /* '.': feed one tick although paused */
 	bool dirty;            /* the screen needs rendering */
 	int procs;             /* GOMAXPROCS as last seen or set */
@@ -84,7 +87,6 @@ struct tui {
 	char lstatus[160];    /* the standing footer message (press n, done) */
 };
 
-int tui__drain_events(struct tui *t, uint64_t *dropped);
 void tui__install_signals(void);
 void tui__lesson_texts(struct tui *t, const lesson_output *out);
 int tui__list_goroutines(struct tui *t);
@@ -101,7 +103,7 @@ uint64_t tui__tick_period_ns(const struct tui *t);
 void tui__draw(struct tui *t);
 void tui__key(struct tui *t, int key, bool fkey);
 bool tui__lesson_key(struct tui *t, int key, bool fkey);
-void tui__tick(struct tui *t, uint64_t now);
+void tui__lesson_tick(struct tui *t);
 
 /* The signal flags and the terminal state, owned by tui_term.c: the handlers
  * write them, the loop reads them. */
