@@ -307,7 +307,13 @@ run_offscreen(const char *type, const char *keys, double seconds)
 START_TEST(test_loop_keys_then_quit)
 {
 	const char *keys = "?\033p\tm\tg s\033l\033"
-			   "+-3=999\r=4\r[]][ . w+w csbnCSBN\014 q";
+			   "+-3=999\r=4\r[]][ . w+w csbnCSBN\014 "
+			   /* the keys that are no character, as xterm sends them: in
+			    * help, P detail, the goroutine list and the log */
+			   "?\033[6~\033OB\033OA\033[5~\033OF\033OH\033OP"
+			   "p\033[Z\033OC\033OD\033OA\033OB\033[6~\033OFp"
+			   "g\033OB\033[6~s\033OHg"
+			   "l\033[5~\033OFl q";
 	uint64_t t0 = tu_now_ns();
 
 	ck_assert_int_eq(run_offscreen("xterm-256color", keys, 50), 0);

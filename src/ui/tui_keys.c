@@ -1,5 +1,6 @@
 /*
- * tui_keys.c - what each key does in the visualizer.
+ * tui_keys.c - what each key does in the visualizer: the dispatcher that
+ * looks a key up in the key table (keys.c) and does its keys_action.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -27,6 +28,7 @@
 #include "lesson/lesson.h"
 #include "format/parse.h"
 #include "live/session.h"
+#include "ui/keys.h"
 #include "ui/paint.h"
 #include "ui/tui.h"
 #include "ui/tui_state.h"
@@ -57,46 +59,34 @@ set_procs(struct tui *t, int n)
 	}
 }
 
-/* The batch keys: c s b n (and shifted, ten times as many). */
+/* The batches, in the order of their keys in the table ("c s b n"). */
 static const struct {
-	int key;
 	const char *kind;
 	int count;
 	const char *unit;
 } spawn_keys[] = {
-	{ 'c', "cpu", 4, "goroutines" },
-	{ 's', "sleep", 50, "goroutines" },
-	{ 'b', "syscall", 8, "goroutines" },
-	{ 'n', "netwait", 20, "reader/writer pairs" },
+	{ "cpu", 4, "goroutines" },
+	{ "sleep", 50, "goroutines" },
+	{ "syscall", 8, "goroutines" },
+	{ "netwait", 20, "reader/writer pairs" },
 };
 
-static bool
-spawn_key(struct tui *t, int key)
+/* Batch kind `which` (its key's place in "c s b n"), mult times as many. */
+static void
+spawn(struct tui *t, int which, int mult)
 {
-	for (size_t i = 0; i < sizeof spawn_keys / sizeof spawn_keys[0]; i++) {
-		int mult = 0;
-
-		if (key == spawn_keys[i].key)
-			mult = 1;
-		else if (key == spawn_keys[i].key - 'a' + 'A')
-			mult = 10;
-		if (mult == 0)
-			continue;
-		session_batch b = { spawn_keys[i].kind, spawn_keys[i].count * mult, BATCH_LIFE_NS,
-			NULL, 0 };
-		int rc = session_spawn(t->sess, &b);
-		if (rc == GS_EAGAIN)
-			tui__status(t, true,
-			    "too many batches waiting to start; try "
-			    "again in a moment");
-		else if (rc < 0)
-			tui__status(t, true, "spawn %s: %s", b.kind, gs_strerror(rc));
-		else
-			tui__note(t, VA_BOLD, "spawned %d %s %s (for %d s)", b.count, b.kind,
-			    spawn_keys[i].unit, (int)(BATCH_LIFE_NS / 1000000000));
-		return true;
-	}
-	return false;
+	if (which < 0 || which >= (int)(sizeof spawn_keys / sizeof spawn_keys[0]))
+		return;
+	session_batch b = { spawn_keys[which].kind, spawn_keys[which].count * mult, BATCH_LIFE_NS,
+		NULL, 0 };
+	int rc = session_spawn(t->sess, &b);
+	if (rc == GS_EAGAIN)
+		tui__status(t, true, "too many batches waiting to start; try again in a moment");
+	else if (rc < 0)
+		tui__status(t, true, "spawn %s: %s", b.kind, gs_strerror(rc));
+	else
+		tui__note(t, VA_BOLD, "spawned %d %s %s (for %d s)", b.count, b.kind,
+		    spawn_keys[which].unit, (int)(BATCH_LIFE_NS / 1000000000));
 }
 
 static void
@@ -239,14 +229,148 @@ prompt_key(struct tui *t, int key)
 	    PROCS_MAX, t->pbuf);
 }
 
-void
-tui__key(struct tui *t, int key, bool fkey)
+/* What an entry of the key table does.  which: the place of the pressed
+ * key's name in the entry (keys.h says what first and second mean); code:
+ * the key.  No default case, so the compiler names an action left out. */
+static void
+act(struct tui *t, keys_action action, int which, int code)
 {
 	int page = t->v.height > 6 ? t->v.height - 4 : 1;
 
+	switch (action) {
+	case KEYS_DO_HELP:
+		open_mode(t, VIEW_HELP);
+		break;
+	case KEYS_DO_QUIT:
+		t->quit = QUIT_KEY;
+		break;
+	case KEYS_DO_CLOSE:
+		if (t->v.mode != VIEW_MAIN)
+			t->v.mode = VIEW_MAIN;
+		else
+			t->v.status = NULL;
+		break;
+	case KEYS_DO_PAUSE:
+		t->v.paused = !t->v.paused;
+		if (t->player != NULL && t->lstate >= 0)
+			tui__lesson_texts(t, t->lout); /* says the lesson is paused too */
+		break;
+	case KEYS_DO_STEP:
+		if (!t->v.paused) {
+			tui__status(t, false, "'.' steps one tick while paused (space pauses)");
+		} else {
+			t->step = true;
+			t->next_tick_ns = tui__now();
+		}
+		break;
+	case KEYS_DO_LESSON:
+		tui__lesson_step(t, which == 0);
+		break;
+	case KEYS_DO_WORLD:
+		toggle_world(t);
+		break;
+	case KEYS_DO_PROCS_STEP:
+		set_procs(t, t->procs + (which == 0 ? 1 : -1));
+		break;
+	case KEYS_DO_PROCS_SET:
+		set_procs(t, code == '0' ? 10 : code - '0');
+		break;
+	case KEYS_DO_PROMPT:
+		t->npbuf = 0;
+		prompt_key(t, 0);
+		break;
+	case KEYS_DO_SORT:
+		t->v.gsort = (view_gsort)((t->v.gsort + 1) % 3);
+		break;
+	case KEYS_DO_SPAWN:
+		spawn(t, which, 1);
+		break;
+	case KEYS_DO_SPAWN10:
+		spawn(t, which, 10);
+		break;
+	case KEYS_DO_RATE:
+		change_rate(t, which != 0);
+		break;
+	case KEYS_DO_GLIST:
+		open_mode(t, VIEW_GLIST);
+		break;
+	case KEYS_DO_LOG:
+		open_mode(t, VIEW_LOG);
+		break;
+	case KEYS_DO_DETAIL:
+		open_mode(t, which == 0 ? VIEW_PDETAIL : VIEW_MDETAIL);
+		break;
+	case KEYS_DO_FOCUS:
+		cycle_focus(t, code == KEYS_BTAB || code == KEYS_LEFT || code == KEYS_UP ? -1 : 1);
+		break;
+	case KEYS_DO_SCROLL:
+		scroll_by(t, code == KEYS_UP ? -1 : 1);
+		break;
+	case KEYS_DO_PAGE:
+		scroll_by(t, which == 0 ? -page : page);
+		break;
+	case KEYS_DO_ENDS:
+		if (which == 0)
+			t->v.scroll = 0;
+		else
+			scroll_by(t, 1 << 30);
+		break;
+	case KEYS_DO_REDRAW:
+		clearok(curscr, TRUE);
+		paint_invalidate();
+		break;
+	case KEYS_DO_RESIZE:
+		paint_invalidate(); /* tui__draw reads the new size */
+		break;
+	case KEYS_NACTIONS:
+		break;
+	}
+}
+
+/* A curses key as a keys.h code (characters are their own). */
+static int
+key_code(int key, bool fkey)
+{
+	static const struct {
+		int curses, code;
+	} fkeys[] = {
+		{ KEY_UP, KEYS_UP },
+		{ KEY_DOWN, KEYS_DOWN },
+		{ KEY_LEFT, KEYS_LEFT },
+		{ KEY_RIGHT, KEYS_RIGHT },
+		{ KEY_PPAGE, KEYS_PGUP },
+		{ KEY_NPAGE, KEYS_PGDN },
+		{ KEY_HOME, KEYS_HOME },
+		{ KEY_END, KEYS_END },
+		{ KEY_BTAB, KEYS_BTAB },
+		{ KEY_ENTER, KEYS_ENTER },
+		{ KEY_BACKSPACE, KEYS_BACKSPACE },
+		{ KEY_RESIZE, KEYS_RESIZE },
+	};
+
+	if (!fkey)
+		return key;
+	if (key >= KEY_F(1) && key <= KEY_F(KEYS_F_MAX))
+		return KEYS_F(key - KEY_F0);
+	for (size_t i = 0; i < sizeof fkeys / sizeof fkeys[0]; i++)
+		if (key == fkeys[i].curses)
+			return fkeys[i].code;
+	return KEYS_NONE;
+}
+
+/* Every key goes through the table (keys.c), but while the '=' prompt is
+ * open it owns the keyboard: typed text is no table's business. */
+void
+tui__key(struct tui *t, int key, bool fkey)
+{
+	unsigned ctx = keys_ctx(t->v.mode, t->player != NULL);
+	const keys_entry *e;
+	int which = 0, code = key_code(key, fkey);
+
 	t->dirty = true;
-	if (fkey && key == KEY_RESIZE) {
-		paint_invalidate(); /* tui_draw reads the new size */
+	e = keys_lookup(code, ctx, &which);
+	if (e != NULL && e->help == NULL) { /* an event, not a key someone typed */
+		act(t, e->action, which, code);
 		return;
 	}
 	/* a message lasts until it expires or the next key, which may bring
@@ -256,125 +380,6 @@ tui__key(struct tui *t, int key, bool fkey)
 		prompt_key(t, key);
 		return;
 	}
-	if (t->player != NULL && tui__lesson_key(t, key, fkey))
-		return;
-	if (fkey) {
-		switch (key) {
-		case KEY_F(1):
-			open_mode(t, VIEW_HELP);
-			return;
-		case KEY_F(10):
-			t->quit = QUIT_KEY;
-			return;
-		case KEY_BTAB:
-		case KEY_LEFT:
-			cycle_focus(t, -1);
-			return;
-		case KEY_RIGHT:
-			cycle_focus(t, 1);
-			return;
-		case KEY_UP:
-		case KEY_DOWN:
-			if (t->v.mode == VIEW_PDETAIL || t->v.mode == VIEW_MDETAIL)
-				cycle_focus(t, key == KEY_UP ? -1 : 1);
-			else
-				scroll_by(t, key == KEY_UP ? -1 : 1);
-			return;
-		case KEY_PPAGE:
-			scroll_by(t, -page);
-			return;
-		case KEY_NPAGE:
-			scroll_by(t, page);
-			return;
-		case KEY_HOME:
-			t->v.scroll = 0;
-			return;
-		case KEY_END:
-			scroll_by(t, 1 << 30);
-			return;
-		default:
-			return;
-		}
-	}
-	if (t->v.mode == VIEW_GLIST && key == 's') {
-		t->v.gsort = (view_gsort)((t->v.gsort + 1) % 3);
-		return;
-	}
-	if (spawn_key(t, key))
-		return;
-	if (key >= '1' && key <= '9') {
-		set_procs(t, key - '0');
-		return;
-	}
-	switch (key) {
-	case 'q':
-	case 3: /* Ctrl-C, should the terminal send it as a key */
-		t->quit = QUIT_KEY;
-		break;
-	case '?':
-		open_mode(t, VIEW_HELP);
-		break;
-	case ' ':
-		t->v.paused = !t->v.paused;
-		if (t->player != NULL && t->lstate >= 0)
-			tui__lesson_texts(t, t->lout); /* says the lesson is paused too */
-		break;
-	case '.':
-		if (!t->v.paused) {
-			tui__status(t, false,
-			    "'.' steps one tick while paused (space "
-			    "pauses)");
-		} else {
-			t->step = true;
-			t->next_tick_ns = tui__now();
-		}
-		break;
-	case 'w':
-		toggle_world(t);
-		break;
-	case '0':
-		set_procs(t, 10);
-		break;
-	case '+':
-		set_procs(t, t->procs + 1);
-		break;
-	case '-':
-		set_procs(t, t->procs - 1);
-		break;
-	case '=':
-		t->npbuf = 0;
-		prompt_key(t, 0);
-		break;
-	case '[':
-	case ']':
-		change_rate(t, key == ']');
-		break;
-	case 'p':
-		open_mode(t, VIEW_PDETAIL);
-		break;
-	case 'm':
-		open_mode(t, VIEW_MDETAIL);
-		break;
-	case 'g':
-		open_mode(t, VIEW_GLIST);
-		break;
-	case 'l':
-		open_mode(t, VIEW_LOG);
-		break;
-	case '\t':
-		cycle_focus(t, 1);
-		break;
-	case 12: /* Ctrl-L */
-		clearok(curscr, TRUE);
-		paint_invalidate();
-		break;
-	case 27: /* Esc */
-		if (t->v.mode != VIEW_MAIN)
-			t->v.mode = VIEW_MAIN;
-		else
-			t->v.status = NULL;
-		break;
-	default:
-		break;
-	}
+	if (e != NULL)
+		act(t, e->action, which, code);
 }

@@ -1,6 +1,7 @@
 /*
- * tui_lesson.c - a lesson in the visualizer: its captions, its bar, its keys
- * (n, N, space) and its results, from the player's output each tick.
+ * tui_lesson.c - a lesson in the visualizer: its captions, its bar, its
+ * steps forward and back (the keys for them are in keys.c) and its results,
+ * from the player's output each tick.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -135,22 +136,16 @@ tui__lesson_tick(struct tui *t)
 	t->lstate = state;
 }
 
-/* n / PgDn and N / PgUp while a lesson plays.  True if the key was the
- * lesson's.  PgDn and PgUp scroll the views that scroll, as always. */
-bool
-tui__lesson_key(struct tui *t, int key, bool fkey)
+/* The lesson's next (n, PgDn) or previous (N, PgUp) step; the key table
+ * (keys.c) says in which views those keys are the lesson's. */
+void
+tui__lesson_step(struct tui *t, bool next)
 {
-	bool scrolls = t->v.mode == VIEW_HELP || t->v.mode == VIEW_GLIST || t->v.mode == VIEW_LOG;
-	bool next = fkey ? key == KEY_NPAGE && !scrolls : key == 'n';
-	bool prev = fkey ? key == KEY_PPAGE && !scrolls : key == 'N';
-
-	if (!next && !prev)
-		return false;
 	if (next && t->lstate == LESSON_DONE) {
 		tui__status(t, false,
 		    "the lesson has finished: N or PgUp goes back a "
 		    "chapter, q quits");
-		return true;
+		return;
 	}
 	/* n leaves a pause, or skips the wait that runs now: the next step */
 	lesson_player_key(t->player, next ? LESSON_KEY_CONTINUE : LESSON_KEY_PREV);
@@ -158,7 +153,6 @@ tui__lesson_key(struct tui *t, int key, bool fkey)
 		tui__status(t, false,
 		    "the lesson is paused with the view: space resumes "
 		    "it (. steps a tick)");
-	return true;
 }
 
 void

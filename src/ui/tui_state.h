@@ -101,8 +101,9 @@ void tui__status(struct tui *t, bool error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 uint64_t tui__tick_period_ns(const struct tui *t);
 void tui__draw(struct tui *t);
+/* A key from curses (fkey: a KEY_ code), looked up in the key table. */
 void tui__key(struct tui *t, int key, bool fkey);
-bool tui__lesson_key(struct tui *t, int key, bool fkey);
+void tui__lesson_step(struct tui *t, bool next);
 void tui__lesson_tick(struct tui *t);
 
 /* The signal flags and the terminal state, owned by tui_term.c: the handlers

@@ -11,30 +11,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ui/keys.h"
 #include "ui/view_model.h"
 
 /* ---- help ---------------------------------------------------------------------------- */
 
-static const struct key help_lines[] = {
-	{ NULL, "Keys" }, /* a section */
-	{ "? F1", "this help (Esc or ? closes it)" },
-	{ "q F10 Ctrl-C", "quit" },
-	{ "space", "pause the view (the scheduler keeps running)" },
-	{ "w", "stop / start the world (no goroutine runs while stopped)" },
-	{ ".", "step one tick while paused" },
-	{ "+ -", "GOMAXPROCS one more / one fewer" },
-	{ "1-9 0", "set GOMAXPROCS to 1..9, 0 for 10" },
-	{ "=", "type any GOMAXPROCS value" },
-	{ "c s b n", "spawn goroutines: CPU-bound, sleeping, syscall-blocking, network" },
-	{ "C S B N", "the same, ten times as many" },
-	{ "[ ]", "slower / faster ticks" },
-	{ "p m", "detail of one P / one M (Tab and arrows move the focus)" },
-	{ "g", "goroutine list (s cycles its sort: id, state, label)" },
-	{ "l", "the whole event log" },
-	{ "PgUp PgDn", "scroll lists, the log and this help" },
-	{ "Ctrl-L", "redraw the screen" },
-	{ "Esc", "close an overlay" },
-	{ "n N", "in a lesson: next / previous step (also PgDn / PgUp)" },
+/* A row of the help page's text: what `key` stands for; key NULL: a section
+ * heading; key "" and what "": a blank row. */
+struct help_line {
+	const char *key, *what;
+};
+
+/* After the keys (which come from the key table, keys.c): what the symbols
+ * of the main view mean.  Long texts are wrapped to the terminal. */
+static const struct help_line legend[] = {
 	{ "", "" },
 	{ NULL, "Header" }, /* a section */
 	{ "threads", "Ms that exist; Go never ends idle threads, so watch busy" },
@@ -42,8 +32,9 @@ static const struct key help_lines[] = {
 	{ "+3 (120)", "this tick (and in total)" },
 	{ "", "" },
 	{ NULL, "Ps (processors)" }, /* a section */
-	{ "R run", "running a goroutine; I idle; S sys (its M is in a system call);" },
-	{ "", "T stopped (world stopped); D dead" },
+	{ "R run",
+	    "running a goroutine; I idle; S sys (its M is in a system call); T stopped "
+	    "(world stopped); D dead" },
 	{ "G812 cpu 3.2 ms", "the running goroutine, its label, how long its slice has run" },
 	{ "next G9 / +G9", "runnext: the goroutine that runs next on this P" },
 	{ "128 ####....", "the local run queue, drawn to scale against its 256 slots" },
@@ -66,11 +57,12 @@ static const struct key help_lines[] = {
 	{ "", "" },
 	{ NULL, "Event log" }, /* a section */
 	{ "12.3", "seconds since the view started, then what happened" },
-	{ "one by one", "steals, hand-offs, retakes, preemptions, new threads, GOMAXPROCS" },
-	{ "", "changes and full local queues; at most 4 of a kind per tick (2 preemptions)," },
-	{ "", "then + N more" },
-	{ "per tick", "spawns and exits are summed per tick; runs, parks, readies, timers," },
-	{ "", "system calls and netpoller wake-ups only in the header's per-tick line" },
+	{ "one by one",
+	    "steals, hand-offs, retakes, preemptions, new threads, GOMAXPROCS changes and "
+	    "full local queues; at most 4 of a kind per tick (2 preemptions), then + N more" },
+	{ "per tick",
+	    "spawns and exits are summed per tick; runs, parks, readies, timers, system calls "
+	    "and netpoller wake-ups only in the header's per-tick line" },
 	{ "events lost", "the event rings overflowed; the counters in the header stay exact" },
 	{ "", "" },
 	{ NULL, "Graphs" }, /* a section */
@@ -78,45 +70,133 @@ static const struct key help_lines[] = {
 	{ "steals/tick", "and steals per tick; each column is the maximum of its time span" },
 };
 
-#define NHELP ((int)(sizeof help_lines / sizeof help_lines[0]))
+#define NLEGEND ((int)(sizeof legend / sizeof legend[0]))
 
-int
-view__help_count(void)
+/* The i-th line of the help page, false past the last: the Keys section
+ * (every key of the table that a person types), then the legend. */
+static bool
+help_line_at(int i, struct help_line *l)
 {
-	return NHELP;
+	if (i == 0) {
+		*l = (struct help_line){ NULL, "Keys" };
+		return true;
+	}
+	i--;
+	for (int k = 0; k < keys_count; k++) {
+		if (keys_table[k].help != NULL && i-- == 0) {
+			*l = (struct help_line){ keys_table[k].keys, keys_table[k].help };
+			return true;
+		}
+	}
+	if (i < NLEGEND) {
+		*l = legend[i];
+		return true;
+	}
+	return false;
 }
 
-static const struct key overlay_keys[] = {
-	{ "Esc", "close" },
-	{ "PgUp/PgDn", "scroll" },
-	{ "q", "quit" },
-};
-static const struct key detail_keys[] = {
-	{ "Tab/arrows", "next / previous" },
-	{ "Esc", "close" },
-	{ "PgUp/PgDn", "scroll" },
-	{ "q", "quit" },
-};
+/* Columns of UTF-8 text: its bytes less its continuation bytes. */
+static int
+cols_of(const char *s, size_t n)
+{
+	int c = 0;
+
+	for (size_t i = 0; i < n; i++)
+		c += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return c;
+}
+
+/* The bytes of the first row of text in w columns, broken at a space when
+ * it does not all fit (inside a word only when one word is wider than w);
+ * *next: where the next row starts. */
+static size_t
+help_wrap(const char *text, int w, const char **next)
+{
+	size_t n = strlen(text), end = 0, brk = 0;
+	int c = 0;
+
+	while (end < n) {
+		size_t k = end + 1;
+		while (k < n && ((unsigned char)text[k] & 0xc0) == 0x80)
+			k++;
+		if (c + 1 > w)
+			break;
+		if (text[end] == ' ')
+			brk = end;
+		c++;
+		end = k;
+	}
+	if (end < n && text[end] != ' ' && brk > 0)
+		end = brk;
+	*next = text + end;
+	*next += strspn(*next, " ");
+	while (end > 0 && text[end - 1] == ' ')
+		end--;
+	return end;
+}
+
+/* The key column is as wide as the widest key up to this; a wider key has
+ * its text start on the row below it, so one long key does not narrow every
+ * row's text. */
+#define HELP_KEY_COLS 16
+
+/* Lays the help page out in r's width and, when paint, paints its rows from
+ * `scroll` on into rows 1..rows.  Returns how many rows it has in all. */
+static int
+help_layout(rc *r, bool paint, int scroll, int rows)
+{
+	struct help_line l;
+	int kw = 0, n = 0;
+
+	for (int i = 0; help_line_at(i, &l); i++) {
+		int c = l.key != NULL ? cols_of(l.key, strlen(l.key)) : 0;
+		if (c > kw && c <= HELP_KEY_COLS)
+			kw = c;
+	}
+	int tx = 1 + kw + 2, tw = r->w - tx > 16 ? r->w - tx : 16;
+	for (int i = 0; help_line_at(i, &l); i++) {
+		if (l.key == NULL) { /* a section */
+			if (paint && n >= scroll && n < scroll + rows)
+				view__section(r, 1 + n - scroll, 0, r->w, l.what);
+			n++;
+			continue;
+		}
+		bool alone = cols_of(l.key, strlen(l.key)) > kw;
+		const char *t = l.what, *next;
+		for (bool first = true; first || *t; first = false) {
+			size_t len = alone && first ? 0 : help_wrap(t, tw, &next);
+			if (paint && n >= scroll && n < scroll + rows) {
+				char row[512];
+				int y = 1 + n - scroll;
+				if (first)
+					view__text(r, 1, y, r->w, VA_KEY, l.key);
+				snprintf(row, sizeof row, "%.*s", (int)len, t);
+				if (len > 0)
+					view__text(r, tx, y, r->w, VA_NORMAL, row);
+			}
+			n++;
+			if (len > 0)
+				t = next;
+		}
+	}
+	return n;
+}
+
+int
+view__help_count(rc *r)
+{
+	return help_layout(r, false, 0, 0);
+}
 
 void
 view__render_help(rc *r)
 {
 	int rows = r->h - 2;
-	int scroll = view__scroll_clamp(r->v->scroll, NHELP, rows);
+	int scroll = view__scroll_clamp(r->v->scroll, view__help_count(r), rows);
 
 	view__title_bar(r, "help");
-	view__footer(r, overlay_keys, 3);
-	int kw = r->w >= 100 ? 18 : 16;
-	for (int i = 0; i < rows && scroll + i < NHELP; i++) {
-		const struct key *k = &help_lines[scroll + i];
-		int y = 1 + i;
-		if (k->key == NULL) { /* a section; an empty key continues a line */
-			view__section(r, y, 0, r->w, k->what);
-			continue;
-		}
-		view__text(r, 1, y, kw, VA_KEY, k->key);
-		view__text(r, kw + 1, y, r->w, VA_NORMAL, k->what);
-	}
+	view__footer(r);
+	help_layout(r, true, scroll, rows);
 }
 
 /* ---- P detail ------------------------------------------------------------------------ */
@@ -151,7 +231,7 @@ view__render_pdetail(rc *r)
 
 	snprintf(t, sizeof t, "P%d", fp);
 	view__title_bar(r, t);
-	view__footer(r, detail_keys, 4);
+	view__footer(r);
 	if (!m->have_snap || fp < 0 || fp >= s->np) {
 		view__textf(r, 1, 2, r->w, VA_WARN, "P%d does not exist (GOMAXPROCS %d)", fp,
 		    m->have_snap ? s->np : 0);
@@ -268,7 +348,7 @@ view__render_mdetail(rc *r)
 
 	snprintf(t, sizeof t, "M%" PRId64, id);
 	view__title_bar(r, t);
-	view__footer(r, detail_keys, 4);
+	view__footer(r);
 	for (int i = 0; m->have_snap && i < s->nm; i++)
 		if (s->m[i].id == id) {
 			mm = &s->m[i];
@@ -419,13 +499,9 @@ view__render_glist(rc *r)
 	int vis = r->h - 4 > 0 ? r->h - 4 : 0;
 	int scroll = view__scroll_clamp(r->v->scroll, m->ng, vis);
 	view_gsort how = (unsigned)r->v->gsort <= VIEW_GSORT_LABEL ? r->v->gsort : VIEW_GSORT_ID;
-	char sortkey[32];
-	struct key keys[4] = { { "s", sortkey }, { "Esc", "close" }, { "PgUp/PgDn", "scroll" },
-		{ "q", "quit" } };
 
-	snprintf(sortkey, sizeof sortkey, "sort (by %s)", gsort_names[how]);
 	view__title_bar(r, "goroutines");
-	view__footer(r, keys, 4);
+	view__footer(r);
 	if (m->ng == 0) {
 		view__text(r, 1, 1, r->w, VA_DIM, "no goroutine list yet");
 		return;
@@ -474,7 +550,7 @@ view__render_log(rc *r)
 	snprintf(t, sizeof t, "event log: %d lines, showing %d-%d", m->log_len,
 	    m->log_len ? scroll + 1 : 0, scroll + vis < m->log_len ? scroll + vis : m->log_len);
 	view__title_bar(r, t);
-	view__footer(r, overlay_keys, 3);
+	view__footer(r);
 	for (int i = 0; i < vis && scroll + i < m->log_len; i++)
 		view__log_row(r, 1 + i, 0, r->w, view__log_line(m, scroll + i));
 	if (m->log_len == 0)

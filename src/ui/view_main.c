@@ -652,36 +652,6 @@ graphs(rc *r, int x, int y, int w, int h)
 
 /* ---- the main view ---------------------------------------------------------------------- */
 
-static const struct key main_keys[] = {
-	{ "?", "help" },
-	{ "q", "quit" },
-	{ "space", "pause" },
-	{ "w", "world" },
-	{ ".", "step" },
-	{ "+/-", "procs" },
-	{ "c s b n", "spawn" },
-	{ "[ ]", "speed" },
-	{ "g", "goroutines" },
-	{ "l", "log" },
-	{ "p m", "detail" },
-};
-
-/* In a lesson, n/N step the lesson (so they do not spawn network waiters).
- * The first three as in main_keys, so the footer starts the same way. */
-static const struct key lesson_keys[] = {
-	{ "?", "help" },
-	{ "q", "quit" },
-	{ "space", "pause" },
-	{ "n N", "next/prev step" },
-	{ "w", "world" },
-	{ "+/-", "procs" },
-	{ "c s b", "spawn" },
-	{ "[ ]", "speed" },
-	{ "g", "goroutines" },
-	{ "l", "log" },
-	{ "p m", "detail" },
-};
-
 /* The caption (one row per '\n'-separated line, as many as fit) and, in a
  * lesson, its bar above it, painted up to the row before `bottom`.  Leaves
  * the rows from `top` on at least 8 for Ps, Ms and the log.  Returns the rows
@@ -731,10 +701,7 @@ view__render_main(rc *r)
 	int w = r->w, h = r->h;
 
 	view__title_bar(r, NULL);
-	if (v->lesson)
-		view__footer(r, lesson_keys, (int)(sizeof lesson_keys / sizeof lesson_keys[0]));
-	else
-		view__footer(r, main_keys, (int)(sizeof main_keys / sizeof main_keys[0]));
+	view__footer(r);
 	if (!m->have_snap) {
 		view__text(r, 1, 2, w, VA_DIM, "waiting for the first snapshot...");
 		return;

@@ -163,18 +163,14 @@ typedef struct rc {
 	int w, h;
 } rc;
 
-struct key {
-	const char *key, *what;
-};
-
 int view__clampi(int v, int lo, int hi);
 int view__digits(int64_t v);
 void view__fill(rc *r, int x, int y, int xend, uint32_t ch, int attr);
-void view__footer(rc *r, const struct key *keys, int nkeys);
+void view__footer(rc *r);
 uint32_t view__g_empty_slot(const rc *r);
 uint32_t view__g_spark(const rc *r, int level);
 int view__header(rc *r, int y, int maxl);
-int view__help_count(void);
+int view__help_count(rc *r);
 void view__log_row(rc *r, int y, int x0, int x1, const view_logline *l);
 void view__m_state(const gs_snap_m *mm, char *letter, const char **word, int *attr);
 int view__p_marks(rc *r, int x, int y, int xend, const view_pmark *pm);

@@ -30,7 +30,7 @@ view_scroll_max(const view_model *m, const view_state *v)
 		return 0;
 	switch (v->mode) {
 	case VIEW_HELP:
-		total = view__help_count();
+		total = view__help_count(&r);
 		vis = v->height - 2;
 		break;
 	case VIEW_LOG:

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ui/keys.h"
 #include "ui/view_model.h"
 
 /* ---- cells ------------------------------------------------------------------------------ */
@@ -264,10 +265,15 @@ view__title_bar(rc *r, const char *what)
 		view__textf(r, x, 0, r->w, VA_TITLE, "  lesson: %s", v->lesson);
 }
 
+/* The bottom row: the prompt, or the status message and then the keys the
+ * key table shows in this view's footer, as many as fit.  An entry is named
+ * by its one-character keys if it has any ("q", not "q F10 Ctrl-C": the help
+ * lists the others), else by all its keys ("PgUp PgDn"). */
 void
-view__footer(rc *r, const struct key *keys, int nkeys)
+view__footer(rc *r)
 {
 	const view_state *v = r->v;
+	unsigned ctx = keys_ctx(v->mode, v->lesson != NULL);
 	int y = r->h - 1, x = 0;
 
 	view__fill(r, 0, y, r->w, ' ', VA_NORMAL);
@@ -278,12 +284,18 @@ view__footer(rc *r, const struct key *keys, int nkeys)
 	if (v->status) {
 		x = view__text(r, 0, y, r->w, v->status_is_error ? VA_WARN : VA_OK, v->status) + 2;
 	}
-	for (int i = 0; i < nkeys; i++) {
-		int need = view__text_len(keys[i].key) + 1 + view__text_len(keys[i].what);
+	for (int i = 0; i < keys_count; i++) {
+		const keys_entry *e = &keys_table[i];
+		char names[64];
+
+		if (!(e->footer & ctx) || e->label == NULL || !keys_applies(e, ctx) ||
+		    keys_live_names(e, ctx, true, names, sizeof names) == 0)
+			continue;
+		int need = view__text_len(names) + 1 + view__text_len(e->label);
 		if (x + need > r->w)
 			break;
-		x = view__text(r, x, y, r->w, VA_KEY, keys[i].key);
-		x = view__text(r, x + 1, y, r->w, VA_NORMAL, keys[i].what) + 2;
+		x = view__text(r, x, y, r->w, VA_KEY, names);
+		x = view__text(r, x + 1, y, r->w, VA_NORMAL, e->label) + 2;
 	}
 }
 

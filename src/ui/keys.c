@@ -1,0 +1,229 @@
+/*
+ * keys.c - the key table (see keys.h) and the lookups on it.
+ *
+ * The table's order is the help page's and the footers' order, and it decides
+ * between entries whose keys overlap: the first that applies wins.  That is
+ * why the lesson's n comes before the spawn keys, and the goroutine list's s
+ * before them too.
+ */
+#include <string.h>
+
+#include "ui/keys.h"
+
+/* Where the lists and pages scroll; P detail scrolls its queue by pages. */
+#define SCROLLS (KEYS_IN_HELP | KEYS_IN_GLIST | KEYS_IN_LOG)
+#define PAGES_SCROLL (SCROLLS | KEYS_IN_PDETAIL)
+
+const keys_entry keys_table[] = {
+	{ "? F1", KEYS_IN_VIEWS, KEYS_IN_MAIN, "help", "this help (? or Esc closes it)",
+	    KEYS_DO_HELP },
+	{ "q F10 Ctrl-C", KEYS_IN_VIEWS, KEYS_IN_VIEWS, "quit", "quit", KEYS_DO_QUIT },
+	{ "Esc", KEYS_IN_VIEWS, KEYS_IN_PAGES, "close",
+	    "close the page (back to the main view), or clear the message", KEYS_DO_CLOSE },
+	{ "space", KEYS_IN_VIEWS, KEYS_IN_MAIN, "pause",
+	    "pause the view (the scheduler keeps running)", KEYS_DO_PAUSE },
+	/* before c s b n: in a lesson, n steps it and spawns nothing */
+	{ "n N", KEYS_IN_LESSON | KEYS_IN_VIEWS, KEYS_IN_MAIN, "next/prev step",
+	    "in a lesson: next / previous step", KEYS_DO_LESSON },
+	/* help, the lists and the log keep PgDn and PgUp for scrolling */
+	{ "PgDn PgUp", KEYS_IN_LESSON | KEYS_IN_MAIN | KEYS_IN_DETAIL, 0, NULL,
+	    "in a lesson, except in help, lists and log: next / prev step", KEYS_DO_LESSON },
+	{ "w", KEYS_IN_VIEWS, KEYS_IN_MAIN, "world",
+	    "stop / start the world (no goroutine runs while stopped)", KEYS_DO_WORLD },
+	{ ".", KEYS_IN_VIEWS, KEYS_IN_MAIN, "step", "step one tick while paused", KEYS_DO_STEP },
+	{ "+ -", KEYS_IN_VIEWS, KEYS_IN_MAIN, "procs", "GOMAXPROCS one more / one fewer",
+	    KEYS_DO_PROCS_STEP },
+	{ "1-9 0", KEYS_IN_VIEWS, 0, NULL, "set GOMAXPROCS to 1..9, 0 for 10", KEYS_DO_PROCS_SET },
+	{ "=", KEYS_IN_VIEWS, 0, NULL, "type any GOMAXPROCS value (Enter sets it, Esc cancels)",
+	    KEYS_DO_PROMPT },
+	/* before c s b n: s sorts the list shown */
+	{ "s", KEYS_IN_GLIST, KEYS_IN_GLIST, "sort",
+	    "in the goroutine list: the next sort order (id, state, label)", KEYS_DO_SORT },
+	{ "c s b n", KEYS_IN_VIEWS, KEYS_IN_MAIN, "spawn",
+	    "spawn goroutines: CPU-bound, sleeping, in syscalls, network", KEYS_DO_SPAWN },
+	{ "C S B N", KEYS_IN_VIEWS, 0, NULL, "the same, ten times as many", KEYS_DO_SPAWN10 },
+	{ "[ ]", KEYS_IN_VIEWS, KEYS_IN_MAIN, "speed", "slower / faster ticks", KEYS_DO_RATE },
+	{ "g", KEYS_IN_VIEWS, KEYS_IN_MAIN, "goroutines", "the goroutine list", KEYS_DO_GLIST },
+	{ "l", KEYS_IN_VIEWS, KEYS_IN_MAIN, "log", "the whole event log", KEYS_DO_LOG },
+	{ "p m", KEYS_IN_VIEWS, KEYS_IN_MAIN, "detail", "detail of one P / one M", KEYS_DO_DETAIL },
+	{ "Tab Shift-Tab arrows", KEYS_IN_DETAIL, KEYS_IN_DETAIL, "next/prev",
+	    "in a detail page: the next / previous P or M", KEYS_DO_FOCUS },
+	{ "Up Down", SCROLLS, 0, NULL, "scroll help, lists and the log by a line", KEYS_DO_SCROLL },
+	{ "PgUp PgDn", PAGES_SCROLL, PAGES_SCROLL, "scroll",
+	    "scroll help, lists, the log and a P's queue by a page", KEYS_DO_PAGE },
+	{ "Home End", PAGES_SCROLL, 0, NULL, "to the top / the bottom", KEYS_DO_ENDS },
+	{ "Ctrl-L", KEYS_IN_VIEWS, 0, NULL, "redraw the screen", KEYS_DO_REDRAW },
+	{ "Resize", KEYS_IN_VIEWS, 0, NULL, NULL, KEYS_DO_RESIZE },
+};
+
+const int keys_count = (int)(sizeof keys_table / sizeof keys_table[0]);
+
+unsigned
+keys_ctx(view_mode mode, bool lesson)
+{
+	unsigned c = (unsigned)mode <= VIEW_LOG ? KEYS_IN(mode) : KEYS_IN_MAIN;
+
+	return c | (lesson ? KEYS_IN_LESSON : 0);
+}
+
+bool
+keys_applies(const keys_entry *e, unsigned ctx)
+{
+	if ((e->ctx & KEYS_IN_LESSON) && !(ctx & KEYS_IN_LESSON))
+		return false;
+	return (e->ctx & ctx & KEYS_IN_VIEWS) != 0;
+}
+
+/* Names of keys that are no single character, and their codes (0 ends). */
+static const struct {
+	const char *name;
+	int codes[5];
+} named[] = {
+	{ "space", { ' ' } },
+	{ "Tab", { '\t' } },
+	{ "Shift-Tab", { KEYS_BTAB } },
+	{ "Esc", { 27 } },
+	{ "Enter", { '\r', '\n', KEYS_ENTER } },
+	{ "Backspace", { 127, 8, KEYS_BACKSPACE } },
+	{ "Up", { KEYS_UP } },
+	{ "Down", { KEYS_DOWN } },
+	{ "Left", { KEYS_LEFT } },
+	{ "Right", { KEYS_RIGHT } },
+	{ "arrows", { KEYS_UP, KEYS_DOWN, KEYS_LEFT, KEYS_RIGHT } },
+	{ "PgUp", { KEYS_PGUP } },
+	{ "PgDn", { KEYS_PGDN } },
+	{ "Home", { KEYS_HOME } },
+	{ "End", { KEYS_END } },
+	{ "Resize", { KEYS_RESIZE } },
+};
+
+static int
+put_code(int *codes, int n, int max, int code)
+{
+	if (n < max)
+		codes[n] = code;
+	return n + 1;
+}
+
+int
+keys_name_codes(const char *name, size_t len, int *codes, int max)
+{
+	int n = 0;
+
+	if (len == 1)
+		return put_code(codes, 0, max, (unsigned char)name[0]);
+	if (len == 3 && name[1] == '-' && name[0] < name[2]) {
+		for (int c = (unsigned char)name[0]; c <= (unsigned char)name[2]; c++)
+			n = put_code(codes, n, max, c);
+		return n;
+	}
+	if (len == 6 && strncmp(name, "Ctrl-", 5) == 0 &&
+	    ((name[5] >= 'A' && name[5] <= 'Z') || (name[5] >= 'a' && name[5] <= 'z')))
+		return put_code(codes, 0, max, name[5] & 0x1f);
+	if (len >= 2 && len <= 3 && name[0] == 'F' && name[1] >= '1' && name[1] <= '9') {
+		int f = name[1] - '0';
+		if (len == 3) {
+			if (name[2] < '0' || name[2] > '9')
+				return 0;
+			f = f * 10 + name[2] - '0';
+		}
+		return f <= KEYS_F_MAX ? put_code(codes, 0, max, KEYS_F(f)) : 0;
+	}
+	for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) {
+		if (strlen(named[i].name) != len || strncmp(named[i].name, name, len) != 0)
+			continue;
+		for (int k = 0; k < 5 && named[i].codes[k]; k++)
+			n = put_code(codes, n, max, named[i].codes[k]);
+		return n;
+	}
+	return 0;
+}
+
+const char *
+keys_name_at(const keys_entry *e, int n, size_t *len)
+{
+	const char *s = e->keys;
+
+	for (;;) {
+		s += strspn(s, " ");
+		if (*s == '\0')
+			return NULL;
+		size_t l = strcspn(s, " ");
+		if (n-- == 0) {
+			*len = l;
+			return s;
+		}
+		s += l;
+	}
+}
+
+/* Whether the n-th name of e stands for code. */
+static bool
+name_has(const keys_entry *e, int n, int code)
+{
+	int codes[32];
+	size_t len;
+	const char *name = keys_name_at(e, n, &len);
+	int k = name ? keys_name_codes(name, len, codes, 32) : 0;
+
+	for (int i = 0; i < k && i < 32; i++)
+		if (codes[i] == code)
+			return true;
+	return false;
+}
+
+const keys_entry *
+keys_lookup(int code, unsigned ctx, int *which)
+{
+	size_t len;
+
+	for (int i = 0; i < keys_count; i++) {
+		const keys_entry *e = &keys_table[i];
+		if (!keys_applies(e, ctx))
+			continue;
+		for (int n = 0; keys_name_at(e, n, &len) != NULL; n++) {
+			if (name_has(e, n, code)) {
+				*which = n;
+				return e;
+			}
+		}
+	}
+	return NULL;
+}
+
+/* Whether a key name is one printable character, or a range of them. */
+static bool
+char_name(const char *name, size_t len)
+{
+	return (len == 1 && name[0] != ' ') || (len == 3 && name[1] == '-');
+}
+
+size_t
+keys_live_names(const keys_entry *e, unsigned ctx, bool short_form, char *buf, size_t size)
+{
+	size_t out = 0, len;
+	const char *name;
+	bool chars = false;
+
+	if (size > 0)
+		buf[0] = '\0';
+	for (int n = 0; short_form && (name = keys_name_at(e, n, &len)) != NULL; n++)
+		chars = chars || char_name(name, len);
+	for (int n = 0; (name = keys_name_at(e, n, &len)) != NULL; n++) {
+		if (chars && !char_name(name, len))
+			continue;
+		int codes[32], which;
+		int k = keys_name_codes(name, len, codes, 32);
+		bool live = false;
+		for (int i = 0; i < k && i < 32 && !live; i++)
+			live = keys_lookup(codes[i], ctx, &which) == e;
+		if (!live || out + len + 2 > size)
+			continue;
+		if (out > 0)
+			buf[out++] = ' ';
+		memcpy(buf + out, name, len);
+		out += len;
+		buf[out] = '\0';
+	}
+	return out;
+}
