@@ -60,6 +60,23 @@ check 2 "unknown option '-x'" -- -x
 check 2 "unexpected argument 'x'" -- --help x
 check 2 "unexpected argument 'x'" -- --version x
 check 2 "unexpected argument 'x'" -- status x
+check 2 "Try 'gsched status --help'." -- status x
+# getopt_long: abbreviations, "--", values that a flag does not take
+check 2 "option '--re' is ambiguous: --record, --replay, --replay-step" -- --re x
+check 2 "option '--json' takes no value" -- --batch --json=1
+check 2 "unknown option '--projectors'" -- --projectors
+check 2 "no lesson named '--batch'" -- -- --batch
+# the lesson's options and the visualizer's, in either order
+check 2 "option '-n' cannot be used with a lesson" -- 06-stealing -n 5
+check 2 "option '-p' cannot be used with a lesson" -- -p 2 06-stealing
+check 2 "option '--projector' cannot be used with --batch LESSON" -- --batch 06-stealing --projector
+check 2 "one lesson at a time (also got 'b')" -- a b
+check 2 "--time-scale needs a LESSON" -- --time-scale 2
+check 2 "--time-scale: '0' is not a number from 0.1 to 100" -- 06-stealing --time-scale 0
+check 2 "-d: '0' is not a delay" -- 06-stealing -d 0
+check 2 "option '--projector' cannot be used with --batch" -- --batch --projector
+check 2 "--list takes no other options, got '-v'" -- --list -v
+check 2 "--help takes no other options, got '--batch'" -- --help --batch
 
 # ---- gsched bench ----
 check 2 "bench needs a workload" -- bench
@@ -77,6 +94,17 @@ check 2 "invalid stack size '1' for --stack" -- bench spawn --stack 1
 check 2 "invalid stack size '16M' for --stack" -- bench spawn --stack 16M
 check 2 "invalid round count '0' for --rounds" -- bench spawn --rounds 0
 check 2 "unknown option '--what'" -- bench spawn --what
+check 2 "Try 'gsched bench --help'." -- bench spawn --what
+check 2 "invalid duration '5' for -d" -- bench sleep -d 5
+check 2 "invalid duration '1d' for --duration" -- bench sleep --dur 1d
+
+# ---- gsched compare ----
+check 2 "which KIND? sleep, syscall, netwait or cpu" -- compare
+check 2 "unknown kind 'x'" -- compare x
+check 2 "invalid duration '2m' for -d" -- compare sleep -d 2m
+check 2 "invalid task count '0' for -n" -- compare sleep -n 0
+check 2 "cpu takes no -d" -- compare cpu -d 1ms
+check 2 "Try 'gsched compare --help'." -- compare --bogus
 
 # ---- observation options ----
 check 2 "nothing to do" -- -v
@@ -84,11 +112,12 @@ check 2 "-n: '0' is not a number of ticks" -- --batch -n 0
 check 2 "-n: '1x' is not a number of ticks" -- --batch -n 1x
 check 2 "-p: 'abc' is not a number of Ps" -- --batch -p abc
 check 2 "-p: '257' is not a number of Ps" -- --batch -p 257
-check 2 "-d: '601' is not a number of tenths" -- --batch -d 601
+check 2 "-d: '601' is not a delay: tenths of a second from 1 to 600" -- --batch -d 601
+check 2 "-d: '150ms' is not a delay" -- --batch -d 150ms
 check 2 "unknown workload 'nosuch'" -- --batch -w nosuch
 check 2 "workload count '0' is not a number" -- --batch -w cpu:0
 check 2 "option '-n' needs a value" -- --batch -n
-check 2 "option '--record' needs a file name" -- --record
+check 2 "option '--record' needs a value (FILE)" -- --record
 check 2 "option '--trace' needs a file name" -- --trace=
 check 2 "option '--record' given twice" -- --record "$tmp/a" --record "$tmp/b"
 check 2 "is given as two files at once" -- --record "$tmp/a" --trace "$tmp/a"

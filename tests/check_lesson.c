@@ -95,14 +95,19 @@ END_TEST
 START_TEST(err_bad_duration)
 {
 	fails_with("wait 5\n",
-	    "t.lesson:1:6: duration '5' needs a unit: us, ms, s or min (like 500ms)");
-	fails_with("wait 5h\n", "t.lesson:1:7: unknown duration unit 'h' (use us, ms, s or min)");
-	fails_with("wait 2min30s\n",
-	    "t.lesson:1:7: unknown duration unit 'min30s' (use us, ms, s or min)");
+	    "t.lesson:1:6: duration '5' needs a unit: us, ms, s, m or min, h (like 500ms)");
+	fails_with("wait 5d\n",
+	    "t.lesson:1:7: unknown duration unit 'd' (use us, ms, s, m or min, h)");
+	fails_with("wait 2min30x\n",
+	    "t.lesson:1:12: unknown duration unit 'x' (use us, ms, s, m or min, h)");
+	fails_with("wait 2h\n", "t.lesson:1:6: duration '2h' is out of range (1ms to 1 hour)");
 	fails_with("wait 61min\n",
 	    "t.lesson:1:6: duration '61min' is out of range (1ms to 1 hour)");
 	fails_with("wait 10us\n", "t.lesson:1:6: duration '10us' is out of range (1ms to 1 hour)");
-	fails_with("wait 1.s\n", "t.lesson:1:6: expected digits after the '.' in duration '1.s'");
+	fails_with("wait 99999999999999999999s\n",
+	    "t.lesson:1:6: duration '99999999999999999999s' is out of range (1ms to 1 hour)");
+	fails_with("wait 1..s\n",
+	    "t.lesson:1:6: duration '1..s' needs a unit: us, ms, s, m or min, h (like 500ms)");
 	fails_with("wait\n",
 	    "t.lesson:1:5: expected a duration (like 500ms or 2s) after "
 	    "'wait', got the end of the line");

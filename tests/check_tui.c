@@ -111,18 +111,24 @@ START_TEST(test_parse_environment)
 }
 END_TEST
 
+/* The table's options through getopt_long: abbreviations, durations, "--". */
 START_TEST(test_handles)
 {
-	ck_assert(tui_handles("-d"));
-	ck_assert(tui_handles("-p4"));
-	ck_assert(tui_handles("--delay=3"));
-	ck_assert(tui_handles("--procs"));
-	ck_assert(tui_handles("--no-color"));
-	ck_assert(tui_handles("--ascii"));
-	ck_assert(tui_handles("--projector"));
-	ck_assert(!tui_handles("--batch"));
-	ck_assert(!tui_handles("-n"));
-	ck_assert(!tui_handles("--delayed"));
+	tui_opts o;
+
+	ck_assert_int_eq(parse(&o, "--proj", "--del=500ms", NULL), 0);
+	ck_assert(o.projector);
+	ck_assert_int_eq(o.tenths, 5);
+	ck_assert_int_eq(parse(&o, "-d", "1m", NULL), 0);
+	ck_assert_int_eq(o.tenths, 600);
+	ck_assert_int_eq(parse(&o, "-d", "150ms", NULL), 2);
+	ck_assert_int_eq(parse(&o, "--no-c", "--as", NULL), 0);
+	ck_assert(o.no_color);
+	ck_assert_int_eq(parse(&o, "--", "-d", NULL), 2);
+	ck_assert_int_eq(parse(&o, "--ascii=1", NULL, NULL), 2);
+	ck_assert_int_eq(parse(&o, "--batch", NULL, NULL), 2);
+	for (int i = 0; i < tui_noptions; i++)
+		ck_assert_ptr_nonnull(tui_options[i].help);
 }
 END_TEST
 

@@ -73,7 +73,7 @@ fi
 
 # Bad arguments.
 for args in "" "bogus" "sleep -n 0" "sleep -n 2000000" "sleep -n x" "sleep -d 0ms" \
-	"sleep -d 10parsecs" "sleep -d 2m" "sleep -d 61s" "sleep -d 1.ms" "sleep -d -1ms" \
+	"sleep -d 10parsecs" "sleep -d 2m" "sleep -d 61s" "sleep -d 1..ms" "sleep -d -1ms" \
 	"sleep -n +5" "sleep -n 5x" "cpu -d 1s" "sleep -q" "sleep cpu" "sleep -n"; do
 	# shellcheck disable=SC2086
 	$gsched compare $args >"$out" 2>&1

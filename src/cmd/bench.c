@@ -43,6 +43,7 @@
 
 #include "cmd/bench.h"
 #include "cmd/bench_work.h"
+#include "format/cmdline.h"
 #include "format/parse.h"
 #include "cmd/procstat.h"
 
@@ -324,24 +325,37 @@ bench_list(FILE *f)
 		    benchtab[i].default_n);
 }
 
+/* ---- the command line ----------------------------------------------------- */
+
+enum { OPT_STACK = CMDLINE_LONG, OPT_ROUNDS, OPT_OBSERVE };
+
+static const cmdline_opt benchoptions[] = {
+	{ NULL, 'n', required_argument, "N",
+	    "goroutines, switches, round trips or loop iterations\n"
+	    "(default: per workload)" },
+	{ "procs", 'p', required_argument, "P",
+	    "GOMAXPROCS, 1..256 (default: the runtime's; yield always 1);\n"
+	    "a list such as 1,2,4,8 runs once per value" },
+	{ "duration", 'd', required_argument, "D",
+	    "sleep or wait of sleep, syscallblock, netwait (default: per\n"
+	    "workload), a Go duration such as 250us, 100ms, 1s or 2m" },
+	{ "stack", OPT_STACK, required_argument, "SIZE",
+	    "goroutine stack size, 2K..8M, e.g. 2048 4k 64K 1M\n"
+	    "(4K and less: the small-stack class)" },
+	{ "rounds", OPT_ROUNDS, required_argument, "R",
+	    "repeat R times, one line each (default 1)" },
+	{ "observe", OPT_OBSERVE, required_argument, "HZ",
+	    "meanwhile, a plain thread takes HZ snapshots a second\n"
+	    "and drains the event stream (events on), 1..10000" },
+	{ "help", 'h', no_argument, NULL, "show this help and exit" },
+};
+
+#define NBENCHOPT ((int)(sizeof(benchoptions) / sizeof(benchoptions[0])))
+
 void
 bench_options(FILE *f)
 {
-	fputs("  -n N               goroutines, switches, round trips or loop "
-	      "iterations\n"
-	      "                     (default: per workload)\n"
-	      "  -p, --procs P      GOMAXPROCS, 1..256 (default: the runtime's; "
-	      "yield always 1);\n"
-	      "                     a list such as 1,2,4,8 runs once per value\n"
-	      "  -d, --duration D   sleep or wait of sleep, syscallblock, netwait "
-	      "(default: per\n"
-	      "                     workload), e.g. 250us 100ms 1s 2m\n"
-	      "  --stack SIZE       goroutine stack size, 2K..8M, e.g. 2048 4k 64K 1M\n"
-	      "                     (4K and less: the small-stack class)\n"
-	      "  --rounds R         repeat R times, one line each (default 1)\n"
-	      "  --observe HZ       meanwhile, a plain thread takes HZ snapshots a second\n"
-	      "                     and drains the event stream (events on), 1..10000\n",
-	    f);
+	cmdline_help(f, benchoptions, NBENCHOPT);
 }
 
 /* ---- the main goroutine ------------------------------------------------- */
@@ -365,22 +379,6 @@ bench_main_g(void *arg)
 	}
 	if (ctx->o->observe_hz != 0)
 		bench__observer_stop_g(&bench__observer);
-}
-
-/* ---- the command line ----------------------------------------------------- */
-
-/* One line naming the bad input, then the hint; returns exit status 2. */
-static int
-benchusage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("gsched: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\nTry 'gsched --help'.\n", stderr);
-	return 2;
 }
 
 /* A size in bytes: 2048, 4k, 64K, 1M, 64KiB; within the stack limits. */
@@ -435,84 +433,6 @@ bench_usage(void)
 	bench_options(stdout);
 }
 
-enum benchoptid { OPT_N, OPT_PROCS, OPT_DURATION, OPT_STACK, OPT_ROUNDS, OPT_OBSERVE, OPT_HELP };
-
-static const struct benchoption {
-	char shortname;       /* 0: long only */
-	const char *longname; /* NULL: short only */
-	bool hasarg;
-	enum benchoptid id;
-} benchoptions[] = {
-	{ 'n', NULL, true, OPT_N },
-	{ 'p', "procs", true, OPT_PROCS },
-	{ 'd', "duration", true, OPT_DURATION },
-	{ 0, "stack", true, OPT_STACK },
-	{ 0, "rounds", true, OPT_ROUNDS },
-	{ 0, "observe", true, OPT_OBSERVE },
-	{ 'h', "help", false, OPT_HELP },
-};
-
-#define NBENCHOPT ((int)(sizeof(benchoptions) / sizeof(benchoptions[0])))
-
-/*
- * Find the option argv[*ip] spells and its value (taken from "--opt=V", "-oV" or
- * the next argument, advancing *ip).  Returns the option, or NULL after printing
- * the usage error (*status = 2).  `spelled` receives the option as written.
- */
-static const struct benchoption *
-benchoption(int argc, char **argv, int *ip, char *spelled, size_t spelledsz, const char **value)
-{
-	const char *arg = argv[*ip];
-	const char *eq = NULL, *inlinevalue = NULL;
-	const struct benchoption *opt = NULL;
-	size_t namelen;
-	int k;
-
-	if (arg[1] == '-') {
-		eq = strchr(arg, '=');
-		namelen = eq != NULL ? (size_t)(eq - arg) : strlen(arg);
-		for (k = 0; k < NBENCHOPT; k++) {
-			const char *ln = benchoptions[k].longname;
-
-			if (ln != NULL && strlen(ln) == namelen - 2 &&
-			    strncmp(arg + 2, ln, namelen - 2) == 0)
-				opt = &benchoptions[k];
-		}
-		if (eq != NULL)
-			inlinevalue = eq + 1;
-	} else {
-		namelen = 2;
-		for (k = 0; k < NBENCHOPT; k++)
-			if (benchoptions[k].shortname == arg[1])
-				opt = &benchoptions[k];
-		if (arg[2] != '\0')
-			inlinevalue = arg + 2;
-	}
-	snprintf(spelled, spelledsz, "%.*s", (int)namelen, arg);
-
-	if (opt == NULL) {
-		benchusage_error("unknown option '%s'", spelled);
-		return NULL;
-	}
-	if (!opt->hasarg) {
-		if (inlinevalue != NULL) {
-			benchusage_error("option '%s' takes no value", spelled);
-			return NULL;
-		}
-		*value = NULL;
-		return opt;
-	}
-	if (inlinevalue != NULL) {
-		*value = inlinevalue;
-	} else if (*ip + 1 < argc) {
-		*value = argv[++*ip];
-	} else {
-		benchusage_error("option '%s' needs a value", spelled);
-		return NULL;
-	}
-	return opt;
-}
-
 /*
  * -p's value: one GOMAXPROCS or a comma-separated list of up to
  * BENCH_SWEEP_MAX of them, each 1..BENCH_PROCS_MAX, into out[].  Returns how
@@ -550,46 +470,39 @@ bench_main(int argc, char **argv)
 {
 	struct benchopts o = { .rounds = 1 };
 	const struct benchworkload *w = NULL;
-	const struct benchoption *opt;
 	int sweep[BENCH_SWEEP_MAX];
-	char spelled[64];
-	const char *value;
+	const char *value, *spelled;
 	long long v;
-	bool optsdone = false;
-	int i, rc, nsweep = 0;
+	int i, rc, key, nsweep = 0;
+	cmdline c;
 
-	for (i = 1; i < argc; i++) {
-		const char *arg = argv[i];
-
-		if (!optsdone && strcmp(arg, "--") == 0) {
-			optsdone = true;
-			continue;
-		}
-		if (optsdone || arg[0] != '-' || arg[1] == '\0') {
-			if (w != NULL)
-				return benchusage_error("unexpected argument '%s'", arg);
-			w = benchlookup(arg);
-			if (w == NULL)
-				return benchusage_error("unknown workload '%s' (%s)", arg,
-				    benchnames());
-			continue;
-		}
-
-		opt = benchoption(argc, argv, &i, spelled, sizeof(spelled), &value);
-		if (opt == NULL)
+	cmdline_init(&c, benchoptions, NBENCHOPT, "bench", argc, argv);
+	while ((key = cmdline_next(&c, &value)) != CMDLINE_END) {
+		spelled = cmdline_spelled(&c);
+		switch (key) {
+		case CMDLINE_ERROR:
 			return 2;
-		switch (opt->id) {
-		case OPT_N:
+		case CMDLINE_OPERAND:
+			if (w != NULL)
+				return cmdline_usage_error("bench", "unexpected argument '%s'",
+				    value);
+			w = benchlookup(value);
+			if (w == NULL)
+				return cmdline_usage_error("bench", "unknown workload '%s' (%s)",
+				    value, benchnames());
+			break;
+		case 'n':
 			if (!parse_ll(value, 1, BENCH_N_MAX, &v))
-				return benchusage_error("invalid count '%s' for %s: "
-							"expected an integer from 1 to %lld",
+				return cmdline_usage_error("bench",
+				    "invalid count '%s' for %s: "
+				    "expected an integer from 1 to %lld",
 				    value, spelled, BENCH_N_MAX);
 			o.n = v;
 			break;
-		case OPT_PROCS:
+		case 'p':
 			nsweep = parse_procs_list(value, sweep);
 			if (nsweep < 0)
-				return benchusage_error(
+				return cmdline_usage_error("bench",
 				    "invalid GOMAXPROCS '%s' for %s: "
 				    "expected an integer from 1 to %d, or a list "
 				    "of up to %d such as 1,2,4,8",
@@ -597,53 +510,58 @@ bench_main(int argc, char **argv)
 			o.procs = sweep[0];
 			o.sweep = nsweep > 1;
 			break;
-		case OPT_DURATION:
+		case 'd':
 			if (!parse_duration(value, 1, BENCH_DURATION_MAX, &o.duration_ns))
-				return benchusage_error("invalid duration '%s' for %s: "
-							"expected e.g. 250us, 100ms, 1s "
-							"or 2m (at most 24h)",
+				return cmdline_usage_error("bench",
+				    "invalid duration '%s' for %s: "
+				    "expected e.g. 250us, 100ms, 1s, 1m30s "
+				    "or 2m (at most 24h)",
 				    value, spelled);
 			break;
 		case OPT_STACK:
 			if (!parse_size(value, &o.stack_size))
-				return benchusage_error("invalid stack size '%s' for %s: "
-							"expected 2048..8M bytes, e.g. "
-							"2048, 4k, 64K or 1M",
+				return cmdline_usage_error("bench",
+				    "invalid stack size '%s' for %s: "
+				    "expected 2048..8M bytes, e.g. "
+				    "2048, 4k, 64K or 1M",
 				    value, spelled);
 			break;
 		case OPT_ROUNDS:
 			if (!parse_ll(value, 1, BENCH_ROUNDS_MAX, &v))
-				return benchusage_error("invalid round count '%s' for %s: "
-							"expected an integer from 1 to %d",
+				return cmdline_usage_error("bench",
+				    "invalid round count '%s' for %s: "
+				    "expected an integer from 1 to %d",
 				    value, spelled, BENCH_ROUNDS_MAX);
 			o.rounds = (int)v;
 			break;
 		case OPT_OBSERVE:
 			if (!parse_ll(value, 1, 10000, &v))
-				return benchusage_error(
+				return cmdline_usage_error("bench",
 				    "invalid rate '%s' for %s: "
 				    "expected snapshots per second from 1 to 10000",
 				    value, spelled);
 			o.observe_hz = (int)v;
 			break;
-		case OPT_HELP:
+		case 'h':
 			bench_usage();
-			return 0;
+			return fflush(stdout) == 0 ? 0 : 1;
 		}
 	}
 	if (w == NULL)
-		return benchusage_error("bench needs a workload (%s)", benchnames());
+		return cmdline_usage_error("bench", "bench needs a workload (%s)", benchnames());
 	if (o.n == 0)
 		o.n = w->default_n;
 	if (o.duration_ns == 0)
 		o.duration_ns = w->default_duration_ns;
 	if (o.n > w->max_n)
-		return benchusage_error("-n %" PRId64 " is too large for %s "
-					"(at most %" PRId64 ")",
+		return cmdline_usage_error("bench",
+		    "-n %" PRId64 " is too large for %s "
+		    "(at most %" PRId64 ")",
 		    o.n, w->name, w->max_n);
 	if (o.sweep && w->procs != 0)
-		return benchusage_error("%s always runs with GOMAXPROCS=%d: "
-					"a -p list does not apply",
+		return cmdline_usage_error("bench",
+		    "%s always runs with GOMAXPROCS=%d: "
+		    "a -p list does not apply",
 		    w->name, w->procs);
 
 	/* A -p list: one run per value, as Go's b.Run per GOMAXPROCS. */

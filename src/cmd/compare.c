@@ -52,6 +52,7 @@
 #include <unistd.h>
 
 #include "cmd/compare.h"
+#include "format/cmdline.h"
 #include "format/parse.h"
 #include "cmd/procstat.h"
 
@@ -762,6 +763,17 @@ print_table(const struct cmpopts *o, const struct sideresult *g, bool gok,
 
 /* ---- the command line ------------------------------------------------------------- */
 
+enum { OPT_N = 'n', OPT_D = 'd', OPT_HELP = 'h' };
+
+static const cmdline_opt compareoptions[] = {
+	{ NULL, OPT_N, required_argument, "N", "tasks, 1..1000000 (default 1000)" },
+	{ NULL, OPT_D, required_argument, "DURATION",
+	    "the sleep, or the wait before each read is answered: a Go\n"
+	    "duration such as 500us, 100ms or 1.5s, at most 1m\n"
+	    "(default 100ms; not for cpu)" },
+	{ "help", OPT_HELP, no_argument, NULL, "show this help and exit" },
+};
+
 void
 compare_usage(FILE *f)
 {
@@ -771,17 +783,9 @@ compare_usage(FILE *f)
 	      "  memory, creation and switch cost, and the ratios.\n"
 	      "  KIND: sleep (gs_sleep vs nanosleep), syscall (read(2) blocking in both),\n"
 	      "        netwait (netpoller vs blocking read), cpu (a CPU loop in both)\n"
-	      "  -n N          tasks, 1..1000000 (default 1000)\n"
-	      "  -d DURATION   the sleep, or the wait before each read is answered:\n"
-	      "                e.g. 500us 100ms 1.5s, at most 1m (default 100ms; not for cpu)\n",
+	      "\n",
 	    f);
-}
-
-static int
-compare_usage_error(const char *what, const char *arg)
-{
-	fprintf(stderr, "gsched compare: %s '%s'\nTry 'gsched compare --help'.\n", what, arg);
-	return 2;
+	cmdline_help(f, compareoptions, (int)(sizeof compareoptions / sizeof compareoptions[0]));
 }
 
 /* Room for the socketpairs of one side's child (the sides run one at a time). */
@@ -806,58 +810,53 @@ compare_main(int argc, char **argv)
 {
 	struct cmpopts o = { .kind = CMP_NKIND, .n = CMP_N_DEFAULT, .d_ns = 0 };
 	struct sideresult g, t;
+	const char *arg;
+	long long n;
 	bool gok, tok;
-	int i, k;
+	int key, k;
+	cmdline c;
 
-	for (i = 1; i < argc; i++) {
-		const char *arg = argv[i];
-
-		if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+	cmdline_init(&c, compareoptions, (int)(sizeof compareoptions / sizeof compareoptions[0]),
+	    "compare", argc, argv);
+	while ((key = cmdline_next(&c, &arg)) != CMDLINE_END) {
+		switch (key) {
+		case CMDLINE_ERROR:
+			return 2;
+		case OPT_HELP:
 			compare_usage(stdout);
-			return 0;
+			return fflush(stdout) == 0 ? 0 : 1;
+		case OPT_N:
+			if (!parse_ll(arg, 1, CMP_N_MAX, &n))
+				return cmdline_usage_error("compare",
+				    "invalid task count '%s' for -n: expected 1..1000000", arg);
+			o.n = (long)n;
+			break;
+		case OPT_D:
+			if (!parse_duration(arg, 1, CMP_D_MAX, &o.d_ns))
+				return cmdline_usage_error("compare",
+				    "invalid duration '%s' for -d: expected e.g. 500us, 100ms, "
+				    "2s; at most 1m",
+				    arg);
+			break;
+		case CMDLINE_OPERAND:
+			if (o.kind != CMP_NKIND)
+				return cmdline_usage_error("compare", "unexpected argument '%s'",
+				    arg);
+			for (k = 0; k < CMP_NKIND; k++)
+				if (strcmp(arg, kindname[k]) == 0)
+					o.kind = (enum cmpkind)k;
+			if (o.kind == CMP_NKIND)
+				return cmdline_usage_error("compare",
+				    "unknown kind '%s' (expected sleep, syscall, netwait or cpu)",
+				    arg);
+			break;
 		}
-		if (strcmp(arg, "-n") == 0 || strcmp(arg, "-d") == 0) {
-			if (i + 1 >= argc)
-				return compare_usage_error("option needs a value:", arg);
-			if (arg[1] == 'n') {
-				long long n;
-				if (!parse_ll(argv[++i], 1, CMP_N_MAX, &n))
-					return compare_usage_error(
-					    "invalid task count (expected 1..1000000) for -n:",
-					    argv[i]);
-				o.n = (long)n;
-			} else if (!parse_duration(argv[++i], 1, CMP_D_MAX, &o.d_ns)) {
-				return compare_usage_error(
-				    "invalid duration (expected e.g. 500us, 100ms, 2s; "
-				    "at most 60s) for -d:",
-				    argv[i]);
-			}
-			continue;
-		}
-		if (arg[0] == '-')
-			return compare_usage_error("unknown option", arg);
-		if (o.kind != CMP_NKIND)
-			return compare_usage_error("unexpected argument", arg);
-		for (k = 0; k < CMP_NKIND; k++)
-			if (strcmp(arg, kindname[k]) == 0)
-				o.kind = (enum cmpkind)k;
-		if (o.kind == CMP_NKIND)
-			return compare_usage_error(
-			    "unknown kind (expected sleep, syscall, netwait or cpu)", arg);
 	}
-	if (o.kind == CMP_NKIND) {
-		fprintf(stderr,
-		    "gsched compare: which KIND? sleep, syscall, netwait or cpu\n"
-		    "Try 'gsched compare --help'.\n");
-		return 2;
-	}
-	if (o.kind == CMP_CPU && o.d_ns != 0) {
-		fprintf(stderr,
-		    "gsched compare: cpu takes no -d (each task is a fixed "
-		    "%d-iteration loop)\n",
-		    CMP_CPU_ITERS);
-		return 2;
-	}
+	if (o.kind == CMP_NKIND)
+		return cmdline_usage_error("compare", "which KIND? sleep, syscall, netwait or cpu");
+	if (o.kind == CMP_CPU && o.d_ns != 0)
+		return cmdline_usage_error("compare",
+		    "cpu takes no -d (each task is a fixed %d-iteration loop)", CMP_CPU_ITERS);
 	if (o.d_ns == 0)
 		o.d_ns = CMP_D_DEFAULT;
 	if (kind_blocks_on_fd(o.kind) && raise_nofile(o.n) != 0) {

@@ -1,8 +1,13 @@
 /*
- * main.c - the gsched command line: --help, --version, and dispatch to the
- * live visualizer (no arguments, or only its options: ui/tui.c), to `gsched
- * bench` (bench.c), `gsched status` (below) and the observation options
- * --batch, --record, --replay and --trace (cli.c).
+ * main.c - the gsched command line, parsed once: the sub-commands bench
+ * (bench.c), compare (compare.c) and status (below) have tables of their
+ * own; everything else is one getopt_long pass over one table made of the
+ * visualizer's options (ui/tui_options.c), the observation options
+ * (batch.c) and the lesson and general options (below).  What was given
+ * then decides the mode: --help, --version, --list, a LESSON (headless
+ * with --batch or without a terminal), --replay, --batch/--record/--trace,
+ * or the visualizer.  This file ties lessons and the visualizer together:
+ * neither knows the other's entry points.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -10,15 +15,19 @@
 
 #include <gsched.h>
 
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd/bench.h"
 #include "cmd/batch.h"
 #include "cmd/compare.h"
 #include "ui/tui.h"
-#include "lesson/lesson.h" /* lessons: gsched LESSON, --batch LESSON, --list */
+#include "format/cmdline.h"
+#include "lesson/lesson.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "0.1.0"
@@ -41,43 +50,113 @@ statusprobe_g(void *arg)
 	sp->statsrc = gs_read_stats(&sp->st);
 }
 
+/* ---- the one table ----------------------------------------------------------- */
+
+enum {
+	MAIN_OPT_VERSION = CMDLINE_LONG + 32,
+	MAIN_OPT_LIST,
+	MAIN_OPT_TIME_SCALE,
+};
+
+static const cmdline_opt main_options[] = {
+	{ "help", 'h', no_argument, NULL, "show this help and exit" },
+	{ "version", MAIN_OPT_VERSION, no_argument, NULL, "show the version and exit" },
+};
+
+static const cmdline_opt lesson_options[] = {
+	{ "list", MAIN_OPT_LIST, no_argument, NULL, "one line per lesson: name, title" },
+	{ "time-scale", MAIN_OPT_TIME_SCALE, required_argument, "X",
+	    "stretch the lesson's waits and lifetimes by X, a number\n"
+	    "from 0.1 to 100 (2 is half speed)" },
+	{ "quiet", 'q', no_argument, NULL,
+	    "with --batch LESSON: no schedtrace lines, only the\n"
+	    "lesson's own (captions, expectations)" },
+};
+
+#define NOPTS(t) ((int)(sizeof(t) / sizeof((t)[0])))
+
+/* main_options, tui_options, batch_options and lesson_options in one. */
+static cmdline_opt all_options[CMDLINE_OPTS_MAX];
+static int nall;
+
+static bool
+in_table(const cmdline_opt *t, int n, int key)
+{
+	for (int i = 0; i < n; i++)
+		if (t[i].key == key)
+			return true;
+	return false;
+}
+
+static void
+add_options(const cmdline_opt *t, int n)
+{
+	/* -d and -p are in two tables: the first row stands */
+	for (int i = 0; i < n && nall < CMDLINE_OPTS_MAX; i++)
+		if (!in_table(all_options, nall, t[i].key))
+			all_options[nall++] = t[i];
+}
+
+static void
+all_options_init(void)
+{
+	if (nall > 0)
+		return;
+	add_options(main_options, NOPTS(main_options));
+	add_options(tui_options, tui_noptions);
+	add_options(batch_options, batch_noptions);
+	add_options(lesson_options, NOPTS(lesson_options));
+}
+
+/* ---- --help ---------------------------------------------------------------- */
+
 static void
 usage(FILE *f)
 {
-	fputs("Usage: gsched [-d TENTHS] [-p PROCS] [--no-color] [--ascii] "
+	fputs("Usage: gsched [-d DELAY] [-p PROCS] [--no-color] [--ascii] [--projector]\n"
+	      "       gsched LESSON [--time-scale X] [-d DELAY] [--no-color] [--ascii] "
 	      "[--projector]\n"
-	      "       gsched LESSON [--time-scale X] | --list\n"
-	      "       gsched --help | --version | status\n"
+	      "       gsched --batch LESSON [--time-scale X] [-q] [-v]\n"
+	      "       gsched --list | --help | --version\n"
 	      "       gsched --batch | --record FILE | --trace FILE | --replay FILE "
 	      "[options]\n"
 	      "       gsched bench WORKLOAD [-n N] [-p PROCS] [-d DURATION] "
 	      "[--stack SIZE] [--rounds R]\n"
+	      "                    [--observe HZ]\n"
 	      "       gsched compare sleep|syscall|netwait|cpu [-n N] [-d DURATION]\n"
+	      "       gsched status\n"
 	      "\n"
 	      "With no arguments, open the live visualizer on the introductory "
 	      "lesson\n"
 	      "(02-gmp); with only the options below, on a mixed workload.  "
-	      "`gsched status`\nprints what this runtime would use on this machine.\n"
-	      "\n"
-	      "  -h, --help         show this help and exit\n"
-	      "      --version      show the version and exit\n"
-	      "\n"
-	      "bench: run a scheduler micro-benchmark and print one line per round,\n"
-	      "  <workload> <value> <unit> key=value ...\n"
-	      "(the same lines as tests/bench/peer.go prints for Go).\n"
-	      "\n"
-	      "Workloads (default n):\n",
+	      "`gsched status`\nprints what this runtime would use on this machine.  "
+	      "Options and operands\ncome in any order; `--` ends the options; a long "
+	      "option may be abbreviated\nwhile that is unambiguous (--proj).  "
+	      "Durations are Go's: 300us, 1.5ms, 2s, 1m30s.\n"
+	      "\n",
 	    f);
-	bench_list(f);
-	fputs("\nbench options:\n", f);
-	bench_options(f);
+	cmdline_help(f, main_options, NOPTS(main_options));
 	fputc('\n', f);
 	tui_usage(f);
 	fputc('\n', f);
 	batch_usage(f);
-	fputc('\n', f);
-	lesson_usage(f); /* lessons (src/lesson/run.c) */
-	fputs("\nEnvironment: GOMAXPROCS sets the default number of Ps, as in Go;\n"
+	fputs("\nLessons (scripts in demos/*.lesson; the format is in demos/README):\n"
+	      "  gsched LESSON shows a lesson in the visualizer (without a terminal on\n"
+	      "  stdout: as --batch); gsched --batch LESSON runs it headless: captions,\n"
+	      "  a schedtrace line every 100 ms (-q: none, -v: detail) and each\n"
+	      "  expectation's result.  LESSON is a name (from --list) or a path.\n"
+	      "  Exit status: 0 every expectation met, 1 one failed, 2 a bad lesson\n"
+	      "  (FILE:LINE:COL: why).\n"
+	      "\n",
+	    f);
+	cmdline_help(f, lesson_options, NOPTS(lesson_options));
+	fputs("\nbench: run a scheduler micro-benchmark and print one line per round,\n"
+	      "  <workload> <value> <unit> key=value ...\n"
+	      "(the same lines as tests/bench/peer.go prints for Go; gsched bench --help).\n"
+	      "\n"
+	      "compare: goroutines against threads, side by side (gsched compare --help).\n"
+	      "\n"
+	      "Environment: GOMAXPROCS sets the default number of Ps, as in Go;\n"
 	      "GSCHED_DEBUG the runtime's debug output; NO_COLOR (not empty) turns "
 	      "colours\noff; TERM names the terminal.  The visualizer exits 0 on q "
 	      "or Ctrl-C, 1 if\nthe runtime failed, 2 for a usage error or no "
@@ -85,16 +164,11 @@ usage(FILE *f)
 	    f);
 }
 
-static int
-usage_error(const char *what, const char *arg)
-{
-	fprintf(stderr, "gsched: %s '%s'\nTry 'gsched --help'.\n", what, arg);
-	return 2;
-}
+/* ---- `gsched status` ---------------------------------------------------------- */
 
 /* `gsched status`: one screen on what gsched is and would do here. */
 static int
-status(void)
+status_run(void)
 {
 	struct statusprobe sp;
 	const char *envprocs = getenv("GOMAXPROCS");
@@ -136,46 +210,262 @@ status(void)
 	return rc == GS_EINVAL ? 2 : rc < 0 ? 1 : 0;
 }
 
+static int
+status_main(int argc, char **argv)
+{
+	static const cmdline_opt opts[] = {
+		{ "help", 'h', no_argument, NULL, "show this help and exit" },
+	};
+	cmdline c;
+	const char *v;
+	int key;
+
+	cmdline_init(&c, opts, NOPTS(opts), "status", argc, argv);
+	while ((key = cmdline_next(&c, &v)) != CMDLINE_END) {
+		if (key == CMDLINE_ERROR)
+			return 2;
+		if (key == CMDLINE_OPERAND)
+			return cmdline_usage_error("status", "unexpected argument '%s'", v);
+		printf("Usage: gsched status\n\nWhat gsched is, and what its runtime would use "
+		       "on this machine.\n\n");
+		cmdline_help(stdout, opts, NOPTS(opts));
+		return fflush(stdout) == 0 ? 0 : 1;
+	}
+	return status_run();
+}
+
+/* ---- everything else: one pass over the one table ----------------------------- */
+
+/* What the command line asked for. */
+struct args {
+	tui_opts tui;
+	batch_opts batch;
+	lesson_run_opts lesson;
+	const char *name;  /* a LESSON */
+	const char *extra; /* an operand after it */
+	bool help, version, list, have_scale;
+	/* each option given, as first spelled, for messages about combinations */
+	char seen[CMDLINE_OPTS_MAX][40];
+	int seenkey[CMDLINE_OPTS_MAX];
+	int nseen;
+};
+
+static const char *
+seen(const struct args *a, int key)
+{
+	for (int i = 0; i < a->nseen; i++)
+		if (a->seenkey[i] == key)
+			return a->seen[i];
+	return NULL;
+}
+
+/* The first option given that the mode does not take (allowed: a key list
+ * ending in 0), or NULL. */
+static const char *
+first_other(const struct args *a, const int *allowed)
+{
+	for (int i = 0; i < a->nseen; i++) {
+		const int *k = allowed;
+		while (*k != 0 && *k != a->seenkey[i])
+			k++;
+		if (*k == 0)
+			return a->seen[i];
+	}
+	return NULL;
+}
+
+static int
+parse_time_scale(struct args *a, const char *v, const char *spelled)
+{
+	char *end;
+
+	errno = 0;
+	a->lesson.time_scale = strtod(v, &end);
+	if (errno || end == v || *end || !(a->lesson.time_scale >= 0.1) ||
+	    !(a->lesson.time_scale <= 100))
+		return cmdline_usage_error(NULL, "%s: '%s' is not a number from 0.1 to 100",
+		    spelled, v);
+	a->have_scale = true;
+	return 0;
+}
+
+static int
+parse_args(int argc, char **argv, struct args *a)
+{
+	cmdline c;
+	const char *v;
+	int key, rc;
+
+	memset(a, 0, sizeof *a);
+	tui_opts_init(&a->tui);
+	batch_opts_init(&a->batch);
+	a->lesson.time_scale = 1;
+	a->lesson.out = stdout;
+	all_options_init();
+	cmdline_init(&c, all_options, nall, NULL, argc, argv);
+	while ((key = cmdline_next(&c, &v)) != CMDLINE_END) {
+		if (key == CMDLINE_ERROR)
+			return 2;
+		if (key == CMDLINE_OPERAND) {
+			if (a->name == NULL)
+				a->name = v;
+			else if (a->extra == NULL)
+				a->extra = v;
+			continue;
+		}
+		if (!seen(a, key) && a->nseen < CMDLINE_OPTS_MAX) {
+			snprintf(a->seen[a->nseen], sizeof a->seen[0], "%s", cmdline_spelled(&c));
+			a->seenkey[a->nseen++] = key;
+		}
+		rc = 0;
+		if (in_table(tui_options, tui_noptions, key))
+			rc = tui_option(&a->tui, key, v, cmdline_spelled(&c));
+		if (rc == 0 && in_table(batch_options, batch_noptions, key))
+			rc = batch_option(&a->batch, key, v, cmdline_spelled(&c));
+		else if (key == 'h')
+			a->help = true;
+		else if (key == MAIN_OPT_VERSION)
+			a->version = true;
+		else if (key == MAIN_OPT_LIST)
+			a->list = true;
+		else if (key == 'q')
+			a->lesson.quiet = true;
+		else if (key == MAIN_OPT_TIME_SCALE)
+			rc = parse_time_scale(a, v, cmdline_spelled(&c));
+		if (rc != 0)
+			return rc;
+	}
+	a->lesson.detail = a->batch.verbose;
+	return 0;
+}
+
+/* --help, --version and --list (key) stand alone. */
+static int
+check_alone(const struct args *a, int key)
+{
+	if (a->name != NULL)
+		return cmdline_usage_error(NULL, "unexpected argument '%s'", a->name);
+	for (int i = 0; i < a->nseen; i++)
+		if (a->seenkey[i] != key)
+			return cmdline_usage_error(NULL, "%s takes no other options, got '%s'",
+			    seen(a, key), a->seen[i]);
+	return 0;
+}
+
+static int
+run_lesson(struct args *a)
+{
+	static const int headless[] = { BATCH_OPT_BATCH, 'v', 'q', MAIN_OPT_TIME_SCALE, 0 };
+	static const int shown[] = { BATCH_OPT_BATCH, 'v', 'q', MAIN_OPT_TIME_SCALE, 'd',
+		TUI_OPT_NO_COLOR, TUI_OPT_ASCII, TUI_OPT_PROJECTOR, 0 };
+	char path[PATH_MAX + 32], err[1024];
+	const char *o;
+	lesson_program *g;
+	int rc;
+
+	if (a->extra != NULL)
+		return cmdline_usage_error(NULL, "one lesson at a time (also got '%s')", a->extra);
+	if (a->batch.batch && (o = first_other(a, headless)) != NULL)
+		return cmdline_usage_error(NULL,
+		    "option '%s' cannot be used with --batch LESSON (it takes --time-scale X, "
+		    "-q and -v)",
+		    o);
+	if ((o = first_other(a, shown)) != NULL)
+		return cmdline_usage_error(NULL,
+		    "option '%s' cannot be used with a lesson (a lesson takes --batch, "
+		    "--time-scale X, -q, -v, -d, --no-color, --ascii and --projector)",
+		    o);
+	if (lesson_resolve(a->name, path, sizeof path, err, sizeof err) != 0 ||
+	    lesson_load(path, &g, err, sizeof err) != 0) {
+		fprintf(stderr, "gsched: %s\n", err);
+		return 2;
+	}
+	if (a->batch.batch || !isatty(STDOUT_FILENO)) {
+		rc = lesson_run_batch(g, &a->lesson);
+	} else {
+		tui_opts_finish(&a->tui);
+		a->tui.lesson = g;
+		a->tui.time_scale = a->lesson.time_scale;
+		rc = tui_main(&a->tui);
+	}
+	lesson_program_free(g);
+	return rc;
+}
+
+/* The visualizer: on the introductory lesson when there were no arguments. */
+static int
+run_visualizer(struct args *a, int argc)
+{
+	char path[PATH_MAX + 32], err[1024];
+	lesson_program *intro = NULL;
+	int rc;
+
+	tui_opts_finish(&a->tui);
+	/* without the intro (not installed, broken) the default workload */
+	if (argc < 2 && lesson_resolve(TUI_INTRO_LESSON, path, sizeof path, err, sizeof err) == 0 &&
+	    lesson_load(path, &intro, err, sizeof err) == 0)
+		a->tui.lesson = intro;
+	rc = tui_main(&a->tui);
+	lesson_program_free(intro);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
-	const char *cmd;
+	static const int observing[] = { 'd', 'p', BATCH_OPT_BATCH, 'n', 'w', 'v', BATCH_OPT_JSON,
+		BATCH_OPT_RECORD, BATCH_OPT_TRACE, BATCH_OPT_REPLAY, BATCH_OPT_REPLAY_STEP, 0 };
+	static const int visual[] = { 'd', 'p', TUI_OPT_NO_COLOR, TUI_OPT_ASCII, TUI_OPT_PROJECTOR,
+		0 };
+	struct args a;
+	const char *o, *mode;
+	int rc;
 
-	if (argc < 2)
-		return tui_main(argc, argv);
+	if (argc >= 2 && strcmp(argv[1], "bench") == 0)
+		return bench_main(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "compare") == 0)
+		return compare_main(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "status") == 0)
+		return status_main(argc - 1, argv + 1);
 
-	cmd = argv[1];
-	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
-		if (argc > 2)
-			return usage_error("unexpected argument", argv[2]);
+	if ((rc = parse_args(argc, argv, &a)) != 0)
+		return rc;
+	if (a.help) {
+		if ((rc = check_alone(&a, 'h')) != 0)
+			return rc;
 		usage(stdout);
 		return fflush(stdout) == 0 ? 0 : 1;
 	}
-	if (strcmp(cmd, "--version") == 0) {
-		if (argc > 2)
-			return usage_error("unexpected argument", argv[2]);
+	if (a.version) {
+		if ((rc = check_alone(&a, MAIN_OPT_VERSION)) != 0)
+			return rc;
 		printf("gsched %s\n", PACKAGE_VERSION);
 		return fflush(stdout) == 0 ? 0 : 1;
 	}
-	if (strcmp(cmd, "bench") == 0)
-		return bench_main(argc - 1, argv + 1);
-	if (strcmp(cmd, "compare") == 0) /* goroutines vs threads: compare.c */
-		return compare_main(argc - 1, argv + 1);
-	if (strcmp(cmd, "status") == 0) {
-		if (argc > 2)
-			return usage_error("unexpected argument", argv[2]);
-		return status();
+	if (a.list) {
+		if ((rc = check_alone(&a, MAIN_OPT_LIST)) != 0)
+			return rc;
+		return lesson_list(stdout);
 	}
-	if (lesson_main_handles(argc, argv)) /* lessons (src/lesson/run.c) */
-		return lesson_main(argc, argv);
-	/* -d and -p belong to both: any option only the observation modes know
-	 * (--batch, -n, ...) makes it theirs, else it is the visualizer's */
-	for (int i = 1; i < argc; i++)
-		if (batch_handles(argv[i]) && !tui_handles(argv[i]))
-			return batch_main(argc, argv);
-	if (tui_handles(cmd))
-		return tui_main(argc, argv);
-	if (cmd[0] == '-' && cmd[1] != '\0')
-		return usage_error("unknown option", cmd);
-	return usage_error("unknown command", cmd);
+	if (a.name != NULL)
+		return run_lesson(&a);
+	if ((o = seen(&a, MAIN_OPT_TIME_SCALE)) != NULL || (o = seen(&a, 'q')) != NULL)
+		return cmdline_usage_error(NULL, "%s needs a LESSON ('gsched --list' lists them)",
+		    o);
+	mode = a.batch.replay ? "--replay"
+	    : a.batch.batch   ? "--batch"
+	    : a.batch.record  ? "--record"
+	    : a.batch.trace   ? "--trace"
+			      : NULL;
+	if (mode != NULL) {
+		if ((o = first_other(&a, observing)) != NULL)
+			return cmdline_usage_error(NULL,
+			    "option '%s' cannot be used with %s (it is the visualizer's)", o, mode);
+		if ((rc = batch_check(&a.batch)) != 0)
+			return rc;
+		return batch_run(&a.batch);
+	}
+	if (first_other(&a, visual) != NULL)
+		return batch_check(&a.batch); /* -n, -w, -v, --json: observation only */
+	return run_visualizer(&a, argc);
 }

@@ -98,7 +98,8 @@ typedef enum lesson_qty {
 	LQ_NQTY
 } lesson_qty;
 
-/* The quantity's name in scripts ("threads"), and back (-1 if unknown). */
+/* The quantity's name in scripts ("threads"), and back (-1 if unknown);
+ * the table is qty.c's. */
 const char *lesson_qty_name(int q);
 int lesson_qty_find(const char *name, size_t len);
 
@@ -292,24 +293,5 @@ typedef struct lesson_run_opts {
 /* Run prog to its end without a terminal.  Exit status: 0 every expectation
  * met, 1 one failed (or the runtime failed). */
 int lesson_run_batch(const lesson_program *prog, const lesson_run_opts *o);
-
-/*
- * The `gsched LESSON`, `gsched --batch LESSON` and `gsched --list` entry
- * points (cmd/main.c hands over).  argv[0] is the program; returns the exit
- * status.
- */
-int lesson_main(int argc, char **argv);
-/* The lesson part of `gsched --help`. */
-void lesson_usage(FILE *f);
-/* True if argv[1] names a lesson (a file or a lesson found by name) or is
- * --list, so cmd/main.c should hand the command line to lesson_main. */
-bool lesson_main_handles(int argc, char **argv);
-
-/*
- * The visualizer's lesson entry point, provided by src/ui/ when it lands:
- * show prog on a terminal.  Returns the exit status (as lesson_run_batch).
- * Until then the weak default in run.c says so and returns 2.
- */
-int tui_play_lesson(const lesson_program *prog, double time_scale);
 
 #endif /* GSCHED_LESSON_H */

@@ -19,79 +19,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "format/parse.h"
 #include "lesson/lesson.h"
 #include "live/workload.h"
 
-/* ---- quantities ----------------------------------------------------------------- */
-
-static const char *const qty_names[LQ_NQTY] = {
-	[LQ_THREADS] = "threads",
-	[LQ_BUSYTHREADS] = "busythreads",
-	[LQ_IDLETHREADS] = "idlethreads",
-	[LQ_SPINNING] = "spinning",
-	[LQ_PROCS] = "procs",
-	[LQ_IDLEPROCS] = "idleprocs",
-	[LQ_RUNQUEUE] = "runqueue",
-	[LQ_LOCALRUNQ] = "localrunq",
-	[LQ_GOROUTINES] = "goroutines",
-	[LQ_RUNNABLE] = "runnable",
-	[LQ_RUNNING] = "running",
-	[LQ_WAITING] = "waiting",
-	[LQ_INSYSCALL] = "insyscall",
-	[LQ_NETWAITING] = "netwaiting",
-	[LQ_SLEEPING] = "sleeping",
-	[LQ_BATCHES] = "batches",
-	[LQ_OSTHREADS] = "osthreads",
-	[LQ_MAXTHREADS] = "maxthreads",
-	[LQ_MAXRUNQUEUE] = "maxrunqueue",
-	[LQ_MAXLOCALRUNQ] = "maxlocalrunq",
-	[LQ_MAXGOROUTINES] = "maxgoroutines",
-	[LQ_STEALS] = "steals",
-	[LQ_STOLEN] = "stolen",
-	[LQ_HANDOFFS] = "handoffs",
-	[LQ_RETAKES] = "retakes",
-	[LQ_PREEMPTIONS] = "preemptions",
-	[LQ_ASYNCPREEMPTIONS] = "asyncpreemptions",
-	[LQ_PREEMPTREQUESTS] = "preemptrequests",
-	[LQ_SPAWNS] = "spawns",
-	[LQ_EXITS] = "exits",
-	[LQ_GLOBALPUTS] = "globalputs",
-	[LQ_THREADSCREATED] = "threadscreated",
-	[LQ_SYSCALLS] = "syscalls",
-	[LQ_NETPOLLWAKES] = "netpollwakes",
-	[LQ_SERVED] = "served",
-	[LQ_REJECTED] = "rejected",
-	[LQ_NCPU] = "ncpu",
-	[LQ_STARTPROCS] = "startprocs",
-	[LQ_ENVPROCS] = "envprocs",
-	[LQ_CGROUPCPUS] = "cgroupcpus",
-	[LQ_EXPECTEDPROCS] = "expectedprocs",
-	[LQ_ELAPSED_MS] = "elapsedms",
-};
-
-const char *
-lesson_qty_name(int q)
-{
-	return q >= 0 && q < LQ_NQTY ? qty_names[q] : "?";
-}
-
-int
-lesson_qty_find(const char *name, size_t len)
-{
-	for (int q = 0; q < LQ_NQTY; q++)
-		if (strlen(qty_names[q]) == len && memcmp(qty_names[q], name, len) == 0)
-			return q;
-	return -1;
-}
-
 static const char *const op_names[] = { "<", "<=", "==", "!=", ">=", ">" };
-
-int64_t
-lesson_scale(int64_t ns, double time_scale)
-{
-	double v = (double)ns * (time_scale > 0 ? time_scale : 1);
-	return v > 9e18 ? INT64_MAX : (int64_t)v;
-}
 
 /* ---- tokens ---------------------------------------------------------------------- */
 
@@ -310,76 +242,51 @@ arg_int(parser *p, const tok *t, const char *what, const char *after, int64_t lo
 	return 0;
 }
 
-/* Does this word end in a duration unit?  (12ms, 1.5s, 2min, 300us) */
+/* Is this word meant as a duration rather than a count?  (12ms, 1.5s, 2m) */
 static bool
 looks_like_duration(const tok *t)
 {
-	if (t->kind != T_WORD || t->s[0] < '0' || t->s[0] > '9')
-		return false;
-	size_t k = 0;
-	while (k < t->len && ((t->s[k] >= '0' && t->s[k] <= '9') || t->s[k] == '.'))
-		k++;
-	size_t rest = t->len - k;
-	const char *u = t->s + k;
-	return (rest == 1 && u[0] == 's') || (rest == 2 && memcmp(u, "ms", 2) == 0) ||
-	    (rest == 2 && memcmp(u, "us", 2) == 0) || (rest == 3 && memcmp(u, "min", 3) == 0);
+	int64_t ns;
+
+	return t->kind == T_WORD &&
+	    (memchr(t->s, '.', t->len) != NULL ||
+		parse_duration_n(t->s, t->len, PARSE_DURATION_MIN, &ns, NULL) == PARSE_DURATION_OK);
 }
 
-/* A duration: a decimal number (fraction allowed) and a unit us, ms, s or min;
+/* A duration in Go's grammar (format/parse.h) with min for minutes too;
  * from 1 ms (or 0 when zero_ok) to an hour. */
 static int
 arg_duration(parser *p, const tok *t, const char *after, bool zero_ok, int64_t *out)
 {
 	char d[64];
-	int64_t whole = 0, frac = 0, fracdiv = 1;
-	size_t k = 0;
+	int64_t ns;
+	size_t bad, k;
 
-	if (t->kind != T_WORD || t->s[0] < '0' || t->s[0] > '9')
+	if (t->kind != T_WORD || !(t->s[0] == '.' || (t->s[0] >= '0' && t->s[0] <= '9')))
 		return perr(p, t->col, "expected a duration (like 500ms or 2s) after '%s', got %s",
 		    after, tokdesc(t, d, sizeof d));
-	for (; k < t->len && t->s[k] >= '0' && t->s[k] <= '9'; k++) {
-		if (whole > 100000000)
-			goto range;
-		whole = whole * 10 + (t->s[k] - '0');
-	}
-	if (k < t->len && t->s[k] == '.') {
-		k++;
-		size_t start = k;
-		for (; k < t->len && t->s[k] >= '0' && t->s[k] <= '9'; k++)
-			if (fracdiv < 1000000000) {
-				frac = frac * 10 + (t->s[k] - '0');
-				fracdiv *= 10;
-			}
-		if (k == start)
-			return perr(p, t->col, "expected digits after the '.' in duration '%.*s'",
-			    (int)t->len, t->s);
-	}
-	size_t rest = t->len - k;
-	const char *u = t->s + k;
-	int64_t unit;
-	if (rest == 2 && memcmp(u, "us", 2) == 0)
-		unit = 1000;
-	else if (rest == 2 && memcmp(u, "ms", 2) == 0)
-		unit = 1000000;
-	else if (rest == 1 && u[0] == 's')
-		unit = 1000000000;
-	else if (rest == 3 && memcmp(u, "min", 3) == 0)
-		unit = 60LL * 1000000000;
-	else if (rest == 0)
+	switch (parse_duration_n(t->s, t->len, PARSE_DURATION_MIN, &ns, &bad)) {
+	case PARSE_DURATION_OK:
+		if (ns > LESSON_DURATION_MAX || (ns < 1000000 && !(zero_ok && ns == 0)))
+			break;
+		*out = ns;
+		return 0;
+	case PARSE_DURATION_NO_UNIT:
 		return perr(p, t->col,
-		    "duration '%.*s' needs a unit: us, ms, s or min (like 500ms)", (int)t->len,
-		    t->s);
-	else
-		return perr(p, t->col + (int)k,
-		    "unknown duration unit '%.*s' (use us, ms, s or min)", (int)rest, u);
-	if (whole > LESSON_DURATION_MAX / unit)
-		goto range;
-	int64_t ns = whole * unit + (int64_t)((double)frac / (double)fracdiv * (double)unit);
-	if (ns > LESSON_DURATION_MAX || (ns < 1000000 && !(zero_ok && ns == 0)))
-		goto range;
-	*out = ns;
-	return 0;
-range:
+		    "duration '%.*s' needs a unit: us, ms, s, m or min, h (like 500ms)",
+		    (int)t->len, t->s);
+	case PARSE_DURATION_UNIT:
+		for (k = bad; k < t->len && t->s[k] != '.' && (t->s[k] < '0' || t->s[k] > '9');)
+			k++;
+		return perr(p, t->col + (int)bad,
+		    "unknown duration unit '%.*s' (use us, ms, s, m or min, h)", (int)(k - bad),
+		    t->s + bad);
+	case PARSE_DURATION_SYNTAX:
+		return perr(p, t->col + (int)bad,
+		    "'%.*s' is not a duration (like 500ms, 1.5s or 1m30s)", (int)t->len, t->s);
+	case PARSE_DURATION_RANGE:
+		break;
+	}
 	return perr(p, t->col, "duration '%.*s' is out of range (%s to 1 hour)", (int)t->len, t->s,
 	    zero_ok ? "0" : "1ms");
 }
@@ -529,7 +436,7 @@ cmd_spawn(parser *p, const tok *kw)
 	if (t->kind == T_WORD && !tok_is(t, "as")) {
 		next(p);
 		/* tokens point into the line: no NUL ends them */
-		if (looks_like_duration(t) || memchr(t->s, '.', t->len) != NULL) {
+		if (looks_like_duration(t)) {
 			if (arg_duration(p, t, s->kind, false, &s->life_ns))
 				return -1;
 		} else if (arg_int(p, t, "a lifetime (like 2s) or an iteration count", s->kind, 1,
@@ -946,61 +853,5 @@ lesson_parse(const char *name, const char *buf, size_t len, lesson_program **out
 out:
 	lesson_program_free(p->prog);
 	free(p);
-	return rc;
-}
-
-int
-lesson_load(const char *path, lesson_program **out, char *err, size_t errsz)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	char *buf = NULL;
-	size_t len = 0;
-	int rc = -1;
-
-	*out = NULL;
-	if (fd < 0) {
-		snprintf(err, errsz, "%s: cannot open: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		snprintf(err, errsz, "%s: not a regular file", path);
-		goto out;
-	}
-	if (st.st_size > LESSON_FILE_MAX) {
-		snprintf(err, errsz,
-		    "%s: file of %lld bytes is too large for a lesson (at "
-		    "most %d)",
-		    path, (long long)st.st_size, LESSON_FILE_MAX);
-		goto out;
-	}
-	buf = malloc(LESSON_FILE_MAX + 1);
-	if (buf == NULL) {
-		snprintf(err, errsz, "%s: out of memory", path);
-		goto out;
-	}
-	for (;;) {
-		ssize_t n = read(fd, buf + len, LESSON_FILE_MAX + 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			snprintf(err, errsz, "%s: cannot read: %s", path, strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (len > LESSON_FILE_MAX) {
-			snprintf(err, errsz,
-			    "%s: file is too large for a lesson (at most %d "
-			    "bytes)",
-			    path, LESSON_FILE_MAX);
-			goto out;
-		}
-	}
-	rc = lesson_parse(path, buf, len, out, err, errsz);
-out:
-	free(buf);
-	close(fd);
 	return rc;
 }

@@ -58,6 +58,14 @@ struct lesson_player {
 	char waiting[640];
 };
 
+/* A wait or lifetime of the script, stretched by the time scale. */
+int64_t
+lesson_scale(int64_t ns, double time_scale)
+{
+	double v = (double)ns * (time_scale > 0 ? time_scale : 1);
+	return v > 9e18 ? INT64_MAX : (int64_t)v;
+}
+
 /* ---- the machine's and the process's figures ------------------------------------------ */
 
 static ssize_t

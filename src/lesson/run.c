@@ -1,7 +1,7 @@
 /*
- * run.c - lessons from the command line (lesson.h): finding them by name,
- * `gsched --list`, `gsched LESSON` and the headless runner behind
- * `gsched --batch LESSON`, a thin loop around the player.
+ * run.c - lessons without the visualizer (lesson.h): finding them by name,
+ * `gsched --list`, and the headless runner behind `gsched --batch LESSON`,
+ * a thin loop around the player.  cmd/main.c parses the command line.
  */
 #define _GNU_SOURCE /* realpath, readlink */
 #ifdef HAVE_CONFIG_H
@@ -9,6 +9,7 @@
 #endif
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -118,6 +119,62 @@ lesson_resolve(const char *arg, char *buf, size_t size, char *err, size_t errsz)
 	if (n > 0 && (size_t)n < errsz)
 		snprintf(err + n, errsz - (size_t)n, "; 'gsched --list' lists them)");
 	return -1;
+}
+
+int
+lesson_load(const char *path, lesson_program **out, char *err, size_t errsz)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	char *buf = NULL;
+	size_t len = 0;
+	int rc = -1;
+
+	*out = NULL;
+	if (fd < 0) {
+		snprintf(err, errsz, "%s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errsz, "%s: not a regular file", path);
+		goto out;
+	}
+	if (st.st_size > LESSON_FILE_MAX) {
+		snprintf(err, errsz,
+		    "%s: file of %lld bytes is too large for a lesson (at "
+		    "most %d)",
+		    path, (long long)st.st_size, LESSON_FILE_MAX);
+		goto out;
+	}
+	buf = malloc(LESSON_FILE_MAX + 1);
+	if (buf == NULL) {
+		snprintf(err, errsz, "%s: out of memory", path);
+		goto out;
+	}
+	for (;;) {
+		ssize_t n = read(fd, buf + len, LESSON_FILE_MAX + 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			snprintf(err, errsz, "%s: cannot read: %s", path, strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len > LESSON_FILE_MAX) {
+			snprintf(err, errsz,
+			    "%s: file is too large for a lesson (at most %d "
+			    "bytes)",
+			    path, LESSON_FILE_MAX);
+			goto out;
+		}
+	}
+	rc = lesson_parse(path, buf, len, out, err, errsz);
+out:
+	free(buf);
+	close(fd);
+	return rc;
 }
 
 static int
@@ -334,147 +391,5 @@ lesson_run_batch(const lesson_program *g, const lesson_run_opts *o)
 	free(b.out);
 	if (rc == 0 && (failed > 0 || b.errors > 0))
 		rc = 1;
-	return rc;
-}
-
-/* ---- the command line ---------------------------------------------------------------------- */
-
-/*
- * The visualizer's tui_play_lesson lives in src/ui/tui.c and is what the
- * gsched program links.  This weak one only serves programs linked without
- * src/ui/ (the lesson suite and the fuzz driver, which never reach it with a
- * terminal): it says so and fails rather than leave the symbol undefined.
- */
-__attribute__((weak)) int
-tui_play_lesson(const lesson_program *prog, double time_scale)
-{
-	(void)time_scale;
-	fprintf(stderr,
-	    "gsched: this program is linked without the visualizer, so lesson '%s' "
-	    "cannot be shown on the terminal;\nrun 'gsched --batch %s' for the text "
-	    "version.\n",
-	    prog->name, prog->name);
-	return 2;
-}
-
-void
-lesson_usage(FILE *f)
-{
-	fputs("Lessons (scripts in demos/*.lesson; the format is in demos/README):\n"
-	      "  gsched --list                    one line per lesson: name, title\n"
-	      "  gsched LESSON [--time-scale X]   show a lesson in the visualizer (without\n"
-	      "                                   a terminal on stdout: as --batch)\n"
-	      "  gsched --batch LESSON [--time-scale X] [-q] [-v]\n"
-	      "                                   run it headless: captions, a schedtrace\n"
-	      "                                   line every 100 ms (-q: none, -v: detail)\n"
-	      "                                   and each expectation's result\n"
-	      "  LESSON is a name (from --list) or a path.  --time-scale X (0.1 to 100)\n"
-	      "  stretches waits and lifetimes: 2 is half speed.  Exit status: 0 every\n"
-	      "  expectation met, 1 one failed, 2 a bad lesson (FILE:LINE:COL: why).\n",
-	    f);
-}
-
-/* Options that take a value in the next word (cmd/batch.c's and ours). */
-static bool
-takes_value(const char *a)
-{
-	static const char *const v[] = { "-n", "-d", "-p", "-w", "--workload", "--record",
-		"--trace", "--replay", "--time-scale" };
-	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
-		if (strcmp(a, v[i]) == 0)
-			return true;
-	return false;
-}
-
-bool
-lesson_main_handles(int argc, char **argv)
-{
-	if (argc < 2)
-		return false;
-	if (strcmp(argv[1], "--list") == 0 || strcmp(argv[1], "--time-scale") == 0 ||
-	    strncmp(argv[1], "--time-scale=", 13) == 0)
-		return true;
-	if (argv[1][0] != '-')
-		return strcmp(argv[1], "bench") != 0;
-	/* --batch ... LESSON: a word that is no option's value */
-	bool batch = false, word = false;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--batch") == 0)
-			batch = true;
-		else if (argv[i][0] != '-' && !(i > 1 && takes_value(argv[i - 1])))
-			word = true;
-	}
-	return batch && word;
-}
-
-static int
-usage_err(const char *fmt, const char *arg)
-{
-	fputs("gsched: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs("\nTry 'gsched --help'.\n", stderr);
-	return 2;
-}
-
-int
-lesson_main(int argc, char **argv)
-{
-	lesson_run_opts o = { .time_scale = 1, .out = stdout };
-	const char *name = NULL;
-	bool batch = false;
-	char path[PATH_MAX + 32], err[1024];
-
-	if (strcmp(argv[1], "--list") == 0) {
-		if (argc > 2)
-			return usage_err("--list takes no arguments, got '%s'", argv[2]);
-		return lesson_list(stdout);
-	}
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "--batch") == 0) {
-			batch = true;
-		} else if (strcmp(a, "-v") == 0) {
-			o.detail = true;
-		} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
-			o.quiet = true;
-		} else if (strcmp(a, "--time-scale") == 0 || strncmp(a, "--time-scale=", 13) == 0) {
-			const char *v = a[12] == '=' ? a + 13 : (i + 1 < argc ? argv[++i] : NULL);
-			char *end;
-			if (v == NULL)
-				return usage_err("%s needs a value (like 2 or 0.5)", a);
-			errno = 0;
-			o.time_scale = strtod(v, &end);
-			if (errno || end == v || *end || !(o.time_scale >= 0.1) ||
-			    !(o.time_scale <= 100))
-				return usage_err("--time-scale: '%s' is not a number from 0.1 to "
-						 "100",
-				    v);
-		} else if (a[0] == '-' && a[1] != '\0') {
-			return usage_err("option '%s' cannot be used with a lesson "
-					 "(lessons take --batch, --time-scale X, -v, -q)",
-			    a);
-		} else if (name != NULL) {
-			return usage_err("one lesson at a time (also got '%s')", a);
-		} else {
-			name = a;
-		}
-	}
-	if (name == NULL)
-		return usage_err("%s: which lesson? ('gsched --list' lists them)", "--time-scale");
-	if (lesson_resolve(name, path, sizeof path, err, sizeof err) != 0) {
-		fprintf(stderr, "gsched: %s\n", err);
-		return 2;
-	}
-	lesson_program *g;
-	if (lesson_load(path, &g, err, sizeof err) != 0) {
-		fprintf(stderr, "gsched: %s\n", err);
-		return 2;
-	}
-	int rc;
-	if (batch || !isatty(STDOUT_FILENO))
-		rc = lesson_run_batch(g, &o);
-	else
-		rc = tui_play_lesson(g, o.time_scale);
-	lesson_program_free(g);
 	return rc;
 }

@@ -35,7 +35,6 @@
 #include <unistd.h>
 #include <wchar.h>
 
-#include "cmd/batch.h"
 #include "lesson/lesson.h"
 #include "format/parse.h"
 #include "live/session.h"
@@ -394,48 +393,14 @@ tui_run(const tui_opts *o, const tui_term *term)
 }
 
 int
-tui_main(int argc, char **argv)
+tui_main(const tui_opts *o)
 {
-	tui_opts o;
 	const char *why;
-	int rc;
 
-	if ((rc = tui_parse(argc, argv, &o)) != 0)
-		return rc;
 	if ((why = tui__no_terminal_reason()) != NULL) {
 		tui__no_terminal(why);
 		return 2;
 	}
 	tui_term t = { stdin, stdout, NULL, 0, 0, 0, true, NULL };
-	lesson_program *intro = NULL;
-	if (argc < 2) {
-		/* no arguments at all: the introductory lesson, when this install
-		 * has it; otherwise (or with any option) the default mixed workload */
-		char path[PATH_MAX + 32], err[1024];
-		if (lesson_resolve(TUI_INTRO_LESSON, path, sizeof path, err, sizeof err) == 0 &&
-		    lesson_load(path, &intro, err, sizeof err) == 0)
-			o.lesson = intro;
-	}
-	rc = tui_run(&o, &t);
-	lesson_program_free(intro);
-	return rc;
-}
-
-/* `gsched LESSON` on a terminal (lesson.h; lesson_main checked stdout). */
-int
-tui_play_lesson(const lesson_program *prog, double time_scale)
-{
-	char *argv[] = { "gsched", NULL };
-	tui_opts o;
-	const char *why;
-
-	tui_parse(1, argv, &o); /* no options: NO_COLOR and the locale only */
-	o.lesson = prog;
-	o.time_scale = time_scale;
-	if ((why = tui__no_terminal_reason()) != NULL) {
-		tui__no_terminal(why);
-		return 2;
-	}
-	tui_term t = { stdin, stdout, NULL, 0, 0, 0, true, NULL };
-	return tui_run(&o, &t);
+	return tui_run(o, &t);
 }

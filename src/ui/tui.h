@@ -2,8 +2,9 @@
  * tui.h - the live visualizer: `gsched` with only the options below opens it
  * on the default mixed workload; `gsched` with no arguments at all opens it
  * on the introductory lesson (TUI_INTRO_LESSON) when that lesson is found,
- * and `gsched LESSON` on any lesson (lesson.h's tui_play_lesson, defined
- * in tui.c).
+ * and `gsched LESSON` on any lesson.  cmd/main.c parses the command line
+ * (with tui_options among its tables), loads the lesson and calls tui_main:
+ * the visualizer knows lessons only as a loaded lesson_program.
  *
  * Architecture: the calling thread is the UI thread.  It starts a live
  * session (live/session.h: gs_run in a thread of its own), and every tick drains
@@ -26,6 +27,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "format/cmdline.h"
+
 typedef struct tui_opts {
 	int tenths;     /* -d/--delay: tenths of a second between ticks (1..600) */
 	int procs;      /* -p/--procs: GOMAXPROCS at start (1..256; 0: default) */
@@ -33,7 +36,7 @@ typedef struct tui_opts {
 	bool ascii;     /* --ascii, or the locale's codeset is not UTF-8 */
 	bool projector; /* --projector: fewer panels, big blocks, high contrast */
 	/* A lesson to play instead of the default mixed workload (not an
-	 * option: tui_play_lesson and the no-argument intro set them). */
+	 * option: cmd/main.c sets them for `gsched LESSON` and the intro). */
 	const struct lesson_program *lesson;
 	double time_scale; /* the lesson's slow motion (0 counts as 1) */
 } tui_opts;
@@ -55,16 +58,29 @@ typedef struct tui_term {
 	                           (tests read it; the caller frees it) */
 } tui_term;
 
-/* True if arg is one of the visualizer's own options (cmd/main.c dispatch). */
-bool tui_handles(const char *arg);
+/* The visualizer's options (-d, -p, --no-color, --ascii, --projector): the
+ * rows of the command line's table that tui_option sets.  Keys besides 'd'
+ * and 'p': */
+enum { TUI_OPT_NO_COLOR = CMDLINE_LONG, TUI_OPT_ASCII, TUI_OPT_PROJECTOR };
+extern const cmdline_opt tui_options[];
+extern const int tui_noptions;
+
+/* Defaults before the options, and what the environment adds after them
+ * (NO_COLOR, a locale that is not UTF-8). */
+void tui_opts_init(tui_opts *o);
+void tui_opts_finish(tui_opts *o);
+/* Set the option with this key (a tui_options row) from value v; spelled
+ * is the option as written.  0, or 2 after reporting a usage error. */
+int tui_option(tui_opts *o, int key, const char *v, const char *spelled);
 /* The options and keys, for gsched --help. */
 void tui_usage(FILE *f);
-/* Parse argv[1..] (visualizer options only).  0, or 2 after reporting a
- * usage error on stderr.  Reads NO_COLOR and the locale as well. */
+/* Parse argv[1..] holding visualizer options only (init, options, finish).
+ * 0, or 2 after reporting a usage error on stderr. */
 int tui_parse(int argc, char **argv, tui_opts *o);
 
-/* `gsched [options]`: parse, check for a terminal, run.  The exit status. */
-int tui_main(int argc, char **argv);
+/* Show o (a lesson when o->lesson is set) on the terminal until quit.  The
+ * exit status; 2 without a usable terminal. */
+int tui_main(const tui_opts *o);
 
 /* Run the visualizer on t until quit (or t->seconds).  The exit status. */
 int tui_run(const tui_opts *o, const tui_term *t);

@@ -25,7 +25,6 @@
 #include <unistd.h>
 #include <wchar.h>
 
-#include "cmd/batch.h"
 #include "lesson/lesson.h"
 #include "format/parse.h"
 #include "live/session.h"

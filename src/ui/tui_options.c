@@ -1,5 +1,6 @@
 /*
- * tui_options.c - the visualizer's command-line options (tui_parse, tui_usage).
+ * tui_options.c - the visualizer's options: their table (cmd/main.c parses
+ * the whole command line with it), what each sets, and its part of --help.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -23,8 +24,7 @@
 #include <unistd.h>
 #include <wchar.h>
 
-#include "cmd/batch.h"
-#include "lesson/lesson.h"
+#include "format/cmdline.h"
 #include "format/parse.h"
 #include "live/session.h"
 #include "ui/paint.h"
@@ -35,38 +35,35 @@
 
 /* ---- options --------------------------------------------------------------- */
 
-static const char *const tui_longopts[] = { "--delay", "--procs", "--no-color", "--ascii",
-	"--projector" };
-
-bool
-tui_handles(const char *a)
-{
-	for (size_t i = 0; i < sizeof tui_longopts / sizeof tui_longopts[0]; i++) {
-		size_t n = strlen(tui_longopts[i]);
-		if (strncmp(a, tui_longopts[i], n) == 0 && (a[n] == '\0' || a[n] == '='))
-			return true;
-	}
-	return a[0] == '-' && (a[1] == 'd' || a[1] == 'p');
-}
+const cmdline_opt tui_options[] = {
+	{ "delay", 'd', required_argument, "DELAY",
+	    "between ticks: tenths of a second (1..600) or a\n"
+	    "duration such as 500ms or 2s (100ms..1m, in steps of\n"
+	    "100ms); default 1 (100ms)" },
+	{ "procs", 'p', required_argument, "PROCS",
+	    "GOMAXPROCS at start (1..256, default: the runtime's)" },
+	{ "no-color", TUI_OPT_NO_COLOR, no_argument, NULL,
+	    "no colours (also when NO_COLOR is set and not empty)" },
+	{ "ascii", TUI_OPT_ASCII, no_argument, NULL,
+	    "ASCII only (also when the locale is not UTF-8)" },
+	{ "projector", TUI_OPT_PROJECTOR, no_argument, NULL,
+	    "fewer panels, larger blocks, high contrast" },
+};
+const int tui_noptions = sizeof tui_options / sizeof tui_options[0];
 
 void
 tui_usage(FILE *f)
 {
 	fputs("The live visualizer (the default: needs a terminal):\n"
-	      "  gsched [-d TENTHS] [-p PROCS] [--no-color] [--ascii] [--projector]\n"
+	      "  gsched [-d DELAY] [-p PROCS] [--no-color] [--ascii] [--projector]\n"
 	      "  With no arguments at all it opens the introductory lesson (" TUI_INTRO_LESSON
 	      "),\n"
-	      "  with options the default mixed workload.\n"
-	      "\n"
-	      "  -d, --delay TENTHS tenths of a second between ticks (1..600, "
-	      "default 1)\n"
-	      "  -p, --procs PROCS  GOMAXPROCS at start (1..256, default: the "
-	      "runtime's)\n"
-	      "      --no-color     no colours (also when NO_COLOR is set and not "
-	      "empty)\n"
-	      "      --ascii        ASCII only (also when the locale is not UTF-8)\n"
-	      "      --projector    fewer panels, larger blocks, high contrast\n"
-	      "\n"
+	      "  with options the default mixed workload.  -d, --no-color, --ascii and\n"
+	      "  --projector apply to lessons as well (gsched LESSON --projector).\n"
+	      "\n",
+	    f);
+	cmdline_help(f, tui_options, tui_noptions);
+	fputs("\n"
 	      "Keys: ? or F1 help, q or F10 quit, space pause, . step one tick while\n"
 	      "paused, w stop/start the world, + - GOMAXPROCS, 1-9 and 0 (10) set it,\n"
 	      "= type it, c s b n spawn cpu/sleep/syscall/netwait goroutines (C S B N:\n"
@@ -76,16 +73,6 @@ tui_usage(FILE *f)
 	      "the lesson with the view).\n"
 	      "Without a terminal, use --batch.  See gsched(1).\n",
 	    f);
-}
-
-/* A usage error: fmt has one %s for a. */
-static int
-tui_uerr(const char *fmt, const char *a)
-{
-	char msg[256];
-
-	snprintf(msg, sizeof msg, fmt, a);
-	return batch_usage_error(msg);
 }
 
 /* Whether the locale (set from the environment) writes UTF-8. */
@@ -99,66 +86,70 @@ locale_is_utf8(void)
 	return cs != NULL && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
 }
 
+void
+tui_opts_init(tui_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->tenths = 1;
+}
+
 int
-tui_parse(int argc, char **argv, tui_opts *o)
+tui_option(tui_opts *o, int key, const char *v, const char *spelled)
+{
+	switch (key) {
+	case 'd':
+		if (!parse_tenths(v, 1, TENTHS_MAX, &o->tenths))
+			return cmdline_usage_error(NULL,
+			    "%s: '%s' is not a delay: tenths of a second from 1 to 600, "
+			    "or a duration from 100ms to 1m in steps of 100ms",
+			    spelled, v);
+		return 0;
+	case 'p':
+		if (!parse_int(v, 1, PROCS_MAX, &o->procs))
+			return cmdline_usage_error(NULL,
+			    "%s: '%s' is not a number of Ps from 1 to 256", spelled, v);
+		return 0;
+	case TUI_OPT_NO_COLOR:
+		o->no_color = true;
+		return 0;
+	case TUI_OPT_ASCII:
+		o->ascii = true;
+		return 0;
+	case TUI_OPT_PROJECTOR:
+		o->projector = true;
+		return 0;
+	}
+	return cmdline_usage_error(NULL, "%s is not a visualizer option", spelled);
+}
+
+void
+tui_opts_finish(tui_opts *o)
 {
 	const char *nc = getenv("NO_COLOR");
 
-	memset(o, 0, sizeof *o);
-	o->tenths = 1;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = NULL;
-		char name[16];
-		size_t ln = strcspn(a, "=");
-
-		snprintf(name, sizeof name, "%.*s", (int)(ln < 15 ? ln : 15), a);
-		if (strcmp(a, "--no-color") == 0) {
-			o->no_color = true;
-			continue;
-		}
-		if (strcmp(a, "--ascii") == 0) {
-			o->ascii = true;
-			continue;
-		}
-		if (strcmp(a, "--projector") == 0) {
-			o->projector = true;
-			continue;
-		}
-		bool d = strcmp(name, "-d") == 0 || strcmp(name, "--delay") == 0 ||
-		    (strncmp(a, "-d", 2) == 0 && a[2] != '-');
-		bool p = strcmp(name, "-p") == 0 || strcmp(name, "--procs") == 0 ||
-		    (strncmp(a, "-p", 2) == 0 && a[2] != '-');
-		if (!d && !p) {
-			if (a[0] == '-')
-				return tui_uerr("unknown option '%s' (the visualizer "
-						"takes -d, -p, --no-color, --ascii, "
-						"--projector)",
-				    a);
-			return tui_uerr("unexpected argument '%s'", a);
-		}
-		/* the value: "--delay=5", "-d5", or the next word */
-		if (a[1] == '-' && a[ln] == '=')
-			v = a + ln + 1;
-		else if (a[1] != '-' && a[2] != '\0')
-			v = a + 2;
-		else if (a[1] == '-' && a[ln] != '\0')
-			return tui_uerr("unknown option '%s'", a);
-		else if (i + 1 < argc)
-			v = argv[++i];
-		if (v == NULL)
-			return tui_uerr("option '%s' needs a value", a);
-		if (d && !parse_int(v, 1, TENTHS_MAX, &o->tenths))
-			return tui_uerr("-d/--delay: '%s' is not a number of tenths of a "
-					"second from 1 to 600",
-			    v);
-		if (p && !parse_int(v, 1, PROCS_MAX, &o->procs))
-			return tui_uerr("-p/--procs: '%s' is not a number of Ps from 1 "
-					"to 256",
-			    v);
-	}
 	if (nc != NULL && *nc != '\0')
 		o->no_color = true;
 	if (!locale_is_utf8())
 		o->ascii = true;
+}
+
+int
+tui_parse(int argc, char **argv, tui_opts *o)
+{
+	cmdline c;
+	const char *v;
+	int key, rc;
+
+	tui_opts_init(o);
+	cmdline_init(&c, tui_options, tui_noptions, NULL, argc, argv);
+	while ((key = cmdline_next(&c, &v)) != CMDLINE_END) {
+		if (key == CMDLINE_ERROR)
+			return 2;
+		if (key == CMDLINE_OPERAND)
+			return cmdline_usage_error(NULL, "unexpected argument '%s'", v);
+		if ((rc = tui_option(o, key, v, cmdline_spelled(&c))) != 0)
+			return rc;
+	}
+	tui_opts_finish(o);
 	return 0;
 }

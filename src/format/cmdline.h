@@ -1,0 +1,81 @@
+/*
+ * cmdline.h - gsched's command lines: a table of options per sub-command
+ * drives getopt_long (long options, their unambiguous abbreviations, `--`
+ * ending the options), the option list of --help, and the man-page test;
+ * and the one usage-error form every sub-command reports in:
+ *
+ *     gsched: <what is wrong>
+ *     Try 'gsched [SUBCOMMAND ]--help'.
+ *
+ * with exit status 2.  Values are read with parse.h.
+ */
+#ifndef GSCHED_CMDLINE_H
+#define GSCHED_CMDLINE_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+/* One option of a table. */
+typedef struct cmdline_opt {
+	const char *name; /* the long name without "--" (NULL: short only) */
+	int key;          /* what it sets, as the caller's switch names it: the
+	                     short option's letter, or CMDLINE_LONG + n for a
+	                     long-only one; unique within a table */
+	int has_arg;      /* no_argument or required_argument */
+	const char *arg;  /* the value's name in --help ("TICKS"), NULL: none */
+	const char *help; /* --help's text; '\n' starts a continuation line */
+} cmdline_opt;
+
+#define CMDLINE_LONG 256 /* keys from here on have no short option */
+#define CMDLINE_OPTS_MAX 48
+
+/* What cmdline_next returns besides a key. */
+enum {
+	CMDLINE_END = -1,    /* no more arguments */
+	CMDLINE_ERROR = -2,  /* a usage error, reported; exit with 2 */
+	CMDLINE_OPERAND = 1, /* a word that is no option (*val) */
+};
+
+/* A parse in progress (getopt_long's global state is reset at init). */
+typedef struct cmdline {
+	const cmdline_opt *tab;
+	int n;
+	const char *cmd; /* the sub-command for the hint, NULL: gsched itself */
+	int argc;
+	char **argv;
+	bool dashdash; /* past "--": the rest are operands */
+	char spelled[64];
+	struct option longopts[CMDLINE_OPTS_MAX + 1];
+	char shortopts[2 * CMDLINE_OPTS_MAX + 3];
+} cmdline;
+
+/* Start parsing argv[1..argc) with tab (n rows) for sub-command cmd. */
+void cmdline_init(cmdline *c, const cmdline_opt *tab, int n, const char *cmd, int argc,
+    char **argv);
+
+/*
+ * The next option: its key (with *val its value or NULL), CMDLINE_OPERAND
+ * (with *val the word; operands come in order, options may follow them),
+ * CMDLINE_END, or CMDLINE_ERROR after reporting an unknown, ambiguous or
+ * misused option.
+ */
+int cmdline_next(cmdline *c, const char **val);
+
+/* The option cmdline_next returned last, as the user spelled it ("-d" or
+ * "--delay", never an abbreviation), for messages. */
+const char *cmdline_spelled(const cmdline *c);
+
+/* The option of tab with this key ("--delay", or "-n" when it has no long
+ * name), for messages about options given together. */
+const char *cmdline_name(const cmdline_opt *tab, int n, int key, char *buf, size_t size);
+
+/* Report a usage error of sub-command cmd (NULL: gsched) in the form above.
+ * Returns 2, the exit status. */
+int cmdline_usage_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* --help's option list: one "  -d, --delay TENTHS  text" entry per row. */
+void cmdline_help(FILE *f, const cmdline_opt *tab, int n);
+
+#endif /* GSCHED_CMDLINE_H */

@@ -1,0 +1,71 @@
+/*
+ * qty.c - the quantities a lesson's conditions and captions name (lesson.h):
+ * the parser checks names against this table, the player reads values by it.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+
+#include "lesson/lesson.h"
+
+static const char *const qty_names[LQ_NQTY] = {
+	[LQ_THREADS] = "threads",
+	[LQ_BUSYTHREADS] = "busythreads",
+	[LQ_IDLETHREADS] = "idlethreads",
+	[LQ_SPINNING] = "spinning",
+	[LQ_PROCS] = "procs",
+	[LQ_IDLEPROCS] = "idleprocs",
+	[LQ_RUNQUEUE] = "runqueue",
+	[LQ_LOCALRUNQ] = "localrunq",
+	[LQ_GOROUTINES] = "goroutines",
+	[LQ_RUNNABLE] = "runnable",
+	[LQ_RUNNING] = "running",
+	[LQ_WAITING] = "waiting",
+	[LQ_INSYSCALL] = "insyscall",
+	[LQ_NETWAITING] = "netwaiting",
+	[LQ_SLEEPING] = "sleeping",
+	[LQ_BATCHES] = "batches",
+	[LQ_OSTHREADS] = "osthreads",
+	[LQ_MAXTHREADS] = "maxthreads",
+	[LQ_MAXRUNQUEUE] = "maxrunqueue",
+	[LQ_MAXLOCALRUNQ] = "maxlocalrunq",
+	[LQ_MAXGOROUTINES] = "maxgoroutines",
+	[LQ_STEALS] = "steals",
+	[LQ_STOLEN] = "stolen",
+	[LQ_HANDOFFS] = "handoffs",
+	[LQ_RETAKES] = "retakes",
+	[LQ_PREEMPTIONS] = "preemptions",
+	[LQ_ASYNCPREEMPTIONS] = "asyncpreemptions",
+	[LQ_PREEMPTREQUESTS] = "preemptrequests",
+	[LQ_SPAWNS] = "spawns",
+	[LQ_EXITS] = "exits",
+	[LQ_GLOBALPUTS] = "globalputs",
+	[LQ_THREADSCREATED] = "threadscreated",
+	[LQ_SYSCALLS] = "syscalls",
+	[LQ_NETPOLLWAKES] = "netpollwakes",
+	[LQ_SERVED] = "served",
+	[LQ_REJECTED] = "rejected",
+	[LQ_NCPU] = "ncpu",
+	[LQ_STARTPROCS] = "startprocs",
+	[LQ_ENVPROCS] = "envprocs",
+	[LQ_CGROUPCPUS] = "cgroupcpus",
+	[LQ_EXPECTEDPROCS] = "expectedprocs",
+	[LQ_ELAPSED_MS] = "elapsedms",
+};
+
+const char *
+lesson_qty_name(int q)
+{
+	return q >= 0 && q < LQ_NQTY ? qty_names[q] : "?";
+}
+
+int
+lesson_qty_find(const char *name, size_t len)
+{
+	for (int q = 0; q < LQ_NQTY; q++)
+		if (strlen(qty_names[q]) == len && memcmp(qty_names[q], name, len) == 0)
+			return q;
+	return -1;
+}
