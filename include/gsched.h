@@ -74,6 +74,39 @@ GS_EXTERN int gs_run(void (*main_fn)(void *arg), void *arg, const gs_config *cfg
 /* True while called from a goroutine of a running runtime. */
 GS_EXTERN bool gs_in_goroutine(void);
 
+/* ---- Slow motion ----------------------------------------------------------- */
+
+#define GS_TIMESCALE_MAX 1000
+
+/*
+ * Run the scheduler n times slower, to watch it (n = 1..GS_TIMESCALE_MAX;
+ * GSCHED_DEBUG=timescale=n does the same from the environment).  Every time
+ * constant of the runtime is multiplied by n: sysmon's tick (20 us backing
+ * off to 10 ms), the 10 ms time slice after which a goroutine is preempted,
+ * the tick a system call may last before sysmon hands its P to another
+ * thread, the netpoll and overdue-timer watchdogs, the stop-the-world retry
+ * and the pause before stealing a P's runnext.
+ *
+ * Durations a program asks for (gs_sleep, timers, timeouts, deadlines,
+ * gs_nanosleep) are its own and are not stretched, nor is the CPU time its
+ * goroutines take.  A program that wants the same scheduling decisions in
+ * slow motion stretches those by gs_timescale() itself, as gsched's workloads
+ * do: a CPU-bound goroutine does n times the work per step, a sleeper sleeps
+ * n times longer.  Then the steals, hand-offs and preemptions are the ones of
+ * full speed, n times slower.
+ *
+ * Before gs_run only: it holds for every later gs_run of the process and
+ * overrides GSCHED_DEBUG=timescale; 0 goes back to that (else 1).  Returns 0,
+ * GS_ERANGE for n outside 0..GS_TIMESCALE_MAX, or GS_EBUSY while the runtime
+ * runs (the scale is fixed for a run).
+ */
+GS_EXTERN int gs_set_timescale(int n);
+
+/* The time scale in effect (>= 1): while the runtime runs, the one it started
+ * with; otherwise the one gs_set_timescale set, else 1 (GSCHED_DEBUG is read
+ * when gs_run starts).  Any thread. */
+GS_EXTERN int gs_timescale(void);
+
 /* ---- Goroutines --------------------------------------------------------- */
 
 #define GS_LABEL_MAX 16 /* label bytes kept, including the terminating NUL */

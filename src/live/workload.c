@@ -4,7 +4,14 @@
  *
  * The goroutines call no stdio (a label-sized stack is all they may assume)
  * and check run->stop between blocking calls, so workload_stop returns within the
- * longest wait below (netwait's writer: 100 ms).
+ * longest wait below (netwait's writer: 100 ms), or a WAIT_PIECE in slow motion.
+ *
+ * Slow motion (gs_timescale() = N > 1): the runtime stretches its own time
+ * constants N times, not the program's, so every workload stretches its own:
+ * each wait is N times longer, and each step of CPU work is N steps, still
+ * CPU-bound (the goroutine holds its P and is preempted like any other, N
+ * times more rarely per step).  The scheduler then makes the decisions of
+ * full speed, N times slower.
  */
 #define _GNU_SOURCE /* pipe2 */
 #ifdef HAVE_CONFIG_H
@@ -28,6 +35,11 @@
 
 #include "live/workload.h"
 #include "live/workload_priv.h"
+
+/* A longer wait is slept in pieces, checking for workload_stop between them.
+ * At full speed no workload waits longer, so the scheduler sees the same
+ * single sleep; in slow motion a long wait costs one extra wake-up a piece. */
+#define WAIT_PIECE MS(1000)
 
 /* Every goroutine (or thread) of a run is counted in its wait group and in
  * live, which workload_live reads without blocking. */
@@ -77,6 +89,49 @@ workload__stopped(workload_run *run)
 	    (run->deadline != 0 && gs_nanotime() >= run->deadline);
 }
 
+/* A full-speed duration in the runtime's time scale. */
+int64_t
+workload__scaled(int64_t ns)
+{
+	return ns * gs_timescale();
+}
+
+/* gs_sleep(ns) (ns already scaled), in WAIT_PIECEs: false if the run was
+ * stopped before the whole wait was slept. */
+bool
+workload__sleep(workload_run *run, int64_t ns)
+{
+	while (ns > WAIT_PIECE) {
+		gs_sleep(WAIT_PIECE);
+		ns -= WAIT_PIECE;
+		if (workload__stopped(run))
+			return false;
+	}
+	gs_sleep(ns);
+	return true;
+}
+
+/* nanosleep(ns) (ns already scaled) as one blocking system call: in
+ * WAIT_PIECEs, but between a single gs_entersyscall and gs_exitsyscall, so
+ * the scheduler sees one call of the whole length however it is slept. */
+static void
+syscall_sleep(workload_run *run, int64_t ns)
+{
+	if (ns <= WAIT_PIECE) {
+		gs_nanosleep(ns);
+		return;
+	}
+	gs_entersyscall();
+	while (ns > 0 && !atomic_load_explicit(&run->stop, memory_order_relaxed)) {
+		int64_t d = ns < WAIT_PIECE ? ns : WAIT_PIECE;
+		struct timespec ts = { (time_t)(d / 1000000000), (long)(d % 1000000000) };
+		while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+			;
+		ns -= d;
+	}
+	gs_exitsyscall();
+}
+
 /* One more unit of work done by a goroutine that has done *n: true when its
  * iteration limit is reached. */
 bool
@@ -121,12 +176,17 @@ cpu_g(void *arg)
 	workload_run *run = arg;
 	volatile uint64_t sink = 0;
 	int64_t left = run->iters; /* steps to go, when limited */
+	int64_t scale = gs_timescale();
 
 	while (!workload__stopped(run)) {
 		uint64_t x = sink + 1;
 		int n = run->iters != 0 && left < CPU_CHUNK ? (int)left : CPU_CHUNK;
+		/* A step is scale multiply-adds: the chunk takes scale times the
+		 * CPU time, and the preemption points between chunks come scale
+		 * times more rarely, as sysmon's slice is scale times longer. */
+		int64_t work = (int64_t)n * scale;
 		gs_preemptible_begin();
-		for (int i = 0; i < n; i++) {
+		for (int64_t i = 0; i < work; i++) {
 			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
 			if ((i & 0xffff) == 0 &&
 			    atomic_load_explicit(&run->stop, memory_order_relaxed))
@@ -158,10 +218,12 @@ loop_g(void *arg)
 	workload_run *run = arg;
 	uint64_t x = 1;
 	bool limited = run->iters != 0 || run->deadline != 0;
-	int64_t n = run->iters ? run->iters : INT64_MAX;
+	int64_t scale = gs_timescale();
+	/* A step is scale multiply-adds, as in cpu_g. */
+	int64_t n = run->iters && run->iters <= INT64_MAX / scale ? run->iters * scale : INT64_MAX;
 
 	while (!workload__stopped(run)) {
-		int64_t end = limited ? run->deadline : gs_nanotime() + LOOP_BURST;
+		int64_t end = limited ? run->deadline : gs_nanotime() + LOOP_BURST * scale;
 		for (int64_t i = 0; i < n; i++) {
 			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
 			if ((i & 0xffff) == 0 &&
@@ -200,12 +262,16 @@ sleep_g(void *arg)
 
 	int64_t n = 0;
 
+	int64_t scale = gs_timescale();
+
 	while (!workload__stopped(run)) {
-		/* 1-20 ms, then a little work */
-		gs_sleep(MS(1) + (int64_t)(rnd(&s) % 19000) * 1000);
+		/* 1-20 ms, then a little work (20k-220k steps, drawn once) */
+		if (!workload__sleep(run, scale * (MS(1) + (int64_t)(rnd(&s) % 19000) * 1000)))
+			break;
 		volatile uint32_t w = 0;
-		for (uint32_t i = 0; i < 20000 + rnd(&s) % 200000; i++)
-			w += i;
+		int64_t work = scale * (20000 + rnd(&s) % 200000);
+		for (int64_t i = 0; i < work; i++)
+			w += (uint32_t)i;
 		if (workload__iter_done(run, &n))
 			break;
 	}
@@ -227,10 +293,11 @@ nap_g(void *arg)
 	int64_t n = 0;
 
 	while (!workload__stopped(run)) {
-		int64_t ns = MS(1000);
+		int64_t ns = workload__scaled(MS(1000));
 		if (run->deadline != 0 && run->deadline - gs_nanotime() < ns)
 			ns = run->deadline - gs_nanotime(); /* end on time */
-		gs_sleep(ns);
+		if (!workload__sleep(run, ns))
+			break;
 		if (workload__iter_done(run, &n))
 			break;
 	}
@@ -254,10 +321,12 @@ syscall_g(void *arg)
 	int64_t n = 0;
 
 	while (!workload__stopped(run)) {
-		gs_nanosleep(MS(5) + (int64_t)(rnd(&s) % 25000) * 1000); /* 5-30 ms */
+		/* 5-30 ms */
+		syscall_sleep(run, workload__scaled(MS(5) + (int64_t)(rnd(&s) % 25000) * 1000));
 		if (workload__iter_done(run, &n))
 			break;
-		gs_sleep(MS(1) + (int64_t)(rnd(&s) % 10000) * 1000); /* 1-11 ms */
+		/* 1-11 ms */
+		workload__sleep(run, workload__scaled(MS(1) + (int64_t)(rnd(&s) % 10000) * 1000));
 	}
 	workload__run_done(run);
 }
@@ -311,7 +380,8 @@ netwrite_g(void *arg)
 	int64_t n = 0;
 
 	while (!workload__stopped(run)) {
-		gs_sleep(MS(20) + (int64_t)(rnd(&s) % 80000) * 1000); /* 20-100 ms */
+		/* 20-100 ms */
+		workload__sleep(run, workload__scaled(MS(20) + (int64_t)(rnd(&s) % 80000) * 1000));
 		if (workload__stopped(run))
 			break;
 		char c = 'x';
@@ -374,7 +444,7 @@ netwait_spawn(workload_run *run, int count)
 
 /* ---- thread: a thread per task, no goroutine ---------------------------------------- */
 
-/* A plain pthread sleeping 20 ms at a time in nanosleep: what a design
+/* A plain pthread sleeping 20 ms (times the time scale) at a time in nanosleep: what a design
  * without goroutines pays for each waiting task.  It is no M: the runtime
  * does not count it, the process does (osthreads).  A pthread cannot ready a
  * goroutine, so the last one to end writes a byte to a pipe on which a
@@ -392,10 +462,15 @@ thread_main(void *arg)
 	struct threadset *ts = arg;
 	workload_run *run = ts->run;
 	int64_t n = 0;
+	int64_t sleep = workload__scaled(MS(20));
 
 	while (!workload__stopped(run)) {
-		struct timespec t = { 0, 20000000 };
-		nanosleep(&t, NULL);
+		for (int64_t left = sleep; left > 0 && !workload__stopped(run);
+		     left -= WAIT_PIECE) {
+			int64_t d = left < WAIT_PIECE ? left : WAIT_PIECE;
+			struct timespec t = { (time_t)(d / 1000000000), (long)(d % 1000000000) };
+			nanosleep(&t, NULL);
+		}
 		if (workload__iter_done(run, &n))
 			break;
 	}
@@ -596,7 +671,7 @@ ramp_g(void *arg)
 	int rc = 0;
 
 	for (int phase = 1; phase <= 3 && rc == 0; phase++) {
-		gs_sleep(RAMP_STEP);
+		workload__sleep(run, workload__scaled(RAMP_STEP));
 		if (workload__stopped(run))
 			break;
 		rc = phase == 1  ? sleep_spawn(run, 6)

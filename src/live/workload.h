@@ -25,6 +25,12 @@
  *
  * Uses the public <gsched.h> only.  Every goroutine runs until workload_stop(), or
  * until the run's limits (iterations, deadline) end it on its own.
+ *
+ * In slow motion (gs_set_timescale, GSCHED_DEBUG=timescale: N > 1) every
+ * duration above and every step of CPU work is N times longer, read from
+ * gs_timescale() when a goroutine starts, so the scheduler, whose constants
+ * stretch by the same N, decides as at full speed.  A run's deadline is the
+ * caller's and is not stretched.
  */
 #ifndef GSCHED_WORKLOAD_H
 #define GSCHED_WORKLOAD_H
@@ -42,7 +48,8 @@ typedef struct workload_run {
 	atomic_uint seed;
 	/* Limits, set before spawning (workload_run_limit); 0: none.  iters counts
 	 * each kind's own unit of work per goroutine: cpu and loop, multiply-add
-	 * steps (as the seed's `for j := 0; j < 1e8; j++ { sum += j }`); sleep,
+	 * steps (as the seed's `for j := 0; j < 1e8; j++ { sum += j }`; in slow
+	 * motion a step is N of them); sleep,
 	 * sleeps; nap, 1 s naps; syscall, blocking calls; netwait, messages; http*, requests per
 	 * client; thread, 20 ms sleeps. */
 	int64_t iters;
@@ -96,7 +103,7 @@ int workload_spawn(workload_run *run, const workload *w, int count);
  * One default scenario at a time.  Goroutine only. */
 int workload_spawn_default(workload_run *run, int procs);
 /* Ask every goroutine of the run to stop and wait for them (each notices
- * within about 100 ms).  Goroutine only. */
+ * within about 100 ms, or about 1 s in slow motion).  Goroutine only. */
 void workload_stop(workload_run *run);
 
 #endif /* GSCHED_WORKLOAD_H */

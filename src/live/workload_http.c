@@ -118,11 +118,11 @@ http_serve(struct httpsrv *h, int fd)
 			gs_fd_close(fd);
 			return;
 		}
-		gs_sleep(HTTP_WORK_NS);
+		workload__sleep(h->run, workload__scaled(HTTP_WORK_NS));
 		http_answer(fd, true);
 		gs_chan_recv(h->ch, NULL);
 	} else {
-		gs_sleep(HTTP_WORK_NS);
+		workload__sleep(h->run, workload__scaled(HTTP_WORK_NS));
 		http_answer(fd, true);
 	}
 	gs_fd_close(fd);
@@ -167,8 +167,9 @@ httpd_g(void *arg)
 		int fd = gs_fd_accept(h->lfd, NULL, NULL);
 		if (fd < 0) {
 			if (fd == GS_EBADF)
-				break;   /* the listener was closed: every client is done */
-			gs_sleep(MS(1)); /* EMFILE and the like: try again later */
+				break; /* the listener was closed: every client is done */
+			/* EMFILE and the like: try again later */
+			workload__sleep(run, workload__scaled(MS(1)));
 			continue;
 		}
 		if (h->mode == HTTP_POOLED) {
@@ -233,10 +234,11 @@ http_client_g(void *arg)
 
 	while (!workload__stopped(run)) {
 		if (!http_request(h))
-			gs_sleep(MS(10)); /* refused or reset: back off */
+			/* refused or reset: back off */
+			workload__sleep(run, workload__scaled(MS(10)));
 		if (workload__iter_done(run, &n))
 			break;
-		gs_sleep(MS(1)); /* think time */
+		workload__sleep(run, workload__scaled(MS(1))); /* think time */
 	}
 	if (atomic_fetch_sub(&h->clients, 1) == 1)
 		gs_fd_close(h->lfd); /* the last client: the accept loop ends */

@@ -25,5 +25,7 @@ bool workload__iter_done(workload_run *run, int64_t *n);
 void workload__run_add(workload_run *run, int n);
 void workload__run_done(workload_run *run);
 bool workload__stopped(workload_run *run);
+int64_t workload__scaled(int64_t ns);
+bool workload__sleep(workload_run *run, int64_t ns);
 
 #endif /* GSCHED_WORKLOAD_PRIV_H */

@@ -402,6 +402,11 @@ struct gs_sched {
 	bool scheddetail;
 	bool asyncpreemptoff;
 	uint64_t starttime;
+	/* Slow motion (GSCHED_DEBUG=timescale, gs_set_timescale): the factor,
+	 * 1..GS_TIMESCALE_MAX, by which every time constant of the scheduler is
+	 * multiplied.  Written by gs_run before any M starts, fixed for the run,
+	 * 0 while no runtime runs; read through gs__scaled. */
+	_Atomic int32_t timescale;
 
 	/* Observers from other threads (gs_read_stats, snapshots, event drains)
 	 * enter only while obsstate is GS_OBS_ON, and gs_run waits for the ones
@@ -443,6 +448,17 @@ static inline void
 gs__obs_exit(void)
 {
 	atomic_fetch_sub(&gs__sched.observers, 1);
+}
+
+/*
+ * A scheduler time constant (ns) in the run's time scale.  Applied where the
+ * constant is used -- sysmon computes its own once per run -- and never on
+ * the switch, run queue or park/ready paths, which have no time constant.
+ */
+static inline int64_t
+gs__scaled(int64_t ns)
+{
+	return ns * atomic_load_explicit(&gs__sched.timescale, memory_order_relaxed);
 }
 
 /* ---- current M and G ----------------------------------------------------- */

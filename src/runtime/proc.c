@@ -1652,10 +1652,35 @@ default_procs(int ncpu, int *procs)
 	return 0;
 }
 
+/* gs_set_timescale's setting, 0 if none. */
+static _Atomic int timescale_set;
+
+int
+gs_set_timescale(int n)
+{
+	if (n < 0 || n > GS_TIMESCALE_MAX)
+		return GS_ERANGE;
+	if (atomic_load(&gs__sched.running))
+		return GS_EBUSY;
+	atomic_store(&timescale_set, n);
+	return 0;
+}
+
+int
+gs_timescale(void)
+{
+	int n = atomic_load_explicit(&gs__sched.timescale, memory_order_relaxed);
+
+	if (n == 0)
+		n = atomic_load(&timescale_set);
+	return n > 0 ? n : 1;
+}
+
 /* GSCHED_DEBUG=name=value,...: Go's GODEBUG knobs for the scheduler.  A bad
- * value is an error; an unknown name is reported and skipped. */
+ * value is an error; an unknown name is reported and skipped.  *timescale
+ * gets timescale=N, or 0. */
 static int
-parse_debug(void)
+parse_debug(int *timescale)
 {
 	const char *env = getenv("GSCHED_DEBUG");
 	char buf[256];
@@ -1663,6 +1688,7 @@ parse_debug(void)
 	gs__sched.schedtrace_ms = 0;
 	gs__sched.scheddetail = false;
 	gs__sched.asyncpreemptoff = false;
+	*timescale = 0;
 	if (env == NULL || *env == '\0')
 		return 0;
 	if (strlen(env) >= sizeof buf) {
@@ -1692,6 +1718,15 @@ parse_debug(void)
 				return GS_EINVAL;
 			}
 			gs__sched.schedtrace_ms = (int32_t)v;
+		} else if (strcmp(kv, "timescale") == 0) {
+			if (!num || v < 1 || v > GS_TIMESCALE_MAX) {
+				fprintf(stderr,
+				    "gsched: GSCHED_DEBUG: timescale=%s: want a whole factor "
+				    "from 1 to %d\n",
+				    val, GS_TIMESCALE_MAX);
+				return GS_EINVAL;
+			}
+			*timescale = (int)v;
 		} else if (strcmp(kv, "scheddetail") == 0 || strcmp(kv, "asyncpreemptoff") == 0) {
 			if (!num || v > 1) {
 				fprintf(stderr, "gsched: GSCHED_DEBUG: %s=%s: want 0 or 1\n", kv,
@@ -1705,7 +1740,7 @@ parse_debug(void)
 		} else {
 			fprintf(stderr,
 			    "gsched: GSCHED_DEBUG: unknown setting '%s' ignored "
-			    "(known: schedtrace, scheddetail, asyncpreemptoff)\n",
+			    "(known: schedtrace, scheddetail, asyncpreemptoff, timescale)\n",
 			    kv);
 		}
 	}
@@ -1785,10 +1820,16 @@ gs_run(void (*main_fn)(void *), void *arg, const gs_config *cfg)
 		atomic_store(&gs__sched.running, false);
 		return err;
 	}
-	if ((err = parse_debug()) != 0) {
+	int timescale;
+	if ((err = parse_debug(&timescale)) != 0) {
 		atomic_store(&gs__sched.running, false);
 		return err;
 	}
+	/* The program's setting wins over the environment's, as cfg->procs
+	 * over GOMAXPROCS. */
+	if (atomic_load(&timescale_set) != 0)
+		timescale = atomic_load(&timescale_set);
+	atomic_store(&gs__sched.timescale, timescale > 0 ? timescale : 1);
 
 	atomic_store(&gs__sched.obsstate, GS_OBS_OFF);
 	/* Start from a clean state: the runtime may have run before. */
@@ -1913,6 +1954,7 @@ fail:
 	gs__netpoll_fini();
 	free_all();
 	pthread_mutex_destroy(&gs__sched.stwlock);
+	atomic_store(&gs__sched.timescale, 0);
 	atomic_store(&gs__sched.running, false);
 	return err;
 }

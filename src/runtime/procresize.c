@@ -64,8 +64,10 @@ stoptheworld(gs_m *mp)
 	}
 	wait = gs__sched.stopwait > 0;
 	gs__unlockx(&gs__sched.lock);
-	/* Ask again every 100 us: a goroutine may have started after the request. */
-	while (wait && !gs__notetsleep(&gs__sched.stopnote, 100 * 1000))
+	/* Ask again every 100 us (times the time scale, like sysmon's requests):
+	 * a goroutine may have started after the request. */
+	int64_t again = gs__scaled(100 * 1000);
+	while (wait && !gs__notetsleep(&gs__sched.stopnote, again))
 		gs__preemptall();
 	for (int32_t i = 0; i < gs__sched.gomaxprocs; i++)
 		if (atomic_load(&gs__sched.allp[i]->status) != GS_P_GCSTOP)

@@ -200,8 +200,10 @@ runqgrab(gs_p *pp, _Atomic(gs_g *) *batch, uint32_t batchhead, bool stealrunnext
 			    GS_P_RUNNING) {
 				/* pp's M is about to run runnext itself, most likely; give it a
 				 * moment rather than bouncing the G between threads (Go sleeps
-				 * 3 us here for the same reason). */
-				gs__usleep(3);
+				 * 3 us here for the same reason).  The moment is the time
+				 * its goroutine takes to block after readying runnext:
+				 * stretched in slow motion like the goroutine's work. */
+				gs__usleep((unsigned)gs__scaled(3));
 			}
 			if (!atomic_compare_exchange_strong_explicit(&pp->runnext, &next, NULL,
 				memory_order_acq_rel, memory_order_relaxed))

@@ -1,6 +1,7 @@
 /*
  * sysmon.c - the system monitor (Go's sysmon): a thread of its own, with no P,
- * that wakes every 20 us (backing off to 10 ms while nothing happens) and
+ * that wakes every 20 us (backing off to 10 ms while nothing happens; both,
+ * and every other period below, times GSCHED_DEBUG=timescale) and
  *
  *  - retakes Ps from Ms stuck in a system call for more than a tick and hands
  *    them to other Ms (retake, handoffp), so blocked syscalls cost threads,
@@ -19,11 +20,29 @@
 
 #include "runtime/internal.h"
 
+/*
+ * sysmon's time constants at full speed.  Each is multiplied by the run's time
+ * scale (GSCHED_DEBUG=timescale) once, when sysmon starts, into struct
+ * sysmon_times: in slow motion the decisions they time (a preemption, a
+ * retake, a forced poll) come in the same order relative to the goroutines'
+ * own work, which the program stretches by the same factor.
+ */
 #define FORCE_PREEMPT_NS (10 * 1000 * 1000) /* Go's forcePreemptNS */
+#define SYSMON_DELAY_MIN_NS (20 * 1000)     /* the tick while busy */
+#define SYSMON_DELAY_MAX_NS (10 * 1000 * 1000)
+#define SYSCALL_IDLE_KEEP_NS (10 * 1000 * 1000) /* a syscall's P nobody else wants */
+#define NETPOLL_STALE_NS (10 * 1000 * 1000)     /* nobody polled the network */
+#define TIMER_OVERDUE_NS (1000 * 1000)          /* a due timer nobody runs */
+#define GFREE_TRIM_NS (1000 * 1000 * 1000)      /* free stacks given back */
+
+struct sysmon_times {
+	int64_t forcepreempt, delaymin, delaymax, syscallkeep, netpollstale, timeroverdue,
+	    gfreetrim;
+};
 
 /* Go's retake: one pass over the Ps. */
 static uint32_t
-retake(int64_t now)
+retake(int64_t now, const struct sysmon_times *tm)
 {
 	uint32_t n = 0;
 
@@ -38,7 +57,7 @@ retake(int64_t now)
 			if (pp->sm_schedtick != t) {
 				pp->sm_schedtick = t;
 				pp->sm_schedwhen = now;
-			} else if (pp->sm_schedwhen + FORCE_PREEMPT_NS <= now) {
+			} else if (pp->sm_schedwhen + tm->forcepreempt <= now) {
 				atomic_store_explicit(&pp->sliceexpired, true,
 				    memory_order_relaxed);
 				gs__preemptone(pp);
@@ -59,7 +78,7 @@ retake(int64_t now)
 		 * for more than 10 ms. */
 		if (gs__runqempty(pp) &&
 		    atomic_load(&gs__sched.nmspinning) + atomic_load(&gs__sched.npidle) > 0 &&
-		    pp->sm_syscallwhen + 10 * 1000 * 1000 > now)
+		    pp->sm_syscallwhen + tm->syscallkeep > now)
 			continue;
 		if (atomic_compare_exchange_strong(&pp->status, &s, GS_P_IDLE)) {
 			n++;
@@ -76,7 +95,16 @@ static void *
 sysmon_main(void *arg)
 {
 	gs_m *mp = arg;
-	int64_t delay = 20 * 1000; /* ns */
+	const struct sysmon_times tm = {
+		.forcepreempt = gs__scaled(FORCE_PREEMPT_NS),
+		.delaymin = gs__scaled(SYSMON_DELAY_MIN_NS),
+		.delaymax = gs__scaled(SYSMON_DELAY_MAX_NS),
+		.syscallkeep = gs__scaled(SYSCALL_IDLE_KEEP_NS),
+		.netpollstale = gs__scaled(NETPOLL_STALE_NS),
+		.timeroverdue = gs__scaled(TIMER_OVERDUE_NS),
+		.gfreetrim = gs__scaled(GFREE_TRIM_NS),
+	};
+	int64_t delay = tm.delaymin;
 	uint32_t idle = 0;
 	uint64_t lasttrace = 0;
 	int64_t lasttrim = 0;
@@ -85,11 +113,13 @@ sysmon_main(void *arg)
 	atomic_store(&mp->state, GS_M_SYSMON);
 	for (;;) {
 		if (idle == 0)
-			delay = 20 * 1000;
+			delay = tm.delaymin;
 		else if (idle > 50)
 			delay *= 2;
-		if (delay > 10 * 1000 * 1000)
-			delay = 10 * 1000 * 1000;
+		if (delay > tm.delaymax)
+			delay = tm.delaymax;
+		/* schedtrace's period is the reader's, not the scheduler's: not
+		 * scaled. */
 		if (gs__sched.schedtrace_ms > 0 &&
 		    delay > (int64_t)gs__sched.schedtrace_ms * 1000000)
 			delay = (int64_t)gs__sched.schedtrace_ms * 1000000;
@@ -107,7 +137,7 @@ sysmon_main(void *arg)
 		/* Poll the network if nobody has for 10 ms. */
 		int64_t lastpoll = atomic_load(&gs__sched.lastpoll);
 		if (gs__sched.netpollinited && gs__netpoll_anywaiters() && lastpoll != 0 &&
-		    lastpoll + 10 * 1000 * 1000 < now &&
+		    lastpoll + tm.netpollstale < now &&
 		    atomic_compare_exchange_strong(&gs__sched.lastpoll, &lastpoll, now)) {
 			int n;
 			gs_g *list = gs__netpoll(0, &n);
@@ -119,16 +149,16 @@ sysmon_main(void *arg)
 		/* A timer is overdue and every P is busy elsewhere or idle without
 		 * an M to notice: get one going. */
 		int64_t next = gs__nexttimer_all();
-		if (next != 0 && next + 1000 * 1000 < now && atomic_load(&gs__sched.npidle) > 0 &&
-		    atomic_load(&gs__sched.nmspinning) == 0)
+		if (next != 0 && next + tm.timeroverdue < now &&
+		    atomic_load(&gs__sched.npidle) > 0 && atomic_load(&gs__sched.nmspinning) == 0)
 			gs__wakep();
-		if (retake(now) != 0)
+		if (retake(now, &tm) != 0)
 			idle = 0;
 		else
 			idle++;
 		gs__unlockx(&gs__sched.sysmonlock);
 
-		if (now - lasttrim > 1000 * 1000 * 1000) {
+		if (now - lasttrim > tm.gfreetrim) {
 			lasttrim = now;
 			gs__gfree_trim();
 		}
