@@ -24,7 +24,6 @@
 #include <unistd.h>
 #include <wchar.h>
 
-#include "cmd/batch.h"
 #include "lesson/lesson.h"
 #include "format/parse.h"
 #include "live/session.h"
