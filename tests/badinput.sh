@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# badinput.sh - the bad-input catalogue of the gsched program (issue 7): every bad
+# badinput.sh - the bad-input catalogue of the gsched program: every bad
 # option, value, environment setting and recording gets a clear message on stderr
 # and a non-zero exit status (2 for usage errors and bad recordings).  One line per
 # case: the input, the exit status and the message's first line.  Run by make check

@@ -146,7 +146,7 @@ const gs_snapshot *view_model_snapshot(const view_model *m);
 /* Paint the screen for the model and the view (out resized to v's size). */
 int view_render(const view_model *m, const view_state *v, view_screen *out);
 
-/* (Added by the view model.)  The largest useful v->scroll for v's mode and
+/* The largest useful v->scroll for v's mode and
  * size: view_render clamps v->scroll to [0, view_scroll_max], so a UI can keep the
  * tail of the log in view with a large scroll and page up from what this
  * returns.  0 for modes that do not scroll (VIEW_MAIN, VIEW_MDETAIL). */

@@ -1,8 +1,8 @@
 #!/bin/sh
 # tui.sh - end-to-end tests of the live visualizer in a real terminal: tmux
 # runs gsched in a fixed-size window, the test types keys, sends signals and
-# resizes the window, and reads the screen back (capture-pane).  Issue 5's
-# end-to-end list and issue 7's terminal cases; lib.sh has the machinery.
+# resizes the window, and reads the screen back (capture-pane): the keys, the
+# pages, a lesson, and the terminal's restoration; lib.sh has the machinery.
 #
 # make check runs it from the build directory (GSCHED=path overrides the
 # program).  Skipped (77) without tmux.  One line per check; exit 1 if any
