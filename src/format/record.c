@@ -1,8 +1,7 @@
 /*
  * record.c - the JSON Lines recording writer and its strict reader (record.h,
- * docs/recording.md).  The fields of gs_stats, gs_snap_p and gs_snap_m are
- * listed once, in tables, which both the writer and the reader walk, so the two
- * cannot drift apart.
+ * docs/recording.md).  The writer and the reader walk the same field tables
+ * (fields.h), so the two cannot drift apart.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -16,79 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "format/fields.h"
 #include "format/json.h"
 #include "format/record.h"
-
-enum ftype { FT_INT, FT_U32, FT_U64, FT_I64, FT_BOOL };
-
-struct field {
-	const char *name;
-	enum ftype type;
-	size_t off;
-};
-
-#define F(s, name, t)                                                                              \
-	{                                                                                          \
-#name, t, offsetof(s, name)                                                        \
-	}
-
-static const struct field stats_fields[] = {
-	F(gs_stats, gomaxprocs, FT_INT),
-	F(gs_stats, ncpu, FT_INT),
-	F(gs_stats, threads, FT_INT),
-	F(gs_stats, idle_threads, FT_INT),
-	F(gs_stats, spinning_threads, FT_INT),
-	F(gs_stats, idle_procs, FT_INT),
-	F(gs_stats, global_runq, FT_INT),
-	F(gs_stats, goroutines, FT_INT),
-	F(gs_stats, spawns, FT_U64),
-	F(gs_stats, exits, FT_U64),
-	F(gs_stats, steals, FT_U64),
-	F(gs_stats, stolen, FT_U64),
-	F(gs_stats, threads_created, FT_U64),
-	F(gs_stats, global_puts, FT_U64),
-	F(gs_stats, stacks_guarded, FT_U64),
-	F(gs_stats, stacks_carved, FT_U64),
-	F(gs_stats, in_syscall, FT_INT),
-	F(gs_stats, syscalls, FT_U64),
-	F(gs_stats, handoffs, FT_U64),
-	F(gs_stats, retakes, FT_U64),
-	F(gs_stats, preempt_requests, FT_U64),
-	F(gs_stats, preempt_async, FT_U64),
-	F(gs_stats, preempt_coop, FT_U64),
-	F(gs_stats, netpoll_wakes, FT_U64),
-	F(gs_stats, timers_fired, FT_U64),
-	F(gs_stats, procresizes, FT_U64),
-	F(gs_stats, last_stw_ns, FT_U64),
-};
-
-static const struct field p_fields[] = {
-	F(gs_snap_p, id, FT_INT),
-	F(gs_snap_p, status, FT_INT),
-	F(gs_snap_p, m, FT_I64),
-	F(gs_snap_p, curg_status, FT_INT),
-	F(gs_snap_p, slice_ns, FT_U64),
-	F(gs_snap_p, runq_len, FT_U32),
-	F(gs_snap_p, schedtick, FT_U32),
-	F(gs_snap_p, syscalltick, FT_U32),
-	F(gs_snap_p, timers, FT_INT),
-	F(gs_snap_p, steals, FT_U64),
-	F(gs_snap_p, stolen, FT_U64),
-	F(gs_snap_p, stolen_from, FT_U64),
-	F(gs_snap_p, spawns, FT_U64),
-	F(gs_snap_p, syscalls, FT_U64),
-};
-
-static const struct field m_fields[] = {
-	F(gs_snap_m, id, FT_I64),
-	F(gs_snap_m, state, FT_INT),
-	F(gs_snap_m, p, FT_INT),
-	F(gs_snap_m, curg, FT_I64),
-	F(gs_snap_m, spinning, FT_BOOL),
-	F(gs_snap_m, created_ns, FT_U64),
-};
-
-#define NF(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 int
 record_event_kind(const char *name)
@@ -102,7 +31,7 @@ record_event_kind(const char *name)
 /* ---- writing ------------------------------------------------------------------- */
 
 static void
-put_fields(FILE *f, const void *base, const struct field *fl, int n)
+put_fields(FILE *f, const void *base, const fields_field *fl, int n)
 {
 	for (int i = 0; i < n; i++) {
 		const char *p = (const char *)base + fl[i].off;
@@ -200,7 +129,7 @@ rec_tick(void *ctx, const tick_info *info, const tick_data *t)
 	    "{\"type\":\"snapshot\",\"tick\":%d,\"time_ns\":%" PRIu64 ",\"take_ns\":%" PRIu64
 	    ",\"events\":%d,\"dropped\":%" PRIu64 ",\"stats\":{",
 	    t->index, s->time_ns, s->take_ns, t->nev, t->dropped);
-	put_fields(f, &s->stats, stats_fields, NF(stats_fields));
+	put_fields(f, &s->stats, fields_stats, fields_nstats);
 	fputs(",\"by_status\":[", f);
 	for (int i = 0; i < GS_G_NSTATUS; i++)
 		fprintf(f, "%s%d", i ? "," : "", s->stats.by_status[i]);
@@ -211,7 +140,7 @@ rec_tick(void *ctx, const tick_info *info, const tick_data *t)
 	for (int i = 0; i < s->np; i++) {
 		const gs_snap_p *p = &s->p[i];
 		fputs(i ? ",{" : "{", f);
-		put_fields(f, p, p_fields, NF(p_fields));
+		put_fields(f, p, fields_p, fields_np);
 		fputs(",\"curg\":", f);
 		put_g(f, &p->curg);
 		fputs(",\"runnext\":", f);
@@ -227,7 +156,7 @@ rec_tick(void *ctx, const tick_info *info, const tick_data *t)
 	fputs("],\"m\":[", f);
 	for (int i = 0; i < s->nm; i++) {
 		fputs(i ? ",{" : "{", f);
-		put_fields(f, &s->m[i], m_fields, NF(m_fields));
+		put_fields(f, &s->m[i], fields_m, fields_nm);
 		fputc('}', f);
 	}
 	fputs("]}\n", f);
@@ -347,7 +276,7 @@ parse_line(record_reader *r, size_t len)
 
 /* Read member name of obj as the field's type into base. */
 static int
-get_field(record_reader *r, int obj, const char *where, const struct field *fl, void *base)
+get_field(record_reader *r, int obj, const char *where, const fields_field *fl, void *base)
 {
 	int i = json_get(&r->doc, obj, fl->name);
 	char *p = (char *)base + fl->off;
@@ -389,7 +318,7 @@ get_field(record_reader *r, int obj, const char *where, const struct field *fl, 
 }
 
 static int
-get_fields(record_reader *r, int obj, const char *where, const struct field *fl, int n, void *base)
+get_fields(record_reader *r, int obj, const char *where, const fields_field *fl, int n, void *base)
 {
 	for (int i = 0; i < n; i++)
 		if (get_field(r, obj, where, &fl[i], base))
@@ -630,7 +559,7 @@ read_snapshot(record_reader *r, int64_t *nev, uint64_t *dropped)
 	if (r->doc.n[st].type != JSON_OBJ)
 		return rerr(r, "snapshot: field \"stats\" is not an object");
 	memset(&s->stats, 0, sizeof s->stats);
-	if (get_fields(r, st, "stats", stats_fields, NF(stats_fields), &s->stats))
+	if (get_fields(r, st, "stats", fields_stats, fields_nstats, &s->stats))
 		return -1;
 	struct {
 		const char *name;
@@ -668,7 +597,7 @@ read_snapshot(record_reader *r, int64_t *nev, uint64_t *dropped)
 		if (r->doc.n[c].type != JSON_OBJ)
 			return rerr(r, "%s is not an object", where);
 		memset(p, 0, sizeof *p);
-		if (get_fields(r, c, where, p_fields, NF(p_fields), p) ||
+		if (get_fields(r, c, where, fields_p, fields_np, p) ||
 		    get_g_member(r, c, where, "curg", &p->curg) ||
 		    get_g_member(r, c, where, "runnext", &p->runnext))
 			return -1;
@@ -700,7 +629,7 @@ read_snapshot(record_reader *r, int64_t *nev, uint64_t *dropped)
 		if (r->doc.n[c].type != JSON_OBJ)
 			return rerr(r, "%s is not an object", where);
 		memset(&s->m[i], 0, sizeof s->m[i]);
-		if (get_fields(r, c, where, m_fields, NF(m_fields), &s->m[i]))
+		if (get_fields(r, c, where, fields_m, fields_nm, &s->m[i]))
 			return -1;
 	}
 	s->nm = i;

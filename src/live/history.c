@@ -25,8 +25,8 @@
  * the bytes of the earlier tick in the same chunk.
  *
  *   record = u time_ns, u take_ns, u dropped, s nm_total, u np, u nm, u nev,
- *            stats (stats_fields, by_status[], by_waitreason[]),
- *            np x P (p_fields, g curg, g runnext, u listed, listed x g),
+ *            stats (fields_stats, by_status[], by_waitreason[]),
+ *            np x P (fields_p, g curg, g runnext, u listed, listed x g),
  *            nm x M (s id-prev, s state, s p, s curg, byte spinning,
  *                    s created_ns-prev),
  *            nev x event (s time-prev, u kind, s p, s p2, s m, s m2, s g,
@@ -36,10 +36,11 @@
  *   label  = u k (k < 16: the k-th label of the table) or u 16+len, bytes
  *   blob   = u 0 (none) | u 1, u len, bytes, 0 | u 2, u offset, u len
  *
- * The field lists below name what a snapshot holds, like record.c's JSON
- * tables; tests/check_history checks every rebuilt tick against the JSON the
- * recording writer makes of the original, so a field added there and not
- * here fails that test.
+ * The plain fields of the stats and of a P are walked from format/fields.h,
+ * the tables the recording walks too; an M's few fields are written out here
+ * to store ids and times as differences.  tests/check_history checks every
+ * rebuilt tick against the JSON the recording writer makes of the original,
+ * so an M field added to fields.h and not here fails that test.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -51,70 +52,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "format/fields.h"
 #include "live/history.h"
 
 /* ---- the fields of a snapshot ------------------------------------------------ */
-
-enum ftype { FT_INT, FT_U32, FT_U64, FT_I64, FT_BOOL };
-
-struct field {
-	enum ftype type;
-	size_t off;
-};
-
-#define F(s, name, t)                                                                              \
-	{                                                                                          \
-		t, offsetof(s, name)                                                               \
-	}
-#define NF(a) ((int)(sizeof(a) / sizeof((a)[0])))
-
-static const struct field stats_fields[] = {
-	F(gs_stats, gomaxprocs, FT_INT),
-	F(gs_stats, ncpu, FT_INT),
-	F(gs_stats, threads, FT_INT),
-	F(gs_stats, idle_threads, FT_INT),
-	F(gs_stats, spinning_threads, FT_INT),
-	F(gs_stats, idle_procs, FT_INT),
-	F(gs_stats, global_runq, FT_INT),
-	F(gs_stats, goroutines, FT_INT),
-	F(gs_stats, spawns, FT_U64),
-	F(gs_stats, exits, FT_U64),
-	F(gs_stats, steals, FT_U64),
-	F(gs_stats, stolen, FT_U64),
-	F(gs_stats, threads_created, FT_U64),
-	F(gs_stats, global_puts, FT_U64),
-	F(gs_stats, stacks_guarded, FT_U64),
-	F(gs_stats, stacks_carved, FT_U64),
-	F(gs_stats, in_syscall, FT_INT),
-	F(gs_stats, syscalls, FT_U64),
-	F(gs_stats, handoffs, FT_U64),
-	F(gs_stats, retakes, FT_U64),
-	F(gs_stats, preempt_requests, FT_U64),
-	F(gs_stats, preempt_async, FT_U64),
-	F(gs_stats, preempt_coop, FT_U64),
-	F(gs_stats, netpoll_wakes, FT_U64),
-	F(gs_stats, timers_fired, FT_U64),
-	F(gs_stats, procresizes, FT_U64),
-	F(gs_stats, last_stw_ns, FT_U64),
-};
-
-/* curg, runnext and the run queue are goroutines, encoded apart. */
-static const struct field p_fields[] = {
-	F(gs_snap_p, id, FT_INT),
-	F(gs_snap_p, status, FT_INT),
-	F(gs_snap_p, m, FT_I64),
-	F(gs_snap_p, curg_status, FT_INT),
-	F(gs_snap_p, slice_ns, FT_U64),
-	F(gs_snap_p, runq_len, FT_U32),
-	F(gs_snap_p, schedtick, FT_U32),
-	F(gs_snap_p, syscalltick, FT_U32),
-	F(gs_snap_p, timers, FT_INT),
-	F(gs_snap_p, steals, FT_U64),
-	F(gs_snap_p, stolen, FT_U64),
-	F(gs_snap_p, stolen_from, FT_U64),
-	F(gs_snap_p, spawns, FT_U64),
-	F(gs_snap_p, syscalls, FT_U64),
-};
 
 /* ---- storage ----------------------------------------------------------------- */
 
@@ -205,7 +146,7 @@ diff(uint64_t a, uint64_t b)
 }
 
 static void
-put_fields(struct wbuf *w, const void *base, const struct field *fl, int n)
+put_fields(struct wbuf *w, const void *base, const fields_field *fl, int n)
 {
 	for (int i = 0; i < n; i++) {
 		const char *p = (const char *)base + fl[i].off;
@@ -299,7 +240,7 @@ encode(struct wbuf *w, const tick_data *t, const history_extra *x, struct blobre
 	put_u(w, (uint64_t)s->nm);
 	put_u(w, (uint64_t)t->nev);
 
-	put_fields(w, &s->stats, stats_fields, NF(stats_fields));
+	put_fields(w, &s->stats, fields_stats, fields_nstats);
 	for (int i = 0; i < GS_G_NSTATUS; i++)
 		put_s(w, s->stats.by_status[i]);
 	for (int i = 0; i < GS_WAIT_NREASONS; i++)
@@ -309,7 +250,7 @@ encode(struct wbuf *w, const tick_data *t, const history_extra *x, struct blobre
 		const gs_snap_p *p = &s->p[i];
 		uint32_t listed = p->runq ? p->runq_listed : 0;
 
-		put_fields(w, p, p_fields, NF(p_fields));
+		put_fields(w, p, fields_p, fields_np);
 		prev = 0;
 		put_g(w, &lt, &p->curg, &prev);
 		prev = 0;
@@ -395,7 +336,7 @@ get_byte(struct rbuf *r)
 }
 
 static void
-get_fields(struct rbuf *r, void *base, const struct field *fl, int n)
+get_fields(struct rbuf *r, void *base, const fields_field *fl, int n)
 {
 	for (int i = 0; i < n; i++) {
 		char *p = (char *)base + fl[i].off;
@@ -532,7 +473,7 @@ decode(const struct chunk *c, int64_t tick, struct rbuf *r, gs_snapshot *s, gs_e
 	s->nm_total = (int)get_s(r);
 	uint64_t np = get_u(r), nm = get_u(r), nev = get_u(r);
 
-	get_fields(r, &s->stats, stats_fields, NF(stats_fields));
+	get_fields(r, &s->stats, fields_stats, fields_nstats);
 	for (int i = 0; i < GS_G_NSTATUS; i++)
 		s->stats.by_status[i] = (int)get_s(r);
 	for (int i = 0; i < GS_WAIT_NREASONS; i++)
@@ -549,7 +490,7 @@ decode(const struct chunk *c, int64_t tick, struct rbuf *r, gs_snapshot *s, gs_e
 			q = &s->runq_store[i * (size_t)s->runq_max];
 			qcap = (uint32_t)s->runq_max;
 		}
-		get_fields(r, p, p_fields, NF(p_fields));
+		get_fields(r, p, fields_p, fields_np);
 		prev = 0;
 		get_g(r, &lt, &p->curg, &prev);
 		prev = 0;

@@ -1,0 +1,31 @@
+/*
+ * fields.h - the plain fields of a snapshot (gs_stats, gs_snap_p, gs_snap_m),
+ * listed once: name, type and place.  The recording's writer and reader
+ * (record.c) and the rewind's history (live/history.c) walk these tables, so
+ * a field added to observe.h is added here once and every format carries it.
+ * Goroutines (curg, runnext, the run queue) are not plain fields: each
+ * format encodes them itself.
+ */
+#ifndef GSCHED_FORMAT_FIELDS_H
+#define GSCHED_FORMAT_FIELDS_H
+
+#include <gsched/observe.h>
+
+#include <stddef.h>
+
+typedef enum fields_type { FT_INT, FT_U32, FT_U64, FT_I64, FT_BOOL } fields_type;
+
+typedef struct fields_field {
+	const char *name; /* the recording's JSON key */
+	fields_type type;
+	size_t off; /* offsetof in the struct */
+} fields_field;
+
+extern const fields_field fields_stats[];
+extern const int fields_nstats;
+extern const fields_field fields_p[];
+extern const int fields_np;
+extern const fields_field fields_m[];
+extern const int fields_nm;
+
+#endif /* GSCHED_FORMAT_FIELDS_H */
