@@ -224,14 +224,7 @@ write_slice(chrometrace_writer *w, const struct slice *sl)
 	    sl->sys ? "syscall " : "", sl->g);
 	if (label[0]) {
 		fputc(' ', f);
-		/* the label inside the quoted name: escape it, without the quotes */
-		for (const unsigned char *c = (const unsigned char *)label; *c; c++)
-			if (*c == '"' || *c == '\\')
-				fprintf(f, "\\%c", *c);
-			else if (*c < 0x20 || *c >= 0x7f)
-				fprintf(f, "\\u%04x", *c);
-			else
-				fputc(*c, f);
+		json_put_escaped(f, label); /* inside the quoted name */
 	}
 	fputs("\",\"ts\":", f);
 	ts(w, sl->t0);

@@ -5,6 +5,7 @@
 #include "config.h"
 #endif
 
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -487,9 +488,8 @@ json_str(const json_doc *d, int i)
 /* ---- writing ---------------------------------------------------------------------- */
 
 void
-json_put_string(FILE *f, const char *s)
+json_put_escaped(FILE *f, const char *s)
 {
-	fputc('"', f);
 	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
 		if (*c == '"' || *c == '\\')
 			fprintf(f, "\\%c", *c);
@@ -498,5 +498,24 @@ json_put_string(FILE *f, const char *s)
 		else
 			fputc(*c, f);
 	}
+}
+
+void
+json_put_string(FILE *f, const char *s)
+{
 	fputc('"', f);
+	json_put_escaped(f, s);
+	fputc('"', f);
+}
+
+void
+json_put_g(FILE *f, const gs_snap_g *g)
+{
+	if (g->id == 0 && g->label[0] == '\0') {
+		fputs("null", f);
+		return;
+	}
+	fprintf(f, "{\"id\":%" PRId64 ",\"label\":", g->id);
+	json_put_string(f, g->label);
+	fputc('}', f);
 }

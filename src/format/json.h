@@ -15,6 +15,8 @@
 #ifndef GSCHED_JSON_H
 #define GSCHED_JSON_H
 
+#include <gsched/observe.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -67,5 +69,9 @@ const char *json_str(const json_doc *d, int i); /* NULL if not a string */
 /* Write s as a JSON string (quotes included): bytes >= 0x80 and control
  * characters as \u00XX, so a label round-trips byte for byte. */
 void json_put_string(FILE *f, const char *s);
+/* The same without the quotes, for text spliced into a longer string. */
+void json_put_escaped(FILE *f, const char *s);
+/* A goroutine as {"id":N,"label":"..."}, or null for none (id 0, no label). */
+void json_put_g(FILE *f, const gs_snap_g *g);
 
 #endif /* GSCHED_JSON_H */

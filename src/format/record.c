@@ -56,18 +56,6 @@ put_fields(FILE *f, const void *base, const fields_field *fl, int n)
 	}
 }
 
-static void
-put_g(FILE *f, const gs_snap_g *g)
-{
-	if (g->id == 0 && g->label[0] == '\0') {
-		fputs("null", f);
-		return;
-	}
-	fprintf(f, "{\"id\":%" PRId64 ",\"label\":", g->id);
-	json_put_string(f, g->label);
-	fputc('}', f);
-}
-
 int
 record_writer_open(record_writer *w, const char *path, char *err, size_t errsize)
 {
@@ -142,14 +130,14 @@ rec_tick(void *ctx, const tick_info *info, const tick_data *t)
 		fputs(i ? ",{" : "{", f);
 		put_fields(f, p, fields_p, fields_np);
 		fputs(",\"curg\":", f);
-		put_g(f, &p->curg);
+		json_put_g(f, &p->curg);
 		fputs(",\"runnext\":", f);
-		put_g(f, &p->runnext);
+		json_put_g(f, &p->runnext);
 		fputs(",\"runq\":[", f);
 		for (uint32_t k = 0; k < p->runq_listed && p->runq; k++) {
 			if (k)
 				fputc(',', f);
-			put_g(f, &p->runq[k]);
+			json_put_g(f, &p->runq[k]);
 		}
 		fputs("]}", f);
 	}

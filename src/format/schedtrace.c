@@ -73,18 +73,6 @@ schedtrace_print(FILE *f, const tick_info *info, const tick_data *t, bool detail
 	}
 }
 
-static void
-json_g(FILE *f, const gs_snap_g *g)
-{
-	if (g->id == 0) {
-		fputs("null", f);
-		return;
-	}
-	fprintf(f, "{\"id\":%" PRId64 ",\"label\":", g->id);
-	json_put_string(f, g->label);
-	fputc('}', f);
-}
-
 void
 schedtrace_print_json(FILE *f, const tick_info *info, const tick_data *t, bool detail)
 {
@@ -126,9 +114,9 @@ schedtrace_print_json(FILE *f, const tick_info *info, const tick_data *t, bool d
 			    ",\"runqsize\":%" PRIu32 ",\"timers\":%d,\"curg\":",
 			    i ? "," : "", p->id, gs_pstate_name(p->status), p->m, p->schedtick,
 			    p->syscalltick, p->runq_len, p->timers);
-			json_g(f, &p->curg);
+			json_put_g(f, &p->curg);
 			fputs(",\"runnext\":", f);
-			json_g(f, &p->runnext);
+			json_put_g(f, &p->runnext);
 			fputc('}', f);
 		}
 		fputs("],\"m\":[", f);
