@@ -18,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "format/parse.h" /* the program's one duration grammar (Go's) */
+
 static const char *progname = "demo";
 static atomic_int failed;
 
@@ -42,40 +44,11 @@ demo_usage(FILE *f, const char *about, const struct demo_flag *flags, int nflags
 	}
 }
 
-/* digits then ns, us, ms, s or m; the whole string. */
-static bool
-parse_dur(const char *s, int64_t *out)
-{
-	static const struct {
-		const char *unit;
-		int64_t ns;
-	} units[] = { { "ns", 1 }, { "us", 1000 }, { "ms", 1000000 }, { "s", 1000000000 },
-		{ "m", 60000000000LL } };
-	unsigned long long v;
-	char *end;
-	size_t i;
-
-	if (*s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0)
-		return false;
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		if (strcmp(end, units[i].unit) == 0 &&
-		    v <= (unsigned long long)(INT64_MAX / units[i].ns)) {
-			*out = (int64_t)v * units[i].ns;
-			return true;
-		}
-	return false;
-}
-
 void
 demo_flags(int argc, char **argv, const char *about, struct demo_flag *flags, int nflags)
 {
 	const char *slash = strrchr(argv[0], '/');
 	struct demo_flag *fl;
-	char *end;
 	int64_t v;
 	int i, k;
 
@@ -98,22 +71,21 @@ demo_flags(int argc, char **argv, const char *about, struct demo_flag *flags, in
 			fprintf(stderr, "%s: -%c needs a value\n", progname, fl->name);
 			exit(2);
 		}
-		errno = 0;
+		bool ok;
 		if (fl->duration) {
-			if (!parse_dur(argv[i], &v))
-				v = -1;
+			ok = parse_duration(argv[i], fl->min, fl->max, &v);
 		} else {
-			v = strtoll(argv[i], &end, 10);
-			if (errno != 0 || end == argv[i] || *end != '\0')
-				v = fl->min - 1;
+			long long n;
+			ok = parse_ll(argv[i], fl->min, fl->max, &n);
+			v = n;
 		}
-		if (v < fl->min || v > fl->max) {
+		if (!ok) {
 			char lo[32], hi[32];
 
 			if (fl->duration)
 				fprintf(stderr,
 				    "%s: invalid duration '%s' for -%c (%s): expected "
-				    "%s..%s, written like 250us, 100ms, 2s\n",
+				    "%s..%s, written like 250us, 1.5ms or 2s\n",
 				    progname, argv[i], fl->name, fl->what,
 				    demo_dur(lo, sizeof(lo), fl->min),
 				    demo_dur(hi, sizeof(hi), fl->max));
