@@ -74,7 +74,10 @@ tm() {
 # directory.
 e2e_begin() {
 	e2e_idx=$((e2e_idx + 1))
-	E2E_SOCK=gsched-e2e-$$-$e2e_idx
+	# Named after the scratch directory, which mktemp made unique on this
+	# machine: a PID alone repeats across PID namespaces that share /tmp (CI's
+	# container), and a test must never reach another run's tmux server.
+	E2E_SOCK=gsched-e2e-${E2E_DIR##*.}-$e2e_idx
 	D=$E2E_DIR/$e2e_idx
 	mkdir -p "$D"
 	: >"$D/screen"
