@@ -179,6 +179,18 @@ START_TEST(test_lookup)
 	expect(KEYS_DOWN, VIEW_HELP, true, KEYS_DO_SCROLL, 1);
 	expect(KEYS_HOME, VIEW_LOG, false, KEYS_DO_ENDS, 0);
 	expect(KEYS_END, VIEW_PDETAIL, false, KEYS_DO_ENDS, 1);
+	/* the event log's keys: in the main view (its panel) and the whole log */
+	expect('f', VIEW_MAIN, false, KEYS_DO_LOG_FILTER, 0);
+	expect('f', VIEW_LOG, true, KEYS_DO_LOG_FILTER, 0);
+	expect_none('f', VIEW_GLIST, false);
+	expect('/', VIEW_MAIN, true, KEYS_DO_LOG_FIND, 0);
+	expect('/', VIEW_LOG, false, KEYS_DO_LOG_FIND, 0);
+	expect(16, VIEW_LOG, false, KEYS_DO_LOG_AGAIN, 0);  /* Ctrl-P */
+	expect(14, VIEW_MAIN, false, KEYS_DO_LOG_AGAIN, 1); /* Ctrl-N */
+	expect(KEYS_UP, VIEW_MAIN, false, KEYS_DO_LOG_HOLD, 0);
+	expect(KEYS_DOWN, VIEW_MAIN, true, KEYS_DO_LOG_HOLD, 1);
+	expect(KEYS_UP, VIEW_LOG, false, KEYS_DO_SCROLL, 0);
+	expect(KEYS_END, VIEW_LOG, false, KEYS_DO_ENDS, 1);
 	expect_none(KEYS_LEFT, VIEW_MAIN, false);
 	expect_none('\t', VIEW_GLIST, false);
 	expect(12, VIEW_MAIN, false, KEYS_DO_REDRAW, 0);
@@ -344,6 +356,11 @@ START_TEST(test_footers)
 	view_screen_row(&s, 29, row, sizeof row);
 	ck_assert_msg(strstr(row, "q quit  Esc close  s sort  PgUp PgDn scroll  ") == row,
 	    "goroutine list footer: '%s'", row);
+	v.mode = VIEW_LOG;
+	ck_assert_int_eq(view_render(m, &v, &s), 0);
+	view_screen_row(&s, 29, row, sizeof row);
+	ck_assert_msg(strstr(row, "q quit  Esc close  f filter  / find  PgUp PgDn scroll  ") == row,
+	    "event log footer: '%s'", row);
 	view_screen_free(&s);
 	view_model_free(m);
 }

@@ -4,10 +4,13 @@
  * (gs_goroutines) and the observer's stop-the-world (gs_stop_world).
  *
  * These tests drive the runtime from outside, as the UI thread does: the test
- * body is a plain thread, never a goroutine.
+ * body is a plain thread, never a goroutine.  The last one feeds the session's
+ * default workload to the visualizer's view model, as the UI thread does, and
+ * counts the event log's lines.
  */
 #include <check.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -16,7 +19,9 @@
 #include <gsched/observe.h>
 
 #include "live/session.h"
+#include "live/ticker.h"
 #include "testutil.h"
+#include "ui/view.h"
 
 #define WAIT_S 20 /* every wait below gives up (and fails) after this */
 
@@ -243,6 +248,48 @@ START_TEST(test_goroutine_list)
 }
 END_TEST
 
+/* The visualizer's default mixed workload (CPU-bound, sleeping, blocking and
+ * network goroutines) writes a log a person can read: a few lines a second.
+ * Counted per tick, so a slow machine (fewer ticks) changes nothing. */
+static int
+log_tick(void *ctx, const tick_info *info, const tick_data *d)
+{
+	(void)info;
+	return view_model_tick(ctx, d->snap, d->ev, d->nev, d->dropped, NULL, 0, 0) ? 1 : 0;
+}
+
+START_TEST(test_default_log_lines)
+{
+	enum { TICKS = 50 };
+	view_model *m = view_model_new(600, 10000);
+	session *s = start(2, true);
+	tick_sink sink = { NULL, log_tick, NULL, m };
+	tick_info info = { .ncpu = gs_numcpu() };
+	ticker_opts to = { .interval_ns = 100000000,
+		.late = TICKER_SKIP,
+		.runq_max = 256,
+		.info = &info,
+		.sinks = &sink,
+		.nsinks = 1 };
+	ticker *tk = ticker_new(&to);
+
+	ck_assert_ptr_nonnull(m);
+	ck_assert_ptr_nonnull(tk);
+	ticker_reschedule(tk, (uint64_t)gs_nanotime(), to.interval_ns);
+	ck_assert_int_eq(ticker_run(tk, TICKS, NULL, NULL), 0);
+	uint64_t lines = view_log_written(m);
+	fprintf(stderr, "# default workload: %llu log lines in %d ticks at 10 Hz (%.1f a second)\n",
+	    (unsigned long long)lines, TICKS, (double)lines * 10 / TICKS);
+	/* Written one by one up to a count a tick, it was about 9 lines a tick
+	 * (90 to 125 a second); summed up, it is well under one. */
+	ck_assert_uint_gt(lines, 0);
+	ck_assert_uint_le(lines, TICKS);
+	ticker_free(tk);
+	end(s);
+	view_model_free(m);
+}
+END_TEST
+
 static Suite *
 session_suite(void)
 {
@@ -255,6 +302,7 @@ session_suite(void)
 	tcase_add_test(tc, test_stop_world);
 	tcase_add_test(tc, test_stop_world_misuse);
 	tcase_add_test(tc, test_goroutine_list);
+	tcase_add_test(tc, test_default_log_lines);
 	suite_add_tcase(s, tc);
 	return s;
 }

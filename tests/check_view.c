@@ -872,29 +872,42 @@ START_TEST(test_sentences)
 }
 END_TEST
 
-/* The kept log lines, oldest first, joined by '\n'. */
+/* The kept log lines, oldest first, joined by '\n': the whole-log page on a
+ * screen tall enough to hold them all, from the top. */
 static void
 log_text(const view_model *m, char *out, size_t size)
 {
 	view_state v;
 	scr o = { 0 };
+	int h = (int)view_log_written(m) + 4;
 
-	view_init(&v, 200, 60);
+	view_init(&v, 200, h < 24 ? 24 : h);
 	v.mode = VIEW_LOG;
-	v.scroll = 0;
+	view_log_move(m, &v, VIEW_LOG_TOP);
+	draw(&o, m, &v);
 	size_t at = 0;
 	out[0] = '\0';
-	for (int top = 0;; top += 58) {
-		v.scroll = top;
-		draw(&o, m, &v);
-		for (int y = 1; y < 59 && at < size; y++) {
-			const char *r = row(&o, y);
-			at += (size_t)snprintf(out + at, size - at, "%s\n", r);
-		}
-		if (top >= view_scroll_max(m, &v))
-			break;
-	}
+	for (int y = 1; y < v.height - 2 && at < size; y++)
+		at += (size_t)snprintf(out + at, size - at, "%s\n", row(&o, y));
 	scr_free(&o);
+}
+
+/* Occurrences of str in txt. */
+static int
+count_of(const char *txt, const char *str)
+{
+	int n = 0;
+	for (const char *p = strstr(txt, str); p; p = strstr(p + 1, str))
+		n++;
+	return n;
+}
+
+/* Feed one tick of events at snapshot time t (seconds from the fixture's). */
+static void
+tick_at(view_model *m, fix *f, double t, const gs_event *e, int ne)
+{
+	f->s.time_ns = 5000000000ull + (uint64_t)(t * 1e9);
+	ck_assert_int_eq(view_model_tick(m, &f->s, e, ne, 0, NULL, 0, 0), 0);
 }
 
 START_TEST(test_log_lines)
@@ -939,23 +952,21 @@ START_TEST(test_log_lines)
 	ck_assert_ptr_nonnull(strstr(txt, "P0 spawned 512 goroutines (cpu)"));
 	ck_assert_ptr_null(strstr(txt, "started running"));
 	ck_assert_ptr_null(strstr(txt, "parked on"));
-	ck_assert_ptr_nonnull(strstr(txt, "+ 6 more steals this tick (48 goroutines)"));
 	ck_assert_ptr_nonnull(strstr(txt, "20 goroutines finished"));
-	int steals = 0;
-	for (const char *p = strstr(txt, "stole 8 goroutines"); p;
-	     p = strstr(p + 1, "stole 8 goroutines"))
-		steals++;
-	ck_assert_int_eq(steals, 4);
+	/* Ten steals in a tick: one line, with who stole from whom. */
+	ck_assert_ptr_nonnull(strstr(txt,
+	    "10 steals moved 80 goroutines: P1 from P0 x4, P2 from P0 x3, P3 from P0 x3"));
+	ck_assert_int_eq(count_of(txt, "stole 8 goroutines"), 0);
 	/* The churn shows as the per-tick activity in the header. */
 	view_state v;
 	scr o = { 0 };
 	view_init(&v, 200, 60);
 	draw(&o, m, &v);
 	ck_assert_int_gt(find_row(&o, "per tick: 300 runs, 100 parks"), 0);
+	/* Preemptions: the first is written out, the rest wait for the window. */
 	ck_assert_ptr_nonnull(strstr(txt, "G4000 on P0 preempted (signal)"));
-	ck_assert_ptr_nonnull(strstr(txt, "G4001 on P1 preempted (signal)"));
-	ck_assert_ptr_null(strstr(txt, "G4002"));
-	ck_assert_ptr_nonnull(strstr(txt, "+ 8 more preemptions this tick"));
+	ck_assert_ptr_null(strstr(txt, "G4001"));
+	ck_assert_ptr_null(strstr(txt, "more preemptions"));
 
 	/* Mixed labels on several Ps. */
 	n = 0;
@@ -968,6 +979,14 @@ START_TEST(test_log_lines)
 	ck_assert_ptr_nonnull(
 	    strstr(txt, "6 goroutines spawned on several Ps (sleep 4, netwait 2)"));
 	ck_assert_ptr_nonnull(strstr(txt, "7 events lost"));
+
+	/* A second later the windows end: the preemptions (and the retake) are
+	 * summed up, each kind in a line. */
+	tick_at(m, f, 1.0, NULL, 0);
+	log_text(m, txt, sizeof txt);
+	ck_assert_ptr_nonnull(
+	    strstr(txt, "in the last 1.0 s: 10 preemptions on P0 P1 P2 P3 (10 by signal)"));
+	ck_assert_ptr_null(strstr(txt, "sysmon took 1 P")); /* written out already */
 
 	/* Notes, oldest first, newest at the bottom of the main view. */
 	view_model_note(m, 6000000000ull, VA_OK, "step 2: add Ps");
@@ -997,20 +1016,475 @@ START_TEST(test_log_ring)
 		snprintf(b, sizeof b, "note %03d", i);
 		view_model_note(m, 5000000000ull, VA_NORMAL, b);
 	}
+	ck_assert_uint_eq(view_log_written(m), 120);
 	view_init(&v, 80, 24);
 	v.mode = VIEW_LOG;
-	ck_assert_int_eq(view_scroll_max(m, &v), 50 - 22);
-	v.scroll = 1000000; /* clamped: the last page */
-	draw(&o, m, &v);
+	ck_assert_int_eq(view_scroll_max(m, &v), 0); /* it moves by view_log_move */
+	draw(&o, m, &v);                             /* following: the last page */
 	ck_assert_int_eq(find_row(&o, "note 119"), 22);
 	ck_assert_int_eq(find_row(&o, "note 098"), 1);
 	ck_assert_int_gt(find_row(&o, "50 lines, showing 29-50"), -1);
-	v.scroll = -5; /* clamped: the top */
+	view_log_move(m, &v, VIEW_LOG_TOP);
 	draw(&o, m, &v);
 	ck_assert_int_eq(find_row(&o, "note 070"), 1); /* the oldest kept */
 	ck_assert_int_eq(find_row(&o, "note 069"), -1);
+	ck_assert_int_gt(find_row(&o, "50 lines, showing 1-21"), -1);
+	ck_assert_int_eq(find_row(&o, "0 new, End to follow"), 22);
+	/* Held at a line the ring then drops: the oldest kept line is the top. */
+	for (int i = 120; i < 180; i++) {
+		snprintf(b, sizeof b, "note %03d", i);
+		view_model_note(m, 5000000000ull, VA_NORMAL, b);
+	}
+	draw(&o, m, &v);
+	ck_assert_int_eq(find_row(&o, "note 130"), 1);
+	ck_assert_int_eq(find_row(&o, "60 new, End to follow"), 22);
 	v.mode = VIEW_MAIN;
 	ck_assert_int_eq(view_scroll_max(m, &v), 0);
+	done(&o, m, f);
+}
+END_TEST
+
+/* ---- the log: wrapping, filters, finding, holding, how many lines ------------------------ */
+
+/* The rows of text at cols columns, each "[...]". */
+static void
+wrapped(const char *text, int cols, char *out, size_t size)
+{
+	int st[64], len[64];
+	int n = view_log_wrap(text, cols, st, len, 64);
+	size_t at = 0;
+
+	out[0] = '\0';
+	for (int i = 0; i < n && i < 64 && at < size; i++)
+		at += (size_t)snprintf(out + at, size - at, "[%.*s]", len[i], text + st[i]);
+}
+
+START_TEST(test_log_wrap)
+{
+	static const char s1[] = "M12 entered a system call; sysmon took P3 and handed it to "
+				 "M15 (idle thread woken)";
+	/* labels of two-byte letters: a row never ends inside one */
+	static const char s2[] = "6 goroutines spawned on several Ps (żółwiożółwio 4, "
+				 "ñandúñandú 2)";
+	char b[1024];
+
+	wrapped(s1, 40, b, sizeof b);
+	ck_assert_str_eq(b,
+	    "[M12 entered a system call; sysmon took]"
+	    "[P3 and handed it to M15 (idle thread]"
+	    "[woken)]");
+	wrapped(s1, 80, b, sizeof b);
+	ck_assert_str_eq(b,
+	    "[M12 entered a system call; sysmon took P3 and handed it to M15 "
+	    "(idle thread]"
+	    "[woken)]");
+	wrapped(s1, 120, b, sizeof b);
+	ck_assert_str_eq(b,
+	    "[M12 entered a system call; sysmon took P3 and handed it to M15 "
+	    "(idle thread woken)]");
+	wrapped(s2, 40, b, sizeof b);
+	ck_assert_str_eq(b,
+	    "[6 goroutines spawned on several Ps]"
+	    "[(żółwiożółwio 4, ñandúñandú 2)]");
+	wrapped(s2, 20, b, sizeof b);
+	ck_assert_str_eq(b,
+	    "[6 goroutines spawned]"
+	    "[on several Ps]"
+	    "[(żółwiożółwio 4,]"
+	    "[ñandúñandú 2)]");
+	/* A word wider than a row is broken, at a character. */
+	wrapped("żółwiożółwiożółwio", 8, b, sizeof b);
+	ck_assert_str_eq(b, "[żółwiożó][łwiożó][łwio]");
+	wrapped("", 40, b, sizeof b);
+	ck_assert_str_eq(b, "[]");
+
+	/* On screen: the time, then the text; its further rows indented. */
+	fix *f = fix_new(2, 4);
+	view_model *m = model_with(f, NULL, 0);
+	view_state v;
+	scr o = { 0 };
+	view_model_note(m, 6000000000ull, VA_NORMAL, s1);
+	view_model_note(m, 6000000000ull, VA_NORMAL, s2);
+	view_init(&v, 80, 24);
+	v.mode = VIEW_LOG;
+	draw(&o, m, &v);
+	/* 72 columns: s1 takes two rows, s2 one */
+	snprintf(b, sizeof b, "%-80s",
+	    "    1.0 M12 entered a system call; sysmon took P3 and handed it to M15 (idle");
+	ck_assert_str_eq(row(&o, 1), b);
+	snprintf(b, sizeof b, "%-80s", "          thread woken)");
+	ck_assert_str_eq(row(&o, 2), b);
+	ck_assert_int_eq(find_row(&o,
+			     "    1.0 6 goroutines spawned on several Ps (żółwiożółwio 4, "
+			     "ñandúñandú 2)"),
+	    3);
+	ck_assert_int_gt(find_row(&o, "event log: 2 lines, showing 1-2"), -1);
+	/* 120 columns: one row each */
+	view_init(&v, 120, 24);
+	v.mode = VIEW_LOG;
+	draw(&o, m, &v);
+	ck_assert_int_eq(find_row(&o, "(idle thread woken)"), 1);
+	ck_assert_int_eq(find_row(&o, "ñandúñandú 2)"), 2);
+	/* The main view's panel at 80 columns wraps the same way, at the bottom. */
+	view_init(&v, 80, 24);
+	draw(&o, m, &v);
+	int y = find_row(&o, "    1.0 M12 entered a system call;");
+	ck_assert_int_gt(y, 0);
+	ck_assert_int_eq(find_row(&o, "          thread woken)"), y + 1);
+	ck_assert_int_eq(find_row(&o, "    1.0 6 goroutines"), y + 2);
+	ck_assert_int_eq(y + 2, 22);
+	/* ... and beside the graphs at 120 (79 columns). */
+	view_init(&v, 120, 40);
+	draw(&o, m, &v);
+	y = find_row(&o, "    1.0 M12 entered a system call;");
+	ck_assert_int_gt(y, 0);
+	ck_assert_int_eq(find_row(&o, "          thread woken)"), y + 1);
+	done(&o, m, f);
+}
+END_TEST
+
+/* The longest sentences the model writes fit a line whole; a longer note is
+ * cut at a character, with "...". */
+START_TEST(test_log_text_size)
+{
+	char b[4 * VIEW_LOG_TEXT];
+	size_t longest = 0;
+
+	for (int k = 0; k < GS_EV_NKINDS; k++) {
+		for (int v = 0; v < 4; v++) {
+			gs_event e = ev(k, -32768, -32768, INT64_MIN, v < 2 ? INT64_MIN : -1,
+			    INT64_MIN, v % 2 ? INT64_MIN : 0);
+			e.m2 = v == 0 ? GS_GPUT_OVERFLOW : e.m2;
+			/* 15 bytes: seven two-byte letters and a half */
+			memcpy(e.label, "żżżżżżż\xc5", 15);
+			e.label[15] = '\0';
+			view_event_sentence(&e, b, sizeof b);
+			ck_assert_msg(strlen(b) < VIEW_LOG_TEXT, "kind %d: %zu bytes: %s", k,
+			    strlen(b), b);
+			if (strlen(b) > longest)
+				longest = strlen(b);
+			ck_assert_ptr_null(strstr(b, "\xc5)")); /* the half letter left out */
+		}
+	}
+	ck_assert_uint_gt(longest, 120); /* the widest numbers were tried */
+
+	/* The model's own lines: spawns with three long labels and more. */
+	fix *f = fix_new(2, 4);
+	view_model *m = model_with(f, NULL, 0);
+	gs_event sp[4];
+	static const char *const labels[4] = { "żżżżżżż", "ńńńńńńń", "óóóóóóó", "x" };
+	for (int i = 0; i < 4; i++) {
+		sp[i] = ev(GS_EV_SPAWN, i % 2, -1, 0, -1, 100 + i, 0);
+		set_label(sp[i].label, labels[i]);
+	}
+	tick_at(m, f, 0.1, sp, 4);
+	static char txt[1 << 16];
+	log_text(m, txt, sizeof txt);
+	ck_assert_ptr_nonnull(strstr(txt,
+	    "4 goroutines spawned on several Ps (żżżżżżż 1, ńńńńńńń 1, óóóóóóó 1, ...)"));
+
+	/* A note of 300 two-byte letters: cut at a letter, "..." after it. */
+	char note[700] = "";
+	for (int i = 0; i < 300; i++)
+		strcat(note, "ż");
+	view_model_note(m, 6000000000ull, VA_NORMAL, note);
+	view_state v;
+	scr o = { 0 };
+	view_init(&v, 200, 24);
+	v.mode = VIEW_LOG;
+	draw(&o, m, &v);
+	int y = find_row(&o, "    1.0 żżż");
+	ck_assert_int_gt(y, 0);
+	ck_assert_ptr_nonnull(strstr(row(&o, y), "żż... "));
+	/* 252 bytes of letters are 126 of them, on the one row */
+	int letters = 0;
+	for (int x = 0; x < 200; x++)
+		letters += cell(&o, x, y)->ch == 0x17c;
+	ck_assert_int_eq(letters, (VIEW_LOG_TEXT - 4) / 2);
+	ck_assert_int_eq(find_row(&o, "\xef\xbf\xbd"), -1); /* no broken character */
+	done(&o, m, f);
+}
+END_TEST
+
+/* One line of each class, and a note. */
+static view_model *
+model_classes(fix *f)
+{
+	view_model *m = model_with(f, NULL, 0);
+	gs_event e[5] = {
+		ev(GS_EV_STEAL, 1, 0, 1, -1, 0, 8),
+		ev(GS_EV_HANDOFF, 0, -1, 7, 9, 0, 1),
+		ev(GS_EV_PREEMPT, 1, -1, 1, -1, 812, 1),
+		ev(GS_EV_M_CREATE, 1, -1, 11, -1, 0, 0),
+		ev(GS_EV_PROCRESIZE, 2, 4, 0, -1, 0, 85000),
+	};
+	tick_at(m, f, 0.1, e, 5);
+	view_model_note(m, 5200000000ull, VA_CAPTION, "say: watch the STEALS");
+	return m;
+}
+
+START_TEST(test_log_filter)
+{
+	static const struct {
+		view_logfilter f;
+		const char *name;
+		const char *has[3];
+		const char * not [3];
+	} want[] = {
+		{ VIEW_LOGF_ALL, NULL, { "P1 stole 8", "GOMAXPROCS 4 -> 2", "say: watch" },
+		    { NULL } },
+		{ VIEW_LOGF_STEALS, "steals", { "P1 stole 8" },
+		    { "M7 handed", "preempted", "say: watch" } },
+		{ VIEW_LOGF_THREADS, "threads and hand-offs",
+		    { "M7 handed P0 to M9", "M11 created" },
+		    { "P1 stole", "preempted", "GOMAXPROCS 4" } },
+		{ VIEW_LOGF_PREEMPT, "preemptions", { "G812 on P1 preempted (signal)" },
+		    { "P1 stole", "M7 handed", "say: watch" } },
+		{ VIEW_LOGF_LESSON, "lesson and notes", { "say: watch the STEALS" },
+		    { "P1 stole", "preempted", "GOMAXPROCS 4" } },
+	};
+	fix *f = fix_new(2, 4);
+	view_model *m = model_classes(f);
+	view_state v;
+	scr o = { 0 };
+	char t[128];
+
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		view_init(&v, 120, 40);
+		v.log_filter = want[i].f;
+		if (want[i].name)
+			ck_assert_str_eq(view_log_filter_name(want[i].f), want[i].name);
+		for (int mode = 0; mode < 2; mode++) {
+			v.mode = mode ? VIEW_LOG : VIEW_MAIN;
+			draw(&o, m, &v);
+			for (int k = 0; k < 3 && want[i].has[k]; k++)
+				ck_assert_msg(find_row(&o, want[i].has[k]) > 0,
+				    "%s, mode %d: no '%s'", view_log_filter_name(want[i].f), mode,
+				    want[i].has[k]);
+			for (int k = 0; k < 3 && want[i].not [k]; k++)
+				ck_assert_msg(find_row(&o, want[i].not [k]) < 0,
+				    "%s, mode %d: '%s'", view_log_filter_name(want[i].f), mode,
+				    want[i].not [k]);
+			if (want[i].name && mode == 0)
+				snprintf(t, sizeof t, " Events (%s) ", want[i].name);
+			else if (want[i].name)
+				snprintf(t, sizeof t, "lines, showing 1-%d (%s)",
+				    want[i].f == VIEW_LOGF_THREADS ? 2 : 1, want[i].name);
+			else
+				snprintf(t, sizeof t, mode ? "event log: 6 lines" : " Events ");
+			ck_assert_msg(find_row(&o, t) >= 0, "no '%s'", t);
+		}
+	}
+	/* A filter that shows nothing yet says so. */
+	view_model *e = model_with(f, NULL, 0);
+	view_init(&v, 120, 40);
+	v.log_filter = VIEW_LOGF_STEALS;
+	view_model_note(e, 5200000000ull, VA_NORMAL, "a note");
+	draw(&o, e, &v);
+	ck_assert_int_gt(find_row(&o, "(no lines of this kind yet)"), 0);
+	view_model_free(e);
+	done(&o, m, f);
+}
+END_TEST
+
+START_TEST(test_log_find)
+{
+	fix *f = fix_new(2, 4);
+	view_model *m = model_with(f, NULL, 0);
+	view_state v;
+	scr o = { 0 };
+	char b[64];
+
+	for (int i = 0; i < 30; i++) {
+		snprintf(b, sizeof b, "%s %02d", i % 10 == 3 ? "Kiwi found" : "plum", i);
+		view_model_note(m, 5000000000ull + (uint64_t)i * 100000000ull, VA_NORMAL, b);
+	}
+	view_init(&v, 80, 24);
+	v.mode = VIEW_LOG;
+	/* not found: nothing moves */
+	ck_assert(!view_log_find(m, &v, "banana", 0));
+	ck_assert_uint_eq(v.log_at, 0);
+	/* found: held at the newest match (letters without case) */
+	v.log_find = "KIWI";
+	ck_assert(view_log_find(m, &v, "KIWI", 0));
+	ck_assert_uint_ne(v.log_at, 0);
+	draw(&o, m, &v);
+	int y = find_row(&o, "Kiwi found 23");
+	ck_assert_int_gt(y, 0);
+	ck_assert_int_eq(find_row(&o, "plum 24"), -1); /* newer than the match: not shown */
+	ck_assert_int_eq(cell(&o, 0, y)->ch, '>');     /* the line held */
+	int x = find_col(&o, y, "Kiwi");
+	for (int k = 0; k < 4; k++)
+		ck_assert_int_eq(cell(&o, x + k, y)->attr, VA_SELECTED);
+	ck_assert_int_ne(cell(&o, x + 4, y)->attr, VA_SELECTED);
+	ck_assert_int_eq(find_row(&o, "0 new, End to follow"), 22);
+	/* again: the older matches, in order, then none */
+	ck_assert(view_log_find(m, &v, "KIWI", -1));
+	draw(&o, m, &v);
+	ck_assert_int_gt(find_row(&o, "Kiwi found 13"), 0);
+	ck_assert_int_eq(find_row(&o, "Kiwi found 23"), -1);
+	ck_assert(view_log_find(m, &v, "kiwi", -1));
+	draw(&o, m, &v);
+	ck_assert_int_gt(find_row(&o, "Kiwi found 03"), 0);
+	uint64_t at = v.log_at;
+	ck_assert(!view_log_find(m, &v, "kiwi", -1));
+	ck_assert_uint_eq(v.log_at, at);
+	/* and back to newer ones */
+	ck_assert(view_log_find(m, &v, "kiwi", 1));
+	draw(&o, m, &v);
+	ck_assert_int_gt(find_row(&o, "Kiwi found 13"), 0);
+	/* the main view's panel highlights them too */
+	v.mode = VIEW_MAIN;
+	draw(&o, m, &v);
+	y = find_row(&o, "Kiwi found 13");
+	ck_assert_int_gt(y, 0);
+	ck_assert_int_eq(cell(&o, find_col(&o, y, "Kiwi"), y)->attr, VA_SELECTED);
+	/* a filter that hides the matches finds none */
+	v.log_filter = VIEW_LOGF_STEALS;
+	ck_assert(!view_log_find(m, &v, "kiwi", 0));
+	done(&o, m, f);
+}
+END_TEST
+
+START_TEST(test_log_hold)
+{
+	fix *f = fix_new(2, 4);
+	view_model *m = model_with(f, NULL, 0);
+	view_state v;
+	scr o = { 0 };
+	char b[64];
+
+	for (int i = 0; i < 100; i++) {
+		snprintf(b, sizeof b, "line %03d", i);
+		view_model_note(m, 5000000000ull, VA_NORMAL, b);
+	}
+	/* The main view: Up holds the panel a line back; new lines are counted. */
+	view_init(&v, 80, 24);
+	draw(&o, m, &v);
+	ck_assert_int_eq(find_row(&o, "line 099"), 22);
+	view_log_move(m, &v, VIEW_LOG_UP);
+	draw(&o, m, &v);
+	ck_assert_int_eq(find_row(&o, "line 098"), 22);
+	ck_assert_int_gt(find_row(&o, " Events (0 new, Down to follow) "), 0);
+	for (int i = 100; i < 112; i++) {
+		snprintf(b, sizeof b, "line %03d", i);
+		view_model_note(m, 5000000000ull, VA_NORMAL, b);
+	}
+	draw(&o, m, &v);
+	ck_assert_int_eq(find_row(&o, "line 098"), 22); /* it did not move */
+	ck_assert_int_eq(find_row(&o, "line 111"), -1);
+	ck_assert_int_gt(find_row(&o, " Events (12 new, Down to follow) "), 0);
+	ck_assert_uint_eq(view_log_new(m, &v), 12);
+	/* The whole-log page holds the same place; End follows again. */
+	v.mode = VIEW_LOG;
+	draw(&o, m, &v);
+	ck_assert_int_eq(find_row(&o, "line 098"), 21);
+	ck_assert_int_eq(find_row(&o, "12 new, End to follow"), 22);
+	view_log_move(m, &v, VIEW_LOG_PAGE_UP);
+	draw(&o, m, &v);
+	ck_assert_int_eq(find_row(&o, "line 077"), 21); /* 21 rows further back */
+	view_log_move(m, &v, VIEW_LOG_PAGE_DOWN);
+	draw(&o, m, &v);
+	ck_assert_int_eq(find_row(&o, "line 098"), 21);
+	view_log_move(m, &v, VIEW_LOG_DOWN);
+	draw(&o, m, &v);
+	ck_assert_int_eq(find_row(&o, "line 099"), 21);
+	ck_assert_int_eq(find_row(&o, "12 new, End to follow"), 22);
+	view_log_move(m, &v, VIEW_LOG_FOLLOW);
+	ck_assert_uint_eq(v.log_at, 0);
+	ck_assert_uint_eq(view_log_new(m, &v), 0);
+	draw(&o, m, &v);
+	ck_assert_int_eq(find_row(&o, "line 111"), 22);
+	ck_assert_int_eq(find_row(&o, "new, End to follow"), -1);
+	/* Down on the newest line follows again; a filter counts its own lines. */
+	view_log_move(m, &v, VIEW_LOG_UP);
+	view_log_move(m, &v, VIEW_LOG_DOWN);
+	view_log_move(m, &v, VIEW_LOG_DOWN);
+	ck_assert_uint_eq(v.log_at, 0);
+	view_log_move(m, &v, VIEW_LOG_UP);
+	v.log_filter = VIEW_LOGF_STEALS;
+	gs_event st = ev(GS_EV_STEAL, 1, 0, 1, -1, 0, 8);
+	tick_at(m, f, 1, &st, 1);
+	view_model_note(m, 6000000000ull, VA_NORMAL, "not a steal");
+	ck_assert_uint_eq(view_log_new(m, &v), 1);
+	v.log_filter = VIEW_LOGF_ALL;
+	ck_assert_uint_eq(view_log_new(m, &v), 2);
+	/* PgDn onto the newest page follows again. */
+	view_log_move(m, &v, VIEW_LOG_PAGE_DOWN);
+	ck_assert_uint_eq(v.log_at, 0);
+	done(&o, m, f);
+}
+END_TEST
+
+/* A tick of n events of each routine kind, plus the churn. */
+static int
+busy_tick(gs_event *e, int n)
+{
+	int k = 0;
+	for (int i = 0; i < 200; i++) {
+		e[k++] = ev(GS_EV_RUN, i % 4, -1, i % 4, -1, 2000 + i, 0);
+		e[k++] = ev(GS_EV_PARK, i % 4, -1, i % 4, -1, 2000 + i, GS_WAIT_SLEEP);
+		e[k++] = ev(GS_EV_READY, i % 4, -1, i % 4, -1, 2000 + i, 0);
+	}
+	for (int i = 0; i < n; i++) {
+		e[k++] = ev(GS_EV_RETAKE, i % 4, -1, 10 + i, -1, 0, 0);
+		e[k++] = ev(GS_EV_M_WAKE, i % 4, -1, 100 + i, -1, 0, 0);
+		e[k++] = ev(GS_EV_HANDOFF, i % 4, -1, 10 + i, 100 + i, 0, 3);
+		e[k++] = ev(GS_EV_PREEMPT, i % 4, -1, i % 4, -1, 3000 + i, i % 2);
+		e[k++] = ev(GS_EV_HANDOFF, i % 4, -1, 200 + i, 300 + i, 0, 1);
+	}
+	return k;
+}
+
+START_TEST(test_log_lines_per_tick)
+{
+	static gs_event e[2000];
+	fix *f = fix_new(4, 12);
+	view_model *m = model_with(f, NULL, 0);
+	uint64_t w = view_log_written(m);
+
+	/* 600 runs, parks and readies: no line (the header counts them). */
+	int n = busy_tick(e, 0);
+	ck_assert_int_eq(n, 600);
+	tick_at(m, f, 0.1, e, n);
+	ck_assert_uint_eq(view_log_written(m) - w, 0);
+	/* ... and 30 each of retakes, hand-offs and preemptions: one sentence a
+	 * kind (the first, which opens its window). */
+	w = view_log_written(m);
+	n = busy_tick(e, 30);
+	tick_at(m, f, 0.2, e, n);
+	ck_assert_uint_eq(view_log_written(m) - w, 3);
+	/* A busy second of ten such ticks at 10 Hz, and the next: one line a
+	 * kind a second, so 3 lines a second, where writing them one by one up
+	 * to a count a tick (4 retakes, 4 hand-offs, 2 preemptions and a "+ N
+	 * more" line for each kind) made 13 lines a tick, 130 a second. */
+	for (int t = 3; t <= 12; t++)
+		tick_at(m, f, t / 10.0, e, n);
+	w = view_log_written(m);
+	for (int t = 13; t <= 22; t++)
+		tick_at(m, f, t / 10.0, e, n);
+	ck_assert_uint_eq(view_log_written(m) - w, 3);
+	static char txt[1 << 16];
+	log_text(m, txt, sizeof txt);
+	ck_assert_ptr_nonnull(strstr(txt,
+	    "in the last 1.0 s: sysmon took 300 Ps from Ms in "
+	    "system calls (300 to idle threads)"));
+	ck_assert_ptr_nonnull(
+	    strstr(txt, "in the last 1.0 s: 300 hand-offs on P0 P1 P2 P3 (300 to look for work)"));
+	ck_assert_ptr_null(strstr(txt, "with work waiting")); /* those were the retakes' */
+	ck_assert_ptr_nonnull(strstr(txt,
+	    "in the last 1.0 s: 300 preemptions on P0 P1 P2 P3 "
+	    "(150 by signal, 150 at a check)"));
+	/* A quiet second closes the windows: the next event is written out. */
+	tick_at(m, f, 2.3, NULL, 0);
+	tick_at(m, f, 3.3, NULL, 0);
+	w = view_log_written(m);
+	gs_event p = ev(GS_EV_PREEMPT, 1, -1, 1, -1, 812, 1);
+	tick_at(m, f, 3.4, &p, 1);
+	ck_assert_uint_eq(view_log_written(m) - w, 1);
+	log_text(m, txt, sizeof txt);
+	ck_assert_ptr_nonnull(strstr(txt, "G812 on P1 preempted (signal)"));
+	scr o = { 0 };
 	done(&o, m, f);
 }
 END_TEST
@@ -1450,6 +1924,12 @@ view_suite(void)
 	tcase_add_test(tc, test_sentences);
 	tcase_add_test(tc, test_log_lines);
 	tcase_add_test(tc, test_log_ring);
+	tcase_add_test(tc, test_log_wrap);
+	tcase_add_test(tc, test_log_text_size);
+	tcase_add_test(tc, test_log_filter);
+	tcase_add_test(tc, test_log_find);
+	tcase_add_test(tc, test_log_hold);
+	tcase_add_test(tc, test_log_lines_per_tick);
 	tcase_add_test(tc, test_size_notice);
 	tcase_add_test(tc, test_help);
 	tcase_add_test(tc, test_glist);

@@ -81,6 +81,10 @@ typedef enum keys_action {
 	KEYS_DO_SCROLL,     /* a line up (Up) or down */
 	KEYS_DO_PAGE,       /* a page up (first key) or down */
 	KEYS_DO_ENDS,       /* to the top (first key) or the bottom */
+	KEYS_DO_LOG_FILTER, /* the event log's next filter */
+	KEYS_DO_LOG_FIND,   /* the '/' prompt: text to find in the event log */
+	KEYS_DO_LOG_AGAIN,  /* the text found: first key older, second newer */
+	KEYS_DO_LOG_HOLD,   /* main view: first key a line back, second follow */
 	KEYS_DO_REDRAW,     /* paint the whole screen again */
 	KEYS_DO_RESIZE,     /* take the terminal's new size */
 	KEYS_NACTIONS

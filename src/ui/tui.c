@@ -73,7 +73,7 @@ tui__status(struct tui *t, bool error, const char *fmt, ...)
 void
 tui__note(struct tui *t, view_attr attr, const char *fmt, ...)
 {
-	char buf[192];
+	char buf[2 * VIEW_LOG_TEXT]; /* the model cuts a longer note at a character */
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -258,6 +258,7 @@ tui_run(const tui_opts *o, const tui_term *term)
 	t.o = *o;
 	t.term = term;
 	t.npbuf = -1;
+	t.nfind = -1;
 	t.v.ascii = o->ascii;
 	t.v.mono = o->no_color;
 	t.v.projector = o->projector;

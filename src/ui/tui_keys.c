@@ -178,15 +178,22 @@ open_mode(struct tui *t, view_mode mode)
 	}
 	if (mode == VIEW_GLIST)
 		t->gl_last_ns = 0; /* list them at the next tick */
-	if (mode == VIEW_LOG)
-		t->v.scroll = INT_MAX; /* the newest lines */
 }
 
 /* Scrolling the help, the lists and the log, within what the view can show.
- * The log follows its tail (a scroll past the end) until scrolled up. */
+ * The log has a place of its own (view_log_move): it follows the newest line
+ * until moved back, and then holds still while lines come in. */
 static void
 scroll_by(struct tui *t, int d)
 {
+	if (t->v.mode == VIEW_LOG) {
+		view_log_move(t->model, &t->v,
+		    d == -1      ? VIEW_LOG_UP
+			: d == 1 ? VIEW_LOG_DOWN
+			: d < 0  ? VIEW_LOG_PAGE_UP
+				 : VIEW_LOG_PAGE_DOWN);
+		return;
+	}
 	int max = view_scroll_max(t->model, &t->v);
 	long s = (long)(t->v.scroll < max ? t->v.scroll : max) + d;
 
@@ -226,6 +233,83 @@ prompt_key(struct tui *t, int key)
 	t->pbuf[t->npbuf] = '\0';
 	snprintf(t->prompt, sizeof t->prompt, "GOMAXPROCS (1-%d, Enter sets, Esc cancels): %s_",
 	    PROCS_MAX, t->pbuf);
+}
+
+/* ---- finding text in the event log ---- */
+
+/* The next line with the text found, older (dir -1) or newer (+1). */
+static void
+find_again(struct tui *t, int dir)
+{
+	if (t->found[0] == '\0') {
+		tui__status(t, false, "nothing to find again yet: / finds text in the event log");
+		return;
+	}
+	t->v.log_find = t->found;
+	if (!view_log_find(t->model, &t->v, t->found, dir))
+		tui__status(t, false, "no %s line with '%s'%s", dir < 0 ? "older" : "newer",
+		    t->found, dir > 0 && t->v.log_at == 0 ? " (the log shows the newest)" : "");
+}
+
+/* The prompt's line. */
+static void
+find_prompt(struct tui *t)
+{
+	t->find[t->nfind] = '\0';
+	if (t->nfind == 0 && t->found[0])
+		snprintf(t->prompt, sizeof t->prompt,
+		    "/_  (Enter: the next older line with '%s'; Esc cancels)", t->found);
+	else
+		snprintf(t->prompt, sizeof t->prompt,
+		    "/%s_  (Enter: the newest line with it; Esc cancels)", t->find);
+}
+
+/* The '/' prompt owns the keyboard until Enter or Esc; code: a keys.h code. */
+static void
+find_key(struct tui *t, int code)
+{
+	if (code == '\r' || code == '\n' || code == KEYS_ENTER) {
+		t->find[t->nfind] = '\0';
+		t->prompt[0] = '\0';
+		if (t->nfind == 0) {
+			t->nfind = -1;
+			find_again(t, -1);
+			return;
+		}
+		t->nfind = -1;
+		snprintf(t->found, sizeof t->found, "%s", t->find);
+		t->v.log_find = t->found;
+		if (!view_log_find(t->model, &t->v, t->found, 0))
+			tui__status(t, true, "'%s' is in no line of the log%s%s", t->found,
+			    t->v.log_filter != VIEW_LOGF_ALL ? " shown with the filter " : "",
+			    t->v.log_filter != VIEW_LOGF_ALL ? view_log_filter_name(t->v.log_filter)
+							     : "");
+		return;
+	}
+	if (code == 27) {
+		t->prompt[0] = '\0';
+		t->nfind = -1;
+		t->v.log_find = NULL; /* the highlight goes too; Ctrl-P brings it back */
+		return;
+	}
+	if (code == 127 || code == 8 || code == KEYS_BACKSPACE) {
+		while (t->nfind > 0 && ((unsigned char)t->find[t->nfind - 1] & 0xc0) == 0x80)
+			t->nfind--;
+		if (t->nfind > 0)
+			t->nfind--;
+	} else if (code >= 0x20 && code != 0x7f && code < KEYS_SPECIAL) {
+		static const unsigned char lead[5] = { 0, 0, 0xc0, 0xe0, 0xf0 };
+		char u[4];
+		int n = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+		for (int i = n - 1; i > 0; i--, code >>= 6)
+			u[i] = (char)(0x80 | (code & 0x3f));
+		u[0] = (char)(lead[n] | code);
+		if (t->nfind + n < (int)sizeof t->find) {
+			memcpy(t->find + t->nfind, u, (size_t)n);
+			t->nfind += n;
+		}
+	}
+	find_prompt(t);
 }
 
 /* What an entry of the key table does.  which: the place of the pressed
@@ -309,10 +393,27 @@ act(struct tui *t, keys_action action, int which, int code)
 		scroll_by(t, which == 0 ? -page : page);
 		break;
 	case KEYS_DO_ENDS:
-		if (which == 0)
+		if (t->v.mode == VIEW_LOG)
+			view_log_move(t->model, &t->v, which == 0 ? VIEW_LOG_TOP : VIEW_LOG_FOLLOW);
+		else if (which == 0)
 			t->v.scroll = 0;
 		else
 			scroll_by(t, 1 << 30);
+		break;
+	case KEYS_DO_LOG_FILTER:
+		t->v.log_filter = (view_logfilter)((t->v.log_filter + 1) % VIEW_LOGF_N);
+		break;
+	case KEYS_DO_LOG_FIND:
+		if (t->v.mode != VIEW_LOG)
+			open_mode(t, VIEW_LOG); /* the page shows what is found */
+		t->nfind = 0;
+		find_prompt(t);
+		break;
+	case KEYS_DO_LOG_AGAIN:
+		find_again(t, which == 0 ? -1 : 1);
+		break;
+	case KEYS_DO_LOG_HOLD:
+		view_log_move(t->model, &t->v, which == 0 ? VIEW_LOG_UP : VIEW_LOG_FOLLOW);
 		break;
 	case KEYS_DO_REDRAW:
 		clearok(curscr, TRUE);
@@ -357,8 +458,8 @@ key_code(int key, bool fkey)
 	return KEYS_NONE;
 }
 
-/* Every key goes through the table (keys.c), but while the '=' prompt is
- * open it owns the keyboard: typed text is no table's business. */
+/* Every key goes through the table (keys.c), but while the '=' or the '/'
+ * prompt is open it owns the keyboard: typed text is no table's business. */
 void
 tui__key(struct tui *t, int key, bool fkey)
 {
@@ -377,6 +478,10 @@ tui__key(struct tui *t, int key, bool fkey)
 	t->v.status = NULL;
 	if (t->npbuf >= 0) {
 		prompt_key(t, key);
+		return;
+	}
+	if (t->nfind >= 0) {
+		find_key(t, code);
 		return;
 	}
 	if (e != NULL)

@@ -166,7 +166,7 @@ tui__draw(struct tui *t)
 		t->v.status_is_error = t->lstate == LESSON_DONE && t->lfailed > 0;
 		t->status_until = UINT64_MAX;
 	}
-	t->v.prompt = t->npbuf >= 0 && t->prompt[0] ? t->prompt : NULL;
+	t->v.prompt = (t->npbuf >= 0 || t->nfind >= 0) && t->prompt[0] ? t->prompt : NULL;
 	if (view_render(t->model, &t->v, &t->screen) == 0)
 		paint(&t->screen);
 	doupdate();

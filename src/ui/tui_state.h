@@ -68,7 +68,10 @@ struct tui {
 	int quit;              /* 0 running, QUIT_KEY, QUIT_RUNTIME */
 	int npbuf;             /* the '=' prompt's digits */
 	char pbuf[4];
-	char prompt[96];
+	char prompt[160]; /* the open prompt's line ('=' or '/') */
+	int nfind;        /* the '/' prompt's bytes typed, -1 closed */
+	char find[64];    /* ... and the text (UTF-8) */
+	char found[64];   /* the last text searched for (v.log_find) */
 	char status[192];
 	uint64_t status_until;
 

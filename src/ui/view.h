@@ -85,6 +85,18 @@ typedef enum view_mode {
 
 typedef enum view_gsort { VIEW_GSORT_ID = 0, VIEW_GSORT_STATE, VIEW_GSORT_LABEL } view_gsort;
 
+/* Which lines of the event log the main view's panel and the whole-log page
+ * show ('f' cycles them in this order). */
+typedef enum view_logfilter {
+	VIEW_LOGF_ALL = 0,
+	VIEW_LOGF_STEALS,  /* steals */
+	VIEW_LOGF_THREADS, /* new threads, hand-offs and sysmon's retakes */
+	VIEW_LOGF_PREEMPT, /* preemptions */
+	VIEW_LOGF_LESSON,  /* the front end's own lines: lesson captions,
+	                      expectations, what a key did */
+	VIEW_LOGF_N
+} view_logfilter;
+
 /* The view's settings and state, owned by the UI thread (tui.c). */
 typedef struct view_state {
 	int width, height;  /* the terminal */
@@ -94,10 +106,21 @@ typedef struct view_state {
 	bool paused;        /* the view is frozen (the scheduler runs on) */
 	bool world_stopped; /* the world is stopped (gs_stop_world) */
 	view_mode mode;
-	int focus_p;            /* VIEW_PDETAIL: P id */
-	int64_t focus_m;        /* VIEW_MDETAIL: M id */
-	view_gsort gsort;       /* VIEW_GLIST */
-	int scroll;             /* VIEW_GLIST / VIEW_LOG / VIEW_HELP: first line shown */
+	int focus_p;      /* VIEW_PDETAIL: P id */
+	int64_t focus_m;  /* VIEW_MDETAIL: M id */
+	view_gsort gsort; /* VIEW_GLIST */
+	int scroll;       /* VIEW_GLIST / VIEW_HELP / VIEW_PDETAIL: first line shown */
+	/* The event log's place, one for the main view's panel and the whole-log
+	 * page, so what is held in one is held in the other.  view_log_move and
+	 * view_log_find set the first two. */
+	uint64_t log_at;   /* 0: follow the newest line; else 1 + the number
+	                            (view_log_written) of the line held at the
+	                            bottom: newer lines do not move it */
+	uint64_t log_seen; /* held: lines written when it was held; the
+	                            later ones are counted as new */
+	view_logfilter log_filter;
+	const char *log_find;   /* text highlighted in the log (ASCII letters
+	                            without case), or NULL */
 	double tick_hz;         /* ticks per second (shown in the header) */
 	double time_scale;      /* lesson slow motion (1: none; shown when != 1) */
 	const char *lesson;     /* lesson title, or NULL */
@@ -146,11 +169,58 @@ const gs_snapshot *view_model_snapshot(const view_model *m);
 /* Paint the screen for the model and the view (out resized to v's size). */
 int view_render(const view_model *m, const view_state *v, view_screen *out);
 
-/* The largest useful v->scroll for v's mode and
- * size: view_render clamps v->scroll to [0, view_scroll_max], so a UI can keep the
- * tail of the log in view with a large scroll and page up from what this
- * returns.  0 for modes that do not scroll (VIEW_MAIN, VIEW_MDETAIL). */
+/* The largest useful v->scroll for v's mode and size: view_render clamps
+ * v->scroll to [0, view_scroll_max].  0 for modes that do not scroll by it
+ * (VIEW_MAIN, VIEW_MDETAIL, and VIEW_LOG, which moves by view_log_move). */
 int view_scroll_max(const view_model *m, const view_state *v);
+
+/* ---- the event log ---- */
+
+/* Bytes of one event log line: every sentence the model writes fits whole
+ * (tests/check_view.c builds the longest, with 15-byte UTF-8 labels and
+ * 64-bit numbers at their widest); a longer note is cut at a character with
+ * "...". */
+#define VIEW_LOG_TEXT 256
+/* Columns a log line's continuation rows are indented by, under its text. */
+#define VIEW_LOG_INDENT 2
+
+/*
+ * The rows of a log line's text in cols columns, as a person reads them:
+ * broken at spaces (inside a word only when the word is wider than a row),
+ * every row after the first VIEW_LOG_INDENT columns narrower.  The rows'
+ * starts and lengths in bytes go into st[] and len[] (up to max of them;
+ * never inside a UTF-8 character).  Returns the rows (at least 1).
+ */
+int view_log_wrap(const char *text, int cols, int *st, int *len, int max);
+
+/* Lines written to the log so far (the first is number 0); the log keeps the
+ * newest log_lines of them. */
+uint64_t view_log_written(const view_model *m);
+/* The filter's name ("all", "steals", "threads and hand-offs", ...). */
+const char *view_log_filter_name(view_logfilter f);
+
+typedef enum view_logmove {
+	VIEW_LOG_UP,        /* a line back (the first move holds the log) */
+	VIEW_LOG_DOWN,      /* a line on; past the newest it follows again */
+	VIEW_LOG_PAGE_UP,   /* a page of the whole-log page back */
+	VIEW_LOG_PAGE_DOWN, /* a page on; past the newest it follows again */
+	VIEW_LOG_TOP,       /* the oldest kept line (held) */
+	VIEW_LOG_FOLLOW     /* follow the newest line again */
+} view_logmove;
+
+/* Move the log's place (v->log_at, v->log_seen) among the lines v's filter
+ * shows; pages are those of the whole-log page at v's size. */
+void view_log_move(const view_model *m, view_state *v, view_logmove how);
+/*
+ * Hold the log at a line that v's filter shows and that contains text
+ * (ASCII letters without case): dir 0 the newest such line, -1 the next older
+ * than the one held, +1 the next newer.  Returns false (v unchanged) if there
+ * is none.
+ */
+bool view_log_find(const view_model *m, view_state *v, const char *text, int dir);
+/* Lines written since the log was held that v's filter shows (0 when it
+ * follows the newest). */
+uint64_t view_log_new(const view_model *m, const view_state *v);
 
 /*
  * One event as a plain sentence ("P1 stole 64 goroutines from P0", "sysmon

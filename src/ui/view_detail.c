@@ -58,11 +58,17 @@ static const struct help_line legend[] = {
 	{ NULL, "Event log" }, /* a section */
 	{ "12.3", "seconds since the view started, then what happened" },
 	{ "one by one",
-	    "steals, hand-offs, retakes, preemptions, new threads, GOMAXPROCS changes and "
-	    "full local queues; at most 4 of a kind per tick (2 preemptions), then + N more" },
+	    "new threads, GOMAXPROCS changes and full local queues (4 a tick, then + N more); "
+	    "steals (2 a tick, else one line for the tick's steals)" },
+	{ "in the last 1.0 s",
+	    "hand-offs, retakes and preemptions come by the dozen: the first after a quiet "
+	    "second is written out, the rest summed up once a second" },
 	{ "per tick",
 	    "spawns and exits are summed per tick; runs, parks, readies, timers, system calls "
 	    "and netpoller wake-ups only in the header's per-tick line" },
+	{ "Events (steals)",
+	    "the log's filter (f); 12 new, Down to follow: the log is held (Up, PgUp, /) and "
+	    "12 lines came since; > marks the line it is held at" },
 	{ "events lost", "the event rings overflowed; the counters in the header stay exact" },
 	{ "", "" },
 	{ NULL, "Graphs" }, /* a section */
@@ -106,35 +112,6 @@ cols_of(const char *s, size_t n)
 	return c;
 }
 
-/* The bytes of the first row of text in w columns, broken at a space when
- * it does not all fit (inside a word only when one word is wider than w);
- * *next: where the next row starts. */
-static size_t
-help_wrap(const char *text, int w, const char **next)
-{
-	size_t n = strlen(text), end = 0, brk = 0;
-	int c = 0;
-
-	while (end < n) {
-		size_t k = end + 1;
-		while (k < n && ((unsigned char)text[k] & 0xc0) == 0x80)
-			k++;
-		if (c + 1 > w)
-			break;
-		if (text[end] == ' ')
-			brk = end;
-		c++;
-		end = k;
-	}
-	if (end < n && text[end] != ' ' && brk > 0)
-		end = brk;
-	*next = text + end;
-	*next += strspn(*next, " ");
-	while (end > 0 && text[end - 1] == ' ')
-		end--;
-	return end;
-}
-
 /* The key column is as wide as the widest key up to this; a wider key has
  * its text start on the row below it, so one long key does not narrow every
  * row's text. */
@@ -164,7 +141,7 @@ help_layout(rc *r, bool paint, int scroll, int rows)
 		bool alone = cols_of(l.key, strlen(l.key)) > kw;
 		const char *t = l.what, *next;
 		for (bool first = true; first || *t; first = false) {
-			size_t len = alone && first ? 0 : help_wrap(t, tw, &next);
+			size_t len = alone && first ? 0 : view__wrap_row(t, tw, &next);
 			if (paint && n >= scroll && n < scroll + rows) {
 				char row[512];
 				int y = 1 + n - scroll;
@@ -539,20 +516,48 @@ view__render_glist(rc *r)
 
 /* ---- the whole log ------------------------------------------------------------------- */
 
+int
+view__log_page_rows(const view_state *v)
+{
+	int rows = v->height - 2 - (v->log_at != 0);
+	return rows > 0 ? rows : 0;
+}
+
+/* The place among the lines the filter shows (1 = the oldest) of index i. */
+static int
+log_place(const view_model *m, view_logfilter f, int i)
+{
+	int n = 0;
+	for (int k = 0; k <= i && k < m->log_len; k++)
+		n += view__log_shows(view__log_line(m, k), f);
+	return n;
+}
+
 void
 view__render_log(rc *r)
 {
 	const view_model *m = r->m;
-	int vis = r->h - 2 > 0 ? r->h - 2 : 0;
-	int scroll = view__scroll_clamp(r->v->scroll, m->log_len, vis);
-	char t[64];
+	const view_state *v = r->v;
+	int rows = view__log_page_rows(v), first, last;
+	int shown = log_place(m, v->log_filter, m->log_len - 1);
+	char t[160];
 
-	snprintf(t, sizeof t, "event log: %d lines, showing %d-%d", m->log_len,
-	    m->log_len ? scroll + 1 : 0, scroll + vis < m->log_len ? scroll + vis : m->log_len);
+	view__log_paint(r, 1, rows, 0, r->w, true, &first, &last);
+	snprintf(t, sizeof t, "event log: %d lines, showing %d-%d", shown,
+	    first >= 0 ? log_place(m, v->log_filter, first) : 0,
+	    last >= 0 ? log_place(m, v->log_filter, last) : 0);
+	if (v->log_filter != VIEW_LOGF_ALL) {
+		size_t n = strlen(t);
+		snprintf(t + n, sizeof t - n, " (%s)", view_log_filter_name(v->log_filter));
+	}
 	view__title_bar(r, t);
 	view__footer(r);
-	for (int i = 0; i < vis && scroll + i < m->log_len; i++)
-		view__log_row(r, 1 + i, 0, r->w, view__log_line(m, scroll + i));
+	if (v->log_at != 0) {
+		snprintf(t, sizeof t, "%" PRIu64 " new, End to follow", view_log_new(m, v));
+		view__section(r, 1 + rows, 0, r->w, t);
+	}
 	if (m->log_len == 0)
 		view__text(r, 1, 1, r->w, VA_DIM, "(no events yet)");
+	else if (first < 0)
+		view__text(r, 1, 1, r->w, VA_DIM, "(no lines of this kind yet)");
 }

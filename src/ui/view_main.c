@@ -805,20 +805,28 @@ view__render_main(rc *r)
 		y += 4;
 		log_rows -= 4;
 	}
-	if (titles) {
-		view__section(r, y, 0, gx > 0 ? gx - 1 : 0, "events");
-		if (gw)
+	/* The title says what the log shows when it is not simply the newest of
+	 * everything: without section titles it takes the log's first row. */
+	char t[160];
+	bool note = v->log_filter != VIEW_LOGF_ALL || v->log_at != 0;
+	view__log_title(r, "Events", "Down to follow", t, sizeof t);
+	if (titles || (note && log_rows > 1)) {
+		view__section(r, y, 0, gx > 0 ? gx - 1 : 0, t);
+		if (gw && titles)
 			view__section(r, y, gx, w, "history");
 		y++;
+		if (!titles)
+			log_rows--;
 	}
-	int n = m->log_len < log_rows ? m->log_len : log_rows;
-	if (v->projector && n > 5)
-		n = 5; /* a few lines, large type on a wall */
-	for (int i = 0; i < n; i++)
-		view__log_row(r, y + log_rows - n + i, 0, gx - 1,
-		    view__log_line(m, m->log_len - n + i));
+	int rows = log_rows;
+	if (v->projector && rows > 5)
+		rows = 5; /* a few lines, large type on a wall */
+	int first;
+	view__log_paint(r, y + log_rows - rows, rows, 0, gx - 1, false, &first, NULL);
 	if (m->log_len == 0)
 		view__text(r, 1, y, gx - 1, VA_DIM, "(no events yet)");
+	else if (first < 0)
+		view__text(r, 1, y, gx - 1, VA_DIM, "(no lines of this kind yet)");
 	if (gw)
 		graphs(r, gx, y, gw, log_rows);
 }

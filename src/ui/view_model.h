@@ -14,23 +14,48 @@
 
 #include "ui/view.h"
 
-/* Bytes of one event log line (longer sentences are cut). */
-#define VIEW_LOG_TEXT 160
-/* Listable events of one kind written out one by one per tick; the rest of
- * that kind are summarised in one line ("+ 57 more steals this tick"). */
+/* Listable events of the rare kinds (new threads, GOMAXPROCS changes, full
+ * local queues) written out one by one per tick; the rest of that kind are
+ * summarised in one line ("+ 3 more new threads this tick"). */
 #define VIEW_LOG_PER_KIND 4
-/* ... but only this many preemptions (CPU-bound goroutines make them every 10 ms). */
-#define VIEW_LOG_PREEMPTS 2
+/* Steals written out one by one in a tick; more become one line per tick
+ * ("7 steals moved 212 goroutines: P1 from P0 x4, ..."). */
+#define VIEW_LOG_STEALS 2
+/* The routine kinds (hand-offs, retakes, preemptions) come by the dozen
+ * every tick with blocking syscalls and CPU-bound goroutines: the first of a
+ * kind after a quiet window is written out, the others are counted for
+ * this long (of snapshot time) and summarised in one line per kind. */
+#define VIEW_LOG_WINDOW_NS 1000000000ull
 /* An M made less than this long before the snapshot counts as "new". */
 #define VIEW_NEW_M_NS 2000000000ull
 /* The model logs lost events at most once per this many ticks. */
 #define VIEW_DROP_LOG_TICKS 50
 
+/* The classes of log lines, as bits: what the filters (view_logfilter) pick. */
+#define VIEW_LOGC_STEAL 0x01   /* steals */
+#define VIEW_LOGC_THREAD 0x02  /* new threads, hand-offs, retakes */
+#define VIEW_LOGC_PREEMPT 0x04 /* preemptions */
+#define VIEW_LOGC_NOTE 0x08    /* view_model_note: lesson lines, key effects */
+
 typedef struct view_logline {
 	uint64_t time_ns;         /* gs_nanotime() of the event or note */
 	uint8_t attr;             /* view_attr */
-	char text[VIEW_LOG_TEXT]; /* UTF-8, NUL-terminated */
+	uint8_t cls;              /* VIEW_LOGC_* bits, 0 for the others */
+	char text[VIEW_LOG_TEXT]; /* UTF-8, NUL-terminated, whole characters */
 } view_logline;
+
+/* The routine kinds that view.c counts over a window (VIEW_LOG_WINDOW_NS). */
+enum view_routine { VIEW_RT_HANDOFF = 0, VIEW_RT_RETAKE, VIEW_RT_PREEMPT, VIEW_RT_N };
+
+/* One routine kind's window: open from the first event after a quiet
+ * window; its count and what the events did, summarised when it ends. */
+typedef struct view_window {
+	uint64_t start_ns; /* snapshot time it opened; 0: closed */
+	int64_t n;         /* events in it */
+	int64_t shown;     /* ... of them written out (the one that opened it) */
+	int64_t how[4];    /* by outcome: see view.c's window_line */
+	uint64_t pmask;    /* Ps they were on (P0..P63) */
+} view_window;
 
 /* What happened to one P during the last tick (from its events). */
 typedef struct view_pmark {
@@ -124,6 +149,8 @@ struct view_model {
 	/* The event log: a ring of log_cap lines. */
 	view_logline *log;
 	int log_head, log_len; /* next slot to write; lines kept */
+	uint64_t log_total;    /* lines ever written (the next line's number) */
+	view_window win[VIEW_RT_N];
 
 	/* The goroutine list (gs_goroutines order: newest first). */
 	gs_snap_ginfo *g;
@@ -137,6 +164,17 @@ struct view_model {
 
 /* The i-th oldest kept log line (0 <= i < m->log_len). */
 const view_logline *view__log_line(const view_model *m, int i);
+/* Whether filter f shows line l. */
+bool view__log_shows(const view_logline *l, view_logfilter f);
+/* Whether text contains find (ASCII letters without case); *at and *n: the
+ * bytes of the first match at or after byte `from`. */
+bool view__log_match(const char *text, const char *find, size_t from, size_t *at, size_t *n);
+/* Hold the log (v->log_at) with line i (an index) at the bottom; i < 0:
+ * follow the newest line again. */
+void view__log_hold(const view_model *m, view_state *v, int i);
+/* The index (0..log_len-1) of the line at the bottom of the log's place in
+ * v: the newest shown line not newer than the one held; -1 if none. */
+int view__log_bottom(const view_model *m, const view_state *v);
 /* The i-th oldest kept history sample of a ring (0 <= i < m->hist_len). */
 int32_t view__hist(const view_model *m, const int32_t *ring, int i);
 /* Threads by what they do, from the snapshot (see view.c). */
@@ -172,6 +210,23 @@ uint32_t view__g_spark(const rc *r, int level);
 int view__header(rc *r, int y, int maxl);
 int view__help_count(rc *r);
 void view__log_row(rc *r, int y, int x0, int x1, const view_logline *l);
+/* The bytes of the first row of text in w columns, broken at a space when it
+ * does not all fit (inside a word only when one word is wider than w);
+ * *next: where the next row starts. */
+size_t view__wrap_row(const char *text, int w, const char **next);
+/* The log's title: name, then in parentheses the filter and, while it is
+ * held, "12 new, <follow>" (follow: the key that follows the log again). */
+void view__log_title(rc *r, const char *name, const char *follow, char *buf, size_t size);
+/* Rows of the whole-log page that show lines (the row below them says how
+ * many are new while the log is held). */
+int view__log_page_rows(const view_state *v);
+/* The rows a log line takes between columns x0 and x1. */
+int view__log_rows(const view_logline *l, int x0, int x1);
+/* The log at v's place, wrapped, in rows [y0, y0 + rows) between x0 and x1:
+ * the bottom line's last row at the bottom (top: the oldest line at the top
+ * when all fit).  *first and *last (may be NULL): the indexes of the first
+ * and last lines with a row shown, -1 when none. */
+void view__log_paint(rc *r, int y0, int rows, int x0, int x1, bool top, int *first, int *last);
 void view__m_state(const gs_snap_m *mm, char *letter, const char **word, int *attr);
 int view__p_marks(rc *r, int x, int y, int xend, const view_pmark *pm);
 void view__p_state(int status, char *letter, const char **word, int *attr);

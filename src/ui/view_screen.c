@@ -308,13 +308,198 @@ view__scroll_clamp(int scroll, int total, int visible)
 	return view__clampi(scroll, 0, max);
 }
 
-/* One log line at row y: "  12.3 text". */
+/* ---- wrapping and the event log ----------------------------------------------------- */
+
+size_t
+view__wrap_row(const char *text, int w, const char **next)
+{
+	size_t n = strlen(text), end = 0, brk = 0;
+	int c = 0;
+
+	if (w < 1)
+		w = 1;
+	while (end < n) {
+		size_t k = end + 1;
+		while (k < n && ((unsigned char)text[k] & 0xc0) == 0x80)
+			k++;
+		if (c + 1 > w)
+			break;
+		if (text[end] == ' ')
+			brk = end;
+		c++;
+		end = k;
+	}
+	if (end < n && text[end] != ' ' && brk > 0)
+		end = brk;
+	*next = text + end;
+	*next += strspn(*next, " ");
+	while (end > 0 && text[end - 1] == ' ')
+		end--;
+	return end;
+}
+
+int
+view_log_wrap(const char *text, int cols, int *st, int *len, int max)
+{
+	const char *t = text ? text : "", *next;
+	int rows = 0;
+
+	do {
+		int w = rows == 0 ? cols : cols - VIEW_LOG_INDENT;
+		size_t n = view__wrap_row(t, w, &next);
+		if (rows < max) {
+			st[rows] = (int)(t - text);
+			len[rows] = (int)n;
+		}
+		rows++;
+		t = next;
+	} while (*t);
+	return rows;
+}
+
+/* Columns of a log row before its text: the time, "  12.3 ". */
+#define LOG_TIME_COLS 8
+
+/* The text columns of a log line's first row between x0 and x1. */
+static int
+log_cols(int x0, int x1)
+{
+	int c = x1 - x0 - LOG_TIME_COLS;
+	return c > VIEW_LOG_INDENT + 1 ? c : VIEW_LOG_INDENT + 1;
+}
+
+int
+view__log_rows(const view_logline *l, int x0, int x1)
+{
+	int st[1], len[1];
+	return view_log_wrap(l->text, log_cols(x0, x1), st, len, 0);
+}
+
+/* One log line at row y, cut at x1: "  12.3 text". */
 void
 view__log_row(rc *r, int y, int x0, int x1, const view_logline *l)
 {
 	double t = l->time_ns > r->m->t0 ? (double)(l->time_ns - r->m->t0) / 1e9 : 0;
 	int x = view__textf(r, x0, y, x1, VA_DIM, "%7.1f ", t);
 	view__text(r, x, y, x1, l->attr, l->text);
+}
+
+/* Rows [from, from + n) of log line l, from screen row y on, wrapped between
+ * x0 and x1, with the matches of v->log_find in VA_SELECTED. */
+static void
+log_line_paint(rc *r, const view_logline *l, int x0, int x1, int y, int from, int n)
+{
+	int st[VIEW_LOG_TEXT], len[VIEW_LOG_TEXT];
+	bool hit[VIEW_LOG_TEXT] = { false };
+	int rows = view_log_wrap(l->text, log_cols(x0, x1), st, len, VIEW_LOG_TEXT);
+	size_t at = 0, mn;
+
+	while (view__log_match(l->text, r->v->log_find, at, &at, &mn)) {
+		for (size_t k = 0; k < mn && at + k < VIEW_LOG_TEXT; k++)
+			hit[at + k] = true;
+		at += mn;
+	}
+	for (int i = from; i < rows && i < from + n && i < VIEW_LOG_TEXT; i++, y++) {
+		int x = x0 + LOG_TIME_COLS + (i ? VIEW_LOG_INDENT : 0);
+		if (i == 0) {
+			double t =
+			    l->time_ns > r->m->t0 ? (double)(l->time_ns - r->m->t0) / 1e9 : 0;
+			view__textf(r, x0, y, x1, VA_DIM, "%7.1f ", t);
+		}
+		const char *p = l->text + st[i], *end = p + len[i];
+		while (p < end && x < x1) {
+			bool on = hit[p - l->text];
+			uint32_t cp = utf8_next(&p);
+			view__put(r, x++, y, cp, on ? VA_SELECTED : l->attr);
+		}
+	}
+}
+
+/* The shown line before (dir -1) or after (+1) index i, -1 if none. */
+static int
+log_step(const view_model *m, view_logfilter f, int i, int dir)
+{
+	for (i += dir; i >= 0 && i < m->log_len; i += dir)
+		if (view__log_shows(view__log_line(m, i), f))
+			return i;
+	return -1;
+}
+
+void
+view__log_paint(rc *r, int y0, int rows, int x0, int x1, bool top, int *first, int *last)
+{
+	const view_model *m = r->m;
+	view_logfilter f = r->v->log_filter;
+	int b = view__log_bottom(m, r->v), used = 0, i = b, fi = -1, li = -1, yb = -1;
+
+	if (first)
+		*first = -1;
+	if (last)
+		*last = -1;
+	if (b < 0 || rows <= 0)
+		return;
+	/* Up from the bottom line until the rows are full. */
+	for (; i >= 0 && used < rows; i = log_step(m, f, i, -1)) {
+		used += view__log_rows(view__log_line(m, i), x0, x1);
+		fi = i;
+	}
+	if (top && used < rows) {
+		/* All of them fit: from the top, down to the bottom line (nothing
+		 * newer: a held log shows no new line). */
+		int y = y0;
+		for (i = fi; i >= 0 && i <= b && y < y0 + rows; i = log_step(m, f, i, 1)) {
+			const view_logline *l = view__log_line(m, i);
+			log_line_paint(r, l, x0, x1, y, 0, y0 + rows - y);
+			if (i == b)
+				yb = y;
+			y += view__log_rows(l, x0, x1);
+			li = i;
+		}
+	} else {
+		/* A line that does not fit whole above the others is left out (rows
+		 * in the middle of a sentence read as nonsense), unless it is the
+		 * bottom one: then it shows its last rows. */
+		int y = y0 + rows;
+		li = b;
+		for (i = b; i >= 0 && y > y0; i = log_step(m, f, i, -1)) {
+			const view_logline *l = view__log_line(m, i);
+			int n = view__log_rows(l, x0, x1), from = 0;
+			if (y - n < y0 && i != b)
+				break;
+			y -= n;
+			if (y < y0) {
+				from = y0 - y;
+				y = y0;
+			}
+			log_line_paint(r, l, x0, x1, y, from, n - from);
+			if (i == b && from == 0)
+				yb = y;
+			fi = i;
+		}
+	}
+	/* The held line (a match found, or where Up stopped) is marked, as it
+	 * need not be the bottom one when the lines all fit. */
+	if (r->v->log_at != 0 && yb >= 0)
+		view__put(r, x0, yb, '>', VA_BOLD);
+	if (first)
+		*first = fi;
+	if (last)
+		*last = li;
+}
+
+void
+view__log_title(rc *r, const char *name, const char *follow, char *buf, size_t size)
+{
+	const view_state *v = r->v;
+	const char *f = v->log_filter != VIEW_LOGF_ALL ? view_log_filter_name(v->log_filter) : NULL;
+
+	if (v->log_at == 0 && f == NULL)
+		snprintf(buf, size, "%s", name);
+	else if (v->log_at == 0)
+		snprintf(buf, size, "%s (%s)", name, f);
+	else
+		snprintf(buf, size, "%s (%s%s%" PRIu64 " new, %s)", name, f ? f : "", f ? "; " : "",
+		    view_log_new(r->m, v), follow);
 }
 
 /* ---- the size notice ------------------------------------------------------------------- */

@@ -364,8 +364,8 @@ e2e_log_first_is_not() {
 # The log gains dozens of lines a second and keeps the last thousand, so it is
 # read frozen: pause (space), open it (l), and page up from its end (PgUp)
 # until each RE is found or its first line is reached; then back to the main
-# view, running (the view must be running when it is called).  The lines read
-# are left in $D/log.
+# view, running and following the log (the view must be running when it is
+# called).  The lines read are left in $D/log.
 e2e_log_has() {
 	: >"$D/log"
 	e2e_keys Space
@@ -386,7 +386,8 @@ e2e_log_has() {
 		e2e_keys PPage
 		e2e_poll "$E2E_WAIT" e2e_log_first_is_not "$a" || break
 	done
-	e2e_keys Escape Space
+	# End: the log follows its newest line again, in the main view too
+	e2e_keys End Escape Space
 	e2e_wait_main || return 1
 	[ $found -eq 1 ] && return 0
 	for re in "$@"; do

@@ -571,6 +571,52 @@ t_views() {
 	e2e_check "views: q exits 0" exit_is 0
 }
 
+# ---- 13b. the event log: filter, hold, find ------------------------------------------
+
+t_log() {
+	start log -- -p 2 || return
+	e2e_keys l
+	e2e_check "log: l opens the event log ('gsched event log: N lines, showing a-b')" \
+		e2e_wait_row 1 '^ gsched event log: [0-9]+ lines, showing [0-9]+-[0-9]+ ' || return
+	e2e_keys f
+	e2e_check "log: f: the title names the filter ('(steals)')" \
+		e2e_wait_row 1 'event log: [0-9]+ lines, showing [0-9]+-[0-9]+ \(steals\)'
+	e2e_keys f
+	e2e_check "log: f again: '(threads and hand-offs)'" \
+		e2e_wait_row 1 'showing [0-9]+-[0-9]+ \(threads and hand-offs\)'
+	e2e_keys f f f
+	e2e_check "log: three more f: all lines again (no filter in the title)" \
+		e2e_wait_row 1 'showing [0-9]+-[0-9]+  '
+	e2e_keys Up
+	e2e_check "log: Up holds it ('N new, End to follow' under it)" \
+		e2e_wait_re '[0-9]+ new, End to follow'
+	# a key's note is a line that comes for sure
+	e2e_keys +
+	e2e_check "log: a line that comes is counted, not shown ('1 new' or more)" \
+		e2e_wait_re '[1-9][0-9]* new, End to follow'
+	e2e_check "log: ... and not shown (no 'GOMAXPROCS 2 -> 3' line)" \
+		e2e_has_not_re 'GOMAXPROCS 2 -> 3'
+	e2e_keys End
+	e2e_check "log: End follows again: the new line shows, the count goes" log_follows
+	e2e_keys /
+	e2e_check "log: / opens the prompt" e2e_wait_row 40 '^/_  \(Enter: the newest line'
+	e2e_type 'gomaxprocs 2'
+	e2e_check "log: Enter holds it at the line found ('GOMAXPROCS 2 -> 3', marked '>')" \
+		e2e_wait_re '^> +[0-9.]+ GOMAXPROCS 2 -> 3'
+	e2e_keys Escape
+	e2e_check "log: Esc is back at the main view" e2e_wait_main
+	e2e_check "log: the main view's events are held too ('Events (N new, Down to follow)')" \
+		e2e_wait_re 'Events \([0-9]+ new, Down to follow\)'
+	e2e_keys Down
+	e2e_check "log: Down follows them again" e2e_wait_gone 'new, Down to follow'
+	e2e_keys q
+	e2e_check "log: q exits 0" exit_is 0
+}
+
+log_follows() {
+	e2e_wait_re 'GOMAXPROCS 2 -> 3' && e2e_wait_gone 'new, End to follow'
+}
+
 # ---- 14. lessons in the visualizer ----------------------------------------------------
 
 t_lesson() {
@@ -619,7 +665,7 @@ t_lesson_fail() {
 
 for t in t_main_view t_plus t_syscall_threads t_help t_pause t_small t_quit \
 	"t_signal TERM 143" "t_signal HUP 129" "t_signal INT 0" t_ctrl_c t_tstp \
-	t_no_terminal t_winch_storm t_world t_ascii_colour t_views t_lesson t_lesson_fail; do
+	t_no_terminal t_winch_storm t_world t_ascii_colour t_views t_log t_lesson t_lesson_fail; do
 	# E2E_ONLY="t_help t_world": run only those (by function name)
 	case " ${E2E_ONLY:-${t%% *}} " in
 	*" ${t%% *} "*) ;;
