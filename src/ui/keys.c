@@ -46,6 +46,10 @@ const keys_entry keys_table[] = {
 	{ "g", KEYS_IN_VIEWS, KEYS_IN_MAIN, "goroutines", "the goroutine list", KEYS_DO_GLIST },
 	{ "l", KEYS_IN_VIEWS, KEYS_IN_MAIN, "log", "the whole event log", KEYS_DO_LOG },
 	{ "p m", KEYS_IN_VIEWS, KEYS_IN_MAIN, "detail", "detail of one P / one M", KEYS_DO_DETAIL },
+	{ "R", KEYS_IN_VIEWS, KEYS_IN_MAIN, "record",
+	    "record what is shown to a file, or stop recording (a prompt offers a name: "
+	    "Enter starts, Esc cancels)",
+	    KEYS_DO_RECORD },
 	{ "Tab Shift-Tab arrows", KEYS_IN_DETAIL, KEYS_IN_DETAIL, "next/prev",
 	    "in a detail page: the next / previous P or M", KEYS_DO_FOCUS },
 	{ "Up Down", SCROLLS, 0, NULL, "scroll help, lists and the log by a line", KEYS_DO_SCROLL },
