@@ -74,6 +74,15 @@ check 2 "one lesson at a time (also got 'b')" -- a b
 check 2 "--time-scale needs a LESSON" -- --time-scale 2
 check 2 "--time-scale: '0' is not a number from 0.1 to 100" -- 06-stealing --time-scale 0
 check 2 "-d: '0' is not a delay" -- 06-stealing -d 0
+# --slow N: the runtime's slow motion, for every live mode
+check 2 "--slow: '0' is not a slow-motion factor from 1 to 1000" -- --slow 0
+check 2 "--slow: 'x' is not a slow-motion factor from 1 to 1000" -- --batch --slow x
+check 2 "--slow: '1001' is not a slow-motion factor" -- 06-stealing --slow 1001
+check 2 "--slow: '2.5' is not a slow-motion factor" -- --batch 06-stealing --slow 2.5
+check 2 "option '--slow' needs a value (N)" -- --batch --slow
+# --record with a lesson records the visualizer: it needs a terminal
+check 2 "--record with a LESSON records the visualizer, which needs a terminal" -- 06-stealing --record "$tmp/l.jsonl"
+check 2 "option '--record' cannot be used with --batch LESSON" -- --batch 06-stealing --record "$tmp/l.jsonl"
 check 2 "option '--projector' cannot be used with --batch" -- --batch --projector
 check 2 "--list takes no other options, got '-v'" -- --list -v
 check 2 "--help takes no other options, got '--batch'" -- --help --batch
@@ -125,6 +134,7 @@ check 2 "cannot write '$tmp/no/such/dir'" -- --batch -n 1 --record "$tmp/no/such
 check 2 "--replay-step needs --replay" -- --replay-step
 check 2 "-p cannot be used with --replay" -- --replay "$tmp/x" -p 2
 check 2 "--record cannot be used with --replay" -- --replay "$tmp/x" --record "$tmp/y"
+check 2 "--slow cannot be used with --replay" -- --replay "$tmp/x" --slow 2
 check 2 "unknown option '--frobnicate'" -- --batch --frobnicate
 
 # ---- recordings for --replay ----

@@ -60,10 +60,10 @@ fails_with(const char *text, const char *msg)
 START_TEST(err_unknown_command)
 {
 	fails_with("say \"hi\"\n  jump 3\n",
-	    "t.lesson:2:3: unknown command 'jump' (expected title, procs, spawn, "
+	    "t.lesson:2:3: unknown command 'jump' (expected title, slow, procs, spawn, "
 	    "say, wait, pause, expect, mark, measure or reset)");
 	fails_with("= 3\n",
-	    "t.lesson:1:1: expected a command (title, procs, spawn, say, "
+	    "t.lesson:1:1: expected a command (title, slow, procs, spawn, say, "
 	    "wait, pause, expect, mark, measure, reset), got '='");
 }
 END_TEST
@@ -398,6 +398,27 @@ START_TEST(good_lesson)
 }
 END_TEST
 
+/* slow N: once, 1..1000, kept in the program for the command line to use. */
+START_TEST(slow_directive)
+{
+	lesson_program *g = parse("title \"t\"\nslow 20\nprocs 2\n");
+	ck_assert_msg(g != NULL, "%s", errbuf);
+	ck_assert_int_eq(g->slow, 20);
+	ck_assert_int_eq(g->nsteps, 1);
+	lesson_program_free(g);
+	g = parse("procs 2\n");
+	ck_assert_msg(g != NULL, "%s", errbuf);
+	ck_assert_int_eq(g->slow, 0);
+	lesson_program_free(g);
+	fails_with("slow 0\n", "t.lesson:1:6: slow-motion factor '0' is out of range (1 to 1000)");
+	fails_with("slow 1001\n",
+	    "t.lesson:1:6: slow-motion factor '1001' is out of range (1 to 1000)");
+	fails_with("slow x\n", "t.lesson:1:6: expected a slow-motion factor after 'slow', got 'x'");
+	fails_with("slow 2\nslow 3\n",
+	    "t.lesson:2:1: a second 'slow' (a lesson runs at one speed)");
+}
+END_TEST
+
 /* Every shipped lesson parses, has a title and at least one expectation. */
 START_TEST(shipped_lessons_parse)
 {
@@ -565,6 +586,51 @@ START_TEST(play_time_scale)
 }
 END_TEST
 
+/* --slow N on a player: waits stretch N times on top of --time-scale, and a
+ * measure says both the time measured and the time at real speed. */
+START_TEST(play_slow)
+{
+	lesson_program *g = parse("wait 100ms\nmeasure \"m\"\nsay \"done\"\n");
+	ck_assert_msg(g != NULL, "%s", errbuf);
+	gs_snapshot snap;
+	memset(&snap, 0, sizeof snap);
+	lesson_output *out = malloc(sizeof *out);
+	lesson_player_opts po = { .time_scale = 2, .batch = true, .slow = 5 };
+	lesson_player *p = lesson_player_new(g, NULL, &po);
+	ck_assert_int_eq(lesson_player_tick(p, &snap, 1000, out), LESSON_RUNNING);
+	ck_assert_int_eq(lesson_player_tick(p, &snap, 1000 + 990000000, out), LESSON_RUNNING);
+	ck_assert_int_eq(out->nlines, 0);
+	ck_assert_int_eq(lesson_player_tick(p, &snap, 1000 + 1000000000, out), LESSON_DONE);
+	ck_assert_str_eq(out->lines[0].text, "m: 0.00 s (x5 slow: 0 us real-speed)");
+	lesson_player_free(p);
+	free(out);
+	lesson_program_free(g);
+}
+END_TEST
+
+/* --batch LESSON --slow 3: the runtime runs at x3, the output says so, and
+ * a measure and the lesson's own time are reported both ways. */
+START_TEST(play_slow_batch)
+{
+	lesson_program *g = parse("procs 2\nspawn 2 cpu 2M\nmeasure \"two jobs\" timeout 20s\n"
+				  "expect batches == 0\n");
+	ck_assert_msg(g != NULL, "%s", errbuf);
+	FILE *f = fmemopen(outbuf, sizeof outbuf - 1, "w");
+	ck_assert_ptr_nonnull(f);
+	lesson_run_opts o = { .time_scale = 1, .slow = 3, .out = f, .quiet = true };
+	int rc = lesson_run_batch(g, &o);
+	fclose(f);
+	lesson_program_free(g);
+	ck_assert_msg(rc == 0, "%s", outbuf);
+	ck_assert_msg(strstr(outbuf, "slow motion x3: ") != NULL, "%s", outbuf);
+	ck_assert_msg(strstr(outbuf, "measure: two jobs: ") != NULL &&
+		strstr(outbuf, " real-speed)\n") != NULL && strstr(outbuf, " (x3 slow: ") != NULL,
+	    "%s", outbuf);
+	ck_assert_msg(strstr(outbuf, "; x3 slow: ") != NULL, "%s", outbuf);
+	ck_assert_int_eq(gs_timescale(), 3); /* what the run used */
+}
+END_TEST
+
 static Suite *
 lesson_suite(void)
 {
@@ -581,6 +647,7 @@ lesson_suite(void)
 	tcase_add_test(tc, err_files);
 	tcase_add_test(tc, good_lesson);
 	tcase_add_test(tc, shipped_lessons_parse);
+	tcase_add_test(tc, slow_directive);
 	suite_add_tcase(s, tc);
 
 	tc = tu_tcase("play", 60);
@@ -589,6 +656,8 @@ lesson_suite(void)
 	tcase_add_test(tc, play_wait_until_timeout);
 	tcase_add_test(tc, play_keys);
 	tcase_add_test(tc, play_time_scale);
+	tcase_add_test(tc, play_slow);
+	tcase_add_test(tc, play_slow_batch);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,7 +1,8 @@
 /*
  * check_record.c - the observation front end (src/libgsfront): record -> replay
  * round trip, the trace export, bad and truncated recordings, the batch format
- * against Go's schedtrace, the JSON reader and the option checks.
+ * against Go's schedtrace, the JSON reader, the option checks, and --slow N
+ * reaching the runtime through the program layer.
  *
  * Public headers only (plus the front end's own), like the gsched program.
  * Every test runs in its own process (CK_FORK=yes), so live runs and stderr
@@ -1143,6 +1144,141 @@ START_TEST(test_options)
 }
 END_TEST
 
+/* Run batch_main with stdout into a file of tmpdir and stderr captured;
+ * returns its status, *out and *msg what it wrote. */
+static int
+cli_out(char **out, char **msg, const char *a1, const char *a2, const char *a3, const char *a4,
+    const char *a5, const char *a6)
+{
+	char *argv[8] = { (char *)"gsched", (char *)a1, (char *)a2, (char *)a3, (char *)a4,
+		(char *)a5, (char *)a6, NULL };
+	int argc = 1;
+	while (argc < 7 && argv[argc])
+		argc++;
+	fflush(stderr);
+	fflush(stdout);
+	int saved = dup(2), savedout = dup(1);
+	int fd = open(tmppath("cli.err"), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	int fo = open(tmppath("cli.out"), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	dup2(fd, 2);
+	dup2(fo, 1);
+	int rc = batch_main(argc, argv);
+	fflush(stderr);
+	fflush(stdout);
+	dup2(saved, 2);
+	dup2(savedout, 1);
+	close(fd);
+	close(fo);
+	close(saved);
+	close(savedout);
+	*msg = slurp(tmppath("cli.err"), NULL);
+	*out = slurp(tmppath("cli.out"), NULL);
+	return rc;
+}
+
+/* --slow N reaches the runtime through the program layer: a --batch --json
+ * run says timescale 5 on every line (read by gs_timescale() while the
+ * runtime ran), a recording's header says it and --replay gives it back, Go's
+ * SCHED lines get a note on stderr; a bad N and --slow with --replay are
+ * usage errors. */
+START_TEST(test_slow_reaches_runtime)
+{
+	char *out, *msg;
+	int lines = 0;
+
+	/* the default is real speed, and says so (first: a scale set holds for
+	 * every later run of the process) */
+	ck_assert_int_eq(cli_out(&out, &msg, "--batch", "--json", "-n", "1", NULL, NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out, "\"timescale\":1}"));
+	free(out);
+	free(msg);
+
+	ck_assert_int_eq(cli_out(&out, &msg, "--batch", "--json", "--slow", "5", "-n", "3"), 0);
+	ck_assert_str_eq(msg, "");
+	for (char *l = out; *l; l = strchr(l, '\n') + 1, lines++)
+		ck_assert_msg(strstr(l, "\"timescale\":5}") != NULL &&
+			strstr(l, "\"timescale\":5}") < strchr(l, '\n'),
+		    "no timescale 5 in %.200s", l);
+	ck_assert_int_eq(lines, 3);
+	free(out);
+	free(msg);
+
+	char rec[300];
+	snprintf(rec, sizeof rec, "%s", tmppath("slow.jsonl"));
+	ck_assert_int_eq(cli_out(&out, &msg, "--record", rec, "--slow", "5", "-n", "2"), 0);
+	free(out);
+	free(msg);
+	char err[600];
+	record_reader *r = record_open(rec, err, sizeof err);
+	ck_assert_msg(r != NULL, "%s", err);
+	ck_assert_int_eq(record_info(r)->timescale, 5);
+	record_close(r);
+	ck_assert_int_eq(cli_out(&out, &msg, "--replay", rec, "--json", NULL, NULL, NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out, "\"timescale\":5}"));
+	free(out);
+	free(msg);
+
+	ck_assert_int_eq(cli_out(&out, &msg, "--batch", "--slow", "5", "-n", "1", NULL), 0);
+	ck_assert_ptr_nonnull(strstr(msg, "slow motion x5"));
+	ck_assert_ptr_nonnull(strstr(out, "SCHED "));
+	free(out);
+	free(msg);
+
+	cli_bad("--slow: '0' is not a slow-motion factor from 1 to 1000", "--batch", "--slow", "0",
+	    NULL);
+	cli_bad("--slow: '1001'", "--batch", "--slow", "1001", NULL);
+	cli_bad("--slow cannot be used with --replay", "--replay", rec, "--slow", "2");
+}
+END_TEST
+
+/* A recording made from the middle of a run (the visualizer's R) counts its
+ * own ticks from 0, and a header without timescale (older recordings) reads
+ * as real speed. */
+START_TEST(test_record_from_the_middle)
+{
+	char path[300], err[600];
+	record_writer w;
+	tick_info info = { .interval_ns = MS(100), .procs = 1, .ncpu = 1, .max_m = 4 };
+	gs_snapshot *s = gs_snapshot_new(4, 0);
+	gs_snap_p p = { .id = 0 };
+	tick_data t = { .index = 537, .snap = s };
+
+	ck_assert_ptr_nonnull(s);
+	snprintf(path, sizeof path, "%s", tmppath("middle.jsonl"));
+	s->np = 1;
+	s->p[0] = p;
+	ck_assert_int_eq(record_writer_open(&w, path, err, sizeof err), 0);
+	tick_sink k = record_sink(&w);
+	ck_assert_int_eq(k.begin(k.ctx, &info), 0);
+	for (int i = 0; i < 3; i++, t.index++)
+		ck_assert_int_eq(k.tick(k.ctx, &info, &t), 0);
+	tick_end e = { 0 };
+	ck_assert_int_eq(k.end(k.ctx, &info, &e), 0);
+	record_reader *r = record_open(path, err, sizeof err);
+	ck_assert_msg(r != NULL, "%s", err);
+	ck_assert_int_eq(record_info(r)->timescale, 1);
+	tick_data d;
+	int n = 0, rc;
+	while ((rc = record_next(r, &d)) > 0)
+		ck_assert_int_eq(d.index, n++);
+	ck_assert_msg(rc == 0, "%s", record_error(r));
+	ck_assert_int_eq(n, 3);
+	record_close(r);
+	gs_snapshot_free(s);
+
+	/* no timescale member: 1 */
+	char *txt = slurp(path, NULL), *ts = strstr(txt, "\"timescale\":1,");
+	ck_assert_ptr_nonnull(ts);
+	memmove(ts, ts + strlen("\"timescale\":1,"), strlen(ts + strlen("\"timescale\":1,")) + 1);
+	spew(path, txt, strlen(txt));
+	free(txt);
+	r = record_open(path, err, sizeof err);
+	ck_assert_msg(r != NULL, "%s", err);
+	ck_assert_int_eq(record_info(r)->timescale, 1);
+	record_close(r);
+}
+END_TEST
+
 static Suite *
 record_suite(void)
 {
@@ -1161,6 +1297,8 @@ record_suite(void)
 	tcase_add_test(tc, test_batch_format);
 	tcase_add_test(tc, test_workloads);
 	tcase_add_test(tc, test_options);
+	tcase_add_test(tc, test_slow_reaches_runtime);
+	tcase_add_test(tc, test_record_from_the_middle);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -93,6 +93,27 @@ START_TEST(test_batch_lifecycle)
 }
 END_TEST
 
+/* session_opts.timescale (--slow) is the runtime's while the session runs;
+ * a factor out of range fails the start with a message, before any runtime. */
+START_TEST(test_timescale)
+{
+	session_opts o = { .procs = 1, .scenario = false, .events = false, .timescale = 1001 };
+	char err[200] = "";
+
+	ck_assert_ptr_null(session_start(&o, err, sizeof err));
+	ck_assert_msg(strstr(err, "slow motion x1001") != NULL, "%s", err);
+	ck_assert_int_eq(gs_gomaxprocs(), GS_ENOTRUN);
+	o.timescale = 5;
+	session *s = session_start(&o, err, sizeof err);
+	ck_assert_msg(s != NULL, "session_start: %s", err);
+	ck_assert_int_eq(gs_timescale(), 5);
+	/* fixed for the run */
+	ck_assert_int_eq(gs_set_timescale(2), GS_EBUSY);
+	ck_assert_int_eq(gs_timescale(), 5);
+	end(s);
+}
+END_TEST
+
 /* Requests are checked before they are queued. */
 START_TEST(test_bad_requests)
 {
@@ -298,6 +319,7 @@ session_suite(void)
 
 	tcase_add_test(tc, test_batch_lifecycle);
 	tcase_add_test(tc, test_bad_requests);
+	tcase_add_test(tc, test_timescale);
 	tcase_add_test(tc, test_end_stops_everything);
 	tcase_add_test(tc, test_stop_world);
 	tcase_add_test(tc, test_stop_world_misuse);

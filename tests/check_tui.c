@@ -2,7 +2,8 @@
  * check_tui.c - the visualizer's terminal side (src/ui/tui.c, src/ui/paint.c):
  * option parsing, the painter (cells to curses characters and attributes, the
  * unchanged-row cache), and the UI loop run off screen (an xterm-256color
- * terminal writing to /dev/null, keys from a pipe).  The view model itself is
+ * terminal writing to /dev/null, keys from a pipe), and recording what it
+ * shows (R, --record) read back as --replay reads it.  The view model itself is
  * tests/check_view.c's; what the real terminal shows is the tmux e2e suite's.
  */
 #ifndef _GNU_SOURCE
@@ -24,6 +25,7 @@
 #include <gsched.h>
 
 #include "testutil.h"
+#include "format/record.h"
 #include "lesson/lesson.h"
 #include "ui/paint.h"
 #include "ui/tui.h"
@@ -74,6 +76,11 @@ START_TEST(test_parse_values)
 	ck_assert_int_eq(parse(&o, "-d7", "--no-color", NULL), 0);
 	ck_assert_int_eq(o.tenths, 7);
 	ck_assert(o.no_color);
+	ck_assert_int_eq(o.slow, 0);
+	ck_assert_int_eq(parse(&o, "--slow", "20", NULL), 0);
+	ck_assert_int_eq(o.slow, 20);
+	ck_assert_int_eq(parse(&o, "--slow=1000", NULL, NULL), 0);
+	ck_assert_int_eq(o.slow, 1000);
 }
 END_TEST
 
@@ -91,6 +98,9 @@ START_TEST(test_parse_errors)
 	ck_assert_int_eq(parse(&o, "--delays=3", NULL, NULL), 2);
 	ck_assert_int_eq(parse(&o, "--bogus", NULL, NULL), 2);
 	ck_assert_int_eq(parse(&o, "extra", NULL, NULL), 2);
+	ck_assert_int_eq(parse(&o, "--slow", "0", NULL), 2);
+	ck_assert_int_eq(parse(&o, "--slow", "1001", NULL), 2);
+	ck_assert_int_eq(parse(&o, "--slow", "2.5", NULL), 2);
 }
 END_TEST
 
@@ -531,6 +541,233 @@ START_TEST(test_lesson_pauses_with_the_view)
 }
 END_TEST
 
+/* ---- recording what is shown (R, --record) ------------------------------------------ */
+
+static char recdir[64];
+
+/* The record tests' fixture: a directory of their own, removed after. */
+static void
+recdir_make(void)
+{
+	snprintf(recdir, sizeof recdir, "/tmp/check_tui.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(recdir));
+}
+
+static void
+recdir_remove(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", recdir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", recdir);
+}
+
+/* The visualizer with o on a 120x40 off-screen terminal, keys from a
+ * presenter following script (or none), for at most seconds; the last
+ * screen into *last.  The exit status. */
+static int
+run_with(tui_opts *o, const char *script, double seconds, view_screen *last)
+{
+	struct presenter pr;
+	pthread_t th;
+	int pfd[2];
+
+	ck_assert_ptr_nonnull(setlocale(LC_ALL, "C.UTF-8"));
+	devnull = fopen("/dev/null", "w");
+	ck_assert_int_eq(pipe(pfd), 0);
+	memset(last, 0, sizeof *last);
+	tui_term t = { fdopen(pfd[0], "r"), devnull, "xterm-256color", 40, 120, seconds, false,
+		last };
+	if (script != NULL) {
+		pr.fd = pfd[1];
+		snprintf(pr.script, sizeof pr.script, "%s", script);
+		ck_assert_int_eq(pthread_create(&th, NULL, presenter, &pr), 0);
+	}
+	int rc = tui_run(o, &t);
+	if (script != NULL)
+		pthread_join(th, NULL);
+	close(pfd[1]);
+	fclose(t.in);
+	return rc;
+}
+
+static void
+opts_plain(tui_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->tenths = 1;
+	o->procs = 2;
+}
+
+/* A recording read back whole, as --replay reads it: its ticks (0..n-1 in
+ * order, the end line agreeing); *info its header. */
+static int
+recording_ticks(const char *path, tick_info *info)
+{
+	char err[600];
+	record_reader *r = record_open(path, err, sizeof err);
+	tick_data d;
+	int n = 0, rc;
+
+	ck_assert_msg(r != NULL, "%s", err);
+	*info = *record_info(r);
+	while ((rc = record_next(r, &d)) > 0) {
+		ck_assert_int_eq(d.index, n);
+		ck_assert_int_gt(d.snap->np, 0);
+		n++;
+	}
+	ck_assert_msg(rc == 0, "%s", record_error(r));
+	ck_assert_int_eq(record_end(r)->ticks, n);
+	record_close(r);
+	return n;
+}
+
+/* R opens the prompt; the name typed over the one offered (Ctrl-U clears
+ * it), Enter starts: the title says REC; R stops: the file is finished (its
+ * end line written), every tick in it from 0, and the status line says how
+ * many went in. */
+START_TEST(test_record_key_starts_and_stops)
+{
+	char path[128], script[256];
+	tick_info info;
+	view_screen last;
+	tui_opts o;
+
+	snprintf(path, sizeof path, "%s/rec.jsonl", recdir);
+	snprintf(script, sizeof script, "~~~R\025%s\r~~~~~~~~~~R~~~~q", path);
+	opts_plain(&o);
+	ck_assert_int_eq(run_with(&o, script, 30, &last), 0);
+	ck_assert_int_eq(gs_gomaxprocs(), GS_ENOTRUN);
+	int n = recording_ticks(path, &info);
+	ck_assert_int_ge(n, 3);
+	ck_assert_str_eq(info.scenario, "visualizer");
+	ck_assert_int_eq(info.timescale, 1);
+	ck_assert_uint_eq(info.interval_ns, 100000000);
+	char want[200];
+	snprintf(want, sizeof want, "recorded %d ticks to %s (stopped with R)", n, path);
+	ck_assert_int_gt(screen_find(&last, want), 0);
+	ck_assert_int_lt(screen_find(&last, " REC "), 0);
+	view_screen_free(&last);
+}
+END_TEST
+
+/* Quitting while recording finishes the file; the title said REC until
+ * then; Enter takes the name offered (gsched-YYYYmmdd-HHMMSS.jsonl, in the
+ * current directory); Esc at the prompt records nothing. */
+START_TEST(test_record_quit_finishes)
+{
+	tick_info info;
+	view_screen last;
+	tui_opts o;
+	char path[512];
+
+	ck_assert_int_eq(chdir(recdir), 0);
+	opts_plain(&o);
+	ck_assert_int_eq(run_with(&o, "~~R\033~R\r~~~~~~~~q", 30, &last), 0);
+	FILE *ls = popen("ls gsched-*.jsonl", "r");
+	ck_assert_ptr_nonnull(ls);
+	ck_assert_ptr_nonnull(fgets(path, sizeof path, ls));
+	path[strcspn(path, "\n")] = '\0';
+	ck_assert_ptr_null(fgets(path + strlen(path) + 1, 64, ls)); /* one file */
+	pclose(ls);
+	ck_assert_uint_eq(strlen(path), strlen("gsched-20261204-153012.jsonl"));
+	ck_assert_int_ge(recording_ticks(path, &info), 3);
+	ck_assert_int_eq(screen_find(&last, " REC "), 0);
+	view_screen_free(&last);
+}
+END_TEST
+
+/* --record FILE (tui_opts.record) records from the first tick in slow
+ * motion (--slow 2: the header says so, the title too), and the end of the
+ * lesson being recorded finishes the file while the visualizer goes on. */
+START_TEST(test_record_option_until_lesson_end)
+{
+	static const char text[] = "procs 2\nspawn 2 cpu 300ms\nmeasure \"m\" timeout 20s\n"
+				   "say \"ENDED\"\n";
+	char path[128], err[256];
+	tick_info info;
+	view_screen last;
+	lesson_program *g;
+	tui_opts o;
+
+	snprintf(path, sizeof path, "%s/lesson.jsonl", recdir);
+	ck_assert_msg(lesson_parse("rec.lesson", text, strlen(text), &g, err, sizeof err) == 0,
+	    "%s", err);
+	opts_plain(&o);
+	o.procs = 0;
+	o.lesson = g;
+	o.time_scale = 1;
+	o.slow = 2;
+	o.record = path;
+	/* the lesson takes about 0.6 s at x2; then the view runs on */
+	ck_assert_int_eq(run_with(&o, NULL, 4, &last), 0);
+	ck_assert_int_gt(screen_starts(&last, " ENDED"), 0);
+	ck_assert_int_eq(screen_find(&last, "SLOW x2"), 0);
+	ck_assert_int_gt(screen_find(&last, "(the lesson has ended)"), 0);
+	ck_assert_int_gt(screen_find(&last, "(x2 slow: "), 0); /* the measure */
+	int n = recording_ticks(path, &info);
+	ck_assert_int_ge(n, 3);
+	ck_assert_int_lt(n, 40); /* it stopped with the lesson, not at 4 s */
+	ck_assert_int_eq(info.timescale, 2);
+	ck_assert_str_eq(info.scenario, "visualizer: lesson rec.lesson");
+	lesson_program_free(g);
+	view_screen_free(&last);
+}
+END_TEST
+
+/* A full disk: the status line says why and the recording stops; the
+ * visualizer runs on and exits 0. */
+START_TEST(test_record_full_disk)
+{
+	view_screen last;
+	tui_opts o;
+
+	ck_assert_int_eq(access("/dev/full", W_OK), 0);
+	opts_plain(&o);
+	o.record = "/dev/full";
+	ck_assert_int_eq(run_with(&o, NULL, 2, &last), 0);
+	ck_assert_int_gt(screen_find(&last,
+			     "recording stopped: writing '/dev/full': No space left "
+			     "on device (the file is incomplete)"),
+	    0);
+	ck_assert_int_lt(screen_find(&last, " REC "), 0);
+	view_screen_free(&last);
+}
+END_TEST
+
+/* The prompt never overwrites a file; a --record FILE that cannot be
+ * written is a usage error before the terminal is touched. */
+START_TEST(test_record_refusals)
+{
+	char path[128], script[256];
+	view_screen last;
+	tui_opts o;
+
+	snprintf(path, sizeof path, "%s/old.jsonl", recdir);
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("precious\n", f);
+	fclose(f);
+	snprintf(script, sizeof script, "~~R\025%s\r~~~q", path);
+	opts_plain(&o);
+	ck_assert_int_eq(run_with(&o, script, 30, &last), 0);
+	ck_assert_int_gt(screen_find(&last, "exists: not overwritten"), 0);
+	view_screen_free(&last);
+	f = fopen(path, "r");
+	char buf[32] = "";
+	ck_assert_ptr_nonnull(fgets(buf, sizeof buf, f));
+	fclose(f);
+	ck_assert_str_eq(buf, "precious\n");
+
+	opts_plain(&o);
+	o.record = "/nonexistent/dir/x.jsonl";
+	ck_assert_int_eq(run_with(&o, NULL, 5, &last), 2);
+	ck_assert_int_eq(gs_gomaxprocs(), GS_ENOTRUN);
+	view_screen_free(&last);
+}
+END_TEST
+
 static Suite *
 tui_suite(void)
 {
@@ -557,6 +794,14 @@ tui_suite(void)
 	tcase_add_test(tc, test_lesson_plays_to_the_end);
 	tcase_add_test(tc, test_lesson_failure_exits_1);
 	tcase_add_test(tc, test_lesson_pauses_with_the_view);
+	suite_add_tcase(s, tc);
+	tc = tu_tcase("record", 60);
+	tcase_add_checked_fixture(tc, recdir_make, recdir_remove);
+	tcase_add_test(tc, test_record_key_starts_and_stops);
+	tcase_add_test(tc, test_record_quit_finishes);
+	tcase_add_test(tc, test_record_option_until_lesson_end);
+	tcase_add_test(tc, test_record_full_disk);
+	tcase_add_test(tc, test_record_refusals);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -46,13 +46,16 @@ const cmdline_opt batch_options[] = {
 	{ "record", BATCH_OPT_RECORD, required_argument, "FILE",
 	    "write snapshots and events as JSON Lines (schema:\n"
 	    "docs/recording.md); runs the live scenario (printing only\n"
-	    "with --batch)" },
+	    "with --batch).  With a terminal and none of --batch,\n"
+	    "--trace, -n, -w, -v, --json: the visualizer (or LESSON)\n"
+	    "records what it shows (R starts and stops it there)" },
 	{ "trace", BATCH_OPT_TRACE, required_argument, "FILE",
 	    "write a Chrome/Perfetto trace (load it in ui.perfetto.dev\n"
 	    "or chrome://tracing): a track per P and per M" },
 	{ "replay", BATCH_OPT_REPLAY, required_argument, "FILE",
 	    "play a recording through the batch output (or, with\n"
 	    "--trace and no --batch, only convert it)" },
+	{ "slow", CMDLINE_KEY_SLOW, required_argument, "N", CMDLINE_SLOW_HELP },
 	{ "replay-step", BATCH_OPT_REPLAY_STEP, no_argument, NULL,
 	    "with --replay: wait for Enter between ticks (when stdin is\n"
 	    "a terminal)" },
@@ -64,7 +67,7 @@ batch_usage(FILE *f)
 {
 	fputs("Observation (no terminal needed):\n"
 	      "  gsched --batch [-n TICKS] [-d DELAY] [-p PROCS] [-w WORKLOAD[:COUNT]]...\n"
-	      "                 [-v] [--json] [--record FILE] [--trace FILE]\n"
+	      "                 [-v] [--json] [--record FILE] [--trace FILE] [--slow N]\n"
 	      "  gsched --replay FILE [--replay-step] [-d DELAY] [-v] [--json] [--batch]\n"
 	      "                 [--trace FILE]\n"
 	      "\n",
@@ -139,6 +142,8 @@ batch_option(batch_opts *o, int key, const char *v, const char *spelled)
 		return 0;
 	case 'w':
 		return add_workload(o, v);
+	case CMDLINE_KEY_SLOW:
+		return cmdline_slow(v, spelled, &o->slow);
 	case 'd':
 		if (!parse_tenths(v, 1, TENTHS_MAX, &o->tenths))
 			return cmdline_usage_error(NULL,
@@ -178,6 +183,10 @@ batch_check(const batch_opts *o)
 			    o->have_p        ? "-p"
 				: o->nspawns ? "-w"
 					     : "-n");
+		if (o->slow)
+			return cmdline_usage_error(NULL,
+			    "--slow cannot be used with --replay (a recording keeps the speed "
+			    "it was made at)");
 		if (o->record)
 			return cmdline_usage_error(NULL, "--record cannot be used with --replay");
 	} else {
@@ -254,7 +263,14 @@ batch_run(const batch_opts *op)
 			.runq_max = RUNQ_LISTED,
 			.max_m = 0,
 			.events = o.record || o.trace || o.json,
+			.timescale = o.slow,
 		};
+		/* Go's SCHED line has no room to say it: a note, once */
+		if (print && !o.json && o.slow > 1)
+			fprintf(stderr,
+			    "gsched: slow motion x%d: every scheduler time below is %d times "
+			    "that of real speed\n",
+			    o.slow, o.slow);
 		rc = ticker_run_live(&live, sinks, ns);
 		if (o.record && rec.f) /* the end never came */
 			record_writer_abort(&rec);

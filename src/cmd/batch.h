@@ -20,15 +20,16 @@ typedef struct batch_opts {
 	int ticks;  /* -n: 1..1000000, default 50 */
 	int tenths; /* -d: between ticks (1..600 tenths, default 1) */
 	int procs;  /* -p: GOMAXPROCS (1..256; 0: the runtime's) */
+	int slow;   /* --slow: slow motion 1..1000 (0: none asked for) */
 	const char *record, *replay, *trace;
 	ticker_spawn spawns[BATCH_SPAWNS_MAX];
 	char spawnnames[BATCH_SPAWNS_MAX][32];
 	int nspawns;
 } batch_opts;
 
-/* The rows of the command line's table that batch_option sets.  -d and -p
- * are the visualizer's too (cmd/main.c gives them to both).  Keys besides
- * 'n', 'd', 'p', 'w' and 'v': */
+/* The rows of the command line's table that batch_option sets.  -d, -p and
+ * --slow are the visualizer's too (cmd/main.c gives them to both).  Keys
+ * besides 'n', 'd', 'p', 'w', 'v' and CMDLINE_KEY_SLOW: */
 enum {
 	BATCH_OPT_BATCH = CMDLINE_LONG + 16,
 	BATCH_OPT_JSON,

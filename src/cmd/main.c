@@ -66,8 +66,10 @@ static const cmdline_opt main_options[] = {
 static const cmdline_opt lesson_options[] = {
 	{ "list", MAIN_OPT_LIST, no_argument, NULL, "one line per lesson: name, title" },
 	{ "time-scale", MAIN_OPT_TIME_SCALE, required_argument, "X",
-	    "stretch the lesson's waits and lifetimes by X, a number\n"
-	    "from 0.1 to 100 (2 is half speed)" },
+	    "stretch the lesson's own waits and lifetimes by X, a\n"
+	    "number from 0.1 to 100 (2 is half speed); the scheduler\n"
+	    "keeps its speed (--slow N slows the scheduler and the\n"
+	    "lesson's waits with it)" },
 	{ "quiet", 'q', no_argument, NULL,
 	    "with --batch LESSON: no schedtrace lines, only the\n"
 	    "lesson's own (captions, expectations)" },
@@ -114,9 +116,10 @@ static void
 usage(FILE *f)
 {
 	fputs("Usage: gsched [-d DELAY] [-p PROCS] [--no-color] [--ascii] [--projector]\n"
-	      "       gsched LESSON [--time-scale X] [-d DELAY] [--no-color] [--ascii] "
-	      "[--projector]\n"
-	      "       gsched --batch LESSON [--time-scale X] [-q] [-v]\n"
+	      "              [--slow N] [--record FILE]\n"
+	      "       gsched LESSON [--time-scale X] [--slow N] [--record FILE] [-d DELAY]\n"
+	      "              [--no-color] [--ascii] [--projector]\n"
+	      "       gsched --batch LESSON [--time-scale X] [--slow N] [-q] [-v]\n"
 	      "       gsched --list | --help | --version\n"
 	      "       gsched --batch | --record FILE | --trace FILE | --replay FILE "
 	      "[options]\n"
@@ -147,6 +150,13 @@ usage(FILE *f)
 	      "  expectation's result.  LESSON is a name (from --list) or a path.\n"
 	      "  Exit status: 0 every expectation met, 1 one failed, 2 a bad lesson\n"
 	      "  (FILE:LINE:COL: why).\n"
+	      "  Two kinds of slow motion: --time-scale X stretches only the lesson's\n"
+	      "  own waits, timeouts and lifetimes (the scheduler runs at full speed,\n"
+	      "  measured times are real); --slow N slows the scheduler down N times\n"
+	      "  (its 10 ms slice, sysmon, hand-offs, the workloads' work and waits)\n"
+	      "  and stretches the lesson's waits with it, so the same steals and\n"
+	      "  preemptions happen at human speed; measured times are then shown both\n"
+	      "  ways (61.5 s (x20 slow: 3.08 s real-speed)).  They multiply.\n"
 	      "\n",
 	    f);
 	cmdline_help(f, lesson_options, NOPTS(lesson_options));
@@ -336,6 +346,7 @@ parse_args(int argc, char **argv, struct args *a)
 			return rc;
 	}
 	a->lesson.detail = a->batch.verbose;
+	a->lesson.slow = a->batch.slow;
 	return 0;
 }
 
@@ -355,9 +366,11 @@ check_alone(const struct args *a, int key)
 static int
 run_lesson(struct args *a)
 {
-	static const int headless[] = { BATCH_OPT_BATCH, 'v', 'q', MAIN_OPT_TIME_SCALE, 0 };
+	static const int headless[] = { BATCH_OPT_BATCH, 'v', 'q', MAIN_OPT_TIME_SCALE,
+		CMDLINE_KEY_SLOW, 0 };
 	static const int shown[] = { BATCH_OPT_BATCH, 'v', 'q', MAIN_OPT_TIME_SCALE, 'd',
-		TUI_OPT_NO_COLOR, TUI_OPT_ASCII, TUI_OPT_PROJECTOR, 0 };
+		TUI_OPT_NO_COLOR, TUI_OPT_ASCII, TUI_OPT_PROJECTOR, CMDLINE_KEY_SLOW,
+		BATCH_OPT_RECORD, 0 };
 	char path[PATH_MAX + 32], err[1024];
 	const char *o;
 	lesson_program *g;
@@ -368,24 +381,34 @@ run_lesson(struct args *a)
 	if (a->batch.batch && (o = first_other(a, headless)) != NULL)
 		return cmdline_usage_error(NULL,
 		    "option '%s' cannot be used with --batch LESSON (it takes --time-scale X, "
-		    "-q and -v)",
+		    "--slow N, -q and -v)",
 		    o);
 	if ((o = first_other(a, shown)) != NULL)
 		return cmdline_usage_error(NULL,
 		    "option '%s' cannot be used with a lesson (a lesson takes --batch, "
-		    "--time-scale X, -q, -v, -d, --no-color, --ascii and --projector)",
+		    "--time-scale X, --slow N, --record FILE, -q, -v, -d, --no-color, --ascii "
+		    "and --projector)",
 		    o);
+	/* a lesson's recording is the visualizer's, of what it shows */
+	if (a->batch.record != NULL && !isatty(STDOUT_FILENO))
+		return cmdline_usage_error(NULL,
+		    "--record with a LESSON records the visualizer, which needs a terminal "
+		    "(headless: gsched --batch --record FILE)");
 	if (lesson_resolve(a->name, path, sizeof path, err, sizeof err) != 0 ||
 	    lesson_load(path, &g, err, sizeof err) != 0) {
 		fprintf(stderr, "gsched: %s\n", err);
 		return 2;
 	}
+	/* the lesson's own `slow N`, unless --slow says otherwise */
+	if (a->batch.slow == 0 && g->slow > 0)
+		a->lesson.slow = a->tui.slow = g->slow;
 	if (a->batch.batch || !isatty(STDOUT_FILENO)) {
 		rc = lesson_run_batch(g, &a->lesson);
 	} else {
 		tui_opts_finish(&a->tui);
 		a->tui.lesson = g;
 		a->tui.time_scale = a->lesson.time_scale;
+		a->tui.record = a->batch.record;
 		rc = tui_main(&a->tui);
 	}
 	lesson_program_free(g);
@@ -410,13 +433,30 @@ run_visualizer(struct args *a, int argc)
 	return rc;
 }
 
+/*
+ * --record FILE alone (or with the visualizer's options) and a terminal on
+ * stdout: the visualizer, recording what it shows.  With --batch, --trace,
+ * --replay or an observation-only option (-n, -w, -v, --json), or without a
+ * terminal, it stays the headless run it always was.
+ */
+static bool
+records_visualizer(const struct args *a)
+{
+	static const int visual_rec[] = { 'd', 'p', TUI_OPT_NO_COLOR, TUI_OPT_ASCII,
+		TUI_OPT_PROJECTOR, CMDLINE_KEY_SLOW, BATCH_OPT_RECORD, 0 };
+
+	return a->batch.record != NULL && !a->batch.batch && a->batch.trace == NULL &&
+	    a->batch.replay == NULL && first_other(a, visual_rec) == NULL && isatty(STDOUT_FILENO);
+}
+
 int
 main(int argc, char **argv)
 {
 	static const int observing[] = { 'd', 'p', BATCH_OPT_BATCH, 'n', 'w', 'v', BATCH_OPT_JSON,
-		BATCH_OPT_RECORD, BATCH_OPT_TRACE, BATCH_OPT_REPLAY, BATCH_OPT_REPLAY_STEP, 0 };
+		BATCH_OPT_RECORD, BATCH_OPT_TRACE, BATCH_OPT_REPLAY, BATCH_OPT_REPLAY_STEP,
+		CMDLINE_KEY_SLOW, 0 };
 	static const int visual[] = { 'd', 'p', TUI_OPT_NO_COLOR, TUI_OPT_ASCII, TUI_OPT_PROJECTOR,
-		0 };
+		CMDLINE_KEY_SLOW, 0 };
 	struct args a;
 	const char *o, *mode;
 	int rc;
@@ -452,6 +492,10 @@ main(int argc, char **argv)
 	if ((o = seen(&a, MAIN_OPT_TIME_SCALE)) != NULL || (o = seen(&a, 'q')) != NULL)
 		return cmdline_usage_error(NULL, "%s needs a LESSON ('gsched --list' lists them)",
 		    o);
+	if (records_visualizer(&a)) {
+		a.tui.record = a.batch.record;
+		return run_visualizer(&a, argc);
+	}
 	mode = a.batch.replay ? "--replay"
 	    : a.batch.batch   ? "--batch"
 	    : a.batch.record  ? "--record"

@@ -6,10 +6,13 @@
 #include "config.h"
 #endif
 
+#include <gsched.h>
+
 #include <stdarg.h>
 #include <string.h>
 
 #include "format/cmdline.h"
+#include "format/parse.h"
 
 #define HELP_COL 22 /* where --help's texts start */
 
@@ -213,4 +216,14 @@ cmdline_help(FILE *f, const cmdline_opt *tab, int n)
 				t++;
 		}
 	}
+}
+
+int
+cmdline_slow(const char *v, const char *spelled, int *n)
+{
+	if (!parse_int(v, 1, GS_TIMESCALE_MAX, n))
+		return cmdline_usage_error(NULL,
+		    "%s: '%s' is not a slow-motion factor from 1 to %d", spelled, v,
+		    GS_TIMESCALE_MAX);
+	return 0;
 }

@@ -50,6 +50,22 @@ typedef struct cmdline {
 	char shortopts[2 * CMDLINE_OPTS_MAX + 3];
 } cmdline;
 
+/*
+ * --slow N, slow motion (gs_set_timescale), is the one long option both the
+ * visualizer's table (ui/tui_options.c) and the observation table
+ * (cmd/batch.c) have: one key, so the command line's merged table keeps one
+ * row and both set it; one help text; one parse.
+ */
+#define CMDLINE_KEY_SLOW (CMDLINE_LONG + 64)
+#define CMDLINE_SLOW_HELP                                                                          \
+	"slow motion: every scheduler time (sysmon, the 10 ms\n"                                   \
+	"slice, the syscall hand-off) and every workload's wait\n"                                 \
+	"and CPU step N times longer (1..1000), so the same\n"                                     \
+	"steals, hand-offs and preemptions happen N times slower;\n"                               \
+	"times shown say both (x20 slow: 61.5 ms real-speed)"
+/* N of --slow N (spelled as written) into *n: 0, or 2 after reporting. */
+int cmdline_slow(const char *v, const char *spelled, int *n);
+
 /* Start parsing argv[1..argc) with tab (n rows) for sub-command cmd. */
 void cmdline_init(cmdline *c, const cmdline_opt *tab, int n, const char *cmd, int argc,
     char **argv);

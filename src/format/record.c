@@ -80,7 +80,9 @@ record_writer_abort(record_writer *w)
 static int
 write_failed(record_writer *w)
 {
-	fprintf(stderr, "gsched: writing '%s': %s\n", w->path, strerror(errno));
+	snprintf(w->err, sizeof w->err, "writing '%s': %s", w->path, strerror(errno));
+	if (!w->quiet)
+		fprintf(stderr, "gsched: %s\n", w->err);
 	return 1;
 }
 
@@ -96,10 +98,10 @@ rec_begin(void *ctx, const tick_info *info)
 	fprintf(f,
 	    ",\"start_ns\":%" PRIu64 ",\"interval_ns\":%" PRIu64
 	    ",\"ticks\":%d,\"gomaxprocs\":%d,\"ncpu\":%d,\"max_m\":%d,\"runq_max\":%"
-	    "d,"
+	    "d,\"timescale\":%d,"
 	    "\"scenario\":",
 	    info->start_ns, info->interval_ns, info->ticks, info->procs, info->ncpu, info->max_m,
-	    info->runq_max);
+	    info->runq_max, info->timescale > 0 ? info->timescale : 1);
 	json_put_string(f, info->scenario);
 	fputs("}\n", f);
 	return ferror(f) ? write_failed(w) : 0;
@@ -113,10 +115,12 @@ rec_tick(void *ctx, const tick_info *info, const tick_data *t)
 	const gs_snapshot *s = t->snap;
 
 	(void)info;
+	/* w->ticks, not t->index: a recording begun in the middle of a run
+	 * still counts its ticks from 0, as the reader wants */
 	fprintf(f,
 	    "{\"type\":\"snapshot\",\"tick\":%d,\"time_ns\":%" PRIu64 ",\"take_ns\":%" PRIu64
 	    ",\"events\":%d,\"dropped\":%" PRIu64 ",\"stats\":{",
-	    t->index, s->time_ns, s->take_ns, t->nev, t->dropped);
+	    w->ticks, s->time_ns, s->take_ns, t->nev, t->dropped);
 	put_fields(f, &s->stats, fields_stats, fields_nstats);
 	fputs(",\"by_status\":[", f);
 	for (int i = 0; i < GS_G_NSTATUS; i++)
@@ -154,7 +158,7 @@ rec_tick(void *ctx, const tick_info *info, const tick_data *t)
 		    "{\"type\":\"event\",\"tick\":%d,\"kind\":\"%s\",\"time_ns\":"
 		    "%" PRIu64 ",\"p\":%d,\"p2\":%d,\"m\":%" PRId64 ",\"m2\":%" PRId64
 		    ",\"g\":%" PRId64 ",\"arg\":%" PRId64,
-		    t->index, gs_event_name(e->kind), e->time_ns, e->p, e->p2, e->m, e->m2, e->g,
+		    w->ticks, gs_event_name(e->kind), e->time_ns, e->p, e->p2, e->m, e->m2, e->g,
 		    e->arg);
 		if (e->label[0]) {
 			fputs(",\"label\":", f);
@@ -445,6 +449,13 @@ read_header(record_reader *r)
 	if (get_int(r, 0, w, "runq_max", 0, 256, &v))
 		return -1;
 	in->runq_max = (int)v;
+	/* optional (recordings made before slow motion have none): 1 */
+	in->timescale = 1;
+	if (json_get(&r->doc, 0, "timescale") >= 0) {
+		if (get_int(r, 0, w, "timescale", 1, GS_TIMESCALE_MAX, &v))
+			return -1;
+		in->timescale = (int)v;
+	}
 	r->snap = gs_snapshot_new(in->max_m, in->runq_max);
 	if (r->snap == NULL)
 		return rerr(r, "out of memory for snapshots");

@@ -9,6 +9,7 @@
 #ifndef GSCHED_RECORD_H
 #define GSCHED_RECORD_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "format/tick.h"
@@ -25,7 +26,11 @@ typedef struct record_writer {
 	const char *path; /* for messages */
 	uint64_t events;
 	uint64_t dropped;
-	int ticks;
+	int ticks;     /* written so far: a recording's ticks count from 0 even
+	                when it starts in the middle of a run (the visualizer's) */
+	bool quiet;    /* a write error goes to err only, not to stderr (a
+	                full-screen program reports it itself) */
+	char err[300]; /* the last write error ("writing 'F': why"), or "" */
 } record_writer;
 
 /* Open path for writing (truncating).  0, or -1 with a message in err. */

@@ -100,10 +100,12 @@ schedtrace_print_json(FILE *f, const tick_info *info, const tick_data *t, bool d
 	    ",\"stolen\":%" PRIu64 ",\"handoffs\":%" PRIu64 ",\"retakes\":%" PRIu64
 	    ",\"preempt_async\":%" PRIu64 ",\"preempt_coop\":%" PRIu64 ",\"syscalls\":%" PRIu64
 	    ",\"netpoll_wakes\":%" PRIu64 ",\"timers_fired\":%" PRIu64
-	    ",\"threads_created\":%" PRIu64 ",\"events\":%d,\"dropped\":%" PRIu64,
+	    ",\"threads_created\":%" PRIu64 ",\"events\":%d,\"dropped\":%" PRIu64
+	    ",\"timescale\":%d",
 	    st->in_syscall, st->spawns, st->exits, st->steals, st->stolen, st->handoffs,
 	    st->retakes, st->preempt_async, st->preempt_coop, st->syscalls, st->netpoll_wakes,
-	    st->timers_fired, st->threads_created, t->nev, t->dropped);
+	    st->timers_fired, st->threads_created, t->nev, t->dropped,
+	    info->timescale > 0 ? info->timescale : 1);
 	if (detail) {
 		fputs(",\"p\":[", f);
 		for (int i = 0; i < s->np; i++) {

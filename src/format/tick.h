@@ -25,6 +25,8 @@ typedef struct tick_info {
 	int ncpu;
 	int max_m; /* snapshot capacities */
 	int runq_max;
+	int timescale;       /* the runtime's slow motion (gs_timescale: every
+	                        scheduler time N times longer); 0 counts as 1 */
 	char scenario[128];  /* "default" or the workloads, e.g. "cpu:4,sleep" */
 	char created_by[64]; /* "gsched 0.1.0" */
 } tick_info;

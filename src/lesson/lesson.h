@@ -161,6 +161,8 @@ typedef struct lesson_step {
 typedef struct lesson_program {
 	char *name;  /* as given on the command line or the file's name */
 	char *title; /* from `title`, or NULL */
+	int slow;    /* from `slow N`: the slow motion the lesson asks for
+	                (--slow overrides it), 0 none */
 	lesson_step *steps;
 	int nsteps;
 } lesson_program;
@@ -241,6 +243,11 @@ typedef struct lesson_output {
 typedef struct lesson_player_opts {
 	double time_scale; /* >= 0.01; 1: real time; 4: four times slower */
 	bool batch;        /* pause continues at once */
+	int slow;          /* the runtime's slow motion, gs_timescale() (0 or 1:
+	                      none).  The workloads then take N times longer, so
+	                      waits, timeouts and lifetimes stretch N times more
+	                      (times time_scale), and measured times are shown
+	                      both as measured and as at real speed. */
 } lesson_player_opts;
 
 typedef struct lesson_player lesson_player;
@@ -284,6 +291,7 @@ int64_t lesson_player_value(lesson_player *p, const gs_snapshot *snap, int q);
 
 typedef struct lesson_run_opts {
 	double time_scale;
+	int slow;         /* --slow: the runtime's slow motion (0: none asked for) */
 	FILE *out;        /* captions, expects, schedtrace lines */
 	uint64_t tick_ns; /* between schedtrace lines (0: 100 ms) */
 	bool detail;      /* -v: scheddetail lines */

@@ -51,6 +51,7 @@ typedef struct parser {
 	int cap;
 	long goroutines, threads; /* totals over every spawn */
 	bool have_title;
+	bool have_slow;
 } parser;
 
 static int perr(parser *p, int col, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -357,6 +358,22 @@ cmd_title(parser *p, const tok *kw)
 	if (strchr(p->prog->title, '\n') != NULL)
 		return perr(p, kw->col, "a title is one line (no \\n)");
 	return end_of_line(p, "title");
+}
+
+/* slow N: the lesson asks for slow motion x N (as --slow N, which
+ * overrides it): a setting of the whole run, so once, like the title. */
+static int
+cmd_slow(parser *p, const tok *kw)
+{
+	int64_t v;
+
+	if (p->have_slow)
+		return perr(p, kw->col, "a second 'slow' (a lesson runs at one speed)");
+	if (arg_int(p, next(p), "a slow-motion factor", "slow", 1, GS_TIMESCALE_MAX, false, &v))
+		return -1;
+	p->have_slow = true;
+	p->prog->slow = (int)v;
+	return end_of_line(p, "slow");
 }
 
 static int
@@ -685,11 +702,13 @@ parse_line(parser *p, const char *line, size_t len)
 		return 0;
 	if (kw->kind != T_WORD)
 		return perr(p, kw->col,
-		    "expected a command (title, procs, spawn, say, wait, "
+		    "expected a command (title, slow, procs, spawn, say, wait, "
 		    "pause, expect, mark, measure, reset), got %s",
 		    tokdesc(kw, d, sizeof d));
 	if (tok_is(kw, "title"))
 		return cmd_title(p, kw);
+	if (tok_is(kw, "slow"))
+		return cmd_slow(p, kw);
 	if (tok_is(kw, "procs"))
 		return cmd_procs(p, kw);
 	if (tok_is(kw, "spawn"))
@@ -715,7 +734,7 @@ parse_line(parser *p, const char *line, size_t len)
 	if (tok_is(kw, "reset"))
 		return cmd_bare(p, kw, LESSON_RESET, "reset");
 	return perr(p, kw->col,
-	    "unknown command '%.*s' (expected title, procs, spawn, "
+	    "unknown command '%.*s' (expected title, slow, procs, spawn, "
 	    "say, wait, pause, expect, mark, measure or reset)",
 	    (int)(kw->len > 40 ? 40 : kw->len), kw->s);
 }

@@ -32,6 +32,7 @@ struct lesson_player {
 	const lesson_program *prog;
 	session *s;
 	lesson_player_opts o;
+	double scale;       /* waits, timeouts, lifetimes: time_scale times slow */
 	lesson_output *out; /* the tick being filled */
 
 	int pc; /* next step */
@@ -375,6 +376,37 @@ fmt_secs(char *buf, size_t size, int64_t ns)
 	snprintf(buf, size, "%.2f s", (double)ns / 1e9);
 }
 
+/* A duration as "85 us", "3.2 ms", "61.5 ms", "1.23 s". */
+static void
+fmt_dur(char *buf, size_t size, int64_t ns)
+{
+	double v = (double)(ns > 0 ? ns : 0);
+
+	if (v < 1e6)
+		snprintf(buf, size, "%.0f us", v / 1e3);
+	else if (v < 1e9)
+		snprintf(buf, size, "%.3g ms", v / 1e6);
+	else
+		snprintf(buf, size, "%.2f s", v / 1e9);
+}
+
+/* A time measured while the runtime ran slowed, said both ways:
+ * "61.50 s (x20 slow: 3.08 s real-speed)"; as fmt_secs at real speed.  The
+ * workloads did the work of real speed, N times slower, so the time it
+ * would have taken is the measured one over N. */
+static void
+fmt_secs_slow(const lesson_player *p, char *buf, size_t size, int64_t ns)
+{
+	char real[32];
+
+	fmt_secs(buf, size, ns);
+	if (p->o.slow <= 1)
+		return;
+	size_t n = strlen(buf);
+	fmt_dur(real, sizeof real, ns / p->o.slow);
+	snprintf(buf + n, size - n, " (x%d slow: %s real-speed)", p->o.slow, real);
+}
+
 /* ---- keys ------------------------------------------------------------------------- */
 
 void
@@ -455,7 +487,7 @@ waited(lesson_player *p, uint64_t now, int64_t ns)
 		p->step_started = true;
 		p->step_ns = now;
 	}
-	return (int64_t)(now - p->step_ns) >= lesson_scale(ns, p->o.time_scale);
+	return (int64_t)(now - p->step_ns) >= lesson_scale(ns, p->scale);
 }
 
 static void fail(lesson_player *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -479,7 +511,7 @@ static int
 step(lesson_player *p, const gs_snapshot *snap, uint64_t now)
 {
 	const lesson_step *s = &p->prog->steps[p->pc];
-	char why[300], tbuf[32];
+	char why[300], tbuf[96];
 	int rc;
 
 	switch (s->cmd) {
@@ -501,7 +533,7 @@ step(lesson_player *p, const gs_snapshot *snap, uint64_t now)
 		session_batch b = {
 			.kind = s->kind,
 			.count = s->count,
-			.life_ns = s->life_ns ? lesson_scale(s->life_ns, p->o.time_scale) : 0,
+			.life_ns = s->life_ns ? lesson_scale(s->life_ns, p->scale) : 0,
 			.iters = s->iters,
 			.label = s->label[0] ? s->label : NULL,
 		};
@@ -513,7 +545,7 @@ step(lesson_player *p, const gs_snapshot *snap, uint64_t now)
 			p->failed++;
 		} else {
 			if (s->life_ns)
-				fmt_secs(tbuf, sizeof tbuf, b.life_ns);
+				fmt_secs_slow(p, tbuf, sizeof tbuf, b.life_ns);
 			char iters[48] = "";
 			if (s->iters)
 				snprintf(iters, sizeof iters, ", %" PRId64 " iterations each",
@@ -538,7 +570,7 @@ step(lesson_player *p, const gs_snapshot *snap, uint64_t now)
 	case LESSON_WAIT:
 		if (!waited(p, now, s->ns)) {
 			fmt_secs(tbuf, sizeof tbuf,
-			    lesson_scale(s->ns, p->o.time_scale) - (int64_t)(now - p->step_ns));
+			    lesson_scale(s->ns, p->scale) - (int64_t)(now - p->step_ns));
 			snprintf(p->waiting, sizeof p->waiting, "wait (%s left)", tbuf);
 			return 0;
 		}
@@ -554,7 +586,7 @@ step(lesson_player *p, const gs_snapshot *snap, uint64_t now)
 			return 0;
 		}
 		if (!ok) {
-			fmt_secs(tbuf, sizeof tbuf, lesson_scale(s->ns, p->o.time_scale));
+			fmt_secs_slow(p, tbuf, sizeof tbuf, lesson_scale(s->ns, p->scale));
 			fail(p, "wait until %s: timed out after %s (%s)", s->cond.text, tbuf, why);
 		}
 		p->step_started = false;
@@ -593,13 +625,14 @@ step(lesson_player *p, const gs_snapshot *snap, uint64_t now)
 			return 0;
 		}
 		if (left > 0) {
-			fmt_secs(tbuf, sizeof tbuf, lesson_scale(s->ns, p->o.time_scale));
+			fmt_secs_slow(p, tbuf, sizeof tbuf, lesson_scale(s->ns, p->scale));
 			fail(p, "measure \"%s\": batches still running after %s", s->text, tbuf);
 		} else {
 			int64_t ns = p->measuring ? (int64_t)(now - p->measure_ns) : 0;
-			/* slow motion stretches nothing measured: say the real time */
+			/* --time-scale stretches nothing measured: say the real time;
+			 * --slow stretches the work itself: say both */
 			char label[LESSON_TEXT_MAX * 2];
-			fmt_secs(tbuf, sizeof tbuf, ns);
+			fmt_secs_slow(p, tbuf, sizeof tbuf, ns);
 			substitute(p, snap, s->text, label, sizeof label);
 			snprintf(p->caption, sizeof p->caption, "%s: %s", label, tbuf);
 			p->have_caption = true;
@@ -677,6 +710,9 @@ lesson_player_new(const lesson_program *prog, session *s, const lesson_player_op
 		if (!(p->o.time_scale >= 0.01))
 			p->o.time_scale = 1;
 	}
+	if (p->o.slow < 1)
+		p->o.slow = 1;
+	p->scale = p->o.time_scale * p->o.slow;
 	p->key = -1;
 	p->mark = -1;
 	p->envprocs = env_procs();

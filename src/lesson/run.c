@@ -324,7 +324,7 @@ batch_run_tick(void *ctx, const tick_info *info, const tick_data *t)
 int
 lesson_run_batch(const lesson_program *g, const lesson_run_opts *o)
 {
-	session_opts so = { .procs = 0, .scenario = false, .events = false };
+	session_opts so = { .procs = 0, .scenario = false, .events = false, .timescale = o->slow };
 	lesson_player_opts po = { .time_scale = o->time_scale, .batch = true };
 	struct batch_run b = { .g = g, .o = o, .f = o->out };
 	FILE *f = o->out;
@@ -356,6 +356,8 @@ lesson_run_batch(const lesson_program *g, const lesson_run_opts *o)
 		.sinks = &sink,
 		.nsinks = 1 };
 	ticker *tk = ticker_new(&to);
+	/* what the runtime got: --slow, or GSCHED_DEBUG=timescale */
+	po.slow = gs_timescale();
 	b.pl = tk ? lesson_player_new(g, b.s, &po) : NULL;
 	if (b.pl == NULL) {
 		fprintf(stderr, "gsched: out of memory\n");
@@ -369,6 +371,12 @@ lesson_run_batch(const lesson_program *g, const lesson_run_opts *o)
 	if (o->time_scale != 1)
 		fprintf(f, "time scale %.2fx (slow motion: waits and lifetimes stretched)\n",
 		    o->time_scale);
+	if (po.slow > 1)
+		fprintf(f,
+		    "slow motion x%d: the scheduler and the workloads run %d times slower, "
+		    "the lesson's waits with them; times are shown as measured and as at real "
+		    "speed\n",
+		    po.slow, po.slow);
 	b.next_trace = info.start_ns;
 	if (ticker_run(tk, 0, NULL, NULL) < 0) {
 		fprintf(stderr, "gsched: the runtime stopped under the lesson\n");
@@ -383,9 +391,13 @@ lesson_run_batch(const lesson_program *g, const lesson_run_opts *o)
 		fprintf(stderr, "gsched: %s\n", err);
 		rc = 1;
 	}
-	fprintf(f, "lesson %s: %d expectations, %d passed, %d failed%s (%.1f s)\n", g->name,
-	    passed + failed, passed, failed, b.errors ? ", runtime errors" : "",
-	    (double)took / 1e9);
+	char real[64] = "";
+	if (po.slow > 1)
+		snprintf(real, sizeof real, "; x%d slow: %.2f s real-speed", po.slow,
+		    (double)took / 1e9 / po.slow);
+	fprintf(f, "lesson %s: %d expectations, %d passed, %d failed%s (%.1f s%s)\n", g->name,
+	    passed + failed, passed, failed, b.errors ? ", runtime errors" : "", (double)took / 1e9,
+	    real);
 	fflush(f);
 	ticker_free(tk);
 	free(b.out);

@@ -263,6 +263,12 @@ session_start(const session_opts *o, char *err, size_t errsz)
 		return NULL;
 	}
 	s->o = *o;
+	/* before gs_run: the scale is fixed for a run */
+	if (o->timescale != 0 && (rc = gs_set_timescale(o->timescale)) != 0) {
+		snprintf(err, errsz, "slow motion x%d: %s", o->timescale, gs_strerror(rc));
+		free(s);
+		return NULL;
+	}
 	workload_run_init(&s->scenario);
 	gs_waitgroup wg0 = GS_WAITGROUP_INIT;
 	s->keepers = wg0;

@@ -334,6 +334,7 @@ live_observer(void *arg)
 		ticker_sleep_until((uint64_t)gs_nanotime() + 1000000);
 	}
 	lv->info.procs = gs_gomaxprocs();
+	lv->info.timescale = gs_timescale();
 	ticker_opts to = { .origin_ns = lv->info.start_ns + o->interval_ns,
 		.interval_ns = o->interval_ns,
 		.late = TICKER_CATCH_UP,
@@ -419,6 +420,13 @@ ticker_run_live(const ticker_live *o, const tick_sink *sinks, int nsinks)
 	snprintf(lv->info.created_by, sizeof lv->info.created_by, "gsched %s", PACKAGE_VERSION);
 
 	gs_config cfg = { .procs = o->procs, .stack_size = 0, .max_threads = 0 };
+	if (o->timescale != 0 && (rc = gs_set_timescale(o->timescale)) != 0) {
+		fprintf(stderr, "gsched: slow motion x%d: %s\n", o->timescale, gs_strerror(rc));
+		close(lv->pipefd[0]);
+		close(lv->pipefd[1]);
+		free(lv);
+		return rc == GS_ERANGE ? 2 : 1;
+	}
 	lv->info.start_ns = (uint64_t)gs_nanotime();
 	if ((rc = pthread_create(&th, NULL, live_observer, lv)) != 0) {
 		fprintf(stderr, "gsched: pthread_create: %s\n", strerror(rc));

@@ -60,6 +60,10 @@ const keys_entry keys_table[] = {
 	{ "Up Down", KEYS_IN_MAIN, 0, NULL,
 	    "in the main view: Up holds the events a line further back, Down follows them again",
 	    KEYS_DO_LOG_HOLD },
+	{ "R", KEYS_IN_VIEWS, KEYS_IN_MAIN, "record",
+	    "record what is shown to a file, or stop recording (a prompt offers a name: "
+	    "Enter starts, Esc cancels)",
+	    KEYS_DO_RECORD },
 	{ "Tab Shift-Tab arrows", KEYS_IN_DETAIL, KEYS_IN_DETAIL, "next/prev",
 	    "in a detail page: the next / previous P or M", KEYS_DO_FOCUS },
 	{ "Up Down", SCROLLS, 0, NULL, "scroll help, lists and the log by a line", KEYS_DO_SCROLL },

@@ -265,18 +265,22 @@ tui_run(const tui_opts *o, const tui_term *term)
 	t.v.tick_hz = 10.0 / o->tenths;
 	t.v.time_scale = o->lesson && o->time_scale > 0 ? o->time_scale : 1;
 	t.lstate = -1;
+	t.rec_lstate = -1;
+	t.rec_nprompt = -1;
 	t.glcap = 1024;
 	t.model = view_model_new(HISTORY_TICKS, LOG_LINES);
 	/* the schedule is set when the loop starts */
 	tick_info info = { .ncpu = gs_numcpu() };
-	tick_sink feed = { NULL, tui_feed, NULL, &t };
+	/* the view first; the recording's gate after it sees the lesson's
+	 * state of the same tick */
+	tick_sink sinks[] = { { NULL, tui_feed, NULL, &t }, tui__rec_sink(&t) };
 	ticker_opts to = { .interval_ns = tui__tick_period_ns(&t),
 		.late = TICKER_SKIP,
 		.max_m = SNAP_MAX_M,
 		.runq_max = SNAP_RUNQ,
 		.info = &info,
-		.sinks = &feed,
-		.nsinks = 1 };
+		.sinks = sinks,
+		.nsinks = 2 };
 	t.tk = ticker_new(&to);
 	t.gl = malloc((size_t)t.glcap * sizeof *t.gl);
 	if (o->lesson != NULL)
@@ -288,6 +292,17 @@ tui_run(const tui_opts *o, const tui_term *term)
 		return 1;
 	}
 
+	/* a file --record cannot write is a usage error, as in a headless run,
+	 * before the terminal changes */
+	if (o->record != NULL) {
+		record_writer w;
+		if (record_writer_open(&w, o->record, err, sizeof err) != 0) {
+			fprintf(stderr, "gsched: %s\n", err);
+			tui_free(&t);
+			return 2;
+		}
+		record_writer_abort(&w);
+	}
 	if (term->interactive) {
 		tui__tty_in_fd = fileno(term->in);
 		tui__tty_out_fd = fileno(term->out);
@@ -332,10 +347,19 @@ tui_run(const tui_opts *o, const tui_term *term)
 
 	/* the runtime, after the terminal checks; a lesson brings its own
 	 * workloads instead of the default mix */
-	session_opts so = { o->procs, o->lesson == NULL, true };
+	session_opts so = { .procs = o->procs,
+		.scenario = o->lesson == NULL,
+		.events = true,
+		.timescale = o->slow };
 	t.sess = session_start(&so, err, sizeof err);
+	t.run_ns = (uint64_t)gs_nanotime();
+	/* what the runtime got: --slow, or GSCHED_DEBUG=timescale */
+	t.v.slow = gs_timescale();
+	view_model_set_timescale(t.model, t.v.slow);
 	if (t.sess != NULL && o->lesson != NULL) {
-		lesson_player_opts po = { t.v.time_scale, false };
+		lesson_player_opts po = { .time_scale = t.v.time_scale,
+			.batch = false,
+			.slow = t.v.slow };
 		if ((t.player = lesson_player_new(o->lesson, t.sess, &po)) == NULL) {
 			session_end(t.sess, err, sizeof err);
 			t.sess = NULL;
@@ -353,6 +377,11 @@ tui_run(const tui_opts *o, const tui_term *term)
 	t.procs = gs_gomaxprocs();
 	tui__note(&t, VA_NORMAL, "gsched: GOMAXPROCS %d on %d CPUs; press ? for help", t.procs,
 	    gs_numcpu());
+	if (t.v.slow > 1)
+		tui__note(&t, VA_BOLD,
+		    "slow motion x%d: the scheduler and the workloads run %d times slower; "
+		    "times say both",
+		    t.v.slow, t.v.slow);
 	if (o->lesson != NULL) {
 		const lesson_program *g = o->lesson;
 		t.v.lesson = g->title ? g->title : g->name;
@@ -360,6 +389,8 @@ tui_run(const tui_opts *o, const tui_term *term)
 	}
 
 	tui_loop(&t);
+	t.rec_exiting = true;
+	tui__rec_stop(&t, "the view has ended"); /* if the ticker did not */
 
 	endwin();
 	tui__in_curses = 0;
@@ -372,6 +403,11 @@ tui_run(const tui_opts *o, const tui_term *term)
 	} else if (t.quit == QUIT_RUNTIME) {
 		fprintf(stderr, "gsched: the runtime stopped under the visualizer\n");
 		status = 1;
+	}
+	if (t.rec_done[0] != '\0') {
+		/* where the recording went, on the restored terminal */
+		printf("gsched: recorded %d ticks to %s\n", t.rec_done_ticks, t.rec_done);
+		fflush(stdout);
 	}
 	if (term->last != NULL && t.screen.cells != NULL &&
 	    view_screen_init(term->last, t.screen.width, t.screen.height) == 0)

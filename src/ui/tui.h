@@ -35,6 +35,11 @@ typedef struct tui_opts {
 	bool no_color;  /* --no-color, or NO_COLOR set to anything non-empty */
 	bool ascii;     /* --ascii, or the locale's codeset is not UTF-8 */
 	bool projector; /* --projector: fewer panels, big blocks, high contrast */
+	int slow;       /* --slow: slow motion 1..1000 (0: none asked for) */
+	/* Record what is shown from the first tick into this file (not an
+	 * option of this table: cmd/main.c sets it from --record when the
+	 * visualizer opens), or NULL. */
+	const char *record;
 	/* A lesson to play instead of the default mixed workload (not an
 	 * option: cmd/main.c sets them for `gsched LESSON` and the intro). */
 	const struct lesson_program *lesson;
@@ -58,9 +63,9 @@ typedef struct tui_term {
 	                           (tests read it; the caller frees it) */
 } tui_term;
 
-/* The visualizer's options (-d, -p, --no-color, --ascii, --projector): the
- * rows of the command line's table that tui_option sets.  Keys besides 'd'
- * and 'p': */
+/* The visualizer's options (-d, -p, --no-color, --ascii, --projector,
+ * --slow): the rows of the command line's table that tui_option sets.  Keys
+ * besides 'd', 'p' and CMDLINE_KEY_SLOW (format/cmdline.h): */
 enum { TUI_OPT_NO_COLOR = CMDLINE_LONG, TUI_OPT_ASCII, TUI_OPT_PROJECTOR };
 extern const cmdline_opt tui_options[];
 extern const int tui_noptions;

@@ -76,13 +76,21 @@ spawn(struct tui *t, int which, int mult)
 {
 	if (which < 0 || which >= (int)(sizeof spawn_keys / sizeof spawn_keys[0]))
 		return;
-	session_batch b = { spawn_keys[which].kind, spawn_keys[which].count * mult, BATCH_LIFE_NS,
-		NULL, 0 };
+	/* in slow motion a batch lives the same real-speed time: its work and
+	 * waits are stretched, so its life is too */
+	int slow = t->v.slow > 1 ? t->v.slow : 1;
+	session_batch b = { spawn_keys[which].kind, spawn_keys[which].count * mult,
+		BATCH_LIFE_NS * slow, NULL, 0 };
 	int rc = session_spawn(t->sess, &b);
 	if (rc == GS_EAGAIN)
 		tui__status(t, true, "too many batches waiting to start; try again in a moment");
 	else if (rc < 0)
 		tui__status(t, true, "spawn %s: %s", b.kind, gs_strerror(rc));
+	else if (slow > 1)
+		tui__note(t, VA_BOLD, "spawned %d %s %s (for %d s (x%d slow: %d s real-speed))",
+		    b.count, b.kind, spawn_keys[which].unit,
+		    (int)(BATCH_LIFE_NS * slow / 1000000000), slow,
+		    (int)(BATCH_LIFE_NS / 1000000000));
 	else
 		tui__note(t, VA_BOLD, "spawned %d %s %s (for %d s)", b.count, b.kind,
 		    spawn_keys[which].unit, (int)(BATCH_LIFE_NS / 1000000000));
@@ -383,6 +391,9 @@ act(struct tui *t, keys_action action, int which, int code)
 	case KEYS_DO_DETAIL:
 		open_mode(t, which == 0 ? VIEW_PDETAIL : VIEW_MDETAIL);
 		break;
+	case KEYS_DO_RECORD:
+		tui__rec_key(t);
+		break;
 	case KEYS_DO_FOCUS:
 		cycle_focus(t, code == KEYS_BTAB || code == KEYS_LEFT || code == KEYS_UP ? -1 : 1);
 		break;
@@ -476,6 +487,8 @@ tui__key(struct tui *t, int key, bool fkey)
 	/* a message lasts until it expires or the next key, which may bring
 	 * its own */
 	t->v.status = NULL;
+	if (tui__rec_prompt_key(t, key, fkey))
+		return;
 	if (t->npbuf >= 0) {
 		prompt_key(t, key);
 		return;

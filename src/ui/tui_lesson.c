@@ -167,6 +167,8 @@ tui__draw(struct tui *t)
 		t->status_until = UINT64_MAX;
 	}
 	t->v.prompt = (t->npbuf >= 0 || t->nfind >= 0) && t->prompt[0] ? t->prompt : NULL;
+	if (t->rec_nprompt >= 0)
+		t->v.prompt = t->rec_prompt;
 	if (view_render(t->model, &t->v, &t->screen) == 0)
 		paint(&t->screen);
 	doupdate();

@@ -48,6 +48,7 @@ const cmdline_opt tui_options[] = {
 	    "ASCII only (also when the locale is not UTF-8)" },
 	{ "projector", TUI_OPT_PROJECTOR, no_argument, NULL,
 	    "fewer panels, larger blocks, high contrast" },
+	{ "slow", CMDLINE_KEY_SLOW, required_argument, "N", CMDLINE_SLOW_HELP },
 };
 const int tui_noptions = sizeof tui_options / sizeof tui_options[0];
 
@@ -56,10 +57,14 @@ tui_usage(FILE *f)
 {
 	fputs("The live visualizer (the default: needs a terminal):\n"
 	      "  gsched [-d DELAY] [-p PROCS] [--no-color] [--ascii] [--projector]\n"
+	      "         [--slow N] [--record FILE]\n"
 	      "  With no arguments at all it opens the introductory lesson (" TUI_INTRO_LESSON
 	      "),\n"
-	      "  with options the default mixed workload.  -d, --no-color, --ascii and\n"
-	      "  --projector apply to lessons as well (gsched LESSON --projector).\n"
+	      "  with options the default mixed workload.  -d, --no-color, --ascii,\n"
+	      "  --projector, --slow and --record apply to lessons as well (gsched LESSON\n"
+	      "  --projector).  --slow N slows the scheduler itself down (the title\n"
+	      "  shows SLOW xN); a lesson's --time-scale X stretches only the lesson's\n"
+	      "  own waits.  --record FILE records what is shown (R in the view too).\n"
 	      "\n",
 	    f);
 	cmdline_help(f, tui_options, tui_noptions);
@@ -68,7 +73,8 @@ tui_usage(FILE *f)
 	      "paused, w stop/start the world, + - GOMAXPROCS, 1-9 and 0 (10) set it,\n"
 	      "= type it, c s b n spawn cpu/sleep/syscall/netwait goroutines (C S B N:\n"
 	      "ten times as many), [ ] slower/faster ticks, p m P and M details (Tab\n"
-	      "cycles), g goroutines (s sorts), l event log, Ctrl-L redraw, Esc back.\n"
+	      "cycles), g goroutines (s sorts), l event log, R record to a file (R\n"
+	      "again stops), Ctrl-L redraw, Esc back.\n"
 	      "In a lesson: n or PgDn next step, N or PgUp back a chapter (space pauses\n"
 	      "the lesson with the view).\n"
 	      "Without a terminal, use --batch.  See gsched(1).\n",
@@ -118,6 +124,8 @@ tui_option(tui_opts *o, int key, const char *v, const char *spelled)
 	case TUI_OPT_PROJECTOR:
 		o->projector = true;
 		return 0;
+	case CMDLINE_KEY_SLOW:
+		return cmdline_slow(v, spelled, &o->slow);
 	}
 	return cmdline_usage_error(NULL, "%s is not a visualizer option", spelled);
 }

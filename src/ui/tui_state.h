@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <termios.h>
 
+#include "format/record.h"
 #include "lesson/lesson.h"
 #include "live/session.h"
 #include "live/ticker.h"
@@ -88,6 +89,23 @@ struct tui {
 	char lcaption[1024];  /* the caption, copied out of the player */
 	char lbar[320];       /* chapter, step, count, what it waits for */
 	char lstatus[160];    /* the standing footer message (press n, done) */
+
+	/* Recording what is shown (tui_record.c): format/record.c's record
+	 * sink behind a gate that is always among the ticker's sinks, so a
+	 * recording can begin and end between any two ticks. */
+	uint64_t run_ns;       /* gs_nanotime() when the session had started */
+	record_writer rec;     /* rec.f != NULL while a recording runs */
+	tick_info rec_info;    /* its header */
+	char rec_path[4096];   /* its file */
+	bool rec_cmdline_done; /* tui_opts.record has been started (once) */
+	int rec_lstate;        /* the lesson's state the gate saw last */
+	int rec_nprompt;       /* the R prompt: -1 closed, else bytes typed */
+	char rec_name[512];    /* ... and the name being typed */
+	char rec_prompt[640];  /* ... as the footer shows it */
+	bool rec_exiting;      /* the view ends: a recording finished now is
+	                          told on the restored terminal */
+	int rec_done_ticks;    /* the recording finished at exit: its ticks */
+	char rec_done[4096];   /* ... and file, or "" */
 };
 
 void tui__install_signals(void);
@@ -108,6 +126,22 @@ void tui__draw(struct tui *t);
 void tui__key(struct tui *t, int key, bool fkey);
 void tui__lesson_step(struct tui *t, bool next);
 void tui__lesson_tick(struct tui *t);
+
+/* Recording (tui_record.c).  The gate among the ticker's sinks: it writes
+ * each tick while a recording runs, starts tui_opts.record at the first
+ * begin, and finishes the recording when the run ends (q, a signal, the
+ * runtime gone) or the lesson does. */
+tick_sink tui__rec_sink(struct tui *t);
+/* R: stop the recording, or open the prompt for a file name. */
+void tui__rec_key(struct tui *t);
+/* A key while the R prompt is open: true if it took it. */
+bool tui__rec_prompt_key(struct tui *t, int key, bool fkey);
+/* Start recording into path (truncated).  0, or -1 with the status line
+ * saying why. */
+int tui__rec_start(struct tui *t, const char *path);
+/* Finish the recording that runs (end line, close); why goes into the
+ * status line and the log.  Nothing if none runs. */
+void tui__rec_stop(struct tui *t, const char *why);
 
 /* The signal flags and the terminal state, owned by tui_term.c: the handlers
  * write them, the loop reads them. */

@@ -64,6 +64,19 @@ view__fmt_dur(uint64_t ns, char *buf, size_t size)
 		snprintf(buf, size, "%.2f s", (double)ns / 1e9);
 }
 
+void
+view__fmt_slow(uint64_t ns, int n, char *buf, size_t size)
+{
+	char real[32];
+
+	view__fmt_dur(ns, buf, size);
+	if (n <= 1)
+		return;
+	size_t len = strlen(buf);
+	view__fmt_dur(ns / (uint64_t)n, real, sizeof real);
+	snprintf(buf + len, size > len ? size - len : 0, " (x%d slow: %s real-speed)", n, real);
+}
+
 static const char *
 plural(int64_t n, const char *one, const char *many)
 {
@@ -284,6 +297,7 @@ view_model_new(int history_ticks, int log_lines)
 		return NULL;
 	m->hist_cap = history_ticks;
 	m->log_cap = log_lines;
+	m->timescale = 1;
 	m->drop_logged_tick = -VIEW_DROP_LOG_TICKS;
 	m->h_threads = calloc((size_t)history_ticks, sizeof(int32_t));
 	m->h_busy = calloc((size_t)history_ticks, sizeof(int32_t));
@@ -311,6 +325,7 @@ view_model_free(view_model *m)
 	free(m->prev_curg);
 	free(m->prev_slice);
 	free(m->pmark);
+	free(m->tmark);
 	free(m->consumed);
 	free(m->morder);
 	free(m->mcat);
@@ -337,6 +352,18 @@ const gs_snapshot *
 view_model_snapshot(const view_model *m)
 {
 	return m && m->have_snap ? &m->snap : NULL;
+}
+
+void
+view_model_set_timescale(view_model *m, int n)
+{
+	m->timescale = n > 1 ? n : 1;
+}
+
+bool
+view__mark_recent(const view_model *m, uint64_t t)
+{
+	return t != m->snap.time_ns;
 }
 
 /* ---- the log ---------------------------------------------------------------------------- */
@@ -741,38 +768,99 @@ note_steal(view_pmark *pm, int np, const gs_event *e)
 	}
 }
 
-/* The P marks of this tick's events. */
+static void
+pmark_clear(view_pmark *pm)
+{
+	memset(pm, 0, sizeof *pm);
+	pm->stole_from = pm->stolen_by = -1;
+}
+
+/* Whether a mark made at t is gone by now (also when time went back: a
+ * model fed older snapshots than it has seen). */
+static bool
+mark_expired(uint64_t t, uint64_t now)
+{
+	return now < t || now - t >= VIEW_MARK_HOLD_NS;
+}
+
+/* The P marks: this tick's events into tmark, then each kind of mark into
+ * pmark, this tick's replacing the one held, a held one dropped once
+ * VIEW_MARK_HOLD_NS has passed since its tick. */
 static void
 mark_ps(view_model *m, const gs_event *ev, int nev)
 {
 	int np = m->snap.np;
+	uint64_t now = m->snap.time_ns;
+	view_pmark *tm = m->tmark;
 
-	for (int i = 0; i < np; i++) {
-		memset(&m->pmark[i], 0, sizeof m->pmark[i]);
-		m->pmark[i].stole_from = m->pmark[i].stolen_by = -1;
-	}
+	for (int i = 0; i < np; i++)
+		pmark_clear(&tm[i]);
 	for (int i = 0; i < nev; i++) {
 		const gs_event *e = &ev[i];
 		switch (e->kind) {
 		case GS_EV_STEAL:
-			note_steal(m->pmark, np, e);
+			note_steal(tm, np, e);
 			break;
 		case GS_EV_HANDOFF:
 			if (e->p >= 0 && e->p < np)
-				m->pmark[e->p].handoffs++;
+				tm[e->p].handoffs++;
 			break;
 		case GS_EV_RETAKE:
 			if (e->p >= 0 && e->p < np)
-				m->pmark[e->p].retakes++;
+				tm[e->p].retakes++;
 			break;
 		case GS_EV_PREEMPT:
 			if (e->p >= 0 && e->p < np)
-				m->pmark[e->p].preempts++;
+				tm[e->p].preempts++;
 			break;
 		default:
 			break;
 		}
 	}
+	for (int i = 0; i < np; i++) {
+		view_pmark *h = &m->pmark[i], *t = &tm[i];
+		if (i >= m->pmark_n)
+			pmark_clear(h);
+		if (t->stole_n > 0) {
+			h->stole_from = t->stole_from;
+			h->stole_multi = t->stole_multi;
+			h->stole_n = t->stole_n;
+			h->steal_t = now;
+		} else if (h->stole_n > 0 && mark_expired(h->steal_t, now)) {
+			h->stole_from = -1;
+			h->stole_multi = false;
+			h->stole_n = 0;
+		}
+		if (t->stolen_n > 0) {
+			h->stolen_by = t->stolen_by;
+			h->stolen_multi = t->stolen_multi;
+			h->stolen_n = t->stolen_n;
+			h->stolen_t = now;
+		} else if (h->stolen_n > 0 && mark_expired(h->stolen_t, now)) {
+			h->stolen_by = -1;
+			h->stolen_multi = false;
+			h->stolen_n = 0;
+		}
+		if (t->handoffs > 0) {
+			h->handoffs = t->handoffs;
+			h->handoff_t = now;
+		} else if (h->handoffs > 0 && mark_expired(h->handoff_t, now)) {
+			h->handoffs = 0;
+		}
+		if (t->retakes > 0) {
+			h->retakes = t->retakes;
+			h->retake_t = now;
+		} else if (h->retakes > 0 && mark_expired(h->retake_t, now)) {
+			h->retakes = 0;
+		}
+		if (t->preempts > 0) {
+			h->preempts = t->preempts;
+			h->preempt_t = now;
+		} else if (h->preempts > 0 && mark_expired(h->preempt_t, now)) {
+			h->preempts = 0;
+		}
+	}
+	m->pmark_n = np;
 }
 
 /* What a retake led to in its tick (retake_follow). */
@@ -849,9 +937,9 @@ preempt_detail(const view_model *m, const gs_event *e, char *buf, size_t size)
 	if (e->p < 0 || e->p >= m->prev_np || m->prev_curg[e->p] != e->g ||
 	    m->prev_slice[e->p] == 0)
 		return;
-	char d[32];
+	char d[80];
 	size_t n = strlen(buf);
-	view__fmt_dur(m->prev_slice[e->p], d, sizeof d);
+	view__fmt_slow(m->prev_slice[e->p], m->timescale, d, sizeof d);
 	snprintf(buf + n, size - n, " after running at least %s", d);
 }
 
@@ -1256,6 +1344,7 @@ view_model_tick(view_model *m, const gs_snapshot *s, const gs_event *ev, int nev
 		m->t0 = s->time_ns;
 	m->have_snap = true;
 	if (grow(&m->pmark, &m->pmark_cap, m->snap.np, sizeof *m->pmark) != 0 ||
+	    grow(&m->tmark, &m->tmark_cap, m->snap.np, sizeof *m->tmark) != 0 ||
 	    grow(&m->consumed, &m->consumed_cap, nev, 1) != 0)
 		return GS_ENOMEM;
 	if (order_ms(m) != 0)

@@ -123,6 +123,9 @@ typedef struct view_state {
 	                            without case), or NULL */
 	double tick_hz;         /* ticks per second (shown in the header) */
 	double time_scale;      /* lesson slow motion (1: none; shown when != 1) */
+	int slow;               /* the runtime's slow motion (gs_timescale; > 1:
+	                           the title shows SLOW xN) */
+	bool recording;         /* a recording runs (the title shows REC) */
 	const char *lesson;     /* lesson title, or NULL */
 	const char *caption;    /* caption (lesson say, or a hint), or NULL; a '\n'
 	                           starts a new row (up to VIEW_CAPTION_ROWS shown) */
@@ -141,12 +144,26 @@ typedef struct view_state {
  * fewer on short terminals, so Ps, Ms and the log keep a row each. */
 #define VIEW_CAPTION_ROWS 6
 
+/*
+ * How long a P's marks (a steal from or to it, a hand-off, a retake, a
+ * preemption) stay on its row after the tick that had them, in snapshot
+ * time: long enough to be seen, about fifteen frames at 10 Hz, at any tick
+ * rate, and in slow motion, where such a move is rarer.  Marks from an
+ * earlier tick are drawn dim; a new one of the same kind replaces one held.
+ */
+#define VIEW_MARK_HOLD_NS 1500000000ull
+
 typedef struct view_model view_model;
 
 /* A model keeping history_ticks ticks of graphs (e.g. 600: a minute at 10 Hz)
  * and log_lines lines of event log.  NULL if out of memory. */
 view_model *view_model_new(int history_ticks, int log_lines);
 void view_model_free(view_model *m);
+
+/* The runtime's slow motion (gs_timescale(), 1: none): scheduler times the
+ * model writes into its log (a preempted slice, a world stop) say both what
+ * was measured and what it is at real speed.  Before the first tick. */
+void view_model_set_timescale(view_model *m, int n);
 
 /*
  * Feed one tick: the snapshot taken after the drain, the events drained since

@@ -27,6 +27,10 @@ struct help_line {
 static const struct help_line legend[] = {
 	{ "", "" },
 	{ NULL, "Header" }, /* a section */
+	{ "SLOW x20",
+	    "slow motion (--slow 20): the scheduler and the workloads 20 times slower; times "
+	    "say both (190 ms (x20 slow: 9.5 ms real-speed))" },
+	{ "REC", "recording what is shown to a file (R stops)" },
 	{ "threads", "Ms that exist; Go never ends idle threads, so watch busy" },
 	{ "busy", "run: running Go code, spin: looking for work, sys: in a system call" },
 	{ "+3 (120)", "this tick (and in total)" },
@@ -36,14 +40,16 @@ static const struct help_line legend[] = {
 	    "running a goroutine; I idle; S sys (its M is in a system call); T stopped "
 	    "(world stopped); D dead" },
 	{ "G812 cpu 3.2 ms", "the running goroutine, its label, how long its slice has run" },
+	{ "~3.2 ms", "in slow motion (SLOW xN): the slice as at real speed (P detail: both)" },
 	{ "next G9 / +G9", "runnext: the goroutine that runs next on this P" },
 	{ "128 ####....", "the local run queue, drawn to scale against its 256 slots" },
 	{ "C S B N o", "kinds queued: C cpu, S sleep, B syscall (blocking), N network, o other" },
-	{ "<-P0 x64", "this P stole 64 goroutines from P0 this tick" },
-	{ "->P1 x64", "P1 stole 64 goroutines from this P this tick" },
+	{ "<-P0 x64", "this P stole 64 goroutines from P0" },
+	{ "->P1 x64", "P1 stole 64 goroutines from this P" },
 	{ "handoff", "the P was handed to another M; retaken: sysmon took it from a syscall" },
-	{ "preempt", "a goroutine on it was preempted this tick" },
+	{ "preempt", "a goroutine on it was preempted" },
 	{ "< > H !", "the same marks in the small grid (steal, stolen, hand-off, preempt)" },
+	{ "dim marks", "from an earlier tick: a mark stays 1.5 s, so a move can be seen" },
 	{ "", "" },
 	{ NULL, "Ms (threads)" }, /* a section */
 	{ "R running", "running a goroutine on its P; K sched: in the scheduler with a P" },
@@ -203,7 +209,7 @@ view__render_pdetail(rc *r)
 	const view_model *m = r->m;
 	const gs_snapshot *s = &m->snap;
 	int fp = r->v->focus_p;
-	char t[32], d[32];
+	char t[32], d[80];
 	int y = 1;
 
 	snprintf(t, sizeof t, "P%d", fp);
@@ -231,7 +237,7 @@ view__render_pdetail(rc *r)
 		view__text(r, vx, y++, r->w, VA_DIM, "none");
 	view__text(r, kx, y, vx, VA_BOLD, "running");
 	if (p->curg.id) {
-		view__fmt_dur(p->slice_ns, d, sizeof d);
+		view__fmt_slow(p->slice_ns, r->v->slow, d, sizeof d);
 		view__textf(r, vx, y++, r->w, VA_NORMAL, "G%" PRId64 " %s (%s), slice %s",
 		    p->curg.id, p->curg.label, gs_gstatus_name(p->curg_status),
 		    p->slice_ns ? d : "unknown");
@@ -263,7 +269,7 @@ view__render_pdetail(rc *r)
 	view__text(r, kx, y, vx, VA_BOLD, "spawns");
 	view__textf(r, vx, y++, r->w, VA_NORMAL, "%" PRIu64 "   system calls %" PRIu64, p->spawns,
 	    p->syscalls);
-	view__text(r, kx, y, vx, VA_BOLD, "this tick");
+	view__text(r, kx, y, vx, VA_BOLD, "marks");
 	if (view__p_marks(r, vx, y, r->w, pm) == vx)
 		view__text(r, vx, y, r->w, VA_DIM, "nothing notable");
 	y++;

@@ -260,7 +260,16 @@ p_marks_width(const view_pmark *pm)
 	return n;
 }
 
-/* This tick's marks of a P; returns the x after them. */
+/* A mark's attribute: its kind's in the tick that had it, dim while it is
+ * held after that. */
+static int
+mark_attr(const rc *r, uint64_t t, int attr)
+{
+	return view__mark_recent(r->m, t) ? VA_DIM : attr;
+}
+
+/* A P's marks (this tick's, and those held from the last VIEW_MARK_HOLD_NS);
+ * returns the x after them. */
 int
 view__p_marks(rc *r, int x, int y, int xend, const view_pmark *pm)
 {
@@ -270,25 +279,28 @@ view__p_marks(rc *r, int x, int y, int xend, const view_pmark *pm)
 		snprintf(b, sizeof b, "<-P%d%s x%" PRId64, pm->stole_from,
 		    pm->stole_multi ? "+" : "", pm->stole_n);
 		if (x + view__text_len(b) <= xend)
-			x = view__text(r, x, y, xend, VA_STEAL, b) + 1;
+			x = view__text(r, x, y, xend, mark_attr(r, pm->steal_t, VA_STEAL), b) + 1;
 	}
 	if (pm->stolen_n > 0) {
 		snprintf(b, sizeof b, "->P%d%s x%" PRId64, pm->stolen_by,
 		    pm->stolen_multi ? "+" : "", pm->stolen_n);
 		if (x + view__text_len(b) <= xend)
-			x = view__text(r, x, y, xend, VA_STEAL, b) + 1;
+			x = view__text(r, x, y, xend, mark_attr(r, pm->stolen_t, VA_STEAL), b) + 1;
 	}
 	if (pm->retakes > 0 && x + 7 <= xend)
-		x = view__text(r, x, y, xend, VA_HANDOFF, "retaken") + 1;
+		x = view__text(r, x, y, xend, mark_attr(r, pm->retake_t, VA_HANDOFF), "retaken") +
+		    1;
 	if (pm->handoffs > 0 && x + 7 <= xend)
-		x = view__text(r, x, y, xend, VA_HANDOFF, "handoff") + 1;
+		x = view__text(r, x, y, xend, mark_attr(r, pm->handoff_t, VA_HANDOFF), "handoff") +
+		    1;
 	if (pm->preempts > 0) {
 		if (pm->preempts > 1)
 			snprintf(b, sizeof b, "preempt x%d", pm->preempts);
 		else
 			snprintf(b, sizeof b, "preempt");
 		if (x + view__text_len(b) <= xend)
-			x = view__text(r, x, y, xend, VA_PREEMPT, b) + 1;
+			x = view__text(r, x, y, xend, mark_attr(r, pm->preempt_t, VA_PREEMPT), b) +
+			    1;
 	}
 	return x;
 }
@@ -332,8 +344,12 @@ p_curg(rc *r, int x, int y, const gs_snap_p *p, int lw)
 	view__textf(r, x + 8, y, x + 8 + lw, a, "%s", p->curg.label);
 	if (p->slice_ns) {
 		char d[32];
-		view__fmt_dur(p->slice_ns, d, sizeof d);
-		view__textf(r, x + 8 + lw + 1, y, x + 8 + lw + 1 + 7, VA_NORMAL, "%s", d);
+		/* slowed, the column has no room for both figures: the slice as
+		 * at real speed, "~" saying so (P detail has both) */
+		int n = r->v->slow > 1 ? r->v->slow : 1;
+		view__fmt_dur(p->slice_ns / (uint64_t)n, d, sizeof d);
+		view__textf(r, x + 8 + lw + 1, y, x + 8 + lw + 1 + 7, VA_NORMAL, "%s%s",
+		    n > 1 ? "~" : "", d);
 	}
 	return x + 8 + lw + 1 + 7;
 }
@@ -409,13 +425,14 @@ p_cell(rc *r, int x, int y, const gs_snap_p *p, const view_pmark *pm, int idw)
 	view__textf(r, x + idw + 10, y, x + idw + 13, p->runq_len ? VA_BOLD : VA_DIM, "%3u",
 	    p->runq_len);
 	if (pm->stole_n)
-		view__put(r, x + idw + 13, y, '<', VA_STEAL);
+		view__put(r, x + idw + 13, y, '<', mark_attr(r, pm->steal_t, VA_STEAL));
 	else if (pm->stolen_n)
-		view__put(r, x + idw + 13, y, '>', VA_STEAL);
+		view__put(r, x + idw + 13, y, '>', mark_attr(r, pm->stolen_t, VA_STEAL));
 	else if (pm->handoffs || pm->retakes)
-		view__put(r, x + idw + 13, y, 'H', VA_HANDOFF);
+		view__put(r, x + idw + 13, y, 'H',
+		    mark_attr(r, pm->handoffs ? pm->handoff_t : pm->retake_t, VA_HANDOFF));
 	else if (pm->preempts)
-		view__put(r, x + idw + 13, y, '!', VA_PREEMPT);
+		view__put(r, x + idw + 13, y, '!', mark_attr(r, pm->preempt_t, VA_PREEMPT));
 }
 
 /* ---- Ms ------------------------------------------------------------------------------ */

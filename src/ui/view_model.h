@@ -57,7 +57,8 @@ typedef struct view_window {
 	uint64_t pmask;    /* Ps they were on (P0..P63) */
 } view_window;
 
-/* What happened to one P during the last tick (from its events). */
+/* What happened to one P, from its events: in the last tick, or held from
+ * an earlier one (see VIEW_MARK_HOLD_NS in view.h). */
 typedef struct view_pmark {
 	int stole_from;   /* victim of its first steal, -1 none */
 	bool stole_multi; /* it stole from more than one P */
@@ -68,6 +69,10 @@ typedef struct view_pmark {
 	int handoffs;     /* GS_EV_HANDOFF of this P */
 	int retakes;      /* GS_EV_RETAKE of this P */
 	int preempts;     /* GS_EV_PREEMPT on this P */
+	/* The time_ns of the snapshot whose tick had each mark: it stays
+	 * VIEW_MARK_HOLD_NS after that, and is "recent" (drawn dim) once it is
+	 * not the latest snapshot's. */
+	uint64_t steal_t, stolen_t, handoff_t, retake_t, preempt_t;
 } view_pmark;
 
 /* M display categories, in the order the main view lists them. */
@@ -130,8 +135,14 @@ struct view_model {
 	uint64_t dropped_total;          /* events lost to full rings, all ticks */
 	uint64_t dropped_unlogged;       /* lost since the last log line saying so */
 	int drop_logged_tick;            /* tick of that line, -VIEW_DROP_LOG_TICKS none */
-	view_pmark *pmark;               /* per P of snap (snap.np of them) */
+	view_pmark *pmark;               /* per P of snap (snap.np of them): the
+	                                    marks shown, this tick's or held */
 	int pmark_cap;
+	int pmark_n;       /* entries of pmark that hold marks (the Ps of the
+	                     previous tick; GOMAXPROCS may change) */
+	view_pmark *tmark; /* scratch: this tick's own marks, per P */
+	int tmark_cap;
+	int timescale;     /* view_model_set_timescale's (1: real speed) */
 	uint8_t *consumed; /* per event of the tick: folded into another line */
 	int consumed_cap;
 
@@ -184,6 +195,12 @@ typedef struct view_threads {
 void view__threads(const view_model *m, view_threads *t);
 /* A duration as "85 us", "3.2 ms", "1.50 s" into buf. */
 void view__fmt_dur(uint64_t ns, char *buf, size_t size);
+/* A scheduler time measured in slow motion x n, said both ways: "190 ms (x20
+ * slow: 9.5 ms real-speed)"; as view__fmt_dur when n <= 1. */
+void view__fmt_slow(uint64_t ns, int n, char *buf, size_t size);
+/* Whether a mark of time t comes from an earlier tick than the latest
+ * snapshot's (held, drawn dim). */
+bool view__mark_recent(const view_model *m, uint64_t t);
 /* The display category of an M's state. */
 int view__mcat_of(const gs_snap_m *m, bool is_new);
 

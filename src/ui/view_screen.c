@@ -255,6 +255,10 @@ view__title_bar(rc *r, const char *what)
 		x = view__text(r, x, 0, r->w, VA_PAUSED, " PAUSED ") + 1;
 	if (v->world_stopped)
 		x = view__text(r, x, 0, r->w, VA_PAUSED, " WORLD STOPPED ") + 1;
+	if (v->recording)
+		x = view__text(r, x, 0, r->w, VA_PAUSED, " REC ") + 1;
+	if (v->slow > 1)
+		x = view__textf(r, x, 0, r->w, VA_PAUSED, " SLOW x%d ", v->slow) + 1;
 	if (v->tick_hz > 0)
 		x = view__textf(r, x, 0, r->w, VA_TITLE, " %.3g Hz", v->tick_hz);
 	if (r->m->ticks > 0)

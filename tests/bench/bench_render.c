@@ -236,7 +236,7 @@ static int
 baseline_cpu(double *pct)
 {
 	char err[256];
-	session_opts so = { 2, true, true };
+	session_opts so = { .procs = 2, .scenario = true, .events = true };
 	double c0 = cpu_us(RUSAGE_SELF), w0 = now_us();
 	session *ss = session_start(&so, err, sizeof err);
 	struct timespec d = { (time_t)CPU_SECS, 0 };

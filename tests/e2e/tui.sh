@@ -661,11 +661,124 @@ t_lesson_fail() {
 	ends_clean "lesson fail: q" 1
 }
 
+# ---- 15. slow motion: a steal stays on screen -----------------------------------------
+
+# The lesson of work stealing twenty times slower, at 80x24: the title says
+# SLOW x20, and a steal's mark on a P row ("<-P0 x10" on the thief, "->P1
+# x10" on its victim) stays on screen for at least 10 frames.  The pane is
+# captured from the start, faster than the view ticks; over a run of
+# consecutive captures that show a steal mark, the frames are the ticks the
+# title counted from the first capture to the last (the view draws a frame
+# every tick), so a slow capture loses no frame.  Counts only: a loaded
+# machine makes ticks and captures rarer, never the mark shorter in time.
+STEAL_RE='^P[0-9]+ .*(<-|->)P[0-9]+\+? x[0-9]+'
+
+t_slow_steal() {
+	e2e_begin 80 24 || { e2e_not_ok "slow steal: a tmux window with a shell"; return; }
+	e2e_run -- 06-stealing --slow 20 || { e2e_not_ok "slow steal: gsched starts"; return; }
+	caps=0 first= best=0 bestcaps=0
+	end=$(($(date +%s) + E2E_WAIT * 2))
+	# until a run of 10 frames or more has ended (or the deadline)
+	while [ "$(date +%s)" -lt "$end" ] && { [ "$best" -lt 10 ] || [ "$caps" -gt 0 ]; }; do
+		if e2e_screen && grep -Eq -- "$STEAL_RE" "$D/screen" &&
+			t=$(e2e_tick) && [ -n "$t" ]; then
+			[ -n "$first" ] || first=$t
+			caps=$((caps + 1))
+			if [ $((t - first + 1)) -gt "$best" ]; then
+				best=$((t - first + 1))
+				bestcaps=$caps
+				cp "$D/screen" "$D/steal"
+			fi
+		else
+			caps=0
+			first=
+		fi
+		sleep 0.05
+	done
+	echo "# slow steal: a steal mark in $bestcaps consecutive captures, over $best frames"
+	steal_frames() {
+		[ "$best" -ge 10 ] && return 0
+		echo "# a steal mark stayed $best frames"
+		return 1
+	}
+	e2e_check "slow steal: a steal mark stays for at least 10 frames" steal_frames
+	[ -s "$D/steal" ] && sed -n '1,8s/^/# |/p' "$D/steal"
+	e2e_check "slow steal: the title says SLOW x20" e2e_wait_row 1 ' SLOW x20 '
+	e2e_keys q
+	ends_clean "slow steal: q" 0
+}
+
+# ---- 16. recording what is shown --------------------------------------------------------
+
+# Quiet now: the recording holds what the view showed while it ran.
+replay_ticks() {
+	"$E2E_G" --replay "$1" --batch >"$D/replay.out" 2>"$D/replay.err" || {
+		echo "# gsched --replay $1 --batch failed: $(head -n 3 "$D/replay.err")"
+		return 1
+	}
+	n=$(grep -c '^SCHED ' "$D/replay.out")
+	echo "# gsched --replay --batch read $n ticks"
+	[ "$n" -gt 0 ]
+}
+
+# tick_at_least N: the title's tick number is N or more.
+tick_at_least() {
+	e2e_screen || return 1
+	t=$(e2e_tick)
+	[ -n "$t" ] && [ "$t" -ge "$1" ]
+}
+
+# R opens the prompt with a name offered; Ctrl-U clears it and a path is
+# typed; Enter starts (REC in the title); 2 s of ticks later R stops it (the
+# status line counts the ticks); q; gsched --replay FILE --batch reads it.
+t_record_key() {
+	start "record R" -- -p 2 || return
+	e2e_keys R
+	e2e_check "record R: the prompt offers gsched-YYYYmmdd-HHMMSS.jsonl" \
+		e2e_wait_re '^record to file \(Enter starts, Esc cancels\): gsched-[0-9]{8}-[0-9]{6}\.jsonl_'
+	e2e_keys C-u
+	tm send-keys -t e2e -l "$D/rec.jsonl"
+	e2e_keys Enter
+	e2e_check "record R: the title says REC" e2e_wait_row 1 ' REC ' || return
+	e2e_screen
+	t0=$(e2e_tick)
+	e2e_check "record R: 2 s of ticks (20 at 10 Hz) go by" \
+		e2e_poll "$E2E_WAIT" tick_at_least $((${t0:-0} + 20))
+	e2e_keys R
+	e2e_check "record R: R stops: 'recorded N ticks to FILE (stopped with R)'" \
+		e2e_wait_re "recorded [0-9]+ ticks to $D/rec.jsonl \\(stopped with R\\)"
+	e2e_check "record R: REC leaves the title" e2e_wait_gone '^ gsched .* REC '
+	e2e_keys q
+	ends_clean "record R: q" 0
+	e2e_check "record R: gsched --replay FILE --batch reads its ticks" replay_ticks "$D/rec.jsonl"
+}
+
+# --record FILE with a terminal opens the visualizer recording from its first
+# tick; SIGTERM (exit 143) finishes the file, which --replay reads; gsched
+# says where it went on the restored terminal.
+t_record_option() {
+	e2e_begin || { e2e_not_ok "record --record: a tmux window with a shell"; return; }
+	e2e_run -- --record "$D/opt.jsonl" -p 2 ||
+		{ e2e_not_ok "record --record: gsched starts"; return; }
+	e2e_check "record --record: main view up" e2e_wait_main || return
+	e2e_check "record --record: the title says REC" e2e_wait_row 1 ' REC ' || return
+	e2e_screen
+	t0=$(e2e_tick)
+	e2e_poll "$E2E_WAIT" tick_at_least $((${t0:-0} + 5))
+	kill -TERM "$e2e_pid"
+	ends_clean "record --record: SIGTERM" 143
+	e2e_check "record --record: 'gsched: recorded N ticks to FILE' on the terminal" \
+		e2e_wait_re "^gsched: recorded [0-9]+ ticks to $D/opt.jsonl"
+	e2e_check "record --record: gsched --replay FILE --batch reads its ticks" \
+		replay_ticks "$D/opt.jsonl"
+}
+
 # ---- run them ------------------------------------------------------------------------
 
 for t in t_main_view t_plus t_syscall_threads t_help t_pause t_small t_quit \
 	"t_signal TERM 143" "t_signal HUP 129" "t_signal INT 0" t_ctrl_c t_tstp \
-	t_no_terminal t_winch_storm t_world t_ascii_colour t_views t_log t_lesson t_lesson_fail; do
+	t_no_terminal t_winch_storm t_world t_ascii_colour t_views t_log t_lesson t_lesson_fail \
+	t_slow_steal t_record_key t_record_option; do
 	# E2E_ONLY="t_help t_world": run only those (by function name)
 	case " ${E2E_ONLY:-${t%% *}} " in
 	*" ${t%% *} "*) ;;
