@@ -108,6 +108,16 @@ typedef struct view_state {
 	const char *prompt;     /* an input prompt ("GOMAXPROCS: 12_"), or NULL */
 	const char *status;     /* a transient message (e.g. an error), or NULL */
 	bool status_is_error;
+
+	/* Which tick is on screen, for the title bar; tui.c sets them from its
+	 * timeline (timeline.h).  Without have_tick the title shows the model's
+	 * own last tick (ticks fed - 1). */
+	bool have_tick;
+	int64_t tick;    /* the tick_data index of the tick shown */
+	bool past;       /* an older tick than the newest: "tick 482 (-3.4 s)"; else LIVE */
+	double behind_s; /* how far the tick shown is behind the newest, seconds */
+	bool replay;     /* a recording is shown (gsched --replay): no LIVE */
+	double speed;    /* replay: playback speed, shown as "x2" */
 } view_state;
 
 /* The smallest terminal the main view needs; below it view_render draws the
@@ -137,6 +147,23 @@ int view_model_tick(view_model *m, const gs_snapshot *s, const gs_event *ev, int
 /* Add a line of the front end's own to the event log (a lesson step, an
  * expectation met or failed, a key's effect).  time_ns: gs_nanotime(). */
 void view_model_note(view_model *m, uint64_t time_ns, view_attr attr, const char *text);
+
+/*
+ * What a model's next tick depends on besides the ticks it will be fed: a
+ * model rebuilt from the middle of a run (the rewind, timeline.h) starts
+ * from the live model's, taken just before that tick was fed.
+ */
+typedef struct view_origin {
+	uint64_t t0;            /* log times count from it (the run's first snapshot) */
+	uint64_t dropped;       /* events lost so far (the header's total) */
+	uint64_t drop_unlogged; /* lost and not yet said in the log */
+	int drop_quiet;         /* ticks since the log last said so (capped) */
+} view_origin;
+void view_model_origin_get(const view_model *m, view_origin *o);
+/* Before the first tick only (ignored after). */
+void view_model_origin_set(view_model *m, const view_origin *o);
+/* Log lines added so far (events and notes, evicted ones included). */
+uint64_t view_model_log_total(const view_model *m);
 
 /* Ticks fed so far. */
 int view_model_ticks(const view_model *m);

@@ -87,7 +87,8 @@ struct view_model {
 	int m_cap;
 	gs_snap_g *runq;
 	size_t runq_cap;
-	uint64_t t0; /* time_ns of the first snapshot (log times count from it) */
+	uint64_t t0;  /* time_ns of the first snapshot (log times count from it) */
+	bool have_t0; /* t0 set (by the first snapshot or view_model_origin) */
 
 	/* The previous tick, for deltas and for preemption durations. */
 	gs_stats prev;
@@ -124,6 +125,7 @@ struct view_model {
 	/* The event log: a ring of log_cap lines. */
 	view_logline *log;
 	int log_head, log_len; /* next slot to write; lines kept */
+	uint64_t log_total;    /* lines ever added */
 
 	/* The goroutine list (gs_goroutines order: newest first). */
 	gs_snap_ginfo *g;
@@ -195,5 +197,6 @@ int view__text_len(const char *str);
 int __attribute__((format(printf, 6, 7)))
 view__textf(rc *r, int x, int y, int xend, int attr, const char *fmt, ...);
 void view__title_bar(rc *r, const char *what);
+int view__title_tick(rc *r, int x);
 
 #endif /* GSCHED_VIEW_MODEL_H */
