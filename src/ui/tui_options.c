@@ -48,6 +48,10 @@ const cmdline_opt tui_options[] = {
 	    "ASCII only (also when the locale is not UTF-8)" },
 	{ "projector", TUI_OPT_PROJECTOR, no_argument, NULL,
 	    "fewer panels, larger blocks, high contrast" },
+	{ "history", TUI_OPT_HISTORY, required_argument, "MIB",
+	    "memory for the rewind's ticks (1..65536 MiB, default\n"
+	    "64: about 10 minutes of a 4-P run at 10 Hz); the oldest\n"
+	    "ticks leave first" },
 };
 const int tui_noptions = sizeof tui_options / sizeof tui_options[0];
 
@@ -56,10 +60,12 @@ tui_usage(FILE *f)
 {
 	fputs("The live visualizer (the default: needs a terminal):\n"
 	      "  gsched [-d DELAY] [-p PROCS] [--no-color] [--ascii] [--projector]\n"
+	      "         [--history MIB]\n"
 	      "  With no arguments at all it opens the introductory lesson (" TUI_INTRO_LESSON
 	      "),\n"
-	      "  with options the default mixed workload.  -d, --no-color, --ascii and\n"
-	      "  --projector apply to lessons as well (gsched LESSON --projector).\n"
+	      "  with options the default mixed workload.  -d, --no-color, --ascii,\n"
+	      "  --projector and --history apply to lessons as well (gsched LESSON\n"
+	      "  --projector).\n"
 	      "\n",
 	    f);
 	cmdline_help(f, tui_options, tui_noptions);
@@ -71,6 +77,15 @@ tui_usage(FILE *f)
 	      "cycles), g goroutines (s sorts), l event log, Ctrl-L redraw, Esc back.\n"
 	      "In a lesson: n or PgDn next step, N or PgUp back a chapter (space pauses\n"
 	      "the lesson with the view).\n"
+	      "Rewind: the view keeps its ticks (--history); Left / Right (or , .) one\n"
+	      "tick back / forward (Left pauses), Shift-Left / Shift-Right or < > ten,\n"
+	      "Home the oldest kept, End back to live.  Detail pages: , . < >.\n"
+	      "\n"
+	      "gsched --replay FILE on a terminal (without --batch, --json, -v, --trace\n"
+	      "or --replay-step) plays a recording in the visualizer: space plays /\n"
+	      "pauses, [ ] speed x0.1 to x16, the rewind keys seek; -d sets the time\n"
+	      "between ticks at x1 (default: the recording's).  Without a terminal it\n"
+	      "prints the recording as --batch does.\n"
 	      "Without a terminal, use --batch.  See gsched(1).\n",
 	    f);
 }
@@ -91,6 +106,7 @@ tui_opts_init(tui_opts *o)
 {
 	memset(o, 0, sizeof *o);
 	o->tenths = 1;
+	o->history_mib = TUI_HISTORY_MIB;
 }
 
 int
@@ -103,6 +119,7 @@ tui_option(tui_opts *o, int key, const char *v, const char *spelled)
 			    "%s: '%s' is not a delay: tenths of a second from 1 to 600, "
 			    "or a duration from 100ms to 1m in steps of 100ms",
 			    spelled, v);
+		o->have_delay = true;
 		return 0;
 	case 'p':
 		if (!parse_int(v, 1, PROCS_MAX, &o->procs))
@@ -117,6 +134,12 @@ tui_option(tui_opts *o, int key, const char *v, const char *spelled)
 		return 0;
 	case TUI_OPT_PROJECTOR:
 		o->projector = true;
+		return 0;
+	case TUI_OPT_HISTORY:
+		if (!parse_int(v, 1, TUI_HISTORY_MAX_MIB, &o->history_mib))
+			return cmdline_usage_error(NULL,
+			    "%s: '%s' is not a memory size in MiB from 1 to %d", spelled, v,
+			    TUI_HISTORY_MAX_MIB);
 		return 0;
 	}
 	return cmdline_usage_error(NULL, "%s is not a visualizer option", spelled);

@@ -297,7 +297,7 @@ void
 view__footer(rc *r)
 {
 	const view_state *v = r->v;
-	unsigned ctx = keys_ctx(v->mode, v->lesson != NULL);
+	unsigned ctx = keys_ctx(v->mode, v->lesson != NULL) | (v->replay ? KEYS_IN_REPLAY : 0);
 	int y = r->h - 1, x = 0;
 
 	view__fill(r, 0, y, r->w, ' ', VA_NORMAL);
