@@ -318,7 +318,18 @@ START_TEST(test_eviction_under_the_view)
 	const view_model *m;
 
 	run_init(&r, HISTORY_MIN_BUDGET * 2);
-	for (int i = 0; i < 400; i++)
+	for (int i = 0; i < 10; i++)
+		feed_made(&r, i);
+	/* the view was on tick 5 (cached) while it and the ticks after it left:
+	 * the oldest kept is shown, rebuilt (the cache cannot feed the gap) */
+	ck_assert_int_eq(timeline_view(r.tl, 5, &m, &where), 0);
+	int i = 10;
+	while (timeline_first(r.tl) <= 6)
+		feed_made(&r, i++);
+	ck_assert_int_lt(timeline_first(r.tl), 5 + HT);
+	ck_assert_int_eq(timeline_view(r.tl, 5, &m, &where), 0);
+	ck_assert_int_eq(where.tick, timeline_first(r.tl));
+	for (; i < 400; i++)
 		feed_made(&r, i);
 	int64_t first = timeline_first(r.tl);
 	ck_assert_int_gt(first, 0);
@@ -332,6 +343,10 @@ START_TEST(test_eviction_under_the_view)
 	ck_assert_ptr_nonnull(view_model_snapshot(m));
 	ck_assert_uint_eq(view_model_snapshot(m)->time_ns,
 	    1000000000ull + (uint64_t)first * 100000000ull);
+	/* a little forward from there: fed from the cache, all ticks kept */
+	ck_assert_int_eq(timeline_view(r.tl, first + 3, &m, &where), 0);
+	ck_assert_int_eq(where.tick, first + 3);
+	ck_assert_int_eq(timeline_fed_last(r.tl), 3);
 	run_free(&r);
 }
 END_TEST

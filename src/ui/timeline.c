@@ -636,8 +636,9 @@ timeline_view(timeline *tl, int64_t tick, const view_model **m, timeline_at *at)
 		return GS_ERANGE;
 	tick = tick < first ? first : tick > last ? last : tick;
 	tl->fed_last = 0;
-	/* forward within reach of the cached model: feed the ticks between */
-	if (tl->m != NULL && tl->m_last >= 0 && tick >= tl->m_last &&
+	/* forward within reach of the cached model: feed the ticks between,
+	 * if they are all still kept */
+	if (tl->m != NULL && tl->m_last >= 0 && tick >= tl->m_last && tl->m_last + 1 >= first &&
 	    tick - tl->m_last <= tl->hist_ticks) {
 		for (int64_t i = tl->m_last + 1; i <= tick; i++)
 			if ((rc = feed(tl, i)) < 0) {
