@@ -1110,7 +1110,7 @@ START_TEST(test_help)
 	ck_assert_int_eq(cell(&o, 1, y)->attr, VA_KEY);
 	ck_assert_int_gt(find_row(&o, "help"), -1);
 	/* Taller: no scrolling needed. */
-	view_init(&v, 120, 80);
+	view_init(&v, 120, 100);
 	v.mode = VIEW_HELP;
 	ck_assert_int_eq(view_scroll_max(m, &v), 0);
 	done(&o, m, f);

@@ -300,8 +300,9 @@ tui_run(const tui_opts *o, const tui_term *term)
 	t.glcap = 1024;
 	t.at = -1;
 	t.model = view_model_new(HISTORY_TICKS, LOG_LINES);
-	t.tl = timeline_new((size_t)(o->history_mib > 0 ? o->history_mib : TUI_HISTORY_MIB) << 20,
-	    HISTORY_TICKS, LOG_LINES);
+	if (t.o.history_mib <= 0)
+		t.o.history_mib = TUI_HISTORY_MIB;
+	t.tl = timeline_new((size_t)t.o.history_mib << 20, HISTORY_TICKS, LOG_LINES);
 	/* the schedule is set when the loop starts */
 	tick_info info = { .ncpu = gs_numcpu() };
 	tick_sink feed = { NULL, tui_feed, NULL, &t };

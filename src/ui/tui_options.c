@@ -50,8 +50,10 @@ const cmdline_opt tui_options[] = {
 	    "fewer panels, larger blocks, high contrast" },
 	{ "history", TUI_OPT_HISTORY, required_argument, "MIB",
 	    "memory for the rewind's ticks (1..65536 MiB, default\n"
-	    "64: about 10 minutes of a 4-P run at 10 Hz); the oldest\n"
-	    "ticks leave first" },
+	    "64); the oldest ticks leave first.  A tick costs 4-10 KiB\n"
+	    "with hundreds of events (64 MiB: 10-25 minutes at 10 Hz),\n"
+	    "~90 KiB with thousands (about a minute); Home says\n"
+	    "what is kept" },
 };
 const int tui_noptions = sizeof tui_options / sizeof tui_options[0];
 

@@ -118,13 +118,17 @@ tui__rewind_ends(struct tui *t, bool oldest)
 	if (oldest) {
 		if (t->replay)
 			t->playing = false;
+		const history *h = timeline_history(t->tl);
+		int64_t n = timeline_count(t->tl);
 		t->v.paused = true;
 		t->at = first;
-		if (first > 0)
-			tui__status(t, false,
-			    "the oldest tick kept: %lld (the ones before left the history; "
-			    "--history sets its size)",
-			    (long long)first);
+		/* what the history costs, so --history can be chosen knowing it */
+		tui__status(t, false,
+		    "the oldest tick kept: %lld; %lld ticks kept, %.1f KiB a tick, %.1f of "
+		    "%d MiB (--history)",
+		    (long long)first, (long long)n,
+		    n > 0 ? (double)history_payload(h) / (double)n / 1024 : 0,
+		    (double)history_bytes(h) / 1048576, t->o.history_mib);
 	} else if (t->replay) {
 		t->playing = false;
 		t->v.paused = true;
@@ -148,10 +152,17 @@ tui__rewind_view(struct tui *t, view_state *v)
 	v->behind_s = 0;
 	v->replay = t->replay;
 	v->speed = t->speed;
-	if (t->at < 0 || t->at >= last || last < 0)
+	if (t->at < 0 || last < 0)
 		return m;
-	if (timeline_view(t->tl, t->at, &m, &at) != 0) {
-		tui__status(t, true, "out of memory for the rewind: showing the newest tick");
+	if (t->at >= last) {
+		/* paused on the newest tick: no longer LIVE, "(-0.0 s)" */
+		v->past = !t->replay;
+		return m;
+	}
+	int rc = timeline_view(t->tl, t->at, &m, &at);
+	if (rc != 0) {
+		tui__status(t, true, "the rewind cannot show tick %lld (%s): showing the newest",
+		    (long long)t->at, gs_strerror(rc));
 		return t->model;
 	}
 	t->at = at.tick;
