@@ -63,8 +63,10 @@ START_TEST(test_every_entry_reachable)
 		const char *name;
 
 		for (int mode = VIEW_MAIN; mode <= VIEW_LOG && !reached; mode++) {
-			for (int lesson = 0; lesson < 2 && !reached; lesson++) {
-				unsigned ctx = keys_ctx((view_mode)mode, lesson);
+			for (int lesson = 0; lesson < 4 && !reached; lesson++) {
+				/* 2 and 3: a replay, with no lesson and with one */
+				unsigned ctx = keys_ctx((view_mode)mode, lesson & 1) |
+				    (lesson & 2 ? KEYS_IN_REPLAY : 0);
 				for (int n = 0; (name = keys_name_at(e, n, &len)) != NULL; n++) {
 					int codes[32], which;
 					int k = keys_name_codes(name, len, codes, 32);
@@ -191,11 +193,43 @@ START_TEST(test_lookup)
 	expect(KEYS_DOWN, VIEW_MAIN, true, KEYS_DO_LOG_HOLD, 1);
 	expect(KEYS_UP, VIEW_LOG, false, KEYS_DO_SCROLL, 0);
 	expect(KEYS_END, VIEW_LOG, false, KEYS_DO_ENDS, 1);
-	expect_none(KEYS_LEFT, VIEW_MAIN, false);
 	expect_none('\t', VIEW_GLIST, false);
 	expect(12, VIEW_MAIN, false, KEYS_DO_REDRAW, 0);
 	expect(KEYS_RESIZE, VIEW_HELP, true, KEYS_DO_RESIZE, 0);
 	expect_none('z', VIEW_MAIN, false);
+}
+END_TEST
+
+/* The rewind's keys, and what they leave to the pages' own; the replay's. */
+START_TEST(test_lookup_rewind)
+{
+	int w = -1;
+	unsigned replay = keys_ctx(VIEW_MAIN, false) | KEYS_IN_REPLAY;
+
+	expect(KEYS_LEFT, VIEW_MAIN, false, KEYS_DO_REWIND, 0);
+	expect(KEYS_RIGHT, VIEW_LOG, true, KEYS_DO_REWIND, 1);
+	expect(',', VIEW_PDETAIL, false, KEYS_DO_REWIND, 0);
+	expect('.', VIEW_MDETAIL, false, KEYS_DO_STEP, 0);
+	expect(KEYS_SLEFT, VIEW_MAIN, false, KEYS_DO_REWIND10, 0);
+	expect(KEYS_SRIGHT, VIEW_GLIST, false, KEYS_DO_REWIND10, 1);
+	expect('<', VIEW_PDETAIL, false, KEYS_DO_REWIND10, 2);
+	expect('>', VIEW_MAIN, true, KEYS_DO_REWIND10, 3);
+	expect(KEYS_HOME, VIEW_MAIN, false, KEYS_DO_REWIND_END, 0);
+	expect(KEYS_END, VIEW_MDETAIL, false, KEYS_DO_REWIND_END, 1);
+	/* the detail pages keep the arrows, the scrolling pages Home and End */
+	expect(KEYS_LEFT, VIEW_PDETAIL, false, KEYS_DO_FOCUS, 2);
+	expect(KEYS_RIGHT, VIEW_MDETAIL, true, KEYS_DO_FOCUS, 2);
+	expect(KEYS_END, VIEW_LOG, false, KEYS_DO_ENDS, 1);
+	expect(KEYS_HOME, VIEW_PDETAIL, false, KEYS_DO_ENDS, 0);
+	/* a replay plays with space and sets its speed with [ ]; live, not */
+	ck_assert_int_eq(keys_lookup(' ', replay, &w)->action, KEYS_DO_PLAY);
+	ck_assert_int_eq(keys_lookup('[', replay, &w)->action, KEYS_DO_SPEED);
+	ck_assert_int_eq(w, 0);
+	ck_assert_int_eq(keys_lookup(']', replay, &w)->action, KEYS_DO_SPEED);
+	ck_assert_int_eq(w, 1);
+	ck_assert_int_eq(keys_lookup(KEYS_LEFT, replay, &w)->action, KEYS_DO_REWIND);
+	expect(' ', VIEW_MAIN, false, KEYS_DO_PAUSE, 0);
+	expect(']', VIEW_MAIN, false, KEYS_DO_RATE, 1);
 }
 END_TEST
 
@@ -340,6 +374,14 @@ START_TEST(test_footers)
 			  ". step  + - procs  c s b spawn  [ ] speed") == row,
 	    "lesson footer: '%s'", row);
 	v.lesson = NULL;
+	v.replay = true;
+	ck_assert_int_eq(view_render(m, &v, &s), 0);
+	view_screen_row(&s, 29, row, sizeof row);
+	ck_assert_msg(strstr(row,
+			  "? help  q quit  space play  w world  . step  + - procs  "
+			  "c s b n spawn  [ ] speed") == row,
+	    "replay footer: '%s'", row);
+	v.replay = false;
 	v.mode = VIEW_HELP;
 	ck_assert_int_eq(view_render(m, &v, &s), 0);
 	view_screen_row(&s, 29, row, sizeof row);
@@ -478,14 +520,18 @@ man_keys(man_item *items, int max)
 	return n;
 }
 
-/* A tag's key names, space-separated: "q, F10 or Ctrl-C" is "q F10 Ctrl-C". */
+/* A tag's key names, space-separated: "q, F10 or Ctrl-C" is "q F10 Ctrl-C",
+ * and "Left, Right or ," is "Left Right ," (a comma alone is the key). */
 static void
 tag_names(const char *tag, char *out, size_t size)
 {
 	char copy[128];
 	out[0] = '\0';
 	snprintf(copy, sizeof copy, "%s", tag);
-	for (char *save, *w = strtok_r(copy, " ,", &save); w; w = strtok_r(NULL, " ,", &save)) {
+	for (char *save, *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		size_t n = strlen(w);
+		if (n > 1 && w[n - 1] == ',')
+			w[n - 1] = '\0';
 		if (strcmp(w, "or") == 0 || strcmp(w, "and") == 0)
 			continue;
 		if (out[0])
@@ -532,6 +578,7 @@ keys_suite(void)
 	tcase_add_test(tc, test_every_entry_reachable);
 	tcase_add_test(tc, test_names);
 	tcase_add_test(tc, test_lookup);
+	tcase_add_test(tc, test_lookup_rewind);
 	tcase_add_test(tc, test_live_names);
 	suite_add_tcase(s, tc);
 	tc = tu_tcase("views", 10);

@@ -54,7 +54,9 @@ const cmdline_opt batch_options[] = {
 	    "or chrome://tracing): a track per P and per M" },
 	{ "replay", BATCH_OPT_REPLAY, required_argument, "FILE",
 	    "play a recording through the batch output (or, with\n"
-	    "--trace and no --batch, only convert it)" },
+	    "--trace and no --batch, only convert it); on a terminal\n"
+	    "without --batch, --json, -v, --trace or --replay-step:\n"
+	    "in the visualizer (see its keys above)" },
 	{ "slow", CMDLINE_KEY_SLOW, required_argument, "N", CMDLINE_SLOW_HELP },
 	{ "replay-step", BATCH_OPT_REPLAY_STEP, no_argument, NULL,
 	    "with --replay: wait for Enter between ticks (when stdin is\n"

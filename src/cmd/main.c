@@ -5,8 +5,8 @@
  * visualizer's options (ui/tui_options.c), the observation options
  * (batch.c) and the lesson and general options (below).  What was given
  * then decides the mode: --help, --version, --list, a LESSON (headless
- * with --batch or without a terminal), --replay, --batch/--record/--trace,
- * or the visualizer.  This file ties lessons and the visualizer together:
+ * with --batch or without a terminal), --replay (in the visualizer on a
+ * terminal, else as text), --batch/--record/--trace, or the visualizer.  This file ties lessons and the visualizer together:
  * neither knows the other's entry points.
  */
 #ifdef HAVE_CONFIG_H
@@ -116,9 +116,11 @@ static void
 usage(FILE *f)
 {
 	fputs("Usage: gsched [-d DELAY] [-p PROCS] [--no-color] [--ascii] [--projector]\n"
-	      "              [--slow N] [--record FILE]\n"
+	      "              [--slow N] [--record FILE] [--history MIB]\n"
+	      "       gsched --replay FILE [-d DELAY] [--no-color] [--ascii] [--projector]\n"
+	      "              [--history MIB]     (on a terminal: in the visualizer)\n"
 	      "       gsched LESSON [--time-scale X] [--slow N] [--record FILE] [-d DELAY]\n"
-	      "              [--no-color] [--ascii] [--projector]\n"
+	      "              [--no-color] [--ascii] [--projector] [--history MIB]\n"
 	      "       gsched --batch LESSON [--time-scale X] [--slow N] [-q] [-v]\n"
 	      "       gsched --list | --help | --version\n"
 	      "       gsched --batch | --record FILE | --trace FILE | --replay FILE "
@@ -370,7 +372,7 @@ run_lesson(struct args *a)
 		CMDLINE_KEY_SLOW, 0 };
 	static const int shown[] = { BATCH_OPT_BATCH, 'v', 'q', MAIN_OPT_TIME_SCALE, 'd',
 		TUI_OPT_NO_COLOR, TUI_OPT_ASCII, TUI_OPT_PROJECTOR, CMDLINE_KEY_SLOW,
-		BATCH_OPT_RECORD, 0 };
+		BATCH_OPT_RECORD, TUI_OPT_HISTORY, 0 };
 	char path[PATH_MAX + 32], err[1024];
 	const char *o;
 	lesson_program *g;
@@ -386,8 +388,8 @@ run_lesson(struct args *a)
 	if ((o = first_other(a, shown)) != NULL)
 		return cmdline_usage_error(NULL,
 		    "option '%s' cannot be used with a lesson (a lesson takes --batch, "
-		    "--time-scale X, --slow N, --record FILE, -q, -v, -d, --no-color, --ascii "
-		    "and --projector)",
+		    "--time-scale X, --slow N, --record FILE, -q, -v, -d, --no-color, --ascii, "
+		    "--projector and --history)",
 		    o);
 	/* a lesson's recording is the visualizer's, of what it shows */
 	if (a->batch.record != NULL && !isatty(STDOUT_FILENO))
@@ -413,6 +415,48 @@ run_lesson(struct args *a)
 	}
 	lesson_program_free(g);
 	return rc;
+}
+
+/*
+ * --replay FILE in the visualizer, or as text?  The visualizer when none of
+ * the text's own options is given and either one of the visualizer's is, or
+ * stdout is a terminal; the text otherwise, as before there was a choice
+ * (pipes and tests read it).
+ */
+static bool
+replay_shown(const struct args *a)
+{
+	static const int visual_only[] = { TUI_OPT_NO_COLOR, TUI_OPT_ASCII, TUI_OPT_PROJECTOR,
+		TUI_OPT_HISTORY };
+
+	if (a->batch.batch || a->batch.trace || a->batch.json || a->batch.verbose || a->batch.step)
+		return false;
+	for (size_t i = 0; i < sizeof visual_only / sizeof visual_only[0]; i++)
+		if (seen(a, visual_only[i]))
+			return true;
+	return isatty(STDOUT_FILENO);
+}
+
+/* A recording played in the visualizer: the same panels and keys as live,
+ * with play, speed and seeking (ui/tui_rewind.c). */
+static int
+run_replay(struct args *a)
+{
+	static const int allowed[] = { BATCH_OPT_REPLAY, 'd', TUI_OPT_NO_COLOR, TUI_OPT_ASCII,
+		TUI_OPT_PROJECTOR, TUI_OPT_HISTORY, 0 };
+	const char *o;
+	int rc;
+
+	if ((rc = batch_check(&a->batch)) != 0)
+		return rc;
+	if ((o = first_other(a, allowed)) != NULL)
+		return cmdline_usage_error(NULL,
+		    "option '%s' cannot be used with --replay in the visualizer (it takes -d, "
+		    "--no-color, --ascii, --projector and --history)",
+		    o);
+	tui_opts_finish(&a->tui);
+	a->tui.replay = a->batch.replay;
+	return tui_main(&a->tui);
 }
 
 /* The visualizer: on the introductory lesson when there were no arguments. */
@@ -443,7 +487,7 @@ static bool
 records_visualizer(const struct args *a)
 {
 	static const int visual_rec[] = { 'd', 'p', TUI_OPT_NO_COLOR, TUI_OPT_ASCII,
-		TUI_OPT_PROJECTOR, CMDLINE_KEY_SLOW, BATCH_OPT_RECORD, 0 };
+		TUI_OPT_PROJECTOR, CMDLINE_KEY_SLOW, BATCH_OPT_RECORD, TUI_OPT_HISTORY, 0 };
 
 	return a->batch.record != NULL && !a->batch.batch && a->batch.trace == NULL &&
 	    a->batch.replay == NULL && first_other(a, visual_rec) == NULL && isatty(STDOUT_FILENO);
@@ -456,7 +500,7 @@ main(int argc, char **argv)
 		BATCH_OPT_RECORD, BATCH_OPT_TRACE, BATCH_OPT_REPLAY, BATCH_OPT_REPLAY_STEP,
 		CMDLINE_KEY_SLOW, 0 };
 	static const int visual[] = { 'd', 'p', TUI_OPT_NO_COLOR, TUI_OPT_ASCII, TUI_OPT_PROJECTOR,
-		CMDLINE_KEY_SLOW, 0 };
+		CMDLINE_KEY_SLOW, TUI_OPT_HISTORY, 0 };
 	struct args a;
 	const char *o, *mode;
 	int rc;
@@ -501,6 +545,8 @@ main(int argc, char **argv)
 	    : a.batch.record  ? "--record"
 	    : a.batch.trace   ? "--trace"
 			      : NULL;
+	if (a.batch.replay && replay_shown(&a))
+		return run_replay(&a);
 	if (mode != NULL) {
 		if ((o = first_other(&a, observing)) != NULL)
 			return cmdline_usage_error(NULL,

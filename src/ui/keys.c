@@ -20,8 +20,11 @@ const keys_entry keys_table[] = {
 	{ "q F10 Ctrl-C", KEYS_IN_VIEWS, KEYS_IN_VIEWS, "quit", "quit", KEYS_DO_QUIT },
 	{ "Esc", KEYS_IN_VIEWS, KEYS_IN_PAGES, "close",
 	    "close the page (back to the main view), or clear the message", KEYS_DO_CLOSE },
+	/* before the space that pauses: a replay plays and pauses instead */
+	{ "space", KEYS_IN_REPLAY | KEYS_IN_VIEWS, KEYS_IN_MAIN, "play",
+	    "in a replay: play / pause the recording", KEYS_DO_PLAY },
 	{ "space", KEYS_IN_VIEWS, KEYS_IN_MAIN, "pause",
-	    "pause the view (the scheduler keeps running)", KEYS_DO_PAUSE },
+	    "pause the view (the scheduler keeps running); again: back to live", KEYS_DO_PAUSE },
 	/* before c s b n: in a lesson, n steps it and spawns nothing */
 	{ "n N", KEYS_IN_LESSON | KEYS_IN_VIEWS, KEYS_IN_MAIN, "next/prev step",
 	    "in a lesson: next / previous step", KEYS_DO_LESSON },
@@ -30,7 +33,8 @@ const keys_entry keys_table[] = {
 	    "in a lesson, except in help, lists and log: next / prev step", KEYS_DO_LESSON },
 	{ "w", KEYS_IN_VIEWS, KEYS_IN_MAIN, "world",
 	    "stop / start the world (no goroutine runs while stopped)", KEYS_DO_WORLD },
-	{ ".", KEYS_IN_VIEWS, KEYS_IN_MAIN, "step", "step one tick while paused", KEYS_DO_STEP },
+	{ ".", KEYS_IN_VIEWS, KEYS_IN_MAIN, "step",
+	    "step one tick forward while paused (at the newest: the next tick)", KEYS_DO_STEP },
 	{ "+ -", KEYS_IN_VIEWS, KEYS_IN_MAIN, "procs", "GOMAXPROCS one more / one fewer",
 	    KEYS_DO_PROCS_STEP },
 	{ "1-9 0", KEYS_IN_VIEWS, 0, NULL, "set GOMAXPROCS to 1..9, 0 for 10", KEYS_DO_PROCS_SET },
@@ -42,6 +46,9 @@ const keys_entry keys_table[] = {
 	{ "c s b n", KEYS_IN_VIEWS, KEYS_IN_MAIN, "spawn",
 	    "spawn goroutines: CPU-bound, sleeping, in syscalls, network", KEYS_DO_SPAWN },
 	{ "C S B N", KEYS_IN_VIEWS, 0, NULL, "the same, ten times as many", KEYS_DO_SPAWN10 },
+	/* before the tick rate's [ ]: a replay's speed */
+	{ "[ ]", KEYS_IN_REPLAY | KEYS_IN_VIEWS, KEYS_IN_MAIN, "speed",
+	    "in a replay: slower / faster playback (x0.1 to x16)", KEYS_DO_SPEED },
 	{ "[ ]", KEYS_IN_VIEWS, KEYS_IN_MAIN, "speed", "slower / faster ticks", KEYS_DO_RATE },
 	{ "g", KEYS_IN_VIEWS, KEYS_IN_MAIN, "goroutines", "the goroutine list", KEYS_DO_GLIST },
 	{ "l", KEYS_IN_VIEWS, KEYS_IN_MAIN, "log", "the whole event log", KEYS_DO_LOG },
@@ -64,6 +71,17 @@ const keys_entry keys_table[] = {
 	    "record what is shown to a file, or stop recording (a prompt offers a name: "
 	    "Enter starts, Esc cancels)",
 	    KEYS_DO_RECORD },
+	/* The rewind.  The detail pages keep the arrows for their focus (, . <
+	 * > step there), and the pages that scroll keep Home and End. */
+	{ "Left Right", KEYS_IN_VIEWS & ~KEYS_IN_DETAIL, KEYS_IN_MAIN, "rewind",
+	    "one tick back / forward (Left while live pauses first)", KEYS_DO_REWIND },
+	{ ",", KEYS_IN_VIEWS, 0, NULL, "one tick back, in every view (. is one forward)",
+	    KEYS_DO_REWIND },
+	{ "Shift-Left Shift-Right < >", KEYS_IN_VIEWS, 0, NULL, "ten ticks back / forward",
+	    KEYS_DO_REWIND10 },
+	{ "Home End", KEYS_IN_MAIN | KEYS_IN_MDETAIL, 0, NULL,
+	    "the oldest tick kept / back to live (End unpauses; in a replay: the last tick)",
+	    KEYS_DO_REWIND_END },
 	{ "Tab Shift-Tab arrows", KEYS_IN_DETAIL, KEYS_IN_DETAIL, "next/prev",
 	    "in a detail page: the next / previous P or M", KEYS_DO_FOCUS },
 	{ "Up Down", SCROLLS, 0, NULL, "scroll help, lists and the log by a line", KEYS_DO_SCROLL },
@@ -89,7 +107,7 @@ keys_ctx(view_mode mode, bool lesson)
 bool
 keys_applies(const keys_entry *e, unsigned ctx)
 {
-	if ((e->ctx & KEYS_IN_LESSON) && !(ctx & KEYS_IN_LESSON))
+	if ((e->ctx & KEYS_ONLY) & ~ctx)
 		return false;
 	return (e->ctx & ctx & KEYS_IN_VIEWS) != 0;
 }
@@ -110,6 +128,8 @@ static const struct {
 	{ "Left", { KEYS_LEFT } },
 	{ "Right", { KEYS_RIGHT } },
 	{ "arrows", { KEYS_UP, KEYS_DOWN, KEYS_LEFT, KEYS_RIGHT } },
+	{ "Shift-Left", { KEYS_SLEFT } },
+	{ "Shift-Right", { KEYS_SRIGHT } },
 	{ "PgUp", { KEYS_PGUP } },
 	{ "PgDn", { KEYS_PGDN } },
 	{ "Home", { KEYS_HOME } },

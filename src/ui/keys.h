@@ -34,6 +34,8 @@ enum {
 	KEYS_ENTER, /* the keypad's Enter (Return is '\r' or '\n') */
 	KEYS_BACKSPACE,
 	KEYS_RESIZE, /* not a key: the terminal changed size */
+	KEYS_SLEFT,  /* Shift-Left */
+	KEYS_SRIGHT, /* Shift-Right */
 	KEYS_F0      /* KEYS_F(n) is function key n */
 };
 #define KEYS_F(n) (KEYS_F0 + (n))
@@ -42,7 +44,8 @@ enum {
 /*
  * Contexts, as bits: the views (one bit per view_mode) in which an entry's
  * keys do its action, and KEYS_IN_LESSON for entries that apply only while a
- * lesson plays.  The first entry whose keys and context match a key wins, so
+ * lesson plays (KEYS_IN_REPLAY: a recording).  The first entry whose keys and
+ * context match a key wins, so
  * an entry for a narrower context comes before a wider one it overrides.
  */
 #define KEYS_IN(mode) (1u << (mode))
@@ -56,6 +59,10 @@ enum {
 #define KEYS_IN_PAGES (KEYS_IN_HELP | KEYS_IN_DETAIL | KEYS_IN_GLIST | KEYS_IN_LOG)
 #define KEYS_IN_VIEWS (KEYS_IN_MAIN | KEYS_IN_PAGES)
 #define KEYS_IN_LESSON (1u << 8)
+/* Entries that apply only while a recording is played (gsched --replay). */
+#define KEYS_IN_REPLAY (1u << 9)
+/* The bits an entry needs the context to have as well (a lesson, a replay). */
+#define KEYS_ONLY (KEYS_IN_LESSON | KEYS_IN_REPLAY)
 
 /* What a key does; tui_keys.c does it (a switch without default: the
  * compiler names an action it leaves out). */
@@ -88,6 +95,11 @@ typedef enum keys_action {
 	KEYS_DO_LOG_HOLD,   /* main view: first key a line back, second follow */
 	KEYS_DO_REDRAW,     /* paint the whole screen again */
 	KEYS_DO_RESIZE,     /* take the terminal's new size */
+	KEYS_DO_REWIND,     /* one tick back (Left, ',') or forward (Right) */
+	KEYS_DO_REWIND10,   /* ten ticks back (Shift-Left, '<') or forward */
+	KEYS_DO_REWIND_END, /* the oldest tick kept (first key), or back to live */
+	KEYS_DO_PLAY,       /* a replay: play or pause */
+	KEYS_DO_SPEED,      /* a replay: first key slower, second faster */
 	KEYS_NACTIONS
 } keys_action;
 
@@ -118,8 +130,8 @@ const keys_entry *keys_lookup(int code, unsigned ctx, int *which);
  * The codes one key name stands for, into codes[max]; returns how many
  * (more than max if they did not all fit), 0 for no known name.  A single
  * character is itself; "a-z" a range; also space, Tab, Shift-Tab, Esc,
- * Enter, Backspace, Up, Down, Left, Right, arrows (all four), PgUp, PgDn,
- * Home, End, F1..F24, Ctrl-A..Ctrl-Z, Resize.
+ * Enter, Backspace, Up, Down, Left, Right, arrows (all four), Shift-Left,
+ * Shift-Right, PgUp, PgDn, Home, End, F1..F24, Ctrl-A..Ctrl-Z, Resize.
  */
 int keys_name_codes(const char *name, size_t len, int *codes, int max);
 /* The n-th key name of e->keys: its start, and its length in *len; NULL

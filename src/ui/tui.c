@@ -7,9 +7,11 @@
  * view_screen, paints it (paint.c; curses sends only what changed) and waits
  * in wget_wch with a timeout of the time left (at most 100 ms, so a signal's
  * flag is seen soon), which makes keys take effect at once.  At a deadline it
- * asks for a tick, or while the view is paused only for a drain of the event
- * rings, so they never overflow.  The sink feeds the view model the
- * snapshot, the events and sometimes the goroutine list.
+ * asks for a tick, paused or not: a paused view shows a tick of the past
+ * (tui_rewind.c) while the ticks go on into the rewind's history.  The sink
+ * feeds the view model the snapshot, the events and sometimes the goroutine
+ * list, and keeps the tick in that history.  A recording (--replay) is read
+ * into the same history first and played by tui_rewind.c's loop instead.
  * The options are in tui_options.c, the terminal and signals in tui_term.c,
  * the lesson in tui_lesson.c and the keys in tui_keys.c.
  */
@@ -79,7 +81,14 @@ tui__note(struct tui *t, view_attr attr, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	view_model_note(t->model, (uint64_t)gs_nanotime(), attr, buf);
+	uint64_t now = (uint64_t)gs_nanotime();
+	view_model_note(t->model, now, attr, buf);
+	/* the rewind rebuilds the log with it */
+	if (t->tl != NULL)
+		timeline_note(t->tl, now, attr, buf);
+	/* the log on screen is the past's: say it where it shows */
+	if (t->at >= 0 && t->at < timeline_last(t->tl) && t->v.status == NULL)
+		tui__status(t, false, "%s (End shows it live)", buf);
 	t->dirty = true;
 }
 
@@ -136,9 +145,39 @@ tui_suspend(struct tui *t)
 	t->dirty = true;
 }
 
+/* Ctrl-Z, fg and the rest: what the signal handlers flagged. */
+void
+tui__poll_signals(struct tui *t)
+{
+	if (tui__sig_tstp)
+		tui_suspend(t);
+	if (tui__sig_cont) {
+		tui__sig_cont = 0;
+		clearok(curscr, TRUE);
+		paint_invalidate();
+		t->dirty = true;
+	}
+}
+
+/* Wait up to ms (at most WAIT_MAX_MS, so a signal's flag is seen soon) for
+ * a key, and do it. */
+void
+tui__read_key(struct tui *t, int ms)
+{
+	wint_t wc;
+
+	wtimeout(stdscr, ms < WAIT_MAX_MS ? ms : WAIT_MAX_MS);
+	int r = wget_wch(stdscr, &wc);
+	if (r == OK)
+		tui__key(t, (int)wc, false);
+	else if (r == KEY_CODE_YES)
+		tui__key(t, (int)wc, true);
+}
+
 /* The ticker's wait: draw, read keys and signals until the deadline, then
- * tick, or only drain while paused.  A key moves t->next_tick_ns to ask for
- * a tick now or a new rate; that becomes the ticker's new grid. */
+ * tick.  A paused view ticks too: the rewind keeps every tick, and what is
+ * shown is the tick it paused at.  A key moves t->next_tick_ns to ask for a
+ * tick now or a new rate; that becomes the ticker's new grid. */
 static int
 tui_wait(void *arg, uint64_t deadline)
 {
@@ -153,14 +192,7 @@ tui_wait(void *arg, uint64_t deadline)
 			return TICKER_STOP;
 		if (t->term->seconds > 0 && (double)(now - t->started_ns) >= t->term->seconds * 1e9)
 			return TICKER_STOP;
-		if (tui__sig_tstp)
-			tui_suspend(t);
-		if (tui__sig_cont) {
-			tui__sig_cont = 0;
-			clearok(curscr, TRUE);
-			paint_invalidate();
-			t->dirty = true;
-		}
+		tui__poll_signals(t);
 		if (t->next_tick_ns != deadline) {
 			deadline = t->next_tick_ns;
 			ticker_reschedule(t->tk, deadline, tui__tick_period_ns(t));
@@ -170,11 +202,6 @@ tui_wait(void *arg, uint64_t deadline)
 				tui__status(t, true, "%s", msg);
 				tui__note(t, VA_WARN, "%s", msg);
 			}
-			if (t->v.paused && !t->step) {
-				t->lgap = true; /* the lesson's clock stands still meanwhile */
-				return TICKER_DRAIN;
-			}
-			t->step = false;
 			return TICKER_TICK;
 		}
 		if (t->v.status != NULL && now >= t->status_until)
@@ -183,15 +210,7 @@ tui_wait(void *arg, uint64_t deadline)
 			tui__draw(t);
 
 		uint64_t left = deadline - now;
-		int ms = (int)((left + 999999) / 1000000);
-		wint_t wc;
-
-		wtimeout(stdscr, ms < WAIT_MAX_MS ? ms : WAIT_MAX_MS);
-		int r = wget_wch(stdscr, &wc);
-		if (r == OK)
-			tui__key(t, (int)wc, false);
-		else if (r == KEY_CODE_YES)
-			tui__key(t, (int)wc, true);
+		tui__read_key(t, (int)((left + 999999) / 1000000));
 	}
 }
 
@@ -210,11 +229,24 @@ tui_feed(void *ctx, const tick_info *info, const tick_data *d)
 		ng = tui__list_goroutines(t);
 		t->gl_last_ns = now;
 	}
+	view_origin before;
+	view_model_origin_get(t->model, &before);
 	if (view_model_tick(t->model, d->snap, d->ev, d->nev, d->dropped, ng ? t->gl : NULL, ng,
 		t->gl_total) != 0)
 		tui__status(t, true, "out of memory for the view's history");
-	if (t->player != NULL)
-		tui__lesson_tick(t);
+	timeline_fed(t->tl);
+	/* '.' while paused at the newest tick: this one is shown, and the
+	 * lesson moves by it; otherwise a paused lesson's clock stands still */
+	if (t->step && t->v.paused)
+		t->at = d->index;
+	if (t->player != NULL) {
+		if (!t->v.paused || t->step)
+			tui__lesson_tick(t);
+		else
+			t->lgap = true;
+	}
+	t->step = false;
+	tui__rewind_push(t, d, &before, ng ? t->gl : NULL, ng);
 	t->dirty = true;
 	return 0;
 }
@@ -242,6 +274,7 @@ tui_free(struct tui *t)
 {
 	view_screen_free(&t->screen);
 	view_model_free(t->model);
+	timeline_free(t->tl);
 	ticker_free(t->tk);
 	free(t->gl);
 	free(t->lout);
@@ -268,7 +301,11 @@ tui_run(const tui_opts *o, const tui_term *term)
 	t.rec_lstate = -1;
 	t.rec_nprompt = -1;
 	t.glcap = 1024;
+	t.at = -1;
 	t.model = view_model_new(HISTORY_TICKS, LOG_LINES);
+	if (t.o.history_mib <= 0)
+		t.o.history_mib = TUI_HISTORY_MIB;
+	t.tl = timeline_new((size_t)t.o.history_mib << 20, HISTORY_TICKS, LOG_LINES);
 	/* the schedule is set when the loop starts */
 	tick_info info = { .ncpu = gs_numcpu() };
 	/* the view first; the recording's gate after it sees the lesson's
@@ -285,7 +322,7 @@ tui_run(const tui_opts *o, const tui_term *term)
 	t.gl = malloc((size_t)t.glcap * sizeof *t.gl);
 	if (o->lesson != NULL)
 		t.lout = malloc(sizeof *t.lout);
-	if (t.model == NULL || t.tk == NULL || t.gl == NULL ||
+	if (t.model == NULL || t.tl == NULL || t.tk == NULL || t.gl == NULL ||
 	    (o->lesson != NULL && t.lout == NULL) || view_screen_init(&t.screen, 80, 24) != 0) {
 		fputs("gsched: out of memory\n", stderr);
 		tui_free(&t);
@@ -303,6 +340,13 @@ tui_run(const tui_opts *o, const tui_term *term)
 		}
 		record_writer_abort(&w);
 	}
+	/* a recording is read whole before the terminal is taken, so that a
+	 * bad one is reported as --batch reports it */
+	if (o->replay != NULL && (status = tui__replay_load(&t, o->replay)) != 0) {
+		tui_free(&t);
+		return status;
+	}
+
 	if (term->interactive) {
 		tui__tty_in_fd = fileno(term->in);
 		tui__tty_out_fd = fileno(term->out);
@@ -345,6 +389,14 @@ tui_run(const tui_opts *o, const tui_term *term)
 	curs_set(0);
 	t.v.mono = !paint_setup(o->no_color, o->projector);
 
+	if (o->replay != NULL) {
+		tui__replay_loop(&t);
+		endwin();
+		tui__in_curses = 0;
+		delscreen(t.scr);
+		goto done;
+	}
+
 	/* the runtime, after the terminal checks; a lesson brings its own
 	 * workloads instead of the default mix */
 	session_opts so = { .procs = o->procs,
@@ -356,6 +408,7 @@ tui_run(const tui_opts *o, const tui_term *term)
 	/* what the runtime got: --slow, or GSCHED_DEBUG=timescale */
 	t.v.slow = gs_timescale();
 	view_model_set_timescale(t.model, t.v.slow);
+	timeline_set_timescale(t.tl, t.v.slow);
 	if (t.sess != NULL && o->lesson != NULL) {
 		lesson_player_opts po = { .time_scale = t.v.time_scale,
 			.batch = false,
@@ -404,6 +457,7 @@ tui_run(const tui_opts *o, const tui_term *term)
 		fprintf(stderr, "gsched: the runtime stopped under the visualizer\n");
 		status = 1;
 	}
+done:
 	if (t.rec_done[0] != '\0') {
 		/* where the recording went, on the restored terminal */
 		printf("gsched: recorded %d ticks to %s\n", t.rec_done_ticks, t.rec_done);

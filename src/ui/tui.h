@@ -30,12 +30,13 @@
 #include "format/cmdline.h"
 
 typedef struct tui_opts {
-	int tenths;     /* -d/--delay: tenths of a second between ticks (1..600) */
-	int procs;      /* -p/--procs: GOMAXPROCS at start (1..256; 0: default) */
-	bool no_color;  /* --no-color, or NO_COLOR set to anything non-empty */
-	bool ascii;     /* --ascii, or the locale's codeset is not UTF-8 */
-	bool projector; /* --projector: fewer panels, big blocks, high contrast */
-	int slow;       /* --slow: slow motion 1..1000 (0: none asked for) */
+	int tenths;      /* -d/--delay: tenths of a second between ticks (1..600) */
+	bool have_delay; /* -d given (a replay plays at the recording's rate without it) */
+	int procs;       /* -p/--procs: GOMAXPROCS at start (1..256; 0: default) */
+	bool no_color;   /* --no-color, or NO_COLOR set to anything non-empty */
+	bool ascii;      /* --ascii, or the locale's codeset is not UTF-8 */
+	bool projector;  /* --projector: fewer panels, big blocks, high contrast */
+	int slow;        /* --slow: slow motion 1..1000 (0: none asked for) */
 	/* Record what is shown from the first tick into this file (not an
 	 * option of this table: cmd/main.c sets it from --record when the
 	 * visualizer opens), or NULL. */
@@ -44,7 +45,15 @@ typedef struct tui_opts {
 	 * option: cmd/main.c sets them for `gsched LESSON` and the intro). */
 	const struct lesson_program *lesson;
 	double time_scale; /* the lesson's slow motion (0 counts as 1) */
+	int history_mib;   /* --history: the rewind's memory budget, MiB (1..65536) */
+	/* A recording to play instead of a live run (not an option of this
+	 * table: cmd/main.c sets it for `gsched --replay FILE` on a terminal). */
+	const char *replay;
 } tui_opts;
+
+/* --history: the rewind's budget (live/history.h's default), in MiB. */
+#define TUI_HISTORY_MIB 64
+#define TUI_HISTORY_MAX_MIB 65536
 
 /* The lesson `gsched` with no arguments opens (looked up as lessons are by
  * name, lesson.h's lesson_resolve); without it, the default mixed workload. */
@@ -64,9 +73,9 @@ typedef struct tui_term {
 } tui_term;
 
 /* The visualizer's options (-d, -p, --no-color, --ascii, --projector,
- * --slow): the rows of the command line's table that tui_option sets.  Keys
- * besides 'd', 'p' and CMDLINE_KEY_SLOW (format/cmdline.h): */
-enum { TUI_OPT_NO_COLOR = CMDLINE_LONG, TUI_OPT_ASCII, TUI_OPT_PROJECTOR };
+ * --slow, --history): the rows of the command line's table that tui_option
+ * sets.  Keys besides 'd', 'p' and CMDLINE_KEY_SLOW (format/cmdline.h): */
+enum { TUI_OPT_NO_COLOR = CMDLINE_LONG, TUI_OPT_ASCII, TUI_OPT_PROJECTOR, TUI_OPT_HISTORY };
 extern const cmdline_opt tui_options[];
 extern const int tui_noptions;
 

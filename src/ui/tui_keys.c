@@ -36,6 +36,13 @@
 
 /* ---- keys -------------------------------------------------------------------- */
 
+/* The model on screen: the live one, or the past's (tui_rewind.c). */
+static const view_model *
+shown(const struct tui *t)
+{
+	return t->shown != NULL ? t->shown : t->model;
+}
+
 static void
 set_procs(struct tui *t, int n)
 {
@@ -147,7 +154,7 @@ change_rate(struct tui *t, bool faster)
 static void
 cycle_focus(struct tui *t, int dir)
 {
-	const gs_snapshot *s = view_model_snapshot(t->model);
+	const gs_snapshot *s = view_model_snapshot(shown(t));
 
 	if (s == NULL)
 		return;
@@ -167,7 +174,7 @@ cycle_focus(struct tui *t, int dir)
 static void
 open_mode(struct tui *t, view_mode mode)
 {
-	const gs_snapshot *s = view_model_snapshot(t->model);
+	const gs_snapshot *s = view_model_snapshot(shown(t));
 
 	if (t->v.mode == mode) {
 		t->v.mode = VIEW_MAIN;
@@ -195,14 +202,14 @@ static void
 scroll_by(struct tui *t, int d)
 {
 	if (t->v.mode == VIEW_LOG) {
-		view_log_move(t->model, &t->v,
+		view_log_move(shown(t), &t->v,
 		    d == -1      ? VIEW_LOG_UP
 			: d == 1 ? VIEW_LOG_DOWN
 			: d < 0  ? VIEW_LOG_PAGE_UP
 				 : VIEW_LOG_PAGE_DOWN);
 		return;
 	}
-	int max = view_scroll_max(t->model, &t->v);
+	int max = view_scroll_max(shown(t), &t->v);
 	long s = (long)(t->v.scroll < max ? t->v.scroll : max) + d;
 
 	if (s < 0)
@@ -342,15 +349,25 @@ act(struct tui *t, keys_action action, int which, int code)
 			t->v.status = NULL;
 		break;
 	case KEYS_DO_PAUSE:
-		t->v.paused = !t->v.paused;
+		if (t->v.paused) {
+			tui__rewind_ends(t, false); /* back to live */
+		} else {
+			/* a tick now is the one paused at: what is on screen,
+			 * the log lines of the keys just pressed with it */
+			t->v.paused = true;
+			t->step = true;
+			t->next_tick_ns = tui__now();
+		}
 		if (t->player != NULL && t->lstate >= 0)
 			tui__lesson_texts(t, t->lout); /* says the lesson is paused too */
 		break;
 	case KEYS_DO_STEP:
 		if (!t->v.paused) {
 			tui__status(t, false, "'.' steps one tick while paused (space pauses)");
+		} else if (t->replay || (t->at >= 0 && t->at < timeline_last(t->tl))) {
+			tui__rewind_step(t, 1); /* a tick of the past */
 		} else {
-			t->step = true;
+			t->step = true; /* the newest: take the next one now */
 			t->next_tick_ns = tui__now();
 		}
 		break;
@@ -358,15 +375,20 @@ act(struct tui *t, keys_action action, int which, int code)
 		tui__lesson_step(t, which == 0);
 		break;
 	case KEYS_DO_WORLD:
-		toggle_world(t);
+		if (!tui__replay_refuse(t, "stopping the world"))
+			toggle_world(t);
 		break;
 	case KEYS_DO_PROCS_STEP:
-		set_procs(t, t->procs + (which == 0 ? 1 : -1));
+		if (!tui__replay_refuse(t, "GOMAXPROCS"))
+			set_procs(t, t->procs + (which == 0 ? 1 : -1));
 		break;
 	case KEYS_DO_PROCS_SET:
-		set_procs(t, code == '0' ? 10 : code - '0');
+		if (!tui__replay_refuse(t, "GOMAXPROCS"))
+			set_procs(t, code == '0' ? 10 : code - '0');
 		break;
 	case KEYS_DO_PROMPT:
+		if (tui__replay_refuse(t, "GOMAXPROCS"))
+			break;
 		t->npbuf = 0;
 		prompt_key(t, 0);
 		break;
@@ -374,15 +396,16 @@ act(struct tui *t, keys_action action, int which, int code)
 		t->v.gsort = (view_gsort)((t->v.gsort + 1) % 3);
 		break;
 	case KEYS_DO_SPAWN:
-		spawn(t, which, 1);
-		break;
 	case KEYS_DO_SPAWN10:
-		spawn(t, which, 10);
+		if (!tui__replay_refuse(t, "spawning goroutines"))
+			spawn(t, which, action == KEYS_DO_SPAWN ? 1 : 10);
 		break;
 	case KEYS_DO_RATE:
 		change_rate(t, which != 0);
 		break;
 	case KEYS_DO_GLIST:
+		if (t->replay && t->v.mode != VIEW_GLIST)
+			tui__status(t, false, "a recording has no goroutine list");
 		open_mode(t, VIEW_GLIST);
 		break;
 	case KEYS_DO_LOG:
@@ -405,7 +428,7 @@ act(struct tui *t, keys_action action, int which, int code)
 		break;
 	case KEYS_DO_ENDS:
 		if (t->v.mode == VIEW_LOG)
-			view_log_move(t->model, &t->v, which == 0 ? VIEW_LOG_TOP : VIEW_LOG_FOLLOW);
+			view_log_move(shown(t), &t->v, which == 0 ? VIEW_LOG_TOP : VIEW_LOG_FOLLOW);
 		else if (which == 0)
 			t->v.scroll = 0;
 		else
@@ -424,7 +447,7 @@ act(struct tui *t, keys_action action, int which, int code)
 		find_again(t, which == 0 ? -1 : 1);
 		break;
 	case KEYS_DO_LOG_HOLD:
-		view_log_move(t->model, &t->v, which == 0 ? VIEW_LOG_UP : VIEW_LOG_FOLLOW);
+		view_log_move(shown(t), &t->v, which == 0 ? VIEW_LOG_UP : VIEW_LOG_FOLLOW);
 		break;
 	case KEYS_DO_REDRAW:
 		clearok(curscr, TRUE);
@@ -432,6 +455,21 @@ act(struct tui *t, keys_action action, int which, int code)
 		break;
 	case KEYS_DO_RESIZE:
 		paint_invalidate(); /* tui__draw reads the new size */
+		break;
+	case KEYS_DO_REWIND:
+		tui__rewind_step(t, code == KEYS_RIGHT ? 1 : -1);
+		break;
+	case KEYS_DO_REWIND10:
+		tui__rewind_step(t, code == KEYS_SRIGHT || code == '>' ? 10 : -10);
+		break;
+	case KEYS_DO_REWIND_END:
+		tui__rewind_ends(t, which == 0);
+		break;
+	case KEYS_DO_PLAY:
+		tui__replay_play(t);
+		break;
+	case KEYS_DO_SPEED:
+		tui__replay_speed(t, which != 0);
 		break;
 	case KEYS_NACTIONS:
 		break;
@@ -457,6 +495,8 @@ key_code(int key, bool fkey)
 		{ KEY_ENTER, KEYS_ENTER },
 		{ KEY_BACKSPACE, KEYS_BACKSPACE },
 		{ KEY_RESIZE, KEYS_RESIZE },
+		{ KEY_SLEFT, KEYS_SLEFT },
+		{ KEY_SRIGHT, KEYS_SRIGHT },
 	};
 
 	if (!fkey)
@@ -474,7 +514,7 @@ key_code(int key, bool fkey)
 void
 tui__key(struct tui *t, int key, bool fkey)
 {
-	unsigned ctx = keys_ctx(t->v.mode, t->player != NULL);
+	unsigned ctx = keys_ctx(t->v.mode, t->player != NULL) | (t->replay ? KEYS_IN_REPLAY : 0);
 	const keys_entry *e;
 	int which = 0, code = key_code(key, fkey);
 

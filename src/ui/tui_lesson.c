@@ -98,8 +98,8 @@ tui__lesson_texts(struct tui *t, const lesson_output *out)
 	if (n > 0 && (size_t)n < sizeof t->lbar) {
 		const char *w = out->state == LESSON_WAITING_KEY ? t->lstatus : out->waiting_for;
 		if (t->v.paused)
-			snprintf(t->lbar + n, sizeof t->lbar - (size_t)n,
-			    "  | paused: the lesson waits too (space resumes)");
+			snprintf(t->lbar + n, sizeof t->lbar - (size_t)n, "  | %s",
+			    TUI_LESSON_PAUSED);
 		else if (w != NULL)
 			snprintf(t->lbar + n, sizeof t->lbar - (size_t)n, "  | %s", w);
 	}
@@ -169,7 +169,10 @@ tui__draw(struct tui *t)
 	t->v.prompt = (t->npbuf >= 0 || t->nfind >= 0) && t->prompt[0] ? t->prompt : NULL;
 	if (t->rec_nprompt >= 0)
 		t->v.prompt = t->rec_prompt;
-	if (view_render(t->model, &t->v, &t->screen) == 0)
+	/* the tick the view is on (tui_rewind.c): the live model, or the past */
+	view_state v = t->v;
+	t->shown = tui__rewind_view(t, &v);
+	if (view_render(t->shown, &v, &t->screen) == 0)
 		paint(&t->screen);
 	doupdate();
 	t->dirty = false;

@@ -49,6 +49,12 @@ const cmdline_opt tui_options[] = {
 	{ "projector", TUI_OPT_PROJECTOR, no_argument, NULL,
 	    "fewer panels, larger blocks, high contrast" },
 	{ "slow", CMDLINE_KEY_SLOW, required_argument, "N", CMDLINE_SLOW_HELP },
+	{ "history", TUI_OPT_HISTORY, required_argument, "MIB",
+	    "memory for the rewind's ticks (1..65536 MiB, default\n"
+	    "64); the oldest ticks leave first.  A tick costs 4-10 KiB\n"
+	    "with hundreds of events (64 MiB: 10-25 minutes at 10 Hz),\n"
+	    "~90 KiB with thousands (about a minute); Home says\n"
+	    "what is kept" },
 };
 const int tui_noptions = sizeof tui_options / sizeof tui_options[0];
 
@@ -57,14 +63,15 @@ tui_usage(FILE *f)
 {
 	fputs("The live visualizer (the default: needs a terminal):\n"
 	      "  gsched [-d DELAY] [-p PROCS] [--no-color] [--ascii] [--projector]\n"
-	      "         [--slow N] [--record FILE]\n"
+	      "         [--slow N] [--record FILE] [--history MIB]\n"
 	      "  With no arguments at all it opens the introductory lesson (" TUI_INTRO_LESSON
 	      "),\n"
 	      "  with options the default mixed workload.  -d, --no-color, --ascii,\n"
-	      "  --projector, --slow and --record apply to lessons as well (gsched LESSON\n"
-	      "  --projector).  --slow N slows the scheduler itself down (the title\n"
-	      "  shows SLOW xN); a lesson's --time-scale X stretches only the lesson's\n"
-	      "  own waits.  --record FILE records what is shown (R in the view too).\n"
+	      "  --projector, --slow, --record and --history apply to lessons as well\n"
+	      "  (gsched LESSON --projector).  --slow N slows the scheduler itself down\n"
+	      "  (the title shows SLOW xN); a lesson's --time-scale X stretches only the\n"
+	      "  lesson's own waits.  --record FILE records what is shown (R in the view\n"
+	      "  too).\n"
 	      "\n",
 	    f);
 	cmdline_help(f, tui_options, tui_noptions);
@@ -77,6 +84,15 @@ tui_usage(FILE *f)
 	      "again stops), Ctrl-L redraw, Esc back.\n"
 	      "In a lesson: n or PgDn next step, N or PgUp back a chapter (space pauses\n"
 	      "the lesson with the view).\n"
+	      "Rewind: the view keeps its ticks (--history); Left / Right (or , .) one\n"
+	      "tick back / forward (Left pauses), Shift-Left / Shift-Right or < > ten,\n"
+	      "Home the oldest kept, End back to live.  Detail pages: , . < >.\n"
+	      "\n"
+	      "gsched --replay FILE on a terminal (without --batch, --json, -v, --trace\n"
+	      "or --replay-step) plays a recording in the visualizer: space plays /\n"
+	      "pauses, [ ] speed x0.1 to x16, the rewind keys seek; -d sets the time\n"
+	      "between ticks at x1 (default: the recording's).  Without a terminal it\n"
+	      "prints the recording as --batch does.\n"
 	      "Without a terminal, use --batch.  See gsched(1).\n",
 	    f);
 }
@@ -97,6 +113,7 @@ tui_opts_init(tui_opts *o)
 {
 	memset(o, 0, sizeof *o);
 	o->tenths = 1;
+	o->history_mib = TUI_HISTORY_MIB;
 }
 
 int
@@ -109,6 +126,7 @@ tui_option(tui_opts *o, int key, const char *v, const char *spelled)
 			    "%s: '%s' is not a delay: tenths of a second from 1 to 600, "
 			    "or a duration from 100ms to 1m in steps of 100ms",
 			    spelled, v);
+		o->have_delay = true;
 		return 0;
 	case 'p':
 		if (!parse_int(v, 1, PROCS_MAX, &o->procs))
@@ -126,6 +144,12 @@ tui_option(tui_opts *o, int key, const char *v, const char *spelled)
 		return 0;
 	case CMDLINE_KEY_SLOW:
 		return cmdline_slow(v, spelled, &o->slow);
+	case TUI_OPT_HISTORY:
+		if (!parse_int(v, 1, TUI_HISTORY_MAX_MIB, &o->history_mib))
+			return cmdline_usage_error(NULL,
+			    "%s: '%s' is not a memory size in MiB from 1 to %d", spelled, v,
+			    TUI_HISTORY_MAX_MIB);
+		return 0;
 	}
 	return cmdline_usage_error(NULL, "%s is not a visualizer option", spelled);
 }

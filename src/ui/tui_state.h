@@ -22,6 +22,7 @@
 #include "live/session.h"
 #include "live/ticker.h"
 #include "ui/tui.h"
+#include "ui/timeline.h"
 #include "ui/tui_curses.h"
 #include "ui/view.h"
 
@@ -106,6 +107,24 @@ struct tui {
 	                          told on the restored terminal */
 	int rec_done_ticks;    /* the recording finished at exit: its ticks */
 	char rec_done[4096];   /* ... and file, or "" */
+
+	/* The rewind (tui_rewind.c): every tick fed to the model goes into tl
+	 * as well.  at < 0: the view follows the newest tick (LIVE); else it
+	 * shows tick `at`, rebuilt by tl unless it is the newest.  While live
+	 * (not a replay) at >= 0 exactly when the view is paused. */
+	timeline *tl;
+	int64_t at;
+	const view_model *shown; /* the model drawn last: what focus and scroll read */
+	bool tl_failed;          /* a push failed: said once */
+	char rbar[320];          /* the lesson bar of the tick shown, while paused */
+
+	/* A recording played in the visualizer (tui_opts.replay; tui_rewind.c):
+	 * its ticks are all in tl, and `at` moves through them. */
+	bool replay;
+	bool playing;
+	double speed;          /* x0.1 .. x16 */
+	uint64_t play_ns;      /* between ticks at x1 */
+	uint64_t play_next_ns; /* tui__now() of the next tick while playing */
 };
 
 void tui__install_signals(void);
@@ -142,6 +161,34 @@ int tui__rec_start(struct tui *t, const char *path);
 /* Finish the recording that runs (end line, close); why goes into the
  * status line and the log.  Nothing if none runs. */
 void tui__rec_stop(struct tui *t, const char *why);
+
+/* What the lesson bar says after its figures while the view is paused. */
+#define TUI_LESSON_PAUSED "paused: the lesson waits too (space resumes)"
+
+/* The rewind and the replay (tui_rewind.c). */
+#define REPLAY_SPEED_MIN 0.1
+#define REPLAY_SPEED_MAX 16.0
+/* Keep a tick just fed to the model (before: the model's origin before it;
+ * its goroutine list: gl, ng). */
+void tui__rewind_push(struct tui *t, const tick_data *d, const view_origin *before,
+    const gs_snap_ginfo *gl, int ng);
+/* Step the view delta ticks (Left while live pauses first). */
+void tui__rewind_step(struct tui *t, int64_t delta);
+/* Home (oldest) or End (back to live; a replay's last tick). */
+void tui__rewind_ends(struct tui *t, bool oldest);
+/* The model to draw, and v as it is for the tick shown, into *v. */
+const view_model *tui__rewind_view(struct tui *t, view_state *v);
+/* A recording into the model and tl, before curses: 0, or the exit status
+ * after reporting on stderr. */
+int tui__replay_load(struct tui *t, const char *path);
+void tui__replay_loop(struct tui *t);
+void tui__replay_play(struct tui *t);
+void tui__replay_speed(struct tui *t, bool faster);
+/* What a key that changes the runtime says in a replay: true if refused. */
+bool tui__replay_refuse(struct tui *t, const char *what);
+/* Signals and resizes between keys; a key read within ms. */
+void tui__poll_signals(struct tui *t);
+void tui__read_key(struct tui *t, int ms);
 
 /* The signal flags and the terminal state, owned by tui_term.c: the handlers
  * write them, the loop reads them. */

@@ -342,6 +342,40 @@ view_model_free(view_model *m)
 	free(m);
 }
 
+void
+view_model_origin_get(const view_model *m, view_origin *o)
+{
+	int quiet = m->ticks - m->drop_logged_tick;
+
+	o->t0 = m->have_t0 ? m->t0 : 0;
+	o->dropped = m->dropped_total;
+	o->drop_unlogged = m->dropped_unlogged;
+	o->drop_quiet = quiet < VIEW_DROP_LOG_TICKS ? quiet : VIEW_DROP_LOG_TICKS;
+	memcpy(o->win, m->win, sizeof o->win);
+}
+
+void
+view_model_origin_set(view_model *m, const view_origin *o)
+{
+	if (m == NULL || m->ticks > 0)
+		return;
+	if (o->t0 != 0) {
+		m->t0 = o->t0;
+		m->have_t0 = true;
+	}
+	m->dropped_total = o->dropped;
+	m->dropped_unlogged = o->drop_unlogged;
+	m->drop_logged_tick =
+	    -(o->drop_quiet < VIEW_DROP_LOG_TICKS ? o->drop_quiet : VIEW_DROP_LOG_TICKS);
+	memcpy(m->win, o->win, sizeof m->win);
+}
+
+uint64_t
+view_model_log_total(const view_model *m)
+{
+	return m ? m->log_total : 0;
+}
+
 int
 view_model_ticks(const view_model *m)
 {
@@ -1340,8 +1374,9 @@ view_model_tick(view_model *m, const gs_snapshot *s, const gs_event *ev, int nev
 	int err = copy_snapshot(m, s);
 	if (err)
 		return err;
-	if (!m->have_snap)
+	if (!m->have_t0)
 		m->t0 = s->time_ns;
+	m->have_t0 = true;
 	m->have_snap = true;
 	if (grow(&m->pmark, &m->pmark_cap, m->snap.np, sizeof *m->pmark) != 0 ||
 	    grow(&m->tmark, &m->tmark_cap, m->snap.np, sizeof *m->tmark) != 0 ||

@@ -134,6 +134,16 @@ typedef struct view_state {
 	const char *prompt;     /* an input prompt ("GOMAXPROCS: 12_"), or NULL */
 	const char *status;     /* a transient message (e.g. an error), or NULL */
 	bool status_is_error;
+
+	/* Which tick is on screen, for the title bar; tui.c sets them from its
+	 * timeline (timeline.h).  Without have_tick the title shows the model's
+	 * own last tick (ticks fed - 1). */
+	bool have_tick;
+	int64_t tick;    /* the tick_data index of the tick shown */
+	bool past;       /* an older tick than the newest: "tick 482 (-3.4 s)"; else LIVE */
+	double behind_s; /* how far the tick shown is behind the newest, seconds */
+	bool replay;     /* a recording is shown (gsched --replay): no LIVE */
+	double speed;    /* replay: playback speed, shown as "x2" */
 } view_state;
 
 /* The smallest terminal the main view needs; below it view_render draws the
@@ -177,6 +187,37 @@ int view_model_tick(view_model *m, const gs_snapshot *s, const gs_event *ev, int
 /* Add a line of the front end's own to the event log (a lesson step, an
  * expectation met or failed, a key's effect).  time_ns: gs_nanotime(). */
 void view_model_note(view_model *m, uint64_t time_ns, view_attr attr, const char *text);
+
+/*
+ * What a model's next tick depends on besides the ticks it will be fed: a
+ * model rebuilt from the middle of a run (the rewind, timeline.h) starts
+ * from the live model's, taken just before that tick was fed.
+ */
+/* The routine kinds that view.c counts over a window (VIEW_LOG_WINDOW_NS). */
+enum view_routine { VIEW_RT_HANDOFF = 0, VIEW_RT_RETAKE, VIEW_RT_PREEMPT, VIEW_RT_N };
+
+/* One routine kind's window: open from the first event after a quiet
+ * window; its count and what the events did, summarised when it ends. */
+typedef struct view_window {
+	uint64_t start_ns; /* snapshot time it opened; 0: closed */
+	int64_t n;         /* events in it */
+	int64_t shown;     /* ... of them written out (the one that opened it) */
+	int64_t how[4];    /* by outcome: see view.c's window_line */
+	uint64_t pmask;    /* Ps they were on (P0..P63) */
+} view_window;
+
+typedef struct view_origin {
+	uint64_t t0;                /* log times count from it (the run's first snapshot) */
+	uint64_t dropped;           /* events lost so far (the header's total) */
+	uint64_t drop_unlogged;     /* lost and not yet said in the log */
+	int drop_quiet;             /* ticks since the log last said so (capped) */
+	view_window win[VIEW_RT_N]; /* the log's summary windows open then */
+} view_origin;
+void view_model_origin_get(const view_model *m, view_origin *o);
+/* Before the first tick only (ignored after). */
+void view_model_origin_set(view_model *m, const view_origin *o);
+/* Log lines added so far (events and notes, evicted ones included). */
+uint64_t view_model_log_total(const view_model *m);
 
 /* Ticks fed so far. */
 int view_model_ticks(const view_model *m);

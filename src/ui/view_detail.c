@@ -26,6 +26,14 @@ struct help_line {
  * of the main view mean.  Long texts are wrapped to the terminal. */
 static const struct help_line legend[] = {
 	{ "", "" },
+	{ NULL, "Title bar" }, /* a section */
+	{ "tick 502 LIVE", "the tick shown (its index since the start) is the newest" },
+	{ "tick 482 (-3.4 s)",
+	    "a tick of the past, 3.4 s before the newest: every panel shows that tick "
+	    "(the rewind keeps the last --history MiB of ticks, default 64: ten minutes "
+	    "and more of a quiet run, a minute of a busy one; Home says how many)" },
+	{ "replay x2", "a recording played (gsched --replay FILE) at twice its speed" },
+	{ "", "" },
 	{ NULL, "Header" }, /* a section */
 	{ "SLOW x20",
 	    "slow motion (--slow 20): the scheduler and the workloads 20 times slower; times "

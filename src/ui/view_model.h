@@ -44,19 +44,6 @@ typedef struct view_logline {
 	char text[VIEW_LOG_TEXT]; /* UTF-8, NUL-terminated, whole characters */
 } view_logline;
 
-/* The routine kinds that view.c counts over a window (VIEW_LOG_WINDOW_NS). */
-enum view_routine { VIEW_RT_HANDOFF = 0, VIEW_RT_RETAKE, VIEW_RT_PREEMPT, VIEW_RT_N };
-
-/* One routine kind's window: open from the first event after a quiet
- * window; its count and what the events did, summarised when it ends. */
-typedef struct view_window {
-	uint64_t start_ns; /* snapshot time it opened; 0: closed */
-	int64_t n;         /* events in it */
-	int64_t shown;     /* ... of them written out (the one that opened it) */
-	int64_t how[4];    /* by outcome: see view.c's window_line */
-	uint64_t pmask;    /* Ps they were on (P0..P63) */
-} view_window;
-
 /* What happened to one P, from its events: in the last tick, or held from
  * an earlier one (see VIEW_MARK_HOLD_NS in view.h). */
 typedef struct view_pmark {
@@ -117,7 +104,8 @@ struct view_model {
 	int m_cap;
 	gs_snap_g *runq;
 	size_t runq_cap;
-	uint64_t t0; /* time_ns of the first snapshot (log times count from it) */
+	uint64_t t0;  /* time_ns of the first snapshot (log times count from it) */
+	bool have_t0; /* t0 set (by the first snapshot or view_model_origin) */
 
 	/* The previous tick, for deltas and for preemption durations. */
 	gs_stats prev;
@@ -267,5 +255,6 @@ int view__text_len(const char *str);
 int __attribute__((format(printf, 6, 7)))
 view__textf(rc *r, int x, int y, int xend, int attr, const char *fmt, ...);
 void view__title_bar(rc *r, const char *what);
+int view__title_tick(rc *r, int x);
 
 #endif /* GSCHED_VIEW_MODEL_H */

@@ -240,6 +240,31 @@ view__section(rc *r, int y, int x0, int x1, const char *title)
 	view__text(r, x, y, x1, VA_DIM, " ");
 }
 
+/*
+ * Where the view is in time: "  tick 502 LIVE" on the newest tick of a live
+ * run, "  tick 482 (-3.4 s)" on an older one (the rewind), and in a replay
+ * "  tick 12 (-1.7 s)  replay x2" (behind the recording's last tick).  The
+ * number is always the tick_data index of the tick shown.
+ */
+int
+view__title_tick(rc *r, int x)
+{
+	const view_state *v = r->v;
+	int64_t tick = v->have_tick ? v->tick : (int64_t)r->m->ticks - 1;
+
+	if (tick < 0)
+		return x;
+	x = view__textf(r, x, 0, r->w, VA_TITLE, "  tick %lld", (long long)tick);
+	if (v->past)
+		x = view__textf(r, x, 0, r->w, VA_TITLE, " (-%.1f s)", v->behind_s);
+	else if (v->have_tick && !v->replay)
+		x = view__text(r, x, 0, r->w, VA_TITLE, " LIVE");
+	if (v->replay)
+		x = view__textf(r, x, 0, r->w, VA_TITLE, "  replay x%g",
+		    v->speed > 0 ? v->speed : 1);
+	return x;
+}
+
 void
 view__title_bar(rc *r, const char *what)
 {
@@ -261,8 +286,7 @@ view__title_bar(rc *r, const char *what)
 		x = view__textf(r, x, 0, r->w, VA_PAUSED, " SLOW x%d ", v->slow) + 1;
 	if (v->tick_hz > 0)
 		x = view__textf(r, x, 0, r->w, VA_TITLE, " %.3g Hz", v->tick_hz);
-	if (r->m->ticks > 0)
-		x = view__textf(r, x, 0, r->w, VA_TITLE, "  tick %d", r->m->ticks);
+	x = view__title_tick(r, x);
 	if (v->time_scale != 1.0 && v->time_scale > 0)
 		x = view__textf(r, x, 0, r->w, VA_TITLE, "  time x%.3g", v->time_scale);
 	if (v->lesson)
@@ -277,7 +301,7 @@ void
 view__footer(rc *r)
 {
 	const view_state *v = r->v;
-	unsigned ctx = keys_ctx(v->mode, v->lesson != NULL);
+	unsigned ctx = keys_ctx(v->mode, v->lesson != NULL) | (v->replay ? KEYS_IN_REPLAY : 0);
 	int y = r->h - 1, x = 0;
 
 	view__fill(r, 0, y, r->w, ' ', VA_NORMAL);

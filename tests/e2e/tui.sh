@@ -773,12 +773,116 @@ t_record_option() {
 		replay_ticks "$D/opt.jsonl"
 }
 
+# ---- 17. the rewind and the replay ---------------------------------------------------------
+
+# p_rows: the P rows of the last capture ("P0 R run  G2 ...").
+p_rows() {
+	grep -E '^P[0-9]+ [RSIGT] ' "$D/screen"
+}
+
+# p_rows_are FILE: the P rows on screen are those in FILE.
+p_rows_are() {
+	e2e_screen && p_rows >"$D/prows.now" && [ -s "$D/prows.now" ] &&
+		cmp -s "$D/prows.now" "$1"
+}
+
+# press N KEY: KEY N times.
+press() {
+	i=0
+	while [ "$i" -lt "$1" ]; do
+		e2e_keys "$2"
+		i=$((i + 1))
+	done
+}
+
+# The view as a time machine: pause, twenty ticks back with Left, every P
+# row as it was drawn at that tick, and End back to live.
+t_rewind() {
+	start rewind -- -p 2 || return
+	e2e_keys c
+	e2e_check "rewind: c spawns CPU work" e2e_log_has 'spawned 4 cpu goroutines'
+	e2e_check "rewind: (past tick 30, so that twenty back is kept)" \
+		e2e_poll "$E2E_WAIT" tick_above 30
+	e2e_keys Space
+	e2e_check "rewind: space pauses" e2e_wait_row 1 '^ gsched   PAUSED  ' || return
+	n=$(e2e_tick)
+	p_rows >"$D/prows.pause"
+	e2e_check "rewind: paused at tick $n, the P rows stay" tick_stays "$n" || return
+	e2e_check "rewind: (the view is past: '(-N.N s)' behind the newest)" \
+		e2e_wait_row 1 "tick $n \(-[0-9]+\.[0-9] s\)"
+	press 20 Left
+	e2e_check "rewind: Left x20 shows tick $((n - 20))" \
+		e2e_poll "$E2E_WAIT" tick_is $((n - 20)) || return
+	e2e_screen
+	p_rows >"$D/prows.back"
+	press 20 Right
+	e2e_check "rewind: Right x20 is back on tick $n, its P rows as at the pause" \
+		e2e_poll "$E2E_WAIT" p_rows_are "$D/prows.pause" || return
+	e2e_check "rewind: (tick $n)" tick_is "$n"
+	e2e_keys '<' '<'
+	e2e_check "rewind: < < is twenty back: tick $((n - 20)), the same P rows as before" \
+		e2e_poll "$E2E_WAIT" p_rows_are "$D/prows.back" || return
+	e2e_check "rewind: (tick $((n - 20)))" tick_is $((n - 20))
+	e2e_keys Home
+	e2e_check "rewind: Home shows the oldest tick kept (0)" \
+		e2e_poll "$E2E_WAIT" tick_is 0
+	e2e_keys p
+	e2e_check "rewind: the P detail page shows that tick too" \
+		e2e_wait_row 1 '^ gsched P0 .*tick 0 \('
+	e2e_keys . .
+	e2e_check "rewind: . steps forward in the detail page (tick 2)" \
+		e2e_poll "$E2E_WAIT" tick_is 2
+	e2e_keys Escape End
+	e2e_check "rewind: End is back to live (LIVE, no PAUSED)" \
+		e2e_wait_row 1 '^ gsched   [0-9.]+ Hz  tick [0-9]+ LIVE' || return
+	e2e_screen
+	t0=$(e2e_tick)
+	e2e_check "rewind: live again, the ticks run on (from $t0, above $n)" \
+		e2e_poll "$E2E_WAIT" tick_above "$((t0 > n ? t0 : n))"
+	e2e_keys Left
+	e2e_check "rewind: Left while live pauses and steps back" \
+		e2e_wait_row 1 '^ gsched   PAUSED .* tick [0-9]+ \(-'
+	e2e_keys q
+	e2e_check "rewind: q exits 0" exit_is 0
+}
+
+# A recording played in the visualizer: the same panels, played (the tick
+# numbers advance to its last), Home and space play it again, ] doubles the
+# speed, and the keys that change the runtime say why they cannot.
+t_replay() {
+	e2e_begin || { e2e_not_ok "replay: a tmux window with a shell"; return 1; }
+	rec=$D/rec.jsonl
+	e2e_check "replay: gsched --batch -n 30 --record FILE makes a recording" \
+		"$E2E_G" --batch -n 30 --record "$rec" >/dev/null || return
+	e2e_run --replay "$rec" || { e2e_not_ok "replay: gsched starts (pid written)"; return 1; }
+	e2e_check "replay: the title says replay x1" \
+		e2e_wait_row 1 '^ gsched  .*tick [0-9]+.*  replay x1' || return
+	e2e_check "replay: the Ps panel and a P row" e2e_wait_re '^P0 (R run|I idle|S sys) '
+	e2e_check "replay: the Ms panel and M rows" \
+		e2e_wait_re '^M[0-9]+ [A-Z] (running|spinning|idle|syscall|netpoll|sysmon) '
+	e2e_check "replay: it plays to its last tick, 29, and stops there" \
+		e2e_poll "$E2E_WAIT" tick_is 29
+	e2e_check "replay: (and says so)" e2e_wait_re 'the end of the recording'
+	e2e_keys Home
+	e2e_check "replay: Home: tick 0, paused" e2e_wait_row 1 'PAUSED .*tick 0 \('
+	e2e_keys ]
+	e2e_check "replay: ] doubles the speed (replay x2)" e2e_wait_row 1 'replay x2'
+	e2e_keys Space
+	e2e_check "replay: space plays: the tick numbers advance" \
+		e2e_poll "$E2E_WAIT" tick_above 0
+	e2e_keys +
+	e2e_check "replay: + says a recording cannot change GOMAXPROCS" \
+		e2e_wait_re 'a recording is played: GOMAXPROCS cannot change'
+	e2e_keys q
+	ends_clean "replay: q" 0
+}
+
 # ---- run them ------------------------------------------------------------------------
 
 for t in t_main_view t_plus t_syscall_threads t_help t_pause t_small t_quit \
 	"t_signal TERM 143" "t_signal HUP 129" "t_signal INT 0" t_ctrl_c t_tstp \
 	t_no_terminal t_winch_storm t_world t_ascii_colour t_views t_log t_lesson t_lesson_fail \
-	t_slow_steal t_record_key t_record_option; do
+	t_slow_steal t_record_key t_record_option t_rewind t_replay; do
 	# E2E_ONLY="t_help t_world": run only those (by function name)
 	case " ${E2E_ONLY:-${t%% *}} " in
 	*" ${t%% *} "*) ;;

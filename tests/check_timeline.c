@@ -1,0 +1,490 @@
+/*
+ * check_timeline.c - the view as a time machine (src/ui/timeline.c): the
+ * tick shown after stepping (index arithmetic, the bounds at the oldest and
+ * the newest tick, eviction under the view), a model rebuilt at tick k that
+ * draws exactly what the live model drew at k (main view, log, goroutine
+ * list and detail pages, with the front end's own log lines), stepping
+ * forward feeding one tick, and a recording replayed into a timeline that
+ * draws what the live run drew.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <check.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gsched.h>
+#include <gsched/observe.h>
+
+#include "format/record.h"
+#include "live/ticker.h"
+#include "testutil.h"
+#include "ui/timeline.h"
+#include "ui/view.h"
+
+#define HT 50 /* the models' graph ticks: small, so rebuilds start late */
+#define LL 40 /* and log lines */
+
+/* ---- ticks made by hand ---------------------------------------------------------- */
+
+/* Tick i of a made-up run: np Ps and nm Ms whose queues, states and counters
+ * change every tick, steals and hand-offs every few ticks, spawns now and
+ * then, so the graphs, the marks and the log all move. */
+typedef struct made {
+	gs_snapshot s;
+	gs_snap_p p[8];
+	gs_snap_m m[16];
+	gs_snap_g runq[8 * 256];
+	gs_event ev[32];
+	int nev;
+	gs_snap_ginfo gl[64];
+	int ng;
+} made;
+
+static void
+make_tick(made *t, int i)
+{
+	const int np = 3 + (i / 40) % 2, nm = 9;
+
+	memset(t, 0, sizeof *t);
+	gs_snapshot *s = &t->s;
+	s->time_ns = 1000000000ull + (uint64_t)i * 100000000ull;
+	s->np = np;
+	s->max_p = 8;
+	s->nm = s->nm_total = nm;
+	s->max_m = 16;
+	s->runq_max = 256;
+	s->p = t->p;
+	s->m = t->m;
+	s->runq_store = t->runq;
+	for (int k = 0; k < np; k++) {
+		gs_snap_p *p = &t->p[k];
+		p->id = k;
+		p->status = (i + k) % 5 == 0 ? GS_PSTATE_IDLE : GS_PSTATE_RUNNING;
+		p->m = k;
+		p->curg.id = 100 + (i + k) % 7;
+		snprintf(p->curg.label, GS_LABEL_MAX, "%s", k % 2 ? "sleep" : "cpu");
+		p->curg_status = GS_G_RUNNING;
+		p->slice_ns = 100000ull * (uint64_t)((i * 3 + k) % 90);
+		p->runq = &t->runq[k * 256];
+		p->runq_len = (uint32_t)((i * (k + 1)) % 37);
+		p->runq_listed = p->runq_len;
+		for (uint32_t q = 0; q < p->runq_len; q++) {
+			p->runq[q].id = 1000 + i + q;
+			snprintf(p->runq[q].label, GS_LABEL_MAX, "%s", q % 3 ? "cpu" : "syscall");
+		}
+		p->schedtick = (uint32_t)(i * 5 + k);
+		p->steals = (uint64_t)(i / 4);
+	}
+	for (int k = 0; k < nm; k++) {
+		gs_snap_m *m = &t->m[k];
+		m->id = k;
+		m->p = k < np ? k : -1;
+		m->created_ns = k < 6 ? 1000 : 1000000000ull + (uint64_t)k * 500000000ull;
+		m->state = k < np      ? GS_MSTATE_RUNNING
+		    : k == np          ? GS_MSTATE_SYSMON
+		    : (i + k) % 4 == 0 ? GS_MSTATE_SYSCALL
+				       : GS_MSTATE_IDLE;
+		m->curg = k < np ? 100 + (i + k) % 7 : 0;
+	}
+	s->stats.gomaxprocs = np;
+	s->stats.ncpu = 8;
+	s->stats.threads = nm;
+	s->stats.goroutines = 40 + i % 13;
+	s->stats.by_status[GS_G_RUNNING] = np;
+	s->stats.by_status[GS_G_RUNNABLE] = i % 11;
+	s->stats.steals = (uint64_t)(i / 3);
+	s->stats.stolen = (uint64_t)(i / 3) * 4;
+	s->stats.spawns = (uint64_t)i * 2;
+	s->stats.handoffs = (uint64_t)(i / 5);
+	for (int e = 0; e < (i % 6) * 2 && t->nev < 32; e++) {
+		gs_event *v = &t->ev[t->nev++];
+		v->time_ns = s->time_ns - 1000000ull * (uint64_t)(12 - e);
+		v->kind = (uint16_t)(e % 3 == 0 ? GS_EV_STEAL
+			: e % 3 == 1            ? GS_EV_HANDOFF
+						: GS_EV_SPAWN);
+		v->p = (int16_t)(e % np);
+		v->p2 = (int16_t)((e + 1) % np);
+		v->m = e;
+		v->m2 = e + 1;
+		v->g = 500 + i;
+		v->arg = 1 + e;
+		snprintf(v->label, GS_LABEL_MAX, "cpu");
+	}
+	if (i % 10 == 0) {
+		t->ng = 20 + i % 30;
+		for (int g = 0; g < t->ng; g++) {
+			t->gl[g].id = 2000 - g - i;
+			t->gl[g].status = g % 3 ? GS_G_WAITING : GS_G_RUNNABLE;
+			t->gl[g].waitreason = g % 3 ? 1 : 0;
+			t->gl[g].m = g % 4 ? -1 : g;
+			snprintf(t->gl[g].label, GS_LABEL_MAX, "%s", g % 2 ? "sleep" : "netwait");
+		}
+	}
+}
+
+/* A live model and the timeline beside it, fed as the visualizer feeds
+ * them: notes before a tick, the tick, the tick's own notes after it. */
+typedef struct run {
+	view_model *live;
+	timeline *tl;
+	made t;
+} run;
+
+static void
+run_init(run *r, size_t budget)
+{
+	r->live = view_model_new(HT, LL);
+	r->tl = timeline_new(budget, HT, LL);
+	ck_assert_ptr_nonnull(r->live);
+	ck_assert_ptr_nonnull(r->tl);
+}
+
+static void
+run_free(run *r)
+{
+	view_model_free(r->live);
+	timeline_free(r->tl);
+}
+
+static void
+note(run *r, uint64_t time_ns, view_attr a, const char *text)
+{
+	view_model_note(r->live, time_ns, a, text);
+	ck_assert_int_eq(timeline_note(r->tl, time_ns, a, text), 0);
+}
+
+static void
+feed_live(run *r, const gs_snapshot *s, const gs_event *ev, int nev, uint64_t dropped,
+    const gs_snap_ginfo *gl, int ng, int index, const char *caption)
+{
+	view_origin before;
+	view_model_origin_get(r->live, &before);
+	ck_assert_int_eq(view_model_tick(r->live, s, ev, nev, dropped, gl, ng, ng), 0);
+	timeline_fed(r->tl);
+	if (index % 9 == 4) {
+		char text[64];
+		snprintf(text, sizeof text, "lesson line after tick %d", index);
+		note(r, s->time_ns, VA_CAPTION, text);
+	}
+	tick_data d = { index, s, ev, nev, dropped };
+	timeline_extra x = { caption, caption ? "step 1/2" : NULL, gl, ng, ng,
+		view_model_log_total(r->live), before };
+	ck_assert_int_eq(timeline_push(r->tl, &d, &x), 0);
+}
+
+static void
+feed_made(run *r, int i)
+{
+	char caption[64];
+
+	make_tick(&r->t, i);
+	if (i % 7 == 3) {
+		char text[64];
+		snprintf(text, sizeof text, "key note before tick %d", i);
+		note(r, r->t.s.time_ns - 50000000ull, VA_BOLD, text);
+	}
+	snprintf(caption, sizeof caption, "caption of tick %d", i / 20);
+	feed_live(r, &r->t.s, r->t.ev, r->t.nev, (uint64_t)(i % 17 == 0), r->t.ng ? r->t.gl : NULL,
+	    r->t.ng, i, caption);
+}
+
+/* ---- screens ---------------------------------------------------------------------- */
+
+/* The views compared, each at 120x40: main, log (tail), goroutine list,
+ * P detail, M detail. */
+#define NVIEWS 5
+
+typedef struct shots {
+	view_screen s[NVIEWS];
+} shots;
+
+static void
+state_for(view_state *v, int which, int64_t tick)
+{
+	static const view_mode modes[NVIEWS] = { VIEW_MAIN, VIEW_LOG, VIEW_GLIST, VIEW_PDETAIL,
+		VIEW_MDETAIL };
+
+	memset(v, 0, sizeof *v);
+	v->width = 120;
+	v->height = 40;
+	v->tick_hz = 10;
+	v->time_scale = 1;
+	v->mode = modes[which];
+	v->scroll = which == 1 ? INT_MAX : 0;
+	v->focus_p = 1;
+	v->focus_m = 2;
+	v->have_tick = true;
+	v->tick = tick;
+}
+
+static void
+take(shots *sh, const view_model *m, int64_t tick)
+{
+	for (int i = 0; i < NVIEWS; i++) {
+		view_state v;
+		state_for(&v, i, tick);
+		ck_assert_int_eq(view_render(m, &v, &sh->s[i]), 0);
+	}
+}
+
+static void
+shots_free(shots *sh)
+{
+	for (int i = 0; i < NVIEWS; i++)
+		view_screen_free(&sh->s[i]);
+}
+
+/* Every cell of every view the same, or the first row that differs. */
+static void
+same(const shots *a, const shots *b, int64_t tick)
+{
+	char ra[4096], rb[4096];
+
+	for (int i = 0; i < NVIEWS; i++) {
+		const view_screen *x = &a->s[i], *y = &b->s[i];
+		ck_assert_int_eq(x->width, y->width);
+		ck_assert_int_eq(x->height, y->height);
+		for (int row = 0; row < x->height; row++) {
+			view_screen_row(x, row, ra, sizeof ra);
+			view_screen_row(y, row, rb, sizeof rb);
+			ck_assert_msg(strcmp(ra, rb) == 0,
+			    "tick %lld, view %d, row %d:\nlive:    '%s'\nrebuilt: '%s'",
+			    (long long)tick, i, row, ra, rb);
+			for (int c = 0; c < x->width; c++)
+				ck_assert_msg(x->cells[row * x->width + c].attr ==
+					y->cells[row * y->width + c].attr,
+				    "tick %lld, view %d, row %d, column %d: attribute",
+				    (long long)tick, i, row, c);
+		}
+	}
+}
+
+/* ---- stepping --------------------------------------------------------------------- */
+
+START_TEST(test_step_bounds)
+{
+	run r;
+
+	run_init(&r, (size_t)4 << 20);
+	ck_assert_int_eq(timeline_step(r.tl, 0, -1), -1); /* nothing kept */
+	const view_model *m;
+	ck_assert_int_eq(timeline_view(r.tl, 0, &m, NULL), GS_ERANGE);
+	for (int i = 0; i < 30; i++)
+		feed_made(&r, i);
+	ck_assert_int_eq(timeline_first(r.tl), 0);
+	ck_assert_int_eq(timeline_last(r.tl), 29);
+	ck_assert_int_eq(timeline_count(r.tl), 30);
+	ck_assert_int_eq(timeline_step(r.tl, 20, -1), 19);
+	ck_assert_int_eq(timeline_step(r.tl, 20, 1), 21);
+	ck_assert_int_eq(timeline_step(r.tl, 20, -10), 10);
+	ck_assert_int_eq(timeline_step(r.tl, 5, -10), 0); /* the oldest holds */
+	ck_assert_int_eq(timeline_step(r.tl, 0, -1), 0);
+	ck_assert_int_eq(timeline_step(r.tl, 25, 10), 29); /* the newest holds */
+	ck_assert_int_eq(timeline_step(r.tl, 29, 1), 29);
+	ck_assert_int_eq(timeline_step(r.tl, 29, INT64_MAX), 29);
+	ck_assert_int_eq(timeline_step(r.tl, 0, INT64_MIN + 1), 0);
+	/* twenty steps back from the pause are twenty ticks back */
+	int64_t at = 29;
+	for (int i = 0; i < 20; i++)
+		at = timeline_step(r.tl, at, -1);
+	ck_assert_int_eq(at, 9);
+	timeline_at where;
+	ck_assert_int_eq(timeline_view(r.tl, at, &m, &where), 0);
+	ck_assert_int_eq(where.tick, 9);
+	ck_assert_uint_eq(where.time_ns, 1000000000ull + 9 * 100000000ull);
+	ck_assert(where.behind_s > 1.99 && where.behind_s < 2.01);
+	ck_assert_str_eq(where.caption, "caption of tick 0");
+	ck_assert_str_eq(where.lesson_bar, "step 1/2");
+	/* a tick past either end shows the end */
+	ck_assert_int_eq(timeline_view(r.tl, 1000, &m, &where), 0);
+	ck_assert_int_eq(where.tick, 29);
+	ck_assert(where.behind_s == 0);
+	run_free(&r);
+}
+END_TEST
+
+/* A small budget evicts: the view on an evicted tick moves to the oldest
+ * kept, and says which it is. */
+START_TEST(test_eviction_under_the_view)
+{
+	run r;
+	timeline_at where;
+	const view_model *m;
+
+	run_init(&r, HISTORY_MIN_BUDGET * 2);
+	for (int i = 0; i < 10; i++)
+		feed_made(&r, i);
+	/* the view was on tick 5 (cached) while it and the ticks after it left:
+	 * the oldest kept is shown, rebuilt (the cache cannot feed the gap) */
+	ck_assert_int_eq(timeline_view(r.tl, 5, &m, &where), 0);
+	int i = 10;
+	while (timeline_first(r.tl) <= 6)
+		feed_made(&r, i++);
+	ck_assert_int_lt(timeline_first(r.tl), 5 + HT);
+	ck_assert_int_eq(timeline_view(r.tl, 5, &m, &where), 0);
+	ck_assert_int_eq(where.tick, timeline_first(r.tl));
+	for (; i < 400; i++)
+		feed_made(&r, i);
+	int64_t first = timeline_first(r.tl);
+	ck_assert_int_gt(first, 0);
+	ck_assert_int_eq(timeline_last(r.tl), 399);
+	ck_assert_uint_le(history_bytes(timeline_history(r.tl)), HISTORY_MIN_BUDGET * 2);
+	/* the view was on tick 5: it is gone, so the oldest kept is shown */
+	ck_assert_int_eq(timeline_step(r.tl, 5, 0), first);
+	ck_assert_int_eq(timeline_step(r.tl, 5, -1), first);
+	ck_assert_int_eq(timeline_view(r.tl, 5, &m, &where), 0);
+	ck_assert_int_eq(where.tick, first);
+	ck_assert_ptr_nonnull(view_model_snapshot(m));
+	ck_assert_uint_eq(view_model_snapshot(m)->time_ns,
+	    1000000000ull + (uint64_t)first * 100000000ull);
+	/* a little forward from there: fed from the cache, all ticks kept */
+	ck_assert_int_eq(timeline_view(r.tl, first + 3, &m, &where), 0);
+	ck_assert_int_eq(where.tick, first + 3);
+	ck_assert_int_eq(timeline_fed_last(r.tl), 3);
+	run_free(&r);
+}
+END_TEST
+
+/* ---- the rebuilt model draws what the live one drew -------------------------------- */
+
+START_TEST(test_rebuilt_equals_live)
+{
+	static const int keep[] = { 0, 7, 49, 120, 150, 151, 152, 199, 260, 261, 299 };
+	enum { N = 300, NK = sizeof keep / sizeof keep[0] };
+	static shots live[NK], back;
+	run r;
+	const view_model *m;
+	timeline_at where;
+
+	run_init(&r, (size_t)16 << 20);
+	note(&r, 900000000ull, VA_NORMAL, "a note before the first tick");
+	for (int i = 0, k = 0; i < N; i++) {
+		feed_made(&r, i);
+		if (k < NK && keep[k] == i)
+			take(&live[k++], r.live, i);
+	}
+	/* any order: back, forward by one (fed one tick), far forward, back */
+	static const int order[] = { 4, 5, 6, 3, 0, 1, 2, 7, 8, 9, 10, 2 };
+	for (size_t o = 0; o < sizeof order / sizeof order[0]; o++) {
+		int k = order[o];
+		ck_assert_int_eq(timeline_view(r.tl, keep[k], &m, &where), 0);
+		ck_assert_ptr_ne(m, r.live);
+		ck_assert_int_eq(where.tick, keep[k]);
+		if (o > 0 && keep[k] == keep[order[o - 1]] + 1)
+			ck_assert_int_eq(timeline_fed_last(r.tl), 1);
+		take(&back, m, keep[k]);
+		same(&live[k], &back, keep[k]);
+	}
+	/* the same tick again feeds nothing */
+	ck_assert_int_eq(timeline_view(r.tl, keep[2], &m, &where), 0);
+	ck_assert_int_eq(timeline_view(r.tl, keep[2], &m, &where), 0);
+	ck_assert_int_eq(timeline_fed_last(r.tl), 0);
+	for (int k = 0; k < NK; k++)
+		shots_free(&live[k]);
+	shots_free(&back);
+	run_free(&r);
+}
+END_TEST
+
+/* ---- a recording replayed ---------------------------------------------------------- */
+
+/* A sink feeding a run, as the visualizer's feed and replay do; keeps the
+ * live screens of the ticks in keep. */
+struct runsink {
+	run r;
+	const int *keep;
+	int nkeep, k;
+	shots *shots;
+};
+
+static int
+runsink_tick(void *ctx, const tick_info *info, const tick_data *d)
+{
+	struct runsink *rs = ctx;
+
+	(void)info;
+	feed_live(&rs->r, d->snap, d->ev, d->nev, d->dropped, NULL, 0, d->index, NULL);
+	if (rs->shots && rs->k < rs->nkeep && rs->keep[rs->k] == d->index)
+		take(&rs->shots[rs->k++], rs->r.live, d->index);
+	return 0;
+}
+
+START_TEST(test_replay_file)
+{
+	static const int keep[] = { 3, 10, 11, 19 };
+	enum { NK = sizeof keep / sizeof keep[0] };
+	static shots live[NK], back;
+	char path[] = "/tmp/check_timeline_XXXXXX";
+	struct runsink a = { .keep = keep, .nkeep = NK, .shots = live };
+	struct runsink b = { .keep = keep, .nkeep = 0 };
+	record_writer w;
+	char err[300];
+	const view_model *m;
+	timeline_at where;
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	run_init(&a.r, (size_t)16 << 20);
+	run_init(&b.r, (size_t)16 << 20);
+	/* a live run of 20 ticks, into a run and a recording at once */
+	ck_assert_int_eq(record_writer_open(&w, path, err, sizeof err), 0);
+	tick_sink sinks[2] = { { NULL, runsink_tick, NULL, &a }, record_sink(&w) };
+	ticker_live lv = { .ticks = 20,
+		.interval_ns = 20000000,
+		.procs = 2,
+		.runq_max = 32,
+		.events = true };
+	ck_assert_int_eq(ticker_run_live(&lv, sinks, 2), 0);
+	ck_assert_int_eq(a.k, NK);
+	/* the recording played into a timeline of its own */
+	tick_sink rsink = { NULL, runsink_tick, NULL, &b };
+	ck_assert_int_eq(record_replay(path, &rsink, 1), 0);
+	ck_assert_int_eq(timeline_count(b.r.tl), 20);
+	ck_assert_int_eq(timeline_first(b.r.tl), 0);
+	ck_assert_int_eq(timeline_last(b.r.tl), 19);
+	for (int k = NK - 1; k >= 0; k--) {
+		ck_assert_int_eq(timeline_view(b.r.tl, keep[k], &m, &where), 0);
+		ck_assert_int_eq(where.tick, keep[k]);
+		ck_assert_int_eq(view_model_snapshot(m)->np, 2);
+		/* the main view and the detail pages as drawn live; the log too,
+		 * since the recording holds every event the live run had */
+		take(&back, m, keep[k]);
+		same(&live[k], &back, keep[k]);
+	}
+	unlink(path);
+	for (int k = 0; k < NK; k++)
+		shots_free(&live[k]);
+	shots_free(&back);
+	run_free(&a.r);
+	run_free(&b.r);
+}
+END_TEST
+
+static Suite *
+timeline_suite(void)
+{
+	Suite *s = suite_create("timeline");
+	TCase *tc = tu_tcase("step", 30);
+
+	tcase_add_test(tc, test_step_bounds);
+	tcase_add_test(tc, test_eviction_under_the_view);
+	suite_add_tcase(s, tc);
+	tc = tu_tcase("rebuild", 60);
+	tcase_add_test(tc, test_rebuilt_equals_live);
+	tcase_add_test(tc, test_replay_file);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return tu_run_suite(timeline_suite());
+}
