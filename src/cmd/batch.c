@@ -22,8 +22,6 @@
 #include "live/workload.h"
 
 #define TICKS_MAX 1000000
-#define TENTHS_MAX 600
-#define PROCS_MAX 256
 #define COUNT_MAX 10000
 #define RUNQ_LISTED 32 /* queued goroutines listed per P in snapshots */
 
@@ -147,19 +145,11 @@ batch_option(batch_opts *o, int key, const char *v, const char *spelled)
 	case CMDLINE_KEY_SLOW:
 		return cmdline_slow(v, spelled, &o->slow);
 	case 'd':
-		if (!parse_tenths(v, 1, TENTHS_MAX, &o->tenths))
-			return cmdline_usage_error(NULL,
-			    "%s: '%s' is not a delay: tenths of a second from 1 to 600, "
-			    "or a duration from 100ms to 1m in steps of 100ms",
-			    spelled, v);
 		o->have_d = true;
-		return 0;
+		return cmdline_delay(v, spelled, &o->tenths);
 	case 'p':
-		if (!parse_int(v, 1, PROCS_MAX, &o->procs))
-			return cmdline_usage_error(NULL,
-			    "%s: '%s' is not a number of Ps from 1 to 256", spelled, v);
 		o->have_p = true;
-		return 0;
+		return cmdline_procs(v, spelled, &o->procs);
 	case BATCH_OPT_RECORD:
 	case BATCH_OPT_TRACE:
 	case BATCH_OPT_REPLAY:

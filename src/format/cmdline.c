@@ -227,3 +227,23 @@ cmdline_slow(const char *v, const char *spelled, int *n)
 		    GS_TIMESCALE_MAX);
 	return 0;
 }
+
+int
+cmdline_delay(const char *v, const char *spelled, int *tenths)
+{
+	if (!parse_tenths(v, 1, 600, tenths))
+		return cmdline_usage_error(NULL,
+		    "%s: '%s' is not a delay: tenths of a second from 1 to 600, "
+		    "or a duration from 100ms to 1m in steps of 100ms",
+		    spelled, v);
+	return 0;
+}
+
+int
+cmdline_procs(const char *v, const char *spelled, int *procs)
+{
+	if (!parse_int(v, 1, 256, procs))
+		return cmdline_usage_error(NULL, "%s: '%s' is not a number of Ps from 1 to 256",
+		    spelled, v);
+	return 0;
+}

@@ -65,6 +65,11 @@ typedef struct cmdline {
 	"times shown say both (x20 slow: 61.5 ms real-speed)"
 /* N of --slow N (spelled as written) into *n: 0, or 2 after reporting. */
 int cmdline_slow(const char *v, const char *spelled, int *n);
+/* -d DELAY: tenths of a second (1..600) or a duration in whole tenths, into
+ * *tenths; and -p PROCS (1..256).  0, or 2 after reporting.  Shared by the
+ * visualizer and the observation options, which take the same -d and -p. */
+int cmdline_delay(const char *v, const char *spelled, int *tenths);
+int cmdline_procs(const char *v, const char *spelled, int *procs);
 
 /* Start parsing argv[1..argc) with tab (n rows) for sub-command cmd. */
 void cmdline_init(cmdline *c, const cmdline_opt *tab, int n, const char *cmd, int argc,

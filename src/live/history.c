@@ -53,6 +53,7 @@
 #include <string.h>
 
 #include "format/fields.h"
+#include "format/varint.h"
 #include "live/history.h"
 
 /* ---- the fields of a snapshot ------------------------------------------------ */
@@ -125,17 +126,15 @@ put_bytes(struct wbuf *w, const void *b, size_t len)
 static void
 put_u(struct wbuf *w, uint64_t v)
 {
-	while (v >= 0x80) {
-		put_byte(w, (unsigned)(v & 0x7f) | 0x80);
-		v >>= 7;
-	}
-	put_byte(w, (unsigned)v);
+	unsigned char b[VARINT_MAX];
+
+	put_bytes(w, b, varint_encode(b, v));
 }
 
 static void
 put_s(struct wbuf *w, int64_t v)
 {
-	put_u(w, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
+	put_u(w, varint_zigzag(v));
 }
 
 /* The difference b - a modulo 2^64, as a signed value: small when b is near a. */
@@ -296,65 +295,26 @@ encode(struct wbuf *w, const tick_data *t, const history_extra *x, struct blobre
 
 /* ---- reading ----------------------------------------------------------------- */
 
-struct rbuf {
-	const unsigned char *p, *end;
-	bool bad;
-};
-
-static uint64_t
-get_u(struct rbuf *r)
-{
-	uint64_t v = 0;
-
-	for (int sh = 0; sh < 64; sh += 7) {
-		if (r->p >= r->end)
-			break;
-		unsigned c = *r->p++;
-		v |= (uint64_t)(c & 0x7f) << sh;
-		if (!(c & 0x80))
-			return v;
-	}
-	r->bad = true;
-	return 0;
-}
-
-static int64_t
-get_s(struct rbuf *r)
-{
-	uint64_t u = get_u(r);
-	return (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
-}
-
-static unsigned
-get_byte(struct rbuf *r)
-{
-	if (r->p >= r->end) {
-		r->bad = true;
-		return 0;
-	}
-	return *r->p++;
-}
-
 static void
-get_fields(struct rbuf *r, void *base, const fields_field *fl, int n)
+get_fields(varint_reader *r, void *base, const fields_field *fl, int n)
 {
 	for (int i = 0; i < n; i++) {
 		char *p = (char *)base + fl[i].off;
 		switch (fl[i].type) {
 		case FT_INT:
-			*(int *)p = (int)get_s(r);
+			*(int *)p = (int)varint_get_s(r);
 			break;
 		case FT_U32:
-			*(uint32_t *)p = (uint32_t)get_u(r);
+			*(uint32_t *)p = (uint32_t)varint_get_u(r);
 			break;
 		case FT_U64:
-			*(uint64_t *)p = get_u(r);
+			*(uint64_t *)p = varint_get_u(r);
 			break;
 		case FT_I64:
-			*(int64_t *)p = get_s(r);
+			*(int64_t *)p = varint_get_s(r);
 			break;
 		case FT_BOOL:
-			*(bool *)p = get_byte(r) != 0;
+			*(bool *)p = varint_get_byte(r) != 0;
 			break;
 		}
 	}
@@ -362,9 +322,9 @@ get_fields(struct rbuf *r, void *base, const fields_field *fl, int n)
 
 /* out NULL: read past it.  The whole of out is written, zero after the NUL. */
 static void
-get_label(struct rbuf *r, struct labels *lt, char *out)
+get_label(varint_reader *r, struct labels *lt, char *out)
 {
-	uint64_t c = get_u(r);
+	uint64_t c = varint_get_u(r);
 	const char *src;
 	size_t len;
 
@@ -394,9 +354,9 @@ get_label(struct rbuf *r, struct labels *lt, char *out)
 }
 
 static void
-get_g(struct rbuf *r, struct labels *lt, gs_snap_g *out, int64_t *prev)
+get_g(varint_reader *r, struct labels *lt, gs_snap_g *out, int64_t *prev)
 {
-	int64_t id = (int64_t)((uint64_t)*prev + (uint64_t)get_s(r));
+	int64_t id = (int64_t)((uint64_t)*prev + (uint64_t)varint_get_s(r));
 	*prev = id;
 	if (out)
 		out->id = id;
@@ -404,9 +364,9 @@ get_g(struct rbuf *r, struct labels *lt, gs_snap_g *out, int64_t *prev)
 }
 
 static void
-get_blob(struct rbuf *r, const struct chunk *c, const void **b, size_t *len)
+get_blob(varint_reader *r, const struct chunk *c, const void **b, size_t *len)
 {
-	uint64_t tag = get_u(r), off, n;
+	uint64_t tag = varint_get_u(r), off, n;
 
 	*b = NULL;
 	*len = 0;
@@ -414,7 +374,7 @@ get_blob(struct rbuf *r, const struct chunk *c, const void **b, size_t *len)
 	case 0:
 		return;
 	case 1:
-		n = get_u(r);
+		n = varint_get_u(r);
 		if (n >= (uint64_t)(r->end - r->p) || r->p[n] != 0)
 			break;
 		*b = r->p;
@@ -422,8 +382,8 @@ get_blob(struct rbuf *r, const struct chunk *c, const void **b, size_t *len)
 		r->p += n + 1;
 		return;
 	case 2:
-		off = get_u(r);
-		n = get_u(r);
+		off = varint_get_u(r);
+		n = varint_get_u(r);
 		if (off + n >= c->used || c->data[off + n] != 0)
 			break;
 		*b = c->data + off;
@@ -459,7 +419,7 @@ history_corrupt(const struct chunk *c, int64_t tick)
 /* Decode record r of tick into s (within its capacities), ev (nev fit, the
  * caller grew it) and x.  Returns the HISTORY_TRUNC_* mask. */
 static int
-decode(const struct chunk *c, int64_t tick, struct rbuf *r, gs_snapshot *s, gs_event *ev,
+decode(const struct chunk *c, int64_t tick, varint_reader *r, gs_snapshot *s, gs_event *ev,
     tick_data *t, history_extra *x)
 {
 	struct labels lt;
@@ -467,17 +427,17 @@ decode(const struct chunk *c, int64_t tick, struct rbuf *r, gs_snapshot *s, gs_e
 	int64_t prev;
 
 	lt.n = lt.next = 0;
-	s->time_ns = get_u(r);
-	s->take_ns = get_u(r);
-	uint64_t dropped = get_u(r);
-	s->nm_total = (int)get_s(r);
-	uint64_t np = get_u(r), nm = get_u(r), nev = get_u(r);
+	s->time_ns = varint_get_u(r);
+	s->take_ns = varint_get_u(r);
+	uint64_t dropped = varint_get_u(r);
+	s->nm_total = (int)varint_get_s(r);
+	uint64_t np = varint_get_u(r), nm = varint_get_u(r), nev = varint_get_u(r);
 
 	get_fields(r, &s->stats, fields_stats, fields_nstats);
 	for (int i = 0; i < GS_G_NSTATUS; i++)
-		s->stats.by_status[i] = (int)get_s(r);
+		s->stats.by_status[i] = (int)varint_get_s(r);
 	for (int i = 0; i < GS_WAIT_NREASONS; i++)
-		s->stats.by_waitreason[i] = (int)get_s(r);
+		s->stats.by_waitreason[i] = (int)varint_get_s(r);
 
 	for (uint64_t i = 0; i < np && !r->bad; i++) {
 		gs_snap_p spare, *p = i < (uint64_t)s->max_p ? &s->p[i] : &spare;
@@ -495,7 +455,7 @@ decode(const struct chunk *c, int64_t tick, struct rbuf *r, gs_snapshot *s, gs_e
 		get_g(r, &lt, &p->curg, &prev);
 		prev = 0;
 		get_g(r, &lt, &p->runnext, &prev);
-		uint64_t listed = get_u(r);
+		uint64_t listed = varint_get_u(r);
 		prev = 0;
 		for (uint64_t k = 0; k < listed && !r->bad; k++)
 			get_g(r, &lt, k < qcap ? &q[k] : NULL, &prev);
@@ -512,12 +472,12 @@ decode(const struct chunk *c, int64_t tick, struct rbuf *r, gs_snapshot *s, gs_e
 
 		if (m == &spare)
 			trunc |= HISTORY_TRUNC_M;
-		m->id = (int64_t)(prev_id + (uint64_t)get_s(r));
-		m->state = (int)get_s(r);
-		m->p = (int)get_s(r);
-		m->curg = get_s(r);
-		m->spinning = get_byte(r) != 0;
-		m->created_ns = prev_t + (uint64_t)get_s(r);
+		m->id = (int64_t)(prev_id + (uint64_t)varint_get_s(r));
+		m->state = (int)varint_get_s(r);
+		m->p = (int)varint_get_s(r);
+		m->curg = varint_get_s(r);
+		m->spinning = varint_get_byte(r) != 0;
+		m->created_ns = prev_t + (uint64_t)varint_get_s(r);
 		prev_id = (uint64_t)m->id;
 		prev_t = m->created_ns;
 	}
@@ -526,15 +486,15 @@ decode(const struct chunk *c, int64_t tick, struct rbuf *r, gs_snapshot *s, gs_e
 	prev_t = s->time_ns;
 	for (uint64_t i = 0; i < nev && !r->bad; i++) {
 		gs_event *e = &ev[i];
-		e->time_ns = prev_t + (uint64_t)get_s(r);
+		e->time_ns = prev_t + (uint64_t)varint_get_s(r);
 		prev_t = e->time_ns;
-		e->kind = (uint16_t)get_u(r);
-		e->p = (int16_t)get_s(r);
-		e->p2 = (int16_t)get_s(r);
-		e->m = get_s(r);
-		e->m2 = get_s(r);
-		e->g = get_s(r);
-		e->arg = get_s(r);
+		e->kind = (uint16_t)varint_get_u(r);
+		e->p = (int16_t)varint_get_s(r);
+		e->p2 = (int16_t)varint_get_s(r);
+		e->m = varint_get_s(r);
+		e->m2 = varint_get_s(r);
+		e->g = varint_get_s(r);
+		e->arg = varint_get_s(r);
 		get_label(r, &lt, e->label);
 	}
 
@@ -804,13 +764,13 @@ history_get(const history *h, int64_t tick, gs_snapshot *snap, gs_event **ev, in
 	if (i >= c->n)
 		history_corrupt(c, tick);
 	uint32_t off = slot_get(c, i), end = i + 1 < c->n ? slot_get(c, i + 1) : c->used;
-	struct rbuf r = { c->data + off, c->data + end, false };
+	varint_reader r = { c->data + off, c->data + end, false };
 
 	/* nev is the seventh varint: read the header once to size *ev. */
-	struct rbuf hr = r;
+	varint_reader hr = r;
 	for (int k = 0; k < 6; k++)
-		(void)get_u(&hr);
-	uint64_t nev = get_u(&hr);
+		(void)varint_get_u(&hr);
+	uint64_t nev = varint_get_u(&hr);
 	if (hr.bad || nev > (uint64_t)(end - off))
 		history_corrupt(c, tick);
 	if (nev > (uint64_t)*evcap) {

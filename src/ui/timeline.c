@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "format/varint.h"
 #include "ui/timeline.h"
 
 #define LABELS 8
@@ -105,21 +106,15 @@ put_bytes(timeline *tl, const void *b, size_t n)
 static void
 put_u(timeline *tl, uint64_t v)
 {
-	unsigned char b[10];
-	size_t n = 0;
+	unsigned char b[VARINT_MAX];
 
-	while (v >= 0x80) {
-		b[n++] = (unsigned char)((v & 0x7f) | 0x80);
-		v >>= 7;
-	}
-	b[n++] = (unsigned char)v;
-	put_bytes(tl, b, n);
+	put_bytes(tl, b, varint_encode(b, v));
 }
 
 static void
 put_s(timeline *tl, int64_t v)
 {
-	put_u(tl, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
+	put_u(tl, varint_zigzag(v));
 }
 
 static void
@@ -157,41 +152,10 @@ put_label(timeline *tl, struct labels *lt, const char *label)
 
 /* ---- reading it ------------------------------------------------------------------- */
 
-struct rd {
-	const unsigned char *p, *end;
-	bool bad;
-};
-
-static uint64_t
-get_u(struct rd *r)
-{
-	uint64_t v = 0;
-
-	for (int shift = 0; shift < 64; shift += 7) {
-		if (r->p >= r->end) {
-			r->bad = true;
-			return 0;
-		}
-		unsigned c = *r->p++;
-		v |= (uint64_t)(c & 0x7f) << shift;
-		if (!(c & 0x80))
-			return v;
-	}
-	r->bad = true;
-	return v;
-}
-
-static int64_t
-get_s(struct rd *r)
-{
-	uint64_t u = get_u(r);
-	return (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
-}
-
 static const char *
-get_str(struct rd *r, size_t *n)
+get_str(varint_reader *r, size_t *n)
 {
-	uint64_t len = get_u(r);
+	uint64_t len = varint_get_u(r);
 	const char *s = (const char *)r->p;
 
 	if (r->bad || len > (uint64_t)(r->end - r->p)) {
@@ -205,9 +169,9 @@ get_str(struct rd *r, size_t *n)
 }
 
 static void
-get_label(struct rd *r, struct labels *lt, char *out)
+get_label(varint_reader *r, struct labels *lt, char *out)
 {
-	uint64_t k = get_u(r);
+	uint64_t k = varint_get_u(r);
 
 	if (k < LABELS) {
 		if ((int)k < lt->n)
@@ -235,40 +199,40 @@ get_label(struct rd *r, struct labels *lt, char *out)
 static bool
 read_view(timeline *tl, const history_extra *x, struct tl_view *v)
 {
-	struct rd r = { x->note, (const unsigned char *)x->note + x->note_len, false };
+	varint_reader r = { x->note, (const unsigned char *)x->note + x->note_len, false };
 
 	memset(v, 0, sizeof *v);
 	if (x->note == NULL)
 		return false;
-	v->log_total = get_u(&r);
-	v->before.t0 = get_u(&r);
-	v->before.dropped = get_u(&r);
-	v->before.drop_unlogged = get_u(&r);
-	v->before.drop_quiet = (int)get_u(&r);
+	v->log_total = varint_get_u(&r);
+	v->before.t0 = varint_get_u(&r);
+	v->before.dropped = varint_get_u(&r);
+	v->before.drop_unlogged = varint_get_u(&r);
+	v->before.drop_quiet = (int)varint_get_u(&r);
 	for (int k = 0; k < VIEW_RT_N; k++) {
 		view_window *w = &v->before.win[k];
-		w->start_ns = get_u(&r);
-		w->n = get_s(&r);
-		w->shown = get_s(&r);
+		w->start_ns = varint_get_u(&r);
+		w->n = varint_get_s(&r);
+		w->shown = varint_get_s(&r);
 		for (int j = 0; j < 4; j++)
-			w->how[j] = get_s(&r);
-		w->pmask = get_u(&r);
+			w->how[j] = varint_get_s(&r);
+		w->pmask = varint_get_u(&r);
 	}
-	uint64_t flags = get_u(&r);
+	uint64_t flags = varint_get_u(&r);
 	if (flags & 1)
 		v->bar = get_str(&r, &v->bar_len);
-	v->nnotes = (int)get_u(&r);
+	v->nnotes = (int)varint_get_u(&r);
 	v->notes = r.p;
 	for (int i = 0; i < v->nnotes && !r.bad; i++) {
 		size_t n;
-		get_u(&r);
-		get_u(&r);
-		get_u(&r);
+		varint_get_u(&r);
+		varint_get_u(&r);
+		varint_get_u(&r);
 		get_str(&r, &n);
 	}
 	v->end = r.p;
 	if ((flags & 2) && !r.bad) {
-		uint64_t ng = get_u(&r), total = get_u(&r);
+		uint64_t ng = varint_get_u(&r), total = varint_get_u(&r);
 		if (ng > TIMELINE_GLIST_MAX || ng > (uint64_t)(r.end - r.p)) {
 			r.bad = true;
 		} else if ((int)ng > tl->glcap) {
@@ -282,11 +246,11 @@ read_view(timeline *tl, const history_extra *x, struct tl_view *v)
 		int64_t id = 0;
 		for (uint64_t i = 0; i < ng && !r.bad; i++) {
 			gs_snap_ginfo *g = &tl->gl[i];
-			id += get_s(&r);
+			id += varint_get_s(&r);
 			g->id = id;
-			g->status = (int)get_u(&r);
-			g->waitreason = (int)get_u(&r);
-			g->m = get_s(&r);
+			g->status = (int)varint_get_u(&r);
+			g->waitreason = (int)varint_get_u(&r);
+			g->m = varint_get_s(&r);
 			get_label(&r, &lt, g->label);
 		}
 		v->have_gl = !r.bad;
@@ -300,10 +264,10 @@ read_view(timeline *tl, const history_extra *x, struct tl_view *v)
 static void
 feed_notes(timeline *tl, const struct tl_view *v, bool post)
 {
-	struct rd r = { v->notes, v->end, false };
+	varint_reader r = { v->notes, v->end, false };
 
 	for (int i = 0; i < v->nnotes && !r.bad; i++) {
-		uint64_t time = get_u(&r), attr = get_u(&r), p = get_u(&r);
+		uint64_t time = varint_get_u(&r), attr = varint_get_u(&r), p = varint_get_u(&r);
 		size_t n;
 		const char *s = get_str(&r, &n);
 		char text[TIMELINE_NOTE_TEXT];

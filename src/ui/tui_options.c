@@ -121,18 +121,10 @@ tui_option(tui_opts *o, int key, const char *v, const char *spelled)
 {
 	switch (key) {
 	case 'd':
-		if (!parse_tenths(v, 1, TENTHS_MAX, &o->tenths))
-			return cmdline_usage_error(NULL,
-			    "%s: '%s' is not a delay: tenths of a second from 1 to 600, "
-			    "or a duration from 100ms to 1m in steps of 100ms",
-			    spelled, v);
 		o->have_delay = true;
-		return 0;
+		return cmdline_delay(v, spelled, &o->tenths);
 	case 'p':
-		if (!parse_int(v, 1, PROCS_MAX, &o->procs))
-			return cmdline_usage_error(NULL,
-			    "%s: '%s' is not a number of Ps from 1 to 256", spelled, v);
-		return 0;
+		return cmdline_procs(v, spelled, &o->procs);
 	case TUI_OPT_NO_COLOR:
 		o->no_color = true;
 		return 0;
