@@ -1,7 +1,8 @@
 /*
  * view_model.h - the inside of view_model, shared by view.c (the model: ticks,
- * history, the event log, sentences) and the painting files: view_screen.c
- * (cells and primitives), view_main.c, view_detail.c and view_render.c.
+ * history, marks), view_log.c (the event log and its sentences) and the
+ * painting files: view_screen.c (cells and primitives), view_main.c,
+ * view_detail.c and view_render.c.
  * Private to src/ui/view*.c; the rest of the front end sees only view.h.
  *
  * Ownership: everything here belongs to the UI thread that feeds the model.
@@ -256,5 +257,13 @@ int __attribute__((format(printf, 6, 7)))
 view__textf(rc *r, int x, int y, int xend, int attr, const char *fmt, ...);
 void view__title_bar(rc *r, const char *what);
 int view__title_tick(rc *r, int x);
+
+/* ---- shared by view.c and view_log.c ---- */
+
+void view__label_copy(char out[GS_LABEL_MAX], const char *label);
+void view__log_add(view_model *m, uint64_t time_ns, view_attr attr, unsigned cls, const char *text);
+void view__log_events(view_model *m, const gs_event *ev, int nev, uint64_t now);
+const char *view__plural(int64_t n, const char *one, const char *many);
+size_t view__utf8_whole(const char *s, size_t max);
 
 #endif /* GSCHED_VIEW_MODEL_H */
