@@ -181,6 +181,33 @@ gs__events_reset(void)
 	globalring = NULL;
 }
 
+/* The time of ring r's oldest undrained event (at pos). */
+static inline uint64_t
+evheap_time(struct gs_evring *const *rings, const uint64_t *pos, int r)
+{
+	return rings[r]->ev[pos[r] % RING_SIZE].time_ns;
+}
+
+/* Sift heap[i] down: the heap of ring indices is ordered by evheap_time. */
+static void
+evheap_down(int *heap, int nh, int i, struct gs_evring *const *rings, const uint64_t *pos)
+{
+	for (;;) {
+		int l = 2 * i + 1, m = i;
+		if (l < nh && evheap_time(rings, pos, heap[l]) < evheap_time(rings, pos, heap[m]))
+			m = l;
+		if (l + 1 < nh &&
+		    evheap_time(rings, pos, heap[l + 1]) < evheap_time(rings, pos, heap[m]))
+			m = l + 1;
+		if (m == i)
+			return;
+		int t = heap[i];
+		heap[i] = heap[m];
+		heap[m] = t;
+		i = m;
+	}
+}
+
 int
 gs_events_drain(gs_event *buf, int max, uint64_t *dropped)
 {
@@ -194,7 +221,7 @@ gs_events_drain(gs_event *buf, int max, uint64_t *dropped)
 		*dropped = 0;
 	if (buf == NULL || max <= 0 || !gs__obs_enter())
 		return 0;
-	rings = malloc(MAXRINGS * (sizeof *rings + 2 * sizeof(uint64_t)));
+	rings = malloc(MAXRINGS * (sizeof *rings + 2 * sizeof(uint64_t) + sizeof(int)));
 	if (rings == NULL) {
 		gs__obs_exit();
 		return 0;
@@ -226,21 +253,22 @@ gs_events_drain(gs_event *buf, int max, uint64_t *dropped)
 		lost += atomic_exchange_explicit(&g->dropped, 0, memory_order_relaxed);
 		nr++;
 	}
-	/* Merge: each ring is in time order; take the oldest head each time. */
-	while (n < max) {
-		int best = -1;
-		for (int i = 0; i < nr; i++) {
-			if (pos[i] == end[i])
-				continue;
-			if (best < 0 ||
-			    rings[i]->ev[pos[i] % RING_SIZE].time_ns <
-				rings[best]->ev[pos[best] % RING_SIZE].time_ns)
-				best = i;
-		}
-		if (best < 0)
-			break;
+	/* Merge: each ring is in time order; a min-heap of the rings with events
+	 * left, keyed by their oldest event's time, gives the next event in
+	 * O(log rings).  With thousands of Ms a linear scan per event made one
+	 * drain of a busy tick take seconds. */
+	int *heap = (int *)(end + MAXRINGS), nh = 0;
+	for (int i = 0; i < nr; i++)
+		if (pos[i] != end[i])
+			heap[nh++] = i;
+	for (int i = nh / 2 - 1; i >= 0; i--)
+		evheap_down(heap, nh, i, rings, pos);
+	while (n < max && nh > 0) {
+		int best = heap[0];
 		buf[n++] = rings[best]->ev[pos[best] % RING_SIZE];
-		pos[best]++;
+		if (++pos[best] == end[best])
+			heap[0] = heap[--nh];
+		evheap_down(heap, nh, 0, rings, pos);
 	}
 	for (int i = 0; i < nr; i++)
 		atomic_store_explicit(&rings[i]->tail, pos[i], memory_order_release);
