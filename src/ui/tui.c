@@ -46,14 +46,13 @@
 #include "ui/tui_curses.h"
 #include "ui/view.h"
 
-/* Monotonic nanoseconds for the loop's own timing. */
+/* Monotonic nanoseconds for the loop's own timing: the runtime's clock
+ * (gs_nanotime works whether or not the runtime runs, as in a replay), so
+ * the loop's times and the snapshots' compare directly. */
 uint64_t
 tui__now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	return (uint64_t)gs_nanotime();
 }
 
 /* A transient message in the status line: an error, or a hint. */
