@@ -9,7 +9,8 @@
  *           [u len, bar bytes], u nnotes, nnotes x (u time_ns, u attr,
  *           u post, u len, bytes), [u ng, u ng_total, ng x g]
  *   origin = u t0, u dropped, u drop_unlogged, u drop_quiet (view_origin),
- *            VIEW_RT_N x window (u start_ns, s n, s shown, 4 x s how, u pmask)
+ *            VIEW_RT_N x window (u start_ns, s n, s shown, 4 x s how, u pmask),
+ *            u log_total
  *   g     = s id - previous id, u status, u waitreason, s m, label
  *   label = u k (k < 8: the k-th label of the list's table) or u 8+len, bytes
  *
@@ -218,6 +219,7 @@ read_view(timeline *tl, const history_extra *x, struct tl_view *v)
 			w->how[j] = varint_get_s(&r);
 		w->pmask = varint_get_u(&r);
 	}
+	v->before.log_total = varint_get_u(&r);
 	uint64_t flags = varint_get_u(&r);
 	if (flags & 1)
 		v->bar = get_str(&r, &v->bar_len);
@@ -280,6 +282,26 @@ feed_notes(timeline *tl, const struct tl_view *v, bool post)
 		view_model_note(tl->m, time, (view_attr)(attr < VA_NATTRS ? attr : VA_NORMAL),
 		    text);
 	}
+}
+
+/* The notes of v that came before its tick's events: the live model had
+ * them in its log already when it took v's origin. */
+static uint64_t
+pre_notes(const struct tl_view *v)
+{
+	varint_reader r = { v->notes, v->end, false };
+	uint64_t n = 0;
+
+	for (int i = 0; i < v->nnotes && !r.bad; i++) {
+		varint_get_u(&r);
+		varint_get_u(&r);
+		uint64_t post = varint_get_u(&r);
+		size_t len;
+		get_str(&r, &len);
+		if (!r.bad && post == 0)
+			n++;
+	}
+	return n;
 }
 
 /* ---- lifetime --------------------------------------------------------------------- */
@@ -390,6 +412,7 @@ timeline_push(timeline *tl, const tick_data *t, const timeline_extra *x)
 			put_s(tl, w->how[j]);
 		put_u(tl, w->pmask);
 	}
+	put_u(tl, x->before.log_total);
 	put_u(tl, (x->lesson_bar ? 1u : 0u) | (ng ? 2u : 0u));
 	if (x->lesson_bar)
 		put_str(tl, x->lesson_bar, strlen(x->lesson_bar));
@@ -420,14 +443,21 @@ timeline_push(timeline *tl, const tick_data *t, const timeline_extra *x)
 		return GS_ENOMEM;
 	history_extra hx = { x->caption, tl->buf, tl->len };
 	rc = history_push(tl->h, t, &hx);
+	if (rc == GS_EINVAL && history_last(tl->h) >= 0 && t->index > history_last(tl->h) + 1) {
+		/* A tick that could not be kept left a gap, and what is kept must
+		 * follow on tick by tick: start over from this one. */
+		history_clear(tl->h);
+		rc = history_push(tl->h, t, &hx);
+	}
+	/* the notes were this tick's, kept or not */
+	tl->nnotes = 0;
+	tl->fed = false;
 	if (rc != 0)
 		return rc;
 	if (!tl->have_origin) {
 		tl->t0 = t->snap->time_ns;
 		tl->have_origin = true;
 	}
-	tl->nnotes = 0;
-	tl->fed = false;
 	return 0;
 }
 
@@ -597,6 +627,9 @@ rebuild(timeline *tl, int64_t k)
 	/* the live model's state before s: where the run began, what it lost */
 	if (v.before.t0 == 0)
 		v.before.t0 = tl->t0;
+	/* feeding s writes its notes again: number them as the live log did */
+	uint64_t pre = pre_notes(&v);
+	v.before.log_total = v.before.log_total >= pre ? v.before.log_total - pre : 0;
 	view_model_origin_set(tl->m, &v.before);
 	tl->m_first = s;
 	for (int64_t i = s; i <= k; i++)
