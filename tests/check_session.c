@@ -298,7 +298,7 @@ START_TEST(test_default_log_lines)
 	ck_assert_ptr_nonnull(tk);
 	ticker_reschedule(tk, (uint64_t)gs_nanotime(), to.interval_ns);
 	ck_assert_int_eq(ticker_run(tk, TICKS, NULL, NULL), 0);
-	uint64_t lines = view_log_written(m);
+	uint64_t lines = view_model_log_total(m);
 	fprintf(stderr, "# default workload: %llu log lines in %d ticks at 10 Hz (%.1f a second)\n",
 	    (unsigned long long)lines, TICKS, (double)lines * 10 / TICKS);
 	/* Written one by one up to a count a tick, it was about 9 lines a tick

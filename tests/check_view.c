@@ -1021,7 +1021,7 @@ log_text(const view_model *m, char *out, size_t size)
 {
 	view_state v;
 	scr o = { 0 };
-	int h = (int)view_log_written(m) + 4;
+	int h = (int)view_model_log_total(m) + 4;
 
 	view_init(&v, 200, h < 24 ? 24 : h);
 	v.mode = VIEW_LOG;
@@ -1158,7 +1158,7 @@ START_TEST(test_log_ring)
 		snprintf(b, sizeof b, "note %03d", i);
 		view_model_note(m, 5000000000ull, VA_NORMAL, b);
 	}
-	ck_assert_uint_eq(view_log_written(m), 120);
+	ck_assert_uint_eq(view_model_log_total(m), 120);
 	view_init(&v, 80, 24);
 	v.mode = VIEW_LOG;
 	ck_assert_int_eq(view_scroll_max(m, &v), 0); /* it moves by view_log_move */
@@ -1583,29 +1583,29 @@ START_TEST(test_log_lines_per_tick)
 	static gs_event e[2000];
 	fix *f = fix_new(4, 12);
 	view_model *m = model_with(f, NULL, 0);
-	uint64_t w = view_log_written(m);
+	uint64_t w = view_model_log_total(m);
 
 	/* 600 runs, parks and readies: no line (the header counts them). */
 	int n = busy_tick(e, 0);
 	ck_assert_int_eq(n, 600);
 	tick_at(m, f, 0.1, e, n);
-	ck_assert_uint_eq(view_log_written(m) - w, 0);
+	ck_assert_uint_eq(view_model_log_total(m) - w, 0);
 	/* ... and 30 each of retakes, hand-offs and preemptions: one sentence a
 	 * kind (the first, which opens its window). */
-	w = view_log_written(m);
+	w = view_model_log_total(m);
 	n = busy_tick(e, 30);
 	tick_at(m, f, 0.2, e, n);
-	ck_assert_uint_eq(view_log_written(m) - w, 3);
+	ck_assert_uint_eq(view_model_log_total(m) - w, 3);
 	/* A busy second of ten such ticks at 10 Hz, and the next: one line a
 	 * kind a second, so 3 lines a second, where writing them one by one up
 	 * to a count a tick (4 retakes, 4 hand-offs, 2 preemptions and a "+ N
 	 * more" line for each kind) made 13 lines a tick, 130 a second. */
 	for (int t = 3; t <= 12; t++)
 		tick_at(m, f, t / 10.0, e, n);
-	w = view_log_written(m);
+	w = view_model_log_total(m);
 	for (int t = 13; t <= 22; t++)
 		tick_at(m, f, t / 10.0, e, n);
-	ck_assert_uint_eq(view_log_written(m) - w, 3);
+	ck_assert_uint_eq(view_model_log_total(m) - w, 3);
 	static char txt[1 << 16];
 	log_text(m, txt, sizeof txt);
 	ck_assert_ptr_nonnull(strstr(txt,
@@ -1620,10 +1620,10 @@ START_TEST(test_log_lines_per_tick)
 	/* A quiet second closes the windows: the next event is written out. */
 	tick_at(m, f, 2.3, NULL, 0);
 	tick_at(m, f, 3.3, NULL, 0);
-	w = view_log_written(m);
+	w = view_model_log_total(m);
 	gs_event p = ev(GS_EV_PREEMPT, 1, -1, 1, -1, 812, 1);
 	tick_at(m, f, 3.4, &p, 1);
-	ck_assert_uint_eq(view_log_written(m) - w, 1);
+	ck_assert_uint_eq(view_model_log_total(m) - w, 1);
 	log_text(m, txt, sizeof txt);
 	ck_assert_ptr_nonnull(strstr(txt, "G812 on P1 preempted (signal)"));
 	scr o = { 0 };

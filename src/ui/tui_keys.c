@@ -261,7 +261,7 @@ find_again(struct tui *t, int dir)
 		return;
 	}
 	t->v.log_find = t->found;
-	if (!view_log_find(t->model, &t->v, t->found, dir))
+	if (!view_log_find(shown(t), &t->v, t->found, dir))
 		tui__status(t, false, "no %s line with '%s'%s", dir < 0 ? "older" : "newer",
 		    t->found, dir > 0 && t->v.log_at == 0 ? " (the log shows the newest)" : "");
 }
@@ -294,7 +294,7 @@ find_key(struct tui *t, int code)
 		t->nfind = -1;
 		snprintf(t->found, sizeof t->found, "%s", t->find);
 		t->v.log_find = t->found;
-		if (!view_log_find(t->model, &t->v, t->found, 0))
+		if (!view_log_find(shown(t), &t->v, t->found, 0))
 			tui__status(t, true, "'%s' is in no line of the log%s%s", t->found,
 			    t->v.log_filter != VIEW_LOGF_ALL ? " shown with the filter " : "",
 			    t->v.log_filter != VIEW_LOGF_ALL ? view_log_filter_name(t->v.log_filter)
@@ -415,7 +415,10 @@ act(struct tui *t, keys_action action, int which, int code)
 		open_mode(t, which == 0 ? VIEW_PDETAIL : VIEW_MDETAIL);
 		break;
 	case KEYS_DO_RECORD:
-		tui__rec_key(t);
+		if (t->replay) /* its ticks are on file already */
+			tui__status(t, true, "a recording is played: R records a live run");
+		else
+			tui__rec_key(t);
 		break;
 	case KEYS_DO_FOCUS:
 		cycle_focus(t, code == KEYS_BTAB || code == KEYS_LEFT || code == KEYS_UP ? -1 : 1);

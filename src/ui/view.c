@@ -190,6 +190,7 @@ view_model_origin_get(const view_model *m, view_origin *o)
 	o->drop_unlogged = m->dropped_unlogged;
 	o->drop_quiet = quiet < VIEW_DROP_LOG_TICKS ? quiet : VIEW_DROP_LOG_TICKS;
 	memcpy(o->win, m->win, sizeof o->win);
+	o->log_total = m->log_total;
 }
 
 void
@@ -206,6 +207,7 @@ view_model_origin_set(view_model *m, const view_origin *o)
 	m->drop_logged_tick =
 	    -(o->drop_quiet < VIEW_DROP_LOG_TICKS ? o->drop_quiet : VIEW_DROP_LOG_TICKS);
 	memcpy(m->win, o->win, sizeof m->win);
+	m->log_total = o->log_total;
 }
 
 uint64_t

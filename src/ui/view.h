@@ -114,7 +114,7 @@ typedef struct view_state {
 	 * page, so what is held in one is held in the other.  view_log_move and
 	 * view_log_find set the first two. */
 	uint64_t log_at;   /* 0: follow the newest line; else 1 + the number
-	                            (view_log_written) of the line held at the
+	                            (view_model_log_total) of the line held at the
 	                            bottom: newer lines do not move it */
 	uint64_t log_seen; /* held: lines written when it was held; the
 	                            later ones are counted as new */
@@ -212,11 +212,14 @@ typedef struct view_origin {
 	uint64_t drop_unlogged;     /* lost and not yet said in the log */
 	int drop_quiet;             /* ticks since the log last said so (capped) */
 	view_window win[VIEW_RT_N]; /* the log's summary windows open then */
+	uint64_t log_total;         /* the log's lines so far: a model rebuilt from
+	                               here numbers its lines as the live one did */
 } view_origin;
 void view_model_origin_get(const view_model *m, view_origin *o);
 /* Before the first tick only (ignored after). */
 void view_model_origin_set(view_model *m, const view_origin *o);
-/* Log lines added so far (events and notes, evicted ones included). */
+/* Log lines added so far (events and notes, evicted ones included; the
+ * first is number 0); the log keeps the newest log_lines of them. */
 uint64_t view_model_log_total(const view_model *m);
 
 /* Ticks fed so far. */
@@ -251,9 +254,6 @@ int view_scroll_max(const view_model *m, const view_state *v);
  */
 int view_log_wrap(const char *text, int cols, int *st, int *len, int max);
 
-/* Lines written to the log so far (the first is number 0); the log keeps the
- * newest log_lines of them. */
-uint64_t view_log_written(const view_model *m);
 /* The filter's name ("all", "steals", "threads and hand-offs", ...). */
 const char *view_log_filter_name(view_logfilter f);
 

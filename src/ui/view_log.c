@@ -216,12 +216,6 @@ view_model_note(view_model *m, uint64_t time_ns, view_attr attr, const char *tex
 	view__log_add(m, time_ns, attr, VIEW_LOGC_NOTE, text);
 }
 
-uint64_t
-view_log_written(const view_model *m)
-{
-	return m ? m->log_total : 0;
-}
-
 const char *
 view_log_filter_name(view_logfilter f)
 {
