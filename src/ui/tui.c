@@ -23,6 +23,7 @@
 #include <gsched/observe.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <langinfo.h>
 #include <limits.h>
 #include <locale.h>
@@ -279,6 +280,27 @@ tui_free(struct tui *t)
 	free(t->lout);
 }
 
+/* Whether path can be written, without truncating what is there: the file
+ * is only opened for writing once the view runs, and a run that never gets
+ * that far (no terminal) must not have emptied the user's file. */
+static bool
+record_writable(const char *path, char *err, size_t errsize)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+
+	if (fd >= 0) {
+		close(fd);
+		unlink(path);
+		return true;
+	}
+	if (errno == EEXIST && (fd = open(path, O_WRONLY | O_CLOEXEC)) >= 0) {
+		close(fd);
+		return true;
+	}
+	snprintf(err, errsize, "cannot write '%s': %s", path, strerror(errno));
+	return false;
+}
+
 int
 tui_run(const tui_opts *o, const tui_term *term)
 {
@@ -330,14 +352,10 @@ tui_run(const tui_opts *o, const tui_term *term)
 
 	/* a file --record cannot write is a usage error, as in a headless run,
 	 * before the terminal changes */
-	if (o->record != NULL) {
-		record_writer w;
-		if (record_writer_open(&w, o->record, err, sizeof err) != 0) {
-			fprintf(stderr, "gsched: %s\n", err);
-			tui_free(&t);
-			return 2;
-		}
-		record_writer_abort(&w);
+	if (o->record != NULL && !record_writable(o->record, err, sizeof err)) {
+		fprintf(stderr, "gsched: %s\n", err);
+		tui_free(&t);
+		return 2;
 	}
 	/* a recording is read whole before the terminal is taken, so that a
 	 * bad one is reported as --batch reports it */

@@ -250,7 +250,7 @@ tui__rec_prompt_key(struct tui *t, int key, bool fkey)
 		tui__status(t, false, "not recording");
 		return true;
 	}
-	if (key == KEY_BACKSPACE || key == 127 || key == 8) {
+	if ((fkey && key == KEY_BACKSPACE) || (!fkey && (key == 127 || key == 8))) {
 		/* a whole UTF-8 character */
 		while (n > 0 && ((unsigned char)t->rec_name[n - 1] & 0xc0) == 0x80)
 			n--;
