@@ -155,9 +155,9 @@ parse_duration_n(const char *s, size_t len, unsigned flags, int64_t *out, size_t
 			if (v > DUR_LIMIT)
 				return PARSE_DURATION_RANGE;
 		}
-		d += v;
-		if (d > DUR_LIMIT)
+		if (v > DUR_LIMIT - d) /* d + v would pass the limit (or wrap) */
 			return PARSE_DURATION_RANGE;
+		d += v;
 	}
 	if (neg) {
 		*out = d == DUR_LIMIT ? INT64_MIN : -(int64_t)d;
