@@ -71,6 +71,7 @@ struct session {
 	workload_run scenario; /* the controller's */
 	gs_waitgroup keepers;  /* one per live batch */
 	atomic_bool ending;    /* set by the controller on REQ_QUIT */
+	atomic_bool halt;      /* set by session_end: every run stops at once */
 	atomic_int pending;    /* requests written and not yet read */
 	atomic_int batches;    /* batches spawned and not yet finished */
 	atomic_int spawning;   /* spawn requests not yet spawned (for
@@ -136,6 +137,7 @@ spawn_batch(session *s, const struct req *r)
 		return;
 	}
 	workload_run_init(&b->run);
+	b->run.halt = &s->halt;
 	b->s = s;
 	b->w = w;
 	b->count = r->count;
@@ -270,6 +272,7 @@ session_start(const session_opts *o, char *err, size_t errsz)
 		return NULL;
 	}
 	workload_run_init(&s->scenario);
+	s->scenario.halt = &s->halt;
 	gs_waitgroup wg0 = GS_WAITGROUP_INIT;
 	s->keepers = wg0;
 	pthread_mutex_init(&s->errmu, NULL);
@@ -404,6 +407,9 @@ session_end(session *s, char *err, size_t errsz)
 		session_start_world(s);
 	memset(&r, 0, sizeof r);
 	r.op = REQ_QUIT;
+	/* the workloads stop now: the controller and the keepers that stop them
+	 * one by one may wait behind CPU-bound goroutines for their P */
+	atomic_store(&s->halt, true);
 	atomic_fetch_add(&s->pending, 1);
 	if (send_req(s, &r) != 0) {
 		/* Cannot happen with a pipe we own; closing it ends the

@@ -85,8 +85,14 @@ rnd(uint32_t *s)
 bool
 workload__stopped(workload_run *run)
 {
+	return workload__halted(run) || (run->deadline != 0 && gs_nanotime() >= run->deadline);
+}
+
+bool
+workload__halted(const workload_run *run)
+{
 	return atomic_load_explicit(&run->stop, memory_order_relaxed) ||
-	    (run->deadline != 0 && gs_nanotime() >= run->deadline);
+	    (run->halt != NULL && atomic_load_explicit(run->halt, memory_order_relaxed));
 }
 
 /* A full-speed duration in the runtime's time scale. */
@@ -122,7 +128,7 @@ syscall_sleep(workload_run *run, int64_t ns)
 		return;
 	}
 	gs_entersyscall();
-	while (ns > 0 && !atomic_load_explicit(&run->stop, memory_order_relaxed)) {
+	while (ns > 0 && !workload__halted(run)) {
 		int64_t d = ns < WAIT_PIECE ? ns : WAIT_PIECE;
 		struct timespec ts = { (time_t)(d / 1000000000), (long)(d % 1000000000) };
 		while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
@@ -188,8 +194,7 @@ cpu_g(void *arg)
 		gs_preemptible_begin();
 		for (int64_t i = 0; i < work; i++) {
 			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-			if ((i & 0xffff) == 0 &&
-			    atomic_load_explicit(&run->stop, memory_order_relaxed))
+			if ((i & 0xffff) == 0 && workload__halted(run))
 				break;
 		}
 		gs_preemptible_end();
@@ -227,8 +232,7 @@ loop_g(void *arg)
 		for (int64_t i = 0; i < n; i++) {
 			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
 			if ((i & 0xffff) == 0 &&
-			    (atomic_load_explicit(&run->stop, memory_order_relaxed) ||
-				(end != 0 && gs_nanotime() >= end)))
+			    (workload__halted(run) || (end != 0 && gs_nanotime() >= end)))
 				break;
 		}
 		if (limited)

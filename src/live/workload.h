@@ -57,6 +57,11 @@ typedef struct workload_run {
 	atomic_int live;   /* goroutines (and threads) not yet ended */
 	const char *label; /* NULL: each kind labels its goroutines; else this
 	                      label for all of them (not copied: must outlive the run) */
+	/* A flag outside the run that stops it too, or NULL: a session sets it
+	 * for all its runs at once from the caller's thread, so its end does
+	 * not wait for goroutines that are queued behind CPU-bound ones (in
+	 * slow motion a time slice is N times longer). */
+	const atomic_bool *halt;
 } workload_run;
 
 /* Counters every workload of the process adds to (any thread reads them). */

@@ -28,4 +28,7 @@ bool workload__stopped(workload_run *run);
 int64_t workload__scaled(int64_t ns);
 bool workload__sleep(workload_run *run, int64_t ns);
 
+/* Whether the run was told to stop (its own flag or its halt flag). */
+bool workload__halted(const workload_run *run);
+
 #endif /* GSCHED_WORKLOAD_PRIV_H */
