@@ -316,7 +316,7 @@ pcols_for(rc *r, int np, struct pcols *c)
 	c->nextw = c->longnext ? 13 : 8;
 	c->x_st = c->idw + 1;
 	c->x_g = c->x_st + 7;
-	c->x_next = c->x_g + 8 + c->lw + 1 + 7;
+	c->x_next = c->x_g + 8 + c->lw + 1 + 8; /* the slice: 7 columns and a gap */
 	c->x_cnt = c->x_next + c->nextw;
 	c->x_bar = c->x_cnt + 4;
 	int rest = w - c->x_bar;
@@ -336,7 +336,7 @@ p_curg(rc *r, int x, int y, const gs_snap_p *p, int lw)
 {
 	if (p->curg.id == 0) {
 		view__text(r, x, y, r->w, VA_DIM, "-");
-		return x + 8 + lw + 1 + 7;
+		return x + 8 + lw + 1 + 8;
 	}
 	view_attr a;
 	view_label_kind(p->curg.label, &a);
@@ -351,7 +351,7 @@ p_curg(rc *r, int x, int y, const gs_snap_p *p, int lw)
 		view__textf(r, x + 8 + lw + 1, y, x + 8 + lw + 1 + 7, VA_NORMAL, "%s%s",
 		    n > 1 ? "~" : "", d);
 	}
-	return x + 8 + lw + 1 + 7;
+	return x + 8 + lw + 1 + 8;
 }
 
 static void
