@@ -28,7 +28,6 @@
 
 /* ---- shared between tui.c and the tui_*.c files ---- */
 
-#define TENTHS_MAX 600
 #define PROCS_MAX 256
 #define HZ_MIN 0.5
 #define HZ_MAX 50.0
@@ -166,8 +165,6 @@ void tui__rec_stop(struct tui *t, const char *why);
 #define TUI_LESSON_PAUSED "paused: the lesson waits too (space resumes)"
 
 /* The rewind and the replay (tui_rewind.c). */
-#define REPLAY_SPEED_MIN 0.1
-#define REPLAY_SPEED_MAX 16.0
 /* Keep a tick just fed to the model (before: the model's origin before it;
  * its goroutine list: gl, ng). */
 void tui__rewind_push(struct tui *t, const tick_data *d, const view_origin *before,
