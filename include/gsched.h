@@ -245,6 +245,11 @@ GS_EXTERN int gs_sys_fsync(int fd);
  * computation).  GSCHED_DEBUG=asyncpreemptoff=1 turns the signal off.
  */
 GS_EXTERN void gs_preempt_check(void);
+/* Turn the signal off (off != 0) or on again for the rest of the run, as
+ * GSCHED_DEBUG=asyncpreemptoff=1 does from the start: then only the
+ * cooperative checks preempt.  Returns the old setting (0 or 1), or
+ * GS_ENOTRUN when no runtime runs.  Any thread. */
+GS_EXTERN int gs_set_asyncpreemptoff(int off);
 GS_EXTERN void gs_preemptible_begin(void);
 GS_EXTERN void gs_preemptible_end(void);
 

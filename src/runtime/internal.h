@@ -400,7 +400,8 @@ struct gs_sched {
 	gs_note sysmonwake;
 	int32_t schedtrace_ms;
 	bool scheddetail;
-	bool asyncpreemptoff;
+	/* Written at start and by gs_set_asyncpreemptoff, read by sysmon. */
+	_Atomic bool asyncpreemptoff;
 	uint64_t starttime;
 	/* Slow motion (GSCHED_DEBUG=timescale, gs_set_timescale): the factor,
 	 * 1..GS_TIMESCALE_MAX, by which every time constant of the scheduler is

@@ -11,7 +11,8 @@
  * interrupted context so that, on return from the signal, the goroutine calls
  * gs__asyncpreempt (arch/preempt_*.c), which saves every register, yields,
  * and restores them.  Elsewhere the signal does nothing and sysmon asks again
- * on its next tick.  GSCHED_DEBUG=asyncpreemptoff=1 turns the signal off.
+ * on its next tick.  GSCHED_DEBUG=asyncpreemptoff=1 turns the signal off at
+ * start, gs_set_asyncpreemptoff at any time.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -36,10 +37,18 @@ gs__preemptone(gs_p *pp)
 		return false;
 	atomic_store_explicit(&gp->preempt, true, memory_order_relaxed);
 	atomic_fetch_add_explicit(&gs__sched.preempt_requests, 1, memory_order_relaxed);
-	if (!gs__sched.asyncpreemptoff &&
+	if (!atomic_load_explicit(&gs__sched.asyncpreemptoff, memory_order_relaxed) &&
 	    atomic_load_explicit(&gp->asyncsafe, memory_order_relaxed))
 		pthread_kill(mp->thread, SIGURG);
 	return true;
+}
+
+int
+gs_set_asyncpreemptoff(int off)
+{
+	if (!atomic_load(&gs__sched.running))
+		return GS_ENOTRUN;
+	return atomic_exchange(&gs__sched.asyncpreemptoff, off != 0) ? 1 : 0;
 }
 
 /* Ask every running goroutine to stop (stop-the-world).  sched.lock may be held. */
