@@ -61,10 +61,11 @@ START_TEST(err_unknown_command)
 {
 	fails_with("say \"hi\"\n  jump 3\n",
 	    "t.lesson:2:3: unknown command 'jump' (expected title, slow, procs, spawn, "
-	    "say, wait, pause, expect, mark, measure or reset)");
+	    "say, wait, pause, expect, mark, measure, reset or asyncpreemptoff)");
 	fails_with("= 3\n",
 	    "t.lesson:1:1: expected a command (title, slow, procs, spawn, say, "
-	    "wait, pause, expect, mark, measure, reset), got '='");
+	    "wait, pause, expect, mark, measure, reset, asyncpreemptoff), got '='");
+	fails_with("asyncpreemptoff 2\n", "t.lesson:1:17: 0 or 1 '2' is out of range (0 to 1)");
 }
 END_TEST
 
@@ -178,7 +179,7 @@ START_TEST(err_kinds_and_labels)
 {
 	fails_with("spawn 4 gpu\n",
 	    "t.lesson:1:9: unknown workload kind 'gpu' (expected one of: cpu, "
-	    "sleep, syscall, netwait, mixed, nap, loop, http, httplimit, httppool, "
+	    "sleep, syscall, netwait, mixed, nap, loop, tight, pool, http, httplimit, httppool, "
 	    "thread)");
 	fails_with("spawn 4\n",
 	    "t.lesson:1:8: expected a workload kind after the count, "
@@ -379,6 +380,15 @@ START_TEST(good_lesson)
 	ck_assert_int_eq(s[14].ns, 90000000000LL);
 	ck_assert_int_eq(s[15].cmd, LESSON_RESET);
 	ck_assert_int_eq(s[16].ns, 120000000000LL);
+	lesson_program_free(g);
+
+	g = parse("asyncpreemptoff 1\nasyncpreemptoff 0\nspawn 100 pool 2M");
+	ck_assert_msg(g != NULL, "%s", errbuf);
+	ck_assert_int_eq(g->steps[0].cmd, LESSON_ASYNCPREEMPTOFF);
+	ck_assert_int_eq(g->steps[0].procs, 1);
+	ck_assert_int_eq(g->steps[1].procs, 0);
+	ck_assert_str_eq(g->steps[2].kind, "pool");
+	ck_assert_int_eq(g->steps[2].iters, 2000000);
 	lesson_program_free(g);
 
 	/* defaults: wait until times out after 10 s, measure after 60 s */

@@ -128,16 +128,17 @@ typedef struct lesson_cond {
 /* ---- a parsed lesson ---------------------------------------------------------- */
 
 typedef enum lesson_cmd {
-	LESSON_PROCS = 0,  /* procs N | procs cpus[*N|/N] */
-	LESSON_SPAWN,      /* spawn COUNT KIND [DURATION|ITERS] [as LABEL] */
-	LESSON_SAY,        /* say "caption" */
-	LESSON_WAIT,       /* wait DURATION */
-	LESSON_WAIT_UNTIL, /* wait until COND [timeout DURATION] */
-	LESSON_PAUSE,      /* pause */
-	LESSON_EXPECT,     /* expect COND */
-	LESSON_MARK,       /* mark "chapter" */
-	LESSON_MEASURE,    /* measure "label" [timeout DURATION] */
-	LESSON_RESET,      /* reset: counters and peaks count from here */
+	LESSON_PROCS = 0,       /* procs N | procs cpus[*N|/N] */
+	LESSON_SPAWN,           /* spawn COUNT KIND [DURATION|ITERS] [as LABEL] */
+	LESSON_SAY,             /* say "caption" */
+	LESSON_WAIT,            /* wait DURATION */
+	LESSON_WAIT_UNTIL,      /* wait until COND [timeout DURATION] */
+	LESSON_PAUSE,           /* pause */
+	LESSON_EXPECT,          /* expect COND */
+	LESSON_MARK,            /* mark "chapter" */
+	LESSON_MEASURE,         /* measure "label" [timeout DURATION] */
+	LESSON_RESET,           /* reset: counters and peaks count from here */
+	LESSON_ASYNCPREEMPTOFF, /* asyncpreemptoff 0|1: the preemption signal off */
 	LESSON_NCMDS
 } lesson_cmd;
 
@@ -146,7 +147,7 @@ typedef struct lesson_step {
 	int line;   /* 1-based source line */
 	char *text; /* say, mark, measure: owned */
 	int64_t ns; /* wait: duration; wait until, measure: timeout */
-	/* procs */
+	/* procs; asyncpreemptoff: 0 or 1 */
 	int procs;     /* a number, or the multiplier/divisor of cpus */
 	int procs_rel; /* 0: absolute; '*' or '/': relative to the CPUs */
 	/* spawn */

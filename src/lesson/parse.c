@@ -406,6 +406,19 @@ cmd_procs(parser *p, const tok *kw)
 	return end_of_line(p, "procs");
 }
 
+/* asyncpreemptoff 0|1: the runtime's GSCHED_DEBUG setting, switched live. */
+static int
+cmd_asyncpreemptoff(parser *p, const tok *kw)
+{
+	lesson_step *s = add_step(p, LESSON_ASYNCPREEMPTOFF, kw->col);
+	int64_t v;
+
+	if (s == NULL || arg_int(p, next(p), "0 or 1", "asyncpreemptoff", 0, 1, false, &v))
+		return -1;
+	s->procs = (int)v;
+	return end_of_line(p, "asyncpreemptoff");
+}
+
 /* Per kind: most goroutines one spawn may start, and how many of them block in
  * system calls (each such one takes a thread). */
 static void
@@ -422,6 +435,8 @@ kind_cost(const char *kind, long count, long *goroutines, long *threads)
 		*goroutines = count * 2;
 	else if (strcmp(kind, "thread") == 0)
 		*threads = count;
+	else if (strcmp(kind, "pool") == 0)
+		*goroutines = 1 + 256; /* the sender and up to 256 workers */
 }
 
 static int
@@ -703,7 +718,7 @@ parse_line(parser *p, const char *line, size_t len)
 	if (kw->kind != T_WORD)
 		return perr(p, kw->col,
 		    "expected a command (title, slow, procs, spawn, say, wait, "
-		    "pause, expect, mark, measure, reset), got %s",
+		    "pause, expect, mark, measure, reset, asyncpreemptoff), got %s",
 		    tokdesc(kw, d, sizeof d));
 	if (tok_is(kw, "title"))
 		return cmd_title(p, kw);
@@ -733,9 +748,11 @@ parse_line(parser *p, const char *line, size_t len)
 	}
 	if (tok_is(kw, "reset"))
 		return cmd_bare(p, kw, LESSON_RESET, "reset");
+	if (tok_is(kw, "asyncpreemptoff"))
+		return cmd_asyncpreemptoff(p, kw);
 	return perr(p, kw->col,
 	    "unknown command '%.*s' (expected title, slow, procs, spawn, "
-	    "say, wait, pause, expect, mark, measure or reset)",
+	    "say, wait, pause, expect, mark, measure, reset or asyncpreemptoff)",
 	    (int)(kw->len > 40 ? 40 : kw->len), kw->s);
 }
 

@@ -643,6 +643,18 @@ step(lesson_player *p, const gs_snapshot *snap, uint64_t now)
 		p->pc++;
 		return 1;
 	}
+	case LESSON_ASYNCPREEMPTOFF:
+		rc = gs_set_asyncpreemptoff(s->procs);
+		if (rc < 0) {
+			emit(p, LL_ERROR, "asyncpreemptoff %d: %s", s->procs, gs_strerror(rc));
+			p->failed++;
+		} else {
+			emit(p, LL_INFO,
+			    "asyncpreemptoff = %d (was %d): the preemption signal is %s", s->procs,
+			    rc, s->procs ? "off" : "on");
+		}
+		p->pc++;
+		return 1;
 	case LESSON_RESET:
 		reset_counters(p, snap);
 		emit(p, LL_INFO, "counters and peaks reset");

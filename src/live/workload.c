@@ -176,17 +176,18 @@ spawn_n(workload_run *run, int count, void (*fn)(void *), const char *label)
 
 #define CPU_CHUNK 4000000
 
+/* steps multiply-adds (0: until the run stops) in chunks of CPU_CHUNK, each
+ * inside a preemptible region, with a cooperative check between chunks. */
 static void
-cpu_g(void *arg)
+cpu_work(workload_run *run, int64_t steps)
 {
-	workload_run *run = arg;
 	volatile uint64_t sink = 0;
-	int64_t left = run->iters; /* steps to go, when limited */
+	int64_t left = steps; /* steps to go, when limited */
 	int64_t scale = gs_timescale();
 
 	while (!workload__stopped(run)) {
 		uint64_t x = sink + 1;
-		int n = run->iters != 0 && left < CPU_CHUNK ? (int)left : CPU_CHUNK;
+		int n = steps != 0 && left < CPU_CHUNK ? (int)left : CPU_CHUNK;
 		/* A step is scale multiply-adds: the chunk takes scale times the
 		 * CPU time, and the preemption points between chunks come scale
 		 * times more rarely, as sysmon's slice is scale times longer. */
@@ -199,42 +200,55 @@ cpu_g(void *arg)
 		}
 		gs_preemptible_end();
 		sink = x;
-		if (run->iters != 0 && (left -= n) <= 0)
+		if (steps != 0 && (left -= n) <= 0)
 			break;
 		gs_preempt_check();
 	}
+}
+
+static void
+cpu_g(void *arg)
+{
+	workload_run *run = arg;
+
+	cpu_work(run, run->iters);
 	workload__run_done(run);
 }
 
-/* ---- loop: a call-free loop with no preemption point --------------------------- */
+/* ---- loop and tight: call-free loops with no cooperative check ------------------ */
 
-/* A limited loop runs without a gsched call and outside any preemptible
- * region, so sysmon's requests go unanswered until it ends: the P is held
- * throughout, as a `for {}` loop held it in Go before 1.14.  It reads the
- * clock (vDSO, not a scheduling point) every 2^16 steps for its deadline.
- * Without a limit it runs in call-free bursts of LOOP_BURST with a
+/* A limited loop runs without a gsched call, so sysmon's requests go
+ * unanswered at any cooperative check: loop runs outside any preemptible
+ * region, and the P is held throughout, as a `for {}` loop held it in Go
+ * before 1.14; tight runs inside one, so only the signal (asynchronous
+ * preemption) switches it out, as Go 1.14+ does such a loop.  Both read the
+ * clock (vDSO, not a scheduling point) every 2^16 steps for their deadline.
+ * Without a limit they run in call-free bursts of LOOP_BURST with a
  * cooperative check between them, so that an unlimited one (gsched --batch
  * -w loop) still lets workload_stop's caller run on the Ps it holds. */
 #define LOOP_BURST MS(100)
 
 static void
-loop_g(void *arg)
+loop_run(workload_run *run, bool asyncsafe)
 {
-	workload_run *run = arg;
 	uint64_t x = 1;
 	bool limited = run->iters != 0 || run->deadline != 0;
 	int64_t scale = gs_timescale();
-	/* A step is scale multiply-adds, as in cpu_g. */
+	/* A step is scale multiply-adds, as in cpu_work. */
 	int64_t n = run->iters && run->iters <= INT64_MAX / scale ? run->iters * scale : INT64_MAX;
 
 	while (!workload__stopped(run)) {
 		int64_t end = limited ? run->deadline : gs_nanotime() + LOOP_BURST * scale;
+		if (asyncsafe)
+			gs_preemptible_begin();
 		for (int64_t i = 0; i < n; i++) {
 			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
 			if ((i & 0xffff) == 0 &&
 			    (workload__halted(run) || (end != 0 && gs_nanotime() >= end)))
 				break;
 		}
+		if (asyncsafe)
+			gs_preemptible_end();
 		if (limited)
 			break;
 		gs_preempt_check();
@@ -244,6 +258,18 @@ loop_g(void *arg)
 	workload__run_done(run);
 }
 
+static void
+loop_g(void *arg)
+{
+	loop_run(arg, false);
+}
+
+static void
+tight_g(void *arg)
+{
+	loop_run(arg, true);
+}
+
 static int
 loop_spawn(workload_run *run, int count)
 {
@@ -251,9 +277,97 @@ loop_spawn(workload_run *run, int count)
 }
 
 static int
+tight_spawn(workload_run *run, int count)
+{
+	return spawn_n(run, count, tight_g, "tight");
+}
+
+static int
 cpu_spawn(workload_run *run, int count)
 {
 	return spawn_n(run, count, cpu_g, "cpu");
+}
+
+/* ---- pool: count jobs through a channel to GOMAXPROCS workers -------------------- */
+
+/* The seed's optimizeCPUBound: a "jobs" goroutine sends the job numbers into
+ * a channel of POOL_CAP, and GOMAXPROCS (at the spawn) worker goroutines
+ * take them until it is closed, each job POOL_STEPS steps of cpu_work (or
+ * the run's iters).  The last of them to end frees the channel; a worker
+ * that stops early closes it, so a sender blocked on a full channel ends. */
+#define POOL_CAP 100
+#define POOL_STEPS 1000000
+
+struct pool {
+	workload_run *run;
+	gs_chan *jobs;
+	int count;
+	atomic_int refs;
+};
+
+/* Drop n shares of pl; the last frees it. */
+static void
+pool_release(struct pool *pl, int n)
+{
+	if (atomic_fetch_sub(&pl->refs, n) == n) {
+		gs_chan_free(pl->jobs);
+		free(pl);
+	}
+}
+
+static void
+pool_feed_g(void *arg)
+{
+	struct pool *pl = arg;
+
+	for (int32_t i = 0; i < pl->count && !workload__stopped(pl->run); i++)
+		if (gs_chan_send(pl->jobs, &i) != 0)
+			break;
+	gs_chan_close(pl->jobs);
+	workload__run_done(pl->run);
+	pool_release(pl, 1);
+}
+
+static void
+pool_work_g(void *arg)
+{
+	struct pool *pl = arg;
+	workload_run *run = pl->run;
+	int32_t job;
+
+	while (!workload__stopped(run) && gs_chan_recv(pl->jobs, &job) == 1)
+		cpu_work(run, run->iters ? run->iters : POOL_STEPS);
+	if (workload__stopped(run))
+		gs_chan_close(pl->jobs);
+	workload__run_done(run);
+	pool_release(pl, 1);
+}
+
+static int
+pool_spawn(workload_run *run, int count)
+{
+	int workers = gs_gomaxprocs();
+	struct pool *pl = malloc(sizeof *pl);
+
+	if (pl == NULL)
+		return GS_ENOMEM;
+	if ((pl->jobs = gs_chan_make(sizeof(int32_t), POOL_CAP)) == NULL) {
+		free(pl);
+		return GS_ENOMEM;
+	}
+	pl->run = run;
+	pl->count = count;
+	atomic_init(&pl->refs, workers + 2); /* + 1: this function's own share */
+	int rc = workload__go(run, pool_feed_g, pl, "jobs");
+	int started = rc == 0 ? 1 : 0;
+	for (int i = 0; rc == 0 && i < workers; i++)
+		if ((rc = workload__go(run, pool_work_g, pl, "worker")) == 0)
+			started++;
+	if (rc != 0 && started > 0)
+		gs_chan_close(pl->jobs); /* the ones that started end */
+	/* our share and that of every goroutine that did not start */
+	pool_release(pl, 1 + workers + 1 - started);
+	return rc;
 }
 
 /* ---- sleep: timers ------------------------------------------------------------- */
@@ -581,6 +695,10 @@ static const workload table[] = {
 	    nap_spawn },
 	{ "loop", "loop", "a call-free loop outside preemptible regions (unlimited: 100 ms bursts)",
 	    1, loop_spawn },
+	{ "tight", "tight", "a call-free loop only the preemption signal stops (no check)", 1,
+	    tight_spawn },
+	{ "pool", "worker", "COUNT jobs through a channel to GOMAXPROCS worker goroutines", 100,
+	    pool_spawn },
 	{ "http", "client", "a loopback web server, a goroutine per connection, COUNT clients", 16,
 	    workload__http_spawn },
 	{ "httplimit", "client", "the same behind a semaphore of 8 handlers (503 when full)", 16,

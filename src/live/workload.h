@@ -14,6 +14,10 @@
  *   loop     a call-free loop outside any preemptible region: only its end
  *            gives the P back (Go before 1.14, or asyncpreemptoff=1); without
  *            a limit (workload_run.iters or .deadline) it runs in 100 ms bursts
+ *   tight    the same loop inside a preemptible region: no cooperative check,
+ *            so only the signal (asynchronous preemption) switches it out
+ *   pool     COUNT jobs sent through a channel to GOMAXPROCS worker goroutines
+ *            (the seed's optimizeCPUBound), each job 1M cpu steps (or iters)
  *   http     a web server on a loopback TCP socket, one goroutine per
  *            connection, and COUNT clients sending requests (gs_fd_*)
  *   httplimit  the same behind a semaphore of HTTP_LIMIT handlers: a request
@@ -47,11 +51,11 @@ typedef struct workload_run {
 	gs_waitgroup wg;
 	atomic_uint seed;
 	/* Limits, set before spawning (workload_run_limit); 0: none.  iters counts
-	 * each kind's own unit of work per goroutine: cpu and loop, multiply-add
+	 * each kind's own unit of work per goroutine: cpu, loop and tight, multiply-add
 	 * steps (as the seed's `for j := 0; j < 1e8; j++ { sum += j }`; in slow
 	 * motion a step is N of them); sleep,
 	 * sleeps; nap, 1 s naps; syscall, blocking calls; netwait, messages; http*, requests per
-	 * client; thread, 20 ms sleeps. */
+	 * client; thread, 20 ms sleeps; pool, steps per job. */
 	int64_t iters;
 	int64_t deadline;  /* gs_nanotime() at which every goroutine ends */
 	atomic_int live;   /* goroutines (and threads) not yet ended */
