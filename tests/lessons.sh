@@ -85,5 +85,25 @@ check "failing expectation" 1 \
 # lesson 11 again with the GOMAXPROCS variable set: the runtime must follow it
 check "11-containers with GOMAXPROCS=1" 0 "expect startprocs == expectedprocs: ok (startprocs = 1, expectedprocs = 1)" \
 	env GOMAXPROCS=1 "$GSCHED" --batch -q "$LESSONDIR/11-containers.lesson"
+# lesson 11 under a test cgroup tree (the runtime and the lesson read
+# GSCHED_CGROUP_ROOT for /sys/fs/cgroup) whose cpu.max is 1.5 CPUs: the
+# runtime must see the limit, round it up to 2 and never exceed the CPUs.
+# The number is worked out here from what the test wrote, not by the rule
+# the lesson itself applies.
+mkdir -p "$tmp/cg"
+echo "150000 100000" >"$tmp/cg/cpu.max"
+want=$(nproc)
+[ "$want" -gt 2 ] && want=2
+env -u GOMAXPROCS GSCHED_CGROUP_ROOT="$tmp/cg" "$GSCHED" --batch -q \
+	"$LESSONDIR/11-containers.lesson" >"$tmp/cg.out" 2>&1
+rc=$?
+if [ $rc -ne 0 ] || ! grep -q "limit 150% of a CPU (0: none), 2 CPUs rounded up" "$tmp/cg.out" ||
+   ! grep -q "expect startprocs == expectedprocs: ok (startprocs = $want," "$tmp/cg.out"; then
+	echo "FAIL: 11-containers under cpu.max 150000 100000 (exit $rc, want GOMAXPROCS $want):"
+	grep -v '^SCHED' "$tmp/cg.out" | sed 's/^/    /'
+	fail=$((fail + 1))
+else
+	echo "PASS: 11-containers under cpu.max 150000 100000 chose GOMAXPROCS $want"
+fi
 
 [ $fail -eq 0 ]

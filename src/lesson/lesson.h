@@ -92,6 +92,8 @@ typedef enum lesson_qty {
 	LQ_STARTPROCS,    /* GOMAXPROCS the runtime chose when the lesson began */
 	LQ_ENVPROCS,      /* the GOMAXPROCS environment variable, 0 if unset */
 	LQ_CGROUPCPUS,    /* the cgroup CPU limit rounded up, 0 if none */
+	LQ_CGROUPPCT,     /* the cgroup CPU limit in percent of a CPU (150: 1.5
+	                     CPUs), 0 if none */
 	LQ_EXPECTEDPROCS, /* the default GOMAXPROCS by the documented rule: envprocs
 	                     if set, else ncpu lowered to max(cgroupcpus, 2) */
 	LQ_ELAPSED_MS,    /* milliseconds since the lesson started */

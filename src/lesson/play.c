@@ -51,7 +51,7 @@ struct lesson_player {
 	gs_stats base; /* counters at the first tick or the last reset */
 	workload_counters cbase;
 	int64_t peak[4]; /* maxthreads, maxrunqueue, maxlocalrunq, maxgoroutines */
-	int startprocs, envprocs, cgroupcpus;
+	int startprocs, envprocs, cgroupcpus, cgrouppct;
 	int passed, failed;
 
 	char caption[LESSON_TEXT_MAX * 4];
@@ -83,13 +83,14 @@ read_file(const char *path, char *buf, size_t size)
 }
 
 /*
- * The cgroup v2 CPU limit rounded up, 0 if none: the lowest cpu.max
- * ("QUOTA PERIOD"; "max" is no limit) from this process's cgroup up to the
+ * The cgroup v2 CPU limit in percent of a CPU rounded up (150: 1.5 CPUs), 0
+ * if none: the lowest cpu.max ("QUOTA PERIOD"; "max" is no limit) from this
+ * process's cgroup up to the
  * root, as the runtime reads it (GSCHED_CGROUP_ROOT replaces /sys/fs/cgroup
  * there and here).  cgroup v1 is not read: there this says 0.
  */
 static int
-cgroup_cpus(void)
+cgroup_pct(void)
 {
 	const char *root = getenv("GSCHED_CGROUP_ROOT");
 	char cg[4096], path[8192], buf[128];
@@ -116,8 +117,9 @@ cgroup_cpus(void)
 			break;
 		slash[slash == rel ? 1 : 0] = '\0';
 	}
-	int l = (int)best;
-	return (double)l < best ? l + 1 : l;
+	double pct = best * 100;
+	int l = (int)pct;
+	return (double)l < pct ? l + 1 : l;
 }
 
 static int
@@ -249,6 +251,8 @@ lesson_player_value(lesson_player *p, const gs_snapshot *snap, int q)
 		return p->envprocs;
 	case LQ_CGROUPCPUS:
 		return p->cgroupcpus;
+	case LQ_CGROUPPCT:
+		return p->cgrouppct;
 	case LQ_EXPECTEDPROCS: {
 		int n = st->ncpu > 0 ? st->ncpu : gs_numcpu();
 		if (p->envprocs > 0)
@@ -728,7 +732,8 @@ lesson_player_new(const lesson_program *prog, session *s, const lesson_player_op
 	p->key = -1;
 	p->mark = -1;
 	p->envprocs = env_procs();
-	p->cgroupcpus = cgroup_cpus();
+	p->cgrouppct = cgroup_pct();
+	p->cgroupcpus = (p->cgrouppct + 99) / 100; /* rounded up */
 	return p;
 }
 

@@ -51,6 +51,7 @@ static const char *const qty_names[LQ_NQTY] = {
 	[LQ_STARTPROCS] = "startprocs",
 	[LQ_ENVPROCS] = "envprocs",
 	[LQ_CGROUPCPUS] = "cgroupcpus",
+	[LQ_CGROUPPCT] = "cgrouppct",
 	[LQ_EXPECTEDPROCS] = "expectedprocs",
 	[LQ_ELAPSED_MS] = "elapsedms",
 };
