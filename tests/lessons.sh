@@ -34,6 +34,19 @@ for f in "$LESSONDIR"/*.lesson; do
 	else
 		echo "PASS: $name (${took}s) $(tail -n 1 "$tmp/$name.out")"
 	fi
+	# Captions as shown, {QUANTITY} expanded: at most 72 columns a line, so
+	# that an 80-column projector neither wraps nor cuts them.  --batch
+	# prints "say: " or "measure: " before a caption, 5 spaces before each
+	# further line.
+	wide=$(awk '/^(say|measure): /{ on = 1; l = substr($0, index($0, ": ") + 2) }
+		/^     /{ if (!on) next; l = substr($0, 6) }
+		!/^(say|measure): / && !/^     /{ on = 0; next }
+		length(l) > 72 { print "    " length(l) " columns: " l }' "$tmp/$name.out")
+	if [ -n "$wide" ]; then
+		echo "FAIL: $name: caption lines over 72 columns:"
+		echo "$wide"
+		fail=$((fail + 1))
+	fi
 done
 if [ $n -ne 12 ]; then
 	echo "FAIL: expected 12 lessons in $LESSONDIR, found $n"
@@ -98,6 +111,7 @@ env -u GOMAXPROCS GSCHED_CGROUP_ROOT="$tmp/cg" "$GSCHED" --batch -q \
 	"$LESSONDIR/11-containers.lesson" >"$tmp/cg.out" 2>&1
 rc=$?
 if [ $rc -ne 0 ] || ! grep -q "limit 150% of a CPU (0: none), 2 CPUs rounded up" "$tmp/cg.out" ||
+   ! grep -q "^info: cgroup limits read from a test tree" "$tmp/cg.out" ||
    ! grep -q "expect startprocs == expectedprocs: ok (startprocs = $want," "$tmp/cg.out"; then
 	echo "FAIL: 11-containers under cpu.max 150000 100000 (exit $rc, want GOMAXPROCS $want):"
 	grep -v '^SCHED' "$tmp/cg.out" | sed 's/^/    /'

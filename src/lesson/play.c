@@ -681,6 +681,13 @@ lesson_player_tick(lesson_player *p, const gs_snapshot *snap, uint64_t now, less
 		p->start_ns = now;
 		p->startprocs = snap->stats.gomaxprocs;
 		reset_counters(p, snap);
+		/* a limit from a test tree is said to be one, on screen too */
+		const char *cg = getenv("GSCHED_CGROUP_ROOT");
+		if (cg != NULL)
+			emit(p, LL_INFO,
+			    "cgroup limits read from a test tree: GSCHED_CGROUP_ROOT=%s, "
+			    "not /sys/fs/cgroup",
+			    cg);
 	}
 	update_peaks(p, snap);
 	if (p->key >= 0)
