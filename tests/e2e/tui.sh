@@ -676,6 +676,10 @@ STEAL_RE='^P[0-9]+ .*(<-|->)P[0-9]+\+? x[0-9]+'
 t_slow_steal() {
 	e2e_begin 80 24 || { e2e_not_ok "slow steal: a tmux window with a shell"; return; }
 	e2e_run -- 06-stealing --slow 20 || { e2e_not_ok "slow steal: gsched starts"; return; }
+	# the lesson pauses after its first caption: go on to the work
+	e2e_check "slow steal: the lesson waits for n after its first caption" \
+		e2e_wait_row 24 '^press n or PgDn to continue'
+	e2e_keys n
 	caps=0 first= best=0 bestcaps=0
 	end=$(($(date +%s) + E2E_WAIT * 2))
 	# until a run of 10 frames or more has ended (or the deadline)
