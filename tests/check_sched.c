@@ -874,39 +874,9 @@ GS_MAIN_TEST(test_runnext_hits, 1)
 	gs_chan_free(c[1]);
 }
 
-#define FAIR_TAKE_YIELDS 1000
+#define FAIR_TAKE_G 1000 /* overflows one local queue into the global one */
 
 static gs_waitgroup take_wg;
-
-static void
-take_yielder(void *arg)
-{
-	(void)arg;
-	for (int i = 0; i < FAIR_TAKE_YIELDS; i++)
-		gs_yield();
-	TU_WG_DONE(&take_wg);
-}
-
-/* Two goroutines yielding on one P: the global queue holds the one not
- * running at every schedule, and the P schedules far more than 61 times, so
- * the one-in-61 check takes from it. */
-GS_MAIN_TEST(test_fair_takes, 1)
-{
-	gs_stats st0, st;
-
-	ck_assert_int_eq(gs_read_stats(&st0), 0);
-	TU_WG_ADD(&take_wg, 2);
-	TU_GO(take_yielder, NULL);
-	TU_GO(take_yielder, NULL);
-	gs_wg_wait(&take_wg);
-	ck_assert_int_eq(gs_read_stats(&st), 0);
-	ck_assert_msg(st.global_puts - st0.global_puts >= 2 * FAIR_TAKE_YIELDS,
-	    "the yields went elsewhere: %" PRIu64 " global puts", st.global_puts - st0.global_puts);
-	ck_assert_msg(st.fair_takes > st0.fair_takes, "no fair take in %d yields",
-	    2 * FAIR_TAKE_YIELDS);
-}
-
-#define NOGLOBAL_G 200 /* fits the local queue */
 
 static void
 take_exiter(void *arg)
@@ -915,16 +885,51 @@ take_exiter(void *arg)
 	TU_WG_DONE(&take_wg);
 }
 
+/* Lesson 07's overflow: one goroutine spawns a thousand on one P, so the
+ * global queue holds hundreds while the P works through its local queue, far
+ * more than 61 schedules through findrunnable: the one-in-61 check takes from
+ * the global queue.  (Yields would not show it: a yield with nothing local
+ * takes the global queue's head directly, without findrunnable.) */
+static void
+fair_takes_main(void *arg)
+{
+	gs_stats st0, st;
+
+	(void)arg;
+	ck_assert_int_eq(gs_read_stats(&st0), 0);
+	TU_WG_ADD(&take_wg, FAIR_TAKE_G);
+	for (int i = 0; i < FAIR_TAKE_G; i++)
+		TU_GO(take_exiter, NULL);
+	gs_wg_wait(&take_wg);
+	ck_assert_int_eq(gs_read_stats(&st), 0);
+	ck_assert_msg(st.global_puts - st0.global_puts >= 129,
+	    "no overflow: %" PRIu64 " global puts", st.global_puts - st0.global_puts);
+	ck_assert_msg(st.fair_takes > st0.fair_takes, "no fair take in %d goroutines", FAIR_TAKE_G);
+	ck_assert_int_eq(tu_wait_numgoroutine(1, TU_SEC(5)), 1);
+}
+
+/* Main keeps its P while it spawns (a preempted main would let the P run
+ * the goroutines as they come, and nothing would overflow). */
+START_TEST(test_fair_takes)
+{
+	tu_run_long_slice(fair_takes_main, NULL, 1);
+}
+END_TEST
+
+#define NOGLOBAL_G 200 /* fits the local queue */
+
 /* Goroutines that only run and exit, never overflowing the local queue: the
  * P schedules more than 61 times but the global queue stays empty, so the
- * fairness check never takes anything.  A round in which main was preempted
- * (sysmon goes by the wall clock, and a loaded machine stretches it) put main
- * on the global queue: that round proves nothing and is tried again. */
-GS_MAIN_TEST(test_fair_takes_none, 1)
+ * fairness check never takes anything.  Main must not be preempted meanwhile
+ * (that would put it on the global queue): tu_run_long_slice, and a round in
+ * which it happened anyway proves nothing and is tried again. */
+static void
+fair_takes_none_main(void *arg)
 {
 	gs_stats st0, st;
 	int round;
 
+	(void)arg;
 	for (round = 0; round < 20; round++) {
 		ck_assert_int_eq(gs_read_stats(&st0), 0);
 		ck_assert_int_eq(st0.global_runq, 0);
@@ -943,6 +948,12 @@ GS_MAIN_TEST(test_fair_takes_none, 1)
 	    st.exits - st0.exits); /* more schedules than the check's period */
 	ck_assert_uint_eq(st.fair_takes - st0.fair_takes, 0);
 }
+
+START_TEST(test_fair_takes_none)
+{
+	tu_run_long_slice(fair_takes_none_main, NULL, 1);
+}
+END_TEST
 
 static Suite *
 sched_suite(void)

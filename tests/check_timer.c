@@ -466,18 +466,22 @@ GS_MAIN_TEST(test_timers_survive_procresize, 8)
 #define HOG_NS MS(60)
 
 static gs_waitgroup late_wg;
+static _Atomic bool late_armed;
 
 static void
 late_sleeper(void *arg)
 {
 	(void)arg;
+	atomic_store(&late_armed, true);
 	ck_assert_int_eq(gs_sleep(MS(1)), 0);
 	TU_WG_DONE(&late_wg);
 }
 
 /* With the signal off and one P, main spinning without a gsched call holds
- * the P: nobody else can run the sleeper's timer, due 1 ms after it parked
- * and before main began to spin, so it fires at least HOG_NS - 1 ms late. */
+ * the P: nobody else can run the sleeper's timer, due 1 ms after it parked,
+ * before main began to spin, so it fires at least HOG_NS - 1 ms late.  Main
+ * runs again only once the sleeper has parked on its timer: nothing preempts
+ * the sleeper between arming and gs_sleep (tu_run_long_slice). */
 static void
 late_main(void *arg)
 {
@@ -486,7 +490,8 @@ late_main(void *arg)
 	(void)arg;
 	TU_WG_ADD(&late_wg, 1);
 	TU_GO(late_sleeper, NULL);
-	ck_assert_int_eq(tu_wait_waiting(GS_WAIT_SLEEP, 1, TU_SEC(30)), 1);
+	while (!atomic_load(&late_armed))
+		gs_yield();
 	tu_spin_ns(HOG_NS);
 	gs_wg_wait(&late_wg);
 	ck_assert_int_eq(gs_read_stats(&st), 0);
@@ -509,7 +514,7 @@ late_main(void *arg)
 START_TEST(test_timer_late_peak)
 {
 	setenv("GSCHED_DEBUG", "asyncpreemptoff=1", 1);
-	tu_run(late_main, NULL, 1);
+	tu_run_long_slice(late_main, NULL, 1);
 	unsetenv("GSCHED_DEBUG");
 	ck_assert_int_eq(gs_reset_peaks(), GS_ENOTRUN); /* the runtime is down */
 }
