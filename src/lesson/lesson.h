@@ -85,8 +85,8 @@ typedef enum lesson_qty {
 	LQ_PREEMPTIONS, /* async + cooperative */
 	LQ_ASYNCPREEMPTIONS,
 	LQ_PREEMPTREQUESTS,
-	LQ_SPAWNS,
-	LQ_EXITS,
+	LQ_SPAWNS,     /* goroutines of the lesson's workloads (workload_counters), */
+	LQ_EXITS,      /* not the session's own: a batch's keeper is not counted */
 	LQ_GLOBALPUTS, /* goroutines put on the global queue (overflow, yield) */
 	LQ_THREADSCREATED,
 	LQ_SYSCALLS,

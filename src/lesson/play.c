@@ -54,10 +54,12 @@ struct lesson_player {
 
 	gs_stats base; /* counters at the first tick or the last reset */
 	workload_counters cbase;
-	int64_t peak[5];           /* maxthreads, maxrunqueue, maxlocalrunq, maxgoroutines,
-	                       maxspinning: sampled every tick */
-	int64_t peak_epoch;        /* the runtime's exact peaks since gs_reset_peaks
-	                       returned this (<= 0: it failed; use what there is) */
+	/* maxthreads, maxrunqueue, maxlocalrunq, maxgoroutines, maxspinning:
+	 * sampled every tick */
+	int64_t peak[5];
+	/* the runtime's exact peaks count since gs_reset_peaks returned this
+	 * (<= 0: it failed; what there is counts) */
+	int64_t peak_epoch;
 	int64_t cpu0_ns, wall0_ns; /* the process's CPU clock and the wall clock then */
 	int startprocs, envprocs, cgroupcpus, physcores;
 	int passed, failed;
