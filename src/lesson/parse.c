@@ -422,6 +422,12 @@ kind_cost(const char *kind, long count, long *goroutines, long *threads)
 		*goroutines = count * 2;
 	else if (strcmp(kind, "thread") == 0)
 		*threads = count;
+	else if (strcmp(kind, "pingpong") == 0)
+		*goroutines = count * 2;
+	else if (strcmp(kind, "threadpingpong") == 0)
+		*threads = count * 2;
+	else if (strcmp(kind, "threadlimit") == 0)
+		*threads = count; /* the child's, blocked in its system calls */
 }
 
 static int
@@ -682,7 +688,8 @@ check_caption(parser *p, const tok *kw, const char *text)
 			return perr(p, kw->col,
 			    "'{' in a caption must start a quantity like "
 			    "{threads} (write {{ for a brace)");
-		if (lesson_qty_find(c + 1, (size_t)(end - c - 1)) < 0)
+		if (lesson_qty_find(c + 1, (size_t)(end - c - 1)) < 0 &&
+		    lesson_text_find(c + 1, (size_t)(end - c - 1)) < 0)
 			return perr(p, kw->col, "unknown quantity '{%.*s}' in a caption",
 			    (int)(end - c - 1 > 40 ? 40 : end - c - 1), c + 1);
 		c = end;
