@@ -123,6 +123,8 @@ typedef enum lesson_qty {
 	LQ_RSSPERTASK,       /* rssgrowkb in bytes over the tasks (goroutines and
 	                      plain threads) the spawns since the reset asked for */
 	LQ_THREADSWAITING,   /* plain threads (kind thread) started and waiting */
+	LQ_LASTRSSPERTASK,   /* rsspertask as the lesson last read it before the
+	                        last reset (the previous chapter's figure), 0 none */
 	LQ_NQTY
 } lesson_qty;
 

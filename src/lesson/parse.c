@@ -413,7 +413,7 @@ kind_cost(const char *kind, long count, long *goroutines, long *threads)
 {
 	*threads = 0;
 	*goroutines = count;
-	if (strcmp(kind, "syscall") == 0)
+	if (strcmp(kind, "syscall") == 0 || strcmp(kind, "shortcall") == 0)
 		*threads = count;
 	else if (strcmp(kind, "mixed") == 0) {
 		*goroutines = count * 8; /* 1 cpu, 3 sleep, 2 syscall, a netwait pair */
@@ -513,7 +513,7 @@ cmd_spawn(parser *p, const tok *kw)
 badkind:;
 	int n;
 	const workload *tab = workload_table(&n);
-	char names[200] = "";
+	char names[320] = "";
 	for (int k = 0; k < n; k++) {
 		size_t used = strlen(names);
 		snprintf(names + used, sizeof names - used, "%s%s", k ? ", " : "", tab[k].name);

@@ -62,6 +62,8 @@ struct lesson_player {
 	int64_t childbase;         /* threadlimit children ended before the reset */
 	int64_t rssbase;           /* VmRSS at the reset, kB */
 	int64_t tasks;             /* the COUNTs of the spawns since the reset */
+	int64_t rssseen;           /* rsspertask when last read since the reset */
+	int64_t rsslast;           /* ... and before it */
 	int startprocs, envprocs, cgroupcpus, physcores;
 	int passed, failed;
 
@@ -394,7 +396,13 @@ lesson_player_value(lesson_player *p, const gs_snapshot *snap, int q)
 	case LQ_RSSGROWKB:
 		return proc_status("VmRSS:") - p->rssbase;
 	case LQ_RSSPERTASK:
-		return p->tasks > 0 ? (proc_status("VmRSS:") - p->rssbase) * 1024 / p->tasks : 0;
+		/* remembered, so that the next chapter can compare with the
+		 * figure this one showed, not with one grown since */
+		return p->rssseen = p->tasks > 0
+		    ? (proc_status("VmRSS:") - p->rssbase) * 1024 / p->tasks
+		    : 0;
+	case LQ_LASTRSSPERTASK:
+		return p->rsslast;
 	case LQ_THREADSWAITING:
 		return workload_threads_waiting();
 	default:
@@ -438,6 +446,8 @@ reset_counters(lesson_player *p, const gs_snapshot *snap)
 	p->childbase = m.child_runs;
 	p->rssbase = proc_status("VmRSS:");
 	p->tasks = 0;
+	p->rsslast = p->rssseen;
+	p->rssseen = 0;
 	memset(p->peak, 0, sizeof p->peak);
 	update_peaks(p, snap);
 	p->peak_epoch = gs_reset_peaks();

@@ -77,6 +77,7 @@ static const char *const qty_names[LQ_NQTY] = {
 	[LQ_RSSGROWKB] = "rssgrowkb",
 	[LQ_RSSPERTASK] = "rsspertask",
 	[LQ_THREADSWAITING] = "threadswaiting",
+	[LQ_LASTRSSPERTASK] = "lastrsspertask",
 };
 
 static const char *const text_names[LT_NTEXT] = {

@@ -324,17 +324,16 @@ nap_spawn(workload_run *run, int count)
 
 /* ---- syscall: a real blocking system call ------------------------------------------ */
 
+/* Blocking calls of min + [0, spread) ns, each followed by a gs_sleep of
+ * 1-11 ms, until the run ends. */
 static void
-syscall_g(void *arg)
+syscall_loop(workload_run *run, int64_t min, uint32_t spread)
 {
-	workload_run *run = arg;
 	uint32_t s = rnd_seed(run);
-
 	int64_t n = 0;
 
 	while (!workload__stopped(run)) {
-		/* 5-30 ms */
-		syscall_sleep(run, workload__scaled(MS(5) + (int64_t)(rnd(&s) % 25000) * 1000));
+		syscall_sleep(run, workload__scaled(min + (int64_t)(rnd(&s) % spread)));
 		if (workload__iter_done(run, &n))
 			break;
 		/* 1-11 ms */
@@ -343,10 +342,30 @@ syscall_g(void *arg)
 	workload__run_done(run);
 }
 
+/* 5-30 ms: longer than sysmon lets a P wait, so it is taken and handed off */
+static void
+syscall_g(void *arg)
+{
+	syscall_loop(arg, MS(5), 25000000u);
+}
+
+/* 50-100 us: back before sysmon would take the P */
+static void
+shortcall_g(void *arg)
+{
+	syscall_loop(arg, 50000, 50000u);
+}
+
 static int
 syscall_spawn(workload_run *run, int count)
 {
 	return spawn_n(run, count, syscall_g, "syscall");
+}
+
+static int
+shortcall_spawn(workload_run *run, int count)
+{
+	return spawn_n(run, count, shortcall_g, "shortcall");
 }
 
 /* ---- netwait: a reader parked in the netpoller, a writer feeding it ---------------- */
@@ -639,6 +658,8 @@ static const workload table[] = {
 	    workload__httppool_spawn },
 	{ "thread", "thread", "a plain pthread per task (no goroutine), sleeping", 8,
 	    thread_spawn },
+	{ "shortcall", "shortcall", "gs_nanosleep of 50-100 us: a call back before sysmon looks", 4,
+	    shortcall_spawn },
 	{ "pingpong", "ping", "COUNT pairs of goroutines ping-ponging over channels", 1,
 	    workload__pingpong_spawn },
 	{ "gosched", "gosched", "COUNT goroutines that only yield (Gosched)", 2,

@@ -6,6 +6,7 @@
  *   cpu      a CPU-bound loop inside gs_preemptible_begin/end (preempted by sysmon)
  *   sleep    gs_sleep loops (timers; the thread runs other goroutines)
  *   syscall  gs_nanosleep: a real blocking system call (threads climb, Ps hand off)
+ *   shortcall  the same, 50-100 us: back before sysmon takes the P
  *   netwait  a goroutine blocked in gs_fd_read on a socketpair that a writer
  *            goroutine feeds after a delay (the netpoller)
  *   mixed    some of each
