@@ -19,10 +19,14 @@
 
 #include "lesson/lesson.h"
 #include "live/session.h"
+#include "live/workload.h"
 #include "testutil.h"
 
 #ifndef DEMOS_DIR
 #define DEMOS_DIR "demos"
+#endif
+#ifndef GSCHED_BIN
+#define GSCHED_BIN "src/gsched"
 #endif
 
 /* ---- helpers ------------------------------------------------------------------------ */
@@ -179,7 +183,7 @@ START_TEST(err_kinds_and_labels)
 	fails_with("spawn 4 gpu\n",
 	    "t.lesson:1:9: unknown workload kind 'gpu' (expected one of: cpu, "
 	    "sleep, syscall, netwait, mixed, nap, loop, http, httplimit, httppool, "
-	    "thread)");
+	    "thread, shortcall, pingpong, gosched, threadpingpong, threadlimit)");
 	fails_with("spawn 4\n",
 	    "t.lesson:1:8: expected a workload kind after the count, "
 	    "got the end of the line");
@@ -424,7 +428,8 @@ START_TEST(shipped_lessons_parse)
 {
 	static const char *const names[] = { "01-concurrency", "02-gmp", "03-gomaxprocs",
 		"04-cpu-pool", "05-io-bound", "06-stealing", "07-queues", "08-syscalls",
-		"09-threads", "10-preemption", "11-containers", "12-webserver" };
+		"09-threads", "10-preemption", "11-containers", "12-webserver", "13-threadlimit",
+		"14-switchcost", "15-syscallreturn", "16-physcores", "17-memory" };
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 		char path[512];
 		lesson_program *g;
@@ -748,6 +753,91 @@ START_TEST(play_cpupct_order)
 }
 END_TEST
 
+/* The measuring kinds leave a figure each; Gosched goes through the global
+ * queue once per yield. */
+START_TEST(play_switch_kinds)
+{
+	int rc = run_text("procs 1\nreset\nspawn 1 threadpingpong 2k\nspawn 1 pingpong 20k\n"
+			  "spawn 2 gosched 20k\nwait until batches == 0 timeout 30s\n"
+			  "expect threadswitchns > 0\nexpect switchns > 0\nexpect yieldns > 0\n"
+			  "expect globalputs >= 40000\n"
+			  "say \"t {threadswitchns} c {switchns} y {yieldns}\"\n",
+	    true);
+	ck_assert_msg(rc == 0, "%s", outbuf);
+	ck_assert_msg(strstr(outbuf, "4 passed, 0 failed") != NULL, "%s", outbuf);
+	ck_assert_msg(strstr(outbuf, "say: t -1") == NULL, "%s", outbuf);
+}
+END_TEST
+
+/* A child gsched over its thread limit dies as a Go program does, and the
+ * lesson reads how; under the limit it exits 0.  Before a child ends since the
+ * reset, the figures are -1. */
+START_TEST(play_threadlimit)
+{
+	workload_set_exe(GSCHED_BIN);
+	int rc = run_text("procs 2\nreset\nexpect childruns == 0\nexpect childexit < 0\n"
+			  "expect childthreadlimit < 0\nsay \"none: {childout}\"\n"
+			  "spawn 40 threadlimit 12\n"
+			  "wait until childruns >= 1 timeout 20s\nexpect childexit == 2\n"
+			  "expect childthreadlimit == 12\nsay \"over: {childout}\"\nreset\n"
+			  "spawn 5 threadlimit 10000\nwait until childruns >= 1 timeout 20s\n"
+			  "expect childexit == 0\nexpect childthreadlimit == 0\n"
+			  "say \"under: {childout}\"\n",
+	    true);
+	ck_assert_msg(rc == 0, "%s", outbuf);
+	ck_assert_msg(strstr(outbuf, "say: none: (no child yet)\n") != NULL, "%s", outbuf);
+	ck_assert_msg(strstr(outbuf,
+			  "say: over: runtime: program exceeds 12-thread limit\n"
+			  "     fatal error: thread exhaustion\n") != NULL,
+	    "%s", outbuf);
+	ck_assert_msg(strstr(outbuf, "say: under: syscallblock ") != NULL &&
+		strstr(outbuf, " n=5 block=500ms ") != NULL,
+	    "%s", outbuf);
+	ck_assert_msg(strstr(outbuf, "info: spawn 40 threadlimit, thread limit 12\n") != NULL, "%s",
+	    outbuf);
+}
+END_TEST
+
+/* Resident memory over the tasks spawned since the reset; the previous
+ * chapter's figure is kept across the reset; plain threads are counted once
+ * past their stack touch. */
+START_TEST(play_memory_quantities)
+{
+	int rc = run_text("procs 2\nreset\nexpect rsspertask == 0\nexpect lastrsspertask == 0\n"
+			  "spawn 300 nap\nwait until sleeping >= 300 timeout 10s\n"
+			  "expect rssgrowkb > 0\nexpect rsspertask > 0\n"
+			  "say \"g {rsspertask}\"\nreset\nexpect lastrsspertask > 0\n"
+			  "spawn 100 thread\nwait until threadswaiting >= 100 timeout 10s\n"
+			  "expect threadswaiting == 100\nexpect rsspertask > 0\n",
+	    true);
+	ck_assert_msg(rc == 0, "%s", outbuf);
+	long g = -1, last = -2;
+	const char *at = strstr(outbuf, "say: g ");
+	ck_assert_ptr_nonnull(at);
+	g = atol(at + 7);
+	at = strstr(outbuf, "expect lastrsspertask > 0: ok (lastrsspertask = ");
+	ck_assert_msg(at != NULL, "%s", outbuf);
+	last = atol(at + strlen("expect lastrsspertask > 0: ok (lastrsspertask = "));
+	ck_assert_int_eq(g, last);
+}
+END_TEST
+
+/* maxrunning: the peak of goroutines running at once, never above the Ps;
+ * {cpusiblings} is a text for captions only. */
+START_TEST(play_maxrunning_and_texts)
+{
+	int rc =
+	    run_text("procs 2\nreset\nspawn 2 cpu 200M\nwait until maxrunning >= 2 timeout 20s\n"
+		     "expect maxrunning <= procs\nsay \"cores {cpusiblings}\"\n",
+		true);
+	ck_assert_msg(rc == 0, "%s", outbuf);
+	ck_assert_msg(strstr(outbuf, "say: cores [0") != NULL, "%s", outbuf);
+	fails_with("expect cpusiblings > 0\n",
+	    "t.lesson:1:8: unknown quantity 'cpusiblings' (try threads, procs, "
+	    "goroutines, steals, ...; demos/README lists them)");
+}
+END_TEST
+
 static Suite *
 lesson_suite(void)
 {
@@ -778,6 +868,10 @@ lesson_suite(void)
 	tcase_add_test(tc, play_slow_batch);
 	tcase_add_test(tc, play_new_quantities);
 	tcase_add_test(tc, play_cpupct_order);
+	tcase_add_test(tc, play_switch_kinds);
+	tcase_add_test(tc, play_threadlimit);
+	tcase_add_test(tc, play_memory_quantities);
+	tcase_add_test(tc, play_maxrunning_and_texts);
 	suite_add_tcase(s, tc);
 	return s;
 }

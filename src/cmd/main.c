@@ -127,7 +127,7 @@ usage(FILE *f)
 	      "[options]\n"
 	      "       gsched bench WORKLOAD [-n N] [-p PROCS] [-d DURATION] "
 	      "[--stack SIZE] [--rounds R]\n"
-	      "                    [--observe HZ]\n"
+	      "                    [--observe HZ] [--max-threads N]\n"
 	      "       gsched compare sleep|syscall|netwait|cpu [-n N] [-d DURATION]\n"
 	      "       gsched status\n"
 	      "\n"

@@ -109,8 +109,35 @@ typedef enum lesson_qty {
 	LQ_EXPECTEDPROCS, /* the default GOMAXPROCS by the documented rule: envprocs
 	                     if set, else ncpu lowered to max(cgroupcpus, 2) */
 	LQ_ELAPSED_MS,    /* milliseconds since the lesson started */
+	/* measured by the measuring workloads (live/workload.h), the last
+	   figure, -1 before any */
+	LQ_SWITCHNS,         /* pingpong: ns per switch between goroutines */
+	LQ_YIELDNS,          /* gosched: ns per yield */
+	LQ_THREADSWITCHNS,   /* threadpingpong: ns per switch between threads */
+	LQ_CHILDRUNS,        /* threadlimit children that ended since the reset */
+	LQ_CHILDEXIT,        /* the last one's exit status, -1 none since the reset */
+	LQ_CHILDTHREADLIMIT, /* N of its "program exceeds N-thread limit", 0 if it
+	                        said no such thing, -1 none since the reset */
+	LQ_MAXRUNNING,       /* peak goroutines running at once */
+	LQ_RSSGROWKB,        /* resident memory (VmRSS) now minus at the reset, kB */
+	LQ_RSSPERTASK,       /* rssgrowkb in bytes over the tasks (goroutines and
+	                      plain threads) the spawns since the reset asked for */
+	LQ_THREADSWAITING,   /* plain threads (kind thread) started and waiting */
+	LQ_LASTRSSPERTASK,   /* rsspertask as the lesson last read it before the
+	                        last reset (the previous chapter's figure), 0 none */
 	LQ_NQTY
 } lesson_qty;
+
+/* Texts a caption can show ({childout}), never compared: the machine's and
+ * the measuring workloads' words. */
+typedef enum lesson_text {
+	LT_CHILDOUT = 0, /* the last threadlimit child's last two lines of output */
+	LT_CPUSIBLINGS,  /* the CPUs that share a core, a group per core: "[0,4] [1,5]" */
+	LT_NTEXT
+} lesson_text;
+
+const char *lesson_text_name(int t);
+int lesson_text_find(const char *name, size_t len);
 
 /* The quantity's name in scripts ("threads"), and back (-1 if unknown);
  * the table is qty.c's. */

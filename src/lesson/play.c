@@ -54,13 +54,18 @@ struct lesson_player {
 
 	gs_stats base; /* counters at the first tick or the last reset */
 	workload_counters cbase;
-	/* maxthreads, maxrunqueue, maxlocalrunq, maxgoroutines, maxspinning:
-	 * sampled every tick */
-	int64_t peak[5];
+	/* maxthreads, maxrunqueue, maxlocalrunq, maxgoroutines, maxspinning,
+	 * maxrunning: sampled every tick */
+	int64_t peak[6];
 	/* the runtime's exact peaks count since gs_reset_peaks returned this
 	 * (<= 0: it failed; what there is counts) */
 	int64_t peak_epoch;
 	int64_t cpu0_ns, wall0_ns; /* the process's CPU clock and the wall clock then */
+	int64_t childbase;         /* threadlimit children ended before the reset */
+	int64_t rssbase;           /* VmRSS at the reset, kB */
+	int64_t tasks;             /* the COUNTs of the spawns since the reset */
+	int64_t rssseen;           /* rsspertask when last read since the reset */
+	int64_t rsslast;           /* ... and before it */
 	int startprocs, envprocs, cgroupcpus, physcores;
 	int passed, failed;
 
@@ -173,6 +178,53 @@ runtime_peak(const lesson_player *p, const gs_stats *st, uint64_t v)
 	if (p->peak_epoch > 0 && st->peak_epoch < (uint64_t)p->peak_epoch)
 		return 0;
 	return (int64_t)v;
+}
+
+/* The CPUs that share a core, one group per core in the order of their first
+ * CPU: "[0,4] [1,5]"; cut short with "..." past 60 columns. */
+static void
+cpu_siblings(char *buf, size_t size)
+{
+	char path[96], list[64], seen[1024] = "";
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int cpu = 0; cpu < 4096 && n + 1 < size; cpu++) {
+		snprintf(path, sizeof path,
+		    "/sys/devices/system/cpu/cpu%d/topology/thread_siblings_list", cpu);
+		if (read_file(path, list, sizeof list) <= 0)
+			break;
+		list[strcspn(list, "\n")] = '\0';
+		char key[70];
+		snprintf(key, sizeof key, "[%s]", list);
+		if (strstr(seen, key) != NULL)
+			continue;
+		if (strlen(seen) + strlen(key) < sizeof seen)
+			strcat(seen, key);
+		if (n + strlen(key) + 1 > 60) {
+			snprintf(buf + n, size - n, "%s...", n ? " " : "");
+			return;
+		}
+		n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? " " : "", key);
+		if (n >= size)
+			n = size - 1;
+	}
+	if (buf[0] == '\0')
+		snprintf(buf, size, "(unknown)");
+}
+
+/* Text t now, into buf. */
+static void
+text_value(lesson_player *p, int t, char *buf, size_t size)
+{
+	workload_measures m;
+
+	if (t == LT_CPUSIBLINGS) {
+		cpu_siblings(buf, size);
+		return;
+	}
+	workload_measures_read(&m);
+	snprintf(buf, size, "%s", m.child_runs > p->childbase ? m.child_out : "(no child yet)");
 }
 
 static int64_t
@@ -324,6 +376,37 @@ lesson_player_value(lesson_player *p, const gs_snapshot *snap, int q)
 		return snap->time_ns > p->start_ns
 		    ? (int64_t)((snap->time_ns - p->start_ns) / 1000000)
 		    : 0;
+	case LQ_SWITCHNS:
+	case LQ_YIELDNS:
+	case LQ_THREADSWITCHNS:
+	case LQ_CHILDRUNS:
+	case LQ_CHILDEXIT:
+	case LQ_CHILDTHREADLIMIT: {
+		workload_measures m;
+		workload_measures_read(&m);
+		bool child = m.child_runs > p->childbase;
+		return q == LQ_SWITCHNS      ? m.chan_switch_ns
+		    : q == LQ_YIELDNS        ? m.yield_ns
+		    : q == LQ_THREADSWITCHNS ? m.thread_switch_ns
+		    : q == LQ_CHILDRUNS      ? m.child_runs - p->childbase
+		    : !child                 ? -1
+		    : q == LQ_CHILDEXIT      ? m.child_exit
+					     : m.child_limit;
+	}
+	case LQ_MAXRUNNING:
+		return p->peak[5];
+	case LQ_RSSGROWKB:
+		return proc_status("VmRSS:") - p->rssbase;
+	case LQ_RSSPERTASK:
+		/* remembered, so that the next chapter can compare with the
+		 * figure this one showed, not with one grown since */
+		return p->rssseen = p->tasks > 0
+		    ? (proc_status("VmRSS:") - p->rssbase) * 1024 / p->tasks
+		    : 0;
+	case LQ_LASTRSSPERTASK:
+		return p->rsslast;
+	case LQ_THREADSWAITING:
+		return workload_threads_waiting();
 	default:
 		return 0;
 	}
@@ -332,10 +415,11 @@ lesson_player_value(lesson_player *p, const gs_snapshot *snap, int q)
 static void
 update_peaks(lesson_player *p, const gs_snapshot *snap)
 {
-	int64_t now[5] = { snap->stats.threads, snap->stats.global_runq, localrunq(snap, true),
-		snap->stats.goroutines, snap->stats.spinning_threads };
+	int64_t now[6] = { snap->stats.threads, snap->stats.global_runq, localrunq(snap, true),
+		snap->stats.goroutines, snap->stats.spinning_threads,
+		snap->stats.by_status[GS_G_RUNNING] };
 
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < 6; i++)
 		if (now[i] > p->peak[i])
 			p->peak[i] = now[i];
 }
@@ -359,6 +443,13 @@ reset_counters(lesson_player *p, const gs_snapshot *snap)
 {
 	p->base = snap->stats;
 	workload_counters_read(&p->cbase);
+	workload_measures m;
+	workload_measures_read(&m);
+	p->childbase = m.child_runs;
+	p->rssbase = proc_status("VmRSS:");
+	p->tasks = 0;
+	p->rsslast = p->rssseen;
+	p->rssseen = 0;
 	memset(p->peak, 0, sizeof p->peak);
 	update_peaks(p, snap);
 	p->peak_epoch = gs_reset_peaks();
@@ -408,6 +499,13 @@ substitute(lesson_player *p, const gs_snapshot *snap, const char *text, char *bu
 		    (q = lesson_qty_find(c + 1, (size_t)(end - c - 1))) >= 0) {
 			int w = snprintf(buf + n, size - n, "%" PRId64,
 			    lesson_player_value(p, snap, q));
+			n = w > 0 && (size_t)w < size - n ? n + (size_t)w : size - 1;
+			c = end;
+		} else if (*c == '{' && (end = strchr(c, '}')) != NULL &&
+		    (q = lesson_text_find(c + 1, (size_t)(end - c - 1))) >= 0) {
+			char words[WORKLOAD_CHILDOUT_MAX];
+			text_value(p, q, words, sizeof words);
+			int w = snprintf(buf + n, size - n, "%s", words);
 			n = w > 0 && (size_t)w < size - n ? n + (size_t)w : size - 1;
 			c = end;
 		} else {
@@ -628,11 +726,15 @@ step(lesson_player *p, const gs_snapshot *snap, uint64_t now)
 				fmt_secs_slow(p, tbuf, sizeof tbuf, b.life_ns);
 			char iters[48] = "";
 			if (s->iters)
-				snprintf(iters, sizeof iters, ", %" PRId64 " iterations each",
+				snprintf(iters, sizeof iters,
+				    strcmp(s->kind, "threadlimit") == 0 ? ", thread limit %" PRId64
+									: ", %" PRId64
+									  " iterations each",
 				    s->iters);
 			emit(p, LL_INFO, "spawn %d %s%s%s%s%s%s", s->count, s->kind,
 			    s->life_ns ? " for " : "", s->life_ns ? tbuf : "", iters,
 			    s->label[0] ? " as " : "", s->label);
+			p->tasks += s->count;
 			if (!p->measuring) {
 				p->measuring = true;
 				p->measure_ns = now;
