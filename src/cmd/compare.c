@@ -997,10 +997,13 @@ print_table(const struct cmpopts *o, const struct sideresult *g, bool gok,
 	    fmt_ratio(c, sizeof(c), t->switch_ns, g->switch_ns, gok && tok));
 
 	if (kind_blocks_on_fd(o->kind))
-		printf("\nwaiting when answered: tasks seen %s before the\n"
-		       "answers went out (they wait for every task, at most %lld s)\n",
-		    o->kind == CMP_NETWAIT ? "in the netpoller (goroutines) or in read(2)"
-					   : "blocked in read(2)",
+		printf(o->kind == CMP_NETWAIT
+			? "\nwaiting when answered: goroutines seen in the netpoller, threads "
+			  "seen\n"
+			  "in read(2), before the answers went out (which wait for all, at most "
+			  "%lld s)\n"
+			: "\nwaiting when answered: tasks seen blocked in read(2) before the\n"
+			  "answers went out (which wait for all, at most %lld s)\n",
 		    CMP_BLOCK_TIMEOUT_NS / 1000000000);
 	if (!gok || g->fail[0] != '\0')
 		printf("\ngoroutines: FAILED: %s\n", g->fail);
