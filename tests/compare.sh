@@ -111,6 +111,25 @@ if awk 'length($0) > 80 { bad = 1 } END { exit !bad }' "$out"; then not_ok "io: 
 status "compare io over RLIMIT_NOFILE" 1 $?
 has "compare io over RLIMIT_NOFILE: says why" "^gsched compare: io needs 1064 descriptors .*RLIMIT_NOFILE"
 
+# Too many tasks for RLIMIT_NPROC (ulimit -u): refused before anything runs.
+# The kernel does not hold root to it, so as root the check runs as nobody.
+nproc_limited() { # CMD...: run CMD under ulimit -u 100, as nobody when root
+	if [ "$(id -u)" -ne 0 ]; then
+		bash -c 'ulimit -u 100 && exec "$@"' sh "$@"
+	else
+		setpriv --reuid=65534 --regid=65534 --clear-groups \
+			bash -c 'ulimit -u 100 && exec "$@"' sh "$@"
+	fi
+}
+if command -v bash >/dev/null && { [ "$(id -u)" -ne 0 ] || command -v setpriv >/dev/null; } &&
+	nproc_limited $gsched --version >/dev/null 2>&1; then
+	nproc_limited $gsched compare io -n 200 >"$out" 2>&1
+	status "compare io over RLIMIT_NPROC" 1 $?
+	has "compare io over RLIMIT_NPROC: says why" "^RLIMIT_NPROC \(ulimit -u\) is 100; try -n 36 or less$"
+else
+	echo "SKIP - compare io over RLIMIT_NPROC: cannot run gsched under ulimit -u 100 here (no bash, no setpriv as root, or nobody cannot reach the build)"
+fi
+
 # The forced failure: the thread side stops, says where and why; exit 0.
 # (A sanitizer build reserves terabytes of shadow memory and cannot start under
 # ulimit -v at all: then these checks are skipped, and say so.)
