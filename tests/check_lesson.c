@@ -462,6 +462,17 @@ run_text(const char *text, bool quiet)
 	return rc;
 }
 
+/* Run text, which must pass all of its `passed` expectations. */
+static void
+run_passing(const char *text, bool quiet, int passed)
+{
+	char want[64];
+
+	ck_assert_msg(run_text(text, quiet) == 0, "%s", outbuf);
+	snprintf(want, sizeof want, " %d passed, 0 failed", passed);
+	ck_assert_msg(strstr(outbuf, want) != NULL, "%s", outbuf);
+}
+
 START_TEST(play_expect_pass_and_fail)
 {
 	int rc = run_text("title \"t\"\nprocs 1\nexpect procs == 1\n"
@@ -486,15 +497,13 @@ END_TEST
 
 START_TEST(play_measure_and_trace)
 {
-	int rc = run_text("procs 2\nspawn 2 cpu 20M\nmeasure \"two jobs\" timeout 20s\n"
-			  "expect batches == 0\nexpect exits >= 2\n"
-			  "spawn 1 sleep 300ms\nwait until sleeping >= 1 timeout 5s\n"
-			  "wait 400ms\nexpect maxgoroutines >= 2\n",
-	    false);
-	ck_assert_msg(rc == 0, "%s", outbuf);
+	run_passing("procs 2\nspawn 2 cpu 20M\nmeasure \"two jobs\" timeout 20s\n"
+		    "expect batches == 0\nexpect exits >= 2\n"
+		    "spawn 1 sleep 300ms\nwait until sleeping >= 1 timeout 5s\n"
+		    "wait 400ms\nexpect maxgoroutines >= 2\n",
+	    false, 3);
 	ck_assert_msg(strstr(outbuf, "measure: two jobs: ") != NULL, "%s", outbuf);
 	ck_assert_msg(strstr(outbuf, "SCHED 0ms: gomaxprocs=") != NULL, "%s", outbuf);
-	ck_assert_msg(strstr(outbuf, "3 passed, 0 failed") != NULL, "%s", outbuf);
 }
 END_TEST
 
@@ -634,6 +643,114 @@ START_TEST(play_slow_batch)
 }
 END_TEST
 
+/* ---- the quantities that prove a caption ----------------------------------------------- */
+
+static const char *const new_qtys[] = { "runnexthits", "fairtakes", "stealhalfmisses", "maxsteal",
+	"maxspinning", "coopreemptions", "maxtimerlate", "cpupct", "exitsyscalloldp",
+	"exitsyscallidlep", "exitsyscallglobal", "rsskb", "maxrsskb", "physcores" };
+
+/* Each new quantity parses in a condition and in a caption. */
+START_TEST(new_quantities_parse)
+{
+	char text[512];
+
+	for (size_t i = 0; i < sizeof new_qtys / sizeof new_qtys[0]; i++) {
+		const char *q = new_qtys[i];
+		ck_assert_int_ge(lesson_qty_find(q, strlen(q)), 0);
+		ck_assert_str_eq(lesson_qty_name(lesson_qty_find(q, strlen(q))), q);
+		snprintf(text, sizeof text,
+		    "expect %s >= 0\nwait until %s > 1 timeout 1s\nsay \"{%s}\"\n", q, q, q);
+		lesson_program *g = parse(text);
+		ck_assert_msg(g != NULL, "%s: %s", q, errbuf);
+		ck_assert_int_eq(g->steps[0].cond.qty, lesson_qty_find(q, strlen(q)));
+		lesson_program_free(g);
+	}
+}
+END_TEST
+
+/*
+ * A lesson that checks each new quantity where it must hold: the overflow of
+ * lesson 07 (a queue only the fairness check and runnext drain), a mixed load
+ * on two Ps (steals, preemptions, system calls), a hog on one P that makes a
+ * timer late, and a reset that restarts the runtime's peaks.  spawns and exits
+ * count only the lesson's goroutines, not the batches' keepers.
+ */
+START_TEST(play_new_quantities)
+{
+	run_passing("procs 1\n"
+		    "spawn 1000 cpu 200k\n"
+		    "measure \"overflow\" timeout 60s\n"
+		    "expect fairtakes > 0\n"
+		    "expect runnexthits > 0\n"
+		    "expect spawns == 1000\n"
+		    "expect exits == 1000\n"
+		    "procs 2\n"
+		    "reset\n"
+		    "spawn 4 syscall 3\n"
+		    "spawn 200 cpu 2M\n"
+		    "measure \"mixed\" timeout 60s\n"
+		    "expect stealhalfmisses == 0\n"
+		    "expect maxsteal <= 128\n"
+		    "expect preemptions == coopreemptions + asyncpreemptions\n"
+		    "expect syscalls == exitsyscalloldp + exitsyscallidlep + "
+		    "exitsyscallglobal + insyscall\n"
+		    "expect syscalls >= 12\n"
+		    "expect spawns == 204\n"
+		    "expect exits == spawns\n"
+		    "expect maxspinning <= procs\n"
+		    "expect rsskb <= maxrsskb\n"
+		    "expect physcores <= ncpu\n"
+		    "expect cpupct > 0\n"
+		    "say \"q {runnexthits} {fairtakes} {stealhalfmisses} {maxsteal} {maxspinning} "
+		    "{coopreemptions} {maxtimerlate} {cpupct} {exitsyscalloldp} {exitsyscallidlep} "
+		    "{exitsyscallglobal} {rsskb} {maxrsskb} {physcores}\"\n"
+		    "procs 1\n"
+		    "spawn 1 sleep 1s\n"
+		    "wait until sleeping >= 1 timeout 10s\n"
+		    "spawn 1 loop 300ms\n"
+		    "measure \"hog\" timeout 60s\n"
+		    "expect maxtimerlate >= 100\n"
+		    "reset\n"
+		    "wait 50ms\n"
+		    "expect maxtimerlate == 0\n"
+		    "expect maxsteal == 0\n",
+	    true, 18);
+	const char *say = strstr(outbuf, "say: q ");
+	ck_assert_msg(say != NULL && strchr(say, '{') == NULL, "%s", outbuf);
+	/* --batch shows every quantity at the end */
+	const char *qs = strstr(outbuf, "quantities:");
+	ck_assert_msg(qs != NULL, "%s", outbuf);
+	for (size_t i = 0; i < sizeof new_qtys / sizeof new_qtys[0]; i++) {
+		char item[64];
+		snprintf(item, sizeof item, " %s=", new_qtys[i]);
+		ck_assert_msg(strstr(qs, item) != NULL, "no%s in %s", item, qs);
+	}
+}
+END_TEST
+
+/* cpupct is higher over a CPU-bound stretch than over an idle one: an order,
+ * not a bound (a loaded machine gives the loop less). */
+START_TEST(play_cpupct_order)
+{
+	int idle = -1, busy = -1;
+	int rc = run_text("procs 1\n"
+			  "reset\n"
+			  "wait 300ms\n"
+			  "say \"idle {cpupct}\"\n"
+			  "reset\n"
+			  "spawn 1 loop 300ms\n"
+			  "wait 300ms\n"
+			  "say \"busy {cpupct}\"\n",
+	    true);
+	ck_assert_msg(rc == 0, "%s", outbuf);
+	const char *i = strstr(outbuf, "say: idle "), *b = strstr(outbuf, "say: busy ");
+	ck_assert_msg(i && b && sscanf(i, "say: idle %d", &idle) == 1 &&
+		sscanf(b, "say: busy %d", &busy) == 1,
+	    "%s", outbuf);
+	ck_assert_msg(busy > idle, "cpupct busy %d, idle %d", busy, idle);
+}
+END_TEST
+
 static Suite *
 lesson_suite(void)
 {
@@ -651,6 +768,7 @@ lesson_suite(void)
 	tcase_add_test(tc, good_lesson);
 	tcase_add_test(tc, shipped_lessons_parse);
 	tcase_add_test(tc, slow_directive);
+	tcase_add_test(tc, new_quantities_parse);
 	suite_add_tcase(s, tc);
 
 	tc = tu_tcase("play", 60);
@@ -661,6 +779,8 @@ lesson_suite(void)
 	tcase_add_test(tc, play_time_scale);
 	tcase_add_test(tc, play_slow);
 	tcase_add_test(tc, play_slow_batch);
+	tcase_add_test(tc, play_new_quantities);
+	tcase_add_test(tc, play_cpupct_order);
 	suite_add_tcase(s, tc);
 	return s;
 }

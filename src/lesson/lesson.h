@@ -66,11 +66,17 @@ typedef enum lesson_qty {
 	                     session has not started yet included) */
 	LQ_OSTHREADS,  /* threads of the whole process (/proc/self/status):
 	                     Ms, sysmon, the observer, plain pthreads */
+	LQ_RSSKB,      /* the process's resident memory (VmRSS, KiB) */
 	/* peaks since the lesson started (or the last reset) */
 	LQ_MAXTHREADS,
 	LQ_MAXRUNQUEUE,
 	LQ_MAXLOCALRUNQ, /* the longest single local queue seen */
 	LQ_MAXGOROUTINES,
+	LQ_MAXSPINNING,  /* spinning Ms, sampled every tick */
+	LQ_MAXSTEAL,     /* the most goroutines one steal moved (exact) */
+	LQ_MAXTIMERLATE, /* the latest a timer ran after its time, ms (exact) */
+	LQ_MAXRSSKB,     /* the process's peak resident memory (VmHWM, KiB) */
+	LQ_CPUPCT,       /* process CPU time over wall time, percent */
 	/* counters since the lesson started (or the last reset) */
 	LQ_STEALS,
 	LQ_STOLEN,
@@ -79,16 +85,24 @@ typedef enum lesson_qty {
 	LQ_PREEMPTIONS, /* async + cooperative */
 	LQ_ASYNCPREEMPTIONS,
 	LQ_PREEMPTREQUESTS,
-	LQ_SPAWNS,
-	LQ_EXITS,
+	LQ_SPAWNS,     /* goroutines of the lesson's workloads (workload_counters), */
+	LQ_EXITS,      /* not the session's own: a batch's keeper is not counted */
 	LQ_GLOBALPUTS, /* goroutines put on the global queue (overflow, yield) */
 	LQ_THREADSCREATED,
 	LQ_SYSCALLS,
 	LQ_NETPOLLWAKES,
-	LQ_SERVED,   /* http requests answered 200 (live/workload.h counters) */
-	LQ_REJECTED, /* http requests answered 503 */
+	LQ_RUNNEXTHITS,       /* run from a P's runnext slot */
+	LQ_FAIRTAKES,         /* taken from the global queue by the 1-in-61 check */
+	LQ_STEALHALFMISSES,   /* steals that took other than half: 0 */
+	LQ_COOPREEMPTIONS,    /* preemptions at a cooperative check */
+	LQ_EXITSYSCALLOLDP,   /* system call returns that got their own P back */
+	LQ_EXITSYSCALLIDLEP,  /* ... that took an idle P */
+	LQ_EXITSYSCALLGLOBAL, /* ... that found none: global queue, M parked */
+	LQ_SERVED,            /* http requests answered 200 (live/workload.h counters) */
+	LQ_REJECTED,          /* http requests answered 503 */
 	/* the machine and the runtime's choice */
 	LQ_NCPU,          /* CPUs in the affinity mask (gs_numcpu) */
+	LQ_PHYSCORES,     /* physical cores among them (gs_numcores), 0 unknown */
 	LQ_STARTPROCS,    /* GOMAXPROCS the runtime chose when the lesson began */
 	LQ_ENVPROCS,      /* the GOMAXPROCS environment variable, 0 if unset */
 	LQ_CGROUPCPUS,    /* the cgroup CPU limit rounded up, 0 if none */

@@ -1,7 +1,9 @@
 /*
  * play.c - the lesson player (lesson.h): a step machine driven by its
- * caller's ticks.  No stdio, no threads, no clock of its own: the caller
- * passes the snapshot and the time, and shows the lines that come back.
+ * caller's ticks.  No stdio, no threads: the caller passes the snapshot and
+ * the time, and shows the lines that come back.  The player reads only what
+ * a snapshot lacks: the process's figures (/proc/self/status, its CPU clock
+ * for cpupct) and the workloads' counters.
  *
  * Steps that change the runtime (procs, spawn, reset) end the tick, so the
  * steps after them see a snapshot taken after the change.  Counters (steals,
@@ -19,8 +21,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "cmd/procstat.h"
 #include "lesson/lesson.h"
 #include "live/workload.h"
 
@@ -50,8 +54,14 @@ struct lesson_player {
 
 	gs_stats base; /* counters at the first tick or the last reset */
 	workload_counters cbase;
-	int64_t peak[4]; /* maxthreads, maxrunqueue, maxlocalrunq, maxgoroutines */
-	int startprocs, envprocs, cgroupcpus;
+	/* maxthreads, maxrunqueue, maxlocalrunq, maxgoroutines, maxspinning:
+	 * sampled every tick */
+	int64_t peak[5];
+	/* the runtime's exact peaks count since gs_reset_peaks returned this
+	 * (<= 0: it failed; what there is counts) */
+	int64_t peak_epoch;
+	int64_t cpu0_ns, wall0_ns; /* the process's CPU clock and the wall clock then */
+	int startprocs, envprocs, cgroupcpus, physcores;
 	int passed, failed;
 
 	char caption[LESSON_TEXT_MAX * 4];
@@ -133,16 +143,36 @@ env_procs(void)
 	return errno == 0 && *end == '\0' && v > 0 && v <= 256 ? (int)v : 0;
 }
 
-/* Threads of this process, from /proc/self/status; 0 if unknown. */
-static int
-os_threads(void)
+/* A field of /proc/self/status ("Threads:", "VmRSS:" in KiB); 0 if unknown. */
+static int64_t
+proc_status(const char *key)
 {
 	char buf[4096];
+	long long v = procstat_read(key, buf, sizeof buf);
 
-	if (read_file("/proc/self/status", buf, sizeof buf) <= 0)
+	return v > 0 ? v : 0;
+}
+
+/* The process's CPU time (every thread's) and the wall clock, now. */
+static void
+proc_clocks(int64_t *cpu_ns, int64_t *wall_ns)
+{
+	struct timespec c = { 0, 0 }, w = { 0, 0 };
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c);
+	clock_gettime(CLOCK_MONOTONIC, &w);
+	*cpu_ns = (int64_t)c.tv_sec * 1000000000 + c.tv_nsec;
+	*wall_ns = (int64_t)w.tv_sec * 1000000000 + w.tv_nsec;
+}
+
+/* A peak the runtime keeps exactly (gs_stats.max_*), as of the player's last
+ * reset: a snapshot taken before that reset knows of nothing since. */
+static int64_t
+runtime_peak(const lesson_player *p, const gs_stats *st, uint64_t v)
+{
+	if (p->peak_epoch > 0 && st->peak_epoch < (uint64_t)p->peak_epoch)
 		return 0;
-	const char *t = strstr(buf, "\nThreads:");
-	return t ? atoi(t + 9) : 0;
+	return (int64_t)v;
 }
 
 static int64_t
@@ -199,7 +229,11 @@ lesson_player_value(lesson_player *p, const gs_snapshot *snap, int q)
 	case LQ_BATCHES:
 		return p->s ? session_unfinished(p->s) : 0;
 	case LQ_OSTHREADS:
-		return os_threads();
+		return proc_status("Threads:");
+	case LQ_RSSKB:
+		return proc_status("VmRSS:");
+	case LQ_MAXRSSKB:
+		return proc_status("VmHWM:");
 	case LQ_MAXTHREADS:
 		return p->peak[0];
 	case LQ_MAXRUNQUEUE:
@@ -208,6 +242,17 @@ lesson_player_value(lesson_player *p, const gs_snapshot *snap, int q)
 		return p->peak[2];
 	case LQ_MAXGOROUTINES:
 		return p->peak[3];
+	case LQ_MAXSPINNING:
+		return p->peak[4];
+	case LQ_MAXSTEAL:
+		return runtime_peak(p, st, st->max_steal);
+	case LQ_MAXTIMERLATE:
+		return runtime_peak(p, st, st->max_timer_late_ns) / 1000000;
+	case LQ_CPUPCT: {
+		int64_t cpu, wall;
+		proc_clocks(&cpu, &wall);
+		return wall > p->wall0_ns ? (cpu - p->cpu0_ns) * 100 / (wall - p->wall0_ns) : 0;
+	}
 	case LQ_STEALS:
 		return (int64_t)(st->steals - b->steals);
 	case LQ_STOLEN:
@@ -219,14 +264,18 @@ lesson_player_value(lesson_player *p, const gs_snapshot *snap, int q)
 	case LQ_PREEMPTIONS:
 		return (int64_t)(st->preempt_async + st->preempt_coop - b->preempt_async -
 		    b->preempt_coop);
+	case LQ_COOPREEMPTIONS:
+		return (int64_t)(st->preempt_coop - b->preempt_coop);
 	case LQ_ASYNCPREEMPTIONS:
 		return (int64_t)(st->preempt_async - b->preempt_async);
 	case LQ_PREEMPTREQUESTS:
 		return (int64_t)(st->preempt_requests - b->preempt_requests);
-	case LQ_SPAWNS:
-		return (int64_t)(st->spawns - b->spawns);
+	case LQ_SPAWNS: /* the workloads' goroutines, not the session's own */
+		workload_counters_read(&c);
+		return (int64_t)(c.go_started - p->cbase.go_started);
 	case LQ_EXITS:
-		return (int64_t)(st->exits - b->exits);
+		workload_counters_read(&c);
+		return (int64_t)(c.go_ended - p->cbase.go_ended);
 	case LQ_GLOBALPUTS:
 		return (int64_t)(st->global_puts - b->global_puts);
 	case LQ_THREADSCREATED:
@@ -235,6 +284,18 @@ lesson_player_value(lesson_player *p, const gs_snapshot *snap, int q)
 		return (int64_t)(st->syscalls - b->syscalls);
 	case LQ_NETPOLLWAKES:
 		return (int64_t)(st->netpoll_wakes - b->netpoll_wakes);
+	case LQ_RUNNEXTHITS:
+		return (int64_t)(st->runnext_hits - b->runnext_hits);
+	case LQ_FAIRTAKES:
+		return (int64_t)(st->fair_takes - b->fair_takes);
+	case LQ_STEALHALFMISSES:
+		return (int64_t)(st->steal_half_misses - b->steal_half_misses);
+	case LQ_EXITSYSCALLOLDP:
+		return (int64_t)(st->exitsyscall_oldp - b->exitsyscall_oldp);
+	case LQ_EXITSYSCALLIDLEP:
+		return (int64_t)(st->exitsyscall_idlep - b->exitsyscall_idlep);
+	case LQ_EXITSYSCALLGLOBAL:
+		return (int64_t)(st->exitsyscall_global - b->exitsyscall_global);
 	case LQ_SERVED:
 		workload_counters_read(&c);
 		return (int64_t)(c.http_ok - p->cbase.http_ok);
@@ -243,6 +304,8 @@ lesson_player_value(lesson_player *p, const gs_snapshot *snap, int q)
 		return (int64_t)(c.http_rejected - p->cbase.http_rejected);
 	case LQ_NCPU:
 		return st->ncpu > 0 ? st->ncpu : gs_numcpu();
+	case LQ_PHYSCORES:
+		return p->physcores;
 	case LQ_STARTPROCS:
 		return p->startprocs;
 	case LQ_ENVPROCS:
@@ -269,12 +332,26 @@ lesson_player_value(lesson_player *p, const gs_snapshot *snap, int q)
 static void
 update_peaks(lesson_player *p, const gs_snapshot *snap)
 {
-	int64_t now[4] = { snap->stats.threads, snap->stats.global_runq, localrunq(snap, true),
-		snap->stats.goroutines };
+	int64_t now[5] = { snap->stats.threads, snap->stats.global_runq, localrunq(snap, true),
+		snap->stats.goroutines, snap->stats.spinning_threads };
 
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 5; i++)
 		if (now[i] > p->peak[i])
 			p->peak[i] = now[i];
+}
+
+/* VmHWM restarts from the resident size now (Linux 4.0, clear_refs "5");
+ * where that is refused, maxrsskb is the peak since the process began. */
+static void
+reset_hwm(void)
+{
+	int fd = open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	if (write(fd, "5", 1) != 1) { /* nothing to do: the documented fallback */
+	}
+	close(fd);
 }
 
 static void
@@ -284,6 +361,9 @@ reset_counters(lesson_player *p, const gs_snapshot *snap)
 	workload_counters_read(&p->cbase);
 	memset(p->peak, 0, sizeof p->peak);
 	update_peaks(p, snap);
+	p->peak_epoch = gs_reset_peaks();
+	reset_hwm();
+	proc_clocks(&p->cpu0_ns, &p->wall0_ns);
 }
 
 /* ---- output ---------------------------------------------------------------------- */
@@ -717,6 +797,7 @@ lesson_player_new(const lesson_program *prog, session *s, const lesson_player_op
 	p->mark = -1;
 	p->envprocs = env_procs();
 	p->cgroupcpus = cgroup_cpus();
+	p->physcores = gs_numcores();
 	return p;
 }
 

@@ -41,11 +41,15 @@
  * single sleep; in slow motion a long wait costs one extra wake-up a piece. */
 #define WAIT_PIECE MS(1000)
 
-/* Every goroutine (or thread) of a run is counted in its wait group and in
- * live, which workload_live reads without blocking. */
+atomic_uint_fast64_t workload__go_started, workload__go_ended;
+
+/* Every goroutine of a run is counted in its wait group and in live, which
+ * workload_live reads without blocking (the thread kind's threads are counted
+ * through their reaper goroutine). */
 void
 workload__run_add(workload_run *run, int n)
 {
+	atomic_fetch_add(&workload__go_started, (uint_fast64_t)(int_fast64_t)n);
 	atomic_fetch_add(&run->live, n);
 	gs_wg_add(&run->wg, n);
 }
@@ -53,6 +57,9 @@ workload__run_add(workload_run *run, int n)
 void
 workload__run_done(workload_run *run)
 {
+	/* the end counted before the wait group's: whoever waits for the run
+	 * (a lesson's measure) then sees every end counted */
+	atomic_fetch_add(&workload__go_ended, 1);
 	/* live first: once the wait group is done, the waiter may free run */
 	atomic_fetch_sub(&run->live, 1);
 	gs_wg_done(&run->wg);
@@ -154,7 +161,7 @@ workload__go(workload_run *run, void (*fn)(void *), void *arg, const char *label
 	workload__run_add(run, 1);
 	int64_t id = gs_go_attr(fn, arg, &a);
 	if (id < 0) {
-		workload__run_done(run);
+		workload__run_add(run, -1);
 		return (int)id;
 	}
 	return 0;

@@ -68,6 +68,10 @@ typedef struct workload_run {
 typedef struct workload_counters {
 	uint64_t http_ok;       /* requests answered 200 */
 	uint64_t http_rejected; /* requests answered 503 */
+	/* Goroutines of workloads started, and ended (counted as each one ends
+	 * its share of its run, just before it returns).  The session's own
+	 * goroutines (the controller, a batch's keeper) are not among them. */
+	uint64_t go_started, go_ended;
 } workload_counters;
 void workload_counters_read(workload_counters *c);
 

@@ -24,6 +24,9 @@ int workload__httppool_spawn(workload_run *run, int count);
 bool workload__iter_done(workload_run *run, int64_t *n);
 void workload__run_add(workload_run *run, int n);
 void workload__run_done(workload_run *run);
+/* workload_counters' go_started and go_ended: run_add adds (a spawn that
+ * failed takes back with a negative n), run_done counts an end. */
+extern atomic_uint_fast64_t workload__go_started, workload__go_ended;
 bool workload__stopped(workload_run *run);
 int64_t workload__scaled(int64_t ns);
 bool workload__sleep(workload_run *run, int64_t ns);
