@@ -112,11 +112,13 @@ check 2 "invalid thread limit 'x' for --max-threads" -- bench spawn --max-thread
 check 2 "runtime: program exceeds 8-thread limit" -- bench syscallblock -n 40 -d 300ms --max-threads 8
 
 # ---- gsched compare ----
-check 2 "which KIND? sleep, syscall, netwait or cpu" -- compare
+check 2 "which KIND? sleep, syscall, netwait, cpu or io" -- compare
 check 2 "unknown kind 'x'" -- compare x
 check 2 "invalid duration '2m' for -d" -- compare sleep -d 2m
 check 2 "invalid task count '0' for -n" -- compare sleep -n 0
 check 2 "cpu takes no -d" -- compare cpu -d 1ms
+check 2 "io takes no -d" -- compare io -d 1ms
+check 2 "invalid task count '0' for -n" -- compare io -n 0
 check 2 "Try 'gsched compare --help'." -- compare --bogus
 
 # ---- observation options ----

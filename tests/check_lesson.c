@@ -173,6 +173,9 @@ START_TEST(err_counts)
 	fails_with("spawn 2001 thread\n",
 	    "t.lesson:1:7: 2001 thread goroutines would need 2001 threads blocked "
 	    "in system calls (at most 2000: each takes a thread of its own)");
+	fails_with("spawn 2001 block\n",
+	    "t.lesson:1:7: 2001 block goroutines would need 2001 threads blocked "
+	    "in system calls (at most 2000: each takes a thread of its own)");
 	fails_with("spawn 0 cpu\n",
 	    "t.lesson:1:7: goroutine count '0' is out of range (1 to 100000)");
 }
@@ -183,7 +186,7 @@ START_TEST(err_kinds_and_labels)
 	fails_with("spawn 4 gpu\n",
 	    "t.lesson:1:9: unknown workload kind 'gpu' (expected one of: cpu, "
 	    "sleep, syscall, netwait, mixed, nap, loop, http, httplimit, httppool, "
-	    "thread, shortcall, pingpong, gosched, threadpingpong, threadlimit)");
+	    "thread, shortcall, pingpong, gosched, threadpingpong, threadlimit, block)");
 	fails_with("spawn 4\n",
 	    "t.lesson:1:8: expected a workload kind after the count, "
 	    "got the end of the line");

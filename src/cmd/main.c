@@ -129,6 +129,7 @@ usage(FILE *f)
 	      "[--stack SIZE] [--rounds R]\n"
 	      "                    [--observe HZ] [--max-threads N]\n"
 	      "       gsched compare sleep|syscall|netwait|cpu [-n N] [-d DURATION]\n"
+	      "       gsched compare io [-n N]\n"
 	      "       gsched status\n"
 	      "\n"
 	      "With no arguments, open the live visualizer on the introductory "

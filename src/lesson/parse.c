@@ -413,7 +413,8 @@ kind_cost(const char *kind, long count, long *goroutines, long *threads)
 {
 	*threads = 0;
 	*goroutines = count;
-	if (strcmp(kind, "syscall") == 0 || strcmp(kind, "shortcall") == 0)
+	if (strcmp(kind, "syscall") == 0 || strcmp(kind, "shortcall") == 0 ||
+	    strcmp(kind, "block") == 0)
 		*threads = count;
 	else if (strcmp(kind, "mixed") == 0) {
 		*goroutines = count * 8; /* 1 cpu, 3 sleep, 2 syscall, a netwait pair */

@@ -295,25 +295,39 @@ sleep_spawn(workload_run *run, int count)
 	return spawn_n(run, count, sleep_g, "sleep");
 }
 
-/* ---- nap: the seed's time.Sleep(1 * time.Second), nothing else ------------------- */
+/* ---- nap and block: 1 s waits and nothing else -------------------------------------- */
 
+/* 1 s waits (cut to end on time), ITERS of them: gs_sleep for nap (the
+ * seed's time.Sleep(1 * time.Second)), nanosleep in a system call for block.
+ * A block with a lifetime and no ITERS makes one call to the end of it: a
+ * goroutine stuck in one system call, as in a read(2) that waits for its data
+ * or a long cgo call, its thread held the whole time while the P it left runs
+ * other goroutines. */
 static void
-nap_g(void *arg)
+wait_loop(workload_run *run, bool block)
 {
-	workload_run *run = arg;
 	int64_t n = 0;
 
 	workload__touch_stack();
 	while (!workload__stopped(run)) {
 		int64_t ns = workload__scaled(MS(1000));
-		if (run->deadline != 0 && run->deadline - gs_nanotime() < ns)
+		if (run->deadline != 0 &&
+		    ((block && run->iters == 0) || run->deadline - gs_nanotime() < ns))
 			ns = run->deadline - gs_nanotime(); /* end on time */
-		if (!workload__sleep(run, ns))
+		if (block && ns > 0)
+			syscall_sleep(run, ns);
+		else if (!block && !workload__sleep(run, ns))
 			break;
 		if (workload__iter_done(run, &n))
 			break;
 	}
 	workload__run_done(run);
+}
+
+static void
+nap_g(void *arg)
+{
+	wait_loop(arg, false);
 }
 
 static int
@@ -366,6 +380,20 @@ static int
 shortcall_spawn(workload_run *run, int count)
 {
 	return spawn_n(run, count, shortcall_g, "shortcall");
+}
+
+/* ---- block: one long blocking system call (wait_loop above) ------------------------ */
+
+static void
+block_g(void *arg)
+{
+	wait_loop(arg, true);
+}
+
+static int
+block_spawn(workload_run *run, int count)
+{
+	return spawn_n(run, count, block_g, "syscall");
 }
 
 /* ---- netwait: a reader parked in the netpoller, a writer feeding it ---------------- */
@@ -669,6 +697,8 @@ static const workload table[] = {
 	{ "threadlimit", "threadlimit",
 	    "a child gsched: COUNT blocking calls under a thread limit of ITERS", 100,
 	    workload__threadlimit_spawn },
+	{ "block", "syscall", "one blocking system call (nanosleep) for the whole lifetime", 4,
+	    block_spawn },
 };
 
 const workload *
