@@ -5,19 +5,17 @@
  * optimizeCPUBound sets GOMAXPROCS to "physical cores", guessed as NumCPU()/2,
  * and runs a worker pool of GOMAXPROCS goroutines over 1000 jobs sent on a
  * channel of 100.  The Go code prints nothing; this prints what it would be
- * worth knowing: the real number of physical cores (from /sys topology, for the
- * CPUs this process may use) next to the seed's guess, and the pool's time at
- * GOMAXPROCS = physical cores and = NumCPU, so the guess can be judged by a
+ * worth knowing: the real number of physical cores (gs_numcores: /sys
+ * topology, for the CPUs this process may use; 0 if unknown) next to the
+ * seed's guess, and the pool's time at GOMAXPROCS = physical cores and = NumCPU, so the guess can be judged by a
  * measurement ("always benchmark").  optimizeIOBound then runs 100 goroutines,
  * far more than GOMAXPROCS, that each wait (gs_sleep, for the seed's I/O) and
  * shows they all wait at once on a handful of threads.
  *
  * usage: cpubound [-n JOBS] [-i ITERATIONS] [-w IO_WORKERS] [-d IO_WAIT]
  */
-#define _GNU_SOURCE /* sched_getaffinity, CPU_ISSET */
 #include "demo.h"
 
-#include <sched.h>
 #include <stdio.h>
 
 static int64_t njobs = 1000;
@@ -25,45 +23,6 @@ static int64_t iterations = 10000000; /* the seed's processJob: 1e7 */
 static int64_t io_workers = 100;
 static int64_t io_wait = 10000000; /* 10ms */
 static volatile uint64_t sink;
-
-/* Distinct (package, core) pairs among the CPUs we may run on; -1 if unknown. */
-static int
-physical_cores(void)
-{
-	int seen[1024][2], nseen = 0, cpu, k, pkg, core;
-	cpu_set_t set;
-	char path[128];
-	FILE *f;
-
-	if (sched_getaffinity(0, sizeof(set), &set) != 0)
-		return -1;
-	for (cpu = 0; cpu < CPU_SETSIZE && nseen < 1024; cpu++) {
-		if (!CPU_ISSET(cpu, &set))
-			continue;
-		snprintf(path, sizeof(path),
-		    "/sys/devices/system/cpu/cpu%d/topology/physical_package_id", cpu);
-		if ((f = fopen(path, "r")) == NULL)
-			return -1;
-		k = fscanf(f, "%d", &pkg);
-		fclose(f);
-		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/topology/core_id", cpu);
-		if (k != 1 || (f = fopen(path, "r")) == NULL)
-			return -1;
-		k = fscanf(f, "%d", &core);
-		fclose(f);
-		if (k != 1)
-			return -1;
-		for (k = 0; k < nseen; k++)
-			if (seen[k][0] == pkg && seen[k][1] == core)
-				break;
-		if (k == nseen) {
-			seen[nseen][0] = pkg;
-			seen[nseen][1] = core;
-			nseen++;
-		}
-	}
-	return nseen;
-}
 
 struct pool {
 	gs_chan *jobs;
@@ -172,7 +131,7 @@ io_pool(void)
 static void
 main_g(void *arg)
 {
-	int ncpu = gs_numcpu(), phys = physical_cores();
+	int ncpu = gs_numcpu(), phys = gs_numcores();
 
 	(void)arg;
 	printf("NumCPU: %d; the seed's physicalCores = NumCPU()/2 = %d; physical cores "

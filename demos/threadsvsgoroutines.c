@@ -13,7 +13,8 @@
  * 10,000 exist at once as in the seed's scenario, then does the three sleeps.
  * The goroutine half does the same with goroutines.  Every figure printed is
  * measured on this machine: the stack each thread reserves (virtual) and the
- * resident memory each really costs (VmRSS growth with all of them alive), the
+ * resident memory each really costs (VmRSS growth with all of them alive; for
+ * goroutines once every one has run and parked at the gate), the
  * creation cost, a context switch (two threads ping-ponging over a condition
  * variable on one CPU, against two goroutines over unbuffered channels with
  * GOMAXPROCS=1), the time to handle the requests, and the OS threads the
@@ -194,6 +195,7 @@ threads_half(void)
 
 static gs_chan *gate;
 static gs_waitgroup wg = GS_WAITGROUP_INIT;
+static atomic_long arrived; /* goroutines that have run up to the gate */
 
 static void
 request_g(void *arg)
@@ -201,6 +203,7 @@ request_g(void *arg)
 	int i;
 
 	(void)arg;
+	atomic_fetch_add(&arrived, 1);
 	gs_chan_recv(gate, NULL); /* returns when the gate is closed */
 	for (i = 0; i < 3; i++)
 		gs_sleep(phases_ns[i]); /* its thread runs other goroutines meanwhile */
@@ -283,7 +286,11 @@ goroutines_g(void *arg)
 		}
 	}
 	tcreate = demo_now() - t0;
-	gs_sleep(1000000); /* let every goroutine reach the gate: its stack is touched */
+	/* Measure only once every goroutine has run and parked at the gate: then
+	 * each has touched its stack as far as a parked goroutine does. */
+	while (atomic_load(&arrived) < i ||
+	    (gs_read_stats(&st) == 0 && st.by_waitreason[GS_WAIT_CHAN_RECV] < i))
+		gs_sleep(1000000);
 	rss1 = demo_status("VmRSS:");
 	t0 = demo_now();
 	gs_chan_close(gate);
@@ -299,8 +306,8 @@ goroutines_g(void *arg)
 
 	printf("\n=== With Goroutines ===\n");
 	printf("Memory: %lld goroutines × 64 KB stack = %lld MB of address space reserved "
-	       "(gsched's default; Go's start at 2 KB); resident, measured: %.1f kB per "
-	       "goroutine (%ld MB)\n",
+	       "(gsched's default; Go's start at 2 KB); resident, measured with every one "
+	       "run and parked: %.1f kB per goroutine (%ld MB)\n",
 	    (long long)requests, (long long)requests * 64 / 1024,
 	    (double)(rss1 - rss0) / (double)requests, (rss1 - rss0) / 1024);
 	printf("Context switches: User-level, %s (measured: channel ping-pong, "

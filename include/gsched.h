@@ -160,6 +160,12 @@ GS_EXTERN int gs_set_gomaxprocs(int n);
 /* Number of CPUs this process may run on (the affinity mask). */
 GS_EXTERN int gs_numcpu(void);
 
+/* Physical cores among those CPUs: distinct (physical_package_id, core_id)
+ * pairs in /sys/devices/system/cpu/cpuN/topology; 0 if the topology cannot
+ * be read.  Hyper-threads of one core count once.  Any thread; reads sysfs
+ * each call. */
+GS_EXTERN int gs_numcores(void);
+
 typedef struct gs_chan gs_chan;
 
 /* ---- Time (Go's time.Sleep, time.Timer) ---------------------------------- */
@@ -430,10 +436,38 @@ typedef struct gs_stats {
 	uint64_t timers_fired;
 	uint64_t procresizes; /* GOMAXPROCS changes */
 	uint64_t last_stw_ns; /* stop-the-world time of the last change */
+	/* How the scheduler picked goroutines (counted by the P that ran them). */
+	uint64_t runnext_hits; /* run from the P's runnext slot, inheriting the slice */
+	uint64_t fair_takes;   /* taken from the global queue by the one-in-61 check
+	                          (Go's schedtick%61 in findRunnable) */
+	/* Steals that took other than Go's runqgrab share: half of the victim's
+	 * ring rounded up (n - n/2), the ring as the grab saw it when it took
+	 * the Gs (its head confirmed by the CAS that took them, its tail read
+	 * just before); or, only when that ring was empty, exactly the
+	 * victim's runnext G.  0 in a correct scheduler. */
+	uint64_t steal_half_misses;
+	/* How system calls returned (gs_exitsyscall): their sum is the returns,
+	 * syscalls - in_syscall.  oldp: the M got its own P back (the fast
+	 * path); idlep: it took an idle P; global: there was none, so the G went
+	 * to the global queue and the M parked (Go's exitsyscall0). */
+	uint64_t exitsyscall_oldp, exitsyscall_idlep, exitsyscall_global;
+	/* Peaks since gs_run started or the last gs_reset_peaks, exact: every
+	 * steal and timer run after the reset counts, none before.  peak_epoch
+	 * is the reset they belong to (gs_reset_peaks' value; 0 for none). */
+	uint64_t max_steal;         /* the most goroutines one steal moved */
+	uint64_t max_timer_late_ns; /* the latest a timer ran after its time
+	                               (saturates at 2^40 ns, about 18 minutes) */
+	uint64_t peak_epoch;
 } gs_stats;
 
 /* Fill *st.  Returns 0, or GS_ENOTRUN if the runtime is not running. */
 GS_EXTERN int gs_read_stats(gs_stats *st);
+
+/* Restart max_steal and max_timer_late_ns from 0, for every reader of the
+ * process (a lesson's `reset` calls it).  Any thread.  Returns the new
+ * peak_epoch (> 0): a gs_stats with an older one was read before the reset.
+ * GS_ENOTRUN if the runtime is not running. */
+GS_EXTERN int64_t gs_reset_peaks(void);
 
 #ifdef __cplusplus
 }

@@ -106,13 +106,19 @@ check 2 "unknown option '--what'" -- bench spawn --what
 check 2 "Try 'gsched bench --help'." -- bench spawn --what
 check 2 "invalid duration '5' for -d" -- bench sleep -d 5
 check 2 "invalid duration '1d' for --duration" -- bench sleep --dur 1d
+check 2 "invalid thread limit '0' for --max-threads" -- bench spawn --max-threads 0
+check 2 "invalid thread limit 'x' for --max-threads" -- bench spawn --max-threads x
+# Past the limit the runtime ends the program as Go's does: its message, exit 2.
+check 2 "runtime: program exceeds 8-thread limit" -- bench syscallblock -n 40 -d 300ms --max-threads 8
 
 # ---- gsched compare ----
-check 2 "which KIND? sleep, syscall, netwait or cpu" -- compare
+check 2 "which KIND? sleep, syscall, netwait, cpu or io" -- compare
 check 2 "unknown kind 'x'" -- compare x
 check 2 "invalid duration '2m' for -d" -- compare sleep -d 2m
 check 2 "invalid task count '0' for -n" -- compare sleep -n 0
 check 2 "cpu takes no -d" -- compare cpu -d 1ms
+check 2 "io takes no -d" -- compare io -d 1ms
+check 2 "invalid task count '0' for -n" -- compare io -n 0
 check 2 "Try 'gsched compare --help'." -- compare --bogus
 
 # ---- observation options ----

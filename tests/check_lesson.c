@@ -19,10 +19,14 @@
 
 #include "lesson/lesson.h"
 #include "live/session.h"
+#include "live/workload.h"
 #include "testutil.h"
 
 #ifndef DEMOS_DIR
 #define DEMOS_DIR "demos"
+#endif
+#ifndef GSCHED_BIN
+#define GSCHED_BIN "src/gsched"
 #endif
 
 /* ---- helpers ------------------------------------------------------------------------ */
@@ -170,6 +174,9 @@ START_TEST(err_counts)
 	fails_with("spawn 2001 thread\n",
 	    "t.lesson:1:7: 2001 thread goroutines would need 2001 threads blocked "
 	    "in system calls (at most 2000: each takes a thread of its own)");
+	fails_with("spawn 2001 block\n",
+	    "t.lesson:1:7: 2001 block goroutines would need 2001 threads blocked "
+	    "in system calls (at most 2000: each takes a thread of its own)");
 	fails_with("spawn 0 cpu\n",
 	    "t.lesson:1:7: goroutine count '0' is out of range (1 to 100000)");
 }
@@ -180,7 +187,7 @@ START_TEST(err_kinds_and_labels)
 	fails_with("spawn 4 gpu\n",
 	    "t.lesson:1:9: unknown workload kind 'gpu' (expected one of: cpu, "
 	    "sleep, syscall, netwait, mixed, nap, loop, tight, pool, http, httplimit, httppool, "
-	    "thread)");
+	    "thread, shortcall, pingpong, gosched, threadpingpong, threadlimit, block)");
 	fails_with("spawn 4\n",
 	    "t.lesson:1:8: expected a workload kind after the count, "
 	    "got the end of the line");
@@ -434,7 +441,8 @@ START_TEST(shipped_lessons_parse)
 {
 	static const char *const names[] = { "01-concurrency", "02-gmp", "03-gomaxprocs",
 		"04-cpu-pool", "05-io-bound", "06-stealing", "07-queues", "08-syscalls",
-		"09-threads", "10-preemption", "11-containers", "12-webserver" };
+		"09-threads", "10-preemption", "11-containers", "12-webserver", "13-threadlimit",
+		"14-switchcost", "15-syscallreturn", "16-physcores", "17-memory" };
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 		char path[512];
 		lesson_program *g;
@@ -469,6 +477,17 @@ run_text(const char *text, bool quiet)
 	return rc;
 }
 
+/* Run text, which must pass all of its `passed` expectations. */
+static void
+run_passing(const char *text, bool quiet, int passed)
+{
+	char want[64];
+
+	ck_assert_msg(run_text(text, quiet) == 0, "%s", outbuf);
+	snprintf(want, sizeof want, " %d passed, 0 failed", passed);
+	ck_assert_msg(strstr(outbuf, want) != NULL, "%s", outbuf);
+}
+
 START_TEST(play_expect_pass_and_fail)
 {
 	int rc = run_text("title \"t\"\nprocs 1\nexpect procs == 1\n"
@@ -493,15 +512,13 @@ END_TEST
 
 START_TEST(play_measure_and_trace)
 {
-	int rc = run_text("procs 2\nspawn 2 cpu 20M\nmeasure \"two jobs\" timeout 20s\n"
-			  "expect batches == 0\nexpect exits >= 2\n"
-			  "spawn 1 sleep 300ms\nwait until sleeping >= 1 timeout 5s\n"
-			  "wait 400ms\nexpect maxgoroutines >= 2\n",
-	    false);
-	ck_assert_msg(rc == 0, "%s", outbuf);
+	run_passing("procs 2\nspawn 2 cpu 20M\nmeasure \"two jobs\" timeout 20s\n"
+		    "expect batches == 0\nexpect exits >= 2\n"
+		    "spawn 1 sleep 300ms\nwait until sleeping >= 1 timeout 5s\n"
+		    "wait 400ms\nexpect maxgoroutines >= 2\n",
+	    false, 3);
 	ck_assert_msg(strstr(outbuf, "measure: two jobs: ") != NULL, "%s", outbuf);
 	ck_assert_msg(strstr(outbuf, "SCHED 0ms: gomaxprocs=") != NULL, "%s", outbuf);
-	ck_assert_msg(strstr(outbuf, "3 passed, 0 failed") != NULL, "%s", outbuf);
 }
 END_TEST
 
@@ -641,6 +658,199 @@ START_TEST(play_slow_batch)
 }
 END_TEST
 
+/* ---- the quantities that prove a caption ----------------------------------------------- */
+
+static const char *const new_qtys[] = { "runnexthits", "fairtakes", "stealhalfmisses", "maxsteal",
+	"maxspinning", "coopreemptions", "maxtimerlate", "cpupct", "exitsyscalloldp",
+	"exitsyscallidlep", "exitsyscallglobal", "rsskb", "maxrsskb", "physcores" };
+
+/* Each new quantity parses in a condition and in a caption. */
+START_TEST(new_quantities_parse)
+{
+	char text[512];
+
+	for (size_t i = 0; i < sizeof new_qtys / sizeof new_qtys[0]; i++) {
+		const char *q = new_qtys[i];
+		ck_assert_int_ge(lesson_qty_find(q, strlen(q)), 0);
+		ck_assert_str_eq(lesson_qty_name(lesson_qty_find(q, strlen(q))), q);
+		snprintf(text, sizeof text,
+		    "expect %s >= 0\nwait until %s > 1 timeout 1s\nsay \"{%s}\"\n", q, q, q);
+		lesson_program *g = parse(text);
+		ck_assert_msg(g != NULL, "%s: %s", q, errbuf);
+		ck_assert_int_eq(g->steps[0].cond.qty, lesson_qty_find(q, strlen(q)));
+		lesson_program_free(g);
+	}
+}
+END_TEST
+
+/*
+ * A lesson that checks each new quantity where it must hold: the overflow of
+ * lesson 07 (a queue only the fairness check and runnext drain), a mixed load
+ * on two Ps (steals, preemptions, system calls), a hog on one P that makes a
+ * timer late, and a reset that restarts the runtime's peaks.  spawns and exits
+ * count only the lesson's goroutines, not the batches' keepers.
+ */
+START_TEST(play_new_quantities)
+{
+	run_passing("procs 1\n"
+		    "spawn 1000 cpu 200k\n"
+		    "measure \"overflow\" timeout 60s\n"
+		    "expect fairtakes > 0\n"
+		    "expect runnexthits > 0\n"
+		    "expect spawns == 1000\n"
+		    "expect exits == 1000\n"
+		    "procs 2\n"
+		    "reset\n"
+		    "spawn 4 syscall 3\n"
+		    "spawn 200 cpu 2M\n"
+		    "measure \"mixed\" timeout 60s\n"
+		    "expect stealhalfmisses == 0\n"
+		    "expect maxsteal <= 128\n"
+		    "expect preemptions == coopreemptions + asyncpreemptions\n"
+		    "expect syscalls == exitsyscalloldp + exitsyscallidlep + "
+		    "exitsyscallglobal + insyscall\n"
+		    "expect syscalls >= 12\n"
+		    "expect spawns == 204\n"
+		    "expect exits == spawns\n"
+		    "expect maxspinning <= procs\n"
+		    "expect rsskb <= maxrsskb\n"
+		    "expect physcores <= ncpu\n"
+		    "expect cpupct > 0\n"
+		    "say \"q {runnexthits} {fairtakes} {stealhalfmisses} {maxsteal} {maxspinning} "
+		    "{coopreemptions} {maxtimerlate} {cpupct} {exitsyscalloldp} {exitsyscallidlep} "
+		    "{exitsyscallglobal} {rsskb} {maxrsskb} {physcores}\"\n"
+		    "procs 1\n"
+		    "spawn 1 sleep 1s\n"
+		    "wait until sleeping >= 1 timeout 10s\n"
+		    "spawn 1 loop 300ms\n"
+		    "measure \"hog\" timeout 60s\n"
+		    "expect maxtimerlate >= 100\n"
+		    "reset\n"
+		    "wait 50ms\n"
+		    "expect maxtimerlate == 0\n"
+		    "expect maxsteal == 0\n",
+	    true, 18);
+	const char *say = strstr(outbuf, "say: q ");
+	ck_assert_msg(say != NULL && strchr(say, '{') == NULL, "%s", outbuf);
+	/* --batch shows every quantity at the end */
+	const char *qs = strstr(outbuf, "quantities:");
+	ck_assert_msg(qs != NULL, "%s", outbuf);
+	for (size_t i = 0; i < sizeof new_qtys / sizeof new_qtys[0]; i++) {
+		char item[64];
+		snprintf(item, sizeof item, " %s=", new_qtys[i]);
+		ck_assert_msg(strstr(qs, item) != NULL, "no%s in %s", item, qs);
+	}
+}
+END_TEST
+
+/* cpupct is higher over a CPU-bound stretch than over an idle one: an order,
+ * not a bound (a loaded machine gives the loop less). */
+START_TEST(play_cpupct_order)
+{
+	int idle = -1, busy = -1;
+	int rc = run_text("procs 1\n"
+			  "reset\n"
+			  "wait 300ms\n"
+			  "say \"idle {cpupct}\"\n"
+			  "reset\n"
+			  "spawn 1 loop 300ms\n"
+			  "wait 300ms\n"
+			  "say \"busy {cpupct}\"\n",
+	    true);
+	ck_assert_msg(rc == 0, "%s", outbuf);
+	const char *i = strstr(outbuf, "say: idle "), *b = strstr(outbuf, "say: busy ");
+	ck_assert_msg(i && b && sscanf(i, "say: idle %d", &idle) == 1 &&
+		sscanf(b, "say: busy %d", &busy) == 1,
+	    "%s", outbuf);
+	ck_assert_msg(busy > idle, "cpupct busy %d, idle %d", busy, idle);
+}
+END_TEST
+
+/* The measuring kinds leave a figure each; Gosched goes through the global
+ * queue once per yield. */
+START_TEST(play_switch_kinds)
+{
+	int rc = run_text("procs 1\nreset\nspawn 1 threadpingpong 2k\nspawn 1 pingpong 20k\n"
+			  "spawn 2 gosched 20k\nwait until batches == 0 timeout 30s\n"
+			  "expect threadswitchns > 0\nexpect switchns > 0\nexpect yieldns > 0\n"
+			  "expect globalputs >= 40000\n"
+			  "say \"t {threadswitchns} c {switchns} y {yieldns}\"\n",
+	    true);
+	ck_assert_msg(rc == 0, "%s", outbuf);
+	ck_assert_msg(strstr(outbuf, "4 passed, 0 failed") != NULL, "%s", outbuf);
+	ck_assert_msg(strstr(outbuf, "say: t -1") == NULL, "%s", outbuf);
+}
+END_TEST
+
+/* A child gsched over its thread limit dies as a Go program does, and the
+ * lesson reads how; under the limit it exits 0.  Before a child ends since the
+ * reset, the figures are -1. */
+START_TEST(play_threadlimit)
+{
+	workload_set_exe(GSCHED_BIN);
+	int rc = run_text("procs 2\nreset\nexpect childruns == 0\nexpect childexit < 0\n"
+			  "expect childthreadlimit < 0\nsay \"none: {childout}\"\n"
+			  "spawn 40 threadlimit 12\n"
+			  "wait until childruns >= 1 timeout 20s\nexpect childexit == 2\n"
+			  "expect childthreadlimit == 12\nsay \"over: {childout}\"\nreset\n"
+			  "spawn 5 threadlimit 10000\nwait until childruns >= 1 timeout 20s\n"
+			  "expect childexit == 0\nexpect childthreadlimit == 0\n"
+			  "say \"under: {childout}\"\n",
+	    true);
+	ck_assert_msg(rc == 0, "%s", outbuf);
+	ck_assert_msg(strstr(outbuf, "say: none: (no child yet)\n") != NULL, "%s", outbuf);
+	ck_assert_msg(strstr(outbuf,
+			  "say: over: runtime: program exceeds 12-thread limit\n"
+			  "     fatal error: thread exhaustion\n") != NULL,
+	    "%s", outbuf);
+	ck_assert_msg(strstr(outbuf, "say: under: syscallblock ") != NULL &&
+		strstr(outbuf, " n=5 block=500ms ") != NULL,
+	    "%s", outbuf);
+	ck_assert_msg(strstr(outbuf, "info: spawn 40 threadlimit, thread limit 12\n") != NULL, "%s",
+	    outbuf);
+}
+END_TEST
+
+/* Resident memory over the tasks spawned since the reset; the previous
+ * chapter's figure is kept across the reset; plain threads are counted once
+ * past their stack touch. */
+START_TEST(play_memory_quantities)
+{
+	int rc = run_text("procs 2\nreset\nexpect rsspertask == 0\nexpect lastrsspertask == 0\n"
+			  "spawn 300 nap\nwait until sleeping >= 300 timeout 10s\n"
+			  "expect rssgrowkb > 0\nexpect rsspertask > 0\n"
+			  "say \"g {rsspertask}\"\nreset\nexpect lastrsspertask > 0\n"
+			  "spawn 100 thread\nwait until threadswaiting >= 100 timeout 10s\n"
+			  "expect threadswaiting == 100\nexpect rsspertask > 0\n",
+	    true);
+	ck_assert_msg(rc == 0, "%s", outbuf);
+	long g = -1, last = -2;
+	const char *at = strstr(outbuf, "say: g ");
+	ck_assert_ptr_nonnull(at);
+	g = atol(at + 7);
+	at = strstr(outbuf, "expect lastrsspertask > 0: ok (lastrsspertask = ");
+	ck_assert_msg(at != NULL, "%s", outbuf);
+	last = atol(at + strlen("expect lastrsspertask > 0: ok (lastrsspertask = "));
+	ck_assert_int_eq(g, last);
+}
+END_TEST
+
+/* maxrunning: the peak of goroutines running at once, never above the Ps;
+ * {cpusiblings} is a text for captions only. */
+START_TEST(play_maxrunning_and_texts)
+{
+	int rc =
+	    run_text("procs 2\nreset\nspawn 2 cpu 200M\nwait until maxrunning >= 2 timeout 20s\n"
+		     "expect maxrunning <= procs\nsay \"cores {cpusiblings}\"\n",
+		true);
+	ck_assert_msg(rc == 0, "%s", outbuf);
+	ck_assert_msg(strstr(outbuf, "say: cores [0") != NULL, "%s", outbuf);
+	fails_with("expect cpusiblings > 0\n",
+	    "t.lesson:1:8: unknown quantity 'cpusiblings' (try threads, procs, "
+	    "goroutines, steals, ...; demos/README lists them)");
+}
+END_TEST
+
 static Suite *
 lesson_suite(void)
 {
@@ -658,6 +868,7 @@ lesson_suite(void)
 	tcase_add_test(tc, good_lesson);
 	tcase_add_test(tc, shipped_lessons_parse);
 	tcase_add_test(tc, slow_directive);
+	tcase_add_test(tc, new_quantities_parse);
 	suite_add_tcase(s, tc);
 
 	tc = tu_tcase("play", 60);
@@ -668,6 +879,12 @@ lesson_suite(void)
 	tcase_add_test(tc, play_time_scale);
 	tcase_add_test(tc, play_slow);
 	tcase_add_test(tc, play_slow_batch);
+	tcase_add_test(tc, play_new_quantities);
+	tcase_add_test(tc, play_cpupct_order);
+	tcase_add_test(tc, play_switch_kinds);
+	tcase_add_test(tc, play_threadlimit);
+	tcase_add_test(tc, play_memory_quantities);
+	tcase_add_test(tc, play_maxrunning_and_texts);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -453,6 +453,11 @@ check_steal_n(int n)
 	seen[gp - gs]++;
 	ck_assert_uint_eq(gs__runqlen(thief), (uint32_t)want - 1);
 	ck_assert_uint_eq(gs__runqlen(victim), (uint32_t)(n - want));
+	/* the steal counted itself: Go's share, and the peak */
+	ck_assert_uint_eq(atomic_load(&thief->steals), 1);
+	ck_assert_uint_eq(atomic_load(&thief->stealhalfmisses), 0);
+	ck_assert_uint_eq(gs__peak_value(atomic_load(&thief->peak_steal), gs__peak_epoch()),
+	    (uint64_t)want);
 	while ((gp = gs__runqget(thief, &inherit)) != NULL) {
 		ck_assert(gp >= gs && gp < gs + want);
 		seen[gp - gs]++;
@@ -495,6 +500,7 @@ START_TEST(test_runq_steal_runnext)
 	ck_assert_ptr_eq(atomic_load(&victim->runnext), &gs[0]);
 	ck_assert(!gs__runqempty(victim));
 	ck_assert_ptr_eq(gs__runqsteal(thief, victim, true), &gs[0]);
+	ck_assert_uint_eq(atomic_load(&thief->stealhalfmisses), 0); /* runnext alone: 1 */
 	ck_assert_ptr_null(atomic_load(&victim->runnext));
 	ck_assert(gs__runqempty(victim));
 	ck_assert(gs__runqempty(thief));
@@ -510,9 +516,55 @@ START_TEST(test_runq_steal_runnext)
 	ck_assert(inherit);
 	ck_assert_ptr_eq(gs__runqget(victim, &inherit), &gs[2]);
 	ck_assert(gs__runqempty(victim));
+	ck_assert_uint_eq(atomic_load(&thief->steals), 2);
+	ck_assert_uint_eq(atomic_load(&thief->stealhalfmisses), 0);
 	free(gs);
 	free(thief);
 	free(victim);
+}
+END_TEST
+
+/* The steal counter itself: Go's share (half rounded up; from an empty ring,
+ * the runnext G alone) is no miss, anything else is one, so a grab that took
+ * the wrong number would show in stealhalfmisses. */
+START_TEST(test_steal_count)
+{
+	static const struct {
+		uint32_t qlen, took;
+		bool miss;
+	} cases[] = {
+		{ 1, 1, false }, { 2, 1, false }, { 3, 2, false }, { 10, 5, false },
+		{ 255, 128, false }, { 256, 128, false }, { 0, 1, false }, /* runnext */
+		{ 10, 4, true },                                           /* n/2 rounded down */
+		{ 10, 6, true }, { 3, 1, true }, { 256, 256, true },       /* everything */
+		{ 0, 2, true },                                            /* runnext and more */
+	};
+	gs_p *pp = fake_p(0);
+	uint64_t misses = 0, peak = 0;
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		gs__steal_count(pp, cases[i].qlen, cases[i].took);
+		misses += cases[i].miss;
+		if (cases[i].took > peak)
+			peak = cases[i].took;
+		ck_assert_msg(atomic_load(&pp->stealhalfmisses) == misses,
+		    "qlen %u took %u: %" PRIu64 " misses, want %" PRIu64, cases[i].qlen,
+		    cases[i].took, atomic_load(&pp->stealhalfmisses), misses);
+		ck_assert_uint_eq(gs__peak_value(atomic_load(&pp->peak_steal), gs__peak_epoch()),
+		    peak);
+	}
+
+	/* A new epoch (gs_reset_peaks) leaves the old peak unread, and the next
+	 * steal starts the peak afresh, even when it is smaller. */
+	uint64_t old = atomic_load(&pp->peak_steal);
+	atomic_fetch_add(&gs__sched.peakepoch, 1);
+	ck_assert_uint_eq(gs__peak_value(old, gs__peak_epoch()), 0);
+	gs__steal_count(pp, 6, 3);
+	ck_assert_uint_eq(gs__peak_value(atomic_load(&pp->peak_steal), gs__peak_epoch()), 3);
+	/* a word of the old epoch stored late is still not the new one's */
+	ck_assert_uint_eq(gs__peak_value(old, gs__peak_epoch()), 0);
+	atomic_store(&gs__sched.peakepoch, 0);
+	free(pp);
 }
 END_TEST
 
@@ -768,6 +820,7 @@ runq_suite(void)
 	tc = tu_tcase("steal", 60);
 	tcase_add_test(tc, test_runq_steal_half);
 	tcase_add_test(tc, test_runq_steal_runnext);
+	tcase_add_test(tc, test_steal_count);
 	suite_add_tcase(s, tc);
 
 	tc = tu_tcase("concurrent", 120);

@@ -1,7 +1,8 @@
 /*
  * check_sched.c - whole-scheduler tests through the public API: gs_run's life cycle
  * and configuration, spawning (a million goroutines, trees), ids, gs_yield,
- * GOMAXPROCS far above the CPU count, work stealing and run-queue fairness.
+ * GOMAXPROCS far above the CPU count, work stealing and run-queue fairness,
+ * and the counters that show them (runnext_hits, fair_takes, the steals' share).
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -657,6 +658,11 @@ GS_MAIN_TEST(test_work_stealing, 2)
 		ck_assert_msg(st.stolen - st0.stolen == STEAL_BATCH,
 		    "batch %d: %" PRIu64 " of %d goroutines stolen", b, st.stolen - st0.stolen,
 		    STEAL_BATCH);
+		/* every steal took Go's share: half the victim's queue, rounded up,
+		 * so never more than half a full queue */
+		ck_assert_uint_eq(st.steal_half_misses, 0);
+		ck_assert_msg(st.max_steal > 0 && st.max_steal <= 128,
+		    "batch %d: max_steal %" PRIu64, b, st.max_steal);
 		ck_assert_int_eq(tu_wait_numgoroutine(1, TU_SEC(30)), 1);
 		gs_chan_free(gate);
 	}
@@ -826,6 +832,129 @@ GS_MAIN_TEST(test_fair_global_queue, 1)
 	ck_assert_int_eq(tu_wait_numgoroutine(1, TU_SEC(5)), 1);
 }
 
+/* ---- counters ------------------------------------------------------------------------------ */
+
+#define PINGPONG_ROUNDS 1000
+
+static void
+ponger(void *arg)
+{
+	gs_chan **c = arg;
+	int v;
+
+	for (int i = 0; i < PINGPONG_ROUNDS; i++) {
+		ck_assert_int_eq(gs_chan_recv(c[0], &v), 1);
+		ck_assert_int_eq(gs_chan_send(c[1], &v), 0);
+	}
+}
+
+/* Two goroutines on one P handing a value back and forth: each send readies
+ * the other into runnext, and the sender then blocks, so the other runs from
+ * there. */
+GS_MAIN_TEST(test_runnext_hits, 1)
+{
+	gs_chan *c[2] = { gs_chan_make(sizeof(int), 0), gs_chan_make(sizeof(int), 0) };
+	gs_stats st0, st;
+	int v = 0;
+
+	ck_assert_ptr_nonnull(c[0]);
+	ck_assert_ptr_nonnull(c[1]);
+	ck_assert_int_eq(gs_read_stats(&st0), 0);
+	TU_GO(ponger, c);
+	for (int i = 0; i < PINGPONG_ROUNDS; i++) {
+		ck_assert_int_eq(gs_chan_send(c[0], &v), 0);
+		ck_assert_int_eq(gs_chan_recv(c[1], &v), 1);
+	}
+	ck_assert_int_eq(gs_read_stats(&st), 0);
+	ck_assert_msg(st.runnext_hits - st0.runnext_hits >= PINGPONG_ROUNDS,
+	    "%" PRIu64 " runnext hits in %d round trips", st.runnext_hits - st0.runnext_hits,
+	    PINGPONG_ROUNDS);
+	ck_assert_int_eq(tu_wait_numgoroutine(1, TU_SEC(5)), 1);
+	gs_chan_free(c[0]);
+	gs_chan_free(c[1]);
+}
+
+#define FAIR_TAKE_G 1000 /* overflows one local queue into the global one */
+
+static gs_waitgroup take_wg;
+
+static void
+take_exiter(void *arg)
+{
+	(void)arg;
+	TU_WG_DONE(&take_wg);
+}
+
+/* Lesson 07's overflow: one goroutine spawns a thousand on one P, so the
+ * global queue holds hundreds while the P works through its local queue, far
+ * more than 61 schedules through findrunnable: the one-in-61 check takes from
+ * the global queue.  (Yields would not show it: a yield with nothing local
+ * takes the global queue's head directly, without findrunnable.) */
+static void
+fair_takes_main(void *arg)
+{
+	gs_stats st0, st;
+
+	(void)arg;
+	ck_assert_int_eq(gs_read_stats(&st0), 0);
+	TU_WG_ADD(&take_wg, FAIR_TAKE_G);
+	for (int i = 0; i < FAIR_TAKE_G; i++)
+		TU_GO(take_exiter, NULL);
+	gs_wg_wait(&take_wg);
+	ck_assert_int_eq(gs_read_stats(&st), 0);
+	ck_assert_msg(st.global_puts - st0.global_puts >= 129,
+	    "no overflow: %" PRIu64 " global puts", st.global_puts - st0.global_puts);
+	ck_assert_msg(st.fair_takes > st0.fair_takes, "no fair take in %d goroutines", FAIR_TAKE_G);
+	ck_assert_int_eq(tu_wait_numgoroutine(1, TU_SEC(5)), 1);
+}
+
+/* Main keeps its P while it spawns (a preempted main would let the P run
+ * the goroutines as they come, and nothing would overflow). */
+START_TEST(test_fair_takes)
+{
+	tu_run_long_slice(fair_takes_main, NULL, 1);
+}
+END_TEST
+
+#define NOGLOBAL_G 200 /* fits the local queue */
+
+/* Goroutines that only run and exit, never overflowing the local queue: the
+ * P schedules more than 61 times but the global queue stays empty, so the
+ * fairness check never takes anything.  Main must not be preempted meanwhile
+ * (that would put it on the global queue): tu_run_long_slice, and a round in
+ * which it happened anyway proves nothing and is tried again. */
+static void
+fair_takes_none_main(void *arg)
+{
+	gs_stats st0, st;
+	int round;
+
+	(void)arg;
+	for (round = 0; round < 20; round++) {
+		ck_assert_int_eq(gs_read_stats(&st0), 0);
+		ck_assert_int_eq(st0.global_runq, 0);
+		TU_WG_ADD(&take_wg, NOGLOBAL_G);
+		for (int i = 0; i < NOGLOBAL_G; i++)
+			TU_GO(take_exiter, NULL);
+		gs_wg_wait(&take_wg);
+		ck_assert_int_eq(gs_read_stats(&st), 0);
+		ck_assert_int_eq(tu_wait_numgoroutine(1, TU_SEC(5)), 1);
+		if (st.global_puts == st0.global_puts)
+			break;
+	}
+	ck_assert_msg(round < 20, "the global queue was used in every round");
+	ck_assert_uint_eq(st.spawns - st0.spawns, NOGLOBAL_G);
+	ck_assert_msg(st.exits - st0.exits > 61, "only %" PRIu64 " ran",
+	    st.exits - st0.exits); /* more schedules than the check's period */
+	ck_assert_uint_eq(st.fair_takes - st0.fair_takes, 0);
+}
+
+START_TEST(test_fair_takes_none)
+{
+	tu_run_long_slice(fair_takes_none_main, NULL, 1);
+}
+END_TEST
+
 static Suite *
 sched_suite(void)
 {
@@ -858,6 +987,12 @@ sched_suite(void)
 	tcase_add_test(tc, test_fair_yield);
 	tcase_add_loop_test(tc, test_fair_respawn, 0, 2);
 	tcase_add_test(tc, test_fair_global_queue);
+	suite_add_tcase(s, tc);
+
+	tc = tu_tcase("counters", 60);
+	tcase_add_test(tc, test_runnext_hits);
+	tcase_add_test(tc, test_fair_takes);
+	tcase_add_test(tc, test_fair_takes_none);
 	suite_add_tcase(s, tc);
 	return s;
 }

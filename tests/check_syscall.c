@@ -2,8 +2,9 @@
  * check_syscall.c - blocking system calls and sysmon's hand-off: a goroutine
  * in a long system call loses its P so others go on (retake/handoff); fifty
  * goroutines blocked at once cost fifty threads, which a second wave reuses;
- * gs_syscall / gs_syscall_block / gs_sys_* results and errors; and the
- * thread limit (cfg.max_threads) ending the program as Go's does.
+ * gs_syscall / gs_syscall_block / gs_sys_* results and errors; how each
+ * call came back (own P, idle P, global queue); and the thread limit
+ * (cfg.max_threads) ending the program as Go's does.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -406,6 +407,75 @@ START_TEST(test_thread_limit_under)
 }
 END_TEST
 
+/* ---- how calls return: exitsyscall_oldp + idlep + global ---------------------------------- */
+
+#define RET_G 20
+#define RET_QUICK 20 /* calls that return at once: the own P is still there */
+#define RET_SLEEPS 2 /* 2 ms: sysmon may retake the P meanwhile */
+#define RET_BLOCKS 1 /* the P is handed off at once: it cannot come back */
+
+static gs_waitgroup ret_wg;
+
+static long
+ret_nothing(void *arg)
+{
+	(void)arg;
+	return 0;
+}
+
+static long
+ret_sleep_1ms(void *arg)
+{
+	(void)arg;
+	struct timespec ts = { 0, 1000000 };
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+	return 0;
+}
+
+static void
+ret_worker(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < RET_QUICK; i++)
+		ck_assert_int_eq(gs_syscall(ret_nothing, NULL), 0);
+	for (int i = 0; i < RET_SLEEPS; i++)
+		ck_assert_int_eq(gs_nanosleep(2000000), 0);
+	for (int i = 0; i < RET_BLOCKS; i++)
+		ck_assert_int_eq(gs_syscall_block(ret_sleep_1ms, NULL), 0);
+	tu_spin_ns(200 * 1000); /* keep the Ps busy for the others' returns */
+	TU_WG_DONE(&ret_wg);
+}
+
+/* Every call that returned took exactly one of the three ways back, and a
+ * call whose P was handed off at entry never got that P back by the fast
+ * path. */
+GS_MAIN_TEST(test_exitsyscall_paths, 2)
+{
+	gs_stats st0, st;
+
+	ck_assert_int_eq(gs_read_stats(&st0), 0);
+	TU_WG_ADD(&ret_wg, RET_G);
+	for (int i = 0; i < RET_G; i++)
+		TU_GO(ret_worker, NULL);
+	gs_wg_wait(&ret_wg);
+	ck_assert_int_eq(gs_read_stats(&st), 0);
+	uint64_t calls = st.syscalls - st0.syscalls;
+	uint64_t oldp = st.exitsyscall_oldp - st0.exitsyscall_oldp;
+	uint64_t idlep = st.exitsyscall_idlep - st0.exitsyscall_idlep;
+	uint64_t global = st.exitsyscall_global - st0.exitsyscall_global;
+	ck_assert_uint_eq(calls, RET_G * (RET_QUICK + RET_SLEEPS + RET_BLOCKS));
+	ck_assert_int_eq(st.in_syscall, 0);
+	ck_assert_msg(oldp + idlep + global == calls,
+	    "%" PRIu64 " calls returned as %" PRIu64 " own P + %" PRIu64 " idle P + %" PRIu64
+	    " global",
+	    calls, oldp, idlep, global);
+	ck_assert_uint_gt(oldp, 0);
+	ck_assert_msg(idlep + global >= RET_G * RET_BLOCKS,
+	    "%" PRIu64 " + %" PRIu64 " returns without the own P, %d handed off", idlep, global,
+	    RET_G * RET_BLOCKS);
+}
+
 static Suite *
 syscall_suite(void)
 {
@@ -416,6 +486,7 @@ syscall_suite(void)
 	tcase_add_loop_test(tc, test_syscall_loses_p, 0, 3);
 	tcase_add_test(tc, test_syscall_threads);
 	tcase_add_test(tc, test_syscall_quick);
+	tcase_add_test(tc, test_exitsyscall_paths);
 	suite_add_tcase(s, tc);
 
 	tc = tu_tcase("calls", 30);

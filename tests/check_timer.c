@@ -1,8 +1,8 @@
 /*
  * check_timer.c - the runtime's timers: gs_sleep (accuracy, ten thousand
  * sleepers, no thread per sleeper), channel timers and tickers (gs_timer_new,
- * gs_timer_stop, gs_timer_reset, gs_ticker_new, in gs_select), and timers that
- * live through GOMAXPROCS changes.
+ * gs_timer_stop, gs_timer_reset, gs_ticker_new, in gs_select), timers that
+ * live through GOMAXPROCS changes, and max_timer_late_ns with gs_reset_peaks.
  */
 #define _GNU_SOURCE
 #include <stdlib.h>
@@ -461,6 +461,65 @@ GS_MAIN_TEST(test_timers_survive_procresize, 8)
 	ck_assert_int_eq(tu_wait_numgoroutine(1, TU_SEC(10)), 1);
 }
 
+/* ---- how late: max_timer_late_ns -------------------------------------------------------- */
+
+#define HOG_NS MS(60)
+
+static gs_waitgroup late_wg;
+static _Atomic bool late_armed;
+
+static void
+late_sleeper(void *arg)
+{
+	(void)arg;
+	atomic_store(&late_armed, true);
+	ck_assert_int_eq(gs_sleep(MS(1)), 0);
+	TU_WG_DONE(&late_wg);
+}
+
+/* With the signal off and one P, main spinning without a gsched call holds
+ * the P: nobody else can run the sleeper's timer, due 1 ms after it parked,
+ * before main began to spin, so it fires at least HOG_NS - 1 ms late.  Main
+ * runs again only once the sleeper has parked on its timer: nothing preempts
+ * the sleeper between arming and gs_sleep (tu_run_long_slice). */
+static void
+late_main(void *arg)
+{
+	gs_stats st;
+
+	(void)arg;
+	TU_WG_ADD(&late_wg, 1);
+	TU_GO(late_sleeper, NULL);
+	while (!atomic_load(&late_armed))
+		gs_yield();
+	tu_spin_ns(HOG_NS);
+	gs_wg_wait(&late_wg);
+	ck_assert_int_eq(gs_read_stats(&st), 0);
+	ck_assert_msg(st.max_timer_late_ns >= (uint64_t)(HOG_NS - MS(1)),
+	    "the timer was %" PRIu64 " ns late behind a %" PRId64 " ns hog", st.max_timer_late_ns,
+	    HOG_NS);
+
+	/* The reset restarts it (and the steal peak) at once, for every reader;
+	 * no timer is pending to fire meanwhile. */
+	uint64_t epoch = st.peak_epoch;
+	int64_t e = gs_reset_peaks();
+	ck_assert_int_gt(e, 0);
+	ck_assert_int_ne(e, (int64_t)epoch);
+	ck_assert_int_eq(gs_read_stats(&st), 0);
+	ck_assert_uint_eq(st.peak_epoch, (uint64_t)e);
+	ck_assert_uint_eq(st.max_timer_late_ns, 0);
+	ck_assert_uint_eq(st.max_steal, 0);
+}
+
+START_TEST(test_timer_late_peak)
+{
+	setenv("GSCHED_DEBUG", "asyncpreemptoff=1", 1);
+	tu_run_long_slice(late_main, NULL, 1);
+	unsetenv("GSCHED_DEBUG");
+	ck_assert_int_eq(gs_reset_peaks(), GS_ENOTRUN); /* the runtime is down */
+}
+END_TEST
+
 static Suite *
 timer_suite(void)
 {
@@ -482,6 +541,7 @@ timer_suite(void)
 	tcase_add_test(tc, test_ticker);
 	tcase_add_test(tc, test_timer_reset);
 	tcase_add_test(tc, test_timers_survive_procresize);
+	tcase_add_test(tc, test_timer_late_peak);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -307,6 +307,30 @@ check_main(const view_model *m, int w, int h, int np)
 	scr_free(&o);
 }
 
+/* The process's OS threads beside the runtime's: shown only once a live view
+ * set them (a thread-per-task workload counts there, not among the Ms). */
+START_TEST(test_os_threads_header)
+{
+	fix *f = fix_new(4, 12);
+	view_model *m = model_with(f, NULL, 0);
+	view_state v;
+	scr o = { 0 };
+
+	view_init(&v, 80, 24);
+	draw(&o, m, &v);
+	ck_assert_int_eq(find_row(&o, "OS threads"), -1);
+	view_model_set_os_threads(m, 374);
+	draw(&o, m, &v);
+	int y = find_row(&o, "OS threads 374");
+	ck_assert_int_gt(y, 0);
+	ck_assert_int_ge(y, find_row(&o, "threads 12 (busy"));
+	view_model_set_os_threads(m, 0);
+	draw(&o, m, &v);
+	ck_assert_int_eq(find_row(&o, "OS threads"), -1);
+	done(&o, m, f);
+}
+END_TEST
+
 START_TEST(test_layouts)
 {
 	fix *f = fix_new(4, 12);
@@ -2055,6 +2079,7 @@ view_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_layouts);
 	tcase_add_test(tc, test_lesson_header);
+	tcase_add_test(tc, test_os_threads_header);
 	tcase_add_test(tc, test_many_ms);
 	tcase_add_test(tc, test_many_ps);
 	tcase_add_test(tc, test_queue_bars);

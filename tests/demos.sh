@@ -58,6 +58,9 @@ run syscall '^Despite blocking I/O, all goroutines made progress!$' -n 20 -i 100
 run syscall '^Despite blocking I/O, all goroutines made progress!$' -p 1 -n 20 -i 10000
 run threadsvsgoroutines '^Handled 200 requests in ' -n 200 -r 2000
 run threadsvsgoroutines '^Result: no crash: 200 threads' -n 200 -r 2000
+# Measured once every goroutine has run and parked: each has touched at least
+# the top page (4 KiB) of a stack of its own, so the figure cannot be less.
+run threadsvsgoroutines 'every one run and parked: ([4-9]|[1-9][0-9]+)\.[0-9] kB per goroutine' -n 200 -r 2000
 # The limiter's invariant (never more than -c handlers at once) is checked by
 # the demo itself (exit 1); how many get a 503 depends on timing.
 run ratelimit '^40 requests: [0-9]+ served \(200 Done\), [0-9]+ rejected at once \(503 Server busy\), 0 failed' \

@@ -48,14 +48,14 @@ for f in "$LESSONDIR"/*.lesson; do
 		fail=$((fail + 1))
 	fi
 done
-if [ $n -ne 12 ]; then
-	echo "FAIL: expected 12 lessons in $LESSONDIR, found $n"
+if [ $n -ne 17 ]; then
+	echo "FAIL: expected 17 lessons in $LESSONDIR, found $n"
 	fail=$((fail + 1))
 fi
 
 # --list: one line per lesson, name then title
 GSCHED_LESSONS=$LESSONDIR "$GSCHED" --list >"$tmp/list" 2>&1
-if [ $? -ne 0 ] || [ "$(wc -l <"$tmp/list")" -ne 12 ] ||
+if [ $? -ne 0 ] || [ "$(wc -l <"$tmp/list")" -ne 17 ] ||
    ! grep -q '^02-gmp  *The GMP model' "$tmp/list"; then
 	echo "FAIL: gsched --list:"; sed 's/^/    /' "$tmp/list"
 	fail=$((fail + 1))

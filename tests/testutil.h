@@ -114,6 +114,18 @@ tu_run(void (*fn)(void *), void *arg, int procs)
 	tu_run_cfg(fn, arg, &cfg);
 }
 
+/* The same with a time slice of a second instead of 10 ms (slow motion x100:
+ * the runtime's own time constants stretch, not the program's sleeps), so
+ * sysmon preempts no goroutine of a test that needs it to keep its P for a
+ * few milliseconds even on a slow (sanitized, loaded) machine. */
+static inline void TU_UNUSED
+tu_run_long_slice(void (*fn)(void *), void *arg, int procs)
+{
+	ck_assert_int_eq(gs_set_timescale(100), 0);
+	tu_run(fn, arg, procs);
+	ck_assert_int_eq(gs_set_timescale(0), 0);
+}
+
 /*
  * GS_MAIN_TEST(name, procs) { body } defines a Check test `name` whose body runs as
  * the main goroutine with GOMAXPROCS = procs; `arg_` is NULL in the body.

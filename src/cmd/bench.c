@@ -327,7 +327,7 @@ bench_list(FILE *f)
 
 /* ---- the command line ----------------------------------------------------- */
 
-enum { OPT_STACK = CMDLINE_LONG, OPT_ROUNDS, OPT_OBSERVE };
+enum { OPT_STACK = CMDLINE_LONG, OPT_ROUNDS, OPT_OBSERVE, OPT_MAXTHREADS };
 
 static const cmdline_opt benchoptions[] = {
 	{ NULL, 'n', required_argument, "N",
@@ -347,6 +347,10 @@ static const cmdline_opt benchoptions[] = {
 	{ "observe", OPT_OBSERVE, required_argument, "HZ",
 	    "meanwhile, a plain thread takes HZ snapshots a second\n"
 	    "and drains the event stream (events on), 1..10000" },
+	{ "max-threads", OPT_MAXTHREADS, required_argument, "N",
+	    "the thread limit, 1..1000000 (Go's debug.SetMaxThreads;\n"
+	    "default 10000): one more thread ends the program with\n"
+	    "\"program exceeds N-thread limit\" and exit status 2" },
 	{ "help", 'h', no_argument, NULL, "show this help and exit" },
 };
 
@@ -542,6 +546,14 @@ bench_main(int argc, char **argv)
 				    value, spelled);
 			o.observe_hz = (int)v;
 			break;
+		case OPT_MAXTHREADS:
+			if (!parse_ll(value, 1, 1000000, &v))
+				return cmdline_usage_error("bench",
+				    "invalid thread limit '%s' for %s: "
+				    "expected an integer from 1 to 1000000",
+				    value, spelled);
+			o.max_threads = (int)v;
+			break;
 		case 'h':
 			bench_usage();
 			return fflush(stdout) == 0 ? 0 : 1;
@@ -585,6 +597,7 @@ bench_run(const struct benchworkload *w, const struct benchopts *op)
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.procs = w->procs != 0 ? w->procs : o.procs;
 	cfg.stack_size = o.stack_size;
+	cfg.max_threads = o.max_threads;
 
 	ctx.w = w;
 	ctx.o = &o;

@@ -70,6 +70,8 @@ struct benchopts {
 	                        from a plain thread while the rounds run; 0: off */
 	bool sweep;          /* -p 1,2,4,8: one run per value; every line then
 	                        says procs= (Go's BenchmarkWithDifferentGOMAXPROCS) */
+	int max_threads;     /* --max-threads: the thread limit (Go's
+	                        debug.SetMaxThreads); 0 = the runtime's 10000 */
 };
 
 #define BENCH_SWEEP_MAX 16 /* values in a -p list */

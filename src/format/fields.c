@@ -9,10 +9,13 @@
 
 #include "format/fields.h"
 
-#define F(s, name, t)                                                                              \
+#define FIELD(s, name, t, opt)                                                                     \
 	{                                                                                          \
-#name, t, offsetof(s, name)                                                        \
+#name, t, offsetof(s, name), opt                                                   \
 	}
+#define F(s, name, t) FIELD(s, name, t, false)
+/* A field added after version 1's first files: optional on read. */
+#define FO(s, name, t) FIELD(s, name, t, true)
 #define NF(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 const fields_field fields_stats[] = {
@@ -43,6 +46,15 @@ const fields_field fields_stats[] = {
 	F(gs_stats, timers_fired, FT_U64),
 	F(gs_stats, procresizes, FT_U64),
 	F(gs_stats, last_stw_ns, FT_U64),
+	FO(gs_stats, runnext_hits, FT_U64),
+	FO(gs_stats, fair_takes, FT_U64),
+	FO(gs_stats, steal_half_misses, FT_U64),
+	FO(gs_stats, exitsyscall_oldp, FT_U64),
+	FO(gs_stats, exitsyscall_idlep, FT_U64),
+	FO(gs_stats, exitsyscall_global, FT_U64),
+	FO(gs_stats, max_steal, FT_U64),
+	FO(gs_stats, max_timer_late_ns, FT_U64),
+	FO(gs_stats, peak_epoch, FT_U64),
 };
 
 const fields_field fields_p[] = {

@@ -11,6 +11,7 @@
 
 #include <gsched/observe.h>
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef enum fields_type { FT_INT, FT_U32, FT_U64, FT_I64, FT_BOOL } fields_type;
@@ -18,7 +19,9 @@ typedef enum fields_type { FT_INT, FT_U32, FT_U64, FT_I64, FT_BOOL } fields_type
 typedef struct fields_field {
 	const char *name; /* the recording's JSON key */
 	fields_type type;
-	size_t off; /* offsetof in the struct */
+	size_t off;    /* offsetof in the struct */
+	bool optional; /* added within a format version: a reader takes a
+	                  missing one as 0, so older files still load */
 } fields_field;
 
 extern const fields_field fields_stats[];

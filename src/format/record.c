@@ -275,6 +275,8 @@ get_field(record_reader *r, int obj, const char *where, const fields_field *fl, 
 	int64_t v;
 	uint64_t u;
 
+	if (i < 0 && fl->optional)
+		return 0; /* the caller zeroed the struct */
 	if (i < 0)
 		return rerr(r, "%s: missing field \"%s\"", where, fl->name);
 	switch (fl->type) {

@@ -66,11 +66,17 @@ typedef enum lesson_qty {
 	                     session has not started yet included) */
 	LQ_OSTHREADS,  /* threads of the whole process (/proc/self/status):
 	                     Ms, sysmon, the observer, plain pthreads */
+	LQ_RSSKB,      /* the process's resident memory (VmRSS, KiB) */
 	/* peaks since the lesson started (or the last reset) */
 	LQ_MAXTHREADS,
 	LQ_MAXRUNQUEUE,
 	LQ_MAXLOCALRUNQ, /* the longest single local queue seen */
 	LQ_MAXGOROUTINES,
+	LQ_MAXSPINNING,  /* spinning Ms, sampled every tick */
+	LQ_MAXSTEAL,     /* the most goroutines one steal moved (exact) */
+	LQ_MAXTIMERLATE, /* the latest a timer ran after its time, ms (exact) */
+	LQ_MAXRSSKB,     /* the process's peak resident memory (VmHWM, KiB) */
+	LQ_CPUPCT,       /* process CPU time over wall time, percent */
 	/* counters since the lesson started (or the last reset) */
 	LQ_STEALS,
 	LQ_STOLEN,
@@ -79,16 +85,24 @@ typedef enum lesson_qty {
 	LQ_PREEMPTIONS, /* async + cooperative */
 	LQ_ASYNCPREEMPTIONS,
 	LQ_PREEMPTREQUESTS,
-	LQ_SPAWNS,
-	LQ_EXITS,
+	LQ_SPAWNS,     /* goroutines of the lesson's workloads (workload_counters), */
+	LQ_EXITS,      /* not the session's own: a batch's keeper is not counted */
 	LQ_GLOBALPUTS, /* goroutines put on the global queue (overflow, yield) */
 	LQ_THREADSCREATED,
 	LQ_SYSCALLS,
 	LQ_NETPOLLWAKES,
-	LQ_SERVED,   /* http requests answered 200 (live/workload.h counters) */
-	LQ_REJECTED, /* http requests answered 503 */
+	LQ_RUNNEXTHITS,       /* run from a P's runnext slot */
+	LQ_FAIRTAKES,         /* taken from the global queue by the 1-in-61 check */
+	LQ_STEALHALFMISSES,   /* steals that took other than half: 0 */
+	LQ_COOPREEMPTIONS,    /* preemptions at a cooperative check */
+	LQ_EXITSYSCALLOLDP,   /* system call returns that got their own P back */
+	LQ_EXITSYSCALLIDLEP,  /* ... that took an idle P */
+	LQ_EXITSYSCALLGLOBAL, /* ... that found none: global queue, M parked */
+	LQ_SERVED,            /* http requests answered 200 (live/workload.h counters) */
+	LQ_REJECTED,          /* http requests answered 503 */
 	/* the machine and the runtime's choice */
 	LQ_NCPU,          /* CPUs in the affinity mask (gs_numcpu) */
+	LQ_PHYSCORES,     /* physical cores among them (gs_numcores), 0 unknown */
 	LQ_STARTPROCS,    /* GOMAXPROCS the runtime chose when the lesson began */
 	LQ_ENVPROCS,      /* the GOMAXPROCS environment variable, 0 if unset */
 	LQ_CGROUPCPUS,    /* the cgroup CPU limit rounded up, 0 if none */
@@ -97,8 +111,35 @@ typedef enum lesson_qty {
 	LQ_EXPECTEDPROCS, /* the default GOMAXPROCS by the documented rule: envprocs
 	                     if set, else ncpu lowered to max(cgroupcpus, 2) */
 	LQ_ELAPSED_MS,    /* milliseconds since the lesson started */
+	/* measured by the measuring workloads (live/workload.h), the last
+	   figure, -1 before any */
+	LQ_SWITCHNS,         /* pingpong: ns per switch between goroutines */
+	LQ_YIELDNS,          /* gosched: ns per yield */
+	LQ_THREADSWITCHNS,   /* threadpingpong: ns per switch between threads */
+	LQ_CHILDRUNS,        /* threadlimit children that ended since the reset */
+	LQ_CHILDEXIT,        /* the last one's exit status, -1 none since the reset */
+	LQ_CHILDTHREADLIMIT, /* N of its "program exceeds N-thread limit", 0 if it
+	                        said no such thing, -1 none since the reset */
+	LQ_MAXRUNNING,       /* peak goroutines running at once */
+	LQ_RSSGROWKB,        /* resident memory (VmRSS) now minus at the reset, kB */
+	LQ_RSSPERTASK,       /* rssgrowkb in bytes over the tasks (goroutines and
+	                      plain threads) the spawns since the reset asked for */
+	LQ_THREADSWAITING,   /* plain threads (kind thread) started and waiting */
+	LQ_LASTRSSPERTASK,   /* rsspertask as the lesson last read it before the
+	                        last reset (the previous chapter's figure), 0 none */
 	LQ_NQTY
 } lesson_qty;
+
+/* Texts a caption can show ({childout}), never compared: the machine's and
+ * the measuring workloads' words. */
+typedef enum lesson_text {
+	LT_CHILDOUT = 0, /* the last threadlimit child's last two lines of output */
+	LT_CPUSIBLINGS,  /* the CPUs that share a core, a group per core: "[0,4] [1,5]" */
+	LT_NTEXT
+} lesson_text;
+
+const char *lesson_text_name(int t);
+int lesson_text_find(const char *name, size_t len);
 
 /* The quantity's name in scripts ("threads"), and back (-1 if unknown);
  * the table is qty.c's. */

@@ -426,7 +426,8 @@ kind_cost(const char *kind, long count, long *goroutines, long *threads)
 {
 	*threads = 0;
 	*goroutines = count;
-	if (strcmp(kind, "syscall") == 0)
+	if (strcmp(kind, "syscall") == 0 || strcmp(kind, "shortcall") == 0 ||
+	    strcmp(kind, "block") == 0)
 		*threads = count;
 	else if (strcmp(kind, "mixed") == 0) {
 		*goroutines = count * 8; /* 1 cpu, 3 sleep, 2 syscall, a netwait pair */
@@ -437,6 +438,12 @@ kind_cost(const char *kind, long count, long *goroutines, long *threads)
 		*threads = count;
 	else if (strcmp(kind, "pool") == 0)
 		*goroutines = 1 + 256; /* the sender and up to 256 workers */
+	else if (strcmp(kind, "pingpong") == 0)
+		*goroutines = count * 2;
+	else if (strcmp(kind, "threadpingpong") == 0)
+		*threads = count * 2;
+	else if (strcmp(kind, "threadlimit") == 0)
+		*threads = count; /* the child's, blocked in its system calls */
 }
 
 static int
@@ -522,7 +529,7 @@ cmd_spawn(parser *p, const tok *kw)
 badkind:;
 	int n;
 	const workload *tab = workload_table(&n);
-	char names[200] = "";
+	char names[320] = "";
 	for (int k = 0; k < n; k++) {
 		size_t used = strlen(names);
 		snprintf(names + used, sizeof names - used, "%s%s", k ? ", " : "", tab[k].name);
@@ -697,7 +704,8 @@ check_caption(parser *p, const tok *kw, const char *text)
 			return perr(p, kw->col,
 			    "'{' in a caption must start a quantity like "
 			    "{threads} (write {{ for a brace)");
-		if (lesson_qty_find(c + 1, (size_t)(end - c - 1)) < 0)
+		if (lesson_qty_find(c + 1, (size_t)(end - c - 1)) < 0 &&
+		    lesson_text_find(c + 1, (size_t)(end - c - 1)) < 0)
 			return perr(p, kw->col, "unknown quantity '{%.*s}' in a caption",
 			    (int)(end - c - 1 > 40 ? 40 : end - c - 1), c + 1);
 		c = end;

@@ -1,7 +1,9 @@
 /*
  * play.c - the lesson player (lesson.h): a step machine driven by its
- * caller's ticks.  No stdio, no threads, no clock of its own: the caller
- * passes the snapshot and the time, and shows the lines that come back.
+ * caller's ticks.  No stdio, no threads: the caller passes the snapshot and
+ * the time, and shows the lines that come back.  The player reads only what
+ * a snapshot lacks: the process's figures (/proc/self/status, its CPU clock
+ * for cpupct) and the workloads' counters.
  *
  * Steps that change the runtime (procs, spawn, reset) end the tick, so the
  * steps after them see a snapshot taken after the change.  Counters (steals,
@@ -19,8 +21,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "cmd/procstat.h"
 #include "lesson/lesson.h"
 #include "live/workload.h"
 
@@ -50,8 +54,19 @@ struct lesson_player {
 
 	gs_stats base; /* counters at the first tick or the last reset */
 	workload_counters cbase;
-	int64_t peak[4]; /* maxthreads, maxrunqueue, maxlocalrunq, maxgoroutines */
-	int startprocs, envprocs, cgroupcpus, cgrouppct;
+	/* maxthreads, maxrunqueue, maxlocalrunq, maxgoroutines, maxspinning,
+	 * maxrunning: sampled every tick */
+	int64_t peak[6];
+	/* the runtime's exact peaks count since gs_reset_peaks returned this
+	 * (<= 0: it failed; what there is counts) */
+	int64_t peak_epoch;
+	int64_t cpu0_ns, wall0_ns; /* the process's CPU clock and the wall clock then */
+	int64_t childbase;         /* threadlimit children ended before the reset */
+	int64_t rssbase;           /* VmRSS at the reset, kB */
+	int64_t tasks;             /* the COUNTs of the spawns since the reset */
+	int64_t rssseen;           /* rsspertask when last read since the reset */
+	int64_t rsslast;           /* ... and before it */
+	int startprocs, envprocs, cgroupcpus, cgrouppct, physcores;
 	int passed, failed;
 
 	char caption[LESSON_TEXT_MAX * 4];
@@ -135,16 +150,83 @@ env_procs(void)
 	return errno == 0 && *end == '\0' && v > 0 && v <= 256 ? (int)v : 0;
 }
 
-/* Threads of this process, from /proc/self/status; 0 if unknown. */
-static int
-os_threads(void)
+/* A field of /proc/self/status ("Threads:", "VmRSS:" in KiB); 0 if unknown. */
+static int64_t
+proc_status(const char *key)
 {
 	char buf[4096];
+	long long v = procstat_read(key, buf, sizeof buf);
 
-	if (read_file("/proc/self/status", buf, sizeof buf) <= 0)
+	return v > 0 ? v : 0;
+}
+
+/* The process's CPU time (every thread's) and the wall clock, now. */
+static void
+proc_clocks(int64_t *cpu_ns, int64_t *wall_ns)
+{
+	struct timespec c = { 0, 0 }, w = { 0, 0 };
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c);
+	clock_gettime(CLOCK_MONOTONIC, &w);
+	*cpu_ns = (int64_t)c.tv_sec * 1000000000 + c.tv_nsec;
+	*wall_ns = (int64_t)w.tv_sec * 1000000000 + w.tv_nsec;
+}
+
+/* A peak the runtime keeps exactly (gs_stats.max_*), as of the player's last
+ * reset: a snapshot taken before that reset knows of nothing since. */
+static int64_t
+runtime_peak(const lesson_player *p, const gs_stats *st, uint64_t v)
+{
+	if (p->peak_epoch > 0 && st->peak_epoch < (uint64_t)p->peak_epoch)
 		return 0;
-	const char *t = strstr(buf, "\nThreads:");
-	return t ? atoi(t + 9) : 0;
+	return (int64_t)v;
+}
+
+/* The CPUs that share a core, one group per core in the order of their first
+ * CPU: "[0,4] [1,5]"; cut short with "..." past 60 columns. */
+static void
+cpu_siblings(char *buf, size_t size)
+{
+	char path[96], list[64], seen[1024] = "";
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int cpu = 0; cpu < 4096 && n + 1 < size; cpu++) {
+		snprintf(path, sizeof path,
+		    "/sys/devices/system/cpu/cpu%d/topology/thread_siblings_list", cpu);
+		if (read_file(path, list, sizeof list) <= 0)
+			break;
+		list[strcspn(list, "\n")] = '\0';
+		char key[70];
+		snprintf(key, sizeof key, "[%s]", list);
+		if (strstr(seen, key) != NULL)
+			continue;
+		if (strlen(seen) + strlen(key) < sizeof seen)
+			strcat(seen, key);
+		if (n + strlen(key) + 1 > 60) {
+			snprintf(buf + n, size - n, "%s...", n ? " " : "");
+			return;
+		}
+		n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? " " : "", key);
+		if (n >= size)
+			n = size - 1;
+	}
+	if (buf[0] == '\0')
+		snprintf(buf, size, "(unknown)");
+}
+
+/* Text t now, into buf. */
+static void
+text_value(lesson_player *p, int t, char *buf, size_t size)
+{
+	workload_measures m;
+
+	if (t == LT_CPUSIBLINGS) {
+		cpu_siblings(buf, size);
+		return;
+	}
+	workload_measures_read(&m);
+	snprintf(buf, size, "%s", m.child_runs > p->childbase ? m.child_out : "(no child yet)");
 }
 
 static int64_t
@@ -201,7 +283,11 @@ lesson_player_value(lesson_player *p, const gs_snapshot *snap, int q)
 	case LQ_BATCHES:
 		return p->s ? session_unfinished(p->s) : 0;
 	case LQ_OSTHREADS:
-		return os_threads();
+		return proc_status("Threads:");
+	case LQ_RSSKB:
+		return proc_status("VmRSS:");
+	case LQ_MAXRSSKB:
+		return proc_status("VmHWM:");
 	case LQ_MAXTHREADS:
 		return p->peak[0];
 	case LQ_MAXRUNQUEUE:
@@ -210,6 +296,17 @@ lesson_player_value(lesson_player *p, const gs_snapshot *snap, int q)
 		return p->peak[2];
 	case LQ_MAXGOROUTINES:
 		return p->peak[3];
+	case LQ_MAXSPINNING:
+		return p->peak[4];
+	case LQ_MAXSTEAL:
+		return runtime_peak(p, st, st->max_steal);
+	case LQ_MAXTIMERLATE:
+		return runtime_peak(p, st, st->max_timer_late_ns) / 1000000;
+	case LQ_CPUPCT: {
+		int64_t cpu, wall;
+		proc_clocks(&cpu, &wall);
+		return wall > p->wall0_ns ? (cpu - p->cpu0_ns) * 100 / (wall - p->wall0_ns) : 0;
+	}
 	case LQ_STEALS:
 		return (int64_t)(st->steals - b->steals);
 	case LQ_STOLEN:
@@ -221,14 +318,18 @@ lesson_player_value(lesson_player *p, const gs_snapshot *snap, int q)
 	case LQ_PREEMPTIONS:
 		return (int64_t)(st->preempt_async + st->preempt_coop - b->preempt_async -
 		    b->preempt_coop);
+	case LQ_COOPREEMPTIONS:
+		return (int64_t)(st->preempt_coop - b->preempt_coop);
 	case LQ_ASYNCPREEMPTIONS:
 		return (int64_t)(st->preempt_async - b->preempt_async);
 	case LQ_PREEMPTREQUESTS:
 		return (int64_t)(st->preempt_requests - b->preempt_requests);
-	case LQ_SPAWNS:
-		return (int64_t)(st->spawns - b->spawns);
+	case LQ_SPAWNS: /* the workloads' goroutines, not the session's own */
+		workload_counters_read(&c);
+		return (int64_t)(c.go_started - p->cbase.go_started);
 	case LQ_EXITS:
-		return (int64_t)(st->exits - b->exits);
+		workload_counters_read(&c);
+		return (int64_t)(c.go_ended - p->cbase.go_ended);
 	case LQ_GLOBALPUTS:
 		return (int64_t)(st->global_puts - b->global_puts);
 	case LQ_THREADSCREATED:
@@ -237,6 +338,18 @@ lesson_player_value(lesson_player *p, const gs_snapshot *snap, int q)
 		return (int64_t)(st->syscalls - b->syscalls);
 	case LQ_NETPOLLWAKES:
 		return (int64_t)(st->netpoll_wakes - b->netpoll_wakes);
+	case LQ_RUNNEXTHITS:
+		return (int64_t)(st->runnext_hits - b->runnext_hits);
+	case LQ_FAIRTAKES:
+		return (int64_t)(st->fair_takes - b->fair_takes);
+	case LQ_STEALHALFMISSES:
+		return (int64_t)(st->steal_half_misses - b->steal_half_misses);
+	case LQ_EXITSYSCALLOLDP:
+		return (int64_t)(st->exitsyscall_oldp - b->exitsyscall_oldp);
+	case LQ_EXITSYSCALLIDLEP:
+		return (int64_t)(st->exitsyscall_idlep - b->exitsyscall_idlep);
+	case LQ_EXITSYSCALLGLOBAL:
+		return (int64_t)(st->exitsyscall_global - b->exitsyscall_global);
 	case LQ_SERVED:
 		workload_counters_read(&c);
 		return (int64_t)(c.http_ok - p->cbase.http_ok);
@@ -245,6 +358,8 @@ lesson_player_value(lesson_player *p, const gs_snapshot *snap, int q)
 		return (int64_t)(c.http_rejected - p->cbase.http_rejected);
 	case LQ_NCPU:
 		return st->ncpu > 0 ? st->ncpu : gs_numcpu();
+	case LQ_PHYSCORES:
+		return p->physcores;
 	case LQ_STARTPROCS:
 		return p->startprocs;
 	case LQ_ENVPROCS:
@@ -265,6 +380,37 @@ lesson_player_value(lesson_player *p, const gs_snapshot *snap, int q)
 		return snap->time_ns > p->start_ns
 		    ? (int64_t)((snap->time_ns - p->start_ns) / 1000000)
 		    : 0;
+	case LQ_SWITCHNS:
+	case LQ_YIELDNS:
+	case LQ_THREADSWITCHNS:
+	case LQ_CHILDRUNS:
+	case LQ_CHILDEXIT:
+	case LQ_CHILDTHREADLIMIT: {
+		workload_measures m;
+		workload_measures_read(&m);
+		bool child = m.child_runs > p->childbase;
+		return q == LQ_SWITCHNS      ? m.chan_switch_ns
+		    : q == LQ_YIELDNS        ? m.yield_ns
+		    : q == LQ_THREADSWITCHNS ? m.thread_switch_ns
+		    : q == LQ_CHILDRUNS      ? m.child_runs - p->childbase
+		    : !child                 ? -1
+		    : q == LQ_CHILDEXIT      ? m.child_exit
+					     : m.child_limit;
+	}
+	case LQ_MAXRUNNING:
+		return p->peak[5];
+	case LQ_RSSGROWKB:
+		return proc_status("VmRSS:") - p->rssbase;
+	case LQ_RSSPERTASK:
+		/* remembered, so that the next chapter can compare with the
+		 * figure this one showed, not with one grown since */
+		return p->rssseen = p->tasks > 0
+		    ? (proc_status("VmRSS:") - p->rssbase) * 1024 / p->tasks
+		    : 0;
+	case LQ_LASTRSSPERTASK:
+		return p->rsslast;
+	case LQ_THREADSWAITING:
+		return workload_threads_waiting();
 	default:
 		return 0;
 	}
@@ -273,12 +419,27 @@ lesson_player_value(lesson_player *p, const gs_snapshot *snap, int q)
 static void
 update_peaks(lesson_player *p, const gs_snapshot *snap)
 {
-	int64_t now[4] = { snap->stats.threads, snap->stats.global_runq, localrunq(snap, true),
-		snap->stats.goroutines };
+	int64_t now[6] = { snap->stats.threads, snap->stats.global_runq, localrunq(snap, true),
+		snap->stats.goroutines, snap->stats.spinning_threads,
+		snap->stats.by_status[GS_G_RUNNING] };
 
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 6; i++)
 		if (now[i] > p->peak[i])
 			p->peak[i] = now[i];
+}
+
+/* VmHWM restarts from the resident size now (Linux 4.0, clear_refs "5");
+ * where that is refused, maxrsskb is the peak since the process began. */
+static void
+reset_hwm(void)
+{
+	int fd = open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	if (write(fd, "5", 1) != 1) { /* nothing to do: the documented fallback */
+	}
+	close(fd);
 }
 
 static void
@@ -286,8 +447,18 @@ reset_counters(lesson_player *p, const gs_snapshot *snap)
 {
 	p->base = snap->stats;
 	workload_counters_read(&p->cbase);
+	workload_measures m;
+	workload_measures_read(&m);
+	p->childbase = m.child_runs;
+	p->rssbase = proc_status("VmRSS:");
+	p->tasks = 0;
+	p->rsslast = p->rssseen;
+	p->rssseen = 0;
 	memset(p->peak, 0, sizeof p->peak);
 	update_peaks(p, snap);
+	p->peak_epoch = gs_reset_peaks();
+	reset_hwm();
+	proc_clocks(&p->cpu0_ns, &p->wall0_ns);
 }
 
 /* ---- output ---------------------------------------------------------------------- */
@@ -332,6 +503,13 @@ substitute(lesson_player *p, const gs_snapshot *snap, const char *text, char *bu
 		    (q = lesson_qty_find(c + 1, (size_t)(end - c - 1))) >= 0) {
 			int w = snprintf(buf + n, size - n, "%" PRId64,
 			    lesson_player_value(p, snap, q));
+			n = w > 0 && (size_t)w < size - n ? n + (size_t)w : size - 1;
+			c = end;
+		} else if (*c == '{' && (end = strchr(c, '}')) != NULL &&
+		    (q = lesson_text_find(c + 1, (size_t)(end - c - 1))) >= 0) {
+			char words[WORKLOAD_CHILDOUT_MAX];
+			text_value(p, q, words, sizeof words);
+			int w = snprintf(buf + n, size - n, "%s", words);
 			n = w > 0 && (size_t)w < size - n ? n + (size_t)w : size - 1;
 			c = end;
 		} else {
@@ -552,11 +730,15 @@ step(lesson_player *p, const gs_snapshot *snap, uint64_t now)
 				fmt_secs_slow(p, tbuf, sizeof tbuf, b.life_ns);
 			char iters[48] = "";
 			if (s->iters)
-				snprintf(iters, sizeof iters, ", %" PRId64 " iterations each",
+				snprintf(iters, sizeof iters,
+				    strcmp(s->kind, "threadlimit") == 0 ? ", thread limit %" PRId64
+									: ", %" PRId64
+									  " iterations each",
 				    s->iters);
 			emit(p, LL_INFO, "spawn %d %s%s%s%s%s%s", s->count, s->kind,
 			    s->life_ns ? " for " : "", s->life_ns ? tbuf : "", iters,
 			    s->label[0] ? " as " : "", s->label);
+			p->tasks += s->count;
 			if (!p->measuring) {
 				p->measuring = true;
 				p->measure_ns = now;
@@ -741,6 +923,7 @@ lesson_player_new(const lesson_program *prog, session *s, const lesson_player_op
 	p->envprocs = env_procs();
 	p->cgrouppct = cgroup_pct();
 	p->cgroupcpus = (p->cgrouppct + 99) / 100; /* rounded up */
+	p->physcores = gs_numcores();
 	return p;
 }
 

@@ -275,6 +275,26 @@ print_line(FILE *f, const lesson_program *g, const lesson_line *l)
 	fputs(l->kind == LL_MARK ? " ==\n" : "\n", f);
 }
 
+/* Every quantity's value at the lesson's end, "name=value" in lines of at
+ * most 72 columns, so a reader of --batch sees what the lesson could have
+ * checked (counters and peaks since its start or its last reset). */
+static void
+print_quantities(FILE *f, lesson_player *pl, const gs_snapshot *snap)
+{
+	static const char head[] = "quantities:";
+	int col = fprintf(f, "%s", head);
+
+	for (int q = 0; q < LQ_NQTY; q++) {
+		char item[64];
+		int n = snprintf(item, sizeof item, " %s=%" PRId64, lesson_qty_name(q),
+		    lesson_player_value(pl, snap, q));
+		if (col + n > 72)
+			col = fprintf(f, "\n ") - 1;
+		col += fprintf(f, "%s", item);
+	}
+	fputc('\n', f);
+}
+
 /* What the runner's sink needs from one tick to the next. */
 struct batch_run {
 	const lesson_program *g;
@@ -309,6 +329,8 @@ batch_run_tick(void *ctx, const tick_info *info, const tick_data *t)
 	}
 	for (int i = 0; i < out->nlines; i++)
 		print_line(b->f, b->g, &out->lines[i]);
+	if (state == LESSON_DONE)
+		print_quantities(b->f, b->pl, t->snap);
 	while (session_error(b->s, err, sizeof err)) {
 		fprintf(b->f, "error: %s\n", err);
 		b->errors++;

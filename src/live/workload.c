@@ -41,11 +41,15 @@
  * single sleep; in slow motion a long wait costs one extra wake-up a piece. */
 #define WAIT_PIECE MS(1000)
 
-/* Every goroutine (or thread) of a run is counted in its wait group and in
- * live, which workload_live reads without blocking. */
+atomic_uint_fast64_t workload__go_started, workload__go_ended;
+
+/* Every goroutine of a run is counted in its wait group and in live, which
+ * workload_live reads without blocking (the thread kind's threads are counted
+ * through their reaper goroutine). */
 void
 workload__run_add(workload_run *run, int n)
 {
+	atomic_fetch_add(&workload__go_started, (uint_fast64_t)(int_fast64_t)n);
 	atomic_fetch_add(&run->live, n);
 	gs_wg_add(&run->wg, n);
 }
@@ -53,6 +57,9 @@ workload__run_add(workload_run *run, int n)
 void
 workload__run_done(workload_run *run)
 {
+	/* the end counted before the wait group's: whoever waits for the run
+	 * (a lesson's measure) then sees every end counted */
+	atomic_fetch_add(&workload__go_ended, 1);
 	/* live first: once the wait group is done, the waiter may free run */
 	atomic_fetch_sub(&run->live, 1);
 	gs_wg_done(&run->wg);
@@ -154,7 +161,7 @@ workload__go(workload_run *run, void (*fn)(void *), void *arg, const char *label
 	workload__run_add(run, 1);
 	int64_t id = gs_go_attr(fn, arg, &a);
 	if (id < 0) {
-		workload__run_done(run);
+		workload__run_add(run, -1);
 		return (int)id;
 	}
 	return 0;
@@ -402,24 +409,39 @@ sleep_spawn(workload_run *run, int count)
 	return spawn_n(run, count, sleep_g, "sleep");
 }
 
-/* ---- nap: the seed's time.Sleep(1 * time.Second), nothing else ------------------- */
+/* ---- nap and block: 1 s waits and nothing else -------------------------------------- */
 
+/* 1 s waits (cut to end on time), ITERS of them: gs_sleep for nap (the
+ * seed's time.Sleep(1 * time.Second)), nanosleep in a system call for block.
+ * A block with a lifetime and no ITERS makes one call to the end of it: a
+ * goroutine stuck in one system call, as in a read(2) that waits for its data
+ * or a long cgo call, its thread held the whole time while the P it left runs
+ * other goroutines. */
 static void
-nap_g(void *arg)
+wait_loop(workload_run *run, bool block)
 {
-	workload_run *run = arg;
 	int64_t n = 0;
 
+	workload__touch_stack();
 	while (!workload__stopped(run)) {
 		int64_t ns = workload__scaled(MS(1000));
-		if (run->deadline != 0 && run->deadline - gs_nanotime() < ns)
+		if (run->deadline != 0 &&
+		    ((block && run->iters == 0) || run->deadline - gs_nanotime() < ns))
 			ns = run->deadline - gs_nanotime(); /* end on time */
-		if (!workload__sleep(run, ns))
+		if (block && ns > 0)
+			syscall_sleep(run, ns);
+		else if (!block && !workload__sleep(run, ns))
 			break;
 		if (workload__iter_done(run, &n))
 			break;
 	}
 	workload__run_done(run);
+}
+
+static void
+nap_g(void *arg)
+{
+	wait_loop(arg, false);
 }
 
 static int
@@ -430,17 +452,16 @@ nap_spawn(workload_run *run, int count)
 
 /* ---- syscall: a real blocking system call ------------------------------------------ */
 
+/* Blocking calls of min + [0, spread) ns, each followed by a gs_sleep of
+ * 1-11 ms, until the run ends. */
 static void
-syscall_g(void *arg)
+syscall_loop(workload_run *run, int64_t min, uint32_t spread)
 {
-	workload_run *run = arg;
 	uint32_t s = rnd_seed(run);
-
 	int64_t n = 0;
 
 	while (!workload__stopped(run)) {
-		/* 5-30 ms */
-		syscall_sleep(run, workload__scaled(MS(5) + (int64_t)(rnd(&s) % 25000) * 1000));
+		syscall_sleep(run, workload__scaled(min + (int64_t)(rnd(&s) % spread)));
 		if (workload__iter_done(run, &n))
 			break;
 		/* 1-11 ms */
@@ -449,10 +470,44 @@ syscall_g(void *arg)
 	workload__run_done(run);
 }
 
+/* 5-30 ms: longer than sysmon lets a P wait, so it is taken and handed off */
+static void
+syscall_g(void *arg)
+{
+	syscall_loop(arg, MS(5), 25000000u);
+}
+
+/* 50-100 us: back before sysmon would take the P */
+static void
+shortcall_g(void *arg)
+{
+	syscall_loop(arg, 50000, 50000u);
+}
+
 static int
 syscall_spawn(workload_run *run, int count)
 {
 	return spawn_n(run, count, syscall_g, "syscall");
+}
+
+static int
+shortcall_spawn(workload_run *run, int count)
+{
+	return spawn_n(run, count, shortcall_g, "shortcall");
+}
+
+/* ---- block: one long blocking system call (wait_loop above) ------------------------ */
+
+static void
+block_g(void *arg)
+{
+	wait_loop(arg, true);
+}
+
+static int
+block_spawn(workload_run *run, int count)
+{
+	return spawn_n(run, count, block_g, "syscall");
 }
 
 /* ---- netwait: a reader parked in the netpoller, a writer feeding it ---------------- */
@@ -562,26 +617,70 @@ netwait_spawn(workload_run *run, int count)
 
 /* ---- thread: a thread per task, no goroutine ---------------------------------------- */
 
-/* A plain pthread sleeping 20 ms (times the time scale) at a time in nanosleep: what a design
- * without goroutines pays for each waiting task.  It is no M: the runtime
- * does not count it, the process does (osthreads).  A pthread cannot ready a
- * goroutine, so the last one to end writes a byte to a pipe on which a
- * "reaper" goroutine waits in the netpoller; the reaper is what the run's
- * wait group counts. */
+/* Plain pthreads of a run: what a design without goroutines pays for each
+ * waiting task.  They are no Ms: the runtime does not count them, the
+ * process does (osthreads).  A pthread cannot ready a goroutine, so the last
+ * one to end writes a byte to a pipe on which a "reaper" goroutine waits in
+ * the netpoller; the reaper is what the run's wait group counts. */
 struct threadset {
 	workload_run *run;
 	atomic_int left;
 	int rfd, wfd;
 };
 
+/* Plain threads of every run now past their stack touch and asleep. */
+static atomic_int threads_waiting;
+
+int
+workload_threads_waiting(void)
+{
+	return atomic_load(&threads_waiting);
+}
+
+workload_run *
+workload__thread_run(void *arg)
+{
+	return ((struct threadset *)arg)->run;
+}
+
+static void
+threadset_release(struct threadset *ts, int n)
+{
+	if (atomic_fetch_sub(&ts->left, n) == n) {
+		char c = 1;
+		while (write(ts->wfd, &c, 1) < 0 && errno == EINTR)
+			;
+	}
+}
+
+void *
+workload__thread_end(void *arg)
+{
+	threadset_release(arg, 1);
+	return NULL;
+}
+
+/* Use n bytes of the stack, as a few calls deep would, so that resident
+ * memory counts a stack in use; noinline keeps the frame real. */
+__attribute__((noinline)) void
+workload__touch_stack(void)
+{
+	volatile char buf[STACK_TOUCH];
+
+	for (size_t i = 0; i < sizeof buf; i += 64)
+		buf[i] = (char)i;
+}
+
+/* A thread sleeping 20 ms (times the time scale) at a time in nanosleep. */
 static void *
 thread_main(void *arg)
 {
-	struct threadset *ts = arg;
-	workload_run *run = ts->run;
+	workload_run *run = workload__thread_run(arg);
 	int64_t n = 0;
 	int64_t sleep = workload__scaled(MS(20));
 
+	workload__touch_stack();
+	atomic_fetch_add(&threads_waiting, 1);
 	while (!workload__stopped(run)) {
 		for (int64_t left = sleep; left > 0 && !workload__stopped(run);
 		     left -= WAIT_PIECE) {
@@ -592,12 +691,8 @@ thread_main(void *arg)
 		if (workload__iter_done(run, &n))
 			break;
 	}
-	if (atomic_fetch_sub(&ts->left, 1) == 1) {
-		char c = 1;
-		while (write(ts->wfd, &c, 1) < 0 && errno == EINTR)
-			;
-	}
-	return NULL;
+	atomic_fetch_sub(&threads_waiting, 1);
+	return workload__thread_end(arg);
 }
 
 static void
@@ -615,8 +710,8 @@ reaper_g(void *arg)
 	free(ts);
 }
 
-static int
-thread_spawn(workload_run *run, int count)
+int
+workload__threads_spawn(workload_run *run, int count, void *(*fn)(void *))
 {
 	struct threadset *ts = malloc(sizeof *ts);
 	pthread_attr_t a;
@@ -649,7 +744,7 @@ thread_spawn(workload_run *run, int count)
 		pthread_attr_setstacksize(&a, 64 * 1024);
 		for (; started < count; started++) {
 			pthread_t t;
-			if (pthread_create(&t, &a, thread_main, ts) != 0) {
+			if (pthread_create(&t, &a, fn, ts) != 0) {
 				rc = GS_EAGAIN;
 				break;
 			}
@@ -659,12 +754,14 @@ thread_spawn(workload_run *run, int count)
 		rc = GS_ENOMEM;
 	}
 	/* our share and that of every thread that did not start */
-	if (atomic_fetch_sub(&ts->left, 1 + count - started) == 1 + count - started) {
-		char c = 1;
-		while (write(ts->wfd, &c, 1) < 0 && errno == EINTR)
-			;
-	}
+	threadset_release(ts, 1 + count - started);
 	return rc;
+}
+
+static int
+thread_spawn(workload_run *run, int count)
+{
+	return workload__threads_spawn(run, count, thread_main);
 }
 
 /* ---- mixed -------------------------------------------------------------------- */
@@ -707,6 +804,19 @@ static const workload table[] = {
 	    workload__httppool_spawn },
 	{ "thread", "thread", "a plain pthread per task (no goroutine), sleeping", 8,
 	    thread_spawn },
+	{ "shortcall", "shortcall", "gs_nanosleep of 50-100 us: a call back before sysmon looks", 4,
+	    shortcall_spawn },
+	{ "pingpong", "ping", "COUNT pairs of goroutines ping-ponging over channels", 1,
+	    workload__pingpong_spawn },
+	{ "gosched", "gosched", "COUNT goroutines that only yield (Gosched)", 2,
+	    workload__gosched_spawn },
+	{ "threadpingpong", "thread", "COUNT pairs of plain threads ping-ponging on one CPU", 1,
+	    workload__threadpingpong_spawn },
+	{ "threadlimit", "threadlimit",
+	    "a child gsched: COUNT blocking calls under a thread limit of ITERS", 100,
+	    workload__threadlimit_spawn },
+	{ "block", "syscall", "one blocking system call (nanosleep) for the whole lifetime", 4,
+	    block_spawn },
 };
 
 const workload *

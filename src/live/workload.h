@@ -6,6 +6,7 @@
  *   cpu      a CPU-bound loop inside gs_preemptible_begin/end (preempted by sysmon)
  *   sleep    gs_sleep loops (timers; the thread runs other goroutines)
  *   syscall  gs_nanosleep: a real blocking system call (threads climb, Ps hand off)
+ *   shortcall  the same, 50-100 us: back before sysmon takes the P
  *   netwait  a goroutine blocked in gs_fd_read on a socketpair that a writer
  *            goroutine feeds after a delay (the netpoller)
  *   mixed    some of each
@@ -26,6 +27,17 @@
  *            through a channel (the accept loop waits when they are busy)
  *   thread   thread per task, no goroutines: COUNT plain pthreads, each
  *            sleeping in nanosleep (what a goroutine-less design pays)
+ *
+ * and the kinds that measure (workload_measure.c; their figures are in
+ * workload_measures):
+ *
+ *   pingpong COUNT pairs of goroutines sending a value back and forth over two
+ *            unbuffered channels: ns per switch
+ *   gosched  COUNT goroutines that only yield: ns per yield
+ *   threadpingpong  COUNT pairs of plain threads pinned to one CPU waking each
+ *            other through a futex: ns per switch between threads
+ *   threadlimit  a child gsched process (`gsched bench syscallblock -n COUNT
+ *            --max-threads ITERS`): its exit status and its last lines of output
  *
  * Uses the public <gsched.h> only.  Every goroutine runs until workload_stop(), or
  * until the run's limits (iterations, deadline) end it on its own.
@@ -72,8 +84,35 @@ typedef struct workload_run {
 typedef struct workload_counters {
 	uint64_t http_ok;       /* requests answered 200 */
 	uint64_t http_rejected; /* requests answered 503 */
+	/* Goroutines of workloads started, and ended (counted as each one ends
+	 * its share of its run, just before it returns).  The session's own
+	 * goroutines (the controller, a batch's keeper) are not among them. */
+	uint64_t go_started, go_ended;
 } workload_counters;
 void workload_counters_read(workload_counters *c);
+
+/* What the measuring kinds measured last (any thread reads them); -1 where
+ * nothing was measured yet.  A switch figure is its batch's wall time over
+ * its switches, updated every 10,000 round trips (or yields). */
+#define WORKLOAD_CHILDOUT_MAX 160
+typedef struct workload_measures {
+	int64_t chan_switch_ns;   /* pingpong: a switch between goroutines */
+	int64_t yield_ns;         /* gosched: a yield, to the next goroutine */
+	int64_t thread_switch_ns; /* threadpingpong: a switch between threads */
+	int64_t child_runs;       /* threadlimit: children that ended (from 0) */
+	int64_t child_exit;       /* the last one's exit status (128 + N: signal N) */
+	int64_t child_limit;      /* N of its "program exceeds N-thread limit", 0 none */
+	char
+	    child_out[WORKLOAD_CHILDOUT_MAX]; /* its last two lines of output (stdout and stderr) */
+} workload_measures;
+void workload_measures_read(workload_measures *m);
+
+/* The gsched program threadlimit starts (default /proc/self/exe: this one;
+ * a test linking the workloads names the built program).  Not copied. */
+void workload_set_exe(const char *path);
+
+/* Plain threads (the thread kind) past their stack touch, waiting. */
+int workload_threads_waiting(void);
 
 #define HTTP_LIMIT 8         /* httplimit: handlers at once */
 #define HTTP_POOL 8          /* httppool: workers */

@@ -63,6 +63,8 @@ workload_counters_read(workload_counters *c)
 {
 	c->http_ok = atomic_load(&http_ok);
 	c->http_rejected = atomic_load(&http_rejected);
+	c->go_started = atomic_load(&workload__go_started);
+	c->go_ended = atomic_load(&workload__go_ended);
 }
 
 static void
@@ -187,7 +189,7 @@ httpd_g(void *arg)
 		atomic_fetch_add(&h->refs, 1);
 		workload__run_add(run, 1);
 		if (gs_go_attr(http_handler_g, c, &a) < 0) {
-			workload__run_done(run);
+			workload__run_add(run, -1);
 			atomic_fetch_sub(&h->refs, 1);
 			gs_fd_close(fd);
 			free(c);

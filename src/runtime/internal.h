@@ -270,6 +270,15 @@ struct gs_p {
 	_Atomic uint64_t stolen_from; /* goroutines others took from this P */
 	_Atomic uint64_t spawns, exits, global_puts;
 	_Atomic uint64_t syscalls, preempt_coop, timers_fired;
+	_Atomic uint64_t runnexthits;     /* Gs run from runnext, inheriting the slice */
+	_Atomic uint64_t fairtakes;       /* Gs taken by the one-in-61 global check */
+	_Atomic uint64_t stealhalfmisses; /* steals by this P that took other than half */
+	/* System call returns that got this P: the M's own P back (fast path), or
+	 * this P found idle.  Returns that found none count in gs__sched. */
+	_Atomic uint64_t exitsyscall_oldp, exitsyscall_idlep;
+	/* Peaks since gs_run or gs_reset_peaks (gs__peak_note): the most Gs one
+	 * steal by this P moved, and the latest a timer ran on it (ns). */
+	_Atomic uint64_t peak_steal, peak_timerlate;
 
 	/* The lock-free local run queue: the owner writes runq[tail] and advances
 	 * tail (release); consumers read runq[head..tail) and CAS head.  runnext, if
@@ -418,6 +427,12 @@ struct gs_sched {
 	/* Counters written outside any P (sysmon, handoffs, procresize). */
 	_Atomic uint64_t handoffs, retakes, preempt_async, preempt_requests;
 	_Atomic uint64_t netpoll_wakes, procresizes;
+	/* System call returns that found no P: the G went to the global queue
+	 * and its M parked.  Written under sched.lock. */
+	_Atomic uint64_t exitsyscall_global;
+	/* The peaks' epoch: gs_reset_peaks advances it, and a per-P peak word
+	 * counts only while it carries the current one (gs__peak_note). */
+	_Atomic uint32_t peakepoch;
 	uint64_t last_stw_ns;      /* how long the last GOMAXPROCS change stopped the world */
 	_Atomic int32_t insyscall; /* Ms in a system call right now */
 
@@ -428,6 +443,45 @@ struct gs_sched {
 };
 
 GS_HIDDEN extern struct gs_sched gs__sched;
+
+/*
+ * Peaks that gs_reset_peaks can restart exactly without writing to a P: a
+ * per-P word holds the epoch it belongs to (high GS_PEAK_EPOCHBITS bits) and
+ * the peak (low bits, saturating).  Only the P's owner stores it, with a plain
+ * load and store; a word of an older epoch counts as 0, so the reset is the
+ * epoch's increment, and a value noted under the old epoch (even one stored
+ * after the increment) is never read as the new one's.
+ */
+#define GS_PEAK_EPOCHBITS 24
+#define GS_PEAK_VALBITS (64 - GS_PEAK_EPOCHBITS)
+#define GS_PEAK_VALMASK ((UINT64_C(1) << GS_PEAK_VALBITS) - 1)
+
+static inline uint64_t
+gs__peak_epoch(void)
+{
+	return atomic_load_explicit(&gs__sched.peakepoch, memory_order_relaxed) &
+	    ((UINT64_C(1) << GS_PEAK_EPOCHBITS) - 1);
+}
+
+static inline void
+gs__peak_note(_Atomic uint64_t *w, uint64_t v)
+{
+	uint64_t ep = gs__peak_epoch();
+	uint64_t cur = atomic_load_explicit(w, memory_order_relaxed);
+
+	if (v > GS_PEAK_VALMASK)
+		v = GS_PEAK_VALMASK;
+	if (cur >> GS_PEAK_VALBITS == ep && (cur & GS_PEAK_VALMASK) >= v)
+		return;
+	atomic_store_explicit(w, ep << GS_PEAK_VALBITS | v, memory_order_relaxed);
+}
+
+/* A word's peak in epoch ep (0 if it belongs to another). */
+static inline uint64_t
+gs__peak_value(uint64_t w, uint64_t ep)
+{
+	return w >> GS_PEAK_VALBITS == ep ? w & GS_PEAK_VALMASK : 0;
+}
 
 enum { GS_OBS_OFF = 0, GS_OBS_ON = 1 };
 
@@ -542,6 +596,10 @@ GS_HIDDEN gs_g *gs__runqget(gs_p *pp, bool *inherit);
 /* Steal half of p2's queue into pp's; returns one G to run, or NULL.  With
  * stealrunnext, p2's runnext may be taken if its queue is empty. */
 GS_HIDDEN gs_g *gs__runqsteal(gs_p *pp, gs_p *p2, bool stealrunnext);
+/* Count a steal by pp (its owner) that moved took Gs from a victim whose ring
+ * held qlen when the grab committed: a miss unless took is half of qlen
+ * rounded up, or 1 (the runnext G) when qlen is 0; and the peak. */
+GS_HIDDEN void gs__steal_count(gs_p *pp, uint32_t qlen, uint32_t took);
 GS_HIDDEN bool gs__runqempty(gs_p *pp);
 GS_HIDDEN uint32_t gs__runqlen(gs_p *pp);
 /* Remove everything from pp's queue (owner only, or with the world stopped)

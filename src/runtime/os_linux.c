@@ -1,11 +1,12 @@
 /*
  * os_linux.c - what the scheduler needs from Linux: futexes for the runtime's
- * locks and notes, the CPU count from the affinity mask, monotonic time, and
- * vm.max_map_count.  Other platforms would supply their own file.
+ * locks and notes, the CPU count from the affinity mask and its physical cores,
+ * monotonic time, and vm.max_map_count.  Other platforms would supply their own file.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/futex.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,6 +91,60 @@ gs__os_ncpu(void)
 	}
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 	return n > 0 ? (int)n : 1;
+}
+
+/* One number from a sysfs file, or -1. */
+static long
+read_long(const char *path)
+{
+	long v;
+	FILE *f = fopen(path, "r");
+
+	if (f == NULL)
+		return -1;
+	if (fscanf(f, "%ld", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+int
+gs_numcores(void)
+{
+	static struct {
+		long pkg, core;
+	} seen[CPU_SETSIZE];
+	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	cpu_set_t set;
+	char path[96];
+	int n = 0;
+
+	if (sched_getaffinity(0, sizeof set, &set) != 0)
+		return 0;
+	pthread_mutex_lock(&mu); /* seen is too big for a goroutine's stack */
+	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+		if (!CPU_ISSET(cpu, &set))
+			continue;
+		snprintf(path, sizeof path,
+		    "/sys/devices/system/cpu/cpu%d/topology/physical_package_id", cpu);
+		long pkg = read_long(path);
+		snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu%d/topology/core_id", cpu);
+		long core = read_long(path);
+		if (pkg < 0 || core < 0) {
+			n = 0;
+			break;
+		}
+		int k = 0;
+		while (k < n && (seen[k].pkg != pkg || seen[k].core != core))
+			k++;
+		if (k == n) {
+			seen[n].pkg = pkg;
+			seen[n].core = core;
+			n++;
+		}
+	}
+	pthread_mutex_unlock(&mu);
+	return n;
 }
 
 uint64_t

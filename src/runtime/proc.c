@@ -742,6 +742,8 @@ gs__execute(gs_m *mp, gs_g *gp, bool inherit)
 	gs__casgstatus(gp, GS_G_RUNNABLE, GS_G_RUNNING);
 	if (!inherit)
 		GS_INC(mp->p->schedtick);
+	else
+		gs__stat_inc(&mp->p->runnexthits);
 	set_mstate(mp, GS_M_RUNNING);
 	gogo(mp, gp);
 }
@@ -943,8 +945,10 @@ top:
 		gs__lockx(&gs__sched.lock);
 		gp = gs__globrunqget(pp, 1);
 		gs__unlockx(&gs__sched.lock);
-		if (gp)
+		if (gp) {
+			gs__stat_inc(&pp->fairtakes);
 			return gp;
+		}
 	}
 
 	if ((gp = gs__runqget(pp, inherit)) != NULL)
@@ -1866,6 +1870,8 @@ gs_run(void (*main_fn)(void *), void *arg, const gs_config *cfg)
 	atomic_store(&gs__sched.preempt_requests, 0);
 	atomic_store(&gs__sched.netpoll_wakes, 0);
 	atomic_store(&gs__sched.procresizes, 0);
+	atomic_store(&gs__sched.exitsyscall_global, 0);
+	atomic_store(&gs__sched.peakepoch, 0);
 	gs__sched.last_stw_ns = 0;
 	gs__sched.sysmon = NULL;
 	gs__sched.starttime = gs__nanotime();

@@ -181,14 +181,17 @@ gs__runqdrain(gs_p *pp, gs_g **headp, gs_g **tailp)
 }
 
 /* Copy half of pp's queue (rounded up) into batch starting at batchhead, and
- * take the copies out of pp by CAS on its head.  Returns how many. */
+ * take the copies out of pp by CAS on its head.  Returns how many; *qlen is
+ * the ring's length the grab committed on (head confirmed by the CAS, tail
+ * as read before copying), 0 when it took runnext. */
 static uint32_t
-runqgrab(gs_p *pp, _Atomic(gs_g *) *batch, uint32_t batchhead, bool stealrunnext)
+runqgrab(gs_p *pp, _Atomic(gs_g *) *batch, uint32_t batchhead, bool stealrunnext, uint32_t *qlen)
 {
 	for (;;) {
 		uint32_t head = load_acq(&pp->runqhead);
 		uint32_t tail = load_acq(&pp->runqtail);
 		uint32_t n = tail - head;
+		*qlen = n;
 		n = n - n / 2;
 		if (n == 0) {
 			if (!stealrunnext)
@@ -225,11 +228,27 @@ runqgrab(gs_p *pp, _Atomic(gs_g *) *batch, uint32_t batchhead, bool stealrunnext
 	}
 }
 
+/*
+ * Go's runqgrab takes n - n/2 of the n Gs it sees in the victim's ring, and
+ * the victim's runnext only when the ring is empty (then exactly that one G).
+ * Anything else is a miss: stealhalfmisses stays 0 in a correct scheduler.
+ */
+void
+gs__steal_count(gs_p *pp, uint32_t qlen, uint32_t took)
+{
+	uint32_t want = qlen > 0 ? qlen - qlen / 2 : 1;
+
+	if (took != want)
+		gs__stat_inc(&pp->stealhalfmisses);
+	gs__peak_note(&pp->peak_steal, took);
+}
+
 gs_g *
 gs__runqsteal(gs_p *pp, gs_p *p2, bool stealrunnext)
 {
 	uint32_t tail = atomic_load_explicit(&pp->runqtail, memory_order_relaxed);
-	uint32_t n = runqgrab(p2, pp->runq, tail, stealrunnext);
+	uint32_t qlen;
+	uint32_t n = runqgrab(p2, pp->runq, tail, stealrunnext, &qlen);
 
 	if (n == 0)
 		return NULL;
@@ -237,6 +256,7 @@ gs__runqsteal(gs_p *pp, gs_p *p2, bool stealrunnext)
 	GS_EV(GS_EV_STEAL, pp->id, p2->id, GS_MID(gs__getm()), -1, 0, n);
 	gs__stat_inc(&pp->steals);
 	gs__stat_add(&pp->stolen, n);
+	gs__steal_count(pp, qlen, n);
 	n--;
 	gs_g *gp = atomic_load_explicit(&pp->runq[(tail + n) & RUNQ_MASK], memory_order_relaxed);
 	if (n == 0)

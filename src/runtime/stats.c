@@ -53,6 +53,9 @@ gs_read_stats(gs_stats *st)
 	st->netpoll_wakes = atomic_load(&gs__sched.netpoll_wakes);
 	st->procresizes = atomic_load(&gs__sched.procresizes);
 	st->last_stw_ns = gs__sched.last_stw_ns;
+	st->exitsyscall_global = atomic_load(&gs__sched.exitsyscall_global);
+	uint64_t ep = gs__peak_epoch();
+	st->peak_epoch = ep;
 
 	gs__lockx(&gs__sched.lock);
 	st->threads = gs__sched.mcount_live;
@@ -70,6 +73,22 @@ gs_read_stats(gs_stats *st)
 		st->steals += atomic_load_explicit(&pp->steals, memory_order_relaxed);
 		st->stolen += atomic_load_explicit(&pp->stolen, memory_order_relaxed);
 		st->global_puts += atomic_load_explicit(&pp->global_puts, memory_order_relaxed);
+		st->runnext_hits += atomic_load_explicit(&pp->runnexthits, memory_order_relaxed);
+		st->fair_takes += atomic_load_explicit(&pp->fairtakes, memory_order_relaxed);
+		st->steal_half_misses +=
+		    atomic_load_explicit(&pp->stealhalfmisses, memory_order_relaxed);
+		st->exitsyscall_oldp +=
+		    atomic_load_explicit(&pp->exitsyscall_oldp, memory_order_relaxed);
+		st->exitsyscall_idlep +=
+		    atomic_load_explicit(&pp->exitsyscall_idlep, memory_order_relaxed);
+		uint64_t v =
+		    gs__peak_value(atomic_load_explicit(&pp->peak_steal, memory_order_relaxed), ep);
+		if (v > st->max_steal)
+			st->max_steal = v;
+		v = gs__peak_value(atomic_load_explicit(&pp->peak_timerlate, memory_order_relaxed),
+		    ep);
+		if (v > st->max_timer_late_ns)
+			st->max_timer_late_ns = v;
 	}
 	st->goroutines = st->spawns > st->exits ? (int)(st->spawns - st->exits) : 0;
 
@@ -90,4 +109,19 @@ gs_read_stats(gs_stats *st)
 	gs__stack_counts(&st->stacks_guarded, &st->stacks_carved);
 	gs__obs_exit();
 	return 0;
+}
+
+int64_t
+gs_reset_peaks(void)
+{
+	if (!gs__obs_enter())
+		return GS_ENOTRUN;
+	/* The epoch field is GS_PEAK_EPOCHBITS wide: skip 0 when it wraps, so a
+	 * P's zeroed word never belongs to a later epoch. */
+	uint32_t ep;
+	do
+		ep = atomic_fetch_add(&gs__sched.peakepoch, 1) + 1;
+	while ((ep & ((UINT32_C(1) << GS_PEAK_EPOCHBITS) - 1)) == 0);
+	gs__obs_exit();
+	return (int64_t)(ep & ((UINT32_C(1) << GS_PEAK_EPOCHBITS) - 1));
 }

@@ -87,6 +87,7 @@ exitsyscallfast(gs_m *mp, gs_p *oldp)
 
 	if (oldp && atomic_compare_exchange_strong(&oldp->status, &s, GS_P_IDLE)) {
 		gs__acquirep(mp, oldp);
+		gs__stat_inc(&oldp->exitsyscall_oldp);
 		return true;
 	}
 	if (atomic_load(&gs__sched.npidle) > 0 && !atomic_load(&gs__sched.gcwaiting)) {
@@ -95,6 +96,7 @@ exitsyscallfast(gs_m *mp, gs_p *oldp)
 		gs__unlockx(&gs__sched.lock);
 		if (pp) {
 			gs__acquirep(mp, pp);
+			gs__stat_inc(&pp->exitsyscall_idlep);
 			return true;
 		}
 	}
@@ -115,11 +117,14 @@ exitsyscall0(gs_g *gp)
 	gs__lockx(&gs__sched.lock);
 	if (!atomic_load(&gs__sched.gcwaiting))
 		pp = gs__pidleget();
-	if (pp == NULL)
+	if (pp == NULL) {
 		gs__globrunqput(gp);
+		gs__stat_inc(&gs__sched.exitsyscall_global); /* one writer: the lock */
+	}
 	gs__unlockx(&gs__sched.lock);
 	if (pp) {
 		gs__acquirep(mp, pp);
+		gs__stat_inc(&pp->exitsyscall_idlep);
 		gs__execute(mp, gp, false);
 	}
 	gs__stopm(mp);

@@ -175,6 +175,7 @@ gs__runtimers(gs_p *pp, int64_t now)
 	gs__lockx(&pp->timerslock);
 	while (pp->ntimers > 0 && pp->timers[0].when <= now) {
 		gs__timer *t = pp->timers[0].t;
+		int64_t late = now - pp->timers[0].when;
 		heap_del(pp, t);
 		/* A sleeper's timer lives on its stack and nobody deletes it: once
 		 * f readies the sleeper, t may be gone, so it is not touched after
@@ -197,8 +198,10 @@ gs__runtimers(gs_p *pp, int64_t now)
 		if (track)
 			atomic_store_explicit(&t->running, 0, memory_order_release);
 		gs_m *mp = gs__getm();
-		if (mp->p)
+		if (mp->p) {
 			gs__stat_inc(&mp->p->timers_fired);
+			gs__peak_note(&mp->p->peak_timerlate, (uint64_t)late);
+		}
 		gs__lockx(&pp->timerslock);
 	}
 	next = pp->ntimers ? pp->timers[0].when : 0;

@@ -234,6 +234,12 @@ view_model_set_timescale(view_model *m, int n)
 	m->timescale = n > 1 ? n : 1;
 }
 
+void
+view_model_set_os_threads(view_model *m, int n)
+{
+	m->os_threads = n > 0 ? n : 0;
+}
+
 bool
 view__mark_recent(const view_model *m, uint64_t t)
 {

@@ -175,6 +175,11 @@ void view_model_free(view_model *m);
  * was measured and what it is at real speed.  Before the first tick. */
 void view_model_set_timescale(view_model *m, int n);
 
+/* The process's OS threads (the runtime's Ms, plain threads and the front
+ * end's own), for the header beside the runtime's thread count: a live view
+ * sets it each tick; 0 (a replay, a rebuilt history) shows none. */
+void view_model_set_os_threads(view_model *m, int n);
+
 /*
  * Feed one tick: the snapshot taken after the drain, the events drained since
  * the previous tick (oldest first) and how many were dropped, and optionally

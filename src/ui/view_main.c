@@ -76,6 +76,10 @@ view__header(rc *r, int y, int maxl)
 		    t.run, t.spin, t.sys, extra, t.idle);
 		f[nf++].attr = VA_BOLD;
 	}
+	if (m->os_threads > 0) {
+		snprintf(f[nf].text, sizeof f[nf].text, "OS threads %d", m->os_threads);
+		f[nf++].attr = VA_BOLD;
+	}
 	snprintf(f[nf].text, sizeof f[nf].text,
 	    r->w >= 70 ? "goroutines %d: %d runnable, %d running, %d waiting, %d syscall"
 		       : "goroutines %d: %d runnable %d running %d waiting %d sys",
