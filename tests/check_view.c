@@ -59,6 +59,7 @@ fix_new(int np, int nm)
 		p->m = i;
 		p->curg.id = 100 + i;
 		set_label(p->curg.label, "cpu");
+		p->curg.tag = GS_TAG_CPU;
 		p->curg_status = GS_G_RUNNING;
 		p->slice_ns = 3200000;
 		p->runq = &f->runq[(size_t)i * 256];
@@ -100,7 +101,20 @@ fix_free(fix *f)
 	free(f);
 }
 
-/* P i's local queue: n goroutines labelled label (all listed). */
+/* The tag the workload named label spawns with (the fixtures' goroutines
+ * are named after their workloads). */
+static char
+tag_of(const char *label)
+{
+	return strcmp(label, "cpu") == 0    ? GS_TAG_CPU
+	    : strcmp(label, "sleep") == 0   ? GS_TAG_SLEEP
+	    : strcmp(label, "syscall") == 0 ? GS_TAG_SYSCALL
+	    : strcmp(label, "netwait") == 0 ? GS_TAG_NET
+					    : GS_TAG_NONE;
+}
+
+/* P i's local queue: n goroutines labelled label, tagged as its workload
+ * (all listed). */
 static void
 fix_queue(fix *f, int i, uint32_t n, const char *label)
 {
@@ -110,6 +124,7 @@ fix_queue(fix *f, int i, uint32_t n, const char *label)
 	for (uint32_t k = 0; k < p->runq_listed; k++) {
 		p->runq[k].id = 1000 * (i + 1) + k;
 		set_label(p->runq[k].label, label);
+		p->runq[k].tag = tag_of(label);
 	}
 }
 
@@ -582,11 +597,18 @@ END_TEST
 START_TEST(test_queue_kinds)
 {
 	fix *f = fix_new(2, 4);
-	fix_queue(f, 0, 6, "cpu");
-	set_label(f->p[0].runq[4].label, "sleep");
-	set_label(f->p[0].runq[5].label, "netwait");
-	fix_queue(f, 1, 3, "syscall");
-	set_label(f->p[1].runq[2].label, "ramp");
+	/* the kinds come from the tags, not the labels: a lesson labels
+	 * its goroutines as it likes */
+	fix_queue(f, 0, 6, "task");
+	for (int k = 0; k < 4; k++)
+		f->p[0].runq[k].tag = GS_TAG_CPU;
+	f->p[0].runq[4].tag = GS_TAG_SLEEP;
+	f->p[0].runq[5].tag = GS_TAG_NET;
+	fix_queue(f, 1, 5, "syscall");
+	set_label(f->p[1].runq[2].label, "cpu"); /* a label alone: no kind */
+	f->p[1].runq[2].tag = GS_TAG_NONE;
+	f->p[1].runq[3].tag = GS_TAG_LOOP;
+	f->p[1].runq[4].tag = GS_TAG_HTTP;
 	view_model *m = model_with(f, NULL, 0);
 	view_state v;
 	scr o = { 0 };
@@ -601,24 +623,29 @@ START_TEST(test_queue_kinds)
 	ck_assert_int_eq(cell(&o, x, y0)->attr, VA_KIND_SLEEP);
 	x = find_col(&o, y0, "N1");
 	ck_assert_int_eq(cell(&o, x, y0)->attr, VA_KIND_NET);
-	ck_assert_ptr_nonnull(strstr(row(&o, y1), "B2 o1"));
+	ck_assert_ptr_nonnull(strstr(row(&o, y1), "L1 B2 H1 o1"));
 	x = find_col(&o, y1, "B2");
 	ck_assert_int_eq(cell(&o, x, y1)->attr, VA_KIND_SYSCALL);
 	x = find_col(&o, y1, "o1");
 	ck_assert_int_eq(cell(&o, x, y1)->attr, VA_KIND_OTHER);
 
-	/* view_label_kind */
+	/* view_g_kind: gsched's tags are their own letters, in the queues'
+	 * order; any other byte is o */
 	view_attr a;
-	ck_assert_int_eq(view_label_kind("cpu", &a), 'C');
+	char c;
+	ck_assert_int_eq(view_g_kind(GS_TAG_CPU, &c, &a), 0);
+	ck_assert_int_eq(c, 'C');
 	ck_assert_int_eq(a, VA_KIND_CPU);
-	ck_assert_int_eq(view_label_kind("sleep", &a), 'S');
-	ck_assert_int_eq(view_label_kind("syscall", &a), 'B');
+	ck_assert_int_eq(view_g_kind(GS_TAG_SYSCALL, &c, &a), 3);
+	ck_assert_int_eq(c, 'B');
 	ck_assert_int_eq(a, VA_KIND_SYSCALL);
-	ck_assert_int_eq(view_label_kind("netwrite", &a), 'N');
-	ck_assert_int_eq(view_label_kind("netwait", NULL), 'N');
-	ck_assert_int_eq(view_label_kind("main", &a), 'o');
+	ck_assert_int_eq(view_g_kind(GS_TAG_THREAD, &c, NULL), 6);
+	ck_assert_int_eq(c, 'T');
+	ck_assert_int_eq(view_g_kind(GS_TAG_NONE, &c, &a), VIEW_KINDS - 1);
+	ck_assert_int_eq(c, 'o');
 	ck_assert_int_eq(a, VA_KIND_OTHER);
-	ck_assert_int_eq(view_label_kind(NULL, &a), 'o');
+	ck_assert_int_eq(view_g_kind('x', &c, &a), VIEW_KINDS - 1);
+	ck_assert_int_eq(c, 'o');
 	done(&o, m, f);
 }
 END_TEST
@@ -682,7 +709,7 @@ START_TEST(test_mono_mode)
 	fix *f = fix_new(2, 4);
 	fix_queue(f, 0, 128, "cpu");
 	for (int k = 64; k < 128; k++)
-		set_label(f->p[0].runq[k].label, "sleep");
+		f->p[0].runq[k].tag = GS_TAG_SLEEP;
 	view_model *m = model_with(f, NULL, 0);
 	view_state v;
 	scr o = { 0 };
@@ -1701,7 +1728,8 @@ START_TEST(test_help)
 	static char all[1 << 16];
 	static const char *const keys[] = { "? F1", "q F10 Ctrl-C", "space", "w", ".", "+ -",
 		"1-9 0", "=", "c s b n", "C S B N", "[ ]", "p m", "g", "l", "PgUp PgDn", "Ctrl-L",
-		"Esc", "n N", "<-P0 x64", "C S B N o", "R running", "B syscall", "+ 1930 idle Ms" };
+		"Esc", "n N", "<-P0 x64", "C L S B N H T o", "R running", "B syscall",
+		"+ 1930 idle Ms" };
 
 	view_init(&v, 80, 24);
 	v.mode = VIEW_HELP;

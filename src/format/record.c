@@ -98,7 +98,7 @@ rec_begin(void *ctx, const tick_info *info)
 	fprintf(f,
 	    ",\"start_ns\":%" PRIu64 ",\"interval_ns\":%" PRIu64
 	    ",\"ticks\":%d,\"gomaxprocs\":%d,\"ncpu\":%d,\"max_m\":%d,\"runq_max\":%"
-	    "d,\"timescale\":%d,"
+	    "d,\"timescale\":%d,\"tags\":true,"
 	    "\"scenario\":",
 	    info->start_ns, info->interval_ns, info->ticks, info->procs, info->ncpu, info->max_m,
 	    info->runq_max, info->timescale > 0 ? info->timescale : 1);
@@ -207,6 +207,7 @@ struct record_reader {
 	gs_event *ev;
 	int evcap;
 	bool at_end;
+	bool legacy_tags; /* made before tags: goroutines' tags from their labels */
 	char err[512];
 };
 
@@ -373,11 +374,29 @@ get_array(record_reader *r, int obj, const char *where, const char *name, int *o
 	return 0;
 }
 
-/* A goroutine: null or {"id":N,"label":"..."}. */
+/* The tag of a goroutine in a recording made before tags: the workloads'
+ * labels of then stood for their kinds. */
+static char
+legacy_tag(const char *label)
+{
+	static const struct {
+		const char *label;
+		char tag;
+	} old[] = { { "cpu", 'C' }, { "sleep", 'S' }, { "syscall", 'B' }, { "netwait", 'N' },
+		{ "netwrite", 'N' } };
+
+	for (size_t i = 0; i < sizeof old / sizeof old[0]; i++)
+		if (strcmp(label, old[i].label) == 0)
+			return old[i].tag;
+	return 0;
+}
+
+/* A goroutine: null or {"id":N,"label":"..."[,"tag":"C"]}. */
 static int
 get_g(record_reader *r, int node, const char *where, gs_snap_g *g)
 {
 	int64_t id;
+	char tag[2];
 
 	memset(g, 0, sizeof *g);
 	if (r->doc.n[node].type == JSON_NULL)
@@ -388,6 +407,15 @@ get_g(record_reader *r, int node, const char *where, gs_snap_g *g)
 	    get_string(r, node, where, "label", g->label, sizeof g->label))
 		return -1;
 	g->id = id;
+	if (json_get(&r->doc, node, "tag") < 0) {
+		g->tag = r->legacy_tags ? legacy_tag(g->label) : 0;
+		return 0;
+	}
+	if (get_string(r, node, where, "tag", tag, sizeof tag))
+		return -1;
+	if (tag[0] == '\0')
+		return rerr(r, "%s: field \"tag\" is empty (a tag is one byte)", where);
+	g->tag = tag[0];
 	return 0;
 }
 
@@ -456,6 +484,8 @@ read_header(record_reader *r)
 			return -1;
 		in->timescale = (int)v;
 	}
+	/* optional: recordings made before tags say nothing of them */
+	r->legacy_tags = json_get(&r->doc, 0, "tags") < 0;
 	r->snap = gs_snapshot_new(in->max_m, in->runq_max);
 	if (r->snap == NULL)
 		return rerr(r, "out of memory for snapshots");

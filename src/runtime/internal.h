@@ -203,6 +203,7 @@ struct gs_g {
 	_Atomic bool asyncsafe;
 	gs_g *schedlink;          /* next on a wait list or netpoll list */
 	char label[GS_LABEL_MAX]; /* set at spawn; read racily by observers */
+	char tag;                 /* gs_attr.tag, set at spawn; read racily too */
 
 	/* Parking (gs__gopark): what to do on g0 after the switch. */
 	bool (*parkunlock)(gs_g *gp, void *arg);

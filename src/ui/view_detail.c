@@ -51,7 +51,10 @@ static const struct help_line legend[] = {
 	{ "~3.2 ms", "in slow motion (SLOW xN): the slice as at real speed (P detail: both)" },
 	{ "next G9 / +G9", "runnext: the goroutine that runs next on this P" },
 	{ "128 ####....", "the local run queue, drawn to scale against its 256 slots" },
-	{ "C S B N o", "kinds queued: C cpu, S sleep, B syscall (blocking), N network, o other" },
+	{ "C L S B N H T o",
+	    "kinds queued, from what each goroutine was spawned as: C CPU-bound, L call-free "
+	    "loop, S sleeping (sleep, nap), B blocking system call, N network wait, H web "
+	    "server or client, T waiting for plain threads, o other" },
 	{ "<-P0 x64", "this P stole 64 goroutines from P0" },
 	{ "->P1 x64", "P1 stole 64 goroutines from this P" },
 	{ "handoff", "the P was handed to another M; retaken: sysmon took it from a syscall" },
@@ -294,7 +297,8 @@ view__render_pdetail(rc *r)
 			if (i >= (int)p->runq_listed)
 				break;
 			view_attr a;
-			char k = view_label_kind(p->runq[i].label, &a);
+			char k;
+			view_g_kind(p->runq[i].tag, &k, &a);
 			int x = c * PD_CELL;
 			view__textf(r, x, y + row, x + 4, VA_DIM, "%3d", i + 1);
 			view__put(r, x + 4, y + row, (uint32_t)k, a);
@@ -522,7 +526,8 @@ view__render_glist(rc *r)
 		if (g->m >= 0)
 			view__textf(r, 42, y, 50, VA_NORMAL, "M%" PRId64, g->m);
 		view_attr a;
-		char kl = view_label_kind(g->label, &a);
+		char kl;
+		view_g_kind(g->tag, &kl, &a);
 		view__put(r, 50, y, (uint32_t)kl, a);
 		view__text(r, 52, y, r->w, VA_NORMAL, g->label);
 	}

@@ -145,7 +145,7 @@ view__p_state(int status, char *letter, const char **word, int *attr)
 	}
 }
 
-/* The attribute of the goroutine at queue position pos (by its label). */
+/* The attribute of the goroutine at queue position pos (by its kind). */
 static int
 queue_kind_attr(const gs_snap_p *p, uint32_t pos, char *letter)
 {
@@ -155,7 +155,7 @@ queue_kind_attr(const gs_snap_p *p, uint32_t pos, char *letter)
 	if (p->runq_listed > 0) {
 		if (pos >= p->runq_listed)
 			pos = p->runq_listed - 1;
-		c = view_label_kind(p->runq[pos].label, &a);
+		view_g_kind(p->runq[pos].tag, &c, &a);
 	}
 	if (letter)
 		*letter = c;
@@ -206,37 +206,22 @@ view__queue_bar(rc *r, int x, int y, int w, const gs_snap_p *p)
 int
 view__queue_kinds(rc *r, int x, int y, int xend, const gs_snap_p *p)
 {
-	static const char letters[5] = { 'C', 'S', 'B', 'N', 'o' };
-	static const int attrs[5] = { VA_KIND_CPU, VA_KIND_SLEEP, VA_KIND_SYSCALL, VA_KIND_NET,
-		VA_KIND_OTHER };
-	int n[5] = { 0 };
+	int n[VIEW_KINDS] = { 0 };
+	char letter[VIEW_KINDS];
+	view_attr attr[VIEW_KINDS];
 
 	for (uint32_t i = 0; i < p->runq_listed; i++) {
-		switch (view_label_kind(p->runq[i].label, NULL)) {
-		case 'C':
-			n[0]++;
-			break;
-		case 'S':
-			n[1]++;
-			break;
-		case 'B':
-			n[2]++;
-			break;
-		case 'N':
-			n[3]++;
-			break;
-		default:
-			n[4]++;
-			break;
-		}
+		int k = view_g_kind(p->runq[i].tag, NULL, NULL);
+		if (n[k]++ == 0)
+			view_g_kind(p->runq[i].tag, &letter[k], &attr[k]);
 	}
-	for (int k = 0; k < 5; k++) {
+	for (int k = 0; k < VIEW_KINDS; k++) {
 		if (n[k] == 0)
 			continue;
 		int need = 1 + view__digits(n[k]);
 		if (x + need > xend)
 			break;
-		x = view__textf(r, x, y, xend, attrs[k], "%c%d", letters[k], n[k]) + 1;
+		x = view__textf(r, x, y, xend, attr[k], "%c%d", letter[k], n[k]) + 1;
 	}
 	return x;
 }
@@ -339,7 +324,7 @@ p_curg(rc *r, int x, int y, const gs_snap_p *p, int lw)
 		return x + 8 + lw + 1 + 8;
 	}
 	view_attr a;
-	view_label_kind(p->curg.label, &a);
+	view_g_kind(p->curg.tag, NULL, &a);
 	view__textf(r, x, y, x + 8, VA_BOLD, "G%" PRId64, p->curg.id);
 	view__textf(r, x + 8, y, x + 8 + lw, a, "%s", p->curg.label);
 	if (p->slice_ns) {
