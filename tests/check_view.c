@@ -422,7 +422,7 @@ START_TEST(test_many_ms)
 		ck_assert_msg(y > 0, "%dx%d: no idle summary", sizes[k][0], sizes[k][1]);
 		/* Every interesting M is shown before any idle one. */
 		ck_assert_int_gt(find_row(&o, "M10 "), 0);
-		ck_assert_int_gt(find_row(&o, "noP"), 0);
+		ck_assert_int_gt(find_row(&o, " no P "), 0);
 		ck_assert_int_gt(find_row(&o, "M11 "), 0);
 		ck_assert_int_gt(find_row(&o, "M13 "), 0);
 		ck_assert_int_gt(find_row(&o, "sysmon"), 0);
@@ -600,15 +600,14 @@ START_TEST(test_queue_kinds)
 	/* the kinds come from the tags, not the labels: a lesson labels
 	 * its goroutines as it likes */
 	fix_queue(f, 0, 6, "task");
-	for (int k = 0; k < 4; k++)
+	for (int k = 0; k < 3; k++)
 		f->p[0].runq[k].tag = GS_TAG_CPU;
+	f->p[0].runq[3].tag = GS_TAG_LOOP;
 	f->p[0].runq[4].tag = GS_TAG_SLEEP;
-	f->p[0].runq[5].tag = GS_TAG_NET;
-	fix_queue(f, 1, 5, "syscall");
+	f->p[0].runq[5].tag = GS_TAG_HTTP;
+	fix_queue(f, 1, 3, "syscall");
 	set_label(f->p[1].runq[2].label, "cpu"); /* a label alone: no kind */
 	f->p[1].runq[2].tag = GS_TAG_NONE;
-	f->p[1].runq[3].tag = GS_TAG_LOOP;
-	f->p[1].runq[4].tag = GS_TAG_HTTP;
 	view_model *m = model_with(f, NULL, 0);
 	view_state v;
 	scr o = { 0 };
@@ -616,17 +615,17 @@ START_TEST(test_queue_kinds)
 	view_init(&v, 120, 40);
 	draw(&o, m, &v);
 	int y0 = row_starting(&o, "P0 "), y1 = row_starting(&o, "P1 ");
-	ck_assert_ptr_nonnull(strstr(row(&o, y0), "C4 S1 N1"));
-	int x = find_col(&o, y0, "C4");
+	ck_assert_ptr_nonnull(strstr(row(&o, y0), "C3 L1 S1 H1"));
+	int x = find_col(&o, y0, "C3");
 	ck_assert_int_eq(cell(&o, x, y0)->attr, VA_KIND_CPU);
 	x = find_col(&o, y0, "S1");
 	ck_assert_int_eq(cell(&o, x, y0)->attr, VA_KIND_SLEEP);
-	x = find_col(&o, y0, "N1");
+	x = find_col(&o, y0, "H1");
 	ck_assert_int_eq(cell(&o, x, y0)->attr, VA_KIND_NET);
-	ck_assert_ptr_nonnull(strstr(row(&o, y1), "L1 B2 H1 o1"));
+	ck_assert_ptr_nonnull(strstr(row(&o, y1), "B2 +1 other"));
 	x = find_col(&o, y1, "B2");
 	ck_assert_int_eq(cell(&o, x, y1)->attr, VA_KIND_SYSCALL);
-	x = find_col(&o, y1, "o1");
+	x = find_col(&o, y1, "+1 other");
 	ck_assert_int_eq(cell(&o, x, y1)->attr, VA_KIND_OTHER);
 
 	/* view_g_kind: gsched's tags are their own letters, in the queues'
@@ -1131,7 +1130,12 @@ START_TEST(test_log_lines)
 	scr o = { 0 };
 	view_init(&v, 200, 60);
 	draw(&o, m, &v);
-	ck_assert_int_gt(find_row(&o, "per tick: 300 runs, 100 parks"), 0);
+	v.tick_hz = 10;
+	draw(&o, m, &v);
+	ck_assert_int_gt(find_row(&o, "last 0.1 s: 300 goroutines ran, 100 blocked"), 0);
+	v.tick_hz = 0; /* a rate unknown */
+	draw(&o, m, &v);
+	ck_assert_int_gt(find_row(&o, "last tick: 300 goroutines ran, 100 blocked"), 0);
 	/* Preemptions: the first is written out, the rest wait for the window. */
 	ck_assert_ptr_nonnull(strstr(txt, "G4000 on P0 preempted (signal)"));
 	ck_assert_ptr_null(strstr(txt, "G4001"));

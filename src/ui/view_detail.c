@@ -54,10 +54,13 @@ static const struct help_line legend[] = {
 	{ "C L S B N H T o",
 	    "kinds queued, from what each goroutine was spawned as: C CPU-bound, L call-free "
 	    "loop, S sleeping (sleep, nap), B blocking system call, N network wait, H web "
-	    "server or client, T waiting for plain threads, o other" },
+	    "server or client, T waiting for plain threads, o (+2 other) any other" },
 	{ "<-P0 x64", "this P stole 64 goroutines from P0" },
 	{ "->P1 x64", "P1 stole 64 goroutines from this P" },
-	{ "handoff", "the P was handed to another M; retaken: sysmon took it from a syscall" },
+	{ "handoff", "the P was handed to another M" },
+	{ "sysmon took",
+	    "sysmon took the P back from an M stuck in a system call, to give it to another "
+	    "thread (Go's retake)" },
 	{ "preempt", "a goroutine on it was preempted" },
 	{ "< > H !", "the same marks in the small grid (steal, stolen, hand-off, preempt)" },
 	{ "dim marks", "from an earlier tick: a mark stays 1.5 s, so a move can be seen" },
@@ -65,7 +68,8 @@ static const struct help_line legend[] = {
 	{ NULL, "Ms (threads)" }, /* a section */
 	{ "R running", "running a goroutine on its P; K sched: in the scheduler with a P" },
 	{ "S spinning", "holding a P, looking for work to steal" },
-	{ "B syscall", "in a system call; noP: its P was taken (retake) or left" },
+	{ "B syscall",
+	    "in a system call; no P: its P was taken by sysmon or left for another thread" },
 	{ "N netpoll", "blocked in the netpoller, holding no P" },
 	{ "M sysmon", "the sysmon thread (retakes Ps, preempts long runners)" },
 	{ "I idle", "parked, reusable; new: made in the last 2 s" },
@@ -80,9 +84,10 @@ static const struct help_line legend[] = {
 	{ "in the last 1.0 s",
 	    "hand-offs, retakes and preemptions come by the dozen: the first after a quiet "
 	    "second is written out, the rest summed up once a second" },
-	{ "per tick",
-	    "spawns and exits are summed per tick; runs, parks, readies, timers, system calls "
-	    "and netpoller wake-ups only in the header's per-tick line" },
+	{ "last 0.1 s",
+	    "spawns and exits are summed per tick; the goroutines that ran (were switched onto "
+	    "a P), blocked and were woken, the timers, system calls and netpoller wake-ups "
+	    "only in the header's line for the last tick" },
 	{ "Events (steals)",
 	    "the log's filter (f); 12 new, Down to follow: the log is held (Up, PgUp, /) and "
 	    "12 lines came since; > marks the line it is held at" },

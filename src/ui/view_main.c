@@ -97,15 +97,21 @@ view__header(rc *r, int y, int maxl)
 		snprintf(f[nf].text, sizeof f[nf].text, "events lost %" PRIu64, m->dropped_total);
 		f[nf++].attr = VA_WARN;
 	}
-	/* The churn the log leaves out (view.c), per tick. */
+	/* The churn the log leaves out (view.c), in the last tick, in words a
+	 * class knows: a run is a goroutine switched onto a P, a park one
+	 * that blocked, a ready one woken to be run. */
 	const int64_t *c = m->ev_count;
 	if (c[GS_EV_RUN] + c[GS_EV_PARK] + c[GS_EV_READY] + c[GS_EV_TIMER_FIRE] +
 		c[GS_EV_SYSCALL_ENTER] + c[GS_EV_NETPOLL_WAKE] >
 	    0) {
+		char span[32] = "last tick";
+		if (r->v->tick_hz > 0)
+			snprintf(span, sizeof span, "last %.2g s", 1 / r->v->tick_hz);
 		snprintf(f[nf].text, sizeof f[nf].text,
-		    "per tick: %" PRId64 " runs, %" PRId64 " parks, %" PRId64 " readies, %" PRId64
-		    " timers, %" PRId64 " syscalls, %" PRId64 " net wakes",
-		    c[GS_EV_RUN], c[GS_EV_PARK], c[GS_EV_READY], c[GS_EV_TIMER_FIRE],
+		    "%s: %" PRId64 " goroutines ran, %" PRId64 " blocked, %" PRId64
+		    " woken; %" PRId64 " timers, %" PRId64 " syscalls, %" PRId64
+		    " network wake-ups",
+		    span, c[GS_EV_RUN], c[GS_EV_PARK], c[GS_EV_READY], c[GS_EV_TIMER_FIRE],
 		    c[GS_EV_SYSCALL_ENTER], m->ev_argsum[GS_EV_NETPOLL_WAKE]);
 		f[nf++].attr = VA_DIM;
 	}
@@ -202,7 +208,9 @@ view__queue_bar(rc *r, int x, int y, int w, const gs_snap_p *p)
 	}
 }
 
-/* "C120 S8 B3" from the listed queue; returns the x after it. */
+/* "C120 S8 B3 +2 other" from the listed queue (goroutines of no kind of
+ * gsched's are "other": a letter would say nothing); returns the x after
+ * it. */
 int
 view__queue_kinds(rc *r, int x, int y, int xend, const gs_snap_p *p)
 {
@@ -218,10 +226,13 @@ view__queue_kinds(rc *r, int x, int y, int xend, const gs_snap_p *p)
 	for (int k = 0; k < VIEW_KINDS; k++) {
 		if (n[k] == 0)
 			continue;
-		int need = 1 + view__digits(n[k]);
+		bool other = k == VIEW_KINDS - 1;
+		int need = view__digits(n[k]) + (other ? 7 : 1);
 		if (x + need > xend)
 			break;
-		x = view__textf(r, x, y, xend, attr[k], "%c%d", letter[k], n[k]) + 1;
+		x = (other ? view__textf(r, x, y, xend, attr[k], "+%d other", n[k])
+			   : view__textf(r, x, y, xend, attr[k], "%c%d", letter[k], n[k])) +
+		    1;
 	}
 	return x;
 }
@@ -237,7 +248,7 @@ p_marks_width(const view_pmark *pm)
 		n +=
 		    6 + view__digits(pm->stolen_by) + view__digits(pm->stolen_n) + pm->stolen_multi;
 	if (pm->retakes > 0)
-		n += 8;
+		n += 12;
 	if (pm->handoffs > 0)
 		n += 8;
 	if (pm->preempts > 0)
@@ -272,8 +283,9 @@ view__p_marks(rc *r, int x, int y, int xend, const view_pmark *pm)
 		if (x + view__text_len(b) <= xend)
 			x = view__text(r, x, y, xend, mark_attr(r, pm->stolen_t, VA_STEAL), b) + 1;
 	}
-	if (pm->retakes > 0 && x + 7 <= xend)
-		x = view__text(r, x, y, xend, mark_attr(r, pm->retake_t, VA_HANDOFF), "retaken") +
+	if (pm->retakes > 0 && x + 11 <= xend)
+		x = view__text(r, x, y, xend, mark_attr(r, pm->retake_t, VA_HANDOFF),
+			"sysmon took") +
 		    1;
 	if (pm->handoffs > 0 && x + 7 <= xend)
 		x = view__text(r, x, y, xend, mark_attr(r, pm->handoff_t, VA_HANDOFF), "handoff") +
@@ -476,7 +488,7 @@ m_cell(rc *r, int x, int y, const gs_snap_m *mm, bool is_new, int midw)
 	if (mm->p >= 0)
 		view__textf(r, x, y, x1, VA_NORMAL, "P%d", mm->p);
 	else
-		view__text(r, x, y, x1, VA_DIM, mm->state == GS_MSTATE_SYSCALL ? "noP" : "-");
+		view__text(r, x, y, x1, VA_DIM, mm->state == GS_MSTATE_SYSCALL ? "no P" : "-");
 	x += 5;
 	if (mm->curg)
 		view__textf(r, x, y, x1, VA_NORMAL, "G%" PRId64, mm->curg);
