@@ -757,6 +757,27 @@ START_TEST(hold_key_and_steps)
 }
 END_TEST
 
+/* A change to the runtime waits for the caption before it too (reset here;
+ * procs and spawn the same): the room reads what is coming first.  An
+ * expectation does not wait. */
+START_TEST(hold_before_changes)
+{
+	hold_begin("say \"one\"\nexpect procs >= 0\nreset\nexpect procs >= 0\n", false);
+	lesson_output *out = &hf.out;
+
+	ck_assert_int_eq(hold_tick(1000), LESSON_RUNNING);
+	ck_assert_int_eq(out->nlines, 2);
+	ck_assert_int_eq(out->lines[1].kind, LL_EXPECT_OK);
+	ck_assert_int_gt(out->hold_ns, 0);
+	ck_assert_int_eq(hold_tick(1000 + 3 * SEC), LESSON_RUNNING);
+	ck_assert_int_eq(out->nlines, 0);
+	ck_assert_int_eq(hold_tick(1000 + 3 * SEC + SEC / 4), LESSON_DONE);
+	ck_assert_int_eq(out->nlines, 2);
+	ck_assert_str_eq(out->lines[0].text, "counters and peaks reset");
+	hold_end();
+}
+END_TEST
+
 /* --batch holds nothing: every caption in the first tick. */
 START_TEST(hold_never_in_batch)
 {
@@ -803,6 +824,7 @@ lesson_suite(void)
 	tcase_add_test(tc, hold_rule);
 	tcase_add_test(tc, hold_until_read);
 	tcase_add_test(tc, hold_key_and_steps);
+	tcase_add_test(tc, hold_before_changes);
 	tcase_add_test(tc, hold_never_in_batch);
 	suite_add_tcase(s, tc);
 	return s;

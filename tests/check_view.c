@@ -303,8 +303,11 @@ check_main(const view_model *m, int w, int h, int np)
 	}
 	ck_assert_int_gt(find_row(&o, "GOMAXPROCS 4"), 0);
 	ck_assert_int_gt(find_row(&o, "CPUs 8"), 0);
-	ck_assert_int_gt(find_row(&o, "threads 12 (busy 5: run 4 spin 0 sys 0 sysmon 1, idle 7)"),
-	    0);
+	/* the Ms with their busy breakdown; where that would crowd out a
+	 * counter, without it */
+	ck_assert_msg(find_row(&o, "Ms 12 (busy 5: run 4 spin 0 sys 0 sysmon 1, idle 7)") > 0 ||
+		find_row(&o, "Ms 12: busy 5, idle 7") > 0,
+	    "%dx%d: no Ms in the header", w, h);
 	ck_assert_int_gt(find_row(&o, "goroutines 4: 0 runnable"), 0);
 	ck_assert_int_gt(find_row(&o, "4 running"), 0);
 	if (w >= 80) {
@@ -410,6 +413,7 @@ START_TEST(test_many_ms)
 	f->m[13].p = 3;
 	f->m[1999].created_ns = f->s.time_ns - 1000; /* a new idle M */
 	f->s.stats.idle_threads = 2000 - 4 - 1 - 4;
+	f->s.os_threads = 2010; /* the Ms, and threads of the program's own */
 	view_model *m = model_with(f, NULL, 0);
 	view_state v;
 	scr o = { 0 };
@@ -440,8 +444,25 @@ START_TEST(test_many_ms)
 		ck_assert_ptr_nonnull(plus);
 		int hidden = atoi(plus + 2);
 		ck_assert_int_eq(hidden + shown_idle, 2000 - 4 - 1 - 1 - 2 - 1);
-		/* Busy threads: run 4 + spin 1 + sys 1 + net 2 + sysmon 1. */
-		ck_assert_int_gt(find_row(&o, "threads 2000 (busy 9: run 4 spin 1 sys 1 net 2"), 0);
+		/* Busy threads: run 4 + spin 1 + sys 1 + net 2 + sysmon 1; the
+		 * process's threads beside the Ms.  At 80 columns the breakdown
+		 * gives way, and nothing else in the header does. */
+		ck_assert_int_gt(find_row(&o, "OS threads 2010  Ms 2000"), 0);
+		if (sizes[k][0] > 80) {
+			ck_assert_int_gt(find_row(&o, "Ms 2000 (busy 9: run 4 spin 1 sys 1 net 2"),
+			    0);
+		} else {
+			ck_assert_int_gt(find_row(&o, "Ms 2000: busy 9, idle 1991"), 0);
+			for (int i = 0; i < 6; i++) {
+				static const char *const vital[] = { "GOMAXPROCS 4", "CPUs 8",
+					"goroutines 4: ", "global queue 0", "steals +0 (0)",
+					"preemptions +0 (0)" };
+				ck_assert_msg(find_row(&o, vital[i]) > 0 &&
+					find_row(&o, vital[i]) <= 3,
+				    "80x24: '%s' not in the header", vital[i]);
+			}
+			ck_assert_int_gt(find_row(&o, "hand-offs +0 (0)"), 0);
+		}
 	}
 	scr_free(&o);
 	view_model_free(m);

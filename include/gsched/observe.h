@@ -110,8 +110,11 @@ typedef struct gs_snapshot {
 	gs_stats stats;   /* the whole-runtime figures (gsched.h) */
 	int np;           /* Ps listed: GOMAXPROCS, at most max_p */
 	gs_snap_p *p;
-	int nm;       /* Ms listed, at most max_m */
-	int nm_total; /* Ms that exist (nm may be smaller) */
+	int nm;         /* Ms listed, at most max_m */
+	int nm_total;   /* Ms that exist (nm may be smaller) */
+	int os_threads; /* threads of the whole process as the kernel counts them
+	                   (Linux: Threads: of /proc/self/status): the Ms, and any
+	                   thread the program made itself; 0 if unknown */
 	gs_snap_m *m;
 	/* capacities, fixed by gs_snapshot_new */
 	int max_p, max_m, runq_max;

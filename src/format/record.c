@@ -128,7 +128,7 @@ rec_tick(void *ctx, const tick_info *info, const tick_data *t)
 	fputs("],\"by_waitreason\":[", f);
 	for (int i = 0; i < GS_WAIT_NREASONS; i++)
 		fprintf(f, "%s%d", i ? "," : "", s->stats.by_waitreason[i]);
-	fprintf(f, "]},\"nm_total\":%d,\"p\":[", s->nm_total);
+	fprintf(f, "]},\"nm_total\":%d,\"os_threads\":%d,\"p\":[", s->nm_total, s->os_threads);
 	for (int i = 0; i < s->np; i++) {
 		const gs_snap_p *p = &s->p[i];
 		fputs(i ? ",{" : "{", f);
@@ -613,6 +613,13 @@ read_snapshot(record_reader *r, int64_t *nev, uint64_t *dropped)
 	if (get_int(r, 0, w, "nm_total", 0, INT32_MAX, &v))
 		return -1;
 	s->nm_total = (int)v;
+	/* optional (recordings made before it have none): 0, unknown */
+	s->os_threads = 0;
+	if (json_get(&r->doc, 0, "os_threads") >= 0) {
+		if (get_int(r, 0, w, "os_threads", 0, INT32_MAX, &v))
+			return -1;
+		s->os_threads = (int)v;
+	}
 
 	if (get_array(r, 0, w, "p", &arr))
 		return -1;

@@ -64,7 +64,7 @@ typedef enum lesson_qty {
 	LQ_SLEEPING,   /* waiting on a timer */
 	LQ_BATCHES,    /* spawned batches not yet finished (requests the
 	                     session has not started yet included) */
-	LQ_OSTHREADS,  /* threads of the whole process (/proc/self/status):
+	LQ_OSTHREADS,  /* threads of the whole process (gs_snapshot.os_threads):
 	                     Ms, sysmon, the observer, plain pthreads */
 	/* peaks since the lesson started (or the last reset) */
 	LQ_MAXTHREADS,
@@ -245,10 +245,13 @@ typedef struct lesson_output {
 /*
  * Reading time.  In the visualizer (lesson_player_opts.batch false) a caption
  * (a say, or a measure's result) is held: the next step that would replace it
- * (say, measure) or begin a chapter (mark) waits until the caption has been
- * on screen for lesson_hold_ns(caption), or until LESSON_KEY_CONTINUE.  The
- * steps between run meanwhile (a wait counts towards the reading time), and so
- * does the scheduler.  The time is the reader's, on the caller's clock: not
+ * (say, measure), begin a chapter (mark) or change the runtime (procs, spawn,
+ * reset) waits until the caption has been on screen for
+ * lesson_hold_ns(caption), or until LESSON_KEY_CONTINUE.  So a caption that
+ * introduces a spawn is read before the spawn, and one after a wait until
+ * shows the moment the condition held, not a later one.  The steps between
+ * (waits, conditions, expectations) run meanwhile, a wait counting towards
+ * the reading time, and the scheduler never waits.  The time is the reader's, on the caller's clock: not
  * stretched by --time-scale or --slow (a room reads no slower when the
  * scheduler is slowed), and standing still with a clock that stands still
  * while the view is paused.  --batch holds nothing.

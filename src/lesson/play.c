@@ -152,18 +152,6 @@ env_procs(void)
 	return errno == 0 && *end == '\0' && v > 0 && v <= 256 ? (int)v : 0;
 }
 
-/* Threads of this process, from /proc/self/status; 0 if unknown. */
-static int
-os_threads(void)
-{
-	char buf[4096];
-
-	if (read_file("/proc/self/status", buf, sizeof buf) <= 0)
-		return 0;
-	const char *t = strstr(buf, "\nThreads:");
-	return t ? atoi(t + 9) : 0;
-}
-
 static int64_t
 localrunq(const gs_snapshot *snap, bool longest)
 {
@@ -218,7 +206,7 @@ lesson_player_value(lesson_player *p, const gs_snapshot *snap, int q)
 	case LQ_BATCHES:
 		return p->s ? session_unfinished(p->s) : 0;
 	case LQ_OSTHREADS:
-		return os_threads();
+		return snap->os_threads;
 	case LQ_MAXTHREADS:
 		return p->peak[0];
 	case LQ_MAXRUNQUEUE:
@@ -582,6 +570,8 @@ step(lesson_player *p, const gs_snapshot *snap, uint64_t now)
 
 	switch (s->cmd) {
 	case LESSON_PROCS: {
+		if (held(p, now))
+			return 0;
 		int n = procs_of(s, snap);
 		rc = p->s ? session_set_procs(p->s, n) : GS_ENOTRUN;
 		if (rc == GS_EBUSY)
@@ -596,6 +586,8 @@ step(lesson_player *p, const gs_snapshot *snap, uint64_t now)
 		return 0;
 	}
 	case LESSON_SPAWN: {
+		if (held(p, now))
+			return 0;
 		session_batch b = {
 			.kind = s->kind,
 			.count = s->count,
@@ -722,6 +714,8 @@ step(lesson_player *p, const gs_snapshot *snap, uint64_t now)
 		return 1;
 	}
 	case LESSON_RESET:
+		if (held(p, now))
+			return 0;
 		reset_counters(p, snap);
 		emit(p, LL_INFO, "counters and peaks reset");
 		p->pc++;

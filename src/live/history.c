@@ -25,6 +25,7 @@
  * the bytes of the earlier tick in the same chunk.
  *
  *   record = u time_ns, u take_ns, u dropped, s nm_total, u np, u nm, u nev,
+ *            u os_threads,
  *            stats (fields_stats, by_status[], by_waitreason[]),
  *            np x P (fields_p, g curg, g runnext, u listed, listed x g),
  *            nm x M (s id-prev, s state, s p, s curg, byte spinning,
@@ -242,6 +243,7 @@ encode(struct wbuf *w, const tick_data *t, const history_extra *x, struct blobre
 	put_u(w, (uint64_t)s->np);
 	put_u(w, (uint64_t)s->nm);
 	put_u(w, (uint64_t)t->nev);
+	put_u(w, (uint64_t)(s->os_threads > 0 ? s->os_threads : 0));
 
 	put_fields(w, &s->stats, fields_stats, fields_nstats);
 	for (int i = 0; i < GS_G_NSTATUS; i++)
@@ -443,6 +445,7 @@ decode(const struct chunk *c, int64_t tick, varint_reader *r, gs_snapshot *s, gs
 	uint64_t dropped = varint_get_u(r);
 	s->nm_total = (int)varint_get_s(r);
 	uint64_t np = varint_get_u(r), nm = varint_get_u(r), nev = varint_get_u(r);
+	s->os_threads = (int)varint_get_u(r);
 
 	get_fields(r, &s->stats, fields_stats, fields_nstats);
 	for (int i = 0; i < GS_G_NSTATUS; i++)

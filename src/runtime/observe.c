@@ -400,6 +400,7 @@ gs_snapshot_take(gs_snapshot *s)
 	gs_m *first = gs__sched.allm;
 	s->nm_total = gs__sched.mcount_live;
 	gs__unlockx(&gs__sched.lock);
+	s->os_threads = gs__os_threads();
 	int nm = 0;
 	for (gs_m *mp = first; mp && nm < s->max_m; mp = mp->alllink) {
 		uint32_t st = atomic_load_explicit(&mp->state, memory_order_relaxed);

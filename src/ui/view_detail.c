@@ -39,7 +39,10 @@ static const struct help_line legend[] = {
 	    "slow motion (--slow 20): the scheduler and the workloads 20 times slower; times "
 	    "say both (190 ms (x20 slow: 9.5 ms real-speed))" },
 	{ "REC", "recording what is shown to a file (R stops)" },
-	{ "threads", "Ms that exist; Go never ends idle threads, so watch busy" },
+	{ "OS threads",
+	    "every thread of the process, as the kernel counts them: the Ms, and threads the "
+	    "program made itself (a thread per task, the view's own)" },
+	{ "Ms", "the scheduler's threads that exist; Go never ends idle ones, so watch busy" },
 	{ "busy", "run: running Go code, spin: looking for work, sys: in a system call" },
 	{ "+3 (120)", "this tick (and in total)" },
 	{ "", "" },

@@ -60,13 +60,20 @@ tick_is() {
 	[ "$(e2e_tick)" = "$1" ]
 }
 
-# The header's figures, "threads T (busy B: run R spin S sys Y ...".
+# The header's figures: "Ms T (busy B: run R spin S sys Y ...", or where
+# that is too wide "Ms T: busy B, idle I" and, further on, "busy Ms: run R
+# sys Y" with only the figures that are not 0.
 threads_total() {
-	e2e_row 2 | sed -n 's/.*  threads \([0-9]*\) (busy .*/\1/p'
+	sed -n '2,4s/.*Ms \([0-9]*\)[ :].*/\1/p' "$D/screen" | head -n 1
 }
 
 threads_sys() {
-	e2e_row 2 | sed -n 's/.*(busy [0-9]*: run [0-9]* spin [0-9]* sys \([0-9]*\).*/\1/p'
+	b=$(sed -n '2,4{s/.*(busy [0-9]*: \([^)]*\),.*/\1/p;s/.*busy Ms: \(.*\)/\1/p}' "$D/screen" |
+		head -n 1)
+	case " $b " in
+	*" sys "[0-9]*) echo "$b" | sed 's/.*sys \([0-9]*\).*/\1/' ;;
+	*) echo 0 ;;
+	esac
 }
 
 # sys_at_least N / sys_at_most N: the header's sys thread count, read anew.
@@ -88,8 +95,8 @@ t_main_view() {
 		e2e_wait_row 1 '^ gsched   10 Hz  tick [0-9]+'
 	e2e_check "main: no arguments: the intro lesson ('lesson: The GMP model')" \
 		e2e_wait_row 1 '  lesson: The GMP model'
-	e2e_check "main: header 'GOMAXPROCS N  CPUs N  threads N (busy ...'" \
-		e2e_wait_row 2 '^GOMAXPROCS [0-9]+  CPUs [0-9]+  threads [0-9]+ \(busy [0-9]+: run'
+	e2e_check "main: header 'GOMAXPROCS N  CPUs N  OS threads N  Ms N (busy N: run ...'" \
+		e2e_wait_row 2 '^GOMAXPROCS [0-9]+  CPUs [0-9]+  OS threads [0-9]+  Ms [0-9]+ \(busy [0-9]+: run'
 	e2e_check "main: the Ps section and a row per P" \
 		e2e_wait_re '^(─|-) Ps (─|-)+ running'
 	e2e_check "main: P rows ('P0 R run', 'P0 I idle', 'P0 S sys')" \
@@ -98,8 +105,10 @@ t_main_view() {
 		e2e_wait_re '^(─|-) Ms \(threads\): [0-9]+ '
 	e2e_check "main: M rows ('M0 M sysmon', running, idle, ...)" \
 		e2e_wait_re '^M[0-9]+ [A-Z] (running|spinning|idle|syscall|netpoll|sysmon) '
-	e2e_check "main: footer 'press n or PgDn to continue  ? help  q quit  space pause'" \
-		e2e_wait_row 40 '^press n or PgDn to continue  \? help  q quit  space pause'
+	# the lesson's standing message first: its first caption's reading time,
+	# then its pause
+	e2e_check "main: footer 'reading time: next in N s (n goes on now)  ? help  q quit  space pause'" \
+		e2e_wait_row 40 '^(reading time: next in [0-9]+ s \(n goes on now\)|press n or PgDn to continue)  \? help  q quit  space pause'
 	e2e_screen
 	t0=$(e2e_tick)
 	e2e_check "main: the tick number advances (from ${t0:-?})" \
