@@ -778,6 +778,32 @@ START_TEST(hold_before_changes)
 }
 END_TEST
 
+/* A jump leaves a held caption: back to the chapter's start (N) runs its
+ * mark at once, and the chapter's caption is held anew; the clock standing
+ * still (a paused view) keeps the hold. */
+START_TEST(hold_and_jumps)
+{
+	hold_begin("mark \"one\"\nsay \"first\"\nsay \"second\"\n", false);
+	lesson_output *out = &hf.out;
+
+	ck_assert_int_eq(hold_tick(1000), LESSON_RUNNING);
+	ck_assert_str_eq(out->caption, "first");
+	/* a clock that stands still: held however many ticks come */
+	for (int i = 0; i < 5; i++) {
+		ck_assert_int_eq(hold_tick(1000 + SEC), LESSON_RUNNING);
+		ck_assert_int_eq(out->nlines, 0);
+		ck_assert_int_gt(out->hold_ns, 0);
+	}
+	lesson_player_key(hf.p, LESSON_KEY_PREV);
+	ck_assert_int_eq(hold_tick(1000 + 3 * SEC), LESSON_RUNNING);
+	ck_assert_int_eq(out->nlines, 3); /* the jump, the mark, "first" again */
+	ck_assert_int_eq(out->lines[1].kind, LL_MARK);
+	ck_assert_str_eq(out->caption, "first");
+	ck_assert_int_eq(out->hold_ns, 3 * (int64_t)SEC + SEC * 5 / 12);
+	hold_end();
+}
+END_TEST
+
 /* --batch holds nothing: every caption in the first tick. */
 START_TEST(hold_never_in_batch)
 {
@@ -825,6 +851,7 @@ lesson_suite(void)
 	tcase_add_test(tc, hold_until_read);
 	tcase_add_test(tc, hold_key_and_steps);
 	tcase_add_test(tc, hold_before_changes);
+	tcase_add_test(tc, hold_and_jumps);
 	tcase_add_test(tc, hold_never_in_batch);
 	suite_add_tcase(s, tc);
 	return s;

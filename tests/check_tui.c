@@ -539,6 +539,13 @@ START_TEST(test_lesson_pauses_with_the_view)
 	ck_assert_int_eq(run_lesson(text, NULL, 6, &last), 0);
 	ck_assert_int_gt(screen_starts(&last, " after the wait"), 0);
 	view_screen_free(&last);
+	/* a caption's reading time (3.5 s) stands still with it too: paused
+	 * for 3 s of 4.5, it is still held */
+	static const char held[] = "say \"held caption\"\nsay \"after the hold\"\n";
+	ck_assert_int_eq(run_lesson(held, " ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~ ", 4.5, &last), 0);
+	ck_assert_int_gt(screen_starts(&last, " held caption"), 0);
+	ck_assert_int_lt(screen_find(&last, "after the hold"), 0);
+	view_screen_free(&last);
 }
 END_TEST
 
