@@ -29,7 +29,8 @@ done
 # (OUT) is at most CAPTION_MAX columns, with its quantities as they came out.
 # A caption is a "say: " or "measure: " line and the lines indented under it;
 # --batch runs every step once, in order, so the k-th say printed is the k-th
-# say of the file, which names its line.  Prints one FAIL line per line too
+# say of the file, which names its line (a measure that timed out prints a
+# FAIL line in place of its own).  Prints one FAIL line per line too
 # wide; returns 1 if any.
 caption_widths() {
 	awk -v out="$2" '
@@ -40,6 +41,7 @@ caption_widths() {
 		print (line ? line : "?") "\t" substr($0, length(kind) + 3)
 		next
 	}
+	/^FAIL: [^ ]*:[0-9]+: measure "/ { k["measure"]++; line = ""; next } # timed out
 	/^     / && line != "" { print line "\t" substr($0, 6); next }
 	{ line = "" }' "$1" "$2" >"$tmp/captions"
 	bad=0

@@ -506,18 +506,17 @@ waited(lesson_player *p, uint64_t now, int64_t ns)
 static void
 tally(lesson_player *p, bool ok)
 {
-	signed char *r = p->result ? &p->result[p->pc] : NULL;
+	signed char *r = &p->result[p->pc];
 
-	if (r && *r > 0)
+	if (*r > 0)
 		p->passed--;
-	else if (r && *r < 0)
+	else if (*r < 0)
 		p->failed--;
 	if (ok)
 		p->passed++;
 	else
 		p->failed++;
-	if (r)
-		*r = ok ? 1 : -1;
+	*r = ok ? 1 : -1;
 }
 
 /* Whether the caption shown still holds the steps that would replace it

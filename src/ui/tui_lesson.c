@@ -97,7 +97,8 @@ lesson_go_key(char *buf, size_t size)
 /* The bar above the caption and the standing footer message, from the
  * player's last output.  The step shown counts from 1: the one running (or
  * waiting) now.  What the lesson waits for goes at the bar's end; when the
- * bar is wider than the screen the chapter's name is cut, never that. */
+ * bar is wider than the screen the chapter's name is cut first (to no less
+ * than its first 16 bytes), so "next in 4 s" fits 80 columns. */
 void
 tui__lesson_texts(struct tui *t, const lesson_output *out)
 {
