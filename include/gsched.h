@@ -121,6 +121,10 @@ typedef struct gs_attr {
 	                        using them must link with -Wl,-z,now (gsched.pc says
 	                        so): lazy symbol binding runs on the caller's stack
 	                        and needs more than 2 KiB on CPUs with AVX-512. */
+	char tag;          /* one byte observers show beside the label, kept apart
+	                      from it (gsched's workloads put the letter of their
+	                      kind: 'C' CPU-bound, 'S' sleeping...; see
+	                      gsched/observe.h); 0 none.  The runtime only copies it. */
 } gs_attr;
 
 /*

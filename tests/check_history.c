@@ -74,6 +74,15 @@ rnd_label(char *out)
 		out[i] = (char)('a' + rndn(26));
 }
 
+/* A goroutine's tag: none, one of a few letters (so a label meets it with
+ * another tag too), or any byte. */
+static char
+rnd_tag(void)
+{
+	uint64_t k = rndn(8);
+	return k < 2 ? 0 : k < 7 ? "CSBNL"[k - 2] : (char)rndn(256);
+}
+
 /* One tick's extras and their storage. */
 struct extras {
 	history_extra x;
@@ -130,16 +139,20 @@ gen_random(int64_t tick, const struct shape *sh, gs_snapshot *s, gs_event *ev, t
 	s->np = (int)rndn((uint64_t)sh->maxp + 1);
 	s->nm = (int)rndn((uint64_t)sh->maxm + 1);
 	s->nm_total = s->nm + (int)rndn(3);
+	s->os_threads = s->nm_total + (int)rndn(1000);
 	for (int i = 0; i < s->np; i++) {
 		gs_snap_p *p = &s->p[i];
 		rnd_bytes(p, sizeof *p);
 		rnd_label(p->curg.label);
+		p->curg.tag = rnd_tag();
 		rnd_label(p->runnext.label);
+		p->runnext.tag = rnd_tag();
 		p->runq = &s->runq_store[(size_t)i * (size_t)s->runq_max];
 		p->runq_listed = (uint32_t)rndn((uint64_t)sh->maxq + 1);
 		for (uint32_t k = 0; k < p->runq_listed; k++) {
 			p->runq[k].id = rndn(2) ? (int64_t)rnd() : (int64_t)rndn(5000);
 			rnd_label(p->runq[k].label);
+			p->runq[k].tag = rnd_tag();
 		}
 	}
 	for (int i = 0; i < s->nm; i++) {
@@ -326,6 +339,7 @@ same_g(const gs_snap_g *a, const gs_snap_g *b)
 	ck_assert_int_eq(a->id, b->id);
 	ck_assert_int_eq(strncmp(a->label, b->label, GS_LABEL_MAX - 1), 0);
 	ck_assert_int_eq(b->label[GS_LABEL_MAX - 1], 0);
+	ck_assert_int_eq(a->tag, b->tag);
 }
 
 /* The original a (np, nm and runq_listed at most b's capacities) equals the
@@ -343,6 +357,7 @@ same_tick(const tick_data *a, const tick_data *b)
 	ck_assert_int_eq(s->np, o->np);
 	ck_assert_int_eq(s->nm, o->nm);
 	ck_assert_int_eq(s->nm_total, o->nm_total);
+	ck_assert_int_eq(s->os_threads, o->os_threads);
 	ck_assert_int_eq(s->stats.goroutines, o->stats.goroutines);
 	ck_assert_uint_eq(s->stats.last_stw_ns, o->stats.last_stw_ns);
 	ck_assert_mem_eq(s->stats.by_status, o->stats.by_status, sizeof s->stats.by_status);

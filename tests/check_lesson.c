@@ -582,7 +582,11 @@ START_TEST(play_keys)
 	/* back to the chapter's start (after the grace period) runs it again */
 	lesson_player_key(p, LESSON_KEY_PREV);
 	ck_assert_int_eq(lesson_player_tick(p, snap, t + 9000000000ULL, out), LESSON_DONE);
-	ck_assert_int_eq(out->passed, 2);
+	ck_assert_int_eq(out->nlines, 4); /* the jump, the mark, "c", the expectation */
+	ck_assert_int_eq(out->lines[3].kind, LL_EXPECT_OK);
+	/* the expectation ran twice and counts once */
+	ck_assert_int_eq(out->passed, 1);
+	ck_assert_int_eq(out->failed, 0);
 
 	lesson_player_free(p);
 	free(out);
@@ -851,6 +855,191 @@ START_TEST(play_maxrunning_and_texts)
 }
 END_TEST
 
+/* ---- reading time (the caption hold) on a fake clock ---------------------------------------- */
+
+#define SEC 1000000000ULL
+
+/* A player of text on no session (the steps below need none), held or
+ * batch, with an empty snapshot and an output to fill. */
+static struct hold_fix {
+	lesson_program *g;
+	lesson_player *p;
+	gs_snapshot snap;
+	lesson_output out;
+} hf;
+
+static void
+hold_begin(const char *text, bool batch)
+{
+	lesson_player_opts po = { .time_scale = 1, .batch = batch };
+
+	memset(&hf, 0, sizeof hf);
+	hf.g = parse(text);
+	ck_assert_msg(hf.g != NULL, "%s", errbuf);
+	hf.p = lesson_player_new(hf.g, NULL, &po);
+	ck_assert_ptr_nonnull(hf.p);
+}
+
+/* A tick at now: its state. */
+static int
+hold_tick(uint64_t now)
+{
+	return lesson_player_tick(hf.p, &hf.snap, now, &hf.out);
+}
+
+static void
+hold_end(void)
+{
+	lesson_player_free(hf.p);
+	lesson_program_free(hf.g);
+}
+
+/* 3 s, and 1 s more per 12 characters (not bytes, not newlines), at most 20 s. */
+START_TEST(hold_rule)
+{
+	ck_assert_int_eq(lesson_hold_ns(""), 3 * (int64_t)SEC);
+	ck_assert_int_eq(lesson_hold_ns("twelve chars"), 4 * (int64_t)SEC);
+	ck_assert_int_eq(lesson_hold_ns("six...\nsix..."), 4 * (int64_t)SEC);
+	ck_assert_int_eq(lesson_hold_ns("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"),
+	    lesson_hold_ns("eeeeee"));
+	char big[1000];
+	memset(big, 'x', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	ck_assert_int_eq(lesson_hold_ns(big), 20 * (int64_t)SEC);
+	ck_assert_int_eq(LESSON_HOLD_MAX_NS, 20 * (int64_t)SEC);
+}
+END_TEST
+
+/* In the visualizer a caption stays until its reading time has passed: the
+ * next caption waits, and the output says how long yet. */
+START_TEST(hold_until_read)
+{
+	/* 24 characters: 5 s */
+	hold_begin("say \"twenty-four characters!!\"\nsay \"two\"\n", false);
+	lesson_output *out = &hf.out;
+	uint64_t t = 1000;
+
+	ck_assert_int_eq(hold_tick(t), LESSON_RUNNING);
+	ck_assert_int_eq(out->nlines, 1);
+	ck_assert_str_eq(out->caption, "twenty-four characters!!");
+	ck_assert_int_eq(out->hold_ns, 5 * (int64_t)SEC);
+	ck_assert_str_eq(out->waiting_for, "the room reads the caption (5 s left)");
+	/* held: just before its time, nothing moves */
+	ck_assert_int_eq(hold_tick(t + 5 * SEC - 1), LESSON_RUNNING);
+	ck_assert_int_eq(out->nlines, 0);
+	ck_assert_str_eq(out->caption, "twenty-four characters!!");
+	ck_assert_int_eq(out->hold_ns, 1);
+	/* released once it is up */
+	ck_assert_int_eq(hold_tick(t + 5 * SEC), LESSON_DONE);
+	ck_assert_int_eq(out->nlines, 1);
+	ck_assert_str_eq(out->caption, "two");
+	ck_assert_int_eq(out->hold_ns, 0);
+	hold_end();
+}
+END_TEST
+
+/* CONTINUE releases a held caption at once and does nothing more (the wait
+ * after the next caption runs, unskipped); a wait counts as reading time;
+ * a chapter waits for the caption before it, and so does a measure. */
+START_TEST(hold_key_and_steps)
+{
+	hold_begin("say \"one\"\nsay \"two\"\nwait 1min\nsay \"three\"\n"
+		   "mark \"next\"\nmeasure \"m\"\n",
+	    false);
+	lesson_output *out = &hf.out;
+	uint64_t t = 1000;
+
+	ck_assert_int_eq(hold_tick(t), LESSON_RUNNING);
+	ck_assert_str_eq(out->caption, "one");
+	ck_assert_int_eq(out->hold_ns, 3 * (int64_t)SEC + SEC / 4);
+	lesson_player_key(hf.p, LESSON_KEY_CONTINUE);
+	ck_assert_int_eq(hold_tick(t + SEC), LESSON_RUNNING);
+	ck_assert_int_eq(out->nlines, 1);
+	ck_assert_str_eq(out->caption, "two");
+	/* the wait began: it is what the lesson waits for, not the reader */
+	ck_assert_int_eq(out->hold_ns, 0);
+	ck_assert_ptr_nonnull(strstr(out->waiting_for, "wait ("));
+	/* the minute's wait outlasts "two"'s reading time: "three" at once */
+	ck_assert_int_eq(hold_tick(t + 61 * SEC), LESSON_RUNNING);
+	ck_assert_int_eq(out->nlines, 1);
+	ck_assert_str_eq(out->caption, "three");
+	ck_assert_int_eq(out->hold_ns, 3 * (int64_t)SEC + SEC * 5 / 12);
+	/* the chapter waits for "three" */
+	ck_assert_int_eq(hold_tick(t + 63 * SEC), LESSON_RUNNING);
+	ck_assert_int_eq(out->nlines, 0);
+	ck_assert_ptr_null(out->chapter);
+	ck_assert_int_gt(out->hold_ns, 0);
+	ck_assert_int_eq(hold_tick(t + 65 * SEC), LESSON_DONE);
+	ck_assert_int_eq(out->nlines, 2);
+	ck_assert_str_eq(out->chapter, "next");
+	ck_assert_str_eq(out->caption, "m: 0.00 s");
+	hold_end();
+}
+END_TEST
+
+/* A change to the runtime waits for the caption before it too (reset here;
+ * procs and spawn the same): the room reads what is coming first.  An
+ * expectation does not wait. */
+START_TEST(hold_before_changes)
+{
+	hold_begin("say \"one\"\nexpect procs >= 0\nreset\nexpect procs >= 0\n", false);
+	lesson_output *out = &hf.out;
+
+	ck_assert_int_eq(hold_tick(1000), LESSON_RUNNING);
+	ck_assert_int_eq(out->nlines, 2);
+	ck_assert_int_eq(out->lines[1].kind, LL_EXPECT_OK);
+	ck_assert_int_gt(out->hold_ns, 0);
+	ck_assert_int_eq(hold_tick(1000 + 3 * SEC), LESSON_RUNNING);
+	ck_assert_int_eq(out->nlines, 0);
+	ck_assert_int_eq(hold_tick(1000 + 3 * SEC + SEC / 4), LESSON_DONE);
+	ck_assert_int_eq(out->nlines, 2);
+	ck_assert_str_eq(out->lines[0].text, "counters and peaks reset");
+	hold_end();
+}
+END_TEST
+
+/* A jump leaves a held caption: back to the chapter's start (N) runs its
+ * mark at once, and the chapter's caption is held anew; the clock standing
+ * still (a paused view) keeps the hold. */
+START_TEST(hold_and_jumps)
+{
+	hold_begin("mark \"one\"\nsay \"first\"\nsay \"second\"\n", false);
+	lesson_output *out = &hf.out;
+
+	ck_assert_int_eq(hold_tick(1000), LESSON_RUNNING);
+	ck_assert_str_eq(out->caption, "first");
+	/* a clock that stands still: held however many ticks come */
+	for (int i = 0; i < 5; i++) {
+		ck_assert_int_eq(hold_tick(1000 + SEC), LESSON_RUNNING);
+		ck_assert_int_eq(out->nlines, 0);
+		ck_assert_int_gt(out->hold_ns, 0);
+	}
+	lesson_player_key(hf.p, LESSON_KEY_PREV);
+	ck_assert_int_eq(hold_tick(1000 + 3 * SEC), LESSON_RUNNING);
+	ck_assert_int_eq(out->nlines, 3); /* the jump, the mark, "first" again */
+	ck_assert_int_eq(out->lines[1].kind, LL_MARK);
+	ck_assert_str_eq(out->caption, "first");
+	ck_assert_int_eq(out->hold_ns, 3 * (int64_t)SEC + SEC * 5 / 12);
+	hold_end();
+}
+END_TEST
+
+/* --batch holds nothing: every caption in the first tick. */
+START_TEST(hold_never_in_batch)
+{
+	hold_begin("say \"one caption a room would read\"\nsay \"two\"\n"
+		   "mark \"m\"\nsay \"three\"\n",
+	    true);
+	lesson_output *out = &hf.out;
+
+	ck_assert_int_eq(hold_tick(1000), LESSON_DONE);
+	ck_assert_int_eq(out->nlines, 4);
+	ck_assert_str_eq(out->caption, "three");
+	ck_assert_int_eq(out->hold_ns, 0);
+	hold_end();
+}
+END_TEST
+
 static Suite *
 lesson_suite(void)
 {
@@ -885,6 +1074,12 @@ lesson_suite(void)
 	tcase_add_test(tc, play_threadlimit);
 	tcase_add_test(tc, play_memory_quantities);
 	tcase_add_test(tc, play_maxrunning_and_texts);
+	tcase_add_test(tc, hold_rule);
+	tcase_add_test(tc, hold_until_read);
+	tcase_add_test(tc, hold_key_and_steps);
+	tcase_add_test(tc, hold_before_changes);
+	tcase_add_test(tc, hold_and_jumps);
+	tcase_add_test(tc, hold_never_in_batch);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -482,7 +482,7 @@ GS_MAIN_TEST(test_snapshot_runq_order, 1)
 	TU_WG_ADD(&rg.wg, RUNQ_K);
 	for (int i = 0; i < RUNQ_K; i++) {
 		snprintf(label, sizeof label, "q%d", i);
-		gs_attr a = { .label = label };
+		gs_attr a = { .label = label, .tag = (char)('A' + i % 26) };
 		ids[i] = gs_go_attr(gated_done, &rg, &a);
 		ck_assert_int_gt(ids[i], 0);
 	}
@@ -493,6 +493,14 @@ GS_MAIN_TEST(test_snapshot_runq_order, 1)
 	ck_assert_int_eq(gs_snapshot_take(s10), 0);
 	ck_assert_int_eq(gs_snapshot_take(s0), 0);
 	gs_events_enable(false);
+	/* the goroutine list has their tags too */
+	static gs_snap_ginfo gl[RUNQ_K + 16];
+	int ng = gs_goroutines(gl, RUNQ_K + 16);
+	ck_assert_int_eq(ng, RUNQ_K + 1);
+	for (int i = 0; i < ng; i++)
+		for (int j = 0; j < RUNQ_K; j++)
+			if (gl[i].id == ids[j])
+				ck_assert_int_eq(gl[i].tag, 'A' + j % 26);
 
 	int n = drain_ordered(&dropped);
 	const gs_event *ev = evbuf();
@@ -525,6 +533,8 @@ GS_MAIN_TEST(test_snapshot_runq_order, 1)
 	ck_assert_int_eq(p->runnext.id, ready[RUNQ_K - 1]);
 	snprintf(label, sizeof label, "q%d", readyidx[RUNQ_K - 1]);
 	ck_assert_str_eq(p->runnext.label, label);
+	ck_assert_int_eq(p->runnext.tag, 'A' + readyidx[RUNQ_K - 1] % 26);
+	ck_assert_int_eq(p->curg.tag, GS_TAG_NONE); /* spawned with none */
 	ck_assert_uint_eq(p->runq_len, RUNQ_K - 1);
 	ck_assert_uint_eq(p->runq_listed, RUNQ_K - 1);
 	for (int i = 0; i < RUNQ_K - 1; i++) {
@@ -532,6 +542,7 @@ GS_MAIN_TEST(test_snapshot_runq_order, 1)
 		    i, p->runq[i].id, ready[i]);
 		snprintf(label, sizeof label, "q%d", readyidx[i]);
 		ck_assert_str_eq(p->runq[i].label, label);
+		ck_assert_int_eq(p->runq[i].tag, 'A' + readyidx[i] % 26);
 	}
 	ck_assert_int_eq(s->stats.by_status[GS_G_RUNNABLE], RUNQ_K);
 	ck_assert_int_eq(s->stats.goroutines, RUNQ_K + 1);

@@ -210,6 +210,7 @@ g_eq(const gs_snap_g *a, const gs_snap_g *b)
 {
 	ck_assert_int_eq(a->id, b->id);
 	ck_assert_str_eq(a->label, b->label);
+	ck_assert_int_eq(a->tag, b->tag);
 }
 
 static void
@@ -371,6 +372,83 @@ START_TEST(test_roundtrip)
 END_TEST
 
 /* Labels with quotes, backslashes, control and high bytes survive. */
+/* ---- a recording as lines, and variants of it ------------------------------------------ */
+
+struct lines {
+	char *buf;
+	char *l[20000];
+	int n;
+};
+
+/* Split a recording into lines (without their newlines). */
+static void
+split(const char *path, struct lines *ls)
+{
+	size_t len;
+	ls->buf = slurp(path, &len);
+	ls->n = 0;
+	for (char *p = ls->buf; *p;) {
+		char *nl = strchr(p, '\n');
+		ck_assert_ptr_nonnull(nl);
+		*nl = '\0';
+		ck_assert_int_lt(ls->n, 20000);
+		ls->l[ls->n++] = p;
+		p = nl + 1;
+	}
+}
+
+/* Write lines[0..n) with line `which` (0-based) replaced by repl (NULL: kept;
+ * "" with drop: removed), then an optional raw tail. */
+static void
+write_variant(const char *path, const struct lines *ls, int n, int which, const char *repl,
+    const char *tail)
+{
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	for (int i = 0; i < n; i++) {
+		if (i == which && repl == NULL)
+			continue; /* dropped */
+		fprintf(f, "%s\n", i == which ? repl : ls->l[i]);
+	}
+	if (tail)
+		fputs(tail, f);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* Reading path must fail with "path:line:" and want in the message. */
+static void
+expect_bad(const char *path, long line, const char *want)
+{
+	char err[700], prefix[400];
+	record_reader *r = record_open(path, err, sizeof err);
+	const char *msg = err;
+	tick_data t;
+	int rc = -1;
+
+	if (r) {
+		while ((rc = record_next(r, &t)) > 0)
+			;
+		msg = record_error(r);
+	}
+	ck_assert_msg(rc < 0, "%s was accepted (expected line %ld: %s)", path, line, want);
+	snprintf(prefix, sizeof prefix, "%s:%ld: ", path, line);
+	ck_assert_msg(strncmp(msg, prefix, strlen(prefix)) == 0, "'%s' does not start '%s'", msg,
+	    prefix);
+	ck_assert_msg(strstr(msg, want) != NULL, "'%s' does not say '%s'", msg, want);
+	record_close(r);
+}
+
+/* Replace the first occurrence of from in s by to (into a static buffer). */
+static const char *
+subst(const char *s, const char *from, const char *to)
+{
+	static char buf[1 << 20];
+	const char *p = strstr(s, from);
+	ck_assert_msg(p != NULL, "'%s' not in the line", from);
+	snprintf(buf, sizeof buf, "%.*s%s%s", (int)(p - s), s, to, p + strlen(from));
+	return buf;
+}
+
 START_TEST(test_roundtrip_labels)
 {
 	const char *path = tmppath("labels.jsonl");
@@ -390,7 +468,10 @@ START_TEST(test_roundtrip_labels)
 	s->p[0].runq_listed = 2;
 	s->runq_store[0].id = 8;
 	strcpy(s->runq_store[0].label, "\xc3\xa9t\xc3\xa9");
+	s->p[0].curg.tag = GS_TAG_CPU;
+	s->runq_store[0].tag = (char)0xff; /* any byte */
 	s->runq_store[1].id = 9;
+	strcpy(s->runq_store[1].label, "cpu"); /* no tag: none, whatever its label */
 	s->nm = 1;
 	s->m[0].id = 3;
 	s->m[0].p = -1;
@@ -427,6 +508,22 @@ START_TEST(test_roundtrip_labels)
 	ev_eq(&ev, &back.ev[0][0]);
 	ck_assert_uint_eq(back.dropped[0], 3);
 	cap_free(&back);
+
+	/* A recording made before tags (no "tags" in its header): a goroutine
+	 * without one gets the letter its workload's label meant then; one
+	 * with a tag keeps it. */
+	struct lines ls;
+	const char *old = tmppath("oldtags.jsonl");
+	split(path, &ls);
+	struct capture oldback;
+	write_variant(old, &ls, ls.n, 0, subst(ls.l[0], "\"tags\":true,", ""), NULL);
+	rs = cap_sink(&oldback);
+	ck_assert_int_eq(record_replay(old, &rs, 1), 0);
+	ck_assert_int_eq(oldback.n, 1);
+	ck_assert_int_eq(oldback.snap[0]->p[0].runq[1].tag, GS_TAG_CPU);
+	ck_assert_int_eq(oldback.snap[0]->p[0].runq[0].tag, (char)0xff);
+	ck_assert_int_eq(oldback.snap[0]->p[0].curg.tag, GS_TAG_CPU);
+	cap_free(&oldback);
 	gs_snapshot_free(s);
 }
 END_TEST
@@ -544,81 +641,6 @@ START_TEST(test_trace_from_recording)
 END_TEST
 
 /* ---- bad recordings ------------------------------------------------------------------ */
-
-struct lines {
-	char *buf;
-	char *l[20000];
-	int n;
-};
-
-/* Split a recording into lines (without their newlines). */
-static void
-split(const char *path, struct lines *ls)
-{
-	size_t len;
-	ls->buf = slurp(path, &len);
-	ls->n = 0;
-	for (char *p = ls->buf; *p;) {
-		char *nl = strchr(p, '\n');
-		ck_assert_ptr_nonnull(nl);
-		*nl = '\0';
-		ck_assert_int_lt(ls->n, 20000);
-		ls->l[ls->n++] = p;
-		p = nl + 1;
-	}
-}
-
-/* Write lines[0..n) with line `which` (0-based) replaced by repl (NULL: kept;
- * "" with drop: removed), then an optional raw tail. */
-static void
-write_variant(const char *path, const struct lines *ls, int n, int which, const char *repl,
-    const char *tail)
-{
-	FILE *f = fopen(path, "w");
-	ck_assert_ptr_nonnull(f);
-	for (int i = 0; i < n; i++) {
-		if (i == which && repl == NULL)
-			continue; /* dropped */
-		fprintf(f, "%s\n", i == which ? repl : ls->l[i]);
-	}
-	if (tail)
-		fputs(tail, f);
-	ck_assert_int_eq(fclose(f), 0);
-}
-
-/* Reading path must fail with "path:line:" and want in the message. */
-static void
-expect_bad(const char *path, long line, const char *want)
-{
-	char err[700], prefix[400];
-	record_reader *r = record_open(path, err, sizeof err);
-	const char *msg = err;
-	tick_data t;
-	int rc = -1;
-
-	if (r) {
-		while ((rc = record_next(r, &t)) > 0)
-			;
-		msg = record_error(r);
-	}
-	ck_assert_msg(rc < 0, "%s was accepted (expected line %ld: %s)", path, line, want);
-	snprintf(prefix, sizeof prefix, "%s:%ld: ", path, line);
-	ck_assert_msg(strncmp(msg, prefix, strlen(prefix)) == 0, "'%s' does not start '%s'", msg,
-	    prefix);
-	ck_assert_msg(strstr(msg, want) != NULL, "'%s' does not say '%s'", msg, want);
-	record_close(r);
-}
-
-/* Replace the first occurrence of from in s by to (into a static buffer). */
-static const char *
-subst(const char *s, const char *from, const char *to)
-{
-	static char buf[1 << 20];
-	const char *p = strstr(s, from);
-	ck_assert_msg(p != NULL, "'%s' not in the line", from);
-	snprintf(buf, sizeof buf, "%.*s%s%s", (int)(p - s), s, to, p + strlen(from));
-	return buf;
-}
 
 START_TEST(test_bad_recordings)
 {

@@ -51,18 +51,25 @@ end(session *s)
 	ck_assert_int_eq(gs_gomaxprocs(), GS_ENOTRUN);
 }
 
-/* Live goroutines with this label, by the goroutine list. */
+/* Live goroutines with this label (and, if tag is not 0, this tag), by the
+ * goroutine list. */
 static int
-count_label(const char *label)
+count_tagged(const char *label, char tag)
 {
 	static gs_snap_ginfo gl[4096];
 	int n = gs_goroutines(gl, 4096), k = 0;
 
 	ck_assert_int_ge(n, 0);
 	for (int i = 0; i < n && i < 4096; i++)
-		if (strcmp(gl[i].label, label) == 0)
+		if (strcmp(gl[i].label, label) == 0 && (tag == 0 || gl[i].tag == tag))
 			k++;
 	return k;
+}
+
+static int
+count_label(const char *label)
+{
+	return count_tagged(label, 0);
 }
 
 /* A batch arrives, carries its label, and leaves when its life is over. */
@@ -81,6 +88,8 @@ START_TEST(test_batch_lifecycle)
 	while (count_label("mybatch") < 30 && waited++ < WAIT_S * 100)
 		nap_ms(10);
 	ck_assert_int_eq(count_label("mybatch"), 30);
+	/* the label is the batch's, the tag still its kind's */
+	ck_assert_int_eq(count_tagged("mybatch", GS_TAG_SLEEP), 30);
 	ck_assert_int_eq(session_batches(s), 1);
 	waited = 0;
 	while ((count_label("mybatch") > 0 || session_batches(s) > 0) && waited++ < WAIT_S * 100)

@@ -501,11 +501,11 @@ START_TEST(test_lesson_plays_to_the_end)
 }
 END_TEST
 
-/* An expectation that fails: the status line says so, exit 1. */
+/* An expectation that fails: the status line says so, exit 1.  (The lesson
+ * ends on its one caption: a second would wait for its reading time.) */
 START_TEST(test_lesson_failure_exits_1)
 {
-	static const char text[] = "say \"before\"\nexpect procs == 300\n"
-				   "say \"after\"\n";
+	static const char text[] = "say \"before\"\nexpect procs == 300\n";
 	view_screen last;
 
 	ck_assert_int_eq(run_lesson(text, NULL, 1.5, &last), 1);
@@ -534,9 +534,17 @@ START_TEST(test_lesson_pauses_with_the_view)
 	ck_assert_int_gt(screen_starts(&last, " before the wait"), 0);
 	ck_assert_int_lt(screen_find(&last, "after the wait"), 0);
 	view_screen_free(&last);
-	/* never paused, the same wait runs out by itself */
-	ck_assert_int_eq(run_lesson(text, NULL, 4.5, &last), 0);
+	/* never paused, the same wait runs out by itself (and the caption's
+	 * reading time, 4.25 s, with it) */
+	ck_assert_int_eq(run_lesson(text, NULL, 6, &last), 0);
 	ck_assert_int_gt(screen_starts(&last, " after the wait"), 0);
+	view_screen_free(&last);
+	/* a caption's reading time (3.5 s) stands still with it too: paused
+	 * for 3 s of 4.5, it is still held */
+	static const char held[] = "say \"held caption\"\nsay \"after the hold\"\n";
+	ck_assert_int_eq(run_lesson(held, " ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~ ", 4.5, &last), 0);
+	ck_assert_int_gt(screen_starts(&last, " held caption"), 0);
+	ck_assert_int_lt(screen_find(&last, "after the hold"), 0);
 	view_screen_free(&last);
 }
 END_TEST
@@ -683,8 +691,7 @@ END_TEST
  * lesson being recorded finishes the file while the visualizer goes on. */
 START_TEST(test_record_option_until_lesson_end)
 {
-	static const char text[] = "procs 2\nspawn 2 cpu 300ms\nmeasure \"m\" timeout 20s\n"
-				   "say \"ENDED\"\n";
+	static const char text[] = "procs 2\nspawn 2 cpu 300ms\nmeasure \"ENDED\" timeout 20s\n";
 	char path[128], err[256];
 	tick_info info;
 	view_screen last;

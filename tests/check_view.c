@@ -59,6 +59,7 @@ fix_new(int np, int nm)
 		p->m = i;
 		p->curg.id = 100 + i;
 		set_label(p->curg.label, "cpu");
+		p->curg.tag = GS_TAG_CPU;
 		p->curg_status = GS_G_RUNNING;
 		p->slice_ns = 3200000;
 		p->runq = &f->runq[(size_t)i * 256];
@@ -100,7 +101,20 @@ fix_free(fix *f)
 	free(f);
 }
 
-/* P i's local queue: n goroutines labelled label (all listed). */
+/* The tag the workload named label spawns with (the fixtures' goroutines
+ * are named after their workloads). */
+static char
+tag_of(const char *label)
+{
+	return strcmp(label, "cpu") == 0    ? GS_TAG_CPU
+	    : strcmp(label, "sleep") == 0   ? GS_TAG_SLEEP
+	    : strcmp(label, "syscall") == 0 ? GS_TAG_SYSCALL
+	    : strcmp(label, "netwait") == 0 ? GS_TAG_NET
+					    : GS_TAG_NONE;
+}
+
+/* P i's local queue: n goroutines labelled label, tagged as its workload
+ * (all listed). */
 static void
 fix_queue(fix *f, int i, uint32_t n, const char *label)
 {
@@ -110,6 +124,7 @@ fix_queue(fix *f, int i, uint32_t n, const char *label)
 	for (uint32_t k = 0; k < p->runq_listed; k++) {
 		p->runq[k].id = 1000 * (i + 1) + k;
 		set_label(p->runq[k].label, label);
+		p->runq[k].tag = tag_of(label);
 	}
 }
 
@@ -288,8 +303,11 @@ check_main(const view_model *m, int w, int h, int np)
 	}
 	ck_assert_int_gt(find_row(&o, "GOMAXPROCS 4"), 0);
 	ck_assert_int_gt(find_row(&o, "CPUs 8"), 0);
-	ck_assert_int_gt(find_row(&o, "threads 12 (busy 5: run 4 spin 0 sys 0 sysmon 1, idle 7)"),
-	    0);
+	/* the Ms with their busy breakdown; where that would crowd out a
+	 * counter, without it */
+	ck_assert_msg(find_row(&o, "Ms 12 (busy 5: run 4 spin 0 sys 0 sysmon 1, idle 7)") > 0 ||
+		find_row(&o, "Ms 12: busy 5, idle 7") > 0,
+	    "%dx%d: no Ms in the header", w, h);
 	ck_assert_int_gt(find_row(&o, "goroutines 4: 0 runnable"), 0);
 	ck_assert_int_gt(find_row(&o, "4 running"), 0);
 	if (w >= 80) {
@@ -306,30 +324,6 @@ check_main(const view_model *m, int w, int h, int np)
 	ck_assert_int_eq(find_row(&o, "time x"), -1);
 	scr_free(&o);
 }
-
-/* The process's OS threads beside the runtime's: shown only once a live view
- * set them (a thread-per-task workload counts there, not among the Ms). */
-START_TEST(test_os_threads_header)
-{
-	fix *f = fix_new(4, 12);
-	view_model *m = model_with(f, NULL, 0);
-	view_state v;
-	scr o = { 0 };
-
-	view_init(&v, 80, 24);
-	draw(&o, m, &v);
-	ck_assert_int_eq(find_row(&o, "OS threads"), -1);
-	view_model_set_os_threads(m, 374);
-	draw(&o, m, &v);
-	int y = find_row(&o, "OS threads 374");
-	ck_assert_int_gt(y, 0);
-	ck_assert_int_ge(y, find_row(&o, "threads 12 (busy"));
-	view_model_set_os_threads(m, 0);
-	draw(&o, m, &v);
-	ck_assert_int_eq(find_row(&o, "OS threads"), -1);
-	done(&o, m, f);
-}
-END_TEST
 
 START_TEST(test_layouts)
 {
@@ -419,6 +413,7 @@ START_TEST(test_many_ms)
 	f->m[13].p = 3;
 	f->m[1999].created_ns = f->s.time_ns - 1000; /* a new idle M */
 	f->s.stats.idle_threads = 2000 - 4 - 1 - 4;
+	f->s.os_threads = 2010; /* the Ms, and threads of the program's own */
 	view_model *m = model_with(f, NULL, 0);
 	view_state v;
 	scr o = { 0 };
@@ -431,7 +426,7 @@ START_TEST(test_many_ms)
 		ck_assert_msg(y > 0, "%dx%d: no idle summary", sizes[k][0], sizes[k][1]);
 		/* Every interesting M is shown before any idle one. */
 		ck_assert_int_gt(find_row(&o, "M10 "), 0);
-		ck_assert_int_gt(find_row(&o, "noP"), 0);
+		ck_assert_int_gt(find_row(&o, " no P "), 0);
 		ck_assert_int_gt(find_row(&o, "M11 "), 0);
 		ck_assert_int_gt(find_row(&o, "M13 "), 0);
 		ck_assert_int_gt(find_row(&o, "sysmon"), 0);
@@ -449,8 +444,25 @@ START_TEST(test_many_ms)
 		ck_assert_ptr_nonnull(plus);
 		int hidden = atoi(plus + 2);
 		ck_assert_int_eq(hidden + shown_idle, 2000 - 4 - 1 - 1 - 2 - 1);
-		/* Busy threads: run 4 + spin 1 + sys 1 + net 2 + sysmon 1. */
-		ck_assert_int_gt(find_row(&o, "threads 2000 (busy 9: run 4 spin 1 sys 1 net 2"), 0);
+		/* Busy threads: run 4 + spin 1 + sys 1 + net 2 + sysmon 1; the
+		 * process's threads beside the Ms.  At 80 columns the breakdown
+		 * gives way, and nothing else in the header does. */
+		ck_assert_int_gt(find_row(&o, "OS threads 2010  Ms 2000"), 0);
+		if (sizes[k][0] > 80) {
+			ck_assert_int_gt(find_row(&o, "Ms 2000 (busy 9: run 4 spin 1 sys 1 net 2"),
+			    0);
+		} else {
+			ck_assert_int_gt(find_row(&o, "Ms 2000: busy 9, idle 1991"), 0);
+			for (int i = 0; i < 6; i++) {
+				static const char *const vital[] = { "GOMAXPROCS 4", "CPUs 8",
+					"goroutines 4: ", "global queue 0", "steals +0 (0)",
+					"preemptions +0 (0)" };
+				ck_assert_msg(find_row(&o, vital[i]) > 0 &&
+					find_row(&o, vital[i]) <= 3,
+				    "80x24: '%s' not in the header", vital[i]);
+			}
+			ck_assert_int_gt(find_row(&o, "hand-offs +0 (0)"), 0);
+		}
 	}
 	scr_free(&o);
 	view_model_free(m);
@@ -606,11 +618,17 @@ END_TEST
 START_TEST(test_queue_kinds)
 {
 	fix *f = fix_new(2, 4);
-	fix_queue(f, 0, 6, "cpu");
-	set_label(f->p[0].runq[4].label, "sleep");
-	set_label(f->p[0].runq[5].label, "netwait");
+	/* the kinds come from the tags, not the labels: a lesson labels
+	 * its goroutines as it likes */
+	fix_queue(f, 0, 6, "task");
+	for (int k = 0; k < 3; k++)
+		f->p[0].runq[k].tag = GS_TAG_CPU;
+	f->p[0].runq[3].tag = GS_TAG_LOOP;
+	f->p[0].runq[4].tag = GS_TAG_SLEEP;
+	f->p[0].runq[5].tag = GS_TAG_HTTP;
 	fix_queue(f, 1, 3, "syscall");
-	set_label(f->p[1].runq[2].label, "ramp");
+	set_label(f->p[1].runq[2].label, "cpu"); /* a label alone: no kind */
+	f->p[1].runq[2].tag = GS_TAG_NONE;
 	view_model *m = model_with(f, NULL, 0);
 	view_state v;
 	scr o = { 0 };
@@ -618,31 +636,36 @@ START_TEST(test_queue_kinds)
 	view_init(&v, 120, 40);
 	draw(&o, m, &v);
 	int y0 = row_starting(&o, "P0 "), y1 = row_starting(&o, "P1 ");
-	ck_assert_ptr_nonnull(strstr(row(&o, y0), "C4 S1 N1"));
-	int x = find_col(&o, y0, "C4");
+	ck_assert_ptr_nonnull(strstr(row(&o, y0), "C3 L1 S1 H1"));
+	int x = find_col(&o, y0, "C3");
 	ck_assert_int_eq(cell(&o, x, y0)->attr, VA_KIND_CPU);
 	x = find_col(&o, y0, "S1");
 	ck_assert_int_eq(cell(&o, x, y0)->attr, VA_KIND_SLEEP);
-	x = find_col(&o, y0, "N1");
+	x = find_col(&o, y0, "H1");
 	ck_assert_int_eq(cell(&o, x, y0)->attr, VA_KIND_NET);
-	ck_assert_ptr_nonnull(strstr(row(&o, y1), "B2 o1"));
+	ck_assert_ptr_nonnull(strstr(row(&o, y1), "B2 +1 other"));
 	x = find_col(&o, y1, "B2");
 	ck_assert_int_eq(cell(&o, x, y1)->attr, VA_KIND_SYSCALL);
-	x = find_col(&o, y1, "o1");
+	x = find_col(&o, y1, "+1 other");
 	ck_assert_int_eq(cell(&o, x, y1)->attr, VA_KIND_OTHER);
 
-	/* view_label_kind */
+	/* view_g_kind: gsched's tags are their own letters, in the queues'
+	 * order; any other byte is o */
 	view_attr a;
-	ck_assert_int_eq(view_label_kind("cpu", &a), 'C');
+	char c;
+	ck_assert_int_eq(view_g_kind(GS_TAG_CPU, &c, &a), 0);
+	ck_assert_int_eq(c, 'C');
 	ck_assert_int_eq(a, VA_KIND_CPU);
-	ck_assert_int_eq(view_label_kind("sleep", &a), 'S');
-	ck_assert_int_eq(view_label_kind("syscall", &a), 'B');
+	ck_assert_int_eq(view_g_kind(GS_TAG_SYSCALL, &c, &a), 3);
+	ck_assert_int_eq(c, 'B');
 	ck_assert_int_eq(a, VA_KIND_SYSCALL);
-	ck_assert_int_eq(view_label_kind("netwrite", &a), 'N');
-	ck_assert_int_eq(view_label_kind("netwait", NULL), 'N');
-	ck_assert_int_eq(view_label_kind("main", &a), 'o');
+	ck_assert_int_eq(view_g_kind(GS_TAG_THREAD, &c, NULL), 6);
+	ck_assert_int_eq(c, 'T');
+	ck_assert_int_eq(view_g_kind(GS_TAG_NONE, &c, &a), VIEW_KINDS - 1);
+	ck_assert_int_eq(c, 'o');
 	ck_assert_int_eq(a, VA_KIND_OTHER);
-	ck_assert_int_eq(view_label_kind(NULL, &a), 'o');
+	ck_assert_int_eq(view_g_kind('x', &c, &a), VIEW_KINDS - 1);
+	ck_assert_int_eq(c, 'o');
 	done(&o, m, f);
 }
 END_TEST
@@ -706,7 +729,7 @@ START_TEST(test_mono_mode)
 	fix *f = fix_new(2, 4);
 	fix_queue(f, 0, 128, "cpu");
 	for (int k = 64; k < 128; k++)
-		set_label(f->p[0].runq[k].label, "sleep");
+		f->p[0].runq[k].tag = GS_TAG_SLEEP;
 	view_model *m = model_with(f, NULL, 0);
 	view_state v;
 	scr o = { 0 };
@@ -1128,7 +1151,12 @@ START_TEST(test_log_lines)
 	scr o = { 0 };
 	view_init(&v, 200, 60);
 	draw(&o, m, &v);
-	ck_assert_int_gt(find_row(&o, "per tick: 300 runs, 100 parks"), 0);
+	v.tick_hz = 10;
+	draw(&o, m, &v);
+	ck_assert_int_gt(find_row(&o, "last 0.1 s: 300 goroutines ran, 100 blocked"), 0);
+	v.tick_hz = 0; /* a rate unknown */
+	draw(&o, m, &v);
+	ck_assert_int_gt(find_row(&o, "last tick: 300 goroutines ran, 100 blocked"), 0);
 	/* Preemptions: the first is written out, the rest wait for the window. */
 	ck_assert_ptr_nonnull(strstr(txt, "G4000 on P0 preempted (signal)"));
 	ck_assert_ptr_null(strstr(txt, "G4001"));
@@ -1725,7 +1753,8 @@ START_TEST(test_help)
 	static char all[1 << 16];
 	static const char *const keys[] = { "? F1", "q F10 Ctrl-C", "space", "w", ".", "+ -",
 		"1-9 0", "=", "c s b n", "C S B N", "[ ]", "p m", "g", "l", "PgUp PgDn", "Ctrl-L",
-		"Esc", "n N", "<-P0 x64", "C S B N o", "R running", "B syscall", "+ 1930 idle Ms" };
+		"Esc", "n N", "<-P0 x64", "C L S B N H T W o", "R running", "B syscall",
+		"+ 1930 idle Ms" };
 
 	view_init(&v, 80, 24);
 	v.mode = VIEW_HELP;
@@ -2079,7 +2108,6 @@ view_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_layouts);
 	tcase_add_test(tc, test_lesson_header);
-	tcase_add_test(tc, test_os_threads_header);
 	tcase_add_test(tc, test_many_ms);
 	tcase_add_test(tc, test_many_ps);
 	tcase_add_test(tc, test_queue_bars);

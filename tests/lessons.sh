@@ -1,6 +1,9 @@
 #!/bin/sh
 # lessons.sh - run every shipped lesson headless (gsched --batch) and require
-# exit 0 (every expectation met), then check the command-line entry points:
+# exit 0 (every expectation met), each caption line at most 72 columns as it
+# came out, and each chapter with an expect and a pause (what a room needs:
+# an 80-column projector, a claim checked, a moment to talk); then check
+# the command-line entry points:
 # --list names every lesson, a bad lesson exits 2 with FILE:LINE:COL, a
 # failing expectation exits 1.  Run by make check from the build directory.
 set -u
@@ -11,6 +14,72 @@ fail=0
 n=0
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/lessons.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT
+
+# Display columns are counted in a UTF-8 locale (wc -L: a wide character is
+# two columns, an accented letter one); without one, bytes, which can only
+# overcount.
+CAPTION_MAX=72
+UTF8=
+for l in C.UTF-8 C.utf8 en_US.UTF-8 en_US.utf8; do
+	if locale -a 2>/dev/null | grep -qx "$l"; then UTF8=$l; break; fi
+done
+[ -n "$UTF8" ] || echo "NOTE: no UTF-8 locale: caption widths are counted in bytes"
+
+# caption_widths LESSON OUT: every caption line the lesson printed in --batch
+# (OUT) is at most CAPTION_MAX columns, with its quantities as they came out.
+# A caption is a "say: " or "measure: " line and the lines indented under it;
+# --batch runs every step once, in order, so the k-th say printed is the k-th
+# say of the file, which names its line (a measure that timed out prints a
+# FAIL line in place of its own).  Prints one FAIL line per line too
+# wide; returns 1 if any.
+caption_widths() {
+	awk -v out="$2" '
+	FNR == NR { if ($1 == "say" || $1 == "measure") src[$1, ++n[$1]] = FNR; next }
+	/^say: |^measure: / {
+		kind = substr($0, 1, index($0, ":") - 1)
+		line = src[kind, ++k[kind]]
+		print (line ? line : "?") "\t" substr($0, length(kind) + 3)
+		next
+	}
+	/^FAIL: [^ ]*:[0-9]+: measure "/ { k["measure"]++; line = ""; next } # timed out
+	/^     / && line != "" { print line "\t" substr($0, 6); next }
+	{ line = "" }' "$1" "$2" >"$tmp/captions"
+	bad=0
+	while IFS='	' read -r line text; do
+		if [ -n "$UTF8" ]; then
+			w=$(printf '%s\n' "$text" | LC_ALL=$UTF8 wc -L)
+		else
+			w=$(printf '%s' "$text" | LC_ALL=C wc -c)
+		fi
+		if [ "$w" -gt "$CAPTION_MAX" ]; then
+			echo "FAIL: $(basename "$1"):$line: a caption line of $w columns" \
+				"(at most $CAPTION_MAX): $text"
+			bad=1
+		fi
+	done <"$tmp/captions"
+	return $bad
+}
+
+# chapters LESSON: every chapter (a mark, up to the next) has at least one
+# expect and at least one pause; a lesson without a mark is one chapter (its
+# first line names it).  One FAIL line per chapter short of one; returns 1 if
+# any.
+chapters() {
+	awk -v f="$(basename "$1")" '
+	function done() {
+		if (!e) { print "FAIL: " f ":" at ": chapter \"" name "\" has no expect"; bad = 1 }
+		if (!p) { print "FAIL: " f ":" at ": chapter \"" name "\" has no pause"; bad = 1 }
+	}
+	$1 == "mark" {
+		if (at) done()
+		at = FNR; name = $0; sub(/^[ \t]*mark[ \t]*"/, "", name); sub(/".*/, "", name)
+		e = p = 0
+		next
+	}
+	$1 == "expect" { e = 1 }
+	$1 == "pause" { p = 1 }
+	END { if (!at) { at = 1; name = "(the whole lesson: no mark)" } done(); exit bad }' "$1"
+}
 
 for f in "$LESSONDIR"/*.lesson; do
 	n=$((n + 1))
@@ -34,19 +103,9 @@ for f in "$LESSONDIR"/*.lesson; do
 	else
 		echo "PASS: $name (${took}s) $(tail -n 1 "$tmp/$name.out")"
 	fi
-	# Captions as shown, {QUANTITY} expanded: at most 72 columns a line, so
-	# that an 80-column projector neither wraps nor cuts them.  --batch
-	# prints "say: " or "measure: " before a caption, 5 spaces before each
-	# further line.
-	wide=$(awk '/^(say|measure): /{ on = 1; l = substr($0, index($0, ": ") + 2) }
-		/^     /{ if (!on) next; l = substr($0, 6) }
-		!/^(say|measure): / && !/^     /{ on = 0; next }
-		length(l) > 72 { print "    " length(l) " columns: " l }' "$tmp/$name.out")
-	if [ -n "$wide" ]; then
-		echo "FAIL: $name: caption lines over 72 columns:"
-		echo "$wide"
-		fail=$((fail + 1))
-	fi
+	# for a room: captions fit 72 columns, chapters check and pause
+	caption_widths "$f" "$tmp/$name.out" || fail=$((fail + 1))
+	chapters "$f" || fail=$((fail + 1))
 done
 if [ $n -ne 17 ]; then
 	echo "FAIL: expected 17 lessons in $LESSONDIR, found $n"

@@ -51,10 +51,30 @@ enum gs_mstate_pub {
 GS_EXTERN const char *gs_pstate_name(int state);
 GS_EXTERN const char *gs_mstate_name(int state);
 
-/* A goroutine as a snapshot lists it. */
+/* A goroutine as a snapshot lists it.  tag is gs_attr.tag from its spawn, 0
+ * none: gsched's workloads put their kind's letter there, C CPU-bound, L a
+ * call-free loop, S sleeping on a timer, B in a blocking system call, N
+ * waiting on the network, H serving or sending HTTP, T waiting for plain
+ * threads (a thread per task), W switching on purpose (ping-pong, Gosched);
+ * the runtime gives it no meaning. */
+/* The tags gsched's own workloads give (gs_attr.tag), which its observers
+ * know; a program may use any byte. */
+enum gs_tag {
+	GS_TAG_NONE = 0,
+	GS_TAG_CPU = 'C',     /* CPU-bound, preemptible */
+	GS_TAG_LOOP = 'L',    /* a call-free loop no signal can preempt */
+	GS_TAG_SLEEP = 'S',   /* sleeping on a timer (sleep, nap) */
+	GS_TAG_SYSCALL = 'B', /* in a blocking system call */
+	GS_TAG_NET = 'N',     /* waiting on the network (the netpoller) */
+	GS_TAG_HTTP = 'H',    /* a web server's goroutines and its clients */
+	GS_TAG_THREAD = 'T',  /* waiting for plain threads (a thread per task) */
+	GS_TAG_SWITCH = 'W'   /* switching on purpose: channel ping-pong, Gosched */
+};
+
 typedef struct gs_snap_g {
 	int64_t id; /* 0: none */
 	char label[GS_LABEL_MAX];
+	char tag;
 } gs_snap_g;
 
 typedef struct gs_snap_p {
@@ -92,8 +112,11 @@ typedef struct gs_snapshot {
 	gs_stats stats;   /* the whole-runtime figures (gsched.h) */
 	int np;           /* Ps listed: GOMAXPROCS, at most max_p */
 	gs_snap_p *p;
-	int nm;       /* Ms listed, at most max_m */
-	int nm_total; /* Ms that exist (nm may be smaller) */
+	int nm;         /* Ms listed, at most max_m */
+	int nm_total;   /* Ms that exist (nm may be smaller) */
+	int os_threads; /* threads of the whole process as the kernel counts them
+	                   (Linux: Threads: of /proc/self/status): the Ms, and any
+	                   thread the program made itself; 0 if unknown */
 	gs_snap_m *m;
 	/* capacities, fixed by gs_snapshot_new */
 	int max_p, max_m, runq_max;
@@ -116,6 +139,7 @@ typedef struct gs_snap_ginfo {
 	int waitreason; /* enum gs_waitreason while GS_G_WAITING, else 0 */
 	int64_t m;      /* M running it (or in its system call), -1 for none */
 	char label[GS_LABEL_MAX];
+	char tag; /* gs_attr.tag (see gs_snap_g) */
 } gs_snap_ginfo;
 
 /*

@@ -517,5 +517,10 @@ json_put_g(FILE *f, const gs_snap_g *g)
 	}
 	fprintf(f, "{\"id\":%" PRId64 ",\"label\":", g->id);
 	json_put_string(f, g->label);
+	if (g->tag) {
+		char tag[2] = { g->tag, '\0' };
+		fputs(",\"tag\":", f);
+		json_put_string(f, tag);
+	}
 	fputc('}', f);
 }

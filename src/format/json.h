@@ -71,7 +71,8 @@ const char *json_str(const json_doc *d, int i); /* NULL if not a string */
 void json_put_string(FILE *f, const char *s);
 /* The same without the quotes, for text spliced into a longer string. */
 void json_put_escaped(FILE *f, const char *s);
-/* A goroutine as {"id":N,"label":"..."}, or null for none (id 0, no label). */
+/* A goroutine as {"id":N,"label":"...","tag":"C"} (no tag member for tag 0),
+ * or null for none (id 0, no label). */
 void json_put_g(FILE *f, const gs_snap_g *g);
 
 #endif /* GSCHED_JSON_H */

@@ -98,7 +98,7 @@ rec_begin(void *ctx, const tick_info *info)
 	fprintf(f,
 	    ",\"start_ns\":%" PRIu64 ",\"interval_ns\":%" PRIu64
 	    ",\"ticks\":%d,\"gomaxprocs\":%d,\"ncpu\":%d,\"max_m\":%d,\"runq_max\":%"
-	    "d,\"timescale\":%d,"
+	    "d,\"timescale\":%d,\"tags\":true,"
 	    "\"scenario\":",
 	    info->start_ns, info->interval_ns, info->ticks, info->procs, info->ncpu, info->max_m,
 	    info->runq_max, info->timescale > 0 ? info->timescale : 1);
@@ -128,7 +128,7 @@ rec_tick(void *ctx, const tick_info *info, const tick_data *t)
 	fputs("],\"by_waitreason\":[", f);
 	for (int i = 0; i < GS_WAIT_NREASONS; i++)
 		fprintf(f, "%s%d", i ? "," : "", s->stats.by_waitreason[i]);
-	fprintf(f, "]},\"nm_total\":%d,\"p\":[", s->nm_total);
+	fprintf(f, "]},\"nm_total\":%d,\"os_threads\":%d,\"p\":[", s->nm_total, s->os_threads);
 	for (int i = 0; i < s->np; i++) {
 		const gs_snap_p *p = &s->p[i];
 		fputs(i ? ",{" : "{", f);
@@ -207,6 +207,7 @@ struct record_reader {
 	gs_event *ev;
 	int evcap;
 	bool at_end;
+	bool legacy_tags; /* made before tags: goroutines' tags from their labels */
 	char err[512];
 };
 
@@ -375,11 +376,29 @@ get_array(record_reader *r, int obj, const char *where, const char *name, int *o
 	return 0;
 }
 
-/* A goroutine: null or {"id":N,"label":"..."}. */
+/* The tag of a goroutine in a recording made before tags: the workloads'
+ * labels of then stood for their kinds. */
+static char
+legacy_tag(const char *label)
+{
+	static const struct {
+		const char *label;
+		char tag;
+	} old[] = { { "cpu", 'C' }, { "sleep", 'S' }, { "syscall", 'B' }, { "netwait", 'N' },
+		{ "netwrite", 'N' } };
+
+	for (size_t i = 0; i < sizeof old / sizeof old[0]; i++)
+		if (strcmp(label, old[i].label) == 0)
+			return old[i].tag;
+	return 0;
+}
+
+/* A goroutine: null or {"id":N,"label":"..."[,"tag":"C"]}. */
 static int
 get_g(record_reader *r, int node, const char *where, gs_snap_g *g)
 {
 	int64_t id;
+	char tag[2];
 
 	memset(g, 0, sizeof *g);
 	if (r->doc.n[node].type == JSON_NULL)
@@ -390,6 +409,15 @@ get_g(record_reader *r, int node, const char *where, gs_snap_g *g)
 	    get_string(r, node, where, "label", g->label, sizeof g->label))
 		return -1;
 	g->id = id;
+	if (json_get(&r->doc, node, "tag") < 0) {
+		g->tag = r->legacy_tags ? legacy_tag(g->label) : 0;
+		return 0;
+	}
+	if (get_string(r, node, where, "tag", tag, sizeof tag))
+		return -1;
+	if (tag[0] == '\0')
+		return rerr(r, "%s: field \"tag\" is empty (a tag is one byte)", where);
+	g->tag = tag[0];
 	return 0;
 }
 
@@ -458,6 +486,8 @@ read_header(record_reader *r)
 			return -1;
 		in->timescale = (int)v;
 	}
+	/* optional: recordings made before tags say nothing of them */
+	r->legacy_tags = json_get(&r->doc, 0, "tags") < 0;
 	r->snap = gs_snapshot_new(in->max_m, in->runq_max);
 	if (r->snap == NULL)
 		return rerr(r, "out of memory for snapshots");
@@ -585,6 +615,13 @@ read_snapshot(record_reader *r, int64_t *nev, uint64_t *dropped)
 	if (get_int(r, 0, w, "nm_total", 0, INT32_MAX, &v))
 		return -1;
 	s->nm_total = (int)v;
+	/* optional (recordings made before it have none): 0, unknown */
+	s->os_threads = 0;
+	if (json_get(&r->doc, 0, "os_threads") >= 0) {
+		if (get_int(r, 0, w, "os_threads", 0, INT32_MAX, &v))
+			return -1;
+		s->os_threads = (int)v;
+	}
 
 	if (get_array(r, 0, w, "p", &arr))
 		return -1;

@@ -64,7 +64,7 @@ typedef enum lesson_qty {
 	LQ_SLEEPING,   /* waiting on a timer */
 	LQ_BATCHES,    /* spawned batches not yet finished (requests the
 	                     session has not started yet included) */
-	LQ_OSTHREADS,  /* threads of the whole process (/proc/self/status):
+	LQ_OSTHREADS,  /* threads of the whole process (gs_snapshot.os_threads):
 	                     Ms, sysmon, the observer, plain pthreads */
 	LQ_RSSKB,      /* the process's resident memory (VmRSS, KiB) */
 	/* peaks since the lesson started (or the last reset) */
@@ -282,7 +282,28 @@ typedef struct lesson_output {
 	                             time out count as failed) */
 	const char *waiting_for; /* "wait until threads >= 4 (now 3)", "wait 1.5 s",
 	                             "press a key", or NULL */
+	int64_t hold_ns;         /* > 0: the lesson waits for the room to read the
+	                             caption, this long yet (or a CONTINUE key) */
 } lesson_output;
+
+/*
+ * Reading time.  In the visualizer (lesson_player_opts.batch false) a caption
+ * (a say, or a measure's result) is held: the next step that would replace it
+ * (say, measure), begin a chapter (mark) or change the runtime (procs, spawn,
+ * reset) waits until the caption has been on screen for
+ * lesson_hold_ns(caption), or until LESSON_KEY_CONTINUE.  So a caption that
+ * introduces a spawn is read before the spawn, and one after a wait until
+ * shows the moment the condition held, not a later one.  The steps between
+ * (waits, conditions, expectations) run meanwhile, a wait counting towards
+ * the reading time, and the scheduler never waits.  The time is the reader's, on the caller's clock: not
+ * stretched by --time-scale or --slow (a room reads no slower when the
+ * scheduler is slowed), and standing still with a clock that stands still
+ * while the view is paused.  --batch holds nothing.
+ */
+#define LESSON_HOLD_BASE_NS 3000000000LL /* every caption: 3 s ... */
+#define LESSON_HOLD_CHARS_PER_S 12       /* ... plus 1 s per 12 characters ... */
+#define LESSON_HOLD_MAX_NS 20000000000LL /* ... at most 20 s */
+int64_t lesson_hold_ns(const char *caption);
 
 typedef struct lesson_player_opts {
 	double time_scale; /* >= 0.01; 1: real time; 4: four times slower */
@@ -325,7 +346,10 @@ typedef enum lesson_key {
 } lesson_key;
 
 /* A key from the presenter; it acts at the next tick.  Jumps skip steps
- * without running them; what already runs keeps running. */
+ * without running them; what already runs keeps running.  Any key ends the
+ * hold of the caption shown (the presenter has gone on); CONTINUE while the
+ * lesson waits only for that does nothing else.  A step run again (after a
+ * jump back) counts its expectation once: its latest result. */
 void lesson_player_key(lesson_player *p, int key);
 
 /* Quantity q's value now (after the tick that took snap). */

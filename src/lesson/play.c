@@ -49,8 +49,15 @@ struct lesson_player {
 	int mark;          /* index of the current chapter's mark, -1 none */
 	uint64_t mark_ns;
 
-	bool measuring;      /* a spawn since the last measure */
-	uint64_t measure_ns; /* ... when the first of them was asked for */
+	bool measuring;       /* a spawn since the last measure */
+	uint64_t measure_ns;  /* ... when the first of them was asked for */
+	bool measured;        /* the measure at pc saw its batches end ... */
+	uint64_t measured_ns; /* ... then (it may wait for the reader after) */
+
+	uint64_t hold_until; /* the caption is held until then (lesson.h), 0 none */
+	bool holding;        /* this tick's steps wait only for the reader */
+	signed char *result; /* per step: its latest outcome counted in passed or
+	                        failed, 0 none, 1 passed, -1 failed */
 
 	gs_stats base; /* counters at the first tick or the last reset */
 	workload_counters cbase;
@@ -80,6 +87,18 @@ lesson_scale(int64_t ns, double time_scale)
 {
 	double v = (double)ns * (time_scale > 0 ? time_scale : 1);
 	return v > 9e18 ? INT64_MAX : (int64_t)v;
+}
+
+int64_t
+lesson_hold_ns(const char *caption)
+{
+	int64_t chars = 0;
+
+	/* characters, not bytes: a reader reads an accented letter once */
+	for (const unsigned char *c = (const unsigned char *)caption; *c; c++)
+		chars += (*c & 0xc0) != 0x80 && *c != '\n';
+	int64_t ns = LESSON_HOLD_BASE_NS + chars * 1000000000LL / LESSON_HOLD_CHARS_PER_S;
+	return ns < LESSON_HOLD_MAX_NS ? ns : LESSON_HOLD_MAX_NS;
 }
 
 /* ---- the machine's and the process's figures ------------------------------------------ */
@@ -283,7 +302,7 @@ lesson_player_value(lesson_player *p, const gs_snapshot *snap, int q)
 	case LQ_BATCHES:
 		return p->s ? session_unfinished(p->s) : 0;
 	case LQ_OSTHREADS:
-		return proc_status("Threads:");
+		return snap->os_threads;
 	case LQ_RSSKB:
 		return proc_status("VmRSS:");
 	case LQ_MAXRSSKB:
@@ -612,6 +631,7 @@ jump(lesson_player *p, int to, const char *why)
 	p->pc = to;
 	p->step_started = false;
 	p->measuring = false;
+	p->measured = false;
 	p->state = LESSON_RUNNING;
 	emit(p, LL_INFO, "%s", why);
 }
@@ -623,8 +643,11 @@ do_key(lesson_player *p, uint64_t now)
 	const lesson_program *g = p->prog;
 
 	p->key = -1;
+	p->hold_until = 0; /* the presenter goes on: the caption has been read */
 	if (key == LESSON_KEY_CONTINUE) {
-		if (p->state == LESSON_WAITING_KEY) {
+		if (p->holding) {
+			/* the lesson waited only for the reader: that is all */
+		} else if (p->state == LESSON_WAITING_KEY) {
 			p->state = LESSON_RUNNING;
 			p->pc++;
 		} else if (p->pc < g->nsteps && p->step_started) {
@@ -672,6 +695,48 @@ waited(lesson_player *p, uint64_t now, int64_t ns)
 	return (int64_t)(now - p->step_ns) >= lesson_scale(ns, p->scale);
 }
 
+/* The outcome of the step at pc into passed or failed, in place of the one
+ * it had if it ran before (a jump back runs steps again). */
+static void
+tally(lesson_player *p, bool ok)
+{
+	signed char *r = &p->result[p->pc];
+
+	if (*r > 0)
+		p->passed--;
+	else if (*r < 0)
+		p->failed--;
+	if (ok)
+		p->passed++;
+	else
+		p->failed++;
+	*r = ok ? 1 : -1;
+}
+
+/* Whether the caption shown still holds the steps that would replace it
+ * (lesson.h): then the tick says how long yet, and ends. */
+static bool
+held(lesson_player *p, uint64_t now)
+{
+	if (p->hold_until == 0 || now >= p->hold_until) {
+		p->hold_until = 0;
+		return false;
+	}
+	p->holding = true;
+	p->out->hold_ns = (int64_t)(p->hold_until - now);
+	snprintf(p->waiting, sizeof p->waiting, "the room reads the caption (%d s left)",
+	    (int)((p->out->hold_ns + 999999999) / 1000000000));
+	return true;
+}
+
+/* A new caption: shown now, held for reading (not in --batch). */
+static void
+caption_shown(lesson_player *p, uint64_t now)
+{
+	p->have_caption = true;
+	p->hold_until = p->o.batch ? 0 : now + (uint64_t)lesson_hold_ns(p->caption);
+}
+
 static void fail(lesson_player *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void
@@ -683,7 +748,7 @@ fail(lesson_player *p, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	p->failed++;
+	tally(p, false);
 	emit(p, LL_EXPECT_FAIL, "%s", buf);
 }
 
@@ -698,13 +763,15 @@ step(lesson_player *p, const gs_snapshot *snap, uint64_t now)
 
 	switch (s->cmd) {
 	case LESSON_PROCS: {
+		if (held(p, now))
+			return 0;
 		int n = procs_of(s, snap);
 		rc = p->s ? session_set_procs(p->s, n) : GS_ENOTRUN;
 		if (rc == GS_EBUSY)
 			return 0; /* the world is stopped (the UI paused): next tick */
 		if (rc < 0) {
 			emit(p, LL_ERROR, "procs %d: %s", n, gs_strerror(rc));
-			p->failed++;
+			tally(p, false);
 		} else {
 			emit(p, LL_INFO, "GOMAXPROCS = %d (was %d)", n, rc);
 		}
@@ -712,6 +779,8 @@ step(lesson_player *p, const gs_snapshot *snap, uint64_t now)
 		return 0;
 	}
 	case LESSON_SPAWN: {
+		if (held(p, now))
+			return 0;
 		session_batch b = {
 			.kind = s->kind,
 			.count = s->count,
@@ -724,7 +793,7 @@ step(lesson_player *p, const gs_snapshot *snap, uint64_t now)
 			return 0; /* the controller is busy: again next tick */
 		if (rc < 0) {
 			emit(p, LL_ERROR, "spawn %d %s: %s", s->count, s->kind, gs_strerror(rc));
-			p->failed++;
+			tally(p, false);
 		} else {
 			if (s->life_ns)
 				fmt_secs_slow(p, tbuf, sizeof tbuf, b.life_ns);
@@ -748,8 +817,10 @@ step(lesson_player *p, const gs_snapshot *snap, uint64_t now)
 		return 0;
 	}
 	case LESSON_SAY:
+		if (held(p, now))
+			return 0;
 		substitute(p, snap, s->text, p->caption, sizeof p->caption);
-		p->have_caption = true;
+		caption_shown(p, now);
 		emit(p, LL_SAY, "%s", p->caption);
 		p->pc++;
 		return 1;
@@ -789,7 +860,7 @@ step(lesson_player *p, const gs_snapshot *snap, uint64_t now)
 		return 0;
 	case LESSON_EXPECT:
 		if (cond_eval(p, snap, &s->cond, why, sizeof why)) {
-			p->passed++;
+			tally(p, true);
 			emit(p, LL_EXPECT_OK, "expect %s: ok (%s)", s->cond.text, why);
 		} else {
 			fail(p, "expect %s: FAILED (%s)", s->cond.text, why);
@@ -797,6 +868,8 @@ step(lesson_player *p, const gs_snapshot *snap, uint64_t now)
 		p->pc++;
 		return 1;
 	case LESSON_MARK:
+		if (held(p, now))
+			return 0;
 		p->mark = p->pc;
 		p->mark_ns = now;
 		emit(p, LL_MARK, "%s", s->text);
@@ -810,21 +883,29 @@ step(lesson_player *p, const gs_snapshot *snap, uint64_t now)
 			    "measure \"%s\": %" PRId64 " batches still running", s->text, left);
 			return 0;
 		}
+		if (left == 0 && !p->measured) {
+			/* the time is taken now, shown once the last caption is read */
+			p->measured = true;
+			p->measured_ns = now;
+		}
+		if (left == 0 && held(p, now))
+			return 0;
 		if (left > 0) {
 			fmt_secs_slow(p, tbuf, sizeof tbuf, lesson_scale(s->ns, p->scale));
 			fail(p, "measure \"%s\": batches still running after %s", s->text, tbuf);
 		} else {
-			int64_t ns = p->measuring ? (int64_t)(now - p->measure_ns) : 0;
+			int64_t ns = p->measuring ? (int64_t)(p->measured_ns - p->measure_ns) : 0;
 			/* --time-scale stretches nothing measured: say the real time;
 			 * --slow stretches the work itself: say both */
 			char label[LESSON_TEXT_MAX * 2];
 			fmt_secs_slow(p, tbuf, sizeof tbuf, ns);
 			substitute(p, snap, s->text, label, sizeof label);
 			snprintf(p->caption, sizeof p->caption, "%s: %s", label, tbuf);
-			p->have_caption = true;
+			caption_shown(p, now);
 			emit(p, LL_MEASURE, "%s", p->caption);
 		}
 		p->measuring = false;
+		p->measured = false;
 		p->step_started = false;
 		p->pc++;
 		return 1;
@@ -842,6 +923,8 @@ step(lesson_player *p, const gs_snapshot *snap, uint64_t now)
 		p->pc++;
 		return 1;
 	case LESSON_RESET:
+		if (held(p, now))
+			return 0;
 		reset_counters(p, snap);
 		emit(p, LL_INFO, "counters and peaks reset");
 		p->pc++;
@@ -856,6 +939,7 @@ int
 lesson_player_tick(lesson_player *p, const gs_snapshot *snap, uint64_t now, lesson_output *out)
 {
 	out->nlines = 0;
+	out->hold_ns = 0;
 	p->out = out;
 	p->waiting[0] = '\0';
 	if (!p->started) {
@@ -874,6 +958,7 @@ lesson_player_tick(lesson_player *p, const gs_snapshot *snap, uint64_t now, less
 	update_peaks(p, snap);
 	if (p->key >= 0)
 		do_key(p, now);
+	p->holding = false;
 	if (p->state != LESSON_WAITING_KEY) {
 		/* at most LESSON_LINES_MAX - 2 steps per tick, so every line fits (a
 		 * step emits one line, a key one more) */
@@ -920,6 +1005,11 @@ lesson_player_new(const lesson_program *prog, session *s, const lesson_player_op
 	p->scale = p->o.time_scale * p->o.slow;
 	p->key = -1;
 	p->mark = -1;
+	p->result = calloc((size_t)(prog->nsteps > 0 ? prog->nsteps : 1), 1);
+	if (p->result == NULL) {
+		free(p);
+		return NULL;
+	}
 	p->envprocs = env_procs();
 	p->cgrouppct = cgroup_pct();
 	p->cgroupcpus = (p->cgrouppct + 99) / 100; /* rounded up */
@@ -930,5 +1020,7 @@ lesson_player_new(const lesson_program *prog, session *s, const lesson_player_op
 void
 lesson_player_free(lesson_player *p)
 {
+	if (p)
+		free(p->result);
 	free(p);
 }

@@ -19,12 +19,13 @@
  * the previous one in the queue, an M's id and creation time against the
  * previous M's, an event's time against the previous event's (the first
  * against the snapshot's time).  Goroutine and event labels go through a
- * 16-entry table per record: a label seen before in the record is one byte,
- * a new one is its length and bytes.  The extras (caption, note) are stored
+ * 16-entry table per record: a label (with its goroutine's tag) seen before
+ * in the record is one byte, a new one is its length, bytes and tag.  The extras (caption, note) are stored
  * once per chunk while they stay the same: a repeat is a back-reference to
  * the bytes of the earlier tick in the same chunk.
  *
  *   record = u time_ns, u take_ns, u dropped, s nm_total, u np, u nm, u nev,
+ *            u os_threads,
  *            stats (fields_stats, by_status[], by_waitreason[]),
  *            np x P (fields_p, g curg, g runnext, u listed, listed x g),
  *            nm x M (s id-prev, s state, s p, s curg, byte spinning,
@@ -32,8 +33,9 @@
  *            nev x event (s time-prev, u kind, s p, s p2, s m, s m2, s g,
  *                         s arg, label),
  *            blob caption, blob note
- *   g      = s id-prev, label
- *   label  = u k (k < 16: the k-th label of the table) or u 16+len, bytes
+ *   g      = s id-prev, label (with the tag)
+ *   label  = u k (k < 16: the k-th label of the table) or u 16+len, bytes,
+ *            byte tag (0 for an event's)
  *   blob   = u 0 (none) | u 1, u len, bytes, 0 | u 2, u offset, u len
  *
  * The plain fields of the stats and of a P are walked from format/fields.h,
@@ -94,6 +96,7 @@ struct history {
 struct labels {
 	char s[LABEL_TABLE][GS_LABEL_MAX];
 	unsigned char len[LABEL_TABLE];
+	char tag[LABEL_TABLE];
 	int n, next;
 };
 
@@ -172,19 +175,21 @@ put_fields(struct wbuf *w, const void *base, const fields_field *fl, int n)
 /* A label is at most GS_LABEL_MAX - 1 bytes: one without its NUL in the
  * array keeps its first GS_LABEL_MAX - 1. */
 static void
-put_label(struct wbuf *w, struct labels *lt, const char *label)
+put_label(struct wbuf *w, struct labels *lt, const char *label, char tag)
 {
 	size_t len = strnlen(label, GS_LABEL_MAX - 1);
 
 	for (int i = 0; i < lt->n; i++)
-		if (lt->len[i] == len && memcmp(lt->s[i], label, len) == 0) {
+		if (lt->len[i] == len && lt->tag[i] == tag && memcmp(lt->s[i], label, len) == 0) {
 			put_u(w, (uint64_t)i);
 			return;
 		}
 	put_u(w, LABEL_TABLE + len);
 	put_bytes(w, label, len);
+	put_byte(w, (unsigned char)tag);
 	memcpy(lt->s[lt->next], label, len);
 	lt->len[lt->next] = (unsigned char)len;
+	lt->tag[lt->next] = tag;
 	lt->next = (lt->next + 1) % LABEL_TABLE;
 	if (lt->n < LABEL_TABLE)
 		lt->n++;
@@ -195,7 +200,7 @@ put_g(struct wbuf *w, struct labels *lt, const gs_snap_g *g, int64_t *prev)
 {
 	put_s(w, diff((uint64_t)*prev, (uint64_t)g->id));
 	*prev = g->id;
-	put_label(w, lt, g->label);
+	put_label(w, lt, g->label, g->tag);
 }
 
 /* present false: none.  ref: the chunk's newest literal, updated here. */
@@ -238,6 +243,7 @@ encode(struct wbuf *w, const tick_data *t, const history_extra *x, struct blobre
 	put_u(w, (uint64_t)s->np);
 	put_u(w, (uint64_t)s->nm);
 	put_u(w, (uint64_t)t->nev);
+	put_u(w, (uint64_t)(s->os_threads > 0 ? s->os_threads : 0));
 
 	put_fields(w, &s->stats, fields_stats, fields_nstats);
 	for (int i = 0; i < GS_G_NSTATUS; i++)
@@ -285,7 +291,7 @@ encode(struct wbuf *w, const tick_data *t, const history_extra *x, struct blobre
 		put_s(w, e->m2);
 		put_s(w, e->g);
 		put_s(w, e->arg);
-		put_label(w, &lt, e->label);
+		put_label(w, &lt, e->label, 0);
 	}
 
 	put_blob(w, x && x->caption, x && x->caption ? x->caption : NULL,
@@ -320,24 +326,29 @@ get_fields(varint_reader *r, void *base, const fields_field *fl, int n)
 	}
 }
 
-/* out NULL: read past it.  The whole of out is written, zero after the NUL. */
+/* out NULL: read past it.  The whole of out is written, zero after the NUL;
+ * the tag into *tag (if not NULL). */
 static void
-get_label(varint_reader *r, struct labels *lt, char *out)
+get_label(varint_reader *r, struct labels *lt, char *out, char *tag)
 {
 	uint64_t c = varint_get_u(r);
 	const char *src;
 	size_t len;
+	char t = 0;
 
 	if (c < (uint64_t)lt->n) {
 		src = lt->s[c];
 		len = lt->len[c];
+		t = lt->tag[c];
 	} else if (c >= LABEL_TABLE && c - LABEL_TABLE < GS_LABEL_MAX &&
-	    (size_t)(r->end - r->p) >= c - LABEL_TABLE) {
+	    (size_t)(r->end - r->p) > c - LABEL_TABLE) {
 		len = (size_t)(c - LABEL_TABLE);
 		src = (const char *)r->p;
-		r->p += len;
+		t = (char)src[len];
+		r->p += len + 1;
 		memcpy(lt->s[lt->next], src, len);
 		lt->len[lt->next] = (unsigned char)len;
+		lt->tag[lt->next] = t;
 		src = lt->s[lt->next];
 		lt->next = (lt->next + 1) % LABEL_TABLE;
 		if (lt->n < LABEL_TABLE)
@@ -351,6 +362,8 @@ get_label(varint_reader *r, struct labels *lt, char *out)
 		memset(out, 0, GS_LABEL_MAX);
 		memcpy(out, src, len);
 	}
+	if (tag)
+		*tag = t;
 }
 
 static void
@@ -360,7 +373,7 @@ get_g(varint_reader *r, struct labels *lt, gs_snap_g *out, int64_t *prev)
 	*prev = id;
 	if (out)
 		out->id = id;
-	get_label(r, lt, out ? out->label : NULL);
+	get_label(r, lt, out ? out->label : NULL, out ? &out->tag : NULL);
 }
 
 static void
@@ -432,6 +445,7 @@ decode(const struct chunk *c, int64_t tick, varint_reader *r, gs_snapshot *s, gs
 	uint64_t dropped = varint_get_u(r);
 	s->nm_total = (int)varint_get_s(r);
 	uint64_t np = varint_get_u(r), nm = varint_get_u(r), nev = varint_get_u(r);
+	s->os_threads = (int)varint_get_u(r);
 
 	get_fields(r, &s->stats, fields_stats, fields_nstats);
 	for (int i = 0; i < GS_G_NSTATUS; i++)
@@ -495,7 +509,7 @@ decode(const struct chunk *c, int64_t tick, varint_reader *r, gs_snapshot *s, gs
 		e->m2 = varint_get_s(r);
 		e->g = varint_get_s(r);
 		e->arg = varint_get_s(r);
-		get_label(r, &lt, e->label);
+		get_label(r, &lt, e->label, NULL);
 	}
 
 	const void *caption, *note;

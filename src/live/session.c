@@ -155,7 +155,7 @@ spawn_batch(session *s, const struct req *r)
 		report(s, "spawn %s: %s", r->kind, gs_strerror(rc));
 	atomic_fetch_add(&s->batches, 1);
 	gs_wg_add(&s->keepers, 1);
-	gs_attr ka = { .label = "keeper", .stack_size = 0 };
+	gs_attr ka = { .label = "batch timer" };
 	if (gs_go_attr(keeper_g, b, &ka) < 0) {
 		/* No keeper: stop the batch here and now. */
 		report(s, "spawn %s: %s", r->kind, "no memory for its keeper; stopped");

@@ -19,6 +19,7 @@
 #endif
 
 #include <gsched.h>
+#include <gsched/observe.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -154,9 +155,10 @@ workload__iter_done(workload_run *run, int64_t *n)
 }
 
 int
-workload__go(workload_run *run, void (*fn)(void *), void *arg, const char *label)
+workload__go(workload_run *run, void (*fn)(void *), void *arg, const char *label, char tag)
 {
-	gs_attr a = { .label = run->label ? run->label : label, .stack_size = 0 };
+	/* a lesson's label replaces the kind's, never its tag */
+	gs_attr a = { .label = run->label ? run->label : label, .tag = tag };
 
 	workload__run_add(run, 1);
 	int64_t id = gs_go_attr(fn, arg, &a);
@@ -167,12 +169,12 @@ workload__go(workload_run *run, void (*fn)(void *), void *arg, const char *label
 	return 0;
 }
 
-/* count goroutines fn(run) labelled label. */
+/* count goroutines fn(run) labelled label, tagged tag. */
 static int
-spawn_n(workload_run *run, int count, void (*fn)(void *), const char *label)
+spawn_n(workload_run *run, int count, void (*fn)(void *), const char *label, char tag)
 {
 	for (int i = 0; i < count; i++) {
-		int rc = workload__go(run, fn, run, label);
+		int rc = workload__go(run, fn, run, label, tag);
 		if (rc)
 			return rc;
 	}
@@ -280,19 +282,19 @@ tight_g(void *arg)
 static int
 loop_spawn(workload_run *run, int count)
 {
-	return spawn_n(run, count, loop_g, "loop");
+	return spawn_n(run, count, loop_g, "loop", GS_TAG_LOOP);
 }
 
 static int
 tight_spawn(workload_run *run, int count)
 {
-	return spawn_n(run, count, tight_g, "tight");
+	return spawn_n(run, count, tight_g, "tight", GS_TAG_CPU);
 }
 
 static int
 cpu_spawn(workload_run *run, int count)
 {
-	return spawn_n(run, count, cpu_g, "cpu");
+	return spawn_n(run, count, cpu_g, "cpu", GS_TAG_CPU);
 }
 
 /* ---- pool: count jobs through a channel to GOMAXPROCS workers -------------------- */
@@ -365,10 +367,10 @@ pool_spawn(workload_run *run, int count)
 	pl->run = run;
 	pl->count = count;
 	atomic_init(&pl->refs, workers + 2); /* + 1: this function's own share */
-	int rc = workload__go(run, pool_feed_g, pl, "jobs");
+	int rc = workload__go(run, pool_feed_g, pl, "jobs", GS_TAG_SWITCH);
 	int started = rc == 0 ? 1 : 0;
 	for (int i = 0; rc == 0 && i < workers; i++)
-		if ((rc = workload__go(run, pool_work_g, pl, "worker")) == 0)
+		if ((rc = workload__go(run, pool_work_g, pl, "worker", GS_TAG_CPU)) == 0)
 			started++;
 	if (rc != 0 && started > 0)
 		gs_chan_close(pl->jobs); /* the ones that started end */
@@ -406,7 +408,7 @@ sleep_g(void *arg)
 static int
 sleep_spawn(workload_run *run, int count)
 {
-	return spawn_n(run, count, sleep_g, "sleep");
+	return spawn_n(run, count, sleep_g, "sleep", GS_TAG_SLEEP);
 }
 
 /* ---- nap and block: 1 s waits and nothing else -------------------------------------- */
@@ -447,7 +449,7 @@ nap_g(void *arg)
 static int
 nap_spawn(workload_run *run, int count)
 {
-	return spawn_n(run, count, nap_g, "nap");
+	return spawn_n(run, count, nap_g, "nap", GS_TAG_SLEEP);
 }
 
 /* ---- syscall: a real blocking system call ------------------------------------------ */
@@ -487,13 +489,13 @@ shortcall_g(void *arg)
 static int
 syscall_spawn(workload_run *run, int count)
 {
-	return spawn_n(run, count, syscall_g, "syscall");
+	return spawn_n(run, count, syscall_g, "syscall", GS_TAG_SYSCALL);
 }
 
 static int
 shortcall_spawn(workload_run *run, int count)
 {
-	return spawn_n(run, count, shortcall_g, "shortcall");
+	return spawn_n(run, count, shortcall_g, "shortcall", GS_TAG_SYSCALL);
 }
 
 /* ---- block: one long blocking system call (wait_loop above) ------------------------ */
@@ -507,7 +509,7 @@ block_g(void *arg)
 static int
 block_spawn(workload_run *run, int count)
 {
-	return spawn_n(run, count, block_g, "syscall");
+	return spawn_n(run, count, block_g, "syscall", GS_TAG_SYSCALL);
 }
 
 /* ---- netwait: a reader parked in the netpoller, a writer feeding it ---------------- */
@@ -595,8 +597,8 @@ netwait_spawn(workload_run *run, int count)
 		}
 		/* both or neither: the writer's close is what ends the reader */
 		workload__run_add(run, 2);
-		gs_attr ra = { .label = run->label ? run->label : "netwait", .stack_size = 0 };
-		gs_attr wa = { .label = run->label ? run->label : "netwrite", .stack_size = 0 };
+		gs_attr ra = { .label = run->label ? run->label : "netwait", .tag = GS_TAG_NET };
+		gs_attr wa = { .label = run->label ? run->label : "netwrite", .tag = GS_TAG_NET };
 		if (gs_go_attr(netread_g, np, &ra) < 0) {
 			workload__run_add(run, -2);
 			gs_fd_close(sv[0]);
@@ -733,7 +735,7 @@ workload__threads_spawn(workload_run *run, int count, void *(*fn)(void *))
 		free(ts);
 		return rc;
 	}
-	if ((rc = workload__go(run, reaper_g, ts, "reaper")) != 0) {
+	if ((rc = workload__go(run, reaper_g, ts, "reaper", GS_TAG_THREAD)) != 0) {
 		gs_fd_close(sv[0]);
 		close(sv[1]);
 		free(ts);
@@ -925,7 +927,7 @@ workload_spawn_default(workload_run *run, int procs)
 	if ((rc = cpu_spawn(run, procs > 1 ? procs - 1 : 1)) != 0)
 		return rc;
 	ramp_state = (struct ramp){ run, procs, 0 };
-	return workload__go(run, ramp_g, &ramp_state, "ramp");
+	return workload__go(run, ramp_g, &ramp_state, "ramp", GS_TAG_NONE);
 }
 
 void

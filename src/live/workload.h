@@ -1,7 +1,10 @@
 /*
  * workload.h - live workloads for the observation tools (--batch, --record,
  * --trace) and, later, the visualizer and the lessons: a small table of named
- * goroutine kinds, each goroutine spawned with gs_go_attr and a label.
+ * goroutine kinds, each goroutine spawned with gs_go_attr, a label and its
+ * kind's tag (gsched/observe.h's GS_TAG_*: C cpu, L loop, S sleep and nap, B
+ * syscall, N netwait, H http*, T thread's reaper), which a run's own label
+ * replaces only the label of.
  *
  *   cpu      a CPU-bound loop inside gs_preemptible_begin/end (preempted by sysmon)
  *   sleep    gs_sleep loops (timers; the thread runs other goroutines)

@@ -8,6 +8,7 @@
 #endif
 
 #include <gsched.h>
+#include <gsched/observe.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -179,7 +180,7 @@ httpd_g(void *arg)
 			continue;
 		}
 		struct httpconn *c = malloc(sizeof *c);
-		gs_attr a = { .label = "handler", .stack_size = 0 };
+		gs_attr a = { .label = "handler", .tag = GS_TAG_HTTP };
 		if (c == NULL) {
 			gs_fd_close(fd);
 			continue;
@@ -304,20 +305,20 @@ http_spawn_mode(workload_run *run, int count, int mode)
 	atomic_init(&h->clients, count);
 	rc = 0;
 	atomic_fetch_add(&h->refs, 1);
-	if ((rc = workload__go(run, httpd_g, h, "httpd")) != 0) {
+	if ((rc = workload__go(run, httpd_g, h, "httpd", GS_TAG_HTTP)) != 0) {
 		atomic_fetch_sub(&h->refs, 1);
 		gs_fd_close(h->lfd);
 		goto out;
 	}
 	for (int i = 0; i < nworkers && rc == 0; i++) {
 		atomic_fetch_add(&h->refs, 1);
-		if ((rc = workload__go(run, http_worker_g, h, "worker")) != 0)
+		if ((rc = workload__go(run, http_worker_g, h, "worker", GS_TAG_HTTP)) != 0)
 			atomic_fetch_sub(&h->refs, 1);
 	}
 	for (int i = 0; i < count; i++) {
 		if (rc == 0) {
 			atomic_fetch_add(&h->refs, 1);
-			if ((rc = workload__go(run, http_client_g, h, "client")) == 0)
+			if ((rc = workload__go(run, http_client_g, h, "client", GS_TAG_HTTP)) == 0)
 				continue;
 			atomic_fetch_sub(&h->refs, 1);
 		}

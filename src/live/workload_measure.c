@@ -14,6 +14,7 @@
 #endif
 
 #include <gsched.h>
+#include <gsched/observe.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -129,8 +130,8 @@ workload__pingpong_spawn(workload_run *run, int count)
 		pp->pong = gs_chan_make(sizeof(int), 0);
 		if (pp->ping == NULL || pp->pong == NULL)
 			return GS_ENOMEM;
-		int rc = workload__go(run, pong_g, pp, "pong");
-		if (rc == 0 && (rc = workload__go(run, ping_g, pp, "ping")) != 0)
+		int rc = workload__go(run, pong_g, pp, "pong", GS_TAG_SWITCH);
+		if (rc == 0 && (rc = workload__go(run, ping_g, pp, "ping", GS_TAG_SWITCH)) != 0)
 			gs_chan_close(pp->ping);
 		if (rc != 0)
 			return rc;
@@ -181,7 +182,7 @@ workload__gosched_spawn(workload_run *run, int count)
 	atomic_init(&ys->yields, 0);
 	atomic_init(&ys->left, count);
 	for (int i = 0; i < count; i++) {
-		int rc = workload__go(run, yield_g, ys, "gosched");
+		int rc = workload__go(run, yield_g, ys, "gosched", GS_TAG_SWITCH);
 		if (rc != 0) {
 			if (atomic_fetch_sub(&ys->left, count - i) == count - i)
 				free(ys);
@@ -413,7 +414,7 @@ workload__threadlimit_spawn(workload_run *run, int count)
 		return GS_ENOMEM;
 	cj->run = run;
 	cj->count = count;
-	int rc = workload__go(run, threadlimit_g, cj, "threadlimit");
+	int rc = workload__go(run, threadlimit_g, cj, "threadlimit", GS_TAG_SYSCALL);
 	if (rc != 0)
 		free(cj);
 	return rc;

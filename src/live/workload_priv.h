@@ -17,7 +17,9 @@
 
 #define MS(x) ((int64_t)(x)*1000000)
 
-int workload__go(workload_run *run, void (*fn)(void *), void *arg, const char *label);
+/* Spawn fn(arg) labelled label (or the run's label) and tagged tag
+ * (gsched/observe.h's GS_TAG_*), counted in the run.  0 or a GS_E* code. */
+int workload__go(workload_run *run, void (*fn)(void *), void *arg, const char *label, char tag);
 int workload__http_spawn(workload_run *run, int count);
 int workload__httplimit_spawn(workload_run *run, int count);
 int workload__httppool_spawn(workload_run *run, int count);

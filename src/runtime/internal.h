@@ -154,6 +154,9 @@ GS_HIDDEN bool gs__notetsleep(gs_note *n, int64_t ns);
 
 /* os_linux.c: platform facts. */
 GS_HIDDEN int gs__os_cgroup_cpu_limit(double *limit); /* 1 and *limit if a quota is set */
+/* Threads of the whole process as the kernel counts them (Threads: of
+ * /proc/self/status), 0 if unknown.  open/read only: any thread. */
+GS_HIDDEN int gs__os_threads(void);
 GS_HIDDEN int gs__parse_cpu_max(const char *text, double *limit);
 GS_HIDDEN int gs__os_ncpu(void);
 GS_HIDDEN uint64_t gs__nanotime(void);
@@ -203,6 +206,7 @@ struct gs_g {
 	_Atomic bool asyncsafe;
 	gs_g *schedlink;          /* next on a wait list or netpoll list */
 	char label[GS_LABEL_MAX]; /* set at spawn; read racily by observers */
+	char tag;                 /* gs_attr.tag, set at spawn; read racily too */
 
 	/* Parking (gs__gopark): what to do on g0 after the switch. */
 	bool (*parkunlock)(gs_g *gp, void *arg);

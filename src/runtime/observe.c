@@ -326,12 +326,14 @@ snap_g(gs_snap_g *out, gs_g *gp)
 	if (gp == NULL) {
 		out->id = 0;
 		out->label[0] = '\0';
+		out->tag = 0;
 		return;
 	}
 	out->id = gp->goid;
 	/* The label may change under us if the G is reused: copy, terminate. */
 	memcpy(out->label, gp->label, GS_LABEL_MAX);
 	out->label[GS_LABEL_MAX - 1] = '\0';
+	out->tag = gp->tag;
 }
 
 /* Reads Ps, Ms and Gs while they change (see the header): exempt from TSan
@@ -398,6 +400,7 @@ gs_snapshot_take(gs_snapshot *s)
 	gs_m *first = gs__sched.allm;
 	s->nm_total = gs__sched.mcount_live;
 	gs__unlockx(&gs__sched.lock);
+	s->os_threads = gs__os_threads();
 	int nm = 0;
 	for (gs_m *mp = first; mp && nm < s->max_m; mp = mp->alllink) {
 		uint32_t st = atomic_load_explicit(&mp->state, memory_order_relaxed);
@@ -447,6 +450,7 @@ gs_goroutines(gs_snap_ginfo *buf, int max)
 			gi->m = (mp && (s == GS_G_RUNNING || s == GS_G_SYSCALL)) ? mp->id : -1;
 			memcpy(gi->label, gp->label, GS_LABEL_MAX);
 			gi->label[GS_LABEL_MAX - 1] = '\0';
+			gi->tag = gp->tag;
 		}
 		n++;
 	}

@@ -1353,6 +1353,7 @@ newproc1(gs_p *pp, void (*fn)(void *), void *arg, const gs_attr *attr, int *err)
 	else
 		gp->label[0] = '\0';
 	gp->label[GS_LABEL_MAX - 1] = '\0';
+	gp->tag = attr ? attr->tag : 0;
 	gs__casgstatus(gp, GS_G_DEAD, GS_G_RUNNABLE);
 	return gp;
 }
@@ -1893,7 +1894,7 @@ gs_run(void (*main_fn)(void *), void *arg, const gs_config *cfg)
 		gs__pidleput(gs__sched.allp[i]);
 	gs__unlockx(&gs__sched.lock);
 
-	gs_attr mattr = { "main", 0 };
+	gs_attr mattr = { .label = "main" };
 	gs_g *maing = newproc1(NULL, main_fn, arg, &mattr, &err);
 	if (maing == NULL)
 		goto fail;

@@ -27,10 +27,12 @@ const keys_entry keys_table[] = {
 	    "pause the view (the scheduler keeps running); again: back to live", KEYS_DO_PAUSE },
 	/* before c s b n: in a lesson, n steps it and spawns nothing */
 	{ "n N", KEYS_IN_LESSON | KEYS_IN_VIEWS, KEYS_IN_MAIN, "next/prev step",
-	    "in a lesson: next / previous step", KEYS_DO_LESSON },
+	    "in a lesson: go on (past a pause, a wait or a caption's reading time) / back a "
+	    "chapter",
+	    KEYS_DO_LESSON },
 	/* help, the lists and the log keep PgDn and PgUp for scrolling */
 	{ "PgDn PgUp", KEYS_IN_LESSON | KEYS_IN_MAIN | KEYS_IN_DETAIL, 0, NULL,
-	    "in a lesson, except in help, lists and log: next / prev step", KEYS_DO_LESSON },
+	    "in a lesson, except in help, lists and log: go on / back a chapter", KEYS_DO_LESSON },
 	{ "w", KEYS_IN_VIEWS, KEYS_IN_MAIN, "world",
 	    "stop / start the world (no goroutine runs while stopped)", KEYS_DO_WORLD },
 	{ ".", KEYS_IN_VIEWS, KEYS_IN_MAIN, "step",

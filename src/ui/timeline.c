@@ -11,8 +11,9 @@
  *   origin = u t0, u dropped, u drop_unlogged, u drop_quiet (view_origin),
  *            VIEW_RT_N x window (u start_ns, s n, s shown, 4 x s how, u pmask),
  *            u log_total
- *   g     = s id - previous id, u status, u waitreason, s m, label
- *   label = u k (k < 8: the k-th label of the list's table) or u 8+len, bytes
+ *   g     = s id - previous id, u status, u waitreason, s m, label (with the tag)
+ *   label = u k (k < 8: the k-th label of the list's table) or u 8+len, bytes,
+ *           u tag
  *
  * The caption goes into the history's own caption field, which stores a
  * caption once per chunk while it stays the same.
@@ -128,24 +129,28 @@ put_str(timeline *tl, const char *s, size_t n)
 /* The labels a list has used so far; writer and reader build the same. */
 struct labels {
 	char s[LABELS][GS_LABEL_MAX];
+	char tag[LABELS];
 	int n, next;
 };
 
 static void
-put_label(timeline *tl, struct labels *lt, const char *label)
+put_label(timeline *tl, struct labels *lt, const char *label, char tag)
 {
 	size_t n = strnlen(label, GS_LABEL_MAX - 1);
 
 	for (int k = 0; k < lt->n; k++) {
-		if (strncmp(lt->s[k], label, GS_LABEL_MAX) == 0 && strlen(lt->s[k]) == n) {
+		if (strncmp(lt->s[k], label, GS_LABEL_MAX) == 0 && strlen(lt->s[k]) == n &&
+		    lt->tag[k] == tag) {
 			put_u(tl, (uint64_t)k);
 			return;
 		}
 	}
 	put_u(tl, LABELS + n);
 	put_bytes(tl, label, n);
+	put_u(tl, (unsigned char)tag);
 	memcpy(lt->s[lt->next], label, n);
 	lt->s[lt->next][n] = '\0';
+	lt->tag[lt->next] = tag;
 	lt->next = (lt->next + 1) % LABELS;
 	if (lt->n < LABELS)
 		lt->n++;
@@ -170,15 +175,17 @@ get_str(varint_reader *r, size_t *n)
 }
 
 static void
-get_label(varint_reader *r, struct labels *lt, char *out)
+get_label(varint_reader *r, struct labels *lt, char *out, char *tag)
 {
 	uint64_t k = varint_get_u(r);
 
 	if (k < LABELS) {
-		if ((int)k < lt->n)
+		if ((int)k < lt->n) {
 			memcpy(out, lt->s[k], GS_LABEL_MAX);
-		else
+			*tag = lt->tag[k];
+		} else {
 			r->bad = true;
+		}
 		return;
 	}
 	uint64_t n = k - LABELS;
@@ -189,7 +196,9 @@ get_label(varint_reader *r, struct labels *lt, char *out)
 	memset(out, 0, GS_LABEL_MAX);
 	memcpy(out, r->p, (size_t)n);
 	r->p += n;
+	*tag = (char)varint_get_u(r);
 	memcpy(lt->s[lt->next], out, GS_LABEL_MAX);
+	lt->tag[lt->next] = *tag;
 	lt->next = (lt->next + 1) % LABELS;
 	if (lt->n < LABELS)
 		lt->n++;
@@ -253,7 +262,7 @@ read_view(timeline *tl, const history_extra *x, struct tl_view *v)
 			g->status = (int)varint_get_u(&r);
 			g->waitreason = (int)varint_get_u(&r);
 			g->m = varint_get_s(&r);
-			get_label(&r, &lt, g->label);
+			get_label(&r, &lt, g->label, &g->tag);
 		}
 		v->have_gl = !r.bad;
 		v->ng = (int)ng;
@@ -436,7 +445,7 @@ timeline_push(timeline *tl, const tick_data *t, const timeline_extra *x)
 			put_u(tl, (uint64_t)(g->status >= 0 ? g->status : 0));
 			put_u(tl, (uint64_t)(g->waitreason >= 0 ? g->waitreason : 0));
 			put_s(tl, g->m);
-			put_label(tl, &lt, g->label);
+			put_label(tl, &lt, g->label, g->tag);
 		}
 	}
 	if (tl->oom)

@@ -38,7 +38,6 @@
 #include <unistd.h>
 #include <wchar.h>
 
-#include "cmd/procstat.h"
 #include "lesson/lesson.h"
 #include "format/parse.h"
 #include "live/session.h"
@@ -235,13 +234,6 @@ tui_feed(void *ctx, const tick_info *info, const tick_data *d)
 	if (view_model_tick(t->model, d->snap, d->ev, d->nev, d->dropped, ng ? t->gl : NULL, ng,
 		t->gl_total) != 0)
 		tui__status(t, true, "out of memory for the view's history");
-	{
-		/* The process's threads beside the runtime's Ms: plain threads
-		 * (a thread-per-task workload) count here and not there. */
-		char buf[4096];
-		view_model_set_os_threads(t->model,
-		    (int)procstat_read("Threads:", buf, sizeof buf));
-	}
 	timeline_fed(t->tl);
 	/* '.' while paused at the newest tick: this one is shown, and the
 	 * lesson moves by it; otherwise a paused lesson's clock stands still */

@@ -28,6 +28,7 @@
 #include "lesson/lesson.h"
 #include "format/parse.h"
 #include "live/session.h"
+#include "ui/keys.h"
 #include "ui/paint.h"
 #include "ui/tui.h"
 #include "ui/tui_state.h"
@@ -73,12 +74,35 @@ tui_lesson_line(struct tui *t, const lesson_line *l)
 		tui__status(t, true, "lesson step failed (line %d): %s", l->line, l->text);
 }
 
+/* The key that goes on in a lesson: the first name of the key table's
+ * lesson entry in the main view. */
+static void
+lesson_go_key(char *buf, size_t size)
+{
+	unsigned ctx = keys_ctx(VIEW_MAIN, true);
+	size_t len;
+	const char *name;
+
+	buf[0] = '\0';
+	for (int i = 0; i < keys_count; i++) {
+		const keys_entry *e = &keys_table[i];
+		if (e->action == KEYS_DO_LESSON && keys_applies(e, ctx) &&
+		    (name = keys_name_at(e, 0, &len)) != NULL) {
+			snprintf(buf, size, "%.*s", (int)len, name);
+			return;
+		}
+	}
+}
+
 /* The bar above the caption and the standing footer message, from the
  * player's last output.  The step shown counts from 1: the one running (or
- * waiting) now. */
+ * waiting) now.  What the lesson waits for goes at the bar's end; when the
+ * bar is wider than the screen the chapter's name is cut first (to no less
+ * than its first 16 bytes), so "next in 4 s" fits 80 columns. */
 void
 tui__lesson_texts(struct tui *t, const lesson_output *out)
 {
+	char tail[200], key[16], hold[32];
 	int n;
 
 	if (out->state == LESSON_DONE) {
@@ -88,21 +112,45 @@ tui__lesson_texts(struct tui *t, const lesson_output *out)
 		    t->lstatus);
 		return;
 	}
-	n = snprintf(t->lbar, sizeof t->lbar, "%s%s%sstep %d/%d  %d met, %d failed",
-	    out->chapter ? "chapter: " : "", out->chapter ? out->chapter : "",
-	    out->chapter ? "  " : "", out->step < out->nsteps ? out->step + 1 : out->nsteps,
-	    out->nsteps, out->passed, out->failed);
+	const char *w = out->waiting_for;
 	t->lstatus[0] = '\0';
-	if (out->state == LESSON_WAITING_KEY)
+	if (out->state == LESSON_WAITING_KEY) {
 		snprintf(t->lstatus, sizeof t->lstatus, "press n or PgDn to continue");
-	if (n > 0 && (size_t)n < sizeof t->lbar) {
-		const char *w = out->state == LESSON_WAITING_KEY ? t->lstatus : out->waiting_for;
-		if (t->v.paused)
-			snprintf(t->lbar + n, sizeof t->lbar - (size_t)n, "  | %s",
-			    TUI_LESSON_PAUSED);
-		else if (w != NULL)
-			snprintf(t->lbar + n, sizeof t->lbar - (size_t)n, "  | %s", w);
+		w = t->lstatus;
+	} else if (out->hold_ns > 0) {
+		/* the reader's time (lesson.h), counted down in whole seconds: the
+		 * bar says how long, the footer how to go on */
+		int secs = (int)((out->hold_ns + 999999999) / 1000000000);
+		lesson_go_key(key, sizeof key);
+		snprintf(t->lstatus, sizeof t->lstatus, "reading time: next in %d s%s%s%s", secs,
+		    key[0] ? " (" : "", key, key[0] ? " goes on now)" : "");
+		snprintf(hold, sizeof hold, "next in %d s", secs);
+		w = hold;
 	}
+	n = snprintf(tail, sizeof tail, "step %d/%d  %d met, %d failed",
+	    out->step < out->nsteps ? out->step + 1 : out->nsteps, out->nsteps, out->passed,
+	    out->failed);
+	if (t->v.paused)
+		w = TUI_LESSON_PAUSED;
+	if (w != NULL && n > 0 && (size_t)n < sizeof tail)
+		snprintf(tail + n, sizeof tail - (size_t)n, "  | %s", w);
+	if (out->chapter == NULL) {
+		snprintf(t->lbar, sizeof t->lbar, "%s", tail);
+		return;
+	}
+	/* the bar is drawn from column 1 */
+	int room = t->v.width - 1 - (int)strlen(tail) - (int)strlen("chapter:   ");
+	int len = (int)strnlen(out->chapter, 100); /* the bar has room for 100 */
+	if (t->v.width > 0 && len > room) {
+		/* at least the chapter's first words: a long wait is cut instead */
+		len = room - 3 > 16 ? room - 3 : 16;
+		while (len > 0 && ((unsigned char)out->chapter[len] & 0xc0) == 0x80)
+			len--;
+	}
+	if (len > (int)strlen(out->chapter))
+		len = (int)strlen(out->chapter);
+	snprintf(t->lbar, sizeof t->lbar, "chapter: %.*s%s  %s", len, out->chapter,
+	    len < (int)strlen(out->chapter) ? "..." : "", tail);
 }
 
 /* Run the lesson's steps due now, with the snapshot the model just got

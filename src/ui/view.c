@@ -97,30 +97,33 @@ view__label_copy(char out[GS_LABEL_MAX], const char *label)
 	out[n] = '\0';
 }
 
-char
-view_label_kind(const char *label, view_attr *attr)
-{
-	view_attr a = VA_KIND_OTHER;
-	char c = 'o';
+/* The kinds the queues count, in their order (VIEW_KINDS with 'o'). */
+static const struct {
+	char tag;
+	view_attr attr;
+} g_kinds[VIEW_KINDS - 1] = {
+	{ GS_TAG_CPU, VA_KIND_CPU },
+	{ GS_TAG_LOOP, VA_KIND_CPU },
+	{ GS_TAG_SLEEP, VA_KIND_SLEEP },
+	{ GS_TAG_SYSCALL, VA_KIND_SYSCALL },
+	{ GS_TAG_NET, VA_KIND_NET },
+	{ GS_TAG_HTTP, VA_KIND_NET },
+	{ GS_TAG_THREAD, VA_KIND_SYSCALL },
+	{ GS_TAG_SWITCH, VA_KIND_CPU },
+};
 
-	if (label != NULL) {
-		if (strcmp(label, "cpu") == 0) {
-			a = VA_KIND_CPU;
-			c = 'C';
-		} else if (strcmp(label, "sleep") == 0) {
-			a = VA_KIND_SLEEP;
-			c = 'S';
-		} else if (strcmp(label, "syscall") == 0) {
-			a = VA_KIND_SYSCALL;
-			c = 'B';
-		} else if (strcmp(label, "netwait") == 0 || strcmp(label, "netwrite") == 0) {
-			a = VA_KIND_NET;
-			c = 'N';
-		}
-	}
+int
+view_g_kind(char tag, char *letter, view_attr *attr)
+{
+	int k = 0;
+
+	while (k < VIEW_KINDS - 1 && (tag == GS_TAG_NONE || g_kinds[k].tag != tag))
+		k++;
+	if (letter != NULL)
+		*letter = k < VIEW_KINDS - 1 ? tag : 'o';
 	if (attr != NULL)
-		*attr = a;
-	return c;
+		*attr = k < VIEW_KINDS - 1 ? g_kinds[k].attr : VA_KIND_OTHER;
+	return k;
 }
 
 /* ---- model lifetime ------------------------------------------------------------------ */
@@ -232,12 +235,6 @@ void
 view_model_set_timescale(view_model *m, int n)
 {
 	m->timescale = n > 1 ? n : 1;
-}
-
-void
-view_model_set_os_threads(view_model *m, int n)
-{
-	m->os_threads = n > 0 ? n : 0;
 }
 
 bool

@@ -28,11 +28,11 @@ typedef enum view_attr {
 	VA_BOLD,         /* emphasis: numbers that changed, focused row */
 	VA_TITLE,        /* the header bar */
 	VA_PAUSED,       /* "PAUSED" / "WORLD STOPPED": reverse video */
-	VA_KIND_CPU,     /* goroutine kinds, by label: letter C */
+	VA_KIND_CPU,     /* goroutine kinds, by tag (view_g_kind): C, L */
 	VA_KIND_SLEEP,   /* S */
-	VA_KIND_SYSCALL, /* B (blocking) */
-	VA_KIND_NET,     /* N */
-	VA_KIND_OTHER,   /* o: any other label */
+	VA_KIND_SYSCALL, /* B (blocking), T */
+	VA_KIND_NET,     /* N, H */
+	VA_KIND_OTHER,   /* o: any other tag, or none */
 	VA_P_RUNNING,    /* P and M states */
 	VA_P_IDLE,
 	VA_P_SYSCALL,
@@ -175,11 +175,6 @@ void view_model_free(view_model *m);
  * was measured and what it is at real speed.  Before the first tick. */
 void view_model_set_timescale(view_model *m, int n);
 
-/* The process's OS threads (the runtime's Ms, plain threads and the front
- * end's own), for the header beside the runtime's thread count: a live view
- * sets it each tick; 0 (a replay, a rebuilt history) shows none. */
-void view_model_set_os_threads(view_model *m, int n);
-
 /*
  * Feed one tick: the snapshot taken after the drain, the events drained since
  * the previous tick (oldest first) and how many were dropped, and optionally
@@ -293,7 +288,14 @@ uint64_t view_log_new(const view_model *m, const view_state *v);
  */
 bool view_event_sentence(const gs_event *e, char *buf, size_t size);
 
-/* The kind letter ('C', 'S', 'B', 'N', 'o') and attribute for a label. */
-char view_label_kind(const char *label, view_attr *attr);
+/*
+ * A goroutine's kind, from its tag (gs_snap_g.tag, set at its spawn): its
+ * letter (the tag, when it is one of gsched's GS_TAG_*, else 'o') into
+ * *letter and its attribute into *attr (either may be NULL).  Returns its
+ * place in the order the queues count kinds in, 0 to VIEW_KINDS - 1 (the
+ * last: 'o', any other).
+ */
+#define VIEW_KINDS 9
+int view_g_kind(char tag, char *letter, view_attr *attr);
 
 #endif /* GSCHED_VIEW_H */

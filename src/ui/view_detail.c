@@ -39,7 +39,10 @@ static const struct help_line legend[] = {
 	    "slow motion (--slow 20): the scheduler and the workloads 20 times slower; times "
 	    "say both (190 ms (x20 slow: 9.5 ms real-speed))" },
 	{ "REC", "recording what is shown to a file (R stops)" },
-	{ "threads", "Ms that exist; Go never ends idle threads, so watch busy" },
+	{ "OS threads",
+	    "every thread of the process, as the kernel counts them: the Ms, and threads the "
+	    "program made itself (a thread per task, the view's own)" },
+	{ "Ms", "the scheduler's threads that exist; Go never ends idle ones, so watch busy" },
 	{ "busy", "run: running Go code, spin: looking for work, sys: in a system call" },
 	{ "+3 (120)", "this tick (and in total)" },
 	{ "", "" },
@@ -51,10 +54,17 @@ static const struct help_line legend[] = {
 	{ "~3.2 ms", "in slow motion (SLOW xN): the slice as at real speed (P detail: both)" },
 	{ "next G9 / +G9", "runnext: the goroutine that runs next on this P" },
 	{ "128 ####....", "the local run queue, drawn to scale against its 256 slots" },
-	{ "C S B N o", "kinds queued: C cpu, S sleep, B syscall (blocking), N network, o other" },
+	{ "C L S B N H T W o",
+	    "kinds queued, from what each goroutine was spawned as: C CPU-bound, L call-free "
+	    "loop, S sleeping (sleep, nap), B blocking system call, N network wait, H web "
+	    "server or client, T waiting for plain threads, W switching on purpose (ping-pong, "
+	    "Gosched), o (+2 other) any other" },
 	{ "<-P0 x64", "this P stole 64 goroutines from P0" },
 	{ "->P1 x64", "P1 stole 64 goroutines from this P" },
-	{ "handoff", "the P was handed to another M; retaken: sysmon took it from a syscall" },
+	{ "handoff", "the P was handed to another M" },
+	{ "sysmon took",
+	    "sysmon took the P back from an M stuck in a system call, to give it to another "
+	    "thread (Go's retake)" },
 	{ "preempt", "a goroutine on it was preempted" },
 	{ "< > H !", "the same marks in the small grid (steal, stolen, hand-off, preempt)" },
 	{ "dim marks", "from an earlier tick: a mark stays 1.5 s, so a move can be seen" },
@@ -62,7 +72,8 @@ static const struct help_line legend[] = {
 	{ NULL, "Ms (threads)" }, /* a section */
 	{ "R running", "running a goroutine on its P; K sched: in the scheduler with a P" },
 	{ "S spinning", "holding a P, looking for work to steal" },
-	{ "B syscall", "in a system call; noP: its P was taken (retake) or left" },
+	{ "B syscall",
+	    "in a system call; no P: its P was taken by sysmon or left for another thread" },
 	{ "N netpoll", "blocked in the netpoller, holding no P" },
 	{ "M sysmon", "the sysmon thread (retakes Ps, preempts long runners)" },
 	{ "I idle", "parked, reusable; new: made in the last 2 s" },
@@ -77,9 +88,10 @@ static const struct help_line legend[] = {
 	{ "in the last 1.0 s",
 	    "hand-offs, retakes and preemptions come by the dozen: the first after a quiet "
 	    "second is written out, the rest summed up once a second" },
-	{ "per tick",
-	    "spawns and exits are summed per tick; runs, parks, readies, timers, system calls "
-	    "and netpoller wake-ups only in the header's per-tick line" },
+	{ "last 0.1 s",
+	    "spawns and exits are summed per tick; the goroutines that ran (were switched onto "
+	    "a P), blocked and were woken, the timers, system calls and netpoller wake-ups "
+	    "only in the header's line for the last tick" },
 	{ "Events (steals)",
 	    "the log's filter (f); 12 new, Down to follow: the log is held (Up, PgUp, /) and "
 	    "12 lines came since; > marks the line it is held at" },
@@ -294,7 +306,8 @@ view__render_pdetail(rc *r)
 			if (i >= (int)p->runq_listed)
 				break;
 			view_attr a;
-			char k = view_label_kind(p->runq[i].label, &a);
+			char k;
+			view_g_kind(p->runq[i].tag, &k, &a);
 			int x = c * PD_CELL;
 			view__textf(r, x, y + row, x + 4, VA_DIM, "%3d", i + 1);
 			view__put(r, x + 4, y + row, (uint32_t)k, a);
@@ -522,7 +535,8 @@ view__render_glist(rc *r)
 		if (g->m >= 0)
 			view__textf(r, 42, y, 50, VA_NORMAL, "M%" PRId64, g->m);
 		view_attr a;
-		char kl = view_label_kind(g->label, &a);
+		char kl;
+		view_g_kind(g->tag, &kl, &a);
 		view__put(r, 50, y, (uint32_t)kl, a);
 		view__text(r, 52, y, r->w, VA_NORMAL, g->label);
 	}

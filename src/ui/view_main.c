@@ -20,100 +20,163 @@
 
 struct field {
 	char text[200];
+	char narrow[200]; /* a shorter form for a narrow screen, or "" */
 	int attr;
+	bool vital; /* must not be dropped while a shorter form could keep it */
 };
 
-/* Flow fields into lines from y, at most maxl; returns the lines used. */
+/* Flow fields into lines from y, at most maxl; returns the lines used.
+ * narrow: each field in its shorter form, where it has one.  dropped NULL:
+ * draw them; else only say whether a vital field would have no room. */
 static int
-flow(rc *r, int y, int maxl, const struct field *f, int nf)
+flow(rc *r, int y, int maxl, const struct field *f, int nf, bool narrow, bool *dropped)
 {
 	int line = 0, x = 0;
 
+	if (dropped)
+		*dropped = false;
 	if (maxl <= 0)
 		return 0;
 	for (int i = 0; i < nf; i++) {
-		int n = view__text_len(f[i].text);
+		const char *text = narrow && f[i].narrow[0] ? f[i].narrow : f[i].text;
+		int n = view__text_len(text);
 		if (n == 0)
 			continue;
 		int need = (x > 0 ? 2 : 0) + n;
 		if (x + need > r->w && x > 0) {
-			if (line + 1 >= maxl)
-				continue; /* no room: try the smaller fields after it */
+			if (line + 1 >= maxl) {
+				/* no room: try the smaller fields after it */
+				if (dropped && f[i].vital)
+					*dropped = true;
+				continue;
+			}
 			line++;
 			x = 0;
 			need = n;
 		}
 		if (x > 0)
 			x += 2;
-		x = view__text(r, x, y + line, r->w, f[i].attr, f[i].text);
+		if (dropped)
+			x += n;
+		else
+			x = view__text(r, x, y + line, r->w, f[i].attr, text);
 	}
 	return x > 0 || line > 0 ? line + 1 : 0;
 }
 
+/* "run 2 spin 0 sys 200": the busy Ms by what they do; all: the categories
+ * at 0 too. */
+static void
+busy_parts(const view_threads *t, bool all, char *b, size_t size)
+{
+	const struct {
+		const char *name;
+		int n;
+		bool always; /* listed at 0 too, when all */
+	} part[] = { { "run", t->run, true }, { "spin", t->spin, true }, { "sys", t->sys, true },
+		{ "net", t->net, false }, { "sysmon", t->mon, false } };
+	size_t n = 0;
+
+	b[0] = '\0';
+	for (size_t k = 0; k < sizeof part / sizeof part[0] && n < size; k++)
+		if (part[k].n > 0 || (all && part[k].always))
+			n += (size_t)snprintf(b + n, size - n, "%s%s %d", n ? " " : "",
+			    part[k].name, part[k].n);
+}
+
+/* The header: GOMAXPROCS, the CPUs, the threads (the whole process's, as the
+ * kernel counts them, and the Ms among them), the goroutines, the queues,
+ * the counters.  When a vital field would not fit the lines, the fields
+ * take their shorter forms: the busy Ms' breakdown moves behind the
+ * counters and keeps only what is not 0. */
 int
 view__header(rc *r, int y, int maxl)
 {
 	const view_model *m = r->m;
 	const gs_stats *st = &m->snap.stats;
-	struct field f[12];
+	struct field f[13];
 	int nf = 0;
 	view_threads t;
+	char parts[96];
 
+	memset(f, 0, sizeof f);
 	view__threads(m, &t);
 	snprintf(f[nf].text, sizeof f[nf].text, "GOMAXPROCS %d", st->gomaxprocs);
+	f[nf].vital = true;
 	f[nf++].attr = VA_BOLD;
 	snprintf(f[nf].text, sizeof f[nf].text, "CPUs %d", st->ncpu);
+	f[nf].vital = true;
 	f[nf++].attr = VA_NORMAL;
-	{
-		char extra[64] = "";
-		size_t n = 0;
-		if (t.net)
-			n += (size_t)snprintf(extra + n, sizeof extra - n, " net %d", t.net);
-		if (t.mon && n < sizeof extra)
-			snprintf(extra + n, sizeof extra - n, " sysmon %d", t.mon);
-		snprintf(f[nf].text, sizeof f[nf].text,
-		    "threads %d (busy %d: run %d spin %d sys %d%s, idle %d)", t.total, t.busy,
-		    t.run, t.spin, t.sys, extra, t.idle);
+	if (m->snap.os_threads > 0) {
+		snprintf(f[nf].text, sizeof f[nf].text, "OS threads %d", m->snap.os_threads);
+		f[nf].vital = true;
 		f[nf++].attr = VA_BOLD;
 	}
-	if (m->os_threads > 0) {
-		snprintf(f[nf].text, sizeof f[nf].text, "OS threads %d", m->os_threads);
-		f[nf++].attr = VA_BOLD;
-	}
+	busy_parts(&t, true, parts, sizeof parts);
+	snprintf(f[nf].text, sizeof f[nf].text, "Ms %d (busy %d: %s, idle %d)", t.total, t.busy,
+	    parts, t.idle);
+	snprintf(f[nf].narrow, sizeof f[nf].narrow, "Ms %d: busy %d, idle %d", t.total, t.busy,
+	    t.idle);
+	f[nf].vital = true;
+	f[nf++].attr = VA_BOLD;
 	snprintf(f[nf].text, sizeof f[nf].text,
-	    r->w >= 70 ? "goroutines %d: %d runnable, %d running, %d waiting, %d syscall"
-		       : "goroutines %d: %d runnable %d running %d waiting %d sys",
-	    st->goroutines, st->by_status[GS_G_RUNNABLE], st->by_status[GS_G_RUNNING],
-	    st->by_status[GS_G_WAITING], st->by_status[GS_G_SYSCALL]);
+	    "goroutines %d: %d runnable, %d running, %d waiting, %d syscall", st->goroutines,
+	    st->by_status[GS_G_RUNNABLE], st->by_status[GS_G_RUNNING], st->by_status[GS_G_WAITING],
+	    st->by_status[GS_G_SYSCALL]);
+	snprintf(f[nf].narrow, sizeof f[nf].narrow,
+	    "goroutines %d: %d runnable %d running %d waiting %d sys", st->goroutines,
+	    st->by_status[GS_G_RUNNABLE], st->by_status[GS_G_RUNNING], st->by_status[GS_G_WAITING],
+	    st->by_status[GS_G_SYSCALL]);
+	f[nf].vital = true;
 	f[nf++].attr = VA_NORMAL;
 	snprintf(f[nf].text, sizeof f[nf].text, "global queue %d", st->global_runq);
+	f[nf].vital = true;
 	f[nf++].attr = VA_NORMAL;
 	snprintf(f[nf].text, sizeof f[nf].text, "steals +%" PRIu64 " (%" PRIu64 ")", m->d_steals,
 	    st->steals);
+	f[nf].vital = true;
 	f[nf++].attr = m->d_steals ? VA_STEAL : VA_NORMAL;
 	snprintf(f[nf].text, sizeof f[nf].text, "hand-offs +%" PRIu64 " (%" PRIu64 ")",
 	    m->d_handoffs, st->handoffs);
+	f[nf].vital = true;
 	f[nf++].attr = m->d_handoffs ? VA_HANDOFF : VA_NORMAL;
 	snprintf(f[nf].text, sizeof f[nf].text, "preemptions +%" PRIu64 " (%" PRIu64 ")",
 	    m->d_preempts, st->preempt_async + st->preempt_coop);
+	f[nf].vital = true;
 	f[nf++].attr = m->d_preempts ? VA_PREEMPT : VA_NORMAL;
 	if (m->dropped_total) {
 		snprintf(f[nf].text, sizeof f[nf].text, "events lost %" PRIu64, m->dropped_total);
+		f[nf].vital = true;
 		f[nf++].attr = VA_WARN;
 	}
-	/* The churn the log leaves out (view.c), per tick. */
+	/* narrow: the busy Ms' breakdown, where it has room */
+	busy_parts(&t, false, parts, sizeof parts);
+	if (parts[0]) {
+		f[nf].text[0] = '\0';
+		snprintf(f[nf].narrow, sizeof f[nf].narrow, "busy Ms: %s", parts);
+		f[nf++].attr = VA_BOLD;
+	}
+	/* The churn the log leaves out (view.c), in the last tick, in words a
+	 * class knows: a run is a goroutine switched onto a P, a park one
+	 * that blocked, a ready one woken to be run. */
 	const int64_t *c = m->ev_count;
 	if (c[GS_EV_RUN] + c[GS_EV_PARK] + c[GS_EV_READY] + c[GS_EV_TIMER_FIRE] +
 		c[GS_EV_SYSCALL_ENTER] + c[GS_EV_NETPOLL_WAKE] >
 	    0) {
+		char span[32] = "last tick";
+		if (r->v->tick_hz > 0)
+			snprintf(span, sizeof span, "last %.2g s", 1 / r->v->tick_hz);
 		snprintf(f[nf].text, sizeof f[nf].text,
-		    "per tick: %" PRId64 " runs, %" PRId64 " parks, %" PRId64 " readies, %" PRId64
-		    " timers, %" PRId64 " syscalls, %" PRId64 " net wakes",
-		    c[GS_EV_RUN], c[GS_EV_PARK], c[GS_EV_READY], c[GS_EV_TIMER_FIRE],
+		    "%s: %" PRId64 " goroutines ran, %" PRId64 " blocked, %" PRId64
+		    " woken; %" PRId64 " timers, %" PRId64 " syscalls, %" PRId64
+		    " network wake-ups",
+		    span, c[GS_EV_RUN], c[GS_EV_PARK], c[GS_EV_READY], c[GS_EV_TIMER_FIRE],
 		    c[GS_EV_SYSCALL_ENTER], m->ev_argsum[GS_EV_NETPOLL_WAKE]);
 		f[nf++].attr = VA_DIM;
 	}
-	return flow(r, y, maxl, f, nf);
+	bool dropped;
+	flow(r, y, maxl, f, nf, false, &dropped);
+	return flow(r, y, maxl, f, nf, dropped, NULL);
 }
 
 /* ---- Ps --------------------------------------------------------------------------------- */
@@ -149,7 +212,7 @@ view__p_state(int status, char *letter, const char **word, int *attr)
 	}
 }
 
-/* The attribute of the goroutine at queue position pos (by its label). */
+/* The attribute of the goroutine at queue position pos (by its kind). */
 static int
 queue_kind_attr(const gs_snap_p *p, uint32_t pos, char *letter)
 {
@@ -159,7 +222,7 @@ queue_kind_attr(const gs_snap_p *p, uint32_t pos, char *letter)
 	if (p->runq_listed > 0) {
 		if (pos >= p->runq_listed)
 			pos = p->runq_listed - 1;
-		c = view_label_kind(p->runq[pos].label, &a);
+		view_g_kind(p->runq[pos].tag, &c, &a);
 	}
 	if (letter)
 		*letter = c;
@@ -206,41 +269,31 @@ view__queue_bar(rc *r, int x, int y, int w, const gs_snap_p *p)
 	}
 }
 
-/* "C120 S8 B3" from the listed queue; returns the x after it. */
+/* "C120 S8 B3 +2 other" from the listed queue (goroutines of no kind of
+ * gsched's are "other": a letter would say nothing); returns the x after
+ * it. */
 int
 view__queue_kinds(rc *r, int x, int y, int xend, const gs_snap_p *p)
 {
-	static const char letters[5] = { 'C', 'S', 'B', 'N', 'o' };
-	static const int attrs[5] = { VA_KIND_CPU, VA_KIND_SLEEP, VA_KIND_SYSCALL, VA_KIND_NET,
-		VA_KIND_OTHER };
-	int n[5] = { 0 };
+	int n[VIEW_KINDS] = { 0 };
+	char letter[VIEW_KINDS];
+	view_attr attr[VIEW_KINDS];
 
 	for (uint32_t i = 0; i < p->runq_listed; i++) {
-		switch (view_label_kind(p->runq[i].label, NULL)) {
-		case 'C':
-			n[0]++;
-			break;
-		case 'S':
-			n[1]++;
-			break;
-		case 'B':
-			n[2]++;
-			break;
-		case 'N':
-			n[3]++;
-			break;
-		default:
-			n[4]++;
-			break;
-		}
+		int k = view_g_kind(p->runq[i].tag, NULL, NULL);
+		if (n[k]++ == 0)
+			view_g_kind(p->runq[i].tag, &letter[k], &attr[k]);
 	}
-	for (int k = 0; k < 5; k++) {
+	for (int k = 0; k < VIEW_KINDS; k++) {
 		if (n[k] == 0)
 			continue;
-		int need = 1 + view__digits(n[k]);
+		bool other = k == VIEW_KINDS - 1;
+		int need = view__digits(n[k]) + (other ? 7 : 1);
 		if (x + need > xend)
 			break;
-		x = view__textf(r, x, y, xend, attrs[k], "%c%d", letters[k], n[k]) + 1;
+		x = (other ? view__textf(r, x, y, xend, attr[k], "+%d other", n[k])
+			   : view__textf(r, x, y, xend, attr[k], "%c%d", letter[k], n[k])) +
+		    1;
 	}
 	return x;
 }
@@ -256,7 +309,7 @@ p_marks_width(const view_pmark *pm)
 		n +=
 		    6 + view__digits(pm->stolen_by) + view__digits(pm->stolen_n) + pm->stolen_multi;
 	if (pm->retakes > 0)
-		n += 8;
+		n += 12;
 	if (pm->handoffs > 0)
 		n += 8;
 	if (pm->preempts > 0)
@@ -291,8 +344,9 @@ view__p_marks(rc *r, int x, int y, int xend, const view_pmark *pm)
 		if (x + view__text_len(b) <= xend)
 			x = view__text(r, x, y, xend, mark_attr(r, pm->stolen_t, VA_STEAL), b) + 1;
 	}
-	if (pm->retakes > 0 && x + 7 <= xend)
-		x = view__text(r, x, y, xend, mark_attr(r, pm->retake_t, VA_HANDOFF), "retaken") +
+	if (pm->retakes > 0 && x + 11 <= xend)
+		x = view__text(r, x, y, xend, mark_attr(r, pm->retake_t, VA_HANDOFF),
+			"sysmon took") +
 		    1;
 	if (pm->handoffs > 0 && x + 7 <= xend)
 		x = view__text(r, x, y, xend, mark_attr(r, pm->handoff_t, VA_HANDOFF), "handoff") +
@@ -343,7 +397,7 @@ p_curg(rc *r, int x, int y, const gs_snap_p *p, int lw)
 		return x + 8 + lw + 1 + 8;
 	}
 	view_attr a;
-	view_label_kind(p->curg.label, &a);
+	view_g_kind(p->curg.tag, NULL, &a);
 	view__textf(r, x, y, x + 8, VA_BOLD, "G%" PRId64, p->curg.id);
 	view__textf(r, x + 8, y, x + 8 + lw, a, "%s", p->curg.label);
 	if (p->slice_ns) {
@@ -495,7 +549,7 @@ m_cell(rc *r, int x, int y, const gs_snap_m *mm, bool is_new, int midw)
 	if (mm->p >= 0)
 		view__textf(r, x, y, x1, VA_NORMAL, "P%d", mm->p);
 	else
-		view__text(r, x, y, x1, VA_DIM, mm->state == GS_MSTATE_SYSCALL ? "noP" : "-");
+		view__text(r, x, y, x1, VA_DIM, mm->state == GS_MSTATE_SYSCALL ? "no P" : "-");
 	x += 5;
 	if (mm->curg)
 		view__textf(r, x, y, x1, VA_NORMAL, "G%" PRId64, mm->curg);

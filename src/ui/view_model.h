@@ -132,7 +132,6 @@ struct view_model {
 	view_pmark *tmark; /* scratch: this tick's own marks, per P */
 	int tmark_cap;
 	int timescale;     /* view_model_set_timescale's (1: real speed) */
-	int os_threads;    /* view_model_set_os_threads's; 0: unknown, not shown */
 	uint8_t *consumed; /* per event of the tick: folded into another line */
 	int consumed_cap;
 
