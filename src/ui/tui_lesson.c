@@ -57,16 +57,29 @@ tui_lesson_line(struct tui *t, const lesson_line *l)
 	};
 	int kind = l->kind >= 0 && l->kind <= LL_ERROR ? l->kind : LL_INFO;
 	const char *c = l->text;
+	/* A caption's lines are cut for the 72 columns of its own box; the log
+	 * is narrower (its time column), so the lines go in as one paragraph per
+	 * note the log wraps itself, never a short line left over under each. */
+	char para[VIEW_LOG_TEXT - 16];
 
 	for (bool first = true; first || *c; first = false) {
-		size_t n = strcspn(c, "\n");
+		size_t len = 0;
+		para[0] = '\0';
+		do {
+			size_t n = strcspn(c, "\n");
+			if (len > 0 && len + 1 + n >= sizeof para)
+				break;
+			len += (size_t)snprintf(para + len, sizeof para - len, "%s%.*s",
+			    len > 0 ? " " : "", (int)n, c);
+			if (len >= sizeof para)
+				len = sizeof para - 1;
+			c += n + (c[n] == '\n');
+		} while (*c && kind != LL_EXPECT_FAIL && kind != LL_ERROR);
 		if (first && (kind == LL_EXPECT_FAIL || kind == LL_ERROR))
-			tui__note(t, k[kind].attr, "%sline %d: %.*s", k[kind].prefix, l->line,
-			    (int)n, c);
+			tui__note(t, k[kind].attr, "%sline %d: %s", k[kind].prefix, l->line, para);
 		else
-			tui__note(t, k[kind].attr, "%s%.*s%s", first ? k[kind].prefix : "     ",
-			    (int)n, c, first && kind == LL_MARK ? " ==" : "");
-		c += n + (c[n] == '\n');
+			tui__note(t, k[kind].attr, "%s%s%s", first ? k[kind].prefix : "     ", para,
+			    first && kind == LL_MARK ? " ==" : "");
 	}
 	if (kind == LL_EXPECT_FAIL)
 		tui__status(t, true, "expectation failed (line %d): %s", l->line, l->text);
