@@ -1073,19 +1073,24 @@ print_verdict(long n, const struct sideresult *r)
 		    n);
 	if (blk->peak_threads >= n)
 		len += snprintf(v + len, sizeof(v) - (size_t)len,
-		    "blocking read(2) took a thread per wait (%ld) as plain threads do (%ld), ",
+		    "blocking read(2) took a thread per wait (%ld) as plain threads do (%ld) and ",
 		    blk->peak_threads, thr->peak_threads);
 	else
 		len += snprintf(v + len, sizeof(v) - (size_t)len,
-		    "blocking read(2) took %ld threads for %ld waits, plain threads %ld, ",
+		    "blocking read(2) took %ld threads for %ld waits, plain threads %ld, and ",
 		    blk->peak_threads, n, thr->peak_threads);
+	/* memory: a blocked goroutine holds its stack and its M's thread */
+	len += snprintf(v + len, sizeof(v) - (size_t)len,
+	    "%s memory than plain threads (%.1f against %.1f MiB); ",
+	    blk->hwm_kb > thr->hwm_kb ? "more" : "no more", blk->hwm_kb / 1024.0,
+	    thr->hwm_kb / 1024.0);
 	if (blk->wave2_new * 2 < thr->wave2_new)
 		len += snprintf(v + len, sizeof(v) - (size_t)len,
-		    "but a second wave reused them (%ld new threads, against %ld); ",
+		    "a second wave reused its threads (%ld new, against %ld for plain threads); ",
 		    blk->wave2_new, thr->wave2_new);
 	else
 		len += snprintf(v + len, sizeof(v) - (size_t)len,
-		    "and a second wave made %ld new threads (plain threads %ld); ", blk->wave2_new,
+		    "a second wave made %ld new threads (plain threads %ld); ", blk->wave2_new,
 		    thr->wave2_new);
 	if (net->job_waiting == n && blk->job_waiting == n && thr->job_waiting == n)
 		snprintf(v + len, sizeof(v) - (size_t)len,
