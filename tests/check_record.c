@@ -524,6 +524,7 @@ START_TEST(test_roundtrip_labels)
 	ck_assert_int_eq(oldback.snap[0]->p[0].runq[0].tag, (char)0xff);
 	ck_assert_int_eq(oldback.snap[0]->p[0].curg.tag, GS_TAG_CPU);
 	cap_free(&oldback);
+	free(ls.buf);
 	gs_snapshot_free(s);
 }
 END_TEST

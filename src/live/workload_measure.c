@@ -81,10 +81,22 @@ next_chunk(workload_run *run, int64_t done)
 
 /* ---- pingpong: two goroutines, two unbuffered channels ----------------------------- */
 
+/* Owned by its two goroutines: the second to end frees it. */
 struct pingpair {
 	workload_run *run;
 	gs_chan *ping, *pong;
+	atomic_int refs;
 };
+
+static void
+pingpair_put(struct pingpair *pp)
+{
+	if (atomic_fetch_sub(&pp->refs, 1) != 1)
+		return;
+	gs_chan_free(pp->ping);
+	gs_chan_free(pp->pong);
+	free(pp);
+}
 
 static void
 pong_g(void *arg)
@@ -92,9 +104,12 @@ pong_g(void *arg)
 	struct pingpair *pp = arg;
 	int v;
 
+	workload_run *run = pp->run;
+
 	while (gs_chan_recv(pp->ping, &v) == 1)
 		gs_chan_send(pp->pong, &v);
-	workload__run_done(pp->run);
+	pingpair_put(pp);
+	workload__run_done(run);
 }
 
 static void
@@ -114,6 +129,7 @@ ping_g(void *arg)
 		atomic_store(&chan_switch_ns, per_switch(gs_nanotime() - t0, 2 * done));
 	}
 	gs_chan_close(pp->ping); /* ends pong_g */
+	pingpair_put(pp);
 	workload__run_done(run);
 }
 
@@ -121,20 +137,29 @@ int
 workload__pingpong_spawn(workload_run *run, int count)
 {
 	for (int i = 0; i < count; i++) {
-		/* lives as long as the process: a lesson spawns a few */
 		struct pingpair *pp = malloc(sizeof *pp);
 		if (pp == NULL)
 			return GS_ENOMEM;
 		pp->run = run;
 		pp->ping = gs_chan_make(sizeof(int), 0);
 		pp->pong = gs_chan_make(sizeof(int), 0);
-		if (pp->ping == NULL || pp->pong == NULL)
+		atomic_init(&pp->refs, 2);
+		if (pp->ping == NULL || pp->pong == NULL) {
+			pingpair_put(pp);
+			pingpair_put(pp);
 			return GS_ENOMEM;
+		}
 		int rc = workload__go(run, pong_g, pp, "pong", GS_TAG_SWITCH);
-		if (rc == 0 && (rc = workload__go(run, ping_g, pp, "ping", GS_TAG_SWITCH)) != 0)
-			gs_chan_close(pp->ping);
-		if (rc != 0)
+		if (rc != 0) {
+			pingpair_put(pp);
+			pingpair_put(pp);
 			return rc;
+		}
+		if ((rc = workload__go(run, ping_g, pp, "ping", GS_TAG_SWITCH)) != 0) {
+			gs_chan_close(pp->ping); /* ends pong_g, which puts its share */
+			pingpair_put(pp);
+			return rc;
+		}
 	}
 	return 0;
 }
