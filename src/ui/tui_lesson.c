@@ -153,15 +153,16 @@ tui__lesson_texts(struct tui *t, const lesson_output *out)
 	}
 	/* the bar is drawn from column 1 */
 	int room = t->v.width - 1 - (int)strlen(tail) - (int)strlen("chapter:   ");
-	int len = (int)strnlen(out->chapter, 100); /* the bar has room for 100 */
+	int full = (int)strnlen(out->chapter, 100); /* the bar has room for 100 */
+	int len = full;
 	if (t->v.width > 0 && len > room) {
 		/* at least the chapter's first words: a long wait is cut instead */
 		len = room - 3 > 16 ? room - 3 : 16;
+		if (len > full)
+			len = full;
 		while (len > 0 && ((unsigned char)out->chapter[len] & 0xc0) == 0x80)
 			len--;
 	}
-	if (len > (int)strlen(out->chapter))
-		len = (int)strlen(out->chapter);
 	snprintf(t->lbar, sizeof t->lbar, "chapter: %.*s%s  %s", len, out->chapter,
 	    len < (int)strlen(out->chapter) ? "..." : "", tail);
 }
