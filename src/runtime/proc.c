@@ -1852,7 +1852,10 @@ gs_run(void (*main_fn)(void *), void *arg, const gs_config *cfg)
 	gs__sched.pidle = NULL;
 	atomic_store(&gs__sched.npidle, 0);
 	atomic_store(&gs__sched.nmspinning, 0);
-	gs__globrunq_free();
+	if (gs__globrunq_init() != 0) {
+		atomic_store(&gs__sched.running, false);
+		return GS_ENOMEM;
+	}
 	gfree_fini();
 	atomic_store(&gs__sched.allgs, NULL);
 	atomic_store(&gs__sched.goidgen, 0);

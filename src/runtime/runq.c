@@ -9,6 +9,7 @@
  * CAS by the owner or, in the last steal round, by a thief.
  */
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #include "runtime/internal.h"
 
@@ -282,7 +283,10 @@ gqsetlen(int32_t n)
 	atomic_store_explicit(&gs__sched.runqsize, n, memory_order_relaxed);
 }
 
-/* Room for n more. */
+/* Room for n more.  It grows on the stack of whichever goroutine overflows
+ * its local queue, which may be a 2 KiB one (gs_attr.stack_size): malloc can
+ * need more than that (malloc_consolidate), so the ring is mapped directly;
+ * mmap and munmap are plain system calls. */
 static void
 gqreserve(int32_t n)
 {
@@ -293,12 +297,14 @@ gqreserve(int32_t n)
 	uint32_t ncap = cap ? cap : 1024;
 	while (ncap < len + (uint32_t)n)
 		ncap *= 2;
-	gs_g **nq = malloc(ncap * sizeof *nq);
-	if (nq == NULL)
+	gs_g **nq = mmap(NULL, ncap * sizeof *nq, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (nq == MAP_FAILED)
 		gs__fatal("out of memory growing the global run queue to %u", ncap);
 	for (uint32_t i = 0; i < len; i++)
 		nq[i] = gs__sched.gq[(gs__sched.gqhead + i) & (cap - 1)];
-	free(gs__sched.gq);
+	if (gs__sched.gq != NULL)
+		munmap(gs__sched.gq, cap * sizeof *nq);
 	gs__sched.gq = nq;
 	gs__sched.gqcap = ncap;
 	gs__sched.gqhead = 0;
@@ -366,10 +372,27 @@ gs__globrunqat(int32_t i)
 	return gs__sched.gq[(gs__sched.gqhead + (uint32_t)i) & (gs__sched.gqcap - 1)];
 }
 
+/* The ring's first 1024 slots, mapped as the runtime starts (on the thread
+ * that starts it) so the common case never grows on a goroutine's stack.
+ * Returns 0, or GS_ENOMEM. */
+int
+gs__globrunq_init(void)
+{
+	gs__globrunq_free();
+	gs_g **q = mmap(NULL, 1024 * sizeof *q, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+	    -1, 0);
+	if (q == MAP_FAILED)
+		return GS_ENOMEM;
+	gs__sched.gq = q;
+	gs__sched.gqcap = 1024;
+	return 0;
+}
+
 void
 gs__globrunq_free(void)
 {
-	free(gs__sched.gq);
+	if (gs__sched.gq != NULL)
+		munmap(gs__sched.gq, gs__sched.gqcap * sizeof *gs__sched.gq);
 	gs__sched.gq = NULL;
 	gs__sched.gqcap = 0;
 	gs__sched.gqhead = 0;
