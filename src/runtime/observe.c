@@ -159,9 +159,14 @@ emit(gs_event *ev)
 	gs_m *mp = gs__getm();
 
 	if (mp) {
-		if (mp->evring == NULL && (mp->evring = ring_new()) == NULL)
-			return;
-		ring_put(mp->evring, ev);
+		/* made by its M, published to the drainer (release/acquire) */
+		struct gs_evring *r = __atomic_load_n(&mp->evring, __ATOMIC_ACQUIRE);
+		if (r == NULL) {
+			if ((r = ring_new()) == NULL)
+				return;
+			__atomic_store_n(&mp->evring, r, __ATOMIC_RELEASE);
+		}
+		ring_put(r, ev);
 		return;
 	}
 	gs__lockx(&globalringlock);
@@ -237,7 +242,7 @@ gs_events_drain(gs_event *buf, int max, uint64_t *dropped)
 	struct gs_evring *g = globalring;
 	gs__unlockx(&globalringlock);
 	for (gs_m *mp = first; mp && nr < MAXRINGS - 1; mp = mp->alllink) {
-		struct gs_evring *r = mp->evring;
+		struct gs_evring *r = __atomic_load_n(&mp->evring, __ATOMIC_ACQUIRE);
 		if (r) {
 			rings[nr] = r;
 			pos[nr] = atomic_load_explicit(&r->tail, memory_order_relaxed);
