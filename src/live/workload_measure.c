@@ -102,9 +102,8 @@ static void
 pong_g(void *arg)
 {
 	struct pingpair *pp = arg;
-	int v;
-
 	workload_run *run = pp->run;
+	int v;
 
 	while (gs_chan_recv(pp->ping, &v) == 1)
 		gs_chan_send(pp->pong, &v);

@@ -94,19 +94,34 @@ gs__os_ncpu(void)
 	return n > 0 ? (int)n : 1;
 }
 
+/* A small /proc or /sys file into buf (NUL-terminated, cut to n - 1 bytes):
+ * 0, or -1 if it cannot be read.  open/read, no stdio: any thread may call it,
+ * the snapshot's observer too. */
+static int
+read_small(const char *path, char *buf, size_t n)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	ssize_t r = read(fd, buf, n - 1);
+	close(fd);
+	if (r < 0)
+		return -1;
+	buf[r] = '\0';
+	return 0;
+}
+
 /* One number from a sysfs file, or -1. */
 static long
 read_long(const char *path)
 {
-	long v;
-	FILE *f = fopen(path, "r");
+	char buf[32], *end;
 
-	if (f == NULL)
+	if (read_small(path, buf, sizeof buf) != 0)
 		return -1;
-	if (fscanf(f, "%ld", &v) != 1)
-		v = -1;
-	fclose(f);
-	return v;
+	long v = strtol(buf, &end, 10);
+	return end == buf ? -1 : v;
 }
 
 int
@@ -160,15 +175,9 @@ gs__nanotime(void)
 long
 gs__os_max_map_count(void)
 {
-	long n = 65530; /* the kernel's default */
-	FILE *f = fopen("/proc/sys/vm/max_map_count", "r");
+	long n = read_long("/proc/sys/vm/max_map_count");
 
-	if (f) {
-		if (fscanf(f, "%ld", &n) != 1 || n <= 0)
-			n = 65530;
-		fclose(f);
-	}
-	return n;
+	return n > 0 ? n : 65530; /* the kernel's default */
 }
 
 void
@@ -230,32 +239,12 @@ gs__parse_cpu_max(const char *text, double *limit)
 int
 gs__os_threads(void)
 {
-	char buf[4096];
-	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	char buf[4096]; /* the file is far smaller: one read has it all */
 
-	if (fd < 0)
+	if (read_small("/proc/self/status", buf, sizeof buf) != 0)
 		return 0;
-	/* the file is far smaller than buf: one read has it all */
-	ssize_t n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
 	const char *t = strstr(buf, "\nThreads:");
 	return t ? atoi(t + 9) : 0;
-}
-
-static int
-read_small(const char *path, char *buf, size_t n)
-{
-	FILE *f = fopen(path, "r");
-
-	if (f == NULL)
-		return -1;
-	size_t r = fread(buf, 1, n - 1, f);
-	fclose(f);
-	buf[r] = '\0';
-	return 0;
 }
 
 /*

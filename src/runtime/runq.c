@@ -283,10 +283,26 @@ gqsetlen(int32_t n)
 	atomic_store_explicit(&gs__sched.runqsize, n, memory_order_relaxed);
 }
 
-/* Room for n more.  It grows on the stack of whichever goroutine overflows
+/* The ring's memory.  It grows on the stack of whichever goroutine overflows
  * its local queue, which may be a 2 KiB one (gs_attr.stack_size): malloc can
  * need more than that (malloc_consolidate), so the ring is mapped directly;
- * mmap and munmap are plain system calls. */
+ * mmap and munmap are plain system calls.  NULL if out of memory. */
+static gs_g **
+gqmap(uint32_t cap)
+{
+	void *q = mmap(NULL, cap * sizeof(gs_g *), PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	return q == MAP_FAILED ? NULL : q;
+}
+
+static void
+gqunmap(void)
+{
+	if (gs__sched.gq != NULL)
+		munmap(gs__sched.gq, gs__sched.gqcap * sizeof *gs__sched.gq);
+}
+
+/* Room for n more. */
 static void
 gqreserve(int32_t n)
 {
@@ -297,14 +313,12 @@ gqreserve(int32_t n)
 	uint32_t ncap = cap ? cap : 1024;
 	while (ncap < len + (uint32_t)n)
 		ncap *= 2;
-	gs_g **nq = mmap(NULL, ncap * sizeof *nq, PROT_READ | PROT_WRITE,
-	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (nq == MAP_FAILED)
+	gs_g **nq = gqmap(ncap);
+	if (nq == NULL)
 		gs__fatal("out of memory growing the global run queue to %u", ncap);
 	for (uint32_t i = 0; i < len; i++)
 		nq[i] = gs__sched.gq[(gs__sched.gqhead + i) & (cap - 1)];
-	if (gs__sched.gq != NULL)
-		munmap(gs__sched.gq, cap * sizeof *nq);
+	gqunmap();
 	gs__sched.gq = nq;
 	gs__sched.gqcap = ncap;
 	gs__sched.gqhead = 0;
@@ -379,9 +393,8 @@ int
 gs__globrunq_init(void)
 {
 	gs__globrunq_free();
-	gs_g **q = mmap(NULL, 1024 * sizeof *q, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-	    -1, 0);
-	if (q == MAP_FAILED)
+	gs_g **q = gqmap(1024);
+	if (q == NULL)
 		return GS_ENOMEM;
 	gs__sched.gq = q;
 	gs__sched.gqcap = 1024;
@@ -391,8 +404,7 @@ gs__globrunq_init(void)
 void
 gs__globrunq_free(void)
 {
-	if (gs__sched.gq != NULL)
-		munmap(gs__sched.gq, gs__sched.gqcap * sizeof *gs__sched.gq);
+	gqunmap();
 	gs__sched.gq = NULL;
 	gs__sched.gqcap = 0;
 	gs__sched.gqhead = 0;
