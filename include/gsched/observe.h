@@ -118,13 +118,23 @@ typedef struct gs_snapshot {
 	                   (Linux: Threads: of /proc/self/status): the Ms, and any
 	                   thread the program made itself; 0 if unknown */
 	gs_snap_m *m;
+	/* The global run queue, copied in one moment under its lock: glob_len
+	 * goroutines; glob[0 .. glob_head) are the first of them, head first;
+	 * when it is longer than that, glob[glob_head .. glob_head + glob_tail)
+	 * are its last glob_tail, oldest first (glob_head + glob_tail <=
+	 * glob_len; the ones between are not listed).  At most runq_max each.
+	 * stats.global_runq is glob_len, read in the same moment. */
+	uint32_t glob_len, glob_head, glob_tail;
+	gs_snap_g *glob; /* points into the snapshot; NULL when runq_max is 0 */
 	/* capacities, fixed by gs_snapshot_new */
 	int max_p, max_m, runq_max;
 	gs_snap_g *runq_store;
+	gs_snap_g *glob_store; /* 2 * runq_max */
 } gs_snapshot;
 
 /* A snapshot buffer for up to max_m Ms (0: 256) listing up to runq_max
- * queued goroutines per P (0..256).  NULL if out of memory. */
+ * queued goroutines per P (0..256), and up to runq_max at each end of the
+ * global queue.  NULL if out of memory. */
 GS_EXTERN gs_snapshot *gs_snapshot_new(int max_m, int runq_max);
 GS_EXTERN void gs_snapshot_free(gs_snapshot *s);
 /* Fill s.  0, or GS_ENOTRUN if the runtime is not running.  Any thread. */
@@ -174,7 +184,8 @@ enum gs_event_kind {
 	GS_EV_EXIT,          /* g finished */
 	GS_EV_PARK,          /* g parked (arg: gs_waitreason) */
 	GS_EV_READY,         /* g made runnable on p (by the running goroutine) */
-	GS_EV_STEAL,         /* p stole arg goroutines from p2 (on m) */
+	GS_EV_STEAL,         /* p stole arg goroutines from p2 (on m); g: the one p
+	                        runs at once (the last taken) */
 	GS_EV_HANDOFF,       /* p handed from m to m2 (m2 -1: to the idle list) */
 	GS_EV_RETAKE,        /* sysmon took p from m (in a syscall) */
 	GS_EV_M_CREATE,      /* m created (for p) */
@@ -188,8 +199,33 @@ enum gs_event_kind {
 	GS_EV_PROCRESIZE,    /* GOMAXPROCS from p2 to p (arg: stop-the-world ns) */
 	GS_EV_GLOBAL_PUT,    /* arg goroutines put on the global queue by p (m2: why,
 	                         enum gs_global_put_reason) */
-	GS_EV_GLOBAL_GET,    /* p took arg goroutines from the global queue */
+	GS_EV_GLOBAL_GET,    /* p took arg goroutines from the global queue; g: the
+	                        one it runs at once (the first taken); m2: 1 when
+	                        this was the 1-in-61 fairness check, else 0 */
+	GS_EV_MOVE,          /* g moved, one of a batch, from queue p2 to queue p
+	                        (-1: the global queue); arg: enum gs_move_reason */
 	GS_EV_NKINDS
+};
+
+/*
+ * Why a goroutine moved between queues (GS_EV_MOVE's arg).  Each batch event
+ * (GS_EV_STEAL, GS_EV_GLOBAL_PUT with GS_GPUT_OVERFLOW or GS_GPUT_INJECT,
+ * GS_EV_GLOBAL_GET) is followed on its M's ring by its arg GS_EV_MOVE events,
+ * one per goroutine, in queue order, with the batch event's m and m2 -1.
+ * Both are written before any other M can take the goroutines, so a
+ * goroutine's move comes before whatever happens to it next; other Ms'
+ * events may come between them in a drain.  A full ring drops events as
+ * ever (the drain's dropped count).
+ */
+enum gs_move_reason {
+	GS_MOVE_STEAL = 0,      /* taken by a steal from P p2 into P p (the last one
+	                           of the batch the thief runs at once) */
+	GS_MOVE_OVERFLOW = 1,   /* P p2's local queue was full: to the global queue */
+	GS_MOVE_GLOBAL_GET = 2, /* taken from the global queue by P p (the first
+	                           one runs at once) */
+	GS_MOVE_INJECT = 3      /* woken by the netpoller or a timer into the
+	                           global queue (Go's injectglist); p2 -1: it was
+	                           waiting, on no queue */
 };
 
 /* Why goroutines went to the global queue (GS_EV_GLOBAL_PUT's m2). */

@@ -622,6 +622,9 @@ GS_HIDDEN void gs__globrunq_free(void);
 /* Take a batch of min(size/gomaxprocs+1, max (if > 0), 128, free slots) from the
  * global queue: returns the first and puts the rest on pp's local queue. */
 GS_HIDDEN gs_g *gs__globrunqget(gs_p *pp, int32_t max);
+/* Take the global queue's head, as findrunnable's 1-in-61 fairness check
+ * (its GS_EV_GLOBAL_GET says so). */
+GS_HIDDEN gs_g *gs__globrunqget_fair(gs_p *pp);
 
 /* ---- stack.c ------------------------------------------------------------- */
 
@@ -749,19 +752,20 @@ GS_HIDDEN void gs__event_emit(int kind, int p, int p2, int64_t m, int64_t m2, in
 GS_HIDDEN void gs__events_reset(void);
 GS_HIDDEN void gs__event_emit_spawn(int p, int64_t m, int64_t g, int64_t parent, const char *label);
 
-/* Record an event if recording is on: one predicted branch when it is off.
+/* Whether events are being recorded: one predicted branch when they are not.
+ * A site that emits several (a batch and its moves) tests it once.
  * -DGS_NO_EVENTS compiles the sites out, to measure what that branch costs. */
 #ifdef GS_NO_EVENTS
-#define GS_EV(kind, p, p2, m, m2, g, arg)                                                          \
-	do {                                                                                       \
-	} while (0)
+#define GS_EVON() false
 #else
+#define GS_EVON() gs_unlikely(atomic_load_explicit(&gs__events_on, memory_order_relaxed))
+#endif
+/* Record an event if recording is on. */
 #define GS_EV(kind, p, p2, m, m2, g, arg)                                                          \
 	do {                                                                                       \
-		if (gs_unlikely(atomic_load_explicit(&gs__events_on, memory_order_relaxed)))       \
+		if (GS_EVON())                                                                     \
 			gs__event_emit((kind), (p), (p2), (m), (m2), (g), (arg));                  \
 	} while (0)
-#endif
 
 /* ---- chan.c / sync.c: wait queues --------------------------------------- */
 

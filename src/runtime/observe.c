@@ -76,6 +76,7 @@ gs_event_name(int kind)
 		[GS_EV_PROCRESIZE] = "procresize",
 		[GS_EV_GLOBAL_PUT] = "global_put",
 		[GS_EV_GLOBAL_GET] = "global_get",
+		[GS_EV_MOVE] = "move",
 	};
 	return kind >= 0 && kind < GS_EV_NKINDS ? n[kind] : "?";
 }
@@ -304,7 +305,9 @@ gs_snapshot_new(int max_m, int runq_max)
 	s->m = calloc((size_t)max_m, sizeof *s->m);
 	s->runq_store =
 	    runq_max ? calloc((size_t)s->max_p * (size_t)runq_max, sizeof *s->runq_store) : NULL;
-	if (s->p == NULL || s->m == NULL || (runq_max && s->runq_store == NULL)) {
+	s->glob_store = runq_max ? calloc(2 * (size_t)runq_max, sizeof *s->glob_store) : NULL;
+	if (s->p == NULL || s->m == NULL ||
+	    (runq_max && (s->runq_store == NULL || s->glob_store == NULL))) {
 		gs_snapshot_free(s);
 		return NULL;
 	}
@@ -319,6 +322,7 @@ gs_snapshot_free(gs_snapshot *s)
 	free(s->p);
 	free(s->m);
 	free(s->runq_store);
+	free(s->glob_store);
 	free(s);
 }
 
@@ -341,6 +345,30 @@ snap_g(gs_snap_g *out, gs_g *gp)
 	out->tag = gp->tag;
 }
 
+/* List the global queue's first and last runq_max into s->glob, in one
+ * moment: under its lock, which only its own puts and gets take. */
+static void
+snap_globrunq(gs_snapshot *s)
+{
+	uint32_t max = (uint32_t)s->runq_max;
+
+	s->glob = s->glob_store;
+	gs__lockx(&gs__sched.lock);
+	uint32_t len = (uint32_t)gs__sched.runqsize;
+	uint32_t head = len < max ? len : max;
+	uint32_t rest = len - head;
+	uint32_t tail = rest < max ? rest : max;
+	for (uint32_t i = 0; i < head; i++)
+		snap_g(&s->glob[i], gs__globrunqat((int32_t)i));
+	for (uint32_t i = 0; i < tail; i++)
+		snap_g(&s->glob[head + i], gs__globrunqat((int32_t)(len - tail + i)));
+	gs__unlockx(&gs__sched.lock);
+	s->glob_len = len;
+	s->glob_head = head;
+	s->glob_tail = tail;
+	s->stats.global_runq = (int)len;
+}
+
 /* Reads Ps, Ms and Gs while they change (see the header): exempt from TSan
  * for the plain fields it peeks at, as schedtrace is. */
 __attribute__((no_sanitize("thread"))) int
@@ -357,6 +385,7 @@ gs_snapshot_take(gs_snapshot *s)
 		return err;
 	}
 	s->time_ns = t0;
+	snap_globrunq(s);
 
 	int np = gs__sched.gomaxprocs;
 	if (np > s->max_p)

@@ -631,10 +631,18 @@ gs__injectglist(gs_g *list)
 		for (int i = 1; i < k; i++)
 			last = last->schedlink;
 		list = last->schedlink;
+		/* Written while the k are still ours, as runqputslow does. */
+		if (GS_EVON()) {
+			gs__event_emit(GS_EV_GLOBAL_PUT, GS_PID(pp), -1, GS_MID(mp), GS_GPUT_INJECT,
+			    0, k);
+			gs_g *gp = head;
+			for (int i = 0; i < k; i++, gp = gp->schedlink)
+				gs__event_emit(GS_EV_MOVE, -1, -1, GS_MID(mp), -1, gp->goid,
+				    GS_MOVE_INJECT);
+		}
 		gs__lockx(&gs__sched.lock);
 		gs__globrunqputbatch(head, last, k);
 		gs__unlockx(&gs__sched.lock);
-		GS_EV(GS_EV_GLOBAL_PUT, GS_PID(pp), -1, GS_MID(mp), GS_GPUT_INJECT, 0, k);
 		for (int i = 0; i < k && atomic_load(&gs__sched.npidle) > 0; i++)
 			gs__startm(NULL, false);
 	}
@@ -943,7 +951,7 @@ top:
 	int32_t gsize = atomic_load_explicit(&gs__sched.runqsize, memory_order_relaxed);
 	if (GS_LOAD(pp->schedtick) % GS_GLOBAL_EVERY == 0 && gsize > 0) {
 		gs__lockx(&gs__sched.lock);
-		gp = gs__globrunqget(pp, 1);
+		gp = gs__globrunqget_fair(pp);
 		gs__unlockx(&gs__sched.lock);
 		if (gp) {
 			gs__stat_inc(&pp->fairtakes);

@@ -69,10 +69,18 @@ runqputslow(gs_p *pp, gs_g *gp, uint32_t head, uint32_t tail)
 		return false;
 	batch[n] = gp;
 
+	/* The batch is ours until the put: its ids are read here, and its
+	 * moves come before anything another M does with them. */
+	if (GS_EVON()) {
+		int64_t m = GS_MID(gs__getm());
+		gs__event_emit(GS_EV_GLOBAL_PUT, pp->id, -1, m, GS_GPUT_OVERFLOW, 0, n + 1);
+		for (uint32_t i = 0; i <= n; i++)
+			gs__event_emit(GS_EV_MOVE, -1, pp->id, m, -1, batch[i]->goid,
+			    GS_MOVE_OVERFLOW);
+	}
 	gs__lockx(&gs__sched.lock);
 	gs__globrunqputarray(batch, (int32_t)(n + 1));
 	gs__unlockx(&gs__sched.lock);
-	GS_EV(GS_EV_GLOBAL_PUT, pp->id, -1, GS_MID(gs__getm()), GS_GPUT_OVERFLOW, 0, n + 1);
 	gs__stat_add(&pp->global_puts, n + 1);
 	return true;
 }
@@ -254,12 +262,21 @@ gs__runqsteal(gs_p *pp, gs_p *p2, bool stealrunnext)
 	if (n == 0)
 		return NULL;
 	atomic_fetch_add_explicit(&p2->stolen_from, n, memory_order_relaxed);
-	GS_EV(GS_EV_STEAL, pp->id, p2->id, GS_MID(gs__getm()), -1, 0, n);
 	gs__stat_inc(&pp->steals);
 	gs__stat_add(&pp->stolen, n);
 	gs__steal_count(pp, qlen, n);
 	n--;
 	gs_g *gp = atomic_load_explicit(&pp->runq[(tail + n) & RUNQ_MASK], memory_order_relaxed);
+	/* The stolen ones sit past our tail, unpublished: ours to read. */
+	if (GS_EVON()) {
+		int64_t m = GS_MID(gs__getm());
+		gs__event_emit(GS_EV_STEAL, pp->id, p2->id, m, -1, gp->goid, n + 1);
+		for (uint32_t i = 0; i <= n; i++) {
+			gs_g *g = atomic_load_explicit(&pp->runq[(tail + i) & RUNQ_MASK],
+			    memory_order_relaxed);
+			gs__event_emit(GS_EV_MOVE, pp->id, p2->id, m, -1, g->goid, GS_MOVE_STEAL);
+		}
+	}
 	if (n == 0)
 		return gp;
 	uint32_t head = load_acq(&pp->runqhead);
@@ -411,14 +428,14 @@ gs__globrunq_free(void)
 	gqsetlen(0);
 }
 
-gs_g *
-gs__globrunqget(gs_p *pp, int32_t max)
+static gs_g *
+globrunqget(gs_p *pp, int32_t max, bool fair)
 {
 	int32_t size = atomic_load_explicit(&gs__sched.runqsize, memory_order_relaxed);
 
 	if (size == 0)
 		return NULL;
-	/* max 1 (the 1-in-61 check, a yield's fast path) needs no division. */
+	/* max 1 (the 1-in-61 check) needs no division. */
 	int32_t n = max == 1 ? 1 : size / gs__sched.gomaxprocs + 1;
 	if (n > size)
 		n = size;
@@ -431,9 +448,32 @@ gs__globrunqget(gs_p *pp, int32_t max)
 	int32_t room = (int32_t)(GS_RUNQ_SIZE - gs__runqlen(pp));
 	if (n - 1 > room)
 		n = room + 1;
-	GS_EV(GS_EV_GLOBAL_GET, pp->id, -1, GS_MID(gs__getm()), -1, 0, n);
 	gs_g *gp = gs__globrunqpop();
+	if (GS_EVON()) {
+		/* Each one's move is written before a thief can see it on pp. */
+		int64_t m = GS_MID(gs__getm());
+		gs__event_emit(GS_EV_GLOBAL_GET, pp->id, -1, m, fair, gp->goid, n);
+		gs__event_emit(GS_EV_MOVE, pp->id, -1, m, -1, gp->goid, GS_MOVE_GLOBAL_GET);
+		while (--n > 0) {
+			gs_g *g = gs__globrunqpop();
+			gs__event_emit(GS_EV_MOVE, pp->id, -1, m, -1, g->goid, GS_MOVE_GLOBAL_GET);
+			gs__runqput(pp, g, false);
+		}
+		return gp;
+	}
 	while (--n > 0)
 		gs__runqput(pp, gs__globrunqpop(), false);
 	return gp;
+}
+
+gs_g *
+gs__globrunqget(gs_p *pp, int32_t max)
+{
+	return globrunqget(pp, max, false);
+}
+
+gs_g *
+gs__globrunqget_fair(gs_p *pp)
+{
+	return globrunqget(pp, 1, true);
 }
