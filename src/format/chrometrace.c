@@ -432,7 +432,7 @@ one_event(chrometrace_writer *w, const gs_event *e)
 		}
 		break;
 	default:
-		break; /* spawn, exit, park, ready, global put/get: not drawn */
+		break; /* spawn, exit, park, ready, global put/get, move: not drawn */
 	}
 }
 

@@ -164,6 +164,12 @@ view_event_sentence(const gs_event *e, char *buf, size_t size)
 		snprintf(buf, size, "P%d took %lld %s from the global queue", p, arg,
 		    view__plural(arg, "goroutine", "goroutines"));
 		break;
+	case GS_EV_MOVE: /* one of a batch, never listed by itself */
+		if (p < 0)
+			snprintf(buf, size, "G%lld moved to the global queue", g);
+		else
+			snprintf(buf, size, "G%lld moved to P%d", g, p);
+		break;
 	default:
 		snprintf(buf, size, "unknown event %d", (int)e->kind);
 		break;
