@@ -1531,7 +1531,15 @@ gosched_m(gs_g *gp)
 	if (fast)
 		next = gs__globrunqpop();
 	gs__unlockx(&gs__sched.lock);
-	GS_EV(GS_EV_GLOBAL_PUT, pp->id, -1, mp->id, GS_GPUT_YIELD, gp->goid, 1);
+	if (GS_EVON()) {
+		gs__event_emit(GS_EV_GLOBAL_PUT, pp->id, -1, mp->id, GS_GPUT_YIELD, gp->goid, 1);
+		/* The fast path's take is a global-queue get like any other. */
+		if (next) {
+			gs__event_emit(GS_EV_GLOBAL_GET, pp->id, -1, mp->id, 0, next->goid, 1);
+			gs__event_emit(GS_EV_MOVE, pp->id, -1, mp->id, -1, next->goid,
+			    GS_MOVE_GLOBAL_GET);
+		}
+	}
 	if (next)
 		gs__execute(mp, next, false);
 	gs__schedule();
