@@ -6,7 +6,10 @@
  * gs_run, nothing recorded while off, forced steal, hand-off after a retake,
  * asynchronous and cooperative preemption, GOMAXPROCS changes from a goroutine
  * and from a plain thread, spawn/exit counts, time order within a drain, a full
- * ring counting what it drops and recovering), and the name functions.
+ * ring counting what it drops and recovering), the global queue listed by its
+ * ends with the moves of an overflow, a steal and the global-queue takes
+ * naming each goroutine (and nothing while events are off), and the name
+ * functions.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -141,6 +144,25 @@ snap_check(const gs_snapshot *s, int64_t maxid, bool fixed_pop, char *msg, size_
 		BAD("idle_procs %d of %d", st->idle_procs, s->np);
 	if (st->global_runq < 0)
 		BAD("global_runq %d", st->global_runq);
+	/* The global queue's list: same moment as its length, both ends. */
+	uint32_t gmax = (uint32_t)s->runq_max;
+	if ((uint32_t)st->global_runq != s->glob_len)
+		BAD("global_runq %d but glob_len %u", st->global_runq, s->glob_len);
+	if (s->glob_head != (s->glob_len < gmax ? s->glob_len : gmax))
+		BAD("glob_head %u of %u (runq_max %u)", s->glob_head, s->glob_len, gmax);
+	if (s->glob_tail > gmax || s->glob_head + s->glob_tail > s->glob_len)
+		BAD("glob_tail %u, glob_head %u of %u", s->glob_tail, s->glob_head, s->glob_len);
+	if (s->glob_len <= 2 * gmax && s->glob_head + s->glob_tail != s->glob_len)
+		BAD("%u + %u of %u listed (runq_max %u)", s->glob_head, s->glob_tail, s->glob_len,
+		    gmax);
+	if (s->glob_len > 2 * gmax && s->glob_tail != gmax)
+		BAD("glob_tail %u of %u (runq_max %u)", s->glob_tail, s->glob_len, gmax);
+	if ((gmax == 0) != (s->glob == NULL))
+		BAD("glob %p with runq_max %u", (void *)s->glob, gmax);
+	for (uint32_t k = 0; k < s->glob_head + s->glob_tail; k++)
+		if (s->glob[k].id <= 0 || s->glob[k].id > maxid)
+			BAD("glob[%u].id = %" PRId64 " (max id %" PRId64 ")", k, s->glob[k].id,
+			    maxid);
 	if (s->time_ns == 0)
 		BAD("time_ns 0");
 	for (int i = 0; i < s->np; i++) {
@@ -1006,6 +1028,88 @@ GS_MAIN_TEST(test_events_spawn_exit, 2)
 	}
 }
 
+/* ---- events: every goroutine a batch moves -------------------------------------------------- */
+
+/*
+ * The GS_EV_MOVE events that follow batch event ev[i] on its M: assert there
+ * are arg of them, each with reason why from queue p2 to queue p, distinct
+ * goroutines; their ids go to ids (room for 256), in order.
+ */
+static void
+batch_moves(const gs_event *ev, int n, int i, int why, int p, int p2, int64_t *ids)
+{
+	const gs_event *b = &ev[i];
+	int k = 0;
+
+	ck_assert_int_ge(b->arg, 1);
+	ck_assert_int_le(b->arg, 256);
+	for (int j = i + 1; j < n && k < b->arg; j++) {
+		const gs_event *e = &ev[j];
+		if (e->m != b->m)
+			continue;
+		ck_assert_msg(e->kind == GS_EV_MOVE,
+		    "%s (arg %" PRId64 ") followed by %s after %d moves", gs_event_name(b->kind),
+		    b->arg, gs_event_name(e->kind), k);
+		ck_assert_int_eq(e->arg, why);
+		ck_assert_int_eq(e->p, p);
+		ck_assert_int_eq(e->p2, p2);
+		ck_assert_int_eq(e->m2, -1);
+		ck_assert_int_gt(e->g, 0);
+		for (int q = 0; q < k; q++)
+			ck_assert_msg(ids[q] != e->g, "g%" PRId64 " moved twice in one batch",
+			    e->g);
+		ids[k++] = e->g;
+	}
+	ck_assert_msg(k == b->arg, "%s of %" PRId64 " followed by %d moves", gs_event_name(b->kind),
+	    b->arg, k);
+}
+
+/* Every batch event in ev[0..n) followed by its moves, and no move outside a
+ * batch.  Returns how many moves there are. */
+static int
+check_batches(const gs_event *ev, int n)
+{
+	int64_t ids[256];
+	int64_t moves = 0, batched = 0;
+
+	for (int i = 0; i < n; i++) {
+		const gs_event *e = &ev[i];
+		switch (e->kind) {
+		case GS_EV_STEAL:
+			batch_moves(ev, n, i, GS_MOVE_STEAL, e->p, e->p2, ids);
+			ck_assert_int_eq(e->g, ids[e->arg - 1]); /* the thief runs the last */
+			break;
+		case GS_EV_GLOBAL_PUT:
+			if (e->m2 == GS_GPUT_YIELD) {
+				ck_assert_int_eq(e->arg, 1);
+				ck_assert_int_gt(e->g, 0);
+				continue;
+			}
+			ck_assert_msg(e->m2 == GS_GPUT_OVERFLOW || e->m2 == GS_GPUT_INJECT,
+			    "global put for reason %" PRId64, e->m2);
+			if (e->m2 == GS_GPUT_OVERFLOW)
+				batch_moves(ev, n, i, GS_MOVE_OVERFLOW, -1, e->p, ids);
+			else
+				batch_moves(ev, n, i, GS_MOVE_INJECT, -1, -1, ids);
+			break;
+		case GS_EV_GLOBAL_GET:
+			batch_moves(ev, n, i, GS_MOVE_GLOBAL_GET, e->p, -1, ids);
+			ck_assert_int_eq(e->g, ids[0]); /* the taker runs the first */
+			ck_assert_msg(e->m2 == 0 || (e->m2 == 1 && e->arg == 1),
+			    "global get of %" PRId64 ", m2 %" PRId64, e->arg, e->m2);
+			break;
+		case GS_EV_MOVE:
+			moves++;
+			continue;
+		default:
+			continue;
+		}
+		batched += e->arg;
+	}
+	ck_assert_int_eq(moves, batched);
+	return (int)moves;
+}
+
 /* ---- events: a forced steal ------------------------------------------------------------------ */
 
 /*
@@ -1041,10 +1145,15 @@ GS_MAIN_TEST(test_event_steal, 2)
 	int steals = 0, n;
 	int64_t stolen = 0;
 
+	static int64_t ids[STEAL_N];
+	int nmoved = 0;
+
 	sg.gate = gs_chan_make(0, 0);
 	ck_assert_ptr_nonnull(sg.gate);
-	for (int i = 0; i < STEAL_N; i++)
-		TU_GO(gated_cpu, &sg);
+	for (int i = 0; i < STEAL_N; i++) {
+		ids[i] = gs_go(gated_cpu, &sg);
+		ck_assert_int_gt(ids[i], 0);
+	}
 	ck_assert_int_eq(tu_wait_waiting(GS_WAIT_CHAN_RECV, STEAL_N, TU_SEC(30)), STEAL_N);
 
 	/* Quiet now: the events and counters from here on cover the same steals. */
@@ -1073,6 +1182,19 @@ GS_MAIN_TEST(test_event_steal, 2)
 		steals++;
 		stolen += ev[i].arg;
 	}
+	/* Each steal names the goroutines it took: every one of them once. */
+	ck_assert_int_eq(check_batches(ev, n), count_kind(ev, n, GS_EV_MOVE));
+	qsort(ids, STEAL_N, sizeof *ids, cmp_i64);
+	for (int i = 0; i < n; i++) {
+		if (ev[i].kind != GS_EV_MOVE || ev[i].arg != GS_MOVE_STEAL)
+			continue;
+		ck_assert_msg(has_id(ids, STEAL_N, ev[i].g), "stole unknown g%" PRId64, ev[i].g);
+		for (int j = 0; j < i; j++)
+			ck_assert(ev[j].kind != GS_EV_MOVE || ev[j].arg != GS_MOVE_STEAL ||
+			    ev[j].g != ev[i].g);
+		nmoved++;
+	}
+	ck_assert_int_eq(nmoved, STEAL_N);
 	ck_assert_msg(steals > 0, "no steal event among %d events", n);
 	ck_assert_msg(stolen == STEAL_N, "steal events moved %" PRId64 " goroutines, want %d",
 	    stolen, STEAL_N);
@@ -1444,6 +1566,173 @@ GS_MAIN_TEST(test_events_partial_drain, 2)
 	ck_assert_int_ge(total, 1000);
 }
 
+/* ---- events: the global queue listed, its moves ------------------------------------------- */
+
+#define GQ_N 300    /* spawned without a scheduling point: overflows one local queue */
+#define GQ_RING 256 /* a local queue's slots */
+#define GQ_PUT (GQ_RING / 2 + 1)
+
+static gs_waitgroup gq_wg;
+
+static void
+gq_exiter(void *arg)
+{
+	(void)arg;
+	gs_wg_done(&gq_wg);
+}
+
+/* s lists exactly want[0 .. GQ_PUT) as its global queue (bounded by its runq_max). */
+static void
+gq_listed(const gs_snapshot *s, const int64_t *want, const int64_t *spawned)
+{
+	uint32_t max = (uint32_t)s->runq_max;
+	uint32_t head = GQ_PUT < max ? GQ_PUT : max;
+	uint32_t tail = GQ_PUT - head < max ? GQ_PUT - head : max;
+
+	ck_assert_uint_eq(s->glob_len, GQ_PUT);
+	ck_assert_int_eq(s->stats.global_runq, GQ_PUT);
+	ck_assert_uint_eq(s->glob_head, head);
+	ck_assert_uint_eq(s->glob_tail, tail);
+	for (uint32_t k = 0; k < head + tail; k++) {
+		uint32_t at = k < head ? k : GQ_PUT - tail + (k - head);
+		ck_assert_msg(s->glob[k].id == want[at],
+		    "runq_max %u: glob[%u] g%" PRId64 ", want g%" PRId64, max, k, s->glob[k].id,
+		    want[at]);
+		int idx = -1;
+		for (int j = 0; j < GQ_N; j++)
+			if (spawned[j] == want[at])
+				idx = j;
+		char label[GS_LABEL_MAX];
+		snprintf(label, sizeof label, "gq%d", idx);
+		ck_assert_str_eq(s->glob[k].label, label);
+		ck_assert_int_eq(s->glob[k].tag, 'a' + idx % 26);
+	}
+}
+
+/*
+ * One P, and main keeps it while it spawns GQ_N goroutines (tu_run_long_slice):
+ * each new one takes runnext and pushes the one before it onto the local
+ * queue, which overflows once: its first half and the one being pushed go to
+ * the global queue, in that order, in one batch.  Snapshots taken then list
+ * that queue whole or by its ends; the overflow's moves name the same
+ * goroutines in the same order.  Once main waits, the P runs its local
+ * queue, taking from the global queue every 61st schedule (the fairness
+ * check), then the rest of it in batches: every goroutine the overflow moved
+ * is taken exactly once.
+ */
+static void
+globrunq_main(void *arg)
+{
+	static int64_t ids[GQ_N], moved[GQ_PUT], want[GQ_PUT], taken[GQ_PUT];
+	gs_snapshot *s[4] = { gs_snapshot_new(64, 256), gs_snapshot_new(64, 64),
+		gs_snapshot_new(64, 4), gs_snapshot_new(64, 0) };
+	uint64_t dropped;
+	int64_t self = gs_self();
+
+	(void)arg;
+	for (int i = 0; i < 4; i++)
+		ck_assert_ptr_nonnull(s[i]);
+	TU_WG_ADD(&gq_wg, GQ_N);
+	gs_events_enable(true);
+	for (int i = 0; i < GQ_N; i++) {
+		char label[GS_LABEL_MAX];
+		snprintf(label, sizeof label, "gq%d", i);
+		gs_attr a = { .label = label, .tag = (char)('a' + i % 26) };
+		ids[i] = gs_go_attr(gq_exiter, NULL, &a);
+		ck_assert_int_gt(ids[i], 0);
+	}
+	for (int i = 0; i < 4; i++)
+		ck_assert_int_eq(gs_snapshot_take(s[i]), 0);
+	gs_wg_wait(&gq_wg);
+	ck_assert_int_eq(obs_wait_numgoroutine(1), 1);
+	gs_events_enable(false);
+
+	/* The first half of the full ring (ids[0..127], pushed out of runnext
+	 * in spawn order), then the one being pushed when it was full. */
+	for (int i = 0; i < GQ_PUT - 1; i++)
+		want[i] = ids[i];
+	want[GQ_PUT - 1] = ids[GQ_RING];
+	for (int i = 0; i < 4; i++) {
+		SNAP_OK(s[i], ids[GQ_N - 1], true);
+		ck_assert_int_eq(s[i]->p[0].curg.id, self);
+		ck_assert_int_eq(s[i]->p[0].runnext.id, ids[GQ_N - 1]);
+		ck_assert_uint_eq(s[i]->p[0].runq_len, GQ_N - 1 - GQ_PUT);
+		gq_listed(s[i], want, ids);
+	}
+	ck_assert_ptr_null(s[3]->glob);
+	ck_assert_uint_eq(s[2]->glob_head + s[2]->glob_tail, 8); /* the ends of 129 */
+
+	int n = drain_ordered(&dropped);
+	const gs_event *ev = evbuf();
+	ck_assert_uint_eq(dropped, 0);
+	check_batches(ev, n);
+	int puts = 0, fair = 0, ntaken = 0, moves = 0;
+	for (int i = 0; i < n; i++) {
+		const gs_event *e = &ev[i];
+		if (e->kind == GS_EV_GLOBAL_PUT) {
+			ck_assert_int_eq(e->m2, GS_GPUT_OVERFLOW); /* main yields nowhere */
+			ck_assert_int_eq(e->arg, GQ_PUT);
+			ck_assert_int_eq(e->p, 0);
+			batch_moves(ev, n, i, GS_MOVE_OVERFLOW, -1, 0, moved);
+			puts++;
+		} else if (e->kind == GS_EV_GLOBAL_GET) {
+			fair += e->m2 == 1;
+			ntaken += (int)e->arg;
+		} else if (e->kind == GS_EV_MOVE && e->arg == GS_MOVE_GLOBAL_GET) {
+			ck_assert_int_lt(moves, GQ_PUT);
+			taken[moves++] = e->g;
+		}
+	}
+	ck_assert_int_eq(puts, 1);
+	for (int i = 0; i < GQ_PUT; i++)
+		ck_assert_msg(moved[i] == want[i], "move %d: g%" PRId64 ", want g%" PRId64, i,
+		    moved[i], want[i]);
+	/* 170 local ones and runnext ran with all of the global queue waiting:
+	 * two fairness checks at least. */
+	ck_assert_msg(fair >= 2, "%d fairness takes", fair);
+	ck_assert_int_eq(ntaken, GQ_PUT);
+	ck_assert_int_eq(moves, GQ_PUT);
+	qsort(taken, GQ_PUT, sizeof *taken, cmp_i64);
+	qsort(want, GQ_PUT, sizeof *want, cmp_i64);
+	for (int i = 0; i < GQ_PUT; i++)
+		ck_assert_int_eq(taken[i], want[i]);
+	for (int i = 0; i < 4; i++)
+		gs_snapshot_free(s[i]);
+}
+
+START_TEST(test_snapshot_globrunq)
+{
+	tu_run_long_slice(globrunq_main, NULL, 1);
+}
+END_TEST
+
+/* The same overflow and takes with events off: nothing recorded. */
+static void
+moves_off_main(void *arg)
+{
+	gs_stats st0, st1;
+	uint64_t dropped;
+
+	(void)arg;
+	ck_assert_int_eq(gs_read_stats(&st0), 0);
+	TU_WG_ADD(&gq_wg, GQ_N);
+	for (int i = 0; i < GQ_N; i++)
+		TU_GO(gq_exiter, NULL);
+	gs_wg_wait(&gq_wg);
+	ck_assert_int_eq(obs_wait_numgoroutine(1), 1);
+	ck_assert_int_eq(gs_read_stats(&st1), 0);
+	ck_assert_uint_ge(st1.global_puts - st0.global_puts, GQ_PUT);
+	ck_assert_uint_ge(st1.fair_takes - st0.fair_takes, 1);
+	ck_assert_int_eq(drain_ordered(&dropped), 0);
+	ck_assert_uint_eq(dropped, 0);
+}
+
+START_TEST(test_moves_off)
+{
+	tu_run_long_slice(moves_off_main, NULL, 1);
+}
+END_TEST
+
 /* ---- the suite ------------------------------------------------------------------------------- */
 
 static Suite *
@@ -1475,6 +1764,8 @@ observe_suite(void)
 	tcase_add_test(tc, test_event_procresize);
 	tcase_add_test(tc, test_event_ring_overflow);
 	tcase_add_test(tc, test_events_partial_drain);
+	tcase_add_test(tc, test_snapshot_globrunq);
+	tcase_add_test(tc, test_moves_off);
 	suite_add_tcase(s, tc);
 	return s;
 }
