@@ -173,6 +173,17 @@ gen_random(int64_t tick, const struct shape *sh, gs_snapshot *s, gs_event *ev, t
 		if (rndn(3))
 			ev[i].label[0] = '\0';
 	}
+	/* the global queue's ends, drawn last so the draws above stay as they were */
+	uint32_t gq = (uint32_t)(sh->maxq < s->runq_max ? sh->maxq : s->runq_max);
+	s->glob = s->glob_store;
+	s->glob_head = (uint32_t)rndn((uint64_t)gq + 1);
+	s->glob_tail = (uint32_t)rndn((uint64_t)gq + 1);
+	s->glob_len = s->glob_head + s->glob_tail + (uint32_t)(rndn(2) ? rndn(100000) : 0);
+	for (uint32_t k = 0; k < s->glob_head + s->glob_tail; k++) {
+		s->glob[k].id = rndn(2) ? (int64_t)rnd() : (int64_t)rndn(5000);
+		rnd_label(s->glob[k].label);
+		s->glob[k].tag = rnd_tag();
+	}
 }
 
 /* A run as the visualizer sees it: np Ps with listed goroutines queued on each
@@ -385,6 +396,11 @@ same_tick(const tick_data *a, const tick_data *b)
 		ck_assert_uint_eq(p->spawns, q->spawns);
 		ck_assert_uint_eq(p->syscalls, q->syscalls);
 	}
+	ck_assert_uint_eq(s->glob_len, o->glob_len);
+	ck_assert_uint_eq(s->glob ? s->glob_head : 0, o->glob_head);
+	ck_assert_uint_eq(s->glob ? s->glob_tail : 0, o->glob_tail);
+	for (uint32_t k = 0; k < o->glob_head + o->glob_tail; k++)
+		same_g(&s->glob[k], &o->glob[k]);
 	for (int i = 0; i < s->nm; i++) {
 		const gs_snap_m *m = &s->m[i], *n = &o->m[i];
 		ck_assert_int_eq(m->id, n->id);
@@ -692,7 +708,8 @@ START_TEST(test_truncation)
 		int full = 0;
 		for (int i = 0; i < b.in->np && i < 4; i++)
 			full += b.in->p[i].runq_listed > 4;
-		if (b.in->np > 5 && b.in->nm > 20 && full)
+		if (b.in->np > 5 && b.in->nm > 20 && full && b.in->glob_head > 4 &&
+		    b.in->glob_tail > 4)
 			break;
 	}
 	want.index = 0;
@@ -718,6 +735,15 @@ START_TEST(test_truncation)
 	}
 	for (int i = 0; i < 10; i++)
 		ck_assert_int_eq(small->m[i].id, b.in->m[i].id);
+	/* the global queue: its first four and its last four */
+	ck_assert_uint_eq(small->glob_len, b.in->glob_len);
+	ck_assert_uint_eq(small->glob_head, 4);
+	ck_assert_uint_eq(small->glob_tail, 4);
+	ck_assert_ptr_eq(small->glob, small->glob_store);
+	for (uint32_t k = 0; k < 4; k++) {
+		same_g(&b.in->glob[k], &small->glob[k]);
+		same_g(&b.in->glob[b.in->glob_head + b.in->glob_tail - 4 + k], &small->glob[4 + k]);
+	}
 	ck_assert_int_eq(got.nev, want.nev);
 	gs_snapshot_free(small);
 
@@ -729,6 +755,9 @@ START_TEST(test_truncation)
 		ck_assert_ptr_null(noq->p[i].runq);
 		ck_assert_uint_eq(noq->p[i].runq_listed, 0);
 	}
+	ck_assert_ptr_null(noq->glob);
+	ck_assert_uint_eq(noq->glob_head + noq->glob_tail, 0);
+	ck_assert_uint_eq(noq->glob_len, b.in->glob_len);
 	gs_snapshot_free(noq);
 
 	/* Big enough: whole. */

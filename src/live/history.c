@@ -28,6 +28,7 @@
  *            u os_threads,
  *            stats (fields_stats, by_status[], by_waitreason[]),
  *            np x P (fields_p, g curg, g runnext, u listed, listed x g),
+ *            u glob_len, u glob_head, u glob_tail, (head + tail) x g,
  *            nm x M (s id-prev, s state, s p, s curg, byte spinning,
  *                    s created_ns-prev),
  *            nev x event (s time-prev, u kind, s p, s p2, s m, s m2, s g,
@@ -265,6 +266,13 @@ encode(struct wbuf *w, const tick_data *t, const history_extra *x, struct blobre
 		for (uint32_t k = 0; k < listed; k++)
 			put_g(w, &lt, &p->runq[k], &prev);
 	}
+	uint32_t ghead = s->glob ? s->glob_head : 0, gtail = s->glob ? s->glob_tail : 0;
+	put_u(w, s->glob_len);
+	put_u(w, ghead);
+	put_u(w, gtail);
+	prev = 0;
+	for (uint32_t k = 0; k < ghead + gtail; k++)
+		put_g(w, &lt, &s->glob[k], &prev);
 
 	uint64_t prev_id = 0, prev_t = s->time_ns;
 	for (int i = 0; i < s->nm; i++) {
@@ -480,6 +488,22 @@ decode(const struct chunk *c, int64_t tick, varint_reader *r, gs_snapshot *s, gs
 	}
 	s->np = np < (uint64_t)s->max_p ? (int)np : s->max_p;
 
+	/* The global queue's ends: as many of the first and of the last as fit. */
+	uint64_t glen = varint_get_u(r), ghead = varint_get_u(r), gtail = varint_get_u(r);
+	uint64_t gcap = s->glob_store ? (uint64_t)s->runq_max : 0;
+	uint64_t head = ghead < gcap ? ghead : gcap, skip = gtail > gcap ? gtail - gcap : 0;
+	s->glob = gcap ? s->glob_store : NULL;
+	prev = 0;
+	for (uint64_t k = 0; k < ghead && !r->bad; k++)
+		get_g(r, &lt, k < head ? &s->glob[k] : NULL, &prev);
+	for (uint64_t k = 0; k < gtail && !r->bad; k++)
+		get_g(r, &lt, k >= skip ? &s->glob[head + k - skip] : NULL, &prev);
+	if (ghead > gcap || gtail > gcap)
+		trunc |= HISTORY_TRUNC_RUNQ;
+	s->glob_len = (uint32_t)glen;
+	s->glob_head = (uint32_t)head;
+	s->glob_tail = (uint32_t)(gtail - skip);
+
 	uint64_t prev_id = 0, prev_t = s->time_ns;
 	for (uint64_t i = 0; i < nm && !r->bad; i++) {
 		gs_snap_m spare, *m = i < (uint64_t)s->max_m ? &s->m[i] : &spare;
@@ -689,6 +713,10 @@ tick_valid(const tick_data *t, const history_extra *x)
 	for (int i = 0; i < s->np; i++)
 		if (s->p[i].runq && s->p[i].runq_listed > (uint32_t)s->runq_max)
 			return false;
+	if (s->glob &&
+	    (s->glob_head > (uint32_t)s->runq_max || s->glob_tail > (uint32_t)s->runq_max ||
+		s->glob_head + s->glob_tail > s->glob_len))
+		return false;
 	if (x && x->note == NULL && x->note_len != 0)
 		return false;
 	return true;

@@ -3,10 +3,10 @@
  * paused view can step back and forth through the last minutes (the rewind).
  *
  * The history copies what it keeps: a push encodes the used parts of the
- * caller's snapshot (np Ps with their listed run-queue goroutines, nm Ms, the
- * stats), its events and the tick's extras into its own storage, and a get
- * rebuilds them into the caller's buffers.  Nothing points back into the
- * caller's memory after a push returns.
+ * caller's snapshot (np Ps with their listed run-queue goroutines, the global
+ * queue's listed ends, nm Ms, the stats), its events and the tick's extras
+ * into its own storage, and a get rebuilds them into the caller's buffers.
+ * Nothing points back into the caller's memory after a push returns.
  *
  * Tick numbers are the caller's tick_data.index, absolute and consecutive:
  * "tick 482" stays tick 482 however many older ticks were evicted since.
@@ -39,11 +39,12 @@
 #define HISTORY_MIN_BUDGET ((size_t)16 << 10)
 
 /* history_get's positive results: what did not fit the caller's snapshot.
- * The counts (np, nm, runq_listed) are lowered to what was written; nm_total
- * and runq_len keep the true figures. */
-#define HISTORY_TRUNC_P 0x1    /* more Ps than snap->max_p */
-#define HISTORY_TRUNC_M 0x2    /* more Ms than snap->max_m */
-#define HISTORY_TRUNC_RUNQ 0x4 /* a P listed more goroutines than snap->runq_max */
+ * The counts (np, nm, runq_listed, glob_head, glob_tail) are lowered to what
+ * was written; nm_total, runq_len and glob_len keep the true figures. */
+#define HISTORY_TRUNC_P 0x1 /* more Ps than snap->max_p */
+#define HISTORY_TRUNC_M 0x2 /* more Ms than snap->max_m */
+/* a P, or an end of the global queue, listed more than snap->runq_max */
+#define HISTORY_TRUNC_RUNQ 0x4
 
 typedef struct history history;
 
