@@ -123,6 +123,12 @@ snap_copy(gs_snapshot *d, const gs_snapshot *s)
 	}
 	for (int i = 0; i < s->nm; i++)
 		d->m[i] = s->m[i];
+	d->glob_len = s->glob_len;
+	d->glob_head = s->glob ? s->glob_head : 0;
+	d->glob_tail = s->glob ? s->glob_tail : 0;
+	d->glob = d->glob_store;
+	for (uint32_t k = 0; k < d->glob_head + d->glob_tail; k++)
+		d->glob[k] = s->glob[k];
 }
 
 static int
@@ -288,6 +294,11 @@ snap_eq(const gs_snapshot *a, const gs_snapshot *b)
 		ck_assert_uint_eq(p->spawns, q->spawns);
 		ck_assert_uint_eq(p->syscalls, q->syscalls);
 	}
+	ck_assert_uint_eq(a->glob_len, b->glob_len);
+	ck_assert_uint_eq(a->glob ? a->glob_head : 0, b->glob_head);
+	ck_assert_uint_eq(a->glob ? a->glob_tail : 0, b->glob_tail);
+	for (uint32_t k = 0; k < b->glob_head + b->glob_tail; k++)
+		g_eq(&a->glob[k], &b->glob[k]);
 	for (int i = 0; i < a->nm; i++) {
 		const gs_snap_m *m = &a->m[i], *n = &b->m[i];
 		ck_assert_int_eq(m->id, n->id);
@@ -449,6 +460,18 @@ subst(const char *s, const char *from, const char *to)
 	return buf;
 }
 
+/* A snapshot line with its "glob" member's value replaced by glob (into a
+ * static buffer). */
+static const char *
+with_glob(const char *line, const char *glob)
+{
+	static char buf[1 << 20];
+	const char *a = strstr(line, "\"glob\":"), *b = strstr(line, ",\"p\":[");
+	ck_assert(a && b && a < b);
+	snprintf(buf, sizeof buf, "%.*s\"glob\":%s%s", (int)(a - line), line, glob, b);
+	return buf;
+}
+
 START_TEST(test_roundtrip_labels)
 {
 	const char *path = tmppath("labels.jsonl");
@@ -477,6 +500,17 @@ START_TEST(test_roundtrip_labels)
 	s->m[0].p = -1;
 	s->m[0].spinning = true;
 	s->stats.gomaxprocs = 1;
+	/* a global queue of 100: its first four and its last three listed */
+	s->stats.global_runq = 100;
+	s->glob = s->glob_store;
+	s->glob_len = 100;
+	s->glob_head = 4;
+	s->glob_tail = 3;
+	for (int k = 0; k < 7; k++) {
+		s->glob[k].id = 100 + k;
+		snprintf(s->glob[k].label, sizeof s->glob[k].label, "g\"%d", k);
+		s->glob[k].tag = (char)('a' + k);
+	}
 	gs_event ev = { .time_ns = 123,
 		.kind = GS_EV_STEAL,
 		.p = 0,
@@ -524,6 +558,23 @@ START_TEST(test_roundtrip_labels)
 	ck_assert_int_eq(oldback.snap[0]->p[0].runq[0].tag, (char)0xff);
 	ck_assert_int_eq(oldback.snap[0]->p[0].curg.tag, GS_TAG_CPU);
 	cap_free(&oldback);
+
+	/* A recording made before the global queue was listed: its length is
+	 * the stats' global_runq, nothing listed. */
+	struct capture noglob;
+	const char *g = strstr(ls.l[1], ",\"glob\":"), *p = strstr(ls.l[1], ",\"p\":[");
+	ck_assert(g && p && g < p);
+	char line[4096];
+	ck_assert_int_lt(snprintf(line, sizeof line, "%.*s%s", (int)(g - ls.l[1]), ls.l[1], p),
+	    (int)sizeof line);
+	write_variant(old, &ls, ls.n, 1, line, NULL);
+	rs = cap_sink(&noglob);
+	ck_assert_int_eq(record_replay(old, &rs, 1), 0);
+	ck_assert_int_eq(noglob.n, 1);
+	ck_assert_uint_eq(noglob.snap[0]->glob_len, 100);
+	ck_assert_uint_eq(noglob.snap[0]->glob_head + noglob.snap[0]->glob_tail, 0);
+	ck_assert_int_eq(noglob.snap[0]->p[0].runq[0].id, 8);
+	cap_free(&noglob);
 	free(ls.buf);
 	gs_snapshot_free(s);
 }
@@ -676,6 +727,13 @@ START_TEST(test_bad_recordings)
 	expect_bad(bad, 1, "missing field \"runq_max\"");
 	write_variant(bad, &ls, n, 0, subst(ls.l[0], "\"max_m\":256", "\"max_m\":\"256\""), NULL);
 	expect_bad(bad, 1, "\"max_m\" is not an integer");
+	/* the global queue: more listed than it holds, or not an object */
+	write_variant(bad, &ls, n, 1,
+	    with_glob(ls.l[1], "{\"len\":0,\"head\":[{\"id\":1,\"label\":\"x\"}],\"tail\":[]}"),
+	    NULL);
+	expect_bad(bad, 2, "glob: 1 + 0 goroutines listed of 0");
+	write_variant(bad, &ls, n, 1, with_glob(ls.l[1], "5"), NULL);
+	expect_bad(bad, 2, "field \"glob\" is not an object");
 	/* bad JSON in the first snapshot */
 	write_variant(bad, &ls, n, 1, subst(ls.l[1], "\"stats\":{", "\"stats\":{,"), NULL);
 	expect_bad(bad, 2, "bad JSON");

@@ -107,6 +107,17 @@ rec_begin(void *ctx, const tick_info *info)
 	return ferror(f) ? write_failed(w) : 0;
 }
 
+/* n goroutines, comma-separated (the brackets are the caller's). */
+static void
+put_glist(FILE *f, const gs_snap_g *g, uint32_t n)
+{
+	for (uint32_t k = 0; k < n; k++) {
+		if (k)
+			fputc(',', f);
+		json_put_g(f, &g[k]);
+	}
+}
+
 static int
 rec_tick(void *ctx, const tick_info *info, const tick_data *t)
 {
@@ -128,7 +139,13 @@ rec_tick(void *ctx, const tick_info *info, const tick_data *t)
 	fputs("],\"by_waitreason\":[", f);
 	for (int i = 0; i < GS_WAIT_NREASONS; i++)
 		fprintf(f, "%s%d", i ? "," : "", s->stats.by_waitreason[i]);
-	fprintf(f, "]},\"nm_total\":%d,\"os_threads\":%d,\"p\":[", s->nm_total, s->os_threads);
+	fprintf(f, "]},\"nm_total\":%d,\"os_threads\":%d,\"glob\":{\"len\":%" PRIu32 ",\"head\":[",
+	    s->nm_total, s->os_threads, s->glob_len);
+	uint32_t ghead = s->glob ? s->glob_head : 0, gtail = s->glob ? s->glob_tail : 0;
+	put_glist(f, s->glob, ghead);
+	fputs("],\"tail\":[", f);
+	put_glist(f, s->glob + ghead, gtail);
+	fputs("]},\"p\":[", f);
 	for (int i = 0; i < s->np; i++) {
 		const gs_snap_p *p = &s->p[i];
 		fputs(i ? ",{" : "{", f);
@@ -138,11 +155,7 @@ rec_tick(void *ctx, const tick_info *info, const tick_data *t)
 		fputs(",\"runnext\":", f);
 		json_put_g(f, &p->runnext);
 		fputs(",\"runq\":[", f);
-		for (uint32_t k = 0; k < p->runq_listed && p->runq; k++) {
-			if (k)
-				fputc(',', f);
-			json_put_g(f, &p->runq[k]);
-		}
+		put_glist(f, p->runq, p->runq ? p->runq_listed : 0);
 		fputs("]}", f);
 	}
 	fputs("],\"m\":[", f);
@@ -568,6 +581,54 @@ line_type(record_reader *r, const char **type)
 	return 0;
 }
 
+/* Array member name of obj: at most max goroutines, into out.  Returns how
+ * many, or -1. */
+static int
+get_glist(record_reader *r, int obj, const char *where, const char *name, gs_snap_g *out, int max)
+{
+	int arr, k = 0;
+
+	if (get_array(r, obj, where, name, &arr))
+		return -1;
+	if (r->doc.n[arr].nkids > max)
+		return rerr(r, "%s: %d goroutines in \"%s\", more than runq_max %d", where,
+		    r->doc.n[arr].nkids, name, max);
+	for (int e = r->doc.n[arr].first; e >= 0; e = r->doc.n[e].next, k++)
+		if (get_g(r, e, where, &out[k]))
+			return -1;
+	return k;
+}
+
+/* The global queue's listed ends.  Optional: a recording made before them
+ * lists none, its length is the stats' global_runq. */
+static int
+read_glob(record_reader *r, gs_snapshot *s)
+{
+	const char *w = "glob";
+	int o = json_get(&r->doc, 0, w), head, tail;
+	int64_t v;
+
+	s->glob = s->glob_store;
+	s->glob_head = s->glob_tail = 0;
+	s->glob_len = (uint32_t)(s->stats.global_runq > 0 ? s->stats.global_runq : 0);
+	if (o < 0)
+		return 0;
+	if (r->doc.n[o].type != JSON_OBJ)
+		return rerr(r, "snapshot: field \"glob\" is not an object");
+	if (get_int(r, o, w, "len", 0, UINT32_MAX, &v))
+		return -1;
+	if ((head = get_glist(r, o, w, "head", s->glob_store, s->runq_max)) < 0 ||
+	    (tail = get_glist(r, o, w, "tail", s->glob_store ? s->glob_store + head : NULL,
+		 s->runq_max)) < 0)
+		return -1;
+	if ((uint64_t)head + (uint64_t)tail > (uint64_t)v)
+		return rerr(r, "glob: %d + %d goroutines listed of %" PRId64, head, tail, v);
+	s->glob_len = (uint32_t)v;
+	s->glob_head = (uint32_t)head;
+	s->glob_tail = (uint32_t)tail;
+	return 0;
+}
+
 static int
 read_snapshot(record_reader *r, int64_t *nev, uint64_t *dropped)
 {
@@ -623,6 +684,9 @@ read_snapshot(record_reader *r, int64_t *nev, uint64_t *dropped)
 		s->os_threads = (int)v;
 	}
 
+	if (read_glob(r, s))
+		return -1;
+
 	if (get_array(r, 0, w, "p", &arr))
 		return -1;
 	if (r->doc.n[arr].nkids > s->max_p)
@@ -641,18 +705,11 @@ read_snapshot(record_reader *r, int64_t *nev, uint64_t *dropped)
 			return -1;
 		if (p->id != i)
 			return rerr(r, "%s: id %d where %d was expected", where, p->id, i);
-		int q;
-		if (get_array(r, c, where, "runq", &q))
-			return -1;
-		if (r->doc.n[q].nkids > s->runq_max)
-			return rerr(r, "%s: %d queued goroutines listed, more than runq_max %d",
-			    where, r->doc.n[q].nkids, s->runq_max);
 		p->runq = s->runq_store ? &s->runq_store[(size_t)i * (size_t)s->runq_max] : NULL;
-		uint32_t k = 0;
-		for (int e = r->doc.n[q].first; e >= 0; e = r->doc.n[e].next, k++)
-			if (get_g(r, e, where, &p->runq[k]))
-				return -1;
-		p->runq_listed = k;
+		int k = get_glist(r, c, where, "runq", p->runq, s->runq_max);
+		if (k < 0)
+			return -1;
+		p->runq_listed = (uint32_t)k;
 	}
 	s->np = i;
 	if (get_array(r, 0, w, "m", &arr))
