@@ -198,10 +198,12 @@ enum gs_event_kind {
 	GS_EV_TIMER_FIRE,    /* a timer fired on p */
 	GS_EV_PROCRESIZE,    /* GOMAXPROCS from p2 to p (arg: stop-the-world ns) */
 	GS_EV_GLOBAL_PUT,    /* arg goroutines put on the global queue by p (m2: why,
-	                         enum gs_global_put_reason) */
-	GS_EV_GLOBAL_GET,    /* p took arg goroutines from the global queue; g: the
-	                        one it runs at once (the first taken); m2: 1 when
-	                        this was the 1-in-61 fairness check, else 0 */
+	                         enum gs_global_put_reason; g: the goroutine of a
+	                         yield, else 0) */
+	GS_EV_GLOBAL_GET,    /* p took arg goroutines from the global queue (also a
+	                        yield's own take of its head); g: the one it runs
+	                        at once (the first taken); m2: 1 when this was the
+	                        1-in-61 fairness check, else 0 */
 	GS_EV_MOVE,          /* g moved, one of a batch, from queue p2 to queue p
 	                        (-1: the global queue); arg: enum gs_move_reason */
 	GS_EV_NKINDS
