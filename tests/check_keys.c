@@ -335,10 +335,10 @@ help_at(int width, int height)
 	}
 	/* The legend's longest texts, too. */
 	ck_assert_ptr_nonnull(strstr(all,
-	    "kinds queued, from what each goroutine was spawned as: C CPU-bound, L call-free "
+	    "token letters, from what each goroutine was spawned as: C CPU-bound, L call-free "
 	    "loop, S sleeping (sleep, nap), B blocking system call, N network wait, H web "
 	    "server or client, T waiting for plain threads, W switching on purpose (ping-pong, "
-	    "Gosched), o (+2 other) any other"));
+	    "Gosched), o any other; each kind has its colour"));
 	ck_assert_ptr_nonnull(strstr(all, "then + N more"));
 	free(all);
 	view_screen_free(&s);

@@ -64,6 +64,11 @@ static const struct look looks[VA_NATTRS] = {
 	[VA_OK] = { COLOR_GREEN, -1, A_BOLD, A_BOLD },
 	[VA_SELECTED] = { -1, -1, A_REVERSE, A_REVERSE },
 	[VA_KEY] = { COLOR_CYAN, -1, A_BOLD, A_BOLD },
+	[VA_HL_STEAL] = { COLOR_BLACK, COLOR_CYAN, A_BOLD, A_REVERSE | A_BOLD },
+	[VA_HL_GLOBAL] = { COLOR_BLACK, COLOR_YELLOW, A_BOLD, A_REVERSE | A_UNDERLINE },
+	[VA_HL_NEW] = { COLOR_BLACK, COLOR_GREEN, A_NORMAL, A_REVERSE },
+	[VA_HL_FAIR] = { COLOR_BLACK, COLOR_WHITE, A_BOLD, A_REVERSE | A_BOLD | A_UNDERLINE },
+	[VA_GAP] = { COLOR_CYAN, -1, A_NORMAL, A_NORMAL },
 };
 
 /* What stdscr gets for each attribute, fixed by paint_setup. */

@@ -177,6 +177,8 @@ view_model_free(view_model *m)
 	free(m->h_steals);
 	free(m->log);
 	free(m->g);
+	free(m->mv);
+	free(m->mv_index);
 	if (m->scratch)
 		free(m->scratch->gkeys);
 	free(m->scratch);
@@ -393,6 +395,8 @@ copy_snapshot(view_model *m, const gs_snapshot *s)
 	for (int i = 0; i < np; i++)
 		if (s->p[i].runq != NULL)
 			nq += s->p[i].runq_listed;
+	uint32_t ng = s->glob ? s->glob_head + s->glob_tail : 0;
+	nq += ng;
 	if (grow(&m->p, &m->p_cap, np, sizeof *m->p) != 0 ||
 	    grow(&m->m, &m->m_cap, nm, sizeof *m->m) != 0)
 		return GS_ENOMEM;
@@ -428,6 +432,14 @@ copy_snapshot(view_model *m, const gs_snapshot *s)
 		m->p[i].runnext.label[GS_LABEL_MAX - 1] = '\0';
 		at += listed;
 	}
+	/* the global queue's listed goroutines after the Ps' */
+	m->snap.glob = ng ? m->runq + at : NULL;
+	m->snap.glob_head = ng ? s->glob_head : 0;
+	m->snap.glob_tail = ng ? s->glob_tail : 0;
+	if (ng)
+		memcpy(m->runq + at, s->glob, ng * sizeof *m->runq);
+	for (uint32_t k = 0; k < ng; k++)
+		m->runq[at + k].label[GS_LABEL_MAX - 1] = '\0';
 	if (nm)
 		memcpy(m->m, s->m, (size_t)nm * sizeof *m->m);
 	return 0;
@@ -459,14 +471,6 @@ pmark_clear(view_pmark *pm)
 {
 	memset(pm, 0, sizeof *pm);
 	pm->stole_from = pm->stolen_by = -1;
-}
-
-/* Whether a mark made at t is gone by now (also when time went back: a
- * model fed older snapshots than it has seen). */
-static bool
-mark_expired(uint64_t t, uint64_t now)
-{
-	return now < t || now - t >= VIEW_MARK_HOLD_NS;
 }
 
 /* The P marks: this tick's events into tmark, then each kind of mark into
@@ -512,7 +516,9 @@ mark_ps(view_model *m, const gs_event *ev, int nev)
 			h->stole_multi = t->stole_multi;
 			h->stole_n = t->stole_n;
 			h->steal_t = now;
-		} else if (h->stole_n > 0 && mark_expired(h->steal_t, now)) {
+			h->steal_k = m->ticks;
+		} else if (h->stole_n > 0 &&
+		    !view__held_at(h->steal_t, h->steal_k, now, m->ticks + 1)) {
 			h->stole_from = -1;
 			h->stole_multi = false;
 			h->stole_n = 0;
@@ -522,7 +528,9 @@ mark_ps(view_model *m, const gs_event *ev, int nev)
 			h->stolen_multi = t->stolen_multi;
 			h->stolen_n = t->stolen_n;
 			h->stolen_t = now;
-		} else if (h->stolen_n > 0 && mark_expired(h->stolen_t, now)) {
+			h->stolen_k = m->ticks;
+		} else if (h->stolen_n > 0 &&
+		    !view__held_at(h->stolen_t, h->stolen_k, now, m->ticks + 1)) {
 			h->stolen_by = -1;
 			h->stolen_multi = false;
 			h->stolen_n = 0;
@@ -530,19 +538,25 @@ mark_ps(view_model *m, const gs_event *ev, int nev)
 		if (t->handoffs > 0) {
 			h->handoffs = t->handoffs;
 			h->handoff_t = now;
-		} else if (h->handoffs > 0 && mark_expired(h->handoff_t, now)) {
+			h->handoff_k = m->ticks;
+		} else if (h->handoffs > 0 &&
+		    !view__held_at(h->handoff_t, h->handoff_k, now, m->ticks + 1)) {
 			h->handoffs = 0;
 		}
 		if (t->retakes > 0) {
 			h->retakes = t->retakes;
 			h->retake_t = now;
-		} else if (h->retakes > 0 && mark_expired(h->retake_t, now)) {
+			h->retake_k = m->ticks;
+		} else if (h->retakes > 0 &&
+		    !view__held_at(h->retake_t, h->retake_k, now, m->ticks + 1)) {
 			h->retakes = 0;
 		}
 		if (t->preempts > 0) {
 			h->preempts = t->preempts;
 			h->preempt_t = now;
-		} else if (h->preempts > 0 && mark_expired(h->preempt_t, now)) {
+			h->preempt_k = m->ticks;
+		} else if (h->preempts > 0 &&
+		    !view__held_at(h->preempt_t, h->preempt_k, now, m->ticks + 1)) {
 			h->preempts = 0;
 		}
 	}
@@ -610,6 +624,8 @@ view_model_tick(view_model *m, const gs_snapshot *s, const gs_event *ev, int nev
 	if (nev)
 		memset(m->consumed, 0, (size_t)nev);
 	mark_ps(m, ev, nev);
+	if (view__moves_tick(m, ev, nev, dropped) != 0)
+		return GS_ENOMEM;
 	view__log_events(m, ev, nev, s->time_ns);
 
 	m->dropped_total += dropped;

@@ -51,6 +51,14 @@ typedef enum view_attr {
 	VA_OK,       /* met expectations */
 	VA_SELECTED, /* the selected row of a list */
 	VA_KEY,      /* key names in the help overlay and the footer */
+	/* Goroutine tokens that moved (view_move), reverse video; the rows say
+	 * the move in words as well. */
+	VA_HL_STEAL,  /* stolen */
+	VA_HL_GLOBAL, /* into the global queue: preempted, yielded, overflow,
+	                 back from a system call, woken */
+	VA_HL_NEW,    /* spawned */
+	VA_HL_FAIR,   /* taken by the one-in-61 check */
+	VA_GAP,       /* where stolen goroutines were, on the victim's row */
 	VA_NATTRS
 } view_attr;
 
@@ -162,6 +170,35 @@ typedef struct view_state {
  * earlier tick are drawn dim; a new one of the same kind replaces one held.
  */
 #define VIEW_MARK_HOLD_NS 1500000000ull
+/* ... and at least this many frames after the tick that had it, so a slow
+ * tick rate (or a step through a recording) still shows each move on
+ * several frames. */
+#define VIEW_MARK_MIN_TICKS 3
+
+/* Moves the model keeps for highlighting (view_queue.c): a ring this long
+ * holds well over the VIEW_MARK_HOLD_NS of moves of any lesson; the oldest
+ * leave first. */
+#define VIEW_MOVES 8192
+
+/* How a goroutine came to where it is, as the token rows highlight it. */
+typedef enum view_move {
+	VIEW_MOVE_NONE = 0,
+	VIEW_MOVE_SPAWN,    /* new: into its P's runnext */
+	VIEW_MOVE_STEAL,    /* stolen from another P (from: the victim) */
+	VIEW_MOVE_PREEMPT,  /* preempted: to the global queue's tail */
+	VIEW_MOVE_YIELD,    /* yielded (Gosched): to the global queue's tail */
+	VIEW_MOVE_OVERFLOW, /* its P's local queue was full: to the global
+	                       queue, half of that queue with it */
+	VIEW_MOVE_SYSCALL,  /* back from a system call with no P: to the
+	                       global queue */
+	VIEW_MOVE_INJECT,   /* woken by the netpoller or a timer with no P at
+	                       hand: to the global queue */
+	VIEW_MOVE_FAIR,     /* taken from the global queue by the one-in-61
+	                       check (Go's schedtick%61) */
+	VIEW_MOVE_TAKEN,    /* taken from the global queue in a batch: not
+	                       highlighted (it ends the one before) */
+	VIEW_MOVE_N
+} view_move;
 
 typedef struct view_model view_model;
 
@@ -287,6 +324,15 @@ uint64_t view_log_new(const view_model *m, const view_state *v);
  * per tick instead.
  */
 bool view_event_sentence(const gs_event *e, char *buf, size_t size);
+
+/*
+ * The move highlighted on goroutine g (its latest, while held: see
+ * VIEW_MARK_HOLD_NS), from the events alone; *from (may be NULL): the P it
+ * came from, -1 for the global queue or none.  VIEW_MOVE_NONE if none.
+ */
+view_move view_g_move(const view_model *m, int64_t g, int *from);
+/* A move's word ("stolen", "preempted", ...; "" for none). */
+const char *view_move_name(view_move mv);
 
 /*
  * A goroutine's kind, from its tag (gs_snap_g.tag, set at its spawn): its

@@ -50,35 +50,50 @@ static const struct help_line legend[] = {
 	{ "R run",
 	    "running a goroutine; I idle; S sys (its M is in a system call); T stopped "
 	    "(world stopped); D dead" },
-	{ "G812 cpu 3.2 ms", "the running goroutine, its label, how long its slice has run" },
+	{ "M3", "the M (thread) holding the P; highlighted while the P was just handed to it" },
+	{ "C812 3.2 ms", "the running goroutine as a token, how long its slice has run" },
 	{ "~3.2 ms", "in slow motion (SLOW xN): the slice as at real speed (P detail: both)" },
-	{ "next G9 / +G9", "runnext: the goroutine that runs next on this P" },
-	{ "128 ####....", "the local run queue, drawn to scale against its 256 slots" },
+	{ ">S9", "runnext: the goroutine that runs next on this P" },
+	{ "17 ##.", "the local queue's length, and a thin gauge of its 256 slots" },
+	{ "C44 C45 S46",
+	    "the local queue as goroutine tokens, head first (runs first); with no room for "
+	    "ids, one letter a goroutine; +187: the goroutines that do not fit" },
 	{ "C L S B N H T W o",
-	    "kinds queued, from what each goroutine was spawned as: C CPU-bound, L call-free "
+	    "token letters, from what each goroutine was spawned as: C CPU-bound, L call-free "
 	    "loop, S sleeping (sleep, nap), B blocking system call, N network wait, H web "
 	    "server or client, T waiting for plain threads, W switching on purpose (ping-pong, "
-	    "Gosched), o (+2 other) any other" },
-	{ "<-P0 x64", "this P stole 64 goroutines from P0" },
-	{ "->P1 x64", "P1 stole 64 goroutines from this P" },
+	    "Gosched), o any other; each kind has its colour" },
+	{ "reverse video",
+	    "a token that just moved, for 1.5 s and at least 3 frames, from the runtime's "
+	    "events: cyan stolen, yellow into the global queue (preempted, yielded, overflow, "
+	    "back from a system call, woken), green new (spawned into runnext), white taken by "
+	    "the one-in-61 check" },
+	{ "::::",
+	    "the gap a steal left at the head of the victim's queue: a cell (shaded where the "
+	    "terminal can) for each goroutine taken" },
+	{ "from P0 x64", "this P stole 64 goroutines from P0 (they are highlighted)" },
+	{ "to P1 x64", "P1 stole 64 goroutines from this P" },
 	{ "handoff", "the P was handed to another M" },
 	{ "sysmon took",
 	    "sysmon took the P back from an M stuck in a system call, to give it to another "
 	    "thread (Go's retake)" },
 	{ "preempt", "a goroutine on it was preempted" },
+	{ "global queue",
+	    "the global run queue: its head, +N, then its tail, where preemptions and "
+	    "overflows arrive; beside it the latest move in words" },
+	{ "events lost",
+	    "the event rings overflowed: some moves are not highlighted (none are guessed)" },
 	{ "< > H !", "the same marks in the small grid (steal, stolen, hand-off, preempt)" },
 	{ "dim marks", "from an earlier tick: a mark stays 1.5 s, so a move can be seen" },
+	{ "+5 more Ps", "Ps that did not fit: the small grid" },
 	{ "", "" },
 	{ NULL, "Ms (threads)" }, /* a section */
-	{ "R running", "running a goroutine on its P; K sched: in the scheduler with a P" },
-	{ "S spinning", "holding a P, looking for work to steal" },
-	{ "B syscall",
-	    "in a system call; no P: its P was taken by sysmon or left for another thread" },
-	{ "N netpoll", "blocked in the netpoller, holding no P" },
-	{ "M sysmon", "the sysmon thread (retakes Ps, preempts long runners)" },
-	{ "I idle", "parked, reusable; new: made in the last 2 s" },
-	{ "+ 1930 idle Ms", "Ms that did not fit, by state" },
-	{ "+5 more Ps", "Ps that did not fit in the small grid" },
+	{ "on the P rows", "the Ms holding a P are shown beside it" },
+	{ "in syscall 2: M4:G12",
+	    "Ms without a P, by state, with counts: in a system call (and its goroutine); "
+	    "spinning (looking for work); netpoller (blocked in it); no P (in the scheduler "
+	    "without one); idle (parked, reusable; bold: made in the last 2 s); sysmon" },
+	{ "+1930", "Ms of that state that did not fit the row" },
 	{ "", "" },
 	{ NULL, "Event log" }, /* a section */
 	{ "12.3", "seconds since the view started, then what happened" },

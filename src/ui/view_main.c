@@ -181,15 +181,6 @@ view__header(rc *r, int y, int maxl)
 
 /* ---- Ps --------------------------------------------------------------------------------- */
 
-struct pcols {
-	int idw;       /* "P12" */
-	int lw;        /* label */
-	bool longnext; /* "next G9" rather than "+G9" */
-	int nextw;
-	int barw;
-	int x_st, x_g, x_next, x_cnt, x_bar, x_tail, kindw;
-};
-
 void
 view__p_state(int status, char *letter, const char **word, int *attr)
 {
@@ -304,10 +295,10 @@ p_marks_width(const view_pmark *pm)
 {
 	int n = 0;
 	if (pm->stole_n > 0)
-		n += 6 + view__digits(pm->stole_from) + view__digits(pm->stole_n) + pm->stole_multi;
+		n += 9 + view__digits(pm->stole_from) + view__digits(pm->stole_n) + pm->stole_multi;
 	if (pm->stolen_n > 0)
 		n +=
-		    6 + view__digits(pm->stolen_by) + view__digits(pm->stolen_n) + pm->stolen_multi;
+		    7 + view__digits(pm->stolen_by) + view__digits(pm->stolen_n) + pm->stolen_multi;
 	if (pm->retakes > 0)
 		n += 12;
 	if (pm->handoffs > 0)
@@ -333,13 +324,13 @@ view__p_marks(rc *r, int x, int y, int xend, const view_pmark *pm)
 	char b[48];
 
 	if (pm->stole_n > 0) {
-		snprintf(b, sizeof b, "<-P%d%s x%" PRId64, pm->stole_from,
+		snprintf(b, sizeof b, "from P%d%s x%" PRId64, pm->stole_from,
 		    pm->stole_multi ? "+" : "", pm->stole_n);
 		if (x + view__text_len(b) <= xend)
 			x = view__text(r, x, y, xend, mark_attr(r, pm->steal_t, VA_STEAL), b) + 1;
 	}
 	if (pm->stolen_n > 0) {
-		snprintf(b, sizeof b, "->P%d%s x%" PRId64, pm->stolen_by,
+		snprintf(b, sizeof b, "to P%d%s x%" PRId64, pm->stolen_by,
 		    pm->stolen_multi ? "+" : "", pm->stolen_n);
 		if (x + view__text_len(b) <= xend)
 			x = view__text(r, x, y, xend, mark_attr(r, pm->stolen_t, VA_STEAL), b) + 1;
@@ -363,53 +354,230 @@ view__p_marks(rc *r, int x, int y, int xend, const view_pmark *pm)
 	return x;
 }
 
+/* The columns of the P rows, shared by every row so they line up. */
+struct pcols {
+	int idw;    /* "P12" */
+	int midw;   /* "M123" */
+	int gw;     /* a token with its id: "C1234" */
+	bool slice; /* the running goroutine's slice, "10 ms", has room */
+	bool label; /* ... and its label */
+	int lw;
+	int cntw; /* the longest queue's count */
+	int x_st, x_m, x_g, x_next, x_cnt, x_tok;
+	bool ids; /* queued tokens with their ids (all fit); else one cell each */
+};
+
+/* A token's width: "C42" with its id, else the letter alone. */
+static int
+token_width(const gs_snap_g *g, bool ids)
+{
+	return ids ? 1 + view__digits(g->id) : 1;
+}
+
+/* The attribute of goroutine g's token: its move's while one is held,
+ * else its kind's. */
+static int
+token_attr(const rc *r, const gs_snap_g *g, char *letter)
+{
+	view_attr a;
+	view_g_kind(g->tag, letter, &a);
+	switch (view_g_move(r->m, g->id, NULL)) {
+	case VIEW_MOVE_STEAL:
+		return VA_HL_STEAL;
+	case VIEW_MOVE_PREEMPT:
+	case VIEW_MOVE_YIELD:
+	case VIEW_MOVE_OVERFLOW:
+	case VIEW_MOVE_SYSCALL:
+	case VIEW_MOVE_INJECT:
+		return VA_HL_GLOBAL;
+	case VIEW_MOVE_SPAWN:
+		return VA_HL_NEW;
+	case VIEW_MOVE_FAIR:
+		return VA_HL_FAIR;
+	default:
+		return a;
+	}
+}
+
+/* One token at x: "C42" (ids) or "C"; big: "[C42]".  Returns the x after. */
+static int
+token(rc *r, int x, int y, int xend, const gs_snap_g *g, bool ids, bool big)
+{
+	char letter;
+	int a = token_attr(r, g, &letter);
+
+	if (big)
+		return view__textf(r, x, y, xend, a, "[%c%" PRId64 "]", letter, g->id);
+	if (!ids) {
+		if (x < xend)
+			view__put(r, x, y, (uint32_t)letter, a);
+		return x + 1;
+	}
+	return view__textf(r, x, y, xend, a, "%c%" PRId64, letter, g->id);
+}
+
+/* Cells n tokens of g take with their separators. */
+static int
+tokens_width(const gs_snap_g *g, uint32_t n, bool ids, bool big)
+{
+	int w = 0;
+	for (uint32_t i = 0; i < n; i++)
+		w += big ? token_width(g + i, true) + 3 : token_width(g + i, ids) + (ids ? 1 : 0);
+	return w;
+}
+
+/* How many of n tokens fit in w cells, leaving room for "+N" when some do
+ * not (of total, the queue's length). */
+static uint32_t
+tokens_fit(const gs_snap_g *g, uint32_t n, uint32_t total, bool ids, bool big, int w)
+{
+	uint32_t k = 0;
+	int used = 0;
+
+	if (tokens_width(g, n, ids, big) <= w && n == total)
+		return n;
+	for (; k < n; k++) {
+		int tw =
+		    big ? token_width(g + k, true) + 3 : token_width(g + k, ids) + (ids ? 1 : 0);
+		int more = 2 + view__digits((int64_t)(total - k - 1));
+		if (used + tw + more > w)
+			break;
+		used += tw;
+	}
+	return k;
+}
+
+/* The tokens g[0..n) in queue order from x, then "+N" for the rest of a
+ * queue of total goroutines; returns the x after. */
+static int
+tokens(rc *r, int x, int y, int xend, const gs_snap_g *g, uint32_t n, uint32_t total, bool ids,
+    bool big)
+{
+	uint32_t k = tokens_fit(g, n, total, ids, big, xend - x);
+	for (uint32_t i = 0; i < k; i++)
+		x = token(r, x, y, xend, g + i, ids, big) + (ids || big ? 1 : 0);
+	if (k < total)
+		x = view__textf(r, x, y, xend, VA_BOLD, "+%" PRIu32, total - k) + 1;
+	return x;
+}
+
+/* The cells a row's marks (mw wide in all) get of its room after the
+ * fixed columns: all they need when the tokens (need cells) leave it,
+ * else at least 2/5 of the room; the marks that do not fit are left out. */
+static int
+marks_room(int room, int need, int mw)
+{
+	int cap = room * 2 / 5;
+	if (room - need - 1 > cap)
+		cap = room - need - 1;
+	return mw < cap ? mw : cap;
+}
+
+/* The cells holes left by a steal take on the victim's row (head first, as
+ * runqgrab takes them), at most a quarter of the room. */
+static int
+gap_cells(const view_pmark *pm, int room)
+{
+	if (pm->stolen_n <= 0)
+		return 0;
+	int cap = room / 4 > 1 ? room / 4 : 1;
+	return pm->stolen_n < cap ? (int)pm->stolen_n : cap;
+}
+
+/* Whether every P's queue fits its row with ids (else all are one cell a
+ * goroutine, so the rows compare). */
+static bool
+queues_fit_ids(rc *r, const struct pcols *c)
+{
+	const gs_snapshot *s = &r->m->snap;
+	for (int i = 0; i < s->np; i++) {
+		const gs_snap_p *p = &s->p[i];
+		int room = r->w - c->x_tok -
+		    marks_room(r->w - c->x_tok, r->w, p_marks_width(&r->m->pmark[i])) - 1;
+		room -= gap_cells(&r->m->pmark[i], room);
+		if (p->runq_listed < p->runq_len ||
+		    tokens_width(p->runq, p->runq_listed, true, false) > room)
+			return false;
+	}
+	return true;
+}
+
 static void
 pcols_for(rc *r, int np, struct pcols *c)
 {
-	int w = r->w;
+	const gs_snapshot *s = &r->m->snap;
+	int64_t maxg = 9, maxm = 0, maxq = s->glob_len;
 
+	for (int i = 0; i < np; i++) {
+		if (s->p[i].curg.id > maxg)
+			maxg = s->p[i].curg.id;
+		if (s->p[i].runnext.id > maxg)
+			maxg = s->p[i].runnext.id;
+		if (s->p[i].m > maxm)
+			maxm = s->p[i].m;
+		if (s->p[i].runq_len > maxq)
+			maxq = s->p[i].runq_len;
+	}
+	c->cntw = view__digits(maxq) > 3 ? view__digits(maxq) : 3;
 	c->idw = 1 + view__digits(np > 0 ? np - 1 : 0);
-	c->lw = w >= 160 ? GS_LABEL_MAX - 1 : w >= 110 ? 10 : 7;
-	c->longnext = w >= 100;
-	c->nextw = c->longnext ? 13 : 8;
+	c->midw = 1 + view__digits(maxm);
+	c->gw = 1 + view__digits(maxg);
+	c->slice = r->w >= 78;
+	c->label = r->w >= 130;
+	c->lw = c->label ? (r->w >= 160 ? GS_LABEL_MAX - 1 : 8) : 0;
 	c->x_st = c->idw + 1;
-	c->x_g = c->x_st + 7;
-	c->x_next = c->x_g + 8 + c->lw + 1 + 8; /* the slice: 7 columns and a gap */
-	c->x_cnt = c->x_next + c->nextw;
-	c->x_bar = c->x_cnt + 4;
-	int rest = w - c->x_bar;
-	int tail = view__clampi(rest / 2, 6, 40);
-	c->barw = rest - tail;
-	if (c->barw > 128)
-		c->barw = 128;
-	if (c->barw < 4)
-		c->barw = 4;
-	c->x_tail = c->x_bar + c->barw + 1;
-	c->kindw = view__clampi((w - c->x_tail) / 2, 4, 16);
+	c->x_m = c->x_st + 6;
+	c->x_g = c->x_m + c->midw + 1;
+	c->x_next = c->x_g + c->gw + 1 + (c->slice ? 8 : 0) + (c->label ? c->lw + 1 : 0);
+	c->x_cnt = c->x_next + c->gw + 2;
+	c->x_tok = c->x_cnt + c->cntw + 1 + 3 + 1; /* the count, the gauge and a gap */
+	c->ids = queues_fit_ids(r, c);
 }
 
-/* The running goroutine: "G812 cpu 3.2 ms"; returns the x after it. */
-static int
-p_curg(rc *r, int x, int y, const gs_snap_p *p, int lw)
+/* The running goroutine's token, slice and label from x. */
+static void
+p_curg(rc *r, int x, int y, const gs_snap_p *p, const struct pcols *c)
 {
 	if (p->curg.id == 0) {
-		view__text(r, x, y, r->w, VA_DIM, "-");
-		return x + 8 + lw + 1 + 8;
+		view__put(r, x, y, '-', VA_DIM);
+		return;
 	}
-	view_attr a;
-	view_g_kind(p->curg.tag, NULL, &a);
-	view__textf(r, x, y, x + 8, VA_BOLD, "G%" PRId64, p->curg.id);
-	view__textf(r, x + 8, y, x + 8 + lw, a, "%s", p->curg.label);
-	if (p->slice_ns) {
+	int xe = token(r, x, y, x + c->gw, &p->curg, true, false) + 1;
+	if (c->slice && p->slice_ns) {
 		char d[32];
 		/* slowed, the column has no room for both figures: the slice as
 		 * at real speed, "~" saying so (P detail has both) */
 		int n = r->v->slow > 1 ? r->v->slow : 1;
 		view__fmt_dur(p->slice_ns / (uint64_t)n, d, sizeof d);
-		view__textf(r, x + 8 + lw + 1, y, x + 8 + lw + 1 + 7, VA_NORMAL, "%s%s",
-		    n > 1 ? "~" : "", d);
+		view__textf(r, x + c->gw + 1, y, x + c->gw + 8, VA_NORMAL, "%s%s", n > 1 ? "~" : "",
+		    d);
 	}
-	return x + 8 + lw + 1 + 8;
+	if (c->label)
+		view__text(r, x + c->gw + 1 + (c->slice ? 8 : 0), y, x + c->gw + 1 + 8 + c->lw,
+		    VA_DIM, p->curg.label);
+	(void)xe;
+}
+
+/* The M holding the P: highlighted while a hand-off or retake is held. */
+static void
+p_m(rc *r, int x, int y, int xend, const gs_snap_p *p, const view_pmark *pm)
+{
+	int a = VA_NORMAL;
+	if (pm->handoffs > 0 || pm->retakes > 0)
+		a = mark_attr(r, pm->handoffs > 0 ? pm->handoff_t : pm->retake_t, VA_HANDOFF);
+	if (p->m >= 0)
+		view__textf(r, x, y, xend, a, "M%" PRId64, p->m);
+	else
+		view__put(r, x, y, '-', VA_DIM);
+}
+
+/* The gap a steal left at the head of the victim's queue; returns x after. */
+static int
+p_gap(rc *r, int x, int y, int cells)
+{
+	for (int i = 0; i < cells; i++)
+		view__put(r, x + i, y, r->ascii ? ':' : 0x2591, VA_GAP);
+	return cells ? x + cells + 1 : x;
 }
 
 static void
@@ -422,25 +590,31 @@ p_row(rc *r, int y, const gs_snap_p *p, const view_pmark *pm, const struct pcols
 	view__p_state(p->status, &letter, &word, &attr);
 	view__textf(r, 0, y, c->x_st, VA_BOLD, "P%d", p->id);
 	view__put(r, c->x_st, y, (uint32_t)letter, attr);
-	view__text(r, c->x_st + 2, y, c->x_g, attr, word);
-	p_curg(r, c->x_g, y, p, c->lw);
-	if (p->runnext.id)
-		view__textf(r, c->x_next, y, c->x_cnt, VA_NORMAL,
-		    c->longnext ? "next G%" PRId64 : "+G%" PRId64, p->runnext.id);
-	view__textf(r, c->x_cnt, y, c->x_bar, p->runq_len ? VA_BOLD : VA_DIM, "%3u", p->runq_len);
-	view__queue_bar(r, c->x_bar, y, c->barw, p);
-	/* This tick's marks matter more than the kinds: when both do not fit,
-	 * the marks take the kinds' place. */
-	int kx = c->x_tail + c->kindw;
-	if (kx + p_marks_width(pm) > r->w) {
-		view__p_marks(r, c->x_tail, y, r->w, pm);
-		return;
+	view__text(r, c->x_st + 2, y, c->x_m, attr, word);
+	p_m(r, c->x_m, y, c->x_g, p, pm);
+	p_curg(r, c->x_g, y, p, c);
+	if (p->runnext.id) {
+		view__put(r, c->x_next, y, r->ascii ? '>' : 0x25b8, VA_DIM);
+		token(r, c->x_next + 1, y, c->x_cnt, &p->runnext, true, false);
 	}
-	view__queue_kinds(r, c->x_tail, y, kx, p);
-	view__p_marks(r, kx, y, r->w, pm);
+	view__textf(r, c->x_cnt, y, c->x_cnt + c->cntw, p->runq_len ? VA_BOLD : VA_DIM, "%*u",
+	    c->cntw, p->runq_len);
+	view__queue_bar(r, c->x_cnt + c->cntw + 1, y, 3, p);
+	/* The marks say the moves in words: they keep their room, the tokens
+	 * take the rest. */
+	int mw = marks_room(r->w - c->x_tok,
+	    p->runq_listed == p->runq_len ? tokens_width(p->runq, p->runq_listed, c->ids, false) +
+		    gap_cells(pm, r->w - c->x_tok) + 1
+					  : r->w,
+	    p_marks_width(pm));
+	int xend = r->w - mw;
+	int x = p_gap(r, c->x_tok, y, gap_cells(pm, xend - c->x_tok));
+	x = tokens(r, x, y, xend, p->runq, p->runq_listed, p->runq_len, c->ids, false);
+	if (mw)
+		view__p_marks(r, xend + 1 > x ? xend + 1 : x, y, r->w, pm);
 }
 
-/* Projector: a text row and a bar row the width of the screen. */
+/* Projector: a text row, and a row of large tokens under it. */
 static void
 p_row_big(rc *r, int y, const gs_snap_p *p, const view_pmark *pm, int idw)
 {
@@ -449,17 +623,155 @@ p_row_big(rc *r, int y, const gs_snap_p *p, const view_pmark *pm, int idw)
 	int attr;
 
 	view__p_state(p->status, &letter, &word, &attr);
-	int x = view__textf(r, 0, y, r->w, VA_BOLD, "P%d", p->id);
-	x = idw + 1;
+	view__textf(r, 0, y, r->w, VA_BOLD, "P%d", p->id);
+	int x = idw + 1;
 	view__put(r, x, y, (uint32_t)letter, attr);
 	view__text(r, x + 2, y, r->w, attr, word);
-	x = p_curg(r, x + 7, y, p, 8);
-	if (p->runnext.id)
-		x = view__textf(r, x, y, r->w, VA_NORMAL, "next G%" PRId64, p->runnext.id) + 2;
-	x = view__textf(r, x, y, r->w, VA_BOLD, "%u/%d", p->runq_len, VIEW_RUNQ_SLOTS) + 1;
-	x = view__queue_kinds(r, x, y, r->w, p);
-	view__p_marks(r, x + 1, y, r->w, pm);
-	view__queue_bar(r, idw + 1, y + 1, r->w - idw - 2, p);
+	x += 7;
+	p_m(r, x, y, r->w, p, pm);
+	x += 6;
+	if (p->curg.id) {
+		x = view__text(r, x, y, r->w, VA_DIM, "runs ");
+		x = token(r, x, y, r->w, &p->curg, true, false) + 2;
+	}
+	if (p->runnext.id) {
+		x = view__text(r, x, y, r->w, VA_DIM, "next ");
+		x = token(r, x, y, r->w, &p->runnext, true, false) + 2;
+	}
+	x = view__textf(r, x, y, r->w, VA_BOLD, "%u queued ", p->runq_len);
+	view__queue_bar(r, x, y, 4, p);
+	view__p_marks(r, x + 6, y, r->w, pm);
+	x = p_gap(r, idw + 1, y + 1, gap_cells(pm, r->w - idw - 1));
+	tokens(r, x, y + 1, r->w, p->runq, p->runq_listed, p->runq_len, true, true);
+}
+
+/* The global queue's text marks: what went in lately, what the one-in-61
+ * check took out, and lost events (moves may be missing then).  Up to 3
+ * into b with their attributes; returns how many. */
+static int
+glob_marks(const rc *r, char b[3][96], int *attr)
+{
+	const view_model *m = r->m;
+	const view_gmark *g = &m->gmark, *f = &m->fmark;
+	int n = 0;
+
+	if (m->drop_mv_n > 0 && view__held(m, m->drop_mv_t, m->drop_mv_tick)) {
+		snprintf(b[n], 96, "%" PRIu64 " events lost: moves not all shown", m->drop_mv_n);
+		attr[n++] = VA_WARN;
+	}
+	if (g->n > 0 && view__held(m, g->t, g->tick)) {
+		const char *w = view_move_name((view_move)g->how);
+		if (g->from >= 0 && g->n > 1)
+			snprintf(b[n], 96, "%" PRId64 " %s from P%d%s", g->n, w, g->from,
+			    g->multi ? "+" : "");
+		else if (g->from >= 0)
+			snprintf(b[n], 96, "G%" PRId64 " %s on P%d", g->g, w, g->from);
+		else if (g->n > 1)
+			snprintf(b[n], 96, "%" PRId64 " %s", g->n, w);
+		else
+			snprintf(b[n], 96, "G%" PRId64 " %s", g->g, w);
+		attr[n++] = mark_attr(r, g->t, VA_PREEMPT);
+	}
+	if (f->n > 0 && view__held(m, f->t, f->tick)) {
+		snprintf(b[n], 96, "1-in-61 took G%" PRId64 " to P%d", f->g, f->from);
+		attr[n++] = mark_attr(r, f->t, VA_BOLD);
+	}
+	return n;
+}
+
+/* The marks from x, as many as fit before xend; returns x after. */
+static int
+glob_marks_paint(rc *r, int x, int y, int xend)
+{
+	char b[3][96];
+	int attr[3];
+	int n = glob_marks(r, b, attr);
+
+	for (int i = 0; i < n; i++) {
+		if (x + view__text_len(b[i]) > xend && attr[i] == VA_WARN)
+			snprintf(b[i], sizeof b[i], "events lost"); /* its short form */
+		if (x + view__text_len(b[i]) <= xend)
+			x = view__text(r, x, y, xend, attr[i], b[i]) + 1;
+	}
+	return x;
+}
+
+static int
+glob_marks_width(const rc *r)
+{
+	char b[3][96];
+	int attr[3], w = 0;
+	int n = glob_marks(r, b, attr);
+
+	for (int i = 0; i < n; i++)
+		w += view__text_len(b[i]) + 1;
+	return w;
+}
+
+/* The global queue's tokens from x to xend: its head, and when it is
+ * longer than what fits, "+N" and its tail (where preemptions and
+ * overflows arrive), the newest at the right. */
+static void
+glob_tokens(rc *r, int x, int y, int xend, bool ids, bool big)
+{
+	const gs_snapshot *s = &r->m->snap;
+	uint32_t len = s->glob_len;
+	uint32_t nh = s->glob ? s->glob_head : 0, nt = s->glob ? s->glob_tail : 0;
+	uint32_t n = nh + nt; /* listed: glob[] is the head, then the tail */
+	const gs_snap_g *g = s->glob;
+
+	if (len == 0)
+		return;
+	if (n == len && tokens_width(g, n, ids, big) <= xend - x) {
+		tokens(r, x, y, xend, g, n, len, ids, big);
+		return;
+	}
+	int room = xend - x, tw = 0;
+	uint32_t tmax = nt ? nt : n, kt = 0;
+	while (kt < tmax) {
+		const gs_snap_g *e = &g[n - 1 - kt];
+		int w1 = big ? token_width(e, true) + 3 : token_width(e, ids) + (ids ? 1 : 0);
+		if (tw + w1 > room / 3)
+			break;
+		tw += w1;
+		kt++;
+	}
+	uint32_t kh = tokens_fit(g, nt ? nh : n - kt, len - kt, ids, big, room - tw - 1);
+	for (uint32_t i = 0; i < kh; i++)
+		x = token(r, x, y, xend, g + i, ids, big) + (ids || big ? 1 : 0);
+	x = view__textf(r, x, y, xend, VA_BOLD, "+%" PRIu32, len - kh - kt) + 1;
+	for (uint32_t i = n - kt; i < n; i++)
+		x = token(r, x, y, xend, g + i, ids, big) + (ids || big ? 1 : 0);
+}
+
+static void
+glob_row(rc *r, int y, const struct pcols *c)
+{
+	const gs_snapshot *s = &r->m->snap;
+
+	view__text(r, 0, y, c->x_cnt, VA_BOLD, "global queue");
+	view__textf(r, c->x_cnt, y, c->x_cnt + c->cntw, s->glob_len ? VA_BOLD : VA_DIM, "%*u",
+	    c->cntw, s->glob_len);
+	const gs_snapshot *sn = &r->m->snap;
+	int need = sn->glob_len == 0 ? 0
+	    : sn->glob_head + sn->glob_tail == sn->glob_len && sn->glob
+	    ? tokens_width(sn->glob, sn->glob_len, c->ids, false)
+	    : r->w;
+	int xend = r->w - marks_room(r->w - c->x_tok, need, glob_marks_width(r));
+	glob_tokens(r, c->x_tok, y, xend - 1, c->ids, false);
+	if (xend < r->w)
+		glob_marks_paint(r, xend, y, r->w);
+}
+
+static void
+glob_row_big(rc *r, int y, int idw)
+{
+	const gs_snapshot *s = &r->m->snap;
+
+	int x = view__text(r, 0, y, r->w, VA_BOLD, "global queue") + 1;
+	x = view__textf(r, x, y, r->w, VA_BOLD, "%u queued", s->glob_len) + 2;
+	glob_marks_paint(r, x, y, r->w);
+	glob_tokens(r, idw + 1, y + 1, r->w, true, true);
 }
 
 /* A small cell of the P grid: "P12 R ####.. 128<". */
@@ -526,123 +838,107 @@ view__m_state(const gs_snap_m *mm, char *letter, const char **word, int *attr)
 	}
 }
 
-static int
-m_cell_width(int midw)
-{
-	return midw + 1 + 11 + 5 + 9 + 4 + 2;
-}
-
-static void
-m_cell(rc *r, int x, int y, const gs_snap_m *mm, bool is_new, int midw)
-{
-	char letter;
-	const char *word;
+/* Ms without a P, a group per state, in order of interest (the Ms holding
+ * a P are on the P rows). */
+static const struct {
+	int cat;
+	const char *name;
 	int attr;
-	int x1 = x + m_cell_width(midw) - 2;
+} mgroups[] = {
+	{ VIEW_MCAT_SYSCALL, "in syscall", VA_M_SYSCALL },
+	{ VIEW_MCAT_SPINNING, "spinning", VA_M_SPINNING },
+	{ VIEW_MCAT_NETPOLL, "netpoller", VA_M_NETPOLL },
+	{ VIEW_MCAT_RUNNING, "no P", VA_M_RUNNING },
+	{ VIEW_MCAT_IDLE, "idle", VA_M_IDLE },
+	{ VIEW_MCAT_SYSMON, "sysmon", VA_M_SYSMON },
+};
+#define MGROUPS ((int)(sizeof mgroups / sizeof mgroups[0]))
 
-	view__m_state(mm, &letter, &word, &attr);
-	view__textf(r, x, y, x1, VA_BOLD, "M%" PRId64, mm->id);
-	x += midw + 1;
-	view__put(r, x, y, (uint32_t)letter, attr);
-	view__text(r, x + 2, y, x1, attr, word);
-	x += 11;
-	if (mm->p >= 0)
-		view__textf(r, x, y, x1, VA_NORMAL, "P%d", mm->p);
-	else
-		view__text(r, x, y, x1, VA_DIM, mm->state == GS_MSTATE_SYSCALL ? "no P" : "-");
-	x += 5;
-	if (mm->curg)
-		view__textf(r, x, y, x1, VA_NORMAL, "G%" PRId64, mm->curg);
-	x += 9;
-	if (is_new)
-		view__text(r, x, y, x1, VA_BOLD, "new");
-}
-
-/* The "+ 1930 idle Ms" line for the Ms from morder[shown] on. */
-static void
-m_summary(rc *r, int y, int shown)
-{
-	const view_model *m = r->m;
-	const gs_snapshot *s = &m->snap;
-	int hidden[VIEW_MCAT_N] = { 0 }, busy = 0;
-	char b[256];
-	size_t n = 0;
-
-	for (int i = shown; i < s->nm; i++)
-		hidden[m->mcat[m->morder[i]]]++;
-	for (int k = 0; k < VIEW_MCAT_NEW_IDLE; k++)
-		busy += hidden[k];
-	int idle = hidden[VIEW_MCAT_NEW_IDLE] + hidden[VIEW_MCAT_IDLE];
-	b[0] = '\0';
-	if (busy) {
-		static const char *const names[] = { "running", "spinning", "syscall", "netpoll",
-			"sysmon" };
-		n += (size_t)snprintf(b + n, sizeof b - n, "+ %d more busy Ms (", busy);
-		bool first = true;
-		for (int k = 0; k < VIEW_MCAT_NEW_IDLE && n < sizeof b; k++) {
-			if (!hidden[k])
-				continue;
-			n += (size_t)snprintf(b + n, sizeof b - n, "%s%d %s", first ? "" : ", ",
-			    hidden[k], names[k]);
-			first = false;
-		}
-		if (n < sizeof b)
-			n += (size_t)snprintf(b + n, sizeof b - n, ")%s", idle ? " and " : "");
-	} else if (idle && n < sizeof b) {
-		n += (size_t)snprintf(b + n, sizeof b - n, "+ ");
-	}
-	if (idle && n < sizeof b)
-		n += (size_t)snprintf(b + n, sizeof b - n, "%d idle Ms", idle);
-	if (s->nm_total > s->nm && n < sizeof b)
-		snprintf(b + n, sizeof b - n, "%s%d Ms not in the snapshot", n ? "; " : "+ ",
-		    s->nm_total - s->nm);
-	if (view__text_len(b) > r->w - 1) {
-		/* Narrow: the counts only. */
-		n = (size_t)snprintf(b, sizeof b, "+ %d busy, %d idle Ms", busy, idle);
-		if (s->nm_total > s->nm && n < sizeof b)
-			snprintf(b + n, sizeof b - n, ", %d unlisted", s->nm_total - s->nm);
-	}
-	view__text(r, 1, y, r->w, VA_DIM, b);
-}
-
-/* Ms in rows [y, y+rows) and cols columns; the last row summarises what is left. */
-static void
-m_block(rc *r, int y, int rows, int midw)
-{
-	const view_model *m = r->m;
-	const gs_snapshot *s = &m->snap;
-	int cw = m_cell_width(midw);
-	int cols = r->w / cw > 0 ? r->w / cw : 1;
-
-	if (rows <= 0)
-		return;
-	int cap = rows * cols;
-	int show = s->nm;
-	bool summary = s->nm > cap || s->nm_total > s->nm;
-	if (summary)
-		show = (rows - 1) * cols < s->nm ? (rows - 1) * cols : s->nm;
-	/* Column-major, so a category reads down a column. */
-	int used_rows = summary ? rows - 1 : rows;
-	if (used_rows > 0 && show > 0) {
-		int per = (show + cols - 1) / cols;
-		if (per > used_rows)
-			per = used_rows;
-		for (int i = 0; i < show; i++) {
-			int k = m->morder[i];
-			m_cell(r, (i / per) * cw, y + i % per, &s->m[k], m->mnew[k], midw);
-		}
-	}
-	if (summary)
-		m_summary(r, y + rows - 1, show);
-}
-
-/* Rows the Ms need at this width with every M shown (plus a summary line). */
 static int
-m_rows_needed(rc *r, int midw)
+mgroup_of(const view_model *m, int i)
 {
-	const gs_snapshot *s = &r->m->snap;
-	int cols = r->w / m_cell_width(midw) > 0 ? r->w / m_cell_width(midw) : 1;
-	return (s->nm + cols - 1) / cols + (s->nm_total > s->nm ? 1 : 0);
+	int c = m->mcat[i] == VIEW_MCAT_NEW_IDLE ? VIEW_MCAT_IDLE : m->mcat[i];
+	for (int k = 0; k < MGROUPS; k++)
+		if (mgroups[k].cat == c)
+			return k;
+	return MGROUPS - 1;
+}
+
+/* One M of a group: "M7" and, in a system call, its goroutine "M7:G12". */
+static int
+m_item_width(const gs_snap_m *mm)
+{
+	return 1 + view__digits(mm->id) +
+	    (mm->state == GS_MSTATE_SYSCALL && mm->curg ? 2 + view__digits(mm->curg) : 0);
+}
+
+/* The groups flowed into rows from y (at most rows; 0: only count them).
+ * Each group is "idle 3: M4 M5 M6", cut with "+N" when the row is full.
+ * Returns the rows used. */
+static int
+m_groups(rc *r, int y, int rows, bool paint)
+{
+	const view_model *m = r->m;
+	const gs_snapshot *s = &m->snap;
+	int n[MGROUPS] = { 0 };
+	int x = 1, row = 0;
+
+	for (int i = 0; i < s->nm; i++)
+		if (s->m[i].p < 0)
+			n[mgroup_of(m, i)]++;
+	for (int k = 0; k < MGROUPS; k++) {
+		if (n[k] == 0)
+			continue;
+		char head[48];
+		snprintf(head, sizeof head, "%s %d:", mgroups[k].name, n[k]);
+		int hw = view__text_len(head);
+		int need = hw + 1 + 2 + view__digits(n[k]); /* the head and "+N" at least */
+		if (x > 1 && x + need > r->w) {
+			row++;
+			x = 1;
+		}
+		if (paint && (row >= rows || x + hw > r->w))
+			break;
+		if (paint)
+			view__text(r, x, y + row, r->w, mgroups[k].attr, head);
+		x += hw;
+		int shown = 0;
+		for (int i = 0; i < s->nm && shown < n[k]; i++) {
+			const gs_snap_m *mm = &s->m[i];
+			if (mm->p >= 0 || mgroup_of(m, i) != k)
+				continue;
+			int left = n[k] - shown - 1;
+			int iw = 1 + m_item_width(mm);
+			if (x + iw + (left ? 2 + view__digits(left) : 0) > r->w)
+				break;
+			if (paint) {
+				int xx = view__textf(r, x + 1, y + row, r->w,
+				    m->mnew[i] ? VA_BOLD : VA_NORMAL, "M%" PRId64, mm->id);
+				if (mm->state == GS_MSTATE_SYSCALL && mm->curg)
+					view__textf(r, xx, y + row, r->w, VA_DIM, ":G%" PRId64,
+					    mm->curg);
+			}
+			x += iw;
+			shown++;
+		}
+		if (shown < n[k]) {
+			if (paint)
+				view__textf(r, x + 1, y + row, r->w, VA_DIM, "+%d", n[k] - shown);
+			x += 2 + view__digits(n[k] - shown);
+		}
+		x += 2;
+	}
+	if (s->nm_total > s->nm) {
+		char b[48];
+		snprintf(b, sizeof b, "+%d Ms not listed", s->nm_total - s->nm);
+		if (x > 1 && x + view__text_len(b) > r->w) {
+			row++;
+			x = 1;
+		}
+		if (paint && row < rows)
+			view__text(r, x, y + row, r->w, VA_DIM, b);
+	}
+	return x > 1 ? row + 1 : row;
 }
 
 /* ---- history graphs -------------------------------------------------------------------- */
@@ -787,36 +1083,39 @@ view__render_main(rc *r)
 	int bottom = h - 1; /* the footer's row */
 	bottom -= caption_block(r, y, bottom);
 	int avail = bottom - y;
-	int min_log = v->projector ? 3 : 2, min_m = 1;
+	int min_log = v->projector ? 3 : 2;
 
-	/* Ps: full rows, projector pairs, a grid, or as much of the grid as fits. */
+	/* Ps: token rows (pairs in projector mode) with the global queue under
+	 * them; a grid of small cells when the rows do not fit, saying so. */
 	int np = s->np;
 	struct pcols pc;
 	pcols_for(r, np, &pc);
 	int per_p = v->projector ? 2 : 1;
 	int p_rows = np * per_p;
 	int grid_cols = 0;
-	int room_p = avail - min_m - min_log;
+	int m_need = m_groups(r, 0, 0, false);
+	int m_min = m_need > 0 ? 1 : 0;
+	int room_p = avail - per_p - m_min - min_log;
 	if (p_rows > room_p) {
 		grid_cols = w / p_cell_width(pc.idw) > 0 ? w / p_cell_width(pc.idw) : 1;
 		p_rows = (np + grid_cols - 1) / grid_cols;
 		if (p_rows > room_p)
 			p_rows = room_p > 1 ? room_p : 1;
 	}
-	int midw = 1 + view__digits(s->nm > 0 ? s->m[0].id : 0);
-	for (int i = 0; i < s->nm; i++)
-		if (1 + view__digits(s->m[i].id) > midw)
-			midw = 1 + view__digits(s->m[i].id);
-	int m_need = m_rows_needed(r, midw);
+	int m_rows = m_need;
+	if (v->projector && m_rows > 2)
+		m_rows = 2;
+	if (m_rows > avail - p_rows - per_p - min_log)
+		m_rows = view__clampi(avail - p_rows - per_p - min_log, m_min, m_need);
 	/* Section titles when there is room to spare. */
-	bool titles = !v->projector && avail - p_rows - 2 >= min_m + min_log + 4;
+	bool titles = !v->projector && avail - p_rows - per_p - m_rows - 3 >= min_log + 2;
 	if (titles) {
 		if (grid_cols == 0) {
 			view__section(r, y, 0, w, "Ps");
-			view__textf(r, pc.x_g, y, w, VA_DIM, " running ");
+			view__text(r, pc.x_m - 1, y, w, VA_DIM, " M ");
+			view__text(r, pc.x_g, y, w, VA_DIM, pc.slice ? " runs " : " run ");
 			view__text(r, pc.x_next, y, w, VA_DIM, " next ");
-			view__textf(r, pc.x_bar, y, w, VA_DIM, " local run queue (%d slots) ",
-			    VIEW_RUNQ_SLOTS);
+			view__text(r, pc.x_cnt, y, w, VA_DIM, " local queue, head first ");
 		} else {
 			view__section(r, y, 0, w, "Ps (P state, queue, count, mark)");
 		}
@@ -842,30 +1141,27 @@ view__render_main(rc *r)
 			    "+%d more Ps", np - shown);
 		y += p_rows;
 	}
+	if (y + per_p <= bottom) {
+		if (v->projector)
+			glob_row_big(r, y, pc.idw);
+		else
+			glob_row(r, y, &pc);
+		y += per_p;
+	}
 
-	/* Ms and the log share what is left. */
-	avail = bottom - y - (titles ? 2 : 0);
-	/* The busy Ms (and the new ones) may take all but four log lines; idle
-	 * ones only fill up to 2/5 of the room. */
-	int mcols = w / m_cell_width(midw) > 0 ? w / m_cell_width(midw) : 1;
-	int busy = s->nm - m->mcat_count[VIEW_MCAT_IDLE];
-	int m_busy_rows = (busy + mcols - 1) / mcols + (busy < s->nm_total ? 1 : 0);
-	int log_need = view__clampi(m->log_len, min_log, 4);
-	int m_max = avail * 2 / 5 > avail - log_need ? avail * 2 / 5 : avail - log_need;
-	if (m->log_len >= 4 && m_busy_rows < m_max && avail * 2 / 5 < m_max)
-		m_max = m_busy_rows > avail * 2 / 5 ? m_busy_rows : avail * 2 / 5;
-	if (v->projector)
-		m_max = 3;
-	int m_rows = view__clampi(m_need, min_m, m_max > min_m ? m_max : min_m);
-	if (m_rows > avail - min_log)
-		m_rows = avail - min_log > 0 ? avail - min_log : (avail > 0 ? 1 : 0);
+	/* Ms without a P, by state. */
 	if (titles && m_rows > 0) {
-		char t[64];
-		snprintf(t, sizeof t, "Ms (threads): %d", s->nm_total);
+		char t[96];
+		int onp = 0;
+		for (int i = 0; i < s->nm; i++)
+			onp += s->m[i].p >= 0;
+		snprintf(t, sizeof t, "Ms (threads): %d, %d holding a P (above)", s->nm_total, onp);
 		view__section(r, y++, 0, w, t);
 	}
-	m_block(r, y, m_rows, midw);
-	y += m_rows;
+	if (m_rows > 0 && y + m_rows <= bottom) {
+		m_groups(r, y, m_rows, true);
+		y += m_rows;
+	}
 
 	/* Graphs beside the log when wide, above it when tall. */
 	int log_rows = bottom - y - (titles ? 1 : 0);
@@ -894,10 +1190,8 @@ view__render_main(rc *r)
 			log_rows--;
 	}
 	int rows = log_rows;
-	if (v->projector && rows > 5)
-		rows = 5; /* a few lines, large type on a wall */
 	int first;
-	view__log_paint(r, y + log_rows - rows, rows, 0, gx - 1, false, &first, NULL);
+	view__log_paint(r, y + log_rows - rows, rows, 0, gx - 1, true, &first, NULL);
 	if (m->log_len == 0)
 		view__text(r, 1, y, gx - 1, VA_DIM, "(no events yet)");
 	else if (first < 0)

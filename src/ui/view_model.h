@@ -61,6 +61,7 @@ typedef struct view_pmark {
 	 * VIEW_MARK_HOLD_NS after that, and is "recent" (drawn dim) once it is
 	 * not the latest snapshot's. */
 	uint64_t steal_t, stolen_t, handoff_t, retake_t, preempt_t;
+	int steal_k, stolen_k, handoff_k, retake_k, preempt_k; /* ... and their ticks */
 } view_pmark;
 
 /* M display categories, in the order the main view lists them. */
@@ -74,6 +75,27 @@ enum view_mcat {
 	VIEW_MCAT_IDLE,
 	VIEW_MCAT_N
 };
+
+/* A goroutine's latest move (view_queue.c). */
+typedef struct view_gmove {
+	int64_t g;
+	uint64_t t;   /* time_ns of the snapshot of the tick it came in */
+	int tick;     /* that tick (view_model.ticks before it was fed) */
+	uint8_t how;  /* view_move */
+	int16_t from; /* P it left, -1 the global queue or none */
+} view_gmove;
+
+/* A row's text mark for moves counted in one tick: the global queue's
+ * (what went in) and the one-in-61 takes (what came out). */
+typedef struct view_gmark {
+	uint8_t how; /* view_move */
+	bool multi;  /* from more than one P */
+	int from;    /* P (the taker, for a fair take), -1 none */
+	int64_t g;   /* the first goroutine */
+	int64_t n;   /* goroutines */
+	uint64_t t;
+	int tick;
+} view_gmark;
 
 /* One goroutine list entry's sort key (view_render.c sorts these). */
 typedef struct view_gkey {
@@ -157,6 +179,20 @@ struct view_model {
 	int g_cap, ng, ng_total;
 	uint64_t g_gen; /* bumped whenever g changes */
 
+	/* Moves highlighted on tokens (view_queue.c): a ring of mv_cap, the
+	 * next slot at mv_head, and an index by goroutine id (linear probing,
+	 * mv_icap slots holding ring position + 1, 0 empty). */
+	view_gmove *mv;
+	int mv_cap, mv_head, mv_len;
+	int *mv_index;
+	int mv_icap;
+	uint64_t mv_evicted; /* moves that left the ring */
+	view_gmark gmark;    /* into the global queue */
+	view_gmark fmark;    /* one-in-61 takes */
+	/* The last tick that lost events: its moves may be missing. */
+	uint64_t drop_mv_t, drop_mv_n;
+	int drop_mv_tick;
+
 	view_scratch *scratch;
 };
 
@@ -190,6 +226,13 @@ void view__fmt_slow(uint64_t ns, int n, char *buf, size_t size);
 /* Whether a mark of time t comes from an earlier tick than the latest
  * snapshot's (held, drawn dim). */
 bool view__mark_recent(const view_model *m, uint64_t t);
+/* Whether a mark or move of snapshot time t and tick `tick` is still shown
+ * (VIEW_MARK_HOLD_NS, VIEW_MARK_MIN_TICKS). */
+bool view__held(const view_model *m, uint64_t t, int tick);
+/* The same for a model that has been fed `ticks` ticks, its latest of `now`. */
+bool view__held_at(uint64_t t, int tick, uint64_t now, int ticks);
+/* Note the tick's moves (after the snapshot is copied, before ticks++). */
+int view__moves_tick(view_model *m, const gs_event *ev, int nev, uint64_t dropped);
 /* The display category of an M's state. */
 int view__mcat_of(const gs_snap_m *m, bool is_new);
 

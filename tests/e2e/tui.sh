@@ -98,13 +98,15 @@ t_main_view() {
 	e2e_check "main: header 'GOMAXPROCS N  CPUs N  OS threads N  Ms N (busy N: run ...'" \
 		e2e_wait_row 2 '^GOMAXPROCS [0-9]+  CPUs [0-9]+  OS threads [0-9]+  Ms [0-9]+ \(busy [0-9]+: run'
 	e2e_check "main: the Ps section and a row per P" \
-		e2e_wait_re '^(─|-) Ps (─|-)+ running'
-	e2e_check "main: P rows ('P0 R run', 'P0 I idle', 'P0 S sys')" \
-		e2e_wait_re '^P0 (R run|I idle|S sys|T stop) '
+		e2e_wait_re '^(─|-) Ps (─|-)+ M (─|-)+ runs? '
+	e2e_check "main: P rows ('P0 R run M3', 'P0 I idle', 'P0 S sys')" \
+		e2e_wait_re '^P0 (R run|I idle|S sys|T stop) +(M[0-9]+|-) '
+	e2e_check "main: the global queue's row under the Ps" \
+		e2e_wait_re '^global queue +[0-9]+'
 	e2e_check "main: the Ms (threads) section" \
-		e2e_wait_re '^(─|-) Ms \(threads\): [0-9]+ '
-	e2e_check "main: M rows ('M0 M sysmon', running, idle, ...)" \
-		e2e_wait_re '^M[0-9]+ [A-Z] (running|spinning|idle|syscall|netpoll|sysmon) '
+		e2e_wait_re '^(─|-) Ms \(threads\): [0-9]+, [0-9]+ holding a P'
+	e2e_check "main: Ms without a P by state ('idle 3: M4 M5', 'sysmon 1: M0')" \
+		e2e_wait_re '(in syscall|spinning|netpoller|no P|idle|sysmon) [0-9]+: M[0-9]+'
 	# the lesson's standing message first: its first caption's reading time,
 	# then its pause
 	e2e_check "main: footer 'reading time: next in N s (n goes on now)  ? help  q quit  space pause'" \
@@ -233,6 +235,69 @@ t_help() {
 
 help_lists_keys() {
 	grep -Eq '(^| )q F10 ' "$D/screen" && grep -Eq '(^| )space ' "$D/screen"
+}
+
+# ---- 2b. the queues drawn as goroutine tokens --------------------------------------
+
+# tokens_add_up: in the last capture (ASCII, paused), each P row's tokens
+# (a letter a goroutine, or "C812" with its id), plus the "+N" of those that
+# do not fit, are the queue length the row's count says; so are the global
+# queue's, and its count is the header's.  Prints what it counted.
+tokens_add_up() {
+	awk '
+	function tokens(start, n,    i, t, m, c) {
+		t = 0
+		for (i = start; i <= n; i++) {
+			if (f[i] ~ /^:+$/) continue          # a steal'"'"'s gap
+			if (f[i] ~ /^[CLSBNHTWo][0-9]+$/) { t++; continue }
+			if (f[i] ~ /^\+[0-9]+$/) { t += substr(f[i], 2); continue }
+			if (f[i] ~ /^[CLSBNHTWo]+(\+[0-9]+)?$/) {
+				c = f[i]; m = 0
+				if (index(c, "+")) { m = substr(c, index(c, "+") + 1); c = substr(c, 1, index(c, "+") - 1) }
+				t += length(c) + m
+				continue
+			}
+			break
+		}
+		return t
+	}
+	NR >= 2 && NR <= 4 && match($0, /global queue [0-9]+/) {
+		hdr = substr($0, RSTART + 13, RLENGTH - 13)
+	}
+	/^P[0-9]+ / {
+		n = split($0, f, / +/)
+		for (i = 1; i < n; i++)
+			if (f[i] ~ /^[0-9]+$/ && f[i + 1] ~ /^[#.]+$/) break
+		if (i >= n) { print "# no count on: " $0; bad = 1; next }
+		got = tokens(i + 2, n)
+		print "# " f[1] ": count " f[i] ", tokens " got
+		if (got != f[i]) bad = 1
+		rows++
+	}
+	/^global queue +[0-9]+/ {
+		n = split($0, f, / +/)
+		got = tokens(4, n)
+		print "# global: count " f[3] ", tokens " got ", header " hdr
+		if (got != f[3] || f[3] != hdr) bad = 1
+		glob = 1
+	}
+	END { exit (bad || rows < 2 || !glob) }
+	' "$D/screen"
+}
+
+t_tokens() {
+	start tokens -- -p 2 --ascii || return
+	e2e_keys c c s s
+	e2e_check "tokens: spawned work queues up ('+N' or tokens on a P row)" \
+		e2e_wait_re '^P[0-9]+ .*[#.]{3} [CLSBNHTWo]'
+	e2e_keys Space
+	e2e_check "tokens: paused" e2e_wait_row 1 '^ gsched   PAUSED  ' || return
+	e2e_screen
+	e2e_check "tokens: every row's tokens add up to its count, the global one to the header's" \
+		tokens_add_up
+	sed -n '5,12s/^/# |/p' "$D/screen"
+	e2e_keys q
+	ends_clean "tokens: q" 0
 }
 
 # ---- 5. pause and step ---------------------------------------------------------------
@@ -704,14 +769,14 @@ t_lesson_fail() {
 # ---- 15. slow motion: a steal stays on screen -----------------------------------------
 
 # The lesson of work stealing twenty times slower, at 80x24: the title says
-# SLOW x20, and a steal's mark on a P row ("<-P0 x10" on the thief, "->P1
-# x10" on its victim) stays on screen for at least 10 frames.  The pane is
+# SLOW x20, and a steal's mark on a P row ("from P0 x10" on the thief, "to
+# P1 x10" on its victim) stays on screen for at least 10 frames.  The pane is
 # captured from the start, faster than the view ticks; over a run of
 # consecutive captures that show a steal mark, the frames are the ticks the
 # title counted from the first capture to the last (the view draws a frame
 # every tick), so a slow capture loses no frame.  Counts only: a loaded
 # machine makes ticks and captures rarer, never the mark shorter in time.
-STEAL_RE='^P[0-9]+ .*(<-|->)P[0-9]+\+? x[0-9]+'
+STEAL_RE='^P[0-9]+ .*(from|to) P[0-9]+\+? x[0-9]+'
 
 t_slow_steal() {
 	e2e_begin 80 24 || { e2e_not_ok "slow steal: a tmux window with a shell"; return; }
@@ -923,7 +988,7 @@ t_replay() {
 
 # ---- run them ------------------------------------------------------------------------
 
-for t in t_main_view t_plus t_syscall_threads t_help t_pause t_small t_quit \
+for t in t_main_view t_plus t_tokens t_syscall_threads t_help t_pause t_small t_quit \
 	"t_signal TERM 143" "t_signal HUP 129" "t_signal INT 0" t_ctrl_c t_tstp \
 	t_no_terminal t_winch_storm t_world t_ascii_colour t_views t_log t_lesson t_lesson_hold t_lesson_fail \
 	t_slow_steal t_record_key t_record_option t_rewind t_replay; do
