@@ -526,7 +526,7 @@ pcols_for(rc *r, int np, struct pcols *c)
 	c->label = r->w >= 130;
 	c->lw = c->label ? (r->w >= 160 ? GS_LABEL_MAX - 1 : 8) : 0;
 	c->x_st = c->idw + 1;
-	c->x_m = c->x_st + 6;
+	c->x_m = c->x_st + 7;
 	c->x_g = c->x_m + c->midw + 1;
 	c->x_next = c->x_g + c->gw + 1 + (c->slice ? 8 : 0) + (c->label ? c->lw + 1 : 0);
 	c->x_cnt = c->x_next + c->gw + 2;
@@ -642,6 +642,8 @@ p_row_big(rc *r, int y, const gs_snap_p *p, const view_pmark *pm, int idw)
 	view__queue_bar(r, x, y, 4, p);
 	view__p_marks(r, x + 6, y, r->w, pm);
 	x = p_gap(r, idw + 1, y + 1, gap_cells(pm, r->w - idw - 1));
+	if (p->runq_len == 0)
+		view__text(r, x, y + 1, r->w, VA_DIM, "(local queue empty)");
 	tokens(r, x, y + 1, r->w, p->runq, p->runq_listed, p->runq_len, true, true);
 }
 
@@ -771,6 +773,8 @@ glob_row_big(rc *r, int y, int idw)
 	int x = view__text(r, 0, y, r->w, VA_BOLD, "global queue") + 1;
 	x = view__textf(r, x, y, r->w, VA_BOLD, "%u queued", s->glob_len) + 2;
 	glob_marks_paint(r, x, y, r->w);
+	if (s->glob_len == 0)
+		view__text(r, idw + 1, y + 1, r->w, VA_DIM, "(empty)");
 	glob_tokens(r, idw + 1, y + 1, r->w, true, true);
 }
 
@@ -1115,7 +1119,7 @@ view__render_main(rc *r)
 			view__text(r, pc.x_m - 1, y, w, VA_DIM, " M ");
 			view__text(r, pc.x_g, y, w, VA_DIM, pc.slice ? " runs " : " run ");
 			view__text(r, pc.x_next, y, w, VA_DIM, " next ");
-			view__text(r, pc.x_cnt, y, w, VA_DIM, " local queue, head first ");
+			view__text(r, pc.x_tok - 1, y, w, VA_DIM, " local queue, head first ");
 		} else {
 			view__section(r, y, 0, w, "Ps (P state, queue, count, mark)");
 		}

@@ -484,16 +484,22 @@ view__log_paint(rc *r, int y0, int rows, int x0, int x1, bool top, int *first, i
 			li = i;
 		}
 	} else {
-		/* A line that does not fit whole above the others is left out (rows
-		 * in the middle of a sentence read as nonsense), unless it is the
-		 * bottom one: then it shows its last rows. */
+		/* A line that does not fit whole above the others shows its first
+		 * rows (a sentence's start reads; rows from its middle would not),
+		 * so no blank rows are left above the log; the bottom line, when
+		 * it does not fit alone, shows its last rows. */
 		int y = y0 + rows;
 		li = b;
 		for (i = b; i >= 0 && y > y0; i = log_step(m, f, i, -1)) {
 			const view_logline *l = view__log_line(m, i);
 			int n = view__log_rows(l, x0, x1), from = 0;
-			if (y - n < y0 && i != b)
+			if (y - n < y0 && i != b) {
+				if (y > y0) {
+					log_line_paint(r, l, x0, x1, y0, 0, y - y0);
+					fi = i;
+				}
 				break;
+			}
 			y -= n;
 			if (y < y0) {
 				from = y0 - y;

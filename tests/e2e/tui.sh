@@ -590,7 +590,7 @@ t_ascii_colour() {
 
 	start ascii -- --ascii || return
 	e2e_check "ascii: --ascii: the Ps heading in ASCII ('- Ps -')" \
-		e2e_wait_re '^- Ps -+ running'
+		e2e_wait_re '^- Ps -+ M -+ runs? '
 	e2e_check "ascii: no byte >= 0x80 on the main view" ascii_only
 	e2e_keys ?
 	e2e_check "ascii: help's row 2 is '- Keys -'" e2e_wait_row 2 '^- Keys -'
@@ -798,6 +798,9 @@ t_slow_steal() {
 				bestcaps=$caps
 				cp "$D/screen" "$D/steal"
 			fi
+			# the same screen with its colours, once: the thief's tokens
+			[ -s "$D/steal.e" ] ||
+				tm capture-pane -p -e -t e2e >"$D/steal.e" 2>/dev/null
 		else
 			caps=0
 			first=
@@ -811,6 +814,13 @@ t_slow_steal() {
 		return 1
 	}
 	e2e_check "slow steal: a steal mark stays for at least 10 frames" steal_frames
+	# cyan background (46; reverse video, 7, without colours) on the
+	# tokens of the row that says "from P"
+	stolen_coloured() {
+		grep -a 'from P[0-9]' "$D/steal.e" | grep -Eaq "$(printf '\033')\[([0-9]+;)*(46|7)m"
+	}
+	e2e_check "slow steal: the thief's row has its stolen tokens highlighted (cyan)" \
+		stolen_coloured
 	[ -s "$D/steal" ] && sed -n '1,8s/^/# |/p' "$D/steal"
 	e2e_check "slow steal: the title says SLOW x20" e2e_wait_row 1 ' SLOW x20 '
 	e2e_keys q
@@ -967,8 +977,8 @@ t_replay() {
 	e2e_check "replay: the title says replay x1" \
 		e2e_wait_row 1 '^ gsched  .*tick [0-9]+.*  replay x1' || return
 	e2e_check "replay: the Ps panel and a P row" e2e_wait_re '^P0 (R run|I idle|S sys) '
-	e2e_check "replay: the Ms panel and M rows" \
-		e2e_wait_re '^M[0-9]+ [A-Z] (running|spinning|idle|syscall|netpoll|sysmon) '
+	e2e_check "replay: the Ms panel: Ms without a P by state" \
+		e2e_wait_re '(in syscall|spinning|netpoller|no P|idle|sysmon) [0-9]+: M[0-9]+'
 	e2e_check "replay: it plays to its last tick, 29, and stops there" \
 		e2e_poll "$E2E_WAIT" tick_is 29
 	e2e_check "replay: (and says so)" e2e_wait_re 'the end of the recording'
