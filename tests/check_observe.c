@@ -1179,6 +1179,9 @@ GS_MAIN_TEST(test_event_steal, 2)
 		ck_assert_int_ge(ev[i].arg, 1);
 		ck_assert_int_le(ev[i].arg, 129);
 		ck_assert_int_ge(ev[i].m, 0);
+		/* a victim's runnext is taken alone */
+		ck_assert(ev[i].m2 == 0 || ev[i].m2 == 1);
+		ck_assert(ev[i].m2 == 0 || ev[i].arg == 1);
 		steals++;
 		stolen += ev[i].arg;
 	}
@@ -1305,6 +1308,58 @@ GS_MAIN_TEST(test_event_handoff, 1)
 	ck_assert_msg(iexit > ihandoff, "no syscall_exit after the handoff");
 	ck_assert_uint_ge(ev[iexit].time_ns - ev[ienter].time_ns, (uint64_t)MS(45));
 	gs_snapshot_free(s);
+}
+
+/* Every system call's return says where its goroutine went: the P it got
+ * (its own, or an idle one), or p -1 for the global queue; counted, the
+ * events are the runtime's own counts of the three outcomes. */
+static void
+short_caller(void *arg)
+{
+	gs_waitgroup *wg = arg;
+	for (int i = 0; i < 20; i++)
+		ck_assert_int_eq(gs_nanosleep(MS(1)), 0);
+	gs_wg_done(wg);
+}
+
+GS_MAIN_TEST(test_event_syscall_exit_where, 1)
+{
+	static gs_waitgroup wg;
+	gs_stats st0, st1;
+	uint64_t dropped;
+
+	ck_assert_int_eq(gs_read_stats(&st0), 0);
+	gs_events_enable(true);
+	TU_WG_ADD(&wg, 8);
+	for (int i = 0; i < 8; i++)
+		TU_GO(short_caller, &wg);
+	/* main keeps the one P busy, so calls that sysmon retook find none */
+	for (int i = 0; i < 40; i++) {
+		tu_spin_ns((uint64_t)MS(2));
+		gs_preempt_check();
+	}
+	gs_wg_wait(&wg);
+	ck_assert_int_eq(gs_read_stats(&st1), 0);
+	gs_events_enable(false);
+
+	int n = drain_ordered(&dropped);
+	const gs_event *ev = evbuf();
+	ck_assert_uint_eq(dropped, 0);
+	int64_t got = 0, none = 0;
+	for (int i = 0; i < n; i++) {
+		if (ev[i].kind != GS_EV_SYSCALL_EXIT)
+			continue;
+		ck_assert(ev[i].p >= -1 && ev[i].p < 1);
+		if (ev[i].p < 0)
+			none++;
+		else
+			got++;
+	}
+	ck_assert_int_eq(got + none, 8 * 20);
+	ck_assert_int_eq(none, (int64_t)(st1.exitsyscall_global - st0.exitsyscall_global));
+	ck_assert_int_eq(got,
+	    (int64_t)(st1.exitsyscall_oldp - st0.exitsyscall_oldp + st1.exitsyscall_idlep -
+		st0.exitsyscall_idlep));
 }
 
 /* ---- events: preemption --------------------------------------------------------------------- */
@@ -1766,6 +1821,7 @@ observe_suite(void)
 	tcase_add_test(tc, test_events_spawn_exit);
 	tcase_add_test(tc, test_event_steal);
 	tcase_add_test(tc, test_event_handoff);
+	tcase_add_test(tc, test_event_syscall_exit_where);
 	tcase_add_test(tc, test_event_preempt_async);
 	tcase_add_test(tc, test_event_preempt_coop);
 	tcase_add_test(tc, test_event_procresize);

@@ -185,7 +185,8 @@ enum gs_event_kind {
 	GS_EV_PARK,          /* g parked (arg: gs_waitreason) */
 	GS_EV_READY,         /* g made runnable on p (by the running goroutine) */
 	GS_EV_STEAL,         /* p stole arg goroutines from p2 (on m); g: the one p
-	                        runs at once (the last taken) */
+	                        runs at once (the last taken); m2: 1 when it was
+	                        p2's runnext (its ring was empty), else 0 */
 	GS_EV_HANDOFF,       /* p handed from m to m2 (m2 -1: to the idle list) */
 	GS_EV_RETAKE,        /* sysmon took p from m (in a syscall) */
 	GS_EV_M_CREATE,      /* m created (for p) */

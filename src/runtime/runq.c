@@ -270,7 +270,7 @@ gs__runqsteal(gs_p *pp, gs_p *p2, bool stealrunnext)
 	/* The stolen ones sit past our tail, unpublished: ours to read. */
 	if (GS_EVON()) {
 		int64_t m = GS_MID(gs__getm());
-		gs__event_emit(GS_EV_STEAL, pp->id, p2->id, m, -1, gp->goid, n + 1);
+		gs__event_emit(GS_EV_STEAL, pp->id, p2->id, m, qlen == 0, gp->goid, n + 1);
 		for (uint32_t i = 0; i <= n; i++) {
 			gs_g *g = atomic_load_explicit(&pp->runq[(tail + i) & RUNQ_MASK],
 			    memory_order_relaxed);

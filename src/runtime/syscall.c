@@ -111,12 +111,14 @@ exitsyscall0(gs_g *gp)
 	gs_p *pp = NULL;
 
 	gs__san_finish_switch(NULL);
-	GS_EV(GS_EV_SYSCALL_EXIT, -1, -1, mp->id, -1, gp->goid, 0);
 	gs__casgstatus(gp, GS_G_SYSCALL, GS_G_RUNNABLE);
 	gs__dropg(mp);
 	gs__lockx(&gs__sched.lock);
 	if (!atomic_load(&gs__sched.gcwaiting))
 		pp = gs__pidleget();
+	/* Said once it is known where gp goes (p -1: the global queue), and
+	 * under the lock, so before any M can take it from there. */
+	GS_EV(GS_EV_SYSCALL_EXIT, GS_PID(pp), -1, mp->id, -1, gp->goid, 0);
 	if (pp == NULL) {
 		gs__globrunqput(gp);
 		gs__stat_inc(&gs__sched.exitsyscall_global); /* one writer: the lock */
