@@ -1530,7 +1530,7 @@ gosched_m(gs_g *gp)
 	gs__globrunqput(gp);
 	if (fast)
 		next = gs__globrunqpop();
-	gs__unlockx(&gs__sched.lock);
+	/* Said under the lock: before any other M can take gp. */
 	if (GS_EVON()) {
 		gs__event_emit(GS_EV_GLOBAL_PUT, pp->id, -1, mp->id, GS_GPUT_YIELD, gp->goid, 1);
 		/* The fast path's take is a global-queue get like any other. */
@@ -1540,6 +1540,7 @@ gosched_m(gs_g *gp)
 			    GS_MOVE_GLOBAL_GET);
 		}
 	}
+	gs__unlockx(&gs__sched.lock);
 	if (next)
 		gs__execute(mp, next, false);
 	gs__schedule();

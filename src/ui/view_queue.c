@@ -7,8 +7,8 @@
  * a yield, a system call back with no P, a spawn, the one-in-61 take each on
  * its own event).  The model keeps the latest move of each goroutine in a
  * ring, with the snapshot time and tick it was seen in, and an index by
- * goroutine id rebuilt every tick: painting asks view_g_move for each token
- * it draws.  A move is held VIEW_MARK_HOLD_NS of snapshot time and at least
+ * goroutine id kept with it (an entry leaves as its move leaves the ring):
+ * painting asks view_g_move for each token it draws.  A move is held VIEW_MARK_HOLD_NS of snapshot time and at least
  * VIEW_MARK_MIN_TICKS ticks, so it stays long enough to see at any tick rate,
  * and the same ticks fed again (the rewind) show the same highlights.
  *
