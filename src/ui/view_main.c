@@ -663,9 +663,11 @@ glob_marks(const rc *r, char b[3][96], int *attr)
 	}
 	if (g->n > 0 && view__held(m, g->t, g->tick)) {
 		const char *w = view_move_name((view_move)g->how);
-		if (g->from >= 0 && g->n > 1)
-			snprintf(b[n], 96, "%" PRId64 " %s from P%d%s", g->n, w, g->from,
-			    g->multi ? "+" : "");
+		const char *at = g->how == VIEW_MOVE_OVERFLOW ? "from" : "on";
+		if (g->from >= 0 && g->n > 1 && g->multi)
+			snprintf(b[n], 96, "%" PRId64 " %s %s several Ps", g->n, w, at);
+		else if (g->from >= 0 && g->n > 1)
+			snprintf(b[n], 96, "%" PRId64 " %s %s P%d", g->n, w, at, g->from);
 		else if (g->from >= 0)
 			snprintf(b[n], 96, "G%" PRId64 " %s on P%d", g->g, w, g->from);
 		else if (g->n > 1)

@@ -453,6 +453,21 @@ log_step(const view_model *m, view_logfilter f, int i, int dir)
 	return -1;
 }
 
+/* Mark row y's text (between x0 and x1) as cut short: "..." after its last
+ * character, over the last ones when the row is full. */
+static void
+cut_mark(rc *r, int y, int x0, int x1)
+{
+	const view_cell *row = &r->s->cells[(size_t)y * (size_t)r->w];
+	int end = x1 > r->w ? r->w : x1, x = end - 1, n = r->ascii ? 3 : 1;
+
+	while (x >= x0 && row[x].ch == ' ')
+		x--;
+	x = x + 1 + n <= end ? x + 1 : end - n;
+	for (int k = 0; k < n && x + k >= x0; k++)
+		view__put(r, x + k, y, r->ascii ? '.' : 0x2026, VA_DIM);
+}
+
 void
 view__log_paint(rc *r, int y0, int rows, int x0, int x1, bool top, int *first, int *last)
 {
@@ -496,6 +511,7 @@ view__log_paint(rc *r, int y0, int rows, int x0, int x1, bool top, int *first, i
 			if (y - n < y0 && i != b) {
 				if (y > y0) {
 					log_line_paint(r, l, x0, x1, y0, 0, y - y0);
+					cut_mark(r, y - 1, x0, x1);
 					fi = i;
 				}
 				break;
