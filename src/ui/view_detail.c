@@ -320,9 +320,8 @@ view__render_pdetail(rc *r)
 			int i = (scroll + row) * cols + c;
 			if (i >= (int)p->runq_listed)
 				break;
-			view_attr a;
 			char k;
-			view_g_kind(p->runq[i].tag, &k, &a);
+			int a = view__token_attr(r, &p->runq[i], &k);
 			int x = c * PD_CELL;
 			view__textf(r, x, y + row, x + 4, VA_DIM, "%3d", i + 1);
 			view__put(r, x + 4, y + row, (uint32_t)k, a);

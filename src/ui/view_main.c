@@ -376,8 +376,8 @@ token_width(const gs_snap_g *g, bool ids)
 
 /* The attribute of goroutine g's token: its move's while one is held,
  * else its kind's. */
-static int
-token_attr(const rc *r, const gs_snap_g *g, char *letter)
+int
+view__token_attr(const rc *r, const gs_snap_g *g, char *letter)
 {
 	view_attr a;
 	view_g_kind(g->tag, letter, &a);
@@ -404,7 +404,7 @@ static int
 token(rc *r, int x, int y, int xend, const gs_snap_g *g, bool ids, bool big)
 {
 	char letter;
-	int a = token_attr(r, g, &letter);
+	int a = view__token_attr(r, g, &letter);
 
 	if (big)
 		return view__textf(r, x, y, xend, a, "[%c%" PRId64 "]", letter, g->id);

@@ -299,6 +299,9 @@ int view__text_len(const char *str);
 int __attribute__((format(printf, 6, 7)))
 view__textf(rc *r, int x, int y, int xend, int attr, const char *fmt, ...);
 void view__title_bar(rc *r, const char *what);
+/* A goroutine token's attribute: its move's while one is held (reverse
+ * video), else its kind's; *letter (may be NULL): its kind's letter. */
+int view__token_attr(const rc *r, const gs_snap_g *g, char *letter);
 int view__title_tick(rc *r, int x);
 
 /* ---- shared by view.c and view_log.c ---- */
