@@ -484,6 +484,16 @@ gap_cells(const view_pmark *pm, int room)
 	return pm->stolen_n < cap ? (int)pm->stolen_n : cap;
 }
 
+/* Whether n tokens of g fit in w cells (stops counting once they do not). */
+static bool
+tokens_within(const gs_snap_g *g, uint32_t n, bool ids, int w)
+{
+	int used = 0;
+	for (uint32_t i = 0; i < n && used <= w; i++)
+		used += token_width(g + i, ids) + (ids ? 1 : 0);
+	return used <= w;
+}
+
 /* Whether every P's queue fits its row with ids (else all are one cell a
  * goroutine, so the rows compare). */
 static bool
@@ -496,7 +506,7 @@ queues_fit_ids(rc *r, const struct pcols *c)
 		    marks_room(r->w - c->x_tok, r->w, p_marks_width(&r->m->pmark[i])) - 1;
 		room -= gap_cells(&r->m->pmark[i], room);
 		if (p->runq_listed < p->runq_len ||
-		    tokens_width(p->runq, p->runq_listed, true, false) > room)
+		    !tokens_within(p->runq, p->runq_listed, true, room))
 			return false;
 	}
 	return true;
@@ -860,14 +870,24 @@ static const struct {
 };
 #define MGROUPS ((int)(sizeof mgroups / sizeof mgroups[0]))
 
+/* The group of each M category (enum view_mcat). */
 static int
 mgroup_of(const view_model *m, int i)
 {
-	int c = m->mcat[i] == VIEW_MCAT_NEW_IDLE ? VIEW_MCAT_IDLE : m->mcat[i];
-	for (int k = 0; k < MGROUPS; k++)
-		if (mgroups[k].cat == c)
-			return k;
-	return MGROUPS - 1;
+	static int group[VIEW_MCAT_N];
+	static bool made;
+	if (!made) {
+		for (int c = 0; c < VIEW_MCAT_N; c++) {
+			int k = MGROUPS - 1;
+			int cc = c == VIEW_MCAT_NEW_IDLE ? VIEW_MCAT_IDLE : c;
+			for (int j = 0; j < MGROUPS; j++)
+				if (mgroups[j].cat == cc)
+					k = j;
+			group[c] = k;
+		}
+		made = true;
+	}
+	return group[m->mcat[i]];
 }
 
 /* One M of a group: "M7" and, in a system call, its goroutine "M7:G12". */
@@ -886,12 +906,20 @@ m_groups(rc *r, int y, int rows, bool paint)
 {
 	const view_model *m = r->m;
 	const gs_snapshot *s = &m->snap;
-	int n[MGROUPS] = { 0 };
+	/* One pass: each group's count and its first members, as many as a
+	 * row could show. */
+	enum { FIRST = 64 };
+	int n[MGROUPS] = { 0 }, first[MGROUPS][FIRST];
 	int x = 1, row = 0;
 
-	for (int i = 0; i < s->nm; i++)
-		if (s->m[i].p < 0)
-			n[mgroup_of(m, i)]++;
+	for (int i = 0; i < s->nm; i++) {
+		if (s->m[i].p >= 0)
+			continue;
+		int k = mgroup_of(m, i);
+		if (n[k] < FIRST)
+			first[k][n[k]] = i;
+		n[k]++;
+	}
 	for (int k = 0; k < MGROUPS; k++) {
 		if (n[k] == 0)
 			continue;
@@ -909,10 +937,9 @@ m_groups(rc *r, int y, int rows, bool paint)
 			view__text(r, x, y + row, r->w, mgroups[k].attr, head);
 		x += hw;
 		int shown = 0;
-		for (int i = 0; i < s->nm && shown < n[k]; i++) {
+		while (shown < n[k] && shown < FIRST) {
+			int i = first[k][shown];
 			const gs_snap_m *mm = &s->m[i];
-			if (mm->p >= 0 || mgroup_of(m, i) != k)
-				continue;
 			int left = n[k] - shown - 1;
 			int iw = 1 + m_item_width(mm);
 			if (x + iw + (left ? 2 + view__digits(left) : 0) > r->w)
