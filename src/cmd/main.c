@@ -28,6 +28,7 @@
 #include "ui/tui.h"
 #include "format/cmdline.h"
 #include "lesson/lesson.h"
+#include "live/workload.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "0.1.0"
@@ -506,6 +507,7 @@ main(int argc, char **argv)
 	const char *o, *mode;
 	int rc;
 
+	workload_nofile_max();
 	if (argc >= 2 && strcmp(argv[1], "bench") == 0)
 		return bench_main(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "compare") == 0)

@@ -150,9 +150,11 @@ spawn_batch(session *s, const struct req *r)
 	 * the only P leaves its keeper no chance to run. */
 	workload_run_limit(&b->run, r->iters, r->life_ns);
 	rc = workload_spawn(&b->run, w, r->count);
-	if (rc != 0)
+	if (rc != 0) {
 		/* Some may have started: the keeper stops those as usual. */
-		report(s, "spawn %s: %s", r->kind, gs_strerror(rc));
+		char why[256];
+		report(s, "spawn %s: %s", r->kind, workload_strerror(rc, why, sizeof why));
+	}
 	atomic_fetch_add(&s->batches, 1);
 	gs_wg_add(&s->keepers, 1);
 	gs_attr ka = { .label = "batch timer" };

@@ -446,8 +446,9 @@ ticker_run_live(const ticker_live *o, const tick_sink *sinks, int nsinks)
 		 * GSCHED_DEBUG (already reported), a usage error. */
 		result = rc == GS_EINVAL ? 2 : 1;
 	} else if (lv->spawn_err) {
+		char why[256];
 		fprintf(stderr, "gsched: starting %s failed: %s\n", lv->spawn_name,
-		    gs_strerror(lv->spawn_err));
+		    workload_strerror(lv->spawn_err, why, sizeof why));
 		result = 1;
 	} else if (lv->rc) {
 		fprintf(stderr, "gsched: %s\n", lv->errmsg);

@@ -575,7 +575,7 @@ netwait_spawn(workload_run *run, int count)
 	for (int i = 0; i < count; i++) {
 		int sv[2];
 		if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
-			return GS_EAGAIN;
+			return errno == EMFILE || errno == ENFILE ? -errno : GS_EAGAIN;
 		struct netpair *np = malloc(sizeof *np);
 		if (np == NULL) {
 			close(sv[0]);
@@ -722,8 +722,9 @@ workload__threads_spawn(workload_run *run, int count, void *(*fn)(void *))
 	if (ts == NULL)
 		return GS_ENOMEM;
 	if (pipe2(sv, O_CLOEXEC) != 0) {
+		int e = errno;
 		free(ts);
-		return GS_EAGAIN;
+		return e == EMFILE || e == ENFILE ? -e : GS_EAGAIN;
 	}
 	ts->run = run;
 	ts->rfd = sv[0];
@@ -869,12 +870,52 @@ workload_nofile_atleast(long need)
 		return GS_EINVAL;
 	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < (rlim_t)need) {
 		if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < (rlim_t)need)
-			return GS_ERANGE;
+			return -EMFILE;
 		rl.rlim_cur = rl.rlim_max;
 		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
 			return GS_EPERM;
 	}
 	return 0;
+}
+
+void
+workload_nofile_max(void)
+{
+	struct rlimit rl;
+
+	/* As Go's os package does since Go 1.19: the soft limit is a
+	 * compatibility default for select(2) users, which gsched is not. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+const char *
+workload_strerror(int rc, char *buf, size_t size)
+{
+	struct rlimit rl;
+
+	if (rc == -EMFILE && getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		if (rl.rlim_cur == RLIM_INFINITY)
+			snprintf(buf, size, "too many open files");
+		else
+			snprintf(buf, size,
+			    "too many open files: the limit is %llu (RLIMIT_NOFILE; gsched raises "
+			    "its soft limit to the hard one, %llu); raise the hard limit with "
+			    "ulimit -Hn (as root) or LimitNOFILE= for a service",
+			    (unsigned long long)rl.rlim_cur,
+			    rl.rlim_max == RLIM_INFINITY ? 0ULL : (unsigned long long)rl.rlim_max);
+		return buf;
+	}
+	if (rc == -ENFILE) {
+		snprintf(buf, size,
+		    "the system's open-file table is full (sysctl fs.file-max): close files "
+		    "elsewhere or raise it");
+		return buf;
+	}
+	snprintf(buf, size, "%s", gs_strerror(rc));
+	return buf;
 }
 
 int

@@ -144,8 +144,14 @@ void workload_run_limit(workload_run *run, int64_t iters, int64_t life_ns);
  * run has finished on its own.  Any thread. */
 int workload_live(workload_run *run);
 /* Raise the soft RLIMIT_NOFILE to at least need (up to the hard limit):
- * 0, GS_ERANGE if the hard limit is lower, GS_EPERM/GS_EINVAL on failure. */
+ * 0, -EMFILE if the hard limit is lower, GS_EPERM/GS_EINVAL on failure. */
 int workload_nofile_atleast(long need);
+/* Raise the soft RLIMIT_NOFILE to the hard limit, as Go programs do at start
+ * since Go 1.19 (the program's main calls it first thing). */
+void workload_nofile_max(void);
+/* A workload error in words, into buf: for too many open files, which limit
+ * was hit and how to raise it; else gs_strerror's.  Returns buf. */
+const char *workload_strerror(int rc, char *buf, size_t size);
 /* Spawn count goroutines of w (count <= 0: its default).  Goroutine only. */
 int workload_spawn(workload_run *run, const workload *w, int count);
 /* The default scenario of `gsched --batch`: a few goroutines of every kind
