@@ -193,6 +193,29 @@ check 1 "starting netwait failed: too many open files: the limit is 64 (RLIMIT_N
 check 1 "raise the hard limit with ulimit -Hn" LIMIT=64 -- --batch -n 3 -w http:200
 gsched=$real_gsched
 
+# ---- a small stack (ulimit -s 16) ----
+# The main thread's stack is RLIMIT_STACK: gsched then runs on a thread of
+# its own, and gs_run keeps what it reads at start off its caller's stack.
+# prlimit sets the limit and execs gsched (a shell would need more stack
+# itself); libtool's execute mode runs the built program, not its wrapper.
+if [ "${GS_SANITIZED:-no}" = yes ]; then
+	echo "skip  ulimit -s 16 (a sanitizer's runtime needs a larger main stack)"
+elif ! command -v prlimit >/dev/null 2>&1; then
+	echo "skip  ulimit -s 16 (no prlimit: util-linux is not installed)"
+else
+	pre=
+	[ -x ./libtool ] && pre="$PWD/libtool --mode=execute "
+	printf '#!/bin/sh\nexec %sprlimit --stack=16384 "%s" "$@"\n' "$pre" "$real_gsched" \
+		>"$tmp/small-stack"
+	chmod +x "$tmp/small-stack"
+	gsched=$tmp/small-stack
+	check 0 "" STACK=16k -- status
+	check 0 "" STACK=16k -- --list
+	check 0 "" STACK=16k -- --batch -n 3
+	check 0 "" STACK=16k -- --batch 01-concurrency
+	gsched=$real_gsched
+fi
+
 # ---- the environment ----
 for v in 0 -1 abc 100000 257 4x ' 4' +4; do
 	check 2 "GOMAXPROCS=$v: want a whole number from 1 to 256" "GOMAXPROCS=$v" -- status

@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <regex.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -478,6 +479,39 @@ START_TEST(test_cgroup_default)
 END_TEST
 
 /* The parser itself, independent of the CPU count. */
+/* gs_run on a small stack (ulimit -s 16 gives the main thread 16 KiB): what
+ * it reads at start (the cgroup path, its files) lives on the heap. */
+static void
+small_main(void *arg)
+{
+	*(int *)arg = gs_gomaxprocs();
+}
+
+static void *
+small_stack_run(void *arg)
+{
+	int *procs = arg;
+	gs_config cfg = { .procs = 0 };
+	*procs = gs_run(small_main, procs, &cfg) == 0 ? *procs : -1;
+	return NULL;
+}
+
+START_TEST(test_run_on_small_stack)
+{
+	pthread_attr_t a;
+	pthread_t t;
+	int procs = 0;
+
+	ck_assert_int_eq(pthread_attr_init(&a), 0);
+	/* the smallest stack a thread may have (PTHREAD_STACK_MIN, 16 KiB) */
+	ck_assert_int_eq(pthread_attr_setstacksize(&a, 16384), 0);
+	ck_assert_int_eq(pthread_create(&t, &a, small_stack_run, &procs), 0);
+	ck_assert_int_eq(pthread_join(t, NULL), 0);
+	pthread_attr_destroy(&a);
+	ck_assert_int_ge(procs, 1);
+}
+END_TEST
+
 START_TEST(test_parse_cpu_max)
 {
 	double l = -1;
@@ -520,6 +554,7 @@ debug_suite(void)
 	tc = tu_tcase("cgroup", 30);
 	tcase_add_test(tc, test_cgroup_default);
 	tcase_add_test(tc, test_parse_cpu_max);
+	tcase_add_test(tc, test_run_on_small_stack);
 	suite_add_tcase(s, tc);
 	return s;
 }

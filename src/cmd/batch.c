@@ -200,7 +200,10 @@ batch_check(const batch_opts *o)
 int
 batch_run(const batch_opts *op)
 {
-	batch_opts o = *op;
+	/* static: the options are large and the stack may be small (ulimit -s
+	 * 16); one run at a time */
+	static batch_opts o;
+	o = *op;
 	record_writer rec;
 	chrometrace_writer *tr = NULL;
 	tick_sink sinks[3];
@@ -281,7 +284,7 @@ batch_run(const batch_opts *op)
 int
 batch_main(int argc, char **argv)
 {
-	batch_opts o;
+	static batch_opts o; /* large: off a small stack (see batch_run) */
 	const char *v;
 	cmdline c;
 	int key, rc;

@@ -129,9 +129,12 @@ struct sideresult {
 static long
 status_field(const char *key)
 {
-	char buf[4096];
+	enum { SIZE = 4096 };
+	char *buf = malloc(SIZE); /* off the stack, which may be small (ulimit -s 16) */
+	long v = buf ? (long)procstat_read(key, buf, SIZE) : -1;
 
-	return (long)procstat_read(key, buf, sizeof buf);
+	free(buf);
+	return v;
 }
 
 /* The sampler: a plain thread keeping the peak of Threads: until told to stop. */

@@ -9,6 +9,7 @@
  * terminal, else as text), --batch/--record/--trace, or the visualizer.  This file ties lessons and the visualizer together:
  * neither knows the other's entry points.
  */
+#define _GNU_SOURCE /* pthread_setattr_default_np */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -17,6 +18,8 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -375,7 +378,8 @@ run_lesson(struct args *a)
 	static const int shown[] = { BATCH_OPT_BATCH, 'v', 'q', MAIN_OPT_TIME_SCALE, 'd',
 		TUI_OPT_NO_COLOR, TUI_OPT_ASCII, TUI_OPT_PROJECTOR, CMDLINE_KEY_SLOW,
 		BATCH_OPT_RECORD, TUI_OPT_HISTORY, 0 };
-	char path[PATH_MAX + 32], err[1024];
+	/* static: off the stack, which may be small (ulimit -s 16) */
+	static char path[PATH_MAX + 32], err[1024];
 	const char *o;
 	lesson_program *g;
 	int rc;
@@ -495,19 +499,81 @@ records_visualizer(const struct args *a)
 	    a->batch.replay == NULL && first_other(a, visual_rec) == NULL && isatty(STDOUT_FILENO);
 }
 
+/* glibc gives a thread made without attributes a stack of RLIMIT_STACK: a
+ * small ulimit -s (16 KiB) would make the program's own threads (the
+ * session, the observer) as small.  Keep them at 256 KiB at least, as the
+ * runtime's Ms are; a usual limit (8 MiB) is left as it is. */
+static void
+thread_stack_min(void)
+{
+	enum { MIN = 256 * 1024 };
+	pthread_attr_t a;
+	size_t sz;
+
+	if (pthread_getattr_default_np(&a) != 0)
+		return;
+	if (pthread_attr_getstacksize(&a, &sz) == 0 && sz < MIN &&
+	    pthread_attr_setstacksize(&a, MIN) == 0)
+		(void)pthread_setattr_default_np(&a);
+	pthread_attr_destroy(&a);
+}
+
+static int program(int argc, char **argv);
+
+/* The main thread's stack is RLIMIT_STACK (ulimit -s): a small one (16 KiB)
+ * cannot hold the program's deeper paths (a lesson's tick with its
+ * formatting, the dynamic linker's lazy binding).  Then the program runs on
+ * a thread of its own with a stack of the usual size, and main waits. */
+#define MAIN_STACK (8 * 1024 * 1024)
+
+struct program_call {
+	int argc;
+	char **argv;
+	int rc;
+};
+
+static void *
+program_thread(void *arg)
+{
+	struct program_call *c = arg;
+	c->rc = program(c->argc, c->argv);
+	return NULL;
+}
+
 int
 main(int argc, char **argv)
+{
+	struct rlimit rl;
+	pthread_attr_t a;
+	pthread_t t;
+
+	workload_nofile_max();
+	thread_stack_min();
+	if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    rl.rlim_cur < 1024 * 1024 && pthread_attr_init(&a) == 0) {
+		struct program_call c = { argc, argv, 1 };
+		int err = pthread_attr_setstacksize(&a, MAIN_STACK);
+		if (err == 0)
+			err = pthread_create(&t, &a, program_thread, &c);
+		pthread_attr_destroy(&a);
+		if (err == 0 && pthread_join(t, NULL) == 0)
+			return c.rc;
+	}
+	return program(argc, argv);
+}
+
+static int
+program(int argc, char **argv)
 {
 	static const int observing[] = { 'd', 'p', BATCH_OPT_BATCH, 'n', 'w', 'v', BATCH_OPT_JSON,
 		BATCH_OPT_RECORD, BATCH_OPT_TRACE, BATCH_OPT_REPLAY, BATCH_OPT_REPLAY_STEP,
 		CMDLINE_KEY_SLOW, 0 };
 	static const int visual[] = { 'd', 'p', TUI_OPT_NO_COLOR, TUI_OPT_ASCII, TUI_OPT_PROJECTOR,
 		CMDLINE_KEY_SLOW, TUI_OPT_HISTORY, 0 };
-	struct args a;
+	static struct args a; /* large (every option seen): off a small stack */
 	const char *o, *mode;
 	int rc;
 
-	workload_nofile_max();
 	if (argc >= 2 && strcmp(argv[1], "bench") == 0)
 		return bench_main(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "compare") == 0)

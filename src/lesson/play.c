@@ -127,21 +127,29 @@ static int
 cgroup_pct(void)
 {
 	const char *root = getenv("GSCHED_CGROUP_ROOT");
-	char cg[4096], path[8192], buf[128];
+	/* Off the caller's stack, which may be small (ulimit -s 16). */
+	struct {
+		char cg[4096], path[8192];
+	} *b = malloc(sizeof *b);
+	char buf[128];
 	double best = 0;
 
+	if (b == NULL)
+		return 0;
+	char *cg = b->cg, *path = b->path;
 	if (root == NULL)
 		root = "/sys/fs/cgroup";
-	if (read_file("/proc/self/cgroup", cg, sizeof cg) <= 0)
+	char *rel = read_file("/proc/self/cgroup", cg, sizeof b->cg) > 0 ? strstr(cg, "0::") : NULL;
+	if (rel == NULL || (rel != cg && rel[-1] != '\n')) {
+		free(b);
 		return 0;
-	char *rel = strstr(cg, "0::");
-	if (rel == NULL || (rel != cg && rel[-1] != '\n'))
-		return 0;
+	}
 	rel += 3;
 	rel[strcspn(rel, "\n")] = '\0';
 	for (;;) {
 		long long quota, period;
-		snprintf(path, sizeof path, "%s%s/cpu.max", root, strcmp(rel, "/") == 0 ? "" : rel);
+		snprintf(path, sizeof b->path, "%s%s/cpu.max", root,
+		    strcmp(rel, "/") == 0 ? "" : rel);
 		if (read_file(path, buf, sizeof buf) > 0 &&
 		    sscanf(buf, "%lld %lld", &quota, &period) == 2 && quota > 0 && period > 0 &&
 		    (best == 0 || (double)quota / (double)period < best))
@@ -151,6 +159,7 @@ cgroup_pct(void)
 			break;
 		slash[slash == rel ? 1 : 0] = '\0';
 	}
+	free(b);
 	double pct = best * 100;
 	int l = (int)pct;
 	return (double)l < pct ? l + 1 : l;
@@ -173,9 +182,11 @@ env_procs(void)
 static int64_t
 proc_status(const char *key)
 {
-	char buf[4096];
-	long long v = procstat_read(key, buf, sizeof buf);
+	enum { SIZE = 4096 };
+	char *buf = malloc(SIZE); /* off the stack, which may be small (ulimit -s 16) */
+	long long v = buf ? procstat_read(key, buf, SIZE) : -1;
 
+	free(buf);
 	return v > 0 ? v : 0;
 }
 

@@ -40,20 +40,23 @@ static bool
 uninstalled(void)
 {
 #ifdef GSCHED_BUILDDIR_SRC
-	char exe[PATH_MAX], dir[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n <= 0)
-		return false;
-	exe[n] = '\0';
-	char *slash = strrchr(exe, '/');
-	if (slash == NULL)
-		return false;
-	*slash = '\0';
-	if (realpath(GSCHED_BUILDDIR_SRC, dir) == NULL)
-		return false;
-	size_t dl = strlen(dir);
-	return strcmp(exe, dir) == 0 ||
-	    (strncmp(exe, dir, dl) == 0 && strcmp(exe + dl, "/.libs") == 0);
+	/* Paths on the heap: the program may run on a small stack (ulimit -s 16). */
+	char *exe = malloc(PATH_MAX), *dir = NULL, *slash;
+	bool yes = false;
+	ssize_t n = exe ? readlink("/proc/self/exe", exe, PATH_MAX - 1) : -1;
+	if (n > 0) {
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash != NULL && (dir = realpath(GSCHED_BUILDDIR_SRC, NULL)) != NULL) {
+			*slash = '\0';
+			size_t dl = strlen(dir);
+			yes = strcmp(exe, dir) == 0 ||
+			    (strncmp(exe, dir, dl) == 0 && strcmp(exe + dl, "/.libs") == 0);
+		}
+	}
+	free(exe);
+	free(dir);
+	return yes;
 #else
 	return false;
 #endif

@@ -257,13 +257,24 @@ int
 gs__os_cgroup_cpu_limit(double *limit)
 {
 	const char *root = getenv("GSCHED_CGROUP_ROOT");
-	char cg[4096], path[8192], buf[256];
+	/* Off the caller's stack: gs_run may be called on a small one (ulimit
+	 * -s 16).  Without the memory the limit is unknown, as without the
+	 * files. */
+	struct {
+		char cg[4096], path[8192];
+	} *b = malloc(sizeof *b);
+	char buf[256];
 	int found = 0;
 
+	if (b == NULL)
+		return 0;
+	char *cg = b->cg, *path = b->path;
 	if (root == NULL)
 		root = "/sys/fs/cgroup";
-	if (read_small("/proc/self/cgroup", cg, sizeof cg) != 0)
+	if (read_small("/proc/self/cgroup", cg, sizeof b->cg) != 0) {
+		free(b);
 		return 0;
+	}
 	for (char *save = NULL, *line = strtok_r(cg, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
@@ -281,18 +292,18 @@ gs__os_cgroup_cpu_limit(double *limit)
 			double l;
 			int r;
 			if (v2) {
-				snprintf(path, sizeof path, "%s%s/cpu.max", root, rel);
+				snprintf(path, sizeof b->path, "%s%s/cpu.max", root, rel);
 				r = read_small(path, buf, sizeof buf) == 0
 				    ? gs__parse_cpu_max(buf, &l)
 				    : -1;
 			} else {
 				long long q = -1, p = 0;
-				snprintf(path, sizeof path, "%s/%s%s/cpu.cfs_quota_us", root, ctrl,
-				    rel);
+				snprintf(path, sizeof b->path, "%s/%s%s/cpu.cfs_quota_us", root,
+				    ctrl, rel);
 				if (read_small(path, buf, sizeof buf) == 0)
 					q = atoll(buf);
-				snprintf(path, sizeof path, "%s/%s%s/cpu.cfs_period_us", root, ctrl,
-				    rel);
+				snprintf(path, sizeof b->path, "%s/%s%s/cpu.cfs_period_us", root,
+				    ctrl, rel);
 				if (read_small(path, buf, sizeof buf) == 0)
 					p = atoll(buf);
 				r = q > 0 && p > 0 ? 1 : 0;
@@ -311,5 +322,6 @@ gs__os_cgroup_cpu_limit(double *limit)
 				*slash = '\0';
 		}
 	}
+	free(b);
 	return found;
 }
