@@ -325,7 +325,10 @@ typedef struct gs_mutex {
 			0, 0, 0, 0                                                                 \
 		}                                                                                  \
 	}
-GS_EXTERN void gs_mutex_lock(gs_mutex *mu); /* goroutine only */
+/* Lock: a goroutine parks while it waits; a plain thread (any thread that is
+ * not running a goroutine, with or without a running runtime) blocks its
+ * thread.  Waiters of both kinds queue in one order. */
+GS_EXTERN void gs_mutex_lock(gs_mutex *mu);
 GS_EXTERN bool gs_mutex_trylock(gs_mutex *mu);
 GS_EXTERN int gs_mutex_unlock(gs_mutex *mu); /* GS_EPERM if not locked */
 
@@ -343,7 +346,9 @@ typedef struct gs_waitgroup {
  * change) if the counter would go negative or past INT32_MAX, as Go panics. */
 GS_EXTERN int gs_wg_add(gs_waitgroup *wg, int64_t delta);
 GS_EXTERN int gs_wg_done(gs_waitgroup *wg);
-GS_EXTERN void gs_wg_wait(gs_waitgroup *wg); /* goroutine only */
+/* Wait until the counter is 0: a goroutine parks, a plain thread blocks its
+ * thread (as gs_mutex_lock). */
+GS_EXTERN void gs_wg_wait(gs_waitgroup *wg);
 
 /* ---- Statistics --------------------------------------------------------- */
 

@@ -2,6 +2,9 @@
  * check_sync.c - gs_mutex and gs_waitgroup (sync.c) through the public API.
  */
 #include <stdlib.h>
+#include <time.h>
+#include <string.h>
+#include <pthread.h>
 
 #include "testutil.h"
 
@@ -126,6 +129,112 @@ START_TEST(test_mutex_outside)
 	ck_assert_int_eq(gs_mutex_unlock(&mu), GS_EPERM);
 }
 END_TEST
+
+/* A plain thread that locks a held mutex blocks until it is unlocked; one
+ * that waits on a wait group blocks until the counter is 0.  Without a
+ * runtime (threads among themselves) and beside one (goroutines unlock and
+ * count down). */
+struct plain {
+	gs_mutex mu;
+	gs_waitgroup wg;
+	_Atomic int stage; /* 1: the thread is about to lock, 2: it got the lock,
+	                      3: about to wait, 4: its wait returned */
+	_Atomic int counted_down;
+};
+
+static void *
+plain_thread(void *arg)
+{
+	struct plain *p = arg;
+
+	atomic_store(&p->stage, 1);
+	gs_mutex_lock(&p->mu);
+	atomic_store(&p->stage, 2);
+	ck_assert_int_eq(gs_mutex_unlock(&p->mu), 0);
+	atomic_store(&p->stage, 3);
+	gs_wg_wait(&p->wg);
+	/* the counter is 0 only after the count-down said so */
+	ck_assert_int_eq(atomic_load(&p->counted_down), 1);
+	atomic_store(&p->stage, 4);
+	return NULL;
+}
+
+/* Wait until p->stage reaches want or stays below it while the other side
+ * holds what it waits for: the thread must not get past a held lock. */
+static void
+plain_check_blocked(struct plain *p, int below)
+{
+	for (int i = 0; i < 50; i++) {
+		ck_assert_int_lt(atomic_load(&p->stage), below);
+		struct timespec ts = { 0, 1000000 };
+		nanosleep(&ts, NULL);
+	}
+}
+
+static void
+plain_wait_stage(struct plain *p, int want)
+{
+	while (atomic_load(&p->stage) < want) {
+		struct timespec ts = { 0, 1000000 };
+		nanosleep(&ts, NULL);
+	}
+}
+
+START_TEST(test_plain_thread_waits)
+{
+	static struct plain p;
+	pthread_t t;
+
+	memset(&p, 0, sizeof p);
+	ck_assert(gs_mutex_trylock(&p.mu));
+	ck_assert_int_eq(gs_wg_add(&p.wg, 1), 0);
+	ck_assert_int_eq(pthread_create(&t, NULL, plain_thread, &p), 0);
+	plain_wait_stage(&p, 1);
+	plain_check_blocked(&p, 2); /* it waits for the lock */
+	ck_assert_int_eq(gs_mutex_unlock(&p.mu), 0);
+	plain_wait_stage(&p, 3);
+	plain_check_blocked(&p, 4); /* it waits for the count */
+	atomic_store(&p.counted_down, 1);
+	ck_assert_int_eq(gs_wg_done(&p.wg), 0);
+	ck_assert_int_eq(pthread_join(t, NULL), 0);
+	ck_assert_int_eq(atomic_load(&p.stage), 4);
+}
+END_TEST
+
+/* pthread_join as a blocking call of a goroutine */
+static long
+join_thread(void *arg)
+{
+	return pthread_join(*(pthread_t *)arg, NULL);
+}
+
+GS_MAIN_TEST(test_plain_thread_waits_beside_goroutines, 2)
+{
+	static struct plain p;
+	pthread_t t;
+
+	memset(&p, 0, sizeof p);
+	gs_mutex_lock(&p.mu); /* held by this goroutine */
+	ck_assert_int_eq(gs_wg_add(&p.wg, 1), 0);
+	ck_assert_int_eq(pthread_create(&t, NULL, plain_thread, &p), 0);
+	while (atomic_load(&p.stage) < 1)
+		gs_sleep(1000000);
+	for (int i = 0; i < 50; i++) {
+		ck_assert_int_lt(atomic_load(&p.stage), 2);
+		gs_sleep(1000000);
+	}
+	ck_assert_int_eq(gs_mutex_unlock(&p.mu), 0);
+	while (atomic_load(&p.stage) < 3)
+		gs_sleep(1000000);
+	for (int i = 0; i < 50; i++) {
+		ck_assert_int_lt(atomic_load(&p.stage), 4);
+		gs_sleep(1000000);
+	}
+	atomic_store(&p.counted_down, 1);
+	ck_assert_int_eq(gs_wg_done(&p.wg), 0);
+	ck_assert_int_eq(gs_syscall_block(join_thread, &t), 0);
+	ck_assert_int_eq(atomic_load(&p.stage), 4);
+}
 
 #define NLOCKERS 10
 
@@ -311,6 +420,8 @@ sync_suite(void)
 	tcase_add_loop_test(tc, test_mutex_contention, 0, 2);
 	tcase_add_test(tc, test_mutex_trylock_unlock);
 	tcase_add_test(tc, test_mutex_outside);
+	tcase_add_test(tc, test_plain_thread_waits);
+	tcase_add_test(tc, test_plain_thread_waits_beside_goroutines);
 	tcase_add_test(tc, test_mutex_waiters);
 	suite_add_tcase(s, tc);
 

@@ -772,7 +772,8 @@ GS_HIDDEN void gs__event_emit_spawn(int p, int64_t m, int64_t g, int64_t parent,
 /* A waiting goroutine on a channel or sync object (Go's sudog).  Lives on the
  * waiting goroutine's own stack while it is parked. */
 typedef struct gs_sudog {
-	gs_g *g;
+	gs_g *g;       /* the waiting goroutine; NULL for a plain thread (sync.c) */
+	gs_note *note; /* a plain thread's wake-up, when g is NULL */
 	struct gs_sudog *next, *prev;
 	void *elem; /* data to copy to/from */
 	struct gs_chan *c;

@@ -9,6 +9,10 @@
  * starvation mode, always): no waiter can starve, and an unlocker that
  * immediately locks again queues behind the waiters.  The uncontended lock
  * and unlock are one CAS each.
+ *
+ * A plain thread (not a goroutine) may lock and wait too: it queues the same
+ * way, with no goroutine, and sleeps on a note of its own until the waker
+ * wakes it, blocking its thread (and only that thread).
  */
 #include <string.h>
 
@@ -37,6 +41,32 @@ struct wg_impl {
 
 _Static_assert(sizeof(struct mutex_impl) <= sizeof(gs_mutex), "gs_mutex too small");
 _Static_assert(sizeof(struct wg_impl) <= sizeof(gs_waitgroup), "gs_waitgroup too small");
+
+/* Queue sg, release l, and sleep until woken: a goroutine parks, a plain
+ * thread sleeps on its note. */
+static void
+wait_queued(gs_sudog *sg, gs_lock *l, int reason)
+{
+	if (sg->g != NULL) {
+		gs__gopark(gs__unlock_park, l, reason);
+		return;
+	}
+	gs__unlockx(l);
+	gs__notesleep(sg->note);
+}
+
+/* Wake a waiter wait_queued queued (the caller holds no lock: sg lives on
+ * the waiter's stack and dies when it returns). */
+static void
+wake(gs_sudog *sg)
+{
+	gs_g *gp = sg->g;
+
+	if (gp != NULL)
+		gs__goready(gp);
+	else
+		gs__notewakeup(sg->note);
+}
 
 static void
 push(gs_sudog **head, gs_sudog **tail, gs_sudog *sg)
@@ -106,10 +136,15 @@ gs_mutex_lock(gs_mutex *mu)
 			break;
 	}
 	gs_sudog sg;
+	gs_note note;
 	memset(&sg, 0, sizeof sg);
 	sg.g = gs__getg();
+	if (sg.g == NULL) {
+		gs__noteclear(&note);
+		sg.note = &note;
+	}
 	push(&m->head, &m->tail, &sg);
-	gs__gopark(gs__unlock_park, &m->lock, GS_WAIT_MUTEX);
+	wait_queued(&sg, &m->lock, GS_WAIT_MUTEX);
 	/* Woken by unlock, which handed the mutex to us still locked.  The
 	 * acquire pairs with the unlocker's release on the queue lock. */
 	atomic_thread_fence(memory_order_acquire);
@@ -137,9 +172,8 @@ gs_mutex_unlock(gs_mutex *mu)
 	/* Hand over: stays LOCKED; WAITERS only while someone else still waits. */
 	atomic_store_explicit(&m->state, m->head ? MUTEX_LOCKED | MUTEX_WAITERS : MUTEX_LOCKED,
 	    memory_order_release);
-	gs_g *gp = sg->g;
 	gs__unlockx(&m->lock);
-	gs__goready(gp);
+	wake(sg);
 	return 0;
 }
 
@@ -180,8 +214,8 @@ gs_wg_add(gs_waitgroup *wgp, int64_t delta)
 	gs__unlockx(&wg->lock);
 	while (list) {
 		gs_sudog *sg = list;
-		list = sg->next; /* read before readying: sg dies with the waiter's frame */
-		gs__goready(sg->g);
+		list = sg->next; /* read before waking: sg dies with the waiter's frame */
+		wake(sg);
 	}
 	return 0;
 }
@@ -198,8 +232,6 @@ gs_wg_wait(gs_waitgroup *wgp)
 	struct wg_impl *wg = (struct wg_impl *)wgp;
 	uint64_t st = atomic_load_explicit(&wg->state, memory_order_acquire);
 
-	if (!gs_in_goroutine())
-		return;
 	/* Register as a waiter in the same word as the counter, or see it zero. */
 	do {
 		if ((st >> 32) == 0)
@@ -214,9 +246,14 @@ gs_wg_wait(gs_waitgroup *wgp)
 		return;
 	}
 	gs_sudog sg;
+	gs_note note;
 	memset(&sg, 0, sizeof sg);
 	sg.g = gs__getg();
+	if (sg.g == NULL) {
+		gs__noteclear(&note);
+		sg.note = &note;
+	}
 	push(&wg->head, &wg->tail, &sg);
-	gs__gopark(gs__unlock_park, &wg->lock, GS_WAIT_WAITGROUP);
+	wait_queued(&sg, &wg->lock, GS_WAIT_WAITGROUP);
 	atomic_thread_fence(memory_order_acquire);
 }
