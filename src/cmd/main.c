@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,7 @@
 #include "cmd/compare.h"
 #include "ui/tui.h"
 #include "format/cmdline.h"
+#include "format/tick.h"
 #include "lesson/lesson.h"
 
 #ifndef PACKAGE_VERSION
@@ -242,7 +244,7 @@ status_main(int argc, char **argv)
 		printf("Usage: gsched status\n\nWhat gsched is, and what its runtime would use "
 		       "on this machine.\n\n");
 		cmdline_help(stdout, opts, NOPTS(opts));
-		return fflush(stdout) == 0 ? 0 : 1;
+		return 0;
 	}
 	return status_run();
 }
@@ -494,8 +496,8 @@ records_visualizer(const struct args *a)
 	    a->batch.replay == NULL && first_other(a, visual_rec) == NULL && isatty(STDOUT_FILENO);
 }
 
-int
-main(int argc, char **argv)
+static int
+run(int argc, char **argv)
 {
 	static const int observing[] = { 'd', 'p', BATCH_OPT_BATCH, 'n', 'w', 'v', BATCH_OPT_JSON,
 		BATCH_OPT_RECORD, BATCH_OPT_TRACE, BATCH_OPT_REPLAY, BATCH_OPT_REPLAY_STEP,
@@ -519,13 +521,13 @@ main(int argc, char **argv)
 		if ((rc = check_alone(&a, 'h')) != 0)
 			return rc;
 		usage(stdout);
-		return fflush(stdout) == 0 ? 0 : 1;
+		return 0;
 	}
 	if (a.version) {
 		if ((rc = check_alone(&a, MAIN_OPT_VERSION)) != 0)
 			return rc;
 		printf("gsched %s\n", PACKAGE_VERSION);
-		return fflush(stdout) == 0 ? 0 : 1;
+		return 0;
 	}
 	if (a.list) {
 		if ((rc = check_alone(&a, MAIN_OPT_LIST)) != 0)
@@ -559,4 +561,17 @@ main(int argc, char **argv)
 	if (first_other(&a, visual) != NULL)
 		return batch_check(&a.batch); /* -n, -w, -v, --json: observation only */
 	return run_visualizer(&a, argc);
+}
+
+int
+main(int argc, char **argv)
+{
+	/* A reader of stdout that goes away (gsched --batch --json | head -1)
+	 * ends the run quietly at its next flush (tick_fflush), with complete
+	 * lines and the files finished, instead of killing it mid-write.  On a
+	 * terminal stdout never sees EPIPE; SIGPIPE keeps its default there, for
+	 * the visualizer's own handling of signals. */
+	if (!isatty(STDOUT_FILENO))
+		signal(SIGPIPE, SIG_IGN);
+	return tick_stdout_finish(run(argc, argv));
 }

@@ -66,4 +66,19 @@ int tick_sinks_end(const tick_sink *s, int n, const tick_info *info, const tick_
  * may not have reached the file. */
 int tick_fclose(FILE **f);
 
+/*
+ * Standard output, owned by these two: whatever writes to stdout flushes it
+ * with tick_fflush() and stops when that is not 0; main() ends with
+ * tick_stdout_finish(), which reports the first failed write once
+ * ("gsched: writing standard output: why").  A reader that went away (a
+ * closed pipe; SIGPIPE is ignored when stdout is not a terminal) is not a
+ * failure: the run stops quietly at its next flush, with the status it had.
+ */
+/* Flush f: 0; 1 when its reader went away (EPIPE); -1 when a write failed,
+ * errno telling why (for stdout also remembered for tick_stdout_finish). */
+int tick_fflush(FILE *f);
+/* Flush stdout and report its first failed write once; the exit status: rc,
+ * or 1 when rc is 0 and a write failed. */
+int tick_stdout_finish(int rc);
+
 #endif /* GSCHED_FORMAT_TICK_H */
