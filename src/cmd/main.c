@@ -172,10 +172,12 @@ usage(FILE *f)
 	      "compare: goroutines against threads, side by side (gsched compare --help).\n"
 	      "\n"
 	      "Environment: GOMAXPROCS sets the default number of Ps, as in Go;\n"
-	      "GSCHED_DEBUG the runtime's debug output; NO_COLOR (not empty) turns "
-	      "colours\noff; TERM names the terminal.  The visualizer exits 0 on q "
-	      "or Ctrl-C, 1 if\nthe runtime failed, 2 for a usage error or no "
-	      "terminal, 128+N on signal N.\n",
+	      "GSCHED_DEBUG the runtime's debug output; NO_COLOR (not empty) turns colours\n"
+	      "off; TERM names the terminal.  The visualizer exits 0 on q or Ctrl-C, 1 if\n"
+	      "the runtime failed, 2 for a usage error or no terminal, 128+N on signal N.\n"
+	      "Every command exits 1 when writing its output fails (the message names the\n"
+	      "file or standard output), and ends quietly, with the status it had, when\n"
+	      "the reader of a pipe goes away (gsched --batch --json | head -n 1).\n",
 	    f);
 }
 
