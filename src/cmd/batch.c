@@ -255,8 +255,10 @@ batch_run(const batch_opts *op)
 	if (tr)
 		sinks[ns++] = chrometrace_sink(tr);
 
+	bool incomplete;
 	if (o.replay) {
 		rc = record_replay(o.replay, sinks, ns);
+		incomplete = rc != 0; /* the end record was never read */
 	} else {
 		ticker_live live = {
 			.ticks = o.ticks,
@@ -278,9 +280,9 @@ batch_run(const batch_opts *op)
 		rc = ticker_run_live(&live, sinks, ns);
 		if (o.record && rec.f) /* the end never came */
 			record_writer_abort(&rec);
+		incomplete = rc != 0 && rc != TICK_SINK_DONE;
 	}
-	bool incomplete = rc != 0;
-	if (rc == 3) /* --replay-step: end of input */
+	if (rc == TICK_SINK_DONE) /* --replay-step: end of input; stdout's reader gone */
 		rc = 0;
 	if (tr) {
 		chrometrace_free(tr);

@@ -27,13 +27,17 @@ tick_sinks_begin(const tick_sink *s, int n, const tick_info *info)
 int
 tick_sinks_tick(const tick_sink *s, int n, const tick_info *info, const tick_data *t)
 {
+	int done = 0;
+
 	for (int i = 0; i < n; i++)
 		if (s[i].tick) {
 			int rc = s[i].tick(s[i].ctx, info, t);
-			if (rc)
+			if (rc == TICK_SINK_DONE)
+				done = rc;
+			else if (rc)
 				return rc;
 		}
-	return 0;
+	return done;
 }
 
 int

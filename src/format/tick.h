@@ -47,8 +47,9 @@ typedef struct tick_end {
 	uint64_t dropped; /* events lost */
 } tick_end;
 
-/* A consumer.  Each callback returns 0, or non-zero to stop the run (an error
- * it has reported itself).  Any of them may be NULL. */
+/* A consumer.  Each callback returns 0, TICK_SINK_DONE, or another non-zero
+ * value to stop the run (an error it has reported itself).  Any of them may
+ * be NULL. */
 typedef struct tick_sink {
 	int (*begin)(void *ctx, const tick_info *info);
 	int (*tick)(void *ctx, const tick_info *info, const tick_data *t);
@@ -56,8 +57,14 @@ typedef struct tick_sink {
 	void *ctx;
 } tick_sink;
 
+/* A sink that has had enough (its reader went away, --replay-step's input
+ * ended) without an error: the other sinks still get the tick, and a live run
+ * then ends as at its last tick, its files finished. */
+#define TICK_SINK_DONE 3
+
 /* Helpers for sinks: call every sink's begin/tick/end in order; stop at the
- * first non-zero result and return it. */
+ * first non-zero result and return it (TICK_SINK_DONE from a tick only once
+ * every sink had it). */
 int tick_sinks_begin(const tick_sink *s, int n, const tick_info *info);
 int tick_sinks_tick(const tick_sink *s, int n, const tick_info *info, const tick_data *t);
 int tick_sinks_end(const tick_sink *s, int n, const tick_info *info, const tick_end *e);
