@@ -219,6 +219,18 @@ check_pipe --batch 02-gmp
 check_pipe --help
 check_pipe status
 check_pipe --list
+# ... and the files it writes meanwhile are finished: the recording replays,
+# the trace ends with its closing object.
+check_pipe --batch --json --record "$tmp/piped.jsonl" --trace "$tmp/piped.json"
+if "$gsched" --replay "$tmp/piped.jsonl" >/dev/null 2>&1 &&
+	[ "$(tail -c 3 "$tmp/piped.json" 2>/dev/null)" = "}}" ]; then
+	pass=$((pass + 1))
+	echo "ok    the recording and the trace of a piped run are finished"
+else
+	fail=$((fail + 1))
+	echo "FAIL  gsched --batch --json --record --trace | head: files not finished"
+	tail -c 100 "$tmp/piped.jsonl" "$tmp/piped.json" 2>&1 | sed 's/^/      /'
+fi
 
 # ---- the environment ----
 for v in 0 -1 abc 100000 257 4x ' 4' +4; do
