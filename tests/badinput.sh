@@ -2,7 +2,8 @@
 # badinput.sh - the bad-input catalogue of the gsched program: every bad
 # option, value, environment setting and recording gets a clear message on stderr
 # and a non-zero exit status (2 for usage errors and bad recordings).  One line per
-# case: the input, the exit status and the message's first line.  Run by make check
+# case: the input, the exit status and the message's first line.  A failed write
+# is reported the same way; a closed pipe alone ends quietly.  Run by make check
 # (TESTS), from the build directory; GSCHED may name the program.  bash: the
 # environment settings of a case are kept in an array.
 #
@@ -28,7 +29,8 @@ fail=0
 
 # check STATUS MESSAGE [VAR=VALUE...] -- ARGS...: run gsched with ARGS (and the
 # environment settings), no stdin; want exit status STATUS and MESSAGE (a fixed
-# string, or "" for none wanted) on stderr.
+# string, or "" for none wanted) on stderr.  Standard output goes to
+# $check_out (default a file).
 check() {
 	local want_st=$1 want_msg=$2 envs=() st first label
 	shift 2
@@ -37,10 +39,10 @@ check() {
 		shift
 	done
 	shift
-	env "${envs[@]}" "$gsched" "$@" </dev/null >"$tmp/out" 2>"$tmp/err"
+	env "${envs[@]}" "$gsched" "$@" </dev/null >"${check_out:-$tmp/out}" 2>"$tmp/err"
 	st=$?
 	first=$(head -n 1 "$tmp/err")
-	label="${envs[*]}${envs[*]:+ }gsched $*"
+	label="${envs[*]}${envs[*]:+ }gsched $*${check_out:+ >$check_out}"
 	if [ "$st" -eq "$want_st" ] && { [ -z "$want_msg" ] || grep -qF -- "$want_msg" "$tmp/err"; }; then
 		pass=$((pass + 1))
 		printf 'ok    %-52s exit %d  %s\n' "$label" "$st" "$first"
@@ -214,6 +216,63 @@ else
 	check 0 "" STACK=16k -- --batch -n 3
 	check 0 "" STACK=16k -- --batch 01-concurrency
 	gsched=$real_gsched
+fi
+
+# ---- writing the output ----
+# A write that fails is reported once, naming standard output or the file,
+# exit 1; gsched runs as root in CI, and /dev/full is never named as an output
+# file here (an output file left half written is removed: only a regular one).
+if [ -c /dev/full ] && ! printf x 2>/dev/null >/dev/full; then
+	for args in "status" "bench spawn -n 10 --rounds 1" "compare sleep -n 1 -d 1ms" \
+		"--help" "--version" "--list" "--batch --json -n 2"; do
+		# shellcheck disable=SC2086 # the words of a case are its arguments
+		check_out=/dev/full check 1 "gsched: writing standard output: No space left on device" -- $args
+	done
+	ln -s /dev/full "$tmp/full.json"
+	check 1 "gsched: writing '$tmp/full.json': No space left on device" -- --batch -n 2 --trace "$tmp/full.json"
+	if [ -L "$tmp/full.json" ]; then
+		pass=$((pass + 1))
+		echo "ok    the link named by --trace outlives the failed trace"
+	else
+		fail=$((fail + 1))
+		echo "FAIL  gsched --batch --trace LINK removed the link (only a regular file may go)"
+	fi
+else
+	echo "SKIP  writes to /dev/full: it is missing or does not fail writes here"
+fi
+
+# A reader that goes away (| head -n 1) ends the run quietly: exit 0, nothing
+# on stderr, and the reader got a whole line.
+check_pipe() {
+	local st
+	"$gsched" "$@" </dev/null 2>"$tmp/err" | head -n 1 >"$tmp/out"
+	st=${PIPESTATUS[0]}
+	if [ "$st" -eq 0 ] && [ ! -s "$tmp/err" ] && [ -s "$tmp/out" ] &&
+		[ -z "$(tail -c 1 "$tmp/out")" ]; then
+		pass=$((pass + 1))
+		printf 'ok    %-52s exit %d  %s\n' "gsched $* | head -n 1" "$st" "$(head -c 40 "$tmp/out")"
+	else
+		fail=$((fail + 1))
+		printf 'FAIL  %-52s exit %d (want 0, quiet, one whole line)\n' "gsched $* | head -n 1" "$st"
+		sed 's/^/      stderr: /' "$tmp/err" | head -n 5
+	fi
+}
+check_pipe --batch --json
+check_pipe --batch 02-gmp
+check_pipe --help
+check_pipe status
+check_pipe --list
+# ... and the files it writes meanwhile are finished: the recording replays,
+# the trace ends with its closing object.
+check_pipe --batch --json --record "$tmp/piped.jsonl" --trace "$tmp/piped.json"
+if "$gsched" --replay "$tmp/piped.jsonl" >/dev/null 2>&1 &&
+	[ "$(tail -c 3 "$tmp/piped.json" 2>/dev/null)" = "}}" ]; then
+	pass=$((pass + 1))
+	echo "ok    the recording and the trace of a piped run are finished"
+else
+	fail=$((fail + 1))
+	echo "FAIL  gsched --batch --json --record --trace | head: files not finished"
+	tail -c 100 "$tmp/piped.jsonl" "$tmp/piped.json" 2>&1 | sed 's/^/      /'
 fi
 
 # ---- the environment ----

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "format/schedtrace.h"
@@ -197,6 +198,17 @@ batch_check(const batch_opts *o)
 	return 0;
 }
 
+/* Remove an output file left half written: only a regular file, never a
+ * device, FIFO or link the user named as the output (/dev/full, /dev/stdout). */
+static void
+unlink_partial(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) == 0 && S_ISREG(st.st_mode))
+		unlink(path);
+}
+
 int
 batch_run(const batch_opts *op)
 {
@@ -224,7 +236,7 @@ batch_run(const batch_opts *op)
 	if (o.trace && (tr = chrometrace_open(o.trace, err, sizeof err)) == NULL) {
 		if (o.record) {
 			record_writer_abort(&rec);
-			unlink(o.record);
+			unlink_partial(o.record);
 		}
 		return cmdline_usage_error(NULL, "%s", err);
 	}
@@ -246,8 +258,10 @@ batch_run(const batch_opts *op)
 	if (tr)
 		sinks[ns++] = chrometrace_sink(tr);
 
+	bool incomplete;
 	if (o.replay) {
 		rc = record_replay(o.replay, sinks, ns);
+		incomplete = rc != 0; /* the end record was never read */
 	} else {
 		ticker_live live = {
 			.ticks = o.ticks,
@@ -269,14 +283,14 @@ batch_run(const batch_opts *op)
 		rc = ticker_run_live(&live, sinks, ns);
 		if (o.record && rec.f) /* the end never came */
 			record_writer_abort(&rec);
+		incomplete = rc != 0 && rc != TICK_SINK_DONE;
 	}
-	bool incomplete = rc != 0;
-	if (rc == 3) /* --replay-step: end of input */
+	if (rc == TICK_SINK_DONE) /* --replay-step: end of input; stdout's reader gone */
 		rc = 0;
 	if (tr) {
 		chrometrace_free(tr);
 		if (incomplete)
-			unlink(o.trace); /* never leave half a JSON document */
+			unlink_partial(o.trace); /* never leave half a JSON document */
 	}
 	return rc;
 }

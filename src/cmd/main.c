@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,7 @@
 #include "cmd/compare.h"
 #include "ui/tui.h"
 #include "format/cmdline.h"
+#include "format/tick.h"
 #include "lesson/lesson.h"
 #include "live/workload.h"
 
@@ -174,10 +176,12 @@ usage(FILE *f)
 	      "compare: goroutines against threads, side by side (gsched compare --help).\n"
 	      "\n"
 	      "Environment: GOMAXPROCS sets the default number of Ps, as in Go;\n"
-	      "GSCHED_DEBUG the runtime's debug output; NO_COLOR (not empty) turns "
-	      "colours\noff; TERM names the terminal.  The visualizer exits 0 on q "
-	      "or Ctrl-C, 1 if\nthe runtime failed, 2 for a usage error or no "
-	      "terminal, 128+N on signal N.\n",
+	      "GSCHED_DEBUG the runtime's debug output; NO_COLOR (not empty) turns colours\n"
+	      "off; TERM names the terminal.  The visualizer exits 0 on q or Ctrl-C, 1 if\n"
+	      "the runtime failed, 2 for a usage error or no terminal, 128+N on signal N.\n"
+	      "Every command exits 1 when writing its output fails (the message names the\n"
+	      "file or standard output), and ends quietly, with the status it had, when\n"
+	      "the reader of a pipe goes away (gsched --batch --json | head -n 1).\n",
 	    f);
 }
 
@@ -246,7 +250,7 @@ status_main(int argc, char **argv)
 		printf("Usage: gsched status\n\nWhat gsched is, and what its runtime would use "
 		       "on this machine.\n\n");
 		cmdline_help(stdout, opts, NOPTS(opts));
-		return fflush(stdout) == 0 ? 0 : 1;
+		return 0;
 	}
 	return status_run();
 }
@@ -378,8 +382,7 @@ run_lesson(struct args *a)
 	static const int shown[] = { BATCH_OPT_BATCH, 'v', 'q', MAIN_OPT_TIME_SCALE, 'd',
 		TUI_OPT_NO_COLOR, TUI_OPT_ASCII, TUI_OPT_PROJECTOR, CMDLINE_KEY_SLOW,
 		BATCH_OPT_RECORD, TUI_OPT_HISTORY, 0 };
-	/* static: off the stack, which may be small (ulimit -s 16) */
-	static char path[PATH_MAX + 32], err[1024];
+	char path[PATH_MAX + 32], err[1024];
 	const char *o;
 	lesson_program *g;
 	int rc;
@@ -499,71 +502,8 @@ records_visualizer(const struct args *a)
 	    a->batch.replay == NULL && first_other(a, visual_rec) == NULL && isatty(STDOUT_FILENO);
 }
 
-/* glibc gives a thread made without attributes a stack of RLIMIT_STACK: a
- * small ulimit -s (16 KiB) would make the program's own threads (the
- * session, the observer) as small.  Keep them at 256 KiB at least, as the
- * runtime's Ms are; a usual limit (8 MiB) is left as it is. */
-static void
-thread_stack_min(void)
-{
-	enum { MIN = 256 * 1024 };
-	pthread_attr_t a;
-	size_t sz;
-
-	if (pthread_getattr_default_np(&a) != 0)
-		return;
-	if (pthread_attr_getstacksize(&a, &sz) == 0 && sz < MIN &&
-	    pthread_attr_setstacksize(&a, MIN) == 0)
-		(void)pthread_setattr_default_np(&a);
-	pthread_attr_destroy(&a);
-}
-
-static int program(int argc, char **argv);
-
-/* The main thread's stack is RLIMIT_STACK (ulimit -s): a small one (16 KiB)
- * cannot hold the program's deeper paths (a lesson's tick with its
- * formatting, the dynamic linker's lazy binding).  Then the program runs on
- * a thread of its own with a stack of the usual size, and main waits. */
-#define MAIN_STACK (8 * 1024 * 1024)
-
-struct program_call {
-	int argc;
-	char **argv;
-	int rc;
-};
-
-static void *
-program_thread(void *arg)
-{
-	struct program_call *c = arg;
-	c->rc = program(c->argc, c->argv);
-	return NULL;
-}
-
-int
-main(int argc, char **argv)
-{
-	struct rlimit rl;
-	pthread_attr_t a;
-	pthread_t t;
-
-	workload_nofile_max();
-	thread_stack_min();
-	if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
-	    rl.rlim_cur < 1024 * 1024 && pthread_attr_init(&a) == 0) {
-		struct program_call c = { argc, argv, 1 };
-		int err = pthread_attr_setstacksize(&a, MAIN_STACK);
-		if (err == 0)
-			err = pthread_create(&t, &a, program_thread, &c);
-		pthread_attr_destroy(&a);
-		if (err == 0 && pthread_join(t, NULL) == 0)
-			return c.rc;
-	}
-	return program(argc, argv);
-}
-
 static int
-program(int argc, char **argv)
+run(int argc, char **argv)
 {
 	static const int observing[] = { 'd', 'p', BATCH_OPT_BATCH, 'n', 'w', 'v', BATCH_OPT_JSON,
 		BATCH_OPT_RECORD, BATCH_OPT_TRACE, BATCH_OPT_REPLAY, BATCH_OPT_REPLAY_STEP,
@@ -587,13 +527,13 @@ program(int argc, char **argv)
 		if ((rc = check_alone(&a, 'h')) != 0)
 			return rc;
 		usage(stdout);
-		return fflush(stdout) == 0 ? 0 : 1;
+		return 0;
 	}
 	if (a.version) {
 		if ((rc = check_alone(&a, MAIN_OPT_VERSION)) != 0)
 			return rc;
 		printf("gsched %s\n", PACKAGE_VERSION);
-		return fflush(stdout) == 0 ? 0 : 1;
+		return 0;
 	}
 	if (a.list) {
 		if ((rc = check_alone(&a, MAIN_OPT_LIST)) != 0)
@@ -627,4 +567,72 @@ program(int argc, char **argv)
 	if (first_other(&a, visual) != NULL)
 		return batch_check(&a.batch); /* -n, -w, -v, --json: observation only */
 	return run_visualizer(&a, argc);
+}
+
+/* glibc gives a thread made without attributes a stack of RLIMIT_STACK: a
+ * small ulimit -s (16 KiB) would make the program's own threads (the
+ * session, the observer) as small.  Keep them at 256 KiB at least, as the
+ * runtime's Ms are; a usual limit (8 MiB) is left as it is. */
+static void
+thread_stack_min(void)
+{
+	enum { MIN = 256 * 1024 };
+	pthread_attr_t a;
+	size_t sz;
+
+	if (pthread_getattr_default_np(&a) != 0)
+		return;
+	if (pthread_attr_getstacksize(&a, &sz) == 0 && sz < MIN &&
+	    pthread_attr_setstacksize(&a, MIN) == 0)
+		(void)pthread_setattr_default_np(&a);
+	pthread_attr_destroy(&a);
+}
+
+/* The main thread's stack is RLIMIT_STACK (ulimit -s): a small one (16 KiB)
+ * cannot hold the program's deeper paths (a lesson's tick with its
+ * formatting, the dynamic linker's lazy binding).  Then the program runs on
+ * a thread of its own with a stack of the usual size, and main waits. */
+#define MAIN_STACK (8 * 1024 * 1024)
+
+struct program_call {
+	int argc;
+	char **argv;
+	int rc;
+};
+
+static void *
+program_thread(void *arg)
+{
+	struct program_call *c = arg;
+	c->rc = tick_stdout_finish(run(c->argc, c->argv));
+	return NULL;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct rlimit rl;
+	pthread_attr_t a;
+	pthread_t t;
+
+	/* A reader of stdout that goes away (gsched --batch --json | head -1)
+	 * ends the run quietly at its next flush (tick_fflush), with complete
+	 * lines and the files finished, instead of killing it mid-write.  On a
+	 * terminal stdout never sees EPIPE; SIGPIPE keeps its default there, for
+	 * the visualizer's own handling of signals. */
+	if (!isatty(STDOUT_FILENO))
+		signal(SIGPIPE, SIG_IGN);
+	workload_nofile_max();
+	thread_stack_min();
+	if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    rl.rlim_cur < 1024 * 1024 && pthread_attr_init(&a) == 0) {
+		struct program_call c = { argc, argv, 1 };
+		int err = pthread_attr_setstacksize(&a, MAIN_STACK);
+		if (err == 0)
+			err = pthread_create(&t, &a, program_thread, &c);
+		pthread_attr_destroy(&a);
+		if (err == 0 && pthread_join(t, NULL) == 0)
+			return c.rc;
+	}
+	return tick_stdout_finish(run(argc, argv));
 }

@@ -150,7 +150,7 @@ batch_tick(void *ctx, const tick_info *info, const tick_data *t)
 			;
 		if (c == EOF) {
 			fputc('\n', stderr);
-			return 3; /* end of input: stop quietly */
+			return TICK_SINK_DONE; /* end of input: stop quietly */
 		}
 	} else if (t->index > 0 && o->replay_delay_ns) {
 		struct timespec ts = { (time_t)(o->replay_delay_ns / 1000000000),
@@ -162,11 +162,9 @@ batch_tick(void *ctx, const tick_info *info, const tick_data *t)
 		schedtrace_print_json(o->out, info, t, o->detail);
 	else
 		schedtrace_print(o->out, info, t, o->detail);
-	if (fflush(o->out) != 0 || ferror(o->out)) {
-		fprintf(stderr, "gsched: writing the batch output: %s\n", strerror(errno));
-		return 1;
-	}
-	return 0;
+	/* a failed write is reported once, by main(); a reader gone stops quietly */
+	int w = tick_fflush(o->out);
+	return w < 0 ? 1 : w > 0 ? TICK_SINK_DONE : 0;
 }
 
 tick_sink

@@ -1,5 +1,6 @@
 /*
- * tick.c - calling every sink of a list in order (tick.h).
+ * tick.c - calling every sink of a list in order, and finishing the files and
+ * standard output they write to (tick.h).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -7,6 +8,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "format/tick.h"
 
@@ -25,13 +27,17 @@ tick_sinks_begin(const tick_sink *s, int n, const tick_info *info)
 int
 tick_sinks_tick(const tick_sink *s, int n, const tick_info *info, const tick_data *t)
 {
+	int done = 0;
+
 	for (int i = 0; i < n; i++)
 		if (s[i].tick) {
 			int rc = s[i].tick(s[i].ctx, info, t);
-			if (rc)
+			if (rc == TICK_SINK_DONE)
+				done = rc;
+			else if (rc)
 				return rc;
 		}
-	return 0;
+	return done;
 }
 
 int
@@ -58,4 +64,32 @@ tick_fclose(FILE **f)
 		errno = saved;
 	*f = NULL;
 	return bad ? -1 : 0;
+}
+
+/* errno of the first failed write to stdout, 0 while none failed: the
+ * stream's own error flag keeps no reason, and a failed flush drops the
+ * buffer, so a later flush cannot tell it again. */
+static int stdout_errno;
+
+int
+tick_fflush(FILE *f)
+{
+	errno = 0;
+	if (fflush(f) == 0 && !ferror(f))
+		return 0;
+	if (errno == 0) /* a write failed earlier, its reason kept only for stdout */
+		errno = f == stdout && stdout_errno != 0 ? stdout_errno : EIO;
+	if (f == stdout && stdout_errno == 0)
+		stdout_errno = errno;
+	return errno == EPIPE ? 1 : -1;
+}
+
+int
+tick_stdout_finish(int rc)
+{
+	tick_fflush(stdout);
+	if (stdout_errno == 0 || stdout_errno == EPIPE)
+		return rc;
+	fprintf(stderr, "gsched: writing standard output: %s\n", strerror(stdout_errno));
+	return rc != 0 ? rc : 1;
 }

@@ -47,8 +47,9 @@ typedef struct tick_end {
 	uint64_t dropped; /* events lost */
 } tick_end;
 
-/* A consumer.  Each callback returns 0, or non-zero to stop the run (an error
- * it has reported itself).  Any of them may be NULL. */
+/* A consumer.  Each callback returns 0, TICK_SINK_DONE, or another non-zero
+ * value to stop the run (an error it has reported itself).  Any of them may
+ * be NULL. */
 typedef struct tick_sink {
 	int (*begin)(void *ctx, const tick_info *info);
 	int (*tick)(void *ctx, const tick_info *info, const tick_data *t);
@@ -56,8 +57,14 @@ typedef struct tick_sink {
 	void *ctx;
 } tick_sink;
 
+/* A sink that has had enough (its reader went away, --replay-step's input
+ * ended) without an error: the other sinks still get the tick, and a live run
+ * then ends as at its last tick, its files finished. */
+#define TICK_SINK_DONE 3
+
 /* Helpers for sinks: call every sink's begin/tick/end in order; stop at the
- * first non-zero result and return it. */
+ * first non-zero result and return it (TICK_SINK_DONE from a tick only once
+ * every sink had it). */
 int tick_sinks_begin(const tick_sink *s, int n, const tick_info *info);
 int tick_sinks_tick(const tick_sink *s, int n, const tick_info *info, const tick_data *t);
 int tick_sinks_end(const tick_sink *s, int n, const tick_info *info, const tick_end *e);
@@ -65,5 +72,20 @@ int tick_sinks_end(const tick_sink *s, int n, const tick_info *info, const tick_
 /* Flush and close *f (set to NULL); 0, or -1 with errno telling why the data
  * may not have reached the file. */
 int tick_fclose(FILE **f);
+
+/*
+ * Standard output, owned by these two: whatever writes to stdout flushes it
+ * with tick_fflush() and stops when that is not 0; main() ends with
+ * tick_stdout_finish(), which reports the first failed write once
+ * ("gsched: writing standard output: why").  A reader that went away (a
+ * closed pipe; SIGPIPE is ignored when stdout is not a terminal) is not a
+ * failure: the run stops quietly at its next flush, with the status it had.
+ */
+/* Flush f: 0; 1 when its reader went away (EPIPE); -1 when a write failed,
+ * errno telling why (for stdout also remembered for tick_stdout_finish). */
+int tick_fflush(FILE *f);
+/* Flush stdout and report its first failed write once; the exit status: rc,
+ * or 1 when rc is 0 and a write failed. */
+int tick_stdout_finish(int rc);
 
 #endif /* GSCHED_FORMAT_TICK_H */

@@ -249,7 +249,7 @@ lesson_list(FILE *out)
 		free(names[k]);
 	}
 	free(names);
-	return fflush(out) == 0 ? rc : 1;
+	return tick_fflush(out) < 0 ? 1 : rc;
 }
 
 /* ---- the headless runner ---------------------------------------------------------------- */
@@ -338,9 +338,11 @@ batch_run_tick(void *ctx, const tick_info *info, const tick_data *t)
 		fprintf(b->f, "error: %s\n", err);
 		b->errors++;
 	}
-	if (fflush(b->f) != 0 || ferror(b->f)) {
-		fprintf(stderr, "gsched: writing the lesson's output: %s\n", strerror(errno));
-		b->rc = 1;
+	/* a failed write is reported once, by main(); a reader gone stops quietly */
+	int w = tick_fflush(b->f);
+	if (w != 0) {
+		if (w < 0)
+			b->rc = 1;
 		return 1;
 	}
 	return state == LESSON_DONE ? 1 : 0;

@@ -240,13 +240,15 @@ ticker_run(ticker *tk, int ticks, ticker_wait_fn wait, void *ctx)
 		}
 		if (w != TICKER_TICK)
 			return w;
-		if ((rc = ticker_tick(tk)) > 0)
+		if ((rc = ticker_tick(tk)) == TICK_SINK_DONE)
+			break; /* a sink had enough: end the others' files */
+		if (rc > 0)
 			return rc; /* a sink stopped the run and has said why */
 		if (rc < 0)
 			break; /* the runtime is gone: end the sinks' files */
 	}
 	int end = tick_sinks_end(tk->sinks, tk->nsinks, &tk->info, &tk->end);
-	return rc != 0 ? rc : end;
+	return rc < 0 || end == 0 ? rc : end;
 }
 
 void
