@@ -8,7 +8,9 @@
 #define _GNU_SOURCE
 #include <check.h>
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -312,8 +314,34 @@ START_TEST(err_files)
 	ck_assert_int_eq(lesson_load("/nonexistent/x.lesson", &g, errbuf, sizeof errbuf), -1);
 	ck_assert_ptr_null(g);
 	ck_assert_str_eq(errbuf, "/nonexistent/x.lesson: cannot open: No such file or directory");
+	/* a FIFO with no writer: refused, not waited on (the test case's
+	 * timeout catches a wait) */
+	char fifo[] = "/tmp/check_lesson.fifo.XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(fifo));
+	char fpath[sizeof fifo + 16], fwant[sizeof fpath + 64];
+	snprintf(fpath, sizeof fpath, "%s/x.lesson", fifo);
+	ck_assert_int_eq(mkfifo(fpath, 0600), 0);
+	ck_assert_int_eq(lesson_load(fpath, &g, errbuf, sizeof errbuf), -1);
+	ck_assert_ptr_null(g);
+	snprintf(fwant, sizeof fwant, "%s: not a regular file (a FIFO)", fpath);
+	ck_assert_str_eq(errbuf, fwant);
+	unlink(fpath);
 	ck_assert_int_eq(lesson_load("/", &g, errbuf, sizeof errbuf), -1);
-	ck_assert_str_eq(errbuf, "/: not a regular file");
+	ck_assert_str_eq(errbuf, "/: not a regular file (a directory)");
+	ck_assert_int_eq(lesson_load("/dev/null", &g, errbuf, sizeof errbuf), -1);
+	ck_assert_str_eq(errbuf, "/dev/null: not a regular file (a character device)");
+	/* a socket: named as one, not as open(2)'s ENXIO */
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", fpath);
+	int sfd = socket(AF_UNIX, SOCK_STREAM, 0);
+	ck_assert_int_ge(sfd, 0);
+	ck_assert_int_eq(bind(sfd, (struct sockaddr *)&sa, sizeof sa), 0);
+	ck_assert_int_eq(lesson_load(fpath, &g, errbuf, sizeof errbuf), -1);
+	snprintf(fwant, sizeof fwant, "%s: not a regular file (a socket)", fpath);
+	ck_assert_str_eq(errbuf, fwant);
+	close(sfd);
+	unlink(fpath);
+	rmdir(fifo);
 
 	char path[] = "/tmp/check_lesson.XXXXXX";
 	int fd = mkstemp(path);
