@@ -26,29 +26,44 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 pass=0
 fail=0
 
+# A case still running after this many seconds hangs: it is killed and fails.
+# Only a backstop against hangs, far above any case's time on a loaded machine.
+hang_s=20
+
 # check STATUS MESSAGE [VAR=VALUE...] -- ARGS...: run gsched with ARGS (and the
 # environment settings), no stdin; want exit status STATUS and MESSAGE (a fixed
-# string) on stderr.
+# string) on stderr.  check_out: MESSAGE on stdout instead.
 check() {
-	local want_st=$1 want_msg=$2 envs=() st first label
-	shift 2
+	check_in err "$@"
+}
+
+check_out() {
+	check_in out "$@"
+}
+
+check_in() {
+	local where=$1 want_st=$2 want_msg=$3 envs=() st first label
+	shift 3
 	while [ "$1" != "--" ]; do
 		envs+=("$1")
 		shift
 	done
 	shift
-	env "${envs[@]}" "$gsched" "$@" </dev/null >"$tmp/out" 2>"$tmp/err"
+	timeout -k 5 "$hang_s" env "${envs[@]}" "$gsched" "$@" </dev/null >"$tmp/out" 2>"$tmp/err"
 	st=$?
-	first=$(head -n 1 "$tmp/err")
+	first=$(head -n 1 "$tmp/$where")
 	label="${envs[*]}${envs[*]:+ }gsched $*"
-	if [ "$st" -eq "$want_st" ] && grep -qF -- "$want_msg" "$tmp/err"; then
+	if [ "$st" -eq "$want_st" ] && grep -qF -- "$want_msg" "$tmp/$where"; then
 		pass=$((pass + 1))
 		printf 'ok    %-52s exit %d  %s\n' "$label" "$st" "$first"
 	else
 		fail=$((fail + 1))
 		printf 'FAIL  %-52s exit %d (want %d)\n' "$label" "$st" "$want_st"
-		printf '      want on stderr: %s\n' "$want_msg"
-		sed 's/^/      stderr: /' "$tmp/err" | head -n 5
+		if [ "$st" -eq 124 ] || [ "$st" -eq 137 ]; then
+			printf '      hung: killed after %d s\n' "$hang_s"
+		fi
+		printf '      want on std%s: %s\n' "$where" "$want_msg"
+		sed "s/^/      std$where: /" "$tmp/$where" | head -n 5
 	fi
 }
 
@@ -86,6 +101,35 @@ check 2 "option '--record' cannot be used with --batch LESSON" -- --batch 06-ste
 check 2 "option '--projector' cannot be used with --batch" -- --batch --projector
 check 2 "--list takes no other options, got '-v'" -- --list -v
 check 2 "--help takes no other options, got '--batch'" -- --help --batch
+
+# ---- lesson files ----
+# A line ends at LF, CR LF or a lone CR, the last one too: a last line ended
+# by a lone CR is read once, not looped on.
+printf 'title "no steps"\r' >"$tmp/cr.lesson"
+check 2 "cr.lesson:1:1: the lesson has no steps" -- "$tmp/cr.lesson"
+printf 'say "a"\r\nsay "last"\r' >"$tmp/crlast.lesson"
+check_out 0 "say: last" -- --batch "$tmp/crlast.lesson"
+printf 'say "a"\rsay "b"\rbogus' >"$tmp/oldmac.lesson"
+check 2 "oldmac.lesson:3:1: unknown command 'bogus'" -- "$tmp/oldmac.lesson"
+# --list parses every lesson of the folder: one ending in a lone CR is listed.
+mkdir "$tmp/crdir"
+printf 'title "ends in CR"\rsay "x"\r' >"$tmp/crdir/cr.lesson"
+check_out 0 "ends in CR" GSCHED_LESSONS="$tmp/crdir" -- --list
+# A lesson is a regular file: anything else is refused by name, without
+# waiting on it (a FIFO with no writer blocks open(2) for ever).
+mkfifo "$tmp/fifo.lesson"
+check 2 "$tmp/fifo.lesson: not a regular file (a FIFO)" -- "$tmp/fifo.lesson"
+check 2 "$tmp/fifo.lesson: not a regular file (a FIFO)" -- --batch "$tmp/fifo.lesson"
+check 2 "/dev/zero: not a regular file (a character device)" -- /dev/zero
+check 2 "$tmp/crdir/: not a regular file (a directory)" -- "$tmp/crdir/"
+# --list shows such a file among the lessons as broken, and exits 2 as for any
+# broken lesson.
+mkdir "$tmp/fifodir"
+mkfifo "$tmp/fifodir/pipe.lesson"
+printf 'title "fine"\nsay "x"\n' >"$tmp/fifodir/fine.lesson"
+check_out 2 "pipe             (broken: $tmp/fifodir/pipe.lesson: not a regular file (a FIFO))" \
+	GSCHED_LESSONS="$tmp/fifodir" -- --list
+check_out 2 "fine             fine" GSCHED_LESSONS="$tmp/fifodir" -- --list
 
 # ---- gsched bench ----
 check 2 "bench needs a workload" -- bench
