@@ -206,6 +206,14 @@ if "$gsched" --record "$tmp/good.jsonl" -n 3 -w cpu:2 >/dev/null 2>&1; then
 	check 2 "cut.jsonl:" -- --replay "$tmp/cut.jsonl"
 	head -c 200 "$tmp/good.jsonl" >"$tmp/halfline.jsonl"
 	check 2 "the last line has no newline (truncated recording?)" -- --replay "$tmp/halfline.jsonl"
+	# A recording is read once, front to back: a FIFO plays what its writer
+	# writes (opened once; a writer met by an earlier open is gone).
+	mkfifo "$tmp/rec.fifo"
+	cat "$tmp/good.jsonl" >"$tmp/rec.fifo" &
+	writer=$!
+	check_out 0 "SCHED " -- --replay "$tmp/rec.fifo" --batch
+	kill "$writer" 2>/dev/null
+	wait "$writer" 2>/dev/null
 else
 	fail=$((fail + 1))
 	echo "FAIL  gsched --record could not make a recording to cut"
