@@ -130,6 +130,8 @@ printf 'title "fine"\nsay "x"\n' >"$tmp/fifodir/fine.lesson"
 check_out 2 "pipe             (broken: $tmp/fifodir/pipe.lesson: not a regular file (a FIFO))" \
 	GSCHED_LESSONS="$tmp/fifodir" -- --list
 check_out 2 "fine             fine" GSCHED_LESSONS="$tmp/fifodir" -- --list
+# by name too: the lesson is found, then refused
+check 2 "$tmp/fifodir/pipe.lesson: not a regular file (a FIFO)" GSCHED_LESSONS="$tmp/fifodir" -- pipe
 
 # ---- gsched bench ----
 check 2 "bench needs a workload" -- bench

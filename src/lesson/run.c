@@ -79,11 +79,13 @@ lesson_dirs(const char **dirs, int max)
 	return n;
 }
 
+/* A name resolves to anything there but a directory: lesson_load then says
+ * what is wrong with a FIFO or a device, rather than "no lesson named". */
 static bool
 is_file(const char *path)
 {
 	struct stat st;
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+	return stat(path, &st) == 0 && !S_ISDIR(st.st_mode);
 }
 
 static bool
