@@ -113,7 +113,7 @@ printf 'say "a"\rsay "b"\rbogus' >"$tmp/oldmac.lesson"
 check 2 "oldmac.lesson:3:1: unknown command 'bogus'" -- "$tmp/oldmac.lesson"
 # --list parses every lesson of the folder: one ending in a lone CR is listed.
 mkdir "$tmp/crdir"
-printf 'title "ends in CR"\rsay "x"\r' >"$tmp/crdir/cr.lesson"
+printf 'title "ends in CR"\r\nsay "x"\r' >"$tmp/crdir/cr.lesson"
 check_out 0 "ends in CR" GSCHED_LESSONS="$tmp/crdir" -- --list
 # A lesson is a regular file: anything else is refused by name, without
 # waiting on it (a FIFO with no writer blocks open(2) for ever).
