@@ -27,30 +27,46 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 pass=0
 fail=0
 
+# A case still running after this many seconds hangs: it is killed and fails.
+# Only a backstop against hangs, far above any case's time on a loaded machine.
+hang_s=20
+
 # check STATUS MESSAGE [VAR=VALUE...] -- ARGS...: run gsched with ARGS (and the
 # environment settings), no stdin; want exit status STATUS and MESSAGE (a fixed
-# string, or "" for none wanted) on stderr.  Standard output goes to
-# $check_out (default a file).
+# string, or "" for none wanted) on stderr.  check_out: MESSAGE on stdout
+# instead.  Standard output goes to $stdout_to (default a file).
 check() {
-	local want_st=$1 want_msg=$2 envs=() st first label
-	shift 2
+	check_in err "$@"
+}
+
+check_out() {
+	check_in out "$@"
+}
+
+check_in() {
+	local where=$1 want_st=$2 want_msg=$3 envs=() st first label
+	shift 3
 	while [ "$1" != "--" ]; do
 		envs+=("$1")
 		shift
 	done
 	shift
-	env "${envs[@]}" "$gsched" "$@" </dev/null >"${check_out:-$tmp/out}" 2>"$tmp/err"
+	timeout -k 5 "$hang_s" env "${envs[@]}" "$gsched" "$@" </dev/null >"${stdout_to:-$tmp/out}" \
+		2>"$tmp/err"
 	st=$?
-	first=$(head -n 1 "$tmp/err")
-	label="${envs[*]}${envs[*]:+ }gsched $*${check_out:+ >$check_out}"
-	if [ "$st" -eq "$want_st" ] && { [ -z "$want_msg" ] || grep -qF -- "$want_msg" "$tmp/err"; }; then
+	first=$(head -n 1 "$tmp/$where")
+	label="${envs[*]}${envs[*]:+ }gsched $*${stdout_to:+ >$stdout_to}"
+	if [ "$st" -eq "$want_st" ] && { [ -z "$want_msg" ] || grep -qF -- "$want_msg" "$tmp/$where"; }; then
 		pass=$((pass + 1))
 		printf 'ok    %-52s exit %d  %s\n' "$label" "$st" "$first"
 	else
 		fail=$((fail + 1))
 		printf 'FAIL  %-52s exit %d (want %d)\n' "$label" "$st" "$want_st"
-		printf '      want on stderr: %s\n' "$want_msg"
-		sed 's/^/      stderr: /' "$tmp/err" | head -n 5
+		if [ "$st" -eq 124 ] || [ "$st" -eq 137 ]; then
+			printf '      hung: killed after %d s\n' "$hang_s"
+		fi
+		printf '      want on std%s: %s\n' "$where" "$want_msg"
+		sed "s/^/      std$where: /" "$tmp/$where" | head -n 5
 	fi
 }
 
@@ -88,6 +104,37 @@ check 2 "option '--record' cannot be used with --batch LESSON" -- --batch 06-ste
 check 2 "option '--projector' cannot be used with --batch" -- --batch --projector
 check 2 "--list takes no other options, got '-v'" -- --list -v
 check 2 "--help takes no other options, got '--batch'" -- --help --batch
+
+# ---- lesson files ----
+# A line ends at LF, CR LF or a lone CR, the last one too: a last line ended
+# by a lone CR is read once, not looped on.
+printf 'title "no steps"\r' >"$tmp/cr.lesson"
+check 2 "cr.lesson:1:1: the lesson has no steps" -- "$tmp/cr.lesson"
+printf 'say "a"\r\nsay "last"\r' >"$tmp/crlast.lesson"
+check_out 0 "say: last" -- --batch "$tmp/crlast.lesson"
+printf 'say "a"\rsay "b"\rbogus' >"$tmp/oldmac.lesson"
+check 2 "oldmac.lesson:3:1: unknown command 'bogus'" -- "$tmp/oldmac.lesson"
+# --list parses every lesson of the folder: one ending in a lone CR is listed.
+mkdir "$tmp/crdir"
+printf 'title "ends in CR"\r\nsay "x"\r' >"$tmp/crdir/cr.lesson"
+check_out 0 "ends in CR" GSCHED_LESSONS="$tmp/crdir" -- --list
+# A lesson is a regular file: anything else is refused by name, without
+# waiting on it (a FIFO with no writer blocks open(2) for ever).
+mkfifo "$tmp/fifo.lesson"
+check 2 "$tmp/fifo.lesson: not a regular file (a FIFO)" -- "$tmp/fifo.lesson"
+check 2 "$tmp/fifo.lesson: not a regular file (a FIFO)" -- --batch "$tmp/fifo.lesson"
+check 2 "/dev/zero: not a regular file (a character device)" -- /dev/zero
+check 2 "$tmp/crdir/: not a regular file (a directory)" -- "$tmp/crdir/"
+# --list shows such a file among the lessons as broken, and exits 2 as for any
+# broken lesson.
+mkdir "$tmp/fifodir"
+mkfifo "$tmp/fifodir/pipe.lesson"
+printf 'title "fine"\nsay "x"\n' >"$tmp/fifodir/fine.lesson"
+check_out 2 "pipe             (broken: $tmp/fifodir/pipe.lesson: not a regular file (a FIFO))" \
+	GSCHED_LESSONS="$tmp/fifodir" -- --list
+check_out 2 "fine             fine" GSCHED_LESSONS="$tmp/fifodir" -- --list
+# by name too: the lesson is found, then refused
+check 2 "$tmp/fifodir/pipe.lesson: not a regular file (a FIFO)" GSCHED_LESSONS="$tmp/fifodir" -- pipe
 
 # ---- gsched bench ----
 check 2 "bench needs a workload" -- bench
@@ -164,6 +211,14 @@ if "$gsched" --record "$tmp/good.jsonl" -n 3 -w cpu:2 >/dev/null 2>&1; then
 	check 2 "cut.jsonl:" -- --replay "$tmp/cut.jsonl"
 	head -c 200 "$tmp/good.jsonl" >"$tmp/halfline.jsonl"
 	check 2 "the last line has no newline (truncated recording?)" -- --replay "$tmp/halfline.jsonl"
+	# A recording is read once, front to back: a FIFO plays what its writer
+	# writes (opened once; a writer met by an earlier open is gone).
+	mkfifo "$tmp/rec.fifo"
+	cat "$tmp/good.jsonl" >"$tmp/rec.fifo" &
+	writer=$!
+	check_out 0 "SCHED " -- --replay "$tmp/rec.fifo" --batch
+	kill "$writer" 2>/dev/null
+	wait "$writer" 2>/dev/null
 else
 	fail=$((fail + 1))
 	echo "FAIL  gsched --record could not make a recording to cut"
@@ -226,7 +281,7 @@ if [ -c /dev/full ] && ! printf x 2>/dev/null >/dev/full; then
 	for args in "status" "bench spawn -n 10 --rounds 1" "compare sleep -n 1 -d 1ms" \
 		"--help" "--version" "--list" "--batch --json -n 2"; do
 		# shellcheck disable=SC2086 # the words of a case are its arguments
-		check_out=/dev/full check 1 "gsched: writing standard output: No space left on device" -- $args
+		stdout_to=/dev/full check 1 "gsched: writing standard output: No space left on device" -- $args
 	done
 	ln -s /dev/full "$tmp/full.json"
 	check 1 "gsched: writing '$tmp/full.json': No space left on device" -- --batch -n 2 --trace "$tmp/full.json"

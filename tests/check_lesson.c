@@ -8,7 +8,9 @@
 #define _GNU_SOURCE
 #include <check.h>
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -272,6 +274,39 @@ START_TEST(err_bytes)
 }
 END_TEST
 
+/* LF, CR LF and a lone CR each end a line, the last line with or without
+ * one: the line numbers count them alike, and a CR at the very end of the
+ * file ends the last line (a parser that stays on it never returns: the
+ * test case's timeout catches that). */
+START_TEST(line_ends)
+{
+	static const char *const texts[] = {
+		"title \"t\"\npause\nsay \"x\"\r",
+		"title \"t\"\npause\nsay \"x\"\n",
+		"title \"t\"\r\npause\r\nsay \"x\"\r\n",
+		"title \"t\"\rpause\rsay \"x\"\r",
+		"title \"t\"\rpause\r\nsay \"x\"",
+	};
+
+	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+		lesson_program *g = parse(texts[i]);
+		ck_assert_msg(g != NULL, "text %zu: %s", i, errbuf);
+		ck_assert_str_eq(g->title, "t");
+		ck_assert_int_eq(g->nsteps, 2);
+		ck_assert_int_eq(g->steps[0].cmd, LESSON_PAUSE);
+		ck_assert_int_eq(g->steps[0].line, 2);
+		ck_assert_int_eq(g->steps[1].cmd, LESSON_SAY);
+		ck_assert_int_eq(g->steps[1].line, 3);
+		lesson_program_free(g);
+	}
+	/* a file of line ends only has no steps; CR CR LF is two line ends */
+	fails_with("\r", "t.lesson:1:1: the lesson has no steps (expected procs, spawn, say, ...)");
+	fails_with("pause\r\r\nbogus\r",
+	    "t.lesson:3:1: unknown command 'bogus' (expected title, slow, procs, spawn, "
+	    "say, wait, pause, expect, mark, measure, reset or asyncpreemptoff)");
+}
+END_TEST
+
 START_TEST(err_files)
 {
 	lesson_program *g = NULL;
@@ -279,8 +314,34 @@ START_TEST(err_files)
 	ck_assert_int_eq(lesson_load("/nonexistent/x.lesson", &g, errbuf, sizeof errbuf), -1);
 	ck_assert_ptr_null(g);
 	ck_assert_str_eq(errbuf, "/nonexistent/x.lesson: cannot open: No such file or directory");
+	/* a FIFO with no writer: refused, not waited on (the test case's
+	 * timeout catches a wait) */
+	char fifo[] = "/tmp/check_lesson.fifo.XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(fifo));
+	char fpath[sizeof fifo + 16], fwant[sizeof fpath + 64];
+	snprintf(fpath, sizeof fpath, "%s/x.lesson", fifo);
+	ck_assert_int_eq(mkfifo(fpath, 0600), 0);
+	ck_assert_int_eq(lesson_load(fpath, &g, errbuf, sizeof errbuf), -1);
+	ck_assert_ptr_null(g);
+	snprintf(fwant, sizeof fwant, "%s: not a regular file (a FIFO)", fpath);
+	ck_assert_str_eq(errbuf, fwant);
+	unlink(fpath);
 	ck_assert_int_eq(lesson_load("/", &g, errbuf, sizeof errbuf), -1);
-	ck_assert_str_eq(errbuf, "/: not a regular file");
+	ck_assert_str_eq(errbuf, "/: not a regular file (a directory)");
+	ck_assert_int_eq(lesson_load("/dev/null", &g, errbuf, sizeof errbuf), -1);
+	ck_assert_str_eq(errbuf, "/dev/null: not a regular file (a character device)");
+	/* a socket: named as one, not as open(2)'s ENXIO */
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", fpath);
+	int sfd = socket(AF_UNIX, SOCK_STREAM, 0);
+	ck_assert_int_ge(sfd, 0);
+	ck_assert_int_eq(bind(sfd, (struct sockaddr *)&sa, sizeof sa), 0);
+	ck_assert_int_eq(lesson_load(fpath, &g, errbuf, sizeof errbuf), -1);
+	snprintf(fwant, sizeof fwant, "%s: not a regular file (a socket)", fpath);
+	ck_assert_str_eq(errbuf, fwant);
+	close(sfd);
+	unlink(fpath);
+	rmdir(fifo);
 
 	char path[] = "/tmp/check_lesson.XXXXXX";
 	int fd = mkstemp(path);
@@ -1053,6 +1114,7 @@ lesson_suite(void)
 	tcase_add_test(tc, err_kinds_and_labels);
 	tcase_add_test(tc, err_conditions);
 	tcase_add_test(tc, err_bytes);
+	tcase_add_test(tc, line_ends);
 	tcase_add_test(tc, err_files);
 	tcase_add_test(tc, good_lesson);
 	tcase_add_test(tc, shipped_lessons_parse);

@@ -799,7 +799,7 @@ utf8_len(const unsigned char *s, size_t n)
 }
 
 /* Reject NUL bytes, invalid UTF-8, control characters and over-long lines
- * in one line (without its newline; a final CR is allowed). */
+ * in one line (without its line end, so it holds no CR or LF). */
 static int
 check_bytes(parser *p, const char *line, size_t len)
 {
@@ -815,7 +815,7 @@ check_bytes(parser *p, const char *line, size_t len)
 	for (size_t k = 0; k < len;) {
 		if (s[k] == 0)
 			return perr(p, (int)k + 1, "NUL byte (is this a binary file?)");
-		if (s[k] < 0x20 && s[k] != '\t' && !(s[k] == '\r' && k == len - 1))
+		if (s[k] < 0x20 && s[k] != '\t')
 			return perr(p, (int)k + 1, "control character 0x%02x", s[k]);
 		if (s[k] == 0x7f)
 			return perr(p, (int)k + 1, "control character 0x7f");
@@ -874,16 +874,18 @@ lesson_parse(const char *name, const char *buf, size_t len, lesson_program **out
 		k = 3; /* a UTF-8 byte order mark */
 	p->line = 0;
 	while (k < len) {
-		const char *nl = memchr(buf + k, '\n', len - k);
-		size_t ll = nl ? (size_t)(nl - (buf + k)) : len - k;
+		/* a line ends at LF, CR LF or a lone CR, or at the end of the file */
+		size_t ll = 0;
+		while (k + ll < len && buf[k + ll] != '\n' && buf[k + ll] != '\r')
+			ll++;
+		size_t next = k + ll;
+		if (next < len)
+			next +=
+			    buf[next] == '\r' && next + 1 < len && buf[next + 1] == '\n' ? 2 : 1;
 		p->line++;
-		if (check_bytes(p, buf + k, ll))
+		if (check_bytes(p, buf + k, ll) || parse_line(p, buf + k, ll))
 			goto out;
-		if (ll > 0 && buf[k + ll - 1] == '\r')
-			ll--;
-		if (parse_line(p, buf + k, ll))
-			goto out;
-		k += ll + (nl ? 1 + (buf[k + ll] == '\r') : 0);
+		k = next;
 	}
 	p->line++;
 	if (p->prog->nsteps == 0) {

@@ -82,11 +82,13 @@ lesson_dirs(const char **dirs, int max)
 	return n;
 }
 
+/* A name resolves to anything there but a directory: lesson_load then says
+ * what is wrong with a FIFO or a device, rather than "no lesson named". */
 static bool
 is_file(const char *path)
 {
 	struct stat st;
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+	return stat(path, &st) == 0 && !S_ISDIR(st.st_mode);
 }
 
 static bool
@@ -124,22 +126,50 @@ lesson_resolve(const char *arg, char *buf, size_t size, char *err, size_t errsz)
 	return -1;
 }
 
+/* What a file that is no regular file is, for the message refusing it. */
+static const char *
+file_kind(mode_t m)
+{
+	return S_ISDIR(m) ? "a directory"
+	    : S_ISFIFO(m) ? "a FIFO"
+	    : S_ISSOCK(m) ? "a socket"
+	    : S_ISCHR(m)  ? "a character device"
+	    : S_ISBLK(m)  ? "a block device"
+			  : "another kind of file";
+}
+
 int
 lesson_load(const char *path, lesson_program **out, char *err, size_t errsz)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 	char *buf = NULL;
 	size_t len = 0;
-	int rc = -1;
+	int fd = -1, rc = -1;
 
 	*out = NULL;
+	/* A lesson is a regular file.  Asked first, since opening a FIFO blocks
+	 * until a writer comes and opening a socket fails with ENXIO; opened
+	 * without blocking and asked again, for a file swapped in between. */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		snprintf(err, errsz, "%s: not a regular file (%s)", path, file_kind(st.st_mode));
+		return -1;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		snprintf(err, errsz, "%s: cannot open: %s", path, strerror(errno));
 		return -1;
 	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		snprintf(err, errsz, "%s: not a regular file", path);
+	if (fstat(fd, &st) != 0) {
+		snprintf(err, errsz, "%s: cannot stat: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errsz, "%s: not a regular file (%s)", path, file_kind(st.st_mode));
+		goto out;
+	}
+	/* reads block again, as for any file (a regular file's never wait) */
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0) {
+		snprintf(err, errsz, "%s: cannot read: %s", path, strerror(errno));
 		goto out;
 	}
 	if (st.st_size > LESSON_FILE_MAX) {
