@@ -107,6 +107,19 @@ GS_EXTERN int gs_set_timescale(int n);
  * when gs_run starts).  Any thread. */
 GS_EXTERN int gs_timescale(void);
 
+/*
+ * A function the runtime calls just before a fatal error ends the process
+ * (the runtime's fatal errors: thread exhaustion, no memory for a stack, all
+ * goroutines asleep; a stack overflow; an internal throw), before it prints
+ * the error: a front end that changed the terminal restores it there, so the
+ * message is read on a sane terminal.  It may run on any thread, with
+ * runtime locks held, inside a signal handler: it must be async-signal-safe
+ * and must not call gsched.  It runs at most once.  NULL removes it.  Any
+ * thread; returns the previous hook.
+ */
+typedef void (*gs_fatal_hook)(void);
+GS_EXTERN gs_fatal_hook gs_set_fatal_hook(gs_fatal_hook fn);
+
 /* ---- Goroutines --------------------------------------------------------- */
 
 #define GS_LABEL_MAX 16 /* label bytes kept, including the terminating NUL */

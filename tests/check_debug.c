@@ -512,6 +512,46 @@ START_TEST(test_run_on_small_stack)
 }
 END_TEST
 
+/* gs_set_fatal_hook: a fatal error (here the deadlock detector's) runs the
+ * hook before it prints, once, and still exits with status 2. */
+static void
+fatal_hook_write(void)
+{
+	static const char m[] = "HOOK RAN\n";
+	ssize_t r = write(2, m, sizeof m - 1);
+	(void)r;
+}
+
+static void
+deadlock_main(void *arg)
+{
+	(void)arg;
+	gs_chan *c = gs_chan_make(0, 0);
+	gs_chan_recv(c, NULL); /* nobody sends: every goroutine asleep */
+}
+
+static int
+fatal_hook_child(void *arg)
+{
+	(void)arg;
+	ck_assert_ptr_null(gs_set_fatal_hook(fatal_hook_write));
+	ck_assert_ptr_eq(gs_set_fatal_hook(fatal_hook_write), fatal_hook_write);
+	gs_run(deadlock_main, NULL, NULL);
+	return 99; /* not reached: the runtime exits */
+}
+
+START_TEST(test_fatal_hook)
+{
+	int st = run_child(fatal_hook_child, NULL, 30ull * 1000000000);
+
+	ck_assert_int_eq(exit_code(st), 2);
+	const char *hook = strstr(child.out, "HOOK RAN");
+	const char *fatal = strstr(child.out, "fatal error: all goroutines are asleep");
+	ck_assert_msg(hook && fatal && hook < fatal, "stderr: %s", child.out);
+	ck_assert_ptr_null(strstr(hook + 1, "HOOK RAN"));
+}
+END_TEST
+
 START_TEST(test_parse_cpu_max)
 {
 	double l = -1;
@@ -555,6 +595,7 @@ debug_suite(void)
 	tcase_add_test(tc, test_cgroup_default);
 	tcase_add_test(tc, test_parse_cpu_max);
 	tcase_add_test(tc, test_run_on_small_stack);
+	tcase_add_test(tc, test_fatal_hook);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -539,6 +539,9 @@ gs__getg(void)
 /* ---- proc.c ------------------------------------------------------------- */
 
 GS_HIDDEN void gs__throw(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+/* Run the front end's fatal hook (gs_set_fatal_hook), once: every path that
+ * ends the process for the runtime calls it before saying why. */
+GS_HIDDEN void gs__run_fatal_hook(void);
 GS_HIDDEN void gs__gopark(bool (*unlockf)(gs_g *, void *), void *arg, int reason);
 GS_HIDDEN void gs__goready(gs_g *gp);
 GS_HIDDEN void gs__badgstatus(gs_g *gp, uint32_t from, uint32_t to) __attribute__((noreturn));

@@ -220,12 +220,30 @@ print_fatal(const char *fmt, va_list ap)
 	fflush(stderr);
 }
 
+static _Atomic(gs_fatal_hook) fatal_hook;
+
+gs_fatal_hook
+gs_set_fatal_hook(gs_fatal_hook fn)
+{
+	return atomic_exchange(&fatal_hook, fn);
+}
+
+void
+gs__run_fatal_hook(void)
+{
+	/* taken, so that a fault inside the hook does not run it again */
+	gs_fatal_hook fn = atomic_exchange(&fatal_hook, NULL);
+	if (fn)
+		fn();
+}
+
 /* An impossible state: print what broke and abort (Go's throw). */
 void
 gs__throw(const char *fmt, ...)
 {
 	va_list ap;
 
+	gs__run_fatal_hook();
 	va_start(ap, fmt);
 	print_fatal(fmt, ap);
 	va_end(ap);
@@ -239,6 +257,7 @@ gs__fatal(const char *fmt, ...)
 {
 	va_list ap;
 
+	gs__run_fatal_hook();
 	va_start(ap, fmt);
 	print_fatal(fmt, ap);
 	va_end(ap);

@@ -268,6 +268,7 @@ report_overflow(gs_g *gp, const char *how)
 	char buf[256];
 	size_t n = 0;
 
+	gs__run_fatal_hook();
 	n += fmt_str(buf + n, "fatal error: stack overflow: goroutine ", 64);
 	n += fmt_u64(buf + n, (uint64_t)gp->goid);
 	if (gp->label[0]) {

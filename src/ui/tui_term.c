@@ -3,13 +3,15 @@
  *
  * Signals: SIGINT, SIGTERM and SIGHUP only set a flag the loop reads; SIGTSTP
  * sets one too, and the loop leaves curses mode, stops with SIGSTOP and
- * redraws when continued.  SIGWINCH is ncurses' own (KEY_RESIZE).  Fatal
- * signals restore the terminal from the handler with async-signal-safe calls
+ * redraws when continued.  SIGWINCH is ncurses' own (KEY_RESIZE).  Every
+ * other signal that would end the process restores the terminal from the
+ * handler with async-signal-safe calls
  * (tcsetattr of the termios saved before curses started, and the escapes
  * that leave the alternate screen and show the cursor), then die of the
  * signal as they would have.  They are installed before the runtime starts,
  * so the runtime's own SIGSEGV/SIGBUS handler (stack overflows) passes the
- * faults that are not its business on to them.
+ * faults that are not its business on to them.  The runtime's own fatal
+ * errors call gs_set_fatal_hook's hook, which restores it the same way.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -76,7 +78,10 @@ on_cont(int sig)
 static void
 restore_tty_raw(void)
 {
-	static const char esc[] = "\033[?1049l\033[?25h";
+	/* leave the alternate screen, show the cursor, keypad and mouse
+	 * reporting off (what endwin and the mouse setup would undo) */
+	static const char esc[] = "\033[?1049l\033[?25h\033[?1l\033>"
+				  "\033[?1000l\033[?1002l\033[?1003l\033[?1006l";
 	int saved_errno = errno;
 
 	if (tui__tio_saved)
@@ -106,11 +111,49 @@ tui_atexit(void)
 		restore_tty_raw();
 }
 
+/* The runtime's fatal errors end the process with _exit or abort from any
+ * thread: it calls this first (gs_set_fatal_hook), so its message is
+ * printed on the restored terminal. */
+static void
+on_runtime_fatal(void)
+{
+	if (tui__in_curses)
+		restore_tty_raw();
+}
+
 void
 tui__install_signals(void)
 {
 	static const int quit[] = { SIGINT, SIGTERM, SIGHUP };
-	static const int fatal[] = { SIGSEGV, SIGBUS, SIGFPE, SIGABRT };
+	/* Every signal whose default action ends the process, but those the
+	 * loop handles (above), SIGURG (the runtime's preemption) and SIGKILL
+	 * and SIGSTOP (which cannot be caught).  SIGPIPE is ignored instead
+	 * where stdout is no terminal (main.c). */
+	static const int fatal[] = {
+		SIGSEGV,
+		SIGBUS,
+		SIGFPE,
+		SIGABRT,
+		SIGILL,
+		SIGTRAP,
+		SIGSYS,
+		SIGQUIT,
+		SIGUSR1,
+		SIGUSR2,
+		SIGPIPE,
+		SIGALRM,
+		SIGVTALRM,
+		SIGPROF,
+		SIGXCPU,
+		SIGXFSZ,
+		SIGIO,
+#ifdef SIGPWR
+		SIGPWR,
+#endif
+#ifdef SIGSTKFLT
+		SIGSTKFLT,
+#endif
+	};
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof sa);
@@ -125,9 +168,20 @@ tui__install_signals(void)
 	sigaction(SIGCONT, &sa, NULL);
 	sa.sa_handler = on_fatal;
 	sa.sa_flags = SA_RESETHAND | SA_ONSTACK;
-	for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
+	for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++) {
+		struct sigaction old;
+		/* one the program ignores (SIGPIPE without a terminal) stays so */
+		if (sigaction(fatal[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+			continue;
 		sigaction(fatal[i], &sa, NULL);
+	}
+	for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++) {
+		struct sigaction old;
+		if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_DFL)
+			sigaction(sig, &sa, NULL);
+	}
 	atexit(tui_atexit);
+	gs_set_fatal_hook(on_runtime_fatal);
 }
 
 /* Why this is no terminal the visualizer can use, or NULL if it is one. */

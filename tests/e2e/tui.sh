@@ -1000,6 +1000,8 @@ t_replay() {
 
 for t in t_main_view t_plus t_tokens t_syscall_threads t_help t_pause t_small t_quit \
 	"t_signal TERM 143" "t_signal HUP 129" "t_signal INT 0" t_ctrl_c t_tstp \
+	"t_signal QUIT 131" "t_signal USR1 138" "t_signal USR2 140" "t_signal PIPE 141" \
+	"t_signal ILL 132" "t_signal ALRM 142" "t_signal RTMIN 162" \
 	t_no_terminal t_winch_storm t_world t_ascii_colour t_views t_log t_lesson t_lesson_hold t_lesson_fail \
 	t_slow_steal t_record_key t_record_option t_rewind t_replay; do
 	# E2E_ONLY="t_help t_world": run only those (by function name)
