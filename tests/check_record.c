@@ -519,6 +519,7 @@ START_TEST(test_roundtrip_labels)
 		.m2 = INT64_MAX,
 		.g = 5,
 		.arg = -7 };
+	s->time_ns = 200; /* after start_ns: a time of the run */
 	tick_info info = { .start_ns = 1,
 		.interval_ns = 2,
 		.ticks = 1,

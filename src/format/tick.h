@@ -16,6 +16,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/* The latest time a tick record holds, in ns after the run's start_ns (about
+ * 11.6 days).  A snapshot or event time outside [start_ns, start_ns +
+ * TICK_SPAN_NS] is not one the runtime's clock gave that run: a recording
+ * with one is refused, and the trace writer stops at one. */
+#define TICK_SPAN_NS UINT64_C(1000000000000000)
+
 /* What a run (or a recording) is about: the recording's header. */
 typedef struct tick_info {
 	uint64_t start_ns;    /* gs_nanotime() when the runtime started */
