@@ -162,6 +162,17 @@ if "$gsched" --record "$tmp/good.jsonl" -n 3 -w cpu:2 >/dev/null 2>&1; then
 	check 2 "cut.jsonl:" -- --replay "$tmp/cut.jsonl"
 	head -c 200 "$tmp/good.jsonl" >"$tmp/halfline.jsonl"
 	check 2 "the last line has no newline (truncated recording?)" -- --replay "$tmp/halfline.jsonl"
+	# Times that no clock reading of the run can be: the trace export printed
+	# them as "ts":-874420836.-502; now the recording is refused, no trace left.
+	awk '!done && /"type":"event"/ { sub(/"time_ns":[0-9]+/, "\"time_ns\":18446744073709550615"); done = 1 } 1' \
+		"$tmp/good.jsonl" >"$tmp/late.jsonl"
+	check 2 "is more than 10^15 ns after the header's start_ns" -- --replay "$tmp/late.jsonl" --trace "$tmp/late.json"
+	if [ -e "$tmp/late.json" ]; then
+		fail=$((fail + 1))
+		echo "FAIL  gsched --replay late.jsonl --trace late.json left a trace"
+	fi
+	sed '2s/"time_ns":[0-9]*/"time_ns":0/' "$tmp/good.jsonl" >"$tmp/early.jsonl"
+	check 2 "early.jsonl:2: snapshot: time_ns 0 is before the header's start_ns" -- --replay "$tmp/early.jsonl"
 else
 	fail=$((fail + 1))
 	echo "FAIL  gsched --record could not make a recording to cut"
