@@ -171,8 +171,8 @@ if "$gsched" --record "$tmp/good.jsonl" -n 3 -w cpu:2 >/dev/null 2>&1; then
 		fail=$((fail + 1))
 		echo "FAIL  gsched --replay late.jsonl --trace late.json left a trace"
 	fi
-	sed '2s/"time_ns":[0-9]*/"time_ns":0/' "$tmp/good.jsonl" >"$tmp/early.jsonl"
-	check 2 "early.jsonl:2: snapshot: time_ns 0 is before the header's start_ns" -- --replay "$tmp/early.jsonl"
+	sed '2s/"time_ns":[0-9]*/"time_ns":18446744073709551615/' "$tmp/good.jsonl" >"$tmp/late2.jsonl"
+	check 2 "late2.jsonl:2: snapshot: time_ns 18446744073709551615 is more than 10^15 ns after" -- --replay "$tmp/late2.jsonl"
 else
 	fail=$((fail + 1))
 	echo "FAIL  gsched --record could not make a recording to cut"

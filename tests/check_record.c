@@ -848,12 +848,13 @@ START_TEST(test_trace_exact_times)
 }
 END_TEST
 
-/* A recording with a time that is not its run's (before its start, or 2^64 -
- * 1000 ns, which printed "ts":-0.-1 and the like) is refused as a bad
- * recording, with no trace left; the writer itself never prints one either. */
+/* A recording with a time that is not its run's (2^64 - 1000 ns, which
+ * printed "ts":-0.-1 and the like, or more than 10^15 ns before its start) is
+ * refused as a bad recording, with no trace left; the writer itself never
+ * prints one either.  A time a little before the start is written as 0. */
 START_TEST(test_trace_absurd_times)
 {
-	const uint64_t S = 1000000000;
+	const uint64_t S = 3 * TICK_SPAN_NS;
 	char rec[300], out[300], err[300], *msg;
 	struct {
 		uint64_t t;
@@ -861,7 +862,7 @@ START_TEST(test_trace_absurd_times)
 	} bad[] = {
 		{ UINT64_MAX - 1000, "more than 10^15 ns after the header's start_ns" },
 		{ S + TICK_SPAN_NS + 1, "more than 10^15 ns after the header's start_ns" },
-		{ S - 1, "is before the header's start_ns" },
+		{ S - TICK_SPAN_NS - 1, "more than 10^15 ns before the header's start_ns" },
 	};
 
 	snprintf(rec, sizeof rec, "%s", tmppath("absurd.jsonl"));
@@ -889,8 +890,8 @@ START_TEST(test_trace_absurd_times)
 		    msg);
 		free(msg);
 	}
-	/* the last span's time is still one */
-	gs_event ok[] = { EV(GS_EV_RUN, S + 100, 0, 3, 5, 0),
+	/* the span's ends are still times of the run */
+	gs_event ok[] = { EV(GS_EV_RUN, S - TICK_SPAN_NS, 0, 3, 5, 0),
 		EV(GS_EV_STOP, S + TICK_SPAN_NS, 0, 3, 5, GS_G_RUNNABLE) };
 	gs_event *okevs[] = { ok };
 	int oknev[] = { 2 };
@@ -900,6 +901,7 @@ START_TEST(test_trace_absurd_times)
 	free(msg);
 	check_trace(out, 1);
 	char *text = slurp(out, NULL);
+	ck_assert_ptr_nonnull(strstr(text, "\"ts\":0.000,\"args\":{\"g\":5,"));
 	ck_assert_ptr_nonnull(strstr(text, "\"ts\":1000000000000.000}"));
 	free(text);
 

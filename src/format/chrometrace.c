@@ -125,11 +125,13 @@ ev(chrometrace_writer *w)
 }
 
 /* Microseconds since the start, exactly: t was checked by time_ok, so the
- * difference is at most TICK_SPAN_NS and its digits are exact. */
+ * difference is at most TICK_SPAN_NS and its digits are exact.  A time
+ * before the start (the visualizer's start comes after the first events) is
+ * the start: never a negative timestamp, and still in order. */
 static void
 ts(chrometrace_writer *w, uint64_t t)
 {
-	uint64_t d = t - w->start_ns;
+	uint64_t d = t > w->start_ns ? t - w->start_ns : 0;
 
 	fprintf(w->f, "%" PRIu64 ".%03u", d / 1000, (unsigned)(d % 1000));
 }
@@ -138,12 +140,15 @@ ts(chrometrace_writer *w, uint64_t t)
 static bool
 time_ok(chrometrace_writer *w, uint64_t t, const char *what)
 {
-	if (t >= w->start_ns && t - w->start_ns <= TICK_SPAN_NS)
+	uint64_t off = t > w->start_ns ? t - w->start_ns : w->start_ns - t;
+
+	if (off <= TICK_SPAN_NS)
 		return true;
 	fprintf(stderr,
-	    "gsched: '%s': %s at time_ns %" PRIu64 " is %s the run's start (%" PRIu64
+	    "gsched: '%s': %s at time_ns %" PRIu64
+	    " is more than 10^15 ns %s the run's start (%" PRIu64
 	    "): not a time of this run; the trace is not written\n",
-	    w->path, what, t, t < w->start_ns ? "before" : "more than 10^15 ns after", w->start_ns);
+	    w->path, what, t, t < w->start_ns ? "before" : "after", w->start_ns);
 	return false;
 }
 

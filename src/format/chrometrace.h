@@ -16,9 +16,10 @@
  * Timestamps are microseconds since the runtime started, with nanosecond
  * decimals, printed exactly from integers; displayTimeUnit is "ns".  A slice's
  * E and the next B on its track print the same or ordered numbers, so that no
- * two slices of a track overlap once read as doubles.  A time outside
- * tick.h's TICK_SPAN_NS of the start stops the trace (the tick callback
- * returns 1 after saying so on stderr).
+ * two slices of a track overlap once read as doubles.  A time before the
+ * start is written as the start; one further than tick.h's TICK_SPAN_NS from
+ * it stops the trace (the tick callback returns 1 after saying so on
+ * stderr).
  */
 #ifndef GSCHED_TRACE_H
 #define GSCHED_TRACE_H

@@ -368,10 +368,12 @@ get_time(record_reader *r, const char *where, uint64_t *out)
 
 	if (get_u64(r, 0, where, "time_ns", out))
 		return -1;
-	if (*out < start)
-		return rerr(r, "%s: time_ns %" PRIu64 " is before the header's start_ns %" PRIu64,
+	if (*out < start && start - *out > TICK_SPAN_NS)
+		return rerr(r,
+		    "%s: time_ns %" PRIu64 " is more than 10^15 ns before the header's start_ns "
+		    "%" PRIu64,
 		    where, *out, start);
-	if (*out - start > TICK_SPAN_NS)
+	if (*out > start && *out - start > TICK_SPAN_NS)
 		return rerr(r,
 		    "%s: time_ns %" PRIu64 " is more than 10^15 ns after the header's start_ns "
 		    "%" PRIu64,

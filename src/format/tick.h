@@ -16,10 +16,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* The latest time a tick record holds, in ns after the run's start_ns (about
- * 11.6 days).  A snapshot or event time outside [start_ns, start_ns +
- * TICK_SPAN_NS] is not one the runtime's clock gave that run: a recording
- * with one is refused, and the trace writer stops at one. */
+/* How far, in ns, a tick record's times may lie from the run's start_ns
+ * (about 11.6 days).  A snapshot or event time further away is not one the
+ * runtime's clock gave that run: a recording with one is refused, and the
+ * trace writer stops at one.  Times a little before start_ns are real: the
+ * visualizer's recordings take the start it noted, after the runtime's first
+ * events. */
 #define TICK_SPAN_NS UINT64_C(1000000000000000)
 
 /* What a run (or a recording) is about: the recording's header. */
