@@ -219,6 +219,17 @@ if "$gsched" --record "$tmp/good.jsonl" -n 3 -w cpu:2 >/dev/null 2>&1; then
 	check_out 0 "SCHED " -- --replay "$tmp/rec.fifo" --batch
 	kill "$writer" 2>/dev/null
 	wait "$writer" 2>/dev/null
+	# Times that no clock reading of the run can be: the trace export printed
+	# them as "ts":-874420836.-502; now the recording is refused, no trace left.
+	awk '!done && /"type":"event"/ { sub(/"time_ns":[0-9]+/, "\"time_ns\":18446744073709550615"); done = 1 } 1' \
+		"$tmp/good.jsonl" >"$tmp/late.jsonl"
+	check 2 "is more than 10^15 ns after the header's start_ns" -- --replay "$tmp/late.jsonl" --trace "$tmp/late.json"
+	if [ -e "$tmp/late.json" ]; then
+		fail=$((fail + 1))
+		echo "FAIL  gsched --replay late.jsonl --trace late.json left a trace"
+	fi
+	sed '2s/"time_ns":[0-9]*/"time_ns":18446744073709551615/' "$tmp/good.jsonl" >"$tmp/late2.jsonl"
+	check 2 "late2.jsonl:2: snapshot: time_ns 18446744073709551615 is more than 10^15 ns after" -- --replay "$tmp/late2.jsonl"
 else
 	fail=$((fail + 1))
 	echo "FAIL  gsched --record could not make a recording to cut"

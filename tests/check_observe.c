@@ -17,6 +17,7 @@
 
 #include "testutil.h"
 #include "gsched/observe.h"
+#include "runtime/internal.h"
 
 #define MS(x) ((int64_t)(x)*1000000)
 
@@ -272,6 +273,25 @@ START_TEST(test_names)
 	ck_assert_str_eq(gs_event_name(-1), "?");
 	ck_assert_str_eq(gs_event_name(GS_EV_STEAL), "steal");
 	ck_assert_str_eq(gs_event_name(GS_EV_PROCRESIZE), "procresize");
+}
+END_TEST
+
+/* A P's time slice as a snapshot shows it (gs__slice_since): sysmon may note
+ * a new slice after the observer read its clock, and that slice has run 0
+ * (unknown), never the unsigned difference (2^64 - a few ns: "1844674" ms on
+ * screen). */
+START_TEST(test_slice_since)
+{
+	uint64_t now = 5000000000ULL;
+
+	ck_assert_uint_eq(gs__slice_since(now, (int64_t)now - MS(3)), (uint64_t)MS(3));
+	ck_assert_uint_eq(gs__slice_since(now, (int64_t)now), 0);
+	ck_assert_uint_eq(gs__slice_since(now, (int64_t)now + 1), 0);
+	ck_assert_uint_eq(gs__slice_since(now, (int64_t)now + MS(10)), 0);
+	ck_assert_uint_eq(gs__slice_since(now, INT64_MAX), 0);
+	ck_assert_uint_eq(gs__slice_since(now, 0), 0); /* not seen by sysmon yet */
+	ck_assert_uint_eq(gs__slice_since(now, -1), 0);
+	ck_assert_uint_eq(gs__slice_since(0, 1), 0);
 }
 END_TEST
 
@@ -1806,6 +1826,7 @@ observe_suite(void)
 	tc = tu_tcase("api", 30);
 	tcase_add_test(tc, test_names);
 	tcase_add_test(tc, test_outside_runtime);
+	tcase_add_test(tc, test_slice_since);
 	suite_add_tcase(s, tc);
 
 	tc = tu_tcase("snapshot", 60);

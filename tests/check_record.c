@@ -12,6 +12,7 @@
 #include <check.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <math.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -519,6 +520,7 @@ START_TEST(test_roundtrip_labels)
 		.m2 = INT64_MAX,
 		.g = 5,
 		.arg = -7 };
+	s->time_ns = 200; /* after start_ns: a time of the run */
 	tick_info info = { .start_ns = 1,
 		.interval_ns = 2,
 		.ticks = 1,
@@ -582,7 +584,51 @@ END_TEST
 
 /* ---- trace export ------------------------------------------------------------------- */
 
-/* Parse a trace file with our reader and check its tracks. */
+/* A track's slices as a viewer reads them: the numbers parsed as doubles, an
+ * "X" ending at ts + dur added as doubles. */
+struct trk {
+	int64_t pid, tid;
+	bool open;
+	double b, end; /* the open slice's begin; where the last one ended */
+};
+
+static struct trk *
+trk_of(struct trk *t, int *n, int max, int64_t pid, int64_t tid)
+{
+	for (int i = 0; i < *n; i++)
+		if (t[i].pid == pid && t[i].tid == tid)
+			return &t[i];
+	ck_assert_int_lt(*n, max);
+	t[*n] = (struct trk){ pid, tid, false, 0, 0 };
+	return &t[(*n)++];
+}
+
+static void
+trk_begin(struct trk *t, double ts)
+{
+	ck_assert_msg(!t->open, "track %" PRId64 "/%" PRId64 ": B at %.17g inside a slice", t->pid,
+	    t->tid, ts);
+	ck_assert_msg(ts >= t->end,
+	    "track %" PRId64 "/%" PRId64 ": a slice begins at %.17g before the last ended (%.17g)",
+	    t->pid, t->tid, ts, t->end);
+	t->open = true;
+	t->b = ts;
+}
+
+static void
+trk_end(struct trk *t, double ts)
+{
+	ck_assert_msg(t->open, "track %" PRId64 "/%" PRId64 ": E at %.17g without its B", t->pid,
+	    t->tid, ts);
+	ck_assert_msg(ts >= t->b, "track %" PRId64 "/%" PRId64 ": E at %.17g before its B %.17g",
+	    t->pid, t->tid, ts, t->b);
+	t->open = false;
+	t->end = ts;
+}
+
+/* Parse a trace file with our reader and check its tracks: every slice's B has
+ * its E, a track's slices are in order and disjoint, every number is finite
+ * and no time negative. */
 static void
 check_trace(const char *path, int procs)
 {
@@ -591,10 +637,16 @@ check_trace(const char *path, int procs)
 	json_doc d;
 	bool pnamed[256] = { false };
 	int mtracks = 0, runslices = 0, counters = 0, procsnamed = 0;
+	enum { TRKS = 1024 };
+	struct trk *trk = calloc(TRKS, sizeof *trk);
+	int ntrk = 0;
 
+	ck_assert_ptr_nonnull(trk);
 	json_init(&d);
 	if (json_parse(&d, text, len) != 0)
 		ck_abort_msg("%s: bad JSON at %zu: %s", path, d.errpos, d.err);
+	for (int i = 0; i < d.count; i++)
+		ck_assert(d.n[i].type != JSON_NUM || isfinite(d.n[i].d));
 	ck_assert_str_eq(json_str(&d, json_get(&d, 0, "displayTimeUnit")), "ns");
 	int evs = json_get(&d, 0, "traceEvents");
 	ck_assert_int_ge(evs, 0);
@@ -604,7 +656,7 @@ check_trace(const char *path, int procs)
 		const char *name = json_str(&d, json_get(&d, e, "name"));
 		int64_t pid = -1, tid = -1;
 		ck_assert_ptr_nonnull(ph);
-		ck_assert_ptr_nonnull(name);
+		ck_assert(name != NULL || strcmp(ph, "E") == 0); /* an E is its B's */
 		ck_assert(json_i64(&d, json_get(&d, e, "pid"), &pid));
 		ck_assert(pid == 1 || pid == 2);
 		json_i64(&d, json_get(&d, e, "tid"), &tid);
@@ -631,14 +683,21 @@ check_trace(const char *path, int procs)
 		ck_assert_int_ge(ts, 0);
 		ck_assert_int_eq(d.n[ts].type, JSON_NUM);
 		ck_assert(d.n[ts].d >= 0);
-		if (strcmp(ph, "X") == 0) {
-			int dur = json_get(&d, e, "dur");
-			ck_assert_int_ge(dur, 0);
-			ck_assert(d.n[dur].d >= 0);
+		if (strcmp(ph, "X") == 0 || strcmp(ph, "B") == 0) {
+			struct trk *t = trk_of(trk, &ntrk, TRKS, pid, tid);
+			trk_begin(t, d.n[ts].d);
+			if (ph[0] == 'X') {
+				int dur = json_get(&d, e, "dur");
+				ck_assert_int_ge(dur, 0);
+				ck_assert(d.n[dur].d >= 0);
+				trk_end(t, d.n[ts].d + d.n[dur].d);
+			}
 			if (pid == 1) {
 				ck_assert(pnamed[tid]);
 				runslices++;
 			}
+		} else if (strcmp(ph, "E") == 0) {
+			trk_end(trk_of(trk, &ntrk, TRKS, pid, tid), d.n[ts].d);
 		} else if (strcmp(ph, "C") == 0) {
 			counters++;
 		} else {
@@ -651,6 +710,10 @@ check_trace(const char *path, int procs)
 	ck_assert_int_gt(mtracks, 0);
 	ck_assert_int_gt(runslices, 0);
 	ck_assert_int_gt(counters, 0);
+	for (int i = 0; i < ntrk; i++)
+		ck_assert_msg(!trk[i].open, "track %" PRId64 "/%" PRId64 ": a B without its E",
+		    trk[i].pid, trk[i].tid);
+	free(trk);
 	json_free(&d);
 	free(text);
 
@@ -675,20 +738,190 @@ START_TEST(test_trace_live)
 }
 END_TEST
 
-START_TEST(test_trace_from_recording)
+/* Convert the recording rec to the trace path and check it. */
+static void
+trace_of_recording(const char *rec, const char *path, int procs)
 {
-	struct capture c;
-	const char *rec = tmppath("tr.jsonl"), *path = tmppath("tr.json");
 	char err[300];
-
-	record_live(rec, &c, 6, true);
-	cap_free(&c);
 	chrometrace_writer *w = chrometrace_open(path, err, sizeof err);
+
 	ck_assert_ptr_nonnull(w);
 	tick_sink s = chrometrace_sink(w);
 	ck_assert_int_eq(record_replay(rec, &s, 1), 0);
 	chrometrace_free(w);
-	check_trace(path, 2);
+	check_trace(path, procs);
+}
+
+START_TEST(test_trace_from_recording)
+{
+	struct capture c;
+	const char *rec = tmppath("tr.jsonl"), *path = tmppath("tr.json");
+
+	record_live(rec, &c, 6, true);
+	cap_free(&c);
+	trace_of_recording(rec, path, 2);
+}
+END_TEST
+
+static int cli(char **msg, const char *a1, const char *a2, const char *a3, const char *a4);
+
+/* Write a recording of one P (0) and one M (3) starting at start: tick k's
+ * snapshot at snapt[k], then its events. */
+static void
+write_rec(const char *path, uint64_t start, int nticks, const uint64_t *snapt, gs_event *const *ev,
+    const int *nev)
+{
+	gs_snapshot *s = gs_snapshot_new(4, 4);
+	record_writer w;
+	char err[300];
+	tick_info info = { .start_ns = start,
+		.interval_ns = 1000,
+		.ticks = nticks,
+		.procs = 1,
+		.max_m = 4,
+		.runq_max = 4 };
+	tick_end e = { nticks, 0, 0 };
+
+	ck_assert_ptr_nonnull(s);
+	s->np = 1;
+	s->p[0].m = -1;
+	s->nm = 1;
+	s->nm_total = 1;
+	s->m[0].id = 3;
+	s->m[0].p = -1;
+	s->stats.gomaxprocs = 1;
+	ck_assert_int_eq(record_writer_open(&w, path, err, sizeof err), 0);
+	tick_sink ws = record_sink(&w);
+	ck_assert_int_eq(ws.begin(ws.ctx, &info), 0);
+	for (int k = 0; k < nticks; k++) {
+		tick_data t = { k, s, ev[k], nev[k], 0 };
+		s->time_ns = snapt[k];
+		ck_assert_int_eq(ws.tick(ws.ctx, &info, &t), 0);
+		e.events += (uint64_t)nev[k];
+	}
+	ck_assert_int_eq(ws.end(ws.ctx, &info, &e), 0);
+	gs_snapshot_free(s);
+}
+
+#define EV(kind_, t, p_, m_, g_, arg_)                                                             \
+	{                                                                                          \
+		.time_ns = (t), .kind = (kind_), .p = (p_), .p2 = -1, .m = (m_), .m2 = -1,         \
+		.g = (g_), .arg = (arg_)                                                           \
+	}
+
+/* Slices whose times, as microseconds read into doubles, overlap when a
+ * viewer adds ts and dur (0.1 + 0.2 > 0.3), and events drained out of clock
+ * order (a stop before its run, a run before the previous stop): the trace's
+ * slices stay ordered and disjoint. */
+START_TEST(test_trace_exact_times)
+{
+	const uint64_t S = 1000000000;
+	const char *rec = tmppath("exact.jsonl"), *path = tmppath("exact.json");
+	gs_event t0[] = {
+		EV(GS_EV_RUN, S + 100, 0, 3, 5, 0),
+		EV(GS_EV_STOP, S + 300, 0, 3, 5, GS_G_RUNNABLE),
+		EV(GS_EV_RUN, S + 300, 0, 3, 6, 0),
+		EV(GS_EV_SYSCALL_ENTER, S + 400, 0, 3, 6, 0),
+		EV(GS_EV_SYSCALL_EXIT, S + 700, 0, 3, 6, 0),
+		EV(GS_EV_SYSCALL_ENTER, S + 700, 0, 3, 6, 0),
+		EV(GS_EV_SYSCALL_EXIT, S + 800, 0, 3, 6, 0),
+		EV(GS_EV_STOP, S + 900, 0, 3, 6, GS_G_WAITING),
+		EV(GS_EV_RUN, S + 900, 0, 3, 7, 0),
+	};
+	gs_event t1[] = {
+		EV(GS_EV_STOP, S + 850, 0, 3, 7, GS_G_RUNNABLE), /* before its run */
+		EV(GS_EV_RUN, S + 880, 0, 3, 8, 0),              /* before that stop */
+		EV(GS_EV_STOP, S + 1900, 0, 3, 8, GS_G_RUNNABLE),
+		EV(GS_EV_RUN, S + 1900, 0, 3, 5, 0),
+	};
+	gs_event *evs[] = { t0, t1 };
+	int nev[] = { (int)(sizeof t0 / sizeof t0[0]), (int)(sizeof t1 / sizeof t1[0]) };
+	uint64_t snapt[] = { S + 1000, S + 2000 };
+
+	write_rec(rec, S, 2, snapt, evs, nev);
+	trace_of_recording(rec, path, 1);
+	/* the times exactly: B and E of one instant print alike */
+	char *text = slurp(path, NULL);
+	ck_assert_ptr_nonnull(strstr(text, "\"ph\":\"E\",\"pid\":1,\"tid\":0,\"ts\":0.300}"));
+	ck_assert_ptr_nonnull(strstr(text, "\"ts\":0.300,\"args\":{\"g\":6,"));
+	free(text);
+}
+END_TEST
+
+/* A recording with a time that is not its run's (2^64 - 1000 ns, which
+ * printed "ts":-0.-1 and the like, or more than 10^15 ns before its start) is
+ * refused as a bad recording, with no trace left; the writer itself never
+ * prints one either.  A time a little before the start is written as 0. */
+START_TEST(test_trace_absurd_times)
+{
+	const uint64_t S = 3 * TICK_SPAN_NS;
+	char rec[300], out[300], err[300], *msg;
+	struct {
+		uint64_t t;
+		const char *says;
+	} bad[] = {
+		{ UINT64_MAX - 1000, "more than 10^15 ns after the header's start_ns" },
+		{ S + TICK_SPAN_NS + 1, "more than 10^15 ns after the header's start_ns" },
+		{ S - TICK_SPAN_NS - 1, "more than 10^15 ns before the header's start_ns" },
+	};
+
+	snprintf(rec, sizeof rec, "%s", tmppath("absurd.jsonl"));
+	snprintf(out, sizeof out, "%s", tmppath("absurd.json"));
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		gs_event t0[] = { EV(GS_EV_RUN, S + 100, 0, 3, 5, 0),
+			EV(GS_EV_STOP, bad[i].t, 0, 3, 5, GS_G_RUNNABLE) };
+		gs_event *evs[] = { t0 };
+		int nev[] = { 2 };
+		uint64_t snapt[] = { S + 1000 };
+
+		write_rec(rec, S, 1, snapt, evs, nev);
+		ck_assert_int_eq(cli(&msg, "--replay", rec, "--trace", out), 2);
+		ck_assert_msg(strstr(msg, "absurd.jsonl:4: event: time_ns") != NULL &&
+			strstr(msg, bad[i].says) != NULL,
+		    "'%s' does not say '%s'", msg, bad[i].says);
+		free(msg);
+		ck_assert_int_ne(access(out, F_OK), 0);
+		/* the same for a snapshot */
+		snapt[0] = bad[i].t;
+		nev[0] = 0;
+		write_rec(rec, S, 1, snapt, evs, nev);
+		ck_assert_int_eq(cli(&msg, "--replay", rec, NULL, NULL), 2);
+		ck_assert_msg(strstr(msg, "absurd.jsonl:2: snapshot: time_ns") != NULL, "'%s'",
+		    msg);
+		free(msg);
+	}
+	/* the span's ends are still times of the run */
+	gs_event ok[] = { EV(GS_EV_RUN, S - TICK_SPAN_NS, 0, 3, 5, 0),
+		EV(GS_EV_STOP, S + TICK_SPAN_NS, 0, 3, 5, GS_G_RUNNABLE) };
+	gs_event *okevs[] = { ok };
+	int oknev[] = { 2 };
+	uint64_t oksnapt[] = { S + TICK_SPAN_NS };
+	write_rec(rec, S, 1, oksnapt, okevs, oknev);
+	ck_assert_int_eq(cli(&msg, "--replay", rec, "--trace", out), 0);
+	free(msg);
+	check_trace(out, 1);
+	char *text = slurp(out, NULL);
+	ck_assert_ptr_nonnull(strstr(text, "\"ts\":0.000,\"args\":{\"g\":5,"));
+	ck_assert_ptr_nonnull(strstr(text, "\"ts\":1000000000000.000}"));
+	free(text);
+
+	/* the writer, fed a live run's tick with such a time, stops */
+	gs_snapshot *s = gs_snapshot_new(4, 4);
+	ck_assert_ptr_nonnull(s);
+	s->time_ns = S + 1000;
+	gs_event ev = EV(GS_EV_RUN, UINT64_MAX - 1000, 0, 3, 5, 0);
+	tick_info info = { .start_ns = S, .interval_ns = 1000, .ticks = 1, .procs = 1 };
+	tick_data t = { 0, s, &ev, 1, 0 };
+	chrometrace_writer *w = chrometrace_open(out, err, sizeof err);
+	ck_assert_ptr_nonnull(w);
+	tick_sink ts = chrometrace_sink(w);
+	ck_assert_int_eq(ts.begin(ts.ctx, &info), 0);
+	ck_assert_int_ne(ts.tick(ts.ctx, &info, &t), 0);
+	chrometrace_free(w);
+	gs_snapshot_free(s);
+	text = slurp(out, NULL);
+	ck_assert_ptr_null(strstr(text, "\"ts\""));
+	free(text);
 }
 END_TEST
 
@@ -1385,6 +1618,8 @@ record_suite(void)
 	tcase_add_test(tc, test_roundtrip_labels);
 	tcase_add_test(tc, test_trace_live);
 	tcase_add_test(tc, test_trace_from_recording);
+	tcase_add_test(tc, test_trace_exact_times);
+	tcase_add_test(tc, test_trace_absurd_times);
 	tcase_add_test(tc, test_bad_recordings);
 	tcase_add_test(tc, test_truncated_everywhere);
 	tcase_add_test(tc, test_batch_format);

@@ -28,9 +28,21 @@ struct open_slice {
 	uint64_t t;
 };
 
+/* A track's slices: the one open, and where the last one ended.  Events from
+ * different Ms can reach a tick's drain out of clock order, so a slice never
+ * begins before the previous one on its track ended, nor ends before it
+ * began: each E and the next B are then the same or ordered integers, and
+ * print as the same or ordered decimals. */
+struct track {
+	struct open_slice s;
+	uint64_t end;
+};
+
 /* A finished slice, written at the end when every snapshot has been seen, so
  * that it is named with its goroutine's label even if the label turned up only
- * in a later snapshot. */
+ * in a later snapshot.  It is written as a "B" and an "E" event rather than one
+ * "X": a viewer adds ts and dur as doubles, which can end a slice after its
+ * neighbour's ts; the E and the next B print the same number instead. */
 struct slice {
 	bool sys;    /* a syscall slice on an M track (else a run slice on a P) */
 	int64_t tid; /* P or M id */
@@ -41,11 +53,11 @@ struct slice {
 	                    syscall: the P it got back (-1 none) */
 };
 
-#define SLICES_KEPT (1 << 21) /* beyond that, slices are written at once */
+#define SLICES_KEPT (1 << 21) /* then the kept ones are written, in order */
 
 struct mtrack {
 	bool named;
-	struct open_slice sys;
+	struct track sys;
 };
 
 struct chrometrace_writer {
@@ -57,7 +69,7 @@ struct chrometrace_writer {
 	uint64_t last_ns;
 	uint64_t flow_id;
 	bool pnamed[MAX_P];
-	struct open_slice run[MAX_P];
+	struct track run[MAX_P];
 	struct mtrack *m;
 	size_t mcap;
 	struct slice *sl;
@@ -112,20 +124,32 @@ ev(chrometrace_writer *w)
 	return w->f;
 }
 
+/* Microseconds since the start, exactly: t was checked by time_ok, so the
+ * difference is at most TICK_SPAN_NS and its digits are exact.  A time
+ * before the start (the visualizer's start comes after the first events) is
+ * the start: never a negative timestamp, and still in order. */
 static void
 ts(chrometrace_writer *w, uint64_t t)
 {
-	int64_t d = (int64_t)(t - w->start_ns);
-	if (t < w->start_ns)
-		d = 0;
-	fprintf(w->f, "%" PRId64 ".%03" PRId64, d / 1000, d % 1000);
+	uint64_t d = t > w->start_ns ? t - w->start_ns : 0;
+
+	fprintf(w->f, "%" PRIu64 ".%03u", d / 1000, (unsigned)(d % 1000));
 }
 
-static void
-dur(chrometrace_writer *w, uint64_t a, uint64_t b)
+/* Whether t is a time of this run; if not, say so (what names it). */
+static bool
+time_ok(chrometrace_writer *w, uint64_t t, const char *what)
 {
-	uint64_t d = b > a ? b - a : 0;
-	fprintf(w->f, "%" PRIu64 ".%03" PRIu64, d / 1000, d % 1000);
+	uint64_t off = t > w->start_ns ? t - w->start_ns : w->start_ns - t;
+
+	if (off <= TICK_SPAN_NS)
+		return true;
+	fprintf(stderr,
+	    "gsched: '%s': %s at time_ns %" PRIu64
+	    " is more than 10^15 ns %s the run's start (%" PRIu64
+	    "): not a time of this run; the trace is not written\n",
+	    w->path, what, t, t < w->start_ns ? "before" : "after", w->start_ns);
+	return false;
 }
 
 static const char *
@@ -219,7 +243,7 @@ write_slice(chrometrace_writer *w, const struct slice *sl)
 	const char *label = label_of(w, sl->g);
 
 	fprintf(f,
-	    "{\"ph\":\"X\",\"pid\":%d,\"tid\":%" PRId64 ",\"cat\":\"%s\",\"name\":\"%sG%" PRId64,
+	    "{\"ph\":\"B\",\"pid\":%d,\"tid\":%" PRId64 ",\"cat\":\"%s\",\"name\":\"%sG%" PRId64,
 	    sl->sys ? PID_M : PID_P, sl->tid, sl->sys ? "syscall" : "run",
 	    sl->sys ? "syscall " : "", sl->g);
 	if (label[0]) {
@@ -228,8 +252,6 @@ write_slice(chrometrace_writer *w, const struct slice *sl)
 	}
 	fputs("\",\"ts\":", f);
 	ts(w, sl->t0);
-	fputs(",\"dur\":", f);
-	dur(w, sl->t0, sl->t1);
 	fprintf(f, ",\"args\":{\"g\":%" PRId64 ",\"label\":", sl->g);
 	json_put_string(f, label);
 	if (sl->sys)
@@ -239,8 +261,24 @@ write_slice(chrometrace_writer *w, const struct slice *sl)
 		    gs_gstatus_name(sl->then));
 	else
 		fprintf(f, ",\"m\":%" PRId64 "}}", sl->aux);
+	f = ev(w);
+	fprintf(f, "{\"ph\":\"E\",\"pid\":%d,\"tid\":%" PRId64 ",\"ts\":", sl->sys ? PID_M : PID_P,
+	    sl->tid);
+	ts(w, sl->t1);
+	fputc('}', f);
 }
 
+static void
+flush_slices(chrometrace_writer *w)
+{
+	for (size_t i = 0; i < w->nsl; i++)
+		write_slice(w, &w->sl[i]);
+	w->nsl = 0;
+}
+
+/* Keep sl for the end; when no more can be kept, the kept ones are written
+ * first, so that each track's slices stay in time order in the file (a viewer
+ * sorting by ts keeps an E before the next B it equals). */
 static void
 add_slice(chrometrace_writer *w, const struct slice *sl)
 {
@@ -252,34 +290,55 @@ add_slice(chrometrace_writer *w, const struct slice *sl)
 			w->slcap = nc;
 		}
 	}
+	if (w->nsl == w->slcap)
+		flush_slices(w);
 	if (w->nsl < w->slcap)
 		w->sl[w->nsl++] = *sl;
 	else
 		write_slice(w, sl);
 }
 
+/* Open a slice on track tr at t (not before its last slice ended). */
+static void
+open_slice(struct track *tr, int64_t g, int64_t aux, uint64_t t)
+{
+	tr->s = (struct open_slice){ true, g, aux, t > tr->end ? t : tr->end };
+}
+
+/* Close track tr's open slice at t (not before it began) into *sl; false if
+ * none was open. */
+static bool
+close_slice(struct track *tr, uint64_t t, struct slice *sl)
+{
+	struct open_slice *s = &tr->s;
+
+	if (!s->open)
+		return false;
+	s->open = false;
+	tr->end = t > s->t ? t : s->t;
+	sl->g = s->g;
+	sl->aux = s->m;
+	sl->t0 = s->t;
+	sl->t1 = tr->end;
+	return true;
+}
+
 static void
 close_run(chrometrace_writer *w, int p, uint64_t t, int status)
 {
-	struct open_slice *s = &w->run[p];
+	struct slice sl = { .sys = false, .tid = p, .then = status };
 
-	if (!s->open)
-		return;
-	s->open = false;
-	struct slice sl = { false, p, s->g, s->m, s->t, t, status };
-	add_slice(w, &sl);
+	if (close_slice(&w->run[p], t, &sl))
+		add_slice(w, &sl);
 }
 
 static void
 close_sys(chrometrace_writer *w, int64_t m, struct mtrack *mt, uint64_t t, int p_after)
 {
-	struct open_slice *s = &mt->sys;
+	struct slice sl = { .sys = true, .tid = m, .then = p_after };
 
-	if (!s->open)
-		return;
-	s->open = false;
-	struct slice sl = { true, m, s->g, s->m, s->t, t, p_after };
-	add_slice(w, &sl);
+	if (close_slice(&mt->sys, t, &sl))
+		add_slice(w, &sl);
 }
 
 /* An instant on P p's track (p < 0: a global instant). */
@@ -359,7 +418,7 @@ one_event(chrometrace_writer *w, const gs_event *e)
 			break;
 		name_p(w, p);
 		close_run(w, p, e->time_ns, -1);
-		w->run[p] = (struct open_slice){ true, e->g, e->m, e->time_ns };
+		open_slice(&w->run[p], e->g, e->m, e->time_ns);
 		break;
 	case GS_EV_STOP:
 		if (pok)
@@ -368,7 +427,7 @@ one_event(chrometrace_writer *w, const gs_event *e)
 	case GS_EV_SYSCALL_ENTER:
 		if ((mt = mtrack(w, e->m)) != NULL) {
 			close_sys(w, e->m, mt, e->time_ns, -1);
-			mt->sys = (struct open_slice){ true, e->g, e->p, e->time_ns };
+			open_slice(&mt->sys, e->g, e->p, e->time_ns);
 		}
 		break;
 	case GS_EV_SYSCALL_EXIT:
@@ -455,6 +514,12 @@ trace_tick(void *ctx, const tick_info *info, const tick_data *t)
 	FILE *f = w->f;
 
 	(void)info;
+	/* every time first, so that nothing of a tick with a bad one is written */
+	if (!time_ok(w, s->time_ns, "the snapshot"))
+		return 1;
+	for (int i = 0; i < t->nev; i++)
+		if (!time_ok(w, t->ev[i].time_ns, gs_event_name(t->ev[i].kind)))
+			return 1;
 	/* labels first, so the slices closed by these events are named */
 	for (int i = 0; i < s->np; i++) {
 		learn_label(w, &s->p[i].curg);
@@ -498,11 +563,8 @@ trace_end(void *ctx, const tick_info *info, const tick_end *e)
 	for (int p = 0; p < MAX_P; p++)
 		close_run(w, p, w->last_ns, -1);
 	for (size_t m = 0; m < w->mcap; m++)
-		if (w->m[m].sys.open)
-			close_sys(w, (int64_t)m, &w->m[m], w->last_ns, -1);
-	for (size_t i = 0; i < w->nsl; i++)
-		write_slice(w, &w->sl[i]);
-	w->nsl = 0;
+		close_sys(w, (int64_t)m, &w->m[m], w->last_ns, -1);
+	flush_slices(w);
 	fputs("\n],\"displayTimeUnit\":\"ns\",\"otherData\":{\"generator\":", w->f);
 	json_put_string(w->f, info->created_by);
 	fputs(",\"scenario\":", w->f);

@@ -4,17 +4,22 @@
  * trace_processor:
  *
  *   process 1 "Ps": one track (thread) per P, named "P<n>": goroutine run
- *     slices ("X", from GS_EV_RUN to the matching GS_EV_STOP, named
+ *     slices ("B" and "E", from GS_EV_RUN to the matching GS_EV_STOP, named
  *     "G<id> <label>"), instants ("i") for steal, handoff, retake, preempt,
  *     timer_fire, netpoll_wake; procresize as a global instant; flows ("s"/"f")
  *     from victim to thief for steals; counters ("C") threads, runqueue, runq
  *     (one series per P) and goroutines, from the snapshots.
- *   process 2 "Ms": one track per M, named "M<id>": system call slices ("X",
- *     syscall_enter to syscall_exit), instants m_create, m_park, m_wake and
+ *   process 2 "Ms": one track per M, named "M<id>": system call slices ("B"
+ *     and "E", syscall_enter to syscall_exit), instants m_create, m_park, m_wake and
  *     handoff (on the M giving the P up), flows from that M to the next.
  *
  * Timestamps are microseconds since the runtime started, with nanosecond
- * decimals; displayTimeUnit is "ns".
+ * decimals, printed exactly from integers; displayTimeUnit is "ns".  A slice's
+ * E and the next B on its track print the same or ordered numbers, so that no
+ * two slices of a track overlap once read as doubles.  A time before the
+ * start is written as the start; one further than tick.h's TICK_SPAN_NS from
+ * it stops the trace (the tick callback returns 1 after saying so on
+ * stderr).
  */
 #ifndef GSCHED_TRACE_H
 #define GSCHED_TRACE_H

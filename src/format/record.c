@@ -360,6 +360,27 @@ get_u64(record_reader *r, int obj, const char *where, const char *name, uint64_t
 	return 0;
 }
 
+/* A snapshot's or event's time: one of the run's (tick.h's TICK_SPAN_NS). */
+static int
+get_time(record_reader *r, const char *where, uint64_t *out)
+{
+	uint64_t start = r->info.start_ns;
+
+	if (get_u64(r, 0, where, "time_ns", out))
+		return -1;
+	if (*out < start && start - *out > TICK_SPAN_NS)
+		return rerr(r,
+		    "%s: time_ns %" PRIu64 " is more than 10^15 ns before the header's start_ns "
+		    "%" PRIu64,
+		    where, *out, start);
+	if (*out > start && *out - start > TICK_SPAN_NS)
+		return rerr(r,
+		    "%s: time_ns %" PRIu64 " is more than 10^15 ns after the header's start_ns "
+		    "%" PRIu64,
+		    where, *out, start);
+	return 0;
+}
+
 static int
 get_string(record_reader *r, int obj, const char *where, const char *name, char *out, size_t size)
 {
@@ -642,7 +663,7 @@ read_snapshot(record_reader *r, int64_t *nev, uint64_t *dropped)
 	if (v != r->end.ticks)
 		return rerr(r, "snapshot: tick %" PRId64 " where tick %d was expected", v,
 		    r->end.ticks);
-	if (get_u64(r, 0, w, "time_ns", &s->time_ns) || get_u64(r, 0, w, "take_ns", &s->take_ns) ||
+	if (get_time(r, w, &s->time_ns) || get_u64(r, 0, w, "take_ns", &s->take_ns) ||
 	    get_int(r, 0, w, "events", 0, 1 << 24, nev) || get_u64(r, 0, w, "dropped", dropped))
 		return -1;
 	int st = json_get(&r->doc, 0, "stats");
@@ -749,7 +770,7 @@ read_event(record_reader *r, int tick, gs_event *e)
 		return rerr(r, "event: unknown kind \"%s\"", kind);
 	memset(e, 0, sizeof *e);
 	e->kind = (uint16_t)k;
-	if (get_u64(r, 0, w, "time_ns", &e->time_ns))
+	if (get_time(r, w, &e->time_ns))
 		return -1;
 	if (get_int(r, 0, w, "p", INT16_MIN, INT16_MAX, &v))
 		return -1;

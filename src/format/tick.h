@@ -16,6 +16,14 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/* How far, in ns, a tick record's times may lie from the run's start_ns
+ * (about 11.6 days).  A snapshot or event time further away is not one the
+ * runtime's clock gave that run: a recording with one is refused, and the
+ * trace writer stops at one.  Times a little before start_ns are real: the
+ * visualizer's recordings take the start it noted, after the runtime's first
+ * events. */
+#define TICK_SPAN_NS UINT64_C(1000000000000000)
+
 /* What a run (or a recording) is about: the recording's header. */
 typedef struct tick_info {
 	uint64_t start_ns;    /* gs_nanotime() when the runtime started */

@@ -487,6 +487,16 @@ gs__peak_value(uint64_t w, uint64_t ep)
 	return w >> GS_PEAK_VALBITS == ep ? w & GS_PEAK_VALMASK : 0;
 }
 
+/* How long a time slice that began at when (sysmon's sm_schedwhen; 0 not
+ * seen yet) has run at now: 0, unknown, when it began after now, as it does
+ * when sysmon noted a new slice after the observer read its clock (the
+ * observer reads sysmon's fields racily). */
+static inline uint64_t
+gs__slice_since(uint64_t now, int64_t when)
+{
+	return when > 0 && (uint64_t)when <= now ? now - (uint64_t)when : 0;
+}
+
 enum { GS_OBS_OFF = 0, GS_OBS_ON = 1 };
 
 /* Enter an observer section: false (and nothing to undo) if the runtime is

@@ -404,9 +404,8 @@ gs_snapshot_take(gs_snapshot *s)
 		uint32_t tick = GS_LOAD(pp->schedtick);
 		o->schedtick = tick;
 		o->syscalltick = GS_LOAD(pp->syscalltick);
-		o->slice_ns = gp && pp->sm_schedtick == tick && pp->sm_schedwhen
-		    ? t0 - (uint64_t)pp->sm_schedwhen
-		    : 0;
+		o->slice_ns =
+		    gp && pp->sm_schedtick == tick ? gs__slice_since(t0, pp->sm_schedwhen) : 0;
 		snap_g(&o->runnext, atomic_load_explicit(&pp->runnext, memory_order_acquire));
 		uint32_t head = atomic_load_explicit(&pp->runqhead, memory_order_acquire);
 		uint32_t tail = atomic_load_explicit(&pp->runqtail, memory_order_acquire);
