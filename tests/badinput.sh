@@ -266,6 +266,8 @@ gsched=$real_gsched
 # its own, and gs_run keeps what it reads at start off its caller's stack.
 # prlimit sets the limit and execs gsched (a shell would need more stack
 # itself); libtool's execute mode runs the built program, not its wrapper.
+# The environment is a small one: its strings share those 16 KiB, and with
+# a few KiB of them the dynamic loader itself runs out before main.
 if [ "${GS_SANITIZED:-no}" = yes ]; then
 	echo "skip  ulimit -s 16 (a sanitizer's runtime needs a larger main stack)"
 elif ! command -v prlimit >/dev/null 2>&1; then
@@ -273,8 +275,8 @@ elif ! command -v prlimit >/dev/null 2>&1; then
 else
 	pre=
 	[ -x ./libtool ] && pre="$PWD/libtool --mode=execute "
-	printf '#!/bin/sh\nexec %sprlimit --stack=16384 "%s" "$@"\n' "$pre" "$real_gsched" \
-		>"$tmp/small-stack"
+	printf '#!/bin/sh\nexec env -i PATH="$PATH" %sprlimit --stack=16384 "%s" "$@"\n' \
+		"$pre" "$real_gsched" >"$tmp/small-stack"
 	chmod +x "$tmp/small-stack"
 	gsched=$tmp/small-stack
 	check 0 "" STACK=16k -- status
