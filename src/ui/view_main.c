@@ -552,7 +552,7 @@ p_curg(rc *r, int x, int y, const gs_snap_p *p, const struct pcols *c)
 		view__put(r, x, y, '-', VA_DIM);
 		return;
 	}
-	int xe = token(r, x, y, x + c->gw, &p->curg, true, false) + 1;
+	token(r, x, y, x + c->gw, &p->curg, true, false);
 	if (c->slice && p->slice_ns) {
 		char d[32];
 		/* slowed, the column has no room for both figures: the slice as
@@ -565,7 +565,6 @@ p_curg(rc *r, int x, int y, const gs_snap_p *p, const struct pcols *c)
 	if (c->label)
 		view__text(r, x + c->gw + 1 + (c->slice ? 8 : 0), y, x + c->gw + 1 + 8 + c->lw,
 		    VA_DIM, p->curg.label);
-	(void)xe;
 }
 
 /* The M holding the P: highlighted while a hand-off or retake is held. */
