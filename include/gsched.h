@@ -127,9 +127,10 @@ GS_EXTERN gs_fatal_hook gs_set_fatal_hook(gs_fatal_hook fn);
 typedef struct gs_attr {
 	const char *label; /* short name shown by observers; copied; may be NULL */
 	size_t stack_size; /* 0 = runtime default; rounded up to a power of two
-	                        between 2 KiB and 8 MiB.  Sizes of 4 KiB and less use
-	                        the small-stack class (no guard page; overflow caught
-	                        by a canary checked at every switch).  Such goroutines
+	                        between 2 KiB and 8 MiB, then to whole pages.  Every
+	                        stack has a guard page below it: an overflow aborts
+	                        naming the goroutine (README, notes for programs).
+	                        Sizes of 4 KiB and less are small stacks: such goroutines
 	                        must call nothing stack-hungry (stdio), and programs
 	                        using them must link with -Wl,-z,now (gsched.pc says
 	                        so): lazy symbol binding runs on the caller's stack
@@ -445,8 +446,9 @@ typedef struct gs_stats {
 	uint64_t steals; /* successful steal operations */
 	uint64_t stolen; /* goroutines moved by them */
 	uint64_t threads_created;
-	uint64_t global_puts; /* goroutines put on the global queue (overflow, yield) */
-	uint64_t stacks_guarded, stacks_carved; /* live stack allocations by kind */
+	uint64_t global_puts;      /* goroutines put on the global queue (overflow, yield) */
+	uint64_t stacks_guarded;   /* live goroutine stacks, each with a guard page */
+	uint64_t stacks_carved;    /* of those, cut from shared mappings: all of them */
 	int in_syscall;            /* goroutines (and their threads) in a system call now */
 	uint64_t syscalls;         /* gs_entersyscall calls */
 	uint64_t handoffs;         /* Ps handed to another M (after a syscall retake etc.) */

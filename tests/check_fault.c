@@ -172,14 +172,15 @@ spin_g(void *arg)
 		gs_sleep(1000000);
 }
 
-/* GOMAXPROCS 1: no other M starts, so the only mmap calls after arming are
- * the new goroutine's stack (guarded mapping, then a chunk to carve from). */
+/* GOMAXPROCS 1: no other M starts, so the only mmap call after arming is the
+ * new goroutine's stack: a chunk to cut it from, as no stack of its size
+ * exists yet. */
 static void
 stack_fail_main(void *arg)
 {
 	(void)arg;
 	fi_arm(FI_MMAP, 0, -1);
-	gs_attr attr = { .label = "nostack", .stack_size = 65536 };
+	gs_attr attr = { .label = "nostack", .stack_size = 1 << 20 };
 	int64_t id = gs_go_attr(spin_g, NULL, &attr);
 	fprintf(stderr, "child: spawned goroutine %" PRId64 "\n", id);
 	gs_yield(); /* it gets its stack when it first runs */
@@ -215,7 +216,7 @@ static const struct fatal {
 	const char *want;
 } fatals[] = {
 	{ "stack mmap fails", stack_fail_main, 1,
-	    "fatal error: out of memory allocating a 65536-byte stack for goroutine" },
+	    "fatal error: out of memory allocating a 1048576-byte stack for goroutine" },
 	{ "new M cannot start", newm_fail_main, 4,
 	    "fatal error: runtime: failed to create new OS thread (have " },
 	{ "timer heap cannot grow", theap_fail_main, 1,

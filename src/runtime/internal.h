@@ -61,8 +61,7 @@
 #define GS_MAX_STACK (8 * 1024 * 1024)
 #define GS_NSTACKCLASS 13               /* 2 KiB << 0 .. 2 KiB << 12 = 8 MiB */
 #define GS_GFREE_NOSTACK GS_NSTACKCLASS /* free-list index of Gs without a stack */
-#define GS_SMALL_STACK_MAX 4096         /* classes up to this are carved, canary-checked */
-#define GS_GUARDED_STACKS_MAX 256       /* live stacks with a guard page of their own */
+#define GS_SMALL_STACK_MAX 4096         /* classes up to this carry GS_STACK_CANARY */
 #define GS_DEFAULT_MAX_THREADS 10000
 #define GS_GFREE_LOCAL_MAX 64                 /* per-P free Gs per class before half go global */
 #define GS_GFREE_KEEP 1024                    /* free stacks per class sysmon leaves committed */
@@ -194,7 +193,6 @@ struct gs_g {
 	_Atomic uint8_t waitreason; /* enum gs_waitreason while GS_G_WAITING */
 	uint8_t stack_class;        /* index into the stack classes, see stack.c; set at
 	                               spawn even before a stack is bound */
-	uint8_t stack_guarded;      /* has a PROT_NONE page below stack_lo */
 #ifdef GS_VALGRIND
 	unsigned vg_stack; /* Valgrind's id for this stack (--enable-valgrind) */
 #endif
@@ -413,6 +411,7 @@ struct gs_sched {
 	gs_note sysmonwake;
 	int32_t schedtrace_ms;
 	bool scheddetail;
+	bool stackmprotect; /* GSCHED_DEBUG=stackmprotect=1: guards by mprotect (stack.c) */
 	/* Written at start and by gs_set_asyncpreemptoff, read by sysmon. */
 	_Atomic bool asyncpreemptoff;
 	uint64_t starttime;
@@ -645,8 +644,14 @@ GS_HIDDEN int gs__stack_class(size_t size); /* -1 if out of range */
 GS_HIDDEN size_t gs__stack_class_size(int cls);
 GS_HIDDEN int gs__stackalloc(gs_g *gp, int cls); /* 0 or GS_ENOMEM */
 GS_HIDDEN void gs__stackfree(gs_g *gp);
-GS_HIDDEN void gs__stack_init(void);
-GS_HIDDEN void gs__stack_fini(void); /* unmaps everything */
+GS_HIDDEN void gs__stack_init(bool force_mprotect);
+/* A goroutine is about to exist and will need a guarded stack: false (and
+ * the reason said once on stderr) when guards are PROT_NONE pages and their
+ * budget is spent.  Each true is undone by gs__stack_unclaim at its exit. */
+GS_HIDDEN bool gs__stack_claim(void);
+GS_HIDDEN void gs__stack_unclaim(void);
+GS_HIDDEN bool gs__stack_exhausted(void); /* why gs__stackalloc failed */
+GS_HIDDEN void gs__stack_fini(void);      /* unmaps everything */
 GS_HIDDEN void gs__stack_counts(uint64_t *guarded, uint64_t *carved);
 GS_HIDDEN void gs__stack_release(gs_g *gp); /* drop its pages, keep the mapping */
 /* Check gp's canary and stack pointer; throws naming gp on overflow. */

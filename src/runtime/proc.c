@@ -151,12 +151,11 @@
  *    on every switch.  arch/ctx_x86_64.S and arch/ctx_aarch64.S save only the
  *    callee-saved registers and the floating-point control words; the
  *    ucontext backend is there for CPUs without one (or --with-ctx=ucontext).
- *  - A guard page below every stack: each costs two kernel mappings, and
- *    vm.max_map_count (65530 by default) would cap goroutines near 32 000.
- *    Only a budget of larger stacks is guarded (at most 256, and at most a
- *    quarter of vm.max_map_count); the rest are carved
- *    from large mappings and a canary word at the bottom is checked at every
- *    switch away from the goroutine (stack.c).
+ *  - Guarding only some stacks (a budget of large ones) and catching the
+ *    rest's overflows with a canary word checked at every switch: an
+ *    overflow wrote into a neighbour's live frames before any switch, and a
+ *    large frame stepped over the canary.  Every stack has a guard page
+ *    (stack.c); with the kernel's guard markers it costs no extra mapping.
  *  - A stack allocated at spawn: a runnable goroutine that has not started
  *    needs only fn and arg, so it gets a stack when it first runs, usually
  *    the one a goroutine that just died left on the free list (bindstack).
@@ -1320,13 +1319,17 @@ bindstack(gs_p *pp, gs_g *gp)
 		gp->stack_lo = donor->stack_lo;
 		gp->stack_hi = donor->stack_hi;
 		gp->stack_base = donor->stack_base;
-		gp->stack_guarded = donor->stack_guarded;
 		gp->stack_released = donor->stack_released;
 		donor->stack_base = NULL;
 		donor->stack_lo = donor->stack_hi = 0;
 		donor->stack_released = 0;
 		gfput(pp, donor);
 	} else if (gs__stackalloc(gp, cls) != 0) {
+		if (gs__stack_exhausted())
+			gs__fatal("no guard page left for a %zu-byte stack for goroutine %lld: "
+				  "vm.max_map_count is spent on the stacks of goroutines already "
+				  "dead (other sizes); raise it (sysctl -w vm.max_map_count=N)",
+			    gs__stack_class_size(cls), (long long)gp->goid);
 		gs__fatal("out of memory allocating a %zu-byte stack for goroutine %lld",
 		    gs__stack_class_size(cls), (long long)gp->goid);
 	}
@@ -1359,6 +1362,10 @@ newproc1(gs_p *pp, void (*fn)(void *), void *arg, const gs_attr *attr, int *err)
 		*err = GS_EINVAL;
 		return NULL;
 	}
+	if (!gs__stack_claim()) {
+		*err = GS_ENOMEM;
+		return NULL;
+	}
 	/* A dead G with a stack of the right class is cheapest; else a bare G
 	 * struct, which gets its stack when it first runs (bindstack). */
 	if (pp && (gp = gfget(pp, cls)) != NULL)
@@ -1366,6 +1373,7 @@ newproc1(gs_p *pp, void (*fn)(void *), void *arg, const gs_attr *attr, int *err)
 	else if (pp == NULL || (gp = gfget(pp, GS_GFREE_NOSTACK)) == NULL)
 		gp = malg();
 	if (gp == NULL) {
+		gs__stack_unclaim();
 		*err = GS_ENOMEM;
 		return NULL;
 	}
@@ -1430,6 +1438,7 @@ goexit0(gs_g *gp)
 	gs__dropg(mp);
 	gp->fn = NULL;
 	gp->arg = NULL;
+	gs__stack_unclaim();
 	gs__stat_inc(&pp->exits);
 	if (gp == gs__sched.maing) {
 		/* main returned: the program is over, as in Go.  Ms leave at their
@@ -1729,6 +1738,7 @@ parse_debug(int *timescale)
 	gs__sched.schedtrace_ms = 0;
 	gs__sched.scheddetail = false;
 	gs__sched.asyncpreemptoff = false;
+	gs__sched.stackmprotect = false;
 	*timescale = 0;
 	if (env == NULL || *env == '\0')
 		return 0;
@@ -1768,20 +1778,24 @@ parse_debug(int *timescale)
 				return GS_EINVAL;
 			}
 			*timescale = (int)v;
-		} else if (strcmp(kv, "scheddetail") == 0 || strcmp(kv, "asyncpreemptoff") == 0) {
+		} else if (strcmp(kv, "scheddetail") == 0 || strcmp(kv, "asyncpreemptoff") == 0 ||
+		    strcmp(kv, "stackmprotect") == 0) {
 			if (!num || v > 1) {
 				fprintf(stderr, "gsched: GSCHED_DEBUG: %s=%s: want 0 or 1\n", kv,
 				    val);
 				return GS_EINVAL;
 			}
-			if (kv[0] == 's')
+			if (strcmp(kv, "scheddetail") == 0)
 				gs__sched.scheddetail = v == 1;
+			else if (strcmp(kv, "stackmprotect") == 0)
+				gs__sched.stackmprotect = v == 1;
 			else
 				gs__sched.asyncpreemptoff = v == 1;
 		} else {
 			fprintf(stderr,
 			    "gsched: GSCHED_DEBUG: unknown setting '%s' ignored "
-			    "(known: schedtrace, scheddetail, asyncpreemptoff, timescale)\n",
+			    "(known: schedtrace, scheddetail, asyncpreemptoff, timescale, "
+			    "stackmprotect)\n",
 			    kv);
 		}
 	}
@@ -1919,7 +1933,7 @@ gs_run(void (*main_fn)(void *), void *arg, const gs_config *cfg)
 	gs__noteclear(&gs__sched.done);
 	gs__noteclear(&gs__sched.allmexited);
 	gs__update_coprimes(procs);
-	gs__stack_init();
+	gs__stack_init(gs__sched.stackmprotect);
 
 	for (int32_t i = 0; i < procs; i++) {
 		if ((gs__sched.allp[i] = gs__newp(i)) == NULL) {

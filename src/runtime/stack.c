@@ -1,26 +1,38 @@
 /*
  * stack.c - goroutine stacks.
  *
- * Stacks come in power-of-two classes from 2 KiB to 8 MiB.  A stack belongs to
- * its G for the G's whole life, and stays with it on the free lists, so a
- * respawn costs no allocation.  Two kinds of memory back them:
+ * Stacks come in power-of-two classes from 2 KiB to 8 MiB, each rounded up to
+ * whole pages (so on 4 KiB pages the 2 KiB class is a page).  A stack belongs
+ * to its G for the G's whole life, and stays with it on the free lists, so a
+ * respawn costs no allocation; a stack given back (gs__stackfree) goes on a
+ * free list of its class here, its guard kept.
  *
- *  - guarded: a mapping of its own with a PROT_NONE page below it.  Overflow
- *    faults at once; the SIGSEGV handler (on an alternate signal stack) names
- *    the goroutine.  Each costs two kernel mappings (VMAs), so only a budget of
- *    a quarter of vm.max_map_count is handed out this way; thread stacks and the
- *    rest of the process need the remainder.
- *  - carved: cut from 16 MiB chunks, one mapping per chunk, no guard.  Used for
- *    the small classes (4 KiB and less: a million goroutines fit in a few GiB)
- *    and for everything once the guard budget is spent.  Overflow is caught by a
- *    canary word at the bottom of each stack, checked at every switch away from
- *    the goroutine, which then aborts naming it.
+ * Every stack has a guard page directly below it.  An overflow faults at the
+ * instruction that overflows, on the thread running the goroutine that
+ * overflowed, before a byte of anybody else's memory changes; the SIGSEGV
+ * handler (on an alternate signal stack) names that goroutine.  A frame larger
+ * than a page could step over the guard: the library and gsched are built
+ * with -fstack-clash-protection (probe every page of a large frame), and
+ * gsched.pc passes it to programs built against the library.
  *
- * Every stack carries the canary, guarded or not.  Memory is committed lazily
- * by the kernel as the stack is touched.  Nothing is unmapped while the runtime
- * runs; gs__stack_fini unmaps everything at shutdown.
+ * Stacks are cut from large mappings (chunks): each slot is a guard page and
+ * the stack above it.  The guard is one of:
+ *
+ *  - a guard marker (MADV_GUARD_INSTALL, Linux 6.13): a page-table entry, not a
+ *    mapping, so a chunk of a thousand guarded stacks is still one kernel
+ *    mapping (VMA) and a million goroutines fit under vm.max_map_count.
+ *  - a PROT_NONE page (older kernels, or GSCHED_DEBUG=stackmprotect=1): each
+ *    splits the chunk's mapping, two VMAs per stack, so a quarter of
+ *    vm.max_map_count (16382 by default) is the most goroutines that may live
+ *    at once; a spawn past it is refused (gs_go returns GS_ENOMEM) and the
+ *    first refusal says on stderr how to raise the limit.
+ *
+ * Memory is committed lazily by the kernel as a stack is touched.  Nothing is
+ * unmapped while the runtime runs; gs__stack_fini unmaps everything at
+ * shutdown.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,8 +48,11 @@
 #include <valgrind/valgrind.h>
 #endif
 
+#ifndef MADV_GUARD_INSTALL
+#define MADV_GUARD_INSTALL 102 /* Linux 6.13 uapi; older headers lack it */
+#endif
+
 #define CHUNK_SIZE (16u << 20)
-#define HUGE_SIZE (2u << 20)
 
 struct chunk {
 	struct chunk *next; /* kept in a separate malloc'd node, not in the mapping */
@@ -45,16 +60,24 @@ struct chunk {
 	size_t size;
 };
 
+enum guard_kind { GUARD_MARKER, GUARD_MPROTECT };
+
 static struct {
-	gs_lock lock; /* guards everything below */
+	gs_lock lock; /* guards everything below but the atomics */
 	size_t pagesize;
-	long guard_budget;         /* guarded stacks allowed at once */
-	_Atomic long guarded_live; /* written under lock, read by gs__stack_counts without */
-	_Atomic long carved_live;
+	enum guard_kind guard;
+	long mprotect_budget; /* GUARD_MPROTECT: live goroutines allowed */
+	long mprotect_slots;  /* GUARD_MPROTECT: slots cut so far (each two VMAs) */
+	_Atomic long claims;  /* GUARD_MPROTECT: goroutines spawned and not exited */
+	_Atomic bool refused; /* the refusal has been explained on stderr */
+	_Atomic long live;    /* stacks handed out; read by gs__stack_counts */
 	struct chunk *chunks;
-	/* The chunk being carved, per class. */
+	/* The chunk being cut, per class. */
 	char *carve_next[GS_NSTACKCLASS];
 	char *carve_end[GS_NSTACKCLASS];
+	/* Slots given back, per class: the stacks' low ends. */
+	uintptr_t *free[GS_NSTACKCLASS];
+	size_t nfree[GS_NSTACKCLASS], capfree[GS_NSTACKCLASS];
 } stk;
 
 int
@@ -76,133 +99,194 @@ gs__stack_class_size(int cls)
 	return (size_t)GS_MIN_STACK << cls;
 }
 
-void
-gs__stack_init(void)
-{
-	memset(&stk, 0, sizeof stk);
-	atomic_store(&stk.guarded_live, 0);
-	atomic_store(&stk.carved_live, 0);
-	stk.pagesize = (size_t)sysconf(_SC_PAGESIZE);
-	/* Each guarded stack is two kernel mappings and two system calls (~7 us
-	 * here, more as the mapping tree grows): guard the first 256 live stacks,
-	 * which covers most programs, and never more than a quarter of
-	 * vm.max_map_count; beyond that, stacks are carved and canary-checked. */
-	stk.guard_budget = gs__os_max_map_count() / 4;
-	if (stk.guard_budget > GS_GUARDED_STACKS_MAX)
-		stk.guard_budget = GS_GUARDED_STACKS_MAX;
-}
-
-static void *
-carve(int cls)
+/* The bytes a stack of class cls really spans: whole pages. */
+static size_t
+span_of(int cls)
 {
 	size_t size = gs__stack_class_size(cls);
 
-	if (stk.carve_next[cls] == NULL || stk.carve_next[cls] + size > stk.carve_end[cls]) {
-		size_t csize = size > CHUNK_SIZE / 16 ? size * 16 : CHUNK_SIZE;
+	return (size + stk.pagesize - 1) & ~(stk.pagesize - 1);
+}
+
+void
+gs__stack_init(bool force_mprotect)
+{
+	for (int c = 0; c < GS_NSTACKCLASS; c++)
+		free(stk.free[c]);
+	memset(&stk, 0, sizeof stk);
+	atomic_store(&stk.claims, 0);
+	atomic_store(&stk.refused, false);
+	atomic_store(&stk.live, 0);
+	stk.pagesize = (size_t)sysconf(_SC_PAGESIZE);
+	stk.guard = GUARD_MARKER;
+	if (!force_mprotect) {
+		/* Ask the kernel once, on a page of our own, whether it has guard
+		 * markers. */
+		void *probe = mmap(NULL, stk.pagesize, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (probe == MAP_FAILED || madvise(probe, stk.pagesize, MADV_GUARD_INSTALL) != 0)
+			force_mprotect = true;
+		if (probe != MAP_FAILED)
+			munmap(probe, stk.pagesize);
+	}
+	if (force_mprotect) {
+		/* Two VMAs per stack; thread stacks, the heap and the libraries
+		 * need the rest. */
+		stk.guard = GUARD_MPROTECT;
+		stk.mprotect_budget = gs__os_max_map_count() / 4;
+	}
+}
+
+/* Say once why a goroutine got no stack.  Not the hook-and-exit of a fatal
+ * error: the caller of gs_go gets GS_ENOMEM and decides. */
+static void
+explain_refusal(void)
+{
+	if (atomic_exchange(&stk.refused, true))
+		return;
+	fprintf(stderr,
+	    "gsched: no room for another guarded goroutine stack: %ld goroutines are "
+	    "alive.  This kernel has no guard markers (MADV_GUARD_INSTALL, Linux 6.13), "
+	    "so each stack's guard page is a memory mapping of its own, and "
+	    "vm.max_map_count=%ld leaves room for %ld stacks.  Raise it "
+	    "(sysctl -w vm.max_map_count=%ld) or run on Linux 6.13 or later.\n",
+	    atomic_load(&stk.claims), gs__os_max_map_count(), stk.mprotect_budget,
+	    gs__os_max_map_count() * 16);
+}
+
+bool
+gs__stack_claim(void)
+{
+	if (gs_likely(stk.guard == GUARD_MARKER))
+		return true;
+	if (atomic_fetch_add(&stk.claims, 1) >= stk.mprotect_budget) {
+		atomic_fetch_sub(&stk.claims, 1);
+		explain_refusal();
+		return false;
+	}
+	return true;
+}
+
+void
+gs__stack_unclaim(void)
+{
+	if (stk.guard == GUARD_MPROTECT)
+		atomic_fetch_sub(&stk.claims, 1);
+}
+
+/* Make [lo, lo + len) a guard. */
+static bool
+guard(char *lo, size_t len)
+{
+	if (stk.guard == GUARD_MARKER)
+		return madvise(lo, len, MADV_GUARD_INSTALL) == 0;
+	if (stk.mprotect_slots >= stk.mprotect_budget)
+		return false;
+	if (mprotect(lo, len, PROT_NONE) != 0)
+		return false;
+	stk.mprotect_slots++;
+	return true;
+}
+
+/* A fresh slot of class cls: its guard installed, the stack's low end
+ * returned.  Under stk.lock. */
+static char *
+carve(int cls)
+{
+	size_t slot = span_of(cls) + stk.pagesize;
+
+	if (stk.carve_next[cls] == NULL || stk.carve_next[cls] + slot > stk.carve_end[cls]) {
+		size_t csize = slot > CHUNK_SIZE / 16 ? slot * 16 : CHUNK_SIZE / slot * slot;
 		struct chunk *c = malloc(sizeof *c);
 		if (c == NULL)
 			return NULL;
-		/* One guard page below the chunk: its first stack overflows into it,
-		 * not into whatever mapping lies below.  Small stacks fill their
-		 * pages completely, so their chunks ask for transparent huge pages
-		 * (2 MiB aligned): a million goroutines then take a few thousand
-		 * page faults instead of half a million. */
-		bool huge = size <= GS_SMALL_STACK_MAX;
-		size_t align = huge ? HUGE_SIZE : stk.pagesize;
-		size_t total = csize + stk.pagesize + align;
-		char *base = mmap(NULL, total, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		char *base = mmap(NULL, csize, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
 		if (base == MAP_FAILED) {
 			free(c);
 			return NULL;
 		}
-		uintptr_t start =
-		    ((uintptr_t)base + stk.pagesize + align - 1) & ~(uintptr_t)(align - 1);
-		mprotect((void *)(start - stk.pagesize), stk.pagesize, PROT_NONE);
-#ifdef MADV_HUGEPAGE
-		if (huge)
-			madvise((void *)start, csize, MADV_HUGEPAGE);
-#endif
 		c->base = base;
-		c->size = total;
+		c->size = csize;
 		c->next = stk.chunks;
 		stk.chunks = c;
-		stk.carve_next[cls] = (char *)start;
-		stk.carve_end[cls] = (char *)start + csize;
+		stk.carve_next[cls] = base;
+		stk.carve_end[cls] = base + csize;
 	}
-	void *s = stk.carve_next[cls];
-	stk.carve_next[cls] += size;
-	return s;
+	char *s = stk.carve_next[cls];
+	if (!guard(s, stk.pagesize))
+		return NULL;
+	stk.carve_next[cls] += slot;
+	return s + stk.pagesize;
 }
 
 int
 gs__stackalloc(gs_g *gp, int cls)
 {
-	size_t size = gs__stack_class_size(cls);
-	void *lo = NULL;
-	bool guarded = false;
+	size_t span = span_of(cls);
+	char *lo = NULL;
 
 	gs__lockx(&stk.lock);
-	if (size > GS_SMALL_STACK_MAX && stk.guarded_live < stk.guard_budget) {
-		size_t total = size + stk.pagesize;
-		void *base = mmap(NULL, total, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
-		if (base != MAP_FAILED) {
-			if (mprotect(base, stk.pagesize, PROT_NONE) == 0) {
-				lo = (char *)base + stk.pagesize;
-				guarded = true;
-				stk.guarded_live++;
-			} else {
-				munmap(base, total);
-			}
-		}
-	}
-	if (lo == NULL) {
+	if (stk.nfree[cls] > 0)
+		lo = (char *)stk.free[cls][--stk.nfree[cls]];
+	else
 		lo = carve(cls);
-		if (lo != NULL)
-			stk.carved_live++;
-	}
+	if (lo != NULL)
+		atomic_fetch_add_explicit(&stk.live, 1, memory_order_relaxed);
 	gs__unlockx(&stk.lock);
 	if (lo == NULL)
 		return GS_ENOMEM;
 
-	gp->stack_base = guarded ? (char *)lo - stk.pagesize : lo;
+	gp->stack_base = lo;
 	gp->stack_lo = (uintptr_t)lo;
-	gp->stack_hi = (uintptr_t)lo + size;
+	gp->stack_hi = (uintptr_t)lo + span;
 	gp->stack_class = (uint8_t)cls;
-	gp->stack_guarded = guarded;
 #ifdef GS_VALGRIND
-	gp->vg_stack = VALGRIND_STACK_REGISTER(lo, (char *)lo + size);
+	gp->vg_stack = VALGRIND_STACK_REGISTER(lo, lo + span);
 #endif
-	if (gs__stack_canary(size))
-		*(uint64_t *)gp->stack_lo = gs__stack_canary(size);
+	if (gs__stack_canary(span))
+		*(uint64_t *)gp->stack_lo = gs__stack_canary(span);
 	return 0;
 }
 
-/* Give a guarded stack's mapping back (carved memory goes with its chunk). */
+bool
+gs__stack_exhausted(void)
+{
+	return stk.guard == GUARD_MPROTECT && stk.mprotect_slots >= stk.mprotect_budget;
+}
+
+/* Put a stack's slot on its class's free list, guard and all. */
 void
 gs__stackfree(gs_g *gp)
 {
+	int cls = gp->stack_class;
+
 	if (gp->stack_base == NULL)
 		return;
 #ifdef GS_VALGRIND
 	VALGRIND_STACK_DEREGISTER(gp->vg_stack);
 #endif
 	gs__lockx(&stk.lock);
-	if (gp->stack_guarded) {
-		munmap(gp->stack_base, (gp->stack_hi - gp->stack_lo) + stk.pagesize);
-		stk.guarded_live--;
-	} else {
-		stk.carved_live--;
+	if (stk.nfree[cls] == stk.capfree[cls]) {
+		size_t cap = stk.capfree[cls] ? 2 * stk.capfree[cls] : 64;
+		uintptr_t *n = realloc(stk.free[cls], cap * sizeof *n);
+		if (n != NULL) {
+			stk.free[cls] = n;
+			stk.capfree[cls] = cap;
+		}
 	}
+	/* Without room on the list the slot is lost until shutdown: memory
+	 * already short, and never a stack handed out twice. */
+	if (stk.nfree[cls] < stk.capfree[cls])
+		stk.free[cls][stk.nfree[cls]++] = gp->stack_lo;
+	atomic_fetch_sub_explicit(&stk.live, 1, memory_order_relaxed);
 	gs__unlockx(&stk.lock);
 	gp->stack_base = NULL;
 	gp->stack_lo = gp->stack_hi = 0;
 }
 
 /* Drop the physical pages of a stack whose G waits on a global free list, keeping
- * the mapping and the canary (the canary's page stays if the stack is smaller
- * than two pages). */
+ * the mapping, the guard and the canary (the canary's page stays). */
 void
 gs__stack_release(gs_g *gp)
 {
@@ -225,13 +309,20 @@ gs__stack_fini(void)
 	stk.chunks = NULL;
 	memset(stk.carve_next, 0, sizeof stk.carve_next);
 	memset(stk.carve_end, 0, sizeof stk.carve_end);
+	for (int cls = 0; cls < GS_NSTACKCLASS; cls++) {
+		free(stk.free[cls]);
+		stk.free[cls] = NULL;
+		stk.nfree[cls] = stk.capfree[cls] = 0;
+	}
 }
 
 void
 gs__stack_counts(uint64_t *guarded, uint64_t *carved)
 {
-	*guarded = (uint64_t)atomic_load_explicit(&stk.guarded_live, memory_order_relaxed);
-	*carved = (uint64_t)atomic_load_explicit(&stk.carved_live, memory_order_relaxed);
+	uint64_t live = (uint64_t)atomic_load_explicit(&stk.live, memory_order_relaxed);
+
+	*guarded = live;
+	*carved = live;
 }
 
 /* ---- overflow reports ---------------------------------------------------- */
@@ -302,11 +393,10 @@ on_segv(int sig, siginfo_t *si, void *uctx)
 	gs_g *gp = mp ? GS_LOAD(mp->curg) : NULL;
 	uintptr_t addr = (uintptr_t)si->si_addr;
 
-	/* Below the running goroutine's stack: its guard page, a chunk's guard
-	 * page, or a neighbour's memory it ran into (carved stacks have no
-	 * guard of their own).  Either way it overflowed. */
-	if (gp && gp->stack_lo && addr < gp->stack_lo &&
-	    addr >= gp->stack_lo - stk.pagesize - 65536) {
+	/* In the guard page below the running goroutine's stack: it overflowed.
+	 * Nothing below the guard can be reached first: a frame bigger than a
+	 * page probes its pages top down (-fstack-clash-protection). */
+	if (gp && gp->stack_lo && addr < gp->stack_lo && addr >= gp->stack_lo - stk.pagesize) {
 		report_overflow(gp, "guard page hit");
 		signal(SIGABRT, SIG_DFL);
 		abort();
