@@ -227,8 +227,10 @@ GS_EXTERN int gs_fd_wait(int fd, int events, int64_t timeout_ns);
  * waits past it fail with GS_ETIMEDOUT, as Go's SetDeadline. */
 GS_EXTERN int gs_fd_set_deadline(int fd, int events, int64_t deadline);
 /* Like read/write/accept/connect, parking instead of blocking.  gs_fd_write
- * writes everything unless an error comes first.  gs_fd_accept registers the
- * new descriptor.  Errors: -errno, GS_EBADF, GS_ETIMEDOUT. */
+ * writes everything unless an error comes first; to a socket whose peer has
+ * gone it fails with -EPIPE, as in Go, without SIGPIPE (to a pipe it is
+ * write(2): SIGPIPE unless the program ignores it).  gs_fd_accept registers
+ * the new descriptor.  Errors: -errno, GS_EBADF, GS_ETIMEDOUT. */
 GS_EXTERN ssize_t gs_fd_read(int fd, void *buf, size_t n);
 GS_EXTERN ssize_t gs_fd_write(int fd, const void *buf, size_t n);
 GS_EXTERN int gs_fd_accept(int fd, struct sockaddr *addr, socklen_t *addrlen);

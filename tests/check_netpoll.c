@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -520,6 +521,25 @@ GS_MAIN_TEST(test_tcp_refused, 1)
 	ck_assert_int_eq(gs_fd_close(fd), 0);
 }
 
+/* A write to a socket whose peer has gone: -EPIPE, as in Go, and the program
+ * lives on (SIGPIPE left at its default, which would kill it). */
+GS_MAIN_TEST(test_fd_write_peer_gone, 1)
+{
+	int sv[2];
+	char buf[4096];
+	ssize_t r = 0;
+
+	signal(SIGPIPE, SIG_DFL);
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+	ck_assert_int_eq(gs_fd_open(sv[0]), 0);
+	close(sv[1]);
+	memset(buf, 'x', sizeof buf);
+	for (int i = 0; i < 4 && r >= 0; i++)
+		r = gs_fd_write(sv[0], buf, sizeof buf);
+	ck_assert_int_eq(r, -EPIPE);
+	ck_assert_int_eq(gs_fd_close(sv[0]), 0);
+}
+
 /* ---- unregistered descriptors --------------------------------------------------------- */
 
 START_TEST(test_fd_outside)
@@ -648,6 +668,7 @@ netpoll_suite(void)
 	tc = tu_tcase("tcp", 60);
 	tcase_add_test(tc, test_tcp_echo);
 	tcase_add_test(tc, test_tcp_refused);
+	tcase_add_test(tc, test_fd_write_peer_gone);
 	suite_add_tcase(s, tc);
 
 	tc = tu_tcase("badf", 30);

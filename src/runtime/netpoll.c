@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "runtime/internal.h"
@@ -43,6 +44,7 @@ struct pdtimer {
 struct gs__polldesc {
 	gs_lock lock; /* guards everything below but `open`'s reads */
 	int fd;
+	bool sock; /* a socket: written with send(MSG_NOSIGNAL) */
 	_Atomic bool open;
 	bool ready[3];                /* an event came with nobody waiting (edge-triggered) */
 	struct pollwaiter *waiter[3]; /* indexed by GS__POLL_READ / GS__POLL_WRITE */
@@ -315,6 +317,8 @@ gs_fd_open(int fd)
 		pd->dtimer[m].t.arg = &pd->dtimer[m];
 	}
 	pd->fd = fd;
+	struct stat st;
+	pd->sock = fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
 	atomic_store(&pd->open, true);
 	gs__unlockx(&pd->lock);
 	int err = gs__netpoll_backend_open(fd, pd);
@@ -452,7 +456,10 @@ gs_fd_write(int fd, const void *buf, size_t n)
 	if (pd == NULL)
 		return GS_EBADF;
 	while (done < n) {
-		ssize_t r = write(fd, (const char *)buf + done, n - done);
+		/* A socket whose peer has gone fails with EPIPE, as in Go, instead
+		 * of killing the whole program with SIGPIPE. */
+		ssize_t r = pd->sock ? send(fd, (const char *)buf + done, n - done, MSG_NOSIGNAL)
+				     : write(fd, (const char *)buf + done, n - done);
 		if (r >= 0) {
 			done += (size_t)r;
 			continue;
