@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -31,6 +32,7 @@
 #include "format/record.h"
 #include "format/chrometrace.h"
 #include "live/workload.h"
+#include "tu_child.h"
 
 #define MS(x) ((uint64_t)(x)*1000000)
 
@@ -645,8 +647,10 @@ check_trace(const char *path, int procs)
 	json_init(&d);
 	if (json_parse(&d, text, len) != 0)
 		ck_abort_msg("%s: bad JSON at %zu: %s", path, d.errpos, d.err);
-	for (int i = 0; i < d.count; i++)
-		ck_assert(d.n[i].type != JSON_NUM || isfinite(d.n[i].d));
+	for (int i = 0; i < d.count; i++) {
+		double v;
+		ck_assert(!json_double(&d, i, &v) || isfinite(v));
+	}
 	ck_assert_str_eq(json_str(&d, json_get(&d, 0, "displayTimeUnit")), "ns");
 	int evs = json_get(&d, 0, "traceEvents");
 	ck_assert_int_ge(evs, 0);
@@ -679,25 +683,23 @@ check_trace(const char *path, int procs)
 			continue;
 		}
 		/* every other event has a numeric ts */
-		int ts = json_get(&d, e, "ts");
-		ck_assert_int_ge(ts, 0);
-		ck_assert_int_eq(d.n[ts].type, JSON_NUM);
-		ck_assert(d.n[ts].d >= 0);
+		double ts, dur;
+		ck_assert(json_double(&d, json_get(&d, e, "ts"), &ts));
+		ck_assert(ts >= 0);
 		if (strcmp(ph, "X") == 0 || strcmp(ph, "B") == 0) {
 			struct trk *t = trk_of(trk, &ntrk, TRKS, pid, tid);
-			trk_begin(t, d.n[ts].d);
+			trk_begin(t, ts);
 			if (ph[0] == 'X') {
-				int dur = json_get(&d, e, "dur");
-				ck_assert_int_ge(dur, 0);
-				ck_assert(d.n[dur].d >= 0);
-				trk_end(t, d.n[ts].d + d.n[dur].d);
+				ck_assert(json_double(&d, json_get(&d, e, "dur"), &dur));
+				ck_assert(dur >= 0);
+				trk_end(t, ts + dur);
 			}
 			if (pid == 1) {
 				ck_assert(pnamed[tid]);
 				runslices++;
 			}
 		} else if (strcmp(ph, "E") == 0) {
-			trk_end(trk_of(trk, &ntrk, TRKS, pid, tid), d.n[ts].d);
+			trk_end(trk_of(trk, &ntrk, TRKS, pid, tid), ts);
 		} else if (strcmp(ph, "C") == 0) {
 			counters++;
 		} else {
@@ -926,6 +928,125 @@ START_TEST(test_trace_absurd_times)
 END_TEST
 
 /* ---- bad recordings ------------------------------------------------------------------ */
+
+/* ---- hostile recordings: memory grows with what was read ------------------------------ */
+
+/* Address space a hostile recording may take on top of what the process has:
+ * the largest line (8 MiB, twice over as its buffer doubles) and the JSON
+ * reader's cap of 2^21 values at 24 bytes each fit; what the reader needed
+ * before (64 bytes a value: 268 MB for a line of zeros; 1 GiB for a snapshot
+ * claiming 2^24 events) does not. */
+#define HOSTILE_BUDGET (128u << 20)
+
+struct hostile {
+	const char *path;
+};
+
+/* In a forked child: cap the address space, read the recording to its end or
+ * its error, and print the error on stderr. */
+static int
+read_capped(void *arg)
+{
+	const struct hostile *h = arg;
+	FILE *st = fopen("/proc/self/status", "r");
+	char line[256], err[700];
+	unsigned long vm_kb = 0;
+
+	if (st == NULL)
+		return 3;
+	while (fgets(line, sizeof line, st))
+		if (sscanf(line, "VmSize: %lu kB", &vm_kb) == 1)
+			break;
+	fclose(st);
+	if (vm_kb == 0)
+		return 3;
+	struct rlimit rl = { vm_kb * 1024 + HOSTILE_BUDGET, vm_kb * 1024 + HOSTILE_BUDGET };
+	if (setrlimit(RLIMIT_AS, &rl) != 0)
+		return 3;
+	record_reader *r = record_open(h->path, err, sizeof err);
+	tick_data t;
+	int rc;
+	if (r == NULL) {
+		fprintf(stderr, "%s\n", err);
+		return 2;
+	}
+	while ((rc = record_next(r, &t)) > 0)
+		;
+	fprintf(stderr, "%s\n", rc < 0 ? record_error(r) : "");
+	record_close(r);
+	return rc < 0 ? 2 : 0;
+}
+
+/* Reading path under the budget must fail at line with want in the message. */
+static void
+expect_bad_capped(const char *path, long line, const char *want)
+{
+	static struct tu_child c;
+	struct hostile h = { path };
+	char prefix[400];
+
+	tu_child_run(&c, read_capped, &h, 60 * (uint64_t)1000000000);
+	ck_assert_msg(WIFEXITED(c.status) && WEXITSTATUS(c.status) == 2,
+	    "%s: status %d, want a bad recording; stderr: %s", path, c.status, c.out);
+	snprintf(prefix, sizeof prefix, "%s:%ld: ", path, line);
+	ck_assert_msg(strncmp(c.out, prefix, strlen(prefix)) == 0, "'%s' does not start '%s'",
+	    c.out, prefix);
+	ck_assert_msg(strstr(c.out, want) != NULL, "'%s' does not say '%s'", c.out, want);
+}
+
+/* A recording: header, then one line of `unit`s in arrays of 60000 (an array
+ * holds at most JSON_MAX_MEMBERS) filling RECORD_LINE_MAX, then the end. */
+static void
+write_filled(const char *path, const char *header, const char *unit)
+{
+	FILE *f = fopen(path, "w");
+	size_t n = 0, ulen = strlen(unit), inner = 0;
+
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "%s\n{\"type\":\"snapshot\",\"x\":[[", header);
+	while (n + ulen + 8 < RECORD_LINE_MAX - 64) {
+		if (inner == 60000) {
+			fputs("],[", f);
+			n += 3;
+			inner = 0;
+		} else if (inner) {
+			fputc(',', f);
+			n++;
+		}
+		fputs(unit, f);
+		n += ulen;
+		inner++;
+	}
+	fputs("]]}\n{\"type\":\"end\",\"ticks\":1,\"events\":0,\"dropped\":0}\n", f);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* Memory grows with the bytes read: an 8 MiB line of tiny values stops at
+ * the reader's cap of values. */
+START_TEST(test_hostile_recordings_bounded)
+{
+	struct capture c;
+	struct lines ls;
+	const char *good = tmppath("good.jsonl"), *bad = tmppath("bad.jsonl");
+	char want[64];
+
+	if (TU_SANITIZED) {
+		TU_SKIP("a sanitizer's shadow memory does not fit an address-space limit");
+		return;
+	}
+	record_live(good, &c, 2, false);
+	cap_free(&c);
+	split(good, &ls);
+	snprintf(want, sizeof want, "more than %d values", JSON_MAX_NODES);
+	write_filled(bad, ls.l[0], "0");
+	expect_bad_capped(bad, 2, want);
+	write_filled(bad, ls.l[0], "{}");
+	expect_bad_capped(bad, 2, want);
+	write_filled(bad, ls.l[0], "\"\"");
+	expect_bad_capped(bad, 2, want);
+	free(ls.buf);
+}
+END_TEST
 
 START_TEST(test_bad_recordings)
 {
@@ -1621,6 +1742,7 @@ record_suite(void)
 	tcase_add_test(tc, test_trace_exact_times);
 	tcase_add_test(tc, test_trace_absurd_times);
 	tcase_add_test(tc, test_bad_recordings);
+	tcase_add_test(tc, test_hostile_recordings_bounded);
 	tcase_add_test(tc, test_truncated_everywhere);
 	tcase_add_test(tc, test_batch_format);
 	tcase_add_test(tc, test_workloads);
