@@ -1021,8 +1021,9 @@ write_filled(const char *path, const char *header, const char *unit)
 	ck_assert_int_eq(fclose(f), 0);
 }
 
-/* Memory grows with the bytes read: an 8 MiB line of tiny values stops at
- * the reader's cap of values. */
+/* Memory grows with the bytes read, never with what a line claims: an 8 MiB
+ * line of tiny values stops at the reader's cap of values, a snapshot
+ * claiming 2^24 events reserves nothing for the ones never read. */
 START_TEST(test_hostile_recordings_bounded)
 {
 	struct capture c;
@@ -1044,6 +1045,19 @@ START_TEST(test_hostile_recordings_bounded)
 	expect_bad_capped(bad, 2, want);
 	write_filled(bad, ls.l[0], "\"\"");
 	expect_bad_capped(bad, 2, want);
+	/* the events the snapshot claims are not there: the end line comes
+	 * first, and that is what the reader says */
+	FILE *f = fopen(bad, "w");
+	ck_assert_ptr_nonnull(f);
+	const char *snap = ls.l[1];
+	const char *ev = strstr(snap, "\"events\":");
+	ck_assert_ptr_nonnull(ev);
+	fprintf(f, "%s\n%.*s\"events\":16777216%s\n", ls.l[0], (int)(ev - snap), snap,
+	    strchr(ev, ','));
+	fputs("{\"type\":\"end\",\"ticks\":1,\"events\":16777216,\"dropped\":0}\n", f);
+	ck_assert_int_eq(fclose(f), 0);
+	expect_bad_capped(bad, 3,
+	    "an end line where event 1 of 16777216 of the snapshot on line 2");
 	free(ls.buf);
 }
 END_TEST
