@@ -230,6 +230,53 @@ if "$gsched" --record "$tmp/good.jsonl" -n 3 -w cpu:2 >/dev/null 2>&1; then
 	fi
 	sed '2s/"time_ns":[0-9]*/"time_ns":18446744073709551615/' "$tmp/good.jsonl" >"$tmp/late2.jsonl"
 	check 2 "late2.jsonl:2: snapshot: time_ns 18446744073709551615 is more than 10^15 ns after" -- --replay "$tmp/late2.jsonl"
+	# Hostile shapes: memory grows with what was read, never with what a line
+	# claims.  Each runs under an address-space limit of 160 MB, which the
+	# reader needs a third of at most; before, the line of 3.6 million zeros
+	# took 268 MB and the claim of 2^24 events reserved 1 GiB.
+	hdr=$(head -n 1 "$tmp/good.jsonl")
+	{
+		echo "$hdr"
+		awk 'BEGIN { printf "{\"type\":\"snapshot\",\"x\":[";
+			for (i = 0; i < 60; i++) { printf "%s[0", i ? "," : "";
+				for (j = 1; j < 60000; j++) printf ",0"; printf "]" }
+			print "]}" }'
+	} >"$tmp/zeros.jsonl"
+	{
+		echo "$hdr"
+		sed -n '2s/"events":[0-9]*/"events":16777216/p' "$tmp/good.jsonl"
+		echo '{"type":"end","ticks":1,"events":16777216,"dropped":0}'
+	} >"$tmp/claim.jsonl"
+	if [ "${GS_SANITIZED:-no}" = yes ]; then
+		echo "skip  recordings under an address-space limit (a sanitizer's shadow memory does not fit one)"
+	elif ! command -v prlimit >/dev/null 2>&1; then
+		echo "skip  recordings under an address-space limit (no prlimit: util-linux is not installed)"
+	else
+		pre=
+		[ -x ./libtool ] && pre="$PWD/libtool --mode=execute "
+		printf '#!/bin/sh\nexec %sprlimit --as=%d "%s" "$@"\n' "$pre" $((160 << 20)) "$gsched" \
+			>"$tmp/limit-as"
+		chmod +x "$tmp/limit-as"
+		real_gsched=$gsched
+		gsched=$tmp/limit-as
+		check 2 "zeros.jsonl:2: bad JSON at column 4194322: more than 2097152 values" AS=160M -- --replay "$tmp/zeros.jsonl"
+		check 2 "claim.jsonl:3: an end line where event 1 of 16777216 of the snapshot on line 2 was expected" \
+			AS=160M -- --replay "$tmp/claim.jsonl"
+		gsched=$real_gsched
+	fi
+	# Nesting past the reader's depth, and a line past its length.
+	{
+		echo "$hdr"
+		printf '{"type":"snapshot","x":%s}\n' "$(printf '%.0s[' $(seq 40))"
+	} >"$tmp/deep.jsonl"
+	check 2 "deep.jsonl:2: bad JSON at column 55: nested more than 32 deep" -- --replay "$tmp/deep.jsonl"
+	{
+		echo "$hdr"
+		printf '{"type":"snapshot","x":"'
+		head -c $((8 << 20)) /dev/zero | tr '\0' a
+		echo '"}'
+	} >"$tmp/long.jsonl"
+	check 2 "long.jsonl:2: line longer than 8388608 bytes" -- --replay "$tmp/long.jsonl"
 else
 	fail=$((fail + 1))
 	echo "FAIL  gsched --record could not make a recording to cut"
