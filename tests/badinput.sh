@@ -43,6 +43,26 @@ check_out() {
 	check_in out "$@"
 }
 
+# prlimited NAME WHAT OPTION [PREFIX]: write $tmp/NAME, a wrapper that runs
+# gsched (after PREFIX, a command such as env -i) under prlimit OPTION; or,
+# where a limit cannot be set, say that WHAT is skipped and why, and fail.
+# libtool's execute mode runs the built program, not its wrapper script.
+prlimited() {
+	local name=$1 what=$2 opt=$3 prefix=${4:-} pre=
+	if [ "${GS_SANITIZED:-no}" = yes ]; then
+		echo "skip  $what (a sanitizer's runtime does not fit the limit)"
+		return 1
+	fi
+	if ! command -v prlimit >/dev/null 2>&1; then
+		echo "skip  $what (no prlimit: util-linux is not installed)"
+		return 1
+	fi
+	[ -x ./libtool ] && pre="$PWD/libtool --mode=execute "
+	printf '#!/bin/sh\nexec %s%sprlimit %s "%s" "$@"\n' "$prefix" "$pre" "$opt" "$gsched" \
+		>"$tmp/$name"
+	chmod +x "$tmp/$name"
+}
+
 check_in() {
 	local where=$1 want_st=$2 want_msg=$3 envs=() st first label
 	shift 3
@@ -247,16 +267,7 @@ if "$gsched" --record "$tmp/good.jsonl" -n 3 -w cpu:2 >/dev/null 2>&1; then
 		sed -n '2s/"events":[0-9]*/"events":16777216/p' "$tmp/good.jsonl"
 		echo '{"type":"end","ticks":1,"events":16777216,"dropped":0}'
 	} >"$tmp/claim.jsonl"
-	if [ "${GS_SANITIZED:-no}" = yes ]; then
-		echo "skip  recordings under an address-space limit (a sanitizer's shadow memory does not fit one)"
-	elif ! command -v prlimit >/dev/null 2>&1; then
-		echo "skip  recordings under an address-space limit (no prlimit: util-linux is not installed)"
-	else
-		pre=
-		[ -x ./libtool ] && pre="$PWD/libtool --mode=execute "
-		printf '#!/bin/sh\nexec %sprlimit --as=%d "%s" "$@"\n' "$pre" $((160 << 20)) "$gsched" \
-			>"$tmp/limit-as"
-		chmod +x "$tmp/limit-as"
+	if prlimited limit-as "recordings under an address-space limit" --as=$((160 << 20)); then
 		real_gsched=$gsched
 		gsched=$tmp/limit-as
 		check 2 "zeros.jsonl:2: bad JSON at column 4194322: more than 2097152 values" AS=160M -- --replay "$tmp/zeros.jsonl"
@@ -312,19 +323,10 @@ gsched=$real_gsched
 # The main thread's stack is RLIMIT_STACK: gsched then runs on a thread of
 # its own, and gs_run keeps what it reads at start off its caller's stack.
 # prlimit sets the limit and execs gsched (a shell would need more stack
-# itself); libtool's execute mode runs the built program, not its wrapper.
-# The environment is a small one: its strings share those 16 KiB, and with
+# itself).  The environment is a small one: its strings share those 16 KiB, and with
 # a few KiB of them the dynamic loader itself runs out before main.
-if [ "${GS_SANITIZED:-no}" = yes ]; then
-	echo "skip  ulimit -s 16 (a sanitizer's runtime needs a larger main stack)"
-elif ! command -v prlimit >/dev/null 2>&1; then
-	echo "skip  ulimit -s 16 (no prlimit: util-linux is not installed)"
-else
-	pre=
-	[ -x ./libtool ] && pre="$PWD/libtool --mode=execute "
-	printf '#!/bin/sh\nexec env -i PATH="$PATH" %sprlimit --stack=16384 "%s" "$@"\n' \
-		"$pre" "$real_gsched" >"$tmp/small-stack"
-	chmod +x "$tmp/small-stack"
+# shellcheck disable=SC2016 # $PATH is the wrapper's to expand
+if prlimited small-stack "ulimit -s 16" --stack=16384 'env -i PATH="$PATH" '; then
 	gsched=$tmp/small-stack
 	check 0 "" STACK=16k -- status
 	check 0 "" STACK=16k -- --list
