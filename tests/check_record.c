@@ -591,7 +591,8 @@ END_TEST
 struct trk {
 	int64_t pid, tid;
 	bool open;
-	double b, end; /* the open slice's begin; where the last one ended */
+	double b, end;    /* the open slice's begin; where the last one ended */
+	const char *name; /* the open slice's */
 };
 
 static struct trk *
@@ -601,12 +602,12 @@ trk_of(struct trk *t, int *n, int max, int64_t pid, int64_t tid)
 		if (t[i].pid == pid && t[i].tid == tid)
 			return &t[i];
 	ck_assert_int_lt(*n, max);
-	t[*n] = (struct trk){ pid, tid, false, 0, 0 };
+	t[*n] = (struct trk){ pid, tid, false, 0, 0, NULL };
 	return &t[(*n)++];
 }
 
 static void
-trk_begin(struct trk *t, double ts)
+trk_begin(struct trk *t, double ts, const char *name)
 {
 	ck_assert_msg(!t->open, "track %" PRId64 "/%" PRId64 ": B at %.17g inside a slice", t->pid,
 	    t->tid, ts);
@@ -615,13 +616,19 @@ trk_begin(struct trk *t, double ts)
 	    t->pid, t->tid, ts, t->end);
 	t->open = true;
 	t->b = ts;
+	t->name = name;
 }
 
+/* name: the E's, which must be its B's (speedscope ends a slice only at an E
+ * named as its B); an X ends itself */
 static void
-trk_end(struct trk *t, double ts)
+trk_end(struct trk *t, double ts, const char *name)
 {
 	ck_assert_msg(t->open, "track %" PRId64 "/%" PRId64 ": E at %.17g without its B", t->pid,
 	    t->tid, ts);
+	ck_assert_msg(name != NULL && strcmp(name, t->name) == 0,
+	    "track %" PRId64 "/%" PRId64 ": E at %.17g named '%s', its B '%s'", t->pid, t->tid, ts,
+	    name ? name : "(none)", t->name);
 	ck_assert_msg(ts >= t->b, "track %" PRId64 "/%" PRId64 ": E at %.17g before its B %.17g",
 	    t->pid, t->tid, ts, t->b);
 	t->open = false;
@@ -629,7 +636,7 @@ trk_end(struct trk *t, double ts)
 }
 
 /* Parse a trace file with our reader and check its tracks: every slice's B has
- * its E, a track's slices are in order and disjoint, every number is finite
+ * its E, named as the B, a track's slices are in order and disjoint, every number is finite
  * and no time negative. */
 static void
 check_trace(const char *path, int procs)
@@ -660,7 +667,7 @@ check_trace(const char *path, int procs)
 		const char *name = json_str(&d, json_get(&d, e, "name"));
 		int64_t pid = -1, tid = -1;
 		ck_assert_ptr_nonnull(ph);
-		ck_assert(name != NULL || strcmp(ph, "E") == 0); /* an E is its B's */
+		ck_assert_ptr_nonnull(name);
 		ck_assert(json_i64(&d, json_get(&d, e, "pid"), &pid));
 		ck_assert(pid == 1 || pid == 2);
 		json_i64(&d, json_get(&d, e, "tid"), &tid);
@@ -688,18 +695,18 @@ check_trace(const char *path, int procs)
 		ck_assert(ts >= 0);
 		if (strcmp(ph, "X") == 0 || strcmp(ph, "B") == 0) {
 			struct trk *t = trk_of(trk, &ntrk, TRKS, pid, tid);
-			trk_begin(t, ts);
+			trk_begin(t, ts, name);
 			if (ph[0] == 'X') {
 				ck_assert(json_double(&d, json_get(&d, e, "dur"), &dur));
 				ck_assert(dur >= 0);
-				trk_end(t, ts + dur);
+				trk_end(t, ts + dur, name);
 			}
 			if (pid == 1) {
 				ck_assert(pnamed[tid]);
 				runslices++;
 			}
 		} else if (strcmp(ph, "E") == 0) {
-			trk_end(trk_of(trk, &ntrk, TRKS, pid, tid), ts);
+			trk_end(trk_of(trk, &ntrk, TRKS, pid, tid), ts, name);
 		} else if (strcmp(ph, "C") == 0) {
 			counters++;
 		} else {
@@ -844,7 +851,8 @@ START_TEST(test_trace_exact_times)
 	trace_of_recording(rec, path, 1);
 	/* the times exactly: B and E of one instant print alike */
 	char *text = slurp(path, NULL);
-	ck_assert_ptr_nonnull(strstr(text, "\"ph\":\"E\",\"pid\":1,\"tid\":0,\"ts\":0.300}"));
+	ck_assert_ptr_nonnull(
+	    strstr(text, "\"ph\":\"E\",\"pid\":1,\"tid\":0,\"name\":\"G5\",\"ts\":0.300}"));
 	ck_assert_ptr_nonnull(strstr(text, "\"ts\":0.300,\"args\":{\"g\":6,"));
 	free(text);
 }

@@ -236,21 +236,29 @@ trace_begin(void *ctx, const tick_info *info)
 	return 0;
 }
 
+/* "name":"..." of a slice, on its B and on its E: speedscope ends a slice
+ * only at an E named as its B (Perfetto and chrome://tracing need no name). */
+static void
+slice_name(FILE *f, const struct slice *sl, const char *label)
+{
+	fprintf(f, "\"name\":\"%sG%" PRId64, sl->sys ? "syscall " : "", sl->g);
+	if (label[0]) {
+		fputc(' ', f);
+		json_put_escaped(f, label); /* inside the quoted name */
+	}
+	fputc('"', f);
+}
+
 static void
 write_slice(chrometrace_writer *w, const struct slice *sl)
 {
 	FILE *f = ev(w);
 	const char *label = label_of(w, sl->g);
 
-	fprintf(f,
-	    "{\"ph\":\"B\",\"pid\":%d,\"tid\":%" PRId64 ",\"cat\":\"%s\",\"name\":\"%sG%" PRId64,
-	    sl->sys ? PID_M : PID_P, sl->tid, sl->sys ? "syscall" : "run",
-	    sl->sys ? "syscall " : "", sl->g);
-	if (label[0]) {
-		fputc(' ', f);
-		json_put_escaped(f, label); /* inside the quoted name */
-	}
-	fputs("\",\"ts\":", f);
+	fprintf(f, "{\"ph\":\"B\",\"pid\":%d,\"tid\":%" PRId64 ",\"cat\":\"%s\",",
+	    sl->sys ? PID_M : PID_P, sl->tid, sl->sys ? "syscall" : "run");
+	slice_name(f, sl, label);
+	fputs(",\"ts\":", f);
 	ts(w, sl->t0);
 	fprintf(f, ",\"args\":{\"g\":%" PRId64 ",\"label\":", sl->g);
 	json_put_string(f, label);
@@ -262,8 +270,10 @@ write_slice(chrometrace_writer *w, const struct slice *sl)
 	else
 		fprintf(f, ",\"m\":%" PRId64 "}}", sl->aux);
 	f = ev(w);
-	fprintf(f, "{\"ph\":\"E\",\"pid\":%d,\"tid\":%" PRId64 ",\"ts\":", sl->sys ? PID_M : PID_P,
+	fprintf(f, "{\"ph\":\"E\",\"pid\":%d,\"tid\":%" PRId64 ",", sl->sys ? PID_M : PID_P,
 	    sl->tid);
+	slice_name(f, sl, label);
+	fputs(",\"ts\":", f);
 	ts(w, sl->t1);
 	fputc('}', f);
 }
