@@ -43,6 +43,26 @@ check_out() {
 	check_in out "$@"
 }
 
+# prlimited NAME WHAT OPTION [PREFIX]: write $tmp/NAME, a wrapper that runs
+# gsched (after PREFIX, a command such as env -i) under prlimit OPTION; or,
+# where a limit cannot be set, say that WHAT is skipped and why, and fail.
+# libtool's execute mode runs the built program, not its wrapper script.
+prlimited() {
+	local name=$1 what=$2 opt=$3 prefix=${4:-} pre=
+	if [ "${GS_SANITIZED:-no}" = yes ]; then
+		echo "skip  $what (a sanitizer's runtime does not fit the limit)"
+		return 1
+	fi
+	if ! command -v prlimit >/dev/null 2>&1; then
+		echo "skip  $what (no prlimit: util-linux is not installed)"
+		return 1
+	fi
+	[ -x ./libtool ] && pre="$PWD/libtool --mode=execute "
+	printf '#!/bin/sh\nexec %s%sprlimit %s "%s" "$@"\n' "$prefix" "$pre" "$opt" "$gsched" \
+		>"$tmp/$name"
+	chmod +x "$tmp/$name"
+}
+
 check_in() {
 	local where=$1 want_st=$2 want_msg=$3 envs=() st first label
 	shift 3
@@ -230,6 +250,60 @@ if "$gsched" --record "$tmp/good.jsonl" -n 3 -w cpu:2 >/dev/null 2>&1; then
 	fi
 	sed '2s/"time_ns":[0-9]*/"time_ns":18446744073709551615/' "$tmp/good.jsonl" >"$tmp/late2.jsonl"
 	check 2 "late2.jsonl:2: snapshot: time_ns 18446744073709551615 is more than 10^15 ns after" -- --replay "$tmp/late2.jsonl"
+	# Hostile shapes: memory grows with what was read, never with what a line
+	# claims.  Each runs under an address-space limit of 160 MB, which the
+	# reader needs a third of at most; before, the line of 3.6 million zeros
+	# took 268 MB and the claim of 2^24 events reserved 1 GiB.
+	hdr=$(head -n 1 "$tmp/good.jsonl")
+	{
+		echo "$hdr"
+		awk 'BEGIN { printf "{\"type\":\"snapshot\",\"x\":[";
+			for (i = 0; i < 60; i++) { printf "%s[0", i ? "," : "";
+				for (j = 1; j < 60000; j++) printf ",0"; printf "]" }
+			print "]}" }'
+	} >"$tmp/zeros.jsonl"
+	{
+		echo "$hdr"
+		sed -n '2s/"events":[0-9]*/"events":16777216/p' "$tmp/good.jsonl"
+		echo '{"type":"end","ticks":1,"events":16777216,"dropped":0}'
+	} >"$tmp/claim.jsonl"
+	real_gsched=$gsched
+	if prlimited limit-as "recordings under an address-space limit" --as=$((160 << 20)); then
+		gsched=$tmp/limit-as
+		check 2 "zeros.jsonl:2: bad JSON at column 4194322: more than 2097152 values" AS=160M -- --replay "$tmp/zeros.jsonl"
+		check 2 "claim.jsonl:3: an end line where event 1 of 16777216 of the snapshot on line 2 was expected" \
+			AS=160M -- --replay "$tmp/claim.jsonl"
+		gsched=$real_gsched
+	fi
+	# An M id near the trace's limit (2^20) costs its track what any M's
+	# does: the table of M tracks grows with the Ms seen, not with their
+	# ids (48 MB for this one before).  The M keeps its old id as "x".
+	sed '2s/"m":\[{"id":/"m":[{"id":1048575,"x":/' "$tmp/good.jsonl" >"$tmp/bigm.jsonl"
+	if prlimited limit-as32 "a trace under an address-space limit" --as=$((32 << 20)); then
+		gsched=$tmp/limit-as32
+		check 0 "" AS=32M -- --replay "$tmp/bigm.jsonl" --trace "$tmp/bigm.json"
+		gsched=$real_gsched
+		if grep -qF '"args":{"name":"M1048575"}' "$tmp/bigm.json" 2>/dev/null; then
+			pass=$((pass + 1))
+			echo "ok    the trace of bigm.jsonl has a track for M1048575"
+		else
+			fail=$((fail + 1))
+			echo "FAIL  gsched --replay bigm.jsonl --trace bigm.json: no track for M1048575"
+		fi
+	fi
+	# Nesting past the reader's depth, and a line past its length.
+	{
+		echo "$hdr"
+		printf '{"type":"snapshot","x":%s}\n' "$(printf '%.0s[' $(seq 40))"
+	} >"$tmp/deep.jsonl"
+	check 2 "deep.jsonl:2: bad JSON at column 55: nested more than 32 deep" -- --replay "$tmp/deep.jsonl"
+	{
+		echo "$hdr"
+		printf '{"type":"snapshot","x":"'
+		head -c $((8 << 20)) /dev/zero | tr '\0' a
+		echo '"}'
+	} >"$tmp/long.jsonl"
+	check 2 "long.jsonl:2: line longer than 8388608 bytes" -- --replay "$tmp/long.jsonl"
 else
 	fail=$((fail + 1))
 	echo "FAIL  gsched --record could not make a recording to cut"
@@ -265,19 +339,10 @@ gsched=$real_gsched
 # The main thread's stack is RLIMIT_STACK: gsched then runs on a thread of
 # its own, and gs_run keeps what it reads at start off its caller's stack.
 # prlimit sets the limit and execs gsched (a shell would need more stack
-# itself); libtool's execute mode runs the built program, not its wrapper.
-# The environment is a small one: its strings share those 16 KiB, and with
+# itself).  The environment is a small one: its strings share those 16 KiB, and with
 # a few KiB of them the dynamic loader itself runs out before main.
-if [ "${GS_SANITIZED:-no}" = yes ]; then
-	echo "skip  ulimit -s 16 (a sanitizer's runtime needs a larger main stack)"
-elif ! command -v prlimit >/dev/null 2>&1; then
-	echo "skip  ulimit -s 16 (no prlimit: util-linux is not installed)"
-else
-	pre=
-	[ -x ./libtool ] && pre="$PWD/libtool --mode=execute "
-	printf '#!/bin/sh\nexec env -i PATH="$PATH" %sprlimit --stack=16384 "%s" "$@"\n' \
-		"$pre" "$real_gsched" >"$tmp/small-stack"
-	chmod +x "$tmp/small-stack"
+# shellcheck disable=SC2016 # $PATH is the wrapper's to expand
+if prlimited small-stack "ulimit -s 16" --stack=16384 'env -i PATH="$PATH" '; then
 	gsched=$tmp/small-stack
 	check 0 "" STACK=16k -- status
 	check 0 "" STACK=16k -- --list

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -31,6 +32,7 @@
 #include "format/record.h"
 #include "format/chrometrace.h"
 #include "live/workload.h"
+#include "tu_child.h"
 
 #define MS(x) ((uint64_t)(x)*1000000)
 
@@ -589,7 +591,8 @@ END_TEST
 struct trk {
 	int64_t pid, tid;
 	bool open;
-	double b, end; /* the open slice's begin; where the last one ended */
+	double b, end;    /* the open slice's begin; where the last one ended */
+	const char *name; /* the open slice's */
 };
 
 static struct trk *
@@ -599,12 +602,12 @@ trk_of(struct trk *t, int *n, int max, int64_t pid, int64_t tid)
 		if (t[i].pid == pid && t[i].tid == tid)
 			return &t[i];
 	ck_assert_int_lt(*n, max);
-	t[*n] = (struct trk){ pid, tid, false, 0, 0 };
+	t[*n] = (struct trk){ pid, tid, false, 0, 0, NULL };
 	return &t[(*n)++];
 }
 
 static void
-trk_begin(struct trk *t, double ts)
+trk_begin(struct trk *t, double ts, const char *name)
 {
 	ck_assert_msg(!t->open, "track %" PRId64 "/%" PRId64 ": B at %.17g inside a slice", t->pid,
 	    t->tid, ts);
@@ -613,13 +616,19 @@ trk_begin(struct trk *t, double ts)
 	    t->pid, t->tid, ts, t->end);
 	t->open = true;
 	t->b = ts;
+	t->name = name;
 }
 
+/* name: the E's, which must be its B's (speedscope ends a slice only at an E
+ * named as its B); an X ends itself */
 static void
-trk_end(struct trk *t, double ts)
+trk_end(struct trk *t, double ts, const char *name)
 {
 	ck_assert_msg(t->open, "track %" PRId64 "/%" PRId64 ": E at %.17g without its B", t->pid,
 	    t->tid, ts);
+	ck_assert_msg(name != NULL && strcmp(name, t->name) == 0,
+	    "track %" PRId64 "/%" PRId64 ": E at %.17g named '%s', its B '%s'", t->pid, t->tid, ts,
+	    name ? name : "(none)", t->name);
 	ck_assert_msg(ts >= t->b, "track %" PRId64 "/%" PRId64 ": E at %.17g before its B %.17g",
 	    t->pid, t->tid, ts, t->b);
 	t->open = false;
@@ -627,7 +636,7 @@ trk_end(struct trk *t, double ts)
 }
 
 /* Parse a trace file with our reader and check its tracks: every slice's B has
- * its E, a track's slices are in order and disjoint, every number is finite
+ * its E, named as the B, a track's slices are in order and disjoint, every number is finite
  * and no time negative. */
 static void
 check_trace(const char *path, int procs)
@@ -645,8 +654,10 @@ check_trace(const char *path, int procs)
 	json_init(&d);
 	if (json_parse(&d, text, len) != 0)
 		ck_abort_msg("%s: bad JSON at %zu: %s", path, d.errpos, d.err);
-	for (int i = 0; i < d.count; i++)
-		ck_assert(d.n[i].type != JSON_NUM || isfinite(d.n[i].d));
+	for (int i = 0; i < d.count; i++) {
+		double v;
+		ck_assert(!json_double(&d, i, &v) || isfinite(v));
+	}
 	ck_assert_str_eq(json_str(&d, json_get(&d, 0, "displayTimeUnit")), "ns");
 	int evs = json_get(&d, 0, "traceEvents");
 	ck_assert_int_ge(evs, 0);
@@ -656,7 +667,7 @@ check_trace(const char *path, int procs)
 		const char *name = json_str(&d, json_get(&d, e, "name"));
 		int64_t pid = -1, tid = -1;
 		ck_assert_ptr_nonnull(ph);
-		ck_assert(name != NULL || strcmp(ph, "E") == 0); /* an E is its B's */
+		ck_assert_ptr_nonnull(name);
 		ck_assert(json_i64(&d, json_get(&d, e, "pid"), &pid));
 		ck_assert(pid == 1 || pid == 2);
 		json_i64(&d, json_get(&d, e, "tid"), &tid);
@@ -679,25 +690,23 @@ check_trace(const char *path, int procs)
 			continue;
 		}
 		/* every other event has a numeric ts */
-		int ts = json_get(&d, e, "ts");
-		ck_assert_int_ge(ts, 0);
-		ck_assert_int_eq(d.n[ts].type, JSON_NUM);
-		ck_assert(d.n[ts].d >= 0);
+		double ts, dur;
+		ck_assert(json_double(&d, json_get(&d, e, "ts"), &ts));
+		ck_assert(ts >= 0);
 		if (strcmp(ph, "X") == 0 || strcmp(ph, "B") == 0) {
 			struct trk *t = trk_of(trk, &ntrk, TRKS, pid, tid);
-			trk_begin(t, d.n[ts].d);
+			trk_begin(t, ts, name);
 			if (ph[0] == 'X') {
-				int dur = json_get(&d, e, "dur");
-				ck_assert_int_ge(dur, 0);
-				ck_assert(d.n[dur].d >= 0);
-				trk_end(t, d.n[ts].d + d.n[dur].d);
+				ck_assert(json_double(&d, json_get(&d, e, "dur"), &dur));
+				ck_assert(dur >= 0);
+				trk_end(t, ts + dur, name);
 			}
 			if (pid == 1) {
 				ck_assert(pnamed[tid]);
 				runslices++;
 			}
 		} else if (strcmp(ph, "E") == 0) {
-			trk_end(trk_of(trk, &ntrk, TRKS, pid, tid), d.n[ts].d);
+			trk_end(trk_of(trk, &ntrk, TRKS, pid, tid), ts, name);
 		} else if (strcmp(ph, "C") == 0) {
 			counters++;
 		} else {
@@ -842,7 +851,8 @@ START_TEST(test_trace_exact_times)
 	trace_of_recording(rec, path, 1);
 	/* the times exactly: B and E of one instant print alike */
 	char *text = slurp(path, NULL);
-	ck_assert_ptr_nonnull(strstr(text, "\"ph\":\"E\",\"pid\":1,\"tid\":0,\"ts\":0.300}"));
+	ck_assert_ptr_nonnull(
+	    strstr(text, "\"ph\":\"E\",\"pid\":1,\"tid\":0,\"name\":\"G5\",\"ts\":0.300}"));
 	ck_assert_ptr_nonnull(strstr(text, "\"ts\":0.300,\"args\":{\"g\":6,"));
 	free(text);
 }
@@ -926,6 +936,139 @@ START_TEST(test_trace_absurd_times)
 END_TEST
 
 /* ---- bad recordings ------------------------------------------------------------------ */
+
+/* ---- hostile recordings: memory grows with what was read ------------------------------ */
+
+/* Address space a hostile recording may take on top of what the process has:
+ * the largest line (8 MiB, twice over as its buffer doubles) and the JSON
+ * reader's cap of 2^21 values at 24 bytes each fit; what the reader needed
+ * before (64 bytes a value: 268 MB for a line of zeros; 1 GiB for a snapshot
+ * claiming 2^24 events) does not. */
+#define HOSTILE_BUDGET (128u << 20)
+
+struct hostile {
+	const char *path;
+};
+
+/* In a forked child: cap the address space, read the recording to its end or
+ * its error, and print the error on stderr. */
+static int
+read_capped(void *arg)
+{
+	const struct hostile *h = arg;
+	FILE *st = fopen("/proc/self/status", "r");
+	char line[256], err[700];
+	unsigned long vm_kb = 0;
+
+	if (st == NULL)
+		return 3;
+	while (fgets(line, sizeof line, st))
+		if (sscanf(line, "VmSize: %lu kB", &vm_kb) == 1)
+			break;
+	fclose(st);
+	if (vm_kb == 0)
+		return 3;
+	struct rlimit rl = { vm_kb * 1024 + HOSTILE_BUDGET, vm_kb * 1024 + HOSTILE_BUDGET };
+	if (setrlimit(RLIMIT_AS, &rl) != 0)
+		return 3;
+	record_reader *r = record_open(h->path, err, sizeof err);
+	tick_data t;
+	int rc;
+	if (r == NULL) {
+		fprintf(stderr, "%s\n", err);
+		return 2;
+	}
+	while ((rc = record_next(r, &t)) > 0)
+		;
+	fprintf(stderr, "%s\n", rc < 0 ? record_error(r) : "");
+	record_close(r);
+	return rc < 0 ? 2 : 0;
+}
+
+/* Reading path under the budget must fail at line with want in the message. */
+static void
+expect_bad_capped(const char *path, long line, const char *want)
+{
+	static struct tu_child c;
+	struct hostile h = { path };
+	char prefix[400];
+
+	tu_child_run(&c, read_capped, &h, 60 * (uint64_t)1000000000);
+	ck_assert_msg(WIFEXITED(c.status) && WEXITSTATUS(c.status) == 2,
+	    "%s: status %d, want a bad recording; stderr: %s", path, c.status, c.out);
+	snprintf(prefix, sizeof prefix, "%s:%ld: ", path, line);
+	ck_assert_msg(strncmp(c.out, prefix, strlen(prefix)) == 0, "'%s' does not start '%s'",
+	    c.out, prefix);
+	ck_assert_msg(strstr(c.out, want) != NULL, "'%s' does not say '%s'", c.out, want);
+}
+
+/* A recording: header, then one line of `unit`s in arrays of 60000 (an array
+ * holds at most JSON_MAX_MEMBERS) filling RECORD_LINE_MAX, then the end. */
+static void
+write_filled(const char *path, const char *header, const char *unit)
+{
+	FILE *f = fopen(path, "w");
+	size_t n = 0, ulen = strlen(unit), inner = 0;
+
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "%s\n{\"type\":\"snapshot\",\"x\":[[", header);
+	while (n + ulen + 8 < RECORD_LINE_MAX - 64) {
+		if (inner == 60000) {
+			fputs("],[", f);
+			n += 3;
+			inner = 0;
+		} else if (inner) {
+			fputc(',', f);
+			n++;
+		}
+		fputs(unit, f);
+		n += ulen;
+		inner++;
+	}
+	fputs("]]}\n{\"type\":\"end\",\"ticks\":1,\"events\":0,\"dropped\":0}\n", f);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* Memory grows with the bytes read, never with what a line claims: an 8 MiB
+ * line of tiny values stops at the reader's cap of values, a snapshot
+ * claiming 2^24 events reserves nothing for the ones never read. */
+START_TEST(test_hostile_recordings_bounded)
+{
+	struct capture c;
+	struct lines ls;
+	const char *good = tmppath("good.jsonl"), *bad = tmppath("bad.jsonl");
+	char want[64];
+
+	if (TU_SANITIZED) {
+		TU_SKIP("a sanitizer's shadow memory does not fit an address-space limit");
+		return;
+	}
+	record_live(good, &c, 2, false);
+	cap_free(&c);
+	split(good, &ls);
+	snprintf(want, sizeof want, "more than %d values", JSON_MAX_NODES);
+	write_filled(bad, ls.l[0], "0");
+	expect_bad_capped(bad, 2, want);
+	write_filled(bad, ls.l[0], "{}");
+	expect_bad_capped(bad, 2, want);
+	write_filled(bad, ls.l[0], "\"\"");
+	expect_bad_capped(bad, 2, want);
+	/* the events the snapshot claims are not there: the end line comes
+	 * first, and that is what the reader says */
+	FILE *f = fopen(bad, "w");
+	ck_assert_ptr_nonnull(f);
+	const char *snap = ls.l[1];
+	const char *ev = strstr(snap, "\"events\":");
+	ck_assert_ptr_nonnull(ev);
+	fprintf(f, "%s\n%.*s\"events\":16777216%s\n", ls.l[0], (int)(ev - snap), snap,
+	    strchr(ev, ','));
+	fputs("{\"type\":\"end\",\"ticks\":1,\"events\":16777216,\"dropped\":0}\n", f);
+	ck_assert_int_eq(fclose(f), 0);
+	expect_bad_capped(bad, 3,
+	    "an end line where event 1 of 16777216 of the snapshot on line 2");
+	free(ls.buf);
+}
+END_TEST
 
 START_TEST(test_bad_recordings)
 {
@@ -1621,6 +1764,7 @@ record_suite(void)
 	tcase_add_test(tc, test_trace_exact_times);
 	tcase_add_test(tc, test_trace_absurd_times);
 	tcase_add_test(tc, test_bad_recordings);
+	tcase_add_test(tc, test_hostile_recordings_bounded);
 	tcase_add_test(tc, test_truncated_everywhere);
 	tcase_add_test(tc, test_batch_format);
 	tcase_add_test(tc, test_workloads);

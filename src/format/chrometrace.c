@@ -55,8 +55,10 @@ struct slice {
 
 #define SLICES_KEPT (1 << 21) /* then the kept ones are written, in order */
 
+/* An M's track, in a table of the Ms seen (open addressing by id): it grows
+ * with the Ms a run or a recording has, not with how large their ids are. */
 struct mtrack {
-	bool named;
+	int64_t id; /* -1: a free slot */
 	struct track sys;
 };
 
@@ -71,7 +73,7 @@ struct chrometrace_writer {
 	bool pnamed[MAX_P];
 	struct track run[MAX_P];
 	struct mtrack *m;
-	size_t mcap;
+	size_t mcap, mused; /* slots (a power of two, or 0), Ms in them */
 	struct slice *sl;
 	size_t nsl, slcap;
 	struct {
@@ -184,24 +186,41 @@ name_p(chrometrace_writer *w, int p)
 }
 
 static struct mtrack *
+mslot(struct mtrack *tab, size_t cap, int64_t m)
+{
+	size_t i = (size_t)(((uint64_t)m * 0x9E3779B97F4A7C15u) >> 32) & (cap - 1);
+
+	while (tab[i].id != -1 && tab[i].id != m)
+		i = (i + 1) & (cap - 1);
+	return &tab[i];
+}
+
+/* M m's track; NULL for an id out of range or no memory.
+ * The table moves when it grows: hold no track across a call. */
+static struct mtrack *
 mtrack(chrometrace_writer *w, int64_t m)
 {
 	if (m < 0 || m >= MAX_M_TRACKED)
 		return NULL;
-	if ((size_t)m >= w->mcap) {
-		size_t nc = w->mcap ? w->mcap : 64;
-		while (nc <= (size_t)m)
-			nc *= 2;
-		struct mtrack *nm = realloc(w->m, nc * sizeof *nm);
+	if ((w->mused + 1) * 2 > w->mcap) {
+		size_t nc = w->mcap ? w->mcap * 2 : 64;
+		struct mtrack *nm = malloc(nc * sizeof *nm);
 		if (nm == NULL)
 			return NULL;
-		memset(nm + w->mcap, 0, (nc - w->mcap) * sizeof *nm);
+		for (size_t i = 0; i < nc; i++)
+			nm[i].id = -1;
+		for (size_t i = 0; i < w->mcap; i++)
+			if (w->m[i].id != -1)
+				*mslot(nm, nc, w->m[i].id) = w->m[i];
+		free(w->m);
 		w->m = nm;
 		w->mcap = nc;
 	}
-	struct mtrack *t = &w->m[m];
-	if (!t->named) {
-		t->named = true;
+	struct mtrack *t = mslot(w->m, w->mcap, m);
+	if (t->id == -1) { /* first seen: its track is named */
+		memset(t, 0, sizeof *t);
+		t->id = m;
+		w->mused++;
 		fprintf(ev(w),
 		    "{\"ph\":\"M\",\"pid\":%d,\"tid\":%" PRId64 ",\"name\":\"thread_name\","
 		    "\"args\":{\"name\":\"M%" PRId64 "\"}},\n"
@@ -236,21 +255,29 @@ trace_begin(void *ctx, const tick_info *info)
 	return 0;
 }
 
+/* "name":"..." of a slice, on its B and on its E: speedscope ends a slice
+ * only at an E named as its B (Perfetto and chrome://tracing need no name). */
+static void
+slice_name(FILE *f, const struct slice *sl, const char *label)
+{
+	fprintf(f, "\"name\":\"%sG%" PRId64, sl->sys ? "syscall " : "", sl->g);
+	if (label[0]) {
+		fputc(' ', f);
+		json_put_escaped(f, label); /* inside the quoted name */
+	}
+	fputc('"', f);
+}
+
 static void
 write_slice(chrometrace_writer *w, const struct slice *sl)
 {
 	FILE *f = ev(w);
 	const char *label = label_of(w, sl->g);
 
-	fprintf(f,
-	    "{\"ph\":\"B\",\"pid\":%d,\"tid\":%" PRId64 ",\"cat\":\"%s\",\"name\":\"%sG%" PRId64,
-	    sl->sys ? PID_M : PID_P, sl->tid, sl->sys ? "syscall" : "run",
-	    sl->sys ? "syscall " : "", sl->g);
-	if (label[0]) {
-		fputc(' ', f);
-		json_put_escaped(f, label); /* inside the quoted name */
-	}
-	fputs("\",\"ts\":", f);
+	fprintf(f, "{\"ph\":\"B\",\"pid\":%d,\"tid\":%" PRId64 ",\"cat\":\"%s\",",
+	    sl->sys ? PID_M : PID_P, sl->tid, sl->sys ? "syscall" : "run");
+	slice_name(f, sl, label);
+	fputs(",\"ts\":", f);
 	ts(w, sl->t0);
 	fprintf(f, ",\"args\":{\"g\":%" PRId64 ",\"label\":", sl->g);
 	json_put_string(f, label);
@@ -262,8 +289,10 @@ write_slice(chrometrace_writer *w, const struct slice *sl)
 	else
 		fprintf(f, ",\"m\":%" PRId64 "}}", sl->aux);
 	f = ev(w);
-	fprintf(f, "{\"ph\":\"E\",\"pid\":%d,\"tid\":%" PRId64 ",\"ts\":", sl->sys ? PID_M : PID_P,
+	fprintf(f, "{\"ph\":\"E\",\"pid\":%d,\"tid\":%" PRId64 ",", sl->sys ? PID_M : PID_P,
 	    sl->tid);
+	slice_name(f, sl, label);
+	fputs(",\"ts\":", f);
 	ts(w, sl->t1);
 	fputc('}', f);
 }
@@ -562,8 +591,9 @@ trace_end(void *ctx, const tick_info *info, const tick_end *e)
 
 	for (int p = 0; p < MAX_P; p++)
 		close_run(w, p, w->last_ns, -1);
-	for (size_t m = 0; m < w->mcap; m++)
-		close_sys(w, (int64_t)m, &w->m[m], w->last_ns, -1);
+	for (size_t i = 0; i < w->mcap; i++)
+		if (w->m[i].id != -1)
+			close_sys(w, w->m[i].id, &w->m[i], w->last_ns, -1);
 	flush_slices(w);
 	fputs("\n],\"displayTimeUnit\":\"ns\",\"otherData\":{\"generator\":", w->f);
 	json_put_string(w->f, info->created_by);

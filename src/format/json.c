@@ -51,8 +51,13 @@ newnode(struct parser *p, enum json_type t)
 {
 	json_doc *d = p->d;
 
+	if (d->count == JSON_MAX_NODES)
+		return fail(p, "more than %d values", JSON_MAX_NODES);
 	if (d->count == d->cap) {
+		/* doubled as values are read, never past the cap */
 		int nc = d->cap ? d->cap * 2 : 64;
+		if (nc > JSON_MAX_NODES)
+			nc = JSON_MAX_NODES;
 		json_node *nn = realloc(d->n, (size_t)nc * sizeof *nn);
 		if (nn == NULL)
 			return fail(p, "out of memory");
@@ -61,8 +66,10 @@ newnode(struct parser *p, enum json_type t)
 	}
 	json_node *n = &d->n[d->count];
 	memset(n, 0, sizeof *n);
-	n->type = t;
-	n->first = n->next = -1;
+	n->type = (unsigned char)t;
+	n->next = -1;
+	if (t == JSON_ARR || t == JSON_OBJ)
+		n->first = -1;
 	return d->count++;
 }
 
@@ -101,11 +108,16 @@ hex4(struct parser *p, unsigned *out)
 /* Parse a string at p->pos (the opening quote); its decoded text is appended to
  * strbuf and its offset stored in *off. */
 static int
-parse_string(struct parser *p, size_t *off, size_t *outlen)
+parse_string(struct parser *p, uint32_t *off, uint32_t *outlen)
 {
 	json_doc *d = p->d;
-	/* decoded text is never longer than the raw text */
-	size_t need = d->strused + (p->len - p->pos) + 1;
+	size_t raw = p->pos + 1;
+
+	/* Room for this string's raw text (decoded text is never longer), not
+	 * for the rest of the input: strbuf grows with the strings read. */
+	while (raw < p->len && p->s[raw] != '"')
+		raw += p->s[raw] == '\\' ? 2 : 1;
+	size_t need = d->strused + (raw - p->pos) + 1;
 
 	if (need > d->strcap) {
 		size_t nc = d->strcap ? d->strcap : 256;
@@ -206,8 +218,8 @@ parse_string(struct parser *p, size_t *off, size_t *outlen)
 		}
 	}
 	o[k] = '\0';
-	*off = d->strused;
-	*outlen = k;
+	*off = (uint32_t)d->strused;
+	*outlen = (uint32_t)k;
 	d->strused += k + 1;
 	return 0;
 }
@@ -264,10 +276,12 @@ parse_number(struct parser *p, int idx)
 	memcpy(tmp, p->s + start, n);
 	tmp[n] = '\0';
 	json_node *node = &p->d->n[idx];
-	node->d = strtod(tmp, NULL);
 	node->isint = isint && !overflow && (!neg || mag <= (uint64_t)INT64_MAX + 1);
 	node->neg = neg && mag != 0;
-	node->mag = mag;
+	if (node->isint)
+		node->mag = mag;
+	else
+		node->d = strtod(tmp, NULL);
 	return 0;
 }
 
@@ -289,7 +303,7 @@ parse_container(struct parser *p, int idx, bool obj)
 		return 0;
 	}
 	for (;;) {
-		size_t keyoff = 0, keylen;
+		uint32_t keyoff = 0, keylen;
 		int child;
 
 		skipws(p);
@@ -309,11 +323,10 @@ parse_container(struct parser *p, int idx, bool obj)
 			return -1;
 		if (obj) {
 			const char *key = p->d->strbuf + keyoff;
-			/* keys are offsets until the end: strbuf may move */
-			p->d->n[child].key = (const char *)(uintptr_t)(keyoff + 1);
+			/* keys are offsets: strbuf may move */
+			p->d->n[child].key = keyoff + 1;
 			for (int c = p->d->n[idx].first; c >= 0; c = p->d->n[c].next)
-				if (strcmp(p->d->strbuf + ((uintptr_t)p->d->n[c].key - 1), key) ==
-				    0)
+				if (strcmp(p->d->strbuf + (p->d->n[c].key - 1), key) == 0)
 					return fail(p, "duplicate key \"%.40s\"", key);
 		}
 		if (p->d->n[idx].nkids >= (obj ? JSON_MAX_KEYS : JSON_MAX_MEMBERS))
@@ -370,12 +383,12 @@ parse_value(struct parser *p, int *out)
 		*out = idx;
 		return parse_container(p, idx, c == '{');
 	case '"': {
-		size_t off, len;
+		uint32_t off, len;
 		if ((idx = newnode(p, JSON_STR)) < 0)
 			return -1;
 		if (parse_string(p, &off, &len))
 			return -1;
-		p->d->n[idx].str = (const char *)(uintptr_t)(off + 1);
+		p->d->n[idx].str = off;
 		p->d->n[idx].len = len;
 		*out = idx;
 		return 0;
@@ -415,18 +428,13 @@ json_parse(json_doc *d, const char *text, size_t len)
 	d->strused = 0;
 	d->err[0] = '\0';
 	d->errpos = 0;
+	if (len > UINT32_MAX / 2) /* string offsets are 32 bits */
+		return fail(&p, "more than %u bytes", UINT32_MAX / 2);
 	if (parse_value(&p, &root))
 		return -1;
 	skipws(&p);
 	if (p.pos != len)
 		return fail(&p, "unexpected text after the value");
-	/* turn string offsets into pointers now that strbuf is final */
-	for (int i = 0; i < d->count; i++) {
-		if (d->n[i].key)
-			d->n[i].key = d->strbuf + ((uintptr_t)d->n[i].key - 1);
-		if (d->n[i].type == JSON_STR)
-			d->n[i].str = d->strbuf + ((uintptr_t)d->n[i].str - 1);
-	}
 	return 0;
 }
 
@@ -436,7 +444,7 @@ json_get(const json_doc *d, int obj, const char *key)
 	if (obj < 0 || obj >= d->count || d->n[obj].type != JSON_OBJ)
 		return -1;
 	for (int c = d->n[obj].first; c >= 0; c = d->n[c].next)
-		if (strcmp(d->n[c].key, key) == 0)
+		if (strcmp(d->strbuf + (d->n[c].key - 1), key) == 0)
 			return c;
 	return -1;
 }
@@ -482,7 +490,20 @@ json_str(const json_doc *d, int i)
 {
 	if (i < 0 || i >= d->count || d->n[i].type != JSON_STR)
 		return NULL;
-	return d->n[i].str;
+	return d->strbuf + d->n[i].str;
+}
+
+bool
+json_double(const json_doc *d, int i, double *out)
+{
+	if (i < 0 || i >= d->count || d->n[i].type != JSON_NUM)
+		return false;
+	const json_node *n = &d->n[i];
+	if (!n->isint)
+		*out = n->d;
+	else
+		*out = n->neg ? -(double)n->mag : (double)n->mag;
+	return true;
 }
 
 /* ---- writing ---------------------------------------------------------------------- */

@@ -6,8 +6,11 @@
  * A document is parsed into a pool of nodes owned by a json_doc; strings are
  * decoded (escapes resolved, \u escapes above U+00FF written as UTF-8; \u0000
  * is rejected so decoded strings stay C strings).  Limits: nesting depth
- * JSON_MAX_DEPTH, JSON_MAX_MEMBERS per array,
- * JSON_MAX_KEYS per object, input size given by the caller.  Duplicate object keys,
+ * JSON_MAX_DEPTH, JSON_MAX_MEMBERS per array, JSON_MAX_KEYS per object,
+ * JSON_MAX_NODES values in all, input size given by the caller.  Memory grows
+ * only with what was parsed: at most 24 bytes a value (sizeof (json_node)) and
+ * the decoded strings, so a hostile line costs a few times its own size and
+ * never more than JSON_MAX_NODES values.  Duplicate object keys,
  * trailing text, leading zeros, raw control characters and invalid escapes are
  * all errors.  Integers without fraction or exponent are kept exactly (as
  * int64/uint64 when they fit).
@@ -25,22 +28,35 @@
 #define JSON_MAX_DEPTH 32
 #define JSON_MAX_MEMBERS 65536 /* per array */
 #define JSON_MAX_KEYS 1024     /* per object */
+/* Values in one document.  The largest recording line a writer makes (100000
+ * Ms, 256 Ps with 256 queued goroutines each: docs/recording.md) holds under
+ * a million; twice that leaves room for members a later writer adds. */
+#define JSON_MAX_NODES (1 << 21)
 
 enum json_type { JSON_NULL, JSON_BOOL, JSON_NUM, JSON_STR, JSON_ARR, JSON_OBJ };
 
+/* A value: 24 bytes, what a hostile line full of tiny values costs a value.
+ * Which member of the union holds depends on the type; read numbers and
+ * strings through the accessors below. */
 typedef struct json_node {
-	enum json_type type;
-	int first; /* first child (arrays, objects), -1 none */
-	int next;  /* next sibling, -1 none */
-	int nkids;
-	const char *key; /* member name when the parent is an object */
-	const char *str; /* JSON_STR: decoded, NUL-terminated */
-	size_t len;      /* its length */
-	bool b;
-	bool isint;   /* JSON_NUM: an integer literal that fits int64 or uint64 */
-	bool neg;     /* ... negative */
-	uint64_t mag; /* ... its magnitude */
-	double d;     /* JSON_NUM: the value as a double */
+	unsigned char type; /* enum json_type */
+	bool b;             /* JSON_BOOL */
+	bool isint;         /* JSON_NUM: an integer literal that fits int64 or uint64 */
+	bool neg;           /* ... negative */
+	int next;           /* next sibling, -1 none */
+	uint32_t key;       /* member name when the parent is an object: offset + 1 in strbuf */
+	union {
+		struct {           /* JSON_ARR, JSON_OBJ */
+			int first; /* first child, -1 none */
+			int nkids;
+		};
+		struct {              /* JSON_STR */
+			uint32_t str; /* offset in strbuf of the decoded, NUL-terminated text */
+			uint32_t len; /* its length */
+		};
+		uint64_t mag; /* JSON_NUM with isint: its magnitude */
+		double d;     /* other JSON_NUM: the value as a double */
+	};
 } json_node;
 
 typedef struct json_doc {
@@ -64,7 +80,8 @@ int json_get(const json_doc *d, int obj, const char *key);
 bool json_i64(const json_doc *d, int i, int64_t *out);
 bool json_u64(const json_doc *d, int i, uint64_t *out);
 bool json_bool(const json_doc *d, int i, bool *out);
-const char *json_str(const json_doc *d, int i); /* NULL if not a string */
+const char *json_str(const json_doc *d, int i);          /* NULL if not a string */
+bool json_double(const json_doc *d, int i, double *out); /* any number */
 
 /* Write s as a JSON string (quotes included): bytes >= 0x80 and control
  * characters as \u00XX, so a label round-trips byte for byte. */

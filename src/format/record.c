@@ -838,13 +838,6 @@ record_next(record_reader *r, tick_data *t)
 		return rerr(r, "an event line where a snapshot or the end was expected");
 	if (read_snapshot(r, &nev, &dropped))
 		return -1;
-	if (nev > r->evcap) {
-		gs_event *ne = realloc(r->ev, (size_t)nev * sizeof *ne);
-		if (ne == NULL)
-			return rerr(r, "out of memory for %" PRId64 " events", nev);
-		r->ev = ne;
-		r->evcap = (int)nev;
-	}
 	int tick = r->end.ticks;
 	long snapline = r->line;
 	for (int i = 0; i < (int)nev; i++) {
@@ -860,9 +853,21 @@ record_next(record_reader *r, tick_data *t)
 			return -1;
 		if (strcmp(type, "event") != 0)
 			return rerr(r,
-			    "a %s line where event %d of %" PRId64
+			    "%s %s line where event %d of %" PRId64
 			    " of the snapshot on line %ld was expected",
-			    type, i + 1, nev, snapline);
+			    type[0] == 'e' ? "an" : "a", type, i + 1, nev, snapline);
+		/* The snapshot's count is a claim: room grows with the events
+		 * actually read, not with what it says. */
+		if (i == r->evcap) {
+			int nc = r->evcap ? r->evcap * 2 : 256;
+			if (nc > nev)
+				nc = (int)nev;
+			gs_event *ne = realloc(r->ev, (size_t)nc * sizeof *ne);
+			if (ne == NULL)
+				return rerr(r, "out of memory for %d events", nc);
+			r->ev = ne;
+			r->evcap = nc;
+		}
 		if (read_event(r, tick, &r->ev[i]))
 			return -1;
 	}
