@@ -318,14 +318,14 @@ check_main(const view_model *m, int w, int h, int np)
 	ck_assert_msg(find_row(&o, "Ms 12 (busy 5: run 4 spin 0 sys 0 sysmon 1, idle 7)") > 0 ||
 		find_row(&o, "Ms 12: busy 5, idle 7") > 0,
 	    "%dx%d: no Ms in the header", w, h);
-	ck_assert_int_gt(find_row(&o, "goroutines 4: 0 runnable"), 0);
+	/* every figure at every width: narrower, in shorter words */
+	ck_assert_int_gt(find_row(&o, w >= 80 ? "goroutines 4: 0 runnable" : "Gs 4: 0 runnable"),
+	    0);
 	ck_assert_int_gt(find_row(&o, "4 running"), 0);
-	if (w >= 80) {
-		ck_assert_int_gt(find_row(&o, "global queue 0"), 0);
-		ck_assert_int_gt(find_row(&o, "steals +0 (0)"), 0);
-		ck_assert_int_gt(find_row(&o, "hand-offs +0 (0)"), 0);
-		ck_assert_int_gt(find_row(&o, "preemptions +0 (0)"), 0);
-	}
+	ck_assert_int_gt(find_row(&o, "global queue 0"), 0);
+	ck_assert_int_gt(find_row(&o, "steals +0 (0)"), 0);
+	ck_assert_int_gt(find_row(&o, "hand-offs +0 (0)"), 0);
+	ck_assert_int_gt(find_row(&o, w >= 80 ? "preemptions +0 (0)" : "preempts +0 (0)"), 0);
 	ck_assert_int_gt(find_row(&o, "10 Hz"), -1);
 	ck_assert_int_gt(find_row(&o, "M0 "), 0);
 	ck_assert_int_gt(find_row(&o, "sysmon"), 0);
@@ -2218,6 +2218,118 @@ feed(view_model *m, fix *f, const gs_event *e, int ne, uint64_t dropped)
 	free(c);
 }
 
+/* The header's figures at the widths a class uses, with numbers as wide as
+ * a long run makes them: every figure is on the header's rows, whole, at
+ * every width; a narrow screen gets shorter words, never fewer figures. */
+static void
+header_has_all(const scr *o, int w, int h, const char *const alts[][4], int n)
+{
+	int end = find_row(o, "P0 ");
+	ck_assert_msg(end > 1, "%dx%d: no P0 row", w, h);
+	for (int i = 0; i < n; i++) {
+		bool found = false;
+		for (int a = 0; a < 4 && alts[i][a] && !found; a++) {
+			int y = find_row(o, alts[i][a]);
+			found = y >= 1 && y < end;
+		}
+		ck_assert_msg(found, "%dx%d: '%s' not in the header (rows 1-%d)", w, h, alts[i][0],
+		    end - 1);
+	}
+}
+
+/* The header's figures of a tick: goroutines (g, of which r runnable, w
+ * waiting, y in system calls), the global queue, and the counters. */
+static void
+set_figures(gs_stats *st, int g, int r, int w, int y, int glob, uint64_t steals, uint64_t handoffs,
+    uint64_t preempts)
+{
+	st->goroutines = g;
+	st->by_status[GS_G_RUNNABLE] = r;
+	st->by_status[GS_G_WAITING] = w;
+	st->by_status[GS_G_SYSCALL] = y;
+	st->global_runq = glob;
+	st->steals = steals;
+	st->handoffs = handoffs;
+	st->preempt_async = preempts - 1000000;
+	st->preempt_coop = 1000000;
+}
+
+/* A long busy run's figures: 10000 Ms, 100000 goroutines, a busy tick's
+ * steps on top of totals in the millions; dropped: events lost. */
+static view_model *
+wide_model(fix *f, uint64_t dropped)
+{
+	f->s.os_threads = 10004;
+	set_figures(&f->s.stats, 8, 0, 0, 0, 0, 999000, 9990000, 9990000);
+	view_model *m = model_with(f, NULL, 0);
+	set_figures(&f->s.stats, 100000, 50000, 40000, 9992, 49000, 999999, 9999999, 9999999);
+	feed(m, f, NULL, 0, dropped);
+	return m;
+}
+
+START_TEST(test_header_widths)
+{
+	fix *f = fix_new(8, 10000);
+	static const char *const alts[][4] = {
+		{ "GOMAXPROCS 8", NULL, NULL, NULL },
+		{ "CPUs 8", NULL, NULL, NULL },
+		{ "OS threads 10004", "threads 10004", NULL, NULL },
+		{ "Ms 10000 (busy 9: run 8 spin 0 sys 0 sysmon 1, idle 9991)",
+		    "Ms 10000: busy 9, idle 9991", NULL, NULL },
+		{ "goroutines 100000: 50000 runnable, 8 running, 40000 waiting, 9992 syscall",
+		    "goroutines 100000: 50000 runnable 8 running 40000 waiting 9992 sys",
+		    "Gs 100000: 50000 runnable 8 running 40000 waiting 9992 sys",
+		    "Gs 100000: 50000 runnable 8 run 40000 wait 9992 sys" },
+		{ "global queue 49000", "global 49000", NULL, NULL },
+		{ "steals +999 (999999)", NULL, NULL, NULL },
+		{ "hand-offs +9999 (9999999)", NULL, NULL, NULL },
+		{ "preemptions +9999 (9999999)", "preempts +9999 (9999999)", NULL, NULL },
+		{ "events lost 99999", NULL, NULL, NULL },
+	};
+	int sizes[][2] = { { 80, 24 }, { 60, 16 }, { 70, 20 }, { 100, 30 }, { 120, 40 },
+		{ 200, 60 } };
+	view_state v;
+	scr o = { 0 };
+
+	for (int lost = 0; lost < 2; lost++) {
+		view_model *m = wide_model(f, lost ? 99999 : 0);
+		int n = (int)(sizeof alts / sizeof alts[0]) - (lost ? 0 : 1);
+		for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+			for (int proj = 0; proj < 2; proj++) {
+				view_init(&v, sizes[k][0], sizes[k][1]);
+				v.projector = proj;
+				draw(&o, m, &v);
+				header_has_all(&o, v.width, v.height, alts, n);
+				/* 80 columns and more: the header's 3 lines (with
+				 * events lost, 4) leave the Ps their rows */
+				int p0 = find_row(&o, "P0 "), lines = p0 - 1 - !proj;
+				if (v.width >= 80)
+					ck_assert_msg(lines <= 3 + lost, "%dx%d: %d header lines",
+					    v.width, v.height, lines);
+			}
+		}
+		/* At 200 columns the long words are kept. */
+		ck_assert_int_gt(find_row(&o, "OS threads 10004"), 0);
+		ck_assert_int_gt(find_row(&o, "preemptions +9999 (9999999)"), 0);
+		view_model_free(m);
+	}
+	scr_free(&o);
+	fix_free(f);
+
+	/* Small figures at 80 columns: the usual header in its usual words. */
+	f = fix_new(2, 8);
+	f->s.os_threads = 10;
+	view_model *m = model_with(f, NULL, 0);
+	view_init(&v, 80, 24);
+	draw(&o, m, &v);
+	ck_assert_int_eq(find_row(&o, "GOMAXPROCS 2  CPUs 8  OS threads 10  Ms 8: busy 3, idle 5"),
+	    1);
+	ck_assert_int_eq(find_row(&o, "goroutines 2: 0 runnable 2 running 0 waiting 0 sys"), 2);
+	ck_assert_int_eq(find_row(&o, "steals +0 (0)  hand-offs +0 (0)  preemptions +0 (0)"), 3);
+	done(&o, m, f);
+}
+END_TEST
+
 /* Up to 8 Ps at 80x24 get a token row each, and the global queue its row,
  * even under a lesson's three-line caption; no blank rows between the
  * panels. */
@@ -2656,6 +2768,7 @@ view_suite(void)
 	suite_add_tcase(s, tc);
 	TCase *tt = tcase_create("tokens");
 	tcase_set_timeout(tt, 60);
+	tcase_add_test(tt, test_header_widths);
 	tcase_add_test(tt, test_tokens_eight_ps);
 	tcase_add_test(tt, test_tokens_order);
 	tcase_add_test(tt, test_tokens_truncated);

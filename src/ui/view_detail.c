@@ -111,6 +111,10 @@ static const struct help_line legend[] = {
 	    "the log's filter (f); 12 new, Down to follow: the log is held (Up, PgUp, /) and "
 	    "12 lines came since; > marks the line it is held at" },
 	{ "events lost", "the event rings overflowed; the counters in the header stay exact" },
+	{ "Gs 12: 3 run",
+	    "a narrow screen's header: every figure, in shorter words (threads: OS threads, Gs: "
+	    "goroutines, run and wait: running and waiting, global: the global queue, "
+	    "preempts: preemptions)" },
 	{ "", "" },
 	{ NULL, "Graphs" }, /* a section */
 	{ "threads", "history of the thread count, busy threads, runnable goroutines" },

@@ -18,18 +18,36 @@
 
 /* ---- header ----------------------------------------------------------------------------- */
 
+/* The header's forms, longest first: every figure in every form, only the
+ * words get shorter (HDR_FORMS - 1 is the compact form). */
+#define HDR_FORMS 4
+
 struct field {
-	char text[200];
-	char narrow[200]; /* a shorter form for a narrow screen, or "" */
+	char form[HDR_FORMS][160]; /* "" in a form: the field is not shown in it */
 	int attr;
-	bool vital; /* must not be dropped while a shorter form could keep it */
+	bool vital; /* a figure: never dropped, the layout takes a shorter form */
 };
 
-/* Flow fields into lines from y, at most maxl; returns the lines used.
- * narrow: each field in its shorter form, where it has one.  dropped NULL:
- * draw them; else only say whether a vital field would have no room. */
+/* Sets f's text in the forms from `from` on (a later call for a later form
+ * overrides it there). */
+static void __attribute__((format(printf, 3, 4)))
+form(struct field *f, int from, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(f->form[from], sizeof f->form[from], fmt, ap);
+	va_end(ap);
+	for (int k = from + 1; k < HDR_FORMS; k++)
+		memcpy(f->form[k], f->form[from], sizeof f->form[k]);
+}
+
+/* Flow the fields, each in form k, into lines from y, at most maxl; returns
+ * the lines used.  A field that does not fit the line it would start gives
+ * way to the smaller ones after it.  dropped NULL: draw them; else only say
+ * whether a vital field would have no room. */
 static int
-flow(rc *r, int y, int maxl, const struct field *f, int nf, bool narrow, bool *dropped)
+flow(rc *r, int y, int maxl, const struct field *f, int nf, int k, bool *dropped)
 {
 	int line = 0, x = 0;
 
@@ -38,13 +56,13 @@ flow(rc *r, int y, int maxl, const struct field *f, int nf, bool narrow, bool *d
 	if (maxl <= 0)
 		return 0;
 	for (int i = 0; i < nf; i++) {
-		const char *text = narrow && f[i].narrow[0] ? f[i].narrow : f[i].text;
+		const char *text = f[i].form[k];
 		int n = view__text_len(text);
 		if (n == 0)
 			continue;
 		int need = (x > 0 ? 2 : 0) + n;
-		if (x + need > r->w && x > 0) {
-			if (line + 1 >= maxl) {
+		if (x + need > r->w && (x > 0 || n > r->w)) {
+			if (line + 1 >= maxl || n > r->w) {
 				/* no room: try the smaller fields after it */
 				if (dropped && f[i].vital)
 					*dropped = true;
@@ -62,6 +80,24 @@ flow(rc *r, int y, int maxl, const struct field *f, int nf, bool narrow, bool *d
 			x = view__text(r, x, y + line, r->w, f[i].attr, text);
 	}
 	return x > 0 || line > 0 ? line + 1 : 0;
+}
+
+/* The header's layout for the width: the longest form whose figures all fit
+ * maxl lines; when not even the compact form does, as many more lines as it
+ * needs (a figure is never left out or cut).  Returns the lines used. */
+static int
+header_layout(rc *r, int y, int maxl, const struct field *f, int nf)
+{
+	bool dropped = true;
+	int k = 0, lines = maxl;
+
+	for (; lines < maxl + nf && dropped; lines++)
+		for (k = 0; k < HDR_FORMS; k++) {
+			flow(r, y, lines, f, nf, k, &dropped);
+			if (!dropped)
+				break;
+		}
+	return flow(r, y, lines - 1, f, nf, k < HDR_FORMS ? k : HDR_FORMS - 1, NULL);
 }
 
 /* "run 2 spin 0 sys 200": the busy Ms by what they do; all: the categories
@@ -86,14 +122,16 @@ busy_parts(const view_threads *t, bool all, char *b, size_t size)
 
 /* The header: GOMAXPROCS, the CPUs, the threads (the whole process's, as the
  * kernel counts them, and the Ms among them), the goroutines, the queues,
- * the counters.  When a vital field would not fit the lines, the fields
- * take their shorter forms: the busy Ms' breakdown moves behind the
- * counters and keeps only what is not 0. */
+ * the counters.  Every figure is always there; when they do not all fit, the
+ * words get shorter, form by form (header_layout): first the busy Ms'
+ * breakdown moves behind the counters and keeps only what is not 0, then
+ * "threads", "Gs", "preempts", then "run", "wait" and "global". */
 int
 view__header(rc *r, int y, int maxl)
 {
 	const view_model *m = r->m;
 	const gs_stats *st = &m->snap.stats;
+	const int *bs = st->by_status;
 	struct field f[13];
 	int nf = 0;
 	view_threads t;
@@ -101,59 +139,59 @@ view__header(rc *r, int y, int maxl)
 
 	memset(f, 0, sizeof f);
 	view__threads(m, &t);
-	snprintf(f[nf].text, sizeof f[nf].text, "GOMAXPROCS %d", st->gomaxprocs);
+	form(&f[nf], 0, "GOMAXPROCS %d", st->gomaxprocs);
 	f[nf].vital = true;
 	f[nf++].attr = VA_BOLD;
-	snprintf(f[nf].text, sizeof f[nf].text, "CPUs %d", st->ncpu);
+	form(&f[nf], 0, "CPUs %d", st->ncpu);
 	f[nf].vital = true;
 	f[nf++].attr = VA_NORMAL;
 	if (m->snap.os_threads > 0) {
-		snprintf(f[nf].text, sizeof f[nf].text, "OS threads %d", m->snap.os_threads);
+		form(&f[nf], 0, "OS threads %d", m->snap.os_threads);
+		form(&f[nf], 2, "threads %d", m->snap.os_threads);
 		f[nf].vital = true;
 		f[nf++].attr = VA_BOLD;
 	}
 	busy_parts(&t, true, parts, sizeof parts);
-	snprintf(f[nf].text, sizeof f[nf].text, "Ms %d (busy %d: %s, idle %d)", t.total, t.busy,
-	    parts, t.idle);
-	snprintf(f[nf].narrow, sizeof f[nf].narrow, "Ms %d: busy %d, idle %d", t.total, t.busy,
-	    t.idle);
+	form(&f[nf], 0, "Ms %d (busy %d: %s, idle %d)", t.total, t.busy, parts, t.idle);
+	form(&f[nf], 1, "Ms %d: busy %d, idle %d", t.total, t.busy, t.idle);
 	f[nf].vital = true;
 	f[nf++].attr = VA_BOLD;
-	snprintf(f[nf].text, sizeof f[nf].text,
-	    "goroutines %d: %d runnable, %d running, %d waiting, %d syscall", st->goroutines,
-	    st->by_status[GS_G_RUNNABLE], st->by_status[GS_G_RUNNING], st->by_status[GS_G_WAITING],
-	    st->by_status[GS_G_SYSCALL]);
-	snprintf(f[nf].narrow, sizeof f[nf].narrow,
-	    "goroutines %d: %d runnable %d running %d waiting %d sys", st->goroutines,
-	    st->by_status[GS_G_RUNNABLE], st->by_status[GS_G_RUNNING], st->by_status[GS_G_WAITING],
-	    st->by_status[GS_G_SYSCALL]);
+	form(&f[nf], 0, "goroutines %d: %d runnable, %d running, %d waiting, %d syscall",
+	    st->goroutines, bs[GS_G_RUNNABLE], bs[GS_G_RUNNING], bs[GS_G_WAITING],
+	    bs[GS_G_SYSCALL]);
+	form(&f[nf], 1, "goroutines %d: %d runnable %d running %d waiting %d sys", st->goroutines,
+	    bs[GS_G_RUNNABLE], bs[GS_G_RUNNING], bs[GS_G_WAITING], bs[GS_G_SYSCALL]);
+	form(&f[nf], 2, "Gs %d: %d runnable %d running %d waiting %d sys", st->goroutines,
+	    bs[GS_G_RUNNABLE], bs[GS_G_RUNNING], bs[GS_G_WAITING], bs[GS_G_SYSCALL]);
+	form(&f[nf], 3, "Gs %d: %d runnable %d run %d wait %d sys", st->goroutines,
+	    bs[GS_G_RUNNABLE], bs[GS_G_RUNNING], bs[GS_G_WAITING], bs[GS_G_SYSCALL]);
 	f[nf].vital = true;
 	f[nf++].attr = VA_NORMAL;
-	snprintf(f[nf].text, sizeof f[nf].text, "global queue %d", st->global_runq);
+	form(&f[nf], 0, "global queue %d", st->global_runq);
+	form(&f[nf], 3, "global %d", st->global_runq);
 	f[nf].vital = true;
 	f[nf++].attr = VA_NORMAL;
-	snprintf(f[nf].text, sizeof f[nf].text, "steals +%" PRIu64 " (%" PRIu64 ")", m->d_steals,
-	    st->steals);
+	form(&f[nf], 0, "steals +%" PRIu64 " (%" PRIu64 ")", m->d_steals, st->steals);
 	f[nf].vital = true;
 	f[nf++].attr = m->d_steals ? VA_STEAL : VA_NORMAL;
-	snprintf(f[nf].text, sizeof f[nf].text, "hand-offs +%" PRIu64 " (%" PRIu64 ")",
-	    m->d_handoffs, st->handoffs);
+	form(&f[nf], 0, "hand-offs +%" PRIu64 " (%" PRIu64 ")", m->d_handoffs, st->handoffs);
 	f[nf].vital = true;
 	f[nf++].attr = m->d_handoffs ? VA_HANDOFF : VA_NORMAL;
-	snprintf(f[nf].text, sizeof f[nf].text, "preemptions +%" PRIu64 " (%" PRIu64 ")",
-	    m->d_preempts, st->preempt_async + st->preempt_coop);
+	form(&f[nf], 0, "preemptions +%" PRIu64 " (%" PRIu64 ")", m->d_preempts,
+	    st->preempt_async + st->preempt_coop);
+	form(&f[nf], 2, "preempts +%" PRIu64 " (%" PRIu64 ")", m->d_preempts,
+	    st->preempt_async + st->preempt_coop);
 	f[nf].vital = true;
 	f[nf++].attr = m->d_preempts ? VA_PREEMPT : VA_NORMAL;
 	if (m->dropped_total) {
-		snprintf(f[nf].text, sizeof f[nf].text, "events lost %" PRIu64, m->dropped_total);
+		form(&f[nf], 0, "events lost %" PRIu64, m->dropped_total);
 		f[nf].vital = true;
 		f[nf++].attr = VA_WARN;
 	}
-	/* narrow: the busy Ms' breakdown, where it has room */
+	/* shorter forms: the busy Ms' breakdown, where it has room */
 	busy_parts(&t, false, parts, sizeof parts);
 	if (parts[0]) {
-		f[nf].text[0] = '\0';
-		snprintf(f[nf].narrow, sizeof f[nf].narrow, "busy Ms: %s", parts);
+		form(&f[nf], 1, "busy Ms: %s", parts);
 		f[nf++].attr = VA_BOLD;
 	}
 	/* The churn the log leaves out (view.c), in the last tick, in words a
@@ -166,17 +204,20 @@ view__header(rc *r, int y, int maxl)
 		char span[32] = "last tick";
 		if (r->v->tick_hz > 0)
 			snprintf(span, sizeof span, "last %.2g s", 1 / r->v->tick_hz);
-		snprintf(f[nf].text, sizeof f[nf].text,
+		form(&f[nf], 0,
 		    "%s: %" PRId64 " goroutines ran, %" PRId64 " blocked, %" PRId64
 		    " woken; %" PRId64 " timers, %" PRId64 " syscalls, %" PRId64
 		    " network wake-ups",
 		    span, c[GS_EV_RUN], c[GS_EV_PARK], c[GS_EV_READY], c[GS_EV_TIMER_FIRE],
 		    c[GS_EV_SYSCALL_ENTER], m->ev_argsum[GS_EV_NETPOLL_WAKE]);
+		form(&f[nf], 1,
+		    "%s: %" PRId64 " ran, %" PRId64 " blocked, %" PRId64 " woken, %" PRId64
+		    " timers, %" PRId64 " syscalls, %" PRId64 " net wake-ups",
+		    span, c[GS_EV_RUN], c[GS_EV_PARK], c[GS_EV_READY], c[GS_EV_TIMER_FIRE],
+		    c[GS_EV_SYSCALL_ENTER], m->ev_argsum[GS_EV_NETPOLL_WAKE]);
 		f[nf++].attr = VA_DIM;
 	}
-	bool dropped;
-	flow(r, y, maxl, f, nf, false, &dropped);
-	return flow(r, y, maxl, f, nf, dropped, NULL);
+	return header_layout(r, y, maxl, f, nf);
 }
 
 /* ---- Ps --------------------------------------------------------------------------------- */

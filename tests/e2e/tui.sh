@@ -64,11 +64,11 @@ tick_is() {
 # that is too wide "Ms T: busy B, idle I" and, further on, "busy Ms: run R
 # sys Y" with only the figures that are not 0.
 threads_total() {
-	sed -n '2,4s/.*Ms \([0-9]*\)[ :].*/\1/p' "$D/screen" | head -n 1
+	sed -n '2,5s/.*Ms \([0-9]*\)[ :].*/\1/p' "$D/screen" | head -n 1
 }
 
 threads_sys() {
-	b=$(sed -n '2,4{s/.*(busy [0-9]*: \([^)]*\),.*/\1/p;s/.*busy Ms: \(.*\)/\1/p}' "$D/screen" |
+	b=$(sed -n '2,5{s/.*(busy [0-9]*: \([^)]*\),.*/\1/p;s/.*busy Ms: \(.*\)/\1/p}' "$D/screen" |
 		head -n 1)
 	case " $b " in
 	*" sys "[0-9]*) echo "$b" | sed 's/.*sys \([0-9]*\).*/\1/' ;;
