@@ -1844,6 +1844,65 @@ START_TEST(test_help)
 	done(&o, m, f);
 }
 END_TEST
+/* The help page scrolls at 80x24 and at the smallest screen, and says where
+ * it is: its lines in the title, more below or above in the footer; every
+ * line is reached, the last key's among them. */
+START_TEST(test_help_scrolls)
+{
+	fix *f = fix_new(2, 4);
+	view_model *m = model_with(f, NULL, 0);
+	view_state v;
+	scr o = { 0 };
+	int sizes[][2] = { { 80, 24 }, { 60, 16 } };
+	char b[64];
+
+	for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+		view_init(&v, sizes[k][0], sizes[k][1]);
+		v.mode = VIEW_HELP;
+		int rows = v.height - 2, max = view_scroll_max(m, &v), total = max + rows;
+		ck_assert_int_gt(max, 0);
+		draw(&o, m, &v);
+		snprintf(b, sizeof b, "help: lines 1-%d of %d", rows, total);
+		ck_assert_msg(find_row(&o, b) == 0, "%dx%d: title lacks '%s'", v.width, v.height,
+		    b);
+		ck_assert_int_eq(find_row(&o, "more below"), v.height - 1);
+		ck_assert_int_eq(find_row(&o, "more above"), -1);
+		ck_assert_int_eq(find_row(&o, "redraw the screen"), -1);
+		v.scroll = 3;
+		draw(&o, m, &v);
+		snprintf(b, sizeof b, "help: lines 4-%d of %d", rows + 3, total);
+		ck_assert_int_eq(find_row(&o, b), 0);
+		ck_assert_int_eq(find_row(&o, "more above and below"), v.height - 1);
+		/* the last key: on screen once scrolled down far enough */
+		bool seen = false;
+		for (v.scroll = 0; v.scroll <= max && !seen; v.scroll++) {
+			draw(&o, m, &v);
+			seen = row_starting(&o, " Ctrl-L ") > 0 &&
+			    find_row(&o, "redraw the screen") > 0;
+		}
+		ck_assert_msg(seen, "%dx%d: the last key never shows", v.width, v.height);
+		v.scroll = max;
+		draw(&o, m, &v);
+		snprintf(b, sizeof b, "help: lines %d-%d of %d", max + 1, total, total);
+		ck_assert_int_eq(find_row(&o, b), 0);
+		ck_assert_int_eq(find_row(&o, "more above"), v.height - 1);
+		ck_assert_int_eq(find_row(&o, "more below"), -1);
+		/* ASCII: the arrows are letters */
+		v.ascii = true;
+		draw(&o, m, &v);
+		ck_assert_int_eq(find_row(&o, "^ more above"), v.height - 1);
+		ck_assert(all_ascii(&o));
+	}
+	/* All of it fits: no marks, the title says only help. */
+	view_init(&v, 120, 200);
+	v.mode = VIEW_HELP;
+	draw(&o, m, &v);
+	ck_assert_int_eq(find_row(&o, "more below"), -1);
+	ck_assert_int_eq(find_row(&o, "more above"), -1);
+	ck_assert_int_eq(find_row(&o, "help: lines"), -1);
+	done(&o, m, f);
+}
+END_TEST
 
 START_TEST(test_glist)
 {
@@ -2759,6 +2818,7 @@ view_suite(void)
 	tcase_add_test(tc, test_log_lines_per_tick);
 	tcase_add_test(tc, test_size_notice);
 	tcase_add_test(tc, test_help);
+	tcase_add_test(tc, test_help_scrolls);
 	tcase_add_test(tc, test_glist);
 	tcase_add_test(tc, test_details);
 	tcase_add_test(tc, test_projector);

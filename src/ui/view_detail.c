@@ -213,11 +213,15 @@ view__help_count(rc *r)
 void
 view__render_help(rc *r)
 {
-	int rows = r->h - 2;
-	int scroll = view__scroll_clamp(r->v->scroll, view__help_count(r), rows);
+	int rows = r->h - 2, total = view__help_count(r);
+	int scroll = view__scroll_clamp(r->v->scroll, total, rows);
+	char what[64] = "help";
 
-	view__title_bar(r, "help");
-	view__footer(r);
+	if (total > rows)
+		snprintf(what, sizeof what, "help: lines %d-%d of %d", scroll + 1, scroll + rows,
+		    total);
+	view__title_bar(r, what);
+	view__scroll_footer(r, scroll, rows, total);
 	help_layout(r, true, scroll, rows);
 }
 

@@ -253,7 +253,10 @@ typedef struct rc {
 int view__clampi(int v, int lo, int hi);
 int view__digits(int64_t v);
 void view__fill(rc *r, int x, int y, int xend, uint32_t ch, int attr);
-void view__footer(rc *r);
+int view__footer(rc *r);
+/* The footer of a page that scrolls (rows of total shown from scroll): the
+ * keys, and at the right whether there is more above or below. */
+void view__scroll_footer(rc *r, int scroll, int rows, int total);
 uint32_t view__g_empty_slot(const rc *r);
 uint32_t view__g_spark(const rc *r, int level);
 int view__header(rc *r, int y, int maxl);
