@@ -2543,6 +2543,64 @@ START_TEST(test_tokens_truncated)
 }
 END_TEST
 
+/* A queue too long for its row: the tokens it has room for, "+N", and the
+ * kinds of those N, so every kind queued is named on the row at every
+ * width, the marks beside them too; the tokens give way to the kinds. */
+START_TEST(test_tokens_kinds_named)
+{
+	fix *f = fix_new(2, 4);
+	fix_queue(f, 0, 150, "sleep");
+	for (int k = 100; k < 140; k++)
+		f->p[0].runq[k].tag = GS_TAG_SYSCALL;
+	for (int k = 140; k < 150; k++)
+		f->p[0].runq[k].tag = GS_TAG_CPU;
+	f->p[0].runq[149].tag = GS_TAG_NONE;
+	fix_queue(f, 1, 60, "syscall");
+	gs_event e[2] = { ev(GS_EV_HANDOFF, 1, -1, 1, 2, 0, 0),
+		ev(GS_EV_PREEMPT, 0, -1, 0, -1, 100, 0) };
+	view_model *m = model_with(f, e, 2);
+	view_state v;
+	scr o = { 0 };
+	int sizes[][2] = { { 80, 24 }, { 60, 16 }, { 120, 40 }, { 200, 60 }, { 100, 30 } };
+
+	for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+		view_init(&v, sizes[k][0], sizes[k][1]);
+		v.projector = k == 4;
+		draw(&o, m, &v);
+		int y = row_starting(&o, "P0 ") + v.projector, more;
+		ck_assert_int_gt(y, 0);
+		const char *rw = row(&o, y);
+		const char *plus = strstr(rw, "+");
+		ck_assert_msg(plus, "%dx%d: P0's queue is not cut: %s", v.width, v.height, rw);
+		/* the head's tokens and "+N" count all 150 */
+		int shown = 0;
+		if (v.projector) /* "[S1000] [S1001] " */
+			for (const char *c = rw; c < plus; c++)
+				shown += *c == '[';
+		else /* "SSSSB" */
+			for (const char *c = plus - 1; c >= rw && strchr("SBCo", *c); c--)
+				shown++;
+		more = atoi(plus + 1);
+		ck_assert_msg(shown + more == 150, "%dx%d: %d shown + %d: %s", v.width, v.height,
+		    shown, more, rw);
+		/* the rest by kind (C S B o), summing to N */
+		char b[64];
+		int nc = 9, ns = 100 - shown, nb = 40 - (shown > 100 ? shown - 100 : 0);
+		int n = snprintf(b, sizeof b, "+%d C%d", more, nc);
+		if (ns > 0)
+			n += snprintf(b + n, sizeof b - (size_t)n, " S%d", ns);
+		snprintf(b + n, sizeof b - (size_t)n, " B%d o1", nb);
+		ck_assert_msg(strstr(rw, b), "%dx%d: P0 lacks '%s': %s", v.width, v.height, b, rw);
+		/* the marks keep their place: the preemption on P0, P1's
+		 * hand-off */
+		ck_assert_msg(strstr(rw, "preempt") || v.projector, "%dx%d: %s", v.width, v.height,
+		    rw);
+		ck_assert_int_gt(find_row(&o, "handoff"), 0);
+	}
+	done(&o, m, f);
+}
+END_TEST
+
 /* A steal of 4 from P0 by P1, as the runtime tells it: the batch event,
  * the thief running the last it took, one move event per goroutine. */
 static int
@@ -2832,6 +2890,7 @@ view_suite(void)
 	tcase_add_test(tt, test_tokens_eight_ps);
 	tcase_add_test(tt, test_tokens_order);
 	tcase_add_test(tt, test_tokens_truncated);
+	tcase_add_test(tt, test_tokens_kinds_named);
 	tcase_add_test(tt, test_tokens_steal);
 	tcase_add_test(tt, test_tokens_global);
 	tcase_add_test(tt, test_tokens_dropped);

@@ -57,7 +57,8 @@ static const struct help_line legend[] = {
 	{ "17 ##.", "the local queue's length, and a thin gauge of its 256 slots" },
 	{ "C44 C45 S46",
 	    "the local queue as goroutine tokens, head first (runs first); with no room for "
-	    "ids, one letter a goroutine; +187: the goroutines that do not fit" },
+	    "ids, one letter a goroutine; +187 S150 B37: the goroutines that do not fit, by "
+	    "kind" },
 	{ "C L S B N H T W o",
 	    "token letters, from what each goroutine was spawned as: C CPU-bound, L call-free "
 	    "loop, S sleeping (sleep, nap), B blocking system call, N network wait, H web "
@@ -297,7 +298,7 @@ view__render_pdetail(rc *r)
 	view__textf(r, vx, y++, r->w, VA_NORMAL, "%u of %d slots (%u listed below)", p->runq_len,
 	    VIEW_RUNQ_SLOTS, p->runq_listed);
 	view__text(r, kx, y, vx, VA_BOLD, "kinds");
-	if (view__queue_kinds(r, vx, y, r->w, p) == vx)
+	if (view__queue_kinds(r, vx, y, r->w, p->runq, p->runq_listed) == vx)
 		view__text(r, vx, y, r->w, VA_DIM, "-");
 	y++;
 	view__text(r, kx, y, vx, VA_BOLD, "schedtick");

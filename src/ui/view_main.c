@@ -301,33 +301,52 @@ view__queue_bar(rc *r, int x, int y, int w, const gs_snap_p *p)
 	}
 }
 
-/* "C120 S8 B3 +2 other" from the listed queue (goroutines of no kind of
- * gsched's are "other": a letter would say nothing); returns the x after
- * it. */
-int
-view__queue_kinds(rc *r, int x, int y, int xend, const gs_snap_p *p)
+/* The goroutines of g[0..n) by kind (view_g_kind's order) into cnt, and
+ * each kind's letter and attribute where given. */
+static void
+kinds_count(const gs_snap_g *g, uint32_t n, int *cnt, char *letter, view_attr *attr)
 {
-	int n[VIEW_KINDS] = { 0 };
+	memset(cnt, 0, VIEW_KINDS * sizeof *cnt);
+	for (uint32_t i = 0; i < n; i++) {
+		int k = view_g_kind(g[i].tag, NULL, NULL);
+		if (cnt[k]++ == 0 && letter)
+			view_g_kind(g[i].tag, &letter[k], &attr[k]);
+	}
+}
+
+/* The cells of kind k's item, "C120" (or "+2 other"; tokens: "o2", as
+ * their tokens read), with its gap. */
+static int
+kind_width(int k, int n, bool tokens)
+{
+	return view__digits(n) + (k == VIEW_KINDS - 1 && !tokens ? 7 : 1) + 1;
+}
+
+/* "C120 S8 B3 +2 other" (goroutines of no kind of gsched's are "other": a
+ * letter would say nothing, except beside tokens that use it). */
+static int
+kinds(rc *r, int x, int y, int xend, const gs_snap_g *g, uint32_t n, bool tokens)
+{
+	int cnt[VIEW_KINDS];
 	char letter[VIEW_KINDS];
 	view_attr attr[VIEW_KINDS];
 
-	for (uint32_t i = 0; i < p->runq_listed; i++) {
-		int k = view_g_kind(p->runq[i].tag, NULL, NULL);
-		if (n[k]++ == 0)
-			view_g_kind(p->runq[i].tag, &letter[k], &attr[k]);
-	}
+	kinds_count(g, n, cnt, letter, attr);
 	for (int k = 0; k < VIEW_KINDS; k++) {
-		if (n[k] == 0)
+		if (cnt[k] == 0 || x + kind_width(k, cnt[k], tokens) - 1 > xend)
 			continue;
-		bool other = k == VIEW_KINDS - 1;
-		int need = view__digits(n[k]) + (other ? 7 : 1);
-		if (x + need > xend)
-			break;
-		x = (other ? view__textf(r, x, y, xend, attr[k], "+%d other", n[k])
-			   : view__textf(r, x, y, xend, attr[k], "%c%d", letter[k], n[k])) +
+		x = (k == VIEW_KINDS - 1 && !tokens
+			    ? view__textf(r, x, y, xend, attr[k], "+%d other", cnt[k])
+			    : view__textf(r, x, y, xend, attr[k], "%c%d", letter[k], cnt[k])) +
 		    1;
 	}
 	return x;
+}
+
+int
+view__queue_kinds(rc *r, int x, int y, int xend, const gs_snap_g *g, uint32_t n)
+{
+	return kinds(r, x, y, xend, g, n, false);
 }
 
 /* The cells p_marks needs for all of a P's marks (0: none). */
@@ -488,17 +507,64 @@ tokens_fit(const gs_snap_g *g, uint32_t n, uint32_t total, bool ids, bool big, i
 	return k;
 }
 
+/* The cells of "+N C3 S2": the rest of a queue, and the kinds of its listed
+ * goroutines counted in cnt. */
+static int
+rest_width(uint32_t rest, const int *cnt)
+{
+	int w = 2 + view__digits(rest);
+	for (int k = 0; k < VIEW_KINDS; k++)
+		if (cnt[k] > 0)
+			w += kind_width(k, cnt[k], true);
+	return w;
+}
+
+/* As tokens_fit, leaving room for the kinds of the goroutines that do not
+ * fit after "+N" as well: the tokens give way to the kinds, to none when
+ * not all the kinds of the whole queue fit (then as many as do). */
+static uint32_t
+tokens_fit_kinds(const gs_snap_g *g, uint32_t n, uint32_t total, bool ids, bool big, int w)
+{
+	int cnt[VIEW_KINDS], used = 0;
+	uint32_t k = 0;
+
+	if (tokens_width(g, n, ids, big) <= w && n == total)
+		return n;
+	kinds_count(g, n, cnt, NULL, NULL);
+	if (rest_width(total, cnt) > w)
+		return 0;
+	for (; k < n; k++) {
+		int tw =
+		    big ? token_width(g + k, true) + 3 : token_width(g + k, ids) + (ids ? 1 : 0);
+		int kk = view_g_kind(g[k].tag, NULL, NULL);
+		cnt[kk]--;
+		if (used + tw + rest_width(total - k - 1, cnt) > w) {
+			cnt[kk]++;
+			break;
+		}
+		used += tw;
+	}
+	return k;
+}
+
 /* The tokens g[0..n) in queue order from x, then "+N" for the rest of a
- * queue of total goroutines; returns the x after. */
+ * queue of total goroutines; named: and after it the kinds of the listed
+ * goroutines in that rest ("+120 C100 S20"), where they fit, the tokens
+ * giving way to them.  Returns the x after. */
 static int
 tokens(rc *r, int x, int y, int xend, const gs_snap_g *g, uint32_t n, uint32_t total, bool ids,
-    bool big)
+    bool big, bool named)
 {
-	uint32_t k = tokens_fit(g, n, total, ids, big, xend - x);
+	uint32_t k = named ? tokens_fit_kinds(g, n, total, ids, big, xend - x)
+			   : tokens_fit(g, n, total, ids, big, xend - x);
+
 	for (uint32_t i = 0; i < k; i++)
 		x = token(r, x, y, xend, g + i, ids, big) + (ids || big ? 1 : 0);
-	if (k < total)
+	if (k < total) {
 		x = view__textf(r, x, y, xend, VA_BOLD, "+%" PRIu32, total - k) + 1;
+		if (named && k < n)
+			x = kinds(r, x, y, xend, g + k, n - k, true);
+	}
 	return x;
 }
 
@@ -659,7 +725,7 @@ p_row(rc *r, int y, const gs_snap_p *p, const view_pmark *pm, const struct pcols
 	    p_marks_width(pm));
 	int xend = r->w - mw;
 	int x = p_gap(r, c->x_tok, y, gap_cells(pm, xend - c->x_tok));
-	x = tokens(r, x, y, xend, p->runq, p->runq_listed, p->runq_len, c->ids, false);
+	x = tokens(r, x, y, xend, p->runq, p->runq_listed, p->runq_len, c->ids, false, true);
 	if (mw)
 		view__p_marks(r, xend + 1 > x ? xend + 1 : x, y, r->w, pm);
 }
@@ -694,7 +760,7 @@ p_row_big(rc *r, int y, const gs_snap_p *p, const view_pmark *pm, int idw)
 	x = p_gap(r, idw + 1, y + 1, gap_cells(pm, r->w - idw - 1));
 	if (p->runq_len == 0)
 		view__text(r, x, y + 1, r->w, VA_DIM, "(local queue empty)");
-	tokens(r, x, y + 1, r->w, p->runq, p->runq_listed, p->runq_len, true, true);
+	tokens(r, x, y + 1, r->w, p->runq, p->runq_listed, p->runq_len, true, true, true);
 }
 
 /* The global queue's text marks: what went in lately, what the one-in-61
@@ -777,7 +843,7 @@ glob_tokens(rc *r, int x, int y, int xend, bool ids, bool big)
 	if (len == 0)
 		return;
 	if (n == len && tokens_width(g, n, ids, big) <= xend - x) {
-		tokens(r, x, y, xend, g, n, len, ids, big);
+		tokens(r, x, y, xend, g, n, len, ids, big, false);
 		return;
 	}
 	int room = xend - x, tw = 0;
