@@ -23,7 +23,7 @@
 #define HDR_FORMS 4
 
 struct field {
-	char form[HDR_FORMS][160]; /* "" in a form: the field is not shown in it */
+	char form[HDR_FORMS][200]; /* "" in a form: the field is not shown in it */
 	int attr;
 	bool vital; /* a figure: never dropped, the layout takes a shorter form */
 };
