@@ -245,18 +245,23 @@ help_lists_keys() {
 # queue's, and its count is the header's.  Prints what it counted.
 tokens_add_up() {
 	awk '
-	function tokens(start, n,    i, t, m, c) {
+	# stop: "+N" ends the tokens (on a P row the kinds of those N follow
+	# it; the global queue has its tail there)
+	function tokens(start, n, stop,    i, t, m, c) {
 		t = 0
 		for (i = start; i <= n; i++) {
 			if (f[i] ~ /^:+$/) continue          # a steal'"'"'s gap
 			if (f[i] ~ /^[CLSBNHTWo][0-9]+$/) { t++; continue }
-			# "+N" ends the tokens (the kinds of those N follow it)
-			if (f[i] ~ /^\+[0-9]+$/) { t += substr(f[i], 2); break }
+			if (f[i] ~ /^\+[0-9]+$/) {
+				t += substr(f[i], 2)
+				if (stop) break
+				continue
+			}
 			if (f[i] ~ /^[CLSBNHTWo]+(\+[0-9]+)?$/) {
 				c = f[i]; m = 0
 				if (index(c, "+")) { m = substr(c, index(c, "+") + 1); c = substr(c, 1, index(c, "+") - 1) }
 				t += length(c) + m
-				if (m > 0) break
+				if (m > 0 && stop) break
 				continue
 			}
 			break
@@ -272,14 +277,14 @@ tokens_add_up() {
 		for (i = 1; i < n; i++)
 			if (f[i] ~ /^[0-9]+$/ && f[i + 1] ~ /^[#.]+$/) break
 		if (i >= n) { print "# no count on: " $0; bad = 1; next }
-		got = tokens(i + 2, n)
+		got = tokens(i + 2, n, 1)
 		print "# " f[1] ": count " f[i] ", tokens " got
 		if (got != f[i]) bad = 1
 		rows++
 	}
 	/^global queue +[0-9]+/ {
 		n = split($0, f, / +/)
-		got = tokens(4, n)
+		got = tokens(4, n, 0)
 		print "# global: count " f[3] ", tokens " got ", header " hdr
 		if (got != f[3] || f[3] != hdr) bad = 1
 		glob = 1
