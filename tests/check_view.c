@@ -1983,6 +1983,45 @@ START_TEST(test_glist)
 }
 END_TEST
 
+/* A goroutine list longer than the screen says there is more, as help does:
+ * at the top, in the middle, at the bottom. */
+START_TEST(test_glist_more)
+{
+	fix *f = fix_new(2, 4);
+	gs_snap_ginfo gl[30];
+	memset(gl, 0, sizeof gl);
+	for (int i = 0; i < 30; i++) {
+		gl[i].id = 10 + i;
+		gl[i].status = GS_G_WAITING;
+		gl[i].m = -1;
+	}
+	view_model *m = view_model_new(60, 20);
+	ck_assert_int_eq(view_model_tick(m, &f->s, NULL, 0, 0, gl, 30, 30), 0);
+	view_state v;
+	scr o = { 0 };
+	static const struct {
+		int scroll;
+		const char *shows, *footer, *not ;
+	} at[] = {
+		{ 0, "showing 1-20", "more below", "more above" },
+		{ 5, "showing 6-25", "more above and below", NULL },
+		{ 10, "showing 11-30", "more above", "more below" },
+	};
+
+	view_init(&v, 80, 24);
+	v.mode = VIEW_GLIST;
+	ck_assert_int_eq(view_scroll_max(m, &v), 10);
+	for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {
+		v.scroll = at[i].scroll;
+		draw(&o, m, &v);
+		ck_assert_int_eq(find_row(&o, at[i].shows), 1);
+		ck_assert_int_eq(find_row(&o, at[i].footer), 23);
+		ck_assert(at[i].not == NULL || find_row(&o, at[i].not ) == -1);
+	}
+	done(&o, m, f);
+}
+END_TEST
+
 START_TEST(test_details)
 {
 	fix *f = fix_new(3, 8);
@@ -2878,6 +2917,7 @@ view_suite(void)
 	tcase_add_test(tc, test_help);
 	tcase_add_test(tc, test_help_scrolls);
 	tcase_add_test(tc, test_glist);
+	tcase_add_test(tc, test_glist_more);
 	tcase_add_test(tc, test_details);
 	tcase_add_test(tc, test_projector);
 	tcase_add_test(tc, test_history);

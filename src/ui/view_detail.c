@@ -528,7 +528,7 @@ view__render_glist(rc *r)
 	view_gsort how = (unsigned)r->v->gsort <= VIEW_GSORT_LABEL ? r->v->gsort : VIEW_GSORT_ID;
 
 	view__title_bar(r, "goroutines");
-	view__footer(r);
+	view__scroll_footer(r, scroll, vis, m->ng);
 	if (m->ng == 0) {
 		view__text(r, 1, 1, r->w, VA_DIM, "no goroutine list yet");
 		return;
