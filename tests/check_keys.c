@@ -179,6 +179,12 @@ START_TEST(test_lookup)
 	expect(KEYS_RIGHT, VIEW_MDETAIL, false, KEYS_DO_FOCUS, 2);
 	expect(KEYS_UP, VIEW_GLIST, false, KEYS_DO_SCROLL, 0);
 	expect(KEYS_DOWN, VIEW_HELP, true, KEYS_DO_SCROLL, 1);
+	/* k and j scroll where Up and Down do, in help and the lists */
+	expect('k', VIEW_HELP, false, KEYS_DO_SCROLL, 2);
+	expect('j', VIEW_HELP, true, KEYS_DO_SCROLL, 3);
+	expect('j', VIEW_GLIST, false, KEYS_DO_SCROLL, 3);
+	expect('k', VIEW_LOG, false, KEYS_DO_SCROLL, 2);
+	expect_none('j', VIEW_MAIN, false);
 	expect(KEYS_HOME, VIEW_LOG, false, KEYS_DO_ENDS, 0);
 	expect(KEYS_END, VIEW_PDETAIL, false, KEYS_DO_ENDS, 1);
 	/* the event log's keys: in the main view (its panel) and the whole log */

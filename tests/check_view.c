@@ -318,14 +318,14 @@ check_main(const view_model *m, int w, int h, int np)
 	ck_assert_msg(find_row(&o, "Ms 12 (busy 5: run 4 spin 0 sys 0 sysmon 1, idle 7)") > 0 ||
 		find_row(&o, "Ms 12: busy 5, idle 7") > 0,
 	    "%dx%d: no Ms in the header", w, h);
-	ck_assert_int_gt(find_row(&o, "goroutines 4: 0 runnable"), 0);
+	/* every figure at every width: narrower, in shorter words */
+	ck_assert_int_gt(find_row(&o, w >= 80 ? "goroutines 4: 0 runnable" : "Gs 4: 0 runnable"),
+	    0);
 	ck_assert_int_gt(find_row(&o, "4 running"), 0);
-	if (w >= 80) {
-		ck_assert_int_gt(find_row(&o, "global queue 0"), 0);
-		ck_assert_int_gt(find_row(&o, "steals +0 (0)"), 0);
-		ck_assert_int_gt(find_row(&o, "hand-offs +0 (0)"), 0);
-		ck_assert_int_gt(find_row(&o, "preemptions +0 (0)"), 0);
-	}
+	ck_assert_int_gt(find_row(&o, "global queue 0"), 0);
+	ck_assert_int_gt(find_row(&o, "steals +0 (0)"), 0);
+	ck_assert_int_gt(find_row(&o, "hand-offs +0 (0)"), 0);
+	ck_assert_int_gt(find_row(&o, w >= 80 ? "preemptions +0 (0)" : "preempts +0 (0)"), 0);
 	ck_assert_int_gt(find_row(&o, "10 Hz"), -1);
 	ck_assert_int_gt(find_row(&o, "M0 "), 0);
 	ck_assert_int_gt(find_row(&o, "sysmon"), 0);
@@ -1844,6 +1844,65 @@ START_TEST(test_help)
 	done(&o, m, f);
 }
 END_TEST
+/* The help page scrolls at 80x24 and at the smallest screen, and says where
+ * it is: its lines in the title, more below or above in the footer; every
+ * line is reached, the last key's among them. */
+START_TEST(test_help_scrolls)
+{
+	fix *f = fix_new(2, 4);
+	view_model *m = model_with(f, NULL, 0);
+	view_state v;
+	scr o = { 0 };
+	int sizes[][2] = { { 80, 24 }, { 60, 16 } };
+	char b[64];
+
+	for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+		view_init(&v, sizes[k][0], sizes[k][1]);
+		v.mode = VIEW_HELP;
+		int rows = v.height - 2, max = view_scroll_max(m, &v), total = max + rows;
+		ck_assert_int_gt(max, 0);
+		draw(&o, m, &v);
+		snprintf(b, sizeof b, "help: lines 1-%d of %d", rows, total);
+		ck_assert_msg(find_row(&o, b) == 0, "%dx%d: title lacks '%s'", v.width, v.height,
+		    b);
+		ck_assert_int_eq(find_row(&o, "more below"), v.height - 1);
+		ck_assert_int_eq(find_row(&o, "more above"), -1);
+		ck_assert_int_eq(find_row(&o, "redraw the screen"), -1);
+		v.scroll = 3;
+		draw(&o, m, &v);
+		snprintf(b, sizeof b, "help: lines 4-%d of %d", rows + 3, total);
+		ck_assert_int_eq(find_row(&o, b), 0);
+		ck_assert_int_eq(find_row(&o, "more above and below"), v.height - 1);
+		/* the last key: on screen once scrolled down far enough */
+		bool seen = false;
+		for (v.scroll = 0; v.scroll <= max && !seen; v.scroll++) {
+			draw(&o, m, &v);
+			seen = row_starting(&o, " Ctrl-L ") > 0 &&
+			    find_row(&o, "redraw the screen") > 0;
+		}
+		ck_assert_msg(seen, "%dx%d: the last key never shows", v.width, v.height);
+		v.scroll = max;
+		draw(&o, m, &v);
+		snprintf(b, sizeof b, "help: lines %d-%d of %d", max + 1, total, total);
+		ck_assert_int_eq(find_row(&o, b), 0);
+		ck_assert_int_eq(find_row(&o, "more above"), v.height - 1);
+		ck_assert_int_eq(find_row(&o, "more below"), -1);
+		/* ASCII: the arrows are letters */
+		v.ascii = true;
+		draw(&o, m, &v);
+		ck_assert_int_eq(find_row(&o, "^ more above"), v.height - 1);
+		ck_assert(all_ascii(&o));
+	}
+	/* All of it fits: no marks, the title says only help. */
+	view_init(&v, 120, 200);
+	v.mode = VIEW_HELP;
+	draw(&o, m, &v);
+	ck_assert_int_eq(find_row(&o, "more below"), -1);
+	ck_assert_int_eq(find_row(&o, "more above"), -1);
+	ck_assert_int_eq(find_row(&o, "help: lines"), -1);
+	done(&o, m, f);
+}
+END_TEST
 
 START_TEST(test_glist)
 {
@@ -1920,6 +1979,45 @@ START_TEST(test_glist)
 	v.scroll = 0;
 	draw(&o, m, &v);
 	ck_assert_int_gt(find_row(&o, "2003 goroutines (1000 listed)"), 0);
+	done(&o, m, f);
+}
+END_TEST
+
+/* A goroutine list longer than the screen says there is more, as help does:
+ * at the top, in the middle, at the bottom. */
+START_TEST(test_glist_more)
+{
+	fix *f = fix_new(2, 4);
+	gs_snap_ginfo gl[30];
+	memset(gl, 0, sizeof gl);
+	for (int i = 0; i < 30; i++) {
+		gl[i].id = 10 + i;
+		gl[i].status = GS_G_WAITING;
+		gl[i].m = -1;
+	}
+	view_model *m = view_model_new(60, 20);
+	ck_assert_int_eq(view_model_tick(m, &f->s, NULL, 0, 0, gl, 30, 30), 0);
+	view_state v;
+	scr o = { 0 };
+	static const struct {
+		int scroll;
+		const char *shows, *footer, *not ;
+	} at[] = {
+		{ 0, "showing 1-20", "more below", "more above" },
+		{ 5, "showing 6-25", "more above and below", NULL },
+		{ 10, "showing 11-30", "more above", "more below" },
+	};
+
+	view_init(&v, 80, 24);
+	v.mode = VIEW_GLIST;
+	ck_assert_int_eq(view_scroll_max(m, &v), 10);
+	for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {
+		v.scroll = at[i].scroll;
+		draw(&o, m, &v);
+		ck_assert_int_eq(find_row(&o, at[i].shows), 1);
+		ck_assert_int_eq(find_row(&o, at[i].footer), 23);
+		ck_assert(at[i].not == NULL || find_row(&o, at[i].not ) == -1);
+	}
 	done(&o, m, f);
 }
 END_TEST
@@ -2218,6 +2316,118 @@ feed(view_model *m, fix *f, const gs_event *e, int ne, uint64_t dropped)
 	free(c);
 }
 
+/* The header's figures at the widths a class uses, with numbers as wide as
+ * a long run makes them: every figure is on the header's rows, whole, at
+ * every width; a narrow screen gets shorter words, never fewer figures. */
+static void
+header_has_all(const scr *o, int w, int h, const char *const alts[][4], int n)
+{
+	int end = find_row(o, "P0 ");
+	ck_assert_msg(end > 1, "%dx%d: no P0 row", w, h);
+	for (int i = 0; i < n; i++) {
+		bool found = false;
+		for (int a = 0; a < 4 && alts[i][a] && !found; a++) {
+			int y = find_row(o, alts[i][a]);
+			found = y >= 1 && y < end;
+		}
+		ck_assert_msg(found, "%dx%d: '%s' not in the header (rows 1-%d)", w, h, alts[i][0],
+		    end - 1);
+	}
+}
+
+/* The header's figures of a tick: goroutines (g, of which r runnable, w
+ * waiting, y in system calls), the global queue, and the counters. */
+static void
+set_figures(gs_stats *st, int g, int r, int w, int y, int glob, uint64_t steals, uint64_t handoffs,
+    uint64_t preempts)
+{
+	st->goroutines = g;
+	st->by_status[GS_G_RUNNABLE] = r;
+	st->by_status[GS_G_WAITING] = w;
+	st->by_status[GS_G_SYSCALL] = y;
+	st->global_runq = glob;
+	st->steals = steals;
+	st->handoffs = handoffs;
+	st->preempt_async = preempts - 1000000;
+	st->preempt_coop = 1000000;
+}
+
+/* A long busy run's figures: 10000 Ms, 100000 goroutines, a busy tick's
+ * steps on top of totals in the millions; dropped: events lost. */
+static view_model *
+wide_model(fix *f, uint64_t dropped)
+{
+	f->s.os_threads = 10004;
+	set_figures(&f->s.stats, 8, 0, 0, 0, 0, 999000, 9990000, 9990000);
+	view_model *m = model_with(f, NULL, 0);
+	set_figures(&f->s.stats, 100000, 50000, 40000, 9992, 49000, 999999, 9999999, 9999999);
+	feed(m, f, NULL, 0, dropped);
+	return m;
+}
+
+START_TEST(test_header_widths)
+{
+	fix *f = fix_new(8, 10000);
+	static const char *const alts[][4] = {
+		{ "GOMAXPROCS 8", NULL, NULL, NULL },
+		{ "CPUs 8", NULL, NULL, NULL },
+		{ "OS threads 10004", "threads 10004", NULL, NULL },
+		{ "Ms 10000 (busy 9: run 8 spin 0 sys 0 sysmon 1, idle 9991)",
+		    "Ms 10000: busy 9, idle 9991", NULL, NULL },
+		{ "goroutines 100000: 50000 runnable, 8 running, 40000 waiting, 9992 syscall",
+		    "goroutines 100000: 50000 runnable 8 running 40000 waiting 9992 sys",
+		    "Gs 100000: 50000 runnable 8 running 40000 waiting 9992 sys",
+		    "Gs 100000: 50000 runnable 8 run 40000 wait 9992 sys" },
+		{ "global queue 49000", "global 49000", NULL, NULL },
+		{ "steals +999 (999999)", NULL, NULL, NULL },
+		{ "hand-offs +9999 (9999999)", NULL, NULL, NULL },
+		{ "preemptions +9999 (9999999)", "preempts +9999 (9999999)", NULL, NULL },
+		{ "events lost 99999", NULL, NULL, NULL },
+	};
+	int sizes[][2] = { { 80, 24 }, { 60, 16 }, { 70, 20 }, { 100, 30 }, { 120, 40 },
+		{ 200, 60 } };
+	view_state v;
+	scr o = { 0 };
+
+	for (int lost = 0; lost < 2; lost++) {
+		view_model *m = wide_model(f, lost ? 99999 : 0);
+		int n = (int)(sizeof alts / sizeof alts[0]) - (lost ? 0 : 1);
+		for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+			for (int proj = 0; proj < 2; proj++) {
+				view_init(&v, sizes[k][0], sizes[k][1]);
+				v.projector = proj;
+				draw(&o, m, &v);
+				header_has_all(&o, v.width, v.height, alts, n);
+				/* 80 columns and more: the header's 3 lines (with
+				 * events lost, 4) leave the Ps their rows */
+				int p0 = find_row(&o, "P0 "), lines = p0 - 1 - !proj;
+				if (v.width >= 80)
+					ck_assert_msg(lines <= 3 + lost, "%dx%d: %d header lines",
+					    v.width, v.height, lines);
+			}
+		}
+		/* At 200 columns the long words are kept. */
+		ck_assert_int_gt(find_row(&o, "OS threads 10004"), 0);
+		ck_assert_int_gt(find_row(&o, "preemptions +9999 (9999999)"), 0);
+		view_model_free(m);
+	}
+	scr_free(&o);
+	fix_free(f);
+
+	/* Small figures at 80 columns: the usual header in its usual words. */
+	f = fix_new(2, 8);
+	f->s.os_threads = 10;
+	view_model *m = model_with(f, NULL, 0);
+	view_init(&v, 80, 24);
+	draw(&o, m, &v);
+	ck_assert_int_eq(find_row(&o, "GOMAXPROCS 2  CPUs 8  OS threads 10  Ms 8: busy 3, idle 5"),
+	    1);
+	ck_assert_int_eq(find_row(&o, "goroutines 2: 0 runnable 2 running 0 waiting 0 sys"), 2);
+	ck_assert_int_eq(find_row(&o, "steals +0 (0)  hand-offs +0 (0)  preemptions +0 (0)"), 3);
+	done(&o, m, f);
+}
+END_TEST
+
 /* Up to 8 Ps at 80x24 get a token row each, and the global queue its row,
  * even under a lesson's three-line caption; no blank rows between the
  * panels. */
@@ -2367,6 +2577,64 @@ START_TEST(test_tokens_truncated)
 		for (int xx = xs; xx < o.s.width && cell(&o, xx, yg)->ch == 'S'; xx++)
 			tail++;
 		ck_assert_int_eq(head + more + tail, 1000);
+	}
+	done(&o, m, f);
+}
+END_TEST
+
+/* A queue too long for its row: the tokens it has room for, "+N", and the
+ * kinds of those N, so every kind queued is named on the row at every
+ * width, the marks beside them too; the tokens give way to the kinds. */
+START_TEST(test_tokens_kinds_named)
+{
+	fix *f = fix_new(2, 4);
+	fix_queue(f, 0, 150, "sleep");
+	for (int k = 100; k < 140; k++)
+		f->p[0].runq[k].tag = GS_TAG_SYSCALL;
+	for (int k = 140; k < 150; k++)
+		f->p[0].runq[k].tag = GS_TAG_CPU;
+	f->p[0].runq[149].tag = GS_TAG_NONE;
+	fix_queue(f, 1, 60, "syscall");
+	gs_event e[2] = { ev(GS_EV_HANDOFF, 1, -1, 1, 2, 0, 0),
+		ev(GS_EV_PREEMPT, 0, -1, 0, -1, 100, 0) };
+	view_model *m = model_with(f, e, 2);
+	view_state v;
+	scr o = { 0 };
+	int sizes[][2] = { { 80, 24 }, { 60, 16 }, { 120, 40 }, { 200, 60 }, { 100, 30 } };
+
+	for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+		view_init(&v, sizes[k][0], sizes[k][1]);
+		v.projector = k == 4;
+		draw(&o, m, &v);
+		int y = row_starting(&o, "P0 ") + v.projector, more;
+		ck_assert_int_gt(y, 0);
+		const char *rw = row(&o, y);
+		const char *plus = strstr(rw, "+");
+		ck_assert_msg(plus, "%dx%d: P0's queue is not cut: %s", v.width, v.height, rw);
+		/* the head's tokens and "+N" count all 150 */
+		int shown = 0;
+		if (v.projector) /* "[S1000] [S1001] " */
+			for (const char *c = rw; c < plus; c++)
+				shown += *c == '[';
+		else /* "SSSSB" */
+			for (const char *c = plus - 1; c >= rw && strchr("SBCo", *c); c--)
+				shown++;
+		more = atoi(plus + 1);
+		ck_assert_msg(shown + more == 150, "%dx%d: %d shown + %d: %s", v.width, v.height,
+		    shown, more, rw);
+		/* the rest by kind (C S B o), summing to N */
+		char b[64];
+		int nc = 9, ns = 100 - shown, nb = 40 - (shown > 100 ? shown - 100 : 0);
+		int n = snprintf(b, sizeof b, "+%d C%d", more, nc);
+		if (ns > 0)
+			n += snprintf(b + n, sizeof b - (size_t)n, " S%d", ns);
+		snprintf(b + n, sizeof b - (size_t)n, " B%d o1", nb);
+		ck_assert_msg(strstr(rw, b), "%dx%d: P0 lacks '%s': %s", v.width, v.height, b, rw);
+		/* the marks keep their place: the preemption on P0, P1's
+		 * hand-off */
+		ck_assert_msg(strstr(rw, "preempt") || v.projector, "%dx%d: %s", v.width, v.height,
+		    rw);
+		ck_assert_int_gt(find_row(&o, "handoff"), 0);
 	}
 	done(&o, m, f);
 }
@@ -2647,7 +2915,9 @@ view_suite(void)
 	tcase_add_test(tc, test_log_lines_per_tick);
 	tcase_add_test(tc, test_size_notice);
 	tcase_add_test(tc, test_help);
+	tcase_add_test(tc, test_help_scrolls);
 	tcase_add_test(tc, test_glist);
+	tcase_add_test(tc, test_glist_more);
 	tcase_add_test(tc, test_details);
 	tcase_add_test(tc, test_projector);
 	tcase_add_test(tc, test_history);
@@ -2656,9 +2926,11 @@ view_suite(void)
 	suite_add_tcase(s, tc);
 	TCase *tt = tcase_create("tokens");
 	tcase_set_timeout(tt, 60);
+	tcase_add_test(tt, test_header_widths);
 	tcase_add_test(tt, test_tokens_eight_ps);
 	tcase_add_test(tt, test_tokens_order);
 	tcase_add_test(tt, test_tokens_truncated);
+	tcase_add_test(tt, test_tokens_kinds_named);
 	tcase_add_test(tt, test_tokens_steal);
 	tcase_add_test(tt, test_tokens_global);
 	tcase_add_test(tt, test_tokens_dropped);

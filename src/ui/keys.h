@@ -86,7 +86,7 @@ typedef enum keys_action {
 	KEYS_DO_DETAIL,     /* open or close P detail (first key) or M detail */
 	KEYS_DO_RECORD,     /* start recording (a prompt names the file) or stop */
 	KEYS_DO_FOCUS,      /* detail: the next P or M (previous for Shift-Tab, Left, Up) */
-	KEYS_DO_SCROLL,     /* a line up (Up) or down */
+	KEYS_DO_SCROLL,     /* a line up (even key names: Up, k) or down */
 	KEYS_DO_PAGE,       /* a page up (first key) or down */
 	KEYS_DO_ENDS,       /* to the top (first key) or the bottom */
 	KEYS_DO_LOG_FILTER, /* the event log's next filter */

@@ -424,7 +424,7 @@ act(struct tui *t, keys_action action, int which, int code)
 		cycle_focus(t, code == KEYS_BTAB || code == KEYS_LEFT || code == KEYS_UP ? -1 : 1);
 		break;
 	case KEYS_DO_SCROLL:
-		scroll_by(t, code == KEYS_UP ? -1 : 1);
+		scroll_by(t, which % 2 == 0 ? -1 : 1); /* Up, k: up */
 		break;
 	case KEYS_DO_PAGE:
 		scroll_by(t, which == 0 ? -page : page);

@@ -57,7 +57,8 @@ static const struct help_line legend[] = {
 	{ "17 ##.", "the local queue's length, and a thin gauge of its 256 slots" },
 	{ "C44 C45 S46",
 	    "the local queue as goroutine tokens, head first (runs first); with no room for "
-	    "ids, one letter a goroutine; +187: the goroutines that do not fit" },
+	    "ids, one letter a goroutine; +187 S150 B37: the goroutines that do not fit, by "
+	    "kind" },
 	{ "C L S B N H T W o",
 	    "token letters, from what each goroutine was spawned as: C CPU-bound, L call-free "
 	    "loop, S sleeping (sleep, nap), B blocking system call, N network wait, H web "
@@ -111,6 +112,10 @@ static const struct help_line legend[] = {
 	    "the log's filter (f); 12 new, Down to follow: the log is held (Up, PgUp, /) and "
 	    "12 lines came since; > marks the line it is held at" },
 	{ "events lost", "the event rings overflowed; the counters in the header stay exact" },
+	{ "Gs 12: 3 run",
+	    "a narrow screen's header: every figure, in shorter words (threads: OS threads, Gs: "
+	    "goroutines, run and wait: running and waiting, global: the global queue, "
+	    "preempts: preemptions)" },
 	{ "", "" },
 	{ NULL, "Graphs" }, /* a section */
 	{ "threads", "history of the thread count, busy threads, runnable goroutines" },
@@ -209,11 +214,15 @@ view__help_count(rc *r)
 void
 view__render_help(rc *r)
 {
-	int rows = r->h - 2;
-	int scroll = view__scroll_clamp(r->v->scroll, view__help_count(r), rows);
+	int rows = r->h - 2, total = view__help_count(r);
+	int scroll = view__scroll_clamp(r->v->scroll, total, rows);
+	char what[64] = "help";
 
-	view__title_bar(r, "help");
-	view__footer(r);
+	if (total > rows)
+		snprintf(what, sizeof what, "help: lines %d-%d of %d", scroll + 1, scroll + rows,
+		    total);
+	view__title_bar(r, what);
+	view__scroll_footer(r, scroll, rows, total);
 	help_layout(r, true, scroll, rows);
 }
 
@@ -289,7 +298,7 @@ view__render_pdetail(rc *r)
 	view__textf(r, vx, y++, r->w, VA_NORMAL, "%u of %d slots (%u listed below)", p->runq_len,
 	    VIEW_RUNQ_SLOTS, p->runq_listed);
 	view__text(r, kx, y, vx, VA_BOLD, "kinds");
-	if (view__queue_kinds(r, vx, y, r->w, p) == vx)
+	if (view__queue_kinds(r, vx, y, r->w, p->runq, p->runq_listed) == vx)
 		view__text(r, vx, y, r->w, VA_DIM, "-");
 	y++;
 	view__text(r, kx, y, vx, VA_BOLD, "schedtick");
@@ -519,7 +528,7 @@ view__render_glist(rc *r)
 	view_gsort how = (unsigned)r->v->gsort <= VIEW_GSORT_LABEL ? r->v->gsort : VIEW_GSORT_ID;
 
 	view__title_bar(r, "goroutines");
-	view__footer(r);
+	view__scroll_footer(r, scroll, vis, m->ng);
 	if (m->ng == 0) {
 		view__text(r, 1, 1, r->w, VA_DIM, "no goroutine list yet");
 		return;

@@ -18,18 +18,36 @@
 
 /* ---- header ----------------------------------------------------------------------------- */
 
+/* The header's forms, longest first: every figure in every form, only the
+ * words get shorter (HDR_FORMS - 1 is the compact form). */
+#define HDR_FORMS 4
+
 struct field {
-	char text[200];
-	char narrow[200]; /* a shorter form for a narrow screen, or "" */
+	char form[HDR_FORMS][200]; /* "" in a form: the field is not shown in it */
 	int attr;
-	bool vital; /* must not be dropped while a shorter form could keep it */
+	bool vital; /* a figure: never dropped, the layout takes a shorter form */
 };
 
-/* Flow fields into lines from y, at most maxl; returns the lines used.
- * narrow: each field in its shorter form, where it has one.  dropped NULL:
- * draw them; else only say whether a vital field would have no room. */
+/* Sets f's text in the forms from `from` on (a later call for a later form
+ * overrides it there). */
+static void __attribute__((format(printf, 3, 4)))
+form(struct field *f, int from, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(f->form[from], sizeof f->form[from], fmt, ap);
+	va_end(ap);
+	for (int k = from + 1; k < HDR_FORMS; k++)
+		memcpy(f->form[k], f->form[from], sizeof f->form[k]);
+}
+
+/* Flow the fields, each in form k, into lines from y, at most maxl; returns
+ * the lines used.  A field that does not fit the line it would start gives
+ * way to the smaller ones after it.  dropped NULL: draw them; else only say
+ * whether a vital field would have no room. */
 static int
-flow(rc *r, int y, int maxl, const struct field *f, int nf, bool narrow, bool *dropped)
+flow(rc *r, int y, int maxl, const struct field *f, int nf, int k, bool *dropped)
 {
 	int line = 0, x = 0;
 
@@ -38,13 +56,13 @@ flow(rc *r, int y, int maxl, const struct field *f, int nf, bool narrow, bool *d
 	if (maxl <= 0)
 		return 0;
 	for (int i = 0; i < nf; i++) {
-		const char *text = narrow && f[i].narrow[0] ? f[i].narrow : f[i].text;
+		const char *text = f[i].form[k];
 		int n = view__text_len(text);
 		if (n == 0)
 			continue;
 		int need = (x > 0 ? 2 : 0) + n;
-		if (x + need > r->w && x > 0) {
-			if (line + 1 >= maxl) {
+		if (x + need > r->w && (x > 0 || n > r->w)) {
+			if (line + 1 >= maxl || n > r->w) {
 				/* no room: try the smaller fields after it */
 				if (dropped && f[i].vital)
 					*dropped = true;
@@ -62,6 +80,24 @@ flow(rc *r, int y, int maxl, const struct field *f, int nf, bool narrow, bool *d
 			x = view__text(r, x, y + line, r->w, f[i].attr, text);
 	}
 	return x > 0 || line > 0 ? line + 1 : 0;
+}
+
+/* The header's layout for the width: the longest form whose figures all fit
+ * maxl lines; when not even the compact form does, as many more lines as it
+ * needs (a figure is never left out or cut).  Returns the lines used. */
+static int
+header_layout(rc *r, int y, int maxl, const struct field *f, int nf)
+{
+	bool dropped = true;
+	int k = 0, lines = maxl;
+
+	for (; lines < maxl + nf && dropped; lines++)
+		for (k = 0; k < HDR_FORMS; k++) {
+			flow(r, y, lines, f, nf, k, &dropped);
+			if (!dropped)
+				break;
+		}
+	return flow(r, y, lines - 1, f, nf, k < HDR_FORMS ? k : HDR_FORMS - 1, NULL);
 }
 
 /* "run 2 spin 0 sys 200": the busy Ms by what they do; all: the categories
@@ -86,14 +122,16 @@ busy_parts(const view_threads *t, bool all, char *b, size_t size)
 
 /* The header: GOMAXPROCS, the CPUs, the threads (the whole process's, as the
  * kernel counts them, and the Ms among them), the goroutines, the queues,
- * the counters.  When a vital field would not fit the lines, the fields
- * take their shorter forms: the busy Ms' breakdown moves behind the
- * counters and keeps only what is not 0. */
+ * the counters.  Every figure is always there; when they do not all fit, the
+ * words get shorter, form by form (header_layout): first the busy Ms'
+ * breakdown moves behind the counters and keeps only what is not 0, then
+ * "threads", "Gs", "preempts", then "run", "wait" and "global". */
 int
 view__header(rc *r, int y, int maxl)
 {
 	const view_model *m = r->m;
 	const gs_stats *st = &m->snap.stats;
+	const int *bs = st->by_status;
 	struct field f[13];
 	int nf = 0;
 	view_threads t;
@@ -101,59 +139,59 @@ view__header(rc *r, int y, int maxl)
 
 	memset(f, 0, sizeof f);
 	view__threads(m, &t);
-	snprintf(f[nf].text, sizeof f[nf].text, "GOMAXPROCS %d", st->gomaxprocs);
+	form(&f[nf], 0, "GOMAXPROCS %d", st->gomaxprocs);
 	f[nf].vital = true;
 	f[nf++].attr = VA_BOLD;
-	snprintf(f[nf].text, sizeof f[nf].text, "CPUs %d", st->ncpu);
+	form(&f[nf], 0, "CPUs %d", st->ncpu);
 	f[nf].vital = true;
 	f[nf++].attr = VA_NORMAL;
 	if (m->snap.os_threads > 0) {
-		snprintf(f[nf].text, sizeof f[nf].text, "OS threads %d", m->snap.os_threads);
+		form(&f[nf], 0, "OS threads %d", m->snap.os_threads);
+		form(&f[nf], 2, "threads %d", m->snap.os_threads);
 		f[nf].vital = true;
 		f[nf++].attr = VA_BOLD;
 	}
 	busy_parts(&t, true, parts, sizeof parts);
-	snprintf(f[nf].text, sizeof f[nf].text, "Ms %d (busy %d: %s, idle %d)", t.total, t.busy,
-	    parts, t.idle);
-	snprintf(f[nf].narrow, sizeof f[nf].narrow, "Ms %d: busy %d, idle %d", t.total, t.busy,
-	    t.idle);
+	form(&f[nf], 0, "Ms %d (busy %d: %s, idle %d)", t.total, t.busy, parts, t.idle);
+	form(&f[nf], 1, "Ms %d: busy %d, idle %d", t.total, t.busy, t.idle);
 	f[nf].vital = true;
 	f[nf++].attr = VA_BOLD;
-	snprintf(f[nf].text, sizeof f[nf].text,
-	    "goroutines %d: %d runnable, %d running, %d waiting, %d syscall", st->goroutines,
-	    st->by_status[GS_G_RUNNABLE], st->by_status[GS_G_RUNNING], st->by_status[GS_G_WAITING],
-	    st->by_status[GS_G_SYSCALL]);
-	snprintf(f[nf].narrow, sizeof f[nf].narrow,
-	    "goroutines %d: %d runnable %d running %d waiting %d sys", st->goroutines,
-	    st->by_status[GS_G_RUNNABLE], st->by_status[GS_G_RUNNING], st->by_status[GS_G_WAITING],
-	    st->by_status[GS_G_SYSCALL]);
+	form(&f[nf], 0, "goroutines %d: %d runnable, %d running, %d waiting, %d syscall",
+	    st->goroutines, bs[GS_G_RUNNABLE], bs[GS_G_RUNNING], bs[GS_G_WAITING],
+	    bs[GS_G_SYSCALL]);
+	form(&f[nf], 1, "goroutines %d: %d runnable %d running %d waiting %d sys", st->goroutines,
+	    bs[GS_G_RUNNABLE], bs[GS_G_RUNNING], bs[GS_G_WAITING], bs[GS_G_SYSCALL]);
+	form(&f[nf], 2, "Gs %d: %d runnable %d running %d waiting %d sys", st->goroutines,
+	    bs[GS_G_RUNNABLE], bs[GS_G_RUNNING], bs[GS_G_WAITING], bs[GS_G_SYSCALL]);
+	form(&f[nf], 3, "Gs %d: %d runnable %d run %d wait %d sys", st->goroutines,
+	    bs[GS_G_RUNNABLE], bs[GS_G_RUNNING], bs[GS_G_WAITING], bs[GS_G_SYSCALL]);
 	f[nf].vital = true;
 	f[nf++].attr = VA_NORMAL;
-	snprintf(f[nf].text, sizeof f[nf].text, "global queue %d", st->global_runq);
+	form(&f[nf], 0, "global queue %d", st->global_runq);
+	form(&f[nf], 3, "global %d", st->global_runq);
 	f[nf].vital = true;
 	f[nf++].attr = VA_NORMAL;
-	snprintf(f[nf].text, sizeof f[nf].text, "steals +%" PRIu64 " (%" PRIu64 ")", m->d_steals,
-	    st->steals);
+	form(&f[nf], 0, "steals +%" PRIu64 " (%" PRIu64 ")", m->d_steals, st->steals);
 	f[nf].vital = true;
 	f[nf++].attr = m->d_steals ? VA_STEAL : VA_NORMAL;
-	snprintf(f[nf].text, sizeof f[nf].text, "hand-offs +%" PRIu64 " (%" PRIu64 ")",
-	    m->d_handoffs, st->handoffs);
+	form(&f[nf], 0, "hand-offs +%" PRIu64 " (%" PRIu64 ")", m->d_handoffs, st->handoffs);
 	f[nf].vital = true;
 	f[nf++].attr = m->d_handoffs ? VA_HANDOFF : VA_NORMAL;
-	snprintf(f[nf].text, sizeof f[nf].text, "preemptions +%" PRIu64 " (%" PRIu64 ")",
-	    m->d_preempts, st->preempt_async + st->preempt_coop);
+	form(&f[nf], 0, "preemptions +%" PRIu64 " (%" PRIu64 ")", m->d_preempts,
+	    st->preempt_async + st->preempt_coop);
+	form(&f[nf], 2, "preempts +%" PRIu64 " (%" PRIu64 ")", m->d_preempts,
+	    st->preempt_async + st->preempt_coop);
 	f[nf].vital = true;
 	f[nf++].attr = m->d_preempts ? VA_PREEMPT : VA_NORMAL;
 	if (m->dropped_total) {
-		snprintf(f[nf].text, sizeof f[nf].text, "events lost %" PRIu64, m->dropped_total);
+		form(&f[nf], 0, "events lost %" PRIu64, m->dropped_total);
 		f[nf].vital = true;
 		f[nf++].attr = VA_WARN;
 	}
-	/* narrow: the busy Ms' breakdown, where it has room */
+	/* shorter forms: the busy Ms' breakdown, where it has room */
 	busy_parts(&t, false, parts, sizeof parts);
 	if (parts[0]) {
-		f[nf].text[0] = '\0';
-		snprintf(f[nf].narrow, sizeof f[nf].narrow, "busy Ms: %s", parts);
+		form(&f[nf], 1, "busy Ms: %s", parts);
 		f[nf++].attr = VA_BOLD;
 	}
 	/* The churn the log leaves out (view.c), in the last tick, in words a
@@ -166,17 +204,20 @@ view__header(rc *r, int y, int maxl)
 		char span[32] = "last tick";
 		if (r->v->tick_hz > 0)
 			snprintf(span, sizeof span, "last %.2g s", 1 / r->v->tick_hz);
-		snprintf(f[nf].text, sizeof f[nf].text,
+		form(&f[nf], 0,
 		    "%s: %" PRId64 " goroutines ran, %" PRId64 " blocked, %" PRId64
 		    " woken; %" PRId64 " timers, %" PRId64 " syscalls, %" PRId64
 		    " network wake-ups",
 		    span, c[GS_EV_RUN], c[GS_EV_PARK], c[GS_EV_READY], c[GS_EV_TIMER_FIRE],
 		    c[GS_EV_SYSCALL_ENTER], m->ev_argsum[GS_EV_NETPOLL_WAKE]);
+		form(&f[nf], 1,
+		    "%s: %" PRId64 " ran, %" PRId64 " blocked, %" PRId64 " woken, %" PRId64
+		    " timers, %" PRId64 " syscalls, %" PRId64 " net wake-ups",
+		    span, c[GS_EV_RUN], c[GS_EV_PARK], c[GS_EV_READY], c[GS_EV_TIMER_FIRE],
+		    c[GS_EV_SYSCALL_ENTER], m->ev_argsum[GS_EV_NETPOLL_WAKE]);
 		f[nf++].attr = VA_DIM;
 	}
-	bool dropped;
-	flow(r, y, maxl, f, nf, false, &dropped);
-	return flow(r, y, maxl, f, nf, dropped, NULL);
+	return header_layout(r, y, maxl, f, nf);
 }
 
 /* ---- Ps --------------------------------------------------------------------------------- */
@@ -260,33 +301,52 @@ view__queue_bar(rc *r, int x, int y, int w, const gs_snap_p *p)
 	}
 }
 
-/* "C120 S8 B3 +2 other" from the listed queue (goroutines of no kind of
- * gsched's are "other": a letter would say nothing); returns the x after
- * it. */
-int
-view__queue_kinds(rc *r, int x, int y, int xend, const gs_snap_p *p)
+/* The goroutines of g[0..n) by kind (view_g_kind's order) into cnt, and
+ * each kind's letter and attribute where given. */
+static void
+kinds_count(const gs_snap_g *g, uint32_t n, int *cnt, char *letter, view_attr *attr)
 {
-	int n[VIEW_KINDS] = { 0 };
+	memset(cnt, 0, VIEW_KINDS * sizeof *cnt);
+	for (uint32_t i = 0; i < n; i++) {
+		int k = view_g_kind(g[i].tag, NULL, NULL);
+		if (cnt[k]++ == 0 && letter)
+			view_g_kind(g[i].tag, &letter[k], &attr[k]);
+	}
+}
+
+/* The cells of kind k's item, "C120" (or "+2 other"; tokens: "o2", as
+ * their tokens read), with its gap. */
+static int
+kind_width(int k, int n, bool tokens)
+{
+	return view__digits(n) + (k == VIEW_KINDS - 1 && !tokens ? 7 : 1) + 1;
+}
+
+/* "C120 S8 B3 +2 other" (goroutines of no kind of gsched's are "other": a
+ * letter would say nothing, except beside tokens that use it). */
+static int
+kinds(rc *r, int x, int y, int xend, const gs_snap_g *g, uint32_t n, bool tokens)
+{
+	int cnt[VIEW_KINDS];
 	char letter[VIEW_KINDS];
 	view_attr attr[VIEW_KINDS];
 
-	for (uint32_t i = 0; i < p->runq_listed; i++) {
-		int k = view_g_kind(p->runq[i].tag, NULL, NULL);
-		if (n[k]++ == 0)
-			view_g_kind(p->runq[i].tag, &letter[k], &attr[k]);
-	}
+	kinds_count(g, n, cnt, letter, attr);
 	for (int k = 0; k < VIEW_KINDS; k++) {
-		if (n[k] == 0)
+		if (cnt[k] == 0 || x + kind_width(k, cnt[k], tokens) - 1 > xend)
 			continue;
-		bool other = k == VIEW_KINDS - 1;
-		int need = view__digits(n[k]) + (other ? 7 : 1);
-		if (x + need > xend)
-			break;
-		x = (other ? view__textf(r, x, y, xend, attr[k], "+%d other", n[k])
-			   : view__textf(r, x, y, xend, attr[k], "%c%d", letter[k], n[k])) +
+		x = (k == VIEW_KINDS - 1 && !tokens
+			    ? view__textf(r, x, y, xend, attr[k], "+%d other", cnt[k])
+			    : view__textf(r, x, y, xend, attr[k], "%c%d", letter[k], cnt[k])) +
 		    1;
 	}
 	return x;
+}
+
+int
+view__queue_kinds(rc *r, int x, int y, int xend, const gs_snap_g *g, uint32_t n)
+{
+	return kinds(r, x, y, xend, g, n, false);
 }
 
 /* The cells p_marks needs for all of a P's marks (0: none). */
@@ -447,17 +507,64 @@ tokens_fit(const gs_snap_g *g, uint32_t n, uint32_t total, bool ids, bool big, i
 	return k;
 }
 
+/* The cells of "+N C3 S2": the rest of a queue, and the kinds of its listed
+ * goroutines counted in cnt. */
+static int
+rest_width(uint32_t rest, const int *cnt)
+{
+	int w = 2 + view__digits(rest);
+	for (int k = 0; k < VIEW_KINDS; k++)
+		if (cnt[k] > 0)
+			w += kind_width(k, cnt[k], true);
+	return w;
+}
+
+/* As tokens_fit, leaving room for the kinds of the goroutines that do not
+ * fit after "+N" as well: the tokens give way to the kinds, to none when
+ * not all the kinds of the whole queue fit (then as many as do). */
+static uint32_t
+tokens_fit_kinds(const gs_snap_g *g, uint32_t n, uint32_t total, bool ids, bool big, int w)
+{
+	int cnt[VIEW_KINDS], used = 0;
+	uint32_t k = 0;
+
+	if (tokens_width(g, n, ids, big) <= w && n == total)
+		return n;
+	kinds_count(g, n, cnt, NULL, NULL);
+	if (rest_width(total, cnt) > w)
+		return 0;
+	for (; k < n; k++) {
+		int tw =
+		    big ? token_width(g + k, true) + 3 : token_width(g + k, ids) + (ids ? 1 : 0);
+		int kk = view_g_kind(g[k].tag, NULL, NULL);
+		cnt[kk]--;
+		if (used + tw + rest_width(total - k - 1, cnt) > w) {
+			cnt[kk]++;
+			break;
+		}
+		used += tw;
+	}
+	return k;
+}
+
 /* The tokens g[0..n) in queue order from x, then "+N" for the rest of a
- * queue of total goroutines; returns the x after. */
+ * queue of total goroutines; named: and after it the kinds of the listed
+ * goroutines in that rest ("+120 C100 S20"), where they fit, the tokens
+ * giving way to them.  Returns the x after. */
 static int
 tokens(rc *r, int x, int y, int xend, const gs_snap_g *g, uint32_t n, uint32_t total, bool ids,
-    bool big)
+    bool big, bool named)
 {
-	uint32_t k = tokens_fit(g, n, total, ids, big, xend - x);
+	uint32_t k = named ? tokens_fit_kinds(g, n, total, ids, big, xend - x)
+			   : tokens_fit(g, n, total, ids, big, xend - x);
+
 	for (uint32_t i = 0; i < k; i++)
 		x = token(r, x, y, xend, g + i, ids, big) + (ids || big ? 1 : 0);
-	if (k < total)
+	if (k < total) {
 		x = view__textf(r, x, y, xend, VA_BOLD, "+%" PRIu32, total - k) + 1;
+		if (named && k < n)
+			x = kinds(r, x, y, xend, g + k, n - k, true);
+	}
 	return x;
 }
 
@@ -618,7 +725,7 @@ p_row(rc *r, int y, const gs_snap_p *p, const view_pmark *pm, const struct pcols
 	    p_marks_width(pm));
 	int xend = r->w - mw;
 	int x = p_gap(r, c->x_tok, y, gap_cells(pm, xend - c->x_tok));
-	x = tokens(r, x, y, xend, p->runq, p->runq_listed, p->runq_len, c->ids, false);
+	x = tokens(r, x, y, xend, p->runq, p->runq_listed, p->runq_len, c->ids, false, true);
 	if (mw)
 		view__p_marks(r, xend + 1 > x ? xend + 1 : x, y, r->w, pm);
 }
@@ -653,7 +760,7 @@ p_row_big(rc *r, int y, const gs_snap_p *p, const view_pmark *pm, int idw)
 	x = p_gap(r, idw + 1, y + 1, gap_cells(pm, r->w - idw - 1));
 	if (p->runq_len == 0)
 		view__text(r, x, y + 1, r->w, VA_DIM, "(local queue empty)");
-	tokens(r, x, y + 1, r->w, p->runq, p->runq_listed, p->runq_len, true, true);
+	tokens(r, x, y + 1, r->w, p->runq, p->runq_listed, p->runq_len, true, true, true);
 }
 
 /* The global queue's text marks: what went in lately, what the one-in-61
@@ -736,7 +843,7 @@ glob_tokens(rc *r, int x, int y, int xend, bool ids, bool big)
 	if (len == 0)
 		return;
 	if (n == len && tokens_width(g, n, ids, big) <= xend - x) {
-		tokens(r, x, y, xend, g, n, len, ids, big);
+		tokens(r, x, y, xend, g, n, len, ids, big, false);
 		return;
 	}
 	int room = xend - x, tw = 0;

@@ -253,7 +253,10 @@ typedef struct rc {
 int view__clampi(int v, int lo, int hi);
 int view__digits(int64_t v);
 void view__fill(rc *r, int x, int y, int xend, uint32_t ch, int attr);
-void view__footer(rc *r);
+int view__footer(rc *r);
+/* The footer of a page that scrolls (rows of total shown from scroll): the
+ * keys, and at the right whether there is more above or below. */
+void view__scroll_footer(rc *r, int scroll, int rows, int total);
 uint32_t view__g_empty_slot(const rc *r);
 uint32_t view__g_spark(const rc *r, int level);
 int view__header(rc *r, int y, int maxl);
@@ -283,7 +286,9 @@ int view__pdetail_rows(rc *r, int listed, int *cols);
 int view__pdetail_visible(rc *r);
 void view__put(rc *r, int x, int y, uint32_t ch, int attr);
 void view__queue_bar(rc *r, int x, int y, int w, const gs_snap_p *p);
-int view__queue_kinds(rc *r, int x, int y, int xend, const gs_snap_p *p);
+/* "C120 S8 B3 +2 other": the kinds of goroutines g[0..n), as many as fit
+ * before xend; returns the x after them. */
+int view__queue_kinds(rc *r, int x, int y, int xend, const gs_snap_g *g, uint32_t n);
 void view__render_glist(rc *r);
 void view__render_help(rc *r);
 void view__render_log(rc *r);

@@ -296,8 +296,9 @@ view__title_bar(rc *r, const char *what)
 /* The bottom row: the prompt, or the status message and then the keys the
  * key table shows in this view's footer, as many as fit.  An entry is named
  * by its one-character keys if it has any ("q", not "q F10 Ctrl-C": the help
- * lists the others), else by all its keys ("PgUp PgDn"). */
-void
+ * lists the others), else by all its keys ("PgUp PgDn").  Returns the x
+ * after what it wrote. */
+int
 view__footer(rc *r)
 {
 	const view_state *v = r->v;
@@ -305,10 +306,8 @@ view__footer(rc *r)
 	int y = r->h - 1, x = 0;
 
 	view__fill(r, 0, y, r->w, ' ', VA_NORMAL);
-	if (v->prompt) {
-		view__text(r, 0, y, r->w, VA_BOLD, v->prompt);
-		return;
-	}
+	if (v->prompt)
+		return view__text(r, 0, y, r->w, VA_BOLD, v->prompt);
 	if (v->status) {
 		x = view__text(r, 0, y, r->w, v->status_is_error ? VA_WARN : VA_OK, v->status) + 2;
 	}
@@ -325,6 +324,24 @@ view__footer(rc *r)
 		x = view__text(r, x, y, r->w, VA_KEY, names);
 		x = view__text(r, x + 1, y, r->w, VA_NORMAL, e->label) + 2;
 	}
+	return x;
+}
+
+void
+view__scroll_footer(rc *r, int scroll, int rows, int total)
+{
+	bool above = scroll > 0, below = scroll + rows < total;
+	int x = view__footer(r);
+	const char *b = above && below ? "more above and below"
+	    : below                    ? "more below"
+				       : "more above";
+	int n = 2 + view__text_len(b);
+
+	if ((!above && !below) || x + n > r->w)
+		return;
+	view__put(r, r->w - n, r->h - 1,
+	    below ? (r->ascii ? 'v' : 0x25bc) : (r->ascii ? '^' : 0x25b2), VA_BOLD);
+	view__text(r, r->w - n + 2, r->h - 1, r->w, VA_BOLD, b);
 }
 
 int

@@ -294,7 +294,7 @@ e2e_wait_main() {
 e2e_is_main() {
 	e2e_screen || return 1
 	e2e_row 1 | grep -Eq '^ gsched  .*Hz  tick [0-9]+' &&
-		e2e_row 2 | grep -Eq '^GOMAXPROCS [0-9]+  CPUs [0-9]+  (OS threads [0-9]+  )?Ms [0-9]+[ :]' &&
+		e2e_row 2 | grep -Eq '^GOMAXPROCS [0-9]+  CPUs [0-9]+  ((OS )?threads [0-9]+  )?Ms [0-9]+[ :]' &&
 		grep -Eq '^P0 [RSIG] ' "$D/screen" &&
 		grep -Eq '^(.*  )?\? help  q quit  space pause' "$D/screen"
 }

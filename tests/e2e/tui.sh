@@ -64,11 +64,11 @@ tick_is() {
 # that is too wide "Ms T: busy B, idle I" and, further on, "busy Ms: run R
 # sys Y" with only the figures that are not 0.
 threads_total() {
-	sed -n '2,4s/.*Ms \([0-9]*\)[ :].*/\1/p' "$D/screen" | head -n 1
+	sed -n '2,5s/.*Ms \([0-9]*\)[ :].*/\1/p' "$D/screen" | head -n 1
 }
 
 threads_sys() {
-	b=$(sed -n '2,4{s/.*(busy [0-9]*: \([^)]*\),.*/\1/p;s/.*busy Ms: \(.*\)/\1/p}' "$D/screen" |
+	b=$(sed -n '2,5{s/.*(busy [0-9]*: \([^)]*\),.*/\1/p;s/.*busy Ms: \(.*\)/\1/p}' "$D/screen" |
 		head -n 1)
 	case " $b " in
 	*" sys "[0-9]*) echo "$b" | sed 's/.*sys \([0-9]*\).*/\1/' ;;
@@ -218,7 +218,7 @@ total_above() {
 t_help() {
 	start help || return
 	e2e_keys ?
-	e2e_check "help: ? opens it: title ' gsched help'" e2e_wait_row 1 '^ gsched help '
+	e2e_check "help: ? opens it: title ' gsched help'" e2e_wait_row 1 '^ gsched help[: ]'
 	e2e_check "help: row 2 is the Keys heading" e2e_wait_row 2 '^(─|-) Keys (─|-)'
 	e2e_check "help: the keys are listed ('q F10', 'space')" help_lists_keys
 	e2e_keys Escape
@@ -245,38 +245,46 @@ help_lists_keys() {
 # queue's, and its count is the header's.  Prints what it counted.
 tokens_add_up() {
 	awk '
-	function tokens(start, n,    i, t, m, c) {
+	# stop: "+N" ends the tokens (on a P row the kinds of those N follow
+	# it; the global queue has its tail there)
+	function tokens(start, n, stop,    i, t, m, c) {
 		t = 0
 		for (i = start; i <= n; i++) {
 			if (f[i] ~ /^:+$/) continue          # a steal'"'"'s gap
 			if (f[i] ~ /^[CLSBNHTWo][0-9]+$/) { t++; continue }
-			if (f[i] ~ /^\+[0-9]+$/) { t += substr(f[i], 2); continue }
+			if (f[i] ~ /^\+[0-9]+$/) {
+				t += substr(f[i], 2)
+				if (stop) break
+				continue
+			}
 			if (f[i] ~ /^[CLSBNHTWo]+(\+[0-9]+)?$/) {
 				c = f[i]; m = 0
 				if (index(c, "+")) { m = substr(c, index(c, "+") + 1); c = substr(c, 1, index(c, "+") - 1) }
 				t += length(c) + m
+				if (m > 0 && stop) break
 				continue
 			}
 			break
 		}
 		return t
 	}
-	NR >= 2 && NR <= 4 && match($0, /global queue [0-9]+/) {
-		hdr = substr($0, RSTART + 13, RLENGTH - 13)
+	NR >= 2 && NR <= 5 && match($0, /global (queue )?[0-9]+/) {
+		hdr = substr($0, RSTART, RLENGTH)
+		gsub(/[^0-9]/, "", hdr)
 	}
 	/^P[0-9]+ / {
 		n = split($0, f, / +/)
 		for (i = 1; i < n; i++)
 			if (f[i] ~ /^[0-9]+$/ && f[i + 1] ~ /^[#.]+$/) break
 		if (i >= n) { print "# no count on: " $0; bad = 1; next }
-		got = tokens(i + 2, n)
+		got = tokens(i + 2, n, 1)
 		print "# " f[1] ": count " f[i] ", tokens " got
 		if (got != f[i]) bad = 1
 		rows++
 	}
 	/^global queue +[0-9]+/ {
 		n = split($0, f, / +/)
-		got = tokens(4, n)
+		got = tokens(4, n, 0)
 		print "# global: count " f[3] ", tokens " got ", header " hdr
 		if (got != f[3] || f[3] != hdr) bad = 1
 		glob = 1
@@ -356,6 +364,187 @@ t_small() {
 small_notice() {
 	e2e_wait_re 'gsched needs at least 60x16; this' &&
 		e2e_wait_re 'terminal is 40x10'
+}
+
+# ---- 6b. a small terminal: every header figure, the queues' kinds, help ----------------
+
+# The header's figures, each whole (a space, a comma, a colon, a parenthesis
+# or the row's end after it), in any of its forms (the long words, or the
+# shorter ones of a narrow screen).
+HDR_FIGURES='GOMAXPROCS [0-9]+
+CPUs [0-9]+
+(OS )?threads [0-9]+
+Ms [0-9]+(:| \(busy)
+busy [0-9]+
+idle [0-9]+
+(goroutines|Gs) [0-9]+: [0-9]+ runnable
+[0-9]+ run(ning)?,? [0-9]+ wait(ing)?,? [0-9]+ sys(call)?
+global (queue )?[0-9]+
+steals \+[0-9]+ \([0-9]+\)
+hand-offs \+[0-9]+ \([0-9]+\)
+preempt(ion)?s \+[0-9]+ \([0-9]+\)'
+
+# header_whole: in the last capture, every figure is on the header's rows
+# (from row 2 to the Ps), and every P row whose queue is cut ("+N") names
+# the kinds of those N after it.  Says what is missing.
+header_whole() {
+	awk '/^(─|-) Ps|^P0 / { exit } NR >= 2 { print }' "$D/screen" >"$D/header"
+	ok=0
+	echo "$HDR_FIGURES" | {
+		while IFS= read -r re; do
+			grep -Eq -- "(^|[ (])$re([ ,:)]|\$)" "$D/header" && continue
+			echo "# not in the header: $re"
+			exit 1
+		done
+	} || ok=1
+	if grep -E '^P[0-9]+ ' "$D/screen" | grep -E '([A-Za-z]| )\+[0-9]+( |$)' |
+		grep -Ev '\+[0-9]+ [A-Za-z][0-9]+' >"$D/unnamed"; then
+		sed 's/^/# kinds not named: /' "$D/unnamed"
+		ok=1
+	fi
+	return $ok
+}
+
+# frames_whole N: N captures in a row each have every header figure whole.
+frames_whole() {
+	i=0
+	while [ $i -lt "$1" ]; do
+		e2e_screen && header_whole || return 1
+		i=$((i + 1))
+		sleep 0.1
+	done
+	echo "# $1 frames, every figure on each"
+}
+
+goroutines_above() {
+	e2e_screen &&
+		g=$(sed -n '2,5s/.*\(goroutines\|Gs\) \([0-9]*\):.*/\2/p' "$D/screen" | head -n 1) &&
+		[ -n "$g" ] && [ "$g" -gt "$1" ]
+}
+
+# 80x24: the header's figures grow wide (hundreds of threads, thousands of
+# goroutines) and none leaves the screen, on any frame; the queues too long
+# for their rows name their kinds.
+t_small_header() {
+	e2e_begin 80 24 || { e2e_not_ok "small header: a tmux window with a shell"; return; }
+	e2e_run -p 8 || { e2e_not_ok "small header: gsched starts (pid written)"; return; }
+	e2e_check "small header: main view up at 80x24" e2e_wait_main || return
+	e2e_check "small header: every figure on 40 frames at the start" frames_whole 40
+	e2e_keys S S S S S S S S S S B B B c c
+	e2e_check "small header: over 900 goroutines" e2e_poll "$E2E_WAIT" goroutines_above 900
+	e2e_check "small header: every figure on 40 frames, the queues' kinds named" \
+		frames_whole 40
+	sed -n '1,12s/^/# |/p' "$D/screen"
+	e2e_keys S S S S S S S S S S B B B c c
+	e2e_check "small header: more: every figure on 40 frames, the kinds named" \
+		frames_whole 40
+	sed -n '1,8s/^/# |/p' "$D/screen"
+	e2e_keys q
+	ends_clean "small header: q" 0
+}
+
+# wide_recording IN OUT: the recording IN with the figures of a long busy
+# run added to each snapshot's (100000 goroutines more, 10004 OS threads, a
+# global queue of 49000, counters in the millions), as its header shows them.
+wide_recording() {
+	awk '
+	function add(s, key, n,    i, j) {
+		i = index(s, "\"" key "\":")
+		if (!i) return s
+		i += length(key) + 3
+		for (j = i; substr(s, j, 1) ~ /[0-9]/; j++) ;
+		return substr(s, 1, i - 1) (substr(s, i, j - i) + n) substr(s, j)
+	}
+	/"type":"snapshot"/ {
+		$0 = add($0, "goroutines", 100000)
+		$0 = add($0, "global_runq", 49000)
+		$0 = add($0, "steals", 999000)
+		$0 = add($0, "handoffs", 9990000)
+		$0 = add($0, "preempt_async", 9990000)
+		$0 = add($0, "os_threads", 10000)
+		# by_status: idle, runnable, running, syscall, waiting, dead
+		i = index($0, "\"by_status\":[") + 13
+		j = index(substr($0, i), "]")
+		split(substr($0, i, j - 1), b, ",")
+		b[2] += 50000; b[4] += 10000; b[5] += 40000
+		$0 = substr($0, 1, i - 1) b[1] "," b[2] "," b[3] "," b[4] "," b[5] "," b[6] \
+			substr($0, i + j - 1)
+	}
+	{ print }
+	' "$1" >"$2"
+}
+
+# 80x24, a recording of wide figures played: every figure on every frame.
+t_small_wide() {
+	e2e_begin 80 24 || { e2e_not_ok "small wide: a tmux window with a shell"; return; }
+	"$E2E_G" --batch -n 30 -p 4 --record "$D/rec.jsonl" >/dev/null &&
+		wide_recording "$D/rec.jsonl" "$D/wide.jsonl"
+	e2e_check "small wide: a recording with a long run's figures" \
+		grep -q '"goroutines":100' "$D/wide.jsonl" || return
+	e2e_run --replay "$D/wide.jsonl" ||
+		{ e2e_not_ok "small wide: gsched starts (pid written)"; return; }
+	e2e_check "small wide: it plays at 80x24" e2e_wait_row 1 ' replay x1' || return
+	e2e_check "small wide: every figure on 40 frames as it plays" frames_whole 40
+	sed -n '1,6s/^/# |/p' "$D/screen"
+	e2e_keys Home
+	e2e_check "small wide: Home: tick 0, every figure" e2e_wait_row 1 'tick 0 ' &&
+		e2e_check "small wide: (on 5 frames)" frames_whole 5
+	e2e_keys q
+	ends_clean "small wide: q" 0
+}
+
+# help_first_above N: the help page's first line shown is past line N.
+help_first_above() {
+	e2e_screen || return 1
+	a=$(e2e_row 1 | sed -n 's/^ gsched help: lines \([0-9]*\)-.*/\1/p')
+	[ -n "$a" ] && [ "$a" -gt "$1" ]
+}
+
+# page_to_ctrl_l: PgDn until the last key's line shows, a page at a time
+# (each waited for), at most 10 pages.
+page_to_ctrl_l() {
+	n=0
+	while ! e2e_has_re '^ Ctrl-L +redraw the screen'; do
+		[ $n -lt 10 ] || return 1
+		a=$(e2e_row 1 | sed -n 's/^ gsched help: lines \([0-9]*\)-.*/\1/p')
+		e2e_keys NPage
+		e2e_poll "$E2E_WAIT" help_first_above "$a" || return 1
+		n=$((n + 1))
+	done
+}
+
+# 80x24: help is longer than the screen; its title says which lines show,
+# the footer that there is more, and j, PgDn and End bring the last key's
+# line (Ctrl-L) into view.
+t_help_scroll() {
+	e2e_begin 80 24 || { e2e_not_ok "help scroll: a tmux window with a shell"; return; }
+	e2e_run -p 2 || { e2e_not_ok "help scroll: gsched starts (pid written)"; return; }
+	e2e_check "help scroll: main view up at 80x24" e2e_wait_main || return
+	e2e_keys ?
+	e2e_check "help scroll: the title says 'help: lines 1-22 of N'" \
+		e2e_wait_row 1 '^ gsched help: lines 1-22 of [0-9]+ ' || return
+	e2e_check "help scroll: the footer says 'more below'" e2e_wait_row 24 'more below$'
+	e2e_check "help scroll: the last key (Ctrl-L) is not on screen yet" \
+		e2e_has_not_re '^ Ctrl-L +redraw the screen'
+	e2e_keys j j j
+	e2e_check "help scroll: j j j: lines 4-25" e2e_wait_row 1 '^ gsched help: lines 4-25 of '
+	e2e_check "help scroll: 'more above and below'" e2e_wait_row 24 'more above and below$'
+	e2e_keys k
+	e2e_check "help scroll: k: lines 3-24" e2e_wait_row 1 '^ gsched help: lines 3-24 of '
+	e2e_keys NPage
+	e2e_check "help scroll: PgDn: a page on" e2e_poll "$E2E_WAIT" help_first_above 3
+	e2e_check "help scroll: PgDn brings the last key's line into view" page_to_ctrl_l
+	e2e_keys End
+	e2e_check "help scroll: End: the last lines, 'more above'" e2e_wait_row 24 'more above$'
+	e2e_check "help scroll: (the title says so)" \
+		e2e_wait_row 1 '^ gsched help: lines ([0-9]+)-([0-9]+) of \2 '
+	e2e_keys Home
+	e2e_check "help scroll: Home: back to lines 1-22" \
+		e2e_wait_row 1 '^ gsched help: lines 1-22 of '
+	e2e_keys Escape
+	e2e_check "help scroll: Esc closes it" e2e_wait_main
+	e2e_keys q
+	ends_clean "help scroll: q" 0
 }
 
 # ---- 7. q leaves the terminal as it was ----------------------------------------------
@@ -998,7 +1187,8 @@ t_replay() {
 
 # ---- run them ------------------------------------------------------------------------
 
-for t in t_main_view t_plus t_tokens t_syscall_threads t_help t_pause t_small t_quit \
+for t in t_main_view t_plus t_tokens t_syscall_threads t_help t_pause t_small t_small_header \
+	t_small_wide t_help_scroll t_quit \
 	"t_signal TERM 143" "t_signal HUP 129" "t_signal INT 0" t_ctrl_c t_tstp \
 	"t_signal QUIT 131" "t_signal USR1 138" "t_signal USR2 140" "t_signal PIPE 141" \
 	"t_signal ILL 132" "t_signal ALRM 142" "t_signal RTMIN 162" \
