@@ -262,6 +262,10 @@ GS_EXTERN int gs_sys_fsync(int fd);
 
 /* ---- Preemption ------------------------------------------------------------ */
 
+/* The time slice: sysmon asks a goroutine that ran this long to yield (Go's
+ * forcePreemptNS); in slow motion (gs_timescale) n times longer. */
+#define GS_TIME_SLICE_NS (10 * 1000 * 1000)
+
 /*
  * sysmon asks a goroutine that ran 10 ms without a scheduling point to yield.
  * It notices at any gsched call or at gs_preempt_check.  Inside a region
@@ -437,6 +441,8 @@ typedef struct gs_stats {
 	int gomaxprocs;
 	int ncpu;
 	int threads;          /* Ms that exist (not counting the waiting caller) */
+	int max_threads;      /* the thread limit (gs_config.max_threads, or its
+	                         default): at it, making an M is fatal, as in Go */
 	int idle_threads;     /* Ms parked on their futex, reusable */
 	int spinning_threads; /* Ms looking for work */
 	int idle_procs;

@@ -55,6 +55,7 @@ const fields_field fields_stats[] = {
 	FO(gs_stats, max_steal, FT_U64),
 	FO(gs_stats, max_timer_late_ns, FT_U64),
 	FO(gs_stats, peak_epoch, FT_U64),
+	FO(gs_stats, max_threads, FT_INT),
 };
 
 const fields_field fields_p[] = {

@@ -59,6 +59,7 @@ gs_read_stats(gs_stats *st)
 
 	gs__lockx(&gs__sched.lock);
 	st->threads = gs__sched.mcount_live;
+	st->max_threads = gs__sched.maxmcount;
 	st->idle_threads = gs__sched.nmidle;
 	gs__unlockx(&gs__sched.lock);
 

@@ -27,8 +27,8 @@
  * retake, a forced poll) come in the same order relative to the goroutines'
  * own work, which the program stretches by the same factor.
  */
-#define FORCE_PREEMPT_NS (10 * 1000 * 1000) /* Go's forcePreemptNS */
-#define SYSMON_DELAY_MIN_NS (20 * 1000)     /* the tick while busy */
+#define FORCE_PREEMPT_NS GS_TIME_SLICE_NS /* Go's forcePreemptNS */
+#define SYSMON_DELAY_MIN_NS (20 * 1000)   /* the tick while busy */
 #define SYSMON_DELAY_MAX_NS (10 * 1000 * 1000)
 #define SYSCALL_IDLE_KEEP_NS (10 * 1000 * 1000) /* a syscall's P nobody else wants */
 #define NETPOLL_STALE_NS (10 * 1000 * 1000)     /* nobody polled the network */
