@@ -16,6 +16,7 @@
 #include <gsched.h>
 #include <gsched/observe.h>
 
+#include "ui/keys.h"
 #include "ui/view.h"
 
 /* ---- snapshots made by hand ------------------------------------------------------------ */
@@ -2401,6 +2402,12 @@ START_TEST(test_header_widths)
 				/* 80 columns and more: the header's 3 lines (with
 				 * events lost, 4) leave the Ps their rows */
 				int p0 = find_row(&o, "P0 "), lines = p0 - 1 - !proj;
+				/* the warnings line (events lost) is no header line */
+				if (lost)
+					ck_assert_int_lt(find_row(&o,
+							     "events lost (event rings full)"),
+					    p0);
+				lines -= lost;
 				if (v.width >= 80)
 					ck_assert_msg(lines <= 3 + lost, "%dx%d: %d header lines",
 					    v.width, v.height, lines);
@@ -2885,6 +2892,259 @@ START_TEST(test_tokens_many_moves)
 }
 END_TEST
 
+/* ---- warnings ------------------------------------------------------------------------------- */
+
+/* The warnings of m's latest tick, and whether one of kind about id is
+ * among them (its sentence into text). */
+static bool
+warned(const view_model *m, int kind, int64_t id, char *text, size_t size)
+{
+	view_warn w[VIEW_WARN_MAX];
+	int n = view_model_warnings(m, w, VIEW_WARN_MAX);
+	for (int i = 0; i < n && i < VIEW_WARN_MAX; i++) {
+		if (w[i].kind == kind && w[i].id == id) {
+			view_warn_text(&w[i], 1, text, size);
+			return true;
+		}
+	}
+	return false;
+}
+
+static int
+nwarnings(const view_model *m)
+{
+	view_warn w[1];
+	return view_model_warnings(m, w, 1);
+}
+
+/* The main view at 80x24: its warnings line, or -1. */
+static int
+warn_row(const view_model *m, scr *o)
+{
+	view_state v;
+	view_init(&v, 80, 24);
+	draw(o, m, &v);
+	return row_starting(o, "\xe2\x9a\xa0 "); /* the log's lines say "warning:" too */
+}
+
+/* Each warning appears exactly while its condition holds, names the
+ * goroutine or P, goes into the log once, and leaves when it ends. */
+START_TEST(test_warnings)
+{
+	fix *f = fix_new(2, 4);
+	view_model *m = view_model_new(600, 200);
+	scr o = { 0 };
+	char text[VIEW_LOG_TEXT], log[65536];
+	double t = 0;
+
+	ck_assert_ptr_nonnull(m);
+	/* a slice of 3.2 ms: nothing */
+	tick_at(m, f, t += 0.1, NULL, 0);
+	ck_assert_int_eq(nwarnings(m), 0);
+	ck_assert_int_eq(warn_row(m, &o), -1);
+
+	/* exactly 2 slices is not more than 2; a nanosecond more is */
+	f->p[1].slice_ns = VIEW_WARN_SLICES * GS_TIME_SLICE_NS;
+	tick_at(m, f, t += 0.1, NULL, 0);
+	ck_assert_int_eq(nwarnings(m), 0);
+	f->p[1].slice_ns = 45000000;
+	for (int i = 0; i < 3; i++) {
+		tick_at(m, f, t += 0.1, NULL, 0);
+		ck_assert(warned(m, VIEW_WARN_LONG_RUN, 101, text, sizeof text));
+		ck_assert_str_eq(text, "G101 ran 45 ms without preemption");
+		ck_assert_int_eq(nwarnings(m), 1);
+	}
+	int y = warn_row(m, &o);
+	ck_assert_int_gt(y, 0);
+	ck_assert_ptr_nonnull(strstr(row(&o, y), "1 warning: G101 ran 45 ms without preemption"));
+	ck_assert_int_eq(cell(&o, 0, y)->attr, VA_WARN);
+	log_text(m, log, sizeof log);
+	ck_assert_int_eq(count_of(log, "warning: G101 ran"), 1);
+	/* switched out: gone */
+	f->p[1].slice_ns = 1000000;
+	tick_at(m, f, t += 0.1, NULL, 0);
+	ck_assert_int_eq(nwarnings(m), 0);
+	ck_assert_int_eq(warn_row(m, &o), -1);
+	/* in slow motion the slice is longer: 45 ms at x10 is 4.5 ms of real speed */
+	view_model_set_timescale(m, 10);
+	f->p[1].slice_ns = 45000000;
+	tick_at(m, f, t += 0.1, NULL, 0);
+	ck_assert_int_eq(nwarnings(m), 0);
+	view_model_set_timescale(m, 1);
+	f->p[1].slice_ns = 1000000;
+
+	/* P1's queue waits while P0 is idle: from the VIEW_WARN_TICKS-th tick */
+	f->p[0].status = GS_PSTATE_IDLE;
+	f->p[0].curg.id = 0;
+	fix_queue(f, 1, 12, "cpu");
+	for (int i = 1; i < VIEW_WARN_TICKS; i++) {
+		tick_at(m, f, t += 0.1, NULL, 0);
+		ck_assert_msg(!warned(m, VIEW_WARN_IDLE_P, 1, text, sizeof text), "tick %d", i);
+	}
+	tick_at(m, f, t += 0.1, NULL, 0);
+	ck_assert(warned(m, VIEW_WARN_IDLE_P, 1, text, sizeof text));
+	ck_assert_str_eq(text, "P1 queue 12 while P0 idle 5 ticks");
+	tick_at(m, f, t += 0.1, NULL, 0);
+	ck_assert(warned(m, VIEW_WARN_IDLE_P, 1, text, sizeof text));
+	ck_assert_str_eq(text, "P1 queue 12 while P0 idle 6 ticks");
+	log_text(m, log, sizeof log);
+	ck_assert_int_eq(count_of(log, "warning: P1 queue 12"), 1);
+	/* P0 gets work: gone at once */
+	f->p[0].status = GS_PSTATE_RUNNING;
+	f->p[0].curg.id = 100;
+	tick_at(m, f, t += 0.1, NULL, 0);
+	ck_assert_int_eq(nwarnings(m), 0);
+	fix_queue(f, 1, 0, "cpu");
+
+	/* threads near the limit */
+	f->s.stats.max_threads = 100;
+	f->s.stats.threads = VIEW_WARN_THREADS_PCT - 1;
+	tick_at(m, f, t += 0.1, NULL, 0);
+	ck_assert_int_eq(nwarnings(m), 0);
+	f->s.stats.threads = VIEW_WARN_THREADS_PCT;
+	tick_at(m, f, t += 0.1, NULL, 0);
+	ck_assert(warned(m, VIEW_WARN_THREADS, 0, text, sizeof text));
+	ck_assert_str_eq(text, "90 threads of the limit 100");
+	f->s.stats.threads = 4;
+	tick_at(m, f, t += 0.1, NULL, 0);
+	ck_assert_int_eq(nwarnings(m), 0);
+
+	/* events lost: for VIEW_WARN_TICKS ticks, then gone */
+	f->s.time_ns += 100000000;
+	ck_assert_int_eq(view_model_tick(m, &f->s, NULL, 0, 7, NULL, 0, 0), 0);
+	ck_assert(warned(m, VIEW_WARN_DROPS, 0, text, sizeof text));
+	ck_assert_str_eq(text, "7 events lost (event rings full)");
+	for (int i = 1; i < VIEW_WARN_TICKS; i++) {
+		tick_at(m, f, t += 0.1, NULL, 0);
+		ck_assert(warned(m, VIEW_WARN_DROPS, 0, text, sizeof text));
+	}
+	tick_at(m, f, t += 0.1, NULL, 0);
+	ck_assert_int_eq(nwarnings(m), 0);
+	scr_free(&o);
+	view_model_free(m);
+	fix_free(f);
+}
+END_TEST
+
+/* Several warnings share one line of 80 columns, those that do not fit
+ * counted. */
+START_TEST(test_warnings_line)
+{
+	fix *f = fix_new(6, 10);
+	view_model *m = view_model_new(600, 200);
+	scr o = { 0 };
+
+	ck_assert_ptr_nonnull(m);
+	for (int i = 0; i < 6; i++)
+		f->p[i].slice_ns = 45000000 + (uint64_t)i * 1000000;
+	tick_at(m, f, 0.1, NULL, 0);
+	ck_assert_int_eq(nwarnings(m), 6);
+	int y = warn_row(m, &o);
+	ck_assert_int_gt(y, 0);
+	const char *r = row(&o, y);
+	ck_assert_msg(strstr(r, "6 warnings: G100 ran 45 ms without preemption; (+5 more)") != NULL,
+	    "'%s'", r);
+	/* wider, more of them */
+	view_state w;
+	view_init(&w, 120, 30);
+	draw(&o, m, &w);
+	r = row(&o, find_row(&o, "6 warnings:"));
+	ck_assert_msg(strstr(r,
+			  "6 warnings: G100 ran 45 ms without preemption; G101 ran 46 ms "
+			  "without preemption; (+4 more)") != NULL,
+	    "'%s'", r);
+	y = warn_row(m, &o);
+	/* ASCII: "!" for the sign */
+	view_state v;
+	view_init(&v, 80, 24);
+	v.ascii = true;
+	draw(&o, m, &v);
+	ck_assert_int_eq(row_starting(&o, "! 6 warnings:"), y);
+	done(&o, m, f);
+}
+END_TEST
+
+/* ---- what is where (the mouse) ------------------------------------------------------------ */
+
+START_TEST(test_hits)
+{
+	view_hit h;
+	scr o = { 0 };
+	view_state v;
+	fix *f = fix_new(4, 12);
+	view_model *m = model_with(f, NULL, 0);
+
+	view_init(&v, 80, 24);
+	draw(&o, m, &v);
+	/* a P row, anywhere along it */
+	int y = row_starting(&o, "P2 ");
+	ck_assert_int_gt(y, 0);
+	ck_assert(view_hit_at(&o.s, y, 0, &h));
+	ck_assert_int_eq(h.kind, VIEW_HIT_P);
+	ck_assert_int_eq(h.id, 2);
+	ck_assert(view_hit_at(&o.s, y, 60, &h) && h.kind == VIEW_HIT_P && h.id == 2);
+	/* the M on it is the M */
+	int x = find_col(&o, y, "M2");
+	ck_assert_int_gt(x, 0);
+	ck_assert(view_hit_at(&o.s, y, x + 1, &h));
+	ck_assert_int_eq(h.kind, VIEW_HIT_M);
+	ck_assert_int_eq(h.id, 2);
+	/* an M without a P, in its group */
+	y = find_row(&o, "idle 7:");
+	ck_assert_int_gt(y, 0);
+	x = find_col(&o, y, "M5");
+	ck_assert(view_hit_at(&o.s, y, x, &h) && h.kind == VIEW_HIT_M && h.id == 5);
+	ck_assert(!view_hit_at(&o.s, y, x - 1, &h) || h.id != 5);
+	/* the title bar is nothing */
+	ck_assert(!view_hit_at(&o.s, 0, 5, &h));
+	/* a footer hint is its key */
+	x = find_col(&o, 23, "q quit");
+	ck_assert_int_gt(x, 0);
+	ck_assert(view_hit_at(&o.s, 23, x + 4, &h));
+	ck_assert_int_eq(h.kind, VIEW_HIT_KEY);
+	ck_assert_int_eq(h.id, 'q');
+	x = find_col(&o, 23, "space pause");
+	ck_assert(view_hit_at(&o.s, 23, x, &h) && h.kind == VIEW_HIT_KEY && h.id == ' ');
+	/* no function-key bar at 80x24; at 120x40 the bottom row, each label
+	 * its key */
+	ck_assert_int_eq(find_row(&o, "F10quit"), -1);
+	view_init(&v, 120, 40);
+	draw(&o, m, &v);
+	ck_assert_ptr_nonnull(strstr(row(&o, 39),
+	    "F1help F2pause F3step F4slower F5faster "
+	    "F6goroutines F7log F8world F9record F10quit"));
+	ck_assert_ptr_nonnull(strstr(row(&o, 38), "? help"));
+	x = find_col(&o, 39, "F10quit");
+	ck_assert(view_hit_at(&o.s, 39, x + 4, &h));
+	ck_assert_int_eq(h.kind, VIEW_HIT_KEY);
+	ck_assert_int_eq(h.id, KEYS_F(10));
+	x = find_col(&o, 39, "F5faster");
+	ck_assert(view_hit_at(&o.s, 39, x, &h) && h.id == KEYS_F(5));
+	/* a replay's F2 plays */
+	v.replay = true;
+	draw(&o, m, &v);
+	ck_assert_ptr_nonnull(strstr(row(&o, 39), "F2play "));
+	/* projector: both rows of a P */
+	view_init(&v, 80, 24);
+	v.projector = true;
+	draw(&o, m, &v);
+	y = row_starting(&o, "P1 ");
+	ck_assert(view_hit_at(&o.s, y, 3, &h) && h.kind == VIEW_HIT_P && h.id == 1);
+	ck_assert(view_hit_at(&o.s, y + 1, 3, &h) && h.kind == VIEW_HIT_P && h.id == 1);
+	/* the small grid of many Ps: each cell */
+	done(&o, m, f);
+	f = fix_new(64, 70);
+	m = model_with(f, NULL, 0);
+	view_init(&v, 80, 24);
+	draw(&o, m, &v);
+	y = find_row(&o, "P33 ");
+	ck_assert_int_gt(y, 0);
+	x = find_col(&o, y, "P33 ");
+	ck_assert(view_hit_at(&o.s, y, x + 1, &h) && h.kind == VIEW_HIT_P && h.id == 33);
+	done(&o, m, f);
+}
+END_TEST
+
 static Suite *
 view_suite(void)
 {
@@ -2923,6 +3183,9 @@ view_suite(void)
 	tcase_add_test(tc, test_history);
 	tcase_add_test(tc, test_screen_row);
 	tcase_add_test(tc, test_deep_copy);
+	tcase_add_test(tc, test_warnings);
+	tcase_add_test(tc, test_warnings_line);
+	tcase_add_test(tc, test_hits);
 	suite_add_tcase(s, tc);
 	TCase *tt = tcase_create("tokens");
 	tcase_set_timeout(tt, 60);

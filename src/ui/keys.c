@@ -21,9 +21,9 @@ const keys_entry keys_table[] = {
 	{ "Esc", KEYS_IN_VIEWS, KEYS_IN_PAGES, "close",
 	    "close the page (back to the main view), or clear the message", KEYS_DO_CLOSE },
 	/* before the space that pauses: a replay plays and pauses instead */
-	{ "space", KEYS_IN_REPLAY | KEYS_IN_VIEWS, KEYS_IN_MAIN, "play",
+	{ "space F2", KEYS_IN_REPLAY | KEYS_IN_VIEWS, KEYS_IN_MAIN, "play",
 	    "in a replay: play / pause the recording", KEYS_DO_PLAY },
-	{ "space", KEYS_IN_VIEWS, KEYS_IN_MAIN, "pause",
+	{ "space F2", KEYS_IN_VIEWS, KEYS_IN_MAIN, "pause",
 	    "pause the view (the scheduler keeps running); again: back to live", KEYS_DO_PAUSE },
 	/* before c s b n: in a lesson, n steps it and spawns nothing */
 	{ "n N", KEYS_IN_LESSON | KEYS_IN_VIEWS, KEYS_IN_MAIN, "next/prev step",
@@ -33,9 +33,9 @@ const keys_entry keys_table[] = {
 	/* help, the lists and the log keep PgDn and PgUp for scrolling */
 	{ "PgDn PgUp", KEYS_IN_LESSON | KEYS_IN_MAIN | KEYS_IN_DETAIL, 0, NULL,
 	    "in a lesson, except in help, lists and log: go on / back a chapter", KEYS_DO_LESSON },
-	{ "w", KEYS_IN_VIEWS, KEYS_IN_MAIN, "world",
+	{ "w F8", KEYS_IN_VIEWS, KEYS_IN_MAIN, "world",
 	    "stop / start the world (no goroutine runs while stopped)", KEYS_DO_WORLD },
-	{ ".", KEYS_IN_VIEWS, KEYS_IN_MAIN, "step",
+	{ ". F3", KEYS_IN_VIEWS, KEYS_IN_MAIN, "step",
 	    "step one tick forward while paused (at the newest: the next tick)", KEYS_DO_STEP },
 	{ "+ -", KEYS_IN_VIEWS, KEYS_IN_MAIN, "procs", "GOMAXPROCS one more / one fewer",
 	    KEYS_DO_PROCS_STEP },
@@ -49,11 +49,12 @@ const keys_entry keys_table[] = {
 	    "spawn goroutines: CPU-bound, sleeping, in syscalls, network", KEYS_DO_SPAWN },
 	{ "C S B N", KEYS_IN_VIEWS, 0, NULL, "the same, ten times as many", KEYS_DO_SPAWN10 },
 	/* before the tick rate's [ ]: a replay's speed */
-	{ "[ ]", KEYS_IN_REPLAY | KEYS_IN_VIEWS, KEYS_IN_MAIN, "speed",
+	{ "[ ] F4 F5", KEYS_IN_REPLAY | KEYS_IN_VIEWS, KEYS_IN_MAIN, "speed",
 	    "in a replay: slower / faster playback (x0.1 to x16)", KEYS_DO_SPEED },
-	{ "[ ]", KEYS_IN_VIEWS, KEYS_IN_MAIN, "speed", "slower / faster ticks", KEYS_DO_RATE },
-	{ "g", KEYS_IN_VIEWS, KEYS_IN_MAIN, "goroutines", "the goroutine list", KEYS_DO_GLIST },
-	{ "l", KEYS_IN_VIEWS, KEYS_IN_MAIN, "log", "the whole event log", KEYS_DO_LOG },
+	{ "[ ] F4 F5", KEYS_IN_VIEWS, KEYS_IN_MAIN, "speed", "slower / faster ticks",
+	    KEYS_DO_RATE },
+	{ "g F6", KEYS_IN_VIEWS, KEYS_IN_MAIN, "goroutines", "the goroutine list", KEYS_DO_GLIST },
+	{ "l F7", KEYS_IN_VIEWS, KEYS_IN_MAIN, "log", "the whole event log", KEYS_DO_LOG },
 	{ "p m", KEYS_IN_VIEWS, KEYS_IN_MAIN, "detail", "detail of one P / one M", KEYS_DO_DETAIL },
 	/* the event log's own keys: in its panel of the main view and its page */
 	{ "f", KEYS_IN_MAIN | KEYS_IN_LOG, KEYS_IN_LOG, "filter",
@@ -69,7 +70,7 @@ const keys_entry keys_table[] = {
 	{ "Up Down", KEYS_IN_MAIN, 0, NULL,
 	    "in the main view: Up holds the events a line further back, Down follows them again",
 	    KEYS_DO_LOG_HOLD },
-	{ "R", KEYS_IN_VIEWS, KEYS_IN_MAIN, "record",
+	{ "R F9", KEYS_IN_VIEWS, KEYS_IN_MAIN, "record",
 	    "record what is shown to a file, or stop recording (a prompt offers a name: "
 	    "Enter starts, Esc cancels)",
 	    KEYS_DO_RECORD },
@@ -234,11 +235,14 @@ keys_lookup(int code, unsigned ctx, int *which)
 	return NULL;
 }
 
-/* Whether a key name is one printable character, or a range of them. */
+/* Whether a key name is one printable character (space too), or a range
+ * of them: the footer's short form, which leaves the function keys to their
+ * bar. */
 static bool
 char_name(const char *name, size_t len)
 {
-	return (len == 1 && name[0] != ' ') || (len == 3 && name[1] == '-');
+	return (len == 1 && name[0] != ' ') || (len == 3 && name[1] == '-') ||
+	    (len == 5 && strncmp(name, "space", 5) == 0);
 }
 
 size_t

@@ -80,7 +80,7 @@ typedef enum keys_action {
 	KEYS_DO_SORT,       /* the goroutine list's next sort order */
 	KEYS_DO_SPAWN,      /* the batch of the key's kind (c s b n) */
 	KEYS_DO_SPAWN10,    /* the same, ten times as many */
-	KEYS_DO_RATE,       /* tick rate: first key slower, second faster */
+	KEYS_DO_RATE,       /* tick rate: even keys ([ F4) slower, odd faster */
 	KEYS_DO_GLIST,      /* open or close the goroutine list */
 	KEYS_DO_LOG,        /* open or close the event log */
 	KEYS_DO_DETAIL,     /* open or close P detail (first key) or M detail */
@@ -99,7 +99,7 @@ typedef enum keys_action {
 	KEYS_DO_REWIND10,   /* ten ticks back (Shift-Left, '<') or forward */
 	KEYS_DO_REWIND_END, /* the oldest tick kept (first key), or back to live */
 	KEYS_DO_PLAY,       /* a replay: play or pause */
-	KEYS_DO_SPEED,      /* a replay: first key slower, second faster */
+	KEYS_DO_SPEED,      /* a replay: even keys slower, odd faster */
 	KEYS_NACTIONS
 } keys_action;
 

@@ -401,7 +401,7 @@ act(struct tui *t, keys_action action, int which, int code)
 			spawn(t, which, action == KEYS_DO_SPAWN ? 1 : 10);
 		break;
 	case KEYS_DO_RATE:
-		change_rate(t, which != 0);
+		change_rate(t, which % 2 != 0);
 		break;
 	case KEYS_DO_GLIST:
 		if (t->replay && t->v.mode != VIEW_GLIST)
@@ -472,7 +472,7 @@ act(struct tui *t, keys_action action, int which, int code)
 		tui__replay_play(t);
 		break;
 	case KEYS_DO_SPEED:
-		tui__replay_speed(t, which != 0);
+		tui__replay_speed(t, which % 2 != 0);
 		break;
 	case KEYS_NACTIONS:
 		break;

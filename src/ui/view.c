@@ -179,6 +179,8 @@ view_model_free(view_model *m)
 	free(m->g);
 	free(m->mv);
 	free(m->mv_index);
+	free(m->wait_ticks);
+	free(m->idle_ticks);
 	if (m->scratch)
 		free(m->scratch->gkeys);
 	free(m->scratch);
@@ -663,6 +665,8 @@ view_model_tick(view_model *m, const gs_snapshot *s, const gs_event *ev, int nev
 		m->ng_total = ng_total > ng ? ng_total : ng;
 		m->g_gen++;
 	}
+	if (view__warn_tick(m, dropped) != 0)
+		return GS_ENOMEM;
 	m->ticks++;
 	return 0;
 }

@@ -68,11 +68,40 @@ typedef struct view_cell {
 	uint8_t attr; /* view_attr */
 } view_cell;
 
+/*
+ * What is where on a painted screen, for the mouse: each clickable thing the
+ * paint drew (a P row, an M, a key hint) is a region of one row, recorded as
+ * it is drawn, so the hit-test reads the layout the person sees and cannot
+ * disagree with it.
+ */
+typedef enum view_hit_kind {
+	VIEW_HIT_NONE = 0,
+	VIEW_HIT_P,   /* a P's row or cell: id is the P */
+	VIEW_HIT_M,   /* an M: id is the M */
+	VIEW_HIT_KEY, /* a key hint (footer, function-key bar): id is its keys.h code */
+} view_hit_kind;
+
+typedef struct view_hit {
+	int y, x0, x1; /* row y, columns [x0, x1) */
+	int kind;      /* view_hit_kind */
+	int64_t id;
+} view_hit;
+
+/* Regions a screen keeps; a frame with more clickable things (hundreds of
+ * Ms) keeps the first, in painting order. */
+#define VIEW_HITS 512
+
 /* A screen of width x height cells, row-major; the caller owns cells. */
 typedef struct view_screen {
 	int width, height;
 	view_cell *cells;
+	int nhits; /* regions of the last view_render, in painting order */
+	view_hit hits[VIEW_HITS];
 } view_screen;
+
+/* What is at (row y, column x) of the screen painted last: the region drawn
+ * last that covers it (a hint over its row), into *out; false if none. */
+bool view_hit_at(const view_screen *s, int y, int x, view_hit *out);
 
 /* Allocate / resize (cells reallocated) / free.  0 or GS_ENOMEM. */
 int view_screen_init(view_screen *s, int width, int height);
@@ -158,6 +187,11 @@ typedef struct view_state {
  * size notice (which fits any terminal, down to 1x1). */
 #define VIEW_MIN_WIDTH 60
 #define VIEW_MIN_HEIGHT 16
+/* The function-key bar (F1 help ... F10 quit, htop's) takes the main
+ * view's bottom row from this size up; smaller screens keep the footer's
+ * key hints alone. */
+#define VIEW_FBAR_WIDTH 100
+#define VIEW_FBAR_HEIGHT 32
 /* Caption rows shown at the most (a lesson's say is pre-wrapped with '\n');
  * fewer on short terminals, so Ps, Ms and the log keep a row each. */
 #define VIEW_CAPTION_ROWS 6
@@ -263,6 +297,49 @@ uint64_t view_model_log_total(const view_model *m);
 int view_model_ticks(const view_model *m);
 /* The latest snapshot (NULL before the first tick). */
 const gs_snapshot *view_model_snapshot(const view_model *m);
+
+/* ---- warnings ---- */
+
+/* What the view warns about, as tokio-console warns about long polls; each
+ * is judged on the snapshots and the ticks fed (never the clock), so a
+ * paused, rewound or slowed view judges as a live one. */
+typedef enum view_warn_kind {
+	VIEW_WARN_LONG_RUN = 0, /* a goroutine ran more than VIEW_WARN_SLICES
+	                           time slices without being switched out */
+	VIEW_WARN_IDLE_P,       /* a P's local queue waited while another P
+	                           stayed idle, VIEW_WARN_TICKS ticks or more */
+	VIEW_WARN_THREADS,      /* threads at VIEW_WARN_THREADS_PCT % of the limit */
+	VIEW_WARN_DROPS,        /* events lost to full event rings, in the last
+	                           VIEW_WARN_TICKS ticks */
+	VIEW_WARN_NKINDS
+} view_warn_kind;
+
+/* Time slices (GS_TIME_SLICE_NS, stretched in slow motion) a goroutine
+ * runs before it is warned about: sysmon asks it to yield after one. */
+#define VIEW_WARN_SLICES 2
+/* Ticks a P's queue waits beside an idle P, and that lost events stay
+ * warned about. */
+#define VIEW_WARN_TICKS 5
+/* Threads, in percent of the thread limit (gs_stats.max_threads). */
+#define VIEW_WARN_THREADS_PCT 90
+/* Warnings the model keeps (more are counted). */
+#define VIEW_WARN_MAX 32
+
+typedef struct view_warn {
+	int kind;   /* view_warn_kind */
+	int64_t id; /* LONG_RUN: the goroutine; IDLE_P: the P whose queue waits */
+	int p;      /* LONG_RUN: the P it runs on; IDLE_P: the idle P; else -1 */
+	int64_t n;  /* LONG_RUN: its slice, ns; IDLE_P: the queue's length;
+	               THREADS: the threads; DROPS: the events lost */
+	int64_t of; /* IDLE_P: ticks it waited; THREADS: the limit; DROPS: ticks */
+} view_warn;
+
+/* The warnings of the latest tick, in kind order, into out[max]; returns how
+ * many there are (more than max if they did not all fit). */
+int view_model_warnings(const view_model *m, view_warn *out, int max);
+/* A warning as a short sentence ("G17 ran 45 ms without preemption");
+ * timescale: the model's slow motion (1: none).  Returns its length. */
+size_t view_warn_text(const view_warn *w, int timescale, char *buf, size_t size);
 
 /* Paint the screen for the model and the view (out resized to v's size). */
 int view_render(const view_model *m, const view_state *v, view_screen *out);

@@ -22,6 +22,9 @@ struct help_line {
 	const char *key, *what;
 };
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 /* After the keys (which come from the key table, keys.c): what the symbols
  * of the main view mean.  Long texts are wrapped to the terminal. */
 static const struct help_line legend[] = {
@@ -116,6 +119,42 @@ static const struct help_line legend[] = {
 	    "a narrow screen's header: every figure, in shorter words (threads: OS threads, Gs: "
 	    "goroutines, run and wait: running and waiting, global: the global queue, "
 	    "preempts: preemptions)" },
+	{ "", "" },
+	{ NULL, "Warnings" }, /* a section */
+	{ "! 2 warnings:",
+	    "a line under the header while any holds (the ones that do not fit counted: +3 "
+	    "more); each is written into the event log once, when it appears" },
+	{ "G17 ran 45 ms",
+	    "without preemption: a goroutine ran more than " STR(
+		VIEW_WARN_SLICES) " time "
+				  "slices (10 ms each) without being switched out: sysmon asked it "
+				  "to yield and it "
+				  "did not (a call-free loop outside any preemptible region, or "
+				  "preemption off); its "
+				  "P runs nothing else meanwhile" },
+	{ "P1 queue 12",
+	    "while P0 idle 8 ticks: a P's local queue waited " STR(
+		VIEW_WARN_TICKS) " ticks or "
+				 "more while another P was idle, whose M should have stolen from "
+				 "it" },
+	{ "threads of the limit",
+	    "threads at " STR(VIEW_WARN_THREADS_PCT) " % of the thread limit (10000 unless the "
+						     "program sets it); at the limit making one "
+						     "more is fatal, as in Go" },
+	{ "events lost",
+	    "the event rings overflowed in the last " STR(
+		VIEW_WARN_TICKS) " ticks: some moves "
+				 "are missing from the log and the highlights (the counters stay "
+				 "exact)" },
+	{ "", "" },
+	{ NULL, "Mouse" }, /* a section */
+	{ "click",
+	    "a P row (or P cell) opens its detail page, an M its detail page; a key hint in "
+	    "the footer or the function-key bar does the key (--no-mouse turns it off)" },
+	{ "wheel", "scrolls help, the lists and the event log (in the main view, its log panel)" },
+	{ "F1 ... F10",
+	    "the function-key bar at the bottom, from " STR(VIEW_FBAR_WIDTH) "x" STR(
+		VIEW_FBAR_HEIGHT) ": each key does what its label says" },
 	{ "", "" },
 	{ NULL, "Graphs" }, /* a section */
 	{ "threads", "history of the thread count, busy threads, runnable goroutines" },

@@ -682,7 +682,8 @@ p_m(rc *r, int x, int y, int xend, const gs_snap_p *p, const view_pmark *pm)
 	if (pm->handoffs > 0 || pm->retakes > 0)
 		a = mark_attr(r, pm->handoffs > 0 ? pm->handoff_t : pm->retake_t, VA_HANDOFF);
 	if (p->m >= 0)
-		view__textf(r, x, y, xend, a, "M%" PRId64, p->m);
+		view__hit(r, y, x, view__textf(r, x, y, xend, a, "M%" PRId64, p->m), VIEW_HIT_M,
+		    p->m);
 	else
 		view__put(r, x, y, '-', VA_DIM);
 }
@@ -704,6 +705,7 @@ p_row(rc *r, int y, const gs_snap_p *p, const view_pmark *pm, const struct pcols
 	int attr;
 
 	view__p_state(p->status, &letter, &word, &attr);
+	view__hit(r, y, 0, r->w, VIEW_HIT_P, p->id);
 	view__textf(r, 0, y, c->x_st, VA_BOLD, "P%d", p->id);
 	view__put(r, c->x_st, y, (uint32_t)letter, attr);
 	view__text(r, c->x_st + 2, y, c->x_m, attr, word);
@@ -739,6 +741,8 @@ p_row_big(rc *r, int y, const gs_snap_p *p, const view_pmark *pm, int idw)
 	int attr;
 
 	view__p_state(p->status, &letter, &word, &attr);
+	view__hit(r, y, 0, r->w, VIEW_HIT_P, p->id);
+	view__hit(r, y + 1, 0, r->w, VIEW_HIT_P, p->id);
 	view__textf(r, 0, y, r->w, VA_BOLD, "P%d", p->id);
 	int x = idw + 1;
 	view__put(r, x, y, (uint32_t)letter, attr);
@@ -911,6 +915,7 @@ p_cell(rc *r, int x, int y, const gs_snap_p *p, const view_pmark *pm, int idw)
 	int attr;
 
 	view__p_state(p->status, &letter, &word, &attr);
+	view__hit(r, y, x, x + p_cell_width(idw), VIEW_HIT_P, p->id);
 	view__textf(r, x, y, x + idw, VA_BOLD, "P%d", p->id);
 	view__put(r, x + idw + 1, y, (uint32_t)letter, attr);
 	view__queue_bar(r, x + idw + 3, y, 6, p);
@@ -1054,8 +1059,9 @@ m_groups(rc *r, int y, int rows, bool paint)
 				int xx = view__textf(r, x + 1, y + row, r->w,
 				    m->mnew[i] ? VA_BOLD : VA_NORMAL, "M%" PRId64, mm->id);
 				if (mm->state == GS_MSTATE_SYSCALL && mm->curg)
-					view__textf(r, xx, y + row, r->w, VA_DIM, ":G%" PRId64,
+					xx = view__textf(r, xx, y + row, r->w, VA_DIM, ":G%" PRId64,
 					    mm->curg);
+				view__hit(r, y + row, x + 1, xx, VIEW_HIT_M, mm->id);
 			}
 			x += iw;
 			shown++;
@@ -1202,12 +1208,55 @@ caption_block(rc *r, int top, int bottom)
 	return rows;
 }
 
+/* The warnings (view_warn), when there are any, on one row: "⚠ 2 warnings:
+ * G17 ran 45 ms without preemption; P1 queue 12 while P0 idle 8 ticks",
+ * those that do not fit counted ("(+3 more)").  Returns the rows used. */
+static int
+warnings_line(rc *r, int y)
+{
+	view_warn wv[VIEW_WARN_MAX];
+	int n = view_model_warnings(r->m, wv, VIEW_WARN_MAX);
+	int shown = n < VIEW_WARN_MAX ? n : VIEW_WARN_MAX;
+	char more[32], text[VIEW_LOG_TEXT];
+
+	if (n == 0)
+		return 0;
+	view__fill(r, 0, y, r->w, ' ', VA_NORMAL);
+	int x = view__textf(r, 0, y, r->w, VA_WARN, "%s %d %s:", r->ascii ? "!" : "\u26a0", n,
+	    view__plural(n, "warning", "warnings"));
+	for (int i = 0; i < n; i++) {
+		/* room for this one, and for the count of those after it */
+		int left = n - i - 1;
+		snprintf(more, sizeof more, " (+%d more)", left);
+		int tail = left ? view__text_len(more) + 1 : 0;
+		if (i < shown)
+			view_warn_text(&wv[i], r->m->timescale, text, sizeof text);
+		if (i >= shown || (i > 0 && x + 1 + view__text_len(text) + tail > r->w)) {
+			snprintf(more, sizeof more, " (+%d more)", n - i);
+			view__text(r, x, y, r->w, VA_WARN, more);
+			break;
+		}
+		/* the first is cut where it does not fit whole */
+		x = view__text(r, x + 1, y, r->w - tail, VA_WARN, text);
+		if (left)
+			x = view__text(r, x, y, r->w, VA_WARN, ";");
+	}
+	return 1;
+}
+
 void
 view__render_main(rc *r)
 {
 	const view_model *m = r->m;
 	const view_state *v = r->v;
 	const gs_snapshot *s = &m->snap;
+
+	/* the function-key bar under everything, where there is room: the rest
+	 * is laid out above it */
+	if (view__fbar_shown(v)) {
+		view__fbar(r, r->h - 1);
+		r->h--;
+	}
 	int w = r->w, h = r->h;
 
 	view__title_bar(r, NULL);
@@ -1219,6 +1268,7 @@ view__render_main(rc *r)
 	int y = 1;
 	int maxhdr = h >= 40 && !v->projector ? 4 : 3;
 	y += view__header(r, y, maxhdr);
+	y += warnings_line(r, y);
 	int bottom = h - 1; /* the footer's row */
 	bottom -= caption_block(r, y, bottom);
 	int avail = bottom - y;

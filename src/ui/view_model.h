@@ -193,6 +193,16 @@ struct view_model {
 	uint64_t drop_mv_t, drop_mv_n;
 	int drop_mv_tick;
 
+	/* Warnings (view_warn.c): the latest tick's, and what they are judged
+	 * on: per P (warn_np of them), the ticks in a row its local queue has
+	 * waited while another P was idle and the ticks in a row it has been
+	 * idle; the events lost in each of the last VIEW_WARN_TICKS ticks. */
+	view_warn warn[VIEW_WARN_MAX];
+	int nwarn; /* may be more than VIEW_WARN_MAX */
+	int *wait_ticks, *idle_ticks;
+	int warn_np, warn_cap;
+	uint64_t drop_ring[VIEW_WARN_TICKS];
+
 	view_scratch *scratch;
 };
 
@@ -233,6 +243,9 @@ bool view__held(const view_model *m, uint64_t t, int tick);
 bool view__held_at(uint64_t t, int tick, uint64_t now, int ticks);
 /* Note the tick's moves (after the snapshot is copied, before ticks++). */
 int view__moves_tick(view_model *m, const gs_event *ev, int nev, uint64_t dropped);
+/* Judge the tick's warnings (after the snapshot is copied, before ticks++),
+ * and log the ones that are new.  0 or GS_ENOMEM. */
+int view__warn_tick(view_model *m, uint64_t dropped);
 /* The display category of an M's state. */
 int view__mcat_of(const gs_snap_m *m, bool is_new);
 
@@ -250,6 +263,13 @@ typedef struct rc {
 	int w, h;
 } rc;
 
+/* Record a clickable region of row y, columns [x0, x1) (clipped to the
+ * screen) for view_hit_at. */
+void view__hit(rc *r, int y, int x0, int x1, int kind, int64_t id);
+/* The function-key bar (htop's): whether v's size has room for it (a row
+ * of its own at the bottom, under the footer), and painting it on row y. */
+bool view__fbar_shown(const view_state *v);
+void view__fbar(rc *r, int y);
 int view__clampi(int v, int lo, int hi);
 int view__digits(int64_t v);
 void view__fill(rc *r, int x, int y, int xend, uint32_t ch, int attr);

@@ -174,6 +174,7 @@ view_render(const view_model *m, const view_state *v, view_screen *out)
 	size_t n = (size_t)r.w * (size_t)r.h;
 	for (size_t i = 0; i < n; i++)
 		out->cells[i] = (view_cell){ ' ', VA_NORMAL };
+	out->nhits = 0;
 	if (too_small(v)) {
 		view__size_notice(&r);
 		return 0;

@@ -42,6 +42,35 @@ view_screen_free(view_screen *s)
 	s->width = s->height = 0;
 }
 
+bool
+view_hit_at(const view_screen *s, int y, int x, view_hit *out)
+{
+	int n = s->nhits < VIEW_HITS ? s->nhits : VIEW_HITS;
+
+	for (int i = n - 1; i >= 0; i--) {
+		const view_hit *h = &s->hits[i];
+		if (h->y == y && x >= h->x0 && x < h->x1) {
+			*out = *h;
+			return true;
+		}
+	}
+	return false;
+}
+
+void
+view__hit(rc *r, int y, int x0, int x1, int kind, int64_t id)
+{
+	view_screen *s = r->s;
+
+	if (x0 < 0)
+		x0 = 0;
+	if (x1 > r->w)
+		x1 = r->w;
+	if (y < 0 || y >= r->h || x0 >= x1 || s->nhits >= VIEW_HITS)
+		return;
+	s->hits[s->nhits++] = (view_hit){ y, x0, x1, kind, id };
+}
+
 static size_t
 utf8_put(uint32_t cp, char *out)
 {
@@ -321,10 +350,58 @@ view__footer(rc *r)
 		int need = view__text_len(names) + 1 + view__text_len(e->label);
 		if (x + need > r->w)
 			break;
+		/* a click on the hint is its first key */
+		int code;
+		int x0 = x;
 		x = view__text(r, x, y, r->w, VA_KEY, names);
-		x = view__text(r, x + 1, y, r->w, VA_NORMAL, e->label) + 2;
+		x = view__text(r, x + 1, y, r->w, VA_NORMAL, e->label);
+		if (keys_name_codes(names, strcspn(names, " "), &code, 1) >= 1)
+			view__hit(r, y, x0, x, VIEW_HIT_KEY, code);
+		x += 2;
 	}
 	return x;
+}
+
+bool
+view__fbar_shown(const view_state *v)
+{
+	return v->width >= VIEW_FBAR_WIDTH && v->height >= VIEW_FBAR_HEIGHT;
+}
+
+/* The bar's word for function key f, bound to e (which: the index of its
+ * name in e->keys): the entry's footer label, but for the pairs of
+ * directions whose label names both. */
+static const char *
+fbar_label(const keys_entry *e, int which)
+{
+	if (e->action == KEYS_DO_RATE || e->action == KEYS_DO_SPEED)
+		return which % 2 ? "faster" : "slower";
+	return e->label;
+}
+
+void
+view__fbar(rc *r, int y)
+{
+	const view_state *v = r->v;
+	unsigned ctx = keys_ctx(v->mode, v->lesson != NULL) | (v->replay ? KEYS_IN_REPLAY : 0);
+	int x = 0;
+
+	view__fill(r, 0, y, r->w, ' ', VA_SELECTED);
+	for (int f = 1; f <= 12; f++) {
+		int which;
+		const keys_entry *e = keys_lookup(KEYS_F(f), ctx, &which);
+		const char *label = e != NULL ? fbar_label(e, which) : NULL;
+		if (label == NULL || e->help == NULL)
+			continue;
+		int need = (f >= 10 ? 3 : 2) + view__text_len(label) + 1;
+		if (x + need > r->w)
+			break;
+		int x0 = x;
+		x = view__textf(r, x, y, r->w, VA_KEY, "F%d", f);
+		x = view__text(r, x, y, r->w, VA_SELECTED, label);
+		view__hit(r, y, x0, x, VIEW_HIT_KEY, KEYS_F(f));
+		x++;
+	}
 }
 
 void

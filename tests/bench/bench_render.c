@@ -172,7 +172,7 @@ bench_frames(void)
 	gs_snapshot *s = gs_snapshot_new(NM, RUNQ);
 	gs_event *ev = calloc(EV_TICK, sizeof *ev);
 	view_model *m = view_model_new(600, 1000);
-	view_screen scr = { 0, 0, NULL };
+	view_screen scr = { 0 };
 	view_state v;
 
 	if (out == NULL || pipe(pfd) != 0 || s == NULL || ev == NULL || m == NULL) {
