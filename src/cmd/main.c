@@ -122,11 +122,11 @@ static void
 usage(FILE *f)
 {
 	fputs("Usage: gsched [-d DELAY] [-p PROCS] [--no-color] [--ascii] [--projector]\n"
-	      "              [--slow N] [--record FILE] [--history MIB]\n"
+	      "              [--no-mouse] [--slow N] [--record FILE] [--history MIB]\n"
 	      "       gsched --replay FILE [-d DELAY] [--no-color] [--ascii] [--projector]\n"
-	      "              [--history MIB]     (on a terminal: in the visualizer)\n"
+	      "              [--no-mouse] [--history MIB]  (on a terminal: in the visualizer)\n"
 	      "       gsched LESSON [--time-scale X] [--slow N] [--record FILE] [-d DELAY]\n"
-	      "              [--no-color] [--ascii] [--projector] [--history MIB]\n"
+	      "              [--no-color] [--ascii] [--projector] [--no-mouse] [--history MIB]\n"
 	      "       gsched --batch LESSON [--time-scale X] [--slow N] [-q] [-v]\n"
 	      "       gsched --list | --help | --version\n"
 	      "       gsched --batch | --record FILE | --trace FILE | --replay FILE "
@@ -381,7 +381,7 @@ run_lesson(struct args *a)
 		CMDLINE_KEY_SLOW, 0 };
 	static const int shown[] = { BATCH_OPT_BATCH, 'v', 'q', MAIN_OPT_TIME_SCALE, 'd',
 		TUI_OPT_NO_COLOR, TUI_OPT_ASCII, TUI_OPT_PROJECTOR, CMDLINE_KEY_SLOW,
-		BATCH_OPT_RECORD, TUI_OPT_HISTORY, 0 };
+		BATCH_OPT_RECORD, TUI_OPT_HISTORY, TUI_OPT_NO_MOUSE, 0 };
 	char path[PATH_MAX + 32], err[1024];
 	const char *o;
 	lesson_program *g;
@@ -398,7 +398,7 @@ run_lesson(struct args *a)
 		return cmdline_usage_error(NULL,
 		    "option '%s' cannot be used with a lesson (a lesson takes --batch, "
 		    "--time-scale X, --slow N, --record FILE, -q, -v, -d, --no-color, --ascii, "
-		    "--projector and --history)",
+		    "--projector, --no-mouse and --history)",
 		    o);
 	/* a lesson's recording is the visualizer's, of what it shows */
 	if (a->batch.record != NULL && !isatty(STDOUT_FILENO))
@@ -436,7 +436,7 @@ static bool
 replay_shown(const struct args *a)
 {
 	static const int visual_only[] = { TUI_OPT_NO_COLOR, TUI_OPT_ASCII, TUI_OPT_PROJECTOR,
-		TUI_OPT_HISTORY };
+		TUI_OPT_HISTORY, TUI_OPT_NO_MOUSE };
 
 	if (a->batch.batch || a->batch.trace || a->batch.json || a->batch.verbose || a->batch.step)
 		return false;
@@ -452,7 +452,7 @@ static int
 run_replay(struct args *a)
 {
 	static const int allowed[] = { BATCH_OPT_REPLAY, 'd', TUI_OPT_NO_COLOR, TUI_OPT_ASCII,
-		TUI_OPT_PROJECTOR, TUI_OPT_HISTORY, 0 };
+		TUI_OPT_PROJECTOR, TUI_OPT_HISTORY, TUI_OPT_NO_MOUSE, 0 };
 	const char *o;
 	int rc;
 
@@ -461,7 +461,7 @@ run_replay(struct args *a)
 	if ((o = first_other(a, allowed)) != NULL)
 		return cmdline_usage_error(NULL,
 		    "option '%s' cannot be used with --replay in the visualizer (it takes -d, "
-		    "--no-color, --ascii, --projector and --history)",
+		    "--no-color, --ascii, --projector, --no-mouse and --history)",
 		    o);
 	tui_opts_finish(&a->tui);
 	a->tui.replay = a->batch.replay;
@@ -496,7 +496,8 @@ static bool
 records_visualizer(const struct args *a)
 {
 	static const int visual_rec[] = { 'd', 'p', TUI_OPT_NO_COLOR, TUI_OPT_ASCII,
-		TUI_OPT_PROJECTOR, CMDLINE_KEY_SLOW, BATCH_OPT_RECORD, TUI_OPT_HISTORY, 0 };
+		TUI_OPT_PROJECTOR, CMDLINE_KEY_SLOW, BATCH_OPT_RECORD, TUI_OPT_HISTORY,
+		TUI_OPT_NO_MOUSE, 0 };
 
 	return a->batch.record != NULL && !a->batch.batch && a->batch.trace == NULL &&
 	    a->batch.replay == NULL && first_other(a, visual_rec) == NULL && isatty(STDOUT_FILENO);
@@ -509,7 +510,7 @@ run(int argc, char **argv)
 		BATCH_OPT_RECORD, BATCH_OPT_TRACE, BATCH_OPT_REPLAY, BATCH_OPT_REPLAY_STEP,
 		CMDLINE_KEY_SLOW, 0 };
 	static const int visual[] = { 'd', 'p', TUI_OPT_NO_COLOR, TUI_OPT_ASCII, TUI_OPT_PROJECTOR,
-		CMDLINE_KEY_SLOW, TUI_OPT_HISTORY, 0 };
+		CMDLINE_KEY_SLOW, TUI_OPT_HISTORY, TUI_OPT_NO_MOUSE, 0 };
 	static struct args a; /* large (every option seen): off a small stack */
 	const char *o, *mode;
 	int rc;

@@ -170,6 +170,8 @@ tui__read_key(struct tui *t, int ms)
 	int r = wget_wch(stdscr, &wc);
 	if (r == OK)
 		tui__key(t, (int)wc, false);
+	else if (r == KEY_CODE_YES && wc == KEY_MOUSE)
+		tui__mouse(t);
 	else if (r == KEY_CODE_YES)
 		tui__key(t, (int)wc, true);
 }
@@ -401,6 +403,7 @@ tui_run(const tui_opts *o, const tui_term *term)
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
+	tui__mouse_setup(&t);
 	intrflush(stdscr, FALSE);
 	set_escdelay(25);
 	curs_set(0);

@@ -36,6 +36,7 @@ typedef struct tui_opts {
 	bool no_color;   /* --no-color, or NO_COLOR set to anything non-empty */
 	bool ascii;      /* --ascii, or the locale's codeset is not UTF-8 */
 	bool projector;  /* --projector: fewer panels, big blocks, high contrast */
+	bool no_mouse;   /* --no-mouse: the mouse stays the terminal's */
 	int slow;        /* --slow: slow motion 1..1000 (0: none asked for) */
 	/* Record what is shown from the first tick into this file (not an
 	 * option of this table: cmd/main.c sets it from --record when the
@@ -73,9 +74,15 @@ typedef struct tui_term {
 } tui_term;
 
 /* The visualizer's options (-d, -p, --no-color, --ascii, --projector,
- * --slow, --history): the rows of the command line's table that tui_option
+ * --no-mouse, --slow, --history): the rows of the command line's table that tui_option
  * sets.  Keys besides 'd', 'p' and CMDLINE_KEY_SLOW (format/cmdline.h): */
-enum { TUI_OPT_NO_COLOR = CMDLINE_LONG, TUI_OPT_ASCII, TUI_OPT_PROJECTOR, TUI_OPT_HISTORY };
+enum {
+	TUI_OPT_NO_COLOR = CMDLINE_LONG,
+	TUI_OPT_ASCII,
+	TUI_OPT_PROJECTOR,
+	TUI_OPT_HISTORY,
+	TUI_OPT_NO_MOUSE
+};
 extern const cmdline_opt tui_options[];
 extern const int tui_noptions;
 

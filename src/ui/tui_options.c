@@ -48,6 +48,10 @@ const cmdline_opt tui_options[] = {
 	    "ASCII only (also when the locale is not UTF-8)" },
 	{ "projector", TUI_OPT_PROJECTOR, no_argument, NULL,
 	    "fewer panels, larger blocks, high contrast" },
+	{ "no-mouse", TUI_OPT_NO_MOUSE, no_argument, NULL,
+	    "leave the mouse to the terminal (else a click on a P or\n"
+	    "an M opens its page, on a key hint does the key, and the\n"
+	    "wheel scrolls)" },
 	{ "slow", CMDLINE_KEY_SLOW, required_argument, "N", CMDLINE_SLOW_HELP },
 	{ "history", TUI_OPT_HISTORY, required_argument, "MIB",
 	    "memory for the rewind's ticks (1..65536 MiB, default\n"
@@ -63,15 +67,15 @@ tui_usage(FILE *f)
 {
 	fputs("The live visualizer (the default: needs a terminal):\n"
 	      "  gsched [-d DELAY] [-p PROCS] [--no-color] [--ascii] [--projector]\n"
-	      "         [--slow N] [--record FILE] [--history MIB]\n"
+	      "         [--no-mouse] [--slow N] [--record FILE] [--history MIB]\n"
 	      "  With no arguments at all it opens the introductory lesson (" TUI_INTRO_LESSON
 	      "),\n"
 	      "  with options the default mixed workload.  -d, --no-color, --ascii,\n"
-	      "  --projector, --slow, --record and --history apply to lessons as well\n"
-	      "  (gsched LESSON --projector).  --slow N slows the scheduler itself down\n"
-	      "  (the title shows SLOW xN); a lesson's --time-scale X stretches only the\n"
-	      "  lesson's own waits.  --record FILE records what is shown (R in the view\n"
-	      "  too).\n"
+	      "  --projector, --no-mouse, --slow, --record and --history apply to\n"
+	      "  lessons as well (gsched LESSON --projector).  --slow N slows the\n"
+	      "  scheduler itself down (the title shows SLOW xN); a lesson's\n"
+	      "  --time-scale X stretches only the lesson's own waits.  --record FILE\n"
+	      "  records what is shown (R in the view too).\n"
 	      "\n",
 	    f);
 	cmdline_help(f, tui_options, tui_noptions);
@@ -87,6 +91,12 @@ tui_usage(FILE *f)
 	      "Rewind: the view keeps its ticks (--history); Left / Right (or , .) one\n"
 	      "tick back / forward (Left pauses), Shift-Left / Shift-Right or < > ten,\n"
 	      "Home the oldest kept, End back to live.  Detail pages: , . < >.\n"
+	      "F2 to F9 (the bar from 100x32): pause, step, slower, faster,\n"
+	      "goroutines, log, world, record.  Mouse (unless --no-mouse): a click on\n"
+	      "a P or an M opens its page, on a key hint does the key; the wheel\n"
+	      "scrolls.  Warnings (a goroutine unpreempted past 2 slices, a queue\n"
+	      "beside an idle P, threads near the limit, lost events) show on a line\n"
+	      "under the header and in the log; ? explains each.\n"
 	      "\n"
 	      "gsched --replay FILE on a terminal (without --batch, --json, -v, --trace\n"
 	      "or --replay-step) plays a recording in the visualizer: space plays /\n"
@@ -133,6 +143,9 @@ tui_option(tui_opts *o, int key, const char *v, const char *spelled)
 		return 0;
 	case TUI_OPT_PROJECTOR:
 		o->projector = true;
+		return 0;
+	case TUI_OPT_NO_MOUSE:
+		o->no_mouse = true;
 		return 0;
 	case CMDLINE_KEY_SLOW:
 		return cmdline_slow(v, spelled, &o->slow);

@@ -143,6 +143,10 @@ void tui__draw(struct tui *t);
 /* A key from curses (fkey: a KEY_ code), looked up in the key table. */
 void tui__key(struct tui *t, int key, bool fkey);
 void tui__lesson_step(struct tui *t, bool next);
+/* The mouse (tui_mouse.c): reporting on unless --no-mouse, and a
+ * KEY_MOUSE from curses done as what it is on. */
+void tui__mouse_setup(const struct tui *t);
+void tui__mouse(struct tui *t);
 void tui__lesson_tick(struct tui *t);
 
 /* Recording (tui_record.c).  The gate among the ticker's sinks: it writes

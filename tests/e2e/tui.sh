@@ -1185,6 +1185,136 @@ t_replay() {
 	ends_clean "replay: q" 0
 }
 
+# ---- mouse, the function-key bar, warnings -----------------------------------------
+
+# mouse_btn B COL ROW (1-based): a mouse report of button code B at COL, ROW
+# written into the pane's input as the terminal would send it: X10 encoding
+# (ESC [ M, then 32 + each), which ncurses asks for with the kmous of tmux's
+# TERM (\E[M).  tmux cannot make a click itself (send-keys -M only replays
+# one it is handling).  B: 0 press, 3 release, 64 wheel up, 65 wheel down.
+mouse_btn() {
+	tm send-keys -t e2e -H 1b 5b 4d $(printf '%x %x %x' $((32 + $1)) $((32 + $2)) $((32 + $3)))
+}
+
+# mouse_click COL ROW: the first button pressed and released there.
+mouse_click() {
+	mouse_btn 0 "$1" "$2"
+	mouse_btn 3 "$1" "$2"
+}
+
+# p_row N: the screen row (1-based) of P N's row in the last capture.
+p_row() {
+	grep -n "^P$1 " "$D/screen" | head -n 1 | cut -d: -f1
+}
+
+# mouse_on FLAG: tmux says the window's program asked for mouse reports (1)
+# or did not (0).
+mouse_on() {
+	[ "$(tm display-message -p -t e2e '#{mouse_standard_flag}')" = "$1" ]
+}
+
+t_mouse() {
+	e2e_begin 80 24 || { e2e_not_ok "mouse: a tmux window with a shell"; return; }
+	e2e_run -p 2 || { e2e_not_ok "mouse: gsched starts (pid written)"; return; }
+	e2e_check "mouse: main view up at 80x24" e2e_wait_main || return
+	e2e_check "mouse: the view asks for mouse reports" e2e_poll "$E2E_WAIT" mouse_on 1
+	# paused, the layout holds still between the capture and the click (a
+	# warnings line coming or going moves the rows below it)
+	e2e_keys Space
+	e2e_check "mouse: space pauses" e2e_wait_row 1 'PAUSED'
+	e2e_screen
+	y=$(p_row 0)
+	e2e_check "mouse: a P0 row on screen" test -n "$y" || return
+	mouse_click 5 "$y"
+	e2e_check "mouse: a click on P0's row opens P0's page" e2e_wait_row 1 '^ gsched P0 '
+	e2e_keys Escape
+	e2e_check "mouse: Esc: the main view again" e2e_wait_main
+	e2e_screen
+	# an M in the "idle 1: M5" or "sysmon 1: M0" groups of the Ms panel
+	ym=$(grep -n ' sysmon 1: M[0-9]' "$D/screen" | head -n 1 | cut -d: -f1)
+	m=$(sed -n "${ym:-0}s/.* sysmon 1: M\([0-9]*\).*/\1/p" "$D/screen")
+	xm=$(sed -n "${ym:-0}p" "$D/screen" | awk '{ print index($0, "sysmon 1: M") + 10 }')
+	e2e_check "mouse: sysmon's M in the Ms panel" test -n "$m" || return
+	mouse_click "$xm" "$ym"
+	e2e_check "mouse: a click on it opens its page (M$m)" e2e_wait_row 1 "^ gsched M$m "
+	e2e_keys Escape
+	e2e_check "mouse: Esc: the main view again" e2e_wait_main
+	e2e_screen
+	x=$(e2e_row 24 | awk '{ print index($0, "q quit") }')
+	e2e_check "mouse: the footer's 'q quit' hint" test "${x:-0}" -gt 0 || return
+	e2e_keys ?
+	e2e_check "mouse: help open" e2e_wait_row 1 '^ gsched help: lines 1-22 of ' || return
+	mouse_btn 65 10 10
+	e2e_check "mouse: the wheel scrolls help down (lines 4-25)" \
+		e2e_wait_row 1 '^ gsched help: lines 4-25 of '
+	mouse_btn 64 10 10
+	e2e_check "mouse: and up again" e2e_wait_row 1 '^ gsched help: lines 1-22 of '
+	e2e_keys Escape
+	e2e_check "mouse: main view" e2e_wait_main
+	mouse_click "$x" 24
+	ends_clean "mouse: a click on the footer's 'q quit'" 0
+}
+
+t_no_mouse() {
+	start "no mouse" -p 2 --no-mouse || return
+	e2e_check "no mouse: no mouse reports asked for" mouse_on 0
+	e2e_keys Space
+	e2e_check "no mouse: space pauses" e2e_wait_row 1 'PAUSED'
+	e2e_screen
+	y=$(p_row 0)
+	e2e_check "no mouse: a P0 row on screen" test -n "$y" || return
+	t0=$(e2e_tick)
+	mouse_click 5 "$y"
+	# curses holds a click back for its mouseinterval (1/6 s) to tell a
+	# click from a double one, and a key typed meanwhile loses it: the key
+	# after the click comes well after that, and once its tick shows, the
+	# click has been read (a mouse that worked would show P0's page)
+	sleep 1
+	e2e_keys .
+	e2e_check "no mouse: . after the click steps a tick" e2e_poll "$E2E_WAIT" tick_above "$t0"
+	e2e_check "no mouse: the click opened no page (the main view)" e2e_is_main
+	e2e_keys q
+	ends_clean "no mouse: q" 0
+}
+
+t_fkeys() {
+	e2e_begin 120 40 || { e2e_not_ok "F keys: a tmux window with a shell"; return; }
+	e2e_run -p 2 || { e2e_not_ok "F keys: gsched starts (pid written)"; return; }
+	e2e_check "F keys: main view up at 120x40" e2e_wait_main || return
+	e2e_check "F keys: the bar at the bottom" \
+		e2e_wait_row 40 '^F1help F2pause F3step F4slower F5faster F6goroutines F7log F8world F9record F10quit'
+	e2e_check "F keys: the footer above it" e2e_wait_row 39 '^\? help  q quit'
+	e2e_keys F6
+	e2e_check "F keys: F6 opens the goroutine list" e2e_wait_row 1 '^ gsched goroutines'
+	e2e_keys Escape
+	e2e_check "F keys: main view" e2e_wait_main
+	x=$(e2e_row 40 | awk '{ print index($0, "F2pause") }')
+	mouse_click "$((x + 2))" 40
+	e2e_check "F keys: a click on F2pause pauses" e2e_wait_row 1 'PAUSED'
+	e2e_keys F10
+	ends_clean "F keys: F10" 0
+}
+
+# A call-free loop (the loop workload: 100 ms bursts without a scheduling
+# point) on one P: the warnings line names it, the log says it once, and
+# help explains it.
+t_warnings() {
+	e2e_begin 120 40 || { e2e_not_ok "warnings: a tmux window with a shell"; return; }
+	e2e_lesson_file hog.lesson 'title "Hog"' 'procs 1' 'spawn 1 loop 30s as hog' \
+		'say "HOG caption"' 'wait 1min'
+	e2e_run -- "$D/hog.lesson" || { e2e_not_ok "warnings: gsched starts"; return; }
+	e2e_check "warnings: main view up" e2e_wait_main || return
+	e2e_check "warnings: the line names the goroutine that ran unpreempted" \
+		e2e_wait_re '^(⚠|!) [0-9]+ warnings?: (.*; )?G[0-9]+ ran [0-9.]+ ms without preemption'
+	e2e_check "warnings: the log says it" e2e_wait_re ' warning: G[0-9]+ ran [0-9.]+ ms without preemption'
+	e2e_keys ? End
+	e2e_check "warnings: help explains it" \
+		e2e_wait_re 'without preemption: a goroutine ran more than 2 time'
+	e2e_check "warnings: (and the others)" e2e_wait_re 'while P0 idle 8 ticks: a P.s local queue waited'
+	e2e_keys q
+	ends_clean "warnings: q" 0
+}
+
 # ---- run them ------------------------------------------------------------------------
 
 for t in t_main_view t_plus t_tokens t_syscall_threads t_help t_pause t_small t_small_header \
@@ -1193,7 +1323,8 @@ for t in t_main_view t_plus t_tokens t_syscall_threads t_help t_pause t_small t_
 	"t_signal QUIT 131" "t_signal USR1 138" "t_signal USR2 140" "t_signal PIPE 141" \
 	"t_signal ILL 132" "t_signal ALRM 142" "t_signal RTMIN 162" \
 	t_no_terminal t_winch_storm t_world t_ascii_colour t_views t_log t_lesson t_lesson_hold t_lesson_fail \
-	t_slow_steal t_record_key t_record_option t_rewind t_replay; do
+	t_slow_steal t_record_key t_record_option t_rewind t_replay \
+	t_mouse t_no_mouse t_fkeys t_warnings; do
 	# E2E_ONLY="t_help t_world": run only those (by function name)
 	case " ${E2E_ONLY:-${t%% *}} " in
 	*" ${t%% *} "*) ;;
