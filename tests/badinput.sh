@@ -158,7 +158,9 @@ check 2 "invalid duration '1d' for --duration" -- bench sleep --dur 1d
 check 2 "invalid thread limit '0' for --max-threads" -- bench spawn --max-threads 0
 check 2 "invalid thread limit 'x' for --max-threads" -- bench spawn --max-threads x
 # Past the limit the runtime ends the program as Go's does: its message, exit 2.
-check 2 "runtime: program exceeds 8-thread limit" -- bench syscallblock -n 40 -d 300ms --max-threads 8
+# A runtime failure is no usage error: exit 1 (the library's fatal status
+# is 2, as Go's, unless the program sets another: gsched sets 1).
+check 1 "runtime: program exceeds 8-thread limit" -- bench syscallblock -n 40 -d 300ms --max-threads 8
 
 # ---- gsched compare ----
 check 2 "which KIND? sleep, syscall, netwait, cpu or io" -- compare

@@ -622,6 +622,9 @@ main(int argc, char **argv)
 	 * the visualizer's own handling of signals. */
 	if (!isatty(STDOUT_FILENO))
 		signal(SIGPIPE, SIG_IGN);
+	/* the runtime's fatal errors (thread exhaustion and the like) exit 1,
+	 * "the runtime failed": 2 is a usage error here (usage()'s table) */
+	gs_set_fatal_status(1);
 	workload_nofile_max();
 	thread_stack_min();
 	if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
