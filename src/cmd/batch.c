@@ -256,10 +256,11 @@ batch_run(const batch_opts *op)
 	if (tr)
 		sinks[ns++] = chrometrace_sink(tr);
 
-	bool incomplete;
+	/* SIGINT, SIGTERM and SIGHUP end the run after the tick in progress,
+	 * with every file finished (tick.h) */
+	tick_stop_catch();
 	if (o.replay) {
 		rc = record_replay(o.replay, sinks, ns);
-		incomplete = rc != 0; /* the end record was never read */
 	} else {
 		ticker_live live = {
 			.ticks = o.ticks,
@@ -281,16 +282,16 @@ batch_run(const batch_opts *op)
 		rc = ticker_run_live(&live, sinks, ns);
 		if (o.record && rec.f) /* the end never came */
 			record_writer_abort(&rec);
-		incomplete = rc != 0 && rc != TICK_SINK_DONE;
 	}
 	if (rc == TICK_SINK_DONE) /* --replay-step: end of input; stdout's reader gone */
 		rc = 0;
 	if (tr) {
+		bool whole = chrometrace_finished(tr);
 		chrometrace_free(tr);
-		if (incomplete)
+		if (!whole)
 			unlink_partial(o.trace); /* never leave half a JSON document */
 	}
-	return rc;
+	return tick_stop_status(rc);
 }
 
 int

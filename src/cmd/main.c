@@ -635,7 +635,7 @@ main(int argc, char **argv)
 			err = pthread_create(&t, &a, program_thread, &c);
 		pthread_attr_destroy(&a);
 		if (err == 0 && pthread_join(t, NULL) == 0)
-			return c.rc;
+			return tick_stop_exit(c.rc);
 	}
-	return tick_stdout_finish(run(argc, argv));
+	return tick_stop_exit(tick_stdout_finish(run(argc, argv)));
 }

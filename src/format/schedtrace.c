@@ -153,10 +153,8 @@ batch_tick(void *ctx, const tick_info *info, const tick_data *t)
 			return TICK_SINK_DONE; /* end of input: stop quietly */
 		}
 	} else if (t->index > 0 && o->replay_delay_ns) {
-		struct timespec ts = { (time_t)(o->replay_delay_ns / 1000000000),
-			(long)(o->replay_delay_ns % 1000000000) };
-		while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-			;
+		/* a stop signal ends the pause: this tick is the last */
+		tick_sleep_until((uint64_t)gs_nanotime() + o->replay_delay_ns);
 	}
 	if (o->json)
 		schedtrace_print_json(o->out, info, t, o->detail);

@@ -96,4 +96,31 @@ int tick_fflush(FILE *f);
  * or 1 when rc is 0 and a write failed. */
 int tick_stdout_finish(int rc);
 
+/*
+ * Stop signals: SIGINT, SIGTERM and SIGHUP end a run without cutting what it
+ * writes.  The handler (tick_stop_catch installs it; async-signal-safe) only
+ * notes the signal and writes a byte to a pipe of its own; the tick loops
+ * (ticker_run, record_replay) see it between ticks, so the tick in progress
+ * is completed, every sink's end runs (the recording's end line, the trace's
+ * closing), and main() then ends as the signal would have (tick_stop_exit).
+ * The visualizer reads the same note from its key loop.  A signal the
+ * program was started with ignored (nohup, a background job of a script)
+ * stays ignored.  SIGKILL cannot be caught: it leaves the files cut.
+ */
+/* Install the handlers (once; later calls do nothing). */
+void tick_stop_catch(void);
+/* The stop signal caught (the first one), or 0. */
+int tick_stop_signal(void);
+/* Sleep until CLOCK_MONOTONIC (gs_nanotime's clock) reaches t, or until a
+ * stop signal is caught (from any thread; at once if one was): 0 at t, else
+ * the signal.  A signal that interrupts the sleep does not stretch it. */
+int tick_sleep_until(uint64_t t);
+/* The exit status of a run a stop signal ended: 128 + the signal when rc is
+ * 0 and one was caught, else rc. */
+int tick_stop_status(int rc);
+/* The end of main(): with rc 128 + the caught signal, die of that signal
+ * (its default action restored), so that a shell running gsched sees it
+ * killed by the signal; otherwise (and if still alive) return rc. */
+int tick_stop_exit(int rc);
+
 #endif /* GSCHED_FORMAT_TICK_H */
