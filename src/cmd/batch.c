@@ -76,9 +76,6 @@ batch_usage(FILE *f)
 	cmdline_help(f, batch_options, batch_noptions);
 	fputs("\nWorkloads (default count):\n", f);
 	workload_list(f);
-	fputs("\nExit status: 0 ok, 1 the runtime or writing failed, 2 a usage error or "
-	      "a bad\nrecording.\n",
-	    f);
 }
 
 void
