@@ -243,6 +243,10 @@ batch_run(const batch_opts *op)
 	if (o.replay) {
 		bo.step = o.step;
 		bo.stepin = o.step && isatty(0) ? stdin : NULL;
+		/* read a byte at a time: the wait for Enter polls the descriptor,
+		 * which cannot see what a buffer holds (tick_wait_readable) */
+		if (bo.stepin != NULL)
+			setvbuf(stdin, NULL, _IONBF, 0);
 		bo.replay_delay_ns = o.have_d ? (uint64_t)o.tenths * 100000000 : 0;
 	}
 	bool print = o.batch || (o.replay && !o.trace);

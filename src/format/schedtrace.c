@@ -145,10 +145,12 @@ batch_tick(void *ctx, const tick_info *info, const tick_data *t)
 		fputs("-- tick ", stderr);
 		fprintf(stderr, "%d: press Enter for the next tick --", t->index);
 		fflush(stderr);
-		int c;
-		while ((c = fgetc(o->stepin)) != EOF && c != '\n')
+		int c = 0;
+		/* a stop signal ends the wait for Enter (tick.h) */
+		while (tick_wait_readable(fileno(o->stepin)) == 0 &&
+		    (c = fgetc(o->stepin)) != EOF && c != '\n')
 			;
-		if (c == EOF) {
+		if (c != '\n') {
 			fputc('\n', stderr);
 			return TICK_SINK_DONE; /* end of input: stop quietly */
 		}

@@ -138,7 +138,10 @@ tick_stop_catch(void)
 		stop_pipe[0] = stop_pipe[1] = -1; /* then a sleep ends at its time */
 	memset(&sa, 0, sizeof sa);
 	sigemptyset(&sa.sa_mask);
-	/* no SA_RESTART: a wait (for a key, a line of --replay-step) ends early */
+	/* SA_RESTART: a write the signal comes in (to a full pipe, a terminal)
+	 * goes on, so the tick in progress is written whole; the waits (ppoll,
+	 * a key's) are never restarted and end early */
+	sa.sa_flags = SA_RESTART;
 	sa.sa_handler = on_stop;
 	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
 		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
@@ -173,6 +176,20 @@ tick_sleep_until(uint64_t t)
 			(void)clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at, NULL);
 		}
 	}
+}
+
+int
+tick_wait_readable(int fd)
+{
+	struct pollfd pfd[2] = { { fd, POLLIN, 0 }, { stop_pipe[0], POLLIN, 0 } };
+
+	while (stop_sig == 0) {
+		if (poll(pfd, stop_pipe[0] >= 0 ? 2 : 1, -1) < 0 && errno != EINTR)
+			return 0; /* let the read say what is wrong */
+		if (stop_sig == 0 && pfd[0].revents != 0)
+			return 0;
+	}
+	return stop_sig;
 }
 
 int

@@ -115,6 +115,10 @@ int tick_stop_signal(void);
  * stop signal is caught (from any thread; at once if one was): 0 at t, else
  * the signal.  A signal that interrupts the sleep does not stretch it. */
 int tick_sleep_until(uint64_t t);
+/* Wait until fd can be read (or is at its end) or a stop signal is caught:
+ * 0 or the signal.  For an unbuffered stream's descriptor: what a stdio
+ * buffer holds, poll cannot see. */
+int tick_wait_readable(int fd);
 /* The exit status of a run a stop signal ended: 128 + the signal when rc is
  * 0 and one was caught, else rc. */
 int tick_stop_status(int rc);
