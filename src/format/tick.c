@@ -105,6 +105,7 @@ tick_stdout_finish(int rc)
 
 /* ---- stop signals ---------------------------------------------------------- */
 
+static const int stop_sigs[] = { SIGINT, SIGTERM, SIGHUP };
 static volatile sig_atomic_t stop_sig; /* the first stop signal caught, or 0 */
 /* written to by the handler: a sleeping tick loop on any thread wakes (the
  * byte stays unread, so every later wait ends at once too) */
@@ -127,7 +128,6 @@ on_stop(int sig)
 void
 tick_stop_catch(void)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
 	static bool installed; /* main's thread, before any other starts */
 	struct sigaction sa, old;
 
@@ -143,9 +143,20 @@ tick_stop_catch(void)
 	 * a key's) are never restarted and end early */
 	sa.sa_flags = SA_RESTART;
 	sa.sa_handler = on_stop;
-	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
-			sigaction(sigs[i], &sa, NULL);
+	for (size_t i = 0; i < sizeof stop_sigs / sizeof stop_sigs[0]; i++)
+		if (sigaction(stop_sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+			sigaction(stop_sigs[i], &sa, NULL);
+}
+
+void
+tick_stop_mask(int how, sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof stop_sigs / sizeof stop_sigs[0]; i++)
+		sigaddset(&set, stop_sigs[i]);
+	pthread_sigmask(how, &set, old);
 }
 
 int

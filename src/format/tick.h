@@ -13,6 +13,7 @@
 #include <gsched.h>
 #include <gsched/observe.h>
 
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -109,6 +110,11 @@ int tick_stdout_finish(int rc);
  */
 /* Install the handlers (once; later calls do nothing). */
 void tick_stop_catch(void);
+/* pthread_sigmask(how) of the stop signals for the calling thread (and the
+ * threads it starts later): a program with threads of its own blocks them
+ * where a signal must not interrupt (the runtime's Ms) and leaves them to the
+ * thread that ticks. */
+void tick_stop_mask(int how, sigset_t *old);
 /* The stop signal caught (the first one), or 0. */
 int tick_stop_signal(void);
 /* Sleep until CLOCK_MONOTONIC (gs_nanotime's clock) reaches t, or until a

@@ -323,21 +323,6 @@ live_main(void *arg)
 	lv->pipefd[0] = -1;
 }
 
-/* SIGINT, SIGTERM and SIGHUP (tick.h's stop signals), blocked in every
- * thread of a live run but the observer's: the signal lands where the ticks
- * are taken, and no M or workload sees a system call interrupted by it. */
-static void
-stop_signals_mask(int how, sigset_t *old)
-{
-	sigset_t set;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	pthread_sigmask(how, &set, old);
-}
-
 /* the observer thread: the ticker, once the scenario runs */
 static void *
 live_observer(void *arg)
@@ -346,7 +331,10 @@ live_observer(void *arg)
 	const ticker_live *o = lv->o;
 	ticker *tk = NULL;
 
-	stop_signals_mask(SIG_UNBLOCK, NULL);
+	/* the stop signals, blocked in every other thread of the run: one
+	 * lands where the ticks are taken, and no M or workload sees a system
+	 * call interrupted by it */
+	tick_stop_mask(SIG_UNBLOCK, NULL);
 
 	for (;;) {
 		int st = atomic_load(&lv->started);
@@ -452,7 +440,7 @@ ticker_run_live(const ticker_live *o, const tick_sink *sinks, int nsinks)
 	}
 	lv->info.start_ns = (uint64_t)gs_nanotime();
 	sigset_t oldmask;
-	stop_signals_mask(SIG_BLOCK, &oldmask); /* the observer and the Ms inherit it */
+	tick_stop_mask(SIG_BLOCK, &oldmask); /* the observer and the Ms inherit it */
 	if ((rc = pthread_create(&th, NULL, live_observer, lv)) != 0) {
 		pthread_sigmask(SIG_SETMASK, &oldmask, NULL);
 		fprintf(stderr, "gsched: pthread_create: %s\n", strerror(rc));
