@@ -478,6 +478,32 @@ check_stop HUP 129 "${live[@]}" -w cpu:2 -w sleep
 if [ -s "$tmp/good.jsonl" ]; then
 	check_stop TERM 143 --replay "$tmp/good.jsonl" --batch -d 600 --trace "$tmp/stop.json"
 fi
+# The runtime's threads of a live run block the stop signals (they are the
+# ticking thread's): a child gsched it starts (-w threadlimit) is a program
+# of its own and starts with none of them blocked.
+"$gsched" --batch -w threadlimit:5 -n 1000000 </dev/null >/dev/null 2>&1 &
+pid=$!
+(sleep "$hang_s" && kill -KILL "$pid") 2>/dev/null &
+watchdog=$!
+blk=
+while [ -z "$blk" ] && kill -0 "$pid" 2>/dev/null; do
+	for c in $(pgrep -P "$pid" 2>/dev/null); do
+		blk=$(awk '/^SigBlk:/ { print $2 }' "/proc/$c/status" 2>/dev/null)
+		[ -n "$blk" ] && break
+	done
+	[ -n "$blk" ] || sleep 0.05
+done
+kill -TERM "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+kill "$watchdog" 2>/dev/null
+wait "$watchdog" 2>/dev/null
+if [ -n "$blk" ] && [ $((0x$blk & 0x4003)) -eq 0 ]; then
+	pass=$((pass + 1))
+	echo "ok    a child of gsched --batch -w threadlimit blocks no stop signal (SigBlk $blk)"
+else
+	fail=$((fail + 1))
+	echo "FAIL  a child of gsched --batch -w threadlimit blocks SIGINT, SIGTERM or SIGHUP (SigBlk ${blk:-not read})"
+fi
 # Other signals end the run at once, with the files as they are; SIGKILL
 # cannot be caught at all: the recording is cut, and converting it keeps
 # the ticks before the cut.
