@@ -3,12 +3,14 @@
 # option, value, environment setting and recording gets a clear message on stderr
 # and a non-zero exit status (2 for usage errors and bad recordings).  One line per
 # case: the input, the exit status and the message's first line.  A failed write
-# is reported the same way; a closed pipe alone ends quietly.  Run by make check
-# (TESTS), from the build directory; GSCHED may name the program.  bash: the
-# environment settings of a case are kept in an array.
+# is reported the same way (exit 1, as a runtime failure is); a closed pipe
+# alone ends quietly; a signal ends a headless run with its files finished
+# (exit 128 + the signal).  Run by make check (TESTS), from the build
+# directory; GSCHED may name the program.  bash: the environment settings of a
+# case are kept in an array.
 #
-# The terminal cases (no terminal, TERM=dumb, tiny terminals, signals) belong to
-# the visualizer's tests.
+# The terminal cases (no terminal, TERM=dumb, tiny terminals, the visualizer's
+# signals) belong to the visualizer's tests.
 
 # make check may start this with sh: the cases need bash's arrays.
 if [ -z "${BASH_VERSION:-}" ]; then
