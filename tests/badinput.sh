@@ -409,6 +409,22 @@ if env --default-signal=INT true 2>/dev/null; then
 	stop_env=(env --default-signal=INT)
 fi
 
+# watchdog_start PID: kill -KILL PID after $hang_s seconds (a hang);
+# watchdog_stop: not any more (its sleep goes too).
+watchdog_start() {
+	(
+		sleep "$hang_s" &
+		trap 'kill $! 2>/dev/null; exit 0' TERM
+		wait $! && kill -KILL "$1"
+	) >/dev/null 2>&1 &
+	watchdog=$!
+}
+
+watchdog_stop() {
+	kill "$watchdog" 2>/dev/null
+	wait "$watchdog" 2>/dev/null
+}
+
 # json_lines FILE: every line of FILE is a whole JSON value, the last ended.
 json_lines() {
 	[ -s "$1" ] && [ -z "$(tail -c 1 "$1")" ] || return 1
@@ -421,22 +437,20 @@ json_lines() {
 # $tmp/stop.*), SIGNAL once a line is on its stdout; want STATUS and, for
 # the stop signals, whole files.
 check_stop() {
-	local sig=$1 want=$2 pid st watchdog label
+	local sig=$1 want=$2 pid st label
 	shift 2
 	label="gsched $*; kill -$sig"
 	rm -f "$tmp/stop.jsonl" "$tmp/stop.json" "$tmp/stop.out"
 	"${stop_env[@]}" "$gsched" "$@" </dev/null >"$tmp/stop.out" 2>"$tmp/err" &
 	pid=$!
-	(sleep "$hang_s" && kill -KILL "$pid") 2>/dev/null &
-	watchdog=$!
+	watchdog_start "$pid"
 	while kill -0 "$pid" 2>/dev/null && [ ! -s "$tmp/stop.out" ]; do
 		sleep 0.05
 	done
 	kill -"$sig" "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null # (bash's word on a job a signal killed)
 	st=$?
-	kill "$watchdog" 2>/dev/null
-	wait "$watchdog" 2>/dev/null
+	watchdog_stop
 	if [ "$st" -ne "$want" ]; then
 		fail=$((fail + 1))
 		printf 'FAIL  %-52s exit %d (want %d)\n' "$label" "$st" "$want"
@@ -485,8 +499,7 @@ fi
 # of its own and starts with none of them blocked.
 "$gsched" --batch -w threadlimit:5 -n 1000000 </dev/null >/dev/null 2>&1 &
 pid=$!
-(sleep "$hang_s" && kill -KILL "$pid") 2>/dev/null &
-watchdog=$!
+watchdog_start "$pid"
 blk=
 while [ -z "$blk" ] && kill -0 "$pid" 2>/dev/null; do
 	for c in $(pgrep -P "$pid" 2>/dev/null); do
@@ -497,8 +510,7 @@ while [ -z "$blk" ] && kill -0 "$pid" 2>/dev/null; do
 done
 kill -TERM "$pid" 2>/dev/null
 wait "$pid" 2>/dev/null
-kill "$watchdog" 2>/dev/null
-wait "$watchdog" 2>/dev/null
+watchdog_stop
 if [ -n "$blk" ] && [ $((0x$blk & 0x4003)) -eq 0 ]; then
 	pass=$((pass + 1))
 	echo "ok    a child of gsched --batch -w threadlimit blocks no stop signal (SigBlk $blk)"
