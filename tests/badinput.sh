@@ -433,9 +433,21 @@ json_lines() {
 	fi
 }
 
+# stop_ready: what check_stop waits for before it signals: a line on
+# stdout, or (stop_ready=recorded_tick) a whole tick in the recording.
+printed_line() {
+	[ -s "$tmp/stop.out" ]
+}
+
+recorded_tick() {
+	[ "$(grep -c '"type":"snapshot"' "$tmp/stop.jsonl" 2>/dev/null)" -ge 2 ]
+}
+
+stop_ready=printed_line
+
 # check_stop SIGNAL STATUS ARGS...: gsched ARGS (--record and --trace into
-# $tmp/stop.*), SIGNAL once a line is on its stdout; want STATUS and, for
-# the stop signals, whole files.
+# $tmp/stop.*), SIGNAL once $stop_ready; want STATUS and, for the stop
+# signals, whole files.
 check_stop() {
 	local sig=$1 want=$2 pid st label
 	shift 2
@@ -444,7 +456,7 @@ check_stop() {
 	"${stop_env[@]}" "$gsched" "$@" </dev/null >"$tmp/stop.out" 2>"$tmp/err" &
 	pid=$!
 	watchdog_start "$pid"
-	while kill -0 "$pid" 2>/dev/null && [ ! -s "$tmp/stop.out" ]; do
+	while kill -0 "$pid" 2>/dev/null && ! "$stop_ready"; do
 		sleep 0.05
 	done
 	kill -"$sig" "$pid" 2>/dev/null
@@ -494,6 +506,38 @@ check_stop HUP 129 "${live[@]}" -w cpu:2 -w sleep
 if [ -s "$tmp/good.jsonl" ]; then
 	check_stop TERM 143 --replay "$tmp/good.jsonl" --batch -d 600 --trace "$tmp/stop.json"
 fi
+# A replay blocked reading a FIFO whose writer stalls never reaches its next
+# tick: a second stop signal ends it at once, as the signal would have.
+if [ -s "$tmp/good.jsonl" ] && [ ${#stop_env[@]} -gt 0 ]; then
+	rm -f "$tmp/stall.fifo" "$tmp/stop.out"
+	mkfifo "$tmp/stall.fifo"
+	# the first tick whole, then the writer stalls before the second ends
+	second=$(grep -n '"type":"snapshot"' "$tmp/good.jsonl" | sed -n 2p | cut -d: -f1)
+	{ head -n "$second" "$tmp/good.jsonl"; exec sleep "$hang_s"; } >"$tmp/stall.fifo" &
+	writer=$!
+	"${stop_env[@]}" "$gsched" --replay "$tmp/stall.fifo" --batch </dev/null >"$tmp/stop.out" 2>&1 &
+	pid=$!
+	watchdog_start "$pid"
+	while kill -0 "$pid" 2>/dev/null && [ ! -s "$tmp/stop.out" ]; do
+		sleep 0.05
+	done
+	# signals sent at once merge into one: again until it is gone
+	while kill -INT "$pid" 2>/dev/null; do
+		sleep 0.1
+	done
+	wait "$pid" 2>/dev/null
+	st=$?
+	watchdog_stop
+	kill "$writer" 2>/dev/null
+	wait "$writer" 2>/dev/null
+	if [ "$st" -eq 130 ]; then
+		pass=$((pass + 1))
+		echo "ok    gsched --replay STALLED-FIFO --batch; kill -INT again: exit 130"
+	else
+		fail=$((fail + 1))
+		echo "FAIL  gsched --replay STALLED-FIFO --batch; kill -INT again: exit $st (want 130)"
+	fi
+fi
 # The runtime's threads of a live run block the stop signals (they are the
 # ticking thread's): a child gsched it starts (-w threadlimit) is a program
 # of its own and starts with none of them blocked.
@@ -522,7 +566,8 @@ fi
 # cannot be caught at all: the recording is cut, and converting it keeps
 # the ticks before the cut.
 check_stop USR1 138 --batch --json -n 1000000
-check_stop KILL 137 --batch --json -n 1000000 --record "$tmp/stop.jsonl"
+# (its stdio buffer reaches the file in blocks: killed once a tick is there)
+stop_ready=recorded_tick check_stop KILL 137 --batch --json -n 1000000 --record "$tmp/stop.jsonl"
 check 2 "(truncated" -- --replay "$tmp/stop.jsonl" --trace "$tmp/killed.json"
 check_trace "$tmp/killed.json" ""
 

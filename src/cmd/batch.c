@@ -259,7 +259,7 @@ batch_run(const batch_opts *op)
 
 	/* SIGINT, SIGTERM and SIGHUP end the run after the tick in progress,
 	 * with every file finished (tick.h) */
-	tick_stop_catch();
+	tick_stop_catch(true);
 	if (o.replay) {
 		rc = record_replay(o.replay, sinks, ns);
 	} else {

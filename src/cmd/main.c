@@ -191,10 +191,11 @@ usage(FILE *f)
 	      "         visualizer\n"
 	      "  128+N  ended by signal N: SIGHUP 129, SIGINT 130 and SIGTERM 143 after\n"
 	      "         finishing the tick in progress and every file (--record ends\n"
-	      "         with its end line, --trace is whole JSON, --json whole lines);\n"
-	      "         the others at once (SIGABRT 134: a goroutine's stack overflow or\n"
-	      "         an internal error).  SIGKILL (137) cannot be caught: it leaves\n"
-	      "         a recording cut (--replay then reads the ticks before the cut).\n"
+	      "         with its end line, --trace is whole JSON, --json whole lines;\n"
+	      "         a second one ends a headless run at once); the others at once\n"
+	      "         (SIGABRT 134: a goroutine's stack overflow or an internal error).\n"
+	      "         SIGKILL (137) cannot be caught: it leaves a recording cut\n"
+	      "         (--replay then reads the ticks before the cut).\n"
 	      "A reader of a pipe that goes away (gsched --batch --json | head -n 1) is\n"
 	      "no failure: the run ends quietly, with whole lines and the status it had.\n",
 	    f);

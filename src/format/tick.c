@@ -106,7 +106,8 @@ tick_stdout_finish(int rc)
 /* ---- stop signals ---------------------------------------------------------- */
 
 static const int stop_sigs[] = { SIGINT, SIGTERM, SIGHUP };
-static volatile sig_atomic_t stop_sig; /* the first stop signal caught, or 0 */
+static volatile sig_atomic_t stop_sig;        /* the first stop signal caught, or 0 */
+static volatile sig_atomic_t stop_again_ends; /* tick_stop_catch(true) */
 /* written to by the handler: a sleeping tick loop on any thread wakes (the
  * byte stays unread, so every later wait ends at once too) */
 static int stop_pipe[2] = { -1, -1 };
@@ -116,6 +117,13 @@ on_stop(int sig)
 {
 	int saved_errno = errno;
 
+	/* the second: whatever the run is blocked in (a read of a FIFO whose
+	 * writer stalls) does not wait for it; dies as the signal would have
+	 * (delivered when this handler returns) */
+	if (stop_sig != 0 && stop_again_ends) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
 	if (stop_sig == 0)
 		stop_sig = sig;
 	if (stop_pipe[1] >= 0) {
@@ -126,11 +134,12 @@ on_stop(int sig)
 }
 
 void
-tick_stop_catch(void)
+tick_stop_catch(bool again_ends)
 {
 	static bool installed; /* main's thread, before any other starts */
 	struct sigaction sa, old;
 
+	stop_again_ends = again_ends;
 	if (installed)
 		return;
 	installed = true;

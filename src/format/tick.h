@@ -14,6 +14,7 @@
 #include <gsched/observe.h>
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -108,8 +109,11 @@ int tick_stdout_finish(int rc);
  * program was started with ignored (nohup, a background job of a script)
  * stays ignored.  SIGKILL cannot be caught: it leaves the files cut.
  */
-/* Install the handlers (once; later calls do nothing). */
-void tick_stop_catch(void);
+/* Install the handlers (once).  again_ends: a second stop signal ends the
+ * program at once, as the signal's default action (a run blocked in a read,
+ * of a FIFO whose writer stalls, never gets to its next tick); the
+ * visualizer's loop never blocks and must restore the terminal itself. */
+void tick_stop_catch(bool again_ends);
 /* pthread_sigmask(how) of the stop signals for the calling thread (and the
  * threads it starts later): a program with threads of its own blocks them
  * where a signal must not interrupt (the runtime's Ms) and leaves them to the

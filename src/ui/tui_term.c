@@ -152,7 +152,7 @@ tui__install_signals(void)
 	memset(&sa, 0, sizeof sa);
 	sigemptyset(&sa.sa_mask);
 	/* no SA_RESTART: a wait for a key ends early and the loop sees the flag */
-	tick_stop_catch();
+	tick_stop_catch(false);
 	sa.sa_handler = on_tstp;
 	sigaction(SIGTSTP, &sa, NULL);
 	sa.sa_handler = on_cont;
