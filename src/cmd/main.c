@@ -156,9 +156,8 @@ usage(FILE *f)
 	      "  gsched LESSON shows a lesson in the visualizer (without a terminal on\n"
 	      "  stdout: as --batch); gsched --batch LESSON runs it headless: captions,\n"
 	      "  a schedtrace line every 100 ms (-q: none, -v: detail) and each\n"
-	      "  expectation's result.  LESSON is a name (from --list) or a path.\n"
-	      "  Exit status: 0 every expectation met, 1 one failed, 2 a bad lesson\n"
-	      "  (FILE:LINE:COL: why).\n"
+	      "  expectation's result.  LESSON is a name (from --list) or a path;\n"
+	      "  a bad one is reported as FILE:LINE:COL: why.\n"
 	      "  Two kinds of slow motion: --time-scale X stretches only the lesson's\n"
 	      "  own waits, timeouts and lifetimes (the scheduler runs at full speed,\n"
 	      "  measured times are real); --slow N slows the scheduler down N times\n"
@@ -177,11 +176,28 @@ usage(FILE *f)
 	      "\n"
 	      "Environment: GOMAXPROCS sets the default number of Ps, as in Go;\n"
 	      "GSCHED_DEBUG the runtime's debug output; NO_COLOR (not empty) turns colours\n"
-	      "off; TERM names the terminal.  The visualizer exits 0 on q or Ctrl-C, 1 if\n"
-	      "the runtime failed, 2 for a usage error or no terminal, 128+N on signal N.\n"
-	      "Every command exits 1 when writing its output fails (the message names the\n"
-	      "file or standard output), and ends quietly, with the status it had, when\n"
-	      "the reader of a pipe goes away (gsched --batch --json | head -n 1).\n",
+	      "off; TERM names the terminal.\n"
+	      "\n"
+	      "Exit status, of every command:\n"
+	      "  0      success; the visualizer quit with q, F10 or Ctrl-C (SIGINT)\n"
+	      "  1      the runtime failed (a fatal error such as thread exhaustion, or\n"
+	      "         it did not start); writing an output failed (the message names\n"
+	      "         the file or standard output); a lesson's expectation failed; a\n"
+	      "         compare row did not run whole\n"
+	      "  2      a usage error (an option, a value, an environment setting, an\n"
+	      "         output file that cannot be created); a bad lesson; a bad\n"
+	      "         recording, or a cut one (its whole ticks are still printed or\n"
+	      "         converted, and the trace finished); no terminal for the\n"
+	      "         visualizer\n"
+	      "  128+N  ended by signal N: SIGHUP 129, SIGINT 130 and SIGTERM 143 after\n"
+	      "         finishing the tick in progress and every file (--record ends\n"
+	      "         with its end line, --trace is whole JSON, --json whole lines;\n"
+	      "         a second one ends a headless run at once); the others at once\n"
+	      "         (SIGABRT 134: a goroutine's stack overflow or an internal error).\n"
+	      "         SIGKILL (137) cannot be caught: it leaves a recording cut\n"
+	      "         (--replay then reads the ticks before the cut).\n"
+	      "A reader of a pipe that goes away (gsched --batch --json | head -n 1) is\n"
+	      "no failure: the run ends quietly, with whole lines and the status it had.\n",
 	    f);
 }
 
@@ -623,6 +639,9 @@ main(int argc, char **argv)
 	 * the visualizer's own handling of signals. */
 	if (!isatty(STDOUT_FILENO))
 		signal(SIGPIPE, SIG_IGN);
+	/* the runtime's fatal errors (thread exhaustion and the like) exit 1,
+	 * "the runtime failed": 2 is a usage error here (usage()'s table) */
+	gs_set_fatal_status(1);
 	workload_nofile_max();
 	thread_stack_min();
 	if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
@@ -633,7 +652,7 @@ main(int argc, char **argv)
 			err = pthread_create(&t, &a, program_thread, &c);
 		pthread_attr_destroy(&a);
 		if (err == 0 && pthread_join(t, NULL) == 0)
-			return c.rc;
+			return tick_stop_exit(c.rc);
 	}
-	return tick_stdout_finish(run(argc, argv));
+	return tick_stop_exit(tick_stdout_finish(run(argc, argv)));
 }

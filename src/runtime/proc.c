@@ -249,8 +249,19 @@ gs__throw(const char *fmt, ...)
 	abort();
 }
 
+static _Atomic int fatal_status = GS_FATAL_STATUS;
+
+int
+gs_set_fatal_status(int status)
+{
+	if (status < 1 || status > 125)
+		return GS_ERANGE;
+	return atomic_exchange(&fatal_status, status);
+}
+
 /* A fatal condition of the program, not of the runtime (Go's fatal): print and
- * exit with status 2, as a Go program does. */
+ * exit with gs_set_fatal_status's status, 2 unless set, as a Go program
+ * does. */
 void
 gs__fatal(const char *fmt, ...)
 {
@@ -260,7 +271,7 @@ gs__fatal(const char *fmt, ...)
 	va_start(ap, fmt);
 	print_fatal(fmt, ap);
 	va_end(ap);
-	_exit(2);
+	_exit(atomic_load(&fatal_status));
 }
 
 /* ---- small helpers ------------------------------------------------------- */

@@ -193,7 +193,6 @@ void tui__read_key(struct tui *t, int ms);
 
 /* The signal flags and the terminal state, owned by tui_term.c: the handlers
  * write them, the loop reads them. */
-extern volatile sig_atomic_t tui__sig_quit; /* SIGINT/SIGTERM/SIGHUP number, or 0 */
 extern volatile sig_atomic_t tui__sig_tstp; /* Ctrl-Z */
 extern volatile sig_atomic_t tui__sig_cont; /* continued (after any stop) */
 extern struct termios tui__saved_tio;       /* before curses started */

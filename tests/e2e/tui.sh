@@ -1081,6 +1081,41 @@ t_record_option() {
 		replay_ticks "$D/opt.jsonl"
 }
 
+# json_whole FILE: FILE is one whole JSON document (python3 or node reads it;
+# without either, its last bytes close it).
+json_whole() {
+	if command -v python3 >/dev/null 2>&1; then
+		python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$1" 2>/dev/null
+	elif command -v node >/dev/null 2>&1; then
+		node -e 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))' "$1" \
+			2>/dev/null
+	else
+		[ "$(tail -c 3 "$1")" = "}}" ]
+	fi && return 0
+	echo "# not a whole JSON document; it ends: $(tail -c 60 "$1" 2>/dev/null)"
+	return 1
+}
+
+# --replay-step waits for Enter on the terminal; Ctrl-C ends that wait as a
+# stop signal: the trace being converted is finished, and gsched dies of
+# SIGINT as a shell expects of Ctrl-C: bash drops the rest of the line (its
+# . finish too), and $? at the prompt is 130.
+t_replay_step() {
+	e2e_begin || { e2e_not_ok "replay-step: a tmux window with a shell"; return; }
+	"$E2E_G" --record "$D/step.jsonl" -n 3 -w cpu:2 >/dev/null 2>&1 ||
+		{ e2e_not_ok "replay-step: a recording to replay"; return; }
+	e2e_run -- --replay "$D/step.jsonl" --replay-step --batch --trace "$D/step.json" ||
+		{ e2e_not_ok "replay-step: gsched starts"; return; }
+	e2e_check "replay-step: it waits for Enter" \
+		e2e_wait_re 'press Enter for the next tick' || return
+	e2e_keys C-c
+	e2e_check "replay-step: Ctrl-C ends it" e2e_poll "$E2E_WAIT" e2e_pid_gone || return
+	e2e_type 'echo "status=$?"'
+	e2e_check "replay-step: Ctrl-C: exit status 130 (killed by SIGINT)" \
+		e2e_wait_re '^status=130$'
+	e2e_check "replay-step: the trace is whole JSON" json_whole "$D/step.json"
+}
+
 # ---- 17. the rewind and the replay ---------------------------------------------------------
 
 # p_rows: the P rows of the last capture ("P0 R run  G2 ...").
@@ -1323,7 +1358,7 @@ for t in t_main_view t_plus t_tokens t_syscall_threads t_help t_pause t_small t_
 	"t_signal QUIT 131" "t_signal USR1 138" "t_signal USR2 140" "t_signal PIPE 141" \
 	"t_signal ILL 132" "t_signal ALRM 142" "t_signal RTMIN 162" \
 	t_no_terminal t_winch_storm t_world t_ascii_colour t_views t_log t_lesson t_lesson_hold t_lesson_fail \
-	t_slow_steal t_record_key t_record_option t_rewind t_replay \
+	t_slow_steal t_record_key t_record_option t_replay_step t_rewind t_replay \
 	t_mouse t_no_mouse t_fkeys t_warnings; do
 	# E2E_ONLY="t_help t_world": run only those (by function name)
 	case " ${E2E_ONLY:-${t%% *}} " in
