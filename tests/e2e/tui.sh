@@ -110,7 +110,7 @@ t_main_view() {
 	# the lesson's standing message first: its first caption's reading time,
 	# then its pause
 	e2e_check "main: footer 'reading time: next in N s (n goes on now)  ? help  q quit  space pause'" \
-		e2e_wait_row 40 '^(reading time: next in [0-9]+ s \(n goes on now\)|press n or PgDn to continue)  \? help  q quit  space pause'
+		e2e_wait_row 39 '^(reading time: next in [0-9]+ s \(n goes on now\)|press n or PgDn to continue)  \? help  q quit  space pause'
 	e2e_screen
 	t0=$(e2e_tick)
 	e2e_check "main: the tick number advances (from ${t0:-?})" \
@@ -133,7 +133,7 @@ t_plus() {
 		e2e_log_has 'GOMAXPROCS 2 -> 3'
 	e2e_keys = 4
 	e2e_check "plus: = opens the prompt 'GOMAXPROCS (1-256, Enter sets, Esc cancels): 4_'" \
-		e2e_wait_row 40 '^GOMAXPROCS \(1-256, Enter sets, Esc cancels\): 4_'
+		e2e_wait_row 39 '^GOMAXPROCS \(1-256, Enter sets, Esc cancels\): 4_'
 	e2e_keys Enter
 	e2e_check "plus: Enter sets it: GOMAXPROCS 4 and a P3 row" p4
 	e2e_keys -
@@ -701,14 +701,14 @@ t_winch_storm() {
 		kill -0 "$e2e_pid" || return
 	e2e_check "storm: the main view at 120x40 (title, header, P rows, footer)" \
 		e2e_wait_main || return
-	e2e_check "storm: the footer is on row 40 and nothing of the notice is left" \
+	e2e_check "storm: the footer is on row 39 (over the F-key bar), no notice left" \
 		storm_screen
 	e2e_keys q
 	ends_clean "storm: q" 0
 }
 
 storm_screen() {
-	e2e_wait_row 40 '^(.*  )?\? help  q quit  space pause' &&
+	e2e_wait_row 39 '^(.*  )?\? help  q quit  space pause' &&
 		e2e_wait_gone 'needs at least|have [0-9]+x[0-9]+'
 }
 
@@ -900,7 +900,7 @@ t_lesson() {
 	e2e_check "lesson: n: the event log has both captions" lesson_log_both
 	e2e_keys NPage
 	e2e_check "lesson: PgDn: 'lesson finished: 2 expectations met, 0 failed'" \
-		e2e_wait_row 40 '^lesson finished: 2 expectations met, 0 failed  \? help'
+		e2e_wait_row 39 '^lesson finished: 2 expectations met, 0 failed  \? help'
 	e2e_check "lesson: the visualizer goes on after the end (main view)" e2e_is_main
 	e2e_keys q
 	ends_clean "lesson: q" 0
