@@ -1,5 +1,5 @@
 /*
- * check_config.c - the config file (format/config.c): name = value lines
+ * check_config.c - the config file (format/configfile.c): name = value lines
  * driven by an option table, every bad line reported as FILE:LINE: with
  * exit status 2, files that are not regular refused without blocking, and
  * the writer's all-or-nothing replacement of the file.
@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include "format/cmdline.h"
-#include "format/config.h"
+#include "format/configfile.h"
 #include "format/parse.h"
 #include "testutil.h"
 

@@ -31,7 +31,7 @@
 #include "cmd/compare.h"
 #include "ui/tui.h"
 #include "format/cmdline.h"
-#include "format/config.h"
+#include "format/configfile.h"
 #include "format/tick.h"
 #include "lesson/lesson.h"
 #include "live/workload.h"

@@ -1,6 +1,6 @@
 /*
  * textfile.h - the one way gsched reads a small text file of lines (lessons,
- * lesson/; the config file, format/config.c): a regular file only (a FIFO,
+ * lesson/; the config file, format/configfile.c): a regular file only (a FIFO,
  * device, socket or directory is refused without blocking), read whole up to
  * a size; lines end at LF, CR LF or a lone CR; a UTF-8 byte order mark is
  * skipped; a line holds valid UTF-8 and no control character but a tab.

@@ -1,5 +1,5 @@
 /*
- * config.c - the config file (config.h): read line by line as lessons are
+ * configfile.c - the config file (configfile.h): read line by line as lessons are
  * (textfile.h), each name looked up in the caller's option table and set
  * through it, so the file takes exactly the values the command line takes;
  * and written back whole, through a temporary file and a rename.
@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "format/config.h"
+#include "format/configfile.h"
 #include "format/textfile.h"
 
 int

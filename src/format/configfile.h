@@ -1,5 +1,5 @@
 /*
- * config.h - gsched's config file: settings the visualizer would otherwise
+ * configfile.h - gsched's config file: settings the visualizer would otherwise
  * need on every command line, as lines of
  *
  *     # a comment
@@ -13,8 +13,8 @@
  * where the file is and what the command line overrides; the visualizer
  * writes the file back (config_write).
  */
-#ifndef GSCHED_CONFIG_H
-#define GSCHED_CONFIG_H
+#ifndef GSCHED_CONFIGFILE_H
+#define GSCHED_CONFIGFILE_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -66,4 +66,4 @@ typedef struct config_item {
  */
 int config_write(const char *path, const config_item *items, int n, char *err, size_t errsz);
 
-#endif /* GSCHED_CONFIG_H */
+#endif /* GSCHED_CONFIGFILE_H */
