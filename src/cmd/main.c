@@ -425,6 +425,7 @@ load_config(struct args *a, const int *mode)
 	if (a->config != NULL && a->no_config)
 		return cmdline_usage_error(NULL, "%s and %s cannot be used together",
 		    seen(a, MAIN_OPT_CONFIG), seen(a, MAIN_OPT_NO_CONFIG));
+	a->tui.config = a->config; /* where W writes */
 	if (a->no_config)
 		return 0;
 	if (a->config != NULL)

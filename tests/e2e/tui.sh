@@ -922,6 +922,37 @@ t_config() {
 	config_run "--config FILE" 4 GOMAXPROCS=1 "XDG_CONFIG_HOME=$D/xdg" -- --config "$D/other"
 }
 
+# file_has FILE LINE: FILE holds the line LINE.
+file_has() {
+	grep -qxF -- "$2" "$1" 2>/dev/null
+}
+
+# W writes the view's settings to the config file (making its directory),
+# asks before overwriting it (y writes, another key keeps it), and the file
+# it wrote starts the next run.
+t_config_save() {
+	e2e_begin || { e2e_not_ok "config W: a tmux window with a shell"; return; }
+	f=$D/save/gsched/config
+	e2e_run "XDG_CONFIG_HOME=$D/save" -- -p 3 -d 5 || { e2e_not_ok "config W: gsched starts"; return; }
+	e2e_check "config W: main view up" e2e_wait_main || return
+	e2e_keys W
+	e2e_check "config W: the file is written, with procs = 3" e2e_poll "$E2E_WAIT" file_has "$f" "procs = 3"
+	e2e_check "config W: ... and delay = 5" file_has "$f" "delay = 5"
+	e2e_keys +
+	e2e_check "config W: + makes it GOMAXPROCS 4" e2e_wait_row 2 '^GOMAXPROCS 4  '
+	e2e_keys W
+	e2e_check "config W: W again asks 'overwrite ... (y writes, any other key cancels)'" \
+		e2e_wait_re "overwrite .*config with the view's settings\? \(y writes, any other key cancels\)"
+	e2e_keys n
+	e2e_check "config W: n keeps it: 'settings not saved'" e2e_wait_re 'settings not saved'
+	e2e_check "config W: ... still procs = 3" file_has "$f" "procs = 3"
+	e2e_keys W y
+	e2e_check "config W: W y overwrites it: procs = 4" e2e_poll "$E2E_WAIT" file_has "$f" "procs = 4"
+	e2e_keys q
+	e2e_check "config W: q exits 0" exit_is 0
+	config_run "the saved file" 4 GOMAXPROCS=1 "XDG_CONFIG_HOME=$D/save" -- -d 2
+}
+
 # ---- 17. the rewind and the replay ---------------------------------------------------------
 
 # p_rows: the P rows of the last capture ("P0 R run  G2 ...").
@@ -1033,7 +1064,7 @@ for t in t_main_view t_plus t_tokens t_syscall_threads t_help t_pause t_small t_
 	"t_signal QUIT 131" "t_signal USR1 138" "t_signal USR2 140" "t_signal PIPE 141" \
 	"t_signal ILL 132" "t_signal ALRM 142" "t_signal RTMIN 162" \
 	t_no_terminal t_winch_storm t_world t_ascii_colour t_views t_log t_lesson t_lesson_hold t_lesson_fail \
-	t_slow_steal t_record_key t_record_option t_rewind t_replay t_config; do
+	t_slow_steal t_record_key t_record_option t_rewind t_replay t_config t_config_save; do
 	# E2E_ONLY="t_help t_world": run only those (by function name)
 	case " ${E2E_ONLY:-${t%% *}} " in
 	*" ${t%% *} "*) ;;
