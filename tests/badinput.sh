@@ -23,6 +23,8 @@ fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gsched-badinput.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT INT TERM
+# the tester's own config file (~/.config/gsched/config) is no part of a case
+export XDG_CONFIG_HOME="$tmp/no-config"
 
 pass=0
 fail=0
