@@ -27,7 +27,7 @@
 #include "format/parse.h"
 #include "testutil.h"
 
-enum { K_ASCII = CMDLINE_LONG, K_PROJECTOR, K_RECORD };
+enum { K_ASCII = CMDLINE_LONG, K_PROJECTOR, K_RECORD, K_NO_COLOR };
 
 /* The settable table, and the whole command line's. */
 static const cmdline_opt settable[] = {
@@ -35,6 +35,7 @@ static const cmdline_opt settable[] = {
 	{ "procs", 'p', required_argument, "PROCS", "p" },
 	{ "ascii", K_ASCII, no_argument, NULL, "a" },
 	{ "projector", K_PROJECTOR, no_argument, NULL, "P" },
+	{ "no-color", K_NO_COLOR, no_argument, NULL, "c" },
 };
 static const cmdline_opt everything[] = {
 	{ "help", 'h', no_argument, NULL, "h" },
@@ -43,6 +44,7 @@ static const cmdline_opt everything[] = {
 	{ "ascii", K_ASCII, no_argument, NULL, "a" },
 	{ "projector", K_PROJECTOR, no_argument, NULL, "P" },
 	{ "record", K_RECORD, required_argument, "FILE", "r" },
+	{ "no-color", K_NO_COLOR, no_argument, NULL, "c" },
 };
 
 /* What the settings set, in order: "p=3 a=" for procs 3 then ascii. */
@@ -60,12 +62,13 @@ record_set(void *ctx, int key, const char *v, const char *name)
 	snprintf(got + strlen(got), sizeof got - strlen(got), "%s%c=%s", got[0] ? " " : "",
 	    key == K_ASCII           ? 'a'
 		: key == K_PROJECTOR ? 'P'
+		: key == K_NO_COLOR  ? 'c'
 				     : key,
 	    v ? v : "");
 	return 0;
 }
 
-static const config_spec spec = { settable, 4, everything, 6, record_set, NULL };
+static const config_spec spec = { settable, 5, everything, 7, record_set, NULL };
 
 static char dir[64], path[128], msg[2048];
 
@@ -158,6 +161,22 @@ START_TEST(booleans)
 	/* false sets nothing: there is nothing to turn off below the default */
 	ck_assert_int_eq(load("ascii = off\nprojector = 1\n"), 0);
 	ck_assert_str_eq(got, "P=");
+	/* no-X as X the other way round; both are one setting */
+	got[0] = '\0';
+	ck_assert_int_eq(load("color = false\n"), 0);
+	ck_assert_str_eq(got, "c=");
+	got[0] = '\0';
+	ck_assert_int_eq(load("color = on\n"), 0);
+	ck_assert_str_eq(got, "");
+	ck_assert_int_eq(load("no-color = yes\n"), 0);
+	ck_assert_str_eq(got, "c=");
+	ck_assert_int_eq(load("color = false\nno-color = true\n"), 2);
+	ERR_AT(2, "'no-color' is set twice (first on line 1)");
+	ck_assert_int_eq(load("color = blue\n"), 2);
+	ERR_AT(1, "color: 'blue' is not true or false");
+	/* only flags: "no-" before a value option names nothing */
+	ck_assert_int_eq(load("projector = 2\n"), 2);
+	ERR_AT(1, "projector: '2' is not true or false");
 }
 END_TEST
 
@@ -208,7 +227,13 @@ START_TEST(bad_lines)
 	ck_assert_int_eq(load("--projector = true\n"), 2);
 	ERR_AT(1, "did you mean 'projector'?");
 	ck_assert_int_eq(load("colour = 3\n"), 2);
-	ERR_AT(1, "unknown setting 'colour' (the settings are delay, procs, ascii, projector)");
+	ERR_AT(1, "unknown setting 'colour' (did you mean 'color'?)");
+	ck_assert_int_eq(load("no-colour = 1\n"), 2);
+	ERR_AT(1, "unknown setting 'no-colour' (did you mean 'no-color'?)");
+	ck_assert_int_eq(load("speed = 3\n"), 2);
+	ERR_AT(1,
+	    "unknown setting 'speed' (the settings are delay, procs, ascii, projector, "
+	    "no-color)");
 	ck_assert_int_eq(load("record = out.rec\n"), 2);
 	ERR_AT(1, "'record' cannot be set in a config file, only on the command line");
 	ck_assert_int_eq(load("help = true\n"), 2);

@@ -106,23 +106,30 @@ names_list(const config_spec *spec, char *buf, size_t size)
 static int
 unknown_name(const config_spec *spec, const char *name)
 {
-	const cmdline_opt *best = NULL;
+	const char *best = NULL;
 	size_t bestd = SIZE_MAX;
 	char list[256];
 
-	/* an abbreviation or a near miss (a typo, a "--" kept from a command line) */
-	for (int i = 0; i < spec->n; i++) {
-		const char *ln = spec->tab[i].name;
+	/* an abbreviation or a near miss (a typo, a "--" kept from a command
+	 * line), of a name or of a flag no-X's X */
+	for (int i = 0; i < 2 * spec->n; i++) {
+		const cmdline_opt *o = &spec->tab[i / 2];
+		const char *ln = o->name;
 		size_t d;
 		if (ln == NULL)
 			continue;
+		if (i % 2 == 1) {
+			if (o->has_arg != no_argument || strncmp(ln, "no-", 3) != 0)
+				continue;
+			ln += 3;
+		}
 		d = strncmp(ln, name, strlen(name)) == 0 ? 0 : distance(name, ln);
 		if (d < bestd)
-			best = &spec->tab[i], bestd = d;
+			best = ln, bestd = d;
 	}
 	if (best != NULL && bestd <= 2)
 		return cmdline_usage_error(NULL, "unknown setting '%s' (did you mean '%s'?)", name,
-		    best->name);
+		    best);
 	return cmdline_usage_error(NULL, "unknown setting '%s' (the settings are %s)", name,
 	    names_list(spec, list, sizeof list));
 }
@@ -147,7 +154,7 @@ config_line(const config_spec *spec, char *s, size_t len, int line, int *seen)
 	char *eq, *name, *value, list[256];
 	size_t nl, vl;
 	const cmdline_opt *o;
-	bool on;
+	bool on, negated = false;
 
 	s = trim(s, &len);
 	if (len == 0 || s[0] == '#')
@@ -169,6 +176,15 @@ config_line(const config_spec *spec, char *s, size_t len, int line, int *seen)
 	if (nl == 0)
 		return cmdline_usage_error(NULL, "no name before '='");
 	if ((o = find_name(spec->tab, spec->n, name)) == NULL) {
+		/* a flag no-X reads as X = false too (color = false, mouse = false) */
+		char no[64];
+		snprintf(no, sizeof no, "no-%s", name);
+		o = find_name(spec->tab, spec->n, no);
+		negated = o != NULL && o->has_arg == no_argument;
+		if (!negated)
+			o = NULL;
+	}
+	if (o == NULL) {
 		if (find_name(spec->all, spec->nall, name) != NULL)
 			return cmdline_usage_error(NULL,
 			    "'%s' cannot be set in a config file, only on the command line "
@@ -189,7 +205,7 @@ config_line(const config_spec *spec, char *s, size_t len, int line, int *seen)
 			return cmdline_usage_error(NULL,
 			    "%s: '%s' is not true or false (true/false, yes/no, on/off, 1/0)", name,
 			    value);
-		return on ? spec->set(spec->ctx, o->key, NULL, name) : 0;
+		return on != negated ? spec->set(spec->ctx, o->key, NULL, name) : 0;
 	}
 	return spec->set(spec->ctx, o->key, value, name);
 }

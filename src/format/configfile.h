@@ -8,7 +8,8 @@
  *
  * whose names are long options of an option table (cmdline.h) and whose
  * values are those options' values (a flag's: true/false, yes/no, on/off,
- * 1/0).  The file is read as lessons are (textfile.h); a bad line is a usage
+ * 1/0; a flag no-X may also be given as X, the other way round: color =
+ * false).  The file is read as lessons are (textfile.h); a bad line is a usage
  * error "gsched: FILE:LINE: why" (exit 2).  cmd/main.c decides which table,
  * where the file is and what the command line overrides; the visualizer
  * writes the file back (config_write).
