@@ -131,6 +131,21 @@ load(const char *text)
 		ck_assert_msg(strstr(msg, "Try ") == NULL, "a hint in '%s'", msg);                 \
 	} while (0)
 
+/* text loads with the settings want ("p=3 a="), from none before. */
+#define LOADS(text, want)                                                                          \
+	do {                                                                                       \
+		got[0] = '\0';                                                                     \
+		ck_assert_int_eq(load(text), 0);                                                   \
+		ck_assert_str_eq(got, (want));                                                     \
+	} while (0)
+
+/* text is refused at line with a message that has want. */
+#define BAD(text, line, want)                                                                      \
+	do {                                                                                       \
+		ck_assert_int_eq(load(text), 2);                                                   \
+		ERR_AT((line), (want));                                                            \
+	} while (0)
+
 START_TEST(settings_and_layout)
 {
 	ck_assert_int_eq(load("# classroom\n"
@@ -159,53 +174,36 @@ START_TEST(booleans)
 	ck_assert(!config_bool("2", &b));
 	ck_assert(!config_bool("truee", &b));
 	/* false sets nothing: there is nothing to turn off below the default */
-	ck_assert_int_eq(load("ascii = off\nprojector = 1\n"), 0);
-	ck_assert_str_eq(got, "P=");
+	LOADS("ascii = off\nprojector = 1\n", "P=");
 	/* no-X as X the other way round; both are one setting */
-	got[0] = '\0';
-	ck_assert_int_eq(load("color = false\n"), 0);
-	ck_assert_str_eq(got, "c=");
-	got[0] = '\0';
-	ck_assert_int_eq(load("color = on\n"), 0);
-	ck_assert_str_eq(got, "");
-	ck_assert_int_eq(load("no-color = yes\n"), 0);
-	ck_assert_str_eq(got, "c=");
-	ck_assert_int_eq(load("color = false\nno-color = true\n"), 2);
-	ERR_AT(2, "'no-color' is set twice (first on line 1)");
-	ck_assert_int_eq(load("color = blue\n"), 2);
-	ERR_AT(1, "color: 'blue' is not true or false");
-	/* only flags: "no-" before a value option names nothing */
-	ck_assert_int_eq(load("projector = 2\n"), 2);
-	ERR_AT(1, "projector: '2' is not true or false");
+	LOADS("color = false\n", "c=");
+	LOADS("color = on\n", "");
+	LOADS("no-color = yes\n", "c=");
+	BAD("color = false\nno-color = true\n", 2, "'no-color' is set twice (first on line 1)");
+	BAD("color = blue\n", 1, "color: 'blue' is not true or false");
+	/* a flag takes only the words above */
+	BAD("projector = 2\n", 1, "projector: '2' is not true or false");
 }
 END_TEST
 
 START_TEST(line_ends)
 {
-	ck_assert_int_eq(load("procs = 2\r\nascii = true\r\n"), 0);
-	ck_assert_str_eq(got, "p=2 a=");
-	got[0] = '\0';
-	ck_assert_int_eq(load("procs = 2\rascii = true\rdelay = 3"), 0);
-	ck_assert_str_eq(got, "p=2 a= d=3");
-	got[0] = '\0';
-	ck_assert_int_eq(load("\xef\xbb\xbfprocs = 7\n"), 0);
-	ck_assert_str_eq(got, "p=7");
+	LOADS("procs = 2\r\nascii = true\r\n", "p=2 a=");
+	LOADS("procs = 2\rascii = true\rdelay = 3", "p=2 a= d=3");
+	LOADS("\xef\xbb\xbfprocs = 7\n", "p=7");
 	/* lines are counted the same with every line end */
 	ck_assert_int_eq(load("# a\r# b\rbogus = 1\r"), 2);
 	ck_assert_str_eq(got, "p=7");
 	ERR_AT(3, "unknown setting 'bogus'");
-	ck_assert_int_eq(load("# a\r\n\r\nprocs = x\r\n"), 2);
-	ERR_AT(3, "procs: 'x' is not a number of Ps");
+	BAD("# a\r\n\r\nprocs = x\r\n", 3, "procs: 'x' is not a number of Ps");
 }
 END_TEST
 
 START_TEST(empty_and_missing)
 {
-	ck_assert_int_eq(load(""), 0);
-	ck_assert_str_eq(got, "");
+	LOADS("", "");
 	ck_assert_str_eq(msg, "");
-	ck_assert_int_eq(load("\n\n# only comments\n   \n"), 0);
-	ck_assert_str_eq(got, "");
+	LOADS("\n\n# only comments\n   \n", "");
 	/* the default path may be absent; a file asked for by name may not */
 	unlink(path);
 	ck_assert_int_eq(load_path(path, true), 0);
@@ -222,40 +220,25 @@ END_TEST
 
 START_TEST(bad_lines)
 {
-	ck_assert_int_eq(load("procs = 4\nprcs = 3\n"), 2);
-	ERR_AT(2, "unknown setting 'prcs' (did you mean 'procs'?)");
-	ck_assert_int_eq(load("--projector = true\n"), 2);
-	ERR_AT(1, "did you mean 'projector'?");
-	ck_assert_int_eq(load("colour = 3\n"), 2);
-	ERR_AT(1, "unknown setting 'colour' (did you mean 'color'?)");
-	ck_assert_int_eq(load("no-colour = 1\n"), 2);
-	ERR_AT(1, "unknown setting 'no-colour' (did you mean 'no-color'?)");
-	ck_assert_int_eq(load("speed = 3\n"), 2);
-	ERR_AT(1,
+	BAD("procs = 4\nprcs = 3\n", 2, "unknown setting 'prcs' (did you mean 'procs'?)");
+	BAD("--projector = true\n", 1, "did you mean 'projector'?");
+	BAD("colour = 3\n", 1, "unknown setting 'colour' (did you mean 'color'?)");
+	BAD("no-colour = 1\n", 1, "unknown setting 'no-colour' (did you mean 'no-color'?)");
+	BAD("speed = 3\n", 1,
 	    "unknown setting 'speed' (the settings are delay, procs, ascii, projector, "
 	    "no-color)");
-	ck_assert_int_eq(load("record = out.rec\n"), 2);
-	ERR_AT(1, "'record' cannot be set in a config file, only on the command line");
-	ck_assert_int_eq(load("help = true\n"), 2);
-	ERR_AT(1, "'help' cannot be set in a config file");
-	ck_assert_int_eq(load("procs 4\n"), 2);
-	ERR_AT(1, "expected 'name = value', got 'procs 4'");
-	ck_assert_int_eq(load(" = 4\n"), 2);
-	ERR_AT(1, "no name before '='");
-	ck_assert_int_eq(load("procs =\n"), 2);
-	ERR_AT(1, "'procs' needs a value (PROCS)");
-	ck_assert_int_eq(load("ascii = # none\n"), 2);
-	ERR_AT(1, "'ascii' needs a value (true or false)");
-	ck_assert_int_eq(load("ascii = maybe\n"), 2);
-	ERR_AT(1, "ascii: 'maybe' is not true or false");
-	ck_assert_int_eq(load("procs = 0\n"), 2);
-	ERR_AT(1, "procs: '0' is not a number of Ps from 1 to 256");
-	ck_assert_int_eq(load("delay = 5 s\n"), 2);
-	ERR_AT(1, "delay: '5 s' is not a delay");
-	ck_assert_int_eq(load("procs = 2\n\nprocs = 3\n"), 2);
-	ERR_AT(3, "'procs' is set twice (first on line 1)");
-	ck_assert_int_eq(load("ascii = true\nascii = false\n"), 2);
-	ERR_AT(2, "'ascii' is set twice (first on line 1)");
+	BAD("record = out.rec\n", 1,
+	    "'record' cannot be set in a config file, only on the command line");
+	BAD("help = true\n", 1, "'help' cannot be set in a config file");
+	BAD("procs 4\n", 1, "expected 'name = value', got 'procs 4'");
+	BAD(" = 4\n", 1, "no name before '='");
+	BAD("procs =\n", 1, "'procs' needs a value (PROCS)");
+	BAD("ascii = # none\n", 1, "'ascii' needs a value (true or false)");
+	BAD("ascii = maybe\n", 1, "ascii: 'maybe' is not true or false");
+	BAD("procs = 0\n", 1, "procs: '0' is not a number of Ps from 1 to 256");
+	BAD("delay = 5 s\n", 1, "delay: '5 s' is not a delay");
+	BAD("procs = 2\n\nprocs = 3\n", 3, "'procs' is set twice (first on line 1)");
+	BAD("ascii = true\nascii = false\n", 2, "'ascii' is set twice (first on line 1)");
 }
 END_TEST
 
@@ -270,10 +253,8 @@ START_TEST(bad_bytes)
 	ERR_AT(1, "line is longer than 1024 bytes");
 	ck_assert_int_eq(load_n("procs = 4\nascii\0 = true\n", 23), 2);
 	ERR_AT(2, "column 6: NUL byte");
-	ck_assert_int_eq(load("procs = \x1b[4\n"), 2);
-	ERR_AT(1, "column 9: control character 0x1b");
-	ck_assert_int_eq(load("# caf\xe9\n"), 2);
-	ERR_AT(1, "invalid UTF-8 byte 0xe9");
+	BAD("procs = \x1b[4\n", 1, "column 9: control character 0x1b");
+	BAD("# caf\xe9\n", 1, "invalid UTF-8 byte 0xe9");
 	/* a whole file too large for settings */
 	FILE *f = fopen(path, "w");
 	for (int i = 0; i < CONFIG_FILE_MAX / 10 + 1; i++)
