@@ -895,13 +895,19 @@ t_record_option() {
 # ---- the config file ----------------------------------------------------------------------
 
 # config_run WHAT N [VAR=value...] [--] ARGS...: in the test's window, gsched
-# with ARGS starts at GOMAXPROCS N, and q ends it.
+# with ARGS starts at GOMAXPROCS N (and, with CFG_ASCII=yes, draws in ASCII
+# only), and q ends it.
 config_run() {
 	cfg_what=$1 cfg_n=$2
 	shift 2
 	e2e_run "$@" || { e2e_not_ok "config: $cfg_what: gsched starts"; return 1; }
 	e2e_check "config: $cfg_what: main view up" e2e_wait_main || return 1
 	e2e_check "config: $cfg_what: header 'GOMAXPROCS $cfg_n'" e2e_wait_row 2 "^GOMAXPROCS $cfg_n  "
+	if [ "${CFG_ASCII:-}" = yes ]; then
+		e2e_check "config: $cfg_what: ascii = yes: the Ps heading in ASCII ('- Ps -')" \
+			e2e_wait_re '^- Ps -+ M -+ runs? '
+		e2e_check "config: $cfg_what: ascii = yes: no byte >= 0x80" ascii_only
+	fi
 	e2e_keys q
 	e2e_check "config: $cfg_what: q exits 0" exit_is 0
 }
@@ -914,7 +920,9 @@ t_config() {
 	mkdir -p "$D/xdg/gsched"
 	printf '# test\r\nprocs = 3\r\nascii = yes\r\n' >"$D/xdg/gsched/config"
 	printf 'procs = 4\n' >"$D/other"
+	CFG_ASCII=yes
 	config_run "procs = 3" 3 GOMAXPROCS=1 "XDG_CONFIG_HOME=$D/xdg" -- -d 2 || return
+	CFG_ASCII=
 	config_run "-p 2 wins over procs = 3" 2 GOMAXPROCS=1 "XDG_CONFIG_HOME=$D/xdg" -- -p 2 ||
 		return
 	config_run "--no-config" 1 GOMAXPROCS=1 "XDG_CONFIG_HOME=$D/xdg" -- --no-config -d 2 ||
