@@ -25,6 +25,8 @@ fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gsched-badinput.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT INT TERM
+# the tester's own config file (~/.config/gsched/config) is no part of a case
+export XDG_CONFIG_HOME="$tmp/no-config"
 
 pass=0
 fail=0
@@ -639,6 +641,49 @@ check_stop USR1 138 --batch --json -n 1000000
 stop_ready=recorded_tick check_stop KILL 137 --batch --json -n 1000000 --record "$tmp/stop.jsonl"
 check 2 "(truncated" -- --replay "$tmp/stop.jsonl" --trace "$tmp/killed.json"
 check_trace "$tmp/killed.json" ""
+
+# ---- the config file ----
+# $XDG_CONFIG_HOME/gsched/config (else ~/.config/gsched/config), read by the
+# modes that show the visualizer: bad lines are usage errors at FILE:LINE,
+# reported before the visualizer looks for a terminal.
+xdg=$tmp/xdg
+cfg=$xdg/gsched/config
+mkdir -p "$xdg/gsched" "$tmp/home/.config/gsched"
+printf 'procs = 4\nprcs = 3\n' >"$cfg"
+check 2 "gsched: $cfg:2: unknown setting 'prcs' (did you mean 'procs'?)" "XDG_CONFIG_HOME=$xdg" --
+check 2 "$cfg:2: unknown setting 'prcs'" "XDG_CONFIG_HOME=$xdg" -- -p 2
+printf '# classroom\r\n\r\nprocs = 0\r\n' >"$cfg"
+check 2 "$cfg:3: procs: '0' is not a number of Ps from 1 to 256" "XDG_CONFIG_HOME=$xdg" --
+printf 'projector = maybe\r' >"$cfg"
+check 2 "$cfg:1: projector: 'maybe' is not true or false" "XDG_CONFIG_HOME=$xdg" --
+printf 'projector\n' >"$cfg"
+check 2 "$cfg:1: expected 'name = value', got 'projector'" "XDG_CONFIG_HOME=$xdg" --
+printf 'delay = 5\ndelay = 2\n' >"$cfg"
+check 2 "$cfg:2: 'delay' is set twice (first on line 1)" "XDG_CONFIG_HOME=$xdg" --
+for name in record batch replay trace help version config no-config time-scale; do
+	printf '%s = x\n' "$name" >"$cfg"
+	check 2 "$cfg:1: '$name' cannot be set in a config file, only on the command line" \
+		"XDG_CONFIG_HOME=$xdg" --
+done
+# without XDG_CONFIG_HOME (or with a relative one), ~/.config
+printf 'ascii = 2\n' >"$tmp/home/.config/gsched/config"
+check 2 "$tmp/home/.config/gsched/config:1: ascii: '2' is not true or false" \
+	"HOME=$tmp/home" XDG_CONFIG_HOME= --
+check 2 "$tmp/home/.config/gsched/config:1: ascii" "HOME=$tmp/home" XDG_CONFIG_HOME=rel --
+# --no-config reads none; a default file that does not exist is none
+check 2 "no terminal" "XDG_CONFIG_HOME=$xdg" -- --no-config
+check 2 "no terminal" "XDG_CONFIG_HOME=$tmp/nothing" --
+# --config FILE: another file, which must exist and be a regular file
+printf 'slow = 0\n' >"$tmp/other.conf"
+check 2 "$tmp/other.conf:1: slow: '0' is not a slow-motion factor" -- --config "$tmp/other.conf"
+check 2 "$tmp/none.conf: cannot open: No such file or directory" -- --config "$tmp/none.conf"
+check 2 "$tmp: not a regular file (a directory)" -- --config "$tmp"
+mkfifo "$tmp/fifo.conf"
+check 2 "$tmp/fifo.conf: not a regular file (a FIFO)" -- --config "$tmp/fifo.conf"
+check 2 "--config and --no-config cannot be used together" -- --config "$tmp/other.conf" --no-config
+check 2 "option '--config' needs a value (FILE)" -- --config
+# headless runs take nothing from it, and do not read it
+check 0 "" "XDG_CONFIG_HOME=$xdg" -- --batch -n 1
 
 # ---- the environment ----
 for v in 0 -1 abc 100000 257 4x ' 4' +4; do
