@@ -1926,7 +1926,7 @@ START_TEST(test_glist)
 
 	view_init(&v, 80, 24);
 	v.mode = VIEW_GLIST;
-	v.gsort = VIEW_GSORT_ID;
+	v.gsort = VIEW_GCOL_ID;
 	draw(&o, m, &v);
 	ck_assert_int_gt(find_row(&o, "5 goroutines, showing 1-5"), 0);
 	ck_assert_int_lt(find_row(&o, "        10  runnable"), find_row(&o, "        20  syscall"));
@@ -1935,7 +1935,7 @@ START_TEST(test_glist)
 	ck_assert_ptr_nonnull(strstr(row(&o, y), gs_waitreason_name(GS_WAIT_SLEEP)));
 	ck_assert_ptr_nonnull(strstr(row(&o, find_row(&o, "        20  ")), "M3"));
 
-	v.gsort = VIEW_GSORT_LABEL;
+	v.gsort = VIEW_GCOL_LABEL;
 	draw(&o, m, &v);
 	/* cpu (10, 40), netwait, sleep, syscall */
 	int a = find_row(&o, "        10  "), b = find_row(&o, "        40  "),
@@ -1943,7 +1943,7 @@ START_TEST(test_glist)
 	    e = find_row(&o, "        20  ");
 	ck_assert(a < b && b < c && c < d && d < e);
 
-	v.gsort = VIEW_GSORT_STATE;
+	v.gsort = VIEW_GCOL_STATE;
 	draw(&o, m, &v);
 	/* runnable (10, 30), running 40, syscall 20, waiting 50 */
 	a = find_row(&o, "        10  ");
@@ -1965,7 +1965,7 @@ START_TEST(test_glist)
 	}
 	ck_assert_int_eq(view_model_tick(m, &f->s, NULL, 0, 0, big, 2003, 2003), 0);
 	ck_assert_int_eq(view_model_tick(m, &f->s, NULL, 0, 0, NULL, 0, 0), 0);
-	v.gsort = VIEW_GSORT_ID;
+	v.gsort = VIEW_GCOL_ID;
 	v.scroll = 0;
 	draw(&o, m, &v);
 	ck_assert_int_gt(find_row(&o, "2003 goroutines, showing 1-20"), 0);
@@ -2008,7 +2008,7 @@ START_TEST(test_glist_more)
 		{ 10, "showing 11-30", "more above", "more below" },
 	};
 
-	view_init(&v, 80, 24);
+	view_init(&v, 100, 24); /* the footer's keys and the scroll hint fit */
 	v.mode = VIEW_GLIST;
 	ck_assert_int_eq(view_scroll_max(m, &v), 10);
 	for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {
