@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ui/keys.h"
 #include "ui/view_model.h"
@@ -206,7 +207,7 @@ view_gquery_parse(const char *text, view_gquery *q, char *err, size_t errsize)
 			t->field = 0;
 			for (size_t i = 0; i < sizeof qfields / sizeof qfields[0]; i++)
 				if (strlen(qfields[i].name) == flen &&
-				    strncmp(qfields[i].name, s, flen) == 0)
+				    strncasecmp(qfields[i].name, s, flen) == 0)
 					t->field = qfields[i].field;
 			if (t->field == 0) {
 				snprintf(err, errsize,
