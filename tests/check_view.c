@@ -2113,12 +2113,12 @@ START_TEST(test_glist_sort_columns)
 	t.v.gsort = VIEW_GCOL_STATE;
 	t.v.grev = false;
 	draw(&t.o, t.m, &t.v);
-	ck_assert_int_lt(find_row(&t.o, "         9  runnable"),
-	    find_row(&t.o, "       100  running"));
-	ck_assert_ptr_nonnull(strstr(row(&t.o, find_row(&t.o, "       100  ")), "P0"));
-	ck_assert_ptr_nonnull(strstr(row(&t.o, find_row(&t.o, "         9  ")), "P0"));
-	ck_assert_ptr_nonnull(strstr(row(&t.o, find_row(&t.o, "       101  ")), "P1"));
-	ck_assert_ptr_nonnull(strstr(row(&t.o, find_row(&t.o, "         5  ")), "waiting  sleep"));
+	ck_assert_int_lt(find_row(&t.o, "        9  runnable"),
+	    find_row(&t.o, "      100  running"));
+	ck_assert_ptr_nonnull(strstr(row(&t.o, find_row(&t.o, "      100  ")), "P0"));
+	ck_assert_ptr_nonnull(strstr(row(&t.o, find_row(&t.o, "        9  ")), "P0"));
+	ck_assert_ptr_nonnull(strstr(row(&t.o, find_row(&t.o, "      101  ")), "P1"));
+	ck_assert_ptr_nonnull(strstr(row(&t.o, find_row(&t.o, "        5  ")), "waiting  sleep"));
 	done(&t.o, t.m, t.f);
 }
 END_TEST
@@ -2171,8 +2171,10 @@ START_TEST(test_glist_cursor)
 	view_glist_sync(t.m, &t.v);
 	ck_assert_int_eq(t.v.scroll, 0);
 	draw(&t.o, t.m, &t.v);
-	int y = find_row(&t.o, "         9  ");
+	int y = find_row(&t.o, "        9  ");
 	ck_assert_int_eq(y, 3 + 5);
+	ck_assert_int_eq(row(&t.o, y)[0], '>'); /* not by colour alone */
+	ck_assert_int_eq(find_row(&t.o, ">"), y);
 	ck_assert_int_eq(t.o.s.cells[y * t.o.s.width + 4].attr, VA_SELECTED);
 	ck_assert_int_ne(t.o.s.cells[(y - 1) * t.o.s.width + 4].attr, VA_SELECTED);
 	done(&t.o, t.m, t.f);
@@ -2248,8 +2250,8 @@ START_TEST(test_glist_filter_find)
 	t.v.gfilter = "kind:C";
 	draw(&t.o, t.m, &t.v);
 	ck_assert_int_eq(find_row(&t.o, "goroutines 2 of 6 matching \"kind:C\""), 0);
-	ck_assert_int_gt(find_row(&t.o, "       100  running"), 0);
-	ck_assert_int_eq(find_row(&t.o, "         9  "), -1);
+	ck_assert_int_gt(find_row(&t.o, "      100  running"), 0);
+	ck_assert_int_eq(find_row(&t.o, "        9  "), -1);
 	t.v.gfilter = "cpu state:wait";
 	draw(&t.o, t.m, &t.v);
 	ck_assert_int_gt(find_row(&t.o, "no goroutine matches the filter"), 0);

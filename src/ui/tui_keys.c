@@ -289,13 +289,10 @@ find_prompt(struct tui *t)
 	t->find[t->nfind] = '\0';
 	if (t->find_for == 'f')
 		snprintf(t->prompt, sizeof t->prompt,
-		    "filter: %s_  (state:waiting kind:S label:net p:1 m:2 id:5 or text; Enter; "
-		    "Esc)",
-		    t->find);
+		    "filter: %s_  (state: kind: label: p: m: id: or text; Enter, Esc)", t->find);
 	else if (t->find_for == '/')
 		snprintf(t->prompt, sizeof t->prompt,
-		    "/%s_  (a goroutine: state:run kind:C p:0 label:... or text; Enter; Esc)",
-		    t->find);
+		    "/%s_  (state: kind: label: p: m: id: or text; Enter, Esc)", t->find);
 	else if (t->nfind == 0 && t->found[0])
 		snprintf(t->prompt, sizeof t->prompt,
 		    "/_  (Enter: the next older line with '%s'; Esc cancels)", t->found);

@@ -117,6 +117,18 @@ static const struct help_line legend[] = {
 	    "goroutines, run and wait: running and waiting, global: the global queue, "
 	    "preempts: preemptions)" },
 	{ "", "" },
+	{ NULL, "Goroutine list (g)" }, /* a section */
+	{ ">", "the cursor's row (Enter opens that goroutine's page)" },
+	{ "STATE^",
+	    "the column the list is sorted by, up (v: reversed, r); ties by id (the arrows "
+	    "where the terminal has them)" },
+	{ "P", "the P running the goroutine or holding it in its runnext or local queue" },
+	{ "3 of 1203",
+	    "the title with a filter (f): how many match it, of how many listed; Esc clears it" },
+	{ "events of G12",
+	    "a goroutine's page: the events that named it, newest at the bottom, from the "
+	    "newest 16384 of all goroutines' the view keeps" },
+	{ "", "" },
 	{ NULL, "Graphs" }, /* a section */
 	{ "threads", "history of the thread count, busy threads, runnable goroutines" },
 	{ "steals/tick", "and steals per tick; each column is the maximum of its time span" },

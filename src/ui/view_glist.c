@@ -609,6 +609,8 @@ view__render_glist(rc *r)
 			view__text(r, tx < x ? x : tx, y, x + w, sel ? VA_SELECTED : a, cell);
 			x += w + 2;
 		}
+		if (sel) /* not by colour alone */
+			view__put(r, 0, y, '>', VA_SELECTED);
 	}
 }
 
