@@ -2298,6 +2298,7 @@ START_TEST(test_gdetail)
 	e[n++] = ev(GS_EV_GLOBAL_PUT, 0, -1, 0, GS_GPUT_YIELD, 9, 1);
 	e[n++] = ev(GS_EV_MOVE, 1, 0, 1, -1, 9, GS_MOVE_STEAL);
 	e[n++] = ev(GS_EV_PARK, 1, -1, 1, -1, 9, GS_WAIT_CHAN_RECV);
+	e[n++] = ev(GS_EV_STOP, -1, -1, 1, -1, 9, GS_G_RUNNABLE); /* no P */
 	ck_assert_int_eq(view_model_tick(t.m, &t.f->s, e, n, 0, t.gl, 6, 6), 0);
 	view_init(&t.v, 100, 30);
 	t.v.mode = VIEW_GDETAIL;
@@ -2306,7 +2307,7 @@ START_TEST(test_gdetail)
 	ck_assert_int_eq(find_row(&t.o, " gsched G9 worker"), 0);
 	ck_assert_int_gt(find_row(&t.o, "runnable"), 0);
 	ck_assert_int_gt(find_row(&t.o, "P0's runnext"), 0);
-	ck_assert_int_gt(find_row(&t.o, "events of G9: 6 in the last"), 0);
+	ck_assert_int_gt(find_row(&t.o, "events of G9: 7 in the last"), 0);
 	static const char *const said[] = {
 		"created on P0 by G1",
 		"ran on P0 (M0)",
@@ -2314,6 +2315,7 @@ START_TEST(test_gdetail)
 		"yielded on P0: to the global queue",
 		"stolen by P1 from P0",
 		"parked: chan receive",
+		"stopped: runnable",
 	};
 	int y = 0;
 	for (size_t i = 0; i < sizeof said / sizeof said[0]; i++) {
@@ -2322,7 +2324,19 @@ START_TEST(test_gdetail)
 		y = at;
 	}
 	ck_assert_int_eq(find_row(&t.o, "ran on P1"), -1);
+	ck_assert_int_eq(find_row(&t.o, "P-1"), -1);
 	ck_assert_int_gt(find_row(&t.o, "q back"), 0);
+	/* in the global queue: the page and the list's P column say so */
+	t.f->p[0].runnext.id = 0;
+	t.f->glob[0].id = 9;
+	t.f->s.glob_len = t.f->s.glob_head = 1;
+	ck_assert_int_eq(view_model_tick(t.m, &t.f->s, NULL, 0, 0, t.gl, 6, 6), 0);
+	draw(&t.o, t.m, &t.v);
+	ck_assert_int_gt(find_row(&t.o, "in the global queue (1 goroutine)"), 0);
+	t.v.mode = VIEW_GLIST;
+	draw(&t.o, t.m, &t.v);
+	ck_assert_ptr_nonnull(strstr(row(&t.o, find_row(&t.o, "        9  ")), "glob"));
+	t.v.mode = VIEW_GDETAIL;
 	/* a goroutine the list lacks: said, and its events still shown */
 	t.v.focus_g = 12345;
 	draw(&t.o, t.m, &t.v);

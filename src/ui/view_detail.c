@@ -122,7 +122,9 @@ static const struct help_line legend[] = {
 	{ "STATE^",
 	    "the column the list is sorted by, up (v: reversed, r); ties by id (the arrows "
 	    "where the terminal has them)" },
-	{ "P", "the P running the goroutine or holding it in its runnext or local queue" },
+	{ "P",
+	    "the P running the goroutine or holding it in its runnext or local queue; glob: in the "
+	    "global queue" },
 	{ "3 of 1203",
 	    "the title with a filter (f): how many match it, of how many listed; Esc clears it" },
 	{ "events of G12",

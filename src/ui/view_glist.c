@@ -104,7 +104,7 @@ fmt_p(const view_grow *r, char *buf, size_t size)
 	if (r->p >= 0)
 		snprintf(buf, size, "P%d", r->p);
 	else
-		snprintf(buf, size, "-");
+		snprintf(buf, size, r->p == VIEW_GP_GLOBAL ? "glob" : "-");
 	return r->p >= 0 ? VA_NORMAL : VA_DIM;
 }
 
@@ -307,8 +307,9 @@ cmp_pair(const void *a, const void *b)
 }
 
 /* The (goroutine, P) pairs of the snapshot, sorted by goroutine: the ones
- * that run on a P, are its runnext, or are listed in its local queue.
- * Returns how many, -1 out of memory. */
+ * that run on a P, are its runnext, or are listed in its local queue, and
+ * (P VIEW_GP_GLOBAL) the ones listed in the global queue.  Returns how
+ * many, -1 out of memory. */
 static int
 p_pairs(const view_model *m)
 {
@@ -320,6 +321,8 @@ p_pairs(const view_model *m)
 		return 0;
 	for (int i = 0; i < s->np; i++)
 		need += 2 + (int)s->p[i].runq_listed;
+	if (s->glob != NULL)
+		need += (int)(s->glob_head + s->glob_tail);
 	if (need > sc->gp_cap) {
 		int64_t(*gp)[2] = realloc(sc->gp, (size_t)need * sizeof *gp);
 		if (gp == NULL)
@@ -341,6 +344,10 @@ p_pairs(const view_model *m)
 			sc->gp[n][0] = p->runq[k].id;
 			sc->gp[n++][1] = i;
 		}
+	}
+	for (uint32_t k = 0; s->glob != NULL && k < s->glob_head + s->glob_tail; k++) {
+		sc->gp[n][0] = s->glob[k].id;
+		sc->gp[n++][1] = VIEW_GP_GLOBAL;
 	}
 	if (n > 0)
 		qsort(sc->gp, (size_t)n, sizeof *sc->gp, cmp_pair);
@@ -675,7 +682,11 @@ gev_sentence(const view_gev *e, char *buf, size_t size)
 		snprintf(buf, size, "ran on P%d (M%" PRId64 ")", e->p, e->m);
 		break;
 	case GS_EV_STOP:
-		snprintf(buf, size, "stopped on P%d: %s", e->p, gs_gstatus_name((int)e->arg));
+		if (e->p >= 0)
+			snprintf(buf, size, "stopped on P%d: %s", e->p,
+			    gs_gstatus_name((int)e->arg));
+		else /* leaving a system call that found no P */
+			snprintf(buf, size, "stopped: %s", gs_gstatus_name((int)e->arg));
 		break;
 	case GS_EV_EXIT:
 		snprintf(buf, size, "exited");
@@ -759,7 +770,8 @@ g_place(const view_model *m, int64_t g, char *buf, size_t size)
 	}
 	for (uint32_t k = 0; m->have_snap && s->glob && k < s->glob_head + s->glob_tail; k++)
 		if (s->glob[k].id == g) {
-			snprintf(buf, size, "in the global queue (%u goroutines)", s->glob_len);
+			snprintf(buf, size, "in the global queue (%u %s)", s->glob_len,
+			    view__plural(s->glob_len, "goroutine", "goroutines"));
 			return true;
 		}
 	return false;
@@ -836,9 +848,12 @@ view__render_gdetail(rc *r)
 		const view_gev *e = gev_at(m, i);
 		if (e->g != id)
 			continue;
-		view_logline l = { .time_ns = e->t, .attr = VA_NORMAL };
-		gev_sentence(e, l.text, sizeof l.text);
-		view__log_row(r, y++, 0, r->w, &l);
+		char line[VIEW_LOG_TEXT];
+		/* to the ms: a goroutine's events come many to a tenth */
+		double at = e->t > m->t0 ? (double)(e->t - m->t0) / 1e9 : 0;
+		int x = view__textf(r, 0, y, r->w, VA_DIM, "%9.3f ", at);
+		gev_sentence(e, line, sizeof line);
+		view__text(r, x, y++, r->w, VA_NORMAL, line);
 	}
 	if (found == 0)
 		view__text(r, 1, y, r->w, VA_DIM,

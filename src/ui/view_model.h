@@ -97,10 +97,13 @@ typedef struct view_gmark {
 	int tick;
 } view_gmark;
 
+#define VIEW_GP_GLOBAL (-2)
+
 /* One row of the goroutine list (view_glist.c sorts these). */
 typedef struct view_grow {
 	const gs_snap_ginfo *g; /* into view_model.g */
-	int p;                  /* the P running or queueing it, -1 none */
+	int p;                  /* the P running or queueing it, -1 none,
+	                           VIEW_GP_GLOBAL in the global queue */
 } view_grow;
 
 /* Caches view_render fills; reached through a pointer so a const model can. */
