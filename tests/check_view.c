@@ -2324,6 +2324,9 @@ START_TEST(test_gdetail)
 		y = at;
 	}
 	ck_assert_int_eq(find_row(&t.o, "ran on P1"), -1);
+	y = find_row(&t.o, "in its events  ran 1 time on P0, preempted 1, stolen 1, parked 1,");
+	ck_assert_int_gt(y, 0);
+	ck_assert_int_eq(find_row(&t.o, "                global queue"), y + 1);
 	ck_assert_int_eq(find_row(&t.o, "P-1"), -1);
 	ck_assert_int_gt(find_row(&t.o, "q back"), 0);
 	/* in the global queue: the page and the list's P column say so */

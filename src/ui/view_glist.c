@@ -742,6 +742,75 @@ gev_sentence(const view_gev *e, char *buf, size_t size)
 	}
 }
 
+/* What the kept events of goroutine g add up to, into buf ("ran 312 times
+ * (P0 200, P1 112), preempted 3, stolen 2, ..."); false if none are kept. */
+static bool
+gev_summary(const view_model *m, int64_t g, char *buf, size_t size)
+{
+	int64_t runs = 0, pre = 0, stolen = 0, parks = 0, sys = 0, glob = 0, n = 0;
+	int64_t onp[64] = { 0 };
+	size_t k = 0;
+
+	for (int i = 0; i < m->gev_len; i++) {
+		const view_gev *e = gev_at(m, i);
+		if (e->g != g)
+			continue;
+		n++;
+		switch (e->kind) {
+		case GS_EV_RUN:
+			runs++;
+			if (e->p >= 0 && e->p < 64)
+				onp[e->p]++;
+			break;
+		case GS_EV_PREEMPT:
+			pre++;
+			break;
+		case GS_EV_PARK:
+			parks++;
+			break;
+		case GS_EV_SYSCALL_ENTER:
+			sys++;
+			break;
+		case GS_EV_GLOBAL_PUT:
+			glob++;
+			break;
+		case GS_EV_MOVE:
+			stolen += e->arg == GS_MOVE_STEAL;
+			glob += e->arg == GS_MOVE_OVERFLOW || e->arg == GS_MOVE_INJECT;
+			break;
+		case GS_EV_SYSCALL_EXIT:
+			glob += e->p < 0;
+			break;
+		default:
+			break;
+		}
+	}
+	if (n == 0)
+		return false;
+	int nps = 0;
+	for (int p = 0; p < 64; p++)
+		nps += onp[p] > 0;
+	k += (size_t)snprintf(buf, size, "ran %" PRId64 " %s", runs,
+	    view__plural(runs, "time", "times"));
+	for (int p = 0, i = 0; p < 64 && k < size; p++) {
+		if (onp[p] == 0)
+			continue;
+		if (nps == 1)
+			k += (size_t)snprintf(buf + k, size - k, " on P%d", p);
+		else
+			k += (size_t)snprintf(buf + k, size - k, "%sP%d %" PRId64,
+			    i++ == 0 ? " (" : ", ", p, onp[p]);
+	}
+	if (nps > 1 && k < size)
+		k += (size_t)snprintf(buf + k, size - k, ")");
+	if (k < size)
+		snprintf(buf + k, size - k,
+		    ", preempted %" PRId64 ", stolen %" PRId64 ", parked %" PRId64 ", %" PRId64
+		    " system %s, %" PRId64 " through the global queue",
+		    pre, stolen, parks, sys, view__plural(sys, "call", "calls"), glob);
+	return true;
+}
+
 /* ---- the goroutine page --------------------------------------------------------------- */
 
 /* Where goroutine g is in the snapshot, in words, into buf; false if on no
@@ -827,6 +896,14 @@ view__render_gdetail(rc *r)
 		else
 			view__text(r, vx, y++, r->w, VA_DIM,
 			    "none (on no run queue the snapshot lists)");
+	}
+	char sum[VIEW_LOG_TEXT];
+	if (gev_summary(m, id, sum, sizeof sum)) {
+		view__text(r, kx, y, vx, VA_BOLD, "in its events");
+		for (const char *at = sum, *next; *at && y < r->h - 3; at = next) {
+			size_t len = view__wrap_row(at, r->w - vx, &next);
+			view__textf(r, vx, y++, r->w, VA_NORMAL, "%.*s", (int)len, at);
+		}
 	}
 	y++;
 	/* The newest events that fit, oldest first: count back, then paint. */
