@@ -301,11 +301,8 @@ find_prompt(struct tui *t)
 		    "/%s_  (Enter: the newest line with it; Esc cancels)", t->find);
 }
 
-/* One key typed into a line (buf, of size bytes, *n of them typed; code: a
- * keys.h code): Backspace takes back a character, Ctrl-U the whole line,
- * a character goes in as UTF-8.  Returns 1 for Enter, -1 for Esc, else 0. */
-static int
-line_edit(char *buf, int *n, size_t size, int code)
+int
+tui__line_edit(char *buf, int *n, size_t size, int code)
 {
 	if (code == '\r' || code == '\n' || code == KEYS_ENTER)
 		return 1;
@@ -366,7 +363,7 @@ glist_query(struct tui *t)
 static void
 find_key(struct tui *t, int code)
 {
-	int done = line_edit(t->find, &t->nfind, sizeof t->find, code);
+	int done = tui__line_edit(t->find, &t->nfind, sizeof t->find, code);
 
 	if (done == 0) {
 		find_prompt(t);
@@ -633,7 +630,7 @@ tui__key(struct tui *t, int key, bool fkey)
 	/* a message lasts until it expires or the next key, which may bring
 	 * its own */
 	t->v.status = NULL;
-	if (tui__rec_prompt_key(t, key, fkey))
+	if (tui__rec_prompt_key(t, code))
 		return;
 	if (t->npbuf >= 0) {
 		prompt_key(t, key);

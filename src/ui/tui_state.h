@@ -147,6 +147,11 @@ uint64_t tui__tick_period_ns(const struct tui *t);
 void tui__draw(struct tui *t);
 /* A key from curses (fkey: a KEY_ code), looked up in the key table. */
 void tui__key(struct tui *t, int key, bool fkey);
+/* One key typed at a prompt into a line (buf, of size bytes, *n of them
+ * typed; code: a keys.h code): Backspace takes back a character, Ctrl-U the
+ * whole line, a character goes in as UTF-8, other keys are ignored.
+ * Returns 1 for Enter, -1 for Esc, else 0.  Every prompt's line editing. */
+int tui__line_edit(char *buf, int *n, size_t size, int code);
 void tui__lesson_step(struct tui *t, bool next);
 void tui__lesson_tick(struct tui *t);
 
@@ -157,8 +162,8 @@ void tui__lesson_tick(struct tui *t);
 tick_sink tui__rec_sink(struct tui *t);
 /* R: stop the recording, or open the prompt for a file name. */
 void tui__rec_key(struct tui *t);
-/* A key while the R prompt is open: true if it took it. */
-bool tui__rec_prompt_key(struct tui *t, int key, bool fkey);
+/* A key (a keys.h code) while the R prompt is open: true if it took it. */
+bool tui__rec_prompt_key(struct tui *t, int code);
 /* Start recording into path (truncated).  0, or -1 with the status line
  * saying why. */
 int tui__rec_start(struct tui *t, const char *path);

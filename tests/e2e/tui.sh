@@ -876,6 +876,8 @@ t_glist() {
 		e2e_wait_row 2 'by state reversed'
 	e2e_check "glist: ... waiting ones first" e2e_wait_row 4 '^.? +[0-9]+  waiting '
 	e2e_keys f
+	tm send-keys -t e2e -l "junk"
+	e2e_keys C-u # the prompts' line editing: Ctrl-U clears the line
 	e2e_type "label:netwrite"
 	e2e_check "glist: f label:netwrite narrows the list ('goroutines N of M matching')" \
 		e2e_wait_row 1 'goroutines [0-9]+ of [0-9]+ matching "label:netwrite"'
