@@ -2350,6 +2350,42 @@ START_TEST(test_gdetail)
 }
 END_TEST
 
+/* The page's strip: the state each tick's span was spent in most, from the
+ * events' times, blank before the oldest event kept. */
+START_TEST(test_gdetail_strip)
+{
+	gfix t;
+	gs_event e[5];
+	const uint64_t end = 5000000000ull, ms = 1000000;
+
+	gfix_new(&t);
+	e[0] = ev(GS_EV_RUN, 0, -1, 0, -1, 9, 0);
+	e[0].time_ns = end - 500 * ms;
+	e[1] = ev(GS_EV_STOP, 0, -1, 0, -1, 9, GS_G_RUNNABLE);
+	e[1].time_ns = end - 330 * ms; /* 70 ms running, 30 runnable */
+	e[2] = ev(GS_EV_RUN, 1, -1, 1, -1, 9, 0);
+	e[2].time_ns = end - 200 * ms;
+	e[3] = ev(GS_EV_PARK, 1, -1, 1, -1, 9, GS_WAIT_SLEEP);
+	e[3].time_ns = end - 70 * ms; /* 30 ms running, 70 waiting */
+	e[4] = ev(GS_EV_STOP, 1, -1, 1, -1, 9, GS_G_WAITING);
+	e[4].time_ns = end - 70 * ms;
+	ck_assert_int_eq(view_model_tick(t.m, &t.f->s, e, 5, 0, t.gl, 6, 6), 0);
+	t.v.mode = VIEW_GDETAIL;
+	t.v.focus_g = 9;
+	t.v.tick_hz = 10;
+	draw(&t.o, t.m, &t.v);
+	int y = find_row(&t.o, " by tick ");
+	ck_assert_int_gt(y, 0);
+	const char *strip = strstr(row(&t.o, y), "RRrRw");
+	ck_assert_msg(strip != NULL, "strip: '%s'", row(&t.o, y));
+	ck_assert_int_eq(strip[-1], ' '); /* before the first event */
+	/* the newest at the right: 50 spans of 100 ms since the clock's 0 */
+	ck_assert_int_eq(strip - row(&t.o, y), 16 + 50 - 5);
+	ck_assert_int_gt(find_row(&t.o, "R run r runnable s syscall w wait"), y);
+	done(&t.o, t.m, t.f);
+}
+END_TEST
+
 START_TEST(test_details)
 {
 	fix *f = fix_new(3, 8);
@@ -3251,6 +3287,7 @@ view_suite(void)
 	tcase_add_test(tc, test_gquery);
 	tcase_add_test(tc, test_glist_filter_find);
 	tcase_add_test(tc, test_gdetail);
+	tcase_add_test(tc, test_gdetail_strip);
 	tcase_add_test(tc, test_details);
 	tcase_add_test(tc, test_projector);
 	tcase_add_test(tc, test_history);

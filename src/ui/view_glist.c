@@ -811,6 +811,76 @@ gev_summary(const view_model *m, int64_t g, char *buf, size_t size)
 	return true;
 }
 
+/* The state an event leaves its goroutine in (enum gs_gstatus), or -1 for
+ * one that says none (a preemption: its STOP follows). */
+static int
+gev_state(const view_gev *e)
+{
+	switch (e->kind) {
+	case GS_EV_RUN:
+		return GS_G_RUNNING;
+	case GS_EV_STOP:
+		return e->arg > GS_G_IDLE && e->arg < GS_G_NSTATUS ? (int)e->arg : -1;
+	case GS_EV_EXIT:
+		return GS_G_DEAD;
+	case GS_EV_PARK:
+		return GS_G_WAITING;
+	case GS_EV_SYSCALL_ENTER:
+		return GS_G_SYSCALL;
+	case GS_EV_SYSCALL_EXIT:
+		return e->p >= 0 ? GS_G_RUNNING : GS_G_RUNNABLE;
+	case GS_EV_PREEMPT:
+		return -1;
+	default: /* created, woken, moved between queues */
+		return GS_G_RUNNABLE;
+	}
+}
+
+/* The columns of the state strip at the most. */
+#define GSTRIP_MAX 256
+
+/*
+ * The goroutine's state tick by tick, from its kept events: strip[i] for
+ * the i-th of n spans of `span` ns ending at the latest snapshot, the state
+ * it spent the most of that span in, -1 where no kept event says (before
+ * the oldest).
+ */
+static void
+gev_strip(const view_model *m, int64_t g, uint64_t span, int n, int *strip)
+{
+	static uint64_t dur[GSTRIP_MAX][GS_G_NSTATUS];
+	uint64_t end = m->snap.time_ns, start = end - span * (uint64_t)n;
+	uint64_t at = 0;
+	int st = -1;
+
+	memset(dur, 0, sizeof dur);
+	for (int i = 0; i <= m->gev_len; i++) {
+		const view_gev *e = i < m->gev_len ? gev_at(m, i) : NULL;
+		if (e != NULL && e->g != g)
+			continue;
+		uint64_t t = e != NULL ? e->t : end;
+		if (st >= 0 && t > start && at < end) {
+			/* [at, t) in state st, over the spans it covers */
+			uint64_t a = at > start ? at : start, b = t < end ? t : end;
+			for (uint64_t k = (a - start) / span; a < b && k < (uint64_t)n; k++) {
+				uint64_t kend = start + (k + 1) * span, to = b < kend ? b : kend;
+				dur[k][st] += to - a;
+				a = to;
+			}
+		}
+		if (e != NULL && gev_state(e) >= 0) {
+			st = gev_state(e);
+			at = e->t;
+		}
+	}
+	for (int k = 0; k < n; k++) {
+		strip[k] = -1;
+		for (int s = 0; s < GS_G_NSTATUS; s++)
+			if (dur[k][s] > 0 && (strip[k] < 0 || dur[k][s] > dur[k][strip[k]]))
+				strip[k] = s;
+	}
+}
+
 /* ---- the goroutine page --------------------------------------------------------------- */
 
 /* Where goroutine g is in the snapshot, in words, into buf; false if on no
@@ -904,6 +974,22 @@ view__render_gdetail(rc *r)
 			size_t len = view__wrap_row(at, r->w - vx, &next);
 			view__textf(r, vx, y++, r->w, VA_NORMAL, "%.*s", (int)len, at);
 		}
+	}
+	/* its state tick by tick, newest at the right */
+	int n = view__clampi(r->w - vx - 1, 0, GSTRIP_MAX), strip[GSTRIP_MAX];
+	uint64_t span = r->v->tick_hz > 0 ? (uint64_t)(1e9 / r->v->tick_hz) : 100000000u;
+	if (m->have_snap && m->snap.time_ns / span < (uint64_t)n)
+		n = (int)(m->snap.time_ns / span); /* no span before the clock's 0 */
+	if (m->have_snap && n > 0 && y < r->h - 4) {
+		static const char letter[GS_G_NSTATUS] = { '?', 'r', 'R', 's', 'w', 'x' };
+		gev_strip(m, id, span, n, strip);
+		view__text(r, kx, y, vx, VA_BOLD, "by tick");
+		for (int k = 0; k < n; k++)
+			view__put(r, vx + k, y, strip[k] < 0 ? ' ' : (uint32_t)letter[strip[k]],
+			    strip[k] < 0 ? VA_DIM : gstatus_attr(strip[k]));
+		view__text(r, vx, ++y, r->w, VA_DIM,
+		    "newest right: R run r runnable s syscall w wait x exit");
+		y++;
 	}
 	y++;
 	/* The newest events that fit, oldest first: count back, then paint. */
