@@ -127,6 +127,9 @@ static const struct help_line legend[] = {
 	    "global queue" },
 	{ "3 of 1203",
 	    "the title with a filter (f): how many match it, of how many listed; Esc clears it" },
+	{ "by tick RRrw",
+	    "a goroutine's page: its state in each tick, newest at the right (R running, r "
+	    "runnable, s system call, w waiting, x exited), from its events' times" },
 	{ "events of G12",
 	    "a goroutine's page: the events that named it, newest at the bottom, from the "
 	    "newest 16384 of all goroutines' the view keeps" },
