@@ -67,7 +67,7 @@ typedef struct gs_config {
  * goroutine still inside a system call that never returns, or spinning outside
  * any preemptible region, delays it.  If every goroutine is blocked with no
  * timer, I/O or system call pending, the program ends as Go's does: "fatal
- * error: all goroutines are asleep - deadlock!" and exit status 2.
+ * error: all goroutines are asleep - deadlock!" and exit status 2 (gs_set_fatal_status).
  */
 GS_EXTERN int gs_run(void (*main_fn)(void *arg), void *arg, const gs_config *cfg);
 
@@ -119,6 +119,33 @@ GS_EXTERN int gs_timescale(void);
  */
 typedef void (*gs_fatal_hook)(void);
 GS_EXTERN gs_fatal_hook gs_set_fatal_hook(gs_fatal_hook fn);
+
+/*
+ * The exit status of the runtime's fatal errors that exit (Go's fatal):
+ * thread exhaustion (more than max_threads, or a thread that cannot be
+ * created), no memory for a stack, a P, a run queue or a timer heap, and
+ * all goroutines asleep.  It is 2 unless set, as a Go program's; a program
+ * whose own exit statuses give 2 another meaning sets its own (gsched sets 1,
+ * "the runtime failed": 2 is its usage errors').  The errors that abort
+ * instead (a goroutine's stack overflow, an impossible state: Go's throw)
+ * end the process with SIGABRT, status 134 in a shell; a SIGSEGV that is not
+ * a stack overflow is the program's.  status is 1..125 (126 and above mean
+ * other things to a shell); returns the previous one, or GS_ERANGE and
+ * nothing changes.  Any thread.
+ */
+#define GS_FATAL_STATUS 2
+GS_EXTERN int gs_set_fatal_status(int status);
+
+/*
+ * The most goroutines that may be alive at once, or 0 for no limit but
+ * memory.  Every goroutine stack has a guard page below it.  Linux 6.13 and
+ * later make it a page-table marker that costs no kernel mapping; on older
+ * kernels (or with GSCHED_DEBUG=stackmprotect=1) each guard is a mapping of its
+ * own, and a quarter of vm.max_map_count is the limit: gs_go past it returns
+ * GS_ENOMEM.  While the runtime runs, the limit it applies; otherwise the one
+ * gs_run would apply now.  Any thread.
+ */
+GS_EXTERN long gs_goroutine_limit(void);
 
 /* ---- Goroutines --------------------------------------------------------- */
 

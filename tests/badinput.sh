@@ -3,12 +3,14 @@
 # option, value, environment setting and recording gets a clear message on stderr
 # and a non-zero exit status (2 for usage errors and bad recordings).  One line per
 # case: the input, the exit status and the message's first line.  A failed write
-# is reported the same way; a closed pipe alone ends quietly.  Run by make check
-# (TESTS), from the build directory; GSCHED may name the program.  bash: the
-# environment settings of a case are kept in an array.
+# is reported the same way (exit 1, as a runtime failure is); a closed pipe
+# alone ends quietly; a signal ends a headless run with its files finished
+# (exit 128 + the signal).  Run by make check (TESTS), from the build
+# directory; GSCHED may name the program.  bash: the environment settings of a
+# case are kept in an array.
 #
-# The terminal cases (no terminal, TERM=dumb, tiny terminals, signals) belong to
-# the visualizer's tests.
+# The terminal cases (no terminal, TERM=dumb, tiny terminals, the visualizer's
+# signals) belong to the visualizer's tests.
 
 # make check may start this with sh: the cases need bash's arrays.
 if [ -z "${BASH_VERSION:-}" ]; then
@@ -23,13 +25,16 @@ fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gsched-badinput.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT INT TERM
+# the tester's own config file (~/.config/gsched/config) is no part of a case
+export XDG_CONFIG_HOME="$tmp/no-config"
 
 pass=0
 fail=0
 
 # A case still running after this many seconds hangs: it is killed and fails.
-# Only a backstop against hangs, far above any case's time on a loaded machine.
-hang_s=20
+# Only a backstop against hangs, far above any case's time on a loaded machine
+# (a run with CPU-bound workloads on a machine loaded ten times over took 20).
+hang_s=90
 
 # check STATUS MESSAGE [VAR=VALUE...] -- ARGS...: run gsched with ARGS (and the
 # environment settings), no stdin; want exit status STATUS and MESSAGE (a fixed
@@ -87,6 +92,31 @@ check_in() {
 		fi
 		printf '      want on std%s: %s\n' "$where" "$want_msg"
 		sed "s/^/      std$where: /" "$tmp/$where" | head -n 5
+	fi
+}
+
+# A whole JSON document, read by python3 or node (whichever is here); without
+# either, only its last bytes are checked.
+json_whole() {
+	if command -v python3 >/dev/null 2>&1; then
+		python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$1" 2>/dev/null
+	elif command -v node >/dev/null 2>&1; then
+		node -e 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))' "$1" 2>/dev/null
+	else
+		[ "$(tail -c 3 "$1" 2>/dev/null)" = "}}" ]
+	fi
+}
+
+# check_trace FILE TICKS: FILE is a whole trace of TICKS ticks (any number
+# when TICKS is "").
+check_trace() {
+	if [ -s "$1" ] && json_whole "$1" && grep -q "\"ticks\":${2:-[0-9]*},\"events\"" "$1"; then
+		pass=$((pass + 1))
+		printf 'ok    %-52s a whole trace of %s ticks\n' "${1##*/}" "${2:-its}"
+	else
+		fail=$((fail + 1))
+		printf 'FAIL  %-52s is no whole trace of %s ticks\n' "${1##*/}" "${2:-its}"
+		tail -c 100 "$1" 2>&1 | sed 's/^/      /'
 	fi
 }
 
@@ -178,7 +208,9 @@ check 2 "invalid duration '1d' for --duration" -- bench sleep --dur 1d
 check 2 "invalid thread limit '0' for --max-threads" -- bench spawn --max-threads 0
 check 2 "invalid thread limit 'x' for --max-threads" -- bench spawn --max-threads x
 # Past the limit the runtime ends the program as Go's does: its message, exit 2.
-check 2 "runtime: program exceeds 8-thread limit" -- bench syscallblock -n 40 -d 300ms --max-threads 8
+# A runtime failure is no usage error: exit 1 (the library's fatal status
+# is 2, as Go's, unless the program sets another: gsched sets 1).
+check 1 "runtime: program exceeds 8-thread limit" -- bench syscallblock -n 40 -d 300ms --max-threads 8
 
 # ---- gsched compare ----
 check 2 "which KIND? sleep, syscall, netwait, cpu or io" -- compare
@@ -231,6 +263,30 @@ if "$gsched" --record "$tmp/good.jsonl" -n 3 -w cpu:2 >/dev/null 2>&1; then
 	check 2 "cut.jsonl:" -- --replay "$tmp/cut.jsonl"
 	head -c 200 "$tmp/good.jsonl" >"$tmp/halfline.jsonl"
 	check 2 "the last line has no newline (truncated recording?)" -- --replay "$tmp/halfline.jsonl"
+	# Converting a cut recording (its writer killed: SIGKILL, a full disk)
+	# keeps what was read: the trace is finished with the whole ticks before
+	# the cut, a warning says so, exit 2 (a bad recording).
+	head -n -1 "$tmp/good.jsonl" >"$tmp/noend.jsonl"
+	last_snap=$(grep -n '"type":"snapshot"' "$tmp/good.jsonl" | tail -n 1 | cut -d: -f1)
+	head -n "$((last_snap + 1))" "$tmp/good.jsonl" >"$tmp/inevents.jsonl"
+	size=$(wc -c <"$tmp/good.jsonl")
+	head -c "$((size - 20))" "$tmp/good.jsonl" >"$tmp/midline.jsonl"
+	check 2 "the recording ends without an end line (truncated?); the 3 whole ticks before it were read" \
+		-- --replay "$tmp/noend.jsonl" --trace "$tmp/noend.json"
+	check_trace "$tmp/noend.json" 3
+	check 2 "the recording ends inside the events of the snapshot on line $last_snap (truncated?); the 2 whole ticks" \
+		-- --replay "$tmp/inevents.jsonl" --trace "$tmp/inevents.json"
+	check_trace "$tmp/inevents.json" 2
+	check 2 "the last line has no newline (truncated recording?); the 3 whole ticks before it were read" \
+		-- --replay "$tmp/midline.jsonl" --trace "$tmp/midline.json"
+	check_trace "$tmp/midline.json" 3
+	# cut inside its header: nothing to convert, and no trace left
+	check 2 "halfline.jsonl:1: the last line has no newline" \
+		-- --replay "$tmp/halfline.jsonl" --trace "$tmp/halfline.json"
+	if [ -e "$tmp/halfline.json" ]; then
+		fail=$((fail + 1))
+		echo "FAIL  gsched --replay halfline.jsonl --trace halfline.json left a trace"
+	fi
 	# A recording is read once, front to back: a FIFO plays what its writer
 	# writes (opened once; a writer met by an earlier open is gone).
 	mkfifo "$tmp/rec.fifo"
@@ -407,6 +463,227 @@ else
 	echo "FAIL  gsched --batch --json --record --trace | head: files not finished"
 	tail -c 100 "$tmp/piped.jsonl" "$tmp/piped.json" 2>&1 | sed 's/^/      /'
 fi
+
+# ---- stop signals ----
+# SIGINT, SIGTERM and SIGHUP end a run after the tick in progress: the
+# recording ends with its end line (it replays), the trace is whole JSON,
+# every --json line is whole, and the status is 128 + the signal.  Each run
+# is started in the background and signalled once it printed a tick; a
+# script's background jobs start with SIGINT ignored (and gsched leaves an
+# ignored signal ignored), so env --default-signal gives it back.  A
+# watchdog kills a run that does not end (a hang: exit 137, a failure).
+stop_env=()
+if env --default-signal=INT true 2>/dev/null; then
+	stop_env=(env --default-signal=INT)
+fi
+
+# watchdog_start PID: kill -KILL PID after $hang_s seconds (a hang);
+# watchdog_stop: not any more (its sleep goes too).
+watchdog_start() {
+	(
+		sleep "$hang_s" &
+		trap 'kill $! 2>/dev/null; exit 0' TERM
+		wait $! && kill -KILL "$1"
+	) >/dev/null 2>&1 &
+	watchdog=$!
+}
+
+watchdog_stop() {
+	kill "$watchdog" 2>/dev/null
+	wait "$watchdog" 2>/dev/null
+}
+
+# json_lines FILE: every line of FILE is a whole JSON value, the last ended.
+json_lines() {
+	[ -s "$1" ] && [ -z "$(tail -c 1 "$1")" ] || return 1
+	if command -v python3 >/dev/null 2>&1; then
+		python3 -c 'import json, sys; [json.loads(l) for l in open(sys.argv[1])]' "$1" 2>/dev/null
+	fi
+}
+
+# stop_ready: what check_stop waits for before it signals: a line on
+# stdout, or (stop_ready=recorded_tick) a whole tick in the recording.
+printed_line() {
+	[ -s "$tmp/stop.out" ]
+}
+
+recorded_tick() {
+	local n
+	n=$(grep -c '"type":"snapshot"' "$tmp/stop.jsonl" 2>/dev/null)
+	[ "${n:-0}" -ge 2 ]
+}
+
+stop_ready=printed_line
+
+# check_stop SIGNAL STATUS ARGS...: gsched ARGS (--record and --trace into
+# $tmp/stop.*), SIGNAL once $stop_ready; want STATUS and, for the stop
+# signals, whole files.
+check_stop() {
+	local sig=$1 want=$2 pid st label
+	shift 2
+	label="gsched $*; kill -$sig"
+	rm -f "$tmp/stop.jsonl" "$tmp/stop.json" "$tmp/stop.out"
+	"${stop_env[@]}" "$gsched" "$@" </dev/null >"$tmp/stop.out" 2>"$tmp/err" &
+	pid=$!
+	watchdog_start "$pid"
+	while kill -0 "$pid" 2>/dev/null && ! "$stop_ready"; do
+		sleep 0.05
+	done
+	kill -"$sig" "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null # (bash's word on a job a signal killed)
+	st=$?
+	watchdog_stop
+	if [ "$st" -ne "$want" ]; then
+		fail=$((fail + 1))
+		printf 'FAIL  %-52s exit %d (want %d)%s\n' "$label" "$st" "$want" \
+			"$("$stop_ready" || echo ' (it never got ready)')"
+		sed 's/^/      stderr: /' "$tmp/err" | head -n 5
+		return
+	fi
+	pass=$((pass + 1))
+	printf 'ok    %-52s exit %d\n' "$label" "$st"
+	case $sig in INT | TERM | HUP) ;; *) return ;; esac
+	case " $* " in *" --record "*)
+		if "$gsched" --replay "$tmp/stop.jsonl" --batch >/dev/null 2>"$tmp/err" &&
+			tail -n 1 "$tmp/stop.jsonl" | grep -q '^{"type":"end",'; then
+			pass=$((pass + 1))
+			echo "ok    its recording ends with its end line and replays"
+		else
+			fail=$((fail + 1))
+			echo "FAIL  its recording is cut: $(head -n 1 "$tmp/err")"
+		fi ;;
+	esac
+	case " $* " in *" --trace "*) check_trace "$tmp/stop.json" "" ;; esac
+	case " $* " in *" --json "*)
+		if json_lines "$tmp/stop.out"; then
+			pass=$((pass + 1))
+			echo "ok    its --json lines are whole"
+		else
+			fail=$((fail + 1))
+			echo "FAIL  its --json output ends mid-line: $(tail -c 60 "$tmp/stop.out")"
+		fi ;;
+	esac
+}
+
+live=(--batch --json -n 1000000 --record "$tmp/stop.jsonl" --trace "$tmp/stop.json")
+if [ ${#stop_env[@]} -gt 0 ]; then
+	check_stop INT 130 "${live[@]}"
+else
+	echo "SKIP  SIGINT to a background run: env has no --default-signal (coreutils < 8.31)"
+fi
+check_stop TERM 143 "${live[@]}"
+check_stop HUP 129 "${live[@]}" -w cpu:2 -w sleep
+# A replay stopped in its pause between ticks (-d) still finishes its trace.
+if [ -s "$tmp/good.jsonl" ]; then
+	check_stop TERM 143 --replay "$tmp/good.jsonl" --batch -d 600 --trace "$tmp/stop.json"
+fi
+# A replay blocked reading a FIFO whose writer stalls never reaches its next
+# tick: a second stop signal ends it at once, as the signal would have.
+if [ -s "$tmp/good.jsonl" ] && [ ${#stop_env[@]} -gt 0 ]; then
+	rm -f "$tmp/stall.fifo" "$tmp/stop.out"
+	mkfifo "$tmp/stall.fifo"
+	# the first tick whole, then the writer stalls before the second ends
+	second=$(grep -n '"type":"snapshot"' "$tmp/good.jsonl" | sed -n 2p | cut -d: -f1)
+	{ head -n "$second" "$tmp/good.jsonl"; exec sleep "$hang_s"; } >"$tmp/stall.fifo" &
+	writer=$!
+	"${stop_env[@]}" "$gsched" --replay "$tmp/stall.fifo" --batch </dev/null >"$tmp/stop.out" 2>&1 &
+	pid=$!
+	watchdog_start "$pid"
+	while kill -0 "$pid" 2>/dev/null && [ ! -s "$tmp/stop.out" ]; do
+		sleep 0.05
+	done
+	# signals sent at once merge into one: again until it is gone
+	while kill -INT "$pid" 2>/dev/null; do
+		sleep 0.1
+	done
+	wait "$pid" 2>/dev/null
+	st=$?
+	watchdog_stop
+	kill "$writer" 2>/dev/null
+	wait "$writer" 2>/dev/null
+	if [ "$st" -eq 130 ]; then
+		pass=$((pass + 1))
+		echo "ok    gsched --replay STALLED-FIFO --batch; kill -INT again: exit 130"
+	else
+		fail=$((fail + 1))
+		echo "FAIL  gsched --replay STALLED-FIFO --batch; kill -INT again: exit $st (want 130)"
+	fi
+fi
+# The runtime's threads of a live run block the stop signals (they are the
+# ticking thread's): a child gsched it starts (-w threadlimit) is a program
+# of its own and starts with none of them blocked.
+"$gsched" --batch -w threadlimit:5 -n 1000000 </dev/null >/dev/null 2>&1 &
+pid=$!
+watchdog_start "$pid"
+blk=
+while [ -z "$blk" ] && kill -0 "$pid" 2>/dev/null; do
+	for c in $(pgrep -P "$pid" 2>/dev/null); do
+		blk=$(awk '/^SigBlk:/ { print $2 }' "/proc/$c/status" 2>/dev/null)
+		[ -n "$blk" ] && break
+	done
+	[ -n "$blk" ] || sleep 0.05
+done
+kill -TERM "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+watchdog_stop
+if [ -n "$blk" ] && [ $((0x$blk & 0x4003)) -eq 0 ]; then
+	pass=$((pass + 1))
+	echo "ok    a child of gsched --batch -w threadlimit blocks no stop signal (SigBlk $blk)"
+else
+	fail=$((fail + 1))
+	echo "FAIL  a child of gsched --batch -w threadlimit blocks SIGINT, SIGTERM or SIGHUP (SigBlk ${blk:-not read})"
+fi
+# Other signals end the run at once, with the files as they are; SIGKILL
+# cannot be caught at all: the recording is cut, and converting it keeps
+# the ticks before the cut.
+check_stop USR1 138 --batch --json -n 1000000
+# (its stdio buffer reaches the file in blocks: killed once a tick is there)
+stop_ready=recorded_tick check_stop KILL 137 --batch --json -n 1000000 --record "$tmp/stop.jsonl"
+check 2 "(truncated" -- --replay "$tmp/stop.jsonl" --trace "$tmp/killed.json"
+check_trace "$tmp/killed.json" ""
+
+# ---- the config file ----
+# $XDG_CONFIG_HOME/gsched/config (else ~/.config/gsched/config), read by the
+# modes that show the visualizer: bad lines are usage errors at FILE:LINE,
+# reported before the visualizer looks for a terminal.
+xdg=$tmp/xdg
+cfg=$xdg/gsched/config
+mkdir -p "$xdg/gsched" "$tmp/home/.config/gsched"
+printf 'procs = 4\nprcs = 3\n' >"$cfg"
+check 2 "gsched: $cfg:2: unknown setting 'prcs' (did you mean 'procs'?)" "XDG_CONFIG_HOME=$xdg" --
+check 2 "$cfg:2: unknown setting 'prcs'" "XDG_CONFIG_HOME=$xdg" -- -p 2
+printf '# classroom\r\n\r\nprocs = 0\r\n' >"$cfg"
+check 2 "$cfg:3: procs: '0' is not a number of Ps from 1 to 256" "XDG_CONFIG_HOME=$xdg" --
+printf 'projector = maybe\r' >"$cfg"
+check 2 "$cfg:1: projector: 'maybe' is not true or false" "XDG_CONFIG_HOME=$xdg" --
+printf 'projector\n' >"$cfg"
+check 2 "$cfg:1: expected 'name = value', got 'projector'" "XDG_CONFIG_HOME=$xdg" --
+printf 'delay = 5\ndelay = 2\n' >"$cfg"
+check 2 "$cfg:2: 'delay' is set twice (first on line 1)" "XDG_CONFIG_HOME=$xdg" --
+for name in record batch replay trace help version config no-config time-scale; do
+	printf '%s = x\n' "$name" >"$cfg"
+	check 2 "$cfg:1: '$name' cannot be set in a config file, only on the command line" \
+		"XDG_CONFIG_HOME=$xdg" --
+done
+# without XDG_CONFIG_HOME (or with a relative one), ~/.config
+printf 'ascii = 2\n' >"$tmp/home/.config/gsched/config"
+check 2 "$tmp/home/.config/gsched/config:1: ascii: '2' is not true or false" \
+	"HOME=$tmp/home" XDG_CONFIG_HOME= --
+check 2 "$tmp/home/.config/gsched/config:1: ascii" "HOME=$tmp/home" XDG_CONFIG_HOME=rel --
+# --no-config reads none; a default file that does not exist is none
+check 2 "no terminal" "XDG_CONFIG_HOME=$xdg" -- --no-config
+check 2 "no terminal" "XDG_CONFIG_HOME=$tmp/nothing" --
+# --config FILE: another file, which must exist and be a regular file
+printf 'slow = 0\n' >"$tmp/other.conf"
+check 2 "$tmp/other.conf:1: slow: '0' is not a slow-motion factor" -- --config "$tmp/other.conf"
+check 2 "$tmp/none.conf: cannot open: No such file or directory" -- --config "$tmp/none.conf"
+check 2 "$tmp: not a regular file (a directory)" -- --config "$tmp"
+mkfifo "$tmp/fifo.conf"
+check 2 "$tmp/fifo.conf: not a regular file (a FIFO)" -- --config "$tmp/fifo.conf"
+check 2 "--config and --no-config cannot be used together" -- --config "$tmp/other.conf" --no-config
+check 2 "option '--config' needs a value (FILE)" -- --config
+# headless runs take nothing from it, and do not read it
+check 0 "" "XDG_CONFIG_HOME=$xdg" -- --batch -n 1
 
 # ---- the environment ----
 for v in 0 -1 abc 100000 257 4x ' 4' +4; do

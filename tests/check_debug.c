@@ -552,6 +552,31 @@ START_TEST(test_fatal_hook)
 }
 END_TEST
 
+/* gs_set_fatal_status: a program whose own table gives 2 another meaning
+ * (gsched: usage errors) has the runtime's fatal errors exit with its own
+ * status; out of 1..125 it is refused and nothing changes. */
+static int
+fatal_status_child(void *arg)
+{
+	(void)arg;
+	ck_assert_int_eq(gs_set_fatal_status(0), GS_ERANGE);
+	ck_assert_int_eq(gs_set_fatal_status(126), GS_ERANGE);
+	ck_assert_int_eq(gs_set_fatal_status(7), GS_FATAL_STATUS);
+	ck_assert_int_eq(gs_set_fatal_status(1), 7);
+	gs_run(deadlock_main, NULL, NULL);
+	return 99; /* not reached: the runtime exits */
+}
+
+START_TEST(test_fatal_status)
+{
+	int st = run_child(fatal_status_child, NULL, 30ull * 1000000000);
+
+	ck_assert_int_eq(exit_code(st), 1);
+	ck_assert_msg(strstr(child.out, "fatal error: all goroutines are asleep") != NULL,
+	    "stderr: %s", child.out);
+}
+END_TEST
+
 START_TEST(test_parse_cpu_max)
 {
 	double l = -1;
@@ -596,6 +621,7 @@ debug_suite(void)
 	tcase_add_test(tc, test_parse_cpu_max);
 	tcase_add_test(tc, test_run_on_small_stack);
 	tcase_add_test(tc, test_fatal_hook);
+	tcase_add_test(tc, test_fatal_status);
 	suite_add_tcase(s, tc);
 	return s;
 }

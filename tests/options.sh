@@ -57,5 +57,25 @@ for cmd in "" bench compare status; do
 		done
 	done <"$tmp/entries"
 done
+
+# One table of exit statuses: the statuses --help lists are those of
+# gsched.1's EXIT STATUS and of the README's "Exit status", in that order.
+readme=${README:-${srcdir:-.}/README}
+"$gsched" --help | awk '/^Exit status/ { t = 1; next } t && /^  [0-9]/ { print $1 }
+	t && /^[^ ]/ { t = 0 }' >"$tmp/st.help"
+awk '/^\.SH EXIT STATUS/ { t = 1; next } t && /^\.SH/ { t = 0 }
+	t && p && /^\.B / { print $2 } { p = t && /^\.TP/ }' "$man" >"$tmp/st.man"
+awk '/^Exit status$/ { t = 1; next } t && /^[A-Z]/ && !/^One table/ { t = 0 }
+	t && /^    [0-9]/ { print $1 }' "$readme" >"$tmp/st.readme"
+for where in man readme; do
+	if [ -s "$tmp/st.help" ] && cmp -s "$tmp/st.help" "$tmp/st.$where"; then
+		pass=$((pass + 1))
+	else
+		echo "FAIL  the exit statuses of --help ($(echo $(cat "$tmp/st.help")))" \
+			"are not those of the $where ($(echo $(cat "$tmp/st.$where")))"
+		fail=$((fail + 1))
+	fi
+done
+
 echo "options: $pass in the man page, $fail failed"
 [ "$fail" -eq 0 ]

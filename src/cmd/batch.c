@@ -76,9 +76,6 @@ batch_usage(FILE *f)
 	cmdline_help(f, batch_options, batch_noptions);
 	fputs("\nWorkloads (default count):\n", f);
 	workload_list(f);
-	fputs("\nExit status: 0 ok, 1 the runtime or writing failed, 2 a usage error or "
-	      "a bad\nrecording.\n",
-	    f);
 }
 
 void
@@ -246,6 +243,10 @@ batch_run(const batch_opts *op)
 	if (o.replay) {
 		bo.step = o.step;
 		bo.stepin = o.step && isatty(0) ? stdin : NULL;
+		/* read a byte at a time: the wait for Enter polls the descriptor,
+		 * which cannot see what a buffer holds (tick_wait_readable) */
+		if (bo.stepin != NULL)
+			setvbuf(stdin, NULL, _IONBF, 0);
 		bo.replay_delay_ns = o.have_d ? (uint64_t)o.tenths * 100000000 : 0;
 	}
 	bool print = o.batch || (o.replay && !o.trace);
@@ -256,10 +257,11 @@ batch_run(const batch_opts *op)
 	if (tr)
 		sinks[ns++] = chrometrace_sink(tr);
 
-	bool incomplete;
+	/* SIGINT, SIGTERM and SIGHUP end the run after the tick in progress,
+	 * with every file finished (tick.h) */
+	tick_stop_catch(true);
 	if (o.replay) {
 		rc = record_replay(o.replay, sinks, ns);
-		incomplete = rc != 0; /* the end record was never read */
 	} else {
 		ticker_live live = {
 			.ticks = o.ticks,
@@ -281,16 +283,16 @@ batch_run(const batch_opts *op)
 		rc = ticker_run_live(&live, sinks, ns);
 		if (o.record && rec.f) /* the end never came */
 			record_writer_abort(&rec);
-		incomplete = rc != 0 && rc != TICK_SINK_DONE;
 	}
 	if (rc == TICK_SINK_DONE) /* --replay-step: end of input; stdout's reader gone */
 		rc = 0;
 	if (tr) {
+		bool whole = chrometrace_finished(tr);
 		chrometrace_free(tr);
-		if (incomplete)
+		if (!whole)
 			unlink_partial(o.trace); /* never leave half a JSON document */
 	}
-	return rc;
+	return tick_stop_status(rc);
 }
 
 int

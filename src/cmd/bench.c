@@ -350,7 +350,7 @@ static const cmdline_opt benchoptions[] = {
 	{ "max-threads", OPT_MAXTHREADS, required_argument, "N",
 	    "the thread limit, 1..1000000 (Go's debug.SetMaxThreads;\n"
 	    "default 10000): one more thread ends the program with\n"
-	    "\"program exceeds N-thread limit\" and exit status 2" },
+	    "\"program exceeds N-thread limit\" and exit status 1" },
 	{ "help", 'h', no_argument, NULL, "show this help and exit" },
 };
 

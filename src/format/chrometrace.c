@@ -66,7 +66,7 @@ struct chrometrace_writer {
 	FILE *f;
 	char *path;
 	bool first;
-	bool ended;
+	bool ended; /* the end written and the file closed without an error */
 	uint64_t start_ns;
 	uint64_t last_ns;
 	uint64_t flow_id;
@@ -101,6 +101,12 @@ chrometrace_open(const char *path, char *err, size_t errsize)
 	}
 	w->first = true;
 	return w;
+}
+
+bool
+chrometrace_finished(const chrometrace_writer *w)
+{
+	return w->ended;
 }
 
 void
@@ -602,7 +608,7 @@ trace_end(void *ctx, const tick_info *info, const tick_end *e)
 	fprintf(w->f, ",\"ticks\":%d,\"events\":%" PRIu64 ",\"dropped\":%" PRIu64 "}}\n", e->ticks,
 	    e->events, e->dropped);
 	int bad = tick_fclose(&w->f) != 0;
-	w->ended = true;
+	w->ended = !bad;
 	if (bad) {
 		fprintf(stderr, "gsched: writing '%s': %s\n", w->path, strerror(errno));
 		return 1;

@@ -24,6 +24,8 @@
 #ifndef GSCHED_TRACE_H
 #define GSCHED_TRACE_H
 
+#include <stdbool.h>
+
 #include "format/tick.h"
 
 typedef struct chrometrace_writer chrometrace_writer;
@@ -33,6 +35,9 @@ chrometrace_writer *chrometrace_open(const char *path, char *err, size_t errsize
 /* The sink writing the trace; its end callback finishes and closes the file
  * (chrometrace_free still has to be called). */
 tick_sink chrometrace_sink(chrometrace_writer *w);
+/* Whether the trace is a whole JSON document: its end was written and the
+ * file closed without an error.  Otherwise it is incomplete. */
+bool chrometrace_finished(const chrometrace_writer *w);
 /* Free (closing the file if the end never came: it is then incomplete). */
 void chrometrace_free(chrometrace_writer *w);
 

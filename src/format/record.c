@@ -220,6 +220,7 @@ struct record_reader {
 	gs_event *ev;
 	int evcap;
 	bool at_end;
+	bool cut;         /* the error is the file's end coming too soon (a killed writer) */
 	bool legacy_tags; /* made before tags: goroutines' tags from their labels */
 	char err[512];
 };
@@ -262,8 +263,10 @@ read_line(record_reader *r, size_t *len)
 		return rerr(r, "read error: %s", strerror(errno));
 	if (c == EOF && n == 0)
 		return 0;
-	if (c == EOF)
+	if (c == EOF) {
+		r->cut = true;
 		return rerr(r, "the last line has no newline (truncated recording?)");
+	}
 	if (n == 0)
 		return rerr(r, "empty line");
 	*len = n;
@@ -828,8 +831,10 @@ record_next(record_reader *r, tick_data *t)
 	int rc = read_line(r, &len);
 	if (rc < 0)
 		return -1;
-	if (rc == 0)
+	if (rc == 0) {
+		r->cut = true;
 		return rerr(r, "the recording ends without an end line (truncated?)");
+	}
 	if (parse_line(r, len) || line_type(r, &type))
 		return -1;
 	if (strcmp(type, "end") == 0)
@@ -844,11 +849,13 @@ record_next(record_reader *r, tick_data *t)
 		rc = read_line(r, &len);
 		if (rc < 0)
 			return -1;
-		if (rc == 0)
+		if (rc == 0) {
+			r->cut = true;
 			return rerr(r,
 			    "the recording ends inside the events of the snapshot on "
 			    "line %ld (truncated?)",
 			    snapline);
+		}
 		if (parse_line(r, len) || line_type(r, &type))
 			return -1;
 		if (strcmp(type, "event") != 0)
@@ -896,15 +903,30 @@ record_replay(const char *path, const tick_sink *sinks, int nsinks)
 	}
 	if ((rc = tick_sinks_begin(sinks, nsinks, &r->info)) != 0)
 		goto out;
-	while ((rc = record_next(r, &t)) > 0)
-		if ((rc = tick_sinks_tick(sinks, nsinks, &r->info, &t)) != 0)
-			goto out;
-	if (rc < 0) {
+	/* a stop signal or a sink that had enough ends the sinks after the
+	 * tick in progress, as at the end line */
+	while (tick_stop_signal() == 0 && (rc = record_next(r, &t)) > 0) {
+		rc = tick_sinks_tick(sinks, nsinks, &r->info, &t);
+		if (rc == TICK_SINK_DONE) {
+			rc = 0;
+			break;
+		}
+		if (rc != 0)
+			goto out; /* a sink failed and has said why */
+	}
+	if (rc < 0 && !r->cut) {
 		fprintf(stderr, "gsched: %s\n", r->err);
 		rc = 2;
 		goto out;
 	}
-	rc = tick_sinks_end(sinks, nsinks, &r->info, &r->end);
+	/* Cut (its writer killed, the disk full): the ticks before the cut are
+	 * whole and the sinks' files are finished with them, but the recording
+	 * is still a bad one. */
+	if (rc < 0)
+		fprintf(stderr, "gsched: %s; the %d whole ticks before it were read\n", r->err,
+		    r->end.ticks);
+	int end = tick_sinks_end(sinks, nsinks, &r->info, &r->end);
+	rc = end != 0 ? end : rc < 0 ? 2 : 0;
 out:
 	record_close(r);
 	return rc;

@@ -56,9 +56,13 @@ const char *record_error(const record_reader *r);
 void record_close(record_reader *r);
 
 /*
- * Play the recording at path through the sinks.  Returns 0; 2 if the file
- * cannot be read or is bad (the message, prefixed "gsched: ", on stderr); or
- * the first non-zero value a sink returned.
+ * Play the recording at path through the sinks, until its end line, a stop
+ * signal (tick.h) or a sink's TICK_SINK_DONE; then every sink's end.
+ * Returns 0; 2 if the file cannot be read or is bad (the message, prefixed
+ * "gsched: ", on stderr); or the first non-zero value a sink returned.  A
+ * recording cut short (no end line, a last line without its newline: its
+ * writer was killed) is bad too, but its whole ticks are played and the
+ * sinks' end is called, so a trace made from it is finished.
  */
 int record_replay(const char *path, const tick_sink *sinks, int nsinks);
 

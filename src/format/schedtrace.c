@@ -145,18 +145,18 @@ batch_tick(void *ctx, const tick_info *info, const tick_data *t)
 		fputs("-- tick ", stderr);
 		fprintf(stderr, "%d: press Enter for the next tick --", t->index);
 		fflush(stderr);
-		int c;
-		while ((c = fgetc(o->stepin)) != EOF && c != '\n')
+		int c = 0;
+		/* a stop signal ends the wait for Enter (tick.h) */
+		while (tick_wait_readable(fileno(o->stepin)) == 0 &&
+		    (c = fgetc(o->stepin)) != EOF && c != '\n')
 			;
-		if (c == EOF) {
+		if (c != '\n') {
 			fputc('\n', stderr);
 			return TICK_SINK_DONE; /* end of input: stop quietly */
 		}
 	} else if (t->index > 0 && o->replay_delay_ns) {
-		struct timespec ts = { (time_t)(o->replay_delay_ns / 1000000000),
-			(long)(o->replay_delay_ns % 1000000000) };
-		while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-			;
+		/* a stop signal ends the pause: this tick is the last */
+		tick_sleep_until((uint64_t)gs_nanotime() + o->replay_delay_ns);
 	}
 	if (o->json)
 		schedtrace_print_json(o->out, info, t, o->detail);

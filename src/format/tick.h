@@ -13,6 +13,8 @@
 #include <gsched.h>
 #include <gsched/observe.h>
 
+#include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -95,5 +97,44 @@ int tick_fflush(FILE *f);
 /* Flush stdout and report its first failed write once; the exit status: rc,
  * or 1 when rc is 0 and a write failed. */
 int tick_stdout_finish(int rc);
+
+/*
+ * Stop signals: SIGINT, SIGTERM and SIGHUP end a run without cutting what it
+ * writes.  The handler (tick_stop_catch installs it; async-signal-safe) only
+ * notes the signal and writes a byte to a pipe of its own; the tick loops
+ * (ticker_run, record_replay) see it between ticks, so the tick in progress
+ * is completed, every sink's end runs (the recording's end line, the trace's
+ * closing), and main() then ends as the signal would have (tick_stop_exit).
+ * The visualizer reads the same note from its key loop.  A signal the
+ * program was started with ignored (nohup, a background job of a script)
+ * stays ignored.  SIGKILL cannot be caught: it leaves the files cut.
+ */
+/* Install the handlers (once).  again_ends: a second stop signal ends the
+ * program at once, as the signal's default action (a run blocked in a read,
+ * of a FIFO whose writer stalls, never gets to its next tick); the
+ * visualizer's loop never blocks and must restore the terminal itself. */
+void tick_stop_catch(bool again_ends);
+/* pthread_sigmask(how) of the stop signals for the calling thread (and the
+ * threads it starts later): a program with threads of its own blocks them
+ * where a signal must not interrupt (the runtime's Ms) and leaves them to the
+ * thread that ticks. */
+void tick_stop_mask(int how, sigset_t *old);
+/* The stop signal caught (the first one), or 0. */
+int tick_stop_signal(void);
+/* Sleep until CLOCK_MONOTONIC (gs_nanotime's clock) reaches t, or until a
+ * stop signal is caught (from any thread; at once if one was): 0 at t, else
+ * the signal.  A signal that interrupts the sleep does not stretch it. */
+int tick_sleep_until(uint64_t t);
+/* Wait until fd can be read (or is at its end) or a stop signal is caught:
+ * 0 or the signal.  For an unbuffered stream's descriptor: what a stdio
+ * buffer holds, poll cannot see. */
+int tick_wait_readable(int fd);
+/* The exit status of a run a stop signal ended: 128 + the signal when rc is
+ * 0 and one was caught, else rc. */
+int tick_stop_status(int rc);
+/* The end of main(): with rc 128 + the caught signal, die of that signal
+ * (its default action restored), so that a shell running gsched sees it
+ * killed by the signal; otherwise (and if still alive) return rc. */
+int tick_stop_exit(int rc);
 
 #endif /* GSCHED_FORMAT_TICK_H */

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -227,10 +228,13 @@ ticker_run(ticker *tk, int ticks, ticker_wait_fn wait, void *ctx)
 	while (ticks <= 0 || tk->end.ticks < ticks) {
 		int w = TICKER_TICK;
 
+		/* a stop signal: the tick it came in is done, end the files */
+		if (tick_stop_signal() != 0)
+			break;
 		if (wait != NULL)
 			w = wait(ctx, tk->next);
-		else
-			ticker_sleep_until(tk->next);
+		else if (tick_sleep_until(tk->next) != 0)
+			break;
 		if (w == TICKER_STOP)
 			break;
 		if (w == TICKER_DRAIN) {
@@ -326,6 +330,11 @@ live_observer(void *arg)
 	struct live *lv = arg;
 	const ticker_live *o = lv->o;
 	ticker *tk = NULL;
+
+	/* the stop signals, blocked in every other thread of the run: one
+	 * lands where the ticks are taken, and no M or workload sees a system
+	 * call interrupted by it */
+	tick_stop_mask(SIG_UNBLOCK, NULL);
 
 	for (;;) {
 		int st = atomic_load(&lv->started);
@@ -430,7 +439,10 @@ ticker_run_live(const ticker_live *o, const tick_sink *sinks, int nsinks)
 		return rc == GS_ERANGE ? 2 : 1;
 	}
 	lv->info.start_ns = (uint64_t)gs_nanotime();
+	sigset_t oldmask;
+	tick_stop_mask(SIG_BLOCK, &oldmask); /* the observer and the Ms inherit it */
 	if ((rc = pthread_create(&th, NULL, live_observer, lv)) != 0) {
+		pthread_sigmask(SIG_SETMASK, &oldmask, NULL);
 		fprintf(stderr, "gsched: pthread_create: %s\n", strerror(rc));
 		close(lv->pipefd[0]);
 		close(lv->pipefd[1]);
@@ -440,6 +452,7 @@ ticker_run_live(const ticker_live *o, const tick_sink *sinks, int nsinks)
 	rc = gs_run(live_main, lv, &cfg);
 	atomic_store(&lv->done, true);
 	pthread_join(th, NULL);
+	pthread_sigmask(SIG_SETMASK, &oldmask, NULL); /* one that came late is handled now */
 
 	int result = 0;
 	if (rc < 0) {

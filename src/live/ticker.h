@@ -120,7 +120,9 @@ typedef int (*ticker_wait_fn)(void *ctx, uint64_t deadline);
 /*
  * The loop: every sink's begin; then until `ticks` ticks were delivered
  * (ticks <= 0: until stopped) wait and tick; then every sink's end with the
- * totals.  wait NULL sleeps until each deadline (ticker_sleep_until).
+ * totals.  wait NULL sleeps until each deadline (tick_sleep_until).  A stop
+ * signal (tick.h's tick_stop_catch) ends the loop as TICKER_STOP does, after
+ * the tick in progress, whatever the wait.
  * Returns 0; a sink's (or the wait's own) non-zero result (the run stops
  * there and no end is called: the sink has reported why); or a GS_E* code
  * from the snapshot (the sinks' end is called first, so files are

@@ -395,8 +395,17 @@ threadlimit_g(void *arg)
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
 	posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
+	/* a new program starts with no signal blocked, whatever the M it is
+	 * spawned from blocks (a live run's stop signals: ticker.c) */
+	posix_spawnattr_t sa;
+	sigset_t none;
+	sigemptyset(&none);
+	posix_spawnattr_init(&sa);
+	posix_spawnattr_setsigmask(&sa, &none);
+	posix_spawnattr_setflags(&sa, POSIX_SPAWN_SETSIGMASK);
 	extern char **environ;
-	int rc = posix_spawn(&pid, self_exe, &fa, NULL, argv, environ);
+	int rc = posix_spawn(&pid, self_exe, &fa, &sa, argv, environ);
+	posix_spawnattr_destroy(&sa);
 	posix_spawn_file_actions_destroy(&fa);
 	close(fds[1]);
 	if (rc != 0 || gs_fd_open(fds[0]) != 0) {

@@ -94,6 +94,10 @@ const keys_entry keys_table[] = {
 	    "record what is shown to a file, or stop recording (a prompt offers a name: "
 	    "Enter starts, Esc cancels)",
 	    KEYS_DO_RECORD },
+	{ "W", KEYS_IN_VIEWS, 0, NULL,
+	    "write the view's settings (GOMAXPROCS, tick rate, looks) to the config file "
+	    "(asks before overwriting it)",
+	    KEYS_DO_SAVE },
 	/* The rewind.  The detail pages keep the arrows for their focus (, . <
 	 * > step there), and the pages that scroll keep Home and End. */
 	{ "Left Right", KEYS_IN_VIEWS & ~KEYS_IN_DETAIL, KEYS_IN_MAIN, "rewind",

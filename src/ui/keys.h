@@ -106,6 +106,7 @@ typedef enum keys_action {
 	KEYS_DO_REWIND_END, /* the oldest tick kept (first key), or back to live */
 	KEYS_DO_PLAY,       /* a replay: play or pause */
 	KEYS_DO_SPEED,      /* a replay: first key slower, second faster */
+	KEYS_DO_SAVE,       /* write the view's settings to the config file */
 	KEYS_NACTIONS
 } keys_action;
 

@@ -188,7 +188,7 @@ tui_wait(void *arg, uint64_t deadline)
 	for (;;) {
 		uint64_t now = tui__now();
 
-		if (t->quit || tui__sig_quit)
+		if (t->quit || tick_stop_signal() != 0)
 			return TICKER_STOP;
 		if (t->term->seconds > 0 && (double)(now - t->started_ns) >= t->term->seconds * 1e9)
 			return TICKER_STOP;
@@ -497,8 +497,9 @@ done:
 	}
 	tui_free(&t);
 	/* SIGINT is how a terminal says quit: exit 0 as q does */
-	if (tui__sig_quit && tui__sig_quit != SIGINT)
-		status = 128 + tui__sig_quit;
+	int sig = tick_stop_signal();
+	if (sig != 0 && sig != SIGINT)
+		status = 128 + sig;
 	return status;
 }
 

@@ -519,6 +519,9 @@ act(struct tui *t, keys_action action, int which, int code)
 		else
 			tui__rec_key(t);
 		break;
+	case KEYS_DO_SAVE:
+		tui__save_key(t);
+		break;
 	case KEYS_DO_FOCUS:
 		cycle_focus(t, code == KEYS_BTAB || code == KEYS_LEFT || code == KEYS_UP ? -1 : 1);
 		break;
@@ -630,6 +633,8 @@ tui__key(struct tui *t, int key, bool fkey)
 	/* a message lasts until it expires or the next key, which may bring
 	 * its own */
 	t->v.status = NULL;
+	if (tui__save_prompt_key(t, key))
+		return;
 	if (tui__rec_prompt_key(t, code))
 		return;
 	if (t->npbuf >= 0) {

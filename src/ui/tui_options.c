@@ -81,7 +81,8 @@ tui_usage(FILE *f)
 	      "= type it, c s b n spawn cpu/sleep/syscall/netwait goroutines (C S B N:\n"
 	      "ten times as many), [ ] slower/faster ticks, p m P and M details (Tab\n"
 	      "cycles), g goroutines (s sorts), l event log, R record to a file (R\n"
-	      "again stops), Ctrl-L redraw, Esc back.\n"
+	      "again stops), W save the view's settings to the config file, Ctrl-L\n"
+	      "redraw, Esc back.\n"
 	      "In a lesson: n or PgDn next step, N or PgUp back a chapter (space pauses\n"
 	      "the lesson with the view).\n"
 	      "Rewind: the view keeps its ticks (--history); Left / Right (or , .) one\n"
@@ -151,6 +152,8 @@ tui_opts_finish(tui_opts *o)
 {
 	const char *nc = getenv("NO_COLOR");
 
+	o->asked_no_color = o->no_color;
+	o->asked_ascii = o->ascii;
 	if (nc != NULL && *nc != '\0')
 		o->no_color = true;
 	if (!locale_is_utf8())

@@ -311,7 +311,7 @@ tui__replay_loop(struct tui *t)
 	for (;;) {
 		uint64_t now = tui__now();
 
-		if (t->quit || tui__sig_quit)
+		if (t->quit || tick_stop_signal() != 0)
 			return;
 		if (t->term->seconds > 0 && (double)(now - t->started_ns) >= t->term->seconds * 1e9)
 			return;

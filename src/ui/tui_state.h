@@ -122,6 +122,11 @@ struct tui {
 	bool tl_failed;          /* a push failed: said once */
 	char rbar[320];          /* the lesson bar of the tick shown, while paused */
 
+	/* W (tui_save.c): the question before overwriting the config file. */
+	bool save_ask;               /* open: the next key answers it */
+	char save_path[4096];        /* the file */
+	char save_prompt[4096 + 96]; /* ... as the footer shows it */
+
 	/* A recording played in the visualizer (tui_opts.replay; tui_rewind.c):
 	 * its ticks are all in tl, and `at` moves through them. */
 	bool replay;
@@ -162,6 +167,12 @@ void tui__lesson_tick(struct tui *t);
 tick_sink tui__rec_sink(struct tui *t);
 /* R: stop the recording, or open the prompt for a file name. */
 void tui__rec_key(struct tui *t);
+/* W: write the view's settings to the config file, asking first when it
+ * exists. */
+void tui__save_key(struct tui *t);
+/* A key while W's question is open: true if it took it (y writes, any
+ * other key cancels). */
+bool tui__save_prompt_key(struct tui *t, int key);
 /* A key (a keys.h code) while the R prompt is open: true if it took it. */
 bool tui__rec_prompt_key(struct tui *t, int code);
 /* Start recording into path (truncated).  0, or -1 with the status line
@@ -199,7 +210,6 @@ void tui__read_key(struct tui *t, int ms);
 
 /* The signal flags and the terminal state, owned by tui_term.c: the handlers
  * write them, the loop reads them. */
-extern volatile sig_atomic_t tui__sig_quit; /* SIGINT/SIGTERM/SIGHUP number, or 0 */
 extern volatile sig_atomic_t tui__sig_tstp; /* Ctrl-Z */
 extern volatile sig_atomic_t tui__sig_cont; /* continued (after any stop) */
 extern struct termios tui__saved_tio;       /* before curses started */

@@ -1,8 +1,9 @@
 /*
  * tui_term.c - the terminal and the signals of the visualizer.
  *
- * Signals: SIGINT, SIGTERM and SIGHUP only set a flag the loop reads; SIGTSTP
- * sets one too, and the loop leaves curses mode, stops with SIGSTOP and
+ * Signals: SIGINT, SIGTERM and SIGHUP are the program's stop signals
+ * (format/tick.h: a note the loop reads, the recording finished); SIGTSTP
+ * sets a flag too, and the loop leaves curses mode, stops with SIGSTOP and
  * redraws when continued.  SIGWINCH is ncurses' own (KEY_RESIZE).  Every
  * other signal that would end the process restores the terminal from the
  * handler with async-signal-safe calls
@@ -46,19 +47,12 @@
 
 /* ---- signals and the terminal ------------------------------------------------ */
 
-volatile sig_atomic_t tui__sig_quit; /* SIGINT/SIGTERM/SIGHUP number, or 0 */
 volatile sig_atomic_t tui__sig_tstp; /* Ctrl-Z */
 volatile sig_atomic_t tui__sig_cont; /* continued (after any stop) */
 /* the terminal as it was before curses, for the fatal-signal handler */
 struct termios tui__saved_tio;
 volatile sig_atomic_t tui__tio_saved;
 int tui__tty_in_fd = -1, tui__tty_out_fd = -1;
-
-static void
-on_quit_signal(int sig)
-{
-	tui__sig_quit = sig;
-}
 
 static void
 on_tstp(int sig)
@@ -124,7 +118,6 @@ on_runtime_fatal(void)
 void
 tui__install_signals(void)
 {
-	static const int quit[] = { SIGINT, SIGTERM, SIGHUP };
 	/* Every signal whose default action ends the process, but those the
 	 * loop handles (above), SIGURG (the runtime's preemption) and SIGKILL
 	 * and SIGSTOP (which cannot be caught).  SIGPIPE is ignored instead
@@ -159,9 +152,7 @@ tui__install_signals(void)
 	memset(&sa, 0, sizeof sa);
 	sigemptyset(&sa.sa_mask);
 	/* no SA_RESTART: a wait for a key ends early and the loop sees the flag */
-	sa.sa_handler = on_quit_signal;
-	for (size_t i = 0; i < sizeof quit / sizeof quit[0]; i++)
-		sigaction(quit[i], &sa, NULL);
+	tick_stop_catch(false);
 	sa.sa_handler = on_tstp;
 	sigaction(SIGTSTP, &sa, NULL);
 	sa.sa_handler = on_cont;

@@ -1143,6 +1143,110 @@ t_record_option() {
 		replay_ticks "$D/opt.jsonl"
 }
 
+# json_whole FILE: FILE is one whole JSON document (python3 or node reads it;
+# without either, its last bytes close it).
+json_whole() {
+	if command -v python3 >/dev/null 2>&1; then
+		python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$1" 2>/dev/null
+	elif command -v node >/dev/null 2>&1; then
+		node -e 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))' "$1" \
+			2>/dev/null
+	else
+		[ "$(tail -c 3 "$1")" = "}}" ]
+	fi && return 0
+	echo "# not a whole JSON document; it ends: $(tail -c 60 "$1" 2>/dev/null)"
+	return 1
+}
+
+# --replay-step waits for Enter on the terminal; Ctrl-C ends that wait as a
+# stop signal: the trace being converted is finished, and gsched dies of
+# SIGINT as a shell expects of Ctrl-C: bash drops the rest of the line (its
+# . finish too), and $? at the prompt is 130.
+t_replay_step() {
+	e2e_begin || { e2e_not_ok "replay-step: a tmux window with a shell"; return; }
+	"$E2E_G" --record "$D/step.jsonl" -n 3 -w cpu:2 >/dev/null 2>&1 ||
+		{ e2e_not_ok "replay-step: a recording to replay"; return; }
+	e2e_run -- --replay "$D/step.jsonl" --replay-step --batch --trace "$D/step.json" ||
+		{ e2e_not_ok "replay-step: gsched starts"; return; }
+	e2e_check "replay-step: it waits for Enter" \
+		e2e_wait_re 'press Enter for the next tick' || return
+	e2e_keys C-c
+	e2e_check "replay-step: Ctrl-C ends it" e2e_poll "$E2E_WAIT" e2e_pid_gone || return
+	e2e_type 'echo "status=$?"'
+	e2e_check "replay-step: Ctrl-C: exit status 130 (killed by SIGINT)" \
+		e2e_wait_re '^status=130$'
+	e2e_check "replay-step: the trace is whole JSON" json_whole "$D/step.json"
+}
+
+# ---- the config file ----------------------------------------------------------------------
+
+# config_run WHAT N [VAR=value...] [--] ARGS...: in the test's window, gsched
+# with ARGS starts at GOMAXPROCS N (and, with CFG_ASCII=yes, draws in ASCII
+# only), and q ends it.
+config_run() {
+	cfg_what=$1 cfg_n=$2
+	shift 2
+	e2e_run "$@" || { e2e_not_ok "config: $cfg_what: gsched starts"; return 1; }
+	e2e_check "config: $cfg_what: main view up" e2e_wait_main || return 1
+	e2e_check "config: $cfg_what: header 'GOMAXPROCS $cfg_n'" e2e_wait_row 2 "^GOMAXPROCS $cfg_n  "
+	if [ "${CFG_ASCII:-}" = yes ]; then
+		e2e_check "config: $cfg_what: ascii = yes: the Ps heading in ASCII ('- Ps -')" \
+			e2e_wait_re '^- Ps -+ M -+ runs? '
+		e2e_check "config: $cfg_what: ascii = yes: no byte >= 0x80" ascii_only
+	fi
+	e2e_keys q
+	e2e_check "config: $cfg_what: q exits 0" exit_is 0
+}
+
+# $XDG_CONFIG_HOME/gsched/config sets the visualizer's options; the command
+# line wins; --config FILE reads another, --no-config none.  GOMAXPROCS=1 in
+# the environment shows which one set the Ps.
+t_config() {
+	e2e_begin || { e2e_not_ok "config: a tmux window with a shell"; return; }
+	mkdir -p "$D/xdg/gsched"
+	printf '# test\r\nprocs = 3\r\nascii = yes\r\n' >"$D/xdg/gsched/config"
+	printf 'procs = 4\n' >"$D/other"
+	CFG_ASCII=yes
+	config_run "procs = 3" 3 GOMAXPROCS=1 "XDG_CONFIG_HOME=$D/xdg" -- -d 2 || return
+	CFG_ASCII=
+	config_run "-p 2 wins over procs = 3" 2 GOMAXPROCS=1 "XDG_CONFIG_HOME=$D/xdg" -- -p 2 ||
+		return
+	config_run "--no-config" 1 GOMAXPROCS=1 "XDG_CONFIG_HOME=$D/xdg" -- --no-config -d 2 ||
+		return
+	config_run "--config FILE" 4 GOMAXPROCS=1 "XDG_CONFIG_HOME=$D/xdg" -- --config "$D/other"
+}
+
+# file_has FILE LINE: FILE holds the line LINE.
+file_has() {
+	grep -qxF -- "$2" "$1" 2>/dev/null
+}
+
+# W writes the view's settings to the config file (making its directory),
+# asks before overwriting it (y writes, another key keeps it), and the file
+# it wrote starts the next run.
+t_config_save() {
+	e2e_begin || { e2e_not_ok "config W: a tmux window with a shell"; return; }
+	f=$D/save/gsched/config
+	e2e_run "XDG_CONFIG_HOME=$D/save" -- -p 3 -d 5 || { e2e_not_ok "config W: gsched starts"; return; }
+	e2e_check "config W: main view up" e2e_wait_main || return
+	e2e_keys W
+	e2e_check "config W: the file is written, with procs = 3" e2e_poll "$E2E_WAIT" file_has "$f" "procs = 3"
+	e2e_check "config W: ... and delay = 5" file_has "$f" "delay = 5"
+	e2e_keys +
+	e2e_check "config W: + makes it GOMAXPROCS 4" e2e_wait_row 2 '^GOMAXPROCS 4  '
+	e2e_keys W
+	e2e_check "config W: W again asks 'overwrite ... (y writes, any other key cancels)'" \
+		e2e_wait_re "overwrite .*config with the view's settings\? \(y writes, any other key cancels\)"
+	e2e_keys n
+	e2e_check "config W: n keeps it: 'settings not saved'" e2e_wait_re 'settings not saved'
+	e2e_check "config W: ... still procs = 3" file_has "$f" "procs = 3"
+	e2e_keys W y
+	e2e_check "config W: W y overwrites it: procs = 4" e2e_poll "$E2E_WAIT" file_has "$f" "procs = 4"
+	e2e_keys q
+	e2e_check "config W: q exits 0" exit_is 0
+	config_run "the saved file" 4 GOMAXPROCS=1 "XDG_CONFIG_HOME=$D/save" -- -d 2
+}
+
 # ---- 17. the rewind and the replay ---------------------------------------------------------
 
 # p_rows: the P rows of the last capture ("P0 R run  G2 ...").
@@ -1255,7 +1359,8 @@ for t in t_main_view t_plus t_tokens t_syscall_threads t_help t_pause t_small t_
 	"t_signal QUIT 131" "t_signal USR1 138" "t_signal USR2 140" "t_signal PIPE 141" \
 	"t_signal ILL 132" "t_signal ALRM 142" "t_signal RTMIN 162" \
 	t_no_terminal t_winch_storm t_world t_ascii_colour t_views t_glist t_log t_lesson t_lesson_hold t_lesson_fail \
-	t_slow_steal t_record_key t_record_option t_rewind t_replay; do
+	t_slow_steal t_record_key t_record_option t_replay_step t_rewind t_replay t_config \
+	t_config_save; do
 	# E2E_ONLY="t_help t_world": run only those (by function name)
 	case " ${E2E_ONLY:-${t%% *}} " in
 	*" ${t%% *} "*) ;;
