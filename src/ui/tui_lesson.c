@@ -236,6 +236,12 @@ tui__draw(struct tui *t)
 	/* the tick the view is on (tui_rewind.c): the live model, or the past */
 	view_state v = t->v;
 	t->shown = tui__rewind_view(t, &v);
+	if (v.mode == VIEW_GLIST) { /* the cursor stays on its goroutine */
+		view_glist_sync(t->shown, &t->v);
+		v.gcur = t->v.gcur;
+		v.gcur_row = t->v.gcur_row;
+		v.scroll = t->v.scroll;
+	}
 	if (view_render(t->shown, &v, &t->screen) == 0)
 		paint(&t->screen);
 	doupdate();

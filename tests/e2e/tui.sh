@@ -834,6 +834,68 @@ t_views() {
 	e2e_check "views: q exits 0" exit_is 0
 }
 
+# ---- 13a. the goroutine list: cursor, page, sort, filter, find -----------------------
+
+# glist_rows_all TEXT: every row of the list (rows 4-39 of 40) that shows
+# something has TEXT, and there is one.
+glist_rows_all() {
+	e2e_screen || return 1
+	sed -n '4,39p' "$D/screen" | grep -q . &&
+		! sed -n '4,39p' "$D/screen" | grep . | grep -vq -- "$1"
+}
+
+t_glist() {
+	start glist -- -p 2 || return
+	e2e_keys g
+	e2e_check "glist: g opens the list, the cursor ('>') on its first row" \
+		e2e_wait_row 4 '^> +[0-9]+  ' || return
+	# the list shown at first may be a second old: it is taken anew at
+	# the next tick, and the goroutines of the start may have gone by
+	# then (the cursor keeps to its goroutine, not to its row)
+	t0=$(e2e_tick)
+	e2e_poll "$E2E_WAIT" tick_above $((${t0:-0} + 2))
+	e2e_keys Down Down Down
+	e2e_check "glist: Down three times: the cursor on the 4th row" \
+		e2e_wait_row 7 '^> +[0-9]+  ' || return
+	id=$(e2e_row 7 | sed 's/^> *\([0-9]*\).*/\1/')
+	e2e_keys Enter
+	e2e_check "glist: Enter opens the page of the goroutine on the 4th row ('gsched G$id')" \
+		e2e_wait_row 1 "^ gsched G$id "
+	e2e_check "glist: the page has its state and its events ('events of G$id')" \
+		e2e_wait_re "^(─|-) events of G$id"
+	e2e_keys q
+	e2e_check "glist: q on the page: back to the list, the cursor still on G$id" \
+		e2e_wait_re "^> +$id  "
+	e2e_keys s
+	e2e_check "glist: s sorts by the next column, state (marked in the header)" \
+		e2e_wait_row 3 'STATE(▲|\^)'
+	e2e_check "glist: ... runnable, running or in a syscall first" \
+		e2e_wait_row 4 '^.? +[0-9]+  (runnable|running|syscall) '
+	e2e_keys r
+	e2e_check "glist: r reverses it ('by state reversed', STATE▼)" \
+		e2e_wait_row 2 'by state reversed'
+	e2e_check "glist: ... waiting ones first" e2e_wait_row 4 '^.? +[0-9]+  waiting '
+	e2e_keys f
+	tm send-keys -t e2e -l "junk"
+	e2e_keys C-u # the prompts' line editing: Ctrl-U clears the line
+	e2e_type "label:netwrite"
+	e2e_check "glist: f label:netwrite narrows the list ('goroutines N of M matching')" \
+		e2e_wait_row 1 'goroutines [0-9]+ of [0-9]+ matching "label:netwrite"'
+	e2e_check "glist: ... to the netwrite goroutines only" e2e_poll "$E2E_WAIT" glist_rows_all netwrite
+	e2e_keys f
+	e2e_type "kind:"
+	e2e_check "glist: a query that does not parse is said ('needs a value')" \
+		e2e_wait_re "'kind:' needs a value"
+	e2e_keys Escape
+	e2e_check "glist: Esc clears the filter" e2e_wait_row 1 '^ gsched goroutines  '
+	e2e_keys /
+	e2e_type "netwait"
+	e2e_check "glist: / netwait puts the cursor on a netwait goroutine" \
+		e2e_wait_re '^> +[0-9]+  .* netwait'
+	e2e_keys q
+	e2e_check "glist: q in the list exits 0" exit_is 0
+}
+
 # ---- 13b. the event log: filter, hold, find ------------------------------------------
 
 t_log() {
@@ -1296,7 +1358,7 @@ for t in t_main_view t_plus t_tokens t_syscall_threads t_help t_pause t_small t_
 	"t_signal TERM 143" "t_signal HUP 129" "t_signal INT 0" t_ctrl_c t_tstp \
 	"t_signal QUIT 131" "t_signal USR1 138" "t_signal USR2 140" "t_signal PIPE 141" \
 	"t_signal ILL 132" "t_signal ALRM 142" "t_signal RTMIN 162" \
-	t_no_terminal t_winch_storm t_world t_ascii_colour t_views t_log t_lesson t_lesson_hold t_lesson_fail \
+	t_no_terminal t_winch_storm t_world t_ascii_colour t_views t_glist t_log t_lesson t_lesson_hold t_lesson_fail \
 	t_slow_steal t_record_key t_record_option t_replay_step t_rewind t_replay t_config \
 	t_config_save; do
 	# E2E_ONLY="t_help t_world": run only those (by function name)
