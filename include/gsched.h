@@ -136,6 +136,17 @@ GS_EXTERN gs_fatal_hook gs_set_fatal_hook(gs_fatal_hook fn);
 #define GS_FATAL_STATUS 2
 GS_EXTERN int gs_set_fatal_status(int status);
 
+/*
+ * The most goroutines that may be alive at once, or 0 for no limit but
+ * memory.  Every goroutine stack has a guard page below it.  Linux 6.13 and
+ * later make it a page-table marker that costs no kernel mapping; on older
+ * kernels (or with GSCHED_DEBUG=stackmprotect=1) each guard is a mapping of its
+ * own, and a quarter of vm.max_map_count is the limit: gs_go past it returns
+ * GS_ENOMEM.  While the runtime runs, the limit it applies; otherwise the one
+ * gs_run would apply now.  Any thread.
+ */
+GS_EXTERN long gs_goroutine_limit(void);
+
 /* ---- Goroutines --------------------------------------------------------- */
 
 #define GS_LABEL_MAX 16 /* label bytes kept, including the terminating NUL */

@@ -25,13 +25,16 @@ fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gsched-badinput.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT INT TERM
+# the tester's own config file (~/.config/gsched/config) is no part of a case
+export XDG_CONFIG_HOME="$tmp/no-config"
 
 pass=0
 fail=0
 
 # A case still running after this many seconds hangs: it is killed and fails.
-# Only a backstop against hangs, far above any case's time on a loaded machine.
-hang_s=20
+# Only a backstop against hangs, far above any case's time on a loaded machine
+# (a run with CPU-bound workloads on a machine loaded ten times over took 20).
+hang_s=90
 
 # check STATUS MESSAGE [VAR=VALUE...] -- ARGS...: run gsched with ARGS (and the
 # environment settings), no stdin; want exit status STATUS and MESSAGE (a fixed
@@ -466,12 +469,13 @@ fi
 # recording ends with its end line (it replays), the trace is whole JSON,
 # every --json line is whole, and the status is 128 + the signal.  Each run
 # is started in the background and signalled once it printed a tick; a
-# script's background jobs start with SIGINT ignored (and gsched leaves an
-# ignored signal ignored), so env --default-signal gives it back.  A
-# watchdog kills a run that does not end (a hang: exit 137, a failure).
+# script's background jobs start with SIGINT ignored, a suite run under nohup
+# has SIGHUP ignored (and gsched leaves an ignored signal ignored), so env
+# --default-signal gives them back.  A watchdog kills a run that does not end
+# (a hang: exit 137, a failure).
 stop_env=()
-if env --default-signal=INT true 2>/dev/null; then
-	stop_env=(env --default-signal=INT)
+if env --default-signal=INT,TERM,HUP true 2>/dev/null; then
+	stop_env=(env --default-signal=INT,TERM,HUP)
 fi
 
 # watchdog_start PID: kill -KILL PID after $hang_s seconds (a hang);
@@ -505,7 +509,9 @@ printed_line() {
 }
 
 recorded_tick() {
-	[ "$(grep -c '"type":"snapshot"' "$tmp/stop.jsonl" 2>/dev/null)" -ge 2 ]
+	local n
+	n=$(grep -c '"type":"snapshot"' "$tmp/stop.jsonl" 2>/dev/null)
+	[ "${n:-0}" -ge 2 ]
 }
 
 stop_ready=printed_line
@@ -530,7 +536,8 @@ check_stop() {
 	watchdog_stop
 	if [ "$st" -ne "$want" ]; then
 		fail=$((fail + 1))
-		printf 'FAIL  %-52s exit %d (want %d)\n' "$label" "$st" "$want"
+		printf 'FAIL  %-52s exit %d (want %d)%s\n' "$label" "$st" "$want" \
+			"$("$stop_ready" || echo ' (it never got ready)')"
 		sed 's/^/      stderr: /' "$tmp/err" | head -n 5
 		return
 	fi
@@ -562,11 +569,12 @@ check_stop() {
 live=(--batch --json -n 1000000 --record "$tmp/stop.jsonl" --trace "$tmp/stop.json")
 if [ ${#stop_env[@]} -gt 0 ]; then
 	check_stop INT 130 "${live[@]}"
+	check_stop HUP 129 "${live[@]}" -w cpu:2 -w sleep
 else
-	echo "SKIP  SIGINT to a background run: env has no --default-signal (coreutils < 8.31)"
+	echo "SKIP  SIGINT and SIGHUP to a background run (ignored there, and env has no"
+	echo "      --default-signal to give them back: coreutils < 8.31)"
 fi
 check_stop TERM 143 "${live[@]}"
-check_stop HUP 129 "${live[@]}" -w cpu:2 -w sleep
 # A replay stopped in its pause between ticks (-d) still finishes its trace.
 if [ -s "$tmp/good.jsonl" ]; then
 	check_stop TERM 143 --replay "$tmp/good.jsonl" --batch -d 600 --trace "$tmp/stop.json"
@@ -635,6 +643,49 @@ check_stop USR1 138 --batch --json -n 1000000
 stop_ready=recorded_tick check_stop KILL 137 --batch --json -n 1000000 --record "$tmp/stop.jsonl"
 check 2 "(truncated" -- --replay "$tmp/stop.jsonl" --trace "$tmp/killed.json"
 check_trace "$tmp/killed.json" ""
+
+# ---- the config file ----
+# $XDG_CONFIG_HOME/gsched/config (else ~/.config/gsched/config), read by the
+# modes that show the visualizer: bad lines are usage errors at FILE:LINE,
+# reported before the visualizer looks for a terminal.
+xdg=$tmp/xdg
+cfg=$xdg/gsched/config
+mkdir -p "$xdg/gsched" "$tmp/home/.config/gsched"
+printf 'procs = 4\nprcs = 3\n' >"$cfg"
+check 2 "gsched: $cfg:2: unknown setting 'prcs' (did you mean 'procs'?)" "XDG_CONFIG_HOME=$xdg" --
+check 2 "$cfg:2: unknown setting 'prcs'" "XDG_CONFIG_HOME=$xdg" -- -p 2
+printf '# classroom\r\n\r\nprocs = 0\r\n' >"$cfg"
+check 2 "$cfg:3: procs: '0' is not a number of Ps from 1 to 256" "XDG_CONFIG_HOME=$xdg" --
+printf 'projector = maybe\r' >"$cfg"
+check 2 "$cfg:1: projector: 'maybe' is not true or false" "XDG_CONFIG_HOME=$xdg" --
+printf 'projector\n' >"$cfg"
+check 2 "$cfg:1: expected 'name = value', got 'projector'" "XDG_CONFIG_HOME=$xdg" --
+printf 'delay = 5\ndelay = 2\n' >"$cfg"
+check 2 "$cfg:2: 'delay' is set twice (first on line 1)" "XDG_CONFIG_HOME=$xdg" --
+for name in record batch replay trace help version config no-config time-scale; do
+	printf '%s = x\n' "$name" >"$cfg"
+	check 2 "$cfg:1: '$name' cannot be set in a config file, only on the command line" \
+		"XDG_CONFIG_HOME=$xdg" --
+done
+# without XDG_CONFIG_HOME (or with a relative one), ~/.config
+printf 'ascii = 2\n' >"$tmp/home/.config/gsched/config"
+check 2 "$tmp/home/.config/gsched/config:1: ascii: '2' is not true or false" \
+	"HOME=$tmp/home" XDG_CONFIG_HOME= --
+check 2 "$tmp/home/.config/gsched/config:1: ascii" "HOME=$tmp/home" XDG_CONFIG_HOME=rel --
+# --no-config reads none; a default file that does not exist is none
+check 2 "no terminal" "XDG_CONFIG_HOME=$xdg" -- --no-config
+check 2 "no terminal" "XDG_CONFIG_HOME=$tmp/nothing" --
+# --config FILE: another file, which must exist and be a regular file
+printf 'slow = 0\n' >"$tmp/other.conf"
+check 2 "$tmp/other.conf:1: slow: '0' is not a slow-motion factor" -- --config "$tmp/other.conf"
+check 2 "$tmp/none.conf: cannot open: No such file or directory" -- --config "$tmp/none.conf"
+check 2 "$tmp: not a regular file (a directory)" -- --config "$tmp"
+mkfifo "$tmp/fifo.conf"
+check 2 "$tmp/fifo.conf: not a regular file (a FIFO)" -- --config "$tmp/fifo.conf"
+check 2 "--config and --no-config cannot be used together" -- --config "$tmp/other.conf" --no-config
+check 2 "option '--config' needs a value (FILE)" -- --config
+# headless runs take nothing from it, and do not read it
+check 0 "" "XDG_CONFIG_HOME=$xdg" -- --batch -n 1
 
 # ---- the environment ----
 for v in 0 -1 abc 100000 257 4x ' 4' +4; do

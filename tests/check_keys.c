@@ -62,7 +62,7 @@ START_TEST(test_every_entry_reachable)
 		size_t len;
 		const char *name;
 
-		for (int mode = VIEW_MAIN; mode <= VIEW_LOG && !reached; mode++) {
+		for (int mode = VIEW_MAIN; mode <= VIEW_GDETAIL && !reached; mode++) {
 			for (int lesson = 0; lesson < 4 && !reached; lesson++) {
 				/* 2 and 3: a replay, with no lesson and with one */
 				unsigned ctx = keys_ctx((view_mode)mode, lesson & 1) |
@@ -140,7 +140,10 @@ START_TEST(test_lookup)
 	/* n spawns network waiters, except in a lesson, where it steps */
 	expect('n', VIEW_MAIN, false, KEYS_DO_SPAWN, 3);
 	expect('n', VIEW_MAIN, true, KEYS_DO_LESSON, 0);
-	expect('n', VIEW_GLIST, true, KEYS_DO_LESSON, 0);
+	expect('n', VIEW_HELP, true, KEYS_DO_LESSON, 0);
+	/* ... but in the goroutine list n and N find again (as in less) */
+	expect('n', VIEW_GLIST, true, KEYS_DO_GAGAIN, 0);
+	expect('N', VIEW_GLIST, false, KEYS_DO_GAGAIN, 1);
 	expect('N', VIEW_MAIN, false, KEYS_DO_SPAWN10, 3);
 	expect('N', VIEW_HELP, true, KEYS_DO_LESSON, 1);
 	/* PgDn/PgUp step a lesson where nothing scrolls by them */
@@ -190,7 +193,16 @@ START_TEST(test_lookup)
 	/* the event log's keys: in the main view (its panel) and the whole log */
 	expect('f', VIEW_MAIN, false, KEYS_DO_LOG_FILTER, 0);
 	expect('f', VIEW_LOG, true, KEYS_DO_LOG_FILTER, 0);
-	expect_none('f', VIEW_GLIST, false);
+	/* the goroutine list's own: find, filter, sort, open, back */
+	expect('/', VIEW_GLIST, false, KEYS_DO_GFIND, 0);
+	expect('f', VIEW_GLIST, true, KEYS_DO_GFIND, 1);
+	expect('r', VIEW_GLIST, false, KEYS_DO_SORT_REV, 0);
+	expect_none('r', VIEW_MAIN, false);
+	expect('\r', VIEW_GLIST, false, KEYS_DO_GPAGE, 0);
+	expect_none('\r', VIEW_MAIN, false);
+	expect('q', VIEW_GDETAIL, false, KEYS_DO_CLOSE, 0);
+	expect(27, VIEW_GDETAIL, false, KEYS_DO_CLOSE, 0);
+	expect('q', VIEW_GLIST, false, KEYS_DO_QUIT, 0);
 	expect('/', VIEW_MAIN, true, KEYS_DO_LOG_FIND, 0);
 	expect('/', VIEW_LOG, false, KEYS_DO_LOG_FIND, 0);
 	expect(16, VIEW_LOG, false, KEYS_DO_LOG_AGAIN, 0);  /* Ctrl-P */
@@ -254,7 +266,7 @@ START_TEST(test_live_names)
 	keys_live_names(spawn, keys_ctx(VIEW_MAIN, true), true, buf, sizeof buf);
 	ck_assert_str_eq(buf, "c s b");
 	keys_live_names(spawn, keys_ctx(VIEW_GLIST, false), true, buf, sizeof buf);
-	ck_assert_str_eq(buf, "c b n");
+	ck_assert_str_eq(buf, "c b"); /* s sorts the list, n finds again */
 	keys_live_names(quit, keys_ctx(VIEW_MAIN, false), true, buf, sizeof buf);
 	ck_assert_str_eq(buf, "q");
 	keys_live_names(quit, keys_ctx(VIEW_MAIN, false), false, buf, sizeof buf);
@@ -405,7 +417,9 @@ START_TEST(test_footers)
 	v.mode = VIEW_GLIST;
 	ck_assert_int_eq(view_render(m, &v, &s), 0);
 	view_screen_row(&s, 29, row, sizeof row);
-	ck_assert_msg(strstr(row, "q quit  Esc close  s sort  PgUp PgDn scroll  ") == row,
+	ck_assert_msg(strstr(row,
+			  "q quit  Esc close  s sort  r reverse  Enter open  / f find/filter  ") ==
+		row,
 	    "goroutine list footer: '%s'", row);
 	v.mode = VIEW_LOG;
 	ck_assert_int_eq(view_render(m, &v, &s), 0);

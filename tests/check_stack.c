@@ -667,7 +667,7 @@ max_map_count(void)
 }
 
 struct cap_run {
-	long budget, spawned;
+	long budget, spawned, limit;
 	int64_t err, again;
 };
 
@@ -679,6 +679,7 @@ cap_main(void *arg)
 	gs_attr attr = { .stack_size = 2048 };
 	int64_t id = 0;
 
+	cr->limit = gs_goroutine_limit();
 	/* main is one of the live goroutines the budget counts. */
 	for (cr->spawned = 0; cr->spawned < cr->budget + 10; cr->spawned++)
 		if ((id = gs_go_attr(hold_pattern, never, &attr)) < 0)
@@ -724,6 +725,7 @@ START_TEST(test_mprotect_cap)
 	ck_assert_int_eq(read(p[0], &cr, sizeof cr), (ssize_t)sizeof cr);
 	close(p[0]);
 	/* Refused exactly once the budget's goroutines (main among them) live. */
+	ck_assert_int_eq(cr.limit, cr.budget);
 	ck_assert_int_eq(cr.spawned, cr.budget - 1);
 	ck_assert_int_eq(cr.err, GS_ENOMEM);
 	ck_assert_msg(cr.again > 0, "spawn after the others exited: %s",
@@ -830,9 +832,9 @@ GS_MAIN_TEST(test_many_small_parked, 2)
 	static struct park pk;
 	int n = TU_SANITIZED ? NPARK / 5 : NPARK;
 	size_t stack = TU_SANITIZED ? 64 * 1024 : 2048;
-	if (n > TU_LIVE_MAX)
-		n = TU_LIVE_MAX;
 	gs_stats st;
+
+	n = tu_live_cap(n);
 
 	pk.gate = gs_chan_make(0, 0);
 	ck_assert_ptr_nonnull(pk.gate);

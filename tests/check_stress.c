@@ -160,8 +160,7 @@ START_TEST(test_parked)
 	struct parked *ps = &parked;
 	int n = 100000 * stress_scale();
 
-	if (n > TU_LIVE_MAX)
-		n = TU_LIVE_MAX;
+	n = tu_live_cap(n);
 	n = TU_SANITIZED && !TU_TSAN ? n / 4 : n;
 	ps->n = n;
 	ps->gate = gs_chan_make(0, 0);
@@ -248,7 +247,9 @@ storm_main(void *arg)
 
 START_TEST(test_spawn_storm)
 {
-	storm.per = TU_SCALE(2000 * stress_scale());
+	/* Every child and grandchild may be alive at once. */
+	storm.per = tu_live_cap(TU_SCALE(2000 * stress_scale()) * STORM_SPAWNERS * 2) /
+	    (STORM_SPAWNERS * 2);
 	idmap_init(&storm.ids, (size_t)STORM_SPAWNERS * (size_t)storm.per * 2);
 	memset(&storm.done, 0, sizeof storm.done);
 	watchdog(120 * (unsigned)stress_scale());
@@ -516,7 +517,7 @@ START_TEST(test_syscall_storm)
 	gs_config cfg = { .procs = 4, .max_threads = STORM_THREADS };
 
 	memset(&sys, 0, sizeof sys);
-	sys.calls = TU_SCALE(20000 * stress_scale());
+	sys.calls = tu_live_cap(TU_SCALE(20000 * stress_scale()));
 	idmap_init(&sys.ids, (size_t)sys.calls);
 	watchdog(120 * (unsigned)stress_scale());
 	tu_run_cfg(sys_main, &conc, &cfg);

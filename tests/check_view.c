@@ -1927,8 +1927,17 @@ START_TEST(test_glist)
 
 	view_init(&v, 80, 24);
 	v.mode = VIEW_GLIST;
-	v.gsort = VIEW_GSORT_ID;
+	v.gsort = VIEW_GCOL_ID;
 	draw(&o, m, &v);
+	/* each row is its goroutine, for the mouse */
+	{
+		int gy = find_row(&o, "netwait");
+		view_hit gh;
+		ck_assert_int_gt(gy, 0);
+		ck_assert(view_hit_at(&o.s, gy, 40, &gh));
+		ck_assert_int_eq(gh.kind, VIEW_HIT_G);
+		ck_assert_int_eq(gh.id, 30);
+	}
 	ck_assert_int_gt(find_row(&o, "5 goroutines, showing 1-5"), 0);
 	ck_assert_int_lt(find_row(&o, "        10  runnable"), find_row(&o, "        20  syscall"));
 	ck_assert_int_lt(find_row(&o, "        20  "), find_row(&o, "        50  "));
@@ -1936,7 +1945,7 @@ START_TEST(test_glist)
 	ck_assert_ptr_nonnull(strstr(row(&o, y), gs_waitreason_name(GS_WAIT_SLEEP)));
 	ck_assert_ptr_nonnull(strstr(row(&o, find_row(&o, "        20  ")), "M3"));
 
-	v.gsort = VIEW_GSORT_LABEL;
+	v.gsort = VIEW_GCOL_LABEL;
 	draw(&o, m, &v);
 	/* cpu (10, 40), netwait, sleep, syscall */
 	int a = find_row(&o, "        10  "), b = find_row(&o, "        40  "),
@@ -1944,7 +1953,7 @@ START_TEST(test_glist)
 	    e = find_row(&o, "        20  ");
 	ck_assert(a < b && b < c && c < d && d < e);
 
-	v.gsort = VIEW_GSORT_STATE;
+	v.gsort = VIEW_GCOL_STATE;
 	draw(&o, m, &v);
 	/* runnable (10, 30), running 40, syscall 20, waiting 50 */
 	a = find_row(&o, "        10  ");
@@ -1966,7 +1975,7 @@ START_TEST(test_glist)
 	}
 	ck_assert_int_eq(view_model_tick(m, &f->s, NULL, 0, 0, big, 2003, 2003), 0);
 	ck_assert_int_eq(view_model_tick(m, &f->s, NULL, 0, 0, NULL, 0, 0), 0);
-	v.gsort = VIEW_GSORT_ID;
+	v.gsort = VIEW_GCOL_ID;
 	v.scroll = 0;
 	draw(&o, m, &v);
 	ck_assert_int_gt(find_row(&o, "2003 goroutines, showing 1-20"), 0);
@@ -2009,7 +2018,7 @@ START_TEST(test_glist_more)
 		{ 10, "showing 11-30", "more above", "more below" },
 	};
 
-	view_init(&v, 80, 24);
+	view_init(&v, 100, 24); /* the footer's keys and the scroll hint fit */
 	v.mode = VIEW_GLIST;
 	ck_assert_int_eq(view_scroll_max(m, &v), 10);
 	for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {
@@ -2020,6 +2029,370 @@ START_TEST(test_glist_more)
 		ck_assert(at[i].not == NULL || find_row(&o, at[i].not ) == -1);
 	}
 	done(&o, m, f);
+}
+END_TEST
+
+/* ---- the goroutine list: sorting, cursor, queries, the page ---- */
+
+/* A goroutine list test's fixture: six goroutines whose every column orders
+ * them differently (P0 runs 100 with 9 in its runnext, P1 runs 101), and a
+ * view of the list at 100x24. */
+typedef struct gfix {
+	fix *f;
+	view_model *m;
+	gs_snap_ginfo gl[6];
+	view_state v;
+	scr o;
+} gfix;
+
+static void
+gfix_new(gfix *t)
+{
+	/* id, status, wait reason, M, label, tag */
+	static const gs_snap_ginfo g6[6] = {
+		{ 101, GS_G_RUNNING, 0, 1, "cpu", GS_TAG_CPU },
+		{ 100, GS_G_RUNNING, 0, 0, "cpu", GS_TAG_CPU },
+		{ 9, GS_G_RUNNABLE, 0, -1, "worker", GS_TAG_SWITCH },
+		{ 7, GS_G_WAITING, GS_WAIT_CHAN_RECV, -1, "netwait", GS_TAG_NET },
+		{ 5, GS_G_WAITING, GS_WAIT_SLEEP, -1, "sleep", GS_TAG_SLEEP },
+		{ 3, GS_G_SYSCALL, 0, 3, "syscall", GS_TAG_SYSCALL },
+	};
+	memset(t, 0, sizeof *t);
+	t->f = fix_new(2, 4);
+	t->f->p[0].runnext.id = 9;
+	set_label(t->f->p[0].runnext.label, "worker");
+	memcpy(t->gl, g6, sizeof g6);
+	t->m = view_model_new(60, 20);
+	ck_assert_int_eq(view_model_tick(t->m, &t->f->s, NULL, 0, 0, t->gl, 6, 6), 0);
+	view_init(&t->v, 100, 24);
+	t->v.mode = VIEW_GLIST;
+}
+
+/* The list's ids in v's order, as "3 5 7". */
+static const char *
+glist_order(const view_model *m, const view_state *v)
+{
+	static char out[256];
+	int64_t ids[64];
+	int n = view_glist_rows(m, v, ids, 64);
+	size_t k = 0;
+
+	out[0] = '\0';
+	for (int i = 0; i < n && i < 64; i++)
+		k += (size_t)snprintf(out + k, sizeof out - k, "%s%" PRId64, i ? " " : "", ids[i]);
+	return out;
+}
+
+/* Each column sorts, ties by id, and reverses with ties still by id. */
+START_TEST(test_glist_sort_columns)
+{
+	static const struct {
+		view_gcol col;
+		const char *up, *down;
+	} want[] = {
+		{ VIEW_GCOL_ID, "3 5 7 9 100 101", "101 100 9 7 5 3" },
+		/* runnable, running, syscall, waiting (chan receive before sleep) */
+		{ VIEW_GCOL_STATE, "9 100 101 3 7 5", "5 7 3 100 101 9" },
+		/* none (-1) first, then P0 (9 in its runnext, 100 running), P1 */
+		{ VIEW_GCOL_P, "3 5 7 9 100 101", "101 9 100 3 5 7" },
+		{ VIEW_GCOL_M, "5 7 9 100 101 3", "3 101 100 5 7 9" },
+		/* the kinds' order: C, S, B, N, W */
+		{ VIEW_GCOL_KIND, "100 101 5 3 7 9", "9 7 3 5 100 101" },
+		{ VIEW_GCOL_LABEL, "100 101 7 5 3 9", "9 3 5 7 100 101" },
+	};
+	gfix t;
+
+	gfix_new(&t);
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		t.v.gsort = want[i].col;
+		t.v.grev = false;
+		ck_assert_str_eq(glist_order(t.m, &t.v), want[i].up);
+		draw(&t.o, t.m, &t.v);
+		char mark[32];
+		snprintf(mark, sizeof mark, "%s\u25b2", view_gcol_name(want[i].col));
+		ck_assert_msg(find_row(&t.o, mark) == 2, "no '%s' in the header: '%s'", mark,
+		    row(&t.o, 2));
+		t.v.grev = true;
+		ck_assert_str_eq(glist_order(t.m, &t.v), want[i].down);
+		draw(&t.o, t.m, &t.v);
+		snprintf(mark, sizeof mark, "%s\u25bc", view_gcol_name(want[i].col));
+		ck_assert_int_eq(find_row(&t.o, mark), 2);
+		ck_assert_int_gt(find_row(&t.o, "reversed"), 0);
+	}
+	/* every row in the list's order on screen, with its columns */
+	t.v.gsort = VIEW_GCOL_STATE;
+	t.v.grev = false;
+	draw(&t.o, t.m, &t.v);
+	ck_assert_int_lt(find_row(&t.o, "        9  runnable"),
+	    find_row(&t.o, "      100  running"));
+	ck_assert_ptr_nonnull(strstr(row(&t.o, find_row(&t.o, "      100  ")), "P0"));
+	ck_assert_ptr_nonnull(strstr(row(&t.o, find_row(&t.o, "        9  ")), "P0"));
+	ck_assert_ptr_nonnull(strstr(row(&t.o, find_row(&t.o, "      101  ")), "P1"));
+	ck_assert_ptr_nonnull(strstr(row(&t.o, find_row(&t.o, "        5  ")), "waiting  sleep"));
+	done(&t.o, t.m, t.f);
+}
+END_TEST
+
+/* The cursor keeps to its goroutine as rows reorder, to its row when the
+ * goroutine goes, within the list when moved, and in view when scrolled. */
+START_TEST(test_glist_cursor)
+{
+	gfix t;
+
+	gfix_new(&t);
+	t.v.height = 8; /* 4 rows of the list */
+	view_glist_sync(t.m, &t.v);
+	ck_assert_int_eq(t.v.gcur, 3); /* the first row */
+	view_glist_move(t.m, &t.v, 3);
+	ck_assert_int_eq(t.v.gcur, 9);
+	ck_assert_int_eq(t.v.gcur_row, 3);
+	/* resorted: still on 9, now the first row */
+	t.v.gsort = VIEW_GCOL_STATE;
+	view_glist_sync(t.m, &t.v);
+	ck_assert_int_eq(t.v.gcur, 9);
+	ck_assert_int_eq(t.v.gcur_row, 0);
+	/* a tick that brings the rows in another order keeps it on 9 */
+	t.gl[2].status = GS_G_WAITING;
+	t.gl[2].waitreason = GS_WAIT_SLEEP;
+	ck_assert_int_eq(view_model_tick(t.m, &t.f->s, NULL, 0, 0, t.gl, 6, 6), 0);
+	view_glist_sync(t.m, &t.v);
+	ck_assert_int_eq(t.v.gcur, 9);
+	ck_assert_str_eq(glist_order(t.m, &t.v), "100 101 3 7 5 9");
+	ck_assert_int_eq(t.v.gcur_row, 5);
+	ck_assert_int_eq(t.v.scroll, 2); /* shown: the last of rows 2-5 */
+	/* 9 exits: the cursor stays on its row, the last */
+	ck_assert_int_eq(view_model_tick(t.m, &t.f->s, NULL, 0, 0, t.gl, 2, 5), 0); /* 101, 100 */
+	view_glist_sync(t.m, &t.v);
+	ck_assert_int_eq(t.v.gcur_row, 1);
+	ck_assert_int_eq(t.v.gcur, 101);
+	ck_assert_int_eq(t.v.scroll, 0);
+	ck_assert_int_eq(view_model_tick(t.m, &t.f->s, NULL, 0, 0, t.gl, 6, 6), 0);
+	view_glist_sync(t.m, &t.v);
+	ck_assert_int_eq(t.v.gcur, 101);
+	/* moves stop at the ends */
+	view_glist_move(t.m, &t.v, -100);
+	ck_assert_int_eq(t.v.gcur_row, 0);
+	ck_assert_int_eq(t.v.scroll, 0);
+	view_glist_move(t.m, &t.v, 1 << 29);
+	ck_assert_int_eq(t.v.gcur_row, 5);
+	ck_assert_int_eq(t.v.scroll, 2);
+	/* the cursor's row is drawn selected (on a screen the view fits) */
+	t.v.height = 24;
+	view_glist_sync(t.m, &t.v);
+	ck_assert_int_eq(t.v.scroll, 0);
+	draw(&t.o, t.m, &t.v);
+	int y = find_row(&t.o, "        9  ");
+	ck_assert_int_eq(y, 3 + 5);
+	ck_assert_int_eq(row(&t.o, y)[0], '>'); /* not by colour alone */
+	ck_assert_int_eq(find_row(&t.o, ">"), y);
+	ck_assert_int_eq(t.o.s.cells[y * t.o.s.width + 4].attr, VA_SELECTED);
+	ck_assert_int_ne(t.o.s.cells[(y - 1) * t.o.s.width + 4].attr, VA_SELECTED);
+	done(&t.o, t.m, t.f);
+}
+END_TEST
+
+/* The query words: each field, text, and what does not parse. */
+START_TEST(test_gquery)
+{
+	static const struct {
+		const char *q;
+		const char *matches; /* ids in id order */
+	} good[] = {
+		{ "", "3 5 7 9 100 101" },
+		{ "state:waiting", "5 7" },
+		{ "state:run", "9 100 101" }, /* the start of running and runnable */
+		{ "STATE:Sys", "3" },
+		{ "kind:S", "5" },
+		{ "kind:C state:running", "100 101" },
+		{ "label:NET", "7" },
+		{ "p:0", "9 100" },
+		{ "p:1", "101" },
+		{ "m:3", "3" },
+		{ "id:7", "7" },
+		{ "10", "100 101" }, /* text: in the id */
+		{ "sle", "5" },      /* ... or the label */
+		{ "  cpu   10 ", "100 101" },
+		{ "kind:C label:sleep", "" },
+	};
+	static const struct {
+		const char *q, *err;
+	} bad[] = {
+		{ "foo:1", "'foo:' is no field" },
+		{ "p:x", "a number" },
+		{ "m:-1", "a number" },
+		{ "kind:SS", "one letter" },
+		{ "state:zzz", "no state starts so" },
+		{ "label:", "needs a value" },
+		{ "a b c d e f g h i", "more than 8 words" },
+	};
+	gfix t;
+	view_gquery q;
+	char err[128];
+
+	gfix_new(&t);
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		ck_assert_msg(view_gquery_parse(good[i].q, &q, err, sizeof err) == 0, "'%s': %s",
+		    good[i].q, err);
+		t.v.gfilter = good[i].q;
+		ck_assert_msg(strcmp(glist_order(t.m, &t.v), good[i].matches) == 0,
+		    "'%s' matches '%s', not '%s'", good[i].q, glist_order(t.m, &t.v),
+		    good[i].matches);
+	}
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		ck_assert_int_eq(view_gquery_parse(bad[i].q, &q, err, sizeof err), -1);
+		ck_assert_msg(strstr(err, bad[i].err) != NULL, "'%s': '%s' lacks '%s'", bad[i].q,
+		    err, bad[i].err);
+		t.v.gfilter = bad[i].q;
+		ck_assert_str_eq(glist_order(t.m, &t.v), "");
+	}
+	view_model_free(t.m);
+	fix_free(t.f);
+}
+END_TEST
+
+/* f narrows the list and its title says so; a filter that does not parse
+ * is said; / moves the cursor to the matches, round the end. */
+START_TEST(test_glist_filter_find)
+{
+	gfix t;
+
+	gfix_new(&t);
+	t.v.gfilter = "kind:C";
+	draw(&t.o, t.m, &t.v);
+	ck_assert_int_eq(find_row(&t.o, "goroutines 2 of 6 matching \"kind:C\""), 0);
+	ck_assert_int_gt(find_row(&t.o, "      100  running"), 0);
+	ck_assert_int_eq(find_row(&t.o, "        9  "), -1);
+	t.v.gfilter = "cpu state:wait";
+	draw(&t.o, t.m, &t.v);
+	ck_assert_int_gt(find_row(&t.o, "no goroutine matches the filter"), 0);
+	t.v.gfilter = "bogus:1";
+	draw(&t.o, t.m, &t.v);
+	ck_assert_int_eq(find_row(&t.o, "filter: 'bogus:' is no field"), 1);
+	ck_assert_int_eq(view_scroll_max(t.m, &t.v), 0);
+
+	t.v.gfilter = NULL;
+	view_glist_sync(t.m, &t.v);
+	ck_assert_int_eq(t.v.gcur, 3);
+	ck_assert(view_glist_find(t.m, &t.v, "kind:C", 0));
+	ck_assert_int_eq(t.v.gcur, 100);
+	ck_assert(view_glist_find(t.m, &t.v, "kind:C", 0)); /* it matches itself */
+	ck_assert_int_eq(t.v.gcur, 100);
+	ck_assert(view_glist_find(t.m, &t.v, "kind:C", 1));
+	ck_assert_int_eq(t.v.gcur, 101);
+	ck_assert(view_glist_find(t.m, &t.v, "kind:C", 1)); /* round the end */
+	ck_assert_int_eq(t.v.gcur, 100);
+	ck_assert(view_glist_find(t.m, &t.v, "kind:C", -1));
+	ck_assert_int_eq(t.v.gcur, 101);
+	ck_assert(view_glist_find(t.m, &t.v, "wait", 1)); /* text: the label netwait */
+	ck_assert_int_eq(t.v.gcur, 7);
+	ck_assert(!view_glist_find(t.m, &t.v, "label:nothing", 1));
+	ck_assert(!view_glist_find(t.m, &t.v, "bogus:1", 1));
+	ck_assert_int_eq(t.v.gcur, 7);
+	done(&t.o, t.m, t.f);
+}
+END_TEST
+
+/* The goroutine page: its fields, where the snapshot has it, and its own
+ * events in order, no other goroutine's. */
+START_TEST(test_gdetail)
+{
+	gfix t;
+	gs_event e[8];
+	int n = 0;
+
+	gfix_new(&t);
+	e[n++] = ev(GS_EV_SPAWN, 0, -1, 0, -1, 9, 1);
+	e[n++] = ev(GS_EV_RUN, 0, -1, 0, -1, 9, 0);
+	e[n++] = ev(GS_EV_RUN, 1, -1, 1, -1, 5, 0); /* another goroutine's */
+	e[n++] = ev(GS_EV_PREEMPT, 0, -1, 0, -1, 9, 1);
+	e[n++] = ev(GS_EV_GLOBAL_PUT, 0, -1, 0, GS_GPUT_YIELD, 9, 1);
+	e[n++] = ev(GS_EV_MOVE, 1, 0, 1, -1, 9, GS_MOVE_STEAL);
+	e[n++] = ev(GS_EV_PARK, 1, -1, 1, -1, 9, GS_WAIT_CHAN_RECV);
+	e[n++] = ev(GS_EV_STOP, -1, -1, 1, -1, 9, GS_G_RUNNABLE); /* no P */
+	ck_assert_int_eq(view_model_tick(t.m, &t.f->s, e, n, 0, t.gl, 6, 6), 0);
+	view_init(&t.v, 100, 30);
+	t.v.mode = VIEW_GDETAIL;
+	t.v.focus_g = 9;
+	draw(&t.o, t.m, &t.v);
+	ck_assert_int_eq(find_row(&t.o, " gsched G9 worker"), 0);
+	ck_assert_int_gt(find_row(&t.o, "runnable"), 0);
+	ck_assert_int_gt(find_row(&t.o, "P0's runnext"), 0);
+	ck_assert_int_gt(find_row(&t.o, "events of G9: 7 in the last"), 0);
+	static const char *const said[] = {
+		"created on P0 by G1",
+		"ran on P0 (M0)",
+		"preempted on P0 (by a signal)",
+		"yielded on P0: to the global queue",
+		"stolen by P1 from P0",
+		"parked: chan receive",
+		"stopped: runnable",
+	};
+	int y = 0;
+	for (size_t i = 0; i < sizeof said / sizeof said[0]; i++) {
+		int at = find_row(&t.o, said[i]);
+		ck_assert_msg(at > y, "'%s' at row %d, after row %d", said[i], at, y);
+		y = at;
+	}
+	ck_assert_int_eq(find_row(&t.o, "ran on P1"), -1);
+	y = find_row(&t.o, "in its events  ran 1 time on P0, preempted 1, stolen 1, parked 1,");
+	ck_assert_int_gt(y, 0);
+	ck_assert_int_eq(find_row(&t.o, "                global queue"), y + 1);
+	ck_assert_int_eq(find_row(&t.o, "P-1"), -1);
+	ck_assert_int_gt(find_row(&t.o, "q back"), 0);
+	/* in the global queue: the page and the list's P column say so */
+	t.f->p[0].runnext.id = 0;
+	t.f->glob[0].id = 9;
+	t.f->s.glob_len = t.f->s.glob_head = 1;
+	ck_assert_int_eq(view_model_tick(t.m, &t.f->s, NULL, 0, 0, t.gl, 6, 6), 0);
+	draw(&t.o, t.m, &t.v);
+	ck_assert_int_gt(find_row(&t.o, "in the global queue (1 goroutine)"), 0);
+	t.v.mode = VIEW_GLIST;
+	draw(&t.o, t.m, &t.v);
+	ck_assert_ptr_nonnull(strstr(row(&t.o, find_row(&t.o, "        9  ")), "glob"));
+	t.v.mode = VIEW_GDETAIL;
+	/* a goroutine the list lacks: said, and its events still shown */
+	t.v.focus_g = 12345;
+	draw(&t.o, t.m, &t.v);
+	ck_assert_int_eq(find_row(&t.o, " gsched G12345"), 0);
+	ck_assert_int_gt(find_row(&t.o, "G12345 is not in the goroutine list"), 0);
+	ck_assert_int_gt(find_row(&t.o, "(none kept"), 0);
+	done(&t.o, t.m, t.f);
+}
+END_TEST
+
+/* The page's strip: the state each tick's span was spent in most, from the
+ * events' times, blank before the oldest event kept. */
+START_TEST(test_gdetail_strip)
+{
+	gfix t;
+	gs_event e[5];
+	const uint64_t end = 5000000000ull, ms = 1000000;
+
+	gfix_new(&t);
+	e[0] = ev(GS_EV_RUN, 0, -1, 0, -1, 9, 0);
+	e[0].time_ns = end - 500 * ms;
+	e[1] = ev(GS_EV_STOP, 0, -1, 0, -1, 9, GS_G_RUNNABLE);
+	e[1].time_ns = end - 330 * ms; /* 70 ms running, 30 runnable */
+	e[2] = ev(GS_EV_RUN, 1, -1, 1, -1, 9, 0);
+	e[2].time_ns = end - 200 * ms;
+	e[3] = ev(GS_EV_PARK, 1, -1, 1, -1, 9, GS_WAIT_SLEEP);
+	e[3].time_ns = end - 70 * ms; /* 30 ms running, 70 waiting */
+	e[4] = ev(GS_EV_STOP, 1, -1, 1, -1, 9, GS_G_WAITING);
+	e[4].time_ns = end - 70 * ms;
+	ck_assert_int_eq(view_model_tick(t.m, &t.f->s, e, 5, 0, t.gl, 6, 6), 0);
+	t.v.mode = VIEW_GDETAIL;
+	t.v.focus_g = 9;
+	t.v.tick_hz = 10;
+	draw(&t.o, t.m, &t.v);
+	int y = find_row(&t.o, " by tick ");
+	ck_assert_int_gt(y, 0);
+	const char *strip = strstr(row(&t.o, y), "RRrRw");
+	ck_assert_msg(strip != NULL, "strip: '%s'", row(&t.o, y));
+	ck_assert_int_eq(strip[-1], ' '); /* before the first event */
+	/* the newest at the right: 50 spans of 100 ms since the clock's 0 */
+	ck_assert_int_eq(strip - row(&t.o, y), 16 + 50 - 5);
+	ck_assert_int_gt(find_row(&t.o, "R run r runnable s syscall w wait"), y);
+	done(&t.o, t.m, t.f);
 }
 END_TEST
 
@@ -3083,8 +3456,22 @@ START_TEST(test_hits)
 	ck_assert_int_eq(h.kind, VIEW_HIT_P);
 	ck_assert_int_eq(h.id, 2);
 	ck_assert(view_hit_at(&o.s, y, 60, &h) && h.kind == VIEW_HIT_P && h.id == 2);
+	/* the goroutine running on it, and one in its queue, are goroutines */
+	fix_queue(f, 2, 3, "sleep");
+	view_model_free(m);
+	m = model_with(f, NULL, 0);
+	draw(&o, m, &v);
+	y = row_starting(&o, "P2 ");
+	int x = find_col(&o, y, "C102");
+	ck_assert_int_gt(x, 0);
+	ck_assert(view_hit_at(&o.s, y, x + 2, &h) && h.kind == VIEW_HIT_G && h.id == 102);
+	x = find_col(&o, y, "S3001");
+	ck_assert_int_gt(x, 0);
+	ck_assert(view_hit_at(&o.s, y, x + 4, &h) && h.kind == VIEW_HIT_G && h.id == 3001);
+	/* between tokens: the row */
+	ck_assert(view_hit_at(&o.s, y, x - 1, &h) && h.kind == VIEW_HIT_P && h.id == 2);
 	/* the M on it is the M */
-	int x = find_col(&o, y, "M2");
+	x = find_col(&o, y, "M2");
 	ck_assert_int_gt(x, 0);
 	ck_assert(view_hit_at(&o.s, y, x + 1, &h));
 	ck_assert_int_eq(h.kind, VIEW_HIT_M);
@@ -3178,6 +3565,12 @@ view_suite(void)
 	tcase_add_test(tc, test_help_scrolls);
 	tcase_add_test(tc, test_glist);
 	tcase_add_test(tc, test_glist_more);
+	tcase_add_test(tc, test_glist_sort_columns);
+	tcase_add_test(tc, test_glist_cursor);
+	tcase_add_test(tc, test_gquery);
+	tcase_add_test(tc, test_glist_filter_find);
+	tcase_add_test(tc, test_gdetail);
+	tcase_add_test(tc, test_gdetail_strip);
 	tcase_add_test(tc, test_details);
 	tcase_add_test(tc, test_projector);
 	tcase_add_test(tc, test_history);

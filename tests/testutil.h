@@ -50,6 +50,26 @@
 
 #define TU_UNUSED __attribute__((unused))
 
+/* n, or fewer when this kernel caps live goroutines (no guard markers before
+ * Linux 6.13: gs_goroutine_limit), keeping room for the test's own; says so
+ * on stderr when it lowers n. */
+static inline int TU_UNUSED
+tu_live_cap(int n)
+{
+	long limit = gs_goroutine_limit();
+
+	if (n > TU_LIVE_MAX)
+		n = TU_LIVE_MAX;
+	if (limit > 0 && n > limit - 64) {
+		fprintf(stderr,
+		    "note: this kernel allows %ld live goroutines (gs_goroutine_limit): "
+		    "%d instead of %d\n",
+		    limit, (int)(limit - 64), n);
+		n = (int)(limit - 64);
+	}
+	return n;
+}
+
 static inline uint64_t TU_UNUSED
 tu_now_ns(void)
 {

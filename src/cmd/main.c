@@ -31,6 +31,7 @@
 #include "cmd/compare.h"
 #include "ui/tui.h"
 #include "format/cmdline.h"
+#include "format/configfile.h"
 #include "format/tick.h"
 #include "lesson/lesson.h"
 #include "live/workload.h"
@@ -62,11 +63,17 @@ enum {
 	MAIN_OPT_VERSION = CMDLINE_LONG + 32,
 	MAIN_OPT_LIST,
 	MAIN_OPT_TIME_SCALE,
+	MAIN_OPT_CONFIG,
+	MAIN_OPT_NO_CONFIG,
 };
 
 static const cmdline_opt main_options[] = {
 	{ "help", 'h', no_argument, NULL, "show this help and exit" },
 	{ "version", MAIN_OPT_VERSION, no_argument, NULL, "show the version and exit" },
+	{ "config", MAIN_OPT_CONFIG, required_argument, "FILE",
+	    "read the visualizer's settings from FILE instead of\n"
+	    "$XDG_CONFIG_HOME/gsched/config (Config file, below)" },
+	{ "no-config", MAIN_OPT_NO_CONFIG, no_argument, NULL, "read no config file" },
 };
 
 static const cmdline_opt lesson_options[] = {
@@ -123,6 +130,7 @@ usage(FILE *f)
 {
 	fputs("Usage: gsched [-d DELAY] [-p PROCS] [--no-color] [--ascii] [--projector]\n"
 	      "              [--no-mouse] [--slow N] [--record FILE] [--history MIB]\n"
+	      "              [--config FILE | --no-config]\n"
 	      "       gsched --replay FILE [-d DELAY] [--no-color] [--ascii] [--projector]\n"
 	      "              [--no-mouse] [--history MIB]  (on a terminal: in the visualizer)\n"
 	      "       gsched LESSON [--time-scale X] [--slow N] [--record FILE] [-d DELAY]\n"
@@ -173,6 +181,13 @@ usage(FILE *f)
 	      "(the same lines as tests/bench/peer.go prints for Go; gsched bench --help).\n"
 	      "\n"
 	      "compare: goroutines against threads, side by side (gsched compare --help).\n"
+	      "\n"
+	      "Config file: $XDG_CONFIG_HOME/gsched/config (else ~/.config/gsched/config),\n"
+	      "one `name = value` a line, # comments; the names are the visualizer's long\n"
+	      "options above (procs = 4, projector = true, delay = 5; flags take true/false,\n"
+	      "yes/no, on/off, 1/0).  The command line wins; lessons take all but procs;\n"
+	      "headless runs read none.  --config FILE reads another, --no-config none.\n"
+	      "A bad line is a usage error (FILE:LINE: why, exit 2).\n"
 	      "\n"
 	      "Environment: GOMAXPROCS sets the default number of Ps, as in Go;\n"
 	      "GSCHED_DEBUG the runtime's debug output; NO_COLOR (not empty) turns colours\n"
@@ -278,9 +293,10 @@ struct args {
 	tui_opts tui;
 	batch_opts batch;
 	lesson_run_opts lesson;
-	const char *name;  /* a LESSON */
-	const char *extra; /* an operand after it */
-	bool help, version, list, have_scale;
+	const char *name;   /* a LESSON */
+	const char *extra;  /* an operand after it */
+	const char *config; /* --config FILE */
+	bool help, version, list, have_scale, no_config;
 	/* each option given, as first spelled, for messages about combinations */
 	char seen[CMDLINE_OPTS_MAX][40];
 	int seenkey[CMDLINE_OPTS_MAX];
@@ -297,12 +313,15 @@ seen(const struct args *a, int key)
 }
 
 /* The first option given that the mode does not take (allowed: a key list
- * ending in 0), or NULL. */
+ * ending in 0), or NULL.  --config and --no-config go with every mode that
+ * shows the visualizer and are ignored by the others. */
 static const char *
 first_other(const struct args *a, const int *allowed)
 {
 	for (int i = 0; i < a->nseen; i++) {
 		const int *k = allowed;
+		if (a->seenkey[i] == MAIN_OPT_CONFIG || a->seenkey[i] == MAIN_OPT_NO_CONFIG)
+			continue;
 		while (*k != 0 && *k != a->seenkey[i])
 			k++;
 		if (*k == 0)
@@ -369,12 +388,67 @@ parse_args(int argc, char **argv, struct args *a)
 			a->lesson.quiet = true;
 		else if (key == MAIN_OPT_TIME_SCALE)
 			rc = parse_time_scale(a, v, cmdline_spelled(&c));
+		else if (key == MAIN_OPT_CONFIG)
+			a->config = v;
+		else if (key == MAIN_OPT_NO_CONFIG)
+			a->no_config = true;
 		if (rc != 0)
 			return rc;
 	}
 	a->lesson.detail = a->batch.verbose;
 	a->lesson.slow = a->batch.slow;
 	return 0;
+}
+
+/* ---- the config file ------------------------------------------------------------ */
+
+/* What config_set applies a setting to. */
+struct config_ctx {
+	struct args *a;
+	const int *mode; /* the keys the mode takes, ending in 0 */
+};
+
+/* A setting of the config file: into the visualizer's options unless the
+ * command line gave it (the command line wins) or the mode does not take
+ * it (a lesson sets its own procs); checked either way. */
+static int
+config_set(void *ctx, int key, const char *v, const char *name)
+{
+	struct config_ctx *c = ctx;
+	const int *k = c->mode;
+	tui_opts unused;
+
+	while (*k != 0 && *k != key)
+		k++;
+	tui_opts_init(&unused);
+	return tui_option(*k != 0 && !seen(c->a, key) ? &c->a->tui : &unused, key, v, name);
+}
+
+/*
+ * Read the config file (--config FILE, else the default path when there is
+ * one; --no-config none) into a->tui for a mode that shows the visualizer
+ * and takes the options mode lists.  Its settings are the visualizer's
+ * options (tui_options); the rest of the command line's are refused by name.
+ * 0, or 2 after reporting.
+ */
+static int
+load_config(struct args *a, const int *mode)
+{
+	char path[PATH_MAX];
+	struct config_ctx c = { a, mode };
+	config_spec spec = { tui_options, tui_noptions, all_options, nall, config_set, &c };
+
+	if (a->config != NULL && a->no_config)
+		return cmdline_usage_error(NULL, "%s and %s cannot be used together",
+		    seen(a, MAIN_OPT_CONFIG), seen(a, MAIN_OPT_NO_CONFIG));
+	a->tui.config = a->config; /* where W writes */
+	if (a->no_config)
+		return 0;
+	if (a->config != NULL)
+		return config_load(a->config, false, &spec);
+	if (config_default_path(path, sizeof path) != 0)
+		return 0;
+	return config_load(path, true, &spec);
 }
 
 /* --help, --version and --list (key) stand alone. */
@@ -426,6 +500,11 @@ run_lesson(struct args *a)
 		fprintf(stderr, "gsched: %s\n", err);
 		return 2;
 	}
+	/* the config's settings first: the lesson's own slow N wins over them */
+	if (!a->batch.batch && isatty(STDOUT_FILENO) && (rc = load_config(a, shown)) != 0) {
+		lesson_program_free(g);
+		return rc;
+	}
 	/* the lesson's own `slow N`, unless --slow says otherwise */
 	if (a->batch.slow == 0 && g->slow > 0)
 		a->lesson.slow = a->tui.slow = g->slow;
@@ -472,6 +551,9 @@ run_replay(struct args *a)
 	const char *o;
 	int rc;
 
+	/* a recording keeps its own time between ticks, unless -d says otherwise */
+	static const int configured[] = { TUI_OPT_NO_COLOR, TUI_OPT_ASCII, TUI_OPT_PROJECTOR,
+		TUI_OPT_HISTORY, TUI_OPT_NO_MOUSE, 0 };
 	if ((rc = batch_check(&a->batch)) != 0)
 		return rc;
 	if ((o = first_other(a, allowed)) != NULL)
@@ -479,19 +561,30 @@ run_replay(struct args *a)
 		    "option '%s' cannot be used with --replay in the visualizer (it takes -d, "
 		    "--no-color, --ascii, --projector, --no-mouse and --history)",
 		    o);
+	if ((rc = load_config(a, configured)) != 0)
+		return rc;
 	tui_opts_finish(&a->tui);
 	a->tui.replay = a->batch.replay;
 	return tui_main(&a->tui);
 }
 
+/* The options of the live visualizer alone. */
+static const int visual[] = { 'd', 'p', TUI_OPT_NO_COLOR, TUI_OPT_ASCII, TUI_OPT_PROJECTOR,
+	CMDLINE_KEY_SLOW, TUI_OPT_HISTORY, TUI_OPT_NO_MOUSE, 0 };
+
 /* The visualizer: on the introductory lesson when there were no arguments. */
 static int
 run_visualizer(struct args *a, int argc)
 {
+	static const int lesson[] = { 'd', TUI_OPT_NO_COLOR, TUI_OPT_ASCII, TUI_OPT_PROJECTOR,
+		CMDLINE_KEY_SLOW, TUI_OPT_HISTORY, TUI_OPT_NO_MOUSE, 0 };
 	char path[PATH_MAX + 32], err[1024];
 	lesson_program *intro = NULL;
 	int rc;
 
+	/* the introductory lesson sets its own procs, as any lesson */
+	if ((rc = load_config(a, argc < 2 ? lesson : visual)) != 0)
+		return rc;
 	tui_opts_finish(&a->tui);
 	/* without the intro (not installed, broken) the default workload */
 	if (argc < 2 && lesson_resolve(TUI_INTRO_LESSON, path, sizeof path, err, sizeof err) == 0 &&
@@ -525,8 +618,6 @@ run(int argc, char **argv)
 	static const int observing[] = { 'd', 'p', BATCH_OPT_BATCH, 'n', 'w', 'v', BATCH_OPT_JSON,
 		BATCH_OPT_RECORD, BATCH_OPT_TRACE, BATCH_OPT_REPLAY, BATCH_OPT_REPLAY_STEP,
 		CMDLINE_KEY_SLOW, 0 };
-	static const int visual[] = { 'd', 'p', TUI_OPT_NO_COLOR, TUI_OPT_ASCII, TUI_OPT_PROJECTOR,
-		CMDLINE_KEY_SLOW, TUI_OPT_HISTORY, TUI_OPT_NO_MOUSE, 0 };
 	static struct args a; /* large (every option seen): off a small stack */
 	const char *o, *mode;
 	int rc;

@@ -58,15 +58,30 @@ find_key(const cmdline *c, int key)
 	return NULL;
 }
 
+/* cmdline_error_where's place, NULL: the command line */
+static const char *error_where;
+
+void
+cmdline_error_where(const char *where)
+{
+	error_where = where;
+}
+
 int
 cmdline_usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
 	fputs("gsched: ", stderr);
+	if (error_where != NULL)
+		fprintf(stderr, "%s: ", error_where);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
+	if (error_where != NULL) {
+		fputc('\n', stderr);
+		return 2;
+	}
 	fprintf(stderr, "\nTry 'gsched %s%s--help'.\n", cmd ? cmd : "", cmd ? " " : "");
 	return 2;
 }

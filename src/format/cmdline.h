@@ -96,6 +96,11 @@ const char *cmdline_name(const cmdline_opt *tab, int n, int key, char *buf, size
 int cmdline_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* While where is not NULL, usage errors are about a place in a file, not
+ * the command line: "gsched: WHERE: <what is wrong>", without the hint.
+ * config_load sets it around each line; NULL restores the form above. */
+void cmdline_error_where(const char *where);
+
 /* --help's option list: one "  -d, --delay TENTHS  text" entry per row. */
 void cmdline_help(FILE *f, const cmdline_opt *tab, int n);
 

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "format/parse.h"
+#include "format/textfile.h"
 #include "lesson/lesson.h"
 #include "live/workload.h"
 
@@ -766,65 +767,15 @@ parse_line(parser *p, const char *line, size_t len)
 
 /* ---- bytes ------------------------------------------------------------------------- */
 
-/* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid
- * (overlong forms, surrogates and code points past U+10FFFF included). */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0];
-	size_t need;
-	uint32_t cp;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		need = 2, cp = c & 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		need = 3, cp = c & 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		need = 4, cp = c & 0x07;
-	else
-		return 0;
-	if (n < need)
-		return 0;
-	for (size_t k = 1; k < need; k++) {
-		if ((s[k] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[k] & 0x3f);
-	}
-	if ((need == 3 && cp < 0x800) || (need == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return need;
-}
-
 /* Reject NUL bytes, invalid UTF-8, control characters and over-long lines
  * in one line (without its line end, so it holds no CR or LF). */
 static int
 check_bytes(parser *p, const char *line, size_t len)
 {
-	const unsigned char *s = (const unsigned char *)line;
-	const unsigned char *nul = memchr(s, 0, len);
+	char why[64];
+	int col = textfile_check_line(line, len, LESSON_LINE_MAX, why, sizeof why);
 
-	/* a NUL first: it names a binary file better than its line lengths do */
-	if (nul != NULL)
-		return perr(p, (int)(nul - s) + 1, "NUL byte (is this a binary file?)");
-	if (len > LESSON_LINE_MAX)
-		return perr(p, LESSON_LINE_MAX + 1, "line is longer than %d bytes",
-		    LESSON_LINE_MAX);
-	for (size_t k = 0; k < len;) {
-		if (s[k] == 0)
-			return perr(p, (int)k + 1, "NUL byte (is this a binary file?)");
-		if (s[k] < 0x20 && s[k] != '\t')
-			return perr(p, (int)k + 1, "control character 0x%02x", s[k]);
-		if (s[k] == 0x7f)
-			return perr(p, (int)k + 1, "control character 0x7f");
-		size_t n = utf8_len(s + k, len - k);
-		if (n == 0)
-			return perr(p, (int)k + 1, "invalid UTF-8 byte 0x%02x", s[k]);
-		k += n;
-	}
-	return 0;
+	return col != 0 ? perr(p, col, "%s", why) : 0;
 }
 
 /* ---- entry points --------------------------------------------------------------------- */
@@ -869,23 +820,13 @@ lesson_parse(const char *name, const char *buf, size_t len, lesson_program **out
 		    name, len, LESSON_FILE_MAX);
 		goto out;
 	}
-	size_t k = 0;
-	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
-		k = 3; /* a UTF-8 byte order mark */
+	size_t pos = 0, ll;
+	const char *line;
 	p->line = 0;
-	while (k < len) {
-		/* a line ends at LF, CR LF or a lone CR, or at the end of the file */
-		size_t ll = 0;
-		while (k + ll < len && buf[k + ll] != '\n' && buf[k + ll] != '\r')
-			ll++;
-		size_t next = k + ll;
-		if (next < len)
-			next +=
-			    buf[next] == '\r' && next + 1 < len && buf[next + 1] == '\n' ? 2 : 1;
+	while (textfile_line(buf, len, &pos, &line, &ll)) {
 		p->line++;
-		if (check_bytes(p, buf + k, ll) || parse_line(p, buf + k, ll))
+		if (check_bytes(p, line, ll) || parse_line(p, line, ll))
 			goto out;
-		k = next;
 	}
 	p->line++;
 	if (p->prog->nsteps == 0) {

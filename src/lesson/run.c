@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "format/schedtrace.h"
+#include "format/textfile.h"
 #include "lesson/lesson.h"
 #include "live/ticker.h"
 
@@ -126,87 +127,18 @@ lesson_resolve(const char *arg, char *buf, size_t size, char *err, size_t errsz)
 	return -1;
 }
 
-/* What a file that is no regular file is, for the message refusing it. */
-static const char *
-file_kind(mode_t m)
-{
-	return S_ISDIR(m) ? "a directory"
-	    : S_ISFIFO(m) ? "a FIFO"
-	    : S_ISSOCK(m) ? "a socket"
-	    : S_ISCHR(m)  ? "a character device"
-	    : S_ISBLK(m)  ? "a block device"
-			  : "another kind of file";
-}
-
 int
 lesson_load(const char *path, lesson_program **out, char *err, size_t errsz)
 {
-	struct stat st;
-	char *buf = NULL;
-	size_t len = 0;
-	int fd = -1, rc = -1;
+	char *buf;
+	size_t len;
+	int rc;
 
 	*out = NULL;
-	/* A lesson is a regular file.  Asked first, since opening a FIFO blocks
-	 * until a writer comes and opening a socket fails with ENXIO; opened
-	 * without blocking and asked again, for a file swapped in between. */
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		snprintf(err, errsz, "%s: not a regular file (%s)", path, file_kind(st.st_mode));
+	if (textfile_read(path, LESSON_FILE_MAX, "a lesson", &buf, &len, NULL, err, errsz) != 0)
 		return -1;
-	}
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0) {
-		snprintf(err, errsz, "%s: cannot open: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) != 0) {
-		snprintf(err, errsz, "%s: cannot stat: %s", path, strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, errsz, "%s: not a regular file (%s)", path, file_kind(st.st_mode));
-		goto out;
-	}
-	/* reads block again, as for any file (a regular file's never wait) */
-	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0) {
-		snprintf(err, errsz, "%s: cannot read: %s", path, strerror(errno));
-		goto out;
-	}
-	if (st.st_size > LESSON_FILE_MAX) {
-		snprintf(err, errsz,
-		    "%s: file of %lld bytes is too large for a lesson (at "
-		    "most %d)",
-		    path, (long long)st.st_size, LESSON_FILE_MAX);
-		goto out;
-	}
-	buf = malloc(LESSON_FILE_MAX + 1);
-	if (buf == NULL) {
-		snprintf(err, errsz, "%s: out of memory", path);
-		goto out;
-	}
-	for (;;) {
-		ssize_t n = read(fd, buf + len, LESSON_FILE_MAX + 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			snprintf(err, errsz, "%s: cannot read: %s", path, strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (len > LESSON_FILE_MAX) {
-			snprintf(err, errsz,
-			    "%s: file is too large for a lesson (at most %d "
-			    "bytes)",
-			    path, LESSON_FILE_MAX);
-			goto out;
-		}
-	}
 	rc = lesson_parse(path, buf, len, out, err, errsz);
-out:
 	free(buf);
-	close(fd);
 	return rc;
 }
 

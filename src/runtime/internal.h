@@ -650,8 +650,9 @@ GS_HIDDEN void gs__stack_init(bool force_mprotect);
  * budget is spent.  Each true is undone by gs__stack_unclaim at its exit. */
 GS_HIDDEN bool gs__stack_claim(void);
 GS_HIDDEN void gs__stack_unclaim(void);
-GS_HIDDEN bool gs__stack_exhausted(void); /* why gs__stackalloc failed */
-GS_HIDDEN void gs__stack_fini(void);      /* unmaps everything */
+GS_HIDDEN bool gs__stack_exhausted(void);     /* why gs__stackalloc failed */
+GS_HIDDEN bool gs__debug_stackmprotect(void); /* GSCHED_DEBUG says stackmprotect=1 */
+GS_HIDDEN void gs__stack_fini(void);          /* unmaps everything */
 GS_HIDDEN void gs__stack_counts(uint64_t *guarded, uint64_t *carved);
 GS_HIDDEN void gs__stack_release(gs_g *gp); /* drop its pages, keep the mapping */
 /* Check gp's canary and stack pointer; throws naming gp on overflow. */

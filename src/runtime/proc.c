@@ -1737,24 +1737,32 @@ gs_timescale(void)
 	return n > 0 ? n : 1;
 }
 
-/* GSCHED_DEBUG=name=value,...: Go's GODEBUG knobs for the scheduler.  A bad
- * value is an error; an unknown name is reported and skipped.  *timescale
- * gets timescale=N, or 0. */
+struct debugopts {
+	int32_t schedtrace_ms;
+	bool scheddetail, asyncpreemptoff, stackmprotect;
+	int timescale; /* 0: not set */
+};
+
+/* Say what is wrong with GSCHED_DEBUG, unless asked to keep quiet. */
+#define DEBUG_SAY(...)                                                                             \
+	do {                                                                                       \
+		if (!quiet)                                                                        \
+			fprintf(stderr, __VA_ARGS__);                                              \
+	} while (0)
+
+/* GSCHED_DEBUG=name=value,...: Go's GODEBUG knobs for the scheduler, into *o.
+ * A bad value is an error; an unknown name is reported and skipped. */
 static int
-parse_debug(int *timescale)
+debug_parse(struct debugopts *o, bool quiet)
 {
 	const char *env = getenv("GSCHED_DEBUG");
 	char buf[256];
 
-	gs__sched.schedtrace_ms = 0;
-	gs__sched.scheddetail = false;
-	gs__sched.asyncpreemptoff = false;
-	gs__sched.stackmprotect = false;
-	*timescale = 0;
+	memset(o, 0, sizeof *o);
 	if (env == NULL || *env == '\0')
 		return 0;
 	if (strlen(env) >= sizeof buf) {
-		fprintf(stderr, "gsched: GSCHED_DEBUG is too long\n");
+		DEBUG_SAY("gsched: GSCHED_DEBUG is too long\n");
 		return GS_EINVAL;
 	}
 	strcpy(buf, env);
@@ -1762,7 +1770,7 @@ parse_debug(int *timescale)
 	     kv = strtok_r(NULL, ",", &save)) {
 		char *eq = strchr(kv, '=');
 		if (eq == NULL) {
-			fprintf(stderr, "gsched: GSCHED_DEBUG: '%s' is not name=value\n", kv);
+			DEBUG_SAY("gsched: GSCHED_DEBUG: '%s' is not name=value\n", kv);
 			return GS_EINVAL;
 		}
 		*eq = '\0';
@@ -1773,44 +1781,63 @@ parse_debug(int *timescale)
 		bool num = *val && !*end && !errno && v >= 0 && v <= 3600 * 1000;
 		if (strcmp(kv, "schedtrace") == 0) {
 			if (!num) {
-				fprintf(stderr,
-				    "gsched: GSCHED_DEBUG: schedtrace=%s: want milliseconds "
-				    "(0 to 3600000)\n",
+				DEBUG_SAY("gsched: GSCHED_DEBUG: schedtrace=%s: want milliseconds "
+					  "(0 to 3600000)\n",
 				    val);
 				return GS_EINVAL;
 			}
-			gs__sched.schedtrace_ms = (int32_t)v;
+			o->schedtrace_ms = (int32_t)v;
 		} else if (strcmp(kv, "timescale") == 0) {
 			if (!num || v < 1 || v > GS_TIMESCALE_MAX) {
-				fprintf(stderr,
-				    "gsched: GSCHED_DEBUG: timescale=%s: want a whole factor "
-				    "from 1 to %d\n",
+				DEBUG_SAY("gsched: GSCHED_DEBUG: timescale=%s: want a whole factor "
+					  "from 1 to %d\n",
 				    val, GS_TIMESCALE_MAX);
 				return GS_EINVAL;
 			}
-			*timescale = (int)v;
+			o->timescale = (int)v;
 		} else if (strcmp(kv, "scheddetail") == 0 || strcmp(kv, "asyncpreemptoff") == 0 ||
 		    strcmp(kv, "stackmprotect") == 0) {
 			if (!num || v > 1) {
-				fprintf(stderr, "gsched: GSCHED_DEBUG: %s=%s: want 0 or 1\n", kv,
-				    val);
+				DEBUG_SAY("gsched: GSCHED_DEBUG: %s=%s: want 0 or 1\n", kv, val);
 				return GS_EINVAL;
 			}
 			if (strcmp(kv, "scheddetail") == 0)
-				gs__sched.scheddetail = v == 1;
+				o->scheddetail = v == 1;
 			else if (strcmp(kv, "stackmprotect") == 0)
-				gs__sched.stackmprotect = v == 1;
+				o->stackmprotect = v == 1;
 			else
-				gs__sched.asyncpreemptoff = v == 1;
+				o->asyncpreemptoff = v == 1;
 		} else {
-			fprintf(stderr,
-			    "gsched: GSCHED_DEBUG: unknown setting '%s' ignored "
-			    "(known: schedtrace, scheddetail, asyncpreemptoff, timescale, "
-			    "stackmprotect)\n",
+			DEBUG_SAY("gsched: GSCHED_DEBUG: unknown setting '%s' ignored "
+				  "(known: schedtrace, scheddetail, asyncpreemptoff, timescale, "
+				  "stackmprotect)\n",
 			    kv);
 		}
 	}
 	return 0;
+}
+
+/* GSCHED_DEBUG into the scheduler's settings; *timescale gets timescale=N, or 0. */
+static int
+parse_debug(int *timescale)
+{
+	struct debugopts o;
+	int err = debug_parse(&o, false);
+
+	gs__sched.schedtrace_ms = o.schedtrace_ms;
+	gs__sched.scheddetail = o.scheddetail;
+	gs__sched.asyncpreemptoff = o.asyncpreemptoff;
+	gs__sched.stackmprotect = o.stackmprotect;
+	*timescale = o.timescale;
+	return err;
+}
+
+bool
+gs__debug_stackmprotect(void)
+{
+	struct debugopts o;
+
+	return debug_parse(&o, true) == 0 && o.stackmprotect;
 }
 
 gs_p *

@@ -108,6 +108,35 @@ span_of(int cls)
 	return (size + stk.pagesize - 1) & ~(stk.pagesize - 1);
 }
 
+/* Whether this kernel makes guard markers: asked once, on a page of our own. */
+static bool
+guard_markers(void)
+{
+	static _Atomic int known; /* 0 unknown, 1 yes, 2 no */
+	int k = atomic_load(&known);
+
+	if (k == 0) {
+		size_t page = (size_t)sysconf(_SC_PAGESIZE);
+		void *probe =
+		    mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		k = probe != MAP_FAILED && madvise(probe, page, MADV_GUARD_INSTALL) == 0 ? 1 : 2;
+		if (probe != MAP_FAILED)
+			munmap(probe, page);
+		atomic_store(&known, k);
+	}
+	return k == 1;
+}
+
+long
+gs_goroutine_limit(void)
+{
+	if (atomic_load(&gs__sched.running))
+		return stk.guard == GUARD_MPROTECT ? stk.mprotect_budget : 0;
+	if (guard_markers() && !gs__debug_stackmprotect())
+		return 0;
+	return gs__os_max_map_count() / 4;
+}
+
 void
 gs__stack_init(bool force_mprotect)
 {
@@ -119,17 +148,7 @@ gs__stack_init(bool force_mprotect)
 	atomic_store(&stk.live, 0);
 	stk.pagesize = (size_t)sysconf(_SC_PAGESIZE);
 	stk.guard = GUARD_MARKER;
-	if (!force_mprotect) {
-		/* Ask the kernel once, on a page of our own, whether it has guard
-		 * markers. */
-		void *probe = mmap(NULL, stk.pagesize, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (probe == MAP_FAILED || madvise(probe, stk.pagesize, MADV_GUARD_INSTALL) != 0)
-			force_mprotect = true;
-		if (probe != MAP_FAILED)
-			munmap(probe, stk.pagesize);
-	}
-	if (force_mprotect) {
+	if (force_mprotect || !guard_markers()) {
 		/* Two VMAs per stack; thread stacks, the heap and the libraries
 		 * need the rest. */
 		stk.guard = GUARD_MPROTECT;

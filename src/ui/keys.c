@@ -17,6 +17,10 @@
 const keys_entry keys_table[] = {
 	{ "? F1", KEYS_IN_VIEWS, KEYS_IN_MAIN, "help", "this help (? or Esc closes it)",
 	    KEYS_DO_HELP },
+	/* before quit: q leaves the goroutine page for the list */
+	{ "q", KEYS_IN_GDETAIL, KEYS_IN_GDETAIL, "back",
+	    "in a goroutine's page: back to the list, the cursor where it was (Esc too)",
+	    KEYS_DO_CLOSE },
 	{ "q F10 Ctrl-C", KEYS_IN_VIEWS, KEYS_IN_VIEWS, "quit", "quit", KEYS_DO_QUIT },
 	{ "Esc", KEYS_IN_VIEWS, KEYS_IN_PAGES, "close",
 	    "close the page (back to the main view), or clear the message", KEYS_DO_CLOSE },
@@ -25,6 +29,10 @@ const keys_entry keys_table[] = {
 	    "in a replay: play / pause the recording", KEYS_DO_PLAY },
 	{ "space F2", KEYS_IN_VIEWS, KEYS_IN_MAIN, "pause",
 	    "pause the view (the scheduler keeps running); again: back to live", KEYS_DO_PAUSE },
+	/* before the lesson's n N: the goroutine list finds again */
+	{ "n N", KEYS_IN_GLIST, 0, NULL,
+	    "in the goroutine list: the next / previous goroutine the query of / matches",
+	    KEYS_DO_GAGAIN },
 	/* before c s b n: in a lesson, n steps it and spawns nothing */
 	{ "n N", KEYS_IN_LESSON | KEYS_IN_VIEWS, KEYS_IN_MAIN, "next/prev step",
 	    "in a lesson: go on (past a pause, a wait or a caption's reading time) / back a "
@@ -44,7 +52,20 @@ const keys_entry keys_table[] = {
 	    KEYS_DO_PROMPT },
 	/* before c s b n: s sorts the list shown */
 	{ "s", KEYS_IN_GLIST, KEYS_IN_GLIST, "sort",
-	    "in the goroutine list: the next sort order (id, state, label)", KEYS_DO_SORT },
+	    "in the goroutine list: sort by the next column (id, state, P, M, kind, label; "
+	    "ties by id); the header marks it",
+	    KEYS_DO_SORT },
+	{ "r", KEYS_IN_GLIST, KEYS_IN_GLIST, "reverse", "in the goroutine list: reverse the sort",
+	    KEYS_DO_SORT_REV },
+	{ "Enter", KEYS_IN_GLIST, KEYS_IN_GLIST, "open",
+	    "in the goroutine list: the page of the goroutine under the cursor (its state, "
+	    "its P and M, the events that moved it)",
+	    KEYS_DO_GPAGE },
+	{ "/ f", KEYS_IN_GLIST, KEYS_IN_GLIST, "find/filter",
+	    "in the goroutine list: find (n N: again) / filter by a query: words all of which "
+	    "match, state:waiting kind:S label:net p:1 m:2 id:5, or text in the label or id; "
+	    "Esc clears the filter",
+	    KEYS_DO_GFIND },
 	{ "c s b n", KEYS_IN_VIEWS, KEYS_IN_MAIN, "spawn",
 	    "spawn goroutines: CPU-bound, sleeping, in syscalls, network", KEYS_DO_SPAWN },
 	{ "C S B N", KEYS_IN_VIEWS, 0, NULL, "the same, ten times as many", KEYS_DO_SPAWN10 },
@@ -74,6 +95,10 @@ const keys_entry keys_table[] = {
 	    "record what is shown to a file, or stop recording (a prompt offers a name: "
 	    "Enter starts, Esc cancels)",
 	    KEYS_DO_RECORD },
+	{ "W", KEYS_IN_VIEWS, 0, NULL,
+	    "write the view's settings (GOMAXPROCS, tick rate, looks) to the config file "
+	    "(asks before overwriting it)",
+	    KEYS_DO_SAVE },
 	/* The rewind.  The detail pages keep the arrows for their focus (, . <
 	 * > step there), and the pages that scroll keep Home and End. */
 	{ "Left Right", KEYS_IN_VIEWS & ~KEYS_IN_DETAIL, KEYS_IN_MAIN, "rewind",
@@ -88,8 +113,10 @@ const keys_entry keys_table[] = {
 	{ "Tab Shift-Tab arrows", KEYS_IN_DETAIL, KEYS_IN_DETAIL, "next/prev",
 	    "in a detail page: the next / previous P or M", KEYS_DO_FOCUS },
 	{ "Up Down k j", SCROLLS, 0, NULL,
-	    "scroll help, lists and the log by a line (k up, j down)", KEYS_DO_SCROLL },
-	{ "PgUp PgDn", PAGES_SCROLL, PAGES_SCROLL, "scroll",
+	    "scroll help and the log by a line, move the goroutine list's cursor (k up, j "
+	    "down)",
+	    KEYS_DO_SCROLL },
+	{ "PgUp PgDn", PAGES_SCROLL, PAGES_SCROLL & ~KEYS_IN_GLIST, "scroll",
 	    "scroll help, lists, the log and a P's queue by a page", KEYS_DO_PAGE },
 	{ "Home End", PAGES_SCROLL, 0, NULL,
 	    "to the top / the bottom (in the event log, End follows the newest line again)",
@@ -103,7 +130,7 @@ const int keys_count = (int)(sizeof keys_table / sizeof keys_table[0]);
 unsigned
 keys_ctx(view_mode mode, bool lesson)
 {
-	unsigned c = (unsigned)mode <= VIEW_LOG ? KEYS_IN(mode) : KEYS_IN_MAIN;
+	unsigned c = (unsigned)mode <= VIEW_GDETAIL ? KEYS_IN(mode) : KEYS_IN_MAIN;
 
 	return c | (lesson ? KEYS_IN_LESSON : 0);
 }

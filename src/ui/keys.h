@@ -55,8 +55,10 @@ enum {
 #define KEYS_IN_MDETAIL KEYS_IN(VIEW_MDETAIL)
 #define KEYS_IN_GLIST KEYS_IN(VIEW_GLIST)
 #define KEYS_IN_LOG KEYS_IN(VIEW_LOG)
+#define KEYS_IN_GDETAIL KEYS_IN(VIEW_GDETAIL)
 #define KEYS_IN_DETAIL (KEYS_IN_PDETAIL | KEYS_IN_MDETAIL)
-#define KEYS_IN_PAGES (KEYS_IN_HELP | KEYS_IN_DETAIL | KEYS_IN_GLIST | KEYS_IN_LOG)
+#define KEYS_IN_PAGES                                                                              \
+	(KEYS_IN_HELP | KEYS_IN_DETAIL | KEYS_IN_GLIST | KEYS_IN_LOG | KEYS_IN_GDETAIL)
 #define KEYS_IN_VIEWS (KEYS_IN_MAIN | KEYS_IN_PAGES)
 #define KEYS_IN_LESSON (1u << 8)
 /* Entries that apply only while a recording is played (gsched --replay). */
@@ -77,7 +79,11 @@ typedef enum keys_action {
 	KEYS_DO_PROCS_STEP, /* GOMAXPROCS: first key +1, second -1 */
 	KEYS_DO_PROCS_SET,  /* GOMAXPROCS from a digit, 0 for 10 */
 	KEYS_DO_PROMPT,     /* the '=' prompt: typed text, until Enter or Esc */
-	KEYS_DO_SORT,       /* the goroutine list's next sort order */
+	KEYS_DO_SORT,       /* the goroutine list's next sort column */
+	KEYS_DO_SORT_REV,   /* ... the sort reversed */
+	KEYS_DO_GPAGE,      /* ... the page of the goroutine under the cursor */
+	KEYS_DO_GFIND,      /* ... its prompt: first key find, second filter */
+	KEYS_DO_GAGAIN,     /* ... the query found: first key next, second previous */
 	KEYS_DO_SPAWN,      /* the batch of the key's kind (c s b n) */
 	KEYS_DO_SPAWN10,    /* the same, ten times as many */
 	KEYS_DO_RATE,       /* tick rate: even keys ([ F4) slower, odd faster */
@@ -100,6 +106,7 @@ typedef enum keys_action {
 	KEYS_DO_REWIND_END, /* the oldest tick kept (first key), or back to live */
 	KEYS_DO_PLAY,       /* a replay: play or pause */
 	KEYS_DO_SPEED,      /* a replay: even keys slower, odd faster */
+	KEYS_DO_SAVE,       /* write the view's settings to the config file */
 	KEYS_NACTIONS
 } keys_action;
 

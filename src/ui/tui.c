@@ -227,7 +227,9 @@ tui_feed(void *ctx, const tick_info *info, const tick_data *d)
 	(void)info;
 	t->snap = d->snap;
 	t->procs = d->snap->np;
-	if (t->v.mode == VIEW_GLIST || now - t->gl_last_ns >= GLIST_EVERY_NS) {
+	/* every tick while the list or a goroutine's page shows it */
+	if (t->v.mode == VIEW_GLIST || t->v.mode == VIEW_GDETAIL ||
+	    now - t->gl_last_ns >= GLIST_EVERY_NS) {
 		ng = tui__list_goroutines(t);
 		t->gl_last_ns = now;
 	}

@@ -38,6 +38,12 @@ typedef struct tui_opts {
 	bool projector;  /* --projector: fewer panels, big blocks, high contrast */
 	bool no_mouse;   /* --no-mouse: the mouse stays the terminal's */
 	int slow;        /* --slow: slow motion 1..1000 (0: none asked for) */
+	/* --no-color and --ascii as asked for (command line, config file),
+	 * before NO_COLOR and the locale add theirs: what W saves */
+	bool asked_no_color, asked_ascii;
+	/* The config file W writes (not an option of this table: cmd/main.c
+	 * sets it from --config FILE), NULL: the default path. */
+	const char *config;
 	/* Record what is shown from the first tick into this file (not an
 	 * option of this table: cmd/main.c sets it from --record when the
 	 * visualizer opens), or NULL. */

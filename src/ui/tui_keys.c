@@ -209,6 +209,10 @@ scroll_by(struct tui *t, int d)
 				 : VIEW_LOG_PAGE_DOWN);
 		return;
 	}
+	if (t->v.mode == VIEW_GLIST) { /* the cursor moves; the list follows it */
+		view_glist_move(shown(t), &t->v, d);
+		return;
+	}
 	int max = view_scroll_max(shown(t), &t->v);
 	long s = (long)(t->v.scroll < max ? t->v.scroll : max) + d;
 
@@ -266,12 +270,30 @@ find_again(struct tui *t, int dir)
 		    t->found, dir > 0 && t->v.log_at == 0 ? " (the log shows the newest)" : "");
 }
 
+/* The next goroutine whose query was found, below (dir +1) or above (-1). */
+static void
+gfind_again(struct tui *t, int dir)
+{
+	if (t->gfound[0] == '\0') {
+		tui__status(t, false, "nothing to find again yet: / finds goroutines in the list");
+		return;
+	}
+	if (!view_glist_find(shown(t), &t->v, t->gfound, dir))
+		tui__status(t, false, "no goroutine matches '%s'", t->gfound);
+}
+
 /* The prompt's line. */
 static void
 find_prompt(struct tui *t)
 {
 	t->find[t->nfind] = '\0';
-	if (t->nfind == 0 && t->found[0])
+	if (t->find_for == 'f')
+		snprintf(t->prompt, sizeof t->prompt,
+		    "filter: %s_  (state: kind: label: p: m: id: or text; Enter, Esc)", t->find);
+	else if (t->find_for == '/')
+		snprintf(t->prompt, sizeof t->prompt,
+		    "/%s_  (state: kind: label: p: m: id: or text; Enter, Esc)", t->find);
+	else if (t->nfind == 0 && t->found[0])
 		snprintf(t->prompt, sizeof t->prompt,
 		    "/_  (Enter: the next older line with '%s'; Esc cancels)", t->found);
 	else
@@ -279,51 +301,104 @@ find_prompt(struct tui *t)
 		    "/%s_  (Enter: the newest line with it; Esc cancels)", t->find);
 }
 
-/* The '/' prompt owns the keyboard until Enter or Esc; code: a keys.h code. */
-static void
-find_key(struct tui *t, int code)
+int
+tui__line_edit(char *buf, int *n, size_t size, int code)
 {
-	if (code == '\r' || code == '\n' || code == KEYS_ENTER) {
-		t->find[t->nfind] = '\0';
-		t->prompt[0] = '\0';
-		if (t->nfind == 0) {
-			t->nfind = -1;
-			find_again(t, -1);
-			return;
-		}
-		t->nfind = -1;
-		snprintf(t->found, sizeof t->found, "%s", t->find);
-		t->v.log_find = t->found;
-		if (!view_log_find(shown(t), &t->v, t->found, 0))
-			tui__status(t, true, "'%s' is in no line of the log%s%s", t->found,
-			    t->v.log_filter != VIEW_LOGF_ALL ? " shown with the filter " : "",
-			    t->v.log_filter != VIEW_LOGF_ALL ? view_log_filter_name(t->v.log_filter)
-							     : "");
-		return;
-	}
-	if (code == 27) {
-		t->prompt[0] = '\0';
-		t->nfind = -1;
-		t->v.log_find = NULL; /* the highlight goes too; Ctrl-P brings it back */
-		return;
-	}
+	if (code == '\r' || code == '\n' || code == KEYS_ENTER)
+		return 1;
+	if (code == 27)
+		return -1;
 	if (code == 127 || code == 8 || code == KEYS_BACKSPACE) {
-		while (t->nfind > 0 && ((unsigned char)t->find[t->nfind - 1] & 0xc0) == 0x80)
-			t->nfind--;
-		if (t->nfind > 0)
-			t->nfind--;
+		while (*n > 0 && ((unsigned char)buf[*n - 1] & 0xc0) == 0x80)
+			(*n)--;
+		if (*n > 0)
+			(*n)--;
+	} else if (code == 21) { /* Ctrl-U */
+		*n = 0;
 	} else if (code >= 0x20 && code != 0x7f && code < KEYS_SPECIAL) {
 		static const unsigned char lead[5] = { 0, 0, 0xc0, 0xe0, 0xf0 };
 		char u[4];
-		int n = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
-		for (int i = n - 1; i > 0; i--, code >>= 6)
+		int k = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+		for (int i = k - 1; i > 0; i--, code >>= 6)
 			u[i] = (char)(0x80 | (code & 0x3f));
-		u[0] = (char)(lead[n] | code);
-		if (t->nfind + n < (int)sizeof t->find) {
-			memcpy(t->find + t->nfind, u, (size_t)n);
-			t->nfind += n;
+		u[0] = (char)(lead[k] | code);
+		if (*n + k < (int)size) {
+			memcpy(buf + *n, u, (size_t)k);
+			*n += k;
 		}
 	}
+	buf[*n] = '\0';
+	return 0;
+}
+
+/* Enter at the goroutine list's prompt: find (/) or filter (f) by the query. */
+static void
+glist_query(struct tui *t)
+{
+	view_gquery q;
+	char err[128];
+
+	if (view_gquery_parse(t->find, &q, err, sizeof err) != 0) {
+		tui__status(t, true, "%s", err);
+		return;
+	}
+	if (t->find_for == 'f') {
+		snprintf(t->gfilter, sizeof t->gfilter, "%s", t->find);
+		t->v.gfilter = t->gfilter[0] ? t->gfilter : NULL;
+		view_glist_sync(shown(t), &t->v);
+		return;
+	}
+	if (q.n == 0) {
+		gfind_again(t, 1);
+		return;
+	}
+	snprintf(t->gfound, sizeof t->gfound, "%s", t->find);
+	if (!view_glist_find(shown(t), &t->v, t->gfound, 0))
+		tui__status(t, true, "no goroutine %smatches '%s'",
+		    t->v.gfilter != NULL ? "the filter shows " : "", t->gfound);
+}
+
+/* The '/' and 'f' prompts own the keyboard until Enter or Esc; code: a
+ * keys.h code. */
+static void
+find_key(struct tui *t, int code)
+{
+	int done = tui__line_edit(t->find, &t->nfind, sizeof t->find, code);
+
+	if (done == 0) {
+		find_prompt(t);
+		return;
+	}
+	t->prompt[0] = '\0';
+	int typed = t->nfind;
+	t->nfind = -1;
+	if (t->find_for != 'l') {
+		if (done > 0)
+			glist_query(t);
+		return;
+	}
+	if (done < 0) {
+		t->v.log_find = NULL; /* the highlight goes too; Ctrl-P brings it back */
+		return;
+	}
+	if (typed == 0) {
+		find_again(t, -1);
+		return;
+	}
+	snprintf(t->found, sizeof t->found, "%s", t->find);
+	t->v.log_find = t->found;
+	if (!view_log_find(shown(t), &t->v, t->found, 0))
+		tui__status(t, true, "'%s' is in no line of the log%s%s", t->found,
+		    t->v.log_filter != VIEW_LOGF_ALL ? " shown with the filter " : "",
+		    t->v.log_filter != VIEW_LOGF_ALL ? view_log_filter_name(t->v.log_filter) : "");
+}
+
+/* Open the '/' or 'f' prompt, for `what` (see tui.find_for). */
+static void
+find_open(struct tui *t, char what)
+{
+	t->find_for = what;
+	t->nfind = 0;
 	find_prompt(t);
 }
 
@@ -343,7 +418,13 @@ act(struct tui *t, keys_action action, int which, int code)
 		t->quit = QUIT_KEY;
 		break;
 	case KEYS_DO_CLOSE:
-		if (t->v.mode != VIEW_MAIN)
+		if (t->v.mode == VIEW_GDETAIL) {
+			t->v.mode = VIEW_GLIST; /* the cursor is where it was */
+		} else if (t->v.mode == VIEW_GLIST && t->v.gfilter != NULL) {
+			t->v.gfilter = NULL;
+			t->gfilter[0] = '\0';
+			view_glist_sync(shown(t), &t->v);
+		} else if (t->v.mode != VIEW_MAIN)
 			t->v.mode = VIEW_MAIN;
 		else
 			t->v.status = NULL;
@@ -393,7 +474,25 @@ act(struct tui *t, keys_action action, int which, int code)
 		prompt_key(t, 0);
 		break;
 	case KEYS_DO_SORT:
-		t->v.gsort = (view_gsort)((t->v.gsort + 1) % 3);
+		t->v.gsort = (view_gcol)((t->v.gsort + 1) % VIEW_GCOL_N);
+		view_glist_sync(shown(t), &t->v);
+		break;
+	case KEYS_DO_SORT_REV:
+		t->v.grev = !t->v.grev;
+		view_glist_sync(shown(t), &t->v);
+		break;
+	case KEYS_DO_GPAGE:
+		view_glist_sync(shown(t), &t->v);
+		if (t->v.gcur != 0) {
+			t->v.focus_g = t->v.gcur;
+			t->v.mode = VIEW_GDETAIL;
+		}
+		break;
+	case KEYS_DO_GFIND:
+		find_open(t, which == 0 ? '/' : 'f');
+		break;
+	case KEYS_DO_GAGAIN:
+		gfind_again(t, which == 0 ? 1 : -1);
 		break;
 	case KEYS_DO_SPAWN:
 	case KEYS_DO_SPAWN10:
@@ -420,6 +519,9 @@ act(struct tui *t, keys_action action, int which, int code)
 		else
 			tui__rec_key(t);
 		break;
+	case KEYS_DO_SAVE:
+		tui__save_key(t);
+		break;
 	case KEYS_DO_FOCUS:
 		cycle_focus(t, code == KEYS_BTAB || code == KEYS_LEFT || code == KEYS_UP ? -1 : 1);
 		break;
@@ -432,6 +534,8 @@ act(struct tui *t, keys_action action, int which, int code)
 	case KEYS_DO_ENDS:
 		if (t->v.mode == VIEW_LOG)
 			view_log_move(shown(t), &t->v, which == 0 ? VIEW_LOG_TOP : VIEW_LOG_FOLLOW);
+		else if (t->v.mode == VIEW_GLIST)
+			view_glist_move(shown(t), &t->v, which == 0 ? INT_MIN / 2 : INT_MAX / 2);
 		else if (which == 0)
 			t->v.scroll = 0;
 		else
@@ -443,8 +547,7 @@ act(struct tui *t, keys_action action, int which, int code)
 	case KEYS_DO_LOG_FIND:
 		if (t->v.mode != VIEW_LOG)
 			open_mode(t, VIEW_LOG); /* the page shows what is found */
-		t->nfind = 0;
-		find_prompt(t);
+		find_open(t, 'l');
 		break;
 	case KEYS_DO_LOG_AGAIN:
 		find_again(t, which == 0 ? -1 : 1);
@@ -530,7 +633,9 @@ tui__key(struct tui *t, int key, bool fkey)
 	/* a message lasts until it expires or the next key, which may bring
 	 * its own */
 	t->v.status = NULL;
-	if (tui__rec_prompt_key(t, key, fkey))
+	if (tui__save_prompt_key(t, key))
+		return;
+	if (tui__rec_prompt_key(t, code))
 		return;
 	if (t->npbuf >= 0) {
 		prompt_key(t, key);

@@ -231,9 +231,17 @@ tui__draw(struct tui *t)
 	t->v.prompt = (t->npbuf >= 0 || t->nfind >= 0) && t->prompt[0] ? t->prompt : NULL;
 	if (t->rec_nprompt >= 0)
 		t->v.prompt = t->rec_prompt;
+	if (t->save_ask)
+		t->v.prompt = t->save_prompt;
 	/* the tick the view is on (tui_rewind.c): the live model, or the past */
 	view_state v = t->v;
 	t->shown = tui__rewind_view(t, &v);
+	if (v.mode == VIEW_GLIST) { /* the cursor stays on its goroutine */
+		view_glist_sync(t->shown, &t->v);
+		v.gcur = t->v.gcur;
+		v.gcur_row = t->v.gcur_row;
+		v.scroll = t->v.scroll;
+	}
 	if (view_render(t->shown, &v, &t->screen) == 0)
 		paint(&t->screen);
 	doupdate();

@@ -1,7 +1,8 @@
 /*
  * tui_mouse.c - the mouse in the visualizer: curses' mouse events, looked up
  * in the hit map of the screen drawn last (view_hit_at: the view model says
- * what is where), and done as the key or page they stand for.  --no-mouse
+ * what is where), and done as the key or page they stand for: a P's, an M's
+ * or a goroutine's page.  --no-mouse
  * leaves the mouse to the terminal (its own selection and scrolling).
  *
  * The terminal's mouse reporting is curses' own (mousemask); endwin turns it
@@ -71,6 +72,7 @@ wheel(struct tui *t, int dir)
 		tui__key(t, dir < 0 ? KEY_PPAGE : KEY_NPAGE, true);
 		break;
 	case VIEW_MDETAIL:
+	case VIEW_GDETAIL:
 		break;
 	}
 }
@@ -108,6 +110,12 @@ tui__mouse(struct tui *t)
 	case VIEW_HIT_M:
 		t->v.focus_m = h.id;
 		t->v.mode = VIEW_MDETAIL;
+		t->v.scroll = 0;
+		break;
+	case VIEW_HIT_G:
+		t->v.focus_g = h.id;
+		t->v.gcur = h.id; /* back in the list, the cursor is on it */
+		t->v.mode = VIEW_GDETAIL;
 		t->v.scroll = 0;
 		break;
 	case VIEW_HIT_KEY:

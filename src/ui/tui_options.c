@@ -49,9 +49,9 @@ const cmdline_opt tui_options[] = {
 	{ "projector", TUI_OPT_PROJECTOR, no_argument, NULL,
 	    "fewer panels, larger blocks, high contrast" },
 	{ "no-mouse", TUI_OPT_NO_MOUSE, no_argument, NULL,
-	    "leave the mouse to the terminal (else a click on a P or\n"
-	    "an M opens its page, on a key hint does the key, and the\n"
-	    "wheel scrolls)" },
+	    "leave the mouse to the terminal (else a click on a P,\n"
+	    "an M or a goroutine opens its page, on a key hint does\n"
+	    "the key, and the wheel scrolls)" },
 	{ "slow", CMDLINE_KEY_SLOW, required_argument, "N", CMDLINE_SLOW_HELP },
 	{ "history", TUI_OPT_HISTORY, required_argument, "MIB",
 	    "memory for the rewind's ticks (1..65536 MiB, default\n"
@@ -85,7 +85,8 @@ tui_usage(FILE *f)
 	      "= type it, c s b n spawn cpu/sleep/syscall/netwait goroutines (C S B N:\n"
 	      "ten times as many), [ ] slower/faster ticks, p m P and M details (Tab\n"
 	      "cycles), g goroutines (s sorts), l event log, R record to a file (R\n"
-	      "again stops), Ctrl-L redraw, Esc back.\n"
+	      "again stops), W save the view's settings to the config file, Ctrl-L\n"
+	      "redraw, Esc back.\n"
 	      "In a lesson: n or PgDn next step, N or PgUp back a chapter (space pauses\n"
 	      "the lesson with the view).\n"
 	      "Rewind: the view keeps its ticks (--history); Left / Right (or , .) one\n"
@@ -93,8 +94,8 @@ tui_usage(FILE *f)
 	      "Home the oldest kept, End back to live.  Detail pages: , . < >.\n"
 	      "F2 to F9 (the bar from 100x32): pause, step, slower, faster,\n"
 	      "goroutines, log, world, record.  Mouse (unless --no-mouse): a click on\n"
-	      "a P or an M opens its page, on a key hint does the key; the wheel\n"
-	      "scrolls.  Warnings (a goroutine unpreempted past 2 slices, a queue\n"
+	      "a P, an M or a goroutine opens its page, on a key hint does the key;\n"
+	      "the wheel scrolls.  Warnings (a goroutine unpreempted past 2 slices, a queue\n"
 	      "beside an idle P, threads near the limit, lost events) show on a line\n"
 	      "under the header and in the log; ? explains each.\n"
 	      "\n"
@@ -164,6 +165,8 @@ tui_opts_finish(tui_opts *o)
 {
 	const char *nc = getenv("NO_COLOR");
 
+	o->asked_no_color = o->no_color;
+	o->asked_ascii = o->ascii;
 	if (nc != NULL && *nc != '\0')
 		o->no_color = true;
 	if (!locale_is_utf8())

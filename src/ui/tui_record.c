@@ -22,14 +22,12 @@
 
 #include <gsched.h>
 
-#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <wchar.h>
 
 #include "format/record.h"
 #include "ui/tui_state.h"
@@ -37,8 +35,6 @@
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "0.1.0"
 #endif
-
-#define CTRL_U 21
 
 static bool
 recording(const struct tui *t)
@@ -229,47 +225,18 @@ prompt_enter(struct tui *t)
 }
 
 bool
-tui__rec_prompt_key(struct tui *t, int key, bool fkey)
+tui__rec_prompt_key(struct tui *t, int code)
 {
-	size_t n = (size_t)(t->rec_nprompt >= 0 ? t->rec_nprompt : 0);
-
 	if (t->rec_nprompt < 0)
 		return false;
-	if (fkey && key == KEY_ENTER) {
+	int done = tui__line_edit(t->rec_name, &t->rec_nprompt, sizeof t->rec_name, code);
+	if (done > 0) {
 		prompt_enter(t);
-		return true;
-	}
-	if (fkey && key != KEY_BACKSPACE)
-		return true; /* arrows, function keys: no part of a name */
-	if (key == '\r' || key == '\n') {
-		prompt_enter(t);
-		return true;
-	}
-	if (key == 27) {
+	} else if (done < 0) {
 		t->rec_nprompt = -1;
 		tui__status(t, false, "not recording");
-		return true;
+	} else {
+		prompt_text(t);
 	}
-	if ((fkey && key == KEY_BACKSPACE) || (!fkey && (key == 127 || key == 8))) {
-		/* a whole UTF-8 character */
-		while (n > 0 && ((unsigned char)t->rec_name[n - 1] & 0xc0) == 0x80)
-			n--;
-		if (n > 0)
-			n--;
-	} else if (key == CTRL_U) {
-		n = 0;
-	} else if (key >= 32 && key != 127) {
-		char mb[MB_LEN_MAX];
-		mbstate_t st;
-		memset(&st, 0, sizeof st);
-		size_t k = wcrtomb(mb, (wchar_t)key, &st);
-		if (k != (size_t)-1 && n + k < sizeof t->rec_name) {
-			memcpy(t->rec_name + n, mb, k);
-			n += k;
-		}
-	}
-	t->rec_name[n] = '\0';
-	t->rec_nprompt = (int)n;
-	prompt_text(t);
 	return true;
 }

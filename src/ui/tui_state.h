@@ -72,7 +72,12 @@ struct tui {
 	char prompt[160]; /* the open prompt's line ('=' or '/') */
 	int nfind;        /* the '/' prompt's bytes typed, -1 closed */
 	char find[64];    /* ... and the text (UTF-8) */
+	char find_for;    /* ... what it is for: 'l' text in the event log;
+	                     in the goroutine list '/' a query to find, 'f'
+	                     one to filter by */
 	char found[64];   /* the last text searched for (v.log_find) */
+	char gfound[64];  /* the last query found in the goroutine list */
+	char gfilter[64]; /* the list's filter (v.gfilter), "" none */
 	char status[192];
 	uint64_t status_until;
 
@@ -117,6 +122,11 @@ struct tui {
 	bool tl_failed;          /* a push failed: said once */
 	char rbar[320];          /* the lesson bar of the tick shown, while paused */
 
+	/* W (tui_save.c): the question before overwriting the config file. */
+	bool save_ask;               /* open: the next key answers it */
+	char save_path[4096];        /* the file */
+	char save_prompt[4096 + 96]; /* ... as the footer shows it */
+
 	/* A recording played in the visualizer (tui_opts.replay; tui_rewind.c):
 	 * its ticks are all in tl, and `at` moves through them. */
 	bool replay;
@@ -142,6 +152,11 @@ uint64_t tui__tick_period_ns(const struct tui *t);
 void tui__draw(struct tui *t);
 /* A key from curses (fkey: a KEY_ code), looked up in the key table. */
 void tui__key(struct tui *t, int key, bool fkey);
+/* One key typed at a prompt into a line (buf, of size bytes, *n of them
+ * typed; code: a keys.h code): Backspace takes back a character, Ctrl-U the
+ * whole line, a character goes in as UTF-8, other keys are ignored.
+ * Returns 1 for Enter, -1 for Esc, else 0.  Every prompt's line editing. */
+int tui__line_edit(char *buf, int *n, size_t size, int code);
 void tui__lesson_step(struct tui *t, bool next);
 /* The mouse (tui_mouse.c): reporting on unless --no-mouse, and a
  * KEY_MOUSE from curses done as what it is on. */
@@ -156,8 +171,14 @@ void tui__lesson_tick(struct tui *t);
 tick_sink tui__rec_sink(struct tui *t);
 /* R: stop the recording, or open the prompt for a file name. */
 void tui__rec_key(struct tui *t);
-/* A key while the R prompt is open: true if it took it. */
-bool tui__rec_prompt_key(struct tui *t, int key, bool fkey);
+/* W: write the view's settings to the config file, asking first when it
+ * exists. */
+void tui__save_key(struct tui *t);
+/* A key while W's question is open: true if it took it (y writes, any
+ * other key cancels). */
+bool tui__save_prompt_key(struct tui *t, int key);
+/* A key (a keys.h code) while the R prompt is open: true if it took it. */
+bool tui__rec_prompt_key(struct tui *t, int code);
 /* Start recording into path (truncated).  0, or -1 with the status line
  * saying why. */
 int tui__rec_start(struct tui *t, const char *path);

@@ -146,12 +146,12 @@ view_model_new(int history_ticks, int log_lines)
 	m->h_steals = calloc((size_t)history_ticks, sizeof(int32_t));
 	m->log = calloc((size_t)log_lines, sizeof(view_logline));
 	m->scratch = calloc(1, sizeof *m->scratch);
+	m->gev = calloc(VIEW_GEVENTS, sizeof *m->gev);
 	if (!m->h_threads || !m->h_busy || !m->h_runnable || !m->h_steals || !m->log ||
-	    !m->scratch) {
+	    !m->scratch || !m->gev) {
 		view_model_free(m);
 		return NULL;
 	}
-	m->scratch->gsorted_key = -1;
 	return m;
 }
 
@@ -181,9 +181,12 @@ view_model_free(view_model *m)
 	free(m->mv_index);
 	free(m->wait_ticks);
 	free(m->idle_ticks);
-	if (m->scratch)
-		free(m->scratch->gkeys);
+	if (m->scratch) {
+		free(m->scratch->grows);
+		free(m->scratch->gp);
+	}
 	free(m->scratch);
+	free(m->gev);
 	free(m);
 }
 
@@ -626,6 +629,7 @@ view_model_tick(view_model *m, const gs_snapshot *s, const gs_event *ev, int nev
 	if (nev)
 		memset(m->consumed, 0, (size_t)nev);
 	mark_ps(m, ev, nev);
+	view__gevents_tick(m, ev, nev);
 	if (view__moves_tick(m, ev, nev, dropped) != 0)
 		return GS_ENOMEM;
 	view__log_events(m, ev, nev, s->time_ns);

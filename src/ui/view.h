@@ -79,6 +79,7 @@ typedef enum view_hit_kind {
 	VIEW_HIT_P,   /* a P's row or cell: id is the P */
 	VIEW_HIT_M,   /* an M: id is the M */
 	VIEW_HIT_KEY, /* a key hint (footer, function-key bar): id is its keys.h code */
+	VIEW_HIT_G,   /* a goroutine's token or list row: id is the goroutine */
 } view_hit_kind;
 
 typedef struct view_hit {
@@ -87,9 +88,10 @@ typedef struct view_hit {
 	int64_t id;
 } view_hit;
 
-/* Regions a screen keeps; a frame with more clickable things (hundreds of
- * Ms) keeps the first, in painting order. */
-#define VIEW_HITS 512
+/* Regions a screen keeps; a frame with more clickable things (thousands of
+ * tokens) keeps the first, in painting order (the footer and the bar come
+ * first). */
+#define VIEW_HITS 2048
 
 /* A screen of width x height cells, row-major; the caller owns cells. */
 typedef struct view_screen {
@@ -117,10 +119,21 @@ typedef enum view_mode {
 	VIEW_PDETAIL,  /* one P: all of its fields, its whole queue */
 	VIEW_MDETAIL,  /* one M */
 	VIEW_GLIST,    /* goroutine list */
-	VIEW_LOG       /* the event log, full screen, scrollable */
+	VIEW_LOG,      /* the event log, full screen, scrollable */
+	VIEW_GDETAIL   /* one goroutine (from the list's cursor) */
 } view_mode;
 
-typedef enum view_gsort { VIEW_GSORT_ID = 0, VIEW_GSORT_STATE, VIEW_GSORT_LABEL } view_gsort;
+/* The goroutine list's columns, in the order shown; each can sort it ('s'
+ * cycles them in this order).  view_glist.c has their table. */
+typedef enum view_gcol {
+	VIEW_GCOL_ID = 0,
+	VIEW_GCOL_STATE, /* and the wait reason */
+	VIEW_GCOL_P,     /* the P running it or holding it in its queue */
+	VIEW_GCOL_M,
+	VIEW_GCOL_KIND, /* its tag's letter (view_g_kind) */
+	VIEW_GCOL_LABEL,
+	VIEW_GCOL_N
+} view_gcol;
 
 /* Which lines of the event log the main view's panel and the whole-log page
  * show ('f' cycles them in this order). */
@@ -143,10 +156,18 @@ typedef struct view_state {
 	bool paused;        /* the view is frozen (the scheduler runs on) */
 	bool world_stopped; /* the world is stopped (gs_stop_world) */
 	view_mode mode;
-	int focus_p;      /* VIEW_PDETAIL: P id */
-	int64_t focus_m;  /* VIEW_MDETAIL: M id */
-	view_gsort gsort; /* VIEW_GLIST */
-	int scroll;       /* VIEW_GLIST / VIEW_HELP / VIEW_PDETAIL: first line shown */
+	int focus_p;     /* VIEW_PDETAIL: P id */
+	int64_t focus_m; /* VIEW_MDETAIL: M id */
+	int64_t focus_g; /* VIEW_GDETAIL: goroutine id */
+	int scroll;      /* VIEW_GLIST / VIEW_HELP / VIEW_PDETAIL: first line shown */
+	/* The goroutine list (view_glist_sync keeps the cursor and the scroll
+	 * right as rows come, go and move). */
+	view_gcol gsort;     /* the column it is sorted by, ties by id */
+	bool grev;           /* ... in reverse (ties still by id) */
+	int64_t gcur;        /* the goroutine under the cursor, 0: none yet */
+	int gcur_row;        /* its row when last seen: the cursor stays there
+	                        when that goroutine goes */
+	const char *gfilter; /* a query (view_gquery_parse) the rows match, or NULL */
 	/* The event log's place, one for the main view's panel and the whole-log
 	 * page, so what is held in one is held in the other.  view_log_move and
 	 * view_log_find set the first two. */
@@ -410,6 +431,56 @@ bool view_event_sentence(const gs_event *e, char *buf, size_t size);
 view_move view_g_move(const view_model *m, int64_t g, int *from);
 /* A move's word ("stolen", "preempted", ...; "" for none). */
 const char *view_move_name(view_move mv);
+
+/* ---- the goroutine list and page (view_glist.c) ---- */
+
+/*
+ * A query on goroutines: words, all of which a goroutine matches.
+ * "state:waiting" (a state, or the start of its name: state:run is running
+ * or runnable), "kind:S" (a kind letter, view_g_kind), "label:net" (text
+ * in the label), "p:1" (on P1: running on it or in its queue), "m:3",
+ * "id:12"; a plain word is text in the label or the id.  Text is matched
+ * without case for ASCII letters.
+ */
+#define VIEW_GQ_TERMS 8
+#define VIEW_GQ_TEXT 64
+typedef struct view_gquery {
+	int n;
+	struct view_gterm {
+		char field; /* 's' state, 'k' kind, 'l' label, 'p', 'm', 'i' id, 't' text */
+		int64_t num;
+		char text[VIEW_GQ_TEXT];
+	} t[VIEW_GQ_TERMS];
+} view_gquery;
+
+/* Parse text into q: 0, or -1 with what is wrong into err. */
+int view_gquery_parse(const char *text, view_gquery *q, char *err, size_t errsize);
+/* Whether goroutine g, which is on P p (-1 none), matches q. */
+bool view_gquery_match(const view_gquery *q, const gs_snap_ginfo *g, int p);
+/* A column's name in the list's header ("ID", "STATE"...). */
+const char *view_gcol_name(view_gcol c);
+
+/* The list's rows, as v sorts and filters them: how many (0 too when the
+ * filter does not parse), and the id of row i into ids[i] for i < max. */
+int view_glist_rows(const view_model *m, const view_state *v, int64_t *ids, int max);
+/* Put the cursor (v->gcur) on the goroutine it was on, or, if that one has
+ * gone or is filtered out, on the row it was at; and scroll so that it is
+ * shown.  Call after each tick and each change of v's list settings. */
+void view_glist_sync(const view_model *m, view_state *v);
+/* Move the cursor by delta rows (clamped to the first and the last). */
+void view_glist_move(const view_model *m, view_state *v, int delta);
+/* Put the cursor on the next row (dir +1, wrapping), the previous (-1), or
+ * the first from the cursor on (0) whose goroutine matches query.  False (v
+ * unchanged) when none does or the query does not parse. */
+bool view_glist_find(const view_model *m, view_state *v, const char *query, int dir);
+
+/*
+ * Events the goroutine page lists (created, ran, stopped, parked, made
+ * runnable, stolen, preempted, moved to or from the global queue, system
+ * calls, exited): the model keeps the newest VIEW_GEVENTS of them, of all
+ * goroutines, in a ring.
+ */
+#define VIEW_GEVENTS 16384
 
 /*
  * A goroutine's kind, from its tag (gs_snap_g.tag, set at its spawn): its

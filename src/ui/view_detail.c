@@ -1,9 +1,9 @@
 /*
  * view_detail.c - the pages that replace the main view: help, the detail of
- * one P and of one M, the goroutine list and the whole event log.
+ * one P and of one M and the whole event log (the goroutine list and page are
+ * view_glist.c's).
  *
- * Allocation: none, except the goroutine list's sort keys, which grow (in the
- * model's scratch) only when the list grows.
+ * Allocation: none.
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -149,12 +149,30 @@ static const struct help_line legend[] = {
 	{ "", "" },
 	{ NULL, "Mouse" }, /* a section */
 	{ "click",
-	    "a P row (or P cell) opens its detail page, an M its detail page; a key hint in "
-	    "the footer or the function-key bar does the key (--no-mouse turns it off)" },
+	    "a P row (or P cell) opens its detail page, an M its detail page, a goroutine's "
+	    "token or list row its page; a key hint in the footer or the function-key bar does "
+	    "the key (--no-mouse turns it off)" },
 	{ "wheel", "scrolls help, the lists and the event log (in the main view, its log panel)" },
 	{ "F1 ... F10",
 	    "the function-key bar at the bottom, from " STR(VIEW_FBAR_WIDTH) "x" STR(
 		VIEW_FBAR_HEIGHT) ": each key does what its label says" },
+	{ "", "" },
+	{ NULL, "Goroutine list (g)" }, /* a section */
+	{ ">", "the cursor's row (Enter opens that goroutine's page)" },
+	{ "STATE^",
+	    "the column the list is sorted by, up (v: reversed, r); ties by id (the arrows "
+	    "where the terminal has them)" },
+	{ "P",
+	    "the P running the goroutine or holding it in its runnext or local queue; glob: in the "
+	    "global queue" },
+	{ "3 of 1203",
+	    "the title with a filter (f): how many match it, of how many listed; Esc clears it" },
+	{ "by tick RRrw",
+	    "a goroutine's page: its state in each tick, newest at the right (R running, r "
+	    "runnable, s system call, w waiting, x exited), from its events' times" },
+	{ "events of G12",
+	    "a goroutine's page: the events that named it, newest at the bottom, from the "
+	    "newest 16384 of all goroutines' the view keeps" },
 	{ "", "" },
 	{ NULL, "Graphs" }, /* a section */
 	{ "threads", "history of the thread count, busy threads, runnable goroutines" },
@@ -265,6 +283,18 @@ view__render_help(rc *r)
 	help_layout(r, true, scroll, rows);
 }
 
+/* ---- the detail pages' fields -------------------------------------------------------- */
+
+void
+view__field_ref(rc *r, int y, const char *name, char letter, int64_t id)
+{
+	view__text(r, VIEW_FIELD_X0, y, VIEW_FIELD_X, VA_BOLD, name);
+	if (id >= 0)
+		view__textf(r, VIEW_FIELD_X, y, r->w, VA_NORMAL, "%c%" PRId64, letter, id);
+	else
+		view__text(r, VIEW_FIELD_X, y, r->w, VA_DIM, "none");
+}
+
 /* ---- P detail ------------------------------------------------------------------------ */
 
 #define PD_FIELDS 12
@@ -313,11 +343,7 @@ view__render_pdetail(rc *r)
 	view__p_state(p->status, &letter, &word, &attr);
 	view__text(r, kx, y, vx, VA_BOLD, "status");
 	view__textf(r, vx, y++, r->w, attr, "%c %s (%s)", letter, word, gs_pstate_name(p->status));
-	view__text(r, kx, y, vx, VA_BOLD, "M");
-	if (p->m >= 0)
-		view__textf(r, vx, y++, r->w, VA_NORMAL, "M%" PRId64, p->m);
-	else
-		view__text(r, vx, y++, r->w, VA_DIM, "none");
+	view__field_ref(r, y++, "M", 'M', p->m);
 	view__text(r, kx, y, vx, VA_BOLD, "running");
 	if (p->curg.id) {
 		view__fmt_slow(p->slice_ns, r->v->slow, d, sizeof d);
@@ -435,11 +461,7 @@ view__render_mdetail(rc *r)
 	view__text(r, kx, y, vx, VA_BOLD, "state");
 	view__textf(r, vx, y++, r->w, attr, "%c %s (%s)%s", letter, word, gs_mstate_name(mm->state),
 	    mm->spinning ? ", spinning" : "");
-	view__text(r, kx, y, vx, VA_BOLD, "P");
-	if (mm->p >= 0)
-		view__textf(r, vx, y++, r->w, VA_NORMAL, "P%d", mm->p);
-	else
-		view__text(r, vx, y++, r->w, VA_DIM, "none");
+	view__field_ref(r, y++, "P", 'P', mm->p);
 	view__text(r, kx, y, vx, VA_BOLD, "goroutine");
 	if (mm->curg) {
 		const gs_snap_ginfo *gi = NULL;
@@ -483,125 +505,6 @@ view__render_mdetail(rc *r)
 	}
 	if (found == 0)
 		view__text(r, 1, y, r->w, VA_DIM, "(none in the log)");
-}
-
-/* ---- goroutine list ------------------------------------------------------------------ */
-
-static int
-gkey_cmp_id(const void *a, const void *b)
-{
-	const view_gkey *x = a, *y = b;
-	return (x->id > y->id) - (x->id < y->id);
-}
-
-static int
-gkey_cmp_state(const void *a, const void *b)
-{
-	const view_gkey *x = a, *y = b;
-	if (x->status != y->status)
-		return x->status - y->status;
-	return gkey_cmp_id(a, b);
-}
-
-static int
-gkey_cmp_label(const void *a, const void *b)
-{
-	const view_gkey *x = a, *y = b;
-	int c = strcmp(x->label, y->label);
-	return c ? c : gkey_cmp_id(a, b);
-}
-
-/* The goroutine list in v->gsort order, sorted again only when it changed. */
-static const view_gkey *
-gsorted(const view_model *m, view_gsort how)
-{
-	view_scratch *sc = m->scratch;
-
-	if (sc->gsorted_key == (int)how && sc->gsorted_gen == m->g_gen && sc->gkeys)
-		return sc->gkeys;
-	if (m->ng > sc->gkeys_cap) {
-		view_gkey *k = realloc(sc->gkeys, (size_t)m->ng * sizeof *k);
-		if (k == NULL)
-			return NULL;
-		sc->gkeys = k;
-		sc->gkeys_cap = m->ng;
-	}
-	if (sc->gkeys == NULL)
-		return NULL;
-	for (int i = 0; i < m->ng; i++)
-		sc->gkeys[i] = (view_gkey){ m->g[i].id, m->g[i].status, m->g[i].label, i };
-	qsort(sc->gkeys, (size_t)m->ng, sizeof *sc->gkeys,
-	    how == VIEW_GSORT_STATE       ? gkey_cmp_state
-		: how == VIEW_GSORT_LABEL ? gkey_cmp_label
-					  : gkey_cmp_id);
-	sc->gsorted_key = (int)how;
-	sc->gsorted_gen = m->g_gen;
-	return sc->gkeys;
-}
-
-static int
-gstatus_attr(int status)
-{
-	switch (status) {
-	case GS_G_RUNNING:
-		return VA_M_RUNNING;
-	case GS_G_RUNNABLE:
-		return VA_BOLD;
-	case GS_G_SYSCALL:
-		return VA_M_SYSCALL;
-	case GS_G_WAITING:
-		return VA_DIM;
-	default:
-		return VA_NORMAL;
-	}
-}
-
-static const char *const gsort_names[] = { "id", "state", "label" };
-
-void
-view__render_glist(rc *r)
-{
-	const view_model *m = r->m;
-	int vis = r->h - 4 > 0 ? r->h - 4 : 0;
-	int scroll = view__scroll_clamp(r->v->scroll, m->ng, vis);
-	view_gsort how = (unsigned)r->v->gsort <= VIEW_GSORT_LABEL ? r->v->gsort : VIEW_GSORT_ID;
-
-	view__title_bar(r, "goroutines");
-	view__scroll_footer(r, scroll, vis, m->ng);
-	if (m->ng == 0) {
-		view__text(r, 1, 1, r->w, VA_DIM, "no goroutine list yet");
-		return;
-	}
-	int last = scroll + vis < m->ng ? scroll + vis : m->ng;
-	if (m->ng_total > m->ng)
-		view__textf(r, 1, 1, r->w, VA_NORMAL,
-		    "%d goroutines (%d listed), showing %d-%d, by %s", m->ng_total, m->ng,
-		    vis ? scroll + 1 : 0, last, gsort_names[how]);
-	else
-		view__textf(r, 1, 1, r->w, VA_NORMAL, "%d goroutines, showing %d-%d, by %s", m->ng,
-		    vis ? scroll + 1 : 0, last, gsort_names[how]);
-	view__text(r, 0, 2, r->w, VA_BOLD,
-	    "        ID  STATE     WAIT REASON          M       K LABEL");
-	const view_gkey *k = gsorted(m, how);
-	if (k == NULL) {
-		view__text(r, 1, 3, r->w, VA_WARN, "out of memory sorting the list");
-		return;
-	}
-	for (int i = 0; i < vis && scroll + i < m->ng; i++) {
-		const gs_snap_ginfo *g = &m->g[k[scroll + i].idx];
-		int y = 3 + i;
-		view__textf(r, 0, y, 10, VA_BOLD, "%10" PRId64, g->id);
-		view__text(r, 12, y, 21, gstatus_attr(g->status), gs_gstatus_name(g->status));
-		if (g->status == GS_G_WAITING && g->waitreason)
-			view__text(r, 22, y, 42, VA_NORMAL, gs_waitreason_name(g->waitreason));
-		if (g->m >= 0)
-			view__textf(r, 42, y, 50, VA_NORMAL, "M%" PRId64, g->m);
-		view_attr a;
-		char kl;
-		view_g_kind(g->tag, &kl, &a);
-		view__put(r, 50, y, (uint32_t)kl, a);
-		view__text(r, 52, y, r->w, VA_NORMAL, g->label);
-	}
 }
 
 /* ---- the whole log ------------------------------------------------------------------- */

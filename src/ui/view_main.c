@@ -464,16 +464,19 @@ static int
 token(rc *r, int x, int y, int xend, const gs_snap_g *g, bool ids, bool big)
 {
 	char letter;
-	int a = view__token_attr(r, g, &letter);
+	int a = view__token_attr(r, g, &letter), x1;
 
-	if (big)
-		return view__textf(r, x, y, xend, a, "[%c%" PRId64 "]", letter, g->id);
-	if (!ids) {
+	if (big) {
+		x1 = view__textf(r, x, y, xend, a, "[%c%" PRId64 "]", letter, g->id);
+	} else if (!ids) {
 		if (x < xend)
 			view__put(r, x, y, (uint32_t)letter, a);
-		return x + 1;
+		x1 = x + 1;
+	} else {
+		x1 = view__textf(r, x, y, xend, a, "%c%" PRId64, letter, g->id);
 	}
-	return view__textf(r, x, y, xend, a, "%c%" PRId64, letter, g->id);
+	view__hit(r, y, x, x1 < xend ? x1 : xend, VIEW_HIT_G, g->id);
+	return x1;
 }
 
 /* Cells n tokens of g take with their separators. */

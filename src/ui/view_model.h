@@ -97,21 +97,36 @@ typedef struct view_gmark {
 	int tick;
 } view_gmark;
 
-/* One goroutine list entry's sort key (view_render.c sorts these). */
-typedef struct view_gkey {
-	int64_t id;
-	int status;
-	const char *label;
-	int idx; /* into view_model.g */
-} view_gkey;
+#define VIEW_GP_GLOBAL (-2)
+
+/* One row of the goroutine list (view_glist.c sorts these). */
+typedef struct view_grow {
+	const gs_snap_ginfo *g; /* into view_model.g */
+	int p;                  /* the P running or queueing it, -1 none,
+	                           VIEW_GP_GLOBAL in the global queue */
+} view_grow;
 
 /* Caches view_render fills; reached through a pointer so a const model can. */
 typedef struct view_scratch {
-	view_gkey *gkeys; /* the goroutine list in v->gsort order */
-	int gkeys_cap;
-	int gsorted_key;      /* view_gsort the keys are in, -1 none */
-	uint64_t gsorted_gen; /* view_model.g_gen they were sorted for */
+	view_grow *grows; /* the goroutine list, filtered and sorted */
+	int grows_cap, ngrows;
+	int gsorted_key;                       /* 1 + the view_gcol the rows are sorted by,
+	                         negated when reversed; 0 none */
+	uint64_t gsorted_gen;                  /* view_model.g_gen they were sorted for */
+	int gsorted_ticks;                     /* ... and view_model.ticks (the Ps come from
+	                         the snapshot) */
+	char gsorted_filter[VIEW_GQ_TEXT * 2]; /* ... and the filter's text */
+	int64_t (*gp)[2];                      /* (goroutine, P) of the snapshot, by id */
+	int gp_cap;
 } view_scratch;
+
+/* One event the goroutine page lists (see VIEW_GEVENTS). */
+typedef struct view_gev {
+	uint64_t t;
+	int64_t g, m, m2, arg;
+	int16_t p, p2;
+	uint16_t kind;
+} view_gev;
 
 struct view_model {
 	int hist_cap; /* history_ticks */
@@ -202,6 +217,11 @@ struct view_model {
 	int *wait_ticks, *idle_ticks;
 	int warn_np, warn_cap;
 	uint64_t drop_ring[VIEW_WARN_TICKS];
+
+	/* Events of goroutines for their pages (view_glist.c): a ring of
+	 * VIEW_GEVENTS, the next slot at gev_head. */
+	view_gev *gev;
+	int gev_head, gev_len;
 
 	view_scratch *scratch;
 };
@@ -309,7 +329,20 @@ void view__queue_bar(rc *r, int x, int y, int w, const gs_snap_p *p);
 /* "C120 S8 B3 +2 other": the kinds of goroutines g[0..n), as many as fit
  * before xend; returns the x after them. */
 int view__queue_kinds(rc *r, int x, int y, int xend, const gs_snap_g *g, uint32_t n);
+/* A detail page's field at row y: its name, then the P or M (letter) it
+ * names, or "none" for id -1.  Names start at column VIEW_FIELD_X0, values
+ * at VIEW_FIELD_X. */
+#define VIEW_FIELD_X0 1
+#define VIEW_FIELD_X 16
+void view__field_ref(rc *r, int y, const char *name, char letter, int64_t id);
 void view__render_glist(rc *r);
+void view__render_gdetail(rc *r);
+/* Keep the tick's events that name a goroutine (view_glist.c). */
+void view__gevents_tick(view_model *m, const gs_event *ev, int nev);
+/* The list's rows for v, filtered and sorted (cached in the scratch);
+ * *n: how many; NULL when out of memory; *err (may be NULL) the filter's
+ * parse error, "" none. */
+const view_grow *view__glist(const view_model *m, const view_state *v, int *n, const char **err);
 void view__render_help(rc *r);
 void view__render_log(rc *r);
 void view__render_main(rc *r);

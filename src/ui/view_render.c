@@ -34,7 +34,7 @@ view_scroll_max(const view_model *m, const view_state *v)
 		vis = v->height - 2;
 		break;
 	case VIEW_GLIST:
-		total = m->ng;
+		view__glist(m, v, &total, NULL);
 		vis = v->height - 4;
 		break;
 	case VIEW_PDETAIL:
@@ -191,6 +191,9 @@ view_render(const view_model *m, const view_state *v, view_screen *out)
 		break;
 	case VIEW_GLIST:
 		view__render_glist(&r);
+		break;
+	case VIEW_GDETAIL:
+		view__render_gdetail(&r);
 		break;
 	case VIEW_LOG:
 		view__render_log(&r);

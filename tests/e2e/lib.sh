@@ -60,6 +60,10 @@ e2e_init() {
 		E2E_UTF8=yes
 	fi
 	E2E_DIR=$(mktemp -d "${TMPDIR:-/tmp}/gsched-e2e.XXXXXX") || exit 99
+	# the tester's own config file (~/.config/gsched/config) is no part of
+	# a test; a test that wants one sets XDG_CONFIG_HOME itself
+	XDG_CONFIG_HOME=$E2E_DIR/no-config
+	export XDG_CONFIG_HOME
 	trap 'e2e_end; rm -rf "$E2E_DIR"' EXIT
 	trap 'exit 1' HUP INT TERM
 }

@@ -834,6 +834,68 @@ t_views() {
 	e2e_check "views: q exits 0" exit_is 0
 }
 
+# ---- 13a. the goroutine list: cursor, page, sort, filter, find -----------------------
+
+# glist_rows_all TEXT: every row of the list (rows 4-39 of 40) that shows
+# something has TEXT, and there is one.
+glist_rows_all() {
+	e2e_screen || return 1
+	sed -n '4,39p' "$D/screen" | grep -q . &&
+		! sed -n '4,39p' "$D/screen" | grep . | grep -vq -- "$1"
+}
+
+t_glist() {
+	start glist -- -p 2 || return
+	e2e_keys g
+	e2e_check "glist: g opens the list, the cursor ('>') on its first row" \
+		e2e_wait_row 4 '^> +[0-9]+  ' || return
+	# the list shown at first may be a second old: it is taken anew at
+	# the next tick, and the goroutines of the start may have gone by
+	# then (the cursor keeps to its goroutine, not to its row)
+	t0=$(e2e_tick)
+	e2e_poll "$E2E_WAIT" tick_above $((${t0:-0} + 2))
+	e2e_keys Down Down Down
+	e2e_check "glist: Down three times: the cursor on the 4th row" \
+		e2e_wait_row 7 '^> +[0-9]+  ' || return
+	id=$(e2e_row 7 | sed 's/^> *\([0-9]*\).*/\1/')
+	e2e_keys Enter
+	e2e_check "glist: Enter opens the page of the goroutine on the 4th row ('gsched G$id')" \
+		e2e_wait_row 1 "^ gsched G$id "
+	e2e_check "glist: the page has its state and its events ('events of G$id')" \
+		e2e_wait_re "^(─|-) events of G$id"
+	e2e_keys q
+	e2e_check "glist: q on the page: back to the list, the cursor still on G$id" \
+		e2e_wait_re "^> +$id  "
+	e2e_keys s
+	e2e_check "glist: s sorts by the next column, state (marked in the header)" \
+		e2e_wait_row 3 'STATE(▲|\^)'
+	e2e_check "glist: ... runnable, running or in a syscall first" \
+		e2e_wait_row 4 '^.? +[0-9]+  (runnable|running|syscall) '
+	e2e_keys r
+	e2e_check "glist: r reverses it ('by state reversed', STATE▼)" \
+		e2e_wait_row 2 'by state reversed'
+	e2e_check "glist: ... waiting ones first" e2e_wait_row 4 '^.? +[0-9]+  waiting '
+	e2e_keys f
+	tm send-keys -t e2e -l "junk"
+	e2e_keys C-u # the prompts' line editing: Ctrl-U clears the line
+	e2e_type "label:netwrite"
+	e2e_check "glist: f label:netwrite narrows the list ('goroutines N of M matching')" \
+		e2e_wait_row 1 'goroutines [0-9]+ of [0-9]+ matching "label:netwrite"'
+	e2e_check "glist: ... to the netwrite goroutines only" e2e_poll "$E2E_WAIT" glist_rows_all netwrite
+	e2e_keys f
+	e2e_type "kind:"
+	e2e_check "glist: a query that does not parse is said ('needs a value')" \
+		e2e_wait_re "'kind:' needs a value"
+	e2e_keys Escape
+	e2e_check "glist: Esc clears the filter" e2e_wait_row 1 '^ gsched goroutines  '
+	e2e_keys /
+	e2e_type "netwait"
+	e2e_check "glist: / netwait puts the cursor on a netwait goroutine" \
+		e2e_wait_re '^> +[0-9]+  .* netwait'
+	e2e_keys q
+	e2e_check "glist: q in the list exits 0" exit_is 0
+}
+
 # ---- 13b. the event log: filter, hold, find ------------------------------------------
 
 t_log() {
@@ -1116,6 +1178,75 @@ t_replay_step() {
 	e2e_check "replay-step: the trace is whole JSON" json_whole "$D/step.json"
 }
 
+# ---- the config file ----------------------------------------------------------------------
+
+# config_run WHAT N [VAR=value...] [--] ARGS...: in the test's window, gsched
+# with ARGS starts at GOMAXPROCS N (and, with CFG_ASCII=yes, draws in ASCII
+# only), and q ends it.
+config_run() {
+	cfg_what=$1 cfg_n=$2
+	shift 2
+	e2e_run "$@" || { e2e_not_ok "config: $cfg_what: gsched starts"; return 1; }
+	e2e_check "config: $cfg_what: main view up" e2e_wait_main || return 1
+	e2e_check "config: $cfg_what: header 'GOMAXPROCS $cfg_n'" e2e_wait_row 2 "^GOMAXPROCS $cfg_n  "
+	if [ "${CFG_ASCII:-}" = yes ]; then
+		e2e_check "config: $cfg_what: ascii = yes: the Ps heading in ASCII ('- Ps -')" \
+			e2e_wait_re '^- Ps -+ M -+ runs? '
+		e2e_check "config: $cfg_what: ascii = yes: no byte >= 0x80" ascii_only
+	fi
+	e2e_keys q
+	e2e_check "config: $cfg_what: q exits 0" exit_is 0
+}
+
+# $XDG_CONFIG_HOME/gsched/config sets the visualizer's options; the command
+# line wins; --config FILE reads another, --no-config none.  GOMAXPROCS=1 in
+# the environment shows which one set the Ps.
+t_config() {
+	e2e_begin || { e2e_not_ok "config: a tmux window with a shell"; return; }
+	mkdir -p "$D/xdg/gsched"
+	printf '# test\r\nprocs = 3\r\nascii = yes\r\n' >"$D/xdg/gsched/config"
+	printf 'procs = 4\n' >"$D/other"
+	CFG_ASCII=yes
+	config_run "procs = 3" 3 GOMAXPROCS=1 "XDG_CONFIG_HOME=$D/xdg" -- -d 2 || return
+	CFG_ASCII=
+	config_run "-p 2 wins over procs = 3" 2 GOMAXPROCS=1 "XDG_CONFIG_HOME=$D/xdg" -- -p 2 ||
+		return
+	config_run "--no-config" 1 GOMAXPROCS=1 "XDG_CONFIG_HOME=$D/xdg" -- --no-config -d 2 ||
+		return
+	config_run "--config FILE" 4 GOMAXPROCS=1 "XDG_CONFIG_HOME=$D/xdg" -- --config "$D/other"
+}
+
+# file_has FILE LINE: FILE holds the line LINE.
+file_has() {
+	grep -qxF -- "$2" "$1" 2>/dev/null
+}
+
+# W writes the view's settings to the config file (making its directory),
+# asks before overwriting it (y writes, another key keeps it), and the file
+# it wrote starts the next run.
+t_config_save() {
+	e2e_begin || { e2e_not_ok "config W: a tmux window with a shell"; return; }
+	f=$D/save/gsched/config
+	e2e_run "XDG_CONFIG_HOME=$D/save" -- -p 3 -d 5 || { e2e_not_ok "config W: gsched starts"; return; }
+	e2e_check "config W: main view up" e2e_wait_main || return
+	e2e_keys W
+	e2e_check "config W: the file is written, with procs = 3" e2e_poll "$E2E_WAIT" file_has "$f" "procs = 3"
+	e2e_check "config W: ... and delay = 5" file_has "$f" "delay = 5"
+	e2e_keys +
+	e2e_check "config W: + makes it GOMAXPROCS 4" e2e_wait_row 2 '^GOMAXPROCS 4  '
+	e2e_keys W
+	e2e_check "config W: W again asks 'overwrite ... (y writes, any other key cancels)'" \
+		e2e_wait_re "overwrite .*config with the view's settings\? \(y writes, any other key cancels\)"
+	e2e_keys n
+	e2e_check "config W: n keeps it: 'settings not saved'" e2e_wait_re 'settings not saved'
+	e2e_check "config W: ... still procs = 3" file_has "$f" "procs = 3"
+	e2e_keys W y
+	e2e_check "config W: W y overwrites it: procs = 4" e2e_poll "$E2E_WAIT" file_has "$f" "procs = 4"
+	e2e_keys q
+	e2e_check "config W: q exits 0" exit_is 0
+	config_run "the saved file" 4 GOMAXPROCS=1 "XDG_CONFIG_HOME=$D/save" -- -d 2
+}
+
 # ---- 17. the rewind and the replay ---------------------------------------------------------
 
 # p_rows: the P rows of the last capture ("P0 R run  G2 ...").
@@ -1248,6 +1379,12 @@ mouse_on() {
 	[ "$(tm display-message -p -t e2e '#{mouse_standard_flag}')" = "$1" ]
 }
 
+# e2e_is_main_or_list: the main view or the goroutine list (where Esc from
+# a goroutine's page goes back to).
+e2e_is_main_or_list() {
+	e2e_is_main || e2e_row 1 | grep -q '^ gsched goroutines'
+}
+
 t_mouse() {
 	e2e_begin 80 24 || { e2e_not_ok "mouse: a tmux window with a shell"; return; }
 	e2e_run -p 2 || { e2e_not_ok "mouse: gsched starts (pid written)"; return; }
@@ -1264,6 +1401,21 @@ t_mouse() {
 	e2e_check "mouse: a click on P0's row opens P0's page" e2e_wait_row 1 '^ gsched P0 '
 	e2e_keys Escape
 	e2e_check "mouse: Esc: the main view again" e2e_wait_main
+	e2e_screen
+	# a goroutine's token on a P row ("C2" running, or one queued): the
+	# first on the first P row that has one
+	gy=$(grep -n '^P[0-9]* R run  M[0-9]* [A-Za-z][0-9]' "$D/screen" | head -n 1 | cut -d: -f1)
+	gtok=$(sed -n "${gy:-0}p" "$D/screen" | sed -n 's/^\(P[0-9]* R run  M[0-9]* \)\([A-Za-z]\)\([0-9]*\).*/\1|\3/p')
+	e2e_check "mouse: a running goroutine's token on a P row" test -n "$gtok" || return
+	gpre=${gtok%%|*}
+	gx=${#gpre}
+	gid=${gtok##*|}
+	mouse_click "$((gx + 1))" "$gy"
+	e2e_check "mouse: a click on it opens its page (G$gid)" e2e_wait_row 1 "^ gsched G$gid "
+	e2e_keys Escape
+	e2e_check "mouse: Esc: back" e2e_poll "$E2E_WAIT" e2e_is_main_or_list
+	e2e_keys Escape
+	e2e_check "mouse: the main view again" e2e_wait_main
 	e2e_screen
 	# an M in the "idle 1: M5" or "sysmon 1: M0" groups of the Ms panel
 	ym=$(grep -n ' sysmon 1: M[0-9]' "$D/screen" | head -n 1 | cut -d: -f1)
@@ -1357,9 +1509,9 @@ for t in t_main_view t_plus t_tokens t_syscall_threads t_help t_pause t_small t_
 	"t_signal TERM 143" "t_signal HUP 129" "t_signal INT 0" t_ctrl_c t_tstp \
 	"t_signal QUIT 131" "t_signal USR1 138" "t_signal USR2 140" "t_signal PIPE 141" \
 	"t_signal ILL 132" "t_signal ALRM 142" "t_signal RTMIN 162" \
-	t_no_terminal t_winch_storm t_world t_ascii_colour t_views t_log t_lesson t_lesson_hold t_lesson_fail \
-	t_slow_steal t_record_key t_record_option t_replay_step t_rewind t_replay \
-	t_mouse t_no_mouse t_fkeys t_warnings; do
+	t_no_terminal t_winch_storm t_world t_ascii_colour t_views t_glist t_log t_lesson t_lesson_hold t_lesson_fail \
+	t_slow_steal t_record_key t_record_option t_replay_step t_rewind t_replay t_config \
+	t_config_save t_mouse t_no_mouse t_fkeys t_warnings; do
 	# E2E_ONLY="t_help t_world": run only those (by function name)
 	case " ${E2E_ONLY:-${t%% *}} " in
 	*" ${t%% *} "*) ;;
