@@ -288,6 +288,7 @@ live_main(void *arg)
 	int rc = 0;
 
 	gs_events_enable(o->events);
+	gs_set_accounting(o->events);
 	if (o->spawns == NULL) {
 		lv->spawn_name = "default";
 		rc = workload_spawn_default(&lv->run, gs_gomaxprocs());
@@ -315,6 +316,7 @@ live_main(void *arg)
 	}
 	workload_stop(&lv->run);
 	gs_events_enable(false);
+	gs_set_accounting(false);
 	gs_fd_close(lv->pipefd[0]);
 	lv->pipefd[0] = -1;
 }

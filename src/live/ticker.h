@@ -148,7 +148,7 @@ typedef struct ticker_live {
 	int nspawns;
 	int runq_max;  /* queued ids listed per P (0..256) */
 	int max_m;     /* Ms listed (0: 256) */
-	bool events;   /* turn the event stream on */
+	bool events;   /* turn the event stream and the accounting on */
 	int timescale; /* slow motion: gs_set_timescale(n) before the runtime
 	                  starts (0: leave it); the sinks' tick_info.timescale
 	                  says what the run got */
