@@ -178,7 +178,7 @@ GS_EXTERN const char *gs_block_kind_name(int kind);
  * Every figure counts from the moment accounting was last switched on; an
  * entity's state at that moment counts from its next change (a goroutine
  * running then has its current run counted from when it next stops, runs or
- * blocks).  Switching it on again starts every figure from 0.  Figures are
+ * blocks).  Switching it on after it was off starts every figure from 0.  Figures are
  * exact: each is the sum of intervals measured as an end's gs_nanotime()
  * minus a start's, never a sample.  Any thread; 0, or GS_EINVAL never.
  */
@@ -197,7 +197,8 @@ typedef struct gs_snap_ginfo {
 	/* Accounting (gs_set_accounting), all 0 while it is off.  Times are in
 	 * ns and include the state it is in now, up to the moment it was read
 	 * (each goroutine's figures are read together, consistent with each
-	 * other). */
+	 * other; a state in progress is counted to the reader's clock, so a read
+	 * just before it ends may count a few ns more than the next one). */
 	uint64_t run_ns;                      /* time running, the current run so far included */
 	uint64_t runs;                        /* times it started running (its GS_EV_RUN events) */
 	uint64_t latency_ns;                  /* time runnable before running (scheduling latency),

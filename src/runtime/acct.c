@@ -158,11 +158,13 @@ void
 gs__acct_g(gs_g *gp, uint32_t from, uint32_t to, uint32_t gen)
 {
 	gs__gacct *ga = &gp->acct;
-	uint64_t now = gs__nanotime();
 	uint32_t was;
 	uint64_t ended;
 
+	/* The clock is read inside the write: a reader that saw the old state
+	 * read its own clock earlier, so its figure is never above the next. */
 	wbegin(&ga->a);
+	uint64_t now = gs__nanotime();
 	/* A spawn starts a new goroutine's figures, whatever the G ran before. */
 	if (acct_switch(&ga->a, ga->ns, GS_GA_NSLOTS, gslot(gp, to), now, gen, from == GS_G_DEAD,
 		&was, &ended)) {
