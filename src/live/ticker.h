@@ -35,7 +35,10 @@
 
 /* ---- the tick loop ---------------------------------------------------------------- */
 
-#define TICKER_EVENTS_FIRST 4096    /* the event buffer at first */
+#define TICKER_EVENTS_FIRST 4096 /* the event buffer at first */
+#define TICKER_GLIST_MAX                                                                           \
+	1024                        /* goroutines a tick lists, the newest, while
+                                       accounting is on (tick_data.gl) */
 #define TICKER_EVENTS_MAX (1 << 20) /* and at the most: events one tick carries */
 
 /* What a tick whose deadline has passed does to the ticks after it. */
