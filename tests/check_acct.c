@@ -43,6 +43,16 @@ gtotal(const gs_snap_ginfo *g)
 	return t;
 }
 
+/* Close c, wait for its waiters (every goroutine but main) to be gone, free it. */
+static void
+release(gs_chan *c)
+{
+	ck_assert_int_eq(gs_chan_close(c), 0);
+	while (gs_numgoroutine() > 1)
+		gs_sleep((int64_t)MS(1));
+	gs_chan_free(c);
+}
+
 /* ---- api ------------------------------------------------------------------------------------- */
 
 START_TEST(test_block_kinds)
@@ -94,7 +104,7 @@ run_off(void *arg)
 	for (int i = 0; i < s->nm; i++)
 		ck_assert_uint_eq(s->m[i].running_ns + s->m[i].idle_ns, 0);
 	gs_snapshot_free(s);
-	gs_chan_close(c);
+	release(c);
 	ck_assert_int_eq(gs_set_accounting(true), 0); /* left on: the next gs_run resets it */
 	ck_assert(gs_accounting_enabled());
 }
@@ -154,8 +164,7 @@ GS_MAIN_TEST(test_sleep_then_cpu, 2)
 	ck_assert_uint_gt(g.stack_size, 0);
 	ck_assert_uint_gt(g.stack_used_max, 0);
 	ck_assert_uint_le(g.stack_used_max, g.stack_size);
-	gs_chan_close(sc.hold);
-	gs_chan_free(sc.hold);
+	release(sc.hold);
 }
 
 /* ---- latency: three CPU-bound goroutines on one P ----------------------------------------- */
@@ -213,8 +222,7 @@ GS_MAIN_TEST(test_latency_one_p, 1)
 	 * spent in the scheduler: the three waited close to twice that long. */
 	ck_assert_msg(sum >= (t1 - t0) / 2, "latency %" PRIu64 " ns over %" PRIu64 " ns", sum,
 	    t1 - t0);
-	gs_chan_close(l.hold);
-	gs_chan_free(l.hold);
+	release(l.hold);
 }
 
 /* ---- runs and moves, as the event stream tells them ------------------------------------------ */
@@ -316,11 +324,8 @@ moves_round(gs_event *ev)
 		ck_assert_int_eq(g.lastp, lastp);
 		moves += g.moves;
 	}
-	gs_chan_close(gt.hold);
-	while (gs_numgoroutine() > 1)
-		gs_sleep((int64_t)MS(1));
+	release(gt.hold);
 	gs_chan_free(gt.gate);
-	gs_chan_free(gt.hold);
 	return moves;
 }
 
@@ -526,7 +531,7 @@ GS_MAIN_TEST(test_concurrent_sane, 4)
 	for (int i = 0; i < n && i < MIX_N + 8; i++)
 		if (buf[i].id != gs_self())
 			ck_assert_uint_eq(buf[i].runs + buf[i].run_ns + buf[i].moves, 0);
-	gs_chan_close(mx.hold);
+	release(mx.hold);
 }
 
 static Suite *
