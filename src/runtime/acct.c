@@ -31,6 +31,7 @@ static _Atomic uint32_t acct_gens; /* generations handed out so far */
  * reads the clock once for the goroutine, the M and the P together.
  */
 static __thread uint64_t acct_now __attribute__((tls_model("initial-exec")));
+static __thread uint32_t acct_now_gen __attribute__((tls_model("initial-exec")));
 
 #define LD(x) atomic_load_explicit(&(x), memory_order_relaxed)
 #define ST(x, v) atomic_store_explicit(&(x), (v), memory_order_relaxed)
@@ -196,8 +197,10 @@ gs__acct_g(gs_g *gp, uint32_t from, uint32_t to, uint32_t gen)
 			ST(ga->minsp, sp);
 	}
 	wend(&ga->a);
-	if (from == GS_G_RUNNING || to == GS_G_RUNNING)
+	if (from == GS_G_RUNNING || to == GS_G_RUNNING) {
 		acct_now = now;
+		acct_now_gen = gen;
+	}
 }
 
 static uint32_t
@@ -232,7 +235,8 @@ pswitch(gs_p *pp, uint32_t slot, uint64_t now, uint32_t gen)
 void
 gs__acct_m(gs_m *mp, uint32_t st, uint32_t gen)
 {
-	uint64_t now = acct_now;
+	/* not one left from before accounting was last switched on */
+	uint64_t now = acct_now_gen == gen ? acct_now : 0;
 	acct_now = 0;
 	if (now == 0)
 		now = gs__nanotime();

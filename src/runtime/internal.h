@@ -206,7 +206,8 @@ GS_HIDDEN extern _Atomic uint32_t gs__acct_gen;
 GS_HIDDEN void gs__acct_g(gs_g *gp, uint32_t from, uint32_t to, uint32_t gen);
 /* An M's state change (and its P's, if it holds one). */
 GS_HIDDEN void gs__acct_m(gs_m *mp, uint32_t st, uint32_t gen);
-/* pp goes on the idle list (idle) or comes off it: sched.lock held. */
+/* pp goes on the idle list (idle: sched.lock held), or comes off it or is
+ * released by its M (not idle): no longer in any state that counts. */
 GS_HIDDEN void gs__acct_pidle(gs_p *pp, bool idle, uint32_t gen);
 GS_HIDDEN void gs__acct_reset(void);
 

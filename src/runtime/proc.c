@@ -312,6 +312,10 @@ gs__releasep(gs_m *mp)
 
 	if (pp == NULL || GS_LOAD(pp->m) != mp)
 		gs__throw("releasep: M %lld does not hold its P", (long long)mp->id);
+	/* a spinning M stopping for the world leaves its P in no state */
+	uint32_t gen = GS_ACCTGEN();
+	if (gs_unlikely(gen != 0))
+		gs__acct_pidle(pp, false, gen);
 	GS_STORE(pp->m, NULL);
 	atomic_store_explicit(&pp->status, GS_P_IDLE, memory_order_relaxed);
 	mp->p = NULL;
