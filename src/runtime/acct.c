@@ -155,7 +155,7 @@ gslot(gs_g *gp, uint32_t to)
 	}
 }
 
-void
+__attribute__((cold)) void
 gs__acct_g(gs_g *gp, uint32_t from, uint32_t to, uint32_t gen)
 {
 	gs__gacct *ga = &gp->acct;
@@ -232,7 +232,7 @@ pswitch(gs_p *pp, uint32_t slot, uint64_t now, uint32_t gen)
 	wend(&pp->acct);
 }
 
-void
+__attribute__((cold)) void
 gs__acct_m(gs_m *mp, uint32_t st, uint32_t gen)
 {
 	/* not one left from before accounting was last switched on */

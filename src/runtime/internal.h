@@ -624,7 +624,9 @@ GS_HIDDEN void gs__badgstatus(gs_g *gp, uint32_t from, uint32_t to) __attribute_
  * The only other write is malg's first GS_G_DEAD, before the G is published
  * on allgs.
  */
-static inline void
+/* Always inlined: on every switch, and the accounting's call must not make
+ * the compiler keep it out of line. */
+static inline __attribute__((always_inline)) void
 gs__casgstatus(gs_g *gp, uint32_t from, uint32_t to)
 {
 	if (gs_unlikely(atomic_load_explicit(&gp->status, memory_order_relaxed) != from))
@@ -636,7 +638,7 @@ gs__casgstatus(gs_g *gp, uint32_t from, uint32_t to)
 }
 
 /* What an M does now, for observers and the accounting. */
-static inline void
+static inline __attribute__((always_inline)) void
 gs__set_mstate(gs_m *mp, uint32_t st)
 {
 	uint32_t gen = GS_ACCTGEN();
