@@ -16,6 +16,10 @@
  *    never blocks the scheduler.  Events are off until gs_events_enable(true);
  *    off, each event site costs one predicted branch.
  *
+ * And, while an observer switches it on (gs_set_accounting), accounting:
+ * each goroutine's, P's and M's time by state, read with the goroutine list
+ * (gs_goroutines) and the snapshot.
+ *
  * The caller owns every buffer.  Nothing here calls back into the caller.
  */
 #ifndef GSCHED_OBSERVE_H
