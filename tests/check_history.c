@@ -165,6 +165,8 @@ gen_random(int64_t tick, const struct shape *sh, gs_snapshot *s, gs_event *ev, t
 	t->ev = ev;
 	t->nev = (int)rndn((uint64_t)sh->maxev + 1);
 	t->dropped = rndn(3) ? 0 : rnd();
+	t->gl = NULL;
+	t->ng = t->ng_total = 0;
 	for (int i = 0; i < t->nev; i++) {
 		rnd_bytes(&ev[i], sizeof ev[i]);
 		if (rndn(2))
@@ -310,6 +312,8 @@ gen_run(const struct run *r, int64_t tick, gs_snapshot *s, gs_event *ev, tick_da
 	t->ev = ev;
 	t->nev = r->nev;
 	t->dropped = 0;
+	t->gl = NULL;
+	t->ng = t->ng_total = 0;
 	if (x) {
 		memset(&x->x, 0, sizeof x->x);
 		snprintf(x->caption, sizeof x->caption,
@@ -574,6 +578,8 @@ START_TEST(test_size_bound)
 		    (size_t)t.snap->nm * sizeof(gs_snap_m) + (size_t)t.nev * sizeof(gs_event);
 		for (int p = 0; p < t.snap->np; p++)
 			raw += t.snap->p[p].runq_listed * sizeof(gs_snap_g);
+		if (t.snap->glob)
+			raw += (t.snap->glob_head + t.snap->glob_tail) * sizeof(gs_snap_g);
 		ck_assert_int_eq(history_push(h, &t, NULL), 0);
 		ck_assert_uint_le(history_payload(h), raw + raw / 4 + 64);
 		history_free(h);

@@ -106,6 +106,8 @@ struct capture {
 	FILE *textf;
 	tick_end end;
 	bool ended;
+	int with_gl;         /* ticks that had a goroutine list */
+	uint64_t gl_run_sum; /* the run time of every goroutine listed, summed */
 };
 
 static void
@@ -159,6 +161,11 @@ cap_tick(void *ctx, const tick_info *info, const tick_data *t)
 	memcpy(c->ev[c->n], t->ev, sizeof(gs_event) * (size_t)t->nev);
 	c->nev[c->n] = t->nev;
 	c->dropped[c->n] = t->dropped;
+	if (t->gl) {
+		c->with_gl++;
+		for (int i = 0; i < t->ng; i++)
+			c->gl_run_sum += t->gl[i].run_ns;
+	}
 	c->n++;
 	schedtrace_print(c->textf, info, t, false);
 	schedtrace_print(c->textf, info, t, true);
@@ -377,7 +384,14 @@ START_TEST(test_roundtrip)
 	ck_assert_int_eq(back.end.ticks, orig.end.ticks);
 	ck_assert_uint_eq(back.end.events, orig.end.events);
 	ck_assert_uint_eq(back.end.dropped, orig.end.dropped);
-	/* the batch output of the replay is the live one, byte for byte */
+	/* events on: the accounting too, a goroutine list with every tick, and
+	 * the default scenario's goroutines ran */
+	ck_assert_int_eq(orig.with_gl, orig.n);
+	ck_assert_int_eq(back.with_gl, back.n);
+	ck_assert_uint_gt(orig.gl_run_sum, 0);
+	ck_assert_uint_eq(back.gl_run_sum, orig.gl_run_sum);
+	/* the batch output of the replay is the live one, byte for byte (-v
+	 * JSON with every goroutine's figures and the Ps' and Ms' totals) */
 	ck_assert_uint_eq(back.textlen, orig.textlen);
 	ck_assert(memcmp(back.text, orig.text, orig.textlen) == 0);
 	cap_free(&orig);
@@ -475,6 +489,50 @@ with_glob(const char *line, const char *glob)
 	return buf;
 }
 
+/* A recording made before the accounting (no goroutine list, no P or M
+ * totals) still loads, its figures zero. */
+START_TEST(test_recording_without_accounting)
+{
+	const char *path = tmppath("acct.jsonl"), *old = tmppath("noacct.jsonl");
+	struct capture orig, back;
+	struct lines *ls = malloc(sizeof *ls);
+	static const char *const keys[] = { ",\"run_ns\":", ",\"idle_ns\":", ",\"spin_ns\":",
+		",\"running_ns\":", ",\"spinning_ns\":", ",\"syscall_ns\":" };
+
+	ck_assert_ptr_nonnull(ls);
+	record_live(path, &orig, 3, true);
+	split(path, ls);
+	FILE *f = fopen(old, "w");
+	ck_assert_ptr_nonnull(f);
+	for (int i = 0; i < ls->n; i++) {
+		char *l = ls->l[i], *g = strstr(l, ",\"g_total\":");
+		if (g)
+			strcpy(g, "}");
+		/* drop every "key":number of the accounting */
+		for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+			for (char *p; (p = strstr(l, keys[k])) != NULL;) {
+				char *e = p + strlen(keys[k]);
+				e += strspn(e, "0123456789");
+				memmove(p, e, strlen(e) + 1);
+			}
+		fprintf(f, "%s\n", l);
+	}
+	ck_assert_int_eq(fclose(f), 0);
+	tick_sink s = cap_sink(&back);
+	ck_assert_int_eq(record_replay(old, &s, 1), 0);
+	ck_assert_int_eq(back.n, orig.n);
+	ck_assert_int_eq(back.with_gl, 0);
+	for (int i = 0; i < back.n; i++)
+		for (int k = 0; k < back.snap[i]->np; k++)
+			ck_assert_uint_eq(back.snap[i]->p[k].run_ns + back.snap[i]->p[k].idle_ns,
+			    0);
+	free(ls->buf);
+	free(ls);
+	cap_free(&orig);
+	cap_free(&back);
+}
+END_TEST
+
 START_TEST(test_roundtrip_labels)
 {
 	const char *path = tmppath("labels.jsonl");
@@ -532,7 +590,7 @@ START_TEST(test_roundtrip_labels)
 	strcpy(info.scenario, "x\"y");
 	ck_assert_int_eq(record_writer_open(&w, path, err, sizeof err), 0);
 	tick_sink ws = record_sink(&w);
-	tick_data t = { 0, s, &ev, 1, 3 };
+	tick_data t = { 0, s, &ev, 1, 3, NULL, 0, 0 };
 	ck_assert_int_eq(ws.begin(ws.ctx, &info), 0);
 	ck_assert_int_eq(ws.tick(ws.ctx, &info, &t), 0);
 	tick_end e = { 1, 1, 3 };
@@ -803,7 +861,7 @@ write_rec(const char *path, uint64_t start, int nticks, const uint64_t *snapt, g
 	tick_sink ws = record_sink(&w);
 	ck_assert_int_eq(ws.begin(ws.ctx, &info), 0);
 	for (int k = 0; k < nticks; k++) {
-		tick_data t = { k, s, ev[k], nev[k], 0 };
+		tick_data t = { k, s, ev[k], nev[k], 0, NULL, 0, 0 };
 		s->time_ns = snapt[k];
 		ck_assert_int_eq(ws.tick(ws.ctx, &info, &t), 0);
 		e.events += (uint64_t)nev[k];
@@ -921,7 +979,7 @@ START_TEST(test_trace_absurd_times)
 	s->time_ns = S + 1000;
 	gs_event ev = EV(GS_EV_RUN, UINT64_MAX - 1000, 0, 3, 5, 0);
 	tick_info info = { .start_ns = S, .interval_ns = 1000, .ticks = 1, .procs = 1 };
-	tick_data t = { 0, s, &ev, 1, 0 };
+	tick_data t = { 0, s, &ev, 1, 0, NULL, 0, 0 };
 	chrometrace_writer *w = chrometrace_open(out, err, sizeof err);
 	ck_assert_ptr_nonnull(w);
 	tick_sink ts = chrometrace_sink(w);
@@ -1758,6 +1816,7 @@ record_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_json_reader);
 	tcase_add_test(tc, test_roundtrip);
+	tcase_add_test(tc, test_recording_without_accounting);
 	tcase_add_test(tc, test_roundtrip_labels);
 	tcase_add_test(tc, test_trace_live);
 	tcase_add_test(tc, test_trace_from_recording);

@@ -172,7 +172,7 @@ feed_live(run *r, const gs_snapshot *s, const gs_event *ev, int nev, uint64_t dr
 		snprintf(text, sizeof text, "lesson line after tick %d", index);
 		note(r, s->time_ns, VA_CAPTION, text);
 	}
-	tick_data d = { index, s, ev, nev, dropped };
+	tick_data d = { index, s, ev, nev, dropped, NULL, 0, 0 };
 	timeline_extra x = { caption, caption ? "step 1/2" : NULL, gl, ng, ng,
 		view_model_log_total(r->live), before };
 	ck_assert_int_eq(timeline_push(r->tl, &d, &x), 0);

@@ -16,6 +16,10 @@
  *    never blocks the scheduler.  Events are off until gs_events_enable(true);
  *    off, each event site costs one predicted branch.
  *
+ * And, while an observer switches it on (gs_set_accounting), accounting:
+ * each goroutine's, P's and M's time by state, read with the goroutine list
+ * (gs_goroutines) and the snapshot.
+ *
  * The caller owns every buffer.  Nothing here calls back into the caller.
  */
 #ifndef GSCHED_OBSERVE_H
@@ -95,6 +99,11 @@ typedef struct gs_snap_p {
 	uint64_t stolen;      /* goroutines it took from others */
 	uint64_t stolen_from; /* goroutines others took from it */
 	uint64_t spawns, syscalls;
+	/* Time running goroutines (its M running one), idle (on the idle list)
+	 * and spinning (its M looking for work), while accounting is on (see
+	 * gs_set_accounting; 0 while it is off).  The rest of its time is in
+	 * the scheduler, handed between Ms, or held by an M in a system call. */
+	uint64_t run_ns, idle_ns, spin_ns;
 } gs_snap_p;
 
 typedef struct gs_snap_m {
@@ -104,6 +113,11 @@ typedef struct gs_snap_m {
 	int64_t curg; /* goroutine id, 0 for none */
 	bool spinning;
 	uint64_t created_ns; /* gs_nanotime() when it was made */
+	/* Time by state while accounting is on (gs_set_accounting): running a
+	 * goroutine, spinning, idle (parked, or blocked in the netpoller without
+	 * a P) and in a system call.  Time in the scheduler without spinning is
+	 * in none of them. */
+	uint64_t running_ns, spinning_ns, idle_ns, syscall_ns;
 } gs_snap_m;
 
 typedef struct gs_snapshot {
@@ -142,6 +156,39 @@ GS_EXTERN int gs_snapshot_take(gs_snapshot *s);
 
 /* ---- goroutines ------------------------------------------------------------ */
 
+/* What a blocked goroutine waits for, by kind: the gs_waitreason values
+ * grouped (gs_block_kind_of). */
+enum gs_block_kind {
+	GS_BLOCK_CHAN = 0,  /* a channel operation or select */
+	GS_BLOCK_TIMER,     /* sleeping (gs_sleep) */
+	GS_BLOCK_NET,       /* the netpoller: a file descriptor not ready */
+	GS_BLOCK_MUTEX,     /* a gs_mutex, or a semaphore */
+	GS_BLOCK_WAITGROUP, /* a gs_wg_wait */
+	GS_BLOCK_OTHER,     /* anything else (parked for ever, preempted by a stop) */
+	GS_BLOCK_NKINDS
+};
+
+/* The enum gs_block_kind of a gs_waitreason, and a kind's name ("chan",
+ * "timer", "net", "mutex", "waitgroup", "other"). */
+GS_EXTERN int gs_block_kind_of(int waitreason);
+GS_EXTERN const char *gs_block_kind_name(int kind);
+
+/*
+ * Per-goroutine, per-P and per-M accounting: how long each spent in each
+ * state.  Off by default (and reset by gs_run), since it reads the clock at
+ * every state change: a goroutine switch then costs two clock reads more.
+ * While it is off the scheduler's paths pay one predicted branch each.
+ *
+ * Every figure counts from the moment accounting was last switched on; an
+ * entity's state at that moment counts from its next change (a goroutine
+ * running then has its current run counted from when it next stops, runs or
+ * blocks).  Switching it on after it was off starts every figure from 0.  Figures are
+ * exact: each is the sum of intervals measured as an end's gs_nanotime()
+ * minus a start's, never a sample.  Any thread; 0, or GS_EINVAL never.
+ */
+GS_EXTERN int gs_set_accounting(bool on);
+GS_EXTERN bool gs_accounting_enabled(void);
+
 /* One live goroutine, as gs_goroutines lists it. */
 typedef struct gs_snap_ginfo {
 	int64_t id;
@@ -150,6 +197,35 @@ typedef struct gs_snap_ginfo {
 	int64_t m;      /* M running it (or in its system call), -1 for none */
 	char label[GS_LABEL_MAX];
 	char tag; /* gs_attr.tag (see gs_snap_g) */
+
+	/* Accounting (gs_set_accounting), all 0 while it is off.  Times are in
+	 * ns and include the state it is in now, up to the moment it was read
+	 * (each goroutine's figures are read together, consistent with each
+	 * other; a state in progress is counted to the reader's clock, so a read
+	 * just before it ends may count a few ns more than the next one). */
+	uint64_t run_ns;                      /* time running, the current run so far included */
+	uint64_t runs;                        /* times it started running (its GS_EV_RUN events) */
+	uint64_t latency_ns;                  /* time runnable before running (scheduling latency),
+	                            summed over its runs */
+	uint64_t latency_max_ns;              /* the longest such wait; a wait still in progress
+	                            counts in neither until it ends in a run */
+	uint64_t syscall_ns;                  /* time in system calls (gs_entersyscall..exit),
+	                            the current one so far included */
+	uint64_t blocked_ns[GS_BLOCK_NKINDS]; /* time waiting, by enum gs_block_kind,
+	                                         the current wait so far included */
+	int lastp;                            /* the P it last ran on, -1 none seen */
+	uint64_t moves;                       /* times it started running, or came back from a
+	                            system call, on a P other than lastp: stolen by
+	                            another P, taken from the global queue by one,
+	                            or readied onto one */
+	uint64_t created_ns;                  /* gs_nanotime() at its spawn; 0 if accounting was
+	                            off then */
+	/* Its stack: size (0 before it first runs and gets one, whether or not
+	 * accounting is on), and the deepest its stack pointer was seen at its
+	 * switches (stack top minus the lowest stack pointer at a switch; a
+	 * deeper excursion between two switches is not seen). */
+	size_t stack_size;
+	size_t stack_used_max;
 } gs_snap_ginfo;
 
 /*

@@ -64,6 +64,8 @@ report_end(FILE *f, const struct benchopts *o)
 {
 	if (o->stack_size != 0)
 		fprintf(f, " stack=%zu", o->stack_size);
+	if (o->accounting)
+		fputs(" accounting=on", f);
 	/* --observe: what the observer did over all the rounds. */
 	if (o->observe_hz != 0)
 		fprintf(f,
@@ -327,7 +329,7 @@ bench_list(FILE *f)
 
 /* ---- the command line ----------------------------------------------------- */
 
-enum { OPT_STACK = CMDLINE_LONG, OPT_ROUNDS, OPT_OBSERVE, OPT_MAXTHREADS };
+enum { OPT_STACK = CMDLINE_LONG, OPT_ROUNDS, OPT_OBSERVE, OPT_MAXTHREADS, OPT_ACCOUNTING };
 
 static const cmdline_opt benchoptions[] = {
 	{ NULL, 'n', required_argument, "N",
@@ -347,6 +349,9 @@ static const cmdline_opt benchoptions[] = {
 	{ "observe", OPT_OBSERVE, required_argument, "HZ",
 	    "meanwhile, a plain thread takes HZ snapshots a second\n"
 	    "and drains the event stream (events on), 1..10000" },
+	{ "accounting", OPT_ACCOUNTING, no_argument, NULL,
+	    "per-goroutine, per-P and per-M accounting on\n"
+	    "(gs_set_accounting), to measure what it costs" },
 	{ "max-threads", OPT_MAXTHREADS, required_argument, "N",
 	    "the thread limit, 1..1000000 (Go's debug.SetMaxThreads;\n"
 	    "default 10000): one more thread ends the program with\n"
@@ -373,6 +378,8 @@ bench_main_g(void *arg)
 
 	if (ctx->o->observe_hz != 0)
 		atomic_store_explicit(&bench__observer.up, 1, memory_order_release);
+	if (ctx->o->accounting)
+		gs_set_accounting(true);
 	for (i = 0; i < ctx->o->rounds; i++) {
 		r = &ctx->rounds[i];
 		r->procs = gs_gomaxprocs();
@@ -429,7 +436,7 @@ static void
 bench_usage(void)
 {
 	printf("Usage: gsched bench WORKLOAD [-n N] [-p PROCS] [-d DURATION] "
-	       "[--stack SIZE] [--rounds R] [--observe HZ]\n\n"
+	       "[--stack SIZE] [--rounds R] [--observe HZ] [--accounting]\n\n"
 	       "Prints one line per round: <workload> <value> <unit> key=value ...\n\n"
 	       "Workloads (default n):\n");
 	bench_list(stdout);
@@ -545,6 +552,9 @@ bench_main(int argc, char **argv)
 				    "expected snapshots per second from 1 to 10000",
 				    value, spelled);
 			o.observe_hz = (int)v;
+			break;
+		case OPT_ACCOUNTING:
+			o.accounting = true;
 			break;
 		case OPT_MAXTHREADS:
 			if (!parse_ll(value, 1, 1000000, &v))

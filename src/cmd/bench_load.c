@@ -326,10 +326,12 @@ observer_main(void *arg)
 	if (atomic_load(&ob->stop))
 		goto out;
 	gs_events_enable(true);
+	gs_set_accounting(true);
 	ticker_reschedule(ob->tk, (uint64_t)gs_nanotime(), 1000000000ULL / (uint64_t)ob->hz);
 	if ((rc = ticker_run(ob->tk, 0, observer_wait, ob)) < 0)
 		ob->err = rc;
 	gs_events_enable(false);
+	gs_set_accounting(false);
 	ob->events += ticker_drain(ob->tk, &dropped);
 	ob->dropped += dropped;
 out:

@@ -70,6 +70,7 @@ struct benchopts {
 	                        from a plain thread while the rounds run; 0: off */
 	bool sweep;          /* -p 1,2,4,8: one run per value; every line then
 	                        says procs= (Go's BenchmarkWithDifferentGOMAXPROCS) */
+	bool accounting;     /* --accounting: gs_set_accounting on for every round */
 	int max_threads;     /* --max-threads: the thread limit (Go's
 	                        debug.SetMaxThreads); 0 = the runtime's 10000 */
 };

@@ -49,8 +49,16 @@ struct slice {
 	int64_t g;
 	int64_t aux; /* run: the M; syscall: the P it left */
 	uint64_t t0, t1;
-	int then; /* run: the goroutine's new status (-1 unknown);
+	int then;  /* run: the goroutine's new status (-1 unknown);
 	                    syscall: the P it got back (-1 none) */
+	bool acct; /* run: the goroutine's accounting is known (below) */
+	uint64_t run_ns, runs, latency_ns, latency_max_ns;
+};
+
+/* A goroutine's accounting as the last goroutine list gave it. */
+struct gacct {
+	int64_t id;
+	uint64_t run_ns, runs, latency_ns, latency_max_ns;
 };
 
 #define SLICES_KEPT (1 << 21) /* then the kept ones are written, in order */
@@ -80,6 +88,7 @@ struct chrometrace_writer {
 		int64_t id;
 		char label[GS_LABEL_MAX];
 	} labels[LABELS];
+	struct gacct acct[LABELS]; /* direct-mapped as labels */
 };
 
 chrometrace_writer *
@@ -175,6 +184,16 @@ learn_label(chrometrace_writer *w, const gs_snap_g *g)
 	unsigned h = (unsigned)((uint64_t)g->id % LABELS);
 	w->labels[h].id = g->id;
 	memcpy(w->labels[h].label, g->label, GS_LABEL_MAX);
+}
+
+/* The goroutine list's figures, so that a run slice ending in this tick
+ * carries its goroutine's totals at the snapshot after it. */
+static void
+learn_acct(chrometrace_writer *w, const gs_snap_ginfo *g)
+{
+	struct gacct *a = &w->acct[(uint64_t)g->id % LABELS];
+
+	*a = (struct gacct){ g->id, g->run_ns, g->runs, g->latency_ns, g->latency_max_ns };
 }
 
 static void
@@ -287,6 +306,11 @@ write_slice(chrometrace_writer *w, const struct slice *sl)
 	ts(w, sl->t0);
 	fprintf(f, ",\"args\":{\"g\":%" PRId64 ",\"label\":", sl->g);
 	json_put_string(f, label);
+	if (sl->acct)
+		fprintf(f,
+		    ",\"run_ns\":%" PRIu64 ",\"runs\":%" PRIu64 ",\"latency_ns\":%" PRIu64
+		    ",\"latency_max_ns\":%" PRIu64,
+		    sl->run_ns, sl->runs, sl->latency_ns, sl->latency_max_ns);
 	if (sl->sys)
 		fprintf(f, ",\"p_before\":%" PRId64 ",\"p_after\":%d}}", sl->aux, sl->then);
 	else if (sl->then >= 0)
@@ -363,8 +387,17 @@ close_run(chrometrace_writer *w, int p, uint64_t t, int status)
 {
 	struct slice sl = { .sys = false, .tid = p, .then = status };
 
-	if (close_slice(&w->run[p], t, &sl))
-		add_slice(w, &sl);
+	if (!close_slice(&w->run[p], t, &sl))
+		return;
+	const struct gacct *a = &w->acct[(uint64_t)sl.g % LABELS];
+	if (sl.g > 0 && a->id == sl.g) {
+		sl.acct = true;
+		sl.run_ns = a->run_ns;
+		sl.runs = a->runs;
+		sl.latency_ns = a->latency_ns;
+		sl.latency_max_ns = a->latency_max_ns;
+	}
+	add_slice(w, &sl);
 }
 
 static void
@@ -562,6 +595,8 @@ trace_tick(void *ctx, const tick_info *info, const tick_data *t)
 		for (uint32_t k = 0; k < s->p[i].runq_listed && s->p[i].runq; k++)
 			learn_label(w, &s->p[i].runq[k]);
 	}
+	for (int i = 0; i < t->ng && t->gl; i++)
+		learn_acct(w, &t->gl[i]);
 	for (int i = 0; i < t->nev; i++)
 		one_event(w, &t->ev[i]);
 	if (s->time_ns > w->last_ns)

@@ -5,9 +5,13 @@
 #include "config.h"
 #endif
 
+#include <inttypes.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 
 #include "format/fields.h"
+#include "format/json.h"
 
 #define FIELD(s, name, t, opt)                                                                     \
 	{                                                                                          \
@@ -84,6 +88,94 @@ const fields_field fields_m[] = {
 	F(gs_snap_m, created_ns, FT_U64),
 };
 
+/* The accounting (gs_set_accounting), added within version 1: optional. */
+const fields_field fields_p_acct[] = {
+	FO(gs_snap_p, run_ns, FT_U64),
+	FO(gs_snap_p, idle_ns, FT_U64),
+	FO(gs_snap_p, spin_ns, FT_U64),
+};
+
+const fields_field fields_m_acct[] = {
+	FO(gs_snap_m, running_ns, FT_U64),
+	FO(gs_snap_m, spinning_ns, FT_U64),
+	FO(gs_snap_m, idle_ns, FT_U64),
+	FO(gs_snap_m, syscall_ns, FT_U64),
+};
+
+/* size_t fields travel as FT_U64 */
+_Static_assert(sizeof(size_t) == sizeof(uint64_t), "size_t is not 64 bits");
+
+#define BLOCKED(kind, name)                                                                        \
+	{                                                                                          \
+		"blocked_" name "_ns", FT_U64, offsetof(gs_snap_ginfo, blocked_ns[kind]), true     \
+	}
+
+const fields_field fields_g[] = {
+	F(gs_snap_ginfo, id, FT_I64),
+	F(gs_snap_ginfo, status, FT_INT),
+	F(gs_snap_ginfo, waitreason, FT_INT),
+	F(gs_snap_ginfo, m, FT_I64),
+	FO(gs_snap_ginfo, run_ns, FT_U64),
+	FO(gs_snap_ginfo, runs, FT_U64),
+	FO(gs_snap_ginfo, latency_ns, FT_U64),
+	FO(gs_snap_ginfo, latency_max_ns, FT_U64),
+	FO(gs_snap_ginfo, syscall_ns, FT_U64),
+	BLOCKED(GS_BLOCK_CHAN, "chan"),
+	BLOCKED(GS_BLOCK_TIMER, "timer"),
+	BLOCKED(GS_BLOCK_NET, "net"),
+	BLOCKED(GS_BLOCK_MUTEX, "mutex"),
+	BLOCKED(GS_BLOCK_WAITGROUP, "waitgroup"),
+	BLOCKED(GS_BLOCK_OTHER, "other"),
+	FO(gs_snap_ginfo, lastp, FT_INT),
+	FO(gs_snap_ginfo, moves, FT_U64),
+	FO(gs_snap_ginfo, created_ns, FT_U64),
+	FO(gs_snap_ginfo, stack_size, FT_U64),
+	FO(gs_snap_ginfo, stack_used_max, FT_U64),
+};
+_Static_assert(GS_BLOCK_NKINDS == 6, "a blocked_*_ns field per gs_block_kind");
+
 const int fields_nstats = NF(fields_stats);
+const int fields_np_acct = NF(fields_p_acct);
+const int fields_nm_acct = NF(fields_m_acct);
+const int fields_ng = NF(fields_g);
 const int fields_np = NF(fields_p);
 const int fields_nm = NF(fields_m);
+
+void
+fields_put_json(FILE *f, const void *base, const fields_field *fl, int n)
+{
+	for (int i = 0; i < n; i++) {
+		const char *p = (const char *)base + fl[i].off;
+		fprintf(f, "%s\"%s\":", i ? "," : "", fl[i].name);
+		switch (fl[i].type) {
+		case FT_INT:
+			fprintf(f, "%d", *(const int *)p);
+			break;
+		case FT_U32:
+			fprintf(f, "%" PRIu32, *(const uint32_t *)p);
+			break;
+		case FT_U64:
+			fprintf(f, "%" PRIu64, *(const uint64_t *)p);
+			break;
+		case FT_I64:
+			fprintf(f, "%" PRId64, *(const int64_t *)p);
+			break;
+		case FT_BOOL:
+			fputs(*(const bool *)p ? "true" : "false", f);
+			break;
+		}
+	}
+}
+
+void
+fields_put_glist(FILE *f, const gs_snap_ginfo *gl, int ng, int total)
+{
+	fprintf(f, ",\"g_total\":%d,\"g\":[", total);
+	for (int i = 0; i < ng; i++) {
+		fputs(i ? ",{" : "{", f);
+		fields_put_json(f, &gl[i], fields_g, fields_ng);
+		json_put_label_tag(f, gl[i].label, gl[i].tag);
+		fputc('}', f);
+	}
+	fputc(']', f);
+}

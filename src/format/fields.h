@@ -4,7 +4,8 @@
  * (record.c) and the rewind's history (live/history.c) walk these tables, so
  * a field added to observe.h is added here once and every format carries it.
  * Goroutines (curg, runnext, the run queue) are not plain fields: each
- * format encodes them itself.
+ * format encodes them itself; the goroutine list's plain fields are in
+ * fields_g.
  */
 #ifndef GSCHED_FORMAT_FIELDS_H
 #define GSCHED_FORMAT_FIELDS_H
@@ -13,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 typedef enum fields_type { FT_INT, FT_U32, FT_U64, FT_I64, FT_BOOL } fields_type;
 
@@ -30,5 +32,21 @@ extern const fields_field fields_p[];
 extern const int fields_np;
 extern const fields_field fields_m[];
 extern const int fields_nm;
+/* The accounting's P and M figures, written after fields_p and fields_m
+ * wherever those are, and by --json -v. */
+extern const fields_field fields_p_acct[];
+extern const int fields_np_acct;
+extern const fields_field fields_m_acct[];
+extern const int fields_nm_acct;
+/* A goroutine of the goroutine list (gs_snap_ginfo), but its label and tag,
+ * which each format writes as it writes a gs_snap_g's. */
+extern const fields_field fields_g[];
+extern const int fields_ng;
+
+/* Write n fields of base as JSON members, "name":value, comma-separated
+ * (the braces are the caller's). */
+void fields_put_json(FILE *f, const void *base, const fields_field *fl, int n);
+/* A goroutine list as the members ,"g_total":total,"g":[{...},...]. */
+void fields_put_glist(FILE *f, const gs_snap_ginfo *gl, int ng, int total);
 
 #endif /* GSCHED_FORMAT_FIELDS_H */

@@ -536,12 +536,19 @@ json_put_g(FILE *f, const gs_snap_g *g)
 		fputs("null", f);
 		return;
 	}
-	fprintf(f, "{\"id\":%" PRId64 ",\"label\":", g->id);
-	json_put_string(f, g->label);
-	if (g->tag) {
-		char tag[2] = { g->tag, '\0' };
-		fputs(",\"tag\":", f);
-		json_put_string(f, tag);
-	}
+	fprintf(f, "{\"id\":%" PRId64, g->id);
+	json_put_label_tag(f, g->label, g->tag);
 	fputc('}', f);
+}
+
+void
+json_put_label_tag(FILE *f, const char *label, char tag)
+{
+	fputs(",\"label\":", f);
+	json_put_string(f, label);
+	if (tag) {
+		char t[2] = { tag, '\0' };
+		fputs(",\"tag\":", f);
+		json_put_string(f, t);
+	}
 }

@@ -91,5 +91,7 @@ void json_put_escaped(FILE *f, const char *s);
 /* A goroutine as {"id":N,"label":"...","tag":"C"} (no tag member for tag 0),
  * or null for none (id 0, no label). */
 void json_put_g(FILE *f, const gs_snap_g *g);
+/* A goroutine's ,"label":"..." and, if it has one, ,"tag":"C" members. */
+void json_put_label_tag(FILE *f, const char *label, char tag);
 
 #endif /* GSCHED_JSON_H */

@@ -30,32 +30,6 @@ record_event_kind(const char *name)
 
 /* ---- writing ------------------------------------------------------------------- */
 
-static void
-put_fields(FILE *f, const void *base, const fields_field *fl, int n)
-{
-	for (int i = 0; i < n; i++) {
-		const char *p = (const char *)base + fl[i].off;
-		fprintf(f, "%s\"%s\":", i ? "," : "", fl[i].name);
-		switch (fl[i].type) {
-		case FT_INT:
-			fprintf(f, "%d", *(const int *)p);
-			break;
-		case FT_U32:
-			fprintf(f, "%" PRIu32, *(const uint32_t *)p);
-			break;
-		case FT_U64:
-			fprintf(f, "%" PRIu64, *(const uint64_t *)p);
-			break;
-		case FT_I64:
-			fprintf(f, "%" PRId64, *(const int64_t *)p);
-			break;
-		case FT_BOOL:
-			fputs(*(const bool *)p ? "true" : "false", f);
-			break;
-		}
-	}
-}
-
 int
 record_writer_open(record_writer *w, const char *path, char *err, size_t errsize)
 {
@@ -132,7 +106,7 @@ rec_tick(void *ctx, const tick_info *info, const tick_data *t)
 	    "{\"type\":\"snapshot\",\"tick\":%d,\"time_ns\":%" PRIu64 ",\"take_ns\":%" PRIu64
 	    ",\"events\":%d,\"dropped\":%" PRIu64 ",\"stats\":{",
 	    w->ticks, s->time_ns, s->take_ns, t->nev, t->dropped);
-	put_fields(f, &s->stats, fields_stats, fields_nstats);
+	fields_put_json(f, &s->stats, fields_stats, fields_nstats);
 	fputs(",\"by_status\":[", f);
 	for (int i = 0; i < GS_G_NSTATUS; i++)
 		fprintf(f, "%s%d", i ? "," : "", s->stats.by_status[i]);
@@ -149,7 +123,9 @@ rec_tick(void *ctx, const tick_info *info, const tick_data *t)
 	for (int i = 0; i < s->np; i++) {
 		const gs_snap_p *p = &s->p[i];
 		fputs(i ? ",{" : "{", f);
-		put_fields(f, p, fields_p, fields_np);
+		fields_put_json(f, p, fields_p, fields_np);
+		fputc(',', f);
+		fields_put_json(f, p, fields_p_acct, fields_np_acct);
 		fputs(",\"curg\":", f);
 		json_put_g(f, &p->curg);
 		fputs(",\"runnext\":", f);
@@ -161,10 +137,16 @@ rec_tick(void *ctx, const tick_info *info, const tick_data *t)
 	fputs("],\"m\":[", f);
 	for (int i = 0; i < s->nm; i++) {
 		fputs(i ? ",{" : "{", f);
-		put_fields(f, &s->m[i], fields_m, fields_nm);
+		fields_put_json(f, &s->m[i], fields_m, fields_nm);
+		fputc(',', f);
+		fields_put_json(f, &s->m[i], fields_m_acct, fields_nm_acct);
 		fputc('}', f);
 	}
-	fputs("]}\n", f);
+	fputc(']', f);
+	if (t->gl) {
+		fields_put_glist(f, t->gl, t->ng, t->ng_total);
+	}
+	fputs("}\n", f);
 	for (int i = 0; i < t->nev; i++) {
 		const gs_event *e = &t->ev[i];
 		fprintf(f,
@@ -219,6 +201,8 @@ struct record_reader {
 	gs_snapshot *snap;
 	gs_event *ev;
 	int evcap;
+	gs_snap_ginfo *gl; /* the last snapshot's goroutine list */
+	int glcap;
 	bool at_end;
 	bool cut;         /* the error is the file's end coming too soon (a killed writer) */
 	bool legacy_tags; /* made before tags: goroutines' tags from their labels */
@@ -430,32 +414,42 @@ legacy_tag(const char *label)
 	return 0;
 }
 
+/* A goroutine's "label" and optional "tag" members, into label
+ * (GS_LABEL_MAX) and *tag. */
+static int
+get_label_tag(record_reader *r, int node, const char *where, char *label, char *tag)
+{
+	char t[2];
+
+	if (get_string(r, node, where, "label", label, GS_LABEL_MAX))
+		return -1;
+	if (json_get(&r->doc, node, "tag") < 0) {
+		*tag = r->legacy_tags ? legacy_tag(label) : 0;
+		return 0;
+	}
+	if (get_string(r, node, where, "tag", t, sizeof t))
+		return -1;
+	if (t[0] == '\0')
+		return rerr(r, "%s: field \"tag\" is empty (a tag is one byte)", where);
+	*tag = t[0];
+	return 0;
+}
+
 /* A goroutine: null or {"id":N,"label":"..."[,"tag":"C"]}. */
 static int
 get_g(record_reader *r, int node, const char *where, gs_snap_g *g)
 {
 	int64_t id;
-	char tag[2];
 
 	memset(g, 0, sizeof *g);
 	if (r->doc.n[node].type == JSON_NULL)
 		return 0;
 	if (r->doc.n[node].type != JSON_OBJ)
 		return rerr(r, "%s: a goroutine is null or an object", where);
-	if (get_int(r, node, where, "id", 0, INT64_MAX, &id) ||
-	    get_string(r, node, where, "label", g->label, sizeof g->label))
+	if (get_int(r, node, where, "id", 0, INT64_MAX, &id))
 		return -1;
 	g->id = id;
-	if (json_get(&r->doc, node, "tag") < 0) {
-		g->tag = r->legacy_tags ? legacy_tag(g->label) : 0;
-		return 0;
-	}
-	if (get_string(r, node, where, "tag", tag, sizeof tag))
-		return -1;
-	if (tag[0] == '\0')
-		return rerr(r, "%s: field \"tag\" is empty (a tag is one byte)", where);
-	g->tag = tag[0];
-	return 0;
+	return get_label_tag(r, node, where, g->label, &g->tag);
 }
 
 static int
@@ -584,6 +578,7 @@ record_close(record_reader *r)
 	json_free(&r->doc);
 	gs_snapshot_free(r->snap);
 	free(r->ev);
+	free(r->gl);
 	free(r->buf);
 	free(r->path);
 	free(r);
@@ -724,6 +719,7 @@ read_snapshot(record_reader *r, int64_t *nev, uint64_t *dropped)
 			return rerr(r, "%s is not an object", where);
 		memset(p, 0, sizeof *p);
 		if (get_fields(r, c, where, fields_p, fields_np, p) ||
+		    get_fields(r, c, where, fields_p_acct, fields_np_acct, p) ||
 		    get_g_member(r, c, where, "curg", &p->curg) ||
 		    get_g_member(r, c, where, "runnext", &p->runnext))
 			return -1;
@@ -748,10 +744,57 @@ read_snapshot(record_reader *r, int64_t *nev, uint64_t *dropped)
 		if (r->doc.n[c].type != JSON_OBJ)
 			return rerr(r, "%s is not an object", where);
 		memset(&s->m[i], 0, sizeof s->m[i]);
-		if (get_fields(r, c, where, fields_m, fields_nm, &s->m[i]))
+		if (get_fields(r, c, where, fields_m, fields_nm, &s->m[i]) ||
+		    get_fields(r, c, where, fields_m_acct, fields_nm_acct, &s->m[i]))
 			return -1;
 	}
 	s->nm = i;
+	return 0;
+}
+
+/* The snapshot line's goroutine list, optional (recordings made without
+ * accounting, or before it, have none): *ng -1 if none, else how many of
+ * *total. */
+static int
+read_glist(record_reader *r, int *ng, int *total)
+{
+	int64_t v;
+	int arr;
+
+	*ng = -1;
+	*total = 0;
+	if (json_get(&r->doc, 0, "g") < 0)
+		return 0;
+	if (get_array(r, 0, "snapshot", "g", &arr) ||
+	    get_int(r, 0, "snapshot", "g_total", 0, INT32_MAX, &v))
+		return -1;
+	int n = r->doc.n[arr].nkids;
+	if (n > TICK_GLIST_MAX || n > v)
+		return rerr(r, "snapshot: %d goroutines listed of g_total %" PRId64 " (at most %d)",
+		    n, v, TICK_GLIST_MAX);
+	if (n > r->glcap) {
+		gs_snap_ginfo *g = realloc(r->gl, (size_t)n * sizeof *g);
+		if (g == NULL)
+			return rerr(r, "out of memory for %d goroutines", n);
+		r->gl = g;
+		r->glcap = n;
+	}
+	int i = 0;
+	for (int c = r->doc.n[arr].first; c >= 0; c = r->doc.n[c].next, i++) {
+		char where[32];
+		snprintf(where, sizeof where, "g[%d]", i);
+		if (r->doc.n[c].type != JSON_OBJ)
+			return rerr(r, "%s is not an object", where);
+		memset(&r->gl[i], 0, sizeof r->gl[i]);
+		if (get_fields(r, c, where, fields_g, fields_ng, &r->gl[i]) ||
+		    get_label_tag(r, c, where, r->gl[i].label, &r->gl[i].tag))
+			return -1;
+		/* a recording without the accounting says none */
+		if (json_get(&r->doc, c, "lastp") < 0)
+			r->gl[i].lastp = -1;
+	}
+	*ng = n;
+	*total = (int)v;
 	return 0;
 }
 
@@ -843,6 +886,9 @@ record_next(record_reader *r, tick_data *t)
 		return rerr(r, "an event line where a snapshot or the end was expected");
 	if (read_snapshot(r, &nev, &dropped))
 		return -1;
+	int ng, ng_total;
+	if (read_glist(r, &ng, &ng_total))
+		return -1;
 	int tick = r->end.ticks;
 	long snapline = r->line;
 	for (int i = 0; i < (int)nev; i++) {
@@ -883,6 +929,9 @@ record_next(record_reader *r, tick_data *t)
 	t->ev = r->ev;
 	t->nev = (int)nev;
 	t->dropped = dropped;
+	t->gl = ng >= 0 ? r->gl : NULL;
+	t->ng = ng >= 0 ? ng : 0;
+	t->ng_total = ng >= 0 ? ng_total : 0;
 	r->end.ticks++;
 	r->end.events += (uint64_t)nev;
 	r->end.dropped += dropped;

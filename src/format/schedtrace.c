@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "format/fields.h"
 #include "format/json.h"
 #include "format/schedtrace.h"
 
@@ -119,6 +120,8 @@ schedtrace_print_json(FILE *f, const tick_info *info, const tick_data *t, bool d
 			json_put_g(f, &p->curg);
 			fputs(",\"runnext\":", f);
 			json_put_g(f, &p->runnext);
+			fputc(',', f);
+			fields_put_json(f, p, fields_p_acct, fields_np_acct);
 			fputc('}', f);
 		}
 		fputs("],\"m\":[", f);
@@ -126,11 +129,18 @@ schedtrace_print_json(FILE *f, const tick_info *info, const tick_data *t, bool d
 			const gs_snap_m *m = &s->m[i];
 			fprintf(f,
 			    "%s{\"id\":%" PRId64 ",\"state\":\"%s\",\"p\":%d,\"curg\":%" PRId64
-			    ",\"spinning\":%s}",
+			    ",\"spinning\":%s,",
 			    i ? "," : "", m->id, gs_mstate_name(m->state), m->p, m->curg,
 			    m->spinning ? "true" : "false");
+			fields_put_json(f, m, fields_m_acct, fields_nm_acct);
+			fputc('}', f);
 		}
 		fputc(']', f);
+		/* the goroutine list, with the accounting's figures, when the
+		 * tick has one */
+		if (t->gl) {
+			fields_put_glist(f, t->gl, t->ng, t->ng_total);
+		}
 	}
 	fputs("}\n", f);
 }

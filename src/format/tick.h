@@ -26,6 +26,10 @@
  * events. */
 #define TICK_SPAN_NS UINT64_C(1000000000000000)
 
+/* The most goroutines a tick lists (tick_data.gl): a recording with more in
+ * one tick is refused. */
+#define TICK_GLIST_MAX 65536
+
 /* What a run (or a recording) is about: the recording's header. */
 typedef struct tick_info {
 	uint64_t start_ns;    /* gs_nanotime() when the runtime started */
@@ -49,6 +53,11 @@ typedef struct tick_data {
 	const gs_event *ev;
 	int nev;
 	uint64_t dropped; /* events lost to full rings since the previous tick */
+	/* The goroutine list taken with the snapshot (gs_goroutines, newest
+	 * first) while accounting is on, with each one's figures: gl[0..ng) of
+	 * ng_total live ones.  NULL and 0 when none was taken. */
+	const gs_snap_ginfo *gl;
+	int ng, ng_total;
 } tick_data;
 
 typedef struct tick_end {

@@ -27,10 +27,11 @@
  *   record = u time_ns, u take_ns, u dropped, s nm_total, u np, u nm, u nev,
  *            u os_threads,
  *            stats (fields_stats, by_status[], by_waitreason[]),
- *            np x P (fields_p, g curg, g runnext, u listed, listed x g),
+ *            np x P (fields_p, fields_p_acct, g curg, g runnext, u listed,
+ *                    listed x g),
  *            u glob_len, u glob_head, u glob_tail, (head + tail) x g,
  *            nm x M (s id-prev, s state, s p, s curg, byte spinning,
- *                    s created_ns-prev),
+ *                    s created_ns-prev, fields_m_acct),
  *            nev x event (s time-prev, u kind, s p, s p2, s m, s m2, s g,
  *                         s arg, label),
  *            blob caption, blob note
@@ -257,6 +258,7 @@ encode(struct wbuf *w, const tick_data *t, const history_extra *x, struct blobre
 		uint32_t listed = p->runq ? p->runq_listed : 0;
 
 		put_fields(w, p, fields_p, fields_np);
+		put_fields(w, p, fields_p_acct, fields_np_acct);
 		prev = 0;
 		put_g(w, &lt, &p->curg, &prev);
 		prev = 0;
@@ -283,6 +285,7 @@ encode(struct wbuf *w, const tick_data *t, const history_extra *x, struct blobre
 		put_s(w, m->curg);
 		put_byte(w, m->spinning ? 1 : 0);
 		put_s(w, diff(prev_t, m->created_ns));
+		put_fields(w, m, fields_m_acct, fields_nm_acct);
 		prev_id = (uint64_t)m->id;
 		prev_t = m->created_ns;
 	}
@@ -473,6 +476,7 @@ decode(const struct chunk *c, int64_t tick, varint_reader *r, gs_snapshot *s, gs
 			qcap = (uint32_t)s->runq_max;
 		}
 		get_fields(r, p, fields_p, fields_np);
+		get_fields(r, p, fields_p_acct, fields_np_acct);
 		prev = 0;
 		get_g(r, &lt, &p->curg, &prev);
 		prev = 0;
@@ -516,6 +520,7 @@ decode(const struct chunk *c, int64_t tick, varint_reader *r, gs_snapshot *s, gs
 		m->curg = varint_get_s(r);
 		m->spinning = varint_get_byte(r) != 0;
 		m->created_ns = prev_t + (uint64_t)varint_get_s(r);
+		get_fields(r, m, fields_m_acct, fields_nm_acct);
 		prev_id = (uint64_t)m->id;
 		prev_t = m->created_ns;
 	}
@@ -553,6 +558,8 @@ decode(const struct chunk *c, int64_t tick, varint_reader *r, gs_snapshot *s, gs
 		t->ev = ev;
 		t->nev = (int)nev;
 		t->dropped = dropped;
+		t->gl = NULL; /* the history keeps no goroutine list */
+		t->ng = t->ng_total = 0;
 	}
 	return trunc;
 }

@@ -194,6 +194,7 @@ controller_g(void *arg)
 	struct req r;
 
 	gs_events_enable(s->o.events);
+	gs_set_accounting(s->o.events);
 	if (s->o.scenario && (rc = workload_spawn_default(&s->scenario, gs_gomaxprocs())) != 0)
 		snprintf(s->start_err, sizeof s->start_err, "starting the default workload: %s",
 		    gs_strerror(rc));
@@ -223,6 +224,7 @@ controller_g(void *arg)
 	gs_wg_wait(&s->keepers);
 	workload_stop(&s->scenario);
 	gs_events_enable(false);
+	gs_set_accounting(false);
 	gs_fd_close(s->pipefd[0]);
 	s->pipefd[0] = -1;
 }

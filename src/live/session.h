@@ -21,7 +21,7 @@ typedef struct session session;
 typedef struct session_opts {
 	int procs;     /* GOMAXPROCS at start, 0: the runtime's default */
 	bool scenario; /* start workload_spawn_default's mixed workload */
-	bool events;   /* turn the event stream on */
+	bool events;   /* turn the event stream and the accounting on */
 	int timescale; /* slow motion (--slow): gs_set_timescale(n) before the
 	                  runtime starts, 1..GS_TIMESCALE_MAX; 0 leaves it
 	                  (GSCHED_DEBUG=timescale may set it).  gs_timescale()

@@ -49,6 +49,9 @@ struct ticker {
 	gs_event *ev;      /* the last tick's events, ev[0..nev) */
 	int evcap;         /* grows by doubling up to evmax */
 	int evmax;
+	gs_snap_ginfo *gl; /* the last tick's goroutine list, grown up to
+	                      TICKER_GLIST_MAX */
+	int glcap;
 	int index; /* the next tick's tick_data.index */
 	tick_end end;
 };
@@ -97,6 +100,7 @@ ticker_free(ticker *tk)
 		return;
 	gs_snapshot_free(tk->snap);
 	free(tk->ev);
+	free(tk->gl);
 	free(tk->sinks);
 	free(tk);
 }
@@ -172,6 +176,31 @@ ticker_fill(ticker *tk, uint64_t *dropped)
 	}
 }
 
+/* The goroutine list with the tick, while accounting gives it figures: 0
+ * and *ng, *total, or -1 (no list: none taken, or no memory for one). */
+static int
+ticker_glist(ticker *tk, int *ng, int *total)
+{
+	if (!gs_accounting_enabled())
+		return -1;
+	for (;;) {
+		int n = gs_goroutines(tk->gl, tk->glcap);
+		if (n < 0)
+			return -1;
+		if (n <= tk->glcap || tk->glcap >= TICKER_GLIST_MAX) {
+			*ng = n < tk->glcap ? n : tk->glcap;
+			*total = n;
+			return 0;
+		}
+		int cap = n < TICKER_GLIST_MAX / 2 ? 2 * n : TICKER_GLIST_MAX;
+		gs_snap_ginfo *g = realloc(tk->gl, (size_t)cap * sizeof *g);
+		if (g == NULL)
+			return -1;
+		tk->gl = g;
+		tk->glcap = cap;
+	}
+}
+
 int
 ticker_take(ticker *tk, tick_data *t)
 {
@@ -184,7 +213,10 @@ ticker_take(ticker *tk, tick_data *t)
 	ticker_advance(tk, ticker_now(tk));
 	if (err != 0)
 		return err;
-	*t = (tick_data){ tk->index++, tk->snap, tk->ev, nev, dropped };
+	int ng = 0, ngt = 0;
+	bool listed = err == 0 && ticker_glist(tk, &ng, &ngt) == 0;
+	*t = (tick_data){ tk->index++, tk->snap, tk->ev, nev, dropped, listed ? tk->gl : NULL, ng,
+		ngt };
 	tk->end.ticks++;
 	tk->end.events += (uint64_t)nev;
 	tk->end.dropped += dropped;
@@ -292,6 +324,7 @@ live_main(void *arg)
 	int rc = 0;
 
 	gs_events_enable(o->events);
+	gs_set_accounting(o->events);
 	if (o->spawns == NULL) {
 		lv->spawn_name = "default";
 		rc = workload_spawn_default(&lv->run, gs_gomaxprocs());
@@ -319,6 +352,7 @@ live_main(void *arg)
 	}
 	workload_stop(&lv->run);
 	gs_events_enable(false);
+	gs_set_accounting(false);
 	gs_fd_close(lv->pipefd[0]);
 	lv->pipefd[0] = -1;
 }

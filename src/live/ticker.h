@@ -35,7 +35,10 @@
 
 /* ---- the tick loop ---------------------------------------------------------------- */
 
-#define TICKER_EVENTS_FIRST 4096    /* the event buffer at first */
+#define TICKER_EVENTS_FIRST 4096 /* the event buffer at first */
+#define TICKER_GLIST_MAX                                                                           \
+	1024                        /* goroutines a tick lists, the newest, while
+                                       accounting is on (tick_data.gl) */
 #define TICKER_EVENTS_MAX (1 << 20) /* and at the most: events one tick carries */
 
 /* What a tick whose deadline has passed does to the ticks after it. */
@@ -150,7 +153,7 @@ typedef struct ticker_live {
 	int nspawns;
 	int runq_max;  /* queued ids listed per P (0..256) */
 	int max_m;     /* Ms listed (0: 256) */
-	bool events;   /* turn the event stream on */
+	bool events;   /* turn the event stream and the accounting on */
 	int timescale; /* slow motion: gs_set_timescale(n) before the runtime
 	                  starts (0: leave it); the sinks' tick_info.timescale
 	                  says what the run got */

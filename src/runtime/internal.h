@@ -163,6 +163,54 @@ GS_HIDDEN long gs__os_max_map_count(void);
 GS_HIDDEN void gs__osyield(void);
 GS_HIDDEN void gs__usleep(unsigned usec);
 
+/* ---- accounting (acct.c): time in each state, while an observer wants it -- */
+
+/*
+ * One entity's accounting: the state it is in (slot), since when, and the time
+ * it spent in each slot, kept only while gs_set_accounting is on.  The entity's
+ * current owner writes it (a G's owner as gs__casgstatus defines it, a P's or
+ * an M's holder); observers read it without a lock, under seq (a seqlock: odd
+ * while a write is under way).  gen says which switching-on the figures
+ * belong to: figures of another are zeros, so turning accounting on starts
+ * every figure from nothing without touching any entity.
+ */
+#define GS_ACCT_NONE 0xff /* slot: in no state that is counted */
+typedef struct gs__acct {
+	_Atomic uint32_t seq;
+	_Atomic uint32_t gen;
+	_Atomic uint32_t slot;
+	_Atomic uint64_t since;
+} gs__acct;
+
+/* A G's slots: running, runnable (latency), in a system call, blocked by
+ * kind (enum gs_block_kind). */
+enum { GS_GA_RUN = 0, GS_GA_LAT, GS_GA_SYSCALL, GS_GA_BLOCK, GS_GA_NSLOTS = GS_GA_BLOCK + 6 };
+/* A P's slots and an M's. */
+enum { GS_PA_RUN = 0, GS_PA_IDLE, GS_PA_SPIN, GS_PA_NSLOTS };
+enum { GS_MA_RUNNING = 0, GS_MA_SPINNING, GS_MA_IDLE, GS_MA_SYSCALL, GS_MA_NSLOTS };
+
+/* A G's accounting, off its hot cache lines. */
+typedef struct gs__gacct {
+	gs__acct a;
+	_Atomic uint64_t ns[GS_GA_NSLOTS];
+	_Atomic uint64_t runs, lat_max, moves, created;
+	_Atomic int32_t lastp;
+	_Atomic uintptr_t minsp; /* deepest stack pointer seen at a switch, 0 none */
+} gs__gacct;
+
+/* The switching-on accounting runs under (gs_set_accounting); 0 while it is
+ * off, so every site pays one predicted branch on it. */
+GS_HIDDEN extern _Atomic uint32_t gs__acct_gen;
+#define GS_ACCTGEN() atomic_load_explicit(&gs__acct_gen, memory_order_relaxed)
+/* A G's status change from to, as gs__casgstatus makes it. */
+GS_HIDDEN void gs__acct_g(gs_g *gp, uint32_t from, uint32_t to, uint32_t gen);
+/* An M's state change (and its P's, if it holds one). */
+GS_HIDDEN void gs__acct_m(gs_m *mp, uint32_t st, uint32_t gen);
+/* pp goes on the idle list (idle: sched.lock held), or comes off it or is
+ * released by its M (not idle): no longer in any state that counts. */
+GS_HIDDEN void gs__acct_pidle(gs_p *pp, bool idle, uint32_t gen);
+GS_HIDDEN void gs__acct_reset(void);
+
 /* ---- G ------------------------------------------------------------------- */
 
 /*
@@ -221,6 +269,7 @@ struct gs_g {
 	void *tsan_fiber;      /* ThreadSanitizer fiber (san.c), else NULL */
 	void *asan_fake_stack; /* AddressSanitizer fake-stack handle across a switch */
 	gs_g *alllink;         /* every G ever allocated, for stats and shutdown */
+	gs__gacct acct;        /* its time by state, while accounting is on */
 } __attribute__((aligned(GS_CACHELINE)));
 
 /* ---- P ------------------------------------------------------------------- */
@@ -281,6 +330,10 @@ struct gs_p {
 	/* Peaks since gs_run or gs_reset_peaks (gs__peak_note): the most Gs one
 	 * steal by this P moved, and the latest a timer ran on it (ns). */
 	_Atomic uint64_t peak_steal, peak_timerlate;
+	/* Time running goroutines, idle, spinning (acct.c): written by the P's
+	 * holder, or under sched.lock while it is on the idle list. */
+	gs__acct acct;
+	_Atomic uint64_t acct_ns[GS_PA_NSLOTS];
 
 	/* The lock-free local run queue: the owner writes runq[tail] and advances
 	 * tail (release); consumers read runq[head..tail) and CAS head.  runnext, if
@@ -327,6 +380,8 @@ struct gs_m {
 	uint64_t created_ns;
 	sigjmp_buf exitbuf;       /* mstart's frame, where mexit ends the thread */
 	struct gs_evring *evring; /* events this M recorded (observe.c); NULL until one */
+	gs__acct acct;            /* time by state (acct.c), written by the M */
+	_Atomic uint64_t acct_ns[GS_MA_NSLOTS];
 };
 
 /* ---- the global scheduler state ---------------------------------------- */
@@ -569,12 +624,27 @@ GS_HIDDEN void gs__badgstatus(gs_g *gp, uint32_t from, uint32_t to) __attribute_
  * The only other write is malg's first GS_G_DEAD, before the G is published
  * on allgs.
  */
-static inline void
+/* Always inlined: on every switch, and the accounting's call must not make
+ * the compiler keep it out of line. */
+static inline __attribute__((always_inline)) void
 gs__casgstatus(gs_g *gp, uint32_t from, uint32_t to)
 {
 	if (gs_unlikely(atomic_load_explicit(&gp->status, memory_order_relaxed) != from))
 		gs__badgstatus(gp, from, to);
+	uint32_t gen = GS_ACCTGEN();
+	if (gs_unlikely(gen != 0))
+		gs__acct_g(gp, from, to, gen);
 	atomic_store_explicit(&gp->status, to, memory_order_release);
+}
+
+/* What an M does now, for observers and the accounting. */
+static inline __attribute__((always_inline)) void
+gs__set_mstate(gs_m *mp, uint32_t st)
+{
+	uint32_t gen = GS_ACCTGEN();
+	if (gs_unlikely(gen != 0))
+		gs__acct_m(mp, st, gen);
+	atomic_store_explicit(&mp->state, st, memory_order_relaxed);
 }
 GS_HIDDEN void gs__wakep(void);
 GS_HIDDEN void gs__fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
@@ -764,6 +834,12 @@ GS_HIDDEN int gs__chan_send_nb(gs_chan *c, const void *ep);
 /* ---- observe.c: the event stream ----------------------------------------- */
 
 #include "gsched/observe.h"
+
+/* acct.c: an entity's accounting as of now, for generation gen (0: zeros). */
+GS_HIDDEN void gs__acct_read_g(gs_g *gp, gs_snap_ginfo *gi, uint64_t now, uint32_t gen);
+/* A P's or an M's n slot totals into *out[0..n) (at most GS_MA_NSLOTS). */
+GS_HIDDEN void gs__acct_read(gs__acct *a, const _Atomic uint64_t *ns, int n, uint64_t *const *out,
+    uint64_t now, uint32_t gen);
 
 GS_HIDDEN extern _Atomic bool gs__events_on;
 GS_HIDDEN void gs__event_emit(int kind, int p, int p2, int64_t m, int64_t m2, int64_t g,

@@ -377,6 +377,7 @@ gs_snapshot_take(gs_snapshot *s)
 	if (s == NULL)
 		return GS_EINVAL;
 	uint64_t t0 = gs__nanotime();
+	uint32_t gen = GS_ACCTGEN();
 	if (!gs__obs_enter())
 		return GS_ENOTRUN;
 	int err = gs_read_stats(&s->stats);
@@ -426,6 +427,10 @@ gs_snapshot_take(gs_snapshot *s)
 		o->stolen_from = atomic_load_explicit(&pp->stolen_from, memory_order_relaxed);
 		o->spawns = atomic_load_explicit(&pp->spawns, memory_order_relaxed);
 		o->syscalls = atomic_load_explicit(&pp->syscalls, memory_order_relaxed);
+		uint64_t *const pa[GS_PA_NSLOTS] = { [GS_PA_RUN] = &o->run_ns,
+			[GS_PA_IDLE] = &o->idle_ns,
+			[GS_PA_SPIN] = &o->spin_ns };
+		gs__acct_read(&pp->acct, pp->acct_ns, GS_PA_NSLOTS, pa, t0, gen);
 	}
 	s->np = np;
 
@@ -448,6 +453,11 @@ gs_snapshot_take(gs_snapshot *s)
 		o->curg = gp ? gp->goid : 0;
 		o->spinning = mp->spinning;
 		o->created_ns = mp->created_ns;
+		uint64_t *const ma[GS_MA_NSLOTS] = { [GS_MA_RUNNING] = &o->running_ns,
+			[GS_MA_SPINNING] = &o->spinning_ns,
+			[GS_MA_IDLE] = &o->idle_ns,
+			[GS_MA_SYSCALL] = &o->syscall_ns };
+		gs__acct_read(&mp->acct, mp->acct_ns, GS_MA_NSLOTS, ma, t0, gen);
 	}
 	s->nm = nm;
 	s->take_ns = gs__nanotime() - t0;
@@ -465,6 +475,8 @@ gs_goroutines(gs_snap_ginfo *buf, int max)
 		return GS_EINVAL;
 	if (!gs__obs_enter())
 		return GS_ENOTRUN;
+	uint32_t gen = GS_ACCTGEN();
+	uint64_t now = gs__nanotime();
 	/* allgs is pushed at its head, so this walks newest first; Gs are never
 	 * freed while an observer is inside. */
 	for (gs_g *gp = atomic_load_explicit(&gs__sched.allgs, memory_order_acquire); gp;
@@ -484,6 +496,7 @@ gs_goroutines(gs_snap_ginfo *buf, int max)
 			memcpy(gi->label, gp->label, GS_LABEL_MAX);
 			gi->label[GS_LABEL_MAX - 1] = '\0';
 			gi->tag = gp->tag;
+			gs__acct_read_g(gp, gi, now, gen);
 		}
 		n++;
 	}

@@ -294,12 +294,6 @@ gs__fastrandn(uint32_t n)
 	return (uint32_t)(((uint64_t)gs__fastrand() * n) >> 32);
 }
 
-static inline void
-set_mstate(gs_m *mp, enum gs_mstate st)
-{
-	atomic_store_explicit(&mp->state, st, memory_order_relaxed);
-}
-
 void
 gs__badgstatus(gs_g *gp, uint32_t from, uint32_t to)
 {
@@ -329,6 +323,10 @@ gs__releasep(gs_m *mp)
 
 	if (pp == NULL || GS_LOAD(pp->m) != mp)
 		gs__throw("releasep: M %lld does not hold its P", (long long)mp->id);
+	/* a spinning M stopping for the world leaves its P in no state */
+	uint32_t gen = GS_ACCTGEN();
+	if (gs_unlikely(gen != 0))
+		gs__acct_pidle(pp, false, gen);
 	GS_STORE(pp->m, NULL);
 	atomic_store_explicit(&pp->status, GS_P_IDLE, memory_order_relaxed);
 	mp->p = NULL;
@@ -364,6 +362,9 @@ gs__pidleput(gs_p *pp)
 	pp->link = gs__sched.pidle;
 	gs__sched.pidle = pp;
 	atomic_fetch_add(&gs__sched.npidle, 1);
+	uint32_t gen = GS_ACCTGEN();
+	if (gs_unlikely(gen != 0))
+		gs__acct_pidle(pp, true, gen);
 }
 
 /* sched.lock held. */
@@ -377,6 +378,9 @@ gs__pidleget(void)
 		gs__sched.pidle = pp->link;
 		pp->link = NULL;
 		atomic_fetch_sub(&gs__sched.npidle, 1);
+		uint32_t gen = GS_ACCTGEN();
+		if (gs_unlikely(gen != 0))
+			gs__acct_pidle(pp, false, gen);
 	}
 	return pp;
 }
@@ -449,7 +453,7 @@ newm_start(gs_p *pp, bool spinning, int64_t id)
 	mp->spinning = spinning;
 	mp->fastrand = (uint64_t)id * 0x9e3779b97f4a7c15ULL ^ gs__nanotime();
 	mp->created_ns = gs__nanotime();
-	set_mstate(mp, spinning ? GS_M_SPINNING : GS_M_SCHED);
+	gs__set_mstate(mp, spinning ? GS_M_SPINNING : GS_M_SCHED);
 
 	gs__lockx(&gs__sched.lock);
 	mp->alllink = gs__sched.allm;
@@ -508,7 +512,7 @@ gs__stopm(gs_m *mp)
 	}
 	mput(mp);
 	gs__unlockx(&gs__sched.lock);
-	set_mstate(mp, GS_M_IDLE);
+	gs__set_mstate(mp, GS_M_IDLE);
 	GS_EV(GS_EV_M_PARK, -1, -1, mp->id, -1, 0, 0);
 	gs__notesleep(&mp->park);
 	gs__noteclear(&mp->park);
@@ -516,7 +520,7 @@ gs__stopm(gs_m *mp)
 		mexit(mp); /* woken for shutdown */
 	gs__acquirep(mp, mp->nextp);
 	mp->nextp = NULL;
-	set_mstate(mp, mp->spinning ? GS_M_SPINNING : GS_M_SCHED);
+	gs__set_mstate(mp, mp->spinning ? GS_M_SPINNING : GS_M_SCHED);
 }
 
 /*
@@ -740,7 +744,12 @@ mcall(void (*fn)(gs_g *), bool dying)
 	gs_m *mp = gs__getm();
 	gs_g *gp = GS_LOAD(mp->curg);
 
-	gs__stackcheck(gp, (uintptr_t)__builtin_frame_address(0));
+	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+	gs__stackcheck(gp, sp);
+	/* The stack's high-water mark, as deep as the switches see it. */
+	if (gs_unlikely(GS_ACCTGEN() != 0) &&
+	    sp < atomic_load_explicit(&gp->acct.minsp, memory_order_relaxed))
+		atomic_store_explicit(&gp->acct.minsp, sp, memory_order_relaxed);
 	gs__san_switch_to_g0(mp, gp, dying);
 	gs__ctx_mcall(&gp->ctx, (void *)mp->g0_stack_bottom, mp->g0_stack_size,
 	    (void (*)(void *))fn, gp);
@@ -781,7 +790,7 @@ gs__execute(gs_m *mp, gs_g *gp, bool inherit)
 		GS_INC(mp->p->schedtick);
 	else
 		gs__stat_inc(&mp->p->runnexthits);
-	set_mstate(mp, GS_M_RUNNING);
+	gs__set_mstate(mp, GS_M_RUNNING);
 	gogo(mp, gp);
 }
 
@@ -901,7 +910,7 @@ becomespinning(gs_m *mp)
 {
 	mp->spinning = true;
 	atomic_fetch_add(&gs__sched.nmspinning, 1);
-	set_mstate(mp, GS_M_SPINNING);
+	gs__set_mstate(mp, GS_M_SPINNING);
 }
 
 /* Take the first of a netpoll list to run and make the rest runnable. */
@@ -1068,7 +1077,7 @@ top:
 			if (delay < 0)
 				delay = 0;
 		}
-		set_mstate(mp, GS_M_NETPOLL);
+		gs__set_mstate(mp, GS_M_NETPOLL);
 		gs_g *list = gs__netpoll(delay, &n);
 		atomic_store(&gs__sched.pollUntil, 0);
 		atomic_store(&gs__sched.lastpoll, (int64_t)gs__nanotime());
@@ -1112,7 +1121,7 @@ gs__schedule(void)
 	if (mp->p == NULL)
 		gs__throw("schedule: M %lld has no P", (long long)mp->id);
 	if (!mp->spinning)
-		set_mstate(mp, GS_M_SCHED);
+		gs__set_mstate(mp, GS_M_SCHED);
 	gs_g *gp = findrunnable(mp, &inherit);
 	/* A spinner that found work lets another M take over the spinning, so the
 	 * next readied goroutine is picked up without waiting for us. */
@@ -1664,7 +1673,7 @@ mexit(gs_m *mp)
 {
 	if (mp->p)
 		gs__releasep(mp);
-	set_mstate(mp, GS_M_DEAD);
+	gs__set_mstate(mp, GS_M_DEAD);
 	gs__sigaltstack_teardown();
 	gs__lockx(&gs__sched.lock);
 	if (--gs__sched.mcount_live == 0)
@@ -2045,6 +2054,7 @@ fail:
 	while (atomic_load(&gs__sched.observers) > 0)
 		gs__osyield();
 	gs__events_reset();
+	gs__acct_reset();
 	gs__globrunq_free();
 	gfree_fini();
 	gs__preempt_uninstall();

@@ -37,10 +37,11 @@ gs_entersyscall(void)
 	mp->oldp = pp;
 	GS_STORE(pp->syscallm, mp->id);
 	GS_EV(GS_EV_SYSCALL_ENTER, pp->id, -1, mp->id, -1, gp->goid, 0);
+	/* While it still holds pp: the accounting ends pp's running time too. */
+	gs__set_mstate(mp, GS_M_SYSCALL);
 	GS_STORE(pp->m, NULL);
 	mp->p = NULL;
 	atomic_fetch_add_explicit(&gs__sched.insyscall, 1, memory_order_relaxed);
-	atomic_store_explicit(&mp->state, GS_M_SYSCALL, memory_order_relaxed);
 	/* From here on sysmon (or a stop-the-world) may take the P. */
 	atomic_store_explicit(&pp->status, GS_P_SYSCALL, memory_order_release);
 	if (atomic_load(&gs__sched.gcwaiting))
@@ -147,7 +148,7 @@ gs_exitsyscall(void)
 	if (exitsyscallfast(mp, oldp)) {
 		GS_EV(GS_EV_SYSCALL_EXIT, mp->p->id, GS_PID(oldp), mp->id, -1, gp->goid, 0);
 		gs__casgstatus(gp, GS_G_SYSCALL, GS_G_RUNNING);
-		atomic_store_explicit(&mp->state, GS_M_RUNNING, memory_order_relaxed);
+		gs__set_mstate(mp, GS_M_RUNNING);
 		gs__preempt_check(gp);
 		return;
 	}
