@@ -134,14 +134,15 @@ tu_run(void (*fn)(void *), void *arg, int procs)
 	tu_run_cfg(fn, arg, &cfg);
 }
 
-/* The same with a time slice of a second instead of 10 ms (slow motion x100:
- * the runtime's own time constants stretch, not the program's sleeps), so
- * sysmon preempts no goroutine of a test that needs it to keep its P for a
- * few milliseconds even on a slow (sanitized, loaded) machine. */
+/* The same with a time slice of 10 s instead of 10 ms (slow motion at its
+ * most, x1000: the runtime's own time constants stretch, not the program's
+ * sleeps), so sysmon preempts no goroutine of a test that needs it to keep
+ * its P for a while even on a slow machine (a second was once not enough
+ * beside a sanitized build, valgrind and two CPU hogs). */
 static inline void TU_UNUSED
 tu_run_long_slice(void (*fn)(void *), void *arg, int procs)
 {
-	ck_assert_int_eq(gs_set_timescale(100), 0);
+	ck_assert_int_eq(gs_set_timescale(GS_TIMESCALE_MAX), 0);
 	tu_run(fn, arg, procs);
 	ck_assert_int_eq(gs_set_timescale(0), 0);
 }
