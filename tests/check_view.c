@@ -2048,14 +2048,31 @@ typedef struct gfix {
 static void
 gfix_new(gfix *t)
 {
-	/* id, status, wait reason, M, label, tag */
 	static const gs_snap_ginfo g6[6] = {
-		{ 101, GS_G_RUNNING, 0, 1, "cpu", GS_TAG_CPU },
-		{ 100, GS_G_RUNNING, 0, 0, "cpu", GS_TAG_CPU },
-		{ 9, GS_G_RUNNABLE, 0, -1, "worker", GS_TAG_SWITCH },
-		{ 7, GS_G_WAITING, GS_WAIT_CHAN_RECV, -1, "netwait", GS_TAG_NET },
-		{ 5, GS_G_WAITING, GS_WAIT_SLEEP, -1, "sleep", GS_TAG_SLEEP },
-		{ 3, GS_G_SYSCALL, 0, 3, "syscall", GS_TAG_SYSCALL },
+		{ .id = 101, .status = GS_G_RUNNING, .m = 1, .label = "cpu", .tag = GS_TAG_CPU },
+		{ .id = 100, .status = GS_G_RUNNING, .m = 0, .label = "cpu", .tag = GS_TAG_CPU },
+		{ .id = 9,
+		    .status = GS_G_RUNNABLE,
+		    .m = -1,
+		    .label = "worker",
+		    .tag = GS_TAG_SWITCH },
+		{ .id = 7,
+		    .status = GS_G_WAITING,
+		    .waitreason = GS_WAIT_CHAN_RECV,
+		    .m = -1,
+		    .label = "netwait",
+		    .tag = GS_TAG_NET },
+		{ .id = 5,
+		    .status = GS_G_WAITING,
+		    .waitreason = GS_WAIT_SLEEP,
+		    .m = -1,
+		    .label = "sleep",
+		    .tag = GS_TAG_SLEEP },
+		{ .id = 3,
+		    .status = GS_G_SYSCALL,
+		    .m = 3,
+		    .label = "syscall",
+		    .tag = GS_TAG_SYSCALL },
 	};
 	memset(t, 0, sizeof *t);
 	t->f = fix_new(2, 4);
