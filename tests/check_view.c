@@ -2048,14 +2048,31 @@ typedef struct gfix {
 static void
 gfix_new(gfix *t)
 {
-	/* id, status, wait reason, M, label, tag */
 	static const gs_snap_ginfo g6[6] = {
-		{ 101, GS_G_RUNNING, 0, 1, "cpu", GS_TAG_CPU },
-		{ 100, GS_G_RUNNING, 0, 0, "cpu", GS_TAG_CPU },
-		{ 9, GS_G_RUNNABLE, 0, -1, "worker", GS_TAG_SWITCH },
-		{ 7, GS_G_WAITING, GS_WAIT_CHAN_RECV, -1, "netwait", GS_TAG_NET },
-		{ 5, GS_G_WAITING, GS_WAIT_SLEEP, -1, "sleep", GS_TAG_SLEEP },
-		{ 3, GS_G_SYSCALL, 0, 3, "syscall", GS_TAG_SYSCALL },
+		{ .id = 101, .status = GS_G_RUNNING, .m = 1, .label = "cpu", .tag = GS_TAG_CPU },
+		{ .id = 100, .status = GS_G_RUNNING, .m = 0, .label = "cpu", .tag = GS_TAG_CPU },
+		{ .id = 9,
+		    .status = GS_G_RUNNABLE,
+		    .m = -1,
+		    .label = "worker",
+		    .tag = GS_TAG_SWITCH },
+		{ .id = 7,
+		    .status = GS_G_WAITING,
+		    .waitreason = GS_WAIT_CHAN_RECV,
+		    .m = -1,
+		    .label = "netwait",
+		    .tag = GS_TAG_NET },
+		{ .id = 5,
+		    .status = GS_G_WAITING,
+		    .waitreason = GS_WAIT_SLEEP,
+		    .m = -1,
+		    .label = "sleep",
+		    .tag = GS_TAG_SLEEP },
+		{ .id = 3,
+		    .status = GS_G_SYSCALL,
+		    .m = 3,
+		    .label = "syscall",
+		    .tag = GS_TAG_SYSCALL },
 	};
 	memset(t, 0, sizeof *t);
 	t->f = fix_new(2, 4);
@@ -2066,6 +2083,33 @@ gfix_new(gfix *t)
 	ck_assert_int_eq(view_model_tick(t->m, &t->f->s, NULL, 0, 0, t->gl, 6, 6), 0);
 	view_init(&t->v, 100, 24);
 	t->v.mode = VIEW_GLIST;
+}
+
+/* Fabricated accounting figures for gfix's six goroutines (101 100 9 7 5 3),
+ * marked as taken with accounting on. */
+static void
+gfix_timed(gfix *t)
+{
+	static const struct {
+		uint64_t run, runs, lat, sys, moves;
+	} a[6] = {
+		{ 5000000, 10, 1000, 0, 2 },       /* 101 */
+		{ 5000000, 3, 1000, 0, 0 },        /* 100 */
+		{ 2000000000, 4, 6000000, 0, 4 },  /* 9 */
+		{ 0, 1, 0, 0, 0 },                 /* 7 */
+		{ 300000, 0, 50, 0, 1 },           /* 5 */
+		{ 40000000, 2, 2000, 7000000, 0 }, /* 3 */
+	};
+	for (int i = 0; i < 6; i++) {
+		t->gl[i].run_ns = a[i].run;
+		t->gl[i].runs = a[i].runs;
+		t->gl[i].latency_ns = a[i].lat;
+		t->gl[i].syscall_ns = a[i].sys;
+		t->gl[i].moves = a[i].moves;
+		t->gl[i].lastp = -1;
+	}
+	ck_assert_int_eq(view_model_tick(t->m, &t->f->s, NULL, 0, 0, t->gl, 6, 6), 0);
+	view_model_glist_timed(t->m);
 }
 
 /* The list's ids in v's order, as "3 5 7". */
@@ -2099,10 +2143,18 @@ START_TEST(test_glist_sort_columns)
 		/* the kinds' order: C, S, B, N, W */
 		{ VIEW_GCOL_KIND, "100 101 5 3 7 9", "9 7 3 5 100 101" },
 		{ VIEW_GCOL_LABEL, "100 101 7 5 3 9", "9 3 5 7 100 101" },
+		/* the accounting's (gfix_timed) */
+		{ VIEW_GCOL_RUN, "7 5 100 101 3 9", "9 3 100 101 5 7" },
+		{ VIEW_GCOL_RUNS, "5 7 3 100 9 101", "101 9 100 3 7 5" },
+		{ VIEW_GCOL_LAT, "7 5 100 101 3 9", "9 3 100 101 5 7" },
+		{ VIEW_GCOL_SYS, "5 7 9 100 101 3", "3 5 7 9 100 101" },
+		{ VIEW_GCOL_MOVES, "3 7 100 5 101 9", "9 101 5 3 7 100" },
 	};
 	gfix t;
 
 	gfix_new(&t);
+	gfix_timed(&t);
+	t.v.width = 120; /* every column shown */
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
 		t.v.gsort = want[i].col;
 		t.v.grev = false;
@@ -2129,6 +2181,50 @@ START_TEST(test_glist_sort_columns)
 	ck_assert_ptr_nonnull(strstr(row(&t.o, find_row(&t.o, "        9  ")), "P0"));
 	ck_assert_ptr_nonnull(strstr(row(&t.o, find_row(&t.o, "      101  ")), "P1"));
 	ck_assert_ptr_nonnull(strstr(row(&t.o, find_row(&t.o, "        5  ")), "waiting  sleep"));
+	done(&t.o, t.m, t.f);
+}
+END_TEST
+
+/* The accounting columns' cells (test_glist_sort_columns sorts by them); a
+ * list not marked timed shows '-' and sorts them all as ties; narrow
+ * screens drop the later ones by the table's rule. */
+START_TEST(test_glist_sort_acct)
+{
+	gfix t;
+
+	gfix_new(&t);
+	gfix_timed(&t);
+	view_init(&t.v, 120, 24);
+	t.v.mode = VIEW_GLIST;
+	/* the figures in their cells, in the UI's units */
+	t.v.gsort = VIEW_GCOL_ID;
+	t.v.grev = false;
+	draw(&t.o, t.m, &t.v);
+	ck_assert_ptr_nonnull(
+	    strstr(row(&t.o, find_row(&t.o, "        9  ")), "2.00 s       4    6.0 ms"));
+	ck_assert_ptr_nonnull(strstr(row(&t.o, find_row(&t.o, "        3  ")),
+	    "40 ms       2      2 us    7.0 ms      0"));
+	ck_assert_ptr_nonnull(strstr(row(&t.o, 2), "MOVES"));
+	/* 80 columns: the run time only, the label keeps its room */
+	view_init(&t.v, 80, 24);
+	t.v.mode = VIEW_GLIST;
+	draw(&t.o, t.m, &t.v);
+	ck_assert_ptr_nonnull(strstr(row(&t.o, 2), "RUN  LABEL"));
+	ck_assert_ptr_null(strstr(row(&t.o, 2), "RUNS"));
+	ck_assert_ptr_null(strstr(row(&t.o, 2), "LAT"));
+	ck_assert_ptr_nonnull(strstr(row(&t.o, find_row(&t.o, "        9  ")), "2.00 s  worker"));
+	/* a list fed without the mark (a rebuilt tick's): '-', never 0 */
+	ck_assert_int_eq(view_model_tick(t.m, &t.f->s, NULL, 0, 0, t.gl, 6, 6), 0);
+	view_init(&t.v, 120, 24);
+	t.v.mode = VIEW_GLIST;
+	t.v.gsort = VIEW_GCOL_RUN;
+	ck_assert_str_eq(glist_order(t.m, &t.v), "3 5 7 9 100 101");
+	t.v.grev = true;
+	ck_assert_str_eq(glist_order(t.m, &t.v), "3 5 7 9 100 101");
+	draw(&t.o, t.m, &t.v);
+	const char *r9 = row(&t.o, find_row(&t.o, "        9  "));
+	ck_assert_ptr_nonnull(strstr(r9, "     -       -         -         -      -  worker"));
+	ck_assert_ptr_null(strstr(r9, "2.00 s"));
 	done(&t.o, t.m, t.f);
 }
 END_TEST
@@ -2294,6 +2390,19 @@ END_TEST
 
 /* The goroutine page: its fields, where the snapshot has it, and its own
  * events in order, no other goroutine's. */
+/* Each of said[0..n) on a row below the previous one's; the last's row. */
+static int
+rows_in_order(const scr *o, const char *const *said, size_t n)
+{
+	int y = 0;
+	for (size_t i = 0; i < n; i++) {
+		int at = find_row(o, said[i]);
+		ck_assert_msg(at > y, "'%s' at row %d, after row %d", said[i], at, y);
+		y = at;
+	}
+	return y;
+}
+
 START_TEST(test_gdetail)
 {
 	gfix t;
@@ -2327,12 +2436,7 @@ START_TEST(test_gdetail)
 		"parked: chan receive",
 		"stopped: runnable",
 	};
-	int y = 0;
-	for (size_t i = 0; i < sizeof said / sizeof said[0]; i++) {
-		int at = find_row(&t.o, said[i]);
-		ck_assert_msg(at > y, "'%s' at row %d, after row %d", said[i], at, y);
-		y = at;
-	}
+	int y = rows_in_order(&t.o, said, sizeof said / sizeof said[0]);
 	ck_assert_int_eq(find_row(&t.o, "ran on P1"), -1);
 	y = find_row(&t.o, "in its events  ran 1 time on P0, preempted 1, stolen 1, parked 1,");
 	ck_assert_int_gt(y, 0);
@@ -2356,6 +2460,64 @@ START_TEST(test_gdetail)
 	ck_assert_int_eq(find_row(&t.o, " gsched G12345"), 0);
 	ck_assert_int_gt(find_row(&t.o, "G12345 is not in the goroutine list"), 0);
 	ck_assert_int_gt(find_row(&t.o, "(none kept"), 0);
+	done(&t.o, t.m, t.f);
+}
+END_TEST
+
+/* The page's timings: every figure of a fabricated gs_snap_ginfo, blocked
+ * kinds only where not zero; "not recorded" for a list not marked timed. */
+START_TEST(test_gdetail_timings)
+{
+	gfix t;
+
+	gfix_new(&t);
+	gs_snap_ginfo *g = &t.gl[2]; /* 9 */
+	g->run_ns = 2000000000;
+	g->runs = 4;
+	g->latency_ns = 6000000;
+	g->latency_max_ns = 3000000;
+	g->syscall_ns = 0;
+	g->blocked_ns[GS_BLOCK_CHAN] = 25000000;
+	g->blocked_ns[GS_BLOCK_NET] = 1500000000;
+	g->lastp = 1;
+	g->moves = 4;
+	g->created_ns = t.f->s.time_ns - 3000000000ull;
+	g->stack_size = 65536;
+	g->stack_used_max = 8192;
+	ck_assert_int_eq(view_model_tick(t.m, &t.f->s, NULL, 0, 0, t.gl, 6, 6), 0);
+	view_model_glist_timed(t.m);
+	view_init(&t.v, 80, 24);
+	t.v.mode = VIEW_GDETAIL;
+	t.v.focus_g = 9;
+	draw(&t.o, t.m, &t.v);
+	static const char *const said[] = {
+		" run time       2.00 s in 4 runs",
+		" latency        6.0 ms in all, worst 3.0 ms, mean 1.5 ms",
+		" system calls   0 ns",
+		" blocked        chan 25 ms, net 1.50 s",
+		" moves          4 between Ps, last on P1",
+		" age            3.00 s",
+		" stack          8.0 KiB used at most, of 64.0 KiB",
+	};
+	rows_in_order(&t.o, said, sizeof said / sizeof said[0]);
+	ck_assert_int_eq(find_row(&t.o, "timer"), -1);
+	ck_assert_int_eq(find_row(&t.o, "not recorded"), -1);
+	/* before accounting: no age, and no stack before its first run */
+	g->created_ns = 0;
+	g->stack_size = g->stack_used_max = 0;
+	g->blocked_ns[GS_BLOCK_CHAN] = g->blocked_ns[GS_BLOCK_NET] = 0;
+	ck_assert_int_eq(view_model_tick(t.m, &t.f->s, NULL, 0, 0, t.gl, 6, 6), 0);
+	view_model_glist_timed(t.m);
+	draw(&t.o, t.m, &t.v);
+	ck_assert_int_gt(find_row(&t.o, " age            unknown"), 0);
+	ck_assert_int_gt(find_row(&t.o, " stack          none yet"), 0);
+	ck_assert_int_gt(find_row(&t.o, " blocked        never"), 0);
+	/* a list not marked timed: said so, no figure */
+	ck_assert_int_eq(view_model_tick(t.m, &t.f->s, NULL, 0, 0, t.gl, 6, 6), 0);
+	draw(&t.o, t.m, &t.v);
+	ck_assert_int_gt(find_row(&t.o, " timings        not recorded for this tick"), 0);
+	ck_assert_int_eq(find_row(&t.o, "run time"), -1);
+	ck_assert_int_eq(find_row(&t.o, "2.00 s"), -1);
 	done(&t.o, t.m, t.f);
 }
 END_TEST
@@ -3571,6 +3733,8 @@ view_suite(void)
 	tcase_add_test(tc, test_glist_filter_find);
 	tcase_add_test(tc, test_gdetail);
 	tcase_add_test(tc, test_gdetail_strip);
+	tcase_add_test(tc, test_gdetail_timings);
+	tcase_add_test(tc, test_glist_sort_acct);
 	tcase_add_test(tc, test_details);
 	tcase_add_test(tc, test_projector);
 	tcase_add_test(tc, test_history);

@@ -52,14 +52,14 @@ const keys_entry keys_table[] = {
 	    KEYS_DO_PROMPT },
 	/* before c s b n: s sorts the list shown */
 	{ "s", KEYS_IN_GLIST, KEYS_IN_GLIST, "sort",
-	    "in the goroutine list: sort by the next column (id, state, P, M, kind, label; "
-	    "ties by id); the header marks it",
+	    "in the goroutine list: sort by the next column (id, state, P, M, kind, run time, "
+	    "runs, latency, syscall time, moves, label; ties by id); the header marks it",
 	    KEYS_DO_SORT },
 	{ "r", KEYS_IN_GLIST, KEYS_IN_GLIST, "reverse", "in the goroutine list: reverse the sort",
 	    KEYS_DO_SORT_REV },
 	{ "Enter", KEYS_IN_GLIST, KEYS_IN_GLIST, "open",
 	    "in the goroutine list: the page of the goroutine under the cursor (its state, "
-	    "its P and M, the events that moved it)",
+	    "its P and M, its run time, runs, latency and stack, the events that moved it)",
 	    KEYS_DO_GPAGE },
 	{ "/ f", KEYS_IN_GLIST, KEYS_IN_GLIST, "find/filter",
 	    "in the goroutine list: find (n N: again) / filter by a query: words all of which "

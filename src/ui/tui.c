@@ -104,11 +104,15 @@ int
 tui__list_goroutines(struct tui *t)
 {
 	for (;;) {
+		bool timed = gs_accounting_enabled();
 		int n = gs_goroutines(t->gl, t->glcap);
 
 		if (n < 0)
 			return 0;
 		t->gl_total = n;
+		/* figures of a list read while accounting went on or off are
+		 * partly zeros that mean "not counted" */
+		t->gl_timed = timed && gs_accounting_enabled();
 		if (n <= t->glcap || t->glcap >= GLIST_MAX)
 			return n < t->glcap ? n : t->glcap;
 		int cap = t->glcap;
@@ -238,6 +242,8 @@ tui_feed(void *ctx, const tick_info *info, const tick_data *d)
 	if (view_model_tick(t->model, d->snap, d->ev, d->nev, d->dropped, ng ? t->gl : NULL, ng,
 		t->gl_total) != 0)
 		tui__status(t, true, "out of memory for the view's history");
+	if (ng && t->gl_timed)
+		view_model_glist_timed(t->model);
 	timeline_fed(t->tl);
 	/* '.' while paused at the newest tick: this one is shown, and the
 	 * lesson moves by it; otherwise a paused lesson's clock stands still */

@@ -58,6 +58,7 @@ struct tui {
 	gs_snap_ginfo *gl;
 	int glcap;
 	int gl_total;          /* goroutines at the last listing */
+	bool gl_timed;         /* ... taken with accounting on throughout */
 	uint64_t gl_last_ns;   /* when the list was last taken */
 	uint64_t next_tick_ns; /* the next tick's deadline (tui__now()): the
 	                          ticker's, which a key moves to ask for a tick

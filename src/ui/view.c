@@ -674,3 +674,10 @@ view_model_tick(view_model *m, const gs_snapshot *s, const gs_event *ev, int nev
 	m->ticks++;
 	return 0;
 }
+
+void
+view_model_glist_timed(view_model *m)
+{
+	if (m->ng > 0)
+		m->g_timed = m->g_gen;
+}

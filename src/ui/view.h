@@ -130,7 +130,12 @@ typedef enum view_gcol {
 	VIEW_GCOL_STATE, /* and the wait reason */
 	VIEW_GCOL_P,     /* the P running it or holding it in its queue */
 	VIEW_GCOL_M,
-	VIEW_GCOL_KIND, /* its tag's letter (view_g_kind) */
+	VIEW_GCOL_KIND,  /* its tag's letter (view_g_kind) */
+	VIEW_GCOL_RUN,   /* its accounting (gs_snap_ginfo): run time */
+	VIEW_GCOL_RUNS,  /* times it ran */
+	VIEW_GCOL_LAT,   /* scheduling latency, summed over its runs */
+	VIEW_GCOL_SYS,   /* time in system calls */
+	VIEW_GCOL_MOVES, /* moves between Ps */
 	VIEW_GCOL_LABEL,
 	VIEW_GCOL_N
 } view_gcol;
@@ -275,6 +280,11 @@ void view_model_set_timescale(view_model *m, int n);
  */
 int view_model_tick(view_model *m, const gs_snapshot *s, const gs_event *ev, int nev,
     uint64_t dropped, const gs_snap_ginfo *gl, int ng, int ng_total);
+/* Say that the goroutine list the last tick fed carries accounting figures
+ * (it was taken while gs_accounting_enabled()).  A list not so marked (a
+ * rebuilt tick's, or one taken with accounting off) shows none: its zeros
+ * would mean "unknown", not "none". */
+void view_model_glist_timed(view_model *m);
 
 /* Add a line of the front end's own to the event log (a lesson step, an
  * expectation met or failed, a key's effect).  time_ns: gs_nanotime(). */

@@ -26,6 +26,12 @@ cmp_i64(int64_t a, int64_t b)
 }
 
 static int
+cmp_u64(uint64_t a, uint64_t b)
+{
+	return (a > b) - (a < b);
+}
+
+static int
 cmp_id(const view_grow *a, const view_grow *b)
 {
 	return cmp_i64(a->g->id, b->g->id);
@@ -61,6 +67,19 @@ cmp_label(const view_grow *a, const view_grow *b)
 {
 	return strcmp(a->g->label, b->g->label);
 }
+
+/* Accounting figures: equal (ties go by id) where they are not known. */
+#define CMP_ACCT(name, field)                                                                      \
+	static int name(const view_grow *a, const view_grow *b)                                    \
+	{                                                                                          \
+		return a->timed && b->timed ? cmp_u64(a->g->field, b->g->field) : 0;               \
+	}
+
+CMP_ACCT(cmp_run, run_ns)
+CMP_ACCT(cmp_runs, runs)
+CMP_ACCT(cmp_lat, latency_ns)
+CMP_ACCT(cmp_sys, syscall_ns)
+CMP_ACCT(cmp_moves, moves)
 
 static int
 gstatus_attr(int status)
@@ -136,21 +155,60 @@ fmt_label(const view_grow *r, char *buf, size_t size)
 	return VA_NORMAL;
 }
 
-/* The list's columns, in view_gcol order.  width 0: the rest of the row. */
+/* An accounting figure: "-" where it is not known (a list taken with
+ * accounting off, or a rebuilt tick's, which keeps none), never a 0. */
+static int
+fmt_acct(const view_grow *r, uint64_t v, bool dur, char *buf, size_t size)
+{
+	if (!r->timed) {
+		snprintf(buf, size, "-");
+		return VA_DIM;
+	}
+	if (dur)
+		view__fmt_dur(v, buf, size);
+	else
+		snprintf(buf, size, "%" PRIu64, v);
+	return v ? VA_NORMAL : VA_DIM;
+}
+
+#define FMT_ACCT(name, field, dur)                                                                 \
+	static int name(const view_grow *r, char *buf, size_t size)                                \
+	{                                                                                          \
+		return fmt_acct(r, r->g->field, dur, buf, size);                                   \
+	}
+
+FMT_ACCT(fmt_run, run_ns, true)
+FMT_ACCT(fmt_runs, runs, false)
+FMT_ACCT(fmt_lat, latency_ns, true)
+FMT_ACCT(fmt_sys, syscall_ns, true)
+FMT_ACCT(fmt_moves, moves, false)
+
+/*
+ * The list's columns, in view_gcol order.  width 0: the rest of the row.
+ * minw: the narrowest screen that shows the column, so that the label keeps
+ * about a dozen cells: at 80 the run time joins the first five, at 100 the
+ * runs and the latency, at 120 the system-call time and the moves.  A column
+ * not shown still sorts the list (the title line says by what).
+ */
 static const struct gcol {
 	const char *title;
 	const char *name; /* in "by state" */
-	int width;
+	int width, minw;
 	bool right; /* numbers are aligned right */
 	int (*fmt)(const view_grow *r, char *buf, size_t size);
 	int (*cmp)(const view_grow *a, const view_grow *b);
 } gcols[VIEW_GCOL_N] = {
-	[VIEW_GCOL_ID] = { "ID", "id", 10, true, fmt_id, cmp_id },
-	[VIEW_GCOL_STATE] = { "STATE", "state", 28, false, fmt_state, cmp_state },
-	[VIEW_GCOL_P] = { "P", "P", 4, false, fmt_p, cmp_p },
-	[VIEW_GCOL_M] = { "M", "M", 6, false, fmt_m, cmp_m },
-	[VIEW_GCOL_KIND] = { "K", "kind", 1, false, fmt_kind, cmp_kind },
-	[VIEW_GCOL_LABEL] = { "LABEL", "label", 0, false, fmt_label, cmp_label },
+	[VIEW_GCOL_ID] = { "ID", "id", 10, 0, true, fmt_id, cmp_id },
+	[VIEW_GCOL_STATE] = { "STATE", "state", 28, 0, false, fmt_state, cmp_state },
+	[VIEW_GCOL_P] = { "P", "P", 4, 0, false, fmt_p, cmp_p },
+	[VIEW_GCOL_M] = { "M", "M", 6, 0, false, fmt_m, cmp_m },
+	[VIEW_GCOL_KIND] = { "K", "kind", 1, 0, false, fmt_kind, cmp_kind },
+	[VIEW_GCOL_RUN] = { "RUN", "run time", 8, 80, true, fmt_run, cmp_run },
+	[VIEW_GCOL_RUNS] = { "RUNS", "runs", 6, 100, true, fmt_runs, cmp_runs },
+	[VIEW_GCOL_LAT] = { "LAT", "latency", 8, 100, true, fmt_lat, cmp_lat },
+	[VIEW_GCOL_SYS] = { "SYS", "syscall time", 8, 120, true, fmt_sys, cmp_sys },
+	[VIEW_GCOL_MOVES] = { "MOVES", "moves", 5, 120, true, fmt_moves, cmp_moves },
+	[VIEW_GCOL_LABEL] = { "LABEL", "label", 0, 0, false, fmt_label, cmp_label },
 };
 
 const char *
@@ -407,9 +465,10 @@ view__glist(const view_model *m, const view_state *v, int *n, const char **err)
 	int npairs = p_pairs(m);
 	if (npairs < 0)
 		return NULL;
+	bool timed = m->g_timed != 0 && m->g_timed == m->g_gen;
 	sc->ngrows = 0;
 	for (int i = 0; i < m->ng; i++) {
-		view_grow r = { &m->g[i], p_of(m, npairs, m->g[i].id) };
+		view_grow r = { &m->g[i], p_of(m, npairs, m->g[i].id), timed };
 		if (view_gquery_match(&q, r.g, r.p))
 			sc->grows[sc->ngrows++] = r;
 	}
@@ -582,6 +641,8 @@ view__render_glist(rc *r)
 	x = 0;
 	for (int c = 0; c < VIEW_GCOL_N; c++) {
 		const struct gcol *gc = &gcols[c];
+		if (r->w < gc->minw)
+			continue;
 		int w = gc->width ? gc->width : r->w - x;
 		int tx = gc->right ? x + w - view__text_len(gc->title) : x;
 		if (c == (int)col) {
@@ -610,6 +671,8 @@ view__render_glist(rc *r)
 		x = 0;
 		for (int c = 0; c < VIEW_GCOL_N; c++) {
 			const struct gcol *gc = &gcols[c];
+			if (r->w < gc->minw)
+				continue;
 			int w = gc->width ? gc->width : r->w - x;
 			char cell[64];
 			int a = gc->fmt(g, cell, sizeof cell);
@@ -917,6 +980,69 @@ g_place(const view_model *m, int64_t g, char *buf, size_t size)
 	return false;
 }
 
+/* The goroutine's accounting, from row y; returns the row after it. */
+static int
+g_timings(rc *r, const gs_snap_ginfo *g, int y)
+{
+	const view_model *m = r->m;
+	int kx = VIEW_FIELD_X0, vx = VIEW_FIELD_X;
+	char a[32], b[32], c[32], line[160];
+
+	if (m->g_timed == 0 || m->g_timed != m->g_gen) {
+		view__text(r, kx, y, vx, VA_BOLD, "timings");
+		view__text(r, vx, y++, r->w, VA_DIM, "not recorded for this tick");
+		return y;
+	}
+	view__fmt_dur(g->run_ns, a, sizeof a);
+	view__text(r, kx, y, vx, VA_BOLD, "run time");
+	view__textf(r, vx, y++, r->w, VA_NORMAL, "%s in %" PRIu64 " %s", a, g->runs,
+	    view__plural((int64_t)g->runs, "run", "runs"));
+	view__fmt_dur(g->latency_ns, a, sizeof a);
+	view__fmt_dur(g->latency_max_ns, b, sizeof b);
+	view__text(r, kx, y, vx, VA_BOLD, "latency");
+	if (g->runs > 0) {
+		view__fmt_dur(g->latency_ns / g->runs, c, sizeof c);
+		view__textf(r, vx, y++, r->w, VA_NORMAL, "%s in all, worst %s, mean %s", a, b, c);
+	} else {
+		view__textf(r, vx, y++, r->w, VA_NORMAL, "%s in all, worst %s", a, b);
+	}
+	view__fmt_dur(g->syscall_ns, a, sizeof a);
+	view__text(r, kx, y, vx, VA_BOLD, "system calls");
+	view__text(r, vx, y++, r->w, VA_NORMAL, a);
+	size_t k = 0;
+	line[0] = '\0';
+	for (int i = 0; i < GS_BLOCK_NKINDS && k < sizeof line; i++) {
+		if (g->blocked_ns[i] == 0)
+			continue;
+		view__fmt_dur(g->blocked_ns[i], a, sizeof a);
+		k += (size_t)snprintf(line + k, sizeof line - k, "%s%s %s", k ? ", " : "",
+		    gs_block_kind_name(i), a);
+	}
+	view__text(r, kx, y, vx, VA_BOLD, "blocked");
+	view__text(r, vx, y++, r->w, k ? VA_NORMAL : VA_DIM, k ? line : "never");
+	view__text(r, kx, y, vx, VA_BOLD, "moves");
+	if (g->lastp >= 0)
+		view__textf(r, vx, y++, r->w, VA_NORMAL, "%" PRIu64 " between Ps, last on P%d",
+		    g->moves, g->lastp);
+	else
+		view__textf(r, vx, y++, r->w, VA_NORMAL, "%" PRIu64 " between Ps, not run yet",
+		    g->moves);
+	view__text(r, kx, y, vx, VA_BOLD, "age");
+	if (g->created_ns != 0 && m->have_snap && m->snap.time_ns >= g->created_ns) {
+		view__fmt_dur(m->snap.time_ns - g->created_ns, a, sizeof a);
+		view__text(r, vx, y++, r->w, VA_NORMAL, a);
+	} else {
+		view__text(r, vx, y++, r->w, VA_DIM, "unknown (made before accounting went on)");
+	}
+	view__text(r, kx, y, vx, VA_BOLD, "stack");
+	if (g->stack_size > 0)
+		view__textf(r, vx, y++, r->w, VA_NORMAL, "%.1f KiB used at most, of %.1f KiB",
+		    (double)g->stack_used_max / 1024, (double)g->stack_size / 1024);
+	else
+		view__text(r, vx, y++, r->w, VA_DIM, "none yet (it has not run)");
+	return y;
+}
+
 void
 view__render_gdetail(rc *r)
 {
@@ -967,6 +1093,7 @@ view__render_gdetail(rc *r)
 		else
 			view__text(r, vx, y++, r->w, VA_DIM,
 			    "none (on no run queue the snapshot lists)");
+		y = g_timings(r, g, y);
 	}
 	char sum[VIEW_LOG_TEXT];
 	if (gev_summary(m, id, sum, sizeof sum)) {

@@ -104,6 +104,8 @@ typedef struct view_grow {
 	const gs_snap_ginfo *g; /* into view_model.g */
 	int p;                  /* the P running or queueing it, -1 none,
 	                           VIEW_GP_GLOBAL in the global queue */
+	bool timed;             /* g's accounting figures are known
+	                           (view_model_glist_timed) */
 } view_grow;
 
 /* Caches view_render fills; reached through a pointer so a const model can. */
@@ -192,7 +194,9 @@ struct view_model {
 	/* The goroutine list (gs_goroutines order: newest first). */
 	gs_snap_ginfo *g;
 	int g_cap, ng, ng_total;
-	uint64_t g_gen; /* bumped whenever g changes */
+	uint64_t g_gen;   /* bumped whenever g changes */
+	uint64_t g_timed; /* the g_gen of a list with accounting figures, 0 none
+	                     (view_model_glist_timed) */
 
 	/* Moves highlighted on tokens (view_queue.c): a ring of mv_cap, the
 	 * next slot at mv_head, and an index by goroutine id (linear probing,

@@ -849,6 +849,8 @@ t_glist() {
 	e2e_keys g
 	e2e_check "glist: g opens the list, the cursor ('>') on its first row" \
 		e2e_wait_row 4 '^> +[0-9]+  ' || return
+	e2e_check "glist: the run time column (RUN) at 80 columns, in the UI's units" \
+		e2e_wait_row 4 '^> +[0-9]+  .* [0-9.]+ (ns|us|ms|s)  '
 	# the list shown at first may be a second old: it is taken anew at
 	# the next tick, and the goroutines of the start may have gone by
 	# then (the cursor keeps to its goroutine, not to its row)
@@ -863,6 +865,12 @@ t_glist() {
 		e2e_wait_row 1 "^ gsched G$id "
 	e2e_check "glist: the page has its state and its events ('events of G$id')" \
 		e2e_wait_re "^(─|-) events of G$id"
+	# the runtime's accounting, on with the event stream: measured figures
+	# in the UI's units (a goroutine of the 4th row has run by now)
+	e2e_check "glist: the page has its run time and runs ('run time  T in N runs')" \
+		e2e_wait_re '^ run time +[0-9.]+ (ns|us|ms|s) in [0-9]+ runs?$'
+	e2e_check "glist: ... and its scheduling latency ('latency  T in all, worst W')" \
+		e2e_wait_re '^ latency +[0-9.]+ (ns|us|ms|s) in all, worst [0-9.]+ (ns|us|ms|s)'
 	e2e_keys q
 	e2e_check "glist: q on the page: back to the list, the cursor still on G$id" \
 		e2e_wait_re "^> +$id  "
