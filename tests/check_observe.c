@@ -1489,6 +1489,67 @@ GS_MAIN_TEST(test_event_preempt_coop, 1)
 	preempt_events(spinner_coop, 0);
 }
 
+/* ---- a slice that will not end: its thread's CPU time ------------------------------------- */
+
+struct hog {
+	_Atomic int64_t id;
+	_Atomic int stop;
+	gs_waitgroup wg;
+};
+
+/* A call-free loop outside any preemptible region: sysmon's request to
+ * yield goes unanswered until stop is set. */
+static void
+hog_loop(void *arg)
+{
+	struct hog *h = arg;
+
+	atomic_store(&h->id, gs_self());
+	while (!atomic_load_explicit(&h->stop, memory_order_relaxed))
+		;
+	gs_wg_done(&h->wg);
+}
+
+/* The M whose goroutine is id in s, or NULL. */
+static const gs_snap_m *
+m_running(const gs_snapshot *s, int64_t id)
+{
+	for (int i = 0; i < s->nm; i++)
+		if (s->m[i].curg == id)
+			return &s->m[i];
+	return NULL;
+}
+
+/* cpu_ns is read for the M of a slice sysmon found used up, and grows while
+ * that goroutine keeps its thread.  (That it is 0 for other Ms cannot be
+ * asserted here: on a loaded machine any slice may be seen used up.) */
+GS_MAIN_TEST(test_snapshot_cpu_of_used_up_slice, 2)
+{
+	static struct hog h;
+	gs_snapshot *s = gs_snapshot_new(16, 64);
+	uint64_t first = 0;
+
+	ck_assert_ptr_nonnull(s);
+	gs_wg_add(&h.wg, 1);
+	ck_assert_int_gt(gs_go(hog_loop, &h), 0);
+	while (atomic_load(&h.id) == 0)
+		gs_yield();
+	for (;;) {
+		ck_assert_int_eq(gs_snapshot_take(s), 0);
+		const gs_snap_m *hm = m_running(s, atomic_load(&h.id));
+		if (hm != NULL && hm->cpu_ns != 0) {
+			if (first == 0)
+				first = hm->cpu_ns;
+			else if (hm->cpu_ns > first)
+				break;
+		}
+		gs_yield();
+	}
+	atomic_store(&h.stop, 1);
+	gs_wg_wait(&h.wg);
+	gs_snapshot_free(s);
+}
+
 /* ---- events: GOMAXPROCS changes --------------------------------------------------------------- */
 
 static void *
@@ -1849,6 +1910,7 @@ observe_suite(void)
 	tcase_add_test(tc, test_event_ring_overflow);
 	tcase_add_test(tc, test_events_partial_drain);
 	tcase_add_test(tc, test_snapshot_globrunq);
+	tcase_add_test(tc, test_snapshot_cpu_of_used_up_slice);
 	tcase_add_test(tc, test_moves_off);
 	suite_add_tcase(s, tc);
 	return s;

@@ -3482,8 +3482,17 @@ START_TEST(test_warnings)
 	f->p[1].slice_ns = VIEW_WARN_SLICES * GS_TIME_SLICE_NS;
 	tick_at(m, f, t += 0.1, NULL, 0);
 	ck_assert_int_eq(nwarnings(m), 0);
+	/* ...but only once its thread has had another whole slice of CPU since
+	 * the slice was first seen used up: before, the OS may not have run it */
+	f->m[1].cpu_ns = 5000000000;
+	tick_at(m, f, t += 0.1, NULL, 0);
+	ck_assert_int_eq(nwarnings(m), 0);
 	f->p[1].slice_ns = 45000000;
+	f->m[1].cpu_ns += GS_TIME_SLICE_NS - 1;
+	tick_at(m, f, t += 0.1, NULL, 0);
+	ck_assert_int_eq(nwarnings(m), 0);
 	for (int i = 0; i < 3; i++) {
+		f->m[1].cpu_ns += 1 + (uint64_t)i * 1000000;
 		tick_at(m, f, t += 0.1, NULL, 0);
 		ck_assert(warned(m, VIEW_WARN_LONG_RUN, 101, text, sizeof text));
 		ck_assert_str_eq(text, "G101 ran 45 ms without preemption");
@@ -3497,6 +3506,7 @@ START_TEST(test_warnings)
 	ck_assert_int_eq(count_of(log, "warning: G101 ran"), 1);
 	/* switched out: gone */
 	f->p[1].slice_ns = 1000000;
+	f->m[1].cpu_ns = 0;
 	tick_at(m, f, t += 0.1, NULL, 0);
 	ck_assert_int_eq(nwarnings(m), 0);
 	ck_assert_int_eq(warn_row(m, &o), -1);
@@ -3570,9 +3580,14 @@ START_TEST(test_warnings_line)
 	scr o = { 0 };
 
 	ck_assert_ptr_nonnull(m);
-	for (int i = 0; i < 6; i++)
+	for (int i = 0; i < 6; i++) {
 		f->p[i].slice_ns = 45000000 + (uint64_t)i * 1000000;
+		f->m[i].cpu_ns = 1000000000;
+	}
 	tick_at(m, f, 0.1, NULL, 0);
+	for (int i = 0; i < 6; i++)
+		f->m[i].cpu_ns += 2 * GS_TIME_SLICE_NS;
+	tick_at(m, f, 0.2, NULL, 0);
 	ck_assert_int_eq(nwarnings(m), 6);
 	int y = warn_row(m, &o);
 	ck_assert_int_gt(y, 0);

@@ -118,6 +118,12 @@ typedef struct gs_snap_m {
 	 * a P) and in a system call.  Time in the scheduler without spinning is
 	 * in none of them. */
 	uint64_t running_ns, spinning_ns, idle_ns, syscall_ns;
+	/* CPU time its thread has had (the kernel's count, Linux), read only
+	 * while sysmon finds its P's time slice used up and the goroutine has
+	 * not yielded yet (accounting or not); 0 otherwise or if unknown.  It
+	 * tells a goroutine that keeps running from one whose thread the OS
+	 * did not run. */
+	uint64_t cpu_ns;
 } gs_snap_m;
 
 typedef struct gs_snapshot {

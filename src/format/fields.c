@@ -100,6 +100,7 @@ const fields_field fields_m_acct[] = {
 	FO(gs_snap_m, spinning_ns, FT_U64),
 	FO(gs_snap_m, idle_ns, FT_U64),
 	FO(gs_snap_m, syscall_ns, FT_U64),
+	FO(gs_snap_m, cpu_ns, FT_U64),
 };
 
 /* size_t fields travel as FT_U64 */

@@ -156,6 +156,7 @@ GS_HIDDEN int gs__os_cgroup_cpu_limit(double *limit); /* 1 and *limit if a quota
 /* Threads of the whole process as the kernel counts them (Threads: of
  * /proc/self/status), 0 if unknown.  open/read only: any thread. */
 GS_HIDDEN int gs__os_threads(void);
+GS_HIDDEN uint64_t gs__os_thread_cpu_ns(int32_t tid); /* 0 if unknown */
 GS_HIDDEN int gs__parse_cpu_max(const char *text, double *limit);
 GS_HIDDEN int gs__os_ncpu(void);
 GS_HIDDEN uint64_t gs__nanotime(void);
@@ -372,6 +373,8 @@ struct gs_m {
 	gs_m *schedlink;        /* next on sched.midle; guarded by sched.lock */
 	gs_m *alllink;          /* every M; guarded by sched.lock */
 	pthread_t thread;
+	_Atomic int32_t procid;      /* the thread's kernel id (Go's m.procid), 0
+	                           until it starts; read by the snapshot */
 	void *g0_tsan_fiber;         /* the thread's own TSan fiber */
 	void *g0_tsan_cur;           /* TSan fiber of the current g0 visit (san.c) */
 	const void *g0_stack_bottom; /* for ASan's fiber annotations */

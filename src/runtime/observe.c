@@ -458,6 +458,14 @@ gs_snapshot_take(gs_snapshot *s)
 			[GS_MA_IDLE] = &o->idle_ns,
 			[GS_MA_SYSCALL] = &o->syscall_ns };
 		gs__acct_read(&mp->acct, mp->acct_ns, GS_MA_NSLOTS, ma, t0, gen);
+		/* Only for a slice sysmon found used up: a read of /proc per M is
+		 * too dear for every snapshot. */
+		bool expired = pp && gp &&
+		    atomic_load_explicit(&pp->status, memory_order_relaxed) == GS_P_RUNNING &&
+		    atomic_load_explicit(&pp->sliceexpired, memory_order_relaxed);
+		o->cpu_ns = expired
+		    ? gs__os_thread_cpu_ns(atomic_load_explicit(&mp->procid, memory_order_relaxed))
+		    : 0;
 	}
 	s->nm = nm;
 	s->take_ns = gs__nanotime() - t0;

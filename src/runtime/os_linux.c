@@ -247,6 +247,23 @@ gs__os_threads(void)
 	return t ? atoi(t + 9) : 0;
 }
 
+/* The CPU time thread tid of this process has had, in nanoseconds: the first
+ * field of its schedstat (the scheduler's sum_exec_runtime, exact where
+ * /proc/.../stat counts clock ticks), or 0 if it cannot be read (the thread
+ * has exited, or the kernel lacks schedstats). */
+uint64_t
+gs__os_thread_cpu_ns(int32_t tid)
+{
+	char path[64], buf[128];
+
+	if (tid <= 0)
+		return 0;
+	snprintf(path, sizeof path, "/proc/self/task/%d/schedstat", (int)tid);
+	if (read_small(path, buf, sizeof buf) != 0)
+		return 0;
+	return strtoull(buf, NULL, 10);
+}
+
 /*
  * The CPU bandwidth limit of this process's cgroup, the lowest along the path
  * to the root as Go 1.25 takes it (v2 cpu.max; v1 cpu.cfs_quota_us over

@@ -1647,6 +1647,7 @@ mstart(void *arg)
 	size_t stacksize;
 
 	gs__setm(mp);
+	atomic_store_explicit(&mp->procid, (int32_t)gettid(), memory_order_relaxed);
 	/* g0 is this thread's own stack.  gs__ctx_mcall restarts it from a point a
 	 * little below this frame every time, so everything below is scratch. */
 	if (pthread_getattr_np(pthread_self(), &attr) != 0 ||

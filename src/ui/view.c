@@ -181,6 +181,7 @@ view_model_free(view_model *m)
 	free(m->mv_index);
 	free(m->wait_ticks);
 	free(m->idle_ticks);
+	free(m->slices);
 	if (m->scratch) {
 		free(m->scratch->grows);
 		free(m->scratch->gp);

@@ -336,7 +336,9 @@ const gs_snapshot *view_model_snapshot(const view_model *m);
  * paused, rewound or slowed view judges as a live one. */
 typedef enum view_warn_kind {
 	VIEW_WARN_LONG_RUN = 0, /* a goroutine ran more than VIEW_WARN_SLICES
-	                           time slices without being switched out */
+	                           time slices without being switched out, and
+	                           its thread had a whole slice of CPU after
+	                           sysmon asked it to yield */
 	VIEW_WARN_IDLE_P,       /* a P's local queue waited while another P
 	                           stayed idle, VIEW_WARN_TICKS ticks or more */
 	VIEW_WARN_THREADS,      /* threads at VIEW_WARN_THREADS_PCT % of the limit */
@@ -362,7 +364,9 @@ typedef struct view_warn {
 	int p;      /* LONG_RUN: the P it runs on; IDLE_P: the idle P; else -1 */
 	int64_t n;  /* LONG_RUN: its slice, ns; IDLE_P: the queue's length;
 	               THREADS: the threads; DROPS: the events lost */
-	int64_t of; /* IDLE_P: ticks it waited; THREADS: the limit; DROPS: ticks */
+	int64_t of; /* LONG_RUN: its thread's CPU time since the slice was seen
+	               used up, ns; IDLE_P: ticks it waited; THREADS: the limit;
+	               DROPS: ticks */
 } view_warn;
 
 /* The warnings of the latest tick, in kind order, into out[max]; returns how

@@ -131,7 +131,10 @@ static const struct help_line legend[] = {
 				  "to yield and it "
 				  "did not (a call-free loop outside any preemptible region, or "
 				  "preemption off); its "
-				  "P runs nothing else meanwhile" },
+				  "P runs nothing else meanwhile.  Only said once its thread has "
+				  "had another whole slice of CPU since the request (the kernel's "
+				  "count): on a loaded machine a thread the OS did not run is "
+				  "not a goroutine that refused" },
 	{ "P1 queue 12",
 	    "while P0 idle 8 ticks: a P's local queue waited " STR(
 		VIEW_WARN_TICKS) " ticks or "

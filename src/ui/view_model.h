@@ -215,10 +215,17 @@ struct view_model {
 	/* Warnings (view_warn.c): the latest tick's, and what they are judged
 	 * on: per P (warn_np of them), the ticks in a row its local queue has
 	 * waited while another P was idle and the ticks in a row it has been
-	 * idle; the events lost in each of the last VIEW_WARN_TICKS ticks. */
+	 * idle, and the time slice it runs (the goroutine, its schedtick and
+	 * its thread's CPU time when the slice was first seen used up); the
+	 * events lost in each of the last VIEW_WARN_TICKS ticks. */
 	view_warn warn[VIEW_WARN_MAX];
 	int nwarn; /* may be more than VIEW_WARN_MAX */
 	int *wait_ticks, *idle_ticks;
+	struct view_slice {
+		int64_t g;
+		uint32_t schedtick;
+		uint64_t cpu0; /* 0: not yet seen used up */
+	} * slices;
 	int warn_np, warn_cap;
 	uint64_t drop_ring[VIEW_WARN_TICKS];
 

@@ -42,11 +42,16 @@ streaks(view_model *m)
 		if (i == NULL)
 			return GS_ENOMEM;
 		m->idle_ticks = i;
+		struct view_slice *sl = realloc(m->slices, (size_t)np * sizeof *sl);
+		if (sl == NULL)
+			return GS_ENOMEM;
+		m->slices = sl;
 		m->warn_cap = np;
 	}
 	if (np != m->warn_np) {
 		memset(m->wait_ticks, 0, (size_t)np * sizeof *m->wait_ticks);
 		memset(m->idle_ticks, 0, (size_t)np * sizeof *m->idle_ticks);
+		memset(m->slices, 0, (size_t)np * sizeof *m->slices);
 		m->warn_np = np;
 	}
 	return 0;
@@ -66,14 +71,28 @@ view__warn_tick(view_model *m, uint64_t dropped)
 
 	/* A goroutine whose slice outlasted VIEW_WARN_SLICES of them: sysmon
 	 * asked it to yield after one, and it did not (a call-free loop outside
-	 * any preemptible region, or preemption off). */
-	uint64_t limit = (uint64_t)VIEW_WARN_SLICES * GS_TIME_SLICE_NS * (uint64_t)m->timescale;
+	 * any preemptible region, or preemption off).  The slice is wall time,
+	 * and on a loaded machine the OS may not have run the thread at all
+	 * since the request: so the thread must also have had a whole slice of
+	 * CPU since the slice was first seen used up (its M's cpu_ns, which the
+	 * snapshot reads only then), or the claim is not made. */
+	uint64_t slice = GS_TIME_SLICE_NS * (uint64_t)m->timescale;
+	uint64_t limit = (uint64_t)VIEW_WARN_SLICES * slice;
 	for (int i = 0; i < s->np; i++) {
 		const gs_snap_p *p = &s->p[i];
-		if (p->curg.id != 0 && p->slice_ns > limit)
+		struct view_slice *sl = &m->slices[i];
+		uint64_t cpu = 0;
+		for (int k = 0; k < s->nm; k++)
+			if (s->m[k].id == p->m)
+				cpu = s->m[k].cpu_ns;
+		if (p->curg.id != sl->g || p->schedtick != sl->schedtick || cpu < sl->cpu0)
+			*sl = (struct view_slice){ p->curg.id, p->schedtick, 0 };
+		if (sl->cpu0 == 0)
+			sl->cpu0 = cpu;
+		if (p->curg.id != 0 && p->slice_ns > limit && cpu != 0 && cpu - sl->cpu0 >= slice)
 			add(m,
 			    (view_warn){ VIEW_WARN_LONG_RUN, p->curg.id, p->id,
-				(int64_t)p->slice_ns, 0 });
+				(int64_t)p->slice_ns, (int64_t)(cpu - sl->cpu0) });
 	}
 
 	/* A queue that waits while a P is idle: the idle P's M should have
