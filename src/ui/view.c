@@ -632,7 +632,7 @@ view_model_tick(view_model *m, const gs_snapshot *s, const gs_event *ev, int nev
 	view__gevents_tick(m, ev, nev);
 	if (view__moves_tick(m, ev, nev, dropped) != 0)
 		return GS_ENOMEM;
-	view__log_events(m, ev, nev, s->time_ns);
+	view__log_events(m, ev, nev, s->time_ns, gl, gl != NULL ? ng : 0);
 
 	m->dropped_total += dropped;
 	m->dropped_unlogged += dropped;
@@ -641,7 +641,7 @@ view_model_tick(view_model *m, const gs_snapshot *s, const gs_event *ev, int nev
 		snprintf(buf, sizeof buf,
 		    "%" PRIu64 " events lost (event rings full); the counts above are exact",
 		    m->dropped_unlogged);
-		view__log_add(m, s->time_ns, VA_WARN, 0, buf);
+		view__log_add(m, s->time_ns, VA_WARN, VIEW_LOGC_WARN, buf);
 		m->dropped_unlogged = 0;
 		m->drop_logged_tick = m->ticks;
 	}
