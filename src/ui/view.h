@@ -309,6 +309,11 @@ typedef struct view_origin {
 void view_model_origin_get(const view_model *m, view_origin *o);
 /* Before the first tick only (ignored after). */
 void view_model_origin_set(view_model *m, const view_origin *o);
+/* The goroutine list (as view_model_tick takes it) a model rebuilt from
+ * the middle of a run starts with: the latest the live model had been fed
+ * before that tick, whose labels and kinds its log lines name.  Before the
+ * first tick.  0 or GS_ENOMEM. */
+int view_model_glist_set(view_model *m, const gs_snap_ginfo *gl, int ng, int ng_total);
 /* Log lines added so far (events and notes, evicted ones included; the
  * first is number 0); the log keeps the newest log_lines of them. */
 uint64_t view_model_log_total(const view_model *m);
