@@ -398,6 +398,72 @@ START_TEST(test_rebuilt_equals_live)
 }
 END_TEST
 
+/* The log's lines name the goroutine list's labels (a query's label:
+ * words test them) from the latest list the model was fed, which a rebuild
+ * that starts between two lists must have too. */
+START_TEST(test_rebuilt_log_labels)
+{
+	enum { N = 200, K = 12 };
+	static char live[K][256];
+	static shots sh;
+	run r;
+	const view_model *m;
+	timeline_at where;
+	view_state v;
+	char b[256], steals[256];
+
+	run_init(&r, (size_t)16 << 20);
+	for (int i = 0; i < N; i++) {
+		make_tick(&r.t, i);
+		/* a steal every other tick that takes G77, listed every tenth
+		 * tick: the log reaches further back than the graphs, so a
+		 * rebuild starts where the log's oldest line was written */
+		memset(r.t.ev, 0, sizeof r.t.ev);
+		r.t.nev = i % 2;
+		r.t.ev[0] = (gs_event){ .time_ns = r.t.s.time_ns - 1000,
+			.kind = GS_EV_STEAL,
+			.p = 1,
+			.p2 = 0,
+			.m = 1,
+			.m2 = 0,
+			.g = 77,
+			.arg = 1 };
+		if (r.t.ng > 0) {
+			r.t.gl[0].id = 77;
+			snprintf(r.t.gl[0].label, GS_LABEL_MAX, "worker");
+		}
+		feed_live(&r, &r.t.s, r.t.ev, r.t.nev, 0, r.t.ng ? r.t.gl : NULL, r.t.ng, i, NULL);
+		if (i < N - K)
+			continue;
+		state_for(&v, 1, i);
+		v.log_query = "stole"; /* every steal line, by its text */
+		ck_assert_int_eq(view_render(r.live, &v, &sh.s[1]), 0);
+		view_screen_row(&sh.s[1], 0, steals, sizeof steals);
+		v.log_query = "label:worker";
+		ck_assert_int_eq(view_render(r.live, &v, &sh.s[1]), 0);
+		view_screen_row(&sh.s[1], 0, live[i - (N - K)], sizeof live[0]);
+		/* live, every steal line names G77's label */
+		char *of = strstr(steals, " of ");
+		ck_assert_ptr_nonnull(of);
+		ck_assert_msg(strncmp(strstr(live[i - (N - K)], " of ") - 2, of - 2, 8) == 0,
+		    "tick %d: '%s' but '%s'", i, live[i - (N - K)], steals);
+	}
+	/* rebuilt: ticks whose rebuilds start on, and between, ticks with a
+	 * list (newest first: each step back rebuilds) */
+	for (int k = N - 1; k >= N - K; k--) {
+		ck_assert_int_eq(timeline_view(r.tl, k, &m, &where), 0);
+		state_for(&v, 1, k);
+		v.log_query = "label:worker";
+		ck_assert_int_eq(view_render(m, &v, &sh.s[1]), 0);
+		view_screen_row(&sh.s[1], 0, b, sizeof b);
+		ck_assert_msg(strcmp(b, live[k - (N - K)]) == 0,
+		    "tick %d:\nlive:    '%s'\nrebuilt: '%s'", k, live[k - (N - K)], b);
+	}
+	shots_free(&sh);
+	run_free(&r);
+}
+END_TEST
+
 /* ---- a recording replayed ---------------------------------------------------------- */
 
 /* A sink feeding a run, as the visualizer's feed and replay do; keeps the
@@ -484,6 +550,7 @@ timeline_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tu_tcase("rebuild", 60);
 	tcase_add_test(tc, test_rebuilt_equals_live);
+	tcase_add_test(tc, test_rebuilt_log_labels);
 	tcase_add_test(tc, test_replay_file);
 	suite_add_tcase(s, tc);
 	return s;

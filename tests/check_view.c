@@ -1472,22 +1472,20 @@ model_classes(fix *f)
 
 START_TEST(test_log_filter)
 {
+	/* The classes, as is: words of the log's query. */
 	static const struct {
-		view_logfilter f;
-		const char *name;
+		const char *q;
+		int n; /* lines it shows */
 		const char *has[3];
 		const char * not [3];
 	} want[] = {
-		{ VIEW_LOGF_ALL, NULL, { "P1 stole 8", "GOMAXPROCS 4 -> 2", "say: watch" },
-		    { NULL } },
-		{ VIEW_LOGF_STEALS, "steals", { "P1 stole 8" },
-		    { "M7 handed", "P1 preempted", "say: watch" } },
-		{ VIEW_LOGF_THREADS, "threads and hand-offs",
-		    { "M7 handed P0 to M9", "M11 created" },
+		{ NULL, 6, { "P1 stole 8", "GOMAXPROCS 4 -> 2", "say: watch" }, { NULL } },
+		{ "is:steal", 1, { "P1 stole 8" }, { "M7 handed", "P1 preempted", "say: watch" } },
+		{ "is:thread", 2, { "M7 handed P0 to M9", "M11 created" },
 		    { "P1 stole", "P1 preempted", "GOMAXPROCS 4" } },
-		{ VIEW_LOGF_PREEMPT, "preemptions", { "G812 on P1 preempted (signal)" },
+		{ "is:preempt", 1, { "G812 on P1 preempted (signal)" },
 		    { "P1 stole", "M7 handed", "say: watch" } },
-		{ VIEW_LOGF_LESSON, "lesson and notes", { "say: watch the STEALS" },
+		{ "is:note", 1, { "say: watch the STEALS" },
 		    { "P1 stole", "P1 preempted", "GOMAXPROCS 4" } },
 	};
 	fix *f = fix_new(2, 4);
@@ -1498,25 +1496,23 @@ START_TEST(test_log_filter)
 
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
 		view_init(&v, 120, 40);
-		v.log_filter = want[i].f;
-		if (want[i].name)
-			ck_assert_str_eq(view_log_filter_name(want[i].f), want[i].name);
+		v.log_query = want[i].q;
 		for (int mode = 0; mode < 2; mode++) {
 			v.mode = mode ? VIEW_LOG : VIEW_MAIN;
 			draw(&o, m, &v);
 			for (int k = 0; k < 3 && want[i].has[k]; k++)
 				ck_assert_msg(find_row(&o, want[i].has[k]) > 0,
-				    "%s, mode %d: no '%s'", view_log_filter_name(want[i].f), mode,
-				    want[i].has[k]);
+				    "%s, mode %d: no '%s'", want[i].q, mode, want[i].has[k]);
 			for (int k = 0; k < 3 && want[i].not [k]; k++)
 				ck_assert_msg(find_row(&o, want[i].not [k]) < 0,
-				    "%s, mode %d: '%s'", view_log_filter_name(want[i].f), mode,
-				    want[i].not [k]);
-			if (want[i].name && mode == 0)
-				snprintf(t, sizeof t, " Events (%s) ", want[i].name);
-			else if (want[i].name)
-				snprintf(t, sizeof t, "lines, showing 1-%d (%s)",
-				    want[i].f == VIEW_LOGF_THREADS ? 2 : 1, want[i].name);
+				    "%s, mode %d: '%s'", want[i].q, mode, want[i].not [k]);
+			if (want[i].q && mode == 0)
+				snprintf(t, sizeof t, " Events %d of 6 matching \"%s\" ", want[i].n,
+				    want[i].q);
+			else if (want[i].q)
+				snprintf(t, sizeof t,
+				    "event log %d of 6 matching \"%s\", showing 1-%d", want[i].n,
+				    want[i].q, want[i].n);
 			else
 				snprintf(t, sizeof t, mode ? "event log: 6 lines" : " Events ");
 			ck_assert_msg(find_row(&o, t) >= 0, "no '%s'", t);
@@ -1525,11 +1521,103 @@ START_TEST(test_log_filter)
 	/* A filter that shows nothing yet says so. */
 	view_model *e = model_with(f, NULL, 0);
 	view_init(&v, 120, 40);
-	v.log_filter = VIEW_LOGF_STEALS;
+	v.log_query = "is:steal";
 	view_model_note(e, 5200000000ull, VA_NORMAL, "a note");
+	v.mode = VIEW_LOG;
 	draw(&o, e, &v);
-	ck_assert_int_gt(find_row(&o, "(no lines of this kind yet)"), 0);
+	ck_assert_int_gt(find_row(&o, "(no line matches the filter yet; Esc clears it)"), 0);
 	view_model_free(e);
+	/* One that does not parse shows the parser's message, and no line. */
+	v.log_query = "bogus:1";
+	for (int mode = 0; mode < 2; mode++) {
+		v.mode = mode ? VIEW_LOG : VIEW_MAIN;
+		draw(&o, m, &v);
+		ck_assert_int_ge(find_row(&o, "filter: 'bogus:' is no field"), 0);
+		ck_assert_int_lt(find_row(&o, "P1 stole 8"), 0);
+	}
+	done(&o, m, f);
+}
+END_TEST
+
+/* The query's words on log lines: what the line's event named. */
+START_TEST(test_log_query)
+{
+	static const struct {
+		const char *q;
+		const char *has[3];
+		const char * not [3];
+	} want[] = {
+		/* G7 preempted on P1 (M3), a goroutine the list knows */
+		{ "p:1", { "G7 on P1 preempted", "P1 stole 8 goroutines from P0" },
+		    { "say: P1", "M9 created" } },
+		{ "id:7", { "G7 on P1 preempted" }, { "P1 stole", "say: P1" } },
+		{ "label:work", { "G7 on P1 preempted" }, { "P1 stole", "say: P1" } },
+		{ "kind:C", { "G7 on P1 preempted" }, { "P1 stole", "say: P1" } },
+		{ "state:runnable", { "G7 on P1 preempted" }, { "P1 stole", "say: P1" } },
+		{ "m:3", { "G7 on P1 preempted" }, { "P1 stole", "M9 created" } },
+		{ "m:9 is:thread", { "M9 created" }, { "G7 on P1", "say: P1" } },
+		/* the stolen goroutine is G5 (running at once); P0 was robbed */
+		{ "p:0 id:5", { "P1 stole 8 goroutines from P0" }, { "G7 on P1", "say: P1" } },
+		/* a note: text words only */
+		{ "P1", { "say: P1 is busy", "G7 on P1 preempted", "P1 stole" }, { "M9 created" } },
+		{ "busy", { "say: P1 is busy" }, { "G7 on P1", "P1 stole" } },
+		{ "7", { "G7 on P1 preempted" }, { "say: P1", "M9 created" } },
+		/* a spawn line: each label it counts, and its P */
+		{ "label:ramp p:0", { "P0 spawned 2 goroutines (cpu 1, ramp 1)" },
+		    { "G7 on P1", "say: P1" } },
+		{ "label:cpu", { "P0 spawned 2 goroutines" }, { "G7 on P1", "say: P1" } },
+	};
+	fix *f = fix_new(2, 12);
+	view_model *m = view_model_new(600, 200);
+	gs_snap_ginfo gl[2] = {
+		{ .id = 7, .status = GS_G_RUNNABLE, .m = -1, .tag = GS_TAG_CPU, .label = "worker" },
+		{ .id = 5, .status = GS_G_RUNNING, .m = 3, .tag = GS_TAG_SLEEP, .label = "nap" },
+	};
+	gs_event e[5] = {
+		ev(GS_EV_PREEMPT, 1, -1, 3, -1, 7, 1),
+		ev(GS_EV_STEAL, 1, 0, 4, -1, 5, 8),
+		ev(GS_EV_M_CREATE, -1, -1, 9, -1, 0, 0),
+		ev(GS_EV_SPAWN, 0, -1, 2, -1, 40, 1),
+		ev(GS_EV_SPAWN, 0, -1, 2, -1, 41, 1),
+	};
+	view_state v;
+	scr o = { 0 };
+
+	snprintf(e[3].label, sizeof e[3].label, "cpu");
+	snprintf(e[4].label, sizeof e[4].label, "ramp");
+	ck_assert_int_eq(view_model_tick(m, &f->s, NULL, 0, 0, gl, 2, 2), 0);
+	tick_at(m, f, 0.1, e, 5);
+	view_model_note(m, 5200000000ull, VA_CAPTION, "say: P1 is busy");
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		view_init(&v, 120, 40);
+		v.mode = VIEW_LOG;
+		v.log_query = want[i].q;
+		draw(&o, m, &v);
+		for (int k = 0; k < 3 && want[i].has[k]; k++)
+			if (find_row(&o, want[i].has[k]) <= 0)
+				ck_abort_msg("'%s': no '%s'", want[i].q, want[i].has[k]);
+		for (int k = 0; k < 3 && want[i].not [k]; k++)
+			if (find_row(&o, want[i].not [k]) >= 0)
+				ck_abort_msg("'%s': '%s'", want[i].q, want[i].not [k]);
+	}
+	/* is: picks no goroutine; an unknown class does not parse */
+	view_gquery q;
+	char err[128];
+	ck_assert_int_eq(view_gquery_parse("is:steal", &q, err, sizeof err), 0);
+	ck_assert(!view_gquery_match(&q, &gl[0], 1));
+	ck_assert_int_eq(view_gquery_parse("is:bogus", &q, err, sizeof err), -1);
+	ck_assert_str_eq(err, "'is:bogus': is: takes steal thread preempt note warn");
+	/* / finds by the query, among the lines the filter shows */
+	view_init(&v, 120, 40);
+	v.mode = VIEW_LOG;
+	ck_assert(view_log_find(m, &v, "id:7", 0));
+	draw(&o, m, &v);
+	int y = find_row(&o, "G7 on P1 preempted");
+	ck_assert_int_gt(y, 0);
+	ck_assert_int_eq(cell(&o, 0, y)->ch, '>');
+	v.log_query = "is:note";
+	ck_assert(!view_log_find(m, &v, "id:7", 0));
+	ck_assert(!view_log_find(m, &v, "bogus:1", 0));
 	done(&o, m, f);
 }
 END_TEST
@@ -1587,7 +1675,7 @@ START_TEST(test_log_find)
 	ck_assert_int_gt(y, 0);
 	ck_assert_int_eq(cell(&o, find_col(&o, y, "Kiwi"), y)->attr, VA_SELECTED);
 	/* a filter that hides the matches finds none */
-	v.log_filter = VIEW_LOGF_STEALS;
+	v.log_query = "is:steal";
 	ck_assert(!view_log_find(m, &v, "kiwi", 0));
 	done(&o, m, f);
 }
@@ -1649,12 +1737,12 @@ START_TEST(test_log_hold)
 	view_log_move(m, &v, VIEW_LOG_DOWN);
 	ck_assert_uint_eq(v.log_at, 0);
 	view_log_move(m, &v, VIEW_LOG_UP);
-	v.log_filter = VIEW_LOGF_STEALS;
+	v.log_query = "is:steal";
 	gs_event st = ev(GS_EV_STEAL, 1, 0, 1, -1, 0, 8);
 	tick_at(m, f, 1, &st, 1);
 	view_model_note(m, 6000000000ull, VA_NORMAL, "not a steal");
 	ck_assert_uint_eq(view_log_new(m, &v), 1);
-	v.log_filter = VIEW_LOGF_ALL;
+	v.log_query = NULL;
 	ck_assert_uint_eq(view_log_new(m, &v), 2);
 	/* PgDn onto the newest page follows again. */
 	view_log_move(m, &v, VIEW_LOG_PAGE_DOWN);
@@ -3734,6 +3822,7 @@ view_suite(void)
 	tcase_add_test(tc, test_log_wrap);
 	tcase_add_test(tc, test_log_text_size);
 	tcase_add_test(tc, test_log_filter);
+	tcase_add_test(tc, test_log_query);
 	tcase_add_test(tc, test_log_find);
 	tcase_add_test(tc, test_log_hold);
 	tcase_add_test(tc, test_log_lines_per_tick);

@@ -29,10 +29,13 @@ const keys_entry keys_table[] = {
 	    "in a replay: play / pause the recording", KEYS_DO_PLAY },
 	{ "space F2", KEYS_IN_VIEWS, KEYS_IN_MAIN, "pause",
 	    "pause the view (the scheduler keeps running); again: back to live", KEYS_DO_PAUSE },
-	/* before the lesson's n N: the goroutine list finds again */
+	/* before the lesson's n N: the goroutine list and the log find again */
 	{ "n N", KEYS_IN_GLIST, 0, NULL,
 	    "in the goroutine list: the next / previous goroutine the query of / matches",
 	    KEYS_DO_GAGAIN },
+	{ "n N", KEYS_IN_LOG, 0, NULL,
+	    "in the event log: the next older / newer line the query of / matches",
+	    KEYS_DO_LOG_AGAIN },
 	/* before c s b n: in a lesson, n steps it and spawns nothing */
 	{ "n N", KEYS_IN_LESSON | KEYS_IN_VIEWS, KEYS_IN_MAIN, "next/prev step",
 	    "in a lesson: go on (past a pause, a wait or a caption's reading time) / back a "
@@ -79,15 +82,16 @@ const keys_entry keys_table[] = {
 	{ "p m", KEYS_IN_VIEWS, KEYS_IN_MAIN, "detail", "detail of one P / one M", KEYS_DO_DETAIL },
 	/* the event log's own keys: in its panel of the main view and its page */
 	{ "f", KEYS_IN_MAIN | KEYS_IN_LOG, KEYS_IN_LOG, "filter",
-	    "the event log's filter: all, steals, threads and hand-offs, preemptions, lesson "
-	    "and notes",
+	    "filter the event log by a query, as the goroutine list's: is:steal is:thread "
+	    "is:preempt is:note is:warn, p:1 m:2 id:5 label:net kind:C state:run (what the "
+	    "line's event named), or text; the title shows it, Esc clears it",
 	    KEYS_DO_LOG_FILTER },
 	{ "/", KEYS_IN_MAIN | KEYS_IN_LOG, KEYS_IN_LOG, "find",
-	    "find text in the event log: Enter holds it at the newest line with the text; / "
-	    "and Enter again, the next older",
+	    "find in the event log by a query (as f's): Enter holds it at the newest line "
+	    "that matches; / and Enter again, the next older",
 	    KEYS_DO_LOG_FIND },
 	{ "Ctrl-P Ctrl-N", KEYS_IN_MAIN | KEYS_IN_LOG, 0, NULL,
-	    "the next older / newer line with the text found", KEYS_DO_LOG_AGAIN },
+	    "the next older / newer line the query found matches", KEYS_DO_LOG_AGAIN },
 	{ "Up Down", KEYS_IN_MAIN, 0, NULL,
 	    "in the main view: Up holds the events a line further back, Down follows them again",
 	    KEYS_DO_LOG_HOLD },

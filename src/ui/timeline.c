@@ -640,6 +640,19 @@ rebuild(timeline *tl, int64_t k)
 	uint64_t pre = pre_notes(&v);
 	v.before.log_total = v.before.log_total >= pre ? v.before.log_total - pre : 0;
 	view_model_origin_set(tl->m, &v.before);
+	/* and the goroutine list it had: the latest kept before s (the live
+	 * view takes one a second at least; a recording without lists is
+	 * searched no further back than a rebuild feeds) */
+	for (int64_t j = s - 1; j >= history_first(tl->h) && j >= s - tl->hist_ticks; j--) {
+		struct tl_view g;
+		if ((rc = get_tick(tl, j, &t, &x, &g)) < 0)
+			return rc;
+		if (g.have_gl) {
+			if (view_model_glist_set(tl->m, tl->gl, g.ng, g.ng_total) != 0)
+				return GS_ENOMEM;
+			break;
+		}
+	}
 	tl->m_first = s;
 	for (int64_t i = s; i <= k; i++)
 		if ((rc = feed(tl, i)) < 0)

@@ -254,19 +254,19 @@ prompt_key(struct tui *t, int key)
 	    PROCS_MAX, t->pbuf);
 }
 
-/* ---- finding text in the event log ---- */
+/* ---- finding and filtering in the event log ---- */
 
-/* The next line with the text found, older (dir -1) or newer (+1). */
+/* The next line the query found matches, older (dir -1) or newer (+1). */
 static void
 find_again(struct tui *t, int dir)
 {
 	if (t->found[0] == '\0') {
-		tui__status(t, false, "nothing to find again yet: / finds text in the event log");
+		tui__status(t, false, "nothing to find again yet: / finds lines in the event log");
 		return;
 	}
 	t->v.log_find = t->found;
 	if (!view_log_find(shown(t), &t->v, t->found, dir))
-		tui__status(t, false, "no %s line with '%s'%s", dir < 0 ? "older" : "newer",
+		tui__status(t, false, "no %s line matches '%s'%s", dir < 0 ? "older" : "newer",
 		    t->found, dir > 0 && t->v.log_at == 0 ? " (the log shows the newest)" : "");
 }
 
@@ -290,15 +290,18 @@ find_prompt(struct tui *t)
 	if (t->find_for == 'f')
 		snprintf(t->prompt, sizeof t->prompt,
 		    "filter: %s_  (state: kind: label: p: m: id: or text; Enter, Esc)", t->find);
+	else if (t->find_for == 'L')
+		snprintf(t->prompt, sizeof t->prompt,
+		    "filter: %s_  (is:steal p: m: id: label: or text; Enter, Esc)", t->find);
 	else if (t->find_for == '/')
 		snprintf(t->prompt, sizeof t->prompt,
 		    "/%s_  (state: kind: label: p: m: id: or text; Enter, Esc)", t->find);
 	else if (t->nfind == 0 && t->found[0])
 		snprintf(t->prompt, sizeof t->prompt,
-		    "/_  (Enter: the next older line with '%s'; Esc cancels)", t->found);
+		    "/_  (Enter: the next older line matching '%s'; Esc cancels)", t->found);
 	else
 		snprintf(t->prompt, sizeof t->prompt,
-		    "/%s_  (Enter: the newest line with it; Esc cancels)", t->find);
+		    "/%s_  (is:steal p: m: id: label: or text; Enter: the newest; Esc)", t->find);
 }
 
 int
@@ -331,10 +334,12 @@ tui__line_edit(char *buf, int *n, size_t size, int code)
 	return 0;
 }
 
-/* Enter at the goroutine list's prompt: find (/) or filter (f) by the query. */
+/* Enter at a query's prompt (see tui.find_for): find or filter by the
+ * query, in the goroutine list or the event log. */
 static void
-glist_query(struct tui *t)
+query_enter(struct tui *t)
 {
+	bool log = t->find_for == 'l' || t->find_for == 'L';
 	view_gquery q;
 	char err[128];
 
@@ -342,14 +347,30 @@ glist_query(struct tui *t)
 		tui__status(t, true, "%s", err);
 		return;
 	}
-	if (t->find_for == 'f') {
-		snprintf(t->gfilter, sizeof t->gfilter, "%s", t->find);
-		t->v.gfilter = t->gfilter[0] ? t->gfilter : NULL;
-		view_glist_sync(shown(t), &t->v);
+	if (t->find_for == 'f' || t->find_for == 'L') {
+		char *keep = log ? t->lfilter : t->gfilter;
+		snprintf(keep, sizeof t->find, "%s", t->find);
+		if (log) {
+			t->v.log_query = keep[0] ? keep : NULL;
+		} else {
+			t->v.gfilter = keep[0] ? keep : NULL;
+			view_glist_sync(shown(t), &t->v);
+		}
 		return;
 	}
-	if (q.n == 0) {
-		gfind_again(t, 1);
+	if (q.n == 0) { /* Enter alone: again */
+		if (log)
+			find_again(t, -1);
+		else
+			gfind_again(t, 1);
+		return;
+	}
+	if (log) {
+		snprintf(t->found, sizeof t->found, "%s", t->find);
+		t->v.log_find = t->found;
+		if (!view_log_find(shown(t), &t->v, t->found, 0))
+			tui__status(t, true, "no line of the log %smatches '%s'",
+			    t->v.log_query != NULL ? "the filter shows " : "", t->found);
 		return;
 	}
 	snprintf(t->gfound, sizeof t->gfound, "%s", t->find);
@@ -370,27 +391,11 @@ find_key(struct tui *t, int code)
 		return;
 	}
 	t->prompt[0] = '\0';
-	int typed = t->nfind;
 	t->nfind = -1;
-	if (t->find_for != 'l') {
-		if (done > 0)
-			glist_query(t);
-		return;
-	}
-	if (done < 0) {
-		t->v.log_find = NULL; /* the highlight goes too; Ctrl-P brings it back */
-		return;
-	}
-	if (typed == 0) {
-		find_again(t, -1);
-		return;
-	}
-	snprintf(t->found, sizeof t->found, "%s", t->find);
-	t->v.log_find = t->found;
-	if (!view_log_find(shown(t), &t->v, t->found, 0))
-		tui__status(t, true, "'%s' is in no line of the log%s%s", t->found,
-		    t->v.log_filter != VIEW_LOGF_ALL ? " shown with the filter " : "",
-		    t->v.log_filter != VIEW_LOGF_ALL ? view_log_filter_name(t->v.log_filter) : "");
+	if (done > 0)
+		query_enter(t);
+	else if (t->find_for == 'l')
+		t->v.log_find = NULL; /* the highlight goes; Ctrl-P brings it back */
 }
 
 /* Open the '/' or 'f' prompt, for `what` (see tui.find_for). */
@@ -424,6 +429,11 @@ act(struct tui *t, keys_action action, int which, int code)
 			t->v.gfilter = NULL;
 			t->gfilter[0] = '\0';
 			view_glist_sync(shown(t), &t->v);
+		} else if ((t->v.mode == VIEW_LOG || t->v.mode == VIEW_MAIN) &&
+		    t->v.log_query != NULL) {
+			t->v.log_query = NULL;
+			t->lfilter[0] = '\0';
+			t->v.status = NULL;
 		} else if (t->v.mode != VIEW_MAIN)
 			t->v.mode = VIEW_MAIN;
 		else
@@ -542,7 +552,7 @@ act(struct tui *t, keys_action action, int which, int code)
 			scroll_by(t, 1 << 30);
 		break;
 	case KEYS_DO_LOG_FILTER:
-		t->v.log_filter = (view_logfilter)((t->v.log_filter + 1) % VIEW_LOGF_N);
+		find_open(t, 'L');
 		break;
 	case KEYS_DO_LOG_FIND:
 		if (t->v.mode != VIEW_LOG)

@@ -73,12 +73,14 @@ struct tui {
 	char prompt[160]; /* the open prompt's line ('=' or '/') */
 	int nfind;        /* the '/' prompt's bytes typed, -1 closed */
 	char find[64];    /* ... and the text (UTF-8) */
-	char find_for;    /* ... what it is for: 'l' text in the event log;
-	                     in the goroutine list '/' a query to find, 'f'
-	                     one to filter by */
-	char found[64];   /* the last text searched for (v.log_find) */
+	char find_for;    /* ... what it is for, a query (view_gquery) in
+	                     the goroutine list: '/' to find, 'f' to filter
+	                     by; in the event log: 'l' to find, 'L' to
+	                     filter by */
+	char found[64];   /* the last query found in the log (v.log_find) */
 	char gfound[64];  /* the last query found in the goroutine list */
 	char gfilter[64]; /* the list's filter (v.gfilter), "" none */
+	char lfilter[64]; /* the log's filter (v.log_query), "" none */
 	char status[192];
 	uint64_t status_until;
 

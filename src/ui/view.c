@@ -633,7 +633,7 @@ view_model_tick(view_model *m, const gs_snapshot *s, const gs_event *ev, int nev
 	view__gevents_tick(m, ev, nev);
 	if (view__moves_tick(m, ev, nev, dropped) != 0)
 		return GS_ENOMEM;
-	view__log_events(m, ev, nev, s->time_ns);
+	view__log_events(m, ev, nev, s->time_ns, gl, gl != NULL ? ng : 0);
 
 	m->dropped_total += dropped;
 	m->dropped_unlogged += dropped;
@@ -642,7 +642,7 @@ view_model_tick(view_model *m, const gs_snapshot *s, const gs_event *ev, int nev
 		snprintf(buf, sizeof buf,
 		    "%" PRIu64 " events lost (event rings full); the counts above are exact",
 		    m->dropped_unlogged);
-		view__log_add(m, s->time_ns, VA_WARN, 0, buf);
+		view__log_add(m, s->time_ns, VA_WARN, VIEW_LOGC_WARN, buf);
 		m->dropped_unlogged = 0;
 		m->drop_logged_tick = m->ticks;
 	}
@@ -660,19 +660,27 @@ view_model_tick(view_model *m, const gs_snapshot *s, const gs_event *ev, int nev
 		m->hist_len++;
 
 	/* The goroutine list, when given. */
-	if (gl != NULL && ng > 0) {
-		if (grow(&m->g, &m->g_cap, ng, sizeof *m->g) != 0)
-			return GS_ENOMEM;
-		memcpy(m->g, gl, (size_t)ng * sizeof *m->g);
-		for (int i = 0; i < ng; i++)
-			m->g[i].label[GS_LABEL_MAX - 1] = '\0';
-		m->ng = ng;
-		m->ng_total = ng_total > ng ? ng_total : ng;
-		m->g_gen++;
-	}
+	if (gl != NULL && ng > 0 && view_model_glist_set(m, gl, ng, ng_total) != 0)
+		return GS_ENOMEM;
 	if (view__warn_tick(m, dropped) != 0)
 		return GS_ENOMEM;
 	m->ticks++;
+	return 0;
+}
+
+int
+view_model_glist_set(view_model *m, const gs_snap_ginfo *gl, int ng, int ng_total)
+{
+	if (m == NULL || gl == NULL || ng <= 0)
+		return 0;
+	if (grow(&m->g, &m->g_cap, ng, sizeof *m->g) != 0)
+		return GS_ENOMEM;
+	memcpy(m->g, gl, (size_t)ng * sizeof *m->g);
+	for (int i = 0; i < ng; i++)
+		m->g[i].label[GS_LABEL_MAX - 1] = '\0';
+	m->ng = ng;
+	m->ng_total = ng_total > ng ? ng_total : ng;
+	m->g_gen++;
 	return 0;
 }
 

@@ -140,18 +140,6 @@ typedef enum view_gcol {
 	VIEW_GCOL_N
 } view_gcol;
 
-/* Which lines of the event log the main view's panel and the whole-log page
- * show ('f' cycles them in this order). */
-typedef enum view_logfilter {
-	VIEW_LOGF_ALL = 0,
-	VIEW_LOGF_STEALS,  /* steals */
-	VIEW_LOGF_THREADS, /* new threads, hand-offs and sysmon's retakes */
-	VIEW_LOGF_PREEMPT, /* preemptions */
-	VIEW_LOGF_LESSON,  /* the front end's own lines: lesson captions,
-	                      expectations, what a key did */
-	VIEW_LOGF_N
-} view_logfilter;
-
 /* The view's settings and state, owned by the UI thread (tui.c). */
 typedef struct view_state {
 	int width, height;  /* the terminal */
@@ -176,14 +164,15 @@ typedef struct view_state {
 	/* The event log's place, one for the main view's panel and the whole-log
 	 * page, so what is held in one is held in the other.  view_log_move and
 	 * view_log_find set the first two. */
-	uint64_t log_at;   /* 0: follow the newest line; else 1 + the number
+	uint64_t log_at;        /* 0: follow the newest line; else 1 + the number
 	                            (view_model_log_total) of the line held at the
 	                            bottom: newer lines do not move it */
-	uint64_t log_seen; /* held: lines written when it was held; the
+	uint64_t log_seen;      /* held: lines written when it was held; the
 	                            later ones are counted as new */
-	view_logfilter log_filter;
-	const char *log_find;   /* text highlighted in the log (ASCII letters
-	                            without case), or NULL */
+	const char *log_query;  /* a query (view_gquery_parse) the lines the log
+	                            shows match, or NULL: all of them */
+	const char *log_find;   /* a query found in the log ('/'): its text
+	                            words are highlighted, or NULL */
 	double tick_hz;         /* ticks per second (shown in the header) */
 	double time_scale;      /* lesson slow motion (1: none; shown when != 1) */
 	int slow;               /* the runtime's slow motion (gs_timescale; > 1:
@@ -320,6 +309,11 @@ typedef struct view_origin {
 void view_model_origin_get(const view_model *m, view_origin *o);
 /* Before the first tick only (ignored after). */
 void view_model_origin_set(view_model *m, const view_origin *o);
+/* The goroutine list (as view_model_tick takes it) a model rebuilt from
+ * the middle of a run starts with: the latest the live model had been fed
+ * before that tick, whose labels and kinds its log lines name.  Before the
+ * first tick.  0 or GS_ENOMEM. */
+int view_model_glist_set(view_model *m, const gs_snap_ginfo *gl, int ng, int ng_total);
 /* Log lines added so far (events and notes, evicted ones included; the
  * first is number 0); the log keeps the newest log_lines of them. */
 uint64_t view_model_log_total(const view_model *m);
@@ -403,9 +397,6 @@ int view_scroll_max(const view_model *m, const view_state *v);
  */
 int view_log_wrap(const char *text, int cols, int *st, int *len, int max);
 
-/* The filter's name ("all", "steals", "threads and hand-offs", ...). */
-const char *view_log_filter_name(view_logfilter f);
-
 typedef enum view_logmove {
 	VIEW_LOG_UP,        /* a line back (the first move holds the log) */
 	VIEW_LOG_DOWN,      /* a line on; past the newest it follows again */
@@ -419,12 +410,12 @@ typedef enum view_logmove {
  * shows; pages are those of the whole-log page at v's size. */
 void view_log_move(const view_model *m, view_state *v, view_logmove how);
 /*
- * Hold the log at a line that v's filter shows and that contains text
- * (ASCII letters without case): dir 0 the newest such line, -1 the next older
- * than the one held, +1 the next newer.  Returns false (v unchanged) if there
- * is none.
+ * Hold the log at a line that v's filter shows and that matches query (a
+ * view_gquery, as the goroutine list's '/' takes): dir 0 the newest such
+ * line, -1 the next older than the one held, +1 the next newer.  Returns
+ * false (v unchanged) if there is none or the query does not parse.
  */
-bool view_log_find(const view_model *m, view_state *v, const char *text, int dir);
+bool view_log_find(const view_model *m, view_state *v, const char *query, int dir);
 /* Lines written since the log was held that v's filter shows (0 when it
  * follows the newest). */
 uint64_t view_log_new(const view_model *m, const view_state *v);
@@ -449,19 +440,25 @@ const char *view_move_name(view_move mv);
 /* ---- the goroutine list and page (view_glist.c) ---- */
 
 /*
- * A query on goroutines: words, all of which a goroutine matches.
- * "state:waiting" (a state, or the start of its name: state:run is running
- * or runnable), "kind:S" (a kind letter, view_g_kind), "label:net" (text
- * in the label), "p:1" (on P1: running on it or in its queue), "m:3",
- * "id:12"; a plain word is text in the label or the id.  Text is matched
- * without case for ASCII letters.
+ * A query on goroutines or event log lines: words, all of which a goroutine
+ * or line matches.  "state:waiting" (a state, or the start of its name:
+ * state:run is running or runnable), "kind:S" (a kind letter, view_g_kind),
+ * "label:net" (text in the label), "p:1" (on P1: running on it or in its
+ * queue), "m:3", "id:12"; a plain word is text in the label or the id.
+ * Text is matched without case for ASCII letters.
+ * On a log line the words test what its event named: the goroutine (id:,
+ * and its state: after the event, kind:, label:), the Ps and Ms (p:, m:);
+ * "is:steal" (also is:thread, is:preempt, is:note, is:warn) picks lines by
+ * class, and a plain word is text in the line.  A line that names none of
+ * these (a note) matches text words only; no goroutine matches is:.
  */
 #define VIEW_GQ_TERMS 8
 #define VIEW_GQ_TEXT 64
 typedef struct view_gquery {
 	int n;
 	struct view_gterm {
-		char field; /* 's' state, 'k' kind, 'l' label, 'p', 'm', 'i' id, 't' text */
+		char field; /* 's' state, 'k' kind, 'l' label, 'p', 'm', 'i' id, 'e'
+		               is: (num: VIEW_LOGC_* bits), 't' text */
 		int64_t num;
 		char text[VIEW_GQ_TEXT];
 	} t[VIEW_GQ_TERMS];

@@ -519,11 +519,14 @@ view__log_page_rows(const view_state *v)
 	return rows > 0 ? rows : 0;
 }
 
-/* The place among the lines the filter shows (1 = the oldest) of index i. */
-static int
-log_place(const view_model *m, view_logfilter f, int i)
+int
+view__log_place(const view_model *m, const view_state *v, int i)
 {
+	const view_gquery *f = view__log_query(v, NULL);
 	int n = 0;
+
+	if (f == NULL)
+		return i < m->log_len ? i + 1 : m->log_len;
 	for (int k = 0; k <= i && k < m->log_len; k++)
 		n += view__log_shows(view__log_line(m, k), f);
 	return n;
@@ -535,17 +538,21 @@ view__render_log(rc *r)
 	const view_model *m = r->m;
 	const view_state *v = r->v;
 	int rows = view__log_page_rows(v), first, last;
-	int shown = log_place(m, v->log_filter, m->log_len - 1);
+	int shown = view__log_place(m, v, m->log_len - 1);
+	const char *err;
 	char t[160];
 
 	view__log_paint(r, 1, rows, 0, r->w, true, &first, &last);
-	snprintf(t, sizeof t, "event log: %d lines, showing %d-%d", shown,
-	    first >= 0 ? log_place(m, v->log_filter, first) : 0,
-	    last >= 0 ? log_place(m, v->log_filter, last) : 0);
-	if (v->log_filter != VIEW_LOGF_ALL) {
-		size_t n = strlen(t);
-		snprintf(t + n, sizeof t - n, " (%s)", view_log_filter_name(v->log_filter));
-	}
+	if (view__log_query(v, &err) != NULL && err[0])
+		snprintf(t, sizeof t, "event log: filter: %s (Esc clears it)", err);
+	else if (view__log_query(v, NULL) != NULL)
+		snprintf(t, sizeof t, "event log %d of %d matching \"%s\", showing %d-%d", shown,
+		    m->log_len, v->log_query, first >= 0 ? view__log_place(m, v, first) : 0,
+		    last >= 0 ? view__log_place(m, v, last) : 0);
+	else
+		snprintf(t, sizeof t, "event log: %d lines, showing %d-%d", shown,
+		    first >= 0 ? view__log_place(m, v, first) : 0,
+		    last >= 0 ? view__log_place(m, v, last) : 0);
 	view__title_bar(r, t);
 	view__footer(r);
 	if (v->log_at != 0) {
@@ -555,5 +562,6 @@ view__render_log(rc *r)
 	if (m->log_len == 0)
 		view__text(r, 1, 1, r->w, VA_DIM, "(no events yet)");
 	else if (first < 0)
-		view__text(r, 1, 1, r->w, VA_DIM, "(no lines of this kind yet)");
+		view__text(r, 1, 1, r->w, VA_DIM,
+		    "(no line matches the filter yet; Esc clears it)");
 }

@@ -229,6 +229,20 @@ static const struct {
 	{ "p", 'p' },
 	{ "m", 'm' },
 	{ "id", 'i' },
+	{ "is", 'e' },
+};
+
+/* What is: takes (a name, or the start of one) and the log-line classes
+ * each picks. */
+static const struct {
+	const char *name;
+	unsigned cls;
+} qclasses[] = {
+	{ "steals", VIEW_LOGC_STEAL },
+	{ "threads", VIEW_LOGC_THREAD },
+	{ "preemptions", VIEW_LOGC_PREEMPT },
+	{ "notes", VIEW_LOGC_NOTE },
+	{ "warnings", VIEW_LOGC_WARN },
 };
 
 /* Whether text starts with pre, ASCII letters without case. */
@@ -269,7 +283,7 @@ view_gquery_parse(const char *text, view_gquery *q, char *err, size_t errsize)
 					t->field = qfields[i].field;
 			if (t->field == 0) {
 				snprintf(err, errsize,
-				    "'%.*s:' is no field (state: kind: label: p: m: id:)",
+				    "'%.*s:' is no field (state: kind: label: p: m: id: is:)",
 				    (int)flen, s);
 				return -1;
 			}
@@ -296,6 +310,16 @@ view_gquery_parse(const char *text, view_gquery *q, char *err, size_t errsize)
 			snprintf(err, errsize, "'%.*s': a kind is one letter (C L S B N H T W o)",
 			    (int)len, s);
 			return -1;
+		} else if (t->field == 'e') {
+			for (size_t i = 0; i < sizeof qclasses / sizeof qclasses[0]; i++)
+				if (prefix_nocase(qclasses[i].name, t->text))
+					t->num |= qclasses[i].cls;
+			if (t->num == 0) {
+				snprintf(err, errsize,
+				    "'%.*s': is: takes steal thread preempt note warn", (int)len,
+				    s);
+				return -1;
+			}
 		} else if (t->field == 's') {
 			int st = 0;
 			for (int i = GS_G_RUNNABLE; i < GS_G_NSTATUS && !st; i++)
@@ -343,10 +367,54 @@ view_gquery_match(const view_gquery *q, const gs_snap_ginfo *g, int p)
 		case 'i':
 			ok = g->id == t->num;
 			break;
+		case 'e': /* log lines' classes */
+			break;
 		default:
 			snprintf(id, sizeof id, "%" PRId64, g->id);
 			ok = view__log_match(g->label, t->text, 0, &at, &n) ||
 			    view__log_match(id, t->text, 0, &at, &n);
+			break;
+		}
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+bool
+view__gquery_match_line(const view_gquery *q, const view_logline *l)
+{
+	size_t at, n;
+
+	for (int i = 0; i < q->n; i++) {
+		const struct view_gterm *t = &q->t[i];
+		bool ok = false;
+		switch (t->field) {
+		case 's':
+			ok = l->gstate >= 0 && prefix_nocase(gs_gstatus_name(l->gstate), t->text);
+			break;
+		case 'k':
+			ok = l->kind != 0 && l->kind == t->text[0];
+			break;
+		case 'l':
+			for (int k = 0; k < VIEW_LOG_LABELS && !ok; k++)
+				ok = view__log_match(l->label[k], t->text, 0, &at, &n);
+			break;
+		case 'p':
+			ok = l->p[0] == t->num || l->p[1] == t->num ||
+			    (t->num < 64 && (l->pmask >> t->num) & 1);
+			break;
+		case 'm':
+			ok = l->m[0] == t->num || l->m[1] == t->num;
+			break;
+		case 'i':
+			ok = l->g != 0 && l->g == t->num;
+			break;
+		case 'e':
+			ok = (l->cls & t->num) != 0;
+			break;
+		default:
+			ok = view__log_match(l->text, t->text, 0, &at, &n);
 			break;
 		}
 		if (!ok)

@@ -21,6 +21,7 @@
  * filters, and a number (log_total) by which a view holds its place.
  */
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,15 +187,21 @@ view__log_line(const view_model *m, int i)
 	return &m->log[(first + i) % m->log_cap];
 }
 
-/* Append a line: text cut (if it must be) at a whole character with "...". */
-void
+/* Append a line: text cut (if it must be) at a whole character with "...".
+ * The line names nothing yet (no goroutine, P or M): the caller fills in
+ * what its event named. */
+view_logline *
 view__log_add(view_model *m, uint64_t time_ns, view_attr attr, unsigned cls, const char *text)
 {
 	view_logline *l = &m->log[m->log_head];
 	const char *t = text ? text : "";
 	size_t n = strlen(t);
 
+	memset(l, 0, offsetof(view_logline, text));
 	l->time_ns = time_ns;
+	l->m[0] = l->m[1] = -1;
+	l->p[0] = l->p[1] = -1;
+	l->gstate = -1;
 	l->attr = (uint8_t)attr;
 	l->cls = (uint8_t)cls;
 	if (n < sizeof l->text) {
@@ -210,6 +217,7 @@ view__log_add(view_model *m, uint64_t time_ns, view_attr attr, unsigned cls, con
 	if (m->log_len < m->log_cap)
 		m->log_len++;
 	m->log_total++;
+	return l;
 }
 
 void
@@ -222,20 +230,33 @@ view_model_note(view_model *m, uint64_t time_ns, view_attr attr, const char *tex
 	view__log_add(m, time_ns, attr, VIEW_LOGC_NOTE, text);
 }
 
-const char *
-view_log_filter_name(view_logfilter f)
+bool
+view__log_shows(const view_logline *l, const view_gquery *q)
 {
-	static const char *const names[VIEW_LOGF_N] = { "all", "steals", "threads and hand-offs",
-		"preemptions", "lesson and notes" };
-	return (unsigned)f < VIEW_LOGF_N ? names[f] : names[0];
+	return q == NULL || (q->n >= 0 && view__gquery_match_line(q, l));
 }
 
-bool
-view__log_shows(const view_logline *l, view_logfilter f)
+const view_gquery *
+view__log_query(const view_state *v, const char **err)
 {
-	static const uint8_t cls[VIEW_LOGF_N] = { 0, VIEW_LOGC_STEAL, VIEW_LOGC_THREAD,
-		VIEW_LOGC_PREEMPT, VIEW_LOGC_NOTE };
-	return (unsigned)f >= VIEW_LOGF_N || f == VIEW_LOGF_ALL || (l->cls & cls[f]) != 0;
+	/* the UI thread's: parsed once per query, not once per line */
+	static char text[VIEW_GQ_TEXT * 2], perr[128];
+	static view_gquery q;
+	static bool have;
+
+	if (err != NULL)
+		*err = "";
+	if (v->log_query == NULL || v->log_query[0] == '\0')
+		return NULL;
+	if (!have || strcmp(text, v->log_query) != 0) {
+		snprintf(text, sizeof text, "%s", v->log_query);
+		if (view_gquery_parse(text, &q, perr, sizeof perr) != 0)
+			q.n = -1; /* shows nothing */
+		have = true;
+	}
+	if (err != NULL && q.n < 0)
+		*err = perr;
+	return q.n == 0 ? NULL : &q;
 }
 
 static int
@@ -274,7 +295,7 @@ log_number(const view_model *m, int i)
 /* The newest line at or before index i that f shows, or the oldest after it
  * (a held line that f hides, or that the ring dropped); -1 if f shows none. */
 static int
-log_shown_near(const view_model *m, int i, view_logfilter f)
+log_shown_near(const view_model *m, int i, const view_gquery *f)
 {
 	for (int k = i; k >= 0; k--)
 		if (view__log_shows(view__log_line(m, k), f))
@@ -298,7 +319,7 @@ view__log_bottom(const view_model *m, const view_state *v)
 		    : want - oldest >= (uint64_t)m->log_len ? m->log_len - 1
 							    : (int)(want - oldest);
 	}
-	return log_shown_near(m, i, v->log_filter);
+	return log_shown_near(m, i, view__log_query(v, NULL));
 }
 
 /* Hold the log with line i at the bottom. */
@@ -322,13 +343,16 @@ view__log_hold(const view_model *m, view_state *v, int i)
 }
 
 bool
-view_log_find(const view_model *m, view_state *v, const char *text, int dir)
+view_log_find(const view_model *m, view_state *v, const char *query, int dir)
 {
-	size_t at, n;
+	view_gquery q;
+	char err[128];
 	int b, i, step = dir > 0 ? 1 : -1;
 
-	if (m == NULL || v == NULL || text == NULL || text[0] == '\0' || m->log_len == 0)
+	if (m == NULL || v == NULL || m->log_len == 0 ||
+	    view_gquery_parse(query, &q, err, sizeof err) != 0 || q.n == 0)
 		return false;
+	const view_gquery *f = view__log_query(v, NULL);
 	b = view__log_bottom(m, v);
 	if (dir == 0 || v->log_at == 0 || b < 0) {
 		if (dir > 0)
@@ -339,8 +363,7 @@ view_log_find(const view_model *m, view_state *v, const char *text, int dir)
 	}
 	for (; i >= 0 && i < m->log_len; i += step) {
 		const view_logline *l = view__log_line(m, i);
-		if (view__log_shows(l, v->log_filter) &&
-		    view__log_match(l->text, text, 0, &at, &n)) {
+		if (view__log_shows(l, f) && view__gquery_match_line(&q, l)) {
 			log_hold(m, v, i);
 			return true;
 		}
@@ -352,13 +375,15 @@ uint64_t
 view_log_new(const view_model *m, const view_state *v)
 {
 	uint64_t n = 0;
+	const view_gquery *f;
 
 	if (m == NULL || v == NULL || v->log_at == 0 || m->log_total <= v->log_seen)
 		return 0;
-	if (v->log_filter == VIEW_LOGF_ALL)
+	f = view__log_query(v, NULL);
+	if (f == NULL)
 		return m->log_total - v->log_seen;
 	for (int i = m->log_len - 1; i >= 0 && log_number(m, i) >= v->log_seen; i--)
-		n += view__log_shows(view__log_line(m, i), v->log_filter);
+		n += view__log_shows(view__log_line(m, i), f);
 	return n;
 }
 
@@ -493,6 +518,61 @@ kind_class(int kind)
 	}
 }
 
+/* Goroutine g as the goroutine list fed with the tick (gl, ng) has it, else
+ * as the latest list the model has; NULL if neither lists it. */
+static const gs_snap_ginfo *
+ginfo_of(const view_model *m, const gs_snap_ginfo *gl, int ng, int64_t g)
+{
+	for (int i = 0; i < ng; i++)
+		if (gl[i].id == g)
+			return &gl[i];
+	for (int i = 0; i < m->ng; i++)
+		if (m->g[i].id == g)
+			return &m->g[i];
+	return NULL;
+}
+
+/* Line l is about goroutine g (0: none), in state st (-1: unknown): its
+ * label and kind as a list has them. */
+static void
+about_g(const view_model *m, view_logline *l, int64_t g, int st, const gs_snap_ginfo *gl, int ng)
+{
+	const gs_snap_ginfo *gi = g != 0 ? ginfo_of(m, gl, ng, g) : NULL;
+
+	l->g = g;
+	l->gstate = (int8_t)st;
+	if (gi != NULL) {
+		view__label_copy(l->label[0], gi->label);
+		view_g_kind(gi->tag, &l->kind, NULL);
+	}
+}
+
+/* Fill in line l what event e (one listed one by one) names. */
+static void
+about_event(const view_model *m, view_logline *l, const gs_event *e, const gs_snap_ginfo *gl,
+    int ng)
+{
+	l->ev = e->kind;
+	if (e->kind != GS_EV_PROCRESIZE) /* its p and p2 are counts */
+		l->p[0] = e->p;
+	if (e->m >= 0)
+		l->m[0] = e->m;
+	switch (e->kind) {
+	case GS_EV_STEAL: /* g: the goroutine the thief runs at once */
+		l->p[1] = e->p2;
+		about_g(m, l, e->g, GS_G_RUNNING, gl, ng);
+		break;
+	case GS_EV_PREEMPT:
+		about_g(m, l, e->g, GS_G_RUNNABLE, gl, ng);
+		break;
+	case GS_EV_HANDOFF:
+		l->m[1] = e->m2 >= 0 ? e->m2 : -1;
+		break;
+	default:
+		break;
+	}
+}
+
 /* The routine kind (enum view_routine) of an event kind, -1 for the others. */
 static int
 routine_of(int kind)
@@ -595,7 +675,10 @@ window_line(view_model *m, int rt, uint64_t now)
 		    view__plural(n, "preemption", "preemptions"), ps, parts);
 		break;
 	}
-	view__log_add(m, now, kind_attr(routine_kind[rt]), kind_class(routine_kind[rt]), buf);
+	view_logline *l =
+	    view__log_add(m, now, kind_attr(routine_kind[rt]), kind_class(routine_kind[rt]), buf);
+	l->ev = (uint16_t)routine_kind[rt];
+	l->pmask = w->pmask;
 }
 
 /* Count an event of routine kind rt (its outcome `how`) in its window;
@@ -618,10 +701,10 @@ window_count(view_model *m, int rt, const gs_event *e, int how, uint64_t now)
 	return !opened;
 }
 
-/* Up to three labels and their counts, for a spawn summary. */
+/* Up to VIEW_LOG_LABELS labels and their counts, for a spawn summary. */
 struct labelcount {
-	char label[3][GS_LABEL_MAX];
-	int64_t n[3];
+	char label[VIEW_LOG_LABELS][GS_LABEL_MAX];
+	int64_t n[VIEW_LOG_LABELS];
 	int k;
 	bool more;
 };
@@ -635,7 +718,7 @@ labelcount_add(struct labelcount *lc, const char *label)
 			return;
 		}
 	}
-	if (lc->k == 3) {
+	if (lc->k == VIEW_LOG_LABELS) {
 		lc->more = true;
 		return;
 	}
@@ -699,19 +782,27 @@ steals_line(view_model *m, const gs_event *ev, int nev, uint64_t now)
 		    k ? "," : "", pair[k].thief, pair[k].victim, pair[k].n);
 	if (more && at < sizeof buf)
 		snprintf(buf + at, sizeof buf - at, ", ...");
-	view__log_add(m, now, VA_STEAL, VIEW_LOGC_STEAL, buf);
+	view_logline *l = view__log_add(m, now, VA_STEAL, VIEW_LOGC_STEAL, buf);
+	l->ev = GS_EV_STEAL;
+	for (int k = 0; k < npair; k++)
+		for (int q = 0; q < 2; q++) {
+			int p = q ? pair[k].victim : pair[k].thief;
+			if (p >= 0 && p < 64)
+				l->pmask |= 1ull << p;
+		}
 }
 
 /* The log lines of one tick's events; now: the snapshot's time. */
 void
-view__log_events(view_model *m, const gs_event *ev, int nev, uint64_t now)
+view__log_events(view_model *m, const gs_event *ev, int nev, uint64_t now, const gs_snap_ginfo *gl,
+    int ng)
 {
 	int listed[GS_EV_NKINDS] = { 0 };
 	int64_t extra[GS_EV_NKINDS] = { 0 }, extra_arg[GS_EV_NKINDS] = { 0 };
 	char buf[VIEW_LOG_TEXT];
 	struct labelcount lc;
 	int spawn_p = -2, exit_p = -2; /* -2 none yet, -1 several Ps */
-	int64_t spawns = 0, exits = 0;
+	int64_t spawns = 0, exits = 0, spawn_g = 0, exit_g = 0;
 	uint64_t spawn_t = now, exit_t = now;
 	bool steals_summed = m->ev_count[GS_EV_STEAL] > VIEW_LOG_STEALS;
 
@@ -726,6 +817,7 @@ view__log_events(view_model *m, const gs_event *ev, int nev, uint64_t now)
 			spawns++;
 			spawn_p = spawn_p == -2 || spawn_p == e->p ? e->p : -1;
 			spawn_t = e->time_ns;
+			spawn_g = e->g;
 			labelcount_add(&lc, e->label);
 			continue;
 		}
@@ -733,6 +825,7 @@ view__log_events(view_model *m, const gs_event *ev, int nev, uint64_t now)
 			exits++;
 			exit_p = exit_p == -2 || exit_p == e->p ? e->p : -1;
 			exit_t = e->time_ns;
+			exit_g = e->g;
 			continue;
 		}
 		if (!listable(e) || (k == GS_EV_STEAL && steals_summed))
@@ -757,7 +850,10 @@ view__log_events(view_model *m, const gs_event *ev, int nev, uint64_t now)
 			retake_sentence(ev, i, h, how, buf, sizeof buf);
 		else if (k == GS_EV_PREEMPT)
 			preempt_detail(m, e, buf, sizeof buf);
-		view__log_add(m, e->time_ns, kind_attr(k), kind_class(k), buf);
+		view_logline *l = view__log_add(m, e->time_ns, kind_attr(k), kind_class(k), buf);
+		about_event(m, l, e, gl, ng);
+		if (h >= 0 && ev[h].m2 >= 0)
+			l->m[1] = ev[h].m2; /* the retake's hand-off */
 	}
 	if (steals_summed)
 		steals_line(m, ev, nev, now);
@@ -771,7 +867,7 @@ view__log_events(view_model *m, const gs_event *ev, int nev, uint64_t now)
 		else
 			snprintf(buf, sizeof buf, "+ %" PRId64 " more %s this tick", extra[k],
 			    kind_plural(k));
-		view__log_add(m, now, kind_attr(k), kind_class(k), buf);
+		view__log_add(m, now, kind_attr(k), kind_class(k), buf)->ev = (uint16_t)k;
 	}
 	if (spawns) {
 		char l[160];
@@ -782,7 +878,13 @@ view__log_events(view_model *m, const gs_event *ev, int nev, uint64_t now)
 		else
 			snprintf(buf, sizeof buf, "%" PRId64 " %s spawned on several Ps%s", spawns,
 			    view__plural(spawns, "goroutine", "goroutines"), l);
-		view__log_add(m, spawn_t, VA_NORMAL, 0, buf);
+		view_logline *sl = view__log_add(m, spawn_t, VA_NORMAL, 0, buf);
+		sl->ev = GS_EV_SPAWN;
+		sl->p[0] = (int16_t)(spawn_p >= 0 ? spawn_p : -1);
+		if (spawns == 1)
+			about_g(m, sl, spawn_g, GS_G_RUNNABLE, gl, ng);
+		for (int k = 0; k < lc.k && k < VIEW_LOG_LABELS; k++)
+			view__label_copy(sl->label[k], lc.label[k]);
 	}
 	if (exits) {
 		if (exit_p >= 0)
@@ -791,7 +893,11 @@ view__log_events(view_model *m, const gs_event *ev, int nev, uint64_t now)
 		else
 			snprintf(buf, sizeof buf, "%" PRId64 " %s finished", exits,
 			    view__plural(exits, "goroutine", "goroutines"));
-		view__log_add(m, exit_t, VA_DIM, 0, buf);
+		view_logline *el = view__log_add(m, exit_t, VA_DIM, 0, buf);
+		el->ev = GS_EV_EXIT;
+		el->p[0] = (int16_t)(exit_p >= 0 ? exit_p : -1);
+		if (exits == 1)
+			about_g(m, el, exit_g, GS_G_DEAD, gl, ng);
 	}
 	/* Windows that have run their time: summed up if more came, else closed
 	 * (the next event of the kind is written out again). */

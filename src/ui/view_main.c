@@ -1371,7 +1371,7 @@ view__render_main(rc *r)
 	/* The title says what the log shows when it is not simply the newest of
 	 * everything: without section titles it takes the log's first row. */
 	char t[160];
-	bool note = v->log_filter != VIEW_LOGF_ALL || v->log_at != 0;
+	bool note = view__log_query(v, NULL) != NULL || v->log_at != 0;
 	view__log_title(r, "Events", "Down to follow", t, sizeof t);
 	if (titles || (note && log_rows > 1)) {
 		view__section(r, y, 0, gx > 0 ? gx - 1 : 0, t);

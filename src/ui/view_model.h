@@ -32,16 +32,35 @@
 /* The model logs lost events at most once per this many ticks. */
 #define VIEW_DROP_LOG_TICKS 50
 
-/* The classes of log lines, as bits: what the filters (view_logfilter) pick. */
+/* The classes of log lines, as bits: what a query's is: words pick. */
 #define VIEW_LOGC_STEAL 0x01   /* steals */
 #define VIEW_LOGC_THREAD 0x02  /* new threads, hand-offs, retakes */
 #define VIEW_LOGC_PREEMPT 0x04 /* preemptions */
 #define VIEW_LOGC_NOTE 0x08    /* view_model_note: lesson lines, key effects */
+#define VIEW_LOGC_WARN 0x10    /* warnings and lost events */
 
+/*
+ * One line of the event log, and what a query (view_gquery) tests on it
+ * besides its text: what its event(s) named, filled by view_log.c as it
+ * writes the line (the same on a model rebuilt by the rewind, which feeds it
+ * the same events).  A note names nothing: it matches text words only.
+ */
+/* Labels a log line keeps: as many as a spawn line names. */
+#define VIEW_LOG_LABELS 3
 typedef struct view_logline {
-	uint64_t time_ns;         /* gs_nanotime() of the event or note */
-	uint8_t attr;             /* view_attr */
-	uint8_t cls;              /* VIEW_LOGC_* bits, 0 for the others */
+	uint64_t time_ns; /* gs_nanotime() of the event or note */
+	int64_t g;        /* the goroutine it is about, 0: none (or several) */
+	int64_t m[2];     /* the Ms it names, -1 none */
+	uint64_t pmask;   /* a summary's Ps (P0..P63), as bits */
+	int16_t p[2];     /* the Ps its event names, -1 none */
+	uint16_t ev;      /* the gs_event_kind it tells, GS_EV_NONE: none */
+	int8_t gstate;    /* g's gs_gstatus after the event, -1 unknown */
+	char kind;        /* g's kind letter (view_g_kind), 0 unknown */
+	uint8_t attr;     /* view_attr */
+	uint8_t cls;      /* VIEW_LOGC_* bits, 0 for the others */
+	/* the label of g, or the labels a spawn line counts (as many as it
+	 * names), "" unknown */
+	char label[VIEW_LOG_LABELS][GS_LABEL_MAX];
 	char text[VIEW_LOG_TEXT]; /* UTF-8, NUL-terminated, whole characters */
 } view_logline;
 
@@ -241,8 +260,19 @@ struct view_model {
 
 /* The i-th oldest kept log line (0 <= i < m->log_len). */
 const view_logline *view__log_line(const view_model *m, int i);
-/* Whether filter f shows line l. */
-bool view__log_shows(const view_logline *l, view_logfilter f);
+/* Whether the log's filter shows line l: q from view__log_query (NULL:
+ * every line). */
+bool view__log_shows(const view_logline *l, const view_gquery *q);
+/* v's log filter (v->log_query) parsed, NULL when there is none; a query
+ * that does not parse shows no line, and its message goes into *err (may be
+ * NULL; "" when it parses).  Kept until the next call. */
+const view_gquery *view__log_query(const view_state *v, const char **err);
+/* The place among the lines v's log filter shows (1 = the oldest) of
+ * index i (view_detail.c). */
+int view__log_place(const view_model *m, const view_state *v, int i);
+/* Whether log line l matches query q (view_glist.c, beside the goroutines'
+ * view_gquery_match). */
+bool view__gquery_match_line(const view_gquery *q, const view_logline *l);
 /* Whether text contains find (ASCII letters without case); *at and *n: the
  * bytes of the first match at or after byte `from`. */
 bool view__log_match(const char *text, const char *find, size_t from, size_t *at, size_t *n);
@@ -376,8 +406,10 @@ int view__title_tick(rc *r, int x);
 /* ---- shared by view.c and view_log.c ---- */
 
 void view__label_copy(char out[GS_LABEL_MAX], const char *label);
-void view__log_add(view_model *m, uint64_t time_ns, view_attr attr, unsigned cls, const char *text);
-void view__log_events(view_model *m, const gs_event *ev, int nev, uint64_t now);
+view_logline *view__log_add(view_model *m, uint64_t time_ns, view_attr attr, unsigned cls,
+    const char *text);
+void view__log_events(view_model *m, const gs_event *ev, int nev, uint64_t now,
+    const gs_snap_ginfo *gl, int ng);
 const char *view__plural(int64_t n, const char *one, const char *many);
 size_t view__utf8_whole(const char *s, size_t max);
 

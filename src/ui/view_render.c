@@ -62,7 +62,7 @@ log_page_shown(const view_model *m, const view_state *v, int *first, int *last)
 
 /* The shown line dir (-1, +1) lines from index i; -1 if none. */
 static int
-log_next(const view_model *m, view_logfilter f, int i, int dir)
+log_next(const view_model *m, const view_gquery *f, int i, int dir)
 {
 	for (i += dir; i >= 0 && i < m->log_len; i += dir)
 		if (view__log_shows(view__log_line(m, i), f))
@@ -79,11 +79,11 @@ void
 view_log_move(const view_model *m, view_state *v, view_logmove how)
 {
 	int first = -1, b, rows;
-	view_logfilter f;
+	const view_gquery *f;
 
 	if (m == NULL || v == NULL)
 		return;
-	f = v->log_filter;
+	f = view__log_query(v, NULL);
 	{
 		view_state held = *v; /* the rows of the page once it is held */
 		held.log_at = 1;

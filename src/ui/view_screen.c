@@ -507,19 +507,28 @@ view__log_row(rc *r, int y, int x0, int x1, const view_logline *l)
 }
 
 /* Rows [from, from + n) of log line l, from screen row y on, wrapped between
- * x0 and x1, with the matches of v->log_find in VA_SELECTED. */
+ * x0 and x1, with the text words of the query found (v->log_find) in
+ * VA_SELECTED. */
 static void
 log_line_paint(rc *r, const view_logline *l, int x0, int x1, int y, int from, int n)
 {
 	int st[VIEW_LOG_TEXT], len[VIEW_LOG_TEXT];
 	bool hit[VIEW_LOG_TEXT] = { false };
 	int rows = view_log_wrap(l->text, log_cols(x0, x1), st, len, VIEW_LOG_TEXT);
-	size_t at = 0, mn;
+	view_gquery q;
+	char err[128];
 
-	while (view__log_match(l->text, r->v->log_find, at, &at, &mn)) {
-		for (size_t k = 0; k < mn && at + k < VIEW_LOG_TEXT; k++)
-			hit[at + k] = true;
-		at += mn;
+	if (view_gquery_parse(r->v->log_find, &q, err, sizeof err) != 0)
+		q.n = 0;
+	for (int w = 0; w < q.n; w++) {
+		size_t at = 0, mn;
+		if (q.t[w].field != 't')
+			continue;
+		while (view__log_match(l->text, q.t[w].text, at, &at, &mn)) {
+			for (size_t k = 0; k < mn && at + k < VIEW_LOG_TEXT; k++)
+				hit[at + k] = true;
+			at += mn;
+		}
 	}
 	for (int i = from; i < rows && i < from + n && i < VIEW_LOG_TEXT; i++, y++) {
 		int x = x0 + LOG_TIME_COLS + (i ? VIEW_LOG_INDENT : 0);
@@ -539,7 +548,7 @@ log_line_paint(rc *r, const view_logline *l, int x0, int x1, int y, int from, in
 
 /* The shown line before (dir -1) or after (+1) index i, -1 if none. */
 static int
-log_step(const view_model *m, view_logfilter f, int i, int dir)
+log_step(const view_model *m, const view_gquery *f, int i, int dir)
 {
 	for (i += dir; i >= 0 && i < m->log_len; i += dir)
 		if (view__log_shows(view__log_line(m, i), f))
@@ -566,7 +575,7 @@ void
 view__log_paint(rc *r, int y0, int rows, int x0, int x1, bool top, int *first, int *last)
 {
 	const view_model *m = r->m;
-	view_logfilter f = r->v->log_filter;
+	const view_gquery *f = view__log_query(r->v, NULL);
 	int b = view__log_bottom(m, r->v), used = 0, i = b, fi = -1, li = -1, yb = -1;
 
 	if (first)
@@ -635,15 +644,20 @@ void
 view__log_title(rc *r, const char *name, const char *follow, char *buf, size_t size)
 {
 	const view_state *v = r->v;
-	const char *f = v->log_filter != VIEW_LOGF_ALL ? view_log_filter_name(v->log_filter) : NULL;
+	const char *err;
+	bool f = view__log_query(v, &err) != NULL;
+	size_t n;
 
-	if (v->log_at == 0 && f == NULL)
-		snprintf(buf, size, "%s", name);
-	else if (v->log_at == 0)
-		snprintf(buf, size, "%s (%s)", name, f);
+	if (f && err[0])
+		n = (size_t)snprintf(buf, size, "%s: filter: %s (Esc clears it)", name, err);
+	else if (f)
+		n = (size_t)snprintf(buf, size, "%s %d of %d matching \"%s\"", name,
+		    view__log_place(r->m, v, r->m->log_len - 1), r->m->log_len, v->log_query);
 	else
-		snprintf(buf, size, "%s (%s%s%" PRIu64 " new, %s)", name, f ? f : "", f ? "; " : "",
-		    view_log_new(r->m, v), follow);
+		n = (size_t)snprintf(buf, size, "%s", name);
+	if (v->log_at != 0 && n < size)
+		snprintf(buf + n, size - n, " (%" PRIu64 " new, %s)", view_log_new(r->m, v),
+		    follow);
 }
 
 /* ---- the size notice ------------------------------------------------------------------- */

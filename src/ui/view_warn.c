@@ -149,7 +149,16 @@ view__warn_tick(view_model *m, uint64_t dropped)
 		char text[VIEW_LOG_TEXT];
 		int len = snprintf(text, sizeof text, "warning: ");
 		view_warn_text(&m->warn[i], m->timescale, text + len, sizeof text - (size_t)len);
-		view__log_add(m, s->time_ns, VA_WARN, 0, text);
+		const view_warn *w = &m->warn[i];
+		view_logline *l = view__log_add(m, s->time_ns, VA_WARN, VIEW_LOGC_WARN, text);
+		if (w->kind == VIEW_WARN_LONG_RUN) {
+			l->g = w->id;
+			l->gstate = GS_G_RUNNING;
+			l->p[0] = (int16_t)w->p;
+		} else if (w->kind == VIEW_WARN_IDLE_P) {
+			l->p[0] = (int16_t)w->id;
+			l->p[1] = (int16_t)w->p;
+		}
 	}
 	return 0;
 }

@@ -912,14 +912,13 @@ t_log() {
 	e2e_check "log: l opens the event log ('gsched event log: N lines, showing a-b')" \
 		e2e_wait_row 1 '^ gsched event log: [0-9]+ lines, showing [0-9]+-[0-9]+ ' || return
 	e2e_keys f
-	e2e_check "log: f: the title names the filter ('(steals)')" \
-		e2e_wait_row 1 'event log: [0-9]+ lines, showing [0-9]+-[0-9]+ \(steals\)'
-	e2e_keys f
-	e2e_check "log: f again: '(threads and hand-offs)'" \
-		e2e_wait_row 1 'showing [0-9]+-[0-9]+ \(threads and hand-offs\)'
-	e2e_keys f f f
-	e2e_check "log: three more f: all lines again (no filter in the title)" \
-		e2e_wait_row 1 'showing [0-9]+-[0-9]+  '
+	e2e_check "log: f opens the filter's prompt" e2e_wait_re '^filter: _  \(is:steal'
+	e2e_type "is:note"
+	e2e_check "log: f is:note: the title names the filter ('of N matching \"is:note\"')" \
+		e2e_wait_row 1 'event log [0-9]+ of [0-9]+ matching "is:note", showing [0-9]+-[0-9]+'
+	e2e_keys Escape
+	e2e_check "log: Esc clears it: all lines again (no filter in the title)" \
+		e2e_wait_row 1 'event log: [0-9]+ lines, showing [0-9]+-[0-9]+  '
 	e2e_keys Up
 	e2e_check "log: Up holds it ('N new, End to follow' under it)" \
 		e2e_wait_re '[0-9]+ new, End to follow'
@@ -932,7 +931,7 @@ t_log() {
 	e2e_keys End
 	e2e_check "log: End follows again: the new line shows, the count goes" log_follows
 	e2e_keys /
-	e2e_check "log: / opens the prompt" e2e_wait_row 40 '^/_  \(Enter: the newest line'
+	e2e_check "log: / opens the prompt" e2e_wait_row 40 '^/_  \(is:steal p: .*Enter: the newest'
 	e2e_type 'gomaxprocs 2'
 	e2e_check "log: Enter holds it at the line found ('GOMAXPROCS 2 -> 3', marked '>')" \
 		e2e_wait_re '^> +[0-9.]+ GOMAXPROCS 2 -> 3'
@@ -948,6 +947,58 @@ t_log() {
 
 log_follows() {
 	e2e_wait_re 'GOMAXPROCS 2 -> 3' && e2e_wait_gone 'new, End to follow'
+}
+
+# log_rows_all RE: every line of the whole log (its rows 2-39 of 40 that
+# start with a time) matches RE, and there is one.
+log_rows_all() {
+	e2e_screen || return 1
+	sed -n '2,39p' "$D/screen" | grep -Eq '^.? *[0-9]+\.[0-9] ' &&
+		! sed -n '2,39p' "$D/screen" | grep -E '^.? *[0-9]+\.[0-9] ' | grep -Eqiv -- "$1"
+}
+
+# The log filtered and searched by the goroutine list's query words.
+t_log_filter() {
+	start logf -- -p 2 || return
+	e2e_keys c c # CPU-bound goroutines: preemptions on both Ps
+	e2e_keys l
+	e2e_check "logf: l opens the event log" e2e_wait_row 1 '^ gsched event log: ' || return
+	e2e_check "logf: a preemption on P1 is logged" \
+		e2e_wait_re 'preemptions on P0 P1|on P1 preempted' || return
+	e2e_keys f
+	e2e_type "preempt"
+	e2e_check "logf: f preempt: the title shows it ('event log N of M matching \"preempt\"')" \
+		e2e_wait_row 1 '^ gsched event log [0-9]+ of [0-9]+ matching "preempt", showing'
+	e2e_check "logf: ... every line shown has the text" e2e_poll "$E2E_WAIT" log_rows_all preempt
+	e2e_keys f
+	e2e_type "is:preempt p:1"
+	e2e_check "logf: f is:preempt p:1: the title shows it" \
+		e2e_wait_row 1 'event log [0-9]+ of [0-9]+ matching "is:preempt p:1"'
+	e2e_check "logf: ... its lines are preemptions on P1" \
+		e2e_poll "$E2E_WAIT" log_rows_all 'preempt.* P1|P1 preempted'
+	e2e_check "logf: ... none on P0 alone" \
+		e2e_has_not_re 'on P0 preempted|preemptions on P0 \('
+	e2e_keys f
+	e2e_type "bogus:1"
+	e2e_check "logf: a query that does not parse is said ('is no field')" \
+		e2e_wait_re "'bogus:' is no field"
+	e2e_check "logf: ... and the filter stays" \
+		e2e_row_re 1 'matching "is:preempt p:1"'
+	e2e_keys Escape
+	e2e_check "logf: Esc clears the filter" \
+		e2e_wait_row 1 'event log: [0-9]+ lines, showing [0-9]+-[0-9]+  '
+	e2e_keys /
+	e2e_type "is:preempt"
+	e2e_check "logf: / is:preempt holds the log at a preemption ('>')" \
+		e2e_wait_re '^> +[0-9.]+ .*preempt'
+	e2e_keys Escape
+	e2e_check "logf: Esc: the main view" e2e_wait_main
+	e2e_keys f
+	e2e_type "is:preempt"
+	e2e_check "logf: f in the main view filters its events ('Events N of M matching')" \
+		e2e_wait_re 'Events [0-9]+ of [0-9]+ matching "is:preempt"'
+	e2e_keys q
+	e2e_check "logf: q exits 0" exit_is 0
 }
 
 # ---- 14. lessons in the visualizer ----------------------------------------------------
@@ -1517,7 +1568,7 @@ for t in t_main_view t_plus t_tokens t_syscall_threads t_help t_pause t_small t_
 	"t_signal TERM 143" "t_signal HUP 129" "t_signal INT 0" t_ctrl_c t_tstp \
 	"t_signal QUIT 131" "t_signal USR1 138" "t_signal USR2 140" "t_signal PIPE 141" \
 	"t_signal ILL 132" "t_signal ALRM 142" "t_signal RTMIN 162" \
-	t_no_terminal t_winch_storm t_world t_ascii_colour t_views t_glist t_log t_lesson t_lesson_hold t_lesson_fail \
+	t_no_terminal t_winch_storm t_world t_ascii_colour t_views t_glist t_log t_log_filter t_lesson t_lesson_hold t_lesson_fail \
 	t_slow_steal t_record_key t_record_option t_replay_step t_rewind t_replay t_config \
 	t_config_save t_mouse t_no_mouse t_fkeys t_warnings; do
 	# E2E_ONLY="t_help t_world": run only those (by function name)
