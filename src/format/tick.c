@@ -75,6 +75,19 @@ tick_fclose(FILE **f)
 	return bad ? -1 : 0;
 }
 
+/* Whether fd is a pipe or socket whose reader has gone: a write that
+ * failed inside stdio (printf of a long text) loses its errno before any
+ * flush can see it, and the reader of gsched --help | head -n 1 is gone
+ * by then more often than not.  Linux reports a pipe without readers as
+ * POLLERR, a socket shut for writing as POLLHUP. */
+static bool
+reader_gone(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLOUT };
+
+	return fd >= 0 && poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP)) != 0;
+}
+
 /* errno of the first failed write to stdout, 0 while none failed: the
  * stream's own error flag keeps no reason, and a failed flush drops the
  * buffer, so a later flush cannot tell it again. */
@@ -87,7 +100,9 @@ tick_fflush(FILE *f)
 	if (fflush(f) == 0 && !ferror(f))
 		return 0;
 	if (errno == 0) /* a write failed earlier, its reason kept only for stdout */
-		errno = f == stdout && stdout_errno != 0 ? stdout_errno : EIO;
+		errno = f == stdout && stdout_errno != 0 ? stdout_errno
+		    : reader_gone(fileno(f))             ? EPIPE
+							 : EIO;
 	if (f == stdout && stdout_errno == 0)
 		stdout_errno = errno;
 	return errno == EPIPE ? 1 : -1;
