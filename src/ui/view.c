@@ -238,6 +238,14 @@ view_model_snapshot(const view_model *m)
 	return m && m->have_snap ? &m->snap : NULL;
 }
 
+const gs_snap_ginfo *
+view_model_glist(const view_model *m, int *ng, bool *timed)
+{
+	*ng = m->ng;
+	*timed = m->g_timed != 0 && m->g_timed == m->g_gen;
+	return m->ng > 0 ? m->g : NULL;
+}
+
 void
 view_model_set_timescale(view_model *m, int n)
 {

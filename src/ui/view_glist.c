@@ -156,7 +156,7 @@ fmt_label(const view_grow *r, char *buf, size_t size)
 }
 
 /* An accounting figure: "-" where it is not known (a list taken with
- * accounting off, or a rebuilt tick's, which keeps none), never a 0. */
+ * accounting off, or read from a recording made without it), never a 0. */
 static int
 fmt_acct(const view_grow *r, uint64_t v, bool dur, char *buf, size_t size)
 {
