@@ -393,8 +393,12 @@ times_table(rc *r, int y, const char *const *names, int n, const uint64_t *now,
 			view__text(r, vx + i * TIMES_COL, y, vx + (i + 1) * TIMES_COL - 1,
 			    v ? VA_NORMAL : VA_DIM, cell);
 		}
+		/* what the shares are of, in words where they fit */
+		int ox = vx + n * TIMES_COL;
 		view__fmt_dur(of, d, sizeof d);
-		view__text(r, vx + n * TIMES_COL, y++, r->w, VA_NORMAL, d);
+		snprintf(cell, sizeof cell, "%s %s", d, row ? "tick" : "counted");
+		view__text(r, ox, y++, r->w, VA_NORMAL,
+		    ox + view__text_len(cell) <= r->w ? cell : d);
 	}
 	return y;
 }
