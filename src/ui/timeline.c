@@ -15,7 +15,9 @@
  *   g     = fields_g (format/fields.h), each as its difference from the
  *           previous goroutine's (the first's from zeros): ids count down by
  *           one, and neighbours share states, Ps, stack sizes and creation
- *           times; then its label (with the tag)
+ *           times; but its durations (the *_ns but created_ns) as they are,
+ *           since a neighbour's say nothing of them; then its label (with
+ *           the tag)
  *   label = u k (k < 8: the k-th label of the list's table) or u 8+len, bytes,
  *           u tag
  *
@@ -87,6 +89,18 @@ struct timeline {
 };
 
 /* ---- writing the note ----------------------------------------------------------- */
+
+/* What a goroutine's field f is stored against: the previous goroutine's
+ * (prev), or nothing for a duration (a name in _ns but created_ns, a
+ * moment), which a neighbour's does not make shorter. */
+static const gs_snap_ginfo *
+g_prev(const fields_field *f, const gs_snap_ginfo *prev)
+{
+	size_t n = strlen(f->name);
+	bool dur =
+	    n > 3 && strcmp(f->name + n - 3, "_ns") == 0 && strcmp(f->name, "created_ns") != 0;
+	return dur ? NULL : prev;
+}
 
 static void
 put_bytes(timeline *tl, const void *b, size_t n)
@@ -209,14 +223,14 @@ get_label(varint_reader *r, struct labels *lt, char *out, char *tag)
 		lt->n++;
 }
 
-/* A goroutine's fields_g, each the difference from prev's (its label is
- * read apart). */
+/* A goroutine's fields_g, each the difference from prev's but its
+ * durations (its label is read apart). */
 static void
 get_g(varint_reader *r, gs_snap_ginfo *g, const gs_snap_ginfo *prev)
 {
 	memset(g, 0, sizeof *g);
 	for (int f = 0; f < fields_ng && !r->bad; f++)
-		fields_set_varint(g, prev, &fields_g[f], varint_get_u(r));
+		fields_set_varint(g, g_prev(&fields_g[f], prev), &fields_g[f], varint_get_u(r));
 }
 
 /* The view's bytes of a tick; the goroutine list (if any) into tl->gl.
@@ -453,7 +467,9 @@ timeline_push(timeline *tl, const tick_data *t, const timeline_extra *x)
 		for (int i = 0; i < ng; i++) {
 			const gs_snap_ginfo *g = &x->gl[i];
 			for (int f = 0; f < fields_ng; f++)
-				put_u(tl, fields_varint(g, i ? g - 1 : &zero, &fields_g[f]));
+				put_u(tl,
+				    fields_varint(g, g_prev(&fields_g[f], i ? g - 1 : &zero),
+					&fields_g[f]));
 			put_label(tl, &lt, g->label, g->tag);
 		}
 	}
