@@ -99,6 +99,20 @@ static const struct help_line legend[] = {
 	    "without one); idle (parked, reusable; bold: made in the last 2 s); sysmon" },
 	{ "+1930", "Ms of that state that did not fit the row" },
 	{ "", "" },
+	{ NULL, "P and M pages (p, m)" }, /* a section */
+	{ "time in all",
+	    "from the runtime's accounting, since the view turned it on: a P's time running "
+	    "goroutines, idle and spinning (its M looking for work); an M's running, spinning, "
+	    "idle (parked, or in the netpoller without a P) and in system calls; each with its "
+	    "share of the time counted in these states (\"of\"). The rest of a P's life (the "
+	    "scheduler, hand-offs, held by an M in a system call) is in none of them" },
+	{ "last tick",
+	    "what each grew by since the snapshot before, with its share of the time between "
+	    "the two (\"of\"); the shares leave out the time in none of the states" },
+	{ "not measured",
+	    "the tick was taken with accounting off (a recording made without it): its zeros "
+	    "are no figures; sysmon is counted in no state" },
+	{ "", "" },
 	{ NULL, "Event log" }, /* a section */
 	{ "12.3", "seconds since the view started, then what happened" },
 	{ "one by one",
@@ -146,20 +160,6 @@ static const struct help_line legend[] = {
 		VIEW_WARN_TICKS) " ticks: some moves "
 				 "are missing from the log and the highlights (the counters stay "
 				 "exact)" },
-	{ "", "" },
-	{ NULL, "P and M pages (p, m)" }, /* a section */
-	{ "time in all",
-	    "from the runtime's accounting, since the view turned it on: a P's time running "
-	    "goroutines, idle and spinning (its M looking for work); an M's running, spinning, "
-	    "idle (parked, or in the netpoller without a P) and in system calls; each with its "
-	    "share of the time counted in these states (\"of\"). The rest of a P's life (the "
-	    "scheduler, hand-offs, held by an M in a system call) is in none of them" },
-	{ "last tick",
-	    "what each grew by since the snapshot before, with its share of the time between "
-	    "the two (\"of\"); the shares leave out the time in none of the states" },
-	{ "not measured",
-	    "the tick was taken with accounting off (a recording made without it): its zeros "
-	    "are no figures; sysmon is counted in no state" },
 	{ "", "" },
 	{ NULL, "Mouse" }, /* a section */
 	{ "click",
