@@ -3,7 +3,8 @@
  * tick shown after stepping (index arithmetic, the bounds at the oldest and
  * the newest tick, eviction under the view), a model rebuilt at tick k that
  * draws exactly what the live model drew at k (main view, log, goroutine
- * list and detail pages, with the front end's own log lines), stepping
+ * list and detail pages, with the front end's own log lines), a rebuilt
+ * goroutine list with every accounting figure of the original, stepping
  * forward feeding one tick, and a recording replayed into a timeline that
  * draws what the live run drew.
  */
@@ -21,6 +22,7 @@
 #include <gsched.h>
 #include <gsched/observe.h>
 
+#include "format/fields.h"
 #include "format/record.h"
 #include "live/ticker.h"
 #include "testutil.h"
@@ -42,9 +44,30 @@ typedef struct made {
 	gs_snap_g runq[8 * 256];
 	gs_event ev[32];
 	int nev;
-	gs_snap_ginfo gl[64];
+	gs_snap_ginfo gl[128];
 	int ng;
 } made;
+
+/* Accounting figures for goroutine g of tick i's list, all different, of
+ * the sizes a run gives (ns to seconds). */
+static void
+make_acct(gs_snap_ginfo *g, int k, int i)
+{
+	uint64_t u = (uint64_t)(k + 1), t = (uint64_t)(i + 1);
+
+	g->run_ns = u * 7919 * t * t + 13;
+	g->runs = u * t / 3;
+	g->latency_ns = u * 104729 * t;
+	g->latency_max_ns = g->latency_ns / (1 + u % 5);
+	g->syscall_ns = k % 4 == 1 ? u * 1000003 * t : 0;
+	for (int b = 0; b < GS_BLOCK_NKINDS; b++)
+		g->blocked_ns[b] = (k + b) % 3 == 0 ? u * 15485863 * (uint64_t)(b + 1) * t : 0;
+	g->lastp = k % 5 == 4 ? -1 : k % 3;
+	g->moves = u * t % 17;
+	g->created_ns = 1000000000ull - u * 2500000ull;
+	g->stack_size = k % 5 == 4 ? 0 : 8192u << (k % 3);
+	g->stack_used_max = g->stack_size ? g->stack_size / 4 + (size_t)k * 8 : 0;
+}
 
 static void
 make_tick(made *t, int i)
@@ -80,6 +103,9 @@ make_tick(made *t, int i)
 		}
 		p->schedtick = (uint32_t)(i * 5 + k);
 		p->steals = (uint64_t)(i / 4);
+		p->run_ns = (uint64_t)i * (60000000ull + 1000000ull * (uint64_t)k);
+		p->idle_ns = (uint64_t)i * (30000000ull - 1000000ull * (uint64_t)k);
+		p->spin_ns = (uint64_t)i * 5000000ull + (uint64_t)k;
 	}
 	for (int k = 0; k < nm; k++) {
 		gs_snap_m *m = &t->m[k];
@@ -91,6 +117,10 @@ make_tick(made *t, int i)
 		    : (i + k) % 4 == 0 ? GS_MSTATE_SYSCALL
 				       : GS_MSTATE_IDLE;
 		m->curg = k < np ? 100 + (i + k) % 7 : 0;
+		m->running_ns = k < np ? (uint64_t)i * 70000000ull : 0;
+		m->spinning_ns = (uint64_t)i * 4000000ull * (uint64_t)(k % 3);
+		m->idle_ns = k < np ? (uint64_t)i * 20000000ull : (uint64_t)i * 95000000ull;
+		m->syscall_ns = (uint64_t)(i / 4) * 25000000ull * (uint64_t)(k % 2);
 	}
 	s->stats.gomaxprocs = np;
 	s->stats.ncpu = 8;
@@ -124,6 +154,7 @@ make_tick(made *t, int i)
 			t->gl[g].waitreason = g % 3 ? 1 : 0;
 			t->gl[g].m = g % 4 ? -1 : g;
 			snprintf(t->gl[g].label, GS_LABEL_MAX, "%s", g % 2 ? "sleep" : "netwait");
+			make_acct(&t->gl[g], g, i);
 		}
 	}
 }
@@ -166,6 +197,9 @@ feed_live(run *r, const gs_snapshot *s, const gs_event *ev, int nev, uint64_t dr
 	view_origin before;
 	view_model_origin_get(r->live, &before);
 	ck_assert_int_eq(view_model_tick(r->live, s, ev, nev, dropped, gl, ng, ng), 0);
+	/* a list with figures, as the visualizer's with accounting on */
+	if (gl != NULL && ng > 0)
+		view_model_glist_timed(r->live);
 	timeline_fed(r->tl);
 	if (index % 9 == 4) {
 		char text[64];
@@ -174,7 +208,7 @@ feed_live(run *r, const gs_snapshot *s, const gs_event *ev, int nev, uint64_t dr
 	}
 	tick_data d = { index, s, ev, nev, dropped, NULL, 0, 0 };
 	timeline_extra x = { caption, caption ? "step 1/2" : NULL, gl, ng, ng,
-		view_model_log_total(r->live), before };
+		view_model_log_total(r->live), before, gl != NULL && ng > 0 };
 	ck_assert_int_eq(timeline_push(r->tl, &d, &x), 0);
 }
 
@@ -197,8 +231,9 @@ feed_made(run *r, int i)
 /* ---- screens ---------------------------------------------------------------------- */
 
 /* The views compared, each at 120x40: main, log (tail), goroutine list,
- * P detail, M detail. */
-#define NVIEWS 5
+ * P detail, M detail, and the page of the goroutine in the middle of the
+ * list. */
+#define NVIEWS 6
 
 typedef struct shots {
 	view_screen s[NVIEWS];
@@ -208,7 +243,7 @@ static void
 state_for(view_state *v, int which, int64_t tick)
 {
 	static const view_mode modes[NVIEWS] = { VIEW_MAIN, VIEW_LOG, VIEW_GLIST, VIEW_PDETAIL,
-		VIEW_MDETAIL };
+		VIEW_MDETAIL, VIEW_GDETAIL };
 
 	memset(v, 0, sizeof *v);
 	v->width = 120;
@@ -228,7 +263,11 @@ take(shots *sh, const view_model *m, int64_t tick)
 {
 	for (int i = 0; i < NVIEWS; i++) {
 		view_state v;
+		int ng;
+		bool timed;
+		const gs_snap_ginfo *gl = view_model_glist(m, &ng, &timed);
 		state_for(&v, i, tick);
+		v.focus_g = gl != NULL ? gl[ng / 2].id : 1;
 		ck_assert_int_eq(view_render(m, &v, &sh->s[i]), 0);
 	}
 }
@@ -240,7 +279,11 @@ shots_free(shots *sh)
 		view_screen_free(&sh->s[i]);
 }
 
-/* Every cell of every view the same, or the first row that differs. */
+/* Every cell of every view the same, or the first row that differs.  The
+ * goroutine page up to its stack line: what follows (the events that named
+ * it, their summary, its state by tick) reaches back as far as the events
+ * the model kept, which a rebuild feeds from a later tick on
+ * (timeline.h). */
 static void
 same(const shots *a, const shots *b, int64_t tick)
 {
@@ -248,11 +291,13 @@ same(const shots *a, const shots *b, int64_t tick)
 
 	for (int i = 0; i < NVIEWS; i++) {
 		const view_screen *x = &a->s[i], *y = &b->s[i];
+		bool last = false;
 		ck_assert_int_eq(x->width, y->width);
 		ck_assert_int_eq(x->height, y->height);
-		for (int row = 0; row < x->height; row++) {
+		for (int row = 0; row < x->height && !last; row++) {
 			view_screen_row(x, row, ra, sizeof ra);
 			view_screen_row(y, row, rb, sizeof rb);
+			last = i == 5 && strncmp(ra, " stack ", 7) == 0;
 			ck_assert_msg(strcmp(ra, rb) == 0,
 			    "tick %lld, view %d, row %d:\nlive:    '%s'\nrebuilt: '%s'",
 			    (long long)tick, i, row, ra, rb);
@@ -464,6 +509,112 @@ START_TEST(test_rebuilt_log_labels)
 }
 END_TEST
 
+/* Every field of the goroutine lists the same, and both with their figures. */
+static void
+same_glist(const view_model *live, const view_model *back, int64_t tick)
+{
+	int na, nb;
+	bool ta, tb;
+	const gs_snap_ginfo *a = view_model_glist(live, &na, &ta),
+			    *b = view_model_glist(back, &nb, &tb);
+
+	ck_assert_int_eq(na, nb);
+	ck_assert_int_eq(ta, tb);
+	for (int i = 0; i < na; i++) {
+		for (int f = 0; f < fields_ng; f++) {
+			uint64_t x = fields_varint(&a[i], NULL, &fields_g[f]);
+			uint64_t y = fields_varint(&b[i], NULL, &fields_g[f]);
+			if (x != y)
+				ck_assert_msg(0,
+				    "tick %lld, goroutine %d (G%lld), %s: live %llu, rebuilt %llu",
+				    (long long)tick, i, (long long)a[i].id, fields_g[f].name,
+				    (unsigned long long)x, (unsigned long long)y);
+		}
+		if (strcmp(a[i].label, b[i].label) != 0 || a[i].tag != b[i].tag)
+			ck_assert_msg(0, "tick %lld, goroutine %d: label '%s' '%s'",
+			    (long long)tick, i, a[i].label, b[i].label);
+	}
+}
+
+/* A rebuilt tick's goroutine list has every figure the live one had (the
+ * list and the page show them, not "-"), at any tick, by any way there. */
+START_TEST(test_rebuilt_glist_timings)
+{
+	enum { N = 130 };
+	run r;
+	const view_model *m;
+	timeline_at where;
+
+	run_init(&r, (size_t)16 << 20);
+	for (int i = 0; i < N; i++)
+		feed_made(&r, i);
+	/* the live model's list at tick k: a model fed the made ticks to k */
+	static const int keep[] = { 0, 5, 10, 11, 59, 60, 99, 129 };
+	for (size_t k = 0; k < sizeof keep / sizeof keep[0]; k++) {
+		view_model *lm = view_model_new(HT, LL);
+		made *t = malloc(sizeof *t);
+		ck_assert_ptr_nonnull(t);
+		for (int i = 0; i <= keep[k]; i++) {
+			make_tick(t, i);
+			ck_assert_int_eq(view_model_tick(lm, &t->s, t->ev, t->nev, 0,
+					     t->ng ? t->gl : NULL, t->ng, t->ng),
+			    0);
+			if (t->ng)
+				view_model_glist_timed(lm);
+		}
+		ck_assert_int_eq(timeline_view(r.tl, keep[k], &m, &where), 0);
+		ck_assert_int_eq(where.tick, keep[k]);
+		int ng;
+		bool timed;
+		ck_assert_ptr_nonnull(view_model_glist(m, &ng, &timed));
+		ck_assert(timed);
+		ck_assert_int_gt(ng, 0);
+		same_glist(lm, m, keep[k]);
+		free(t);
+		view_model_free(lm);
+	}
+	run_free(&r);
+}
+END_TEST
+
+/* What a tick with a list of 100 goroutines costs the history (printed for
+ * the record; the figures' round trip is test_rebuilt_glist_timings'). */
+START_TEST(test_glist_bytes)
+{
+	run r;
+	size_t with, without;
+
+	for (int pass = 0; pass < 2; pass++) {
+		run_init(&r, (size_t)64 << 20);
+		for (int i = 0; i < 200; i++) {
+			make_tick(&r.t, i * 10 % 100); /* every tick with a list */
+			r.t.ng = 100;
+			for (int g = 0; g < 100; g++) {
+				r.t.gl[g].id = 5000 - g - i;
+				r.t.gl[g].status = g % 3 ? GS_G_WAITING : GS_G_RUNNABLE;
+				r.t.gl[g].m = g % 4 ? -1 : g;
+				snprintf(r.t.gl[g].label, GS_LABEL_MAX, "%s",
+				    g % 2 ? "sleep" : "cpu");
+				make_acct(&r.t.gl[g], g, i);
+			}
+			r.t.s.time_ns = 1000000000ull + (uint64_t)i * 100000000ull;
+			feed_live(&r, &r.t.s, r.t.ev, r.t.nev, 0, pass ? r.t.gl : NULL,
+			    pass ? 100 : 0, i, NULL);
+		}
+		ck_assert_int_eq(timeline_count(r.tl), 200);
+		size_t per = history_payload(timeline_history(r.tl)) / 200;
+		if (pass)
+			with = per;
+		else
+			without = per;
+		run_free(&r);
+	}
+	ck_assert_uint_gt(with, without);
+	printf("timeline: %zu bytes a tick, %zu with a list of 100 goroutines (%zu a goroutine)\n",
+	    without, with, (with - without) / 100);
+}
+END_TEST
+
 /* ---- a recording replayed ---------------------------------------------------------- */
 
 /* A sink feeding a run, as the visualizer's feed and replay do; keeps the
@@ -551,6 +702,8 @@ timeline_suite(void)
 	tc = tu_tcase("rebuild", 60);
 	tcase_add_test(tc, test_rebuilt_equals_live);
 	tcase_add_test(tc, test_rebuilt_log_labels);
+	tcase_add_test(tc, test_rebuilt_glist_timings);
+	tcase_add_test(tc, test_glist_bytes);
 	tcase_add_test(tc, test_replay_file);
 	suite_add_tcase(s, tc);
 	return s;

@@ -2699,6 +2699,90 @@ START_TEST(test_details)
 }
 END_TEST
 
+/* The P and M pages' time by state: each total with its share of the time
+ * counted, the last tick's growth with its share of the tick; with
+ * accounting off (every figure 0) a line that says so, not zeros; the sysmon
+ * thread, which no state counts, says so too. */
+START_TEST(test_detail_times)
+{
+	fix *f = fix_new(2, 6);
+	view_model *m = view_model_new(60, 50);
+	view_state v;
+	scr o = { 0 };
+
+	view_init(&v, 80, 24);
+	ck_assert_int_eq(view_model_tick(m, &f->s, NULL, 0, 0, NULL, 0, 0), 0);
+	v.mode = VIEW_PDETAIL;
+	v.focus_p = 1;
+	draw(&o, m, &v);
+	ck_assert_int_gt(find_row(&o, "not measured: the runtime's accounting was off"), 0);
+	ck_assert_int_lt(find_row(&o, "in all"), 0);
+	v.mode = VIEW_MDETAIL;
+	v.focus_m = 4;
+	draw(&o, m, &v);
+	ck_assert_int_gt(find_row(&o, "not measured: the runtime's accounting was off"), 0);
+
+	/* accounting on: P1 ran 3 s, idled 0.75 s, spun 0.25 s; M4 idle 2 s
+	 * and 1 s in system calls */
+	f->p[1].run_ns = 3000000000ull;
+	f->p[1].idle_ns = 750000000ull;
+	f->p[1].spin_ns = 250000000ull;
+	f->m[4].idle_ns = 2000000000ull;
+	f->m[4].syscall_ns = 1000000000ull;
+	f->s.time_ns += 100000000ull;
+	ck_assert_int_eq(view_model_tick(m, &f->s, NULL, 0, 0, NULL, 0, 0), 0);
+	v.mode = VIEW_PDETAIL;
+	draw(&o, m, &v);
+	int y = find_row(&o, "in all");
+	ck_assert_int_gt(y, 0);
+	ck_assert_ptr_nonnull(strstr(row(&o, y - 1), "run"));
+	ck_assert_ptr_nonnull(strstr(row(&o, y - 1), "spinning"));
+	ck_assert_ptr_nonnull(strstr(row(&o, y), "3.00 s 75%"));
+	ck_assert_ptr_nonnull(strstr(row(&o, y), "750 ms 19%"));
+	ck_assert_ptr_nonnull(strstr(row(&o, y), "250 ms 6%"));
+	ck_assert_ptr_nonnull(strstr(row(&o, y), "4.00 s"));
+	/* the tick before had no figures: no growth to show */
+	ck_assert_ptr_nonnull(strstr(row(&o, y + 1), "last tick"));
+	ck_assert_ptr_nonnull(strstr(row(&o, y + 1), "no earlier tick"));
+
+	/* 100 ms later: 80 ms more run, 20 ms more idle */
+	f->p[1].run_ns += 80000000ull;
+	f->p[1].idle_ns += 20000000ull;
+	f->m[4].syscall_ns += 50000000ull;
+	f->s.time_ns += 100000000ull;
+	ck_assert_int_eq(view_model_tick(m, &f->s, NULL, 0, 0, NULL, 0, 0), 0);
+	draw(&o, m, &v);
+	y = find_row(&o, "last tick");
+	ck_assert_int_gt(y, 0);
+	ck_assert_ptr_nonnull(strstr(row(&o, y), "80 ms 80%"));
+	ck_assert_ptr_nonnull(strstr(row(&o, y), "20 ms 20%"));
+	ck_assert_ptr_nonnull(strstr(row(&o, y), "0 ns 0%"));
+	ck_assert_ptr_nonnull(strstr(row(&o, y), "100 ms"));
+
+	v.mode = VIEW_MDETAIL;
+	draw(&o, m, &v);
+	y = find_row(&o, "in all");
+	ck_assert_int_gt(y, 0);
+	ck_assert_ptr_nonnull(strstr(row(&o, y - 1), "syscall"));
+	ck_assert_ptr_nonnull(strstr(row(&o, y), "2.00 s 66%"));
+	ck_assert_ptr_nonnull(strstr(row(&o, y), "1.05 s 34%"));
+	ck_assert_ptr_nonnull(strstr(row(&o, y + 1), "50 ms 50%"));
+	/* sysmon (M2 here) is in no state */
+	v.focus_m = 2;
+	draw(&o, m, &v);
+	ck_assert_int_gt(find_row(&o, "not counted: sysmon"), 0);
+
+	/* figures that went down (accounting switched off and on): no growth */
+	f->p[1].run_ns = 1000000ull;
+	f->s.time_ns += 100000000ull;
+	ck_assert_int_eq(view_model_tick(m, &f->s, NULL, 0, 0, NULL, 0, 0), 0);
+	v.mode = VIEW_PDETAIL;
+	draw(&o, m, &v);
+	ck_assert_ptr_nonnull(strstr(row(&o, find_row(&o, "last tick")), "no earlier tick"));
+	done(&o, m, f);
+}
+END_TEST
+
 START_TEST(test_projector)
 {
 	fix *f = fix_new(4, 30);
@@ -3840,6 +3924,7 @@ view_suite(void)
 	tcase_add_test(tc, test_gdetail_timings);
 	tcase_add_test(tc, test_glist_sort_acct);
 	tcase_add_test(tc, test_details);
+	tcase_add_test(tc, test_detail_times);
 	tcase_add_test(tc, test_projector);
 	tcase_add_test(tc, test_history);
 	tcase_add_test(tc, test_screen_row);

@@ -142,6 +142,78 @@ const int fields_ng = NF(fields_g);
 const int fields_np = NF(fields_p);
 const int fields_nm = NF(fields_m);
 
+/* A field's value widened to 64 bits (signed ones sign-extended, so their
+ * differences modulo 2^64 are right), and stored back (truncated). */
+static uint64_t
+field_get(const void *base, const fields_field *f)
+{
+	const char *p = (const char *)base + f->off;
+
+	switch (f->type) {
+	case FT_INT:
+		return (uint64_t)(int64_t) * (const int *)p;
+	case FT_U32:
+		return *(const uint32_t *)p;
+	case FT_U64:
+		return *(const uint64_t *)p;
+	case FT_I64:
+		return (uint64_t) * (const int64_t *)p;
+	case FT_BOOL:
+		return *(const bool *)p ? 1 : 0;
+	}
+	return 0;
+}
+
+static void
+field_set(void *base, const fields_field *f, uint64_t v)
+{
+	char *p = (char *)base + f->off;
+
+	switch (f->type) {
+	case FT_INT:
+		*(int *)p = (int)(int64_t)v;
+		break;
+	case FT_U32:
+		*(uint32_t *)p = (uint32_t)v;
+		break;
+	case FT_U64:
+		*(uint64_t *)p = v;
+		break;
+	case FT_I64:
+		*(int64_t *)p = (int64_t)v;
+		break;
+	case FT_BOOL:
+		*(bool *)p = v != 0;
+		break;
+	}
+}
+
+static bool
+field_signed(const fields_field *f)
+{
+	return f->type == FT_INT || f->type == FT_I64;
+}
+
+uint64_t
+fields_varint(const void *base, const void *prev, const fields_field *f)
+{
+	uint64_t v = field_get(base, f);
+
+	if (prev != NULL)
+		return varint_zigzag((int64_t)(v - field_get(prev, f)));
+	return field_signed(f) ? varint_zigzag((int64_t)v) : v;
+}
+
+void
+fields_set_varint(void *base, const void *prev, const fields_field *f, uint64_t v)
+{
+	if (prev != NULL)
+		v = field_get(prev, f) + (uint64_t)varint_unzigzag(v);
+	else if (field_signed(f))
+		v = (uint64_t)varint_unzigzag(v);
+	field_set(base, f, v);
+}
+
 void
 fields_put_json(FILE *f, const void *base, const fields_field *fl, int n)
 {

@@ -5,12 +5,16 @@
  * a field added to observe.h is added here once and every format carries it.
  * Goroutines (curg, runnext, the run queue) are not plain fields: each
  * format encodes them itself; the goroutine list's plain fields are in
- * fields_g.
+ * fields_g.  The binary encodings (the history, the timeline's goroutine
+ * lists) store a field as fields_varint gives it, so the widening, the
+ * zigzag and the differences are done here once.
  */
 #ifndef GSCHED_FORMAT_FIELDS_H
 #define GSCHED_FORMAT_FIELDS_H
 
 #include <gsched/observe.h>
+
+#include "format/varint.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -42,6 +46,14 @@ extern const int fields_nm_acct;
  * which each format writes as it writes a gs_snap_g's. */
 extern const fields_field fields_g[];
 extern const int fields_ng;
+
+/* Field f of base as an unsigned varint's value: an unsigned field as it
+ * is, a signed one zigzagged, a bool 0 or 1; with prev (a struct of base's
+ * type, NULL for none), its difference from prev's field modulo 2^64,
+ * zigzagged, which is short when the two are close.  Any value round-trips
+ * through fields_set_varint with the same prev. */
+uint64_t fields_varint(const void *base, const void *prev, const fields_field *f);
+void fields_set_varint(void *base, const void *prev, const fields_field *f, uint64_t v);
 
 /* Write n fields of base as JSON members, "name":value, comma-separated
  * (the braces are the caller's). */

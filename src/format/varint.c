@@ -40,9 +40,7 @@ varint_get_u(varint_reader *r)
 int64_t
 varint_get_s(varint_reader *r)
 {
-	uint64_t u = varint_get_u(r);
-
-	return (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
+	return varint_unzigzag(varint_get_u(r));
 }
 
 unsigned

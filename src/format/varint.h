@@ -23,6 +23,12 @@ varint_zigzag(int64_t v)
 	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
 }
 
+static inline int64_t
+varint_unzigzag(uint64_t u)
+{
+	return (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
+}
+
 /* Reading: p moves through [p, end); bad is set (and 0 returned) by a read
  * past end or an encoding longer than VARINT_MAX, and stays set. */
 typedef struct varint_reader {

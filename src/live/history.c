@@ -152,26 +152,8 @@ diff(uint64_t a, uint64_t b)
 static void
 put_fields(struct wbuf *w, const void *base, const fields_field *fl, int n)
 {
-	for (int i = 0; i < n; i++) {
-		const char *p = (const char *)base + fl[i].off;
-		switch (fl[i].type) {
-		case FT_INT:
-			put_s(w, *(const int *)p);
-			break;
-		case FT_U32:
-			put_u(w, *(const uint32_t *)p);
-			break;
-		case FT_U64:
-			put_u(w, *(const uint64_t *)p);
-			break;
-		case FT_I64:
-			put_s(w, *(const int64_t *)p);
-			break;
-		case FT_BOOL:
-			put_byte(w, *(const bool *)p ? 1 : 0);
-			break;
-		}
-	}
+	for (int i = 0; i < n; i++)
+		put_u(w, fields_varint(base, NULL, &fl[i]));
 }
 
 /* A label is at most GS_LABEL_MAX - 1 bytes: one without its NUL in the
@@ -315,26 +297,8 @@ encode(struct wbuf *w, const tick_data *t, const history_extra *x, struct blobre
 static void
 get_fields(varint_reader *r, void *base, const fields_field *fl, int n)
 {
-	for (int i = 0; i < n; i++) {
-		char *p = (char *)base + fl[i].off;
-		switch (fl[i].type) {
-		case FT_INT:
-			*(int *)p = (int)varint_get_s(r);
-			break;
-		case FT_U32:
-			*(uint32_t *)p = (uint32_t)varint_get_u(r);
-			break;
-		case FT_U64:
-			*(uint64_t *)p = varint_get_u(r);
-			break;
-		case FT_I64:
-			*(int64_t *)p = varint_get_s(r);
-			break;
-		case FT_BOOL:
-			*(bool *)p = varint_get_byte(r) != 0;
-			break;
-		}
-	}
+	for (int i = 0; i < n; i++)
+		fields_set_varint(base, NULL, &fl[i], varint_get_u(r));
 }
 
 /* out NULL: read past it.  The whole of out is written, zero after the NUL;

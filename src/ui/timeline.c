@@ -5,13 +5,19 @@
  * The view's bytes go into the history's opaque note of the tick, as LEB128
  * varints (signed ones zigzagged), made and read only here:
  *
- *   note  = u log_total, origin, u flags (1: bar, 2: list),
- *           [u len, bar bytes], u nnotes, nnotes x (u time_ns, u attr,
- *           u post, u len, bytes), [u ng, u ng_total, ng x g]
+ *   note  = u log_total, origin, u flags (1: bar, 2: list, 4: its
+ *           accounting figures were measured), [u len, bar bytes], u nnotes,
+ *           nnotes x (u time_ns, u attr, u post, u len, bytes),
+ *           [u ng, u ng_total, ng x g]
  *   origin = u t0, u dropped, u drop_unlogged, u drop_quiet (view_origin),
  *            VIEW_RT_N x window (u start_ns, s n, s shown, 4 x s how, u pmask),
  *            u log_total
- *   g     = s id - previous id, u status, u waitreason, s m, label (with the tag)
+ *   g     = fields_g (format/fields.h), each as its difference from the
+ *           previous goroutine's (the first's from zeros): ids count down by
+ *           one, and neighbours share states, Ps, stack sizes and creation
+ *           times; but its durations (the *_ns but created_ns) as they are,
+ *           since a neighbour's say nothing of them; then its label (with
+ *           the tag)
  *   label = u k (k < 8: the k-th label of the list's table) or u 8+len, bytes,
  *           u tag
  *
@@ -25,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "format/fields.h"
 #include "format/varint.h"
 #include "ui/timeline.h"
 
@@ -48,7 +55,7 @@ struct tl_view {
 	const unsigned char *notes; /* the encoded notes, read again when fed */
 	const unsigned char *end;
 	int nnotes;
-	bool have_gl;
+	bool have_gl, gl_timed;
 	int ng, ng_total;
 };
 
@@ -82,6 +89,18 @@ struct timeline {
 };
 
 /* ---- writing the note ----------------------------------------------------------- */
+
+/* What a goroutine's field f is stored against: the previous goroutine's
+ * (prev), or nothing for a duration (a name in _ns but created_ns, a
+ * moment), which a neighbour's does not make shorter. */
+static const gs_snap_ginfo *
+g_prev(const fields_field *f, const gs_snap_ginfo *prev)
+{
+	size_t n = strlen(f->name);
+	bool dur =
+	    n > 3 && strcmp(f->name + n - 3, "_ns") == 0 && strcmp(f->name, "created_ns") != 0;
+	return dur ? NULL : prev;
+}
 
 static void
 put_bytes(timeline *tl, const void *b, size_t n)
@@ -204,6 +223,16 @@ get_label(varint_reader *r, struct labels *lt, char *out, char *tag)
 		lt->n++;
 }
 
+/* A goroutine's fields_g, each the difference from prev's but its
+ * durations (its label is read apart). */
+static void
+get_g(varint_reader *r, gs_snap_ginfo *g, const gs_snap_ginfo *prev)
+{
+	memset(g, 0, sizeof *g);
+	for (int f = 0; f < fields_ng && !r->bad; f++)
+		fields_set_varint(g, g_prev(&fields_g[f], prev), &fields_g[f], varint_get_u(r));
+}
+
 /* The view's bytes of a tick; the goroutine list (if any) into tl->gl.
  * False if they are not there (a tick pushed without them) or bad. */
 static bool
@@ -254,17 +283,14 @@ read_view(timeline *tl, const history_extra *x, struct tl_view *v)
 			tl->glcap = (int)ng;
 		}
 		struct labels lt = { .n = 0 };
-		int64_t id = 0;
+		static const gs_snap_ginfo zero;
 		for (uint64_t i = 0; i < ng && !r.bad; i++) {
 			gs_snap_ginfo *g = &tl->gl[i];
-			id += varint_get_s(&r);
-			g->id = id;
-			g->status = (int)varint_get_u(&r);
-			g->waitreason = (int)varint_get_u(&r);
-			g->m = varint_get_s(&r);
+			get_g(&r, g, i ? g - 1 : &zero);
 			get_label(&r, &lt, g->label, &g->tag);
 		}
 		v->have_gl = !r.bad;
+		v->gl_timed = v->have_gl && (flags & 4);
 		v->ng = (int)ng;
 		v->ng_total = (int)total;
 	}
@@ -422,7 +448,7 @@ timeline_push(timeline *tl, const tick_data *t, const timeline_extra *x)
 		put_u(tl, w->pmask);
 	}
 	put_u(tl, x->before.log_total);
-	put_u(tl, (x->lesson_bar ? 1u : 0u) | (ng ? 2u : 0u));
+	put_u(tl, (x->lesson_bar ? 1u : 0u) | (ng ? 2u : 0u) | (ng && x->gl_timed ? 4u : 0u));
 	if (x->lesson_bar)
 		put_str(tl, x->lesson_bar, strlen(x->lesson_bar));
 	put_u(tl, (uint64_t)tl->nnotes);
@@ -435,16 +461,15 @@ timeline_push(timeline *tl, const tick_data *t, const timeline_extra *x)
 	}
 	if (ng) {
 		struct labels lt = { .n = 0 };
-		int64_t prev = 0;
+		static const gs_snap_ginfo zero;
 		put_u(tl, (uint64_t)ng);
 		put_u(tl, (uint64_t)(x->ng_total > ng ? x->ng_total : ng));
 		for (int i = 0; i < ng; i++) {
 			const gs_snap_ginfo *g = &x->gl[i];
-			put_s(tl, (int64_t)((uint64_t)g->id - (uint64_t)prev));
-			prev = g->id;
-			put_u(tl, (uint64_t)(g->status >= 0 ? g->status : 0));
-			put_u(tl, (uint64_t)(g->waitreason >= 0 ? g->waitreason : 0));
-			put_s(tl, g->m);
+			for (int f = 0; f < fields_ng; f++)
+				put_u(tl,
+				    fields_varint(g, g_prev(&fields_g[f], i ? g - 1 : &zero),
+					&fields_g[f]));
 			put_label(tl, &lt, g->label, g->tag);
 		}
 	}
@@ -560,6 +585,8 @@ feed(timeline *tl, int64_t k)
 	    v.have_gl ? v.ng : 0, v.ng_total);
 	if (rc < 0)
 		return rc;
+	if (v.gl_timed)
+		view_model_glist_timed(tl->m);
 	feed_notes(tl, &v, true);
 	tl->m_last = k;
 	tl->fed_last++;

@@ -3,7 +3,8 @@
  * (live, or read from a recording) goes into a bounded history of ticks
  * (live/history.h) together with what the view model needs to show it again:
  * the front end's own log lines (key effects, lesson lines), the goroutine
- * list when one was taken, the lesson's caption and bar, the model's log
+ * list when one was taken (with every figure the list and the goroutine page
+ * show), the lesson's caption and bar, the model's log
  * line count and the little state its next tick depends on (view_origin).  A second, scratch view_model is rebuilt from that
  * history to show any tick kept exactly as the live model showed it then.
  *
@@ -70,6 +71,9 @@ typedef struct timeline_extra {
 	int ng, ng_total;
 	uint64_t log_total; /* view_model_log_total of the live model after it */
 	view_origin before; /* view_model_origin_get of the live model before it */
+	bool gl_timed;      /* gl's accounting figures were measured (the live
+	                       model had view_model_glist_timed): rebuilt, it
+	                       shows them too */
 } timeline_extra;
 
 /*

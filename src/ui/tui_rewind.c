@@ -71,6 +71,7 @@ tui__rewind_push(struct tui *t, const tick_data *d, const view_origin *before,
 		.ng_total = t->gl_total,
 		.log_total = view_model_log_total(t->model),
 		.before = *before,
+		.gl_timed = gl != NULL && t->gl_timed,
 	};
 	int rc = timeline_push(t->tl, d, &x);
 

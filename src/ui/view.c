@@ -163,8 +163,8 @@ view_model_free(view_model *m)
 	free(m->p);
 	free(m->m);
 	free(m->runq);
-	free(m->prev_curg);
-	free(m->prev_slice);
+	free(m->prev_p);
+	free(m->prev_m);
 	free(m->pmark);
 	free(m->tmark);
 	free(m->consumed);
@@ -237,6 +237,14 @@ const gs_snapshot *
 view_model_snapshot(const view_model *m)
 {
 	return m && m->have_snap ? &m->snap : NULL;
+}
+
+const gs_snap_ginfo *
+view_model_glist(const view_model *m, int *ng, bool *timed)
+{
+	*ng = m->ng;
+	*timed = m->g_timed != 0 && m->g_timed == m->g_gen;
+	return m->ng > 0 ? m->g : NULL;
 }
 
 void
@@ -576,20 +584,19 @@ view_model_tick(view_model *m, const gs_snapshot *s, const gs_event *ev, int nev
 	if (m == NULL || s == NULL || nev < 0 || (nev > 0 && ev == NULL))
 		return GS_EINVAL;
 
-	/* Remember what the previous snapshot saw running, for preemption lines. */
+	/* Remember the previous snapshot's Ps and Ms: what each P ran, for
+	 * preemption lines, and the times the detail pages show a tick of. */
 	if (m->have_snap) {
-		if (grow(&m->prev_curg, &m->prev_cap, m->snap.np, sizeof(int64_t)) != 0)
+		if (grow(&m->prev_p, &m->prev_cap, m->snap.np, sizeof *m->prev_p) != 0 ||
+		    grow(&m->prev_m, &m->prev_m_cap, m->snap.nm, sizeof *m->prev_m) != 0)
 			return GS_ENOMEM;
-		int cap = m->prev_cap > 0 ? m->prev_cap : 1;
-		uint64_t *ps = realloc(m->prev_slice, (size_t)cap * sizeof *ps);
-		if (ps == NULL)
-			return GS_ENOMEM;
-		m->prev_slice = ps;
-		for (int i = 0; i < m->snap.np; i++) {
-			m->prev_curg[i] = m->p[i].curg.id;
-			m->prev_slice[i] = m->p[i].slice_ns;
-		}
+		if (m->snap.np > 0)
+			memcpy(m->prev_p, m->p, (size_t)m->snap.np * sizeof *m->prev_p);
+		if (m->snap.nm > 0)
+			memcpy(m->prev_m, m->m, (size_t)m->snap.nm * sizeof *m->prev_m);
 		m->prev_np = m->snap.np;
+		m->prev_nm = m->snap.nm;
+		m->prev_time_ns = m->snap.time_ns;
 		m->prev = m->snap.stats;
 		m->have_prev = true;
 	}

@@ -270,9 +270,9 @@ void view_model_set_timescale(view_model *m, int n);
 int view_model_tick(view_model *m, const gs_snapshot *s, const gs_event *ev, int nev,
     uint64_t dropped, const gs_snap_ginfo *gl, int ng, int ng_total);
 /* Say that the goroutine list the last tick fed carries accounting figures
- * (it was taken while gs_accounting_enabled()).  A list not so marked (a
- * rebuilt tick's, or one taken with accounting off) shows none: its zeros
- * would mean "unknown", not "none". */
+ * (it was taken while gs_accounting_enabled(); the timeline keeps the mark
+ * with the list).  A list not so marked (one taken with accounting off)
+ * shows none: its zeros would mean "unknown", not "none". */
 void view_model_glist_timed(view_model *m);
 
 /* Add a line of the front end's own to the event log (a lesson step, an
@@ -322,6 +322,9 @@ uint64_t view_model_log_total(const view_model *m);
 int view_model_ticks(const view_model *m);
 /* The latest snapshot (NULL before the first tick). */
 const gs_snapshot *view_model_snapshot(const view_model *m);
+/* The goroutine list it shows (*ng of them, NULL when none), and whether
+ * its accounting figures are shown (view_model_glist_timed). */
+const gs_snap_ginfo *view_model_glist(const view_model *m, int *ng, bool *timed);
 
 /* ---- warnings ---- */
 

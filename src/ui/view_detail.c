@@ -99,6 +99,20 @@ static const struct help_line legend[] = {
 	    "without one); idle (parked, reusable; bold: made in the last 2 s); sysmon" },
 	{ "+1930", "Ms of that state that did not fit the row" },
 	{ "", "" },
+	{ NULL, "P and M pages (p, m)" }, /* a section */
+	{ "time in all",
+	    "from the runtime's accounting, since the view turned it on: a P's time running "
+	    "goroutines, idle and spinning (its M looking for work); an M's running, spinning, "
+	    "idle (parked, or in the netpoller without a P) and in system calls; each with its "
+	    "share of the time counted in these states (\"of\"). The rest of a P's life (the "
+	    "scheduler, hand-offs, held by an M in a system call) is in none of them" },
+	{ "last tick",
+	    "what each grew by since the snapshot before, with its share of the time between "
+	    "the two (\"of\"); the shares leave out the time in none of the states" },
+	{ "not measured",
+	    "the tick was taken with accounting off (a recording made without it): its zeros "
+	    "are no figures; sysmon is counted in no state" },
+	{ "", "" },
 	{ NULL, "Event log" }, /* a section */
 	{ "12.3", "seconds since the view started, then what happened" },
 	{ "one by one",
@@ -298,9 +312,103 @@ view__field_ref(rc *r, int y, const char *name, char letter, int64_t id)
 		view__text(r, VIEW_FIELD_X, y, r->w, VA_DIM, "none");
 }
 
+/* ---- time by state (the P and M pages) ----------------------------------------------- */
+
+#define UNTIMED "not measured: the runtime's accounting was off for this tick"
+
+/* Whether a snapshot's Ps and Ms carry the runtime's accounting: some
+ * one's time is not 0.  While accounting is off every one is 0, which says
+ * "not measured", not "no time". */
+static bool
+acct_on(const gs_snap_p *p, int np, const gs_snap_m *m, int nm)
+{
+	for (int i = 0; i < np; i++)
+		if (p[i].run_ns | p[i].idle_ns | p[i].spin_ns)
+			return true;
+	for (int i = 0; i < nm; i++)
+		if (m[i].running_ns | m[i].spinning_ns | m[i].idle_ns | m[i].syscall_ns)
+			return true;
+	return false;
+}
+
+static bool
+snap_timed(const gs_snapshot *s)
+{
+	return acct_on(s->p, s->np, s->m, s->nm);
+}
+
+/* Whether the previous snapshot had figures to measure growth against. */
+static bool
+prev_timed(const view_model *m)
+{
+	return m->have_prev && acct_on(m->prev_p, m->prev_np, m->prev_m, m->prev_nm);
+}
+
+#define TIMES_COL 14 /* a state's column */
+
+/*
+ * A P's or an M's time by state, from row y, as a small table: a header of
+ * the n state names, then "in all" (each total, and its share of the time
+ * counted in these states) and "last tick" (each one's growth since the
+ * previous snapshot, and its share of the time between the two; prev NULL
+ * when there is none to compare with).  untimed: why there are no figures
+ * to show (NULL: there are).  Returns the row after it.
+ */
+static int
+times_table(rc *r, int y, const char *const *names, int n, const uint64_t *now,
+    const uint64_t *prev, const char *untimed)
+{
+	const view_model *m = r->m;
+	uint64_t tick_ns =
+	    m->snap.time_ns > m->prev_time_ns ? m->snap.time_ns - m->prev_time_ns : 0;
+	int kx = VIEW_FIELD_X0, vx = VIEW_FIELD_X;
+	char d[32], cell[48];
+	uint64_t sum = 0;
+
+	view__text(r, kx, y, vx, VA_BOLD, "time");
+	if (untimed != NULL) {
+		view__text(r, vx, y++, r->w, VA_DIM, untimed);
+		return y;
+	}
+	for (int i = 0; i < n; i++) {
+		view__text(r, vx + i * TIMES_COL, y, r->w, VA_BOLD, names[i]);
+		sum += now[i];
+		/* a figure that went down: accounting was switched off and on */
+		if (prev != NULL && now[i] < prev[i])
+			prev = NULL;
+	}
+	view__text(r, vx + n * TIMES_COL, y++, r->w, VA_BOLD, "of");
+	for (int row = 0; row < 2; row++) {
+		view__text(r, kx, y, vx, VA_BOLD, row ? "last tick" : "in all");
+		uint64_t of = row ? tick_ns : sum;
+		if (row && (prev == NULL || tick_ns == 0)) {
+			view__text(r, vx, y++, r->w, VA_DIM, "- (no earlier tick to compare with)");
+			break;
+		}
+		for (int i = 0; i < n; i++) {
+			uint64_t v = row ? now[i] - prev[i] : now[i];
+			view__fmt_dur(v, d, sizeof d);
+			if (of > 0)
+				snprintf(cell, sizeof cell, "%s %.0f%%", d,
+				    100.0 * (double)v / (double)of);
+			else
+				snprintf(cell, sizeof cell, "%s", d);
+			view__text(r, vx + i * TIMES_COL, y, vx + (i + 1) * TIMES_COL - 1,
+			    v ? VA_NORMAL : VA_DIM, cell);
+		}
+		/* what the shares are of, in words where they fit */
+		int ox = vx + n * TIMES_COL;
+		view__fmt_dur(of, d, sizeof d);
+		snprintf(cell, sizeof cell, "%s %s", d, row ? "tick" : "counted");
+		view__text(r, ox, y++, r->w, VA_NORMAL,
+		    ox + view__text_len(cell) <= r->w ? cell : d);
+	}
+	return y;
+}
+
 /* ---- P detail ------------------------------------------------------------------------ */
 
-#define PD_FIELDS 12
+#define PD_FIELDS 15
 #define PD_CELL 26
 
 int
@@ -385,6 +493,11 @@ view__render_pdetail(rc *r)
 	if (view__p_marks(r, vx, y, r->w, pm) == vx)
 		view__text(r, vx, y, r->w, VA_DIM, "nothing notable");
 	y++;
+	static const char *const pnames[] = { "run", "idle", "spinning" };
+	const gs_snap_p *pp = prev_timed(m) && fp < m->prev_np ? &m->prev_p[fp] : NULL;
+	uint64_t pnow[] = { p->run_ns, p->idle_ns, p->spin_ns };
+	uint64_t pwas[] = { pp ? pp->run_ns : 0, pp ? pp->idle_ns : 0, pp ? pp->spin_ns : 0 };
+	y = times_table(r, y, pnames, 3, pnow, pp ? pwas : NULL, snap_timed(s) ? NULL : UNTIMED);
 	y = 1 + PD_FIELDS; /* one spare line */
 	view__queue_bar(r, 1, y++, r->w - 2, p);
 	int cols, rows = view__pdetail_rows(r, (int)p->runq_listed, &cols);
@@ -489,6 +602,18 @@ view__render_mdetail(rc *r)
 	} else {
 		view__text(r, vx, y++, r->w, VA_DIM, "unknown");
 	}
+	static const char *const mnames[] = { "running", "spinning", "idle", "syscall" };
+	const gs_snap_m *mp = NULL;
+	for (int i = 0, on = prev_timed(m); on && i < m->prev_nm; i++)
+		if (m->prev_m[i].id == id)
+			mp = &m->prev_m[i];
+	uint64_t mnow[] = { mm->running_ns, mm->spinning_ns, mm->idle_ns, mm->syscall_ns };
+	uint64_t mwas[] = { mp ? mp->running_ns : 0, mp ? mp->spinning_ns : 0, mp ? mp->idle_ns : 0,
+		mp ? mp->syscall_ns : 0 };
+	const char *why = snap_timed(s) ? NULL : UNTIMED;
+	if (mm->state == GS_MSTATE_SYSMON)
+		why = "not counted: sysmon runs beside the scheduler, in none of an M's states";
+	y = times_table(r, y, mnames, 4, mnow, mp ? mwas : NULL, why);
 	y++;
 	view__textf(r, 0, y, r->w, VA_NORMAL, " ");
 	snprintf(t, sizeof t, "log lines about M%" PRId64, id);

@@ -156,7 +156,7 @@ fmt_label(const view_grow *r, char *buf, size_t size)
 }
 
 /* An accounting figure: "-" where it is not known (a list taken with
- * accounting off, or a rebuilt tick's, which keeps none), never a 0. */
+ * accounting off, or read from a recording made without it), never a 0. */
 static int
 fmt_acct(const view_grow *r, uint64_t v, bool dur, char *buf, size_t size)
 {
@@ -666,6 +666,27 @@ view_glist_find(const view_model *m, view_state *v, const char *query, int dir)
 
 /* ---- the list on screen --------------------------------------------------------------- */
 
+/*
+ * Where column gc goes on a row of r, for the header and every row alike:
+ * false if the screen is too narrow to show it.  *x is where the column
+ * starts and moves past it and its gap; *end is where it ends (the row's
+ * end for the last, which takes the rest); *tx is where text (its title, or
+ * a cell) starts, aligned right for numbers but never before the column.
+ */
+static bool
+gcol_span(const rc *r, const struct gcol *gc, const char *text, int *x, int *end, int *tx)
+{
+	if (r->w < gc->minw)
+		return false;
+	int at = *x, w = gc->width ? gc->width : r->w - at;
+	*end = at + w;
+	*tx = gc->right ? *end - view__text_len(text) : at;
+	if (*tx < at)
+		*tx = at;
+	*x = *end + 2;
+	return true;
+}
+
 void
 view__render_glist(rc *r)
 {
@@ -707,12 +728,10 @@ view__render_glist(rc *r)
 	    last, gcols[col].name, v->grev ? " reversed" : "");
 	/* the header: the sort column marked with its direction */
 	x = 0;
-	for (int c = 0; c < VIEW_GCOL_N; c++) {
+	for (int c = 0, end, tx; c < VIEW_GCOL_N; c++) {
 		const struct gcol *gc = &gcols[c];
-		if (r->w < gc->minw)
+		if (!gcol_span(r, gc, gc->title, &x, &end, &tx))
 			continue;
-		int w = gc->width ? gc->width : r->w - x;
-		int tx = gc->right ? x + w - view__text_len(gc->title) : x;
 		if (c == (int)col) {
 			uint32_t mark =
 			    v->grev ? (r->ascii ? 'v' : 0x25bc) : (r->ascii ? '^' : 0x25b2);
@@ -723,7 +742,6 @@ view__render_glist(rc *r)
 		} else {
 			view__text(r, tx, 2, r->w, VA_BOLD, gc->title);
 		}
-		x += w + 2;
 	}
 	if (n == 0)
 		view__text(r, 1, 3, r->w, VA_DIM,
@@ -737,16 +755,12 @@ view__render_glist(rc *r)
 		if (sel)
 			view__fill(r, 0, y, r->w, ' ', VA_SELECTED);
 		x = 0;
-		for (int c = 0; c < VIEW_GCOL_N; c++) {
+		for (int c = 0, end, tx; c < VIEW_GCOL_N; c++) {
 			const struct gcol *gc = &gcols[c];
-			if (r->w < gc->minw)
-				continue;
-			int w = gc->width ? gc->width : r->w - x;
 			char cell[64];
 			int a = gc->fmt(g, cell, sizeof cell);
-			int tx = gc->right ? x + w - view__text_len(cell) : x;
-			view__text(r, tx < x ? x : tx, y, x + w, sel ? VA_SELECTED : a, cell);
-			x += w + 2;
+			if (gcol_span(r, gc, cell, &x, &end, &tx))
+				view__text(r, tx, y, end, sel ? VA_SELECTED : a, cell);
 		}
 		if (sel) /* not by colour alone */
 			view__put(r, 0, y, '>', VA_SELECTED);

@@ -458,12 +458,12 @@ retake_sentence(const gs_event *ev, int i, int h, int how, char *buf, size_t siz
 static void
 preempt_detail(const view_model *m, const gs_event *e, char *buf, size_t size)
 {
-	if (e->p < 0 || e->p >= m->prev_np || m->prev_curg[e->p] != e->g ||
-	    m->prev_slice[e->p] == 0)
+	if (e->p < 0 || e->p >= m->prev_np || m->prev_p[e->p].curg.id != e->g ||
+	    m->prev_p[e->p].slice_ns == 0)
 		return;
 	char d[80];
 	size_t n = strlen(buf);
-	view__fmt_slow(m->prev_slice[e->p], m->timescale, d, sizeof d);
+	view__fmt_slow(m->prev_p[e->p].slice_ns, m->timescale, d, sizeof d);
 	snprintf(buf + n, size - n, " after running at least %s", d);
 }
 

@@ -166,13 +166,16 @@ struct view_model {
 	uint64_t t0;  /* time_ns of the first snapshot (log times count from it) */
 	bool have_t0; /* t0 set (by the first snapshot or view_model_origin) */
 
-	/* The previous tick, for deltas and for preemption durations. */
+	/* The previous tick, for deltas, preemption durations (what each P ran
+	 * and for how long) and the detail pages' times over the last tick.
+	 * prev_p[i].runq and the Ms' are not kept (they point nowhere). */
 	gs_stats prev;
 	bool have_prev;
-	int64_t *prev_curg;   /* per P: goroutine running at the previous snapshot */
-	uint64_t *prev_slice; /* ... and how long its slice had run then */
-	int prev_np;
-	int prev_cap;
+	uint64_t prev_time_ns;
+	gs_snap_p *prev_p;
+	int prev_np, prev_cap;
+	gs_snap_m *prev_m;
+	int prev_nm, prev_m_cap;
 
 	/* The last tick's activity. */
 	uint64_t d_steals, d_stolen, d_handoffs, d_retakes, d_preempts, d_spawns, d_exits;

@@ -823,11 +823,17 @@ t_views() {
 	e2e_check "views: Esc closes it" e2e_wait_main
 	e2e_keys p
 	e2e_check "views: p shows P0's detail ('gsched P0')" e2e_wait_row 1 '^ gsched P0 '
+	e2e_check "views: ... with its time by state ('in all  T N%', the accounting)" \
+		e2e_wait_re '^ in all +[0-9.]+ (ns|us|ms|s) [0-9]+% '
+	e2e_check "views: ... and over the last tick ('last tick  T N%')" \
+		e2e_wait_re '^ last tick +[0-9.]+ (ns|us|ms|s) [0-9]+% '
 	e2e_keys Tab
 	e2e_check "views: Tab goes to P1" e2e_wait_row 1 '^ gsched P1 '
 	e2e_keys Escape m
 	e2e_check "views: m shows an M's detail ('gsched M<n>')" \
 		e2e_wait_row 1 '^ gsched M[0-9]+ '
+	e2e_check "views: ... with its time by state (or 'not counted' for sysmon)" \
+		e2e_wait_re '^ (in all +[0-9.]+ (ns|us|ms|s) [0-9]+% |time +not counted: sysmon)'
 	e2e_keys Escape
 	e2e_check "views: Esc is back at the main view" e2e_wait_main
 	e2e_keys q
@@ -1365,6 +1371,8 @@ t_rewind() {
 	e2e_keys . .
 	e2e_check "rewind: . steps forward in the detail page (tick 2)" \
 		e2e_poll "$E2E_WAIT" tick_is 2
+	e2e_check "rewind: ... its time by state over tick 2 ('last tick  T N%')" \
+		e2e_wait_re '^ last tick +[0-9.]+ (ns|us|ms|s) [0-9]+% '
 	e2e_keys Escape End
 	e2e_check "rewind: End is back to live (LIVE, no PAUSED)" \
 		e2e_wait_row 1 '^ gsched   [0-9.]+ Hz  tick [0-9]+ LIVE' || return
@@ -1375,7 +1383,12 @@ t_rewind() {
 	e2e_keys Left
 	e2e_check "rewind: Left while live pauses and steps back" \
 		e2e_wait_row 1 '^ gsched   PAUSED .* tick [0-9]+ \(-'
-	e2e_keys q
+	e2e_keys g Enter
+	e2e_check "rewind: a goroutine's page on a past tick ('gsched G<n> ... (-N.N s)')" \
+		e2e_wait_row 1 '^ gsched G[0-9]+ .*PAUSED .* tick [0-9]+ \(-' || return
+	e2e_check "rewind: ... has the timings the list had then ('run time  T in N runs')" \
+		e2e_wait_re '^ run time +[0-9.]+ (ns|us|ms|s) in [0-9]+ runs?$'
+	e2e_keys q q
 	e2e_check "rewind: q exits 0" exit_is 0
 }
 
