@@ -347,6 +347,26 @@ START_TEST(test_default_gomaxprocs)
 }
 END_TEST
 
+/* The two settings take 0 or 1, as the others of GSCHED_DEBUG. */
+START_TEST(test_debug_values)
+{
+	static const char *bad[] = { "updatemaxprocs=2", "containermaxprocs=x",
+		"updatemaxprocs=", "containermaxprocs=-1" };
+	gs_config cfg = { .procs = 0 };
+	struct run r = { .wait_ns = 0 };
+
+	unsetenv("GSCHED_CGROUP_ROOT");
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		setenv("GSCHED_DEBUG", bad[i], 1);
+		int rc = gs_run(run_main, &r, &cfg);
+		if (rc != GS_EINVAL)
+			ck_abort_msg("GSCHED_DEBUG=%s: gs_run %d, want GS_EINVAL", bad[i], rc);
+	}
+	run(&r, "updatemaxprocs=1,containermaxprocs=1");
+	run(&r, "updatemaxprocs=0,containermaxprocs=0");
+}
+END_TEST
+
 /* sysmon reads the affinity mask again, as Go's defaultGOMAXPROCS does every
  * second: narrowed to one CPU, GOMAXPROCS follows to 1. */
 START_TEST(test_update_follows_affinity)
@@ -517,6 +537,7 @@ cgroup_suite(void)
 
 	tc = tu_tcase("gomaxprocs", 60);
 	tcase_add_test(tc, test_default_gomaxprocs);
+	tcase_add_test(tc, test_debug_values);
 	tcase_add_test(tc, test_update_follows_affinity);
 	tcase_add_loop_test(tc, test_update_not_when_set, 0, 3);
 	tcase_add_test(tc, test_update_follows_quota);

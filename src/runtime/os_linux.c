@@ -1,7 +1,8 @@
 /*
  * os_linux.c - what the scheduler needs from Linux: futexes for the runtime's
  * locks and notes, the CPU count from the affinity mask and its physical cores,
- * monotonic time, and vm.max_map_count.  Other platforms would supply their own file.
+ * the CPU limit of the process's cgroup, monotonic time, and
+ * vm.max_map_count.  Other platforms would supply their own file.
  */
 #define _GNU_SOURCE
 #include <errno.h>
