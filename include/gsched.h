@@ -198,7 +198,9 @@ GS_EXTERN int gs_gomaxprocs(void);
  * calls and idle Ps are taken at once), moves the run queues and timers of
  * removed Ps to the global queue and P0, and restarts.  Callable from a
  * goroutine or from any other thread while the runtime runs.  Returns the
- * previous value, GS_ERANGE, or GS_ENOTRUN.
+ * previous value, GS_ERANGE, or GS_ENOTRUN.  As in Go, a setting (even to
+ * the current value) ends the runtime's own updates of GOMAXPROCS from the
+ * cgroup limit and the affinity mask (gs_cgroup_cpu_limit).
  */
 GS_EXTERN int gs_set_gomaxprocs(int n);
 
@@ -210,6 +212,30 @@ GS_EXTERN int gs_numcpu(void);
  * be read.  Hyper-threads of one core count once.  Any thread; reads sysfs
  * each call. */
 GS_EXTERN int gs_numcores(void);
+
+/*
+ * The CPU limit of this process's cgroup, as Go 1.25 reads it for its default
+ * GOMAXPROCS: the cgroup is the v1 hierarchy with the cpu controller if there
+ * is one, else the v2 one, found through /proc/self/cgroup and the mount
+ * point in /proc/self/mountinfo; the limit is that cgroup's own (not its
+ * parents'): v2 cpu.max "QUOTA PERIOD", v1 cpu.cfs_quota_us over
+ * cpu.cfs_period_us, in CPUs (1.5 for 150000 per 100000 us).  Returns 1 and
+ * *limit, 0 when there is no limit (no CPU cgroup, "max", a v1 quota of -1),
+ * GS_EINVAL when limit is NULL or the files are malformed (the runtime then
+ * takes no limit, as Go does).  Reads the files on each call, from any thread,
+ * with or without a running runtime.
+ *
+ * The default GOMAXPROCS (no GOMAXPROCS variable, gs_config.procs 0) is the
+ * CPUs in the affinity mask, lowered to this limit rounded up but not below 2;
+ * while the runtime runs, sysmon reads both again every second and changes
+ * GOMAXPROCS when they give another value, until GOMAXPROCS is set
+ * (GOMAXPROCS variable, gs_config.procs or gs_set_gomaxprocs).
+ * GSCHED_DEBUG=containermaxprocs=0 ignores the limit and updatemaxprocs=0
+ * stops the updates, as Go's GODEBUG settings of those names do.
+ * GSCHED_CGROUP_ROOT=DIR reads DIR/proc/self/cgroup, DIR/proc/self/mountinfo
+ * and the cgroup's files under DIR instead (for tests).
+ */
+GS_EXTERN int gs_cgroup_cpu_limit(double *limit);
 
 typedef struct gs_chan gs_chan;
 

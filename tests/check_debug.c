@@ -1,7 +1,7 @@
 /*
  * check_debug.c - GSCHED_DEBUG (schedtrace in Go's exact format, scheddetail,
- * unknown keys, bad values), the GOMAXPROCS environment variable, and the
- * cgroup CPU quota lowering the default GOMAXPROCS (GSCHED_CGROUP_ROOT).
+ * unknown keys, bad values) and the GOMAXPROCS environment variable (the
+ * cgroup CPU limit is check_cgroup.c's).
  *
  * Each run whose stderr matters happens in a forked child whose stderr goes to
  * a pipe; the child reports through its exit status and stderr only (no Check
@@ -20,7 +20,6 @@
 
 #include "testutil.h"
 #include "tu_child.h"
-#include "runtime/internal.h" /* gs__parse_cpu_max */
 
 #define MS(x) ((int64_t)(x)*1000000)
 
@@ -51,7 +50,6 @@ exit_code(int status)
 struct child_cfg {
 	const char *gsched_debug; /* NULL: unset */
 	const char *gomaxprocs;   /* NULL: unset */
-	const char *cgroup_root;  /* NULL: unset */
 	int procs;                /* cfg.procs */
 	int64_t run_ns;           /* how long main keeps busy */
 };
@@ -96,10 +94,6 @@ child_run(void *arg)
 		setenv("GOMAXPROCS", c->gomaxprocs, 1);
 	else
 		unsetenv("GOMAXPROCS");
-	if (c->cgroup_root)
-		setenv("GSCHED_CGROUP_ROOT", c->cgroup_root, 1);
-	else
-		unsetenv("GSCHED_CGROUP_ROOT");
 	gs_config cfg = { .procs = c->procs };
 	int rc = gs_run(child_main, c, &cfg);
 	fprintf(stderr, "RC %d\n", rc);
@@ -355,130 +349,6 @@ START_TEST(test_gomaxprocs_env_good)
 }
 END_TEST
 
-/* ---- the cgroup CPU quota ---------------------------------------------------------------------- */
-
-/* This process's cgroup v2 path ("0::<path>"), or false. */
-static bool
-cgroup_v2_path(char *out, size_t n)
-{
-	FILE *f = fopen("/proc/self/cgroup", "r");
-	char line[2048];
-	bool found = false;
-
-	if (f == NULL)
-		return false;
-	while (fgets(line, sizeof line, f)) {
-		if (strncmp(line, "0::", 3) == 0) {
-			line[strcspn(line, "\n")] = '\0';
-			snprintf(out, n, "%.2000s", line + 3);
-			found = true;
-		}
-	}
-	fclose(f);
-	return found;
-}
-
-static void
-mkdir_p(const char *path)
-{
-	char buf[4096];
-
-	snprintf(buf, sizeof buf, "%s", path);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p == '/') {
-			*p = '\0';
-			ck_assert_msg(mkdir(buf, 0700) == 0 || errno == EEXIST, "mkdir %s", buf);
-			*p = '/';
-		}
-	}
-	ck_assert_msg(mkdir(buf, 0700) == 0 || errno == EEXIST, "mkdir %s", buf);
-}
-
-static void
-write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	ck_assert_msg(f != NULL, "fopen %s", path);
-	fputs(text, f);
-	ck_assert_int_eq(fclose(f), 0);
-}
-
-/* Lay out root/<cgpath>/cpu.max with text; returns the root. */
-static const char *
-fake_cgroup(char *root, size_t rootsz, const char *cpu_max)
-{
-	char cg[2048], dir[4096], file[4200];
-
-	if (!cgroup_v2_path(cg, sizeof cg))
-		return NULL;
-	snprintf(root, rootsz, "/tmp/gsched-cgroup-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(root));
-	snprintf(dir, sizeof dir, "%s%s", root, strcmp(cg, "/") == 0 ? "" : cg);
-	mkdir_p(dir);
-	snprintf(file, sizeof file, "%s/cpu.max", dir);
-	write_file(file, cpu_max);
-	return root;
-}
-
-static void
-rm_tree(const char *root)
-{
-	char cmd[4200];
-
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
-static int
-cgroup_default(const char *cpu_max)
-{
-	char root[256];
-	struct child_cfg c = { .procs = 0 };
-
-	if (fake_cgroup(root, sizeof root, cpu_max) == NULL)
-		return -100;
-	c.cgroup_root = root;
-	int code = exit_code(run_child(child_run, &c, TU_SEC(30)));
-	rm_tree(root);
-	ck_assert_msg(code == 0, "cpu.max '%s': child exit %d:\n%s", cpu_max, code, child.out);
-	return reported_procs();
-}
-
-START_TEST(test_cgroup_default)
-{
-	char cg[2048];
-	int ncpu = gs_numcpu();
-
-	if (!cgroup_v2_path(cg, sizeof cg)) {
-		TU_SKIP("no cgroup v2 line in /proc/self/cgroup");
-		return;
-	}
-	/* 1.5 CPUs: rounded up to 2, never above the CPUs we have. */
-	int want = ncpu < 2 ? ncpu : 2;
-	ck_assert_int_eq(cgroup_default("150000 100000\n"), want);
-	/* No quota: every CPU. */
-	ck_assert_int_eq(cgroup_default("max 100000\n"), ncpu > 256 ? 256 : ncpu);
-	/* A quota below one CPU still gives 2 where there are 2. */
-	ck_assert_int_eq(cgroup_default("20000 100000\n"), want);
-	/* Unreadable text: ignored. */
-	ck_assert_int_eq(cgroup_default("garbage\n"), ncpu > 256 ? 256 : ncpu);
-	/* GOMAXPROCS in the environment wins over the quota. */
-	char root[256];
-	ck_assert_ptr_nonnull(fake_cgroup(root, sizeof root, "150000 100000\n"));
-	struct child_cfg c = { .procs = 0, .gomaxprocs = "7", .cgroup_root = root };
-	ck_assert_int_eq(exit_code(run_child(child_run, &c, TU_SEC(30))), 0);
-	rm_tree(root);
-	ck_assert_int_eq(reported_procs(), 7);
-	if (ncpu <= 2)
-		fprintf(stderr,
-		    "note: %d CPUs: a 1.5-CPU quota cannot lower GOMAXPROCS below "
-		    "the CPU count here\n",
-		    ncpu);
-}
-END_TEST
-
-/* The parser itself, independent of the CPU count. */
 /* gs_run on a small stack (ulimit -s 16 gives the main thread 16 KiB): what
  * it reads at start (the cgroup path, its files) lives on the heap. */
 static void
@@ -577,25 +447,6 @@ START_TEST(test_fatal_status)
 }
 END_TEST
 
-START_TEST(test_parse_cpu_max)
-{
-	double l = -1;
-
-	ck_assert_int_eq(gs__parse_cpu_max("150000 100000\n", &l), 1);
-	ck_assert(l > 1.49 && l < 1.51);
-	ck_assert_int_eq(gs__parse_cpu_max("400000 100000", &l), 1);
-	ck_assert(l > 3.99 && l < 4.01);
-	ck_assert_int_eq(gs__parse_cpu_max("50000 100000", &l), 1);
-	ck_assert(l > 0.49 && l < 0.51);
-	ck_assert_int_eq(gs__parse_cpu_max("max 100000\n", &l), 0);
-	ck_assert_int_eq(gs__parse_cpu_max("garbage", &l), -1);
-	ck_assert_int_eq(gs__parse_cpu_max("", &l), -1);
-	ck_assert_int_eq(gs__parse_cpu_max("100000 0", &l), -1);
-	ck_assert_int_eq(gs__parse_cpu_max("-5 100000", &l), -1);
-	ck_assert_int_eq(gs__parse_cpu_max("12x 100000", &l), -1);
-}
-END_TEST
-
 static Suite *
 debug_suite(void)
 {
@@ -617,8 +468,6 @@ debug_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tu_tcase("cgroup", 30);
-	tcase_add_test(tc, test_cgroup_default);
-	tcase_add_test(tc, test_parse_cpu_max);
 	tcase_add_test(tc, test_run_on_small_stack);
 	tcase_add_test(tc, test_fatal_hook);
 	tcase_add_test(tc, test_fatal_status);

@@ -157,13 +157,19 @@ check "failing expectation" 1 \
 # lesson 11 again with the GOMAXPROCS variable set: the runtime must follow it
 check "11-containers with GOMAXPROCS=1" 0 "expect startprocs == expectedprocs: ok (startprocs = 1, expectedprocs = 1)" \
 	env GOMAXPROCS=1 "$GSCHED" --batch -q "$LESSONDIR/11-containers.lesson"
-# lesson 11 under a test cgroup tree (the runtime and the lesson read
-# GSCHED_CGROUP_ROOT for /sys/fs/cgroup) whose cpu.max is 1.5 CPUs: the
-# runtime must see the limit, round it up to 2 and never exceed the CPUs.
-# The number is worked out here from what the test wrote, not by the rule
-# the lesson itself applies.
-mkdir -p "$tmp/cg"
-echo "150000 100000" >"$tmp/cg/cpu.max"
+# lesson 11 under a test cgroup tree (GSCHED_CGROUP_ROOT stands for / when
+# the runtime reads /proc/self/cgroup, /proc/self/mountinfo and the cgroup):
+# the process sits in /lesson/box of a cgroup2 mounted at /sys/fs/cgroup,
+# whose cpu.max is 1.5 CPUs.  Its parent's tighter 1 CPU is not seen, as
+# Go 1.25 reads only the leaf.  The runtime must see 1.5, round it up to 2
+# and never exceed the CPUs.  The number is worked out here from what the
+# test wrote, not by the rule the lesson itself applies.
+mkdir -p "$tmp/cg/proc/self" "$tmp/cg/sys/fs/cgroup/lesson/box"
+echo "0::/lesson/box" >"$tmp/cg/proc/self/cgroup"
+echo "30 25 0:26 / /sys/fs/cgroup rw,nosuid shared:4 - cgroup2 cgroup2 rw" \
+	>"$tmp/cg/proc/self/mountinfo"
+echo "100000 100000" >"$tmp/cg/sys/fs/cgroup/lesson/cpu.max"
+echo "150000 100000" >"$tmp/cg/sys/fs/cgroup/lesson/box/cpu.max"
 want=$(nproc)
 [ "$want" -gt 2 ] && want=2
 env -u GOMAXPROCS GSCHED_CGROUP_ROOT="$tmp/cg" "$GSCHED" --batch -q \

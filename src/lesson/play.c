@@ -116,52 +116,17 @@ read_file(const char *path, char *buf, size_t size)
 	return n;
 }
 
-/*
- * The cgroup v2 CPU limit in percent of a CPU rounded up (150: 1.5 CPUs), 0
- * if none: the lowest cpu.max ("QUOTA PERIOD"; "max" is no limit) from this
- * process's cgroup up to the
- * root, as the runtime reads it (GSCHED_CGROUP_ROOT replaces /sys/fs/cgroup
- * there and here).  cgroup v1 is not read: there this says 0.
- */
+/* The cgroup CPU limit as the runtime reads it (gs_cgroup_cpu_limit), in
+ * percent of a CPU rounded up (150: 1.5 CPUs), 0 if none. */
 static int
 cgroup_pct(void)
 {
-	const char *root = getenv("GSCHED_CGROUP_ROOT");
-	/* Off the caller's stack, which may be small (ulimit -s 16). */
-	struct {
-		char cg[4096], path[8192];
-	} *b = malloc(sizeof *b);
-	char buf[128];
-	double best = 0;
+	double limit;
 
-	if (b == NULL)
+	if (gs_cgroup_cpu_limit(&limit) != 1 || !(limit > 0))
 		return 0;
-	char *cg = b->cg, *path = b->path;
-	if (root == NULL)
-		root = "/sys/fs/cgroup";
-	char *rel = read_file("/proc/self/cgroup", cg, sizeof b->cg) > 0 ? strstr(cg, "0::") : NULL;
-	if (rel == NULL || (rel != cg && rel[-1] != '\n')) {
-		free(b);
-		return 0;
-	}
-	rel += 3;
-	rel[strcspn(rel, "\n")] = '\0';
-	for (;;) {
-		long long quota, period;
-		snprintf(path, sizeof b->path, "%s%s/cpu.max", root,
-		    strcmp(rel, "/") == 0 ? "" : rel);
-		if (read_file(path, buf, sizeof buf) > 0 &&
-		    sscanf(buf, "%lld %lld", &quota, &period) == 2 && quota > 0 && period > 0 &&
-		    (best == 0 || (double)quota / (double)period < best))
-			best = (double)quota / (double)period;
-		char *slash = strrchr(rel, '/');
-		if (slash == NULL || slash[1] == '\0')
-			break;
-		slash[slash == rel ? 1 : 0] = '\0';
-	}
-	free(b);
-	double pct = best * 100;
-	int l = (int)pct;
+	double pct = limit * 100;
+	int l = pct < 1e9 ? (int)pct : 1000000000;
 	return (double)l < pct ? l + 1 : l;
 }
 
@@ -962,8 +927,8 @@ lesson_player_tick(lesson_player *p, const gs_snapshot *snap, uint64_t now, less
 		const char *cg = getenv("GSCHED_CGROUP_ROOT");
 		if (cg != NULL)
 			emit(p, LL_INFO,
-			    "cgroup limits read from a test tree: GSCHED_CGROUP_ROOT=%s, "
-			    "not /sys/fs/cgroup",
+			    "cgroup limits read from a test tree: GSCHED_CGROUP_ROOT=%s "
+			    "stands for /",
 			    cg);
 	}
 	update_peaks(p, snap);

@@ -152,7 +152,27 @@ gs__noteclear(gs_note *n)
 GS_HIDDEN bool gs__notetsleep(gs_note *n, int64_t ns);
 
 /* os_linux.c: platform facts. */
-GS_HIDDEN int gs__os_cgroup_cpu_limit(double *limit); /* 1 and *limit if a quota is set */
+/*
+ * The CPU limit of this process's cgroup as Go 1.25 reads it (os_linux.c):
+ * gs__cgroup_open finds the cgroup once and keeps its limit files open (0, or
+ * -1 when not in a CPU cgroup or its files cannot be opened); gs__cgroup_read
+ * reads them again from the start (1 and *limit in CPUs, 0 no limit, -1
+ * malformed).  gs__os_cgroup_cpu_limit does all three at once.
+ */
+typedef struct {
+	int version;  /* 1 or 2; 0 while closed */
+	int quotafd;  /* v1 cpu.cfs_quota_us, v2 cpu.max */
+	int periodfd; /* v1 cpu.cfs_period_us, else -1 */
+} gs__cgroup_cpu;
+GS_HIDDEN int gs__cgroup_open(gs__cgroup_cpu *c);
+GS_HIDDEN int gs__cgroup_read(const gs__cgroup_cpu *c, double *limit);
+GS_HIDDEN void gs__cgroup_close(gs__cgroup_cpu *c);
+GS_HIDDEN int gs__os_cgroup_cpu_limit(double *limit);
+/* The cgroup's directory (mount point and path, without GSCHED_CGROUP_ROOT)
+ * into dir: its version, 0 if none, -1 if unreadable.  For tests too. */
+GS_HIDDEN int gs__cgroup_find(char *dir, size_t n);
+GS_HIDDEN int gs__cgroup_parse_self(char *text, char *out, size_t outsz);
+GS_HIDDEN int gs__cgroup_parse_mounts(char *text, char *out, size_t outsz);
 /* Threads of the whole process as the kernel counts them (Threads: of
  * /proc/self/status), 0 if unknown.  open/read only: any thread. */
 GS_HIDDEN int gs__os_threads(void);
@@ -470,6 +490,15 @@ struct gs_sched {
 	int32_t schedtrace_ms;
 	bool scheddetail;
 	bool stackmprotect; /* GSCHED_DEBUG=stackmprotect=1: guards by mprotect (stack.c) */
+	/* The default GOMAXPROCS (proc.c): GSCHED_DEBUG=containermaxprocs and
+	 * updatemaxprocs, the cgroup found at start (closed without one or
+	 * with containermaxprocs=0), and sysmon's last look at it.  customprocs:
+	 * GOMAXPROCS was set (variable, gs_config.procs, gs_set_gomaxprocs), so
+	 * sysmon no longer changes it. */
+	bool containermaxprocs, updatemaxprocs;
+	gs__cgroup_cpu cgroup;
+	int64_t lastmaxprocs;
+	_Atomic bool customprocs;
 	/* Written at start and by gs_set_asyncpreemptoff, read by sysmon. */
 	_Atomic bool asyncpreemptoff;
 	uint64_t starttime;
@@ -821,6 +850,11 @@ GS_HIDDEN void gs__asyncpreempt2(void);
 GS_HIDDEN int gs__sysmon_start(void);
 GS_HIDDEN void gs__schedtrace(bool detailed);
 GS_HIDDEN void gs__gcstopm(gs_m *mp);
+/* sysmon's once-a-second look at the default GOMAXPROCS (proc.c), and the
+ * change it makes (procresize.c): gs_set_gomaxprocs without marking
+ * GOMAXPROCS set, and nothing if it was set meanwhile. */
+GS_HIDDEN void gs__sysmon_updatemaxprocs(int64_t now);
+GS_HIDDEN int gs__update_gomaxprocs(int n);
 GS_HIDDEN void gs__entersyscall_gcwait(gs_p *pp);
 
 /* Cooperative preemption point, cheap when no request is pending. */

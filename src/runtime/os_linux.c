@@ -1,7 +1,8 @@
 /*
  * os_linux.c - what the scheduler needs from Linux: futexes for the runtime's
  * locks and notes, the CPU count from the affinity mask and its physical cores,
- * monotonic time, and vm.max_map_count.  Other platforms would supply their own file.
+ * the CPU limit of the process's cgroup, monotonic time, and
+ * vm.max_map_count.  Other platforms would supply their own file.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -214,28 +215,6 @@ gs__notetsleep(gs_note *n, int64_t ns)
 	return true;
 }
 
-/*
- * "QUOTA PERIOD" or "max PERIOD" (cgroup v2 cpu.max).  Returns 1 with the limit
- * in CPUs, 0 when there is none, -1 when the text is not understood.
- */
-int
-gs__parse_cpu_max(const char *text, double *limit)
-{
-	char quota[32];
-	long long period;
-
-	if (sscanf(text, "%31s %lld", quota, &period) != 2 || period <= 0)
-		return -1;
-	if (strcmp(quota, "max") == 0)
-		return 0;
-	char *end;
-	long long q = strtoll(quota, &end, 10);
-	if (*end || q <= 0)
-		return -1;
-	*limit = (double)q / (double)period;
-	return 1;
-}
-
 int
 gs__os_threads(void)
 {
@@ -264,81 +243,401 @@ gs__os_thread_cpu_ns(int32_t tid)
 	return strtoull(buf, NULL, 10);
 }
 
+/* ---- the CPU limit of our cgroup, as Go 1.25 reads it --------------------- */
+
 /*
- * The CPU bandwidth limit of this process's cgroup, the lowest along the path
- * to the root as Go 1.25 takes it (v2 cpu.max; v1 cpu.cfs_quota_us over
- * cpu.cfs_period_us).  Returns 1 and *limit, or 0 if there is none.
- * GSCHED_CGROUP_ROOT replaces /sys/fs/cgroup (for tests).
+ * Go 1.25's internal/runtime/cgroup.  The process's CPU cgroup is the cgroup v1
+ * hierarchy whose controllers include "cpu" if there is one, else the v2
+ * hierarchy ("0::" in /proc/self/cgroup); its directory is the mount point of
+ * that hierarchy's file system (from /proc/self/mountinfo) followed by the
+ * path /proc/self/cgroup gives.  Only that leaf's files are read: a tighter
+ * limit on a parent is not seen, as Go does not see it (container runtimes
+ * hide the parents anyway).  GSCHED_CGROUP_ROOT names a directory that stands
+ * for / in every one of these reads, so tests can lay out any tree.
  */
+
+#define CGROUP_PATH_MAX 4096 /* Go's _PATH_MAX */
+
+/* GSCHED_CGROUP_ROOT, then the parts, into out: false if it does not fit. */
+static bool
+cgroup_path(char *out, size_t n, const char *a, const char *b)
+{
+	const char *root = getenv("GSCHED_CGROUP_ROOT");
+	int len = snprintf(out, n, "%s%s%s", root ? root : "", a, b);
+
+	return len >= 0 && (size_t)len < n;
+}
+
+/* A whole /proc file, NUL-terminated, in a malloc'd buffer; NULL if it cannot
+ * be read. */
+static char *
+read_all(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t cap = 4096, n = 0;
+	char *buf = fd < 0 ? NULL : malloc(cap);
+
+	while (buf) {
+		if (n + 1 == cap) {
+			char *nb = realloc(buf, cap * 2);
+			if (nb == NULL) {
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		ssize_t r = read(fd, buf + n, cap - 1 - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			free(buf);
+			buf = NULL;
+		} else if (r == 0) {
+			buf[n] = '\0';
+			break;
+		} else {
+			n += (size_t)r;
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	return buf;
+}
+
+/* Go's containsCPU: "cpu" is one of the comma-separated names in b[0..n). */
+static bool
+contains_cpu(const char *b, size_t n)
+{
+	while (n > 0) {
+		const char *comma = memchr(b, ',', n);
+		size_t len = comma ? (size_t)(comma - b) : n;
+		if (len == 3 && memcmp(b, "cpu", 3) == 0)
+			return true;
+		if (comma == NULL)
+			break;
+		n -= len + 1;
+		b = comma + 1;
+	}
+	return false;
+}
+
+/* Go's strconv.Atoi64: an optional '-', then digits only, within int64. */
+static bool
+parse_int64(const char *s, size_t n, int64_t *v)
+{
+	bool neg = n > 0 && s[0] == '-';
+	uint64_t u = 0;
+
+	if (n == 0)
+		return false;
+	for (size_t i = neg; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9' || u > UINT64_MAX / 10 ||
+		    u * 10 > UINT64_MAX - (uint64_t)(s[i] - '0'))
+			return false;
+		u = u * 10 + (uint64_t)(s[i] - '0');
+	}
+	if (u > (uint64_t)INT64_MAX + neg)
+		return false;
+	*v = neg ? (int64_t)(0 - u) : (int64_t)u;
+	return true;
+}
+
+/* Go's unescapePath: mountinfo writes ' ', '\t', '\n' and '\\' as \ and three
+ * digits.  0, or -1 if an escape is broken or out is too small. */
+static int
+unescape_path(char *out, size_t outsz, const char *in, size_t n)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n; o++) {
+		if (o + 1 >= outsz)
+			return -1;
+		if (in[i] != '\\') {
+			out[o] = in[i++];
+			continue;
+		}
+		if (i + 3 >= n)
+			return -1;
+		unsigned c = 0;
+		for (int k = 1; k <= 3; k++) {
+			if (in[i + k] < '0' || in[i + k] > '9')
+				return -1;
+			c = c * 8 + (unsigned)(in[i + k] - '0');
+		}
+		out[o] = (char)c;
+		i += 4;
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+/*
+ * Go's parseCPURelativePath, on the text of /proc/self/cgroup: the CPU
+ * cgroup's path into out.  Returns its version (1 or 2), 0 if there is none,
+ * -1 if the text is malformed (a line without two colons, or without its
+ * newline: Go reads lines whole or not at all).
+ */
+int
+gs__cgroup_parse_self(char *text, char *out, size_t outsz)
+{
+	bool v2 = false;
+
+	for (char *line = text; *line;) {
+		char *nl = strchr(line, '\n');
+		if (nl == NULL)
+			return -1;
+		*nl = '\0';
+		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+		if (c2 == NULL)
+			return -1;
+		size_t len = strlen(c2 + 1);
+		if (c1 - line == 1 && line[0] == '0') {
+			/* v2; a v1 hierarchy with the cpu controller, later, wins */
+			if (len + 1 > outsz)
+				return -1;
+			memcpy(out, c2 + 1, len + 1);
+			v2 = len > 0;
+		} else if (contains_cpu(c1 + 1, (size_t)(c2 - c1 - 1))) {
+			if (len + 1 > outsz)
+				return -1;
+			memcpy(out, c2 + 1, len + 1);
+			return 1;
+		}
+		line = nl + 1;
+	}
+	return v2 ? 2 : 0;
+}
+
+/*
+ * Go's parseCPUMount, on the text of /proc/self/mountinfo: the mount point of
+ * a cgroup file system with the cpu controller (v1) or else of the cgroup2
+ * one, unescaped, into out.  Returns 1 or 2 for the file system found, 0 if
+ * none, -1 if a line is malformed.  A last line without its newline still
+ * counts, as in Go (only the fields before the super options matter).
+ */
+int
+gs__cgroup_parse_mounts(char *text, char *out, size_t outsz)
+{
+	bool v2 = false;
+
+	for (char *line = text; *line;) {
+		char *nl = strchr(line, '\n');
+		char *next = nl ? nl + 1 : line + strlen(line);
+		if (nl)
+			*nl = '\0';
+		/* "36 35 98:0 /root /mountpoint options optional... - type source superoptions" */
+		char *f = line, *sp;
+		for (int i = 0; i < 4; i++) {
+			if ((sp = strchr(f, ' ')) == NULL)
+				return -1;
+			f = sp + 1;
+		}
+		if ((sp = strchr(f, ' ')) == NULL)
+			return -1;
+		const char *mnt = f;
+		size_t mntlen = (size_t)(sp - f);
+		f = sp + 1;
+		for (;;) {
+			if ((sp = strchr(f, ' ')) == NULL || strlen(sp) <= 3)
+				return -1;
+			if (strncmp(sp, " - ", 3) == 0) {
+				f = sp + 3;
+				break;
+			}
+			f = sp + 1;
+		}
+		if ((sp = strchr(f, ' ')) == NULL)
+			return -1;
+		size_t typelen = (size_t)(sp - f);
+		if (typelen == 7 && memcmp(f, "cgroup2", 7) == 0) {
+			if (unescape_path(out, outsz, mnt, mntlen) != 0)
+				return -1;
+			v2 = true;
+		} else if (typelen == 6 && memcmp(f, "cgroup", 6) == 0) {
+			f = sp + 1;
+			if ((sp = strchr(f, ' ')) == NULL)
+				return -1;
+			f = sp + 1; /* the super options: "rw,cpu,cpuacct" */
+			if (contains_cpu(f, strlen(f)))
+				return unescape_path(out, outsz, mnt, mntlen) == 0 ? 1 : -1;
+		}
+		line = next;
+	}
+	return v2 ? 2 : 0;
+}
+
+int
+gs__cgroup_find(char *dir, size_t n)
+{
+	char path[CGROUP_PATH_MAX + 64], *text;
+	char *rel = malloc(CGROUP_PATH_MAX);
+	int version = -1;
+
+	if (rel == NULL)
+		return -1;
+	if (cgroup_path(path, sizeof path, "/proc/self/mountinfo", "") &&
+	    (text = read_all(path)) != NULL) {
+		version = gs__cgroup_parse_mounts(text, dir, n);
+		free(text);
+	}
+	if (version > 0) {
+		version = -1;
+		if (cgroup_path(path, sizeof path, "/proc/self/cgroup", "") &&
+		    (text = read_all(path)) != NULL) {
+			version = gs__cgroup_parse_self(text, rel, CGROUP_PATH_MAX);
+			free(text);
+		}
+	}
+	/* The path in the hierarchy starts with '/': it follows the mount point. */
+	if (version > 0) {
+		size_t len = strlen(dir);
+		if (len + strlen(rel) + 1 > n)
+			version = -1;
+		else
+			strcpy(dir + len, rel);
+	}
+	free(rel);
+	return version;
+}
+
+int
+gs__cgroup_open(gs__cgroup_cpu *c)
+{
+	char *dir = malloc(2 * CGROUP_PATH_MAX), *path = malloc(3 * CGROUP_PATH_MAX);
+	int version = dir && path ? gs__cgroup_find(dir, 2 * CGROUP_PATH_MAX) : -1;
+
+	c->version = 0;
+	c->quotafd = c->periodfd = -1;
+	if (version == 1) {
+		if (cgroup_path(path, 3 * CGROUP_PATH_MAX, dir, "/cpu.cfs_quota_us"))
+			c->quotafd = open(path, O_RDONLY | O_CLOEXEC);
+		if (cgroup_path(path, 3 * CGROUP_PATH_MAX, dir, "/cpu.cfs_period_us"))
+			c->periodfd = open(path, O_RDONLY | O_CLOEXEC);
+	} else if (version == 2 && cgroup_path(path, 3 * CGROUP_PATH_MAX, dir, "/cpu.max")) {
+		c->quotafd = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	free(dir);
+	free(path);
+	c->version = version;
+	if (c->quotafd < 0 || (version == 1 && c->periodfd < 0)) {
+		gs__cgroup_close(c);
+		return -1;
+	}
+	return 0;
+}
+
+/* Closed is version 0, whatever the descriptors say: a zeroed one is closed. */
+void
+gs__cgroup_close(gs__cgroup_cpu *c)
+{
+	if (c->version != 0) {
+		if (c->quotafd >= 0)
+			close(c->quotafd);
+		if (c->periodfd >= 0)
+			close(c->periodfd);
+	}
+	c->quotafd = c->periodfd = -1;
+	c->version = 0;
+}
+
+/* A cgroup file from its start into b (Go's 64 bytes: a full buffer is
+ * malformed): its length, or -1. */
+static ssize_t
+pread_small(int fd, char *b, size_t n)
+{
+	ssize_t r;
+
+	while ((r = pread(fd, b, n, 0)) < 0 && errno == EINTR)
+		;
+	return r < 0 || (size_t)r == n ? -1 : r;
+}
+
+/* Go's parseV1Number: "<value>\n". */
+static int
+read_v1_number(int fd, int64_t *v)
+{
+	char b[64];
+	ssize_t n = pread_small(fd, b, sizeof b);
+	const char *nl = n < 0 ? NULL : memchr(b, '\n', (size_t)n);
+
+	return nl && parse_int64(b, (size_t)(nl - b), v) ? 0 : -1;
+}
+
+/*
+ * Go's parseV2Limit, on cpu.max's text: "QUOTA PERIOD\n" or "max PERIOD\n".
+ * Returns 1 with the limit in CPUs (QUOTA / PERIOD), 0 when there is none,
+ * -1 when the text is malformed.  A period of 0 or less, which the kernel
+ * never writes, is malformed here (Go would divide by it).
+ */
+int
+gs__parse_cpu_max(const char *text, double *limit)
+{
+	const char *sp = strchr(text, ' ');
+	int64_t q, p;
+
+	if (sp == NULL)
+		return -1;
+	if (sp - text == 3 && memcmp(text, "max", 3) == 0)
+		return 0;
+	const char *nl = strchr(sp + 1, '\n');
+	if (nl == NULL || !parse_int64(text, (size_t)(sp - text), &q) ||
+	    !parse_int64(sp + 1, (size_t)(nl - sp - 1), &p) || p <= 0)
+		return -1;
+	*limit = (double)q / (double)p;
+	return 1;
+}
+
+int
+gs__cgroup_read(const gs__cgroup_cpu *c, double *limit)
+{
+	char b[64];
+	int64_t q, p;
+
+	switch (c->version) {
+	case 1:
+		if (read_v1_number(c->quotafd, &q) != 0)
+			return -1;
+		if (q < 0)
+			return 0; /* -1: no limit */
+		if (read_v1_number(c->periodfd, &p) != 0 || p <= 0)
+			return -1;
+		*limit = (double)q / (double)p;
+		return 1;
+	case 2: {
+		ssize_t n = pread_small(c->quotafd, b, sizeof b);
+		if (n < 0)
+			return -1;
+		b[n] = '\0';
+		return gs__parse_cpu_max(b, limit);
+	}
+	default:
+		return -1;
+	}
+}
+
 int
 gs__os_cgroup_cpu_limit(double *limit)
 {
-	const char *root = getenv("GSCHED_CGROUP_ROOT");
-	/* Off the caller's stack: gs_run may be called on a small one (ulimit
-	 * -s 16).  Without the memory the limit is unknown, as without the
-	 * files. */
-	struct {
-		char cg[4096], path[8192];
-	} *b = malloc(sizeof *b);
-	char buf[256];
-	int found = 0;
+	gs__cgroup_cpu c;
 
-	if (b == NULL)
+	if (gs__cgroup_open(&c) != 0)
 		return 0;
-	char *cg = b->cg, *path = b->path;
-	if (root == NULL)
-		root = "/sys/fs/cgroup";
-	if (read_small("/proc/self/cgroup", cg, sizeof b->cg) != 0) {
-		free(b);
-		return 0;
-	}
-	for (char *save = NULL, *line = strtok_r(cg, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-		if (c2 == NULL)
-			continue;
-		*c2 = '\0';
-		const char *ctrl = c1 + 1;
-		char *rel = c2 + 1;
-		bool v2 = strcmp(line, "0") == 0 && *ctrl == '\0';
-		bool v1 = strstr(ctrl, "cpu") != NULL && strstr(ctrl, "cpuset") == NULL;
-		if (!v2 && !v1)
-			continue;
-		/* Walk from the process's cgroup up to the root. */
-		for (;;) {
-			double l;
-			int r;
-			if (v2) {
-				snprintf(path, sizeof b->path, "%s%s/cpu.max", root, rel);
-				r = read_small(path, buf, sizeof buf) == 0
-				    ? gs__parse_cpu_max(buf, &l)
-				    : -1;
-			} else {
-				long long q = -1, p = 0;
-				snprintf(path, sizeof b->path, "%s/%s%s/cpu.cfs_quota_us", root,
-				    ctrl, rel);
-				if (read_small(path, buf, sizeof buf) == 0)
-					q = atoll(buf);
-				snprintf(path, sizeof b->path, "%s/%s%s/cpu.cfs_period_us", root,
-				    ctrl, rel);
-				if (read_small(path, buf, sizeof buf) == 0)
-					p = atoll(buf);
-				r = q > 0 && p > 0 ? 1 : 0;
-				l = r ? (double)q / (double)p : 0;
-			}
-			if (r == 1 && (!found || l < *limit)) {
-				*limit = l;
-				found = 1;
-			}
-			char *slash = strrchr(rel, '/');
-			if (slash == NULL || (slash == rel && rel[1] == '\0'))
-				break;
-			if (slash == rel)
-				rel[1] = '\0';
-			else
-				*slash = '\0';
-		}
-	}
-	free(b);
-	return found;
+	int r = gs__cgroup_read(&c, limit);
+	gs__cgroup_close(&c);
+	return r;
+}
+
+int
+gs_cgroup_cpu_limit(double *limit)
+{
+	double l;
+
+	if (limit == NULL)
+		return GS_EINVAL;
+	int r = gs__os_cgroup_cpu_limit(&l);
+	if (r == 1)
+		*limit = l;
+	return r < 0 ? GS_EINVAL : r;
 }

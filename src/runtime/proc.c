@@ -1687,12 +1687,39 @@ mexit(gs_m *mp)
 
 /* ---- start and shutdown -------------------------------------------------- */
 
-/* Default GOMAXPROCS: $GOMAXPROCS if set, else the CPUs we may run on. */
+/*
+ * Go's defaultGOMAXPROCS: the CPUs in the affinity mask (ncpu, or read now if
+ * 0), lowered to the cgroup's CPU limit rounded up, but not below 2 (Go's
+ * adjustCgroupGOMAXPROCS), unless GSCHED_DEBUG=containermaxprocs=0 or there
+ * is no CPU cgroup (gs__sched.cgroup closed).  At most GS_MAX_PROCS.
+ */
 static int
-default_procs(int ncpu, int *procs)
+default_gomaxprocs(int ncpu)
+{
+	int n = ncpu > 0 ? ncpu : gs__os_ncpu();
+	double limit;
+
+	if (gs__sched.cgroup.version != 0 && gs__cgroup_read(&gs__sched.cgroup, &limit) == 1 &&
+	    limit < n) {
+		/* ceil, then at least 2 */
+		double l = (double)(int64_t)limit;
+		if (l < limit)
+			l++;
+		if (l < 2)
+			l = 2;
+		if (l < n)
+			n = (int)l;
+	}
+	return n > GS_MAX_PROCS ? GS_MAX_PROCS : n;
+}
+
+/* Default GOMAXPROCS: $GOMAXPROCS if set (*custom then), else Go's default. */
+static int
+default_procs(int ncpu, int *procs, bool *custom)
 {
 	const char *env = getenv("GOMAXPROCS");
 
+	*custom = false;
 	if (env && *env) {
 		char *end;
 		errno = 0;
@@ -1704,23 +1731,33 @@ default_procs(int ncpu, int *procs)
 			return GS_EINVAL;
 		}
 		*procs = (int)v;
+		*custom = true;
 		return 0;
 	}
-	/* The CPU quota of our cgroup lowers it, rounded up and at least 2
-	 * where there are 2 CPUs, as Go 1.25 does. */
-	int n = ncpu;
-	double limit;
-	if (gs__os_cgroup_cpu_limit(&limit) == 1) {
-		int l = (int)limit;
-		if ((double)l < limit)
-			l++;
-		if (l < 2)
-			l = 2;
-		if (l < n)
-			n = l;
-	}
-	*procs = n > GS_MAX_PROCS ? GS_MAX_PROCS : n;
+	*procs = default_gomaxprocs(ncpu);
 	return 0;
+}
+
+/*
+ * Go's sysmonUpdateGOMAXPROCS, called by sysmon on every pass: once a second
+ * (wall time, not scaled: the limit changes outside the program), unless
+ * GOMAXPROCS was set or GSCHED_DEBUG=updatemaxprocs=0, read the default again
+ * and change GOMAXPROCS to it if it differs.  sysmon stops the world itself,
+ * as a thread outside the goroutines may (Go hands that to a goroutine
+ * because its sysmon cannot); gs__update_gomaxprocs gives way to a setting
+ * made meanwhile.
+ */
+void
+gs__sysmon_updatemaxprocs(int64_t now)
+{
+	if (!gs__sched.updatemaxprocs || atomic_load(&gs__sched.customprocs) ||
+	    now - gs__sched.lastmaxprocs < 1000 * 1000 * 1000)
+		return;
+	gs__sched.lastmaxprocs = now;
+	int n = default_gomaxprocs(0);
+	if (n != __atomic_load_n(&gs__sched.gomaxprocs, __ATOMIC_RELAXED) &&
+	    !atomic_load(&gs__sched.shutdown))
+		gs__update_gomaxprocs(n);
 }
 
 /* gs_set_timescale's setting, 0 if none. */
@@ -1750,7 +1787,8 @@ gs_timescale(void)
 struct debugopts {
 	int32_t schedtrace_ms;
 	bool scheddetail, asyncpreemptoff, stackmprotect;
-	int timescale; /* 0: not set */
+	bool containermaxprocs, updatemaxprocs; /* Go 1.25's defaults: 1 */
+	int timescale;                          /* 0: not set */
 };
 
 /* Say what is wrong with GSCHED_DEBUG, unless asked to keep quiet. */
@@ -1769,6 +1807,7 @@ debug_parse(struct debugopts *o, bool quiet)
 	char buf[256];
 
 	memset(o, 0, sizeof *o);
+	o->containermaxprocs = o->updatemaxprocs = true;
 	if (env == NULL || *env == '\0')
 		return 0;
 	if (strlen(env) >= sizeof buf) {
@@ -1806,7 +1845,8 @@ debug_parse(struct debugopts *o, bool quiet)
 			}
 			o->timescale = (int)v;
 		} else if (strcmp(kv, "scheddetail") == 0 || strcmp(kv, "asyncpreemptoff") == 0 ||
-		    strcmp(kv, "stackmprotect") == 0) {
+		    strcmp(kv, "stackmprotect") == 0 || strcmp(kv, "containermaxprocs") == 0 ||
+		    strcmp(kv, "updatemaxprocs") == 0) {
 			if (!num || v > 1) {
 				DEBUG_SAY("gsched: GSCHED_DEBUG: %s=%s: want 0 or 1\n", kv, val);
 				return GS_EINVAL;
@@ -1815,12 +1855,16 @@ debug_parse(struct debugopts *o, bool quiet)
 				o->scheddetail = v == 1;
 			else if (strcmp(kv, "stackmprotect") == 0)
 				o->stackmprotect = v == 1;
+			else if (strcmp(kv, "containermaxprocs") == 0)
+				o->containermaxprocs = v == 1;
+			else if (strcmp(kv, "updatemaxprocs") == 0)
+				o->updatemaxprocs = v == 1;
 			else
 				o->asyncpreemptoff = v == 1;
 		} else {
 			DEBUG_SAY("gsched: GSCHED_DEBUG: unknown setting '%s' ignored "
 				  "(known: schedtrace, scheddetail, asyncpreemptoff, timescale, "
-				  "stackmprotect)\n",
+				  "stackmprotect, containermaxprocs, updatemaxprocs)\n",
 			    kv);
 		}
 	}
@@ -1838,6 +1882,8 @@ parse_debug(int *timescale)
 	gs__sched.scheddetail = o.scheddetail;
 	gs__sched.asyncpreemptoff = o.asyncpreemptoff;
 	gs__sched.stackmprotect = o.stackmprotect;
+	gs__sched.containermaxprocs = o.containermaxprocs;
+	gs__sched.updatemaxprocs = o.updatemaxprocs;
 	*timescale = o.timescale;
 	return err;
 }
@@ -1917,17 +1963,25 @@ gs_run(void (*main_fn)(void *), void *arg, const gs_config *cfg)
 		return GS_EBUSY;
 
 	int ncpu = gs__os_ncpu();
-	if (c.procs)
-		procs = c.procs;
-	else if ((err = default_procs(ncpu, &procs)) != 0) {
-		atomic_store(&gs__sched.running, false);
-		return err;
-	}
 	int timescale;
 	if ((err = parse_debug(&timescale)) != 0) {
 		atomic_store(&gs__sched.running, false);
 		return err;
 	}
+	/* Go's defaultGOMAXPROCSInit: find the cgroup once; its limit files stay
+	 * open for the run, to be read again by every update. */
+	if (gs__sched.containermaxprocs)
+		gs__cgroup_open(&gs__sched.cgroup);
+	bool custom = c.procs != 0;
+	if (c.procs)
+		procs = c.procs;
+	else if ((err = default_procs(ncpu, &procs, &custom)) != 0) {
+		gs__cgroup_close(&gs__sched.cgroup);
+		atomic_store(&gs__sched.running, false);
+		return err;
+	}
+	atomic_store(&gs__sched.customprocs, custom);
+	gs__sched.lastmaxprocs = (int64_t)gs__nanotime();
 	/* The program's setting wins over the environment's, as cfg->procs
 	 * over GOMAXPROCS. */
 	if (atomic_load(&timescale_set) != 0)
@@ -2062,6 +2116,7 @@ fail:
 	gs__sigsegv_uninstall();
 	gs__netpoll_fini();
 	free_all();
+	gs__cgroup_close(&gs__sched.cgroup);
 	pthread_mutex_destroy(&gs__sched.stwlock);
 	atomic_store(&gs__sched.timescale, 0);
 	atomic_store(&gs__sched.running, false);

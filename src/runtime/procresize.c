@@ -171,13 +171,18 @@ starttheworld(gs_p *runnable)
 	gs__wakep();
 }
 
-int
-gs_set_gomaxprocs(int n)
+/* update: sysmon's change to the default, which gives way to a setting. */
+static int
+setprocs(int n, bool update)
 {
 	if (!atomic_load(&gs__sched.running) || atomic_load(&gs__sched.shutdown))
 		return GS_ENOTRUN;
 	if (n < 1 || n > GS_MAX_PROCS)
 		return GS_ERANGE;
+	/* Before stwlock, as Go sets customGOMAXPROCS before computeMaxProcsLock:
+	 * an update that takes the lock later sees it and leaves the setting be. */
+	if (!update)
+		atomic_store(&gs__sched.customprocs, true);
 	gs_m *mp = gs__getm();
 	bool ingoroutine = mp && GS_LOAD(mp->curg);
 	/* A goroutine must not block its P on the mutex: another stop-the-world
@@ -198,7 +203,7 @@ gs_set_gomaxprocs(int n)
 		return GS_EBUSY;
 	}
 	int old = gs__sched.gomaxprocs;
-	if (n == old) {
+	if (n == old || (update && atomic_load(&gs__sched.customprocs))) {
 		pthread_mutex_unlock(&gs__sched.stwlock);
 		return old;
 	}
@@ -223,6 +228,18 @@ gs_set_gomaxprocs(int n)
 	if (ingoroutine)
 		gs__preempt_check(gs__getg());
 	return old;
+}
+
+int
+gs_set_gomaxprocs(int n)
+{
+	return setprocs(n, false);
+}
+
+int
+gs__update_gomaxprocs(int n)
+{
+	return setprocs(n, true);
 }
 
 /*

@@ -10,6 +10,8 @@
  *    yield (preemptone: a flag, and a signal for asynchronous preemption);
  *  - polls the network when nobody has for 10 ms;
  *  - starts an M when a timer is overdue and nobody runs it;
+ *  - once a second, changes GOMAXPROCS to its default again if the cgroup's
+ *    CPU limit or the affinity mask changed it (gs__sysmon_updatemaxprocs);
  *  - prints GSCHED_DEBUG=schedtrace lines.
  */
 #define _GNU_SOURCE
@@ -162,6 +164,7 @@ sysmon_main(void *arg)
 			lasttrim = now;
 			gs__gfree_trim();
 		}
+		gs__sysmon_updatemaxprocs(now);
 
 		if (gs__sched.schedtrace_ms > 0 &&
 		    lasttrace + (uint64_t)gs__sched.schedtrace_ms * 1000000 <= (uint64_t)now) {
