@@ -438,8 +438,8 @@ START_TEST(test_schedtrace_go_fields)
 				ck_assert_msg(!strncmp(l, "SCHED 0ms: ", 11), "first line: %s", l);
 			/* the previous detailed trace: threads = M lines + m0 */
 			if (_i == 1 && mlines >= 0 && threads != mlines + 1)
-				ck_abort_msg("threads=%d with %d M lines:\n%s", threads, mlines,
-				    child.out);
+				ck_abort_msg("threads=%d with %d M lines:\n%.2000s", threads,
+				    mlines, child.out);
 			threads = atoi(strstr(l, " threads=") + 9);
 			mlines = 0;
 			traces++;
@@ -451,12 +451,12 @@ START_TEST(test_schedtrace_go_fields)
 		}
 	}
 	free(copy);
-	ck_assert_msg(traces >= 2, "%d traces:\n%s", traces, child.out);
+	ck_assert_msg(traces >= 2, "%d traces:\n%.2000s", traces, child.out);
 	if (_i == 1) {
-		ck_assert_msg(threads == mlines + 1, "threads=%d with %d M lines:\n%s", threads,
-		    mlines, child.out);
+		ck_assert_msg(threads == mlines + 1, "threads=%d with %d M lines:\n%.2000s",
+		    threads, mlines, child.out);
 		ck_assert_int_ge(glines, traces * 2);
-		ck_assert_msg(dead >= traces - 1, "%d traces list a dead goroutine of %d:\n%s",
+		ck_assert_msg(dead >= traces - 1, "%d traces list a dead goroutine of %d:\n%.2000s",
 		    dead, traces, child.out);
 	}
 }
