@@ -521,6 +521,10 @@ typedef struct gs_stats {
 	uint64_t timers_fired;
 	uint64_t procresizes; /* GOMAXPROCS changes */
 	uint64_t last_stw_ns; /* stop-the-world time of the last change */
+	/* A stop-the-world in progress, as Go's schedtrace prints it: gcwaiting
+	 * (the Ps are asked to stop) and stopwait (Ps still to stop). */
+	bool gcwaiting;
+	int stopwait;
 	/* How the scheduler picked goroutines (counted by the P that ran them). */
 	uint64_t runnext_hits; /* run from the P's runnext slot, inheriting the slice */
 	uint64_t fair_takes;   /* taken from the global queue by the one-in-61 check

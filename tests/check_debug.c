@@ -66,12 +66,20 @@ busy_child_g(void *arg)
 }
 
 static void
+exit_at_once(void *arg)
+{
+	(void)arg;
+}
+
+static void
 child_main(void *arg)
 {
 	struct child_cfg *c = arg;
 	int64_t end = gs_nanotime() + c->run_ns;
 
 	fprintf(stderr, "RESULT gomaxprocs=%d\n", gs_gomaxprocs());
+	/* a dead goroutine for scheddetail's G lines */
+	gs_go(exit_at_once, NULL);
 	if (c->run_ns > 0) {
 		for (int i = 0; i < 3; i++)
 			gs_go(busy_child_g, &end);
@@ -232,6 +240,219 @@ START_TEST(test_scheddetail)
 	ck_assert_int_ge(gs, sched);     /* at least main */
 	/* No bracketed per-P queue list in the detailed form. */
 	ck_assert_ptr_null(strstr(child.out, "runqueue=0 ["));
+}
+END_TEST
+
+/* ---- field for field against Go ------------------------------------------------------------ */
+
+/*
+ * Go 1.22's schedtrace lines, one of each kind, as its runtime/proc.go
+ * schedtrace() prints them (golang/go, a 1.22-cycle tree: each line is the
+ * text of its print calls, with the values of a GOMAXPROCS=2 program: print
+ * of a bool gives true/false, of a missing M, P or G nil; waitreason.String()
+ * is empty for a goroutine that is not waiting).
+ */
+static const char *const go_sched =
+    "SCHED 0ms: gomaxprocs=2 idleprocs=1 threads=5 spinningthreads=0 needspinning=0 "
+    "idlethreads=2 runqueue=0 [0 0]";
+static const char *const go_detail =
+    "SCHED 1004ms: gomaxprocs=2 idleprocs=2 threads=5 spinningthreads=0 needspinning=0 "
+    "idlethreads=3 runqueue=0 gcwaiting=false nmidlelocked=1 stopwait=0 sysmonwait=false";
+static const char *const go_p =
+    "  P0: status=0 schedtick=11 syscalltick=2 m=nil runqsize=0 gfreecnt=0 timerslen=0";
+static const char *const go_m =
+    "  M3: p=nil curg=nil mallocing=0 throwing=0 preemptoff= locks=0 dying=0 spinning=false "
+    "blocked=true lockedg=nil";
+static const char *const go_g[] = {
+	"  G1: status=4(sleep) m=nil lockedm=nil",
+	"  G2: status=4(force gc (idle)) m=nil lockedm=nil",
+	"  G17: status=2() m=4 lockedm=nil",
+	"  G5: status=6() m=nil lockedm=nil",
+};
+
+/* A line's fields: names and the syntax of each value (n number, i id: a
+ * number or nil, b bool, e empty, s status "N(reason)", l "[n n ...]"). */
+struct fields {
+	int n;
+	char name[24][24];
+	char syn[24];
+};
+
+static bool
+is_number(const char *v, size_t len)
+{
+	if (len == 0)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (v[i] < '0' || v[i] > '9')
+			return false;
+	return true;
+}
+
+static void
+line_fields(const char *line, struct fields *f)
+{
+	static const char *const ids[] = { "m", "p", "curg", "lockedg", "lockedm" };
+	const char *c = strchr(line, ':'); /* after "SCHED Nms", "  P0", "  M1", "  G1" */
+
+	memset(f, 0, sizeof *f);
+	ck_assert_ptr_nonnull(c);
+	for (c++; *c == ' ';) {
+		c++;
+		if (*c == '[') { /* Go: the per-P queue lengths */
+			const char *e = strchr(c, ']');
+			ck_assert_ptr_nonnull(e);
+			snprintf(f->name[f->n], sizeof f->name[0], "[]");
+			bool ok = true;
+			for (const char *q = c + 1; q < e; q++)
+				ok = ok && ((*q >= '0' && *q <= '9') || (*q == ' ' && q[1] != ' '));
+			f->syn[f->n++] = ok ? 'l' : '?';
+			c = e + 1;
+			continue;
+		}
+		const char *eq = strchr(c, '=');
+		ck_assert_ptr_nonnull(eq);
+		ck_assert_int_lt(f->n, 24);
+		snprintf(f->name[f->n], sizeof f->name[0], "%.*s", (int)(eq - c), c);
+		const char *v = eq + 1, *e = v;
+		while (*e >= '0' && *e <= '9')
+			e++;
+		char syn = '?';
+		if (*e == '(' && e > v) { /* status=N(reason): the reason may hold spaces */
+			const char *close = strchr(e, ')');
+			ck_assert_ptr_nonnull(close);
+			while (strchr(close + 1, ')') && close[1] != ' ' && close[1] != '\0')
+				close = strchr(close + 1, ')');
+			e = close + 1;
+			syn = 's';
+		} else {
+			e = v + strcspn(v, " ");
+			size_t len = (size_t)(e - v);
+			if (len == 0)
+				syn = 'e';
+			else if (is_number(v, len))
+				syn = 'n';
+			else if ((len == 4 && !strncmp(v, "true", 4)) ||
+			    (len == 5 && !strncmp(v, "false", 5)))
+				syn = 'b';
+			else if (len == 3 && !strncmp(v, "nil", 3))
+				syn = 'i';
+			for (size_t k = 0; k < sizeof ids / sizeof ids[0]; k++)
+				if (!strcmp(f->name[f->n], ids[k]) && (syn == 'n' || syn == 'i'))
+					syn = 'i';
+		}
+		f->syn[f->n++] = syn;
+		c = e;
+	}
+	ck_assert_msg(*c == '\0', "unparsed rest of line '%s': '%s'", line, c);
+}
+
+/* ours has Go's fields, in Go's order, with Go's value syntax */
+static void
+same_fields(const char *go, const char *ours)
+{
+	struct fields g, o;
+
+	line_fields(go, &g);
+	line_fields(ours, &o);
+	if (g.n != o.n || strcmp(g.syn, o.syn) != 0)
+		ck_abort_msg("fields differ from Go's:\n go:   %s (%s)\n ours: %s (%s)", go, g.syn,
+		    ours, o.syn);
+	for (int i = 0; i < g.n; i++)
+		if (strcmp(g.name[i], o.name[i]) != 0)
+			ck_abort_msg("field %d is '%s', Go's is '%s':\n go:   %s\n ours: %s", i,
+			    o.name[i], g.name[i], go, ours);
+	/* the same line prefix: "SCHED <n>ms:", "  P<n>:", ... */
+	size_t gp = strcspn(go, "0123456789"), op = strcspn(ours, "0123456789");
+	if (gp != op || strncmp(go, ours, gp) != 0)
+		ck_abort_msg("line kind differs:\n go:   %s\n ours: %s", go, ours);
+}
+
+/* The Go lines parse as Go's: the checker itself reads them right. */
+START_TEST(test_go_lines_parse)
+{
+	struct fields f;
+
+	line_fields(go_sched, &f);
+	ck_assert_int_eq(f.n, 8);
+	ck_assert_str_eq(f.syn, "nnnnnnnl");
+	line_fields(go_detail, &f);
+	ck_assert_str_eq(f.syn, "nnnnnnnbnnb");
+	line_fields(go_p, &f);
+	ck_assert_str_eq(f.syn,
+	    "nnnin"
+	    "nn");
+	line_fields(go_m, &f);
+	ck_assert_str_eq(f.syn, "iinnennbbi");
+	for (size_t i = 0; i < sizeof go_g / sizeof go_g[0]; i++) {
+		line_fields(go_g[i], &f);
+		ck_assert_str_eq(f.syn, "sii");
+	}
+	same_fields(go_g[0], go_g[1]);
+}
+END_TEST
+
+static const char *
+go_line_for(const char *ours)
+{
+	if (!strncmp(ours, "SCHED ", 6))
+		return strstr(ours, " gcwaiting=") ? go_detail : go_sched;
+	if (!strncmp(ours, "  P", 3))
+		return go_p;
+	if (!strncmp(ours, "  M", 3))
+		return go_m;
+	if (!strncmp(ours, "  G", 3))
+		return go_g[0];
+	return NULL;
+}
+
+/*
+ * GSCHED_DEBUG=schedtrace, plain and with scheddetail=1: every line has the
+ * fields of Go's line of its kind; the first says SCHED 0ms (Go counts from
+ * its first trace); threads= counts the Ms and the main thread (Go's m0:
+ * the thread in gs_run), one more than the M lines; the dead goroutine is
+ * listed, as Go's forEachG lists every goroutine.
+ */
+static const char *const go_fields_debug[] = { "schedtrace=50", "schedtrace=50,scheddetail=1" };
+
+START_TEST(test_schedtrace_go_fields)
+{
+	struct child_cfg c = { .gsched_debug = go_fields_debug[_i], .procs = 2, .run_ns = MS(300) };
+
+	ck_assert_int_eq(exit_code(run_child(child_run, &c, TU_SEC(30))), 0);
+	char *save = NULL, *copy = strdup(child.out);
+	int traces = 0, mlines = -1, threads = 0, dead = 0, glines = 0;
+	for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		const char *go = go_line_for(l);
+		if (go == NULL)
+			continue;
+		same_fields(go, l);
+		if (!strncmp(l, "SCHED ", 6)) {
+			if (traces == 0)
+				ck_assert_msg(!strncmp(l, "SCHED 0ms: ", 11), "first line: %s", l);
+			/* the previous detailed trace: threads = M lines + m0 */
+			if (_i == 1 && mlines >= 0 && threads != mlines + 1)
+				ck_abort_msg("threads=%d with %d M lines:\n%.2000s", threads,
+				    mlines, child.out);
+			threads = atoi(strstr(l, " threads=") + 9);
+			mlines = 0;
+			traces++;
+		} else if (!strncmp(l, "  M", 3)) {
+			mlines++;
+		} else if (!strncmp(l, "  G", 3)) {
+			glines++;
+			dead += strstr(l, ": status=6() m=nil ") != NULL;
+		}
+	}
+	free(copy);
+	ck_assert_msg(traces >= 2, "%d traces:\n%.2000s", traces, child.out);
+	if (_i == 1) {
+		ck_assert_msg(threads == mlines + 1, "threads=%d with %d M lines:\n%.2000s",
+		    threads, mlines, child.out);
+		ck_assert_int_ge(glines, traces * 2);
+		ck_assert_msg(dead >= traces - 1, "%d traces list a dead goroutine of %d:\n%.2000s",
+		    dead, traces, child.out);
+	}
 }
 END_TEST
 
@@ -457,6 +678,8 @@ debug_suite(void)
 	tcase_add_loop_test(tc, test_schedtrace, 0, 3);
 	tcase_add_test(tc, test_no_trace_by_default);
 	tcase_add_test(tc, test_scheddetail);
+	tcase_add_test(tc, test_go_lines_parse);
+	tcase_add_loop_test(tc, test_schedtrace_go_fields, 0, 2);
 	suite_add_tcase(s, tc);
 
 	tc = tu_tcase("settings", 30);

@@ -107,6 +107,7 @@ struct capture {
 	char *text; /* every tick as text, -v text and JSON, concatenated */
 	size_t textlen;
 	FILE *textf;
+	uint64_t starttime; /* Go's starttime for the schedtrace lines */
 	tick_end end;
 	bool ended;
 	int with_gl;         /* ticks that had a goroutine list */
@@ -170,8 +171,9 @@ cap_tick(void *ctx, const tick_info *info, const tick_data *t)
 			c->gl_run_sum += t->gl[i].run_ns;
 	}
 	c->n++;
-	schedtrace_print(c->textf, info, t, false);
-	schedtrace_print(c->textf, info, t, true);
+	(void)info;
+	schedtrace_print(c->textf, t, &c->starttime, false);
+	schedtrace_print(c->textf, t, &c->starttime, true);
 	schedtrace_print_json(c->textf, info, t, true);
 	return 0;
 }
@@ -1332,7 +1334,7 @@ END_TEST
 
 /* ---- batch format -------------------------------------------------------------------- */
 
-static regex_t re_sched, re_detail, re_p, re_m;
+static regex_t re_sched, re_detail, re_p, re_m, re_g;
 
 static void
 compile_res(void)
@@ -1365,6 +1367,10 @@ compile_res(void)
 			     "spinning=(true|false) blocked=(true|false) lockedg=nil$",
 			     REG_EXTENDED | REG_NOSUB),
 	    0);
+	ck_assert_int_eq(regcomp(&re_g,
+			     "^  G[0-9]+: status=[0-9]+\\([^)]*\\) m=([0-9]+|nil) lockedm=nil$",
+			     REG_EXTENDED | REG_NOSUB),
+	    0);
 }
 
 START_TEST(test_batch_format)
@@ -1379,7 +1385,7 @@ START_TEST(test_batch_format)
 	ck_assert_str_eq(c.info.scenario, "cpu:2,syscall:2,netwait:1");
 	/* per tick: one plain line, the detailed block, one JSON line */
 	char *save = NULL;
-	int plain = 0, detail = 0, plines = 0, mlines = 0, json = 0;
+	int plain = 0, detail = 0, plines = 0, mlines = 0, glines = 0, json = 0;
 	long lastms = -1;
 	for (char *l = strtok_r(c.text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
 		if (regexec(&re_sched, l, 0, NULL, 0) == 0) {
@@ -1400,6 +1406,8 @@ START_TEST(test_batch_format)
 			plines++;
 		} else if (regexec(&re_m, l, 0, NULL, 0) == 0) {
 			mlines++;
+		} else if (regexec(&re_g, l, 0, NULL, 0) == 0) {
+			glines++;
 		} else if (l[0] == '{') {
 			json_doc d;
 			int64_t v;
@@ -1425,6 +1433,7 @@ START_TEST(test_batch_format)
 	ck_assert_int_eq(detail, 6);
 	ck_assert_int_eq(plines, 18);
 	ck_assert_int_ge(mlines, 6 * 3);
+	ck_assert_int_ge(glines, 6 * 6); /* main and the five goroutines, each tick */
 	ck_assert_int_eq(json, 6);
 	cap_free(&c);
 }
@@ -1787,6 +1796,43 @@ START_TEST(test_slow_reaches_runtime)
 }
 END_TEST
 
+/* gsched --batch -v prints Go's scheddetail whole: after each SCHED line its
+ * P lines, M lines and a G line per goroutine (the scenario's goroutines are
+ * listed without --record or --json too); the first line says SCHED 0ms, as
+ * Go's first trace does. */
+START_TEST(test_batch_detail_goroutines)
+{
+	char *out, *msg;
+
+	compile_res();
+	ck_assert_int_eq(cli_out(&out, &msg, "--batch", "-v", "-n", "3", "-p", "2"), 0);
+	ck_assert_msg(strncmp(out, "SCHED 0ms: ", 11) == 0, "first line: %.200s", out);
+	int sched = 0, plines = 0, glines = 0, gnow = 0;
+	char *save = NULL;
+	for (char *l = strtok_r(out, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		if (regexec(&re_detail, l, 0, NULL, 0) == 0) {
+			if (sched > 0 && gnow < 2)
+				ck_abort_msg("trace %d lists %d goroutines", sched, gnow);
+			sched++;
+			gnow = 0;
+		} else if (regexec(&re_p, l, 0, NULL, 0) == 0) {
+			plines++;
+		} else if (regexec(&re_g, l, 0, NULL, 0) == 0) {
+			glines++;
+			gnow++;
+		} else if (regexec(&re_m, l, 0, NULL, 0) != 0) {
+			ck_abort_msg("line does not match Go's format: '%s'", l);
+		}
+	}
+	ck_assert_int_eq(sched, 3);
+	ck_assert_int_eq(plines, 3 * 2);
+	ck_assert_msg(gnow >= 2 && glines >= 3 * 2, "%d G lines, %d in the last trace", glines,
+	    gnow);
+	free(out);
+	free(msg);
+}
+END_TEST
+
 /* A recording made from the middle of a run (the visualizer's R) counts its
  * own ticks from 0, and a header without timescale (older recordings) reads
  * as real speed. */
@@ -1859,6 +1905,7 @@ record_suite(void)
 	tcase_add_test(tc, test_options);
 	tcase_add_test(tc, test_stdout_reader_gone);
 	tcase_add_test(tc, test_slow_reaches_runtime);
+	tcase_add_test(tc, test_batch_detail_goroutines);
 	tcase_add_test(tc, test_record_from_the_middle);
 	suite_add_tcase(s, tc);
 	return s;

@@ -27,6 +27,8 @@
 
 #include <gsched.h>
 
+#include <stdio.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -95,6 +97,7 @@ typedef struct gs_snap_p {
 	gs_snap_g *runq;      /* the first runq_listed, head first; points into the snapshot */
 	uint32_t schedtick, syscalltick;
 	int timers;
+	int gfreecnt;         /* dead goroutines on its free list (Go's p.gFree.n) */
 	uint64_t steals;      /* successful steals by this P */
 	uint64_t stolen;      /* goroutines it took from others */
 	uint64_t stolen_from; /* goroutines others took from it */
@@ -255,6 +258,23 @@ GS_EXTERN int gs_stop_world(void);
 GS_EXTERN int gs_start_world(void);
 /* Whether an observer has the world stopped. */
 GS_EXTERN bool gs_world_stopped(void);
+
+/*
+ * Go's GODEBUG=schedtrace output for a snapshot, exactly as Go 1.22's
+ * runtime/proc.go schedtrace prints it, field for field: the SCHED line with
+ * the per-P queue lengths, or with detailed the SCHED line's stop-the-world
+ * fields, a P line per P, an M line per M and a G line per goroutine of
+ * gl[0..ng) (gl may be NULL; newest first, as gs_goroutines lists them, and
+ * printed oldest first, as Go walks allgs).  The one printer of that format: the runtime's
+ * GSCHED_DEBUG=schedtrace and gsched --batch both print through it.
+ *
+ * *starttime is Go's starttime, the time of the first line: 0 before it (the
+ * call sets it to s->time_ns), so the first line says "SCHED 0ms" as in Go.
+ * threads= counts every thread of the runtime as Go's mcount() does: the Ms
+ * and the thread waiting in gs_run, which is Go's main thread, m0.
+ */
+GS_EXTERN void gs_schedtrace_print(FILE *f, const gs_snapshot *s, uint64_t *starttime,
+    const gs_snap_ginfo *gl, int ng, bool detailed);
 
 /* ---- events ---------------------------------------------------------------- */
 

@@ -39,7 +39,9 @@ const cmdline_opt batch_options[] = {
 	{ "workload", 'w', required_argument, "W[:COUNT]",
 	    "run workload W (COUNT goroutines; repeatable) instead of\n"
 	    "the default scenario (a few of every kind)" },
-	{ NULL, 'v', no_argument, NULL, "scheddetail: a P line per P and an M line per M as well" },
+	{ NULL, 'v', no_argument, NULL,
+	    "scheddetail: a P line per P, an M line per M and a G\n"
+	    "line per goroutine as well" },
 	{ "json", BATCH_OPT_JSON, no_argument, NULL,
 	    "one JSON object per tick instead (docs/recording.md)" },
 	{ "record", BATCH_OPT_RECORD, required_argument, "FILE",
@@ -272,6 +274,7 @@ batch_run(const batch_opts *op)
 			.runq_max = RUNQ_LISTED,
 			.max_m = 0,
 			.events = o.record || o.trace || o.json,
+			.goroutines = o.verbose, /* scheddetail's G lines */
 			.timescale = o.slow,
 		};
 		/* Go's SCHED line has no room to say it: a note, once */

@@ -60,6 +60,8 @@ const fields_field fields_stats[] = {
 	FO(gs_stats, max_timer_late_ns, FT_U64),
 	FO(gs_stats, peak_epoch, FT_U64),
 	FO(gs_stats, max_threads, FT_INT),
+	FO(gs_stats, gcwaiting, FT_BOOL),
+	FO(gs_stats, stopwait, FT_INT),
 };
 
 const fields_field fields_p[] = {
@@ -77,6 +79,7 @@ const fields_field fields_p[] = {
 	F(gs_snap_p, stolen_from, FT_U64),
 	F(gs_snap_p, spawns, FT_U64),
 	F(gs_snap_p, syscalls, FT_U64),
+	FO(gs_snap_p, gfreecnt, FT_INT),
 };
 
 const fields_field fields_m[] = {

@@ -23,55 +23,9 @@ ms_since_start(const tick_info *info, const gs_snapshot *s)
 }
 
 void
-schedtrace_print(FILE *f, const tick_info *info, const tick_data *t, bool detail)
+schedtrace_print(FILE *f, const tick_data *t, uint64_t *starttime, bool detail)
 {
-	const gs_snapshot *s = t->snap;
-	const gs_stats *st = &s->stats;
-
-	fprintf(f,
-	    "SCHED %lldms: gomaxprocs=%d idleprocs=%d threads=%d spinningthreads=%d "
-	    "needspinning=0 idlethreads=%d runqueue=%d",
-	    ms_since_start(info, s), st->gomaxprocs, st->idle_procs, st->threads,
-	    st->spinning_threads, st->idle_threads, st->global_runq);
-	if (!detail) {
-		for (int i = 0; i < s->np; i++)
-			fprintf(f, "%s%" PRIu32 "%s", i == 0 ? " [" : " ", s->p[i].runq_len,
-			    i == s->np - 1 ? "]" : "");
-		fputc('\n', f);
-		return;
-	}
-	/* Go's detailed header: no queue lengths, the stop-the-world fields */
-	fprintf(f, " gcwaiting=false nmidlelocked=0 stopwait=0 sysmonwait=false\n");
-	for (int i = 0; i < s->np; i++) {
-		const gs_snap_p *p = &s->p[i];
-		fprintf(f,
-		    "  P%d: status=%d schedtick=%" PRIu32 " syscalltick=%" PRIu32 " m=", p->id,
-		    p->status, p->schedtick, p->syscalltick);
-		if (p->m >= 0)
-			fprintf(f, "%" PRId64, p->m);
-		else
-			fputs("nil", f);
-		fprintf(f, " runqsize=%" PRIu32 " gfreecnt=0 timerslen=%d\n", p->runq_len,
-		    p->timers);
-	}
-	for (int i = 0; i < s->nm; i++) {
-		const gs_snap_m *m = &s->m[i];
-		fprintf(f, "  M%" PRId64 ": p=", m->id);
-		if (m->p >= 0)
-			fprintf(f, "%d", m->p);
-		else
-			fputs("nil", f);
-		fputs(" curg=", f);
-		if (m->curg > 0)
-			fprintf(f, "%" PRId64, m->curg);
-		else
-			fputs("nil", f);
-		fprintf(f,
-		    " mallocing=0 throwing=0 preemptoff= locks=0 dying=0 spinning=%s "
-		    "blocked=%s lockedg=nil\n",
-		    m->spinning ? "true" : "false",
-		    m->state == GS_MSTATE_IDLE || m->state == GS_MSTATE_NETPOLL ? "true" : "false");
-	}
+	gs_schedtrace_print(f, t->snap, starttime, t->gl, t->gl ? t->ng : 0, detail);
 }
 
 void
@@ -171,7 +125,7 @@ batch_tick(void *ctx, const tick_info *info, const tick_data *t)
 	if (o->json)
 		schedtrace_print_json(o->out, info, t, o->detail);
 	else
-		schedtrace_print(o->out, info, t, o->detail);
+		schedtrace_print(o->out, t, &o->starttime, o->detail);
 	/* a failed write is reported once, by main(); a reader gone stops quietly */
 	int w = tick_fflush(o->out);
 	return w < 0 ? 1 : w > 0 ? TICK_SINK_DONE : 0;

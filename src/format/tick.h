@@ -54,7 +54,8 @@ typedef struct tick_data {
 	int nev;
 	uint64_t dropped; /* events lost to full rings since the previous tick */
 	/* The goroutine list taken with the snapshot (gs_goroutines, newest
-	 * first) while accounting is on, with each one's figures: gl[0..ng) of
+	 * first) while accounting is on, with each one's figures, or when the
+	 * run asked for it (gsched --batch -v's G lines): gl[0..ng) of
 	 * ng_total live ones.  NULL and 0 when none was taken. */
 	const gs_snap_ginfo *gl;
 	int ng, ng_total;

@@ -269,6 +269,7 @@ struct batch_run {
 	lesson_player *pl;
 	lesson_output *out;
 	uint64_t trace_ns, next_trace;
+	uint64_t starttime; /* Go's starttime: the first SCHED line's time */
 	int ntrace, errors;
 	int rc; /* 1: the output could not be written */
 };
@@ -284,10 +285,12 @@ batch_run_tick(void *ctx, const tick_info *info, const tick_data *t)
 	uint64_t now = t->snap->time_ns;
 	char err[512];
 
+	(void)info;
+
 	int state = lesson_player_tick(b->pl, t->snap, now, out);
 	if (!b->o->quiet && now >= b->next_trace) {
 		tick_data tr = { .index = b->ntrace++, .snap = t->snap };
-		schedtrace_print(b->f, info, &tr, b->o->detail);
+		schedtrace_print(b->f, &tr, &b->starttime, b->o->detail);
 		b->next_trace += b->trace_ns;
 		if (b->next_trace < now)
 			b->next_trace = now + b->trace_ns;

@@ -52,7 +52,8 @@ struct ticker {
 	gs_snap_ginfo *gl; /* the last tick's goroutine list, grown up to
 	                      TICKER_GLIST_MAX */
 	int glcap;
-	int index; /* the next tick's tick_data.index */
+	bool goroutines; /* ticker_opts.goroutines */
+	int index;       /* the next tick's tick_data.index */
 	tick_end end;
 };
 
@@ -72,6 +73,7 @@ ticker_new(const ticker_opts *o)
 	tk->next = o->origin_ns;
 	tk->interval = o->interval_ns > 0 ? o->interval_ns : 1;
 	tk->late = o->late;
+	tk->goroutines = o->goroutines;
 	tk->clock = o->clock;
 	tk->evmax = o->events_max > 0 ? o->events_max : TICKER_EVENTS_MAX;
 	tk->evcap = tk->evmax < TICKER_EVENTS_FIRST ? tk->evmax : TICKER_EVENTS_FIRST;
@@ -176,12 +178,13 @@ ticker_fill(ticker *tk, uint64_t *dropped)
 	}
 }
 
-/* The goroutine list with the tick, while accounting gives it figures: 0
- * and *ng, *total, or -1 (no list: none taken, or no memory for one). */
+/* The goroutine list with the tick, while accounting gives it figures or the
+ * options ask for it: 0 and *ng, *total, or -1 (no list: none taken, or no
+ * memory for one). */
 static int
 ticker_glist(ticker *tk, int *ng, int *total)
 {
-	if (!gs_accounting_enabled())
+	if (!gs_accounting_enabled() && !tk->goroutines)
 		return -1;
 	for (;;) {
 		int n = gs_goroutines(tk->gl, tk->glcap);
@@ -385,6 +388,7 @@ live_observer(void *arg)
 		.late = TICKER_CATCH_UP,
 		.max_m = o->max_m,
 		.runq_max = o->runq_max,
+		.goroutines = o->goroutines,
 		.info = &lv->info,
 		.sinks = lv->sinks,
 		.nsinks = lv->nsinks };

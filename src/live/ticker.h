@@ -59,6 +59,8 @@ typedef struct ticker_opts {
 	ticker_late late;
 	int max_m; /* the snapshot's capacities (gs_snapshot_new) */
 	int runq_max;
+	bool goroutines;        /* list the goroutines with every tick even while
+	                           accounting is off (their figures then 0) */
 	int events_max;         /* events drained per tick at the most (the rest
 	                          wait in the rings for the next tick); 0:
 	                          TICKER_EVENTS_MAX */
@@ -151,10 +153,11 @@ typedef struct ticker_live {
 	int procs;                  /* 0: the runtime's default */
 	const ticker_spawn *spawns; /* NULL: the default scenario */
 	int nspawns;
-	int runq_max;  /* queued ids listed per P (0..256) */
-	int max_m;     /* Ms listed (0: 256) */
-	bool events;   /* turn the event stream and the accounting on */
-	int timescale; /* slow motion: gs_set_timescale(n) before the runtime
+	int runq_max;    /* queued ids listed per P (0..256) */
+	int max_m;       /* Ms listed (0: 256) */
+	bool events;     /* turn the event stream and the accounting on */
+	bool goroutines; /* the goroutine list with every tick (ticker_opts) */
+	int timescale;   /* slow motion: gs_set_timescale(n) before the runtime
 	                  starts (0: leave it); the sinks' tick_info.timescale
 	                  says what the run got */
 } ticker_live;

@@ -872,6 +872,9 @@ GS_HIDDEN int gs__chan_send_nb(gs_chan *c, const void *ep);
 
 #include "gsched/observe.h"
 
+/* gs_goroutines, with dead: the dead goroutines as well (schedtrace's G lines). */
+GS_HIDDEN int gs__goroutines(gs_snap_ginfo *buf, int max, bool dead);
+
 /* acct.c: an entity's accounting as of now, for generation gen (0: zeros). */
 GS_HIDDEN void gs__acct_read_g(gs_g *gp, gs_snap_ginfo *gi, uint64_t now, uint32_t gen);
 /* A P's or an M's n slot totals into *out[0..n) (at most GS_MA_NSLOTS). */

@@ -422,6 +422,10 @@ gs_snapshot_take(gs_snapshot *s)
 				memory_order_relaxed));
 		o->runq_listed = listed;
 		o->timers = pp->ntimers;
+		/* owned by the P's M: peeked, as Go's schedtrace reads p.gFree.n */
+		o->gfreecnt = 0;
+		for (int c = 0; c <= GS_GFREE_NOSTACK; c++)
+			o->gfreecnt += pp->gfreecnt[c];
 		o->steals = atomic_load_explicit(&pp->steals, memory_order_relaxed);
 		o->stolen = atomic_load_explicit(&pp->stolen, memory_order_relaxed);
 		o->stolen_from = atomic_load_explicit(&pp->stolen_from, memory_order_relaxed);
@@ -473,9 +477,10 @@ gs_snapshot_take(gs_snapshot *s)
 	return 0;
 }
 
-/* Racy reads of G fields, as snap_g (see there). */
+/* Racy reads of G fields, as snap_g (see there).  dead: the dead ones too
+ * (the whole of allgs, as Go's schedtrace lists it). */
 __attribute__((no_sanitize("thread"))) int
-gs_goroutines(gs_snap_ginfo *buf, int max)
+gs__goroutines(gs_snap_ginfo *buf, int max, bool dead)
 {
 	int n = 0;
 
@@ -490,7 +495,7 @@ gs_goroutines(gs_snap_ginfo *buf, int max)
 	for (gs_g *gp = atomic_load_explicit(&gs__sched.allgs, memory_order_acquire); gp;
 	     gp = gp->alllink) {
 		uint32_t s = atomic_load_explicit(&gp->status, memory_order_relaxed);
-		if (s == GS_G_DEAD || s >= GS_G_NSTATUS)
+		if ((s == GS_G_DEAD && !dead) || s >= GS_G_NSTATUS)
 			continue;
 		if (n < max) {
 			gs_snap_ginfo *gi = &buf[n];
@@ -510,4 +515,10 @@ gs_goroutines(gs_snap_ginfo *buf, int max)
 	}
 	gs__obs_exit();
 	return n;
+}
+
+int
+gs_goroutines(gs_snap_ginfo *buf, int max)
+{
+	return gs__goroutines(buf, max, false);
 }

@@ -53,6 +53,7 @@ gs_read_stats(gs_stats *st)
 	st->netpoll_wakes = atomic_load(&gs__sched.netpoll_wakes);
 	st->procresizes = atomic_load(&gs__sched.procresizes);
 	st->last_stw_ns = gs__sched.last_stw_ns;
+	st->gcwaiting = atomic_load(&gs__sched.gcwaiting);
 	st->exitsyscall_global = atomic_load(&gs__sched.exitsyscall_global);
 	uint64_t ep = gs__peak_epoch();
 	st->peak_epoch = ep;
@@ -61,6 +62,7 @@ gs_read_stats(gs_stats *st)
 	st->threads = gs__sched.mcount_live;
 	st->max_threads = gs__sched.maxmcount;
 	st->idle_threads = gs__sched.nmidle;
+	st->stopwait = gs__sched.stopwait;
 	gs__unlockx(&gs__sched.lock);
 
 	/* Ps beyond GOMAXPROCS are dead but keep their counts. */

@@ -12,7 +12,7 @@
  *  - starts an M when a timer is overdue and nobody runs it;
  *  - once a second, changes GOMAXPROCS to its default again if the cgroup's
  *    CPU limit or the affinity mask changed it (gs__sysmon_updatemaxprocs);
- *  - prints GSCHED_DEBUG=schedtrace lines.
+ *  - prints GSCHED_DEBUG=schedtrace lines (schedtrace.c).
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -213,91 +213,4 @@ gs__sysmon_start(void)
 	}
 	atomic_fetch_add(&gs__sched.threads_created, 1);
 	return 0;
-}
-
-/* ---- GSCHED_DEBUG=schedtrace: Go's exact format --------------------------- */
-
-/* Reads Ps, Ms and Gs while they change, as Go's schedtrace does ("most data
- * can be changed concurrently"): a debugging printout, exempt from TSan. */
-__attribute__((no_sanitize("thread"))) void
-gs__schedtrace(bool detailed)
-{
-	int64_t now = (int64_t)gs__nanotime();
-	FILE *f = stderr;
-	char line[8192];
-	size_t n = 0;
-
-	flockfile(f);
-	gs__lockx(&gs__sched.lock);
-	n += (size_t)snprintf(line + n, sizeof line - n,
-	    "SCHED %lldms: gomaxprocs=%d idleprocs=%d threads=%d spinningthreads=%d "
-	    "needspinning=0 idlethreads=%d runqueue=%d",
-	    (long long)((now - (int64_t)gs__sched.starttime) / 1000000), gs__sched.gomaxprocs,
-	    atomic_load(&gs__sched.npidle), gs__sched.mcount_live,
-	    atomic_load(&gs__sched.nmspinning), gs__sched.nmidle, atomic_load(&gs__sched.runqsize));
-	if (detailed) {
-		fprintf(f, "%s gcwaiting=%s nmidlelocked=0 stopwait=%d sysmonwait=false\n", line,
-		    atomic_load(&gs__sched.gcwaiting) ? "true" : "false", gs__sched.stopwait);
-		for (int32_t i = 0; i < gs__sched.gomaxprocs; i++) {
-			gs_p *pp = gs__sched.allp[i];
-			gs_m *mp = GS_LOAD(pp->m);
-			int32_t gfree = 0;
-			for (int c = 0; c <= GS_GFREE_NOSTACK; c++)
-				gfree += pp->gfreecnt[c];
-			fprintf(f, "  P%d: status=%u schedtick=%u syscalltick=%u m=", i,
-			    atomic_load(&pp->status), GS_LOAD(pp->schedtick),
-			    GS_LOAD(pp->syscalltick));
-			if (mp)
-				fprintf(f, "%lld", (long long)mp->id);
-			else
-				fprintf(f, "nil");
-			fprintf(f, " runqsize=%u gfreecnt=%d timerslen=%d\n", gs__runqlen(pp),
-			    gfree, pp->ntimers);
-		}
-		for (gs_m *mp = gs__sched.allm; mp; mp = mp->alllink) {
-			gs_p *pp = mp->p;
-			gs_g *gp = GS_LOAD(mp->curg);
-			fprintf(f, "  M%lld: p=", (long long)mp->id);
-			if (pp)
-				fprintf(f, "%d", pp->id);
-			else
-				fprintf(f, "nil");
-			fprintf(f, " curg=");
-			if (gp)
-				fprintf(f, "%lld", (long long)gp->goid);
-			else
-				fprintf(f, "nil");
-			uint32_t st = atomic_load(&mp->state);
-			fprintf(f,
-			    " mallocing=0 throwing=0 preemptoff= locks=0 dying=0 spinning=%s "
-			    "blocked=%s lockedg=nil\n",
-			    mp->spinning ? "true" : "false",
-			    st == GS_M_IDLE || st == GS_M_NETPOLL ? "true" : "false");
-		}
-		gs__lockx(&gs__sched.allglock);
-		for (gs_g *gp = atomic_load(&gs__sched.allgs); gp; gp = gp->alllink) {
-			uint32_t st = atomic_load(&gp->status);
-			if (st == GS_G_DEAD)
-				continue;
-			gs_m *mp = gp->m;
-			fprintf(f, "  G%lld: status=%u(%s) m=", (long long)gp->goid, st,
-			    st == GS_G_WAITING ? gs_waitreason_name(atomic_load(&gp->waitreason))
-					       : "");
-			if (mp)
-				fprintf(f, "%lld", (long long)mp->id);
-			else
-				fprintf(f, "nil");
-			fprintf(f, " lockedm=nil\n");
-		}
-		gs__unlockx(&gs__sched.allglock);
-	} else {
-		for (int32_t i = 0; i < gs__sched.gomaxprocs && n < sizeof line - 16; i++)
-			n += (size_t)snprintf(line + n, sizeof line - n, "%s%u%s",
-			    i == 0 ? " [" : " ", gs__runqlen(gs__sched.allp[i]),
-			    i == gs__sched.gomaxprocs - 1 ? "]" : "");
-		fprintf(f, "%s\n", line);
-	}
-	gs__unlockx(&gs__sched.lock);
-	funlockfile(f);
-	fflush(f);
 }
