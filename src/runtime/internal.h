@@ -876,6 +876,8 @@ typedef struct gs_sudog {
 	bool success; /* woken by a completed operation, not a close */
 	int caseidx;
 	struct gs_sudog *waitlink; /* this G's other sudogs (select) */
+	uint32_t ticket;           /* sync.c: a cond waiter's notifyList ticket */
+	int64_t weight;            /* sync.c: the units a semaphore waiter asks for */
 } gs_sudog;
 
 /* ---- san.c: sanitizer fiber annotations --------------------------------
