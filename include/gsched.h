@@ -239,10 +239,11 @@ GS_EXTERN void gs_timer_free(gs_timer *t);
  * Go's time.AfterFunc: after ns, fn(arg) runs in a goroutine of its own (one
  * per firing; a gs_timer_reset after it fired arms it again).  The timer has
  * no channel (gs_timer_chan gives NULL).  gs_timer_stop returns true if it
- * stopped the timer before it fired, and then fn does not run; false if fn's
- * goroutine has been started (it is not waited for).  gs_timer_free stops
- * it; a goroutine already started runs on.  NULL outside a goroutine, for a
- * NULL fn or on bad arguments.  Goroutine only.
+ * stopped the timer before it fired, and then fn does not run; false if it
+ * had fired (fn's goroutine was started: stop does not wait for it) or was
+ * stopped already.  gs_timer_free stops it; a goroutine already started runs
+ * on.  NULL outside a goroutine, for a NULL fn or on bad arguments.
+ * Goroutine only.
  */
 GS_EXTERN gs_timer *gs_after_func(int64_t ns, void (*fn)(void *arg), void *arg);
 
