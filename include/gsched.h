@@ -261,6 +261,17 @@ GS_EXTERN bool gs_timer_stop(gs_timer *t);
 GS_EXTERN int gs_timer_reset(gs_timer *t, int64_t ns);
 /* Stop and free the timer and its channel (nobody may use the channel after). */
 GS_EXTERN void gs_timer_free(gs_timer *t);
+/*
+ * Go's time.AfterFunc: after ns, fn(arg) runs in a goroutine of its own (one
+ * per firing; a gs_timer_reset after it fired arms it again).  The timer has
+ * no channel (gs_timer_chan gives NULL).  gs_timer_stop returns true if it
+ * stopped the timer before it fired, and then fn does not run; false if it
+ * had fired (fn's goroutine was started: stop does not wait for it) or was
+ * stopped already.  gs_timer_free stops it; a goroutine already started runs
+ * on.  NULL outside a goroutine, for a NULL fn or on bad arguments.
+ * Goroutine only.
+ */
+GS_EXTERN gs_timer *gs_after_func(int64_t ns, void (*fn)(void *arg), void *arg);
 
 /* ---- Network I/O through the netpoller ---------------------------------- */
 
@@ -423,6 +434,102 @@ GS_EXTERN int gs_wg_done(gs_waitgroup *wg);
  * thread (as gs_mutex_lock). */
 GS_EXTERN void gs_wg_wait(gs_waitgroup *wg);
 
+/*
+ * The types below are zero-valid as well, except gs_sema (gs_sema_init).
+ * Every call that waits parks a goroutine (with a wait reason observers
+ * show) and blocks a plain thread's own thread, as gs_mutex_lock.  None of
+ * them is goroutine only.
+ */
+
+/*
+ * Go's sync.RWMutex: any number of readers or one writer.  A writer that
+ * waits blocks readers that come after it (they queue behind it), so a
+ * stream of readers cannot starve it; when it unlocks, the readers that
+ * queued meanwhile all get in before the next writer.  Neither lock is
+ * recursive: a reader that read-locks again while a writer waits deadlocks,
+ * as in Go.  Wait reasons: GS_WAIT_RWMUTEX_RLOCK, GS_WAIT_RWMUTEX_LOCK.
+ */
+typedef struct gs_rwmutex {
+	uint64_t opaque_[6];
+} gs_rwmutex;
+
+#define GS_RWMUTEX_INIT                                                                            \
+	{                                                                                          \
+		{                                                                                  \
+			0, 0, 0, 0, 0, 0                                                           \
+		}                                                                                  \
+	}
+GS_EXTERN void gs_rwmutex_rlock(gs_rwmutex *rw);
+GS_EXTERN int gs_rwmutex_runlock(gs_rwmutex *rw); /* GS_EPERM if not read-locked */
+GS_EXTERN void gs_rwmutex_lock(gs_rwmutex *rw);
+GS_EXTERN int gs_rwmutex_unlock(gs_rwmutex *rw); /* GS_EPERM if not write-locked */
+
+/*
+ * Go's sync.Once: gs_once_do runs fn(arg) the first time it is called on o,
+ * and never again; a call made while fn runs waits until it has returned
+ * (parked on the once's mutex: wait reason GS_WAIT_MUTEX, as Go's waiters
+ * show sync.Mutex.Lock), so fn's effects are visible when any call returns.
+ * fn must not call gs_once_do on the same o (it would wait for itself).
+ */
+typedef struct gs_once {
+	uint64_t opaque_[5];
+} gs_once;
+
+#define GS_ONCE_INIT                                                                               \
+	{                                                                                          \
+		{                                                                                  \
+			0, 0, 0, 0, 0                                                              \
+		}                                                                                  \
+	}
+GS_EXTERN void gs_once_do(gs_once *o, void (*fn)(void *arg), void *arg);
+
+/*
+ * Go's sync.Cond, with the mutex given to each wait (Go's Cond.L).
+ * gs_cond_wait unlocks mu, waits for a signal and locks mu again before it
+ * returns; mu must be locked by the caller (else GS_EPERM and no wait).  As
+ * in Go, a wake-up is a hint: check the condition in a loop.  gs_cond_signal
+ * wakes the goroutine that has waited longest (Go's notifyList tickets: a
+ * waiter that arrives after the signal cannot take it); gs_cond_broadcast
+ * wakes every waiter.  Either may be called with or without mu held.  Wait
+ * reason: GS_WAIT_COND.
+ */
+typedef struct gs_cond {
+	uint64_t opaque_[4];
+} gs_cond;
+
+#define GS_COND_INIT                                                                               \
+	{                                                                                          \
+		{                                                                                  \
+			0, 0, 0, 0                                                                 \
+		}                                                                                  \
+	}
+GS_EXTERN int gs_cond_wait(gs_cond *c, gs_mutex *mu);
+GS_EXTERN void gs_cond_signal(gs_cond *c);
+GS_EXTERN void gs_cond_broadcast(gs_cond *c);
+
+/*
+ * A weighted counting semaphore, as golang.org/x/sync/semaphore.Weighted:
+ * gs_sema_init gives it size units.  Waiters are served in arrival order: a
+ * request that does not fit blocks every request behind it, even smaller ones
+ * that would fit, so a large request is not starved.  Wait reason:
+ * GS_WAIT_SEMACQUIRE.
+ */
+typedef struct gs_sema {
+	uint64_t opaque_[5];
+} gs_sema;
+
+/* size >= 0, else GS_EINVAL.  Only on a semaphore nobody uses. */
+GS_EXTERN int gs_sema_init(gs_sema *s, int64_t size);
+/* Take n units, waiting until they are free and every earlier waiter has
+ * been served.  0; GS_EINVAL for n < 0 or n > size (it could never be
+ * served: Weighted would wait for its context to end). */
+GS_EXTERN int gs_sema_acquire(gs_sema *s, int64_t n);
+/* Take n units if they are free and nobody waits, without waiting. */
+GS_EXTERN bool gs_sema_tryacquire(gs_sema *s, int64_t n);
+/* Give back n units and serve the waiters they let through, in order.
+ * GS_ERANGE (and no change) if more would be released than are held, or n < 0. */
+GS_EXTERN int gs_sema_release(gs_sema *s, int64_t n);
+
 /* ---- Statistics --------------------------------------------------------- */
 
 /*
@@ -482,6 +589,10 @@ enum gs_waitreason {
 	GS_WAIT_WAITGROUP,
 	GS_WAIT_PREEMPTED,
 	GS_WAIT_FOREVER,
+	/* Appended, not inserted: recordings store these numbers. */
+	GS_WAIT_RWMUTEX_RLOCK, /* gs_rwmutex_rlock */
+	GS_WAIT_RWMUTEX_LOCK,  /* gs_rwmutex_lock */
+	GS_WAIT_COND,          /* gs_cond_wait */
 	GS_WAIT_NREASONS
 };
 

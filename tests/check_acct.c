@@ -65,6 +65,9 @@ START_TEST(test_block_kinds)
 	ck_assert_int_eq(gs_block_kind_of(GS_WAIT_SEMACQUIRE), GS_BLOCK_MUTEX);
 	ck_assert_int_eq(gs_block_kind_of(GS_WAIT_WAITGROUP), GS_BLOCK_WAITGROUP);
 	ck_assert_int_eq(gs_block_kind_of(GS_WAIT_FOREVER), GS_BLOCK_OTHER);
+	ck_assert_int_eq(gs_block_kind_of(GS_WAIT_RWMUTEX_RLOCK), GS_BLOCK_MUTEX);
+	ck_assert_int_eq(gs_block_kind_of(GS_WAIT_RWMUTEX_LOCK), GS_BLOCK_MUTEX);
+	ck_assert_int_eq(gs_block_kind_of(GS_WAIT_COND), GS_BLOCK_MUTEX);
 	ck_assert_str_eq(gs_block_kind_name(GS_BLOCK_TIMER), "timer");
 	ck_assert_str_eq(gs_block_kind_name(GS_BLOCK_WAITGROUP), "waitgroup");
 	ck_assert_str_eq(gs_block_kind_name(GS_BLOCK_NKINDS), "?");
@@ -541,6 +544,89 @@ GS_MAIN_TEST(test_concurrent_sane, 4)
 	release(mx.hold);
 }
 
+/* Blocked on a gs_rwmutex (either side), a gs_cond or a gs_sema: counted as
+ * mutex time, nothing as other. */
+enum { SB_RLOCK, SB_LOCK, SB_COND, SB_SEMA, SB_N };
+
+struct syncblock {
+	gs_rwmutex rw;
+	gs_mutex mu;
+	gs_cond cond;
+	gs_sema sema;
+	bool go; /* the cond's condition, under mu */
+	gs_chan *hold;
+	gs_waitgroup passed;
+};
+
+static void
+sync_blocker(void *arg)
+{
+	struct syncblock *b = ((void **)arg)[0];
+
+	switch ((int)(intptr_t)((void **)arg)[1]) {
+	case SB_RLOCK:
+		gs_rwmutex_rlock(&b->rw);
+		ck_assert_int_eq(gs_rwmutex_runlock(&b->rw), 0);
+		break;
+	case SB_LOCK:
+		gs_rwmutex_lock(&b->rw);
+		ck_assert_int_eq(gs_rwmutex_unlock(&b->rw), 0);
+		break;
+	case SB_COND:
+		gs_mutex_lock(&b->mu);
+		while (!b->go)
+			ck_assert_int_eq(gs_cond_wait(&b->cond, &b->mu), 0);
+		ck_assert_int_eq(gs_mutex_unlock(&b->mu), 0);
+		break;
+	case SB_SEMA:
+		ck_assert_int_eq(gs_sema_acquire(&b->sema, 1), 0);
+		ck_assert_int_eq(gs_sema_release(&b->sema, 1), 0);
+		break;
+	}
+	ck_assert_int_eq(gs_wg_done(&b->passed), 0);
+	gs_chan_recv(b->hold, NULL); /* stay listed until main has looked */
+}
+
+GS_MAIN_TEST(test_sync_blocked_as_mutex, 2)
+{
+	static struct syncblock b;
+	static void *args[SB_N][2];
+	int64_t id[SB_N];
+	gs_snap_ginfo g;
+
+	gs_set_accounting(true);
+	b.hold = gs_chan_make(0, 0);
+	ck_assert_int_eq(gs_sema_init(&b.sema, 1), 0);
+	ck_assert_int_eq(gs_sema_acquire(&b.sema, 1), 0);
+	gs_rwmutex_lock(&b.rw);
+	ck_assert_int_eq(gs_wg_add(&b.passed, SB_N), 0);
+	for (int i = 0; i < SB_N; i++) {
+		args[i][0] = &b;
+		args[i][1] = (void *)(intptr_t)i;
+		id[i] = gs_go(sync_blocker, args[i]);
+		ck_assert_int_gt(id[i], 0);
+	}
+	ck_assert_int_eq(tu_wait_waiting(GS_WAIT_RWMUTEX_RLOCK, 1, TU_SEC(30)), 1);
+	ck_assert_int_eq(tu_wait_waiting(GS_WAIT_RWMUTEX_LOCK, 1, TU_SEC(30)), 1);
+	ck_assert_int_eq(tu_wait_waiting(GS_WAIT_COND, 1, TU_SEC(30)), 1);
+	ck_assert_int_eq(tu_wait_waiting(GS_WAIT_SEMACQUIRE, 1, TU_SEC(30)), 1);
+	gs_sleep((int64_t)MS(30)); /* all four blocked at least this long */
+	ck_assert_int_eq(gs_rwmutex_unlock(&b.rw), 0);
+	gs_mutex_lock(&b.mu);
+	b.go = true;
+	gs_cond_broadcast(&b.cond);
+	ck_assert_int_eq(gs_mutex_unlock(&b.mu), 0);
+	ck_assert_int_eq(gs_sema_release(&b.sema, 1), 0);
+	gs_wg_wait(&b.passed);
+	for (int i = 0; i < SB_N; i++) {
+		ck_assert(ginfo(id[i], &g));
+		if (g.blocked_ns[GS_BLOCK_MUTEX] < MS(30) || g.blocked_ns[GS_BLOCK_OTHER] != 0)
+			ck_abort_msg("blocker %d: mutex %" PRIu64 " ns, other %" PRIu64 " ns", i,
+			    g.blocked_ns[GS_BLOCK_MUTEX], g.blocked_ns[GS_BLOCK_OTHER]);
+	}
+	release(b.hold);
+}
+
 static Suite *
 acct_suite(void)
 {
@@ -558,6 +644,7 @@ acct_suite(void)
 	tcase_add_test(tc, test_runs_moves_match_events);
 	tcase_add_test(tc, test_p_m_totals);
 	tcase_add_test(tc, test_concurrent_sane);
+	tcase_add_test(tc, test_sync_blocked_as_mutex);
 	suite_add_tcase(s, tc);
 	return s;
 }

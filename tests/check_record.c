@@ -538,6 +538,59 @@ START_TEST(test_recording_without_accounting)
 }
 END_TEST
 
+/* A recording made before the newer wait reasons (the first twelve, up to
+ * GS_WAIT_FOREVER) still loads, the newer counts zero; more than there are
+ * is refused. */
+START_TEST(test_recording_with_fewer_waitreasons)
+{
+	const char *path = tmppath("wr.jsonl"), *old = tmppath("wr-old.jsonl"),
+		   *over = tmppath("wr-over.jsonl");
+	struct capture orig, back;
+	struct lines *ls = malloc(sizeof *ls);
+	static const char key[] = "\"by_waitreason\":[";
+	int nold = GS_WAIT_FOREVER + 1;
+
+	ck_assert_ptr_nonnull(ls);
+	record_live(path, &orig, 3, true);
+	split(path, ls);
+	FILE *f = fopen(old, "w"), *g = fopen(over, "w");
+	ck_assert(f && g);
+	for (int i = 0; i < ls->n; i++) {
+		char *l = ls->l[i], *a = strstr(l, key);
+		if (a == NULL) {
+			fprintf(f, "%s\n", l);
+			fprintf(g, "%s\n", l);
+			continue;
+		}
+		/* keep the first nold entries */
+		char *e = a + strlen(key);
+		for (int k = 0; k < nold; k++)
+			e = k ? e + 1 + strspn(e + 1, "0123456789") : e + strspn(e, "0123456789");
+		char *end = strchr(e, ']');
+		ck_assert_ptr_nonnull(end);
+		fprintf(g, "%.*s,0%s\n", (int)(end - l), l, end);
+		fprintf(f, "%.*s%s\n", (int)(e - l), l, end);
+	}
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(fclose(g), 0);
+	tick_sink s = cap_sink(&back);
+	ck_assert_int_eq(record_replay(old, &s, 1), 0);
+	ck_assert_int_eq(back.n, orig.n);
+	for (int i = 0; i < back.n; i++)
+		for (int k = 0; k < GS_WAIT_NREASONS; k++) {
+			int want = k < nold ? orig.snap[i]->stats.by_waitreason[k] : 0;
+			if (back.snap[i]->stats.by_waitreason[k] != want)
+				ck_abort_msg("tick %d reason %d: %d, want %d", i, k,
+				    back.snap[i]->stats.by_waitreason[k], want);
+		}
+	expect_bad(over, 2, "\"by_waitreason\" has");
+	free(ls->buf);
+	free(ls);
+	cap_free(&orig);
+	cap_free(&back);
+}
+END_TEST
+
 START_TEST(test_roundtrip_labels)
 {
 	const char *path = tmppath("labels.jsonl");
@@ -1892,6 +1945,7 @@ record_suite(void)
 	tcase_add_test(tc, test_json_reader);
 	tcase_add_test(tc, test_roundtrip);
 	tcase_add_test(tc, test_recording_without_accounting);
+	tcase_add_test(tc, test_recording_with_fewer_waitreasons);
 	tcase_add_test(tc, test_roundtrip_labels);
 	tcase_add_test(tc, test_trace_live);
 	tcase_add_test(tc, test_trace_from_recording);

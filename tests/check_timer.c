@@ -2,7 +2,8 @@
  * check_timer.c - the runtime's timers: gs_sleep (accuracy, ten thousand
  * sleepers, no thread per sleeper), channel timers and tickers (gs_timer_new,
  * gs_timer_stop, gs_timer_reset, gs_ticker_new, in gs_select), timers that
- * live through GOMAXPROCS changes, and max_timer_late_ns with gs_reset_peaks.
+ * live through GOMAXPROCS changes, max_timer_late_ns with gs_reset_peaks, and
+ * gs_after_func.
  */
 #define _GNU_SOURCE
 #include <stdlib.h>
@@ -534,6 +535,175 @@ START_TEST(test_timer_late_peak)
 }
 END_TEST
 
+/* ---- gs_after_func (Go's AfterFunc) ------------------------------------------------- */
+
+struct af {
+	_Atomic int runs;
+	_Atomic int64_t goid; /* the goroutine fn ran in */
+	_Atomic int64_t at;   /* when it ran */
+	_Atomic int in_goroutine;
+	gs_chan *done;
+};
+
+static void
+af_fn(void *arg)
+{
+	struct af *a = arg;
+	int one = 1;
+
+	atomic_store(&a->goid, gs_self());
+	atomic_store(&a->at, gs_nanotime());
+	atomic_store(&a->in_goroutine, gs_in_goroutine());
+	atomic_fetch_add(&a->runs, 1);
+	ck_assert_int_eq(gs_chan_send(a->done, &one), 0);
+}
+
+/* It fires once, not before its time, in a goroutine of its own; a reset
+ * after it fired arms it again. */
+GS_MAIN_TEST(test_after_func_once, 2)
+{
+	static struct af a;
+
+	a.done = gs_chan_make(sizeof(int), 4);
+	ck_assert_ptr_null(gs_after_func(MS(1), NULL, &a));
+	int64_t t0 = gs_nanotime();
+	gs_timer *tm = gs_after_func(MS(20), af_fn, &a);
+	ck_assert_ptr_nonnull(tm);
+	ck_assert_ptr_null(gs_timer_chan(tm));
+	ck_assert_int_eq(gs_chan_recv(a.done, NULL), 1);
+	ck_assert_int_ge(atomic_load(&a.at) - t0, MS(20));
+	ck_assert_int_gt(atomic_load(&a.goid), 0);
+	ck_assert_int_ne(atomic_load(&a.goid), gs_self());
+	ck_assert(atomic_load(&a.in_goroutine));
+	/* a one-shot timer: nothing more comes */
+	gs_sleep(MS(50));
+	ck_assert_int_eq(atomic_load(&a.runs), 1);
+	ck_assert(!gs_timer_stop(tm)); /* it had fired */
+	ck_assert_int_eq(gs_timer_reset(tm, MS(1)), 0);
+	ck_assert_int_eq(gs_chan_recv(a.done, NULL), 1);
+	ck_assert_int_eq(atomic_load(&a.runs), 2);
+	gs_timer_free(tm);
+	gs_chan_free(a.done);
+}
+
+START_TEST(test_after_func_outside)
+{
+	static struct af a;
+
+	ck_assert_ptr_null(gs_after_func(MS(1), af_fn, &a));
+}
+END_TEST
+
+/* gs_timer_stop's answer is the truth: true, and fn never runs; false, and
+ * it runs exactly once.  Half are stopped at once, long before their time. */
+#define AF_N 20
+
+static _Atomic int af_runs[AF_N];
+static gs_waitgroup af_wg;
+
+static void
+af_count(void *arg)
+{
+	atomic_fetch_add(&af_runs[(intptr_t)arg], 1);
+	TU_WG_DONE(&af_wg);
+}
+
+GS_MAIN_TEST(test_after_func_stop, 2)
+{
+	gs_timer *tm[AF_N];
+	bool stopped[AF_N];
+	int64_t last = 0;
+
+	for (int i = 0; i < AF_N; i++) {
+		atomic_store(&af_runs[i], 0);
+		TU_WG_ADD(&af_wg, 1);
+		int64_t d = MS(100) + MS(i);
+		tm[i] = gs_after_func(d, af_count, (void *)(intptr_t)i);
+		ck_assert_ptr_nonnull(tm[i]);
+		last = gs_nanotime() + d;
+	}
+	for (int i = 0; i < AF_N; i++) {
+		stopped[i] = i % 2 == 0 && gs_timer_stop(tm[i]);
+		if (stopped[i])
+			TU_WG_DONE(&af_wg); /* it will not run */
+	}
+	gs_wg_wait(&af_wg); /* every unstopped one ran */
+	/* past the last deadline, the stopped ones still have not run */
+	while (gs_nanotime() < last + MS(50))
+		gs_sleep(MS(10));
+	int nstopped = 0;
+	for (int i = 0; i < AF_N; i++) {
+		int want = stopped[i] ? 0 : 1;
+		if (atomic_load(&af_runs[i]) != want)
+			ck_abort_msg("timer %d: stopped %d, ran %d times", i, stopped[i],
+			    atomic_load(&af_runs[i]));
+		if (gs_timer_stop(tm[i]))
+			ck_abort_msg("timer %d stopped a second time", i);
+		nstopped += stopped[i];
+		gs_timer_free(tm[i]);
+	}
+	/* 100 ms is long on any machine: the stops came in time */
+	ck_assert_int_gt(nstopped, 0);
+}
+
+/* Go's TestAfterFunc: a function that arms the next AfterFunc from its own
+ * goroutine, ten times; and each may block (park) without holding up the
+ * timer that wakes it. */
+struct chain {
+	_Atomic int left;
+	gs_timer *tm[16];
+	_Atomic int ntm;
+	gs_chan *ping, *done;
+};
+
+static void
+chain_pinger(void *arg)
+{
+	struct chain *c = arg;
+	int one = 1;
+
+	ck_assert_int_eq(gs_chan_send(c->ping, &one), 0);
+}
+
+static void
+chain_step(void *arg)
+{
+	struct chain *c = arg;
+	int one = 1;
+
+	if (atomic_fetch_sub(&c->left, 1) - 1 < 0) {
+		ck_assert_int_eq(gs_chan_send(c->done, &one), 0);
+		return;
+	}
+	gs_timer *t = gs_after_func(0, chain_step, c);
+	ck_assert_ptr_nonnull(t);
+	c->tm[atomic_fetch_add(&c->ntm, 1)] = t;
+	/* park until another AfterFunc's goroutine pings */
+	gs_timer *p = gs_after_func(MS(1), chain_pinger, c);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(gs_chan_recv(c->ping, NULL), 1);
+	gs_timer_free(p);
+}
+
+GS_MAIN_TEST(test_after_func_chain, 1)
+{
+	static struct chain c;
+
+	atomic_store(&c.left, 10);
+	c.ping = gs_chan_make(sizeof(int), 0);
+	c.done = gs_chan_make(sizeof(int), 0);
+	gs_timer *t = gs_after_func(0, chain_step, &c);
+	ck_assert_ptr_nonnull(t);
+	ck_assert_int_eq(gs_chan_recv(c.done, NULL), 1);
+	ck_assert_int_eq(atomic_load(&c.ntm), 10);
+	ck_assert_int_eq(tu_wait_numgoroutine(1, TU_SEC(10)), 1);
+	gs_timer_free(t);
+	for (int i = 0; i < atomic_load(&c.ntm); i++)
+		gs_timer_free(c.tm[i]);
+	gs_chan_free(c.ping);
+	gs_chan_free(c.done);
+}
+
 static Suite *
 timer_suite(void)
 {
@@ -556,6 +726,13 @@ timer_suite(void)
 	tcase_add_test(tc, test_timer_reset);
 	tcase_add_test(tc, test_timers_survive_procresize);
 	tcase_add_test(tc, test_timer_late_peak);
+	suite_add_tcase(s, tc);
+
+	tc = tu_tcase("afterfunc", 30);
+	tcase_add_test(tc, test_after_func_once);
+	tcase_add_test(tc, test_after_func_outside);
+	tcase_add_test(tc, test_after_func_stop);
+	tcase_add_test(tc, test_after_func_chain);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -171,7 +171,7 @@ enum gs_block_kind {
 	GS_BLOCK_CHAN = 0,  /* a channel operation or select */
 	GS_BLOCK_TIMER,     /* sleeping (gs_sleep) */
 	GS_BLOCK_NET,       /* the netpoller: a file descriptor not ready */
-	GS_BLOCK_MUTEX,     /* a gs_mutex, or a semaphore */
+	GS_BLOCK_MUTEX,     /* a gs_mutex, gs_rwmutex, gs_cond or gs_sema; gs_once */
 	GS_BLOCK_WAITGROUP, /* a gs_wg_wait */
 	GS_BLOCK_OTHER,     /* anything else (parked for ever, preempted by a stop) */
 	GS_BLOCK_NKINDS

@@ -80,6 +80,9 @@ gs_block_kind_of(int waitreason)
 		return GS_BLOCK_NET;
 	case GS_WAIT_SEMACQUIRE:
 	case GS_WAIT_MUTEX:
+	case GS_WAIT_RWMUTEX_RLOCK:
+	case GS_WAIT_RWMUTEX_LOCK:
+	case GS_WAIT_COND:
 		return GS_BLOCK_MUTEX;
 	case GS_WAIT_WAITGROUP:
 		return GS_BLOCK_WAITGROUP;

@@ -67,6 +67,9 @@ gs_waitreason_name(int reason)
 		[GS_WAIT_WAITGROUP] = "sync.WaitGroup.Wait",
 		[GS_WAIT_PREEMPTED] = "preempted",
 		[GS_WAIT_FOREVER] = "forever",
+		[GS_WAIT_RWMUTEX_RLOCK] = "sync.RWMutex.RLock",
+		[GS_WAIT_RWMUTEX_LOCK] = "sync.RWMutex.Lock",
+		[GS_WAIT_COND] = "sync.Cond.Wait",
 	};
 	return reason >= 0 && reason < GS_WAIT_NREASONS ? names[reason] : "?";
 }

@@ -640,6 +640,10 @@ GS_HIDDEN void gs__throw(const char *fmt, ...) __attribute__((noreturn, format(p
 GS_HIDDEN void gs__run_fatal_hook(void);
 GS_HIDDEN void gs__gopark(bool (*unlockf)(gs_g *, void *), void *arg, int reason);
 GS_HIDDEN void gs__goready(gs_g *gp);
+/* Start fn(arg) as a goroutine from the runtime itself, with no parent (a
+ * timer's function on an M with a P: Go's goFunc for AfterFunc).  Its id, or
+ * -1 with *err set. */
+GS_HIDDEN int64_t gs__newproc_runtime(void (*fn)(void *), void *arg, int *err);
 GS_HIDDEN void gs__badgstatus(gs_g *gp, uint32_t from, uint32_t to) __attribute__((noreturn));
 
 /*
@@ -916,6 +920,8 @@ typedef struct gs_sudog {
 	bool success; /* woken by a completed operation, not a close */
 	int caseidx;
 	struct gs_sudog *waitlink; /* this G's other sudogs (select) */
+	uint32_t ticket;           /* sync.c: a cond waiter's notifyList ticket */
+	int64_t weight;            /* sync.c: the units a semaphore waiter asks for */
 } gs_sudog;
 
 /* ---- san.c: sanitizer fiber annotations --------------------------------

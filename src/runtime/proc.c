@@ -1413,6 +1413,26 @@ newproc1(gs_p *pp, void (*fn)(void *), void *arg, const gs_attr *attr, int *err)
 	return gp;
 }
 
+/* Start fn(arg) runnable next on mp's P (Go's newproc); parent is the
+ * spawning goroutine's id, 0 for none.  Its id, or -1 with *err set. */
+static int64_t
+newproc(gs_m *mp, void (*fn)(void *), void *arg, const gs_attr *attr, int64_t parent, int *err)
+{
+	gs_p *pp = mp->p;
+	gs_g *gp = newproc1(pp, fn, arg, attr, err);
+	if (gp == NULL)
+		return -1;
+	int64_t id = gp->goid;
+	gs__stat_inc(&pp->spawns);
+	if (gs_unlikely(atomic_load_explicit(&gs__events_on, memory_order_relaxed)))
+		gs__event_emit_spawn(pp->id, mp->id, id, parent, gp->label);
+	gs__runqput(pp, gp, true);
+	/* With one P we hold it: no idle P to start an M for. */
+	if (gs__sched.gomaxprocs > 1)
+		gs__wakep();
+	return id;
+}
+
 int64_t
 gs_go_attr(void (*fn)(void *), void *arg, const gs_attr *attr)
 {
@@ -1423,20 +1443,17 @@ gs_go_attr(void (*fn)(void *), void *arg, const gs_attr *attr)
 		return GS_ENOTRUN;
 	if (fn == NULL)
 		return GS_EINVAL;
-	gs_p *pp = mp->p;
-	gs_g *gp = newproc1(pp, fn, arg, attr, &err);
-	if (gp == NULL)
+	int64_t id = newproc(mp, fn, arg, attr, GS_LOAD(mp->curg)->goid, &err);
+	if (id < 0)
 		return err;
-	int64_t id = gp->goid;
-	gs__stat_inc(&pp->spawns);
-	if (gs_unlikely(atomic_load_explicit(&gs__events_on, memory_order_relaxed)))
-		gs__event_emit_spawn(pp->id, mp->id, id, GS_LOAD(mp->curg)->goid, gp->label);
-	gs__runqput(pp, gp, true);
-	/* With one P we hold it: no idle P to start an M for. */
-	if (gs__sched.gomaxprocs > 1)
-		gs__wakep();
 	gs__preempt_check(GS_LOAD(mp->curg));
 	return id;
+}
+
+int64_t
+gs__newproc_runtime(void (*fn)(void *), void *arg, int *err)
+{
+	return newproc(gs__getm(), fn, arg, NULL, 0, err);
 }
 
 int64_t

@@ -1,9 +1,12 @@
 /*
- * sync.c - Go's sync.Mutex and sync.WaitGroup for goroutines.
+ * sync.c - Go's sync package for goroutines: Mutex, WaitGroup, RWMutex, Once,
+ * Cond, and a weighted semaphore (golang.org/x/sync/semaphore.Weighted).
  *
- * Both keep their waiters as sudogs on the waiters' own stacks, in a FIFO
+ * All keep their waiters as sudogs on the waiters' own stacks, in a FIFO
  * guarded by a small runtime lock, and park through gopark so the lock is
- * released only after the waiter has left its stack.
+ * released only after the waiter has left its stack.  A waker takes waiters
+ * off the queue and changes the state for them under that lock (ownership is
+ * handed over, never raced for), and readies them after dropping it.
  *
  * The mutex hands ownership directly to the longest waiter on unlock (Go's
  * starvation mode, always): no waiter can starve, and an unlocker that
@@ -39,8 +42,44 @@ struct wg_impl {
 	gs_sudog *head, *tail;
 };
 
+/* Go's RWMutex, with the reader count and the writer flag under the queue
+ * lock rather than in one atomic word: whoever changes them also decides who
+ * to wake. */
+struct rw_impl {
+	gs_lock lock;
+	int32_t readers;         /* holding a read lock */
+	bool writer;             /* a writer holds it */
+	gs_sudog *rhead, *rtail; /* readers waiting */
+	gs_sudog *whead, *wtail; /* writers waiting */
+};
+
+struct once_impl {
+	_Atomic uint32_t done; /* set once fn has returned: the fast path */
+	gs_mutex m;            /* held while fn runs: later callers wait on it */
+};
+
+/* Go's notifyList: wait is the next ticket to hand a waiter, notify the next
+ * to wake.  A waiter takes its ticket before it unlocks the user's mutex and
+ * queues after, so a signal may come in between: it then finds its ticket
+ * already notified and does not sleep. */
+struct cond_impl {
+	gs_lock lock; /* guards notify and the queue */
+	_Atomic uint32_t wait, notify;
+	gs_sudog *head, *tail;
+};
+
+struct sema_impl {
+	gs_lock lock;
+	int64_t size, cur;
+	gs_sudog *head, *tail; /* waiting, each for its weight */
+};
+
 _Static_assert(sizeof(struct mutex_impl) <= sizeof(gs_mutex), "gs_mutex too small");
 _Static_assert(sizeof(struct wg_impl) <= sizeof(gs_waitgroup), "gs_waitgroup too small");
+_Static_assert(sizeof(struct rw_impl) <= sizeof(gs_rwmutex), "gs_rwmutex too small");
+_Static_assert(sizeof(struct once_impl) <= sizeof(gs_once), "gs_once too small");
+_Static_assert(sizeof(struct cond_impl) <= sizeof(gs_cond), "gs_cond too small");
+_Static_assert(sizeof(struct sema_impl) <= sizeof(gs_sema), "gs_sema too small");
 
 /* Queue sg, release l, and sleep until woken: a goroutine parks, a plain
  * thread sleeps on its note. */
@@ -93,6 +132,50 @@ pop(gs_sudog **head, gs_sudog **tail)
 	return sg;
 }
 
+/* A sudog for the caller: its goroutine, or for a plain thread a note. */
+static void
+sudog_init(gs_sudog *sg, gs_note *note)
+{
+	memset(sg, 0, sizeof *sg);
+	sg->g = gs__getg();
+	if (sg->g == NULL) {
+		gs__noteclear(note);
+		sg->note = note;
+	}
+}
+
+/* l held: queue sg at the tail, release l and sleep until a waker took sg
+ * off the queue and woke it. */
+static void
+enqueue_wait(gs_sudog *sg, gs_sudog **head, gs_sudog **tail, gs_lock *l, int reason)
+{
+	push(head, tail, sg);
+	wait_queued(sg, l, reason);
+	/* The acquire pairs with the waker's release on the queue lock. */
+	atomic_thread_fence(memory_order_acquire);
+}
+
+/* Wake every waiter of a list taken off a queue (no lock held). */
+static void
+wake_list(gs_sudog *list)
+{
+	while (list) {
+		gs_sudog *sg = list;
+		list = sg->next; /* read before waking: sg dies with the waiter's frame */
+		wake(sg);
+	}
+}
+
+/* A blocking call is a scheduling point, as every gsched call. */
+static void
+preempt_point(void)
+{
+	gs_g *gp = gs__getg();
+
+	if (gp)
+		gs__preempt_check(gp);
+}
+
 bool
 gs_mutex_trylock(gs_mutex *mu)
 {
@@ -107,10 +190,7 @@ void
 gs_mutex_lock(gs_mutex *mu)
 {
 	struct mutex_impl *m = (struct mutex_impl *)mu;
-	gs_g *gp = gs__getg();
-
-	if (gp)
-		gs__preempt_check(gp);
+	preempt_point();
 	if (gs_mutex_trylock(mu))
 		return;
 	/* Spin briefly: a holder on another M may be about to unlock. */
@@ -137,17 +217,9 @@ gs_mutex_lock(gs_mutex *mu)
 	}
 	gs_sudog sg;
 	gs_note note;
-	memset(&sg, 0, sizeof sg);
-	sg.g = gs__getg();
-	if (sg.g == NULL) {
-		gs__noteclear(&note);
-		sg.note = &note;
-	}
-	push(&m->head, &m->tail, &sg);
-	wait_queued(&sg, &m->lock, GS_WAIT_MUTEX);
-	/* Woken by unlock, which handed the mutex to us still locked.  The
-	 * acquire pairs with the unlocker's release on the queue lock. */
-	atomic_thread_fence(memory_order_acquire);
+	sudog_init(&sg, &note);
+	/* Woken by unlock, which handed the mutex to us still locked. */
+	enqueue_wait(&sg, &m->head, &m->tail, &m->lock, GS_WAIT_MUTEX);
 }
 
 int
@@ -212,11 +284,7 @@ gs_wg_add(gs_waitgroup *wgp, int64_t delta)
 	}
 	wg->pending += waiters;
 	gs__unlockx(&wg->lock);
-	while (list) {
-		gs_sudog *sg = list;
-		list = sg->next; /* read before waking: sg dies with the waiter's frame */
-		wake(sg);
-	}
+	wake_list(list);
 	return 0;
 }
 
@@ -247,13 +315,289 @@ gs_wg_wait(gs_waitgroup *wgp)
 	}
 	gs_sudog sg;
 	gs_note note;
-	memset(&sg, 0, sizeof sg);
-	sg.g = gs__getg();
-	if (sg.g == NULL) {
-		gs__noteclear(&note);
-		sg.note = &note;
+	sudog_init(&sg, &note);
+	enqueue_wait(&sg, &wg->head, &wg->tail, &wg->lock, GS_WAIT_WAITGROUP);
+}
+
+/* ---- RWMutex ---------------------------------------------------------------- */
+
+void
+gs_rwmutex_rlock(gs_rwmutex *rwp)
+{
+	struct rw_impl *rw = (struct rw_impl *)rwp;
+
+	preempt_point();
+	gs__lockx(&rw->lock);
+	/* A waiting writer keeps new readers out (Go's readerCount gone
+	 * negative), so readers cannot starve it. */
+	if (!rw->writer && rw->whead == NULL) {
+		rw->readers++;
+		gs__unlockx(&rw->lock);
+		return;
 	}
-	push(&wg->head, &wg->tail, &sg);
-	wait_queued(&sg, &wg->lock, GS_WAIT_WAITGROUP);
-	atomic_thread_fence(memory_order_acquire);
+	gs_sudog sg;
+	gs_note note;
+	sudog_init(&sg, &note);
+	/* Woken by the writer's unlock, which counted us in readers. */
+	enqueue_wait(&sg, &rw->rhead, &rw->rtail, &rw->lock, GS_WAIT_RWMUTEX_RLOCK);
+}
+
+int
+gs_rwmutex_runlock(gs_rwmutex *rwp)
+{
+	struct rw_impl *rw = (struct rw_impl *)rwp;
+	gs_sudog *w = NULL;
+
+	gs__lockx(&rw->lock);
+	if (rw->readers == 0) {
+		gs__unlockx(&rw->lock);
+		return GS_EPERM;
+	}
+	/* The last reader out lets the waiting writer in. */
+	if (--rw->readers == 0 && (w = pop(&rw->whead, &rw->wtail)) != NULL)
+		rw->writer = true;
+	gs__unlockx(&rw->lock);
+	if (w)
+		wake(w);
+	return 0;
+}
+
+void
+gs_rwmutex_lock(gs_rwmutex *rwp)
+{
+	struct rw_impl *rw = (struct rw_impl *)rwp;
+
+	preempt_point();
+	gs__lockx(&rw->lock);
+	if (!rw->writer && rw->readers == 0 && rw->whead == NULL) {
+		rw->writer = true;
+		gs__unlockx(&rw->lock);
+		return;
+	}
+	gs_sudog sg;
+	gs_note note;
+	sudog_init(&sg, &note);
+	/* Woken by the last reader's runlock or a writer's unlock, which made
+	 * us the writer. */
+	enqueue_wait(&sg, &rw->whead, &rw->wtail, &rw->lock, GS_WAIT_RWMUTEX_LOCK);
+}
+
+int
+gs_rwmutex_unlock(gs_rwmutex *rwp)
+{
+	struct rw_impl *rw = (struct rw_impl *)rwp;
+	gs_sudog *list = NULL;
+
+	gs__lockx(&rw->lock);
+	if (!rw->writer) {
+		gs__unlockx(&rw->lock);
+		return GS_EPERM;
+	}
+	rw->writer = false;
+	if (rw->rhead) {
+		/* As Go's Unlock: every reader that queued during the write gets
+		 * in; a waiting writer waits for them to leave. */
+		list = rw->rhead;
+		for (gs_sudog *sg = list; sg; sg = sg->next)
+			rw->readers++;
+		rw->rhead = rw->rtail = NULL;
+	} else if ((list = pop(&rw->whead, &rw->wtail)) != NULL) {
+		rw->writer = true;
+	}
+	gs__unlockx(&rw->lock);
+	wake_list(list);
+	return 0;
+}
+
+/* ---- Once ------------------------------------------------------------------- */
+
+void
+gs_once_do(gs_once *op, void (*fn)(void *), void *arg)
+{
+	struct once_impl *o = (struct once_impl *)op;
+
+	/* As Go's Once.Do: done is set only after fn returned, so a caller that
+	 * sees it also sees fn's effects; the rest serialize on the mutex. */
+	if (atomic_load_explicit(&o->done, memory_order_acquire))
+		return;
+	gs_mutex_lock(&o->m);
+	if (!atomic_load_explicit(&o->done, memory_order_relaxed)) {
+		fn(arg);
+		atomic_store_explicit(&o->done, 1, memory_order_release);
+	}
+	gs_mutex_unlock(&o->m);
+}
+
+/* ---- Cond ------------------------------------------------------------------- */
+
+/* a < b for tickets that wrap (Go's less in notifyList) */
+static bool
+ticket_less(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) < 0;
+}
+
+int
+gs_cond_wait(gs_cond *cp, gs_mutex *mu)
+{
+	struct cond_impl *c = (struct cond_impl *)cp;
+	struct mutex_impl *m = (struct mutex_impl *)mu;
+
+	/* Refuse before taking a ticket: a ticket never waited for would eat a
+	 * signal.  The caller holds mu, so it stays locked until we unlock it. */
+	if (!(atomic_load_explicit(&m->state, memory_order_relaxed) & MUTEX_LOCKED))
+		return GS_EPERM;
+	preempt_point();
+	uint32_t t = atomic_fetch_add_explicit(&c->wait, 1, memory_order_acq_rel);
+	gs_mutex_unlock(mu);
+	gs__lockx(&c->lock);
+	if (ticket_less(t, atomic_load_explicit(&c->notify, memory_order_relaxed))) {
+		gs__unlockx(&c->lock); /* signalled between the unlock and here */
+	} else {
+		gs_sudog sg;
+		gs_note note;
+		sudog_init(&sg, &note);
+		sg.ticket = t;
+		enqueue_wait(&sg, &c->head, &c->tail, &c->lock, GS_WAIT_COND);
+	}
+	gs_mutex_lock(mu);
+	return 0;
+}
+
+void
+gs_cond_signal(gs_cond *cp)
+{
+	struct cond_impl *c = (struct cond_impl *)cp;
+
+	/* Nobody has waited since the last signal: nothing to do (no lock). */
+	if (atomic_load_explicit(&c->wait, memory_order_acquire) ==
+	    atomic_load_explicit(&c->notify, memory_order_acquire))
+		return;
+	gs__lockx(&c->lock);
+	uint32_t t = atomic_load_explicit(&c->notify, memory_order_relaxed);
+	if (t == atomic_load_explicit(&c->wait, memory_order_acquire)) {
+		gs__unlockx(&c->lock);
+		return;
+	}
+	atomic_store_explicit(&c->notify, t + 1, memory_order_relaxed);
+	/* The holder of ticket t waited longest.  It may not have queued yet:
+	 * then it finds t notified and does not sleep. */
+	gs_sudog *prev = NULL, *sg = c->head;
+	for (; sg && sg->ticket != t; prev = sg, sg = sg->next)
+		;
+	if (sg) {
+		if (prev)
+			prev->next = sg->next;
+		else
+			c->head = sg->next;
+		if (c->tail == sg)
+			c->tail = prev;
+		sg->next = NULL;
+	}
+	gs__unlockx(&c->lock);
+	if (sg)
+		wake(sg);
+}
+
+void
+gs_cond_broadcast(gs_cond *cp)
+{
+	struct cond_impl *c = (struct cond_impl *)cp;
+
+	if (atomic_load_explicit(&c->wait, memory_order_acquire) ==
+	    atomic_load_explicit(&c->notify, memory_order_acquire))
+		return;
+	gs__lockx(&c->lock);
+	atomic_store_explicit(&c->notify, atomic_load_explicit(&c->wait, memory_order_acquire),
+	    memory_order_relaxed);
+	gs_sudog *list = c->head;
+	c->head = c->tail = NULL;
+	gs__unlockx(&c->lock);
+	wake_list(list);
+}
+
+/* ---- weighted semaphore ----------------------------------------------------- */
+
+int
+gs_sema_init(gs_sema *sp, int64_t size)
+{
+	struct sema_impl *s = (struct sema_impl *)sp;
+
+	if (size < 0)
+		return GS_EINVAL;
+	memset(s, 0, sizeof *s);
+	s->size = size;
+	return 0;
+}
+
+/* s->lock held: n units are free and nobody is ahead of the caller. */
+static bool
+sema_fits(struct sema_impl *s, int64_t n)
+{
+	return s->size - s->cur >= n && s->head == NULL;
+}
+
+int
+gs_sema_acquire(gs_sema *sp, int64_t n)
+{
+	struct sema_impl *s = (struct sema_impl *)sp;
+
+	preempt_point();
+	gs__lockx(&s->lock);
+	if (n < 0 || n > s->size) {
+		gs__unlockx(&s->lock);
+		return GS_EINVAL;
+	}
+	if (sema_fits(s, n)) {
+		s->cur += n;
+		gs__unlockx(&s->lock);
+		return 0;
+	}
+	gs_sudog sg;
+	gs_note note;
+	sudog_init(&sg, &note);
+	sg.weight = n;
+	/* Woken by a release that counted our units in cur. */
+	enqueue_wait(&sg, &s->head, &s->tail, &s->lock, GS_WAIT_SEMACQUIRE);
+	return 0;
+}
+
+bool
+gs_sema_tryacquire(gs_sema *sp, int64_t n)
+{
+	struct sema_impl *s = (struct sema_impl *)sp;
+	bool ok;
+
+	gs__lockx(&s->lock);
+	ok = n >= 0 && sema_fits(s, n);
+	if (ok)
+		s->cur += n;
+	gs__unlockx(&s->lock);
+	return ok;
+}
+
+int
+gs_sema_release(gs_sema *sp, int64_t n)
+{
+	struct sema_impl *s = (struct sema_impl *)sp;
+	gs_sudog *list = NULL, **lt = &list;
+
+	gs__lockx(&s->lock);
+	if (n < 0 || n > s->cur) {
+		gs__unlockx(&s->lock);
+		return GS_ERANGE;
+	}
+	s->cur -= n;
+	/* Serve the queue in order and stop at the first request that does not
+	 * fit, as Weighted's notifyWaiters: letting smaller ones past it could
+	 * starve it. */
+	while (s->head && s->size - s->cur >= s->head->weight) {
+		gs_sudog *sg = pop(&s->head, &s->tail);
+		s->cur += sg->weight;
+		*lt = sg;
+		lt = &sg->next;
+	}
+	gs__unlockx(&s->lock);
+	wake_list(list);
+	return 0;
 }

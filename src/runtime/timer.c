@@ -299,7 +299,10 @@ gs_sleep(int64_t ns)
 
 struct gs_timer {
 	gs__timer t;
-	gs_chan *c; /* capacity 1: a fire never blocks the timer's runner */
+	gs_chan *c;         /* capacity 1: a fire never blocks the timer's runner; NULL
+	               for gs_after_func */
+	void (*fn)(void *); /* gs_after_func's function and argument */
+	void *fnarg;
 };
 
 /* Runs on an M with a P: a non-blocking send of the fire time.  A full
@@ -372,4 +375,39 @@ gs_timer_free(gs_timer *tm)
 	gs__deltimer(&tm->t);
 	gs_chan_free(tm->c);
 	free(tm);
+}
+
+/* ---- AfterFunc ------------------------------------------------------------ */
+
+/* Runs on an M with a P: start fn in a goroutine of its own, as Go's goFunc,
+ * so a slow fn delays no other timer. */
+static void
+func_fire(void *arg, int64_t now)
+{
+	struct gs_timer *tm = arg;
+	int err = 0;
+
+	(void)now;
+	if (gs__newproc_runtime(tm->fn, tm->fnarg, &err) < 0)
+		gs__fatal("cannot start an AfterFunc goroutine: %s", gs_strerror(err));
+}
+
+gs_timer *
+gs_after_func(int64_t ns, void (*fn)(void *), void *arg)
+{
+	if (!gs_in_goroutine() || fn == NULL)
+		return NULL;
+	struct gs_timer *tm = calloc(1, sizeof *tm);
+	if (tm == NULL)
+		return NULL;
+	tm->t.f = func_fire;
+	tm->t.arg = tm;
+	tm->fn = fn;
+	tm->fnarg = arg;
+	/* Armed as a reset of a stopped timer is, duration rules included. */
+	if (gs_timer_reset(tm, ns) < 0) {
+		free(tm);
+		return NULL;
+	}
+	return tm;
 }
