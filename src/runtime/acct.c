@@ -193,9 +193,12 @@ gs__acct_g(gs_g *gp, uint32_t from, uint32_t to, uint32_t gen)
 			if (was == GS_GA_LAT && ended > LD(ga->lat_max))
 				ST(ga->lat_max, ended);
 		}
-	} else if (from == GS_G_RUNNING && to == GS_G_SYSCALL) {
-		/* on the goroutine's own stack: a switch-like sample of its depth */
-		uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+	} else if (from == GS_G_RUNNING) {
+		/* The stack's high-water mark, as deep as its switches see it: a
+		 * system call is entered on the goroutine's own stack; every other
+		 * stop comes through mcall, which saved the stack pointer in ctx. */
+		uintptr_t sp = to == GS_G_SYSCALL ? (uintptr_t)__builtin_frame_address(0)
+						  : (uintptr_t)gp->ctx.sp;
 		if (sp < LD(ga->minsp))
 			ST(ga->minsp, sp);
 	}
@@ -256,6 +259,13 @@ gs__acct_m(gs_m *mp, uint32_t st, uint32_t gen)
 			: st == GS_M_SPINNING ? GS_PA_SPIN
 					      : GS_ACCT_NONE,
 		    now, gen);
+}
+
+__attribute__((cold)) void
+gs__acct_execute(gs_m *mp, gs_g *gp, uint32_t gen)
+{
+	gs__acct_g(gp, GS_G_RUNNABLE, GS_G_RUNNING, gen);
+	gs__acct_m(mp, GS_M_RUNNING, gen);
 }
 
 void

@@ -21,6 +21,7 @@
 #include <ucontext.h>
 typedef struct gs_ctx {
 	ucontext_t uc;
+	void *sp; /* the stack pointer at the last gs__ctx_mcall, as the asm backends' */
 } gs_ctx;
 #else
 typedef struct gs_ctx {
@@ -37,7 +38,8 @@ void gs__ctx_make(gs_ctx *ctx, void *lo, size_t size, void (*entry)(void))
  * Save the current context into *save, switch to the stack whose top is
  * g0_lo + g0_size (the M's own thread stack), and call fn(arg) there.  fn must not
  * return.  When another switch later resumes *save (gs__ctx_gogo), gs__ctx_mcall
- * returns, possibly on another thread.
+ * returns, possibly on another thread.  Until then save->sp is the stack
+ * pointer the context was saved at (the accounting's high-water mark reads it).
  */
 void gs__ctx_mcall(gs_ctx *save, void *g0_lo, size_t g0_size, void (*fn)(void *), void *arg)
     __attribute__((visibility("hidden")));

@@ -216,7 +216,7 @@ typedef struct gs__gacct {
 	_Atomic uint64_t ns[GS_GA_NSLOTS];
 	_Atomic uint64_t runs, lat_max, moves, created;
 	_Atomic int32_t lastp;
-	_Atomic uintptr_t minsp; /* deepest stack pointer seen at a switch, 0 none */
+	_Atomic uintptr_t minsp; /* deepest stack pointer seen at a switch, UINTPTR_MAX none */
 } gs__gacct;
 
 /* The switching-on accounting runs under (gs_set_accounting); 0 while it is
@@ -227,6 +227,9 @@ GS_HIDDEN extern _Atomic uint32_t gs__acct_gen;
 GS_HIDDEN void gs__acct_g(gs_g *gp, uint32_t from, uint32_t to, uint32_t gen);
 /* An M's state change (and its P's, if it holds one). */
 GS_HIDDEN void gs__acct_m(gs_m *mp, uint32_t st, uint32_t gen);
+/* mp starts running gp (gs__execute): gs__acct_g's runnable to running, then
+ * gs__acct_m's running, behind the one branch. */
+GS_HIDDEN void gs__acct_execute(gs_m *mp, gs_g *gp, uint32_t gen);
 /* pp goes on the idle list (idle: sched.lock held), or comes off it or is
  * released by its M (not idle): no longer in any state that counts. */
 GS_HIDDEN void gs__acct_pidle(gs_p *pp, bool idle, uint32_t gen);
@@ -670,6 +673,16 @@ gs__casgstatus(gs_g *gp, uint32_t from, uint32_t to)
 	uint32_t gen = GS_ACCTGEN();
 	if (gs_unlikely(gen != 0))
 		gs__acct_g(gp, from, to, gen);
+	atomic_store_explicit(&gp->status, to, memory_order_release);
+}
+
+/* gs__casgstatus for a site that does the accounting itself, so that one
+ * branch covers several changes (gs__execute: the G's, its M's and its P's). */
+static inline __attribute__((always_inline)) void
+gs__casgstatus_noacct(gs_g *gp, uint32_t from, uint32_t to)
+{
+	if (gs_unlikely(atomic_load_explicit(&gp->status, memory_order_relaxed) != from))
+		gs__badgstatus(gp, from, to);
 	atomic_store_explicit(&gp->status, to, memory_order_release);
 }
 

@@ -744,12 +744,7 @@ mcall(void (*fn)(gs_g *), bool dying)
 	gs_m *mp = gs__getm();
 	gs_g *gp = GS_LOAD(mp->curg);
 
-	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
-	gs__stackcheck(gp, sp);
-	/* The stack's high-water mark, as deep as the switches see it. */
-	if (gs_unlikely(GS_ACCTGEN() != 0) &&
-	    sp < atomic_load_explicit(&gp->acct.minsp, memory_order_relaxed))
-		atomic_store_explicit(&gp->acct.minsp, sp, memory_order_relaxed);
+	gs__stackcheck(gp, (uintptr_t)__builtin_frame_address(0));
 	gs__san_switch_to_g0(mp, gp, dying);
 	gs__ctx_mcall(&gp->ctx, (void *)mp->g0_stack_bottom, mp->g0_stack_size,
 	    (void (*)(void *))fn, gp);
@@ -785,12 +780,16 @@ gs__execute(gs_m *mp, gs_g *gp, bool inherit)
 	GS_EV(GS_EV_RUN, mp->p->id, -1, mp->id, -1, gp->goid, inherit);
 	/* A request aimed at its last run is void: this is a new time slice. */
 	atomic_store_explicit(&gp->preempt, false, memory_order_relaxed);
-	gs__casgstatus(gp, GS_G_RUNNABLE, GS_G_RUNNING);
+	/* On every switch: one branch for the accounting of gp, mp and its P. */
+	uint32_t gen = GS_ACCTGEN();
+	if (gs_unlikely(gen != 0))
+		gs__acct_execute(mp, gp, gen);
+	gs__casgstatus_noacct(gp, GS_G_RUNNABLE, GS_G_RUNNING);
 	if (!inherit)
 		GS_INC(mp->p->schedtick);
 	else
 		gs__stat_inc(&mp->p->runnexthits);
-	gs__set_mstate(mp, GS_M_RUNNING);
+	atomic_store_explicit(&mp->state, GS_M_RUNNING, memory_order_relaxed);
 	gogo(mp, gp);
 }
 

@@ -46,6 +46,7 @@ gs__ctx_mcall(gs_ctx *save, void *g0_lo, size_t g0_size, void (*fn)(void *), voi
 	makecontext(uc, mcall_trampoline, 0);
 	mcall_fn = fn;
 	mcall_arg = arg;
+	save->sp = __builtin_frame_address(0);
 	swapcontext(&save->uc, uc);
 }
 
