@@ -497,7 +497,12 @@ struct gs_sched {
 	/* Shutdown handshake between the main goroutine and gs_run's caller. */
 	gs_note done;
 	gs_note allmexited;
-	gs_g *maing;
+	/* The main goroutine until it ends (then NULL: its G is reused), and
+	 * whether it returned (the program ends) rather than calling gs_exit
+	 * (the others run on, as after Go's Goexit in main).  Written by
+	 * gs_run before any M starts and by main's own exit. */
+	_Atomic(gs_g *) maing;
+	_Atomic bool mainreturned;
 };
 
 GS_HIDDEN extern struct gs_sched gs__sched;
@@ -768,6 +773,24 @@ typedef struct gs__timer {
 	_Atomic uint32_t running; /* f is being called right now */
 	bool ephemeral;           /* lives on a sleeper's stack: never touched after f */
 } gs__timer;
+
+/* The latest time a timer may have: a timer there never fires (Go's maxWhen). */
+#define GS_MAXWHEN INT64_MAX
+
+/*
+ * t + d as a timer's when, as Go's when() computes it: a duration of 0 or less
+ * is due at t (at once), and a sum past the clock's range is GS_MAXWHEN, never
+ * a wrapped, negative time that would fire at once.  Every when a program's
+ * duration sets (sleeps, timers, tickers and their periods, timeouts) comes
+ * through here.
+ */
+static inline int64_t
+gs__whenadd(int64_t t, int64_t d)
+{
+	if (d <= 0)
+		return t;
+	return t > GS_MAXWHEN - d ? GS_MAXWHEN : t + d;
+}
 
 GS_HIDDEN void gs__addtimer(gs__timer *t); /* on the current M's P */
 GS_HIDDEN void gs__addtimer_p(gs_p *pp, gs__timer *t);

@@ -401,6 +401,16 @@ checkdead(void)
 	int32_t run = gs__sched.mcount_live - gs__sched.nmidle - (gs__sched.sysmon ? 1 : 0);
 	if (run > 0 || gs__sched.runqsize != 0)
 		return;
+	/* No goroutine left at all: main ended by gs_exit and the others have
+	 * finished (Go's grunning == 0; a return from main shuts down instead). */
+	int waiting = 0;
+	for (gs_g *gp = atomic_load(&gs__sched.allgs); gp; gp = gp->alllink) {
+		uint32_t st = atomic_load_explicit(&gp->status, memory_order_acquire);
+		if (st != GS_G_DEAD && st != GS_G_IDLE)
+			waiting++;
+	}
+	if (waiting == 0)
+		gs__fatal("no goroutines (main called runtime.Goexit) - deadlock!");
 	/* A pending timer will wake someone (the last M to park polls for it). */
 	if (gs__nexttimer_all() != 0)
 		return;
@@ -815,6 +825,8 @@ goentry(void)
 
 	gs__san_finish_switch(NULL);
 	gp->fn(gp->arg);
+	if (gp == atomic_load_explicit(&gs__sched.maing, memory_order_relaxed))
+		atomic_store(&gs__sched.mainreturned, true);
 	gs_exit();
 }
 
@@ -1460,11 +1472,17 @@ goexit0(gs_g *gp)
 	gp->arg = NULL;
 	gs__stack_unclaim();
 	gs__stat_inc(&pp->exits);
-	if (gp == gs__sched.maing) {
+	if (gp == atomic_load_explicit(&gs__sched.maing, memory_order_relaxed)) {
+		atomic_store(&gs__sched.maing, NULL);
 		/* main returned: the program is over, as in Go.  Ms leave at their
-		 * next trip through the scheduler; gs_run's caller collects them. */
-		atomic_store(&gs__sched.shutdown, true);
-		gs__notewakeup(&gs__sched.done);
+		 * next trip through the scheduler; gs_run's caller collects them.
+		 * main called gs_exit: only main is over, as after Go's Goexit in
+		 * main; the others run on, and checkdead ends the program when
+		 * none is left. */
+		if (atomic_load(&gs__sched.mainreturned)) {
+			atomic_store(&gs__sched.shutdown, true);
+			gs__notewakeup(&gs__sched.done);
+		}
 	}
 	gfput(pp, gp);
 	gs__schedule();
@@ -1998,7 +2016,8 @@ gs_run(void (*main_fn)(void *), void *arg, const gs_config *cfg)
 	gs_g *maing = newproc1(NULL, main_fn, arg, &mattr, &err);
 	if (maing == NULL)
 		goto fail;
-	gs__sched.maing = maing;
+	atomic_store(&gs__sched.mainreturned, false);
+	atomic_store(&gs__sched.maing, maing);
 	gs__stat_inc(&gs__sched.allp[0]->spawns);
 	atomic_store(&gs__sched.allp[0]->runnext, maing);
 
