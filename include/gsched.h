@@ -198,6 +198,30 @@ GS_EXTERN void gs_yield(void);
  * goroutine it ends only main, not the program: see gs_run.  Goroutine only. */
 GS_EXTERN void gs_exit(void) __attribute__((noreturn));
 
+/*
+ * Wire the calling goroutine to the thread it runs on (Go's
+ * runtime.LockOSThread): until as many gs_unlock_os_thread calls, it runs
+ * only on this thread, and the thread runs no other goroutine.  For code
+ * that keeps state in its thread: thread-local storage, a thread's signal
+ * mask, scheduling priority, namespace or credentials, libraries that must
+ * be called from one thread.  Calls nest (a count, as Go's since 1.10).
+ * While the goroutine blocks (a channel, a sleep, the netpoller, gs_yield),
+ * the thread sleeps and gives its P to others; when the goroutine is
+ * runnable again, the M that finds it hands its P to this thread.  Each such
+ * switch costs a thread wake-up, not a goroutine switch.
+ *
+ * A goroutine that ends while locked takes the thread with it: the thread
+ * exits instead of returning to the pool, as in Go (so a thread whose state
+ * the goroutine changed is never reused).  Returns 0, GS_ENOTRUN outside a
+ * goroutine, GS_ERANGE when the count would overflow (Go throws).
+ * Goroutine only.
+ */
+GS_EXTERN int gs_lock_os_thread(void);
+/* Undo one gs_lock_os_thread; at zero the goroutine may move again.  Without
+ * a matching lock it does nothing, as in Go.  Returns 0, or GS_ENOTRUN
+ * outside a goroutine. */
+GS_EXTERN int gs_unlock_os_thread(void);
+
 /* The calling goroutine's id (> 0), or GS_ENOTRUN outside a goroutine. */
 GS_EXTERN int64_t gs_self(void);
 

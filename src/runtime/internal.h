@@ -265,6 +265,11 @@ struct gs_g {
 
 	void *asyncrestore;    /* a context to restore by signal (preempt_aarch64.c) */
 	uint64_t syscallstart; /* nanotime at gs_entersyscall, for observers */
+	/* gs_lock_os_thread (Go's lockedm and lockedExt): the M this G is wired
+	 * to while lockedext > 0.  Written by the G itself while it runs on
+	 * that M; read by whichever M takes it off a run queue. */
+	gs_m *lockedm;
+	uint32_t lockedext;
 
 	void *tsan_fiber;      /* ThreadSanitizer fiber (san.c), else NULL */
 	void *asan_fake_stack; /* AddressSanitizer fake-stack handle across a switch */
@@ -365,6 +370,10 @@ struct gs_m {
 	gs_p *p;                /* P held, or NULL */
 	gs_p *nextp;            /* P handed over by startm before a wake-up */
 	gs_p *oldp;             /* P it held when it entered a system call */
+	gs_g *lockedg;          /* G wired to this M (Go's lockedg): the M runs
+	                           nothing else; written by that G on this M */
+	bool lockedpark;        /* parked in stoplockedm for lockedg, counted in
+	                           sched.nmidlelocked; sched.lock */
 	uint32_t syscalltick;   /* oldp's syscalltick at entry */
 	bool spinning;          /* counted in sched.nmspinning */
 	_Atomic uint32_t state; /* enum gs_mstate, for observers */
@@ -403,8 +412,9 @@ struct gs_sched {
 	/* Idle Ms (guarded by lock). */
 	gs_m *midle;
 	int32_t nmidle;
-	int32_t mnext;       /* next M id; also the count of Ms ever made */
-	int32_t mcount_live; /* Ms that exist and have not exited */
+	int32_t nmidlelocked; /* Ms parked waiting for their locked G (stoplockedm) */
+	int32_t mnext;        /* next M id; also the count of Ms ever made */
+	int32_t mcount_live;  /* Ms that exist and have not exited */
 	gs_m *allm;
 
 	/* Idle Ps (guarded by lock; npidle also read atomically). */
