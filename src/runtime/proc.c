@@ -1190,37 +1190,36 @@ startlockedm(gs_m *mp, gs_g *gp)
 	gs__stopm(mp);
 }
 
-int
-gs_lock_os_thread(void)
+/* One step of the lock count (Go's dolockOSThread, dounlockOSThread): the
+ * wiring holds while it is above zero. */
+static int
+lockosthread(bool lock)
 {
 	gs_m *mp = gs__getm();
 	gs_g *gp = mp ? GS_LOAD(mp->curg) : NULL;
 
 	if (gp == NULL)
 		return GS_ENOTRUN;
-	if (gp->lockedext == UINT32_MAX)
+	if (lock && gp->lockedext == UINT32_MAX)
 		return GS_ERANGE; /* Go throws "LockOSThread nesting overflow" */
-	gp->lockedext++;
-	gp->lockedm = mp;
-	mp->lockedg = gp;
+	if (!lock && gp->lockedext == 0)
+		return 0; /* not locked: nothing to undo, as in Go */
+	gp->lockedext += lock ? 1 : -1;
+	gp->lockedm = gp->lockedext > 0 ? mp : NULL;
+	mp->lockedg = gp->lockedext > 0 ? gp : NULL;
 	return 0;
+}
+
+int
+gs_lock_os_thread(void)
+{
+	return lockosthread(true);
 }
 
 int
 gs_unlock_os_thread(void)
 {
-	gs_m *mp = gs__getm();
-	gs_g *gp = mp ? GS_LOAD(mp->curg) : NULL;
-
-	if (gp == NULL)
-		return GS_ENOTRUN;
-	if (gp->lockedext == 0)
-		return 0; /* not locked: nothing to undo, as in Go */
-	if (--gp->lockedext == 0) {
-		gp->lockedm = NULL;
-		mp->lockedg = NULL;
-	}
-	return 0;
+	return lockosthread(false);
 }
 
 /* One round of scheduling: find a goroutine and run it.  Never returns. */
