@@ -337,6 +337,64 @@ START_TEST(test_lock_many_exits)
 }
 END_TEST
 
+/* ---- two locked goroutines hand work to each other ------------------------------------ */
+
+/* Each readies the other, whose M must be handed a P every time, while
+ * main changes GOMAXPROCS under them (the world stops with both Ms
+ * waiting or running). */
+#define PINGPONG_ROUNDS 300
+
+struct pinger {
+	gs_chan *in, *out;
+	bool first;
+	gs_waitgroup *wg;
+};
+
+static void
+pinger(void *arg)
+{
+	struct pinger *pg = arg;
+	int v = 0;
+
+	ck_assert_int_eq(gs_lock_os_thread(), 0);
+	pid_t t0 = tid();
+	for (int i = 0; i < PINGPONG_ROUNDS; i++) {
+		if (pg->first || i > 0)
+			ck_assert_int_eq(gs_chan_send(pg->out, &v), 0);
+		ck_assert_int_eq(gs_chan_recv(pg->in, &v), 1);
+		SAME_TID(t0, "a hand-over between locked goroutines");
+	}
+	if (!pg->first)
+		ck_assert_int_eq(gs_chan_send(pg->out, &v), 0);
+	TU_WG_DONE(pg->wg);
+}
+
+static void
+pingpong_main(void *arg)
+{
+	(void)arg;
+	gs_waitgroup wg = GS_WAITGROUP_INIT;
+	gs_chan *a = gs_chan_make(sizeof(int), 0), *b = gs_chan_make(sizeof(int), 0);
+	struct pinger p1 = { a, b, true, &wg }, p2 = { b, a, false, &wg };
+
+	TU_WG_ADD(&wg, 2);
+	TU_GO(pinger, &p1);
+	TU_GO(pinger, &p2);
+	for (int i = 0; i < 6; i++) {
+		ck_assert_int_gt(gs_set_gomaxprocs(i % 2 ? 1 : 3), 0);
+		gs_sleep(MS(1));
+	}
+	gs_wg_wait(&wg);
+	gs_chan_free(a);
+	gs_chan_free(b);
+}
+
+START_TEST(test_lock_pingpong)
+{
+	tu_run(pingpong_main, NULL, _i == 0 ? 1 : 2);
+}
+END_TEST
+
 /* ---- the deadlock detector with a locked goroutine ------------------------------------- */
 
 /* Go's TestLockedDeadlock: main locked and blocked for good is still a
@@ -389,6 +447,7 @@ lockosthread_suite(void)
 	tcase_add_loop_test(tc, test_lock_main, 0, 2);
 	tcase_add_test(tc, test_lock_nesting_and_exit);
 	tcase_add_test(tc, test_lock_many_exits);
+	tcase_add_loop_test(tc, test_lock_pingpong, 0, 2);
 	tcase_add_test(tc, test_lock_deadlock);
 	suite_add_tcase(s, tc);
 	return s;
