@@ -137,10 +137,11 @@ GS_EXTERN gs_fatal_hook gs_set_fatal_hook(gs_fatal_hook fn);
 /*
  * The exit status of the runtime's fatal errors that exit (Go's fatal):
  * thread exhaustion (more than max_threads, or a thread that cannot be
- * created), no memory for a stack, a P, a run queue or a timer heap, and
- * all goroutines asleep.  It is 2 unless set, as a Go program's; a program
- * whose own exit statuses give 2 another meaning sets its own (gsched sets 1,
- * "the runtime failed": 2 is its usage errors').  The errors that abort
+ * created), no memory for a stack, a P, a run queue or a timer heap, all
+ * goroutines asleep, and no goroutine left after main's gs_exit.  It is 2
+ * unless set, as a Go program's; a program whose own exit statuses give 2
+ * another meaning sets its own (gsched sets 1, "the runtime failed": 2 is
+ * its usage errors').  The errors that abort
  * instead (a goroutine's stack overflow, an impossible state: Go's throw)
  * end the process with SIGABRT, status 134 in a shell; a SIGSEGV that is not
  * a stack overflow is the program's.  status is 1..125 (126 and above mean
