@@ -58,16 +58,30 @@ typedef struct gs_config {
 } gs_config;
 
 /*
- * Start the runtime, run main_fn(arg) as the first goroutine, and return when it
- * returns (other goroutines still parked or runnable then are discarded, as Go
- * discards them when main returns).  The calling thread only waits; goroutines run
- * on the runtime's own threads.  cfg may be NULL.  The runtime can be started again
- * after gs_run returns.  Returns 0, or a negative code if it could not start.
- * Before returning it waits for every thread to reach the scheduler, so a
- * goroutine still inside a system call that never returns, or spinning outside
- * any preemptible region, delays it.  If every goroutine is blocked with no
- * timer, I/O or system call pending, the program ends as Go's does: "fatal
- * error: all goroutines are asleep - deadlock!" and exit status 2 (gs_set_fatal_status).
+ * Start the runtime, run main_fn(arg) as the first goroutine (the main
+ * goroutine), and return when main_fn returns, as a Go program ends when main
+ * returns.  The calling thread only waits; goroutines run on the runtime's own
+ * threads.  cfg may be NULL.  The runtime can be started again after gs_run
+ * returns.
+ *
+ * Returns 0 once main_fn has returned, or a negative code if the runtime could
+ * not start (then no goroutine ran).  It may also never return, as a Go
+ * program's main may never end:
+ *  - main_fn returns: the other goroutines still parked or runnable are
+ *    discarded (their stacks freed, nothing of theirs runs again).  Before
+ *    returning gs_run waits for every thread to reach the scheduler, so a
+ *    goroutine still inside a system call that never returns, or spinning
+ *    outside any preemptible region, delays it.
+ *  - the main goroutine calls gs_exit (Go's runtime.Goexit in main): only main
+ *    ends; gs_run does not return and the other goroutines run on.  When none
+ *    is left the program ends with "fatal error: no goroutines (main called
+ *    runtime.Goexit) - deadlock!"; when the rest are all blocked for good,
+ *    with the deadlock error below.
+ *  - every goroutine is blocked with no timer, I/O or system call pending:
+ *    the program ends as Go's does, "fatal error: all goroutines are asleep -
+ *    deadlock!".
+ * Those fatal errors exit with gs_set_fatal_status's status (2 by default),
+ * after the gs_set_fatal_hook hook.
  */
 GS_EXTERN int gs_run(void (*main_fn)(void *arg), void *arg, const gs_config *cfg);
 
@@ -123,10 +137,11 @@ GS_EXTERN gs_fatal_hook gs_set_fatal_hook(gs_fatal_hook fn);
 /*
  * The exit status of the runtime's fatal errors that exit (Go's fatal):
  * thread exhaustion (more than max_threads, or a thread that cannot be
- * created), no memory for a stack, a P, a run queue or a timer heap, and
- * all goroutines asleep.  It is 2 unless set, as a Go program's; a program
- * whose own exit statuses give 2 another meaning sets its own (gsched sets 1,
- * "the runtime failed": 2 is its usage errors').  The errors that abort
+ * created), no memory for a stack, a P, a run queue or a timer heap, all
+ * goroutines asleep, and no goroutine left after main's gs_exit.  It is 2
+ * unless set, as a Go program's; a program whose own exit statuses give 2
+ * another meaning sets its own (gsched sets 1, "the runtime failed": 2 is
+ * its usage errors').  The errors that abort
  * instead (a goroutine's stack overflow, an impossible state: Go's throw)
  * end the process with SIGABRT, status 134 in a shell; a SIGSEGV that is not
  * a stack overflow is the program's.  status is 1..125 (126 and above mean
@@ -180,8 +195,33 @@ GS_EXTERN int64_t gs_go_attr(void (*fn)(void *arg), void *arg, const gs_attr *at
  * queue and runs again later.  Goroutine only. */
 GS_EXTERN void gs_yield(void);
 
-/* End the calling goroutine now (Go's runtime.Goexit).  Goroutine only. */
+/* End the calling goroutine now (Go's runtime.Goexit).  From the main
+ * goroutine it ends only main, not the program: see gs_run.  Goroutine only. */
 GS_EXTERN void gs_exit(void) __attribute__((noreturn));
+
+/*
+ * Wire the calling goroutine to the thread it runs on (Go's
+ * runtime.LockOSThread): until as many gs_unlock_os_thread calls, it runs
+ * only on this thread, and the thread runs no other goroutine.  For code
+ * that keeps state in its thread: thread-local storage, a thread's signal
+ * mask, scheduling priority, namespace or credentials, libraries that must
+ * be called from one thread.  Calls nest (a count, as Go's since 1.10).
+ * While the goroutine blocks (a channel, a sleep, the netpoller, gs_yield),
+ * the thread sleeps and gives its P to others; when the goroutine is
+ * runnable again, the M that finds it hands its P to this thread.  Each such
+ * switch costs a thread wake-up, not a goroutine switch.
+ *
+ * A goroutine that ends while locked takes the thread with it: the thread
+ * exits instead of returning to the pool, as in Go (so a thread whose state
+ * the goroutine changed is never reused).  Returns 0, GS_ENOTRUN outside a
+ * goroutine, GS_ERANGE when the count would overflow (Go throws).
+ * Goroutine only.
+ */
+GS_EXTERN int gs_lock_os_thread(void);
+/* Undo one gs_lock_os_thread; at zero the goroutine may move again.  Without
+ * a matching lock it does nothing, as in Go.  Returns 0, or GS_ENOTRUN
+ * outside a goroutine. */
+GS_EXTERN int gs_unlock_os_thread(void);
 
 /* The calling goroutine's id (> 0), or GS_ENOTRUN outside a goroutine. */
 GS_EXTERN int64_t gs_self(void);
@@ -244,20 +284,33 @@ typedef struct gs_chan gs_chan;
 /* Monotonic nanoseconds (CLOCK_MONOTONIC). */
 GS_EXTERN int64_t gs_nanotime(void);
 
+/*
+ * Durations, as Go's time package takes them: a duration of 0 or less is due
+ * at once; one that would end past the clock's range (INT64_MAX, or any ns
+ * whose sum with gs_nanotime() overflows) is due at the latest time there is,
+ * that is never (Go's maxWhen).  That holds for gs_sleep, the timers below and
+ * their re-arming, and gs_fd_wait's timeout.
+ */
+
 /* Park the calling goroutine for ns nanoseconds on its P's timer heap: no
- * thread sleeps.  ns <= 0 yields.  Goroutine only (else GS_ENOTRUN). */
+ * thread sleeps.  ns <= 0 yields (returns at once, after letting others run).
+ * Returns 0, or GS_ENOTRUN outside a goroutine. */
 GS_EXTERN int gs_sleep(int64_t ns);
 
 /* A timer whose channel (capacity 1, elements int64_t: the nanotime it fired)
- * receives once after ns, or every period ns for a ticker; usable in
- * gs_select.  NULL outside a goroutine or on bad arguments. */
+ * receives once after ns (Go's time.NewTimer; ns <= 0 fires at once), or, for
+ * a ticker, first after ns and then every period ns (a tick nobody took is
+ * dropped, as Go's); usable in gs_select.  NULL outside a goroutine or out of
+ * memory; gs_ticker_new also returns NULL for a period <= 0, where Go's
+ * time.NewTicker panics (a ticker that fires without pause). */
 typedef struct gs_timer gs_timer;
 GS_EXTERN gs_timer *gs_timer_new(int64_t ns);
 GS_EXTERN gs_timer *gs_ticker_new(int64_t ns, int64_t period);
 GS_EXTERN gs_chan *gs_timer_chan(gs_timer *t);
 /* Stop it; true if it was still pending. */
 GS_EXTERN bool gs_timer_stop(gs_timer *t);
-/* Re-arm to fire ns from now; 1 if it was pending, 0 if not. */
+/* Re-arm to fire ns from now (ns <= 0: at once); 1 if it was pending, 0 if
+ * not; GS_EINVAL for NULL, GS_ENOTRUN outside a goroutine. */
 GS_EXTERN int gs_timer_reset(gs_timer *t, int64_t ns);
 /* Stop and free the timer and its channel (nobody may use the channel after). */
 GS_EXTERN void gs_timer_free(gs_timer *t);
@@ -285,7 +338,8 @@ enum { GS_POLLIN = 1, GS_POLLOUT = 4 };
 GS_EXTERN int gs_fd_open(int fd);
 GS_EXTERN int gs_fd_close(int fd);
 /* Wait until fd is readable (GS_POLLIN) or writable (GS_POLLOUT): 0, or
- * GS_ETIMEDOUT after timeout_ns (< 0: no timeout, 0: just look). */
+ * GS_ETIMEDOUT after timeout_ns (< 0: no timeout, 0: just look; a timeout past
+ * the clock's range never passes). */
 GS_EXTERN int gs_fd_wait(int fd, int events, int64_t timeout_ns);
 /* An absolute deadline (gs_nanotime() clock; 0 clears) for reads and/or writes:
  * waits past it fail with GS_ETIMEDOUT, as Go's SetDeadline. */
@@ -349,26 +403,63 @@ GS_EXTERN void gs_preemptible_end(void);
 
 /* ---- Channels (Go's chan) ----------------------------------------------- */
 
+/*
+ * RETURN VALUES DIFFER BETWEEN THESE CALLS.  READ THIS TABLE.
+ *
+ *   call             success             other outcome                errors (all < 0)
+ *   gs_chan_send     0 (sent)            -                            ECLOSED EINVAL ENOTRUN
+ *   gs_chan_recv     1 (value in elem)   0: closed and drained        EINVAL ENOTRUN
+ *   gs_chan_trysend  1 (sent)            0: would block               ECLOSED EINVAL ENOTRUN
+ *   gs_chan_tryrecv  1 (value in elem)   0: would block               ECLOSED (closed and
+ *                                                                     drained) EINVAL ENOTRUN
+ *   gs_chan_close    0                   -                            ECLOSED EINVAL
+ *   gs_select        index of the case   -1: has_default, none ready  EINVAL ENOTRUN
+ *   (the errors are the GS_E* codes: GS_ECLOSED, GS_EINVAL, GS_ENOTRUN)
+ *
+ * So: every error is negative; test `< 0` for errors everywhere.  But
+ * gs_chan_send returns 0 when it sent, while gs_chan_recv returns 1 when it
+ * received: `if (gs_chan_recv(c, &v) == 0)` is the closed channel, not
+ * success, and `while (gs_chan_recv(c, &v) > 0)` is Go's `for v := range c`.
+ *
+ * Why not uniform: gs_chan_send keeps the convention of the whole API (0 or
+ * a negative code), and gs_chan_recv must also say "closed and drained",
+ * which is no error (it is how Go's range loop ends: v, ok with ok false), so
+ * it needs a third, non-negative answer.  Changing either now would turn
+ * every existing caller's check into its opposite without a compiler
+ * warning: `if (gs_chan_send(...) != 0)` error handling (over 30 calls in
+ * this tree alone) would fire on every successful send, or `== 1` receive
+ * loops would stop at the first value.  The try forms answer "did it
+ * happen" (1 or 0) and report a closed channel as an error, since a caller
+ * polling in a loop must stop there.
+ */
+
 /* A channel of elements of elem_size bytes (0 allowed) with capacity cap
  * (0 = unbuffered).  Returns NULL if out of memory or elem_size > 64 KiB. */
 GS_EXTERN gs_chan *gs_chan_make(size_t elem_size, size_t cap);
 /* Free a channel no goroutine uses any more. */
 GS_EXTERN void gs_chan_free(gs_chan *c);
 
-/* Send *elem (copied).  Blocks until received or buffered.  Returns 0, or
- * GS_ECLOSED if the channel is (or becomes, while blocked) closed, GS_EINVAL for
- * a NULL channel.  Goroutine only. */
+/* Send *elem (copied).  Blocks until received or buffered.
+ * RETURNS 0 WHEN SENT (not 1: see the table above), GS_ECLOSED if the channel
+ * is (or becomes, while blocked) closed, GS_EINVAL for a NULL channel,
+ * GS_ENOTRUN outside a goroutine. */
 GS_EXTERN int gs_chan_send(gs_chan *c, const void *elem);
-/* Receive into elem (may be NULL to discard).  Returns 1 with a value, 0 when the
- * channel is closed and drained (elem zeroed), GS_EINVAL for NULL.  Goroutine only. */
+/* Receive into elem (may be NULL to discard).  Blocks until a value comes or
+ * the channel is closed and drained.
+ * RETURNS 1 WITH A VALUE (not 0: see the table above), 0 when the channel is
+ * closed and drained (elem zeroed; Go's ok == false), GS_EINVAL for NULL,
+ * GS_ENOTRUN outside a goroutine. */
 GS_EXTERN int gs_chan_recv(gs_chan *c, void *elem);
-/* Non-blocking forms: 1 done, 0 would block (recv: GS_ECLOSED when closed and
- * drained; send: GS_ECLOSED when closed). */
+/* Non-blocking forms (Go's select with a default case).  RETURN 1 WHEN DONE,
+ * 0 if it would block; GS_ECLOSED: trysend on a closed channel, tryrecv on a
+ * closed and drained one (where gs_chan_recv returns 0); GS_EINVAL for NULL,
+ * GS_ENOTRUN outside a goroutine. */
 GS_EXTERN int gs_chan_trysend(gs_chan *c, const void *elem);
 GS_EXTERN int gs_chan_tryrecv(gs_chan *c, void *elem);
 /* Close: wakes every blocked receiver (they get 0) and sender (GS_ECLOSED).
- * Returns GS_ECLOSED if already closed. */
+ * Returns 0, GS_ECLOSED if already closed (Go panics), GS_EINVAL for NULL. */
 GS_EXTERN int gs_chan_close(gs_chan *c);
+/* Values buffered now, and the capacity; 0 for NULL. */
 GS_EXTERN size_t gs_chan_len(gs_chan *c);
 GS_EXTERN size_t gs_chan_cap(gs_chan *c);
 
@@ -384,7 +475,9 @@ typedef struct gs_select_case {
 /*
  * Go's select: wait until one of the n cases can proceed and do it, choosing
  * uniformly at random among the ready ones.  With has_default, return -1 at once
- * if none is ready.  Returns the index of the case done; a send case on a closed
+ * if none is ready.  Returns the index of the case done (>= 0), -1 for the
+ * default, GS_EINVAL for n outside 0..64, NULL cases with n > 0 or a bad dir, or
+ * GS_ENOTRUN outside a goroutine; a send case on a closed
  * channel returns its index with GS_ECLOSED stored in *send_err if send_err is not
  * NULL (Go would panic).  n may be 0 (blocks forever unless has_default).
  * At most 64 cases.  Goroutine only.

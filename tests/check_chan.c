@@ -752,6 +752,59 @@ GS_MAIN_TEST(test_bad_args, 1)
 	gs_chan_free(c);
 }
 
+/* The return table at the top of gsched.h's channel section, row by row:
+ * a caller that reads it gets what it says. */
+START_TEST(test_return_table_outside)
+{
+	gs_chan *c = gs_chan_make(sizeof(int), 1);
+	int v = 1;
+	gs_select_case cs[1] = { { .chan = c, .dir = GS_SELECT_RECV, .elem = &v } };
+
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(gs_chan_send(c, &v), GS_ENOTRUN);
+	ck_assert_int_eq(gs_chan_recv(c, &v), GS_ENOTRUN);
+	ck_assert_int_eq(gs_chan_trysend(c, &v), GS_ENOTRUN);
+	ck_assert_int_eq(gs_chan_tryrecv(c, &v), GS_ENOTRUN);
+	ck_assert_int_eq(gs_select(cs, 1, true, NULL), GS_ENOTRUN);
+	ck_assert_int_eq(gs_chan_close(NULL), GS_EINVAL);
+	ck_assert_uint_eq(gs_chan_len(NULL), 0);
+	ck_assert_uint_eq(gs_chan_cap(NULL), 0);
+	gs_chan_free(c);
+}
+END_TEST
+
+GS_MAIN_TEST(test_return_table, 1)
+{
+	gs_chan *c = mkchan(sizeof(int), 1);
+	int v = 7, got = 0;
+	gs_select_case cs[1] = { { .chan = c, .dir = GS_SELECT_RECV, .elem = &got } };
+
+	ck_assert_int_eq(gs_select(cs, 1, true, NULL), -1); /* default */
+	ck_assert_int_eq(gs_chan_tryrecv(c, &got), 0);      /* would block */
+	ck_assert_int_eq(gs_chan_send(c, &v), 0);           /* sent: 0 */
+	ck_assert_int_eq(gs_chan_trysend(c, &v), 0);        /* would block */
+	ck_assert_int_eq(gs_chan_recv(c, &got), 1);         /* value: 1 */
+	ck_assert_int_eq(got, 7);
+	ck_assert_int_eq(gs_chan_trysend(c, &v), 1);   /* sent: 1 */
+	ck_assert_int_eq(gs_chan_tryrecv(c, &got), 1); /* value: 1 */
+	ck_assert_int_eq(gs_chan_send(c, &v), 0);
+	ck_assert_int_eq(gs_select(cs, 1, true, NULL), 0); /* the case's index */
+	ck_assert(cs[0].ok);
+	ck_assert_int_eq(gs_chan_close(c), 0);
+	ck_assert_int_eq(gs_chan_close(c), GS_ECLOSED);
+	ck_assert_int_eq(gs_chan_send(c, &v), GS_ECLOSED);
+	ck_assert_int_eq(gs_chan_trysend(c, &v), GS_ECLOSED);
+	got = 5;
+	ck_assert_int_eq(gs_chan_recv(c, &got), 0); /* closed, drained: 0 */
+	ck_assert_int_eq(got, 0);
+	ck_assert_int_eq(gs_chan_tryrecv(c, &got), GS_ECLOSED); /* ... here an error */
+	ck_assert_int_eq(gs_chan_send(NULL, &v), GS_EINVAL);
+	ck_assert_int_eq(gs_chan_trysend(NULL, &v), GS_EINVAL);
+	ck_assert_int_eq(gs_chan_tryrecv(NULL, &v), GS_EINVAL);
+	ck_assert_int_eq(gs_select(NULL, 1, false, NULL), GS_EINVAL);
+	gs_chan_free(c);
+}
+
 static Suite *
 chan_suite(void)
 {
@@ -768,6 +821,8 @@ chan_suite(void)
 	tcase_add_test(tc, test_try_ops);
 	tcase_add_test(tc, test_zero_size_elems);
 	tcase_add_test(tc, test_bad_args);
+	tcase_add_test(tc, test_return_table_outside);
+	tcase_add_test(tc, test_return_table);
 	suite_add_tcase(s, tc);
 
 	tc = tu_tcase("select", 60);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "testutil.h"
+#include "tu_child.h"
 
 /* ---- main, arguments, lifecycle ----------------------------------------------------- */
 
@@ -505,6 +506,157 @@ GS_MAIN_TEST(test_exit, 2)
 	ck_assert_int_eq(atomic_load(&exit_after), 0);
 }
 
+/* ---- gs_exit from main (Go's Goexit in main) -------------------------------------------- */
+
+/*
+ * Go: "Calling Goexit from the main goroutine terminates that goroutine
+ * without func main returning.  Since func main has not returned, the
+ * program continues execution of other goroutines.  If all other goroutines
+ * exit, the program crashes."  The crash is checkdead's "no goroutines (main
+ * called runtime.Goexit) - deadlock!" (a fatal error: gs_set_fatal_status's
+ * status); when the others are all blocked for good instead it is the usual
+ * "all goroutines are asleep - deadlock!", as in Go.  Each case runs in a
+ * child, since the program ends.
+ */
+static struct tu_child mainexit_child;
+
+#define MAINEXIT_N 3
+
+static void
+mainexit_worker(void *arg)
+{
+	char line[32];
+	int n = snprintf(line, sizeof line, "worker %d done\n", (int)(intptr_t)arg);
+
+	/* Later than main's gs_exit, and through a timer: main's end must not
+	 * end them. */
+	gs_sleep(20 * 1000000);
+	ck_assert_int_eq(write(2, line, (size_t)n), n);
+}
+
+static void
+mainexit_main(void *arg)
+{
+	for (int i = 0; i < MAINEXIT_N; i++)
+		TU_GO(mainexit_worker, (void *)(intptr_t)i);
+	if (arg != NULL)
+		gs_set_fatal_status(*(int *)arg);
+	gs_exit();
+}
+
+static int
+mainexit_run(void *arg)
+{
+	int err = gs_run(mainexit_main, arg, &(gs_config){ .procs = 2 });
+
+	fprintf(stderr, "gs_run returned %d\n", err);
+	return 99; /* not reached: the runtime ends the program */
+}
+
+START_TEST(test_exit_main)
+{
+	static int status7 = 7;
+
+	tu_child_run(&mainexit_child, mainexit_run, _i ? &status7 : NULL, TU_SEC(60));
+	const char *out = mainexit_child.out;
+	ck_assert_msg(WIFEXITED(mainexit_child.status), "child died of a signal: %s", out);
+	ck_assert_msg(WEXITSTATUS(mainexit_child.status) == (_i ? 7 : GS_FATAL_STATUS),
+	    "exit status %d; stderr: %s", WEXITSTATUS(mainexit_child.status), out);
+	const char *fatal =
+	    strstr(out, "fatal error: no goroutines (main called runtime.Goexit) - deadlock!\n");
+	ck_assert_msg(fatal != NULL, "stderr: %s", out);
+	for (int i = 0; i < MAINEXIT_N; i++) {
+		char line[32];
+		snprintf(line, sizeof line, "worker %d done\n", i);
+		const char *w = strstr(out, line);
+		if (w == NULL || w > fatal)
+			ck_abort_msg("worker %d did not finish before the fatal error: %s", i, out);
+	}
+	ck_assert_ptr_null(strstr(out, "gs_run returned"));
+}
+END_TEST
+
+static void
+mainexit_blocked(void *arg)
+{
+	gs_chan_recv(arg, NULL); /* nobody ever sends */
+}
+
+static void
+mainexit_blocked_main(void *arg)
+{
+	(void)arg;
+	gs_chan *c = gs_chan_make(0, 0);
+	TU_GO(mainexit_blocked, c);
+	TU_GO(mainexit_blocked, c);
+	gs_exit();
+}
+
+static int
+mainexit_blocked_run(void *arg)
+{
+	(void)arg;
+	int err = gs_run(mainexit_blocked_main, NULL, &(gs_config){ .procs = 2 });
+
+	fprintf(stderr, "gs_run returned %d\n", err);
+	return 99;
+}
+
+START_TEST(test_exit_main_blocked)
+{
+	tu_child_run(&mainexit_child, mainexit_blocked_run, NULL, TU_SEC(60));
+	const char *out = mainexit_child.out;
+	ck_assert_msg(WIFEXITED(mainexit_child.status) &&
+		WEXITSTATUS(mainexit_child.status) == GS_FATAL_STATUS,
+	    "status %#x; stderr: %s", mainexit_child.status, out);
+	ck_assert_msg(strstr(out, "fatal error: all goroutines are asleep - deadlock!\n") != NULL,
+	    "stderr: %s", out);
+}
+END_TEST
+
+/* After main's gs_exit the runtime runs on for as long as goroutines do: a
+ * chain of spawns, each from the one before, all run. */
+static _Atomic int chain_left;
+
+static void
+chain_link(void *arg)
+{
+	(void)arg;
+	gs_yield();
+	if (atomic_fetch_sub(&chain_left, 1) > 1)
+		TU_GO(chain_link, NULL);
+	else
+		fprintf(stderr, "chain complete\n");
+}
+
+static void
+chain_main(void *arg)
+{
+	(void)arg;
+	atomic_store(&chain_left, 1000);
+	TU_GO(chain_link, NULL);
+	gs_exit();
+}
+
+static int
+chain_run(void *arg)
+{
+	(void)arg;
+	gs_run(chain_main, NULL, &(gs_config){ .procs = 4 });
+	return 99;
+}
+
+START_TEST(test_exit_main_chain)
+{
+	tu_child_run(&mainexit_child, chain_run, NULL, TU_SEC(60));
+	const char *out = mainexit_child.out;
+	const char *done = strstr(out, "chain complete\n");
+	const char *fatal = strstr(out, "fatal error: no goroutines (main called runtime.Goexit)");
+	ck_assert_msg(done && fatal && done < fatal, "stderr: %s", out);
+	ck_assert_int_eq(WEXITSTATUS(mainexit_child.status), GS_FATAL_STATUS);
+}
+END_TEST
+
 /* ---- yield ---------------------------------------------------------------------------------- */
 
 #define ALT_ROUNDS 1000
@@ -975,6 +1127,9 @@ sched_suite(void)
 	tcase_add_test(tc, test_million_goroutines);
 	tcase_add_test(tc, test_tree);
 	tcase_add_test(tc, test_exit);
+	tcase_add_loop_test(tc, test_exit_main, 0, 2);
+	tcase_add_test(tc, test_exit_main_blocked);
+	tcase_add_test(tc, test_exit_main_chain);
 	suite_add_tcase(s, tc);
 
 	tc = tu_tcase("procs", 120);

@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "testutil.h"
 
@@ -305,8 +306,6 @@ GS_MAIN_TEST(test_timer_stop, 2)
 	gs_stats st0, st;
 
 	ck_assert_ptr_nonnull(tm);
-	ck_assert_ptr_null(gs_timer_new(-1));
-	ck_assert_ptr_null(gs_ticker_new(MS(1), -1));
 	ck_assert_int_eq(gs_read_stats(&st0), 0);
 	ck_assert(gs_timer_stop(tm));  /* pending */
 	ck_assert(!gs_timer_stop(tm)); /* no longer */
@@ -363,7 +362,6 @@ GS_MAIN_TEST(test_timer_reset, 2)
 	int64_t t0, el, v;
 
 	ck_assert_ptr_nonnull(tm);
-	ck_assert_int_eq(gs_timer_reset(tm, -1), GS_EINVAL);
 	ck_assert_int_eq(gs_timer_reset(NULL, 1), GS_EINVAL);
 	/* Pending: earlier. */
 	t0 = gs_nanotime();
@@ -704,6 +702,129 @@ GS_MAIN_TEST(test_after_func_chain, 1)
 	gs_chan_free(c.done);
 }
 
+/* ---- durations at the edges, as Go's when() has them ---------------------------------- */
+
+/* A duration whose sum with now passes INT64_MAX is the latest time there is:
+ * it never fires (Go clamps to maxWhen).  A wrapped sum would be in the past
+ * and fire at once.  Each waiter below says when it returned; none may. */
+static _Atomic int far_returned;
+
+static void
+far_sleeper(void *arg)
+{
+	gs_sleep(*(int64_t *)arg);
+	atomic_fetch_add(&far_returned, 1);
+}
+
+static void
+far_fdwaiter(void *arg)
+{
+	int fd = *(int *)arg;
+
+	ck_assert_int_eq(gs_fd_open(fd), 0);
+	int r = gs_fd_wait(fd, GS_POLLIN, INT64_MAX);
+	ck_assert_msg(r == 0, "gs_fd_wait(INT64_MAX) returned %d (%s) before data came", r,
+	    gs_strerror(r));
+	atomic_fetch_add(&far_returned, 1);
+}
+
+GS_MAIN_TEST(test_duration_overflow, 2)
+{
+	static int64_t far[] = { INT64_MAX, INT64_MAX - 1, INT64_MAX / 2 + 1 };
+	int pfd[2];
+	int64_t v;
+
+	atomic_store(&far_returned, 0);
+	for (size_t i = 0; i < sizeof far / sizeof far[0]; i++)
+		TU_GO(far_sleeper, &far[i]);
+	ck_assert_int_eq(pipe(pfd), 0);
+	TU_GO(far_fdwaiter, &pfd[0]);
+
+	gs_timer *tm = gs_timer_new(INT64_MAX);
+	ck_assert_ptr_nonnull(tm);
+	gs_timer *rs = gs_timer_new(MS(1));
+	ck_assert_ptr_nonnull(rs);
+	ck_assert_int_eq(gs_timer_reset(rs, INT64_MAX), 1);
+	gs_timer *tk = gs_ticker_new(INT64_MAX, MS(1));
+	ck_assert_ptr_nonnull(tk);
+	/* Fires at once, then its next time is past the clock's end. */
+	gs_timer *tp = gs_ticker_new(0, INT64_MAX);
+	ck_assert_ptr_nonnull(tp);
+	ck_assert_int_eq(gs_chan_recv(gs_timer_chan(tp), &v), 1);
+
+	gs_sleep(MS(50));
+	ck_assert_int_eq(atomic_load(&far_returned), 0);
+	ck_assert_int_eq(gs_chan_tryrecv(gs_timer_chan(tm), NULL), 0);
+	ck_assert_int_eq(gs_chan_tryrecv(gs_timer_chan(rs), NULL), 0);
+	ck_assert_int_eq(gs_chan_tryrecv(gs_timer_chan(tk), NULL), 0);
+	ck_assert_int_eq(gs_chan_tryrecv(gs_timer_chan(tp), NULL), 0);
+	/* Still pending, all of them. */
+	ck_assert(gs_timer_stop(tm));
+	ck_assert(gs_timer_stop(rs));
+	ck_assert(gs_timer_stop(tk));
+	ck_assert(gs_timer_stop(tp));
+	gs_timer_free(tm);
+	gs_timer_free(rs);
+	gs_timer_free(tk);
+	gs_timer_free(tp);
+
+	/* The descriptor waiter wakes for its data, not its timeout. */
+	ck_assert_int_eq(write(pfd[1], "x", 1), 1);
+	while (atomic_load(&far_returned) == 0)
+		gs_sleep(MS(1));
+	close(pfd[1]);
+}
+
+/* Zero and negative durations are due at once, as Go's: a timer fires, a
+ * reset re-arms it for now.  A ticker's period must be positive (Go's
+ * NewTicker panics): gs_ticker_new refuses it. */
+GS_MAIN_TEST(test_duration_nonpositive, 2)
+{
+	int64_t v, t0 = gs_nanotime();
+
+	gs_timer *tm = gs_timer_new(-1);
+	ck_assert_ptr_nonnull(tm);
+	ck_assert_int_eq(gs_chan_recv(gs_timer_chan(tm), &v), 1);
+	ck_assert_int_ge(v, t0);
+	gs_timer *tz = gs_timer_new(0);
+	ck_assert_ptr_nonnull(tz);
+	ck_assert_int_eq(gs_chan_recv(gs_timer_chan(tz), &v), 1);
+	gs_timer *tn = gs_timer_new(INT64_MIN);
+	ck_assert_ptr_nonnull(tn);
+	ck_assert_int_eq(gs_chan_recv(gs_timer_chan(tn), &v), 1);
+
+	/* Reset to the past: re-armed (not pending), fires at once. */
+	ck_assert_int_eq(gs_timer_reset(tm, -MS(5)), 0);
+	ck_assert_int_eq(gs_chan_recv(gs_timer_chan(tm), &v), 1);
+	ck_assert_int_eq(gs_timer_reset(tm, TU_SEC(100)), 0);
+	ck_assert_int_eq(gs_timer_reset(tm, INT64_MIN), 1);
+	ck_assert_int_eq(gs_chan_recv(gs_timer_chan(tm), &v), 1);
+
+	/* A ticker's first tick may be due at once; its period may not be 0. */
+	gs_timer *tk = gs_ticker_new(-1, MS(1));
+	ck_assert_ptr_nonnull(tk);
+	ck_assert_int_eq(gs_chan_recv(gs_timer_chan(tk), &v), 1);
+	ck_assert_int_eq(gs_chan_recv(gs_timer_chan(tk), &v), 1);
+	ck_assert_ptr_null(gs_ticker_new(MS(1), 0));
+	ck_assert_ptr_null(gs_ticker_new(MS(1), -1));
+	ck_assert_ptr_null(gs_ticker_new(MS(1), INT64_MIN));
+
+	/* A timeout of 0 only looks; a negative one (none) waits for the data. */
+	int pfd[2];
+	ck_assert_int_eq(pipe(pfd), 0);
+	ck_assert_int_eq(gs_fd_open(pfd[0]), 0);
+	ck_assert_int_eq(gs_fd_wait(pfd[0], GS_POLLIN, 0), GS_ETIMEDOUT);
+	ck_assert_int_eq(write(pfd[1], "x", 1), 1);
+	ck_assert_int_eq(gs_fd_wait(pfd[0], GS_POLLIN, -1), 0);
+	ck_assert_int_eq(gs_fd_close(pfd[0]), 0);
+	close(pfd[1]);
+
+	gs_timer_free(tm);
+	gs_timer_free(tz);
+	gs_timer_free(tn);
+	gs_timer_free(tk);
+}
+
 static Suite *
 timer_suite(void)
 {
@@ -726,6 +847,8 @@ timer_suite(void)
 	tcase_add_test(tc, test_timer_reset);
 	tcase_add_test(tc, test_timers_survive_procresize);
 	tcase_add_test(tc, test_timer_late_peak);
+	tcase_add_test(tc, test_duration_overflow);
+	tcase_add_test(tc, test_duration_nonpositive);
 	suite_add_tcase(s, tc);
 
 	tc = tu_tcase("afterfunc", 30);

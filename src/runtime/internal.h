@@ -289,6 +289,11 @@ struct gs_g {
 
 	void *asyncrestore;    /* a context to restore by signal (preempt_aarch64.c) */
 	uint64_t syscallstart; /* nanotime at gs_entersyscall, for observers */
+	/* gs_lock_os_thread (Go's lockedm and lockedExt): the M this G is wired
+	 * to while lockedext > 0.  Written by the G itself while it runs on
+	 * that M; read by whichever M takes it off a run queue. */
+	gs_m *lockedm;
+	uint32_t lockedext;
 
 	void *tsan_fiber;      /* ThreadSanitizer fiber (san.c), else NULL */
 	void *asan_fake_stack; /* AddressSanitizer fake-stack handle across a switch */
@@ -389,6 +394,10 @@ struct gs_m {
 	gs_p *p;                /* P held, or NULL */
 	gs_p *nextp;            /* P handed over by startm before a wake-up */
 	gs_p *oldp;             /* P it held when it entered a system call */
+	gs_g *lockedg;          /* G wired to this M (Go's lockedg): the M runs
+	                           nothing else; written by that G on this M */
+	bool lockedpark;        /* parked in stoplockedm for lockedg, counted in
+	                           sched.nmidlelocked; sched.lock */
 	uint32_t syscalltick;   /* oldp's syscalltick at entry */
 	bool spinning;          /* counted in sched.nmspinning */
 	_Atomic uint32_t state; /* enum gs_mstate, for observers */
@@ -429,8 +438,9 @@ struct gs_sched {
 	/* Idle Ms (guarded by lock). */
 	gs_m *midle;
 	int32_t nmidle;
-	int32_t mnext;       /* next M id; also the count of Ms ever made */
-	int32_t mcount_live; /* Ms that exist and have not exited */
+	int32_t nmidlelocked; /* Ms parked waiting for their locked G (stoplockedm) */
+	int32_t mnext;        /* next M id; also the count of Ms ever made */
+	int32_t mcount_live;  /* Ms that exist and have not exited */
 	gs_m *allm;
 
 	/* Idle Ps (guarded by lock; npidle also read atomically). */
@@ -532,7 +542,12 @@ struct gs_sched {
 	/* Shutdown handshake between the main goroutine and gs_run's caller. */
 	gs_note done;
 	gs_note allmexited;
-	gs_g *maing;
+	/* The main goroutine until it ends (then NULL: its G is reused), and
+	 * whether it returned (the program ends) rather than calling gs_exit
+	 * (the others run on, as after Go's Goexit in main).  Written by
+	 * gs_run before any M starts and by main's own exit. */
+	_Atomic(gs_g *) maing;
+	_Atomic bool mainreturned;
 };
 
 GS_HIDDEN extern struct gs_sched gs__sched;
@@ -817,6 +832,24 @@ typedef struct gs__timer {
 	_Atomic uint32_t running; /* f is being called right now */
 	bool ephemeral;           /* lives on a sleeper's stack: never touched after f */
 } gs__timer;
+
+/* The latest time a timer may have: a timer there never fires (Go's maxWhen). */
+#define GS_MAXWHEN INT64_MAX
+
+/*
+ * t + d as a timer's when, as Go's when() computes it: a duration of 0 or less
+ * is due at t (at once), and a sum past the clock's range is GS_MAXWHEN, never
+ * a wrapped, negative time that would fire at once.  Every when a program's
+ * duration sets (sleeps, timers, tickers and their periods, timeouts) comes
+ * through here.
+ */
+static inline int64_t
+gs__whenadd(int64_t t, int64_t d)
+{
+	if (d <= 0)
+		return t;
+	return t > GS_MAXWHEN - d ? GS_MAXWHEN : t + d;
+}
 
 GS_HIDDEN void gs__addtimer(gs__timer *t); /* on the current M's P */
 GS_HIDDEN void gs__addtimer_p(gs_p *pp, gs__timer *t);

@@ -416,7 +416,7 @@ gs_fd_wait(int fd, int events, int64_t timeout_ns)
 		return GS_EBADF;
 	if (mode != GS__POLL_READ && mode != GS__POLL_WRITE)
 		return GS_EINVAL;
-	int64_t deadline = timeout_ns >= 0 ? (int64_t)gs__nanotime() + timeout_ns : 0;
+	int64_t deadline = timeout_ns >= 0 ? gs__whenadd((int64_t)gs__nanotime(), timeout_ns) : 0;
 	if (timeout_ns == 0)
 		deadline = 1; /* already past: a poll */
 	return pdwait(pd, mode, deadline);

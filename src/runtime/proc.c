@@ -398,9 +398,20 @@ checkdead(void)
 		return;
 	/* Ms running, in a system call or blocked in the netpoller can still
 	 * make something runnable; sysmon cannot. */
-	int32_t run = gs__sched.mcount_live - gs__sched.nmidle - (gs__sched.sysmon ? 1 : 0);
+	int32_t run = gs__sched.mcount_live - gs__sched.nmidle - gs__sched.nmidlelocked -
+	    (gs__sched.sysmon ? 1 : 0);
 	if (run > 0 || gs__sched.runqsize != 0)
 		return;
+	/* No goroutine left at all: main ended by gs_exit and the others have
+	 * finished (Go's grunning == 0; a return from main shuts down instead). */
+	int waiting = 0;
+	for (gs_g *gp = atomic_load(&gs__sched.allgs); gp; gp = gp->alllink) {
+		uint32_t st = atomic_load_explicit(&gp->status, memory_order_acquire);
+		if (st != GS_G_DEAD && st != GS_G_IDLE)
+			waiting++;
+	}
+	if (waiting == 0)
+		gs__fatal("no goroutines (main called runtime.Goexit) - deadlock!");
 	/* A pending timer will wake someone (the last M to park polls for it). */
 	if (gs__nexttimer_all() != 0)
 		return;
@@ -814,6 +825,8 @@ goentry(void)
 
 	gs__san_finish_switch(NULL);
 	gp->fn(gp->arg);
+	if (gp == atomic_load_explicit(&gs__sched.maing, memory_order_relaxed))
+		atomic_store(&gs__sched.mainreturned, true);
 	gs_exit();
 }
 
@@ -1110,6 +1123,104 @@ top:
 	goto top;
 }
 
+/* ---- locked goroutines (gs_lock_os_thread) ----------------------------- */
+
+/*
+ * An M whose G is locked to it runs that G and nothing else (Go's lockedg).
+ * When the G blocks or yields, the M gives its P to someone else and sleeps
+ * here until an M that found the G runnable hands it a P (startlockedm); then
+ * it runs the G again.  Go's stoplockedm.
+ */
+static void
+stoplockedm(gs_m *mp)
+{
+	if (mp->lockedg == NULL || mp->lockedg->lockedm != mp)
+		gs__throw("stoplockedm: M %lld has no locked G", (long long)mp->id);
+	if (mp->p)
+		gs__handoffp(gs__releasep(mp));
+	gs__lockx(&gs__sched.lock);
+	if (atomic_load(&gs__sched.shutdown)) {
+		gs__unlockx(&gs__sched.lock);
+		mexit(mp);
+	}
+	/* Not when startlockedm already handed a P over: the wake-up is there. */
+	if (mp->nextp == NULL) {
+		mp->lockedpark = true;
+		gs__sched.nmidlelocked++;
+		checkdead();
+	}
+	gs__unlockx(&gs__sched.lock);
+	gs__set_mstate(mp, GS_M_IDLE);
+	GS_EV(GS_EV_M_PARK, -1, -1, mp->id, -1, 0, 0);
+	gs__notesleep(&mp->park);
+	gs__noteclear(&mp->park);
+	if (mp->nextp == NULL)
+		mexit(mp); /* woken for shutdown */
+	uint32_t st = atomic_load_explicit(&mp->lockedg->status, memory_order_acquire);
+	if (st != GS_G_RUNNABLE)
+		gs__throw("stoplockedm: locked G %lld is %s, not runnable",
+		    (long long)mp->lockedg->goid, gs_gstatus_name((int)st));
+	gs__acquirep(mp, mp->nextp);
+	mp->nextp = NULL;
+	gs__set_mstate(mp, GS_M_SCHED);
+}
+
+/* gp, taken off a run queue by mp, is locked to another M: give that M our
+ * P, wake it to run gp, and park (Go's startlockedm). */
+static void
+startlockedm(gs_m *mp, gs_g *gp)
+{
+	gs_m *lm = gp->lockedm;
+
+	if (lm == mp)
+		gs__throw("startlockedm: G %lld is locked to this M", (long long)gp->goid);
+	gs_p *pp = gs__releasep(mp);
+	gs__lockx(&gs__sched.lock);
+	if (lm->nextp != NULL)
+		gs__throw("startlockedm: M %lld already has a P", (long long)lm->id);
+	if (lm->lockedpark) {
+		lm->lockedpark = false;
+		gs__sched.nmidlelocked--;
+	}
+	lm->nextp = pp;
+	gs__unlockx(&gs__sched.lock);
+	GS_EV(GS_EV_M_WAKE, pp->id, -1, lm->id, mp->id, 0, 0);
+	gs__notewakeup(&lm->park);
+	gs__stopm(mp);
+}
+
+/* One step of the lock count (Go's dolockOSThread, dounlockOSThread): the
+ * wiring holds while it is above zero. */
+static int
+lockosthread(bool lock)
+{
+	gs_m *mp = gs__getm();
+	gs_g *gp = mp ? GS_LOAD(mp->curg) : NULL;
+
+	if (gp == NULL)
+		return GS_ENOTRUN;
+	if (lock && gp->lockedext == UINT32_MAX)
+		return GS_ERANGE; /* Go throws "LockOSThread nesting overflow" */
+	if (!lock && gp->lockedext == 0)
+		return 0; /* not locked: nothing to undo, as in Go */
+	gp->lockedext += lock ? 1 : -1;
+	gp->lockedm = gp->lockedext > 0 ? mp : NULL;
+	mp->lockedg = gp->lockedext > 0 ? gp : NULL;
+	return 0;
+}
+
+int
+gs_lock_os_thread(void)
+{
+	return lockosthread(true);
+}
+
+int
+gs_unlock_os_thread(void)
+{
+	return lockosthread(false);
+}
+
 /* One round of scheduling: find a goroutine and run it.  Never returns. */
 void
 gs__schedule(void)
@@ -1117,6 +1228,12 @@ gs__schedule(void)
 	gs_m *mp = gs__getm();
 	bool inherit;
 
+	/* Wired to a G that cannot run now: wait for it, run nothing else. */
+	if (mp->lockedg) {
+		stoplockedm(mp);
+		gs__execute(mp, mp->lockedg, false);
+	}
+top:
 	if (mp->p == NULL)
 		gs__throw("schedule: M %lld has no P", (long long)mp->id);
 	if (!mp->spinning)
@@ -1126,6 +1243,11 @@ gs__schedule(void)
 	 * next readied goroutine is picked up without waiting for us. */
 	if (mp->spinning)
 		resetspinning(mp);
+	if (gs_unlikely(gp->lockedm != NULL)) {
+		/* Only its own M may run it: hand that M our P and wait. */
+		startlockedm(mp, gp);
+		goto top;
+	}
 	gs__execute(mp, gp, inherit);
 }
 
@@ -1476,13 +1598,30 @@ goexit0(gs_g *gp)
 	gp->arg = NULL;
 	gs__stack_unclaim();
 	gs__stat_inc(&pp->exits);
-	if (gp == gs__sched.maing) {
+	/* Locked to this thread when it ended: the thread ends with it, as in
+	 * Go (whatever the goroutine changed in the thread dies with it). */
+	bool locked = gp->lockedm != NULL;
+	gp->lockedm = NULL;
+	gp->lockedext = 0;
+	mp->lockedg = NULL;
+	if (gp == atomic_load_explicit(&gs__sched.maing, memory_order_relaxed)) {
+		atomic_store(&gs__sched.maing, NULL);
 		/* main returned: the program is over, as in Go.  Ms leave at their
-		 * next trip through the scheduler; gs_run's caller collects them. */
-		atomic_store(&gs__sched.shutdown, true);
-		gs__notewakeup(&gs__sched.done);
+		 * next trip through the scheduler; gs_run's caller collects them.
+		 * main called gs_exit: only main is over, as after Go's Goexit in
+		 * main; the others run on, and checkdead ends the program when
+		 * none is left. */
+		if (atomic_load(&gs__sched.mainreturned)) {
+			atomic_store(&gs__sched.shutdown, true);
+			gs__notewakeup(&gs__sched.done);
+		}
 	}
 	gfput(pp, gp);
+	if (gs_unlikely(locked)) {
+		if (!atomic_load(&gs__sched.shutdown))
+			gs__handoffp(gs__releasep(mp));
+		mexit(mp);
+	}
 	gs__schedule();
 }
 
@@ -1587,13 +1726,20 @@ gosched_m(gs_g *gp)
 	bool local = atomic_load_explicit(&pp->runqhead, memory_order_relaxed) !=
 		atomic_load_explicit(&pp->runqtail, memory_order_relaxed) ||
 	    atomic_load_explicit(&pp->runnext, memory_order_relaxed) != NULL;
-	bool fast = !local && atomic_load_explicit(&pp->timer0when, memory_order_relaxed) == 0 &&
+	bool fast = !local && mp->lockedg == NULL &&
+	    atomic_load_explicit(&pp->timer0when, memory_order_relaxed) == 0 &&
 	    !atomic_load_explicit(&gs__sched.shutdown, memory_order_relaxed) &&
 	    !atomic_load_explicit(&gs__sched.gcwaiting, memory_order_relaxed);
 	gs__lockx(&gs__sched.lock);
 	gs__globrunqput(gp);
-	if (fast)
+	if (fast) {
 		next = gs__globrunqpop();
+		/* Locked to another M: leave it to findrunnable's hand-over. */
+		if (next != NULL && next->lockedm != NULL) {
+			gs__globrunqputhead(next);
+			next = NULL;
+		}
+	}
 	/* Said under the lock: before any other M can take gp. */
 	if (GS_EVON()) {
 		gs__event_emit(GS_EV_GLOBAL_PUT, pp->id, -1, mp->id, GS_GPUT_YIELD, gp->goid, 1);
@@ -2014,6 +2160,7 @@ gs_run(void (*main_fn)(void *), void *arg, const gs_config *cfg)
 	memset(gs__sched.idlepmask, 0, sizeof gs__sched.idlepmask);
 	gs__sched.midle = NULL;
 	gs__sched.nmidle = 0;
+	gs__sched.nmidlelocked = 0;
 	gs__sched.mnext = 0;
 	gs__sched.mcount_live = 0;
 	gs__sched.allm = NULL;
@@ -2069,7 +2216,8 @@ gs_run(void (*main_fn)(void *), void *arg, const gs_config *cfg)
 	gs_g *maing = newproc1(NULL, main_fn, arg, &mattr, &err);
 	if (maing == NULL)
 		goto fail;
-	gs__sched.maing = maing;
+	atomic_store(&gs__sched.mainreturned, false);
+	atomic_store(&gs__sched.maing, maing);
 	gs__stat_inc(&gs__sched.allp[0]->spawns);
 	atomic_store(&gs__sched.allp[0]->runnext, maing);
 
@@ -2110,6 +2258,15 @@ gs_run(void (*main_fn)(void *), void *arg, const gs_config *cfg)
 	while ((mp = gs__mget()) != NULL) {
 		mp->nextp = NULL;
 		gs__notewakeup(&mp->park);
+	}
+	/* And those waiting for their locked G (stoplockedm). */
+	for (mp = gs__sched.allm; mp; mp = mp->alllink) {
+		if (mp->lockedpark) {
+			mp->lockedpark = false;
+			gs__sched.nmidlelocked--;
+			mp->nextp = NULL;
+			gs__notewakeup(&mp->park);
+		}
 	}
 	gs__unlockx(&gs__sched.lock);
 	gs__notewakeup(&gs__sched.sysmonwake);

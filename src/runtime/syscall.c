@@ -130,7 +130,10 @@ exitsyscall0(gs_g *gp)
 		gs__stat_inc(&pp->exitsyscall_idlep);
 		gs__execute(mp, gp, false);
 	}
-	gs__stopm(mp);
+	/* A locked M waits for its G in the scheduler (stoplockedm), not on
+	 * the idle list. */
+	if (mp->lockedg == NULL)
+		gs__stopm(mp);
 	gs__schedule();
 }
 

@@ -151,7 +151,7 @@ sysmon_main(void *arg)
 		/* A timer is overdue and every P is busy elsewhere or idle without
 		 * an M to notice: get one going. */
 		int64_t next = gs__nexttimer_all();
-		if (next != 0 && next + tm.timeroverdue < now &&
+		if (next != 0 && now - next > tm.timeroverdue &&
 		    atomic_load(&gs__sched.npidle) > 0 && atomic_load(&gs__sched.nmspinning) == 0)
 			gs__wakep();
 		if (retake(now, &tm) != 0)

@@ -185,9 +185,9 @@ gs__runtimers(gs_p *pp, int64_t now)
 		if (track)
 			atomic_store_explicit(&t->running, 1, memory_order_relaxed);
 		if (t->period > 0) {
-			t->when += t->period;
+			t->when = gs__whenadd(t->when, t->period);
 			if (t->when <= now)
-				t->when = now + t->period;
+				t->when = gs__whenadd(now, t->period);
 			heap_add(pp, t);
 		}
 		void (*f)(void *, int64_t) = t->f;
@@ -287,7 +287,7 @@ gs_sleep(int64_t ns)
 	}
 	gs__timer t;
 	memset(&t, 0, sizeof t);
-	t.when = (int64_t)gs__nanotime() + ns;
+	t.when = gs__whenadd((int64_t)gs__nanotime(), ns);
 	t.f = sleep_fire;
 	t.arg = gp;
 	t.ephemeral = true;
@@ -315,16 +315,11 @@ chan_fire(void *arg, int64_t now)
 	gs__chan_send_nb(tm->c, &now);
 }
 
-gs_timer *
-gs_timer_new(int64_t ns)
+/* A channel timer first due ns from now, then every period (0: once). */
+static gs_timer *
+newtimer(int64_t ns, int64_t period)
 {
-	return gs_ticker_new(ns, 0);
-}
-
-gs_timer *
-gs_ticker_new(int64_t ns, int64_t period)
-{
-	if (!gs_in_goroutine() || ns < 0 || period < 0)
+	if (!gs_in_goroutine())
 		return NULL;
 	struct gs_timer *tm = calloc(1, sizeof *tm);
 	if (tm == NULL)
@@ -334,12 +329,28 @@ gs_ticker_new(int64_t ns, int64_t period)
 		free(tm);
 		return NULL;
 	}
-	tm->t.when = (int64_t)gs__nanotime() + ns;
+	tm->t.when = gs__whenadd((int64_t)gs__nanotime(), ns);
 	tm->t.period = period;
 	tm->t.f = chan_fire;
 	tm->t.arg = tm;
 	gs__addtimer(&tm->t);
 	return tm;
+}
+
+gs_timer *
+gs_timer_new(int64_t ns)
+{
+	return newtimer(ns, 0);
+}
+
+gs_timer *
+gs_ticker_new(int64_t ns, int64_t period)
+{
+	/* Go's NewTicker panics on a period of 0 or less: it would fire
+	 * without end. */
+	if (period <= 0)
+		return NULL;
+	return newtimer(ns, period);
 }
 
 gs_chan *
@@ -357,12 +368,12 @@ gs_timer_stop(gs_timer *tm)
 int
 gs_timer_reset(gs_timer *tm, int64_t ns)
 {
-	if (tm == NULL || ns < 0)
+	if (tm == NULL)
 		return GS_EINVAL;
 	if (!gs_in_goroutine())
 		return GS_ENOTRUN;
 	bool was = gs__deltimer(&tm->t);
-	tm->t.when = (int64_t)gs__nanotime() + ns;
+	tm->t.when = gs__whenadd((int64_t)gs__nanotime(), ns);
 	gs__addtimer(&tm->t);
 	return was ? 1 : 0;
 }
