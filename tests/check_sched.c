@@ -955,6 +955,57 @@ START_TEST(test_fair_takes_none)
 }
 END_TEST
 
+/* ---- sysmon's first look at a P ---------------------------------------------------------- */
+
+#define FRESH_RUNS 40
+#define FRESH_TIMESCALE 100
+
+static int fresh_order[2];
+static atomic_int fresh_pos;
+
+static void
+fresh_mark(void *arg)
+{
+	fresh_order[atomic_fetch_add(&fresh_pos, 1)] = (int)(intptr_t)arg;
+}
+
+/* Spawns A and B (B goes to runnext, A behind it), then spins through sysmon's
+ * first passes (its tick is 2 ms at this time scale, the time slice 1 s). */
+static void
+main_fresh_slice(void *arg)
+{
+	int *preempted = arg;
+	gs_stats st;
+
+	atomic_store(&fresh_pos, 0);
+	TU_GO(fresh_mark, (void *)'A');
+	TU_GO(fresh_mark, (void *)'B');
+	tu_spin_ns(5 * 2 * 1000 * 1000);
+	ck_assert_int_eq(gs_read_stats(&st), 0);
+	*preempted = st.preempt_requests > 0;
+	while (atomic_load(&fresh_pos) < 2)
+		gs_yield();
+}
+
+/*
+ * GOMAXPROCS=1: a main goroutine whose time slice has only begun is not asked to
+ * yield, so the goroutine it spawned last runs next.  sysmon must not read its
+ * records of a P it has not looked at yet as a slice that began at time 0.
+ */
+START_TEST(test_fresh_slice_not_preempted)
+{
+	ck_assert_int_eq(gs_set_timescale(FRESH_TIMESCALE), 0);
+	for (int i = 0; i < FRESH_RUNS; i++) {
+		int preempted = 0;
+		tu_run(main_fresh_slice, &preempted, 1);
+		if (preempted || fresh_order[0] != 'B' || fresh_order[1] != 'A')
+			ck_abort_msg("run %d: preempt requests %d, order %c%c (want BA)", i,
+			    preempted, fresh_order[0], fresh_order[1]);
+	}
+	ck_assert_int_eq(gs_set_timescale(0), 0);
+}
+END_TEST
+
 static Suite *
 sched_suite(void)
 {
@@ -993,6 +1044,7 @@ sched_suite(void)
 	tcase_add_test(tc, test_runnext_hits);
 	tcase_add_test(tc, test_fair_takes);
 	tcase_add_test(tc, test_fair_takes_none);
+	tcase_add_test(tc, test_fresh_slice_not_preempted);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -310,7 +310,8 @@ struct gs_p {
 	 * sends runnext to the back of the queue. */
 	_Atomic bool sliceexpired;
 
-	/* sysmon's last look at this P (Go's sysmontick); owned by sysmon. */
+	/* sysmon's last look at this P (Go's sysmontick); owned by sysmon, set
+	 * by gs__sysmontick_reset before sysmon first looks. */
 	uint32_t sm_schedtick, sm_syscalltick;
 	int64_t sm_schedwhen, sm_syscallwhen;
 
@@ -818,6 +819,7 @@ GS_HIDDEN void gs__asyncpreempt2(void);
 GS_HIDDEN int gs__sysmon_start(void);
 GS_HIDDEN void gs__schedtrace(bool detailed);
 GS_HIDDEN void gs__gcstopm(gs_m *mp);
+GS_HIDDEN void gs__sysmontick_reset(gs_p *pp, int64_t now);
 GS_HIDDEN void gs__entersyscall_gcwait(gs_p *pp);
 
 /* Cooperative preemption point, cheap when no request is pending. */

@@ -1859,6 +1859,7 @@ gs__newp(int32_t id)
 	memset(pp, 0, sizeof *pp);
 	pp->id = id;
 	atomic_store(&pp->status, GS_P_IDLE);
+	gs__sysmontick_reset(pp, (int64_t)gs__nanotime());
 	return pp;
 }
 

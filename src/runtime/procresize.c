@@ -18,6 +18,22 @@
 
 #include "runtime/internal.h"
 
+/*
+ * Before sysmon first looks at a new P, or at one a GOMAXPROCS change brings
+ * back: its time slice begins now, at the P's current schedtick.  A zero record
+ * would match a P that has not scheduled yet (schedtick 0, as the main goroutine
+ * runs from runnext and inherits the slice) and read as a slice that began at
+ * time 0, already used up.
+ * The syscall record stays as Go has it.  Called before sysmon starts or with
+ * sysmonlock held.
+ */
+void
+gs__sysmontick_reset(gs_p *pp, int64_t now)
+{
+	pp->sm_schedtick = GS_LOAD(pp->schedtick);
+	pp->sm_schedwhen = now;
+}
+
 /* Stop at the next scheduling point because the world is stopping. */
 void
 gs__gcstopm(gs_m *mp)
@@ -114,6 +130,7 @@ procresize(gs_m *mp, int32_t nprocs)
 			__atomic_store_n(&gs__sched.allp[i], np, __ATOMIC_RELEASE);
 		}
 		atomic_store(&gs__sched.allp[i]->status, GS_P_GCSTOP);
+		gs__sysmontick_reset(gs__sched.allp[i], (int64_t)gs__nanotime());
 	}
 	for (int32_t i = nprocs; i < old; i++)
 		destroyp(gs__sched.allp[i]);
