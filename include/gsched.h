@@ -194,11 +194,13 @@ GS_EXTERN int gs_gomaxprocs(void);
 
 /*
  * Change GOMAXPROCS (1..256) while goroutines run, like runtime.GOMAXPROCS(n):
- * stops the world (every running goroutine is asked to yield; Ps in system
- * calls and idle Ps are taken at once), moves the run queues and timers of
- * removed Ps to the global queue and P0, and restarts.  Callable from a
- * goroutine or from any other thread while the runtime runs.  Returns the
- * previous value, GS_ERANGE, or GS_ENOTRUN.
+ * stops the world (every other running goroutine is asked to yield; Ps in
+ * system calls and idle Ps are taken at once), moves the run queues and timers
+ * of removed Ps to the global queue and P0, and restarts.  Callable from a
+ * goroutine or from any other thread while the runtime runs.  A calling
+ * goroutine keeps its P and carries on, as in Go.  Returns the previous value,
+ * GS_ERANGE, or GS_ENOTRUN (also when main returns during the change: the
+ * program is ending and the change is given up).
  */
 GS_EXTERN int gs_set_gomaxprocs(int n);
 

@@ -242,7 +242,8 @@ GS_EXTERN int gs_goroutines(gs_snap_ginfo *buf, int max);
  * no goroutine runs until gs_start_world.  Goroutines already in system calls
  * finish them and then wait.  Snapshots and event drains keep working.  Call
  * from a thread that is not running a goroutine (GS_EINVAL otherwise); one
- * stop at a time (GS_EBUSY if already stopped).  0 on success.
+ * stop at a time (GS_EBUSY if already stopped).  0 on success; GS_ENOTRUN if
+ * the runtime is not running or main returns before the world has stopped.
  */
 GS_EXTERN int gs_stop_world(void);
 /* Restart a world gs_stop_world stopped.  0, or GS_EINVAL if it is not stopped. */
