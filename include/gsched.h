@@ -474,6 +474,9 @@ typedef struct gs_stats {
 	                         default): at it, making an M is fatal, as in Go */
 	int idle_threads;     /* Ms parked on their futex, reusable */
 	int spinning_threads; /* Ms looking for work */
+	int needspinning;     /* 1: work was readied with no idle P for a new
+	                         spinning M, so the next M about to give up its
+	                         P looks once more (Go's sched.needspinning) */
 	int idle_procs;
 	int global_runq; /* goroutines in the global run queue */
 	int goroutines;  /* not dead */

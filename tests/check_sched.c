@@ -1006,6 +1006,64 @@ START_TEST(test_fresh_slice_not_preempted)
 }
 END_TEST
 
+/* ---- needspinning ------------------------------------------------------------------------ */
+
+static atomic_int ns_running, ns_stop;
+
+static void
+ns_spinner(void *arg)
+{
+	(void)arg;
+	atomic_store(&ns_running, 1);
+	while (!atomic_load(&ns_stop))
+		__asm__ volatile("" ::: "memory");
+}
+
+static void
+ns_noop(void *arg)
+{
+	(void)arg;
+}
+
+static bool
+ns_cleared(void *arg)
+{
+	gs_stats st;
+
+	(void)arg;
+	ck_assert_int_eq(gs_read_stats(&st), 0);
+	return st.needspinning == 0;
+}
+
+/*
+ * GOMAXPROCS=2, both Ps busy (main and a spinner that never yields) and nobody
+ * spinning: a goroutine readied now has no idle P for a spinning M, so, as in
+ * Go 1.21+, wakep sets needspinning.  It stays set while both Ps stay busy and
+ * is cleared once an M spins (here: the spinner's, when it runs out of work).
+ */
+GS_MAIN_TEST(test_needspinning, 2)
+{
+	gs_stats st;
+	int tries = 0;
+
+	atomic_store(&ns_running, 0);
+	atomic_store(&ns_stop, 0);
+	TU_GO(ns_spinner, NULL);
+	while (!atomic_load(&ns_running))
+		gs_yield();
+	/* A spinner left over from the spinner's start may still be counted:
+	 * wakep then starts none and sets nothing, so ready again. */
+	do {
+		TU_GO(ns_noop, NULL);
+		ck_assert_int_eq(gs_read_stats(&st), 0);
+	} while (st.needspinning == 0 && ++tries < 1000);
+	ck_assert_msg(st.needspinning == 1, "needspinning %d after %d goroutines readied",
+	    st.needspinning, tries);
+	ck_assert_int_eq(st.idle_procs, 0);
+	atomic_store(&ns_stop, 1);
+	ck_assert(tu_yield_until(ns_cleared, NULL, TU_SEC(20)));
+}
+
 static Suite *
 sched_suite(void)
 {
@@ -1045,6 +1103,7 @@ sched_suite(void)
 	tcase_add_test(tc, test_fair_takes);
 	tcase_add_test(tc, test_fair_takes_none);
 	tcase_add_test(tc, test_fresh_slice_not_preempted);
+	tcase_add_test(tc, test_needspinning);
 	suite_add_tcase(s, tc);
 	return s;
 }

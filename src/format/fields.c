@@ -60,6 +60,7 @@ const fields_field fields_stats[] = {
 	FO(gs_stats, max_timer_late_ns, FT_U64),
 	FO(gs_stats, peak_epoch, FT_U64),
 	FO(gs_stats, max_threads, FT_INT),
+	FO(gs_stats, needspinning, FT_INT),
 };
 
 const fields_field fields_p[] = {

@@ -30,9 +30,9 @@ schedtrace_print(FILE *f, const tick_info *info, const tick_data *t, bool detail
 
 	fprintf(f,
 	    "SCHED %lldms: gomaxprocs=%d idleprocs=%d threads=%d spinningthreads=%d "
-	    "needspinning=0 idlethreads=%d runqueue=%d",
+	    "needspinning=%d idlethreads=%d runqueue=%d",
 	    ms_since_start(info, s), st->gomaxprocs, st->idle_procs, st->threads,
-	    st->spinning_threads, st->idle_threads, st->global_runq);
+	    st->spinning_threads, st->needspinning, st->idle_threads, st->global_runq);
 	if (!detail) {
 		for (int i = 0; i < s->np; i++)
 			fprintf(f, "%s%" PRIu32 "%s", i == 0 ? " [" : " ", s->p[i].runq_len,

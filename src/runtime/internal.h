@@ -412,6 +412,10 @@ struct gs_sched {
 	gs_p *pidle;
 	_Atomic int32_t npidle;
 	_Atomic int32_t nmspinning;
+	/* Go's sched.needspinning (1.21+): work was readied with no idle P for a
+	 * spinning M to take, so the next M about to give up its P spins instead
+	 * (findrunnable); becomespinning clears it.  Set under lock. */
+	_Atomic int32_t needspinning;
 
 	/* Global run queue (guarded by lock): a ring of G pointers that doubles
 	 * when full, so moving a batch copies pointers instead of walking a

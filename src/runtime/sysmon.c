@@ -228,10 +228,11 @@ gs__schedtrace(bool detailed)
 	gs__lockx(&gs__sched.lock);
 	n += (size_t)snprintf(line + n, sizeof line - n,
 	    "SCHED %lldms: gomaxprocs=%d idleprocs=%d threads=%d spinningthreads=%d "
-	    "needspinning=0 idlethreads=%d runqueue=%d",
+	    "needspinning=%d idlethreads=%d runqueue=%d",
 	    (long long)((now - (int64_t)gs__sched.starttime) / 1000000), gs__sched.gomaxprocs,
 	    atomic_load(&gs__sched.npidle), gs__sched.mcount_live,
-	    atomic_load(&gs__sched.nmspinning), gs__sched.nmidle, atomic_load(&gs__sched.runqsize));
+	    atomic_load(&gs__sched.nmspinning), atomic_load(&gs__sched.needspinning),
+	    gs__sched.nmidle, atomic_load(&gs__sched.runqsize));
 	if (detailed) {
 		fprintf(f, "%s gcwaiting=%s nmidlelocked=0 stopwait=%d sysmonwait=false\n", line,
 		    atomic_load(&gs__sched.gcwaiting) ? "true" : "false", gs__sched.stopwait);
