@@ -5,6 +5,7 @@
  * and the counters that show them (runnext_hits, fair_takes, the steals' share).
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
@@ -1064,6 +1065,63 @@ GS_MAIN_TEST(test_needspinning, 2)
 	ck_assert(tu_yield_until(ns_cleared, NULL, TU_SEC(20)));
 }
 
+/* ---- an idle program ----------------------------------------------------------------------- */
+
+#define IDLE_SLEEP_NS 500000000LL
+#define IDLE_WAKES_MAX 10
+
+/* The voluntary context switches of every thread of this process: each wake of
+ * a thread from a sleep or a wait is one.  -1 if /proc cannot be read. */
+static long long
+task_wakes(void)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *de;
+	long long sum = 0;
+
+	if (d == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		char path[300], line[256];
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "/proc/self/task/%s/status", de->d_name);
+		FILE *f = fopen(path, "r");
+		if (f == NULL)
+			continue;
+		while (fgets(line, sizeof line, f))
+			if (strncmp(line, "voluntary_ctxt_switches:", 24) == 0)
+				sum += strtoll(line + 24, NULL, 10);
+		fclose(f);
+	}
+	closedir(d);
+	return sum;
+}
+
+/*
+ * While every P is idle (main sleeps, nothing else exists) sysmon sleeps until
+ * the next timer, as Go's does (sched.sysmonwait), instead of waking every
+ * 10 ms: over half a second the whole process wakes a handful of times (main's
+ * timer, sysmon's once, a trim of free stacks), not fifty.  The bound counts
+ * wake-ups, which a slow machine makes fewer, never more.
+ */
+GS_MAIN_TEST(test_idle_sysmon_sleeps, 2)
+{
+	long long w0, w1;
+
+	gs_sleep(100000000); /* start-up is over */
+	w0 = task_wakes();
+	if (w0 < 0) {
+		TU_SKIP("cannot read /proc/self/task");
+		return;
+	}
+	gs_sleep(IDLE_SLEEP_NS);
+	w1 = task_wakes();
+	ck_assert_msg(w1 - w0 <= IDLE_WAKES_MAX,
+	    "%lld wake-ups while the program slept for 500 ms (at most %d)", w1 - w0,
+	    IDLE_WAKES_MAX);
+}
+
 static Suite *
 sched_suite(void)
 {
@@ -1104,6 +1162,7 @@ sched_suite(void)
 	tcase_add_test(tc, test_fair_takes_none);
 	tcase_add_test(tc, test_fresh_slice_not_preempted);
 	tcase_add_test(tc, test_needspinning);
+	tcase_add_test(tc, test_idle_sysmon_sleeps);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -469,6 +469,13 @@ struct gs_sched {
 	/* sysmon and debug settings (GSCHED_DEBUG). */
 	gs_m *sysmon;
 	gs_note sysmonwake;
+	/* Go's sched.sysmonwait and sysmonnote: sysmon sleeps on sysmonnote while
+	 * every P is idle or the world is stopped, until gs__sysmon_wake_locked
+	 * (sysmonwait changes under sched.lock).  sysmonsyscall: the wake came
+	 * from a system call's path, so sysmon starts again at its shortest tick. */
+	_Atomic bool sysmonwait;
+	_Atomic bool sysmonsyscall;
+	gs_note sysmonnote;
 	int32_t schedtrace_ms;
 	bool scheddetail;
 	bool stackmprotect; /* GSCHED_DEBUG=stackmprotect=1: guards by mprotect (stack.c) */
@@ -821,6 +828,7 @@ GS_HIDDEN bool gs__arch_inject_preempt(void *ucontext, gs_g *gp);
 GS_HIDDEN bool gs__arch_preempt_restore(void *ucontext, gs_g *gp);
 GS_HIDDEN void gs__asyncpreempt2(void);
 GS_HIDDEN int gs__sysmon_start(void);
+GS_HIDDEN void gs__sysmon_wake_locked(bool syscall);
 GS_HIDDEN void gs__schedtrace(bool detailed);
 GS_HIDDEN void gs__gcstopm(gs_m *mp);
 GS_HIDDEN void gs__sysmontick_reset(gs_p *pp, int64_t now);

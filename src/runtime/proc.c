@@ -383,6 +383,9 @@ gs__pidleget(void)
 		uint32_t gen = GS_ACCTGEN();
 		if (gs_unlikely(gen != 0))
 			gs__acct_pidle(pp, false, gen);
+		/* A P goes to work: sysmon may be asleep because none did. */
+		if (gs_unlikely(atomic_load_explicit(&gs__sched.sysmonwait, memory_order_relaxed)))
+			gs__sysmon_wake_locked(false);
 	}
 	return pp;
 }
@@ -1997,6 +2000,9 @@ gs_run(void (*main_fn)(void *), void *arg, const gs_config *cfg)
 	gs__sched.sysmon = NULL;
 	gs__sched.starttime = gs__nanotime();
 	gs__noteclear(&gs__sched.sysmonwake);
+	gs__noteclear(&gs__sched.sysmonnote);
+	atomic_store(&gs__sched.sysmonwait, false);
+	atomic_store(&gs__sched.sysmonsyscall, false);
 	gs__noteclear(&gs__sched.done);
 	gs__noteclear(&gs__sched.allmexited);
 	gs__update_coprimes(procs);
@@ -2044,6 +2050,7 @@ gs_run(void (*main_fn)(void *), void *arg, const gs_config *cfg)
 		gs__lockx(&gs__sched.lock);
 		gs__sched.mcount_live--;
 		atomic_store(&gs__sched.shutdown, true);
+		gs__sysmon_wake_locked(false);
 		gs__unlockx(&gs__sched.lock);
 		gs__notewakeup(&gs__sched.sysmonwake);
 		gs__notesleep(&gs__sched.allmexited);
@@ -2060,6 +2067,7 @@ gs_run(void (*main_fn)(void *), void *arg, const gs_config *cfg)
 		mp->nextp = NULL;
 		gs__notewakeup(&mp->park);
 	}
+	gs__sysmon_wake_locked(false);
 	gs__unlockx(&gs__sched.lock);
 	gs__notewakeup(&gs__sched.sysmonwake);
 	gs__netpollbreak(); /* the M blocked in the netpoller, if any */

@@ -248,6 +248,7 @@ gs_set_gomaxprocs(int n)
 	gs__lockx(&gs__sched.lock);
 	gs_p *runnable = procresize(mp, n);
 	atomic_store(&gs__sched.gcwaiting, false);
+	gs__sysmon_wake_locked(false); /* Go's startTheWorldWithSema */
 	gs__unlockx(&gs__sched.lock);
 	gs__unlockx(&gs__sched.sysmonlock);
 	starttheworld(runnable);
@@ -302,6 +303,7 @@ gs_start_world(void)
 	gs__lockx(&gs__sched.lock);
 	gs_p *runnable = procresize(NULL, gs__sched.gomaxprocs);
 	atomic_store(&gs__sched.gcwaiting, false);
+	gs__sysmon_wake_locked(false); /* Go's startTheWorldWithSema */
 	gs__unlockx(&gs__sched.lock);
 	gs__unlockx(&gs__sched.sysmonlock);
 	starttheworld(runnable);
