@@ -234,12 +234,14 @@ GS_EXTERN int gs_gomaxprocs(void);
 
 /*
  * Change GOMAXPROCS (1..256) while goroutines run, like runtime.GOMAXPROCS(n):
- * stops the world (every running goroutine is asked to yield; Ps in system
- * calls and idle Ps are taken at once), moves the run queues and timers of
- * removed Ps to the global queue and P0, and restarts.  Callable from a
- * goroutine or from any other thread while the runtime runs.  Returns the
- * previous value, GS_ERANGE, or GS_ENOTRUN.  As in Go, a setting (even to
- * the current value) ends the runtime's own updates of GOMAXPROCS from the
+ * stops the world (every other running goroutine is asked to yield; Ps in
+ * system calls and idle Ps are taken at once), moves the run queues and timers
+ * of removed Ps to the global queue and P0, and restarts.  Callable from a
+ * goroutine or from any other thread while the runtime runs.  A calling
+ * goroutine keeps its P and carries on, as in Go.  Returns the previous value,
+ * GS_ERANGE, or GS_ENOTRUN (also when main returns during the change: the
+ * program is ending and the change is given up).  As in Go, a setting (even
+ * to the current value) ends the runtime's own updates of GOMAXPROCS from the
  * cgroup limit and the affinity mask (gs_cgroup_cpu_limit).
  */
 GS_EXTERN int gs_set_gomaxprocs(int n);
@@ -702,6 +704,9 @@ typedef struct gs_stats {
 	                         default): at it, making an M is fatal, as in Go */
 	int idle_threads;     /* Ms parked on their futex, reusable */
 	int spinning_threads; /* Ms looking for work */
+	int needspinning;     /* 1: work was readied with no idle P for a new
+	                         spinning M, so the next M about to give up its
+	                         P looks once more (Go's sched.needspinning) */
 	int idle_procs;
 	int global_runq; /* goroutines in the global run queue */
 	int goroutines;  /* not dead */
@@ -729,6 +734,9 @@ typedef struct gs_stats {
 	 * (the Ps are asked to stop) and stopwait (Ps still to stop). */
 	bool gcwaiting;
 	int stopwait;
+	int nmidlelocked; /* Ms asleep until their locked goroutine can run
+	                     (gs_lock_os_thread; Go's sched.nmidlelocked) */
+	bool sysmonwait;  /* sysmon asleep while every P is idle (Go's) */
 	/* How the scheduler picked goroutines (counted by the P that ran them). */
 	uint64_t runnext_hits; /* run from the P's runnext slot, inheriting the slice */
 	uint64_t fair_takes;   /* taken from the global queue by the one-in-61 check

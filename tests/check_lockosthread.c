@@ -9,8 +9,12 @@
  */
 #define _GNU_SOURCE
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <gsched/observe.h>
 
 #include "testutil.h"
 #include "tu_child.h"
@@ -429,6 +433,70 @@ START_TEST(test_lock_deadlock)
 }
 END_TEST
 
+/* ---- what observers see: the wiring in snapshots and in Go's schedtrace ------------------- */
+
+/* A locked main: its M's lockedg names it, its lockedm names the M, and
+ * Go's scheddetail lines say both (lockedg=G on the M line, lockedm=M on
+ * the G line); unlocked, both are gone. */
+GS_MAIN_TEST(test_lock_observed, 2)
+{
+	gs_snapshot *s = gs_snapshot_new(8, 0);
+	static gs_snap_ginfo gl[64];
+	int64_t me = gs_self();
+
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(gs_lock_os_thread(), 0);
+	ck_assert_int_eq(gs_snapshot_take(s), 0);
+	int64_t m = -1;
+	for (int i = 0; i < s->nm; i++)
+		if (s->m[i].lockedg != 0) {
+			ck_assert_msg(s->m[i].lockedg == me && m < 0, "M%lld lockedg %lld",
+			    (long long)s->m[i].id, (long long)s->m[i].lockedg);
+			m = s->m[i].id;
+		}
+	ck_assert_int_gt(m, 0);
+	int ng = gs_goroutines(gl, 64);
+	ck_assert_int_gt(ng, 0);
+	bool seen = false;
+	for (int i = 0; i < ng && i < 64; i++) {
+		if (gl[i].id == me) {
+			ck_assert_int_eq(gl[i].lockedm, m);
+			seen = true;
+		} else if (gl[i].lockedm != 0) {
+			ck_abort_msg("G%lld lockedm %lld", (long long)gl[i].id,
+			    (long long)gl[i].lockedm);
+		}
+	}
+	ck_assert(seen);
+
+	char *text = NULL, want[128];
+	size_t len = 0;
+	uint64_t start = 0;
+	FILE *f = open_memstream(&text, &len);
+	ck_assert_ptr_nonnull(f);
+	gs_schedtrace_print(f, s, &start, gl, ng < 64 ? ng : 64, true);
+	fclose(f);
+	snprintf(want, sizeof want, "  M%lld: p=", (long long)m);
+	const char *ml = strstr(text, want);
+	ck_assert_msg(ml != NULL, "no %s in:\n%s", want, text);
+	snprintf(want, sizeof want, " lockedg=%lld\n", (long long)me);
+	ck_assert_msg(strstr(ml, want) != NULL && strstr(ml, want) < strchr(ml, '\n') + 1,
+	    "want '%s' on the line of M%lld:\n%s", want, (long long)m, text);
+	snprintf(want, sizeof want, "  G%lld: status=2() m=%lld lockedm=%lld\n", (long long)me,
+	    (long long)m, (long long)m);
+	ck_assert_msg(strstr(text, want) != NULL, "want '%s' in:\n%s", want, text);
+	free(text);
+
+	ck_assert_int_eq(gs_unlock_os_thread(), 0);
+	ck_assert_int_eq(gs_snapshot_take(s), 0);
+	for (int i = 0; i < s->nm; i++)
+		ck_assert_int_eq(s->m[i].lockedg, 0);
+	ng = gs_goroutines(gl, 64);
+	for (int i = 0; i < ng && i < 64; i++)
+		ck_assert_int_eq(gl[i].lockedm, 0);
+	gs_snapshot_free(s);
+}
+
 START_TEST(test_lock_outside)
 {
 	ck_assert_int_eq(gs_lock_os_thread(), GS_ENOTRUN);
@@ -449,6 +517,7 @@ lockosthread_suite(void)
 	tcase_add_test(tc, test_lock_many_exits);
 	tcase_add_loop_test(tc, test_lock_pingpong, 0, 2);
 	tcase_add_test(tc, test_lock_deadlock);
+	tcase_add_test(tc, test_lock_observed);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <stdlib.h>
 
+#include "gsched/observe.h"
 #include "testutil.h"
 
 #define MS(x) ((int64_t)(x)*1000000)
@@ -576,6 +577,134 @@ GS_MAIN_TEST(test_gomaxprocs_takes_effect, 4)
 	ck_assert_msg(m >= 1 && m <= 2, "GOMAXPROCS=2: %d goroutines ran at once", m);
 }
 
+/* ---- the caller of GOMAXPROCS carries on ------------------------------------------------------ */
+
+#define CALLER_BUSY 4
+#define CALLER_CHANGES 50
+
+static atomic_int busy_stop;
+static gs_waitgroup busy_wg;
+
+/* CPU-bound, preemptible in 100 us pieces (and at each piece's end, which is
+ * all a TSan build has). */
+static void
+busy_goroutine(void *arg)
+{
+	(void)arg;
+	while (!atomic_load(&busy_stop)) {
+		gs_preemptible_begin();
+		tu_spin_ns(100 * 1000);
+		gs_preemptible_end();
+	}
+	TU_WG_DONE(&busy_wg);
+}
+
+/* The number of times the calling goroutine has started running (accounting). */
+static uint64_t
+self_runs(void)
+{
+	static gs_snap_ginfo gi[CALLER_BUSY + 8];
+	int64_t me = gs_self();
+	int n = gs_goroutines(gi, CALLER_BUSY + 8);
+
+	ck_assert_int_gt(n, 0);
+	for (int i = 0; i < n && i < CALLER_BUSY + 8; i++)
+		if (gi[i].id == me)
+			return gi[i].runs;
+	ck_abort_msg("goroutine %" PRId64 " not listed", me);
+	return 0;
+}
+
+/*
+ * As in Go (preemptone skips the caller's M, procresize keeps its P), a
+ * goroutine that changes GOMAXPROCS is not asked to yield by its own stop of
+ * the world and keeps running on its P afterwards: it does not start running
+ * again (a trip through a run queue behind CPU-bound goroutines), whatever the
+ * four busy goroutines do meanwhile.
+ */
+GS_MAIN_TEST(test_caller_keeps_running, 2)
+{
+	uint64_t before, after;
+
+	ck_assert_int_eq(gs_set_accounting(true), 0);
+	atomic_store(&busy_stop, 0);
+	TU_WG_ADD(&busy_wg, CALLER_BUSY);
+	for (int i = 0; i < CALLER_BUSY; i++)
+		TU_GO(busy_goroutine, NULL);
+	for (int i = 0; i < CALLER_CHANGES; i++) {
+		int want = 2 + i % 2, old;
+		gs_yield(); /* a fresh time slice: sysmon has no reason to ask */
+		before = self_runs();
+		old = gs_set_gomaxprocs(want);
+		after = self_runs();
+		if (old != 3 - i % 2 && !(i == 0 && old == 2))
+			ck_abort_msg("change %d: gs_set_gomaxprocs(%d) returned %d", i, want, old);
+		if (after != before)
+			ck_abort_msg("change %d: the caller ran %" PRIu64 " times more inside "
+				     "gs_set_gomaxprocs(%d)",
+			    i, after - before, want);
+	}
+	atomic_store(&busy_stop, 1);
+	gs_wg_wait(&busy_wg);
+	ck_assert_int_eq(gs_set_accounting(false), 0);
+}
+
+/* ---- main returns while a goroutine stops the world ------------------------------------------- */
+
+#define EXIT_RUNS 300
+
+static atomic_int exit_changes;
+
+/* Changes GOMAXPROCS until the program ends (returns GS_ENOTRUN then). */
+static void
+exit_changer(void *arg)
+{
+	(void)arg;
+	for (int i = 0;; i++) {
+		int r = gs_set_gomaxprocs(1 + i % 3);
+		if (r == GS_ENOTRUN)
+			return;
+		atomic_fetch_add(&exit_changes, 1);
+		gs_yield();
+	}
+}
+
+static void
+exit_spinner(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		tu_spin_ns(20 * 1000);
+		gs_yield();
+	}
+}
+
+static void
+main_exit_during_stw(void *arg)
+{
+	(void)arg;
+	atomic_store(&exit_changes, 0);
+	TU_GO(exit_spinner, NULL);
+	TU_GO(exit_spinner, NULL);
+	TU_GO(exit_changer, NULL);
+	while (atomic_load(&exit_changes) < 2)
+		gs_yield();
+	/* No scheduling point for a while: the changer's next stop of the world
+	 * waits for this P, and main returns during it. */
+	tu_spin_ns(1000 * 1000);
+}
+
+/* Returning from main ends a stop-the-world in progress (Go exits then):
+ * gs_run returns every time.  A hang is the test's timeout. */
+START_TEST(test_exit_during_stw)
+{
+	int runs = TU_SANITIZED ? EXIT_RUNS / 5 : EXIT_RUNS;
+
+	for (int i = 0; i < runs; i++)
+		tu_run(main_exit_during_stw, NULL, 3);
+}
+END_TEST
+
 static Suite *
 procresize_suite(void)
 {
@@ -593,6 +722,11 @@ procresize_suite(void)
 	tcase_add_test(tc, test_resize_under_load);
 	tcase_add_loop_test(tc, test_resize_from_pthread, 0, 2);
 	tcase_add_test(tc, test_concurrent_changers);
+	tcase_add_test(tc, test_caller_keeps_running);
+	suite_add_tcase(s, tc);
+
+	tc = tu_tcase("exit", 60);
+	tcase_add_test(tc, test_exit_during_stw);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1051,6 +1051,35 @@ START_TEST(test_trace_absurd_times)
 }
 END_TEST
 
+/* The batch printer prints the snapshot's needspinning (Go's sched.needspinning),
+ * in the plain and the detailed header, as it is. */
+START_TEST(test_batch_needspinning)
+{
+	gs_snapshot *s = gs_snapshot_new(4, 4);
+	tick_data t = { 0, s, NULL, 0, 0, NULL, 0, 0 };
+
+	ck_assert_ptr_nonnull(s);
+	s->time_ns = 2;
+	for (int v = 0; v <= 1; v++) {
+		char *text = NULL, want[32];
+		size_t len = 0;
+		FILE *f = open_memstream(&text, &len);
+		ck_assert_ptr_nonnull(f);
+		uint64_t start = 0;
+		s->stats.needspinning = v;
+		schedtrace_print(f, &t, &start, false);
+		schedtrace_print(f, &t, &start, true);
+		fclose(f);
+		snprintf(want, sizeof want, " needspinning=%d ", v);
+		const char *first = strstr(text, want);
+		ck_assert_msg(first && strstr(first + 1, want), "want '%s' twice in:\n%s", want,
+		    text);
+		free(text);
+	}
+	gs_snapshot_free(s);
+}
+END_TEST
+
 /* ---- bad recordings ------------------------------------------------------------------ */
 
 /* ---- hostile recordings: memory grows with what was read ------------------------------ */
@@ -1955,6 +1984,7 @@ record_suite(void)
 	tcase_add_test(tc, test_hostile_recordings_bounded);
 	tcase_add_test(tc, test_truncated_everywhere);
 	tcase_add_test(tc, test_batch_format);
+	tcase_add_test(tc, test_batch_needspinning);
 	tcase_add_test(tc, test_workloads);
 	tcase_add_test(tc, test_options);
 	tcase_add_test(tc, test_stdout_reader_gone);

@@ -5,6 +5,7 @@
  * and the counters that show them (runnext_hits, fair_takes, the steals' share).
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
@@ -1107,6 +1108,270 @@ START_TEST(test_fair_takes_none)
 }
 END_TEST
 
+/* ---- sysmon's first look at a P ---------------------------------------------------------- */
+
+#define FRESH_RUNS 40
+#define FRESH_TIMESCALE 100
+
+static int fresh_order[2];
+static atomic_int fresh_pos;
+
+static void
+fresh_mark(void *arg)
+{
+	fresh_order[atomic_fetch_add(&fresh_pos, 1)] = (int)(intptr_t)arg;
+}
+
+/* Spawns A and B (B goes to runnext, A behind it), then spins through sysmon's
+ * first passes (its tick is 2 ms at this time scale, the time slice 1 s). */
+static void
+main_fresh_slice(void *arg)
+{
+	int *preempted = arg;
+	gs_stats st;
+
+	atomic_store(&fresh_pos, 0);
+	TU_GO(fresh_mark, (void *)'A');
+	TU_GO(fresh_mark, (void *)'B');
+	tu_spin_ns(5 * 2 * 1000 * 1000);
+	ck_assert_int_eq(gs_read_stats(&st), 0);
+	*preempted = st.preempt_requests > 0;
+	while (atomic_load(&fresh_pos) < 2)
+		gs_yield();
+}
+
+/*
+ * GOMAXPROCS=1: a main goroutine whose time slice has only begun is not asked to
+ * yield, so the goroutine it spawned last runs next.  sysmon must not read its
+ * records of a P it has not looked at yet as a slice that began at time 0.
+ */
+START_TEST(test_fresh_slice_not_preempted)
+{
+	ck_assert_int_eq(gs_set_timescale(FRESH_TIMESCALE), 0);
+	for (int i = 0; i < FRESH_RUNS; i++) {
+		int preempted = 0;
+		tu_run(main_fresh_slice, &preempted, 1);
+		if (preempted || fresh_order[0] != 'B' || fresh_order[1] != 'A')
+			ck_abort_msg("run %d: preempt requests %d, order %c%c (want BA)", i,
+			    preempted, fresh_order[0], fresh_order[1]);
+	}
+	ck_assert_int_eq(gs_set_timescale(0), 0);
+}
+END_TEST
+
+/* ---- needspinning ------------------------------------------------------------------------ */
+
+static atomic_int ns_running, ns_stop;
+
+static void
+ns_spinner(void *arg)
+{
+	(void)arg;
+	atomic_store(&ns_running, 1);
+	while (!atomic_load(&ns_stop))
+		__asm__ volatile("" ::: "memory");
+}
+
+static void
+ns_noop(void *arg)
+{
+	(void)arg;
+}
+
+static bool
+ns_cleared(void *arg)
+{
+	gs_stats st;
+
+	(void)arg;
+	ck_assert_int_eq(gs_read_stats(&st), 0);
+	return st.needspinning == 0;
+}
+
+/*
+ * GOMAXPROCS=2, both Ps busy (main and a spinner that never yields) and nobody
+ * spinning: a goroutine readied now has no idle P for a spinning M, so, as in
+ * Go 1.21+, wakep sets needspinning.  It stays set while both Ps stay busy and
+ * is cleared once an M spins (here: the spinner's, when it runs out of work).
+ */
+GS_MAIN_TEST(test_needspinning, 2)
+{
+	gs_stats st;
+	int tries = 0;
+
+	atomic_store(&ns_running, 0);
+	atomic_store(&ns_stop, 0);
+	TU_GO(ns_spinner, NULL);
+	while (!atomic_load(&ns_running))
+		gs_yield();
+	/* A spinner left over from the spinner's start may still be counted:
+	 * wakep then starts none and sets nothing, so ready again. */
+	do {
+		TU_GO(ns_noop, NULL);
+		ck_assert_int_eq(gs_read_stats(&st), 0);
+	} while (st.needspinning == 0 && ++tries < 1000);
+	ck_assert_msg(st.needspinning == 1, "needspinning %d after %d goroutines readied",
+	    st.needspinning, tries);
+	ck_assert_int_eq(st.idle_procs, 0);
+	atomic_store(&ns_stop, 1);
+	ck_assert(tu_yield_until(ns_cleared, NULL, TU_SEC(20)));
+}
+
+/* ---- an idle program ----------------------------------------------------------------------- */
+
+#define IDLE_WINDOW_NS 500000000L
+#define IDLE_WAKES_MAX 10
+#define IDLE_OLD_MAX 16
+
+/* Threads that existed before gs_run: the test's own and a sanitizer's. */
+static long idle_old[IDLE_OLD_MAX];
+static int idle_nold;
+
+/* The voluntary context switches of the runtime's threads (those of this
+ * process not in idle_old): each wake of a thread from a sleep or a wait is
+ * one.  With record, fills idle_old instead.  -1 if /proc cannot be read. */
+static long long
+task_wakes(bool record)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *de;
+	long long sum = 0;
+
+	if (d == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		char path[300], line[256];
+		long tid = strtol(de->d_name, NULL, 10);
+		bool old = false;
+		if (de->d_name[0] == '.')
+			continue;
+		if (record) {
+			if (idle_nold < IDLE_OLD_MAX)
+				idle_old[idle_nold++] = tid;
+			continue;
+		}
+		for (int i = 0; i < idle_nold; i++)
+			old |= idle_old[i] == tid;
+		if (old)
+			continue;
+		snprintf(path, sizeof path, "/proc/self/task/%s/status", de->d_name);
+		FILE *f = fopen(path, "r");
+		if (f == NULL)
+			continue;
+		while (fgets(line, sizeof line, f))
+			if (strncmp(line, "voluntary_ctxt_switches:", 24) == 0)
+				sum += strtoll(line + 24, NULL, 10);
+		fclose(f);
+	}
+	closedir(d);
+	return sum;
+}
+
+static atomic_int idle_started;
+static long long idle_wakes;
+
+/* A plain thread (not the runtime's): counts the runtime threads' wake-ups in
+ * the middle of main's sleep, away from the wakes that end and begin it. */
+static void *
+idle_counter(void *arg)
+{
+	struct timespec settle = { 0, 200000000 }, window = { 0, IDLE_WINDOW_NS };
+	long long w0, w1;
+
+	(void)arg;
+	while (!atomic_load(&idle_started))
+		sched_yield();
+	nanosleep(&settle, NULL);
+	w0 = task_wakes(false);
+	nanosleep(&window, NULL);
+	w1 = task_wakes(false);
+	idle_wakes = w0 < 0 || w1 < 0 ? -1 : w1 - w0;
+	return NULL;
+}
+
+static void
+main_idle(void *arg)
+{
+	(void)arg;
+	gs_sleep(100000000); /* start-up is over */
+	atomic_store(&idle_started, 1);
+	gs_sleep(200000000 + IDLE_WINDOW_NS + 200000000);
+}
+
+/*
+ * While every P is idle (main sleeps, nothing else exists) sysmon sleeps until
+ * the next timer, as Go's does (sched.sysmonwait), instead of waking every
+ * 10 ms: over half a second in the middle of main's sleep the runtime's
+ * threads wake a few times (sysmon once a second, a trim of free stacks), not
+ * fifty.  The bound counts wake-ups, which a slow machine makes fewer, never
+ * more.  Threads that were there before gs_run (the test's, this counter,
+ * ThreadSanitizer's that wakes ten times a second) are not counted.
+ */
+START_TEST(test_idle_sysmon_sleeps)
+{
+	pthread_t th;
+
+	idle_nold = 0;
+	atomic_store(&idle_started, 0);
+	ck_assert_int_eq(pthread_create(&th, NULL, idle_counter, NULL), 0);
+	if (task_wakes(true) < 0) {
+		TU_SKIP("cannot read /proc/self/task");
+		atomic_store(&idle_started, 1);
+		pthread_join(th, NULL);
+		return;
+	}
+	tu_run(main_idle, NULL, 2);
+	ck_assert_int_eq(pthread_join(th, NULL), 0);
+	ck_assert_int_ge(idle_wakes, 0);
+	ck_assert_msg(idle_wakes <= IDLE_WAKES_MAX,
+	    "%lld wake-ups in 500 ms of an idle program (at most %d)", idle_wakes, IDLE_WAKES_MAX);
+}
+END_TEST
+
+static atomic_int parked_seen;
+
+/* A plain thread: reads the stats until they say sysmon is parked. */
+static void *
+sysmonwait_watcher(void *arg)
+{
+	struct timespec ms = { 0, 1000000 };
+	gs_stats st;
+
+	(void)arg;
+	for (;;) {
+		if (gs_read_stats(&st) == 0 && st.sysmonwait)
+			break;
+		nanosleep(&ms, NULL);
+	}
+	atomic_store(&parked_seen, 1);
+	return NULL;
+}
+
+static void
+main_until_parked(void *arg)
+{
+	pthread_t *th = arg;
+
+	ck_assert_int_eq(pthread_create(th, NULL, sysmonwait_watcher, NULL), 0);
+	while (!atomic_load(&parked_seen))
+		gs_sleep(50000000);
+}
+
+/* gs_stats.sysmonwait (schedtrace's sysmonwait=) says when sysmon is parked:
+ * it becomes true while main sleeps and nothing else runs (Check's timeout
+ * catches a sysmon that never parks). */
+START_TEST(test_sysmonwait_observed)
+{
+	pthread_t th;
+	gs_stats st;
+
+	atomic_store(&parked_seen, 0);
+	tu_run(main_until_parked, &th, 2);
+	ck_assert_int_eq(pthread_join(th, NULL), 0);
+	ck_assert_int_eq(gs_read_stats(&st), GS_ENOTRUN);
+}
+END_TEST
+
 static Suite *
 sched_suite(void)
 {
@@ -1148,6 +1413,10 @@ sched_suite(void)
 	tcase_add_test(tc, test_runnext_hits);
 	tcase_add_test(tc, test_fair_takes);
 	tcase_add_test(tc, test_fair_takes_none);
+	tcase_add_test(tc, test_fresh_slice_not_preempted);
+	tcase_add_test(tc, test_needspinning);
+	tcase_add_test(tc, test_idle_sysmon_sleeps);
+	tcase_add_test(tc, test_sysmonwait_observed);
 	suite_add_tcase(s, tc);
 	return s;
 }

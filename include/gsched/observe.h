@@ -127,6 +127,7 @@ typedef struct gs_snap_m {
 	 * tells a goroutine that keeps running from one whose thread the OS
 	 * did not run. */
 	uint64_t cpu_ns;
+	int64_t lockedg; /* goroutine wired to it (gs_lock_os_thread), 0 none */
 } gs_snap_m;
 
 typedef struct gs_snapshot {
@@ -201,9 +202,11 @@ GS_EXTERN bool gs_accounting_enabled(void);
 /* One live goroutine, as gs_goroutines lists it. */
 typedef struct gs_snap_ginfo {
 	int64_t id;
-	int status;     /* enum gs_gstatus */
-	int waitreason; /* enum gs_waitreason while GS_G_WAITING, else 0 */
-	int64_t m;      /* M running it (or in its system call), -1 for none */
+	int status;      /* enum gs_gstatus */
+	int waitreason;  /* enum gs_waitreason while GS_G_WAITING, else 0 */
+	int64_t m;       /* M running it (or in its system call), -1 for none */
+	int64_t lockedm; /* M it is wired to (gs_lock_os_thread), 0 none (M0 is
+	                    sysmon, which runs no goroutine) */
 	char label[GS_LABEL_MAX];
 	char tag; /* gs_attr.tag (see gs_snap_g) */
 
@@ -251,7 +254,8 @@ GS_EXTERN int gs_goroutines(gs_snap_ginfo *buf, int max);
  * no goroutine runs until gs_start_world.  Goroutines already in system calls
  * finish them and then wait.  Snapshots and event drains keep working.  Call
  * from a thread that is not running a goroutine (GS_EINVAL otherwise); one
- * stop at a time (GS_EBUSY if already stopped).  0 on success.
+ * stop at a time (GS_EBUSY if already stopped).  0 on success; GS_ENOTRUN if
+ * the runtime is not running or main returns before the world has stopped.
  */
 GS_EXTERN int gs_stop_world(void);
 /* Restart a world gs_stop_world stopped.  0, or GS_EINVAL if it is not stopped. */

@@ -178,6 +178,26 @@ report_snapshot(FILE *f, const struct benchworkload *w, const struct benchopts *
 	    SNAP_ITERS, SNAP_MAX_M, SNAP_RUNQ);
 }
 
+static void
+report_setprocs(FILE *f, const struct benchworkload *w, const struct benchopts *o,
+    const struct benchround *r)
+{
+	fprintf(f, "%s %.1f %s n=%" PRId64 " busy=%d tail_us=%.1f procs=%d", w->name, r->value,
+	    w->unit, o->n, SETPROCS_BUSY, r->p90_us, r->procs);
+	report_end(f, o);
+}
+
+static void
+report_idle(FILE *f, const struct benchworkload *w, const struct benchopts *o,
+    const struct benchround *r)
+{
+	char d[32];
+
+	fprintf(f, "%s %.1f %s sleep=%s threads=%lld procs=%d", w->name, r->value, w->unit,
+	    fmt_duration(d, sizeof(d), o->duration_ns), r->threads, r->procs);
+	report_end(f, o);
+}
+
 /* ---- the table ---------------------------------------------------------- */
 
 static const struct benchworkload benchtab[] = {
@@ -274,6 +294,25 @@ static const struct benchworkload benchtab[] = {
 	    .max_n = 10000000,
 	    .run = bench__webserver,
 	    .report = report_webserver,
+	},
+	{
+	    .name = "setprocs",
+	    .unit = "us/change",
+	    .what = "change GOMAXPROCS N times from a goroutine, 4 busy beside",
+	    .default_n = 200,
+	    .max_n = SETPROCS_MAX_N,
+	    .run = bench__setprocs,
+	    .report = report_setprocs,
+	},
+	{
+	    .name = "idle",
+	    .unit = "wakeups/s",
+	    .what = "main sleeps for D (default 2s): threads' wake-ups per second",
+	    .default_n = 1,
+	    .max_n = 1,
+	    .default_duration_ns = 2000000000,
+	    .run = bench__idle,
+	    .report = report_idle,
 	},
 	{
 	    .name = "snapshot",

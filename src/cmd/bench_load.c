@@ -116,6 +116,60 @@ bench__uneven(const struct benchopts *o, struct benchround *r)
 		bench__benchfail(r, "uneven: a heavy goroutine's sum came out wrong", 1);
 }
 
+/* ---- setprocs: GOMAXPROCS changed from a goroutine beside busy ones -------- */
+
+struct busyarg {
+	atomic_int stop;
+	gs_waitgroup wg;
+};
+
+/* CPU-bound until told to stop: preemptible, in pieces that each end with a
+ * scheduling point (the stop flag is read between them). */
+static void
+busy_g(void *arg)
+{
+	struct busyarg *ba = arg;
+
+	while (!atomic_load_explicit(&ba->stop, memory_order_relaxed))
+		sum_to(100000);
+	gs_wg_done(&ba->wg);
+}
+
+static int64_t setprocs_samples[SETPROCS_MAX_N];
+
+/*
+ * SETPROCS_BUSY goroutines spin while the main goroutine, N times, sleeps 1 ms
+ * and then changes GOMAXPROCS between P and P+1 (P = -p, or the default; P-1
+ * at 256).  The
+ * value is the median time gs_set_gomaxprocs takes to return to its caller:
+ * the stop of the world plus whatever wait the caller has before it runs on.
+ */
+void
+bench__setprocs(const struct benchopts *o, struct benchround *r)
+{
+	struct busyarg ba = { .wg = GS_WAITGROUP_INIT };
+	int base = gs_gomaxprocs(), n = (int)o->n;
+	int other = base < BENCH_PROCS_MAX ? base + 1 : base - 1;
+
+	atomic_init(&ba.stop, 0);
+	bench__spawn_n(SETPROCS_BUSY, busy_g, &ba, &ba.wg, r);
+	for (int i = 0; i < n && r->err == 0; i++) {
+		gs_sleep(1000000);
+		int64_t t0 = gs_nanotime();
+		int old = gs_set_gomaxprocs(i % 2 == 0 ? other : base);
+		setprocs_samples[i] = gs_nanotime() - t0;
+		if (old < 0)
+			bench__benchfail(r, "gs_set_gomaxprocs", old);
+	}
+	atomic_store(&ba.stop, 1);
+	gs_wg_wait(&ba.wg);
+	if (r->err != 0)
+		return;
+	bench__sort(setprocs_samples, n);
+	r->value = (double)setprocs_samples[n / 2] / 1e3;
+	r->p90_us = (double)setprocs_samples[n * 9 / 10] / 1e3;
+}
+
 /* ---- webserver: N requests, each sleeps 10, 20 and 5 ms in turn ------------ */
 
 static void
@@ -191,7 +245,7 @@ bench__snapshot(const struct benchopts *o, struct benchround *r)
 	gs_stats st;
 	int fds[2] = { -1, -1 };
 	int64_t t0, started, sum = 0;
-	int i, j, rc;
+	int i, rc;
 
 	atomic_init(&sb.err, 0);
 	if (pipe(fds) != 0) {
@@ -253,13 +307,7 @@ bench__snapshot(const struct benchopts *o, struct benchround *r)
 	if (r->err == 0 && atomic_load(&sb.err) != 0)
 		bench__benchfail(r, "snapshot: a blocked read(2) failed", 1);
 	if (r->err == 0) {
-		/* Insertion sort: small frames, no qsort on a goroutine stack. */
-		for (i = 1; i < SNAP_ITERS; i++) {
-			int64_t v = snap_samples[i];
-			for (j = i; j > 0 && snap_samples[j - 1] > v; j--)
-				snap_samples[j] = snap_samples[j - 1];
-			snap_samples[j] = v;
-		}
+		bench__sort(snap_samples, SNAP_ITERS);
 		r->value =
 		    (double)(snap_samples[SNAP_ITERS / 2 - 1] + snap_samples[SNAP_ITERS / 2]) / 2e3;
 		r->mean_us = (double)sum / SNAP_ITERS / 1e3;

@@ -52,6 +52,20 @@ procstatus(const char *key)
 	return procstat_read(key, procstatus_buf, sizeof procstatus_buf);
 }
 
+/* Sort v[0..n) in place: an insertion sort, with small frames and no qsort on
+ * a goroutine stack. */
+void
+bench__sort(int64_t *v, int n)
+{
+	for (int i = 1; i < n; i++) {
+		int64_t x = v[i];
+		int j;
+		for (j = i; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+}
+
 /* Record the first failure of a round. */
 void
 bench__benchfail(struct benchround *r, const char *what, int err)
@@ -672,4 +686,35 @@ out:
 	free(rds);
 	free(nw.afd);
 	free(nw.cfd);
+}
+
+/* ---- idle: the wake-ups of a program that does nothing ---------------------- */
+
+#define IDLE_SETTLE_NS 200000000LL /* before counting: start-up is over */
+
+/*
+ * The main goroutine sleeps for D and nothing else runs.  Every thread that
+ * wakes from a sleep or a wait switches in voluntarily, so the wake-ups are the
+ * voluntary_ctxt_switches of all threads (/proc/self/task/<tid>/status) over
+ * D, per second.  The main goroutine's own wake at the end counts too, on both
+ * sides.
+ */
+void
+bench__idle(const struct benchopts *o, struct benchround *r)
+{
+	static char buf[4096];
+	long long c0, c1;
+	int64_t t0;
+
+	gs_sleep(IDLE_SETTLE_NS);
+	c0 = procstat_sum_tasks("voluntary_ctxt_switches:", buf, sizeof buf);
+	t0 = gs_nanotime();
+	gs_sleep(o->duration_ns);
+	c1 = procstat_sum_tasks("voluntary_ctxt_switches:", buf, sizeof buf);
+	r->threads = procstatus("Threads:");
+	if (c0 < 0 || c1 < 0) {
+		bench__benchfail(r, "idle: cannot read /proc/self/task", 1);
+		return;
+	}
+	r->value = (double)(c1 - c0) / bench__seconds(gs_nanotime() - t0);
 }

@@ -27,6 +27,8 @@
 #define SNAP_ITERS 1000
 #define SNAP_MAX_M 4096
 #define SNAP_RUNQ 64
+#define SETPROCS_BUSY 4 /* busy goroutines beside the one that changes GOMAXPROCS */
+#define SETPROCS_MAX_N 100000
 
 /* The peak-thread sampler (bench_work.c). */
 struct threadsampler {
@@ -91,6 +93,7 @@ struct benchround {
 	double overhead_ms; /* sleep: wall time past the sleep, in ms */
 	double mean_us;     /* snapshot: mean cost, besides the median in value */
 	double p99_us;      /* snapshot: 99th percentile (tail_us=) */
+	double p90_us;      /* setprocs: 90th percentile (tail_us=) */
 	long long nm;       /* snapshot: Ms the snapshot listed */
 };
 
@@ -116,9 +119,11 @@ struct benchctx {
 };
 
 void bench__cpu(const struct benchopts *o, struct benchround *r);
+void bench__idle(const struct benchopts *o, struct benchround *r);
 void bench__netwait(const struct benchopts *o, struct benchround *r);
 void bench__park(const struct benchopts *o, struct benchround *r);
 void bench__pingpong(const struct benchopts *o, struct benchround *r);
+void bench__setprocs(const struct benchopts *o, struct benchround *r);
 void bench__sleep(const struct benchopts *o, struct benchround *r);
 void bench__snapshot(const struct benchopts *o, struct benchround *r);
 void bench__spawn(const struct benchopts *o, struct benchround *r);
@@ -127,6 +132,7 @@ void bench__uneven(const struct benchopts *o, struct benchround *r);
 void bench__webserver(const struct benchopts *o, struct benchround *r);
 void bench__yield(const struct benchopts *o, struct benchround *r);
 void bench__benchfail(struct benchround *r, const char *what, int err);
+void bench__sort(int64_t *v, int n);
 void bench__observer_join(struct observer *ob);
 int bench__observer_start(struct observer *ob, int hz);
 void bench__observer_stop_g(struct observer *ob);

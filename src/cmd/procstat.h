@@ -16,4 +16,9 @@
  */
 long long procstat_read(const char *key, char *buf, size_t size);
 
+/* The same field summed over every thread of the process
+ * (/proc/self/task/<tid>/status), or -1 if the directory cannot be read.
+ * Uses opendir: not for 2 KiB goroutine stacks. */
+long long procstat_sum_tasks(const char *key, char *buf, size_t size);
+
 #endif /* GSCHED_PROCSTAT_H */

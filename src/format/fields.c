@@ -62,6 +62,9 @@ const fields_field fields_stats[] = {
 	FO(gs_stats, max_threads, FT_INT),
 	FO(gs_stats, gcwaiting, FT_BOOL),
 	FO(gs_stats, stopwait, FT_INT),
+	FO(gs_stats, needspinning, FT_INT),
+	FO(gs_stats, nmidlelocked, FT_INT),
+	FO(gs_stats, sysmonwait, FT_BOOL),
 };
 
 const fields_field fields_p[] = {
@@ -104,6 +107,7 @@ const fields_field fields_m_acct[] = {
 	FO(gs_snap_m, idle_ns, FT_U64),
 	FO(gs_snap_m, syscall_ns, FT_U64),
 	FO(gs_snap_m, cpu_ns, FT_U64),
+	FO(gs_snap_m, lockedg, FT_I64),
 };
 
 /* size_t fields travel as FT_U64 */
@@ -119,6 +123,7 @@ const fields_field fields_g[] = {
 	F(gs_snap_ginfo, status, FT_INT),
 	F(gs_snap_ginfo, waitreason, FT_INT),
 	F(gs_snap_ginfo, m, FT_I64),
+	FO(gs_snap_ginfo, lockedm, FT_I64),
 	FO(gs_snap_ginfo, run_ns, FT_U64),
 	FO(gs_snap_ginfo, runs, FT_U64),
 	FO(gs_snap_ginfo, latency_ns, FT_U64),

@@ -339,7 +339,8 @@ struct gs_p {
 	 * sends runnext to the back of the queue. */
 	_Atomic bool sliceexpired;
 
-	/* sysmon's last look at this P (Go's sysmontick); owned by sysmon. */
+	/* sysmon's last look at this P (Go's sysmontick); owned by sysmon, set
+	 * by gs__sysmontick_reset before sysmon first looks. */
 	uint32_t sm_schedtick, sm_syscalltick;
 	int64_t sm_schedwhen, sm_syscallwhen;
 
@@ -447,6 +448,10 @@ struct gs_sched {
 	gs_p *pidle;
 	_Atomic int32_t npidle;
 	_Atomic int32_t nmspinning;
+	/* Go's sched.needspinning (1.21+): work was readied with no idle P for a
+	 * spinning M to take, so the next M about to give up its P spins instead
+	 * (findrunnable); becomespinning clears it.  Set under lock. */
+	_Atomic int32_t needspinning;
 
 	/* Global run queue (guarded by lock): a ring of G pointers that doubles
 	 * when full, so moving a batch copies pointers instead of walking a
@@ -500,6 +505,13 @@ struct gs_sched {
 	/* sysmon and debug settings (GSCHED_DEBUG). */
 	gs_m *sysmon;
 	gs_note sysmonwake;
+	/* Go's sched.sysmonwait and sysmonnote: sysmon sleeps on sysmonnote while
+	 * every P is idle or the world is stopped, until gs__sysmon_wake_locked
+	 * (sysmonwait changes under sched.lock).  sysmonsyscall: the wake came
+	 * from a system call's path, so sysmon starts again at its shortest tick. */
+	_Atomic bool sysmonwait;
+	_Atomic bool sysmonsyscall;
+	gs_note sysmonnote;
 	int32_t schedtrace_ms;
 	bool scheddetail;
 	bool stackmprotect; /* GSCHED_DEBUG=stackmprotect=1: guards by mprotect (stack.c) */
@@ -898,6 +910,7 @@ GS_HIDDEN bool gs__arch_inject_preempt(void *ucontext, gs_g *gp);
 GS_HIDDEN bool gs__arch_preempt_restore(void *ucontext, gs_g *gp);
 GS_HIDDEN void gs__asyncpreempt2(void);
 GS_HIDDEN int gs__sysmon_start(void);
+GS_HIDDEN void gs__sysmon_wake_locked(bool syscall);
 GS_HIDDEN void gs__schedtrace(bool detailed);
 GS_HIDDEN void gs__gcstopm(gs_m *mp);
 /* sysmon's once-a-second look at the default GOMAXPROCS (proc.c), and the
@@ -905,6 +918,7 @@ GS_HIDDEN void gs__gcstopm(gs_m *mp);
  * GOMAXPROCS set, and nothing if it was set meanwhile. */
 GS_HIDDEN void gs__sysmon_updatemaxprocs(int64_t now);
 GS_HIDDEN int gs__update_gomaxprocs(int n);
+GS_HIDDEN void gs__sysmontick_reset(gs_p *pp, int64_t now);
 GS_HIDDEN void gs__entersyscall_gcwait(gs_p *pp);
 
 /* Cooperative preemption point, cheap when no request is pending. */

@@ -456,6 +456,8 @@ gs_snapshot_take(gs_snapshot *s)
 		gs_g *gp = GS_LOAD(mp->curg);
 		o->curg = gp ? gp->goid : 0;
 		o->spinning = mp->spinning;
+		gs_g *lg = mp->lockedg;
+		o->lockedg = lg ? lg->goid : 0;
 		o->created_ns = mp->created_ns;
 		uint64_t *const ma[GS_MA_NSLOTS] = { [GS_MA_RUNNING] = &o->running_ns,
 			[GS_MA_SPINNING] = &o->spinning_ns,
@@ -506,6 +508,8 @@ gs__goroutines(gs_snap_ginfo *buf, int max, bool dead)
 			    ? atomic_load_explicit(&gp->waitreason, memory_order_relaxed)
 			    : 0;
 			gi->m = (mp && (s == GS_G_RUNNING || s == GS_G_SYSCALL)) ? mp->id : -1;
+			gs_m *lm = gp->lockedm;
+			gi->lockedm = lm ? lm->id : 0;
 			memcpy(gi->label, gp->label, GS_LABEL_MAX);
 			gi->label[GS_LABEL_MAX - 1] = '\0';
 			gi->tag = gp->tag;

@@ -30,7 +30,9 @@ gs__preemptone(gs_p *pp)
 {
 	gs_m *mp = GS_LOAD(pp->m);
 
-	if (mp == NULL)
+	/* Not the caller's own M, as in Go: a goroutine stopping the world (or
+	 * sysmon, which has no P) does not ask itself to yield. */
+	if (mp == NULL || mp == gs__getm())
 		return false;
 	gs_g *gp = GS_LOAD(mp->curg);
 	if (gp == NULL)

@@ -132,8 +132,10 @@
  * parks as well (every P had an M at that moment).  A goroutine on a busy
  * P's queue then waits for that P's M, at the latest until its current
  * goroutine yields or is preempted: parallelism is lost for a while, never
- * the goroutine.  Go closes part of this window with sched.needspinning;
- * this runtime does not.
+ * the goroutine.  As in Go 1.21+, sched.needspinning closes this window:
+ * wakep (through startm) and the M that stopped spinning set it when they
+ * find no idle P, and the next M about to give up its P becomes a spinner
+ * and looks again instead (findrunnable), all under sched.lock.
  *
  * Rejected designs
  *
@@ -381,6 +383,9 @@ gs__pidleget(void)
 		uint32_t gen = GS_ACCTGEN();
 		if (gs_unlikely(gen != 0))
 			gs__acct_pidle(pp, false, gen);
+		/* A P goes to work: sysmon may be asleep because none did. */
+		if (gs_unlikely(atomic_load_explicit(&gs__sched.sysmonwait, memory_order_relaxed)))
+			gs__sysmon_wake_locked(false);
 	}
 	return pp;
 }
@@ -552,6 +557,10 @@ gs__startm(gs_p *pp, bool spinning)
 	if (pp == NULL) {
 		pp = gs__pidleget();
 		if (pp == NULL) {
+			/* Work for a spinner but no P for it (Go's pidlegetSpinning):
+			 * an M about to give up its P spins instead. */
+			if (spinning)
+				atomic_store(&gs__sched.needspinning, 1);
 			gs__unlockx(&gs__sched.lock);
 			/* The caller counted a spinner that will never run: undo it. */
 			if (spinning)
@@ -721,7 +730,9 @@ gs__wakep(void)
 	 * before npidle and nmspinning are read.  Pairs with the fence after the
 	 * nmspinning decrement in findrunnable (see the essay at the top). */
 	atomic_thread_fence(memory_order_seq_cst);
-	if (atomic_load(&gs__sched.npidle) == 0)
+	/* No idle P and an M already asked to spin before it gives up its P:
+	 * nothing more to do (Go goes on to find no idle P and ask again). */
+	if (atomic_load(&gs__sched.npidle) == 0 && atomic_load(&gs__sched.needspinning))
 		return;
 	int32_t zero = 0;
 	if (atomic_load(&gs__sched.nmspinning) != 0 ||
@@ -922,6 +933,7 @@ becomespinning(gs_m *mp)
 {
 	mp->spinning = true;
 	atomic_fetch_add(&gs__sched.nmspinning, 1);
+	atomic_store(&gs__sched.needspinning, 0);
 	gs__set_mstate(mp, GS_M_SPINNING);
 }
 
@@ -1051,6 +1063,13 @@ top:
 		gs__unlockx(&gs__sched.lock);
 		return gp;
 	}
+	/* Work was readied while no P was idle for a spinner to take (wakep):
+	 * look once more, spinning, before giving this P up (Go 1.21+). */
+	if (!mp->spinning && atomic_load(&gs__sched.needspinning)) {
+		becomespinning(mp);
+		gs__unlockx(&gs__sched.lock);
+		goto top;
+	}
 	gs__releasep(mp);
 	gs__pidleput(pp);
 	gs__unlockx(&gs__sched.lock);
@@ -1068,6 +1087,8 @@ top:
 		if (anyrunq()) {
 			gs__lockx(&gs__sched.lock);
 			pp = gs__pidleget();
+			if (pp == NULL) /* Go's pidlegetSpinning */
+				atomic_store(&gs__sched.needspinning, 1);
 			gs__unlockx(&gs__sched.lock);
 			if (pp) {
 				gs__acquirep(mp, pp);
@@ -2068,6 +2089,7 @@ gs__newp(int32_t id)
 	memset(pp, 0, sizeof *pp);
 	pp->id = id;
 	atomic_store(&pp->status, GS_P_IDLE);
+	gs__sysmontick_reset(pp, (int64_t)gs__nanotime());
 	return pp;
 }
 
@@ -2166,6 +2188,7 @@ gs_run(void (*main_fn)(void *), void *arg, const gs_config *cfg)
 	gs__sched.allm = NULL;
 	gs__sched.pidle = NULL;
 	atomic_store(&gs__sched.npidle, 0);
+	atomic_store(&gs__sched.needspinning, 0);
 	atomic_store(&gs__sched.nmspinning, 0);
 	if (gs__globrunq_init() != 0) {
 		atomic_store(&gs__sched.running, false);
@@ -2195,6 +2218,9 @@ gs_run(void (*main_fn)(void *), void *arg, const gs_config *cfg)
 	gs__sched.sysmon = NULL;
 	gs__sched.starttime = gs__nanotime();
 	gs__noteclear(&gs__sched.sysmonwake);
+	gs__noteclear(&gs__sched.sysmonnote);
+	atomic_store(&gs__sched.sysmonwait, false);
+	atomic_store(&gs__sched.sysmonsyscall, false);
 	gs__noteclear(&gs__sched.done);
 	gs__noteclear(&gs__sched.allmexited);
 	gs__update_coprimes(procs);
@@ -2243,6 +2269,7 @@ gs_run(void (*main_fn)(void *), void *arg, const gs_config *cfg)
 		gs__lockx(&gs__sched.lock);
 		gs__sched.mcount_live--;
 		atomic_store(&gs__sched.shutdown, true);
+		gs__sysmon_wake_locked(false);
 		gs__unlockx(&gs__sched.lock);
 		gs__notewakeup(&gs__sched.sysmonwake);
 		gs__notesleep(&gs__sched.allmexited);
@@ -2268,6 +2295,7 @@ gs_run(void (*main_fn)(void *), void *arg, const gs_config *cfg)
 			gs__notewakeup(&mp->park);
 		}
 	}
+	gs__sysmon_wake_locked(false);
 	gs__unlockx(&gs__sched.lock);
 	gs__notewakeup(&gs__sched.sysmonwake);
 	gs__netpollbreak(); /* the M blocked in the netpoller, if any */

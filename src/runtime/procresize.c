@@ -18,6 +18,22 @@
 
 #include "runtime/internal.h"
 
+/*
+ * Before sysmon first looks at a new P, or at one a GOMAXPROCS change brings
+ * back: its time slice begins now, at the P's current schedtick.  A zero record
+ * would match a P that has not scheduled yet (schedtick 0, as the main goroutine
+ * runs from runnext and inherits the slice) and read as a slice that began at
+ * time 0, already used up.
+ * The syscall record stays as Go has it.  Called before sysmon starts or with
+ * sysmonlock held.
+ */
+void
+gs__sysmontick_reset(gs_p *pp, int64_t now)
+{
+	pp->sm_schedtick = GS_LOAD(pp->schedtick);
+	pp->sm_schedwhen = now;
+}
+
 /* Stop at the next scheduling point because the world is stopping. */
 void
 gs__gcstopm(gs_m *mp)
@@ -35,7 +51,14 @@ gs__gcstopm(gs_m *mp)
 	gs__stopm(mp);
 }
 
-static void
+/*
+ * Stop every P but the caller's (Go's stopTheWorldWithSema).  The caller's own
+ * P is marked stopped first and gs__preemptone skips its M, so the caller is
+ * never asked to yield by its own stop.  False if the program ended meanwhile
+ * (main returned): Ms that leave then never stop their Ps, so the stop gives up
+ * and the caller leaves the world as it is; the runtime is going down.
+ */
+static bool
 stoptheworld(gs_m *mp)
 {
 	bool wait;
@@ -44,11 +67,11 @@ stoptheworld(gs_m *mp)
 	gs__lockx(&gs__sched.lock);
 	gs__sched.stopwait = gs__sched.gomaxprocs;
 	atomic_store(&gs__sched.gcwaiting, true);
-	gs__preemptall();
 	if (mp && mp->p) {
 		atomic_store(&mp->p->status, GS_P_GCSTOP);
 		gs__sched.stopwait--;
 	}
+	gs__preemptall();
 	for (int32_t i = 0; i < gs__sched.gomaxprocs; i++) {
 		gs_p *pp = gs__sched.allp[i];
 		uint32_t s = GS_P_SYSCALL;
@@ -67,11 +90,18 @@ stoptheworld(gs_m *mp)
 	/* Ask again every 100 us (times the time scale, like sysmon's requests):
 	 * a goroutine may have started after the request. */
 	int64_t again = gs__scaled(100 * 1000);
-	while (wait && !gs__notetsleep(&gs__sched.stopnote, again))
+	while (wait && !gs__notetsleep(&gs__sched.stopnote, again)) {
+		if (atomic_load(&gs__sched.shutdown)) {
+			if (mp && mp->p)
+				atomic_store(&mp->p->status, GS_P_RUNNING);
+			return false;
+		}
 		gs__preemptall();
+	}
 	for (int32_t i = 0; i < gs__sched.gomaxprocs; i++)
 		if (atomic_load(&gs__sched.allp[i]->status) != GS_P_GCSTOP)
 			gs__throw("stoptheworld: P %d not stopped", i);
+	return true;
 }
 
 /* World stopped, sched.lock held: give pp's goroutines, timers and free Gs away. */
@@ -114,6 +144,7 @@ procresize(gs_m *mp, int32_t nprocs)
 			__atomic_store_n(&gs__sched.allp[i], np, __ATOMIC_RELEASE);
 		}
 		atomic_store(&gs__sched.allp[i]->status, GS_P_GCSTOP);
+		gs__sysmontick_reset(gs__sched.allp[i], (int64_t)gs__nanotime());
 	}
 	for (int32_t i = nprocs; i < old; i++)
 		destroyp(gs__sched.allp[i]);
@@ -212,11 +243,17 @@ setprocs(int n, bool update)
 	 * all be parked (a plain thread asked: no M of its own runs), and the
 	 * goroutines sit in local queues the deadlock check cannot see. */
 	atomic_fetch_add(&gs__sched.stwactive, 1);
-	stoptheworld(mp);
+	if (!stoptheworld(mp)) {
+		atomic_store(&gs__sched.gcwaiting, false);
+		atomic_fetch_sub(&gs__sched.stwactive, 1);
+		pthread_mutex_unlock(&gs__sched.stwlock);
+		return GS_ENOTRUN;
+	}
 	gs__lockx(&gs__sched.sysmonlock);
 	gs__lockx(&gs__sched.lock);
 	gs_p *runnable = procresize(mp, n);
 	atomic_store(&gs__sched.gcwaiting, false);
+	gs__sysmon_wake_locked(false); /* Go's startTheWorldWithSema */
 	gs__unlockx(&gs__sched.lock);
 	gs__unlockx(&gs__sched.sysmonlock);
 	starttheworld(runnable);
@@ -224,9 +261,9 @@ setprocs(int n, bool update)
 	gs__sched.last_stw_ns = gs__nanotime() - t0;
 	GS_EV(GS_EV_PROCRESIZE, n, old, GS_MID(gs__getm()), -1, 0, (int64_t)gs__sched.last_stw_ns);
 	atomic_fetch_add(&gs__sched.procresizes, 1);
+	/* The caller keeps its P and carries on, as Go's does: no trip to the
+	 * back of the global queue behind the goroutines it just restarted. */
 	pthread_mutex_unlock(&gs__sched.stwlock);
-	if (ingoroutine)
-		gs__preempt_check(gs__getg());
 	return old;
 }
 
@@ -264,7 +301,13 @@ gs_stop_world(void)
 	}
 	atomic_store(&gs__sched.obs_stopped, true);
 	atomic_fetch_add(&gs__sched.stwactive, 1);
-	stoptheworld(NULL);
+	if (!stoptheworld(NULL)) {
+		atomic_store(&gs__sched.gcwaiting, false);
+		atomic_fetch_sub(&gs__sched.stwactive, 1);
+		atomic_store(&gs__sched.obs_stopped, false);
+		pthread_mutex_unlock(&gs__sched.stwlock);
+		return GS_ENOTRUN;
+	}
 	return 0;
 }
 
@@ -277,6 +320,7 @@ gs_start_world(void)
 	gs__lockx(&gs__sched.lock);
 	gs_p *runnable = procresize(NULL, gs__sched.gomaxprocs);
 	atomic_store(&gs__sched.gcwaiting, false);
+	gs__sysmon_wake_locked(false); /* Go's startTheWorldWithSema */
 	gs__unlockx(&gs__sched.lock);
 	gs__unlockx(&gs__sched.sysmonlock);
 	starttheworld(runnable);

@@ -8,8 +8,7 @@
  * true/false, of a missing M, P or G nil).  Fields gsched has no counterpart
  * for print the value Go prints for the same state: mallocing, throwing,
  * locks and dying are 0 and preemptoff is empty (no M allocates, throws or
- * holds runtime locks while a goroutine's code runs), nmidlelocked is 0 and
- * lockedg/lockedm nil (no goroutine is locked to its thread).
+ * holds runtime locks while a goroutine's code runs).
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -50,7 +49,7 @@ gs_schedtrace_print(FILE *f, const gs_snapshot *s, uint64_t *starttime, const gs
 	    "SCHED %llums: gomaxprocs=%d idleprocs=%d threads=%d spinningthreads=%d "
 	    "needspinning=%d idlethreads=%d runqueue=%d",
 	    (unsigned long long)ms, st->gomaxprocs, st->idle_procs, st->threads + 1,
-	    st->spinning_threads, 0, st->idle_threads, st->global_runq);
+	    st->spinning_threads, st->needspinning, st->idle_threads, st->global_runq);
 	if (!detailed) {
 		/* Go: " [len1 len2 ... lenN]" */
 		for (int i = 0; i < s->np; i++)
@@ -60,9 +59,9 @@ gs_schedtrace_print(FILE *f, const gs_snapshot *s, uint64_t *starttime, const gs
 			fputc('\n', f);
 		return;
 	}
-	/* sysmonwait: gsched's sysmon never parks waiting for work */
-	fprintf(f, " gcwaiting=%s nmidlelocked=0 stopwait=%d sysmonwait=false\n",
-	    st->gcwaiting ? "true" : "false", st->stopwait);
+	fprintf(f, " gcwaiting=%s nmidlelocked=%d stopwait=%d sysmonwait=%s\n",
+	    st->gcwaiting ? "true" : "false", st->nmidlelocked, st->stopwait,
+	    st->sysmonwait ? "true" : "false");
 	for (int i = 0; i < s->np; i++) {
 		const gs_snap_p *p = &s->p[i];
 		fprintf(f, "  P%d: status=%d schedtick=%u syscalltick=%u m=", i, p->status,
@@ -81,9 +80,11 @@ gs_schedtrace_print(FILE *f, const gs_snapshot *s, uint64_t *starttime, const gs
 		 * waiting in the netpoller) */
 		fprintf(f,
 		    " mallocing=0 throwing=0 preemptoff= locks=0 dying=0 spinning=%s "
-		    "blocked=%s lockedg=nil\n",
+		    "blocked=%s lockedg=",
 		    m->spinning ? "true" : "false",
 		    m->state == GS_MSTATE_IDLE || m->state == GS_MSTATE_NETPOLL ? "true" : "false");
+		put_id(f, m->lockedg > 0 ? m->lockedg : -1);
+		fputc('\n', f);
 	}
 	/* Go's forEachG walks allgs oldest first; gl is newest first.  Go:
 	 * status=N(waitreason.String()), the empty string when not waiting. */
@@ -92,7 +93,9 @@ gs_schedtrace_print(FILE *f, const gs_snapshot *s, uint64_t *starttime, const gs
 		fprintf(f, "  G%lld: status=%d(%s) m=", (long long)g->id, go_gstatus(g->status),
 		    g->status == GS_G_WAITING ? gs_waitreason_name(g->waitreason) : "");
 		put_id(f, g->m);
-		fputs(" lockedm=nil\n", f);
+		fputs(" lockedm=", f);
+		put_id(f, g->lockedm > 0 ? g->lockedm : -1);
+		fputc('\n', f);
 	}
 }
 

@@ -43,6 +43,7 @@ gs_read_stats(gs_stats *st)
 	st->ncpu = gs__sched.ncpu;
 	st->idle_procs = atomic_load(&gs__sched.npidle);
 	st->spinning_threads = atomic_load(&gs__sched.nmspinning);
+	st->needspinning = atomic_load(&gs__sched.needspinning);
 	st->global_runq = atomic_load(&gs__sched.runqsize);
 	st->threads_created = atomic_load(&gs__sched.threads_created);
 	st->in_syscall = atomic_load(&gs__sched.insyscall);
@@ -63,6 +64,8 @@ gs_read_stats(gs_stats *st)
 	st->max_threads = gs__sched.maxmcount;
 	st->idle_threads = gs__sched.nmidle;
 	st->stopwait = gs__sched.stopwait;
+	st->nmidlelocked = gs__sched.nmidlelocked;
+	st->sysmonwait = atomic_load(&gs__sched.sysmonwait);
 	gs__unlockx(&gs__sched.lock);
 
 	/* Ps beyond GOMAXPROCS are dead but keep their counts. */

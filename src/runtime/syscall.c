@@ -46,6 +46,12 @@ gs_entersyscall(void)
 	atomic_store_explicit(&pp->status, GS_P_SYSCALL, memory_order_release);
 	if (atomic_load(&gs__sched.gcwaiting))
 		gs__entersyscall_gcwait(pp);
+	/* Go's entersyscall_sysmon: only sysmon retakes a P from a system call. */
+	if (gs_unlikely(atomic_load_explicit(&gs__sched.sysmonwait, memory_order_relaxed))) {
+		gs__lockx(&gs__sched.lock);
+		gs__sysmon_wake_locked(true);
+		gs__unlockx(&gs__sched.lock);
+	}
 }
 
 /* A stop-the-world is waiting for every P: ours stops here rather than make it
@@ -93,6 +99,7 @@ exitsyscallfast(gs_m *mp, gs_p *oldp)
 	}
 	if (atomic_load(&gs__sched.npidle) > 0 && !atomic_load(&gs__sched.gcwaiting)) {
 		gs__lockx(&gs__sched.lock);
+		gs__sysmon_wake_locked(true);
 		gs_p *pp = gs__pidleget();
 		gs__unlockx(&gs__sched.lock);
 		if (pp) {
@@ -115,8 +122,10 @@ exitsyscall0(gs_g *gp)
 	gs__casgstatus(gp, GS_G_SYSCALL, GS_G_RUNNABLE);
 	gs__dropg(mp);
 	gs__lockx(&gs__sched.lock);
-	if (!atomic_load(&gs__sched.gcwaiting))
+	if (!atomic_load(&gs__sched.gcwaiting)) {
+		gs__sysmon_wake_locked(true);
 		pp = gs__pidleget();
+	}
 	/* Said once it is known where gp goes (p -1: the global queue), and
 	 * under the lock, so before any M can take it from there. */
 	GS_EV(GS_EV_SYSCALL_EXIT, GS_PID(pp), -1, mp->id, -1, gp->goid, 0);

@@ -1,7 +1,8 @@
 /*
  * sysmon.c - the system monitor (Go's sysmon): a thread of its own, with no P,
  * that wakes every 20 us (backing off to 10 ms while nothing happens; both,
- * and every other period below, times GSCHED_DEBUG=timescale) and
+ * and every other period below, times GSCHED_DEBUG=timescale), sleeps while
+ * every P is idle until one goes to work or a timer is due, and
  *
  *  - retakes Ps from Ms stuck in a system call for more than a tick and hands
  *    them to other Ms (retake, handoffp), so blocked syscalls cost threads,
@@ -93,6 +94,53 @@ retake(int64_t now, const struct sysmon_times *tm)
 	return n;
 }
 
+static bool
+sysmon_allidle(void)
+{
+	return atomic_load(&gs__sched.gcwaiting) ||
+	    atomic_load(&gs__sched.npidle) ==
+	    __atomic_load_n(&gs__sched.gomaxprocs, __ATOMIC_RELAXED);
+}
+
+/* Park while every P stays idle (Go's sysmonwait).  True if a system call's
+ * path woke sysmon: then it starts again at its shortest tick, as Go's does. */
+static bool
+sysmon_park(int64_t now, const struct sysmon_times *tm)
+{
+	bool syscall = false;
+
+	gs__lockx(&gs__sched.lock);
+	if (!atomic_load(&gs__sched.shutdown) && sysmon_allidle()) {
+		int64_t next = gs__nexttimer_all();
+		if (next == 0 || next > now) {
+			int64_t sleep = tm->gfreetrim;
+			if (next != 0 && next - now < sleep)
+				sleep = next - now;
+			atomic_store(&gs__sched.sysmonwait, true);
+			gs__unlockx(&gs__sched.lock);
+			gs__notetsleep(&gs__sched.sysmonnote, sleep);
+			gs__lockx(&gs__sched.lock);
+			atomic_store(&gs__sched.sysmonwait, false);
+			gs__noteclear(&gs__sched.sysmonnote);
+			syscall = atomic_exchange(&gs__sched.sysmonsyscall, false);
+		}
+	}
+	gs__unlockx(&gs__sched.lock);
+	return syscall;
+}
+
+/* Wake sysmon from its deep sleep, if it is in one.  sched.lock held. */
+void
+gs__sysmon_wake_locked(bool syscall)
+{
+	if (!atomic_load_explicit(&gs__sched.sysmonwait, memory_order_relaxed))
+		return;
+	atomic_store(&gs__sched.sysmonwait, false);
+	if (syscall)
+		atomic_store(&gs__sched.sysmonsyscall, true);
+	gs__notewakeup(&gs__sched.sysmonnote);
+}
+
 static void *
 sysmon_main(void *arg)
 {
@@ -131,6 +179,20 @@ sysmon_main(void *arg)
 			break;
 
 		int64_t now = (int64_t)gs__nanotime();
+		/* Go's deep sleep: with every P idle (or the world stopped) there is
+		 * nothing to retake or preempt, so sleep until the next timer is due
+		 * (at most until the next trim of free stacks), or until a P goes
+		 * to work (gs__sysmon_wake_locked).  Not while printing schedtrace,
+		 * which must come on time. */
+		if (gs__sched.schedtrace_ms <= 0 && sysmon_allidle()) {
+			if (sysmon_park(now, &tm)) {
+				idle = 0;
+				delay = tm.delaymin;
+			}
+			if (atomic_load(&gs__sched.shutdown))
+				break;
+			now = (int64_t)gs__nanotime();
+		}
 		gs__lockx(&gs__sched.sysmonlock);
 		if (atomic_load(&gs__sched.gcwaiting)) {
 			gs__unlockx(&gs__sched.sysmonlock);

@@ -22,6 +22,7 @@ import (
 	"os"
 	"regexp"
 	"runtime"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -77,6 +78,10 @@ var workloads = []*workload{
 		defaultN: 10000000, maxN: maxN, run: benchUneven},
 	{name: "webserver", unit: "s_wall", what: "N goroutines each sleep 10, 20 and 5 ms in turn",
 		defaultN: 10000, maxN: 10000000, run: benchWebserver},
+	{name: "setprocs", unit: "us/change", what: "change GOMAXPROCS N times from a goroutine, 4 busy beside",
+		defaultN: 200, maxN: 100000, run: benchSetprocs},
+	{name: "idle", unit: "wakeups/s", what: "main sleeps for D (default 2s): threads' wake-ups per second",
+		defaultN: 1, maxN: 1, defaultD: 2 * time.Second, run: benchIdle},
 }
 
 // perTask formats the line of spawn, yield and pingpong.
@@ -500,10 +505,97 @@ func benchWebserver(w *workload, o *options) (string, error) {
 		w.name, wall.Seconds(), w.unit, o.n, ideal.Seconds(), threads), nil
 }
 
+// setprocs: 4 goroutines spin while the main goroutine, N times, sleeps 1 ms and
+// then changes GOMAXPROCS between P and P+1 (P-1 at 256); the median time the
+// call takes.
+func benchSetprocs(w *workload, o *options) (string, error) {
+	const busy = 4
+	var stop int32
+	var wg sync.WaitGroup
+	base := runtime.GOMAXPROCS(0)
+	other := base + 1
+	if base == maxProcs {
+		other = base - 1
+	}
+	wg.Add(busy)
+	for k := 0; k < busy; k++ {
+		go func() {
+			for atomic.LoadInt32(&stop) == 0 {
+				sumTo(100000)
+			}
+			wg.Done()
+		}()
+	}
+	samples := make([]time.Duration, o.n)
+	for i := range samples {
+		time.Sleep(time.Millisecond)
+		p := base
+		if i%2 == 0 {
+			p = other
+		}
+		start := time.Now()
+		runtime.GOMAXPROCS(p)
+		samples[i] = time.Since(start)
+	}
+	atomic.StoreInt32(&stop, 1)
+	wg.Wait()
+	sort.Slice(samples, func(i, j int) bool { return samples[i] < samples[j] })
+	us := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e3 }
+	return fmt.Sprintf("%s %.1f %s n=%d busy=%d tail_us=%.1f procs=%d", w.name,
+		us(samples[len(samples)/2]), w.unit, o.n, busy, us(samples[len(samples)*9/10]),
+		base), nil
+}
+
+// idle: the main goroutine sleeps for D; the wake-ups are the
+// voluntary_ctxt_switches of every thread (/proc/self/task/<tid>/status) over D,
+// per second, after 200 ms for start-up to settle.
+func benchIdle(w *workload, o *options) (string, error) {
+	time.Sleep(200 * time.Millisecond)
+	c0, err := taskStatusSum("voluntary_ctxt_switches:")
+	if err != nil {
+		return "", err
+	}
+	start := time.Now()
+	time.Sleep(o.duration)
+	c1, err := taskStatusSum("voluntary_ctxt_switches:")
+	if err != nil {
+		return "", err
+	}
+	wall := time.Since(start)
+	threads, err := procStatus("Threads:")
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s %.1f %s sleep=%s threads=%d procs=%d", w.name,
+		float64(c1-c0)/wall.Seconds(), w.unit, fmtDuration(o.duration), threads,
+		runtime.GOMAXPROCS(0)), nil
+}
+
+// taskStatusSum is procStatus summed over every thread of the process; a thread
+// that exits while it is read adds nothing.
+func taskStatusSum(key string) (int64, error) {
+	tasks, err := os.ReadDir("/proc/self/task")
+	if err != nil {
+		return 0, err
+	}
+	var sum int64
+	for _, t := range tasks {
+		if v, err := statusField("/proc/self/task/"+t.Name()+"/status", key); err == nil {
+			sum += v
+		}
+	}
+	return sum, nil
+}
+
 // procStatus returns the number after key ("VmRSS:" in kB, "Threads:") in
 // /proc/self/status.
 func procStatus(key string) (int64, error) {
-	data, err := os.ReadFile("/proc/self/status")
+	return statusField("/proc/self/status", key)
+}
+
+// statusField returns the number after key in a status file of /proc.
+func statusField(path, key string) (int64, error) {
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return 0, err
 	}
@@ -517,7 +609,7 @@ func procStatus(key string) (int64, error) {
 			}
 		}
 	}
-	return 0, fmt.Errorf("no %s in /proc/self/status", key)
+	return 0, fmt.Errorf("no %s in %s", key, path)
 }
 
 // ---- command line ------------------------------------------------------------

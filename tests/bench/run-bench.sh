@@ -10,8 +10,8 @@
 #   BENCH_STW  path to tests/bench/bench-stw (for the procresize rows; unset:
 #              those rows are left out)
 #   WORKLOADS  which workloads to run (default: spawn yield pingpong park sleep
-#              syscallblock netwait webserver cpu uneven snapshot observe
-#              procresize; snapshot, observe and procresize are gsched only:
+#              syscallblock netwait webserver cpu uneven setprocs idle snapshot
+#              observe procresize; snapshot, observe and procresize are gsched only:
 #              observe runs cpu and uneven with and without --observe 10)
 #   RUN_TIMEOUT  seconds one run may take (default 300)
 #
@@ -26,7 +26,7 @@ if [ -z "${GO+set}" ]; then
 	GO=$(command -v go 2>/dev/null || true)
 fi
 PEER=${PEER:-$(dirname "$0")/peer.go}
-WORKLOADS=${WORKLOADS:-spawn yield pingpong park sleep syscallblock netwait webserver cpu uneven snapshot observe procresize}
+WORKLOADS=${WORKLOADS:-spawn yield pingpong park sleep syscallblock netwait webserver cpu uneven setprocs idle snapshot observe procresize}
 RUN_TIMEOUT=${RUN_TIMEOUT:-300}		# seconds, per run (a hang must not stall CI)
 
 failed=0
@@ -360,6 +360,26 @@ fi
 # shows less for Go as well.
 speedup cpu cpu "$ROUNDS_ALL" "gs>=1.8" -n 100000000
 speedup uneven uneven "$ROUNDS_ALL" "gs>=1.8" -n 10000000
+
+# GOMAXPROCS changed from a goroutine while 4 goroutines spin: how long the call
+# keeps its caller (the stop of the world, and any wait before the caller runs
+# on; Go's caller keeps its P).  200 changes a round, each after a 1 ms sleep.
+if selected setprocs; then
+	runs setprocs setprocs "busy=4 n=200" "$ROUNDS_ALL" setprocs -- setprocs
+	row setprocs "busy=4 median us/change" "$(gsmed setprocs value %.1f)" \
+	    "$(gomed setprocs value %.1f)" "gs<=1000"
+	row setprocs "busy=4 p90 us/change" "$(gsmed setprocs tail_us %.1f)" \
+	    "$(gomed setprocs tail_us %.1f)" -
+fi
+
+# An idle program (main sleeps 2 s): how often its threads wake.  Counted the
+# same way on both sides, inside the process: the voluntary_ctxt_switches of
+# every thread (/proc/self/task/<tid>/status) over the sleep, per second.  Go's
+# sysmon sleeps while every P is idle.
+if selected idle; then
+	runs idle idle "d=2s" "$ROUNDS_ALL" idle -- idle
+	row idle "d=2s wakeups/s" "$(gsmed idle value %.1f)" "$(gomed idle value %.1f)" "gs<=20"
+fi
 
 # The cost of one full snapshot (gsched only: Go has no such call): 64 Ps and
 # about 2000 threads, each goroutine blocked in read(2) on a thread of its own.
