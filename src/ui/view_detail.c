@@ -612,7 +612,7 @@ view__render_mdetail(rc *r)
 		mp ? mp->syscall_ns : 0 };
 	const char *why = snap_timed(s) ? NULL : UNTIMED;
 	if (mm->state == GS_MSTATE_SYSMON)
-		why = "not counted: sysmon runs beside the scheduler, in none of an M's states";
+		why = "not counted: sysmon is in none of an M's states";
 	y = times_table(r, y, mnames, 4, mnow, mp ? mwas : NULL, why);
 	y++;
 	view__textf(r, 0, y, r->w, VA_NORMAL, " ");
