@@ -20,6 +20,7 @@
 #include <gsched.h>
 #include <gsched/observe.h>
 
+#include "format/fields.h"
 #include "format/record.h"
 #include "format/tick.h"
 #include "live/history.h"
@@ -136,6 +137,10 @@ gen_random(int64_t tick, const struct shape *sh, gs_snapshot *s, gs_event *ev, t
 	s->time_ns = rnd();
 	s->take_ns = rndn(100000);
 	rnd_bytes(&s->stats, sizeof s->stats);
+	/* a bool holds 0 or 1: any other byte is not a value of the type */
+	for (int i = 0; i < fields_nstats; i++)
+		if (fields_stats[i].type == FT_BOOL)
+			*(bool *)((char *)&s->stats + fields_stats[i].off) = rndn(2) != 0;
 	s->np = (int)rndn((uint64_t)sh->maxp + 1);
 	s->nm = (int)rndn((uint64_t)sh->maxm + 1);
 	s->nm_total = s->nm + (int)rndn(3);

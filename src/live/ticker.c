@@ -153,8 +153,28 @@ ticker_advance(ticker *tk, uint64_t now)
 	}
 }
 
-/* Everything the rings hold, up to evmax, into ev[0..); the count.  The
- * buffer doubles while a drain fills it. */
+/* ev[from..nev) into the time order of ev[0..from): each drain is in time
+ * order, but an event another M stamped before the last of one drain and
+ * published after it comes in the next.  Few are late, and not by far: an
+ * insertion sort moves only them. */
+static void
+ticker_order(gs_event *ev, int from, int nev)
+{
+	for (int i = from > 0 ? from : 1; i < nev; i++) {
+		if (ev[i].time_ns >= ev[i - 1].time_ns)
+			continue;
+		gs_event e = ev[i];
+		int j = i;
+		while (j > 0 && ev[j - 1].time_ns > e.time_ns) {
+			ev[j] = ev[j - 1];
+			j--;
+		}
+		ev[j] = e;
+	}
+}
+
+/* Everything the rings hold, up to evmax, into ev[0..) in time order; the
+ * count.  The buffer doubles while a drain fills it. */
 static int
 ticker_fill(ticker *tk, uint64_t *dropped)
 {
@@ -163,10 +183,13 @@ ticker_fill(ticker *tk, uint64_t *dropped)
 	*dropped = 0;
 	for (;;) {
 		uint64_t d = 0;
+		int first = nev;
 		int n = gs_events_drain(tk->ev + nev, tk->evcap - nev, &d);
 
 		*dropped += d;
 		nev += n > 0 ? n : 0;
+		if (first > 0)
+			ticker_order(tk->ev, first, nev);
 		if (nev < tk->evcap || tk->evcap >= tk->evmax)
 			return nev;
 		int cap = tk->evcap > tk->evmax / 2 ? tk->evmax : tk->evcap * 2;
