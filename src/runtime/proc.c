@@ -210,6 +210,19 @@ gs__setm(gs_m *mp)
 
 static void mexit(gs_m *mp) __attribute__((noreturn));
 
+/* Sleep on mp->park until a waker hands mp a P in nextp (stopm, stoplockedm);
+ * woken without one, the runtime is shutting down and the thread ends. */
+static void
+mpark(gs_m *mp)
+{
+	gs__set_mstate(mp, GS_M_IDLE);
+	GS_EV(GS_EV_M_PARK, -1, -1, mp->id, -1, 0, 0);
+	gs__notesleep(&mp->park);
+	gs__noteclear(&mp->park);
+	if (mp->nextp == NULL)
+		mexit(mp); /* woken for shutdown */
+}
+
 /* ---- failures ------------------------------------------------------------ */
 
 static void
@@ -528,12 +541,7 @@ gs__stopm(gs_m *mp)
 	}
 	mput(mp);
 	gs__unlockx(&gs__sched.lock);
-	gs__set_mstate(mp, GS_M_IDLE);
-	GS_EV(GS_EV_M_PARK, -1, -1, mp->id, -1, 0, 0);
-	gs__notesleep(&mp->park);
-	gs__noteclear(&mp->park);
-	if (mp->nextp == NULL)
-		mexit(mp); /* woken for shutdown */
+	mpark(mp);
 	gs__acquirep(mp, mp->nextp);
 	mp->nextp = NULL;
 	gs__set_mstate(mp, mp->spinning ? GS_M_SPINNING : GS_M_SCHED);
@@ -1171,12 +1179,7 @@ stoplockedm(gs_m *mp)
 		checkdead();
 	}
 	gs__unlockx(&gs__sched.lock);
-	gs__set_mstate(mp, GS_M_IDLE);
-	GS_EV(GS_EV_M_PARK, -1, -1, mp->id, -1, 0, 0);
-	gs__notesleep(&mp->park);
-	gs__noteclear(&mp->park);
-	if (mp->nextp == NULL)
-		mexit(mp); /* woken for shutdown */
+	mpark(mp);
 	uint32_t st = atomic_load_explicit(&mp->lockedg->status, memory_order_acquire);
 	if (st != GS_G_RUNNABLE)
 		gs__throw("stoplockedm: locked G %lld is %s, not runnable",
