@@ -953,17 +953,10 @@ END_TEST
 
 /* ---- events: spawn and exit counts, time order ---------------------------------------------- */
 
-static int
-cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 static bool
 has_id(const int64_t *sorted, int n, int64_t id)
 {
-	return bsearch(&id, sorted, (size_t)n, sizeof *sorted, cmp_i64) != NULL;
+	return bsearch(&id, sorted, (size_t)n, sizeof *sorted, tu_cmp_i64) != NULL;
 }
 
 #define SE_BATCH 200
@@ -1001,7 +994,7 @@ GS_MAIN_TEST(test_events_spawn_exit, 2)
 	ck_assert_int_eq(gs_read_stats(&st1), 0);
 	(void)drain_ordered(&dropped); /* anything late is not counted */
 
-	qsort(ids, (size_t)nids, sizeof *ids, cmp_i64);
+	qsort(ids, (size_t)nids, sizeof *ids, tu_cmp_i64);
 	int spawns = 0, exits = 0, runs = 0;
 	for (int i = 0; i < nall; i++) {
 		const gs_event *e = &all[i];
@@ -1210,7 +1203,7 @@ GS_MAIN_TEST(test_event_steal, 2)
 	 * and stolen too; so may a gated one twice, taken back by the other P:
 	 * scheduling, not a rule). */
 	ck_assert_int_eq(check_batches(ev, n), count_kind(ev, n, GS_EV_MOVE));
-	qsort(ids, STEAL_N, sizeof *ids, cmp_i64);
+	qsort(ids, STEAL_N, sizeof *ids, tu_cmp_i64);
 	for (int i = 0; i < n; i++) {
 		if (ev[i].kind != GS_EV_MOVE || ev[i].arg != GS_MOVE_STEAL)
 			continue;
@@ -1835,8 +1828,8 @@ globrunq_main(void *arg)
 	/* Everything put there was taken, each once. */
 	ck_assert_int_eq(ntaken, GQ_PUT + nyield);
 	ck_assert_int_eq(moves, GQ_PUT + nyield);
-	qsort(taken, (size_t)moves, sizeof *taken, cmp_i64);
-	qsort(want, (size_t)moves, sizeof *want, cmp_i64);
+	qsort(taken, (size_t)moves, sizeof *taken, tu_cmp_i64);
+	qsort(want, (size_t)moves, sizeof *want, tu_cmp_i64);
 	for (int i = 0; i < moves; i++)
 		ck_assert_int_eq(taken[i], want[i]);
 	for (int i = 0; i < 4; i++)

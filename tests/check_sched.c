@@ -300,14 +300,6 @@ record_id(void *arg)
 	TU_WG_DONE(&a->ids->wg);
 }
 
-static int
-cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
 GS_MAIN_TEST(test_self_ids, 2)
 {
 	static struct ids ids;
@@ -330,7 +322,7 @@ GS_MAIN_TEST(test_self_ids, 2)
 		ck_assert_int_eq(ids.seen[i], ids.spawned[i]);
 		ck_assert_int_ne(ids.seen[i], mainid);
 	}
-	qsort(ids.seen, NIDS, sizeof(int64_t), cmp_i64);
+	qsort(ids.seen, NIDS, sizeof(int64_t), tu_cmp_i64);
 	for (int i = 1; i < NIDS; i++)
 		ck_assert_msg(ids.seen[i] != ids.seen[i - 1], "id %" PRId64 " given twice",
 		    ids.seen[i]);

@@ -907,6 +907,100 @@ GS_MAIN_TEST(test_stack_reuse, 2)
 	    total[waves - 1], waves);
 }
 
+/* ---- recycling across Ps, mixed classes -------------------------------------------------- */
+
+/*
+ * Spawners on several Ps spawn goroutines of three stack classes in turn, so
+ * dead Gs pass between the Ps' free lists (with their stacks, or bare once a
+ * stack went to a G starting on the other P) and through the global ones.
+ * Every child must run exactly once, under the id gs_go returned, on a stack
+ * of at least the size it asked for: it writes down to 12 KiB short of that
+ * (a smaller stack faults on its guard page).
+ */
+#define MIX_SPAWNERS 4
+#define MIX_PER 3000
+#define MIX_N (MIX_SPAWNERS * MIX_PER)
+
+static const size_t mix_size[] = { TU_SANITIZED ? 16 * 1024 : 2048, 32 * 1024, 128 * 1024 };
+
+static struct {
+	gs_waitgroup wg;
+	int64_t spawned[MIX_N]; /* what gs_go returned, by child */
+	int64_t seen[MIX_N];    /* gs_self() in the child */
+	atomic_int runs[MIX_N];
+	atomic_int errors;
+} mix;
+
+static void
+mix_child(void *arg)
+{
+	int idx = (int)(uintptr_t)arg;
+	size_t size = mix_size[idx % 3];
+	size_t deep = size > 16 * 1024 ? size - 12 * 1024 : 512;
+	volatile char buf[deep];
+
+	for (size_t i = 0; i < deep; i += 1024)
+		buf[i] = (char)i;
+	buf[0] = buf[deep - 1];
+	mix.seen[idx] = gs_self();
+	atomic_fetch_add(&mix.runs[idx], 1);
+	gs_wg_done(&mix.wg);
+}
+
+static void
+mix_spawner(void *arg)
+{
+	int s = (int)(uintptr_t)arg;
+
+	for (int i = 0; i < MIX_PER; i++) {
+		int idx = s * MIX_PER + i;
+		gs_attr attr = { .stack_size = mix_size[idx % 3] };
+		mix.spawned[idx] = gs_go_attr(mix_child, (void *)(uintptr_t)idx, &attr);
+		if (mix.spawned[idx] <= 0) {
+			atomic_fetch_add(&mix.errors, 1);
+			gs_wg_done(&mix.wg);
+		}
+		if (i % 97 == 0)
+			gs_yield();
+	}
+	gs_wg_done(&mix.wg);
+}
+
+static void
+mix_main(void *arg)
+{
+	(void)arg;
+	memset(&mix, 0, sizeof mix);
+	for (int round = 0; round < 3; round++) {
+		TU_WG_ADD(&mix.wg, MIX_N + MIX_SPAWNERS);
+		for (int s = 0; s < MIX_SPAWNERS; s++)
+			TU_GO(mix_spawner, (void *)(uintptr_t)s);
+		gs_wg_wait(&mix.wg);
+		ck_assert_int_eq(atomic_load(&mix.errors), 0);
+		for (int i = 0; i < MIX_N; i++) {
+			if (atomic_load(&mix.runs[i]) != 1 || mix.seen[i] != mix.spawned[i])
+				ck_assert_msg(0,
+				    "round %d: child %d ran %d times, id %" PRId64
+				    " from gs_go, %" PRId64 " inside",
+				    round, i, atomic_load(&mix.runs[i]), mix.spawned[i],
+				    mix.seen[i]);
+			atomic_store(&mix.runs[i], 0);
+		}
+		qsort(mix.spawned, MIX_N, sizeof mix.spawned[0], tu_cmp_i64);
+		for (int i = 1; i < MIX_N; i++)
+			if (mix.spawned[i] == mix.spawned[i - 1])
+				ck_assert_msg(0, "round %d: id %" PRId64 " given twice", round,
+				    mix.spawned[i]);
+	}
+}
+
+START_TEST(test_reuse_classes_across_ps)
+{
+	/* _i: GOMAXPROCS 2, 4 */
+	tu_run(mix_main, NULL, _i == 0 ? 2 : 4);
+}
+END_TEST
+
 static Suite *
 stack_suite(void)
 {
@@ -928,6 +1022,7 @@ stack_suite(void)
 	tc = tu_tcase("many", 120);
 	tcase_add_test(tc, test_many_small_parked);
 	tcase_add_test(tc, test_stack_reuse);
+	tcase_add_loop_test(tc, test_reuse_classes_across_ps, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }

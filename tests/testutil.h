@@ -181,6 +181,15 @@ tu_run_long_slice(void (*fn)(void *), void *arg, int procs)
 #define TU_WG_ADD(wg, n) ck_assert_int_eq(gs_wg_add((wg), (n)), 0)
 #define TU_WG_DONE(wg) ck_assert_int_eq(gs_wg_done(wg), 0)
 
+/* qsort/bsearch comparator for int64_t, e.g. goroutine ids. */
+static inline int TU_UNUSED
+tu_cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
 /*
  * Yield until gs_numgoroutine() <= want (goroutines that called gs_wg_done may still
  * be on their way out) or timeout_ns passes.  Returns the last count seen.  This is

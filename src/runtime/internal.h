@@ -248,9 +248,11 @@ GS_HIDDEN void gs__acct_reset(void);
  * from a G that just died to the next one starting (bindstack in proc.c).
  */
 struct gs_g {
-	/* First cache line: what spawning, running and exiting touch.  A G is
-	 * usually made on one CPU and run on another, so every line it spans is
-	 * a transfer; the hot fields share one line (asm context-switch builds). */
+	/* The first two cache lines: what spawning, running and exiting touch.
+	 * A G is usually made on one CPU and run on another, and in a burst of
+	 * spawns it was last touched long ago (at its previous exit), so every
+	 * line it spans is a transfer or a miss to memory: the hot fields stay
+	 * in these two lines (asm context-switch builds), the rest below. */
 	gs_ctx ctx;         /* saved context while not running; owned by the M that switches */
 	void *stack_base;   /* what to give back to the stack allocator */
 	uintptr_t stack_lo; /* lowest usable byte (the canary word sits here) */
@@ -274,9 +276,15 @@ struct gs_g {
 	 * gs_preemptible_begin/end, where a signal may switch the G out. */
 	_Atomic bool preempt;
 	_Atomic bool asyncsafe;
+	char tag; /* gs_attr.tag, set at spawn; read racily by observers */
+	/* gs_lock_os_thread (Go's lockedm and lockedExt): the M this G is wired
+	 * to while lockedext > 0.  Written by the G itself while it runs on
+	 * that M; read by whichever M takes it off a run queue (schedule, for
+	 * every G it runs: so in the second line, beside status). */
+	uint32_t lockedext;
 	gs_g *schedlink;          /* next on a wait list or netpoll list */
 	char label[GS_LABEL_MAX]; /* set at spawn; read racily by observers */
-	char tag;                 /* gs_attr.tag, set at spawn; read racily too */
+	gs_m *lockedm;
 
 	/* Parking (gs__gopark): what to do on g0 after the switch. */
 	bool (*parkunlock)(gs_g *gp, void *arg);
@@ -289,17 +297,22 @@ struct gs_g {
 
 	void *asyncrestore;    /* a context to restore by signal (preempt_aarch64.c) */
 	uint64_t syscallstart; /* nanotime at gs_entersyscall, for observers */
-	/* gs_lock_os_thread (Go's lockedm and lockedExt): the M this G is wired
-	 * to while lockedext > 0.  Written by the G itself while it runs on
-	 * that M; read by whichever M takes it off a run queue. */
-	gs_m *lockedm;
-	uint32_t lockedext;
 
 	void *tsan_fiber;      /* ThreadSanitizer fiber (san.c), else NULL */
 	void *asan_fake_stack; /* AddressSanitizer fake-stack handle across a switch */
 	gs_g *alllink;         /* every G ever allocated, for stats and shutdown */
 	gs__gacct acct;        /* its time by state, while accounting is on */
 } __attribute__((aligned(GS_CACHELINE)));
+
+/* Start loading gp's two hot lines (see struct gs_g) for writing: a G taken
+ * from a free list or a run queue a few turns from now was usually last
+ * touched long ago or on another CPU, and would cost a miss per line. */
+static inline void
+gs__prefetchg(const gs_g *gp)
+{
+	__builtin_prefetch(gp, 1);
+	__builtin_prefetch((const char *)gp + GS_CACHELINE, 1);
+}
 
 /* ---- P ------------------------------------------------------------------- */
 
@@ -431,6 +444,7 @@ struct gs_sched {
 	int32_t gomaxprocs;
 	int32_t ncpu;
 	size_t default_stack;
+	int default_stack_class; /* gs__stack_class(default_stack), for newproc1 */
 	int32_t maxmcount;
 
 	gs_p *allp[GS_MAX_PROCS];

@@ -1352,35 +1352,90 @@ gfspill(gs_p *pp, int cls, int32_t n)
 
 /* Give a dead G to pp's free list (by its stack's class, or the stackless
  * list); when it is full, half of it goes to the global list. */
+static __attribute__((noinline, cold)) void
+gfputslow(gs_p *pp, int cls, gs_g *gp)
+{
+	gs__lockx(&gs__sched.gflock);
+	gfspill(pp, cls, GS_GFREE_LOCAL_MAX / 2);
+	gs__unlockx(&gs__sched.gflock);
+	pp->gfree[cls][pp->gfreecnt[cls]++] = gp;
+}
+
 static void
 gfput(gs_p *pp, gs_g *gp)
 {
 	int cls = gp->stack_base ? gp->stack_class : GS_GFREE_NOSTACK;
+	int32_t n = pp->gfreecnt[cls];
 
-	if (pp->gfreecnt[cls] == GS_GFREE_LOCAL_MAX) {
-		gs__lockx(&gs__sched.gflock);
-		gfspill(pp, cls, GS_GFREE_LOCAL_MAX / 2);
-		gs__unlockx(&gs__sched.gflock);
+	/* The spill is a tail call out of line, so the common case is a leaf. */
+	if (gs_unlikely(n == GS_GFREE_LOCAL_MAX)) {
+		gfputslow(pp, cls, gp);
+		return;
 	}
-	pp->gfree[cls][pp->gfreecnt[cls]++] = gp;
+	pp->gfree[cls][n] = gp;
+	pp->gfreecnt[cls] = n + 1;
 }
 
+/* How far ahead on a free list gflocal prefetches (gs__prefetchg). */
+#define GFREE_PREFETCH 8
+
+/* A dead G from pp's own list of class cls, or NULL: no shared state. */
+static inline gs_g *
+gflocal(gs_p *pp, int cls)
+{
+	int32_t n = pp->gfreecnt[cls];
+
+	if (n == 0)
+		return NULL;
+	if (n > GFREE_PREFETCH)
+		gs__prefetchg(pp->gfree[cls][n - 1 - GFREE_PREFETCH]);
+	pp->gfreecnt[cls] = n - 1;
+	return pp->gfree[cls][n - 1];
+}
+
+/* Refill pp's empty list of class cls from the global one: up to half a
+ * local list, under gflock.  Whether any came. */
+static bool
+gfrefill(gs_p *pp, int cls)
+{
+	if (atomic_load_explicit(&gs__sched.gfreecnt[cls], memory_order_relaxed) == 0)
+		return false;
+	gs__lockx(&gs__sched.gflock);
+	int32_t cnt = atomic_load_explicit(&gs__sched.gfreecnt[cls], memory_order_relaxed);
+	int32_t n = cnt < GS_GFREE_LOCAL_MAX / 2 ? cnt : GS_GFREE_LOCAL_MAX / 2;
+	memcpy(pp->gfree[cls], &gs__sched.gfree[cls][cnt - n], (size_t)n * sizeof(gs_g *));
+	pp->gfreecnt[cls] = n;
+	atomic_store_explicit(&gs__sched.gfreecnt[cls], cnt - n, memory_order_relaxed);
+	gs__unlockx(&gs__sched.gflock);
+	return n > 0;
+}
+
+/* A dead G of class cls: pp's own list first, else a batch from the global. */
 static gs_g *
 gfget(gs_p *pp, int cls)
 {
-	if (pp->gfreecnt[cls] == 0 &&
-	    atomic_load_explicit(&gs__sched.gfreecnt[cls], memory_order_relaxed) > 0) {
-		gs__lockx(&gs__sched.gflock);
-		int32_t cnt = atomic_load_explicit(&gs__sched.gfreecnt[cls], memory_order_relaxed);
-		int32_t n = cnt < GS_GFREE_LOCAL_MAX / 2 ? cnt : GS_GFREE_LOCAL_MAX / 2;
-		memcpy(pp->gfree[cls], &gs__sched.gfree[cls][cnt - n], (size_t)n * sizeof(gs_g *));
-		pp->gfreecnt[cls] = n;
-		atomic_store_explicit(&gs__sched.gfreecnt[cls], cnt - n, memory_order_relaxed);
-		gs__unlockx(&gs__sched.gflock);
-	}
-	if (pp->gfreecnt[cls] == 0)
-		return NULL;
-	return pp->gfree[cls][--pp->gfreecnt[cls]];
+	gs_g *gp = gflocal(pp, cls);
+
+	if (gp == NULL && gfrefill(pp, cls))
+		gp = gflocal(pp, cls);
+	return gp;
+}
+
+/* A dead G for a spawn of class cls.  One with a stack of that class is
+ * cheapest; else a bare G struct, which gets its stack when it first runs
+ * (bindstack).  pp's own lists before the global ones: in a burst the
+ * spawning P holds mostly bare Gs (the P running them keeps the stacks, see
+ * bindstack), and the global counts are a line that other Ps write. */
+static gs_g *
+gfnew(gs_p *pp, int cls)
+{
+	gs_g *gp;
+
+	if ((gp = gflocal(pp, cls)) != NULL || (gp = gflocal(pp, GS_GFREE_NOSTACK)) != NULL)
+		return gp;
+	if ((gp = gfget(pp, cls)) != NULL)
+		return gp;
+	return gfget(pp, GS_GFREE_NOSTACK);
 }
 
 /*
@@ -1519,8 +1574,8 @@ newgoid(gs_p *pp)
 static gs_g *
 newproc1(gs_p *pp, void (*fn)(void *), void *arg, const gs_attr *attr, int *err)
 {
-	size_t size = attr && attr->stack_size ? attr->stack_size : gs__sched.default_stack;
-	int cls = gs__stack_class(size);
+	int cls = attr && attr->stack_size ? gs__stack_class(attr->stack_size)
+					   : gs__sched.default_stack_class;
 	gs_g *gp = NULL;
 
 	if (cls < 0) {
@@ -1531,12 +1586,12 @@ newproc1(gs_p *pp, void (*fn)(void *), void *arg, const gs_attr *attr, int *err)
 		*err = GS_ENOMEM;
 		return NULL;
 	}
-	/* A dead G with a stack of the right class is cheapest; else a bare G
-	 * struct, which gets its stack when it first runs (bindstack). */
-	if (pp && (gp = gfget(pp, cls)) != NULL)
-		stack_ready(gp);
-	else if (pp == NULL || (gp = gfget(pp, GS_GFREE_NOSTACK)) == NULL)
+	if (pp)
+		gp = gfnew(pp, cls);
+	if (gp == NULL)
 		gp = malg();
+	else if (gp->stack_base != NULL)
+		stack_ready(gp);
 	if (gp == NULL) {
 		gs__stack_unclaim();
 		*err = GS_ENOMEM;
@@ -2181,6 +2236,7 @@ gs_run(void (*main_fn)(void *), void *arg, const gs_config *cfg)
 	gs__sched.gomaxprocs = procs;
 	gs__sched.ncpu = ncpu;
 	gs__sched.default_stack = c.stack_size ? c.stack_size : GS_DEFAULT_STACK;
+	gs__sched.default_stack_class = gs__stack_class(gs__sched.default_stack);
 	gs__sched.maxmcount = c.max_threads ? c.max_threads : GS_DEFAULT_MAX_THREADS;
 	memset(gs__sched.idlepmask, 0, sizeof gs__sched.idlepmask);
 	gs__sched.midle = NULL;

@@ -128,6 +128,18 @@ gs__runqput(gs_p *pp, gs_g *gp, bool next)
 	}
 }
 
+/* How far behind the G being taken runqget prefetches the next (gs__prefetchg). */
+#define RUNQ_PREFETCH 4
+
+/* The owner took the G at head of [head, tail): start loading a later one. */
+static inline void
+prefetchnext(gs_p *pp, uint32_t head, uint32_t tail)
+{
+	if (tail - head > RUNQ_PREFETCH && tail - head <= GS_RUNQ_SIZE)
+		gs__prefetchg(atomic_load_explicit(&pp->runq[(head + RUNQ_PREFETCH) & RUNQ_MASK],
+		    memory_order_relaxed));
+}
+
 gs_g *
 gs__runqget(gs_p *pp, bool *inherit)
 {
@@ -141,10 +153,12 @@ gs__runqget(gs_p *pp, bool *inherit)
 		}
 		*inherit = false;
 		uint32_t head = atomic_load_explicit(&pp->runqhead, memory_order_relaxed);
-		if (atomic_load_explicit(&pp->runqtail, memory_order_relaxed) == head)
+		uint32_t tail = atomic_load_explicit(&pp->runqtail, memory_order_relaxed);
+		if (tail == head)
 			return NULL;
 		gs_g *gp = atomic_load_explicit(&pp->runq[head & RUNQ_MASK], memory_order_relaxed);
 		atomic_store_explicit(&pp->runqhead, head + 1, memory_order_release);
+		prefetchnext(pp, head, tail);
 		return gp;
 	}
 	/* Only the owner and last-round thieves clear runnext, so a CAS failure
@@ -162,8 +176,10 @@ gs__runqget(gs_p *pp, bool *inherit)
 		if (tail == head)
 			return NULL;
 		gs_g *gp = atomic_load_explicit(&pp->runq[head & RUNQ_MASK], memory_order_relaxed);
-		if (cas_rel(&pp->runqhead, head, head + 1))
+		if (cas_rel(&pp->runqhead, head, head + 1)) {
+			prefetchnext(pp, head, tail);
 			return gp;
+		}
 	}
 }
 
