@@ -53,7 +53,7 @@ GS_EXTERN const char *gs_strerror(int err);
 
 typedef struct gs_config {
 	int procs;         /* GOMAXPROCS; 0 = default (env GOMAXPROCS, else CPUs) */
-	size_t stack_size; /* default goroutine stack size; 0 = 64 KiB */
+	size_t stack_size; /* default goroutine stack size; 0 = 16 KiB (gs_attr) */
 	int max_threads;   /* thread limit; 0 = 10000 */
 } gs_config;
 
@@ -168,8 +168,12 @@ GS_EXTERN long gs_goroutine_limit(void);
 
 typedef struct gs_attr {
 	const char *label; /* short name shown by observers; copied; may be NULL */
-	size_t stack_size; /* 0 = runtime default; rounded up to a power of two
-	                        between 2 KiB and 8 MiB, then to whole pages.  Every
+	size_t stack_size; /* 0 = runtime default (16 KiB, gs_config.stack_size);
+	                        rounded up to a power of two between 2 KiB and
+	                        8 MiB, then to whole pages.  A stack never grows:
+	                        a goroutine that recurses deeply, keeps large
+	                        local arrays or calls deep library code
+	                        (getaddrinfo with DNS) asks for more here.  Every
 	                        stack has a guard page below it: an overflow aborts
 	                        naming the goroutine (README, notes for programs).
 	                        Sizes of 4 KiB and less are small stacks: such goroutines

@@ -341,11 +341,23 @@ static uint64_t __attribute__((noinline)) overrun_bigframe(void)
 	return big[0];
 }
 
+/* Deeper than the default stack (GS_DEFAULT_STACK), well within one of 64 KiB:
+ * what a goroutine asking for a bigger stack gets and one with the default
+ * does not. */
+#define DEEP_BYTES (32 * 1024)
+
+/* DEEP_BYTES of frames below the caller's, then return. */
+static uint64_t __attribute__((noinline)) go_deep(void)
+{
+	return overrun_bounded((uintptr_t)__builtin_frame_address(0) - DEEP_BYTES, 0);
+}
+
 enum overflow_kind {
-	OVF_SMALL,   /* overrun_small: a small stack's bottom, then a switch */
-	OVF_FOREVER, /* recurse_forever */
-	OVF_BOUNDED, /* overrun_bounded, then return */
-	OVF_BIGFRAME /* overrun_bigframe */
+	OVF_SMALL,    /* overrun_small: a small stack's bottom, then a switch */
+	OVF_FOREVER,  /* recurse_forever */
+	OVF_BOUNDED,  /* overrun_bounded, then return */
+	OVF_BIGFRAME, /* overrun_bigframe */
+	OVF_DEEP      /* go_deep */
 };
 
 struct crash_plan {
@@ -439,6 +451,9 @@ overflower(void *arg)
 		break;
 	case OVF_BIGFRAME:
 		(void)overrun_bigframe();
+		break;
+	case OVF_DEEP:
+		(void)go_deep();
 		break;
 	}
 	/* Only reached if nothing noticed: main returns, the child exits cleanly
@@ -627,6 +642,10 @@ static const struct overflow_case {
 	{ "64 KiB stack above 300 others, endless recursion",
 	    { 64 * 1024, OVF_FOREVER, MANY_DEFAULT, 64 * 1024, false, -1, NULL, NULL }, false,
 	    true },
+	/* The default stack is small (GS_DEFAULT_STACK): 32 KiB of frames
+	 * overflow it, into its guard, with parked default-stack neighbours. */
+	{ "default stack, 32 KiB deep", { 0, OVF_DEEP, 16, 0, false, -1, NULL, NULL }, false,
+	    true },
 	/* Guards made by mprotect, as on kernels before Linux 6.13. */
 	{ "mprotect guards, bounded overrun",
 	    { 64 * 1024, OVF_BOUNDED, 16, 64 * 1024, true, -1, NULL, NULL }, false, true },
@@ -803,6 +822,63 @@ START_TEST(test_small_stack_libc_call)
 	    "(lazy binding saves the XSAVE area on the goroutine's stack)",
 	    WIFSIGNALED(status) ? "died of signal" : "exited with",
 	    WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+}
+END_TEST
+
+/* ---- a bigger stack on request ------------------------------------------------------- */
+
+struct asked {
+	_Atomic int ok; /* 1: went DEEP_BYTES deep and came back; 2: stack too small */
+	uint64_t got;   /* the stack it was given, in bytes */
+};
+
+static void
+asked_child(void *arg)
+{
+	struct asked *a = arg;
+
+	a->got = gs__getg()->stack_hi - gs__getg()->stack_lo;
+	(void)go_deep();
+	atomic_store(&a->ok, a->got >= 64 * 1024 ? 1 : 2);
+}
+
+static void
+asked_main(void *arg)
+{
+	gs_attr attr = { .label = "asked", .stack_size = 64 * 1024 };
+
+	if (gs_go_attr(asked_child, arg, &attr) <= 0)
+		_exit(3);
+	while (!atomic_load(&((struct asked *)arg)->ok))
+		gs_yield();
+}
+
+static int
+asked_process(void *arg)
+{
+	static struct asked a;
+	gs_config cfg = { .procs = 2 };
+
+	(void)arg;
+	child_watchdog(30);
+	if (gs_run(asked_main, &a, &cfg) != 0)
+		return 2;
+	return atomic_load(&a.ok) == 1 ? 0 : 1;
+}
+
+/* The default stack overflows at DEEP_BYTES (test_overflow); a goroutine that
+ * asks for 64 KiB gets them and goes that deep unharmed. */
+START_TEST(test_asked_stack_deep)
+{
+	int status;
+
+	tu_child_run(&child, asked_process, NULL, TU_SEC(60));
+	status = child.status;
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	    "a goroutine that asked for a 64 KiB stack and went %d KiB deep %s %d; "
+	    "its stderr:\n%s",
+	    DEEP_BYTES / 1024, WIFSIGNALED(status) ? "died of signal" : "exited with",
+	    WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status), child.out);
 }
 END_TEST
 
@@ -1017,6 +1093,7 @@ stack_suite(void)
 	    (int)(sizeof overflow_cases / sizeof overflow_cases[0]));
 	tcase_add_test(tc, test_mprotect_cap);
 	tcase_add_test(tc, test_small_stack_libc_call);
+	tcase_add_test(tc, test_asked_stack_deep);
 	suite_add_tcase(s, tc);
 
 	tc = tu_tcase("many", 120);

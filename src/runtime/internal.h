@@ -56,7 +56,10 @@
 #define GS_CACHELINE 64
 #define GS_STEAL_TRIES 4   /* findrunnable's rounds over all Ps */
 #define GS_GLOBAL_EVERY 61 /* schedtick period for checking the global queue first */
-#define GS_DEFAULT_STACK (64 * 1024)
+/* The default goroutine stack: it never grows, so it holds stdio and a local
+ * getaddrinfo (about 10 KiB); a parked goroutine costs its top page whatever
+ * the size, and each 4 KiB more is address space and page table (README). */
+#define GS_DEFAULT_STACK (16 * 1024)
 #define GS_MIN_STACK 2048
 #define GS_MAX_STACK (8 * 1024 * 1024)
 #define GS_NSTACKCLASS 13               /* 2 KiB << 0 .. 2 KiB << 12 = 8 MiB */
@@ -71,7 +74,7 @@
  * The canary a stack carries in its lowest word.  Small stacks (a page or
  * less) hold GS_STACK_CANARY.  Larger ones hold 0, which they need not write:
  * an untouched anonymous page reads as zero, so their bottom page is never
- * committed unless the goroutine really goes that deep, and a 64 KiB stack
+ * committed unless the goroutine really goes that deep, and a 16 KiB stack
  * costs one page of memory, not two.  An overflow that writes there is caught
  * the same way, unless it happens to write zero to that one word.
  */

@@ -38,6 +38,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "runtime/internal.h"
@@ -51,6 +53,17 @@
 #ifndef MADV_GUARD_INSTALL
 #define MADV_GUARD_INSTALL 102 /* Linux 6.13 uapi; older headers lack it */
 #endif
+#ifndef PIDFD_SELF
+#define PIDFD_SELF -10000 /* Linux 6.15 uapi: process_madvise(2) on ourselves */
+#endif
+
+/* Guard markers are installed ahead of the carving, a run of slots per
+ * process_madvise(2) call: one call for GUARD_RUN_MAX guards costs about half
+ * of what a madvise(2) per slot does (0.35 against 0.65 us a stack, measured
+ * in a VM).  Runs start short, so a program with a few goroutines installs few
+ * guards, and double up to UIO_MAXIOV. */
+#define GUARD_RUN_MIN 16
+#define GUARD_RUN_MAX 1024
 
 #define CHUNK_SIZE (16u << 20)
 
@@ -72,9 +85,12 @@ static struct {
 	_Atomic bool refused; /* the refusal has been explained on stderr */
 	_Atomic long live;    /* stacks handed out; read by gs__stack_counts */
 	struct chunk *chunks;
-	/* The chunk being cut, per class. */
+	/* The chunk being cut, per class; its slots below guard_end have their
+	 * guard already, and the next run of guards is guard_run slots long. */
 	char *carve_next[GS_NSTACKCLASS];
 	char *carve_end[GS_NSTACKCLASS];
+	char *guard_end[GS_NSTACKCLASS];
+	size_t guard_run[GS_NSTACKCLASS];
 	/* Slots given back, per class: the stacks' low ends. */
 	uintptr_t *free[GS_NSTACKCLASS];
 	size_t nfree[GS_NSTACKCLASS], capfree[GS_NSTACKCLASS];
@@ -193,18 +209,68 @@ gs__stack_unclaim(void)
 		atomic_fetch_sub(&stk.claims, 1);
 }
 
-/* Make [lo, lo + len) a guard. */
+/* Make [lo, lo + len) a PROT_NONE guard, within the budget.  Under stk.lock. */
 static bool
-guard(char *lo, size_t len)
+guard_mprotect(char *lo, size_t len)
 {
-	if (stk.guard == GUARD_MARKER)
-		return madvise(lo, len, MADV_GUARD_INSTALL) == 0;
 	if (stk.mprotect_slots >= stk.mprotect_budget)
 		return false;
 	if (mprotect(lo, len, PROT_NONE) != 0)
 		return false;
 	stk.mprotect_slots++;
 	return true;
+}
+
+/* Install guard markers at the bottom page of n slots of `slot` bytes from
+ * lo; returns how many of the first slots got theirs.  One system call where
+ * the kernel takes process_madvise on ourselves (Linux 6.15), else one
+ * madvise per slot.  Under stk.lock. */
+static size_t
+guard_markers_run(char *lo, size_t n, size_t slot)
+{
+	static bool no_batch; /* process_madvise refused: do not ask again */
+	static struct iovec iov[GUARD_RUN_MAX];
+	size_t done = 0;
+
+	if (!no_batch && n > 1) {
+		for (size_t i = 0; i < n; i++) {
+			iov[i].iov_base = lo + i * slot;
+			iov[i].iov_len = stk.pagesize;
+		}
+		long r = syscall(SYS_process_madvise, PIDFD_SELF, iov, n, MADV_GUARD_INSTALL, 0);
+		if (r > 0)
+			done = (size_t)r / stk.pagesize;
+		else
+			no_batch = true;
+	}
+	for (; done < n; done++)
+		if (madvise(lo + done * slot, stk.pagesize, MADV_GUARD_INSTALL) != 0)
+			break;
+	return done;
+}
+
+/* Make sure the next slot of class cls, `slot` bytes, has its guard.  Under
+ * stk.lock. */
+static bool
+guard_next(int cls, size_t slot)
+{
+	char *s = stk.carve_next[cls];
+
+	if (s < stk.guard_end[cls])
+		return true;
+	if (stk.guard == GUARD_MPROTECT) {
+		if (!guard_mprotect(s, stk.pagesize))
+			return false;
+		stk.guard_end[cls] = s + slot;
+		return true;
+	}
+	size_t left = (size_t)(stk.carve_end[cls] - s) / slot;
+	size_t run = stk.guard_run[cls] < GUARD_RUN_MIN ? GUARD_RUN_MIN : stk.guard_run[cls];
+	size_t n = run < left ? run : left;
+	size_t done = guard_markers_run(s, n, slot);
+	stk.guard_end[cls] = s + done * slot;
+	stk.guard_run[cls] = run * 2 > GUARD_RUN_MAX ? GUARD_RUN_MAX : run * 2;
+	return done > 0;
 }
 
 /* A fresh slot of class cls: its guard installed, the stack's low end
@@ -231,9 +297,10 @@ carve(int cls)
 		stk.chunks = c;
 		stk.carve_next[cls] = base;
 		stk.carve_end[cls] = base + csize;
+		stk.guard_end[cls] = base;
 	}
 	char *s = stk.carve_next[cls];
-	if (!guard(s, stk.pagesize))
+	if (!guard_next(cls, slot))
 		return NULL;
 	stk.carve_next[cls] += slot;
 	return s + stk.pagesize;
@@ -328,6 +395,8 @@ gs__stack_fini(void)
 	stk.chunks = NULL;
 	memset(stk.carve_next, 0, sizeof stk.carve_next);
 	memset(stk.carve_end, 0, sizeof stk.carve_end);
+	memset(stk.guard_end, 0, sizeof stk.guard_end);
+	memset(stk.guard_run, 0, sizeof stk.guard_run);
 	for (int cls = 0; cls < GS_NSTACKCLASS; cls++) {
 		free(stk.free[cls]);
 		stk.free[cls] = NULL;
