@@ -10,13 +10,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "gsched/observe.h"
+#include "runtime/internal.h" /* gs__netpoll, gs__injectglist */
 #include "testutil.h"
 
 /* Times are bounded from below only (a loaded machine can hold any goroutine
@@ -662,6 +665,82 @@ GS_MAIN_TEST(test_fd_write_pipe, 2)
 	ck_assert_int_eq(gs_fd_close(p[0]), 0);
 }
 
+/* The netpoller's looks that do not wait: epoll_wait and poll with timeout 0
+ * (-Wl,--wrap=epoll_wait,--wrap=poll), from any thread. */
+int __real_epoll_wait(int epfd, struct epoll_event *ev, int n, int ms);
+int __wrap_epoll_wait(int epfd, struct epoll_event *ev, int n, int ms);
+int __real_poll(struct pollfd *fds, nfds_t n, int ms);
+int __wrap_poll(struct pollfd *fds, nfds_t n, int ms);
+static atomic_long zero_looks;
+
+int
+__wrap_epoll_wait(int epfd, struct epoll_event *ev, int n, int ms)
+{
+	if (ms == 0)
+		atomic_fetch_add(&zero_looks, 1);
+	return __real_epoll_wait(epfd, ev, n, ms);
+}
+
+int
+__wrap_poll(struct pollfd *fds, nfds_t n, int ms)
+{
+	if (ms == 0)
+		atomic_fetch_add(&zero_looks, 1);
+	return __real_poll(fds, n, ms);
+}
+
+struct lookreader {
+	int fd[2];
+	gs_waitgroup wg;
+};
+
+static void
+look_reader(void *arg)
+{
+	struct lookreader *r = arg;
+	char c;
+
+	ck_assert_int_eq(gs_fd_read(r->fd[0], &c, 1), 1);
+	TU_WG_DONE(&r->wg);
+}
+
+/* A look at the network that does not wait (findrunnable's, sysmon's, the
+ * blocking path's when a timer is already due) makes no system call while no
+ * goroutine waits on a descriptor, and makes one as soon as one does. */
+GS_MAIN_TEST(test_netpoll_look_without_waiters, 1)
+{
+	struct lookreader r = { .wg = GS_WAITGROUP_INIT };
+	int n;
+
+	ck_assert(!gs__netpoll_anywaiters());
+	long before = atomic_load(&zero_looks);
+	for (int i = 0; i < 100; i++) {
+		gs_g *list = gs__netpoll(0, &n);
+		if (list != NULL || n != 0)
+			ck_abort_msg("look %d without waiters returned %d goroutines", i, n);
+	}
+	ck_assert_msg(atomic_load(&zero_looks) == before,
+	    "100 looks without waiters made %ld system calls, want 0",
+	    atomic_load(&zero_looks) - before);
+
+	mkpair(r.fd);
+	ck_assert_int_eq(gs_fd_open(r.fd[0]), 0);
+	TU_WG_ADD(&r.wg, 1);
+	TU_GO(look_reader, &r);
+	ck_assert_int_eq(tu_wait_waiting(GS_WAIT_IO, 1, TU_SEC(10)), 1);
+	ck_assert(gs__netpoll_anywaiters());
+	before = atomic_load(&zero_looks);
+	gs_g *list = gs__netpoll(0, &n);
+	ck_assert_int_eq(list == NULL, n == 0);
+	gs__injectglist(list); /* as findrunnable would: the reader must not be lost */
+	ck_assert_msg(atomic_load(&zero_looks) > before,
+	    "a look with a waiter made no system call");
+	ck_assert_int_eq(write(r.fd[1], "x", 1), 1);
+	gs_wg_wait(&r.wg);
+	ck_assert_int_eq(gs_fd_close(r.fd[0]), 0);
+	close(r.fd[1]);
+}
+
 /* ---- unregistered descriptors --------------------------------------------------------- */
 
 START_TEST(test_fd_outside)
@@ -778,6 +857,7 @@ netpoll_suite(void)
 
 	tc = tu_tcase("waiters", 60);
 	tcase_add_test(tc, test_many_fd_waiters);
+	tcase_add_test(tc, test_netpoll_look_without_waiters);
 	tcase_add_test(tc, test_fd_close_wakes);
 	suite_add_tcase(s, tc);
 

@@ -174,6 +174,13 @@ gs__netpoll(int64_t delay, int *count)
 	*count = 0;
 	if (!gs__sched.netpollinited)
 		return NULL;
+	/* A look that does not wait, with no goroutine waiting on a descriptor,
+	 * would find nothing: no system call.  findrunnable makes such looks
+	 * back to back while timers fall due every few microseconds on another
+	 * P (each one due by the time it would block for it).  An edge that
+	 * comes meanwhile stays in the kernel for the next poll. */
+	if (delay == 0 && !gs__netpoll_anywaiters())
+		return NULL;
 	gs__netpoll_backend_wait(delay, &list, count);
 	if (*count) {
 		atomic_fetch_add_explicit(&gs__sched.netpoll_wakes, (uint64_t)*count,
