@@ -337,8 +337,10 @@ GS_EXTERN gs_timer *gs_after_func(int64_t ns, void (*fn)(void *arg), void *arg);
 /*
  * A goroutine that waits on a registered descriptor parks in the netpoller
  * (epoll): its thread runs other goroutines meanwhile.  Register a descriptor
- * with gs_fd_open (it becomes non-blocking); gs_fd_close wakes its waiters with
- * GS_EBADF and closes it.  All goroutine only.
+ * with gs_fd_open (it becomes non-blocking: one system call for a descriptor
+ * created so, SOCK_NONBLOCK or O_NONBLOCK, two otherwise); gs_fd_close wakes its
+ * waiters with GS_EBADF and closes it.  Reads, writes and accepts try the call
+ * first and park only on EAGAIN.  All goroutine only.
  */
 enum { GS_POLLIN = 1, GS_POLLOUT = 4 };
 GS_EXTERN int gs_fd_open(int fd);

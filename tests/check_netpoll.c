@@ -10,12 +10,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "gsched/observe.h"
+#include "runtime/internal.h" /* gs__netpoll, gs__injectglist */
 #include "testutil.h"
 
 /* Times are bounded from below only (a loaded machine can hold any goroutine
@@ -540,6 +544,203 @@ GS_MAIN_TEST(test_fd_write_peer_gone, 1)
 	ck_assert_int_eq(gs_fd_close(sv[0]), 0);
 }
 
+/* ---- system calls per descriptor ------------------------------------------------------ */
+
+/* The test binary is linked with -Wl,--wrap=fcntl (Makefile.am), so the runtime's
+ * fcntl calls come here and are counted. */
+int __real_fcntl(int fd, int cmd, ...);
+int __wrap_fcntl(int fd, int cmd, ...);
+static atomic_long fcntl_calls;
+
+int
+__wrap_fcntl(int fd, int cmd, ...)
+{
+	va_list ap;
+
+	va_start(ap, cmd);
+	long arg = va_arg(ap, long);
+	va_end(ap);
+	atomic_fetch_add(&fcntl_calls, 1);
+	return __real_fcntl(fd, cmd, arg);
+}
+
+/* Registering costs no fcntl beyond what is needed: an accepted connection
+ * (non-blocking from accept4) none, a descriptor created non-blocking one (the
+ * F_GETFL that also checks it), a blocking one two; every one ends up
+ * non-blocking. */
+GS_MAIN_TEST(test_fd_open_fcntls, 1)
+{
+	struct sockaddr_in addr = { .sin_family = AF_INET };
+	socklen_t len = sizeof addr;
+	long before;
+
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	int lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	ck_assert_int_ge(lfd, 0);
+	ck_assert_int_eq(bind(lfd, (struct sockaddr *)&addr, len), 0);
+	ck_assert_int_eq(getsockname(lfd, (struct sockaddr *)&addr, &len), 0);
+	ck_assert_int_eq(listen(lfd, 4), 0);
+	before = atomic_load(&fcntl_calls);
+	ck_assert_int_eq(gs_fd_open(lfd), 0);
+	ck_assert_msg(atomic_load(&fcntl_calls) - before == 1,
+	    "gs_fd_open of a SOCK_NONBLOCK listener: %ld fcntl calls, want 1",
+	    atomic_load(&fcntl_calls) - before);
+
+	int cfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_ge(cfd, 0);
+	before = atomic_load(&fcntl_calls);
+	ck_assert_int_eq(gs_fd_open(cfd), 0);
+	ck_assert_msg(atomic_load(&fcntl_calls) - before == 2,
+	    "gs_fd_open of a blocking socket: %ld fcntl calls, want 2",
+	    atomic_load(&fcntl_calls) - before);
+	ck_assert_int_ne(__real_fcntl(cfd, F_GETFL) & O_NONBLOCK, 0);
+	int rc = gs_fd_connect(cfd, (struct sockaddr *)&addr, len);
+	ck_assert_msg(rc == 0, "gs_fd_connect: %d (%s)", rc, gs_strerror(rc));
+
+	before = atomic_load(&fcntl_calls);
+	int afd = gs_fd_accept(lfd, NULL, NULL);
+	ck_assert_int_ge(afd, 0);
+	ck_assert_msg(atomic_load(&fcntl_calls) - before == 0,
+	    "gs_fd_accept: %ld fcntl calls, want 0", atomic_load(&fcntl_calls) - before);
+	ck_assert_int_ne(__real_fcntl(afd, F_GETFL) & O_NONBLOCK, 0);
+	/* Registered: the connection works through the netpoller. */
+	char c = 0;
+	ck_assert_int_eq(gs_fd_write(cfd, "a", 1), 1);
+	ck_assert_int_eq(gs_fd_read(afd, &c, 1), 1);
+	ck_assert_int_eq(c, 'a');
+	ck_assert_int_eq(gs_fd_close(afd), 0);
+	ck_assert_int_eq(gs_fd_close(cfd), 0);
+	ck_assert_int_eq(gs_fd_close(lfd), 0);
+}
+
+struct pipefill {
+	int fd;
+	size_t n;
+	gs_waitgroup wg;
+};
+
+static void
+pipe_writer(void *arg)
+{
+	struct pipefill *pf = arg;
+	static unsigned char buf[256 * 1024];
+
+	for (size_t i = 0; i < pf->n; i++)
+		buf[i] = pattern(7, i);
+	ssize_t r = gs_fd_write(pf->fd, buf, pf->n);
+	ck_assert_msg(r == (ssize_t)pf->n, "gs_fd_write to a pipe: %zd, want %zu", r, pf->n);
+	TU_WG_DONE(&pf->wg);
+}
+
+/* gs_fd_write to a pipe (not a socket) writes everything, parking while the pipe
+ * is full, whether the first write finds it empty or full. */
+GS_MAIN_TEST(test_fd_write_pipe, 2)
+{
+	struct pipefill pf = { .n = 256 * 1024, .wg = GS_WAITGROUP_INIT };
+	unsigned char buf[4096];
+	size_t got = 0;
+	int p[2];
+
+	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
+	ck_assert_int_eq(gs_fd_open(p[0]), 0);
+	ck_assert_int_eq(gs_fd_open(p[1]), 0);
+	pf.fd = p[1];
+	TU_WG_ADD(&pf.wg, 1);
+	TU_GO(pipe_writer, &pf);
+	while (got < pf.n) {
+		ssize_t r = gs_fd_read(p[0], buf, sizeof buf);
+		ck_assert_msg(r > 0, "gs_fd_read from a pipe: %zd", r);
+		for (ssize_t j = 0; j < r; j++)
+			if (buf[j] != pattern(7, got + (size_t)j))
+				ck_abort_msg("byte %zu is %u, want %u", got + (size_t)j, buf[j],
+				    pattern(7, got + (size_t)j));
+		got += (size_t)r;
+	}
+	gs_wg_wait(&pf.wg);
+	ck_assert_uint_eq(got, pf.n);
+	ck_assert_int_eq(gs_fd_write(p[1], "z", 1), 1);
+	ck_assert_int_eq(gs_fd_close(p[1]), 0);
+	ck_assert_int_eq(gs_fd_read(p[0], buf, sizeof buf), 1);
+	ck_assert_int_eq(gs_fd_read(p[0], buf, sizeof buf), 0);
+	ck_assert_int_eq(gs_fd_close(p[0]), 0);
+}
+
+/* The netpoller's looks that do not wait: epoll_wait and poll with timeout 0
+ * (-Wl,--wrap=epoll_wait,--wrap=poll), from any thread. */
+int __real_epoll_wait(int epfd, struct epoll_event *ev, int n, int ms);
+int __wrap_epoll_wait(int epfd, struct epoll_event *ev, int n, int ms);
+int __real_poll(struct pollfd *fds, nfds_t n, int ms);
+int __wrap_poll(struct pollfd *fds, nfds_t n, int ms);
+static atomic_long zero_looks;
+
+int
+__wrap_epoll_wait(int epfd, struct epoll_event *ev, int n, int ms)
+{
+	if (ms == 0)
+		atomic_fetch_add(&zero_looks, 1);
+	return __real_epoll_wait(epfd, ev, n, ms);
+}
+
+int
+__wrap_poll(struct pollfd *fds, nfds_t n, int ms)
+{
+	if (ms == 0)
+		atomic_fetch_add(&zero_looks, 1);
+	return __real_poll(fds, n, ms);
+}
+
+struct lookreader {
+	int fd[2];
+	gs_waitgroup wg;
+};
+
+static void
+look_reader(void *arg)
+{
+	struct lookreader *r = arg;
+	char c;
+
+	ck_assert_int_eq(gs_fd_read(r->fd[0], &c, 1), 1);
+	TU_WG_DONE(&r->wg);
+}
+
+/* A look at the network that does not wait (findrunnable's, sysmon's, the
+ * blocking path's when a timer is already due) makes no system call while no
+ * goroutine waits on a descriptor, and makes one as soon as one does. */
+GS_MAIN_TEST(test_netpoll_look_without_waiters, 1)
+{
+	struct lookreader r = { .wg = GS_WAITGROUP_INIT };
+	int n;
+
+	ck_assert(!gs__netpoll_anywaiters());
+	long before = atomic_load(&zero_looks);
+	for (int i = 0; i < 100; i++) {
+		gs_g *list = gs__netpoll(0, &n);
+		if (list != NULL || n != 0)
+			ck_abort_msg("look %d without waiters returned %d goroutines", i, n);
+	}
+	ck_assert_msg(atomic_load(&zero_looks) == before,
+	    "100 looks without waiters made %ld system calls, want 0",
+	    atomic_load(&zero_looks) - before);
+
+	mkpair(r.fd);
+	ck_assert_int_eq(gs_fd_open(r.fd[0]), 0);
+	TU_WG_ADD(&r.wg, 1);
+	TU_GO(look_reader, &r);
+	ck_assert_int_eq(tu_wait_waiting(GS_WAIT_IO, 1, TU_SEC(10)), 1);
+	ck_assert(gs__netpoll_anywaiters());
+	before = atomic_load(&zero_looks);
+	gs_g *list = gs__netpoll(0, &n);
+	ck_assert_int_eq(list == NULL, n == 0);
+	gs__injectglist(list); /* as findrunnable would: the reader must not be lost */
+	ck_assert_msg(atomic_load(&zero_looks) > before,
+	    "a look with a waiter made no system call");
+	ck_assert_int_eq(write(r.fd[1], "x", 1), 1);
+	gs_wg_wait(&r.wg);
+	ck_assert_int_eq(gs_fd_close(r.fd[0]), 0);
+	close(r.fd[1]);
+}
+
 /* ---- unregistered descriptors --------------------------------------------------------- */
 
 START_TEST(test_fd_outside)
@@ -656,6 +857,7 @@ netpoll_suite(void)
 
 	tc = tu_tcase("waiters", 60);
 	tcase_add_test(tc, test_many_fd_waiters);
+	tcase_add_test(tc, test_netpoll_look_without_waiters);
 	tcase_add_test(tc, test_fd_close_wakes);
 	suite_add_tcase(s, tc);
 
@@ -669,6 +871,8 @@ netpoll_suite(void)
 	tcase_add_test(tc, test_tcp_echo);
 	tcase_add_test(tc, test_tcp_refused);
 	tcase_add_test(tc, test_fd_write_peer_gone);
+	tcase_add_test(tc, test_fd_open_fcntls);
+	tcase_add_test(tc, test_fd_write_pipe);
 	suite_add_tcase(s, tc);
 
 	tc = tu_tcase("badf", 30);

@@ -602,7 +602,7 @@ bench__netwait(const struct benchopts *o, struct benchround *r)
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (lfd < 0) {
 		bench__benchfail(r, "netwait: socket() for the listener failed", 1);
 		goto out;
@@ -622,7 +622,7 @@ bench__netwait(const struct benchopts *o, struct benchround *r)
 		goto out;
 	}
 	for (i = 0; i < o->n; i++) {
-		fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 		if (fd < 0) {
 			bench__benchfail(r, "netwait: socket() failed (too many open files?)", 1);
 			goto out;

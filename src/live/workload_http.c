@@ -208,7 +208,7 @@ http_request(struct httpsrv *h)
 {
 	static const char req[] = "GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
 	char buf[256];
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	bool ok = false;
 
 	if (fd < 0)
@@ -257,7 +257,7 @@ http_listen(struct httpsrv *h)
 	memset(&h->addr, 0, sizeof h->addr);
 	h->addr.sin_family = AF_INET;
 	h->addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	h->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	h->lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (h->lfd < 0)
 		return GS_EAGAIN;
 	if (bind(h->lfd, (struct sockaddr *)&h->addr, sizeof h->addr) != 0 ||

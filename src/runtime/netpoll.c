@@ -24,7 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "runtime/internal.h"
@@ -44,7 +43,9 @@ struct pdtimer {
 struct gs__polldesc {
 	gs_lock lock; /* guards everything below but `open`'s reads */
 	int fd;
-	bool sock; /* a socket: written with send(MSG_NOSIGNAL) */
+	/* send(2) said ENOTSOCK once: written with write(2) from then on.  Sockets,
+	 * the common case, are found out without a system call of their own. */
+	_Atomic bool notsock;
 	_Atomic bool open;
 	bool ready[3];                /* an event came with nobody waiting (edge-triggered) */
 	struct pollwaiter *waiter[3]; /* indexed by GS__POLL_READ / GS__POLL_WRITE */
@@ -173,6 +174,13 @@ gs__netpoll(int64_t delay, int *count)
 	*count = 0;
 	if (!gs__sched.netpollinited)
 		return NULL;
+	/* A look that does not wait, with no goroutine waiting on a descriptor,
+	 * would find nothing: no system call.  findrunnable makes such looks
+	 * back to back while timers fall due every few microseconds on another
+	 * P (each one due by the time it would block for it).  An edge that
+	 * comes meanwhile stays in the kernel for the next poll. */
+	if (delay == 0 && !gs__netpoll_anywaiters())
+		return NULL;
 	gs__netpoll_backend_wait(delay, &list, count);
 	if (*count) {
 		atomic_fetch_add_explicit(&gs__sched.netpoll_wakes, (uint64_t)*count,
@@ -288,19 +296,14 @@ pdwait(gs__polldesc *pd, int mode, int64_t deadline)
 	return w.result;
 }
 
-int
-gs_fd_open(int fd)
+/* Register fd, already non-blocking, with the netpoller. */
+static int
+pdregister(int fd)
 {
-	if (!gs_in_goroutine())
-		return GS_ENOTRUN;
-	int fl = fcntl(fd, F_GETFL);
-	if (fl < 0)
-		return -errno;
 	gs__polldesc *pd = pdlookup(fd, true);
+
 	if (pd == NULL)
 		return fd >= FDTAB_PAGE * FDTAB_PAGES ? GS_ERANGE : GS_ENOMEM;
-	if (fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
-		return -errno;
 	gs__lockx(&pd->lock);
 	if (pd->open) {
 		gs__unlockx(&pd->lock);
@@ -317,8 +320,7 @@ gs_fd_open(int fd)
 		pd->dtimer[m].t.arg = &pd->dtimer[m];
 	}
 	pd->fd = fd;
-	struct stat st;
-	pd->sock = fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
+	atomic_store_explicit(&pd->notsock, false, memory_order_relaxed);
 	atomic_store(&pd->open, true);
 	gs__unlockx(&pd->lock);
 	int err = gs__netpoll_backend_open(fd, pd);
@@ -328,6 +330,23 @@ gs_fd_open(int fd)
 		gs__unlockx(&pd->lock);
 	}
 	return err;
+}
+
+int
+gs_fd_open(int fd)
+{
+	if (!gs_in_goroutine())
+		return GS_ENOTRUN;
+	int fl = fcntl(fd, F_GETFL);
+	if (fl < 0)
+		return -errno;
+	if (fd >= FDTAB_PAGE * FDTAB_PAGES)
+		return GS_ERANGE;
+	/* A descriptor created non-blocking (SOCK_NONBLOCK, O_NONBLOCK) costs
+	 * no second call. */
+	if (!(fl & O_NONBLOCK) && fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+		return -errno;
+	return pdregister(fd);
 }
 
 /* Unregister fd, wake its waiters with GS_EBADF, and close it. */
@@ -458,8 +477,17 @@ gs_fd_write(int fd, const void *buf, size_t n)
 	while (done < n) {
 		/* A socket whose peer has gone fails with EPIPE, as in Go, instead
 		 * of killing the whole program with SIGPIPE. */
-		ssize_t r = pd->sock ? send(fd, (const char *)buf + done, n - done, MSG_NOSIGNAL)
-				     : write(fd, (const char *)buf + done, n - done);
+		const char *p = (const char *)buf + done;
+		ssize_t r;
+		if (!atomic_load_explicit(&pd->notsock, memory_order_relaxed)) {
+			r = send(fd, p, n - done, MSG_NOSIGNAL);
+			if (r < 0 && errno == ENOTSOCK) {
+				atomic_store_explicit(&pd->notsock, true, memory_order_relaxed);
+				continue;
+			}
+		} else {
+			r = write(fd, p, n - done);
+		}
 		if (r >= 0) {
 			done += (size_t)r;
 			continue;
@@ -487,7 +515,8 @@ gs_fd_accept(int fd, struct sockaddr *addr, socklen_t *addrlen)
 	for (;;) {
 		int nfd = accept4(fd, addr, addrlen, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (nfd >= 0) {
-			int err = gs_fd_open(nfd);
+			/* Non-blocking from accept4 already: no fcntl. */
+			int err = pdregister(nfd);
 			if (err) {
 				close(nfd);
 				return err;
