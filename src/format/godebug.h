@@ -1,0 +1,124 @@
+/*
+ * godebug.h - a real Go program's GODEBUG=schedtrace=MS (and scheddetail=1)
+ * output read as ticks (tick.h), so that the batch printer, the recorder and
+ * the visualizer show a Go program as they show gsched's own runtime.
+ *
+ * The format is Go's runtime/proc.go schedtrace(), Go 1.19 to the newest
+ * release: a "SCHED Nms: ..." line, and with scheddetail a P line per P, an
+ * M line per M and a G line per goroutine.  Fields Go added, renamed or
+ * dropped over the releases are all accepted; a field the parser does not
+ * know is kept as text (tick_extra.unknown), not an error.
+ *
+ * What schedtrace cannot say is not invented: the tick_info's lacks bits
+ * (TICK_LACKS_*) name it, and the figures it names are 0.  Events are only
+ * those that two successive ticks prove (TICK_EVENTS_INFERRED): a P whose M
+ * changed while that M's goroutine sat in a system call is a GS_EV_HANDOFF
+ * from the old M to the new one, timed at the later tick.
+ *
+ * Times: Go prints milliseconds since its first trace; a tick's snapshot
+ * time_ns is GODEBUG_START_NS plus those milliseconds, and tick_info.start_ns
+ * is GODEBUG_START_NS, so "SCHED 0ms" is start_ns.  threads: stats.threads
+ * is Go's threads= minus one (Go's mcount counts m0, gsched's count does not
+ * count the thread that started it; gs_schedtrace_print adds it back), and
+ * os_threads is Go's threads= as printed.
+ */
+#ifndef GSCHED_FORMAT_GODEBUG_H
+#define GSCHED_FORMAT_GODEBUG_H
+
+#include <stddef.h>
+
+#include "format/tick.h"
+
+/* The clock origin of a Go trace's times (see above): not 0, which the
+ * printers take for "no start yet". */
+#define GODEBUG_START_NS UINT64_C(1000000000)
+
+/* The longest line the reader takes whole (bytes, newline excluded); a longer
+ * one is not Go's and is passed on as the program's own. */
+#define GODEBUG_LINE_MAX 65536
+
+/* godebug_feed's and godebug_finish's results. */
+enum {
+	GODEBUG_NONE = 0,  /* godebug_finish: nothing was pending */
+	GODEBUG_SCHED = 1, /* the line is part of a trace block */
+	GODEBUG_OTHER = 2, /* not Go's trace: the program's own line (show it) */
+	GODEBUG_TICK = 3   /* a block is complete: godebug_tick has it (the
+	                      SCHED line fed starts the next one) */
+};
+
+typedef struct godebug_parser godebug_parser;
+
+/* A parser.  NULL if out of memory. */
+godebug_parser *godebug_new(void);
+void godebug_free(godebug_parser *gp);
+
+/*
+ * One line of the program's standard error, without its newline (a CR before
+ * it is dropped).  A block ends at the next SCHED line or at godebug_finish,
+ * so GODEBUG_TICK (for a SCHED line) reports the block before it.  A line
+ * that is not Go's trace (GODEBUG_OTHER) changes nothing: the program's own
+ * writes may fall between a block's lines.  A block cut short (fewer P lines
+ * than its gomaxprocs) is dropped, not given: godebug_cut then says so.
+ */
+int godebug_feed(godebug_parser *gp, const char *line, size_t len);
+/*
+ * The end of input, or a pause in it (the live reader saw no more bytes for a
+ * while: Go prints a block at once, under its sched.lock): GODEBUG_TICK when
+ * a block was pending and whole, else GODEBUG_NONE (with godebug_cut set when
+ * one was pending but cut short).  After a pause, feeding goes on; a G or M
+ * line that still comes for the block already given is counted and dropped.
+ */
+int godebug_finish(godebug_parser *gp);
+/* Why the block the last feed or finish ended was dropped ("SCHED 300ms: 2
+ * of 4 P lines"), or "" when none was. */
+const char *godebug_cut(const godebug_parser *gp);
+
+/* What the run is about (lacks, created_by: the format recognised), valid
+ * from the first tick on; ticks counts the ticks given so far. */
+const tick_info *godebug_info(const godebug_parser *gp);
+/* The tick the last GODEBUG_TICK completed; valid until the next feed or
+ * finish.  Its index counts from 0; t->extra is always set. */
+const tick_data *godebug_tick(const godebug_parser *gp);
+/* Which release's format the lines are in, e.g. "Go 1.21+ schedtrace with
+ * scheddetail"; "" before the first SCHED line. */
+const char *godebug_format(const godebug_parser *gp);
+/* tick_info.lacks of what was read so far (TICK_LACKS_*). */
+unsigned godebug_lacks(const godebug_parser *gp);
+/* Lines fed so far that were Go's trace, and that were not. */
+long godebug_sched_lines(const godebug_parser *gp);
+long godebug_other_lines(const godebug_parser *gp);
+
+/* ---- a saved log ---------------------------------------------------------- */
+
+typedef struct godebug_reader godebug_reader;
+
+/*
+ * Open a saved GODEBUG log (a regular file, a FIFO, "-" for standard input).
+ * NULL with a message in err ("cannot open FILE: why").
+ */
+godebug_reader *godebug_open(const char *path, char *err, size_t errsize);
+/*
+ * The next tick: 1 and *t filled (valid until the next call); 0 at the end of
+ * the log; -1 on an error (godebug_error: "FILE:LINE: ...": a read error, a
+ * log with no SCHED line at all, a last block cut in the middle; the ticks
+ * before it were given).  Lines that are not Go's trace are skipped (counted
+ * in godebug_reader_parser's godebug_other_lines).
+ */
+int godebug_next(godebug_reader *r, tick_data *t);
+/* The info of the ticks read (valid after the first godebug_next). */
+const tick_info *godebug_reader_info(const godebug_reader *r);
+const godebug_parser *godebug_reader_parser(const godebug_reader *r);
+const char *godebug_error(const godebug_reader *r);
+void godebug_close(godebug_reader *r);
+
+/*
+ * Play the log at path through the sinks, as record_replay plays a recording:
+ * every sink's begin at the first tick, each tick, until the end, a stop
+ * signal (tick.h) or a sink's TICK_SINK_DONE, then every sink's end.
+ * Returns 0; 2 if the file cannot be read or is bad (the message, prefixed
+ * "gsched: ", on stderr; the whole ticks before the fault are played and
+ * the sinks' end is called); or the first non-zero value a sink returned.
+ */
+int godebug_replay(const char *path, const tick_sink *sinks, int nsinks);
+
+#endif /* GSCHED_FORMAT_GODEBUG_H */
