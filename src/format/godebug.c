@@ -1146,7 +1146,7 @@ godebug_next(godebug_reader *r, tick_data *t)
 			return 0;
 		}
 		int res = godebug_feed(r->gp, r->buf, len);
-		if (r->lastcut && res != GODEBUG_OTHER) {
+		if (r->lastcut && (res != GODEBUG_OTHER || r->gp->build->pending)) {
 			/* Go writes whole lines: a trace line without its
 			 * newline was cut; the block before it may be whole */
 			gerr(r, "the last line has no newline: the log was cut inside a block");
