@@ -679,6 +679,47 @@ START_TEST(t_feed)
 }
 END_TEST
 
+START_TEST(t_odd_values)
+{
+	/* a known field whose value has a form the parser does not know is
+	 * kept as text; the line and its block stay Go's */
+	godebug_parser *gp = godebug_new();
+	char line[128];
+
+	ck_assert_int_eq(feed(gp,
+			     "SCHED 7ms: gomaxprocs=1 idleprocs=0 threads=3 "
+			     "spinningthreads=0 needspinning=0 idlethreads=maybe runqueue=0 "
+			     "gcwaiting=false nmidlelocked=0 stopwait=0 sysmonwait=false"),
+	    GODEBUG_SCHED);
+	ck_assert_int_eq(feed(gp,
+			     "  P0: status=1 schedtick=1 syscalltick=0 m=0 runqsize=2 "
+			     "gfreecnt=0 timerslen=[3]"),
+	    GODEBUG_SCHED);
+	ck_assert_int_eq(feed(gp,
+			     "  M0: p=0 curg=1 mallocing=0 throwing=0 preemptoff= locks=0 "
+			     "dying=0 spinning=perhaps blocked=false lockedg=nil"),
+	    GODEBUG_SCHED);
+	/* more G lines than a tick lists: counted, not listed */
+	for (int i = 1; i <= TICK_GLIST_MAX + 3; i++) {
+		snprintf(line, sizeof line, "  G%d: status=4(sleep) m=nil lockedm=nil", i);
+		if (feed(gp, line) != GODEBUG_SCHED)
+			ck_abort_msg("G%d not taken", i);
+	}
+	ck_assert_int_eq(godebug_finish(gp), GODEBUG_TICK);
+	const tick_data *t = godebug_tick(gp);
+	ck_assert_str_eq(t->extra->unknown,
+	    "SCHED idlethreads=maybe\nP0 timerslen=[3]\nM0 spinning=perhaps");
+	ck_assert_uint_eq(t->snap->p[0].runq_len, 2);
+	ck_assert_int_eq(t->snap->p[0].timers, 0);
+	ck_assert_int_eq(t->snap->stats.idle_threads, 0);
+	ck_assert_int_eq(t->ng, TICK_GLIST_MAX);
+	ck_assert_int_eq(t->ng_total, TICK_GLIST_MAX + 3);
+	ck_assert_int_eq(t->gl[0].id, TICK_GLIST_MAX); /* the newest listed */
+	ck_assert_str_eq(t->extra->gwait[0], "sleep");
+	godebug_free(gp);
+}
+END_TEST
+
 /* ---- the batch output ---------------------------------------------------------- */
 
 static char *
@@ -798,6 +839,7 @@ godebug_suite(void)
 	tc = tcase_create("api");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, t_feed);
+	tcase_add_test(tc, t_odd_values);
 	tcase_add_test(tc, t_batch);
 	tcase_add_test(tc, t_batch_middle);
 	suite_add_tcase(s, tc);

@@ -66,6 +66,7 @@ typedef struct gd_block {
 	const char **gwaitp; /* into gwait, in gl's order */
 	int *gstat, *gstatl; /* Go's status numbers, read order and gl's order */
 	int ng, gcap;
+	int gover; /* G lines past TICK_GLIST_MAX: counted, not listed */
 	char unknown[GD_UNKNOWN_MAX];
 	size_t ulen;
 	gs_event *ev;
@@ -180,8 +181,10 @@ parse_id(const gd_kv *kv, int64_t *out, unsigned *features)
 		*features |= GD_F_NIL;
 		return true;
 	}
-	if (!parse_int(kv->val, kv->vlen, out) || *out < -1)
+	if (!parse_int(kv->val, kv->vlen, out) || *out < -1) {
+		*out = -1;
 		return false;
+	}
 	if (*out == -1)
 		*features |= GD_F_MINUS1;
 	return true;
@@ -408,10 +411,15 @@ read_sched(const char *s, size_t len, int64_t ms, gd_sched *o)
 			ok = parse_small(k, -1, INT32_MAX, &st->stopwait);
 		else if (key_is(k, "sysmonwait"))
 			ok = parse_bool(k, &b), st->sysmonwait = b;
-		else if (o->nunknown < GD_KV_MAX)
-			o->unknown[o->nunknown++] = *k;
-		if (!ok)
+		else
+			ok = false;
+		/* a value of a form this parser does not know is kept as
+		 * text, as an unknown field is; the line's own figures
+		 * (gomaxprocs, runqueue) must be read */
+		if (!ok && (key_is(k, "gomaxprocs") || key_is(k, "runqueue")))
 			return -1;
+		if (!ok && o->nunknown < GD_KV_MAX)
+			o->unknown[o->nunknown++] = *k;
 	}
 	if (!seen_procs || !seen_runq)
 		return -1;
@@ -433,6 +441,7 @@ block_reset(gd_block *b)
 	b->detailed = false;
 	b->npseen = 0;
 	b->ng = 0;
+	b->gover = 0;
 	b->nev = 0;
 	b->ulen = 0;
 	b->unknown[0] = '\0';
@@ -524,9 +533,11 @@ read_p(gd_block *b, int64_t id, const char *s, size_t len)
 		else if (key_is(k, "timerslen"))
 			ok = parse_small(k, 0, INT32_MAX, &p->timers);
 		else
-			keep_unknown(b, where, k);
-		if (!ok)
+			ok = false;
+		if (!ok && key_is(k, "status"))
 			return -1;
+		if (!ok)
+			keep_unknown(b, where, k);
 	}
 	if (!status)
 		return -1;
@@ -549,7 +560,7 @@ read_m(gd_block *b, int64_t id, const char *s, size_t len)
 	snprintf(where, sizeof where, "M%lld", (long long)id);
 	for (int i = 0; i < n; i++) {
 		const gd_kv *k = &kv[i];
-		int64_t v;
+		int64_t v = -1;
 		bool ok = true;
 		if (key_is(k, "p")) {
 			ok = havep = parse_id(k, &v, &b->features) && v < GD_MAX_P;
@@ -568,9 +579,11 @@ read_m(gd_block *b, int64_t id, const char *s, size_t len)
 		    key_is(k, "preemptoff") || key_is(k, "locks") || key_is(k, "dying"))
 			; /* Go's internals, no counterpart in the view */
 		else
-			keep_unknown(b, where, k);
-		if (!ok)
+			ok = false;
+		if (!ok && key_is(k, "p"))
 			return -1;
+		if (!ok)
+			keep_unknown(b, where, k);
 	}
 	if (!havep)
 		return -1;
@@ -634,12 +647,12 @@ read_g(gd_block *b, int64_t id, const char *s, size_t len)
 	char wait[GD_WAIT_MAX] = "";
 	int go = -1;
 
-	if (n < 0 || id <= 0 || b->ng >= TICK_GLIST_MAX)
+	if (n < 0 || id <= 0)
 		return -1;
 	snprintf(where, sizeof where, "G%lld", (long long)id);
 	for (int i = 0; i < n; i++) {
 		const gd_kv *k = &kv[i];
-		int64_t v;
+		int64_t v = -1;
 		bool ok = true;
 		if (key_is(k, "status")) {
 			/* "N(wait reason)", the reason "" when it has none */
@@ -660,9 +673,11 @@ read_g(gd_block *b, int64_t id, const char *s, size_t len)
 			ok = parse_id(k, &v, &b->features);
 			g.lockedm = v > 0 ? v : 0;
 		} else
-			keep_unknown(b, where, k);
-		if (!ok)
+			ok = false;
+		if (!ok && key_is(k, "status"))
 			return -1;
+		if (!ok)
+			keep_unknown(b, where, k);
 	}
 	if (go < 0)
 		return -1;
@@ -677,6 +692,10 @@ read_g(gd_block *b, int64_t id, const char *s, size_t len)
 	if (g.status == GS_G_WAITING && reason == GS_WAIT_NONE)
 		reason = map_waitreason(wait);
 	g.waitreason = g.status == GS_G_WAITING ? reason : GS_WAIT_NONE;
+	if (b->ng >= TICK_GLIST_MAX) {
+		b->gover++;
+		return 0;
+	}
 	if (b->ng == b->gcap) {
 		/* every per-goroutine array has gcap entries */
 		int nc = b->gcap ? b->gcap * 2 : 64;
@@ -863,7 +882,7 @@ block_give(godebug_parser *gp, gd_block *b)
 
 	b->extra = (tick_extra){ b->unknown, b->gwaitp, b->gstatl };
 	b->tick = (tick_data){ gp->ticks, s, b->ev, b->nev, 0, b->detailed ? b->gl : NULL,
-		b->detailed ? b->ng : 0, b->detailed ? b->ng : 0, &b->extra };
+		b->detailed ? b->ng : 0, b->detailed ? b->ng + b->gover : 0, &b->extra };
 	gp->ticks++;
 	gp->features = b->features;
 	snprintf(gp->format, sizeof gp->format, "%s", format_name(b->features));

@@ -40,7 +40,8 @@
  *    scheduler, the netpoller or sysmon).
  *  - G lines: gl lists every G line, newest (last printed) first, dead ones
  *    included (status GS_G_DEAD), so that gs_schedtrace_print gives them
- *    back in Go's order; ng == ng_total.  stats.goroutines, by_status,
+ *    back in Go's order; ng_total also counts the G lines past
+ *    TICK_GLIST_MAX, which are not listed.  stats.goroutines, by_status,
  *    by_waitreason and in_syscall count them.  Go's status and wait reason
  *    text are in tick_extra (gstatus_go, gwait).  lockedm 0 is none, so a
  *    goroutine wired to Go's m0 shows none.
