@@ -62,12 +62,14 @@ read_log(const char *path)
 		ck_assert_int_le(t.nev, 4);
 		k->snap[i] = *t.snap;
 		memcpy(k->p[i], t.snap->p, (size_t)t.snap->np * sizeof *t.snap->p);
-		memcpy(k->m[i], t.snap->m, (size_t)t.snap->nm * sizeof *t.snap->m);
+		if (t.snap->nm > 0)
+			memcpy(k->m[i], t.snap->m, (size_t)t.snap->nm * sizeof *t.snap->m);
 		k->snap[i].p = k->p[i];
 		k->snap[i].m = k->m[i];
 		if (t.gl)
 			memcpy(k->g[i], t.gl, (size_t)t.ng * sizeof *t.gl);
-		memcpy(k->ev[i], t.ev, (size_t)t.nev * sizeof *t.ev);
+		if (t.nev > 0)
+			memcpy(k->ev[i], t.ev, (size_t)t.nev * sizeof *t.ev);
 		ck_assert_ptr_nonnull(t.extra);
 		for (int j = 0; j < t.ng; j++) {
 			snprintf(k->gwait[i][j], sizeof k->gwait[i][j], "%s", t.extra->gwait[j]);

@@ -733,7 +733,8 @@ static int
 g_status_of(const gd_gidx *ix, int n, int64_t id)
 {
 	gd_gidx key = { id, 0 };
-	const gd_gidx *f = id > 0 ? bsearch(&key, ix, (size_t)n, sizeof *ix, gidx_cmp) : NULL;
+	const gd_gidx *f =
+	    id > 0 && n > 0 ? bsearch(&key, ix, (size_t)n, sizeof *ix, gidx_cmp) : NULL;
 	return f ? f->status : -1;
 }
 
