@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "format/godebug.h"
@@ -587,6 +589,35 @@ START_TEST(t_not_go)
 }
 END_TEST
 
+START_TEST(t_fifo)
+{
+	/* a FIFO: read as it comes, to its writer's end */
+	char dir[] = "/tmp/check_godebug.XXXXXX", path[64];
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/fifo", dir);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		FILE *in = fopen(FIX("go1.19-plain.txt"), "r"), *out = fopen(path, "w");
+		int c;
+		while ((c = getc(in)) != EOF)
+			putc(c, out);
+		fclose(out);
+		_exit(0);
+	}
+	ticks *k = read_log(path);
+	int st;
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(k->rc == 0, "%s", k->err);
+	ck_assert_int_eq(k->n, 13);
+	ck_assert_uint_eq(k->p[0][1].runq_len, 8);
+	unlink(path);
+	rmdir(dir);
+	free(k);
+}
+END_TEST
+
 START_TEST(t_open_missing)
 {
 	char err[600];
@@ -836,6 +867,7 @@ godebug_suite(void)
 	tcase_add_test(tc, t_cut_line);
 	tcase_add_test(tc, t_cut_inside);
 	tcase_add_test(tc, t_not_go);
+	tcase_add_test(tc, t_fifo);
 	tcase_add_test(tc, t_open_missing);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("api");
