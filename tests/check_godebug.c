@@ -270,6 +270,43 @@ START_TEST(t_go119_plain)
 }
 END_TEST
 
+START_TEST(t_go119_gcstop)
+{
+	/* a real stop-the-world (runtime.GC) under way */
+	ticks *k = read_ok(FIX("go1.19-gcstop.txt"), 1, "Go 1.19-1.20 schedtrace with scheddetail",
+	    ALWAYS);
+	const gs_snapshot *s = &k->snap[0];
+	const char *w;
+
+	ck_assert(s->stats.gcwaiting);
+	ck_assert_int_eq(s->stats.stopwait, 1);
+	ck_assert(!s->stats.sysmonwait);
+	ck_assert_int_eq(s->stats.idle_threads, 3);
+	ck_assert_int_eq(s->stats.global_runq, 1);
+	ck_assert_int_eq(s->p[0].status, GS_PSTATE_RUNNING);
+	for (int i = 1; i < 4; i++)
+		if (s->p[i].status != GS_PSTATE_GCSTOP)
+			ck_abort_msg("P%d: status %d", i, s->p[i].status);
+	ck_assert_uint_eq(s->p[0].schedtick, 150663);
+	/* M0 spins on P0; M5 holds P2 asleep until the others stop */
+	ck_assert_int_eq(m_of(k, 0, 0)->state, GS_MSTATE_SPINNING);
+	ck_assert_int_eq(s->p[0].curg.id, 0);
+	ck_assert_int_eq(m_of(k, 0, 5)->state, GS_MSTATE_SCHED);
+	ck_assert_int_eq(s->p[2].m, 5);
+	ck_assert_int_eq(s->p[2].curg.id, 5);
+	ck_assert_int_eq(m_of(k, 0, 2)->state, GS_MSTATE_IDLE);
+	ck_assert_int_eq(g_of(k, 0, 1, &w, NULL)->waitreason, GS_WAIT_SEMACQUIRE);
+	/* runnable with the reason of its last wait: the text kept, no reason */
+	ck_assert_int_eq(g_of(k, 0, 3, &w, NULL)->status, GS_G_RUNNABLE);
+	ck_assert_int_eq(g_of(k, 0, 3, NULL, NULL)->waitreason, GS_WAIT_NONE);
+	ck_assert_str_eq(w, "GC sweep wait");
+	ck_assert_int_eq(s->stats.by_waitreason[GS_WAIT_SEMACQUIRE], 4);
+	ck_assert_int_eq(s->stats.by_waitreason[GS_WAIT_NONE], 6);
+	ck_assert_int_eq(s->stats.goroutines, 12);
+	free(k);
+}
+END_TEST
+
 START_TEST(t_go121_detail)
 {
 	ticks *k =
@@ -854,6 +891,7 @@ godebug_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, t_go119_detail);
 	tcase_add_test(tc, t_go119_plain);
+	tcase_add_test(tc, t_go119_gcstop);
 	tcase_add_test(tc, t_go121_detail);
 	tcase_add_test(tc, t_go122_detail);
 	tcase_add_test(tc, t_gonew_detail);

@@ -833,6 +833,10 @@ block_give(godebug_parser *gp, gd_block *b)
 			m->state = GS_MSTATE_SPINNING;
 		else if (gs == GS_G_SYSCALL)
 			m->state = GS_MSTATE_SYSCALL;
+		else if (m->p >= 0 && m->state == GS_MSTATE_IDLE)
+			/* asleep holding a P: the M stopping the world waits
+			 * for the others (stopTheWorld's stopnote) */
+			m->state = GS_MSTATE_SCHED;
 		else if (m->p >= 0)
 			m->state = m->curg > 0 ? GS_MSTATE_RUNNING : GS_MSTATE_SCHED;
 		else if (m->state != GS_MSTATE_IDLE && m->curg > 0 && gs != GS_G_RUNNING)

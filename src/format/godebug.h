@@ -34,8 +34,9 @@
  *    prints schedticks=) only, status -1 and m -1 (TICK_LACKS_PSTATUS,
  *    TICK_LACKS_MS).
  *  - M lines: p, curg, spinning, lockedg; state from them: spinning;
- *    syscall (its goroutine's status is 3); running or sched with a P; idle
- *    when blocked (asleep on its note) or waiting for its locked goroutine;
+ *    syscall (its goroutine's status is 3); with a P running (a goroutine)
+ *    or sched (none, or asleep: the M stopping the world); idle when
+ *    blocked (asleep on its note) or waiting for its locked goroutine;
  *    else sched without a P (Go does not say whether it is in the
  *    scheduler, the netpoller or sysmon).
  *  - G lines: gl lists every G line, newest (last printed) first, dead ones
