@@ -223,6 +223,7 @@ START_TEST(t_go119_detail)
 	ck_assert_int_eq(k->ev[3][1].m2, 4);
 	ck_assert_int_eq(k->ev[3][1].g, 17);
 	ck_assert_uint_eq(k->snap[3].stats.handoffs, 2);
+	ck_assert_uint_eq(k->snap[6].stats.handoffs, 3); /* and 1 at 696ms */
 	/* 568ms: P3: status=2 (_Psyscall) m=-1 runqsize=1; its M6 is no hand-off */
 	ck_assert_int_eq(k->p[5][3].status, GS_PSTATE_SYSCALL);
 	ck_assert_int_eq(k->p[5][3].m, -1);
@@ -845,6 +846,24 @@ START_TEST(t_batch)
 	ck_assert_msg(strncmp(out, "{\"tick\":0,\"ms\":0,", 17) == 0, "%s", out);
 	ck_assert_ptr_nonnull(strstr(out, "\"runqsize\":[0,8,0,0]"));
 	ck_assert_ptr_nonnull(strstr(out, "{\"tick\":10,\"ms\":1083,"));
+	/* what Go does not report is null, and named */
+	ck_assert_ptr_nonnull(strstr(out, "\"goroutines\":null,\"by_status\":null,"));
+	ck_assert_ptr_nonnull(strstr(out, ",\"steals\":null,\"stolen\":null,\"handoffs\":0,"));
+	ck_assert_ptr_nonnull(strstr(out,
+	    ",\"lacks\":[\"steals\",\"events\",\"accounting\",\"ms\",\"goroutines\","
+	    "\"pstatus\",\"events_inferred\"],\"source\":\"Go 1.19-1.20 schedtrace, "
+	    "totals only\"}\n"));
+	ck_assert_ptr_null(strstr(out, "\"steals\":0"));
+	free(out);
+	out = replay_to_string(FIX("go1.19-detail.txt"), true, true, &rc);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_ptr_nonnull(strstr(out, "{\"tick\":1,\"ms\":114,"));
+	/* 114ms: G7 and G9 runnable, 4 running, G15-G17 in system calls */
+	ck_assert_ptr_nonnull(strstr(out,
+	    "\"goroutines\":18,\"by_status\":{\"idle\":0,\"runnable\":2,"
+	    "\"running\":4,\"syscall\":3,\"waiting\":9,\"dead\":0},"));
+	ck_assert_ptr_nonnull(strstr(out, "\"handoffs\":2,"));
+	ck_assert_ptr_nonnull(strstr(out, "\"p\":[{\"id\":0,\"status\":\"running\",\"m\":8,"));
 	free(out);
 }
 END_TEST

@@ -81,6 +81,7 @@ struct godebug_parser {
 	bool given;                   /* out holds a tick given (late lines go nowhere) */
 	long nfed, nsched, nother;
 	int ticks;
+	uint64_t handoffs; /* inferred so far (stats.handoffs) */
 	unsigned features; /* of the blocks given */
 	tick_info info;
 	char format[96];
@@ -881,9 +882,9 @@ block_give(godebug_parser *gp, gd_block *b)
 	b->nev = 0;
 	if (infer_handoffs(b, gp->out) != 0)
 		return -1;
-	st->handoffs = 0;
 	for (int i = 0; i < b->nev; i++)
-		st->handoffs += b->ev[i].kind == GS_EV_HANDOFF;
+		gp->handoffs += b->ev[i].kind == GS_EV_HANDOFF;
+	st->handoffs = gp->handoffs;
 
 	b->extra = (tick_extra){ b->unknown, b->gwaitp, b->gstatl };
 	b->tick = (tick_data){ gp->ticks, s, b->ev, b->nev, 0, b->detailed ? b->gl : NULL,

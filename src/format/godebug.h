@@ -48,7 +48,8 @@
  *    goroutine wired to Go's m0 shows none.
  *  - Events: only GS_EV_HANDOFF, inferred (above): p, m (from), m2 (to, -1
  *    for the idle list), g (the goroutine in the system call), p2 -1, arg 0;
- *    stats.handoffs counts this tick's.
+ *    stats.handoffs counts those inferred so far.  The batch JSON prints
+ *    null for the counters a lacks bit names, and "lacks" and "source".
  */
 #ifndef GSCHED_FORMAT_GODEBUG_H
 #define GSCHED_FORMAT_GODEBUG_H
