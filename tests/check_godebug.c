@@ -697,10 +697,14 @@ START_TEST(t_feed)
 			     "  M0: p=0 curg=1 mallocing=0 throwing=0 preemptoff=GC assist "
 			     "locks=0 dying=0 spinning=false blocked=false lockedg=-1"),
 	    GODEBUG_SCHED);
+	/* a pause before the G lines: the block is not whole yet, and kept */
+	ck_assert_int_eq(godebug_pause(gp), GODEBUG_NONE);
+	ck_assert_str_eq(godebug_cut(gp), "");
+	ck_assert_ptr_null(godebug_tick(gp));
 	ck_assert_int_eq(feed(gp, "  G1: status=2() m=0 lockedm=-1"), GODEBUG_SCHED);
 	ck_assert_ptr_null(godebug_tick(gp));
 	/* a pause: the block is given */
-	ck_assert_int_eq(godebug_finish(gp), GODEBUG_TICK);
+	ck_assert_int_eq(godebug_pause(gp), GODEBUG_TICK);
 	const tick_data *t = godebug_tick(gp);
 	ck_assert_int_eq(t->index, 0);
 	ck_assert_uint_eq(t->snap->p[0].runq_len, 3);
@@ -744,7 +748,16 @@ START_TEST(t_feed)
 			     "spinningthreads=0 idlethreads=1 runqueue=4 [5]"),
 	    GODEBUG_SCHED);
 	ck_assert_str_eq(godebug_cut(gp), "SCHED 300ms (line 12): 1 of 2 P lines");
-	ck_assert_int_eq(godebug_sched_lines(gp), 11);
+	/* the end inside a block: dropped and said */
+	ck_assert_int_eq(feed(gp,
+			     "SCHED 500ms: gomaxprocs=1 idleprocs=1 threads=2 "
+			     "spinningthreads=0 idlethreads=1 runqueue=0 gcwaiting=false "
+			     "nmidlelocked=0 stopwait=0 sysmonwait=false"),
+	    GODEBUG_TICK);
+	ck_assert_int_eq(godebug_pause(gp), GODEBUG_NONE);
+	ck_assert_int_eq(godebug_finish(gp), GODEBUG_NONE);
+	ck_assert_str_eq(godebug_cut(gp), "SCHED 500ms (line 15): 0 of 1 P lines");
+	ck_assert_int_eq(godebug_sched_lines(gp), 12);
 	ck_assert_int_eq(godebug_other_lines(gp), 3);
 	godebug_free(gp);
 }
@@ -788,6 +801,70 @@ START_TEST(t_odd_values)
 	ck_assert_int_eq(t->gl[0].id, TICK_GLIST_MAX); /* the newest listed */
 	ck_assert_str_eq(t->extra->gwait[0], "sleep");
 	godebug_free(gp);
+}
+END_TEST
+
+/* What a chunked feed gave: each tick's time, goroutines and queue
+ * lengths, and the count of the program's own lines. */
+typedef struct chunked {
+	godebug_parser *gp;
+	int ticks, other;
+	uint64_t time[32];
+	int ng[32];
+	uint32_t runq[32];
+} chunked;
+
+static void
+on_line(void *ctx, int result, const char *line, size_t len)
+{
+	chunked *c = ctx;
+
+	(void)line;
+	(void)len;
+	c->other += result == GODEBUG_OTHER;
+	if (result != GODEBUG_TICK)
+		return;
+	const tick_data *t = godebug_tick(c->gp);
+	ck_assert_int_lt(c->ticks, 32);
+	ck_assert_int_eq(t->index, c->ticks);
+	c->time[c->ticks] = t->snap->time_ns;
+	c->ng[c->ticks] = t->ng;
+	c->runq[c->ticks] = t->snap->p[0].runq_len + t->snap->p[3].runq_len;
+	c->ticks++;
+}
+
+START_TEST(t_feed_bytes)
+{
+	/* the log in chunks of sizes from 1 to 97 bytes, as a pipe gives it:
+	 * the same ticks as the file reader's */
+	ticks *k = read_log(FIX("go1.19-detail.txt"));
+	FILE *f = fopen(FIX("go1.19-detail.txt"), "r");
+	static char buf[65536];
+	size_t n = fread(buf, 1, sizeof buf, f);
+
+	fclose(f);
+	ck_assert_uint_lt(n, sizeof buf);
+	for (size_t chunk = 1; chunk < 98; chunk += 8) {
+		chunked c = { .gp = godebug_new() };
+		for (size_t i = 0; i < n; i += chunk) {
+			size_t m = n - i < chunk ? n - i : chunk;
+			ck_assert_int_eq(godebug_feed_bytes(c.gp, buf + i, m, on_line, &c), 0);
+			/* a pause inside a line gives nothing */
+			if (buf[i + m - 1] != '\n' && godebug_pause(c.gp) != GODEBUG_NONE)
+				ck_abort_msg("chunk %zu: a block given inside a line", chunk);
+		}
+		if (godebug_end_bytes(c.gp, on_line, &c) == GODEBUG_TICK)
+			on_line(&c, GODEBUG_TICK, "", 0);
+		ck_assert_int_eq(c.ticks, k->n);
+		for (int i = 0; i < k->n; i++)
+			if (c.time[i] != k->snap[i].time_ns || c.ng[i] != k->t[i].ng ||
+			    c.runq[i] != k->p[i][0].runq_len + k->p[i][3].runq_len)
+				ck_abort_msg("chunk %zu: tick %d differs", chunk, i);
+		ck_assert_int_eq(c.other, 2);
+		ck_assert_int_eq(godebug_sched_lines(c.gp), 410);
+		godebug_free(c.gp);
+	}
+	free(k);
 }
 END_TEST
 
@@ -930,6 +1007,7 @@ godebug_suite(void)
 	tc = tcase_create("api");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, t_feed);
+	tcase_add_test(tc, t_feed_bytes);
 	tcase_add_test(tc, t_odd_values);
 	tcase_add_test(tc, t_batch);
 	tcase_add_test(tc, t_batch_middle);

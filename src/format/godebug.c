@@ -86,6 +86,11 @@ struct godebug_parser {
 	tick_info info;
 	char format[96];
 	char cut[160];
+	/* godebug_feed_bytes: the line its last chunk cut, and whether it
+	 * grew past GODEBUG_LINE_MAX (then only that much is kept) */
+	char *part;
+	size_t npart;
+	bool partlong;
 };
 
 /* ---- lines ----------------------------------------------------------------- */
@@ -912,19 +917,24 @@ block_give(godebug_parser *gp, gd_block *b)
 	return 0;
 }
 
-/* The pending block: given (GODEBUG_TICK), or dropped when cut short
- * (GODEBUG_NONE, gp->cut says why). */
+/* The pending block: given (GODEBUG_TICK), or, when it is not whole, kept
+ * for more lines (a pause) or dropped (the end: GODEBUG_NONE, gp->cut says
+ * why). */
 static int
-complete(godebug_parser *gp)
+complete(godebug_parser *gp, bool end)
 {
 	gd_block *b = gp->build;
 
 	if (!b->pending)
 		return GODEBUG_NONE;
+	/* Go lists every G ever made, main's G1 at least: without a G line the
+	 * M lines may still be coming */
+	if (!end && b->detailed && (b->npseen < b->snap.np || b->ng == 0))
+		return GODEBUG_NONE;
 	if (b->detailed && b->npseen < b->snap.np) {
 		snprintf(gp->cut, sizeof gp->cut, "SCHED %llums (line %ld): %d of %d P lines",
 		    (unsigned long long)b->ms, b->line, b->npseen, b->snap.np);
-	} else if (b->detailed && b->ng == 0 && b->snap.nm < b->threads) {
+	} else if (b->detailed && b->ng == 0) {
 		snprintf(gp->cut, sizeof gp->cut,
 		    "SCHED %llums (line %ld): %d of %d M lines and no G line",
 		    (unsigned long long)b->ms, b->line, b->snap.nm, b->threads);
@@ -960,6 +970,7 @@ godebug_free(godebug_parser *gp)
 		return;
 	for (int i = 0; i < 3; i++)
 		block_free(&gp->blk[i]);
+	free(gp->part);
 	free(gp);
 }
 
@@ -980,7 +991,7 @@ godebug_feed(godebug_parser *gp, const char *line, size_t len)
 			gp->nother++;
 			return GODEBUG_OTHER;
 		}
-		int r = complete(gp) == GODEBUG_TICK ? GODEBUG_TICK : GODEBUG_SCHED;
+		int r = complete(gp, true) == GODEBUG_TICK ? GODEBUG_TICK : GODEBUG_SCHED;
 		gp->nsched++;
 		if (block_begin(gp, gp->build, &o) != 0) {
 			block_reset(gp->build);
@@ -1015,7 +1026,60 @@ int
 godebug_finish(godebug_parser *gp)
 {
 	gp->cut[0] = '\0';
-	return complete(gp);
+	return complete(gp, true);
+}
+
+int
+godebug_pause(godebug_parser *gp)
+{
+	gp->cut[0] = '\0';
+	/* a pause inside a line: the block is still being written */
+	if (gp->npart > 0)
+		return GODEBUG_NONE;
+	return complete(gp, false);
+}
+
+/* Feed the line held in part (len bytes, or more when it grew too long). */
+static void
+feed_part(godebug_parser *gp, godebug_line_fn fn, void *ctx)
+{
+	size_t len = gp->partlong ? GODEBUG_LINE_MAX + 1 : gp->npart;
+	int r = godebug_feed(gp, gp->part, len);
+	gp->npart = 0;
+	gp->partlong = false;
+	if (fn)
+		fn(ctx, r, gp->part, len);
+}
+
+int
+godebug_feed_bytes(godebug_parser *gp, const char *buf, size_t n, godebug_line_fn fn, void *ctx)
+{
+	if (gp->part == NULL && (gp->part = malloc(GODEBUG_LINE_MAX + 1)) == NULL)
+		return -1;
+	for (size_t i = 0; i < n;) {
+		const char *nl = memchr(buf + i, '\n', n - i);
+		size_t end = nl ? (size_t)(nl - buf) : n;
+		size_t room = GODEBUG_LINE_MAX + 1 - gp->npart, take = end - i;
+		if (take > room) {
+			take = room;
+			gp->partlong = true;
+		}
+		memcpy(gp->part + gp->npart, buf + i, take);
+		gp->npart += take;
+		if (nl == NULL)
+			break;
+		feed_part(gp, fn, ctx);
+		i = end + 1;
+	}
+	return 0;
+}
+
+int
+godebug_end_bytes(godebug_parser *gp, godebug_line_fn fn, void *ctx)
+{
+	if (gp->npart > 0)
+		feed_part(gp, fn, ctx);
+	return godebug_finish(gp);
 }
 
 const char *

@@ -91,13 +91,38 @@ void godebug_free(godebug_parser *gp);
  */
 int godebug_feed(godebug_parser *gp, const char *line, size_t len);
 /*
- * The end of input, or a pause in it (the live reader saw no more bytes for a
- * while: Go prints a block at once, under its sched.lock): GODEBUG_TICK when
- * a block was pending and whole, else GODEBUG_NONE (with godebug_cut set when
- * one was pending but cut short).  After a pause, feeding goes on; a G or M
- * line that still comes for the block already given is counted and dropped.
+ * The end of input: GODEBUG_TICK when a block was pending and whole (all its
+ * P lines, and G lines: Go lists G1 at least), else GODEBUG_NONE, with
+ * godebug_cut set when one was pending but cut short (it is dropped).
  */
 int godebug_finish(godebug_parser *gp);
+/*
+ * A pause in the input (the live reader saw no more bytes for a while: Go
+ * prints a block at once, under its sched.lock, so a pause of a fraction of
+ * the interval ends one): GODEBUG_TICK when the pending block is whole, as
+ * godebug_finish; a block not whole yet (no G line yet, or a line cut by
+ * godebug_feed_bytes' last chunk) stays pending for the lines to come.
+ * After a block was given at a pause, a G line still coming for it is
+ * counted and dropped (godebug_feed returns GODEBUG_SCHED).
+ */
+int godebug_pause(godebug_parser *gp);
+/*
+ * The same from a pipe's chunks (what read() gave, lines cut anywhere): each
+ * whole line is fed as godebug_feed feeds it and handed to fn (may be NULL)
+ * with the result, so fn shows the GODEBUG_OTHER lines and takes the tick
+ * of a GODEBUG_TICK (godebug_tick, during the call).  A line the chunk cut
+ * is kept for the next chunk (and godebug_pause gives nothing meanwhile: a
+ * pause inside a line is a block still being written); one longer than
+ * GODEBUG_LINE_MAX is handed on as its first GODEBUG_LINE_MAX + 1 bytes, an
+ * OTHER line.  0, or -1 when out of memory.
+ */
+typedef void (*godebug_line_fn)(void *ctx, int result, const char *line, size_t len);
+int godebug_feed_bytes(godebug_parser *gp, const char *buf, size_t n, godebug_line_fn fn,
+    void *ctx);
+/* The end of the pipe: the last line if it had no newline, then
+ * godebug_finish's result. */
+int godebug_end_bytes(godebug_parser *gp, godebug_line_fn fn, void *ctx);
+
 /* Why the block the last feed or finish ended was dropped ("SCHED 300ms: 2
  * of 4 P lines"), or "" when none was. */
 const char *godebug_cut(const godebug_parser *gp);
