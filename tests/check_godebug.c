@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "format/godebug.h"
+#include "format/record.h"
 #include "format/schedtrace.h"
 
 #ifndef GODEBUG_FIXTURES
@@ -978,6 +979,45 @@ START_TEST(t_batch_middle)
 }
 END_TEST
 
+START_TEST(t_record)
+{
+	/* a Go trace recorded reads back with what it lacks */
+	char path[] = "/tmp/check_godebug.XXXXXX", err[600];
+	close(mkstemp(path));
+	record_writer w;
+	ck_assert_msg(record_writer_open(&w, path, err, sizeof err) == 0, "%s", err);
+	tick_sink s = record_sink(&w);
+	ck_assert_int_eq(godebug_replay(FIX("go1.19-plain.txt"), &s, 1), 0);
+	record_reader *r = record_open(path, err, sizeof err);
+	ck_assert_msg(r != NULL, "%s", err);
+	ck_assert_uint_eq(record_info(r)->lacks, PLAIN);
+	ck_assert_str_eq(record_info(r)->created_by, "Go 1.19-1.20 schedtrace, totals only");
+	tick_data t;
+	int n = 0;
+	while (record_next(r, &t) > 0)
+		if (n++ == 0 && t.snap->p[1].runq_len != 8)
+			ck_abort_msg("P1's queue: %u", t.snap->p[1].runq_len);
+	ck_assert_msg(record_error(r)[0] == '\0', "%s", record_error(r));
+	ck_assert_int_eq(n, 13);
+	record_close(r);
+	/* and detailed: 10 Ms in a later tick than the first, which had 5 */
+	ck_assert_int_eq(record_writer_open(&w, path, err, sizeof err), 0);
+	s = record_sink(&w);
+	ck_assert_int_eq(godebug_replay(FIX("go1.19-detail.txt"), &s, 1), 0);
+	r = record_open(path, err, sizeof err);
+	ck_assert_msg(r != NULL, "%s", err);
+	n = 0;
+	while (record_next(r, &t) > 0)
+		if (n++ == 1 && t.snap->nm != 10)
+			ck_abort_msg("tick 1: %d Ms", t.snap->nm);
+	ck_assert_msg(record_error(r)[0] == '\0', "%s", record_error(r));
+	ck_assert_int_eq(n, 13);
+	ck_assert_uint_eq(record_info(r)->lacks, ALWAYS);
+	record_close(r);
+	unlink(path);
+}
+END_TEST
+
 static Suite *
 godebug_suite(void)
 {
@@ -1011,6 +1051,7 @@ godebug_suite(void)
 	tcase_add_test(tc, t_odd_values);
 	tcase_add_test(tc, t_batch);
 	tcase_add_test(tc, t_batch_middle);
+	tcase_add_test(tc, t_record);
 	suite_add_tcase(s, tc);
 	return s;
 }

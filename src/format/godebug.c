@@ -32,7 +32,6 @@
 #include "format/godebug.h"
 
 #define GD_MAX_P 65536      /* the most Ps a SCHED line may declare */
-#define GD_MAX_M 1000000    /* M lines kept in one block */
 #define GD_WAIT_MAX 48      /* bytes of a wait reason kept, NUL included */
 #define GD_UNKNOWN_MAX 4096 /* bytes of unknown fields kept per block */
 
@@ -561,7 +560,7 @@ read_m(gd_block *b, int64_t id, const char *s, size_t len)
 	gs_snap_m m = { .id = id, .p = -1 };
 	bool havep = false, blocked = false;
 
-	if (n < 0 || b->snap.nm >= GD_MAX_M)
+	if (n < 0)
 		return -1;
 	snprintf(where, sizeof where, "M%lld", (long long)id);
 	for (int i = 0; i < n; i++) {
@@ -596,6 +595,8 @@ read_m(gd_block *b, int64_t id, const char *s, size_t len)
 	/* the state is settled when the goroutines are known (block_give);
 	 * until then it holds Go's blocked */
 	m.state = blocked ? GS_MSTATE_IDLE : GS_MSTATE_SCHED;
+	if (b->snap.nm >= GODEBUG_MAX_M)
+		return 0; /* past the capacity: counted in nm_total only */
 	if (!grow((void **)&b->m, &b->mcap, b->snap.nm + 1, sizeof *b->m))
 		return -1;
 	b->m[b->snap.nm++] = m;
@@ -821,7 +822,7 @@ block_give(godebug_parser *gp, gd_block *b)
 
 	s->m = b->m;
 	s->nm_total = b->threads;
-	s->max_m = s->nm;
+	s->max_m = GODEBUG_MAX_M;
 	if (!b->detailed)
 		lacks |= TICK_LACKS_MS | TICK_LACKS_GOROUTINES | TICK_LACKS_PSTATUS;
 	if (b->ng > 0 && (ix = malloc((size_t)b->ng * sizeof *ix)) == NULL)
@@ -903,8 +904,7 @@ block_give(godebug_parser *gp, gd_block *b)
 		in->procs = st->gomaxprocs;
 	}
 	in->ticks = gp->ticks;
-	if (s->nm > in->max_m)
-		in->max_m = s->nm;
+	in->max_m = GODEBUG_MAX_M;
 	in->lacks = lacks;
 	snprintf(in->created_by, sizeof in->created_by, "%.63s", gp->format);
 	b->pending = false;

@@ -23,7 +23,8 @@
  * How Go's figures land in the snapshot (what the view reads):
  *  - stats.threads is Go's threads= minus one (Go's mcount counts m0;
  *    gsched's count does not count the thread that started it, and
- *    gs_schedtrace_print adds it back); nm_total is Go's threads=;
+ *    gs_schedtrace_print adds it back); nm_total is Go's threads=, nm the
+ *    M lines (at most GODEBUG_MAX_M);
  *    os_threads is 0 (Go does not count threads it did not make).
  *  - P lines: status (Go's _Pidle.._Pdead are gs_pstate's numbers; a
  *    _Prunning P whose M's goroutine is in a system call is shown
@@ -61,6 +62,11 @@
 /* The clock origin of a Go trace's times (see above): not 0, which the
  * printers take for "no start yet". */
 #define GODEBUG_START_NS UINT64_C(1000000000)
+
+/* The Ms a tick lists at most, tick_info.max_m (a recording's snapshot
+ * capacity): Go's own default limit of threads (debug.SetMaxThreads).  A
+ * program with more has the rest counted in nm_total only. */
+#define GODEBUG_MAX_M 10000
 
 /* The longest line the reader takes whole (bytes, newline excluded); a longer
  * one is not Go's and is passed on as the program's own. */
