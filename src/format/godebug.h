@@ -28,7 +28,8 @@
  *    os_threads is 0 (Go does not count threads it did not make).
  *  - P lines: status (Go's _Pidle.._Pdead are gs_pstate's numbers; a
  *    _Prunning P whose M's goroutine is in a system call is shown
- *    GS_PSTATE_SYSCALL, as Go before 1.24 printed it), m, runq_len,
+ *    GS_PSTATE_SYSCALL, as older releases printed it with _Psyscall, which
+ *    the newest leaves unused), m, runq_len,
  *    schedtick, syscalltick, gfreecnt, timers; curg is the goroutine of the
  *    M holding it.  runnext and the queued goroutines are not printed by Go
  *    (runq_listed 0).  Plain schedtrace: runq_len (and schedtick where Go
@@ -74,7 +75,7 @@
 
 /* godebug_feed's and godebug_finish's results. */
 enum {
-	GODEBUG_NONE = 0,  /* godebug_finish: nothing was pending */
+	GODEBUG_NONE = 0,  /* godebug_finish, godebug_pause: no tick given */
 	GODEBUG_SCHED = 1, /* the line is part of a trace block */
 	GODEBUG_OTHER = 2, /* not Go's trace: the program's own line (show it) */
 	GODEBUG_TICK = 3   /* a block is complete: godebug_tick has it (the
@@ -93,7 +94,8 @@ void godebug_free(godebug_parser *gp);
  * so GODEBUG_TICK (for a SCHED line) reports the block before it.  A line
  * that is not Go's trace (GODEBUG_OTHER) changes nothing: the program's own
  * writes may fall between a block's lines.  A block cut short (fewer P lines
- * than its gomaxprocs) is dropped, not given: godebug_cut then says so.
+ * than its gomaxprocs, or no G line) is dropped, not given: godebug_cut
+ * then says so.
  */
 int godebug_feed(godebug_parser *gp, const char *line, size_t len);
 /*
@@ -129,18 +131,21 @@ int godebug_feed_bytes(godebug_parser *gp, const char *buf, size_t n, godebug_li
  * godebug_finish's result. */
 int godebug_end_bytes(godebug_parser *gp, godebug_line_fn fn, void *ctx);
 
-/* Why the block the last feed or finish ended was dropped ("SCHED 300ms: 2
- * of 4 P lines"), or "" when none was. */
+/* Why the block the last feed or finish ended was dropped ("SCHED 300ms
+ * (line 12): 2 of 4 P lines"; the line is the SCHED line's number among the
+ * lines fed), or "" when none was. */
 const char *godebug_cut(const godebug_parser *gp);
 
 /* What the run is about (lacks, created_by: the format recognised), valid
  * from the first tick on; ticks counts the ticks given so far. */
 const tick_info *godebug_info(const godebug_parser *gp);
-/* The tick the last GODEBUG_TICK completed; valid until the next feed or
- * finish.  Its index counts from 0; t->extra is always set. */
+/* The tick the last GODEBUG_TICK completed (NULL before the first); valid
+ * until the next feed, pause or finish.  Its index counts from 0;
+ * t->extra is always set. */
 const tick_data *godebug_tick(const godebug_parser *gp);
-/* Which release's format the lines are in, e.g. "Go 1.21+ schedtrace with
- * scheddetail"; "" before the first SCHED line. */
+/* Which release's format the ticks given are in, e.g. "Go 1.22+ schedtrace
+ * with scheddetail" or "Go 1.19-1.20 schedtrace, totals only"; "" before
+ * the first tick. */
 const char *godebug_format(const godebug_parser *gp);
 /* tick_info.lacks of what was read so far (TICK_LACKS_*). */
 unsigned godebug_lacks(const godebug_parser *gp);
