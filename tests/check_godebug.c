@@ -506,7 +506,7 @@ static const char *const garbage[] = {
 	"  M3: curg=1",
 	"",
 	"\tG7: status=4",
-	"SCHED 9ms: gomaxprocs=4 idleprocs=0 threads=5 runqueue=0 [0 0]",
+	"SCHED 99999999999999ms: gomaxprocs=4 idleprocs=0 threads=5 runqueue=0 [0 0 0 0]",
 };
 
 static void
@@ -734,6 +734,15 @@ START_TEST(t_feed)
 	ck_assert_int_eq(godebug_finish(gp), GODEBUG_TICK);
 	ck_assert_int_eq(godebug_tick(gp)->snap->stats.global_runq, 4);
 	ck_assert_int_eq(godebug_tick(gp)->index, 2);
+	/* a plain list one P longer than gomaxprocs (procresize between the
+	 * two reads): the list's Ps */
+	ck_assert_int_eq(feed(gp,
+			     "SCHED 250ms: gomaxprocs=1 idleprocs=1 threads=2 "
+			     "spinningthreads=0 idlethreads=1 runqueue=4 [5 6]"),
+	    GODEBUG_SCHED);
+	ck_assert_int_eq(godebug_finish(gp), GODEBUG_TICK);
+	ck_assert_int_eq(godebug_tick(gp)->snap->np, 2);
+	ck_assert_uint_eq(godebug_tick(gp)->snap->p[1].runq_len, 6);
 	/* a detailed block cut by the next SCHED line */
 	ck_assert_int_eq(feed(gp,
 			     "SCHED 300ms: gomaxprocs=2 idleprocs=1 threads=2 "
@@ -748,7 +757,7 @@ START_TEST(t_feed)
 			     "SCHED 400ms: gomaxprocs=1 idleprocs=1 threads=2 "
 			     "spinningthreads=0 idlethreads=1 runqueue=4 [5]"),
 	    GODEBUG_SCHED);
-	ck_assert_str_eq(godebug_cut(gp), "SCHED 300ms (line 12): 1 of 2 P lines");
+	ck_assert_str_eq(godebug_cut(gp), "SCHED 300ms (line 13): 1 of 2 P lines");
 	/* the end inside a block: dropped and said */
 	ck_assert_int_eq(feed(gp,
 			     "SCHED 500ms: gomaxprocs=1 idleprocs=1 threads=2 "
@@ -757,8 +766,8 @@ START_TEST(t_feed)
 	    GODEBUG_TICK);
 	ck_assert_int_eq(godebug_pause(gp), GODEBUG_NONE);
 	ck_assert_int_eq(godebug_finish(gp), GODEBUG_NONE);
-	ck_assert_str_eq(godebug_cut(gp), "SCHED 500ms (line 15): 0 of 1 P lines");
-	ck_assert_int_eq(godebug_sched_lines(gp), 12);
+	ck_assert_str_eq(godebug_cut(gp), "SCHED 500ms (line 16): 0 of 1 P lines");
+	ck_assert_int_eq(godebug_sched_lines(gp), 13);
 	ck_assert_int_eq(godebug_other_lines(gp), 3);
 	godebug_free(gp);
 }

@@ -247,8 +247,9 @@ classify(const char *s, size_t len, int64_t *id, size_t *rest)
 	if (len > 6 && memcmp(s, "SCHED ", 6) == 0) {
 		for (d = 6; d < len && s[d] >= '0' && s[d] <= '9'; d++)
 			;
+		/* more than 30 years of milliseconds is no Go program's */
 		if (d == 6 || d + 3 > len || memcmp(s + d, "ms:", 3) != 0 ||
-		    !parse_int(s + 6, d - 6, id))
+		    !parse_int(s + 6, d - 6, id) || *id > INT64_C(1000000000000))
 			return L_OTHER;
 		*rest = d + 3;
 		return L_SCHED;
@@ -326,6 +327,7 @@ typedef struct gd_sched {
 	size_t tickslen;
 	gd_kv unknown[GD_KV_MAX];
 	int nunknown;
+	int np; /* Ps: gomaxprocs, or plain schedtrace's list's length */
 } gd_sched;
 
 /* The numbers of a "[ 1 2 3 ]" or "[1 2 3]" list into out (at most max; out
@@ -428,13 +430,18 @@ read_sched(const char *s, size_t len, int64_t ms, gd_sched *o)
 	}
 	if (!seen_procs || !seen_runq)
 		return -1;
-	/* plain schedtrace lists each P's queue (and later its schedtick);
-	 * detailed has P lines */
-	int np = o->st.gomaxprocs;
-	if (!o->detailed && parse_list(o->runq, o->runqlen, NULL, np) != np)
-		return -1;
-	if (!o->detailed && o->ticks && parse_list(o->ticks, o->tickslen, NULL, np) != np)
-		return -1;
+	/* plain schedtrace lists each P's queue (and later its schedtick),
+	 * one per P of allp, which procresize may have changed a moment before
+	 * gomaxprocs: the list says how many Ps there are; detailed has P
+	 * lines */
+	o->np = o->st.gomaxprocs;
+	if (!o->detailed) {
+		o->np = parse_list(o->runq, o->runqlen, NULL, GD_MAX_P);
+		if (o->np < 1)
+			return -1;
+		if (o->ticks && parse_list(o->ticks, o->tickslen, NULL, o->np) != o->np)
+			return -1;
+	}
 	o->st.threads = o->threads > 0 ? o->threads - 1 : 0;
 	return 0;
 }
@@ -458,7 +465,7 @@ block_reset(gd_block *b)
 static int
 block_begin(godebug_parser *gp, gd_block *b, const gd_sched *o)
 {
-	int np = o->st.gomaxprocs;
+	int np = o->np;
 
 	block_reset(b);
 	if (!grow((void **)&b->p, &b->pcap, np, sizeof *b->p))
