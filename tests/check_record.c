@@ -648,7 +648,7 @@ START_TEST(test_roundtrip_labels)
 	strcpy(info.scenario, "x\"y");
 	ck_assert_int_eq(record_writer_open(&w, path, err, sizeof err), 0);
 	tick_sink ws = record_sink(&w);
-	tick_data t = { 0, s, &ev, 1, 3, NULL, 0, 0 };
+	tick_data t = { 0, s, &ev, 1, 3, NULL, 0, 0, NULL };
 	ck_assert_int_eq(ws.begin(ws.ctx, &info), 0);
 	ck_assert_int_eq(ws.tick(ws.ctx, &info, &t), 0);
 	tick_end e = { 1, 1, 3 };
@@ -919,7 +919,7 @@ write_rec(const char *path, uint64_t start, int nticks, const uint64_t *snapt, g
 	tick_sink ws = record_sink(&w);
 	ck_assert_int_eq(ws.begin(ws.ctx, &info), 0);
 	for (int k = 0; k < nticks; k++) {
-		tick_data t = { k, s, ev[k], nev[k], 0, NULL, 0, 0 };
+		tick_data t = { k, s, ev[k], nev[k], 0, NULL, 0, 0, NULL };
 		s->time_ns = snapt[k];
 		ck_assert_int_eq(ws.tick(ws.ctx, &info, &t), 0);
 		e.events += (uint64_t)nev[k];
@@ -1037,7 +1037,7 @@ START_TEST(test_trace_absurd_times)
 	s->time_ns = S + 1000;
 	gs_event ev = EV(GS_EV_RUN, UINT64_MAX - 1000, 0, 3, 5, 0);
 	tick_info info = { .start_ns = S, .interval_ns = 1000, .ticks = 1, .procs = 1 };
-	tick_data t = { 0, s, &ev, 1, 0, NULL, 0, 0 };
+	tick_data t = { 0, s, &ev, 1, 0, NULL, 0, 0, NULL };
 	chrometrace_writer *w = chrometrace_open(out, err, sizeof err);
 	ck_assert_ptr_nonnull(w);
 	tick_sink ts = chrometrace_sink(w);
@@ -1056,7 +1056,7 @@ END_TEST
 START_TEST(test_batch_needspinning)
 {
 	gs_snapshot *s = gs_snapshot_new(4, 4);
-	tick_data t = { 0, s, NULL, 0, 0, NULL, 0, 0 };
+	tick_data t = { 0, s, NULL, 0, 0, NULL, 0, 0, NULL };
 
 	ck_assert_ptr_nonnull(s);
 	s->time_ns = 2;

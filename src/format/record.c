@@ -77,6 +77,9 @@ rec_begin(void *ctx, const tick_info *info)
 	    info->start_ns, info->interval_ns, info->ticks, info->procs, info->ncpu, info->max_m,
 	    info->runq_max, info->timescale > 0 ? info->timescale : 1);
 	json_put_string(f, info->scenario);
+	/* a foreign program's trace: what its ticks do not say (tick.h) */
+	if (info->lacks)
+		fprintf(f, ",\"lacks\":%u", info->lacks);
 	fputs("}\n", f);
 	return ferror(f) ? write_failed(w) : 0;
 }
@@ -209,16 +212,16 @@ struct record_reader {
 	char err[512];
 };
 
+static int rerr(record_reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 static int
 rerr(record_reader *r, const char *fmt, ...)
 {
-	char msg[400];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	tick_file_error(r->err, sizeof r->err, r->path, r->line, fmt, ap);
 	va_end(ap);
-	snprintf(r->err, sizeof r->err, "%s:%ld: %s", r->path, r->line, msg);
 	return -1;
 }
 
@@ -516,6 +519,12 @@ read_header(record_reader *r)
 		if (get_int(r, 0, w, "timescale", 1, GS_TIMESCALE_MAX, &v))
 			return -1;
 		in->timescale = (int)v;
+	}
+	/* optional: gsched's own runs report everything */
+	if (json_get(&r->doc, 0, "lacks") >= 0) {
+		if (get_int(r, 0, w, "lacks", 0, TICK_LACKS_ALL, &v))
+			return -1;
+		in->lacks = (unsigned)v;
 	}
 	/* optional: recordings made before tags say nothing of them */
 	r->legacy_tags = json_get(&r->doc, 0, "tags") < 0;

@@ -14,6 +14,7 @@
 #include <gsched/observe.h>
 
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -42,8 +43,37 @@ typedef struct tick_info {
 	int timescale;       /* the runtime's slow motion (gs_timescale: every
 	                        scheduler time N times longer); 0 counts as 1 */
 	char scenario[128];  /* "default" or the workloads, e.g. "cpu:4,sleep" */
-	char created_by[64]; /* "gsched 0.1.0" */
+	char created_by[64]; /* "gsched 0.1.0"; for a Go program's trace, the
+	                        format recognised (godebug_format) */
+	/* What the run's ticks cannot say (TICK_LACKS_*): 0 for gsched's own
+	 * runtime, which reports everything.  A figure a bit names is 0 in the
+	 * ticks because nobody measured it: a view says "not reported" for it,
+	 * never 0. */
+	unsigned lacks;
 } tick_info;
+
+/* tick_info.lacks bits.  A Go program's GODEBUG=schedtrace (format/godebug.h)
+ * always lacks TICK_LACKS_STEALS, TICK_LACKS_EVENTS and TICK_LACKS_ACCOUNTING;
+ * plain schedtrace (without scheddetail) also the rest: totals only. */
+/* steal counts (gs_snap_p.steals, stolen, stolen_from; stats.steals, stolen) */
+#define TICK_LACKS_STEALS 0x01
+/* recorded events: a tick's events, if any, were inferred by comparing it
+ * with the tick before (TICK_EVENTS_INFERRED), never seen */
+#define TICK_LACKS_EVENTS 0x02
+/* time by state, counts of spawns, syscalls, preemptions and the like */
+#define TICK_LACKS_ACCOUNTING 0x04
+/* the M list (gs_snapshot.nm is 0) and each P's m (-1), schedtick,
+ * syscalltick, gfreecnt and timers */
+#define TICK_LACKS_MS 0x08
+/* the goroutine list and the totals by state (stats.goroutines, by_status,
+ * by_waitreason, in_syscall) */
+#define TICK_LACKS_GOROUTINES 0x10
+/* each P's status: only the count of idle ones (stats.idle_procs) */
+#define TICK_LACKS_PSTATUS 0x20
+/* Every event of the run was inferred from two successive snapshots, not
+ * recorded where it happened: its time_ns is the later snapshot's. */
+#define TICK_EVENTS_INFERRED 0x40
+#define TICK_LACKS_ALL 0x7f
 
 /* One tick: a snapshot and the events drained with it (those recorded since
  * the previous tick, oldest first). */
@@ -59,7 +89,25 @@ typedef struct tick_data {
 	 * ng_total live ones.  NULL and 0 when none was taken. */
 	const gs_snap_ginfo *gl;
 	int ng, ng_total;
+	/* What a foreign trace said that the fields above cannot hold; NULL for
+	 * gsched's own runtime. */
+	const struct tick_extra *extra;
 } tick_data;
+
+/* A Go program's tick, beyond the snapshot (format/godebug.h). */
+typedef struct tick_extra {
+	/* Fields the parser does not know, as Go printed them, one line per
+	 * line they came from: "SCHED newfield=1\nP0 other=x" ("" none). */
+	const char *unknown;
+	/* Go's wait reason text of gl[i] for i < ng ("" when it had none),
+	 * whether or not it maps to a gs_waitreason (gl[i].waitreason is
+	 * GS_WAIT_NONE when it does not). */
+	const char *const *gwait;
+	/* Go's goroutine status numbers of gl[i] as printed (gl[i].status is
+	 * the gs_gstatus it maps to; _Gscan bits and _Gpreempted etc. are only
+	 * here). */
+	const int *gstatus_go;
+} tick_extra;
 
 typedef struct tick_end {
 	int ticks;        /* snapshots delivered */
@@ -88,6 +136,11 @@ typedef struct tick_sink {
 int tick_sinks_begin(const tick_sink *s, int n, const tick_info *info);
 int tick_sinks_tick(const tick_sink *s, int n, const tick_info *info, const tick_data *t);
 int tick_sinks_end(const tick_sink *s, int n, const tick_info *info, const tick_end *e);
+
+/* "PATH:LINE: message" into err (size bytes): how a reader of a file
+ * (a recording, a GODEBUG log) says where the file is wrong. */
+void tick_file_error(char *err, size_t size, const char *path, long line, const char *fmt,
+    va_list ap) __attribute__((format(printf, 5, 0)));
 
 /* Flush and close *f (set to NULL); 0, or -1 with errno telling why the data
  * may not have reached the file. */

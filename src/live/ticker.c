@@ -242,7 +242,7 @@ ticker_take(ticker *tk, tick_data *t)
 	int ng = 0, ngt = 0;
 	bool listed = err == 0 && ticker_glist(tk, &ng, &ngt) == 0;
 	*t = (tick_data){ tk->index++, tk->snap, tk->ev, nev, dropped, listed ? tk->gl : NULL, ng,
-		ngt };
+		ngt, NULL };
 	tk->end.ticks++;
 	tk->end.events += (uint64_t)nev;
 	tk->end.dropped += dropped;
