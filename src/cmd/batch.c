@@ -16,6 +16,7 @@
 #include "format/schedtrace.h"
 #include "cmd/batch.h"
 #include "format/cmdline.h"
+#include "format/godebug.h"
 #include "format/parse.h"
 #include "live/ticker.h"
 #include "format/record.h"
@@ -263,7 +264,8 @@ batch_run(const batch_opts *op)
 	 * with every file finished (tick.h) */
 	tick_stop_catch(true);
 	if (o.replay) {
-		rc = record_replay(o.replay, sinks, ns);
+		rc = o.replay_godebug ? godebug_replay(o.replay, sinks, ns)
+				      : record_replay(o.replay, sinks, ns);
 	} else {
 		ticker_live live = {
 			.ticks = o.ticks,

@@ -253,6 +253,12 @@ view_model_set_timescale(view_model *m, int n)
 	m->timescale = n > 1 ? n : 1;
 }
 
+void
+view_model_set_lacks(view_model *m, unsigned lacks)
+{
+	m->lacks = lacks;
+}
+
 bool
 view__mark_recent(const view_model *m, uint64_t t)
 {

@@ -483,12 +483,18 @@ view__render_pdetail(rc *r)
 	view__text(r, kx, y, vx, VA_BOLD, "timers");
 	view__textf(r, vx, y++, r->w, VA_NORMAL, "%d", p->timers);
 	view__text(r, kx, y, vx, VA_BOLD, "steals");
-	view__textf(r, vx, y++, r->w, VA_NORMAL,
-	    "%" PRIu64 " (took %" PRIu64 " goroutines; others took %" PRIu64 " from it)", p->steals,
-	    p->stolen, p->stolen_from);
+	if (r->v->lacks & TICK_LACKS_STEALS)
+		view__text(r, vx, y++, r->w, VA_DIM, "not reported by Go");
+	else
+		view__textf(r, vx, y++, r->w, VA_NORMAL,
+		    "%" PRIu64 " (took %" PRIu64 " goroutines; others took %" PRIu64 " from it)",
+		    p->steals, p->stolen, p->stolen_from);
 	view__text(r, kx, y, vx, VA_BOLD, "spawns");
-	view__textf(r, vx, y++, r->w, VA_NORMAL, "%" PRIu64 "   system calls %" PRIu64, p->spawns,
-	    p->syscalls);
+	if (r->v->lacks & TICK_LACKS_ACCOUNTING)
+		view__text(r, vx, y++, r->w, VA_DIM, "not reported by Go (nor system calls)");
+	else
+		view__textf(r, vx, y++, r->w, VA_NORMAL, "%" PRIu64 "   system calls %" PRIu64,
+		    p->spawns, p->syscalls);
 	view__text(r, kx, y, vx, VA_BOLD, "marks");
 	if (view__p_marks(r, vx, y, r->w, pm) == vx)
 		view__text(r, vx, y, r->w, VA_DIM, "nothing notable");

@@ -850,6 +850,11 @@ view__log_events(view_model *m, const gs_event *ev, int nev, uint64_t now, const
 			retake_sentence(ev, i, h, how, buf, sizeof buf);
 		else if (k == GS_EV_PREEMPT)
 			preempt_detail(m, e, buf, sizeof buf);
+		if (m->lacks & TICK_EVENTS_INFERRED) {
+			/* not seen happen: read off two successive snapshots */
+			size_t n = strlen(buf);
+			snprintf(buf + n, sizeof buf - n, " (inferred)");
+		}
 		view_logline *l = view__log_add(m, e->time_ns, kind_attr(k), kind_class(k), buf);
 		about_event(m, l, e, gl, ng);
 		if (h >= 0 && ev[h].m2 >= 0)

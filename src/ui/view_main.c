@@ -142,9 +142,11 @@ view__header(rc *r, int y, int maxl)
 	form(&f[nf], 0, "GOMAXPROCS %d", st->gomaxprocs);
 	f[nf].vital = true;
 	f[nf++].attr = VA_BOLD;
-	form(&f[nf], 0, "CPUs %d", st->ncpu);
-	f[nf].vital = true;
-	f[nf++].attr = VA_NORMAL;
+	if (st->ncpu > 0) { /* a foreign program's trace does not say */
+		form(&f[nf], 0, "CPUs %d", st->ncpu);
+		f[nf].vital = true;
+		f[nf++].attr = VA_NORMAL;
+	}
 	if (m->snap.os_threads > 0) {
 		form(&f[nf], 0, "OS threads %d", m->snap.os_threads);
 		form(&f[nf], 2, "threads %d", m->snap.os_threads);
@@ -171,18 +173,39 @@ view__header(rc *r, int y, int maxl)
 	form(&f[nf], 3, "global %d", st->global_runq);
 	f[nf].vital = true;
 	f[nf++].attr = VA_NORMAL;
-	form(&f[nf], 0, "steals +%" PRIu64 " (%" PRIu64 ")", m->d_steals, st->steals);
-	f[nf].vital = true;
-	f[nf++].attr = m->d_steals ? VA_STEAL : VA_NORMAL;
-	form(&f[nf], 0, "hand-offs +%" PRIu64 " (%" PRIu64 ")", m->d_handoffs, st->handoffs);
+	/* a foreign program's trace (gsched go) may not say these: never 0 */
+	if (r->v->lacks & TICK_LACKS_STEALS) {
+		form(&f[nf], 0, "steals: not reported by Go");
+		form(&f[nf], 2, "steals: n/a in Go");
+		f[nf].vital = true;
+		f[nf++].attr = VA_DIM;
+	} else {
+		form(&f[nf], 0, "steals +%" PRIu64 " (%" PRIu64 ")", m->d_steals, st->steals);
+		f[nf].vital = true;
+		f[nf++].attr = m->d_steals ? VA_STEAL : VA_NORMAL;
+	}
+	if (r->v->lacks & TICK_EVENTS_INFERRED) {
+		/* the hand-offs two successive blocks prove, counted here */
+		form(&f[nf], 0, "hand-offs inferred +%" PRIu64, m->d_handoffs);
+		form(&f[nf], 2, "hand-offs~ +%" PRIu64, m->d_handoffs);
+	} else {
+		form(&f[nf], 0, "hand-offs +%" PRIu64 " (%" PRIu64 ")", m->d_handoffs,
+		    st->handoffs);
+	}
 	f[nf].vital = true;
 	f[nf++].attr = m->d_handoffs ? VA_HANDOFF : VA_NORMAL;
-	form(&f[nf], 0, "preemptions +%" PRIu64 " (%" PRIu64 ")", m->d_preempts,
-	    st->preempt_async + st->preempt_coop);
-	form(&f[nf], 2, "preempts +%" PRIu64 " (%" PRIu64 ")", m->d_preempts,
-	    st->preempt_async + st->preempt_coop);
-	f[nf].vital = true;
-	f[nf++].attr = m->d_preempts ? VA_PREEMPT : VA_NORMAL;
+	if (r->v->lacks & TICK_LACKS_ACCOUNTING) {
+		form(&f[nf], 0, "preemptions: not reported by Go");
+		form(&f[nf], 2, "preempts: n/a in Go");
+		f[nf++].attr = VA_DIM;
+	} else {
+		form(&f[nf], 0, "preemptions +%" PRIu64 " (%" PRIu64 ")", m->d_preempts,
+		    st->preempt_async + st->preempt_coop);
+		form(&f[nf], 2, "preempts +%" PRIu64 " (%" PRIu64 ")", m->d_preempts,
+		    st->preempt_async + st->preempt_coop);
+		f[nf].vital = true;
+		f[nf++].attr = m->d_preempts ? VA_PREEMPT : VA_NORMAL;
+	}
 	if (m->dropped_total) {
 		form(&f[nf], 0, "events lost %" PRIu64, m->dropped_total);
 		f[nf].vital = true;
@@ -1147,6 +1170,12 @@ graphs(rc *r, int x, int y, int w, int h)
 		return;
 	double secs = r->v->tick_hz > 0 ? m->hist_len / r->v->tick_hz : 0;
 	for (int i = 0; i < 4 && i < h; i++) {
+		if (g[i].ring == m->h_steals && (r->v->lacks & TICK_LACKS_STEALS)) {
+			/* a foreign trace's steals: unknown, not none */
+			view__text(r, x, per >= 2 ? y + i * per : y + i, x + w, VA_DIM,
+			    "steals/tick: not reported by Go");
+			continue;
+		}
 		int32_t now = view__hist(m, g[i].ring, m->hist_len - 1), max = 0;
 		for (int k = 0; k < m->hist_len; k++)
 			if (view__hist(m, g[i].ring, k) > max)

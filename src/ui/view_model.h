@@ -13,6 +13,7 @@
 #ifndef GSCHED_VIEW_MODEL_H
 #define GSCHED_VIEW_MODEL_H
 
+#include "format/tick.h"
 #include "ui/view.h"
 
 /* Listable events of the rare kinds (new threads, GOMAXPROCS changes, full
@@ -193,6 +194,7 @@ struct view_model {
 	view_pmark *tmark; /* scratch: this tick's own marks, per P */
 	int tmark_cap;
 	int timescale;     /* view_model_set_timescale's (1: real speed) */
+	unsigned lacks;    /* view_model_set_lacks's (TICK_LACKS_*) */
 	uint8_t *consumed; /* per event of the tick: folded into another line */
 	int consumed_cap;
 
