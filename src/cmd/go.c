@@ -206,6 +206,10 @@ go_parse(int argc, char **argv, struct go_args *a)
 
 /* ---- without the visualizer ----------------------------------------------------------- */
 
+/* After a stop signal went on to the program: how long it may take to end
+ * before gsched ends it (SIGTERM, then SIGKILL, its whole process group). */
+#define GO_STOP_GRACE_NS 3000000000ULL
+
 /* The printer, fed as goproc_poll hands ticks over. */
 struct headless {
 	tick_sink sink;
@@ -250,9 +254,11 @@ go_headless(const struct go_args *a)
 	goproc_visit visit = { headless_tick, headless_line, &h };
 	goproc_state st;
 	char err[512];
-	bool sent = false;
+	bool warned = false;
+	uint64_t sent_ns = 0; /* when a stop signal went on to the program */
 
-	tick_stop_catch(true);
+	/* not again_ends: gsched must outlive the program to end its group */
+	tick_stop_catch(false);
 	goproc *g = goproc_start(&a->proc, err, sizeof err);
 	if (g == NULL) {
 		fprintf(stderr, "gsched: %s\n", err);
@@ -262,11 +268,22 @@ go_headless(const struct go_args *a)
 		struct pollfd pfd = { goproc_fd(g), POLLIN, 0 };
 		poll(&pfd, 1, 100); /* a signal interrupts it */
 		goproc_poll(g, &visit, &st);
-		if (tick_stop_signal() != 0 && !sent) {
-			/* the program first: its last ticks still print (a second
-			 * signal ends gsched at once, and the program with it) */
+		uint64_t now = (uint64_t)gs_nanotime();
+		if (tick_stop_signal() != 0 && sent_ns == 0) {
+			/* the program first: its last ticks still print */
 			goproc_signal(g, tick_stop_signal());
-			sent = true;
+			sent_ns = now;
+		}
+		/* one that outlives it by GO_STOP_GRACE_NS is ended (goproc_free) */
+		if (sent_ns != 0 && now - sent_ns >= GO_STOP_GRACE_NS)
+			break;
+		if (!warned && st.sched_lines == 0 && !st.eof &&
+		    now - st.start_ns >= goproc_quiet_ns(a->proc.interval_ms)) {
+			warned = true;
+			fprintf(stderr,
+			    "gsched: %s has written no GODEBUG schedtrace line in %.0f s: is it a "
+			    "Go program?  Waiting on (Ctrl-C ends it)\n",
+			    a->argv[0], (double)(now - st.start_ns) / 1e9);
 		}
 		if (h.rc == TICK_SINK_DONE || (h.rc != 0) || (st.exited && st.eof))
 			break;

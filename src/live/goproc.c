@@ -76,6 +76,15 @@ goproc_godebug(const char *old, int ms, bool detail, char *buf, size_t size)
 	return (int)(out + (size_t)n);
 }
 
+uint64_t
+goproc_quiet_ns(int interval_ms)
+{
+	uint64_t q =
+	    (uint64_t)(interval_ms > 0 ? interval_ms : 0) * 1000000ULL * GOPROC_QUIET_INTERVALS;
+
+	return q > GOPROC_QUIET_MIN_NS ? q : GOPROC_QUIET_MIN_NS;
+}
+
 void
 goproc_status_text(int ws, char *buf, size_t size)
 {

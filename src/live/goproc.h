@@ -23,6 +23,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "format/tick.h"
@@ -49,6 +50,14 @@ int goproc_godebug(const char *old, int ms, bool detail, char *buf, size_t size)
 /* An exit status from waitpid in words: "exited with status 3", "killed by
  * signal 9 (SIGKILL)".  Pure. */
 void goproc_status_text(int wstatus, char *buf, size_t size);
+
+/* How long without a trace line before a viewer asks whether the program
+ * is a Go program at all: a few intervals (GOPROC_QUIET_INTERVALS of
+ * interval_ms), never under GOPROC_QUIET_MIN_NS (a loaded machine starts a
+ * Go program slowly).  Pure. */
+#define GOPROC_QUIET_INTERVALS 5
+#define GOPROC_QUIET_MIN_NS 2000000000ULL
+uint64_t goproc_quiet_ns(int interval_ms);
 
 typedef struct goproc_opts {
 	char *const *argv;       /* PROGRAM and its arguments (argv[0] is looked

@@ -29,12 +29,6 @@
 #include "live/goproc.h"
 #include "ui/tui_state.h"
 
-/* How long without a trace line before the view asks whether the program
- * is a Go program at all: a few intervals, and never under 2 s (a loaded
- * machine starts a Go program slowly). */
-#define GO_QUIET_INTERVALS 5
-#define GO_QUIET_MIN_NS 2000000000ULL
-
 void
 tui__go_info(struct tui *t, const tick_info *info, const char *format)
 {
@@ -150,10 +144,8 @@ tui__go_intr(struct tui *t)
 static void
 go_state(struct tui *t, const goproc_state *st, uint64_t now)
 {
-	uint64_t quiet = (uint64_t)t->o.go->interval_ms * 1000000ULL * GO_QUIET_INTERVALS;
+	uint64_t quiet = goproc_quiet_ns(t->o.go->interval_ms);
 
-	if (quiet < GO_QUIET_MIN_NS)
-		quiet = GO_QUIET_MIN_NS;
 	if (!t->go_warned && st->sched_lines == 0 && !st->eof && now - st->start_ns >= quiet) {
 		t->go_warned = true;
 		tui__note(t, VA_WARN,
