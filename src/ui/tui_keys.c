@@ -597,7 +597,10 @@ act(struct tui *t, keys_action action, int which, int code)
 		tui__replay_speed(t, which % 2 != 0);
 		break;
 	case KEYS_DO_FOREIGN:
-		tui__replay_refuse(t, "this key");
+		tui__replay_refuse(t,
+		    code == 'w' || code == KEYS_F(8) ? "stopping the world"
+			: code == '+' || code == '-' ? "GOMAXPROCS"
+						     : "spawning goroutines");
 		break;
 	case KEYS_NACTIONS:
 		break;
