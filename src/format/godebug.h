@@ -17,10 +17,38 @@
  *
  * Times: Go prints milliseconds since its first trace; a tick's snapshot
  * time_ns is GODEBUG_START_NS plus those milliseconds, and tick_info.start_ns
- * is GODEBUG_START_NS, so "SCHED 0ms" is start_ns.  threads: stats.threads
- * is Go's threads= minus one (Go's mcount counts m0, gsched's count does not
- * count the thread that started it; gs_schedtrace_print adds it back), and
- * os_threads is Go's threads= as printed.
+ * is GODEBUG_START_NS, so "SCHED 0ms" is start_ns.  interval_ns and ncpu are
+ * 0 (not said; the caller that ran the program may set them).
+ *
+ * How Go's figures land in the snapshot (what the view reads):
+ *  - stats.threads is Go's threads= minus one (Go's mcount counts m0;
+ *    gsched's count does not count the thread that started it, and
+ *    gs_schedtrace_print adds it back); nm_total is Go's threads=;
+ *    os_threads is 0 (Go does not count threads it did not make).
+ *  - P lines: status (Go's _Pidle.._Pdead are gs_pstate's numbers; a
+ *    _Prunning P whose M's goroutine is in a system call is shown
+ *    GS_PSTATE_SYSCALL, as Go before 1.24 printed it), m, runq_len,
+ *    schedtick, syscalltick, gfreecnt, timers; curg is the goroutine of the
+ *    M holding it.  runnext and the queued goroutines are not printed by Go
+ *    (runq_listed 0).  Plain schedtrace: runq_len (and schedtick where Go
+ *    prints schedticks=) only, status -1 and m -1 (TICK_LACKS_PSTATUS,
+ *    TICK_LACKS_MS).
+ *  - M lines: p, curg, spinning, lockedg; state from them: spinning;
+ *    syscall (its goroutine's status is 3); with a P running (a goroutine)
+ *    or sched (none, or asleep: the M stopping the world); idle when
+ *    blocked (asleep on its note) or waiting for its locked goroutine;
+ *    else sched without a P (Go does not say whether it is in the
+ *    scheduler, the netpoller or sysmon).
+ *  - G lines: gl lists every G line, newest (last printed) first, dead ones
+ *    included (status GS_G_DEAD), so that gs_schedtrace_print gives them
+ *    back in Go's order; ng_total also counts the G lines past
+ *    TICK_GLIST_MAX, which are not listed.  stats.goroutines, by_status,
+ *    by_waitreason and in_syscall count them.  Go's status and wait reason
+ *    text are in tick_extra (gstatus_go, gwait).  lockedm 0 is none, so a
+ *    goroutine wired to Go's m0 shows none.
+ *  - Events: only GS_EV_HANDOFF, inferred (above): p, m (from), m2 (to, -1
+ *    for the idle list), g (the goroutine in the system call), p2 -1, arg 0;
+ *    stats.handoffs counts this tick's.
  */
 #ifndef GSCHED_FORMAT_GODEBUG_H
 #define GSCHED_FORMAT_GODEBUG_H

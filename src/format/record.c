@@ -209,16 +209,16 @@ struct record_reader {
 	char err[512];
 };
 
+static int rerr(record_reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 static int
 rerr(record_reader *r, const char *fmt, ...)
 {
-	char msg[400];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	tick_file_error(r->err, sizeof r->err, r->path, r->line, fmt, ap);
 	va_end(ap);
-	snprintf(r->err, sizeof r->err, "%s:%ld: %s", r->path, r->line, msg);
 	return -1;
 }
 

@@ -131,9 +131,22 @@ batch_tick(void *ctx, const tick_info *info, const tick_data *t)
 	return w < 0 ? 1 : w > 0 ? TICK_SINK_DONE : 0;
 }
 
+/* A foreign program's trace (format/godebug.h) has its own start: the time
+ * of its first trace, so that a log read from its middle keeps Go's
+ * milliseconds.  gsched's own runs start at their first line, as Go's. */
+static int
+batch_begin(void *ctx, const tick_info *info)
+{
+	schedtrace_opts *o = ctx;
+
+	if (info->lacks != 0 && o->starttime == 0)
+		o->starttime = info->start_ns;
+	return 0;
+}
+
 tick_sink
 schedtrace_sink(schedtrace_opts *opts)
 {
-	tick_sink s = { NULL, batch_tick, NULL, opts };
+	tick_sink s = { batch_begin, batch_tick, NULL, opts };
 	return s;
 }

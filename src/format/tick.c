@@ -250,3 +250,12 @@ tick_stop_exit(int rc)
 	raise(sig);
 	return rc;
 }
+
+void
+tick_file_error(char *err, size_t size, const char *path, long line, const char *fmt, va_list ap)
+{
+	char msg[400];
+
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	snprintf(err, size, "%s:%ld: %s", path, line, msg);
+}

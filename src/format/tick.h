@@ -14,6 +14,7 @@
 #include <gsched/observe.h>
 
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -134,6 +135,11 @@ typedef struct tick_sink {
 int tick_sinks_begin(const tick_sink *s, int n, const tick_info *info);
 int tick_sinks_tick(const tick_sink *s, int n, const tick_info *info, const tick_data *t);
 int tick_sinks_end(const tick_sink *s, int n, const tick_info *info, const tick_end *e);
+
+/* "PATH:LINE: message" into err (size bytes): how a reader of a file
+ * (a recording, a GODEBUG log) says where the file is wrong. */
+void tick_file_error(char *err, size_t size, const char *path, long line, const char *fmt,
+    va_list ap) __attribute__((format(printf, 5, 0)));
 
 /* Flush and close *f (set to NULL); 0, or -1 with errno telling why the data
  * may not have reached the file. */
