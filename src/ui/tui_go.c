@@ -20,6 +20,7 @@
 
 #include <libgen.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -61,12 +62,40 @@ tui__go_info(struct tui *t, const tick_info *info, const char *format)
 
 /* ---- the program's ticks and lines ------------------------------------------------ */
 
+/* The goroutine list to show: the tick's, with Go's own wait reason text
+ * as the label of a goroutine whose reason gsched has no name for ("GC
+ * sweep wait", "force gc (idle)"; a Go goroutine has no label of its own),
+ * so the list shows every reason Go printed.  Into t->gl. */
+const gs_snap_ginfo *
+tui__go_glist(struct tui *t, const tick_data *d)
+{
+	const char *const *gwait = d->extra != NULL ? d->extra->gwait : NULL;
+
+	if (d->ng <= 0 || d->gl == NULL)
+		return NULL;
+	if (gwait == NULL)
+		return d->gl;
+	if (d->ng > t->glcap) {
+		gs_snap_ginfo *ng = realloc(t->gl, (size_t)d->ng * sizeof *ng);
+		if (ng == NULL)
+			return d->gl;
+		t->gl = ng;
+		t->glcap = d->ng;
+	}
+	memcpy(t->gl, d->gl, (size_t)d->ng * sizeof *t->gl);
+	for (int i = 0; i < d->ng; i++)
+		if (t->gl[i].waitreason == GS_WAIT_NONE && t->gl[i].label[0] == '\0' &&
+		    gwait[i] != NULL && gwait[i][0] != '\0')
+			snprintf(t->gl[i].label, sizeof t->gl[i].label, "%s", gwait[i]);
+	return t->gl;
+}
+
 static void
 go_tick(void *ctx, const tick_info *info, const tick_data *d, const char *format)
 {
 	struct tui *t = ctx;
 	view_origin before;
-	const gs_snap_ginfo *gl = d->ng > 0 ? d->gl : NULL;
+	const gs_snap_ginfo *gl = tui__go_glist(t, d);
 
 	if (t->go_ticks == 0 || info->lacks != t->go_lacks)
 		tui__go_info(t, info, format);

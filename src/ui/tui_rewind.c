@@ -221,7 +221,7 @@ replay_tick(void *ctx, const tick_info *info, const tick_data *d)
 	(void)info;
 	view_model_origin_get(t->model, &before);
 	/* a Go log lists its goroutines; a recording none */
-	const gs_snap_ginfo *gl = d->ng > 0 ? d->gl : NULL;
+	const gs_snap_ginfo *gl = tui__go_glist(t, d);
 	if (view_model_tick(t->model, d->snap, d->ev, d->nev, d->dropped, gl, gl ? d->ng : 0,
 		d->ng_total) != 0) {
 		fprintf(stderr, "gsched: out of memory\n");

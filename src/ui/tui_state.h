@@ -238,6 +238,10 @@ int tui__go_end(struct tui *t);
 /* Ctrl-C as a key while a Go program runs: true if it was sent on to the
  * program (the first press), false to quit. */
 bool tui__go_intr(struct tui *t);
+/* A Go program's goroutine list to show (d's, with Go's own wait reason
+ * text as the label where gsched has no name for the reason; in t->gl),
+ * NULL when the tick has none. */
+const gs_snap_ginfo *tui__go_glist(struct tui *t, const tick_data *d);
 /* What the view says a Go program's ticks lack, from info. */
 void tui__go_info(struct tui *t, const tick_info *info, const char *format);
 /* Every loop's turn (live, replay, a Go program): true when the view

@@ -339,6 +339,9 @@ view__field_ref(rc *r, int y, const char *name, char letter, int64_t id)
 /* ---- time by state (the P and M pages) ----------------------------------------------- */
 
 #define UNTIMED "not measured: the runtime's accounting was off for this tick"
+/* ... or, for a foreign program (gsched go), never measured at all */
+#define UNTIMED_GO "not reported by Go"
+#define UNTIMED_OF(r) ((r)->v->lacks & TICK_LACKS_ACCOUNTING ? UNTIMED_GO : UNTIMED)
 
 /* Whether a snapshot's Ps and Ms carry the runtime's accounting: some
  * one's time is not 0.  While accounting is off every one is 0, which says
@@ -527,7 +530,8 @@ view__render_pdetail(rc *r)
 	const gs_snap_p *pp = prev_timed(m) && fp < m->prev_np ? &m->prev_p[fp] : NULL;
 	uint64_t pnow[] = { p->run_ns, p->idle_ns, p->spin_ns };
 	uint64_t pwas[] = { pp ? pp->run_ns : 0, pp ? pp->idle_ns : 0, pp ? pp->spin_ns : 0 };
-	y = times_table(r, y, pnames, 3, pnow, pp ? pwas : NULL, snap_timed(s) ? NULL : UNTIMED);
+	y = times_table(r, y, pnames, 3, pnow, pp ? pwas : NULL,
+	    snap_timed(s) ? NULL : UNTIMED_OF(r));
 	y = 1 + PD_FIELDS; /* one spare line */
 	view__queue_bar(r, 1, y++, r->w - 2, p);
 	int cols, rows = view__pdetail_rows(r, (int)p->runq_listed, &cols);
@@ -640,7 +644,7 @@ view__render_mdetail(rc *r)
 	uint64_t mnow[] = { mm->running_ns, mm->spinning_ns, mm->idle_ns, mm->syscall_ns };
 	uint64_t mwas[] = { mp ? mp->running_ns : 0, mp ? mp->spinning_ns : 0, mp ? mp->idle_ns : 0,
 		mp ? mp->syscall_ns : 0 };
-	const char *why = snap_timed(s) ? NULL : UNTIMED;
+	const char *why = snap_timed(s) ? NULL : UNTIMED_OF(r);
 	if (mm->state == GS_MSTATE_SYSMON)
 		why = "not counted: sysmon is in none of an M's states";
 	y = times_table(r, y, mnames, 4, mnow, mp ? mwas : NULL, why);
