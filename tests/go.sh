@@ -61,8 +61,8 @@ check() {
 check 2 "which PROGRAM? (or --from FILE for a saved log)" --
 check 2 "-i: '0' is not a number of milliseconds from 1 to 60000" -- -i 0 true
 check 2 "--interval: 'x' is not a number of milliseconds" -- --interval x true
-check 2 "unknown option '-p'" -- -p 2 true
-check 2 "unknown option '--slow'" -- --slow 2 true
+check 2 "-p acts on gsched's own scheduler; a Go program's GOMAXPROCS is its own" -- -p 2 true
+check 2 "--slow acts on gsched's own scheduler" -- --slow 2 true
 check 2 "sets a replay's pace (--from FILE)" -- -d 5 true
 check 2 "--from reads a saved log: no PROGRAM to run with it (got 'true')" -- --from x true
 check 2 "-i, --stdout and --stderr are for a PROGRAM run" -- --from x -i 50
@@ -144,6 +144,12 @@ if [ "$(grep -c '^{.*}$' "$tmp/out")" -eq 2 ] && grep -q '"gomaxprocs":2' "$tmp/
 	ok "--json --from: two whole JSON lines"
 else
 	bad "--json --from" "$tmp/out"
+fi
+timeout -s KILL "$hang_s" "$gsched" go --batch --from - <"$log" >"$tmp/out" 2>"$tmp/err"
+if [ "$(grep -c '^SCHED' "$tmp/out")" -eq 2 ]; then
+	ok "--batch --from -: the log from standard input"
+else
+	bad "--batch --from -" "$tmp/err"
 fi
 # cut mid-block: the whole ticks before the cut, and a message, exit 2
 head -n 10 "$log" >"$tmp/cut.log"

@@ -225,7 +225,8 @@ batch_run(const batch_opts *op)
 
 	/* asked, not opened: opening a FIFO would wait for its writer, and the
 	 * writer, met once here, would be gone for record_open */
-	if (o.replay && access(o.replay, R_OK) != 0) {
+	if (o.replay && !(o.replay_godebug && strcmp(o.replay, "-") == 0) &&
+	    access(o.replay, R_OK) != 0) {
 		snprintf(err, sizeof err, "%s", strerror(errno));
 		return cmdline_usage_error(NULL, "cannot open '%s': %s", o.replay, err);
 	}

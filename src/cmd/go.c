@@ -53,8 +53,9 @@ static const cmdline_opt go_own[] = {
 	    "(GODEBUG=schedtrace=MS; 1..60000, default 100)" },
 	{ "from", GO_OPT_FROM, required_argument, "FILE",
 	    "show a saved GODEBUG log (schedtrace, with or\n"
-	    "without scheddetail; - reads standard input) with\n"
-	    "the replay's controls, instead of running a program" },
+	    "without scheddetail) with the replay's controls,\n"
+	    "instead of running a program (- reads standard\n"
+	    "input, with --batch or --json)" },
 	{ "batch", GO_OPT_BATCH, no_argument, NULL,
 	    "no visualizer: print each tick as gsched --batch\n"
 	    "prints its own (Go's schedtrace lines; -v: detail)" },
@@ -74,9 +75,10 @@ static const cmdline_opt go_own[] = {
 
 #define NOWN ((int)(sizeof go_own / sizeof go_own[0]))
 
-/* go_own and the visualizer's looks: the one table of `gsched go`. */
-static cmdline_opt go_options[CMDLINE_OPTS_MAX];
-static int ngo;
+/* go_own and the visualizer's looks: the one table of `gsched go`; and
+ * the rows --help lists (not -p and --slow, which are only refused). */
+static cmdline_opt go_options[CMDLINE_OPTS_MAX], go_help_opts[CMDLINE_OPTS_MAX];
+static int ngo, ngo_help;
 
 static void
 go_options_init(void)
@@ -85,10 +87,13 @@ go_options_init(void)
 		return;
 	for (int i = 0; i < NOWN; i++)
 		go_options[ngo++] = go_own[i];
-	/* -p and --slow act on gsched's own scheduler */
+	/* -p and --slow are in the table only to be refused by name: they act
+	 * on gsched's own scheduler (go_parse) */
 	for (int i = 0; i < tui_noptions && ngo < CMDLINE_OPTS_MAX; i++)
-		if (tui_options[i].key != 'p' && tui_options[i].key != CMDLINE_KEY_SLOW)
-			go_options[ngo++] = tui_options[i];
+		go_options[ngo++] = tui_options[i];
+	for (int i = 0; i < ngo; i++)
+		if (go_options[i].key != 'p' && go_options[i].key != CMDLINE_KEY_SLOW)
+			go_help_opts[ngo_help++] = go_options[i];
 }
 
 static void
@@ -107,7 +112,7 @@ go_usage(FILE *f)
 	      "own runtime.  Options end at PROGRAM: the rest is the program's.\n"
 	      "\n",
 	    f);
-	cmdline_help(f, go_options, ngo);
+	cmdline_help(f, go_help_opts, ngo_help);
 	fputs("\n"
 	      "What Go's trace cannot show is not invented: it has no steal counts, no\n"
 	      "preemptions, spawns or time by state (those panels say \"not reported by\n"
@@ -190,6 +195,12 @@ go_parse(int argc, char **argv, struct go_args *a)
 		case GO_OPT_STDERR:
 			a->proc.stderr_path = v;
 			break;
+		case 'p':
+		case CMDLINE_KEY_SLOW:
+			return cmdline_usage_error("go",
+			    "%s acts on gsched's own scheduler; a Go program's GOMAXPROCS is its "
+			    "own (GOMAXPROCS=N gsched go PROGRAM)",
+			    cmdline_spelled(&c));
 		default:
 			if (key == 'd') {
 				a->have_d = true;
