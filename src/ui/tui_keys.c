@@ -645,7 +645,9 @@ key_code(int key, bool fkey)
 void
 tui__key(struct tui *t, int key, bool fkey)
 {
-	unsigned ctx = keys_view_ctx(&t->v);
+	/* t->v is the view's state but for the tick shown, which drawing sets
+	 * (tui__rewind_view): whether a recording plays is t's own */
+	unsigned ctx = keys_view_ctx(&t->v) | (t->replay ? KEYS_IN_REPLAY : 0);
 	const keys_entry *e;
 	int which = 0, code = key_code(key, fkey);
 

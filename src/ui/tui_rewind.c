@@ -220,8 +220,9 @@ replay_tick(void *ctx, const tick_info *info, const tick_data *d)
 
 	(void)info;
 	view_model_origin_get(t->model, &before);
-	/* a Go log lists its goroutines; a recording none */
-	const gs_snap_ginfo *gl = tui__go_glist(t, d);
+	/* a Go log lists its goroutines; a recording is shown without (as
+	 * ever: "a recording has no goroutine list") */
+	const gs_snap_ginfo *gl = t->o.replay_godebug ? tui__go_glist(t, d) : NULL;
 	if (view_model_tick(t->model, d->snap, d->ev, d->nev, d->dropped, gl, gl ? d->ng : 0,
 		d->ng_total) != 0) {
 		fprintf(stderr, "gsched: out of memory\n");
@@ -247,6 +248,10 @@ tui__replay_load(struct tui *t, const char *path)
 		return cmdline_usage_error(NULL, "cannot open '%s': %s", path, strerror(errno));
 	t->replay = true;
 	t->speed = 1;
+	/* a Go log's times count from its first block: the notes made now
+	 * start there too */
+	if (t->o.replay_godebug)
+		t->clock_offset_ns = (int64_t)GODEBUG_START_NS - gs_nanotime();
 	snprintf(what, sizeof what, "replay of %s: space plays / pauses, [ ] speed, arrows seek",
 	    path);
 	tui__note(t, VA_NORMAL, "%s", what);

@@ -313,7 +313,9 @@ view__threads(const view_model *m, view_threads *t)
 	const gs_snapshot *s = &m->snap;
 
 	memset(t, 0, sizeof *t);
-	t->total = s->stats.threads;
+	/* the same count for gsched's runtime; a Go program's trace counts its
+	 * m0 in nm_total (Go's threads=), not in stats.threads */
+	t->total = s->nm_total > 0 ? s->nm_total : s->stats.threads;
 	if (s->nm > 0 && s->nm >= s->nm_total) {
 		for (int i = 0; i < s->nm; i++) {
 			switch (s->m[i].state) {

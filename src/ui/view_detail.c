@@ -49,6 +49,30 @@ static const struct help_line legend[] = {
 	{ "busy", "run: running Go code, spin: looking for work, sys: in a system call" },
 	{ "+3 (120)", "this tick (and in total)" },
 	{ "", "" },
+	{ NULL, "A Go program (gsched go)" }, /* a section */
+	{ "Go 1.21+ ...",
+	    "the title: the Go release whose GODEBUG=schedtrace format was recognised; after "
+	    "the program ends, how it ended (exited with status 3, killed by signal 2)" },
+	{ "not reported by Go",
+	    "what Go's trace does not say: steal counts, preemptions, spawns, time by state; "
+	    "never shown as 0, which would be a figure nobody measured" },
+	{ "(inferred)",
+	    "a log line read off two blocks in a row, not seen happen: Go's trace has no "
+	    "events; a P whose M changed while its goroutine sat in a system call was handed "
+	    "off (hand-offs inferred +1 in the header)" },
+	{ "not for Go",
+	    "w + - 0-9 = c s b n C S B N change gsched's own scheduler; a Go program's runs "
+	    "in another process, which its trace only reports on" },
+	{ "Ctrl-C",
+	    "the first goes to the program (SIGINT to its process group), the second quits; "
+	    "the program's last tick stays shown after it ends, until q" },
+	{ "prog: text",
+	    "a line the program wrote to its standard error that is not Go's trace "
+	    "(--stderr FILE keeps them whole); its standard output goes to /dev/null or "
+	    "--stdout FILE" },
+	{ "plain schedtrace",
+	    "a log without scheddetail: totals only (no M list, P states or goroutines)" },
+	{ "", "" },
 	{ NULL, "Ps (processors)" }, /* a section */
 	{ "R run",
 	    "running a goroutine; I idle; S sys (its M is in a system call); T stopped "
@@ -194,30 +218,6 @@ static const struct help_line legend[] = {
 	{ NULL, "Graphs" }, /* a section */
 	{ "threads", "history of the thread count, busy threads, runnable goroutines" },
 	{ "steals/tick", "and steals per tick; each column is the maximum of its time span" },
-	{ "", "" },
-	{ NULL, "A Go program (gsched go)" }, /* a section */
-	{ "Go 1.21+ ...",
-	    "the title: the Go release whose GODEBUG=schedtrace format was recognised; after "
-	    "the program ends, how it ended (exited with status 3, killed by signal 2)" },
-	{ "not reported by Go",
-	    "what Go's trace does not say: steal counts, preemptions, spawns, time by state; "
-	    "never shown as 0, which would be a figure nobody measured" },
-	{ "(inferred)",
-	    "a log line read off two blocks in a row, not seen happen: Go's trace has no "
-	    "events; a P whose M changed while its goroutine sat in a system call was handed "
-	    "off (hand-offs inferred +1 in the header)" },
-	{ "not for Go",
-	    "w + - 0-9 = c s b n C S B N change gsched's own scheduler; a Go program's runs "
-	    "in another process, which its trace only reports on" },
-	{ "Ctrl-C",
-	    "the first goes to the program (SIGINT to its process group), the second quits; "
-	    "the program's last tick stays shown after it ends, until q" },
-	{ "prog: text",
-	    "a line the program wrote to its standard error that is not Go's trace "
-	    "(--stderr FILE keeps them whole); its standard output goes to /dev/null or "
-	    "--stdout FILE" },
-	{ "plain schedtrace",
-	    "a log without scheddetail: totals only (no M list, P states or goroutines)" },
 };
 
 #define NLEGEND ((int)(sizeof legend / sizeof legend[0]))
@@ -478,7 +478,7 @@ view__render_pdetail(rc *r)
 	int attr;
 	int kx = 1, vx = 16;
 
-	view__p_state(p->status, &letter, &word, &attr);
+	view__p_state(p->status, r->v->lacks, &letter, &word, &attr);
 	view__text(r, kx, y, vx, VA_BOLD, "status");
 	view__textf(r, vx, y++, r->w, attr, "%c %s (%s)", letter, word, gs_pstate_name(p->status));
 	view__field_ref(r, y++, "M", 'M', p->m);
