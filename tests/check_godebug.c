@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "format/godebug.h"
+#include "format/record.h"
 #include "format/schedtrace.h"
 
 #ifndef GODEBUG_FIXTURES
@@ -223,6 +224,7 @@ START_TEST(t_go119_detail)
 	ck_assert_int_eq(k->ev[3][1].m2, 4);
 	ck_assert_int_eq(k->ev[3][1].g, 17);
 	ck_assert_uint_eq(k->snap[3].stats.handoffs, 2);
+	ck_assert_uint_eq(k->snap[6].stats.handoffs, 3); /* and 1 at 696ms */
 	/* 568ms: P3: status=2 (_Psyscall) m=-1 runqsize=1; its M6 is no hand-off */
 	ck_assert_int_eq(k->p[5][3].status, GS_PSTATE_SYSCALL);
 	ck_assert_int_eq(k->p[5][3].m, -1);
@@ -504,7 +506,7 @@ static const char *const garbage[] = {
 	"  M3: curg=1",
 	"",
 	"\tG7: status=4",
-	"SCHED 9ms: gomaxprocs=4 idleprocs=0 threads=5 runqueue=0 [0 0]",
+	"SCHED 99999999999999ms: gomaxprocs=4 idleprocs=0 threads=5 runqueue=0 [0 0 0 0]",
 };
 
 static void
@@ -696,10 +698,14 @@ START_TEST(t_feed)
 			     "  M0: p=0 curg=1 mallocing=0 throwing=0 preemptoff=GC assist "
 			     "locks=0 dying=0 spinning=false blocked=false lockedg=-1"),
 	    GODEBUG_SCHED);
+	/* a pause before the G lines: the block is not whole yet, and kept */
+	ck_assert_int_eq(godebug_pause(gp), GODEBUG_NONE);
+	ck_assert_str_eq(godebug_cut(gp), "");
+	ck_assert_ptr_null(godebug_tick(gp));
 	ck_assert_int_eq(feed(gp, "  G1: status=2() m=0 lockedm=-1"), GODEBUG_SCHED);
 	ck_assert_ptr_null(godebug_tick(gp));
 	/* a pause: the block is given */
-	ck_assert_int_eq(godebug_finish(gp), GODEBUG_TICK);
+	ck_assert_int_eq(godebug_pause(gp), GODEBUG_TICK);
 	const tick_data *t = godebug_tick(gp);
 	ck_assert_int_eq(t->index, 0);
 	ck_assert_uint_eq(t->snap->p[0].runq_len, 3);
@@ -728,6 +734,15 @@ START_TEST(t_feed)
 	ck_assert_int_eq(godebug_finish(gp), GODEBUG_TICK);
 	ck_assert_int_eq(godebug_tick(gp)->snap->stats.global_runq, 4);
 	ck_assert_int_eq(godebug_tick(gp)->index, 2);
+	/* a plain list one P longer than gomaxprocs (procresize between the
+	 * two reads): the list's Ps */
+	ck_assert_int_eq(feed(gp,
+			     "SCHED 250ms: gomaxprocs=1 idleprocs=1 threads=2 "
+			     "spinningthreads=0 idlethreads=1 runqueue=4 [5 6]"),
+	    GODEBUG_SCHED);
+	ck_assert_int_eq(godebug_finish(gp), GODEBUG_TICK);
+	ck_assert_int_eq(godebug_tick(gp)->snap->np, 2);
+	ck_assert_uint_eq(godebug_tick(gp)->snap->p[1].runq_len, 6);
 	/* a detailed block cut by the next SCHED line */
 	ck_assert_int_eq(feed(gp,
 			     "SCHED 300ms: gomaxprocs=2 idleprocs=1 threads=2 "
@@ -742,8 +757,17 @@ START_TEST(t_feed)
 			     "SCHED 400ms: gomaxprocs=1 idleprocs=1 threads=2 "
 			     "spinningthreads=0 idlethreads=1 runqueue=4 [5]"),
 	    GODEBUG_SCHED);
-	ck_assert_str_eq(godebug_cut(gp), "SCHED 300ms (line 12): 1 of 2 P lines");
-	ck_assert_int_eq(godebug_sched_lines(gp), 11);
+	ck_assert_str_eq(godebug_cut(gp), "SCHED 300ms (line 13): 1 of 2 P lines");
+	/* the end inside a block: dropped and said */
+	ck_assert_int_eq(feed(gp,
+			     "SCHED 500ms: gomaxprocs=1 idleprocs=1 threads=2 "
+			     "spinningthreads=0 idlethreads=1 runqueue=0 gcwaiting=false "
+			     "nmidlelocked=0 stopwait=0 sysmonwait=false"),
+	    GODEBUG_TICK);
+	ck_assert_int_eq(godebug_pause(gp), GODEBUG_NONE);
+	ck_assert_int_eq(godebug_finish(gp), GODEBUG_NONE);
+	ck_assert_str_eq(godebug_cut(gp), "SCHED 500ms (line 16): 0 of 1 P lines");
+	ck_assert_int_eq(godebug_sched_lines(gp), 13);
 	ck_assert_int_eq(godebug_other_lines(gp), 3);
 	godebug_free(gp);
 }
@@ -787,6 +811,70 @@ START_TEST(t_odd_values)
 	ck_assert_int_eq(t->gl[0].id, TICK_GLIST_MAX); /* the newest listed */
 	ck_assert_str_eq(t->extra->gwait[0], "sleep");
 	godebug_free(gp);
+}
+END_TEST
+
+/* What a chunked feed gave: each tick's time, goroutines and queue
+ * lengths, and the count of the program's own lines. */
+typedef struct chunked {
+	godebug_parser *gp;
+	int ticks, other;
+	uint64_t time[32];
+	int ng[32];
+	uint32_t runq[32];
+} chunked;
+
+static void
+on_line(void *ctx, int result, const char *line, size_t len)
+{
+	chunked *c = ctx;
+
+	(void)line;
+	(void)len;
+	c->other += result == GODEBUG_OTHER;
+	if (result != GODEBUG_TICK)
+		return;
+	const tick_data *t = godebug_tick(c->gp);
+	ck_assert_int_lt(c->ticks, 32);
+	ck_assert_int_eq(t->index, c->ticks);
+	c->time[c->ticks] = t->snap->time_ns;
+	c->ng[c->ticks] = t->ng;
+	c->runq[c->ticks] = t->snap->p[0].runq_len + t->snap->p[3].runq_len;
+	c->ticks++;
+}
+
+START_TEST(t_feed_bytes)
+{
+	/* the log in chunks of sizes from 1 to 97 bytes, as a pipe gives it:
+	 * the same ticks as the file reader's */
+	ticks *k = read_log(FIX("go1.19-detail.txt"));
+	FILE *f = fopen(FIX("go1.19-detail.txt"), "r");
+	static char buf[65536];
+	size_t n = fread(buf, 1, sizeof buf, f);
+
+	fclose(f);
+	ck_assert_uint_lt(n, sizeof buf);
+	for (size_t chunk = 1; chunk < 98; chunk += 8) {
+		chunked c = { .gp = godebug_new() };
+		for (size_t i = 0; i < n; i += chunk) {
+			size_t m = n - i < chunk ? n - i : chunk;
+			ck_assert_int_eq(godebug_feed_bytes(c.gp, buf + i, m, on_line, &c), 0);
+			/* a pause inside a line gives nothing */
+			if (buf[i + m - 1] != '\n' && godebug_pause(c.gp) != GODEBUG_NONE)
+				ck_abort_msg("chunk %zu: a block given inside a line", chunk);
+		}
+		if (godebug_end_bytes(c.gp, on_line, &c) == GODEBUG_TICK)
+			on_line(&c, GODEBUG_TICK, "", 0);
+		ck_assert_int_eq(c.ticks, k->n);
+		for (int i = 0; i < k->n; i++)
+			if (c.time[i] != k->snap[i].time_ns || c.ng[i] != k->t[i].ng ||
+			    c.runq[i] != k->p[i][0].runq_len + k->p[i][3].runq_len)
+				ck_abort_msg("chunk %zu: tick %d differs", chunk, i);
+		ck_assert_int_eq(c.other, 2);
+		ck_assert_int_eq(godebug_sched_lines(c.gp), 410);
+		godebug_free(c.gp);
+	}
+	free(k);
 }
 END_TEST
 
@@ -845,6 +933,24 @@ START_TEST(t_batch)
 	ck_assert_msg(strncmp(out, "{\"tick\":0,\"ms\":0,", 17) == 0, "%s", out);
 	ck_assert_ptr_nonnull(strstr(out, "\"runqsize\":[0,8,0,0]"));
 	ck_assert_ptr_nonnull(strstr(out, "{\"tick\":10,\"ms\":1083,"));
+	/* what Go does not report is null, and named */
+	ck_assert_ptr_nonnull(strstr(out, "\"goroutines\":null,\"by_status\":null,"));
+	ck_assert_ptr_nonnull(strstr(out, ",\"steals\":null,\"stolen\":null,\"handoffs\":0,"));
+	ck_assert_ptr_nonnull(strstr(out,
+	    ",\"lacks\":[\"steals\",\"events\",\"accounting\",\"ms\",\"goroutines\","
+	    "\"pstatus\",\"events_inferred\"],\"source\":\"Go 1.19-1.20 schedtrace, "
+	    "totals only\"}\n"));
+	ck_assert_ptr_null(strstr(out, "\"steals\":0"));
+	free(out);
+	out = replay_to_string(FIX("go1.19-detail.txt"), true, true, &rc);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_ptr_nonnull(strstr(out, "{\"tick\":1,\"ms\":114,"));
+	/* 114ms: G7 and G9 runnable, 4 running, G15-G17 in system calls */
+	ck_assert_ptr_nonnull(strstr(out,
+	    "\"goroutines\":18,\"by_status\":{\"idle\":0,\"runnable\":2,"
+	    "\"running\":4,\"syscall\":3,\"waiting\":9,\"dead\":0},"));
+	ck_assert_ptr_nonnull(strstr(out, "\"handoffs\":2,"));
+	ck_assert_ptr_nonnull(strstr(out, "\"p\":[{\"id\":0,\"status\":\"running\",\"m\":8,"));
 	free(out);
 }
 END_TEST
@@ -882,6 +988,45 @@ START_TEST(t_batch_middle)
 }
 END_TEST
 
+START_TEST(t_record)
+{
+	/* a Go trace recorded reads back with what it lacks */
+	char path[] = "/tmp/check_godebug.XXXXXX", err[600];
+	close(mkstemp(path));
+	record_writer w;
+	ck_assert_msg(record_writer_open(&w, path, err, sizeof err) == 0, "%s", err);
+	tick_sink s = record_sink(&w);
+	ck_assert_int_eq(godebug_replay(FIX("go1.19-plain.txt"), &s, 1), 0);
+	record_reader *r = record_open(path, err, sizeof err);
+	ck_assert_msg(r != NULL, "%s", err);
+	ck_assert_uint_eq(record_info(r)->lacks, PLAIN);
+	ck_assert_str_eq(record_info(r)->created_by, "Go 1.19-1.20 schedtrace, totals only");
+	tick_data t;
+	int n = 0;
+	while (record_next(r, &t) > 0)
+		if (n++ == 0 && t.snap->p[1].runq_len != 8)
+			ck_abort_msg("P1's queue: %u", t.snap->p[1].runq_len);
+	ck_assert_msg(record_error(r)[0] == '\0', "%s", record_error(r));
+	ck_assert_int_eq(n, 13);
+	record_close(r);
+	/* and detailed: 10 Ms in a later tick than the first, which had 5 */
+	ck_assert_int_eq(record_writer_open(&w, path, err, sizeof err), 0);
+	s = record_sink(&w);
+	ck_assert_int_eq(godebug_replay(FIX("go1.19-detail.txt"), &s, 1), 0);
+	r = record_open(path, err, sizeof err);
+	ck_assert_msg(r != NULL, "%s", err);
+	n = 0;
+	while (record_next(r, &t) > 0)
+		if (n++ == 1 && t.snap->nm != 10)
+			ck_abort_msg("tick 1: %d Ms", t.snap->nm);
+	ck_assert_msg(record_error(r)[0] == '\0', "%s", record_error(r));
+	ck_assert_int_eq(n, 13);
+	ck_assert_uint_eq(record_info(r)->lacks, ALWAYS);
+	record_close(r);
+	unlink(path);
+}
+END_TEST
+
 static Suite *
 godebug_suite(void)
 {
@@ -911,9 +1056,11 @@ godebug_suite(void)
 	tc = tcase_create("api");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, t_feed);
+	tcase_add_test(tc, t_feed_bytes);
 	tcase_add_test(tc, t_odd_values);
 	tcase_add_test(tc, t_batch);
 	tcase_add_test(tc, t_batch_middle);
+	tcase_add_test(tc, t_record);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -32,7 +32,6 @@
 #include "format/godebug.h"
 
 #define GD_MAX_P 65536      /* the most Ps a SCHED line may declare */
-#define GD_MAX_M 1000000    /* M lines kept in one block */
 #define GD_WAIT_MAX 48      /* bytes of a wait reason kept, NUL included */
 #define GD_UNKNOWN_MAX 4096 /* bytes of unknown fields kept per block */
 
@@ -81,10 +80,16 @@ struct godebug_parser {
 	bool given;                   /* out holds a tick given (late lines go nowhere) */
 	long nfed, nsched, nother;
 	int ticks;
+	uint64_t handoffs; /* inferred so far (stats.handoffs) */
 	unsigned features; /* of the blocks given */
 	tick_info info;
 	char format[96];
 	char cut[160];
+	/* godebug_feed_bytes: the line its last chunk cut, and whether it
+	 * grew past GODEBUG_LINE_MAX (then only that much is kept) */
+	char *part;
+	size_t npart;
+	bool partlong;
 };
 
 /* ---- lines ----------------------------------------------------------------- */
@@ -242,8 +247,9 @@ classify(const char *s, size_t len, int64_t *id, size_t *rest)
 	if (len > 6 && memcmp(s, "SCHED ", 6) == 0) {
 		for (d = 6; d < len && s[d] >= '0' && s[d] <= '9'; d++)
 			;
+		/* more than 30 years of milliseconds is no Go program's */
 		if (d == 6 || d + 3 > len || memcmp(s + d, "ms:", 3) != 0 ||
-		    !parse_int(s + 6, d - 6, id))
+		    !parse_int(s + 6, d - 6, id) || *id > INT64_C(1000000000000))
 			return L_OTHER;
 		*rest = d + 3;
 		return L_SCHED;
@@ -321,6 +327,7 @@ typedef struct gd_sched {
 	size_t tickslen;
 	gd_kv unknown[GD_KV_MAX];
 	int nunknown;
+	int np; /* Ps: gomaxprocs, or plain schedtrace's list's length */
 } gd_sched;
 
 /* The numbers of a "[ 1 2 3 ]" or "[1 2 3]" list into out (at most max; out
@@ -423,13 +430,18 @@ read_sched(const char *s, size_t len, int64_t ms, gd_sched *o)
 	}
 	if (!seen_procs || !seen_runq)
 		return -1;
-	/* plain schedtrace lists each P's queue (and later its schedtick);
-	 * detailed has P lines */
-	int np = o->st.gomaxprocs;
-	if (!o->detailed && parse_list(o->runq, o->runqlen, NULL, np) != np)
-		return -1;
-	if (!o->detailed && o->ticks && parse_list(o->ticks, o->tickslen, NULL, np) != np)
-		return -1;
+	/* plain schedtrace lists each P's queue (and later its schedtick),
+	 * one per P of allp, which procresize may have changed a moment before
+	 * gomaxprocs: the list says how many Ps there are; detailed has P
+	 * lines */
+	o->np = o->st.gomaxprocs;
+	if (!o->detailed) {
+		o->np = parse_list(o->runq, o->runqlen, NULL, GD_MAX_P);
+		if (o->np < 1)
+			return -1;
+		if (o->ticks && parse_list(o->ticks, o->tickslen, NULL, o->np) != o->np)
+			return -1;
+	}
 	o->st.threads = o->threads > 0 ? o->threads - 1 : 0;
 	return 0;
 }
@@ -453,7 +465,7 @@ block_reset(gd_block *b)
 static int
 block_begin(godebug_parser *gp, gd_block *b, const gd_sched *o)
 {
-	int np = o->st.gomaxprocs;
+	int np = o->np;
 
 	block_reset(b);
 	if (!grow((void **)&b->p, &b->pcap, np, sizeof *b->p))
@@ -555,7 +567,7 @@ read_m(gd_block *b, int64_t id, const char *s, size_t len)
 	gs_snap_m m = { .id = id, .p = -1 };
 	bool havep = false, blocked = false;
 
-	if (n < 0 || b->snap.nm >= GD_MAX_M)
+	if (n < 0)
 		return -1;
 	snprintf(where, sizeof where, "M%lld", (long long)id);
 	for (int i = 0; i < n; i++) {
@@ -590,6 +602,8 @@ read_m(gd_block *b, int64_t id, const char *s, size_t len)
 	/* the state is settled when the goroutines are known (block_give);
 	 * until then it holds Go's blocked */
 	m.state = blocked ? GS_MSTATE_IDLE : GS_MSTATE_SCHED;
+	if (b->snap.nm >= GODEBUG_MAX_M)
+		return 0; /* past the capacity: counted in nm_total only */
 	if (!grow((void **)&b->m, &b->mcap, b->snap.nm + 1, sizeof *b->m))
 		return -1;
 	b->m[b->snap.nm++] = m;
@@ -815,7 +829,7 @@ block_give(godebug_parser *gp, gd_block *b)
 
 	s->m = b->m;
 	s->nm_total = b->threads;
-	s->max_m = s->nm;
+	s->max_m = GODEBUG_MAX_M;
 	if (!b->detailed)
 		lacks |= TICK_LACKS_MS | TICK_LACKS_GOROUTINES | TICK_LACKS_PSTATUS;
 	if (b->ng > 0 && (ix = malloc((size_t)b->ng * sizeof *ix)) == NULL)
@@ -881,9 +895,9 @@ block_give(godebug_parser *gp, gd_block *b)
 	b->nev = 0;
 	if (infer_handoffs(b, gp->out) != 0)
 		return -1;
-	st->handoffs = 0;
 	for (int i = 0; i < b->nev; i++)
-		st->handoffs += b->ev[i].kind == GS_EV_HANDOFF;
+		gp->handoffs += b->ev[i].kind == GS_EV_HANDOFF;
+	st->handoffs = gp->handoffs;
 
 	b->extra = (tick_extra){ b->unknown, b->gwaitp, b->gstatl };
 	b->tick = (tick_data){ gp->ticks, s, b->ev, b->nev, 0, b->detailed ? b->gl : NULL,
@@ -897,8 +911,7 @@ block_give(godebug_parser *gp, gd_block *b)
 		in->procs = st->gomaxprocs;
 	}
 	in->ticks = gp->ticks;
-	if (s->nm > in->max_m)
-		in->max_m = s->nm;
+	in->max_m = GODEBUG_MAX_M;
 	in->lacks = lacks;
 	snprintf(in->created_by, sizeof in->created_by, "%.63s", gp->format);
 	b->pending = false;
@@ -911,19 +924,24 @@ block_give(godebug_parser *gp, gd_block *b)
 	return 0;
 }
 
-/* The pending block: given (GODEBUG_TICK), or dropped when cut short
- * (GODEBUG_NONE, gp->cut says why). */
+/* The pending block: given (GODEBUG_TICK), or, when it is not whole, kept
+ * for more lines (a pause) or dropped (the end: GODEBUG_NONE, gp->cut says
+ * why). */
 static int
-complete(godebug_parser *gp)
+complete(godebug_parser *gp, bool end)
 {
 	gd_block *b = gp->build;
 
 	if (!b->pending)
 		return GODEBUG_NONE;
+	/* Go lists every G ever made, main's G1 at least: without a G line the
+	 * M lines may still be coming */
+	if (!end && b->detailed && (b->npseen < b->snap.np || b->ng == 0))
+		return GODEBUG_NONE;
 	if (b->detailed && b->npseen < b->snap.np) {
 		snprintf(gp->cut, sizeof gp->cut, "SCHED %llums (line %ld): %d of %d P lines",
 		    (unsigned long long)b->ms, b->line, b->npseen, b->snap.np);
-	} else if (b->detailed && b->ng == 0 && b->snap.nm < b->threads) {
+	} else if (b->detailed && b->ng == 0) {
 		snprintf(gp->cut, sizeof gp->cut,
 		    "SCHED %llums (line %ld): %d of %d M lines and no G line",
 		    (unsigned long long)b->ms, b->line, b->snap.nm, b->threads);
@@ -959,6 +977,7 @@ godebug_free(godebug_parser *gp)
 		return;
 	for (int i = 0; i < 3; i++)
 		block_free(&gp->blk[i]);
+	free(gp->part);
 	free(gp);
 }
 
@@ -979,7 +998,7 @@ godebug_feed(godebug_parser *gp, const char *line, size_t len)
 			gp->nother++;
 			return GODEBUG_OTHER;
 		}
-		int r = complete(gp) == GODEBUG_TICK ? GODEBUG_TICK : GODEBUG_SCHED;
+		int r = complete(gp, true) == GODEBUG_TICK ? GODEBUG_TICK : GODEBUG_SCHED;
 		gp->nsched++;
 		if (block_begin(gp, gp->build, &o) != 0) {
 			block_reset(gp->build);
@@ -1014,7 +1033,60 @@ int
 godebug_finish(godebug_parser *gp)
 {
 	gp->cut[0] = '\0';
-	return complete(gp);
+	return complete(gp, true);
+}
+
+int
+godebug_pause(godebug_parser *gp)
+{
+	gp->cut[0] = '\0';
+	/* a pause inside a line: the block is still being written */
+	if (gp->npart > 0)
+		return GODEBUG_NONE;
+	return complete(gp, false);
+}
+
+/* Feed the line held in part (len bytes, or more when it grew too long). */
+static void
+feed_part(godebug_parser *gp, godebug_line_fn fn, void *ctx)
+{
+	size_t len = gp->partlong ? GODEBUG_LINE_MAX + 1 : gp->npart;
+	int r = godebug_feed(gp, gp->part, len);
+	gp->npart = 0;
+	gp->partlong = false;
+	if (fn)
+		fn(ctx, r, gp->part, len);
+}
+
+int
+godebug_feed_bytes(godebug_parser *gp, const char *buf, size_t n, godebug_line_fn fn, void *ctx)
+{
+	if (gp->part == NULL && (gp->part = malloc(GODEBUG_LINE_MAX + 1)) == NULL)
+		return -1;
+	for (size_t i = 0; i < n;) {
+		const char *nl = memchr(buf + i, '\n', n - i);
+		size_t end = nl ? (size_t)(nl - buf) : n;
+		size_t room = GODEBUG_LINE_MAX + 1 - gp->npart, take = end - i;
+		if (take > room) {
+			take = room;
+			gp->partlong = true;
+		}
+		memcpy(gp->part + gp->npart, buf + i, take);
+		gp->npart += take;
+		if (nl == NULL)
+			break;
+		feed_part(gp, fn, ctx);
+		i = end + 1;
+	}
+	return 0;
+}
+
+int
+godebug_end_bytes(godebug_parser *gp, godebug_line_fn fn, void *ctx)
+{
+	if (gp->npart > 0)
+		feed_part(gp, fn, ctx);
+	return godebug_finish(gp);
 }
 
 const char *

@@ -23,11 +23,13 @@
  * How Go's figures land in the snapshot (what the view reads):
  *  - stats.threads is Go's threads= minus one (Go's mcount counts m0;
  *    gsched's count does not count the thread that started it, and
- *    gs_schedtrace_print adds it back); nm_total is Go's threads=;
+ *    gs_schedtrace_print adds it back); nm_total is Go's threads=, nm the
+ *    M lines (at most GODEBUG_MAX_M);
  *    os_threads is 0 (Go does not count threads it did not make).
  *  - P lines: status (Go's _Pidle.._Pdead are gs_pstate's numbers; a
  *    _Prunning P whose M's goroutine is in a system call is shown
- *    GS_PSTATE_SYSCALL, as Go before 1.24 printed it), m, runq_len,
+ *    GS_PSTATE_SYSCALL, as older releases printed it with _Psyscall, which
+ *    the newest leaves unused), m, runq_len,
  *    schedtick, syscalltick, gfreecnt, timers; curg is the goroutine of the
  *    M holding it.  runnext and the queued goroutines are not printed by Go
  *    (runq_listed 0).  Plain schedtrace: runq_len (and schedtick where Go
@@ -48,7 +50,8 @@
  *    goroutine wired to Go's m0 shows none.
  *  - Events: only GS_EV_HANDOFF, inferred (above): p, m (from), m2 (to, -1
  *    for the idle list), g (the goroutine in the system call), p2 -1, arg 0;
- *    stats.handoffs counts this tick's.
+ *    stats.handoffs counts those inferred so far.  The batch JSON prints
+ *    null for the counters a lacks bit names, and "lacks" and "source".
  */
 #ifndef GSCHED_FORMAT_GODEBUG_H
 #define GSCHED_FORMAT_GODEBUG_H
@@ -61,13 +64,18 @@
  * printers take for "no start yet". */
 #define GODEBUG_START_NS UINT64_C(1000000000)
 
+/* The Ms a tick lists at most, tick_info.max_m (a recording's snapshot
+ * capacity): Go's own default limit of threads (debug.SetMaxThreads).  A
+ * program with more has the rest counted in nm_total only. */
+#define GODEBUG_MAX_M 10000
+
 /* The longest line the reader takes whole (bytes, newline excluded); a longer
  * one is not Go's and is passed on as the program's own. */
 #define GODEBUG_LINE_MAX 65536
 
 /* godebug_feed's and godebug_finish's results. */
 enum {
-	GODEBUG_NONE = 0,  /* godebug_finish: nothing was pending */
+	GODEBUG_NONE = 0,  /* godebug_finish, godebug_pause: no tick given */
 	GODEBUG_SCHED = 1, /* the line is part of a trace block */
 	GODEBUG_OTHER = 2, /* not Go's trace: the program's own line (show it) */
 	GODEBUG_TICK = 3   /* a block is complete: godebug_tick has it (the
@@ -86,29 +94,58 @@ void godebug_free(godebug_parser *gp);
  * so GODEBUG_TICK (for a SCHED line) reports the block before it.  A line
  * that is not Go's trace (GODEBUG_OTHER) changes nothing: the program's own
  * writes may fall between a block's lines.  A block cut short (fewer P lines
- * than its gomaxprocs) is dropped, not given: godebug_cut then says so.
+ * than its gomaxprocs, or no G line) is dropped, not given: godebug_cut
+ * then says so.
  */
 int godebug_feed(godebug_parser *gp, const char *line, size_t len);
 /*
- * The end of input, or a pause in it (the live reader saw no more bytes for a
- * while: Go prints a block at once, under its sched.lock): GODEBUG_TICK when
- * a block was pending and whole, else GODEBUG_NONE (with godebug_cut set when
- * one was pending but cut short).  After a pause, feeding goes on; a G or M
- * line that still comes for the block already given is counted and dropped.
+ * The end of input: GODEBUG_TICK when a block was pending and whole (all its
+ * P lines, and G lines: Go lists G1 at least), else GODEBUG_NONE, with
+ * godebug_cut set when one was pending but cut short (it is dropped).
  */
 int godebug_finish(godebug_parser *gp);
-/* Why the block the last feed or finish ended was dropped ("SCHED 300ms: 2
- * of 4 P lines"), or "" when none was. */
+/*
+ * A pause in the input (the live reader saw no more bytes for a while: Go
+ * prints a block at once, under its sched.lock, so a pause of a fraction of
+ * the interval ends one): GODEBUG_TICK when the pending block is whole, as
+ * godebug_finish; a block not whole yet (no G line yet, or a line cut by
+ * godebug_feed_bytes' last chunk) stays pending for the lines to come.
+ * After a block was given at a pause, a G line still coming for it is
+ * counted and dropped (godebug_feed returns GODEBUG_SCHED).
+ */
+int godebug_pause(godebug_parser *gp);
+/*
+ * The same from a pipe's chunks (what read() gave, lines cut anywhere): each
+ * whole line is fed as godebug_feed feeds it and handed to fn (may be NULL)
+ * with the result, so fn shows the GODEBUG_OTHER lines and takes the tick
+ * of a GODEBUG_TICK (godebug_tick, during the call).  A line the chunk cut
+ * is kept for the next chunk (and godebug_pause gives nothing meanwhile: a
+ * pause inside a line is a block still being written); one longer than
+ * GODEBUG_LINE_MAX is handed on as its first GODEBUG_LINE_MAX + 1 bytes, an
+ * OTHER line.  0, or -1 when out of memory.
+ */
+typedef void (*godebug_line_fn)(void *ctx, int result, const char *line, size_t len);
+int godebug_feed_bytes(godebug_parser *gp, const char *buf, size_t n, godebug_line_fn fn,
+    void *ctx);
+/* The end of the pipe: the last line if it had no newline, then
+ * godebug_finish's result. */
+int godebug_end_bytes(godebug_parser *gp, godebug_line_fn fn, void *ctx);
+
+/* Why the block the last feed or finish ended was dropped ("SCHED 300ms
+ * (line 12): 2 of 4 P lines"; the line is the SCHED line's number among the
+ * lines fed), or "" when none was. */
 const char *godebug_cut(const godebug_parser *gp);
 
 /* What the run is about (lacks, created_by: the format recognised), valid
  * from the first tick on; ticks counts the ticks given so far. */
 const tick_info *godebug_info(const godebug_parser *gp);
-/* The tick the last GODEBUG_TICK completed; valid until the next feed or
- * finish.  Its index counts from 0; t->extra is always set. */
+/* The tick the last GODEBUG_TICK completed (NULL before the first); valid
+ * until the next feed, pause or finish.  Its index counts from 0;
+ * t->extra is always set. */
 const tick_data *godebug_tick(const godebug_parser *gp);
-/* Which release's format the lines are in, e.g. "Go 1.21+ schedtrace with
- * scheddetail"; "" before the first SCHED line. */
+/* Which release's format the ticks given are in, e.g. "Go 1.22+ schedtrace
+ * with scheddetail" or "Go 1.19-1.20 schedtrace, totals only"; "" before
+ * the first tick. */
 const char *godebug_format(const godebug_parser *gp);
 /* tick_info.lacks of what was read so far (TICK_LACKS_*). */
 unsigned godebug_lacks(const godebug_parser *gp);

@@ -77,6 +77,9 @@ rec_begin(void *ctx, const tick_info *info)
 	    info->start_ns, info->interval_ns, info->ticks, info->procs, info->ncpu, info->max_m,
 	    info->runq_max, info->timescale > 0 ? info->timescale : 1);
 	json_put_string(f, info->scenario);
+	/* a foreign program's trace: what its ticks do not say (tick.h) */
+	if (info->lacks)
+		fprintf(f, ",\"lacks\":%u", info->lacks);
 	fputs("}\n", f);
 	return ferror(f) ? write_failed(w) : 0;
 }
@@ -516,6 +519,12 @@ read_header(record_reader *r)
 		if (get_int(r, 0, w, "timescale", 1, GS_TIMESCALE_MAX, &v))
 			return -1;
 		in->timescale = (int)v;
+	}
+	/* optional: gsched's own runs report everything */
+	if (json_get(&r->doc, 0, "lacks") >= 0) {
+		if (get_int(r, 0, w, "lacks", 0, TICK_LACKS_ALL, &v))
+			return -1;
+		in->lacks = (unsigned)v;
 	}
 	/* optional: recordings made before tags say nothing of them */
 	r->legacy_tags = json_get(&r->doc, 0, "tags") < 0;

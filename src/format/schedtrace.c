@@ -43,34 +43,73 @@ schedtrace_print_json(FILE *f, const tick_info *info, const tick_data *t, bool d
 	    st->threads, st->spinning_threads, st->idle_threads, st->global_runq);
 	for (int i = 0; i < s->np; i++)
 		fprintf(f, "%s%" PRIu32, i ? "," : "", s->p[i].runq_len);
-	fprintf(f, "],\"goroutines\":%d,\"by_status\":{", st->goroutines);
-	for (int i = 0; i < GS_G_NSTATUS; i++)
-		fprintf(f, "%s\"%s\":%d", i ? "," : "", gs_gstatus_name(i), st->by_status[i]);
-	fputs("},\"by_waitreason\":{", f);
-	for (int i = 0; i < GS_WAIT_NREASONS; i++)
-		fprintf(f, "%s\"%s\":%d", i ? "," : "",
-		    i == GS_WAIT_NONE ? "none" : gs_waitreason_name(i), st->by_waitreason[i]);
-	fprintf(f,
-	    "},\"in_syscall\":%d,\"spawns\":%" PRIu64 ",\"exits\":%" PRIu64 ",\"steals\":%" PRIu64
-	    ",\"stolen\":%" PRIu64 ",\"handoffs\":%" PRIu64 ",\"retakes\":%" PRIu64
-	    ",\"preempt_async\":%" PRIu64 ",\"preempt_coop\":%" PRIu64 ",\"syscalls\":%" PRIu64
-	    ",\"netpoll_wakes\":%" PRIu64 ",\"timers_fired\":%" PRIu64
-	    ",\"threads_created\":%" PRIu64 ",\"events\":%d,\"dropped\":%" PRIu64
-	    ",\"timescale\":%d",
-	    st->in_syscall, st->spawns, st->exits, st->steals, st->stolen, st->handoffs,
-	    st->retakes, st->preempt_async, st->preempt_coop, st->syscalls, st->netpoll_wakes,
-	    st->timers_fired, st->threads_created, t->nev, t->dropped,
+	fputs("],\"goroutines\":", f);
+	/* What a foreign trace (format/godebug.h) does not report is null,
+	 * never 0, and "lacks" names it. */
+	bool nog = info->lacks & TICK_LACKS_GOROUTINES;
+	if (nog) {
+		fputs("null,\"by_status\":null,\"by_waitreason\":null,\"in_syscall\":null", f);
+	} else {
+		fprintf(f, "%d,\"by_status\":{", st->goroutines);
+		for (int i = 0; i < GS_G_NSTATUS; i++)
+			fprintf(f, "%s\"%s\":%d", i ? "," : "", gs_gstatus_name(i),
+			    st->by_status[i]);
+		fputs("},\"by_waitreason\":{", f);
+		for (int i = 0; i < GS_WAIT_NREASONS; i++)
+			fprintf(f, "%s\"%s\":%d", i ? "," : "",
+			    i == GS_WAIT_NONE ? "none" : gs_waitreason_name(i),
+			    st->by_waitreason[i]);
+		fprintf(f, "},\"in_syscall\":%d", st->in_syscall);
+	}
+	const struct {
+		const char *name;
+		uint64_t v;
+		unsigned lack;
+	} ctr[] = {
+		{ "spawns", st->spawns, TICK_LACKS_ACCOUNTING },
+		{ "exits", st->exits, TICK_LACKS_ACCOUNTING },
+		{ "steals", st->steals, TICK_LACKS_STEALS },
+		{ "stolen", st->stolen, TICK_LACKS_STEALS },
+		{ "handoffs", st->handoffs, 0 },
+		{ "retakes", st->retakes, TICK_LACKS_ACCOUNTING },
+		{ "preempt_async", st->preempt_async, TICK_LACKS_ACCOUNTING },
+		{ "preempt_coop", st->preempt_coop, TICK_LACKS_ACCOUNTING },
+		{ "syscalls", st->syscalls, TICK_LACKS_ACCOUNTING },
+		{ "netpoll_wakes", st->netpoll_wakes, TICK_LACKS_ACCOUNTING },
+		{ "timers_fired", st->timers_fired, TICK_LACKS_ACCOUNTING },
+		{ "threads_created", st->threads_created, TICK_LACKS_ACCOUNTING },
+	};
+	for (size_t i = 0; i < sizeof ctr / sizeof ctr[0]; i++) {
+		if (info->lacks & ctr[i].lack)
+			fprintf(f, ",\"%s\":null", ctr[i].name);
+		else
+			fprintf(f, ",\"%s\":%" PRIu64, ctr[i].name, ctr[i].v);
+	}
+	fprintf(f, ",\"events\":%d,\"dropped\":%" PRIu64 ",\"timescale\":%d", t->nev, t->dropped,
 	    info->timescale > 0 ? info->timescale : 1);
+	if (info->lacks) {
+		static const char *const lack[] = { "steals", "events", "accounting", "ms",
+			"goroutines", "pstatus", "events_inferred" };
+		fputs(",\"lacks\":[", f);
+		for (unsigned b = 0, n = 0; b < sizeof lack / sizeof lack[0]; b++)
+			if (info->lacks & (1u << b))
+				fprintf(f, "%s\"%s\"", n++ ? "," : "", lack[b]);
+		fputs("],\"source\":", f);
+		json_put_string(f, info->created_by);
+	}
 	if (detail) {
 		fputs(",\"p\":[", f);
 		for (int i = 0; i < s->np; i++) {
 			const gs_snap_p *p = &s->p[i];
+			fprintf(f, "%s{\"id\":%d,\"status\":", i ? "," : "", p->id);
+			if (info->lacks & TICK_LACKS_PSTATUS)
+				fputs("null", f);
+			else
+				fprintf(f, "\"%s\"", gs_pstate_name(p->status));
 			fprintf(f,
-			    "%s{\"id\":%d,\"status\":\"%s\",\"m\":%" PRId64
-			    ",\"schedtick\":%" PRIu32 ",\"syscalltick\":%" PRIu32
+			    ",\"m\":%" PRId64 ",\"schedtick\":%" PRIu32 ",\"syscalltick\":%" PRIu32
 			    ",\"runqsize\":%" PRIu32 ",\"timers\":%d,\"curg\":",
-			    i ? "," : "", p->id, gs_pstate_name(p->status), p->m, p->schedtick,
-			    p->syscalltick, p->runq_len, p->timers);
+			    p->m, p->schedtick, p->syscalltick, p->runq_len, p->timers);
 			json_put_g(f, &p->curg);
 			fputs(",\"runnext\":", f);
 			json_put_g(f, &p->runnext);

@@ -73,6 +73,7 @@ typedef struct tick_info {
 /* Every event of the run was inferred from two successive snapshots, not
  * recorded where it happened: its time_ns is the later snapshot's. */
 #define TICK_EVENTS_INFERRED 0x40
+#define TICK_LACKS_ALL 0x7f
 
 /* One tick: a snapshot and the events drained with it (those recorded since
  * the previous tick, oldest first). */
