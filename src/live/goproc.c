@@ -176,16 +176,17 @@ give_line(goproc *g, const char *line, size_t len)
 	pthread_mutex_unlock(&g->mu);
 }
 
+/* A line of its standard error, as godebug_feed_bytes classed it. */
 static void
-feed(goproc *g, const char *line, size_t len)
+on_line(void *ctx, int result, const char *line, size_t len)
 {
-	int r = godebug_feed(g->gp, line, len);
+	goproc *g = ctx;
 
-	if (r == GODEBUG_TICK)
+	if (result == GODEBUG_TICK)
 		give_tick(g);
-	else if (r == GODEBUG_OTHER)
+	else if (result == GODEBUG_OTHER)
 		give_line(g, line, len);
-	if (r == GODEBUG_SCHED || r == GODEBUG_TICK)
+	if (result == GODEBUG_SCHED || result == GODEBUG_TICK)
 		g->pending = true;
 }
 
@@ -197,7 +198,7 @@ pause_seen(goproc *g)
 	if (!g->pending)
 		return;
 	g->pending = false;
-	if (godebug_finish(g->gp) == GODEBUG_TICK)
+	if (godebug_pause(g->gp) == GODEBUG_TICK)
 		give_tick(g);
 }
 
@@ -214,23 +215,22 @@ static void *
 reader_main(void *arg)
 {
 	goproc *g = arg;
-	size_t cap = GODEBUG_LINE_MAX + 2, have = 0;
-	char *buf = malloc(cap);
+	char buf[16384];
 	int ws = 0;
 
 	for (;;) {
 		struct pollfd pfd = { g->errfd, POLLIN, 0 };
-		if (buf == NULL || stopping(g))
+		if (stopping(g))
 			break;
 		/* a stop is seen within 100 ms; a block's end within GOPROC_PAUSE_MS */
 		int pr = poll(&pfd, 1, g->pending ? GOPROC_PAUSE_MS : 100);
 		if (pr < 0 && errno != EINTR)
 			break;
-		if (pr == 0 && have == 0)
+		if (pr == 0)
 			pause_seen(g);
 		if (pr <= 0)
 			continue;
-		ssize_t n = read(g->errfd, buf + have, cap - have);
+		ssize_t n = read(g->errfd, buf, sizeof buf);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n <= 0) {
@@ -242,27 +242,16 @@ reader_main(void *arg)
 			}
 			break;
 		}
-		have += (size_t)n;
-		size_t start = 0;
-		for (size_t i = 0; i < have; i++) {
-			if (buf[i] != '\n')
-				continue;
-			feed(g, buf + start, i - start);
-			start = i + 1;
-		}
-		if (start == 0 && have == cap) {
-			/* longer than any line of Go's: the program's own, in pieces */
-			feed(g, buf, have);
-			have = 0;
-		} else {
-			memmove(buf, buf + start, have - start);
-			have -= start;
+		if (godebug_feed_bytes(g->gp, buf, (size_t)n, on_line, g) != 0) {
+			pthread_mutex_lock(&g->mu);
+			snprintf(g->st.error, sizeof g->st.error,
+			    "out of memory reading the program's trace");
+			pthread_mutex_unlock(&g->mu);
+			break;
 		}
 	}
-	if (buf != NULL && have > 0 && !stopping(g))
-		feed(g, buf, have); /* a last line without its newline */
-	free(buf);
-	if (!stopping(g) && godebug_finish(g->gp) == GODEBUG_TICK)
+	/* the last line, and the last block if it is whole */
+	if (!stopping(g) && godebug_end_bytes(g->gp, on_line, g) == GODEBUG_TICK)
 		give_tick(g);
 	pthread_mutex_lock(&g->mu);
 	share_counts(g);
