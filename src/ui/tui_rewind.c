@@ -206,7 +206,8 @@ replay_begin(void *ctx, const tick_info *info)
 	t->v.slow = info->timescale > 1 ? info->timescale : 1;
 	view_model_set_timescale(t->model, t->v.slow);
 	timeline_set_timescale(t->tl, t->v.slow);
-	if (t->o.replay_godebug)
+	/* a Go log, or a recording made of one (it keeps what it lacks) */
+	if (t->o.replay_godebug || info->lacks != 0)
 		tui__go_info(t, info, info->created_by);
 	return 0;
 }
