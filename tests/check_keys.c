@@ -63,10 +63,12 @@ START_TEST(test_every_entry_reachable)
 		const char *name;
 
 		for (int mode = VIEW_MAIN; mode <= VIEW_GDETAIL && !reached; mode++) {
-			for (int lesson = 0; lesson < 4 && !reached; lesson++) {
-				/* 2 and 3: a replay, with no lesson and with one */
+			for (int lesson = 0; lesson < 8 && !reached; lesson++) {
+				/* 2 and 3: a replay, with no lesson and with one;
+				 * 4 on: a foreign program (gsched go) */
 				unsigned ctx = keys_ctx((view_mode)mode, lesson & 1) |
-				    (lesson & 2 ? KEYS_IN_REPLAY : 0);
+				    (lesson & 2 ? KEYS_IN_REPLAY : 0) |
+				    (lesson & 4 ? KEYS_IN_FOREIGN : 0);
 				for (int n = 0; (name = keys_name_at(e, n, &len)) != NULL; n++) {
 					int codes[32], which;
 					int k = keys_name_codes(name, len, codes, 32);
@@ -215,6 +217,35 @@ START_TEST(test_lookup)
 	expect(12, VIEW_MAIN, false, KEYS_DO_REDRAW, 0);
 	expect(KEYS_RESIZE, VIEW_HELP, true, KEYS_DO_RESIZE, 0);
 	expect_none('z', VIEW_MAIN, false);
+}
+END_TEST
+
+/* A foreign program (gsched go): the keys that change the scheduler say
+ * why they cannot, in its main view; the lists keep their own s and n, and
+ * without a foreign program the keys do what they always did. */
+START_TEST(test_lookup_foreign)
+{
+	view_state v;
+	int w = -1;
+	const keys_entry *e;
+
+	memset(&v, 0, sizeof v);
+	v.foreign = "Go 1.19-1.20 schedtrace with scheddetail";
+	const int refused[] = { 'w', '+', '-', 'c', 's', 'b', 'n', KEYS_F(8) };
+	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+		e = keys_lookup(refused[i], keys_view_ctx(&v), &w);
+		if (e == NULL || e->action != KEYS_DO_FOREIGN)
+			ck_abort_msg("key %d: not the foreign program's refusal", refused[i]);
+	}
+	v.mode = VIEW_GLIST;
+	e = keys_lookup('s', keys_view_ctx(&v), &w);
+	ck_assert(e != NULL && e->action == KEYS_DO_SORT);
+	v.mode = VIEW_MAIN;
+	v.foreign = NULL;
+	e = keys_lookup('+', keys_view_ctx(&v), &w);
+	ck_assert(e != NULL && e->action == KEYS_DO_PROCS_STEP);
+	e = keys_lookup('c', keys_view_ctx(&v), &w);
+	ck_assert(e != NULL && e->action == KEYS_DO_SPAWN);
 }
 END_TEST
 
@@ -602,6 +633,7 @@ keys_suite(void)
 	tcase_add_test(tc, test_names);
 	tcase_add_test(tc, test_lookup);
 	tcase_add_test(tc, test_lookup_rewind);
+	tcase_add_test(tc, test_lookup_foreign);
 	tcase_add_test(tc, test_live_names);
 	suite_add_tcase(s, tc);
 	tc = tu_tcase("views", 10);

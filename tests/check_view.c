@@ -17,6 +17,7 @@
 #include <gsched/observe.h>
 
 #include "ui/keys.h"
+#include "format/tick.h"
 #include "ui/view.h"
 
 /* ---- snapshots made by hand ------------------------------------------------------------ */
@@ -1040,6 +1041,67 @@ START_TEST(test_slow_and_rec)
 	ck_assert_int_eq(find_col(&o, 0, "REC"), -1);
 	ck_assert_int_gt(find_col(&o, row_starting(&o, "P2 "), "190 ms"), 0);
 	ck_assert_int_eq(find_col(&o, row_starting(&o, "P2 "), "~"), -1);
+	done(&o, m, f);
+}
+END_TEST
+
+/* A foreign program (gsched go): what its ticks lack is said, never drawn
+ * as 0; inferred hand-offs are marked; the format is in the title.  And
+ * gsched's own runtime (lacks 0) shows none of it. */
+START_TEST(test_foreign)
+{
+	fix *f = fix_new(2, 4);
+	view_model *m = view_model_new(600, 100);
+	view_state v;
+	scr o = { 0 };
+	const unsigned detail =
+	    TICK_LACKS_STEALS | TICK_LACKS_EVENTS | TICK_LACKS_ACCOUNTING | TICK_EVENTS_INFERRED;
+
+	view_model_set_lacks(m, detail);
+	ck_assert_int_eq(view_model_tick(m, &f->s, NULL, 0, 0, NULL, 0, 0), 0);
+	gs_event e = ev(GS_EV_HANDOFF, 1, -1, 1, 3, 0, 0);
+	f->s.time_ns += 100000000;
+	ck_assert_int_eq(view_model_tick(m, &f->s, &e, 1, 0, NULL, 0, 0), 0);
+	view_init(&v, 120, 40);
+	v.foreign = "Go 1.21+ schedtrace with scheddetail";
+	v.lacks = detail;
+	draw(&o, m, &v);
+	ck_assert_int_gt(find_col(&o, 0, "Go 1.21+ schedtrace with scheddetail"), 0);
+	ck_assert_int_ge(find_row(&o, "steals: not reported by Go"), 1);
+	ck_assert_int_ge(find_row(&o, "preemptions: not reported by Go"), 1);
+	ck_assert_int_ge(find_row(&o, "hand-offs inferred +1"), 1);
+	ck_assert_int_ge(find_row(&o, "steals/tick: not reported by Go"), 1);
+	ck_assert_int_eq(find_row(&o, "steals +"), -1);
+	/* the line may wrap in the log panel: its start, and its mark */
+	int hl = find_row(&o, "P1 went from M1 to M3 while its goroutine");
+	ck_assert_int_ge(hl, 1);
+	ck_assert_int_ge(find_row_from(&o, "(inferred)", hl), hl);
+	ck_assert_int_eq(find_row(&o, "work was waiting"), -1); /* a why nobody saw */
+	ck_assert_int_ge(find_row(&o, "not for Go"), 1);        /* the footer */
+	v.mode = VIEW_PDETAIL;
+	v.focus_p = 1;
+	draw(&o, m, &v);
+	ck_assert_int_ge(find_row(&o, "steals         not reported by Go"), 1);
+	ck_assert_int_ge(find_row(&o, "time           not reported by Go"), 1);
+	/* plain schedtrace: totals only */
+	view_init(&v, 120, 40);
+	v.foreign = "Go 1.21+ schedtrace, totals only";
+	v.lacks = detail | TICK_LACKS_MS | TICK_LACKS_GOROUTINES | TICK_LACKS_PSTATUS;
+	draw(&o, m, &v);
+	ck_assert_int_ge(find_row(&o, "goroutines: not in plain schedtrace"), 1);
+	ck_assert_int_ge(find_row(&o, "no M list"), 1);
+	ck_assert_int_ge(row_starting(&o, "P0 ? n/a"), 1);
+	ck_assert_int_ge(find_row(&o, "runnable Gs: not in plain schedtrace"), 1);
+	/* gsched's own runtime: measured figures, no foreign words */
+	view_model *own = view_model_new(600, 100);
+	ck_assert_int_eq(view_model_tick(own, &f->s, &e, 1, 0, NULL, 0, 0), 0);
+	view_init(&v, 120, 40);
+	draw(&o, own, &v);
+	ck_assert_int_eq(find_row(&o, "not reported"), -1);
+	ck_assert_int_eq(find_row(&o, "inferred"), -1);
+	ck_assert_int_eq(find_row(&o, "not for Go"), -1);
+	ck_assert_int_ge(find_row(&o, "steals +0"), 1);
+	view_model_free(own);
 	done(&o, m, f);
 }
 END_TEST
@@ -3900,6 +3962,7 @@ view_suite(void)
 	tcase_add_test(tc, test_marks_held);
 	tcase_add_test(tc, test_marks_replaced);
 	tcase_add_test(tc, test_slow_and_rec);
+	tcase_add_test(tc, test_foreign);
 	tcase_add_test(tc, test_sentences);
 	tcase_add_test(tc, test_log_lines);
 	tcase_add_test(tc, test_log_ring);

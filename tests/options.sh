@@ -17,7 +17,7 @@ sed -e 's/\\-/-/g' -e 's/\\f[BIRP]//g' -e 's/\\f(..//g' "$man" >"$tmp/man"
 
 pass=0
 fail=0
-for cmd in "" bench compare status; do
+for cmd in "" bench compare status go; do
 	# shellcheck disable=SC2086
 	if ! "$gsched" $cmd --help >"$tmp/help" 2>&1; then
 		echo "FAIL  gsched $cmd --help exits non-zero"

@@ -16,6 +16,7 @@
 #include "format/schedtrace.h"
 #include "cmd/batch.h"
 #include "format/cmdline.h"
+#include "format/godebug.h"
 #include "format/parse.h"
 #include "live/ticker.h"
 #include "format/record.h"
@@ -224,7 +225,8 @@ batch_run(const batch_opts *op)
 
 	/* asked, not opened: opening a FIFO would wait for its writer, and the
 	 * writer, met once here, would be gone for record_open */
-	if (o.replay && access(o.replay, R_OK) != 0) {
+	if (o.replay && !(o.replay_godebug && strcmp(o.replay, "-") == 0) &&
+	    access(o.replay, R_OK) != 0) {
 		snprintf(err, sizeof err, "%s", strerror(errno));
 		return cmdline_usage_error(NULL, "cannot open '%s': %s", o.replay, err);
 	}
@@ -263,7 +265,8 @@ batch_run(const batch_opts *op)
 	 * with every file finished (tick.h) */
 	tick_stop_catch(true);
 	if (o.replay) {
-		rc = record_replay(o.replay, sinks, ns);
+		rc = o.replay_godebug ? godebug_replay(o.replay, sinks, ns)
+				      : record_replay(o.replay, sinks, ns);
 	} else {
 		ticker_live live = {
 			.ticks = o.ticks,

@@ -22,6 +22,9 @@ typedef struct batch_opts {
 	int procs;  /* -p: GOMAXPROCS (1..256; 0: the runtime's) */
 	int slow;   /* --slow: slow motion 1..1000 (0: none asked for) */
 	const char *record, *replay, *trace;
+	/* replay is a Go program's saved GODEBUG log (gsched go --from FILE
+	 * --batch), read by format/godebug.h, not a recording */
+	bool replay_godebug;
 	ticker_spawn spawns[BATCH_SPAWNS_MAX];
 	char spawnnames[BATCH_SPAWNS_MAX][32];
 	int nspawns;

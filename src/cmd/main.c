@@ -29,6 +29,7 @@
 #include "cmd/bench.h"
 #include "cmd/batch.h"
 #include "cmd/compare.h"
+#include "cmd/go.h"
 #include "ui/tui.h"
 #include "format/cmdline.h"
 #include "format/configfile.h"
@@ -145,6 +146,7 @@ usage(FILE *f)
 	      "       gsched compare sleep|syscall|netwait|cpu [-n N] [-d DURATION]\n"
 	      "       gsched compare io [-n N]\n"
 	      "       gsched status\n"
+	      "       gsched go [-i MS] [--] PROGRAM [ARGS...] | gsched go --from FILE\n"
 	      "\n"
 	      "With no arguments, open the live visualizer on the introductory "
 	      "lesson\n"
@@ -181,6 +183,11 @@ usage(FILE *f)
 	      "(the same lines as tests/bench/peer.go prints for Go; gsched bench --help).\n"
 	      "\n"
 	      "compare: goroutines against threads, side by side (gsched compare --help).\n"
+	      "\n"
+	      "go: the same view over a real Go program, read from its\n"
+	      "  GODEBUG=schedtrace=MS,scheddetail=1, live or from a saved log; what Go's\n"
+	      "  trace cannot show (steals, preemptions) is said, not shown as 0\n"
+	      "  (gsched go --help).\n"
 	      "\n"
 	      "Config file: $XDG_CONFIG_HOME/gsched/config (else ~/.config/gsched/config),\n"
 	      "one `name = value` a line, # comments; the names are the visualizer's long\n"
@@ -628,6 +635,8 @@ run(int argc, char **argv)
 		return compare_main(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "status") == 0)
 		return status_main(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "go") == 0)
+		return go_main(argc - 1, argv + 1);
 
 	if ((rc = parse_args(argc, argv, &a)) != 0)
 		return rc;

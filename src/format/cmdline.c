@@ -124,6 +124,14 @@ long_error(cmdline *c, const char *word)
 }
 
 int
+cmdline_index(const cmdline *c)
+{
+	/* getopt's own, which cmdline_next keeps in step with argv (operands
+	 * come back in order: nothing is permuted) */
+	return optind < 1 ? 1 : optind > c->argc ? c->argc : optind;
+}
+
+int
 cmdline_next(cmdline *c, const char **val)
 {
 	int idx = -1, r;

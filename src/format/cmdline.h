@@ -83,6 +83,12 @@ void cmdline_init(cmdline *c, const cmdline_opt *tab, int n, const char *cmd, in
  */
 int cmdline_next(cmdline *c, const char **val);
 
+/* The index in argv of the first word not parsed yet.  After an operand:
+ * the word after it, so a sub-command whose operand starts a command line
+ * of its own (gsched go PROGRAM ARGS...) stops there and takes the rest
+ * as they are. */
+int cmdline_index(const cmdline *c);
+
 /* The option cmdline_next returned last, as the user spelled it ("-d" or
  * "--delay", never an abbreviation), for messages. */
 const char *cmdline_spelled(const cmdline *c);

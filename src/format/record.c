@@ -944,6 +944,7 @@ record_next(record_reader *r, tick_data *t)
 	t->gl = ng >= 0 ? r->gl : NULL;
 	t->ng = ng >= 0 ? ng : 0;
 	t->ng_total = ng >= 0 ? ng_total : 0;
+	t->extra = NULL; /* gsched's own: nothing beyond the snapshot */
 	r->end.ticks++;
 	r->end.events += (uint64_t)nev;
 	r->end.dropped += dropped;

@@ -524,6 +524,7 @@ decode(const struct chunk *c, int64_t tick, varint_reader *r, gs_snapshot *s, gs
 		t->dropped = dropped;
 		t->gl = NULL; /* the history keeps no goroutine list */
 		t->ng = t->ng_total = 0;
+		t->extra = NULL;
 	}
 	return trunc;
 }

@@ -44,6 +44,12 @@ const keys_entry keys_table[] = {
 	/* help, the lists and the log keep PgDn and PgUp for scrolling */
 	{ "PgDn PgUp", KEYS_IN_LESSON | KEYS_IN_MAIN | KEYS_IN_DETAIL, 0, NULL,
 	    "in a lesson, except in help, lists and log: go on / back a chapter", KEYS_DO_LESSON },
+	/* before w + - c s b n: a foreign program's scheduler is not ours */
+	{ "w + - c s b n F8", KEYS_IN_FOREIGN | KEYS_IN_MAIN, KEYS_IN_MAIN, "not for Go",
+	    "for a Go program (gsched go): stopping the world, GOMAXPROCS and spawning act on "
+	    "gsched's own scheduler; a Go program's runs in its own process, which GODEBUG "
+	    "only reports on, so these keys (and 0-9 = C S B N) do nothing there",
+	    KEYS_DO_FOREIGN },
 	{ "w F8", KEYS_IN_VIEWS, KEYS_IN_MAIN, "world",
 	    "stop / start the world (no goroutine runs while stopped)", KEYS_DO_WORLD },
 	{ ". F3", KEYS_IN_VIEWS, KEYS_IN_MAIN, "step",
@@ -137,6 +143,13 @@ keys_ctx(view_mode mode, bool lesson)
 	unsigned c = (unsigned)mode <= VIEW_GDETAIL ? KEYS_IN(mode) : KEYS_IN_MAIN;
 
 	return c | (lesson ? KEYS_IN_LESSON : 0);
+}
+
+unsigned
+keys_view_ctx(const view_state *v)
+{
+	return keys_ctx(v->mode, v->lesson != NULL) | (v->replay ? KEYS_IN_REPLAY : 0) |
+	    (v->foreign != NULL ? KEYS_IN_FOREIGN : 0);
 }
 
 bool

@@ -63,8 +63,12 @@ enum {
 #define KEYS_IN_LESSON (1u << 8)
 /* Entries that apply only while a recording is played (gsched --replay). */
 #define KEYS_IN_REPLAY (1u << 9)
-/* The bits an entry needs the context to have as well (a lesson, a replay). */
-#define KEYS_ONLY (KEYS_IN_LESSON | KEYS_IN_REPLAY)
+/* Entries that apply only while a foreign program is shown (gsched go):
+ * its scheduler runs in another process, out of the keys' reach. */
+#define KEYS_IN_FOREIGN (1u << 10)
+/* The bits an entry needs the context to have as well (a lesson, a replay,
+ * a foreign program). */
+#define KEYS_ONLY (KEYS_IN_LESSON | KEYS_IN_REPLAY | KEYS_IN_FOREIGN)
 
 /* What a key does; tui_keys.c does it (a switch without default: the
  * compiler names an action it leaves out). */
@@ -107,6 +111,8 @@ typedef enum keys_action {
 	KEYS_DO_PLAY,       /* a replay: play or pause */
 	KEYS_DO_SPEED,      /* a replay: even keys slower, odd faster */
 	KEYS_DO_SAVE,       /* write the view's settings to the config file */
+	KEYS_DO_FOREIGN,    /* a key that changes the scheduler, for a foreign
+	                       program: says why it cannot */
 	KEYS_NACTIONS
 } keys_action;
 
@@ -128,6 +134,10 @@ extern const int keys_count;
 
 /* The context bits of a view mode, with or without a lesson playing. */
 unsigned keys_ctx(view_mode mode, bool lesson);
+/* The context of what v shows: keys_ctx of its mode and lesson, with
+ * KEYS_IN_REPLAY for a recording and KEYS_IN_FOREIGN for a foreign
+ * program.  The dispatcher and the footers ask it alike. */
+unsigned keys_view_ctx(const view_state *v);
 /* Whether e applies in ctx (a value of keys_ctx). */
 bool keys_applies(const keys_entry *e, unsigned ctx);
 /* The entry a key code does in ctx, or NULL; *which: the index of the key

@@ -62,7 +62,8 @@ struct tl_view {
 struct timeline {
 	history *h;
 	int hist_ticks, log_lines;
-	int timescale; /* given to every model rebuilt */
+	int timescale;  /* given to every model rebuilt */
+	unsigned lacks; /* ... and this (view_model_set_lacks) */
 	bool have_origin;
 	uint64_t t0; /* the time of the first tick ever pushed */
 
@@ -376,6 +377,17 @@ timeline_set_timescale(timeline *tl, int n)
 }
 
 void
+timeline_set_lacks(timeline *tl, unsigned lacks)
+{
+	if (tl->lacks == lacks)
+		return;
+	tl->lacks = lacks;
+	view_model_free(tl->m); /* its log says what it read otherwise */
+	tl->m = NULL;
+	tl->m_first = tl->m_last = -1;
+}
+
+void
 timeline_free(timeline *tl)
 {
 	if (tl == NULL)
@@ -658,6 +670,7 @@ rebuild(timeline *tl, int64_t k)
 	if (tl->m == NULL)
 		return GS_ENOMEM;
 	view_model_set_timescale(tl->m, tl->timescale);
+	view_model_set_lacks(tl->m, tl->lacks);
 	if ((rc = get_tick(tl, s, &t, &x, &v)) < 0)
 		return rc;
 	/* the live model's state before s: where the run began, what it lost */

@@ -53,6 +53,9 @@ void timeline_free(timeline *tl);
 /* The slow motion the ticks were made at (view_model_set_timescale of the
  * live model): the models rebuilt get it too. */
 void timeline_set_timescale(timeline *tl, int n);
+/* What the ticks cannot say (view_model_set_lacks of the models it
+ * builds). */
+void timeline_set_lacks(timeline *tl, unsigned lacks);
 
 /* A line the front end added to the live model's log (view_model_note),
  * kept with the next tick pushed.  Lines noted after timeline_fed (the

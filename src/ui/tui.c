@@ -81,7 +81,7 @@ tui__note(struct tui *t, view_attr attr, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	uint64_t now = (uint64_t)gs_nanotime();
+	uint64_t now = (uint64_t)gs_nanotime() + (uint64_t)t->clock_offset_ns;
 	view_model_note(t->model, now, attr, buf);
 	/* the rewind rebuilds the log with it */
 	if (t->tl != NULL)
@@ -163,6 +163,17 @@ tui__poll_signals(struct tui *t)
 	}
 }
 
+bool
+tui__loop_done(struct tui *t, uint64_t now)
+{
+	if (t->quit || tick_stop_signal() != 0)
+		return true;
+	if (t->term->seconds > 0 && (double)(now - t->started_ns) >= t->term->seconds * 1e9)
+		return true;
+	tui__poll_signals(t);
+	return false;
+}
+
 /* Wait up to ms (at most WAIT_MAX_MS, so a signal's flag is seen soon) for
  * a key, and do it. */
 void
@@ -194,11 +205,8 @@ tui_wait(void *arg, uint64_t deadline)
 	for (;;) {
 		uint64_t now = tui__now();
 
-		if (t->quit || tick_stop_signal() != 0)
+		if (tui__loop_done(t, now))
 			return TICKER_STOP;
-		if (t->term->seconds > 0 && (double)(now - t->started_ns) >= t->term->seconds * 1e9)
-			return TICKER_STOP;
-		tui__poll_signals(t);
 		if (t->next_tick_ns != deadline) {
 			deadline = t->next_tick_ns;
 			ticker_reschedule(t->tk, deadline, tui__tick_period_ns(t));
@@ -282,6 +290,8 @@ tui_loop(struct tui *t)
 static void
 tui_free(struct tui *t)
 {
+	if (t->go != NULL)
+		tui__go_end(t); /* never a program left behind */
 	view_screen_free(&t->screen);
 	view_model_free(t->model);
 	timeline_free(t->tl);
@@ -373,6 +383,11 @@ tui_run(const tui_opts *o, const tui_term *term)
 		tui_free(&t);
 		return status;
 	}
+	/* a Go program that cannot start is told on the plain terminal too */
+	if (o->go != NULL && (status = tui__go_start(&t)) != 0) {
+		tui_free(&t);
+		return status;
+	}
 
 	if (term->interactive) {
 		tui__tty_in_fd = fileno(term->in);
@@ -417,6 +432,23 @@ tui_run(const tui_opts *o, const tui_term *term)
 	curs_set(0);
 	t.v.mono = !paint_setup(o->no_color, o->projector);
 
+	if (o->go != NULL) {
+		/* Ctrl-C as a key, not SIGINT: the first goes to the program
+		 * (tui__go_intr), the second quits; Ctrl-Z stays a signal.
+		 * def_prog_mode: curses restores it so after Ctrl-Z too */
+		struct termios tio;
+		if (term->interactive && tcgetattr(tui__tty_in_fd, &tio) == 0) {
+			tio.c_cc[VINTR] = _POSIX_VDISABLE;
+			if (tcsetattr(tui__tty_in_fd, TCSANOW, &tio) == 0)
+				def_prog_mode();
+		}
+		tui__go_loop(&t);
+		endwin();
+		tui__in_curses = 0;
+		delscreen(t.scr);
+		status = tui__go_end(&t);
+		goto done;
+	}
 	if (o->replay != NULL) {
 		tui__replay_loop(&t);
 		endwin();

@@ -56,6 +56,12 @@ typedef struct tui_opts {
 	/* A recording to play instead of a live run (not an option of this
 	 * table: cmd/main.c sets it for `gsched --replay FILE` on a terminal). */
 	const char *replay;
+	/* The replay is a Go program's saved GODEBUG=schedtrace log (gsched go
+	 * --from FILE), read by format/godebug.h, not a recording. */
+	bool replay_godebug;
+	/* A Go program to run and show instead of a live run (gsched go; not
+	 * an option of this table: cmd/main.c sets it). */
+	const struct goproc_opts *go;
 } tui_opts;
 
 /* --history: the rewind's budget (live/history.h's default), in MiB. */

@@ -510,10 +510,14 @@ act(struct tui *t, keys_action action, int which, int code)
 			spawn(t, which, action == KEYS_DO_SPAWN ? 1 : 10);
 		break;
 	case KEYS_DO_RATE:
-		change_rate(t, which % 2 != 0);
+		if (t->go != NULL)
+			tui__status(t, false,
+			    "the ticks come at the program's pace: gsched go -i MS sets it");
+		else
+			change_rate(t, which % 2 != 0);
 		break;
 	case KEYS_DO_GLIST:
-		if (t->replay && t->v.mode != VIEW_GLIST)
+		if (t->replay && t->v.mode != VIEW_GLIST && t->v.foreign == NULL)
 			tui__status(t, false, "a recording has no goroutine list");
 		open_mode(t, VIEW_GLIST);
 		break;
@@ -524,7 +528,12 @@ act(struct tui *t, keys_action action, int which, int code)
 		open_mode(t, which == 0 ? VIEW_PDETAIL : VIEW_MDETAIL);
 		break;
 	case KEYS_DO_RECORD:
-		if (t->replay) /* its ticks are on file already */
+		if (t->v.foreign != NULL)
+			tui__status(t, true,
+			    "R records gsched's own runs; a Go program's trace is its standard "
+			    "error (GODEBUG=schedtrace=100,scheddetail=1 prog 2>FILE, then gsched "
+			    "go --from FILE)");
+		else if (t->replay) /* its ticks are on file already */
 			tui__status(t, true, "a recording is played: R records a live run");
 		else
 			tui__rec_key(t);
@@ -587,6 +596,12 @@ act(struct tui *t, keys_action action, int which, int code)
 	case KEYS_DO_SPEED:
 		tui__replay_speed(t, which % 2 != 0);
 		break;
+	case KEYS_DO_FOREIGN:
+		tui__replay_refuse(t,
+		    code == 'w' || code == KEYS_F(8) ? "stopping the world"
+			: code == '+' || code == '-' ? "GOMAXPROCS"
+						     : "spawning goroutines");
+		break;
 	case KEYS_NACTIONS:
 		break;
 	}
@@ -630,7 +645,9 @@ key_code(int key, bool fkey)
 void
 tui__key(struct tui *t, int key, bool fkey)
 {
-	unsigned ctx = keys_ctx(t->v.mode, t->player != NULL) | (t->replay ? KEYS_IN_REPLAY : 0);
+	/* t->v is the view's state but for the tick shown, which drawing sets
+	 * (tui__rewind_view): whether a recording plays is t's own */
+	unsigned ctx = keys_view_ctx(&t->v) | (t->replay ? KEYS_IN_REPLAY : 0);
 	const keys_entry *e;
 	int which = 0, code = key_code(key, fkey);
 
@@ -643,6 +660,9 @@ tui__key(struct tui *t, int key, bool fkey)
 	/* a message lasts until it expires or the next key, which may bring
 	 * its own */
 	t->v.status = NULL;
+	/* Ctrl-C (a key while a Go program runs: tui.c): to the program first */
+	if (code == 3 && tui__go_intr(t))
+		return;
 	if (tui__save_prompt_key(t, key))
 		return;
 	if (tui__rec_prompt_key(t, code))

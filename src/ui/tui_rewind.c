@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "format/cmdline.h"
+#include "format/godebug.h"
 #include "format/record.h"
 #include "ui/paint.h"
 #include "ui/tui.h"
@@ -205,6 +206,9 @@ replay_begin(void *ctx, const tick_info *info)
 	t->v.slow = info->timescale > 1 ? info->timescale : 1;
 	view_model_set_timescale(t->model, t->v.slow);
 	timeline_set_timescale(t->tl, t->v.slow);
+	/* a Go log, or a recording made of one (it keeps what it lacks) */
+	if (t->o.replay_godebug || info->lacks != 0)
+		tui__go_info(t, info, info->created_by);
 	return 0;
 }
 
@@ -217,13 +221,18 @@ replay_tick(void *ctx, const tick_info *info, const tick_data *d)
 
 	(void)info;
 	view_model_origin_get(t->model, &before);
-	if (view_model_tick(t->model, d->snap, d->ev, d->nev, d->dropped, NULL, 0, 0) != 0) {
+	/* a Go log lists its goroutines; a recording is shown without (as
+	 * ever: "a recording has no goroutine list") */
+	const gs_snap_ginfo *gl = t->o.replay_godebug ? tui__go_glist(t, d) : NULL;
+	if (view_model_tick(t->model, d->snap, d->ev, d->nev, d->dropped, gl, gl ? d->ng : 0,
+		d->ng_total) != 0) {
 		fprintf(stderr, "gsched: out of memory\n");
 		return 1;
 	}
 	timeline_fed(t->tl);
 	t->procs = d->snap->np;
-	tui__rewind_push(t, d, &before, NULL, 0);
+	t->gl_total = d->ng_total;
+	tui__rewind_push(t, d, &before, gl, gl ? d->ng : 0);
 	return 0;
 }
 
@@ -240,10 +249,15 @@ tui__replay_load(struct tui *t, const char *path)
 		return cmdline_usage_error(NULL, "cannot open '%s': %s", path, strerror(errno));
 	t->replay = true;
 	t->speed = 1;
+	/* a Go log's times count from its first block: the notes made now
+	 * start there too */
+	if (t->o.replay_godebug)
+		t->clock_offset_ns = (int64_t)GODEBUG_START_NS - gs_nanotime();
 	snprintf(what, sizeof what, "replay of %s: space plays / pauses, [ ] speed, arrows seek",
 	    path);
 	tui__note(t, VA_NORMAL, "%s", what);
-	if ((rc = record_replay(path, &sink, 1)) != 0)
+	rc = t->o.replay_godebug ? godebug_replay(path, &sink, 1) : record_replay(path, &sink, 1);
+	if (rc != 0)
 		return rc;
 	if (timeline_last(t->tl) < 0) {
 		fprintf(stderr, "gsched: %s: the recording has no ticks\n", path);
@@ -297,6 +311,13 @@ tui__replay_speed(struct tui *t, bool faster)
 bool
 tui__replay_refuse(struct tui *t, const char *what)
 {
+	if (t->v.foreign != NULL) {
+		tui__status(t, true,
+		    "a Go program is shown: %s would change gsched's own scheduler, not the "
+		    "program's (? explains)",
+		    what);
+		return true;
+	}
 	if (!t->replay)
 		return false;
 	tui__status(t, true, "a recording is played: %s cannot change what was recorded", what);
@@ -312,11 +333,8 @@ tui__replay_loop(struct tui *t)
 	for (;;) {
 		uint64_t now = tui__now();
 
-		if (t->quit || tick_stop_signal() != 0)
+		if (tui__loop_done(t, now))
 			return;
-		if (t->term->seconds > 0 && (double)(now - t->started_ns) >= t->term->seconds * 1e9)
-			return;
-		tui__poll_signals(t);
 		if (t->playing && now >= t->play_next_ns) {
 			uint64_t step = (uint64_t)((double)t->play_ns / t->speed);
 			if (t->at < timeline_last(t->tl))

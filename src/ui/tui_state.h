@@ -137,6 +137,23 @@ struct tui {
 	double speed;          /* x0.1 .. x16 */
 	uint64_t play_ns;      /* between ticks at x1 */
 	uint64_t play_next_ns; /* tui__now() of the next tick while playing */
+
+	/* A Go program shown live (tui_opts.go; tui_go.c): its ticks go into
+	 * the model and tl as a live run's do, the view on the newest unless
+	 * paused or rewound. */
+	struct goproc *go;
+	int64_t clock_offset_ns; /* added to gs_nanotime() for notes: a Go
+	                            program's ticks count from its own start
+	                            (format/godebug.h's GODEBUG_START_NS) */
+	char go_format[256];     /* the format recognised, and how the program
+	                         ended (v.foreign, in the title) */
+	char go_name[64];        /* the program, for messages */
+	int go_ticks;            /* ticks fed */
+	bool go_warned;          /* said that no trace line came */
+	bool go_ended;           /* its end was said */
+	int go_intr;             /* Ctrl-C presses sent on to it */
+	char go_end[320];        /* how it ended, for the restored terminal */
+	unsigned go_lacks;       /* what its ticks cannot say */
 };
 
 void tui__install_signals(void);
@@ -211,6 +228,26 @@ void tui__replay_play(struct tui *t);
 void tui__replay_speed(struct tui *t, bool faster);
 /* What a key that changes the runtime says in a replay: true if refused. */
 bool tui__replay_refuse(struct tui *t, const char *what);
+/* A Go program (tui_go.c): run it under the view until quit.  0, or the
+ * exit status after reporting on stderr (it could not start). */
+int tui__go_start(struct tui *t);
+void tui__go_loop(struct tui *t);
+/* After the view ends: stop it, say how it ended on the restored terminal;
+ * the exit status (0, or 1 when it gave no trace line). */
+int tui__go_end(struct tui *t);
+/* Ctrl-C as a key while a Go program runs: true if it was sent on to the
+ * program (the first press), false to quit. */
+bool tui__go_intr(struct tui *t);
+/* A Go program's goroutine list to show (d's, with Go's own wait reason
+ * text as the label where gsched has no name for the reason; in t->gl),
+ * NULL when the tick has none. */
+const gs_snap_ginfo *tui__go_glist(struct tui *t, const tick_data *d);
+/* What the view says a Go program's ticks lack, from info. */
+void tui__go_info(struct tui *t, const tick_info *info, const char *format);
+/* Every loop's turn (live, replay, a Go program): true when the view
+ * ends (quit, a stop signal, tui_term.seconds over); else Ctrl-Z and the
+ * like are done (tui__poll_signals). */
+bool tui__loop_done(struct tui *t, uint64_t now);
 /* Signals and resizes between keys; a key read within ms. */
 void tui__poll_signals(struct tui *t);
 void tui__read_key(struct tui *t, int ms);

@@ -253,6 +253,12 @@ view_model_set_timescale(view_model *m, int n)
 	m->timescale = n > 1 ? n : 1;
 }
 
+void
+view_model_set_lacks(view_model *m, unsigned lacks)
+{
+	m->lacks = lacks;
+}
+
 bool
 view__mark_recent(const view_model *m, uint64_t t)
 {
@@ -307,7 +313,9 @@ view__threads(const view_model *m, view_threads *t)
 	const gs_snapshot *s = &m->snap;
 
 	memset(t, 0, sizeof *t);
-	t->total = s->stats.threads;
+	/* the same count for gsched's runtime; a Go program's trace counts its
+	 * m0 in nm_total (Go's threads=), not in stats.threads */
+	t->total = s->nm_total > 0 ? s->nm_total : s->stats.threads;
 	if (s->nm > 0 && s->nm >= s->nm_total) {
 		for (int i = 0; i < s->nm; i++) {
 			switch (s->m[i].state) {

@@ -196,6 +196,15 @@ typedef struct view_state {
 	double behind_s; /* how far the tick shown is behind the newest, seconds */
 	bool replay;     /* a recording is shown (gsched --replay): no LIVE */
 	double speed;    /* replay: playback speed, shown as "x2" */
+
+	/* A foreign program's scheduler is shown (gsched go): the format its
+	 * ticks were read in ("Go 1.21+ schedtrace with scheddetail"), in the
+	 * title; NULL for gsched's own runtime.  Keys that change the scheduler
+	 * do not apply to it (keys_view_ctx).  lacks: what its ticks cannot say
+	 * (format/tick.h's TICK_LACKS_*; 0 for gsched's own), which the panels
+	 * say is not reported instead of showing 0. */
+	const char *foreign;
+	unsigned lacks;
 } view_state;
 
 /* The smallest terminal the main view needs; below it view_render draws the
@@ -260,6 +269,10 @@ void view_model_free(view_model *m);
  * model writes into its log (a preempted slice, a world stop) say both what
  * was measured and what it is at real speed.  Before the first tick. */
 void view_model_set_timescale(view_model *m, int n);
+/* What the ticks cannot say (tick_info.lacks, TICK_LACKS_*): with
+ * TICK_EVENTS_INFERRED the log marks each event line inferred.  Before the
+ * first tick. */
+void view_model_set_lacks(view_model *m, unsigned lacks);
 
 /*
  * Feed one tick: the snapshot taken after the drain, the events drained since

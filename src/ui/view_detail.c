@@ -49,6 +49,30 @@ static const struct help_line legend[] = {
 	{ "busy", "run: running Go code, spin: looking for work, sys: in a system call" },
 	{ "+3 (120)", "this tick (and in total)" },
 	{ "", "" },
+	{ NULL, "A Go program (gsched go)" }, /* a section */
+	{ "Go 1.21+ ...",
+	    "the title: the Go release whose GODEBUG=schedtrace format was recognised; after "
+	    "the program ends, how it ended (exited with status 3, killed by signal 2)" },
+	{ "not reported by Go",
+	    "what Go's trace does not say: steal counts, preemptions, spawns, time by state; "
+	    "never shown as 0, which would be a figure nobody measured" },
+	{ "(inferred)",
+	    "a log line read off two blocks in a row, not seen happen: Go's trace has no "
+	    "events; a P whose M changed while its goroutine sat in a system call was handed "
+	    "off (hand-offs inferred +1 in the header)" },
+	{ "not for Go",
+	    "w + - 0-9 = c s b n C S B N change gsched's own scheduler; a Go program's runs "
+	    "in another process, which its trace only reports on" },
+	{ "Ctrl-C",
+	    "the first goes to the program (SIGINT to its process group), the second quits; "
+	    "the program's last tick stays shown after it ends, until q" },
+	{ "prog: text",
+	    "a line the program wrote to its standard error that is not Go's trace "
+	    "(--stderr FILE keeps them whole); its standard output goes to /dev/null or "
+	    "--stdout FILE" },
+	{ "plain schedtrace",
+	    "a log without scheddetail: totals only (no M list, P states or goroutines)" },
+	{ "", "" },
 	{ NULL, "Ps (processors)" }, /* a section */
 	{ "R run",
 	    "running a goroutine; I idle; S sys (its M is in a system call); T stopped "
@@ -315,6 +339,9 @@ view__field_ref(rc *r, int y, const char *name, char letter, int64_t id)
 /* ---- time by state (the P and M pages) ----------------------------------------------- */
 
 #define UNTIMED "not measured: the runtime's accounting was off for this tick"
+/* ... or, for a foreign program (gsched go), never measured at all */
+#define UNTIMED_GO "not reported by Go"
+#define UNTIMED_OF(r) ((r)->v->lacks & TICK_LACKS_ACCOUNTING ? UNTIMED_GO : UNTIMED)
 
 /* Whether a snapshot's Ps and Ms carry the runtime's accounting: some
  * one's time is not 0.  While accounting is off every one is 0, which says
@@ -451,7 +478,7 @@ view__render_pdetail(rc *r)
 	int attr;
 	int kx = 1, vx = 16;
 
-	view__p_state(p->status, &letter, &word, &attr);
+	view__p_state(p->status, r->v->lacks, &letter, &word, &attr);
 	view__text(r, kx, y, vx, VA_BOLD, "status");
 	view__textf(r, vx, y++, r->w, attr, "%c %s (%s)", letter, word, gs_pstate_name(p->status));
 	view__field_ref(r, y++, "M", 'M', p->m);
@@ -483,12 +510,18 @@ view__render_pdetail(rc *r)
 	view__text(r, kx, y, vx, VA_BOLD, "timers");
 	view__textf(r, vx, y++, r->w, VA_NORMAL, "%d", p->timers);
 	view__text(r, kx, y, vx, VA_BOLD, "steals");
-	view__textf(r, vx, y++, r->w, VA_NORMAL,
-	    "%" PRIu64 " (took %" PRIu64 " goroutines; others took %" PRIu64 " from it)", p->steals,
-	    p->stolen, p->stolen_from);
+	if (r->v->lacks & TICK_LACKS_STEALS)
+		view__text(r, vx, y++, r->w, VA_DIM, "not reported by Go");
+	else
+		view__textf(r, vx, y++, r->w, VA_NORMAL,
+		    "%" PRIu64 " (took %" PRIu64 " goroutines; others took %" PRIu64 " from it)",
+		    p->steals, p->stolen, p->stolen_from);
 	view__text(r, kx, y, vx, VA_BOLD, "spawns");
-	view__textf(r, vx, y++, r->w, VA_NORMAL, "%" PRIu64 "   system calls %" PRIu64, p->spawns,
-	    p->syscalls);
+	if (r->v->lacks & TICK_LACKS_ACCOUNTING)
+		view__text(r, vx, y++, r->w, VA_DIM, "not reported by Go (nor system calls)");
+	else
+		view__textf(r, vx, y++, r->w, VA_NORMAL, "%" PRIu64 "   system calls %" PRIu64,
+		    p->spawns, p->syscalls);
 	view__text(r, kx, y, vx, VA_BOLD, "marks");
 	if (view__p_marks(r, vx, y, r->w, pm) == vx)
 		view__text(r, vx, y, r->w, VA_DIM, "nothing notable");
@@ -497,7 +530,8 @@ view__render_pdetail(rc *r)
 	const gs_snap_p *pp = prev_timed(m) && fp < m->prev_np ? &m->prev_p[fp] : NULL;
 	uint64_t pnow[] = { p->run_ns, p->idle_ns, p->spin_ns };
 	uint64_t pwas[] = { pp ? pp->run_ns : 0, pp ? pp->idle_ns : 0, pp ? pp->spin_ns : 0 };
-	y = times_table(r, y, pnames, 3, pnow, pp ? pwas : NULL, snap_timed(s) ? NULL : UNTIMED);
+	y = times_table(r, y, pnames, 3, pnow, pp ? pwas : NULL,
+	    snap_timed(s) ? NULL : UNTIMED_OF(r));
 	y = 1 + PD_FIELDS; /* one spare line */
 	view__queue_bar(r, 1, y++, r->w - 2, p);
 	int cols, rows = view__pdetail_rows(r, (int)p->runq_listed, &cols);
@@ -610,7 +644,7 @@ view__render_mdetail(rc *r)
 	uint64_t mnow[] = { mm->running_ns, mm->spinning_ns, mm->idle_ns, mm->syscall_ns };
 	uint64_t mwas[] = { mp ? mp->running_ns : 0, mp ? mp->spinning_ns : 0, mp ? mp->idle_ns : 0,
 		mp ? mp->syscall_ns : 0 };
-	const char *why = snap_timed(s) ? NULL : UNTIMED;
+	const char *why = snap_timed(s) ? NULL : UNTIMED_OF(r);
 	if (mm->state == GS_MSTATE_SYSMON)
 		why = "not counted: sysmon is in none of an M's states";
 	y = times_table(r, y, mnames, 4, mnow, mp ? mwas : NULL, why);

@@ -850,6 +850,27 @@ view__log_events(view_model *m, const gs_event *ev, int nev, uint64_t now, const
 			retake_sentence(ev, i, h, how, buf, sizeof buf);
 		else if (k == GS_EV_PREEMPT)
 			preempt_detail(m, e, buf, sizeof buf);
+		if (m->lacks & TICK_EVENTS_INFERRED) {
+			/* not seen happen: read off two successive snapshots,
+			 * which say what moved but not why */
+			if (k == GS_EV_HANDOFF) {
+				char who[32] = "its goroutine";
+				if (e->g != 0)
+					snprintf(who, sizeof who, "G%" PRId64, e->g);
+				if (e->m2 >= 0)
+					snprintf(buf, sizeof buf,
+					    "P%d went from M%" PRId64 " to M%" PRId64
+					    " while %s sat in a system call",
+					    e->p, e->m, e->m2, who);
+				else
+					snprintf(buf, sizeof buf,
+					    "P%d left M%" PRId64
+					    " for the idle list while %s sat in a system call",
+					    e->p, e->m, who);
+			}
+			size_t n = strlen(buf);
+			snprintf(buf + n, sizeof buf - n, " (inferred)");
+		}
 		view_logline *l = view__log_add(m, e->time_ns, kind_attr(k), kind_class(k), buf);
 		about_event(m, l, e, gl, ng);
 		if (h >= 0 && ev[h].m2 >= 0)

@@ -142,47 +142,88 @@ view__header(rc *r, int y, int maxl)
 	form(&f[nf], 0, "GOMAXPROCS %d", st->gomaxprocs);
 	f[nf].vital = true;
 	f[nf++].attr = VA_BOLD;
-	form(&f[nf], 0, "CPUs %d", st->ncpu);
-	f[nf].vital = true;
-	f[nf++].attr = VA_NORMAL;
+	if (st->ncpu > 0) { /* a foreign program's trace does not say */
+		form(&f[nf], 0, "CPUs %d", st->ncpu);
+		f[nf].vital = true;
+		f[nf++].attr = VA_NORMAL;
+	}
 	if (m->snap.os_threads > 0) {
 		form(&f[nf], 0, "OS threads %d", m->snap.os_threads);
 		form(&f[nf], 2, "threads %d", m->snap.os_threads);
 		f[nf].vital = true;
 		f[nf++].attr = VA_BOLD;
 	}
-	busy_parts(&t, true, parts, sizeof parts);
-	form(&f[nf], 0, "Ms %d (busy %d: %s, idle %d)", t.total, t.busy, parts, t.idle);
-	form(&f[nf], 1, "Ms %d: busy %d, idle %d", t.total, t.busy, t.idle);
+	if (r->v->lacks & TICK_LACKS_MS) {
+		/* plain schedtrace: the totals it prints, no M list to sort */
+		form(&f[nf], 0, "Ms %d (idle %d, spinning %d; no M list)", m->snap.nm_total,
+		    st->idle_threads, st->spinning_threads);
+		form(&f[nf], 1, "Ms %d: idle %d", m->snap.nm_total, st->idle_threads);
+	} else {
+		busy_parts(&t, true, parts, sizeof parts);
+		form(&f[nf], 0, "Ms %d (busy %d: %s, idle %d)", t.total, t.busy, parts, t.idle);
+		form(&f[nf], 1, "Ms %d: busy %d, idle %d", t.total, t.busy, t.idle);
+	}
 	f[nf].vital = true;
 	f[nf++].attr = VA_BOLD;
-	form(&f[nf], 0, "goroutines %d: %d runnable, %d running, %d waiting, %d syscall",
-	    st->goroutines, bs[GS_G_RUNNABLE], bs[GS_G_RUNNING], bs[GS_G_WAITING],
-	    bs[GS_G_SYSCALL]);
-	form(&f[nf], 1, "goroutines %d: %d runnable %d running %d waiting %d sys", st->goroutines,
-	    bs[GS_G_RUNNABLE], bs[GS_G_RUNNING], bs[GS_G_WAITING], bs[GS_G_SYSCALL]);
-	form(&f[nf], 2, "Gs %d: %d runnable %d running %d waiting %d sys", st->goroutines,
-	    bs[GS_G_RUNNABLE], bs[GS_G_RUNNING], bs[GS_G_WAITING], bs[GS_G_SYSCALL]);
-	form(&f[nf], 3, "Gs %d: %d runnable %d run %d wait %d sys", st->goroutines,
-	    bs[GS_G_RUNNABLE], bs[GS_G_RUNNING], bs[GS_G_WAITING], bs[GS_G_SYSCALL]);
-	f[nf].vital = true;
-	f[nf++].attr = VA_NORMAL;
+	if (r->v->lacks & TICK_LACKS_GOROUTINES) {
+		form(&f[nf], 0, "goroutines: not in plain schedtrace");
+		form(&f[nf], 2, "Gs: n/a");
+		f[nf].vital = true;
+		f[nf++].attr = VA_DIM;
+	} else {
+		form(&f[nf], 0, "goroutines %d: %d runnable, %d running, %d waiting, %d syscall",
+		    st->goroutines, bs[GS_G_RUNNABLE], bs[GS_G_RUNNING], bs[GS_G_WAITING],
+		    bs[GS_G_SYSCALL]);
+		form(&f[nf], 1, "goroutines %d: %d runnable %d running %d waiting %d sys",
+		    st->goroutines, bs[GS_G_RUNNABLE], bs[GS_G_RUNNING], bs[GS_G_WAITING],
+		    bs[GS_G_SYSCALL]);
+		form(&f[nf], 2, "Gs %d: %d runnable %d running %d waiting %d sys", st->goroutines,
+		    bs[GS_G_RUNNABLE], bs[GS_G_RUNNING], bs[GS_G_WAITING], bs[GS_G_SYSCALL]);
+		form(&f[nf], 3, "Gs %d: %d runnable %d run %d wait %d sys", st->goroutines,
+		    bs[GS_G_RUNNABLE], bs[GS_G_RUNNING], bs[GS_G_WAITING], bs[GS_G_SYSCALL]);
+		f[nf].vital = true;
+		f[nf++].attr = VA_NORMAL;
+	}
 	form(&f[nf], 0, "global queue %d", st->global_runq);
 	form(&f[nf], 3, "global %d", st->global_runq);
 	f[nf].vital = true;
 	f[nf++].attr = VA_NORMAL;
-	form(&f[nf], 0, "steals +%" PRIu64 " (%" PRIu64 ")", m->d_steals, st->steals);
-	f[nf].vital = true;
-	f[nf++].attr = m->d_steals ? VA_STEAL : VA_NORMAL;
-	form(&f[nf], 0, "hand-offs +%" PRIu64 " (%" PRIu64 ")", m->d_handoffs, st->handoffs);
-	f[nf].vital = true;
-	f[nf++].attr = m->d_handoffs ? VA_HANDOFF : VA_NORMAL;
-	form(&f[nf], 0, "preemptions +%" PRIu64 " (%" PRIu64 ")", m->d_preempts,
-	    st->preempt_async + st->preempt_coop);
-	form(&f[nf], 2, "preempts +%" PRIu64 " (%" PRIu64 ")", m->d_preempts,
-	    st->preempt_async + st->preempt_coop);
-	f[nf].vital = true;
-	f[nf++].attr = m->d_preempts ? VA_PREEMPT : VA_NORMAL;
+	/* a foreign program's trace (gsched go) may not say these: never 0 */
+	if (r->v->lacks & TICK_LACKS_STEALS) {
+		form(&f[nf], 0, "steals: not reported by Go");
+		form(&f[nf], 2, "steals: n/a in Go");
+		f[nf].vital = true;
+		f[nf++].attr = VA_DIM;
+	} else {
+		form(&f[nf], 0, "steals +%" PRIu64 " (%" PRIu64 ")", m->d_steals, st->steals);
+		f[nf].vital = true;
+		f[nf++].attr = m->d_steals ? VA_STEAL : VA_NORMAL;
+	}
+	if (r->v->lacks & TICK_EVENTS_INFERRED) {
+		/* no counter: the hand-offs two blocks in a row prove, this tick */
+		int64_t n = m->ev_count[GS_EV_HANDOFF];
+		form(&f[nf], 0, "hand-offs inferred +%" PRId64, n);
+		form(&f[nf], 2, "hand-offs~ +%" PRId64, n);
+		f[nf].vital = true;
+		f[nf++].attr = n ? VA_HANDOFF : VA_NORMAL;
+	} else {
+		form(&f[nf], 0, "hand-offs +%" PRIu64 " (%" PRIu64 ")", m->d_handoffs,
+		    st->handoffs);
+		f[nf].vital = true;
+		f[nf++].attr = m->d_handoffs ? VA_HANDOFF : VA_NORMAL;
+	}
+	if (r->v->lacks & TICK_LACKS_ACCOUNTING) {
+		form(&f[nf], 0, "preemptions: not reported by Go");
+		form(&f[nf], 2, "preempts: n/a in Go");
+		f[nf++].attr = VA_DIM;
+	} else {
+		form(&f[nf], 0, "preemptions +%" PRIu64 " (%" PRIu64 ")", m->d_preempts,
+		    st->preempt_async + st->preempt_coop);
+		form(&f[nf], 2, "preempts +%" PRIu64 " (%" PRIu64 ")", m->d_preempts,
+		    st->preempt_async + st->preempt_coop);
+		f[nf].vital = true;
+		f[nf++].attr = m->d_preempts ? VA_PREEMPT : VA_NORMAL;
+	}
 	if (m->dropped_total) {
 		form(&f[nf], 0, "events lost %" PRIu64, m->dropped_total);
 		f[nf].vital = true;
@@ -223,8 +264,12 @@ view__header(rc *r, int y, int maxl)
 /* ---- Ps --------------------------------------------------------------------------------- */
 
 void
-view__p_state(int status, char *letter, const char **word, int *attr)
+view__p_state(int status, unsigned lacks, char *letter, const char **word, int *attr)
 {
+	if (lacks & TICK_LACKS_PSTATUS) {
+		*letter = '?', *word = "n/a", *attr = VA_DIM;
+		return;
+	}
 	switch (status) {
 	case GS_PSTATE_RUNNING:
 		*letter = 'R', *word = "run", *attr = VA_P_RUNNING;
@@ -707,7 +752,7 @@ p_row(rc *r, int y, const gs_snap_p *p, const view_pmark *pm, const struct pcols
 	const char *word;
 	int attr;
 
-	view__p_state(p->status, &letter, &word, &attr);
+	view__p_state(p->status, r->v->lacks, &letter, &word, &attr);
 	view__hit(r, y, 0, r->w, VIEW_HIT_P, p->id);
 	view__textf(r, 0, y, c->x_st, VA_BOLD, "P%d", p->id);
 	view__put(r, c->x_st, y, (uint32_t)letter, attr);
@@ -743,7 +788,7 @@ p_row_big(rc *r, int y, const gs_snap_p *p, const view_pmark *pm, int idw)
 	const char *word;
 	int attr;
 
-	view__p_state(p->status, &letter, &word, &attr);
+	view__p_state(p->status, r->v->lacks, &letter, &word, &attr);
 	view__hit(r, y, 0, r->w, VIEW_HIT_P, p->id);
 	view__hit(r, y + 1, 0, r->w, VIEW_HIT_P, p->id);
 	view__textf(r, 0, y, r->w, VA_BOLD, "P%d", p->id);
@@ -917,7 +962,7 @@ p_cell(rc *r, int x, int y, const gs_snap_p *p, const view_pmark *pm, int idw)
 	const char *word;
 	int attr;
 
-	view__p_state(p->status, &letter, &word, &attr);
+	view__p_state(p->status, r->v->lacks, &letter, &word, &attr);
 	view__hit(r, y, x, x + p_cell_width(idw), VIEW_HIT_P, p->id);
 	view__textf(r, x, y, x + idw, VA_BOLD, "P%d", p->id);
 	view__put(r, x + idw + 1, y, (uint32_t)letter, attr);
@@ -1147,6 +1192,18 @@ graphs(rc *r, int x, int y, int w, int h)
 		return;
 	double secs = r->v->tick_hz > 0 ? m->hist_len / r->v->tick_hz : 0;
 	for (int i = 0; i < 4 && i < h; i++) {
+		/* what a foreign trace does not say: unknown, not none */
+		const char *na = g[i].ring == m->h_steals && (r->v->lacks & TICK_LACKS_STEALS)
+		    ? "steals/tick: not reported by Go"
+		    : g[i].ring == m->h_busy && (r->v->lacks & TICK_LACKS_MS)
+		    ? "busy threads: no M list in plain schedtrace"
+		    : g[i].ring == m->h_runnable && (r->v->lacks & TICK_LACKS_GOROUTINES)
+		    ? "runnable Gs: not in plain schedtrace"
+		    : NULL;
+		if (na != NULL) {
+			view__text(r, x, per >= 2 ? y + i * per : y + i, x + w, VA_DIM, na);
+			continue;
+		}
 		int32_t now = view__hist(m, g[i].ring, m->hist_len - 1), max = 0;
 		for (int k = 0; k < m->hist_len; k++)
 			if (view__hist(m, g[i].ring, k) > max)

@@ -13,6 +13,7 @@
 #ifndef GSCHED_VIEW_MODEL_H
 #define GSCHED_VIEW_MODEL_H
 
+#include "format/tick.h"
 #include "ui/view.h"
 
 /* Listable events of the rare kinds (new threads, GOMAXPROCS changes, full
@@ -193,6 +194,7 @@ struct view_model {
 	view_pmark *tmark; /* scratch: this tick's own marks, per P */
 	int tmark_cap;
 	int timescale;     /* view_model_set_timescale's (1: real speed) */
+	unsigned lacks;    /* view_model_set_lacks's (TICK_LACKS_*) */
 	uint8_t *consumed; /* per event of the tick: folded into another line */
 	int consumed_cap;
 
@@ -365,7 +367,9 @@ int view__log_rows(const view_logline *l, int x0, int x1);
 void view__log_paint(rc *r, int y0, int rows, int x0, int x1, bool top, int *first, int *last);
 void view__m_state(const gs_snap_m *mm, char *letter, const char **word, int *attr);
 int view__p_marks(rc *r, int x, int y, int xend, const view_pmark *pm);
-void view__p_state(int status, char *letter, const char **word, int *attr);
+/* A P's status as a letter, a word and an attribute; "? n/a" when the
+ * ticks have no P states (lacks: TICK_LACKS_PSTATUS, plain schedtrace). */
+void view__p_state(int status, unsigned lacks, char *letter, const char **word, int *attr);
 int view__pdetail_rows(rc *r, int listed, int *cols);
 int view__pdetail_visible(rc *r);
 void view__put(rc *r, int x, int y, uint32_t ch, int attr);

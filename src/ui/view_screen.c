@@ -319,7 +319,9 @@ view__title_bar(rc *r, const char *what)
 	if (v->time_scale != 1.0 && v->time_scale > 0)
 		x = view__textf(r, x, 0, r->w, VA_TITLE, "  time x%.3g", v->time_scale);
 	if (v->lesson)
-		view__textf(r, x, 0, r->w, VA_TITLE, "  lesson: %s", v->lesson);
+		x = view__textf(r, x, 0, r->w, VA_TITLE, "  lesson: %s", v->lesson);
+	if (v->foreign)
+		view__textf(r, x, 0, r->w, VA_TITLE, "  %s", v->foreign);
 }
 
 /* The bottom row: the prompt, or the status message and then the keys the
@@ -331,7 +333,7 @@ int
 view__footer(rc *r)
 {
 	const view_state *v = r->v;
-	unsigned ctx = keys_ctx(v->mode, v->lesson != NULL) | (v->replay ? KEYS_IN_REPLAY : 0);
+	unsigned ctx = keys_view_ctx(v);
 	int y = r->h - 1, x = 0;
 
 	view__fill(r, 0, y, r->w, ' ', VA_NORMAL);
@@ -383,7 +385,7 @@ void
 view__fbar(rc *r, int y)
 {
 	const view_state *v = r->v;
-	unsigned ctx = keys_ctx(v->mode, v->lesson != NULL) | (v->replay ? KEYS_IN_REPLAY : 0);
+	unsigned ctx = keys_view_ctx(v);
 	int x = 0;
 
 	view__fill(r, 0, y, r->w, ' ', VA_SELECTED);

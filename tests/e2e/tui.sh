@@ -1574,6 +1574,117 @@ t_warnings() {
 	ends_clean "warnings: q" 0
 }
 
+# ---- gsched go: a real Go program --------------------------------------------------
+
+# go_bin: build tests/e2e/gowork.go once into $E2E_DIR/gowork.bin; false
+# (after saying SKIP and why) where go is not installed or cannot build it.
+go_bin() {
+	GO_BIN=$E2E_DIR/gowork.bin
+	[ -x "$GO_BIN" ] && return 0
+	if ! command -v go >/dev/null 2>&1; then
+		echo "# SKIP $1: go is not installed (tools/install-deps --with-go installs it)"
+		return 1
+	fi
+	src=$(cd "$(dirname "$0")" && pwd)/gowork.go
+	mkdir -p "$E2E_DIR/gowork" "$E2E_DIR/gocache"
+	cp "$src" "$E2E_DIR/gowork/main.go" &&
+		printf 'module gowork\n\ngo 1.19\n' >"$E2E_DIR/gowork/go.mod" || return 1
+	if ! (cd "$E2E_DIR/gowork" && GOCACHE=${GOCACHE:-$E2E_DIR/gocache} GOFLAGS=-mod=mod \
+		go build -o "$GO_BIN" .) >"$E2E_DIR/gobuild.log" 2>&1; then
+		e2e_not_ok "$1: go build tests/e2e/gowork.go" "$(head -n 3 "$E2E_DIR/gobuild.log")"
+		return 1
+	fi
+}
+
+# go_ms_above N: the header's Ms (Go's threads) above N.
+go_ms_above() {
+	e2e_screen || return 1
+	n=$(threads_total)
+	[ -n "$n" ] && [ "$n" -gt "$1" ]
+}
+
+# go_gone: no process of the Go program left.
+go_gone() {
+	! pgrep -f "^$GO_BIN" >/dev/null # its own command line, not gsched's
+}
+
+# gsched go -- gowork at 80x24: 2 Ps, CPU-bound, sleeping and 6 goroutines
+# blocked in read(2); what Go cannot say is said; the scheduler's keys are
+# refused; the program's own line is in the log; its exit (status 3) stays
+# on screen until q.
+t_go_live() {
+	go_bin t_go_live || return 0
+	e2e_begin 80 24 || { e2e_not_ok "go: a tmux window with a shell"; return 1; }
+	e2e_run GOMAXPROCS=2 -- go -- "$GO_BIN" 8 6 ||
+		{ e2e_not_ok "go: gsched starts (pid written)"; return 1; }
+	e2e_check "go: the title names the format recognised" \
+		e2e_wait_row 1 '^ gsched  .*tick [0-9]+ LIVE  Go 1\.[0-9]+'
+	e2e_check "go: a row per P, running" e2e_wait_re '^P1 R run  M[0-9]+ '
+	e2e_check "go: GOMAXPROCS 2 in the header" e2e_wait_row 2 '^GOMAXPROCS 2  Ms '
+	e2e_check "go: threads above GOMAXPROCS while the reads block (Ms > 2 + 6 - 1)" \
+		e2e_poll "$E2E_WAIT" go_ms_above 7
+	e2e_check "go: the Ms in system calls are listed" e2e_wait_re 'in syscall [6-9]: M[0-9]+:G[0-9]+'
+	e2e_check "go: steals are not reported by Go, not 0" e2e_wait_re 'steals: not reported by Go'
+	e2e_check "go: the program's own standard error line is in the log" \
+		e2e_wait_re 'gowork\.bin: gowork: 6 blockers'
+	e2e_check "go: the footer says the scheduler's keys are not for Go" \
+		e2e_wait_re '^\? help  q quit  space pause  w \+ - c s b n not for Go'
+	e2e_keys +
+	e2e_check "go: + says why GOMAXPROCS cannot change" \
+		e2e_wait_re "a Go program is shown: GOMAXPROCS would change gsched"
+	e2e_check "go: its exit status stays shown" \
+		e2e_poll 60 e2e_has_re 'gowork\.bin exited with status 3'
+	e2e_check "go: the Ps of its last tick stay" e2e_wait_re '^P1 '
+	e2e_keys q
+	ends_clean "go: q" 0
+	e2e_check "go: no process of the program is left" e2e_poll 5 go_gone
+}
+
+# Ctrl-C goes to the program (SIGINT to its group); the view stays on its
+# last tick; a second Ctrl-C quits, exit 0.
+t_go_ctrl_c() {
+	go_bin t_go_ctrl_c || return 0
+	e2e_begin 80 24 || { e2e_not_ok "go ^C: a tmux window with a shell"; return 1; }
+	e2e_run GOMAXPROCS=2 -- go -- "$GO_BIN" 600 2 ||
+		{ e2e_not_ok "go ^C: gsched starts (pid written)"; return 1; }
+	e2e_check "go ^C: a P row" e2e_wait_re '^P0 R run'
+	e2e_keys C-c
+	e2e_check "go ^C: the first Ctrl-C ends the program, the view stays" \
+		e2e_wait_re 'gowork\.bin killed by signal 2 \(SIGINT\)'
+	e2e_check "go ^C: gsched still runs" e2e_pid_known
+	e2e_check "go ^C: no process of the program is left" e2e_poll 5 go_gone
+	e2e_keys C-c
+	ends_clean "go ^C: the second Ctrl-C" 0
+}
+
+# gsched go --from LOG: a saved GODEBUG log with the replay's controls.
+t_go_from() {
+	go_bin t_go_from || return 0
+	log=$E2E_DIR/go-from.log
+	GOMAXPROCS=2 GODEBUG=schedtrace=100,scheddetail=1 "$GO_BIN" 2 3 2>"$log" >/dev/null
+	e2e_begin 80 24 || { e2e_not_ok "go --from: a tmux window with a shell"; return 1; }
+	e2e_run go --from "$log" || { e2e_not_ok "go --from: gsched starts (pid written)"; return 1; }
+	e2e_check "go --from: replay x1 and the format in the title" \
+		e2e_wait_row 1 'replay x1  Go 1\.'
+	e2e_check "go --from: P rows" e2e_wait_re '^P1 [RSI] '
+	e2e_check "go --from: it plays to its end" e2e_wait_re 'the end of the recording'
+	e2e_keys c
+	e2e_check "go --from: c (spawn) is refused" e2e_wait_re 'a Go program is shown'
+	e2e_keys q
+	ends_clean "go --from: q" 0
+}
+
+# A program that does not exist: the message on the plain terminal, exit 2.
+t_go_missing() {
+	e2e_begin 80 24 || { e2e_not_ok "go missing: a tmux window with a shell"; return 1; }
+	e2e_run go -- "$E2E_DIR/no-such-program" ||
+		{ e2e_not_ok "go missing: gsched starts (pid written)"; return 1; }
+	e2e_check "go missing: exit 2" e2e_wait_exit
+	e2e_check "go missing: exit status 2" [ "$e2e_status" = 2 ]
+	e2e_check "go missing: the message" e2e_wait_re 'no-such-program: No such file or directory'
+	e2e_check "go missing: terminal modes as before" e2e_tty_same
+}
+
 # ---- run them ------------------------------------------------------------------------
 
 for t in t_main_view t_plus t_tokens t_syscall_threads t_help t_pause t_small t_small_header \
@@ -1583,7 +1694,8 @@ for t in t_main_view t_plus t_tokens t_syscall_threads t_help t_pause t_small t_
 	"t_signal ILL 132" "t_signal ALRM 142" "t_signal RTMIN 162" \
 	t_no_terminal t_winch_storm t_world t_ascii_colour t_views t_glist t_log t_log_filter t_lesson t_lesson_hold t_lesson_fail \
 	t_slow_steal t_record_key t_record_option t_replay_step t_rewind t_replay t_config \
-	t_config_save t_mouse t_no_mouse t_fkeys t_warnings; do
+	t_config_save t_mouse t_no_mouse t_fkeys t_warnings t_go_live t_go_ctrl_c t_go_from \
+	t_go_missing; do
 	# E2E_ONLY="t_help t_world": run only those (by function name)
 	case " ${E2E_ONLY:-${t%% *}} " in
 	*" ${t%% *} "*) ;;
