@@ -161,6 +161,7 @@ START_TEST(t_go119_detail)
 	ck_assert_int_eq(s->nm_total, 10);
 	ck_assert_int_eq(s->nm, 10);
 	ck_assert_int_eq(s->stats.global_runq, 2);
+	ck_assert_uint_eq(s->glob_len, 2); /* the row the view paints */
 	ck_assert_int_eq(s->stats.nmidlelocked, 1);
 	/* a thread count above GOMAXPROCS while system calls block */
 	ck_assert_int_gt(s->stats.threads + 1, s->stats.gomaxprocs);
@@ -264,6 +265,7 @@ START_TEST(t_go119_plain)
 	/* SCHED 1083ms: ... idlethreads=2 runqueue=3 [0 0 0 1] */
 	ck_assert_uint_eq(k->snap[10].time_ns, GODEBUG_START_NS + 1083 * 1000000ULL);
 	ck_assert_int_eq(k->snap[10].stats.global_runq, 3);
+	ck_assert_uint_eq(k->snap[10].glob_len, 3);
 	ck_assert_uint_eq(k->p[10][3].runq_len, 1);
 	/* the last: idleprocs=4 threads=9 */
 	ck_assert_int_eq(k->snap[12].stats.idle_procs, 4);

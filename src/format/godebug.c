@@ -475,6 +475,9 @@ block_begin(godebug_parser *gp, gd_block *b, const gd_sched *o)
 		return -1;
 	memset(&b->snap, 0, sizeof b->snap);
 	b->snap.stats = o->st;
+	/* Go lists no global queue's goroutines, only its length (the snapshot's
+	 * glob_len is stats.global_runq, with none listed). */
+	b->snap.glob_len = (uint32_t)(o->st.global_runq > 0 ? o->st.global_runq : 0);
 	b->snap.time_ns = GODEBUG_START_NS + o->ms * 1000000;
 	b->snap.np = np;
 	b->snap.p = b->p;
