@@ -668,7 +668,8 @@ GS_HIDDEN void gs__throw(const char *fmt, ...) __attribute__((noreturn, format(p
 /* Run the front end's fatal hook (gs_set_fatal_hook), once: every path that
  * ends the process for the runtime calls it before saying why. */
 GS_HIDDEN void gs__run_fatal_hook(void);
-GS_HIDDEN void gs__gopark(bool (*unlockf)(gs_g *, void *), void *arg, int reason);
+/* gs__gopark (below, inline) switches to g0 and runs this there. */
+GS_HIDDEN void gs__park_m(gs_g *gp) __attribute__((noreturn));
 GS_HIDDEN void gs__goready(gs_g *gp);
 /* Start fn(arg) as a goroutine from the runtime itself, with no parent (a
  * timer's function on an M with a P: Go's goFunc for AfterFunc).  Its id, or
@@ -1059,5 +1060,41 @@ gs__san_m_exit(gs_m *mp)
 	(void)mp;
 }
 #endif
+
+/* Switch from gp, the current goroutine of mp, to g0 and call fn(gp) there
+ * (Go's mcall).  Returns when gp is resumed, possibly on another M.  Inlined
+ * into gs__gopark, see there. */
+static inline __attribute__((always_inline)) void
+gs__mcall_g(gs_m *mp, gs_g *gp, void (*fn)(gs_g *), bool dying)
+{
+	gs__stackcheck(gp, (uintptr_t)__builtin_frame_address(0));
+	gs__san_switch_to_g0(mp, gp, dying);
+	gs__ctx_mcall(&gp->ctx, (void *)mp->g0_stack_bottom, mp->g0_stack_size,
+	    (void (*)(void *))fn, gp);
+	/* Resumed.  Do not use mp: this may be another thread now. */
+	gs__san_finish_switch(gp);
+}
+
+/*
+ * Park the calling goroutine.  unlockf(gp, arg) runs on g0 after the switch, so
+ * whatever lock protects the wait list can be released only once the stack is
+ * no longer in use; if it returns false the goroutine resumes at once.
+ *
+ * Always inlined, with the switch to g0 (gs__mcall_g) in it: every function
+ * between the goroutine's wait and the switch is one more return after it is
+ * resumed, and those returns are all mispredicted (the CPU's return stack holds
+ * the addresses of the code that ran on g0 in between).
+ */
+static inline __attribute__((always_inline)) void
+gs__gopark(bool (*unlockf)(gs_g *, void *), void *arg, int reason)
+{
+	gs_m *mp = gs__getm();
+	gs_g *gp = GS_LOAD(mp->curg);
+
+	gp->parkunlock = unlockf;
+	gp->parkarg = arg;
+	atomic_store_explicit(&gp->waitreason, (uint8_t)reason, memory_order_relaxed);
+	gs__mcall_g(mp, gp, gs__park_m, false);
+}
 
 #endif /* GS_INTERNAL_H */

@@ -772,14 +772,8 @@ static void
 mcall(void (*fn)(gs_g *), bool dying)
 {
 	gs_m *mp = gs__getm();
-	gs_g *gp = GS_LOAD(mp->curg);
 
-	gs__stackcheck(gp, (uintptr_t)__builtin_frame_address(0));
-	gs__san_switch_to_g0(mp, gp, dying);
-	gs__ctx_mcall(&gp->ctx, (void *)mp->g0_stack_bottom, mp->g0_stack_size,
-	    (void (*)(void *))fn, gp);
-	/* Resumed.  Do not use mp: this may be another thread now. */
-	gs__san_finish_switch(gp);
+	gs__mcall_g(mp, GS_LOAD(mp->curg), fn, dying);
 }
 
 void
@@ -1663,8 +1657,8 @@ gs_exit(void)
 /* ---- parking and readying ----------------------------------------------- */
 
 /* On g0: finish parking gp (Go's park_m). */
-static void
-park_m(gs_g *gp)
+void
+gs__park_m(gs_g *gp)
 {
 	gs_m *mp = gs__getm();
 
@@ -1689,23 +1683,6 @@ park_m(gs_g *gp)
 		}
 	}
 	gs__schedule();
-}
-
-/*
- * Park the calling goroutine.  unlockf(gp, arg) runs on g0 after the switch, so
- * whatever lock protects the wait list can be released only once the stack is
- * no longer in use; if it returns false the goroutine resumes at once.
- */
-void
-gs__gopark(bool (*unlockf)(gs_g *, void *), void *arg, int reason)
-{
-	gs_m *mp = gs__getm();
-	gs_g *gp = GS_LOAD(mp->curg);
-
-	gp->parkunlock = unlockf;
-	gp->parkarg = arg;
-	atomic_store_explicit(&gp->waitreason, (uint8_t)reason, memory_order_relaxed);
-	mcall(park_m, false);
 }
 
 bool
