@@ -89,7 +89,7 @@ gs__stack_canary(size_t size)
 #define GS_INC(x) GS_STORE(x, GS_LOAD(x) + 1)
 /* Per-P statistics: one writer (the P's owner), peeked at by observers; a
  * plain load and store, no locked instruction. */
-static inline void
+static inline __attribute__((always_inline)) void
 gs__stat_add(_Atomic uint64_t *c, uint64_t n)
 {
 	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + n,
