@@ -1012,6 +1012,8 @@ GS_HIDDEN void gs__san_m_init(gs_m *mp);
 /* Around a switch from the current stack to gp's, or to g0's. */
 GS_HIDDEN void gs__san_switch_to_g(gs_m *mp, gs_g *gp);
 GS_HIDDEN void gs__san_switch_to_g0(gs_m *mp, gs_g *from, bool dying);
+/* Around a direct switch from goroutine from to goroutine to (gs__ctx_switch). */
+GS_HIDDEN void gs__san_switch_g_to_g(gs_g *from, gs_g *to);
 GS_HIDDEN void gs__san_finish_switch(gs_g *cur);
 GS_HIDDEN void gs__san_stack_reuse(gs_g *gp);
 GS_HIDDEN void gs__san_m_exit(gs_m *mp);
@@ -1043,6 +1045,12 @@ gs__san_switch_to_g0(gs_m *mp, gs_g *from, bool dying)
 	(void)mp;
 	(void)from;
 	(void)dying;
+}
+static inline void
+gs__san_switch_g_to_g(gs_g *from, gs_g *to)
+{
+	(void)from;
+	(void)to;
 }
 static inline void
 gs__san_finish_switch(gs_g *cur)

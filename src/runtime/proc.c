@@ -794,11 +794,10 @@ gogo(gs_m *mp, gs_g *gp)
  * keeps two goroutines ping-ponging through runnext from starving the queue). */
 static void bindstack(gs_p *pp, gs_g *gp);
 
-_Noreturn void
-gs__execute(gs_m *mp, gs_g *gp, bool inherit)
+/* All of gs__execute but the switch: gp is mp's current goroutine from here. */
+static inline void
+execute_prepare(gs_m *mp, gs_g *gp, bool inherit)
 {
-	if (gs_unlikely(gp->stack_base == NULL))
-		bindstack(mp->p, gp);
 	GS_STORE(mp->curg, gp);
 	gp->m = mp;
 	GS_EV(GS_EV_RUN, mp->p->id, -1, mp->id, -1, gp->goid, inherit);
@@ -814,6 +813,14 @@ gs__execute(gs_m *mp, gs_g *gp, bool inherit)
 	else
 		gs__stat_inc(&mp->p->runnexthits);
 	atomic_store_explicit(&mp->state, GS_M_RUNNING, memory_order_relaxed);
+}
+
+_Noreturn void
+gs__execute(gs_m *mp, gs_g *gp, bool inherit)
+{
+	if (gs_unlikely(gp->stack_base == NULL))
+		bindstack(mp->p, gp);
+	execute_prepare(mp, gp, inherit);
 	gogo(mp, gp);
 }
 
@@ -1708,30 +1715,42 @@ gs__goready(gs_g *gp)
 		gs__wakep();
 }
 
-/* On g0: put gp on the global queue and schedule (Go's gosched_m). */
-static void
-gosched_m(gs_g *gp)
+/*
+ * Whether a yield may skip findrunnable and take the global queue's head at
+ * once: with nothing local (as the owner sees it: others only ever take from
+ * this queue), no timers, no locked M and no stop-the-world or shutdown
+ * pending, findrunnable would go straight to that same global queue (its
+ * one-in-61 check included), where the yielder has just gone to the tail.
+ */
+static inline bool
+gosched_fast(gs_m *mp, gs_p *pp)
 {
-	gs_m *mp = gs__getm();
-	gs_p *pp = mp->p;
-	gs_g *next = NULL;
-
-	gs__san_finish_switch(NULL);
-	gs__casgstatus(gp, GS_G_RUNNING, GS_G_RUNNABLE);
-	gs__dropg(mp);
-	gs__stat_inc(&pp->global_puts);
-	/* Fast path: with nothing local (as the owner sees it: others only ever
-	 * take from this queue), no timers and no stop-the-world pending,
-	 * findrunnable would go straight to this same global queue, so take its
-	 * head now, under the lock the put already holds. */
 	bool local = atomic_load_explicit(&pp->runqhead, memory_order_relaxed) !=
 		atomic_load_explicit(&pp->runqtail, memory_order_relaxed) ||
 	    atomic_load_explicit(&pp->runnext, memory_order_relaxed) != NULL;
-	bool fast = !local && mp->lockedg == NULL &&
+	return !local && mp->lockedg == NULL &&
 	    atomic_load_explicit(&pp->timer0when, memory_order_relaxed) == 0 &&
 	    !atomic_load_explicit(&gs__sched.shutdown, memory_order_relaxed) &&
 	    !atomic_load_explicit(&gs__sched.gcwaiting, memory_order_relaxed);
-	gs__lockx(&gs__sched.lock);
+}
+
+/* gp stops running; it is not on any queue yet. */
+static inline void
+gosched_drop(gs_m *mp, gs_p *pp, gs_g *gp)
+{
+	gs__casgstatus(gp, GS_G_RUNNING, GS_G_RUNNABLE);
+	gs__dropg(mp);
+	gs__stat_inc(&pp->global_puts);
+}
+
+/* Put gp at the global queue's tail; fast: take the head, which is gp itself
+ * when the queue was empty.  Under sched.lock: the events are said before any
+ * other M can take gp. */
+static gs_g *
+gosched_put(gs_m *mp, gs_p *pp, gs_g *gp, bool fast)
+{
+	gs_g *next = NULL;
+
 	gs__globrunqput(gp);
 	if (fast) {
 		next = gs__globrunqpop();
@@ -1741,7 +1760,6 @@ gosched_m(gs_g *gp)
 			next = NULL;
 		}
 	}
-	/* Said under the lock: before any other M can take gp. */
 	if (GS_EVON()) {
 		gs__event_emit(GS_EV_GLOBAL_PUT, pp->id, -1, mp->id, GS_GPUT_YIELD, gp->goid, 1);
 		/* The fast path's take is a global-queue get like any other. */
@@ -1751,20 +1769,92 @@ gosched_m(gs_g *gp)
 			    GS_MOVE_GLOBAL_GET);
 		}
 	}
+	return next;
+}
+
+/* On g0, sched.lock held: the rest of a yield that gs_yield began. */
+static _Noreturn void
+gosched_finish(gs_m *mp, gs_p *pp, gs_g *gp, bool fast)
+{
+	gs_g *next = gosched_put(mp, pp, gp, fast);
+
 	gs__unlockx(&gs__sched.lock);
 	if (next)
 		gs__execute(mp, next, false);
 	gs__schedule();
 }
 
+/* On g0: put gp on the global queue and schedule (Go's gosched_m). */
+static void
+gosched_m(gs_g *gp)
+{
+	gs_m *mp = gs__getm();
+	gs_p *pp = mp->p;
+
+	gs__san_finish_switch(NULL);
+	gosched_drop(mp, pp, gp);
+	bool fast = gosched_fast(mp, pp);
+	gs__lockx(&gs__sched.lock);
+	gosched_finish(mp, pp, gp, fast);
+}
+
+/* On g0, after gs_yield dropped gp and took sched.lock on its stack. */
+static void
+gosched_locked_m(gs_g *gp)
+{
+	gs_m *mp = gs__getm();
+
+	gs__san_finish_switch(NULL);
+	gosched_finish(mp, mp->p, gp, true);
+}
+
+/* gs__ctx_switch's arrival step: the yielder's context is saved. */
+static void
+unlock_sched(void *arg)
+{
+	(void)arg;
+	gs__unlockx(&gs__sched.lock);
+}
+
+/*
+ * A yield that goes straight from the yielder to the global queue's head, the
+ * goroutine gosched_m's fast path would pick, without the stop on g0.  The
+ * same steps in the same order (gp to the tail, the head taken, the same
+ * events), with sched.lock held from the put across the switch, so no other M
+ * takes gp before its context is saved.  When the head cannot run here (none,
+ * locked to an M, no stack yet), the rest is gosched_m's, on g0.
+ */
+static void
+yield_direct(gs_m *mp, gs_p *pp, gs_g *gp)
+{
+	gs__stackcheck(gp, (uintptr_t)__builtin_frame_address(0));
+	gosched_drop(mp, pp, gp);
+	gs__lockx(&gs__sched.lock);
+	gs_g *head = gs__globrunqat(0);
+	if (head == NULL || head->lockedm != NULL || head->stack_base == NULL) {
+		gs__mcall_g(mp, gp, gosched_locked_m, false);
+		return;
+	}
+	gs_g *next = gosched_put(mp, pp, gp, true);
+	execute_prepare(mp, next, false);
+	gs__san_switch_g_to_g(gp, next);
+	gs__ctx_switch(&gp->ctx, &next->ctx, unlock_sched, NULL);
+	/* Resumed.  Do not use mp: this may be another thread now. */
+	gs__san_finish_switch(gp);
+}
+
 void
 gs_yield(void)
 {
 	gs_m *mp = gs__getm();
+	gs_g *gp;
 
-	if (mp == NULL || GS_LOAD(mp->curg) == NULL)
+	if (mp == NULL || (gp = GS_LOAD(mp->curg)) == NULL)
 		return;
-	mcall(gosched_m, false);
+	if (gosched_fast(mp, mp->p))
+		yield_direct(mp, mp->p, gp);
+	else
+		mcall(gosched_m, false);
 }
 
 /* ---- queries ------------------------------------------------------------- */
