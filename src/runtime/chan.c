@@ -220,7 +220,7 @@ chansend(gs_chan *c, const void *ep, bool block, gs_g *gp)
 	gs_sudog mysg = { .g = gp, .elem = (void *)ep, .c = c };
 	gp->param = NULL;
 	enqueue(&c->sendq, &mysg);
-	gs__gopark(gs__unlock_park, &c->lock, GS_WAIT_CHAN_SEND);
+	gs__gopark_nofail(gs__unlock_park, &c->lock, GS_WAIT_CHAN_SEND);
 	/* Woken by a receiver (success) or by close. */
 	return mysg.success ? 1 : GS_ECLOSED;
 }
@@ -259,7 +259,7 @@ chanrecv(gs_chan *c, void *ep, bool block, gs_g *gp)
 	gs_sudog mysg = { .g = gp, .elem = ep, .c = c };
 	gp->param = NULL;
 	enqueue(&c->recvq, &mysg);
-	gs__gopark(gs__unlock_park, &c->lock, GS_WAIT_CHAN_RECV);
+	gs__gopark_nofail(gs__unlock_park, &c->lock, GS_WAIT_CHAN_RECV);
 	return mysg.success ? 1 : 0;
 }
 
@@ -562,7 +562,7 @@ gs_select(gs_select_case *cases, int n, bool has_default, int *send_err)
 		enqueue(cases[k].dir == GS_SELECT_RECV ? &sg->c->recvq : &sg->c->sendq, sg);
 	}
 	struct selpark sp = { cases, lockorder, npoll };
-	gs__gopark(selparkcommit, &sp, GS_WAIT_SELECT);
+	gs__gopark_nofail(selparkcommit, &sp, GS_WAIT_SELECT);
 
 	/* Pass 3: the winner is in param; take the losers off their queues. */
 	gs_sudog *won = gp->param;

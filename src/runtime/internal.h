@@ -670,6 +670,9 @@ GS_HIDDEN void gs__throw(const char *fmt, ...) __attribute__((noreturn, format(p
 GS_HIDDEN void gs__run_fatal_hook(void);
 /* gs__gopark (below, inline) switches to g0 and runs this there. */
 GS_HIDDEN void gs__park_m(gs_g *gp) __attribute__((noreturn));
+/* gs__gopark for an unlockf that never fails: it may switch straight to
+ * runnext instead of through g0. */
+GS_HIDDEN void gs__gopark_nofail(bool (*unlockf)(gs_g *, void *), void *arg, int reason);
 GS_HIDDEN void gs__goready(gs_g *gp);
 /* Start fn(arg) as a goroutine from the runtime itself, with no parent (a
  * timer's function on an M with a P: Go's goFunc for AfterFunc).  Its id, or
@@ -756,6 +759,9 @@ GS_HIDDEN void gs__runqput(gs_p *pp, gs_g *gp, bool next);
 /* Take from pp's local queue; *inherit is set when it came from runnext.
  * Called only by pp's owner. */
 GS_HIDDEN gs_g *gs__runqget(gs_p *pp, bool *inherit);
+/* Take next, just read from pp->runnext, off runnext; false if a thief took
+ * it first.  Owner only. */
+GS_HIDDEN bool gs__runqgetnext(gs_p *pp, gs_g *next);
 /* Steal half of p2's queue into pp's; returns one G to run, or NULL.  With
  * stealrunnext, p2's runnext may be taken if its queue is empty. */
 GS_HIDDEN gs_g *gs__runqsteal(gs_p *pp, gs_p *p2, bool stealrunnext);

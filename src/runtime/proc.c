@@ -1663,6 +1663,16 @@ gs_exit(void)
 
 /* ---- parking and readying ----------------------------------------------- */
 
+/* gp, mp's current goroutine, stops running to wait. */
+static inline void
+park_drop(gs_m *mp, gs_g *gp)
+{
+	gs__casgstatus(gp, GS_G_RUNNING, GS_G_WAITING);
+	GS_EV(GS_EV_PARK, GS_PID(mp->p), -1, mp->id, -1, gp->goid,
+	    atomic_load_explicit(&gp->waitreason, memory_order_relaxed));
+	gs__dropg(mp);
+}
+
 /* On g0: finish parking gp (Go's park_m). */
 void
 gs__park_m(gs_g *gp)
@@ -1670,10 +1680,7 @@ gs__park_m(gs_g *gp)
 	gs_m *mp = gs__getm();
 
 	gs__san_finish_switch(NULL);
-	gs__casgstatus(gp, GS_G_RUNNING, GS_G_WAITING);
-	GS_EV(GS_EV_PARK, GS_PID(mp->p), -1, mp->id, -1, gp->goid,
-	    atomic_load_explicit(&gp->waitreason, memory_order_relaxed));
-	gs__dropg(mp);
+	park_drop(mp, gp);
 	bool (*unlockf)(gs_g *, void *) = gp->parkunlock;
 	void *arg = gp->parkarg;
 	/* Clear before unlocking: once the lock is released a waker may ready gp,
@@ -1698,6 +1705,79 @@ gs__unlock_park(gs_g *gp, void *lockp)
 	(void)gp;
 	gs__unlockx(lockp);
 	return true;
+}
+
+/*
+ * The goroutine that schedule would run right after a park, if it is runnext
+ * and can run here at once (no locked M either side, a stack already): with
+ * nothing due on this P (timers, an expired slice, the one-in-61 look at the
+ * global queue) and no stop pending, findrunnable takes runnext first and it
+ * inherits the time slice.  Taken off runnext; NULL if anything else applies.
+ */
+static inline gs_g *
+park_runnext(gs_m *mp, gs_p *pp)
+{
+	if (mp->lockedg != NULL ||
+	    atomic_load_explicit(&pp->timer0when, memory_order_relaxed) != 0 ||
+	    atomic_load_explicit(&pp->sliceexpired, memory_order_relaxed) ||
+	    atomic_load_explicit(&gs__sched.shutdown, memory_order_relaxed) ||
+	    atomic_load_explicit(&gs__sched.gcwaiting, memory_order_relaxed))
+		return NULL;
+	if (GS_LOAD(pp->schedtick) % GS_GLOBAL_EVERY == 0 &&
+	    atomic_load_explicit(&gs__sched.runqsize, memory_order_relaxed) > 0)
+		return NULL;
+	gs_g *next = atomic_load_explicit(&pp->runnext, memory_order_relaxed);
+	if (next == NULL || next->lockedm != NULL || next->stack_base == NULL)
+		return NULL;
+	return gs__runqgetnext(pp, next) ? next : NULL;
+}
+
+/* gs__ctx_switch's arrival step for a direct park: gp's context is saved, so
+ * its wait may be committed (park_m's unlock, on the next goroutine's stack). */
+static void
+park_arrive(void *arg)
+{
+	gs_g *gp = arg;
+	bool (*unlockf)(gs_g *, void *) = gp->parkunlock;
+	void *uarg = gp->parkarg;
+
+	/* Cleared before unlocking, as in park_m. */
+	gp->parkunlock = NULL;
+	gp->parkarg = NULL;
+	(void)unlockf(gp, uarg);
+}
+
+/*
+ * gs__gopark for an unlockf that always returns true (it only releases the
+ * locks that guard the wait list).  When schedule would run runnext next
+ * (park_runnext), switch straight to it, as Go's park_m then schedule would,
+ * without the stop on g0: the same status changes, events and accounting in
+ * the same order, and the wait list's locks released on arrival, once gp's
+ * context is saved.  Otherwise it is gs__gopark.
+ */
+void
+gs__gopark_nofail(bool (*unlockf)(gs_g *, void *), void *arg, int reason)
+{
+	gs_m *mp = gs__getm();
+	gs_g *gp = GS_LOAD(mp->curg);
+	gs_p *pp = mp->p;
+
+	gp->parkunlock = unlockf;
+	gp->parkarg = arg;
+	atomic_store_explicit(&gp->waitreason, (uint8_t)reason, memory_order_relaxed);
+	gs_g *next = park_runnext(mp, pp);
+	if (next == NULL) {
+		gs__mcall_g(mp, gp, gs__park_m, false);
+		return;
+	}
+	gs__stackcheck(gp, (uintptr_t)__builtin_frame_address(0));
+	park_drop(mp, gp);
+	gs__set_mstate(mp, GS_M_SCHED);
+	execute_prepare(mp, next, true);
+	gs__san_switch_g_to_g(gp, next);
+	gs__ctx_switch(&gp->ctx, &next->ctx, park_arrive, gp);
+	/* Resumed.  Do not use mp: this may be another thread now. */
+	gs__san_finish_switch(gp);
 }
 
 /* Make a waiting goroutine runnable, next on the caller's P. */

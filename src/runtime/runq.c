@@ -128,18 +128,30 @@ gs__runqput(gs_p *pp, gs_g *gp, bool next)
 	}
 }
 
+bool
+gs__runqgetnext(gs_p *pp, gs_g *next)
+{
+	if (nothieves()) {
+		atomic_store_explicit(&pp->runnext, NULL, memory_order_relaxed);
+		return true;
+	}
+	/* Only the owner and last-round thieves clear runnext, so a CAS failure
+	 * means a thief took it. */
+	return atomic_compare_exchange_strong_explicit(&pp->runnext, &next, NULL,
+	    memory_order_acq_rel, memory_order_relaxed);
+}
+
 gs_g *
 gs__runqget(gs_p *pp, bool *inherit)
 {
 	gs_g *next = atomic_load_explicit(&pp->runnext, memory_order_relaxed);
 
+	if (next != NULL && gs__runqgetnext(pp, next)) {
+		*inherit = true;
+		return next;
+	}
+	*inherit = false;
 	if (nothieves()) {
-		if (next != NULL) {
-			atomic_store_explicit(&pp->runnext, NULL, memory_order_relaxed);
-			*inherit = true;
-			return next;
-		}
-		*inherit = false;
 		uint32_t head = atomic_load_explicit(&pp->runqhead, memory_order_relaxed);
 		if (atomic_load_explicit(&pp->runqtail, memory_order_relaxed) == head)
 			return NULL;
@@ -147,15 +159,6 @@ gs__runqget(gs_p *pp, bool *inherit)
 		atomic_store_explicit(&pp->runqhead, head + 1, memory_order_release);
 		return gp;
 	}
-	/* Only the owner and last-round thieves clear runnext, so a CAS failure
-	 * means a thief took it: fall through to the ring. */
-	if (next != NULL &&
-	    atomic_compare_exchange_strong_explicit(&pp->runnext, &next, NULL, memory_order_acq_rel,
-		memory_order_relaxed)) {
-		*inherit = true;
-		return next;
-	}
-	*inherit = false;
 	for (;;) {
 		uint32_t head = load_acq(&pp->runqhead);
 		uint32_t tail = atomic_load_explicit(&pp->runqtail, memory_order_relaxed);
