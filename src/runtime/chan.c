@@ -5,8 +5,9 @@
  * of sudogs (blocked receivers and senders).  A sudog lives on its goroutine's
  * own stack: the goroutine is parked while the sudog is queued, so the stack
  * cannot go away.  A blocked goroutine releases the channel lock only after it
- * has switched to g0 (gopark's unlock callback), so a waker that takes the lock
- * and dequeues it can never ready a goroutine still running on its stack.
+ * has switched off its stack (gopark's unlock callback, on g0 or on arrival at
+ * the goroutine it hands the P to), so a waker that takes the lock and dequeues
+ * it can never ready a goroutine still running on its stack.
  *
  * Data moves directly between the two goroutines' buffers when one is waiting
  * (Go's direct send/receive), so an unbuffered hand-off copies once.
@@ -189,8 +190,9 @@ recv_direct(gs_chan *c, gs_sudog *sg, void *ep)
 	gs__goready(sg->g);
 }
 
-/* Returns 1 sent, 0 would block (only when !block), GS_ECLOSED.  Inlined, as
- * gs__gopark is, so that a resumed sender returns through one frame less. */
+/* Returns 1 sent, 0 would block (only when !block), GS_ECLOSED.  Inlined into
+ * the public calls: a resumed sender returns through one frame less, and each
+ * return after a switch may be one the CPU mispredicts (see gs__gopark). */
 static inline __attribute__((always_inline)) int
 chansend(gs_chan *c, const void *ep, bool block, gs_g *gp)
 {
@@ -423,7 +425,8 @@ struct selpark {
 	int n;
 };
 
-/* gopark callback: unlock every channel once on g0. */
+/* gopark callback: unlock every channel once, off the selecting goroutine's
+ * stack. */
 static bool
 selparkcommit(gs_g *gp, void *arg)
 {

@@ -18,16 +18,19 @@
  * state) is what makes sure no readied goroutine is left in a queue while every
  * M sleeps, without waking every M on every readied goroutine.
  *
- * Every scheduler decision runs on an M's g0: the thread's own stack.  A
- * goroutine that blocks or yields first switches to g0 (gs__mcall) and only
- * there is it published to a queue or a wait list, so no other M can resume a
- * goroutine whose stack is still in use.
+ * Scheduler decisions run on an M's g0, the thread's own stack, or, on the fast
+ * paths, on the goroutine that gives up the M, right before a direct switch to
+ * the next one (gs__ctx_switch).  A goroutine that blocks or yields is published
+ * to a queue or a wait list only once it is off its stack: after the switch to
+ * g0 (gs__mcall), or in the direct switch's arrival step, so no other M can
+ * resume a goroutine whose stack is still in use.
  *
  * Locking: sched.lock guards the global run queue, the idle P and idle M lists
  * and M creation.  Per-P run queues are lock-free (owner puts at tail, anyone
  * takes at head by CAS).  Channels, mutexes and wait groups have their own small
  * locks (gs__lock), never held across a switch except through gopark's unlock
- * callback, which runs on g0 after the switch.
+ * callback, which runs after the switch: on g0, or on arrival at runnext
+ * (gs__gopark_nofail).
  */
 #ifndef GS_INTERNAL_H
 #define GS_INTERNAL_H

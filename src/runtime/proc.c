@@ -1727,9 +1727,16 @@ park_runnext(gs_m *mp, gs_p *pp)
 	    atomic_load_explicit(&gs__sched.runqsize, memory_order_relaxed) > 0)
 		return NULL;
 	gs_g *next = atomic_load_explicit(&pp->runnext, memory_order_relaxed);
-	if (next == NULL || next->lockedm != NULL || next->stack_base == NULL)
+	if (next == NULL || !gs__runqgetnext(pp, next))
 		return NULL;
-	return gs__runqgetnext(pp, next) ? next : NULL;
+	/* Read only now: until it is ours a thief may take it and run it. */
+	if (gs_unlikely(next->lockedm != NULL || next->stack_base == NULL)) {
+		/* Back where it was, for schedule: only this P's owner puts in
+		 * runnext, and thieves take only what is there. */
+		atomic_store_explicit(&pp->runnext, next, memory_order_release);
+		return NULL;
+	}
+	return next;
 }
 
 /* gs__ctx_switch's arrival step for a direct park: gp's context is saved, so
