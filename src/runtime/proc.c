@@ -835,8 +835,8 @@ gs__execute(gs_m *mp, gs_g *gp, bool inherit)
 	gogo(mp, gp);
 }
 
-void
-gs__dropg(gs_m *mp)
+static inline void
+dropg(gs_m *mp)
 {
 	gs_g *gp = GS_LOAD(mp->curg);
 
@@ -846,6 +846,12 @@ gs__dropg(gs_m *mp)
 		gp->m = NULL;
 		GS_STORE(mp->curg, NULL);
 	}
+}
+
+void
+gs__dropg(gs_m *mp)
+{
+	dropg(mp);
 }
 
 /* First code a new goroutine runs, on its own stack. */
@@ -1767,8 +1773,23 @@ static inline void
 gosched_drop(gs_m *mp, gs_p *pp, gs_g *gp)
 {
 	gs__casgstatus(gp, GS_G_RUNNING, GS_G_RUNNABLE);
-	gs__dropg(mp);
+	dropg(mp);
 	gs__stat_inc(&pp->global_puts);
+}
+
+/* The events of a yield's put (and of the take that follows, if next). */
+static inline void
+gosched_say(gs_m *mp, gs_p *pp, gs_g *gp, gs_g *next)
+{
+	if (GS_EVON()) {
+		gs__event_emit(GS_EV_GLOBAL_PUT, pp->id, -1, mp->id, GS_GPUT_YIELD, gp->goid, 1);
+		/* The fast path's take is a global-queue get like any other. */
+		if (next) {
+			gs__event_emit(GS_EV_GLOBAL_GET, pp->id, -1, mp->id, 0, next->goid, 1);
+			gs__event_emit(GS_EV_MOVE, pp->id, -1, mp->id, -1, next->goid,
+			    GS_MOVE_GLOBAL_GET);
+		}
+	}
 }
 
 /* Put gp at the global queue's tail; fast: take the head, which is gp itself
@@ -1788,15 +1809,7 @@ gosched_put(gs_m *mp, gs_p *pp, gs_g *gp, bool fast)
 			next = NULL;
 		}
 	}
-	if (GS_EVON()) {
-		gs__event_emit(GS_EV_GLOBAL_PUT, pp->id, -1, mp->id, GS_GPUT_YIELD, gp->goid, 1);
-		/* The fast path's take is a global-queue get like any other. */
-		if (next) {
-			gs__event_emit(GS_EV_GLOBAL_GET, pp->id, -1, mp->id, 0, next->goid, 1);
-			gs__event_emit(GS_EV_MOVE, pp->id, -1, mp->id, -1, next->goid,
-			    GS_MOVE_GLOBAL_GET);
-		}
-	}
+	gosched_say(mp, pp, gp, next);
 	return next;
 }
 
@@ -1858,12 +1871,12 @@ yield_direct(gs_m *mp, gs_p *pp, gs_g *gp)
 	gs__stackcheck(gp, (uintptr_t)__builtin_frame_address(0));
 	gosched_drop(mp, pp, gp);
 	gs__lockx(&gs__sched.lock);
-	gs_g *head = gs__globrunqat(0);
-	if (head == NULL || head->lockedm != NULL || head->stack_base == NULL) {
+	gs_g *next = gs__globrunqrotate(gp);
+	if (next == NULL) {
 		mcall_g(mp, gp, gosched_locked_m, false);
 		return;
 	}
-	gs_g *next = gosched_put(mp, pp, gp, true);
+	gosched_say(mp, pp, gp, next);
 	execute_prepare(mp, next, false);
 	gs__san_switch_g_to_g(gp, next);
 	gs__ctx_switch(&gp->ctx, &next->ctx, unlock_sched, NULL);
