@@ -432,8 +432,9 @@ START_TEST(test_globrunq_head_batch)
 END_TEST
 
 /* A yield's rotate: the yielder to the tail, the head out, the length the same,
- * on a full ring too (the tail's slot is the head's); a head that cannot run
- * here (locked to an M, no stack yet) leaves the queue as it was. */
+ * on a full ring too (the tail's slot is the head's), the yielder itself from
+ * an empty queue; a head that cannot run here (locked to an M, no stack yet)
+ * leaves the queue as it was. */
 START_TEST(test_globrunq_rotate)
 {
 	enum { N = 1024 }; /* the ring's first size: full */
@@ -445,7 +446,8 @@ START_TEST(test_globrunq_rotate)
 	for (int i = 0; i <= N; i++)
 		gs[i].stack_base = &stack;
 	gs__lockx(&gs__sched.lock);
-	ck_assert_ptr_null(gs__globrunqrotate(&gs[N]));
+	ck_assert_ptr_eq(gs__globrunqrotate(&gs[N]), &gs[N]); /* alone: put, then taken */
+	ck_assert_int_eq(atomic_load(&gs__sched.runqsize), 0);
 	for (int i = 0; i < N; i++)
 		gs__globrunqput(&gs[i]);
 	ck_assert_uint_eq(gs__sched.gqcap, N);

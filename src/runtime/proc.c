@@ -1862,8 +1862,9 @@ unlock_sched(void *arg)
  * goroutine gosched_m's fast path would pick, without the stop on g0.  The
  * same steps in the same order (gp to the tail, the head taken, the same
  * events), with sched.lock held from the put across the switch, so no other M
- * takes gp before its context is saved.  When the head cannot run here (none,
- * locked to an M, no stack yet), the rest is gosched_m's, on g0.
+ * takes gp before its context is saved; from an empty queue gp takes itself
+ * and no switch is needed.  When the head cannot run here (locked to an M, no
+ * stack yet), the rest is gosched_m's, on g0.
  */
 static void
 yield_direct(gs_m *mp, gs_p *pp, gs_g *gp)
@@ -1878,6 +1879,11 @@ yield_direct(gs_m *mp, gs_p *pp, gs_g *gp)
 	}
 	gosched_say(mp, pp, gp, next);
 	execute_prepare(mp, next, false);
+	if (next == gp) {
+		/* Alone: gp was the whole queue, and runs on with a new time slice. */
+		gs__unlockx(&gs__sched.lock);
+		return;
+	}
 	gs__san_switch_g_to_g(gp, next);
 	gs__ctx_switch(&gp->ctx, &next->ctx, unlock_sched, NULL);
 	/* Resumed.  Do not use mp: this may be another thread now. */

@@ -401,7 +401,7 @@ gs__globrunqrotate(gs_g *gp)
 	int32_t len = gqlen();
 
 	if (len == 0)
-		return NULL;
+		return gp;
 	uint32_t h = gs__sched.gqhead, mask = gs__sched.gqcap - 1;
 	gs_g *next = gs__sched.gq[h];
 	if (next->lockedm != NULL || next->stack_base == NULL)
