@@ -835,7 +835,9 @@ GS_MAIN_TEST(test_yield_fpmode, 1)
 	TU_GO(fp_step, (void *)1);
 	TU_GO(fp_step, NULL);
 	gs_wg_wait(&fp_wg);
-	ck_assert_int_eq(atomic_load(&fp_bad), 0);
+	ck_assert_msg(atomic_load(&fp_bad) == 0,
+	    "%d of %d yields came back in the other's rounding mode", atomic_load(&fp_bad),
+	    2 * FP_ROUNDS);
 	ck_assert(fp_nearest() && fp_nearest_x87());
 }
 

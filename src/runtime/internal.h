@@ -785,7 +785,13 @@ GS_HIDDEN void gs__globrunqputbatch(gs_g *head, gs_g *tail, int32_t n); /* a sch
 GS_HIDDEN void gs__globrunqputarray(gs_g *const *gs, int32_t n);
 GS_HIDDEN gs_g *gs__globrunqpop(void);     /* oldest, or NULL */
 GS_HIDDEN gs_g *gs__globrunqat(int32_t i); /* i-th oldest (tests, observers) */
-GS_HIDDEN int gs__globrunq_init(void);     /* at start: 0 or GS_ENOMEM */
+/* A yield's direct switch: gp to the tail and the head taken in one step, the
+ * length unchanged (no growth), as gs__globrunqput then gs__globrunqpop would
+ * (so gp itself from an empty queue); only if the head can run on the caller's
+ * M at once (not locked to an M, its stack bound), else NULL and the queue as
+ * it was. */
+GS_HIDDEN gs_g *gs__globrunqrotate(gs_g *gp);
+GS_HIDDEN int gs__globrunq_init(void); /* at start: 0 or GS_ENOMEM */
 GS_HIDDEN void gs__globrunq_free(void);
 /* Take a batch of min(size/gomaxprocs+1, max (if > 0), 128, free slots) from the
  * global queue: returns the first and puts the rest on pp's local queue. */

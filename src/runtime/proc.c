@@ -824,8 +824,8 @@ gs__execute(gs_m *mp, gs_g *gp, bool inherit)
 	gogo(mp, gp);
 }
 
-void
-gs__dropg(gs_m *mp)
+static inline void
+dropg(gs_m *mp)
 {
 	gs_g *gp = GS_LOAD(mp->curg);
 
@@ -835,6 +835,12 @@ gs__dropg(gs_m *mp)
 		gp->m = NULL;
 		GS_STORE(mp->curg, NULL);
 	}
+}
+
+void
+gs__dropg(gs_m *mp)
+{
+	dropg(mp);
 }
 
 /* First code a new goroutine runs, on its own stack. */
@@ -1826,8 +1832,23 @@ static inline void
 gosched_drop(gs_m *mp, gs_p *pp, gs_g *gp)
 {
 	gs__casgstatus(gp, GS_G_RUNNING, GS_G_RUNNABLE);
-	gs__dropg(mp);
+	dropg(mp);
 	gs__stat_inc(&pp->global_puts);
+}
+
+/* The events of a yield's put (and of the take that follows, if next). */
+static inline void
+gosched_say(gs_m *mp, gs_p *pp, gs_g *gp, gs_g *next)
+{
+	if (GS_EVON()) {
+		gs__event_emit(GS_EV_GLOBAL_PUT, pp->id, -1, mp->id, GS_GPUT_YIELD, gp->goid, 1);
+		/* The fast path's take is a global-queue get like any other. */
+		if (next) {
+			gs__event_emit(GS_EV_GLOBAL_GET, pp->id, -1, mp->id, 0, next->goid, 1);
+			gs__event_emit(GS_EV_MOVE, pp->id, -1, mp->id, -1, next->goid,
+			    GS_MOVE_GLOBAL_GET);
+		}
+	}
 }
 
 /* Put gp at the global queue's tail; fast: take the head, which is gp itself
@@ -1847,15 +1868,7 @@ gosched_put(gs_m *mp, gs_p *pp, gs_g *gp, bool fast)
 			next = NULL;
 		}
 	}
-	if (GS_EVON()) {
-		gs__event_emit(GS_EV_GLOBAL_PUT, pp->id, -1, mp->id, GS_GPUT_YIELD, gp->goid, 1);
-		/* The fast path's take is a global-queue get like any other. */
-		if (next) {
-			gs__event_emit(GS_EV_GLOBAL_GET, pp->id, -1, mp->id, 0, next->goid, 1);
-			gs__event_emit(GS_EV_MOVE, pp->id, -1, mp->id, -1, next->goid,
-			    GS_MOVE_GLOBAL_GET);
-		}
-	}
+	gosched_say(mp, pp, gp, next);
 	return next;
 }
 
@@ -1908,8 +1921,9 @@ unlock_sched(void *arg)
  * goroutine gosched_m's fast path would pick, without the stop on g0.  The
  * same steps in the same order (gp to the tail, the head taken, the same
  * events), with sched.lock held from the put across the switch, so no other M
- * takes gp before its context is saved.  When the head cannot run here (none,
- * locked to an M, no stack yet), the rest is gosched_m's, on g0.
+ * takes gp before its context is saved; from an empty queue gp takes itself
+ * and no switch is needed.  When the head cannot run here (locked to an M, no
+ * stack yet), the rest is gosched_m's, on g0.
  */
 static void
 yield_direct(gs_m *mp, gs_p *pp, gs_g *gp)
@@ -1917,13 +1931,18 @@ yield_direct(gs_m *mp, gs_p *pp, gs_g *gp)
 	gs__stackcheck(gp, (uintptr_t)__builtin_frame_address(0));
 	gosched_drop(mp, pp, gp);
 	gs__lockx(&gs__sched.lock);
-	gs_g *head = gs__globrunqat(0);
-	if (head == NULL || head->lockedm != NULL || head->stack_base == NULL) {
+	gs_g *next = gs__globrunqrotate(gp);
+	if (next == NULL) {
 		gs__mcall_g(mp, gp, gosched_locked_m, false);
 		return;
 	}
-	gs_g *next = gosched_put(mp, pp, gp, true);
+	gosched_say(mp, pp, gp, next);
 	execute_prepare(mp, next, false);
+	if (next == gp) {
+		/* Alone: gp was the whole queue, and runs on with a new time slice. */
+		gs__unlockx(&gs__sched.lock);
+		return;
+	}
 	gs__san_switch_g_to_g(gp, next);
 	gs__ctx_switch(&gp->ctx, &next->ctx, unlock_sched, NULL);
 	/* Resumed.  Do not use mp: this may be another thread now. */

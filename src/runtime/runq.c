@@ -399,6 +399,23 @@ gs__globrunqpop(void)
 }
 
 gs_g *
+gs__globrunqrotate(gs_g *gp)
+{
+	int32_t len = gqlen();
+
+	if (len == 0)
+		return gp;
+	uint32_t h = gs__sched.gqhead, mask = gs__sched.gqcap - 1;
+	gs_g *next = gs__sched.gq[h];
+	if (next->lockedm != NULL || next->stack_base == NULL)
+		return NULL;
+	/* The tail's slot is the head's when the ring is full: read, then write. */
+	gs__sched.gq[(h + (uint32_t)len) & mask] = gp;
+	gs__sched.gqhead = (h + 1) & mask;
+	return next;
+}
+
+gs_g *
 gs__globrunqat(int32_t i)
 {
 	if (i < 0 || i >= gqlen())

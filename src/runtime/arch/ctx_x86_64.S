@@ -57,9 +57,11 @@ gs__ctx_mcall:
 /*
  * void gs__ctx_switch(gs_ctx *save, gs_ctx *to, void (*fn)(void *), void *arg)
  * Saves as gs__ctx_mcall does, then runs fn(arg) (if not NULL) on to's stack,
- * below its saved frame, and resumes to.  MXCSR and the x87 control word were
- * read a moment ago into the saved slot: r12/r13 keep them (both callee-saved,
- * so they survive fn), and only a target whose saved modes differ loads its own.
+ * below its saved frame, and resumes to.  The modes now in the CPU are the ones
+ * just saved: r12 keeps that frame (callee-saved, so it survives fn) and only a
+ * target whose saved modes differ loads its own; gs__ctx_gogo, which does not
+ * know them, has to read them again.  Reading the slot back after the switch,
+ * not right after the stores, keeps the load from waiting on them.
  */
 	.globl	gs__ctx_switch
 	.hidden	gs__ctx_switch
@@ -68,9 +70,8 @@ gs__ctx_mcall:
 gs__ctx_switch:
 	.cfi_startproc
 	SAVE_FRAME
-	movl	(%rsp), %r12d
-	movzwl	4(%rsp), %r13d
 	movq	%rsp, (%rdi)
+	movq	%rsp, %r12
 	movq	(%rsi), %rsp
 	testq	%rdx, %rdx
 	jz	1f
@@ -80,13 +81,16 @@ gs__ctx_switch:
 	movq	%rcx, %rdi
 	callq	*%rdx
 	movq	%rbx, %rsp
-1:	cmpl	(%rsp), %r12d
+1:	movl	(%r12), %eax
+	cmpl	(%rsp), %eax
 	jne	3f
-	cmpw	4(%rsp), %r13w
+	movzwl	4(%r12), %eax
+	cmpw	4(%rsp), %ax
 	jne	4f
 2:	RESUME_FRAME
 3:	ldmxcsr	(%rsp)
-	cmpw	4(%rsp), %r13w
+	movzwl	4(%r12), %eax
+	cmpw	4(%rsp), %ax
 	je	2b
 4:	fldcw	4(%rsp)
 	jmp	2b
