@@ -1,10 +1,15 @@
 /*
  * check_chan.c - channels and select (chan.c) through the public API: unbuffered
  * rendezvous, buffered FIFO, close, the non-blocking forms, select (default, nil
- * cases, fairness, mixed directions, closed channels, racing wake-ups), many
- * producers and consumers, and zero-size elements.
+ * cases, fairness, mixed directions, closed channels, racing wake-ups), the
+ * order of blocked waiters and the hand-off of the P to a readied one (runnext),
+ * many producers and consumers, and zero-size elements.
  */
+#include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include <gsched/observe.h>
 
 #include "testutil.h"
 
@@ -684,6 +689,307 @@ START_TEST(test_mpmc)
 }
 END_TEST
 
+/* ---- waiters: queue order and the hand-off to runnext ----------------------------------- */
+
+#define NWAIT 8
+
+struct waiters {
+	gs_chan *c;
+	int got[NWAIT]; /* by waiter: the value it received */
+	gs_waitgroup wg;
+};
+
+struct waiter {
+	struct waiters *w;
+	int idx;
+};
+
+static void
+recv_into_slot(void *arg)
+{
+	struct waiter *me = arg;
+	int v = -1;
+
+	ck_assert_int_eq(gs_chan_recv(me->w->c, &v), 1);
+	me->w->got[me->idx] = v;
+	TU_WG_DONE(&me->w->wg);
+}
+
+static void
+send_own_index(void *arg)
+{
+	struct waiter *me = arg;
+
+	ck_assert_int_eq(gs_chan_send(me->w->c, &me->idx), 0);
+	TU_WG_DONE(&me->w->wg);
+}
+
+/* Blocked receivers, then blocked senders, are served in the order they
+ * blocked (Go's FIFO sudog queues), whoever runs first afterwards. */
+GS_MAIN_TEST(test_waiters_fifo, 2)
+{
+	struct waiters w = { .c = mkchan(sizeof(int), 0) };
+	struct waiter ws[NWAIT];
+	int v;
+
+	TU_WG_ADD(&w.wg, NWAIT);
+	for (int i = 0; i < NWAIT; i++) {
+		ws[i] = (struct waiter){ &w, i };
+		TU_GO(recv_into_slot, &ws[i]);
+		/* The next one blocks only after this one: the queue's order. */
+		ck_assert_int_eq(tu_wait_waiting(GS_WAIT_CHAN_RECV, i + 1, TU_SEC(10)), i + 1);
+	}
+	for (int i = 0; i < NWAIT; i++)
+		ck_assert_int_eq(gs_chan_send(w.c, &i), 0);
+	gs_wg_wait(&w.wg);
+	for (int i = 0; i < NWAIT; i++)
+		if (w.got[i] != i)
+			ck_abort_msg("receiver %d, blocked %d-th, got %d", i, i, w.got[i]);
+
+	TU_WG_ADD(&w.wg, NWAIT);
+	for (int i = 0; i < NWAIT; i++) {
+		TU_GO(send_own_index, &ws[i]);
+		ck_assert_int_eq(tu_wait_waiting(GS_WAIT_CHAN_SEND, i + 1, TU_SEC(10)), i + 1);
+	}
+	for (int i = 0; i < NWAIT; i++) {
+		ck_assert_int_eq(gs_chan_recv(w.c, &v), 1);
+		if (v != i)
+			ck_abort_msg("receive %d came from the sender blocked %d-th", i, v);
+	}
+	gs_wg_wait(&w.wg);
+	gs_chan_free(w.c);
+}
+
+struct handoff {
+	gs_chan *c, *d;
+	_Atomic int n;
+	char log[8];
+	gs_waitgroup wg;
+};
+
+static void
+handoff_log(struct handoff *h, char who)
+{
+	int i = atomic_fetch_add(&h->n, 1);
+
+	if (i < (int)sizeof h->log)
+		h->log[i] = who;
+}
+
+static void
+handoff_waiter(void *arg)
+{
+	struct handoff *h = arg;
+	int v;
+
+	ck_assert_int_eq(gs_chan_recv(h->c, &v), 1);
+	handoff_log(h, 'W');
+	ck_assert_int_eq(gs_chan_send(h->d, &v), 0);
+	TU_WG_DONE(&h->wg);
+}
+
+static void
+handoff_bystander(void *arg)
+{
+	struct handoff *h = arg;
+
+	handoff_log(h, 'b');
+	TU_WG_DONE(&h->wg);
+}
+
+/*
+ * One P: a send readies the blocked receiver into runnext, and when the sender
+ * then blocks, the receiver runs next, ahead of the goroutines already queued;
+ * its answer readies the sender the same way.  The bystanders run after both,
+ * in their queue order.  (A long slice, so sysmon does not move runnext to the
+ * queue's tail in between.)
+ */
+static void
+handoff_main(void *arg)
+{
+	struct handoff *h = arg;
+	int v = 7;
+
+	TU_WG_ADD(&h->wg, 4);
+	TU_GO(handoff_waiter, h);
+	ck_assert_int_eq(tu_wait_waiting(GS_WAIT_CHAN_RECV, 1, TU_SEC(10)), 1);
+	for (int i = 0; i < 3; i++)
+		TU_GO(handoff_bystander, h);
+	ck_assert_int_eq(gs_chan_send(h->c, &v), 0);
+	ck_assert_int_eq(gs_chan_recv(h->d, &v), 1);
+	handoff_log(h, 'M');
+	gs_wg_wait(&h->wg);
+	ck_assert_int_eq(atomic_load(&h->n), 5);
+	ck_assert_msg(memcmp(h->log, "WMbbb", 5) == 0, "ran in the order %.5s, not WMbbb", h->log);
+}
+
+START_TEST(test_handoff_runs_next)
+{
+	struct handoff h = { .c = mkchan(sizeof(int), 0), .d = mkchan(sizeof(int), 0) };
+
+	tu_run_long_slice(handoff_main, &h, 1);
+	gs_chan_free(h.c);
+	gs_chan_free(h.d);
+}
+END_TEST
+
+/*
+ * Two goroutines ping-pong over two unbuffered channels: the pinger starts
+ * once the ponger waits to receive, so that each send readies the ponger and
+ * each receive parks (at the top of the pinger's loop runnext is empty).  It
+ * stops after n round trips or once flag is up, and closes ping.  With a
+ * spawn, after 100 round trips it spawns that goroutine: into runnext, from
+ * where the ponger readied by the next send kicks it to the local queue.
+ */
+struct pingpong {
+	gs_chan *ping, *pong;
+	uint64_t n;
+	void (*spawn)(void *);
+	_Atomic bool flag;
+	_Atomic uint64_t trips;
+	gs_waitgroup wg;
+};
+
+static void
+pinger(void *arg)
+{
+	struct pingpong *pp = arg;
+	int v = 0;
+
+	ck_assert_int_eq(tu_wait_waiting(GS_WAIT_CHAN_RECV, 1, TU_SEC(10)), 1);
+	while (!atomic_load(&pp->flag)) {
+		uint64_t trip = atomic_fetch_add(&pp->trips, 1);
+		if (trip >= pp->n)
+			break;
+		if (pp->spawn != NULL) {
+			if (trip == 100)
+				TU_GO(pp->spawn, pp);
+			tu_spin_ns(2000);
+		}
+		ck_assert_int_eq(gs_chan_send(pp->ping, &v), 0);
+		ck_assert_int_eq(gs_chan_recv(pp->pong, &v), 1);
+	}
+	ck_assert_int_eq(gs_chan_close(pp->ping), 0);
+	TU_WG_DONE(&pp->wg);
+}
+
+static void
+ponger(void *arg)
+{
+	struct pingpong *pp = arg;
+	int v;
+
+	while (gs_chan_recv(pp->ping, &v) == 1)
+		ck_assert_int_eq(gs_chan_send(pp->pong, &v), 0);
+	TU_WG_DONE(&pp->wg);
+}
+
+static void
+pingpong_run(struct pingpong *pp)
+{
+	TU_WG_ADD(&pp->wg, pp->spawn ? 3 : 2);
+	TU_GO(ponger, pp);
+	TU_GO(pinger, pp);
+	gs_wg_wait(&pp->wg);
+}
+
+#define PINGPONG_N 10000
+
+/*
+ * Two goroutines ping-ponging on one P hand it to each other through runnext,
+ * and each inherits the other's time slice: most of the 2N switches count as
+ * runnext hits, not as new scheduler ticks (only an expired slice or the
+ * one-in-61 turn of a non-empty global queue starts a new one).
+ */
+static void
+inherit_main(void *arg)
+{
+	struct pingpong *pp = arg;
+	gs_snapshot *s = gs_snapshot_new(0, 0);
+	gs_stats st0, st1;
+
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(gs_snapshot_take(s), 0);
+	uint32_t tick0 = s->p[0].schedtick;
+	ck_assert_int_eq(gs_read_stats(&st0), 0);
+	pingpong_run(pp);
+	ck_assert_int_eq(gs_read_stats(&st1), 0);
+	ck_assert_int_eq(gs_snapshot_take(s), 0);
+	uint32_t ticks = s->p[0].schedtick - tick0;
+	uint64_t hits = st1.runnext_hits - st0.runnext_hits;
+	gs_snapshot_free(s);
+	if (hits < PINGPONG_N || ticks > PINGPONG_N)
+		ck_abort_msg("%d round trips: %" PRIu64 " runnext hits, %u new ticks", PINGPONG_N,
+		    hits, ticks);
+}
+
+START_TEST(test_pingpong_inherits)
+{
+	struct pingpong pp = { .ping = mkchan(sizeof(int), 0),
+		.pong = mkchan(sizeof(int), 0),
+		.n = PINGPONG_N };
+
+	tu_run_long_slice(inherit_main, &pp, 1);
+	gs_chan_free(pp.ping);
+	gs_chan_free(pp.pong);
+}
+END_TEST
+
+/* Starvation is judged by round trips, not by the clock (as check_sched's
+ * fairness tests do): a loaded machine slows the pair as much as the one that
+ * waits.  A fair scheduler lets the waiting goroutine run within a slice or two
+ * of round trips (about 3k here for the local queue, 12k for the global one);
+ * the limit is far above that and still ends the test in time if it starves. */
+#define FAIR_ROUNDTRIPS 1000000
+
+static void
+fair_flagger(void *arg)
+{
+	struct pingpong *pp = arg;
+
+	atomic_store(&pp->flag, true);
+	TU_WG_DONE(&pp->wg);
+}
+
+static void
+fair_yield_then_flag(void *arg)
+{
+	gs_yield(); /* to the global queue */
+	fair_flagger(arg);
+}
+
+/*
+ * One P and two goroutines handing it to each other through runnext for ever:
+ * a goroutine waiting in the local queue (variant 0) or in the global queue
+ * (variant 1: it yields there first) must still get to run, as the inherited
+ * time slice expires, and not starve.
+ */
+static void
+fair_pingpong_main(void *arg)
+{
+	struct pingpong *pp = arg;
+
+	pingpong_run(pp);
+	/* More than n: the pinger stopped at its limit, not at the flag. */
+	ck_assert_msg(atomic_load(&pp->trips) <= pp->n,
+	    "variant %d: the waiting goroutine starved behind %" PRIu64 " round trips",
+	    pp->spawn == fair_flagger ? 0 : 1, pp->n);
+	ck_assert(atomic_load(&pp->flag));
+}
+
+START_TEST(test_fair_pingpong)
+{
+	struct pingpong pp = { .ping = mkchan(sizeof(int), 0),
+		.pong = mkchan(sizeof(int), 0),
+		.n = FAIR_ROUNDTRIPS,
+		.spawn = _i == 0 ? fair_flagger : fair_yield_then_flag };
+
+	tu_run(fair_pingpong_main, &pp, 1);
+	gs_chan_free(pp.ping);
+	gs_chan_free(pp.pong);
+}
+END_TEST
+
 /* ---- zero-size elements and bad arguments -------------------------------------------------- */
 
 static void
@@ -823,6 +1129,16 @@ chan_suite(void)
 	tcase_add_test(tc, test_bad_args);
 	tcase_add_test(tc, test_return_table_outside);
 	tcase_add_test(tc, test_return_table);
+	suite_add_tcase(s, tc);
+
+	tc = tu_tcase("handoff", 60);
+	tcase_add_test(tc, test_waiters_fifo);
+	tcase_add_test(tc, test_handoff_runs_next);
+	tcase_add_test(tc, test_pingpong_inherits);
+	suite_add_tcase(s, tc);
+
+	tc = tu_tcase("fairness", 120);
+	tcase_add_loop_test(tc, test_fair_pingpong, 0, 2);
 	suite_add_tcase(s, tc);
 
 	tc = tu_tcase("select", 60);

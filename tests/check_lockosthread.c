@@ -399,6 +399,66 @@ START_TEST(test_lock_pingpong)
 }
 END_TEST
 
+/* ---- a locked goroutine at the global queue's head ----------------------------------- */
+
+/*
+ * GOMAXPROCS=1: a locked goroutine leaves its P in blocking system calls, and
+ * back from each finds the P taken by a goroutine that yields in a loop, so it
+ * waits at the global queue's head, where that goroutine's next yield finds it
+ * with nothing local to run.  Only its own thread may run it: the yielder must
+ * hand it the P, not switch to it.
+ */
+#define TURNS 50
+
+static _Atomic int turn_moved;
+static _Atomic bool turns_done;
+
+static void
+turn_locked(void *arg)
+{
+	ck_assert_int_eq(gs_lock_os_thread(), 0);
+	pid_t t0 = tid();
+	for (int i = 0; i < TURNS; i++) {
+		gs_entersyscallblock();
+		usleep(200);
+		gs_exitsyscall();
+		if (tid() != t0)
+			atomic_fetch_add(&turn_moved, 1);
+	}
+	gs_unlock_os_thread();
+	atomic_store(&turns_done, true);
+	TU_WG_DONE(arg);
+}
+
+static void
+turn_yielder(void *arg)
+{
+	while (!atomic_load(&turns_done))
+		gs_yield();
+	TU_WG_DONE(arg);
+}
+
+static void
+turns_main(void *arg)
+{
+	(void)arg;
+	gs_waitgroup wg = GS_WAITGROUP_INIT;
+
+	TU_WG_ADD(&wg, 2);
+	TU_GO(turn_locked, &wg);
+	TU_GO(turn_yielder, &wg);
+	gs_wg_wait(&wg);
+	ck_assert_msg(atomic_load(&turn_moved) == 0,
+	    "the locked goroutine came back on another thread %d times of %d",
+	    atomic_load(&turn_moved), TURNS);
+}
+
+START_TEST(test_lock_yield_turns)
+{
+	tu_run(turns_main, NULL, 1);
+}
+END_TEST
+
 /* ---- the deadlock detector with a locked goroutine ------------------------------------- */
 
 /* Go's TestLockedDeadlock: main locked and blocked for good is still a
@@ -516,6 +576,7 @@ lockosthread_suite(void)
 	tcase_add_test(tc, test_lock_nesting_and_exit);
 	tcase_add_test(tc, test_lock_many_exits);
 	tcase_add_loop_test(tc, test_lock_pingpong, 0, 2);
+	tcase_add_test(tc, test_lock_yield_turns);
 	tcase_add_test(tc, test_lock_deadlock);
 	tcase_add_test(tc, test_lock_observed);
 	suite_add_tcase(s, tc);

@@ -431,6 +431,48 @@ START_TEST(test_globrunq_head_batch)
 }
 END_TEST
 
+/* A yield's rotate: the yielder to the tail, the head out, the length the same,
+ * on a full ring too (the tail's slot is the head's), the yielder itself from
+ * an empty queue; a head that cannot run here (locked to an M, no stack yet)
+ * leaves the queue as it was. */
+START_TEST(test_globrunq_rotate)
+{
+	enum { N = 1024 }; /* the ring's first size: full */
+	gs_g *gs = fake_gs(N + 1);
+	static char stack;
+	gs_m m;
+
+	sched_reset(1);
+	for (int i = 0; i <= N; i++)
+		gs[i].stack_base = &stack;
+	gs__lockx(&gs__sched.lock);
+	ck_assert_ptr_eq(gs__globrunqrotate(&gs[N]), &gs[N]); /* alone: put, then taken */
+	ck_assert_int_eq(atomic_load(&gs__sched.runqsize), 0);
+	for (int i = 0; i < N; i++)
+		gs__globrunqput(&gs[i]);
+	ck_assert_uint_eq(gs__sched.gqcap, N);
+	ck_assert_ptr_eq(gs__globrunqrotate(&gs[N]), &gs[0]);
+	ck_assert_int_eq(atomic_load(&gs__sched.runqsize), N);
+	ck_assert_ptr_eq(gs__globrunqat(0), &gs[1]);
+	ck_assert_ptr_eq(gs__globrunqat(N - 1), &gs[N]);
+	gs[1].lockedm = &m;
+	ck_assert_ptr_null(gs__globrunqrotate(&gs[0]));
+	gs[1].lockedm = NULL;
+	gs[1].stack_base = NULL;
+	ck_assert_ptr_null(gs__globrunqrotate(&gs[0]));
+	gs__unlockx(&gs__sched.lock);
+	ck_assert_int_eq(glob_walk(NULL, NULL, 0), N);
+	gs__lockx(&gs__sched.lock);
+	for (int i = 1; i <= N; i++) {
+		gs_g *gp = gs__globrunqpop();
+		if (gp != &gs[i])
+			ck_abort_msg("slot %d holds G %td, not %d", i - 1, gp - gs, i);
+	}
+	gs__unlockx(&gs__sched.lock);
+	free(gs);
+}
+END_TEST
+
 /* ---- steal ---------------------------------------------------------------------------- */
 
 /* Victim with n queued Gs: the thief takes ceil(n/2) of the oldest, returns one of
@@ -815,6 +857,7 @@ runq_suite(void)
 	tcase_add_test(tc, test_globrunq_batch);
 	tcase_add_test(tc, test_globrunq_batch_free_slots);
 	tcase_add_test(tc, test_globrunq_head_batch);
+	tcase_add_test(tc, test_globrunq_rotate);
 	suite_add_tcase(s, tc);
 
 	tc = tu_tcase("steal", 60);

@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <fenv.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
@@ -705,6 +706,133 @@ GS_MAIN_TEST(test_yield_alternates, 1)
 	ck_assert_uint_ge(st1.global_puts - st0.global_puts, 2 * ALT_ROUNDS);
 }
 
+/*
+ * GOMAXPROCS=1, RR_G goroutines that log their index and yield, RR_ROUNDS times
+ * each: a yield puts the yielder at the global queue's tail and runs its head,
+ * so once all of them have yielded once the turns repeat with period RR_G (a
+ * yielder put anywhere else, or another goroutine than the head run, breaks the
+ * period; with two goroutines most such mistakes look like taking turns).
+ */
+#define RR_G 5
+#define RR_ROUNDS 200
+
+static _Atomic int rr_pos;
+static char rr_log[RR_G * RR_ROUNDS];
+static gs_waitgroup rr_wg;
+
+static _Atomic int rr_first_done = RR_G * RR_ROUNDS;
+
+static void
+rr_step(void *arg)
+{
+	int p = 0;
+
+	for (int i = 0; i < RR_ROUNDS; i++) {
+		p = atomic_fetch_add(&rr_pos, 1);
+		rr_log[p] = (char)(intptr_t)arg;
+		gs_yield();
+	}
+	/* The period ends with the first goroutine that is done. */
+	if (p < atomic_load(&rr_first_done))
+		atomic_store(&rr_first_done, p);
+	TU_WG_DONE(&rr_wg);
+}
+
+GS_MAIN_TEST(test_yield_round_robin, 1)
+{
+	TU_WG_ADD(&rr_wg, RR_G);
+	for (intptr_t i = 0; i < RR_G; i++)
+		TU_GO(rr_step, (void *)('A' + i));
+	gs_wg_wait(&rr_wg);
+	ck_assert_int_eq(atomic_load(&rr_pos), RR_G * RR_ROUNDS);
+	/* The first round comes from the local queue (and the one-in-61 check may
+	 * take the global queue's head early), so the period starts at the second. */
+	int end = atomic_load(&rr_first_done);
+	ck_assert_int_ge(end, RR_G * (RR_ROUNDS - 2));
+	for (int i = 2 * RR_G; i <= end; i++) {
+		if (rr_log[i] != rr_log[i - RR_G])
+			ck_abort_msg("turn %d is %c, %d turns before it was %c: %.40s", i,
+			    rr_log[i], RR_G, rr_log[i - RR_G], rr_log + (i >= 20 ? i - 20 : 0));
+	}
+	for (int i = RR_G; i < 2 * RR_G; i++) {
+		for (int j = RR_G; j < i; j++) {
+			if (rr_log[i] == rr_log[j])
+				ck_abort_msg("%c runs twice in one round: %.10s", rr_log[i],
+				    rr_log + RR_G);
+		}
+	}
+}
+
+/*
+ * The floating-point control state is the goroutine's own, as the ABI makes it
+ * callee-saved: one goroutine rounds downward and keeps it across yields
+ * (switches in both directions, straight and through g0), the other rounds to
+ * nearest throughout, and neither sees the other's mode.  Double arithmetic is
+ * SSE's MXCSR on x86-64, long double the x87 control word.
+ */
+#define FP_ROUNDS 2000
+
+static _Atomic int fp_bad;
+static gs_waitgroup fp_wg;
+
+/* Rounding to nearest is symmetric: 1/3 and -1/3 differ only in sign. */
+static bool
+fp_nearest(void)
+{
+	volatile double one = 1.0, mone = -1.0, three = 3.0;
+	double a = one / three, b = mone / three;
+
+	return a == -b;
+}
+
+static bool
+fp_nearest_x87(void)
+{
+	volatile long double one = 1.0L, mone = -1.0L, three = 3.0L;
+	long double a = one / three, b = mone / three;
+
+	return a == -b;
+}
+
+static void
+fp_noop(void *arg)
+{
+	(void)arg;
+}
+
+static void
+fp_step(void *arg)
+{
+	bool down = arg != NULL;
+
+	if (down)
+		fesetround(FE_DOWNWARD);
+	for (int i = 0; i < FP_ROUNDS; i++) {
+		/* Now and then through g0: local work makes a yield take findrunnable. */
+		if (i % 10 == 0)
+			TU_GO(fp_noop, NULL);
+		gs_yield();
+		if (fp_nearest() == down || fp_nearest_x87() == down)
+			atomic_fetch_add(&fp_bad, 1);
+	}
+	if (down)
+		fesetround(FE_TONEAREST);
+	TU_WG_DONE(&fp_wg);
+}
+
+GS_MAIN_TEST(test_yield_fpmode, 1)
+{
+	ck_assert(fp_nearest() && fp_nearest_x87());
+	TU_WG_ADD(&fp_wg, 2);
+	TU_GO(fp_step, (void *)1);
+	TU_GO(fp_step, NULL);
+	gs_wg_wait(&fp_wg);
+	ck_assert_msg(atomic_load(&fp_bad) == 0,
+	    "%d of %d yields came back in the other's rounding mode", atomic_load(&fp_bad),
+	    2 * FP_ROUNDS);
+	ck_assert(fp_nearest() && fp_nearest_x87());
+}
+
 /* ---- many Ps on few CPUs ---------------------------------------------------------------- */
 
 #define MANY_G 2000
@@ -1391,6 +1519,8 @@ sched_suite(void)
 
 	tc = tu_tcase("procs", 120);
 	tcase_add_test(tc, test_yield_alternates);
+	tcase_add_test(tc, test_yield_round_robin);
+	tcase_add_test(tc, test_yield_fpmode);
 	tcase_add_loop_test(tc, test_many_procs, 0, 2);
 	tcase_add_test(tc, test_work_stealing);
 	suite_add_tcase(s, tc);

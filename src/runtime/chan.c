@@ -5,8 +5,9 @@
  * of sudogs (blocked receivers and senders).  A sudog lives on its goroutine's
  * own stack: the goroutine is parked while the sudog is queued, so the stack
  * cannot go away.  A blocked goroutine releases the channel lock only after it
- * has switched to g0 (gopark's unlock callback), so a waker that takes the lock
- * and dequeues it can never ready a goroutine still running on its stack.
+ * has switched off its stack (gopark's unlock callback, on g0 or on arrival at
+ * the goroutine it hands the P to), so a waker that takes the lock and dequeues
+ * it can never ready a goroutine still running on its stack.
  *
  * Data moves directly between the two goroutines' buffers when one is waiting
  * (Go's direct send/receive), so an unbuffered hand-off copies once.
@@ -189,8 +190,10 @@ recv_direct(gs_chan *c, gs_sudog *sg, void *ep)
 	gs__goready(sg->g);
 }
 
-/* Returns 1 sent, 0 would block (only when !block), GS_ECLOSED. */
-static int
+/* Returns 1 sent, 0 would block (only when !block), GS_ECLOSED.  Inlined into
+ * the public calls: a resumed sender returns through one frame less, and each
+ * return after a switch may be one the CPU mispredicts (see gs__gopark). */
+static inline __attribute__((always_inline)) int
 chansend(gs_chan *c, const void *ep, bool block, gs_g *gp)
 {
 	gs_sudog *sg;
@@ -219,14 +222,14 @@ chansend(gs_chan *c, const void *ep, bool block, gs_g *gp)
 	gs_sudog mysg = { .g = gp, .elem = (void *)ep, .c = c };
 	gp->param = NULL;
 	enqueue(&c->sendq, &mysg);
-	gs__gopark(gs__unlock_park, &c->lock, GS_WAIT_CHAN_SEND);
+	gs__gopark_nofail(gs__unlock_park, &c->lock, GS_WAIT_CHAN_SEND);
 	/* Woken by a receiver (success) or by close. */
 	return mysg.success ? 1 : GS_ECLOSED;
 }
 
 /* Returns 1 received, 0 closed and drained (elem zeroed), GS_EAGAIN would block
- * (only when !block). */
-static int
+ * (only when !block).  Inlined like chansend. */
+static inline __attribute__((always_inline)) int
 chanrecv(gs_chan *c, void *ep, bool block, gs_g *gp)
 {
 	gs_sudog *sg;
@@ -258,7 +261,7 @@ chanrecv(gs_chan *c, void *ep, bool block, gs_g *gp)
 	gs_sudog mysg = { .g = gp, .elem = ep, .c = c };
 	gp->param = NULL;
 	enqueue(&c->recvq, &mysg);
-	gs__gopark(gs__unlock_park, &c->lock, GS_WAIT_CHAN_RECV);
+	gs__gopark_nofail(gs__unlock_park, &c->lock, GS_WAIT_CHAN_RECV);
 	return mysg.success ? 1 : 0;
 }
 
@@ -422,7 +425,8 @@ struct selpark {
 	int n;
 };
 
-/* gopark callback: unlock every channel once on g0. */
+/* gopark callback: unlock every channel once, off the selecting goroutine's
+ * stack. */
 static bool
 selparkcommit(gs_g *gp, void *arg)
 {
@@ -561,7 +565,7 @@ gs_select(gs_select_case *cases, int n, bool has_default, int *send_err)
 		enqueue(cases[k].dir == GS_SELECT_RECV ? &sg->c->recvq : &sg->c->sendq, sg);
 	}
 	struct selpark sp = { cases, lockorder, npoll };
-	gs__gopark(selparkcommit, &sp, GS_WAIT_SELECT);
+	gs__gopark_nofail(selparkcommit, &sp, GS_WAIT_SELECT);
 
 	/* Pass 3: the winner is in param; take the losers off their queues. */
 	gs_sudog *won = gp->param;

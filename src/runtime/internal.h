@@ -18,16 +18,19 @@
  * state) is what makes sure no readied goroutine is left in a queue while every
  * M sleeps, without waking every M on every readied goroutine.
  *
- * Every scheduler decision runs on an M's g0: the thread's own stack.  A
- * goroutine that blocks or yields first switches to g0 (gs__mcall) and only
- * there is it published to a queue or a wait list, so no other M can resume a
- * goroutine whose stack is still in use.
+ * Scheduler decisions run on an M's g0, the thread's own stack, or, on the fast
+ * paths, on the goroutine that gives up the M, right before a direct switch to
+ * the next one (gs__ctx_switch).  A goroutine that blocks or yields is published
+ * to a queue or a wait list only once it is off its stack: after the switch to
+ * g0 (gs__mcall), or in the direct switch's arrival step, so no other M can
+ * resume a goroutine whose stack is still in use.
  *
  * Locking: sched.lock guards the global run queue, the idle P and idle M lists
  * and M creation.  Per-P run queues are lock-free (owner puts at tail, anyone
  * takes at head by CAS).  Channels, mutexes and wait groups have their own small
  * locks (gs__lock), never held across a switch except through gopark's unlock
- * callback, which runs on g0 after the switch.
+ * callback, which runs after the switch: on g0, or on arrival at runnext
+ * (gs__gopark_nofail).
  */
 #ifndef GS_INTERNAL_H
 #define GS_INTERNAL_H
@@ -92,7 +95,7 @@ gs__stack_canary(size_t size)
 #define GS_INC(x) GS_STORE(x, GS_LOAD(x) + 1)
 /* Per-P statistics: one writer (the P's owner), peeked at by observers; a
  * plain load and store, no locked instruction. */
-static inline void
+static inline __attribute__((always_inline)) void
 gs__stat_add(_Atomic uint64_t *c, uint64_t n)
 {
 	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + n,
@@ -685,7 +688,11 @@ GS_HIDDEN void gs__throw(const char *fmt, ...) __attribute__((noreturn, format(p
 /* Run the front end's fatal hook (gs_set_fatal_hook), once: every path that
  * ends the process for the runtime calls it before saying why. */
 GS_HIDDEN void gs__run_fatal_hook(void);
-GS_HIDDEN void gs__gopark(bool (*unlockf)(gs_g *, void *), void *arg, int reason);
+/* gs__gopark (below, inline) switches to g0 and runs this there. */
+GS_HIDDEN void gs__park_m(gs_g *gp) __attribute__((noreturn));
+/* gs__gopark for an unlockf that never fails: it may switch straight to
+ * runnext instead of through g0. */
+GS_HIDDEN void gs__gopark_nofail(bool (*unlockf)(gs_g *, void *), void *arg, int reason);
 GS_HIDDEN void gs__goready(gs_g *gp);
 /* Start fn(arg) as a goroutine from the runtime itself, with no parent (a
  * timer's function on an M with a P: Go's goFunc for AfterFunc).  Its id, or
@@ -772,6 +779,9 @@ GS_HIDDEN void gs__runqput(gs_p *pp, gs_g *gp, bool next);
 /* Take from pp's local queue; *inherit is set when it came from runnext.
  * Called only by pp's owner. */
 GS_HIDDEN gs_g *gs__runqget(gs_p *pp, bool *inherit);
+/* Take next, just read from pp->runnext, off runnext; false if a thief took
+ * it first.  Owner only. */
+GS_HIDDEN bool gs__runqgetnext(gs_p *pp, gs_g *next);
 /* Steal half of p2's queue into pp's; returns one G to run, or NULL.  With
  * stealrunnext, p2's runnext may be taken if its queue is empty. */
 GS_HIDDEN gs_g *gs__runqsteal(gs_p *pp, gs_p *p2, bool stealrunnext);
@@ -792,7 +802,13 @@ GS_HIDDEN void gs__globrunqputbatch(gs_g *head, gs_g *tail, int32_t n); /* a sch
 GS_HIDDEN void gs__globrunqputarray(gs_g *const *gs, int32_t n);
 GS_HIDDEN gs_g *gs__globrunqpop(void);     /* oldest, or NULL */
 GS_HIDDEN gs_g *gs__globrunqat(int32_t i); /* i-th oldest (tests, observers) */
-GS_HIDDEN int gs__globrunq_init(void);     /* at start: 0 or GS_ENOMEM */
+/* A yield's direct switch: gp to the tail and the head taken in one step, the
+ * length unchanged (no growth), as gs__globrunqput then gs__globrunqpop would
+ * (so gp itself from an empty queue); only if the head can run on the caller's
+ * M at once (not locked to an M, its stack bound), else NULL and the queue as
+ * it was. */
+GS_HIDDEN gs_g *gs__globrunqrotate(gs_g *gp);
+GS_HIDDEN int gs__globrunq_init(void); /* at start: 0 or GS_ENOMEM */
 GS_HIDDEN void gs__globrunq_free(void);
 /* Take a batch of min(size/gomaxprocs+1, max (if > 0), 128, free slots) from the
  * global queue: returns the first and puts the rest on pp's local queue. */
@@ -1028,6 +1044,8 @@ GS_HIDDEN void gs__san_m_init(gs_m *mp);
 /* Around a switch from the current stack to gp's, or to g0's. */
 GS_HIDDEN void gs__san_switch_to_g(gs_m *mp, gs_g *gp);
 GS_HIDDEN void gs__san_switch_to_g0(gs_m *mp, gs_g *from, bool dying);
+/* Around a direct switch from goroutine from to goroutine to (gs__ctx_switch). */
+GS_HIDDEN void gs__san_switch_g_to_g(gs_g *from, gs_g *to);
 GS_HIDDEN void gs__san_finish_switch(gs_g *cur);
 GS_HIDDEN void gs__san_stack_reuse(gs_g *gp);
 GS_HIDDEN void gs__san_m_exit(gs_m *mp);
@@ -1061,6 +1079,12 @@ gs__san_switch_to_g0(gs_m *mp, gs_g *from, bool dying)
 	(void)dying;
 }
 static inline void
+gs__san_switch_g_to_g(gs_g *from, gs_g *to)
+{
+	(void)from;
+	(void)to;
+}
+static inline void
 gs__san_finish_switch(gs_g *cur)
 {
 	(void)cur;
@@ -1076,5 +1100,41 @@ gs__san_m_exit(gs_m *mp)
 	(void)mp;
 }
 #endif
+
+/* Switch from gp, the current goroutine of mp, to g0 and call fn(gp) there
+ * (Go's mcall).  Returns when gp is resumed, possibly on another M.  Inlined
+ * into gs__gopark, see there. */
+static inline __attribute__((always_inline)) void
+gs__mcall_g(gs_m *mp, gs_g *gp, void (*fn)(gs_g *), bool dying)
+{
+	gs__stackcheck(gp, (uintptr_t)__builtin_frame_address(0));
+	gs__san_switch_to_g0(mp, gp, dying);
+	gs__ctx_mcall(&gp->ctx, (void *)mp->g0_stack_bottom, mp->g0_stack_size,
+	    (void (*)(void *))fn, gp);
+	/* Resumed.  Do not use mp: this may be another thread now. */
+	gs__san_finish_switch(gp);
+}
+
+/*
+ * Park the calling goroutine.  unlockf(gp, arg) runs on g0 after the switch, so
+ * whatever lock protects the wait list can be released only once the stack is
+ * no longer in use; if it returns false the goroutine resumes at once.
+ *
+ * Always inlined, with the switch to g0 (gs__mcall_g) in it: every function
+ * between the goroutine's wait and the switch is one more return after it is
+ * resumed, and those returns are all mispredicted (the CPU's return stack holds
+ * the addresses of the code that ran on g0 in between).
+ */
+static inline __attribute__((always_inline)) void
+gs__gopark(bool (*unlockf)(gs_g *, void *), void *arg, int reason)
+{
+	gs_m *mp = gs__getm();
+	gs_g *gp = GS_LOAD(mp->curg);
+
+	gp->parkunlock = unlockf;
+	gp->parkarg = arg;
+	atomic_store_explicit(&gp->waitreason, (uint8_t)reason, memory_order_relaxed);
+	gs__mcall_g(mp, gp, gs__park_m, false);
+}
 
 #endif /* GS_INTERNAL_H */

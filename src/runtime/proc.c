@@ -772,14 +772,8 @@ static void
 mcall(void (*fn)(gs_g *), bool dying)
 {
 	gs_m *mp = gs__getm();
-	gs_g *gp = GS_LOAD(mp->curg);
 
-	gs__stackcheck(gp, (uintptr_t)__builtin_frame_address(0));
-	gs__san_switch_to_g0(mp, gp, dying);
-	gs__ctx_mcall(&gp->ctx, (void *)mp->g0_stack_bottom, mp->g0_stack_size,
-	    (void (*)(void *))fn, gp);
-	/* Resumed.  Do not use mp: this may be another thread now. */
-	gs__san_finish_switch(gp);
+	gs__mcall_g(mp, GS_LOAD(mp->curg), fn, dying);
 }
 
 void
@@ -800,11 +794,10 @@ gogo(gs_m *mp, gs_g *gp)
  * keeps two goroutines ping-ponging through runnext from starving the queue). */
 static void bindstack(gs_p *pp, gs_g *gp);
 
-_Noreturn void
-gs__execute(gs_m *mp, gs_g *gp, bool inherit)
+/* All of gs__execute but the switch: gp is mp's current goroutine from here. */
+static inline void
+execute_prepare(gs_m *mp, gs_g *gp, bool inherit)
 {
-	if (gs_unlikely(gp->stack_base == NULL))
-		bindstack(mp->p, gp);
 	GS_STORE(mp->curg, gp);
 	gp->m = mp;
 	GS_EV(GS_EV_RUN, mp->p->id, -1, mp->id, -1, gp->goid, inherit);
@@ -820,11 +813,19 @@ gs__execute(gs_m *mp, gs_g *gp, bool inherit)
 	else
 		gs__stat_inc(&mp->p->runnexthits);
 	atomic_store_explicit(&mp->state, GS_M_RUNNING, memory_order_relaxed);
+}
+
+_Noreturn void
+gs__execute(gs_m *mp, gs_g *gp, bool inherit)
+{
+	if (gs_unlikely(gp->stack_base == NULL))
+		bindstack(mp->p, gp);
+	execute_prepare(mp, gp, inherit);
 	gogo(mp, gp);
 }
 
-void
-gs__dropg(gs_m *mp)
+static inline void
+dropg(gs_m *mp)
 {
 	gs_g *gp = GS_LOAD(mp->curg);
 
@@ -834,6 +835,12 @@ gs__dropg(gs_m *mp)
 		gp->m = NULL;
 		GS_STORE(mp->curg, NULL);
 	}
+}
+
+void
+gs__dropg(gs_m *mp)
+{
+	dropg(mp);
 }
 
 /* First code a new goroutine runs, on its own stack. */
@@ -1717,17 +1724,24 @@ gs_exit(void)
 
 /* ---- parking and readying ----------------------------------------------- */
 
-/* On g0: finish parking gp (Go's park_m). */
-static void
-park_m(gs_g *gp)
+/* gp, mp's current goroutine, stops running to wait. */
+static inline void
+park_drop(gs_m *mp, gs_g *gp)
 {
-	gs_m *mp = gs__getm();
-
-	gs__san_finish_switch(NULL);
 	gs__casgstatus(gp, GS_G_RUNNING, GS_G_WAITING);
 	GS_EV(GS_EV_PARK, GS_PID(mp->p), -1, mp->id, -1, gp->goid,
 	    atomic_load_explicit(&gp->waitreason, memory_order_relaxed));
 	gs__dropg(mp);
+}
+
+/* On g0: finish parking gp (Go's park_m). */
+void
+gs__park_m(gs_g *gp)
+{
+	gs_m *mp = gs__getm();
+
+	gs__san_finish_switch(NULL);
+	park_drop(mp, gp);
 	bool (*unlockf)(gs_g *, void *) = gp->parkunlock;
 	void *arg = gp->parkarg;
 	/* Clear before unlocking: once the lock is released a waker may ready gp,
@@ -1746,29 +1760,92 @@ park_m(gs_g *gp)
 	gs__schedule();
 }
 
-/*
- * Park the calling goroutine.  unlockf(gp, arg) runs on g0 after the switch, so
- * whatever lock protects the wait list can be released only once the stack is
- * no longer in use; if it returns false the goroutine resumes at once.
- */
-void
-gs__gopark(bool (*unlockf)(gs_g *, void *), void *arg, int reason)
-{
-	gs_m *mp = gs__getm();
-	gs_g *gp = GS_LOAD(mp->curg);
-
-	gp->parkunlock = unlockf;
-	gp->parkarg = arg;
-	atomic_store_explicit(&gp->waitreason, (uint8_t)reason, memory_order_relaxed);
-	mcall(park_m, false);
-}
-
 bool
 gs__unlock_park(gs_g *gp, void *lockp)
 {
 	(void)gp;
 	gs__unlockx(lockp);
 	return true;
+}
+
+/*
+ * The goroutine that schedule would run right after a park, if it is runnext
+ * and can run here at once (no locked M either side, a stack already): with
+ * nothing due on this P (timers, an expired slice, the one-in-61 look at the
+ * global queue) and no stop pending, findrunnable takes runnext first and it
+ * inherits the time slice.  Taken off runnext; NULL if anything else applies.
+ */
+static inline gs_g *
+park_runnext(gs_m *mp, gs_p *pp)
+{
+	if (mp->lockedg != NULL ||
+	    atomic_load_explicit(&pp->timer0when, memory_order_relaxed) != 0 ||
+	    atomic_load_explicit(&pp->sliceexpired, memory_order_relaxed) ||
+	    atomic_load_explicit(&gs__sched.shutdown, memory_order_relaxed) ||
+	    atomic_load_explicit(&gs__sched.gcwaiting, memory_order_relaxed))
+		return NULL;
+	if (GS_LOAD(pp->schedtick) % GS_GLOBAL_EVERY == 0 &&
+	    atomic_load_explicit(&gs__sched.runqsize, memory_order_relaxed) > 0)
+		return NULL;
+	gs_g *next = atomic_load_explicit(&pp->runnext, memory_order_relaxed);
+	if (next == NULL || !gs__runqgetnext(pp, next))
+		return NULL;
+	/* Read only now: until it is ours a thief may take it and run it. */
+	if (gs_unlikely(next->lockedm != NULL || next->stack_base == NULL)) {
+		/* Back where it was, for schedule: only this P's owner puts in
+		 * runnext, and thieves take only what is there. */
+		atomic_store_explicit(&pp->runnext, next, memory_order_release);
+		return NULL;
+	}
+	return next;
+}
+
+/* gs__ctx_switch's arrival step for a direct park: gp's context is saved, so
+ * its wait may be committed (park_m's unlock, on the next goroutine's stack). */
+static void
+park_arrive(void *arg)
+{
+	gs_g *gp = arg;
+	bool (*unlockf)(gs_g *, void *) = gp->parkunlock;
+	void *uarg = gp->parkarg;
+
+	/* Cleared before unlocking, as in park_m. */
+	gp->parkunlock = NULL;
+	gp->parkarg = NULL;
+	(void)unlockf(gp, uarg);
+}
+
+/*
+ * gs__gopark for an unlockf that always returns true (it only releases the
+ * locks that guard the wait list).  When schedule would run runnext next
+ * (park_runnext), switch straight to it, as Go's park_m then schedule would,
+ * without the stop on g0: the same status changes, events and accounting in
+ * the same order, and the wait list's locks released on arrival, once gp's
+ * context is saved.  Otherwise it is gs__gopark.
+ */
+void
+gs__gopark_nofail(bool (*unlockf)(gs_g *, void *), void *arg, int reason)
+{
+	gs_m *mp = gs__getm();
+	gs_g *gp = GS_LOAD(mp->curg);
+	gs_p *pp = mp->p;
+
+	gp->parkunlock = unlockf;
+	gp->parkarg = arg;
+	atomic_store_explicit(&gp->waitreason, (uint8_t)reason, memory_order_relaxed);
+	gs_g *next = park_runnext(mp, pp);
+	if (next == NULL) {
+		gs__mcall_g(mp, gp, gs__park_m, false);
+		return;
+	}
+	gs__stackcheck(gp, (uintptr_t)__builtin_frame_address(0));
+	park_drop(mp, gp);
+	gs__set_mstate(mp, GS_M_SCHED);
+	execute_prepare(mp, next, true);
+	gs__san_switch_g_to_g(gp, next);
+	gs__ctx_switch(&gp->ctx, &next->ctx, park_arrive, gp);
+	/* Resumed.  Do not use mp: this may be another thread now. */
+	gs__san_finish_switch(gp);
 }
 
 /* Make a waiting goroutine runnable, next on the caller's P. */
@@ -1786,40 +1863,38 @@ gs__goready(gs_g *gp)
 		gs__wakep();
 }
 
-/* On g0: put gp on the global queue and schedule (Go's gosched_m). */
-static void
-gosched_m(gs_g *gp)
+/*
+ * Whether a yield may skip findrunnable and take the global queue's head at
+ * once: with nothing local (as the owner sees it: others only ever take from
+ * this queue), no timers, no locked M and no stop-the-world or shutdown
+ * pending, findrunnable would go straight to that same global queue (its
+ * one-in-61 check included), where the yielder has just gone to the tail.
+ */
+static inline bool
+gosched_fast(gs_m *mp, gs_p *pp)
 {
-	gs_m *mp = gs__getm();
-	gs_p *pp = mp->p;
-	gs_g *next = NULL;
-
-	gs__san_finish_switch(NULL);
-	gs__casgstatus(gp, GS_G_RUNNING, GS_G_RUNNABLE);
-	gs__dropg(mp);
-	gs__stat_inc(&pp->global_puts);
-	/* Fast path: with nothing local (as the owner sees it: others only ever
-	 * take from this queue), no timers and no stop-the-world pending,
-	 * findrunnable would go straight to this same global queue, so take its
-	 * head now, under the lock the put already holds. */
 	bool local = atomic_load_explicit(&pp->runqhead, memory_order_relaxed) !=
 		atomic_load_explicit(&pp->runqtail, memory_order_relaxed) ||
 	    atomic_load_explicit(&pp->runnext, memory_order_relaxed) != NULL;
-	bool fast = !local && mp->lockedg == NULL &&
+	return !local && mp->lockedg == NULL &&
 	    atomic_load_explicit(&pp->timer0when, memory_order_relaxed) == 0 &&
 	    !atomic_load_explicit(&gs__sched.shutdown, memory_order_relaxed) &&
 	    !atomic_load_explicit(&gs__sched.gcwaiting, memory_order_relaxed);
-	gs__lockx(&gs__sched.lock);
-	gs__globrunqput(gp);
-	if (fast) {
-		next = gs__globrunqpop();
-		/* Locked to another M: leave it to findrunnable's hand-over. */
-		if (next != NULL && next->lockedm != NULL) {
-			gs__globrunqputhead(next);
-			next = NULL;
-		}
-	}
-	/* Said under the lock: before any other M can take gp. */
+}
+
+/* gp stops running; it is not on any queue yet. */
+static inline void
+gosched_drop(gs_m *mp, gs_p *pp, gs_g *gp)
+{
+	gs__casgstatus(gp, GS_G_RUNNING, GS_G_RUNNABLE);
+	dropg(mp);
+	gs__stat_inc(&pp->global_puts);
+}
+
+/* The events of a yield's put (and of the take that follows, if next). */
+static inline void
+gosched_say(gs_m *mp, gs_p *pp, gs_g *gp, gs_g *next)
+{
 	if (GS_EVON()) {
 		gs__event_emit(GS_EV_GLOBAL_PUT, pp->id, -1, mp->id, GS_GPUT_YIELD, gp->goid, 1);
 		/* The fast path's take is a global-queue get like any other. */
@@ -1829,20 +1904,118 @@ gosched_m(gs_g *gp)
 			    GS_MOVE_GLOBAL_GET);
 		}
 	}
+}
+
+/* Put gp at the global queue's tail; fast: take the head, which is gp itself
+ * when the queue was empty.  Under sched.lock: the events are said before any
+ * other M can take gp. */
+static gs_g *
+gosched_put(gs_m *mp, gs_p *pp, gs_g *gp, bool fast)
+{
+	gs_g *next = NULL;
+
+	gs__globrunqput(gp);
+	if (fast) {
+		next = gs__globrunqpop();
+		/* Locked to another M: leave it to findrunnable's hand-over. */
+		if (next != NULL && next->lockedm != NULL) {
+			gs__globrunqputhead(next);
+			next = NULL;
+		}
+	}
+	gosched_say(mp, pp, gp, next);
+	return next;
+}
+
+/* On g0, sched.lock held: the rest of a yield that gs_yield began. */
+static _Noreturn void
+gosched_finish(gs_m *mp, gs_p *pp, gs_g *gp, bool fast)
+{
+	gs_g *next = gosched_put(mp, pp, gp, fast);
+
 	gs__unlockx(&gs__sched.lock);
 	if (next)
 		gs__execute(mp, next, false);
 	gs__schedule();
 }
 
+/* On g0: put gp on the global queue and schedule (Go's gosched_m). */
+static void
+gosched_m(gs_g *gp)
+{
+	gs_m *mp = gs__getm();
+	gs_p *pp = mp->p;
+
+	gs__san_finish_switch(NULL);
+	gosched_drop(mp, pp, gp);
+	bool fast = gosched_fast(mp, pp);
+	gs__lockx(&gs__sched.lock);
+	gosched_finish(mp, pp, gp, fast);
+}
+
+/* On g0, after gs_yield dropped gp and took sched.lock on its stack. */
+static void
+gosched_locked_m(gs_g *gp)
+{
+	gs_m *mp = gs__getm();
+
+	gs__san_finish_switch(NULL);
+	gosched_finish(mp, mp->p, gp, true);
+}
+
+/* gs__ctx_switch's arrival step: the yielder's context is saved. */
+static void
+unlock_sched(void *arg)
+{
+	(void)arg;
+	gs__unlockx(&gs__sched.lock);
+}
+
+/*
+ * A yield that goes straight from the yielder to the global queue's head, the
+ * goroutine gosched_m's fast path would pick, without the stop on g0.  The
+ * same steps in the same order (gp to the tail, the head taken, the same
+ * events), with sched.lock held from the put across the switch, so no other M
+ * takes gp before its context is saved; from an empty queue gp takes itself
+ * and no switch is needed.  When the head cannot run here (locked to an M, no
+ * stack yet), the rest is gosched_m's, on g0.
+ */
+static void
+yield_direct(gs_m *mp, gs_p *pp, gs_g *gp)
+{
+	gs__stackcheck(gp, (uintptr_t)__builtin_frame_address(0));
+	gosched_drop(mp, pp, gp);
+	gs__lockx(&gs__sched.lock);
+	gs_g *next = gs__globrunqrotate(gp);
+	if (next == NULL) {
+		gs__mcall_g(mp, gp, gosched_locked_m, false);
+		return;
+	}
+	gosched_say(mp, pp, gp, next);
+	execute_prepare(mp, next, false);
+	if (next == gp) {
+		/* Alone: gp was the whole queue, and runs on with a new time slice. */
+		gs__unlockx(&gs__sched.lock);
+		return;
+	}
+	gs__san_switch_g_to_g(gp, next);
+	gs__ctx_switch(&gp->ctx, &next->ctx, unlock_sched, NULL);
+	/* Resumed.  Do not use mp: this may be another thread now. */
+	gs__san_finish_switch(gp);
+}
+
 void
 gs_yield(void)
 {
 	gs_m *mp = gs__getm();
+	gs_g *gp;
 
-	if (mp == NULL || GS_LOAD(mp->curg) == NULL)
+	if (mp == NULL || (gp = GS_LOAD(mp->curg)) == NULL)
 		return;
-	mcall(gosched_m, false);
+	if (gosched_fast(mp, mp->p))
+		yield_direct(mp, mp->p, gp);
+	else
+		mcall(gosched_m, false);
 }
 
 /* ---- queries ------------------------------------------------------------- */

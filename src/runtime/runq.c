@@ -140,18 +140,30 @@ prefetchnext(gs_p *pp, uint32_t head, uint32_t tail)
 		    memory_order_relaxed));
 }
 
+bool
+gs__runqgetnext(gs_p *pp, gs_g *next)
+{
+	if (nothieves()) {
+		atomic_store_explicit(&pp->runnext, NULL, memory_order_relaxed);
+		return true;
+	}
+	/* Only the owner and last-round thieves clear runnext, so a CAS failure
+	 * means a thief took it. */
+	return atomic_compare_exchange_strong_explicit(&pp->runnext, &next, NULL,
+	    memory_order_acq_rel, memory_order_relaxed);
+}
+
 gs_g *
 gs__runqget(gs_p *pp, bool *inherit)
 {
 	gs_g *next = atomic_load_explicit(&pp->runnext, memory_order_relaxed);
 
+	if (next != NULL && gs__runqgetnext(pp, next)) {
+		*inherit = true;
+		return next;
+	}
+	*inherit = false;
 	if (nothieves()) {
-		if (next != NULL) {
-			atomic_store_explicit(&pp->runnext, NULL, memory_order_relaxed);
-			*inherit = true;
-			return next;
-		}
-		*inherit = false;
 		uint32_t head = atomic_load_explicit(&pp->runqhead, memory_order_relaxed);
 		uint32_t tail = atomic_load_explicit(&pp->runqtail, memory_order_relaxed);
 		if (tail == head)
@@ -161,15 +173,6 @@ gs__runqget(gs_p *pp, bool *inherit)
 		prefetchnext(pp, head, tail);
 		return gp;
 	}
-	/* Only the owner and last-round thieves clear runnext, so a CAS failure
-	 * means a thief took it: fall through to the ring. */
-	if (next != NULL &&
-	    atomic_compare_exchange_strong_explicit(&pp->runnext, &next, NULL, memory_order_acq_rel,
-		memory_order_relaxed)) {
-		*inherit = true;
-		return next;
-	}
-	*inherit = false;
 	for (;;) {
 		uint32_t head = load_acq(&pp->runqhead);
 		uint32_t tail = atomic_load_explicit(&pp->runqtail, memory_order_relaxed);
@@ -409,6 +412,23 @@ gs__globrunqpop(void)
 	gs__sched.gqhead = (gs__sched.gqhead + 1) & (gs__sched.gqcap - 1);
 	gqsetlen(len - 1);
 	return gp;
+}
+
+gs_g *
+gs__globrunqrotate(gs_g *gp)
+{
+	int32_t len = gqlen();
+
+	if (len == 0)
+		return gp;
+	uint32_t h = gs__sched.gqhead, mask = gs__sched.gqcap - 1;
+	gs_g *next = gs__sched.gq[h];
+	if (next->lockedm != NULL || next->stack_base == NULL)
+		return NULL;
+	/* The tail's slot is the head's when the ring is full: read, then write. */
+	gs__sched.gq[(h + (uint32_t)len) & mask] = gp;
+	gs__sched.gqhead = (h + 1) & mask;
+	return next;
 }
 
 gs_g *

@@ -87,7 +87,7 @@ static void
 wait_queued(gs_sudog *sg, gs_lock *l, int reason)
 {
 	if (sg->g != NULL) {
-		gs__gopark(gs__unlock_park, l, reason);
+		gs__gopark_nofail(gs__unlock_park, l, reason);
 		return;
 	}
 	gs__unlockx(l);

@@ -7,12 +7,8 @@
  */
 	.text
 
-/* void gs__ctx_mcall(gs_ctx *save, void *g0_lo, size_t g0_size, void (*fn)(void *), void *arg) */
-	.globl	gs__ctx_mcall
-	.hidden	gs__ctx_mcall
-	.type	gs__ctx_mcall,%function
-	.p2align 4
-gs__ctx_mcall:
+/* The saved frame but its FPCR slot (#160), which each entry point fills. */
+.macro SAVE_FRAME
 	sub	sp, sp, #176
 	stp	x19, x20, [sp, #0]
 	stp	x21, x22, [sp, #16]
@@ -24,6 +20,28 @@ gs__ctx_mcall:
 	stp	d10, d11, [sp, #112]
 	stp	d12, d13, [sp, #128]
 	stp	d14, d15, [sp, #144]
+.endm
+
+.macro LOAD_FRAME
+	ldp	x19, x20, [sp, #0]
+	ldp	x21, x22, [sp, #16]
+	ldp	x23, x24, [sp, #32]
+	ldp	x25, x26, [sp, #48]
+	ldp	x27, x28, [sp, #64]
+	ldp	x29, x30, [sp, #80]
+	ldp	d8, d9, [sp, #96]
+	ldp	d10, d11, [sp, #112]
+	ldp	d12, d13, [sp, #128]
+	ldp	d14, d15, [sp, #144]
+.endm
+
+/* void gs__ctx_mcall(gs_ctx *save, void *g0_lo, size_t g0_size, void (*fn)(void *), void *arg) */
+	.globl	gs__ctx_mcall
+	.hidden	gs__ctx_mcall
+	.type	gs__ctx_mcall,%function
+	.p2align 4
+gs__ctx_mcall:
+	SAVE_FRAME
 	mrs	x9, fpcr
 	str	x9, [sp, #160]
 	mov	x9, sp
@@ -38,6 +56,36 @@ gs__ctx_mcall:
 	brk	#0
 	.size	gs__ctx_mcall, .-gs__ctx_mcall
 
+/* void gs__ctx_switch(gs_ctx *save, gs_ctx *to, void (*fn)(void *), void *arg)
+ * Saves as gs__ctx_mcall does, runs fn(arg) (if not NULL) on to's stack below
+ * its frame, and resumes to.  x19 keeps the FPCR just read and x20 to's frame
+ * (both callee-saved, already in the saved frame, so they survive fn); FPCR is
+ * written only when to's differs. */
+	.globl	gs__ctx_switch
+	.hidden	gs__ctx_switch
+	.type	gs__ctx_switch,%function
+	.p2align 4
+gs__ctx_switch:
+	SAVE_FRAME
+	mrs	x19, fpcr
+	str	x19, [sp, #160]
+	mov	x9, sp
+	str	x9, [x0]
+	ldr	x20, [x1]
+	mov	sp, x20
+	cbz	x2, 1f
+	mov	x0, x3
+	blr	x2
+	mov	sp, x20
+1:	ldr	x9, [sp, #160]
+	cmp	x9, x19
+	b.eq	2f
+	msr	fpcr, x9
+2:	LOAD_FRAME
+	add	sp, sp, #176
+	ret
+	.size	gs__ctx_switch, .-gs__ctx_switch
+
 /* void gs__ctx_gogo(gs_ctx *ctx) */
 	.globl	gs__ctx_gogo
 	.hidden	gs__ctx_gogo
@@ -46,16 +94,7 @@ gs__ctx_mcall:
 gs__ctx_gogo:
 	ldr	x9, [x0]
 	mov	sp, x9
-	ldp	x19, x20, [sp, #0]
-	ldp	x21, x22, [sp, #16]
-	ldp	x23, x24, [sp, #32]
-	ldp	x25, x26, [sp, #48]
-	ldp	x27, x28, [sp, #64]
-	ldp	x29, x30, [sp, #80]
-	ldp	d8, d9, [sp, #96]
-	ldp	d10, d11, [sp, #112]
-	ldp	d12, d13, [sp, #128]
-	ldp	d14, d15, [sp, #144]
+	LOAD_FRAME
 	ldr	x9, [sp, #160]
 	msr	fpcr, x9
 	add	sp, sp, #176

@@ -9,13 +9,8 @@
  */
 	.text
 
-/* void gs__ctx_mcall(gs_ctx *save, void *g0_lo, size_t g0_size, void (*fn)(void *), void *arg) */
-	.globl	gs__ctx_mcall
-	.hidden	gs__ctx_mcall
-	.type	gs__ctx_mcall,@function
-	.p2align 4
-gs__ctx_mcall:
-	.cfi_startproc
+/* The saved frame: callee-saved registers, then MXCSR and the x87 control word. */
+.macro SAVE_FRAME
 	pushq	%rbp
 	pushq	%rbx
 	pushq	%r12
@@ -25,6 +20,29 @@ gs__ctx_mcall:
 	subq	$8, %rsp
 	stmxcsr	(%rsp)
 	fnstcw	4(%rsp)
+.endm
+
+/* Pop a frame SAVE_FRAME pushed (its floating-point slot already dealt with)
+ * and return into the code that saved it. */
+.macro RESUME_FRAME
+	addq	$8, %rsp
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%rbx
+	popq	%rbp
+	ret
+.endm
+
+/* void gs__ctx_mcall(gs_ctx *save, void *g0_lo, size_t g0_size, void (*fn)(void *), void *arg) */
+	.globl	gs__ctx_mcall
+	.hidden	gs__ctx_mcall
+	.type	gs__ctx_mcall,@function
+	.p2align 4
+gs__ctx_mcall:
+	.cfi_startproc
+	SAVE_FRAME
 	movq	%rsp, (%rdi)
 	/* Onto g0: its stack top, 16-byte aligned, so fn starts as if called. */
 	leaq	(%rsi,%rdx), %rsp
@@ -35,6 +53,49 @@ gs__ctx_mcall:
 	ud2
 	.cfi_endproc
 	.size	gs__ctx_mcall, .-gs__ctx_mcall
+
+/*
+ * void gs__ctx_switch(gs_ctx *save, gs_ctx *to, void (*fn)(void *), void *arg)
+ * Saves as gs__ctx_mcall does, then runs fn(arg) (if not NULL) on to's stack,
+ * below its saved frame, and resumes to.  The modes now in the CPU are the ones
+ * just saved: r12 keeps that frame (callee-saved, so it survives fn) and only a
+ * target whose saved modes differ loads its own; gs__ctx_gogo, which does not
+ * know them, has to read them again.  Reading the slot back after the switch,
+ * not right after the stores, keeps the load from waiting on them.
+ */
+	.globl	gs__ctx_switch
+	.hidden	gs__ctx_switch
+	.type	gs__ctx_switch,@function
+	.p2align 4
+gs__ctx_switch:
+	.cfi_startproc
+	SAVE_FRAME
+	movq	%rsp, (%rdi)
+	movq	%rsp, %r12
+	movq	(%rsi), %rsp
+	testq	%rdx, %rdx
+	jz	1f
+	/* A made context's sp is 8 mod 16, a saved one's 0: align for the call. */
+	movq	%rsp, %rbx
+	andq	$-16, %rsp
+	movq	%rcx, %rdi
+	callq	*%rdx
+	movq	%rbx, %rsp
+1:	movl	(%r12), %eax
+	cmpl	(%rsp), %eax
+	jne	3f
+	movzwl	4(%r12), %eax
+	cmpw	4(%rsp), %ax
+	jne	4f
+2:	RESUME_FRAME
+3:	ldmxcsr	(%rsp)
+	movzwl	4(%r12), %eax
+	cmpw	4(%rsp), %ax
+	je	2b
+4:	fldcw	4(%rsp)
+	jmp	2b
+	.cfi_endproc
+	.size	gs__ctx_switch, .-gs__ctx_switch
 
 /* void gs__ctx_gogo(gs_ctx *ctx) */
 	.globl	gs__ctx_gogo
@@ -57,14 +118,7 @@ gs__ctx_gogo:
 	cmpw	4(%rsp), %ax
 	je	2f
 	fldcw	4(%rsp)
-2:	addq	$8, %rsp
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%rbx
-	popq	%rbp
-	ret
+2:	RESUME_FRAME
 	.cfi_endproc
 	.size	gs__ctx_gogo, .-gs__ctx_gogo
 
