@@ -8,12 +8,15 @@
  * and from a plain thread, spawn/exit counts, time order within a drain, a full
  * ring counting what it drops and recovering), the global queue listed by its
  * ends with the moves of an overflow, a steal and the global-queue takes
- * naming each goroutine (and nothing while events are off), and the name
- * functions.
+ * naming each goroutine (and nothing while events are off), the name
+ * functions, and what a snapshot reads of each M kept to its first two cache
+ * lines.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "testutil.h"
 #include "gsched/observe.h"
@@ -885,6 +888,97 @@ GS_MAIN_TEST(test_snapshot_churn, 4)
 	gs_snapshot_free(s);
 	/* Informational: how far apart the two counts were under churn. */
 	(void)worst;
+}
+
+/* ---- the Ms' layout: what a snapshot reads of each M, in two lines ---------------------- */
+
+/* The end of field f of gs_m. */
+#define M_END(f) (offsetof(gs_m, f) + sizeof(((gs_m *)0)->f))
+
+#define MLINES_BLOCKED 8
+
+/* Goroutines blocked in read(2) on a pipe, each holding an M of its own
+ * until a byte comes. */
+static int mlines_fd;
+static gs_waitgroup mlines_wg = GS_WAITGROUP_INIT;
+static atomic_int mlines_bad; /* reads that did not return one byte */
+
+static long
+mlines_read(void *arg TU_UNUSED)
+{
+	char c;
+
+	return read(mlines_fd, &c, 1);
+}
+
+static void
+mlines_blocker(void *arg TU_UNUSED)
+{
+	if (gs_syscall_block(mlines_read, NULL) != 1)
+		atomic_fetch_add(&mlines_bad, 1);
+	gs_wg_done(&mlines_wg);
+}
+
+/* gs_snapshot_take walks every M (thousands, with goroutines blocked in
+ * system calls): each field it reads of an M lies in the M's first two cache
+ * lines, and every M starts a line, so the walk costs two lines per M
+ * (internal.h orders gs_m for that). */
+GS_MAIN_TEST(test_snapshot_m_lines, 2)
+{
+	const struct {
+		const char *name;
+		size_t end;
+	} f[] = {
+		{ "id", M_END(id) },
+		{ "curg", M_END(curg) },
+		{ "p", M_END(p) },
+		{ "state", M_END(state) },
+		{ "spinning", M_END(spinning) },
+		{ "lockedg", M_END(lockedg) },
+		{ "alllink", M_END(alllink) },
+		{ "created_ns", M_END(created_ns) },
+		{ "acct", M_END(acct) },
+		{ "acct_ns", M_END(acct_ns) },
+	};
+	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+		if (f[i].end > 2 * GS_CACHELINE)
+			ck_assert_msg(0, "gs_m.%s ends at byte %zu, past the first two lines",
+			    f[i].name, f[i].end);
+
+	int fds[2];
+	gs_stats st;
+	ck_assert_int_eq(pipe(fds), 0);
+	mlines_fd = fds[0];
+	TU_WG_ADD(&mlines_wg, MLINES_BLOCKED);
+	for (int i = 0; i < MLINES_BLOCKED; i++)
+		TU_GO(mlines_blocker, NULL);
+	for (uint64_t t0 = tu_now_ns();; gs_sleep(MS(1))) {
+		int rc = gs_read_stats(&st);
+		if (rc != 0)
+			ck_assert_msg(0, "gs_read_stats: %s", gs_strerror(rc));
+		if (st.in_syscall >= MLINES_BLOCKED)
+			break;
+		if (tu_now_ns() - t0 > TU_SEC(10))
+			ck_assert_msg(0, "%d of %d blocked in read(2) after 10 s", st.in_syscall,
+			    MLINES_BLOCKED);
+	}
+
+	gs__lockx(&gs__sched.lock);
+	int nm = 0, misaligned = 0;
+	for (gs_m *mp = gs__sched.allm; mp; mp = mp->alllink, nm++)
+		if ((uintptr_t)mp % GS_CACHELINE != 0)
+			misaligned++;
+	gs__unlockx(&gs__sched.lock);
+	/* one M per blocked goroutine, main's, sysmon */
+	ck_assert_int_ge(nm, MLINES_BLOCKED + 2);
+	ck_assert_msg(misaligned == 0, "%d of %d Ms do not start a cache line", misaligned, nm);
+
+	char bytes[MLINES_BLOCKED] = { 0 };
+	ck_assert_int_eq(gs_sys_write(fds[1], bytes, sizeof bytes), MLINES_BLOCKED);
+	gs_wg_wait(&mlines_wg);
+	ck_assert_int_eq(atomic_load(&mlines_bad), 0);
+	close(fds[0]);
+	close(fds[1]);
 }
 
 /* ---- events: off by default, off means nothing recorded ------------------------------------- */
@@ -1889,6 +1983,7 @@ observe_suite(void)
 	tcase_add_test(tc, test_snapshot_under_load);
 	tcase_add_test(tc, test_snapshot_from_pthread);
 	tcase_add_test(tc, test_snapshot_churn);
+	tcase_add_test(tc, test_snapshot_m_lines);
 	suite_add_tcase(s, tc);
 
 	tc = tu_tcase("events", 60);

@@ -407,37 +407,53 @@ enum gs_mstate {
 	GS_M_DEAD
 };
 
+/*
+ * Ordered by who writes and who reads: a snapshot (observe.c) reads the first
+ * group of every M, thousands of them, so that group fills the first two
+ * cache lines and nothing else the snapshot reads lies beyond; the fields
+ * other threads write (a waker, sched.lock's holder) come after them, so
+ * those writes take no line the snapshot reads; what is set once or used
+ * only at exit comes last.
+ */
 struct gs_m {
+	/* Written by the M (alllink under sched.lock), read by every snapshot. */
 	int64_t id;
 	_Atomic(gs_g *) curg;   /* G running on this M, or NULL in the scheduler;
 	                               written by the M, read by sysmon and signals */
 	gs_p *p;                /* P held, or NULL */
-	gs_p *nextp;            /* P handed over by startm before a wake-up */
-	gs_p *oldp;             /* P it held when it entered a system call */
+	_Atomic uint32_t state; /* enum gs_mstate, for observers */
+	bool spinning;          /* counted in sched.nmspinning */
 	gs_g *lockedg;          /* G wired to this M (Go's lockedg): the M runs
 	                           nothing else; written by that G on this M */
-	bool lockedpark;        /* parked in stoplockedm for lockedg, counted in
-	                           sched.nmidlelocked; sched.lock */
-	uint32_t syscalltick;   /* oldp's syscalltick at entry */
-	bool spinning;          /* counted in sched.nmspinning */
-	_Atomic uint32_t state; /* enum gs_mstate, for observers */
-	gs_note park;           /* stopm sleeps here */
-	gs_m *schedlink;        /* next on sched.midle; guarded by sched.lock */
 	gs_m *alllink;          /* every M; guarded by sched.lock */
+	uint64_t created_ns;
+	gs__acct acct; /* time by state (acct.c), written by the M */
+	_Atomic uint64_t acct_ns[GS_MA_NSLOTS];
+
+	/* The M's own, in its scheduler and system calls. */
+	uint64_t fastrand;
+	struct gs_evring *evring; /* events this M recorded (observe.c); NULL until one */
+	gs_p *oldp;               /* P it held when it entered a system call */
+	uint32_t syscalltick;     /* oldp's syscalltick at entry */
+
+	/* Written by other threads while the M is parked. */
+	gs_note park;    /* stopm sleeps here */
+	bool lockedpark; /* parked in stoplockedm for lockedg, counted in
+	                     sched.nmidlelocked; sched.lock */
+	gs_p *nextp;     /* P handed over by startm before a wake-up */
+	gs_m *schedlink; /* next on sched.midle; guarded by sched.lock */
+
+	/* Set when the thread starts, or used only when it ends. */
 	pthread_t thread;
 	_Atomic int32_t procid;      /* the thread's kernel id (Go's m.procid), 0
-	                           until it starts; read by the snapshot */
+	                           until it starts; read by the snapshot only
+	                           for a slice sysmon found used up */
 	void *g0_tsan_fiber;         /* the thread's own TSan fiber */
 	void *g0_tsan_cur;           /* TSan fiber of the current g0 visit (san.c) */
 	const void *g0_stack_bottom; /* for ASan's fiber annotations */
 	size_t g0_stack_size;
-	uint64_t fastrand;
-	uint64_t created_ns;
-	sigjmp_buf exitbuf;       /* mstart's frame, where mexit ends the thread */
-	struct gs_evring *evring; /* events this M recorded (observe.c); NULL until one */
-	gs__acct acct;            /* time by state (acct.c), written by the M */
-	_Atomic uint64_t acct_ns[GS_MA_NSLOTS];
-};
+	sigjmp_buf exitbuf; /* mstart's frame, where mexit ends the thread */
+} __attribute__((aligned(GS_CACHELINE)));
 
 /* ---- the global scheduler state ---------------------------------------- */
 

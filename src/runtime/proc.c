@@ -471,12 +471,14 @@ static void *mstart(void *arg);
 static int
 newm_start(gs_p *pp, bool spinning, int64_t id)
 {
-	gs_m *mp = calloc(1, sizeof *mp);
+	/* Cache-line aligned: a snapshot reads the first two lines of each M. */
+	gs_m *mp = aligned_alloc(GS_CACHELINE, sizeof *mp);
 	pthread_attr_t attr;
 	int err;
 
 	if (mp == NULL)
 		return GS_ENOMEM;
+	memset(mp, 0, sizeof *mp);
 	mp->id = id;
 	mp->nextp = pp;
 	mp->spinning = spinning;

@@ -245,10 +245,11 @@ sysmon_main(void *arg)
 int
 gs__sysmon_start(void)
 {
-	gs_m *mp = calloc(1, sizeof *mp);
+	gs_m *mp = aligned_alloc(GS_CACHELINE, sizeof *mp);
 
 	if (mp == NULL)
 		return GS_ENOMEM;
+	memset(mp, 0, sizeof *mp);
 	gs__lockx(&gs__sched.lock);
 	mp->id = gs__mreserve();
 	mp->alllink = gs__sched.allm;
