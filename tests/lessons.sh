@@ -98,6 +98,8 @@ for f in "$LESSONDIR"/*.lesson; do
 		grep -E '^(FAIL|error)' "$tmp/$name.out" | sed 's/^/    /'
 	elif [ $rc -ne 0 ]; then
 		echo "FAIL: $name (exit $rc, ${took}s):"
+		# the expectations that failed, then how the run ended
+		grep 'FAILED' "$tmp/$name.out" | sed 's/^/    /'
 		grep -v '^SCHED' "$tmp/$name.out" | tail -n 15 | sed 's/^/    /'
 		fail=$((fail + 1))
 	else
