@@ -1077,7 +1077,16 @@ START_TEST(test_foreign)
 	ck_assert_int_ge(hl, 1);
 	ck_assert_int_ge(find_row_from(&o, "(inferred)", hl), hl);
 	ck_assert_int_eq(find_row(&o, "work was waiting"), -1); /* a why nobody saw */
-	ck_assert_int_ge(find_row(&o, "not for Go"), 1);        /* the footer */
+	/* nor in the summary of the second that follows */
+	f->s.time_ns += 100000000;
+	e.time_ns = f->s.time_ns;
+	ck_assert_int_eq(view_model_tick(m, &f->s, &e, 1, 0, NULL, 0, 0), 0);
+	f->s.time_ns += 1000000000;
+	ck_assert_int_eq(view_model_tick(m, &f->s, NULL, 0, 0, NULL, 0, 0), 0);
+	draw(&o, m, &v);
+	ck_assert_int_ge(find_row(&o, "2 hand-offs on P1 (inferred)"), 1);
+	ck_assert_int_eq(find_row(&o, "with work waiting"), -1);
+	ck_assert_int_ge(find_row(&o, "not for Go"), 1); /* the footer */
 	v.mode = VIEW_PDETAIL;
 	v.focus_p = 1;
 	draw(&o, m, &v);

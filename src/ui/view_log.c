@@ -659,7 +659,12 @@ window_line(view_model *m, int rt, uint64_t now)
 	window_ps(w, ps, sizeof ps);
 	switch (rt) {
 	case VIEW_RT_HANDOFF:
-		window_parts(w, handoff, 4, parts, sizeof parts);
+		/* Read off two snapshots, a hand-off says where the P went but
+		 * not why: no outcome is claimed for it. */
+		if (m->lacks & TICK_EVENTS_INFERRED)
+			snprintf(parts, sizeof parts, " (inferred)");
+		else
+			window_parts(w, handoff, 4, parts, sizeof parts);
 		snprintf(buf, sizeof buf, "in the last %s: %" PRId64 " %s%s%s", d, n,
 		    view__plural(n, "hand-off", "hand-offs"), ps, parts);
 		break;
