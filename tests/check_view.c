@@ -1098,6 +1098,8 @@ START_TEST(test_foreign)
 	v.lacks = detail | TICK_LACKS_MS | TICK_LACKS_GOROUTINES | TICK_LACKS_PSTATUS;
 	draw(&o, m, &v);
 	ck_assert_int_ge(find_row(&o, "goroutines: not in plain schedtrace"), 1);
+	ck_assert_int_ge(find_row(&o, "hand-offs: not in plain schedtrace"), 1);
+	ck_assert_int_eq(find_row(&o, "hand-offs inferred"), -1); /* no M list to infer from */
 	ck_assert_int_ge(find_row(&o, "no M list"), 1);
 	ck_assert_int_ge(row_starting(&o, "P0 ? n/a"), 1);
 	ck_assert_int_ge(find_row(&o, "runnable Gs: not in plain schedtrace"), 1);

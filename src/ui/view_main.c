@@ -199,7 +199,13 @@ view__header(rc *r, int y, int maxl)
 		f[nf].vital = true;
 		f[nf++].attr = m->d_steals ? VA_STEAL : VA_NORMAL;
 	}
-	if (r->v->lacks & TICK_EVENTS_INFERRED) {
+	if (r->v->lacks & TICK_LACKS_MS) {
+		/* no M list: not even an inferred hand-off can be seen */
+		form(&f[nf], 0, "hand-offs: not in plain schedtrace");
+		form(&f[nf], 2, "hand-offs n/a");
+		f[nf].vital = true;
+		f[nf++].attr = VA_DIM;
+	} else if (r->v->lacks & TICK_EVENTS_INFERRED) {
 		/* no counter: the hand-offs two blocks in a row prove, this tick */
 		int64_t n = m->ev_count[GS_EV_HANDOFF];
 		form(&f[nf], 0, "hand-offs inferred +%" PRId64, n);
