@@ -528,7 +528,8 @@ typedef struct gs_waitgroup {
 		}                                                                                  \
 	}
 /* Add delta to the counter; at zero every waiter is released.  GS_ERANGE (and no
- * change) if the counter would go negative or past INT32_MAX, as Go panics. */
+ * change) if the counter would go negative or past INT32_MAX, where Go panics;
+ * calls made at the same moment may see that value before it is taken back. */
 GS_EXTERN int gs_wg_add(gs_waitgroup *wg, int64_t delta);
 GS_EXTERN int gs_wg_done(gs_waitgroup *wg);
 /* Wait until the counter is 0: a goroutine parks, a plain thread blocks its

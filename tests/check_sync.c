@@ -302,6 +302,56 @@ GS_MAIN_TEST(test_wg_zero_and_range, 1)
 	gs_wg_wait(&wg);
 }
 
+/* A refused Done (the counter at 0) changes the counter for a moment before
+ * taking it back; a Wait that registered on that moment must still return. */
+#define REFUSED_ROUNDS 200000
+
+struct refused {
+	gs_waitgroup wg; /* stays at 0: every Done on it is refused */
+	gs_waitgroup done;
+	_Atomic int64_t refusals, waits;
+};
+
+static void
+refused_doner(void *arg)
+{
+	struct refused *r = arg;
+
+	for (int i = 0; i < REFUSED_ROUNDS; i++)
+		if (gs_wg_done(&r->wg) == GS_ERANGE)
+			atomic_fetch_add(&r->refusals, 1);
+	TU_WG_DONE(&r->done);
+}
+
+static void
+refused_waiter(void *arg)
+{
+	struct refused *r = arg;
+
+	for (int i = 0; i < REFUSED_ROUNDS; i++) {
+		gs_wg_wait(&r->wg);
+		atomic_fetch_add(&r->waits, 1);
+	}
+	TU_WG_DONE(&r->done);
+}
+
+GS_MAIN_TEST(test_wg_refused_beside_waiters, 2)
+{
+	static struct refused r;
+
+	TU_WG_ADD(&r.done, 3);
+	TU_GO(refused_doner, &r);
+	TU_GO(refused_waiter, &r);
+	TU_GO(refused_waiter, &r);
+	gs_wg_wait(&r.done); /* a lost waiter hangs here: a failure by timeout */
+	ck_assert_int_eq(atomic_load(&r.refusals), REFUSED_ROUNDS);
+	ck_assert_int_eq(atomic_load(&r.waits), 2 * REFUSED_ROUNDS);
+	/* Nothing left behind: the counter is 0 and no waiter is counted. */
+	ck_assert_int_eq(gs_wg_add(&r.wg, 1), 0);
+	ck_assert_int_eq(gs_wg_done(&r.wg), 0);
+	gs_wg_wait(&r.wg);
+}
+
 #define NWAITERS 20
 
 struct waiters {
@@ -1241,6 +1291,7 @@ sync_suite(void)
 
 	tc = tu_tcase("waitgroup", 60);
 	tcase_add_test(tc, test_wg_zero_and_range);
+	tcase_add_test(tc, test_wg_refused_beside_waiters);
 	tcase_add_test(tc, test_wg_many_waiters);
 	tcase_add_test(tc, test_wg_reuse);
 	suite_add_tcase(s, tc);

@@ -253,22 +253,29 @@ int
 gs_wg_add(gs_waitgroup *wgp, int64_t delta)
 {
 	struct wg_impl *wg = (struct wg_impl *)wgp;
-	uint64_t st = atomic_load_explicit(&wg->state, memory_order_relaxed), nst;
-	int64_t v;
+	int rc = 0;
 
-	do {
-		v = (int64_t)(int32_t)(st >> 32) + delta;
-		if (v < 0 || v > INT32_MAX)
-			return GS_ERANGE;
-		nst = ((uint64_t)(uint32_t)v << 32) | (st & 0xffffffffu);
-	} while (!atomic_compare_exchange_weak_explicit(&wg->state, &st, nst, memory_order_acq_rel,
-	    memory_order_relaxed));
+	if (delta < INT32_MIN || delta > INT32_MAX)
+		return GS_ERANGE;
+	/* One atomic add, as Go's Add: a compare-and-swap loop retries while
+	 * goroutines on every P call Done at once (4 % of `bench spawn -p 2`). */
+	uint64_t add = (uint64_t)delta << 32;
+	uint64_t nst = atomic_fetch_add_explicit(&wg->state, add, memory_order_acq_rel) + add;
+	int64_t v = (int64_t)(int32_t)((nst - add) >> 32) + delta;
+	if (gs_unlikely(v < 0 || v > INT32_MAX)) {
+		/* Out of range (Go panics): take it back.  A call racing with
+		 * this one may see the bad value meanwhile; a waiter that
+		 * registered on it is served below if the counter is back at 0. */
+		nst = atomic_fetch_sub_explicit(&wg->state, add, memory_order_acq_rel) - add;
+		v = (int64_t)(int32_t)(nst >> 32);
+		rc = GS_ERANGE;
+	}
 	uint32_t waiters = (uint32_t)nst;
 	/* Not zero, or zero with nobody registered to wait: touch nothing more.
 	 * A waiter that saw the counter at zero has already returned and may
 	 * have freed the wait group. */
-	if (v > 0 || waiters == 0 || delta == 0)
-		return 0;
+	if (v != 0 || waiters == 0 || delta == 0)
+		return rc;
 	/* Zero with waiters: they were counted in the same word, so none of them
 	 * can return before we serve it.  Reset for reuse, then wake each one
 	 * queued and leave a pending wake-up for each still on its way to the
@@ -285,7 +292,7 @@ gs_wg_add(gs_waitgroup *wgp, int64_t delta)
 	wg->pending += waiters;
 	gs__unlockx(&wg->lock);
 	wake_list(list);
-	return 0;
+	return rc;
 }
 
 int
