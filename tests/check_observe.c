@@ -501,6 +501,51 @@ gated_done(void *arg)
 	gs_wg_done(&rg->wg);
 }
 
+/* ---- a reused G keeps nothing of its last life's label or tag ---------------------------- */
+
+#define REUSE_K 50
+
+/*
+ * One P: REUSE_K labelled goroutines exit, leaving their Gs on the P's free
+ * list, and REUSE_K unnamed ones spawned after them take those Gs.  A spawn
+ * without a label does not write the label (struct gs_g): goexit0 must have
+ * cleared it.
+ */
+GS_MAIN_TEST(test_label_not_inherited, 1)
+{
+	static int64_t ids[REUSE_K];
+	static struct runqgate rg;
+	static gs_snap_ginfo gl[REUSE_K + 16];
+	char label[GS_LABEL_MAX];
+
+	TU_WG_ADD(&rg.wg, REUSE_K);
+	for (int i = 0; i < REUSE_K; i++) {
+		snprintf(label, sizeof label, "old%d", i);
+		gs_attr a = { .label = label, .tag = 'X' };
+		ck_assert_int_gt(gs_go_attr(nop_done, &rg.wg, &a), 0);
+	}
+	gs_wg_wait(&rg.wg);
+	rg.gate = gs_chan_make(0, 0);
+	ck_assert_ptr_nonnull(rg.gate);
+	TU_WG_ADD(&rg.wg, REUSE_K);
+	for (int i = 0; i < REUSE_K; i++)
+		ck_assert_int_gt(ids[i] = gs_go(gated_done, &rg), 0);
+	ck_assert_int_eq(tu_wait_waiting(GS_WAIT_CHAN_RECV, REUSE_K, TU_SEC(30)), REUSE_K);
+	int ng = gs_goroutines(gl, REUSE_K + 16), seen = 0;
+	for (int i = 0; i < ng; i++)
+		for (int j = 0; j < REUSE_K; j++)
+			if (gl[i].id == ids[j]) {
+				ck_assert_msg(gl[i].label[0] == '\0',
+				    "goroutine %lld has label '%s'", (long long)gl[i].id,
+				    gl[i].label);
+				ck_assert_int_eq(gl[i].tag, 0);
+				seen++;
+			}
+	ck_assert_int_eq(seen, REUSE_K);
+	ck_assert_int_eq(gs_chan_close(rg.gate), 0);
+	gs_wg_wait(&rg.wg);
+}
+
 /*
  * One P.  RUNQ_K goroutines park on a gate; closing it readies them all into
  * the P (each readied one takes runnext and pushes the one before it to the
@@ -1980,6 +2025,7 @@ observe_suite(void)
 	tc = tu_tcase("snapshot", 60);
 	tcase_add_test(tc, test_snapshot_quiet);
 	tcase_add_test(tc, test_snapshot_runq_order);
+	tcase_add_test(tc, test_label_not_inherited);
 	tcase_add_test(tc, test_snapshot_under_load);
 	tcase_add_test(tc, test_snapshot_from_pthread);
 	tcase_add_test(tc, test_snapshot_churn);

@@ -444,7 +444,7 @@ START_TEST(test_globrunq_rotate)
 
 	sched_reset(1);
 	for (int i = 0; i <= N; i++)
-		gs[i].stack_base = &stack;
+		gs[i].stack_lo = (uintptr_t)&stack;
 	gs__lockx(&gs__sched.lock);
 	ck_assert_ptr_eq(gs__globrunqrotate(&gs[N]), &gs[N]); /* alone: put, then taken */
 	ck_assert_int_eq(atomic_load(&gs__sched.runqsize), 0);
@@ -458,7 +458,7 @@ START_TEST(test_globrunq_rotate)
 	gs[1].lockedm = &m;
 	ck_assert_ptr_null(gs__globrunqrotate(&gs[0]));
 	gs[1].lockedm = NULL;
-	gs[1].stack_base = NULL;
+	gs[1].stack_lo = 0;
 	ck_assert_ptr_null(gs__globrunqrotate(&gs[0]));
 	gs__unlockx(&gs__sched.lock);
 	ck_assert_int_eq(glob_walk(NULL, NULL, 0), N);

@@ -349,7 +349,7 @@ gs__acct_read_g(gs_g *gp, gs_snap_ginfo *gi, uint64_t now, uint32_t gen)
 	gi->moves = x.moves;
 	gi->created_ns = x.created;
 	uintptr_t lo = gp->stack_lo, hi = gp->stack_hi;
-	gi->stack_size = gp->stack_base ? hi - lo : 0;
+	gi->stack_size = lo ? hi - lo : 0;
 	gi->stack_used_max = gi->stack_size && x.minsp >= lo && x.minsp < hi ? hi - x.minsp : 0;
 }
 

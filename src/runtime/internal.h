@@ -254,39 +254,39 @@ GS_HIDDEN void gs__acct_reset(void);
  * from a G that just died to the next one starting (bindstack in proc.c).
  */
 struct gs_g {
-	/* The first two cache lines: what spawning, running and exiting touch.
-	 * A G is usually made on one CPU and run on another, and in a burst of
-	 * spawns it was last touched long ago (at its previous exit), so every
-	 * line it spans is a transfer or a miss to memory: the hot fields stay
-	 * in these two lines (asm context-switch builds), the rest below. */
-	gs_ctx ctx;         /* saved context while not running; owned by the M that switches */
-	void *stack_base;   /* what to give back to the stack allocator */
-	uintptr_t stack_lo; /* lowest usable byte (the canary word sits here) */
-	uintptr_t stack_hi; /* one past the highest byte */
-	void (*fn)(void *); /* entry point and its argument */
+	/* The first line: everything spawning writes, and what running and
+	 * exiting touch most.  A G is usually made on one CPU and run on
+	 * another, and in a burst of spawns it was last touched long ago (at its
+	 * previous exit, often on another P), so every line the spawner writes
+	 * is a transfer or a miss: a spawn writes this line only (the label,
+	 * below, only when the spawn names one; goexit0 clears it).  The second
+	 * line is what running and parking touch; the rest below.  (asm
+	 * context-switch builds) */
+	gs_ctx ctx;              /* saved context while not running; owned by the M that switches */
+	_Atomic uint32_t status; /* enum gs_gstatus; changed only by its owner, through
+	                            gs__casgstatus (a checked store, not a CAS) */
+	_Atomic uint8_t waitreason; /* enum gs_waitreason while GS_G_WAITING */
+	uint8_t stack_class;        /* index into the stack classes, see stack.c; set at
+	                               spawn even before a stack is bound */
+	uint8_t stack_released;     /* pages given back on a free list: rewrite the canary */
+	char tag;                   /* gs_attr.tag, set at spawn; read racily by observers */
+	uintptr_t stack_lo;         /* lowest usable byte (the canary word sits here); 0
+	                               while no stack is bound (stack.c owns the memory) */
+	uintptr_t stack_hi;         /* one past the highest byte */
+	void (*fn)(void *);         /* entry point and its argument */
 	void *arg;
 	int64_t goid; /* unique for the runtime's life; reused Gs get new ids */
 	gs_m *m;      /* M running it, while running */
 
-	_Atomic uint32_t status;    /* enum gs_gstatus; changed only by its owner, through
-	                               gs__casgstatus (a checked store, not a CAS) */
-	_Atomic uint8_t waitreason; /* enum gs_waitreason while GS_G_WAITING */
-	uint8_t stack_class;        /* index into the stack classes, see stack.c; set at
-	                               spawn even before a stack is bound */
-#ifdef GS_VALGRIND
-	unsigned vg_stack; /* Valgrind's id for this stack (--enable-valgrind) */
-#endif
-	uint8_t stack_released; /* pages given back on a free list: rewrite the canary */
 	/* Preemption (preempt.c).  preempt is set by sysmon or a stop-the-world
 	 * and cleared when the G runs again; asyncsafe is set only inside
 	 * gs_preemptible_begin/end, where a signal may switch the G out. */
 	_Atomic bool preempt;
 	_Atomic bool asyncsafe;
-	char tag; /* gs_attr.tag, set at spawn; read racily by observers */
 	/* gs_lock_os_thread (Go's lockedm and lockedExt): the M this G is wired
 	 * to while lockedext > 0.  Written by the G itself while it runs on
 	 * that M; read by whichever M takes it off a run queue (schedule, for
-	 * every G it runs: so in the second line, beside status). */
+	 * every G it runs). */
 	uint32_t lockedext;
 	gs_g *schedlink;          /* next on a wait list or netpoll list */
 	char label[GS_LABEL_MAX]; /* set at spawn; read racily by observers */
@@ -295,6 +295,9 @@ struct gs_g {
 	/* Parking (gs__gopark): what to do on g0 after the switch. */
 	bool (*parkunlock)(gs_g *gp, void *arg);
 	void *parkarg;
+#ifdef GS_VALGRIND
+	unsigned vg_stack; /* Valgrind's id for this stack (--enable-valgrind) */
+#endif
 
 	/* Channel and select wake-ups (chan.c). */
 	void *param;                 /* the sudog that completed the operation; cleared

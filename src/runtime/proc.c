@@ -820,7 +820,7 @@ execute_prepare(gs_m *mp, gs_g *gp, bool inherit)
 _Noreturn void
 gs__execute(gs_m *mp, gs_g *gp, bool inherit)
 {
-	if (gs_unlikely(gp->stack_base == NULL))
+	if (gs_unlikely(gp->stack_lo == 0))
 		bindstack(mp->p, gp);
 	execute_prepare(mp, gp, inherit);
 	gogo(mp, gp);
@@ -1373,7 +1373,7 @@ gfputslow(gs_p *pp, int cls, gs_g *gp)
 static void
 gfput(gs_p *pp, gs_g *gp)
 {
-	int cls = gp->stack_base ? gp->stack_class : GS_GFREE_NOSTACK;
+	int cls = gp->stack_lo ? gp->stack_class : GS_GFREE_NOSTACK;
 	int32_t n = pp->gfreecnt[cls];
 
 	/* The spill is a tail call out of line, so the common case is a leaf. */
@@ -1547,9 +1547,7 @@ bindstack(gs_p *pp, gs_g *gp)
 	if (donor) {
 		gp->stack_lo = donor->stack_lo;
 		gp->stack_hi = donor->stack_hi;
-		gp->stack_base = donor->stack_base;
 		gp->stack_released = donor->stack_released;
-		donor->stack_base = NULL;
 		donor->stack_lo = donor->stack_hi = 0;
 		donor->stack_released = 0;
 		gfput(pp, donor);
@@ -1599,7 +1597,7 @@ newproc1(gs_p *pp, void (*fn)(void *), void *arg, const gs_attr *attr, int *err)
 		gp = gfnew(pp, cls);
 	if (gp == NULL)
 		gp = malg();
-	else if (gp->stack_base != NULL)
+	else if (gp->stack_lo != 0)
 		stack_ready(gp);
 	if (gp == NULL) {
 		gs__stack_unclaim();
@@ -1612,11 +1610,12 @@ newproc1(gs_p *pp, void (*fn)(void *), void *arg, const gs_attr *attr, int *err)
 	gp->goid = newgoid(pp);
 	gp->m = NULL;
 	atomic_store_explicit(&gp->waitreason, GS_WAIT_NONE, memory_order_relaxed);
-	if (attr && attr->label)
+	/* A dead G's label is empty (goexit0), so an unnamed spawn leaves the
+	 * label's line alone (struct gs_g). */
+	if (attr && attr->label) {
 		strncpy(gp->label, attr->label, GS_LABEL_MAX - 1);
-	else
-		gp->label[0] = '\0';
-	gp->label[GS_LABEL_MAX - 1] = '\0';
+		gp->label[GS_LABEL_MAX - 1] = '\0';
+	}
 	gp->tag = attr ? attr->tag : 0;
 	gs__casgstatus(gp, GS_G_DEAD, GS_G_RUNNABLE);
 	return gp;
@@ -1684,6 +1683,8 @@ goexit0(gs_g *gp)
 	gs__dropg(mp);
 	gp->fn = NULL;
 	gp->arg = NULL;
+	if (gp->label[0])
+		gp->label[0] = '\0';
 	gs__stack_unclaim();
 	gs__stat_inc(&pp->exits);
 	/* Locked to this thread when it ended: the thread ends with it, as in
@@ -1793,7 +1794,7 @@ park_runnext(gs_m *mp, gs_p *pp)
 	if (next == NULL || !gs__runqgetnext(pp, next))
 		return NULL;
 	/* Read only now: until it is ours a thief may take it and run it. */
-	if (gs_unlikely(next->lockedm != NULL || next->stack_base == NULL)) {
+	if (gs_unlikely(next->lockedm != NULL || next->stack_lo == 0)) {
 		/* Back where it was, for schedule: only this P's owner puts in
 		 * runnext, and thieves take only what is there. */
 		atomic_store_explicit(&pp->runnext, next, memory_order_release);

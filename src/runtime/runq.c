@@ -423,7 +423,7 @@ gs__globrunqrotate(gs_g *gp)
 		return gp;
 	uint32_t h = gs__sched.gqhead, mask = gs__sched.gqcap - 1;
 	gs_g *next = gs__sched.gq[h];
-	if (next->lockedm != NULL || next->stack_base == NULL)
+	if (next->lockedm != NULL || next->stack_lo == 0)
 		return NULL;
 	/* The tail's slot is the head's when the ring is full: read, then write. */
 	gs__sched.gq[(h + (uint32_t)len) & mask] = gp;

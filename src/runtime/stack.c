@@ -323,7 +323,6 @@ gs__stackalloc(gs_g *gp, int cls)
 	if (lo == NULL)
 		return GS_ENOMEM;
 
-	gp->stack_base = lo;
 	gp->stack_lo = (uintptr_t)lo;
 	gp->stack_hi = (uintptr_t)lo + span;
 	gp->stack_class = (uint8_t)cls;
@@ -347,7 +346,7 @@ gs__stackfree(gs_g *gp)
 {
 	int cls = gp->stack_class;
 
-	if (gp->stack_base == NULL)
+	if (gp->stack_lo == 0)
 		return;
 #ifdef GS_VALGRIND
 	VALGRIND_STACK_DEREGISTER(gp->vg_stack);
@@ -367,7 +366,6 @@ gs__stackfree(gs_g *gp)
 		stk.free[cls][stk.nfree[cls]++] = gp->stack_lo;
 	atomic_fetch_sub_explicit(&stk.live, 1, memory_order_relaxed);
 	gs__unlockx(&stk.lock);
-	gp->stack_base = NULL;
 	gp->stack_lo = gp->stack_hi = 0;
 }
 
