@@ -398,7 +398,11 @@ GS_EXTERN int gs_sys_fsync(int fd);
  * between gs_preemptible_begin and gs_preemptible_end it is also preempted
  * asynchronously, by a signal (SIGURG, as Go uses), even in a loop with no
  * calls; such a region must call no library or gsched function (pure
- * computation).  GSCHED_DEBUG=asyncpreemptoff=1 turns the signal off.
+ * computation).  GSCHED_DEBUG=asyncpreemptoff=1 turns the signal off.  On
+ * x86-64 a goroutine whose stack is too small to take the signal's save (4 KiB
+ * and less) gets a buffer for it (about 2.6 KiB) at its first
+ * gs_preemptible_begin; on aarch64 one on a stack of 8 KiB or less is
+ * preempted cooperatively only.
  */
 GS_EXTERN void gs_preempt_check(void);
 /* Turn the signal off (off != 0) or on again for the rest of the run, as

@@ -145,6 +145,46 @@ run_pair(struct spin *s, void (*spinner)(void *), gs_stats *delta)
 	delta->preempt_requests = st1.preempt_requests - st0.preempt_requests;
 }
 
+/*
+ * The same on the small stack classes: the spinner runs on a stack of
+ * small_stacks[_i] bytes.  The signal's save of the registers and the
+ * XSAVE area (2.4 KiB with AVX-512) must still find room.
+ */
+static const size_t small_stacks[] = { 2048, 4096, 8192 };
+
+static void
+main_async_small_stack(void *arg)
+{
+	static struct spin s;
+	size_t size = *(const size_t *)arg;
+	gs_stats st0, st1;
+	gs_attr a = { .label = "spinner", .stack_size = size };
+
+	if (!ASYNC_WORKS) {
+		TU_SKIP("asynchronous preemption needs x86-64 and no TSan");
+		return;
+	}
+	memset(&s, 0, sizeof s);
+	s.cap = SPIN_CAP;
+	ck_assert_int_eq(gs_read_stats(&st0), 0);
+	TU_WG_ADD(&s.wg, 2);
+	TU_GO(flag_setter, &s);
+	ck_assert_int_gt(gs_go_attr(spinner_async, &s, &a), 0);
+	gs_wg_wait(&s.wg);
+	ck_assert_int_eq(gs_read_stats(&st1), 0);
+	ck_assert_msg(s.saw_flag,
+	    "a call-free preemptible loop on a %zu-byte stack starved the other goroutine "
+	    "(%" PRIu64 " iterations, %" PRIu64 " asynchronous preemptions)",
+	    size, s.iters, st1.preempt_async - st0.preempt_async);
+	ck_assert_uint_gt(st1.preempt_async - st0.preempt_async, 0);
+}
+
+START_TEST(test_async_preempt_small_stack)
+{
+	tu_run(main_async_small_stack, (void *)&small_stacks[_i], 1);
+}
+END_TEST
+
 GS_MAIN_TEST(test_async_preempt, 1)
 {
 	static struct spin s;
@@ -274,11 +314,17 @@ reg_worker(void *arg)
 	TU_WG_DONE(r->wg);
 }
 
-GS_MAIN_TEST(test_async_preserves_registers, 1)
+/* On the default stack (the save goes on it) and on 4 and 2 KiB stacks (the
+ * save goes to the G's own buffer, gs__asyncpreempt_off). */
+static const size_t reg_stacks[] = { 0, 4096, 2048 };
+
+static void
+main_preserves_registers(void *arg)
 {
 	static struct regwork work[REG_G];
 	gs_waitgroup wg = GS_WAITGROUP_INIT;
 	gs_stats st0, st1;
+	gs_attr a = { .label = "regs", .stack_size = *(const size_t *)arg };
 
 	if (!ASYNC_WORKS) {
 		TU_SKIP("asynchronous preemption needs x86-64 and no TSan");
@@ -288,7 +334,7 @@ GS_MAIN_TEST(test_async_preserves_registers, 1)
 	TU_WG_ADD(&wg, REG_G);
 	for (int i = 0; i < REG_G; i++) {
 		work[i] = (struct regwork){ .seed = 1000 + (uint64_t)i * 77, .wg = &wg };
-		TU_GO(reg_worker, &work[i]);
+		ck_assert_int_gt(gs_go_attr(reg_worker, &work[i], &a), 0);
 	}
 	gs_wg_wait(&wg);
 	ck_assert_int_eq(gs_read_stats(&st1), 0);
@@ -306,6 +352,12 @@ GS_MAIN_TEST(test_async_preserves_registers, 1)
 		    work[i].fres, fr);
 	}
 }
+
+START_TEST(test_async_preserves_registers)
+{
+	tu_run(main_preserves_registers, (void *)&reg_stacks[_i], 1);
+}
+END_TEST
 
 /* Several preemptible spinners on one P all make progress in turn: each, and
  * main, runs before any spinner has run to its cap (alone, one would run for
@@ -451,7 +503,8 @@ preempt_suite(void)
 
 	tc = tu_tcase("async", 60);
 	tcase_add_test(tc, test_async_preempt);
-	tcase_add_test(tc, test_async_preserves_registers);
+	tcase_add_loop_test(tc, test_async_preempt_small_stack, 0, 3);
+	tcase_add_loop_test(tc, test_async_preserves_registers, 0, 3);
 	tcase_add_test(tc, test_async_round_robin);
 	tcase_add_test(tc, test_no_async_outside_region);
 	suite_add_tcase(s, tc);

@@ -298,6 +298,10 @@ struct gs_g {
 #ifdef GS_VALGRIND
 	unsigned vg_stack; /* Valgrind's id for this stack (--enable-valgrind) */
 #endif
+	/* Where an asynchronous preemption saves the registers when the stack has
+	 * no room for them (arch/preempt_*.c); made by gs_preemptible_begin,
+	 * kept with the G, freed when the runtime ends. */
+	void *asyncsave;
 
 	/* Channel and select wake-ups (chan.c). */
 	void *param;                 /* the sudog that completed the operation; cleared
@@ -957,6 +961,9 @@ GS_HIDDEN int gs__preempt_install(void);
 GS_HIDDEN void gs__preempt_uninstall(void);
 /* Arch half: redirect the interrupted context to gs__asyncpreempt. */
 GS_HIDDEN bool gs__arch_inject_preempt(void *ucontext, gs_g *gp);
+/* Arch half, at gs_preemptible_begin: give gp a save buffer (gp->asyncsave)
+ * if its stack has no room for an asynchronous preemption's save. */
+GS_HIDDEN void gs__arch_preempt_prepare(gs_g *gp);
 /* Arch half, for backends that come back through a second signal: put the
  * saved context back.  False if gp has none pending. */
 GS_HIDDEN bool gs__arch_preempt_restore(void *ucontext, gs_g *gp);

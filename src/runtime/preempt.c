@@ -172,6 +172,8 @@ gs_preemptible_begin(void)
 	if (gp == NULL)
 		return;
 	gs__preempt_check(gp);
+	if (gs_unlikely(gp->asyncsave == NULL))
+		gs__arch_preempt_prepare(gp);
 	atomic_store_explicit(&gp->asyncsafe, true, memory_order_relaxed);
 }
 

@@ -2342,6 +2342,8 @@ free_all(void)
 	while (gp) {
 		gs__stackfree(gp);
 		gs__san_g_destroy(gp);
+		free(gp->asyncsave);
+		gp->asyncsave = NULL;
 		gp = gp->alllink;
 	}
 	gs__stack_fini();

@@ -85,6 +85,15 @@ gs__arch_inject_preempt(void *ucontext, gs_g *gp)
 	return true;
 }
 
+/* The saved context always goes on the stack here: a stack of 8 KiB or less
+ * has no room for it, and such a goroutine is preempted cooperatively only
+ * (README). */
+void
+gs__arch_preempt_prepare(gs_g *gp)
+{
+	(void)gp;
+}
+
 bool
 gs__arch_preempt_restore(void *ucontext, gs_g *gp)
 {

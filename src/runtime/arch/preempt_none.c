@@ -13,6 +13,12 @@ gs__arch_inject_preempt(void *ucontext, gs_g *gp)
 	return false;
 }
 
+void
+gs__arch_preempt_prepare(gs_g *gp)
+{
+	(void)gp;
+}
+
 bool
 gs__arch_preempt_restore(void *ucontext, gs_g *gp)
 {
