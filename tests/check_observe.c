@@ -341,7 +341,10 @@ struct quiet_pred {
 };
 
 /* Both Ps settled: main running on one, the other idle, nobody spinning, every
- * M but main's idle (or sysmon). */
+ * M but main's idle (or sysmon).  A snapshot reads the Ps' states and the idle
+ * count one after the other, without the scheduler's lock, so an M between
+ * releasep and pidleput (or pidleget and acquirep) shows an idle P that the
+ * count does not have yet: both must agree. */
 static bool
 quiet_settled(void *arg)
 {
@@ -352,7 +355,7 @@ quiet_settled(void *arg)
 	ck_assert_int_eq(gs_snapshot_take(s), 0);
 	for (int i = 0; i < s->np; i++)
 		idle += s->p[i].status == GS_PSTATE_IDLE;
-	if (idle != s->np - 1 || s->stats.spinning_threads != 0)
+	if (idle != s->np - 1 || s->stats.idle_procs != s->np - 1 || s->stats.spinning_threads != 0)
 		return false;
 	for (int i = 0; i < s->nm; i++)
 		if (s->m[i].state != GS_MSTATE_IDLE && s->m[i].state != GS_MSTATE_SYSMON &&
